@@ -1,0 +1,46 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# make              build kmod/nfips.ko and the userspace tools in ctl/
+# make check        install test dependencies, build, run every test
+# make check-kernel only the kernel selftests (QEMU guest)
+# make bench        matcher benchmark, writes Documentation/performance.rst
+
+# The running kernel often has no headers (containers, CI): use the newest installed ones.
+KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
+	$(shell ls -d /lib/modules/*/build 2>/dev/null | sort -V | tail -n 1))
+PREFIX ?= /usr
+DESTDIR ?=
+
+ifneq ($(V),1)
+MAKEFLAGS += --no-print-directory
+endif
+
+all: module tools
+
+module:
+	@test -n "$(KDIR)" -a -d "$(KDIR)" || { echo "no kernel headers: install linux-headers-$$(uname -r) or set KDIR" >&2; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+tools:
+	$(MAKE) -C ctl
+
+deps:
+	@selftests/deps.sh
+
+check: deps
+	@selftests/run-all.sh
+
+check-kernel: deps
+	@selftests/run-all.sh kernel
+
+bench: deps tools
+	$(MAKE) -C selftests/bench bench
+
+clean:
+	-test -z "$(KDIR)" || $(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	$(MAKE) -C ctl clean
+	$(MAKE) -C selftests/unit clean
+	$(MAKE) -C selftests/fuzz clean
+	$(MAKE) -C selftests/bench clean
+
+.PHONY: all module tools deps check check-kernel bench clean

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Multi-pattern matcher (Aho-Corasick), shared by nfips.ko and userspace.
+ *
+ * Build once from a pattern set in process context, then scan any number of
+ * buffers concurrently: the automaton is immutable after nfips_ac_build().
+ * Scanning is streaming: the state returned by one call continues the match
+ * in the next one, so a packet can be fed fragment by fragment and a flow
+ * packet by packet.
+ */
+#ifndef _NFIPS_AC_H
+#define _NFIPS_AC_H
+
+#include "ac_shim.h"
+
+#define NFIPS_AC_MAX_LEN	255
+#define NFIPS_AC_NOCASE		0x1	/* ASCII case-insensitive */
+
+struct nfips_ac_pattern {
+	const u8 *bytes;
+	u32 len;	/* 1..NFIPS_AC_MAX_LEN */
+	u32 flags;	/* NFIPS_AC_* */
+	u32 id;		/* reported on match; need not be unique */
+};
+
+/* Exceeding any limit fails the build; zero means "no limit". */
+struct nfips_ac_limits {
+	u32 max_patterns;
+	u32 max_states;
+	size_t max_bytes;
+};
+
+/* Scan state: 0 is the start of a stream. Opaque otherwise. */
+typedef u64 nfips_ac_state;
+
+/*
+ * Called for every occurrence of every pattern, in order of end offset.
+ * @end is the offset just past the last byte of the match within the
+ * buffer given to nfips_ac_scan() (the match may have started in an
+ * earlier buffer of the same stream). Return nonzero to stop the scan.
+ */
+typedef int (*nfips_ac_match_fn)(void *ctx, u32 id, u32 end);
+
+struct nfips_ac;
+
+/*
+ * Returns 0 and the automaton in @out, or a negative errno:
+ * -EINVAL a pattern is empty, too long or has unknown flags,
+ * -E2BIG more patterns, -ENOSPC more states, -EFBIG more memory than
+ * allowed by @lim, -ENOMEM allocation failure. On a pattern error
+ * @bad (if not NULL) receives the index of the offending pattern.
+ * The result depends only on the patterns, in the order given.
+ */
+int nfips_ac_build(struct nfips_ac **out, const struct nfips_ac_pattern *pats,
+		   u32 npats, const struct nfips_ac_limits *lim, u32 *bad);
+void nfips_ac_free(struct nfips_ac *ac);
+
+/* Bytes of memory held by the automaton (what scanning touches). */
+size_t nfips_ac_mem(const struct nfips_ac *ac);
+u32 nfips_ac_states(const struct nfips_ac *ac);
+const char *nfips_ac_strerror(int err);
+
+/*
+ * Scans @len bytes continuing from @st. Returns the state after the last
+ * byte consumed; if @fn asked to stop, that is the byte ending the match
+ * that stopped it and the rest of @buf is not consumed.
+ */
+nfips_ac_state nfips_ac_scan(const struct nfips_ac *ac, nfips_ac_state st,
+			     const u8 *buf, u32 len,
+			     nfips_ac_match_fn fn, void *ctx);
+
+#endif /* _NFIPS_AC_H */

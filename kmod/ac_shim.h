@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The few things the matcher needs that differ between the kernel and
+ * libc. Everything else in ac.c is plain C shared by both builds.
+ */
+#ifndef _NFIPS_AC_SHIM_H
+#define _NFIPS_AC_SHIM_H
+
+#ifdef __KERNEL__
+#include <linux/types.h>
+#include <linux/errno.h>
+#include <linux/mm.h>
+#include <linux/overflow.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+/* Builds run in process context and may be large: allow vmalloc. */
+#define ac_alloc(n)		kvmalloc(n, GFP_KERNEL)
+#define ac_zalloc(n)		kvzalloc(n, GFP_KERNEL)
+#define ac_free(p)		kvfree(p)
+#define ac_yield()		cond_resched()
+#else
+#include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef uint8_t u8;
+typedef uint16_t u16;
+typedef uint32_t u32;
+typedef uint64_t u64;
+
+#define ac_alloc(n)		malloc(n)
+#define ac_zalloc(n)		calloc(1, n)
+#define ac_free(p)		free(p)
+#define ac_yield()		do { } while (0)
+#define likely(x)		__builtin_expect(!!(x), 1)
+#define unlikely(x)		__builtin_expect(!!(x), 0)
+#endif
+
+#endif /* _NFIPS_AC_SHIM_H */

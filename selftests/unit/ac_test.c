@@ -1,0 +1,519 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Matcher unit tests: every result is compared with the naive oracle of
+ * ac_oracle.h, over fixed-seed random and adversarial pattern sets.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "ac.h"
+#include "ac_oracle.h"
+#include "tap.h"
+
+struct rng {
+	u64 s;
+};
+
+static u32 rnd(struct rng *r)
+{
+	/* xorshift64*: fixed seeds make every failure reproducible */
+	r->s ^= r->s >> 12;
+	r->s ^= r->s << 25;
+	r->s ^= r->s >> 27;
+	return (u32)((r->s * 2685821657736338717ULL) >> 32);
+}
+
+struct pset {
+	struct nfips_ac_pattern *p;
+	u8 *bytes;	/* backing store of all patterns */
+	u32 n;
+};
+
+static void pset_free(struct pset *s)
+{
+	free(s->p);
+	free(s->bytes);
+	memset(s, 0, sizeof(*s));
+}
+
+/* Random set: lengths in [minlen, maxlen], bytes from an alphabet. */
+static void pset_random(struct pset *s, struct rng *r, u32 n, u32 minlen,
+			u32 maxlen, const u8 *alpha, u32 nalpha, int nocase_pct)
+{
+	u32 i, k;
+
+	s->n = n;
+	s->p = calloc(n, sizeof(*s->p));
+	s->bytes = malloc((size_t)n * maxlen);
+	for (i = 0; i < n; i++) {
+		u8 *b = s->bytes + (size_t)i * maxlen;
+
+		s->p[i].len = minlen + rnd(r) % (maxlen - minlen + 1);
+		for (k = 0; k < s->p[i].len; k++)
+			b[k] = alpha[rnd(r) % nalpha];
+		s->p[i].bytes = b;
+		s->p[i].flags = (int)(rnd(r) % 100) < nocase_pct ?
+				NFIPS_AC_NOCASE : 0;
+		s->p[i].id = i;
+	}
+}
+
+/*
+ * Text that contains the patterns often: random alphabet bytes with
+ * copies of patterns (case flipped at random) spliced in.
+ */
+static u8 *text_random(struct rng *r, const struct pset *s, u32 len,
+		       const u8 *alpha, u32 nalpha)
+{
+	u8 *t = malloc(len ? len : 1);
+	u32 i = 0, k;
+
+	while (i < len) {
+		if (s->n && rnd(r) % 4 == 0) {
+			const struct nfips_ac_pattern *p = &s->p[rnd(r) % s->n];
+
+			for (k = 0; k < p->len && i < len; k++, i++) {
+				u8 c = p->bytes[k];
+
+				if (rnd(r) % 3 == 0 && ((c | 0x20) >= 'a' &&
+							(c | 0x20) <= 'z'))
+					c ^= 0x20;
+				t[i] = c;
+			}
+		} else {
+			t[i++] = alpha[rnd(r) % nalpha];
+		}
+	}
+	return t;
+}
+
+/* Scans @t cut at the given points (sorted, within len). */
+static void scan_split(const struct nfips_ac *ac, const u8 *t, u32 len,
+		       const u32 *cuts, u32 ncuts, struct hits *h)
+{
+	nfips_ac_state st = 0;
+	u32 prev = 0, i;
+
+	for (i = 0; i <= ncuts; i++) {
+		u32 to = i < ncuts ? cuts[i] : len;
+
+		h->base = prev;
+		st = nfips_ac_scan(ac, st, t + prev, to - prev, hits_record, h);
+		prev = to;
+	}
+}
+
+/* One build, one text: whole scan and a random split both equal oracle. */
+static int check_case(const struct pset *s, const u8 *t, u32 len,
+		      struct rng *r, const char *what)
+{
+	struct hits want = { 0 }, got = { 0 }, split = { 0 };
+	struct nfips_ac *ac;
+	u32 cuts[8], ncuts, i;
+	int ret, ok;
+
+	ret = nfips_ac_build(&ac, s->p, s->n, NULL, NULL);
+	if (ret) {
+		tap_diag("%s: build failed: %s", what, nfips_ac_strerror(ret));
+		return 0;
+	}
+	oracle_scan(s->p, s->n, t, len, &want);
+	scan_split(ac, t, len, NULL, 0, &got);
+	ncuts = len ? rnd(r) % 8 : 0;
+	for (i = 0; i < ncuts; i++)
+		cuts[i] = rnd(r) % (len + 1);
+	for (i = 1; i < ncuts; i++) {	/* insertion sort */
+		u32 v = cuts[i], j = i;
+
+		for (; j && cuts[j - 1] > v; j--)
+			cuts[j] = cuts[j - 1];
+		cuts[j] = v;
+	}
+	scan_split(ac, t, len, cuts, ncuts, &split);
+	ok = !got.out_of_order && !split.out_of_order &&
+	     hits_equal(&want, &got) && hits_equal(&want, &split);
+	if (!ok)
+		tap_diag("%s: oracle %zu hits, scan %zu, split scan %zu", what,
+			 want.n, got.n, split.n);
+	nfips_ac_free(ac);
+	hits_reset(&want);
+	hits_reset(&got);
+	hits_reset(&split);
+	return ok;
+}
+
+static const u8 lower_ab[] = "ab";
+static const u8 mixed[] = "abcABC.\0\xff";
+
+static void test_random(struct tap *tap)
+{
+	static const struct {
+		const char *name;
+		u32 cases, npat, minlen, maxlen, textlen, nalpha;
+		const u8 *alpha;
+		int nocase_pct;
+	} kinds[] = {
+		{ "small alphabet, dense overlaps", 200, 20, 1, 8, 400, 2,
+		  lower_ab, 0 },
+		{ "mixed case and binary bytes", 200, 30, 1, 12, 600, 9,
+		  mixed, 50 },
+		{ "nocase only", 100, 40, 1, 10, 500, 6, mixed, 100 },
+		{ "full byte range", 50, 200, 1, 40, 4000, 0, NULL, 30 },
+		/* enough states to push deep ones out of the dense table */
+		{ "large set, sparse states", 6, 4000, 20, 80, 60000, 0,
+		  NULL, 40 },
+	};
+	u8 all[256];
+	u32 k, c, i;
+
+	for (i = 0; i < 256; i++)
+		all[i] = i;
+	for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+		const u8 *alpha = kinds[k].alpha ? kinds[k].alpha : all;
+		u32 nalpha = kinds[k].alpha ? kinds[k].nalpha : 256;
+		u32 bad = 0;
+
+		for (c = 0; c < kinds[k].cases; c++) {
+			struct rng r = { 0x9e3779b97f4a7c15ULL ^ (k << 16 | c) };
+			struct pset s;
+			u8 *t;
+
+			pset_random(&s, &r, 1 + rnd(&r) % kinds[k].npat,
+				    kinds[k].minlen, kinds[k].maxlen, alpha,
+				    nalpha, kinds[k].nocase_pct);
+			t = text_random(&r, &s, kinds[k].textlen, alpha, nalpha);
+			if (!check_case(&s, t, kinds[k].textlen, &r,
+					kinds[k].name)) {
+				tap_diag("failing case: kind %u seed %u", k, c);
+				bad++;
+			}
+			free(t);
+			pset_free(&s);
+		}
+		tap_ok(tap, !bad, "random: %s (%u cases)", kinds[k].name,
+		       kinds[k].cases);
+	}
+}
+
+/* Patterns given as C strings (no NUL inside), all case-sensitive. */
+static void pset_strings(struct pset *s, const char *const *str, u32 n,
+			 u32 flags)
+{
+	u32 i;
+
+	s->n = n;
+	s->p = calloc(n, sizeof(*s->p));
+	s->bytes = NULL;
+	for (i = 0; i < n; i++) {
+		s->p[i].bytes = (const u8 *)str[i];
+		s->p[i].len = strlen(str[i]);
+		s->p[i].flags = flags;
+		s->p[i].id = i;
+	}
+}
+
+static void test_adversarial(struct tap *tap)
+{
+	static const char *const nested[] = {
+		"a", "ab", "abc", "abcd", "bcd", "cd", "d", "bc", "b", "c",
+		"abcdabcd", "dab", "cdab",
+	};
+	static const char *const dups[] = { "he", "she", "his", "hers", "he",
+					    "she", "e" };
+	struct rng r = { 42 };
+	struct pset s;
+	u8 *t, all[256], text[2048];
+	u32 i, len;
+	int ok;
+
+	pset_strings(&s, nested, 13, 0);
+	t = text_random(&r, &s, 3000, (const u8 *)"abcd", 4);
+	tap_ok(tap, check_case(&s, t, 3000, &r, "nested"),
+	       "prefixes, suffixes and substrings of each other");
+	free(t);
+	pset_free(&s);
+
+	pset_strings(&s, dups, 7, 0);
+	len = sprintf((char *)text, "ushers, his hers, she said: he, she!");
+	tap_ok(tap, check_case(&s, text, len, &r, "dups"),
+	       "duplicate patterns with different ids all report");
+	pset_free(&s);
+
+	/* Every byte value as a one-byte pattern, text of every byte value. */
+	for (i = 0; i < 256; i++)
+		all[i] = i;
+	s.n = 256;
+	s.p = calloc(256, sizeof(*s.p));
+	s.bytes = NULL;
+	for (i = 0; i < 256; i++) {
+		s.p[i].bytes = &all[i];
+		s.p[i].len = 1;
+		s.p[i].id = i;
+	}
+	for (i = 0; i < sizeof(text); i++)
+		text[i] = (u8)(i * 7);
+	ok = check_case(&s, text, sizeof(text), &r, "bytes");
+	for (i = 0; i < 256; i++)
+		s.p[i].flags = NFIPS_AC_NOCASE;
+	ok &= check_case(&s, text, sizeof(text), &r, "bytes nocase");
+	tap_ok(tap, ok, "all 256 byte values as single-byte patterns");
+	pset_free(&s);
+
+	/* a, aa, ..., a^255 on a long run of a: quadratic output, all of it. */
+	s.n = 255;
+	s.p = calloc(255, sizeof(*s.p));
+	s.bytes = malloc(255);
+	memset(s.bytes, 'a', 255);
+	for (i = 0; i < 255; i++) {
+		s.p[i].bytes = s.bytes;
+		s.p[i].len = i + 1;
+		s.p[i].id = 1000 + i;
+		s.p[i].flags = i % 2 ? NFIPS_AC_NOCASE : 0;
+	}
+	memset(text, 'a', 700);
+	memset(text + 300, 'A', 20);
+	ok = check_case(&s, text, 700, &r, "repeats");
+	tap_ok(tap, ok, "long repeats: a..a^255 over a run of 700");
+	pset_free(&s);
+
+	/* NUL bytes inside patterns and text. */
+	{
+		static const u8 p0[] = { 0, 0, 1 }, p1[] = { 0 },
+				 p2[] = { 'x', 0, 'Y' };
+		struct nfips_ac_pattern p[] = {
+			{ p0, 3, 0, 1 }, { p1, 1, 0, 2 },
+			{ p2, 3, NFIPS_AC_NOCASE, 3 },
+		};
+		static const u8 tx[] = { 0, 0, 0, 1, 'X', 0, 'y', 0, 'x', 0,
+					 'Y', 0, 0, 1 };
+
+		s.n = 3;
+		s.p = p;
+		tap_ok(tap, check_case(&s, tx, sizeof(tx), &r, "nul"),
+		       "NUL bytes in patterns and text");
+	}
+}
+
+static void test_case_folding(struct tap *tap)
+{
+	const struct nfips_ac_pattern p[] = {
+		{ (const u8 *)"Select", 6, 0, 1 },
+		{ (const u8 *)"select", 6, NFIPS_AC_NOCASE, 2 },
+		{ (const u8 *)"SELECT", 6, 0, 3 },
+		{ (const u8 *)"union sELect", 12, NFIPS_AC_NOCASE, 4 },
+		{ (const u8 *)"[", 1, NFIPS_AC_NOCASE, 5 }, /* '[' is 'A'-'a' */
+		{ (const u8 *)"{", 1, 0, 6 },
+	};
+	const char *text = "UNION SELECT select Select sElEcT [{ {";
+	struct hits h = { 0 };
+	struct nfips_ac *ac;
+	u32 want[7] = { 0 }, got[7] = { 0 };
+	size_t i;
+	int ret;
+
+	ret = nfips_ac_build(&ac, p, 6, NULL, NULL);
+	if (ret) {
+		tap_ok(tap, 0, "case folding (build: %s)", nfips_ac_strerror(ret));
+		return;
+	}
+	nfips_ac_scan(ac, 0, (const u8 *)text, strlen(text), hits_record, &h);
+	for (i = 0; i < h.n; i++)
+		got[h.v[i].id]++;
+	/* by hand: Select x1, select-nocase x4, SELECT x1, union x1, [ x1, { x2 */
+	want[1] = 1, want[2] = 4, want[3] = 1, want[4] = 1, want[5] = 1;
+	want[6] = 2;
+	tap_ok(tap, !memcmp(want, got, sizeof(want)),
+	       "case folding: only ASCII letters fold, exact patterns stay exact");
+	hits_reset(&h);
+	nfips_ac_free(ac);
+}
+
+/* Every split point, and byte by byte, equals one scan. */
+static void test_split_points(struct tap *tap)
+{
+	struct rng r = { 7 };
+	struct pset s;
+	struct hits one = { 0 }, two = { 0 };
+	struct nfips_ac *ac;
+	u32 len = 300, cut, bad = 0;
+	u8 *t;
+
+	pset_random(&s, &r, 60, 1, 30, mixed, 9, 50);
+	t = text_random(&r, &s, len, mixed, 9);
+	if (nfips_ac_build(&ac, s.p, s.n, NULL, NULL)) {
+		tap_ok(tap, 0, "every split point: build failed");
+		return;
+	}
+	scan_split(ac, t, len, NULL, 0, &one);
+	for (cut = 0; cut <= len; cut++) {
+		scan_split(ac, t, len, &cut, 1, &two);
+		bad += !hits_equal(&one, &two);
+		hits_reset(&two);
+	}
+	{
+		u32 cuts[299], i;
+
+		for (i = 0; i < 299; i++)
+			cuts[i] = i + 1;
+		scan_split(ac, t, len, cuts, 299, &two);
+		bad += !hits_equal(&one, &two);
+		hits_reset(&two);
+	}
+	tap_ok(tap, !bad && one.n > 50,
+	       "every split point and byte-by-byte give the same %zu matches",
+	       one.n);
+	hits_reset(&one);
+	nfips_ac_free(ac);
+	free(t);
+	pset_free(&s);
+}
+
+static void test_stop_and_empty(struct tap *tap)
+{
+	const struct nfips_ac_pattern p[] = {
+		{ (const u8 *)"ab", 2, 0, 1 },
+		{ (const u8 *)"b", 1, 0, 2 },
+		{ (const u8 *)"bc", 2, 0, 3 },
+	};
+	struct hits h = { .stop_after = 2 };
+	struct nfips_ac *ac;
+	nfips_ac_state st, st2;
+
+	if (nfips_ac_build(&ac, p, 3, NULL, NULL)) {
+		tap_ok(tap, 0, "early stop: build failed");
+		return;
+	}
+	/* "ab" ends at 2 with ids 1 and 2: stop after both, never see bc. */
+	nfips_ac_scan(ac, 0, (const u8 *)"abcabc", 6, hits_record, &h);
+	tap_ok(tap, h.n == 2 && h.v[1].end == 2,
+	       "early stop: no callback after the one that asked to stop");
+	hits_reset(&h);
+
+	st = nfips_ac_scan(ac, 0, (const u8 *)"a", 1, hits_record, &h);
+	st2 = nfips_ac_scan(ac, st, (const u8 *)"", 0, hits_record, &h);
+	tap_ok(tap, st2 == st && h.n == 0, "empty input: no match, state kept");
+	nfips_ac_scan(ac, st2, (const u8 *)"b", 1, hits_record, &h);
+	tap_ok(tap, h.n == 2, "state carries across an empty buffer");
+	hits_reset(&h);
+	nfips_ac_free(ac);
+
+	/* An automaton without patterns scans and matches nothing. */
+	if (!nfips_ac_build(&ac, NULL, 0, NULL, NULL)) {
+		st = nfips_ac_scan(ac, 0, (const u8 *)"abc", 3, hits_record, &h);
+		tap_ok(tap, h.n == 0 && st == 0, "empty pattern set");
+		nfips_ac_free(ac);
+	} else {
+		tap_ok(tap, 0, "empty pattern set: build failed");
+	}
+}
+
+static void test_errors(struct tap *tap)
+{
+	u8 long_pat[256];
+	struct nfips_ac_pattern p[3] = {
+		{ (const u8 *)"abc", 3, 0, 1 },
+		{ (const u8 *)"abd", 3, 0, 2 },
+		{ long_pat, 255, 0, 3 },
+	};
+	struct nfips_ac_limits lim = { 0 };
+	struct nfips_ac *ac = (void *)1;
+	u32 bad = 99, states;
+	size_t mem;
+	int ret;
+
+	memset(long_pat, 'z', sizeof(long_pat));
+	p[1].len = 0;
+	ret = nfips_ac_build(&ac, p, 3, NULL, &bad);
+	tap_ok(tap, ret == -EINVAL && bad == 1 && !ac,
+	       "empty pattern rejected, index reported");
+	p[1].len = 3;
+	p[2].len = 256;
+	ret = nfips_ac_build(&ac, p, 3, NULL, &bad);
+	tap_ok(tap, ret == -EINVAL && bad == 2, "256-byte pattern rejected");
+	p[2].len = 255;
+	p[0].flags = 0x80;
+	ret = nfips_ac_build(&ac, p, 3, NULL, &bad);
+	tap_ok(tap, ret == -EINVAL && bad == 0, "unknown flag rejected");
+	p[0].flags = 0;
+
+	ret = nfips_ac_build(&ac, p, 3, NULL, NULL);
+	if (ret) {
+		tap_ok(tap, 0, "limits: reference build failed");
+		return;
+	}
+	states = nfips_ac_states(ac);
+	mem = nfips_ac_mem(ac);
+	nfips_ac_free(ac);
+
+	lim.max_patterns = 2;
+	ret = nfips_ac_build(&ac, p, 3, &lim, NULL);
+	tap_ok(tap, ret == -E2BIG && !ac, "pattern limit: 3 > 2 rejected");
+	lim.max_patterns = 3;
+	ret = nfips_ac_build(&ac, p, 3, &lim, NULL);
+	tap_ok(tap, !ret, "pattern limit: exactly 3 accepted");
+	nfips_ac_free(ac);
+
+	lim = (struct nfips_ac_limits){ .max_states = states - 1 };
+	ret = nfips_ac_build(&ac, p, 3, &lim, NULL);
+	tap_ok(tap, ret == -ENOSPC && !ac, "state limit: %u > %u rejected",
+	       states, states - 1);
+	lim.max_states = states;
+	ret = nfips_ac_build(&ac, p, 3, &lim, NULL);
+	tap_ok(tap, !ret, "state limit: exactly %u accepted", states);
+	nfips_ac_free(ac);
+
+	lim = (struct nfips_ac_limits){ .max_bytes = mem - 1 };
+	ret = nfips_ac_build(&ac, p, 3, &lim, NULL);
+	tap_ok(tap, ret == -EFBIG && !ac, "memory limit: %zu > %zu rejected",
+	       mem, mem - 1);
+	lim.max_bytes = mem;
+	ret = nfips_ac_build(&ac, p, 3, &lim, NULL);
+	tap_ok(tap, !ret, "memory limit: exactly %zu accepted", mem);
+	nfips_ac_free(ac);
+}
+
+/* Same input, same automaton: size, states and matches. */
+static void test_deterministic(struct tap *tap)
+{
+	struct rng r = { 99 };
+	struct pset s;
+	struct nfips_ac *a, *b;
+	struct hits ha = { 0 }, hb = { 0 };
+	u8 *t;
+	int ok;
+
+	pset_random(&s, &r, 500, 3, 30, mixed, 9, 50);
+	t = text_random(&r, &s, 5000, mixed, 9);
+	if (nfips_ac_build(&a, s.p, s.n, NULL, NULL) ||
+	    nfips_ac_build(&b, s.p, s.n, NULL, NULL)) {
+		tap_ok(tap, 0, "deterministic build: build failed");
+		return;
+	}
+	nfips_ac_scan(a, 0, t, 5000, hits_record, &ha);
+	nfips_ac_scan(b, 0, t, 5000, hits_record, &hb);
+	ok = nfips_ac_mem(a) == nfips_ac_mem(b) &&
+	     nfips_ac_states(a) == nfips_ac_states(b) && ha.n == hb.n &&
+	     !memcmp(ha.v, hb.v, ha.n * sizeof(*ha.v));
+	tap_ok(tap, ok, "deterministic: two builds report identically");
+	hits_reset(&ha);
+	hits_reset(&hb);
+	nfips_ac_free(a);
+	nfips_ac_free(b);
+	free(t);
+	pset_free(&s);
+}
+
+int main(void)
+{
+	struct tap tap = { 0 };
+
+	test_random(&tap);
+	test_adversarial(&tap);
+	test_case_folding(&tap);
+	test_split_points(&tap);
+	test_stop_and_empty(&tap);
+	test_errors(&tap);
+	test_deterministic(&tap);
+	return tap_done(&tap);
+}
