@@ -21,8 +21,19 @@
  *   [0, out_off)              dense, no output
  *   [out_off, sparse_base)    dense, reports output
  *   [sparse_base, end_code)   sparse (output flagged in the node)
+ * Within the first group, breadth-first order puts the root (code 0), then
+ * the states of depth 1 and 2, so that depth_end[] tells their depth.
+ *
+ * In front of both automata sits a filter (DFC-style) that tells from the
+ * three bytes at a position whether a pattern may begin there. While both
+ * automata are at depth <= 2, the scan jumps to the next position where
+ * one may, restarting from the root: no match can begin in between, and
+ * none in progress began before (it would make the automaton deeper).
+ * Skipped bytes cost a bit test each, not the dependent table load that
+ * bounds the automaton's speed.
  */
 #include "ac.h"
+#include "ac_filter.h"
 
 #define AC_NONE		0xffffffffU
 /* Dense rows for the shallow states get at most this much memory. */
@@ -40,6 +51,7 @@ struct ac_outset {
 
 struct ac_dfa {
 	u32 ncls;
+	u32 depth_end[3];	/* codes below depth_end[k] have depth <= k */
 	u32 out_off;
 	u32 sparse_base;
 	u32 end_code;
@@ -53,6 +65,7 @@ struct ac_dfa {
 
 struct nfips_ac {
 	struct ac_dfa dfa[2];	/* case-sensitive, nocase */
+	struct ac_filter filter;
 	size_t mem;
 };
 
@@ -81,11 +94,6 @@ struct build {
 	u32 noutsets;
 };
 
-static u8 fold(u8 b)
-{
-	return b >= 'A' && b <= 'Z' ? b + ('a' - 'A') : b;
-}
-
 static void dfa_free(struct ac_dfa *d)
 {
 	ac_free(d->dense);
@@ -111,7 +119,7 @@ static void make_classes(struct ac_dfa *d, const struct nfips_ac_pattern *p,
 
 	for (i = 0; i < np; i++)
 		for (j = 0; selected(&p[i], nocase) && j < p[i].len; j++)
-			used[nocase ? fold(p[i].bytes[j]) : p[i].bytes[j]] = true;
+			used[nocase ? ac_fold(p[i].bytes[j]) : p[i].bytes[j]] = true;
 	for (i = 0; i < 256; i++)
 		nused += used[i];
 	/* With every byte in use there is no room for (nor need of) class 0. */
@@ -120,7 +128,7 @@ static void make_classes(struct ac_dfa *d, const struct nfips_ac_pattern *p,
 		d->cls[i] = used[i] ? next++ : 0;
 	if (nocase)
 		for (i = 'A'; i <= 'Z'; i++)
-			d->cls[i] = d->cls[fold(i)];
+			d->cls[i] = d->cls[ac_fold(i)];
 	d->ncls = next;
 }
 
@@ -212,7 +220,7 @@ static int assign_codes(struct build *b, struct ac_dfa *d, u32 *ndense,
 			size_t *pool_words)
 {
 	u64 budget_states = AC_DENSE_BYTES / (sizeof(u32) * d->ncls);
-	u32 i, depth_limit, nd = 0, pass;
+	u32 i, k, depth_limit, nd = 0, pass;
 	u64 code, sparse = 0;
 
 	/* Dense up to the deepest level that still fits the budget. */
@@ -236,6 +244,8 @@ static int assign_codes(struct build *b, struct ac_dfa *d, u32 *ndense,
 			if (n->depth > depth_limit || has_output(n) != pass)
 				continue;
 			n->code = nd++ * d->ncls;
+			for (k = n->depth; !pass && k < 3; k++)
+				d->depth_end[k] = nd * d->ncls;
 			n->outset = pass ? b->noutsets++ : AC_NONE;
 		}
 	}
@@ -418,6 +428,9 @@ int nfips_ac_build(struct nfips_ac **out, const struct nfips_ac_pattern *pats,
 	ret = dfa_build(&ac->dfa[1], pats, npats, true, max_nodes, &ac->mem);
 	if (ret)
 		goto err;
+	ret = nfips_ac_filter_build(&ac->filter, pats, npats, &ac->mem);
+	if (ret)
+		goto err;
 	if (lim->max_bytes && ac->mem > lim->max_bytes) {
 		ret = -EFBIG;
 		goto err;
@@ -435,6 +448,7 @@ void nfips_ac_free(struct nfips_ac *ac)
 		return;
 	dfa_free(&ac->dfa[0]);
 	dfa_free(&ac->dfa[1]);
+	nfips_ac_filter_free(&ac->filter);
 	ac_free(ac);
 }
 
@@ -522,14 +536,45 @@ static inline bool may_report(const struct ac_dfa *d, u32 s)
 	       d->pool[s - d->sparse_base + SP_OUT] != AC_NONE;
 }
 
-static u32 scan_one(const struct ac_dfa *d, u32 s, const u8 *buf, u32 len,
-		    nfips_ac_match_fn fn, void *ctx)
+static u32 depth(const struct ac_dfa *d, u32 s)
 {
-	u32 i;
+	return s < d->depth_end[0] ? 0 : s < d->depth_end[1] ? 1 : 2;
+}
 
-	for (i = 0; i < len; i++) {
-		s = step(d, s, buf[i]);
-		if (unlikely(may_report(d, s)) && report(d, s, i + 1, fn, ctx))
+/*
+ * Called with the automata at most @dep deep before consuming buf[i].
+ * Returns where they must continue: i itself when a pattern may begin at
+ * or after i - dep but before i (the current state is needed), else the
+ * first later position where one may (or the last two bytes, which the
+ * filter cannot see whole), to be entered from the root.
+ */
+static u32 skip(const struct nfips_ac *ac, const u8 *buf, u32 i, u32 dep,
+		u32 len)
+{
+	u32 q;
+
+	if (i < dep)	/* the partial match began in an earlier buffer */
+		return i;
+	q = nfips_ac_filter_next(&ac->filter, buf, i - dep, len);
+	return q < i ? i : q;
+}
+
+static u32 scan_one(const struct nfips_ac *ac, const struct ac_dfa *d, u32 s,
+		    const u8 *buf, u32 len, nfips_ac_match_fn fn, void *ctx)
+{
+	u32 i = 0;
+
+	while (i < len) {
+		if (ac->filter.triples && s < d->depth_end[2]) {
+			u32 next = skip(ac, buf, i, depth(d, s), len);
+
+			if (next != i) {
+				i = next;
+				s = 0;
+			}
+		}
+		s = step(d, s, buf[i++]);
+		if (unlikely(may_report(d, s)) && report(d, s, i, fn, ctx))
 			break;
 	}
 	return s;
@@ -540,14 +585,23 @@ static void scan_two(const struct nfips_ac *ac, u32 *s0, u32 *s1,
 		     const u8 *buf, u32 len, nfips_ac_match_fn fn, void *ctx)
 {
 	const struct ac_dfa *d0 = &ac->dfa[0], *d1 = &ac->dfa[1];
-	u32 a = *s0, b = *s1, i;
+	u32 a = *s0, b = *s1, i = 0;
 
-	for (i = 0; i < len; i++) {
+	while (i < len) {
+		if (ac->filter.triples && a < d0->depth_end[2] && b < d1->depth_end[2]) {
+			u32 da = depth(d0, a), db = depth(d1, b);
+			u32 next = skip(ac, buf, i, da > db ? da : db, len);
+
+			if (next != i) {
+				i = next;
+				a = b = 0;
+			}
+		}
 		a = step(d0, a, buf[i]);
-		b = step(d1, b, buf[i]);
-		if (unlikely(may_report(d0, a)) && report(d0, a, i + 1, fn, ctx))
+		b = step(d1, b, buf[i++]);
+		if (unlikely(may_report(d0, a)) && report(d0, a, i, fn, ctx))
 			break;
-		if (unlikely(may_report(d1, b)) && report(d1, b, i + 1, fn, ctx))
+		if (unlikely(may_report(d1, b)) && report(d1, b, i, fn, ctx))
 			break;
 	}
 	*s0 = a;
@@ -567,8 +621,8 @@ nfips_ac_state nfips_ac_scan(const struct nfips_ac *ac, nfips_ac_state st,
 	if (d0->nstates && d1->nstates)
 		scan_two(ac, &s0, &s1, buf, len, fn, ctx);
 	else if (d0->nstates)
-		s0 = scan_one(d0, s0, buf, len, fn, ctx);
+		s0 = scan_one(ac, d0, s0, buf, len, fn, ctx);
 	else if (d1->nstates)
-		s1 = scan_one(d1, s1, buf, len, fn, ctx);
+		s1 = scan_one(ac, d1, s1, buf, len, fn, ctx);
 	return (u64)s1 << 32 | s0;
 }

@@ -14,12 +14,14 @@
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <asm/unaligned.h>
 
 /* Builds run in process context and may be large: allow vmalloc. */
 #define ac_alloc(n)		kvmalloc(n, GFP_KERNEL)
 #define ac_zalloc(n)		kvzalloc(n, GFP_KERNEL)
 #define ac_free(p)		kvfree(p)
 #define ac_yield()		cond_resched()
+#define ac_load_le32(p)		get_unaligned_le32(p)
 #else
 #include <errno.h>
 #include <stdbool.h>
@@ -37,6 +39,17 @@ typedef uint64_t u64;
 #define ac_zalloc(n)		calloc(1, n)
 #define ac_free(p)		free(p)
 #define ac_yield()		do { } while (0)
+static inline u32 ac_load_le32(const void *p)
+{
+	u32 v;
+
+	memcpy(&v, p, sizeof(v));
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	v = __builtin_bswap32(v);
+#endif
+	return v;
+}
+
 #define likely(x)		__builtin_expect(!!(x), 1)
 #define unlikely(x)		__builtin_expect(!!(x), 0)
 #endif

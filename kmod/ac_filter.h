@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Prefilter of the matcher (kmod/ac.c): tells from the three bytes at a
+ * position whether a pattern may begin there, so that the automaton only
+ * runs where one may.
+ */
+#ifndef _NFIPS_AC_FILTER_H
+#define _NFIPS_AC_FILTER_H
+
+#include "ac.h"
+
+static inline u8 ac_fold(u8 b)
+{
+	return b >= 'A' && b <= 'Z' ? b + ('a' - 'A') : b;
+}
+
+struct ac_filter {
+	u8 *triples;	/* by hash of the first three bytes of a pattern */
+	u32 shift;	/* 32 - log2(entries in triples) */
+	u8 *pairs;	/* by the pairs that begin a 1- or 2-byte pattern */
+};
+
+/*
+ * Leaves @f empty (triples NULL) when the filter would pass so many
+ * positions that it would cost more than it saves. Adds what it keeps
+ * to @mem.
+ */
+int nfips_ac_filter_build(struct ac_filter *f,
+			  const struct nfips_ac_pattern *pats, u32 npats,
+			  size_t *mem);
+void nfips_ac_filter_free(struct ac_filter *f);
+
+/*
+ * First position q >= @from where a pattern may begin, or where the filter
+ * cannot tell because the buffer ends within three bytes. @from < @len.
+ */
+u32 nfips_ac_filter_next(const struct ac_filter *f, const u8 *buf, u32 from,
+			 u32 len);
+
+#endif /* _NFIPS_AC_FILTER_H */
