@@ -1,0 +1,377 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Snort/Suricata rule language: data model, parser and classifier.
+ *
+ * The parser turns rule text into one struct nfips_rule per rule. A rule the
+ * engine cannot evaluate exactly (app-layer protocol, sticky buffer,
+ * byte_test, ...) is still parsed in full so that its syntax is checked, and
+ * carries a skip reason; it is never approximated. Nothing here has global
+ * mutable state: variables and classtypes are tables the caller owns and
+ * passes in, so nfipsctl and nfipsd can parse concurrently.
+ *
+ * Semantics of the values stored are those of Suricata; see
+ * Documentation/rules.rst for the keyword reference.
+ */
+#ifndef NFIPS_RULE_H
+#define NFIPS_RULE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- errors --------------------------------------------------------- */
+
+/* Where and why parsing failed. line/col are 1-based; col counts bytes. */
+struct nfips_err {
+	const char *file;	/* borrowed from the caller; NULL for strings */
+	uint32_t line, col;
+	char msg[256];
+};
+
+/* "file:line:col: msg" (or "line:col: msg") into buf; returns buf. */
+const char *nfips_err_str(const struct nfips_err *err, char *buf, size_t len);
+
+/* ---- variables ($HOME_NET, $HTTP_PORTS, ...) ------------------------- */
+
+struct nfips_var {
+	char *name;	/* without '$' */
+	char *value;	/* address or port expression, may use other variables */
+};
+
+struct nfips_vars {
+	struct nfips_var *v;
+	size_t n, cap;
+};
+
+/* Adds or replaces a variable; 0 or -ENOMEM / -EINVAL (bad name). */
+int nfips_vars_set(struct nfips_vars *vars, const char *name, const char *value);
+/* "NAME=VALUE" as given to --var. */
+int nfips_vars_set_arg(struct nfips_vars *vars, const char *arg);
+/* The address and port groups of suricata.yaml's defaults. */
+int nfips_vars_defaults(struct nfips_vars *vars);
+const char *nfips_vars_get(const struct nfips_vars *vars, const char *name);
+void nfips_vars_free(struct nfips_vars *vars);
+
+/* ---- classification.config ------------------------------------------ */
+
+struct nfips_class {
+	char *name;
+	char *desc;
+	uint32_t priority;
+};
+
+struct nfips_classes {
+	struct nfips_class *v;
+	size_t n;
+};
+
+/* 0, or -1 with err filled in (I/O or syntax, with its position). */
+int nfips_classes_load(struct nfips_classes *cl, const char *path,
+		       struct nfips_err *err);
+int nfips_classes_parse(struct nfips_classes *cl, const char *name,
+			const char *buf, size_t len, struct nfips_err *err);
+const struct nfips_class *nfips_classes_find(const struct nfips_classes *cl,
+					     const char *name);
+void nfips_classes_free(struct nfips_classes *cl);
+
+/* ---- header --------------------------------------------------------- */
+
+enum nfips_action {
+	NFIPS_ACTION_ALERT,
+	NFIPS_ACTION_DROP,
+	NFIPS_ACTION_REJECT,
+	NFIPS_ACTION_PASS,
+};
+
+enum nfips_proto {
+	NFIPS_PROTO_IP,
+	NFIPS_PROTO_TCP,	/* packets and reassembled stream */
+	NFIPS_PROTO_UDP,
+	NFIPS_PROTO_ICMP,
+	NFIPS_PROTO_TCP_PKT,	/* TCP, packet payloads only */
+	NFIPS_PROTO_TCP_STREAM,	/* TCP, reassembled stream only */
+	NFIPS_PROTO_OTHER,	/* app-layer or other: see proto_name, skipped */
+};
+
+/*
+ * An inclusive range of a family's number space. Addresses are numbers in
+ * host order (IPv4 in the low 32 bits); ports are 0..65535.
+ */
+struct nfips_range {
+	unsigned __int128 lo, hi;
+};
+
+/*
+ * A resolved address set: variables expanded, negations and lists
+ * evaluated, sorted, disjoint and non-adjacent ranges per family.
+ * "any" is v4 0..2^32-1 plus v6 0..2^128-1.
+ */
+struct nfips_addrset {
+	struct nfips_range *v4, *v6;
+	uint32_t n4, n6;
+	bool any;
+	char *text;	/* as written in the rule */
+};
+
+struct nfips_portset {
+	struct nfips_range *v;
+	uint32_t n;
+	bool any;
+	char *text;
+};
+
+/* ---- options -------------------------------------------------------- */
+
+/* Every option as written, in rule order (value NULL when it had none). */
+struct nfips_option {
+	char *name;
+	char *value;
+	uint32_t line, col;
+};
+
+/* Content flags. */
+#define NFIPS_C_NEGATED		(1u << 0)
+#define NFIPS_C_NOCASE		(1u << 1)
+#define NFIPS_C_DEPTH		(1u << 2)
+#define NFIPS_C_OFFSET		(1u << 3)
+#define NFIPS_C_DISTANCE	(1u << 4)
+#define NFIPS_C_WITHIN		(1u << 5)
+#define NFIPS_C_STARTSWITH	(1u << 6)
+#define NFIPS_C_ENDSWITH	(1u << 7)
+#define NFIPS_C_FAST_PATTERN	(1u << 8)
+#define NFIPS_C_FP_ONLY		(1u << 9)	/* fast_pattern:only */
+#define NFIPS_C_FP_CHOP		(1u << 10)	/* fast_pattern:off,len */
+#define NFIPS_C_RAWBYTES	(1u << 11)	/* no-op, kept for display */
+#define NFIPS_C_RELATIVE	(NFIPS_C_DISTANCE | NFIPS_C_WITHIN)
+
+/*
+ * A content and its modifiers. depth counts from offset (the match must
+ * lie in [offset, offset + depth)); distance/within count from the end of
+ * the previous content or pcre match, as in Suricata.
+ */
+struct nfips_content {
+	uint8_t *bytes;
+	uint32_t len;
+	uint32_t flags;
+	uint32_t depth, offset;
+	int32_t distance, within;
+	uint32_t fp_off, fp_len;	/* NFIPS_C_FP_CHOP */
+};
+
+#define NFIPS_P_NEGATED		(1u << 0)
+#define NFIPS_P_RELATIVE	(1u << 1)	/* R */
+#define NFIPS_P_MATCH_LIMIT	(1u << 2)	/* O: no PCRE match limits */
+
+struct nfips_pcre {
+	char *source;		/* between the delimiters, as written */
+	char *modifiers;	/* after the last '/' */
+	uint32_t flags;		/* NFIPS_P_* */
+	uint32_t options;	/* PCRE2 compile options */
+	void *code;		/* pcre2_code * (8-bit), owned */
+};
+
+#define NFIPS_I_NEGATED		(1u << 0)
+#define NFIPS_I_RELATIVE	(1u << 1)
+#define NFIPS_I_RAWBYTES	(1u << 2)
+
+struct nfips_isdataat {
+	uint32_t n;
+	uint32_t flags;
+};
+
+enum nfips_match_type {
+	NFIPS_MATCH_CONTENT,
+	NFIPS_MATCH_PCRE,
+	NFIPS_MATCH_ISDATAAT,
+};
+
+/* Payload inspections in rule order: relative ones chain on this order. */
+struct nfips_match {
+	enum nfips_match_type type;
+	uint32_t opt;		/* index into rule->opts */
+	union {
+		struct nfips_content content;
+		struct nfips_pcre pcre;
+		struct nfips_isdataat isdataat;
+	} u;
+};
+
+/* flow: keyword. */
+#define NFIPS_FLOW_TO_SERVER		(1u << 0)	/* = from_client */
+#define NFIPS_FLOW_TO_CLIENT		(1u << 1)	/* = from_server */
+#define NFIPS_FLOW_ESTABLISHED		(1u << 2)
+#define NFIPS_FLOW_NOT_ESTABLISHED	(1u << 3)
+#define NFIPS_FLOW_STATELESS		(1u << 4)
+#define NFIPS_FLOW_ONLY_STREAM		(1u << 5)
+#define NFIPS_FLOW_NO_STREAM		(1u << 6)
+
+enum nfips_flowbit_cmd {
+	NFIPS_FB_SET,
+	NFIPS_FB_ISSET,
+	NFIPS_FB_ISNOTSET,
+	NFIPS_FB_UNSET,
+	NFIPS_FB_TOGGLE,
+};
+
+struct nfips_flowbit {
+	enum nfips_flowbit_cmd cmd;
+	bool any;	/* names joined by '|': true if any (else all) */
+	uint32_t n;
+	char **names;
+};
+
+enum nfips_cmp {
+	NFIPS_CMP_EQ,		/* a */
+	NFIPS_CMP_NE,		/* !a */
+	NFIPS_CMP_LT,		/* <a */
+	NFIPS_CMP_LE,		/* <=a */
+	NFIPS_CMP_GT,		/* >a */
+	NFIPS_CMP_GE,		/* >=a */
+	NFIPS_CMP_RANGE,	/* a<>b or a-b: a < x < b (exclusive) */
+};
+
+struct nfips_u32cmp {
+	enum nfips_cmp op;
+	uint32_t a, b;
+};
+
+enum nfips_thr_type {
+	NFIPS_THR_LIMIT,
+	NFIPS_THR_THRESHOLD,
+	NFIPS_THR_BOTH,
+	NFIPS_THR_DETECTION_FILTER,
+};
+
+enum nfips_track {
+	NFIPS_TRACK_BY_SRC,
+	NFIPS_TRACK_BY_DST,
+	NFIPS_TRACK_BY_RULE,
+	NFIPS_TRACK_BY_BOTH,
+};
+
+struct nfips_threshold {
+	enum nfips_thr_type type;
+	enum nfips_track track;
+	uint32_t count, seconds;
+};
+
+struct nfips_kv {
+	char *key;
+	char *value;
+};
+
+/* Rule flags. */
+#define NFIPS_R_BIDIR		(1u << 0)	/* <> */
+#define NFIPS_R_NOALERT		(1u << 1)	/* noalert / flowbits:noalert */
+#define NFIPS_R_FLOW		(1u << 2)	/* has a flow: keyword */
+#define NFIPS_R_DSIZE		(1u << 3)
+#define NFIPS_R_THRESHOLD	(1u << 4)	/* threshold or detection_filter */
+#define NFIPS_R_TAG		(1u << 5)
+#define NFIPS_R_TARGET_SRC	(1u << 6)
+#define NFIPS_R_TARGET_DST	(1u << 7)
+
+enum nfips_rule_class {
+	NFIPS_CLASS_SKIPPED,
+	NFIPS_CLASS_KERNEL,	/* decided by the fast pattern + header */
+	NFIPS_CLASS_SLOW,	/* punted to the daemon */
+};
+
+struct nfips_rule {
+	/* header */
+	enum nfips_action action;
+	enum nfips_proto proto;
+	char *proto_name;		/* as written */
+	struct nfips_addrset src, dst;
+	struct nfips_portset sport, dport;
+	uint32_t flags;			/* NFIPS_R_* */
+
+	/* identity and description */
+	uint32_t gid, sid, rev;
+	char *msg;
+	char *classtype;
+	uint32_t priority;		/* effective: priority:, classtype, 3 */
+	struct nfips_kv *metadata;
+	uint32_t nmetadata;
+	struct nfips_kv *refs;		/* reference:type,id */
+	uint32_t nrefs;
+	char *tag;			/* tag: value, kept for display */
+
+	/* detection */
+	struct nfips_option *opts;
+	uint32_t nopts;
+	struct nfips_match *matches;
+	uint32_t nmatches;
+	uint32_t flow;			/* NFIPS_FLOW_* */
+	struct nfips_flowbit *flowbits;
+	uint32_t nflowbits;
+	struct nfips_u32cmp dsize;	/* NFIPS_R_DSIZE */
+	struct nfips_threshold threshold; /* NFIPS_R_THRESHOLD */
+
+	/* NULL when the engine can evaluate the rule exactly */
+	char *skip;
+
+	uint32_t line;			/* where the rule starts */
+
+	/* filled in by nfips_rule_classify() */
+	enum nfips_rule_class cls;
+	int32_t fp;			/* match index of the fast pattern, -1 none */
+	uint32_t fp_off, fp_len;	/* the bytes of that content given to the matcher */
+	bool fp_nocase;
+	const char *why_slow;		/* first reason it is not kernel-decided */
+};
+
+/* ---- parsing -------------------------------------------------------- */
+
+struct nfips_parse_ctx {
+	const struct nfips_vars *vars;		/* may be NULL: no variables */
+	const struct nfips_classes *classes;	/* NULL: classtype unchecked */
+};
+
+/*
+ * Parses one rule (a single logical line). Returns 0 and the rule in @out,
+ * or -1 with @err filled in (position relative to @text, line 1).
+ */
+int nfips_rule_parse(const char *text, const struct nfips_parse_ctx *ctx,
+		     struct nfips_rule **out, struct nfips_err *err);
+
+/*
+ * Called once per rule statement of a file: with the rule (now owned by
+ * the callee) and err NULL, or with rule NULL and the error. Nonzero
+ * return stops the parse and is returned.
+ */
+typedef int (*nfips_rule_fn)(void *arg, struct nfips_rule *rule,
+			     const struct nfips_err *err);
+
+/*
+ * Splits @buf into rules: '#' comment lines and blank lines are skipped, a
+ * trailing backslash joins the next line. @name labels errors.
+ */
+int nfips_rules_parse_buf(const char *name, const char *buf, size_t len,
+			  const struct nfips_parse_ctx *ctx,
+			  nfips_rule_fn fn, void *arg);
+/* As above for a file; -1 with @ioerr filled if it cannot be read. */
+int nfips_rules_parse_file(const char *path, const struct nfips_parse_ctx *ctx,
+			   nfips_rule_fn fn, void *arg, struct nfips_err *ioerr);
+
+void nfips_rule_free(struct nfips_rule *rule);
+
+/* Membership tests, shared with the evaluator. */
+bool nfips_addrset_has4(const struct nfips_addrset *s, uint32_t addr);
+bool nfips_addrset_has6(const struct nfips_addrset *s, const uint8_t addr[16]);
+bool nfips_portset_has(const struct nfips_portset *s, uint16_t port);
+
+const char *nfips_action_name(enum nfips_action a);
+const char *nfips_class_name(enum nfips_rule_class c);
+
+/* ---- classification ------------------------------------------------- */
+
+/*
+ * Chooses the fast pattern (the fast_pattern content, else the longest
+ * positive content, the first of equals) and the class. Idempotent.
+ */
+void nfips_rule_classify(struct nfips_rule *rule);
+
+/* Bytes of the fast pattern, or NULL when the rule has none. */
+const uint8_t *nfips_rule_fp(const struct nfips_rule *rule, uint32_t *len);
+
+#endif /* NFIPS_RULE_H */

@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Internals shared by the rule parser's source files; not a public API. */
+#ifndef NFIPS_RULE_INT_H
+#define NFIPS_RULE_INT_H
+
+#include "rule.h"
+
+/*
+ * A logical rule line can be joined from several physical lines (trailing
+ * backslash): each segment records where its first byte came from, so
+ * that an offset in the joined text maps back to file:line:col.
+ */
+struct srcseg {
+	uint32_t off, line, col;
+};
+
+struct srcmap {
+	const char *file;
+	const struct srcseg *seg;
+	uint32_t nseg;
+};
+
+/* State while parsing one rule. */
+struct pstate {
+	const char *s;			/* the logical line, NUL-terminated */
+	size_t len;
+	const struct srcmap *map;
+	const struct nfips_parse_ctx *ctx;
+	struct nfips_rule *r;
+	struct nfips_err *err;
+
+	int32_t last_content;		/* match index, -1 none */
+	int32_t last_payload;		/* last content/pcre, for relative */
+	uint32_t cur_opt;		/* index of the option being parsed */
+	bool byte_vars;			/* byte_extract/byte_math seen */
+	bool has_sid, has_rev, has_gid, has_msg, has_class, has_prio;
+	bool has_fp;
+};
+
+/* Sets the error at offset @off of the logical line; returns -1. */
+int perr(struct pstate *ps, size_t off, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Records the first skip reason; later ones are ignored. 0, or -1 (ENOMEM). */
+int pskip(struct pstate *ps, size_t off, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void map_pos(const struct srcmap *map, size_t off, uint32_t *line, uint32_t *col);
+
+/* Header fields (rule_addr.c). @off is the field's offset in the line. */
+int parse_addrset(struct pstate *ps, const char *text, size_t off,
+		  struct nfips_addrset *out);
+int parse_portset(struct pstate *ps, const char *text, size_t off,
+		  struct nfips_portset *out);
+void addrset_free(struct nfips_addrset *s);
+void portset_free(struct nfips_portset *s);
+
+/*
+ * Option handlers: @val is the trimmed value (NULL if the option had
+ * none), @voff its offset in the line. Return 0 or -1 (error set).
+ */
+typedef int (*opt_fn)(struct pstate *ps, const char *val, size_t voff);
+
+/* rule_opts.c */
+int opt_dispatch(struct pstate *ps, const char *name, size_t noff,
+		 const char *val, size_t voff);
+/* rule_content.c */
+int opt_content(struct pstate *ps, const char *val, size_t voff);
+int opt_content_mod(struct pstate *ps, const char *name, size_t noff,
+		    const char *val, size_t voff);
+int opt_pcre(struct pstate *ps, const char *val, size_t voff);
+int opt_isdataat(struct pstate *ps, const char *val, size_t voff);
+void match_free(struct nfips_match *m);
+/* rule_kw.c: what the engine does not evaluate. NULL when not listed. */
+const char *kw_unsupported(const char *name);	/* "buffer" or "keyword" */
+bool kw_app_proto(const char *name);
+
+/* Small helpers (rule.c). */
+char *xstrndup(const char *s, size_t n);
+int parse_u32(const char *s, uint32_t max, uint32_t *out);
+int parse_i32(const char *s, int32_t *out);
+const char *skip_ws(const char *s);
+void *grow(void *arr, uint32_t n, size_t size);
+
+#endif /* NFIPS_RULE_INT_H */

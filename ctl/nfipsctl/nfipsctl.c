@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nfipsctl: the nfips command-line tool. Like wireguard-tools' wg, this
+ * file only dispatches; each subcommand lives in its own file.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "nfipsctl.h"
+
+static const struct {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *help;
+} subcommands[] = {
+	{ "rules", cmd_rules, "check rule files (Snort/Suricata rule language)" },
+};
+
+static void usage(FILE *f, const char *prog)
+{
+	size_t i;
+
+	fprintf(f, "Usage: %s <command> [<args>]\n\nCommands:\n", prog);
+	for (i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
+		fprintf(f, "  %-8s %s\n", subcommands[i].name, subcommands[i].help);
+	fprintf(f, "\n'%s <command> --help' describes a command.\n", prog);
+}
+
+int main(int argc, char **argv)
+{
+	const char *prog = argc > 0 ? argv[0] : "nfipsctl";
+	size_t i;
+
+	if (argc < 2) {
+		usage(stderr, prog);
+		return 2;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+	    !strcmp(argv[1], "help")) {
+		usage(stdout, prog);
+		return 0;
+	}
+	for (i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
+		if (!strcmp(argv[1], subcommands[i].name))
+			return subcommands[i].fn(argc - 1, argv + 1);
+	fprintf(stderr, "%s: unknown command '%s'\n", prog, argv[1]);
+	usage(stderr, prog);
+	return 2;
+}

@@ -1,0 +1,473 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Rule parser: every supported option keyword, the skip reasons of the
+ * unsupported ones, every option error with its column, and the
+ * classification.config reader.
+ */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <stdio.h>
+
+#include "rule_util.h"
+
+static const struct nfips_content *content(const struct nfips_rule *r, uint32_t i)
+{
+	if (!r || i >= r->nmatches || r->matches[i].type != NFIPS_MATCH_CONTENT)
+		return NULL;
+	return &r->matches[i].u.content;
+}
+
+static bool bytes_are(const struct nfips_content *c, const char *b, uint32_t len)
+{
+	return c && c->len == len && !memcmp(c->bytes, b, len);
+}
+
+static void test_identity(void)
+{
+	struct nfips_rule *r;
+
+	r = parse("alert tcp any any -> any any (msg:\"ET \\\"q\\\" a\\;b \\\\ c\\:d \\d\"; "
+		  "sid:2001; rev:12; gid:3; classtype:trojan-activity; "
+		  "reference:url,example.com/a,b; reference:cve, 2020-1234; "
+		  "metadata:created_at 2010_07_30, signature_severity Major, ,former_category  X Y; "
+		  "metadata:affected_product Linux;)");
+	tap_ok(&T, r && !strcmp(r->msg, "ET \"q\" a;b \\ c:d \\d"), "msg unescapes \\\" \\; \\\\ \\: only");
+	tap_ok(&T, r && r->sid == 2001 && r->rev == 12 && r->gid == 3, "sid, rev, gid");
+	tap_ok(&T, r && !strcmp(r->classtype, "trojan-activity") && r->priority == 1,
+	       "classtype gives the priority");
+	tap_ok(&T, r && r->nrefs == 2 && !strcmp(r->refs[0].key, "url") &&
+	       !strcmp(r->refs[0].value, "example.com/a,b") &&
+	       !strcmp(r->refs[1].key, "cve") && !strcmp(r->refs[1].value, "2020-1234"),
+	       "reference type,id");
+	tap_ok(&T, r && r->nmetadata == 4 &&
+	       !strcmp(r->metadata[0].key, "created_at") &&
+	       !strcmp(r->metadata[0].value, "2010_07_30") &&
+	       !strcmp(r->metadata[1].key, "signature_severity") &&
+	       !strcmp(r->metadata[1].value, "Major") &&
+	       !strcmp(r->metadata[2].key, "former_category") &&
+	       !strcmp(r->metadata[2].value, "X Y") &&
+	       !strcmp(r->metadata[3].key, "affected_product"),
+	       "metadata keeps every pair, across keywords");
+	nfips_rule_free(r);
+
+	r = parse_opts("msg:unquoted text; classtype:misc-activity; priority:2;");
+	tap_ok(&T, r && !strcmp(r->msg, "unquoted text") && r->priority == 2,
+	       "unquoted msg; priority overrides the classtype's");
+	nfips_rule_free(r);
+	r = parse_opts("priority:\"4\";");
+	tap_ok(&T, r && r->priority == 4 && !r->classtype && r->rev == 0,
+	       "quoted priority; rev defaults to 0");
+	nfips_rule_free(r);
+	r = parse_opts("msg:\"x\";");
+	tap_ok(&T, r && r->priority == 3, "default priority is 3");
+	nfips_rule_free(r);
+
+	expect_error("alert tcp any any -> any any (sid:0;)", "0;", "sid: invalid number");
+	expect_error("alert tcp any any -> any any (sid:12a;)", "12a", "sid: invalid number");
+	expect_error("alert tcp any any -> any any (sid:4294967296;)", "429", "invalid number");
+	expect_error("alert tcp any any -> any any (sid:1; sid:2;)", "2;)", "duplicate sid");
+	expect_error("alert tcp any any -> any any (rev:x; sid:1;)", "x;", "rev: invalid number");
+	expect_error("alert tcp any any -> any any (gid:-1; sid:1;)", "-1", "gid: invalid number");
+	expect_error("alert tcp any any -> any any (rev:1; rev:2; sid:1;)", "2;", "duplicate rev");
+	expect_error("alert tcp any any -> any any (msg:\"a\"; msg:\"b\"; sid:1;)", "\"b\"",
+		     "duplicate msg");
+	expect_error("alert tcp any any -> any any (msg:\"abc; sid:1;)", "\"abc",
+		     "unterminated string");
+	expect_error("alert tcp any any -> any any (msg:\"a\"b\"; sid:1;)", "\"b\"",
+		     "must be escaped");
+	expect_error("alert tcp any any -> any any (classtype:no-such; sid:1;)", "no-such",
+		     "unknown classtype 'no-such'");
+	expect_error("alert tcp any any -> any any (classtype:; sid:1;)", "; sid",
+		     "classtype: empty name");
+	expect_error("alert tcp any any -> any any (classtype:a b; sid:1;)", "a b",
+		     "classtype: invalid name");
+	expect_error("alert tcp any any -> any any (classtype:misc-activity; "
+		     "classtype:misc-activity; sid:1;)", "misc-activity; sid", "duplicate classtype");
+	expect_error("alert tcp any any -> any any (priority:0; sid:1;)", "0;", "priority");
+	expect_error("alert tcp any any -> any any (priority:256; sid:1;)", "256", "out of range");
+	expect_error("alert tcp any any -> any any (reference:nocomma; sid:1;)", "nocomma",
+		     "expected 'type,id'");
+}
+
+static void test_content(void)
+{
+	struct nfips_rule *r;
+	const struct nfips_content *c;
+
+	r = parse_opts("content:\"a|0d 0A|b|41|\\\"\\;\\:\\\\\"; content:! \"neg\"; "
+		       "content:\"|00|\"; content:\"|4142 43|\";");
+	tap_ok(&T, bytes_are(content(r, 0), "a\r\nbA\";:\\", 9) &&
+	       content(r, 0)->flags == 0, "content: text, |hex| and escapes");
+	tap_ok(&T, bytes_are(content(r, 1), "neg", 3) &&
+	       content(r, 1)->flags == NFIPS_C_NEGATED, "content: ! negation");
+	tap_ok(&T, bytes_are(content(r, 2), "\0", 1) && bytes_are(content(r, 3), "ABC", 3),
+	       "content: NUL byte, hex without blanks");
+	tap_ok(&T, r && r->nmatches == 4 && r->matches[1].opt == 1, "content: match records its option");
+	nfips_rule_free(r);
+
+	r = parse_opts("content:\"abc\"; nocase; depth:10; offset:2; content:\"de\"; "
+		       "distance:-3; within:8; content:\"f\"; startswith; endswith; "
+		       "content:\"g\"; rawbytes; isdataat:!1,relative;");
+	c = content(r, 0);
+	tap_ok(&T, c && c->flags == (NFIPS_C_NOCASE | NFIPS_C_DEPTH | NFIPS_C_OFFSET) &&
+	       c->depth == 10 && c->offset == 2, "nocase, depth, offset");
+	c = content(r, 1);
+	tap_ok(&T, c && c->flags == (NFIPS_C_DISTANCE | NFIPS_C_WITHIN) &&
+	       c->distance == -3 && c->within == 8, "distance (negative), within");
+	c = content(r, 2);
+	tap_ok(&T, c && c->flags == (NFIPS_C_STARTSWITH | NFIPS_C_ENDSWITH),
+	       "startswith, endswith");
+	c = content(r, 3);
+	tap_ok(&T, c && c->flags == NFIPS_C_RAWBYTES && r->matches[4].type == NFIPS_MATCH_ISDATAAT &&
+	       r->matches[4].u.isdataat.n == 1 &&
+	       r->matches[4].u.isdataat.flags == (NFIPS_I_NEGATED | NFIPS_I_RELATIVE),
+	       "rawbytes; isdataat:!1,relative");
+	tap_ok(&T, r && !r->skip, "raw payload modifiers are not skipped");
+	nfips_rule_free(r);
+
+	r = parse_opts("content:\"abc\"; content:\"xyz\"; pcre:\"/a/\"; nocase;");
+	tap_ok(&T, content(r, 1) && (content(r, 1)->flags & NFIPS_C_NOCASE) &&
+	       !(content(r, 0)->flags & NFIPS_C_NOCASE),
+	       "a modifier applies to the last content, even after a pcre");
+	nfips_rule_free(r);
+
+	r = parse_opts("isdataat:20; isdataat:5,relative,rawbytes;");
+	tap_ok(&T, r && r->nmatches == 2 && r->matches[0].u.isdataat.n == 20 &&
+	       r->matches[0].u.isdataat.flags == 0 &&
+	       r->matches[1].u.isdataat.flags == (NFIPS_I_RELATIVE | NFIPS_I_RAWBYTES),
+	       "isdataat forms");
+	nfips_rule_free(r);
+
+#define E(opts, at, msg) expect_error("alert tcp any any -> any any (" opts " sid:1;)", at, msg)
+	E("content:abc;", "abc", "quoted string");
+	E("content:\"abc;", "\"abc", "missing closing '\"'");
+	E("content:\"a\"b\";", "b\"", "unexpected text after the string");
+	E("content:\"|41 4|\";", "|\";", "odd number of hex digits");
+	E("content:\"|41 4g|\";", "g|", "invalid hex digit 'g'");
+	E("content:\"|41\";", "|41", "unterminated |hex|");
+	E("content:\"a\\x\";", "\\x", "invalid escape '\\x'");
+	E("content:\"\";", "\"\"", "content is empty");
+	E("content:\"||\";", "\"||", "content is empty");
+	E("nocase;", "nocase", "needs a preceding content");
+	E("depth:4;", "depth", "needs a preceding content");
+	E("content:\"a\"; nocase; nocase;", "nocase; s", "given twice");
+	E("content:\"abc\"; depth:2;", "2;", "depth 2 is smaller than the content");
+	E("content:\"abc\"; depth:0;", "0;", "depth 0 is smaller");
+	E("content:\"abc\"; depth:x;", "x;", "depth: invalid number");
+	E("content:\"abc\"; offset:-1;", "-1", "offset: invalid number");
+	E("content:\"abc\"; within:2;", "2;", "within 2 is smaller than the content");
+	E("content:\"abc\"; distance:1.5;", "1.5", "distance: invalid number");
+	E("content:\"abc\"; depth:5; distance:1;", "distance", "cannot be combined with 'depth'");
+	E("content:\"abc\"; within:5; offset:1;", "offset", "cannot be combined with 'within'");
+	E("content:\"abc\"; startswith; depth:5;", "depth", "cannot be combined with 'startswith'");
+	E("content:\"abc\"; offset:1; startswith;", "startswith", "cannot be combined with 'offset'");
+	E("content:\"abc\"; endswith; endswith;", "endswith; s", "given twice");
+	E("isdataat:x;", "x;", "isdataat: invalid number");
+	E("isdataat:1,relativ;", "relativ", "isdataat: unknown option");
+	E("isdataat:1 relative;", "relative", "expected ','");
+}
+
+static void test_fast_pattern(void)
+{
+	struct nfips_rule *r;
+
+	r = parse_opts("content:\"abcdef\"; fast_pattern:2,3; content:\"xyz\";");
+	tap_ok(&T, content(r, 0) &&
+	       content(r, 0)->flags == (NFIPS_C_FAST_PATTERN | NFIPS_C_FP_CHOP) &&
+	       content(r, 0)->fp_off == 2 && content(r, 0)->fp_len == 3,
+	       "fast_pattern:offset,length");
+	nfips_rule_free(r);
+	r = parse_opts("content:\"abc\"; fast_pattern:only; nocase;");
+	tap_ok(&T, content(r, 0) && content(r, 0)->flags ==
+	       (NFIPS_C_FAST_PATTERN | NFIPS_C_FP_ONLY | NFIPS_C_NOCASE), "fast_pattern:only");
+	nfips_rule_free(r);
+	r = parse_opts("content:\"abc\"; content:!\"de\"; fast_pattern;");
+	tap_ok(&T, content(r, 1) && content(r, 1)->flags ==
+	       (NFIPS_C_FAST_PATTERN | NFIPS_C_NEGATED), "fast_pattern on a negated content");
+	nfips_rule_free(r);
+
+	E("content:\"a\"; fast_pattern; content:\"b\"; fast_pattern;", "fast_pattern; s",
+	  "only one content");
+	E("content:\"abc\"; fast_pattern:2,2;", "2,2", "outside the 3-byte content");
+	E("content:\"abc\"; fast_pattern:1,0;", "1,0", "outside");
+	E("content:\"abc\"; fast_pattern:first;", "first", "expected nothing, 'only'");
+	E("content:!\"abc\"; fast_pattern:only;", "only", "negated content");
+	E("content:\"abc\"; depth:4; fast_pattern:only;", "only", "cannot be used with depth");
+	E("content:\"abc\"; fast_pattern:only; offset:1;", "offset",
+	  "cannot be combined with 'fast_pattern:only'");
+	E("content:\"abc\"; fast_pattern:only; content:\"d\"; distance:0;", "distance",
+	  "relative to a fast_pattern:only content");
+	E("fast_pattern;", "fast_pattern", "needs a preceding content");
+}
+
+static void test_pcre(void)
+{
+	struct nfips_rule *r;
+	const struct nfips_pcre *p;
+
+	r = parse_opts("content:\"a\"; pcre:\"/^a[b\\;]+\\/c/ismxAEGRO\"; pcre:!\"/x/\";");
+	p = r && r->nmatches == 3 ? &r->matches[1].u.pcre : NULL;
+	tap_ok(&T, p && r->matches[1].type == NFIPS_MATCH_PCRE &&
+	       !strcmp(p->source, "^a[b\\;]+\\/c") && !strcmp(p->modifiers, "ismxAEGRO"),
+	       "pcre source and modifiers");
+	tap_ok(&T, p && p->options == (PCRE2_CASELESS | PCRE2_DOTALL | PCRE2_MULTILINE |
+				       PCRE2_EXTENDED | PCRE2_ANCHORED |
+				       PCRE2_DOLLAR_ENDONLY | PCRE2_UNGREEDY) &&
+	       p->flags == (NFIPS_P_RELATIVE | NFIPS_P_MATCH_LIMIT) && p->code,
+	       "pcre modifiers i s m x A E G R O, compiled");
+	tap_ok(&T, r && r->matches[2].u.pcre.flags == NFIPS_P_NEGATED &&
+	       r->matches[2].u.pcre.options == 0 && !r->skip, "pcre negation");
+	nfips_rule_free(r);
+
+	E("pcre:/abc/;", "/abc/", "quoted");
+	E("pcre:\"abc\";", "abc", "expected /regex/");
+	E("pcre:\"/abc\";", "/abc", "expected /regex/");
+	E("pcre:\"/a(b/i\";", "/i\"", "pcre: missing closing parenthesis");
+	E("pcre:\"/ab/iq\";", "q\"", "unknown modifier 'q'");
+	E("pcre:\"/a/\"x;", "\"/a/\"x", "quoted");
+}
+
+static void test_flow_and_state(void)
+{
+	struct nfips_rule *r;
+
+	r = parse_opts("flow: established , to_server; flowbits:set,a; flowbits:isset,b|c; "
+		       "flowbits:isnotset,d; flowbits:unset,e&f; flowbits:toggle,g; "
+		       "flowbits:noalert;");
+	tap_ok(&T, r && (r->flags & NFIPS_R_FLOW) &&
+	       r->flow == (NFIPS_FLOW_ESTABLISHED | NFIPS_FLOW_TO_SERVER), "flow established,to_server");
+	tap_ok(&T, r && r->nflowbits == 5 && r->flowbits[0].cmd == NFIPS_FB_SET &&
+	       r->flowbits[0].n == 1 && !strcmp(r->flowbits[0].names[0], "a") &&
+	       r->flowbits[1].cmd == NFIPS_FB_ISSET && r->flowbits[1].any &&
+	       r->flowbits[1].n == 2 && !strcmp(r->flowbits[1].names[1], "c") &&
+	       r->flowbits[2].cmd == NFIPS_FB_ISNOTSET &&
+	       r->flowbits[3].cmd == NFIPS_FB_UNSET && !r->flowbits[3].any &&
+	       r->flowbits[3].n == 2 && r->flowbits[4].cmd == NFIPS_FB_TOGGLE,
+	       "flowbits set/isset (a|b)/isnotset/unset (a&b)/toggle");
+	tap_ok(&T, r && (r->flags & NFIPS_R_NOALERT) && !r->skip, "flowbits:noalert");
+	nfips_rule_free(r);
+
+	r = parse_opts("flow:from_client,not_established,only_stream;");
+	tap_ok(&T, r && r->flow == (NFIPS_FLOW_TO_SERVER | NFIPS_FLOW_NOT_ESTABLISHED |
+				    NFIPS_FLOW_ONLY_STREAM), "flow from_client,not_established,only_stream");
+	nfips_rule_free(r);
+	r = parse_opts("flow:from_server,stateless,no_stream;");
+	tap_ok(&T, r && r->flow == (NFIPS_FLOW_TO_CLIENT | NFIPS_FLOW_STATELESS |
+				    NFIPS_FLOW_NO_STREAM), "flow from_server,stateless,no_stream");
+	nfips_rule_free(r);
+	r = parse_opts("flow:to_client;");
+	tap_ok(&T, r && r->flow == NFIPS_FLOW_TO_CLIENT, "flow to_client");
+	nfips_rule_free(r);
+
+	E("flow:to_server,to_client;", "to_client", "contradicts");
+	E("flow:established,not_established;", "not_established", "contradicts");
+	E("flow:only_stream,no_stream;", "no_stream", "contradicts");
+	E("flow:to_server,from_client;", "from_client", "repeats");
+	E("flow:sideways;", "sideways", "flow: unknown option 'sideways'");
+	E("flow:established; flow:to_server;", "to_server;", "duplicate flow");
+	E("flowbits:flip,a;", "flip", "unknown command 'flip'");
+	E("flowbits:set;", "set", "needs a name");
+	E("flowbits:noalert,a;", "noalert", "takes no name");
+	E("flowbits:set,a|b;", "a|b", "only valid with isset");
+	E("flowbits:isset,a|b&c;", "a|b", "cannot mix");
+	E("flowbits:set,a b;", "a b", "invalid name 'a b'");
+	E("flowbits:isset,a|;", "; sid", "invalid name ''");
+}
+
+static void test_dsize_threshold(void)
+{
+	static const struct {
+		const char *text;
+		enum nfips_cmp op;
+		uint32_t a, b;
+	} cases[] = {
+		{ "10", NFIPS_CMP_EQ, 10, 0 }, { "!10", NFIPS_CMP_NE, 10, 0 },
+		{ "<10", NFIPS_CMP_LT, 10, 0 }, { "<=10", NFIPS_CMP_LE, 10, 0 },
+		{ ">10", NFIPS_CMP_GT, 10, 0 }, { ">= 10", NFIPS_CMP_GE, 10, 0 },
+		{ "9<>18", NFIPS_CMP_RANGE, 9, 18 }, { "9 - 18", NFIPS_CMP_RANGE, 9, 18 },
+	};
+	struct nfips_rule *r;
+	char buf[64];
+	unsigned i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(buf, sizeof(buf), "dsize:%s;", cases[i].text);
+		r = parse_opts(buf);
+		tap_ok(&T, r && (r->flags & NFIPS_R_DSIZE) && r->dsize.op == cases[i].op &&
+		       r->dsize.a == cases[i].a && r->dsize.b == cases[i].b,
+		       "dsize:%s", cases[i].text);
+		nfips_rule_free(r);
+	}
+	E("dsize:x;", "x;", "dsize: invalid value");
+	E("dsize:70000;", "70000", "dsize: invalid value");
+	E("dsize:18<>9;", "18<>9", "is empty");
+	E("dsize:1<>x;", "1<>x", "invalid range");
+	E("dsize:1; dsize:2;", "2;", "duplicate dsize");
+
+	r = parse_opts("threshold: type limit, track by_src, seconds 60, count 1;");
+	tap_ok(&T, r && (r->flags & NFIPS_R_THRESHOLD) &&
+	       r->threshold.type == NFIPS_THR_LIMIT && r->threshold.track == NFIPS_TRACK_BY_SRC &&
+	       r->threshold.count == 1 && r->threshold.seconds == 60, "threshold limit");
+	nfips_rule_free(r);
+	r = parse_opts("threshold:type both,track by_dst,count 5,seconds 2;");
+	tap_ok(&T, r && r->threshold.type == NFIPS_THR_BOTH &&
+	       r->threshold.track == NFIPS_TRACK_BY_DST && r->threshold.count == 5,
+	       "threshold both, no blanks");
+	nfips_rule_free(r);
+	r = parse_opts("threshold:type threshold,track by_rule,count 3,seconds 9;");
+	tap_ok(&T, r && r->threshold.type == NFIPS_THR_THRESHOLD &&
+	       r->threshold.track == NFIPS_TRACK_BY_RULE, "threshold type threshold, by_rule");
+	nfips_rule_free(r);
+	r = parse_opts("detection_filter:track by_both, count 15, seconds 2;");
+	tap_ok(&T, r && r->threshold.type == NFIPS_THR_DETECTION_FILTER &&
+	       r->threshold.track == NFIPS_TRACK_BY_BOTH && r->threshold.count == 15 &&
+	       r->threshold.seconds == 2, "detection_filter");
+	nfips_rule_free(r);
+
+	E("threshold:type limit, track by_src, count 1;", "type", "needs type, track, count");
+	E("threshold:type some, track by_src, count 1, seconds 2;", "type some",
+	  "invalid type 'some'");
+	E("threshold:type limit, track by_x, count 1, seconds 2;", "track by_x",
+	  "invalid track");
+	E("threshold:type limit, track by_src, count one, seconds 2;", "count one",
+	  "invalid count");
+	E("threshold:type limit, type both, track by_src, count 1, seconds 2;", "type both",
+	  "duplicate 'type'");
+	E("threshold:type limit, track by_src, count 1, seconds 2, when now;", "when",
+	  "unknown field 'when'");
+	E("detection_filter:type limit, track by_src, count 1, seconds 2;", "type",
+	  "unknown field 'type'");
+	E("threshold:type limit, track by_src, count 1, seconds 2; "
+	  "detection_filter:track by_src, count 1, seconds 2;", "track by_src, count 1, seconds 2; sid",
+	  "at most one");
+}
+
+static void test_other_keywords(void)
+{
+	struct nfips_rule *r;
+
+	r = parse_opts("tag:session,300,seconds; target:dest_ip; noalert; pkt_data;");
+	tap_ok(&T, r && !r->skip && (r->flags & NFIPS_R_TAG) && !strcmp(r->tag, "session,300,seconds") &&
+	       (r->flags & NFIPS_R_TARGET_DST) && (r->flags & NFIPS_R_NOALERT),
+	       "tag, target, noalert, pkt_data accepted");
+	nfips_rule_free(r);
+	r = parse_opts("tag:host,10,packets,src; target:src_ip;");
+	tap_ok(&T, r && (r->flags & NFIPS_R_TARGET_SRC), "tag host, target src_ip");
+	nfips_rule_free(r);
+	E("tag:flow,1,packets;", "flow", "tag: expected session or host");
+	E("target:dst;", "dst", "target: expected src_ip or dest_ip");
+	E("noalert:1;", "noalert", "takes no value");
+}
+
+static void test_skips(void)
+{
+	static const struct {
+		const char *opts, *reason;
+	} cases[] = {
+		{ "http.uri; content:\"/a\";", "buffer http.uri" },
+		{ "content:\"/a\"; http_uri;", "buffer http_uri" },
+		{ "dns.query; content:\"x\";", "buffer dns.query" },
+		{ "tls.sni; content:\"x\";", "buffer tls.sni" },
+		{ "file_data; content:\"x\";", "buffer file_data" },
+		{ "file.data; content:\"x\";", "buffer file.data" },
+		{ "uricontent:\"/a\"; nocase;", "buffer uricontent" },
+		{ "content:\"a\"; byte_test:1,>,2,0,relative;", "keyword byte_test" },
+		{ "content:\"a\"; byte_jump:2,0,relative;", "keyword byte_jump" },
+		{ "byte_extract:2,0,len; content:\"a\"; within:len;", "keyword byte_extract" },
+		{ "byte_extract:2,0,len; content:\"a\"; depth:len; isdataat:len;", "keyword byte_extract" },
+		{ "lua:script.lua;", "keyword lua" },
+		{ "flags:S;", "keyword flags" },
+		{ "itype:8;", "keyword itype" },
+		{ "stream_size:server,>,10;", "keyword stream_size" },
+		{ "http.uri; content:\"a\"; byte_test:1,>,2,0;", "buffer http.uri" },
+		{ "content:\"a\"; pcre:\"/a/U\";", "pcre modifier U" },
+		{ "pcre:\"/a/Hi\";", "pcre modifier H" },
+		{ "pcre:\"/a/iC\";", "pcre modifier C" },
+		{ "pcre:\"/a/P\";", "pcre modifier P" },
+		{ "pcre:\"/a/B\";", "pcre modifier B" },
+		{ "flow:established,only_frag;", "flow only_frag" },
+	};
+	char buf[512];
+	unsigned i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(buf, sizeof(buf), "alert tcp any any -> any any (%s sid:1;)",
+			 cases[i].opts);
+		expect_skip(buf, cases[i].reason);
+	}
+	/* Syntax is still checked after a skip reason. */
+	E("http.uri; content:\"|4|\";", "|\";", "odd number of hex digits");
+	E("byte_test:1,>,2,0; depth:3;", "depth", "needs a preceding content");
+	E("content:\"a\"; depth:len;", "len", "depth: invalid number");
+#undef E
+}
+
+static void test_classification_config(void)
+{
+	static const char bad1[] = "# c\nconfig classification: a,b,c\n";
+	static const char bad2[] = "\n  config classificatio: a,b,1\n";
+	static const char bad3[] = "config classification: 9a,b,1\n";
+	static const char bad4[] = "config classification: abc\n";
+	static const char bad5[] = "config classification a,b,1\n";
+	char longline[1100];
+	static const char good[] = "config  classification :x-y,Desc, with comma , 2\n"
+				   "config classification: x-y,Again,3\n";
+	struct nfips_classes cl = { 0 };
+	const struct nfips_class *c;
+
+	tap_ok(&T, classes.n == 3 && (c = nfips_classes_find(&classes, "Trojan-Activity")) &&
+	       c->priority == 1 && !strcmp(c->desc, "A Network Trojan was detected"),
+	       "classification.config: entries, case-insensitive lookup");
+	tap_ok(&T, !nfips_classes_parse(&cl, "g", good, sizeof(good) - 1, &err) && cl.n == 1 &&
+	       !strcmp(cl.v[0].desc, "Again") && cl.v[0].priority == 3,
+	       "classification.config: a later definition replaces an earlier one");
+	nfips_classes_free(&cl);
+	tap_ok(&T, !nfips_classes_parse(&cl, "g", good, (size_t)(strchr(good, '\n') - good), &err) && cl.n == 1 &&
+	       !strcmp(cl.v[0].desc, "Desc, with comma") && cl.v[0].priority == 2,
+	       "classification.config: commas in the description");
+	nfips_classes_free(&cl);
+	tap_ok(&T, nfips_classes_parse(&cl, "b", bad1, sizeof(bad1) - 1, &err) &&
+	       err.line == 2 && err.col == 28 && strstr(err.msg, "invalid priority"),
+	       "classification.config: bad priority at 2:28");
+	nfips_classes_free(&cl);
+	tap_ok(&T, nfips_classes_parse(&cl, "b", bad2, sizeof(bad2) - 1, &err) &&
+	       err.line == 2 && err.col == 10 && !strcmp(err.file, "b"),
+	       "classification.config: misspelt keyword at 2:10");
+	nfips_classes_free(&cl);
+	tap_ok(&T, nfips_classes_parse(&cl, "b", bad3, sizeof(bad3) - 1, &err) &&
+	       err.line == 1 && err.col == 24 && strstr(err.msg, "name"),
+	       "classification.config: bad name at 1:24");
+	nfips_classes_free(&cl);
+	tap_ok(&T, nfips_classes_parse(&cl, "b", bad4, sizeof(bad4) - 1, &err) &&
+	       err.line == 1 && err.col == 24, "classification.config: missing fields at 1:24");
+	nfips_classes_free(&cl);
+	tap_ok(&T, nfips_classes_parse(&cl, "b", bad5, sizeof(bad5) - 1, &err) &&
+	       err.line == 1 && err.col == 23 && strstr(err.msg, "expected ':'"),
+	       "classification.config: missing ':' at 1:23");
+	nfips_classes_free(&cl);
+	memset(longline, 'a', sizeof(longline));
+	longline[0] = '\n';
+	tap_ok(&T, nfips_classes_parse(&cl, "b", longline, sizeof(longline), &err) &&
+	       err.line == 2 && strstr(err.msg, "too long"),
+	       "classification.config: overlong line");
+	nfips_classes_free(&cl);
+	tap_ok(&T, nfips_classes_load(&cl, "/nonexistent.config", &err) &&
+	       !strcmp(err.file, "/nonexistent.config"), "classification.config: missing file");
+	nfips_classes_free(&cl);
+}
+
+int main(void)
+{
+	setup();
+	test_identity();
+	test_content();
+	test_fast_pattern();
+	test_pcre();
+	test_flow_and_state();
+	test_dsize_threshold();
+	test_other_keywords();
+	test_skips();
+	test_classification_config();
+	teardown();
+	return tap_done(&T);
+}
