@@ -1,0 +1,132 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Sanity test of the benchmark tooling, not a speed test: builds mpm-bench,
+# runs it on a small pattern set and corpus written here, whose occurrence
+# totals python3 computes independently (overlapping occurrences counted by
+# brute force), checks that both engines print exactly those totals, and that
+# malformed input is rejected with an error naming the file and line/record.
+# Prints TAP lines.
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+bench=$here/mpm-bench
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+n=0 failed=0
+
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; }
+check() { # check NAME COMMAND...: ok when COMMAND succeeds
+	local name=$1
+	shift
+	if "$@"; then ok "$name"; else not_ok "$name"; fi
+}
+
+if make -s -C "$here" mpm-bench >"$tmp/build.log" 2>&1; then
+	ok "build mpm-bench"
+else
+	sed 's/^/# /' "$tmp/build.log"
+	not_ok "build mpm-bench"
+	echo "1..$n"
+	exit 1
+fi
+
+# Patterns and corpus by construction: prefixes, suffixes and overlaps of
+# each other, single bytes, NUL (also leading, which Vectorscan's literal API
+# cannot take), 0xff, a 255-byte pattern, a duplicate, case variants; records
+# include an empty one, long repeats and seeded random bytes.
+python3 - "$tmp" <<'EOF' || { not_ok "write test input"; echo "1..$n"; exit 1; }
+import random, struct, sys
+d = sys.argv[1]
+r = random.Random(3)
+pats = [b"a", b"aa", b"aaa", b"ab", b"b", b"abc", b"bc", b"c", b"ABC", b"Abc",
+        b"\x00", b"\x00\x00", b"\x00a", b"a\x00", b"\xff", b"\xff\xfe\x00",
+        b"GET /", b"get /", b"HTTP/1.1", b"\r\n\r\n", b"\r\n", b"xyz" * 85,
+        b"abc",  # duplicate of an earlier line: counted once per line
+        b"needle-not-present"]
+recs = [b"", b"a", b"aaaaaaaaaa", b"abcabcABCAbCaBc",
+        b"GET / HTTP/1.1\r\nHost: x\r\n\r\nget /index HTTP/1.1\r\n\r\n",
+        b"\x00\x00\x00a\x00\xff\xfe\x00\xff", b"xyz" * 200, b"XYZ" * 90,
+        bytes(range(256)) * 2]
+recs += [bytes(r.choice(b"abcABC\x00\xff\r\n") for _ in range(r.randint(0, 300)))
+         for _ in range(40)]
+recs += [r.randbytes(r.randint(0, 1500)) for _ in range(20)]
+
+def count(p, s):
+    return sum(1 for i in range(len(s) - len(p) + 1) if s[i:i + len(p)] == p)
+
+with open(d + "/corpus.bin", "wb") as f:
+    f.write(b"".join(struct.pack("<I", len(x)) + x for x in recs))
+# "all" goes through Vectorscan's regex API (leading NUL), "lit" through its literal API.
+with open(d + "/expected", "w") as f:
+    for name, ps in (("all", pats), ("lit", [p for p in pats if p[0] != 0])):
+        with open("%s/%s.hex" % (d, name), "w") as pf:
+            pf.write("".join(p.hex() + "\n" for p in ps))
+        f.write("%s %d %d %d\n" % (name, len(ps), sum(count(p, x) for p in ps for x in recs),
+                                   sum(count(p.lower(), x.lower()) for p in ps for x in recs)))
+EOF
+
+line_re() { # line_re ENGINE NPATTERNS
+	echo "^engine=$1 patterns=$2 build_ms=[0-9]+\.[0-9] mem_bytes=[0-9]+ matches=[0-9]+ mbps=[0-9]+\.[0-9]\$"
+}
+format_ok() {
+	[ "$(wc -l <"$tmp/out")" -eq 2 ] &&
+		sed -n 1p "$tmp/out" | grep -Eq "$(line_re nfips "$npats")" &&
+		sed -n 2p "$tmp/out" | grep -Eq "$(line_re vectorscan "$npats")"
+}
+while read -r set npats want want_nocase; do
+	echo "# set $set: $npats patterns, $want occurrences case-sensitive, $want_nocase nocase"
+	for mode in "" --nocase; do
+		label="$set ${mode:+nocase}"
+		[ -n "$mode" ] || label="$set case-sensitive"
+		exp=$want
+		[ -n "$mode" ] && exp=$want_nocase
+		"$bench" $mode --passes 1 "$tmp/$set.hex" "$tmp/corpus.bin" >"$tmp/out" 2>"$tmp/err"
+		rc=$?
+		sed 's/^/# /' "$tmp/out" "$tmp/err"
+		check "$label: exit status 0" test $rc -eq 0
+		check "$label: two lines in key=value format" format_ok
+		for engine in nfips vectorscan; do
+			got=$(sed -n "s/^engine=$engine .* matches=\([0-9]*\) .*/\1/p" "$tmp/out")
+			check "$label: $engine matches=$exp (got ${got:-nothing})" test "$got" = "$exp"
+		done
+	done
+done <"$tmp/expected"
+
+# Malformed input: non-zero exit, and the message names where the problem is.
+printf '41\n' >"$tmp/good.hex"
+printf '\001\000\000\000A' >"$tmp/good.bin"
+rejects() { # rejects NAME EXPECTED-MESSAGE-REGEX ARGS...
+	local name=$1 re=$2
+	shift 2
+	"$bench" --passes 1 "$@" >"$tmp/out" 2>"$tmp/err"
+	local rc=$?
+	sed 's/^/# /' "$tmp/err"
+	if [ $rc -ne 0 ] && [ $rc -ne 1 ] && grep -Eq "$re" "$tmp/err"; then
+		ok "rejects $name"
+	else
+		not_ok "rejects $name (exit $rc)"
+	fi
+}
+printf '41\n4g42\n' >"$tmp/badhex.hex"
+rejects "bad hex digit" 'badhex\.hex:2:2: bad hex digit' "$tmp/badhex.hex" "$tmp/good.bin"
+printf '4142\n414\n' >"$tmp/odd.hex"
+rejects "odd number of hex digits" 'odd\.hex:2: odd number' "$tmp/odd.hex" "$tmp/good.bin"
+printf '41\n\n42\n' >"$tmp/blank.hex"
+rejects "empty pattern line" 'blank\.hex:2: empty pattern' "$tmp/blank.hex" "$tmp/good.bin"
+: >"$tmp/empty.hex"
+rejects "empty pattern file" 'empty\.hex: no patterns' "$tmp/empty.hex" "$tmp/good.bin"
+python3 -c 'print("41" * 256)' >"$tmp/long.hex"
+rejects "pattern longer than 255 bytes" 'long\.hex:1: pattern of 256 bytes' "$tmp/long.hex" "$tmp/good.bin"
+printf '\001\000\000\000A\005\000\000\000ABC' >"$tmp/trunc.bin"
+rejects "truncated record payload" 'trunc\.bin: record 2 at offset 5: truncated payload' \
+	"$tmp/good.hex" "$tmp/trunc.bin"
+printf '\001\000\000\000A\002\000' >"$tmp/trunchdr.bin"
+rejects "truncated record length" 'trunchdr\.bin: record 2 at offset 5: truncated length' \
+	"$tmp/good.hex" "$tmp/trunchdr.bin"
+: >"$tmp/empty.bin"
+rejects "empty corpus" 'empty\.bin: no records' "$tmp/good.hex" "$tmp/empty.bin"
+rejects "missing file" 'nonexistent\.hex: No such file' "$tmp/nonexistent.hex" "$tmp/good.bin"
+rejects "missing argument" 'usage:' "$tmp/good.hex"
+
+echo "1..$n"
+[ $failed -eq 0 ]
