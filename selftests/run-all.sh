@@ -13,8 +13,11 @@ declare -A suite_cmd=(
 	[unit]="make -s -C selftests/unit run"
 	[fuzz]="make -s -C selftests/fuzz run"
 	[dkms]="selftests/dkms.sh"
+	[checkpatch]="selftests/checkpatch.sh"
+	[bench-sanity]="selftests/bench/mpm_bench_test.sh"
+	[kernel]="selftests/kernel/run.sh"
 )
-order=(build unit fuzz dkms)
+order=(build checkpatch unit fuzz dkms bench-sanity kernel)
 [ $# -gt 0 ] && order=("$@")
 
 passed=0 failed=0 skipped=0

@@ -1,0 +1,170 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Helpers shared by the selftests/kernel/*.sh tests, after the kernel's
+# tools/testing/selftests/net/lib.sh. The tests run inside the QEMU guest
+# that run.sh boots; the guest has no network device of its own, so every
+# address used here exists only in the namespaces the test creates.
+#
+# Source it first thing:  source "$(dirname "$0")/lib.sh"
+
+# Variables here are for the tests that source this file.
+# shellcheck disable=SC2034
+
+# kselftest exit codes.
+readonly ksft_pass=0
+readonly ksft_fail=1
+readonly ksft_skip=4
+
+# Root of the work tree: the same path in the guest as on the host.
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+readonly nfips_ko=$repo/kmod/nfips.ko
+
+NS_LIST=()
+CLEANUP_HOOKS=()
+
+log() { echo "$(basename "$0"): $*"; }
+fail() { log "FAIL: $*"; exit "$ksft_fail"; }
+skip() { log "SKIP: $*"; exit "$ksft_skip"; }
+
+# require_cmd CMD...: skip the test (not fail it) when a tool is missing.
+require_cmd() {
+	local c
+
+	for c; do
+		command -v "$c" >/dev/null || skip "$c not installed (selftests/deps.sh)"
+	done
+}
+
+# Only meaningful inside the throwaway guest: tests change global state.
+require_guest() {
+	[ "$(hostname)" = nfips-guest ] ||
+		skip "run inside the test guest: selftests/kernel/run.sh"
+}
+
+# on_exit CMD: run CMD (eval'ed) at exit, before the namespaces go away.
+on_exit() {
+	CLEANUP_HOOKS+=("$1")
+}
+
+# setup_ns NAME...: create one namespace per NAME with a unique suffix and
+# store its name in the variable NAME, e.g. "setup_ns client" sets $client
+# to "client-Ab3dE9". Loopback is up; rp_filter is off so asymmetric test
+# topologies are not silently dropped.
+setup_ns() {
+	local var ns
+
+	for var; do
+		ns="$var-$(mktemp -u XXXXXX)"
+		ip netns add "$ns" || fail "ip netns add $ns"
+		NS_LIST+=("$ns")
+		ip -n "$ns" link set lo up
+		ip netns exec "$ns" sysctl -qw net.ipv4.conf.all.rp_filter=0
+		ip netns exec "$ns" sysctl -qw net.ipv4.conf.default.rp_filter=0
+		printf -v "$var" '%s' "$ns"
+	done
+}
+
+# cleanup: run the on_exit hooks (last first), then delete the namespaces,
+# which also kills their veths. Installed as the EXIT trap by setup_ns users.
+cleanup() {
+	local i ns
+
+	for ((i = ${#CLEANUP_HOOKS[@]} - 1; i >= 0; i--)); do
+		eval "${CLEANUP_HOOKS[i]}" 2>/dev/null
+	done
+	CLEANUP_HOOKS=()
+	for ns in "${NS_LIST[@]}"; do
+		# Processes left in a namespace would keep its sockets alive.
+		ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null
+		ip netns del "$ns" 2>/dev/null
+	done
+	NS_LIST=()
+}
+trap cleanup EXIT
+
+# The standard topology: client -- gateway -- server, routed (not bridged),
+# so that the gateway forwards and later tests can hook nfips there.
+#
+#   client  veth0 10.0.1.2/24  fd6e:6669:7073:1::2/64
+#   gateway veth0 10.0.1.1/24  fd6e:6669:7073:1::1/64  (facing the client)
+#           veth1 10.0.2.1/24  fd6e:6669:7073:2::1/64  (facing the server)
+#   server  veth0 10.0.2.2/24  fd6e:6669:7073:2::2/64
+#
+# fd6e:6669:7073::/48 is a ULA prefix (RFC 4193, "nfips" in hex).
+readonly client4=10.0.1.2 gw4_c=10.0.1.1 gw4_s=10.0.2.1 server4=10.0.2.2
+readonly client6=fd6e:6669:7073:1::2 gw6_c=fd6e:6669:7073:1::1
+readonly gw6_s=fd6e:6669:7073:2::1 server6=fd6e:6669:7073:2::2
+
+# setup_topology: create $client, $gateway and $server as drawn above.
+client='' gateway='' server=''
+setup_topology() {
+	setup_ns client gateway server
+
+	ip link add veth0 netns "$client" type veth peer name veth0 netns "$gateway" ||
+		fail "veth client-gateway"
+	ip link add veth0 netns "$server" type veth peer name veth1 netns "$gateway" ||
+		fail "veth gateway-server"
+
+	addr "$client" veth0 "$client4/24" "$client6/64"
+	addr "$gateway" veth0 "$gw4_c/24" "$gw6_c/64"
+	addr "$gateway" veth1 "$gw4_s/24" "$gw6_s/64"
+	addr "$server" veth0 "$server4/24" "$server6/64"
+
+	ip -n "$client" route add default via "$gw4_c"
+	ip -n "$client" -6 route add default via "$gw6_c"
+	ip -n "$server" route add default via "$gw4_s"
+	ip -n "$server" -6 route add default via "$gw6_s"
+
+	ip netns exec "$gateway" sysctl -qw net.ipv4.ip_forward=1
+	ip netns exec "$gateway" sysctl -qw net.ipv6.conf.all.forwarding=1
+}
+
+# addr NS DEV ADDR4 ADDR6: configure and bring up DEV. nodad: duplicate
+# address detection would make IPv6 unusable for the first second or two.
+addr() {
+	local ns=$1 dev=$2
+
+	ip -n "$ns" addr add "$3" dev "$dev" || fail "addr $3 on $ns/$dev"
+	ip -n "$ns" -6 addr add "$4" dev "$dev" nodad || fail "addr $4 on $ns/$dev"
+	ip -n "$ns" link set "$dev" up || fail "link up $ns/$dev"
+}
+
+# busywait TIMEOUT_MS CMD...: retry CMD until it succeeds or time runs out.
+busywait() {
+	local timeout_ms=$1 start
+
+	shift
+	start=$(date +%s%3N)
+	until "$@"; do
+		(($(date +%s%3N) - start > timeout_ms)) && return 1
+		sleep 0.1
+	done
+}
+
+# wait_local_port_listen NS PORT [tcp|udp]: wait until something listens.
+wait_local_port_listen() {
+	local ns=$1 port=$2 proto=${3:-tcp}
+
+	busywait 10000 _port_listening "$ns" "$port" "$proto"
+}
+
+_port_listening() {
+	local opt=-Htln
+
+	[ "$3" = udp ] && opt=-Huln
+	ip netns exec "$1" ss "$opt" "sport = :$2" | grep -q .
+}
+
+# kmsg MSG: mark dmesg, so a test can look only at what follows its mark.
+kmsg() {
+	echo "nfips-selftest: $*" >/dev/kmsg
+}
+
+# dmesg_since MARK: kernel messages after the last "nfips-selftest: MARK".
+dmesg_since() {
+	dmesg | awk -v m="nfips-selftest: $1" '
+		substr($0, length($0) - length(m) + 1) == m { buf = ""; next }
+		{ buf = buf $0 "\n" }
+		END { printf "%s", buf }'
+}

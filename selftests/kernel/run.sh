@@ -1,0 +1,262 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Runs the kernel selftests (selftests/kernel/*.sh) in a QEMU guest that
+# boots the distribution kernel the module was built for, with the host's
+# root mounted read-only over 9p, so the guest has every host tool and the
+# freshly built kmod/nfips.ko at the same path as on the host.
+#
+# Prints the guest's TAP results, then two checks of its own: the guest
+# reported completion (no crash, panic or timeout) and the kernel log is
+# free of warnings, oopses, lockdep/RCU splats and hung tasks. Any of those
+# fails the run even when every test script passed.
+#
+# Usage: run.sh [TEST.sh...]   (default: every test script)
+#
+# Environment:
+#   NFIPS_QEMU_ACCEL=kvm     use KVM (default tcg: nested KVM hangs on some
+#                            CI hosts, and TCG is slow but always works)
+#   NFIPS_QEMU_TCG_THREAD=single  one host thread for both vCPUs: about
+#                            twice as fast (exec needs no cross-vCPU TLB
+#                            flushes) but the vCPUs never truly run at the
+#                            same time, so races hide; default multi
+#   NFIPS_QEMU_TIMEOUT=SEC   kill the guest after SEC seconds (default 240)
+#   NFIPS_QEMU_MEM=MIB       guest memory (default 1536)
+#   NFIPS_TEST_TIMEOUT=SEC   per test script, inside the guest (default 120)
+#   NFIPS_VMLINUZ=PATH       kernel image (default /boot/vmlinuz-<version the
+#                            module was built for>)
+# Artefacts: selftests/kernel/out/{initramfs.cpio,console.log,tap.log}.
+set -u
+
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+out=$here/out
+readonly accel=${NFIPS_QEMU_ACCEL:-tcg}
+readonly tcg_thread=${NFIPS_QEMU_TCG_THREAD:-multi}
+readonly qemu_timeout=${NFIPS_QEMU_TIMEOUT:-240}
+readonly mem=${NFIPS_QEMU_MEM:-1536}
+readonly console_log=$out/console.log tap_log=$out/tap.log
+readonly initramfs=$out/initramfs.cpio
+readonly done_marker='# nfips-guest: done'
+
+# Kernel log lines that fail the run. Only lines with a printk timestamp
+# are searched, so test output that merely mentions a word cannot match.
+readonly bad_patterns=(
+	'WARNING:'
+	'BUG:'
+	'kernel BUG at'
+	'Oops'
+	'general protection fault'
+	'Call Trace:'
+	'Kernel panic'
+	'possible circular locking'
+	'possible recursive locking'
+	'suspicious RCU usage'
+	'sleeping function called from invalid context'
+	'blocked for more than'
+	'rcu_.* detected stalls'
+	'soft lockup'
+	'hard LOCKUP'
+	'UBSAN:'
+	'KASAN:'
+	'refcount_t:'
+	'list_(add|del) corruption'
+)
+
+die() {
+	echo "not ok 1 - kernel selftests: $*"
+	exit 1
+}
+
+# build_module: make is incremental, so this costs little when up to date.
+build_module() {
+	make -s -C "$repo" module >"$out/build.log" 2>&1 || {
+		sed 's/^/# /' "$out/build.log" | tail -n 40
+		die "make module failed"
+	}
+}
+
+# kernel_version: the version kmod/nfips.ko was built for; only that
+# kernel will load it (vermagic).
+kernel_version() {
+	modinfo -F vermagic "$repo/kmod/nfips.ko" | awk '{ print $1 }'
+}
+
+check_host() {
+	local c
+
+	for c in qemu-system-x86_64 cpio modprobe timeout flock; do
+		command -v "$c" >/dev/null ||
+			die "$c not installed: run selftests/deps.sh"
+	done
+	[ -r "$vmlinuz" ] ||
+		die "no kernel image $vmlinuz: apt-get install linux-image-$kver (selftests/deps.sh)"
+	[ -d "/lib/modules/$kver/kernel" ] ||
+		die "no /lib/modules/$kver/kernel: apt-get install linux-image-$kver"
+	# A dynamic busybox would not find its libraries in the initramfs.
+	ldd /bin/busybox 2>&1 | grep -q 'not a dynamic' ||
+		die "/bin/busybox is not static: apt-get install busybox-static"
+	case $repo in
+	*[[:space:]]*) die "work tree path '$repo' contains spaces (kernel command line)" ;;
+	esac
+}
+
+# build_initramfs: busybox, the 9p/virtio modules in load order, and
+# initramfs-init as /init. Rebuilt every run: it takes well under a second.
+build_initramfs() {
+	local root=$out/initramfs deps='' m ko
+
+	rm -rf "$root"
+	mkdir -p "$root/bin" "$root/lib/modules"
+	cp /bin/busybox "$root/bin/busybox"
+	cp "$here/initramfs-init" "$root/init"
+	chmod 755 "$root/init"
+
+	# virtio_pci finds the 9p device, 9pnet_virtio carries 9p over it, 9p is
+	# the filesystem. --show-depends lists dependencies first (and again for
+	# each module that needs them: keep the first), "builtin" for built-ins.
+	for m in virtio_pci 9pnet_virtio 9p; do
+		deps+=$(modprobe -S "$kver" --show-depends "$m")$'\n' ||
+			die "modprobe cannot resolve $m for $kver"
+	done
+	for ko in $(echo "$deps" | awk '$1 == "insmod" && !seen[$2]++ { print $2 }'); do
+		cp "$ko" "$root/lib/modules/" || die "cannot copy $ko"
+		echo "/lib/modules/${ko##*/}" >>"$root/modules.list"
+	done
+	[ -s "$root/modules.list" ] || die "no modules for the initramfs"
+
+	(cd "$root" && find . | cpio -o -H newc --quiet) >"$initramfs" ||
+		die "cannot write $initramfs"
+}
+
+# run_guest: boot, and give up after $qemu_timeout seconds. The guest has
+# no network device: nothing it sends can leave it.
+run_guest() {
+	local accel_opts cmdline
+
+	case $accel in
+	kvm) accel_opts=(-accel kvm -cpu host) ;;
+	tcg)
+		case $tcg_thread in
+		multi | single) ;;
+		*) die "NFIPS_QEMU_TCG_THREAD=$tcg_thread: use multi or single" ;;
+		esac
+		accel_opts=(-accel "tcg,thread=$tcg_thread" -cpu max)
+		;;
+	*) die "NFIPS_QEMU_ACCEL=$accel: use tcg or kvm" ;;
+	esac
+
+	# panic=-1 with -no-reboot: any panic ends QEMU at once. oops, soft
+	# lockup and hung task panic so that the guest stops where it broke
+	# instead of running into the timeout. Under TCG a vCPU can be starved
+	# by a busy host, so the stall detectors get more slack than on metal.
+	cmdline="console=ttyS0,115200 printk.time=1 loglevel=7"
+	cmdline+=" panic=-1 oops=panic softlockup_panic=1 hung_task_panic=1"
+	cmdline+=" watchdog_thresh=30 rcupdate.rcu_cpu_stall_timeout=60"
+	cmdline+=" nfips_repo=$repo"
+	# name=value without a dot reaches the guest's init as an environment
+	# variable, and guest-init passes it on.
+	[ ${#only_tests[@]} -gt 0 ] &&
+		cmdline+=" nfips_tests=$(IFS=,; echo "${only_tests[*]}")"
+	[ -n "${NFIPS_TEST_TIMEOUT:-}" ] &&
+		cmdline+=" NFIPS_TEST_TIMEOUT=$NFIPS_TEST_TIMEOUT"
+
+	: >"$console_log"
+	: >"$tap_log"
+	timeout -k 10 "$qemu_timeout" qemu-system-x86_64 \
+		"${accel_opts[@]}" -smp 2 -m "$mem" \
+		-nodefaults -nographic -no-reboot -monitor none \
+		-kernel "$vmlinuz" -initrd "$initramfs" -append "$cmdline" \
+		-virtfs local,path=/,mount_tag=root,security_model=none,readonly=on,multidevs=remap \
+		-serial "file:$console_log" -serial "file:$tap_log" \
+		</dev/null >"$out/qemu.log" 2>&1
+}
+
+# kernel_splats: timestamped kernel log lines matching a bad pattern, each
+# followed by the test that was running (from guest-init's "# running").
+kernel_splats() {
+	local re
+
+	re=$(IFS='|'; echo "${bad_patterns[*]}")
+	tr -d '\r' <"$console_log" | awk -v re="$re" '
+		/^TAP version/ { test = "guest-init" }
+		/^# running / { test = $3 }
+		/^\[ *[0-9]+\.[0-9]+\]/ && $0 ~ re {
+			print $0 "\t" (test == "" ? "boot" : test)
+		}'
+}
+
+# report: re-emit the guest's TAP, then the harness's own two checks.
+report() {
+	local qemu_rc=$1 n splats failed=0
+
+	tr -d '\r' <"$tap_log" | grep -vE '^(TAP version|1\.\.)' | grep -E '^(ok|not ok|#)'
+	n=$(tr -d '\r' <"$tap_log" | grep -cE '^(ok|not ok) [0-9]+')
+	tr -d '\r' <"$tap_log" | grep -qE '^not ok [0-9]+' && failed=1
+
+	n=$((n + 1))
+	if tr -d '\r' <"$tap_log" | grep -qxF "$done_marker"; then
+		echo "ok $n - guest completed"
+	else
+		failed=1
+		case $qemu_rc in
+		124 | 137) echo "not ok $n - guest completed # TIMEOUT after ${qemu_timeout}s" ;;
+		0) echo "not ok $n - guest completed # guest stopped early: crash or panic" ;;
+		*) echo "not ok $n - guest completed # qemu exited $qemu_rc" ;;
+		esac
+		sed 's/^/# qemu: /' "$out/qemu.log"
+	fi
+
+	n=$((n + 1))
+	splats=$(kernel_splats)
+	if [ -z "$splats" ]; then
+		echo "ok $n - kernel log clean"
+	else
+		failed=1
+		echo "$splats" | head -n 1 | {
+			IFS=$'\t' read -r line during
+			echo "not ok $n - kernel log clean # ${line#*] } (during $during)"
+		}
+		echo "$splats" | head -n 20 | cut -f1 | sed 's/^/# /'
+	fi
+	echo "1..$n"
+
+	if [ "$failed" = 1 ]; then
+		echo "# last 60 lines of $console_log:"
+		tr -d '\r' <"$console_log" | tail -n 60 | sed 's/^/# /'
+	fi
+	return "$failed"
+}
+
+main() {
+	local start rc t
+
+	mkdir -p "$out"
+	# Two guests at once would overwrite each other's logs (and halve TCG).
+	exec 9>"$out/.lock"
+	flock 9
+
+	start=$(date +%s)
+	only_tests=()
+	for t; do
+		t=${t##*/}
+		[ -f "$here/$t" ] || die "no test $here/$t"
+		only_tests+=("$t")
+	done
+	build_module
+	kver=$(kernel_version)
+	[ -n "$kver" ] || die "cannot read the vermagic of kmod/nfips.ko"
+	vmlinuz=${NFIPS_VMLINUZ:-/boot/vmlinuz-$kver}
+	check_host
+	build_initramfs
+
+	echo "# booting $vmlinuz ($accel, timeout ${qemu_timeout}s)"
+	run_guest
+	rc=$?
+	report "$rc"
+	rc=$?
+	echo "# kernel selftests took $(($(date +%s) - start))s; logs in $out"
+	return "$rc"
+}
+
+main "$@"
