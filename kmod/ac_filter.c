@@ -69,8 +69,8 @@ int nfips_ac_filter_build(struct ac_filter *f,
 		entries += add_pattern(f, &pats[i], true);
 		short_pats |= pats[i].len < 3;
 	}
-	/* Eight slots per entry keep false positives near 1/8. */
-	while (bits < MAX_BITS && (1ULL << bits) < entries * 8)
+	/* 64 slots per entry: false positives near 1/64, tables within L2. */
+	while (bits < MAX_BITS && (1ULL << bits) < entries * 64)
 		bits++;
 	f->shift = 32 - bits;
 	f->triples = ac_zalloc(1U << bits);
