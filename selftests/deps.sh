@@ -9,14 +9,16 @@ build=(make gcc pkg-config linux-headers-amd64)
 matcher_tests=(clang-14 libclang-rt-14-dev libvectorscan-dev python3)
 ctl=(libpcre2-dev libpcap-dev libnl-genl-3-dev libmnl-dev libnetfilter-queue-dev libconfig-dev)
 dkms=(dkms)
+# nfipsctl replay tests build their captures with scapy
+replay_tests=(python3-scapy)
 # checkpatch.pl for the kernel coding style test
-style=(linux-source-6.1 xz-utils)
+style=(linux-source-6.1 xz-utils perl)
 # Kernel selftests boot the distribution kernel in a QEMU guest whose root is
 # the host's, so the guest runs the host's busybox, iproute2, nft, socat.
 kernel_tests=(linux-image-amd64 qemu-system-x86 busybox-static cpio kmod
 	iproute2 iputils-ping nftables iptables socat)
 
-want=("${build[@]}" "${matcher_tests[@]}" "${ctl[@]}" "${dkms[@]}" "${style[@]}" "${kernel_tests[@]}")
+want=("${build[@]}" "${matcher_tests[@]}" "${ctl[@]}" "${dkms[@]}" "${replay_tests[@]}" "${style[@]}" "${kernel_tests[@]}")
 missing=()
 for p in "${want[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
