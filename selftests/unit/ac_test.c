@@ -416,7 +416,6 @@ static void test_errors(struct tap *tap)
 		{ (const u8 *)"abd", 3, 0, 2 },
 		{ long_pat, 255, 0, 3 },
 	};
-	struct nfips_ac_limits lim = { 0 };
 	struct nfips_ac *ac = (void *)1;
 	u32 bad = 99, states;
 	size_t mem;
@@ -446,31 +445,34 @@ static void test_errors(struct tap *tap)
 	mem = nfips_ac_mem(ac);
 	nfips_ac_free(ac);
 
-	lim.max_patterns = 2;
-	ret = nfips_ac_build(&ac, p, 3, &lim, NULL);
-	tap_ok(tap, ret == -E2BIG && !ac, "pattern limit: 3 > 2 rejected");
-	lim.max_patterns = 3;
-	ret = nfips_ac_build(&ac, p, 3, &lim, NULL);
-	tap_ok(tap, !ret, "pattern limit: exactly 3 accepted");
-	nfips_ac_free(ac);
+	{
+		/* Each limit: one below what the set needs fails, exactly it works. */
+		const struct {
+			const char *what;
+			struct nfips_ac_limits over, at;
+			int err;
+		} cases[] = {
+			{ "pattern", { .max_patterns = 2 }, { .max_patterns = 3 },
+			  -E2BIG },
+			{ "state", { .max_states = states - 1 },
+			  { .max_states = states }, -ENOSPC },
+			{ "memory", { .max_bytes = mem - 1 }, { .max_bytes = mem },
+			  -EFBIG },
+		};
+		size_t i;
 
-	lim = (struct nfips_ac_limits){ .max_states = states - 1 };
-	ret = nfips_ac_build(&ac, p, 3, &lim, NULL);
-	tap_ok(tap, ret == -ENOSPC && !ac, "state limit: %u > %u rejected",
-	       states, states - 1);
-	lim.max_states = states;
-	ret = nfips_ac_build(&ac, p, 3, &lim, NULL);
-	tap_ok(tap, !ret, "state limit: exactly %u accepted", states);
-	nfips_ac_free(ac);
-
-	lim = (struct nfips_ac_limits){ .max_bytes = mem - 1 };
-	ret = nfips_ac_build(&ac, p, 3, &lim, NULL);
-	tap_ok(tap, ret == -EFBIG && !ac, "memory limit: %zu > %zu rejected",
-	       mem, mem - 1);
-	lim.max_bytes = mem;
-	ret = nfips_ac_build(&ac, p, 3, &lim, NULL);
-	tap_ok(tap, !ret, "memory limit: exactly %zu accepted", mem);
-	nfips_ac_free(ac);
+		for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+			ret = nfips_ac_build(&ac, p, 3, &cases[i].over, NULL);
+			tap_ok(tap, ret == cases[i].err && !ac,
+			       "%s limit: one short rejected (%s)", cases[i].what,
+			       nfips_ac_strerror(ret));
+			nfips_ac_free(ac);
+			ret = nfips_ac_build(&ac, p, 3, &cases[i].at, NULL);
+			tap_ok(tap, !ret, "%s limit: exactly enough accepted",
+			       cases[i].what);
+			nfips_ac_free(ac);
+		}
+	}
 }
 
 /* Same input, same automaton: size, states and matches. */
