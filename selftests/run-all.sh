@@ -11,13 +11,14 @@ cd "$(dirname "$0")/.."
 declare -A suite_cmd=(
 	[build]="make -s all"
 	[unit]="make -s -C selftests/unit run"
+	[replay]="selftests/replay/replay_test.py"
 	[fuzz]="make -s -C selftests/fuzz run"
 	[dkms]="selftests/dkms.sh"
 	[checkpatch]="selftests/checkpatch.sh"
 	[bench-sanity]="selftests/bench/mpm_bench_test.sh"
 	[kernel]="selftests/kernel/run.sh"
 )
-order=(build checkpatch unit fuzz dkms bench-sanity kernel)
+order=(build checkpatch unit replay fuzz dkms bench-sanity kernel)
 [ $# -gt 0 ] && order=("$@")
 
 passed=0 failed=0 skipped=0

@@ -52,14 +52,25 @@ static const char *slow_reason(const struct nfips_rule *r)
 		return "flow";
 	if (r->nflowbits || (r->flags & NFIPS_R_NOALERT))
 		return "flowbits";
+	/* The kernel's rule format has no header keywords yet (uapi/nfips.h). */
+	if (r->npkt || r->has_ipproto)
+		return "header keyword";
 	if (r->flags & NFIPS_R_THRESHOLD)
 		return "threshold";
 	for (i = 0; i < r->nmatches; i++) {
-		if (r->matches[i].type == NFIPS_MATCH_PCRE)
+		switch (r->matches[i].type) {
+		case NFIPS_MATCH_PCRE:
 			return "pcre";
-		if (r->matches[i].type == NFIPS_MATCH_ISDATAAT)
+		case NFIPS_MATCH_ISDATAAT:
 			return "isdataat";
-		ncontent++;
+		case NFIPS_MATCH_BYTE_TEST:
+			return "byte_test";
+		case NFIPS_MATCH_BYTE_JUMP:
+			return "byte_jump";
+		case NFIPS_MATCH_CONTENT:
+			ncontent++;
+			break;
+		}
 	}
 	if (ncontent > 1)
 		return "several contents";
@@ -72,8 +83,7 @@ static const char *slow_reason(const struct nfips_rule *r)
 	 * the packet's first byte; dsize pins a rule to packet payloads (as
 	 * in Suricata), making them exact again.
 	 */
-	if ((r->proto == NFIPS_PROTO_TCP || r->proto == NFIPS_PROTO_IP) &&
-	    !(r->flags & NFIPS_R_DSIZE) &&
+	if ((r->eflags & NFIPS_E_STREAM) &&
 	    (fp->flags & (NFIPS_C_DEPTH | NFIPS_C_OFFSET | NFIPS_C_STARTSWITH)))
 		return "positional content on a tcp stream";
 	if (fp->flags & NFIPS_C_FP_CHOP)
@@ -81,6 +91,114 @@ static const char *slow_reason(const struct nfips_rule *r)
 	if (fp->len > NFIPS_AC_MAX_LEN)
 		return "content longer than the matcher's limit";
 	return NULL;
+}
+
+static bool is_relative(const struct nfips_match *m)
+{
+	switch (m->type) {
+	case NFIPS_MATCH_CONTENT:
+		return m->u.content.flags & NFIPS_C_RELATIVE;
+	case NFIPS_MATCH_PCRE:
+		return m->u.pcre.flags & NFIPS_P_RELATIVE;
+	case NFIPS_MATCH_ISDATAAT:
+		return m->u.isdataat.flags & NFIPS_I_RELATIVE;
+	case NFIPS_MATCH_BYTE_TEST:
+		return m->u.bytetest.flags & NFIPS_B_RELATIVE;
+	case NFIPS_MATCH_BYTE_JUMP:
+		return m->u.bytejump.flags & NFIPS_B_RELATIVE;
+	}
+	return false;
+}
+
+/*
+ * Which contents and pcres are worth retrying at their next occurrence
+ * when the rest of the rule fails: Suricata flags the last content or
+ * pcre before each relative keyword (detect-within.c, detect-distance.c,
+ * detect-pcre.c, detect-isdataat.c, detect-bytetest.c, detect-bytejump.c).
+ * A positive distance-only content does not make its anchor retried: a
+ * later anchor only shrinks its window.
+ */
+static void chain_flags(struct nfips_rule *r)
+{
+	uint32_t i, j;
+
+	for (i = 0; i < r->nmatches; i++)
+		r->matches[i].mflags = 0;
+	for (j = 0; j < r->nmatches; j++) {
+		const struct nfips_match *m = &r->matches[j];
+		struct nfips_match *prev = NULL;
+
+		if (!is_relative(m))
+			continue;
+		for (i = j; i-- > 0;) {
+			if (r->matches[i].type == NFIPS_MATCH_CONTENT ||
+			    r->matches[i].type == NFIPS_MATCH_PCRE) {
+				prev = &r->matches[i];
+				break;
+			}
+		}
+		if (!prev)
+			continue;
+		prev->mflags |= NFIPS_M_RELNEXT;
+		if (prev->type == NFIPS_MATCH_PCRE ||
+		    m->type != NFIPS_MATCH_CONTENT ||
+		    (m->u.content.flags & (NFIPS_C_WITHIN | NFIPS_C_NEGATED)))
+			prev->mflags |= NFIPS_M_RETRY;
+	}
+}
+
+/*
+ * Suricata's packet/stream split (detect-parse.c SigValidate): header
+ * keywords, dsize, tcp-pkt and flow:no_stream pin a rule to packets;
+ * tcp-stream and flow:only_stream to the stream; other payload rules
+ * covering TCP inspect the stream, and packets too when a content has
+ * depth or offset. IP-only rules (signature type IPONLY) are those without
+ * payload, flow, header or flowbits tests other than flowbits:set, and
+ * without negated addresses; Suricata runs them once per flow direction.
+ */
+static uint32_t inspect_flags(const struct nfips_rule *r)
+{
+	uint32_t e = 0, i;
+	bool ssize = false;
+	bool tcp = r->proto == NFIPS_PROTO_TCP || r->proto == NFIPS_PROTO_IP ||
+		   r->proto == NFIPS_PROTO_TCP_PKT || r->proto == NFIPS_PROTO_TCP_STREAM;
+
+	if (r->nmatches)
+		e |= NFIPS_E_PAYLOAD;
+	for (i = 0; i < r->npkt; i++) {
+		e |= NFIPS_E_PKTKW;
+		/* stream_size does not ask for packets itself (see below). */
+		if (r->pkt[i].kw == NFIPS_PK_STREAM_SIZE)
+			ssize = true;
+		else
+			e |= NFIPS_E_PACKET;
+	}
+	if ((r->flags & NFIPS_R_DSIZE) || r->proto == NFIPS_PROTO_TCP_PKT ||
+	    (r->flow & NFIPS_FLOW_NO_STREAM))
+		e |= NFIPS_E_PACKET;
+	if (r->proto == NFIPS_PROTO_TCP_STREAM || (r->flow & NFIPS_FLOW_ONLY_STREAM))
+		e |= NFIPS_E_STREAM | NFIPS_E_STREAM_ONLY;
+	if (tcp && r->nmatches && !(e & (NFIPS_E_PACKET | NFIPS_E_STREAM))) {
+		e |= NFIPS_E_STREAM;
+		if (ssize)	/* "if stream_size is in use, also inspect packets" */
+			e |= NFIPS_E_PACKET;
+		for (i = 0; i < r->nmatches; i++) {
+			const struct nfips_match *m = &r->matches[i];
+
+			if (m->type == NFIPS_MATCH_CONTENT &&
+			    (m->u.content.flags & (NFIPS_C_DEPTH | NFIPS_C_OFFSET |
+						   NFIPS_C_STARTSWITH)))
+				e |= NFIPS_E_PACKET;
+		}
+	}
+	if (!r->nmatches && !(r->flags & (NFIPS_R_FLOW | NFIPS_R_DSIZE)) &&
+	    !r->npkt && !r->has_ipproto && !r->src.negated && !r->dst.negated) {
+		e |= NFIPS_E_IPONLY;
+		for (i = 0; i < r->nflowbits; i++)
+			if (r->flowbits[i].cmd != NFIPS_FB_SET)
+				e &= ~NFIPS_E_IPONLY;
+	}
+	return e;
 }
 
 void nfips_rule_classify(struct nfips_rule *r)
@@ -104,6 +222,8 @@ void nfips_rule_classify(struct nfips_rule *r)
 		if (r->fp_len > NFIPS_AC_MAX_LEN)
 			r->fp_len = NFIPS_AC_MAX_LEN;
 	}
+	chain_flags(r);
+	r->eflags = inspect_flags(r);
 	if (r->skip) {
 		r->cls = NFIPS_CLASS_SKIPPED;
 		return;

@@ -296,6 +296,7 @@ void nfips_rule_free(struct nfips_rule *r)
 		free(r->flowbits[i].names);
 	}
 	free(r->flowbits);
+	free(r->pkt);
 	free(r->skip);
 	free(r);
 }

@@ -110,6 +110,7 @@ struct nfips_addrset {
 	struct nfips_range *v4, *v6;
 	uint32_t n4, n6;
 	bool any;
+	bool negated;	/* a '!' in the expression or a variable it uses */
 	char *text;	/* as written in the rule */
 };
 
@@ -179,22 +180,81 @@ struct nfips_isdataat {
 	uint32_t flags;
 };
 
+/* byte_test / byte_jump flags. */
+#define NFIPS_B_RELATIVE	(1u << 0)
+#define NFIPS_B_LITTLE		(1u << 1)	/* default big endian */
+#define NFIPS_B_STRING		(1u << 2)	/* ASCII number, see base */
+#define NFIPS_B_NEGATED		(1u << 3)	/* byte_test: '!' before op */
+#define NFIPS_B_BITMASK		(1u << 4)	/* byte_test */
+#define NFIPS_B_ALIGN		(1u << 5)	/* byte_jump: round up to 4 */
+#define NFIPS_B_BEGIN		(1u << 6)	/* byte_jump: from_beginning */
+#define NFIPS_B_END		(1u << 7)	/* byte_jump: from_end */
+
+enum nfips_bt_op {
+	NFIPS_BT_LT, NFIPS_BT_GT, NFIPS_BT_EQ, NFIPS_BT_AND, NFIPS_BT_XOR,
+	NFIPS_BT_GE, NFIPS_BT_LE,
+};
+
+/*
+ * byte_test: read nbytes (binary 1..8, or a string of 1..23 characters in
+ * base 8/10/16, 0 = strtoull's automatic base) at offset (from the buffer
+ * start, or from the previous match end with relative), mask and shift it
+ * by bitmask, compare with value.
+ */
+struct nfips_bytetest {
+	uint8_t nbytes, base, shift;
+	enum nfips_bt_op op;
+	uint32_t flags;		/* NFIPS_B_* */
+	int32_t offset;
+	uint64_t value;
+	uint32_t bitmask;
+};
+
+/*
+ * byte_jump: read a number as byte_test does, multiply, align, add
+ * post_offset and move the relative position that far past the number
+ * (or from the buffer start/end).
+ */
+struct nfips_bytejump {
+	uint8_t nbytes, base;
+	uint32_t flags;		/* NFIPS_B_* */
+	int32_t offset;
+	uint32_t multiplier;
+	int32_t post_offset;
+};
+
 enum nfips_match_type {
 	NFIPS_MATCH_CONTENT,
 	NFIPS_MATCH_PCRE,
 	NFIPS_MATCH_ISDATAAT,
+	NFIPS_MATCH_BYTE_TEST,
+	NFIPS_MATCH_BYTE_JUMP,
 };
+
+/*
+ * Set by nfips_rule_classify() on a content or pcre when a later relative
+ * keyword depends on it in a way that makes trying its next occurrence
+ * worthwhile when the rest of the rule fails (Suricata's WITHIN_NEXT /
+ * RELATIVE_NEXT).
+ */
+#define NFIPS_M_RETRY		(1u << 0)
+/* Some later relative keyword is anchored on it (RELATIVE_NEXT). */
+#define NFIPS_M_RELNEXT		(1u << 1)
 
 /* Payload inspections in rule order: relative ones chain on this order. */
 struct nfips_match {
 	enum nfips_match_type type;
 	uint32_t opt;		/* index into rule->opts */
+	uint32_t mflags;	/* NFIPS_M_*, derived */
 	union {
 		struct nfips_content content;
 		struct nfips_pcre pcre;
 		struct nfips_isdataat isdataat;
+		struct nfips_bytetest bytetest;
+		struct nfips_bytejump bytejump;
 	} u;
 };
+
 
 /* flow: keyword. */
 #define NFIPS_FLOW_TO_SERVER		(1u << 0)	/* = from_client */
@@ -233,6 +293,44 @@ enum nfips_cmp {
 struct nfips_u32cmp {
 	enum nfips_cmp op;
 	uint32_t a, b;
+};
+
+/* Packet header keywords. */
+enum nfips_pkt_kw {
+	NFIPS_PK_TTL,		/* IPv4 TTL / IPv6 hop limit */
+	NFIPS_PK_TOS,		/* IPv4 only */
+	NFIPS_PK_ID,		/* IPv4 identification */
+	NFIPS_PK_FRAGBITS,	/* IPv4 R/D/M bits */
+	NFIPS_PK_ITYPE,		/* ICMP/ICMPv6 type */
+	NFIPS_PK_ICODE,
+	NFIPS_PK_ICMP_ID,	/* echo-type messages only */
+	NFIPS_PK_ICMP_SEQ,
+	NFIPS_PK_FLAGS,		/* TCP flags */
+	NFIPS_PK_SEQ,
+	NFIPS_PK_ACK,
+	NFIPS_PK_WINDOW,
+	NFIPS_PK_STREAM_SIZE,	/* TCP sequence space used, needs the flow */
+};
+
+enum nfips_ssize_which {
+	NFIPS_SSIZE_SERVER, NFIPS_SSIZE_CLIENT, NFIPS_SSIZE_BOTH, NFIPS_SSIZE_EITHER,
+};
+
+/* Modifiers of flags: and fragbits:. */
+enum nfips_bits_mod {
+	NFIPS_BITS_EXACT,	/* exactly these (after the ignore mask) */
+	NFIPS_BITS_PLUS,	/* + these and maybe others */
+	NFIPS_BITS_ANY,		/* * any of these */
+	NFIPS_BITS_NOT,		/* ! not all of these */
+};
+
+struct nfips_pktcheck {
+	enum nfips_pkt_kw kw;
+	struct nfips_u32cmp cmp;	/* numeric keywords */
+	uint8_t bits, keep;		/* flags/fragbits: wanted, not ignored */
+	enum nfips_bits_mod mod;
+	enum nfips_ssize_which which;	/* stream_size */
+	uint32_t opt;			/* index into rule->opts */
 };
 
 enum nfips_thr_type {
@@ -305,6 +403,10 @@ struct nfips_rule {
 	struct nfips_flowbit *flowbits;
 	uint32_t nflowbits;
 	struct nfips_u32cmp dsize;	/* NFIPS_R_DSIZE */
+	struct nfips_pktcheck *pkt;	/* header keywords, rule order */
+	uint32_t npkt;
+	bool has_ipproto;		/* ip_proto: restricts the protocol */
+	struct nfips_u32cmp ipproto;
 	struct nfips_threshold threshold; /* NFIPS_R_THRESHOLD */
 
 	/* NULL when the engine can evaluate the rule exactly */
@@ -318,7 +420,21 @@ struct nfips_rule {
 	uint32_t fp_off, fp_len;	/* the bytes of that content given to the matcher */
 	bool fp_nocase;
 	const char *why_slow;		/* first reason it is not kernel-decided */
+	uint32_t eflags;		/* NFIPS_E_*: how the engine inspects it */
 };
+
+/*
+ * Inspection class (Suricata's SIG_FLAG_REQUIRE_PACKET/STREAM and
+ * signature types), set by nfips_rule_classify().
+ */
+#define NFIPS_E_PAYLOAD		(1u << 0)	/* has payload keywords */
+#define NFIPS_E_PACKET		(1u << 1)	/* inspects packet payloads */
+#define NFIPS_E_STREAM		(1u << 2)	/* inspects the TCP stream */
+#define NFIPS_E_STREAM_ONLY	(1u << 3)	/* tcp-stream, only_stream (Suricata 7
+						 * still inspects packets that
+						 * did not go into the stream) */
+#define NFIPS_E_IPONLY		(1u << 4)	/* once per flow direction */
+#define NFIPS_E_PKTKW		(1u << 5)	/* has header keywords */
 
 /* ---- parsing -------------------------------------------------------- */
 

@@ -39,6 +39,7 @@ struct gctx {
 	const char *var;	/* outermost variable being expanded */
 	size_t var_off;		/* where it is referenced in the rule */
 	int depth;
+	bool neg_seen;		/* Suricata's src/dst_contains_negation */
 };
 
 static u128 fam_max(const struct gctx *g, int f)
@@ -384,8 +385,10 @@ static int elem(struct gctx *g, const char *s, size_t len, size_t off, bool neg,
 		len--;
 	if (!len)
 		return gerr(g, off, "empty %s", g->port ? "port" : "address");
-	if (*s == '!')
+	if (*s == '!') {
+		g->neg_seen = true;
 		return elem(g, s + 1, len - 1, off + 1, !neg, p, n);
+	}
 	if (*s == '[') {
 		int depth = 0;
 		size_t i;
@@ -454,6 +457,7 @@ int parse_addrset(struct pstate *ps, const char *text, size_t off,
 	out->v6 = r[1].v;
 	out->n6 = r[1].n;
 	out->any = rs_full(&r[0], fam_max(&g, 0)) && rs_full(&r[1], fam_max(&g, 1));
+	out->negated = g.neg_seen;
 	out->text = strdup(text);
 	if (!out->text)
 		return perr(ps, off, "out of memory");

@@ -14,8 +14,8 @@
 
 #include "rule_int.h"
 
-static struct nfips_match *add_match(struct pstate *ps, size_t off,
-				     enum nfips_match_type type)
+struct nfips_match *match_add(struct pstate *ps, size_t off,
+			      enum nfips_match_type type)
 {
 	struct nfips_rule *r = ps->r;
 	struct nfips_match *m = grow(r->matches, r->nmatches, sizeof(*m));
@@ -60,7 +60,7 @@ int opt_content(struct pstate *ps, const char *val, size_t voff)
 	if (*p != '"')
 		return perr(ps, voff + (size_t)(p - val), "content must be a quoted string");
 	i = (size_t)(p - val) + 1;
-	m = add_match(ps, voff, NFIPS_MATCH_CONTENT);
+	m = match_add(ps, voff, NFIPS_MATCH_CONTENT);
 	if (!m)
 		return -1;
 	c = &m->u.content;
@@ -299,7 +299,7 @@ static const struct {
 };
 
 /* Suricata's modifiers that select an app-layer or decoded buffer. */
-static const char pcre_buffer_mods[] = "UIPQHDMCSYBVWZ";
+static const char pcre_buffer_mods[] = "UIPQHDMCSYVWZ";
 
 int opt_pcre(struct pstate *ps, const char *val, size_t voff)
 {
@@ -310,7 +310,7 @@ int opt_pcre(struct pstate *ps, const char *val, size_t voff)
 	int errcode;
 	PCRE2_SIZE erroff;
 
-	m = add_match(ps, voff, NFIPS_MATCH_PCRE);
+	m = match_add(ps, voff, NFIPS_MATCH_PCRE);
 	if (!m)
 		return -1;
 	pc = &m->u.pcre;
@@ -344,6 +344,8 @@ int opt_pcre(struct pstate *ps, const char *val, size_t voff)
 			pc->flags |= NFIPS_P_RELATIVE;
 		else if (*mods == 'O')
 			pc->flags |= NFIPS_P_MATCH_LIMIT;
+		else if (*mods == 'B')
+			;	/* rawbytes: Suricata ignores it on the raw payload */
 		else if (strchr(pcre_buffer_mods, *mods)) {
 			if (pskip(ps, moff, "pcre modifier %c", *mods))
 				return -1;
@@ -366,7 +368,7 @@ int opt_pcre(struct pstate *ps, const char *val, size_t voff)
 /* isdataat:[!]N[,relative][,rawbytes] */
 int opt_isdataat(struct pstate *ps, const char *val, size_t voff)
 {
-	struct nfips_match *m = add_match(ps, voff, NFIPS_MATCH_ISDATAAT);
+	struct nfips_match *m = match_add(ps, voff, NFIPS_MATCH_ISDATAAT);
 	const char *p = val, *e;
 	char num[16];
 	size_t n;
@@ -413,6 +415,8 @@ void match_free(struct nfips_match *m)
 		pcre2_code_free(m->u.pcre.code);
 		break;
 	case NFIPS_MATCH_ISDATAAT:
+	case NFIPS_MATCH_BYTE_TEST:
+	case NFIPS_MATCH_BYTE_JUMP:
 		break;
 	}
 }

@@ -60,6 +60,8 @@ void portset_free(struct nfips_portset *s);
 typedef int (*opt_fn)(struct pstate *ps, const char *val, size_t voff);
 
 /* rule_opts.c */
+int parse_cmp(struct pstate *ps, const char *val, size_t voff,
+	      const char *what, uint32_t max, struct nfips_u32cmp *c);
 int opt_dispatch(struct pstate *ps, const char *name, size_t noff,
 		 const char *val, size_t voff);
 /* rule_content.c */
@@ -69,6 +71,11 @@ int opt_content_mod(struct pstate *ps, const char *name, size_t noff,
 int opt_pcre(struct pstate *ps, const char *val, size_t voff);
 int opt_isdataat(struct pstate *ps, const char *val, size_t voff);
 void match_free(struct nfips_match *m);
+struct nfips_match *match_add(struct pstate *ps, size_t off,
+			      enum nfips_match_type type);
+/* rule_pkt.c: byte_test, byte_jump, header keywords; 1 if not one of them. */
+int opt_dispatch_pkt(struct pstate *ps, const char *name, size_t noff,
+		     const char *val, size_t voff);
 /* rule_kw.c: what the engine does not evaluate. NULL when not listed. */
 const char *kw_unsupported(const char *name);	/* "buffer" or "keyword" */
 bool kw_app_proto(const char *name);

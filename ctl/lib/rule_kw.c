@@ -74,7 +74,7 @@ static const char *const buffers[] = {
 
 static const char *const keywords[] = {
 	/* payload tests not implemented */
-	"byte_test", "byte_jump", "byte_extract", "byte_math", "bsize",
+	"byte_extract", "byte_math", "bsize",
 	"urilen", "asn1", "base64_decode", "lua", "luajit", "replace",
 	"ftpbounce", "ftpdata_command",
 	/* transforms */
@@ -83,12 +83,10 @@ static const char *const keywords[] = {
 	"url_decode", "pcrexform", "xor", "header_lowercase",
 	"strip_pseudo_headers", "from_base64",
 	/* state and reputation */
-	"stream_size", "flowint", "flowvar", "pktvar", "xbits", "hostbits",
+	"flowint", "flowvar", "pktvar", "xbits", "hostbits",
 	"iprep", "geoip", "datarep", "dataset", "bypass",
 	/* packet header tests */
-	"ttl", "tos", "ipopts", "fragbits", "fragoffset", "id", "ip_proto",
-	"tcp.mss", "tcp.flags", "flags", "seq", "ack", "window", "itype",
-	"icode", "icmp_id", "icmp_seq", "icmpv6.mtu", "rpc", "sameip",
+	"ipopts", "fragoffset", "tcp.mss", "icmpv6.mtu", "rpc", "sameip",
 	"l3_proto",
 	/* events, app-layer state and metadata */
 	"engine-event", "decode-event", "stream-event", "app-layer-event",

@@ -353,7 +353,7 @@ static int opt_flowbits(struct pstate *ps, const char *val, size_t voff)
 }
 
 /* N, !N, <N, <=N, >N, >=N, N<>M, N-M (the last two exclusive). */
-static int parse_cmp(struct pstate *ps, const char *val, size_t voff,
+int parse_cmp(struct pstate *ps, const char *val, size_t voff,
 		     const char *what, uint32_t max, struct nfips_u32cmp *c)
 {
 	char buf[64], *p = buf, *sep;
@@ -569,6 +569,7 @@ int opt_dispatch(struct pstate *ps, const char *name, size_t noff,
 {
 	const char *kind;
 	size_t i;
+	int rc;
 
 	for (i = 0; i < sizeof(opts) / sizeof(opts[0]); i++) {
 		if (!strcasecmp(name, opts[i].name)) {
@@ -585,6 +586,9 @@ int opt_dispatch(struct pstate *ps, const char *name, size_t noff,
 					       voff);
 		}
 	}
+	rc = opt_dispatch_pkt(ps, name, noff, val, voff);
+	if (rc != 1)
+		return rc;
 	kind = kw_unsupported(name);
 	if (!kind)
 		return perr(ps, noff, "unknown keyword '%s'", name);

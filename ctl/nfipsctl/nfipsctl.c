@@ -14,6 +14,7 @@ static const struct {
 	const char *help;
 } subcommands[] = {
 	{ "rules", cmd_rules, "check rule files (Snort/Suricata rule language)" },
+	{ "replay", cmd_replay, "evaluate rules on a capture file, alerts as EVE JSON" },
 };
 
 static void usage(FILE *f, const char *prog)

@@ -5,5 +5,6 @@
 
 /* argv[0] is the subcommand's name; returns the process exit status. */
 int cmd_rules(int argc, char **argv);
+int cmd_replay(int argc, char **argv);
 
 #endif /* NFIPSCTL_H */

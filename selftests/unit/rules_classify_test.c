@@ -144,7 +144,8 @@ static void test_classes(void)
 
 	cls("alert http any any -> any any (content:\"a\"; sid:1;)", NFIPS_CLASS_SKIPPED, NULL);
 	cls(RULE("http.uri; content:\"a\";"), NFIPS_CLASS_SKIPPED, NULL);
-	cls(RULE("content:\"a\"; byte_test:1,>,2,0;"), NFIPS_CLASS_SKIPPED, NULL);
+	cls(RULE("content:\"a\"; byte_test:1,>,2,0;"), NFIPS_CLASS_SLOW, "byte_test");
+	cls(RULE("content:\"a\"; asn1:oversize_length 10;"), NFIPS_CLASS_SKIPPED, NULL);
 	tap_ok(&T, !strcmp(nfips_class_name(NFIPS_CLASS_KERNEL), "kernel") &&
 	       !strcmp(nfips_class_name(NFIPS_CLASS_SLOW), "slow") &&
 	       !strcmp(nfips_class_name(NFIPS_CLASS_SKIPPED), "skipped"), "class names");

@@ -1,0 +1,381 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Packet decoder: link layer, VLAN, IPv4/IPv6, TCP/UDP/ICMP. Every read is
+ * checked against the captured length first; see decode.h.
+ */
+#include <netinet/in.h>
+#include <string.h>
+
+#include "decode.h"
+
+#define ETH_HLEN	14
+#define SLL_HLEN	16
+#define SLL2_HLEN	20
+#define IPV4_HLEN	20
+#define IPV6_HLEN	40
+#define TCP_HLEN	20
+#define UDP_HLEN	8
+#define ICMP_HLEN	8	/* type, code, checksum, and 4 more: Suricata's */
+
+#define ETHERTYPE_IPV4	0x0800
+#define ETHERTYPE_IPV6	0x86dd
+#define ETHERTYPE_VLAN	0x8100	/* 802.1Q */
+#define ETHERTYPE_QINQ	0x88a8	/* 802.1ad */
+#define ETHERTYPE_QINQ_OLD 0x9100
+
+static inline uint16_t rd16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static inline uint32_t rd32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	       (uint32_t)p[2] << 8 | p[3];
+}
+
+static enum nfips_decode_status bad(struct nfips_decoded *d, const char *why)
+{
+	d->why = why;
+	return NFIPS_DEC_MALFORMED;
+}
+
+bool nfips_link_supported(int link)
+{
+	return nfips_link_name(link) != NULL;
+}
+
+const char *nfips_link_name(int link)
+{
+	switch (link) {
+	case NFIPS_LINK_NULL:
+		return "null";
+	case NFIPS_LINK_ETHERNET:
+		return "ethernet";
+	case NFIPS_LINK_RAW:
+		return "raw";
+	case NFIPS_LINK_SLL:
+		return "linux-sll";
+	case NFIPS_LINK_IPV4:
+		return "ipv4";
+	case NFIPS_LINK_IPV6:
+		return "ipv6";
+	case NFIPS_LINK_SLL2:
+		return "linux-sll2";
+	}
+	return NULL;
+}
+
+const char *nfips_proto_name(uint8_t proto)
+{
+	switch (proto) {
+	case IPPROTO_TCP:
+		return "TCP";
+	case IPPROTO_UDP:
+		return "UDP";
+	case IPPROTO_ICMP:
+		return "ICMP";
+	case IPPROTO_ICMPV6:
+		return "IPv6-ICMP";
+	case IPPROTO_SCTP:
+		return "SCTP";
+	case IPPROTO_GRE:
+		return "GRE";
+	case IPPROTO_ESP:
+		return "ESP";
+	case IPPROTO_AH:
+		return "AH";
+	}
+	return NULL;
+}
+
+static bool is_echo(uint8_t proto, uint8_t type)
+{
+	if (proto == IPPROTO_ICMP)
+		return type == 0 || type == 8;
+	return type == 128 || type == 129;
+}
+
+/* The transport header at d->l4 (d->l4_len bytes). */
+static enum nfips_decode_status decode_l4(struct nfips_decoded *d)
+{
+	struct nfips_pkt *k = &d->pkt;
+	const uint8_t *p = d->l4;
+	uint32_t len = d->l4_len, hl;
+
+	switch (k->proto) {
+	case IPPROTO_TCP:
+		if (len < TCP_HLEN)
+			return bad(d, "TCP header truncated");
+		hl = (uint32_t)(p[12] >> 4) * 4;
+		if (hl < TCP_HLEN)
+			return bad(d, "TCP data offset below 5");
+		if (hl > len)
+			return bad(d, "TCP options truncated");
+		k->sport = rd16(p);
+		k->dport = rd16(p + 2);
+		k->tcp_seq = rd32(p + 4);
+		k->tcp_ack = rd32(p + 8);
+		k->tcp_flags = p[13];
+		k->tcp_win = rd16(p + 14);
+		k->payload = p + hl;
+		k->payload_len = len - hl;
+		return NFIPS_DEC_OK;
+	case IPPROTO_UDP:
+		if (len < UDP_HLEN)
+			return bad(d, "UDP header truncated");
+		hl = rd16(p + 4);
+		if (hl < UDP_HLEN)
+			return bad(d, "UDP length below 8");
+		if (hl > len)
+			return bad(d, "UDP datagram truncated");
+		k->sport = rd16(p);
+		k->dport = rd16(p + 2);
+		k->payload = p + UDP_HLEN;
+		k->payload_len = hl - UDP_HLEN;
+		return NFIPS_DEC_OK;
+	case IPPROTO_ICMP:
+	case IPPROTO_ICMPV6:
+		if (len < ICMP_HLEN)
+			return bad(d, "ICMP header truncated");
+		k->icmp_type = p[0];
+		k->icmp_code = p[1];
+		if (is_echo(k->proto, p[0])) {
+			k->icmp_id = rd16(p + 4);
+			k->icmp_seq = rd16(p + 6);
+		}
+		k->payload = p + ICMP_HLEN;
+		k->payload_len = len - ICMP_HLEN;
+		return NFIPS_DEC_OK;
+	default:
+		/* Other protocols (GRE, ESP, SCTP ...): no ports, opaque data. */
+		k->payload = p;
+		k->payload_len = len;
+		return NFIPS_DEC_OK;
+	}
+}
+
+static enum nfips_decode_status decode_ipv4(const uint8_t *p, uint32_t len,
+					    struct nfips_decoded *d)
+{
+	uint32_t hl, tl;
+	uint16_t frag;
+
+	if (len < IPV4_HLEN)
+		return bad(d, "IPv4 header truncated");
+	if (p[0] >> 4 != 4)
+		return bad(d, "IPv4 version field is not 4");
+	hl = (uint32_t)(p[0] & 0x0f) * 4;
+	if (hl < IPV4_HLEN)
+		return bad(d, "IPv4 header length below 5");
+	if (hl > len)
+		return bad(d, "IPv4 options truncated");
+	tl = rd16(p + 2);
+	/* 0: a segmentation-offload capture; the captured length stands. */
+	if (tl == 0)
+		tl = len;
+	if (tl < hl)
+		return bad(d, "IPv4 total length below header length");
+	if (tl > len)
+		return bad(d, "IPv4 datagram truncated");
+	frag = rd16(p + 6);
+	d->pkt.family = 4;
+	d->pkt.proto = p[9];
+	d->pkt.ttl = p[8];
+	d->pkt.tos = p[1];
+	d->pkt.ip_id = rd16(p + 4);
+	d->pkt.ip_flags = (uint8_t)(frag >> 13);
+	memcpy(d->pkt.src, p + 12, 4);
+	memcpy(d->pkt.dst, p + 16, 4);
+	d->l3 = p;
+	d->l3_len = tl;
+	if (frag & 0x3fff) {	/* MF or an offset: a fragment */
+		d->frag.id = d->pkt.ip_id;
+		d->frag.off = (uint32_t)(frag & 0x1fff) * 8;
+		d->frag.more = frag & 0x2000;
+		d->frag.hlen = hl;
+		return NFIPS_DEC_FRAGMENT;
+	}
+	d->l4 = p + hl;
+	d->l4_len = tl - hl;
+	return decode_l4(d);
+}
+
+static enum nfips_decode_status decode_ipv6(const uint8_t *p, uint32_t len,
+					    struct nfips_decoded *d)
+{
+	uint32_t tl, off, hl, nh_off = 6;
+	uint16_t fo;
+	uint8_t nh;
+
+	if (len < IPV6_HLEN)
+		return bad(d, "IPv6 header truncated");
+	if (p[0] >> 4 != 6)
+		return bad(d, "IPv6 version field is not 6");
+	tl = rd16(p + 4);
+	if (tl == 0)
+		return bad(d, "IPv6 payload length 0 (jumbogram) unsupported");
+	tl += IPV6_HLEN;
+	if (tl > len)
+		return bad(d, "IPv6 datagram truncated");
+	d->pkt.family = 6;
+	d->pkt.ttl = p[7];
+	d->pkt.tos = (uint8_t)((p[0] & 0x0f) << 4 | p[1] >> 4);
+	memcpy(d->pkt.src, p + 8, 16);
+	memcpy(d->pkt.dst, p + 24, 16);
+	d->l3 = p;
+	d->l3_len = tl;
+	nh = p[6];
+	off = IPV6_HLEN;
+	/* Extension headers: each is at least 8 bytes, so this ends. */
+	for (;;) {
+		switch (nh) {
+		case IPPROTO_HOPOPTS:
+		case IPPROTO_ROUTING:
+		case IPPROTO_DSTOPTS:
+		case 135:	/* mobility */
+			if (tl - off < 8)
+				return bad(d, "IPv6 extension header truncated");
+			hl = ((uint32_t)p[off + 1] + 1) * 8;
+			break;
+		case IPPROTO_AH:
+			if (tl - off < 8)
+				return bad(d, "IPv6 AH header truncated");
+			hl = ((uint32_t)p[off + 1] + 2) * 4;
+			break;
+		case IPPROTO_FRAGMENT:
+			if (tl - off < 8)
+				return bad(d, "IPv6 fragment header truncated");
+			d->pkt.proto = p[off];
+			fo = rd16(p + off + 2);
+			/* Offset or M flag: a fragment; an atomic one is not. */
+			if (fo & 0xfff9) {
+				d->frag.id = rd32(p + off + 4);
+				d->frag.off = fo & 0xfff8;
+				d->frag.more = fo & 1;
+				d->frag.hlen = off + 8;
+				d->frag.nh_off = nh_off;
+				d->frag.nh = p[off];
+				return NFIPS_DEC_FRAGMENT;
+			}
+			hl = 8;
+			break;
+		case IPPROTO_NONE:
+			d->pkt.proto = nh;
+			d->l4 = p + tl;
+			d->l4_len = 0;
+			d->pkt.payload = p + tl;
+			d->pkt.payload_len = 0;
+			return NFIPS_DEC_OK;
+		default:
+			d->pkt.proto = nh;
+			d->l4 = p + off;
+			d->l4_len = tl - off;
+			return decode_l4(d);
+		}
+		if (hl > tl - off)
+			return bad(d, "IPv6 extension header truncated");
+		nh = p[off];
+		nh_off = off;
+		off += hl;
+	}
+}
+
+static enum nfips_decode_status decode_ip(const uint8_t *pkt, uint32_t len,
+					 struct nfips_decoded *d)
+{
+	if (len < 1)
+		return bad(d, "empty IP packet");
+	switch (pkt[0] >> 4) {
+	case 4:
+		return decode_ipv4(pkt, len, d);
+	case 6:
+		return decode_ipv6(pkt, len, d);
+	}
+	return bad(d, "IP version is neither 4 nor 6");
+}
+
+enum nfips_decode_status nfips_decode_ip(const uint8_t *pkt, uint32_t len,
+					 struct nfips_decoded *d)
+{
+	memset(d, 0, sizeof(*d));
+	return decode_ip(pkt, len, d);
+}
+
+/* An EtherType and what follows it, after any number of VLAN tags. */
+static enum nfips_decode_status decode_ethertype(uint16_t type, const uint8_t *p,
+						 uint32_t len,
+						 struct nfips_decoded *d)
+{
+	while (type == ETHERTYPE_VLAN || type == ETHERTYPE_QINQ ||
+	       type == ETHERTYPE_QINQ_OLD) {
+		if (len < 4)
+			return bad(d, "VLAN tag truncated");
+		if (d->nvlan == NFIPS_MAX_VLAN)
+			return bad(d, "more than 3 VLAN tags");
+		d->vlan[d->nvlan++] = rd16(p) & 0x0fff;
+		type = rd16(p + 2);
+		p += 4;
+		len -= 4;
+	}
+	switch (type) {
+	case ETHERTYPE_IPV4:
+		return decode_ipv4(p, len, d);
+	case ETHERTYPE_IPV6:
+		return decode_ipv6(p, len, d);
+	}
+	return NFIPS_DEC_NOT_IP;
+}
+
+static enum nfips_decode_status decode_null(const uint8_t *p, uint32_t len,
+					    struct nfips_decoded *d)
+{
+	uint32_t af;
+
+	if (len < 4)
+		return bad(d, "loopback header truncated");
+	/* The family is in the capturing host's byte order. */
+	af = rd32(p);
+	if (af > 0xffff)
+		af = (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 |
+		     (uint32_t)p[1] << 8 | p[0];
+	switch (af) {
+	case 2:
+		return decode_ipv4(p + 4, len - 4, d);
+	case 10: case 24: case 28: case 30:	/* AF_INET6: Linux, BSDs, macOS */
+		return decode_ipv6(p + 4, len - 4, d);
+	}
+	return NFIPS_DEC_NOT_IP;
+}
+
+enum nfips_decode_status nfips_decode(int link, const uint8_t *pkt, uint32_t len,
+				      struct nfips_decoded *d)
+{
+	memset(d, 0, sizeof(*d));
+	switch (link) {
+	case NFIPS_LINK_ETHERNET:
+		if (len < ETH_HLEN)
+			return bad(d, "Ethernet header truncated");
+		return decode_ethertype(rd16(pkt + 12), pkt + ETH_HLEN,
+					len - ETH_HLEN, d);
+	case NFIPS_LINK_SLL:
+		if (len < SLL_HLEN)
+			return bad(d, "Linux cooked header truncated");
+		return decode_ethertype(rd16(pkt + 14), pkt + SLL_HLEN,
+					len - SLL_HLEN, d);
+	case NFIPS_LINK_SLL2:
+		if (len < SLL2_HLEN)
+			return bad(d, "Linux cooked v2 header truncated");
+		return decode_ethertype(rd16(pkt), pkt + SLL2_HLEN,
+					len - SLL2_HLEN, d);
+	case NFIPS_LINK_RAW:
+		return decode_ip(pkt, len, d);
+	case NFIPS_LINK_IPV4:
+		return decode_ipv4(pkt, len, d);
+	case NFIPS_LINK_IPV6:
+		return decode_ipv6(pkt, len, d);
+	case NFIPS_LINK_NULL:
+		return decode_null(pkt, len, d);
+	}
+	return bad(d, "unsupported link type");
+}

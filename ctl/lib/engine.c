@@ -1,0 +1,778 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The rule engine (engine.h): signatures in Suricata's order, a matcher
+ * over their fast patterns to pick the candidates of each buffer, exact
+ * evaluation (eval.c), flowbits, pass and thresholds (engine_thr.c).
+ *
+ * Per packet, as Suricata's Detect(): IP-only signatures on the first
+ * packet of each flow direction, then every candidate signature in order
+ * (header, flow, header keywords, flowbits tests, payload on the stream
+ * and/or the packet, flowbits updates), then the matches in signature
+ * order through thresholds and pass (PacketAlertFinalize).
+ */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <errno.h>
+#include <netinet/in.h>
+#include <pcre2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine_int.h"
+
+/* ---- build --------------------------------------------------------- */
+
+static int action_order(enum nfips_action a)
+{
+	/* Suricata's default action-order: pass, drop, reject, alert. */
+	switch (a) {
+	case NFIPS_ACTION_PASS: return 0;
+	case NFIPS_ACTION_DROP: return 1;
+	case NFIPS_ACTION_REJECT: return 2;
+	case NFIPS_ACTION_ALERT: return 3;
+	}
+	return 3;
+}
+
+/* detect-engine-sigorder.c: set 4, set and read 3, read 2, none 1. */
+static uint8_t fb_type(const struct nfips_rule *r)
+{
+	bool rd = false, wr = false;
+	uint32_t i;
+
+	for (i = 0; i < r->nflowbits; i++) {
+		if (r->flowbits[i].cmd == NFIPS_FB_ISSET || r->flowbits[i].cmd == NFIPS_FB_ISNOTSET)
+			rd = true;
+		else
+			wr = true;
+	}
+	return wr && !rd ? 4 : wr ? 3 : rd ? 2 : 1;
+}
+
+static int sig_cmp(const void *pa, const void *pb)
+{
+	const struct sig *a = pa, *b = pb;
+	int d;
+
+	d = action_order(a->r->action) - action_order(b->r->action);
+	if (d)
+		return d;
+	if (a->fbtype != b->fbtype)
+		return b->fbtype - a->fbtype;
+	if (a->r->priority != b->r->priority)
+		return a->r->priority < b->r->priority ? -1 : 1;
+	if (a->r->sid != b->r->sid)
+		return a->r->sid < b->r->sid ? -1 : 1;
+	if (a->rule != b->rule)
+		return a->rule < b->rule ? -1 : 1;
+	return a->rev - b->rev;
+}
+
+static uint8_t proto_mask(const struct nfips_rule *r)
+{
+	switch (r->proto) {
+	case NFIPS_PROTO_IP: return PM_TCP | PM_UDP | PM_ICMP | PM_OTHER;
+	case NFIPS_PROTO_TCP:
+	case NFIPS_PROTO_TCP_PKT:
+	case NFIPS_PROTO_TCP_STREAM: return PM_TCP;
+	case NFIPS_PROTO_UDP: return PM_UDP;
+	case NFIPS_PROTO_ICMP: return PM_ICMP;
+	case NFIPS_PROTO_OTHER: return 0;
+	}
+	return 0;
+}
+
+static bool same_ranges(const struct nfips_range *a, uint32_t na,
+			const struct nfips_range *b, uint32_t nb)
+{
+	return na == nb && (!na || !memcmp(a, b, na * sizeof(*a)));
+}
+
+/* Suricata's SigHasSameSourceAndDestination: then <> needs one copy. */
+static bool same_ends(const struct nfips_rule *r)
+{
+	return same_ranges(r->src.v4, r->src.n4, r->dst.v4, r->dst.n4) &&
+	       same_ranges(r->src.v6, r->src.n6, r->dst.v6, r->dst.n6) &&
+	       same_ranges(r->sport.v, r->sport.n, r->dport.v, r->dport.n);
+}
+
+static int str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int fb_index(const struct nfips_engine *e, const char *name)
+{
+	char *const *p = bsearch(&name, e->fbnames, e->nfb, sizeof(char *), str_cmp);
+
+	return p ? (int)(p - e->fbnames) : -1;
+}
+
+static int build_flowbits(struct nfips_engine *e)
+{
+	uint32_t i, j, k, n = 0;
+
+	for (i = 0; i < e->nrules; i++)
+		for (j = 0; j < e->rules[i]->nflowbits; j++)
+			n += e->rules[i]->flowbits[j].n;
+	e->fbnames = calloc(n ? n : 1, sizeof(char *));
+	if (!e->fbnames)
+		return -ENOMEM;
+	for (i = 0; i < e->nrules; i++)
+		for (j = 0; j < e->rules[i]->nflowbits; j++)
+			for (k = 0; k < e->rules[i]->flowbits[j].n; k++)
+				e->fbnames[e->nfb++] = e->rules[i]->flowbits[j].names[k];
+	qsort(e->fbnames, e->nfb, sizeof(char *), str_cmp);
+	for (i = j = 0; i < e->nfb; i++)
+		if (!j || strcmp(e->fbnames[j - 1], e->fbnames[i]))
+			e->fbnames[j++] = e->fbnames[i];
+	e->nfb = j;
+	for (i = 0; i < e->nsigs; i++) {
+		struct sig *s = &e->sigs[i];
+		const struct nfips_rule *r = s->r;
+
+		s->nfb = r->nflowbits;
+		if (!s->nfb)
+			continue;
+		s->fb = calloc(s->nfb, sizeof(*s->fb));
+		if (!s->fb)
+			return -ENOMEM;
+		for (j = 0; j < s->nfb; j++) {
+			s->fb[j].cmd = r->flowbits[j].cmd;
+			s->fb[j].any = r->flowbits[j].any;
+			s->fb[j].n = r->flowbits[j].n;
+			s->fb[j].bits = calloc(s->fb[j].n, sizeof(uint32_t));
+			if (!s->fb[j].bits)
+				return -ENOMEM;
+			for (k = 0; k < s->fb[j].n; k++)
+				s->fb[j].bits[k] = (uint32_t)fb_index(e, r->flowbits[j].names[k]);
+		}
+	}
+	return 0;
+}
+
+struct patref {
+	const uint8_t *b;
+	uint32_t len;
+	bool nocase;
+	uint32_t sig;
+};
+
+static int pat_cmp(const void *pa, const void *pb)
+{
+	const struct patref *a = pa, *b = pb;
+
+	if (a->len != b->len)
+		return a->len < b->len ? -1 : 1;
+	if (a->nocase != b->nocase)
+		return a->nocase - b->nocase;
+	return memcmp(a->b, b->b, a->len);
+}
+
+static int build_matcher(struct nfips_engine *e, const struct nfips_engine_limits *lim,
+			 struct nfips_err *err)
+{
+	struct nfips_ac_limits al = { 0 };
+	struct nfips_ac_pattern *pats = NULL;
+	struct patref *refs;
+	uint32_t i, n = 0, g = 0, bad = 0;
+	int ret = -ENOMEM;
+
+	refs = calloc(e->nsigs ? e->nsigs : 1, sizeof(*refs));
+	if (!refs)
+		return -ENOMEM;
+	for (i = 0; i < e->nsigs; i++) {
+		const struct nfips_rule *r = e->sigs[i].r;
+
+		if ((r->eflags & NFIPS_E_IPONLY) || r->fp < 0 || e->no_prefilter)
+			continue;
+		refs[n].b = nfips_rule_fp(r, &refs[n].len);
+		refs[n].nocase = r->fp_nocase;
+		refs[n].sig = i;
+		n++;
+	}
+	qsort(refs, n, sizeof(*refs), pat_cmp);
+	pats = calloc(n ? n : 1, sizeof(*pats));
+	e->pat_first = calloc((size_t)n + 1, sizeof(uint32_t));
+	e->pat_sigs = calloc(n ? n : 1, sizeof(uint32_t));
+	e->pat_len = calloc(n ? n : 1, sizeof(uint32_t));
+	if (!pats || !e->pat_first || !e->pat_sigs || !e->pat_len)
+		goto out;
+	for (i = 0; i < n; i++) {
+		if (!i || pat_cmp(&refs[i - 1], &refs[i])) {
+			pats[g].bytes = refs[i].b;
+			pats[g].len = refs[i].len;
+			pats[g].flags = refs[i].nocase ? NFIPS_AC_NOCASE : 0;
+			pats[g].id = g;
+			e->pat_len[g] = refs[i].len;
+			e->pat_first[g++] = i;
+		}
+		e->pat_sigs[i] = refs[i].sig;
+	}
+	e->pat_first[g] = n;
+	e->npats = g;
+	if (lim) {
+		al.max_patterns = lim->max_patterns;
+		al.max_states = lim->max_states;
+		al.max_bytes = lim->max_bytes;
+	}
+	if (g) {
+		ret = nfips_ac_build(&e->ac, pats, g, &al, &bad);
+		if (ret) {
+			if (err)
+				snprintf(err->msg, sizeof(err->msg), "matcher: %s",
+					 nfips_ac_strerror(ret));
+			goto out;
+		}
+		e->stats.matcher_bytes = nfips_ac_mem(e->ac);
+	}
+	e->stats.patterns = g;
+	ret = 0;
+out:
+	free(pats);
+	free(refs);
+	return ret;
+}
+
+static int build_lists(struct nfips_engine *e)
+{
+	uint32_t i, b;
+
+	e->iponly = calloc(e->nsigs ? e->nsigs : 1, sizeof(uint32_t));
+	if (!e->iponly)
+		return -ENOMEM;
+	for (b = 0; b < 4; b++) {
+		e->nofp[b] = calloc(e->nsigs ? e->nsigs : 1, sizeof(uint32_t));
+		if (!e->nofp[b])
+			return -ENOMEM;
+	}
+	for (i = 0; i < e->nsigs; i++) {
+		const struct sig *s = &e->sigs[i];
+
+		if (s->r->eflags & NFIPS_E_IPONLY) {
+			e->iponly[e->niponly++] = i;
+			continue;
+		}
+		if (s->r->fp >= 0 && !e->no_prefilter)
+			continue;
+		for (b = 0; b < 4; b++)
+			if (s->proto_mask & (1u << b))
+				e->nofp[b][e->nnofp[b]++] = i;
+	}
+	return 0;
+}
+
+struct idx {
+	const struct nfips_rule *r;
+	size_t i;
+};
+
+static int idx_cmp(const void *pa, const void *pb)
+{
+	const struct idx *a = pa, *b = pb;
+
+	if (a->r->gid != b->r->gid)
+		return a->r->gid < b->r->gid ? -1 : 1;
+	if (a->r->sid != b->r->sid)
+		return a->r->sid < b->r->sid ? -1 : 1;
+	return a->i < b->i ? -1 : a->i > b->i;
+}
+
+static int idx_pos(const void *pa, const void *pb)
+{
+	const struct idx *a = pa, *b = pb;
+
+	return a->i < b->i ? -1 : a->i > b->i;
+}
+
+/*
+ * Of several rules with one gid:sid, Suricata keeps the one with the
+ * highest rev, the first of equals (DetectEngineSignatureIsDuplicate).
+ */
+static int load_rules(struct nfips_engine *e, struct nfips_rule *const *rules, size_t n)
+{
+	struct idx *v = calloc(n ? n : 1, sizeof(*v));
+	size_t i, m = 0, g, best;
+	uint32_t j, k;
+
+	e->rules = calloc(n ? n : 1, sizeof(*e->rules));
+	if (!e->rules || !v) {
+		free(v);
+		return -ENOMEM;
+	}
+	for (i = 0; i < n; i++) {
+		nfips_rule_classify(rules[i]);
+		if (rules[i]->skip)
+			e->stats.skipped++;
+		else
+			v[m++] = (struct idx){ rules[i], i };
+	}
+	qsort(v, m, sizeof(*v), idx_cmp);
+	for (i = g = 0; i < m; i = g) {
+		for (best = g = i; g < m && !idx_cmp(&(struct idx){ v[g].r, v[i].i }, &v[i]); g++)
+			if (v[g].r->rev > v[best].r->rev)
+				best = g;
+		e->stats.duplicates += (uint32_t)(g - i - 1);
+		v[e->nrules++] = v[best];
+	}
+	qsort(v, e->nrules, sizeof(*v), idx_pos);	/* back to load order */
+	for (j = 0; j < e->nrules; j++)
+		e->rules[j] = v[j].r;
+	free(v);
+	e->sigs = calloc(2 * (size_t)e->nrules + 1, sizeof(*e->sigs));
+	if (!e->sigs)
+		return -ENOMEM;
+	for (j = 0; j < e->nrules; j++) {
+		const struct nfips_rule *r = e->rules[j];
+
+		for (k = 0; k < 2; k++) {
+			struct sig *s;
+
+			if (k && (!(r->flags & NFIPS_R_BIDIR) || same_ends(r)))
+				break;
+			s = &e->sigs[e->nsigs++];
+			s->r = r;
+			s->rule = j;
+			s->rev = k;
+			s->fbtype = fb_type(r);
+			s->proto_mask = proto_mask(r);
+		}
+		if (r->cls == NFIPS_CLASS_KERNEL)
+			e->stats.kernel++;
+		else
+			e->stats.slow++;
+		if (r->fp < 0 && !(r->eflags & NFIPS_E_IPONLY))
+			e->stats.no_fast_pattern++;
+		/* JIT as Suricata does; the interpreter is used if it fails. */
+		for (k = 0; k < r->nmatches; k++)
+			if (r->matches[k].type == NFIPS_MATCH_PCRE)
+				pcre2_jit_compile(r->matches[k].u.pcre.code, PCRE2_JIT_COMPLETE);
+	}
+	e->stats.rules = e->nrules;
+	qsort(e->sigs, e->nsigs, sizeof(*e->sigs), sig_cmp);
+	return 0;
+}
+
+int nfips_engine_new(struct nfips_engine **out, struct nfips_rule *const *rules,
+		     size_t n, const struct nfips_engine_limits *lim,
+		     struct nfips_err *err)
+{
+	struct nfips_engine *e = calloc(1, sizeof(*e));
+	int ret = -ENOMEM;
+
+	*out = NULL;
+	if (err)
+		err->msg[0] = 0;
+	if (!e)
+		goto fail;
+	e->no_prefilter = lim && lim->no_prefilter;
+	ret = load_rules(e, rules, n);
+	if (!ret)
+		ret = build_flowbits(e);
+	if (!ret)
+		ret = build_lists(e);
+	if (!ret)
+		ret = build_matcher(e, lim, err);
+	if (ret)
+		goto fail;
+	ret = -ENOMEM;
+	e->ev = nfips_eval_new(lim ? lim->pcre_match_limit : 0,
+			       lim ? lim->pcre_recursion_limit : 0);
+	e->cand = calloc(e->nsigs + 1, 1);
+	e->cands = calloc(e->nsigs + 1, sizeof(uint32_t));
+	e->order = calloc(2 * (size_t)e->nsigs + 1, sizeof(uint32_t));
+	e->queue = calloc(e->nsigs + 1, sizeof(*e->queue));
+	if (!e->ev || !e->cand || !e->cands || !e->order || !e->queue ||
+	    thr_init(&e->thr, lim ? lim->max_threshold_entries : 0))
+		goto fail;
+	*out = e;
+	return 0;
+fail:
+	if (err && !err->msg[0])
+		snprintf(err->msg, sizeof(err->msg), "engine: %s", strerror(-ret));
+	nfips_engine_free(e);
+	return ret;
+}
+
+void nfips_engine_free(struct nfips_engine *e)
+{
+	uint32_t i, j;
+
+	if (!e)
+		return;
+	for (i = 0; e->sigs && i < e->nsigs; i++) {
+		for (j = 0; e->sigs[i].fb && j < e->sigs[i].nfb; j++)
+			free(e->sigs[i].fb[j].bits);
+		free(e->sigs[i].fb);
+	}
+	free(e->sigs);
+	free(e->rules);
+	free(e->iponly);
+	for (i = 0; i < 4; i++)
+		free(e->nofp[i]);
+	nfips_ac_free(e->ac);
+	free(e->pat_first);
+	free(e->pat_sigs);
+	free(e->pat_len);
+	free(e->fbnames);
+	nfips_eval_free(e->ev);
+	thr_free(&e->thr);
+	free(e->cand);
+	free(e->cands);
+	free(e->order);
+	free(e->queue);
+	free(e);
+}
+
+void nfips_engine_get_stats(const struct nfips_engine *e, struct nfips_engine_stats *st)
+{
+	*st = e->stats;
+}
+
+/* ---- flows --------------------------------------------------------- */
+
+struct nfips_flowstate *nfips_flowstate_new(struct nfips_engine *e)
+{
+	uint32_t words = (e->nfb + 63) / 64;
+	struct nfips_flowstate *fs = calloc(1, sizeof(*fs) + words * sizeof(uint64_t));
+
+	if (fs)
+		fs->nbits = e->nfb;
+	return fs;
+}
+
+void nfips_flowstate_free(struct nfips_flowstate *fs)
+{
+	if (!fs)
+		return;
+	seen_free(fs->fp[0]);
+	seen_free(fs->fp[1]);
+	free(fs);
+}
+
+bool nfips_flowstate_passed(const struct nfips_flowstate *fs)
+{
+	return fs && fs->action == FLOW_ACT_PASS;
+}
+
+/* ---- evaluation ---------------------------------------------------- */
+
+static bool bit_get(const struct nfips_flowstate *fs, uint32_t b)
+{
+	return fs->bits[b / 64] >> (b % 64) & 1;
+}
+
+/* isset / isnotset (detect-flowbits.c): '|' any of, '&' all of. */
+static bool flowbits_test(const struct sig *s, const struct nfips_flowstate *fs)
+{
+	uint32_t i, k;
+
+	for (i = 0; i < s->nfb; i++) {
+		const struct fbref *f = &s->fb[i];
+		bool want, hit = false;
+
+		if (f->cmd != NFIPS_FB_ISSET && f->cmd != NFIPS_FB_ISNOTSET)
+			continue;
+		if (!fs)	/* no flow, no flowbits: both tests fail */
+			return false;
+		want = f->cmd == NFIPS_FB_ISSET;
+		for (k = 0; k < f->n; k++) {
+			hit = bit_get(fs, f->bits[k]) == want;
+			if (hit == f->any)
+				break;
+		}
+		if (!hit)
+			return false;
+	}
+	return true;
+}
+
+/* set / unset / toggle, right after the signature matched (post-match). */
+static void flowbits_update(const struct sig *s, struct nfips_flowstate *fs)
+{
+	uint32_t i, k;
+
+	for (i = 0; fs && i < s->nfb; i++) {
+		for (k = 0; k < s->fb[i].n; k++) {
+			uint32_t b = s->fb[i].bits[k];
+			uint64_t m = 1ull << (b % 64);
+
+			switch (s->fb[i].cmd) {
+			case NFIPS_FB_SET: fs->bits[b / 64] |= m; break;
+			case NFIPS_FB_UNSET: fs->bits[b / 64] &= ~m; break;
+			case NFIPS_FB_TOGGLE: fs->bits[b / 64] ^= m; break;
+			default: break;
+			}
+		}
+	}
+}
+
+/* flow: keyword (detect-flow.c); a direction alone needs no flow. */
+static bool flow_ok(const struct nfips_rule *r, const struct nfips_flow *f)
+{
+	const uint32_t dir = NFIPS_FLOW_TO_SERVER | NFIPS_FLOW_TO_CLIENT;
+
+	if (!(r->flags & NFIPS_R_FLOW))
+		return true;
+	if (f && (r->flow & NFIPS_FLOW_TO_SERVER) && !f->to_server)
+		return false;
+	if (f && (r->flow & NFIPS_FLOW_TO_CLIENT) && f->to_server)
+		return false;
+	if (!(r->flow & ~dir))
+		return true;
+	if (!f)
+		return false;
+	if ((r->flow & NFIPS_FLOW_ESTABLISHED) && !f->established)
+		return false;
+	if ((r->flow & NFIPS_FLOW_NOT_ESTABLISHED) && f->established)
+		return false;
+	return true;
+}
+
+struct scan {
+	struct nfips_engine *e;
+	uint8_t bit;
+};
+
+void cand_mark(struct nfips_engine *e, uint32_t pat, uint8_t bit)
+{
+	uint32_t i;
+
+	for (i = e->pat_first[pat]; i < e->pat_first[pat + 1]; i++) {
+		uint32_t s = e->pat_sigs[i];
+
+		if (!e->cand[s])
+			e->cands[e->ncands++] = s;
+		e->cand[s] |= bit;
+	}
+}
+
+static int on_pattern(void *ctx, uint32_t id, uint32_t end)
+{
+	struct scan *sc = ctx;
+
+	(void)end;
+	cand_mark(sc->e, id, sc->bit);
+	return 0;
+}
+
+static void scan(struct nfips_engine *e, const uint8_t *b, uint32_t len, uint8_t bit)
+{
+	struct scan sc = { e, bit };
+
+	if (e->ac && len)
+		nfips_ac_scan(e->ac, 0, b, len, on_pattern, &sc);
+}
+
+static int u32_cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Candidates and fast-pattern-less signatures, merged in signature order. */
+static uint32_t eval_list(struct nfips_engine *e, uint8_t pm)
+{
+	const uint32_t *a = e->cands, *b = e->nofp[pm];
+	uint32_t na = e->ncands, nb = e->nnofp[pm], i = 0, j = 0, n = 0;
+
+	qsort(e->cands, e->ncands, sizeof(uint32_t), u32_cmp);
+	while (i < na || j < nb)
+		e->order[n++] = (j == nb || (i < na && a[i] < b[j])) ? a[i++] : b[j++];
+	return n;
+}
+
+/*
+ * Was the signature a prefilter candidate? Suricata's packet matcher scans
+ * the packet payload for packet signatures; its stream matcher scans the
+ * stream data, or the payload of a packet that did not go into the stream,
+ * for stream signatures (detect-engine-payload.c PrefilterPktStream).
+ */
+static bool is_candidate(const struct nfips_engine *e, const struct sig *s,
+			 const struct nfips_flow *f, const struct nfips_stream *st)
+{
+	const uint32_t ef = s->r->eflags;
+	const uint8_t c = e->cand[s - e->sigs];
+
+	if (s->r->fp < 0 || e->no_prefilter)
+		return true;
+	if (!(ef & NFIPS_E_STREAM))
+		return c & CAND_PKT;
+	if ((ef & NFIPS_E_PACKET) && (c & CAND_PKT))
+		return true;
+	if (st)
+		return c & CAND_STREAM;
+	return (c & CAND_PKT) && !(f && f->stream_add);
+}
+
+/*
+ * The payload part of a signature (detect.c, DetectEngineInspectRulePayloadMatches):
+ * the stream first when there is stream data; then the packet payload,
+ * unless the packet went into the stream and the signature does not also
+ * want packets.
+ */
+static bool payload_ok(struct nfips_engine *e, const struct sig *s,
+		       const struct nfips_pkt *p, const struct nfips_flow *f,
+		       const struct nfips_stream *st, bool *stream_match)
+{
+	const struct nfips_rule *r = s->r;
+	struct nfips_buf b = { 0 };
+
+	*stream_match = false;
+	if (!is_candidate(e, s, f, st))
+		return false;
+	if (r->eflags & NFIPS_E_STREAM) {
+		/* A match ending in new bytes needs one of its contents there. */
+		if (st && (e->no_prefilter || stream_new_content(r, st))) {
+			b.data = st->data;
+			b.len = st->len;
+			b.new_from = st->new_from;
+			b.base = st->anchored ? st->stream_off : 0;
+			if (nfips_eval_payload(e->ev, r, &b)) {
+				*stream_match = true;
+				return true;
+			}
+		}
+		if (!(r->eflags & NFIPS_E_PACKET) && f && f->stream_add)
+			return false;
+	}
+	memset(&b, 0, sizeof(b));
+	b.data = p->payload;
+	b.len = p->payload_len;
+	return nfips_eval_payload(e->ev, r, &b);
+}
+
+static bool sig_matches(struct nfips_engine *e, const struct sig *s,
+			const struct nfips_pkt *p, const struct nfips_flow *f,
+			const struct nfips_flowstate *fs,
+			const struct nfips_stream *st, bool *stream_match)
+{
+	const struct nfips_rule *r = s->r;
+
+	*stream_match = false;
+	if (!nfips_eval_header(r, p, s->rev) || !flow_ok(r, f))
+		return false;
+	if ((r->flags & NFIPS_R_DSIZE) || r->npkt || r->has_ipproto)
+		if (!nfips_eval_header_kw(r, p) || !nfips_eval_stream_size(r, p, f))
+			return false;
+	if (!flowbits_test(s, fs))
+		return false;
+	if (r->eflags & NFIPS_E_PAYLOAD)
+		return payload_ok(e, s, p, f, st, stream_match);
+	return true;
+}
+
+static int qent_cmp(const void *a, const void *b)
+{
+	const struct qent *x = a, *y = b;
+
+	return x->sig < y->sig ? -1 : x->sig > y->sig;
+}
+
+/* PacketAlertFinalize: thresholds, actions and pass, in signature order. */
+static int finalize(struct nfips_engine *e, const struct nfips_pkt *p,
+		    const struct nfips_flow *f, struct nfips_flowstate *fs,
+		    nfips_alert_fn fn, void *arg)
+{
+	bool pass = false;
+	int verdict = 0;
+	uint32_t i;
+
+	qsort(e->queue, e->nqueue, sizeof(*e->queue), qent_cmp);
+	for (i = 0; i < e->nqueue; i++) {
+		const struct sig *s = &e->sigs[e->queue[i].sig];
+		const struct nfips_rule *r = s->r;
+		struct nfips_alert a = { r, e->queue[i].stream ? NFIPS_ALERT_STREAM : 0 };
+		int res = 1;
+
+		if (r->flags & NFIPS_R_THRESHOLD)
+			res = thr_check(&e->thr, s->rule, &r->threshold, p);
+		if (res) {
+			bool drop = r->action == NFIPS_ACTION_DROP ||
+				    r->action == NFIPS_ACTION_REJECT;
+
+			/* Whole flow only for stream matches and IP-only signatures. */
+			if ((drop || r->action == NFIPS_ACTION_PASS) && fs && !fs->action &&
+			    (e->queue[i].stream || (r->eflags & NFIPS_E_IPONLY)))
+				fs->action = drop ? FLOW_ACT_DROP : FLOW_ACT_PASS;
+			if (r->action == NFIPS_ACTION_PASS)
+				pass = true;
+			if (drop)
+				verdict |= NFIPS_VERDICT_DROP;
+			if (r->action == NFIPS_ACTION_REJECT)
+				verdict |= NFIPS_VERDICT_REJECT;
+		}
+		if (res != 1 || (r->flags & NFIPS_R_NOALERT))
+			continue;
+		if (pass)
+			break;	/* the pass rule and all after it are not logged */
+		if (fn)
+			fn(arg, p, f, &a);
+		verdict |= NFIPS_VERDICT_ALERT;
+	}
+	if (pass || (fs && fs->action == FLOW_ACT_PASS))
+		verdict |= NFIPS_VERDICT_PASS;
+	if (fs && fs->action == FLOW_ACT_DROP)
+		verdict |= NFIPS_VERDICT_DROP;	/* inline, the flow is dropped */
+	return verdict;
+}
+
+int nfips_engine_packet(struct nfips_engine *e, const struct nfips_pkt *p,
+			const struct nfips_flow *f, const struct nfips_stream *st,
+			nfips_alert_fn fn, void *arg)
+{
+	struct nfips_flowstate *fs = f ? f->state : NULL;
+	const bool pseudo = !p->pcap_cnt;
+	bool first, sm;
+	uint8_t pm;
+	uint32_t i, n;
+
+	if (fs && fs->action == FLOW_ACT_PASS)
+		return NFIPS_VERDICT_PASS;	/* Suricata stops inspecting the flow */
+	if (st && st->len <= st->new_from)
+		st = NULL;			/* nothing new to inspect */
+	pm = p->proto == IPPROTO_TCP ? 0 : p->proto == IPPROTO_UDP ? 1 :
+	     (p->proto == IPPROTO_ICMP || p->proto == IPPROTO_ICMPV6) ? 2 : 3;
+	e->nqueue = 0;
+
+	/* IP-only signatures: first packet of each direction (DetectRunInspectIPOnly). */
+	first = !fs || !fs->seen[f->to_server ? 0 : 1];
+	if (fs && !pseudo)
+		fs->seen[f->to_server ? 0 : 1] = true;
+	for (i = 0; first && !pseudo && i < e->niponly; i++) {
+		const struct sig *s = &e->sigs[e->iponly[i]];
+
+		if (!(s->proto_mask & (1u << pm)) || !nfips_eval_header(s->r, p, s->rev))
+			continue;
+		flowbits_update(s, fs);
+		e->queue[e->nqueue++] = (struct qent){ e->iponly[i], false };
+	}
+
+	/* Candidates from the fast patterns of the buffers Suricata prefilters. */
+	e->ncands = 0;
+	scan(e, p->payload, p->payload_len, CAND_PKT);
+	if (st && fs && st->new_from && st->anchored && e->ac)
+		stream_candidates(e, fs, f->to_server ? 0 : 1, st);
+	else if (st)
+		scan(e, st->data, st->len, CAND_STREAM);
+	n = eval_list(e, pm);
+	for (i = 0; i < n; i++) {
+		const struct sig *s = &e->sigs[e->order[i]];
+
+		if (!(s->proto_mask & (1u << pm)))
+			continue;
+		/* Flow-end packets skip packet-only signatures (SIG_TYPE_PKT). */
+		if (pseudo && !((s->r->eflags & NFIPS_E_STREAM) ||
+				(!(s->r->eflags & NFIPS_E_PAYLOAD) && (s->r->src.negated ||
+								      s->r->dst.negated))))
+			continue;
+		if (!sig_matches(e, s, p, f, fs, st, &sm))
+			continue;
+		flowbits_update(s, fs);
+		e->queue[e->nqueue++] = (struct qent){ e->order[i], sm };
+	}
+	for (i = 0; i < e->ncands; i++)
+		e->cand[e->cands[i]] = 0;
+	return finalize(e, p, f, fs, fn, arg);
+}

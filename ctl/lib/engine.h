@@ -1,0 +1,287 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Rule engine: exact evaluation of the loadable rules on packets and on
+ * reassembled TCP streams, with Suricata 7's semantics.
+ *
+ * Interface contract (shared with the replay: pcap, decode, flow, stream,
+ * eve). Changes to it are additive; an incompatible change is listed here.
+ *   v1  first version. Compatible additions since: struct nfips_flow's
+ *       tcp_sizes/client_size/server_size (stream_size), the limits'
+ *       no_prefilter, NFIPS_VERDICT_DROP for flow drops; documentation of
+ *       Suricata 7's packet/stream split and of the stream cost.
+ *
+ * Division of work. The CALLER decodes packets, tracks flows (direction,
+ * establishment), reassembles TCP and decides when reassembled data is
+ * inspected; it owns one opaque struct nfips_flowstate per flow. The
+ * ENGINE owns everything rule-related: header matching, payload
+ * evaluation, flow keywords, flowbits, pass, threshold/detection_filter,
+ * and the order in which rules are evaluated and alerts reported.
+ *
+ * One call per packet. nfips_engine_packet() runs every rule once on the
+ * packet, as Suricata 7's detection does for each packet (detect.c):
+ *   - IP-only rules (no payload, flow, header or flowbits-test keywords,
+ *     no negated address) only on the first packet of each direction of
+ *     a flow (every packet without a flow), before the others;
+ *   - every other rule, in Suricata's signature order (below), whose
+ *     fast pattern was seen by the prefilter, or that has none: header,
+ *     flow keyword, header keywords, flowbits tests, then its payload
+ *     keywords on
+ *       the reassembled stream (@st), for rules Suricata inspects on the
+ *       stream (SIG_FLAG_REQUIRE_STREAM: "tcp" and "ip" payload rules,
+ *       tcp-stream, flow:only_stream), when @st has new data; then, if
+ *       that did not match, the packet payload, except when the packet's
+ *       data went into the stream (flow->stream_add, PKT_STREAM_ADD) and
+ *       the rule does not also want packets;
+ *       the packet payload for packet rules (SIG_FLAG_REQUIRE_PACKET:
+ *       udp/icmp rules, tcp-pkt, dsize, header keywords, flow:no_stream,
+ *       and "tcp" rules with a depth/offset/startswith content, which
+ *       want both);
+ *   - flowbits set/unset/toggle of a matching rule take effect at once,
+ *     so later rules of the same packet see them;
+ *   - then, in signature order, threshold/detection_filter and actions:
+ *     a matching pass rule hides its own alert and all later ones of the
+ *     packet; if it matched on the stream (or is IP-only) the whole flow
+ *     is passed: later packets are not inspected at all. A drop/reject
+ *     rule sets NFIPS_VERDICT_DROP (IPS).
+ * So for a tracked, established TCP session the alerts of a "tcp" rule
+ * come from stream inspections, attributed to the packet in whose call
+ * the stream data was passed, never twice for the same bytes (see struct
+ * nfips_stream), while a rule with depth/offset also alerts on packets.
+ * Flow-end pseudo packets (pcap_cnt 0) skip packet-only rules.
+ *
+ * Signature order (detect-engine-sigorder.c, default): action (pass,
+ * drop, reject, alert), then flowbits (rules that only set before those
+ * that set and test, before those that only test, before the rest), then
+ * priority (lower first), then sid. A "<>" rule whose two ends differ is
+ * two signatures, one per direction, as in Suricata.
+ *
+ * Attribution and Suricata. Suricata 7 in IDS mode inspects a direction's
+ * stream on a packet of that direction once the other side acknowledged
+ * enough data (stream.reassembly chunk sizes, randomised by default) or
+ * an app-layer parser asked for it, in chunks that do not overlap: a match
+ * that straddles two chunks is missed, and the alert carries the packet
+ * that triggered the inspection. This engine does whatever the caller's
+ * calls describe: give the data of such a chunk with new_from 0 to get
+ * Suricata's result exactly, or the stream so far with new_from at the new
+ * bytes to find every match once, on the packet that completed it.
+ *
+ * Threading: an engine is used by one thread at a time (threshold tables
+ * and scratch space are mutated by evaluation). No global state: any
+ * number of engines may coexist.
+ */
+#ifndef NFIPS_ENGINE_H
+#define NFIPS_ENGINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rule.h"
+
+/* ---- what a decoder gives per packet -------------------------------- */
+
+/* TCP flags as in the TCP header's 14th byte. */
+#define NFIPS_TH_FIN	0x01
+#define NFIPS_TH_SYN	0x02
+#define NFIPS_TH_RST	0x04
+#define NFIPS_TH_PSH	0x08
+#define NFIPS_TH_ACK	0x10
+#define NFIPS_TH_URG	0x20
+#define NFIPS_TH_ECE	0x40	/* Suricata/Snort flag letter E (was 2) */
+#define NFIPS_TH_CWR	0x80	/* letter C (was 1) */
+
+/* IPv4 fragment bits (fragbits:), as in the header's flags field. */
+#define NFIPS_IPF_RB	0x4	/* reserved, letter R */
+#define NFIPS_IPF_DF	0x2	/* letter D */
+#define NFIPS_IPF_MF	0x1	/* letter M */
+
+struct nfips_pkt {
+	uint8_t family;		/* 4 or 6 */
+	uint8_t proto;		/* IPPROTO_TCP/UDP/ICMP/ICMPV6/...: the
+				 * transport after IPv6 extension headers */
+	uint8_t ttl;		/* IPv4 TTL or IPv6 hop limit */
+	uint8_t tos;		/* IPv4 TOS or IPv6 traffic class */
+	uint16_t ip_id;		/* IPv4 identification; 0 for IPv6 */
+	uint8_t ip_flags;	/* NFIPS_IPF_*; 0 for IPv6 */
+	uint8_t tcp_flags;	/* NFIPS_TH_*; 0 unless TCP */
+	uint8_t src[16], dst[16];	/* network order; IPv4 in the first 4 */
+	uint16_t sport, dport;	/* host order; 0 unless TCP/UDP */
+	uint32_t tcp_seq, tcp_ack;	/* host order; 0 unless TCP */
+	uint16_t tcp_win;	/* host order, unscaled */
+	uint8_t icmp_type, icmp_code;	/* ICMP or ICMPv6; 0 otherwise */
+	uint16_t icmp_id, icmp_seq;	/* bytes 4-5 and 6-7 of the ICMP
+					 * header, host order (icmp_id/icmp_seq
+					 * test them on echo-type messages) */
+	/*
+	 * Suricata's packet payload: the bytes after the TCP or UDP header,
+	 * after the first 8 bytes of an ICMP/ICMPv6 message, after the IP
+	 * header(s) for other protocols. Reassembled IPv4/IPv6 fragments are
+	 * given as one packet. Borrowed for the duration of the call.
+	 */
+	const uint8_t *payload;
+	uint32_t payload_len;
+	uint64_t ts_usec;	/* capture time, microseconds since the epoch:
+				 * threshold windows use it, never the clock */
+	uint64_t pcap_cnt;	/* 1-based packet number; 0 for a flow-end
+				 * pseudo packet (stream data flushed at the end
+				 * of a flow: header keywords never match it) */
+};
+
+/* ---- flows ---------------------------------------------------------- */
+
+/*
+ * Per-flow engine state: flowbits, the pass/drop verdict, which
+ * directions were seen (IP-only rules), the stream prefilter's memory.
+ * Created when the caller creates a flow, freed with it. Opaque. Call the
+ * engine for every packet of the flow, in capture order.
+ */
+struct nfips_flowstate;
+
+/* What the caller knows about the packet's flow. */
+struct nfips_flow {
+	struct nfips_flowstate *state;	/* from nfips_flowstate_new() */
+	/* From the flow's client (first SYN sender, else first packet's
+	 * source) to its server: flow:to_server / from_client. */
+	bool to_server;
+	/*
+	 * Suricata's FLOW_PKT_ESTABLISHED: TCP once the three-way handshake
+	 * completed (the third packet is established) until the session is
+	 * closed; UDP and other protocols once packets were seen in both
+	 * directions (the first reply is established).
+	 */
+	bool established;
+	/*
+	 * Suricata's PKT_STREAM_ADD: this TCP packet's payload was handed to
+	 * the stream reassembly of its direction, so "tcp" rules inspect it
+	 * through the stream and not as a packet.
+	 */
+	bool stream_add;
+	/*
+	 * For stream_size: Suricata's next_seq - isn of the client and of
+	 * the server stream after this packet (sequence space used so far,
+	 * the SYN counting one). tcp_sizes false: no TCP session, stream_size
+	 * does not match.
+	 */
+	bool tcp_sizes;
+	uint32_t client_size, server_size;
+};
+
+/*
+ * Reassembled data of the packet's direction made inspectable by this
+ * packet. data[0..len) is contiguous, in-order stream data; bytes before
+ * @new_from were passed in an earlier call of the same direction (context
+ * so that matches spanning segments are found), bytes from @new_from on
+ * are new. With new_from > 0 a rule alerts on this inspection only if it
+ * has a match that ends in the new bytes (the end of a match is the end
+ * of its last-ending positive content or pcre match; the buffer's end for
+ * a rule without any), every occurrence of its contents being tried, so
+ * a match is reported once, on the packet that completed it. With
+ * new_from 0 the buffer is inspected as Suricata inspects a raw stream
+ * chunk (its first match decides).
+ *
+ * offset/depth/startswith, absolute isdataat and byte_test/byte_jump
+ * offsets count from data[0], or, when @anchored, from the start of the
+ * stream (@stream_off is where data[0] lies), as they would on one buffer
+ * holding the whole stream; pcre's ^ still means data[0].
+ *
+ * Cost: with new_from set and anchored, the engine scans only the new
+ * bytes for fast patterns (it remembers, per flow direction, where each
+ * pattern last occurred, as long as each call's new bytes follow the
+ * previous call's) and evaluates a rule on the window only when one of
+ * its contents ends in the new bytes; so a long window costs little more
+ * than a short one. Unanchored, the whole window is scanned each call.
+ */
+struct nfips_stream {
+	const uint8_t *data;
+	uint32_t len;
+	uint32_t new_from;	/* <= len */
+	bool anchored;		/* stream_off is valid */
+	uint64_t stream_off;	/* offset of data[0] from the stream start */
+};
+
+/* ---- engine --------------------------------------------------------- */
+
+struct nfips_engine_limits {
+	uint32_t max_patterns;	/* matcher limits; 0 = no limit */
+	uint32_t max_states;
+	size_t max_bytes;
+	uint32_t max_threshold_entries;	/* all rules together; 0 = 1Mi */
+	uint32_t pcre_match_limit;	/* 0 = Suricata's 3500 */
+	uint32_t pcre_recursion_limit;	/* 0 = Suricata's 1500 */
+	bool no_prefilter;	/* evaluate every rule on every packet (tests) */
+};
+
+struct nfips_engine;
+
+/* Figures of a built engine. */
+struct nfips_engine_stats {
+	uint32_t rules;		/* loaded */
+	uint32_t skipped;	/* rule->skip set: not loaded */
+	uint32_t duplicates;	/* same gid:sid, lower or equal rev: dropped */
+	uint32_t kernel, slow;	/* classification of the loaded */
+	uint32_t no_fast_pattern;	/* evaluated on every header match */
+	uint32_t patterns;	/* matcher patterns */
+	size_t matcher_bytes;
+};
+
+/*
+ * Compiles @rules[0..n): every rule whose skip is NULL is loaded (the
+ * others are counted and ignored). Rules are borrowed and must outlive
+ * the engine; they are classified (nfips_rule_classify) as a side
+ * effect. Of several rules with the same gid:sid the highest rev is kept
+ * (the first of equals), as Suricata does. Returns 0 and the engine in
+ * @out, or a negative errno with @err->msg saying why (matcher limits).
+ */
+int nfips_engine_new(struct nfips_engine **out, struct nfips_rule *const *rules,
+		     size_t n, const struct nfips_engine_limits *lim,
+		     struct nfips_err *err);
+void nfips_engine_free(struct nfips_engine *e);
+void nfips_engine_get_stats(const struct nfips_engine *e,
+			    struct nfips_engine_stats *st);
+
+/* NULL when out of memory. Freeing NULL is a no-op. */
+struct nfips_flowstate *nfips_flowstate_new(struct nfips_engine *e);
+void nfips_flowstate_free(struct nfips_flowstate *fs);
+/* True once a pass rule matched in the flow (nothing more alerts). */
+bool nfips_flowstate_passed(const struct nfips_flowstate *fs);
+
+/* ---- evaluation ----------------------------------------------------- */
+
+#define NFIPS_ALERT_STREAM	0x1	/* matched on reassembled data */
+
+struct nfips_alert {
+	const struct nfips_rule *rule;
+	uint32_t flags;		/* NFIPS_ALERT_* */
+};
+
+/*
+ * Called for each alert to record, in the order Suricata would log them
+ * for the packet. Not called for pass rules, noalert rules, or alerts
+ * suppressed by threshold/detection_filter.
+ */
+typedef void (*nfips_alert_fn)(void *arg, const struct nfips_pkt *pkt,
+			       const struct nfips_flow *flow,
+			       const struct nfips_alert *alert);
+
+/* Bits of nfips_engine_packet()'s result. */
+#define NFIPS_VERDICT_ALERT	0x1	/* at least one alert reported */
+#define NFIPS_VERDICT_DROP	0x2	/* a drop or reject rule matched (now, or
+					 * on the stream/IP-only earlier in the
+					 * flow: Suricata's flow drop) */
+#define NFIPS_VERDICT_REJECT	0x4	/* a reject rule alerted */
+#define NFIPS_VERDICT_PASS	0x8	/* a pass rule matched (now or before) */
+
+/*
+ * Evaluates every loaded rule on one packet (see the top of this file).
+ * @flow may be NULL for a packet without a flow: flow:established and
+ * direction keywords then fail, flowbits read as unset and are not set.
+ * @st may be NULL (no stream data ready), and only makes sense for TCP.
+ * Returns the NFIPS_VERDICT_* bits, or -ENOMEM (state may have missed
+ * an update, the packet was still evaluated as far as possible).
+ */
+int nfips_engine_packet(struct nfips_engine *e, const struct nfips_pkt *pkt,
+			const struct nfips_flow *flow,
+			const struct nfips_stream *st,
+			nfips_alert_fn fn, void *arg);
+
+#endif /* NFIPS_ENGINE_H */

@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Internals shared by engine.c and engine_thr.c; not a public API. */
+#ifndef NFIPS_ENGINE_INT_H
+#define NFIPS_ENGINE_INT_H
+
+#include "ac.h"
+#include "engine.h"
+#include "eval.h"
+
+/* One flowbits keyword, names resolved to bit numbers. */
+struct fbref {
+	enum nfips_flowbit_cmd cmd;
+	bool any;
+	uint32_t n;
+	uint32_t *bits;
+};
+
+/*
+ * A signature as Suricata orders them. A bidirectional rule whose source
+ * and destination differ is two signatures (the second reversed), as in
+ * Suricata's SigInit; they share the rule and its threshold state.
+ */
+struct sig {
+	const struct nfips_rule *r;
+	uint32_t rule;		/* index among loaded rules (threshold key) */
+	bool rev;
+	uint8_t fbtype;		/* Suricata's flowbits ordering class */
+	uint8_t proto_mask;	/* PM_* packets it can match */
+	struct fbref *fb;
+	uint32_t nfb;
+};
+
+#define PM_TCP	0x1
+#define PM_UDP	0x2
+#define PM_ICMP	0x4
+#define PM_OTHER 0x8
+
+/* A match of this packet, waiting for thresholds and pass (finalize). */
+struct qent {
+	uint32_t sig;
+	bool stream;
+};
+
+struct thr_entry {
+	uint32_t rule;
+	uint8_t kind;		/* track */
+	uint8_t used;
+	uint8_t a[16], b[16];	/* address(es) of the key */
+	uint64_t tv1;		/* window start, usec */
+	uint64_t expires;	/* tv1 + the rule's window */
+	uint32_t count;
+};
+
+struct thr_table {
+	struct thr_entry *v;
+	uint32_t cap, n, max;
+};
+
+struct nfips_engine {
+	struct sig *sigs;
+	uint32_t nsigs;
+	const struct nfips_rule **rules;	/* loaded, deduplicated */
+	uint32_t nrules;
+
+	uint32_t *iponly, niponly;		/* sig numbers, in order */
+	uint32_t *nofp[4], nnofp[4];		/* per PM_ bit index */
+
+	struct nfips_ac *ac;
+	uint32_t *pat_first, *pat_sigs;		/* pattern -> sigs (CSR) */
+	uint32_t *pat_len;
+	uint32_t npats;
+
+	char **fbnames;
+	uint32_t nfb;
+
+	bool no_prefilter;
+	struct nfips_eval *ev;
+	struct thr_table thr;
+	struct nfips_engine_stats stats;
+
+	/* per-packet scratch */
+	uint8_t *cand;				/* CAND_* per sig */
+	uint32_t *cands, ncands;		/* sigs with a cand bit */
+	uint32_t *order;			/* evaluation list */
+	struct qent *queue;
+	uint32_t nqueue;
+};
+
+#define CAND_PKT	0x1	/* fast pattern in the packet payload */
+#define CAND_STREAM	0x2	/* ... in the stream data */
+
+/*
+ * Fast patterns seen in one direction's stream, for incremental
+ * prefiltering of stream data given with new_from (engine_stream.c): the
+ * matcher state after the last byte scanned and, per pattern, the stream
+ * offset where its latest occurrence starts.
+ */
+struct seen {
+	nfips_ac_state ac;
+	uint64_t end;		/* stream offset after the last byte scanned */
+	bool valid;
+	uint32_t n, cap;
+	uint32_t *pat;
+	uint64_t *start;
+};
+
+struct nfips_flowstate {
+	uint32_t nbits;
+	bool seen[2];		/* a packet of this direction was evaluated */
+	uint8_t action;		/* first drop or pass applied to the flow */
+	struct seen *fp[2];	/* per direction, allocated on first use */
+	uint64_t bits[];
+};
+
+#define FLOW_ACT_DROP	1
+#define FLOW_ACT_PASS	2
+
+/* engine.c */
+void cand_mark(struct nfips_engine *e, uint32_t pat, uint8_t bit);
+
+/* engine_stream.c */
+void stream_candidates(struct nfips_engine *e, struct nfips_flowstate *fs, int dir,
+		       const struct nfips_stream *st);
+bool stream_new_content(const struct nfips_rule *r, const struct nfips_stream *st);
+void seen_free(struct seen *s);
+
+/* engine_thr.c */
+int thr_init(struct thr_table *t, uint32_t max);
+void thr_free(struct thr_table *t);
+/* Suricata's ThresholdHandlePacket: 1 alert, 2 silent, 0 suppressed. */
+int thr_check(struct thr_table *t, uint32_t rule, const struct nfips_threshold *th,
+	      const struct nfips_pkt *p);
+
+#endif /* NFIPS_ENGINE_INT_H */

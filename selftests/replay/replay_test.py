@@ -1,0 +1,533 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""
+nfipsctl replay on captures this script writes itself: packets built with
+scapy (Debian's python3-scapy), written by the small pcap/pcapng writers
+below so that timestamps, link types and broken records are exact. Each
+case asserts the exact list of (sid, pcap_cnt) alerts (pcap_cnt None for
+an alert raised when a flow ends) and, where it matters, EVE fields.
+Prints TAP lines.
+
+Usage: replay_test.py [-v] [CASE...]
+"""
+import json
+import logging
+import os
+import struct
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+NFIPSCTL = os.environ.get("NFIPSCTL") or os.path.join(ROOT, "ctl", "nfipsctl", "nfipsctl")
+CLASSIFICATION = os.path.join(ROOT, "policies", "classification.config")
+
+logging.getLogger("scapy.runtime").setLevel(logging.ERROR)
+try:
+    from scapy.all import (Ether, Dot1Q, Dot1AD, IP, IPv6, IPv6ExtHdrHopByHop,
+                           IPv6ExtHdrDestOpt, TCP, UDP, ICMP, ICMPv6EchoRequest,
+                           CookedLinux, CookedLinuxV2, Raw, IPv6ExtHdrFragment,
+                           fragment, fragment6)
+except ImportError:
+    print("ok 1 - replay tests # SKIP python3-scapy is not installed")
+    sys.exit(0)
+
+T0 = 1704164645 * 1000000 + 678901      # 2024-01-02T03:04:05.678901Z
+VERBOSE = False
+
+
+# ---- capture files ---------------------------------------------------------
+
+def stamp(pkts, step=10000):
+    """(ts_usec, bytes) records, one every @step microseconds from T0."""
+    out = []
+    for i, p in enumerate(pkts):
+        if isinstance(p, tuple):            # (ts, packet): explicit time
+            out.append((p[0], bytes(p[1])))
+        else:
+            out.append((T0 + i * step, bytes(p)))
+    return out
+
+
+def write_pcap(path, linktype, recs):
+    with open(path, "wb") as f:
+        f.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 262144, linktype))
+        for ts, data in recs:
+            f.write(struct.pack("<IIII", ts // 1000000, ts % 1000000,
+                                len(data), len(data)))
+            f.write(data)
+
+
+def write_pcapng(path, linktype, recs):
+    def block(btype, body):
+        body += b"\0" * (-len(body) % 4)
+        n = 12 + len(body)
+        return struct.pack("<II", btype, n) + body + struct.pack("<I", n)
+
+    with open(path, "wb") as f:
+        f.write(block(0x0A0D0D0A, struct.pack("<IHHq", 0x1A2B3C4D, 1, 0, -1)))
+        f.write(block(1, struct.pack("<HHI", linktype, 0, 262144)))
+        for ts, data in recs:
+            f.write(block(6, struct.pack("<IIIII", 0, ts >> 32, ts & 0xffffffff,
+                                         len(data), len(data)) + data))
+
+
+# ---- packets ---------------------------------------------------------------
+
+def Eth():
+    return Ether(src="02:00:00:00:00:01", dst="02:00:00:00:00:02")
+
+
+class Tcp:
+    """One TCP connection; offsets are relative to each side's ISN + 1."""
+
+    def __init__(self, cli=("10.0.0.1", 40000), srv=("10.0.0.2", 80),
+                 v6=False, l2=Eth, cisn=1000, sisn=5000):
+        self.cli, self.srv, self.v6, self.l2 = cli, srv, v6, l2
+        self.cisn, self.sisn = cisn, sisn
+
+    def _ip(self, from_client):
+        a, b = (self.cli, self.srv) if from_client else (self.srv, self.cli)
+        ip = IPv6(src=a[0], dst=b[0]) if self.v6 else IP(src=a[0], dst=b[0])
+        return ip, a[1], b[1]
+
+    def pkt(self, from_client, flags, seq, ack, data=b""):
+        ip, sp, dp = self._ip(from_client)
+        p = ip / TCP(sport=sp, dport=dp, flags=flags, seq=seq & 0xffffffff,
+                     ack=ack & 0xffffffff, window=65535)
+        if data:
+            p = p / Raw(data if isinstance(data, bytes) else data.encode())
+        return self.l2() / p if self.l2 else p
+
+    def handshake(self):
+        return [self.pkt(True, "S", self.cisn, 0),
+                self.pkt(False, "SA", self.sisn, self.cisn + 1),
+                self.pkt(True, "A", self.cisn + 1, self.sisn + 1)]
+
+    def c(self, off, data, flags="PA"):
+        return self.pkt(True, flags, self.cisn + 1 + off, self.sisn + 1, data)
+
+    def s(self, off, data, flags="PA"):
+        return self.pkt(False, flags, self.sisn + 1 + off, self.cisn + 1, data)
+
+
+def udp(src, dst, sport, dport, data, l2=Eth):
+    ip = IPv6(src=src, dst=dst) if ":" in src else IP(src=src, dst=dst)
+    p = ip / UDP(sport=sport, dport=dport) / Raw(data.encode())
+    return l2() / p if l2 else p
+
+
+# ---- running nfipsctl ------------------------------------------------------
+
+class Result:
+    def __init__(self, rc, out, err):
+        self.rc, self.err = rc, err
+        self.alerts, self.bad_lines = [], []
+        for line in out.splitlines():
+            try:
+                self.alerts.append(json.loads(line))
+            except ValueError:
+                self.bad_lines.append(line)
+        self.summary = {}
+        last = err.strip().splitlines()[-1] if err.strip() else ""
+        for kv in last.split():
+            k, _, v = kv.partition("=")
+            if v.isdigit():
+                self.summary[k] = int(v)
+
+    def pairs(self):
+        return sorted(((a["alert"]["signature_id"], a.get("pcap_cnt"))
+                       for a in self.alerts), key=lambda x: (x[0], x[1] or 0))
+
+    def by_sid(self, sid):
+        return [a for a in self.alerts if a["alert"]["signature_id"] == sid]
+
+
+def replay(tmp, name, pkts, rules, linktype=1, fmt="pcap", extra=(), raw=None):
+    pcap = os.path.join(tmp, name + "." + fmt)
+    rfile = os.path.join(tmp, name + ".rules")
+    if raw is not None:
+        with open(pcap, "wb") as f:
+            f.write(raw)
+    else:
+        (write_pcapng if fmt == "pcapng" else write_pcap)(pcap, linktype, stamp(pkts))
+    with open(rfile, "w") as f:
+        f.write(rules)
+    cmd = [NFIPSCTL, "replay", "--rules", rfile, "--classification",
+           CLASSIFICATION, "--sensor", "test", "--pcap", pcap] + list(extra)
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+    if VERBOSE:
+        sys.stdout.write("".join("# " + l + "\n" for l in
+                                 (p.stdout + p.stderr).splitlines()))
+    return Result(p.returncode, p.stdout, p.stderr)
+
+
+# ---- TAP -------------------------------------------------------------------
+
+class Tap:
+    def __init__(self):
+        self.n = self.failed = 0
+
+    def ok(self, cond, name, diag=None):
+        self.n += 1
+        print("%sok %d - %s" % ("" if cond else "not ", self.n, name))
+        if not cond:
+            self.failed += 1
+            if diag is not None:
+                for line in str(diag).splitlines():
+                    print("# " + line)
+        sys.stdout.flush()
+        return cond
+
+    def pairs(self, res, want, name):
+        got = res.pairs()
+        want = sorted(want, key=lambda x: (x[0], x[1] or 0))
+        return self.ok(res.rc == 0 and got == want and not res.bad_lines, name,
+                       "got %s\nwant %s\nexit %d\n%s" % (got, want, res.rc, res.err))
+
+
+HTTP = ('alert tcp any any -> any 80 (msg:"ATTACK in the stream"; '
+        'content:"ATTACK"; sid:1; rev:1;)\n')
+
+
+# ---- cases -----------------------------------------------------------------
+
+def case_split(t, tmp):
+    c = Tcp()
+    pkts = c.handshake() + [c.c(0, "GET /AT"), c.c(7, "TA"), c.c(9, "CK HTTP/1.0\r\n")]
+    rules = HTTP + (
+        'alert tcp-pkt any any -> any 80 (msg:"packets only"; content:"ATTACK"; sid:2;)\n'
+        'alert tcp any any -> any 80 (msg:"long"; content:"GET /ATTACK HTTP/1.0"; sid:3;)\n')
+    r = replay(tmp, "split", pkts, rules)
+    t.pairs(r, [(1, 6), (3, 6)], "match split over three segments, at the completing packet")
+    r = replay(tmp, "split-ng", pkts, rules, fmt="pcapng")
+    t.pairs(r, [(1, 6), (3, 6)], "the same capture as pcapng")
+
+
+def case_out_of_order(t, tmp):
+    c = Tcp()
+    pkts = c.handshake() + [c.c(7, "TA"), c.c(9, "CK HTTP/1.0\r\n"), c.c(0, "GET /AT")]
+    r = replay(tmp, "ooo", pkts, HTTP)
+    t.pairs(r, [(1, 6)], "out-of-order segments: alert on the packet that fills the hole")
+
+
+def case_retransmit(t, tmp):
+    c = Tcp()
+    pkts = c.handshake() + [c.c(0, "GET /AT"), c.c(0, "GET /AT"), c.c(7, "TACK")]
+    rules = HTTP + 'alert tcp any any -> any 80 (msg:"get"; content:"GET /"; sid:10;)\n'
+    r = replay(tmp, "retransmit", pkts, rules)
+    t.pairs(r, [(10, 4), (1, 6)], "retransmission: no second alert, match across it")
+    t.ok(r.summary.get("retransmits") == 1, "retransmission counted in the summary",
+         r.err)
+
+
+def case_overlap(t, tmp):
+    c = Tcp()
+    pkts = c.handshake() + [c.c(0, "GET /ATT"), c.c(5, "XXXACK")]
+    rules = HTTP + 'alert tcp any any -> any 80 (msg:"later copy"; content:"XXXACK"; sid:11;)\n'
+    r = replay(tmp, "overlap", pkts, rules)
+    t.pairs(r, [(1, 5)], "overlap with in-order data: first bytes win")
+    t.ok(r.summary.get("overlaps") == 1, "overlap counted in the summary", r.err)
+
+    pkts = c.handshake() + [c.c(8, "ACK"), c.c(5, "EVILXX"), c.c(0, "GET /")]
+    rules = ('alert tcp any any -> any 80 (msg:"later"; content:"EVIL"; sid:12;)\n'
+             'alert tcp any any -> any 80 (msg:"first"; content:"/EVIACK"; sid:13;)\n')
+    r = replay(tmp, "overlap-ooo", pkts, rules)
+    t.pairs(r, [(13, 6)], "overlap between waiting segments: first bytes win")
+
+
+def case_gap(t, tmp):
+    c = Tcp()
+    rules = HTTP + 'alert tcp any any -> any 80 (msg:"after gap"; content:"SECRET"; sid:20;)\n'
+    pkts = c.handshake() + [c.c(0, "GET /AT"), c.c(9, "CK SECRET HTTP")]
+    r = replay(tmp, "gap-end", pkts, rules)
+    t.pairs(r, [(20, None)], "gap never filled: no match across it, data after it "
+            "inspected when the flow ends")
+    t.ok(r.summary.get("gaps") == 1, "gap counted in the summary", r.err)
+
+    pkts = c.handshake() + [c.c(0, "GET / HTTP/1.0\r\n\r\n"), c.s(0, "HTTP/1.0 200 OK\r\n"),
+                            c.s(40, "leaked SECRET")]
+    srules = 'alert tcp any 80 -> any any (msg:"leak"; content:"SECRET"; sid:21;)\n'
+    r = replay(tmp, "gap-server", pkts, srules)
+    a = r.by_sid(21)
+    t.pairs(r, [(21, None)], "gap in the server's direction, flushed at the end")
+    t.ok(a and "pcap_cnt" not in a[0] and a[0]["src_ip"] == "10.0.0.2" and
+         a[0]["src_port"] == 80 and a[0]["direction"] == "to_client" and
+         a[0]["timestamp"] == "2024-01-02T03:04:05.728901+0000" and
+         a[0]["pkt_src"] == "stream (flow timeout)",
+         "flow-end alert: no pcap_cnt, the direction's addresses, last packet's time", a)
+
+    pkts = c.handshake() + [c.c(0, "GET /AT"), c.c(9, "CK SECRET"), c.c(18, "x" * 80)]
+    r = replay(tmp, "gap-window", pkts, rules, extra=["--stream-window", "64"])
+    t.pairs(r, [(20, 6)], "gap declared when the out-of-order window overflows")
+
+    pkts = c.handshake() + [c.c(0, "GET /AT"), c.c(9, "CK SECRET HTTP"), c.c(7, "TA")]
+    r = replay(tmp, "gap-filled", pkts, rules)
+    t.pairs(r, [(1, 6), (20, 6)], "a hole filled late is no gap")
+
+
+def case_ipv6(t, tmp):
+    c = Tcp(cli=("2001:db8::1", 40000), srv=("2001:db8::2", 80), v6=True)
+    pkts = c.handshake() + [c.c(0, "GET /AT"), c.c(7, "TACK")]
+    pkts.append(Eth() / IPv6(src="2001:db8::1", dst="2001:db8::53") /
+                IPv6ExtHdrHopByHop() / IPv6ExtHdrDestOpt() /
+                UDP(sport=5353, dport=53) / Raw(b"evil-v6"))
+    rules = HTTP + 'alert udp any any -> any 53 (msg:"v6 udp"; content:"evil-v6"; sid:30;)\n'
+    r = replay(tmp, "ipv6", pkts, rules)
+    t.pairs(r, [(1, 5), (30, 6)], "IPv6: TCP reassembly and UDP after extension headers")
+    a = r.by_sid(1)
+    t.ok(a and a[0]["src_ip"] == "2001:db8::1" and a[0]["dest_ip"] == "2001:db8::2"
+         and a[0]["proto"] == "TCP", "IPv6 addresses in the record", a)
+
+
+def case_udp(t, tmp):
+    pkts = [udp("10.0.0.1", "10.0.0.53", 3333, 53, "query evil"),
+            udp("10.0.0.53", "10.0.0.1", 53, 3333, "pong reply"),
+            udp("10.0.0.1", "10.0.0.53", 3333, 53, "query evil")]
+    rules = ('alert udp any any -> any 53 (msg:"q"; content:"evil"; sid:40;)\n'
+             'alert udp any 53 -> any any (msg:"r"; flow:established,to_client; '
+             'content:"pong"; sid:41;)\n'
+             'alert udp any any -> any 53 (msg:"e"; flow:established; content:"evil"; sid:42;)\n')
+    r = replay(tmp, "udp", pkts, rules)
+    t.pairs(r, [(40, 1), (40, 3), (41, 2), (42, 3)],
+            "UDP: payload, direction, established after the first reply")
+    a = r.by_sid(41)
+    t.ok(a and a[0]["src_ip"] == "10.0.0.53" and a[0]["src_port"] == 53 and
+         a[0]["dest_ip"] == "10.0.0.1" and a[0]["direction"] == "to_client" and
+         a[0]["flow"]["src_ip"] == "10.0.0.1" and a[0]["flow"]["dest_port"] == 53 and
+         a[0]["proto"] == "UDP",
+         "reply alert: src/dest of the packet, flow object from the client", a)
+    ids = {x["flow_id"] for x in r.alerts}
+    t.ok(len(ids) == 1, "one flow_id for both directions", ids)
+
+
+def case_icmp(t, tmp):
+    pkts = [Eth() / IP(src="10.0.0.1", dst="10.0.0.2") / ICMP(type=8, id=7, seq=1) /
+            Raw(b"ping-evil"),
+            Eth() / IP(src="10.0.0.2", dst="10.0.0.1") / ICMP(type=0, id=7, seq=1) /
+            Raw(b"ping-evil"),
+            Eth() / IPv6(src="2001:db8::1", dst="2001:db8::2") /
+            ICMPv6EchoRequest(id=9, seq=1, data=b"v6-evil")]
+    rules = ('alert icmp any any -> any any (msg:"icmp"; itype:8; content:"evil"; sid:50;)\n'
+             'alert icmp any any -> any any (msg:"icmp6"; content:"v6-evil"; sid:51;)\n')
+    r = replay(tmp, "icmp", pkts, rules)
+    t.pairs(r, [(50, 1), (51, 3)], "ICMP and ICMPv6 payload after the 8-byte header")
+    a = r.by_sid(50)
+    t.ok(a and a[0]["proto"] == "ICMP" and a[0]["icmp_type"] == 8 and
+         a[0]["icmp_code"] == 0 and "src_port" not in a[0] and "dest_port" not in a[0],
+         "ICMP record: icmp_type/icmp_code, no ports", a)
+    a = r.by_sid(51)
+    t.ok(a and a[0]["proto"] == "IPv6-ICMP" and a[0]["icmp_type"] == 128,
+         "ICMPv6 record: proto IPv6-ICMP", a)
+
+
+def case_links(t, tmp):
+    rules = 'alert udp any any -> any 53 (msg:"l2"; content:"l2-evil"; sid:60;)\n'
+    ip = IP(src="10.0.0.1", dst="10.0.0.2") / UDP(sport=1, dport=53) / Raw(b"l2-evil")
+    r = replay(tmp, "qinq", [Eth() / Dot1AD(vlan=100) / Dot1Q(vlan=200) / ip], rules)
+    t.pairs(r, [(60, 1)], "802.1ad QinQ")
+    t.ok(r.alerts and r.alerts[0].get("vlan") == [100, 200], "vlan ids in the record",
+         r.alerts)
+    r = replay(tmp, "vlan", [Eth() / Dot1Q(vlan=5) / ip], rules)
+    t.pairs(r, [(60, 1)], "802.1Q VLAN")
+    r = replay(tmp, "sll", [CookedLinux(pkttype=0, lladdrtype=1, lladdrlen=6,
+                                        proto=0x0800) / ip], rules, linktype=113)
+    t.pairs(r, [(60, 1)], "Linux cooked capture (SLL)")
+    r = replay(tmp, "sll2", [CookedLinuxV2(proto=0x0800, ifindex=2, lladdrtype=1,
+                                           lladdrlen=6) / ip], rules, linktype=276)
+    t.pairs(r, [(60, 1)], "Linux cooked capture v2 (SLL2)")
+    r = replay(tmp, "raw", [ip], rules, linktype=101)
+    t.pairs(r, [(60, 1)], "raw IP")
+
+
+def case_pass(t, tmp):
+    a = Tcp()
+    b = Tcp(cli=("10.0.0.1", 40001))
+    pkts = (a.handshake() + [a.c(0, "GET /ok-path"), a.c(12, " ATTACK")] +
+            b.handshake() + [b.c(0, "GET /x ATTACK")])
+    rules = HTTP + 'pass tcp any any -> any 80 (msg:"ok"; content:"/ok-path"; sid:80;)\n'
+    r = replay(tmp, "pass", pkts, rules)
+    t.pairs(r, [(1, 9)], "pass rule: the rest of its flow does not alert, other flows do")
+
+
+def case_flowbits(t, tmp):
+    a = Tcp()
+    b = Tcp(cli=("10.0.0.1", 40001))
+    pkts = (a.handshake() + [a.c(0, "LOGIN user\r\n"), a.c(12, "CMD run\r\n"),
+                             a.c(21, "EXFIL data\r\n")] +
+            b.handshake() + [b.c(0, "CMD run\r\n"), b.c(9, "EXFIL data\r\n")])
+    rules = (
+        'alert tcp any any -> any 80 (msg:"login"; content:"LOGIN"; '
+        'flowbits:set,auth; flowbits:noalert; sid:90;)\n'
+        'alert tcp any any -> any 80 (msg:"cmd"; content:"CMD"; flowbits:isset,auth; '
+        'flowbits:set,cmd; sid:91;)\n'
+        'alert tcp any any -> any 80 (msg:"exfil"; content:"EXFIL"; flowbits:isset,cmd; sid:92;)\n'
+        'alert tcp any any -> any 80 (msg:"cmd no login"; content:"CMD"; '
+        'flowbits:isnotset,auth; sid:93;)\n')
+    r = replay(tmp, "flowbits", pkts, rules)
+    t.pairs(r, [(91, 5), (92, 6), (93, 10)], "flowbits chain set -> isset -> isset, per flow")
+
+
+def case_threshold(t, tmp):
+    pkts = [(T0 + i * 1000000, udp("10.0.0.5", "10.0.0.53", 4000 + i, 53, "thr"))
+            for i in range(5)]
+    body = 'alert udp any any -> any 53 (msg:"t%d"; content:"thr"; %s; sid:%d;)\n'
+    rules = "".join(body % (sid, opt, sid) for sid, opt in [
+        (100, "threshold:type limit, track by_src, count 1, seconds 60"),
+        (101, "threshold:type threshold, track by_src, count 2, seconds 60"),
+        (102, "detection_filter:track by_src, count 2, seconds 60"),
+        (103, "threshold:type both, track by_src, count 2, seconds 60")])
+    r = replay(tmp, "threshold", pkts, rules)
+    t.pairs(r, [(100, 1), (101, 2), (101, 4), (102, 3), (102, 4), (102, 5), (103, 2)],
+            "threshold limit/threshold/both and detection_filter by capture time")
+
+
+def case_midstream(t, tmp):
+    c = Tcp()
+    pkts = [c.c(0, "GET /ATT"), c.s(0, "HTTP/1.1 200 OK\r\n"), c.c(8, "ACK")]
+    rules = ('alert tcp any any -> any 80 (msg:"est"; flow:established,to_server; '
+             'content:"ATTACK"; sid:110;)\n'
+             'alert tcp any 80 -> any any (msg:"resp"; flow:to_client; content:"200 OK"; sid:111;)\n')
+    r = replay(tmp, "midstream", pkts, rules)
+    t.pairs(r, [(110, 3), (111, 2)], "picked up mid-stream: established, reassembled")
+    pkts = [c.pkt(False, "SA", c.sisn, c.cisn + 1), c.pkt(True, "A", c.cisn + 1, c.sisn + 1),
+            c.c(0, "GET /ATTACK")]
+    r = replay(tmp, "synack-first", pkts, rules)
+    t.pairs(r, [(110, 3)], "capture starting at the SYN/ACK: its sender is the server")
+
+
+def case_eve(t, tmp):
+    a = Tcp()
+    b = Tcp(cli=("10.0.0.1", 40001))
+    pkts = (a.handshake() + [a.c(0, "GET /AT"), a.c(7, "TACK"), a.s(0, "HTTP/1.0 500 owned")] +
+            b.handshake() + [b.c(0, "GET /ATTACK")])
+    rules = ('drop tcp any any -> any 80 (msg:"drop \\"it\\""; content:"ATTACK"; '
+             'classtype:attempted-admin; sid:200; rev:4;)\n'
+             'alert tcp any 80 -> any any (msg:"response"; content:"owned"; '
+             'classtype:trojan-activity; priority:3; sid:201;)\n')
+    r = replay(tmp, "eve", pkts, rules)
+    r2 = replay(tmp, "eve", pkts, rules)
+    t.pairs(r, [(200, 5), (200, 10), (201, 6)], "EVE case alerts")
+    d = r.by_sid(200)[0] if r.by_sid(200) else {}
+    keys = ["timestamp", "flow_id", "pcap_cnt", "event_type", "src_ip", "src_port",
+            "dest_ip", "dest_port", "proto", "pkt_src", "alert", "direction", "flow",
+            "nfips"]
+    t.ok(list(d.keys()) == keys, "top-level fields in Suricata's order", list(d.keys()))
+    t.ok(d.get("timestamp") == "2024-01-02T03:04:05.718901+0000",
+         "timestamp of packet 5 in Suricata's format", d.get("timestamp"))
+    t.ok(d.get("event_type") == "alert" and d.get("src_ip") == "10.0.0.1" and
+         d.get("src_port") == 40000 and d.get("dest_ip") == "10.0.0.2" and
+         d.get("dest_port") == 80 and d.get("direction") == "to_server",
+         "5-tuple of the packet", d)
+    al = d.get("alert", {})
+    t.ok(al == {"action": "blocked", "gid": 1, "signature_id": 200, "rev": 4,
+                "signature": 'drop "it"',
+                "category": "Attempted Administrator Privilege Gain", "severity": 1},
+         "alert object of a drop rule (blocked, category, severity)", al)
+    s = r.by_sid(201)[0] if r.by_sid(201) else {}
+    t.ok(s.get("alert", {}).get("action") == "allowed" and
+         s["alert"].get("severity") == 3 and s.get("src_port") == 80 and
+         s.get("direction") == "to_client" and
+         s["alert"].get("category") == "A Network Trojan was detected",
+         "alert rule: allowed, priority overrides classtype, response direction", s)
+    ids = [x["flow_id"] for x in r.alerts]
+    ids2 = [x["flow_id"] for x in r2.alerts]
+    t.ok(d.get("flow_id") == s.get("flow_id") and len(set(ids)) == 2 and
+         all(isinstance(i, int) and 0 < i < 2 ** 53 for i in ids) and ids == ids2,
+         "flow_id: per flow, both directions, stable across runs, below 2^53", ids)
+    fl = d.get("flow", {})
+    t.ok(fl.get("pkts_toserver") == 4 and fl.get("pkts_toclient") == 1 and
+         fl.get("start") == "2024-01-02T03:04:05.678901+0000",
+         "flow counters at the time of the alert", fl)
+    nf = [x.get("nfips") for x in r.alerts]
+    t.ok(all(n["path"] == "daemon" and n["policy_serial"] == 0 and n["sensor"] == "test"
+             for n in nf) and [n["sequence"] for n in nf] == [1, 2, 3],
+         "nfips object: path, sequence 1.., policy_serial, sensor", nf)
+    sm = r.summary
+    t.ok(r.rc == 0 and sm.get("packets") == 10 and sm.get("decoded") == 10 and
+         sm.get("malformed") == 0 and sm.get("flows") == 2 and sm.get("alerts") == 3 and
+         sm.get("loaded") == 2 and sm.get("skipped") == 0,
+         "summary line on stderr", r.err)
+
+
+def case_malformed(t, tmp):
+    good = udp("10.0.0.1", "10.0.0.53", 3333, 53, "query evil")
+    full = bytes(Eth() / IP(src="10.0.0.1", dst="10.0.0.2") / TCP() / Raw(b"x" * 20))
+    ipv4_len_256 = full[:14] + bytes([0x45, 0, 1, 0]) + b"\0" * 22
+    pkts = [good, full[:30], os.urandom(7), ipv4_len_256, good]
+    rules = 'alert udp any any -> any 53 (msg:"q"; content:"evil"; sid:40;)\n'
+    r = replay(tmp, "malformed", pkts, rules)
+    t.pairs(r, [(40, 1), (40, 5)], "malformed packets do not stop the replay")
+    t.ok(r.summary.get("malformed") == 3 and r.summary.get("packets") == 5 and
+         "malformed:" in r.err, "malformed packets counted with their reasons", r.err)
+
+
+def case_fragments(t, tmp):
+    data = b"A" * 30 + b"FRAGMENTED-ATTACK" + b"B" * 30
+    frags = fragment(IP(src="10.0.0.1", dst="10.0.0.2", id=77) /
+                     UDP(sport=1, dport=53) / Raw(data), fragsize=24)
+    f6 = fragment6(IPv6(src="2001:db8::1", dst="2001:db8::2") / IPv6ExtHdrFragment(id=5) /
+                   UDP(sport=1, dport=53) / Raw(data), 80)
+    rules = 'alert udp any any -> any 53 (msg:"frag"; content:"FRAGMENTED-ATTACK"; sid:120;)\n'
+    pkts = [Eth() / f for f in frags]
+    last = len(pkts)
+    pkts += [Eth() / f for f in reversed(f6)]
+    r = replay(tmp, "frag", pkts, rules)
+    t.ok(len(frags) == 4 and len(f6) == 3, "scapy made 4 IPv4 and 3 IPv6 fragments",
+         "%d %d" % (len(frags), len(f6)))
+    t.pairs(r, [(120, last), (120, len(pkts))],
+            "IPv4 and IPv6 fragments reassembled (in and out of order): alert on the "
+            "fragment that completes the datagram")
+    t.ok(r.summary.get("fragments") == len(pkts) and r.summary.get("decoded") == 2,
+         "fragments counted, reassembled datagrams decoded", r.err)
+
+
+def case_bad_files(t, tmp):
+    rules = 'alert udp any any -> any 53 (msg:"q"; content:"evil"; sid:40;)\n'
+    missing = os.path.join(tmp, "does-not-exist.pcap")
+    r = replay(tmp, "missing", [], rules, extra=["--pcap", missing])
+    t.ok(r.rc == 1 and missing in r.err, "missing capture: exit 1, error names it", r.err)
+    r = replay(tmp, "text", [], rules, raw=b"this is not a capture file\n" * 4)
+    t.ok(r.rc == 1 and "text.pcap" in r.err and not r.alerts,
+         "not a capture: exit 1, error names the file", r.err)
+    good = udp("10.0.0.1", "10.0.0.53", 3333, 53, "query evil")
+    path = os.path.join(tmp, "cut.pcap")
+    write_pcap(path, 1, stamp([good, good]))
+    with open(path, "rb") as f:
+        data = f.read()
+    r = replay(tmp, "cut", [], rules, raw=data[:-10])
+    t.ok(r.rc == 1 and "cut.pcap" in r.err and r.pairs() == [(40, 1)],
+         "capture cut in a record: alerts so far, then exit 1 naming the file",
+         "%s %s" % (r.pairs(), r.err))
+    r = replay(tmp, "badrule", [good], rules + "alert udp any any -> (sid:41;)\n")
+    t.ok(r.rc == 1 and "badrule.rules:2:" in r.err and r.pairs() == [(40, 1)],
+         "rule error: reported with its position, other rules still run, exit 1", r.err)
+
+
+CASES = [case_split, case_out_of_order, case_retransmit, case_overlap, case_gap,
+         case_ipv6, case_udp, case_icmp, case_links, case_pass, case_flowbits,
+         case_threshold, case_midstream, case_eve, case_malformed, case_fragments,
+         case_bad_files]
+
+
+def main(argv):
+    global VERBOSE
+    names = [a for a in argv if a != "-v"]
+    VERBOSE = "-v" in argv
+    t = Tap()
+    if not os.access(NFIPSCTL, os.X_OK):
+        print("Bail out! %s not built" % NFIPSCTL)
+        return 1
+    with tempfile.TemporaryDirectory(prefix="nfips-replay.") as tmp:
+        for case in CASES:
+            if names and case.__name__[5:] not in names:
+                continue
+            print("# " + case.__name__[5:])
+            case(t, tmp)
+    print("1..%d" % t.n)
+    return 1 if t.failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,381 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Engine: flow semantics across packets (flowbits, pass, IP-only,
+ * stream/packet inspection, thresholds) on small rule sets, each case
+ * citing the Suricata 7 behaviour it checks; then the prefilter against
+ * an oracle that evaluates every rule on every packet.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+
+#include "rule_util.h"
+#include "engine.h"
+
+#define MAXR 16
+
+struct set {
+	struct nfips_rule *r[MAXR];
+	unsigned n;
+	struct nfips_engine *e;
+	struct nfips_flowstate *fs;
+	struct nfips_flow flow;
+	uint32_t sids[64];
+	unsigned nsids;
+};
+
+static void on_alert(void *arg, const struct nfips_pkt *p, const struct nfips_flow *f,
+		     const struct nfips_alert *a)
+{
+	struct set *s = arg;
+
+	(void)p;
+	(void)f;
+	if (s->nsids < 64)
+		s->sids[s->nsids++] = a->rule->sid;
+}
+
+static int load(struct set *s, const char *const *rules)
+{
+	memset(s, 0, sizeof(*s));
+	for (; *rules; rules++) {
+		s->r[s->n] = parse(*rules);
+		if (!s->r[s->n])
+			return -1;
+		s->n++;
+	}
+	if (nfips_engine_new(&s->e, s->r, s->n, NULL, &err)) {
+		tap_diag("engine: %s", err.msg);
+		return -1;
+	}
+	s->fs = nfips_flowstate_new(s->e);
+	s->flow.state = s->fs;
+	s->flow.to_server = true;
+	s->flow.established = true;
+	return 0;
+}
+
+static void unload(struct set *s)
+{
+	unsigned i;
+
+	nfips_flowstate_free(s->fs);
+	nfips_engine_free(s->e);
+	for (i = 0; i < s->n; i++)
+		nfips_rule_free(s->r[i]);
+}
+
+/* A TCP packet 10.0.0.1:1234 -> 10.0.0.2:80 (or back) with @payload. */
+static struct nfips_pkt pkt(const char *payload, uint8_t proto, bool to_server,
+			    uint64_t n, uint64_t ts)
+{
+	struct nfips_pkt p = { .family = 4, .proto = proto, .ttl = 64,
+			       .payload = (const uint8_t *)payload,
+			       .payload_len = (uint32_t)strlen(payload),
+			       .pcap_cnt = n, .ts_usec = ts };
+	uint32_t a = htonl(0x0a000001), b = htonl(0x0a000002);
+
+	memcpy(to_server ? p.src : p.dst, &a, 4);
+	memcpy(to_server ? p.dst : p.src, &b, 4);
+	p.sport = to_server ? 1234 : 80;
+	p.dport = to_server ? 80 : 1234;
+	return p;
+}
+
+/* Runs one packet; returns the alerted sids as "1,2" (static buffer). */
+static const char *run(struct set *s, const struct nfips_pkt *p,
+		       const struct nfips_stream *st, int *verdict)
+{
+	static char buf[256];
+	size_t o = 0;
+	unsigned i;
+	int v;
+
+	s->nsids = 0;
+	v = nfips_engine_packet(s->e, p, &s->flow, st, on_alert, s);
+	if (verdict)
+		*verdict = v;
+	buf[0] = 0;
+	for (i = 0; i < s->nsids && o < sizeof(buf) - 12; i++)
+		o += (size_t)snprintf(buf + o, sizeof(buf) - o, "%s%u", i ? "," : "", s->sids[i]);
+	return buf;
+}
+
+#define EXPECT(s, p, st, want, name) do {				\
+	const char *got_ = run(s, p, st, NULL);				\
+	if (strcmp(got_, want))						\
+		tap_diag("got \"%s\"", got_);				\
+	tap_ok(&T, !strcmp(got_, want), "%s", name);			\
+} while (0)
+
+/* doc: rules/flow-keywords.html#flowbits; sigorder puts setters first. */
+static void test_flowbits(void)
+{
+	static const char *const rules[] = {
+		"alert tcp any any -> any any (content:\"secret\"; flowbits:isset,auth; sid:2;)",
+		"alert tcp any any -> any any (content:\"login\"; flowbits:set,auth; flowbits:noalert; sid:1;)",
+		"alert tcp any any -> any any (content:\"logout\"; flowbits:unset,auth; sid:3;)",
+		"alert tcp any any -> any any (content:\"secret\"; flowbits:isnotset,auth; sid:4;)",
+		NULL,
+	};
+	struct set s;
+	struct nfips_pkt p;
+
+	if (load(&s, rules))
+		return;
+	p = pkt("secret", IPPROTO_TCP, true, 1, 0);
+	EXPECT(&s, &p, NULL, "4", "flowbits: isset fails, isnotset matches before set");
+	p = pkt("login", IPPROTO_TCP, true, 2, 0);
+	EXPECT(&s, &p, NULL, "", "flowbits: set with noalert");
+	p = pkt("secret", IPPROTO_TCP, true, 3, 0);
+	EXPECT(&s, &p, NULL, "2", "flowbits: isset after set in an earlier packet");
+	p = pkt("logout secret", IPPROTO_TCP, true, 4, 0);
+	EXPECT(&s, &p, NULL, "3,4", "flowbits: unset applies before later readers");
+	unload(&s);
+
+	if (load(&s, rules))
+		return;
+	p = pkt("login secret", IPPROTO_TCP, true, 1, 0);
+	EXPECT(&s, &p, NULL, "2", "flowbits: set and isset in one packet (setter ordered first)");
+	unload(&s);
+}
+
+/* doc: rules/intro.html#action "pass"; detect-engine-alert.c pass handling. */
+static void test_pass(void)
+{
+	static const char *const rules[] = {
+		"alert tcp any any -> any any (content:\"bad\"; sid:10;)",
+		"pass tcp any any -> any any (content:\"okay\"; sid:11;)",
+		NULL,
+	};
+	struct set s;
+	struct nfips_pkt p;
+	struct nfips_stream st = { 0 };
+	int v;
+
+	if (load(&s, rules))
+		return;
+	/* Packet-level pass: this packet only. */
+	s.flow.stream_add = false;
+	p = pkt("okay bad", IPPROTO_TCP, true, 1, 0);
+	EXPECT(&s, &p, NULL, "", "pass on a packet hides the packet's alerts");
+	p = pkt("bad", IPPROTO_TCP, true, 2, 0);
+	EXPECT(&s, &p, NULL, "10", "pass on a packet does not pass the flow");
+	/* Stream pass: the whole flow. */
+	s.flow.stream_add = true;
+	st.data = (const uint8_t *)"okay";
+	st.len = 4;
+	p = pkt("okay", IPPROTO_TCP, true, 3, 0);
+	run(&s, &p, &st, &v);
+	tap_ok(&T, (v & NFIPS_VERDICT_PASS) && nfips_flowstate_passed(s.fs),
+	       "pass on the stream passes the flow");
+	st.data = (const uint8_t *)"okaybad";
+	st.len = 7;
+	st.new_from = 4;
+	p = pkt("bad", IPPROTO_TCP, true, 4, 0);
+	EXPECT(&s, &p, &st, "", "nothing alerts in a passed flow");
+	unload(&s);
+}
+
+/* detect.c: IP-only rules run on the first packet of each direction. */
+static void test_iponly(void)
+{
+	static const char *const rules[] = {
+		"alert ip 10.0.0.0/8 any -> any any (sid:20;)",
+		"alert tcp any any -> any 80 (flow:to_server; sid:21;)",
+		"alert ip !192.168.0.1 any -> any any (sid:22;)",
+		NULL,
+	};
+	struct set s;
+	struct nfips_pkt p;
+
+	if (load(&s, rules))
+		return;
+	p = pkt("", IPPROTO_TCP, true, 1, 0);
+	EXPECT(&s, &p, NULL, "20,21,22", "first to-server packet: IP-only and packet rules");
+	p = pkt("", IPPROTO_TCP, true, 2, 0);
+	EXPECT(&s, &p, NULL, "21,22", "IP-only once per direction; negated address is per packet");
+	s.flow.to_server = false;
+	p = pkt("", IPPROTO_TCP, false, 3, 0);
+	EXPECT(&s, &p, NULL, "20,22", "IP-only again on the first reply");
+	unload(&s);
+}
+
+/* detect-parse.c SigValidate: tcp payload rules inspect the stream. */
+static void test_stream(void)
+{
+	static const char *const rules[] = {
+		"alert tcp any any -> any any (content:\"attack\"; sid:30;)",
+		"alert tcp any any -> any any (content:\"GET\"; depth:3; sid:31;)",
+		"alert tcp any any -> any any (content:\"evil\"; dsize:>0; sid:32;)",
+		"alert udp any any -> any any (content:\"attack\"; sid:33;)",
+		NULL,
+	};
+	struct set s;
+	struct nfips_pkt p;
+	struct nfips_stream st = { 0 };
+
+	if (load(&s, rules))
+		return;
+	s.flow.stream_add = true;
+	p = pkt("GET /att", IPPROTO_TCP, true, 1, 0);
+	EXPECT(&s, &p, NULL, "31", "depth rule wants packets too; stream rule waits");
+	st.data = (const uint8_t *)"GET /attack evil";
+	st.len = 16;
+	st.new_from = 8;
+	p = pkt("ack evil", IPPROTO_TCP, true, 2, 0);
+	EXPECT(&s, &p, &st, "30,32", "match spanning segments on the stream; dsize on the packet");
+	st.data = (const uint8_t *)"GET /attack evil x";
+	st.len = 18;
+	st.new_from = 16;
+	p = pkt(" x", IPPROTO_TCP, true, 3, 0);
+	EXPECT(&s, &p, &st, "", "a match is reported once, not for old bytes");
+	s.flow.stream_add = false;
+	p = pkt("attack", IPPROTO_TCP, true, 4, 0);
+	EXPECT(&s, &p, NULL, "30", "packets outside the stream are inspected alone");
+	p = pkt("attack", IPPROTO_UDP, true, 5, 0);
+	EXPECT(&s, &p, NULL, "33", "udp rules inspect packets");
+	unload(&s);
+}
+
+/* detect-engine-threshold.c (Suricata 7). */
+static void test_threshold(void)
+{
+	static const char *const rules[] = {
+		"alert tcp any any -> any any (content:\"L\"; threshold:type limit,track by_src,count 2,seconds 60; sid:40;)",
+		"alert tcp any any -> any any (content:\"T\"; threshold:type threshold,track by_dst,count 3,seconds 60; sid:41;)",
+		"alert tcp any any -> any any (content:\"B\"; threshold:type both,track by_src,count 2,seconds 60; sid:42;)",
+		"alert tcp any any -> any any (content:\"D\"; detection_filter:track by_src,count 2,seconds 60; sid:43;)",
+		NULL,
+	};
+	struct set s;
+	struct nfips_pkt p;
+	char name[64];
+	unsigned i;
+
+	if (load(&s, rules))
+		return;
+	s.flow.stream_add = false;
+	for (i = 0; i < 6; i++) {
+		/* Every packet matches all four; the verdicts follow the counts. */
+		p = pkt("L T B D", IPPROTO_TCP, true, i + 1, (uint64_t)i * 1000000);
+		snprintf(name, sizeof(name), "threshold counts, match %u", i + 1);
+		{
+			/* expected per match number: limit 1,2; threshold 3,6; both 2; df >2 */
+			char exp[32] = "";
+			size_t o = 0;
+
+			if (i < 2)
+				o += (size_t)snprintf(exp + o, sizeof(exp) - o, "40,");
+			if (i == 2 || i == 5)
+				o += (size_t)snprintf(exp + o, sizeof(exp) - o, "41,");
+			if (i == 1)
+				o += (size_t)snprintf(exp + o, sizeof(exp) - o, "42,");
+			if (i >= 2)
+				o += (size_t)snprintf(exp + o, sizeof(exp) - o, "43,");
+			if (o)
+				exp[o - 1] = 0;
+			EXPECT(&s, &p, NULL, exp, name);
+		}
+	}
+	unload(&s);
+}
+
+/* Tracking keys and the window edge (ts <= start + seconds is inside). */
+static void test_threshold_track(void)
+{
+	static const char *const rules[] = {
+		"alert tcp any any -> any any (content:\"S\"; threshold:type limit,track by_src,count 1,seconds 10; sid:70;)",
+		"alert tcp any any -> any any (content:\"R\"; threshold:type limit,track by_rule,count 1,seconds 10; sid:71;)",
+		"alert tcp any any -> any any (content:\"P\"; threshold:type limit,track by_both,count 1,seconds 10; sid:72;)",
+		NULL,
+	};
+	struct set s;
+	struct nfips_pkt p;
+
+	if (load(&s, rules))
+		return;
+	s.flow.stream_add = false;
+	p = pkt("S R P", IPPROTO_TCP, true, 1, 0);
+	EXPECT(&s, &p, NULL, "70,71,72", "first match of each key alerts");
+	p = pkt("S R P", IPPROTO_TCP, false, 2, 1000000);
+	EXPECT(&s, &p, NULL, "70", "by_src: other source; by_rule: one key; by_both: same pair");
+	p = pkt("S", IPPROTO_TCP, true, 3, 10000000);
+	EXPECT(&s, &p, NULL, "", "window end is inclusive");
+	p = pkt("S", IPPROTO_TCP, true, 4, 10000001);
+	EXPECT(&s, &p, NULL, "70", "a new window after it");
+	unload(&s);
+}
+
+/* doc: rules/flow-keywords.html#stream-size (next_seq - isn per side). */
+static void test_stream_size(void)
+{
+	static const char *const rules[] = {
+		"alert tcp any any -> any any (flow:established; stream_size:server,<,5; sid:50;)",
+		"alert tcp any any -> any any (stream_size:either,>=,100; content:\"x\"; sid:51;)",
+		NULL,
+	};
+	struct set s;
+	struct nfips_pkt p;
+
+	if (load(&s, rules))
+		return;
+	p = pkt("", IPPROTO_TCP, true, 1, 0);
+	EXPECT(&s, &p, NULL, "", "stream_size: no TCP session, no match");
+	s.flow.tcp_sizes = true;
+	s.flow.server_size = 1;
+	s.flow.client_size = 200;
+	EXPECT(&s, &p, NULL, "50", "stream_size server <");
+	s.flow.server_size = 5;
+	p = pkt("x", IPPROTO_TCP, true, 2, 0);
+	s.flow.stream_add = true;
+	EXPECT(&s, &p, NULL, "51", "stream_size either; with content it inspects packets too");
+	unload(&s);
+}
+
+/* Suricata: duplicate gid:sid keep the highest rev; <> is two signatures. */
+static void test_load(void)
+{
+	static const char *const rules[] = {
+		"alert tcp any any -> any any (content:\"aa\"; sid:60; rev:1;)",
+		"alert tcp any any -> any any (content:\"bb\"; sid:60; rev:2;)",
+		"alert tcp any any -> any any (content:\"cc\"; sid:60; rev:2;)",
+		"alert tcp 10.0.0.1 any <> 10.0.0.2 80 (content:\"dd\"; sid:61;)",
+		"alert tcp any any <> any any (content:\"ee\"; sid:62;)",
+		NULL,
+	};
+	struct nfips_engine_stats st;
+	struct set s;
+	struct nfips_pkt p;
+
+	if (load(&s, rules))
+		return;
+	nfips_engine_get_stats(s.e, &st);
+	tap_ok(&T, st.rules == 3 && st.duplicates == 2, "duplicates dropped (%u rules, %u dups)",
+	       st.rules, st.duplicates);
+	s.flow.stream_add = false;
+	p = pkt("aa cc", IPPROTO_TCP, true, 1, 0);
+	EXPECT(&s, &p, NULL, "", "lower rev and later equal rev are gone");
+	p = pkt("bb", IPPROTO_TCP, true, 2, 0);
+	EXPECT(&s, &p, NULL, "60", "highest rev kept");
+	p = pkt("dd", IPPROTO_TCP, false, 3, 0);
+	EXPECT(&s, &p, NULL, "61", "<> matches the reverse direction");
+	p = pkt("ee", IPPROTO_TCP, true, 4, 0);
+	EXPECT(&s, &p, NULL, "62", "<> with equal ends is one signature");
+	unload(&s);
+}
+
+int main(void)
+{
+	setup();
+	test_flowbits();
+	test_pass();
+	test_iponly();
+	test_stream();
+	test_threshold();
+	test_threshold_track();
+	test_stream_size();
+	test_load();
+	teardown();
+	return tap_done(&T);
+}
