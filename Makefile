@@ -42,5 +42,6 @@ clean:
 	$(MAKE) -C selftests/unit clean
 	$(MAKE) -C selftests/fuzz clean
 	$(MAKE) -C selftests/bench clean
+	$(MAKE) -C selftests/kernel clean
 
 .PHONY: all module tools deps check check-kernel bench clean

@@ -1,11 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * nfips: module init and exit.
+ * nfips: module init and exit, per-namespace state.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/module.h>
-#include "ac.h"
+#include <linux/percpu.h>
+#include "nfips.h"
+
+unsigned int nfips_net_id __read_mostly;
+
+/* Limits per policy (and per transaction): the only module parameters. */
+unsigned int nfips_max_rules __read_mostly = 200000;
+module_param_named(max_rules, nfips_max_rules, uint, 0644);
+MODULE_PARM_DESC(max_rules, "Rules per policy (default 200000)");
+
+unsigned long nfips_max_mem __read_mostly = 512UL << 20;
+module_param_named(max_mem, nfips_max_mem, ulong, 0644);
+MODULE_PARM_DESC(max_mem, "Bytes of rules and automaton per policy (default 512 MiB)");
 
 struct selftest_hits {
 	u32 ids;	/* bit per pattern id seen */
@@ -55,6 +67,40 @@ static int __init nfips_ac_selftest(void)
 	return 0;
 }
 
+/* Off until a policy is applied: learn mode, FORWARD, fail-open. */
+static int __net_init nfips_net_init(struct net *net)
+{
+	struct nfips_net *nn = nfips_pernet(net);
+
+	nn->stats = alloc_percpu(struct nfips_pcpu_stats);
+	if (!nn->stats)
+		return -ENOMEM;
+	nn->net = net;
+	mutex_init(&nn->lock);
+	nn->mode = NFIPS_MODE_LEARN;
+	nn->hooks = NFIPS_HOOK_FORWARD;
+	nn->fail_open = 1;
+	nn->event_rate = 1000;
+	nfips_hooks_init(nn);
+	return 0;
+}
+
+static void __net_exit nfips_net_exit(struct net *net)
+{
+	struct nfips_net *nn = nfips_pernet(net);
+
+	nfips_net_release(nn);
+	free_percpu(nn->stats);
+	mutex_destroy(&nn->lock);
+}
+
+static struct pernet_operations nfips_net_ops = {
+	.init = nfips_net_init,
+	.exit = nfips_net_exit,
+	.id = &nfips_net_id,
+	.size = sizeof(struct nfips_net),
+};
+
 static int __init nfips_init(void)
 {
 	int ret;
@@ -62,12 +108,30 @@ static int __init nfips_init(void)
 	ret = nfips_ac_selftest();
 	if (ret)
 		return ret;
+	ret = register_pernet_subsys(&nfips_net_ops);
+	if (ret)
+		return ret;
+	ret = nfips_genl_init();
+	if (ret)
+		goto err_pernet;
 	pr_info("loaded\n");
 	return 0;
+
+err_pernet:
+	unregister_pernet_subsys(&nfips_net_ops);
+	return ret;
 }
 
+/*
+ * Control first (no new policy can arrive), then every namespace's hooks
+ * and policy; the hooks' last RCU readers are waited for in
+ * nfips_net_release().
+ */
 static void __exit nfips_exit(void)
 {
+	nfips_genl_exit();
+	unregister_pernet_subsys(&nfips_net_ops);
+	rcu_barrier();
 	pr_info("unloaded\n");
 }
 

@@ -26,7 +26,7 @@ if [ -z "$cp" ]; then
 fi
 
 cd "$top" || exit 1
-for f in $(git ls-files 'kmod/*.[ch]' 'selftests/kernel/*.[ch]' 2>/dev/null); do
+for f in $(git ls-files --cached --others --exclude-standard 'kmod/*.[ch]' 'kmod/uapi/*.h' 'selftests/kernel/*.[ch]' 2>/dev/null | sort -u); do
 	n=$((n + 1))
 	if out=$("$cp" --no-tree --quiet -f "$f" 2>&1); then
 		echo "ok $n - checkpatch $f"

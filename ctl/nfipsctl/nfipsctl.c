@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "nfipsctl.h"
+#include "nl.h"
 
 static const struct {
 	const char *name;
@@ -15,7 +16,26 @@ static const struct {
 } subcommands[] = {
 	{ "rules", cmd_rules, "check rule files (Snort/Suricata rule language)" },
 	{ "replay", cmd_replay, "evaluate rules on a capture file, alerts as EVE JSON" },
+	{ "policy", cmd_policy, "apply a policy to the kernel (--test: check only)" },
+	{ "status", cmd_status, "policy serial, mode, configuration and counters" },
+	{ "stats", cmd_stats, "per-rule hit counters (--json)" },
+	{ "mode", cmd_mode, "learn (never drop) or enforce" },
+	{ "config", cmd_config, "hooks, punt queue, fail-open, event rate" },
+	{ "flush", cmd_flush, "remove the policy: inspection off" },
+	{ "events", cmd_events, "print kernel-decided alerts as they happen" },
 };
+
+struct nfips_nl *ctl_open(void)
+{
+	struct nfips_nl *nl;
+	char err[512];
+
+	if (nfips_nl_open(&nl, err, sizeof(err))) {
+		fprintf(stderr, "nfipsctl: %s\n", err);
+		return NULL;
+	}
+	return nl;
+}
 
 static void usage(FILE *f, const char *prog)
 {

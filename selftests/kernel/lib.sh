@@ -168,3 +168,76 @@ dmesg_since() {
 		{ buf = buf $0 "\n" }
 		END { printf "%s", buf }'
 }
+
+# ---- nfips control -------------------------------------------------------
+
+readonly nfipsctl=$repo/ctl/nfipsctl/nfipsctl
+
+# require_nfipsctl: the CLI the policy tests drive the module with.
+require_nfipsctl() {
+	[ -x "$nfipsctl" ] || fail "$nfipsctl not built (make tools)"
+}
+
+# gwctl ARGS...: nfipsctl in the gateway namespace.
+gwctl() {
+	ip netns exec "$gateway" "$nfipsctl" "$@"
+}
+
+# gw_counter NAME: one of the namespace counters (packets, drops, ...).
+gw_counter() {
+	gwctl stats | head -n 1 | tr ' ' '\n' | awk -F= -v k="$1" '$1 == k { print $2 }'
+}
+
+# gw_hits SID: hits of the rule with that sid in the running policy.
+gw_hits() {
+	gwctl stats | awk -v s="$1" 'NR > 1 { split($1, a, ":"); if (a[2] == s) print $3 }'
+}
+
+# gw_apply FILE: apply a rules file in the gateway, fail the test if refused.
+gw_apply() {
+	local out
+
+	out=$(gwctl policy apply "$1" 2>&1) || fail "policy apply $1: $out"
+	echo "$out" | grep -q '^serial=' || fail "policy apply $1 printed no serial: $out"
+}
+
+# sock_addr FAMILY ADDR: socat's way of writing ADDR (IPv6 in brackets).
+sock_addr() {
+	if [ "$1" = 6 ]; then echo "[$2]"; else echo "$2"; fi
+}
+
+# send_tcp FAMILY DST PORT DATA: one connection carrying DATA, at most 3 s.
+send_tcp() {
+	printf '%s\n' "$4" | ip netns exec "$client" timeout 3 \
+		socat -u - "TCP$1:$(sock_addr "$1" "$2"):$3" 2>/dev/null
+}
+
+# send_udp FAMILY DST PORT DATA: one datagram.
+send_udp() {
+	printf '%s\n' "$4" | ip netns exec "$client" \
+		socat -u - "UDP$1-SENDTO:$(sock_addr "$1" "$2"):$3" 2>/dev/null
+}
+
+# start_collectors DIR: TCP and UDP servers in $server appending what they
+# receive to DIR/tcp4 DIR/tcp6 DIR/udp4 DIR/udp6 (ports 7001 TCP, 7002 UDP).
+start_collectors() {
+	local d=$1 f opt
+
+	for f in 4 6; do
+		: >"$d/tcp$f"
+		: >"$d/udp$f"
+		# The IPv6 sockets must not take the IPv4 traffic too.
+		[ "$f" = 6 ] && opt=,ipv6only=1 || opt=
+		ip netns exec "$server" socat -u "TCP$f-LISTEN:7001,reuseaddr,fork$opt" \
+			"OPEN:$d/tcp$f,append" 2>/dev/null &
+		ip netns exec "$server" socat -u "UDP$f-RECV:7002$opt" \
+			"OPEN:$d/udp$f,append" 2>/dev/null &
+	done
+	wait_local_port_listen "$server" 7001 tcp || fail "TCP collector"
+	wait_local_port_listen "$server" 7002 udp || fail "UDP collector"
+}
+
+# received FILE TEXT: TEXT arrived in FILE (waiting up to 3 s).
+received() {
+	busywait 3000 grep -qF "$2" "$1"
+}

@@ -68,9 +68,10 @@ die() {
 	exit 1
 }
 
-# build_module: make is incremental, so this costs little when up to date.
+# build_module: the module, nfipsctl and the test helpers the guest runs;
+# make is incremental, so this costs little when up to date.
 build_module() {
-	make -s -C "$repo" module >"$out/build.log" 2>&1 || {
+	{ make -s -C "$repo" module tools && make -s -C "$here"; } >"$out/build.log" 2>&1 || {
 		sed 's/^/# /' "$out/build.log" | tail -n 40
 		die "make module failed"
 	}

@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Client of nfips.ko's "nfips" generic netlink family (libnl-genl-3),
+ * shared by nfipsctl and nfipsd. Documentation/netlink.rst describes the
+ * protocol; kmod/uapi/nfips.h its constants.
+ *
+ * Every call returns 0 or a negative errno; nfips_nl_error() then tells
+ * what went wrong in words (the kernel's extended ack message when there
+ * is one, a hint for the usual causes: module not loaded, no
+ * CAP_NET_ADMIN).
+ */
+#ifndef NFIPS_NL_H
+#define NFIPS_NL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rule.h"
+#include "uapi/nfips.h"
+
+struct nfips_nl;
+
+/* Opens a socket in the caller's network namespace and finds the family. */
+int nfips_nl_open(struct nfips_nl **out, char *err, size_t errlen);
+/* No socket: for nfips_nl_policy_apply(dry_run) only. */
+int nfips_nl_open_offline(struct nfips_nl **out);
+void nfips_nl_close(struct nfips_nl *nl);
+const char *nfips_nl_error(const struct nfips_nl *nl);
+
+struct nfips_nl_stats {
+	uint64_t packets, bytes, hits, alerts, drops, rejects, punts;
+	uint64_t events, events_lost, unparsed;
+};
+
+struct nfips_nl_status {
+	uint64_t serial;	/* 0: no policy */
+	uint8_t mode, active, fail_open;
+	uint32_t hooks, event_rate;
+	uint16_t queue;
+	uint32_t nrules, nkernel, npunt, ac_states;
+	uint64_t memory;
+	struct nfips_nl_stats stats;
+};
+
+int nfips_nl_status(struct nfips_nl *nl, struct nfips_nl_status *st);
+
+/* Fields to change; the others stay as they are. */
+struct nfips_nl_config {
+	bool set_mode, set_hooks, set_queue, set_fail_open, set_event_rate;
+	uint8_t mode;
+	uint32_t hooks;
+	uint16_t queue;
+	uint8_t fail_open;
+	uint32_t event_rate;
+};
+
+int nfips_nl_set_config(struct nfips_nl *nl, const struct nfips_nl_config *c);
+int nfips_nl_flush(struct nfips_nl *nl);
+
+/*
+ * One policy rule on the wire, from a classified parser rule. Returns 0,
+ * 1 when the rule does not go to the kernel (skipped), or -1 with @why
+ * set when it cannot be represented (then the policy must not apply).
+ */
+int nfips_wire_action(const struct nfips_rule *r, uint8_t *action,
+		      const char **why);
+
+/*
+ * Appends the NFIPS_RULE_A_* attributes of @r to @msg (inside a nest the
+ * caller opened). Returns 0, 1 (rule not for the kernel), -1 with @why
+ * (cannot be represented), or -2 when @msg is full.
+ */
+struct nl_msg;
+int nfips_wire_put_rule(struct nl_msg *msg, const struct nfips_rule *r,
+			const char **why);
+
+/*
+ * Sends @rules (classified; skipped ones are left out) in one
+ * transaction: begin, batches of adds, commit. On any error the
+ * transaction is aborted and the running policy stays; *bad is then the
+ * index in @rules of the rule the kernel refused, or SIZE_MAX.
+ * @dry_run encodes every rule without talking to the kernel.
+ */
+int nfips_nl_policy_apply(struct nfips_nl *nl, struct nfips_rule *const *rules,
+			  size_t n, bool dry_run, uint64_t *serial, size_t *bad);
+
+struct nfips_nl_rule {
+	uint32_t index, gid, sid, rev, flags;
+	uint8_t action, proto;
+	uint64_t hits;
+	char msg[NFIPS_MSG_MAX + 1];
+};
+
+/*
+ * Calls @fn for every rule of the running policy, all from the same
+ * policy (a dump interrupted by a policy swap restarts). *serial: the
+ * policy's serial. A nonzero return of @fn stops with that value.
+ */
+int nfips_nl_rules(struct nfips_nl *nl, uint64_t *serial,
+		   int (*fn)(void *arg, const struct nfips_nl_rule *r),
+		   void *arg);
+
+struct nfips_nl_event {
+	uint64_t serial, time_ns;
+	uint32_t rule, gid, sid, rev, ifindex;
+	uint8_t action, blocked, family, l4proto, hook;
+	uint8_t saddr[16], daddr[16];
+	uint16_t sport, dport;
+	char ifname[16];
+};
+
+/*
+ * Joins the events group (nfips_nl_events_join() does only that, so
+ * that a caller can tell when it listens) and calls @fn per event until it returns
+ * nonzero (returned) or @timeout_ms passes without an event (0 returned;
+ * negative timeout: wait for ever).
+ */
+int nfips_nl_events_join(struct nfips_nl *nl);
+int nfips_nl_events(struct nfips_nl *nl, int timeout_ms,
+		    int (*fn)(void *arg, const struct nfips_nl_event *ev),
+		    void *arg);
+
+const char *nfips_nl_action_name(uint8_t action);
+
+#endif /* NFIPS_NL_H */

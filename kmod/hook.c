@@ -1,0 +1,474 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nfips: the packet path. One Aho-Corasick pass over the L4 payload, read
+ * in place fragment by fragment with skb_seq_read() (no linearisation, no
+ * copy, no allocation); every fast-pattern hit is checked against its
+ * rule's header conditions and content modifiers, and the packet is
+ * dropped, accepted with an event, or queued to the slow path.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/icmp.h>
+#include <linux/icmpv6.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/netfilter_ipv4.h>
+#include <linux/netfilter_ipv6.h>
+#include <linux/skbuff.h>
+#include <linux/tcp.h>
+#include <linux/udp.h>
+#include <net/ip.h>
+#include <net/ipv6.h>
+#include <net/netfilter/ipv4/nf_defrag_ipv4.h>
+#include <net/netfilter/ipv6/nf_defrag_ipv6.h>
+#include <net/netfilter/ipv4/nf_reject.h>
+#include <net/netfilter/ipv6/nf_reject.h>
+#include "nfips.h"
+
+/* Distinct rules one packet can report; more only count as lost events. */
+#define NFIPS_PKT_HITS	16
+
+struct scan_ctx {
+	const struct nfips_policy *p;
+	const struct nfips_pkt *pkt;
+	u32 base;		/* payload offset of the current block */
+	bool enforce;
+	bool punt;
+	int drop;		/* rule that drops the packet, or -1 */
+	u32 nhits, lost;
+	u32 hits[NFIPS_PKT_HITS];
+};
+
+static bool in_ranges4(const struct nfips_range4 *r, u32 n, __be32 addr)
+{
+	u32 a = ntohl(addr), i;
+
+	for (i = 0; i < n; i++)
+		if (a >= get_unaligned_be32(r[i].lo) &&
+		    a <= get_unaligned_be32(r[i].hi))
+			return true;
+	return false;
+}
+
+static bool in_ranges6(const struct nfips_range6 *r, u32 n,
+		       const struct in6_addr *addr)
+{
+	u32 i;
+
+	for (i = 0; i < n; i++)
+		if (memcmp(addr, r[i].lo, 16) >= 0 &&
+		    memcmp(addr, r[i].hi, 16) <= 0)
+			return true;
+	return false;
+}
+
+static bool in_ports(const struct nfips_prange *r, u32 n, u16 port)
+{
+	u32 i;
+
+	for (i = 0; i < n; i++)
+		if (port >= r[i].lo && port <= r[i].hi)
+			return true;
+	return false;
+}
+
+static bool addr_in(const struct nfips_pkt *pkt, const void *addr,
+		    const struct nfips_range4 *r4, u32 n4,
+		    const struct nfips_range6 *r6, u32 n6)
+{
+	if (pkt->family == NFPROTO_IPV4)
+		return in_ranges4(r4, n4, *(const __be32 *)addr);
+	return in_ranges6(r6, n6, addr);
+}
+
+/* The rule's header, in its own direction or (swap) the other way. */
+static bool header_ok(const struct nfips_krule *r, const struct nfips_pkt *pkt,
+		      bool swap)
+{
+	u16 sport = swap ? pkt->dport : pkt->sport;
+	u16 dport = swap ? pkt->sport : pkt->dport;
+	const void *sa = swap ? (const void *)&pkt->daddr : &pkt->saddr;
+	const void *da = swap ? (const void *)&pkt->saddr : &pkt->daddr;
+
+	if ((r->flags & NFIPS_RULE_F_SRC) &&
+	    !addr_in(pkt, sa, r->src4, r->nsrc4, r->src6, r->nsrc6))
+		return false;
+	if ((r->flags & NFIPS_RULE_F_DST) &&
+	    !addr_in(pkt, da, r->dst4, r->ndst4, r->dst6, r->ndst6))
+		return false;
+	if ((r->flags & NFIPS_RULE_F_SPORT) &&
+	    (!pkt->has_ports || !in_ports(r->sports, r->nsports, sport)))
+		return false;
+	if ((r->flags & NFIPS_RULE_F_DPORT) &&
+	    (!pkt->has_ports || !in_ports(r->dports, r->ndports, dport)))
+		return false;
+	return true;
+}
+
+static bool dsize_ok(const struct nfips_krule *r, u32 len)
+{
+	switch (r->dsize_op) {
+	case NFIPS_DSIZE_EQ:
+		return len == r->dsize_lo;
+	case NFIPS_DSIZE_NE:
+		return len != r->dsize_lo;
+	case NFIPS_DSIZE_LT:
+		return len < r->dsize_lo;
+	case NFIPS_DSIZE_LE:
+		return len <= r->dsize_lo;
+	case NFIPS_DSIZE_GT:
+		return len > r->dsize_lo;
+	case NFIPS_DSIZE_GE:
+		return len >= r->dsize_lo;
+	default:
+		return len > r->dsize_lo && len < r->dsize_hi;
+	}
+}
+
+/* @end: payload offset just past the match. */
+static bool rule_ok(const struct nfips_krule *r, const struct nfips_pkt *pkt,
+		    u32 end)
+{
+	u32 start = end - r->patlen;
+
+	if (r->proto != NFIPS_RPROTO_IP && r->proto != pkt->rproto)
+		return false;
+	if (start < r->offset)
+		return false;
+	if (r->depth && (u64)end > (u64)r->offset + r->depth)
+		return false;
+	if ((r->flags & NFIPS_RULE_F_DSIZE) && !dsize_ok(r, pkt->len))
+		return false;
+	if (header_ok(r, pkt, false))
+		return true;
+	return (r->flags & NFIPS_RULE_F_BIDIR) && header_ok(r, pkt, true);
+}
+
+static int on_match(void *arg, u32 id, u32 end)
+{
+	struct scan_ctx *c = arg;
+	const struct nfips_krule *r;
+	u32 i;
+
+	if (unlikely(id >= c->p->nrules))
+		return 0;
+	r = c->p->rules[id];
+	if (!rule_ok(r, c->pkt, c->base + end))
+		return 0;
+	for (i = 0; i < c->nhits; i++)
+		if (c->hits[i] == id)
+			return 0;
+	if (c->nhits < NFIPS_PKT_HITS)
+		c->hits[c->nhits++] = id;
+	else
+		c->lost++;
+	switch (r->action) {
+	case NFIPS_ACT_PUNT:
+		c->punt = true;
+		break;
+	case NFIPS_ACT_DROP:
+	case NFIPS_ACT_REJECT:
+		if (c->enforce && (r->flags & NFIPS_RULE_F_APPROVED)) {
+			/* The packet is gone: later matches change nothing. */
+			c->drop = id;
+			return 1;
+		}
+		break;
+	}
+	return 0;
+}
+
+static bool parse_l4(struct sk_buff *skb, struct nfips_pkt *pkt, u8 proto,
+		     unsigned int thoff)
+{
+	unsigned int off = thoff;
+
+	pkt->l4proto = proto;
+	pkt->rproto = NFIPS_RPROTO_IP;
+	pkt->has_ports = false;
+	pkt->sport = 0;
+	pkt->dport = 0;
+	switch (proto) {
+	case IPPROTO_TCP: {
+		struct tcphdr _th;
+		const struct tcphdr *th;
+
+		th = skb_header_pointer(skb, thoff, sizeof(_th), &_th);
+		if (!th || th->doff * 4 < sizeof(*th))
+			return false;
+		off += th->doff * 4;
+		pkt->rproto = NFIPS_RPROTO_TCP;
+		pkt->has_ports = true;
+		pkt->sport = ntohs(th->source);
+		pkt->dport = ntohs(th->dest);
+		break;
+	}
+	case IPPROTO_UDP: {
+		struct udphdr _uh;
+		const struct udphdr *uh;
+
+		uh = skb_header_pointer(skb, thoff, sizeof(_uh), &_uh);
+		if (!uh)
+			return false;
+		off += sizeof(*uh);
+		pkt->rproto = NFIPS_RPROTO_UDP;
+		pkt->has_ports = true;
+		pkt->sport = ntohs(uh->source);
+		pkt->dport = ntohs(uh->dest);
+		break;
+	}
+	case IPPROTO_ICMP:
+	case IPPROTO_ICMPV6:
+		if ((proto == IPPROTO_ICMP) != (pkt->family == NFPROTO_IPV4))
+			break;
+		/* type, code, checksum and the 4-byte rest of header */
+		off += 8;
+		pkt->rproto = NFIPS_RPROTO_ICMP;
+		break;
+	}
+	if (off > skb->len)
+		return false;
+	pkt->off = off;
+	pkt->len = skb->len - off;
+	return true;
+}
+
+static bool parse_v4(struct sk_buff *skb, struct nfips_pkt *pkt)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+
+	pkt->family = NFPROTO_IPV4;
+	pkt->saddr.v4 = iph->saddr;
+	pkt->daddr.v4 = iph->daddr;
+	/* Defragmentation is on: a fragment here could not be reassembled. */
+	if (ip_is_fragment(iph))
+		return false;
+	return parse_l4(skb, pkt, iph->protocol,
+			skb_network_offset(skb) + ip_hdrlen(skb));
+}
+
+static bool parse_v6(struct sk_buff *skb, struct nfips_pkt *pkt)
+{
+	const struct ipv6hdr *ip6h = ipv6_hdr(skb);
+	u8 nexthdr = ip6h->nexthdr;
+	__be16 frag_off = 0;
+	int thoff;
+
+	pkt->family = NFPROTO_IPV6;
+	pkt->saddr.v6 = ip6h->saddr;
+	pkt->daddr.v6 = ip6h->daddr;
+	thoff = ipv6_skip_exthdr(skb, skb_network_offset(skb) + sizeof(*ip6h),
+				 &nexthdr, &frag_off);
+	if (thoff < 0 || frag_off)
+		return false;
+	return parse_l4(skb, pkt, nexthdr, thoff);
+}
+
+static void reject(struct sk_buff *skb, const struct nf_hook_state *state,
+		   const struct nfips_pkt *pkt)
+{
+	if (pkt->family == NFPROTO_IPV4) {
+		if (pkt->l4proto == IPPROTO_TCP)
+			nf_send_reset(state->net, state->sk, skb, state->hook);
+		else
+			nf_send_unreach(skb, ICMP_PORT_UNREACH, state->hook);
+	} else {
+		if (pkt->l4proto == IPPROTO_TCP)
+			nf_send_reset6(state->net, state->sk, skb, state->hook);
+		else
+			nf_send_unreach6(state->net, skb, ICMPV6_PORT_UNREACH,
+					 state->hook);
+	}
+}
+
+static unsigned int verdict(struct nfips_net *nn, struct scan_ctx *c,
+			    struct sk_buff *skb,
+			    const struct nf_hook_state *state)
+{
+	const struct nfips_policy *p = c->p;
+	bool alert = false;
+	unsigned int v;
+	u32 i;
+
+	for (i = 0; i < c->nhits; i++) {
+		struct nfips_krule *r = p->rules[c->hits[i]];
+
+		atomic64_inc(&r->hits);
+		if (r->action == NFIPS_ACT_PUNT)
+			continue;
+		alert = true;
+		nfips_event_send(nn, p, c->hits[i], c->drop >= 0, c->pkt,
+				 state);
+	}
+	this_cpu_add(nn->stats->hits, c->nhits + c->lost);
+	if (unlikely(c->lost))
+		this_cpu_add(nn->stats->events_lost, c->lost);
+
+	if (c->drop >= 0) {
+		this_cpu_inc(nn->stats->drops);
+		if (p->rules[c->drop]->action == NFIPS_ACT_REJECT) {
+			reject(skb, state, c->pkt);
+			this_cpu_inc(nn->stats->rejects);
+		}
+		return NF_DROP;
+	}
+	if (alert)
+		this_cpu_inc(nn->stats->alerts);
+	if (c->punt) {
+		this_cpu_inc(nn->stats->punts);
+		v = NF_QUEUE_NR(READ_ONCE(nn->queue));
+		if (READ_ONCE(nn->fail_open))
+			v |= NF_VERDICT_FLAG_QUEUE_BYPASS;
+		return v;
+	}
+	return NF_ACCEPT;
+}
+
+static unsigned int nfips_hook(void *priv, struct sk_buff *skb,
+			       const struct nf_hook_state *state)
+{
+	struct nfips_net *nn = priv;
+	const struct nfips_policy *p;
+	struct skb_seq_state seq;
+	struct nfips_pkt pkt;
+	struct scan_ctx c;
+	nfips_ac_state ast = 0;
+	u32 consumed = 0, n;
+	const u8 *data;
+	bool ok;
+
+	/* netfilter calls hooks under rcu_read_lock() */
+	p = rcu_dereference(nn->policy);
+	if (!p || !p->ac)
+		return NF_ACCEPT;
+	this_cpu_inc(nn->stats->packets);
+	ok = state->pf == NFPROTO_IPV4 ? parse_v4(skb, &pkt) :
+					 parse_v6(skb, &pkt);
+	if (unlikely(!ok)) {
+		this_cpu_inc(nn->stats->unparsed);
+		return NF_ACCEPT;
+	}
+	if (!pkt.len)
+		return NF_ACCEPT;
+
+	c.p = p;
+	c.pkt = &pkt;
+	c.enforce = READ_ONCE(nn->mode) == NFIPS_MODE_ENFORCE;
+	c.punt = false;
+	c.drop = -1;
+	c.nhits = 0;
+	c.lost = 0;
+	skb_prepare_seq_read(skb, pkt.off, pkt.off + pkt.len, &seq);
+	while ((n = skb_seq_read(consumed, &data, &seq)) != 0) {
+		n = min(n, pkt.len - consumed);
+		c.base = consumed;
+		ast = nfips_ac_scan(p->ac, ast, data, n, on_match, &c);
+		if (c.drop >= 0) {
+			skb_abort_seq_read(&seq);
+			break;
+		}
+		consumed += n;
+		if (consumed >= pkt.len) {
+			skb_abort_seq_read(&seq);
+			break;
+		}
+	}
+	this_cpu_add(nn->stats->bytes, consumed);
+	if (!c.nhits && !c.lost)
+		return NF_ACCEPT;
+	return verdict(nn, &c, skb, state);
+}
+
+/* After defragmentation (-400) and conntrack (-200), after the filter table. */
+#define NFIPS_PRIO	(NF_IP_PRI_FILTER + 10)
+
+static const struct {
+	u8 pf;
+	u8 hooknum;
+	u32 kind;
+} hook_defs[] = {
+	{ NFPROTO_IPV4, NF_INET_FORWARD, NFIPS_HOOK_FORWARD },
+	{ NFPROTO_IPV6, NF_INET_FORWARD, NFIPS_HOOK_FORWARD },
+	{ NFPROTO_IPV4, NF_INET_LOCAL_IN, NFIPS_HOOK_LOCAL_IN },
+	{ NFPROTO_IPV6, NF_INET_LOCAL_IN, NFIPS_HOOK_LOCAL_IN },
+};
+
+void nfips_hooks_init(struct nfips_net *nn)
+{
+	unsigned int i;
+
+	BUILD_BUG_ON(ARRAY_SIZE(hook_defs) != ARRAY_SIZE(nn->ops));
+	for (i = 0; i < ARRAY_SIZE(hook_defs); i++) {
+		nn->ops[i].hook = nfips_hook;
+		nn->ops[i].pf = hook_defs[i].pf;
+		nn->ops[i].hooknum = hook_defs[i].hooknum;
+		nn->ops[i].priority = NFIPS_PRIO;
+		nn->ops[i].priv = nn;
+	}
+}
+
+static int defrag_enable(struct net *net)
+{
+	int ret;
+
+	ret = nf_defrag_ipv4_enable(net);
+	if (ret)
+		return ret;
+	ret = nf_defrag_ipv6_enable(net);
+	if (ret)
+		nf_defrag_ipv4_disable(net);
+	return ret;
+}
+
+static void defrag_disable(struct net *net)
+{
+	nf_defrag_ipv6_disable(net);
+	nf_defrag_ipv4_disable(net);
+}
+
+/*
+ * Registers the hooks of the kinds in @mask (NFIPS_HOOK_*) and removes the
+ * others; defragmentation is on while any hook is. On failure nothing
+ * changes.
+ */
+int nfips_hooks_set(struct nfips_net *nn, u32 mask)
+{
+	struct net *net = nn->net;
+	u32 add = mask & ~nn->hooks_on, del = nn->hooks_on & ~mask;
+	unsigned int i;
+	int ret;
+
+	lockdep_assert_held(&nn->lock);
+	if (mask && !nn->defrag_on) {
+		ret = defrag_enable(net);
+		if (ret)
+			return ret;
+		nn->defrag_on = true;
+	}
+	for (i = 0; i < ARRAY_SIZE(hook_defs); i++) {
+		if (!(add & hook_defs[i].kind))
+			continue;
+		ret = nf_register_net_hook(net, &nn->ops[i]);
+		if (ret)
+			goto err;
+	}
+	for (i = 0; i < ARRAY_SIZE(hook_defs); i++)
+		if (del & hook_defs[i].kind)
+			nf_unregister_net_hook(net, &nn->ops[i]);
+	nn->hooks_on = mask;
+	if (!mask && nn->defrag_on) {
+		defrag_disable(net);
+		nn->defrag_on = false;
+	}
+	return 0;
+
+err:
+	while (i--)
+		if (add & hook_defs[i].kind)
+			nf_unregister_net_hook(net, &nn->ops[i]);
+	if (!nn->hooks_on && nn->defrag_on) {
+		defrag_disable(net);
+		nn->defrag_on = false;
+	}
+	return ret;
+}

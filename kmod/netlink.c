@@ -1,0 +1,826 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nfips: the "nfips" generic netlink family (Documentation/netlink.rst).
+ * Every command has its own strict policy and needs CAP_NET_ADMIN in the
+ * user namespace that owns the socket's network namespace.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/netdevice.h>
+#include <linux/netlink.h>
+#include <linux/notifier.h>
+#include <linux/slab.h>
+#include <net/genetlink.h>
+#include <net/sock.h>
+#include "nfips.h"
+
+enum { NFIPS_GRP_EVENTS };
+
+static struct genl_family nfips_genl_family;
+
+static struct netlink_range_validation u16_range = { .max = U16_MAX };
+static struct netlink_range_validation rate_range = { .max = 1000000 };
+
+static const struct nla_policy rule_policy[NFIPS_RULE_A_MAX + 1] = {
+	[NFIPS_RULE_A_GID]	= { .type = NLA_U32 },
+	[NFIPS_RULE_A_SID]	= { .type = NLA_U32 },
+	[NFIPS_RULE_A_REV]	= { .type = NLA_U32 },
+	[NFIPS_RULE_A_ACTION]	= NLA_POLICY_MAX(NLA_U8, NFIPS_ACT_MAX),
+	[NFIPS_RULE_A_PROTO]	= NLA_POLICY_MAX(NLA_U8, NFIPS_RPROTO_MAX),
+	[NFIPS_RULE_A_FLAGS]	= NLA_POLICY_MASK(NLA_U32, NFIPS_RULE_F_ALL),
+	[NFIPS_RULE_A_PATTERN]	= NLA_POLICY_RANGE(NLA_BINARY, 1, NFIPS_PATTERN_MAX),
+	[NFIPS_RULE_A_OFFSET]	= NLA_POLICY_FULL_RANGE(NLA_U32, &u16_range),
+	[NFIPS_RULE_A_DEPTH]	= NLA_POLICY_FULL_RANGE(NLA_U32, &u16_range),
+	[NFIPS_RULE_A_DSIZE_OP]	= NLA_POLICY_MAX(NLA_U8, NFIPS_DSIZE_MAX),
+	[NFIPS_RULE_A_DSIZE_LO]	= { .type = NLA_U16 },
+	[NFIPS_RULE_A_DSIZE_HI]	= { .type = NLA_U16 },
+	[NFIPS_RULE_A_SRC4]	= NLA_POLICY_RANGE(NLA_BINARY, sizeof(struct nfips_range4),
+						   NFIPS_RANGES_MAX * sizeof(struct nfips_range4)),
+	[NFIPS_RULE_A_DST4]	= NLA_POLICY_RANGE(NLA_BINARY, sizeof(struct nfips_range4),
+						   NFIPS_RANGES_MAX * sizeof(struct nfips_range4)),
+	[NFIPS_RULE_A_SRC6]	= NLA_POLICY_RANGE(NLA_BINARY, sizeof(struct nfips_range6),
+						   NFIPS_RANGES_MAX * sizeof(struct nfips_range6)),
+	[NFIPS_RULE_A_DST6]	= NLA_POLICY_RANGE(NLA_BINARY, sizeof(struct nfips_range6),
+						   NFIPS_RANGES_MAX * sizeof(struct nfips_range6)),
+	[NFIPS_RULE_A_SPORTS]	= NLA_POLICY_RANGE(NLA_BINARY, sizeof(struct nfips_prange),
+						   NFIPS_RANGES_MAX * sizeof(struct nfips_prange)),
+	[NFIPS_RULE_A_DPORTS]	= NLA_POLICY_RANGE(NLA_BINARY, sizeof(struct nfips_prange),
+						   NFIPS_RANGES_MAX * sizeof(struct nfips_prange)),
+	[NFIPS_RULE_A_MSG]	= { .type = NLA_NUL_STRING, .len = NFIPS_MSG_MAX },
+};
+
+/* Commands without attributes: strict validation refuses any. */
+static const struct nla_policy none_policy[NFIPS_A_PAD + 1] = {};
+
+static const struct nla_policy begin_policy[NFIPS_A_POLICY_VERSION + 1] = {
+	[NFIPS_A_POLICY_VERSION] = { .type = NLA_U32 },
+};
+
+static const struct nla_policy txn_policy[NFIPS_A_TXN_ID + 1] = {
+	[NFIPS_A_TXN_ID]	= { .type = NLA_U32 },
+};
+
+static const struct nla_policy add_policy[NFIPS_A_RULES + 1] = {
+	[NFIPS_A_TXN_ID]	= { .type = NLA_U32 },
+	[NFIPS_A_RULES]		= NLA_POLICY_NESTED_ARRAY(rule_policy),
+};
+
+static const struct nla_policy config_policy[NFIPS_A_EVENT_RATE + 1] = {
+	[NFIPS_A_MODE]		= NLA_POLICY_MAX(NLA_U8, NFIPS_MODE_MAX),
+	[NFIPS_A_HOOKS]		= NLA_POLICY_RANGE(NLA_U32, 1, NFIPS_HOOK_ALL),
+	[NFIPS_A_QUEUE]		= { .type = NLA_U16 },
+	[NFIPS_A_FAIL_OPEN]	= NLA_POLICY_MAX(NLA_U8, 1),
+	[NFIPS_A_EVENT_RATE]	= NLA_POLICY_FULL_RANGE(NLA_U32, &rate_range),
+};
+
+static struct nfips_net *info_nn(struct genl_info *info)
+{
+	return nfips_pernet(genl_info_net(info));
+}
+
+static int nfips_begin(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nfips_net *nn = info_nn(info);
+	struct nlattr *ver = info->attrs[NFIPS_A_POLICY_VERSION];
+	struct sk_buff *msg;
+	void *hdr;
+	u32 id;
+	int ret;
+
+	if (!ver) {
+		NL_SET_ERR_MSG(info->extack, "policy wire format version missing");
+		return -EINVAL;
+	}
+	if (nla_get_u32(ver) != NFIPS_POLICY_VERSION) {
+		NL_SET_ERR_MSG_ATTR(info->extack, ver,
+				    "unsupported policy wire format version");
+		return -EPROTONOSUPPORT;
+	}
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &nfips_genl_family, 0,
+				NFIPS_CMD_POLICY_BEGIN);
+	if (!hdr) {
+		ret = -EMSGSIZE;
+		goto err;
+	}
+	mutex_lock(&nn->lock);
+	ret = nfips_txn_begin(nn, info->snd_portid, &id);
+	mutex_unlock(&nn->lock);
+	if (ret) {
+		if (ret == -EBUSY)
+			NL_SET_ERR_MSG(info->extack,
+				       "another transaction is in progress");
+		goto err;
+	}
+	if (nla_put_u32(msg, NFIPS_A_TXN_ID, id)) {
+		ret = -EMSGSIZE;
+		goto err;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+
+err:
+	nlmsg_free(msg);
+	return ret;
+}
+
+/* Copies a validated list attribute of @size-byte entries, if present. */
+static int get_list(struct nlattr *a, size_t size, void **out, u16 *n,
+		    struct netlink_ext_ack *extack)
+{
+	int len;
+
+	if (!a)
+		return 0;
+	len = nla_len(a);
+	if (len % size) {
+		NL_SET_ERR_MSG_ATTR(extack, a, "list length not a multiple of its entry");
+		return -EINVAL;
+	}
+	*out = kmemdup(nla_data(a), len, GFP_KERNEL_ACCOUNT);
+	if (!*out)
+		return -ENOMEM;
+	*n = len / size;
+	return 0;
+}
+
+static int get_lists(struct nlattr **tb, struct nfips_krule *r,
+		     struct netlink_ext_ack *extack)
+{
+	return get_list(tb[NFIPS_RULE_A_SRC4], sizeof(*r->src4),
+			(void **)&r->src4, &r->nsrc4, extack) ?:
+	       get_list(tb[NFIPS_RULE_A_DST4], sizeof(*r->dst4),
+			(void **)&r->dst4, &r->ndst4, extack) ?:
+	       get_list(tb[NFIPS_RULE_A_SRC6], sizeof(*r->src6),
+			(void **)&r->src6, &r->nsrc6, extack) ?:
+	       get_list(tb[NFIPS_RULE_A_DST6], sizeof(*r->dst6),
+			(void **)&r->dst6, &r->ndst6, extack) ?:
+	       get_list(tb[NFIPS_RULE_A_SPORTS], sizeof(*r->sports),
+			(void **)&r->sports, &r->nsports, extack) ?:
+	       get_list(tb[NFIPS_RULE_A_DPORTS], sizeof(*r->dports),
+			(void **)&r->dports, &r->ndports, extack);
+}
+
+static bool ranges_ok(const struct nfips_krule *r)
+{
+	u32 i;
+
+	for (i = 0; i < r->nsrc4; i++)
+		if (memcmp(r->src4[i].lo, r->src4[i].hi, 4) > 0)
+			return false;
+	for (i = 0; i < r->ndst4; i++)
+		if (memcmp(r->dst4[i].lo, r->dst4[i].hi, 4) > 0)
+			return false;
+	for (i = 0; i < r->nsrc6; i++)
+		if (memcmp(r->src6[i].lo, r->src6[i].hi, 16) > 0)
+			return false;
+	for (i = 0; i < r->ndst6; i++)
+		if (memcmp(r->dst6[i].lo, r->dst6[i].hi, 16) > 0)
+			return false;
+	for (i = 0; i < r->nsports; i++)
+		if (r->sports[i].lo > r->sports[i].hi)
+			return false;
+	for (i = 0; i < r->ndports; i++)
+		if (r->dports[i].lo > r->dports[i].hi)
+			return false;
+	return true;
+}
+
+static const struct {
+	unsigned int attr;
+	u32 flag;
+} list_flags[] = {
+	{ NFIPS_RULE_A_SRC4, NFIPS_RULE_F_SRC },
+	{ NFIPS_RULE_A_SRC6, NFIPS_RULE_F_SRC },
+	{ NFIPS_RULE_A_DST4, NFIPS_RULE_F_DST },
+	{ NFIPS_RULE_A_DST6, NFIPS_RULE_F_DST },
+	{ NFIPS_RULE_A_SPORTS, NFIPS_RULE_F_SPORT },
+	{ NFIPS_RULE_A_DPORTS, NFIPS_RULE_F_DPORT },
+};
+
+/* Checks what the policy cannot: presence and consistency. */
+static int rule_check(struct nlattr *nest, struct nlattr **tb,
+		      struct netlink_ext_ack *extack)
+{
+	u32 flags = tb[NFIPS_RULE_A_FLAGS] ?
+		    nla_get_u32(tb[NFIPS_RULE_A_FLAGS]) : 0;
+	bool dsize = tb[NFIPS_RULE_A_DSIZE_OP];
+	unsigned int i;
+
+	if (!tb[NFIPS_RULE_A_SID] || !tb[NFIPS_RULE_A_ACTION] ||
+	    !tb[NFIPS_RULE_A_PROTO] || !tb[NFIPS_RULE_A_PATTERN]) {
+		NL_SET_ERR_MSG_ATTR(extack, nest,
+				    "rule needs sid, action, proto and pattern");
+		return -EINVAL;
+	}
+	if (!!(flags & NFIPS_RULE_F_DSIZE) != dsize ||
+	    (dsize && !tb[NFIPS_RULE_A_DSIZE_LO])) {
+		NL_SET_ERR_MSG_ATTR(extack, nest, "inconsistent dsize");
+		return -EINVAL;
+	}
+	if (dsize && nla_get_u8(tb[NFIPS_RULE_A_DSIZE_OP]) == NFIPS_DSIZE_RANGE &&
+	    !tb[NFIPS_RULE_A_DSIZE_HI]) {
+		NL_SET_ERR_MSG_ATTR(extack, nest, "dsize range needs its upper bound");
+		return -EINVAL;
+	}
+	for (i = 0; i < ARRAY_SIZE(list_flags); i++) {
+		if (tb[list_flags[i].attr] && !(flags & list_flags[i].flag)) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[list_flags[i].attr],
+					    "address or port list without its flag");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static struct nfips_krule *rule_from_attrs(struct nlattr *nest,
+					   struct netlink_ext_ack *extack,
+					   int *err)
+{
+	struct nlattr *tb[NFIPS_RULE_A_MAX + 1];
+	struct nfips_krule *r;
+	struct nlattr *a;
+	int ret;
+
+	ret = nla_parse_nested(tb, NFIPS_RULE_A_MAX, nest, rule_policy, extack);
+	if (ret)
+		goto err;
+	ret = rule_check(nest, tb, extack);
+	if (ret)
+		goto err;
+	r = kzalloc(sizeof(*r), GFP_KERNEL_ACCOUNT);
+	if (!r) {
+		ret = -ENOMEM;
+		goto err;
+	}
+	r->sid = nla_get_u32(tb[NFIPS_RULE_A_SID]);
+	r->gid = tb[NFIPS_RULE_A_GID] ? nla_get_u32(tb[NFIPS_RULE_A_GID]) : 1;
+	r->rev = tb[NFIPS_RULE_A_REV] ? nla_get_u32(tb[NFIPS_RULE_A_REV]) : 0;
+	r->action = nla_get_u8(tb[NFIPS_RULE_A_ACTION]);
+	r->proto = nla_get_u8(tb[NFIPS_RULE_A_PROTO]);
+	if (tb[NFIPS_RULE_A_FLAGS])
+		r->flags = nla_get_u32(tb[NFIPS_RULE_A_FLAGS]);
+	if (tb[NFIPS_RULE_A_OFFSET])
+		r->offset = nla_get_u32(tb[NFIPS_RULE_A_OFFSET]);
+	if (tb[NFIPS_RULE_A_DEPTH])
+		r->depth = nla_get_u32(tb[NFIPS_RULE_A_DEPTH]);
+	if (tb[NFIPS_RULE_A_DSIZE_OP]) {
+		r->dsize_op = nla_get_u8(tb[NFIPS_RULE_A_DSIZE_OP]);
+		r->dsize_lo = nla_get_u16(tb[NFIPS_RULE_A_DSIZE_LO]);
+		if (tb[NFIPS_RULE_A_DSIZE_HI])
+			r->dsize_hi = nla_get_u16(tb[NFIPS_RULE_A_DSIZE_HI]);
+	}
+	a = tb[NFIPS_RULE_A_PATTERN];
+	if (r->depth && r->depth < nla_len(a)) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[NFIPS_RULE_A_DEPTH],
+				    "depth shorter than the pattern");
+		ret = -EINVAL;
+		goto err_rule;
+	}
+	r->patlen = nla_len(a);
+	r->pattern = kmemdup(nla_data(a), r->patlen, GFP_KERNEL_ACCOUNT);
+	ret = -ENOMEM;
+	if (!r->pattern)
+		goto err_rule;
+	if (tb[NFIPS_RULE_A_MSG]) {
+		r->msg = nla_strdup(tb[NFIPS_RULE_A_MSG], GFP_KERNEL_ACCOUNT);
+		if (!r->msg)
+			goto err_rule;
+	}
+	ret = get_lists(tb, r, extack);
+	if (ret)
+		goto err_rule;
+	if (!ranges_ok(r)) {
+		NL_SET_ERR_MSG_ATTR(extack, nest, "range with lo > hi");
+		ret = -EINVAL;
+		goto err_rule;
+	}
+	return r;
+
+err_rule:
+	nfips_krule_free(r);
+err:
+	*err = ret;
+	return NULL;
+}
+
+static int nfips_add(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nfips_net *nn = info_nn(info);
+	struct nfips_krule *r;
+	struct nfips_txn *txn;
+	struct nlattr *nest;
+	int rem, ret = 0;
+
+	if (!info->attrs[NFIPS_A_TXN_ID] || !info->attrs[NFIPS_A_RULES]) {
+		NL_SET_ERR_MSG(info->extack, "transaction id or rules missing");
+		return -EINVAL;
+	}
+	mutex_lock(&nn->lock);
+	txn = nfips_txn_get(nn, nla_get_u32(info->attrs[NFIPS_A_TXN_ID]),
+			    info->snd_portid);
+	if (!txn) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[NFIPS_A_TXN_ID],
+				    "no such transaction on this socket");
+		ret = -ENOENT;
+		goto out;
+	}
+	nla_for_each_nested(nest, info->attrs[NFIPS_A_RULES], rem) {
+		r = rule_from_attrs(nest, info->extack, &ret);
+		if (!r)
+			break;
+		ret = nfips_txn_add(txn, r);
+		if (ret) {
+			nfips_krule_free(r);
+			NL_SET_ERR_MSG_ATTR(info->extack, nest,
+					    "policy exceeds the module's limits");
+			break;
+		}
+	}
+	/* A transaction with a bad rule is rejected whole. */
+	if (ret)
+		nfips_txn_abort(nn);
+out:
+	mutex_unlock(&nn->lock);
+	return ret;
+}
+
+static int nfips_commit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nfips_net *nn = info_nn(info);
+	const char *why = NULL;
+	struct nfips_txn *txn;
+	struct sk_buff *msg;
+	u64 serial = 0;
+	void *hdr;
+	int ret;
+
+	if (!info->attrs[NFIPS_A_TXN_ID]) {
+		NL_SET_ERR_MSG(info->extack, "transaction id missing");
+		return -EINVAL;
+	}
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &nfips_genl_family, 0,
+				NFIPS_CMD_POLICY_COMMIT);
+	if (!hdr) {
+		ret = -EMSGSIZE;
+		goto err;
+	}
+	mutex_lock(&nn->lock);
+	txn = nfips_txn_get(nn, nla_get_u32(info->attrs[NFIPS_A_TXN_ID]),
+			    info->snd_portid);
+	if (txn)
+		ret = nfips_txn_commit(nn, txn, &serial, &why);
+	mutex_unlock(&nn->lock);
+	if (!txn) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[NFIPS_A_TXN_ID],
+				    "no such transaction on this socket");
+		ret = -ENOENT;
+		goto err;
+	}
+	if (ret) {
+		/* As NL_SET_ERR_MSG(): why is a static string. */
+		if (why && info->extack)
+			info->extack->_msg = why;
+		goto err;
+	}
+	if (nla_put_u64_64bit(msg, NFIPS_A_SERIAL, serial, NFIPS_A_PAD)) {
+		ret = -EMSGSIZE;
+		goto err;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+
+err:
+	nlmsg_free(msg);
+	return ret;
+}
+
+static int nfips_abort(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nfips_net *nn = info_nn(info);
+	int ret = 0;
+
+	if (!info->attrs[NFIPS_A_TXN_ID]) {
+		NL_SET_ERR_MSG(info->extack, "transaction id missing");
+		return -EINVAL;
+	}
+	mutex_lock(&nn->lock);
+	if (nfips_txn_get(nn, nla_get_u32(info->attrs[NFIPS_A_TXN_ID]),
+			  info->snd_portid))
+		nfips_txn_abort(nn);
+	else
+		ret = -ENOENT;
+	mutex_unlock(&nn->lock);
+	return ret;
+}
+
+static int nfips_flush(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nfips_net *nn = info_nn(info);
+
+	mutex_lock(&nn->lock);
+	nfips_policy_flush(nn);
+	mutex_unlock(&nn->lock);
+	return 0;
+}
+
+static int put_stats(struct sk_buff *msg, struct nfips_net *nn)
+{
+	struct nfips_pcpu_stats sum = { 0 };
+	struct nlattr *nest;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		const struct nfips_pcpu_stats *s = per_cpu_ptr(nn->stats, cpu);
+
+		sum.packets += READ_ONCE(s->packets);
+		sum.bytes += READ_ONCE(s->bytes);
+		sum.hits += READ_ONCE(s->hits);
+		sum.alerts += READ_ONCE(s->alerts);
+		sum.drops += READ_ONCE(s->drops);
+		sum.rejects += READ_ONCE(s->rejects);
+		sum.punts += READ_ONCE(s->punts);
+		sum.events += READ_ONCE(s->events);
+		sum.events_lost += READ_ONCE(s->events_lost);
+		sum.unparsed += READ_ONCE(s->unparsed);
+	}
+	nest = nla_nest_start(msg, NFIPS_A_STATS);
+	if (!nest ||
+	    nla_put_u64_64bit(msg, NFIPS_STAT_A_PACKETS, sum.packets, NFIPS_STAT_A_PAD) ||
+	    nla_put_u64_64bit(msg, NFIPS_STAT_A_BYTES, sum.bytes, NFIPS_STAT_A_PAD) ||
+	    nla_put_u64_64bit(msg, NFIPS_STAT_A_HITS, sum.hits, NFIPS_STAT_A_PAD) ||
+	    nla_put_u64_64bit(msg, NFIPS_STAT_A_ALERTS, sum.alerts, NFIPS_STAT_A_PAD) ||
+	    nla_put_u64_64bit(msg, NFIPS_STAT_A_DROPS, sum.drops, NFIPS_STAT_A_PAD) ||
+	    nla_put_u64_64bit(msg, NFIPS_STAT_A_REJECTS, sum.rejects, NFIPS_STAT_A_PAD) ||
+	    nla_put_u64_64bit(msg, NFIPS_STAT_A_PUNTS, sum.punts, NFIPS_STAT_A_PAD) ||
+	    nla_put_u64_64bit(msg, NFIPS_STAT_A_EVENTS, sum.events, NFIPS_STAT_A_PAD) ||
+	    nla_put_u64_64bit(msg, NFIPS_STAT_A_EVENTS_LOST, sum.events_lost,
+			      NFIPS_STAT_A_PAD) ||
+	    nla_put_u64_64bit(msg, NFIPS_STAT_A_UNPARSED, sum.unparsed, NFIPS_STAT_A_PAD))
+		return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+static int put_status(struct sk_buff *msg, struct nfips_net *nn)
+{
+	const struct nfips_policy *p;
+
+	p = rcu_dereference_protected(nn->policy, lockdep_is_held(&nn->lock));
+	if (nla_put_u64_64bit(msg, NFIPS_A_SERIAL, p ? p->serial : 0, NFIPS_A_PAD) ||
+	    nla_put_u8(msg, NFIPS_A_MODE, nn->mode) ||
+	    nla_put_u32(msg, NFIPS_A_HOOKS, nn->hooks) ||
+	    nla_put_u8(msg, NFIPS_A_ACTIVE, !!nn->hooks_on) ||
+	    nla_put_u16(msg, NFIPS_A_QUEUE, nn->queue) ||
+	    nla_put_u8(msg, NFIPS_A_FAIL_OPEN, nn->fail_open) ||
+	    nla_put_u32(msg, NFIPS_A_EVENT_RATE, nn->event_rate) ||
+	    nla_put_u32(msg, NFIPS_A_NRULES, p ? p->nrules : 0) ||
+	    nla_put_u32(msg, NFIPS_A_NRULES_KERNEL, p ? p->nkernel : 0) ||
+	    nla_put_u32(msg, NFIPS_A_NRULES_PUNT, p ? p->npunt : 0) ||
+	    nla_put_u32(msg, NFIPS_A_AC_STATES,
+			p && p->ac ? nfips_ac_states(p->ac) : 0) ||
+	    nla_put_u64_64bit(msg, NFIPS_A_MEMORY, p ? p->mem : 0, NFIPS_A_PAD))
+		return -EMSGSIZE;
+	if (nn->txn && nla_put_u32(msg, NFIPS_A_TXN_RULES, nn->txn->nrules))
+		return -EMSGSIZE;
+	return put_stats(msg, nn);
+}
+
+static int nfips_status(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nfips_net *nn = info_nn(info);
+	struct sk_buff *msg;
+	void *hdr;
+	int ret;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &nfips_genl_family, 0,
+				NFIPS_CMD_GET_STATUS);
+	if (!hdr) {
+		ret = -EMSGSIZE;
+		goto err;
+	}
+	mutex_lock(&nn->lock);
+	ret = put_status(msg, nn);
+	mutex_unlock(&nn->lock);
+	if (ret)
+		goto err;
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+
+err:
+	nlmsg_free(msg);
+	return ret;
+}
+
+static int put_rule(struct sk_buff *msg, const struct nfips_policy *p, u32 i)
+{
+	const struct nfips_krule *r = p->rules[i];
+	struct nlattr *nest;
+
+	nest = nla_nest_start(msg, NFIPS_A_RULE);
+	if (!nest ||
+	    nla_put_u32(msg, NFIPS_RULE_A_INDEX, i) ||
+	    nla_put_u32(msg, NFIPS_RULE_A_GID, r->gid) ||
+	    nla_put_u32(msg, NFIPS_RULE_A_SID, r->sid) ||
+	    nla_put_u32(msg, NFIPS_RULE_A_REV, r->rev) ||
+	    nla_put_u8(msg, NFIPS_RULE_A_ACTION, r->action) ||
+	    nla_put_u8(msg, NFIPS_RULE_A_PROTO, r->proto) ||
+	    nla_put_u32(msg, NFIPS_RULE_A_FLAGS, r->flags) ||
+	    (r->msg && nla_put_string(msg, NFIPS_RULE_A_MSG, r->msg)) ||
+	    nla_put_u64_64bit(msg, NFIPS_RULE_A_HITS, atomic64_read(&r->hits),
+			      NFIPS_RULE_A_PAD))
+		return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+/*
+ * One message per rule. cb->args[0] is the next rule, cb->args[1] the
+ * serial the dump began with; cb->seq carries the serial so that a dump
+ * spanning a policy swap is flagged NLM_F_DUMP_INTR.
+ */
+static int nfips_rules_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct nfips_net *nn = nfips_pernet(sock_net(skb->sk));
+	const struct nfips_policy *p;
+	u32 i = cb->args[0];
+	void *hdr;
+
+	rcu_read_lock();
+	p = rcu_dereference(nn->policy);
+	if (!p)
+		goto out;
+	if (!cb->args[1])
+		cb->args[1] = p->serial;
+	cb->seq = (u32)p->serial ?: 1;
+	for (; i < p->nrules; i++) {
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &nfips_genl_family,
+				  NLM_F_MULTI, NFIPS_CMD_GET_RULES);
+		if (!hdr)
+			break;
+		genl_dump_check_consistent(cb, hdr);
+		if (nla_put_u64_64bit(skb, NFIPS_A_SERIAL, p->serial, NFIPS_A_PAD) ||
+		    put_rule(skb, p, i)) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+	}
+	cb->args[0] = i;
+out:
+	rcu_read_unlock();
+	return skb->len;
+}
+
+static int nfips_set_config(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nfips_net *nn = info_nn(info);
+	struct nlattr **a = info->attrs;
+	int ret = 0;
+
+	mutex_lock(&nn->lock);
+	if (a[NFIPS_A_HOOKS]) {
+		u32 hooks = nla_get_u32(a[NFIPS_A_HOOKS]);
+
+		/* Registered hooks follow at once; otherwise at the next commit. */
+		if (nn->hooks_on)
+			ret = nfips_hooks_set(nn, hooks);
+		if (ret) {
+			NL_SET_ERR_MSG_ATTR(info->extack, a[NFIPS_A_HOOKS],
+					    "cannot register the netfilter hooks");
+			goto out;
+		}
+		nn->hooks = hooks;
+	}
+	if (a[NFIPS_A_MODE])
+		WRITE_ONCE(nn->mode, nla_get_u8(a[NFIPS_A_MODE]));
+	if (a[NFIPS_A_QUEUE])
+		WRITE_ONCE(nn->queue, nla_get_u16(a[NFIPS_A_QUEUE]));
+	if (a[NFIPS_A_FAIL_OPEN])
+		WRITE_ONCE(nn->fail_open, nla_get_u8(a[NFIPS_A_FAIL_OPEN]));
+	if (a[NFIPS_A_EVENT_RATE])
+		WRITE_ONCE(nn->event_rate, nla_get_u32(a[NFIPS_A_EVENT_RATE]));
+out:
+	mutex_unlock(&nn->lock);
+	return ret;
+}
+
+static const struct genl_ops nfips_genl_ops[] = {
+	{
+		.cmd = NFIPS_CMD_POLICY_BEGIN,
+		.doit = nfips_begin,
+		.policy = begin_policy,
+		.maxattr = ARRAY_SIZE(begin_policy) - 1,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = NFIPS_CMD_POLICY_ADD,
+		.doit = nfips_add,
+		.policy = add_policy,
+		.maxattr = ARRAY_SIZE(add_policy) - 1,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = NFIPS_CMD_POLICY_COMMIT,
+		.doit = nfips_commit,
+		.policy = txn_policy,
+		.maxattr = ARRAY_SIZE(txn_policy) - 1,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = NFIPS_CMD_POLICY_ABORT,
+		.doit = nfips_abort,
+		.policy = txn_policy,
+		.maxattr = ARRAY_SIZE(txn_policy) - 1,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = NFIPS_CMD_POLICY_FLUSH,
+		.doit = nfips_flush,
+		.policy = none_policy,
+		.maxattr = ARRAY_SIZE(none_policy) - 1,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = NFIPS_CMD_GET_STATUS,
+		.doit = nfips_status,
+		.policy = none_policy,
+		.maxattr = ARRAY_SIZE(none_policy) - 1,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = NFIPS_CMD_GET_RULES,
+		.dumpit = nfips_rules_dump,
+		.policy = none_policy,
+		.maxattr = ARRAY_SIZE(none_policy) - 1,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = NFIPS_CMD_SET_CONFIG,
+		.doit = nfips_set_config,
+		.policy = config_policy,
+		.maxattr = ARRAY_SIZE(config_policy) - 1,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+};
+
+static const struct genl_multicast_group nfips_mcgrps[] = {
+	[NFIPS_GRP_EVENTS] = {
+		.name = NFIPS_MCGRP_EVENTS,
+#ifdef GENL_MCAST_CAP_NET_ADMIN
+		.flags = GENL_MCAST_CAP_NET_ADMIN,
+#endif
+	},
+};
+
+static struct genl_family nfips_genl_family __ro_after_init = {
+	.name = NFIPS_GENL_NAME,
+	.version = NFIPS_GENL_VERSION,
+	.maxattr = NFIPS_A_MAX,
+	.netnsok = true,
+	.parallel_ops = true,
+	.ops = nfips_genl_ops,
+	.n_ops = ARRAY_SIZE(nfips_genl_ops),
+	.resv_start_op = NFIPS_CMD_UNSPEC + 1,
+	.mcgrps = nfips_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(nfips_mcgrps),
+	.module = THIS_MODULE,
+};
+
+/* Per-CPU budget of NFIPS_A_EVENT_RATE events per second; BH context. */
+static bool event_budget(struct nfips_net *nn)
+{
+	struct nfips_pcpu_stats *st = this_cpu_ptr(nn->stats);
+	u32 rate = READ_ONCE(nn->event_rate);
+
+	if (!rate)
+		return true;
+	if (time_after(jiffies, st->ev_window + HZ)) {
+		st->ev_window = jiffies;
+		st->ev_count = 0;
+	}
+	if (st->ev_count >= rate)
+		return false;
+	st->ev_count++;
+	return true;
+}
+
+static int put_event(struct sk_buff *msg, const struct nfips_policy *p, u32 idx,
+		     bool blocked, const struct nfips_pkt *pkt,
+		     const struct nf_hook_state *state)
+{
+	const struct nfips_krule *r = p->rules[idx];
+	int alen = pkt->family == NFPROTO_IPV4 ? 4 : 16;
+	const struct net_device *in = state->in;
+	struct nlattr *nest;
+
+	if (nla_put_u64_64bit(msg, NFIPS_A_SERIAL, p->serial, NFIPS_A_PAD))
+		return -EMSGSIZE;
+	nest = nla_nest_start(msg, NFIPS_A_EVENT);
+	if (!nest ||
+	    nla_put_u32(msg, NFIPS_EV_A_RULE, idx) ||
+	    nla_put_u32(msg, NFIPS_EV_A_GID, r->gid) ||
+	    nla_put_u32(msg, NFIPS_EV_A_SID, r->sid) ||
+	    nla_put_u32(msg, NFIPS_EV_A_REV, r->rev) ||
+	    nla_put_u8(msg, NFIPS_EV_A_ACTION, r->action) ||
+	    nla_put_u8(msg, NFIPS_EV_A_BLOCKED, blocked) ||
+	    nla_put_u8(msg, NFIPS_EV_A_FAMILY,
+		       pkt->family == NFPROTO_IPV4 ? AF_INET : AF_INET6) ||
+	    nla_put_u8(msg, NFIPS_EV_A_L4PROTO, pkt->l4proto) ||
+	    nla_put(msg, NFIPS_EV_A_SADDR, alen, &pkt->saddr) ||
+	    nla_put(msg, NFIPS_EV_A_DADDR, alen, &pkt->daddr) ||
+	    nla_put_u16(msg, NFIPS_EV_A_SPORT, pkt->sport) ||
+	    nla_put_u16(msg, NFIPS_EV_A_DPORT, pkt->dport) ||
+	    nla_put_u8(msg, NFIPS_EV_A_HOOK,
+		       state->hook == NF_INET_FORWARD ? NFIPS_HOOK_FORWARD :
+							NFIPS_HOOK_LOCAL_IN) ||
+	    nla_put_u64_64bit(msg, NFIPS_EV_A_TIME, ktime_get_real_ns(),
+			      NFIPS_EV_A_PAD))
+		return -EMSGSIZE;
+	if (in && (nla_put_u32(msg, NFIPS_EV_A_IFINDEX, in->ifindex) ||
+		   nla_put_string(msg, NFIPS_EV_A_IFNAME, in->name)))
+		return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+/* Called from the packet path, under rcu_read_lock() with BHs off. */
+void nfips_event_send(struct nfips_net *nn, const struct nfips_policy *p,
+		      u32 idx, bool blocked, const struct nfips_pkt *pkt,
+		      const struct nf_hook_state *state)
+{
+	struct sk_buff *msg;
+	void *hdr;
+	int ret;
+
+	if (!genl_has_listeners(&nfips_genl_family, nn->net, NFIPS_GRP_EVENTS))
+		return;
+	if (!event_budget(nn))
+		goto lost;
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_ATOMIC);
+	if (!msg)
+		goto lost;
+	hdr = genlmsg_put(msg, 0, 0, &nfips_genl_family, 0, NFIPS_CMD_EVENT);
+	if (!hdr || put_event(msg, p, idx, blocked, pkt, state)) {
+		nlmsg_free(msg);
+		goto lost;
+	}
+	genlmsg_end(msg, hdr);
+	ret = genlmsg_multicast_netns(&nfips_genl_family, nn->net, msg, 0,
+				      NFIPS_GRP_EVENTS, GFP_ATOMIC);
+	if (ret && ret != -ESRCH)
+		goto lost;
+	if (!ret)
+		this_cpu_inc(nn->stats->events);
+	return;
+
+lost:
+	this_cpu_inc(nn->stats->events_lost);
+}
+
+/* A socket closed with a transaction open: drop the transaction. */
+static int nfips_nl_notify(struct notifier_block *nb, unsigned long event,
+			   void *ptr)
+{
+	struct netlink_notify *n = ptr;
+	struct nfips_net *nn;
+
+	if (event != NETLINK_URELEASE || n->protocol != NETLINK_GENERIC ||
+	    !n->portid)
+		return NOTIFY_DONE;
+	nn = nfips_pernet(n->net);
+	mutex_lock(&nn->lock);
+	if (nn->txn && nn->txn->portid == n->portid)
+		nfips_txn_abort(nn);
+	mutex_unlock(&nn->lock);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block nfips_nl_notifier = {
+	.notifier_call = nfips_nl_notify,
+};
+
+int __init nfips_genl_init(void)
+{
+	int ret;
+
+	ret = netlink_register_notifier(&nfips_nl_notifier);
+	if (ret)
+		return ret;
+	ret = genl_register_family(&nfips_genl_family);
+	if (ret)
+		goto err_notifier;
+	return 0;
+
+err_notifier:
+	netlink_unregister_notifier(&nfips_nl_notifier);
+	return ret;
+}
+
+void nfips_genl_exit(void)
+{
+	genl_unregister_family(&nfips_genl_family);
+	netlink_unregister_notifier(&nfips_nl_notifier);
+}

@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * nfips.ko internals: the policy (rules and automaton, published with
+ * RCU), the per-namespace state and the entry points of each file.
+ */
+#ifndef _NFIPS_H
+#define _NFIPS_H
+
+#include <linux/mutex.h>
+#include <linux/netfilter.h>
+#include <linux/rcupdate.h>
+#include <linux/types.h>
+#include <net/net_namespace.h>
+#include <net/netns/generic.h>
+
+#include "ac.h"
+#include "uapi/nfips.h"
+
+struct nfips_krule {
+	u32 gid, sid, rev;
+	u8 action;		/* enum nfips_rule_action */
+	u8 proto;		/* enum nfips_rule_proto */
+	u8 dsize_op;
+	u32 flags;		/* NFIPS_RULE_F_* */
+	u32 offset, depth;
+	u16 dsize_lo, dsize_hi;
+	u16 patlen;
+	u16 nsrc4, ndst4, nsrc6, ndst6, nsports, ndports;
+	u8 *pattern;
+	struct nfips_range4 *src4, *dst4;
+	struct nfips_range6 *src6, *dst6;
+	struct nfips_prange *sports, *dports;
+	char *msg;
+	atomic64_t hits;
+};
+
+/* Immutable once published, except for the rules' hit counters. */
+struct nfips_policy {
+	u64 serial;
+	u32 nrules, nkernel, npunt;
+	size_t mem;
+	struct nfips_ac *ac;
+	struct nfips_krule **rules;
+};
+
+/* A policy being assembled by NFIPS_CMD_POLICY_ADD. */
+struct nfips_txn {
+	u32 id;
+	u32 portid;		/* the socket that began it */
+	u32 nrules, cap;
+	size_t mem;
+	struct nfips_krule **rules;
+};
+
+struct nfips_pcpu_stats {
+	u64 packets, bytes, hits, alerts, drops, rejects, punts;
+	u64 events, events_lost, unparsed;
+	unsigned long ev_window;	/* jiffies the rate window began */
+	u32 ev_count;			/* events in that window */
+};
+
+struct nfips_net {
+	struct net *net;
+	struct mutex lock;		/* control path: txn, policy, hooks */
+	struct nfips_policy __rcu *policy;
+	struct nfips_txn *txn;
+	u32 next_txn_id;
+	u64 last_serial;
+
+	/* Configuration, read locklessly by the packet path. */
+	u8 mode;			/* enum nfips_mode */
+	u8 fail_open;
+	u16 queue;
+	u32 event_rate;
+	u32 hooks;			/* NFIPS_HOOK_* wanted */
+
+	u32 hooks_on;			/* NFIPS_HOOK_* registered */
+	bool defrag_on;
+	struct nf_hook_ops ops[4];	/* v4/v6 x FORWARD/LOCAL_IN */
+	struct nfips_pcpu_stats __percpu *stats;
+};
+
+extern unsigned int nfips_net_id;
+extern unsigned int nfips_max_rules;
+extern unsigned long nfips_max_mem;
+
+static inline struct nfips_net *nfips_pernet(struct net *net)
+{
+	return net_generic(net, nfips_net_id);
+}
+
+/* policy.c: all under nn->lock */
+void nfips_krule_free(struct nfips_krule *r);
+void nfips_policy_free(struct nfips_policy *p);
+int nfips_txn_begin(struct nfips_net *nn, u32 portid, u32 *id);
+struct nfips_txn *nfips_txn_get(struct nfips_net *nn, u32 id, u32 portid);
+int nfips_txn_add(struct nfips_txn *txn, struct nfips_krule *r);
+int nfips_txn_commit(struct nfips_net *nn, struct nfips_txn *txn, u64 *serial,
+		     const char **why);
+void nfips_txn_abort(struct nfips_net *nn);
+void nfips_policy_flush(struct nfips_net *nn);
+void nfips_net_release(struct nfips_net *nn);
+
+/* hook.c: under nn->lock */
+int nfips_hooks_set(struct nfips_net *nn, u32 mask);
+void nfips_hooks_init(struct nfips_net *nn);
+
+/* netlink.c */
+int nfips_genl_init(void);
+void nfips_genl_exit(void);
+struct nfips_pkt;
+void nfips_event_send(struct nfips_net *nn, const struct nfips_policy *p,
+		      u32 idx, bool blocked, const struct nfips_pkt *pkt,
+		      const struct nf_hook_state *state);
+
+/* What the packet path knows about a packet, for rules and events. */
+struct nfips_pkt {
+	u8 family;		/* NFPROTO_IPV4 / NFPROTO_IPV6 */
+	u8 l4proto;		/* IPPROTO_* */
+	u8 rproto;		/* enum nfips_rule_proto */
+	bool has_ports;
+	union {
+		__be32 v4;
+		struct in6_addr v6;
+	} saddr, daddr;
+	u16 sport, dport;	/* host order */
+	u32 off, len;		/* L4 payload in the skb */
+};
+
+#endif /* _NFIPS_H */

@@ -1,0 +1,246 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nfips: policy transactions. Rules arrive in batches into a transaction
+ * owned by one netlink socket; the commit builds the automaton in process
+ * context, publishes the new policy with RCU and frees the old one after
+ * a grace period. Until the commit succeeds, the running policy is never
+ * touched: a failed or aborted transaction only frees its own rules.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+#include "nfips.h"
+
+void nfips_krule_free(struct nfips_krule *r)
+{
+	if (!r)
+		return;
+	kfree(r->pattern);
+	kfree(r->src4);
+	kfree(r->dst4);
+	kfree(r->src6);
+	kfree(r->dst6);
+	kfree(r->sports);
+	kfree(r->dports);
+	kfree(r->msg);
+	kfree(r);
+}
+
+static void rules_free(struct nfips_krule **rules, u32 n)
+{
+	u32 i;
+
+	if (!rules)
+		return;
+	for (i = 0; i < n; i++) {
+		nfips_krule_free(rules[i]);
+		if (!(i & 1023))
+			cond_resched();
+	}
+	kvfree(rules);
+}
+
+void nfips_policy_free(struct nfips_policy *p)
+{
+	if (!p)
+		return;
+	if (p->ac)
+		nfips_ac_free(p->ac);
+	rules_free(p->rules, p->nrules);
+	kfree(p);
+}
+
+static void txn_free(struct nfips_txn *txn)
+{
+	if (!txn)
+		return;
+	rules_free(txn->rules, txn->nrules);
+	kfree(txn);
+}
+
+void nfips_txn_abort(struct nfips_net *nn)
+{
+	lockdep_assert_held(&nn->lock);
+	txn_free(nn->txn);
+	nn->txn = NULL;
+}
+
+/*
+ * One transaction per namespace at a time. The socket that owns it may
+ * begin again (dropping what it had); another one gets -EBUSY until the
+ * owner commits, aborts or closes its socket.
+ */
+int nfips_txn_begin(struct nfips_net *nn, u32 portid, u32 *id)
+{
+	struct nfips_txn *txn;
+
+	lockdep_assert_held(&nn->lock);
+	if (nn->txn && nn->txn->portid != portid)
+		return -EBUSY;
+	txn = kzalloc(sizeof(*txn), GFP_KERNEL_ACCOUNT);
+	if (!txn)
+		return -ENOMEM;
+	nfips_txn_abort(nn);
+	txn->portid = portid;
+	txn->id = ++nn->next_txn_id;
+	if (!txn->id)
+		txn->id = ++nn->next_txn_id;
+	nn->txn = txn;
+	*id = txn->id;
+	return 0;
+}
+
+struct nfips_txn *nfips_txn_get(struct nfips_net *nn, u32 id, u32 portid)
+{
+	lockdep_assert_held(&nn->lock);
+	if (!nn->txn || nn->txn->id != id || nn->txn->portid != portid)
+		return NULL;
+	return nn->txn;
+}
+
+static size_t krule_mem(const struct nfips_krule *r)
+{
+	return sizeof(*r) + r->patlen +
+	       (r->nsrc4 + r->ndst4) * sizeof(struct nfips_range4) +
+	       (r->nsrc6 + r->ndst6) * sizeof(struct nfips_range6) +
+	       (r->nsports + r->ndports) * sizeof(struct nfips_prange) +
+	       (r->msg ? strlen(r->msg) + 1 : 0);
+}
+
+/* Takes @r on success only. */
+int nfips_txn_add(struct nfips_txn *txn, struct nfips_krule *r)
+{
+	struct nfips_krule **rules;
+	size_t mem = krule_mem(r);
+	u32 cap;
+
+	if (txn->nrules >= nfips_max_rules)
+		return -E2BIG;
+	if (txn->mem + mem > nfips_max_mem)
+		return -EFBIG;
+	if (txn->nrules == txn->cap) {
+		cap = txn->cap ? txn->cap * 2 : 256;
+		rules = kvmalloc_array(cap, sizeof(*rules), GFP_KERNEL_ACCOUNT);
+		if (!rules)
+			return -ENOMEM;
+		if (txn->nrules)
+			memcpy(rules, txn->rules, txn->nrules * sizeof(*rules));
+		kvfree(txn->rules);
+		txn->rules = rules;
+		txn->cap = cap;
+	}
+	txn->rules[txn->nrules++] = r;
+	txn->mem += mem;
+	return 0;
+}
+
+static int build_automaton(struct nfips_policy *p, const char **why)
+{
+	struct nfips_ac_limits lim = {
+		.max_patterns = nfips_max_rules,
+		.max_bytes = nfips_max_mem,
+	};
+	struct nfips_ac_pattern *pats;
+	u32 i, bad = 0;
+	int ret;
+
+	if (!p->nrules)
+		return 0;
+	pats = kvcalloc(p->nrules, sizeof(*pats), GFP_KERNEL);
+	if (!pats)
+		return -ENOMEM;
+	for (i = 0; i < p->nrules; i++) {
+		const struct nfips_krule *r = p->rules[i];
+
+		pats[i].bytes = r->pattern;
+		pats[i].len = r->patlen;
+		pats[i].flags = r->flags & NFIPS_RULE_F_NOCASE ?
+				NFIPS_AC_NOCASE : 0;
+		pats[i].id = i;
+	}
+	ret = nfips_ac_build(&p->ac, pats, p->nrules, &lim, &bad);
+	kvfree(pats);
+	if (ret)
+		*why = nfips_ac_strerror(ret);
+	return ret;
+}
+
+/*
+ * Builds the transaction's policy and publishes it. The transaction ends
+ * either way; on failure the running policy and hooks stay as they were.
+ */
+int nfips_txn_commit(struct nfips_net *nn, struct nfips_txn *txn, u64 *serial,
+		     const char **why)
+{
+	struct nfips_policy *p, *old;
+	u32 i;
+	int ret;
+
+	lockdep_assert_held(&nn->lock);
+	p = kzalloc(sizeof(*p), GFP_KERNEL_ACCOUNT);
+	if (!p) {
+		ret = -ENOMEM;
+		goto out_txn;
+	}
+	p->rules = txn->rules;
+	p->nrules = txn->nrules;
+	txn->rules = NULL;
+	txn->nrules = 0;
+	for (i = 0; i < p->nrules; i++) {
+		if (p->rules[i]->action == NFIPS_ACT_PUNT)
+			p->npunt++;
+		else
+			p->nkernel++;
+	}
+	ret = build_automaton(p, why);
+	if (ret)
+		goto out_policy;
+	p->mem = sizeof(*p) + txn->mem + (p->ac ? nfips_ac_mem(p->ac) : 0);
+
+	/* Hooks first: with no policy yet they only accept. */
+	ret = nfips_hooks_set(nn, nn->hooks);
+	if (ret) {
+		*why = "cannot register the netfilter hooks";
+		goto out_policy;
+	}
+	p->serial = ++nn->last_serial;
+	old = rcu_replace_pointer(nn->policy, p, lockdep_is_held(&nn->lock));
+	*serial = p->serial;
+	nfips_txn_abort(nn);
+	if (old) {
+		synchronize_rcu();
+		nfips_policy_free(old);
+	}
+	return 0;
+
+out_policy:
+	nfips_policy_free(p);
+out_txn:
+	nfips_txn_abort(nn);
+	return ret;
+}
+
+/* No policy, hooks off: the namespace is as if nfips were not loaded. */
+void nfips_policy_flush(struct nfips_net *nn)
+{
+	struct nfips_policy *old;
+	bool was_on = nn->hooks_on;
+
+	lockdep_assert_held(&nn->lock);
+	nfips_hooks_set(nn, 0);
+	old = rcu_replace_pointer(nn->policy, NULL, lockdep_is_held(&nn->lock));
+	/* A hook may still run on another CPU until the grace period ends. */
+	if (old || was_on)
+		synchronize_rcu();
+	nfips_policy_free(old);
+}
+
+/* Namespace exit: hooks are gone, nothing can reach the policy. */
+void nfips_net_release(struct nfips_net *nn)
+{
+	mutex_lock(&nn->lock);
+	nfips_txn_abort(nn);
+	nfips_policy_flush(nn);
+	mutex_unlock(&nn->lock);
+}

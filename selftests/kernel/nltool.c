@@ -1,0 +1,345 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Raw generic netlink client for the kernel selftests: sends what nfipsctl
+ * never would (bad rules in a transaction, unknown versions, random and
+ * malformed messages) and checks the module's answers.
+ *
+ *   nltool badtxn        a batch with one bad rule is refused whole
+ *   nltool badver        an unknown policy wire format version is refused
+ *   nltool fuzz N SEED   N random messages; the family must still answer
+ *
+ * Exit 0 when the module behaved, 1 otherwise (with the reason on stderr).
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+
+#include "../../kmod/uapi/nfips.h"
+
+#define BUF_SIZE	65536
+
+static int fd;
+static uint16_t family;
+static uint32_t seq;
+static uint8_t buf[BUF_SIZE];
+
+struct msg {
+	size_t len;
+	uint8_t data[BUF_SIZE];
+};
+
+static struct nlmsghdr *msg_init(struct msg *m, uint16_t type, uint16_t flags,
+				 uint8_t cmd)
+{
+	struct nlmsghdr *h = (struct nlmsghdr *)m->data;
+	struct genlmsghdr *g;
+
+	memset(m->data, 0, NLMSG_HDRLEN + GENL_HDRLEN);
+	h->nlmsg_type = type;
+	h->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
+	h->nlmsg_seq = ++seq;
+	g = (struct genlmsghdr *)(m->data + NLMSG_HDRLEN);
+	g->cmd = cmd;
+	g->version = NFIPS_GENL_VERSION;
+	m->len = NLMSG_HDRLEN + GENL_HDRLEN;
+	return h;
+}
+
+static struct nlattr *put(struct msg *m, uint16_t type, const void *data,
+			  size_t len)
+{
+	struct nlattr *a = (struct nlattr *)(m->data + m->len);
+
+	if (m->len + NLA_ALIGN(NLA_HDRLEN + len) > sizeof(m->data))
+		return NULL;
+	a->nla_type = type;
+	a->nla_len = NLA_HDRLEN + len;
+	if (len)
+		memcpy((uint8_t *)a + NLA_HDRLEN, data, len);
+	memset((uint8_t *)a + NLA_HDRLEN + len, 0,
+	       NLA_ALIGN(a->nla_len) - a->nla_len);
+	m->len += NLA_ALIGN(a->nla_len);
+	return a;
+}
+
+static void put_u32(struct msg *m, uint16_t type, uint32_t v)
+{
+	put(m, type, &v, sizeof(v));
+}
+
+static void put_u8(struct msg *m, uint16_t type, uint8_t v)
+{
+	put(m, type, &v, sizeof(v));
+}
+
+static struct nlattr *nest_start(struct msg *m, uint16_t type)
+{
+	return put(m, type | NLA_F_NESTED, NULL, 0);
+}
+
+static void nest_end(struct msg *m, struct nlattr *a)
+{
+	a->nla_len = m->data + m->len - (uint8_t *)a;
+}
+
+/*
+ * Sends @m and reads until its ack. Returns the error (0 or negative
+ * errno), or -ETIMEDOUT; a u32 attribute @want of a reply goes to *out.
+ */
+static int transact(struct msg *m, uint16_t want, uint32_t *out)
+{
+	struct nlmsghdr *h = (struct nlmsghdr *)m->data;
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	ssize_t n;
+
+	h->nlmsg_len = m->len;
+	if (sendto(fd, m->data, m->len, 0, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		return -errno;
+	for (;;) {
+		struct nlmsghdr *r;
+
+		n = recv(fd, buf, sizeof(buf), 0);
+		if (n < 0)
+			return errno == EAGAIN ? -ETIMEDOUT : -errno;
+		for (r = (struct nlmsghdr *)buf; NLMSG_OK(r, n); r = NLMSG_NEXT(r, n)) {
+			if (r->nlmsg_seq != h->nlmsg_seq)
+				continue;
+			if (r->nlmsg_type == NLMSG_ERROR)
+				return ((struct nlmsgerr *)NLMSG_DATA(r))->error;
+			if (r->nlmsg_type == NLMSG_DONE)
+				return 0;
+			if (out && r->nlmsg_type == h->nlmsg_type) {
+				size_t off = NLMSG_HDRLEN + GENL_HDRLEN;
+
+				while (off + NLA_HDRLEN <= r->nlmsg_len) {
+					struct nlattr *a = (void *)((uint8_t *)r + off);
+
+					if (a->nla_len < NLA_HDRLEN)
+						break;
+					/* u16 or u32, little endian host */
+					if ((a->nla_type & NLA_TYPE_MASK) == want &&
+					    a->nla_len >= NLA_HDRLEN + 2) {
+						*out = 0;
+						memcpy(out, (uint8_t *)a + NLA_HDRLEN,
+						       a->nla_len >= NLA_HDRLEN + 4 ? 4 : 2);
+					}
+					off += NLA_ALIGN(a->nla_len);
+				}
+			}
+		}
+	}
+}
+
+static int resolve(void)
+{
+	static struct msg m;
+	uint32_t id = 0;
+	int ret;
+
+	msg_init(&m, GENL_ID_CTRL, 0, CTRL_CMD_GETFAMILY);
+	((struct genlmsghdr *)(m.data + NLMSG_HDRLEN))->version = 1;
+	put(&m, CTRL_ATTR_FAMILY_NAME, NFIPS_GENL_NAME, sizeof(NFIPS_GENL_NAME));
+	/* CTRL_ATTR_FAMILY_ID is a u16: read as u32 on little endian. */
+	ret = transact(&m, CTRL_ATTR_FAMILY_ID, &id);
+	if (ret)
+		return ret;
+	family = id & 0xffff;
+	return family ? 0 : -ENOENT;
+}
+
+static void put_rule(struct msg *m, uint16_t idx, uint32_t sid,
+		     const char *pattern, uint32_t depth)
+{
+	struct nlattr *r = nest_start(m, idx);
+
+	put_u32(m, NFIPS_RULE_A_SID, sid);
+	put_u8(m, NFIPS_RULE_A_ACTION, NFIPS_ACT_DROP);
+	put_u8(m, NFIPS_RULE_A_PROTO, NFIPS_RPROTO_TCP);
+	put(m, NFIPS_RULE_A_PATTERN, pattern, strlen(pattern));
+	if (depth)
+		put_u32(m, NFIPS_RULE_A_DEPTH, depth);
+	nest_end(m, r);
+}
+
+static int begin(uint32_t version, uint32_t *txn)
+{
+	static struct msg m;
+
+	msg_init(&m, family, 0, NFIPS_CMD_POLICY_BEGIN);
+	put_u32(&m, NFIPS_A_POLICY_VERSION, version);
+	return transact(&m, NFIPS_A_TXN_ID, txn);
+}
+
+static int txn_cmd(uint8_t cmd, uint32_t txn)
+{
+	static struct msg m;
+
+	msg_init(&m, family, 0, cmd);
+	put_u32(&m, NFIPS_A_TXN_ID, txn);
+	return transact(&m, 0, NULL);
+}
+
+static int fail(const char *what, int err)
+{
+	fprintf(stderr, "nltool: %s: %s\n", what, strerror(-err));
+	return 1;
+}
+
+/* Good batch, then a batch with a bad rule in the middle, then commit. */
+static int badtxn(void)
+{
+	static struct msg m;
+	struct nlattr *list;
+	uint32_t txn = 0;
+	int ret;
+
+	ret = begin(NFIPS_POLICY_VERSION, &txn);
+	if (ret)
+		return fail("begin", ret);
+	msg_init(&m, family, 0, NFIPS_CMD_POLICY_ADD);
+	put_u32(&m, NFIPS_A_TXN_ID, txn);
+	list = nest_start(&m, NFIPS_A_RULES);
+	put_rule(&m, 1, 9001, "BADTXN-GOOD1", 0);
+	nest_end(&m, list);
+	ret = transact(&m, 0, NULL);
+	if (ret)
+		return fail("good batch", ret);
+
+	msg_init(&m, family, 0, NFIPS_CMD_POLICY_ADD);
+	put_u32(&m, NFIPS_A_TXN_ID, txn);
+	list = nest_start(&m, NFIPS_A_RULES);
+	put_rule(&m, 1, 9002, "BADTXN-GOOD2", 0);
+	put_rule(&m, 2, 9003, "BADTXN-BAD", 3);	/* depth < pattern */
+	put_rule(&m, 3, 9004, "BADTXN-GOOD3", 0);
+	nest_end(&m, list);
+	ret = transact(&m, 0, NULL);
+	if (ret != -EINVAL)
+		return fail("bad batch: want EINVAL, got", ret ? ret : -0);
+	ret = txn_cmd(NFIPS_CMD_POLICY_COMMIT, txn);
+	if (ret != -ENOENT)
+		return fail("commit after a refused batch: want ENOENT, got", ret);
+	printf("bad batch refused, transaction gone\n");
+	return 0;
+}
+
+static int badver(void)
+{
+	uint32_t txn = 0;
+	int ret = begin(NFIPS_POLICY_VERSION + 1, &txn);
+
+	if (ret != -EPROTONOSUPPORT)
+		return fail("begin with a future version: want EPROTONOSUPPORT, got", ret);
+	printf("unknown policy version refused\n");
+	return 0;
+}
+
+/* Random attribute trees: types, lengths, nesting and truncation. */
+static void random_attrs(struct msg *m, int depth)
+{
+	int i, n = rand() % 6;
+	uint8_t junk[64];
+
+	for (i = 0; i < n; i++) {
+		uint16_t type = rand() % 28;
+		size_t len = rand() % 3 ? (size_t)(rand() % 9) : (size_t)(rand() % 64);
+		size_t k;
+
+		if (depth < 3 && rand() % 4 == 0) {
+			struct nlattr *a = nest_start(m, type | (rand() % 2 ? 0 : NLA_F_NESTED));
+
+			if (!a)
+				return;
+			random_attrs(m, depth + 1);
+			nest_end(m, a);
+			continue;
+		}
+		for (k = 0; k < len; k++)
+			junk[k] = rand() % 4 ? rand() : 0xff;
+		if (!put(m, type, junk, len))
+			return;
+	}
+}
+
+static int fuzz(long n, unsigned int seed)
+{
+	static struct msg m;
+	long i, refused = 0, accepted = 0;
+	struct nlmsghdr *h;
+	uint32_t txn = 0;
+	int ret;
+
+	srand(seed);
+	for (i = 0; i < n; i++) {
+		uint8_t cmd = rand() % (NFIPS_CMD_MAX + 4);
+
+		/* Sometimes a real transaction, so ADD/COMMIT get past the id. */
+		if (rand() % 8 == 0)
+			begin(NFIPS_POLICY_VERSION, &txn);
+		h = msg_init(&m, family, rand() % 16 == 0 ? NLM_F_DUMP : 0, cmd);
+		if (rand() % 2)
+			put_u32(&m, NFIPS_A_TXN_ID, rand() % 4 ? txn : (uint32_t)rand());
+		random_attrs(&m, 0);
+		/* Truncated or overlong attribute lengths. */
+		if (m.len > NLMSG_HDRLEN + GENL_HDRLEN + 4 && rand() % 8 == 0) {
+			struct nlattr *a = (void *)(m.data + NLMSG_HDRLEN + GENL_HDRLEN);
+
+			a->nla_len += rand() % 64;
+		}
+		if (rand() % 16 == 0)
+			m.data[NLMSG_HDRLEN + 2] = rand();	/* reserved */
+		ret = transact(&m, 0, NULL);
+		(void)h;
+		if (ret == -ETIMEDOUT)
+			return fail("no answer to a fuzzed message", ret);
+		if (ret)
+			refused++;
+		else
+			accepted++;
+	}
+	/* Whatever state that left, the family must still work. */
+	if (txn)
+		txn_cmd(NFIPS_CMD_POLICY_ABORT, txn);
+	msg_init(&m, family, 0, NFIPS_CMD_GET_STATUS);
+	ret = transact(&m, 0, NULL);
+	if (ret)
+		return fail("status after fuzzing", ret);
+	printf("fuzzed %ld messages: %ld refused, %ld accepted\n", n, refused, accepted);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	struct timeval tv = { .tv_sec = 5 };
+	int one = 1, ret;
+
+	if (argc < 2) {
+		fprintf(stderr, "Usage: nltool badtxn|badver|fuzz N SEED\n");
+		return 2;
+	}
+	fd = socket(AF_NETLINK, SOCK_RAW, NETLINK_GENERIC);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		perror("nltool: netlink socket");
+		return 1;
+	}
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
+	ret = resolve();
+	if (ret)
+		return fail("resolve the nfips family", ret);
+	if (!strcmp(argv[1], "badtxn"))
+		return badtxn();
+	if (!strcmp(argv[1], "badver"))
+		return badver();
+	if (!strcmp(argv[1], "fuzz") && argc == 4)
+		return fuzz(atol(argv[2]), (unsigned int)atoi(argv[3]));
+	fprintf(stderr, "nltool: unknown command\n");
+	return 2;
+}
