@@ -12,6 +12,11 @@
 # fails the run even when every test script passed.
 #
 # Usage: run.sh [TEST.sh...]   (default: every test script)
+#        run.sh --script FILE  boot and load the module as for the tests, then
+#                              run FILE (a bash script in the work tree)
+#                              instead of them, showing its output as it
+#                              comes (make demo, make bench-kernel); the
+#                              harness's checks follow
 #
 # Environment:
 #   NFIPS_QEMU_ACCEL=kvm     use KVM (default tcg: nested KVM hangs on some
@@ -20,20 +25,37 @@
 #                            twice as fast (exec needs no cross-vCPU TLB
 #                            flushes) but the vCPUs never truly run at the
 #                            same time, so races hide; default multi
-#   NFIPS_QEMU_TIMEOUT=SEC   kill the guest after SEC seconds (default 240)
+#   NFIPS_QEMU_TIMEOUT=SEC   kill the guest after SEC seconds (default 900)
 #   NFIPS_QEMU_MEM=MIB       guest memory (default 1536)
 #   NFIPS_TEST_TIMEOUT=SEC   per test script, inside the guest (default 120)
 #   NFIPS_VMLINUZ=PATH       kernel image (default /boot/vmlinuz-<version the
 #                            module was built for>)
+# For another kernel than the distribution's (the debug kernel of
+# `make check-debug`, selftests/kernel/debug/check.sh):
+#   NFIPS_KO=PATH            the nfips.ko to test instead of kmod/nfips.ko
+#                            (built beforehand for that kernel: run.sh then
+#                            builds only the tools); the guest loads it
+#   NFIPS_MODULES=DIR        that kernel's modules_install root (has
+#                            lib/modules/<version>): the initramfs modules
+#                            come from there (none when built in), and the
+#                            guest mounts it over /lib/modules
+#   NFIPS_CMDLINE=ARGS       appended to the kernel command line; NAME=value
+#                            (no dot in NAME) reaches the tests' environment
+#   NFIPS_OUT=DIR            logs and initramfs (default selftests/kernel/out)
 # Artefacts: selftests/kernel/out/{initramfs.cpio,console.log,tap.log}.
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
-out=$here/out
+out=${NFIPS_OUT:-$here/out}
+ko=$repo/kmod/nfips.ko
+[ -n "${NFIPS_KO:-}" ] && ko=$(realpath -- "$NFIPS_KO")
+modroot=
+[ -n "${NFIPS_MODULES:-}" ] && modroot=$(realpath -- "$NFIPS_MODULES")
+readonly ko modroot
 readonly accel=${NFIPS_QEMU_ACCEL:-tcg}
 readonly tcg_thread=${NFIPS_QEMU_TCG_THREAD:-multi}
-readonly qemu_timeout=${NFIPS_QEMU_TIMEOUT:-240}
+readonly qemu_timeout=${NFIPS_QEMU_TIMEOUT:-900}
 readonly mem=${NFIPS_QEMU_MEM:-1536}
 readonly console_log=$out/console.log tap_log=$out/tap.log
 readonly initramfs=$out/initramfs.cpio
@@ -69,9 +91,13 @@ die() {
 }
 
 # build_module: the module, nfipsctl and the test helpers the guest runs;
-# make is incremental, so this costs little when up to date.
+# make is incremental, so this costs little when up to date. A module given
+# with NFIPS_KO was built by whoever set it.
 build_module() {
-	{ make -s -C "$repo" module tools && make -s -C "$here"; } >"$out/build.log" 2>&1 || {
+	local what=(module tools)
+
+	[ -n "${NFIPS_KO:-}" ] && what=(tools)
+	{ make -s -C "$repo" "${what[@]}" && make -s -C "$here"; } >"$out/build.log" 2>&1 || {
 		sed 's/^/# /' "$out/build.log" | tail -n 40
 		die "make module failed"
 	}
@@ -80,7 +106,7 @@ build_module() {
 # kernel_version: the version kmod/nfips.ko was built for; only that
 # kernel will load it (vermagic).
 kernel_version() {
-	modinfo -F vermagic "$repo/kmod/nfips.ko" | awk '{ print $1 }'
+	modinfo -F vermagic "$ko" | awk '{ print $1 }'
 }
 
 check_host() {
@@ -92,12 +118,17 @@ check_host() {
 	done
 	[ -r "$vmlinuz" ] ||
 		die "no kernel image $vmlinuz: apt-get install linux-image-$kver (selftests/deps.sh)"
-	[ -d "/lib/modules/$kver/kernel" ] ||
-		die "no /lib/modules/$kver/kernel: apt-get install linux-image-$kver"
+	if [ -n "$modroot" ]; then
+		[ -d "$modroot/lib/modules/$kver" ] ||
+			die "no $modroot/lib/modules/$kver (NFIPS_MODULES)"
+	else
+		[ -d "/lib/modules/$kver/kernel" ] ||
+			die "no /lib/modules/$kver/kernel: apt-get install linux-image-$kver"
+	fi
 	# A dynamic busybox would not find its libraries in the initramfs.
 	ldd /bin/busybox 2>&1 | grep -q 'not a dynamic' ||
 		die "/bin/busybox is not static: apt-get install busybox-static"
-	case $repo in
+	case $repo$ko$modroot in
 	*[[:space:]]*) die "work tree path '$repo' contains spaces (kernel command line)" ;;
 	esac
 }
@@ -105,7 +136,7 @@ check_host() {
 # build_initramfs: busybox, the 9p/virtio modules in load order, and
 # initramfs-init as /init. Rebuilt every run: it takes well under a second.
 build_initramfs() {
-	local root=$out/initramfs deps='' m ko
+	local root=$out/initramfs deps='' m
 
 	rm -rf "$root"
 	mkdir -p "$root/bin" "$root/lib/modules"
@@ -117,14 +148,19 @@ build_initramfs() {
 	# the filesystem. --show-depends lists dependencies first (and again for
 	# each module that needs them: keep the first), "builtin" for built-ins.
 	for m in virtio_pci 9pnet_virtio 9p; do
-		deps+=$(modprobe -S "$kver" --show-depends "$m")$'\n' ||
+		deps+=$(modprobe ${modroot:+-d "$modroot"} -S "$kver" --show-depends "$m")$'\n' ||
 			die "modprobe cannot resolve $m for $kver"
 	done
-	for ko in $(echo "$deps" | awk '$1 == "insmod" && !seen[$2]++ { print $2 }'); do
-		cp "$ko" "$root/lib/modules/" || die "cannot copy $ko"
-		echo "/lib/modules/${ko##*/}" >>"$root/modules.list"
+	for m in $(echo "$deps" | awk '$1 == "insmod" && !seen[$2]++ { print $2 }'); do
+		cp "$m" "$root/lib/modules/" || die "cannot copy $m"
+		echo "/lib/modules/${m##*/}" >>"$root/modules.list"
 	done
-	[ -s "$root/modules.list" ] || die "no modules for the initramfs"
+	# A kernel with all three built in (the debug kernel) needs none.
+	if [ ! -s "$root/modules.list" ]; then
+		[ "$(echo "$deps" | awk '$1 == "builtin"' | wc -l)" -ge 3 ] ||
+			die "no modules for the initramfs"
+		: >"$root/modules.list"
+	fi
 
 	(cd "$root" && find . | cpio -o -H newc --quiet) >"$initramfs" ||
 		die "cannot write $initramfs"
@@ -159,8 +195,12 @@ run_guest() {
 	# variable, and guest-init passes it on.
 	[ ${#only_tests[@]} -gt 0 ] &&
 		cmdline+=" nfips_tests=$(IFS=,; echo "${only_tests[*]}")"
+	[ -n "$script" ] && cmdline+=" nfips_script=$script"
 	[ -n "${NFIPS_TEST_TIMEOUT:-}" ] &&
 		cmdline+=" NFIPS_TEST_TIMEOUT=$NFIPS_TEST_TIMEOUT"
+	[ -n "${NFIPS_KO:-}" ] && cmdline+=" NFIPS_KO=$ko"
+	[ -n "$modroot" ] && cmdline+=" NFIPS_MODULES=$modroot"
+	[ -n "${NFIPS_CMDLINE:-}" ] && cmdline+=" $NFIPS_CMDLINE"
 
 	: >"$console_log"
 	: >"$tap_log"
@@ -170,7 +210,11 @@ run_guest() {
 		-kernel "$vmlinuz" -initrd "$initramfs" -append "$cmdline" \
 		-virtfs local,path=/,mount_tag=root,security_model=none,readonly=on,multidevs=remap \
 		-serial "file:$console_log" -serial "file:$tap_log" \
-		</dev/null >"$out/qemu.log" 2>&1
+		</dev/null >"$out/qemu.log" 2>&1 &
+	qemu_pid=$!
+	# A script's output is shown as it comes, test results at the end.
+	[ -n "$script" ] && tail -n +1 -s 0.5 --pid="$qemu_pid" -F "$tap_log" 2>/dev/null
+	wait "$qemu_pid"
 }
 
 # kernel_splats: timestamped kernel log lines matching a bad pattern, each
@@ -191,7 +235,9 @@ kernel_splats() {
 report() {
 	local qemu_rc=$1 n splats failed=0
 
-	tr -d '\r' <"$tap_log" | grep -vE '^(TAP version|1\.\.)' | grep -E '^(ok|not ok|#)'
+	# A script's output was shown while it ran.
+	[ -n "$script" ] ||
+		tr -d '\r' <"$tap_log" | grep -vE '^(TAP version|1\.\.)' | grep -E '^(ok|not ok|#)'
 	n=$(tr -d '\r' <"$tap_log" | grep -cE '^(ok|not ok) [0-9]+')
 	tr -d '\r' <"$tap_log" | grep -qE '^not ok [0-9]+' && failed=1
 
@@ -232,13 +278,27 @@ report() {
 main() {
 	local start rc t
 
-	mkdir -p "$out"
+	mkdir -p "$out" "$here/out"
 	# Two guests at once would overwrite each other's logs (and halve TCG).
-	exec 9>"$out/.lock"
+	exec 9>"$here/out/.lock"
 	flock 9
 
 	start=$(date +%s)
 	only_tests=()
+	script=
+	if [ "${1:-}" = --script ]; then
+		[ $# = 2 ] || die "usage: run.sh --script FILE"
+		# The guest has the work tree at the same path.
+		t=$(realpath -e -- "$2" 2>/dev/null) || die "no script $2"
+		case $t in
+		"$repo"/*) script=${t#"$repo"/} ;;
+		*) die "script $2 is not in the work tree $repo" ;;
+		esac
+		case $script in
+		*[[:space:],]*) die "script path '$script' contains blanks or commas" ;;
+		esac
+		shift 2
+	fi
 	for t; do
 		t=${t##*/}
 		[ -f "$here/$t" ] || die "no test $here/$t"
@@ -256,7 +316,7 @@ main() {
 	rc=$?
 	report "$rc"
 	rc=$?
-	echo "# kernel selftests took $(($(date +%s) - start))s; logs in $out"
+	echo "# ${script:-kernel selftests} took $(($(date +%s) - start))s; logs in $out"
 	return "$rc"
 }
 
