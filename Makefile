@@ -3,7 +3,7 @@
 # make              build kmod/nfips.ko and the userspace tools in ctl/
 # make check        install test dependencies, build, run every test
 # make check-kernel only the kernel selftests (QEMU guest)
-# make bench        matcher benchmark, writes Documentation/performance.rst
+# make bench        matcher and replay benchmarks, write Documentation/performance.rst
 
 # The running kernel often has no headers (containers, CI): use the newest installed ones.
 KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \

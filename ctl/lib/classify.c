@@ -52,6 +52,8 @@ static const char *slow_reason(const struct nfips_rule *r)
 		return "flow";
 	if (r->nflowbits || (r->flags & NFIPS_R_NOALERT))
 		return "flowbits";
+	if (r->nxbits)
+		return "xbits";
 	/* The kernel's rule format has no header keywords yet (uapi/nfips.h). */
 	if (r->npkt || r->has_ipproto)
 		return "header keyword";
@@ -67,6 +69,8 @@ static const char *slow_reason(const struct nfips_rule *r)
 			return "byte_test";
 		case NFIPS_MATCH_BYTE_JUMP:
 			return "byte_jump";
+		case NFIPS_MATCH_BYTE_EXTRACT:
+			return "byte_extract";
 		case NFIPS_MATCH_CONTENT:
 			ncontent++;
 			break;
@@ -106,6 +110,8 @@ static bool is_relative(const struct nfips_match *m)
 		return m->u.bytetest.flags & NFIPS_B_RELATIVE;
 	case NFIPS_MATCH_BYTE_JUMP:
 		return m->u.bytejump.flags & NFIPS_B_RELATIVE;
+	case NFIPS_MATCH_BYTE_EXTRACT:
+		return m->u.byteextract.flags & NFIPS_B_RELATIVE;
 	}
 	return false;
 }
@@ -114,7 +120,8 @@ static bool is_relative(const struct nfips_match *m)
  * Which contents and pcres are worth retrying at their next occurrence
  * when the rest of the rule fails: Suricata flags the last content or
  * pcre before each relative keyword (detect-within.c, detect-distance.c,
- * detect-pcre.c, detect-isdataat.c, detect-bytetest.c, detect-bytejump.c).
+ * detect-pcre.c, detect-isdataat.c, detect-bytetest.c, detect-bytejump.c,
+ * detect-byte-extract.c).
  * A positive distance-only content does not make its anchor retried: a
  * later anchor only shrinks its window.
  */

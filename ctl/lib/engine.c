@@ -49,6 +49,22 @@ static uint8_t fb_type(const struct nfips_rule *r)
 	return wr && !rd ? 4 : wr ? 3 : rd ? 2 : 1;
 }
 
+/*
+ * Suricata's hostbits and ippairbits classes (SCSigGetXbitsType): 2 when
+ * the rule tests an xbit of that kind, else 1. Its "write" check looks for
+ * the hostbits keyword, so xbits set/unset leave a rule in class 1.
+ */
+static uint8_t xb_type(const struct nfips_rule *r, bool pair)
+{
+	uint32_t i;
+
+	for (i = 0; i < r->nxbits; i++)
+		if ((r->xbits[i].track == NFIPS_XB_IP_PAIR) == pair &&
+		    (r->xbits[i].cmd == NFIPS_FB_ISSET || r->xbits[i].cmd == NFIPS_FB_ISNOTSET))
+			return 2;
+	return 1;
+}
+
 static int sig_cmp(const void *pa, const void *pb)
 {
 	const struct sig *a = pa, *b = pb;
@@ -59,6 +75,10 @@ static int sig_cmp(const void *pa, const void *pb)
 		return d;
 	if (a->fbtype != b->fbtype)
 		return b->fbtype - a->fbtype;
+	if (a->hbtype != b->hbtype)
+		return b->hbtype - a->hbtype;
+	if (a->iptype != b->iptype)
+		return b->iptype - a->iptype;
 	if (a->r->priority != b->r->priority)
 		return a->r->priority < b->r->priority ? -1 : 1;
 	if (a->r->sid != b->r->sid)
@@ -146,6 +166,72 @@ static int build_flowbits(struct nfips_engine *e)
 				return -ENOMEM;
 			for (k = 0; k < s->fb[j].n; k++)
 				s->fb[j].bits[k] = (uint32_t)fb_index(e, r->flowbits[j].names[k]);
+		}
+	}
+	return 0;
+}
+
+static char *xb_key(const struct nfips_xbit *x)
+{
+	size_t n = strlen(x->name);
+	char *k = malloc(n + 3);
+
+	if (k) {
+		k[0] = x->track == NFIPS_XB_IP_PAIR ? 'p' : 'h';
+		k[1] = ':';
+		memcpy(k + 2, x->name, n + 1);
+	}
+	return k;
+}
+
+/* xbits names, per kind (host or pair), to bit numbers. */
+static int build_xbits(struct nfips_engine *e)
+{
+	uint32_t i, j, n = 0;
+
+	for (i = 0; i < e->nrules; i++)
+		n += e->rules[i]->nxbits;
+	e->xbnames = calloc(n ? n : 1, sizeof(char *));
+	if (!e->xbnames)
+		return -ENOMEM;
+	for (i = 0; i < e->nrules; i++) {
+		for (j = 0; j < e->rules[i]->nxbits; j++) {
+			char *k = xb_key(&e->rules[i]->xbits[j]);
+
+			if (!k)
+				return -ENOMEM;
+			e->xbnames[e->nxbnames++] = k;
+		}
+	}
+	qsort(e->xbnames, e->nxbnames, sizeof(char *), str_cmp);
+	for (i = j = 0; i < e->nxbnames; i++) {
+		if (j && !strcmp(e->xbnames[j - 1], e->xbnames[i]))
+			free(e->xbnames[i]);
+		else
+			e->xbnames[j++] = e->xbnames[i];
+	}
+	e->nxbnames = j;
+	for (i = 0; i < e->nsigs; i++) {
+		struct sig *s = &e->sigs[i];
+		const struct nfips_rule *r = s->r;
+
+		s->nxb = r->nxbits;
+		if (!s->nxb)
+			continue;
+		s->xb = calloc(s->nxb, sizeof(*s->xb));
+		if (!s->xb)
+			return -ENOMEM;
+		for (j = 0; j < s->nxb; j++) {
+			char *k = xb_key(&r->xbits[j]), *const *p;
+
+			if (!k)
+				return -ENOMEM;
+			p = bsearch(&k, e->xbnames, e->nxbnames, sizeof(char *), str_cmp);
+			free(k);
+			s->xb[j].cmd = r->xbits[j].cmd;
+			s->xb[j].track = r->xbits[j].track;
+			s->xb[j].expire = r->xbits[j].expire;
+			s->xb[j].idx = (uint32_t)(p - e->xbnames);
 		}
 	}
 	return 0;
@@ -259,7 +345,10 @@ static int build_lists(struct nfips_engine *e)
 			if (s->proto_mask & (1u << b))
 				e->nofp[b][e->nnofp[b]++] = i;
 	}
-	return 0;
+	e->ipcand = calloc(e->niponly + 1, sizeof(uint32_t));
+	if (!e->ipcand)
+		return -ENOMEM;
+	return iponly_index_build(e);
 }
 
 struct idx {
@@ -335,6 +424,8 @@ static int load_rules(struct nfips_engine *e, struct nfips_rule *const *rules, s
 			s->rule = j;
 			s->rev = k;
 			s->fbtype = fb_type(r);
+			s->hbtype = xb_type(r, false);
+			s->iptype = xb_type(r, true);
 			s->proto_mask = proto_mask(r);
 		}
 		if (r->cls == NFIPS_CLASS_KERNEL)
@@ -370,6 +461,8 @@ int nfips_engine_new(struct nfips_engine **out, struct nfips_rule *const *rules,
 	if (!ret)
 		ret = build_flowbits(e);
 	if (!ret)
+		ret = build_xbits(e);
+	if (!ret)
 		ret = build_lists(e);
 	if (!ret)
 		ret = build_matcher(e, lim, err);
@@ -383,7 +476,8 @@ int nfips_engine_new(struct nfips_engine **out, struct nfips_rule *const *rules,
 	e->order = calloc(2 * (size_t)e->nsigs + 1, sizeof(uint32_t));
 	e->queue = calloc(e->nsigs + 1, sizeof(*e->queue));
 	if (!e->ev || !e->cand || !e->cands || !e->order || !e->queue ||
-	    thr_init(&e->thr, lim ? lim->max_threshold_entries : 0))
+	    thr_init(&e->thr, lim ? lim->max_threshold_entries : 0) ||
+	    xb_init(&e->xb, lim ? lim->max_threshold_entries : 0))
 		goto fail;
 	*out = e;
 	return 0;
@@ -404,10 +498,14 @@ void nfips_engine_free(struct nfips_engine *e)
 		for (j = 0; e->sigs[i].fb && j < e->sigs[i].nfb; j++)
 			free(e->sigs[i].fb[j].bits);
 		free(e->sigs[i].fb);
+		free(e->sigs[i].xb);
 	}
 	free(e->sigs);
 	free(e->rules);
 	free(e->iponly);
+	free(e->ipcand);
+	for (i = 0; i < 4; i++)
+		iponly_index_free_one(&e->ipidx[i / 2][i % 2]);
 	for (i = 0; i < 4; i++)
 		free(e->nofp[i]);
 	nfips_ac_free(e->ac);
@@ -415,6 +513,10 @@ void nfips_engine_free(struct nfips_engine *e)
 	free(e->pat_sigs);
 	free(e->pat_len);
 	free(e->fbnames);
+	for (i = 0; e->xbnames && i < e->nxbnames; i++)
+		free(e->xbnames[i]);
+	free(e->xbnames);
+	xb_free(&e->xb);
 	nfips_eval_free(e->ev);
 	thr_free(&e->thr);
 	free(e->cand);
@@ -658,6 +760,8 @@ static bool sig_matches(struct nfips_engine *e, const struct sig *s,
 			return false;
 	if (!flowbits_test(s, fs))
 		return false;
+	if (s->nxb && !xbits_test(e, s, p))
+		return false;
 	if (r->eflags & NFIPS_E_PAYLOAD)
 		return payload_ok(e, s, p, f, st, stream_match);
 	return true;
@@ -724,7 +828,7 @@ int nfips_engine_packet(struct nfips_engine *e, const struct nfips_pkt *p,
 {
 	struct nfips_flowstate *fs = f ? f->state : NULL;
 	const bool pseudo = !p->pcap_cnt;
-	bool first, sm;
+	bool first, sm, pkt_done;
 	uint8_t pm;
 	uint32_t i, n;
 
@@ -740,22 +844,41 @@ int nfips_engine_packet(struct nfips_engine *e, const struct nfips_pkt *p,
 	first = !fs || !fs->seen[f->to_server ? 0 : 1];
 	if (fs && !pseudo)
 		fs->seen[f->to_server ? 0 : 1] = true;
-	for (i = 0; first && !pseudo && i < e->niponly; i++) {
-		const struct sig *s = &e->sigs[e->iponly[i]];
+	n = first && !pseudo ? iponly_candidates(e, p, e->ipcand) : 0;
+	for (i = 0; i < n; i++) {
+		const uint32_t k = e->ipcand[i];
+		const struct sig *s = &e->sigs[e->iponly[k]];
 
 		if (!(s->proto_mask & (1u << pm)) || !nfips_eval_header(s->r, p, s->rev))
 			continue;
+		/* xbits are IP-only compatible (IPOnlyMatchCompatSMs) */
+		if (s->nxb && !xbits_test(e, s, p))
+			continue;
 		flowbits_update(s, fs);
-		e->queue[e->nqueue++] = (struct qent){ e->iponly[i], false };
+		if (s->nxb)
+			xbits_update(e, s, p);
+		e->queue[e->nqueue++] = (struct qent){ e->iponly[k], false };
 	}
 
-	/* Candidates from the fast patterns of the buffers Suricata prefilters. */
+	/*
+	 * Candidates from the fast patterns of the buffers Suricata
+	 * prefilters: the packet payload and the stream data. A segment that
+	 * went into the stream in order is the stream's new bytes: one scan
+	 * of them, continuing the direction's matcher state, serves both.
+	 */
 	e->ncands = 0;
-	scan(e, p->payload, p->payload_len, CAND_PKT);
-	if (st && fs && st->new_from && st->anchored && e->ac)
-		stream_candidates(e, fs, f->to_server ? 0 : 1, st);
-	else if (st)
+	pkt_done = false;
+	if (st && fs && st->anchored && e->ac) {
+		uint32_t nb = st->len - st->new_from;
+
+		pkt_done = stream_candidates(e, fs, f->to_server ? 0 : 1, st,
+					     f->stream_add && p->payload_len == nb &&
+					     !memcmp(st->data + st->new_from, p->payload, nb));
+	} else if (st) {
 		scan(e, st->data, st->len, CAND_STREAM);
+	}
+	if (!pkt_done)
+		scan(e, p->payload, p->payload_len, CAND_PKT);
 	n = eval_list(e, pm);
 	for (i = 0; i < n; i++) {
 		const struct sig *s = &e->sigs[e->order[i]];
@@ -770,6 +893,8 @@ int nfips_engine_packet(struct nfips_engine *e, const struct nfips_pkt *p,
 		if (!sig_matches(e, s, p, f, fs, st, &sm))
 			continue;
 		flowbits_update(s, fs);
+		if (s->nxb)
+			xbits_update(e, s, p);
 		e->queue[e->nqueue++] = (struct qent){ e->order[i], sm };
 	}
 	for (i = 0; i < e->ncands; i++)

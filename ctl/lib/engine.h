@@ -8,7 +8,10 @@
  *   v1  first version. Compatible additions since: struct nfips_flow's
  *       tcp_sizes/client_size/server_size (stream_size), the limits'
  *       no_prefilter, NFIPS_VERDICT_DROP for flow drops; documentation of
- *       Suricata 7's packet/stream split and of the stream cost.
+ *       Suricata 7's packet/stream split and of the stream cost; xbits
+ *       (engine-wide host and address-pair bits, see nfips_engine_packet)
+ *       and byte_extract; the shared packet/stream scan and the IP-only
+ *       address index (costs only, no change in results).
  *
  * Division of work. The CALLER decodes packets, tracks flows (direction,
  * establishment), reassembles TCP and decides when reassembled data is
@@ -36,8 +39,10 @@
  *       udp/icmp rules, tcp-pkt, dsize, header keywords, flow:no_stream,
  *       and "tcp" rules with a depth/offset/startswith content, which
  *       want both);
- *   - flowbits set/unset/toggle of a matching rule take effect at once,
- *     so later rules of the same packet see them;
+ *   - flowbits set/unset/toggle and xbits set/unset of a matching rule
+ *     take effect at once, so later rules of the same packet see them
+ *     (xbits are kept per engine, by host or address pair, across flows,
+ *     expiring by packet time);
  *   - then, in signature order, threshold/detection_filter and actions:
  *     a matching pass rule hides its own alert and all later ones of the
  *     packet; if it matched on the stream (or is IP-only) the whole flow
@@ -52,7 +57,8 @@
  * Signature order (detect-engine-sigorder.c, default): action (pass,
  * drop, reject, alert), then flowbits (rules that only set before those
  * that set and test, before those that only test, before the rest), then
- * priority (lower first), then sid. A "<>" rule whose two ends differ is
+ * rules testing xbits of hosts, then of address pairs, before the rest,
+ * then priority (lower first), then sid. A "<>" rule whose two ends differ is
  * two signatures, one per direction, as in Suricata.
  *
  * Attribution and Suricata. Suricata 7 in IDS mode inspects a direction's
@@ -184,12 +190,15 @@ struct nfips_flow {
  * stream (@stream_off is where data[0] lies), as they would on one buffer
  * holding the whole stream; pcre's ^ still means data[0].
  *
- * Cost: with new_from set and anchored, the engine scans only the new
- * bytes for fast patterns (it remembers, per flow direction, where each
+ * Cost: anchored, the engine scans only the new bytes for fast patterns
+ * (it remembers, per flow direction, the matcher state and where each
  * pattern last occurred, as long as each call's new bytes follow the
- * previous call's) and evaluates a rule on the window only when one of
- * its contents ends in the new bytes; so a long window costs little more
- * than a short one. Unanchored, the whole window is scanned each call.
+ * previous call's) and, with new_from set, evaluates a rule on the window
+ * only when one of its contents ends in the new bytes; so a long window
+ * costs little more than a short one. When the new bytes are the packet's
+ * payload (stream_add, an in-order segment), that one scan also finds the
+ * payload's fast patterns. Unanchored, the whole window is scanned each
+ * call.
  */
 struct nfips_stream {
 	const uint8_t *data;
@@ -205,7 +214,8 @@ struct nfips_engine_limits {
 	uint32_t max_patterns;	/* matcher limits; 0 = no limit */
 	uint32_t max_states;
 	size_t max_bytes;
-	uint32_t max_threshold_entries;	/* all rules together; 0 = 1Mi */
+	uint32_t max_threshold_entries;	/* all rules together; 0 = 1Mi; the
+					 * live xbits are bounded alike */
 	uint32_t pcre_match_limit;	/* 0 = Suricata's 3500 */
 	uint32_t pcre_recursion_limit;	/* 0 = Suricata's 1500 */
 	bool no_prefilter;	/* evaluate every rule on every packet (tests) */

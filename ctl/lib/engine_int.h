@@ -15,6 +15,14 @@ struct fbref {
 	uint32_t *bits;
 };
 
+/* One xbits keyword, its name resolved to a bit number. */
+struct xbref {
+	enum nfips_flowbit_cmd cmd;
+	enum nfips_xbit_track track;
+	uint32_t idx;
+	uint32_t expire;
+};
+
 /*
  * A signature as Suricata orders them. A bidirectional rule whose source
  * and destination differ is two signatures (the second reversed), as in
@@ -28,6 +36,9 @@ struct sig {
 	uint8_t proto_mask;	/* PM_* packets it can match */
 	struct fbref *fb;
 	uint32_t nfb;
+	uint8_t hbtype, iptype;	/* Suricata's hostbits/ippairbits ordering class */
+	struct xbref *xb;
+	uint32_t nxb;
 };
 
 #define PM_TCP	0x1
@@ -56,6 +67,29 @@ struct thr_table {
 	uint32_t cap, n, max;
 };
 
+/* An xbit of a host or an address pair (engine_xbits.c). */
+struct xb_entry {
+	uint8_t used;		/* slot taken (the key below) */
+	uint8_t set;		/* 0 after unset */
+	uint8_t kind;		/* host or pair, | 0x10 for IPv6 */
+	uint32_t idx;		/* bit number */
+	uint8_t a[16], b[16];	/* host, or the pair's lower and higher address */
+	uint64_t expire;	/* second after which it reads as unset */
+};
+
+struct xb_table {
+	struct xb_entry *v;
+	uint32_t cap, n, max;
+};
+
+/* An interval index of IP-only signatures (engine_iponly.c). */
+struct ipidx {
+	unsigned __int128 *at;	/* interval starts, ascending */
+	uint32_t *first;	/* interval i lists list[first[i] .. first[i + 1]) */
+	uint32_t *list;		/* positions in e->iponly */
+	uint32_t n;
+};
+
 struct nfips_engine {
 	struct sig *sigs;
 	uint32_t nsigs;
@@ -63,6 +97,9 @@ struct nfips_engine {
 	uint32_t nrules;
 
 	uint32_t *iponly, niponly;		/* sig numbers, in order */
+	struct ipidx ipidx[2][2];		/* [v4, v6][packet src, dst] */
+	bool ipidx_ok;
+	uint32_t *ipcand;			/* scratch: IP-only candidates */
 	uint32_t *nofp[4], nnofp[4];		/* per PM_ bit index */
 
 	struct nfips_ac *ac;
@@ -72,6 +109,9 @@ struct nfips_engine {
 
 	char **fbnames;
 	uint32_t nfb;
+	char **xbnames;				/* "h:name" / "p:name", sorted */
+	uint32_t nxbnames;
+	struct xb_table xb;
 
 	bool no_prefilter;
 	struct nfips_eval *ev;
@@ -119,10 +159,28 @@ struct nfips_flowstate {
 void cand_mark(struct nfips_engine *e, uint32_t pat, uint8_t bit);
 
 /* engine_stream.c */
-void stream_candidates(struct nfips_engine *e, struct nfips_flowstate *fs, int dir,
-		       const struct nfips_stream *st);
+/*
+ * Marks the stream candidates of @st; with @pkt (the new bytes are the
+ * packet's payload) the packet candidates too, and returns true if it did.
+ */
+bool stream_candidates(struct nfips_engine *e, struct nfips_flowstate *fs, int dir,
+			const struct nfips_stream *st, bool pkt);
 bool stream_new_content(const struct nfips_rule *r, const struct nfips_stream *st);
 void seen_free(struct seen *s);
+
+/* engine_iponly.c */
+int iponly_index_build(struct nfips_engine *e);
+void iponly_index_free_one(struct ipidx *ix);
+/* Positions in e->iponly, ascending, that may match @p (into @out). */
+uint32_t iponly_candidates(struct nfips_engine *e, const struct nfips_pkt *p, uint32_t *out);
+
+/* engine_xbits.c */
+int xb_init(struct xb_table *t, uint32_t max);
+void xb_free(struct xb_table *t);
+/* isset/isnotset of the signature's xbits on packet @p. */
+bool xbits_test(struct nfips_engine *e, const struct sig *s, const struct nfips_pkt *p);
+/* set/unset after the signature matched; a set finding no room is lost. */
+void xbits_update(struct nfips_engine *e, const struct sig *s, const struct nfips_pkt *p);
 
 /* engine_thr.c */
 int thr_init(struct thr_table *t, uint32_t max);

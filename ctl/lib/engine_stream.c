@@ -9,6 +9,9 @@
  *    resumes where the previous call stopped (when the new bytes follow
  *    them in the stream), and remembers where each pattern last started,
  *    so a rule is a candidate while its pattern lies in the window;
+ *  - when the new bytes are exactly the packet's payload (the common
+ *    in-order segment), that one scan also gives the packet's candidates:
+ *    the occurrences that start in the new bytes are those of the payload;
  *  - a rule is evaluated on the window only if one of its contents ends
  *    in the new bytes (or it has a positive pcre, or no positive
  *    content): a match ending there must have such a content.
@@ -69,16 +72,22 @@ struct sscan {
 	struct nfips_engine *e;
 	struct seen *s;
 	uint64_t base;		/* stream offset of the buffer scanned */
+	uint64_t pkt_from;	/* stream offset of the packet's payload */
+	bool pkt;		/* the new bytes are the packet's payload */
 	bool oom;
 };
 
 static int on_pattern(void *ctx, uint32_t id, uint32_t end)
 {
 	struct sscan *c = ctx;
-
 	/* A match may have begun in an earlier call: end is what we have. */
-	if (seen_put(c->s, id, c->base + end - c->e->pat_len[id]))
+	uint64_t start = c->base + end - c->e->pat_len[id];
+
+	if (seen_put(c->s, id, start))
 		c->oom = true;
+	/* Wholly in the new bytes, so in the payload: a packet candidate too. */
+	if (c->pkt && start >= c->pkt_from)
+		cand_mark(c->e, id, CAND_PKT);
 	return 0;
 }
 
@@ -89,11 +98,11 @@ static int on_mark(void *ctx, uint32_t id, uint32_t end)
 	return 0;
 }
 
-void stream_candidates(struct nfips_engine *e, struct nfips_flowstate *fs, int dir,
-		       const struct nfips_stream *st)
+bool stream_candidates(struct nfips_engine *e, struct nfips_flowstate *fs, int dir,
+			const struct nfips_stream *st, bool pkt)
 {
 	struct seen *s = fs->fp[dir];
-	struct sscan c = { e, NULL, 0, false };
+	struct sscan c = { e, NULL, 0, st->stream_off + st->new_from, pkt, false };
 	uint64_t win = st->stream_off;
 	uint32_t from = st->new_from, i, k;
 
@@ -123,11 +132,12 @@ void stream_candidates(struct nfips_engine *e, struct nfips_flowstate *fs, int d
 		cand_mark(e, s->pat[i], CAND_STREAM);
 	}
 	s->n = k;
-	return;
+	return pkt;
 full:	/* out of memory: a plain scan of the whole window */
 	if (s)
 		seen_reset(s);
 	nfips_ac_scan(e->ac, 0, st->data, st->len, on_mark, e);
+	return false;
 }
 
 bool stream_new_content(const struct nfips_rule *r, const struct nfips_stream *st)

@@ -85,6 +85,8 @@ struct ictx {
 	uint32_t pcre_start;	/* ... and pcre_match_start_offset */
 	uint32_t steps, limit;
 	struct nfips_eval *ev;
+	/* byte_extract values (Suricata's det_ctx->byte_values) */
+	uint64_t vals[NFIPS_MAX_BYTE_VARS];
 };
 
 static inline uint8_t lc(uint8_t c)
@@ -150,7 +152,13 @@ static int content(struct ictx *c, uint32_t i, int64_t end)
 
 		if (rel) {
 			int32_t distance = (cd->flags & NFIPS_C_DISTANCE) ? cd->distance : 0;
+			uint32_t within = (uint32_t)cd->within;
 
+			/* Variables are read as Suricata casts them (32 bits). */
+			if (cd->flags & NFIPS_C_DISTANCE_VAR)
+				distance = (int32_t)(uint32_t)c->vals[cd->distance];
+			if (cd->flags & NFIPS_C_WITHIN_VAR)
+				within = (uint32_t)c->vals[cd->within];
 			offset = prev_boff;
 			if (cd->flags & NFIPS_C_DISTANCE) {
 				if (distance < 0 && (uint32_t)-(int64_t)distance > offset)
@@ -160,12 +168,31 @@ static int content(struct ictx *c, uint32_t i, int64_t end)
 			}
 			/* Signed as in Suricata: a negative window end wraps and is clamped below. */
 			if ((cd->flags & NFIPS_C_WITHIN) &&
-			    (int32_t)depth > (int32_t)(prev_boff + (uint32_t)cd->within + (uint32_t)distance))
-				depth = prev_boff + (uint32_t)cd->within + (uint32_t)distance;
+			    (int32_t)depth > (int32_t)(prev_boff + within + (uint32_t)distance))
+				depth = prev_boff + within + (uint32_t)distance;
 		} else {
 			uint64_t d = 0, o = cd->offset;
 
-			if (cd->flags & NFIPS_C_STARTSWITH)
+			if (cd->flags & (NFIPS_C_DEPTH_VAR | NFIPS_C_OFFSET_VAR)) {
+				/*
+				 * Suricata (detect-engine-content-inspection.c): the
+				 * depth (a variable, else the stored end) plus the
+				 * offset (a variable, else the constant), in 32 bits.
+				 */
+				uint32_t dv = 0;
+
+				o = (cd->flags & NFIPS_C_OFFSET_VAR) ?
+				    (uint32_t)c->vals[cd->offset] : cd->offset;
+				if (cd->flags & NFIPS_C_DEPTH_VAR)
+					dv = (uint32_t)c->vals[cd->depth];
+				else if (cd->flags & NFIPS_C_DEPTH)
+					dv = cd->depth;	/* already offset's index + depth */
+				if (cd->flags & NFIPS_C_DEPTH) {
+					d = (uint32_t)(dv + (uint32_t)o);
+					if (!d)
+						goto miss;
+				}
+			} else if (cd->flags & NFIPS_C_STARTSWITH)
 				d = cd->len;	/* "same as depth:<pattern length>" */
 			else if (cd->flags & NFIPS_C_DEPTH)
 				d = (uint64_t)cd->offset + cd->depth;
@@ -283,15 +310,24 @@ static int isdataat(struct ictx *c, uint32_t i, int64_t end)
 {
 	const struct nfips_isdataat *id = &c->r->matches[i].u.isdataat;
 	const bool neg = id->flags & NFIPS_I_NEGATED;
+	/* A variable's failure is not final: earlier keywords may move on. */
+	const int fail = (id->flags & NFIPS_I_VAR) ? 0 : -1;
+	uint64_t n = id->n;
 
+	if (id->flags & NFIPS_I_VAR) {
+		n = c->vals[id->n];
+		if (n >= 100000000)	/* Suricata: "very big" */
+			return neg ? next(c, i, end) : 0;
+	}
 	if (id->flags & NFIPS_I_RELATIVE) {
-		if ((uint64_t)c->boff + id->n > c->len)
-			return neg ? next(c, i, end) : -1;
+		/* 32-bit sum in Suricata (buffer_offset + dataat) */
+		if ((uint32_t)(c->boff + (uint32_t)n) > c->len)
+			return neg ? next(c, i, end) : fail;
 		return neg ? 0 : next(c, i, end);
 	}
-	if (id->n < c->base + c->len)
-		return neg ? -1 : next(c, i, end);
-	return neg ? next(c, i, end) : -1;
+	if (n < c->base + c->len)
+		return neg ? fail : next(c, i, end);
+	return neg ? next(c, i, end) : fail;
 }
 
 /* ByteExtractStringUint64: strtoull over at most n characters. */
@@ -338,20 +374,42 @@ static bool byte_pos(const struct ictx *c, uint32_t flags, int32_t offset,
 	return true;
 }
 
+/*
+ * A number of bytes given as a variable, checked as Suricata's extraction
+ * does when the rule runs: 1..8 bytes, 1..23 characters with string.
+ */
+static bool var_nbytes(const struct ictx *c, uint32_t flags, uint8_t idx, uint32_t *n)
+{
+	int32_t v = (int32_t)c->vals[idx];
+
+	if (v < 1 || v > ((flags & NFIPS_B_STRING) ? 23 : 8))
+		return false;
+	*n = (uint32_t)v;
+	return true;
+}
+
 static int byte_test(struct ictx *c, uint32_t i, int64_t end)
 {
 	const struct nfips_bytetest *bt = &c->r->matches[i].u.bytetest;
-	uint64_t v;
+	uint64_t v, value = bt->value;
+	uint32_t nbytes = bt->nbytes;
+	int32_t offset = bt->offset;
 	int64_t pos;
 	bool match = false;
 
-	if (!c->len || !byte_pos(c, bt->flags, bt->offset, bt->nbytes, &pos))
+	if (bt->flags & NFIPS_B_VALUE_VAR)
+		value = c->vals[bt->value];
+	if (bt->flags & NFIPS_B_OFFSET_VAR)
+		offset = (int32_t)c->vals[bt->offset];
+	if ((bt->flags & NFIPS_B_NBYTES_VAR) && !var_nbytes(c, bt->flags, bt->nbytes, &nbytes))
+		return 0;
+	if (!c->len || !byte_pos(c, bt->flags, offset, nbytes, &pos))
 		return 0;
 	if (bt->flags & NFIPS_B_STRING) {
-		if (!str_num(c->buf + pos, bt->nbytes, bt->base, &v))
+		if (!str_num(c->buf + pos, nbytes, bt->base, &v))
 			return 0;
 	} else {
-		v = bin_num(c->buf + pos, bt->nbytes, bt->flags & NFIPS_B_LITTLE);
+		v = bin_num(c->buf + pos, nbytes, bt->flags & NFIPS_B_LITTLE);
 	}
 	if (bt->flags & NFIPS_B_BITMASK) {
 		v &= bt->bitmask;
@@ -359,13 +417,13 @@ static int byte_test(struct ictx *c, uint32_t i, int64_t end)
 			v >>= bt->shift;
 	}
 	switch (bt->op) {
-	case NFIPS_BT_LT: match = v < bt->value; break;
-	case NFIPS_BT_GT: match = v > bt->value; break;
-	case NFIPS_BT_EQ: match = v == bt->value; break;
-	case NFIPS_BT_AND: match = (v & bt->value) != 0; break;
-	case NFIPS_BT_XOR: match = (v ^ bt->value) != 0; break;
-	case NFIPS_BT_GE: match = v >= bt->value; break;
-	case NFIPS_BT_LE: match = v <= bt->value; break;
+	case NFIPS_BT_LT: match = v < value; break;
+	case NFIPS_BT_GT: match = v > value; break;
+	case NFIPS_BT_EQ: match = v == value; break;
+	case NFIPS_BT_AND: match = (v & value) != 0; break;
+	case NFIPS_BT_XOR: match = (v ^ value) != 0; break;
+	case NFIPS_BT_GE: match = v >= value; break;
+	case NFIPS_BT_LE: match = v <= value; break;
 	}
 	if (match == !!(bt->flags & NFIPS_B_NEGATED))
 		return 0;
@@ -377,22 +435,28 @@ static int byte_jump(struct ictx *c, uint32_t i, int64_t end)
 	const struct nfips_bytejump *bj = &c->r->matches[i].u.bytejump;
 	uint64_t v;
 	int64_t pos, jump;
-	uint32_t ext = bj->nbytes;
+	uint32_t nbytes = bj->nbytes, ext;
+	int32_t offset = bj->offset;
 
-	if (!c->len || !byte_pos(c, bj->flags, bj->offset, bj->nbytes, &pos))
+	if (bj->flags & NFIPS_B_OFFSET_VAR)
+		offset = (int32_t)c->vals[bj->offset];
+	if ((bj->flags & NFIPS_B_NBYTES_VAR) && !var_nbytes(c, bj->flags, bj->nbytes, &nbytes))
+		return 0;
+	ext = nbytes;
+	if (!c->len || !byte_pos(c, bj->flags, offset, nbytes, &pos))
 		return 0;
 	if (bj->flags & NFIPS_B_STRING) {
 		char buf[24], *endp;
 
-		memcpy(buf, c->buf + pos, bj->nbytes);
-		buf[bj->nbytes] = 0;
+		memcpy(buf, c->buf + pos, nbytes);
+		buf[nbytes] = 0;
 		errno = 0;
 		v = strtoull(buf, &endp, bj->base);
 		if (errno || endp == buf)
 			return 0;
 		ext = (uint32_t)(endp - buf);	/* characters actually used */
 	} else {
-		v = bin_num(c->buf + pos, bj->nbytes, bj->flags & NFIPS_B_LITTLE);
+		v = bin_num(c->buf + pos, nbytes, bj->flags & NFIPS_B_LITTLE);
 	}
 	v *= bj->multiplier;
 	if ((bj->flags & NFIPS_B_ALIGN) && v % 4)
@@ -413,6 +477,41 @@ static int byte_jump(struct ictx *c, uint32_t i, int64_t end)
 	return next(c, i, end);
 }
 
+/*
+ * byte_extract (detect-byte-extract.c DetectByteExtractDoMatch): read as
+ * byte_test does, multiply, align, store, and move the relative position
+ * past the bytes (characters) used.
+ */
+static int byte_extract(struct ictx *c, uint32_t i, int64_t end)
+{
+	const struct nfips_byteextract *be = &c->r->matches[i].u.byteextract;
+	uint64_t v;
+	int64_t pos;
+	uint32_t ext = be->nbytes;
+
+	if (!c->len || !be->nbytes || !byte_pos(c, be->flags, be->offset, be->nbytes, &pos))
+		return 0;
+	if (be->flags & NFIPS_B_STRING) {
+		char buf[24], *endp;
+
+		memcpy(buf, c->buf + pos, be->nbytes);
+		buf[be->nbytes] = 0;
+		errno = 0;
+		v = strtoull(buf, &endp, be->base);
+		if (errno || endp == buf)
+			return 0;
+		ext = (uint32_t)(endp - buf);
+	} else {
+		v = bin_num(c->buf + pos, be->nbytes, be->flags & NFIPS_B_LITTLE);
+	}
+	v *= be->multiplier;
+	if ((be->flags & NFIPS_B_ALIGN) && v % be->align)
+		v += be->align - v % be->align;
+	c->vals[be->var] = v;
+	c->boff = (uint32_t)(pos + ext);
+	return next(c, i, end);
+}
+
 static int step(struct ictx *c, uint32_t i, int64_t end)
 {
 	if (++c->steps >= c->limit)
@@ -423,6 +522,7 @@ static int step(struct ictx *c, uint32_t i, int64_t end)
 	case NFIPS_MATCH_ISDATAAT: return isdataat(c, i, end);
 	case NFIPS_MATCH_BYTE_TEST: return byte_test(c, i, end);
 	case NFIPS_MATCH_BYTE_JUMP: return byte_jump(c, i, end);
+	case NFIPS_MATCH_BYTE_EXTRACT: return byte_extract(c, i, end);
 	}
 	return -1;
 }

@@ -7,7 +7,8 @@
  * Payload keywords are evaluated as Suricata 7's content inspection does
  * (detect-engine-content-inspection.c): in rule order, each relative
  * keyword anchored on the end of the previous content/pcre match (or
- * byte_jump target); when the rest of the rule fails, a content or pcre
+ * byte_jump target, or the end of what byte_extract read; its variables
+ * live for one evaluation); when the rest of the rule fails, a content or pcre
  * that a later relative keyword depends on is retried at its next
  * occurrence (NFIPS_M_RETRY); a missing non-relative content, a present
  * non-relative negated content or a failed relative isdataat end the

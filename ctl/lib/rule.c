@@ -296,6 +296,9 @@ void nfips_rule_free(struct nfips_rule *r)
 		free(r->flowbits[i].names);
 	}
 	free(r->flowbits);
+	for (i = 0; i < r->nxbits; i++)
+		free(r->xbits[i].name);
+	free(r->xbits);
 	free(r->pkt);
 	free(r->skip);
 	free(r);

@@ -143,12 +143,26 @@ struct nfips_option {
 #define NFIPS_C_FP_ONLY		(1u << 9)	/* fast_pattern:only */
 #define NFIPS_C_FP_CHOP		(1u << 10)	/* fast_pattern:off,len */
 #define NFIPS_C_RAWBYTES	(1u << 11)	/* no-op, kept for display */
+/*
+ * The value is a byte_extract variable: the field holds its index
+ * (struct nfips_byteextract.var), as Suricata's DETECT_CONTENT_*_VAR.
+ */
+#define NFIPS_C_DEPTH_VAR	(1u << 12)
+#define NFIPS_C_OFFSET_VAR	(1u << 13)
+#define NFIPS_C_DISTANCE_VAR	(1u << 14)
+#define NFIPS_C_WITHIN_VAR	(1u << 15)
 #define NFIPS_C_RELATIVE	(NFIPS_C_DISTANCE | NFIPS_C_WITHIN)
+#define NFIPS_C_VARS		(NFIPS_C_DEPTH_VAR | NFIPS_C_OFFSET_VAR | \
+				 NFIPS_C_DISTANCE_VAR | NFIPS_C_WITHIN_VAR)
 
 /*
  * A content and its modifiers. depth counts from offset (the match must
  * lie in [offset, offset + depth)); distance/within count from the end of
- * the previous content or pcre match, as in Suricata.
+ * the previous content or pcre match, as in Suricata. A modifier given as
+ * a byte_extract variable (NFIPS_C_*_VAR) holds the variable's index; a
+ * constant depth given after an offset variable holds depth plus that
+ * index, as Suricata's parser leaves it (detect-depth.c), which the
+ * evaluator reproduces.
  */
 struct nfips_content {
 	uint8_t *bytes;
@@ -174,6 +188,7 @@ struct nfips_pcre {
 #define NFIPS_I_NEGATED		(1u << 0)
 #define NFIPS_I_RELATIVE	(1u << 1)
 #define NFIPS_I_RAWBYTES	(1u << 2)
+#define NFIPS_I_VAR		(1u << 3)	/* n is a byte_extract variable */
 
 struct nfips_isdataat {
 	uint32_t n;
@@ -189,6 +204,10 @@ struct nfips_isdataat {
 #define NFIPS_B_ALIGN		(1u << 5)	/* byte_jump: round up to 4 */
 #define NFIPS_B_BEGIN		(1u << 6)	/* byte_jump: from_beginning */
 #define NFIPS_B_END		(1u << 7)	/* byte_jump: from_end */
+#define NFIPS_B_NBYTES_VAR	(1u << 8)	/* nbytes is a variable index */
+#define NFIPS_B_OFFSET_VAR	(1u << 9)	/* offset is a variable index */
+#define NFIPS_B_VALUE_VAR	(1u << 10)	/* byte_test: value is one */
+#define NFIPS_B_MULTIPLIER	(1u << 11)	/* byte_extract: multiplier given */
 
 enum nfips_bt_op {
 	NFIPS_BT_LT, NFIPS_BT_GT, NFIPS_BT_EQ, NFIPS_BT_AND, NFIPS_BT_XOR,
@@ -223,12 +242,33 @@ struct nfips_bytejump {
 	int32_t post_offset;
 };
 
+/*
+ * byte_extract: read a number as byte_test does (binary 1..8 bytes, or a
+ * string of at most 23/20/14 characters in base 8/10/16, decimal by
+ * default), multiply it, round it up to a multiple of align (2 or 4) and
+ * store it in variable @var (the rule's byte_extracts numbered from 0 in
+ * rule order, Suricata's local_id); the relative position moves past the
+ * bytes read (the characters used, for a string).
+ */
+struct nfips_byteextract {
+	uint8_t nbytes, base, align;
+	uint8_t var;
+	uint32_t flags;		/* NFIPS_B_RELATIVE, _LITTLE, _STRING, _ALIGN, _MULTIPLIER */
+	int32_t offset;
+	uint32_t multiplier;
+	char *name;
+};
+
+/* Most byte_extract variables in one rule (Suricata's index is 8 bits). */
+#define NFIPS_MAX_BYTE_VARS	256
+
 enum nfips_match_type {
 	NFIPS_MATCH_CONTENT,
 	NFIPS_MATCH_PCRE,
 	NFIPS_MATCH_ISDATAAT,
 	NFIPS_MATCH_BYTE_TEST,
 	NFIPS_MATCH_BYTE_JUMP,
+	NFIPS_MATCH_BYTE_EXTRACT,
 };
 
 /*
@@ -252,6 +292,7 @@ struct nfips_match {
 		struct nfips_isdataat isdataat;
 		struct nfips_bytetest bytetest;
 		struct nfips_bytejump bytejump;
+		struct nfips_byteextract byteextract;
 	} u;
 };
 
@@ -278,6 +319,20 @@ struct nfips_flowbit {
 	bool any;	/* names joined by '|': true if any (else all) */
 	uint32_t n;
 	char **names;
+};
+
+/* xbits: bits kept per host (track ip_src / ip_dst) or per address pair. */
+enum nfips_xbit_track {
+	NFIPS_XB_IP_SRC,	/* the packet's source host */
+	NFIPS_XB_IP_DST,	/* the packet's destination host */
+	NFIPS_XB_IP_PAIR,	/* the two addresses, in either order */
+};
+
+struct nfips_xbit {
+	enum nfips_flowbit_cmd cmd;	/* set, isset, isnotset, unset (no toggle) */
+	enum nfips_xbit_track track;
+	uint32_t expire;		/* seconds after the packet that set it */
+	char *name;
 };
 
 enum nfips_cmp {
@@ -402,6 +457,8 @@ struct nfips_rule {
 	uint32_t flow;			/* NFIPS_FLOW_* */
 	struct nfips_flowbit *flowbits;
 	uint32_t nflowbits;
+	struct nfips_xbit *xbits;
+	uint32_t nxbits;
 	struct nfips_u32cmp dsize;	/* NFIPS_R_DSIZE */
 	struct nfips_pktcheck *pkt;	/* header keywords, rule order */
 	uint32_t npkt;

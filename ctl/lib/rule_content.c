@@ -136,21 +136,40 @@ static const char *mod_name(uint32_t flag)
 	}
 }
 
-/* Number for depth/offset/distance/within, or a byte_extract variable. */
+/*
+ * Number for depth/offset/distance/within (1), or a byte_extract variable
+ * (2, its index in *out).
+ */
 static int mod_number(struct pstate *ps, const char *name, const char *val,
 		      size_t voff, bool sign, int32_t *out)
 {
 	uint32_t u;
+	int k;
 
 	if (sign ? !parse_i32(val, out) : !parse_u32(val, INT32_MAX, &u)) {
 		if (!sign)
 			*out = (int32_t)u;
 		return 1;
 	}
-	/* The rule is skipped for byte_extract already; the name is its value. */
-	if (ps->byte_vars && (isalpha((unsigned char)*val) || *val == '_'))
-		return 0;
+	k = byte_var(ps, val, voff, name, &u);
+	if (k < 0)
+		return -1;
+	if (k) {
+		*out = (int32_t)u;
+		return 2;
+	}
 	return perr(ps, voff, "%s: invalid number '%s'", name, val);
+}
+
+static uint32_t var_flag(uint32_t f)
+{
+	switch (f) {
+	case NFIPS_C_DEPTH: return NFIPS_C_DEPTH_VAR;
+	case NFIPS_C_OFFSET: return NFIPS_C_OFFSET_VAR;
+	case NFIPS_C_DISTANCE: return NFIPS_C_DISTANCE_VAR;
+	case NFIPS_C_WITHIN: return NFIPS_C_WITHIN_VAR;
+	}
+	return 0;
 }
 
 /* Modifiers that cannot be combined on one content (Suricata's rules). */
@@ -266,14 +285,37 @@ int opt_content_mod(struct pstate *ps, const char *name, size_t noff,
 		return perr(ps, noff, "'%s' is relative to a fast_pattern:only content", name);
 	if (!num)
 		return 0;
+	if (num == 2) {
+		c->flags |= var_flag(f);
+		switch (f) {
+		case NFIPS_C_DEPTH: c->depth = (uint32_t)v; break;
+		case NFIPS_C_OFFSET: c->offset = (uint32_t)v; break;
+		case NFIPS_C_DISTANCE: c->distance = v; break;
+		case NFIPS_C_WITHIN: c->within = v; break;
+		}
+		return 0;
+	}
 	switch (f) {
 	case NFIPS_C_DEPTH:
 		if (!v || (uint32_t)v < c->len)
 			return perr(ps, voff, "depth %d is smaller than the content (%u bytes)",
 				    v, c->len);
-		c->depth = (uint32_t)v;
+		/*
+		 * Suricata stores depth + offset; with an offset variable that
+		 * adds the variable's index (detect-depth.c), then the
+		 * variable's value at run time. Kept as it does.
+		 */
+		c->depth = (uint32_t)v + ((c->flags & NFIPS_C_OFFSET_VAR) ? c->offset : 0);
 		break;
 	case NFIPS_C_OFFSET:
+		/*
+		 * Suricata adds a constant offset to the stored depth, which
+		 * for a depth variable is its index: the rule then reads
+		 * another variable (detect-offset.c). Not reproducible.
+		 */
+		if ((c->flags & NFIPS_C_DEPTH_VAR) && c->depth &&
+		    pskip(ps, voff, "offset after a depth variable"))
+			return -1;
 		c->offset = (uint32_t)v;
 		break;
 	case NFIPS_C_DISTANCE:
@@ -382,9 +424,17 @@ int opt_isdataat(struct pstate *ps, const char *val, size_t voff)
 	n = strcspn(p, ", \t");
 	snprintf(num, sizeof(num), "%.*s", (int)n, p);
 	if (n >= sizeof(num) || parse_u32(num, 65535, &m->u.isdataat.n)) {
-		if (!ps->byte_vars || !isalpha((unsigned char)*p))
+		char name[256];
+		int k;
+
+		snprintf(name, sizeof(name), "%.*s", (int)n, p);
+		k = byte_var(ps, name, voff + (size_t)(p - val), "isdataat", &m->u.isdataat.n);
+		if (k < 0)
+			return -1;
+		if (!k)
 			return perr(ps, voff + (size_t)(p - val),
 				    "isdataat: invalid number '%.*s'", (int)n, p);
+		m->u.isdataat.flags |= NFIPS_I_VAR;
 	}
 	for (p = skip_ws(p + n); *p; p = skip_ws(e)) {
 		if (*p != ',')
@@ -413,6 +463,9 @@ void match_free(struct nfips_match *m)
 		free(m->u.pcre.source);
 		free(m->u.pcre.modifiers);
 		pcre2_code_free(m->u.pcre.code);
+		break;
+	case NFIPS_MATCH_BYTE_EXTRACT:
+		free(m->u.byteextract.name);
 		break;
 	case NFIPS_MATCH_ISDATAAT:
 	case NFIPS_MATCH_BYTE_TEST:

@@ -32,7 +32,9 @@ struct pstate {
 	int32_t last_content;		/* match index, -1 none */
 	int32_t last_payload;		/* last content/pcre, for relative */
 	uint32_t cur_opt;		/* index of the option being parsed */
-	bool byte_vars;			/* byte_extract/byte_math seen */
+	bool byte_math;			/* byte_math seen (skipped): its
+					 * variables are accepted unchecked */
+	uint32_t nbyte_extract;		/* byte_extracts so far */
 	bool has_sid, has_rev, has_gid, has_msg, has_class, has_prio;
 	bool has_fp;
 };
@@ -73,9 +75,17 @@ int opt_isdataat(struct pstate *ps, const char *val, size_t voff);
 void match_free(struct nfips_match *m);
 struct nfips_match *match_add(struct pstate *ps, size_t off,
 			      enum nfips_match_type type);
-/* rule_pkt.c: byte_test, byte_jump, header keywords; 1 if not one of them. */
+/* rule_pkt.c: byte_test, byte_jump, byte_extract, header keywords, xbits;
+ * 1 if not one of them. */
 int opt_dispatch_pkt(struct pstate *ps, const char *name, size_t noff,
 		     const char *val, size_t voff);
+/*
+ * A byte_extract variable where a number may be: 0 when @s is not a name
+ * (Suricata: not starting with a letter), 1 with its index in *idx, -1
+ * with the error set when no earlier byte_extract has that name.
+ */
+int byte_var(struct pstate *ps, const char *s, size_t off, const char *what,
+	     uint32_t *idx);
 /* rule_kw.c: what the engine does not evaluate. NULL when not listed. */
 const char *kw_unsupported(const char *name);	/* "buffer" or "keyword" */
 bool kw_app_proto(const char *name);

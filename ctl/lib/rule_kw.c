@@ -74,7 +74,7 @@ static const char *const buffers[] = {
 
 static const char *const keywords[] = {
 	/* payload tests not implemented */
-	"byte_extract", "byte_math", "bsize",
+	"byte_math", "bsize",
 	"urilen", "asn1", "base64_decode", "lua", "luajit", "replace",
 	"ftpbounce", "ftpdata_command",
 	/* transforms */
@@ -83,7 +83,7 @@ static const char *const keywords[] = {
 	"url_decode", "pcrexform", "xor", "header_lowercase",
 	"strip_pseudo_headers", "from_base64",
 	/* state and reputation */
-	"flowint", "flowvar", "pktvar", "xbits", "hostbits",
+	"flowint", "flowvar", "pktvar", "hostbits",
 	"iprep", "geoip", "datarep", "dataset", "bypass",
 	/* packet header tests */
 	"ipopts", "fragoffset", "tcp.mss", "icmpv6.mtu", "rpc", "sameip",

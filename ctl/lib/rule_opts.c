@@ -594,9 +594,9 @@ int opt_dispatch(struct pstate *ps, const char *name, size_t noff,
 		return perr(ps, noff, "unknown keyword '%s'", name);
 	if (pskip(ps, noff, "%s %s", kind, name))
 		return -1;
-	/* Their variables may stand for numbers in content modifiers. */
-	if (!strcasecmp(name, "byte_extract") || !strcasecmp(name, "byte_math"))
-		ps->byte_vars = true;
+	/* Its variables may stand for numbers in later keywords. */
+	if (!strcasecmp(name, "byte_math"))
+		ps->byte_math = true;
 	/* uricontent is a content in its own right: modifiers follow it. */
 	if (!strcasecmp(name, "uricontent") && val)
 		return opt_content(ps, val, voff);

@@ -41,10 +41,30 @@ static int num_i64(const char *s, int64_t min, int64_t max, int64_t *out)
 	return 0;
 }
 
-/* A byte_extract variable name where a number is expected. */
-static bool is_var(const char *s)
+int byte_var(struct pstate *ps, const char *s, size_t off, const char *what,
+	     uint32_t *idx)
 {
-	return isalpha((unsigned char)*s) || *s == '_';
+	const struct nfips_rule *r = ps->r;
+	uint32_t i;
+
+	/* Suricata: "str[0] != '-' && isalpha(str[0])" names a variable. */
+	if (!isalpha((unsigned char)*s))
+		return 0;
+	/* The first byte_extract of that name (DetectByteExtractRetrieveSMVar). */
+	for (i = 0; i < r->nmatches; i++) {
+		const struct nfips_match *m = &r->matches[i];
+
+		if (m->type == NFIPS_MATCH_BYTE_EXTRACT && !strcmp(m->u.byteextract.name, s)) {
+			*idx = m->u.byteextract.var;
+			return 1;
+		}
+	}
+	/* A byte_math result: the rule is skipped for byte_math already. */
+	if (ps->byte_math) {
+		*idx = 0;
+		return 1;
+	}
+	return perr(ps, off, "%s: unknown byte_extract variable '%s'", what, s);
 }
 
 struct fields {
@@ -117,21 +137,27 @@ static int byte_common(struct pstate *ps, const char *f, size_t off,
 }
 
 static int byte_nbytes(struct pstate *ps, const char *what, const char *s,
-		       size_t off, uint32_t flags, uint8_t base, uint32_t *n)
+		       size_t off, uint32_t *flags, uint8_t base, uint32_t *n)
 {
-	if (is_var(s) && ps->byte_vars)
+	int k = byte_var(ps, s, off, what, n);
+
+	if (k < 0)
+		return -1;
+	if (k) {	/* checked when the rule runs */
+		*flags |= NFIPS_B_NBYTES_VAR;
 		return 0;
+	}
 	if (parse_u32(s, 255, n))
 		return perr(ps, off, "%s: invalid number of bytes '%s'", what, s);
 	/* Suricata 7 accepts 0 with string (the rest of an app-layer buffer). */
 	if (!*n)
-		return (flags & NFIPS_B_STRING) ? pskip(ps, off, "%s of 0 bytes", what) :
-						  perr(ps, off, "%s: 0 bytes", what);
-	if ((flags & NFIPS_B_STRING) && *n > 23)
+		return (*flags & NFIPS_B_STRING) ? pskip(ps, off, "%s of 0 bytes", what) :
+						   perr(ps, off, "%s: 0 bytes", what);
+	if ((*flags & NFIPS_B_STRING) && *n > 23)
 		return perr(ps, off, "%s: at most 23 bytes with string", what);
-	if (!(flags & NFIPS_B_STRING) && *n > 8)
+	if (!(*flags & NFIPS_B_STRING) && *n > 8)
 		return perr(ps, off, "%s: at most 8 bytes without string", what);
-	if (!(flags & NFIPS_B_STRING) && base)
+	if (!(*flags & NFIPS_B_STRING) && base)
 		return perr(ps, off, "%s: a base needs string", what);
 	return 0;
 }
@@ -158,7 +184,7 @@ int opt_byte_test(struct pstate *ps, const char *val, size_t voff)
 	struct nfips_bytetest *bt;
 	struct fields fl;
 	char *buf, *op;
-	uint32_t n = 0;
+	uint32_t n = 0, var;
 	int64_t v;
 	unsigned i;
 	int ret = -1, k;
@@ -199,7 +225,7 @@ int opt_byte_test(struct pstate *ps, const char *val, size_t voff)
 		perr(ps, fl.off[i], "byte_test: unknown option '%s'", fl.f[i]);
 		goto out;
 	}
-	if (byte_nbytes(ps, "byte_test", fl.f[0], fl.off[0], bt->flags, bt->base, &n))
+	if (byte_nbytes(ps, "byte_test", fl.f[0], fl.off[0], &bt->flags, bt->base, &n))
 		goto out;
 	bt->nbytes = (uint8_t)n;
 	op = fl.f[1];
@@ -218,11 +244,23 @@ int opt_byte_test(struct pstate *ps, const char *val, size_t voff)
 		}
 		bt->op = ops[i].op;
 	}
-	if (!(is_var(fl.f[2]) && ps->byte_vars) && num_u64(fl.f[2], &bt->value)) {
+	k = byte_var(ps, fl.f[2], fl.off[2], "byte_test", &var);
+	if (k < 0)
+		goto out;
+	if (k) {
+		bt->flags |= NFIPS_B_VALUE_VAR;
+		bt->value = var;
+	} else if (num_u64(fl.f[2], &bt->value)) {
 		perr(ps, fl.off[2], "byte_test: invalid value '%s'", fl.f[2]);
 		goto out;
 	}
-	if (!(is_var(fl.f[3]) && ps->byte_vars)) {
+	k = byte_var(ps, fl.f[3], fl.off[3], "byte_test", &var);
+	if (k < 0)
+		goto out;
+	if (k) {
+		bt->flags |= NFIPS_B_OFFSET_VAR;
+		bt->offset = (int32_t)var;
+	} else {
 		if (num_i64(fl.f[3], INT32_MIN, INT32_MAX, &v)) {
 			perr(ps, fl.off[3], "byte_test: invalid offset '%s'", fl.f[3]);
 			goto out;
@@ -295,10 +333,16 @@ int opt_byte_jump(struct pstate *ps, const char *val, size_t voff)
 		perr(ps, voff, "byte_jump: from_beginning and from_end exclude each other");
 		goto out;
 	}
-	if (byte_nbytes(ps, "byte_jump", fl.f[0], fl.off[0], bj->flags, bj->base, &n))
+	if (byte_nbytes(ps, "byte_jump", fl.f[0], fl.off[0], &bj->flags, bj->base, &n))
 		goto out;
 	bj->nbytes = (uint8_t)n;
-	if (!(is_var(fl.f[1]) && ps->byte_vars)) {
+	k = byte_var(ps, fl.f[1], fl.off[1], "byte_jump", &n);
+	if (k < 0)
+		goto out;
+	if (k) {
+		bj->flags |= NFIPS_B_OFFSET_VAR;
+		bj->offset = (int32_t)n;
+	} else {
 		if (num_i64(fl.f[1], -65535, 65535, &v)) {
 			perr(ps, fl.off[1], "byte_jump: invalid offset '%s'", fl.f[1]);
 			goto out;
@@ -310,6 +354,260 @@ int opt_byte_jump(struct pstate *ps, const char *val, size_t voff)
 out:
 	free(buf);
 	return ret;
+}
+
+/*
+ * byte_extract:<n>, <offset>, <name>[, relative][, multiplier <m>][, big|little|dce]
+ *              [, string[, hex|dec|oct]][, align 2|4]
+ *
+ * As Suricata 7's parser (detect-byte-extract.c): at most five option
+ * fields after the name, each one or two words; multiplier and align take
+ * the next word of their field; keywords are case-sensitive and may not
+ * repeat; the base comes after string; string excludes an endianness;
+ * at most 8 bytes, or 23 (oct), 20 (dec, the default) or 14 (hex)
+ * characters with string.
+ */
+static int opt_byte_extract(struct pstate *ps, const char *val, size_t voff)
+{
+	struct nfips_match *m;
+	struct nfips_byteextract *be;
+	struct fields fl;
+	char *buf = NULL;
+	bool endian = false;
+	uint32_t n;
+	int32_t off;
+	int i, ret = -1;
+
+	if (ps->nbyte_extract >= NFIPS_MAX_BYTE_VARS)
+		return perr(ps, voff, "byte_extract: more than %d in one rule",
+			    NFIPS_MAX_BYTE_VARS);
+	m = match_add(ps, voff, NFIPS_MATCH_BYTE_EXTRACT);
+	if (!m)
+		return -1;
+	be = &m->u.byteextract;
+	be->multiplier = 1;
+	buf = strdup(val);
+	if (!buf)
+		return perr(ps, voff, "out of memory");
+	if (fields_split(ps, buf, voff, &fl))
+		goto out;
+	if (fl.n < 3 || fl.n > 8) {
+		perr(ps, voff, "byte_extract: expected <bytes>,<offset>,<name> and at most five options");
+		goto out;
+	}
+	if (!isdigit((unsigned char)*fl.f[0]) || parse_u32(fl.f[0], 255, &n)) {
+		perr(ps, fl.off[0], "byte_extract: invalid number of bytes '%s'", fl.f[0]);
+		goto out;
+	}
+	be->nbytes = (uint8_t)n;
+	if (parse_i32(fl.f[1], &off) || off < -65535 || off > 65535) {
+		perr(ps, fl.off[1], "byte_extract: invalid offset '%s'", fl.f[1]);
+		goto out;
+	}
+	be->offset = off;
+	if (!*fl.f[2] || fl.f[2][strcspn(fl.f[2], " \t\r\n\v\f")]) {
+		perr(ps, fl.off[2], "byte_extract: invalid variable name '%s'", fl.f[2]);
+		goto out;
+	}
+	be->name = strdup(fl.f[2]);
+	if (!be->name) {
+		perr(ps, voff, "out of memory");
+		goto out;
+	}
+	for (i = 3; i < fl.n; i++) {
+		char *w[3];
+		int nw = 0, k;
+
+		for (char *p = fl.f[i]; *p && nw < 3;) {
+			w[nw++] = p;
+			p += strcspn(p, " \t\r\n\v\f");
+			if (*p)
+				*p++ = 0;
+			while (isspace((unsigned char)*p))
+				p++;
+		}
+		if (!nw || nw > 2 || (nw == 2 && !*w[1])) {
+			perr(ps, fl.off[i], "byte_extract: invalid option '%s'", fl.f[i]);
+			goto out;
+		}
+		for (k = 0; k < nw; k++) {
+			const char *o = w[k];
+			uint32_t bit = 0;
+
+			if (!strcmp(o, "relative")) {
+				bit = NFIPS_B_RELATIVE;
+			} else if (!strcmp(o, "multiplier") || !strcmp(o, "align")) {
+				bool mul = o[0] == 'm';
+
+				bit = mul ? NFIPS_B_MULTIPLIER : NFIPS_B_ALIGN;
+				if (be->flags & bit) {
+					perr(ps, fl.off[i], "byte_extract: %s given twice", o);
+					goto out;
+				}
+				if (++k >= nw || !isdigit((unsigned char)*w[k]) ||
+				    parse_u32(w[k], mul ? 65535 : 255, &n) || (mul && !n) ||
+				    (!mul && n != 2 && n != 4)) {
+					perr(ps, fl.off[i], mul ?
+					     "byte_extract: multiplier must be 1..65535" :
+					     "byte_extract: align must be 2 or 4");
+					goto out;
+				}
+				if (mul)
+					be->multiplier = n;
+				else
+					be->align = (uint8_t)n;
+				be->flags |= bit;
+				continue;
+			} else if (!strcmp(o, "big") || !strcmp(o, "little") || !strcmp(o, "dce")) {
+				if (endian) {
+					perr(ps, fl.off[i], "byte_extract: endianness given twice");
+					goto out;
+				}
+				endian = true;
+				if (!strcmp(o, "little"))
+					be->flags |= NFIPS_B_LITTLE;
+				else if (!strcmp(o, "dce") && pskip(ps, fl.off[i], "dce"))
+					goto out;
+				continue;
+			} else if (!strcmp(o, "string")) {
+				if (be->base) {
+					perr(ps, fl.off[i], "byte_extract: the base comes after string");
+					goto out;
+				}
+				bit = NFIPS_B_STRING;
+			} else if (!strcmp(o, "hex") || !strcmp(o, "dec") || !strcmp(o, "oct")) {
+				if (!(be->flags & NFIPS_B_STRING)) {
+					perr(ps, fl.off[i], "byte_extract: %s without string", o);
+					goto out;
+				}
+				if (be->base) {
+					perr(ps, fl.off[i], "byte_extract: more than one base");
+					goto out;
+				}
+				be->base = o[0] == 'h' ? 16 : o[0] == 'd' ? 10 : 8;
+				continue;
+			} else {
+				perr(ps, fl.off[i], "byte_extract: unknown option '%s'", o);
+				goto out;
+			}
+			if (be->flags & bit) {
+				perr(ps, fl.off[i], "byte_extract: %s given twice", o);
+				goto out;
+			}
+			be->flags |= bit;
+		}
+	}
+	if (be->flags & NFIPS_B_STRING) {
+		unsigned max;
+
+		if (!be->base)
+			be->base = 10;
+		if (endian) {
+			perr(ps, voff, "byte_extract: string excludes big, little and dce");
+			goto out;
+		}
+		max = be->base == 8 ? 23 : be->base == 10 ? 20 : 14;
+		if (be->nbytes > max) {
+			perr(ps, fl.off[0], "byte_extract: at most %u characters with string, %s",
+			     max, be->base == 8 ? "oct" : be->base == 10 ? "dec" : "hex");
+			goto out;
+		}
+		/* Suricata reads an unterminated string for 0: not exact. */
+		if (!be->nbytes && pskip(ps, fl.off[0], "byte_extract of 0 bytes"))
+			goto out;
+	} else if (be->nbytes > 8) {
+		perr(ps, fl.off[0], "byte_extract: at most 8 bytes without string");
+		goto out;
+	}
+	be->var = (uint8_t)ps->nbyte_extract++;
+	/* byte_extract moves the relative position past what it read. */
+	ps->last_payload = (int32_t)(ps->r->nmatches - 1);
+	ret = 0;
+out:
+	free(buf);
+	return ret;
+}
+
+/*
+ * xbits:<set|unset|isset|isnotset>,<name>,track <ip_src|ip_dst|ip_pair>[,expire <s>]
+ *
+ * As Suricata 7 (detect-xbits.c): track is required, the expiry defaults
+ * to 30 s and must be positive, names and keywords are case-sensitive,
+ * and the name runs to the next comma. noalert is not accepted with
+ * track, so never. toggle is skipped: toggling a bit whose time ran out
+ * depends on whether Suricata's host table already dropped it.
+ */
+static int opt_xbits(struct pstate *ps, const char *val, size_t voff)
+{
+	static const char *const cmds[] = {
+		[NFIPS_FB_SET] = "set", [NFIPS_FB_ISSET] = "isset",
+		[NFIPS_FB_ISNOTSET] = "isnotset", [NFIPS_FB_UNSET] = "unset",
+		[NFIPS_FB_TOGGLE] = "toggle",
+	};
+	struct nfips_rule *r = ps->r;
+	struct nfips_xbit *xb;
+	const char *p = val, *e, *name, *track;
+	size_t cl, nl, tl;
+	unsigned i;
+	uint32_t expire = 30;
+
+	for (cl = 0; p[cl] >= 'a' && p[cl] <= 'z'; cl++)
+		;
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (cl == strlen(cmds[i]) && !strncmp(p, cmds[i], cl))
+			break;
+	if (!cl || p[cl] != ',' || i == sizeof(cmds) / sizeof(cmds[0]))
+		return perr(ps, voff, "xbits: expected set, unset, isset, isnotset or toggle, "
+			    "a name and track");
+	name = skip_ws(p + cl + 1);
+	nl = strcspn(name, ",");
+	if (!nl || name[nl] != ',')
+		return perr(ps, voff + (size_t)(name - val), "xbits: expected a name and track");
+	e = skip_ws(name + nl + 1);
+	if (strncmp(e, "track", 5) || !isspace((unsigned char)e[5]))
+		return perr(ps, voff + (size_t)(e - val), "xbits: expected 'track'");
+	track = skip_ws(e + 5);
+	tl = strcspn(track, ",");
+	xb = grow(r->xbits, r->nxbits, sizeof(*xb));
+	if (!xb)
+		return perr(ps, voff, "out of memory");
+	r->xbits = xb;
+	xb += r->nxbits++;
+	memset(xb, 0, sizeof(*xb));
+	xb->cmd = (enum nfips_flowbit_cmd)i;
+	if (tl == 6 && !strncmp(track, "ip_src", 6))
+		xb->track = NFIPS_XB_IP_SRC;
+	else if (tl == 6 && !strncmp(track, "ip_dst", 6))
+		xb->track = NFIPS_XB_IP_DST;
+	else if (tl == 7 && !strncmp(track, "ip_pair", 7))
+		xb->track = NFIPS_XB_IP_PAIR;
+	else
+		return perr(ps, voff + (size_t)(track - val),
+			    "xbits: track must be ip_src, ip_dst or ip_pair");
+	xb->name = xstrndup(name, nl);
+	if (!xb->name)
+		return perr(ps, voff, "out of memory");
+	e = track + tl;
+	if (*e == ',') {
+		const char *x = skip_ws(e + 1);
+
+		/* Anything else after track is ignored, as Suricata's regex does. */
+		if (!strncmp(x, "expire", 6) && isspace((unsigned char)x[6])) {
+			const char *num = skip_ws(x + 6);
+			char nb[16];
+			size_t k = strcspn(num, ",");
+
+			snprintf(nb, sizeof(nb), "%.*s", (int)(k < 15 ? k : 15), num);
+			if (k > 15 || !isdigit((unsigned char)*nb) ||
+			    parse_u32(nb, UINT32_MAX, &expire) || !expire)
+				return perr(ps, voff + (size_t)(num - val),
+					    "xbits: expire must be 1..4294967295 seconds");
+		}
+	}
+	xb->expire = expire;
+	if (xb->cmd == NFIPS_FB_TOGGLE)
+		return pskip(ps, voff, "xbits toggle");
+	return 0;
 }
 
 /* ---- header keywords ---------------------------------------------- */
@@ -583,6 +881,7 @@ static const struct {
 } pkt_opts[] = {
 	{ "stream_size", opt_stream_size },
 	{ "byte_test", opt_byte_test }, { "byte_jump", opt_byte_jump },
+	{ "byte_extract", opt_byte_extract }, { "xbits", opt_xbits },
 	{ "ttl", opt_ttl }, { "tos", opt_tos }, { "id", opt_id },
 	{ "fragbits", opt_fragbits }, { "itype", opt_itype },
 	{ "icode", opt_icode }, { "icmp_id", opt_icmp_id },

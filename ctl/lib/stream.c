@@ -333,6 +333,23 @@ static bool add_segment(struct nfips_stream_ctx *ctx, struct nfips_tcp_dir *d,
 
 /* ---- session -------------------------------------------------------- */
 
+/*
+ * A direction that can get no more stream data, its data complete up to
+ * its FIN with nothing waiting, or the session reset, needs its buffer no
+ * longer: it goes at the next packet of the session (the engine had the
+ * last data with the previous one). A flow that timed out keeps nothing
+ * either. Data waiting behind a hole of a reset session stays for the
+ * flow-end flush (after the hole, the stream restarts anyway).
+ */
+static void release_finished(struct nfips_stream_ctx *ctx, const struct nfips_tcp *t,
+			     struct nfips_tcp_dir *d)
+{
+	if (!d->data || !(t->reset || (d->fin && d->next_seq == d->fin_seq && !d->ooo_bytes)))
+		return;
+	drop_data(ctx, d);
+	d->data_abs = d->next_abs;
+}
+
 static bool rst_valid(const struct nfips_tcp_dir *d, uint32_t seq)
 {
 	int32_t rel;
@@ -401,6 +418,8 @@ void nfips_tcp_packet(struct nfips_stream_ctx *ctx, struct nfips_tcp *t,
 		drop_data(ctx, d);
 		drop_ooo(ctx, d);
 	}
+	release_finished(ctx, t, d);
+	release_finished(ctx, t, o);
 	if (fl & NFIPS_TH_RST) {
 		if (rst_valid(d, p->tcp_seq)) {
 			t->reset = true;

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "decode.h"
@@ -332,7 +333,7 @@ static void usage(FILE *f)
 		"                       [--classification FILE] [--sensor NAME]\n"
 		"                       [--max-flows N] [--stream-depth BYTES]\n"
 		"                       [--stream-window BYTES] [--stream-memcap BYTES]\n"
-		"                       --pcap FILE\n"
+		"                       [--timing] --pcap FILE\n"
 		"\n"
 		"Evaluates the rules on every packet of a capture (pcap or pcapng) and\n"
 		"writes one EVE JSON alert record per alert to stdout, a summary to stderr.\n"
@@ -346,7 +347,8 @@ static void usage(FILE *f)
 		"      --max-flows N         flow table size (default %u)\n"
 		"      --stream-depth B      bytes reassembled per direction (default %u)\n"
 		"      --stream-window B     out-of-order window per direction (default %u)\n"
-		"      --stream-memcap B     all reassembly buffers (default %llu)\n",
+		"      --stream-memcap B     all reassembly buffers (default %llu)\n"
+		"      --timing              say how long loading the rules and the replay took\n",
 		NFIPS_FLOW_MAX, NFIPS_STREAM_DEPTH, NFIPS_STREAM_OOO_MAX,
 		(unsigned long long)NFIPS_STREAM_MEMCAP);
 }
@@ -404,6 +406,7 @@ struct opts {
 	size_t nrules;
 	const char *pcap, *cpath;
 	struct nfips_flowtab_cfg ft;
+	bool timing;
 };
 
 static int parse_args(int argc, char **argv, struct opts *o,
@@ -419,6 +422,7 @@ static int parse_args(int argc, char **argv, struct opts *o,
 		{ "stream-depth", required_argument, NULL, 'D' },
 		{ "stream-window", required_argument, NULL, 'W' },
 		{ "stream-memcap", required_argument, NULL, 'M' },
+		{ "timing", no_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -466,6 +470,9 @@ static int parse_args(int argc, char **argv, struct opts *o,
 			if (parse_num("--stream-memcap", optarg, UINT64_MAX, &v))
 				return 1;
 			o->ft.stream.memcap = v;
+			break;
+		case 'T':
+			o->timing = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -544,6 +551,14 @@ static int run(struct replay *r, const struct opts *o)
 	return ret;
 }
 
+static double now_s(clockid_t clk)
+{
+	struct timespec t;
+
+	clock_gettime(clk, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
 int cmd_replay(int argc, char **argv)
 {
 	struct nfips_vars vars = { 0 };
@@ -551,6 +566,7 @@ int cmd_replay(int argc, char **argv)
 	struct opts o = { 0 };
 	struct nfips_engine_stats es = { 0 };
 	char host[256];
+	double t0, t1 = 0, t2, c0, c1 = 0, c2;
 	size_t i;
 	int ret = 1;
 
@@ -571,8 +587,12 @@ int cmd_replay(int argc, char **argv)
 		host[sizeof(host) - 1] = '\0';
 		r.sensor = host;
 	}
+	t0 = now_s(CLOCK_MONOTONIC);
+	c0 = now_s(CLOCK_PROCESS_CPUTIME_ID);
 	if (load_rules(&r, &o, &vars))
 		goto out;
+	t1 = now_s(CLOCK_MONOTONIC);
+	c1 = now_s(CLOCK_PROCESS_CPUTIME_ID);
 	r.flows = nfips_flowtab_new(&o.ft, on_flow_end, &r);
 	r.defrag = nfips_defrag_new(NULL);
 	if (!r.flows || !r.defrag) {
@@ -584,6 +604,17 @@ int cmd_replay(int argc, char **argv)
 		fprintf(stderr, "nfipsctl: writing the alerts failed\n");
 		ret = 1;
 	}
+	t2 = now_s(CLOCK_MONOTONIC);
+	c2 = now_s(CLOCK_PROCESS_CPUTIME_ID);
+	/*
+	 * Loading: parsing, classifying, building the engine; replay: the
+	 * rest. Elapsed and CPU time: on a busy machine the CPU time is what
+	 * the work cost.
+	 */
+	if (o.timing)
+		fprintf(stderr, "replay: timing: load_s=%.6f load_cpu_s=%.6f "
+			"replay_s=%.6f replay_cpu_s=%.6f\n",
+			t1 - t0, c1 - c0, t2 - t1, c2 - c1);
 	nfips_engine_get_stats(r.engine, &es);
 	summary(&r, &es);
 	if (r.rule_errors)

@@ -152,8 +152,9 @@ class Gen:
             return r.randint(12000, 60000)
         return r.randint(60000, 250000)
 
-    def http(self):
-        r, out = self.r, []
+    def http_exchange(self):
+        """One request and its response (None when the server does not answer)."""
+        r = self.r
         method, host = r.choice(METHODS), self.host()
         hdr = ["%s %s HTTP/1.1" % (method, self.uri()), "Host: " + host,
                "User-Agent: " + r.choice(UAS),
@@ -177,9 +178,9 @@ class Gen:
                                 for _ in range(r.randint(1, 12))).encode()
             hdr += ["Content-Type: " + ctype, "Content-Length: %d" % len(body)]
         hdr.append("Connection: " + r.choice(["keep-alive", "close"]))
-        out += self.segments(("\r\n".join(hdr) + "\r\n\r\n").encode() + body)
+        req = ("\r\n".join(hdr) + "\r\n\r\n").encode() + body
         if method == "OPTIONS" or r.random() < 0.05:
-            return out
+            return req, None
         code, reason = r.choice(STATUS)
         ctype = r.choice(CTYPES)
         body = self.body(ctype, self.body_len()) if code == 200 and method != "HEAD" else b""
@@ -195,8 +196,11 @@ class Gen:
         if r.random() < 0.3:
             hdr.append("Set-Cookie: %s; Path=/; HttpOnly" % self.cookie().split(";")[0])
         hdr.append("Cache-Control: " + r.choice(["no-cache", "max-age=3600", "private"]))
-        out += self.segments(("\r\n".join(hdr) + "\r\n\r\n").encode() + body)
-        return out
+        return req, ("\r\n".join(hdr) + "\r\n\r\n").encode() + body
+
+    def http(self):
+        req, resp = self.http_exchange()
+        return self.segments(req) + (self.segments(resp) if resp is not None else [])
 
     def segments(self, data):
         return [data[i:i + MSS] for i in range(0, len(data), MSS)] or [b""]
@@ -229,7 +233,9 @@ class Gen:
             q[12:12 + len(self.dns_name(name)) + 4] + ans
         return [q, resp]
 
-    def tls(self):
+    def tls_exchange(self):
+        """A TLS session as (from_client, bytes) records: ClientHello, the
+        server's flight, small application records both ways, bulk data."""
         r, out = self.r, []
         sni = self.host().encode()
         ext = struct.pack(">HHHBH", 0, len(sni) + 5, len(sni) + 3, 0, len(sni)) + sni
@@ -242,7 +248,7 @@ class Gen:
         hello = b"\x03\x03" + r.randbytes(32) + b"\x20" + r.randbytes(32) + \
             struct.pack(">H", len(ciphers)) + ciphers + b"\x01\x00" + struct.pack(">H", len(ext)) + ext
         hs = b"\x01" + struct.pack(">I", len(hello))[1:] + hello
-        out.append(b"\x16\x03\x01" + struct.pack(">H", len(hs)) + hs)
+        out.append((True, b"\x16\x03\x01" + struct.pack(">H", len(hs)) + hs))
         # Server flight: ServerHello + certificate-like DER with readable names.
         cert = b""
         for _ in range(r.randint(2, 3)):
@@ -255,16 +261,23 @@ class Gen:
         sh = b"\x02\x00\x00\x56\x03\x03" + r.randbytes(32) + b"\x20" + r.randbytes(32) + b"\x13\x01\x00"
         flight = b"\x16\x03\x03" + struct.pack(">H", len(sh)) + sh + b"\x16\x03\x03" + \
             struct.pack(">H", len(cert) + 4) + b"\x0b" + struct.pack(">I", len(cert))[1:] + cert
-        out += self.segments(flight)
+        out.append((False, flight))
         # Application data both ways: a few small records, then bulk.
-        for _ in range(r.randint(1, 4)):
+        for i in range(r.randint(1, 4)):
             n = r.randint(20, 600)
-            out.append(b"\x17\x03\x03" + struct.pack(">H", n) + r.randbytes(n))
+            out.append((i % 2 == 0, b"\x17\x03\x03" + struct.pack(">H", n) + r.randbytes(n)))
         bulk = b""
         for _ in range(r.randint(0, 3)):
             n = r.choice([16384 + 22, r.randint(100, 16000)])
             bulk += b"\x17\x03\x03" + struct.pack(">H", n) + r.randbytes(n)
-        out += self.segments(bulk) if bulk else []
+        if bulk:
+            out.append((False, bulk))
+        return out
+
+    def tls(self):
+        out = []
+        for from_client, data in self.tls_exchange():
+            out += self.segments(data) if len(data) > MSS else [data]
         return out
 
     def random(self):

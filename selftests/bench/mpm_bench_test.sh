@@ -4,8 +4,9 @@
 # runs it on a small pattern set and corpus written here, whose occurrence
 # totals python3 computes independently (overlapping occurrences counted by
 # brute force), checks that both engines print exactly those totals, and that
-# malformed input is rejected with an error naming the file and line/record.
-# Prints TAP lines.
+# malformed input is rejected with an error naming the file and line/record;
+# then the replay benchmark's capture generator, nfipsctl replay --timing on
+# its output and report.py's Replay section. Prints TAP lines.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 bench=$here/mpm-bench
@@ -127,6 +128,62 @@ rejects "truncated record length" 'trunchdr\.bin: record 2 at offset 5: truncate
 rejects "empty corpus" 'empty\.bin: no records' "$tmp/good.hex" "$tmp/empty.bin"
 rejects "missing file" 'nonexistent\.hex: No such file' "$tmp/nonexistent.hex" "$tmp/good.bin"
 rejects "missing argument" 'usage:' "$tmp/good.hex"
+
+# The replay benchmark's tooling: gen-capture.py writes the same capture for
+# the same seed, nfipsctl replay reads every packet of it as a well-formed
+# frame (one flow per session), and report.py turns --timing output into
+# the Replay section with the figures computed from the capture.
+nfipsctl=$here/../../ctl/nfipsctl/nfipsctl
+if python3 "$here/gen-capture.py" --seed 7 --mb 0.3 "$tmp/a.pcap" 2>"$tmp/cap.log" &&
+   python3 "$here/gen-capture.py" --seed 7 --mb 0.3 "$tmp/b.pcap" 2>/dev/null; then
+	sed 's/^/# /' "$tmp/cap.log"
+	check "gen-capture: same seed, same capture" cmp -s "$tmp/a.pcap" "$tmp/b.pcap"
+	pkts=$(sed -n 's/^gen-capture: \([0-9]*\) packets.*/\1/p' "$tmp/cap.log")
+	sess=$(sed -n 's/.* \([0-9]*\) sessions;.*/\1/p' "$tmp/cap.log")
+	printf 'alert tcp any any -> any 80 (msg:"GET"; flow:established,to_server; content:"GET "; startswith; sid:1;)\n' \
+		>"$tmp/bench.rules"
+	if [ -x "$nfipsctl" ]; then
+		"$nfipsctl" replay --rules "$tmp/bench.rules" --timing --sensor t --pcap "$tmp/a.pcap" \
+			>"$tmp/alerts.json" 2>"$tmp/replay-1.err"
+		rc=$?
+		sed 's/^/# /' "$tmp/replay-1.err"
+		sum=$(tail -n 1 "$tmp/replay-1.err")
+		check "replay of the capture: exit 0" test $rc -eq 0
+		check "replay: every packet decoded, none malformed ($pkts packets)" \
+			grep -q "^packets=$pkts decoded=$pkts malformed=0 not_ip=0 fragments=0 flows=$sess " \
+			<<<"$sum"
+		check "replay: no retransmissions, overlaps or gaps in the generated sessions" \
+			grep -q " retransmits=0 overlaps=0 gaps=0$" <<<"$sum"
+		check "replay: --timing line" grep -Eq '^replay: timing: load_s=[0-9.]+ load_cpu_s=[0-9.]+ replay_s=[0-9.]+ replay_cpu_s=[0-9.]+$' \
+			"$tmp/replay-1.err"
+		check "replay: HTTP requests alert" test "$(wc -l <"$tmp/alerts.json")" -gt 0
+	else
+		not_ok "replay of the capture: $nfipsctl not built"
+	fi
+	# report.py on known timings: frames / CPU time, median of three runs.
+	frames=$(python3 -c 'import struct,sys
+d=open(sys.argv[1],"rb").read(); p=24; t=0
+while p+16<=len(d): n=struct.unpack_from("<I",d,p+8)[0]; t+=n; p+=16+n
+print(t)' "$tmp/a.pcap")
+	for i in 1 2 3; do
+		printf 'replay: timing: load_s=1.0 load_cpu_s=0.5 replay_s=%s replay_cpu_s=%s\n' \
+			"0.0$i" "0.0$((i + 1))" >"$tmp/replay-$i.err"
+		printf 'packets=%s decoded=%s malformed=0 not_ip=0 fragments=0 flows=%s alerts=0 rules=1 loaded=1 skipped=0 errors=0 retransmits=0 overlaps=0 gaps=0\n' \
+			"$pkts" "$pkts" "$sess" >>"$tmp/replay-$i.err"
+	done
+	cp "$tmp/cap.log" "$tmp/capture.log"
+	want=$(python3 -c "print('%.1f' % ($frames / 1e6 / 0.03))")
+	python3 "$here/report.py" --out "$tmp" --corpus "$tmp/corpus.bin" --capture "$tmp/a.pcap" \
+		>"$tmp/perf.rst" 2>"$tmp/report.err"
+	rc=$?
+	sed 's/^/# /' "$tmp/report.err"
+	check "report.py: Replay section, median of the runs ($want MB/s per core)" \
+		grep -q "^median .* \*\*$want\*\* " "$tmp/perf.rst"
+	check "report.py: exit 0" test $rc -eq 0
+else
+	sed 's/^/# /' "$tmp/cap.log"
+	not_ok "gen-capture.py writes a capture"
+fi
 
 echo "1..$n"
 [ $failed -eq 0 ]

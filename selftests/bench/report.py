@@ -2,12 +2,14 @@
 # SPDX-License-Identifier: GPL-2.0
 """Writes Documentation/performance.rst (to stdout) from a `make bench` run.
 
-Usage: report.py --out DIR --corpus FILE > performance.rst
+Usage: report.py --out DIR --corpus FILE [--capture FILE] > performance.rst
 
 Reads DIR/{raw,raw-nocase,all,all-nocase}.{txt,err} (mpm-bench's stdout and
 stderr), DIR/patterns-{raw,all}.{hex,log}, DIR/corpus.log and the corpus
-itself, and describes the machine it runs on. Everything prose lives in the
-template below; rerunning `make bench` rewrites the whole file.
+itself; for the replay benchmark DIR/replay-N.err (nfipsctl replay --timing's
+stderr, one per run), DIR/capture.log and the capture; and describes the
+machine it runs on. Everything prose lives in the templates below; rerunning
+`make bench` rewrites the whole file.
 """
 import datetime
 import os
@@ -37,7 +39,9 @@ The kernel runs one Aho-Corasick pass (``kmod/ac.c``) over every packet
 payload, so the matcher's size and speed bound what a gateway can inspect.
 This page compares it with Vectorscan, the portable fork of Intel's
 Hyperscan (the multi-pattern engine of Suricata and Snort 3), on pattern sets
-taken from the Emerging Threats Open rules. Figures of {date}.
+taken from the Emerging Threats Open rules; its last section, `Replay`_,
+measures the whole rule engine (``nfipsctl replay`` with every loadable ET
+Open rule) on a generated capture. Figures of {date}.
 
 Method
 ======
@@ -113,7 +117,151 @@ Vectorscan's throughput; the all-rules set (about 15k patterns) in at most
 
 {targets}
 {verdict}
+{replay}"""
+
+REPLAY_TARGET = 100.0     # MB/s of capture per core, from the rule engine issue
+
+REPLAY_TEMPLATE = """
+Replay
+======
+
+``nfipsctl replay`` (:doc:`replay`) is the daemon's slow path run over a
+capture: decoding, flows, TCP reassembly, the matcher over packets and
+streams, exact evaluation of every candidate rule, EVE output. This measures
+it with the whole loadable ET Open rule set.
+
+Method
+------
+
+- **Capture.** ``gen-capture.py`` writes a pcap (Ethernet, IPv4, checksums
+  computed) from a fixed seed, reusing the corpus's payload generators:
+  TCP sessions between ``$HOME_NET`` clients and outside servers, each with
+  a three-way handshake, data cut at the 1460-byte MSS, an ACK from the
+  receiver every second segment and a FIN exchange (HTTP/1.1 on port 80,
+  one to four keep-alive exchanges per connection; TLS on port 443:
+  ClientHello, certificate flight, application records, bulk data), DNS
+  over UDP and a few UDP datagrams of random bytes. Up to 64 sessions are
+  open at once and their packets interleave.
+- **Run.** ``nfipsctl replay --rules ET_OPEN/*.rules --timing --pcap
+  capture.pcap``, {runs} times, pinned with ``taskset`` to the last CPU.
+  ``--timing`` reports the rule loading (parsing {rules} rules,
+  classifying, building the engine over the {loaded} loadable ones) apart
+  from the replay (reading the capture to its end, flushing the flows,
+  writing the alerts), each as elapsed and as CPU time of the process.
+- **Figures.** MB/s per core: the capture's frame bytes (10\\ :sup:`6`)
+  over the replay's CPU time, the median of the runs; the CPU time counts
+  only what the replay itself used, where other work on the machine (see
+  *Load* above) stretches the elapsed time. The elapsed figure is given
+  too. *Matcher* is nfips' matcher alone on the raw-payload pattern set
+  (case-sensitive, one record per packet, from the results above), and
+  the ratio the replay's speed over it: the share of the matcher's speed
+  left after everything else the replay does.
+
+Input
+-----
+
+{inputs}
+Results
+-------
+
+{results}
+{verdict}
 """
+
+
+def pcap_stats(path):
+    """(packets, frame bytes, file bytes) of a little-endian microsecond pcap."""
+    n = frames = 0
+    with open(path, "rb") as f:
+        data = f.read()
+    pos = 24
+    while pos + 16 <= len(data):
+        incl = struct.unpack_from("<I", data, pos + 8)[0]
+        pos += 16 + incl
+        n += 1
+        frames += incl
+    return n, frames, len(data)
+
+
+def parse_replay(out_dir):
+    """[(run, {key: value}), ...] from DIR/replay-N.err, by run number."""
+    runs = []
+    for name in sorted(os.listdir(out_dir)) if os.path.isdir(out_dir) else []:
+        m = re.match(r"replay-(\d+)\.err$", name)
+        if not m:
+            continue
+        kv = {}
+        for line in read(os.path.join(out_dir, name)).splitlines():
+            line = line.replace("replay: timing:", "")
+            for p in line.split():
+                k, _, v = p.partition("=")
+                if v:
+                    kv[k] = v
+        runs.append((int(m.group(1)), kv))
+    return sorted(runs)
+
+
+def median(v):
+    v = sorted(v)
+    n = len(v)
+    return v[n // 2] if n % 2 else (v[n // 2 - 1] + v[n // 2]) / 2
+
+
+def replay_section(out_dir, capture, matcher_mbps):
+    runs = parse_replay(out_dir)
+    if not capture or not os.path.exists(capture):
+        return ""
+    npkt, frames, fbytes = pcap_stats(capture)
+    rows = [["Capture", "%d packets, %d frame bytes (%.1f MB), a %d-byte file" %
+             (npkt, frames, frames / 1e6, fbytes)]]
+    log = read(os.path.join(out_dir, "capture.log"))
+    m = re.search(r"(\d+) sessions;", log)
+    if m:
+        rows.append(["Capture: sessions", m.group(1)])
+    for kind, ns, pk, mb in re.findall(r"(\w+) (\d+) sessions (\d+) pkts ([\d.]+) MB", log):
+        rows.append(["Capture: " + kind, "%s sessions, %s packets, %s MB" % (ns, pk, mb)])
+    good = [kv for _, kv in runs if "replay_cpu_s" in kv and "packets" in kv]
+    rules = good[0].get("rules", "?") if good else "?"
+    loaded = good[0].get("loaded", "?") if good else "?"
+    rows.append(["Rules", "%s in the ET Open files, %s loaded" % (rules, loaded)])
+    inputs = table(["Input", "Size"], rows)
+    if not good:
+        return REPLAY_TEMPLATE.format(
+            runs=len(runs) or "several", rules=rules, loaded=loaded, inputs=inputs,
+            results="No replay run finished.\n",
+            verdict=".. warning::\n\n   The replay benchmark failed: see out/replay-N.err.\n")
+    rrows = []
+    for run, kv in runs:
+        if kv not in good:
+            rrows.append([str(run), "failed", "", "", "", "", ""])
+            continue
+        cpu, wall = float(kv["replay_cpu_s"]), float(kv["replay_s"])
+        rrows.append([str(run), "%.3f" % float(kv["load_s"]), "%.3f" % float(kv["load_cpu_s"]),
+                      "%.3f" % wall, "%.3f" % cpu, "%.1f" % (frames / 1e6 / cpu),
+                      "%.1f" % (frames / 1e6 / wall)])
+    cpu = median([float(kv["replay_cpu_s"]) for kv in good])
+    wall = median([float(kv["replay_s"]) for kv in good])
+    mbps = frames / 1e6 / cpu
+    rrows.append(["median", "%.3f" % median([float(kv["load_s"]) for kv in good]),
+                  "%.3f" % median([float(kv["load_cpu_s"]) for kv in good]),
+                  "%.3f" % wall, "%.3f" % cpu, "**%.1f**" % mbps, "%.1f" % (frames / 1e6 / wall)])
+    results = table(["Run", "load_s", "load_cpu_s", "replay_s", "replay_cpu_s",
+                     "MB/s per core", "MB/s elapsed"], rrows)
+    kv = good[-1]
+    results += "\nPer run: %s packets decoded, %s flows, %s alerts, %s retransmissions, " \
+               "%s overlaps, %s gaps.\n" % (kv.get("decoded", "?"), kv.get("flows", "?"),
+                                             kv.get("alerts", "?"), kv.get("retransmits", "?"),
+                                             kv.get("overlaps", "?"), kv.get("gaps", "?"))
+    crow = [["Replay, MB/s of capture per core", "%.1f" % mbps]]
+    if matcher_mbps:
+        crow += [["Matcher alone, raw-payload set (case-sensitive)", "%.1f" % matcher_mbps],
+                 ["Replay / matcher", "%.2f" % (mbps / matcher_mbps)]]
+    results += "\n" + table(["Figure", "MB/s"], crow)
+    verdict = ("Target (rule engine issue): at least %.0f MB/s of capture per core with\n"
+               "the whole loadable ET Open set: %.1f MB/s, %s." % (
+                   REPLAY_TARGET, mbps, "met" if mbps >= REPLAY_TARGET else "**missed**"))
+    return REPLAY_TEMPLATE.format(runs=len(runs), rules=rules, loaded=loaded, inputs=inputs,
+                                  results=results, verdict=verdict)
 
 
 def parse_run(out_dir, run):
@@ -198,15 +346,17 @@ def read(path):
 
 
 def main(argv):
-    out_dir, corpus = "out", None
+    out_dir, corpus, capture = "out", None, None
     it = iter(argv[1:])
     for a in it:
         if a == "--out":
             out_dir = next(it)
         elif a == "--corpus":
             corpus = next(it)
+        elif a == "--capture":
+            capture = next(it)
         else:
-            sys.exit("usage: report.py --out DIR --corpus FILE")
+            sys.exit("usage: report.py --out DIR --corpus FILE [--capture FILE]")
     corpus = corpus or os.path.join(out_dir, "corpus.bin")
 
     nrec, nbytes, b = corpus_stats(corpus)
@@ -230,6 +380,7 @@ def main(argv):
 
     hs_version, passes = "", "several"
     results, target_rows, problems = [], [], []
+    matcher_mbps = None
     for name, title, mem_target, ratio_target in SETS:
         rows, npats = [], "?"
         for mode in ("case-sensitive", "nocase"):
@@ -247,6 +398,8 @@ def main(argv):
                 target_rows.append([title, mode, "failed", "", "", "", "**no**"])
                 continue
             npats = nf["patterns"]
+            if name == "raw" and mode == "case-sensitive":
+                matcher_mbps = float(nf["mbps"])
             ratio = float(nf["mbps"]) / float(hs["mbps"]) if float(hs["mbps"]) else 0.0
             same = nf["matches"] == hs["matches"] and "MISMATCH" not in err
             if not same:
@@ -293,7 +446,8 @@ def main(argv):
         date=datetime.date.today().isoformat(),
         inputs=inputs,
         hs_version=hs_version, passes=passes, machine=machine,
-        results="".join(results), targets=targets, verdict=verdict.strip())
+        results="".join(results), targets=targets, verdict=verdict.strip(),
+        replay=replay_section(out_dir, capture, matcher_mbps))
     sys.stdout.write("\n".join(line.rstrip() for line in text.splitlines()) + "\n")
 
 

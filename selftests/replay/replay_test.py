@@ -505,10 +505,45 @@ def case_bad_files(t, tmp):
          "rule error: reported with its position, other rules still run, exit 1", r.err)
 
 
+def case_byte_extract(t, tmp):
+    # ET 2018372 as published (heartbeat length above the record length).
+    rule = ('alert tcp any any -> $HOME_NET !$HTTP_PORTS (msg:"ET EXPLOIT Malformed '
+            'HeartBeat Request"; flow:established,to_server; content:"|18 03|"; depth:2; '
+            'byte_test:1,<,4,2; content:"|01|"; offset:5; depth:1; '
+            'byte_extract:2,3,record_len; byte_test:2,>,2,3; byte_test:2,>,record_len,6; '
+            'threshold:type limit,track by_src,count 1,seconds 120; '
+            'flowbits:set,ET.MalformedTLSHB; classtype:bad-unknown; sid:2018372; rev:3;)\n')
+    a = Tcp(srv=("10.0.0.2", 443))
+    b = Tcp(cli=("10.0.0.3", 40000), srv=("10.0.0.2", 443))
+    pkts = (a.handshake() + [a.c(0, b"\x18\x03\x02\x00\x03\x01\x40\x00")] +
+            b.handshake() + [b.c(0, b"\x18\x03\x02\x00\x03\x01\x00\x01")])
+    r = replay(tmp, "byte-extract", pkts, rule)
+    t.pairs(r, [(2018372, 4)], "byte_extract: heartbeat length compared with the "
+            "extracted record length (ET 2018372)")
+    t.ok(r.summary.get("loaded") == 1 and r.summary.get("skipped") == 0,
+         "byte_extract rule loaded", r.err)
+
+
+def case_xbits(t, tmp):
+    rules = ('alert tcp any any -> any 80 (msg:"attempt"; content:"attempt"; '
+             'xbits:set,tagged,track ip_dst,expire 300; sid:130;)\n'
+             'alert tcp any any -> any any (msg:"callback"; content:"callback"; '
+             'xbits:isset,tagged,track ip_src; sid:131;)\n')
+    srv = Tcp()                                            # 10.0.0.1 -> 10.0.0.2:80
+    out = [Tcp(cli=("10.0.0.2", 50000 + i), srv=("10.0.0.9", 8080)) for i in range(3)]
+    seq = ([(T0, p) for p in out[0].handshake() + [out[0].c(0, "callback")]] +
+           [(T0 + 1000000, p) for p in srv.handshake() + [srv.c(0, "attempt")]] +
+           [(T0 + 2000000, p) for p in out[1].handshake() + [out[1].c(0, "callback")]] +
+           [(T0 + 302000000, p) for p in out[2].handshake() + [out[2].c(0, "callback")]])
+    r = replay(tmp, "xbits", seq, rules)
+    t.pairs(r, [(130, 8), (131, 12)], "xbits: a host tagged in one flow is seen from "
+            "another, until the expiry")
+
+
 CASES = [case_split, case_out_of_order, case_retransmit, case_overlap, case_gap,
          case_ipv6, case_udp, case_icmp, case_links, case_pass, case_flowbits,
          case_threshold, case_midstream, case_eve, case_malformed, case_fragments,
-         case_bad_files]
+         case_bad_files, case_byte_extract, case_xbits]
 
 
 def main(argv):

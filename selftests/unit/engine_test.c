@@ -178,6 +178,68 @@ static void test_pass(void)
 }
 
 /* detect.c: IP-only rules run on the first packet of each direction. */
+/*
+ * The address index of IP-only rules (engine_iponly.c) against the
+ * definition: each packet's IP-only alerts, IPv4 and IPv6, "<>" rules
+ * (reversed copy), "any" and lists, on both sides.
+ */
+static void test_iponly_index(void)
+{
+	static const char *const rules[] = {
+		"alert ip [10.0.0.0/8,2001:db8::/32] any -> any any (sid:30;)",
+		"alert ip any any <> [192.168.1.0/24,8.8.4.4] any (sid:31;)",
+		"alert ip any any -> any any (sid:32;)",
+		"alert ip [1.1.1.0/24,5.5.5.5] any -> [2.2.2.0/24,2001:db8:1::/48] any (sid:33;)",
+		"alert udp 3.3.3.3 any -> 0.0.0.0/0 any (sid:34;)",
+		NULL,
+	};
+	static const struct {
+		const char *src, *dst;
+		uint8_t proto;
+		const char *want;
+	} cases[] = {
+		{ "10.1.1.1", "8.8.8.8", IPPROTO_TCP, "30,32" },
+		{ "8.8.8.8", "192.168.1.5", IPPROTO_TCP, "31,32" },
+		{ "192.168.1.5", "8.8.8.8", IPPROTO_TCP, "31,32" },
+		{ "8.8.4.4", "10.0.0.1", IPPROTO_TCP, "31,32" },
+		{ "10.0.0.1", "8.8.4.4", IPPROTO_TCP, "30,31,32" },
+		{ "2001:db8::1", "2001:db9::1", IPPROTO_TCP, "30,32" },
+		{ "1.1.1.7", "2.2.2.9", IPPROTO_TCP, "32,33" },
+		{ "5.5.5.5", "2.2.3.9", IPPROTO_TCP, "32" },
+		{ "3.3.3.3", "9.9.9.9", IPPROTO_UDP, "32,34" },
+		{ "3.3.3.3", "9.9.9.9", IPPROTO_TCP, "32" },
+		{ "::1", "2001:db8:1::5", IPPROTO_TCP, "32" },
+	};
+	struct set s;
+	unsigned i;
+
+	if (load(&s, rules))
+		return;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct nfips_pkt p = pkt("", cases[i].proto, true, i + 1, 0);
+		static char got[256];
+		size_t o = 0;
+		unsigned k;
+		bool v6 = strchr(cases[i].src, ':');
+
+		p.family = v6 ? 6 : 4;
+		memset(p.src, 0, 16);
+		memset(p.dst, 0, 16);
+		inet_pton(v6 ? AF_INET6 : AF_INET, cases[i].src, p.src);
+		inet_pton(v6 ? AF_INET6 : AF_INET, cases[i].dst, p.dst);
+		s.nsids = 0;
+		nfips_engine_packet(s.e, &p, NULL, NULL, on_alert, &s);
+		got[0] = 0;
+		for (k = 0; k < s.nsids; k++)
+			o += (size_t)snprintf(got + o, sizeof(got) - o, "%s%u", k ? "," : "", s.sids[k]);
+		if (strcmp(got, cases[i].want))
+			tap_diag("got \"%s\"", got);
+		tap_ok(&T, !strcmp(got, cases[i].want), "IP-only index: %s -> %s: %s",
+		       cases[i].src, cases[i].dst, cases[i].want);
+	}
+	unload(&s);
+}
+
 static void test_iponly(void)
 {
 	static const char *const rules[] = {
@@ -199,6 +261,7 @@ static void test_iponly(void)
 	p = pkt("", IPPROTO_TCP, false, 3, 0);
 	EXPECT(&s, &p, NULL, "20,22", "IP-only again on the first reply");
 	unload(&s);
+	test_iponly_index();
 }
 
 /* detect-parse.c SigValidate: tcp payload rules inspect the stream. */
@@ -334,6 +397,94 @@ static void test_stream_size(void)
 }
 
 /* Suricata: duplicate gid:sid keep the highest rev; <> is two signatures. */
+/* A TCP packet between two 10.0.0.x hosts, no flow (xbits do not need one). */
+static const char *run_hosts(struct set *s, const char *payload, unsigned src, unsigned dst,
+			     uint64_t ts)
+{
+	static char buf[256];
+	struct nfips_pkt p = pkt(payload, IPPROTO_TCP, true, 1, ts);
+	uint32_t a = htonl(0x0a000000 | src), b = htonl(0x0a000000 | dst);
+	size_t o = 0;
+	unsigned i;
+
+	memcpy(p.src, &a, 4);
+	memcpy(p.dst, &b, 4);
+	s->nsids = 0;
+	nfips_engine_packet(s->e, &p, NULL, NULL, on_alert, s);
+	buf[0] = 0;
+	for (i = 0; i < s->nsids && o < sizeof(buf) - 12; i++)
+		o += (size_t)snprintf(buf + o, sizeof(buf) - o, "%s%u", i ? "," : "", s->sids[i]);
+	return buf;
+}
+
+#define XB(s, payload, src, dst, ts, want, name) do {			\
+	const char *got_ = run_hosts(s, payload, src, dst, ts);		\
+	if (strcmp(got_, want))						\
+		tap_diag("got \"%s\"", got_);				\
+	tap_ok(&T, !strcmp(got_, want), "%s", name);			\
+} while (0)
+
+#define SEC 1000000ull
+
+/*
+ * doc: rules/xbits.html; detect-xbits.c, host-bit.c, ippair-bit.c: bits on
+ * hosts or address pairs, across flows, until their expiry (30 s default).
+ */
+static void test_xbits(void)
+{
+	static const char *const rules[] = {
+		"alert tcp any any -> any any (content:\"setsrc\"; xbits:set,h,track ip_src,expire 10; sid:1;)",
+		"alert tcp any any -> any any (content:\"setdst\"; xbits:set,h,track ip_dst; sid:2;)",
+		"alert tcp any any -> any any (content:\"setpair\"; xbits:set,h,track ip_pair; sid:3;)",
+		"alert tcp any any -> any any (content:\"unset\"; xbits:unset,h,track ip_src; sid:4;)",
+		"alert tcp any any -> any any (content:\"q\"; xbits:isset,h,track ip_src; sid:10;)",
+		"alert tcp any any -> any any (content:\"q\"; xbits:isset,h,track ip_dst; sid:11;)",
+		"alert tcp any any -> any any (content:\"q\"; xbits:isset,h,track ip_pair; sid:12;)",
+		"alert tcp any any -> any any (content:\"q\"; xbits:isnotset,h,track ip_src; sid:13;)",
+		NULL,
+	};
+	static const char *const order[] = {
+		"alert tcp any any -> any any (content:\"x\"; xbits:set,b,track ip_src; sid:1;)",
+		"alert tcp any any -> any any (content:\"x\"; xbits:isset,b,track ip_src; sid:2;)",
+		"alert ip any any -> any any (xbits:isset,b,track ip_src; sid:3;)",
+		NULL,
+	};
+	struct set s;
+
+	if (load(&s, rules))
+		return;
+	XB(&s, "q", 1, 2, 100 * SEC, "13", "xbits: nothing set yet, isnotset matches");
+	XB(&s, "setsrc", 1, 2, 100 * SEC + SEC / 2, "1", "xbits: set on the source host");
+	XB(&s, "q", 1, 3, 101 * SEC, "10", "xbits: ip_src isset on another flow of that host");
+	XB(&s, "q", 3, 1, 101 * SEC, "11,13", "xbits: ip_dst reads the same host's bits");
+	XB(&s, "q", 1, 2, 110 * SEC + SEC - 1, "10", "xbits: set until the expiry second ends (100 + 10)");
+	XB(&s, "q", 1, 2, 111 * SEC, "13", "xbits: expired after it");
+	XB(&s, "setsrc", 1, 2, 200 * SEC, "1", "xbits: set again");
+	XB(&s, "unset", 1, 2, 201 * SEC, "4", "xbits: unset");
+	XB(&s, "q", 1, 2, 201 * SEC, "13", "xbits: unset bit reads as unset");
+	XB(&s, "setdst", 5, 6, 300 * SEC, "2", "xbits: ip_dst sets on the destination host");
+	XB(&s, "q", 6, 7, 301 * SEC, "10", "xbits: ... which is then a source");
+	XB(&s, "q", 5, 7, 301 * SEC, "13", "xbits: not on the other host");
+	XB(&s, "q", 6, 7, 330 * SEC + SEC - 1, "10", "xbits: default expiry 30 s (300 + 30)");
+	XB(&s, "q", 6, 7, 331 * SEC, "13", "xbits: default expiry over");
+	XB(&s, "setpair", 8, 9, 400 * SEC, "3", "xbits: ip_pair");
+	/* host-bit readers are ordered before pair-bit readers */
+	XB(&s, "q", 9, 8, 401 * SEC, "13,12", "xbits: ip_pair in either direction, apart from host bits");
+	XB(&s, "q", 8, 10, 401 * SEC, "13", "xbits: ip_pair needs both addresses");
+	unload(&s);
+
+	/*
+	 * detect-engine-sigorder.c: readers of host bits come before the rules
+	 * without (SCSigGetXbitsType counts xbits set as no use), so a set is
+	 * seen by the next packet, not by a reader of the same packet.
+	 */
+	if (load(&s, order))
+		return;
+	XB(&s, "x", 1, 2, 10 * SEC, "1", "xbits: readers run before the setter of the same packet");
+	XB(&s, "x", 1, 2, 11 * SEC, "2,3,1", "xbits: IP-only reader too; alerts in signature order");
+	unload(&s);
+}
+
 static void test_load(void)
 {
 	static const char *const rules[] = {
@@ -375,6 +526,7 @@ int main(void)
 	test_threshold();
 	test_threshold_track();
 	test_stream_size();
+	test_xbits();
 	test_load();
 	teardown();
 	return tap_done(&T);

@@ -161,6 +161,80 @@ static const struct pcase pcases[] = {
 	{ "byte_jump:1,0; content:\"Z\";", "\x09" "ab", -1, 0, "byte_jump past the end" },
 	{ "byte_jump:1,0,from_end,post_offset -2; content:\"Z\"; within:1;", "\x00" "abZc",
 	  5, 1, "byte_jump from_end" },
+	/* doc: payload-keywords.html#byte-extract, its three examples */
+	{ "content:\"Alice\"; byte_extract:2,0,size; content:\"Bob\"; distance:size; within:3;",
+	  "\x00\x05" "AliceBob", 10, 1, "byte_extract: distance from a variable" },
+	{ "content:\"Alice\"; byte_extract:2,0,size; content:\"Bob\"; distance:size; within:3;",
+	  "\x00\x04" "AliceBob", 10, 0, "byte_extract: distance from a variable" },
+	{ "content:\"|00 FF|\"; byte_extract:1,0,len,relative; content:\"|5c 00|\"; distance:2; "
+	  "within:len;", "\x00\xff\x06" "ab\x5c\x00", 7, 1, "byte_extract: within from a variable" },
+	{ "content:\"|00 FF|\"; byte_extract:1,0,len,relative; content:\"|5c 00|\"; distance:2; "
+	  "within:len;", "\x00\xff\x01" "ab\x5c\x00", 7, 0, "byte_extract: within from a variable" },
+	{ "content:\"|00 FF|\"; byte_extract:2,0,cmp_ver,relative; content:\"FooBar\"; distance:0; "
+	  "byte_test:2,=,cmp_ver,0;", "\x00\xff\x00\xff" "FooBar", 10, 1,
+	  "byte_extract: byte_test value from a variable" },
+	{ "content:\"|00 FF|\"; byte_extract:2,0,cmp_ver,relative; content:\"FooBar\"; distance:0; "
+	  "byte_test:2,=,cmp_ver,0;", "\x00\xff\x01\x02" "FooBar", 10, 0,
+	  "byte_extract: byte_test value from a variable" },
+	/* multiplier, then align rounds up: 1 * 3 -> 4 */
+	{ "byte_extract:1,0,n,multiplier 3,align 4; content:\"Z\"; offset:n;", "\x01" "abcZ", 5, 1,
+	  "byte_extract: multiplier and align (offset variable)" },
+	{ "byte_extract:1,0,n,multiplier 3,align 4; content:\"Z\"; offset:n;", "\x01" "abZc", 5, 0,
+	  "byte_extract: multiplier and align (offset variable)" },
+	{ "byte_extract:2,0,n,little; byte_test:2,=,n,2;", "\x01\x02\x02\x01", 4, 1,
+	  "byte_extract: little endian" },
+	{ "byte_extract:3,0,n,string; isdataat:n;", "003abc", -1, 1, "byte_extract: string, dec" },
+	{ "byte_extract:3,0,n,string; isdataat:n;", "012abc", -1, 0, "byte_extract: string, dec" },
+	{ "byte_extract:2,0,n,string,hex; isdataat:n;", "1fab", -1, 0, "byte_extract: string, hex" },
+	{ "byte_extract:2,0,n,string,hex; isdataat:n;", "03ab", -1, 1, "byte_extract: string, hex" },
+	/* The position moves past the characters strtoull used, not nbytes. */
+	{ "byte_extract:4,0,n,string; content:\"x\"; distance:0; within:1;", "12xyz", -1, 1,
+	  "byte_extract: string moves past the digits used" },
+	{ "byte_extract:2,0,n,string;", "ab", -1, 0, "byte_extract: string without digits" },
+	{ "content:\"abc\"; byte_extract:1,-3,n,relative; byte_test:1,=,n,0;", "abc", -1, 1,
+	  "byte_extract: negative relative offset" },
+	{ "byte_extract:4,0,n;", "\x00\x00\x01", 3, 0, "byte_extract beyond the buffer" },
+	{ "content:\"a\"; byte_extract:1,5,n,relative;", "a\x01", 2, 0,
+	  "byte_extract: relative beyond the buffer" },
+	/* depth from a variable counts from the offset (constant or variable) */
+	{ "byte_extract:1,0,d; content:\"Z\"; depth:d;", "\x03" "abZ", 4, 0, "byte_extract: depth variable" },
+	{ "byte_extract:1,0,d; content:\"Z\"; depth:d;", "\x04" "abZ", 4, 1, "byte_extract: depth variable" },
+	{ "byte_extract:1,0,d; content:\"Z\"; offset:2; depth:d;", "\x02" "aZb", 4, 1,
+	  "byte_extract: depth variable after an offset" },
+	{ "byte_extract:1,0,d; content:\"Z\"; offset:2; depth:d;", "\x01" "abZ", 4, 0,
+	  "byte_extract: depth variable after an offset" },
+	/*
+	 * Suricata's parser adds the offset variable's index (1 here) to a
+	 * depth given after it (detect-depth.c): the window is [o, o + 2 + 1).
+	 */
+	{ "byte_extract:1,0,a; byte_extract:1,1,o; content:\"Z\"; offset:o; depth:2;",
+	  "\x00\x02" "xyZ", 5, 1, "byte_extract: constant depth after an offset variable" },
+	{ "byte_extract:1,0,a; byte_extract:1,1,o; content:\"Z\"; offset:o; depth:2;",
+	  "\x00\x02" "xyaZ", 6, 0, "byte_extract: constant depth after an offset variable" },
+	{ "content:\"a\"; byte_extract:1,0,n,relative; isdataat:n,relative;", "a\x02xy", 4, 1,
+	  "byte_extract: isdataat variable" },
+	{ "content:\"a\"; byte_extract:1,0,n,relative; isdataat:n,relative;", "a\x03xy", 4, 0,
+	  "byte_extract: isdataat variable" },
+	/* A failing isdataat variable is not final: the next 'a' is tried. */
+	{ "content:\"a\"; byte_extract:1,0,n,relative; isdataat:n,relative;", "a\x09" "a\x01x", 5, 1,
+	  "byte_extract: isdataat variable retries the anchor" },
+	{ "content:\"a\"; byte_extract:1,0,n,relative; isdataat:!n,relative;", "a\x01x", 3, 0,
+	  "byte_extract: negated isdataat variable" },
+	{ "byte_extract:1,0,nb; byte_test:nb,=,0x0102,1;", "\x02\x01\x02", 3, 1,
+	  "byte_extract: byte_test bytes from a variable" },
+	{ "byte_extract:1,0,nb; byte_test:nb,=,0x0102,1;", "\x09\x01\x02", 3, 0,
+	  "byte_extract: byte_test of 9 bytes never matches" },
+	{ "byte_extract:1,0,nb; byte_jump:nb,1; content:\"Z\"; within:1;", "\x01\x02" "abZ", 5, 1,
+	  "byte_extract: byte_jump bytes from a variable" },
+	{ "byte_extract:1,0,o; byte_jump:1,o; content:\"Z\"; within:1;", "\x02" "a\x01" "bZ", 5, 1,
+	  "byte_extract: byte_jump offset from a variable" },
+	/* A later anchor re-runs the extraction: values follow the path. */
+	{ "content:\"k\"; byte_extract:1,0,n,relative; content:\"Z\"; distance:n; within:1;",
+	  "k\x05" "abk\x01" "aZ", 8, 1, "byte_extract: first anchor" },
+	{ "content:\"k\"; byte_extract:1,0,n,relative; content:\"Z\"; distance:n; within:1;",
+	  "k\x04" "abk\x01" "aZ", 8, 1, "byte_extract: the next anchor's value" },
+	{ "content:\"k\"; byte_extract:1,0,n,relative; content:\"Z\"; distance:n; within:1;",
+	  "k\x04" "abk\x02" "aZ", 8, 0, "byte_extract: no anchor's value fits" },
 };
 
 static void test_payload(void)

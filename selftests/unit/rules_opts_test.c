@@ -153,7 +153,8 @@ static void test_content(void)
 	E("content:\"a\"; nocase; nocase;", "nocase; s", "given twice");
 	E("content:\"abc\"; depth:2;", "2;", "depth 2 is smaller than the content");
 	E("content:\"abc\"; depth:0;", "0;", "depth 0 is smaller");
-	E("content:\"abc\"; depth:x;", "x;", "depth: invalid number");
+	E("content:\"abc\"; depth:x;", "x;", "depth: unknown byte_extract variable 'x'");
+	E("content:\"abc\"; depth:_x;", "_x;", "depth: invalid number");
 	E("content:\"abc\"; offset:-1;", "-1", "offset: invalid number");
 	E("content:\"abc\"; within:2;", "2;", "within 2 is smaller than the content");
 	E("content:\"abc\"; distance:1.5;", "1.5", "distance: invalid number");
@@ -162,7 +163,8 @@ static void test_content(void)
 	E("content:\"abc\"; startswith; depth:5;", "depth", "cannot be combined with 'startswith'");
 	E("content:\"abc\"; offset:1; startswith;", "startswith", "cannot be combined with 'offset'");
 	E("content:\"abc\"; endswith; endswith;", "endswith; s", "given twice");
-	E("isdataat:x;", "x;", "isdataat: invalid number");
+	E("isdataat:x;", "x;", "isdataat: unknown byte_extract variable 'x'");
+	E("isdataat:-1;", "-1", "isdataat: invalid number");
 	E("isdataat:1,relativ;", "relativ", "isdataat: unknown option");
 	E("isdataat:1 relative;", "relative", "expected ','");
 }
@@ -373,12 +375,16 @@ static void test_skips(void)
 		{ "uricontent:\"/a\"; nocase;", "buffer uricontent" },
 		{ "content:\"a\"; asn1:oversize_length 10;", "keyword asn1" },
 		{ "ipopts:rr;", "keyword ipopts" },
-		{ "byte_extract:2,0,len; content:\"a\"; within:len;", "keyword byte_extract" },
-		{ "byte_extract:2,0,len; content:\"a\"; depth:len; isdataat:len;", "keyword byte_extract" },
+		{ "byte_math:bytes 1,offset 0,oper +,rvalue 1,result r; content:\"a\"; within:r;",
+		  "keyword byte_math" },
+		{ "byte_extract:2,0,len,dce; content:\"a\"; within:len;", "dce" },
+		{ "byte_extract:0,0,len,string; content:\"a\"; within:len;", "byte_extract of 0 bytes" },
+		{ "byte_extract:1,0,n; byte_extract:1,1,m; content:\"a\"; depth:m; offset:3;",
+		  "offset after a depth variable" },
 		{ "lua:script.lua;", "keyword lua" },
 		{ "tcp.mss:<536;", "keyword tcp.mss" },
 		{ "icmpv6.mtu:<1280;", "keyword icmpv6.mtu" },
-		{ "xbits:set,x,track ip_src;", "keyword xbits" },
+		{ "xbits:toggle,x,track ip_src;", "xbits toggle" },
 		{ "http.uri; content:\"a\"; byte_test:1,>,2,0;", "buffer http.uri" },
 		{ "content:\"a\"; pcre:\"/a/U\";", "pcre modifier U" },
 		{ "pcre:\"/a/Hi\";", "pcre modifier H" },
@@ -398,7 +404,107 @@ static void test_skips(void)
 	/* Syntax is still checked after a skip reason. */
 	E("http.uri; content:\"|4|\";", "|\";", "odd number of hex digits");
 	E("byte_test:1,>,2,0; depth:3;", "depth", "needs a preceding content");
-	E("content:\"a\"; depth:len;", "len", "depth: invalid number");
+	E("content:\"a\"; depth:len;", "len", "depth: unknown byte_extract variable 'len'");
+	/* byte_math's variables are not checked: the rule is skipped anyway. */
+	expect_skip("alert tcp any any -> any any (byte_math:bytes 1,offset 0,oper +,rvalue 1,"
+		    "result r; content:\"a\"; depth:r; isdataat:q; sid:1;)", "keyword byte_math");
+#undef E
+}
+
+/* byte_extract (detect-byte-extract.c): syntax, limits, variables. */
+static void test_byte_extract(void)
+{
+	struct nfips_rule *r;
+	const struct nfips_byteextract *be;
+
+#define E(opts, at, msg) expect_error("alert tcp any any -> any any (" opts " sid:1;)", at, msg)
+	r = parse_opts("content:\"a\"; byte_extract:2, -3, len, relative, multiplier 3, little, "
+		       "align 4; byte_extract:4,0,s,string,hex; content:\"b\"; distance:len; "
+		       "within:s; byte_test:1,=,len,s,relative; byte_jump:len,s; isdataat:s,relative;");
+	be = r && r->nmatches == 7 && r->matches[1].type == NFIPS_MATCH_BYTE_EXTRACT ?
+	     &r->matches[1].u.byteextract : NULL;
+	tap_ok(&T, be && be->nbytes == 2 && be->offset == -3 && !strcmp(be->name, "len") &&
+	       be->flags == (NFIPS_B_RELATIVE | NFIPS_B_MULTIPLIER | NFIPS_B_LITTLE | NFIPS_B_ALIGN) &&
+	       be->multiplier == 3 && be->align == 4 && be->var == 0,
+	       "byte_extract: fields and options");
+	be = r ? &r->matches[2].u.byteextract : NULL;
+	tap_ok(&T, be && be->base == 16 && (be->flags & NFIPS_B_STRING) && be->var == 1,
+	       "byte_extract: string, hex; second variable");
+	tap_ok(&T, r && (r->matches[3].u.content.flags & (NFIPS_C_DISTANCE_VAR | NFIPS_C_WITHIN_VAR)) ==
+			(NFIPS_C_DISTANCE_VAR | NFIPS_C_WITHIN_VAR) &&
+	       r->matches[3].u.content.distance == 0 && r->matches[3].u.content.within == 1,
+	       "byte_extract: distance and within variables hold their index");
+	tap_ok(&T, r && (r->matches[4].u.bytetest.flags & (NFIPS_B_VALUE_VAR | NFIPS_B_OFFSET_VAR)) &&
+	       r->matches[4].u.bytetest.value == 0 && r->matches[4].u.bytetest.offset == 1 &&
+	       (r->matches[5].u.bytejump.flags & (NFIPS_B_NBYTES_VAR | NFIPS_B_OFFSET_VAR)) ==
+			(NFIPS_B_NBYTES_VAR | NFIPS_B_OFFSET_VAR) &&
+	       (r->matches[6].u.isdataat.flags & NFIPS_I_VAR) && r->matches[6].u.isdataat.n == 1,
+	       "byte_extract: variables in byte_test, byte_jump and isdataat");
+	tap_ok(&T, r && !r->skip, "byte_extract: loadable");
+	nfips_rule_free(r);
+	/* The first byte_extract of a name is the one used. */
+	r = parse_opts("byte_extract:1,0,x; byte_extract:1,1,x; content:\"a\"; depth:x;");
+	tap_ok(&T, r && r->matches[2].u.content.depth == 0 &&
+	       r->matches[1].u.byteextract.var == 1, "byte_extract: a repeated name means the first");
+	nfips_rule_free(r);
+	r = parse_opts("byte_extract:3,0,x,string; content:\"a\"; offset:x;");
+	tap_ok(&T, r && r->matches[0].u.byteextract.base == 10, "byte_extract: string defaults to dec");
+	nfips_rule_free(r);
+	E("byte_extract:2,0;", "2,0", "expected <bytes>,<offset>,<name>");
+	E("byte_extract:9,0,x;", "9,", "at most 8 bytes without string");
+	E("byte_extract:21,0,x,string;", "21", "at most 20 characters with string, dec");
+	E("byte_extract:15,0,x,string,hex;", "15", "at most 14 characters with string, hex");
+	E("byte_extract:24,0,x,string,oct;", "24", "at most 23 characters with string, oct");
+	E("byte_extract:256,0,x;", "256", "invalid number of bytes");
+	E("byte_extract:2,65536,x;", "65536", "invalid offset");
+	E("byte_extract:2,0x10,x;", "0x10", "invalid offset");
+	E("byte_extract:2,0,x,hex;", "hex", "hex without string");
+	E("byte_extract:2,0,x,hex,string;", "hex", "hex without string");
+	E("byte_extract:2,0,x,string,hex,dec;", "dec", "more than one base");
+	E("byte_extract:2,0,x,relative,relative;", "relative;", "relative given twice");
+	E("byte_extract:2,0,x,big,little;", "little", "endianness given twice");
+	E("byte_extract:2,0,x,string,big;", "2,0", "string excludes big");
+	E("byte_extract:2,0,x,align 3;", "align", "align must be 2 or 4");
+	E("byte_extract:2,0,x,align;", "align", "align must be 2 or 4");
+	E("byte_extract:2,0,x,multiplier 0;", "multiplier", "multiplier must be 1..65535");
+	E("byte_extract:2,0,x,multiplier 65536;", "multiplier", "multiplier must be 1..65535");
+	E("byte_extract:2,0,x,Relative;", "Relative", "unknown option 'Relative'");
+	E("byte_extract:2,0,x,relative,,big;", ",big", "invalid option");
+	E("byte_extract:2,0,x y;", "x y", "invalid variable name");
+	E("byte_extract:2,0,x,relative,big,align 2,multiplier 2,string,dec;", "2,0",
+	  "at most five options");
+	E("byte_extract:2,0,x; content:\"a\"; within:y;", "y;", "within: unknown byte_extract variable 'y'");
+	E("content:\"a\"; distance:x; byte_extract:2,0,x;", "x;", "unknown byte_extract variable 'x'");
+	E("byte_extract:2,0,x; byte_test:1,=,y,0;", "y,", "unknown byte_extract variable 'y'");
+#undef E
+}
+
+/* xbits (detect-xbits.c). */
+static void test_xbits(void)
+{
+	struct nfips_rule *r;
+
+#define E(opts, at, msg) expect_error("alert tcp any any -> any any (" opts " sid:1;)", at, msg)
+	r = parse_opts("xbits:set, ET.x, track ip_src, expire 360; xbits:isset,y,track ip_pair; "
+		       "xbits:unset,z,track ip_dst,expire 5,whatever;");
+	tap_ok(&T, r && r->nxbits == 3 && r->xbits[0].cmd == NFIPS_FB_SET &&
+	       !strcmp(r->xbits[0].name, "ET.x") && r->xbits[0].track == NFIPS_XB_IP_SRC &&
+	       r->xbits[0].expire == 360 && r->xbits[1].cmd == NFIPS_FB_ISSET &&
+	       r->xbits[1].track == NFIPS_XB_IP_PAIR && r->xbits[1].expire == 30 &&
+	       r->xbits[2].cmd == NFIPS_FB_UNSET && r->xbits[2].track == NFIPS_XB_IP_DST &&
+	       r->xbits[2].expire == 5 && !r->skip,
+	       "xbits: commands, names, trackers, expiry (30 s by default)");
+	nfips_rule_free(r);
+	E("xbits:set,x;", "x;", "expected a name and track");
+	E("xbits:set,x,track ip_source;", "ip_source", "track must be ip_src, ip_dst or ip_pair");
+	E("xbits:set,x,track tx;", "tx", "track must be");
+	E("xbits:set,track ip_src;", "track ip", "expected a name and track");
+	E("xbits:set,x,trak ip_src;", "trak", "expected 'track'");
+	E("xbits:set,x,track ip_src,expire 0;", "0;", "expire must be");
+	E("xbits:set,x,track ip_src,expire -1;", "-1", "expire must be");
+	E("xbits:noalert;", "noalert", "expected set, unset, isset");
+	E("xbits:noalert,x,track ip_src;", "noalert", "expected set, unset, isset");
+	E("xbits:Set,x,track ip_src;", "Set", "expected set, unset, isset");
 #undef E
 }
 
@@ -467,6 +573,8 @@ int main(void)
 	test_dsize_threshold();
 	test_other_keywords();
 	test_skips();
+	test_byte_extract();
+	test_xbits();
 	test_classification_config();
 	teardown();
 	return tap_done(&T);

@@ -284,6 +284,49 @@ static void memcap(void)
 	sess_free(&s);
 }
 
+/* A finished direction (data complete to its FIN) or a reset session lets go of its buffer. */
+static void release(void)
+{
+	struct sess s;
+	bool est[3];
+	uint64_t mem;
+
+	sess_init(&s, 0, 0, 0);
+	handshake(&s, est);
+	seg(&s, C, PA, 101, 5001, "GET / HTTP/1.0\r\n\r\n");
+	seg(&s, S, PA | FIN, 5001, 119, "HTTP/1.0 200 OK\r\n\r\nbody");
+	tap_ok(&T, s.res.inspect && s.t.dir[S].data && s.ctx.mem > 0,
+	       "release: the data of the FIN packet is handed over first");
+	mem = s.ctx.mem;
+	seg(&s, C, ACK, 119, 5025, NULL);
+	tap_ok(&T, !s.t.dir[S].data && s.t.dir[C].data && s.ctx.mem < mem,
+	       "release: the finished direction's buffer goes at the next packet");
+	seg(&s, S, PA, 5001, 119, "HTTP/1.0 200 OK");
+	tap_ok(&T, !s.res.inspect && s.res.stream_add && s.ctx.st.retransmits == 1,
+	       "release: a retransmission afterwards is still one, with nothing to inspect");
+	seg(&s, C, PA | FIN, 119, 5026, "x");
+	seg(&s, S, ACK, 5026, 121, NULL);
+	tap_ok(&T, !s.t.dir[C].data && s.ctx.mem == 0, "release: both directions finished");
+	sess_free(&s);
+
+	sess_init(&s, 0, 0, 0);
+	handshake(&s, est);
+	seg(&s, C, PA, 101, 5001, "abc");
+	seg(&s, C, PA, 110, 5001, "later");	/* waits behind a hole */
+	seg(&s, S, RST, 5001, 0, NULL);
+	seg(&s, C, ACK, 115, 5001, NULL);
+	tap_ok(&T, !s.t.dir[C].data && s.t.dir[C].ooo_bytes == 5,
+	       "release: a reset session keeps only data waiting behind a hole");
+	{
+		struct nfips_stream st;
+
+		tap_ok(&T, nfips_tcp_flush(&s.ctx, &s.t, C, &st) && st.len == 5 &&
+		       !memcmp(st.data, "later", 5) && st.stream_off == 9,
+		       "release: ... which the flow-end flush still inspects");
+	}
+	sess_free(&s);
+}
+
 int main(void)
 {
 	in_order();
@@ -294,5 +337,6 @@ int main(void)
 	fin_rst();
 	wrap_midstream();
 	memcap();
+	release();
 	return tap_done(&T);
 }
