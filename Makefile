@@ -3,7 +3,13 @@
 # make              build kmod/nfips.ko and the userspace tools in ctl/
 # make check        install test dependencies, build, run every test
 # make check-kernel only the kernel selftests (QEMU guest)
-# make bench        matcher and replay benchmarks, write Documentation/performance.rst
+# make demo         the gateway in a QEMU guest with the default policy,
+#                   benign traffic and attacks through it, what nfips did
+# make check-debug  the kernel selftests under a KASAN/UBSAN/lockdep/kmemleak
+#                   guest kernel (built once, cached in ~/.cache/nfips)
+# make check-debug-detector  proves that check-debug catches what it should
+# make bench        matcher, replay and kernel forwarding benchmarks, write
+#                   Documentation/performance.rst
 
 # The running kernel often has no headers (containers, CI): use the newest installed ones.
 KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
@@ -33,6 +39,18 @@ check: deps
 check-kernel: deps
 	@selftests/run-all.sh kernel
 
+# The guest harness runs the demo script instead of the tests; it builds
+# the module and the tools itself. Under TCG the demo takes a few minutes.
+demo: deps
+	@NFIPS_QEMU_TIMEOUT=$${NFIPS_QEMU_TIMEOUT:-900} NFIPS_TEST_TIMEOUT=$${NFIPS_TEST_TIMEOUT:-840} \
+		selftests/kernel/run.sh --script selftests/kernel/demo/demo.sh
+
+check-debug: deps
+	@selftests/run-all.sh debug
+
+check-debug-detector: deps
+	@selftests/run-all.sh debug-detector
+
 bench: deps tools
 	$(MAKE) -C selftests/bench bench
 
@@ -44,4 +62,4 @@ clean:
 	$(MAKE) -C selftests/bench clean
 	$(MAKE) -C selftests/kernel clean
 
-.PHONY: all module tools deps check check-kernel bench clean
+.PHONY: all module tools deps check check-kernel demo check-debug check-debug-detector bench clean

@@ -20,6 +20,14 @@ static struct genl_family nfips_genl_family;
 
 static struct netlink_range_validation u16_range = { .max = U16_MAX };
 static struct netlink_range_validation rate_range = { .max = 1000000 };
+/*
+ * NLA_POLICY_RANGE() keeps its bounds in s16: the longest IPv6 address
+ * list (32 KiB) does not fit, and 6.1 warns on a negative bound.
+ */
+static struct netlink_range_validation range6_len = {
+	.min = sizeof(struct nfips_range6),
+	.max = NFIPS_RANGES_MAX * sizeof(struct nfips_range6),
+};
 
 static const struct nla_policy rule_policy[NFIPS_RULE_A_MAX + 1] = {
 	[NFIPS_RULE_A_GID]	= { .type = NLA_U32 },
@@ -38,10 +46,8 @@ static const struct nla_policy rule_policy[NFIPS_RULE_A_MAX + 1] = {
 						   NFIPS_RANGES_MAX * sizeof(struct nfips_range4)),
 	[NFIPS_RULE_A_DST4]	= NLA_POLICY_RANGE(NLA_BINARY, sizeof(struct nfips_range4),
 						   NFIPS_RANGES_MAX * sizeof(struct nfips_range4)),
-	[NFIPS_RULE_A_SRC6]	= NLA_POLICY_RANGE(NLA_BINARY, sizeof(struct nfips_range6),
-						   NFIPS_RANGES_MAX * sizeof(struct nfips_range6)),
-	[NFIPS_RULE_A_DST6]	= NLA_POLICY_RANGE(NLA_BINARY, sizeof(struct nfips_range6),
-						   NFIPS_RANGES_MAX * sizeof(struct nfips_range6)),
+	[NFIPS_RULE_A_SRC6]	= NLA_POLICY_FULL_RANGE(NLA_BINARY, &range6_len),
+	[NFIPS_RULE_A_DST6]	= NLA_POLICY_FULL_RANGE(NLA_BINARY, &range6_len),
 	[NFIPS_RULE_A_SPORTS]	= NLA_POLICY_RANGE(NLA_BINARY, sizeof(struct nfips_prange),
 						   NFIPS_RANGES_MAX * sizeof(struct nfips_prange)),
 	[NFIPS_RULE_A_DPORTS]	= NLA_POLICY_RANGE(NLA_BINARY, sizeof(struct nfips_prange),

@@ -17,8 +17,13 @@ style=(linux-source-6.1 xz-utils perl)
 # the host's, so the guest runs the host's busybox, iproute2, nft, socat.
 kernel_tests=(linux-image-amd64 qemu-system-x86 busybox-static cpio kmod
 	iproute2 iputils-ping nftables iptables socat)
+# make demo: a web server behind the gateway, real clients and a scanner
+demo=(nginx curl nmap)
+# make bench-kernel: throughput through the gateway in the guest
+bench_kernel=(iperf3)
 
-want=("${build[@]}" "${matcher_tests[@]}" "${ctl[@]}" "${dkms[@]}" "${replay_tests[@]}" "${style[@]}" "${kernel_tests[@]}")
+want=("${build[@]}" "${matcher_tests[@]}" "${ctl[@]}" "${dkms[@]}" "${replay_tests[@]}" "${style[@]}" "${kernel_tests[@]}"
+	"${demo[@]}" "${bench_kernel[@]}")
 missing=()
 for p in "${want[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||

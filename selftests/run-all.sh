@@ -17,6 +17,9 @@ declare -A suite_cmd=(
 	[checkpatch]="selftests/checkpatch.sh"
 	[bench-sanity]="selftests/bench/mpm_bench_test.sh"
 	[kernel]="selftests/kernel/run.sh"
+	# Not in the default order: make check-debug, make check-debug-detector.
+	[debug]="selftests/kernel/debug/check.sh"
+	[debug-detector]="selftests/kernel/debug/check.sh --detector"
 )
 order=(build checkpatch unit replay fuzz dkms bench-sanity kernel)
 [ $# -gt 0 ] && order=("$@")

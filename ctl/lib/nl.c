@@ -24,8 +24,12 @@
 #define SOL_NETLINK 270
 #endif
 
-/* Rules per POLICY_ADD message: well below the socket's send buffer. */
-#define BATCH_BYTES	(128 * 1024)
+/*
+ * Bytes per POLICY_ADD message: well below the socket's send buffer, and
+ * no more than a netlink attribute can hold (nla_len is 16 bits), since
+ * all of a message's rules are in one NFIPS_A_RULES nest.
+ */
+#define BATCH_BYTES	(64 * 1024)
 
 struct nfips_nl {
 	struct nl_sock *sk;
@@ -451,7 +455,9 @@ static int fill_batch(struct nfips_nl *nl, struct nl_msg *msg, uint32_t txn,
 		b->idx[b->n] = *next;
 		b->off[b->n++] = off;
 	}
-	nla_nest_end(msg, list);
+	/* Cannot overflow with BATCH_BYTES as above; never send it empty. */
+	if (nla_nest_end(msg, list) < 0)
+		return seterr(nl, -EMSGSIZE, "policy batch larger than a netlink attribute");
 	return (int)b->n;
 }
 

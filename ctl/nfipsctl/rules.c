@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * nfipsctl rules check [--verbose] [--var NAME=VALUE]... [--classification FILE] FILE...
+ * nfipsctl rules check [--verbose] [--list] [--var NAME=VALUE]...
+ *                      [--classification FILE] FILE...
  *
  * Parses rule files the way the daemon will, classifies every rule and
  * prints the totals, ending with one machine-readable line:
  *	rules=N parsed=N loadable=N kernel=N slow=N skipped=N errors=N
  * Errors always go to stderr as file:line:col; --verbose also lists every
- * skipped rule with its reason. Exit status 0 when every rule parsed.
+ * skipped rule with its reason, --list every parsed rule with its class.
+ * Exit status 0 when every rule parsed.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -141,7 +143,7 @@ static void print_counts(const char *label, struct count *c, size_t n)
 		printf("%s: %lu %s\n", label, c[i].n, c[i].reason);
 }
 
-static void report(struct check *ck, bool verbose)
+static void report(struct check *ck, bool verbose, bool list)
 {
 	unsigned long kernel = 0, slow = 0, skipped = 0, nofp = 0;
 	struct count *skips = NULL, *slows = NULL;
@@ -157,17 +159,23 @@ static void report(struct check *ck, bool verbose)
 		case NFIPS_CLASS_SKIPPED:
 			skipped++;
 			tally(&skips, &nskips, r->skip);
-			if (verbose)
+			if (verbose || list)
 				printf("skip %u:%u %s:%u: %s\n", r->gid, r->sid,
 				       ck->e[i].file, r->line, r->skip);
 			break;
 		case NFIPS_CLASS_KERNEL:
 			kernel++;
+			if (list)
+				printf("kernel %u:%u %s:%u\n", r->gid, r->sid,
+				       ck->e[i].file, r->line);
 			break;
 		case NFIPS_CLASS_SLOW:
 			slow++;
 			nofp += r->fp < 0;
 			tally(&slows, &nslows, r->why_slow);
+			if (list)
+				printf("slow %u:%u %s:%u: %s\n", r->gid, r->sid,
+				       ck->e[i].file, r->line, r->why_slow);
 			break;
 		}
 	}
@@ -184,10 +192,12 @@ static void report(struct check *ck, bool verbose)
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: nfipsctl rules check [--verbose] [--var NAME=VALUE]...\n"
+		"Usage: nfipsctl rules check [--verbose] [--list] [--var NAME=VALUE]...\n"
 		"                            [--classification FILE] FILE...\n"
 		"\n"
 		"  -v, --verbose            list every skipped rule with its reason\n"
+		"  -l, --list               list every rule: kernel, slow (with the\n"
+		"                           first reason) or skip (with the reason)\n"
 		"  -V, --var NAME=VALUE     set an address or port variable ($NAME);\n"
 		"                           suricata.yaml's defaults apply otherwise\n"
 		"  -c, --classification F   classtypes to accept (default "
@@ -199,6 +209,7 @@ static int rules_check(int argc, char **argv)
 {
 	static const struct option lopts[] = {
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "list", no_argument, NULL, 'l' },
 		{ "var", required_argument, NULL, 'V' },
 		{ "classification", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
@@ -211,15 +222,18 @@ static int rules_check(int argc, char **argv)
 	struct check ck = { 0 };
 	struct nfips_err err;
 	char buf[512];
-	bool verbose = false;
+	bool verbose = false, list = false;
 	int opt, i, ret = 2;
 
 	if (nfips_vars_defaults(&vars))
 		goto out;
-	while ((opt = getopt_long(argc, argv, "vV:c:h", lopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "vlV:c:h", lopts, NULL)) != -1) {
 		switch (opt) {
 		case 'v':
 			verbose = true;
+			break;
+		case 'l':
+			list = true;
 			break;
 		case 'V':
 			if (nfips_vars_set_arg(&vars, optarg)) {
@@ -266,7 +280,7 @@ static int rules_check(int argc, char **argv)
 		}
 	}
 	duplicates(&ck);
-	report(&ck, verbose);
+	report(&ck, verbose, list);
 	if (!ret && ck.errors)
 		ret = 1;
 out:

@@ -19,6 +19,8 @@ import struct
 import subprocess
 import sys
 
+import kernel_report
+
 MIB = 1 << 20
 SETS = [  # name, title, memory target, throughput target (fraction of Vectorscan's)
     ("raw", "Raw-payload rules", 8 * MIB, 1.0),
@@ -448,6 +450,8 @@ def main(argv):
         hs_version=hs_version, passes=passes, machine=machine,
         results="".join(results), targets=targets, verdict=verdict.strip(),
         replay=replay_section(out_dir, capture, matcher_mbps))
+    # The kernel forwarding section (make bench-kernel), when it ran.
+    text += kernel_report.section(out_dir)
     sys.stdout.write("\n".join(line.rstrip() for line in text.splitlines()) + "\n")
 
 

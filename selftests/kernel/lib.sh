@@ -18,7 +18,8 @@ readonly ksft_skip=4
 
 # Root of the work tree: the same path in the guest as on the host.
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-readonly nfips_ko=$repo/kmod/nfips.ko
+# The module under test: kmod/nfips.ko, or the debug kernel's build of it.
+readonly nfips_ko=${NFIPS_KO:-$repo/kmod/nfips.ko}
 
 NS_LIST=()
 CLEANUP_HOOKS=()

@@ -7,6 +7,8 @@
  *   nltool badtxn        a batch with one bad rule is refused whole
  *   nltool badver        an unknown policy wire format version is refused
  *   nltool fuzz N SEED   N random messages; the family must still answer
+ *   nltool storm N SEED  N policy commits of random policies, with flushes,
+ *                        configuration changes, aborts and dumps in between
  *
  * Exit 0 when the module behaved, 1 otherwise (with the reason on stderr).
  */
@@ -24,6 +26,7 @@
 #include "../../kmod/uapi/nfips.h"
 
 #define BUF_SIZE	65536
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 static int fd;
 static uint16_t family;
@@ -314,6 +317,183 @@ static int fuzz(long n, unsigned int seed)
 	return 0;
 }
 
+/*
+ * Patterns of the traffic debug_commit_storm.sh sends while the storm runs:
+ * the ping payload (ping -p deadbeef), UDP datagrams, and a TCP stream of
+ * zeros that must arrive intact, so only alert or punt rules (fail-open)
+ * may match it. The rest never match anything.
+ */
+static const struct {
+	const char *bytes;
+	unsigned int len;
+	int may_drop;
+} storm_pats[] = {
+	{ "\xde\xad\xbe\xef\xde\xad\xbe\xef", 8, 1 },
+	{ "STORM-UDP-A", 11, 1 },
+	{ "storm-udp-b", 11, 1 },
+	{ "\0\0\0\0\0\0\0\0", 8, 0 },
+	{ "never-seen-on-the-wire", 22, 1 },
+	{ "GET /storm", 10, 1 },
+};
+
+static void put_storm_rule(struct msg *m, uint16_t idx, uint32_t sid)
+{
+	unsigned int p = rand() % ARRAY_SIZE(storm_pats);
+	struct nlattr *r = nest_start(m, idx);
+	uint32_t flags = 0;
+	uint8_t action;
+	char pat[32];
+	unsigned int len;
+
+	if (rand() % 3) {
+		len = storm_pats[p].len;
+		memcpy(pat, storm_pats[p].bytes, len);
+		action = storm_pats[p].may_drop ? rand() % (NFIPS_ACT_MAX + 1) :
+			 rand() % 2 ? NFIPS_ACT_ALERT : NFIPS_ACT_PUNT;
+	} else {
+		len = snprintf(pat, sizeof(pat), "storm-%08x", (unsigned int)rand());
+		action = rand() % (NFIPS_ACT_MAX + 1);
+	}
+	if (rand() % 2)
+		flags |= NFIPS_RULE_F_APPROVED;
+	if (rand() % 4 == 0)
+		flags |= NFIPS_RULE_F_NOCASE;
+	if (rand() % 4 == 0)
+		flags |= NFIPS_RULE_F_BIDIR;
+	put_u32(m, NFIPS_RULE_A_SID, sid);
+	put_u32(m, NFIPS_RULE_A_REV, rand() % 5);
+	put_u8(m, NFIPS_RULE_A_ACTION, action);
+	put_u8(m, NFIPS_RULE_A_PROTO, rand() % (NFIPS_RPROTO_MAX + 1));
+	put(m, NFIPS_RULE_A_PATTERN, pat, len);
+	if (rand() % 4 == 0)
+		put_u32(m, NFIPS_RULE_A_DEPTH, len + rand() % 1500);
+	if (rand() % 8 == 0)
+		put_u32(m, NFIPS_RULE_A_OFFSET, rand() % 64);
+	if (rand() % 4 == 0) {
+		struct nfips_prange ports[2] = { { 1, 1024 }, { 7000, 7010 } };
+
+		flags |= NFIPS_RULE_F_DPORT;
+		put(m, NFIPS_RULE_A_DPORTS, ports, sizeof(ports));
+	}
+	if (rand() % 4 == 0) {
+		/* 10.0.0.0-10.0.255.255 and fd6e:6669:7073::/48 */
+		struct nfips_range4 r4 = { { 10, 0, 0, 0 }, { 10, 0, 255, 255 } };
+		struct nfips_range6 r6 = {
+			{ 0xfd, 0x6e, 0x66, 0x69, 0x70, 0x73 },
+			{ 0xfd, 0x6e, 0x66, 0x69, 0x70, 0x73, 0xff, 0xff, 0xff, 0xff,
+			  0xff, 0xff, 0xff, 0xff, 0xff, 0xff },
+		};
+
+		flags |= NFIPS_RULE_F_SRC;
+		put(m, NFIPS_RULE_A_SRC4, &r4, sizeof(r4));
+		put(m, NFIPS_RULE_A_SRC6, &r6, sizeof(r6));
+	}
+	if (rand() % 8 == 0) {
+		flags |= NFIPS_RULE_F_DSIZE;
+		put_u8(m, NFIPS_RULE_A_DSIZE_OP, NFIPS_DSIZE_GT);
+		put(m, NFIPS_RULE_A_DSIZE_LO, &(uint16_t){ rand() % 100 }, 2);
+	}
+	put_u32(m, NFIPS_RULE_A_FLAGS, flags);
+	put(m, NFIPS_RULE_A_MSG, "storm", sizeof("storm"));
+	nest_end(m, r);
+}
+
+/* A transaction of 1..64 random rules in 1..3 batches; commit or abort. */
+static int storm_txn(int commit, uint32_t *serial)
+{
+	static struct msg m;
+	int batches = 1 + rand() % 3, b, i, n, ret;
+	uint32_t txn = 0, sid = 1;
+	struct nlattr *list;
+
+	ret = begin(NFIPS_POLICY_VERSION, &txn);
+	if (ret)
+		return ret;
+	for (b = 0; b < batches; b++) {
+		n = 1 + rand() % 22;
+		msg_init(&m, family, 0, NFIPS_CMD_POLICY_ADD);
+		put_u32(&m, NFIPS_A_TXN_ID, txn);
+		list = nest_start(&m, NFIPS_A_RULES);
+		for (i = 0; i < n; i++)
+			put_storm_rule(&m, i + 1, sid++);
+		nest_end(&m, list);
+		ret = transact(&m, 0, NULL);
+		if (ret)
+			return ret;
+	}
+	if (!commit)
+		return txn_cmd(NFIPS_CMD_POLICY_ABORT, txn);
+	msg_init(&m, family, 0, NFIPS_CMD_POLICY_COMMIT);
+	put_u32(&m, NFIPS_A_TXN_ID, txn);
+	return transact(&m, NFIPS_A_SERIAL, serial);
+}
+
+static int storm_config(void)
+{
+	static const uint32_t rates[] = { 0, 1, 50, 1000 };
+	static struct msg m;
+
+	msg_init(&m, family, 0, NFIPS_CMD_SET_CONFIG);
+	if (rand() % 2)
+		put_u8(&m, NFIPS_A_MODE, rand() % (NFIPS_MODE_MAX + 1));
+	if (rand() % 2)
+		put_u32(&m, NFIPS_A_HOOKS, 1 + rand() % NFIPS_HOOK_ALL);
+	if (rand() % 2)
+		put_u32(&m, NFIPS_A_EVENT_RATE, rates[rand() % 4]);
+	return transact(&m, 0, NULL);
+}
+
+/*
+ * N operations, most of them commits: with traffic crossing the namespace
+ * every commit swaps the automaton under the packet path and frees the old
+ * one after a grace period; flushes and hook changes register and
+ * unregister netfilter hooks under traffic. EBUSY (another socket's
+ * transaction in the same namespace) is the only error allowed.
+ */
+static int commit_storm(long n, unsigned int seed)
+{
+	long i, commits = 0, busy = 0, flushes = 0, configs = 0, dumps = 0;
+	static struct msg m;
+	uint32_t serial = 0;
+	int op, ret;
+
+	srand(seed);
+	for (i = 0; i < n; i++) {
+		op = rand() % 20;
+		if (op == 0) {
+			msg_init(&m, family, 0, NFIPS_CMD_POLICY_FLUSH);
+			ret = transact(&m, 0, NULL);
+			flushes++;
+		} else if (op <= 2) {
+			ret = storm_config();
+			configs++;
+		} else if (op == 3) {
+			ret = storm_txn(0, NULL);
+		} else if (op == 4) {
+			msg_init(&m, family, NLM_F_DUMP, NFIPS_CMD_GET_RULES);
+			ret = transact(&m, 0, NULL);
+			dumps++;
+		} else {
+			ret = storm_txn(1, &serial);
+			if (!ret)
+				commits++;
+		}
+		if (ret == -EBUSY) {
+			busy++;
+			continue;
+		}
+		if (ret)
+			return fail("storm operation", ret);
+	}
+	msg_init(&m, family, 0, NFIPS_CMD_GET_STATUS);
+	ret = transact(&m, 0, NULL);
+	if (ret)
+		return fail("status after the storm", ret);
+	printf("storm: %ld commits (last serial %u), %ld refused busy, %ld flushes, %ld configs, %ld dumps\n",
+	       commits, serial, busy, flushes, configs, dumps);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
@@ -321,7 +501,7 @@ int main(int argc, char **argv)
 	int one = 1, ret;
 
 	if (argc < 2) {
-		fprintf(stderr, "Usage: nltool badtxn|badver|fuzz N SEED\n");
+		fprintf(stderr, "Usage: nltool badtxn|badver|fuzz N SEED|storm N SEED\n");
 		return 2;
 	}
 	fd = socket(AF_NETLINK, SOCK_RAW, NETLINK_GENERIC);
@@ -340,6 +520,8 @@ int main(int argc, char **argv)
 		return badver();
 	if (!strcmp(argv[1], "fuzz") && argc == 4)
 		return fuzz(atol(argv[2]), (unsigned int)atoi(argv[3]));
+	if (!strcmp(argv[1], "storm") && argc == 4)
+		return commit_storm(atol(argv[2]), (unsigned int)atoi(argv[3]));
 	fprintf(stderr, "nltool: unknown command\n");
 	return 2;
 }

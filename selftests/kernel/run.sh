@@ -169,7 +169,7 @@ build_initramfs() {
 # run_guest: boot, and give up after $qemu_timeout seconds. The guest has
 # no network device: nothing it sends can leave it.
 run_guest() {
-	local accel_opts cmdline
+	local accel_opts cmdline qemu qemu_pid rc
 
 	case $accel in
 	kvm) accel_opts=(-accel kvm -cpu host) ;;
@@ -204,17 +204,27 @@ run_guest() {
 
 	: >"$console_log"
 	: >"$tap_log"
-	timeout -k 10 "$qemu_timeout" qemu-system-x86_64 \
-		"${accel_opts[@]}" -smp 2 -m "$mem" \
-		-nodefaults -nographic -no-reboot -monitor none \
-		-kernel "$vmlinuz" -initrd "$initramfs" -append "$cmdline" \
-		-virtfs local,path=/,mount_tag=root,security_model=none,readonly=on,multidevs=remap \
-		-serial "file:$console_log" -serial "file:$tap_log" \
-		</dev/null >"$out/qemu.log" 2>&1 &
+	qemu=(timeout -k 10 "$qemu_timeout" qemu-system-x86_64
+		"${accel_opts[@]}" -smp 2 -m "$mem"
+		-nodefaults -nographic -no-reboot -monitor none
+		-kernel "$vmlinuz" -initrd "$initramfs" -append "$cmdline"
+		-virtfs local,path=/,mount_tag=root,security_model=none,readonly=on,multidevs=remap
+		-serial "file:$console_log" -serial "file:$tap_log")
+	if [ -z "$script" ]; then
+		"${qemu[@]}" </dev/null >"$out/qemu.log" 2>&1
+		return
+	fi
+	# A script's output is shown as it comes: the guest runs in the
+	# background, where it would not see a ^C (timeout passes the TERM
+	# on to QEMU), while tail follows the TAP port until QEMU exits.
+	"${qemu[@]}" </dev/null >"$out/qemu.log" 2>&1 &
 	qemu_pid=$!
-	# A script's output is shown as it comes, test results at the end.
-	[ -n "$script" ] && tail -n +1 -s 0.5 --pid="$qemu_pid" -F "$tap_log" 2>/dev/null
+	trap 'kill "$qemu_pid" 2>/dev/null; exit 130' INT TERM
+	tail -n +1 -s 0.5 --pid="$qemu_pid" -F "$tap_log" 2>/dev/null
 	wait "$qemu_pid"
+	rc=$?
+	trap - INT TERM
+	return "$rc"
 }
 
 # kernel_splats: timestamped kernel log lines matching a bad pattern, each
