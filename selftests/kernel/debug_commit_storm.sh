@@ -15,7 +15,7 @@ source "$(dirname "$0")/lib.sh"
 
 readonly nltool=$repo/selftests/kernel/nltool
 # Operations per storm; about three quarters of them are commits.
-readonly ops=${NFIPS_STORM_OPS:-400}
+readonly ops=${NFIPS_STORM_OPS:-200}
 readonly chunk=$((1024 * 1024))
 
 [ "${NFIPS_DEBUG_KERNEL:-}" = 1 ] || skip "debug kernel only (make check-debug)"

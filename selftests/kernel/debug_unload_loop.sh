@@ -13,7 +13,7 @@ set -u
 source "$(dirname "$0")/lib.sh"
 
 readonly nltool=$repo/selftests/kernel/nltool
-readonly cycles=${NFIPS_UNLOAD_CYCLES:-12}
+readonly cycles=${NFIPS_UNLOAD_CYCLES:-6}
 readonly chunk=$((1024 * 1024))
 
 [ "${NFIPS_DEBUG_KERNEL:-}" = 1 ] || skip "debug kernel only (make check-debug)"

@@ -60,7 +60,6 @@ check_host() {
 		command -v "${c%%:*}" >/dev/null || missing+=("${c#*:}")
 	done
 	[ -e /usr/include/libelf.h ] || missing+=(libelf-dev)
-	[ -e /usr/include/openssl/ssl.h ] || missing+=(libssl-dev)
 	[ ${#missing[@]} -eq 0 ] && return
 	if [ "$(id -u)" -ne 0 ]; then
 		die "missing Debian packages: ${missing[*]} (apt-get install them)"

@@ -9,7 +9,8 @@
 # kmemleak prints for the code of a module that is gone. Everything the
 # debug kernel needs is built in, so the only modules this guest ever
 # loads are nfips.ko and the detector modules: a module frame is theirs.
-# Leaks of the kernel itself are listed, never failed on.
+# Leaks of the kernel itself are listed, never failed on. Last, lockdep
+# must still be on: it switches itself off after a report or a full table.
 set -u
 source "$(dirname "$0")/../lib.sh"
 
@@ -33,7 +34,8 @@ on_exit "rm -rf '$tmp'"
 cat "$kml" >"$tmp/report" || fail "read $kml"
 
 # One block per object: "unreferenced object ...", comm, hex dump,
-# "backtrace:", frames "[<ptr>] symbol+off/size [module]" or "[<ptr>] 0x...".
+# "backtrace:", frames "[<ptr>] symbol+off/size [module]" or "[<ptr>] 0x...",
+# where ptr may be hashed or "(____ptrval____)".
 # Module leaks go to $tmp/module, the kernel's own to $tmp/kernel.
 read -r nmod nkern < <(awk -v modf="$tmp/module" -v kernf="$tmp/kernel" '
 	function flush() {
@@ -51,7 +53,7 @@ read -r nmod nkern < <(awk -v modf="$tmp/module" -v kernf="$tmp/kernel" '
 	}
 	/^unreferenced object/ { flush() }
 	{ block = block $0 "\n" }
-	/^ +\[<[0-9a-f]+>\] / {
+	/^ +\[<[^>]*>\] / {
 		if ($2 ~ /^0x[0-9a-f]+$/ || $0 ~ /\[nfips[a-z_]*\]$/)
 			mod = 1
 	}
@@ -68,4 +70,11 @@ if [ "$nmod" -gt 0 ]; then
 	fail "kmemleak: $nmod objects leaked by module code (backtraces above)"
 fi
 log "kmemleak: no object leaked by nfips.ko"
+
+# Lockdep stops validating after its first report, a KASAN report or a
+# full table; the report itself fails the kernel log check, but a
+# validator that went quiet must not pass for a clean run either.
+grep -qE '^ *debug_locks: +1$' /proc/lockdep_stats ||
+	fail "lockdep turned itself off during the run: locking went unchecked after that (kernel log)"
+log "lockdep validated locking until the end"
 exit "$ksft_pass"
