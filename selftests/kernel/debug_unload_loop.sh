@@ -101,8 +101,15 @@ for ((i = 1; i <= cycles; i++)); do
 	fz=$!
 	sleep 0.$((RANDOM % 10))
 	# A netlink dump in progress holds a module reference: retry.
-	busywait 10000 rmmod nfips 2>/dev/null || fail "cycle $i: rmmod under traffic"
+	t0=$(date +%s%3N)
+	refused=0
+	until rmmod nfips 2>/dev/null; do
+		refused=$((refused + 1))
+		[ "$refused" -ge 100 ] && fail "cycle $i: rmmod under traffic refused 100 times"
+		sleep 0.1
+	done
 	loaded && fail "cycle $i: still loaded after rmmod"
+	log "cycle $i: rmmod took $(($(date +%s%3N) - t0)) ms ($refused refused)"
 	kill "$ev" "$fz" 2>/dev/null
 	wait "$ev" "$fz" 2>/dev/null
 	dmesg_since "unload cycle $i" | grep -q 'nfips: unloaded' ||

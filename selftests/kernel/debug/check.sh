@@ -20,8 +20,10 @@
 #        check.sh --detector
 # Environment: as run.sh (NFIPS_QEMU_ACCEL, NFIPS_QEMU_TCG_THREAD, ...);
 # the defaults here are longer timeouts (NFIPS_QEMU_TIMEOUT 3600 s,
-# NFIPS_TEST_TIMEOUT 600 s) and 2 GiB of guest memory. Logs are in
-# selftests/kernel/out/debug/ (out/detector-NAME/ for the detector runs).
+# NFIPS_TEST_TIMEOUT 600 s) and 2 GiB of guest memory. NFIPS_STORM_OPS,
+# NFIPS_UNLOAD_CYCLES and NFIPS_FUZZ_MESSAGES are passed on to the stress
+# tests. Logs are in selftests/kernel/out/debug/ (out/detector-NAME/ for
+# the detector runs).
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -48,9 +50,13 @@ debug_env() {
 # acpi=noirq: routing the virtio device's interrupt through ACPI takes this
 # kernel 20 s of the boot under TCG; the PCI routing table needs none.
 run_debug() {
-	local outdir=$1 cmdline=$2
+	local outdir=$1 cmdline=$2 v
 
 	shift 2
+	# The stress tests' knobs reach the guest on the command line.
+	for v in NFIPS_STORM_OPS NFIPS_UNLOAD_CYCLES NFIPS_FUZZ_MESSAGES; do
+		[ -n "${!v:-}" ] && cmdline+=" $v=${!v}"
+	done
 	NFIPS_VMLINUZ=$DEBUG_VMLINUZ NFIPS_KO=$DEBUG_KO NFIPS_MODULES=$DEBUG_MODULES \
 		NFIPS_CMDLINE="acpi=noirq NFIPS_DEBUG_KERNEL=1${cmdline:+ $cmdline}" \
 		NFIPS_OUT=$outdir \
