@@ -8,6 +8,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/hash.h>
 #include <linux/icmp.h>
 #include <linux/icmpv6.h>
 #include <linux/ip.h>
@@ -25,8 +26,12 @@
 #include <net/netfilter/ipv6/nf_reject.h>
 #include "nfips.h"
 
-/* Distinct rules one packet can report; more only count as lost events. */
-#define NFIPS_PKT_HITS	16
+/*
+ * Distinct rules one packet can report; more only count as lost events,
+ * told apart by a small bitmap (two rules sharing a bit count once).
+ */
+#define NFIPS_PKT_HITS		16
+#define NFIPS_OVERFLOW_BITS	8
 
 struct scan_ctx {
 	const struct nfips_policy *p;
@@ -37,6 +42,7 @@ struct scan_ctx {
 	int drop;		/* rule that drops the packet, or -1 */
 	u32 nhits, lost;
 	u32 hits[NFIPS_PKT_HITS];
+	DECLARE_BITMAP(overflow, 1 << NFIPS_OVERFLOW_BITS);
 };
 
 static bool in_ranges4(const struct nfips_range4 *r, u32 n, __be32 addr)
@@ -125,18 +131,26 @@ static bool dsize_ok(const struct nfips_krule *r, u32 len)
 	}
 }
 
-/* @end: payload offset just past the match. */
+/*
+ * @end: payload offset just past the match. A match that began in an
+ * earlier segment of the stream (@end < patlen) has no position in this
+ * packet: rules that constrain the position or the packet size want it
+ * whole in one packet.
+ */
 static bool rule_ok(const struct nfips_krule *r, const struct nfips_pkt *pkt,
 		    u32 end)
 {
-	u32 start = end - r->patlen;
-
 	if (r->proto != NFIPS_RPROTO_IP && r->proto != pkt->rproto)
 		return false;
-	if (start < r->offset)
-		return false;
-	if (r->depth && (u64)end > (u64)r->offset + r->depth)
-		return false;
+	if (end < r->patlen) {
+		if (r->offset || r->depth || (r->flags & NFIPS_RULE_F_DSIZE))
+			return false;
+	} else {
+		if (end - r->patlen < r->offset)
+			return false;
+		if (r->depth && (u64)end > (u64)r->offset + r->depth)
+			return false;
+	}
 	if ((r->flags & NFIPS_RULE_F_DSIZE) && !dsize_ok(r, pkt->len))
 		return false;
 	if (header_ok(r, pkt, false))
@@ -158,10 +172,14 @@ static int on_match(void *arg, u32 id, u32 end)
 	for (i = 0; i < c->nhits; i++)
 		if (c->hits[i] == id)
 			return 0;
-	if (c->nhits < NFIPS_PKT_HITS)
+	if (c->nhits < NFIPS_PKT_HITS) {
 		c->hits[c->nhits++] = id;
-	else
+		if (c->nhits == NFIPS_PKT_HITS)
+			bitmap_zero(c->overflow, 1 << NFIPS_OVERFLOW_BITS);
+	} else if (!__test_and_set_bit(hash_32(id, NFIPS_OVERFLOW_BITS),
+				       c->overflow)) {
 		c->lost++;
+	}
 	switch (r->action) {
 	case NFIPS_ACT_PUNT:
 		c->punt = true;
@@ -188,6 +206,8 @@ static bool parse_l4(struct sk_buff *skb, struct nfips_pkt *pkt, u8 proto,
 	pkt->has_ports = false;
 	pkt->sport = 0;
 	pkt->dport = 0;
+	pkt->seq = 0;
+	pkt->syn = false;
 	switch (proto) {
 	case IPPROTO_TCP: {
 		struct tcphdr _th;
@@ -201,6 +221,8 @@ static bool parse_l4(struct sk_buff *skb, struct nfips_pkt *pkt, u8 proto,
 		pkt->has_ports = true;
 		pkt->sport = ntohs(th->source);
 		pkt->dport = ntohs(th->dest);
+		pkt->seq = ntohl(th->seq);
+		pkt->syn = th->syn;
 		break;
 	}
 	case IPPROTO_UDP: {
@@ -324,16 +346,87 @@ static unsigned int verdict(struct nfips_net *nn, struct scan_ctx *c,
 	return NF_ACCEPT;
 }
 
+/* A TCP segment's place in its flow, while the flow entry is held. */
+struct stream {
+	struct nfips_flow *f;
+	struct nfips_flow_dir *fd;
+	u32 seq;		/* of the first payload byte */
+	bool cont;		/* the scan carries the flow's state on */
+};
+
+/*
+ * Positions a TCP segment in its flow. An in-order segment, or the new
+ * tail of one overlapping what was scanned (*@skip bytes), continues the
+ * flow's matcher state in *@ast. A retransmission of scanned bytes is
+ * scanned on its own and leaves the flow alone: the original may have
+ * been dropped. After a gap the flow resynchronises on this segment.
+ * Returns false when the direction is past the stream depth.
+ */
+static bool stream_begin(struct nfips_net *nn, const struct nfips_policy *p,
+			 struct stream *s, const struct nfips_pkt *pkt,
+			 nfips_ac_state *ast, u32 *skip)
+{
+	struct nfips_flow_dir *fd = s->fd;
+	u32 depth = READ_ONCE(nn->stream_depth);
+	s32 done;
+
+	if (s->f->serial != (u32)p->serial) {
+		/* A matcher state means nothing to another automaton. */
+		s->f->dir[0].ast = 0;
+		s->f->dir[1].ast = 0;
+		s->f->serial = p->serial;
+	}
+	s->seq = pkt->seq + pkt->syn;
+	if (pkt->syn) {
+		/* A new connection, perhaps on the ports of an old one. */
+		fd->synced = true;
+		fd->next = s->seq;
+		fd->ast = 0;
+		fd->scanned = 0;
+	}
+	if (depth && fd->scanned >= depth) {
+		this_cpu_add(nn->stats->depth_bytes, pkt->len);
+		return false;
+	}
+	s->cont = true;
+	if (!fd->synced)
+		return true;
+	done = (s32)(fd->next - s->seq);
+	if (done >= (s32)pkt->len) {
+		s->cont = false;
+	} else if (done >= 0) {
+		*ast = fd->ast;
+		*skip = done;
+	}
+	return true;
+}
+
+/* The segment was let through: the flow continues after it. */
+static void stream_end(struct stream *s, const struct nfips_pkt *pkt,
+		       nfips_ac_state ast, u32 scanned)
+{
+	struct nfips_flow_dir *fd = s->fd;
+
+	fd->ast = ast;
+	fd->next = s->seq + pkt->len;
+	fd->scanned = fd->scanned > U32_MAX - scanned ? U32_MAX :
+						       fd->scanned + scanned;
+	fd->synced = true;
+}
+
 static unsigned int nfips_hook(void *priv, struct sk_buff *skb,
 			       const struct nf_hook_state *state)
 {
 	struct nfips_net *nn = priv;
 	const struct nfips_policy *p;
+	struct nfips_flows *ft;
 	struct skb_seq_state seq;
+	struct stream st = { NULL };
 	struct nfips_pkt pkt;
 	struct scan_ctx c;
 	nfips_ac_state ast = 0;
-	u32 consumed = 0, n;
+	u32 skip = 0, consumed = 0, n;
+	unsigned int dir;
 	const u8 *data;
 	bool ok;
 
@@ -348,8 +441,22 @@ static unsigned int nfips_hook(void *priv, struct sk_buff *skb,
 		this_cpu_inc(nn->stats->unparsed);
 		return NF_ACCEPT;
 	}
-	if (!pkt.len)
+	if (!pkt.len && !pkt.syn)
 		return NF_ACCEPT;
+
+	ft = pkt.l4proto == IPPROTO_TCP ? rcu_dereference(nn->flows) : NULL;
+	if (ft) {
+		st.f = nfips_flow_get(nn, ft, &pkt, &dir);
+		if (st.f) {
+			st.fd = &st.f->dir[dir];
+			if (!stream_begin(nn, p, &st, &pkt, &ast, &skip)) {
+				nfips_flow_put(st.f);
+				return NF_ACCEPT;
+			}
+		}
+	}
+	if (!pkt.len)
+		goto out;
 
 	c.p = p;
 	c.pkt = &pkt;
@@ -358,23 +465,29 @@ static unsigned int nfips_hook(void *priv, struct sk_buff *skb,
 	c.drop = -1;
 	c.nhits = 0;
 	c.lost = 0;
-	skb_prepare_seq_read(skb, pkt.off, pkt.off + pkt.len, &seq);
-	while ((n = skb_seq_read(consumed, &data, &seq)) != 0) {
-		n = min(n, pkt.len - consumed);
-		c.base = consumed;
+	skb_prepare_seq_read(skb, pkt.off + skip, pkt.off + pkt.len, &seq);
+	while (skip + consumed < pkt.len &&
+	       (n = skb_seq_read(consumed, &data, &seq)) != 0) {
+		n = min(n, pkt.len - skip - consumed);
+		c.base = skip + consumed;
 		ast = nfips_ac_scan(p->ac, ast, data, n, on_match, &c);
-		if (c.drop >= 0) {
-			skb_abort_seq_read(&seq);
+		if (c.drop >= 0)
 			break;
-		}
 		consumed += n;
-		if (consumed >= pkt.len) {
-			skb_abort_seq_read(&seq);
-			break;
-		}
 	}
+	skb_abort_seq_read(&seq);
 	this_cpu_add(nn->stats->bytes, consumed);
-	if (!c.nhits && !c.lost)
+out:
+	if (st.f) {
+		/*
+		 * A dropped segment will come again; so may a punted one, if
+		 * the slow path drops it: the flow only moves past the rest.
+		 */
+		if (st.cont && (!pkt.len || (c.drop < 0 && !c.punt)))
+			stream_end(&st, &pkt, ast, consumed);
+		nfips_flow_put(st.f);
+	}
+	if (!pkt.len || (!c.nhits && !c.lost))
 		return NF_ACCEPT;
 	return verdict(nn, &c, skb, state);
 }
@@ -439,6 +552,9 @@ int nfips_hooks_set(struct nfips_net *nn, u32 mask)
 	int ret;
 
 	lockdep_assert_held(&nn->lock);
+	/* Without a table (max_flows 0, no memory) packets are scanned alone. */
+	if (mask && !rcu_access_pointer(nn->flows))
+		rcu_assign_pointer(nn->flows, nfips_flows_alloc(nfips_max_flows));
 	if (mask && !nn->defrag_on) {
 		ret = defrag_enable(net);
 		if (ret)

@@ -19,6 +19,10 @@ unsigned long nfips_max_mem __read_mostly = 512UL << 20;
 module_param_named(max_mem, nfips_max_mem, ulong, 0644);
 MODULE_PARM_DESC(max_mem, "Bytes of rules and automaton per policy (default 512 MiB)");
 
+unsigned int nfips_max_flows __read_mostly = 32768;
+module_param_named(max_flows, nfips_max_flows, uint, 0644);
+MODULE_PARM_DESC(max_flows, "TCP flows tracked per namespace, 112 bytes each; 0 scans every segment alone (default 32768)");
+
 struct selftest_hits {
 	u32 ids;	/* bit per pattern id seen */
 	u32 count;
@@ -67,7 +71,10 @@ static int __init nfips_ac_selftest(void)
 	return 0;
 }
 
-/* Off until a policy is applied: learn mode, FORWARD, fail-open. */
+/*
+ * Off until a policy is applied: learn mode, FORWARD, fail-open, a stream
+ * depth of 1 MiB (Suricata's default).
+ */
 static int __net_init nfips_net_init(struct net *net)
 {
 	struct nfips_net *nn = nfips_pernet(net);
@@ -81,6 +88,7 @@ static int __net_init nfips_net_init(struct net *net)
 	nn->hooks = NFIPS_HOOK_FORWARD;
 	nn->fail_open = 1;
 	nn->event_rate = 1000;
+	nn->stream_depth = 1 << 20;
 	nfips_hooks_init(nn);
 	return 0;
 }

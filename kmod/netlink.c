@@ -71,12 +71,13 @@ static const struct nla_policy add_policy[NFIPS_A_RULES + 1] = {
 	[NFIPS_A_RULES]		= NLA_POLICY_NESTED_ARRAY(rule_policy),
 };
 
-static const struct nla_policy config_policy[NFIPS_A_EVENT_RATE + 1] = {
+static const struct nla_policy config_policy[NFIPS_A_STREAM_DEPTH + 1] = {
 	[NFIPS_A_MODE]		= NLA_POLICY_MAX(NLA_U8, NFIPS_MODE_MAX),
 	[NFIPS_A_HOOKS]		= NLA_POLICY_RANGE(NLA_U32, 1, NFIPS_HOOK_ALL),
 	[NFIPS_A_QUEUE]		= { .type = NLA_U16 },
 	[NFIPS_A_FAIL_OPEN]	= NLA_POLICY_MAX(NLA_U8, 1),
 	[NFIPS_A_EVENT_RATE]	= NLA_POLICY_FULL_RANGE(NLA_U32, &rate_range),
+	[NFIPS_A_STREAM_DEPTH]	= { .type = NLA_U32 },
 };
 
 static struct nfips_net *info_nn(struct genl_info *info)
@@ -454,6 +455,9 @@ static int put_stats(struct sk_buff *msg, struct nfips_net *nn)
 		sum.events += READ_ONCE(s->events);
 		sum.events_lost += READ_ONCE(s->events_lost);
 		sum.unparsed += READ_ONCE(s->unparsed);
+		sum.depth_bytes += READ_ONCE(s->depth_bytes);
+		sum.flows += READ_ONCE(s->flows);
+		sum.flows_evicted += READ_ONCE(s->flows_evicted);
 	}
 	nest = nla_nest_start(msg, NFIPS_A_STATS);
 	if (!nest ||
@@ -467,7 +471,12 @@ static int put_stats(struct sk_buff *msg, struct nfips_net *nn)
 	    nla_put_u64_64bit(msg, NFIPS_STAT_A_EVENTS, sum.events, NFIPS_STAT_A_PAD) ||
 	    nla_put_u64_64bit(msg, NFIPS_STAT_A_EVENTS_LOST, sum.events_lost,
 			      NFIPS_STAT_A_PAD) ||
-	    nla_put_u64_64bit(msg, NFIPS_STAT_A_UNPARSED, sum.unparsed, NFIPS_STAT_A_PAD))
+	    nla_put_u64_64bit(msg, NFIPS_STAT_A_UNPARSED, sum.unparsed, NFIPS_STAT_A_PAD) ||
+	    nla_put_u64_64bit(msg, NFIPS_STAT_A_DEPTH_BYTES, sum.depth_bytes,
+			      NFIPS_STAT_A_PAD) ||
+	    nla_put_u64_64bit(msg, NFIPS_STAT_A_FLOWS, sum.flows, NFIPS_STAT_A_PAD) ||
+	    nla_put_u64_64bit(msg, NFIPS_STAT_A_FLOWS_EVICTED, sum.flows_evicted,
+			      NFIPS_STAT_A_PAD))
 		return -EMSGSIZE;
 	nla_nest_end(msg, nest);
 	return 0;
@@ -476,8 +485,10 @@ static int put_stats(struct sk_buff *msg, struct nfips_net *nn)
 static int put_status(struct sk_buff *msg, struct nfips_net *nn)
 {
 	const struct nfips_policy *p;
+	const struct nfips_flows *flows;
 
 	p = rcu_dereference_protected(nn->policy, lockdep_is_held(&nn->lock));
+	flows = rcu_dereference_protected(nn->flows, lockdep_is_held(&nn->lock));
 	if (nla_put_u64_64bit(msg, NFIPS_A_SERIAL, p ? p->serial : 0, NFIPS_A_PAD) ||
 	    nla_put_u8(msg, NFIPS_A_MODE, nn->mode) ||
 	    nla_put_u32(msg, NFIPS_A_HOOKS, nn->hooks) ||
@@ -485,6 +496,8 @@ static int put_status(struct sk_buff *msg, struct nfips_net *nn)
 	    nla_put_u16(msg, NFIPS_A_QUEUE, nn->queue) ||
 	    nla_put_u8(msg, NFIPS_A_FAIL_OPEN, nn->fail_open) ||
 	    nla_put_u32(msg, NFIPS_A_EVENT_RATE, nn->event_rate) ||
+	    nla_put_u32(msg, NFIPS_A_STREAM_DEPTH, nn->stream_depth) ||
+	    nla_put_u32(msg, NFIPS_A_FLOW_SLOTS, nfips_flows_size(flows)) ||
 	    nla_put_u32(msg, NFIPS_A_NRULES, p ? p->nrules : 0) ||
 	    nla_put_u32(msg, NFIPS_A_NRULES_KERNEL, p ? p->nkernel : 0) ||
 	    nla_put_u32(msg, NFIPS_A_NRULES_PUNT, p ? p->npunt : 0) ||
@@ -615,6 +628,8 @@ static int nfips_set_config(struct sk_buff *skb, struct genl_info *info)
 		WRITE_ONCE(nn->fail_open, nla_get_u8(a[NFIPS_A_FAIL_OPEN]));
 	if (a[NFIPS_A_EVENT_RATE])
 		WRITE_ONCE(nn->event_rate, nla_get_u32(a[NFIPS_A_EVENT_RATE]));
+	if (a[NFIPS_A_STREAM_DEPTH])
+		WRITE_ONCE(nn->stream_depth, nla_get_u32(a[NFIPS_A_STREAM_DEPTH]));
 out:
 	mutex_unlock(&nn->lock);
 	return ret;

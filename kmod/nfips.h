@@ -55,6 +55,8 @@ struct nfips_txn {
 struct nfips_pcpu_stats {
 	u64 packets, bytes, hits, alerts, drops, rejects, punts;
 	u64 events, events_lost, unparsed;
+	u64 depth_bytes;		/* TCP payload past the stream depth */
+	u64 flows, flows_evicted;
 	unsigned long ev_window;	/* jiffies the rate window began */
 	u32 ev_count;			/* events in that window */
 };
@@ -72,17 +74,20 @@ struct nfips_net {
 	u8 fail_open;
 	u16 queue;
 	u32 event_rate;
+	u32 stream_depth;		/* bytes per direction, 0 unlimited */
 	u32 hooks;			/* NFIPS_HOOK_* wanted */
 
 	u32 hooks_on;			/* NFIPS_HOOK_* registered */
 	bool defrag_on;
 	struct nf_hook_ops ops[4];	/* v4/v6 x FORWARD/LOCAL_IN */
+	struct nfips_flows __rcu *flows;	/* while hooks are on */
 	struct nfips_pcpu_stats __percpu *stats;
 };
 
 extern unsigned int nfips_net_id;
 extern unsigned int nfips_max_rules;
 extern unsigned long nfips_max_mem;
+extern unsigned int nfips_max_flows;
 
 static inline struct nfips_net *nfips_pernet(struct net *net)
 {
@@ -113,6 +118,39 @@ void nfips_event_send(struct nfips_net *nn, const struct nfips_policy *p,
 		      u32 idx, bool blocked, const struct nfips_pkt *pkt,
 		      const struct nf_hook_state *state);
 
+/* flow.c: a TCP flow's two directions, for the packet path */
+struct nfips_flow_key {
+	struct in6_addr addr[2];	/* IPv4 in the first 4 bytes */
+	u16 port[2];
+	u8 family;
+	u8 pad[3];
+};
+
+struct nfips_flow_dir {
+	nfips_ac_state ast;	/* matcher state after the byte before @next */
+	u32 next;		/* sequence number of the next in-order byte */
+	u32 scanned;		/* payload bytes scanned, saturating */
+	bool synced;		/* @next and @ast are known */
+};
+
+struct nfips_flow {
+	unsigned long busy;	/* NFIPS_FLOW_BUSY: held by a CPU */
+	unsigned long last;	/* jiffies of the last packet */
+	u32 hash;		/* 0: empty */
+	u32 serial;		/* low bits of the policy the states are for */
+	struct nfips_flow_key key;
+	struct nfips_flow_dir dir[2];
+};
+
+struct nfips_flows;
+struct nfips_flows *nfips_flows_alloc(u32 max_flows);
+void nfips_flows_free(struct nfips_flows *ft);
+u32 nfips_flows_size(const struct nfips_flows *ft);
+struct nfips_flow *nfips_flow_get(struct nfips_net *nn,
+				  struct nfips_flows *ft,
+				  const struct nfips_pkt *pkt, unsigned int *dir);
+void nfips_flow_put(struct nfips_flow *f);
+
 /* What the packet path knows about a packet, for rules and events. */
 struct nfips_pkt {
 	u8 family;		/* NFPROTO_IPV4 / NFPROTO_IPV6 */
@@ -125,6 +163,8 @@ struct nfips_pkt {
 	} saddr, daddr;
 	u16 sport, dport;	/* host order */
 	u32 off, len;		/* L4 payload in the skb */
+	u32 seq;		/* TCP: sequence number of the first byte */
+	bool syn;		/* TCP: SYN flag */
 };
 
 #endif /* _NFIPS_H */

@@ -225,15 +225,18 @@ out_txn:
 void nfips_policy_flush(struct nfips_net *nn)
 {
 	struct nfips_policy *old;
+	struct nfips_flows *flows;
 	bool was_on = nn->hooks_on;
 
 	lockdep_assert_held(&nn->lock);
 	nfips_hooks_set(nn, 0);
 	old = rcu_replace_pointer(nn->policy, NULL, lockdep_is_held(&nn->lock));
+	flows = rcu_replace_pointer(nn->flows, NULL, lockdep_is_held(&nn->lock));
 	/* A hook may still run on another CPU until the grace period ends. */
 	if (old || was_on)
 		synchronize_rcu();
 	nfips_policy_free(old);
+	nfips_flows_free(flows);
 }
 
 /* Namespace exit: hooks are gone, nothing can reach the policy. */

@@ -299,6 +299,8 @@ static int status_reply(struct nl_msg *msg, void *arg)
 	st->fail_open = u8_or0(tb[NFIPS_A_FAIL_OPEN]);
 	st->hooks = u32_or0(tb[NFIPS_A_HOOKS]);
 	st->event_rate = u32_or0(tb[NFIPS_A_EVENT_RATE]);
+	st->stream_depth = u32_or0(tb[NFIPS_A_STREAM_DEPTH]);
+	st->flow_slots = u32_or0(tb[NFIPS_A_FLOW_SLOTS]);
 	st->queue = tb[NFIPS_A_QUEUE] ? nla_get_u16(tb[NFIPS_A_QUEUE]) : 0;
 	st->nrules = u32_or0(tb[NFIPS_A_NRULES]);
 	st->nkernel = u32_or0(tb[NFIPS_A_NRULES_KERNEL]);
@@ -317,6 +319,9 @@ static int status_reply(struct nl_msg *msg, void *arg)
 		st->stats.events = u64_or0(s[NFIPS_STAT_A_EVENTS]);
 		st->stats.events_lost = u64_or0(s[NFIPS_STAT_A_EVENTS_LOST]);
 		st->stats.unparsed = u64_or0(s[NFIPS_STAT_A_UNPARSED]);
+		st->stats.depth_bytes = u64_or0(s[NFIPS_STAT_A_DEPTH_BYTES]);
+		st->stats.flows = u64_or0(s[NFIPS_STAT_A_FLOWS]);
+		st->stats.flows_evicted = u64_or0(s[NFIPS_STAT_A_FLOWS_EVICTED]);
 	}
 	return 0;
 }
@@ -342,7 +347,9 @@ int nfips_nl_set_config(struct nfips_nl *nl, const struct nfips_nl_config *c)
 	    (c->set_queue && nla_put_u16(msg, NFIPS_A_QUEUE, c->queue)) ||
 	    (c->set_fail_open && nla_put_u8(msg, NFIPS_A_FAIL_OPEN, c->fail_open)) ||
 	    (c->set_event_rate &&
-	     nla_put_u32(msg, NFIPS_A_EVENT_RATE, c->event_rate))) {
+	     nla_put_u32(msg, NFIPS_A_EVENT_RATE, c->event_rate)) ||
+	    (c->set_stream_depth &&
+	     nla_put_u32(msg, NFIPS_A_STREAM_DEPTH, c->stream_depth))) {
 		nlmsg_free(msg);
 		return seterr(nl, -ENOMEM, "out of memory");
 	}

@@ -31,12 +31,14 @@ const char *nfips_nl_error(const struct nfips_nl *nl);
 struct nfips_nl_stats {
 	uint64_t packets, bytes, hits, alerts, drops, rejects, punts;
 	uint64_t events, events_lost, unparsed;
+	uint64_t depth_bytes, flows, flows_evicted;
 };
 
 struct nfips_nl_status {
 	uint64_t serial;	/* 0: no policy */
 	uint8_t mode, active, fail_open;
 	uint32_t hooks, event_rate;
+	uint32_t stream_depth, flow_slots;
 	uint16_t queue;
 	uint32_t nrules, nkernel, npunt, ac_states;
 	uint64_t memory;
@@ -48,11 +50,13 @@ int nfips_nl_status(struct nfips_nl *nl, struct nfips_nl_status *st);
 /* Fields to change; the others stay as they are. */
 struct nfips_nl_config {
 	bool set_mode, set_hooks, set_queue, set_fail_open, set_event_rate;
+	bool set_stream_depth;
 	uint8_t mode;
 	uint32_t hooks;
 	uint16_t queue;
 	uint8_t fail_open;
 	uint32_t event_rate;
+	uint32_t stream_depth;
 };
 
 int nfips_nl_set_config(struct nfips_nl *nl, const struct nfips_nl_config *c);

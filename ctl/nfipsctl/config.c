@@ -2,6 +2,7 @@
 /*
  * nfipsctl config [--hooks forward|local_in|forward,local_in] [--queue N]
  *                 [--fail-open|--fail-closed] [--event-rate N]
+ *                 [--stream-depth BYTES]
  *
  * Changes the namespace's configuration; what is not given stays.
  */
@@ -18,13 +19,16 @@ static void usage(FILE *f)
 	fprintf(f,
 		"Usage: nfipsctl config [--hooks forward|local_in|forward,local_in]\n"
 		"                       [--queue N] [--fail-open|--fail-closed]\n"
-		"                       [--event-rate N]\n"
+		"                       [--event-rate N] [--stream-depth BYTES]\n"
 		"\n"
 		"  --hooks        where packets are inspected (default forward)\n"
 		"  --queue N      NFQUEUE number slow-path packets go to (default 0)\n"
 		"  --fail-open    with no daemon on the queue, pass (default)\n"
 		"  --fail-closed  with no daemon on the queue, drop\n"
-		"  --event-rate N events per second and CPU, 0 unlimited (default 1000)\n");
+		"  --event-rate N events per second and CPU, 0 unlimited (default 1000)\n"
+		"  --stream-depth BYTES\n"
+		"                 TCP payload inspected per flow and direction; k, m, g\n"
+		"                 suffixes; 0 inspects everything (default 1m)\n");
 }
 
 static int parse_u32(const char *s, unsigned long max, uint32_t *out)
@@ -35,6 +39,29 @@ static int parse_u32(const char *s, unsigned long max, uint32_t *out)
 	if (!*s || *end || v > max)
 		return -1;
 	*out = (uint32_t)v;
+	return 0;
+}
+
+/* BYTES with an optional k, m or g (binary) suffix, below 4 GiB. */
+static int parse_size(const char *s, uint32_t *out)
+{
+	char *end;
+	unsigned long long v = strtoull(s, &end, 10);
+	unsigned int shift = 0;
+
+	if (!*s || *s == '-' || end == s)
+		return -1;
+	if (*end == 'k' || *end == 'K')
+		shift = 10;
+	else if (*end == 'm' || *end == 'M')
+		shift = 20;
+	else if (*end == 'g' || *end == 'G')
+		shift = 30;
+	if (shift)
+		end++;
+	if (*end || v > (UINT32_MAX >> shift))
+		return -1;
+	*out = (uint32_t)(v << shift);
 	return 0;
 }
 
@@ -63,6 +90,7 @@ int cmd_config(int argc, char **argv)
 		{ "fail-open", no_argument, NULL, 'o' },
 		{ "fail-closed", no_argument, NULL, 'C' },
 		{ "event-rate", required_argument, NULL, 'r' },
+		{ "stream-depth", required_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -71,7 +99,7 @@ int cmd_config(int argc, char **argv)
 	uint32_t v;
 	int opt, ret;
 
-	while ((opt = getopt_long(argc, argv, "H:q:oCr:h", lopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "H:q:oCr:d:h", lopts, NULL)) != -1) {
 		switch (opt) {
 		case 'H':
 			if (parse_hooks(optarg, &c.hooks)) {
@@ -99,6 +127,13 @@ int cmd_config(int argc, char **argv)
 				return 2;
 			}
 			c.set_event_rate = true;
+			break;
+		case 'd':
+			if (parse_size(optarg, &c.stream_depth)) {
+				fprintf(stderr, "nfipsctl: --stream-depth: bytes below 4g, e.g. 1m; 0 for all\n");
+				return 2;
+			}
+			c.set_stream_depth = true;
 			break;
 		case 'h':
 			usage(stdout);

@@ -54,11 +54,13 @@ static void print_counters(const struct nfips_nl_stats *s, bool json)
 {
 	static const char *const names[] = {
 		"packets", "bytes", "hits", "alerts", "drops", "rejects", "punts",
-		"events", "events_lost", "unparsed",
+		"events", "events_lost", "unparsed", "depth_bytes", "flows",
+		"flows_evicted",
 	};
 	const uint64_t v[] = {
 		s->packets, s->bytes, s->hits, s->alerts, s->drops, s->rejects,
 		s->punts, s->events, s->events_lost, s->unparsed,
+		s->depth_bytes, s->flows, s->flows_evicted,
 	};
 	size_t i;
 

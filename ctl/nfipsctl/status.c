@@ -49,6 +49,12 @@ int cmd_status(int argc, char **argv)
 	printf("fail: %s\n", st.fail_open ? "open" : "closed");
 	printf("event rate: %u/s per CPU%s\n", st.event_rate,
 	       st.event_rate ? "" : " (unlimited)");
+	if (st.stream_depth)
+		printf("stream depth: %u bytes per direction\n", st.stream_depth);
+	else
+		printf("stream depth: unlimited\n");
+	printf("flow table: %u flows%s\n", st.flow_slots,
+	       st.flow_slots || !st.active ? "" : " (none: every segment scanned alone)");
 	printf("rules: %u (kernel %u, punt %u)\n", st.nrules, st.nkernel, st.npunt);
 	printf("automaton states: %u\n", st.ac_states);
 	printf("memory: %llu\n", (unsigned long long)st.memory);
@@ -62,6 +68,10 @@ int cmd_status(int argc, char **argv)
 	printf("events: %llu\n", (unsigned long long)st.stats.events);
 	printf("events lost: %llu\n", (unsigned long long)st.stats.events_lost);
 	printf("unparsed: %llu\n", (unsigned long long)st.stats.unparsed);
+	printf("bytes past depth: %llu\n", (unsigned long long)st.stats.depth_bytes);
+	printf("flows: %llu (evicted while live %llu)\n",
+	       (unsigned long long)st.stats.flows,
+	       (unsigned long long)st.stats.flows_evicted);
 	nfips_nl_close(nl);
 	return 0;
 }

@@ -33,7 +33,7 @@ enum nfips_cmd {
 	NFIPS_CMD_POLICY_FLUSH,		/* no policy, hooks off */
 	NFIPS_CMD_GET_STATUS,		/* -> status attributes, STATS */
 	NFIPS_CMD_GET_RULES,		/* dump: SERIAL, RULE per rule */
-	NFIPS_CMD_SET_CONFIG,		/* MODE HOOKS QUEUE FAIL_OPEN EVENT_RATE */
+	NFIPS_CMD_SET_CONFIG,		/* MODE HOOKS QUEUE FAIL_OPEN EVENT_RATE STREAM_DEPTH */
 	NFIPS_CMD_EVENT,		/* multicast "events": SERIAL, EVENT */
 	__NFIPS_CMD_MAX
 };
@@ -61,6 +61,8 @@ enum nfips_attr {
 	NFIPS_A_RULE,			/* nested NFIPS_RULE_A_* (dump) */
 	NFIPS_A_EVENT,			/* nested NFIPS_EV_A_* */
 	NFIPS_A_TXN_RULES,		/* u32: rules added to the transaction */
+	NFIPS_A_STREAM_DEPTH,		/* u32: TCP bytes scanned per direction, 0 all */
+	NFIPS_A_FLOW_SLOTS,		/* u32: TCP flows the table holds, 0 none */
 	__NFIPS_A_MAX
 };
 #define NFIPS_A_MAX (__NFIPS_A_MAX - 1)
@@ -182,6 +184,9 @@ enum nfips_stat_attr {
 	NFIPS_STAT_A_EVENTS,		/* events multicast */
 	NFIPS_STAT_A_EVENTS_LOST,	/* rate limit, no memory, full sockets */
 	NFIPS_STAT_A_UNPARSED,		/* malformed headers: accepted */
+	NFIPS_STAT_A_DEPTH_BYTES,	/* TCP payload past the stream depth */
+	NFIPS_STAT_A_FLOWS,		/* TCP flows entered in the table */
+	NFIPS_STAT_A_FLOWS_EVICTED,	/* of which pushed out while live */
 	__NFIPS_STAT_A_MAX
 };
 #define NFIPS_STAT_A_MAX (__NFIPS_STAT_A_MAX - 1)

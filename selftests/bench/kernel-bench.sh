@@ -7,8 +7,11 @@
 # in one boot, for each configuration of the gateway:
 #
 #   plain        forwarding only (nfips.ko loaded, no policy: inspection off)
-#   nfips-1.6k   nfips with one alert rule per raw-payload ET fast pattern
-#   nfips-15k    nfips with one alert rule per ET fast pattern
+#   nfips-1.6k   nfips with one alert rule per raw-payload ET fast pattern,
+#                default stream depth (the first 1 MiB of each direction)
+#   nfips-15k    nfips with one alert rule per ET fast pattern, same depth
+#   nfips-1.6k-all, nfips-15k-all
+#                the same with stream depth 0: every byte of the stream
 #   xt-200       200 iptables string rules (xt_string, Boyer-Moore)
 #   xt-1600      1,600 of them
 #
@@ -32,9 +35,10 @@ in=$repo/selftests/bench/out
 # shellcheck source=/dev/null
 source "$in/kbench.env"
 readonly secs=${KBENCH_SECONDS:-10} rounds=${KBENCH_ROUNDS:-2}
-readonly configs=(plain nfips-1.6k nfips-15k xt-200 xt-1600)
+readonly configs=(plain nfips-1.6k nfips-15k nfips-1.6k-all nfips-15k-all xt-200 xt-1600)
 declare -A input=(
 	[nfips-1.6k]=$in/kbench-raw.rules [nfips-15k]=$in/kbench-all.rules
+	[nfips-1.6k-all]=$in/kbench-raw.rules [nfips-15k-all]=$in/kbench-all.rules
 	[xt-200]=$in/kbench-xt200.iptables [xt-1600]=$in/kbench-xt1600.iptables
 )
 declare -A best=()
@@ -44,14 +48,16 @@ on_exit "rm -rf '$tmp'"
 
 # setup CONFIG / teardown: load what the configuration inspects with.
 setup() {
-	local out
+	local out depth=1m
 
 	case $1 in
 	nfips-*)
+		[[ $1 = *-all ]] && depth=0
+		gwctl config --stream-depth "$depth" || fail "$1: config --stream-depth $depth"
 		out=$(gwctl policy apply "${input[$1]}" 2>&1) || fail "$1: policy apply: $out"
 		gwctl stats | head -n 1 >"$tmp/counters"
 		echo "# $1: $(echo "$out" | head -n 1); $(gwctl status |
-			grep -E '^(rules|automaton states|memory):' | tr '\n' ' ')"
+			grep -E '^(rules|automaton states|memory|stream depth):' | tr '\n' ' ')"
 		;;
 	xt-*)
 		ip netns exec "$gateway" iptables-restore <"${input[$1]}" ||

@@ -431,6 +431,7 @@ static int storm_txn(int commit, uint32_t *serial)
 static int storm_config(void)
 {
 	static const uint32_t rates[] = { 0, 1, 50, 1000 };
+	static const uint32_t depths[] = { 0, 1, 4096, 1 << 20 };
 	static struct msg m;
 
 	msg_init(&m, family, 0, NFIPS_CMD_SET_CONFIG);
@@ -440,6 +441,8 @@ static int storm_config(void)
 		put_u32(&m, NFIPS_A_HOOKS, 1 + rand() % NFIPS_HOOK_ALL);
 	if (rand() % 2)
 		put_u32(&m, NFIPS_A_EVENT_RATE, rates[rand() % 4]);
+	if (rand() % 2)
+		put_u32(&m, NFIPS_A_STREAM_DEPTH, depths[rand() % 4]);
 	return transact(&m, 0, NULL);
 }
 

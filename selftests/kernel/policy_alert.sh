@@ -4,7 +4,8 @@
 # Alert rules accept the packet and emit exactly one event per matching
 # packet on the "events" multicast group, with the rule's identity, the
 # 5-tuple and the input interface; a drop in enforce mode reports
-# blocked=1. Benign traffic emits nothing.
+# blocked=1. Benign traffic emits nothing. Rules past the sixteen one
+# packet can report count once each as lost events.
 set -u
 source "$(dirname "$0")/lib.sh"
 
@@ -22,6 +23,9 @@ alert tcp any any -> any 7001 (msg:"alert tcp"; content:"alerttcp"; nocase; sid:
 drop udp any any -> any 7002 (msg:"drop udp"; content:"DROPUDP"; sid:2003; rev:1;)
 alert udp 10.0.9.0/24 any -> any any (msg:"other source"; content:"ALERTUDP"; sid:2004;)
 RULES
+for i in $(seq 10 29); do
+	echo "alert udp any any -> any 7002 (msg:\"many $i\"; content:\"MANY$i\"; sid:21$i;)"
+done >>"$tmp/rules"
 gw_apply "$tmp/rules"
 gwctl mode enforce >/dev/null || fail "mode enforce"
 start_collectors "$tmp"
@@ -83,4 +87,24 @@ got=$(wc -l <"$tmp/events2")
 [ "$lost" -ge 1 ] && [ $((got + lost)) = 20 ] ||
 	fail "rate limit: $got events, $lost lost, want 20 in all and some lost"
 log "rate limit: $got sent, $lost lost"
+
+# One packet, twenty rules, each pattern five times: the first sixteen
+# rules report, the other four count as lost events once each (or fewer
+# when two share a bit of the overflow map), not once per occurrence.
+gwctl config --event-rate 0 || fail "config --event-rate 0"
+lost=$(gw_counter events_lost)
+hits=$(gw_counter hits)
+many=$(for r in 1 2 3 4 5; do for i in $(seq 10 29); do printf 'MANY%s ' "$i"; done; done)
+send_udp 4 "$server4" 7002 "$many"
+received "$tmp/udp4" "MANY29 " || fail "packet with twenty alerts not delivered"
+lost=$(($(gw_counter events_lost) - lost))
+hits=$(($(gw_counter hits) - hits))
+[ "$lost" -ge 1 ] && [ "$lost" -le 4 ] || fail "twenty rules in one packet: $lost events lost, want 1..4"
+[ "$hits" = $((16 + lost)) ] || fail "twenty rules in one packet: $hits hits, want $((16 + lost))"
+n=0
+for i in $(seq 10 29); do
+	[ "$(gw_hits "21$i")" = 1 ] && n=$((n + 1))
+done
+[ "$n" = 16 ] || fail "$n of the twenty rules counted a hit, want 16"
+log "twenty rules in one packet: 16 reported, $lost lost"
 exit "$ksft_pass"

@@ -66,12 +66,16 @@ cat >"$tmp/out/kernel.log" <<'EOF'
 # nfips-1.6k: rules=1683 kernel=1683 punt=0 skipped=0; rules: 1683 (kernel 1683, punt 0)
 # round=1 config=nfips-1.6k mbps=850.0
 # round=1 config=nfips-15k mbps=500.0
+# round=1 config=nfips-1.6k-all mbps=300.0
+# round=1 config=nfips-15k-all mbps=150.0
 # xt-200: 200 string rules
 # round=1 config=xt-200 mbps=60.0
 # round=1 config=xt-1600 mbps=8.0
 config=plain mbps=1000.0 ratio=1.00
 config=nfips-1.6k mbps=850.0 ratio=0.85
 config=nfips-15k mbps=500.0 ratio=0.50
+config=nfips-1.6k-all mbps=300.0 ratio=0.30
+config=nfips-15k-all mbps=150.0 ratio=0.15
 config=xt-200 mbps=60.0 ratio=0.060
 config=xt-1600 mbps=8.0 ratio=0.008
 EOF
@@ -80,8 +84,11 @@ printf 'Title\n=====\n\nText.\n' >"$tmp/doc.rst"
 python3 $bench/kernel_report.py --out "$tmp/out" --splice "$tmp/doc.rst" >/dev/null
 cp "$tmp/doc.rst" "$tmp/doc1.rst"
 check "report: the figures, ratios and verdicts" bash -c '
-	grep -q "^\`\`nfips-1.6k\`\`  1683   850.0   0.85 " "$1" &&
+	grep -Eq "^\`\`nfips-1.6k\`\` +1683 +850.0 +0.85 " "$1" &&
 	grep -q "^\`\`nfips-15k\`\`.*>= 0.60 .*0.50 .*\*\*missed\*\*" "$1" &&
+	grep -Eq "^\`\`nfips-15k-all\`\` +- +150.0 +0.15 " "$1" &&
+	! grep -q "^\`\`nfips-15k-all\`\`.*>=" "$1" &&
+	grep -q "^\`\`xt-200\`\`.*<= 0.075 .*0.060 .*met" "$1" &&
 	grep -q "^\`\`xt-1600\`\`.*0.008 .*met" "$1" &&
 	grep -q "^1 of 4 kernel forwarding targets missed\.$" "$1" &&
 	head -n 4 "$1" | diff - <(printf "Title\n=====\n\nText.\n")' _ "$tmp/doc.rst"
