@@ -10,9 +10,9 @@
  * Buckets of NFIPS_FLOW_WAYS entries; a new flow takes an empty entry or
  * the one idle longest. An entry is held with a try-lock bit: a packet
  * whose flow is busy on another CPU is scanned on its own, never waits.
- * Losing an entry (eviction, contention) only means the next segment is
- * scanned from a fresh matcher state and counted from zero again: more
- * inspection, never less.
+ * Losing an entry (eviction, contention) only costs the continuation
+ * across one segment boundary and restarts the depth: every segment's
+ * payload is still scanned whole.
  */
 #include <linux/jhash.h>
 #include <linux/random.h>
@@ -21,6 +21,7 @@
 
 #define NFIPS_FLOW_WAYS		4
 #define NFIPS_FLOW_BUSY		0
+#define NFIPS_FLOW_MAX		(1U << 24)	/* 1.8 GiB of table */
 /* An entry used more recently than this is a live flow when evicted. */
 #define NFIPS_FLOW_LIVE		(60 * HZ)
 
@@ -32,8 +33,8 @@ struct nfips_flows {
 
 /*
  * The table for the max_flows module parameter, rounded down to a power
- * of two; NULL when it is 0 (every packet scanned on its own) or when
- * there is no memory, which the caller reports.
+ * of two and capped; NULL when it is 0 (every packet scanned on its own)
+ * or when there is no memory (status reports a table of 0 flows).
  */
 struct nfips_flows *nfips_flows_alloc(u32 max_flows)
 {
@@ -42,9 +43,10 @@ struct nfips_flows *nfips_flows_alloc(u32 max_flows)
 
 	if (max_flows < NFIPS_FLOW_WAYS)
 		return NULL;
-	buckets = rounddown_pow_of_two(max_flows / NFIPS_FLOW_WAYS);
+	buckets = rounddown_pow_of_two(min(max_flows, NFIPS_FLOW_MAX) /
+				       NFIPS_FLOW_WAYS);
 	ft = kvzalloc(struct_size(ft, slot, (size_t)buckets * NFIPS_FLOW_WAYS),
-		      GFP_KERNEL);
+		      GFP_KERNEL | __GFP_NOWARN);
 	if (!ft)
 		return NULL;
 	ft->mask = buckets - 1;
@@ -120,7 +122,7 @@ struct nfips_flow *nfips_flow_get(struct nfips_net *nn,
 			return NULL;
 		/* Checked again under the bit: the entry may have changed. */
 		if (f->hash == hash && !memcmp(&f->key, &key, sizeof(key))) {
-			f->last = now;
+			WRITE_ONCE(f->last, now);
 			return f;
 		}
 		nfips_flow_put(f);
@@ -144,7 +146,7 @@ struct nfips_flow *nfips_flow_get(struct nfips_net *nn,
 	}
 	this_cpu_inc(nn->stats->flows);
 	victim->key = key;
-	victim->last = now;
+	WRITE_ONCE(victim->last, now);
 	victim->serial = 0;
 	memset(victim->dir, 0, sizeof(victim->dir));
 	WRITE_ONCE(victim->hash, hash);

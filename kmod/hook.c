@@ -20,8 +20,7 @@
 #include <linux/udp.h>
 #include <net/ip.h>
 #include <net/ipv6.h>
-#include <net/netfilter/ipv4/nf_defrag_ipv4.h>
-#include <net/netfilter/ipv6/nf_defrag_ipv6.h>
+#include <net/netfilter/nf_conntrack.h>
 #include <net/netfilter/ipv4/nf_reject.h>
 #include <net/netfilter/ipv6/nf_reject.h>
 #include "nfips.h"
@@ -351,20 +350,26 @@ struct stream {
 	struct nfips_flow *f;
 	struct nfips_flow_dir *fd;
 	u32 seq;		/* of the first payload byte */
-	bool cont;		/* the scan carries the flow's state on */
+	u64 off;		/* its stream offset */
+	bool cont;		/* the flow continues after this segment */
 };
 
 /*
- * Positions a TCP segment in its flow. An in-order segment, or the new
- * tail of one overlapping what was scanned (*@skip bytes), continues the
- * flow's matcher state in *@ast. A retransmission of scanned bytes is
- * scanned on its own and leaves the flow alone: the original may have
- * been dropped. After a gap the flow resynchronises on this segment.
- * Returns false when the direction is past the stream depth.
+ * Positions a TCP segment in its flow. Every segment is scanned whole; an
+ * in-order one continues the flow's matcher state (*@ast), so a pattern
+ * split across segments matches. One that overlaps what was scanned is
+ * scanned on its own and its new tail, from *@skip, continued: the bytes
+ * scanned before need not be the ones the receiver kept. A retransmission
+ * of scanned bytes is scanned on its own and leaves the flow alone (the
+ * original may have been dropped); after a gap the flow restarts here.
+ * Offsets count from the SYN of a connection conntrack saw begin (or the
+ * first segment seen), by sequence number: what was sent out of order or
+ * out of the window cannot use up the depth. Returns false when the
+ * segment lies past the stream depth.
  */
 static bool stream_begin(struct nfips_net *nn, const struct nfips_policy *p,
 			 struct stream *s, const struct nfips_pkt *pkt,
-			 nfips_ac_state *ast, u32 *skip)
+			 bool new_conn, nfips_ac_state *ast, u32 *skip)
 {
 	struct nfips_flow_dir *fd = s->fd;
 	u32 depth = READ_ONCE(nn->stream_depth);
@@ -377,41 +382,78 @@ static bool stream_begin(struct nfips_net *nn, const struct nfips_policy *p,
 		s->f->serial = p->serial;
 	}
 	s->seq = pkt->seq + pkt->syn;
-	if (pkt->syn) {
-		/* A new connection, perhaps on the ports of an old one. */
+	/* Only a SYN conntrack takes for a new connection restarts a synced direction. */
+	if (pkt->syn && (new_conn || !fd->synced)) {
+		if (new_conn)
+			s->f->dir[s->fd == &s->f->dir[0]].synced = false;
 		fd->synced = true;
 		fd->next = s->seq;
+		fd->pos = 0;
 		fd->ast = 0;
-		fd->scanned = 0;
 	}
-	if (depth && fd->scanned >= depth) {
+	s->cont = true;
+	if (!fd->synced) {
+		s->off = 0;
+		return true;
+	}
+	done = (s32)(fd->next - s->seq);
+	if (done > 0)
+		s->off = fd->pos > done ? fd->pos - done : 0;
+	else
+		s->off = fd->pos + (u32)-done;
+	if (depth && s->off >= depth) {
+		/* Keeping the place keeps offsets right however long the flow. */
+		if (done <= 0) {
+			fd->next = s->seq + pkt->len;
+			fd->pos = s->off + pkt->len;
+			fd->ast = 0;
+		}
 		this_cpu_add(nn->stats->depth_bytes, pkt->len);
 		return false;
 	}
-	s->cont = true;
-	if (!fd->synced)
-		return true;
-	done = (s32)(fd->next - s->seq);
-	if (done >= (s32)pkt->len) {
-		s->cont = false;
-	} else if (done >= 0) {
+	if (done >= 0 && done < (s32)pkt->len) {
 		*ast = fd->ast;
 		*skip = done;
+	} else if (done > 0) {
+		s->cont = false;
 	}
 	return true;
 }
 
 /* The segment was let through: the flow continues after it. */
 static void stream_end(struct stream *s, const struct nfips_pkt *pkt,
-		       nfips_ac_state ast, u32 scanned)
+		       nfips_ac_state ast)
 {
 	struct nfips_flow_dir *fd = s->fd;
 
 	fd->ast = ast;
 	fd->next = s->seq + pkt->len;
-	fd->scanned = fd->scanned > U32_MAX - scanned ? U32_MAX :
-						       fd->scanned + scanned;
+	fd->pos = s->off + pkt->len;
 	fd->synced = true;
+}
+
+/* Scans the payload from @from on, continuing @ast; returns the state. */
+static nfips_ac_state scan(struct sk_buff *skb, const struct nfips_pkt *pkt,
+			   struct scan_ctx *c, u32 from, nfips_ac_state ast,
+			   u32 *scanned)
+{
+	struct skb_seq_state seq;
+	u32 consumed = 0, n;
+	const u8 *data;
+
+	skb_prepare_seq_read(skb, pkt->off + from, pkt->off + pkt->len, &seq);
+	while (from + consumed < pkt->len &&
+	       (n = skb_seq_read(consumed, &data, &seq)) != 0) {
+		n = min(n, pkt->len - from - consumed);
+		c->base = from + consumed;
+		ast = nfips_ac_scan(c->p->ac, ast, data, n, on_match, c);
+		if (c->drop >= 0)
+			break;
+		consumed += n;
+	}
+	skb_abort_seq_read(&seq);
+	*scanned += consumed;
+	return ast;
 }
 
 static unsigned int nfips_hook(void *priv, struct sk_buff *skb,
@@ -419,15 +461,14 @@ static unsigned int nfips_hook(void *priv, struct sk_buff *skb,
 {
 	struct nfips_net *nn = priv;
 	const struct nfips_policy *p;
-	struct nfips_flows *ft;
-	struct skb_seq_state seq;
+	struct nfips_flows *ft = NULL;
 	struct stream st = { NULL };
+	enum ip_conntrack_info ctinfo;
 	struct nfips_pkt pkt;
 	struct scan_ctx c;
 	nfips_ac_state ast = 0;
-	u32 skip = 0, consumed = 0, n;
+	u32 skip = 0, scanned = 0;
 	unsigned int dir;
-	const u8 *data;
 	bool ok;
 
 	/* netfilter calls hooks under rcu_read_lock() */
@@ -444,20 +485,6 @@ static unsigned int nfips_hook(void *priv, struct sk_buff *skb,
 	if (!pkt.len && !pkt.syn)
 		return NF_ACCEPT;
 
-	ft = pkt.l4proto == IPPROTO_TCP ? rcu_dereference(nn->flows) : NULL;
-	if (ft) {
-		st.f = nfips_flow_get(nn, ft, &pkt, &dir);
-		if (st.f) {
-			st.fd = &st.f->dir[dir];
-			if (!stream_begin(nn, p, &st, &pkt, &ast, &skip)) {
-				nfips_flow_put(st.f);
-				return NF_ACCEPT;
-			}
-		}
-	}
-	if (!pkt.len)
-		goto out;
-
 	c.p = p;
 	c.pkt = &pkt;
 	c.enforce = READ_ONCE(nn->mode) == NFIPS_MODE_ENFORCE;
@@ -465,29 +492,42 @@ static unsigned int nfips_hook(void *priv, struct sk_buff *skb,
 	c.drop = -1;
 	c.nhits = 0;
 	c.lost = 0;
-	skb_prepare_seq_read(skb, pkt.off + skip, pkt.off + pkt.len, &seq);
-	while (skip + consumed < pkt.len &&
-	       (n = skb_seq_read(consumed, &data, &seq)) != 0) {
-		n = min(n, pkt.len - skip - consumed);
-		c.base = skip + consumed;
-		ast = nfips_ac_scan(p->ac, ast, data, n, on_match, &c);
-		if (c.drop >= 0)
-			break;
-		consumed += n;
+
+	/*
+	 * A segment conntrack found invalid (out of the window, bad
+	 * checksum) or does not track is scanned alone, the flow untouched.
+	 */
+	if (pkt.l4proto == IPPROTO_TCP && nf_ct_get(skb, &ctinfo))
+		ft = rcu_dereference(nn->flows);
+	if (ft) {
+		st.f = nfips_flow_get(nn, ft, &pkt, &dir);
+		if (st.f) {
+			st.fd = &st.f->dir[dir];
+			if (!stream_begin(nn, p, &st, &pkt, ctinfo == IP_CT_NEW,
+					  &ast, &skip)) {
+				nfips_flow_put(st.f);
+				return NF_ACCEPT;
+			}
+		}
 	}
-	skb_abort_seq_read(&seq);
-	this_cpu_add(nn->stats->bytes, consumed);
-out:
+	if (skip) {
+		scan(skb, &pkt, &c, 0, 0, &scanned);
+		if (c.drop < 0)
+			ast = scan(skb, &pkt, &c, skip, ast, &scanned);
+	} else if (pkt.len) {
+		ast = scan(skb, &pkt, &c, 0, ast, &scanned);
+	}
+	this_cpu_add(nn->stats->bytes, scanned);
 	if (st.f) {
 		/*
 		 * A dropped segment will come again; so may a punted one, if
 		 * the slow path drops it: the flow only moves past the rest.
 		 */
-		if (st.cont && (!pkt.len || (c.drop < 0 && !c.punt)))
-			stream_end(&st, &pkt, ast, consumed);
+		if (st.cont && pkt.len && c.drop < 0 && !c.punt)
+			stream_end(&st, &pkt, ast);
 		nfips_flow_put(st.f);
 	}
-	if (!pkt.len || (!c.nhits && !c.lost))
+	if (!c.nhits && !c.lost)
 		return NF_ACCEPT;
 	return verdict(nn, &c, skb, state);
 }
@@ -520,29 +560,11 @@ void nfips_hooks_init(struct nfips_net *nn)
 	}
 }
 
-static int defrag_enable(struct net *net)
-{
-	int ret;
-
-	ret = nf_defrag_ipv4_enable(net);
-	if (ret)
-		return ret;
-	ret = nf_defrag_ipv6_enable(net);
-	if (ret)
-		nf_defrag_ipv4_disable(net);
-	return ret;
-}
-
-static void defrag_disable(struct net *net)
-{
-	nf_defrag_ipv6_disable(net);
-	nf_defrag_ipv4_disable(net);
-}
-
 /*
  * Registers the hooks of the kinds in @mask (NFIPS_HOOK_*) and removes the
- * others; defragmentation is on while any hook is. On failure nothing
- * changes.
+ * others. Conntrack, and with it defragmentation, is on in the namespace
+ * while any hook is: the flow table trusts its window checks and its
+ * word on which SYN begins a connection. On failure nothing changes.
  */
 int nfips_hooks_set(struct nfips_net *nn, u32 mask)
 {
@@ -555,11 +577,11 @@ int nfips_hooks_set(struct nfips_net *nn, u32 mask)
 	/* Without a table (max_flows 0, no memory) packets are scanned alone. */
 	if (mask && !rcu_access_pointer(nn->flows))
 		rcu_assign_pointer(nn->flows, nfips_flows_alloc(nfips_max_flows));
-	if (mask && !nn->defrag_on) {
-		ret = defrag_enable(net);
+	if (mask && !nn->ct_on) {
+		ret = nf_ct_netns_get(net, NFPROTO_INET);
 		if (ret)
 			return ret;
-		nn->defrag_on = true;
+		nn->ct_on = true;
 	}
 	for (i = 0; i < ARRAY_SIZE(hook_defs); i++) {
 		if (!(add & hook_defs[i].kind))
@@ -572,9 +594,9 @@ int nfips_hooks_set(struct nfips_net *nn, u32 mask)
 		if (del & hook_defs[i].kind)
 			nf_unregister_net_hook(net, &nn->ops[i]);
 	nn->hooks_on = mask;
-	if (!mask && nn->defrag_on) {
-		defrag_disable(net);
-		nn->defrag_on = false;
+	if (!mask && nn->ct_on) {
+		nf_ct_netns_put(net, NFPROTO_INET);
+		nn->ct_on = false;
 	}
 	return 0;
 
@@ -582,9 +604,9 @@ err:
 	while (i--)
 		if (add & hook_defs[i].kind)
 			nf_unregister_net_hook(net, &nn->ops[i]);
-	if (!nn->hooks_on && nn->defrag_on) {
-		defrag_disable(net);
-		nn->defrag_on = false;
+	if (!nn->hooks_on && nn->ct_on) {
+		nf_ct_netns_put(net, NFPROTO_INET);
+		nn->ct_on = false;
 	}
 	return ret;
 }

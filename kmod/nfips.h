@@ -78,7 +78,7 @@ struct nfips_net {
 	u32 hooks;			/* NFIPS_HOOK_* wanted */
 
 	u32 hooks_on;			/* NFIPS_HOOK_* registered */
-	bool defrag_on;
+	bool ct_on;			/* conntrack (and defrag) enabled */
 	struct nf_hook_ops ops[4];	/* v4/v6 x FORWARD/LOCAL_IN */
 	struct nfips_flows __rcu *flows;	/* while hooks are on */
 	struct nfips_pcpu_stats __percpu *stats;
@@ -128,9 +128,9 @@ struct nfips_flow_key {
 
 struct nfips_flow_dir {
 	nfips_ac_state ast;	/* matcher state after the byte before @next */
+	u64 pos;		/* stream offset of @next */
 	u32 next;		/* sequence number of the next in-order byte */
-	u32 scanned;		/* payload bytes scanned, saturating */
-	bool synced;		/* @next and @ast are known */
+	bool synced;		/* @ast, @pos and @next are known */
 };
 
 struct nfips_flow {

@@ -85,8 +85,9 @@ Results
 
 With the default depth the iperf3 stream is inspected for its first MiB
 and forwarded uninspected after that (the ``depth_bytes`` counter in the
-run's log): what remains is the hook, header parsing and a flow-table
-lookup per packet. The ``-all`` rows are the cost of the scan itself:
+run's log): what remains is conntrack, which nfips turns on in the
+namespace (``plain`` runs without it), the hook, header parsing and a
+flow-table lookup per packet. The ``-all`` rows are the cost of the scan itself:
 every byte of 64 KiB GSO super-packets through the automaton, emulated
 instruction by instruction under TCG, with the raw set's 1–2 byte
 patterns hitting every few hundred bytes of iperf3's random payload.
