@@ -96,11 +96,16 @@ void nfips_flow_put(struct nfips_flow *f)
 /*
  * The entry of @pkt's TCP flow, held, with *@dir the packet's direction;
  * a new entry has both directions unsynchronised. NULL when the entry is
- * busy on another CPU: scan the packet alone. BH context.
+ * busy on another CPU: scan the packet alone. A bare ACK (@ack_only) only
+ * matters to a flow whose other direction waits for an acknowledgment:
+ * for it no entry is made, and one that needs nothing is not taken (read
+ * unlocked: a wrong answer only leaves offsets unplaced, the direction
+ * inspected whole). BH context.
  */
 struct nfips_flow *nfips_flow_get(struct nfips_net *nn,
 				  struct nfips_flows *ft,
-				  const struct nfips_pkt *pkt, unsigned int *dir)
+				  const struct nfips_pkt *pkt, unsigned int *dir,
+				  bool ack_only)
 {
 	struct nfips_flow *bucket, *f, *victim = NULL;
 	struct nfips_flow_key key;
@@ -118,6 +123,8 @@ struct nfips_flow *nfips_flow_get(struct nfips_net *nn,
 		f = &bucket[i];
 		if (READ_ONCE(f->hash) != hash)
 			continue;
+		if (ack_only && READ_ONCE(f->dir[!*dir].anchored))
+			return NULL;
 		if (!flow_trylock(f))
 			return NULL;
 		/* Checked again under the bit: the entry may have changed. */
@@ -127,6 +134,8 @@ struct nfips_flow *nfips_flow_get(struct nfips_net *nn,
 		}
 		nfips_flow_put(f);
 	}
+	if (ack_only)
+		return NULL;
 
 	for (i = 0; i < NFIPS_FLOW_WAYS; i++) {
 		f = &bucket[i];

@@ -36,6 +36,7 @@ struct scan_ctx {
 	const struct nfips_policy *p;
 	const struct nfips_pkt *pkt;
 	u32 base;		/* payload offset of the current block */
+	u32 carry;		/* bytes before this offset were scanned earlier */
 	bool enforce;
 	bool punt;
 	int drop;		/* rule that drops the packet, or -1 */
@@ -131,17 +132,17 @@ static bool dsize_ok(const struct nfips_krule *r, u32 len)
 }
 
 /*
- * @end: payload offset just past the match. A match that began in an
- * earlier segment of the stream (@end < patlen) has no position in this
+ * @end: payload offset just past the match. A match that began in bytes
+ * scanned with an earlier segment (before @carry) has no position in this
  * packet: rules that constrain the position or the packet size want it
- * whole in one packet.
+ * whole in this packet's own bytes.
  */
 static bool rule_ok(const struct nfips_krule *r, const struct nfips_pkt *pkt,
-		    u32 end)
+		    u32 end, u32 carry)
 {
 	if (r->proto != NFIPS_RPROTO_IP && r->proto != pkt->rproto)
 		return false;
-	if (end < r->patlen) {
+	if (end < r->patlen + carry) {
 		if (r->offset || r->depth || (r->flags & NFIPS_RULE_F_DSIZE))
 			return false;
 	} else {
@@ -166,7 +167,7 @@ static int on_match(void *arg, u32 id, u32 end)
 	if (unlikely(id >= c->p->nrules))
 		return 0;
 	r = c->p->rules[id];
-	if (!rule_ok(r, c->pkt, c->base + end))
+	if (!rule_ok(r, c->pkt, c->base + end, c->carry))
 		return 0;
 	for (i = 0; i < c->nhits; i++)
 		if (c->hits[i] == id)
@@ -206,7 +207,9 @@ static bool parse_l4(struct sk_buff *skb, struct nfips_pkt *pkt, u8 proto,
 	pkt->sport = 0;
 	pkt->dport = 0;
 	pkt->seq = 0;
+	pkt->ack_seq = 0;
 	pkt->syn = false;
+	pkt->ack = false;
 	switch (proto) {
 	case IPPROTO_TCP: {
 		struct tcphdr _th;
@@ -221,7 +224,9 @@ static bool parse_l4(struct sk_buff *skb, struct nfips_pkt *pkt, u8 proto,
 		pkt->sport = ntohs(th->source);
 		pkt->dport = ntohs(th->dest);
 		pkt->seq = ntohl(th->seq);
+		pkt->ack_seq = ntohl(th->ack_seq);
 		pkt->syn = th->syn;
+		pkt->ack = th->ack;
 		break;
 	}
 	case IPPROTO_UDP: {
@@ -350,9 +355,35 @@ struct stream {
 	struct nfips_flow *f;
 	struct nfips_flow_dir *fd;
 	u32 seq;		/* of the first payload byte */
-	u64 off;		/* its stream offset */
+	s64 off;		/* its stream offset (< 0: before offset 0) */
 	bool cont;		/* the flow continues after this segment */
 };
+
+/*
+ * The receiver of the other direction acknowledged up to @ack: if that
+ * direction has no offsets yet, they count from there. Only the receiver
+ * knows which bytes it took: a SYN, or segments it threw away, cannot move
+ * offset 0 back and so put data within the depth past it.
+ */
+static void stream_anchor(struct nfips_flow_dir *od, u32 ack)
+{
+	s32 ahead;
+
+	if (od->anchored)
+		return;
+	/* Read unlocked by nfips_flow_get() for bare ACKs. */
+	WRITE_ONCE(od->anchored, true);
+	ahead = (s32)(od->next - ack);
+	if (od->synced && ahead >= 0) {
+		od->pos = ahead;
+		return;
+	}
+	/* Behind the receiver: what it took was not all seen here. */
+	od->synced = true;
+	od->next = ack;
+	od->ast = 0;
+	od->pos = 0;
+}
 
 /*
  * Positions a TCP segment in its flow. Every segment is scanned whole; an
@@ -362,16 +393,16 @@ struct stream {
  * scanned before need not be the ones the receiver kept. A retransmission
  * of scanned bytes is scanned on its own and leaves the flow alone (the
  * original may have been dropped); after a gap the flow restarts here.
- * Offsets count from the SYN of a connection conntrack saw begin (or the
- * first segment seen), by sequence number: what was sent out of order or
- * out of the window cannot use up the depth. Returns false when the
- * segment lies past the stream depth.
+ * Offsets, for the depth, count by sequence number from where the
+ * receiver's acknowledgments placed them (stream_anchor()). Returns false
+ * when the segment lies past the stream depth.
  */
 static bool stream_begin(struct nfips_net *nn, const struct nfips_policy *p,
 			 struct stream *s, const struct nfips_pkt *pkt,
 			 bool new_conn, nfips_ac_state *ast, u32 *skip)
 {
 	struct nfips_flow_dir *fd = s->fd;
+	struct nfips_flow_dir *od = &s->f->dir[fd == &s->f->dir[0]];
 	u32 depth = READ_ONCE(nn->stream_depth);
 	s32 done;
 
@@ -382,26 +413,26 @@ static bool stream_begin(struct nfips_net *nn, const struct nfips_policy *p,
 		s->f->serial = p->serial;
 	}
 	s->seq = pkt->seq + pkt->syn;
-	/* Only a SYN conntrack takes for a new connection restarts a synced direction. */
-	if (pkt->syn && (new_conn || !fd->synced)) {
-		if (new_conn)
-			s->f->dir[s->fd == &s->f->dir[0]].synced = false;
+	if (pkt->syn) {
+		/* Offsets wait for the receiver's ack of this SYN. */
+		if (new_conn) {
+			od->synced = false;
+			WRITE_ONCE(od->anchored, false);
+		}
 		fd->synced = true;
+		WRITE_ONCE(fd->anchored, false);
 		fd->next = s->seq;
-		fd->pos = 0;
 		fd->ast = 0;
 	}
+	if (pkt->ack)
+		stream_anchor(od, pkt->ack_seq);
 	s->cont = true;
-	if (!fd->synced) {
-		s->off = 0;
+	s->off = 0;
+	if (!fd->synced)
 		return true;
-	}
 	done = (s32)(fd->next - s->seq);
-	if (done > 0)
-		s->off = fd->pos > done ? fd->pos - done : 0;
-	else
-		s->off = fd->pos + (u32)-done;
-	if (depth && s->off >= depth) {
+	s->off = fd->pos - done;
+	if (depth && fd->anchored && s->off >= depth) {
 		/* Keeping the place keeps offsets right however long the flow. */
 		if (done <= 0) {
 			fd->next = s->seq + pkt->len;
@@ -441,6 +472,8 @@ static nfips_ac_state scan(struct sk_buff *skb, const struct nfips_pkt *pkt,
 	u32 consumed = 0, n;
 	const u8 *data;
 
+	/* A state carried in makes the bytes before @from earlier ones. */
+	c->carry = ast ? from : 0;
 	skb_prepare_seq_read(skb, pkt->off + from, pkt->off + pkt->len, &seq);
 	while (from + consumed < pkt->len &&
 	       (n = skb_seq_read(consumed, &data, &seq)) != 0) {
@@ -482,7 +515,7 @@ static unsigned int nfips_hook(void *priv, struct sk_buff *skb,
 		this_cpu_inc(nn->stats->unparsed);
 		return NF_ACCEPT;
 	}
-	if (!pkt.len && !pkt.syn)
+	if (!pkt.len && pkt.l4proto != IPPROTO_TCP)
 		return NF_ACCEPT;
 
 	c.p = p;
@@ -500,7 +533,8 @@ static unsigned int nfips_hook(void *priv, struct sk_buff *skb,
 	if (pkt.l4proto == IPPROTO_TCP && nf_ct_get(skb, &ctinfo))
 		ft = rcu_dereference(nn->flows);
 	if (ft) {
-		st.f = nfips_flow_get(nn, ft, &pkt, &dir);
+		st.f = nfips_flow_get(nn, ft, &pkt, &dir,
+				      !pkt.len && !pkt.syn);
 		if (st.f) {
 			st.fd = &st.f->dir[dir];
 			if (!stream_begin(nn, p, &st, &pkt, ctinfo == IP_CT_NEW,

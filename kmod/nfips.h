@@ -128,9 +128,10 @@ struct nfips_flow_key {
 
 struct nfips_flow_dir {
 	nfips_ac_state ast;	/* matcher state after the byte before @next */
-	u64 pos;		/* stream offset of @next */
+	s64 pos;		/* stream offset of @next, when @anchored */
 	u32 next;		/* sequence number of the next in-order byte */
-	bool synced;		/* @ast, @pos and @next are known */
+	bool synced;		/* @ast and @next are known */
+	bool anchored;		/* the receiver's ack placed offset 0 */
 };
 
 struct nfips_flow {
@@ -148,7 +149,8 @@ void nfips_flows_free(struct nfips_flows *ft);
 u32 nfips_flows_size(const struct nfips_flows *ft);
 struct nfips_flow *nfips_flow_get(struct nfips_net *nn,
 				  struct nfips_flows *ft,
-				  const struct nfips_pkt *pkt, unsigned int *dir);
+				  const struct nfips_pkt *pkt, unsigned int *dir,
+				  bool ack_only);
 void nfips_flow_put(struct nfips_flow *f);
 
 /* What the packet path knows about a packet, for rules and events. */
@@ -164,7 +166,9 @@ struct nfips_pkt {
 	u16 sport, dport;	/* host order */
 	u32 off, len;		/* L4 payload in the skb */
 	u32 seq;		/* TCP: sequence number of the first byte */
+	u32 ack_seq;		/* TCP: acknowledgment number, with @ack */
 	bool syn;		/* TCP: SYN flag */
+	bool ack;		/* TCP: ACK flag */
 };
 
 #endif /* _NFIPS_H */

@@ -242,3 +242,14 @@ start_collectors() {
 received() {
 	busywait 3000 grep -qF "$2" "$1"
 }
+
+# segsend FAMILY SRCPORT PART...: selftests/kernel/segsend.py from $client to
+# the TCP collector on $server port 7001.
+segsend() {
+	local f=$1 sport=$2 dst=$server4
+
+	shift 2
+	[ "$f" = 6 ] && dst=$server6
+	ip netns exec "$client" timeout 60 python3 "$repo/selftests/kernel/segsend.py" \
+		"$f" "$dst" 7001 "$sport" "$@"
+}
