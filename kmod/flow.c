@@ -157,6 +157,9 @@ struct nfips_flow *nfips_flow_get(struct nfips_net *nn,
 	victim->key = key;
 	WRITE_ONCE(victim->last, now);
 	victim->serial = 0;
+	/* Peeked at unlocked by bare ACKs of the flow that had the entry. */
+	WRITE_ONCE(victim->dir[0].anchored, false);
+	WRITE_ONCE(victim->dir[1].anchored, false);
 	memset(victim->dir, 0, sizeof(victim->dir));
 	WRITE_ONCE(victim->hash, hash);
 	return victim;

@@ -363,26 +363,20 @@ struct stream {
  * The receiver of the other direction acknowledged up to @ack: if that
  * direction has no offsets yet, they count from there. Only the receiver
  * knows which bytes it took: a SYN, or segments it threw away, cannot move
- * offset 0 back and so put data within the depth past it.
+ * offset 0 back and so put data within the depth past it. Only an ack of
+ * bytes seen here since the direction's SYN (or first byte) counts: an
+ * old one, from an earlier connection on the same ports, would put the
+ * new connection's start past the depth.
  */
 static void stream_anchor(struct nfips_flow_dir *od, u32 ack)
 {
-	s32 ahead;
-
-	if (od->anchored)
+	if (od->anchored || !od->synced)
+		return;
+	if ((s32)(ack - od->start) < 0 || (s32)(od->next - ack) < 0)
 		return;
 	/* Read unlocked by nfips_flow_get() for bare ACKs. */
 	WRITE_ONCE(od->anchored, true);
-	ahead = (s32)(od->next - ack);
-	if (od->synced && ahead >= 0) {
-		od->pos = ahead;
-		return;
-	}
-	/* Behind the receiver: what it took was not all seen here. */
-	od->synced = true;
-	od->next = ack;
-	od->ast = 0;
-	od->pos = 0;
+	od->pos = od->next - ack;
 }
 
 /*
@@ -422,6 +416,7 @@ static bool stream_begin(struct nfips_net *nn, const struct nfips_policy *p,
 		fd->synced = true;
 		WRITE_ONCE(fd->anchored, false);
 		fd->next = s->seq;
+		fd->start = s->seq;
 		fd->ast = 0;
 	}
 	if (pkt->ack)
@@ -457,6 +452,8 @@ static void stream_end(struct stream *s, const struct nfips_pkt *pkt,
 {
 	struct nfips_flow_dir *fd = s->fd;
 
+	if (!fd->synced)
+		fd->start = s->seq;
 	fd->ast = ast;
 	fd->next = s->seq + pkt->len;
 	fd->pos = s->off + pkt->len;

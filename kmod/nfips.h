@@ -130,7 +130,8 @@ struct nfips_flow_dir {
 	nfips_ac_state ast;	/* matcher state after the byte before @next */
 	s64 pos;		/* stream offset of @next, when @anchored */
 	u32 next;		/* sequence number of the next in-order byte */
-	bool synced;		/* @ast and @next are known */
+	u32 start;		/* of the first byte seen since the SYN or sync */
+	bool synced;		/* @ast, @next and @start are known */
 	bool anchored;		/* the receiver's ack placed offset 0 */
 };
 
