@@ -20,7 +20,7 @@
 #        check.sh --detector
 # Environment: as run.sh (NFIPS_QEMU_ACCEL, NFIPS_QEMU_TCG_THREAD, ...);
 # the defaults here are longer timeouts (NFIPS_QEMU_TIMEOUT 3600 s,
-# NFIPS_TEST_TIMEOUT 600 s) and 2 GiB of guest memory. NFIPS_STORM_OPS,
+# NFIPS_TEST_TIMEOUT 1200 s) and 2 GiB of guest memory. NFIPS_STORM_OPS,
 # NFIPS_UNLOAD_CYCLES and NFIPS_FUZZ_MESSAGES are passed on to the stress
 # tests. Logs are in selftests/kernel/out/debug/ (out/detector-NAME/ for
 # the detector runs).
@@ -61,7 +61,7 @@ run_debug() {
 		NFIPS_CMDLINE="acpi=noirq NFIPS_DEBUG_KERNEL=1${cmdline:+ $cmdline}" \
 		NFIPS_OUT=$outdir \
 		NFIPS_QEMU_TIMEOUT=${NFIPS_QEMU_TIMEOUT:-3600} \
-		NFIPS_TEST_TIMEOUT=${NFIPS_TEST_TIMEOUT:-600} \
+		NFIPS_TEST_TIMEOUT=${NFIPS_TEST_TIMEOUT:-1200} \
 		NFIPS_QEMU_MEM=${NFIPS_QEMU_MEM:-2048} \
 		"$kernel/run.sh" "$@"
 }
