@@ -31,43 +31,7 @@ setup_topology
 head -c "$chunk" /dev/zero >"$tmp/chunk"
 for i in $(seq 1 100); do printf 'STORM-UDP-A %04d storm-udp-b ' "$i"; done >"$tmp/udp"
 
-# TCP sinks in the server, one per family; each connection appends.
-for f in 4 6; do
-	opt=
-	[ "$f" = 6 ] && opt=,ipv6only=1
-	ip netns exec "$server" socat -u "TCP$f-LISTEN:7003,reuseaddr,fork$opt" \
-		"OPEN:$tmp/out$f,creat,append" 2>/dev/null &
-	ip netns exec "$server" socat -u "UDP$f-RECV:7002$opt" OPEN:/dev/null 2>/dev/null &
-done
-wait_local_port_listen "$server" 7003 tcp || fail "TCP sink"
-
-# stream CPU FAMILY DST: 1 MiB connections one after the other until the
-# storm is over; counts them, or records the first that failed.
-stream() {
-	local cpu=$1 f=$2 dst n=0
-
-	dst=$(sock_addr "$f" "$3")
-	while [ ! -e "$tmp/stop" ]; do
-		ip netns exec "$client" taskset -c "$cpu" timeout 60 \
-			socat -u "OPEN:$tmp/chunk" "TCP$f:$dst:7003" 2>"$tmp/err$f" || {
-			echo "IPv$f connection $((n + 1)) failed: $(cat "$tmp/err$f")" >"$tmp/failed$f"
-			return
-		}
-		n=$((n + 1))
-	done
-	echo "$n" >"$tmp/count$f"
-}
-
-# udp CPU FAMILY DST: datagrams with the storm's patterns, some fragmented.
-udp() {
-	local dst
-
-	dst=$(sock_addr "$2" "$3")
-	while [ ! -e "$tmp/stop" ]; do
-		ip netns exec "$client" taskset -c "$1" \
-			socat -u -b 4000 "OPEN:$tmp/udp" "UDP$2-SENDTO:$dst:7002" 2>/dev/null
-	done
-}
+start_bulk_sinks
 
 gwctl events >/dev/null 2>&1 &
 ip netns exec "$server" "$nfipsctl" events >/dev/null 2>&1 &

@@ -253,3 +253,50 @@ segsend() {
 	ip netns exec "$client" timeout 60 python3 "$repo/selftests/kernel/segsend.py" \
 		"$f" "$dst" 7001 "$sport" "$@"
 }
+
+# ---- traffic for the debug kernel's stress tests, in $tmp ----------------
+
+# start_bulk_sinks: in $server, TCP port 7003 appending each connection to
+# $tmp/out4 or $tmp/out6, UDP port 7002 discarding.
+start_bulk_sinks() {
+	local f opt
+
+	for f in 4 6; do
+		opt=
+		[ "$f" = 6 ] && opt=,ipv6only=1
+		ip netns exec "$server" socat -u "TCP$f-LISTEN:7003,reuseaddr,fork$opt" \
+			"OPEN:$tmp/out$f,creat,append" 2>/dev/null &
+		ip netns exec "$server" socat -u "UDP$f-RECV:7002$opt" OPEN:/dev/null 2>/dev/null &
+	done
+	wait_local_port_listen "$server" 7003 tcp || fail "TCP sink"
+}
+
+# stream CPU FAMILY DST: connections of $tmp/chunk one after the other until
+# $tmp/stop exists; counts them in $tmp/countFAMILY, or records the first
+# that failed in $tmp/failedFAMILY.
+stream() {
+	local cpu=$1 f=$2 dst n=0
+
+	dst=$(sock_addr "$f" "$3")
+	while [ ! -e "$tmp/stop" ]; do
+		ip netns exec "$client" taskset -c "$cpu" timeout 60 \
+			socat -u "OPEN:$tmp/chunk" "TCP$f:$dst:7003" 2>"$tmp/err$f" || {
+			echo "IPv$f connection $((n + 1)) failed: $(cat "$tmp/err$f")" >"$tmp/failed$f"
+			return
+		}
+		n=$((n + 1))
+	done
+	echo "$n" >"$tmp/count$f"
+}
+
+# udp CPU FAMILY DST: $tmp/udp in datagrams (some fragmented) until
+# $tmp/stop exists.
+udp() {
+	local dst
+
+	dst=$(sock_addr "$2" "$3")
+	while [ ! -e "$tmp/stop" ]; do
+		ip netns exec "$client" taskset -c "$1" \
+			socat -u -b 4000 "OPEN:$tmp/udp" "UDP$2-SENDTO:$dst:7002" 2>/dev/null
+	done
+}
