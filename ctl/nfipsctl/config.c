@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "nfipsctl.h"
-#include "nl.h"
+#include "kernel/nl.h"
 
 static void usage(FILE *f)
 {

@@ -14,7 +14,8 @@
 #include <sys/socket.h>
 
 #include "nfipsctl.h"
-#include "nl.h"
+#include "kernel/nl.h"
+#include "util/util.h"
 
 struct listen {
 	unsigned long count, seen;
@@ -30,18 +31,34 @@ static int print_event(void *arg, const struct nfips_nl_event *ev)
 
 	inet_ntop(af, ev->saddr, src, sizeof(src));
 	inet_ntop(af, ev->daddr, dst, sizeof(dst));
-	if (l->json)
-		printf("{\"time_ns\":%llu,\"serial\":%llu,\"rule\":%u,\"gid\":%u,"
-		       "\"sid\":%u,\"rev\":%u,\"action\":\"%s\",\"blocked\":%s,"
-		       "\"proto\":%u,\"src_ip\":\"%s\",\"src_port\":%u,"
-		       "\"dest_ip\":\"%s\",\"dest_port\":%u,\"in_iface\":\"%s\","
-		       "\"hook\":\"%s\"}\n",
-		       (unsigned long long)ev->time_ns,
-		       (unsigned long long)ev->serial, ev->rule, ev->gid, ev->sid,
-		       ev->rev, nfips_nl_action_name(ev->action),
-		       ev->blocked ? "true" : "false", ev->l4proto, src, ev->sport,
-		       dst, ev->dport, ev->ifname, hook);
-	else
+	if (l->json) {
+		struct nfips_sbuf b = { 0 };
+		struct nfips_json j;
+
+		nfips_json_init(&j, &b);
+		nfips_json_obj(&j, NULL);
+		nfips_json_kuint(&j, "time_ns", ev->time_ns);
+		nfips_json_kuint(&j, "serial", ev->serial);
+		nfips_json_kuint(&j, "rule", ev->rule);
+		nfips_json_kuint(&j, "gid", ev->gid);
+		nfips_json_kuint(&j, "sid", ev->sid);
+		nfips_json_kuint(&j, "rev", ev->rev);
+		nfips_json_kstr(&j, "action", nfips_nl_action_name(ev->action));
+		nfips_json_kbool(&j, "blocked", ev->blocked);
+		nfips_json_kuint(&j, "proto", ev->l4proto);
+		nfips_json_kstr(&j, "src_ip", src);
+		nfips_json_kuint(&j, "src_port", ev->sport);
+		nfips_json_kstr(&j, "dest_ip", dst);
+		nfips_json_kuint(&j, "dest_port", ev->dport);
+		/* Interface names are bytes: the writer keeps them valid JSON. */
+		nfips_json_kstr(&j, "in_iface", ev->ifname);
+		nfips_json_kstr(&j, "hook", hook);
+		nfips_json_obj_end(&j);
+		nfips_sbuf_add(&b, "\n", 1);
+		if (!b.oom)
+			fwrite(b.s, 1, b.len, stdout);
+		nfips_sbuf_free(&b);
+	} else {
 		printf("time_ns=%llu serial=%llu rule=%u gid=%u sid=%u rev=%u "
 		       "action=%s blocked=%u proto=%u src=%s sport=%u dst=%s "
 		       "dport=%u in=%s hook=%s\n",
@@ -50,6 +67,7 @@ static int print_event(void *arg, const struct nfips_nl_event *ev)
 		       ev->rev, nfips_nl_action_name(ev->action), ev->blocked,
 		       ev->l4proto, src, ev->sport, dst, ev->dport, ev->ifname,
 		       hook);
+	}
 	fflush(stdout);
 	return l->count && ++l->seen >= l->count;
 }

@@ -6,7 +6,7 @@
 #include <stdio.h>
 
 #include "nfipsctl.h"
-#include "nl.h"
+#include "kernel/nl.h"
 
 int cmd_flush(int argc, char **argv)
 {

@@ -17,8 +17,8 @@
 #include <unistd.h>
 
 #include "nfipsctl.h"
-#include "nl.h"
-#include "rule.h"
+#include "kernel/nl.h"
+#include "rules/rule.h"
 
 #define DEFAULT_CLASSIFICATION "/etc/nfips/classification.config"
 

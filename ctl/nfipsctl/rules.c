@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "nfipsctl.h"
-#include "rule.h"
+#include "rules/rule.h"
 
 #define DEFAULT_CLASSIFICATION "/etc/nfips/classification.config"
 

@@ -9,27 +9,13 @@
 #include <string.h>
 
 #include "nfipsctl.h"
-#include "nl.h"
-
-static void json_str(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c < 0x20)
-			printf("\\u%04x", c);
-		else
-			putchar(c);
-	}
-	putchar('"');
-}
+#include "kernel/nl.h"
+#include "util/util.h"
 
 struct out {
 	bool json;
-	unsigned long n;
+	struct nfips_sbuf buf;
+	struct nfips_json j;
 };
 
 static int print_rule(void *arg, const struct nfips_nl_rule *r)
@@ -42,15 +28,18 @@ static int print_rule(void *arg, const struct nfips_nl_rule *r)
 		       (unsigned long long)r->hits, r->msg);
 		return 0;
 	}
-	printf("%s{\"gid\":%u,\"sid\":%u,\"rev\":%u,\"action\":\"%s\",\"hits\":%llu,\"msg\":",
-	       o->n++ ? "," : "", r->gid, r->sid, r->rev,
-	       nfips_nl_action_name(r->action), (unsigned long long)r->hits);
-	json_str(r->msg);
-	putchar('}');
+	nfips_json_obj(&o->j, NULL);
+	nfips_json_kuint(&o->j, "gid", r->gid);
+	nfips_json_kuint(&o->j, "sid", r->sid);
+	nfips_json_kuint(&o->j, "rev", r->rev);
+	nfips_json_kstr(&o->j, "action", nfips_nl_action_name(r->action));
+	nfips_json_kuint(&o->j, "hits", r->hits);
+	nfips_json_kstr(&o->j, "msg", r->msg);
+	nfips_json_obj_end(&o->j);
 	return 0;
 }
 
-static void print_counters(const struct nfips_nl_stats *s, bool json)
+static void print_counters(const struct nfips_nl_stats *s, struct out *o)
 {
 	static const char *const names[] = {
 		"packets", "bytes", "hits", "alerts", "drops", "rejects", "punts",
@@ -65,9 +54,8 @@ static void print_counters(const struct nfips_nl_stats *s, bool json)
 	size_t i;
 
 	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
-		if (json)
-			printf("%s\"%s\":%llu", i ? "," : "", names[i],
-			       (unsigned long long)v[i]);
+		if (o->json)
+			nfips_json_kuint(&o->j, names[i], v[i]);
 		else
 			printf("%s=%llu%s", names[i], (unsigned long long)v[i],
 			       i + 1 < sizeof(v) / sizeof(v[0]) ? " " : "\n");
@@ -95,21 +83,36 @@ int cmd_stats(int argc, char **argv)
 	if (ret)
 		goto err;
 	if (o.json) {
-		printf("{\"counters\":{");
-		print_counters(&st.stats, true);
-		printf("},\"rules\":[");
+		nfips_json_init(&o.j, &o.buf);
+		nfips_json_obj(&o.j, NULL);
+		nfips_json_obj(&o.j, "counters");
+		print_counters(&st.stats, &o);
+		nfips_json_obj_end(&o.j);
+		nfips_json_arr(&o.j, "rules");
 	} else {
-		print_counters(&st.stats, false);
+		print_counters(&st.stats, &o);
 	}
 	ret = nfips_nl_rules(nl, &serial, print_rule, &o);
 	if (ret)
 		goto err;
-	if (o.json)
-		printf("],\"serial\":%llu}\n", (unsigned long long)(serial ?: st.serial));
+	if (o.json) {
+		nfips_json_arr_end(&o.j);
+		nfips_json_kuint(&o.j, "serial", serial ?: st.serial);
+		nfips_json_obj_end(&o.j);
+		nfips_sbuf_add(&o.buf, "\n", 1);
+		if (o.buf.oom) {
+			fprintf(stderr, "nfipsctl: out of memory\n");
+			ret = 1;
+		} else {
+			fwrite(o.buf.s, 1, o.buf.len, stdout);
+		}
+	}
+	nfips_sbuf_free(&o.buf);
 	nfips_nl_close(nl);
-	return 0;
+	return ret;
 
 err:
+	nfips_sbuf_free(&o.buf);
 	fflush(stdout);
 	fprintf(stderr, "nfipsctl: %s\n", nfips_nl_error(nl));
 	nfips_nl_close(nl);

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "nfipsctl.h"
-#include "nl.h"
+#include "kernel/nl.h"
 
 static const char *hooks_name(uint32_t hooks)
 {

@@ -7,7 +7,7 @@
 #include <errno.h>
 #include <stdio.h>
 
-#include "compile.h"
+#include "compile/compile.h"
 #include "rule_util.h"
 
 static const char *const texts[] = {

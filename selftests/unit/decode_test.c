@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "decode.h"
+#include "net/net.h"
 #include "tap.h"
 
 static struct tap T;

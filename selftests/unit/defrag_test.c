@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "defrag.h"
+#include "net/net.h"
 #include "tap.h"
 
 static struct tap T;

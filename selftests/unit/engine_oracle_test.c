@@ -16,7 +16,7 @@
 #include <stdio.h>
 
 #include "rule_util.h"
-#include "engine.h"
+#include "detect/engine.h"
 
 #define ETDIR "../../../shared/data/et-open"
 #define NPKT 6000

@@ -10,7 +10,7 @@
 #include <stdio.h>
 
 #include "rule_util.h"
-#include "engine.h"
+#include "detect/engine.h"
 
 #define MAXR 16
 

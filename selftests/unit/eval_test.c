@@ -8,7 +8,7 @@
 #include <netinet/in.h>
 #include <stdio.h>
 
-#include "eval.h"
+#include "detect/eval.h"
 #include "rule_util.h"
 
 static struct nfips_eval *ev;

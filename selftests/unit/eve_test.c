@@ -7,19 +7,19 @@
 #include <netinet/in.h>
 #include <string.h>
 
-#include "eve.h"
+#include "output/eve.h"
 #include "tap.h"
 
 static struct tap T;
 
 static void esc(const char *in, size_t n, const char *want, const char *name)
 {
-	struct nfips_buf b = { 0 };
+	struct nfips_sbuf b = { 0 };
 
 	nfips_json_str(&b, in, n);
 	if (!tap_ok(&T, b.s && !strcmp(b.s, want), "escape: %s", name))
 		tap_diag("got %s want %s", b.s ? b.s : "(null)", want);
-	nfips_buf_free(&b);
+	nfips_sbuf_free(&b);
 }
 
 static void escaping(void)
@@ -55,7 +55,7 @@ static void timestamps(void)
 
 static void record(void)
 {
-	struct nfips_buf b = { 0 };
+	struct nfips_sbuf b = { 0 };
 	struct nfips_eve_alert a = {
 		.sec = 1704164645, .usec = 678901,
 		.flow_id = 1234567890123, .pcap_cnt = 7,
@@ -92,7 +92,7 @@ static void record(void)
 	if (!tap_ok(&T, b.s && !strcmp(b.s, want), "TCP alert record, field order"))
 		tap_diag("got  %s", b.s);
 
-	nfips_buf_reset(&b);
+	nfips_sbuf_reset(&b);
 	memset(&a, 0, sizeof(a));
 	a.sec = 1;
 	a.family = 6;
@@ -112,7 +112,7 @@ static void record(void)
 	if (!tap_ok(&T, b.s && !strcmp(b.s, want),
 		    "ICMPv6 record: no ports, icmp fields, optional fields omitted"))
 		tap_diag("got  %s", b.s);
-	nfips_buf_free(&b);
+	nfips_sbuf_free(&b);
 }
 
 int main(void)

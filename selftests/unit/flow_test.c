@@ -7,7 +7,7 @@
 #include <netinet/in.h>
 #include <string.h>
 
-#include "flow.h"
+#include "net/net.h"
 #include "tap.h"
 
 static struct tap T;

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rule.h"
+#include "rules/rule.h"
 #include "tap.h"
 
 static struct tap T;

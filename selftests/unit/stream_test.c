@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "stream.h"
+#include "net/net.h"
 #include "tap.h"
 
 static struct tap T;

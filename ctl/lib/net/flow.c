@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "flow.h"
+#include "util/util.h"
 
 _Static_assert(sizeof(struct nfips_flow_key) == 44, "flow key has padding");
 
@@ -21,9 +22,13 @@ struct nfips_flowtab {
 	struct nfips_flowtab_stats st;
 	nfips_flow_end_fn end;
 	void *arg;
+	struct nfips_hkey key;	/* buckets: keys come from packets */
 };
 
-/* 64-bit FNV-1a and a finaliser (splitmix64): fixed, so ids are stable. */
+/*
+ * 64-bit FNV-1a and a finaliser (splitmix64): fixed, so flow ids are
+ * stable; buckets use the table's random key instead.
+ */
 static uint64_t hash_bytes(const void *p, size_t n)
 {
 	const uint8_t *b = p;
@@ -63,6 +68,7 @@ struct nfips_flowtab *nfips_flowtab_new(const struct nfips_flowtab_cfg *cfg,
 		return NULL;
 	if (cfg)
 		t->cfg = *cfg;
+	nfips_hkey_random(&t->key);
 	set_default(&t->cfg.max_flows, NFIPS_FLOW_MAX);
 	set_default(&t->cfg.to.tcp_new, 60);
 	set_default(&t->cfg.to.tcp_est, 600);
@@ -257,7 +263,7 @@ struct nfips_flowrec *nfips_flowtab_get(struct nfips_flowtab *t,
 
 	expire_some(t, now);
 	make_key(d, &k, &swapped);
-	hash = (uint32_t)mix64(hash_bytes(&k, sizeof(k)));
+	hash = (uint32_t)nfips_siphash(&t->key, &k, sizeof(k));
 	*created = false;
 	for (f = t->bucket[hash & t->mask]; f; f = f->hnext)
 		if (f->hash == hash && !memcmp(&f->key, &k, sizeof(k)))
@@ -316,4 +322,14 @@ void nfips_flowtab_free(struct nfips_flowtab *t)
 	nfips_flowtab_flush(t);
 	free(t->bucket);
 	free(t);
+}
+
+void nfips_flowtab_foreach(struct nfips_flowtab *t,
+			   void (*fn)(void *arg, struct nfips_flowrec *f),
+			   void *arg)
+{
+	struct nfips_flowrec *f;
+
+	for (f = t->oldest; f; f = f->lnext)
+		fn(arg, f);
 }

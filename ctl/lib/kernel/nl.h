@@ -16,7 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "rule.h"
+#include "rules/rule.h"
 #include "uapi/nfips.h"
 
 struct nfips_nl;

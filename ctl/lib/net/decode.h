@@ -15,7 +15,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "engine.h"
+#include "packet.h"
 
 /* Link types: the LINKTYPE_ values of pcap/pcapng files. */
 enum nfips_link {

@@ -120,6 +120,10 @@ struct nfips_stream_ctx *nfips_flowtab_stream(struct nfips_flowtab *t);
 void nfips_flowtab_flush(struct nfips_flowtab *t);
 void nfips_flowtab_get_stats(const struct nfips_flowtab *t,
 			     struct nfips_flowtab_stats *st);
+/* Calls @fn on every flow, oldest first; @fn must not end flows. */
+void nfips_flowtab_foreach(struct nfips_flowtab *t,
+			   void (*fn)(void *arg, struct nfips_flowrec *f),
+			   void *arg);
 /* Flushes, then frees the table. */
 void nfips_flowtab_free(struct nfips_flowtab *t);
 

@@ -6,11 +6,8 @@
  * (Wazuh, Filebeat, Splunk) ingests the records unchanged; see
  * Documentation/replay.rst for the record.
  *
- * String escaping: '"', '\\' and control characters are escaped (\n \r \t
- * \b \f, else \u00XX); valid UTF-8 passes through; every byte that is not
- * part of a valid UTF-8 sequence is written as \u00XX of its value (the
- * byte read as Latin-1), so the output is always valid UTF-8 JSON and the
- * original bytes are recoverable.
+ * Strings are escaped by nfips_json_str() (util.h): the output is always
+ * valid UTF-8 JSON and the original bytes are recoverable.
  */
 #ifndef NFIPS_EVE_H
 #define NFIPS_EVE_H
@@ -20,22 +17,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-/* A growable string; .oom is set (and output dropped) if realloc fails. */
-struct nfips_buf {
-	char *s;
-	size_t len, cap;
-	bool oom;
-};
-
-void nfips_buf_reset(struct nfips_buf *b);
-void nfips_buf_free(struct nfips_buf *b);
-void nfips_buf_add(struct nfips_buf *b, const void *p, size_t n);
-void nfips_buf_puts(struct nfips_buf *b, const char *s);
-void nfips_buf_printf(struct nfips_buf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-/* Appends @n bytes of @s as a quoted JSON string. */
-void nfips_json_str(struct nfips_buf *b, const char *s, size_t n);
+#include "util/util.h"
 
 /* "2024-01-02T03:04:05.678901+0000" (UTC) into @out (>= 32 bytes). */
 void nfips_eve_time(char *out, size_t len, int64_t sec, uint32_t usec);
@@ -85,6 +67,6 @@ struct nfips_eve_alert {
 };
 
 /* Appends one alert record and its '\n' to @b. */
-void nfips_eve_alert(struct nfips_buf *b, const struct nfips_eve_alert *a);
+void nfips_eve_alert(struct nfips_sbuf *b, const struct nfips_eve_alert *a);
 
 #endif /* NFIPS_EVE_H */

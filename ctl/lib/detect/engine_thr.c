@@ -26,6 +26,7 @@
 int thr_init(struct thr_table *t, uint32_t max)
 {
 	memset(t, 0, sizeof(*t));
+	nfips_hkey_random(&t->key);
 	t->max = max ? max : (1u << 20);
 	return 0;
 }
@@ -36,22 +37,22 @@ void thr_free(struct thr_table *t)
 	memset(t, 0, sizeof(*t));
 }
 
-static uint64_t hash(uint32_t rule, uint8_t kind, const uint8_t *a, const uint8_t *b)
+static uint64_t hash(const struct thr_table *t, uint32_t rule, uint8_t kind,
+		     const uint8_t *a, const uint8_t *b)
 {
-	uint64_t h = 1469598103934665603ull ^ rule ^ ((uint64_t)kind << 40);
-	int i;
+	uint8_t k[37];
 
-	for (i = 0; i < 16; i++) {
-		h = (h ^ a[i]) * 1099511628211ull;
-		h = (h ^ b[i]) * 1099511628211ull;
-	}
-	return h;
+	memcpy(k, &rule, 4);
+	k[4] = kind;
+	memcpy(k + 5, a, 16);
+	memcpy(k + 21, b, 16);
+	return nfips_siphash(&t->key, k, sizeof(k));
 }
 
 static struct thr_entry *slot(struct thr_table *t, uint32_t rule, uint8_t kind,
 			      const uint8_t *a, const uint8_t *b)
 {
-	uint32_t i = (uint32_t)hash(rule, kind, a, b) & (t->cap - 1);
+	uint32_t i = (uint32_t)hash(t, rule, kind, a, b) & (t->cap - 1);
 
 	for (;; i = (i + 1) & (t->cap - 1)) {
 		struct thr_entry *e = &t->v[i];

@@ -33,7 +33,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "engine.h"
+#include "packet.h"
 
 #define NFIPS_STREAM_DEPTH	(1u << 20)
 #define NFIPS_STREAM_OOO_MAX	(256u << 10)

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "defrag.h"
+#include "util/util.h"
 
 #define MAX_DATA	65535u			/* data bytes of a datagram */
 #define BLOCKS		((MAX_DATA + 7) / 8)	/* 8-byte fragment blocks */
@@ -45,6 +46,7 @@ struct nfips_defrag {
 	struct nfips_defrag_stats st;
 	uint8_t *out;
 	uint32_t outcap;
+	struct nfips_hkey key;	/* buckets: keys come from packets */
 };
 
 struct nfips_defrag *nfips_defrag_new(const struct nfips_defrag_cfg *cfg)
@@ -61,6 +63,7 @@ struct nfips_defrag *nfips_defrag_new(const struct nfips_defrag_cfg *cfg)
 		df->cfg.timeout = NFIPS_DEFRAG_TIMEOUT;
 	if (!df->cfg.memcap)
 		df->cfg.memcap = NFIPS_DEFRAG_MEMCAP;
+	nfips_hkey_random(&df->key);
 	return df;
 }
 
@@ -70,17 +73,9 @@ void nfips_defrag_get_stats(const struct nfips_defrag *df,
 	*st = df->st;
 }
 
-static uint32_t key_hash(const struct dg_key *k)
+static uint32_t key_hash(const struct nfips_defrag *df, const struct dg_key *k)
 {
-	const uint8_t *b = (const uint8_t *)k;
-	uint32_t h = 2166136261u;
-	size_t i;
-
-	for (i = 0; i < sizeof(*k); i++) {
-		h ^= b[i];
-		h *= 16777619u;
-	}
-	return h;
+	return (uint32_t)nfips_siphash(&df->key, k, sizeof(*k));
 }
 
 static void dg_free(struct nfips_defrag *df, struct dg *g)
@@ -118,7 +113,7 @@ void nfips_defrag_free(struct nfips_defrag *df)
 static struct dg *dg_get(struct nfips_defrag *df, const struct dg_key *k,
 			 uint64_t now)
 {
-	uint32_t hash = key_hash(k);
+	uint32_t hash = key_hash(df, k);
 	struct dg *g;
 
 	for (g = df->bucket[hash % NBUCKETS]; g; g = g->hnext)

@@ -25,6 +25,7 @@
 int xb_init(struct xb_table *t, uint32_t max)
 {
 	memset(t, 0, sizeof(*t));
+	nfips_hkey_random(&t->key);
 	t->max = max ? max : (1u << 20);
 	return 0;
 }
@@ -35,16 +36,15 @@ void xb_free(struct xb_table *t)
 	memset(t, 0, sizeof(*t));
 }
 
-static uint64_t hash(const struct xb_entry *k)
+static uint64_t hash(const struct xb_table *t, const struct xb_entry *k)
 {
-	uint64_t h = 1469598103934665603ull ^ k->idx ^ ((uint64_t)k->kind << 40);
-	int i;
+	uint8_t b[37];
 
-	for (i = 0; i < 16; i++) {
-		h = (h ^ k->a[i]) * 1099511628211ull;
-		h = (h ^ k->b[i]) * 1099511628211ull;
-	}
-	return h;
+	memcpy(b, &k->idx, 4);
+	b[4] = k->kind;
+	memcpy(b + 5, k->a, 16);
+	memcpy(b + 21, k->b, 16);
+	return nfips_siphash(&t->key, b, sizeof(b));
 }
 
 static bool same(const struct xb_entry *x, const struct xb_entry *k)
@@ -56,7 +56,7 @@ static bool same(const struct xb_entry *x, const struct xb_entry *k)
 /* The slot of @k, or the empty slot where it would go. */
 static struct xb_entry *slot(struct xb_table *t, const struct xb_entry *k)
 {
-	uint32_t i = (uint32_t)hash(k) & (t->cap - 1);
+	uint32_t i = (uint32_t)hash(t, k) & (t->cap - 1);
 
 	for (;; i = (i + 1) & (t->cap - 1)) {
 		struct xb_entry *e = &t->v[i];

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "decode.h"
+#include "net/net.h"
 #include "pcap_reader.h"
 
 struct nfips_pcap {

@@ -6,6 +6,7 @@
 #include "ac.h"
 #include "engine.h"
 #include "eval.h"
+#include "util/util.h"
 
 /* One flowbits keyword, names resolved to bit numbers. */
 struct fbref {
@@ -65,6 +66,7 @@ struct thr_entry {
 struct thr_table {
 	struct thr_entry *v;
 	uint32_t cap, n, max;
+	struct nfips_hkey key;	/* keys come from packets */
 };
 
 /* An xbit of a host or an address pair (engine_xbits.c). */
@@ -80,6 +82,7 @@ struct xb_entry {
 struct xb_table {
 	struct xb_entry *v;
 	uint32_t cap, n, max;
+	struct nfips_hkey key;	/* keys come from packets */
 };
 
 /* An interval index of IP-only signatures (engine_iponly.c). */

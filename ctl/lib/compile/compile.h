@@ -32,7 +32,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "rule.h"
+#include "rules/rule.h"
 
 #define NFIPS_COMPILED_VERSION	1
 

@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * EVE JSON alert records; see eve.h for the escaping rules and
+ * Documentation/replay.rst for the record.
+ */
+#include <arpa/inet.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "eve.h"
+#include "net/net.h"
+
+/* ---- alert records -------------------------------------------------- */
+
+void nfips_eve_time(char *out, size_t len, int64_t sec, uint32_t usec)
+{
+	time_t t = (time_t)sec;
+	struct tm tm;
+
+	if (!gmtime_r(&t, &tm)) {
+		snprintf(out, len, "1970-01-01T00:00:00.000000+0000");
+		return;
+	}
+	snprintf(out, len, "%04d-%02d-%02dT%02d:%02d:%02d.%06u+0000",
+		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		 tm.tm_min, tm.tm_sec, usec % 1000000);
+}
+
+static void addr_str(char *out, size_t len, uint8_t family, const uint8_t *a)
+{
+	if (!inet_ntop(family == 6 ? AF_INET6 : AF_INET, a, out, (socklen_t)len))
+		snprintf(out, len, "?");
+}
+
+static bool has_ports(uint8_t proto)
+{
+	return proto == IPPROTO_TCP || proto == IPPROTO_UDP ||
+	       proto == IPPROTO_SCTP;
+}
+
+void nfips_eve_alert(struct nfips_sbuf *b, const struct nfips_eve_alert *a)
+{
+	char ts[48], src[48], dst[48], num[8];
+	const char *pname = nfips_proto_name(a->proto);
+	struct nfips_json j;
+	uint8_t i;
+
+	nfips_eve_time(ts, sizeof(ts), a->sec, a->usec);
+	addr_str(src, sizeof(src), a->family, a->src);
+	addr_str(dst, sizeof(dst), a->family, a->dst);
+	if (!pname) {
+		snprintf(num, sizeof(num), "%u", a->proto);
+		pname = num;
+	}
+
+	nfips_json_init(&j, b);
+	nfips_json_obj(&j, NULL);
+	nfips_json_kstr(&j, "timestamp", ts);
+	if (a->flow_id)
+		nfips_json_kuint(&j, "flow_id", a->flow_id);
+	if (a->in_iface)
+		nfips_json_kstr(&j, "in_iface", a->in_iface);
+	if (a->pcap_cnt)
+		nfips_json_kuint(&j, "pcap_cnt", a->pcap_cnt);
+	nfips_json_kstr(&j, "event_type", "alert");
+	if (a->nvlan) {
+		nfips_json_arr(&j, "vlan");
+		for (i = 0; i < a->nvlan && i < 3; i++)
+			nfips_json_kuint(&j, NULL, a->vlan[i]);
+		nfips_json_arr_end(&j);
+	}
+	nfips_json_kstr(&j, "src_ip", src);
+	if (has_ports(a->proto))
+		nfips_json_kuint(&j, "src_port", a->sport);
+	nfips_json_kstr(&j, "dest_ip", dst);
+	if (has_ports(a->proto))
+		nfips_json_kuint(&j, "dest_port", a->dport);
+	nfips_json_kstr(&j, "proto", pname);
+	if (a->proto == IPPROTO_ICMP || a->proto == IPPROTO_ICMPV6) {
+		nfips_json_kuint(&j, "icmp_type", a->icmp_type);
+		nfips_json_kuint(&j, "icmp_code", a->icmp_code);
+	}
+	if (a->pkt_src)
+		nfips_json_kstr(&j, "pkt_src", a->pkt_src);
+
+	nfips_json_obj(&j, "alert");
+	nfips_json_kstr(&j, "action", a->blocked ? "blocked" : "allowed");
+	nfips_json_kuint(&j, "gid", a->gid);
+	nfips_json_kuint(&j, "signature_id", a->sid);
+	nfips_json_kuint(&j, "rev", a->rev);
+	nfips_json_kstr(&j, "signature", a->signature ? a->signature : "");
+	nfips_json_kstr(&j, "category", a->category ? a->category : "");
+	nfips_json_kuint(&j, "severity", a->severity);
+	nfips_json_obj_end(&j);
+
+	if (a->has_flow) {
+		const char *fsrc = a->to_server ? src : dst;
+		const char *fdst = a->to_server ? dst : src;
+
+		nfips_json_kstr(&j, "direction",
+				a->to_server ? "to_server" : "to_client");
+		nfips_json_obj(&j, "flow");
+		nfips_json_kuint(&j, "pkts_toserver", a->flow.pkts_toserver);
+		nfips_json_kuint(&j, "pkts_toclient", a->flow.pkts_toclient);
+		nfips_json_kuint(&j, "bytes_toserver", a->flow.bytes_toserver);
+		nfips_json_kuint(&j, "bytes_toclient", a->flow.bytes_toclient);
+		nfips_eve_time(ts, sizeof(ts), a->flow.start_sec,
+			       a->flow.start_usec);
+		nfips_json_kstr(&j, "start", ts);
+		nfips_json_kstr(&j, "src_ip", fsrc);
+		nfips_json_kstr(&j, "dest_ip", fdst);
+		if (has_ports(a->proto)) {
+			nfips_json_kuint(&j, "src_port",
+					 a->to_server ? a->sport : a->dport);
+			nfips_json_kuint(&j, "dest_port",
+					 a->to_server ? a->dport : a->sport);
+		}
+		nfips_json_obj_end(&j);
+	}
+
+	nfips_json_obj(&j, "nfips");
+	if (a->grade)
+		nfips_json_kstr(&j, "grade", a->grade);
+	nfips_json_kstr(&j, "path", a->path ? a->path : "daemon");
+	nfips_json_kuint(&j, "sequence", a->sequence);
+	nfips_json_kuint(&j, "policy_serial", a->policy_serial);
+	if (a->sensor)
+		nfips_json_kstr(&j, "sensor", a->sensor);
+	nfips_json_obj_end(&j);
+	nfips_json_obj_end(&j);
+	nfips_sbuf_add(b, "\n", 1);
+}

@@ -1,0 +1,394 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The packet pipeline of pipeline.h: what replay and the daemon do with
+ * each packet, in one place so both give the same alerts.
+ */
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "output/eve.h"
+#include "pipeline.h"
+
+#define MAX_REASONS 32
+
+struct reason {
+	const char *why;	/* static, from the decoder */
+	uint64_t n, first;	/* count, first packet number */
+};
+
+struct nfips_pipeline {
+	struct nfips_pipeline_cfg cfg;
+	struct nfips_engine *engine;
+	nfips_pipeline_alert_fn fn;
+	void *arg;
+
+	struct nfips_flowtab *flows;
+	struct nfips_defrag *defrag;
+	struct nfips_sbuf out;
+	uint64_t sequence;
+
+	/* the packet being evaluated */
+	const struct nfips_pipeline_pkt *in;
+	const struct nfips_decoded *dec;
+	const struct nfips_flowrec *flow;
+
+	struct nfips_pipeline_stats st;
+	struct reason reasons[MAX_REASONS];
+	size_t nreasons;
+};
+
+/* ---- alerts --------------------------------------------------------- */
+
+static const char *category(const struct nfips_pipeline *p,
+			    const struct nfips_rule *rule)
+{
+	const struct nfips_class *c;
+
+	if (!rule->classtype || !p->cfg.classes)
+		return "";
+	c = nfips_classes_find(p->cfg.classes, rule->classtype);
+	return c ? c->desc : "";
+}
+
+static void flow_fields(struct nfips_eve_alert *a, const struct nfips_flowrec *f,
+			const struct nfips_flow *flow)
+{
+	a->flow_id = f->id;
+	a->has_flow = true;
+	a->to_server = flow->to_server;
+	a->flow.pkts_toserver = f->pkts[0];
+	a->flow.pkts_toclient = f->pkts[1];
+	a->flow.bytes_toserver = f->bytes[0];
+	a->flow.bytes_toclient = f->bytes[1];
+	a->flow.start_sec = (int64_t)(f->start_usec / 1000000);
+	a->flow.start_usec = (uint32_t)(f->start_usec % 1000000);
+}
+
+static void on_alert(void *arg, const struct nfips_pkt *pkt,
+		     const struct nfips_flow *flow, const struct nfips_alert *al)
+{
+	struct nfips_pipeline *p = arg;
+	const struct nfips_rule *rule = al->rule;
+	const struct nfips_flowrec *f = p->flow;
+	const struct nfips_pipeline_pkt *in = p->in;
+	bool pseudo = !pkt->pcap_cnt;
+	struct nfips_eve_alert a = {
+		.sec = (int64_t)(pkt->ts_usec / 1000000),
+		.usec = (uint32_t)(pkt->ts_usec % 1000000),
+		.pcap_cnt = in && in->pcap ? pkt->pcap_cnt : 0,
+		.in_iface = in && !pseudo ? in->in_iface : NULL,
+		.family = pkt->family,
+		.sport = pkt->sport,
+		.dport = pkt->dport,
+		.proto = pkt->proto,
+		.icmp_type = pkt->icmp_type,
+		.icmp_code = pkt->icmp_code,
+		.blocked = rule->action == NFIPS_ACTION_DROP ||
+			   rule->action == NFIPS_ACTION_REJECT,
+		.gid = rule->gid,
+		.sid = rule->sid,
+		.rev = rule->rev,
+		.signature = rule->msg,
+		.category = category(p, rule),
+		.severity = rule->priority,
+		.path = p->cfg.path ? p->cfg.path : "daemon",
+		.sequence = ++p->sequence,
+		.policy_serial = p->cfg.policy_serial,
+		.sensor = p->cfg.sensor,
+	};
+	struct nfips_pipeline_alert out = {
+		.pkt = pkt, .rule = rule, .flow = flow ? f : NULL,
+		.blocked = a.blocked,
+	};
+
+	/* Suricata's names for capture and flow-end pseudo packets. */
+	if (pseudo)
+		a.pkt_src = "stream (flow timeout)";
+	else if (in && in->pcap)
+		a.pkt_src = "wire/pcap";
+	memcpy(a.src, pkt->src, 16);
+	memcpy(a.dst, pkt->dst, 16);
+	if (p->dec && !pseudo) {
+		a.nvlan = p->dec->nvlan;
+		memcpy(a.vlan, p->dec->vlan, sizeof(a.vlan));
+	} else if (f) {
+		/* A flow-end pseudo packet: the flow's VLAN ids (0 ends them). */
+		while (a.nvlan < NFIPS_MAX_VLAN && f->key.vlan[a.nvlan]) {
+			a.vlan[a.nvlan] = f->key.vlan[a.nvlan];
+			a.nvlan++;
+		}
+	}
+	if (f && flow)
+		flow_fields(&a, f, flow);
+	p->st.alerts++;
+	nfips_sbuf_reset(&p->out);
+	nfips_eve_alert(&p->out, &a);
+	if (p->out.oom) {
+		p->st.output_oom++;
+		return;
+	}
+	out.record = p->out.s;
+	out.len = p->out.len;
+	p->fn(p->arg, &out);
+}
+
+static int evaluate(struct nfips_pipeline *p, const struct nfips_pkt *pkt,
+		    const struct nfips_flow *flow, const struct nfips_stream *st)
+{
+	int v;
+
+	if (!p->engine)
+		return 0;
+	v = nfips_engine_packet(p->engine, pkt, flow, st, on_alert, p);
+	if (v == -ENOMEM) {
+		p->st.enomem++;
+		return 0;
+	}
+	return v;
+}
+
+/* ---- flows ---------------------------------------------------------- */
+
+/* Which end of the flow's key is the client. */
+static int cli_end(const struct nfips_flowrec *f)
+{
+	return memcmp(f->key.addr[0], f->cli, 16) || f->key.port[0] != f->cli_port;
+}
+
+/*
+ * A TCP flow ends: stream data still waiting behind a hole is inspected
+ * with pseudo packets (pcap_cnt 0), as Suricata does at flow end.
+ */
+static void on_flow_end(void *arg, struct nfips_flowrec *f,
+			enum nfips_flow_end why, uint64_t now)
+{
+	struct nfips_pipeline *p = arg;
+	struct nfips_flowstate *fs = f->user;
+	struct nfips_stream st;
+	struct nfips_pkt pkt;
+	struct nfips_flow flow;
+	int dir;
+
+	(void)why;
+	if (f->key.proto == IPPROTO_TCP && fs) {
+		for (dir = 0; dir < 2; dir++) {
+			while (nfips_tcp_flush(nfips_flowtab_stream(p->flows),
+					       &f->tcp, dir, &st)) {
+				/* The key's end that sends in this direction. */
+				int from = cli_end(f) ^ dir;
+
+				memset(&pkt, 0, sizeof(pkt));
+				pkt.family = f->key.family;
+				pkt.proto = IPPROTO_TCP;
+				memcpy(pkt.src, f->key.addr[from], 16);
+				memcpy(pkt.dst, f->key.addr[!from], 16);
+				pkt.sport = f->key.port[from];
+				pkt.dport = f->key.port[!from];
+				pkt.ts_usec = now;
+				flow = (struct nfips_flow){
+					.state = fs,
+					.to_server = dir == 0,
+					.established = f->tcp.established,
+				};
+				p->dec = NULL;
+				p->flow = f;
+				evaluate(p, &pkt, &flow, &st);
+			}
+		}
+	}
+	nfips_flowstate_free(fs);
+	f->user = NULL;
+}
+
+/* ---- packets -------------------------------------------------------- */
+
+static void count_reason(struct nfips_pipeline *p, const char *why)
+{
+	size_t i;
+
+	for (i = 0; i < p->nreasons; i++) {
+		if (p->reasons[i].why == why || !strcmp(p->reasons[i].why, why)) {
+			p->reasons[i].n++;
+			return;
+		}
+	}
+	if (p->nreasons < MAX_REASONS) {
+		p->reasons[p->nreasons].why = why;
+		p->reasons[p->nreasons].n = 1;
+		p->reasons[p->nreasons++].first = p->in ? p->in->pkt_no : 0;
+	}
+}
+
+/*
+ * A fragment: when it completes its datagram, @d becomes the decoded
+ * datagram (with the fragment's VLAN ids) and its status is returned;
+ * otherwise NFIPS_DEC_FRAGMENT.
+ */
+static enum nfips_decode_status reassemble(struct nfips_pipeline *p,
+					   struct nfips_decoded *d, uint64_t ts)
+{
+	uint16_t vlan[NFIPS_MAX_VLAN];
+	uint8_t nvlan = d->nvlan;
+	enum nfips_decode_status s;
+	const uint8_t *dg;
+	uint32_t len;
+
+	p->st.fragments++;
+	if (nfips_defrag_add(p->defrag, d, ts, &dg, &len) != NFIPS_DEFRAG_DONE)
+		return NFIPS_DEC_FRAGMENT;
+	memcpy(vlan, d->vlan, sizeof(vlan));
+	s = nfips_decode_ip(dg, len, d);
+	d->nvlan = nvlan;
+	memcpy(d->vlan, vlan, sizeof(vlan));
+	return s;
+}
+
+void nfips_pipeline_packet(struct nfips_pipeline *p,
+			   const struct nfips_pipeline_pkt *in,
+			   struct nfips_pipeline_result *res)
+{
+	struct nfips_decoded d;
+	struct nfips_flow_update up;
+	struct nfips_flowrec *f;
+	struct nfips_flow flow;
+	enum nfips_decode_status s;
+	bool created;
+	int dir;
+
+	memset(res, 0, sizeof(*res));
+	p->st.packets++;
+	p->in = in;
+	s = nfips_decode(in->link, in->data, in->len, &d);
+	if (s == NFIPS_DEC_FRAGMENT)
+		s = reassemble(p, &d, in->ts_usec);
+	switch (s) {
+	case NFIPS_DEC_OK:
+		break;
+	case NFIPS_DEC_NOT_IP:
+		p->st.not_ip++;
+		res->status = NFIPS_PIPE_NOT_IP;
+		return;
+	case NFIPS_DEC_FRAGMENT:
+		res->status = NFIPS_PIPE_FRAGMENT;
+		return;		/* waits for the rest of its datagram */
+	case NFIPS_DEC_MALFORMED:
+		p->st.malformed++;
+		count_reason(p, d.why);
+		res->status = NFIPS_PIPE_MALFORMED;
+		return;
+	}
+	p->st.decoded++;
+	res->status = NFIPS_PIPE_EVALUATED;
+	d.pkt.ts_usec = in->ts_usec;
+	d.pkt.pcap_cnt = in->pkt_no;
+
+	f = nfips_flowtab_get(p->flows, &d, d.pkt.ts_usec, &dir, &created);
+	p->dec = &d;
+	if (!f) {
+		p->st.enomem++;
+		p->flow = NULL;
+		res->verdict = evaluate(p, &d.pkt, NULL, NULL);
+		return;
+	}
+	if (!f->user && p->engine && !(f->user = nfips_flowstate_new(p->engine)))
+		p->st.enomem++;
+	nfips_flow_update(p->flows, f, dir, &d.pkt,
+			  in->wire_len ? in->wire_len : in->len, &up);
+	flow = (struct nfips_flow){
+		.state = f->user,
+		.to_server = dir == 0,
+		.established = up.established,
+		.stream_add = up.tcp.stream_add,
+	};
+	p->flow = f;
+	res->verdict = evaluate(p, &d.pkt, f->user ? &flow : NULL,
+				up.tcp.inspect ? &up.tcp.st : NULL);
+	res->flow = f;
+	res->dir = dir;
+	(void)created;
+}
+
+/* ---- life ----------------------------------------------------------- */
+
+struct nfips_pipeline *nfips_pipeline_new(const struct nfips_pipeline_cfg *cfg,
+					  struct nfips_engine *engine,
+					  nfips_pipeline_alert_fn fn, void *arg)
+{
+	struct nfips_pipeline *p = calloc(1, sizeof(*p));
+
+	if (!p)
+		return NULL;
+	p->cfg = *cfg;
+	p->engine = engine;
+	p->fn = fn;
+	p->arg = arg;
+	p->flows = nfips_flowtab_new(&cfg->flows, on_flow_end, p);
+	p->defrag = nfips_defrag_new(NULL);
+	if (!p->flows || !p->defrag) {
+		nfips_pipeline_free(p);
+		return NULL;
+	}
+	return p;
+}
+
+void nfips_pipeline_flush(struct nfips_pipeline *p)
+{
+	p->in = NULL;
+	nfips_flowtab_flush(p->flows);
+}
+
+void nfips_pipeline_free(struct nfips_pipeline *p)
+{
+	if (!p)
+		return;
+	p->in = NULL;
+	nfips_flowtab_free(p->flows);
+	nfips_defrag_free(p->defrag);
+	nfips_sbuf_free(&p->out);
+	free(p);
+}
+
+static void drop_state(void *arg, struct nfips_flowrec *f)
+{
+	(void)arg;
+	nfips_flowstate_free(f->user);
+	f->user = NULL;
+}
+
+void nfips_pipeline_set_engine(struct nfips_pipeline *p,
+			       struct nfips_engine *engine,
+			       uint64_t policy_serial)
+{
+	nfips_flowtab_foreach(p->flows, drop_state, NULL);
+	p->engine = engine;
+	p->cfg.policy_serial = policy_serial;
+}
+
+void nfips_pipeline_get_stats(const struct nfips_pipeline *p,
+			      struct nfips_pipeline_stats *st)
+{
+	*st = p->st;
+}
+
+struct nfips_flowtab *nfips_pipeline_flows(struct nfips_pipeline *p)
+{
+	return p->flows;
+}
+
+struct nfips_defrag *nfips_pipeline_defrag(struct nfips_pipeline *p)
+{
+	return p->defrag;
+}
+
+void nfips_pipeline_reasons(const struct nfips_pipeline *p,
+			    void (*fn)(void *arg, const char *why, uint64_t n,
+				       uint64_t first_pkt),
+			    void *arg)
+{
+	size_t i;
+
+	for (i = 0; i < p->nreasons; i++)
+		fn(arg, p->reasons[i].why, p->reasons[i].n, p->reasons[i].first);
+}

@@ -1,0 +1,127 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The slow path's packet pipeline, shared by nfipsctl replay (packets
+ * from a capture) and nfipsd (packets from NFQUEUE): decode, IP
+ * defragmentation, the flow table and TCP reassembly, the rule engine,
+ * and one EVE JSON record per alert. The caller owns the engine (so a
+ * reload can build the next one beside it) and says where records go.
+ *
+ * Time is the packet's: flows and thresholds age by the timestamps the
+ * caller gives (capture time in replay, arrival time in the daemon), so
+ * a capture of live traffic replays to the same alerts.
+ *
+ * One thread at a time per pipeline; no global state.
+ */
+#ifndef NFIPS_PIPELINE_H
+#define NFIPS_PIPELINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "detect/engine.h"
+#include "net/net.h"
+#include "rules/rule.h"
+
+struct nfips_pipeline_cfg {
+	struct nfips_flowtab_cfg flows;	/* zeroes: defaults */
+	const struct nfips_classes *classes;	/* categories; NULL: "" */
+	const char *sensor;		/* "host" of the records; NULL: omitted */
+	const char *path;		/* nfips.path: "daemon" (default) */
+	uint64_t policy_serial;
+};
+
+/* One packet handed to the pipeline. */
+struct nfips_pipeline_pkt {
+	const uint8_t *data;
+	uint32_t len;		/* bytes at @data */
+	uint32_t wire_len;	/* length on the wire (>= len); 0: len */
+	int link;		/* enum nfips_link of @data */
+	uint64_t ts_usec;	/* packet time, microseconds since the epoch */
+	uint64_t pkt_no;	/* 1-based; EVE's pcap_cnt when @pcap */
+	bool pcap;		/* from a capture file: pcap_cnt, pkt_src */
+	const char *in_iface;	/* NULL: omitted */
+};
+
+/* An alert as it leaves the pipeline. */
+struct nfips_pipeline_alert {
+	const struct nfips_pkt *pkt;
+	const struct nfips_rule *rule;
+	const struct nfips_flowrec *flow;	/* NULL: no flow */
+	bool blocked;		/* a drop/reject rule */
+	const char *record;	/* the EVE JSON line, '\n' included */
+	size_t len;
+};
+
+typedef void (*nfips_pipeline_alert_fn)(void *arg,
+					const struct nfips_pipeline_alert *a);
+
+/* What happened to one packet. */
+enum nfips_pipeline_status {
+	NFIPS_PIPE_EVALUATED,	/* verdict bits are valid */
+	NFIPS_PIPE_NOT_IP,
+	NFIPS_PIPE_FRAGMENT,	/* held until its datagram completes */
+	NFIPS_PIPE_MALFORMED,	/* not evaluated; why in the stats */
+};
+
+struct nfips_pipeline_result {
+	enum nfips_pipeline_status status;
+	int verdict;		/* NFIPS_VERDICT_* of nfips_engine_packet() */
+	/* The packet's flow (NULL: none, or out of memory) and whether the
+	 * engine has nothing left to do on it (passed or dropped as a flow). */
+	const struct nfips_flowrec *flow;
+	int dir;		/* 0: to server */
+};
+
+struct nfips_pipeline_stats {
+	uint64_t packets, decoded, malformed, not_ip, fragments, alerts;
+	uint64_t enomem;	/* packets evaluated without all their state */
+	uint64_t output_oom;	/* records lost for memory */
+};
+
+struct nfips_pipeline;
+
+/*
+ * NULL when out of memory. @engine may be NULL until the first
+ * nfips_pipeline_set_engine(); packets are then decoded and tracked but
+ * not evaluated.
+ */
+struct nfips_pipeline *nfips_pipeline_new(const struct nfips_pipeline_cfg *cfg,
+					  struct nfips_engine *engine,
+					  nfips_pipeline_alert_fn fn, void *arg);
+/* Ends every flow (stream data behind holes is inspected), then frees. */
+void nfips_pipeline_free(struct nfips_pipeline *p);
+
+/*
+ * Evaluates the next packet. Alerts are reported through the callback
+ * before this returns.
+ */
+void nfips_pipeline_packet(struct nfips_pipeline *p,
+			   const struct nfips_pipeline_pkt *in,
+			   struct nfips_pipeline_result *res);
+
+/* Ends every flow now, as at the end of a capture. */
+void nfips_pipeline_flush(struct nfips_pipeline *p);
+
+/*
+ * Switches to @engine (a reload) for the next packet. Flows in progress
+ * keep their place in the flow table and their TCP reassembly, but their
+ * rule state (flowbits, pass/drop of the flow) starts afresh: it belonged
+ * to the old engine's rules. The old engine may be freed after this.
+ */
+void nfips_pipeline_set_engine(struct nfips_pipeline *p,
+			       struct nfips_engine *engine,
+			       uint64_t policy_serial);
+
+void nfips_pipeline_get_stats(const struct nfips_pipeline *p,
+			      struct nfips_pipeline_stats *st);
+struct nfips_flowtab *nfips_pipeline_flows(struct nfips_pipeline *p);
+struct nfips_defrag *nfips_pipeline_defrag(struct nfips_pipeline *p);
+
+/* Malformed packets by reason: calls @fn once per distinct reason. */
+void nfips_pipeline_reasons(const struct nfips_pipeline *p,
+			    void (*fn)(void *arg, const char *why, uint64_t n,
+				       uint64_t first_pkt),
+			    void *arg);
+
+#endif /* NFIPS_PIPELINE_H */
