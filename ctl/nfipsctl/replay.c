@@ -95,6 +95,7 @@ static void usage(FILE *f)
 		"      --stream-depth B      bytes reassembled per direction (default %u)\n"
 		"      --stream-window B     out-of-order window per direction (default %u)\n"
 		"      --stream-memcap B     all reassembly buffers (default %llu)\n"
+		"      --stream-bypass       stop inspecting a TCP direction past the depth\n"
 		"      --timing              say how long loading the rules and the replay took\n",
 		NFIPS_FLOW_MAX, NFIPS_STREAM_DEPTH, NFIPS_STREAM_OOO_MAX,
 		(unsigned long long)NFIPS_STREAM_MEMCAP);
@@ -176,6 +177,7 @@ static int parse_args(int argc, char **argv, struct opts *o,
 		{ "stream-window", required_argument, NULL, 'W' },
 		{ "stream-memcap", required_argument, NULL, 'M' },
 		{ "timing", no_argument, NULL, 'T' },
+		{ "stream-bypass", no_argument, NULL, 'B' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -226,6 +228,9 @@ static int parse_args(int argc, char **argv, struct opts *o,
 			break;
 		case 'T':
 			o->timing = true;
+			break;
+		case 'B':
+			o->pc.stream_bypass = true;
 			break;
 		case 'h':
 			usage(stdout);

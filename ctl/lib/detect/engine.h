@@ -172,6 +172,23 @@ void nfips_flowstate_free(struct nfips_flowstate *fs);
 /* True once a pass rule matched in the flow (nothing more alerts). */
 bool nfips_flowstate_passed(const struct nfips_flowstate *fs);
 
+/* True once a drop rule dropped the flow (every later packet is dropped). */
+bool nfips_flowstate_dropped(const struct nfips_flowstate *fs);
+
+#define NFIPS_WANT_FIRST	0x1	/* IP-only signatures: the direction's
+					 * first packet, not yet seen */
+#define NFIPS_WANT_ALL		0x2	/* other signatures: every packet */
+
+/*
+ * What the loaded signatures can still want of each direction of the
+ * flow of @p (@to_server: @p's direction) in @want[0] (to server) and
+ * @want[1] (to client): NFIPS_WANT_* bits, 0 when no signature's
+ * protocol, addresses, ports and flow direction admit that direction.
+ * Computed once per flow (a pass over the signatures), then cached.
+ */
+void nfips_flowstate_want(const struct nfips_engine *e, struct nfips_flowstate *fs,
+			  const struct nfips_pkt *p, bool to_server, uint8_t want[2]);
+
 /* ---- evaluation ----------------------------------------------------- */
 
 #define NFIPS_ALERT_STREAM	0x1	/* matched on reassembled data */

@@ -151,6 +151,8 @@ struct nfips_flowstate {
 	uint32_t nbits;
 	bool seen[2];		/* a packet of this direction was evaluated */
 	uint8_t action;		/* first drop or pass applied to the flow */
+	bool want_known;	/* want[] computed (engine_interest.c) */
+	uint8_t want[2];	/* NFIPS_WANT_* per direction, 0 to server */
 	struct seen *fp[2];	/* per direction, allocated on first use */
 	uint64_t bits[];
 };

@@ -204,6 +204,16 @@ static void on_flow_end(void *arg, struct nfips_flowrec *f,
 
 /* ---- packets -------------------------------------------------------- */
 
+/* A TCP direction whose stream reached the depth (stream_bypass). */
+static bool past_depth(struct nfips_pipeline *p, const struct nfips_flowrec *f,
+		       int dir)
+{
+	const struct nfips_tcp_dir *d = &f->tcp.dir[dir];
+
+	return f->key.proto == IPPROTO_TCP && d->known &&
+	       d->next_abs >= nfips_flowtab_stream(p->flows)->cfg.depth;
+}
+
 static void count_reason(struct nfips_pipeline *p, const char *why)
 {
 	size_t i;
@@ -254,7 +264,7 @@ void nfips_pipeline_packet(struct nfips_pipeline *p,
 	struct nfips_flowrec *f;
 	struct nfips_flow flow;
 	enum nfips_decode_status s;
-	bool created;
+	bool created, past;
 	int dir;
 
 	memset(res, 0, sizeof(*res));
@@ -294,8 +304,15 @@ void nfips_pipeline_packet(struct nfips_pipeline *p,
 	}
 	if (!f->user && p->engine && !(f->user = nfips_flowstate_new(p->engine)))
 		p->st.enomem++;
+	past = past_depth(p, f, dir);
 	nfips_flow_update(p->flows, f, dir, &d.pkt,
 			  in->wire_len ? in->wire_len : in->len, &up);
+	res->flow = f;
+	res->dir = dir;
+	if (past && p->cfg.stream_bypass) {
+		p->st.bypassed++;
+		return;
+	}
 	flow = (struct nfips_flow){
 		.state = f->user,
 		.to_server = dir == 0,
@@ -305,9 +322,42 @@ void nfips_pipeline_packet(struct nfips_pipeline *p,
 	p->flow = f;
 	res->verdict = evaluate(p, &d.pkt, f->user ? &flow : NULL,
 				up.tcp.inspect ? &up.tcp.st : NULL);
-	res->flow = f;
-	res->dir = dir;
 	(void)created;
+}
+
+void nfips_pipeline_advice(struct nfips_pipeline *p,
+			   const struct nfips_pipeline_result *res,
+			   struct nfips_flow_advice *adv)
+{
+	const struct nfips_flowrec *f = res->flow;
+	struct nfips_flowstate *fs = f ? f->user : NULL;
+	uint8_t want[2] = { NFIPS_WANT_ALL, NFIPS_WANT_ALL };
+	struct nfips_pkt key = { 0 };
+	int d;
+
+	memset(adv, 0, sizeof(*adv));
+	if (!f || !fs || !p->engine)
+		return;		/* no state: everything is still needed */
+	if (nfips_flowstate_dropped(fs)) {
+		adv->drop = true;
+		return;
+	}
+	if (nfips_flowstate_passed(fs)) {
+		adv->done[0] = adv->done[1] = true;
+		return;
+	}
+	/* The flow as a packet to its server: which rules can want it. */
+	key.family = f->key.family;
+	key.proto = f->key.proto;
+	d = cli_end(f);
+	memcpy(key.src, f->key.addr[d], 16);
+	memcpy(key.dst, f->key.addr[!d], 16);
+	key.sport = f->key.port[d];
+	key.dport = f->key.port[!d];
+	nfips_flowstate_want(p->engine, fs, &key, true, want);
+	for (d = 0; d < 2; d++)
+		adv->done[d] = !want[d] ||
+			       (p->cfg.stream_bypass && past_depth(p, f, d));
 }
 
 /* ---- life ----------------------------------------------------------- */

@@ -29,6 +29,16 @@ struct nfips_pipeline_cfg {
 	const char *sensor;		/* "host" of the records; NULL: omitted */
 	const char *path;		/* nfips.path: "daemon" (default) */
 	uint64_t policy_serial;
+	/*
+	 * A TCP direction past the stream depth is no longer inspected at
+	 * all (its packets are tracked, not evaluated), so the daemon can
+	 * let the kernel bypass it. Suricata's stream.bypass does this once
+	 * both directions reached the depth; this does it per direction (a
+	 * download stops being inspected while its requests still are).
+	 * Off: past the depth packets are inspected one by one (Suricata's
+	 * default), and a direction any rule can match is never bypassed.
+	 */
+	bool stream_bypass;
 };
 
 /* One packet handed to the pipeline. */
@@ -75,6 +85,7 @@ struct nfips_pipeline_result {
 
 struct nfips_pipeline_stats {
 	uint64_t packets, decoded, malformed, not_ip, fragments, alerts;
+	uint64_t bypassed;	/* tracked, not evaluated (stream_bypass) */
 	uint64_t enomem;	/* packets evaluated without all their state */
 	uint64_t output_oom;	/* records lost for memory */
 };
@@ -99,6 +110,27 @@ void nfips_pipeline_free(struct nfips_pipeline *p);
 void nfips_pipeline_packet(struct nfips_pipeline *p,
 			   const struct nfips_pipeline_pkt *in,
 			   struct nfips_pipeline_result *res);
+
+/*
+ * What the slow path still needs of the flow of the packet just given
+ * (@res from nfips_pipeline_packet), for the daemon's per-flow verdict in
+ * the kernel: @drop, a drop rule dropped the flow (every later packet
+ * would be dropped: the kernel may drop them itself); done[0] (to server)
+ * and done[1] (to client), no loaded rule can act on any later packet of
+ * that direction, because no rule's header and flow direction admit it,
+ * its IP-only rules already saw its first packet, the flow was passed,
+ * or (stream_bypass) the direction is past the stream depth. Whatever
+ * is not done must keep reaching the pipeline, in order, for live
+ * verdicts to equal a replay of the same traffic.
+ */
+struct nfips_flow_advice {
+	bool drop;
+	bool done[2];
+};
+
+void nfips_pipeline_advice(struct nfips_pipeline *p,
+			   const struct nfips_pipeline_result *res,
+			   struct nfips_flow_advice *adv);
 
 /* Ends every flow now, as at the end of a capture. */
 void nfips_pipeline_flush(struct nfips_pipeline *p);

@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The packet pipeline's advice to the daemon (what it still needs of a
+ * flow, per direction) and stream_bypass: a direction is only declared
+ * done when no loaded rule could act on any later packet of it, so live
+ * verdicts can equal a replay. Packets are raw IPv4 TCP built here.
+ */
+#include <arpa/inet.h>
+#include <string.h>
+
+#include "detect/engine.h"
+#include "pipeline/pipeline.h"
+#include "rules/rule.h"
+#include "tap.h"
+
+static struct tap T;
+
+struct run {
+	struct nfips_rule *rules[8];
+	size_t nrules;
+	struct nfips_engine *e;
+	struct nfips_pipeline *p;
+	uint32_t sids[64];
+	size_t nalerts;
+	uint32_t seq[2];
+	uint64_t pkt_no;
+	struct nfips_pipeline_result res;
+};
+
+static void on_alert(void *arg, const struct nfips_pipeline_alert *a)
+{
+	struct run *r = arg;
+
+	if (r->nalerts < 64)
+		r->sids[r->nalerts++] = a->rule->sid;
+}
+
+static int on_rule(void *arg, struct nfips_rule *rule, const struct nfips_err *err)
+{
+	struct run *r = arg;
+
+	if (!rule) {
+		tap_diag("rule error: %s", err->msg);
+		return -1;
+	}
+	r->rules[r->nrules++] = rule;
+	return 0;
+}
+
+static bool start(struct run *r, const char *rules, bool stream_bypass)
+{
+	struct nfips_pipeline_cfg cfg = { .stream_bypass = stream_bypass };
+	struct nfips_parse_ctx ctx = { 0 };
+	struct nfips_err err;
+
+	memset(r, 0, sizeof(*r));
+	r->seq[0] = 1000;
+	r->seq[1] = 5000;
+	cfg.flows.stream.depth = 4096;
+	if (nfips_rules_parse_buf("test", rules, strlen(rules), &ctx, on_rule, r) ||
+	    nfips_engine_new(&r->e, r->rules, r->nrules,
+			     &(struct nfips_engine_limits){ 0 }, &err))
+		return false;
+	r->p = nfips_pipeline_new(&cfg, r->e, on_alert, r);
+	return r->p;
+}
+
+static void stop(struct run *r)
+{
+	size_t i;
+
+	nfips_pipeline_free(r->p);
+	nfips_engine_free(r->e);
+	for (i = 0; i < r->nrules; i++)
+		nfips_rule_free(r->rules[i]);
+}
+
+/* One TCP segment: dir 0 client 10.0.0.1:40000 -> server 10.0.0.2:80. */
+static void send_tcp(struct run *r, int dir, uint8_t flags, const char *data, size_t len)
+{
+	uint8_t pkt[1500] = { 0x45 };
+	uint16_t v;
+	uint32_t w;
+	struct nfips_pipeline_pkt in = { .data = pkt, .link = NFIPS_LINK_RAW };
+
+	v = htons((uint16_t)(40 + len));
+	memcpy(pkt + 2, &v, 2);
+	pkt[8] = 64;
+	pkt[9] = 6;
+	pkt[12] = 10, pkt[15] = dir ? 2 : 1;
+	pkt[16] = 10, pkt[19] = dir ? 1 : 2;
+	v = htons(dir ? 80 : 40000);
+	memcpy(pkt + 20, &v, 2);
+	v = htons(dir ? 40000 : 80);
+	memcpy(pkt + 22, &v, 2);
+	w = htonl(r->seq[dir]);
+	memcpy(pkt + 24, &w, 4);
+	w = htonl(r->seq[!dir]);
+	memcpy(pkt + 28, &w, 4);
+	pkt[32] = 5 << 4;
+	pkt[33] = flags;
+	pkt[34] = pkt[35] = 0xff;
+	memcpy(pkt + 40, data, len);
+	r->seq[dir] += (uint32_t)len + ((flags & 0x03) ? 1 : 0);
+	in.len = (uint32_t)(40 + len);
+	in.pkt_no = ++r->pkt_no;
+	in.ts_usec = 1700000000000000ull + r->pkt_no * 1000;
+	nfips_pipeline_packet(r->p, &in, &r->res);
+}
+
+static void handshake(struct run *r)
+{
+	send_tcp(r, 0, 0x02, "", 0);
+	send_tcp(r, 1, 0x12, "", 0);
+	send_tcp(r, 0, 0x10, "", 0);
+}
+
+static void advice(struct run *r, struct nfips_flow_advice *a)
+{
+	nfips_pipeline_advice(r->p, &r->res, a);
+}
+
+static void header_and_direction(void)
+{
+	struct nfips_flow_advice a;
+	struct run r;
+
+	if (!tap_ok(&T, start(&r, "alert tcp any any -> any 80 (flow:to_server; content:\"x\"; sid:1;)\n", false),
+		    "setup: a to_server rule on port 80"))
+		return;
+	handshake(&r);
+	advice(&r, &a);
+	tap_ok(&T, !a.drop && !a.done[0] && a.done[1],
+	       "a to_server rule: the request direction is needed, the responses are not");
+	stop(&r);
+
+	if (!start(&r, "alert tcp any any -> any 443 (content:\"x\"; sid:1;)\n", false))
+		return;
+	handshake(&r);
+	advice(&r, &a);
+	tap_ok(&T, a.done[0] && a.done[1], "no rule's ports admit the flow: both directions done");
+	stop(&r);
+
+	if (!start(&r, "alert tcp any 80 -> any any (content:\"x\"; sid:1;)\n", false))
+		return;
+	handshake(&r);
+	advice(&r, &a);
+	tap_ok(&T, a.done[0] && !a.done[1],
+	       "a rule from source port 80: only the server's direction is needed");
+	stop(&r);
+}
+
+static void iponly_pass_drop(void)
+{
+	struct nfips_flow_advice a;
+	struct run r;
+
+	if (!start(&r, "alert ip any any -> 10.0.0.0/8 any (msg:\"ip-only\"; sid:3;)\n", false))
+		return;
+	send_tcp(&r, 0, 0x02, "", 0);
+	advice(&r, &a);
+	tap_ok(&T, a.done[0] && !a.done[1],
+	       "IP-only rule: done with a direction once its first packet was seen");
+	send_tcp(&r, 1, 0x12, "", 0);
+	advice(&r, &a);
+	tap_ok(&T, a.done[0] && a.done[1] && r.nalerts == 2 && r.sids[1] == 3,
+	       "IP-only rule: both directions done after the reply, one alert each");
+	stop(&r);
+
+	if (!start(&r, "pass tcp any any -> any any (content:\"trusted\"; sid:4;)\n"
+		   "alert tcp any any -> any any (content:\"evil\"; sid:5;)\n", false))
+		return;
+	handshake(&r);
+	send_tcp(&r, 0, 0x18, "GET trusted", 11);
+	advice(&r, &a);
+	tap_ok(&T, a.done[0] && a.done[1] && !a.drop,
+	       "a pass rule matched on the stream: the whole flow is done");
+	stop(&r);
+
+	if (!start(&r, "drop tcp any any -> any any (content:\"evil\"; sid:6;)\n", false))
+		return;
+	handshake(&r);
+	send_tcp(&r, 0, 0x18, "GET evil", 8);
+	advice(&r, &a);
+	tap_ok(&T, a.drop && (r.res.verdict & NFIPS_VERDICT_DROP),
+	       "a drop rule matched on the stream: the flow is to be dropped");
+	stop(&r);
+}
+
+static void stream_bypass(void)
+{
+	static char chunk[1024];
+	struct nfips_flow_advice a;
+	struct nfips_pipeline_stats st;
+	struct run r;
+	int i;
+
+	memset(chunk, 'A', sizeof(chunk));
+	for (int bypass = 0; bypass < 2; bypass++) {
+		if (!start(&r, "alert tcp any any -> any any (content:\"MARK\"; sid:7;)\n", bypass))
+			return;
+		handshake(&r);
+		for (i = 0; i < 5; i++)	/* 5 KiB: the 4 KiB depth, then 2 past it */
+			send_tcp(&r, 1, 0x10, chunk, sizeof(chunk));
+		advice(&r, &a);
+		send_tcp(&r, 1, 0x18, "MARK", 4);
+		nfips_pipeline_get_stats(r.p, &st);
+		if (bypass)
+			tap_ok(&T, a.done[1] && !a.done[0] && r.nalerts == 0 && st.bypassed == 2,
+			       "stream_bypass: past the depth the direction is done and not evaluated");
+		else
+			tap_ok(&T, !a.done[1] && !a.done[0] && r.nalerts == 1 && !st.bypassed,
+			       "without stream_bypass: past the depth packets are still inspected");
+		stop(&r);
+	}
+}
+
+int main(void)
+{
+	header_and_direction();
+	iponly_pass_drop();
+	stream_bypass();
+	printf("1..%d\n", T.n);
+	return T.failed ? 1 : 0;
+}
