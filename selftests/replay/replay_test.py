@@ -23,6 +23,9 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 NFIPSCTL = os.environ.get("NFIPSCTL") or os.path.join(ROOT, "ctl", "nfipsctl", "nfipsctl")
 CLASSIFICATION = os.path.join(ROOT, "policies", "classification.config")
 
+sys.path.insert(0, HERE)
+import suricata_oracle  # noqa: E402  (Suricata 7, the reference)
+
 logging.getLogger("scapy.runtime").setLevel(logging.ERROR)
 try:
     from scapy.all import (Ether, Dot1Q, Dot1AD, IP, IPv6, IPv6ExtHdrHopByHop,
@@ -180,11 +183,41 @@ class Tap:
         sys.stdout.flush()
         return cond
 
+    def skip(self, name, why):
+        self.n += 1
+        print("ok %d - %s # SKIP %s" % (self.n, name, why))
+        sys.stdout.flush()
+
     def pairs(self, res, want, name):
         got = res.pairs()
         want = sorted(want, key=lambda x: (x[0], x[1] or 0))
         return self.ok(res.rc == 0 and got == want and not res.bad_lines, name,
                        "got %s\nwant %s\nexit %d\n%s" % (got, want, res.rc, res.err))
+
+
+def differential(t, tmp, name, pkts, rules, extra=(), sets=()):
+    """
+    Suricata 7 and nfipsctl replay (with @extra) on the same capture and
+    rules: the same alerts per (sid, flow), counted. @sets are Suricata
+    --set options (its defaults otherwise).
+    """
+    title = "%s: the same alerts as Suricata 7" % name
+    if not suricata_oracle.available():
+        return t.skip(title, "suricata is not installed (selftests/deps.sh installs it)")
+    pcap = os.path.join(tmp, name + ".pcap")
+    rfile = os.path.join(tmp, name + ".rules")
+    write_pcap(pcap, 1, stamp(pkts))
+    with open(rfile, "w") as f:
+        f.write(rules)
+    try:
+        s = suricata_oracle.suricata(rfile, pcap, os.path.join(tmp, name + ".suricata"),
+                                     sets=sets)
+        n = suricata_oracle.nfips(rfile, pcap, NFIPSCTL, extra=extra)
+    except RuntimeError as e:
+        return t.ok(False, title, e)
+    d = suricata_oracle.differences(s, n)
+    return t.ok(not d and sum(n.values()) > 0, title,
+                "\n".join(d) or "no alert on either side: the case proves nothing")
 
 
 HTTP = ('alert tcp any any -> any 80 (msg:"ATTACK in the stream"; '
@@ -540,10 +573,19 @@ def case_xbits(t, tmp):
             "another, until the expiry")
 
 
+def case_pcre_unquoted(t, tmp):
+    pkts = [udp("10.0.0.1", "10.0.0.53", 3333, 53, "query EVIL"),
+            udp("10.0.0.1", "10.0.0.53", 3334, 53, "query good")]
+    rules = 'alert udp any any -> any 53 (msg:"bare pcre"; pcre:/ev[i]l/i; sid:140;)\n'
+    r = replay(tmp, "pcre-bare", pkts, rules)
+    t.pairs(r, [(140, 1)], "pcre without quotes, as Suricata takes it")
+    differential(t, tmp, "pcre-bare", pkts, rules)
+
+
 CASES = [case_split, case_out_of_order, case_retransmit, case_overlap, case_gap,
          case_ipv6, case_udp, case_icmp, case_links, case_pass, case_flowbits,
          case_threshold, case_midstream, case_eve, case_malformed, case_fragments,
-         case_bad_files, case_byte_extract, case_xbits]
+         case_bad_files, case_byte_extract, case_xbits, case_pcre_unquoted]
 
 
 def main(argv):
