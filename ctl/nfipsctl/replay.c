@@ -333,6 +333,7 @@ static void usage(FILE *f)
 		"                       [--classification FILE] [--sensor NAME]\n"
 		"                       [--max-flows N] [--stream-depth BYTES]\n"
 		"                       [--stream-window BYTES] [--stream-memcap BYTES]\n"
+		"                       [--midstream]\n"
 		"                       [--timing] --pcap FILE\n"
 		"\n"
 		"Evaluates the rules on every packet of a capture (pcap or pcapng) and\n"
@@ -348,6 +349,8 @@ static void usage(FILE *f)
 		"      --stream-depth B      bytes reassembled per direction (default %u)\n"
 		"      --stream-window B     out-of-order window per direction (default %u)\n"
 		"      --stream-memcap B     all reassembly buffers (default %llu)\n"
+		"      --midstream           track TCP sessions seen without their handshake\n"
+		"                            (Suricata's stream.midstream; default off)\n"
 		"      --timing              say how long loading the rules and the replay took\n",
 		NFIPS_FLOW_MAX, NFIPS_STREAM_DEPTH, NFIPS_STREAM_OOO_MAX,
 		(unsigned long long)NFIPS_STREAM_MEMCAP);
@@ -423,6 +426,7 @@ static int parse_args(int argc, char **argv, struct opts *o,
 		{ "stream-window", required_argument, NULL, 'W' },
 		{ "stream-memcap", required_argument, NULL, 'M' },
 		{ "timing", no_argument, NULL, 'T' },
+		{ "midstream", no_argument, NULL, 'm' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -473,6 +477,9 @@ static int parse_args(int argc, char **argv, struct opts *o,
 			break;
 		case 'T':
 			o->timing = true;
+			break;
+		case 'm':
+			o->ft.stream.midstream = true;
 			break;
 		case 'h':
 			usage(stdout);

@@ -103,6 +103,13 @@ class Tcp:
             p = p / Raw(data if isinstance(data, bytes) else data.encode())
         return self.l2() / p if self.l2 else p
 
+    def syn(self, data=b"", tfo=False):
+        """The client's SYN, with data and a TCP Fast Open cookie if asked."""
+        p = self.pkt(True, "S", self.cisn, 0, data)
+        if tfo:
+            p[TCP].options = [("TFO", (0x11223344, 0x55667788))]
+        return p
+
     def handshake(self):
         return [self.pkt(True, "S", self.cisn, 0),
                 self.pkt(False, "SA", self.sisn, self.cisn + 1),
@@ -421,13 +428,27 @@ def case_midstream(t, tmp):
     pkts = [c.c(0, "GET /ATT"), c.s(0, "HTTP/1.1 200 OK\r\n"), c.c(8, "ACK")]
     rules = ('alert tcp any any -> any 80 (msg:"est"; flow:established,to_server; '
              'content:"ATTACK"; sid:110;)\n'
-             'alert tcp any 80 -> any any (msg:"resp"; flow:to_client; content:"200 OK"; sid:111;)\n')
-    r = replay(tmp, "midstream", pkts, rules)
-    t.pairs(r, [(110, 3), (111, 2)], "picked up mid-stream: established, reassembled")
+             'alert tcp any 80 -> any any (msg:"resp"; flow:to_client; content:"200 OK"; sid:111;)\n'
+             'alert tcp any any -> any 80 (msg:"split"; content:"ATTACK"; sid:112;)\n'
+             'alert tcp any any -> any 80 (msg:"not est"; flow:not_established; sid:113;)\n')
+    r = replay(tmp, "midstream-off", pkts, rules)
+    t.pairs(r, [(111, 2), (113, 1), (113, 3)],
+            "no handshake, Suricata's default: no session, packets alone, not established")
+    differential(t, tmp, "midstream-off", pkts, rules)
+    mid = ["--midstream"], ["stream.midstream=true"]
+    r = replay(tmp, "midstream", pkts, rules, extra=mid[0])
+    t.pairs(r, [(110, 3), (111, 2), (112, 3), (113, 1)],
+            "--midstream: picked up, reassembled, established from its second packet")
+    differential(t, tmp, "midstream", pkts, rules, *mid)
     pkts = [c.pkt(False, "SA", c.sisn, c.cisn + 1), c.pkt(True, "A", c.cisn + 1, c.sisn + 1),
-            c.c(0, "GET /ATTACK")]
-    r = replay(tmp, "synack-first", pkts, rules)
-    t.pairs(r, [(110, 3)], "capture starting at the SYN/ACK: its sender is the server")
+            c.c(0, "GET /ATT"), c.c(8, "ACK")]
+    r = replay(tmp, "synack-first", pkts, rules, extra=mid[0])
+    t.pairs(r, [(110, 4), (112, 4), (113, 2)],
+            "--midstream, capture starting at the SYN/ACK: its sender is the server")
+    differential(t, tmp, "synack-first", pkts, rules, *mid)
+    r = replay(tmp, "synack-first-off", pkts, rules)
+    t.pairs(r, [(113, 2), (113, 3), (113, 4)],
+            "capture starting at the SYN/ACK, midstream off: no session")
 
 
 def case_eve(t, tmp):
@@ -582,10 +603,79 @@ def case_pcre_unquoted(t, tmp):
     differential(t, tmp, "pcre-bare", pkts, rules)
 
 
+# Suricata 7 takes data on a SYN only with TCP Fast Open, and keeps it only
+# if the SYN/ACK acknowledges it; other bytes sent at ISN + 1 are the stream's.
+SYN_RULES = HTTP + (
+    'alert tcp any any -> any 80 (msg:"syn data"; content:"xxxxxx"; sid:2;)\n'
+    'alert tcp any any -> any 80 (msg:"est"; flow:established,to_server; sid:5;)\n')
+
+
+def case_syn_data(t, tmp):
+    c = Tcp()
+    sa = c.pkt(False, "SA", c.sisn, c.cisn + 1)
+    tail = [c.pkt(True, "A", c.cisn + 1, c.sisn + 1), c.c(0, "ATTACK"),
+            c.pkt(False, "A", c.sisn + 1, c.cisn + 7)]
+    pkts = [c.syn(b"xxxxxx"), sa] + tail
+    r = replay(tmp, "syn-data", pkts, SYN_RULES)
+    t.pairs(r, [(1, 4), (2, 1), (5, 4)], "SYN data without Fast Open: inspected as a "
+            "packet; other bytes at ISN + 1 are stream data, not a retransmission")
+    differential(t, tmp, "syn-data", pkts, SYN_RULES)
+
+    pkts = [c.syn(b"ATTACK"), sa] + [tail[0], c.c(0, "xxxxxx"), tail[2]]
+    r = replay(tmp, "syn-data-2", pkts, SYN_RULES)
+    t.pairs(r, [(1, 1), (2, 4), (5, 4)], "... the SYN's own data alerts as a packet")
+    differential(t, tmp, "syn-data-2", pkts, SYN_RULES)
+
+    pkts = [c.syn(b"ATT", tfo=True), c.pkt(False, "SA", c.sisn, c.cisn + 4),
+            c.pkt(True, "A", c.cisn + 4, c.sisn + 1), c.c(3, "ACK xxxxxx"),
+            c.pkt(False, "A", c.sisn + 1, c.cisn + 14)]
+    r = replay(tmp, "tfo", pkts, SYN_RULES)
+    t.pairs(r, [(1, 4), (2, 4), (5, 3), (5, 4)], "Fast Open data acknowledged by the "
+            "SYN/ACK: the stream's start; established from the packet after the SYN/ACK")
+    differential(t, tmp, "tfo", pkts, SYN_RULES)
+
+    pkts = [c.syn(b"xxxxxx", tfo=True), sa] + tail
+    r = replay(tmp, "tfo-unacked", pkts, SYN_RULES)
+    t.pairs(r, [(1, 4), (2, 1), (5, 3), (5, 4)], "Fast Open data the SYN/ACK did not "
+            "acknowledge: dropped from the stream, the bytes at ISN + 1 inspected "
+            "(Suricata 7.0 keeps the SYN's: Documentation/replay.rst)")
+
+    pkts = [c.syn(b"xxxxxx"), c.pkt(False, "S", c.sisn, 0),
+            c.pkt(True, "SA", c.cisn, c.sisn + 1), c.pkt(False, "A", c.sisn + 1, c.cisn + 1),
+            c.c(0, "ATTACK"), c.pkt(False, "A", c.sisn + 1, c.cisn + 7)]
+    r = replay(tmp, "syn-syn", pkts, SYN_RULES)
+    t.pairs(r, [(1, 5), (2, 1), (5, 5)], "a SYN answered by a SYN (four-way handshake): "
+            "the bytes at ISN + 1 inspected")
+    differential(t, tmp, "syn-syn", pkts, SYN_RULES)
+
+    pkts = [c.syn(b"xxxxxx"), c.pkt(False, "S", c.sisn, 0), c.syn(b"ATTACK"), sa] + tail
+    r = replay(tmp, "syn-syn-repeat", pkts, SYN_RULES)
+    t.pairs(r, [(1, 3), (1, 6), (2, 1), (5, 6)], "a SYN answered by a SYN, the SYN "
+            "repeated with the same sequence number")
+    differential(t, tmp, "syn-syn-repeat", pkts, SYN_RULES)
+
+
+def case_established(t, tmp):
+    c = Tcp()
+    rules = ('alert tcp any any -> any 80 (msg:"est"; flow:established,to_server; sid:150;)\n'
+             'alert tcp any any -> any 80 (msg:"new"; flow:not_established; sid:151;)\n')
+    pkts = c.handshake() + [c.c(0, "GET /"), c.s(0, "HTTP"), c.c(5, "x")]
+    r = replay(tmp, "established", pkts, rules)
+    t.pairs(r, [(150, 4), (150, 6), (151, 1), (151, 3)],
+            "flow:established from the packet after the handshake's bare ACK")
+    differential(t, tmp, "established", pkts, rules)
+    pkts = c.handshake()[:2] + [c.c(0, "GET /"), c.c(5, "x")]
+    r = replay(tmp, "established-data", pkts, rules)
+    t.pairs(r, [(150, 3), (150, 4), (151, 1)],
+            "... or on that ACK if it carries data")
+    differential(t, tmp, "established-data", pkts, rules)
+
+
 CASES = [case_split, case_out_of_order, case_retransmit, case_overlap, case_gap,
          case_ipv6, case_udp, case_icmp, case_links, case_pass, case_flowbits,
          case_threshold, case_midstream, case_eve, case_malformed, case_fragments,
-         case_bad_files, case_byte_extract, case_xbits, case_pcre_unquoted]
+         case_bad_files, case_byte_extract, case_xbits, case_pcre_unquoted,
+         case_syn_data, case_established]
 
 
 def main(argv):
