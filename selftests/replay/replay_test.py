@@ -454,7 +454,8 @@ def case_midstream(t, tmp):
 def case_eve(t, tmp):
     a = Tcp()
     b = Tcp(cli=("10.0.0.1", 40001))
-    pkts = (a.handshake() + [a.c(0, "GET /AT"), a.c(7, "TACK"), a.s(0, "HTTP/1.0 500 owned")] +
+    # The response comes before the drop: a dropped flow is not inspected further.
+    pkts = (a.handshake() + [a.c(0, "GET /AT"), a.s(0, "HTTP/1.0 500 owned"), a.c(7, "TACK")] +
             b.handshake() + [b.c(0, "GET /ATTACK")])
     rules = ('drop tcp any any -> any 80 (msg:"drop \\"it\\""; content:"ATTACK"; '
              'classtype:attempted-admin; sid:200; rev:4;)\n'
@@ -462,14 +463,17 @@ def case_eve(t, tmp):
              'classtype:trojan-activity; priority:3; sid:201;)\n')
     r = replay(tmp, "eve", pkts, rules)
     r2 = replay(tmp, "eve", pkts, rules)
-    t.pairs(r, [(200, 5), (200, 10), (201, 6)], "EVE case alerts")
+    # Inline stream inspection (as nfips', Documentation/replay.rst): in IDS
+    # mode Suricata would see the response only after the flow was dropped.
+    differential(t, tmp, "eve-drop", pkts, rules, sets=["stream.inline=true"])
+    t.pairs(r, [(200, 6), (200, 10), (201, 5)], "EVE case alerts")
     d = r.by_sid(200)[0] if r.by_sid(200) else {}
     keys = ["timestamp", "flow_id", "pcap_cnt", "event_type", "src_ip", "src_port",
             "dest_ip", "dest_port", "proto", "pkt_src", "alert", "direction", "flow",
             "nfips"]
     t.ok(list(d.keys()) == keys, "top-level fields in Suricata's order", list(d.keys()))
-    t.ok(d.get("timestamp") == "2024-01-02T03:04:05.718901+0000",
-         "timestamp of packet 5 in Suricata's format", d.get("timestamp"))
+    t.ok(d.get("timestamp") == "2024-01-02T03:04:05.728901+0000",
+         "timestamp of packet 6 in Suricata's format", d.get("timestamp"))
     t.ok(d.get("event_type") == "alert" and d.get("src_ip") == "10.0.0.1" and
          d.get("src_port") == 40000 and d.get("dest_ip") == "10.0.0.2" and
          d.get("dest_port") == 80 and d.get("direction") == "to_server",
@@ -491,7 +495,7 @@ def case_eve(t, tmp):
          all(isinstance(i, int) and 0 < i < 2 ** 53 for i in ids) and ids == ids2,
          "flow_id: per flow, both directions, stable across runs, below 2^53", ids)
     fl = d.get("flow", {})
-    t.ok(fl.get("pkts_toserver") == 4 and fl.get("pkts_toclient") == 1 and
+    t.ok(fl.get("pkts_toserver") == 4 and fl.get("pkts_toclient") == 2 and
          fl.get("start") == "2024-01-02T03:04:05.678901+0000",
          "flow counters at the time of the alert", fl)
     nf = [x.get("nfips") for x in r.alerts]
@@ -671,11 +675,46 @@ def case_established(t, tmp):
     differential(t, tmp, "established-data", pkts, rules)
 
 
+def case_flow_action(t, tmp):
+    # A header-only pass or drop rule acts on the whole flow in Suricata 7,
+    # with a negated address too (its "like IP-only" signatures); a
+    # dropped flow, like a passed one, is not inspected any further.
+    c = Tcp()
+    pkts = c.handshake() + [c.c(0, "GET / HTTP/1.0\r\n\r\n"), c.s(0, "HTTP/1.0 200 OK\r\n"),
+                            c.pkt(True, "A", c.cisn + 19, c.sisn + 18)]
+    other = ('alert tcp any 80 -> any any (msg:"resp"; content:"200 OK"; sid:11;)\n'
+             'alert tcp any any -> any 80 (msg:"req"; content:"GET"; sid:12;)\n')
+    # An alert in another flow, so that the differential cases of passed
+    # flows compare something.
+    dns = [udp("10.0.0.1", "10.0.0.53", 3333, 53, "query")]
+    dns_rule = 'alert udp any any -> any 53 (msg:"dns"; sid:305;)\n'
+    rules = 'pass tcp !10.0.0.2 any -> any 80 (msg:"p"; sid:300;)\n' + other
+    r = replay(tmp, "pass-negated", pkts, rules)
+    t.pairs(r, [], "pass with a negated address: the whole flow passed, the reply too")
+    differential(t, tmp, "pass-negated", pkts + dns, rules + dns_rule)
+    rules = 'drop tcp 10.0.0.1 any -> any 80 (msg:"d"; sid:301;)\n' + other
+    r = replay(tmp, "drop-iponly", pkts, rules)
+    t.pairs(r, [(301, 1)], "IP-only drop: the flow is dropped, nothing more inspected")
+    differential(t, tmp, "drop-iponly", pkts, rules)
+    rules = 'drop tcp !10.0.0.2 any -> any 80 (msg:"d"; sid:302;)\n' + other
+    r = replay(tmp, "drop-negated", pkts, rules)
+    t.pairs(r, [(302, 1)], "drop with a negated address: the whole flow dropped")
+    differential(t, tmp, "drop-negated", pkts, rules)
+    e = Tcp(srv=("192.0.2.10", 80))
+    pkts = e.handshake() + [e.c(0, "GET / HTTP/1.0\r\n\r\n"), e.s(0, "HTTP/1.0 200 OK\r\n"),
+                            e.pkt(True, "A", e.cisn + 19, e.sisn + 18)]
+    rules = ('pass tcp $HOME_NET any -> $EXTERNAL_NET 80 (msg:"p"; sid:303;)\n' + other +
+             'alert tcp $HOME_NET any -> $EXTERNAL_NET 80 (msg:"out"; sid:304;)\n')
+    r = replay(tmp, "pass-external", pkts, rules)
+    t.pairs(r, [], "pass to $EXTERNAL_NET (!$HOME_NET): the whole flow passed")
+    differential(t, tmp, "pass-external", pkts + dns, rules + dns_rule)
+
+
 CASES = [case_split, case_out_of_order, case_retransmit, case_overlap, case_gap,
          case_ipv6, case_udp, case_icmp, case_links, case_pass, case_flowbits,
          case_threshold, case_midstream, case_eve, case_malformed, case_fragments,
          case_bad_files, case_byte_extract, case_xbits, case_pcre_unquoted,
-         case_syn_data, case_established]
+         case_syn_data, case_established, case_flow_action]
 
 
 def main(argv):
