@@ -1,3 +1,4 @@
+#!/usr/bin/python3
 # SPDX-License-Identifier: GPL-2.0
 """
 Suricata 7 as the oracle of what a rule means: runs it and nfipsctl replay
