@@ -11,7 +11,10 @@
  *       Suricata 7's packet/stream split and of the stream cost; xbits
  *       (engine-wide host and address-pair bits, see nfips_engine_packet)
  *       and byte_extract; the shared packet/stream scan and the IP-only
- *       address index (costs only, no change in results).
+ *       address index (costs only, no change in results); struct
+ *       nfips_pkt's tcp_tfo; like-IP-only signatures (a negated address)
+ *       acting on the flow, and dropped flows no longer inspected, as in
+ *       Suricata 7.
  *
  * Division of work. The CALLER decodes packets, tracks flows (direction,
  * establishment), reassembles TCP and decides when reassembled data is
