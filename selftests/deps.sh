@@ -35,6 +35,32 @@ for p in "${want[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
 		missing+=("$p")
 done
+# The mirror of the system's bookworm source (deb822 or one-line format).
+debian_mirror() {
+	local f
+	for f in /etc/apt/sources.list.d/*.sources; do
+		[ -r "$f" ] || continue
+		awk 'BEGIN { RS = ""; FS = "\n" }
+		{
+			uri = ""; ok = 0
+			for (i = 1; i <= NF; i++) {
+				if ($i ~ /^URIs:/) { split($i, a, /[ \t]+/); uri = a[2] }
+				if ($i ~ /^Suites:/ && $i ~ /[ \t]bookworm([ \t]|$)/) ok = 1
+			}
+			if (uri != "" && ok) print uri
+		}' "$f"
+	done
+	cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null |
+		awk '$1 == "deb" {
+			for (i = 2; i < NF; i++)
+				if ($i !~ /^\[/ && $i !~ /\]$/) {
+					if ($(i + 1) == "bookworm")
+						print $i
+					break
+				}
+		}'
+}
+
 bp_missing=()
 for p in "${backports[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
@@ -52,8 +78,9 @@ export DEBIAN_FRONTEND=noninteractive
 # bookworm-backports from the mirror the system already uses, at the default
 # priority: nothing comes from it unless asked for with -t.
 if [ ${#bp_missing[@]} -gt 0 ] &&
-	! apt-cache policy | grep -q ' bookworm-backports/main '; then
-	mirror=$(apt-cache policy | awk '$3 == "bookworm/main" { print $2; exit }')
+	! grep -rqs --include='*.list' --include='*.sources' --include=sources.list \
+		'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d; then
+	mirror=$(debian_mirror | head -n 1)
 	printf '%s\n' 'Types: deb' "URIs: ${mirror:-http://deb.debian.org/debian}" \
 		'Suites: bookworm-backports' 'Components: main' \
 		'Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg' \
