@@ -6,7 +6,9 @@ set -euo pipefail
 
 # One group per concern, so a reader sees why each package is here.
 build=(make gcc pkg-config linux-headers-amd64)
-matcher_tests=(clang-14 libclang-rt-14-dev libvectorscan-dev python3)
+# The matcher benchmark's oracle is Hyperscan (hs.h): Vectorscan, its portable
+# fork with the same API, conflicts with the libhyperscan5 Suricata needs.
+matcher_tests=(clang-14 libclang-rt-14-dev libhyperscan-dev python3)
 ctl=(libpcre2-dev libpcap-dev libnl-genl-3-dev libmnl-dev libnetfilter-queue-dev libconfig-dev)
 dkms=(dkms)
 # nfipsctl replay tests build their captures with scapy
@@ -22,6 +24,10 @@ demo=(nginx curl nmap)
 # make bench-kernel: throughput through the gateway in the guest
 bench_kernel=(iperf3)
 
+# Suricata 7, the reference for what a rule means (the differential replay
+# tests, suricata-diff): Debian's, from bookworm-backports only.
+backports=(suricata)
+
 want=("${build[@]}" "${matcher_tests[@]}" "${ctl[@]}" "${dkms[@]}" "${replay_tests[@]}" "${style[@]}" "${kernel_tests[@]}"
 	"${demo[@]}" "${bench_kernel[@]}")
 missing=()
@@ -29,14 +35,66 @@ for p in "${want[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
 		missing+=("$p")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+# The mirror of the system's bookworm source (deb822 or one-line format).
+debian_mirror() {
+	local f
+	for f in /etc/apt/sources.list.d/*.sources; do
+		[ -r "$f" ] || continue
+		awk 'BEGIN { RS = ""; FS = "\n" }
+		{
+			uri = ""; ok = 0
+			for (i = 1; i <= NF; i++) {
+				if ($i ~ /^URIs:/) { split($i, a, /[ \t]+/); uri = a[2] }
+				if ($i ~ /^Suites:/ && $i ~ /[ \t]bookworm([ \t]|$)/) ok = 1
+			}
+			if (uri != "" && ok) print uri
+		}' "$f"
+	done
+	cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null |
+		awk '$1 == "deb" {
+			for (i = 2; i < NF; i++)
+				if ($i !~ /^\[/ && $i !~ /\]$/) {
+					if ($(i + 1) == "bookworm")
+						print $i
+					break
+				}
+		}'
+}
+
+bp_missing=()
+for p in "${backports[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+		bp_missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && [ ${#bp_missing[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" -ne 0 ]; then
-	echo "deps: missing Debian packages: ${missing[*]}" >&2
-	echo "deps: run as root, or: sudo apt-get install ${missing[*]}" >&2
+	echo "deps: missing Debian packages: ${missing[*]} ${bp_missing[*]}" >&2
+	echo "deps: run as root (bookworm-backports gives ${backports[*]})" >&2
 	exit 1
 fi
-echo "deps: installing ${missing[*]}"
+echo "deps: installing ${missing[*]} ${bp_missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
+# bookworm-backports from the mirror the system already uses, at the default
+# priority: nothing comes from it unless asked for with -t.
+if [ ${#bp_missing[@]} -gt 0 ] &&
+	! grep -rqs --include='*.list' --include='*.sources' --include=sources.list \
+		'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d; then
+	mirror=$(debian_mirror | head -n 1)
+	printf '%s\n' 'Types: deb' "URIs: ${mirror:-http://deb.debian.org/debian}" \
+		'Suites: bookworm-backports' 'Components: main' \
+		'Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg' \
+		>/etc/apt/sources.list.d/bookworm-backports.sources
+fi
 apt-get update -q
-apt-get install -y -q --no-install-recommends "${missing[@]}"
+# libhyperscan5 and libvectorscan5 conflict: an older setup's go.
+remove=()
+for p in libvectorscan-dev libvectorscan5; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' &&
+		remove+=("$p-")
+done
+[ ${#missing[@]} -eq 0 ] ||
+	apt-get install -y -q --no-install-recommends "${missing[@]}" "${remove[@]}"
+[ ${#bp_missing[@]} -eq 0 ] ||
+	apt-get install -y -q --no-install-recommends -t bookworm-backports "${bp_missing[@]}" \
+		"${remove[@]}"

@@ -80,6 +80,7 @@ static void usage(FILE *f)
 		"                       [--classification FILE] [--sensor NAME]\n"
 		"                       [--max-flows N] [--stream-depth BYTES]\n"
 		"                       [--stream-window BYTES] [--stream-memcap BYTES]\n"
+		"                       [--midstream] [--stream-bypass]\n"
 		"                       [--timing] --pcap FILE\n"
 		"\n"
 		"Evaluates the rules on every packet of a capture (pcap or pcapng) and\n"
@@ -96,6 +97,8 @@ static void usage(FILE *f)
 		"      --stream-window B     out-of-order window per direction (default %u)\n"
 		"      --stream-memcap B     all reassembly buffers (default %llu)\n"
 		"      --stream-bypass       stop inspecting a TCP direction past the depth\n"
+		"      --midstream           track TCP sessions seen without their handshake\n"
+		"                            (Suricata's stream.midstream; default off)\n"
 		"      --timing              say how long loading the rules and the replay took\n",
 		NFIPS_FLOW_MAX, NFIPS_STREAM_DEPTH, NFIPS_STREAM_OOO_MAX,
 		(unsigned long long)NFIPS_STREAM_MEMCAP);
@@ -178,6 +181,7 @@ static int parse_args(int argc, char **argv, struct opts *o,
 		{ "stream-memcap", required_argument, NULL, 'M' },
 		{ "timing", no_argument, NULL, 'T' },
 		{ "stream-bypass", no_argument, NULL, 'B' },
+		{ "midstream", no_argument, NULL, 'm' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -231,6 +235,9 @@ static int parse_args(int argc, char **argv, struct opts *o,
 			break;
 		case 'B':
 			o->pc.stream_bypass = true;
+			break;
+		case 'm':
+			o->pc.flows.stream.midstream = true;
 			break;
 		case 'h':
 			usage(stdout);

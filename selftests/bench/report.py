@@ -443,7 +443,9 @@ def main(argv):
          (read(os.path.join(out_dir, "loadavg")) or "unknown")],
         ["Kernel", "%s %s" % (platform.system(), platform.release())],
         ["Compiler", "%s, ``-O2``" % (compiler[0] if compiler else "unknown")],
-        ["Vectorscan", "%s (Debian ``libvectorscan-dev``)" % hs_version]])
+        ["Hyperscan", "%s (Debian ``libhyperscan-dev``; \"vectorscan\" in the tables: the "
+         "same ``hs.h`` API, whose portable fork conflicts with the ``libhyperscan5`` "
+         "Suricata 7 needs)" % hs_version]])
     text = TEMPLATE.format(
         date=datetime.date.today().isoformat(),
         inputs=inputs,

@@ -23,6 +23,9 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 NFIPSCTL = os.environ.get("NFIPSCTL") or os.path.join(ROOT, "ctl", "nfipsctl", "nfipsctl")
 CLASSIFICATION = os.path.join(ROOT, "policies", "classification.config")
 
+sys.path.insert(0, HERE)
+import suricata_oracle  # noqa: E402  (Suricata 7, the reference)
+
 logging.getLogger("scapy.runtime").setLevel(logging.ERROR)
 try:
     from scapy.all import (Ether, Dot1Q, Dot1AD, IP, IPv6, IPv6ExtHdrHopByHop,
@@ -99,6 +102,13 @@ class Tcp:
         if data:
             p = p / Raw(data if isinstance(data, bytes) else data.encode())
         return self.l2() / p if self.l2 else p
+
+    def syn(self, data=b"", tfo=False):
+        """The client's SYN, with data and a TCP Fast Open cookie if asked."""
+        p = self.pkt(True, "S", self.cisn, 0, data)
+        if tfo:
+            p[TCP].options = [("TFO", (0x11223344, 0x55667788))]
+        return p
 
     def handshake(self):
         return [self.pkt(True, "S", self.cisn, 0),
@@ -180,11 +190,41 @@ class Tap:
         sys.stdout.flush()
         return cond
 
+    def skip(self, name, why):
+        self.n += 1
+        print("ok %d - %s # SKIP %s" % (self.n, name, why))
+        sys.stdout.flush()
+
     def pairs(self, res, want, name):
         got = res.pairs()
         want = sorted(want, key=lambda x: (x[0], x[1] or 0))
         return self.ok(res.rc == 0 and got == want and not res.bad_lines, name,
                        "got %s\nwant %s\nexit %d\n%s" % (got, want, res.rc, res.err))
+
+
+def differential(t, tmp, name, pkts, rules, extra=(), sets=()):
+    """
+    Suricata 7 and nfipsctl replay (with @extra) on the same capture and
+    rules: the same alerts per (sid, flow), counted. @sets are Suricata
+    --set options (its defaults otherwise).
+    """
+    title = "%s: the same alerts as Suricata 7" % name
+    if not suricata_oracle.available():
+        return t.skip(title, "suricata is not installed (selftests/deps.sh installs it)")
+    pcap = os.path.join(tmp, name + ".pcap")
+    rfile = os.path.join(tmp, name + ".rules")
+    write_pcap(pcap, 1, stamp(pkts))
+    with open(rfile, "w") as f:
+        f.write(rules)
+    try:
+        s = suricata_oracle.suricata(rfile, pcap, os.path.join(tmp, name + ".suricata"),
+                                     sets=sets)
+        n = suricata_oracle.nfips(rfile, pcap, NFIPSCTL, extra=extra)
+    except RuntimeError as e:
+        return t.ok(False, title, e)
+    d = suricata_oracle.differences(s, n)
+    return t.ok(not d and sum(n.values()) > 0, title,
+                "\n".join(d) or "no alert on either side: the case proves nothing")
 
 
 HTTP = ('alert tcp any any -> any 80 (msg:"ATTACK in the stream"; '
@@ -388,19 +428,34 @@ def case_midstream(t, tmp):
     pkts = [c.c(0, "GET /ATT"), c.s(0, "HTTP/1.1 200 OK\r\n"), c.c(8, "ACK")]
     rules = ('alert tcp any any -> any 80 (msg:"est"; flow:established,to_server; '
              'content:"ATTACK"; sid:110;)\n'
-             'alert tcp any 80 -> any any (msg:"resp"; flow:to_client; content:"200 OK"; sid:111;)\n')
-    r = replay(tmp, "midstream", pkts, rules)
-    t.pairs(r, [(110, 3), (111, 2)], "picked up mid-stream: established, reassembled")
+             'alert tcp any 80 -> any any (msg:"resp"; flow:to_client; content:"200 OK"; sid:111;)\n'
+             'alert tcp any any -> any 80 (msg:"split"; content:"ATTACK"; sid:112;)\n'
+             'alert tcp any any -> any 80 (msg:"not est"; flow:not_established; sid:113;)\n')
+    r = replay(tmp, "midstream-off", pkts, rules)
+    t.pairs(r, [(111, 2), (113, 1), (113, 3)],
+            "no handshake, Suricata's default: no session, packets alone, not established")
+    differential(t, tmp, "midstream-off", pkts, rules)
+    mid = ["--midstream"], ["stream.midstream=true"]
+    r = replay(tmp, "midstream", pkts, rules, extra=mid[0])
+    t.pairs(r, [(110, 3), (111, 2), (112, 3), (113, 1)],
+            "--midstream: picked up, reassembled, established from its second packet")
+    differential(t, tmp, "midstream", pkts, rules, *mid)
     pkts = [c.pkt(False, "SA", c.sisn, c.cisn + 1), c.pkt(True, "A", c.cisn + 1, c.sisn + 1),
-            c.c(0, "GET /ATTACK")]
-    r = replay(tmp, "synack-first", pkts, rules)
-    t.pairs(r, [(110, 3)], "capture starting at the SYN/ACK: its sender is the server")
+            c.c(0, "GET /ATT"), c.c(8, "ACK")]
+    r = replay(tmp, "synack-first", pkts, rules, extra=mid[0])
+    t.pairs(r, [(110, 4), (112, 4), (113, 2)],
+            "--midstream, capture starting at the SYN/ACK: its sender is the server")
+    differential(t, tmp, "synack-first", pkts, rules, *mid)
+    r = replay(tmp, "synack-first-off", pkts, rules)
+    t.pairs(r, [(113, 2), (113, 3), (113, 4)],
+            "capture starting at the SYN/ACK, midstream off: no session")
 
 
 def case_eve(t, tmp):
     a = Tcp()
     b = Tcp(cli=("10.0.0.1", 40001))
-    pkts = (a.handshake() + [a.c(0, "GET /AT"), a.c(7, "TACK"), a.s(0, "HTTP/1.0 500 owned")] +
+    # The response comes before the drop: a dropped flow is not inspected further.
+    pkts = (a.handshake() + [a.c(0, "GET /AT"), a.s(0, "HTTP/1.0 500 owned"), a.c(7, "TACK")] +
             b.handshake() + [b.c(0, "GET /ATTACK")])
     rules = ('drop tcp any any -> any 80 (msg:"drop \\"it\\""; content:"ATTACK"; '
              'classtype:attempted-admin; sid:200; rev:4;)\n'
@@ -408,14 +463,17 @@ def case_eve(t, tmp):
              'classtype:trojan-activity; priority:3; sid:201;)\n')
     r = replay(tmp, "eve", pkts, rules)
     r2 = replay(tmp, "eve", pkts, rules)
-    t.pairs(r, [(200, 5), (200, 10), (201, 6)], "EVE case alerts")
+    # Inline stream inspection (as nfips', Documentation/replay.rst): in IDS
+    # mode Suricata would see the response only after the flow was dropped.
+    differential(t, tmp, "eve-drop", pkts, rules, sets=["stream.inline=true"])
+    t.pairs(r, [(200, 6), (200, 10), (201, 5)], "EVE case alerts")
     d = r.by_sid(200)[0] if r.by_sid(200) else {}
     keys = ["timestamp", "flow_id", "pcap_cnt", "event_type", "src_ip", "src_port",
             "dest_ip", "dest_port", "proto", "pkt_src", "alert", "direction", "flow",
             "nfips"]
     t.ok(list(d.keys()) == keys, "top-level fields in Suricata's order", list(d.keys()))
-    t.ok(d.get("timestamp") == "2024-01-02T03:04:05.718901+0000",
-         "timestamp of packet 5 in Suricata's format", d.get("timestamp"))
+    t.ok(d.get("timestamp") == "2024-01-02T03:04:05.728901+0000",
+         "timestamp of packet 6 in Suricata's format", d.get("timestamp"))
     t.ok(d.get("event_type") == "alert" and d.get("src_ip") == "10.0.0.1" and
          d.get("src_port") == 40000 and d.get("dest_ip") == "10.0.0.2" and
          d.get("dest_port") == 80 and d.get("direction") == "to_server",
@@ -437,7 +495,7 @@ def case_eve(t, tmp):
          all(isinstance(i, int) and 0 < i < 2 ** 53 for i in ids) and ids == ids2,
          "flow_id: per flow, both directions, stable across runs, below 2^53", ids)
     fl = d.get("flow", {})
-    t.ok(fl.get("pkts_toserver") == 4 and fl.get("pkts_toclient") == 1 and
+    t.ok(fl.get("pkts_toserver") == 4 and fl.get("pkts_toclient") == 2 and
          fl.get("start") == "2024-01-02T03:04:05.678901+0000",
          "flow counters at the time of the alert", fl)
     nf = [x.get("nfips") for x in r.alerts]
@@ -540,10 +598,123 @@ def case_xbits(t, tmp):
             "another, until the expiry")
 
 
+def case_pcre_unquoted(t, tmp):
+    pkts = [udp("10.0.0.1", "10.0.0.53", 3333, 53, "query EVIL"),
+            udp("10.0.0.1", "10.0.0.53", 3334, 53, "query good")]
+    rules = 'alert udp any any -> any 53 (msg:"bare pcre"; pcre:/ev[i]l/i; sid:140;)\n'
+    r = replay(tmp, "pcre-bare", pkts, rules)
+    t.pairs(r, [(140, 1)], "pcre without quotes, as Suricata takes it")
+    differential(t, tmp, "pcre-bare", pkts, rules)
+
+
+# Suricata 7 takes data on a SYN only with TCP Fast Open, and keeps it only
+# if the SYN/ACK acknowledges it; other bytes sent at ISN + 1 are the stream's.
+SYN_RULES = HTTP + (
+    'alert tcp any any -> any 80 (msg:"syn data"; content:"xxxxxx"; sid:2;)\n'
+    'alert tcp any any -> any 80 (msg:"est"; flow:established,to_server; sid:5;)\n')
+
+
+def case_syn_data(t, tmp):
+    c = Tcp()
+    sa = c.pkt(False, "SA", c.sisn, c.cisn + 1)
+    tail = [c.pkt(True, "A", c.cisn + 1, c.sisn + 1), c.c(0, "ATTACK"),
+            c.pkt(False, "A", c.sisn + 1, c.cisn + 7)]
+    pkts = [c.syn(b"xxxxxx"), sa] + tail
+    r = replay(tmp, "syn-data", pkts, SYN_RULES)
+    t.pairs(r, [(1, 4), (2, 1), (5, 4)], "SYN data without Fast Open: inspected as a "
+            "packet; other bytes at ISN + 1 are stream data, not a retransmission")
+    differential(t, tmp, "syn-data", pkts, SYN_RULES)
+
+    pkts = [c.syn(b"ATTACK"), sa] + [tail[0], c.c(0, "xxxxxx"), tail[2]]
+    r = replay(tmp, "syn-data-2", pkts, SYN_RULES)
+    t.pairs(r, [(1, 1), (2, 4), (5, 4)], "... the SYN's own data alerts as a packet")
+    differential(t, tmp, "syn-data-2", pkts, SYN_RULES)
+
+    pkts = [c.syn(b"ATT", tfo=True), c.pkt(False, "SA", c.sisn, c.cisn + 4),
+            c.pkt(True, "A", c.cisn + 4, c.sisn + 1), c.c(3, "ACK xxxxxx"),
+            c.pkt(False, "A", c.sisn + 1, c.cisn + 14)]
+    r = replay(tmp, "tfo", pkts, SYN_RULES)
+    t.pairs(r, [(1, 4), (2, 4), (5, 3), (5, 4)], "Fast Open data acknowledged by the "
+            "SYN/ACK: the stream's start; established from the packet after the SYN/ACK")
+    differential(t, tmp, "tfo", pkts, SYN_RULES)
+
+    pkts = [c.syn(b"xxxxxx", tfo=True), sa] + tail
+    r = replay(tmp, "tfo-unacked", pkts, SYN_RULES)
+    t.pairs(r, [(1, 4), (2, 1), (5, 3), (5, 4)], "Fast Open data the SYN/ACK did not "
+            "acknowledge: dropped from the stream, the bytes at ISN + 1 inspected "
+            "(Suricata 7.0 keeps the SYN's: Documentation/replay.rst)")
+
+    pkts = [c.syn(b"xxxxxx"), c.pkt(False, "S", c.sisn, 0),
+            c.pkt(True, "SA", c.cisn, c.sisn + 1), c.pkt(False, "A", c.sisn + 1, c.cisn + 1),
+            c.c(0, "ATTACK"), c.pkt(False, "A", c.sisn + 1, c.cisn + 7)]
+    r = replay(tmp, "syn-syn", pkts, SYN_RULES)
+    t.pairs(r, [(1, 5), (2, 1), (5, 5)], "a SYN answered by a SYN (four-way handshake): "
+            "the bytes at ISN + 1 inspected")
+    differential(t, tmp, "syn-syn", pkts, SYN_RULES)
+
+    pkts = [c.syn(b"xxxxxx"), c.pkt(False, "S", c.sisn, 0), c.syn(b"ATTACK"), sa] + tail
+    r = replay(tmp, "syn-syn-repeat", pkts, SYN_RULES)
+    t.pairs(r, [(1, 3), (1, 6), (2, 1), (5, 6)], "a SYN answered by a SYN, the SYN "
+            "repeated with the same sequence number")
+    differential(t, tmp, "syn-syn-repeat", pkts, SYN_RULES)
+
+
+def case_established(t, tmp):
+    c = Tcp()
+    rules = ('alert tcp any any -> any 80 (msg:"est"; flow:established,to_server; sid:150;)\n'
+             'alert tcp any any -> any 80 (msg:"new"; flow:not_established; sid:151;)\n')
+    pkts = c.handshake() + [c.c(0, "GET /"), c.s(0, "HTTP"), c.c(5, "x")]
+    r = replay(tmp, "established", pkts, rules)
+    t.pairs(r, [(150, 4), (150, 6), (151, 1), (151, 3)],
+            "flow:established from the packet after the handshake's bare ACK")
+    differential(t, tmp, "established", pkts, rules)
+    pkts = c.handshake()[:2] + [c.c(0, "GET /"), c.c(5, "x")]
+    r = replay(tmp, "established-data", pkts, rules)
+    t.pairs(r, [(150, 3), (150, 4), (151, 1)],
+            "... or on that ACK if it carries data")
+    differential(t, tmp, "established-data", pkts, rules)
+
+
+def case_flow_action(t, tmp):
+    # A header-only pass or drop rule acts on the whole flow in Suricata 7,
+    # with a negated address too (its "like IP-only" signatures); a
+    # dropped flow, like a passed one, is not inspected any further.
+    c = Tcp()
+    pkts = c.handshake() + [c.c(0, "GET / HTTP/1.0\r\n\r\n"), c.s(0, "HTTP/1.0 200 OK\r\n"),
+                            c.pkt(True, "A", c.cisn + 19, c.sisn + 18)]
+    other = ('alert tcp any 80 -> any any (msg:"resp"; content:"200 OK"; sid:11;)\n'
+             'alert tcp any any -> any 80 (msg:"req"; content:"GET"; sid:12;)\n')
+    # An alert in another flow, so that the differential cases of passed
+    # flows compare something.
+    dns = [udp("10.0.0.1", "10.0.0.53", 3333, 53, "query")]
+    dns_rule = 'alert udp any any -> any 53 (msg:"dns"; sid:305;)\n'
+    rules = 'pass tcp !10.0.0.2 any -> any 80 (msg:"p"; sid:300;)\n' + other
+    r = replay(tmp, "pass-negated", pkts, rules)
+    t.pairs(r, [], "pass with a negated address: the whole flow passed, the reply too")
+    differential(t, tmp, "pass-negated", pkts + dns, rules + dns_rule)
+    rules = 'drop tcp 10.0.0.1 any -> any 80 (msg:"d"; sid:301;)\n' + other
+    r = replay(tmp, "drop-iponly", pkts, rules)
+    t.pairs(r, [(301, 1)], "IP-only drop: the flow is dropped, nothing more inspected")
+    differential(t, tmp, "drop-iponly", pkts, rules)
+    rules = 'drop tcp !10.0.0.2 any -> any 80 (msg:"d"; sid:302;)\n' + other
+    r = replay(tmp, "drop-negated", pkts, rules)
+    t.pairs(r, [(302, 1)], "drop with a negated address: the whole flow dropped")
+    differential(t, tmp, "drop-negated", pkts, rules)
+    e = Tcp(srv=("192.0.2.10", 80))
+    pkts = e.handshake() + [e.c(0, "GET / HTTP/1.0\r\n\r\n"), e.s(0, "HTTP/1.0 200 OK\r\n"),
+                            e.pkt(True, "A", e.cisn + 19, e.sisn + 18)]
+    rules = ('pass tcp $HOME_NET any -> $EXTERNAL_NET 80 (msg:"p"; sid:303;)\n' + other +
+             'alert tcp $HOME_NET any -> $EXTERNAL_NET 80 (msg:"out"; sid:304;)\n')
+    r = replay(tmp, "pass-external", pkts, rules)
+    t.pairs(r, [], "pass to $EXTERNAL_NET (!$HOME_NET): the whole flow passed")
+    differential(t, tmp, "pass-external", pkts + dns, rules + dns_rule)
+
+
 CASES = [case_split, case_out_of_order, case_retransmit, case_overlap, case_gap,
          case_ipv6, case_udp, case_icmp, case_links, case_pass, case_flowbits,
          case_threshold, case_midstream, case_eve, case_malformed, case_fragments,
-         case_bad_files, case_byte_extract, case_xbits]
+         case_bad_files, case_byte_extract, case_xbits, case_pcre_unquoted,
+         case_syn_data, case_established, case_flow_action]
 
 
 def main(argv):

@@ -357,10 +357,44 @@ static void fuzz(void)
 	       ok);
 }
 
+/* TCP Fast Open options, as Suricata's decoder finds them. */
+static bool tfo(const uint8_t *opt, uint8_t olen)
+{
+	struct nfips_decoded d;
+	struct pkt p = { .name = "tfo", .link = NFIPS_LINK_RAW };
+
+	ipv4(&p, IPPROTO_TCP, (uint16_t)(20 + olen + 1), 0);
+	put16(&p, 40000);
+	put16(&p, 80);
+	put32(&p, 1000);
+	put32(&p, 0);
+	put16(&p, (uint16_t)((5 + olen / 4) << 12 | NFIPS_TH_SYN));
+	put16(&p, 512);
+	put32(&p, 0);
+	put(&p, opt, olen);
+	put(&p, "x", 1);
+	return dec(p.link, p.b, p.len, &d) == NFIPS_DEC_OK && d.pkt.payload_len == 1 &&
+	       d.pkt.tcp_tfo;
+}
+
+static void fast_open(void)
+{
+	tap_ok(&T, tfo((uint8_t[]){ 2, 4, 5, 0xb4, 1, 1, 34, 10, 1, 2, 3, 4, 5, 6, 7, 8 }, 16),
+	       "TCP Fast Open option (kind 34) after MSS and NOPs");
+	tap_ok(&T, tfo((uint8_t[]){ 34, 2, 1, 1 }, 4), "Fast Open cookie request (kind 34, length 2)");
+	tap_ok(&T, tfo((uint8_t[]){ 254, 4, 0xf9, 0x89 }, 4),
+	       "experimental Fast Open (kind 254, magic 0xF989)");
+	tap_ok(&T, !tfo((uint8_t[]){ 254, 4, 0x12, 0x34 }, 4) &&
+	       !tfo((uint8_t[]){ 34, 5, 1, 2, 3, 1, 1, 1 }, 8) &&
+	       !tfo((uint8_t[]){ 0, 0, 34, 2 }, 4) && !tfo((uint8_t[]){ 1, 34, 9, 1 }, 4),
+	       "no Fast Open: other magic, odd length, after the end, truncated");
+}
+
 int main(void)
 {
 	build();
 	fields();
+	fast_open();
 	prefixes();
 	fuzz();
 	return tap_done(&T);

@@ -140,6 +140,53 @@ static void test_flowbits(void)
 	unload(&s);
 }
 
+/*
+ * detect.h signature_properties: IP-only and "like IP-only" (a negated
+ * address) signatures act on the flow; a dropped flow is not inspected.
+ */
+static void test_flow_action(void)
+{
+	static const char *const passes[] = {
+		"alert tcp any any -> any any (content:\"bad\"; sid:10;)",
+		"pass tcp !10.0.0.9 any -> any 80 (sid:12;)",
+		NULL,
+	};
+	static const char *const drops[] = {
+		"alert tcp any any -> any any (content:\"bad\"; sid:10;)",
+		"drop tcp !10.0.0.9 any -> any 80 (sid:13;)",
+		NULL,
+	};
+	struct set s;
+	struct nfips_pkt p;
+	int v;
+
+	if (load(&s, passes))
+		return;
+	s.flow.stream_add = false;
+	p = pkt("bad", IPPROTO_TCP, true, 1, 0);
+	run(&s, &p, NULL, &v);
+	tap_ok(&T, (v & NFIPS_VERDICT_PASS) && nfips_flowstate_passed(s.fs) && !s.nsids,
+	       "pass with a negated address (like IP-only) passes the flow");
+	s.flow.to_server = false;
+	p = pkt("bad", IPPROTO_TCP, false, 2, 0);
+	EXPECT(&s, &p, NULL, "", "... and its replies");
+	unload(&s);
+
+	if (load(&s, drops))
+		return;
+	s.flow.stream_add = false;
+	p = pkt("bad", IPPROTO_TCP, true, 1, 0);
+	run(&s, &p, NULL, &v);
+	tap_ok(&T, (v & NFIPS_VERDICT_DROP) && s.nsids == 2,
+	       "drop with a negated address: both rules alert on the packet");
+	s.flow.to_server = false;
+	p = pkt("bad", IPPROTO_TCP, false, 2, 0);
+	run(&s, &p, NULL, &v);
+	tap_ok(&T, v == NFIPS_VERDICT_DROP && !s.nsids,
+	       "a dropped flow: later packets dropped, not inspected");
+	unload(&s);
+}
+
 /* doc: rules/intro.html#action "pass"; detect-engine-alert.c pass handling. */
 static void test_pass(void)
 {
@@ -175,6 +222,7 @@ static void test_pass(void)
 	p = pkt("bad", IPPROTO_TCP, true, 4, 0);
 	EXPECT(&s, &p, &st, "", "nothing alerts in a passed flow");
 	unload(&s);
+	test_flow_action();
 }
 
 /* detect.c: IP-only rules run on the first packet of each direction. */

@@ -221,12 +221,21 @@ static void test_pcre(void)
 	       r->matches[2].u.pcre.options == 0 && !r->skip, "pcre negation");
 	nfips_rule_free(r);
 
-	E("pcre:/abc/;", "/abc/", "quoted");
+	/* Suricata takes the regex unquoted as well (ET rules have a few). */
+	r = parse_opts("pcre:/a b/i; pcre:!/x/R;");
+	tap_ok(&T, r && r->nmatches == 2 && !strcmp(r->matches[0].u.pcre.source, "a b") &&
+	       !strcmp(r->matches[0].u.pcre.modifiers, "i") &&
+	       r->matches[0].u.pcre.options == PCRE2_CASELESS && r->matches[0].u.pcre.code &&
+	       r->matches[1].u.pcre.flags == (NFIPS_P_NEGATED | NFIPS_P_RELATIVE) && !r->skip,
+	       "pcre unquoted: /regex/flags and !/regex/flags");
+	nfips_rule_free(r);
+	E("pcre:abc;", "abc", "expected /regex/");
+	E("pcre:/abc;", "/abc", "expected /regex/");
 	E("pcre:\"abc\";", "abc", "expected /regex/");
 	E("pcre:\"/abc\";", "/abc", "expected /regex/");
 	E("pcre:\"/a(b/i\";", "/i\"", "pcre: missing closing parenthesis");
 	E("pcre:\"/ab/iq\";", "q\"", "unknown modifier 'q'");
-	E("pcre:\"/a/\"x;", "\"/a/\"x", "quoted");
+	E("pcre:\"/a/\"x;", "\"/a/\"x", "closing quote");
 }
 
 static void test_flow_and_state(void)

@@ -23,11 +23,12 @@ struct sess {
 	char got[2][4096];	/* new bytes handed over, per direction */
 	size_t ngot[2];
 	uint64_t last_off[2];	/* stream offset of the last new byte handed */
+	bool tfo;		/* the next packets carry a Fast Open option */
 };
 
 static void sess_init(struct sess *s, uint32_t depth, uint32_t window, uint64_t memcap)
 {
-	struct nfips_stream_cfg cfg = { depth, window, memcap };
+	struct nfips_stream_cfg cfg = { .depth = depth, .ooo_max = window, .memcap = memcap };
 
 	memset(s, 0, sizeof(*s));
 	nfips_stream_ctx_init(&s->ctx, &cfg);
@@ -42,7 +43,7 @@ static void sess_free(struct sess *s)
 static size_t seg(struct sess *s, int dir, uint8_t flags, uint32_t seq, uint32_t ack,
 		  const char *data)
 {
-	struct nfips_pkt p = { .proto = 6 };
+	struct nfips_pkt p = { .proto = 6, .tcp_tfo = s->tfo };
 	const struct nfips_stream *st = &s->res.st;
 	size_t n = 0;
 
@@ -87,9 +88,10 @@ static void in_order(void)
 
 	sess_init(&s, 0, 0, 0);
 	handshake(&s, est);
-	tap_ok(&T, !est[0] && !est[1] && est[2],
-	       "established from the third handshake packet on");
+	tap_ok(&T, !est[0] && !est[1] && !est[2],
+	       "the handshake's bare ACK is not established yet");
 	n1 = seg(&s, C, PA, 101, 5001, "GET /at");
+	tap_ok(&T, s.res.established, "established from the packet after it");
 	n2 = seg(&s, C, PA, 108, 5001, "tack HTTP/1.0");
 	from = s.res.st.new_from;
 	tap_ok(&T, n1 == 7 && n2 == 13 && from == 7 && s.res.st.len == 20 &&
@@ -262,10 +264,89 @@ static void wrap_midstream(void)
 
 	sess_init(&s, 0, 0, 0);
 	seg(&s, C, PA, 777, 888, "mid");
-	tap_ok(&T, s.res.established && s.t.midstream && !strcmp(s.got[C], "mid"),
-	       "picked up mid-stream: established, first packet reassembled");
+	tap_ok(&T, !s.res.established && !s.res.stream_add && !s.res.inspect &&
+	       s.t.state == NFIPS_TCP_NONE && s.ctx.mem == 0,
+	       "no handshake, midstream off (Suricata's default): no session, a packet");
 	seg(&s, S, PA, 888, 780, "reply");
-	tap_ok(&T, !strcmp(s.got[S], "reply"), "mid-stream: server direction from the ACK");
+	tap_ok(&T, !s.res.established && !s.res.stream_add, "... either way");
+	sess_free(&s);
+
+	sess_init(&s, 0, 0, 0);
+	s.ctx.cfg.midstream = true;
+	seg(&s, C, PA, 777, 888, "mid");
+	tap_ok(&T, !s.res.established && s.t.midstream && !strcmp(s.got[C], "mid"),
+	       "midstream on: picked up, first packet reassembled, not yet established");
+	seg(&s, S, PA, 888, 780, "reply");
+	tap_ok(&T, s.res.established && !strcmp(s.got[S], "reply"),
+	       "midstream on: established from the second packet, server direction from the ACK");
+	sess_free(&s);
+}
+
+/* Data on the SYN (Suricata 7: only with Fast Open, only if acknowledged). */
+static void syn_data(void)
+{
+	struct sess s;
+
+	sess_init(&s, 0, 0, 0);
+	seg(&s, C, SYN, 100, 0, "xxxxxx");
+	tap_ok(&T, !s.res.stream_add && !s.res.inspect,
+	       "SYN data without Fast Open: a packet, not the stream");
+	seg(&s, S, SYN | ACK, 5000, 101, NULL);
+	seg(&s, C, ACK, 101, 5001, NULL);
+	seg(&s, C, PA, 101, 5001, "ATTACK");
+	tap_ok(&T, s.res.stream_add && !strcmp(s.got[C], "ATTACK") && !s.ctx.st.retransmits,
+	       "... the bytes at ISN + 1 are the stream's, not a retransmission");
+	sess_free(&s);
+
+	sess_init(&s, 0, 0, 0);
+	s.tfo = true;
+	seg(&s, C, SYN, 100, 0, "ATTA");
+	tap_ok(&T, s.res.stream_add && !strcmp(s.got[C], "ATTA"),
+	       "Fast Open SYN data goes to the stream");
+	s.tfo = false;
+	seg(&s, S, SYN | ACK, 5000, 105, NULL);
+	tap_ok(&T, !s.res.established, "Fast Open: the SYN/ACK is not established");
+	seg(&s, C, ACK, 105, 5001, NULL);
+	tap_ok(&T, s.res.established, "Fast Open: established from the packet after the SYN/ACK");
+	seg(&s, C, PA, 105, 5001, "CK");
+	tap_ok(&T, !strcmp(s.got[C], "ATTACK") && s.res.st.len == 6 && s.res.st.new_from == 4,
+	       "acknowledged Fast Open data stays: the stream goes on after it");
+	sess_free(&s);
+
+	sess_init(&s, 0, 0, 0);
+	s.tfo = true;
+	seg(&s, C, SYN, 100, 0, "xxxxxx");
+	s.tfo = false;
+	seg(&s, S, SYN | ACK, 5000, 101, NULL);
+	seg(&s, C, ACK, 101, 5001, NULL);
+	seg(&s, C, PA, 101, 5001, "ATTACK");
+	tap_ok(&T, s.res.inspect && s.res.st.len == 6 && s.res.st.new_from == 0 &&
+	       s.res.st.stream_off == 0 && !memcmp(s.res.st.data, "ATTACK", 6),
+	       "Fast Open data the SYN/ACK did not acknowledge: stream restarts at ISN + 1");
+	sess_free(&s);
+
+	/* A SYN answered by a SYN (four-way handshake), the SYN repeated. */
+	sess_init(&s, 0, 0, 0);
+	seg(&s, C, SYN, 100, 0, "xxxxxx");
+	seg(&s, S, SYN, 5000, 0, NULL);
+	seg(&s, C, SYN | ACK, 100, 5001, "xxxxxx");
+	tap_ok(&T, !s.res.stream_add && s.t.state == NFIPS_TCP_SYN_RECV,
+	       "four-way handshake: the client's SYN/ACK, its data a packet");
+	seg(&s, S, ACK, 5001, 101, NULL);
+	tap_ok(&T, s.t.state == NFIPS_TCP_ESTABLISHED && !s.res.established,
+	       "four-way handshake: the server's ACK completes it");
+	seg(&s, C, PA, 101, 5001, "ATTACK");
+	tap_ok(&T, s.res.established && !strcmp(s.got[C], "ATTACK"),
+	       "four-way handshake: data at ISN + 1 inspected, established");
+	sess_free(&s);
+
+	/* The handshake's ACK with data is established. */
+	sess_init(&s, 0, 0, 0);
+	seg(&s, C, SYN, 100, 0, NULL);
+	seg(&s, S, SYN | ACK, 5000, 101, NULL);
+	seg(&s, C, PA, 101, 5001, "GET /");
+	tap_ok(&T, s.res.established && !strcmp(s.got[C], "GET /"),
+	       "the handshake's last packet with data is established");
 	sess_free(&s);
 }
 
@@ -336,6 +417,7 @@ int main(void)
 	depth();
 	fin_rst();
 	wrap_midstream();
+	syn_data();
 	memcap();
 	release();
 	return tap_done(&T);

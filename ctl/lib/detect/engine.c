@@ -796,9 +796,10 @@ static int finalize(struct nfips_engine *e, const struct nfips_pkt *p,
 			bool drop = r->action == NFIPS_ACTION_DROP ||
 				    r->action == NFIPS_ACTION_REJECT;
 
-			/* Whole flow only for stream matches and IP-only signatures. */
+			/* Whole flow only for stream matches and (like) IP-only signatures. */
 			if ((drop || r->action == NFIPS_ACTION_PASS) && fs && !fs->action &&
-			    (e->queue[i].stream || (r->eflags & NFIPS_E_IPONLY)))
+			    (e->queue[i].stream ||
+			     (r->eflags & (NFIPS_E_IPONLY | NFIPS_E_LIKE_IPONLY))))
 				fs->action = drop ? FLOW_ACT_DROP : FLOW_ACT_PASS;
 			if (r->action == NFIPS_ACTION_PASS)
 				pass = true;
@@ -832,8 +833,11 @@ int nfips_engine_packet(struct nfips_engine *e, const struct nfips_pkt *p,
 	uint8_t pm;
 	uint32_t i, n;
 
+	/* Suricata stops inspecting a passed or dropped flow. */
 	if (fs && fs->action == FLOW_ACT_PASS)
-		return NFIPS_VERDICT_PASS;	/* Suricata stops inspecting the flow */
+		return NFIPS_VERDICT_PASS;
+	if (fs && fs->action == FLOW_ACT_DROP)
+		return NFIPS_VERDICT_DROP;
 	if (st && st->len <= st->new_from)
 		st = NULL;			/* nothing new to inspect */
 	pm = p->proto == IPPROTO_TCP ? 0 : p->proto == IPPROTO_UDP ? 1 :

@@ -11,7 +11,10 @@
  *       Suricata 7's packet/stream split and of the stream cost; xbits
  *       (engine-wide host and address-pair bits, see nfips_engine_packet)
  *       and byte_extract; the shared packet/stream scan and the IP-only
- *       address index (costs only, no change in results).
+ *       address index (costs only, no change in results); struct
+ *       nfips_pkt's tcp_tfo; like-IP-only signatures (a negated address)
+ *       acting on the flow, and dropped flows no longer inspected, as in
+ *       Suricata 7.
  *
  * Division of work. The CALLER decodes packets, tracks flows (direction,
  * establishment), reassembles TCP and decides when reassembled data is
@@ -24,7 +27,8 @@
  * packet, as Suricata 7's detection does for each packet (detect.c):
  *   - IP-only rules (no payload, flow, header or flowbits-test keywords,
  *     no negated address) only on the first packet of each direction of
- *     a flow (every packet without a flow), before the others;
+ *     a flow (every packet without a flow), before the others; with a
+ *     negated address they are "like IP-only" and run with the others;
  *   - every other rule, in Suricata's signature order (below), whose
  *     fast pattern was seen by the prefilter, or that has none: header,
  *     flow keyword, header keywords, flowbits tests, then its payload
@@ -45,9 +49,11 @@
  *     expiring by packet time);
  *   - then, in signature order, threshold/detection_filter and actions:
  *     a matching pass rule hides its own alert and all later ones of the
- *     packet; if it matched on the stream (or is IP-only) the whole flow
- *     is passed: later packets are not inspected at all. A drop/reject
- *     rule sets NFIPS_VERDICT_DROP (IPS).
+ *     packet; if it matched on the stream (or is IP-only or like IP-only)
+ *     the whole flow is passed: later packets are not inspected at all. A
+ *     drop/reject rule sets NFIPS_VERDICT_DROP (IPS); on the stream or
+ *     (like) IP-only it drops the flow: later packets return
+ *     NFIPS_VERDICT_DROP without being inspected.
  * So for a tracked, established TCP session the alerts of a "tcp" rule
  * come from stream inspections, attributed to the packet in whose call
  * the stream data was passed, never twice for the same bytes (see struct

@@ -96,6 +96,31 @@ static bool is_echo(uint8_t proto, uint8_t type)
 	return type == 128 || type == 129;
 }
 
+/*
+ * A TCP Fast Open option among the @n bytes of options, as Suricata's
+ * decoder finds one: kind 34 of length 2 (a cookie request) or an even
+ * 6..18, or the experimental kind 254 with magic 0xF989.
+ */
+static bool tcp_tfo(const uint8_t *o, uint32_t n)
+{
+	uint32_t i = 0, len;
+
+	while (i < n && o[i] != 0) {
+		if (o[i] == 1) {	/* NOP */
+			i++;
+			continue;
+		}
+		if (i + 1 >= n || (len = o[i + 1]) < 2 || i + len > n)
+			return false;
+		if (o[i] == 34 && (len == 2 || (len >= 6 && len <= 18 && len % 2 == 0)))
+			return true;
+		if (o[i] == 254 && len >= 4 && rd16(o + i + 2) == 0xf989)
+			return true;
+		i += len;
+	}
+	return false;
+}
+
 /* The transport header at d->l4 (d->l4_len bytes). */
 static enum nfips_decode_status decode_l4(struct nfips_decoded *d)
 {
@@ -118,6 +143,7 @@ static enum nfips_decode_status decode_l4(struct nfips_decoded *d)
 		k->tcp_ack = rd32(p + 8);
 		k->tcp_flags = p[13];
 		k->tcp_win = rd16(p + 14);
+		k->tcp_tfo = tcp_tfo(p + TCP_HLEN, hl - TCP_HLEN);
 		k->payload = p + hl;
 		k->payload_len = len - hl;
 		return NFIPS_DEC_OK;

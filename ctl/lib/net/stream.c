@@ -360,23 +360,47 @@ static bool rst_valid(const struct nfips_tcp_dir *d, uint32_t seq)
 	return rel >= -1 && rel <= (1 << 20);
 }
 
-static void handshake(struct nfips_tcp *t, int dir, const struct nfips_pkt *p)
+/*
+ * The SYN/ACK did not acknowledge the Fast Open data of the SYN: the
+ * stream starts empty at ISN + 1, as if the SYN had carried nothing, so
+ * that whatever the client sends there is new data.
+ */
+static void syn_data_unacked(struct nfips_stream_ctx *ctx, struct nfips_tcp_dir *d)
+{
+	d->next_seq -= (uint32_t)d->next_abs;
+	d->next_abs = d->data_abs = 0;
+	d->len = 0;
+	d->gen++;
+	d->syn_data = 0;
+	drop_ooo(ctx, d);
+}
+
+/*
+ * Session state from the SYN, SYN/ACK and ACK flags. Returns true when
+ * this packet completed the handshake.
+ */
+static bool handshake(struct nfips_stream_ctx *ctx, struct nfips_tcp *t, int dir,
+		      const struct nfips_pkt *p)
 {
 	struct nfips_tcp_dir *d = &t->dir[dir], *o = &t->dir[!dir];
 	uint8_t fl = p->tcp_flags & (NFIPS_TH_SYN | NFIPS_TH_ACK);
 	uint32_t seq = p->tcp_seq;
+	bool done = false;
 
 	switch (t->state) {
 	case NFIPS_TCP_NONE:
 		if (fl == NFIPS_TH_SYN) {
 			t->state = NFIPS_TCP_SYN_SENT;
+			t->tfo = p->tcp_tfo;
 			dir_init(d, seq + 1);
+		} else if (!ctx->cfg.midstream) {
+			return false;	/* no session: packets inspected alone */
 		} else if (fl == (NFIPS_TH_SYN | NFIPS_TH_ACK)) {
 			t->state = NFIPS_TCP_SYN_RECV;
 			dir_init(d, seq + 1);
 			dir_init(o, p->tcp_ack);
 		} else {
-			/* Picked up mid-stream: established at once. */
+			/* Picked up mid-stream: established from the next packet. */
 			t->state = NFIPS_TCP_ESTABLISHED;
 			t->established = t->midstream = true;
 			dir_init(d, seq);
@@ -387,22 +411,39 @@ static void handshake(struct nfips_tcp *t, int dir, const struct nfips_pkt *p)
 	case NFIPS_TCP_SYN_SENT:
 		if (dir == 0 && fl == NFIPS_TH_SYN && !d->next_abs) {
 			dir_init(d, seq + 1);		/* SYN again, maybe a new ISN */
+			t->tfo |= p->tcp_tfo;
+		} else if (dir == 1 && fl == NFIPS_TH_SYN) {
+			/* Answered by a SYN: the client's SYN/ACK comes next. */
+			t->four_whs = true;
+			dir_init(d, seq + 1);
+		} else if (dir == 0 && fl == (NFIPS_TH_SYN | NFIPS_TH_ACK) && t->four_whs) {
+			t->state = NFIPS_TCP_SYN_RECV;
 		} else if (dir == 1 && fl == (NFIPS_TH_SYN | NFIPS_TH_ACK)) {
 			t->state = NFIPS_TCP_SYN_RECV;
+			t->four_whs = false;	/* a three-way handshake after all */
 			dir_init(d, seq + 1);
+			if (t->tfo || p->tcp_tfo) {
+				/* Suricata: a Fast Open session is established here. */
+				t->tfo = t->established = true;
+				if (o->syn_data && p->tcp_ack != o->next_seq)
+					syn_data_unacked(ctx, o);
+				o->syn_data = 0;
+			}
 		}
 		break;
 	case NFIPS_TCP_SYN_RECV:
-		if (dir == 1 && fl == (NFIPS_TH_SYN | NFIPS_TH_ACK) && !d->next_abs) {
+		if (dir == 1 && fl == (NFIPS_TH_SYN | NFIPS_TH_ACK) && !d->next_abs &&
+		    !t->four_whs) {
 			dir_init(d, seq + 1);
-		} else if (dir == 0 && fl == NFIPS_TH_ACK) {
+		} else if (dir == (t->four_whs ? 1 : 0) && fl == NFIPS_TH_ACK) {
 			t->state = NFIPS_TCP_ESTABLISHED;
-			t->established = true;
+			t->established = done = true;
 		}
 		break;
 	}
 	if (!d->known)
 		dir_init(d, seq + (fl & NFIPS_TH_SYN ? 1 : 0));
+	return done;
 }
 
 void nfips_tcp_packet(struct nfips_stream_ctx *ctx, struct nfips_tcp *t,
@@ -412,6 +453,7 @@ void nfips_tcp_packet(struct nfips_stream_ctx *ctx, struct nfips_tcp *t,
 	struct nfips_tcp_dir *d = &t->dir[dir], *o = &t->dir[!dir];
 	uint8_t fl = p->tcp_flags;
 	uint32_t seq, before_len, gen;
+	bool was = t->established, completed, take;
 
 	memset(res, 0, sizeof(*res));
 	if (d->done && (d->data || d->ooo)) {
@@ -430,18 +472,26 @@ void nfips_tcp_packet(struct nfips_stream_ctx *ctx, struct nfips_tcp *t,
 		res->established = t->established;
 		return;
 	}
-	handshake(t, dir, p);
+	completed = handshake(ctx, t, dir, p);
+	if (t->state == NFIPS_TCP_NONE)
+		return;		/* no session (mid-stream pickup off) */
 	if ((fl & NFIPS_TH_ACK) &&
 	    (!o->acked_known || sdiff(p->tcp_ack, o->acked) > 0)) {
 		o->acked = p->tcp_ack;
 		o->acked_known = true;
 	}
 	seq = p->tcp_seq + (fl & NFIPS_TH_SYN ? 1 : 0);
-	if (p->payload_len && !t->reset && !d->done) {
+	/* Data on a SYN only with Fast Open; never on a SYN/ACK (Suricata). */
+	take = !(fl & NFIPS_TH_SYN) ||
+	       (dir == 0 && !(fl & NFIPS_TH_ACK) && p->tcp_tfo &&
+		t->state == NFIPS_TCP_SYN_SENT);
+	if (p->payload_len && take && !t->reset && !d->done) {
 		before_len = d->len;
 		gen = d->gen;
 		res->stream_add = add_segment(ctx, d, seq, p->payload,
 					      p->payload_len);
+		if (fl & NFIPS_TH_SYN)
+			d->syn_data = p->payload_len;
 		res->st.new_from = d->gen == gen ? before_len : 0;
 		if (d->len > res->st.new_from) {
 			res->inspect = true;
@@ -459,7 +509,8 @@ void nfips_tcp_packet(struct nfips_stream_ctx *ctx, struct nfips_tcp *t,
 		else if (t->state >= NFIPS_TCP_ESTABLISHED)
 			t->state = NFIPS_TCP_CLOSING;
 	}
-	res->established = t->established;
+	/* The handshake's last packet is established if it carries data. */
+	res->established = was || (completed && p->payload_len);
 }
 
 bool nfips_tcp_flush(struct nfips_stream_ctx *ctx, struct nfips_tcp *t,

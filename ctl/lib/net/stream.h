@@ -26,6 +26,15 @@
  * direction, and memcap (default 256 MiB) for all sessions of a flow
  * table together; a direction that would exceed the memcap stops stream
  * reassembly (its packets are then inspected one by one).
+ *
+ * Sessions start as Suricata 7's do. Data on a SYN goes into the stream
+ * only with a TCP Fast Open option, and stays there only if the SYN/ACK
+ * acknowledges it; otherwise the stream starts empty at ISN + 1 (so other
+ * bytes sent there later are inspected, not taken for a retransmission).
+ * Without Fast Open, data on a SYN or SYN/ACK is inspected as a packet
+ * only. A SYN answered by a SYN is a four-way handshake. A session seen
+ * without its handshake (no SYN) is tracked only with cfg.midstream;
+ * otherwise its packets are inspected one by one, not established.
  */
 #ifndef NFIPS_STREAM_H
 #define NFIPS_STREAM_H
@@ -45,6 +54,8 @@ struct nfips_stream_cfg {
 	uint32_t ooo_max;	/* 0: NFIPS_STREAM_OOO_MAX; at most _MAX,
 				 * rounded up to 64 */
 	uint64_t memcap;	/* 0: NFIPS_STREAM_MEMCAP */
+	bool midstream;		/* pick up sessions without a handshake
+				 * (Suricata's stream.midstream, default off) */
 };
 
 struct nfips_stream_stats {
@@ -97,19 +108,29 @@ struct nfips_tcp_dir {
 	uint64_t *ooo_map;	/* one bit per window byte: present */
 	uint32_t ooo_head;	/* window index of next_seq */
 	uint32_t ooo_bytes;	/* bytes present in the window */
+	uint32_t syn_data;	/* Fast Open data of the SYN, until the SYN/ACK
+				 * acknowledges it */
 };
 
 struct nfips_tcp {
 	uint8_t state;		/* enum nfips_tcp_state */
 	bool established;	/* the handshake completed (or midstream) */
 	bool midstream;		/* picked up without a SYN */
+	bool tfo;		/* TCP Fast Open (an option on the SYN or SYN/ACK) */
+	bool four_whs;		/* the server answered the SYN with a SYN */
 	bool reset;		/* a valid RST: no more data either way */
 	struct nfips_tcp_dir dir[2];
 };
 
 /* What one packet did to the session. */
 struct nfips_tcp_result {
-	bool established;	/* Suricata's FLOW_PKT_ESTABLISHED */
+	/*
+	 * Suricata's FLOW_PKT_ESTABLISHED: the session was established before
+	 * this packet (the handshake's last packet is established only if
+	 * it carries data; a Fast Open session from the packet after the
+	 * SYN/ACK; a session picked up mid-stream from its second packet).
+	 */
+	bool established;
 	bool stream_add;	/* the payload went to reassembly */
 	bool inspect;		/* @st holds new contiguous data */
 	struct nfips_stream st;	/* valid until the next call on the session */

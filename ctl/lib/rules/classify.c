@@ -162,6 +162,8 @@ static void chain_flags(struct nfips_rule *r)
  * depth or offset. IP-only rules (signature type IPONLY) are those without
  * payload, flow, header or flowbits tests other than flowbits:set, and
  * without negated addresses; Suricata runs them once per flow direction.
+ * With a negated address such a rule is "like IP-only" (LIKE_IPONLY): run
+ * on every packet, but its pass or drop acts on the whole flow.
  */
 static uint32_t inspect_flags(const struct nfips_rule *r)
 {
@@ -199,11 +201,11 @@ static uint32_t inspect_flags(const struct nfips_rule *r)
 		}
 	}
 	if (!r->nmatches && !(r->flags & (NFIPS_R_FLOW | NFIPS_R_DSIZE)) &&
-	    !r->npkt && !r->has_ipproto && !r->src.negated && !r->dst.negated) {
-		e |= NFIPS_E_IPONLY;
+	    !r->npkt && !r->has_ipproto) {
+		e |= r->src.negated || r->dst.negated ? NFIPS_E_LIKE_IPONLY : NFIPS_E_IPONLY;
 		for (i = 0; i < r->nflowbits; i++)
 			if (r->flowbits[i].cmd != NFIPS_FB_SET)
-				e &= ~NFIPS_E_IPONLY;
+				e &= ~(NFIPS_E_IPONLY | NFIPS_E_LIKE_IPONLY);
 	}
 	return e;
 }

@@ -492,6 +492,9 @@ struct nfips_rule {
 						 * did not go into the stream) */
 #define NFIPS_E_IPONLY		(1u << 4)	/* once per flow direction */
 #define NFIPS_E_PKTKW		(1u << 5)	/* has header keywords */
+#define NFIPS_E_LIKE_IPONLY	(1u << 6)	/* IP-only but for a negated address:
+						 * every packet, its pass or drop
+						 * acting on the flow */
 
 /* ---- parsing -------------------------------------------------------- */
 

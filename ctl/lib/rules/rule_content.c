@@ -345,9 +345,10 @@ static const char pcre_buffer_mods[] = "UIPQHDMCSYVWZ";
 
 int opt_pcre(struct pstate *ps, const char *val, size_t voff)
 {
-	const char *p = val, *q, *slash, *mods;
+	const char *p = val, *q, *slash, *mods, *end;
 	struct nfips_match *m;
 	struct nfips_pcre *pc;
+	bool quoted;
 	size_t k, len;
 	int errcode;
 	PCRE2_SIZE erroff;
@@ -360,21 +361,24 @@ int opt_pcre(struct pstate *ps, const char *val, size_t voff)
 		pc->flags |= NFIPS_P_NEGATED;
 		p = skip_ws(p + 1);
 	}
+	/* Quoted "/regex/flags" or, as Suricata also accepts, bare /regex/flags. */
+	quoted = *p == '"';
 	len = strlen(p);
-	if (*p != '"' || len < 2 || p[len - 1] != '"')
-		return perr(ps, voff + (size_t)(p - val), "pcre must be a quoted \"/regex/flags\"");
-	q = p + 1;
-	slash = p + len - 1;
+	if (quoted && (len < 2 || p[len - 1] != '"'))
+		return perr(ps, voff + (size_t)(p - val), "pcre: missing closing quote");
+	q = p + quoted;
+	end = p + len - quoted;
+	slash = end - 1;
 	while (slash > q && *slash != '/')
 		slash--;
-	if (*q != '/' || slash == q)
-		return perr(ps, voff + (size_t)(q - val), "pcre: expected /regex/ between the quotes");
+	if (q == end || *q != '/' || slash == q)
+		return perr(ps, voff + (size_t)(q - val), "pcre: expected /regex/flags");
 	pc->source = xstrndup(q + 1, (size_t)(slash - q - 1));
 	mods = slash + 1;
-	pc->modifiers = xstrndup(mods, (size_t)(p + len - 1 - mods));
+	pc->modifiers = xstrndup(mods, (size_t)(end - mods));
 	if (!pc->source || !pc->modifiers)
 		return perr(ps, voff, "out of memory");
-	for (; *mods != '"'; mods++) {
+	for (; mods < end; mods++) {
 		size_t moff = voff + (size_t)(mods - val);
 
 		for (k = 0; k < sizeof(pcre_opts) / sizeof(pcre_opts[0]); k++)
