@@ -348,6 +348,7 @@ struct nfips_edit {
 	time_t now;			/* when (0: time(NULL)) */
 	time_t until;			/* APPROVE with has_until */
 	bool has_until;
+	const char *until_text;		/* optional: until as the user wrote it */
 	const char *ticket;		/* APPROVE, optional */
 	enum nfips_policy_mode mode;	/* MODE */
 };

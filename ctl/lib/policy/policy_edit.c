@@ -165,9 +165,11 @@ static int append_entry(struct ed *e, const char *name, const char *entry)
 	if (!l) {
 		size_t at = append_point(e);
 		bool nl = at && e->t[at - 1] != '\n';
+		bool gap = at >= 2 && e->t[at - 1] == '\n' && e->t[at - 2] == '\n';
 
-		if (asprintf(&ins, "%s\n%s = (\n\t%s\n);\n%s", nl ? "\n" : "", name,
-			     entry, at < e->len ? "\n" : "") < 0)
+		if (asprintf(&ins, "%s%s%s = (\n\t%s\n);\n%s", nl ? "\n" : "",
+			     gap || !at ? "" : "\n", name, entry,
+			     at < e->len ? "\n" : "") < 0)
 			return -1;
 		ret = tsplice(e, at, at, ins);
 	} else if (!l->nkids) {
@@ -475,8 +477,17 @@ int nfips_policy_edit(const struct nfips_policy *p, const char *text, size_t len
 			goto out;
 		}
 		nfips_time_format(now, tb, sizeof(tb));
-		if (ed->has_until)
-			nfips_time_format(ed->until, ub, sizeof(ub));
+		if (ed->has_until) {
+			time_t chk;
+
+			/* As the user wrote it (2027-03-31 reads better), if it says the same. */
+			if (ed->until_text && strlen(ed->until_text) < sizeof(ub) &&
+			    !strchr(ed->until_text, '"') && !strchr(ed->until_text, '\\') &&
+			    !nfips_time_parse(ed->until_text, true, &chk) && chk == ed->until)
+				snprintf(ub, sizeof(ub), "%s", ed->until_text);
+			else
+				nfips_time_format(ed->until, ub, sizeof(ub));
+		}
 		if (asprintf(&entry, "%s approved_by = %s; when = \"%s\";%s%s%s%s%s%s }",
 			     head, q, tb, ed->has_until ? " until = \"" : "",
 			     ed->has_until ? ub : "", ed->has_until ? "\";" : "",
