@@ -178,16 +178,24 @@ static int append_entry(struct ed *e, const char *name, const char *entry)
 		ret = tsplice(e, l->vstart, l->vend, ins);
 	} else {
 		const struct pnode *last = &l->kids[l->nkids - 1];
+		size_t at, close = l->vend - 1;
 
 		if (!multiline(e, l->vstart, l->vend)) {
 			if (asprintf(&ins, ", %s", entry) < 0)
 				return -1;
+			ret = tsplice(e, last->end, last->end, ins);
 		} else {
+			/* "," right after the last entry, the new one after its line's comment */
 			indent_of(e, last->start, ind, sizeof(ind), "\t");
-			if (asprintf(&ins, ",\n%s%s", ind, entry) < 0)
+			at = line_end(e, last->end);
+			if (at >= close)	/* ')' on that line */
+				at = last->end;
+			/* one splice: "," + the rest of the line + the new entry */
+			if (asprintf(&ins, ",%.*s\n%s%s", (int)(at - last->end),
+				     e->t + last->end, ind, entry) < 0)
 				return -1;
+			ret = tsplice(e, last->end, at, ins);
 		}
-		ret = tsplice(e, last->end, last->end, ins);
 	}
 	free(ins);
 	return ret;
@@ -229,16 +237,29 @@ static int set_key(struct ed *e, const char *list, size_t i, const char *key,
 	if (k)
 		return tsplice(e, k->vstart, k->vend, value);
 	last = &g->kids[g->nkids - 1];	/* sid at least */
-	if (!multiline(e, g->vstart, g->vend)) {
-		if (asprintf(&ins, "%s %s = %s;", last->has_term ? "" : ";", key, value) < 0)
+	if (!last->has_term) {
+		size_t at = last->end;
+
+		if (tsplice(e, at, at, ";"))
 			return -1;
-	} else {
-		indent_of(e, last->start, ind, sizeof(ind), "\t\t");
-		if (asprintf(&ins, "%s\n%s%s = %s;", last->has_term ? "" : ";", ind, key,
-			     value) < 0)
-			return -1;
+		g = &top(e, list)->kids[i];
+		last = &g->kids[g->nkids - 1];
 	}
-	ret = tsplice(e, last->end, last->end, ins);
+	if (!multiline(e, g->vstart, g->vend)) {
+		if (asprintf(&ins, " %s = %s;", key, value) < 0)
+			return -1;
+		ret = tsplice(e, last->end, last->end, ins);
+	} else {
+		/* on a line of its own after the last setting's line (and its comment) */
+		size_t at = line_end(e, last->end);
+
+		if (at >= g->vend - 1)
+			at = last->end;	/* '}' on that line */
+		indent_of(e, last->start, ind, sizeof(ind), "\t\t");
+		if (asprintf(&ins, "\n%s%s = %s;", ind, key, value) < 0)
+			return -1;
+		ret = tsplice(e, at, at, ins);
+	}
 	free(ins);
 	return ret;
 }
