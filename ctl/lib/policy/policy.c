@@ -96,13 +96,40 @@ const char *nfips_diag_str(const struct nfips_diag *g, char *buf, size_t len)
 	return buf;
 }
 
+struct dkey {
+	size_t file, line, idx;
+};
+
+static int dkey_cmp(const void *a, const void *b)
+{
+	const struct dkey *x = a, *y = b;
+
+	if (x->file != y->file)
+		return x->file < y->file ? -1 : 1;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+/* By file (in order of first appearance), then line; stable. */
 void nfips_diags_print(const struct nfips_diags *d, FILE *f)
 {
+	struct dkey *k = calloc(d->n ? d->n : 1, sizeof(*k));
 	char buf[1024];
-	size_t i;
+	size_t i, j;
 
+	for (i = 0; k && i < d->n; i++) {
+		for (j = 0; j < i; j++)
+			if ((!d->v[j].file && !d->v[i].file) ||
+			    (d->v[j].file && d->v[i].file && !strcmp(d->v[j].file, d->v[i].file)))
+				break;
+		k[i] = (struct dkey){ j < i ? k[j].file : i, d->v[i].line, i };
+	}
+	if (k)
+		qsort(k, d->n, sizeof(*k), dkey_cmp);
 	for (i = 0; i < d->n; i++)
-		fprintf(f, "%s\n", nfips_diag_str(&d->v[i], buf, sizeof(buf)));
+		fprintf(f, "%s\n", nfips_diag_str(&d->v[k ? k[i].idx : i], buf, sizeof(buf)));
+	free(k);
 	if (d->dropped)
 		fprintf(f, "... and %zu more\n", d->dropped);
 }
