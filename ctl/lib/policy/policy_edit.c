@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
@@ -554,7 +555,13 @@ int nfips_policy_edit(const struct nfips_policy *p, const char *text, size_t len
 	default:
 		goto out;
 	}
-	snprintf(tb, sizeof(tb), "%lld", (long long)p->serial + 1);
+	if (p->serial >= INT64_MAX - 1) {
+		nfips_diag_add(d, NFIPS_DIAG_ERROR, p->path, 0, "serial cannot grow any more");
+		goto out;
+	}
+	/* libconfig 1.5 needs the L suffix beyond 32 bits */
+	snprintf(tb, sizeof(tb), "%lld%s", (long long)p->serial + 1,
+		 p->serial + 1 > INT32_MAX ? "L" : "");
 	if (set_top(&e, "serial", tb))
 		goto out;
 	flatten(by, sizeof(by), ed->by);
