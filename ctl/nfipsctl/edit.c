@@ -234,6 +234,11 @@ int ctl_policy_edit(int argc, char **argv, int op)
 		goto out;
 	}
 	nfips_diags_print(&d, stderr);
+	if (!nfips_policy_edit_done(neu, &e)) {
+		fprintf(stderr, "nfipsctl: internal error: the edit did not take effect; "
+			"%s unchanged\n", path);
+		goto out;
+	}
 	if (nfips_policy_txn_stage(t, text, newlen, err, sizeof(err))) {
 		fprintf(stderr, "nfipsctl: %s; %s unchanged\n", err, path);
 		goto out;

@@ -2,17 +2,19 @@
 /*
  * libFuzzer target for the customer policy file: the input is a policy
  * file's text. It is loaded (validation only: rule files are not read, so
- * that the fuzzer never opens files it names); when it loads, the edits
- * that need no rule files (mode, revoke of its first approval) are made,
- * and their result must load again: an edit of a valid policy that
- * yields an invalid one aborts. ASan and UBSan catch the rest.
+ * that the fuzzer never opens files it names); when it loads, every edit
+ * (mode; disable, enable, approve, revoke of the sids its overrides and
+ * approvals name, which are taken as defined by a rule file, the even
+ * ones as commented out) is made, and its result must load again and
+ * say what the edit said: an edit of a valid policy that yields an
+ * invalid one aborts. ASan and UBSan catch the rest.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "policy.h"
+#include "policy_int.h"
 
 /* 2026-12-06T00:00:00Z, so that runs are reproducible. */
 #define NOW ((time_t)1796515200)
@@ -37,6 +39,11 @@ static void check_edit(const struct nfips_policy *p, const char *text, size_t le
 		}
 		if (q->serial != p->serial + 1)
 			abort();
+		if (!nfips_policy_edit_done(q, e)) {
+			fprintf(stderr, "edit %d did not take effect:\n---- before\n%.*s\n"
+				"---- after\n%s\n", e->op, (int)len, text, out);
+			abort();
+		}
 		nfips_policy_free(q);
 		nfips_diags_free(&d);
 	}
@@ -68,11 +75,34 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 								NFIPS_POLICY_LEARN };
 
 		check_edit(p, text, size, &e);
-		if (p->napprovals) {
-			e.op = NFIPS_EDIT_REVOKE;
-			e.gid = p->approvals[0].gid;
-			e.sid = p->approvals[0].sid;
-			check_edit(p, text, size, &e);
+		for (i = 0; i < p->noverrides; i++)
+			ppolicy_define_sid(p, p->overrides[i].gid, p->overrides[i].sid,
+					   !(p->overrides[i].sid & 1));
+		for (i = 0; i < p->napprovals; i++)
+			ppolicy_define_sid(p, p->approvals[i].gid, p->approvals[i].sid, false);
+		ppolicy_define_sid(p, 1, 1, false);
+		ppolicy_define_sid(p, 1, 2, true);
+		for (i = 0; i < p->noverrides + p->napprovals + 2 && i < 8; i++) {
+			uint32_t gid = 1, sid = (uint32_t)i - 1;
+
+			if (i < p->noverrides) {
+				gid = p->overrides[i].gid;
+				sid = p->overrides[i].sid;
+			} else if (i < p->noverrides + p->napprovals) {
+				gid = p->approvals[i - p->noverrides].gid;
+				sid = p->approvals[i - p->noverrides].sid;
+			} else {
+				sid = (uint32_t)(i - p->noverrides - p->napprovals + 1);
+			}
+			e.gid = gid;
+			e.sid = sid;
+			for (int op = NFIPS_EDIT_DISABLE; op <= NFIPS_EDIT_REVOKE; op++) {
+				e.op = (enum nfips_edit_op)op;
+				e.has_until = op == NFIPS_EDIT_APPROVE && (sid & 1);
+				e.until = NOW + 86400;
+				e.ticket = sid & 2 ? "T-1" : NULL;
+				check_edit(p, text, size, &e);
+			}
 		}
 	}
 	nfips_policy_free(p);

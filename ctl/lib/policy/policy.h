@@ -366,6 +366,12 @@ int nfips_policy_edit(const struct nfips_policy *p, const char *text, size_t len
 		      struct nfips_diags *d);
 
 /*
+ * Whether @after, the edited text loaded, says what @e asked (a check that
+ * the edit landed in a setting and not, say, in a comment).
+ */
+bool nfips_policy_edit_done(const struct nfips_policy *after, const struct nfips_edit *e);
+
+/*
  * Atomic rewrite. begin: locks the directory against concurrent edits
  * and reads the file. stage: writes the new text to a temporary file in
  * the same directory (mode and owner of the original) and fsyncs it.

@@ -149,12 +149,41 @@ static long find_entry(const struct ed *e, const char *name, uint32_t gid, uint3
 	return -1;
 }
 
+/*
+ * The history block's first line: the marker at the start of a line after
+ * every setting (not inside a string or among the settings); SIZE_MAX.
+ */
+static size_t history_mark(const struct ed *e)
+{
+	size_t pos = e->root.nkids ? e->root.kids[e->root.nkids - 1].end : 0;
+	size_t ml = strlen(HISTORY_MARK);
+	const char *t = e->t;
+
+	/* After the last setting there are only blanks and comments. */
+	while (pos < e->len) {
+		if (t[pos] == '/' && t[pos + 1] == '*') {
+			const char *c = strstr(t + pos + 2, "*/");
+
+			if (!c)
+				break;
+			pos = (size_t)(c - t) + 2;
+		} else if (t[pos] == '#' || (t[pos] == '/' && t[pos + 1] == '/')) {
+			if ((!pos || t[pos - 1] == '\n') && !strncmp(t + pos, HISTORY_MARK, ml))
+				return pos;
+			pos = line_end(e, pos);
+		} else {
+			pos++;
+		}
+	}
+	return SIZE_MAX;
+}
+
 /* Where a new top-level setting goes: before the history block, or at the end. */
 static size_t append_point(struct ed *e)
 {
-	const char *m = strstr(e->t, HISTORY_MARK);
+	size_t m = history_mark(e);
 
-	return m ? (size_t)(m - e->t) : e->len;
+	return m == SIZE_MAX ? e->len : m;
 }
 
 static int append_entry(struct ed *e, const char *name, const char *entry)
@@ -354,7 +383,7 @@ static void flatten(char *dst, size_t len, const char *s)
 static int append_history(struct ed *e, const char *line)
 {
 	char *ins;
-	bool mark = !strstr(e->t, HISTORY_MARK);
+	bool mark = history_mark(e) == SIZE_MAX;
 	bool nl = e->len && e->t[e->len - 1] != '\n';
 	int ret;
 
@@ -583,6 +612,31 @@ out:
 	free(entry);
 	free(hist);
 	return ret;
+}
+
+bool nfips_policy_edit_done(const struct nfips_policy *q, const struct nfips_edit *e)
+{
+	uint32_t gid = e->gid ? e->gid : 1;
+	const struct nfips_override *o = nfips_policy_override(q, gid, e->sid);
+	size_t i;
+
+	switch (e->op) {
+	case NFIPS_EDIT_DISABLE:
+		return o && o->disable;
+	case NFIPS_EDIT_ENABLE:
+		return !(o && o->disable) &&
+		       (!q->priv || nfips_policy_sid_defined(q, gid, e->sid) == 1);
+	case NFIPS_EDIT_APPROVE:
+		return nfips_policy_approved(q, gid, e->sid, e->now ? e->now : time(NULL));
+	case NFIPS_EDIT_REVOKE:
+		for (i = 0; i < q->napprovals; i++)
+			if (q->approvals[i].gid == gid && q->approvals[i].sid == e->sid)
+				return false;
+		return true;
+	case NFIPS_EDIT_MODE:
+		return q->mode == e->mode;
+	}
+	return false;
 }
 
 /* ---- atomic rewrite --------------------------------------------------- */

@@ -57,6 +57,9 @@ struct ppriv {
 	size_t nfiles;
 };
 
+/* For tests and fuzzing without rule files: (gid, sid) is defined. */
+int ppolicy_define_sid(struct nfips_policy *p, uint32_t gid, uint32_t sid,
+		       bool commented);
 int ppolicy_load_rules(struct nfips_policy *p, struct nfips_diags *d);
 char *pstrdup(const char *s);
 

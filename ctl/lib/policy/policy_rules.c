@@ -98,6 +98,19 @@ static const struct psid *sid_find(const struct nfips_policy *p, uint32_t gid,
 	return NULL;
 }
 
+int ppolicy_define_sid(struct nfips_policy *p, uint32_t gid, uint32_t sid,
+		       bool commented)
+{
+	struct ppriv *pv = priv(p);
+	struct psid s = { .gid = gid, .sid = sid, .active = !commented,
+			  .commented = commented, .file = "test" };
+
+	if (!pv || sid_add(pv, &s))
+		return -1;
+	qsort(pv->sids, pv->nsids, sizeof(*pv->sids), sid_cmp);
+	return 0;
+}
+
 int nfips_policy_sid_defined(const struct nfips_policy *p, uint32_t gid,
 			     uint32_t sid)
 {
