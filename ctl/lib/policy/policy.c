@@ -770,7 +770,9 @@ static void load_vars(struct loader *l, const config_setting_t *rules, bool *ok)
 			const char *name = config_setting_name(m);
 			char expr[80], why[300];
 
-			if (config_setting_type(m) != CONFIG_TYPE_STRING || !var_name_ok(name))
+			if (config_setting_type(m) != CONFIG_TYPE_STRING || !var_name_ok(name) ||
+			    (gi == 1 && ag && config_setting_type(ag) == CONFIG_TYPE_GROUP &&
+			     config_setting_get_member(ag, name)))
 				continue;
 			snprintf(expr, sizeof(expr), "$%s", name);
 			if (gi == 0 ? try_rule(l, "ip", expr, "any", NULL, why, sizeof(why)) :
