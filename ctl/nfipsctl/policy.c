@@ -1,13 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
+ * nfipsctl policy check FILE.conf
+ * nfipsctl policy apply [--test] FILE.conf
  * nfipsctl policy apply [--test] [--var NAME=VALUE]... [--classification FILE] FILE...
  *
- * Parses and classifies rule files (the customer policy file once it
- * exists) and sends every rule the kernel handles in one transaction:
+ * check validates a customer policy file (Documentation/policy.rst) and
+ * the rule files it names: every error and warning with file:line, exit
+ * status 0 (valid, perhaps with warnings), 1 (errors) or 2 (usage).
+ *
+ * apply sends every rule the kernel handles in one transaction:
  * kernel-decided rules with their fast pattern, header conditions and
- * modifiers, slow-path rules as fast pattern -> punt. Prints the new
- * policy serial. On any error nothing is applied: the running policy
- * stays and the error is shown. --test does everything but the sending.
+ * modifiers, slow-path rules as fast pattern -> punt. From a policy file
+ * (a single argument ending in .conf), the rules are those of the policy
+ * (its variables, overrides and Block approvals applied: a drop or reject
+ * rule without a valid approval alerts) and the kernel's mode is set to
+ * the policy's. From rule files, the rules as written. Prints the new
+ * kernel serial. On any error nothing is applied: the running policy stays
+ * and the error is shown. --test does everything but the sending.
  */
 #include <getopt.h>
 #include <stdint.h>
@@ -18,6 +27,7 @@
 
 #include "nfipsctl.h"
 #include "kernel/nl.h"
+#include "policy/policy.h"
 #include "rules/rule.h"
 
 #define DEFAULT_CLASSIFICATION "/etc/nfips/classification.config"
@@ -58,24 +68,27 @@ static int on_rule(void *arg, struct nfips_rule *rule, const struct nfips_err *e
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: nfipsctl policy apply [--test] [--var NAME=VALUE]...\n"
-		"                             [--classification FILE] FILE...\n"
+		"Usage: nfipsctl policy check [-v] POLICY.conf\n"
+		"       nfipsctl policy apply [--test] POLICY.conf\n"
+		"       nfipsctl policy apply [--test] [--var NAME=VALUE]...\n"
+		"                             [--classification FILE] RULEFILE...\n"
 		"\n"
+		"  -v, --verbose            check: list what the policy changes in the rules\n"
 		"  -t, --test               parse, classify and encode; apply nothing\n"
 		"  -V, --var NAME=VALUE     set an address or port variable ($NAME)\n"
 		"  -c, --classification F   classtypes to accept (default "
 		DEFAULT_CLASSIFICATION ")\n");
 }
 
-static void summary(const struct set *s)
+static void summary(struct nfips_rule *const *v, size_t n)
 {
 	unsigned long kernel = 0, punt = 0, skipped = 0;
 	const char *why;
 	uint8_t action;
 	size_t i;
 
-	for (i = 0; i < s->n; i++) {
-		int ret = nfips_wire_action(s->v[i], &action, &why);
+	for (i = 0; i < n; i++) {
+		int ret = nfips_wire_action(v[i], &action, &why);
 
 		if (ret)
 			skipped++;
@@ -84,8 +97,158 @@ static void summary(const struct set *s)
 		else
 			kernel++;
 	}
-	printf("rules=%zu kernel=%lu punt=%lu skipped=%lu\n", s->n, kernel, punt,
+	printf("rules=%zu kernel=%lu punt=%lu skipped=%lu\n", n, kernel, punt,
 	       skipped);
+}
+
+static void change_counts(const struct nfips_policy *p)
+{
+	size_t k[NFIPS_CHG_THRESHOLD + 1] = { 0 }, i;
+
+	for (i = 0; i < p->nchanges; i++)
+		k[p->changes[i].kind]++;
+	printf("policy serial=%lld mode=%s disabled=%zu enabled=%zu action=%zu "
+	       "unapproved=%zu threshold=%zu\n", (long long)p->serial,
+	       nfips_policy_mode_name(p->mode), k[NFIPS_CHG_DISABLED],
+	       k[NFIPS_CHG_ENABLED], k[NFIPS_CHG_ACTION], k[NFIPS_CHG_UNAPPROVED],
+	       k[NFIPS_CHG_THRESHOLD]);
+}
+
+/*
+ * The policy's rules into the kernel and its mode: toward learn the mode
+ * first, toward enforce the rules first, so that no moment runs the new
+ * rules in enforce mode under a policy that says learn.
+ */
+int ctl_policy_apply(const struct nfips_policy *p, bool test)
+{
+	struct nfips_nl_config c = { .set_mode = true };
+	struct nfips_nl *nl = NULL;
+	size_t n, bad;
+	struct nfips_rule *const *v = nfips_policy_rules(p, &n);
+	uint64_t serial;
+	char buf[512];
+	int ret = 1;
+
+	c.mode = p->mode == NFIPS_POLICY_ENFORCE ? NFIPS_MODE_ENFORCE : NFIPS_MODE_LEARN;
+	if (test ? nfips_nl_open_offline(&nl) : nfips_nl_open(&nl, buf, sizeof(buf))) {
+		fprintf(stderr, "nfipsctl: %s\n", test ? "out of memory" : buf);
+		return 1;
+	}
+	if (!test && p->mode == NFIPS_POLICY_LEARN && nfips_nl_set_config(nl, &c)) {
+		fprintf(stderr, "nfipsctl: mode: %s\n", nfips_nl_error(nl));
+		goto out;
+	}
+	if (nfips_nl_policy_apply(nl, v, n, test, &serial, &bad)) {
+		fprintf(stderr, "nfipsctl: %s\n", nfips_nl_error(nl));
+		if (bad < n)
+			fprintf(stderr, "nfipsctl: sid %u refused by the kernel\n",
+				v[bad]->sid);
+		goto out;
+	}
+	if (!test && p->mode == NFIPS_POLICY_ENFORCE && nfips_nl_set_config(nl, &c)) {
+		fprintf(stderr, "nfipsctl: mode: %s (the rules were applied)\n",
+			nfips_nl_error(nl));
+		goto out;
+	}
+	summary(v, n);
+	change_counts(p);
+	if (test)
+		printf("policy ok (--test: not applied)\n");
+	else
+		printf("serial=%llu\n", (unsigned long long)serial);
+	ret = 0;
+out:
+	nfips_nl_close(nl);
+	return ret;
+}
+
+static bool is_policy_file(const char *path)
+{
+	size_t n = strlen(path);
+
+	return n > 5 && !strcmp(path + n - 5, ".conf");
+}
+
+static int apply_policy_file(const char *path, bool test)
+{
+	struct nfips_diags d = { 0 };
+	struct nfips_policy *p;
+	int ret;
+
+	ret = nfips_policy_load(path, NULL, &p, &d);
+	nfips_diags_print(&d, stderr);
+	nfips_diags_free(&d);
+	if (ret) {
+		fprintf(stderr, "nfipsctl: policy not applied%s\n",
+			test ? "" : "; the running policy is unchanged");
+		return 1;
+	}
+	ret = ctl_policy_apply(p, test);
+	if (ret)
+		fprintf(stderr, "nfipsctl: policy not applied%s\n",
+			test ? "" : "; the running policy is unchanged");
+	nfips_policy_free(p);
+	return ret;
+}
+
+static int check(int argc, char **argv)
+{
+	static const struct option lopts[] = {
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct nfips_diags d = { 0 };
+	struct nfips_policy *p;
+	bool verbose = false;
+	size_t i;
+	int opt, ret;
+
+	while ((opt = getopt_long(argc, argv, "vh", lopts, NULL)) != -1) {
+		switch (opt) {
+		case 'v':
+			verbose = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind + 1 != argc) {
+		usage(stderr);
+		return 2;
+	}
+	ret = nfips_policy_load(argv[optind], NULL, &p, &d);
+	nfips_diags_print(&d, stderr);
+	if (ret) {
+		fprintf(stderr, "%s: %zu error(s), %zu warning(s): invalid policy\n",
+			argv[optind], d.errors, d.warnings);
+		nfips_diags_free(&d);
+		return 1;
+	}
+	if (verbose)
+		for (i = 0; i < p->nchanges; i++) {
+			const struct nfips_policy_change *c = &p->changes[i];
+
+			if (c->line)
+				printf("%s:%u: ", p->path, c->line);
+			else
+				printf("%s: ", p->path);
+			printf("sid %u %s: %s", c->sid, nfips_change_kind_name(c->kind), c->why);
+			if (c->kind == NFIPS_CHG_ACTION || c->kind == NFIPS_CHG_UNAPPROVED)
+				printf(" (%s -> %s)", nfips_action_name(c->from),
+				       nfips_action_name(c->to));
+			putchar('\n');
+		}
+	summary(p->rules, p->nrules);
+	change_counts(p);
+	printf("%s: ok, %zu warning(s)\n", argv[optind], d.warnings);
+	nfips_diags_free(&d);
+	nfips_policy_free(p);
+	return 0;
 }
 
 static int apply(int argc, char **argv)
@@ -104,7 +267,7 @@ static int apply(int argc, char **argv)
 	const char *cpath = NULL;
 	struct set s = { 0 };
 	struct nfips_err err;
-	bool test = false;
+	bool test = false, rule_opts = false;
 	uint64_t serial;
 	char buf[512];
 	size_t bad;
@@ -118,12 +281,14 @@ static int apply(int argc, char **argv)
 			test = true;
 			break;
 		case 'V':
+			rule_opts = true;
 			if (nfips_vars_set_arg(&vars, optarg)) {
 				fprintf(stderr, "nfipsctl: invalid --var '%s'\n", optarg);
 				goto out;
 			}
 			break;
 		case 'c':
+			rule_opts = true;
 			cpath = optarg;
 			break;
 		case 'h':
@@ -137,6 +302,15 @@ static int apply(int argc, char **argv)
 	}
 	if (optind >= argc) {
 		usage(stderr);
+		goto out;
+	}
+	if (optind + 1 == argc && is_policy_file(argv[optind])) {
+		if (rule_opts) {
+			fprintf(stderr, "nfipsctl: --var and --classification are for rule "
+				"files; a policy file names its own\n");
+			goto out;
+		}
+		ret = apply_policy_file(argv[optind], test);
 		goto out;
 	}
 	if (!cpath && !access(DEFAULT_CLASSIFICATION, R_OK))
@@ -170,7 +344,7 @@ static int apply(int argc, char **argv)
 		fprintf(stderr, "nfipsctl: %s\n", nfips_nl_error(nl));
 		goto fail;
 	}
-	summary(&s);
+	summary(s.v, s.n);
 	if (test)
 		printf("policy ok (--test: not applied)\n");
 	else
@@ -195,6 +369,8 @@ int cmd_policy(int argc, char **argv)
 {
 	if (argc >= 2 && !strcmp(argv[1], "apply"))
 		return apply(argc - 1, argv + 1);
+	if (argc >= 2 && !strcmp(argv[1], "check"))
+		return check(argc - 1, argv + 1);
 	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
 		usage(stdout);
 		return 0;

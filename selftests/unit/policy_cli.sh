@@ -1,0 +1,174 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# nfipsctl and the customer policy file, end to end: policy check (exit
+# status and file:line messages), policy apply --test, and the edits
+# (disable, enable, approve, revoke, mode --policy) with --no-apply: the
+# resulting file, its history (FILE.1 ...), refused edits leaving the file
+# untouched. Also the shipped policies/*.conf check clean. Prints TAP lines.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+ctl=$top/ctl/nfipsctl/nfipsctl
+n=0
+failed=0
+
+ok() { # ok COND-STATUS NAME
+	n=$((n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $n - $2"
+	else
+		echo "not ok $n - $2"
+		failed=1
+	fi
+}
+
+# expect STATUS NAME -- COMMAND...: runs it, output in $out
+expect() {
+	local want=$1 name=$2
+	shift 3
+	out=$("$@" 2>&1)
+	local rc=$?
+	[ "$rc" -eq "$want" ]
+	local r=$?
+	[ $r -ne 0 ] && { echo "# exit $rc, wanted $want:"; echo "$out" | sed 's/^/#   /'; }
+	ok $r "$name"
+}
+
+has() { # has PATTERN: in $out
+	grep -qF -- "$1" <<<"$out" || { echo "# no '$1' in:"; echo "$out" | sed 's/^/#   /'; return 1; }
+}
+
+if [ ! -x "$ctl" ]; then
+	echo "Bail out! $ctl not built"
+	exit 1
+fi
+w=$(mktemp -d)
+trap 'rm -rf "$w"' EXIT
+
+cp "$top/policies/default.rules" "$top/policies/classification.config" "$w/"
+cat >"$w/site.rules" <<'EOF'
+alert tcp any any -> any 80 (msg:"a"; content:"aaa"; sid:1000001; rev:1;)
+drop tcp any any -> any 80 (msg:"d"; content:"ddd"; sid:1000002; rev:1;)
+# alert tcp any any -> any 80 (msg:"off by default"; content:"ccc"; sid:1000005; rev:1;)
+EOF
+cat >"$w/p.conf" <<'EOF'
+# Customer policy for the CLI test
+serial = 3;
+customer = { id = "acme"; name = "ACME"; };
+sensor = { id = "acme-gw1"; };
+mode = "learn";   # until the customer says so
+rules = {
+	files = [ "site.rules" ];
+	variables = { address_groups = { HOME_NET = "10.0.0.0/8"; }; };
+};
+overrides = (
+	# too noisy
+	{ sid = 1000001; grade = "low"; }
+);
+EOF
+cp "$w/p.conf" "$w/orig.conf"
+
+# ---- policy check
+expect 0 "policy check: a valid policy exits 0" -- "$ctl" policy check "$w/p.conf"
+has "p.conf: ok, 0 warning(s)" && has "unapproved=1"; ok $? "policy check: summary"
+expect 0 "policy check -v lists the changes" -- "$ctl" policy check -v "$w/p.conf"
+has "sid 1000002 unapproved: no Block approval (drop -> alert)"; ok $? "check -v: a drop rule without approval alerts"
+
+cat >"$w/bad.conf" <<'EOF'
+customer = { id = "acme"; name = "ACME"; };
+sensor = { id = "acme-gw1"; };
+mode = "enforcing";
+rules = { files = [ "site.rules" ]; };
+contacts = ( { name = "A"; email = "a-at-example"; language = "en"; } );
+approvals = ( { sid = 4242; approved_by = "x"; when = "2026-01-01"; } );
+EOF
+expect 1 "policy check: an invalid policy exits 1" -- "$ctl" policy check "$w/bad.conf"
+has "$w/bad.conf:3: error: 'mode' must be one of learn, enforce, not 'enforcing'" &&
+	has "$w/bad.conf:5: error: contacts: 'a-at-example' is not an e-mail address" &&
+	has "2 error(s), 1 warning(s): invalid policy"
+ok $? "policy check: every error with file:line"
+sed -i 's/enforcing/enforce/; /contacts/d' "$w/bad.conf"
+expect 1 "policy check: an approval for a sid no rule defines" -- "$ctl" policy check "$w/bad.conf"
+has "$w/bad.conf:5: error: approval of sid 4242: no rule file defines it"; ok $? "... at its line"
+expect 1 "policy check: a missing file exits 1" -- "$ctl" policy check "$w/none.conf"
+has "none.conf: error: No such file or directory"; ok $? "... with the reason"
+head -c 4096 /bin/sh >"$w/binary.conf"
+expect 1 "policy check: a binary file is refused" -- "$ctl" policy check "$w/binary.conf"
+expect 2 "policy check without a file is a usage error" -- "$ctl" policy check
+for f in "$top"/policies/*.conf; do
+	expect 0 "shipped $(basename "$f") checks clean" -- "$ctl" policy check "$f"
+	[ "$(basename "$f")" != default.conf ] || has ": ok, 0 warning(s)"; ok $? "... without warnings (default.conf)"
+done
+expect 0 "policy apply --test POLICY.conf" -- "$ctl" policy apply --test "$w/p.conf"
+has "policy ok (--test: not applied)" && has "rules=2 kernel=2"; ok $? "... encodes the policy's rules"
+expect 2 "policy apply: --var is for rule files only" -- "$ctl" policy apply --test --var HOME_NET=1.2.3.4 "$w/p.conf"
+expect 0 "policy apply --test RULEFILE still works" -- "$ctl" policy apply --test \
+	--classification "$w/classification.config" "$w/default.rules"
+
+# ---- edits, --no-apply
+expect 0 "disable --no-apply" -- "$ctl" disable 1000001 -p "$w/p.conf" --by alice -m "FP" --no-apply
+has "serial 4: disable 1000001 (not applied: --no-apply)"; ok $? "... reports the new serial"
+grep -q '^	{ sid = 1000001; grade = "low"; disable = true; }$' "$w/p.conf"; ok $? "disable: key added to the entry"
+grep -q '^serial = 4;$' "$w/p.conf" && grep -q '^	# too noisy$' "$w/p.conf" &&
+	grep -q '^mode = "learn";   # until the customer says so$' "$w/p.conf" &&
+	grep -q '^# Customer policy for the CLI test$' "$w/p.conf"
+ok $? "disable: serial bumped, the customer's comments kept"
+grep -Eq '^# [0-9T:Z-]+ serial 4 by alice: disable 1000001: FP$' "$w/p.conf"; ok $? "disable: history line"
+cmp -s "$w/p.conf.1" "$w/orig.conf"; ok $? "disable: the previous version is p.conf.1"
+[ -z "$(find "$w" -name '.p.conf.*')" ]; ok $? "no temporary file left"
+expect 0 "policy check after disable" -- "$ctl" policy check -v "$w/p.conf"
+has "sid 1000001 disabled"; ok $? "... the rule is disabled"
+
+expect 0 "disable again: nothing to change" -- "$ctl" disable 1000001 -p "$w/p.conf" --no-apply
+has "nothing to change"; ok $? "... says so"
+[ ! -e "$w/p.conf.2" ]; ok $? "... and writes nothing"
+
+expect 0 "enable a commented-out rule" -- "$ctl" enable 1000005 -p "$w/p.conf" --by bob --no-apply
+grep -q '{ sid = 1000005; enable = true; }' "$w/p.conf"; ok $? "enable: enable = true"
+
+expect 2 "approve without --by is a usage error" -- "$ctl" approve 1000002 -p "$w/p.conf" --no-apply
+expect 2 "approve with a bad date" -- "$ctl" approve 1000002 -p "$w/p.conf" --by x --until tomorrow --no-apply
+cp "$w/p.conf" "$w/before.conf"
+expect 1 "approve of an unknown sid is refused" -- "$ctl" approve 4242 -p "$w/p.conf" --by x --no-apply
+has "sid 4242: no rule file of the policy defines it" && has "unchanged"; ok $? "... with the reason"
+cmp -s "$w/p.conf" "$w/before.conf"; ok $? "... the file untouched"
+expect 1 "approve with until in the past is refused" -- "$ctl" approve 1000002 -p "$w/p.conf" --by x --until 2020-01-01 --no-apply
+expect 0 "approve --by --until --no-apply" -- "$ctl" approve 1000002 -p "$w/p.conf" --by "Taro Yamada" --until 2099-12-31 --ticket CHG-9 --no-apply
+grep -Eq '^	\{ sid = 1000002; approved_by = "Taro Yamada"; when = "[0-9T:Z-]+"; until = "2099-12-31"; ticket = "CHG-9"; \}$' "$w/p.conf"
+ok $? "approve: the approval entry"
+expect 0 "policy check after approve" -- "$ctl" policy check -v "$w/p.conf"
+! has "sid 1000002 unapproved" >/dev/null; ok $? "... the drop rule is approved"
+expect 0 "revoke" -- "$ctl" revoke 1000002 -p "$w/p.conf" --no-apply
+! grep -q 'sid = 1000002' "$w/p.conf"; ok $? "revoke: the approval removed"
+expect 1 "revoke without an approval" -- "$ctl" revoke 1000002 -p "$w/p.conf" --no-apply
+has "has no Block approval to revoke"; ok $? "... says so"
+expect 0 "mode enforce --policy --no-apply" -- "$ctl" mode enforce --policy "$w/p.conf" --no-apply
+grep -q '^mode = "enforce";   # until the customer says so$' "$w/p.conf"; ok $? "mode: the value edited in place"
+grep -q '^serial = 8;$' "$w/p.conf"; ok $? "serial 8 after five edits"
+[ -e "$w/p.conf.5" ] && [ ! -e "$w/p.conf.6" ] && cmp -s "$w/p.conf.5" "$w/orig.conf"
+ok $? "five previous versions kept, the oldest is the original"
+expect 0 "--keep 2 rotates at two" -- "$ctl" disable 1000002 -p "$w/p.conf" --keep 2 --no-apply
+grep -q '^serial = 8;$' "$w/p.conf.1"; ok $? "... p.conf.1 is the previous version"
+
+# An invalid file is not edited.
+cp "$w/p.conf" "$w/good.conf"
+sed -i 's/^mode = .*/mode = "enforcing";/' "$w/p.conf"
+cp "$w/p.conf" "$w/before.conf"
+expect 1 "an edit of an invalid file is refused" -- "$ctl" disable 1000001 -p "$w/p.conf" --no-apply
+has "is invalid; fix it first"; ok $? "... says so"
+cmp -s "$w/p.conf" "$w/before.conf"; ok $? "... the file untouched"
+cp "$w/good.conf" "$w/p.conf"
+
+# Without --no-apply and no module: the apply fails, the file stays.
+if [ ! -d /sys/module/nfips ]; then
+	cp "$w/p.conf" "$w/before.conf"
+	before=$(ls -a "$w")
+	expect 1 "an edit whose apply fails" -- "$ctl" enable 1000002 -p "$w/p.conf"
+	has "not applied; $w/p.conf and the running policy are unchanged"; ok $? "... says so"
+	cmp -s "$w/p.conf" "$w/before.conf"; ok $? "... the file untouched"
+	[ "$before" = "$(ls -a "$w")" ]; ok $? "... no version rotated, no temporary file"
+else
+	echo "# nfips.ko is loaded: apply-failure cases skipped (would change the running policy)"
+fi
+echo "1..$n"
+exit $failed
