@@ -243,6 +243,7 @@ def case_split(t, tmp):
     t.pairs(r, [(1, 6), (3, 6)], "match split over three segments, at the completing packet")
     r = replay(tmp, "split-ng", pkts, rules, fmt="pcapng")
     t.pairs(r, [(1, 6), (3, 6)], "the same capture as pcapng")
+    differential(t, tmp, "split", pkts, rules)
 
 
 def case_out_of_order(t, tmp):
@@ -250,6 +251,7 @@ def case_out_of_order(t, tmp):
     pkts = c.handshake() + [c.c(7, "TA"), c.c(9, "CK HTTP/1.0\r\n"), c.c(0, "GET /AT")]
     r = replay(tmp, "ooo", pkts, HTTP)
     t.pairs(r, [(1, 6)], "out-of-order segments: alert on the packet that fills the hole")
+    differential(t, tmp, "ooo", pkts, HTTP)
 
 
 def case_retransmit(t, tmp):
@@ -260,6 +262,7 @@ def case_retransmit(t, tmp):
     t.pairs(r, [(10, 4), (1, 6)], "retransmission: no second alert, match across it")
     t.ok(r.summary.get("retransmits") == 1, "retransmission counted in the summary",
          r.err)
+    differential(t, tmp, "retransmit", pkts, rules)
 
 
 def case_overlap(t, tmp):
@@ -284,6 +287,7 @@ def case_gap(t, tmp):
     r = replay(tmp, "gap-end", pkts, rules)
     t.pairs(r, [(20, None)], "gap never filled: no match across it, data after it "
             "inspected when the flow ends")
+    differential(t, tmp, "gap-end", pkts, rules)
     t.ok(r.summary.get("gaps") == 1, "gap counted in the summary", r.err)
 
     pkts = c.handshake() + [c.c(0, "GET / HTTP/1.0\r\n\r\n"), c.s(0, "HTTP/1.0 200 OK\r\n"),
@@ -340,6 +344,7 @@ def case_udp(t, tmp):
          "reply alert: src/dest of the packet, flow object from the client", a)
     ids = {x["flow_id"] for x in r.alerts}
     t.ok(len(ids) == 1, "one flow_id for both directions", ids)
+    differential(t, tmp, "udp", pkts, rules)
 
 
 def case_icmp(t, tmp):
@@ -353,6 +358,7 @@ def case_icmp(t, tmp):
              'alert icmp any any -> any any (msg:"icmp6"; content:"v6-evil"; sid:51;)\n')
     r = replay(tmp, "icmp", pkts, rules)
     t.pairs(r, [(50, 1), (51, 3)], "ICMP and ICMPv6 payload after the 8-byte header")
+    differential(t, tmp, "icmp", pkts, rules)
     a = r.by_sid(50)
     t.ok(a and a[0]["proto"] == "ICMP" and a[0]["icmp_type"] == 8 and
          a[0]["icmp_code"] == 0 and "src_port" not in a[0] and "dest_port" not in a[0],
@@ -389,6 +395,7 @@ def case_pass(t, tmp):
     rules = HTTP + 'pass tcp any any -> any 80 (msg:"ok"; content:"/ok-path"; sid:80;)\n'
     r = replay(tmp, "pass", pkts, rules)
     t.pairs(r, [(1, 9)], "pass rule: the rest of its flow does not alert, other flows do")
+    differential(t, tmp, "pass", pkts, rules)
 
 
 def case_flowbits(t, tmp):
@@ -407,6 +414,7 @@ def case_flowbits(t, tmp):
         'flowbits:isnotset,auth; sid:93;)\n')
     r = replay(tmp, "flowbits", pkts, rules)
     t.pairs(r, [(91, 5), (92, 6), (93, 10)], "flowbits chain set -> isset -> isset, per flow")
+    differential(t, tmp, "flowbits", pkts, rules)
 
 
 def case_threshold(t, tmp):
@@ -421,6 +429,7 @@ def case_threshold(t, tmp):
     r = replay(tmp, "threshold", pkts, rules)
     t.pairs(r, [(100, 1), (101, 2), (101, 4), (102, 3), (102, 4), (102, 5), (103, 2)],
             "threshold limit/threshold/both and detection_filter by capture time")
+    differential(t, tmp, "threshold", pkts, rules)
 
 
 def case_midstream(t, tmp):
@@ -580,6 +589,7 @@ def case_byte_extract(t, tmp):
             "extracted record length (ET 2018372)")
     t.ok(r.summary.get("loaded") == 1 and r.summary.get("skipped") == 0,
          "byte_extract rule loaded", r.err)
+    differential(t, tmp, "byte-extract", pkts, rule)
 
 
 def case_xbits(t, tmp):

@@ -11,7 +11,7 @@ replay_test.py and usable alone, as /work/shared/tools/suricata-diff:
                        RULES PCAP...
 
 Suricata runs in IDS mode on one thread with the distribution's
-suricata.yaml (Debian's 7.0.x from bookworm-backports, see
+suricata.yaml (stream chunk sizes not randomised) (Debian's 7.0.x from bookworm-backports, see
 selftests/deps.sh); a difference is a bug in nfips unless
 Documentation/replay.rst states it.
 """
@@ -65,8 +65,9 @@ def suricata(rules, pcap, outdir, var=(), sets=()):
     """Suricata's alerts on @pcap; raises RuntimeError when it fails."""
     shutil.rmtree(outdir, ignore_errors=True)
     os.makedirs(outdir)
+    # Fixed chunk sizes: the same counts on every run.
     cmd = ["suricata", "-r", pcap, "-S", rules, "-k", "none", "-l", outdir,
-           "--runmode", "single"]
+           "--runmode", "single", "--set", "stream.reassembly.randomize-chunk-size=no"]
     for v in var:
         name, _, value = v.partition("=")
         cmd += ["--set", "vars.address-groups.%s=%s" % (name, value)]
