@@ -21,6 +21,7 @@
 #include "detect/engine.h"
 #include "nfipsctl.h"
 #include "pipeline/pipeline.h"
+#include "policy/policy.h"
 #include "rules/rule.h"
 
 #define DEFAULT_CLASSIFICATION "/etc/nfips/classification.config"
@@ -30,6 +31,7 @@ struct replay {
 	unsigned long rule_errors;
 	struct nfips_classes classes;
 	struct nfips_engine *engine;
+	struct nfips_policy *policy;	/* --policy: owns the rules */
 	struct nfips_pipeline *pipe;
 	bool write_failed;
 };
@@ -77,6 +79,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: nfipsctl replay --rules FILE [--rules FILE]... [--var NAME=VALUE]...\n"
+		"       nfipsctl replay --policy POLICY.conf [options] --pcap FILE\n"
 		"                       [--classification FILE] [--sensor NAME]\n"
 		"                       [--max-flows N] [--stream-depth BYTES]\n"
 		"                       [--stream-window BYTES] [--stream-memcap BYTES]\n"
@@ -87,6 +90,9 @@ static void usage(FILE *f)
 		"writes one EVE JSON alert record per alert to stdout, a summary to stderr.\n"
 		"\n"
 		"  -r, --rules FILE          rule file (Snort/Suricata rule language)\n"
+		"  -P, --policy FILE         a customer policy: its rules, variables,\n"
+		"                            overrides, approvals, mode, suppressions and\n"
+		"                            stream settings, as the gateway runs them\n"
 		"  -V, --var NAME=VALUE      address or port variable ($NAME); suricata.yaml's\n"
 		"                            defaults apply otherwise\n"
 		"  -c, --classification F    classtypes (default " DEFAULT_CLASSIFICATION ")\n"
@@ -153,7 +159,8 @@ static void summary(const struct replay *r, const struct nfips_engine_stats *es)
 		" alerts=%" PRIu64 " rules=%zu loaded=%u skipped=%u errors=%lu"
 		" retransmits=%" PRIu64 " overlaps=%" PRIu64 " gaps=%" PRIu64 "\n",
 		ps.packets, ps.decoded, ps.malformed, ps.not_ip, ps.fragments,
-		fs.created, ps.alerts, r->nrules + r->rule_errors, es->rules,
+		fs.created, ps.alerts,
+		(r->policy ? r->policy->nrules : r->nrules) + r->rule_errors, es->rules,
 		es->skipped + es->duplicates, r->rule_errors, ss->retransmits,
 		ss->overlaps, ss->gaps);
 }
@@ -161,7 +168,8 @@ static void summary(const struct replay *r, const struct nfips_engine_stats *es)
 struct opts {
 	const char **rules;
 	size_t nrules;
-	const char *pcap, *cpath;
+	const char *pcap, *cpath, *policy;
+	bool vars;		/* --var given */
 	struct nfips_pipeline_cfg pc;
 	bool timing;
 };
@@ -171,6 +179,7 @@ static int parse_args(int argc, char **argv, struct opts *o,
 {
 	static const struct option lopts[] = {
 		{ "rules", required_argument, NULL, 'r' },
+		{ "policy", required_argument, NULL, 'P' },
 		{ "var", required_argument, NULL, 'V' },
 		{ "pcap", required_argument, NULL, 'p' },
 		{ "classification", required_argument, NULL, 'c' },
@@ -189,12 +198,16 @@ static int parse_args(int argc, char **argv, struct opts *o,
 	int opt;
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "r:V:p:c:s:h", lopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "r:P:V:p:c:s:h", lopts, NULL)) != -1) {
 		switch (opt) {
 		case 'r':
 			o->rules[o->nrules++] = optarg;
 			break;
+		case 'P':
+			o->policy = optarg;
+			break;
 		case 'V':
+			o->vars = true;
 			if (nfips_vars_set_arg(vars, optarg)) {
 				fprintf(stderr, "nfipsctl: invalid --var '%s' (NAME=VALUE)\n",
 					optarg);
@@ -247,11 +260,15 @@ static int parse_args(int argc, char **argv, struct opts *o,
 			return 1;
 		}
 	}
-	if (optind < argc || !o->nrules || !o->pcap) {
+	if (optind < argc || !o->nrules == !o->policy || !o->pcap ||
+	    (o->policy && (o->vars || o->cpath))) {
 		if (optind < argc)
 			fprintf(stderr, "nfipsctl: unexpected argument '%s'\n", argv[optind]);
+		else if (o->policy && (o->nrules || o->vars || o->cpath))
+			fprintf(stderr, "nfipsctl: --policy names the rules, variables "
+				"and classification itself\n");
 		else
-			fprintf(stderr, "nfipsctl: replay needs --rules and --pcap\n");
+			fprintf(stderr, "nfipsctl: replay needs --rules or --policy, and --pcap\n");
 		usage(stderr);
 		return 1;
 	}
@@ -283,6 +300,46 @@ static int load_rules(struct replay *r, const struct opts *o,
 	}
 	if (nfips_engine_new(&r->engine, r->rules, r->nrules,
 			     &(struct nfips_engine_limits){ 0 }, &err)) {
+		fprintf(stderr, "nfipsctl: cannot build the rule engine: %s\n", err.msg);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The gateway's view of the customer policy: its rules with overrides and
+ * approvals applied, learn mode, suppressions and stream settings; options
+ * given on the command line win over the policy's.
+ */
+static int load_policy(struct replay *r, struct opts *o)
+{
+	struct nfips_pipeline_cfg cli = o->pc;
+	struct nfips_diags d = { 0 };
+	struct nfips_err err;
+
+	if (nfips_policy_load(o->policy, NULL, &r->policy, &d)) {
+		nfips_diags_print(&d, stderr);
+		nfips_diags_free(&d);
+		return -1;
+	}
+	nfips_diags_print(&d, stderr);
+	nfips_diags_free(&d);
+	nfips_policy_learn_demote(r->policy);
+	nfips_policy_pipeline_cfg(r->policy, &o->pc);
+	if (cli.sensor)
+		o->pc.sensor = cli.sensor;
+	if (cli.flows.max_flows)
+		o->pc.flows.max_flows = cli.flows.max_flows;
+	if (cli.flows.stream.depth)
+		o->pc.flows.stream.depth = cli.flows.stream.depth;
+	if (cli.flows.stream.ooo_max)
+		o->pc.flows.stream.ooo_max = cli.flows.stream.ooo_max;
+	if (cli.flows.stream.memcap)
+		o->pc.flows.stream.memcap = cli.flows.stream.memcap;
+	o->pc.flows.stream.midstream |= cli.flows.stream.midstream;
+	o->pc.stream_bypass |= cli.stream_bypass;
+	if (nfips_policy_engine(r->policy, &(struct nfips_engine_limits){ 0 },
+				&r->engine, &err)) {
 		fprintf(stderr, "nfipsctl: cannot build the rule engine: %s\n", err.msg);
 		return -1;
 	}
@@ -352,19 +409,21 @@ int cmd_replay(int argc, char **argv)
 		goto out;
 	}
 	ret = 1;
-	if (!o.cpath && !access(DEFAULT_CLASSIFICATION, R_OK))
+	if (!o.policy && !o.cpath && !access(DEFAULT_CLASSIFICATION, R_OK))
 		o.cpath = DEFAULT_CLASSIFICATION;
+	t0 = now_s(CLOCK_MONOTONIC);
+	c0 = now_s(CLOCK_PROCESS_CPUTIME_ID);
+	if (o.policy ? load_policy(&r, &o) : load_rules(&r, &o, &vars))
+		goto out;
+	t1 = now_s(CLOCK_MONOTONIC);
+	c1 = now_s(CLOCK_PROCESS_CPUTIME_ID);
+	if (!o.policy)
+		o.pc.classes = &r.classes;
+	/* The sensor: the option, the policy's sensor id, else the host name. */
 	if (!o.pc.sensor && !gethostname(host, sizeof(host))) {
 		host[sizeof(host) - 1] = '\0';
 		o.pc.sensor = host;
 	}
-	t0 = now_s(CLOCK_MONOTONIC);
-	c0 = now_s(CLOCK_PROCESS_CPUTIME_ID);
-	if (load_rules(&r, &o, &vars))
-		goto out;
-	t1 = now_s(CLOCK_MONOTONIC);
-	c1 = now_s(CLOCK_PROCESS_CPUTIME_ID);
-	o.pc.classes = &r.classes;
 	r.pipe = nfips_pipeline_new(&o.pc, r.engine, on_alert, &r);
 	if (!r.pipe) {
 		fprintf(stderr, "nfipsctl: out of memory\n");
@@ -393,6 +452,7 @@ int cmd_replay(int argc, char **argv)
 out:
 	nfips_pipeline_free(r.pipe);
 	nfips_engine_free(r.engine);
+	nfips_policy_free(r.policy);
 	for (i = 0; i < r.nrules; i++)
 		nfips_rule_free(r.rules[i]);
 	free(r.rules);

@@ -720,11 +720,79 @@ def case_flow_action(t, tmp):
     differential(t, tmp, "pass-external", pkts + dns, rules + dns_rule)
 
 
+POLICY = """version = 1;
+serial = 7;
+customer = {{ id = "acme"; name = "ACME"; }};
+sensor = {{ id = "gw-1"; }};
+mode = "{mode}";
+rules = {{ files = [ "policy.rules" ]; classification = "{cls}";
+  variables = {{ address_groups = {{ HOME_NET = "10.0.0.0/24"; }}; }}; }};
+approvals = ( {{ sid = 401; approved_by = "alice"; when = "2020-01-01"; }},
+              {{ sid = 403; approved_by = "bob"; when = "2020-01-01"; until = "2021-01-01"; }} );
+suppressions = ( {{ sid = 404; track = "by_src"; ip = "10.0.0.1"; }} );
+overrides = ( {{ sid = 405; disable = true; }} );
+stream = {{ depth = {depth}; bypass = {bypass}; }};
+"""
+
+
+def case_policy(t, tmp):
+    # replay --policy runs what the gateway runs: approvals decide which
+    # drop rules drop (in enforce mode only), suppressions and overrides
+    # apply, the stream settings and the sensor come from the policy.
+    c = Tcp()
+    pkts = c.handshake() + [c.c(0, "GET /a HTTP/1.0\r\n"), c.c(17, "B"),
+                            c.s(0, "x" * 3000), c.s(3000, "MARK")]
+    rules = ('drop tcp any any -> any 80 (msg:"approved"; content:"/a"; sid:401;)\n'
+             'drop tcp any any -> any 80 (msg:"not approved"; content:"GET"; sid:402;)\n'
+             'reject tcp any any -> any 80 (msg:"expired"; content:"HTTP"; sid:403;)\n'
+             'alert tcp any any -> any 80 (msg:"suppressed"; content:"B"; sid:404;)\n'
+             'alert tcp any any -> any 80 (msg:"disabled"; content:"GET"; sid:405;)\n'
+             'alert tcp any 80 -> any any (msg:"late"; content:"MARK"; sid:406;)\n')
+    with open(os.path.join(tmp, "policy.rules"), "w") as f:
+        f.write(rules)
+    pcap = os.path.join(tmp, "policy.pcap")
+    write_pcap(pcap, 1, stamp(pkts))
+
+    def run(mode, depth=1048576, bypass="false"):
+        pol = os.path.join(tmp, "policy-%s.conf" % mode)
+        with open(pol, "w") as f:
+            f.write(POLICY.format(mode=mode, cls=CLASSIFICATION, depth=depth, bypass=bypass))
+        p = subprocess.run([NFIPSCTL, "replay", "--policy", pol, "--pcap", pcap],
+                           capture_output=True, text=True, timeout=60)
+        return Result(p.returncode, p.stdout, p.stderr)
+
+    r = run("enforce")
+    acts = {a["alert"]["signature_id"]: a["alert"]["action"] for a in r.alerts}
+    t.ok(r.rc == 0 and acts == {401: "blocked", 402: "allowed", 403: "allowed"},
+         "policy, enforce: only the approved drop rule blocks (and ends the flow's "
+         "inspection); suppressed and disabled rules are silent", "%s\n%s" % (acts, r.err))
+    t.ok(all(a["nfips"].get("sensor") == "gw-1" and a["nfips"]["policy_serial"] == 7
+             for a in r.alerts) and r.alerts,
+         "policy: the sensor and the serial of the records come from the policy")
+    r = run("learn")
+    acts = {a["alert"]["signature_id"]: a["alert"]["action"] for a in r.alerts}
+    t.ok(r.rc == 0 and acts == {401: "allowed", 402: "allowed", 403: "allowed", 406: "allowed"},
+         "policy, learn: nothing blocks, and the flow is still inspected after a drop rule",
+         "%s\n%s" % (acts, r.err))
+    r = run("learn", depth=2048, bypass="true")
+    t.ok(r.rc == 0 and 406 not in [a["alert"]["signature_id"] for a in r.alerts]
+         and 401 in [a["alert"]["signature_id"] for a in r.alerts],
+         "policy: stream bypass past the policy's depth leaves the response's tail uninspected",
+         r.err)
+    bad = os.path.join(tmp, "bad.conf")
+    with open(bad, "w") as f:
+        f.write('version = 1;\nserial = 1;\nmode = "sometimes";\n')
+    p = subprocess.run([NFIPSCTL, "replay", "--policy", bad, "--pcap", pcap],
+                       capture_output=True, text=True, timeout=60)
+    t.ok(p.returncode != 0 and "bad.conf:3" in p.stderr and not p.stdout,
+         "policy: a malformed policy is refused with its file and line", p.stderr)
+
+
 CASES = [case_split, case_out_of_order, case_retransmit, case_overlap, case_gap,
          case_ipv6, case_udp, case_icmp, case_links, case_pass, case_flowbits,
          case_threshold, case_midstream, case_eve, case_malformed, case_fragments,
          case_bad_files, case_byte_extract, case_xbits, case_pcre_unquoted,
-         case_syn_data, case_established, case_flow_action]
+         case_syn_data, case_established, case_flow_action, case_policy]
 
 
 def main(argv):

@@ -531,6 +531,13 @@ void nfips_engine_get_stats(const struct nfips_engine *e, struct nfips_engine_st
 	*st = e->stats;
 }
 
+void nfips_engine_set_suppress(struct nfips_engine *e, nfips_suppress_fn fn,
+			       void *arg)
+{
+	e->suppress = fn;
+	e->suppress_arg = arg;
+}
+
 /* ---- flows --------------------------------------------------------- */
 
 struct nfips_flowstate *nfips_flowstate_new(struct nfips_engine *e)
@@ -790,6 +797,8 @@ static int finalize(struct nfips_engine *e, const struct nfips_pkt *p,
 		struct nfips_alert a = { r, e->queue[i].stream ? NFIPS_ALERT_STREAM : 0 };
 		int res = 1;
 
+		if (e->suppress && e->suppress(e->suppress_arg, r, p))
+			continue;
 		if (r->flags & NFIPS_R_THRESHOLD)
 			res = thr_check(&e->thr, s->rule, &r->threshold, p);
 		if (res) {

@@ -195,6 +195,17 @@ bool nfips_flowstate_dropped(const struct nfips_flowstate *fs);
 void nfips_flowstate_want(const struct nfips_engine *e, struct nfips_flowstate *fs,
 			  const struct nfips_pkt *p, bool to_server, uint8_t want[2]);
 
+/*
+ * Suppressions (threshold.config's "suppress", the customer policy's):
+ * a matching rule for which @fn returns true raises no alert, takes no
+ * action and counts toward no threshold, as Suricata's suppress; its
+ * flowbits were already set by the match.
+ */
+typedef bool (*nfips_suppress_fn)(void *arg, const struct nfips_rule *r,
+				  const struct nfips_pkt *p);
+void nfips_engine_set_suppress(struct nfips_engine *e, nfips_suppress_fn fn,
+			       void *arg);
+
 /* ---- evaluation ----------------------------------------------------- */
 
 #define NFIPS_ALERT_STREAM	0x1	/* matched on reassembled data */

@@ -117,6 +117,8 @@ struct nfips_engine {
 	struct xb_table xb;
 
 	bool no_prefilter;
+	nfips_suppress_fn suppress;		/* NULL: nothing suppressed */
+	void *suppress_arg;
 	struct nfips_eval *ev;
 	struct thr_table thr;
 	struct nfips_engine_stats stats;

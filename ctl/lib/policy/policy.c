@@ -834,7 +834,7 @@ static void load_rules_section(struct loader *l, const config_setting_t *root,
 
 static void load_stream(struct loader *l, const config_setting_t *root)
 {
-	static const char *const keys[] = { "midstream", "depth", NULL };
+	static const char *const keys[] = { "midstream", "depth", "bypass", NULL };
 	config_setting_t *s = section(l, root, "stream", CONFIG_TYPE_GROUP, false);
 	long long v;
 
@@ -844,6 +844,7 @@ static void load_stream(struct loader *l, const config_setting_t *root)
 		return;
 	check_keys(l, s, keys);
 	get_bool(l, s, "midstream", &l->p->stream.midstream);
+	get_bool(l, s, "bypass", &l->p->stream.bypass);
 	if (!get_int(l, s, "depth", false, 0, INT32_MAX, &v)) {
 		l->p->stream.depth = (uint32_t)v;
 		l->p->stream.depth_set = true;

@@ -27,6 +27,8 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "detect/engine.h"
+#include "pipeline/pipeline.h"
 #include "rules/rule.h"
 
 /* A policy file larger than this is refused before parsing. */
@@ -168,6 +170,8 @@ struct nfips_asset {
 
 struct nfips_policy_stream {
 	bool midstream;		/* pick up sessions without a handshake (false) */
+	bool bypass;		/* stop inspecting a direction past the depth
+				 * (false; pipeline.h stream_bypass) */
 	uint32_t depth;		/* reassembly depth in bytes (1 MiB); 0: unlimited */
 	bool depth_set;		/* the file gave depth */
 };
@@ -312,6 +316,25 @@ bool nfips_policy_suppressed(const struct nfips_policy *p, uint32_t gid,
 /* Whether a rule file defines (gid, sid): 0 no, 1 active, 2 commented out. */
 int nfips_policy_sid_defined(const struct nfips_policy *p, uint32_t gid,
 			     uint32_t sid);
+
+/* ---- the slow path -------------------------------------------------- */
+
+/*
+ * In learn mode drop and reject rules only alert in the slow path: they
+ * neither drop nor end the inspection of their flow. (The kernel gets
+ * them as they are and its own mode keeps them from dropping.)
+ */
+void nfips_policy_learn_demote(struct nfips_policy *p);
+/* The pipeline settings the policy gives (stream, sensor, serial, classes). */
+void nfips_policy_pipeline_cfg(const struct nfips_policy *p,
+			       struct nfips_pipeline_cfg *cfg);
+/*
+ * Builds an engine of the policy's rules with its suppressions; @p must
+ * outlive it. As nfips_engine_new().
+ */
+int nfips_policy_engine(const struct nfips_policy *p,
+			const struct nfips_engine_limits *lim,
+			struct nfips_engine **out, struct nfips_err *err);
 
 /* ---- names and times ------------------------------------------------ */
 
