@@ -112,6 +112,13 @@ static void change_counts(const struct nfips_policy *p)
 	       nfips_policy_mode_name(p->mode), k[NFIPS_CHG_DISABLED],
 	       k[NFIPS_CHG_ENABLED], k[NFIPS_CHG_ACTION], k[NFIPS_CHG_UNAPPROVED],
 	       k[NFIPS_CHG_THRESHOLD]);
+	if (p->next_change) {
+		char tb[32];
+
+		printf("next change: %s (a Block approval starts or ends: apply "
+		       "the policy again then)\n",
+		       nfips_time_format(p->next_change, tb, sizeof(tb)));
+	}
 }
 
 /*
