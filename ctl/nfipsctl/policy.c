@@ -5,7 +5,8 @@
  * nfipsctl policy apply [--test] [--var NAME=VALUE]... [--classification FILE] FILE...
  *
  * check validates a customer policy file (Documentation/policy.rst) and
- * the rule files it names: every error and warning with file:line, exit
+ * the rule files it names (and encodes its rules for the kernel, as
+ * apply --test): every error and warning with file:line, exit
  * status 0 (valid, perhaps with warnings), 1 (errors) or 2 (usage).
  *
  * apply sends every rule the kernel handles in one transaction:
@@ -262,6 +263,27 @@ static int check(int argc, char **argv)
 				       nfips_action_name(c->to));
 			putchar('\n');
 		}
+	/* What apply would send must encode (as apply --test). */
+	{
+		struct nfips_nl *nl = NULL;
+		uint64_t serial;
+		size_t bad = SIZE_MAX;
+
+		if (nfips_nl_open_offline(&nl) ||
+		    nfips_nl_policy_apply(nl, p->rules, p->nrules, true, &serial, &bad)) {
+			fprintf(stderr, "%s: %s%s\n", argv[optind],
+				nl ? nfips_nl_error(nl) : "out of memory",
+				bad < p->nrules ? " (a rule of the policy)" : "");
+			if (bad < p->nrules)
+				fprintf(stderr, "%s: sid %u cannot be sent to the kernel\n",
+					argv[optind], p->rules[bad]->sid);
+			nfips_nl_close(nl);
+			nfips_diags_free(&d);
+			nfips_policy_free(p);
+			return 1;
+		}
+		nfips_nl_close(nl);
+	}
 	summary(p->rules, p->nrules);
 	change_counts(p);
 	printf("%s: ok, %zu warning(s)\n", argv[optind], d.warnings);
