@@ -5,7 +5,8 @@
  * nfipsctl policy apply [--test] [--var NAME=VALUE]... [--classification FILE] FILE...
  *
  * check validates a customer policy file (Documentation/policy.rst) and
- * the rule files it names: every error and warning with file:line, exit
+ * the rule files it names (and encodes its rules for the kernel, as
+ * apply --test): every error and warning with file:line, exit
  * status 0 (valid, perhaps with warnings), 1 (errors) or 2 (usage).
  *
  * apply sends every rule the kernel handles in one transaction:
@@ -112,6 +113,13 @@ static void change_counts(const struct nfips_policy *p)
 	       nfips_policy_mode_name(p->mode), k[NFIPS_CHG_DISABLED],
 	       k[NFIPS_CHG_ENABLED], k[NFIPS_CHG_ACTION], k[NFIPS_CHG_UNAPPROVED],
 	       k[NFIPS_CHG_THRESHOLD]);
+	if (p->next_change) {
+		char tb[32];
+
+		printf("next change: %s (a Block approval starts or ends: apply "
+		       "the policy again then)\n",
+		       nfips_time_format(p->next_change, tb, sizeof(tb)));
+	}
 }
 
 /*
@@ -122,7 +130,9 @@ static void change_counts(const struct nfips_policy *p)
 int ctl_policy_apply(const struct nfips_policy *p, bool test)
 {
 	struct nfips_nl_config c = { .set_mode = true };
+	struct nfips_nl_status st = { 0 };
 	struct nfips_nl *nl = NULL;
+	bool restore = false;
 	size_t n, bad;
 	struct nfips_rule *const *v = nfips_policy_rules(p, &n);
 	uint64_t serial;
@@ -134,15 +144,25 @@ int ctl_policy_apply(const struct nfips_policy *p, bool test)
 		fprintf(stderr, "nfipsctl: %s\n", test ? "out of memory" : buf);
 		return 1;
 	}
-	if (!test && p->mode == NFIPS_POLICY_LEARN && nfips_nl_set_config(nl, &c)) {
-		fprintf(stderr, "nfipsctl: mode: %s\n", nfips_nl_error(nl));
-		goto out;
+	if (!test && p->mode == NFIPS_POLICY_LEARN) {
+		if (nfips_nl_status(nl, &st) || nfips_nl_set_config(nl, &c)) {
+			fprintf(stderr, "nfipsctl: mode: %s\n", nfips_nl_error(nl));
+			goto out;
+		}
+		restore = st.mode != NFIPS_MODE_LEARN;
 	}
 	if (nfips_nl_policy_apply(nl, v, n, test, &serial, &bad)) {
 		fprintf(stderr, "nfipsctl: %s\n", nfips_nl_error(nl));
 		if (bad < n)
 			fprintf(stderr, "nfipsctl: sid %u refused by the kernel\n",
 				v[bad]->sid);
+		/* The running policy as it was: its mode too. */
+		if (restore) {
+			c.mode = st.mode;
+			if (nfips_nl_set_config(nl, &c))
+				fprintf(stderr, "nfipsctl: mode not restored: %s\n",
+					nfips_nl_error(nl));
+		}
 		goto out;
 	}
 	if (!test && p->mode == NFIPS_POLICY_ENFORCE && nfips_nl_set_config(nl, &c)) {
@@ -243,6 +263,27 @@ static int check(int argc, char **argv)
 				       nfips_action_name(c->to));
 			putchar('\n');
 		}
+	/* What apply would send must encode (as apply --test). */
+	{
+		struct nfips_nl *nl = NULL;
+		uint64_t serial;
+		size_t bad = SIZE_MAX;
+
+		if (nfips_nl_open_offline(&nl) ||
+		    nfips_nl_policy_apply(nl, p->rules, p->nrules, true, &serial, &bad)) {
+			fprintf(stderr, "%s: %s%s\n", argv[optind],
+				nl ? nfips_nl_error(nl) : "out of memory",
+				bad < p->nrules ? " (a rule of the policy)" : "");
+			if (bad < p->nrules)
+				fprintf(stderr, "%s: sid %u cannot be sent to the kernel\n",
+					argv[optind], p->rules[bad]->sid);
+			nfips_nl_close(nl);
+			nfips_diags_free(&d);
+			nfips_policy_free(p);
+			return 1;
+		}
+		nfips_nl_close(nl);
+	}
 	summary(p->rules, p->nrules);
 	change_counts(p);
 	printf("%s: ok, %zu warning(s)\n", argv[optind], d.warnings);

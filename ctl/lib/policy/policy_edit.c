@@ -246,8 +246,20 @@ static int remove_entry(struct ed *e, const char *name, size_t i)
 			end++;
 		}
 	} else if (i > 0) {
-		/* ", k" from the previous entry's comma */
-		s = l->kids[i - 1].comma;
+		/* ", k" from the previous entry's comma, keeping comments between */
+		size_t c = l->kids[i - 1].comma, m = s;
+		char *keep;
+		int ret;
+
+		while (m > c + 1 && (e->t[m - 1] == ' ' || e->t[m - 1] == '\t' ||
+				     e->t[m - 1] == '\n' || e->t[m - 1] == '\r'))
+			m--;
+		keep = strndup(e->t + c + 1, m - (c + 1));
+		if (!keep)
+			return -1;
+		ret = tsplice(e, c, end, keep);
+		free(keep);
+		return ret;
 	} else if (blank(e, line_start(e, s), s) && blank(e, end, line_end(e, end)) &&
 		   line_end(e, end) < e->len) {
 		s = line_start(e, s);
