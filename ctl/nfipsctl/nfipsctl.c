@@ -20,7 +20,7 @@ static const struct {
 	{ "status", cmd_status, "policy serial, mode, configuration and counters" },
 	{ "stats", cmd_stats, "per-rule hit counters (--json)" },
 	{ "mode", cmd_mode, "learn (never drop) or enforce" },
-	{ "config", cmd_config, "hooks, punt queue, fail-open, event rate" },
+	{ "config", cmd_config, "hooks, fail-open, event rate, stream depth" },
 	{ "flush", cmd_flush, "remove the policy: inspection off" },
 	{ "events", cmd_events, "print kernel-decided alerts as they happen" },
 };

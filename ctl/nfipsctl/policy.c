@@ -5,7 +5,8 @@
  * Parses and classifies rule files (the customer policy file once it
  * exists) and sends every rule the kernel handles in one transaction:
  * kernel-decided rules with their fast pattern, header conditions and
- * modifiers, slow-path rules as fast pattern -> punt. Prints the new
+ * modifiers, and the distinct headers of the daemon's rules as daemon
+ * selectors (the flows they choose are queued to nfipsd). Prints the new
  * policy serial. On any error nothing is applied: the running policy
  * stays and the error is shown. --test does everything but the sending.
  */
@@ -69,23 +70,25 @@ static void usage(FILE *f)
 
 static void summary(const struct set *s)
 {
-	unsigned long kernel = 0, punt = 0, skipped = 0;
+	unsigned long kernel = 0, daemon = 0, skipped = 0;
+	struct nfips_sels sels;
 	const char *why;
 	uint8_t action;
 	size_t i;
 
 	for (i = 0; i < s->n; i++) {
-		int ret = nfips_wire_action(s->v[i], &action, &why);
-
-		if (ret)
+		if (s->v[i]->cls == NFIPS_CLASS_SLOW)
+			daemon++;
+		else if (nfips_wire_action(s->v[i], &action, &why))
 			skipped++;
-		else if (action == NFIPS_ACT_PUNT)
-			punt++;
 		else
 			kernel++;
 	}
-	printf("rules=%zu kernel=%lu punt=%lu skipped=%lu\n", s->n, kernel, punt,
-	       skipped);
+	if (nfips_wire_selectors(s->v, s->n, &sels))
+		sels.n = 0;
+	printf("rules=%zu kernel=%lu daemon=%lu skipped=%lu selectors=%zu\n",
+	       s->n, kernel, daemon, skipped, sels.n);
+	nfips_sels_free(&sels);
 }
 
 static int apply(int argc, char **argv)
