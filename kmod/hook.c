@@ -363,12 +363,19 @@ enum stream_pos {
  * offset 0 back and so put data within the depth past it. Only an ack of
  * bytes seen here since the direction's SYN (or first byte) counts: an
  * old one, from an earlier connection on the same ports, would put the
- * new connection's start past the depth.
+ * new connection's start past the depth. The SYN-ACK (@synack) says
+ * which SYN the receiver took, when SYNs with different sequence numbers
+ * crossed: the direction starts there if it carried nothing yet.
  */
-static void stream_anchor(struct nfips_flow_dir *od, u32 ack)
+static void stream_anchor(struct nfips_flow_dir *od, u32 ack, bool synack)
 {
 	if (od->anchored || !od->synced)
 		return;
+	if (synack && od->next == od->start) {
+		od->start = ack;
+		od->next = ack;
+		od->ast = 0;
+	}
 	if ((s32)(ack - od->start) < 0 || (s32)(od->next - ack) < 0)
 		return;
 	od->anchored = true;
@@ -379,13 +386,14 @@ static void stream_anchor(struct nfips_flow_dir *od, u32 ack)
  * The receiver acknowledged bytes past the ones seen here in order: they
  * went through without the entry (conntrack found them invalid, or the
  * flow had no entry then; scanned alone). Continue from what the receiver
- * has, or every later segment would look ahead of a hole for ever.
+ * has, or every later segment would look ahead of a hole for ever: the
+ * sender resends from the receiver's acknowledgment, never from before.
  */
 static void stream_catch_up(struct nfips_flow_dir *od, u32 ack)
 {
 	s32 d = (s32)(ack - od->next);
 
-	if (!od->synced || !od->anchored || d <= 0)
+	if (!od->synced || d <= 0)
 		return;
 	od->pos += d;
 	od->next = ack;
@@ -460,7 +468,7 @@ static enum stream_pos stream_begin(struct nfips_net *nn,
 		fd->ast = 0;
 	}
 	if (pkt->ack) {
-		stream_anchor(od, pkt->ack_seq);
+		stream_anchor(od, pkt->ack_seq, pkt->syn);
 		stream_catch_up(od, pkt->ack_seq);
 	}
 	if (!fd->synced)

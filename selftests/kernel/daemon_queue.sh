@@ -141,7 +141,49 @@ q10=$(grep -c 'queue=10 ' "$tmp/flows") q11=$(grep -c 'queue=11 ' "$tmp/flows")
 log "UDP: drop verdict; $q10 flows on queue 10, $q11 on 11, each on one"
 stop_daemon
 
-# 5. The daemon killed while it queues a flow: the flow goes back to the
+# 5. The inspect verdict: the rest of the flow is the kernel's, whose
+# stream state went on while the flow was queued (a pattern split over the
+# next two segments is dropped).
+start_daemon inspect 4
+queued=$(gw_counter queued)
+segsend 4 41105 "one-41105" "two-41105:EVIL" "TCP-split-after-inspect"
+received "$tmp/tcp4" "two-41105:EVIL" || fail "inspect: data lost"
+grep -q "TCP-split-after-inspect" "$tmp/tcp4" && fail "inspect: kernel rule lost the flow's stream"
+[ "$(flow_field 41105 packets)" = 4 ] || fail "inspect: daemon saw $(flow_field 41105 packets), want 4"
+[ "$(gw_counter queued)" = $((queued + 4)) ] || fail "inspect: the flow was still queued"
+log "inspect verdict: the kernel alone goes on, with the flow's stream state"
+stop_daemon
+
+# 6. A queue that overflows (the daemon stopped): NFQUEUE's fail-open lets
+# the rest through without a trace in the kernel; the daemon counts it
+# (queued by the kernel, never received) and reports it.
+start_daemon none 0
+kill -STOP "$daemon_pid"
+ip netns exec "$client" python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("0.0.0.0", 41140))
+for i in range(1500):
+    s.sendto(b"burst-%04d\n" % i, (sys.argv[1], 7002))
+' "$server4" || fail "burst sender"
+sleep 1
+grep -q "burst-" "$tmp/udp4" || fail "queue full: nothing passed while the daemon was stopped"
+kill -CONT "$daemon_pid"
+burst_done() {
+	[ "$(flow_field 41140 packets)" ] && sleep 1 &&
+		[ "$(flow_field 41140 packets)" = "$1" ]
+}
+busywait 30000 burst_done "$(flow_field 41140 packets)" 2>/dev/null
+sleep 2
+kill -HUP "$daemon_pid"
+busywait 5000 grep -q '^failopen' "$tmp/daemon.out" || fail "no fail-open report: $(cat "$tmp/daemon.out")"
+n=$(awk '/^failopen/ { print $2 }' "$tmp/daemon.out")
+[ "$n" -gt 0 ] || fail "daemon counted no fail-open"
+gwctl status | grep -q "queue full $n\$" || fail "status: $(gwctl status | grep fail-open)"
+log "queue full: $n of 1500 datagrams let through by NFQUEUE, reported by the daemon"
+stop_daemon
+
+# 7. The daemon killed while it queues a flow: the flow goes back to the
 # kernel (its kernel rules still apply), counted as daemon_absent.
 start_daemon none 0
 absent=$(gw_counter daemon_absent)
@@ -163,9 +205,16 @@ absent=$(gw_counter daemon_absent)
 send_udp_from 4 "$server4" 41111 "no-daemon-41111"
 received "$tmp/udp4" "no-daemon-41111" || fail "no daemon: chosen datagram dropped (fail-open)"
 [ "$(gw_counter daemon_absent)" -gt "$absent" ] || fail "no daemon: not counted"
-log "daemon killed: flows back to the kernel, fail-open counted"
+gwctl config --fail-closed || fail "config --fail-closed"
+absent=$(gw_counter daemon_absent)
+send_udp_from 4 "$server4" 41116 "fail-closed-41116"
+sleep 1
+grep -q "fail-closed-41116" "$tmp/udp4" && fail "fail-closed: chosen datagram passed without a daemon"
+[ "$(gw_counter daemon_absent)" -gt "$absent" ] || fail "fail-closed: not counted"
+gwctl config --fail-open || fail "config --fail-open"
+log "daemon killed: flows back to the kernel, fail-open counted (fail-closed drops)"
 
-# 6. Over its budget, the daemon gets no new flows (counted); back under, it
+# 8. Over its budget, the daemon gets no new flows (counted); back under, it
 # does again.
 start_daemon none 0
 kill -USR1 "$daemon_pid"
@@ -182,7 +231,7 @@ send_udp_from 4 "$server4" 41113 "underload-41113"
 busywait 3000 flow_seen 41113 || fail "back under budget: flow not queued"
 log "daemon over budget: new flows not queued, counted"
 
-# 7. A policy without daemon rules queues nothing.
+# 9. A policy without daemon rules queues nothing.
 cat >"$tmp/kernel-only" <<'RULES'
 drop tcp any any -> any 7001 (msg:"kernel tcp"; content:"EVILTCP"; sid:6004;)
 RULES

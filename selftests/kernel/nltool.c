@@ -15,8 +15,9 @@
  *                        every packet and counts them per flow into OUT;
  *                        after AFTER packets of a flow sets its VERDICT
  *                        (none, inspect, bypass, drop); SIGUSR1 reports
- *                        over budget, SIGUSR2 back under; stops when
- *                        OUT.stop exists or on SIGTERM
+ *                        over budget, SIGUSR2 back under, SIGHUP what
+ *                        NFQUEUE let through unseen; stops when OUT.stop
+ *                        exists or on SIGTERM
  *   nltool verdict VERDICT FAMILY PROTO SADDR SPORT DADDR DPORT
  *                        sets a flow's verdict (from another socket)
  *
@@ -108,6 +109,34 @@ static void nest_end(struct msg *m, struct nlattr *a)
 	a->nla_len = m->data + m->len - (uint8_t *)a;
 }
 
+/* When set, transact() stores a GET_STATUS reply's QUEUED counter here. */
+static uint64_t *queued_out;
+
+static void find_queued(const struct nlmsghdr *r)
+{
+	size_t off = NLMSG_HDRLEN + GENL_HDRLEN, in;
+
+	while (off + NLA_HDRLEN <= r->nlmsg_len) {
+		const struct nlattr *a = (const void *)((const uint8_t *)r + off);
+
+		if (a->nla_len < NLA_HDRLEN || off + a->nla_len > r->nlmsg_len)
+			return;
+		if ((a->nla_type & NLA_TYPE_MASK) == NFIPS_A_STATS) {
+			for (in = NLA_HDRLEN; in + NLA_HDRLEN + 8 <= a->nla_len;) {
+				const struct nlattr *b = (const void *)((const uint8_t *)a + in);
+
+				if (b->nla_len < NLA_HDRLEN)
+					return;
+				if ((b->nla_type & NLA_TYPE_MASK) == NFIPS_STAT_A_QUEUED &&
+				    b->nla_len == NLA_HDRLEN + 8)
+					memcpy(queued_out, (const uint8_t *)b + NLA_HDRLEN, 8);
+				in += NLA_ALIGN(b->nla_len);
+			}
+		}
+		off += NLA_ALIGN(a->nla_len);
+	}
+}
+
 /*
  * Sends @m and reads until its ack. Returns the error (0 or negative
  * errno), or -ETIMEDOUT; a u32 attribute @want of a reply goes to *out.
@@ -134,6 +163,8 @@ static int transact(struct msg *m, uint16_t want, uint32_t *out)
 				return ((struct nlmsgerr *)NLMSG_DATA(r))->error;
 			if (r->nlmsg_type == NLMSG_DONE)
 				return 0;
+			if (queued_out && r->nlmsg_type == h->nlmsg_type)
+				find_queued(r);
 			if (out && r->nlmsg_type == h->nlmsg_type) {
 				size_t off = NLMSG_HDRLEN + GENL_HDRLEN;
 
@@ -550,13 +581,15 @@ struct dflow {
 static struct dflow dflows[MAX_FLOWS];
 static unsigned int ndflows;
 /* Set by signals; the loop calls poll() between reads. */
-static sig_atomic_t d_stop, d_overload = -1;
+static sig_atomic_t d_stop, d_overload = -1, d_report;
 static int nfq;
 
 static void on_signal(int sig)
 {
 	if (sig == SIGTERM)
 		d_stop = 1;
+	else if (sig == SIGHUP)
+		d_report = 1;
 	else
 		d_overload = sig == SIGUSR1;
 }
@@ -758,9 +791,46 @@ static void on_packet(uint16_t queue, const uint8_t *p, size_t len, int verdict,
 					     verdict);
 }
 
+/* The kernel's QUEUED counter (GET_STATUS). */
+static int kernel_queued(uint64_t *v)
+{
+	static struct msg m;
+	int ret;
+
+	*v = 0;
+	queued_out = v;
+	msg_init(&m, family, 0, NFIPS_CMD_GET_STATUS);
+	ret = transact(&m, 0, NULL);
+	queued_out = NULL;
+	return ret;
+}
+
+/*
+ * What NFQUEUE let through unseen (queue or socket full, fail-open): what
+ * the kernel queued since the registration less what arrived here, once
+ * the queues are drained. As nfipsd would count it.
+ */
+static int report_failopen(uint64_t queued0, uint64_t received)
+{
+	static struct msg m;
+	uint64_t queued, lost;
+	int ret;
+
+	ret = kernel_queued(&queued);
+	if (ret)
+		return ret;
+	lost = queued - queued0 > received ? queued - queued0 - received : 0;
+	msg_init(&m, family, 0, NFIPS_CMD_DAEMON_REPORT);
+	put(&m, NFIPS_A_QUEUE_FAILOPEN, &lost, sizeof(lost));
+	printf("failopen %llu\n", (unsigned long long)lost);
+	fflush(stdout);
+	return transact(&m, 0, NULL);
+}
+
 static int daemon_run(uint16_t queue, uint16_t queues, int verdict,
 		      unsigned long after, const char *out)
 {
+	uint64_t queued0, received = 0;
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
 	static uint8_t rbuf[256 * 1024];
 	char stop[4096];
@@ -773,6 +843,7 @@ static int daemon_run(uint16_t queue, uint16_t queues, int verdict,
 	signal(SIGTERM, on_signal);
 	signal(SIGUSR1, on_signal);
 	signal(SIGUSR2, on_signal);
+	signal(SIGHUP, on_signal);
 	nfq = socket(AF_NETLINK, SOCK_RAW, NETLINK_NETFILTER);
 	if (nfq < 0 || bind(nfq, (struct sockaddr *)&sa, sizeof(sa)) < 0)
 		return fail("nfnetlink socket", -errno);
@@ -787,6 +858,9 @@ static int daemon_run(uint16_t queue, uint16_t queues, int verdict,
 	ret = transact(&m, 0, NULL);
 	if (ret)
 		return fail("register", ret);
+	ret = kernel_queued(&queued0);
+	if (ret)
+		return fail("status", ret);
 	dump_flows(out);
 	pfd.fd = nfq;
 	pfd.events = POLLIN;
@@ -804,11 +878,17 @@ static int daemon_run(uint16_t queue, uint16_t queues, int verdict,
 			printf("reported\n");
 			fflush(stdout);
 		}
+		if (d_report) {
+			d_report = 0;
+			ret = report_failopen(queued0, received);
+			if (ret)
+				return fail("report", ret);
+		}
 		if (poll(&pfd, 1, 100) <= 0)
 			continue;
 		n = recv(nfq, rbuf, sizeof(rbuf), 0);
 		if (n < 0)
-			continue;
+			continue;	/* ENOBUFS: messages lost, the count shows */
 		for (h = (void *)rbuf; NLMSG_OK(h, n); h = NLMSG_NEXT(h, n)) {
 			struct nfgenmsg *g = NLMSG_DATA(h);
 			const struct nfqnl_msg_packet_hdr *ph = NULL;
@@ -833,6 +913,7 @@ static int daemon_run(uint16_t queue, uint16_t queues, int verdict,
 			}
 			if (!ph)
 				continue;
+			received++;
 			if (pl)
 				on_packet(ntohs(g->res_id), pl, plen, verdict, after);
 			nfq_verdict(ntohs(g->res_id), ntohl(ph->packet_id), NF_ACCEPT);
