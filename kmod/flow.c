@@ -1,18 +1,28 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * nfips: per-flow state for TCP. A fixed table per namespace, allocated
- * when the hooks go on so that the packet path never allocates, remembers
- * for each flow and direction where the next in-order segment starts, the
- * matcher's state there and how much of the stream was scanned. That lets
- * a pattern split across segments match, and the scan stop at the stream
- * depth (as Suricata's stream.reassembly.depth does).
+ * nfips: per-flow state for TCP and UDP. A fixed table per namespace,
+ * allocated when the hooks go on so that the packet path never allocates,
+ * remembers for each flow its verdict (inspect, queue to the daemon,
+ * bypass, drop: Documentation/design.rst) and, for TCP, for each
+ * direction where the next in-order segment starts, the matcher's state
+ * there and how much of the stream was scanned. That lets a pattern split
+ * across segments match, and the scan stop at the stream depth (as
+ * Suricata's stream.reassembly.depth does).
  *
- * Buckets of NFIPS_FLOW_WAYS entries; a new flow takes an empty entry or
- * the one idle longest. An entry is held with a try-lock bit: a packet
- * whose flow is busy on another CPU is scanned on its own, never waits.
- * Losing an entry (eviction, contention) only costs the continuation
- * across one segment boundary and restarts the depth: every segment's
- * payload is still scanned whole.
+ * An entry belongs to one conntrack entry: the packet that creates a
+ * conntrack entry (new, not yet confirmed) starts the flow's entry afresh,
+ * so a verdict never outlives its connection into the next one on the
+ * same addresses and ports (NAT, which changes the reply tuple after the
+ * first packet, changes nothing here). Buckets of
+ * NFIPS_FLOW_WAYS entries; a new flow takes an empty entry, else the
+ * idlest of those that hold no established flow: one whose handshake
+ * conntrack has not seen completed (TCP) or that had no reply (UDP), one
+ * that closed, or one idle for NFIPS_FLOW_LIVE. Spoofed SYNs therefore
+ * only ever push out each other, never a live connection; a new flow that
+ * finds no such entry goes without one (counted: flows_untracked). An
+ * entry is held with a lock bit while one packet of the flow is scanned: a
+ * packet of the same flow on another CPU waits for it (one segment's scan)
+ * rather than be scanned out of the flow's order.
  */
 #include <linux/jhash.h>
 #include <linux/random.h>
@@ -21,9 +31,11 @@
 
 #define NFIPS_FLOW_WAYS		4
 #define NFIPS_FLOW_BUSY		0
-#define NFIPS_FLOW_MAX		(1U << 24)	/* 1.8 GiB of table */
+#define NFIPS_FLOWS_CAP		(1U << 24)	/* 2.1 GiB of table */
 /* An entry used more recently than this is a live flow when evicted. */
 #define NFIPS_FLOW_LIVE		(60 * HZ)
+
+#define NFIPS_FLOW_F_KEEP	(NFIPS_FLOW_F_ANCHORED | NFIPS_FLOW_F_DAEMON)
 
 struct nfips_flows {
 	u32 mask;			/* buckets - 1 */
@@ -43,7 +55,7 @@ struct nfips_flows *nfips_flows_alloc(u32 max_flows)
 
 	if (max_flows < NFIPS_FLOW_WAYS)
 		return NULL;
-	buckets = rounddown_pow_of_two(min(max_flows, NFIPS_FLOW_MAX) /
+	buckets = rounddown_pow_of_two(min(max_flows, NFIPS_FLOWS_CAP) /
 				       NFIPS_FLOW_WAYS);
 	ft = kvzalloc(struct_size(ft, slot, (size_t)buckets * NFIPS_FLOW_WAYS),
 		      GFP_KERNEL | __GFP_NOWARN);
@@ -65,8 +77,8 @@ u32 nfips_flows_size(const struct nfips_flows *ft)
 }
 
 /* The same key for both directions; *@dir says which one @pkt goes. */
-static void flow_key(const struct nfips_pkt *pkt, struct nfips_flow_key *k,
-		     unsigned int *dir)
+void nfips_flow_key(const struct nfips_pkt *pkt, struct nfips_flow_key *k,
+		    unsigned int *dir)
 {
 	size_t alen = pkt->family == NFPROTO_IPV4 ? 4 : 16;
 	int cmp;
@@ -81,6 +93,16 @@ static void flow_key(const struct nfips_pkt *pkt, struct nfips_flow_key *k,
 	k->port[*dir] = pkt->sport;
 	k->port[!*dir] = pkt->dport;
 	k->family = pkt->family;
+	k->l4proto = pkt->l4proto;
+}
+
+/* The same for both directions, never 0; also picks the daemon's queue. */
+u32 nfips_flow_hash(const struct nfips_flows *ft,
+		    const struct nfips_flow_key *k)
+{
+	BUILD_BUG_ON(sizeof(*k) % sizeof(u32));
+	return jhash2((const u32 *)k, sizeof(*k) / sizeof(u32),
+		      ft ? ft->seed : 0) | 1;
 }
 
 static bool flow_trylock(struct nfips_flow *f)
@@ -93,48 +115,72 @@ void nfips_flow_put(struct nfips_flow *f)
 	clear_bit_unlock(NFIPS_FLOW_BUSY, &f->busy);
 }
 
+static struct nfips_flow *bucket_of(struct nfips_flows *ft, u32 hash)
+{
+	return &ft->slot[((hash >> 1) & ft->mask) * NFIPS_FLOW_WAYS];
+}
+
+/* Whether a new flow may take @f's entry. */
+static bool flow_evictable(const struct nfips_flow *f, unsigned long now)
+{
+	u8 flags = READ_ONCE(f->flags);
+
+	if (!READ_ONCE(f->hash))
+		return true;
+	if ((flags & NFIPS_FLOW_F_CLOSED) || !(flags & NFIPS_FLOW_F_KEEP))
+		return true;
+	return !time_before(now, READ_ONCE(f->last) + NFIPS_FLOW_LIVE);
+}
+
+/* A fresh start for a new connection on @f (held). */
+static void flow_init(struct nfips_flow *f)
+{
+	f->serial = 0;
+	WRITE_ONCE(f->verdict, NFIPS_FLOW_INSPECT);
+	WRITE_ONCE(f->flags, 0);
+	f->epoch = 0;
+	memset(f->dir, 0, sizeof(f->dir));
+}
+
 /*
- * The entry of @pkt's TCP flow, held, with *@dir the packet's direction;
- * a new entry has both directions unsynchronised. NULL when the entry is
- * busy on another CPU: scan the packet alone. A bare ACK (@ack_only) only
- * matters to a flow whose other direction waits for an acknowledgment:
- * for it no entry is made, and one that needs nothing is not taken (read
- * unlocked: a wrong answer only leaves offsets unplaced, the direction
- * inspected whole). BH context.
+ * The entry of the flow @key, held; @new_ct: the packet created its
+ * conntrack entry. A new entry (*@fresh) is inspected, with both
+ * directions unsynchronised: the caller chooses its verdict. Without
+ * @create only an existing entry is returned. NULL when there is none:
+ * scan the packet alone. BH context.
  */
 struct nfips_flow *nfips_flow_get(struct nfips_net *nn,
 				  struct nfips_flows *ft,
-				  const struct nfips_pkt *pkt, unsigned int *dir,
-				  bool ack_only)
+				  const struct nfips_flow_key *key, u32 hash,
+				  bool new_ct, bool create, bool *fresh)
 {
 	struct nfips_flow *bucket, *f, *victim = NULL;
-	struct nfips_flow_key key;
 	unsigned long now = jiffies;
 	unsigned int i;
-	u32 hash;
 
-	BUILD_BUG_ON(sizeof(key) % sizeof(u32));
-	flow_key(pkt, &key, dir);
-	hash = jhash2((const u32 *)&key, sizeof(key) / sizeof(u32), ft->seed);
-	hash |= 1;	/* 0 marks an empty entry */
-	bucket = &ft->slot[((hash >> 1) & ft->mask) * NFIPS_FLOW_WAYS];
-
+	*fresh = false;
+	bucket = bucket_of(ft, hash);
 	for (i = 0; i < NFIPS_FLOW_WAYS; i++) {
 		f = &bucket[i];
 		if (READ_ONCE(f->hash) != hash)
 			continue;
-		if (ack_only && READ_ONCE(f->dir[!*dir].anchored))
-			return NULL;
-		if (!flow_trylock(f))
-			return NULL;
+		/* Held for one packet's scan by another CPU at most. */
+		while (!flow_trylock(f))
+			cpu_relax();
 		/* Checked again under the bit: the entry may have changed. */
-		if (f->hash == hash && !memcmp(&f->key, &key, sizeof(key))) {
+		if (f->hash == hash && !memcmp(&f->key, key, sizeof(*key))) {
 			WRITE_ONCE(f->last, now);
+			if (new_ct) {
+				/* Another connection on the same ports. */
+				flow_init(f);
+				this_cpu_inc(nn->stats->flows);
+				*fresh = true;
+			}
 			return f;
 		}
 		nfips_flow_put(f);
 	}
-	if (ack_only)
+	if (!create)
 		return NULL;
 
 	for (i = 0; i < NFIPS_FLOW_WAYS; i++) {
@@ -143,24 +189,66 @@ struct nfips_flow *nfips_flow_get(struct nfips_net *nn,
 			victim = f;
 			break;
 		}
+		if (!flow_evictable(f, now))
+			continue;
 		if (!victim || time_before(READ_ONCE(f->last),
 					   READ_ONCE(victim->last)))
 			victim = f;
 	}
+	if (!victim) {
+		this_cpu_inc(nn->stats->flows_untracked);
+		return NULL;
+	}
 	if (!flow_trylock(victim))
 		return NULL;
-	if (victim->hash) {
-		if (time_before(now, victim->last + NFIPS_FLOW_LIVE))
-			this_cpu_inc(nn->stats->flows_evicted);
+	/* Checked again under the bit: it may have become established. */
+	if (!flow_evictable(victim, now)) {
+		nfips_flow_put(victim);
+		this_cpu_inc(nn->stats->flows_untracked);
+		return NULL;
 	}
+	if (victim->hash && !(victim->flags & NFIPS_FLOW_F_CLOSED) &&
+	    time_before(now, victim->last + NFIPS_FLOW_LIVE))
+		this_cpu_inc(nn->stats->flows_evicted);
 	this_cpu_inc(nn->stats->flows);
-	victim->key = key;
+	victim->key = *key;
 	WRITE_ONCE(victim->last, now);
-	victim->serial = 0;
-	/* Peeked at unlocked by bare ACKs of the flow that had the entry. */
-	WRITE_ONCE(victim->dir[0].anchored, false);
-	WRITE_ONCE(victim->dir[1].anchored, false);
-	memset(victim->dir, 0, sizeof(victim->dir));
+	flow_init(victim);
 	WRITE_ONCE(victim->hash, hash);
+	*fresh = true;
 	return victim;
+}
+
+/*
+ * NFIPS_CMD_FLOW_VERDICT: sets the verdict of the flow @key if the table
+ * has it. Process context; waits for the entry's bit, which a packet
+ * holds only while it is scanned. -ENOENT when the flow has no entry.
+ */
+int nfips_flow_set_verdict(struct nfips_flows *ft,
+			   const struct nfips_flow_key *key, u8 verdict)
+{
+	u32 hash = nfips_flow_hash(ft, key);
+	struct nfips_flow *bucket = bucket_of(ft, hash), *f;
+	unsigned int i;
+	int ret = -ENOENT;
+
+	local_bh_disable();
+	for (i = 0; i < NFIPS_FLOW_WAYS; i++) {
+		f = &bucket[i];
+		if (READ_ONCE(f->hash) != hash)
+			continue;
+		while (!flow_trylock(f))
+			cpu_relax();
+		if (f->hash == hash && !memcmp(&f->key, key, sizeof(*key))) {
+			WRITE_ONCE(f->verdict, verdict);
+			WRITE_ONCE(f->flags, (f->flags | NFIPS_FLOW_F_DAEMON) &
+				   ~(NFIPS_FLOW_F_ABSENT | NFIPS_FLOW_F_OVERLOAD));
+			ret = 0;
+		}
+		nfips_flow_put(f);
+		if (!ret)
+			break;
+	}
+	local_bh_enable();
+	return ret;
 }

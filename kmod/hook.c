@@ -4,7 +4,9 @@
  * in place fragment by fragment with skb_seq_read() (no linearisation, no
  * copy, no allocation); every fast-pattern hit is checked against its
  * rule's header conditions and content modifiers, and the packet is
- * dropped, accepted with an event, or queued to the slow path.
+ * dropped or accepted with an event; the flow's verdict (flow.c) then
+ * decides whether the packet goes on, to the daemon's NFQUEUE, or is
+ * bypassed or dropped without a scan (Documentation/design.rst).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -15,6 +17,7 @@
 #include <linux/ipv6.h>
 #include <linux/netfilter_ipv4.h>
 #include <linux/netfilter_ipv6.h>
+#include <linux/reciprocal_div.h>
 #include <linux/skbuff.h>
 #include <linux/tcp.h>
 #include <linux/udp.h>
@@ -38,7 +41,6 @@ struct scan_ctx {
 	u32 base;		/* payload offset of the current block */
 	u32 carry;		/* bytes before this offset were scanned earlier */
 	bool enforce;
-	bool punt;
 	int drop;		/* rule that drops the packet, or -1 */
 	u32 nhits, lost;
 	u32 hits[NFIPS_PKT_HITS];
@@ -181,9 +183,6 @@ static int on_match(void *arg, u32 id, u32 end)
 		c->lost++;
 	}
 	switch (r->action) {
-	case NFIPS_ACT_PUNT:
-		c->punt = true;
-		break;
 	case NFIPS_ACT_DROP:
 	case NFIPS_ACT_REJECT:
 		if (c->enforce && (r->flags & NFIPS_RULE_F_APPROVED)) {
@@ -210,6 +209,8 @@ static bool parse_l4(struct sk_buff *skb, struct nfips_pkt *pkt, u8 proto,
 	pkt->ack_seq = 0;
 	pkt->syn = false;
 	pkt->ack = false;
+	pkt->fin = false;
+	pkt->rst = false;
 	switch (proto) {
 	case IPPROTO_TCP: {
 		struct tcphdr _th;
@@ -227,6 +228,8 @@ static bool parse_l4(struct sk_buff *skb, struct nfips_pkt *pkt, u8 proto,
 		pkt->ack_seq = ntohl(th->ack_seq);
 		pkt->syn = th->syn;
 		pkt->ack = th->ack;
+		pkt->fin = th->fin;
+		pkt->rst = th->rst;
 		break;
 	}
 	case IPPROTO_UDP: {
@@ -312,17 +315,12 @@ static unsigned int verdict(struct nfips_net *nn, struct scan_ctx *c,
 			    const struct nf_hook_state *state)
 {
 	const struct nfips_policy *p = c->p;
-	bool alert = false;
-	unsigned int v;
 	u32 i;
 
 	for (i = 0; i < c->nhits; i++) {
 		struct nfips_krule *r = p->rules[c->hits[i]];
 
 		atomic64_inc(&r->hits);
-		if (r->action == NFIPS_ACT_PUNT)
-			continue;
-		alert = true;
 		nfips_event_send(nn, p, c->hits[i], c->drop >= 0, c->pkt,
 				 state);
 	}
@@ -338,15 +336,8 @@ static unsigned int verdict(struct nfips_net *nn, struct scan_ctx *c,
 		}
 		return NF_DROP;
 	}
-	if (alert)
+	if (c->nhits)
 		this_cpu_inc(nn->stats->alerts);
-	if (c->punt) {
-		this_cpu_inc(nn->stats->punts);
-		v = NF_QUEUE_NR(READ_ONCE(nn->queue));
-		if (READ_ONCE(nn->fail_open))
-			v |= NF_VERDICT_FLAG_QUEUE_BYPASS;
-		return v;
-	}
 	return NF_ACCEPT;
 }
 
@@ -359,6 +350,12 @@ struct stream {
 	bool cont;		/* the flow continues after this segment */
 };
 
+enum stream_pos {
+	STREAM_SCAN,		/* scan (*ast, *skip say how) */
+	STREAM_DEPTH,		/* past the stream depth: let through unscanned */
+	STREAM_AHEAD,		/* ahead of a hole within the depth */
+};
+
 /*
  * The receiver of the other direction acknowledged up to @ack: if that
  * direction has no offsets yet, they count from there. Only the receiver
@@ -366,17 +363,54 @@ struct stream {
  * offset 0 back and so put data within the depth past it. Only an ack of
  * bytes seen here since the direction's SYN (or first byte) counts: an
  * old one, from an earlier connection on the same ports, would put the
- * new connection's start past the depth.
+ * new connection's start past the depth. The SYN-ACK (@synack) says
+ * which SYN the receiver took, when SYNs with different sequence numbers
+ * crossed: the direction starts there if it carried nothing yet.
  */
-static void stream_anchor(struct nfips_flow_dir *od, u32 ack)
+static void stream_anchor(struct nfips_flow_dir *od, u32 ack, bool synack)
 {
 	if (od->anchored || !od->synced)
 		return;
+	if (synack && od->next == od->start) {
+		od->start = ack;
+		od->next = ack;
+		od->ast = 0;
+	}
 	if ((s32)(ack - od->start) < 0 || (s32)(od->next - ack) < 0)
 		return;
-	/* Read unlocked by nfips_flow_get() for bare ACKs. */
-	WRITE_ONCE(od->anchored, true);
+	od->anchored = true;
 	od->pos = od->next - ack;
+}
+
+/*
+ * The receiver acknowledged bytes past the ones seen here in order: they
+ * went through without the entry (conntrack found them invalid, or the
+ * flow had no entry then; scanned alone). Continue from what the receiver
+ * has, or every later segment would look ahead of a hole for ever: the
+ * sender resends from the receiver's acknowledgment, never from before.
+ */
+static void stream_catch_up(struct nfips_flow_dir *od, u32 ack)
+{
+	s32 d = (s32)(ack - od->next);
+
+	if (!od->synced || d <= 0)
+		return;
+	od->pos += d;
+	od->next = ack;
+	od->ast = 0;
+}
+
+/* Whether conntrack says a SYN of this connection may (re)start it. */
+static bool syn_ok(const struct nf_conn *ct, enum ip_conntrack_info ctinfo)
+{
+	u8 state;
+
+	if (ctinfo == IP_CT_NEW)
+		return true;
+	state = READ_ONCE(ct->proto.tcp.state);
+	return state == TCP_CONNTRACK_SYN_SENT ||
+	       state == TCP_CONNTRACK_SYN_SENT2 ||
+	       state == TCP_CONNTRACK_SYN_RECV;
 }
 
 /*
@@ -386,14 +420,20 @@ static void stream_anchor(struct nfips_flow_dir *od, u32 ack)
  * scanned on its own and its new tail, from *@skip, continued: the bytes
  * scanned before need not be the ones the receiver kept. A retransmission
  * of scanned bytes is scanned on its own and leaves the flow alone (the
- * original may have been dropped); after a gap the flow restarts here.
+ * original may have been dropped). A segment ahead of a hole within the
+ * depth (STREAM_AHEAD) leaves the flow alone too: the bytes before it are
+ * still to come, and only in order can a pattern across the hole be seen.
  * Offsets, for the depth, count by sequence number from where the
- * receiver's acknowledgments placed them (stream_anchor()). Returns false
- * when the segment lies past the stream depth.
+ * receiver's acknowledgments placed them (stream_anchor()). A SYN restarts
+ * its direction only while conntrack says the connection is new or in its
+ * handshake (@syn_ok): on an established one, 6.1 conntrack lets a SYN
+ * through without a window check.
  */
-static bool stream_begin(struct nfips_net *nn, const struct nfips_policy *p,
-			 struct stream *s, const struct nfips_pkt *pkt,
-			 bool new_conn, nfips_ac_state *ast, u32 *skip)
+static enum stream_pos stream_begin(struct nfips_net *nn,
+				    const struct nfips_policy *p,
+				    struct stream *s,
+				    const struct nfips_pkt *pkt, bool new_conn,
+				    bool syn_ok, nfips_ac_state *ast, u32 *skip)
 {
 	struct nfips_flow_dir *fd = s->fd;
 	struct nfips_flow_dir *od = &s->f->dir[fd == &s->f->dir[0]];
@@ -407,6 +447,14 @@ static bool stream_begin(struct nfips_net *nn, const struct nfips_policy *p,
 		s->f->serial = p->serial;
 	}
 	s->seq = pkt->seq + pkt->syn;
+	s->cont = true;
+	s->off = 0;
+	if (pkt->syn && !syn_ok) {
+		/* The receiver ignores it (RFC 5961): so does the flow. */
+		this_cpu_inc(nn->stats->syns_ignored);
+		s->cont = false;
+		return STREAM_SCAN;
+	}
 	if (pkt->syn) {
 		/* Offsets wait for the receiver's ack of this SYN. */
 		if (new_conn) {
@@ -419,14 +467,20 @@ static bool stream_begin(struct nfips_net *nn, const struct nfips_policy *p,
 		fd->start = s->seq;
 		fd->ast = 0;
 	}
-	if (pkt->ack)
-		stream_anchor(od, pkt->ack_seq);
-	s->cont = true;
-	s->off = 0;
+	if (pkt->ack) {
+		stream_anchor(od, pkt->ack_seq, pkt->syn);
+		stream_catch_up(od, pkt->ack_seq);
+	}
 	if (!fd->synced)
-		return true;
+		return STREAM_SCAN;
 	done = (s32)(fd->next - s->seq);
 	s->off = fd->pos - done;
+	if (done < 0 && pkt->len &&
+	    (!depth || !fd->anchored || fd->pos < depth)) {
+		this_cpu_inc(nn->stats->ahead);
+		s->cont = false;
+		return STREAM_AHEAD;
+	}
 	if (depth && fd->anchored && s->off >= depth) {
 		/* Keeping the place keeps offsets right however long the flow. */
 		if (done <= 0) {
@@ -435,7 +489,7 @@ static bool stream_begin(struct nfips_net *nn, const struct nfips_policy *p,
 			fd->ast = 0;
 		}
 		this_cpu_add(nn->stats->depth_bytes, pkt->len);
-		return false;
+		return STREAM_DEPTH;
 	}
 	if (done >= 0 && done < (s32)pkt->len) {
 		*ast = fd->ast;
@@ -443,7 +497,7 @@ static bool stream_begin(struct nfips_net *nn, const struct nfips_policy *p,
 	} else if (done > 0) {
 		s->cont = false;
 	}
-	return true;
+	return STREAM_SCAN;
 }
 
 /* The segment was let through: the flow continues after it. */
@@ -486,6 +540,102 @@ static nfips_ac_state scan(struct sk_buff *skb, const struct nfips_pkt *pkt,
 	return ast;
 }
 
+/*
+ * Whether a daemon selector concerns the flow of @pkt: its header matches
+ * the packet in either orientation, as the rules behind it may look at
+ * either direction of the flow.
+ */
+static bool sel_match(const struct nfips_policy *p, const struct nfips_pkt *pkt)
+{
+	u32 i;
+
+	for (i = 0; i < p->nsels; i++) {
+		const struct nfips_krule *s = p->sels[i];
+
+		if (s->proto != NFIPS_RPROTO_IP && s->proto != pkt->rproto)
+			continue;
+		if (header_ok(s, pkt, false) || header_ok(s, pkt, true))
+			return true;
+	}
+	return false;
+}
+
+/* The verdict of a flow that begins with @pkt; *@flags, *@epoch with it. */
+static u8 flow_start(struct nfips_net *nn, const struct nfips_policy *p,
+		     const struct nfips_pkt *pkt, u8 *flags, u16 *epoch)
+{
+	u64 d;
+
+	*flags = 0;
+	*epoch = 0;
+	if (!p->nsels || !sel_match(p, pkt))
+		return NFIPS_FLOW_INSPECT;
+	d = READ_ONCE(nn->daemon);
+	if (!d) {
+		*flags = NFIPS_FLOW_F_ABSENT;
+		return NFIPS_FLOW_INSPECT;
+	}
+	if (READ_ONCE(nn->overload)) {
+		*flags = NFIPS_FLOW_F_OVERLOAD;
+		return NFIPS_FLOW_INSPECT;
+	}
+	*epoch = nfips_daemon_epoch(d);
+	return NFIPS_FLOW_QUEUE;
+}
+
+/* What conntrack and the packet's flags say about the flow's entry. */
+static void flow_track(struct nfips_flow *f, const struct nf_conn *ct,
+		       const struct nfips_pkt *pkt, unsigned int dir)
+{
+	unsigned int bit = pkt->l4proto == IPPROTO_TCP ? IPS_ASSURED_BIT :
+							 IPS_SEEN_REPLY_BIT;
+	u8 fl = f->flags;
+
+	if (test_bit(bit, &ct->status))
+		fl |= NFIPS_FLOW_F_ANCHORED;
+	if (pkt->rst)
+		fl |= NFIPS_FLOW_F_CLOSED;
+	if (pkt->fin)
+		fl |= dir ? NFIPS_FLOW_F_FIN1 : NFIPS_FLOW_F_FIN0;
+	if ((fl & (NFIPS_FLOW_F_FIN0 | NFIPS_FLOW_F_FIN1)) ==
+	    (NFIPS_FLOW_F_FIN0 | NFIPS_FLOW_F_FIN1))
+		fl |= NFIPS_FLOW_F_CLOSED;
+	if (fl != f->flags)
+		WRITE_ONCE(f->flags, fl);
+}
+
+/*
+ * After the kernel's rules let the packet through: to the daemon's queue
+ * for a queued flow, a flow spread by its hash; a flow chosen for the
+ * daemon that cannot have it passes (or, fail-closed, is dropped).
+ */
+static unsigned int flow_fate(struct nfips_net *nn, u8 fv, u8 flags, u32 hash)
+{
+	bool open = READ_ONCE(nn->fail_open);
+	unsigned int v;
+	u64 d;
+
+	if (fv == NFIPS_FLOW_QUEUE) {
+		d = READ_ONCE(nn->daemon);
+		if (d) {
+			this_cpu_inc(nn->stats->queued);
+			v = NF_QUEUE_NR(nfips_daemon_queue(d) +
+					reciprocal_scale(hash, nfips_daemon_queues(d)));
+			if (open)
+				v |= NF_VERDICT_FLAG_QUEUE_BYPASS;
+			return v;
+		}
+		flags |= NFIPS_FLOW_F_ABSENT;
+	}
+	if (flags & NFIPS_FLOW_F_ABSENT)
+		this_cpu_inc(nn->stats->daemon_absent);
+	else if (flags & NFIPS_FLOW_F_OVERLOAD)
+		this_cpu_inc(nn->stats->daemon_overload);
+	else
+		return NF_ACCEPT;
+	return open ? NF_ACCEPT : NF_DROP;
+}
+
 static unsigned int nfips_hook(void *priv, struct sk_buff *skb,
 			       const struct nf_hook_state *state)
 {
@@ -493,17 +643,22 @@ static unsigned int nfips_hook(void *priv, struct sk_buff *skb,
 	const struct nfips_policy *p;
 	struct nfips_flows *ft = NULL;
 	struct stream st = { NULL };
+	enum stream_pos pos = STREAM_SCAN;
 	enum ip_conntrack_info ctinfo;
+	struct nfips_flow_key key;
+	struct nf_conn *ct;
 	struct nfips_pkt pkt;
 	struct scan_ctx c;
 	nfips_ac_state ast = 0;
-	u32 skip = 0, scanned = 0;
-	unsigned int dir;
-	bool ok;
+	u32 skip = 0, scanned = 0, hash;
+	unsigned int dir, v;
+	u8 fv, fflags;
+	u16 epoch;
+	bool ok, fresh;
 
 	/* netfilter calls hooks under rcu_read_lock() */
 	p = rcu_dereference(nn->policy);
-	if (!p || !p->ac)
+	if (!p)
 		return NF_ACCEPT;
 	this_cpu_inc(nn->stats->packets);
 	ok = state->pf == NFPROTO_IPV4 ? parse_v4(skb, &pkt) :
@@ -512,55 +667,99 @@ static unsigned int nfips_hook(void *priv, struct sk_buff *skb,
 		this_cpu_inc(nn->stats->unparsed);
 		return NF_ACCEPT;
 	}
-	if (!pkt.len && pkt.l4proto != IPPROTO_TCP)
-		return NF_ACCEPT;
 
 	c.p = p;
 	c.pkt = &pkt;
 	c.enforce = READ_ONCE(nn->mode) == NFIPS_MODE_ENFORCE;
-	c.punt = false;
 	c.drop = -1;
 	c.nhits = 0;
 	c.lost = 0;
 
 	/*
-	 * A segment conntrack found invalid (out of the window, bad
-	 * checksum) or does not track is scanned alone, the flow untouched.
+	 * TCP and UDP flows have an entry with their verdict (and TCP its
+	 * stream), while conntrack tracks them: a packet conntrack found
+	 * invalid (out of the window, bad checksum) or does not track is
+	 * scanned alone, the entry untouched. Bare ACKs, FINs and RSTs
+	 * make no entry.
 	 */
-	if (pkt.l4proto == IPPROTO_TCP && nf_ct_get(skb, &ctinfo))
+	ct = nf_ct_get(skb, &ctinfo);
+	if (pkt.l4proto == IPPROTO_TCP || pkt.l4proto == IPPROTO_UDP)
 		ft = rcu_dereference(nn->flows);
-	if (ft) {
-		st.f = nfips_flow_get(nn, ft, &pkt, &dir,
-				      !pkt.len && !pkt.syn);
+	nfips_flow_key(&pkt, &key, &dir);
+	hash = nfips_flow_hash(ft, &key);
+	if (ft && ct)
+		st.f = nfips_flow_get(nn, ft, &key, hash,
+				      ctinfo == IP_CT_NEW && !nf_ct_is_confirmed(ct),
+				      pkt.l4proto == IPPROTO_UDP || pkt.len ||
+				      pkt.syn, &fresh);
+	if (st.f) {
+		if (fresh) {
+			st.f->verdict = flow_start(nn, p, &pkt, &st.f->flags,
+						   &st.f->epoch);
+			if (st.f->verdict == NFIPS_FLOW_QUEUE || st.f->flags)
+				this_cpu_inc(nn->stats->flows_queued);
+		}
+		flow_track(st.f, ct, &pkt, dir);
+		fv = st.f->verdict;
+		fflags = st.f->flags;
+		epoch = st.f->epoch;
+	} else {
+		fv = flow_start(nn, p, &pkt, &fflags, &epoch);
+	}
+	if (fv == NFIPS_FLOW_QUEUE &&
+	    epoch != nfips_daemon_epoch(READ_ONCE(nn->daemon))) {
+		/* The daemon it was queued to went away: back to the kernel. */
+		fv = NFIPS_FLOW_INSPECT;
+		fflags |= NFIPS_FLOW_F_ABSENT;
 		if (st.f) {
-			st.fd = &st.f->dir[dir];
-			if (!stream_begin(nn, p, &st, &pkt, ctinfo == IP_CT_NEW,
-					  &ast, &skip)) {
-				nfips_flow_put(st.f);
-				return NF_ACCEPT;
-			}
+			WRITE_ONCE(st.f->verdict, fv);
+			WRITE_ONCE(st.f->flags, fflags);
 		}
 	}
-	if (skip) {
-		scan(skb, &pkt, &c, 0, 0, &scanned);
-		if (c.drop < 0)
-			ast = scan(skb, &pkt, &c, skip, ast, &scanned);
-	} else if (pkt.len) {
-		ast = scan(skb, &pkt, &c, 0, ast, &scanned);
+	if (fv == NFIPS_FLOW_BYPASS || fv == NFIPS_FLOW_DROP) {
+		if (st.f)
+			nfips_flow_put(st.f);
+		if (fv == NFIPS_FLOW_DROP) {
+			this_cpu_inc(nn->stats->flow_drops);
+			return NF_DROP;
+		}
+		this_cpu_inc(nn->stats->bypassed);
+		return NF_ACCEPT;
+	}
+
+	if (st.f && pkt.l4proto == IPPROTO_TCP) {
+		st.fd = &st.f->dir[dir];
+		pos = stream_begin(nn, p, &st, &pkt, ctinfo == IP_CT_NEW,
+				   syn_ok(ct, ctinfo), &ast, &skip);
+		if (pos == STREAM_AHEAD && c.enforce) {
+			/* Refuse to guess: it comes again, in order. */
+			nfips_flow_put(st.f);
+			return NF_DROP;
+		}
+	}
+	if (pos != STREAM_DEPTH && p->ac) {
+		if (skip) {
+			scan(skb, &pkt, &c, 0, 0, &scanned);
+			if (c.drop < 0)
+				ast = scan(skb, &pkt, &c, skip, ast, &scanned);
+		} else if (pkt.len) {
+			ast = scan(skb, &pkt, &c, 0, ast, &scanned);
+		}
 	}
 	this_cpu_add(nn->stats->bytes, scanned);
 	if (st.f) {
-		/*
-		 * A dropped segment will come again; so may a punted one, if
-		 * the slow path drops it: the flow only moves past the rest.
-		 */
-		if (st.cont && pkt.len && c.drop < 0 && !c.punt)
+		/* A dropped segment will come again: the flow waits for it. */
+		if (st.fd && pos == STREAM_SCAN && st.cont && pkt.len &&
+		    c.drop < 0)
 			stream_end(&st, &pkt, ast);
 		nfips_flow_put(st.f);
 	}
-	if (!c.nhits && !c.lost)
-		return NF_ACCEPT;
-	return verdict(nn, &c, skb, state);
+	if (c.nhits || c.lost) {
+		v = verdict(nn, &c, skb, state);
+		if (v != NF_ACCEPT)
+			return v;
+	}
+	return flow_fate(nn, fv, fflags, hash);
 }
 
 /* After defragmentation (-400) and conntrack (-200), after the filter table. */

@@ -55,6 +55,31 @@ static const struct nla_policy rule_policy[NFIPS_RULE_A_MAX + 1] = {
 	[NFIPS_RULE_A_MSG]	= { .type = NLA_NUL_STRING, .len = NFIPS_MSG_MAX },
 };
 
+/* A daemon selector: a rule's header only. */
+static const struct nla_policy sel_policy[NFIPS_RULE_A_MAX + 1] = {
+	[NFIPS_RULE_A_PROTO]	= NLA_POLICY_MAX(NLA_U8, NFIPS_RPROTO_MAX),
+	[NFIPS_RULE_A_FLAGS]	= NLA_POLICY_MASK(NLA_U32, NFIPS_SEL_F_ALL),
+	[NFIPS_RULE_A_SRC4]	= NLA_POLICY_RANGE(NLA_BINARY, sizeof(struct nfips_range4),
+						   NFIPS_RANGES_MAX * sizeof(struct nfips_range4)),
+	[NFIPS_RULE_A_DST4]	= NLA_POLICY_RANGE(NLA_BINARY, sizeof(struct nfips_range4),
+						   NFIPS_RANGES_MAX * sizeof(struct nfips_range4)),
+	[NFIPS_RULE_A_SRC6]	= NLA_POLICY_FULL_RANGE(NLA_BINARY, &range6_len),
+	[NFIPS_RULE_A_DST6]	= NLA_POLICY_FULL_RANGE(NLA_BINARY, &range6_len),
+	[NFIPS_RULE_A_SPORTS]	= NLA_POLICY_RANGE(NLA_BINARY, sizeof(struct nfips_prange),
+						   NFIPS_RANGES_MAX * sizeof(struct nfips_prange)),
+	[NFIPS_RULE_A_DPORTS]	= NLA_POLICY_RANGE(NLA_BINARY, sizeof(struct nfips_prange),
+						   NFIPS_RANGES_MAX * sizeof(struct nfips_prange)),
+};
+
+static const struct nla_policy flow_policy[NFIPS_FLOW_A_MAX + 1] = {
+	[NFIPS_FLOW_A_FAMILY]	= { .type = NLA_U8 },
+	[NFIPS_FLOW_A_L4PROTO]	= { .type = NLA_U8 },
+	[NFIPS_FLOW_A_SADDR]	= NLA_POLICY_RANGE(NLA_BINARY, 4, 16),
+	[NFIPS_FLOW_A_DADDR]	= NLA_POLICY_RANGE(NLA_BINARY, 4, 16),
+	[NFIPS_FLOW_A_SPORT]	= { .type = NLA_U16 },
+	[NFIPS_FLOW_A_DPORT]	= { .type = NLA_U16 },
+};
+
 /* Commands without attributes: strict validation refuses any. */
 static const struct nla_policy none_policy[NFIPS_A_PAD + 1] = {};
 
@@ -66,15 +91,30 @@ static const struct nla_policy txn_policy[NFIPS_A_TXN_ID + 1] = {
 	[NFIPS_A_TXN_ID]	= { .type = NLA_U32 },
 };
 
-static const struct nla_policy add_policy[NFIPS_A_RULES + 1] = {
+static const struct nla_policy add_policy[NFIPS_A_SELECTORS + 1] = {
 	[NFIPS_A_TXN_ID]	= { .type = NLA_U32 },
 	[NFIPS_A_RULES]		= NLA_POLICY_NESTED_ARRAY(rule_policy),
+	[NFIPS_A_SELECTORS]	= NLA_POLICY_NESTED_ARRAY(sel_policy),
+};
+
+static const struct nla_policy register_policy[NFIPS_A_QUEUE_NUM + 1] = {
+	[NFIPS_A_QUEUE]		= { .type = NLA_U16 },
+	[NFIPS_A_QUEUE_NUM]	= NLA_POLICY_RANGE(NLA_U16, 1, NFIPS_QUEUES_MAX),
+};
+
+static const struct nla_policy report_policy[NFIPS_A_QUEUE_FAILOPEN + 1] = {
+	[NFIPS_A_OVERLOAD]	= NLA_POLICY_MAX(NLA_U8, 1),
+	[NFIPS_A_QUEUE_FAILOPEN] = { .type = NLA_U64 },
+};
+
+static const struct nla_policy verdict_policy[NFIPS_A_VERDICT + 1] = {
+	[NFIPS_A_FLOW]		= NLA_POLICY_NESTED(flow_policy),
+	[NFIPS_A_VERDICT]	= NLA_POLICY_MAX(NLA_U8, NFIPS_FLOW_MAX),
 };
 
 static const struct nla_policy config_policy[NFIPS_A_STREAM_DEPTH + 1] = {
 	[NFIPS_A_MODE]		= NLA_POLICY_MAX(NLA_U8, NFIPS_MODE_MAX),
 	[NFIPS_A_HOOKS]		= NLA_POLICY_RANGE(NLA_U32, 1, NFIPS_HOOK_ALL),
-	[NFIPS_A_QUEUE]		= { .type = NLA_U16 },
 	[NFIPS_A_FAIL_OPEN]	= NLA_POLICY_MAX(NLA_U8, 1),
 	[NFIPS_A_EVENT_RATE]	= NLA_POLICY_FULL_RANGE(NLA_U32, &rate_range),
 	[NFIPS_A_STREAM_DEPTH]	= { .type = NLA_U32 },
@@ -313,6 +353,52 @@ err:
 	return NULL;
 }
 
+static struct nfips_krule *sel_from_attrs(struct nlattr *nest,
+					  struct netlink_ext_ack *extack,
+					  int *err)
+{
+	struct nlattr *tb[NFIPS_RULE_A_MAX + 1];
+	struct nfips_krule *s;
+	unsigned int i;
+	int ret;
+
+	ret = nla_parse_nested(tb, NFIPS_RULE_A_MAX, nest, sel_policy, extack);
+	if (ret)
+		goto err;
+	ret = -EINVAL;
+	if (!tb[NFIPS_RULE_A_PROTO]) {
+		NL_SET_ERR_MSG_ATTR(extack, nest, "selector needs a protocol");
+		goto err;
+	}
+	for (i = 0; i < ARRAY_SIZE(list_flags); i++) {
+		if (tb[list_flags[i].attr] &&
+		    !(tb[NFIPS_RULE_A_FLAGS] &&
+		      (nla_get_u32(tb[NFIPS_RULE_A_FLAGS]) & list_flags[i].flag))) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[list_flags[i].attr],
+					    "address or port list without its flag");
+			goto err;
+		}
+	}
+	ret = -ENOMEM;
+	s = kzalloc(sizeof(*s), GFP_KERNEL_ACCOUNT);
+	if (!s)
+		goto err;
+	s->proto = nla_get_u8(tb[NFIPS_RULE_A_PROTO]);
+	if (tb[NFIPS_RULE_A_FLAGS])
+		s->flags = nla_get_u32(tb[NFIPS_RULE_A_FLAGS]);
+	ret = get_lists(tb, s, extack);
+	if (!ret && !ranges_ok(s)) {
+		NL_SET_ERR_MSG_ATTR(extack, nest, "range with lo > hi");
+		ret = -EINVAL;
+	}
+	if (!ret)
+		return s;
+	nfips_krule_free(s);
+err:
+	*err = ret;
+	return NULL;
+}
+
 static int nfips_add(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nfips_net *nn = info_nn(info);
@@ -321,8 +407,9 @@ static int nfips_add(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr *nest;
 	int rem, ret = 0;
 
-	if (!info->attrs[NFIPS_A_TXN_ID] || !info->attrs[NFIPS_A_RULES]) {
-		NL_SET_ERR_MSG(info->extack, "transaction id or rules missing");
+	if (!info->attrs[NFIPS_A_TXN_ID] ||
+	    (!info->attrs[NFIPS_A_RULES] && !info->attrs[NFIPS_A_SELECTORS])) {
+		NL_SET_ERR_MSG(info->extack, "transaction id, rules or selectors missing");
 		return -EINVAL;
 	}
 	mutex_lock(&nn->lock);
@@ -334,16 +421,32 @@ static int nfips_add(struct sk_buff *skb, struct genl_info *info)
 		ret = -ENOENT;
 		goto out;
 	}
-	nla_for_each_nested(nest, info->attrs[NFIPS_A_RULES], rem) {
-		r = rule_from_attrs(nest, info->extack, &ret);
-		if (!r)
-			break;
-		ret = nfips_txn_add(txn, r);
-		if (ret) {
-			nfips_krule_free(r);
-			NL_SET_ERR_MSG_ATTR(info->extack, nest,
-					    "policy exceeds the module's limits");
-			break;
+	if (info->attrs[NFIPS_A_RULES]) {
+		nla_for_each_nested(nest, info->attrs[NFIPS_A_RULES], rem) {
+			r = rule_from_attrs(nest, info->extack, &ret);
+			if (!r)
+				break;
+			ret = nfips_txn_add(txn, r);
+			if (ret) {
+				nfips_krule_free(r);
+				NL_SET_ERR_MSG_ATTR(info->extack, nest,
+						    "policy exceeds the module's limits");
+				break;
+			}
+		}
+	}
+	if (!ret && info->attrs[NFIPS_A_SELECTORS]) {
+		nla_for_each_nested(nest, info->attrs[NFIPS_A_SELECTORS], rem) {
+			r = sel_from_attrs(nest, info->extack, &ret);
+			if (!r)
+				break;
+			ret = nfips_txn_add_sel(txn, r);
+			if (ret) {
+				nfips_krule_free(r);
+				NL_SET_ERR_MSG_ATTR(info->extack, nest,
+						    "policy exceeds the module's limits");
+				break;
+			}
 		}
 	}
 	/* A transaction with a bad rule is rejected whole. */
@@ -436,47 +539,48 @@ static int nfips_flush(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
+#define STAT(a, f) { NFIPS_STAT_A_##a, offsetof(struct nfips_pcpu_stats, f) }
+
+static const struct {
+	u16 attr;
+	u16 off;
+} stat_attrs[] = {
+	STAT(PACKETS, packets), STAT(BYTES, bytes), STAT(HITS, hits),
+	STAT(ALERTS, alerts), STAT(DROPS, drops), STAT(REJECTS, rejects),
+	STAT(QUEUED, queued), STAT(EVENTS, events),
+	STAT(EVENTS_LOST, events_lost), STAT(UNPARSED, unparsed),
+	STAT(DEPTH_BYTES, depth_bytes), STAT(FLOWS, flows),
+	STAT(FLOWS_EVICTED, flows_evicted),
+	STAT(FLOWS_UNTRACKED, flows_untracked),
+	STAT(FLOWS_QUEUED, flows_queued), STAT(DAEMON_ABSENT, daemon_absent),
+	STAT(DAEMON_OVERLOAD, daemon_overload), STAT(BYPASSED, bypassed),
+	STAT(FLOW_DROPS, flow_drops), STAT(AHEAD, ahead),
+	STAT(SYNS_IGNORED, syns_ignored),
+};
+
 static int put_stats(struct sk_buff *msg, struct nfips_net *nn)
 {
-	struct nfips_pcpu_stats sum = { 0 };
 	struct nlattr *nest;
+	unsigned int i;
 	int cpu;
 
-	for_each_possible_cpu(cpu) {
-		const struct nfips_pcpu_stats *s = per_cpu_ptr(nn->stats, cpu);
-
-		sum.packets += READ_ONCE(s->packets);
-		sum.bytes += READ_ONCE(s->bytes);
-		sum.hits += READ_ONCE(s->hits);
-		sum.alerts += READ_ONCE(s->alerts);
-		sum.drops += READ_ONCE(s->drops);
-		sum.rejects += READ_ONCE(s->rejects);
-		sum.punts += READ_ONCE(s->punts);
-		sum.events += READ_ONCE(s->events);
-		sum.events_lost += READ_ONCE(s->events_lost);
-		sum.unparsed += READ_ONCE(s->unparsed);
-		sum.depth_bytes += READ_ONCE(s->depth_bytes);
-		sum.flows += READ_ONCE(s->flows);
-		sum.flows_evicted += READ_ONCE(s->flows_evicted);
-	}
 	nest = nla_nest_start(msg, NFIPS_A_STATS);
-	if (!nest ||
-	    nla_put_u64_64bit(msg, NFIPS_STAT_A_PACKETS, sum.packets, NFIPS_STAT_A_PAD) ||
-	    nla_put_u64_64bit(msg, NFIPS_STAT_A_BYTES, sum.bytes, NFIPS_STAT_A_PAD) ||
-	    nla_put_u64_64bit(msg, NFIPS_STAT_A_HITS, sum.hits, NFIPS_STAT_A_PAD) ||
-	    nla_put_u64_64bit(msg, NFIPS_STAT_A_ALERTS, sum.alerts, NFIPS_STAT_A_PAD) ||
-	    nla_put_u64_64bit(msg, NFIPS_STAT_A_DROPS, sum.drops, NFIPS_STAT_A_PAD) ||
-	    nla_put_u64_64bit(msg, NFIPS_STAT_A_REJECTS, sum.rejects, NFIPS_STAT_A_PAD) ||
-	    nla_put_u64_64bit(msg, NFIPS_STAT_A_PUNTS, sum.punts, NFIPS_STAT_A_PAD) ||
-	    nla_put_u64_64bit(msg, NFIPS_STAT_A_EVENTS, sum.events, NFIPS_STAT_A_PAD) ||
-	    nla_put_u64_64bit(msg, NFIPS_STAT_A_EVENTS_LOST, sum.events_lost,
-			      NFIPS_STAT_A_PAD) ||
-	    nla_put_u64_64bit(msg, NFIPS_STAT_A_UNPARSED, sum.unparsed, NFIPS_STAT_A_PAD) ||
-	    nla_put_u64_64bit(msg, NFIPS_STAT_A_DEPTH_BYTES, sum.depth_bytes,
-			      NFIPS_STAT_A_PAD) ||
-	    nla_put_u64_64bit(msg, NFIPS_STAT_A_FLOWS, sum.flows, NFIPS_STAT_A_PAD) ||
-	    nla_put_u64_64bit(msg, NFIPS_STAT_A_FLOWS_EVICTED, sum.flows_evicted,
-			      NFIPS_STAT_A_PAD))
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 0; i < ARRAY_SIZE(stat_attrs); i++) {
+		u64 sum = 0;
+
+		for_each_possible_cpu(cpu) {
+			const void *s = per_cpu_ptr(nn->stats, cpu);
+
+			sum += READ_ONCE(*(const u64 *)(s + stat_attrs[i].off));
+		}
+		if (nla_put_u64_64bit(msg, stat_attrs[i].attr, sum,
+				      NFIPS_STAT_A_PAD))
+			return -EMSGSIZE;
+	}
+	if (nla_put_u64_64bit(msg, NFIPS_STAT_A_QUEUE_FAILOPEN,
+			      nn->qfail_done + nn->qfail, NFIPS_STAT_A_PAD))
 		return -EMSGSIZE;
 	nla_nest_end(msg, nest);
 	return 0;
@@ -486,6 +590,7 @@ static int put_status(struct sk_buff *msg, struct nfips_net *nn)
 {
 	const struct nfips_policy *p;
 	const struct nfips_flows *flows;
+	u64 d = nn->daemon;
 
 	p = rcu_dereference_protected(nn->policy, lockdep_is_held(&nn->lock));
 	flows = rcu_dereference_protected(nn->flows, lockdep_is_held(&nn->lock));
@@ -493,14 +598,17 @@ static int put_status(struct sk_buff *msg, struct nfips_net *nn)
 	    nla_put_u8(msg, NFIPS_A_MODE, nn->mode) ||
 	    nla_put_u32(msg, NFIPS_A_HOOKS, nn->hooks) ||
 	    nla_put_u8(msg, NFIPS_A_ACTIVE, !!nn->hooks_on) ||
-	    nla_put_u16(msg, NFIPS_A_QUEUE, nn->queue) ||
+	    nla_put_u8(msg, NFIPS_A_DAEMON, !!d) ||
+	    nla_put_u16(msg, NFIPS_A_QUEUE, nfips_daemon_queue(d)) ||
+	    nla_put_u16(msg, NFIPS_A_QUEUE_NUM, nfips_daemon_queues(d)) ||
+	    nla_put_u8(msg, NFIPS_A_OVERLOAD, nn->overload) ||
 	    nla_put_u8(msg, NFIPS_A_FAIL_OPEN, nn->fail_open) ||
 	    nla_put_u32(msg, NFIPS_A_EVENT_RATE, nn->event_rate) ||
 	    nla_put_u32(msg, NFIPS_A_STREAM_DEPTH, nn->stream_depth) ||
 	    nla_put_u32(msg, NFIPS_A_FLOW_SLOTS, nfips_flows_size(flows)) ||
 	    nla_put_u32(msg, NFIPS_A_NRULES, p ? p->nrules : 0) ||
 	    nla_put_u32(msg, NFIPS_A_NRULES_KERNEL, p ? p->nkernel : 0) ||
-	    nla_put_u32(msg, NFIPS_A_NRULES_PUNT, p ? p->npunt : 0) ||
+	    nla_put_u32(msg, NFIPS_A_NSELECTORS, p ? p->nsels : 0) ||
 	    nla_put_u32(msg, NFIPS_A_AC_STATES,
 			p && p->ac ? nfips_ac_states(p->ac) : 0) ||
 	    nla_put_u64_64bit(msg, NFIPS_A_MEMORY, p ? p->mem : 0, NFIPS_A_PAD))
@@ -622,8 +730,6 @@ static int nfips_set_config(struct sk_buff *skb, struct genl_info *info)
 	}
 	if (a[NFIPS_A_MODE])
 		WRITE_ONCE(nn->mode, nla_get_u8(a[NFIPS_A_MODE]));
-	if (a[NFIPS_A_QUEUE])
-		WRITE_ONCE(nn->queue, nla_get_u16(a[NFIPS_A_QUEUE]));
 	if (a[NFIPS_A_FAIL_OPEN])
 		WRITE_ONCE(nn->fail_open, nla_get_u8(a[NFIPS_A_FAIL_OPEN]));
 	if (a[NFIPS_A_EVENT_RATE])
@@ -632,6 +738,172 @@ static int nfips_set_config(struct sk_buff *skb, struct genl_info *info)
 		WRITE_ONCE(nn->stream_depth, nla_get_u32(a[NFIPS_A_STREAM_DEPTH]));
 out:
 	mutex_unlock(&nn->lock);
+	return ret;
+}
+
+/*
+ * The daemon's registration, under nn->lock: @queues 0 removes it. A new
+ * epoch unless the same socket registers the same queues again: flows
+ * queued to an earlier daemon go back to the kernel (hook.c).
+ */
+static void daemon_set(struct nfips_net *nn, u16 queue, u16 queues, u32 portid)
+{
+	u64 d = nn->daemon;
+
+	lockdep_assert_held(&nn->lock);
+	if (queues && d && portid == nn->daemon_portid &&
+	    nfips_daemon_queue(d) == queue && nfips_daemon_queues(d) == queues)
+		return;
+	if (!++nn->epoch)
+		++nn->epoch;
+	d = queues ? (u64)queue << 32 | (u64)queues << 16 | nn->epoch : 0;
+	WRITE_ONCE(nn->daemon, d);
+	nn->daemon_portid = queues ? portid : 0;
+	nn->qfail_done += nn->qfail;
+	nn->qfail = 0;
+	WRITE_ONCE(nn->overload, 0);
+}
+
+static int nfips_daemon_register(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nfips_net *nn = info_nn(info);
+	struct nlattr **a = info->attrs;
+	u16 queue, queues;
+	int ret = 0;
+
+	if (!a[NFIPS_A_QUEUE] || !a[NFIPS_A_QUEUE_NUM]) {
+		NL_SET_ERR_MSG(info->extack, "first queue and number of queues needed");
+		return -EINVAL;
+	}
+	queue = nla_get_u16(a[NFIPS_A_QUEUE]);
+	queues = nla_get_u16(a[NFIPS_A_QUEUE_NUM]);
+	if ((u32)queue + queues - 1 > U16_MAX) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a[NFIPS_A_QUEUE_NUM],
+				    "queues past 65535");
+		return -ERANGE;
+	}
+	mutex_lock(&nn->lock);
+	if (nn->daemon && nn->daemon_portid != info->snd_portid) {
+		NL_SET_ERR_MSG(info->extack, "another daemon is registered");
+		ret = -EBUSY;
+	} else {
+		daemon_set(nn, queue, queues, info->snd_portid);
+	}
+	mutex_unlock(&nn->lock);
+	return ret;
+}
+
+static int nfips_daemon_unregister(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nfips_net *nn = info_nn(info);
+	int ret = 0;
+
+	mutex_lock(&nn->lock);
+	if (nn->daemon && nn->daemon_portid == info->snd_portid)
+		daemon_set(nn, 0, 0, 0);
+	else
+		ret = -ENOENT;
+	mutex_unlock(&nn->lock);
+	if (ret)
+		NL_SET_ERR_MSG(info->extack, "this socket is not the registered daemon");
+	return ret;
+}
+
+static int nfips_daemon_report(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nfips_net *nn = info_nn(info);
+	struct nlattr **a = info->attrs;
+	int ret = 0;
+
+	mutex_lock(&nn->lock);
+	if (!nn->daemon || nn->daemon_portid != info->snd_portid) {
+		NL_SET_ERR_MSG(info->extack, "this socket is not the registered daemon");
+		ret = -ENOENT;
+		goto out;
+	}
+	if (a[NFIPS_A_OVERLOAD])
+		WRITE_ONCE(nn->overload, nla_get_u8(a[NFIPS_A_OVERLOAD]));
+	if (a[NFIPS_A_QUEUE_FAILOPEN])
+		nn->qfail = nla_get_u64(a[NFIPS_A_QUEUE_FAILOPEN]);
+out:
+	mutex_unlock(&nn->lock);
+	return ret;
+}
+
+/* The flow key of NFIPS_A_FLOW, as the packet path builds it. */
+static int flow_from_attrs(struct nlattr *nest, struct nfips_flow_key *key,
+			   struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[NFIPS_FLOW_A_MAX + 1];
+	struct nfips_pkt pkt = { 0 };
+	unsigned int dir, alen;
+	int ret;
+
+	ret = nla_parse_nested(tb, NFIPS_FLOW_A_MAX, nest, flow_policy, extack);
+	if (ret)
+		return ret;
+	if (!tb[NFIPS_FLOW_A_FAMILY] || !tb[NFIPS_FLOW_A_L4PROTO] ||
+	    !tb[NFIPS_FLOW_A_SADDR] || !tb[NFIPS_FLOW_A_DADDR] ||
+	    !tb[NFIPS_FLOW_A_SPORT] || !tb[NFIPS_FLOW_A_DPORT]) {
+		NL_SET_ERR_MSG_ATTR(extack, nest,
+				    "flow needs family, protocol, addresses and ports");
+		return -EINVAL;
+	}
+	pkt.family = nla_get_u8(tb[NFIPS_FLOW_A_FAMILY]);
+	pkt.l4proto = nla_get_u8(tb[NFIPS_FLOW_A_L4PROTO]);
+	if (pkt.family != AF_INET && pkt.family != AF_INET6) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[NFIPS_FLOW_A_FAMILY],
+				    "family is AF_INET or AF_INET6");
+		return -EINVAL;
+	}
+	if (pkt.l4proto != IPPROTO_TCP && pkt.l4proto != IPPROTO_UDP) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[NFIPS_FLOW_A_L4PROTO],
+				    "protocol is IPPROTO_TCP or IPPROTO_UDP");
+		return -EINVAL;
+	}
+	/* AF_INET and AF_INET6 are NFPROTO_IPV4 and NFPROTO_IPV6. */
+	alen = pkt.family == AF_INET ? 4 : 16;
+	if (nla_len(tb[NFIPS_FLOW_A_SADDR]) != alen ||
+	    nla_len(tb[NFIPS_FLOW_A_DADDR]) != alen) {
+		NL_SET_ERR_MSG_ATTR(extack, nest, "address length not the family's");
+		return -EINVAL;
+	}
+	memcpy(&pkt.saddr, nla_data(tb[NFIPS_FLOW_A_SADDR]), alen);
+	memcpy(&pkt.daddr, nla_data(tb[NFIPS_FLOW_A_DADDR]), alen);
+	pkt.sport = nla_get_u16(tb[NFIPS_FLOW_A_SPORT]);
+	pkt.dport = nla_get_u16(tb[NFIPS_FLOW_A_DPORT]);
+	nfips_flow_key(&pkt, key, &dir);
+	return 0;
+}
+
+static int nfips_flow_verdict(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nfips_net *nn = info_nn(info);
+	struct nlattr **a = info->attrs;
+	struct nfips_flow_key key;
+	struct nfips_flows *ft;
+	u8 v;
+	int ret;
+
+	if (!a[NFIPS_A_FLOW] || !a[NFIPS_A_VERDICT]) {
+		NL_SET_ERR_MSG(info->extack, "flow and verdict needed");
+		return -EINVAL;
+	}
+	v = nla_get_u8(a[NFIPS_A_VERDICT]);
+	if (v == NFIPS_FLOW_QUEUE) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a[NFIPS_A_VERDICT],
+				    "only a selector queues a flow");
+		return -EINVAL;
+	}
+	ret = flow_from_attrs(a[NFIPS_A_FLOW], &key, info->extack);
+	if (ret)
+		return ret;
+	rcu_read_lock();
+	ft = rcu_dereference(nn->flows);
+	ret = ft ? nfips_flow_set_verdict(ft, &key, v) : -ENOENT;
+	rcu_read_unlock();
+	if (ret)
+		NL_SET_ERR_MSG(info->extack, "no such flow in the flow table");
 	return ret;
 }
 
@@ -683,6 +955,30 @@ static const struct genl_ops nfips_genl_ops[] = {
 		.doit = nfips_set_config,
 		.policy = config_policy,
 		.maxattr = ARRAY_SIZE(config_policy) - 1,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = NFIPS_CMD_DAEMON_REGISTER,
+		.doit = nfips_daemon_register,
+		.policy = register_policy,
+		.maxattr = ARRAY_SIZE(register_policy) - 1,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = NFIPS_CMD_DAEMON_UNREGISTER,
+		.doit = nfips_daemon_unregister,
+		.policy = none_policy,
+		.maxattr = ARRAY_SIZE(none_policy) - 1,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = NFIPS_CMD_DAEMON_REPORT,
+		.doit = nfips_daemon_report,
+		.policy = report_policy,
+		.maxattr = ARRAY_SIZE(report_policy) - 1,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = NFIPS_CMD_FLOW_VERDICT,
+		.doit = nfips_flow_verdict,
+		.policy = verdict_policy,
+		.maxattr = ARRAY_SIZE(verdict_policy) - 1,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 };
@@ -801,7 +1097,10 @@ lost:
 	this_cpu_inc(nn->stats->events_lost);
 }
 
-/* A socket closed with a transaction open: drop the transaction. */
+/*
+ * A socket closed with a transaction open: drop the transaction. The
+ * daemon's socket closed (it stopped or was killed): no daemon.
+ */
 static int nfips_nl_notify(struct notifier_block *nb, unsigned long event,
 			   void *ptr)
 {
@@ -815,6 +1114,8 @@ static int nfips_nl_notify(struct notifier_block *nb, unsigned long event,
 	mutex_lock(&nn->lock);
 	if (nn->txn && nn->txn->portid == n->portid)
 		nfips_txn_abort(nn);
+	if (nn->daemon && nn->daemon_portid == n->portid)
+		daemon_set(nn, 0, 0, 0);
 	mutex_unlock(&nn->lock);
 	return NOTIFY_DONE;
 }

@@ -34,13 +34,17 @@ struct nfips_krule {
 	atomic64_t hits;
 };
 
-/* Immutable once published, except for the rules' hit counters. */
+/*
+ * Immutable once published, except for the rules' hit counters. A daemon
+ * selector is a krule with only a protocol, flags and lists (no pattern).
+ */
 struct nfips_policy {
 	u64 serial;
-	u32 nrules, nkernel, npunt;
+	u32 nrules, nkernel, nsels;
 	size_t mem;
 	struct nfips_ac *ac;
 	struct nfips_krule **rules;
+	struct nfips_krule **sels;
 };
 
 /* A policy being assembled by NFIPS_CMD_POLICY_ADD. */
@@ -48,15 +52,19 @@ struct nfips_txn {
 	u32 id;
 	u32 portid;		/* the socket that began it */
 	u32 nrules, cap;
+	u32 nsels, capsels;
 	size_t mem;
 	struct nfips_krule **rules;
+	struct nfips_krule **sels;
 };
 
 struct nfips_pcpu_stats {
-	u64 packets, bytes, hits, alerts, drops, rejects, punts;
+	u64 packets, bytes, hits, alerts, drops, rejects, queued;
 	u64 events, events_lost, unparsed;
 	u64 depth_bytes;		/* TCP payload past the stream depth */
-	u64 flows, flows_evicted;
+	u64 flows, flows_evicted, flows_untracked, flows_queued;
+	u64 daemon_absent, daemon_overload;
+	u64 bypassed, flow_drops, ahead, syns_ignored;
 	unsigned long ev_window;	/* jiffies the rate window began */
 	u32 ev_count;			/* events in that window */
 };
@@ -72,10 +80,23 @@ struct nfips_net {
 	/* Configuration, read locklessly by the packet path. */
 	u8 mode;			/* enum nfips_mode */
 	u8 fail_open;
-	u16 queue;
 	u32 event_rate;
 	u32 stream_depth;		/* bytes per direction, 0 unlimited */
 	u32 hooks;			/* NFIPS_HOOK_* wanted */
+
+	/*
+	 * The daemon (NFIPS_CMD_DAEMON_REGISTER), read locklessly by the
+	 * packet path: first queue << 32 | queues << 16 | epoch; 0 when
+	 * there is none. The epoch changes with every registration and
+	 * unregistration, so a flow queued to a daemon that went away is
+	 * told from one queued to the daemon there is now.
+	 */
+	u64 daemon;
+	u32 daemon_portid;		/* under lock */
+	u16 epoch;			/* under lock: the last epoch given */
+	u8 overload;			/* daemon over its memory budget */
+	u64 qfail_done;			/* NFQUEUE fail-opens of earlier daemons */
+	u64 qfail;			/* ... of the daemon there is, as it reports */
 
 	u32 hooks_on;			/* NFIPS_HOOK_* registered */
 	bool ct_on;			/* conntrack (and defrag) enabled */
@@ -100,6 +121,7 @@ void nfips_policy_free(struct nfips_policy *p);
 int nfips_txn_begin(struct nfips_net *nn, u32 portid, u32 *id);
 struct nfips_txn *nfips_txn_get(struct nfips_net *nn, u32 id, u32 portid);
 int nfips_txn_add(struct nfips_txn *txn, struct nfips_krule *r);
+int nfips_txn_add_sel(struct nfips_txn *txn, struct nfips_krule *s);
 int nfips_txn_commit(struct nfips_net *nn, struct nfips_txn *txn, u64 *serial,
 		     const char **why);
 void nfips_txn_abort(struct nfips_net *nn);
@@ -118,12 +140,28 @@ void nfips_event_send(struct nfips_net *nn, const struct nfips_policy *p,
 		      u32 idx, bool blocked, const struct nfips_pkt *pkt,
 		      const struct nf_hook_state *state);
 
-/* flow.c: a TCP flow's two directions, for the packet path */
+static inline u32 nfips_daemon_queue(u64 d)
+{
+	return d >> 32;
+}
+
+static inline u32 nfips_daemon_queues(u64 d)
+{
+	return (d >> 16) & 0xffff;
+}
+
+static inline u16 nfips_daemon_epoch(u64 d)
+{
+	return d & 0xffff;
+}
+
+/* flow.c: a TCP or UDP flow's two directions, for the packet path */
 struct nfips_flow_key {
 	struct in6_addr addr[2];	/* IPv4 in the first 4 bytes */
 	u16 port[2];
 	u8 family;
-	u8 pad[3];
+	u8 l4proto;
+	u8 pad[2];
 };
 
 struct nfips_flow_dir {
@@ -135,11 +173,23 @@ struct nfips_flow_dir {
 	bool anchored;		/* the receiver's ack placed offset 0 */
 };
 
+/* struct nfips_flow.flags */
+#define NFIPS_FLOW_F_ANCHORED	0x01	/* conntrack: handshake done / reply seen */
+#define NFIPS_FLOW_F_CLOSED	0x02	/* RST, or FIN both ways */
+#define NFIPS_FLOW_F_FIN0	0x04
+#define NFIPS_FLOW_F_FIN1	0x08
+#define NFIPS_FLOW_F_ABSENT	0x10	/* chosen for the daemon, which is not there */
+#define NFIPS_FLOW_F_OVERLOAD	0x20	/* chosen, daemon over its budget */
+#define NFIPS_FLOW_F_DAEMON	0x40	/* the daemon set the verdict */
+
 struct nfips_flow {
 	unsigned long busy;	/* NFIPS_FLOW_BUSY: held by a CPU */
 	unsigned long last;	/* jiffies of the last packet */
 	u32 hash;		/* 0: empty */
 	u32 serial;		/* low bits of the policy the states are for */
+	u16 epoch;		/* of the daemon a QUEUE verdict is for */
+	u8 verdict;		/* enum nfips_flow_verdict */
+	u8 flags;		/* NFIPS_FLOW_F_* */
 	struct nfips_flow_key key;
 	struct nfips_flow_dir dir[2];
 };
@@ -148,11 +198,17 @@ struct nfips_flows;
 struct nfips_flows *nfips_flows_alloc(u32 max_flows);
 void nfips_flows_free(struct nfips_flows *ft);
 u32 nfips_flows_size(const struct nfips_flows *ft);
+void nfips_flow_key(const struct nfips_pkt *pkt, struct nfips_flow_key *k,
+		    unsigned int *dir);
+u32 nfips_flow_hash(const struct nfips_flows *ft,
+		    const struct nfips_flow_key *k);
 struct nfips_flow *nfips_flow_get(struct nfips_net *nn,
 				  struct nfips_flows *ft,
-				  const struct nfips_pkt *pkt, unsigned int *dir,
-				  bool ack_only);
+				  const struct nfips_flow_key *key, u32 hash,
+				  bool new_ct, bool create, bool *fresh);
 void nfips_flow_put(struct nfips_flow *f);
+int nfips_flow_set_verdict(struct nfips_flows *ft,
+			   const struct nfips_flow_key *key, u8 verdict);
 
 /* What the packet path knows about a packet, for rules and events. */
 struct nfips_pkt {
@@ -170,6 +226,8 @@ struct nfips_pkt {
 	u32 ack_seq;		/* TCP: acknowledgment number, with @ack */
 	bool syn;		/* TCP: SYN flag */
 	bool ack;		/* TCP: ACK flag */
+	bool fin;		/* TCP: FIN flag */
+	bool rst;		/* TCP: RST flag */
 };
 
 #endif /* _NFIPS_H */

@@ -48,6 +48,7 @@ void nfips_policy_free(struct nfips_policy *p)
 	if (p->ac)
 		nfips_ac_free(p->ac);
 	rules_free(p->rules, p->nrules);
+	rules_free(p->sels, p->nsels);
 	kfree(p);
 }
 
@@ -56,6 +57,7 @@ static void txn_free(struct nfips_txn *txn)
 	if (!txn)
 		return;
 	rules_free(txn->rules, txn->nrules);
+	rules_free(txn->sels, txn->nsels);
 	kfree(txn);
 }
 
@@ -108,31 +110,44 @@ static size_t krule_mem(const struct nfips_krule *r)
 	       (r->msg ? strlen(r->msg) + 1 : 0);
 }
 
-/* Takes @r on success only. */
-int nfips_txn_add(struct nfips_txn *txn, struct nfips_krule *r)
+/* Appends @r to the array *@v of *@n entries (*@cap allocated). */
+static int txn_push(struct nfips_txn *txn, struct nfips_krule ***v, u32 *n,
+		    u32 *cap, struct nfips_krule *r)
 {
 	struct nfips_krule **rules;
 	size_t mem = krule_mem(r);
-	u32 cap;
+	u32 ncap;
 
-	if (txn->nrules >= nfips_max_rules)
+	if (txn->nrules + txn->nsels >= nfips_max_rules)
 		return -E2BIG;
 	if (txn->mem + mem > nfips_max_mem)
 		return -EFBIG;
-	if (txn->nrules == txn->cap) {
-		cap = txn->cap ? txn->cap * 2 : 256;
-		rules = kvmalloc_array(cap, sizeof(*rules), GFP_KERNEL_ACCOUNT);
+	if (*n == *cap) {
+		ncap = *cap ? *cap * 2 : 256;
+		rules = kvmalloc_array(ncap, sizeof(*rules), GFP_KERNEL_ACCOUNT);
 		if (!rules)
 			return -ENOMEM;
-		if (txn->nrules)
-			memcpy(rules, txn->rules, txn->nrules * sizeof(*rules));
-		kvfree(txn->rules);
-		txn->rules = rules;
-		txn->cap = cap;
+		if (*n)
+			memcpy(rules, *v, *n * sizeof(*rules));
+		kvfree(*v);
+		*v = rules;
+		*cap = ncap;
 	}
-	txn->rules[txn->nrules++] = r;
+	(*v)[(*n)++] = r;
 	txn->mem += mem;
 	return 0;
+}
+
+/* Takes @r on success only. */
+int nfips_txn_add(struct nfips_txn *txn, struct nfips_krule *r)
+{
+	return txn_push(txn, &txn->rules, &txn->nrules, &txn->cap, r);
+}
+
+/* A daemon selector; takes @s on success only. */
+int nfips_txn_add_sel(struct nfips_txn *txn, struct nfips_krule *s)
+{
+	return txn_push(txn, &txn->sels, &txn->nsels, &txn->capsels, s);
 }
 
 static int build_automaton(struct nfips_policy *p, const char **why)
@@ -174,7 +189,6 @@ int nfips_txn_commit(struct nfips_net *nn, struct nfips_txn *txn, u64 *serial,
 		     const char **why)
 {
 	struct nfips_policy *p, *old;
-	u32 i;
 	int ret;
 
 	lockdep_assert_held(&nn->lock);
@@ -185,14 +199,13 @@ int nfips_txn_commit(struct nfips_net *nn, struct nfips_txn *txn, u64 *serial,
 	}
 	p->rules = txn->rules;
 	p->nrules = txn->nrules;
+	p->nkernel = txn->nrules;
 	txn->rules = NULL;
 	txn->nrules = 0;
-	for (i = 0; i < p->nrules; i++) {
-		if (p->rules[i]->action == NFIPS_ACT_PUNT)
-			p->npunt++;
-		else
-			p->nkernel++;
-	}
+	p->sels = txn->sels;
+	p->nsels = txn->nsels;
+	txn->sels = NULL;
+	txn->nsels = 0;
 	ret = build_automaton(p, why);
 	if (ret)
 		goto out_policy;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * nfipsctl config [--hooks forward|local_in|forward,local_in] [--queue N]
+ * nfipsctl config [--hooks forward|local_in|forward,local_in]
  *                 [--fail-open|--fail-closed] [--event-rate N]
  *                 [--stream-depth BYTES]
  *
@@ -18,13 +18,13 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: nfipsctl config [--hooks forward|local_in|forward,local_in]\n"
-		"                       [--queue N] [--fail-open|--fail-closed]\n"
+		"                       [--fail-open|--fail-closed]\n"
 		"                       [--event-rate N] [--stream-depth BYTES]\n"
 		"\n"
 		"  --hooks        where packets are inspected (default forward)\n"
-		"  --queue N      NFQUEUE number slow-path packets go to (default 0)\n"
-		"  --fail-open    with no daemon on the queue, pass (default)\n"
-		"  --fail-closed  with no daemon on the queue, drop\n"
+		"  --fail-open    a packet for the daemon that it cannot have (no daemon,\n"
+		"                 queue full, daemon over budget) passes (default)\n"
+		"  --fail-closed  ... is dropped\n"
 		"  --event-rate N events per second and CPU, 0 unlimited (default 1000)\n"
 		"  --stream-depth BYTES\n"
 		"                 TCP payload inspected per flow and direction; k, m, g\n"
@@ -86,7 +86,6 @@ int cmd_config(int argc, char **argv)
 {
 	static const struct option lopts[] = {
 		{ "hooks", required_argument, NULL, 'H' },
-		{ "queue", required_argument, NULL, 'q' },
 		{ "fail-open", no_argument, NULL, 'o' },
 		{ "fail-closed", no_argument, NULL, 'C' },
 		{ "event-rate", required_argument, NULL, 'r' },
@@ -96,10 +95,9 @@ int cmd_config(int argc, char **argv)
 	};
 	struct nfips_nl_config c = { 0 };
 	struct nfips_nl *nl;
-	uint32_t v;
 	int opt, ret;
 
-	while ((opt = getopt_long(argc, argv, "H:q:oCr:d:h", lopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "H:oCr:d:h", lopts, NULL)) != -1) {
 		switch (opt) {
 		case 'H':
 			if (parse_hooks(optarg, &c.hooks)) {
@@ -107,14 +105,6 @@ int cmd_config(int argc, char **argv)
 				return 2;
 			}
 			c.set_hooks = true;
-			break;
-		case 'q':
-			if (parse_u32(optarg, 65535, &v)) {
-				fprintf(stderr, "nfipsctl: --queue 0..65535\n");
-				return 2;
-			}
-			c.queue = (uint16_t)v;
-			c.set_queue = true;
 			break;
 		case 'o':
 		case 'C':

@@ -11,13 +11,14 @@
  *
  * apply sends every rule the kernel handles in one transaction:
  * kernel-decided rules with their fast pattern, header conditions and
- * modifiers, slow-path rules as fast pattern -> punt. From a policy file
- * (a single argument ending in .conf), the rules are those of the policy
- * (its variables, overrides and Block approvals applied: a drop or reject
- * rule without a valid approval alerts) and the kernel's mode is set to
- * the policy's. From rule files, the rules as written. Prints the new
- * kernel serial. On any error nothing is applied: the running policy stays
- * and the error is shown. --test does everything but the sending.
+ * modifiers, and the distinct headers of the daemon's rules as daemon
+ * selectors (the flows they choose are queued to nfipsd). From a policy
+ * file (a single argument ending in .conf), the rules are those of the
+ * policy (its variables, overrides and Block approvals applied: a drop or
+ * reject rule without a valid approval alerts) and the kernel's mode is
+ * set to the policy's. From rule files, the rules as written. Prints the
+ * new kernel serial. On any error nothing is applied: the running policy
+ * stays and the error is shown. --test does everything but the sending.
  */
 #include <getopt.h>
 #include <stdint.h>
@@ -83,23 +84,25 @@ static void usage(FILE *f)
 
 static void summary(struct nfips_rule *const *v, size_t n)
 {
-	unsigned long kernel = 0, punt = 0, skipped = 0;
+	unsigned long kernel = 0, daemon = 0, skipped = 0;
+	struct nfips_sels sels;
 	const char *why;
 	uint8_t action;
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		int ret = nfips_wire_action(v[i], &action, &why);
-
-		if (ret)
+		if (v[i]->cls == NFIPS_CLASS_SLOW)
+			daemon++;
+		else if (nfips_wire_action(v[i], &action, &why))
 			skipped++;
-		else if (action == NFIPS_ACT_PUNT)
-			punt++;
 		else
 			kernel++;
 	}
-	printf("rules=%zu kernel=%lu punt=%lu skipped=%lu\n", n, kernel, punt,
-	       skipped);
+	if (nfips_wire_selectors(v, n, &sels))
+		sels.n = 0;
+	printf("rules=%zu kernel=%lu daemon=%lu skipped=%lu selectors=%zu\n",
+	       n, kernel, daemon, skipped, sels.n);
+	nfips_sels_free(&sels);
 }
 
 static void change_counts(const struct nfips_policy *p)

@@ -106,7 +106,7 @@ static void usage(FILE *f)
 		"      --midstream           track TCP sessions seen without their handshake\n"
 		"                            (Suricata's stream.midstream; default off)\n"
 		"      --timing              say how long loading the rules and the replay took\n",
-		NFIPS_FLOW_MAX, NFIPS_STREAM_DEPTH, NFIPS_STREAM_OOO_MAX,
+		NFIPS_FLOWTAB_MAX, NFIPS_STREAM_DEPTH, NFIPS_STREAM_OOO_MAX,
 		(unsigned long long)NFIPS_STREAM_MEMCAP);
 }
 

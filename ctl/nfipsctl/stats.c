@@ -42,14 +42,19 @@ static int print_rule(void *arg, const struct nfips_nl_rule *r)
 static void print_counters(const struct nfips_nl_stats *s, struct out *o)
 {
 	static const char *const names[] = {
-		"packets", "bytes", "hits", "alerts", "drops", "rejects", "punts",
+		"packets", "bytes", "hits", "alerts", "drops", "rejects", "queued",
 		"events", "events_lost", "unparsed", "depth_bytes", "flows",
-		"flows_evicted",
+		"flows_evicted", "flows_untracked", "flows_queued",
+		"daemon_absent", "daemon_overload", "queue_failopen", "bypassed",
+		"flow_drops", "ahead", "syns_ignored",
 	};
 	const uint64_t v[] = {
 		s->packets, s->bytes, s->hits, s->alerts, s->drops, s->rejects,
-		s->punts, s->events, s->events_lost, s->unparsed,
-		s->depth_bytes, s->flows, s->flows_evicted,
+		s->queued, s->events, s->events_lost, s->unparsed,
+		s->depth_bytes, s->flows, s->flows_evicted, s->flows_untracked,
+		s->flows_queued, s->daemon_absent, s->daemon_overload,
+		s->queue_failopen, s->bypassed, s->flow_drops, s->ahead,
+		s->syns_ignored,
 	};
 	size_t i;
 

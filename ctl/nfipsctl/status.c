@@ -45,7 +45,11 @@ int cmd_status(int argc, char **argv)
 	printf("inspection: %s\n", st.active ? "on" : "off");
 	printf("mode: %s\n", st.mode == NFIPS_MODE_ENFORCE ? "enforce" : "learn");
 	printf("hooks: %s\n", hooks_name(st.hooks));
-	printf("queue: %u\n", st.queue);
+	if (st.daemon)
+		printf("daemon: queues %u-%u%s\n", st.queue, st.queue + st.queue_num - 1,
+		       st.overload ? " (over its memory budget)" : "");
+	else
+		printf("daemon: none\n");
 	printf("fail: %s\n", st.fail_open ? "open" : "closed");
 	printf("event rate: %u/s per CPU%s\n", st.event_rate,
 	       st.event_rate ? "" : " (unlimited)");
@@ -55,7 +59,8 @@ int cmd_status(int argc, char **argv)
 		printf("stream depth: unlimited\n");
 	printf("flow table: %u flows%s\n", st.flow_slots,
 	       st.flow_slots || !st.active ? "" : " (none: every segment scanned alone)");
-	printf("rules: %u (kernel %u, punt %u)\n", st.nrules, st.nkernel, st.npunt);
+	printf("rules: %u\n", st.nrules);
+	printf("daemon selectors: %u\n", st.nselectors);
 	printf("automaton states: %u\n", st.ac_states);
 	printf("memory: %llu\n", (unsigned long long)st.memory);
 	printf("packets: %llu\n", (unsigned long long)st.stats.packets);
@@ -64,14 +69,25 @@ int cmd_status(int argc, char **argv)
 	printf("alerts: %llu\n", (unsigned long long)st.stats.alerts);
 	printf("drops: %llu\n", (unsigned long long)st.stats.drops);
 	printf("rejects: %llu\n", (unsigned long long)st.stats.rejects);
-	printf("punts: %llu\n", (unsigned long long)st.stats.punts);
+	printf("queued: %llu (flows %llu)\n", (unsigned long long)st.stats.queued,
+	       (unsigned long long)st.stats.flows_queued);
+	printf("fail-open: daemon absent %llu, daemon over budget %llu, queue full %llu\n",
+	       (unsigned long long)st.stats.daemon_absent,
+	       (unsigned long long)st.stats.daemon_overload,
+	       (unsigned long long)st.stats.queue_failopen);
+	printf("flow verdicts: bypassed %llu, dropped %llu\n",
+	       (unsigned long long)st.stats.bypassed,
+	       (unsigned long long)st.stats.flow_drops);
+	printf("segments ahead of a hole: %llu\n", (unsigned long long)st.stats.ahead);
+	printf("SYNs ignored: %llu\n", (unsigned long long)st.stats.syns_ignored);
 	printf("events: %llu\n", (unsigned long long)st.stats.events);
 	printf("events lost: %llu\n", (unsigned long long)st.stats.events_lost);
 	printf("unparsed: %llu\n", (unsigned long long)st.stats.unparsed);
 	printf("bytes past depth: %llu\n", (unsigned long long)st.stats.depth_bytes);
-	printf("flows: %llu (evicted while live %llu)\n",
+	printf("flows: %llu (evicted while live %llu, untracked %llu)\n",
 	       (unsigned long long)st.stats.flows,
-	       (unsigned long long)st.stats.flows_evicted);
+	       (unsigned long long)st.stats.flows_evicted,
+	       (unsigned long long)st.stats.flows_untracked);
 	nfips_nl_close(nl);
 	return 0;
 }

@@ -16,10 +16,10 @@
 
 /*
  * Version of the policy wire format (the NFIPS_RULE_A_* set and their
- * meaning). NFIPS_CMD_POLICY_BEGIN carries the version the client speaks;
+ * meaning, and the daemon selectors). NFIPS_CMD_POLICY_BEGIN carries the version the client speaks;
  * the module refuses any other with EPROTONOSUPPORT.
  */
-#define NFIPS_POLICY_VERSION	1
+#define NFIPS_POLICY_VERSION	2
 
 #define NFIPS_PATTERN_MAX	255	/* bytes of a fast pattern */
 #define NFIPS_MSG_MAX		255	/* bytes of a rule's msg */
@@ -27,14 +27,18 @@
 enum nfips_cmd {
 	NFIPS_CMD_UNSPEC,
 	NFIPS_CMD_POLICY_BEGIN,		/* POLICY_VERSION -> TXN_ID */
-	NFIPS_CMD_POLICY_ADD,		/* TXN_ID, RULES */
+	NFIPS_CMD_POLICY_ADD,		/* TXN_ID, RULES and/or SELECTORS */
 	NFIPS_CMD_POLICY_COMMIT,	/* TXN_ID -> SERIAL */
 	NFIPS_CMD_POLICY_ABORT,		/* TXN_ID */
 	NFIPS_CMD_POLICY_FLUSH,		/* no policy, hooks off */
 	NFIPS_CMD_GET_STATUS,		/* -> status attributes, STATS */
 	NFIPS_CMD_GET_RULES,		/* dump: SERIAL, RULE per rule */
-	NFIPS_CMD_SET_CONFIG,		/* MODE HOOKS QUEUE FAIL_OPEN EVENT_RATE STREAM_DEPTH */
+	NFIPS_CMD_SET_CONFIG,		/* MODE HOOKS FAIL_OPEN EVENT_RATE STREAM_DEPTH */
 	NFIPS_CMD_EVENT,		/* multicast "events": SERIAL, EVENT */
+	NFIPS_CMD_DAEMON_REGISTER,	/* QUEUE, QUEUE_NUM: the socket is the daemon */
+	NFIPS_CMD_DAEMON_UNREGISTER,	/* the daemon's socket only */
+	NFIPS_CMD_DAEMON_REPORT,	/* OVERLOAD, QUEUE_FAILOPEN (daemon's socket) */
+	NFIPS_CMD_FLOW_VERDICT,		/* FLOW, VERDICT */
 	__NFIPS_CMD_MAX
 };
 #define NFIPS_CMD_MAX (__NFIPS_CMD_MAX - 1)
@@ -48,13 +52,13 @@ enum nfips_attr {
 	NFIPS_A_SERIAL,			/* u64: policy serial, 0 none */
 	NFIPS_A_MODE,			/* u8: enum nfips_mode */
 	NFIPS_A_HOOKS,			/* u32: NFIPS_HOOK_* */
-	NFIPS_A_QUEUE,			/* u16: NFQUEUE number for punts */
+	NFIPS_A_QUEUE,			/* u16: the daemon's first NFQUEUE */
 	NFIPS_A_FAIL_OPEN,		/* u8: 0 or 1 */
 	NFIPS_A_EVENT_RATE,		/* u32: events/s per CPU, 0 unlimited */
 	NFIPS_A_ACTIVE,			/* u8: hooks registered */
 	NFIPS_A_NRULES,			/* u32 */
 	NFIPS_A_NRULES_KERNEL,		/* u32: alert, drop, reject */
-	NFIPS_A_NRULES_PUNT,		/* u32 */
+	NFIPS_A_NSELECTORS,		/* u32: daemon selectors in the policy */
 	NFIPS_A_AC_STATES,		/* u32 */
 	NFIPS_A_MEMORY,			/* u64: bytes held by the policy */
 	NFIPS_A_STATS,			/* nested NFIPS_STAT_A_* */
@@ -62,10 +66,48 @@ enum nfips_attr {
 	NFIPS_A_EVENT,			/* nested NFIPS_EV_A_* */
 	NFIPS_A_TXN_RULES,		/* u32: rules added to the transaction */
 	NFIPS_A_STREAM_DEPTH,		/* u32: TCP bytes scanned per direction, 0 all */
-	NFIPS_A_FLOW_SLOTS,		/* u32: TCP flows the table holds, 0 none */
+	NFIPS_A_FLOW_SLOTS,		/* u32: flows the table holds, 0 none */
+	NFIPS_A_SELECTORS,		/* nested array of NFIPS_RULE_A_* headers */
+	NFIPS_A_QUEUE_NUM,		/* u16: the daemon's queues, 1..NFIPS_QUEUES_MAX */
+	NFIPS_A_DAEMON,			/* u8: a daemon is registered (status) */
+	NFIPS_A_OVERLOAD,		/* u8: daemon over its memory budget */
+	NFIPS_A_QUEUE_FAILOPEN,		/* u64: packets NFQUEUE let through (daemon's count) */
+	NFIPS_A_FLOW,			/* nested NFIPS_FLOW_A_* */
+	NFIPS_A_VERDICT,		/* u8: enum nfips_flow_verdict */
 	__NFIPS_A_MAX
 };
 #define NFIPS_A_MAX (__NFIPS_A_MAX - 1)
+
+/* Most NFQUEUE queues one daemon may spread its flows over. */
+#define NFIPS_QUEUES_MAX	256
+
+/*
+ * What the kernel does with the rest of a flow (Documentation/design.rst).
+ * A flow starts in INSPECT, or in QUEUE when a daemon selector matches its
+ * first packet; the daemon moves it with NFIPS_CMD_FLOW_VERDICT to INSPECT,
+ * BYPASS or DROP (not to QUEUE).
+ */
+enum nfips_flow_verdict {
+	NFIPS_FLOW_INSPECT,		/* kernel rules only */
+	NFIPS_FLOW_QUEUE,		/* kernel rules, then the daemon's NFQUEUE */
+	NFIPS_FLOW_BYPASS,		/* accept without scanning or queueing */
+	NFIPS_FLOW_DROP,		/* drop */
+	__NFIPS_FLOW_MAX
+};
+#define NFIPS_FLOW_MAX (__NFIPS_FLOW_MAX - 1)
+
+/* A flow, as the daemon names it: any packet of it, in either direction. */
+enum nfips_flow_attr {
+	NFIPS_FLOW_A_UNSPEC,
+	NFIPS_FLOW_A_FAMILY,		/* u8: AF_INET or AF_INET6, required */
+	NFIPS_FLOW_A_L4PROTO,		/* u8: IPPROTO_TCP or IPPROTO_UDP, required */
+	NFIPS_FLOW_A_SADDR,		/* binary 4 or 16, network order, required */
+	NFIPS_FLOW_A_DADDR,		/* required */
+	NFIPS_FLOW_A_SPORT,		/* u16, required */
+	NFIPS_FLOW_A_DPORT,		/* u16, required */
+	__NFIPS_FLOW_A_MAX
+};
+#define NFIPS_FLOW_A_MAX (__NFIPS_FLOW_A_MAX - 1)
 
 enum nfips_mode {
 	NFIPS_MODE_LEARN,		/* never drops: drop rules alert */
@@ -83,7 +125,6 @@ enum nfips_rule_action {
 	NFIPS_ACT_ALERT,		/* accept, event */
 	NFIPS_ACT_DROP,			/* drop (enforce, approved), event */
 	NFIPS_ACT_REJECT,		/* as drop, plus TCP reset / ICMP unreachable */
-	NFIPS_ACT_PUNT,			/* slow path: queue to the daemon */
 	__NFIPS_ACT_MAX
 };
 #define NFIPS_ACT_MAX (__NFIPS_ACT_MAX - 1)
@@ -120,6 +161,10 @@ enum nfips_dsize_op {
 #define NFIPS_RULE_F_DPORT	0x40	/* destination port restricted to DPORTS */
 #define NFIPS_RULE_F_DSIZE	0x80	/* DSIZE_* present */
 #define NFIPS_RULE_F_ALL	0xff
+/* The flags a daemon selector may carry (BIDIR is accepted, see design.rst). */
+#define NFIPS_SEL_F_ALL		(NFIPS_RULE_F_BIDIR | NFIPS_RULE_F_SRC | \
+				 NFIPS_RULE_F_DST | NFIPS_RULE_F_SPORT | \
+				 NFIPS_RULE_F_DPORT)
 
 /*
  * A rule. The pattern must lie within [OFFSET, OFFSET + DEPTH) of the
@@ -127,6 +172,10 @@ enum nfips_dsize_op {
  * ranges: struct nfips_range4 / nfips_range6; port lists of
  * struct nfips_prange. With the F_SRC (...) flag clear the dimension
  * matches anything; with it set, a family without a list matches nothing.
+ *
+ * A daemon selector (NFIPS_A_SELECTORS) is a header only: PROTO, FLAGS
+ * (NFIPS_SEL_F_ALL) and the address and port lists; a flow whose first
+ * packet it matches, in either orientation, is queued to the daemon.
  */
 enum nfips_rule_attr {
 	NFIPS_RULE_A_UNSPEC,
@@ -180,13 +229,22 @@ enum nfips_stat_attr {
 	NFIPS_STAT_A_ALERTS,		/* packets accepted with an alert */
 	NFIPS_STAT_A_DROPS,		/* packets dropped (drop and reject) */
 	NFIPS_STAT_A_REJECTS,		/* of which answered */
-	NFIPS_STAT_A_PUNTS,		/* packets queued to the slow path */
+	NFIPS_STAT_A_QUEUED,		/* packets queued to the daemon */
 	NFIPS_STAT_A_EVENTS,		/* events multicast */
 	NFIPS_STAT_A_EVENTS_LOST,	/* rate limit, no memory, full sockets */
 	NFIPS_STAT_A_UNPARSED,		/* malformed headers: accepted */
 	NFIPS_STAT_A_DEPTH_BYTES,	/* TCP payload past the stream depth */
-	NFIPS_STAT_A_FLOWS,		/* TCP flows entered in the table */
+	NFIPS_STAT_A_FLOWS,		/* TCP and UDP flows entered in the table */
 	NFIPS_STAT_A_FLOWS_EVICTED,	/* of which pushed out while live */
+	NFIPS_STAT_A_FLOWS_UNTRACKED,	/* new flows that found no entry they may take */
+	NFIPS_STAT_A_FLOWS_QUEUED,	/* flows a daemon selector chose (entries) */
+	NFIPS_STAT_A_DAEMON_ABSENT,	/* packets of chosen flows passed: no daemon */
+	NFIPS_STAT_A_DAEMON_OVERLOAD,	/* packets of chosen flows passed: over budget */
+	NFIPS_STAT_A_QUEUE_FAILOPEN,	/* packets NFQUEUE passed (the daemon's count) */
+	NFIPS_STAT_A_BYPASSED,		/* packets accepted by a bypass verdict */
+	NFIPS_STAT_A_FLOW_DROPS,	/* packets dropped by a drop verdict */
+	NFIPS_STAT_A_AHEAD,		/* TCP segments ahead of a hole (dropped in enforce) */
+	NFIPS_STAT_A_SYNS_IGNORED,	/* SYNs on established connections, not honoured */
 	__NFIPS_STAT_A_MAX
 };
 #define NFIPS_STAT_A_MAX (__NFIPS_STAT_A_MAX - 1)

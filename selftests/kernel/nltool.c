@@ -9,10 +9,24 @@
  *   nltool fuzz N SEED   N random messages; the family must still answer
  *   nltool storm N SEED  N policy commits of random policies, with flushes,
  *                        configuration changes, aborts and dumps in between
+ *   nltool daemon QUEUE QUEUES VERDICT AFTER OUT
+ *                        a stand-in for nfipsd: binds NFQUEUE QUEUE ..
+ *                        QUEUE+QUEUES-1, registers as the daemon, accepts
+ *                        every packet and counts them per flow into OUT;
+ *                        after AFTER packets of a flow sets its VERDICT
+ *                        (none, inspect, bypass, drop); SIGUSR1 reports
+ *                        over budget, SIGUSR2 back under, SIGHUP what
+ *                        NFQUEUE let through unseen; stops when OUT.stop
+ *                        exists or on SIGTERM
+ *   nltool verdict VERDICT FAMILY PROTO SADDR SPORT DADDR DPORT
+ *                        sets a flow's verdict (from another socket)
  *
  * Exit 0 when the module behaved, 1 otherwise (with the reason on stderr).
  */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +35,9 @@
 #include <sys/time.h>
 #include <unistd.h>
 #include <linux/genetlink.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <linux/netfilter/nfnetlink_queue.h>
 #include <linux/netlink.h>
 
 #include "../../kmod/uapi/nfips.h"
@@ -92,6 +109,34 @@ static void nest_end(struct msg *m, struct nlattr *a)
 	a->nla_len = m->data + m->len - (uint8_t *)a;
 }
 
+/* When set, transact() stores a GET_STATUS reply's QUEUED counter here. */
+static uint64_t *queued_out;
+
+static void find_queued(const struct nlmsghdr *r)
+{
+	size_t off = NLMSG_HDRLEN + GENL_HDRLEN, in;
+
+	while (off + NLA_HDRLEN <= r->nlmsg_len) {
+		const struct nlattr *a = (const void *)((const uint8_t *)r + off);
+
+		if (a->nla_len < NLA_HDRLEN || off + a->nla_len > r->nlmsg_len)
+			return;
+		if ((a->nla_type & NLA_TYPE_MASK) == NFIPS_A_STATS) {
+			for (in = NLA_HDRLEN; in + NLA_HDRLEN + 8 <= a->nla_len;) {
+				const struct nlattr *b = (const void *)((const uint8_t *)a + in);
+
+				if (b->nla_len < NLA_HDRLEN)
+					return;
+				if ((b->nla_type & NLA_TYPE_MASK) == NFIPS_STAT_A_QUEUED &&
+				    b->nla_len == NLA_HDRLEN + 8)
+					memcpy(queued_out, (const uint8_t *)b + NLA_HDRLEN, 8);
+				in += NLA_ALIGN(b->nla_len);
+			}
+		}
+		off += NLA_ALIGN(a->nla_len);
+	}
+}
+
 /*
  * Sends @m and reads until its ack. Returns the error (0 or negative
  * errno), or -ETIMEDOUT; a u32 attribute @want of a reply goes to *out.
@@ -118,6 +163,8 @@ static int transact(struct msg *m, uint16_t want, uint32_t *out)
 				return ((struct nlmsgerr *)NLMSG_DATA(r))->error;
 			if (r->nlmsg_type == NLMSG_DONE)
 				return 0;
+			if (queued_out && r->nlmsg_type == h->nlmsg_type)
+				find_queued(r);
 			if (out && r->nlmsg_type == h->nlmsg_type) {
 				size_t off = NLMSG_HDRLEN + GENL_HDRLEN;
 
@@ -349,7 +396,7 @@ static void put_storm_rule(struct msg *m, uint16_t idx, uint32_t sid)
 		len = storm_pats[p].len;
 		memcpy(pat, storm_pats[p].bytes, len);
 		action = storm_pats[p].may_drop ? rand() % (NFIPS_ACT_MAX + 1) :
-			 rand() % 2 ? NFIPS_ACT_ALERT : NFIPS_ACT_PUNT;
+			 NFIPS_ACT_ALERT;
 	} else {
 		len = snprintf(pat, sizeof(pat), "storm-%08x", (unsigned int)rand());
 		action = rand() % (NFIPS_ACT_MAX + 1);
@@ -398,7 +445,23 @@ static void put_storm_rule(struct msg *m, uint16_t idx, uint32_t sid)
 	nest_end(m, r);
 }
 
-/* A transaction of 1..64 random rules in 1..3 batches; commit or abort. */
+/* A daemon selector: TCP or UDP to some of the storm's ports. */
+static void put_storm_sel(struct msg *m, uint16_t idx)
+{
+	struct nfips_prange ports[2] = { { 7000, 7001 }, { 7003, 7003 } };
+	struct nlattr *s = nest_start(m, idx);
+
+	put_u8(m, NFIPS_RULE_A_PROTO, rand() % 2 ? NFIPS_RPROTO_TCP : NFIPS_RPROTO_UDP);
+	put_u32(m, NFIPS_RULE_A_FLAGS, NFIPS_RULE_F_DPORT);
+	put(m, NFIPS_RULE_A_DPORTS, ports, (1 + rand() % 2) * sizeof(ports[0]));
+	nest_end(m, s);
+}
+
+/*
+ * A transaction of 1..64 random rules in 1..3 batches, sometimes with
+ * daemon selectors (no daemon listens: their flows fail open); commit or
+ * abort.
+ */
 static int storm_txn(int commit, uint32_t *serial)
 {
 	static struct msg m;
@@ -417,6 +480,12 @@ static int storm_txn(int commit, uint32_t *serial)
 		for (i = 0; i < n; i++)
 			put_storm_rule(&m, i + 1, sid++);
 		nest_end(&m, list);
+		if (rand() % 4 == 0) {
+			list = nest_start(&m, NFIPS_A_SELECTORS);
+			for (i = 0; i < 1 + rand() % 3; i++)
+				put_storm_sel(&m, i + 1);
+			nest_end(&m, list);
+		}
 		ret = transact(&m, 0, NULL);
 		if (ret)
 			return ret;
@@ -497,6 +566,386 @@ static int commit_storm(long n, unsigned int seed)
 	return 0;
 }
 
+/* ---- a stand-in daemon ------------------------------------------------ */
+
+#define MAX_FLOWS	256
+
+struct dflow {
+	uint8_t family, proto;
+	uint8_t addr[2][16];
+	uint16_t port[2];
+	int queue, first_syn, mixed, verdict_rc;
+	unsigned long packets;
+};
+
+static struct dflow dflows[MAX_FLOWS];
+static unsigned int ndflows;
+/* Set by signals; the loop calls poll() between reads. */
+static sig_atomic_t d_stop, d_overload = -1, d_report;
+static int nfq;
+
+static void on_signal(int sig)
+{
+	if (sig == SIGTERM)
+		d_stop = 1;
+	else if (sig == SIGHUP)
+		d_report = 1;
+	else
+		d_overload = sig == SIGUSR1;
+}
+
+static uint16_t nfips_family(void)
+{
+	return family;
+}
+
+static int nfq_send(uint16_t type, uint16_t queue, const void *attrs, size_t len)
+{
+	struct {
+		struct nlmsghdr h;
+		struct nfgenmsg g;
+		uint8_t a[64];
+	} m = { 0 };
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+
+	m.h.nlmsg_len = NLMSG_LENGTH(sizeof(m.g) + len);
+	m.h.nlmsg_type = (NFNL_SUBSYS_QUEUE << 8) | type;
+	m.h.nlmsg_flags = NLM_F_REQUEST;
+	m.h.nlmsg_seq = ++seq;
+	m.g.nfgen_family = AF_UNSPEC;
+	m.g.version = NFNETLINK_V0;
+	m.g.res_id = htons(queue);
+	memcpy(m.a, attrs, len);
+	return sendto(nfq, &m, m.h.nlmsg_len, 0, (struct sockaddr *)&sa,
+		      sizeof(sa)) < 0 ? -errno : 0;
+}
+
+static size_t nfq_attr(uint8_t *b, size_t off, uint16_t type, const void *d,
+		       size_t len)
+{
+	struct nlattr *a = (struct nlattr *)(b + off);
+
+	a->nla_type = type;
+	a->nla_len = NLA_HDRLEN + len;
+	memcpy(b + off + NLA_HDRLEN, d, len);
+	return off + NLA_ALIGN(a->nla_len);
+}
+
+/* Binds @queue: whole packets, GSO, fail-open. */
+static int nfq_bind(uint16_t queue)
+{
+	struct nfqnl_msg_config_cmd cmd = { .command = NFQNL_CFG_CMD_BIND };
+	struct nfqnl_msg_config_params par = {
+		.copy_range = htonl(0xffff), .copy_mode = NFQNL_COPY_PACKET,
+	};
+	uint32_t fl = htonl(NFQA_CFG_F_FAIL_OPEN | NFQA_CFG_F_GSO);
+	uint8_t b[64];
+	size_t n;
+	int ret;
+
+	n = nfq_attr(b, 0, NFQA_CFG_CMD, &cmd, sizeof(cmd));
+	ret = nfq_send(NFQNL_MSG_CONFIG, queue, b, n);
+	if (ret)
+		return ret;
+	n = nfq_attr(b, 0, NFQA_CFG_PARAMS, &par, sizeof(par));
+	n = nfq_attr(b, n, NFQA_CFG_FLAGS, &fl, 4);
+	n = nfq_attr(b, n, NFQA_CFG_MASK, &fl, 4);
+	return nfq_send(NFQNL_MSG_CONFIG, queue, b, n);
+}
+
+static int nfq_verdict(uint16_t queue, uint32_t id, uint32_t verdict)
+{
+	struct nfqnl_msg_verdict_hdr vh = { htonl(verdict), htonl(id) };
+	uint8_t b[32];
+
+	return nfq_send(NFQNL_MSG_VERDICT, queue, b,
+			nfq_attr(b, 0, NFQA_VERDICT_HDR, &vh, sizeof(vh)));
+}
+
+static const char *const verdict_names[] = {
+	[NFIPS_FLOW_INSPECT] = "inspect", [NFIPS_FLOW_QUEUE] = "queue",
+	[NFIPS_FLOW_BYPASS] = "bypass", [NFIPS_FLOW_DROP] = "drop",
+};
+
+static int verdict_of(const char *s)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(verdict_names); i++)
+		if (!strcmp(s, verdict_names[i]))
+			return i;
+	return -1;
+}
+
+/* NFIPS_CMD_FLOW_VERDICT for the flow of @f (as its first packet went). */
+static int flow_verdict(uint8_t family, uint8_t proto, const uint8_t *sa,
+			uint16_t sport, const uint8_t *da, uint16_t dport,
+			uint8_t v)
+{
+	static struct msg m;
+	size_t alen = family == AF_INET ? 4 : 16;
+	struct nlattr *n;
+
+	msg_init(&m, nfips_family(), 0, NFIPS_CMD_FLOW_VERDICT);
+	n = nest_start(&m, NFIPS_A_FLOW);
+	put_u8(&m, NFIPS_FLOW_A_FAMILY, family);
+	put_u8(&m, NFIPS_FLOW_A_L4PROTO, proto);
+	put(&m, NFIPS_FLOW_A_SADDR, sa, alen);
+	put(&m, NFIPS_FLOW_A_DADDR, da, alen);
+	put(&m, NFIPS_FLOW_A_SPORT, &sport, 2);
+	put(&m, NFIPS_FLOW_A_DPORT, &dport, 2);
+	nest_end(&m, n);
+	put_u8(&m, NFIPS_A_VERDICT, v);
+	return transact(&m, 0, NULL);
+}
+
+static void dump_flows(const char *out)
+{
+	char tmp[4096], a0[64], a1[64];
+	unsigned int i;
+	FILE *f;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", out);
+	f = fopen(tmp, "w");
+	if (!f)
+		return;
+	for (i = 0; i < ndflows; i++) {
+		struct dflow *d = &dflows[i];
+
+		inet_ntop(d->family, d->addr[0], a0, sizeof(a0));
+		inet_ntop(d->family, d->addr[1], a1, sizeof(a1));
+		fprintf(f, "flow %s %s %u %s %u queue=%d packets=%lu first_syn=%d mixed=%d verdict_rc=%d\n",
+			d->proto == 6 ? "tcp" : "udp", a0, d->port[0], a1, d->port[1],
+			d->queue, d->packets, d->first_syn, d->mixed, d->verdict_rc);
+	}
+	fclose(f);
+	rename(tmp, out);
+}
+
+/* One queued packet: count it in its flow (keyed as it first went). */
+static void on_packet(uint16_t queue, const uint8_t *p, size_t len, int verdict,
+		      unsigned long after)
+{
+	const uint8_t *sa, *da, *l4;
+	uint8_t family, proto;
+	size_t alen, hl;
+	uint16_t sport, dport;
+	struct dflow *d = NULL;
+	unsigned int i;
+	int syn = 0;
+
+	if (len < 20)
+		return;
+	if ((p[0] >> 4) == 4) {
+		family = AF_INET;
+		alen = 4;
+		hl = (p[0] & 15) * 4;
+		proto = p[9];
+		sa = p + 12;
+		da = p + 16;
+	} else {
+		if (len < 40)
+			return;
+		family = AF_INET6;
+		alen = 16;
+		hl = 40;
+		proto = p[6];
+		sa = p + 8;
+		da = p + 24;
+	}
+	if ((proto != 6 && proto != 17) || len < hl + 8)
+		return;
+	l4 = p + hl;
+	sport = l4[0] << 8 | l4[1];
+	dport = l4[2] << 8 | l4[3];
+	if (proto == 6 && len >= hl + 14)
+		syn = !!(l4[13] & 0x02);
+	for (i = 0; i < ndflows && !d; i++) {
+		struct dflow *x = &dflows[i];
+
+		if (x->family != family || x->proto != proto)
+			continue;
+		if ((!memcmp(x->addr[0], sa, alen) && !memcmp(x->addr[1], da, alen) &&
+		     x->port[0] == sport && x->port[1] == dport) ||
+		    (!memcmp(x->addr[0], da, alen) && !memcmp(x->addr[1], sa, alen) &&
+		     x->port[0] == dport && x->port[1] == sport))
+			d = x;
+	}
+	if (!d) {
+		if (ndflows == MAX_FLOWS)
+			return;
+		d = &dflows[ndflows++];
+		d->family = family;
+		d->proto = proto;
+		memcpy(d->addr[0], sa, alen);
+		memcpy(d->addr[1], da, alen);
+		d->port[0] = sport;
+		d->port[1] = dport;
+		d->queue = queue;
+		d->first_syn = syn;
+	}
+	if (d->queue != queue)
+		d->mixed = 1;
+	if (++d->packets == after && verdict >= 0)
+		d->verdict_rc = flow_verdict(family, proto, sa, sport, da, dport,
+					     verdict);
+}
+
+/* The kernel's QUEUED counter (GET_STATUS). */
+static int kernel_queued(uint64_t *v)
+{
+	static struct msg m;
+	int ret;
+
+	*v = 0;
+	queued_out = v;
+	msg_init(&m, family, 0, NFIPS_CMD_GET_STATUS);
+	ret = transact(&m, 0, NULL);
+	queued_out = NULL;
+	return ret;
+}
+
+/*
+ * What NFQUEUE let through unseen (queue or socket full, fail-open): what
+ * the kernel queued since the registration less what arrived here, once
+ * the queues are drained. As nfipsd would count it.
+ */
+static int report_failopen(uint64_t queued0, uint64_t received)
+{
+	static struct msg m;
+	uint64_t queued, lost;
+	int ret;
+
+	ret = kernel_queued(&queued);
+	if (ret)
+		return ret;
+	lost = queued - queued0 > received ? queued - queued0 - received : 0;
+	msg_init(&m, family, 0, NFIPS_CMD_DAEMON_REPORT);
+	put(&m, NFIPS_A_QUEUE_FAILOPEN, &lost, sizeof(lost));
+	printf("failopen %llu\n", (unsigned long long)lost);
+	fflush(stdout);
+	return transact(&m, 0, NULL);
+}
+
+static int daemon_run(uint16_t queue, uint16_t queues, int verdict,
+		      unsigned long after, const char *out)
+{
+	uint64_t queued0, received = 0;
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	static uint8_t rbuf[256 * 1024];
+	char stop[4096];
+	static struct msg m;
+	struct pollfd pfd;
+	unsigned int i;
+	int ret;
+
+	snprintf(stop, sizeof(stop), "%s.stop", out);
+	signal(SIGTERM, on_signal);
+	signal(SIGUSR1, on_signal);
+	signal(SIGUSR2, on_signal);
+	signal(SIGHUP, on_signal);
+	nfq = socket(AF_NETLINK, SOCK_RAW, NETLINK_NETFILTER);
+	if (nfq < 0 || bind(nfq, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		return fail("nfnetlink socket", -errno);
+	for (i = 0; i < queues; i++) {
+		ret = nfq_bind(queue + i);
+		if (ret)
+			return fail("bind the queue", ret);
+	}
+	msg_init(&m, family, 0, NFIPS_CMD_DAEMON_REGISTER);
+	put(&m, NFIPS_A_QUEUE, &queue, 2);
+	put(&m, NFIPS_A_QUEUE_NUM, &queues, 2);
+	ret = transact(&m, 0, NULL);
+	if (ret)
+		return fail("register", ret);
+	ret = kernel_queued(&queued0);
+	if (ret)
+		return fail("status", ret);
+	dump_flows(out);
+	pfd.fd = nfq;
+	pfd.events = POLLIN;
+	while (!d_stop && access(stop, F_OK)) {
+		struct nlmsghdr *h;
+		ssize_t n;
+
+		if (d_overload >= 0) {
+			msg_init(&m, family, 0, NFIPS_CMD_DAEMON_REPORT);
+			put_u8(&m, NFIPS_A_OVERLOAD, d_overload);
+			d_overload = -1;
+			ret = transact(&m, 0, NULL);
+			if (ret)
+				return fail("report", ret);
+			printf("reported\n");
+			fflush(stdout);
+		}
+		if (d_report) {
+			d_report = 0;
+			ret = report_failopen(queued0, received);
+			if (ret)
+				return fail("report", ret);
+		}
+		if (poll(&pfd, 1, 100) <= 0)
+			continue;
+		n = recv(nfq, rbuf, sizeof(rbuf), 0);
+		if (n < 0)
+			continue;	/* ENOBUFS: messages lost, the count shows */
+		for (h = (void *)rbuf; NLMSG_OK(h, n); h = NLMSG_NEXT(h, n)) {
+			struct nfgenmsg *g = NLMSG_DATA(h);
+			const struct nfqnl_msg_packet_hdr *ph = NULL;
+			const uint8_t *pl = NULL;
+			size_t off, plen = 0;
+
+			if ((h->nlmsg_type & 0xff) != NFQNL_MSG_PACKET)
+				continue;
+			for (off = NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(*g));
+			     off + NLA_HDRLEN <= h->nlmsg_len;) {
+				struct nlattr *a = (void *)((uint8_t *)h + off);
+
+				if (a->nla_len < NLA_HDRLEN)
+					break;
+				if ((a->nla_type & NLA_TYPE_MASK) == NFQA_PACKET_HDR)
+					ph = (void *)((uint8_t *)a + NLA_HDRLEN);
+				if ((a->nla_type & NLA_TYPE_MASK) == NFQA_PAYLOAD) {
+					pl = (uint8_t *)a + NLA_HDRLEN;
+					plen = a->nla_len - NLA_HDRLEN;
+				}
+				off += NLA_ALIGN(a->nla_len);
+			}
+			if (!ph)
+				continue;
+			received++;
+			if (pl)
+				on_packet(ntohs(g->res_id), pl, plen, verdict, after);
+			nfq_verdict(ntohs(g->res_id), ntohl(ph->packet_id), NF_ACCEPT);
+		}
+		dump_flows(out);
+	}
+	dump_flows(out);
+	return 0;
+}
+
+/* nltool verdict VERDICT FAMILY PROTO SADDR SPORT DADDR DPORT */
+static int verdict_cmd(char **argv)
+{
+	uint8_t sa[16], da[16];
+	int v = verdict_of(argv[0]);
+	int fam = !strcmp(argv[1], "6") ? AF_INET6 : AF_INET;
+	int proto = !strcmp(argv[2], "udp") ? 17 : 6;
+	int ret;
+
+	if (v < 0 || inet_pton(fam, argv[3], sa) != 1 ||
+	    inet_pton(fam, argv[5], da) != 1) {
+		fprintf(stderr, "nltool: bad verdict arguments\n");
+		return 2;
+	}
+	ret = flow_verdict(fam, proto, sa, atoi(argv[4]), da, atoi(argv[6]), v);
+	if (ret) {
+		fprintf(stderr, "nltool: verdict: %s\n", strerror(-ret));
+		return 1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
@@ -504,7 +953,7 @@ int main(int argc, char **argv)
 	int one = 1, ret;
 
 	if (argc < 2) {
-		fprintf(stderr, "Usage: nltool badtxn|badver|fuzz N SEED|storm N SEED\n");
+		fprintf(stderr, "Usage: nltool badtxn|badver|fuzz N SEED|storm N SEED|daemon ...|verdict ...\n");
 		return 2;
 	}
 	fd = socket(AF_NETLINK, SOCK_RAW, NETLINK_GENERIC);
@@ -525,6 +974,12 @@ int main(int argc, char **argv)
 		return fuzz(atol(argv[2]), (unsigned int)atoi(argv[3]));
 	if (!strcmp(argv[1], "storm") && argc == 4)
 		return commit_storm(atol(argv[2]), (unsigned int)atoi(argv[3]));
+	if (!strcmp(argv[1], "daemon") && argc == 7)
+		return daemon_run(atoi(argv[2]), atoi(argv[3]),
+				  strcmp(argv[4], "none") ? verdict_of(argv[4]) : -1,
+				  atol(argv[5]), argv[6]);
+	if (!strcmp(argv[1], "verdict") && argc == 9)
+		return verdict_cmd(argv + 2);
 	fprintf(stderr, "nltool: unknown command\n");
 	return 2;
 }

@@ -5,7 +5,7 @@
 # SRCPORT, 0 for any), each PART written alone (TCP_NODELAY) a moment after
 # the last one, so that every PART is a segment of its own; closed with a
 # reset, which leaves no TIME_WAIT behind and lets the next run reuse
-# SRCPORT. A PART "@N" is N bytes of "a", "?FILE" waits (up to 60 s) until
+# SRCPORT. A PART "@N" is N bytes of "a", "?FILE" waits (up to 300 s) until
 # FILE exists. For the stream tests (stream.sh, stream_evasion.sh).
 import os, socket, struct, sys, time
 
@@ -20,7 +20,7 @@ s.settimeout(5)
 s.connect((sys.argv[2], int(sys.argv[3])))
 for part in sys.argv[5:]:
     if part.startswith("?"):
-        for _ in range(600):
+        for _ in range(3000):
             if os.path.exists(part[1:]):
                 break
             time.sleep(0.1)

@@ -34,7 +34,8 @@ gwctl config --stream-depth 64k || fail "config --stream-depth 64k"
 drops=$(gw_counter drops)
 segsend 4 41002 "before-junk:" "?$tmp/junk-sent" "after-junk:" "EVILTCP-after-junk" &
 sender=$!
-received "$tmp/tcp4" "before-junk:" || fail "junk: first write lost"
+# The sender starts in the background: python takes its time under TCG.
+busywait 30000 grep -qF "before-junk:" "$tmp/tcp4" || fail "junk: first write lost"
 ip netns exec "$client" python3 -c '
 import random, sys
 from scapy.all import IP, TCP, send

@@ -68,7 +68,6 @@ const char *nfips_nl_action_name(uint8_t action)
 		[NFIPS_ACT_ALERT] = "alert",
 		[NFIPS_ACT_DROP] = "drop",
 		[NFIPS_ACT_REJECT] = "reject",
-		[NFIPS_ACT_PUNT] = "punt",
 	};
 
 	return action <= NFIPS_ACT_MAX ? names[action] : "?";
@@ -301,10 +300,13 @@ static int status_reply(struct nl_msg *msg, void *arg)
 	st->event_rate = u32_or0(tb[NFIPS_A_EVENT_RATE]);
 	st->stream_depth = u32_or0(tb[NFIPS_A_STREAM_DEPTH]);
 	st->flow_slots = u32_or0(tb[NFIPS_A_FLOW_SLOTS]);
+	st->daemon = u8_or0(tb[NFIPS_A_DAEMON]);
+	st->overload = u8_or0(tb[NFIPS_A_OVERLOAD]);
 	st->queue = tb[NFIPS_A_QUEUE] ? nla_get_u16(tb[NFIPS_A_QUEUE]) : 0;
+	st->queue_num = tb[NFIPS_A_QUEUE_NUM] ? nla_get_u16(tb[NFIPS_A_QUEUE_NUM]) : 0;
 	st->nrules = u32_or0(tb[NFIPS_A_NRULES]);
 	st->nkernel = u32_or0(tb[NFIPS_A_NRULES_KERNEL]);
-	st->npunt = u32_or0(tb[NFIPS_A_NRULES_PUNT]);
+	st->nselectors = u32_or0(tb[NFIPS_A_NSELECTORS]);
 	st->ac_states = u32_or0(tb[NFIPS_A_AC_STATES]);
 	st->memory = u64_or0(tb[NFIPS_A_MEMORY]);
 	if (tb[NFIPS_A_STATS] &&
@@ -315,13 +317,22 @@ static int status_reply(struct nl_msg *msg, void *arg)
 		st->stats.alerts = u64_or0(s[NFIPS_STAT_A_ALERTS]);
 		st->stats.drops = u64_or0(s[NFIPS_STAT_A_DROPS]);
 		st->stats.rejects = u64_or0(s[NFIPS_STAT_A_REJECTS]);
-		st->stats.punts = u64_or0(s[NFIPS_STAT_A_PUNTS]);
+		st->stats.queued = u64_or0(s[NFIPS_STAT_A_QUEUED]);
 		st->stats.events = u64_or0(s[NFIPS_STAT_A_EVENTS]);
 		st->stats.events_lost = u64_or0(s[NFIPS_STAT_A_EVENTS_LOST]);
 		st->stats.unparsed = u64_or0(s[NFIPS_STAT_A_UNPARSED]);
 		st->stats.depth_bytes = u64_or0(s[NFIPS_STAT_A_DEPTH_BYTES]);
 		st->stats.flows = u64_or0(s[NFIPS_STAT_A_FLOWS]);
 		st->stats.flows_evicted = u64_or0(s[NFIPS_STAT_A_FLOWS_EVICTED]);
+		st->stats.flows_untracked = u64_or0(s[NFIPS_STAT_A_FLOWS_UNTRACKED]);
+		st->stats.flows_queued = u64_or0(s[NFIPS_STAT_A_FLOWS_QUEUED]);
+		st->stats.daemon_absent = u64_or0(s[NFIPS_STAT_A_DAEMON_ABSENT]);
+		st->stats.daemon_overload = u64_or0(s[NFIPS_STAT_A_DAEMON_OVERLOAD]);
+		st->stats.queue_failopen = u64_or0(s[NFIPS_STAT_A_QUEUE_FAILOPEN]);
+		st->stats.bypassed = u64_or0(s[NFIPS_STAT_A_BYPASSED]);
+		st->stats.flow_drops = u64_or0(s[NFIPS_STAT_A_FLOW_DROPS]);
+		st->stats.ahead = u64_or0(s[NFIPS_STAT_A_AHEAD]);
+		st->stats.syns_ignored = u64_or0(s[NFIPS_STAT_A_SYNS_IGNORED]);
 	}
 	return 0;
 }
@@ -344,7 +355,6 @@ int nfips_nl_set_config(struct nfips_nl *nl, const struct nfips_nl_config *c)
 		return seterr(nl, -ENOMEM, "out of memory");
 	if ((c->set_mode && nla_put_u8(msg, NFIPS_A_MODE, c->mode)) ||
 	    (c->set_hooks && nla_put_u32(msg, NFIPS_A_HOOKS, c->hooks)) ||
-	    (c->set_queue && nla_put_u16(msg, NFIPS_A_QUEUE, c->queue)) ||
 	    (c->set_fail_open && nla_put_u8(msg, NFIPS_A_FAIL_OPEN, c->fail_open)) ||
 	    (c->set_event_rate &&
 	     nla_put_u32(msg, NFIPS_A_EVENT_RATE, c->event_rate)) ||
@@ -468,6 +478,51 @@ static int fill_batch(struct nfips_nl *nl, struct nl_msg *msg, uint32_t txn,
 	return (int)b->n;
 }
 
+/* The daemon selectors, in ADD messages of up to BATCH_BYTES. */
+static int send_selectors(struct nfips_nl *nl, uint32_t txn,
+			  struct nfips_rule *const *rules, size_t n, bool dry_run)
+{
+	struct nfips_sels sels;
+	struct nlattr *list, *nest;
+	struct nl_msg *msg = NULL;
+	size_t i = 0, in;
+	int ret;
+
+	if (nfips_wire_selectors(rules, n, &sels))
+		return seterr(nl, -ENOMEM, "out of memory");
+	ret = 0;
+	while (i < sels.n && !ret) {
+		msg = new_msg(nl, NFIPS_CMD_POLICY_ADD, 0, BATCH_BYTES);
+		if (!msg || nla_put_u32(msg, NFIPS_A_TXN_ID, txn) ||
+		    !(list = nla_nest_start(msg, NFIPS_A_SELECTORS | NLA_F_NESTED))) {
+			ret = seterr(nl, -ENOMEM, "out of memory");
+			break;
+		}
+		for (in = 0; i < sels.n; i++, in++) {
+			nest = nla_nest_start(msg, (int)(in + 1) | NLA_F_NESTED);
+			if (!nest || nfips_wire_put_sel(msg, &sels.v[i]) ||
+			    nla_nest_end(msg, nest) < 0) {
+				if (nest)
+					nla_nest_cancel(msg, nest);
+				break;
+			}
+		}
+		if (!in || nla_nest_end(msg, list) < 0) {
+			ret = seterr(nl, -EMSGSIZE, "daemon selector too large");
+			break;
+		}
+		if (dry_run) {
+			nlmsg_free(msg);
+		} else {
+			ret = request(nl, msg, "policy add (selectors)", NULL, NULL, NULL);
+		}
+		msg = NULL;
+	}
+	nlmsg_free(msg);
+	nfips_sels_free(&sels);
+	return ret;
+}
+
 int nfips_nl_policy_apply(struct nfips_nl *nl, struct nfips_rule *const *rules,
 			  size_t n, bool dry_run, uint64_t *serial, size_t *bad)
 {
@@ -521,6 +576,9 @@ int nfips_nl_policy_apply(struct nfips_nl *nl, struct nfips_rule *const *rules,
 			goto abort;
 		}
 	} while (next < n);
+	ret = send_selectors(nl, txn, rules, n, dry_run);
+	if (ret)
+		goto abort;
 	if (dry_run) {
 		ret = 0;
 		goto out;
@@ -747,4 +805,65 @@ int nfips_nl_events(struct nfips_nl *nl, int timeout_ms,
 	}
 	nl_cb_put(cb);
 	return ret;
+}
+
+/* ---- the daemon's side ---------------------------------------------- */
+
+int nfips_nl_daemon_register(struct nfips_nl *nl, uint16_t queue,
+			     uint16_t queues)
+{
+	struct nl_msg *msg = new_msg(nl, NFIPS_CMD_DAEMON_REGISTER, 0, 0);
+
+	if (!msg || nla_put_u16(msg, NFIPS_A_QUEUE, queue) ||
+	    nla_put_u16(msg, NFIPS_A_QUEUE_NUM, queues)) {
+		nlmsg_free(msg);
+		return seterr(nl, -ENOMEM, "out of memory");
+	}
+	return request(nl, msg, "daemon register", NULL, NULL, NULL);
+}
+
+int nfips_nl_daemon_unregister(struct nfips_nl *nl)
+{
+	struct nl_msg *msg = new_msg(nl, NFIPS_CMD_DAEMON_UNREGISTER, 0, 0);
+
+	if (!msg)
+		return seterr(nl, -ENOMEM, "out of memory");
+	return request(nl, msg, "daemon unregister", NULL, NULL, NULL);
+}
+
+int nfips_nl_daemon_report(struct nfips_nl *nl, int overload,
+			   const uint64_t *queue_failopen)
+{
+	struct nl_msg *msg = new_msg(nl, NFIPS_CMD_DAEMON_REPORT, 0, 0);
+
+	if (!msg || (overload >= 0 &&
+		     nla_put_u8(msg, NFIPS_A_OVERLOAD, overload ? 1 : 0)) ||
+	    (queue_failopen &&
+	     nla_put_u64(msg, NFIPS_A_QUEUE_FAILOPEN, *queue_failopen))) {
+		nlmsg_free(msg);
+		return seterr(nl, -ENOMEM, "out of memory");
+	}
+	return request(nl, msg, "daemon report", NULL, NULL, NULL);
+}
+
+int nfips_nl_flow_verdict(struct nfips_nl *nl, const struct nfips_nl_flow *f,
+			  uint8_t verdict)
+{
+	struct nl_msg *msg = new_msg(nl, NFIPS_CMD_FLOW_VERDICT, 0, 0);
+	int alen = f->family == AF_INET ? 4 : 16;
+	struct nlattr *nest;
+
+	if (!msg || !(nest = nla_nest_start(msg, NFIPS_A_FLOW | NLA_F_NESTED)) ||
+	    nla_put_u8(msg, NFIPS_FLOW_A_FAMILY, f->family) ||
+	    nla_put_u8(msg, NFIPS_FLOW_A_L4PROTO, f->l4proto) ||
+	    nla_put(msg, NFIPS_FLOW_A_SADDR, alen, f->saddr) ||
+	    nla_put(msg, NFIPS_FLOW_A_DADDR, alen, f->daddr) ||
+	    nla_put_u16(msg, NFIPS_FLOW_A_SPORT, f->sport) ||
+	    nla_put_u16(msg, NFIPS_FLOW_A_DPORT, f->dport) ||
+	    nla_nest_end(msg, nest) < 0 ||
+	    nla_put_u8(msg, NFIPS_A_VERDICT, verdict)) {
+		nlmsg_free(msg);
+		return seterr(nl, -ENOMEM, "out of memory");
+	}
+	return request(nl, msg, "flow verdict", NULL, NULL, NULL);
 }

@@ -28,10 +28,13 @@ int nfips_nl_open_offline(struct nfips_nl **out);
 void nfips_nl_close(struct nfips_nl *nl);
 const char *nfips_nl_error(const struct nfips_nl *nl);
 
+/* NFIPS_STAT_A_*, Documentation/netlink.rst */
 struct nfips_nl_stats {
-	uint64_t packets, bytes, hits, alerts, drops, rejects, punts;
+	uint64_t packets, bytes, hits, alerts, drops, rejects, queued;
 	uint64_t events, events_lost, unparsed;
-	uint64_t depth_bytes, flows, flows_evicted;
+	uint64_t depth_bytes, flows, flows_evicted, flows_untracked;
+	uint64_t flows_queued, daemon_absent, daemon_overload, queue_failopen;
+	uint64_t bypassed, flow_drops, ahead, syns_ignored;
 };
 
 struct nfips_nl_status {
@@ -39,8 +42,9 @@ struct nfips_nl_status {
 	uint8_t mode, active, fail_open;
 	uint32_t hooks, event_rate;
 	uint32_t stream_depth, flow_slots;
-	uint16_t queue;
-	uint32_t nrules, nkernel, npunt, ac_states;
+	uint8_t daemon, overload;	/* a daemon is registered; over budget */
+	uint16_t queue, queue_num;	/* its queues */
+	uint32_t nrules, nkernel, nselectors, ac_states;
 	uint64_t memory;
 	struct nfips_nl_stats stats;
 };
@@ -49,11 +53,10 @@ int nfips_nl_status(struct nfips_nl *nl, struct nfips_nl_status *st);
 
 /* Fields to change; the others stay as they are. */
 struct nfips_nl_config {
-	bool set_mode, set_hooks, set_queue, set_fail_open, set_event_rate;
+	bool set_mode, set_hooks, set_fail_open, set_event_rate;
 	bool set_stream_depth;
 	uint8_t mode;
 	uint32_t hooks;
-	uint16_t queue;
 	uint8_t fail_open;
 	uint32_t event_rate;
 	uint32_t stream_depth;
@@ -80,8 +83,32 @@ int nfips_wire_put_rule(struct nl_msg *msg, const struct nfips_rule *r,
 			const char **why);
 
 /*
+ * Daemon selectors (wire_sel.c): the distinct headers of the daemon's
+ * rules (class NFIPS_CLASS_SLOW) in @rules, deduplicated, each the
+ * NFIPS_RULE_A_* attributes of one NFIPS_A_SELECTORS entry. @rules
+ * counts the daemon rules they came from. Free with nfips_sels_free().
+ */
+struct nfips_sel {
+	uint8_t *data;
+	size_t len;
+};
+
+struct nfips_sels {
+	struct nfips_sel *v;
+	size_t n, cap, rules;
+};
+
+int nfips_wire_selectors(struct nfips_rule *const *rules, size_t n,
+			 struct nfips_sels *out);
+void nfips_sels_free(struct nfips_sels *s);
+/* Appends one selector's attributes (inside a nest); -2 when @msg is full. */
+int nfips_wire_put_sel(struct nl_msg *msg, const struct nfips_sel *s);
+
+/*
  * Sends @rules (classified; skipped ones are left out) in one
- * transaction: begin, batches of adds, commit. On any error the
+ * transaction: begin, batches of adds (kernel rules, then the daemon
+ * selectors of the daemon rules), commit. A policy without daemon rules
+ * has no selectors: no flow is queued. On any error the
  * transaction is aborted and the running policy stays; *bad is then the
  * index in @rules of the rule the kernel refused, or SIZE_MAX.
  * @dry_run encodes every rule without talking to the kernel.
@@ -126,5 +153,56 @@ int nfips_nl_events(struct nfips_nl *nl, int timeout_ms,
 		    void *arg);
 
 const char *nfips_nl_action_name(uint8_t action);
+
+/* ---- the daemon's side of the contract (Documentation/design.rst) ---- */
+
+/*
+ * Makes this socket the namespace's daemon: flows the policy's selectors
+ * choose are queued from their first packet to NFQUEUE @queue ..
+ * @queue + @queues - 1 (1..NFIPS_QUEUES_MAX), a flow always to the same
+ * queue (by a hash of its addresses and ports, the same both ways), with
+ * the bypass flag. Bind the queues first (with NFQA_CFG_F_FAIL_OPEN and
+ * NFQA_CFG_F_GSO): until then the kernel's queueing fails open unseen.
+ * -EBUSY when another socket is the daemon. The registration ends with
+ * nfips_nl_daemon_unregister() or when this socket closes (exit, crash,
+ * kill -9): flows being queued then go back to kernel inspection, their
+ * packets counted as daemon_absent. Registering again with the same
+ * queues from the same socket changes nothing.
+ */
+int nfips_nl_daemon_register(struct nfips_nl *nl, uint16_t queue,
+			     uint16_t queues);
+int nfips_nl_daemon_unregister(struct nfips_nl *nl);
+
+/*
+ * From the registered daemon's socket: @overload (0 or 1; -1 leaves it)
+ * says whether it is over its memory budget (while it is, new flows its
+ * selectors choose are not queued, counted as daemon_overload);
+ * @queue_failopen (NULL leaves it) is how many packets NFQUEUE let
+ * through since this registration because a queue or the socket was full
+ * (the kernel cannot count those: nfnetlink_queue accepts them without a
+ * trace; the daemon sees gaps in the packet ids and its ENOBUFS). Status
+ * shows it as queue_failopen.
+ */
+int nfips_nl_daemon_report(struct nfips_nl *nl, int overload,
+			   const uint64_t *queue_failopen);
+
+/* A flow as the daemon names it: any packet of it, either direction. */
+struct nfips_nl_flow {
+	uint8_t family;			/* AF_INET or AF_INET6 */
+	uint8_t l4proto;		/* IPPROTO_TCP or IPPROTO_UDP */
+	uint8_t saddr[16], daddr[16];	/* network order, IPv4 in 4 bytes */
+	uint16_t sport, dport;		/* host order */
+};
+
+/*
+ * The rest of flow @f: NFIPS_FLOW_BYPASS (accept without queueing or
+ * scanning), NFIPS_FLOW_DROP (drop), NFIPS_FLOW_INSPECT (back to the
+ * kernel's rules alone, not queued). Takes effect from the next packet
+ * the kernel sees; packets already queued still need their NFQUEUE
+ * verdict. -ENOENT when the kernel's flow table has no entry for the
+ * flow (never had one, or it expired): its packets keep coming.
+ */
+int nfips_nl_flow_verdict(struct nfips_nl *nl, const struct nfips_nl_flow *f,
+			  uint8_t verdict);
 
 #endif /* NFIPS_NL_H */

@@ -2,9 +2,9 @@
 /*
  * Parser rule -> policy wire format (NFIPS_RULE_A_*, version
  * NFIPS_POLICY_VERSION). A kernel-decided rule carries its fast pattern,
- * header conditions and packet content modifiers; a slow-path rule only
- * its fast pattern and header, as a prefilter: the daemon evaluates it
- * whole (its modifiers may refer to the reassembled stream).
+ * header conditions and packet content modifiers. A daemon rule is not a
+ * kernel rule: its header becomes a daemon selector (wire_sel.c), and the
+ * daemon sees every flow it can concern from the flow's first packet.
  */
 #include <errno.h>
 #include <string.h>
@@ -22,11 +22,7 @@ int nfips_wire_action(const struct nfips_rule *r, uint8_t *action,
 	case NFIPS_CLASS_SKIPPED:
 		return 1;
 	case NFIPS_CLASS_SLOW:
-		/* Nothing to prefilter with: the kernel cannot select it. */
-		if (r->fp < 0)
-			return 1;
-		*action = NFIPS_ACT_PUNT;
-		return 0;
+		return 1;
 	case NFIPS_CLASS_KERNEL:
 		break;
 	}
@@ -196,13 +192,12 @@ int nfips_wire_put_rule(struct nl_msg *msg, const struct nfips_rule *r,
 	const uint8_t *fp;
 	uint32_t fplen, flags = 0;
 	uint8_t action, proto;
-	bool kernel;
+	bool kernel = true;
 	int ret;
 
 	ret = nfips_wire_action(r, &action, why);
 	if (ret)
 		return ret;
-	kernel = action != NFIPS_ACT_PUNT;
 	if (wire_proto(r->proto, &proto)) {
 		*why = "protocol not handled by the kernel";
 		return -1;

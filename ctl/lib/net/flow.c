@@ -69,7 +69,7 @@ struct nfips_flowtab *nfips_flowtab_new(const struct nfips_flowtab_cfg *cfg,
 	if (cfg)
 		t->cfg = *cfg;
 	nfips_hkey_random(&t->key);
-	set_default(&t->cfg.max_flows, NFIPS_FLOW_MAX);
+	set_default(&t->cfg.max_flows, NFIPS_FLOWTAB_MAX);
 	set_default(&t->cfg.to.tcp_new, 60);
 	set_default(&t->cfg.to.tcp_est, 600);
 	set_default(&t->cfg.to.tcp_closed, 60);

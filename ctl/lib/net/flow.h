@@ -20,7 +20,7 @@
 #include "decode.h"
 #include "stream.h"
 
-#define NFIPS_FLOW_MAX	65536
+#define NFIPS_FLOWTAB_MAX	65536
 
 /* Timeouts in seconds; 0 takes Suricata's default (in brackets). */
 struct nfips_flow_timeouts {
@@ -34,7 +34,7 @@ struct nfips_flow_timeouts {
 };
 
 struct nfips_flowtab_cfg {
-	uint32_t max_flows;	/* 0: NFIPS_FLOW_MAX */
+	uint32_t max_flows;	/* 0: NFIPS_FLOWTAB_MAX */
 	struct nfips_flow_timeouts to;
 	struct nfips_stream_cfg stream;
 };

