@@ -197,9 +197,11 @@ void nfips_flowstate_want(const struct nfips_engine *e, struct nfips_flowstate *
 
 /*
  * Suppressions (threshold.config's "suppress", the customer policy's):
- * a matching rule for which @fn returns true raises no alert, takes no
- * action and counts toward no threshold, as Suricata's suppress; its
- * flowbits were already set by the match.
+ * a matching rule for which @fn returns true raises no alert and counts
+ * toward no threshold, but its actions (drop, reject, pass) still apply,
+ * as Suricata's suppress (PacketAlertFinalize: the actions of a
+ * suppressed match are applied, only the alert is removed); its flowbits
+ * were already set by the match.
  */
 typedef bool (*nfips_suppress_fn)(void *arg, const struct nfips_rule *r,
 				  const struct nfips_pkt *p);

@@ -120,6 +120,8 @@ struct nfips_stream_ctx *nfips_flowtab_stream(struct nfips_flowtab *t);
 void nfips_flowtab_flush(struct nfips_flowtab *t);
 void nfips_flowtab_get_stats(const struct nfips_flowtab *t,
 			     struct nfips_flowtab_stats *st);
+/* Ends one flow now (the end callback runs, reason FLUSH). */
+void nfips_flowtab_end(struct nfips_flowtab *t, struct nfips_flowrec *f);
 /* Calls @fn on every flow, oldest first; @fn must not end flows. */
 void nfips_flowtab_foreach(struct nfips_flowtab *t,
 			   void (*fn)(void *arg, struct nfips_flowrec *f),

@@ -204,13 +204,18 @@ static void on_flow_end(void *arg, struct nfips_flowrec *f,
 
 /* ---- packets -------------------------------------------------------- */
 
-/* A TCP direction whose stream reached the depth (stream_bypass). */
+/*
+ * A TCP direction whose stream reached the depth with every byte before
+ * it reassembled (stream_bypass). A direction that skipped a hole does
+ * not count: a sender could otherwise jump its own sequence numbers past
+ * the depth and send the real data into the hole uninspected.
+ */
 static bool past_depth(struct nfips_pipeline *p, const struct nfips_flowrec *f,
 		       int dir)
 {
 	const struct nfips_tcp_dir *d = &f->tcp.dir[dir];
 
-	return f->key.proto == IPPROTO_TCP && d->known &&
+	return f->key.proto == IPPROTO_TCP && d->known && !d->gen &&
 	       d->next_abs >= nfips_flowtab_stream(p->flows)->cfg.depth;
 }
 
@@ -381,6 +386,15 @@ struct nfips_pipeline *nfips_pipeline_new(const struct nfips_pipeline_cfg *cfg,
 		return NULL;
 	}
 	return p;
+}
+
+void nfips_pipeline_forget(struct nfips_pipeline *p, const struct nfips_flowrec *f)
+{
+	struct nfips_flowrec *fr = (struct nfips_flowrec *)f;
+
+	nfips_flowstate_free(fr->user);
+	fr->user = NULL;	/* on_flow_end: nothing left to inspect */
+	nfips_flowtab_end(p->flows, fr);
 }
 
 void nfips_pipeline_flush(struct nfips_pipeline *p)

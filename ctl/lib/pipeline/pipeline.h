@@ -114,14 +114,19 @@ void nfips_pipeline_packet(struct nfips_pipeline *p,
 /*
  * What the slow path still needs of the flow of the packet just given
  * (@res from nfips_pipeline_packet), for the daemon's per-flow verdict in
- * the kernel: @drop, a drop rule dropped the flow (every later packet
- * would be dropped: the kernel may drop them itself); done[0] (to server)
- * and done[1] (to client), no loaded rule can act on any later packet of
- * that direction, because no rule's header and flow direction admit it,
- * its IP-only rules already saw its first packet, the flow was passed,
- * or (stream_bypass) the direction is past the stream depth. Whatever
- * is not done must keep reaching the pipeline, in order, for live
- * verdicts to equal a replay of the same traffic.
+ * the kernel. @drop: a drop rule dropped the flow (every later packet
+ * would be dropped: the kernel may drop them itself). done[0] (to the
+ * flow's server as the pipeline oriented it) and done[1] (to its
+ * client): no loaded rule can act on any later packet of that direction,
+ * because no rule's header and flow direction admit it, its IP-only rules
+ * already saw its first packet, the flow was passed, or (stream_bypass)
+ * the direction is past the stream depth with nothing skipped.
+ *
+ * A direction's packets also drive the other's state (handshake, FIN,
+ * RST, acknowledgments): a caller may stop sending a flow's packets only
+ * once BOTH directions are done, and then forgets the flow
+ * (nfips_pipeline_forget), so that a later connection on the same
+ * addresses and ports starts afresh as it would in a replay.
  */
 struct nfips_flow_advice {
 	bool drop;
@@ -131,6 +136,12 @@ struct nfips_flow_advice {
 void nfips_pipeline_advice(struct nfips_pipeline *p,
 			   const struct nfips_pipeline_result *res,
 			   struct nfips_flow_advice *adv);
+
+/*
+ * Ends @f now, without inspecting what waits behind its holes (the
+ * caller established that no rule can act on it any more).
+ */
+void nfips_pipeline_forget(struct nfips_pipeline *p, const struct nfips_flowrec *f);
 
 /* Ends every flow now, as at the end of a capture. */
 void nfips_pipeline_flush(struct nfips_pipeline *p);
