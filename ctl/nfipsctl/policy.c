@@ -125,52 +125,23 @@ static void change_counts(const struct nfips_policy *p)
 	}
 }
 
-/*
- * The policy's rules into the kernel and its mode: toward learn the mode
- * first, toward enforce the rules first, so that no moment runs the new
- * rules in enforce mode under a policy that says learn.
- */
+/* The policy into the kernel (nfips_policy_kernel_apply), and what it was. */
 int ctl_policy_apply(const struct nfips_policy *p, bool test)
 {
-	struct nfips_nl_config c = { .set_mode = true };
-	struct nfips_nl_status st = { 0 };
+	struct nfips_rule *const *v;
 	struct nfips_nl *nl = NULL;
-	bool restore = false;
-	size_t n, bad;
-	struct nfips_rule *const *v = nfips_policy_rules(p, &n);
 	uint64_t serial;
 	char buf[512];
+	size_t n;
 	int ret = 1;
 
-	c.mode = p->mode == NFIPS_POLICY_ENFORCE ? NFIPS_MODE_ENFORCE : NFIPS_MODE_LEARN;
+	v = nfips_policy_rules(p, &n);
 	if (test ? nfips_nl_open_offline(&nl) : nfips_nl_open(&nl, buf, sizeof(buf))) {
 		fprintf(stderr, "nfipsctl: %s\n", test ? "out of memory" : buf);
 		return 1;
 	}
-	if (!test && p->mode == NFIPS_POLICY_LEARN) {
-		if (nfips_nl_status(nl, &st) || nfips_nl_set_config(nl, &c)) {
-			fprintf(stderr, "nfipsctl: mode: %s\n", nfips_nl_error(nl));
-			goto out;
-		}
-		restore = st.mode != NFIPS_MODE_LEARN;
-	}
-	if (nfips_nl_policy_apply(nl, v, n, test, &serial, &bad)) {
-		fprintf(stderr, "nfipsctl: %s\n", nfips_nl_error(nl));
-		if (bad < n)
-			fprintf(stderr, "nfipsctl: sid %u refused by the kernel\n",
-				v[bad]->sid);
-		/* The running policy as it was: its mode too. */
-		if (restore) {
-			c.mode = st.mode;
-			if (nfips_nl_set_config(nl, &c))
-				fprintf(stderr, "nfipsctl: mode not restored: %s\n",
-					nfips_nl_error(nl));
-		}
-		goto out;
-	}
-	if (!test && p->mode == NFIPS_POLICY_ENFORCE && nfips_nl_set_config(nl, &c)) {
-		fprintf(stderr, "nfipsctl: mode: %s (the rules were applied)\n",
-			nfips_nl_error(nl));
+	if (nfips_policy_kernel_apply(p, nl, test, &serial, buf, sizeof(buf))) {
+		fprintf(stderr, "nfipsctl: %s\n", buf);
 		goto out;
 	}
 	summary(v, n);
