@@ -85,8 +85,9 @@ static void on_alert(void *arg, const struct nfips_pkt *pkt,
 		.proto = pkt->proto,
 		.icmp_type = pkt->icmp_type,
 		.icmp_code = pkt->icmp_code,
-		.blocked = rule->action == NFIPS_ACTION_DROP ||
-			   rule->action == NFIPS_ACTION_REJECT,
+		.blocked = !p->cfg.learn &&
+			   (rule->action == NFIPS_ACTION_DROP ||
+			    rule->action == NFIPS_ACTION_REJECT),
 		.gid = rule->gid,
 		.sid = rule->sid,
 		.rev = rule->rev,
@@ -364,6 +365,13 @@ void nfips_pipeline_set_engine(struct nfips_pipeline *p,
 	nfips_flowtab_foreach(p->flows, drop_state, NULL);
 	p->engine = engine;
 	p->cfg.policy_serial = policy_serial;
+}
+
+void nfips_pipeline_set_output(struct nfips_pipeline *p,
+			       const struct nfips_classes *classes, bool learn)
+{
+	p->cfg.classes = classes;
+	p->cfg.learn = learn;
 }
 
 void nfips_pipeline_get_stats(const struct nfips_pipeline *p,

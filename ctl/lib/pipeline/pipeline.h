@@ -29,6 +29,7 @@ struct nfips_pipeline_cfg {
 	const char *sensor;		/* "host" of the records; NULL: omitted */
 	const char *path;		/* nfips.path: "daemon" (default) */
 	uint64_t policy_serial;
+	bool learn;		/* drop/reject rules only alert: "allowed" */
 };
 
 /* One packet handed to the pipeline. */
@@ -112,6 +113,14 @@ void nfips_pipeline_flush(struct nfips_pipeline *p);
 void nfips_pipeline_set_engine(struct nfips_pipeline *p,
 			       struct nfips_engine *engine,
 			       uint64_t policy_serial);
+
+/*
+ * What the next records say (a reload): the categories (@classes must
+ * outlive their use, as cfg->classes) and whether drop/reject rules only
+ * alert (learn mode: action "allowed").
+ */
+void nfips_pipeline_set_output(struct nfips_pipeline *p,
+			       const struct nfips_classes *classes, bool learn);
 
 void nfips_pipeline_get_stats(const struct nfips_pipeline *p,
 			      struct nfips_pipeline_stats *st);
