@@ -1,0 +1,134 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# nfipsd's faults, under traffic through the gateway (daemon_lib.sh):
+#   - SIGHUP reloads while connections stream through the queues: no
+#     connection fails, no packet is dropped, every queue runs the last
+#     policy;
+#   - queue overflow (the daemon stopped with SIGSTOP while datagrams
+#     arrive, a small socket buffer): every datagram arrives (fail-open
+#     or verdict after SIGCONT), the overruns are counted, no hang;
+#   - kill -9 under traffic: connections keep flowing (bypass), an attack
+#     passes while no daemon runs (fail-open), and the restarted daemon
+#     logs the outage with the kernel's packet count;
+#   - SIGTERM under traffic: queued packets get their verdicts (no
+#     connection fails), clean stop.
+set -u
+source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/daemon_lib.sh"
+
+require_guest
+require_cmd ip ss socat timeout python3 taskset
+require_nfipsctl
+
+tmp=$(mktemp -d)
+on_exit "rm -rf '$tmp'"
+on_exit '[ -n "$dpid" ] && kill -9 "$dpid"'
+on_exit "touch '$tmp/stop'"
+daemon_setup
+# A kernel policy, so that the module counts the packets it sees.
+if [ -d /sys/module/nfips ]; then
+	out=$(gwctl policy apply "$tmp/kernel.rules" 2>&1) || fail "kernel policy: $out"
+fi
+start_daemon
+head -c 262144 /dev/zero >"$tmp/chunk"
+
+# traffic_start / traffic_stop: lib.sh's stream() over both families.
+traffic_start() {
+	rm -f "$tmp/stop" "$tmp"/count? "$tmp"/failed?
+	stream 0 4 "$server4" &
+	s4=$!
+	stream 1 6 "$server6" &
+	s6=$!
+}
+
+traffic_stop() {
+	touch "$tmp/stop"
+	wait "$s4" "$s6"
+	for f in 4 6; do
+		[ -e "$tmp/failed$f" ] && fail "$1: $(cat "$tmp/failed$f")"
+		[ "$(cat "$tmp/count$f" 2>/dev/null)" -ge 1 ] ||
+			fail "$1: no IPv$f connection completed"
+	done
+	log "$1: $(cat "$tmp/count4") + $(cat "$tmp/count6") connections, none failed"
+}
+
+# ---- reload under traffic ----------------------------------------------
+traffic_start
+sleep 1
+for i in 1 2 3 4; do
+	echo "alert tcp any any -> any 7009 (msg:\"reload $i\"; content:\"R$i\"; sid:$((9200 + i));)" \
+		>>"$tmp/daemon.rules"
+	n=$(grep -c 'reload: policy' "$tmp/daemon.log")
+	kill -HUP "$dpid"
+	daemon_log_wait 'reload: policy' "$((n + 1))" || fail "reload $i did not complete"
+	sleep 0.5
+done
+traffic_stop "4 reloads under traffic"
+grep -q 'reload: policy 5 running (10 rules' "$tmp/daemon.log" || fail "last reload not policy 5"
+[ "$(stat_sum dropped)" = 0 ] || fail "packets dropped during the reloads"
+[ "$(grep 'stats: queue=' "$tmp/daemon.log" | tail -n "$qcount" | grep -c 'policy=5$')" = "$qcount" ] ||
+	fail "not every queue switched to policy 5"
+
+# ---- queue overflow --------------------------------------------------------
+# Datagrams the collector's own socket buffer overran on are not the
+# gateway's loss: count them as arrived.
+rcvbuf_errors() {
+	ip netns exec "$server" nstat -az UdpRcvbufErrors | awk '$1 == "UdpRcvbufErrors" { print $2 }'
+}
+_all_datagrams() {
+	local got
+
+	got=$(grep -o 'OVF-[0-9]*' "$tmp/udp4" | sort -u | wc -l)
+	[ $((got + $(rcvbuf_errors) - rcvbuf0)) -ge 400 ]
+}
+rcvbuf0=$(rcvbuf_errors)
+
+enobufs=$(stat_sum enobufs)
+kill -STOP "$dpid"
+ip netns exec "$client" python3 - "$server4" <<'PY'
+import socket, sys, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for i in range(400):
+    s.sendto(("OVF-%d\n" % i).encode().ljust(300, b"."), (sys.argv[1], 7002))
+    time.sleep(0.001)
+PY
+sleep 1
+kill -CONT "$dpid"
+busywait 10000 _all_datagrams || {
+	ip netns exec "$server" nstat -az UdpInDatagrams UdpRcvbufErrors UdpInErrors | sed 's/^/# server /'
+	ip netns exec "$gateway" cat /proc/net/netfilter/nfnetlink_queue | sed 's/^/# queue /'
+	fail "datagrams lost: $(grep -o 'OVF-[0-9]*' "$tmp/udp4" | sort -u | wc -l) of 400"
+}
+kill -0 "$dpid" || fail "nfipsd died on the overflow"
+[ "$(stat_sum enobufs)" -gt "$enobufs" ] || fail "socket overruns not counted"
+out=$(client 4 "after the flood") || fail "no traffic after the overflow: $out"
+out=$(client 4 "flood EVIL123X") && fail "attack passed after the overflow: $out"
+log "queue overflow: 400 datagrams arrived, $(stat_sum enobufs) overruns counted, still enforcing"
+
+# ---- kill -9 under traffic -------------------------------------------------
+traffic_start
+sleep 1
+kill -9 "$dpid"
+wait "$dpid" 2>/dev/null
+dpid=
+out=$(client 4 "no daemon EVIL123X") || fail "fail-open: traffic blocked without a daemon: $out"
+sleep 1
+grep -qx 'clean=0' "$tmp/nfipsd.state" || fail "state file says clean after kill -9"
+start_daemon
+traffic_stop "kill -9 and restart under traffic"
+grep 'outage: the previous run ended uncleanly' "$tmp/daemon.log" >"$tmp/outage" ||
+	fail "no outage recorded"
+if [ -d /sys/module/nfips ]; then
+	grep -qE 'kernel meanwhile: [1-9][0-9]* packets' "$tmp/outage" ||
+		fail "outage without the kernel's packets: $(cat "$tmp/outage")"
+fi
+log "$(sed 's/^nfipsd: warning: //' "$tmp/outage")"
+
+# ---- SIGTERM under traffic -------------------------------------------------
+traffic_start
+sleep 1
+stop_daemon
+traffic_stop "SIGTERM under traffic"
+grep -q 'stopped cleanly' "$tmp/daemon.log" || fail "no clean stop"
+exit "$ksft_pass"
