@@ -51,7 +51,14 @@ static int errat(struct ctx *x, const config_setting_t *s, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	snprintf(x->err, x->errlen, "%s:%u: %s", file ? file : x->path, line, msg);
+	if (line && file && file[0] != '/' && strcmp(file, x->path) && strrchr(x->path, '/'))
+		/* an @include'd file, named relative to this one's directory */
+		snprintf(x->err, x->errlen, "%.*s/%s:%u: %s",
+			 (int)(strrchr(x->path, '/') - x->path), x->path, file, line, msg);
+	else if (line)
+		snprintf(x->err, x->errlen, "%s:%u: %s", file ? file : x->path, line, msg);
+	else	/* something missing has no line */
+		snprintf(x->err, x->errlen, "%s: %s", x->path, msg);
 	return -1;
 }
 
@@ -381,6 +388,7 @@ int nfipsd_conf_load(struct nfipsd_conf *c, const char *path, char *err,
 		     size_t errlen)
 {
 	struct ctx x = { .path = path, .err = err, .errlen = errlen };
+	char *dir, *slash;
 	config_t cf;
 	int ret = -1;
 
@@ -398,6 +406,13 @@ int nfipsd_conf_load(struct nfipsd_conf *c, const char *path, char *err,
 	if (precheck(&x))
 		return -1;
 	config_init(&cf);
+	/* @include "FILE": relative to this file, as the paths in it. */
+	dir = strdup(path);
+	slash = dir ? strrchr(dir, '/') : NULL;
+	if (slash) {
+		*slash = '\0';
+		config_set_include_dir(&cf, dir[0] ? dir : "/");
+	}
 	if (!config_read_file(&cf, path)) {
 		snprintf(err, errlen, "%s:%d: %s",
 			 config_error_file(&cf) ? config_error_file(&cf) : path,
@@ -414,6 +429,7 @@ int nfipsd_conf_load(struct nfipsd_conf *c, const char *path, char *err,
 		snprintf(err, errlen, "out of memory");
 out:
 	config_destroy(&cf);
+	free(dir);
 	return ret;
 }
 
