@@ -128,6 +128,7 @@ static void save_state(struct nfipsd *d, struct nfipsd_state *s, bool clean)
 
 static int start_workers(struct nfipsd *d)
 {
+	struct timespec now;
 	size_t i;
 
 	d->workers = calloc(d->nworkers, sizeof(*d->workers));
@@ -141,6 +142,8 @@ static int start_workers(struct nfipsd *d)
 		w->qnum = (uint16_t)(d->conf.queue_base + i);
 		w->wakefd = w->rawfd4 = w->rawfd6 = w->icmpfd4 = w->icmpfd6 = -1;
 		atomic_store(&w->next, d->policy);
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		atomic_store(&w->beat, (int64_t)now.tv_sec);
 	}
 	for (i = 0; i < d->nworkers; i++)
 		if (nfipsd_worker_start(&d->workers[i]))
@@ -160,6 +163,17 @@ static void stop_workers(struct nfipsd *d)
 		nfipsd_worker_wake(&d->workers[i]);
 	for (i = 0; i < d->nworkers; i++)
 		nfipsd_worker_join(&d->workers[i]);
+}
+
+/* The watchdog is fed only while every worker goes round its loop. */
+static bool workers_alive(struct nfipsd *d, int64_t now)
+{
+	size_t i;
+
+	for (i = 0; i < d->nworkers; i++)
+		if (now - atomic_load(&d->workers[i].beat) > 10)
+			return false;
+	return true;
 }
 
 static int run(struct nfipsd *d)
@@ -243,7 +257,7 @@ static int run(struct nfipsd *d)
 			last_state = time(NULL);
 		}
 		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (wd_usec && (uint64_t)(now.tv_sec - last_wd.tv_sec) * 1000000 +
+		if (wd_usec && workers_alive(d, (int64_t)now.tv_sec) && (uint64_t)(now.tv_sec - last_wd.tv_sec) * 1000000 +
 			       (uint64_t)(now.tv_nsec - last_wd.tv_nsec) / 1000 >= wd_usec / 2) {
 			nfipsd_notify("WATCHDOG=1");
 			last_wd = now;

@@ -189,6 +189,7 @@ struct nfipsd_worker {
 	uint32_t nbatch;
 	/* stop */
 	_Atomic bool bound;
+	_Atomic int64_t beat;		/* CLOCK_MONOTONIC s of the last loop */
 };
 
 struct nfipsd {

@@ -397,6 +397,8 @@ static void *worker_main(void *arg)
 			deadline.tv_sec += d->conf.stop_timeout;
 			draining = true;
 		}
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		atomic_store(&w->beat, (int64_t)t.tv_sec);
 		n = poll(pfd, 2, draining ? 50 : 1000);
 		if (n < 0 && errno != EINTR) {
 			nfipsd_log(NFIPSD_ERR, "queue %u: poll: %s", w->qnum, strerror(errno));
