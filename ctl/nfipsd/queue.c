@@ -342,10 +342,11 @@ static int read_batch(struct nfipsd_worker *w, struct pkt_ctx *x)
 			flush_batch(w);
 			return -1;
 		}
-		if (mnl_cb_run(w->buf, (size_t)len, 0, w->portid, on_packet, x) < 0 &&
-		    errno != ENOENT) {
+		if (mnl_cb_run(w->buf, (size_t)len, 0, w->portid, on_packet, x) < 0) {
 			/* an error message: a verdict the kernel refused */
-			atomic_fetch_add(&w->st.verdict_errors, 1);
+			if (!atomic_fetch_add(&w->st.verdict_errors, 1))
+				nfipsd_log(NFIPSD_ERR, "queue %u: a verdict was refused: %s",
+					   w->qnum, strerror(errno));
 		}
 	}
 	flush_batch(w);

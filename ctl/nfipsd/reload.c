@@ -73,8 +73,6 @@ static void *reload_main(void *arg)
 	    strcmp(nc.state_path, d->conf.state_path))
 		nfipsd_log(NFIPSD_WARNING, "reload: queues and log paths change "
 			   "only with a restart");
-	/* The budget applies from this reload on. */
-	d->conf.memory_budget = nc.memory_budget;
 	p = nfipsd_policy_load(&nc, d->nworkers, d->next_serial + 1, report_log, NULL);
 	if (!p) {
 		nfipsd_log(NFIPSD_ERR, "reload refused: policy %" PRIu64
@@ -83,6 +81,8 @@ static void *reload_main(void *arg)
 		goto out;
 	}
 	d->next_serial++;
+	/* The budget applies from this reload on. */
+	d->conf.memory_budget = nc.memory_budget;
 	/* Keep the new policy part; the rest of the running configuration stays. */
 	tmp = d->conf.pol;
 	d->conf.pol = nc.pol;
