@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # nfipsd on a forwarding gateway: forwarded traffic reaches it through
-# NFQUEUE (daemon_lib.sh), rules only the daemon evaluates decide it.
+# NFQUEUE (daemon.lib), rules only the daemon evaluates decide it.
 #   - enforce: a pcre match, two contents with distance/within in two
 #     segments, a flowbit set by one packet and tested by a later one
 #     (reject: the client sees a reset), a UDP pcre: each blocked at the
@@ -15,9 +15,11 @@
 #     policy keeps blocking;
 #   - SIGHUP to learn mode: the same attack passes, alerts say "allowed";
 #   - SIGTERM: a clean stop, the state file says so.
+# Under TCG on a busy host the steps take long; the default 120 s is too short.
+# nfips-test-timeout: 240
 set -u
 source "$(dirname "$0")/lib.sh"
-source "$(dirname "$0")/daemon_lib.sh"
+source "$(dirname "$0")/daemon.lib"
 
 require_guest
 require_cmd ip ss socat timeout python3

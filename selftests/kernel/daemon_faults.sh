@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# nfipsd's faults, under traffic through the gateway (daemon_lib.sh):
+# nfipsd's faults, under traffic through the gateway (daemon.lib):
 #   - SIGHUP reloads while connections stream through the queues: no
 #     connection fails, no packet is dropped, every queue runs the last
 #     policy;
@@ -13,9 +13,11 @@
 #     logs the outage with the kernel's packet count;
 #   - SIGTERM under traffic: queued packets get their verdicts (no
 #     connection fails), clean stop.
+# Under TCG on a busy host the steps take long; the default 120 s is too short.
+# nfips-test-timeout: 240
 set -u
 source "$(dirname "$0")/lib.sh"
-source "$(dirname "$0")/daemon_lib.sh"
+source "$(dirname "$0")/daemon.lib"
 
 require_guest
 require_cmd ip ss socat timeout python3 taskset
