@@ -2,7 +2,7 @@
 /*
  * /etc/nfips/nfipsd.conf, libconfig syntax (Documentation/nfipsd.rst):
  *
- *   queues = { base = 0; count = 2; maxlen = 4096; rcvbuf = 0; batch = 32; };
+ *   queues = { base = 0; count = 2; maxlen = 4096; rcvbuf = "8M"; batch = 32; };
  *   rules = [ "default.rules" ];             # relative: to this file
  *   vars = { HOME_NET = "[10.0.0.0/8]"; };
  *   mode = "learn";                          # or "enforce"
@@ -395,6 +395,8 @@ int nfipsd_conf_load(struct nfipsd_conf *c, const char *path, char *err,
 	memset(c, 0, sizeof(*c));
 	c->queue_count = 1;
 	c->queue_maxlen = 4096;
+	/* The kernel's ~200 KiB overflows at a few Gbit/s of GSO packets. */
+	c->rcvbuf = 8u << 20;
 	c->batch = 32;
 	c->state_interval = 10;
 	c->stop_timeout = 5;

@@ -97,11 +97,12 @@ static void log_stats(struct nfipsd *d)
 		struct nfipsd_qstats *s = &d->workers[i].st;
 
 		nfipsd_log(NFIPSD_INFO, "stats: queue=%u packets=%" PRIu64
-			   " accepted=%" PRIu64 " dropped=%" PRIu64 " rejected=%" PRIu64
+			   " bytes=%" PRIu64 " accepted=%" PRIu64 " dropped=%" PRIu64 " rejected=%" PRIu64
 			   " alerts=%" PRIu64 " malformed=%" PRIu64 " enobufs=%" PRIu64
 			   " verdict_errors=%" PRIu64 " over_budget=%" PRIu64
 			   " policy=%" PRIu64, d->workers[i].qnum,
-			   atomic_load(&s->packets), atomic_load(&s->accepted),
+			   atomic_load(&s->packets), atomic_load(&s->bytes),
+			   atomic_load(&s->accepted),
 			   atomic_load(&s->dropped), atomic_load(&s->rejected),
 			   atomic_load(&s->alerts), atomic_load(&s->malformed),
 			   atomic_load(&s->enobufs), atomic_load(&s->verdict_errors),

@@ -159,7 +159,7 @@ void nfipsd_evelog_close(struct nfipsd_evelog *l);
 struct nfipsd;
 
 struct nfipsd_qstats {
-	_Atomic uint64_t packets, accepted, dropped, rejected, alerts;
+	_Atomic uint64_t packets, bytes, accepted, dropped, rejected, alerts;
 	_Atomic uint64_t enobufs, malformed, verdict_errors, uninspected;
 	_Atomic uint64_t over_budget;
 };

@@ -294,6 +294,7 @@ static int on_packet(const struct nlmsghdr *nlh, void *data)
 	x->last_ts = ts;
 	in.ts_usec = ts;
 	in.pkt_no = ++w->pkt_no;
+	atomic_fetch_add(&w->st.bytes, in.len);
 	in.in_iface = attr[NFQA_IFINDEX_INDEV] ?
 		ifname(&x->ifc, ntohl(mnl_attr_get_u32(attr[NFQA_IFINDEX_INDEV]))) : NULL;
 
