@@ -351,18 +351,21 @@ void nfips_pipeline_free(struct nfips_pipeline *p)
 	free(p);
 }
 
-static void drop_state(void *arg, struct nfips_flowrec *f)
+/* The flow's verdict carries over to the new engine, its rule state not. */
+static void renew_state(void *arg, struct nfips_flowrec *f)
 {
-	(void)arg;
-	nfips_flowstate_free(f->user);
-	f->user = NULL;
+	struct nfips_engine *engine = arg;
+	struct nfips_flowstate *old = f->user;
+
+	f->user = engine && old ? nfips_flowstate_renew(engine, old) : NULL;
+	nfips_flowstate_free(old);
 }
 
 void nfips_pipeline_set_engine(struct nfips_pipeline *p,
 			       struct nfips_engine *engine,
 			       uint64_t policy_serial)
 {
-	nfips_flowtab_foreach(p->flows, drop_state, NULL);
+	nfips_flowtab_foreach(p->flows, renew_state, engine);
 	p->engine = engine;
 	p->cfg.policy_serial = policy_serial;
 }

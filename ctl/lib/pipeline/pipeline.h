@@ -106,9 +106,11 @@ void nfips_pipeline_flush(struct nfips_pipeline *p);
 
 /*
  * Switches to @engine (a reload) for the next packet. Flows in progress
- * keep their place in the flow table and their TCP reassembly, but their
- * rule state (flowbits, pass/drop of the flow) starts afresh: it belonged
- * to the old engine's rules. The old engine may be freed after this.
+ * keep their place in the flow table, their TCP reassembly and their
+ * verdict (a flow passed or dropped stays so: the bytes that decided it
+ * are not inspected again), but their rule state (flowbits) starts
+ * afresh: it belonged to the old engine's rules. The old engine may be
+ * freed after this.
  */
 void nfips_pipeline_set_engine(struct nfips_pipeline *p,
 			       struct nfips_engine *engine,
