@@ -5,7 +5,8 @@
 # NFQUEUE (daemon.lib), rules only the daemon evaluates decide it.
 #   - enforce: a pcre match, two contents with distance/within in two
 #     segments, a flowbit set by one packet and tested by a later one
-#     (reject: the client sees a reset), a UDP pcre: each blocked at the
+#     (reject: the client sees a reset), a UDP pcre, a UDP reject (ICMP
+#     port unreachable back): each blocked at the
 #     client, the benign look-alikes pass, IPv4 and IPv6;
 #   - eve.json: one record per block with the right sid, rev, action,
 #     category, nfips.path "daemon"; a kernel-decided alert as a record
@@ -83,10 +84,13 @@ received "$tmp/udp4" UDPGOOD-4 || fail "benign UDP (IPv4) lost"
 received "$tmp/udp6" UDPGOOD-6 || fail "benign UDP (IPv6) lost"
 expect_all
 grep -q UDPBAD "$tmp/udp4" "$tmp/udp6" && fail "UDP attack passed"
-step "enforce: pcre, split contents, flowbits (reset), UDP blocked; look-alikes pass"
+udp_refused 4 "UDPREJ-4" || fail "UDP reject (IPv4): no ICMP port unreachable"
+udp_refused 6 "UDPREJ-6" || fail "UDP reject (IPv6): no ICMPv6 port unreachable"
+grep -q UDPREJ "$tmp/udp4" "$tmp/udp6" && fail "rejected UDP passed"
+step "enforce: pcre, split contents, flowbits (reset), UDP (drop, unreachable) blocked; look-alikes pass"
 
 # ---- the EVE log ---------------------------------------------------------
-for sid in 9101 9102 9104 9105; do
+for sid in 9101 9102 9104 9105 9108; do
 	n=$(eve_count "$sid" blocked daemon)
 	[ "$n" -ge 2 ] || fail "sid $sid: $n blocked records, want one per family"
 done
