@@ -121,6 +121,14 @@ if [ -d /sys/module/nfips ]; then
 		fail "kernel record without the rule's signature"
 	grep '"path":"kernel"' "$tmp/eve.json" | grep -q '"rev":4' || fail "kernel record without rev 4"
 	step "kernel event recorded with nfips.path kernel, signature and rev from the rules"
+	# Events the kernel could not send (rate limit: 1 a second) are logged.
+	gwctl config --event-rate 1 >/dev/null || fail "config --event-rate"
+	client_pass 4 "KERNELHIT 1 " "KERNELHIT 2 " "KERNELHIT 3 " "KERNELHIT 4 " \
+		"KERNELHIT 5 " "KERNELHIT 6 " >/dev/null || fail "connection with six kernel hits"
+	busywait 15000 grep -q 'lost in the kernel' "$tmp/daemon.log" ||
+		fail "kernel's lost events not logged (events_lost $(gwctl status | grep -o 'events_lost=[0-9]*'))"
+	gwctl config --event-rate 1000 >/dev/null
+	step "$(grep -o 'kernel events: [0-9]* lost in the kernel' "$tmp/daemon.log" | head -n 1)"
 else
 	step "nfips.ko not loaded: kernel events not tested"
 fi
