@@ -81,7 +81,7 @@ wait "${attacks[@]}"
 for i in 1 2 3; do
 	[ "$(tail -n 1 "$tmp/attack$i")" = 1 ] || fail "attack during reload $i: $(cat "$tmp/attack$i")"
 done
-grep -q 'reload: policy 4 running (9 rules' "$tmp/daemon.log" || fail "last reload not policy 4"
+grep -q 'reload: policy 4 running (10 rules' "$tmp/daemon.log" || fail "last reload not policy 4"
 [ "$(grep 'stats: queue=' "$tmp/daemon.log" | tail -n "$qcount" | grep -c 'policy=4$')" = "$qcount" ] ||
 	fail "not every queue switched to policy 4"
 
