@@ -7,6 +7,11 @@
  * queue workers and the events thread never interleave. A short write
  * (disk full) is completed by further writes; if that fails the record is
  * counted lost and the line ended, so the next record starts a line.
+ *
+ * A write() of a regular file can stop short when the process is killed
+ * (the kernel checks for a fatal signal between pages), so a crash can
+ * leave the record being written cut in the middle: opening the log ends
+ * such a line first, and the cut record is the only one lost.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -27,9 +32,22 @@ struct nfipsd_evelog {
 	bool partial;		/* the last record was cut: end its line first */
 };
 
+/* Opens for appending; a last line left without its '\n' is ended. */
 static int open_log(const char *path)
 {
-	return open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0640);
+	int fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0640);
+	struct stat st;
+	char last;
+
+	if (fd < 0)
+		return fd;
+	if (!fstat(fd, &st) && S_ISREG(st.st_mode) && st.st_size > 0 &&
+	    pread(fd, &last, 1, st.st_size - 1) == 1 && last != '\n' &&
+	    write(fd, "\n", 1) != 1) {
+		close(fd);
+		return -1;
+	}
+	return fd;
 }
 
 struct nfipsd_evelog *nfipsd_evelog_open(const char *path, char *err,
