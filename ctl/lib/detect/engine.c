@@ -559,6 +559,16 @@ void nfips_flowstate_free(struct nfips_flowstate *fs)
 	free(fs);
 }
 
+struct nfips_flowstate *nfips_flowstate_renew(struct nfips_engine *e,
+					      const struct nfips_flowstate *old)
+{
+	struct nfips_flowstate *fs = nfips_flowstate_new(e);
+
+	if (fs && old)
+		fs->action = old->action;
+	return fs;
+}
+
 bool nfips_flowstate_passed(const struct nfips_flowstate *fs)
 {
 	return fs && fs->action == FLOW_ACT_PASS;

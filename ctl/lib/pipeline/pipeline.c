@@ -85,8 +85,9 @@ static void on_alert(void *arg, const struct nfips_pkt *pkt,
 		.proto = pkt->proto,
 		.icmp_type = pkt->icmp_type,
 		.icmp_code = pkt->icmp_code,
-		.blocked = rule->action == NFIPS_ACTION_DROP ||
-			   rule->action == NFIPS_ACTION_REJECT,
+		.blocked = !p->cfg.learn &&
+			   (rule->action == NFIPS_ACTION_DROP ||
+			    rule->action == NFIPS_ACTION_REJECT),
 		.gid = rule->gid,
 		.sid = rule->sid,
 		.rev = rule->rev,
@@ -414,20 +415,30 @@ void nfips_pipeline_free(struct nfips_pipeline *p)
 	free(p);
 }
 
-static void drop_state(void *arg, struct nfips_flowrec *f)
+/* The flow's verdict carries over to the new engine, its rule state not. */
+static void renew_state(void *arg, struct nfips_flowrec *f)
 {
-	(void)arg;
-	nfips_flowstate_free(f->user);
-	f->user = NULL;
+	struct nfips_engine *engine = arg;
+	struct nfips_flowstate *old = f->user;
+
+	f->user = engine && old ? nfips_flowstate_renew(engine, old) : NULL;
+	nfips_flowstate_free(old);
 }
 
 void nfips_pipeline_set_engine(struct nfips_pipeline *p,
 			       struct nfips_engine *engine,
 			       uint64_t policy_serial)
 {
-	nfips_flowtab_foreach(p->flows, drop_state, NULL);
+	nfips_flowtab_foreach(p->flows, renew_state, engine);
 	p->engine = engine;
 	p->cfg.policy_serial = policy_serial;
+}
+
+void nfips_pipeline_set_output(struct nfips_pipeline *p,
+			       const struct nfips_classes *classes, bool learn)
+{
+	p->cfg.classes = classes;
+	p->cfg.learn = learn;
 }
 
 void nfips_pipeline_get_stats(const struct nfips_pipeline *p,

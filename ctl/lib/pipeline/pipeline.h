@@ -39,6 +39,7 @@ struct nfips_pipeline_cfg {
 	 * default), and a direction any rule can match is never bypassed.
 	 */
 	bool stream_bypass;
+	bool learn;		/* drop/reject rules only alert: "allowed" */
 };
 
 /* One packet handed to the pipeline. */
@@ -148,13 +149,23 @@ void nfips_pipeline_flush(struct nfips_pipeline *p);
 
 /*
  * Switches to @engine (a reload) for the next packet. Flows in progress
- * keep their place in the flow table and their TCP reassembly, but their
- * rule state (flowbits, pass/drop of the flow) starts afresh: it belonged
- * to the old engine's rules. The old engine may be freed after this.
+ * keep their place in the flow table, their TCP reassembly and their
+ * verdict (a flow passed or dropped stays so: the bytes that decided it
+ * are not inspected again), but their rule state (flowbits) starts
+ * afresh: it belonged to the old engine's rules. The old engine may be
+ * freed after this.
  */
 void nfips_pipeline_set_engine(struct nfips_pipeline *p,
 			       struct nfips_engine *engine,
 			       uint64_t policy_serial);
+
+/*
+ * What the next records say (a reload): the categories (@classes must
+ * outlive their use, as cfg->classes) and whether drop/reject rules only
+ * alert (learn mode: action "allowed").
+ */
+void nfips_pipeline_set_output(struct nfips_pipeline *p,
+			       const struct nfips_classes *classes, bool learn);
 
 void nfips_pipeline_get_stats(const struct nfips_pipeline *p,
 			      struct nfips_pipeline_stats *st);
