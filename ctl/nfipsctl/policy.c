@@ -20,7 +20,9 @@
  * new kernel serial. On any error nothing is applied: the running policy
  * stays and the error is shown. --test does everything but the sending.
  */
+#include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -125,6 +127,30 @@ static void change_counts(const struct nfips_policy *p)
 	}
 }
 
+/*
+ * nfipsd runs the same policy file: a running daemon (its pid in
+ * $NFIPSD_PIDFILE, default /run/nfipsd.pid) is told to load it again, so
+ * one command applies kernel and daemon together.
+ */
+static void reload_daemon(void)
+{
+	const char *path = getenv("NFIPSD_PIDFILE");
+	FILE *f;
+	long pid = 0;
+
+	f = fopen(path && *path ? path : "/run/nfipsd.pid", "r");
+	if (!f)
+		return;
+	if (fscanf(f, "%ld", &pid) != 1 || pid <= 1)
+		pid = 0;
+	fclose(f);
+	if (pid && !kill((pid_t)pid, SIGHUP))
+		printf("nfipsd (pid %ld): reloading the policy\n", pid);
+	else if (pid)
+		fprintf(stderr, "nfipsctl: nfipsd (pid %ld) not signalled: %s\n", pid,
+			strerror(errno));
+}
+
 /* The policy into the kernel (nfips_policy_kernel_apply), and what it was. */
 int ctl_policy_apply(const struct nfips_policy *p, bool test)
 {
@@ -146,10 +172,12 @@ int ctl_policy_apply(const struct nfips_policy *p, bool test)
 	}
 	summary(v, n);
 	change_counts(p);
-	if (test)
+	if (test) {
 		printf("policy ok (--test: not applied)\n");
-	else
+	} else {
 		printf("serial=%llu\n", (unsigned long long)serial);
+		reload_daemon();
+	}
 	ret = 0;
 out:
 	nfips_nl_close(nl);

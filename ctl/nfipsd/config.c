@@ -210,13 +210,22 @@ static int policy_part(struct ctx *x, config_setting_t *root,
 
 	if (get_str(x, root, "policy", true, &p->policy_file))
 		return -1;
-	if (p->policy_file)
-		return errat(x, config_setting_get_member(root, "policy"),
-			     "'policy': customer policy files are not supported "
-			     "yet; give rules, vars and mode here");
+	if (p->policy_file) {
+		/* The customer policy file says all of it (Documentation/policy.rst). */
+		static const char *const inside[] = { "rules", "vars", "mode",
+						      "classification", NULL };
+
+		for (i = 0; inside[i]; i++)
+			if ((s = config_setting_get_member(root, inside[i])))
+				return errat(x, s, "'%s' comes from the policy file "
+					     "(%s) when 'policy' is given", inside[i],
+					     p->policy_file);
+		return 0;
+	}
 	s = config_setting_get_member(root, "rules");
 	if (!s)
-		return errat(x, NULL, "no 'rules' (a list of rule files)");
+		return errat(x, NULL, "no 'policy' (a customer policy file) nor 'rules' "
+			     "(a list of rule files)");
 	if (config_setting_type(s) == CONFIG_TYPE_STRING) {
 		p->rules[0] = resolve(x->path, config_setting_get_string(s));
 		p->nrules = 1;
@@ -290,7 +299,7 @@ static const char *const queue_keys[] = {
 	"base", "count", "maxlen", "rcvbuf", "batch", NULL,
 };
 static const char *const log_keys[] = { "eve", NULL };
-static const char *const state_keys[] = { "path", "interval", NULL };
+static const char *const state_keys[] = { "path", "interval", "pidfile", NULL };
 static const char *const memory_keys[] = { "budget", NULL };
 static const char *const stream_keys[] = {
 	"depth", "window", "memcap", "max_flows", NULL,
@@ -326,6 +335,7 @@ static int parse(struct ctx *x, config_t *cf, struct nfipsd_conf *c)
 		return -1;
 	g = group(x, root, "state", state_keys);
 	if (x->failed || get_str(x, g, "path", true, &c->state_path) ||
+	    get_str(x, g, "pidfile", true, &c->pid_path) ||
 	    get_u32(x, g, "interval", 1, 86400, &c->state_interval))
 		return -1;
 	g = group(x, root, "memory", memory_keys);
@@ -427,6 +437,8 @@ int nfipsd_conf_load(struct nfipsd_conf *c, const char *path, char *err,
 		ret = -1;
 	if (!ret && !c->state_path && !(c->state_path = strdup(NFIPSD_STATE)))
 		ret = -1;
+	if (!ret && !c->pid_path && !(c->pid_path = strdup(NFIPSD_PIDFILE)))
+		ret = -1;
 	if (ret && !x.failed)
 		snprintf(err, errlen, "out of memory");
 out:
@@ -442,6 +454,7 @@ void nfipsd_conf_free(struct nfipsd_conf *c)
 	free(c->path);
 	free(c->eve_path);
 	free(c->state_path);
+	free(c->pid_path);
 	free(c->sensor);
 	free(c->pol.policy_file);
 	free(c->pol.classification);

@@ -72,6 +72,13 @@ static int on_event(void *arg, const struct nfips_nl_event *ev)
 
 	nfips_sbuf_reset(&x->b);
 	pthread_rwlock_rdlock(&d->pol_lock);
+	/* The policy's suppressions hold for the kernel's alerts too. */
+	if (d->policy && d->policy->file &&
+	    nfips_policy_suppressed(d->policy->file, ev->gid, ev->sid, ev->family,
+				    ev->saddr, ev->daddr)) {
+		pthread_rwlock_unlock(&d->pol_lock);
+		return atomic_load(&d->stopping) ? 1 : 0;
+	}
 	nfipsd_event_record(&x->b, ev, d->policy, d->sensor[0] ? d->sensor : NULL,
 			    ++x->sequence);
 	pthread_rwlock_unlock(&d->pol_lock);

@@ -177,6 +177,36 @@ static bool workers_alive(struct nfipsd *d, int64_t now)
 	return true;
 }
 
+/* The pid for nfipsctl policy apply, which signals a reload. */
+static void write_pid(const char *path)
+{
+	char tmp[4096];
+	FILE *f;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
+		return;
+	f = fopen(tmp, "w");
+	if (!f || fprintf(f, "%ld\n", (long)getpid()) < 0 || fclose(f) ||
+	    rename(tmp, path))
+		nfipsd_log(NFIPSD_WARNING, "pid file %s: %s", path, strerror(errno));
+}
+
+/*
+ * A customer policy's Block approvals are evaluated when it loads: when
+ * one starts or ends (its next_change), the policy is loaded and applied
+ * again, kernel included, so an expired approval stops dropping.
+ */
+static bool approval_due(struct nfipsd *d)
+{
+	time_t next = 0;
+
+	pthread_rwlock_rdlock(&d->pol_lock);
+	if (d->policy && d->policy->file)
+		next = d->policy->file->next_change;
+	pthread_rwlock_unlock(&d->pol_lock);
+	return next && time(NULL) >= next && !atomic_load(&d->reload_running);
+}
+
 static int run(struct nfipsd *d)
 {
 	struct nfipsd_state st = { .started = time(NULL) };
@@ -213,6 +243,9 @@ static int run(struct nfipsd *d)
 		nfipsd_log(NFIPSD_ERR, "no policy to run: not starting");
 		return 1;
 	}
+	/* The customer policy names the sensor, as replay --policy takes it. */
+	if (!d->conf.sensor && d->policy->file && d->policy->file->sensor_id)
+		snprintf(d->sensor, sizeof(d->sensor), "%s", d->policy->file->sensor_id);
 	nfipsd_log(NFIPSD_NOTICE, "policy %" PRIu64 ": %u rules loaded, %u skipped, "
 		   "%s mode, %" PRIu64 " bytes of engines", d->policy->serial,
 		   d->policy->est.rules, d->policy->est.skipped + d->policy->est.duplicates,
@@ -230,6 +263,7 @@ static int run(struct nfipsd *d)
 		stop_workers(d);
 		return 1;
 	}
+	write_pid(d->conf.pid_path);
 	nfipsd_log(NFIPSD_NOTICE, "queues %u..%u bound, eve log %s: running",
 		   d->conf.queue_base, d->conf.queue_base + d->conf.queue_count - 1,
 		   d->conf.eve_path);
@@ -253,6 +287,11 @@ static int run(struct nfipsd *d)
 			log_stats(d);
 		}
 		nfipsd_reload_reap(d, false);
+		if (approval_due(d) && nfipsd_reload_start(d)) {
+			atomic_store(&d->reload_kernel, true);
+			nfipsd_log(NFIPSD_NOTICE, "a Block approval starts or ends: "
+				   "policy applied again");
+		}
 		if (time(NULL) - last_state >= (time_t)d->conf.state_interval) {
 			save_state(d, &st, false);
 			last_state = time(NULL);
@@ -272,6 +311,7 @@ static int run(struct nfipsd *d)
 	nfipsd_events_stop(d);
 	log_stats(d);
 	save_state(d, &st, true);
+	unlink(d->conf.pid_path);
 	nfipsd_log(NFIPSD_NOTICE, "stopped cleanly");
 	return 0;
 }
@@ -320,6 +360,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	pthread_rwlock_init(&d.pol_lock, NULL);
+	pthread_mutex_init(&d.knl_lock, NULL);
 	ret = run(&d);
 	atomic_store(&d.stopping, true);
 	nfipsd_events_stop(&d);

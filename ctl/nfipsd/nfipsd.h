@@ -32,11 +32,14 @@
 #include "kernel/nl.h"
 #include "net/net.h"
 #include "pipeline/pipeline.h"
+#include "policy/policy.h"
 #include "rules/rule.h"
 
 #define NFIPSD_CONF		"/etc/nfips/nfipsd.conf"
 #define NFIPSD_EVE		"/var/log/nfips/eve.json"
 #define NFIPSD_STATE		"/var/lib/nfips/nfipsd.state"
+/* nfipsctl policy apply signals the daemon named here to reload. */
+#define NFIPSD_PIDFILE		"/run/nfipsd.pid"
 #define NFIPSD_CLASSIFICATION	"/etc/nfips/classification.config"
 #define NFIPSD_MAX_QUEUES	64
 #define NFIPSD_MAX_RULE_FILES	64
@@ -80,7 +83,7 @@ struct nfipsd_conf {
 	uint32_t queue_maxlen;
 	uint32_t rcvbuf;		/* netlink receive buffer, 0: kernel default */
 	uint32_t batch;			/* packets per batched verdict */
-	char *eve_path, *state_path, *sensor;
+	char *eve_path, *state_path, *pid_path, *sensor;
 	uint32_t state_interval;	/* seconds */
 	uint64_t memory_budget;		/* bytes, 0: none */
 	struct nfips_flowtab_cfg flows;
@@ -107,6 +110,12 @@ struct nfipsd_sigref {
 struct nfipsd_policy {
 	uint64_t serial;
 	bool enforce;
+	/*
+	 * The customer policy file when nfipsd.conf names one: it owns the
+	 * rules and the classification table then (borrowed below), and its
+	 * suppressions, stream settings and next_change apply.
+	 */
+	struct nfips_policy *file;
 	struct nfips_rule **rules;
 	size_t nrules;
 	struct nfips_classes classes;
@@ -212,6 +221,15 @@ struct nfipsd {
 	_Atomic bool reload_running;
 	bool reload_joinable;
 	char sensor[256];
+	/*
+	 * nfips.ko (kernel.c): the registered daemon socket; every request
+	 * on it under knl_lock (workers send flow verdicts on it).
+	 */
+	pthread_mutex_t knl_lock;
+	struct nfips_nl *knl;		/* NULL: not registered */
+	bool overload_said;		/* last overload state told */
+	_Atomic uint64_t flow_bypass, flow_drop, flow_verdict_errors;
+	_Atomic bool reload_kernel;	/* the next reload also applies to nfips.ko */
 };
 
 /* queue.c */
@@ -265,6 +283,11 @@ uint64_t nfipsd_watchdog_usec(void);
 /* kernel.c: what nfips.ko's registration/flow-verdict API will provide */
 int nfipsd_kernel_register(struct nfipsd *d);
 void nfipsd_kernel_unregister(struct nfipsd *d);
+/* After a packet: the flow's verdict to the kernel when one is due. */
+void nfipsd_kernel_flow(struct nfipsd_worker *w, const struct nfips_pipeline_result *res,
+			uint64_t now);
+/* The policy file's next approval change is due: re-apply it (kernel). */
+int nfipsd_kernel_apply(struct nfipsd *d, const struct nfipsd_policy *p);
 bool nfipsd_budget_admit(struct nfipsd_worker *w);
 
 #endif /* NFIPSD_H */

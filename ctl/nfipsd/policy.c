@@ -93,9 +93,41 @@ static int index_sigs(struct nfipsd_policy *p)
 }
 
 /*
- * The single place that reads the policy. When ctl/lib/policy/ lands,
- * this reads c->pol.policy_file with it instead of the rules, vars, mode
- * and classification of nfipsd.conf; nothing else changes.
+ * A customer policy file (ctl/lib/policy): its rules with overrides and
+ * approvals applied, learn mode demoting drop and reject rules to alerts,
+ * its classification table. Every diagnostic is reported with file:line.
+ */
+static int read_policy_file(struct load *l, const char *path)
+{
+	struct nfipsd_policy *p = l->p;
+	struct nfips_diags d = { 0 };
+	char buf[768];
+	size_t i;
+	int ret;
+
+	ret = nfips_policy_load(path, NULL, &p->file, &d);
+	for (i = 0; i < d.n; i++)
+		say(l, "%s", nfips_diag_str(&d.v[i], buf, sizeof(buf)));
+	if (d.dropped)
+		say(l, "%s: %zu more diagnostics", path, d.dropped);
+	nfips_diags_free(&d);
+	if (ret) {
+		say(l, "%s: policy refused", path);
+		return -1;
+	}
+	nfips_policy_learn_demote(p->file);
+	p->enforce = p->file->mode == NFIPS_POLICY_ENFORCE;
+	p->serial = p->file->serial > 0 ? (uint64_t)p->file->serial : p->serial;
+	p->rules = p->file->rules;
+	p->nrules = p->file->nrules;
+	p->classes = p->file->classes;
+	return 0;
+}
+
+/*
+ * The single place that reads the policy: the customer policy file, or
+ * the rules, vars, mode and classification of nfipsd.conf. In learn mode
+ * drop and reject rules only alert, as replay --policy runs them.
  */
 static int read_policy(struct load *l, const struct nfipsd_policy_conf *pc)
 {
@@ -143,6 +175,10 @@ static int read_policy(struct load *l, const struct nfipsd_policy_conf *pc)
 		    p->rule_errors == 1 ? "" : "s");
 		goto out;
 	}
+	for (i = 0; !p->enforce && i < p->nrules; i++)
+		if (p->rules[i]->action == NFIPS_ACTION_DROP ||
+		    p->rules[i]->action == NFIPS_ACTION_REJECT)
+			p->rules[i]->action = NFIPS_ACTION_ALERT;
 	ret = 0;
 out:
 	nfips_vars_free(&vars);
@@ -164,7 +200,8 @@ struct nfipsd_policy *nfipsd_policy_load(const struct nfipsd_conf *c,
 		return NULL;
 	}
 	p->serial = serial;
-	if (read_policy(&l, &c->pol))
+	if (c->pol.policy_file ? read_policy_file(&l, c->pol.policy_file) :
+	    read_policy(&l, &c->pol))
 		goto fail;
 	p->engines = calloc(nengines, sizeof(*p->engines));
 	if (!p->engines) {
@@ -173,7 +210,8 @@ struct nfipsd_policy *nfipsd_policy_load(const struct nfipsd_conf *c,
 	}
 	for (i = 0; i < nengines; i++) {
 		memset(&err, 0, sizeof(err));
-		if (nfips_engine_new(&p->engines[i], p->rules, p->nrules, &lim, &err)) {
+		if (p->file ? nfips_policy_engine(p->file, &lim, &p->engines[i], &err) :
+		    nfips_engine_new(&p->engines[i], p->rules, p->nrules, &lim, &err)) {
 			say(&l, "cannot build the rule engine: %s",
 			    err.msg[0] ? err.msg : "out of memory");
 			goto fail;
@@ -215,10 +253,15 @@ void nfipsd_policy_free(struct nfipsd_policy *p)
 	for (i = 0; i < p->nengines; i++)
 		nfips_engine_free(p->engines[i]);
 	free(p->engines);
+	free(p->sigs);
+	if (p->file) {
+		nfips_policy_free(p->file);	/* the rules and classes are its */
+		free(p);
+		return;
+	}
 	for (i = 0; i < p->nrules; i++)
 		nfips_rule_free(p->rules[i]);
 	free(p->rules);
-	free(p->sigs);
 	nfips_classes_free(&p->classes);
 	free(p);
 }

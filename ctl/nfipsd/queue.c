@@ -303,6 +303,7 @@ static int on_packet(const struct nlmsghdr *nlh, void *data)
 		atomic_fetch_add(&w->st.malformed, 1);
 	if ((w->pkt_no & 1023) == 0)
 		nfipsd_budget_admit(w);
+	nfipsd_kernel_flow(w, &res, ts);
 	if (res.status == NFIPS_PIPE_EVALUATED && (res.verdict & NFIPS_VERDICT_DROP) &&
 	    w->pol && w->pol->enforce) {
 		if (res.verdict & NFIPS_VERDICT_REJECT) {
@@ -441,6 +442,16 @@ int nfipsd_worker_start(struct nfipsd_worker *w)
 	};
 	char err[256];
 	int ret;
+
+	/*
+	 * A policy file's stream settings (midstream, depth, bypass) as
+	 * replay --policy takes them; they hold until nfipsd restarts.
+	 */
+	if (d->policy && d->policy->file) {
+		nfips_policy_pipeline_cfg(d->policy->file, &pc);
+		pc.sensor = d->sensor[0] ? d->sensor : pc.sensor;
+		pc.path = "daemon";
+	}
 
 	w->wakefd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	w->buflen = COPY_RANGE + MNL_SOCKET_BUFFER_SIZE / 2;

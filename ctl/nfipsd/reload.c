@@ -89,6 +89,9 @@ static void *reload_main(void *arg)
 	nc.pol = tmp;
 	nfipsd_conf_free(&nc);
 	nfipsd_policy_install(d, p);
+	/* A Block approval started or ended: the kernel's rules change too. */
+	if (atomic_exchange(&d->reload_kernel, false))
+		nfipsd_kernel_apply(d, p);
 	nfipsd_log(NFIPSD_NOTICE, "reload: policy %" PRIu64 " running (%u rules "
 		   "loaded, %u skipped, %s mode, %" PRIu64 " bytes)", p->serial,
 		   p->est.rules, p->est.skipped + p->est.duplicates,

@@ -118,7 +118,7 @@ static void errors(void)
 	struct nfipsd_conf c;
 	char err[512], want[512];
 
-	bad("no rules", "mode = \"learn\";\n", ": no 'rules'");
+	bad("no rules", "mode = \"learn\";\n", ": no 'policy' (a customer policy file) nor 'rules'");
 	bad("unknown top-level key", "rules = \"r\";\n\nrulez = \"r\";\n", ":3: unknown setting 'rulez'");
 	bad("unknown key in a group", "rules = \"r\";\nqueues = {\n base = 1;\n cuont = 2;\n};\n",
 	    ":4: unknown setting 'cuont' in queues");
@@ -146,7 +146,10 @@ static void errors(void)
 	bad("empty eve path", "rules = \"r\";\nlog = { eve = \"\"; };\n", ":2: 'eve' must not be empty");
 	bad("state interval 0", "rules = \"r\";\nstate = { interval = 0; };\n", ":2: 'interval' = 0 out of range");
 	bad("stream depth too large", "rules = \"r\";\nstream = { depth = 2147483647; };\n", ":2: 'depth'");
-	bad("policy file not yet", "rules = \"r\";\npolicy = \"site.conf\";\n", ":2: 'policy': customer policy files");
+	bad("policy file and rules", "policy = \"site.conf\";\nrules = \"r\";\n",
+	    ":2: 'rules' comes from the policy file");
+	bad("policy file and mode", "policy = \"site.conf\";\nmode = \"enforce\";\n",
+	    ":2: 'mode' comes from the policy file");
 
 	/* The error of an included file names that file. */
 	write_file("inc.conf", "sensor = \"a\";\nbogus = 1;\n", 25);

@@ -222,6 +222,27 @@ static void suppressed_drop(void)
 	stop(&r);
 }
 
+static void bypassed_flow(void)
+{
+	struct nfips_pipeline_stats st;
+	struct run r;
+
+	if (!start(&r, "alert ip any any -> any any (msg:\"first\"; sid:9;)\n"
+		   "alert tcp any any -> any any (content:\"late\"; sid:10;)\n", false))
+		return;
+	handshake(&r);
+	nfips_pipeline_bypass(r.p, r.res.flow, 1700000000000000ull + r.pkt_no * 1000);
+	send_tcp(&r, 0, 0x18, "late", 4);
+	nfips_pipeline_get_stats(r.p, &st);
+	tap_ok(&T, r.res.status == NFIPS_PIPE_BYPASSED && st.stragglers == 1 && r.nalerts == 2,
+	       "a packet of a bypassed flow still in the queue is not evaluated");
+	r.seq[0] += 100000;
+	send_tcp(&r, 0, 0x02, "", 0);
+	tap_ok(&T, r.res.status == NFIPS_PIPE_EVALUATED && r.nalerts == 3 && r.sids[2] == 9,
+	       "a SYN on a bypassed flow starts a new flow, evaluated afresh");
+	stop(&r);
+}
+
 static void stream_bypass(void)
 {
 	static char chunk[1024];
@@ -255,6 +276,7 @@ int main(void)
 	header_and_direction();
 	iponly_pass_drop();
 	suppressed_drop();
+	bypassed_flow();
 	stream_bypass();
 	printf("1..%d\n", T.n);
 	return T.failed ? 1 : 0;

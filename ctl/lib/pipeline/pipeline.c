@@ -301,6 +301,20 @@ void nfips_pipeline_packet(struct nfips_pipeline *p,
 	d.pkt.pcap_cnt = in->pkt_no;
 
 	f = nfips_flowtab_get(p->flows, &d, d.pkt.ts_usec, &dir, &created);
+	if (f && f->bypass_usec) {
+		const uint64_t grace = p->cfg.bypass_grace_usec ?: 5000000;
+		const bool syn = d.pkt.proto == IPPROTO_TCP &&
+				 (d.pkt.tcp_flags & (NFIPS_TH_SYN | NFIPS_TH_ACK)) ==
+				 NFIPS_TH_SYN;
+
+		if (!syn && d.pkt.ts_usec - f->bypass_usec <= grace) {
+			p->st.stragglers++;
+			res->status = NFIPS_PIPE_BYPASSED;
+			return;
+		}
+		nfips_pipeline_forget(p, f);
+		f = nfips_flowtab_get(p->flows, &d, d.pkt.ts_usec, &dir, &created);
+	}
 	p->dec = &d;
 	if (!f) {
 		p->st.enomem++;
@@ -387,6 +401,13 @@ struct nfips_pipeline *nfips_pipeline_new(const struct nfips_pipeline_cfg *cfg,
 		return NULL;
 	}
 	return p;
+}
+
+void nfips_pipeline_bypass(struct nfips_pipeline *p, const struct nfips_flowrec *f,
+			   uint64_t now)
+{
+	(void)p;
+	((struct nfips_flowrec *)f)->bypass_usec = now ? now : 1;
 }
 
 void nfips_pipeline_forget(struct nfips_pipeline *p, const struct nfips_flowrec *f)

@@ -39,6 +39,7 @@ struct nfips_pipeline_cfg {
 	 * default), and a direction any rule can match is never bypassed.
 	 */
 	bool stream_bypass;
+	uint64_t bypass_grace_usec;	/* nfips_pipeline_bypass(); 0: 5 s */
 	bool learn;		/* drop/reject rules only alert: "allowed" */
 };
 
@@ -73,6 +74,7 @@ enum nfips_pipeline_status {
 	NFIPS_PIPE_NOT_IP,
 	NFIPS_PIPE_FRAGMENT,	/* held until its datagram completes */
 	NFIPS_PIPE_MALFORMED,	/* not evaluated; why in the stats */
+	NFIPS_PIPE_BYPASSED,	/* of a flow the caller bypassed: not evaluated */
 };
 
 struct nfips_pipeline_result {
@@ -87,6 +89,7 @@ struct nfips_pipeline_result {
 struct nfips_pipeline_stats {
 	uint64_t packets, decoded, malformed, not_ip, fragments, alerts;
 	uint64_t bypassed;	/* tracked, not evaluated (stream_bypass) */
+	uint64_t stragglers;	/* of flows the caller bypassed (BYPASSED) */
 	uint64_t enomem;	/* packets evaluated without all their state */
 	uint64_t output_oom;	/* records lost for memory */
 };
@@ -137,6 +140,19 @@ struct nfips_flow_advice {
 void nfips_pipeline_advice(struct nfips_pipeline *p,
 			   const struct nfips_pipeline_result *res,
 			   struct nfips_flow_advice *adv);
+
+/*
+ * The caller stopped sending @f's packets (the daemon told the kernel to
+ * bypass the flow once both directions were done) at packet time @now.
+ * Packets of it that still arrive (queued before the kernel took the
+ * verdict) are tracked but not evaluated (NFIPS_PIPE_BYPASSED), so they
+ * raise nothing a replay would not. A TCP SYN without ACK on such a flow,
+ * or any packet of it more than @grace_usec later, means the kernel sends
+ * a new connection on the same addresses and ports: the old flow is
+ * forgotten and the packet starts a new one.
+ */
+void nfips_pipeline_bypass(struct nfips_pipeline *p, const struct nfips_flowrec *f,
+			   uint64_t now);
 
 /*
  * Ends @f now, without inspecting what waits behind its holes (the
