@@ -287,6 +287,118 @@ static void test_parse(void)
 	nfips_diags_free(&d);
 }
 
+/*
+ * Commented-out rules are indexed by the sid the rule parser reads, not by
+ * "sid" anywhere on the line: "sid 123" in a msg is not sid 123, and
+ * enabling 123 must neither crash nor load that line (which is sid 456,
+ * an active rule's sid, whose approval it would then run under).
+ */
+static void test_commented(void)
+{
+	static const char r3[] =
+		"drop tcp any any -> any 80 (msg:\"active 456\"; content:\"aaa\"; sid:456; rev:1;)\n"
+		"# drop tcp any any -> any 80 (msg:\"obsoletes sid 123\"; content:\"bbb\"; "
+		"sid:456; rev:2;)\n"
+		"alert tcp any any -> any 80 (msg:\"the real 124\"; content:\"ccc\"; sid:124; rev:1;)\n"
+		"# alert tcp any any -> any 80 (msg:\"was sid:7 gid:3\"; content:\"ddd\"; sid:125;)\n"
+		"# alert tcp any any -> any 80 (msg:\"broken\"; nosuchkw; sid:126;)\n"
+		"#alert tcp any any -> any 80 (msg:\"sid 127\"; content:\"eee\"; sid:128;)\n";
+	static const char head[] =
+		"customer = { id = \"acme\"; name = \"Acme\"; };\nsensor = { id = \"gw1\"; };\n"
+		"mode = \"enforce\";\nrules = { files = [ \"r3.rules\" ]; };\n"
+		"approvals = ( { sid = 456; approved_by = \"cust\"; when = \"2026-01-01\"; } );\n";
+	struct nfips_diags d;
+	struct nfips_policy *p;
+	struct nfips_rule *r;
+	char *text;
+	int ret;
+
+	write_file("r3.rules", r3, sizeof(r3) - 1);
+	if (asprintf(&text, "%soverrides = ( { sid = 123; enable = true; }, "
+		     "{ sid = 456; grade = \"high\"; } );\n", head) < 0)
+		exit(1);
+	ret = load_text(text, &p, &d);
+	free(text);
+	tap_ok(&T, ret == 0 && has(&d, NFIPS_DIAG_WARNING, "p.conf", 6,
+				   "override of sid 123: no rule file defines it"),
+	       "enable of a sid only named in a commented rule's msg: a warning, no crash");
+	if (!ret) {
+		r = find_rule(p, 456);
+		tap_ok(&T, p->nrules == 2 && r && !strcmp(r->msg, "active 456") &&
+		       r->action == NFIPS_ACTION_DROP && !find_rule(p, 123) &&
+		       nfips_policy_sid_defined(p, 1, 123) == 0 &&
+		       nfips_policy_sid_defined(p, 1, 7) == 0 &&
+		       nfips_policy_sid_defined(p, 1, 125) == 2,
+		       "the commented sid-456 line is not loaded; only the active 456 drops "
+		       "under its approval (%zu rules)", p->nrules);
+		nfips_policy_free(p);
+	} else {
+		dump(&d);
+		tap_ok(&T, 0, "the commented sid-456 line is not loaded");
+	}
+	nfips_diags_free(&d);
+
+	/* Enabled by their real sids: loaded, each once. */
+	if (asprintf(&text, "%soverrides = ( { sid = 125; enable = true; }, "
+		     "{ sid = 128; enable = true; } );\n", head) < 0)
+		exit(1);
+	ret = load_text(text, &p, &d);
+	free(text);
+	tap_ok(&T, ret == 0 && (r = find_rule(p, 125)) && !strcmp(r->msg, "was sid:7 gid:3") &&
+	       r->gid == 1 && find_rule(p, 128) && p->nrules == 4 && !find_rule(p, 7) &&
+	       !find_rule(p, 127), "commented rules enabled by the sid the parser reads");
+	if (ret)
+		dump(&d);
+	nfips_policy_free(p);
+	nfips_diags_free(&d);
+
+	/* Enabled but not a rule: the parse error at its line. */
+	if (asprintf(&text, "%soverrides = ( { sid = 126; enable = true; } );\n", head) < 0)
+		exit(1);
+	ret = load_text(text, &p, &d);
+	free(text);
+	tap_ok(&T, ret == -1 && has(&d, NFIPS_DIAG_ERROR, "r3.rules", 5, "nosuchkw"),
+	       "an enabled commented rule that does not parse: its error at its line");
+	nfips_diags_free(&d);
+
+	/* A commented copy of an active sid, enabled: the active rule only, once. */
+	if (asprintf(&text, "%soverrides = ( { sid = 456; enable = true; } );\n", head) < 0)
+		exit(1);
+	ret = load_text(text, &p, &d);
+	free(text);
+	r = ret ? NULL : find_rule(p, 456);
+	tap_ok(&T, ret == 0 && p->nrules == 2 && r && !strcmp(r->msg, "active 456"),
+	       "enable of a sid both active and commented: the active rule, once");
+	if (ret)
+		dump(&d);
+	nfips_policy_free(p);
+	nfips_diags_free(&d);
+
+	/* The editor refuses to enable a commented line that is not a rule. */
+	ret = load_text(head, &p, &d);
+	nfips_diags_free(&d);
+	if (!ret) {
+		struct nfips_edit e = { .op = NFIPS_EDIT_ENABLE, .sid = 126, .by = "x",
+					.now = NOW };
+		char *out = NULL;
+		size_t len;
+
+		ret = nfips_policy_edit(p, head, strlen(head), &e, &out, &len, &d);
+		tap_ok(&T, ret == -1 && !out && d.n && strstr(d.v[0].msg, "not a valid rule"),
+		       "enable of a commented line that does not parse is refused");
+		e.sid = 125;
+		nfips_diags_free(&d);
+		ret = nfips_policy_edit(p, head, strlen(head), &e, &out, &len, &d);
+		tap_ok(&T, ret == 1 && out && strstr(out, "{ sid = 125; enable = true; }"),
+		       "enable of a commented rule by its parsed sid");
+		free(out);
+		nfips_diags_free(&d);
+		nfips_policy_free(p);
+	} else {
+		tap_ok(&T, 0, "r3 policy loads");
+	}
+}
+
 /* nfips_policy_apply() on a rule set the caller parsed. */
 static int collect(void *arg, struct nfips_rule *r, const struct nfips_err *e)
 {
@@ -961,6 +1073,7 @@ int main(void)
 	test_time();
 	test_parse();
 	test_apply();
+	test_commented();
 	test_validation();
 	test_hostile();
 	test_edits();

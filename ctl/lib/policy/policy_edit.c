@@ -497,6 +497,11 @@ int nfips_policy_edit(const struct nfips_policy *p, const char *text, size_t len
 		bool need = !uncommented(p, gid, sid);
 
 		snprintf(what, sizeof(what), "enable %s", s);
+		if (need && ppolicy_sid_broken(p, gid, sid)) {
+			nfips_diag_add(d, NFIPS_DIAG_ERROR, p->path, 0,
+				       "sid %s: its commented-out line is not a valid rule", s);
+			goto out;
+		}
 		i = find_entry(&e, "overrides", gid, sid);
 		if (i < 0 || !ov) {
 			if (!need) {
