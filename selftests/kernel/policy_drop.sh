@@ -23,7 +23,7 @@ drop tcp any any -> any 7001 (msg:"evil tcp"; content:"EVILTCP"; sid:1001; rev:1
 drop udp any any -> any any (msg:"evil udp"; content:"EVILUDP"; sid:1002; rev:1;)
 drop tcp any any -> any 7003 (msg:"evil in bulk"; content:"BULKEVIL"; sid:1003; rev:1;)
 RULES
-gw_apply "$tmp/rules"
+gw_apply --approve-all "$tmp/rules"
 gwctl mode enforce >/dev/null || fail "mode enforce"
 gwctl status | grep -qx 'inspection: on' || fail "inspection not on after apply"
 
@@ -91,6 +91,18 @@ received "$tmp/tcp4" "EVILTCPxx-learn" || fail "learn mode dropped TCP"
 received "$tmp/udp6" "EVILUDPxx-learn" || fail "learn mode dropped UDP"
 [ "$(gw_counter drops)" = "$drops" ] || fail "learn mode counted drops"
 log "learn mode: patterns pass"
+
+# Rule files carry no customer approval: without --approve-all their drop
+# rules only alert, in enforce mode too.
+gw_apply "$tmp/rules"
+gwctl mode enforce >/dev/null || fail "mode enforce"
+drops=$(gw_counter drops)
+hits=$(gw_hits 1001)
+send_tcp 4 "$server4" 7001 "xxEVILTCPxx-unapproved"
+received "$tmp/tcp4" "EVILTCPxx-unapproved" || fail "a drop rule from a rule file dropped without --approve-all"
+[ "$(gw_counter drops)" = "$drops" ] || fail "unapproved drop rule: drops counted"
+[ "$(gw_hits 1001)" -gt "$hits" ] || fail "unapproved drop rule: no hit"
+log "rule files without --approve-all: drop rules alert in enforce mode"
 
 # Flush: no policy, no hooks.
 gwctl mode enforce >/dev/null

@@ -289,7 +289,8 @@ typedef void (*nfips_change_fn)(void *arg, const struct nfips_policy_change *c);
  * to @rules, an array of *n rules the caller parsed with the policy's
  * variables: disabled rules are freed and removed (*n shrinks, order
  * kept), actions changed (a drop or reject rule without a valid approval
- * becomes alert), thresholds set, and the rules classified again. @fn
+ * becomes alert; with one it is marked NFIPS_R_APPROVED, which the kernel
+ * needs to let it drop), thresholds set, and the rules classified again. @fn
  * (may be NULL) is called for every change. Returns the number of
  * changes. Enabling commented-out rules is nfips_policy_load()'s job (it
  * reads the rule files).

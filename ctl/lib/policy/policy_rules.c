@@ -232,6 +232,7 @@ size_t nfips_policy_apply(const struct nfips_policy *p, time_t now,
 		const struct nfips_policy_threshold *t = threshold_find(p, r->gid, r->sid);
 		struct nfips_policy_change c = { .gid = r->gid, .sid = r->sid };
 
+		r->flags &= ~NFIPS_R_APPROVED;
 		if (ov && ov->disable) {
 			c.kind = NFIPS_CHG_DISABLED;
 			c.from = c.to = r->action;
@@ -287,6 +288,8 @@ size_t nfips_policy_apply(const struct nfips_policy *p, time_t now,
 					fn(arg, &c);
 				changes++;
 				r->action = NFIPS_ACTION_ALERT;
+			} else {
+				r->flags |= NFIPS_R_APPROVED;
 			}
 		}
 		nfips_rule_classify(r);
