@@ -234,7 +234,7 @@ int ctl_policy_edit(int argc, char **argv, int op)
 		goto out;
 	}
 	nfips_diags_print(&d, stderr);
-	if (!nfips_policy_edit_done(neu, &e)) {
+	if (!nfips_policy_edit_done(old, neu, &e)) {
 		fprintf(stderr, "nfipsctl: internal error: the edit did not take effect; "
 			"%s unchanged\n", path);
 		goto out;

@@ -68,7 +68,7 @@ static void check_edit(const struct nfips_policy *p, const char *text, size_t le
 		}
 		if (q->serial != p->serial + 1)
 			abort();
-		if (!nfips_policy_edit_done(q, e)) {
+		if (!nfips_policy_edit_done(p, q, e)) {
 			fprintf(stderr, "edit %d did not take effect:\n---- before\n%.*s\n"
 				"---- after\n%s\n", e->op, (int)len, text, out);
 			abort();

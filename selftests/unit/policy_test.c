@@ -955,6 +955,114 @@ static void test_edits(void)
 		nfips_policy_free(p);
 }
 
+/* Edits read integers as libconfig does, and change nothing else. */
+static void test_edit_numbers(void)
+{
+	static const char nrules[] =
+		"drop tcp any any -> any 80 (msg:\"eight\"; content:\"eight\"; sid:8; rev:1;)\n"
+		"drop tcp any any -> any 80 (msg:\"ten\"; content:\"ten\"; sid:10; rev:1;)\n";
+	static const char pol[] =
+		"customer = { id = \"acme\"; name = \"Acme\"; };\nsensor = { id = \"gw1\"; };\n"
+		"mode = \"enforce\";\nrules = { files = [ \"n.rules\" ]; };\n"
+		"approvals = (\n"
+		"\t{ sid = 010; approved_by = \"cust\"; when = \"2026-01-01\"; }   # sid 10\n"
+		");\n";
+	static const char hexpol[] =
+		"customer = { id = \"acme\"; name = \"Acme\"; };\nsensor = { id = \"gw1\"; };\n"
+		"mode = \"enforce\";\nrules = { files = [ \"n.rules\" ]; };\n"
+		"overrides = ( { gid = 0x1; sid = 0xA; grade = \"low\"; } );\n";
+	static const char incomment[] =
+		"/* Acme policy\n"
+		"   owner: SOC */ customer = { id = \"acme\"; name = \"Acme\"; };\n"
+		"sensor = { id = \"gw1\"; };\nmode = \"learn\";\nrules = { files = [ \"n.rules\" ]; };\n";
+	struct nfips_edit e = { .op = NFIPS_EDIT_APPROVE, .sid = 8, .by = "alice", .now = NOW };
+	struct nfips_policy *p = NULL, *q = NULL;
+	struct nfips_diags d;
+	char *t;
+	int ret;
+
+	write_file("n.rules", nrules, sizeof(nrules) - 1);
+	/* approve 8 must not take sid 010 (10) for 8: a new entry, 10's kept */
+	t = edit(pol, &e, &ret, &d);
+	tap_ok(&T, ret == 1 && t && strstr(t, "{ sid = 010; approved_by = \"cust\"; when = "
+					   "\"2026-01-01\"; },   # sid 10") &&
+	       strstr(t, "{ sid = 8; approved_by = \"alice\";") && loads(t, &q) &&
+	       q->napprovals == 2 && nfips_policy_approved(q, 1, 10, NOW) &&
+	       nfips_policy_approved(q, 1, 8, NOW),
+	       "approve 8 next to sid = 010: 010 is 10 (decimal, as libconfig), kept");
+	nfips_policy_free(q);
+	q = NULL;
+	nfips_diags_free(&d);
+	free(t);
+	e.op = NFIPS_EDIT_REVOKE;
+	t = edit(pol, &e, &ret, &d);
+	tap_ok(&T, ret == -1 && !t, "revoke 8 with only sid = 010 approved: nothing to revoke");
+	nfips_diags_free(&d);
+	e.sid = 10;
+	t = edit(pol, &e, &ret, &d);
+	tap_ok(&T, ret == 1 && t && !strstr(t, "sid = 010") && loads(t, &q) && !q->napprovals,
+	       "revoke 10 removes the sid = 010 entry");
+	nfips_policy_free(q);
+	q = NULL;
+	nfips_diags_free(&d);
+	free(t);
+	/* hex, as libconfig reads it */
+	e.op = NFIPS_EDIT_DISABLE;
+	t = edit(hexpol, &e, &ret, &d);
+	tap_ok(&T, ret == 1 && t && strstr(t, "{ gid = 0x1; sid = 0xA; grade = \"low\"; "
+					   "disable = true; }") && loads(t, &q) &&
+	       q->noverrides == 1, "disable 10 edits the entry of gid = 0x1; sid = 0xA");
+	nfips_policy_free(q);
+	q = NULL;
+	nfips_diags_free(&d);
+	free(t);
+
+	/* The serial goes before the first setting, not into a comment ending on its line. */
+	e.sid = 8;
+	t = edit(incomment, &e, &ret, &d);
+	tap_ok(&T, ret == 1 && t && strstr(t, "   owner: SOC */ serial = 1; customer = {") &&
+	       loads(t, &q) && q->serial == 1, "serial added after a comment ending on the "
+	       "first setting's line");
+	if (q && load_text(incomment, &p, &d) == 0)
+		tap_ok(&T, nfips_policy_edit_done(p, q, &e), "... and the edit checks out");
+	else
+		tap_ok(&T, 0, "... and the edit checks out");
+	nfips_policy_free(p);
+	nfips_policy_free(q);
+	p = q = NULL;
+	nfips_diags_free(&d);
+	free(t);
+
+	/* edit_done: the serial, and every other entry unchanged. */
+	e = (struct nfips_edit){ .op = NFIPS_EDIT_APPROVE, .sid = 8, .by = "alice", .now = NOW };
+	if (load_text(pol, &p, &d) == 0) {
+		nfips_diags_free(&d);
+		load_text("serial = 1;\ncustomer = { id = \"acme\"; name = \"Acme\"; };\n"
+			  "sensor = { id = \"gw1\"; };\nmode = \"enforce\";\n"
+			  "rules = { files = [ \"n.rules\" ]; };\napprovals = (\n"
+			  "\t{ sid = 8; approved_by = \"alice\"; when = \"2026-12-06T00:00:00Z\"; }\n"
+			  ");\n", &q, &d);
+		tap_ok(&T, q && !nfips_policy_edit_done(p, q, &e),
+		       "edit_done: an approve that lost another sid's approval fails");
+		nfips_policy_free(q);
+		q = NULL;
+		nfips_diags_free(&d);
+		load_text("customer = { id = \"acme\"; name = \"Acme\"; };\n"
+			  "sensor = { id = \"gw1\"; };\nmode = \"enforce\";\n"
+			  "rules = { files = [ \"n.rules\" ]; };\napprovals = (\n"
+			  "\t{ sid = 10; approved_by = \"cust\"; when = \"2026-01-01\"; },\n"
+			  "\t{ sid = 8; approved_by = \"alice\"; when = \"2026-12-06T00:00:00Z\"; }\n"
+			  ");\n", &q, &d);
+		tap_ok(&T, q && !nfips_policy_edit_done(p, q, &e),
+		       "edit_done: an edit that left the serial fails");
+		nfips_policy_free(q);
+		nfips_policy_free(p);
+	} else {
+		tap_ok(&T, 0, "policy with sid = 010 loads");
+	}
+	nfips_diags_free(&d);
+}
+
 /* ---- atomic rewrite ------------------------------------------------- */
 
 static int count_tmp(void)
@@ -1077,6 +1185,7 @@ int main(void)
 	test_validation();
 	test_hostile();
 	test_edits();
+	test_edit_numbers();
 	test_rewrite();
 	{
 		char cmd[128];

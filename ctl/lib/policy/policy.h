@@ -390,10 +390,13 @@ int nfips_policy_edit(const struct nfips_policy *p, const char *text, size_t len
 		      struct nfips_diags *d);
 
 /*
- * Whether @after, the edited text loaded, says what @e asked (a check that
- * the edit landed in a setting and not, say, in a comment).
+ * Whether @after, the edited text loaded, says what @e asked of @before
+ * (a check that the edit landed in a setting and not, say, in a comment):
+ * the serial is @before's plus one, the sid's entry says what @e asked,
+ * and every other override, approval and the mode are as in @before.
  */
-bool nfips_policy_edit_done(const struct nfips_policy *after, const struct nfips_edit *e);
+bool nfips_policy_edit_done(const struct nfips_policy *before,
+			    const struct nfips_policy *after, const struct nfips_edit *e);
 
 /*
  * Atomic rewrite. begin: locks the directory against concurrent edits
