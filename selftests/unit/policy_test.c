@@ -878,6 +878,44 @@ static void test_edits(void)
 	       "approve again: the approval replaced");
 	nfips_diags_free(&d);
 
+	/* approve again: the entry's settings edited, the comments inside it kept */
+	{
+		static const char multi[] =
+			"customer={id=\"a\";name=\"b\";};sensor={id=\"s\";};mode=\"learn\";"
+			"rules={files=[\"t.rules\"];};\napprovals = (\n"
+			"\t{\n"
+			"\t\tsid = 1000002;\t# the drop rule\n"
+			"\t\t# asked by phone, see the minutes\n"
+			"\t\tapproved_by = \"x\";\n"
+			"\t\twhen = \"2026-01-01\";\t# after the audit\n"
+			"\t\tuntil = \"2027-12-31\";\n"
+			"\t\tticket = \"CHG-1\";\t/* change board */\n"
+			"\t}\n);\n";
+		struct nfips_edit a = { .op = NFIPS_EDIT_APPROVE, .sid = 1000002, .by = "Alice",
+					.now = NOW, .ticket = "CHG-2" };
+
+		p = NULL;
+		t3 = edit(multi, &a, &ret, &d);
+		tap_ok(&T, ret == 1 && t3 &&
+		       strstr(t3, "\t\tsid = 1000002;\t# the drop rule\n"
+			      "\t\t# asked by phone, see the minutes\n"
+			      "\t\tapproved_by = \"Alice\";\n"
+			      "\t\twhen = \"2026-12-06T00:00:00Z\";\t# after the audit\n"
+			      "\t\tticket = \"CHG-2\";\t/* change board */\n\t}\n);") &&
+		       !strstr(t3, "until") && loads(t3, &p),
+		       "approve again: settings edited in place, comments inside the entry kept");
+		if (t3 && p) {
+			tap_ok(&T, p->napprovals == 1 && !p->approvals[0].has_until &&
+			       !strcmp(p->approvals[0].ticket, "CHG-2") &&
+			       !strcmp(p->approvals[0].approved_by, "Alice"),
+			       "... and says what the approve said");
+			nfips_policy_free(p);
+		}
+		p = NULL;
+		free(t3);
+		nfips_diags_free(&d);
+	}
+
 	/* approve with until in the past, unknown sid: refused */
 	e.until = NOW - 1;
 	t3 = edit(t2, &e, &ret, &d);

@@ -622,18 +622,36 @@ int nfips_policy_edit(const struct nfips_policy *p, const char *text, size_t len
 			free(qt);
 			goto out;
 		}
-		free(qt);
 		snprintf(what, sizeof(what), "approve %s%s%s", s,
 			 ed->has_until ? " until " : "", ed->has_until ? ub : "");
-		if (find_entry(&e, p, "approvals", gid, sid, &i))
+		if (find_entry(&e, p, "approvals", gid, sid, &i)) {
+			free(qt);
 			goto out;
+		}
 		if (i >= 0) {
-			const struct pnode *k = &top(&e, "approvals")->kids[i];
+			/*
+			 * The sid's approval: its settings replaced, added or
+			 * removed one by one, so that comments inside it stay.
+			 */
+			char when[40], until[40] = "";
+			int bad;
 
-			if (tsplice(&e, k->start, k->end, entry))
+			snprintf(when, sizeof(when), "\"%s\"", tb);
+			if (ed->has_until)
+				snprintf(until, sizeof(until), "\"%s\"", ub);
+			bad = set_key(&e, "approvals", (size_t)i, "approved_by", q) ||
+			      set_key(&e, "approvals", (size_t)i, "when", when) ||
+			      (ed->has_until ? set_key(&e, "approvals", (size_t)i, "until", until) :
+					       remove_key(&e, "approvals", (size_t)i, "until")) ||
+			      (qt ? set_key(&e, "approvals", (size_t)i, "ticket", qt) :
+				    remove_key(&e, "approvals", (size_t)i, "ticket"));
+			free(qt);
+			if (bad)
 				goto out;
-		} else if (append_entry(&e, "approvals", entry)) {
-			goto out;
+		} else {
+			free(qt);
+			if (append_entry(&e, "approvals", entry))
+				goto out;
 		}
 		break;
 	}
