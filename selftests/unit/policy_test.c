@@ -10,7 +10,9 @@
 #include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
+#include <grp.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "policy/policy.h"
@@ -1192,6 +1194,88 @@ static void test_rewrite(void)
 	       strstr(err, "No such file"), "begin on a missing file fails with a message");
 }
 
+/*
+ * An editor that is not root: rewrites @name (root:4242, 0644) as nobody
+ * with the supplementary groups @groups, expecting the group @want_gid and
+ * a warning about the owner, and about the group when @want_warning. The
+ * child's exit status: 0 as expected, else which check failed.
+ */
+static int edit_as_nobody(const char *name, const gid_t *groups, int ngroups,
+			  gid_t want_gid, bool want_warning)
+{
+	char path[256];
+	pid_t pid;
+	int status;
+
+	snprintf(path, sizeof(path), "%s/own/%s", dir, name);
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		struct nfips_policy_txn *t;
+		const char *w;
+		char err[256];
+		struct stat st;
+
+		if (setgroups((size_t)ngroups, groups) || setgid(65534) || setuid(65534))
+			_exit(10);
+		if (nfips_policy_txn_begin(path, &t, err, sizeof(err)))
+			_exit(11);
+		if (nfips_policy_txn_stage(t, "v1\n", 3, err, sizeof(err)))
+			_exit(12);
+		w = nfips_policy_txn_warning(t);
+		/* the owner is nobody now (warned); the group only if lost */
+		if (!w || !strstr(w, "owner") || !strstr(w, "group") != !want_warning)
+			_exit(13);
+		if (nfips_policy_txn_commit(t, 0, err, sizeof(err)))
+			_exit(14);
+		nfips_policy_txn_end(t);
+		if (stat(path, &st))
+			_exit(15);
+		if (st.st_gid != want_gid)
+			_exit(16);
+		if ((st.st_mode & 07777) != 0644)
+			_exit(17);
+		_exit(0);
+	}
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+static void test_rewrite_group(void)
+{
+	gid_t member[] = { 4242 }, other[] = { 4343 };
+	char sub[128], path[256];
+	int r1, r2;
+
+	if (geteuid()) {
+		tap_ok(&T, 1, "# SKIP group kept by an editor that is not root: needs root "
+		       "to become nobody");
+		return;
+	}
+	snprintf(sub, sizeof(sub), "%s/own", dir);
+	if (chmod(dir, 0711) || mkdir(sub, 0777) || chmod(sub, 0777)) {
+		tap_ok(&T, 0, "group test: setup");
+		return;
+	}
+	write_file("own/g.conf", "v0\n", 3);
+	snprintf(path, sizeof(path), "%s/g.conf", sub);
+	if (chown(path, 0, 4242) || chmod(path, 0644)) {
+		tap_ok(&T, 0, "group test: setup");
+		return;
+	}
+	r1 = edit_as_nobody("g.conf", member, 1, 4242, false);
+	tap_ok(&T, r1 == 0, "an editor in the file's group keeps the group and the mode "
+	       "(status %d)", r1);
+	if (chown(path, 0, 4242) || chmod(path, 0644))
+		tap_ok(&T, 0, "group test: setup");
+	r2 = edit_as_nobody("g.conf", other, 1, 65534, true);
+	tap_ok(&T, r2 == 0, "an editor outside the file's group: the group is lost, with a "
+	       "warning; the mode kept (status %d)", r2);
+	chmod(dir, 0700);
+}
+
 static void test_time(void)
 {
 	time_t t;
@@ -1225,6 +1309,7 @@ int main(void)
 	test_edits();
 	test_edit_numbers();
 	test_rewrite();
+	test_rewrite_group();
 	{
 		char cmd[128];
 

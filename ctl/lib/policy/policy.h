@@ -401,7 +401,8 @@ bool nfips_policy_edit_done(const struct nfips_policy *before,
 /*
  * Atomic rewrite. begin: locks the directory against concurrent edits
  * and reads the file. stage: writes the new text to a temporary file in
- * the same directory (mode and owner of the original) and fsyncs it.
+ * the same directory (mode, owner and group of the original, as far as
+ * the editor may set them) and fsyncs it.
  * commit: FILE.N-1 -> FILE.N ... FILE -> FILE.1 (a hard link, so FILE
  * never disappears), temporary -> FILE, fsync of the directory. end:
  * removes an uncommitted temporary file, unlocks and frees. Each returns
@@ -413,6 +414,12 @@ int nfips_policy_txn_begin(const char *path, struct nfips_policy_txn **t,
 const char *nfips_policy_txn_text(const struct nfips_policy_txn *t, size_t *len);
 int nfips_policy_txn_stage(struct nfips_policy_txn *t, const char *text,
 			   size_t len, char *err, size_t errlen);
+/*
+ * After stage: NULL, or a warning that the new file could not keep the
+ * original's owner or group (an editor that is not root keeps the group
+ * only when it belongs to it; the mode is always kept).
+ */
+const char *nfips_policy_txn_warning(const struct nfips_policy_txn *t);
 int nfips_policy_txn_commit(struct nfips_policy_txn *t, unsigned keep,
 			    char *err, size_t errlen);
 void nfips_policy_txn_end(struct nfips_policy_txn *t);

@@ -831,6 +831,7 @@ struct nfips_policy_txn {
 	struct stat st;
 	char *tmp;		/* staged temporary file, NULL none */
 	bool committed;
+	char warning[256];	/* from stage: owner or group not kept */
 };
 
 __attribute__((format(printf, 3, 4)))
@@ -933,10 +934,37 @@ int nfips_policy_txn_stage(struct nfips_policy_txn *t, const char *text,
 		t->tmp = NULL;
 		return -1;
 	}
-	/* The owner and mode of the original (owner only when root). */
-	if (fchmod(fd, t->st.st_mode & 07777) ||
-	    (fchown(fd, t->st.st_uid, t->st.st_gid) && errno != EPERM))
+	/*
+	 * The owner, group and mode of the original: the owner only as root;
+	 * the group also when the editor belongs to it; the mode last (a
+	 * chown clears the set-id bits).
+	 */
+	t->warning[0] = 0;
+	if (fchown(fd, t->st.st_uid, t->st.st_gid)) {
+		if (errno != EPERM)
+			goto bad;
+		if (fchown(fd, (uid_t)-1, t->st.st_gid) && errno != EPERM)
+			goto bad;
+	}
+	if (fchmod(fd, t->st.st_mode & 07777))
 		goto bad;
+	{
+		struct stat st;
+
+		if (fstat(fd, &st))
+			goto bad;
+		if (st.st_uid != t->st.st_uid || st.st_gid != t->st.st_gid)
+			snprintf(t->warning, sizeof(t->warning),
+				 "%s: %s%s%s not kept (was uid %u gid %u, now uid %u gid %u): "
+				 "not root%s", t->path,
+				 st.st_uid != t->st.st_uid ? "owner" : "",
+				 st.st_uid != t->st.st_uid && st.st_gid != t->st.st_gid ?
+				 " and " : "", st.st_gid != t->st.st_gid ? "group" : "",
+				 (unsigned)t->st.st_uid, (unsigned)t->st.st_gid,
+				 (unsigned)st.st_uid, (unsigned)st.st_gid,
+				 st.st_gid != t->st.st_gid ?
+				 " and not a member of the file's group" : "");
+	}
 	while (off < len) {
 		ssize_t n = write(fd, text + off, len - off);
 
@@ -961,6 +989,11 @@ bad:
 	free(t->tmp);
 	t->tmp = NULL;
 	return -1;
+}
+
+const char *nfips_policy_txn_warning(const struct nfips_policy_txn *t)
+{
+	return t->warning[0] ? t->warning : NULL;
 }
 
 int nfips_policy_txn_commit(struct nfips_policy_txn *t, unsigned keep,
