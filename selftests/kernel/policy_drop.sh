@@ -92,18 +92,6 @@ received "$tmp/udp6" "EVILUDPxx-learn" || fail "learn mode dropped UDP"
 [ "$(gw_counter drops)" = "$drops" ] || fail "learn mode counted drops"
 log "learn mode: patterns pass"
 
-# Rule files carry no customer approval: without --approve-all their drop
-# rules only alert, in enforce mode too.
-gw_apply "$tmp/rules"
-gwctl mode enforce >/dev/null || fail "mode enforce"
-drops=$(gw_counter drops)
-hits=$(gw_hits 1001)
-send_tcp 4 "$server4" 7001 "xxEVILTCPxx-unapproved"
-received "$tmp/tcp4" "EVILTCPxx-unapproved" || fail "a drop rule from a rule file dropped without --approve-all"
-[ "$(gw_counter drops)" = "$drops" ] || fail "unapproved drop rule: drops counted"
-[ "$(gw_hits 1001)" -gt "$hits" ] || fail "unapproved drop rule: no hit"
-log "rule files without --approve-all: drop rules alert in enforce mode"
-
 # Flush: no policy, no hooks.
 gwctl mode enforce >/dev/null
 gwctl flush || fail "flush"
