@@ -10,6 +10,11 @@
 # make check-debug-detector  proves that check-debug catches what it should
 # make bench        matcher, replay and kernel forwarding benchmarks, write
 #                   Documentation/performance.rst
+# make install      [PREFIX=/usr] [DESTDIR=]: nfipsctl, nfipsd and its unit
+#                   file and configuration, man pages, the default policies
+#                   (PREFIX/share/nfips/policies), the classification table
+#                   (/etc/nfips), the module source for DKMS
+#                   (/usr/src/nfips-VERSION: then dkms install nfips/VERSION)
 
 # The running kernel often has no headers (containers, CI): use the newest installed ones.
 KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
@@ -29,6 +34,21 @@ module:
 
 tools:
 	$(MAKE) -C ctl
+
+VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
+# What dkms builds from: the build files and the module's sources, nothing built.
+DKMS_SRC := Kbuild Makefile dkms.conf kmod/Kbuild $(wildcard kmod/*.c kmod/*.h kmod/uapi/*.h)
+
+install:
+	$(MAKE) -C ctl install PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)
+	install -d $(DESTDIR)$(PREFIX)/share/nfips/policies
+	install -m 644 policies/* $(DESTDIR)$(PREFIX)/share/nfips/policies/
+	test -e $(DESTDIR)/etc/nfips/classification.config || \
+		install -D -m 644 policies/classification.config \
+			$(DESTDIR)/etc/nfips/classification.config
+	for f in $(filter-out %.mod.c,$(DKMS_SRC)); do \
+		install -D -m 644 $$f $(DESTDIR)/usr/src/nfips-$(VERSION)/$$f || exit 1; \
+	done
 
 deps:
 	@selftests/deps.sh
@@ -62,4 +82,4 @@ clean:
 	$(MAKE) -C selftests/bench clean
 	$(MAKE) -C selftests/kernel clean
 
-.PHONY: all module tools deps check check-kernel demo check-debug check-debug-detector bench clean
+.PHONY: all module tools install deps check check-kernel demo check-debug check-debug-detector bench clean

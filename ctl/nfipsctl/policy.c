@@ -23,7 +23,9 @@
  * new kernel serial. On any error nothing is applied: the running policy
  * stays and the error is shown. --test does everything but the sending.
  */
+#include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -140,59 +142,56 @@ static void change_counts(const struct nfips_policy *p)
 }
 
 /*
- * The policy's rules into the kernel and its mode: toward learn the mode
- * first, toward enforce the rules first, so that no moment runs the new
- * rules in enforce mode under a policy that says learn.
+ * nfipsd runs the same policy file: a running daemon (its pid in
+ * $NFIPSD_PIDFILE, default /run/nfipsd.pid) is told to load it again, so
+ * one command applies kernel and daemon together.
  */
+static void reload_daemon(void)
+{
+	const char *path = getenv("NFIPSD_PIDFILE");
+	FILE *f;
+	long pid = 0;
+
+	f = fopen(path && *path ? path : "/run/nfipsd.pid", "r");
+	if (!f)
+		return;
+	if (fscanf(f, "%ld", &pid) != 1 || pid <= 1)
+		pid = 0;
+	fclose(f);
+	if (pid && !kill((pid_t)pid, SIGHUP))
+		printf("nfipsd (pid %ld): reloading the policy\n", pid);
+	else if (pid)
+		fprintf(stderr, "nfipsctl: nfipsd (pid %ld) not signalled: %s\n", pid,
+			strerror(errno));
+}
+
+/* The policy into the kernel (nfips_policy_kernel_apply), and what it was. */
 int ctl_policy_apply(const struct nfips_policy *p, bool test)
 {
-	struct nfips_nl_config c = { .set_mode = true };
-	struct nfips_nl_status st = { 0 };
+	struct nfips_rule *const *v;
 	struct nfips_nl *nl = NULL;
-	bool restore = false;
-	size_t n, bad;
-	struct nfips_rule *const *v = nfips_policy_rules(p, &n);
 	uint64_t serial;
 	char buf[512];
+	size_t n;
 	int ret = 1;
 
-	c.mode = p->mode == NFIPS_POLICY_ENFORCE ? NFIPS_MODE_ENFORCE : NFIPS_MODE_LEARN;
+	v = nfips_policy_rules(p, &n);
 	if (test ? nfips_nl_open_offline(&nl) : nfips_nl_open(&nl, buf, sizeof(buf))) {
 		fprintf(stderr, "nfipsctl: %s\n", test ? "out of memory" : buf);
 		return 1;
 	}
-	if (!test && p->mode == NFIPS_POLICY_LEARN) {
-		if (nfips_nl_status(nl, &st) || nfips_nl_set_config(nl, &c)) {
-			fprintf(stderr, "nfipsctl: mode: %s\n", nfips_nl_error(nl));
-			goto out;
-		}
-		restore = st.mode != NFIPS_MODE_LEARN;
-	}
-	if (nfips_nl_policy_apply(nl, v, n, test, &serial, &bad)) {
-		fprintf(stderr, "nfipsctl: %s\n", nfips_nl_error(nl));
-		if (bad < n)
-			fprintf(stderr, "nfipsctl: sid %u refused by the kernel\n",
-				v[bad]->sid);
-		/* The running policy as it was: its mode too. */
-		if (restore) {
-			c.mode = st.mode;
-			if (nfips_nl_set_config(nl, &c))
-				fprintf(stderr, "nfipsctl: mode not restored: %s\n",
-					nfips_nl_error(nl));
-		}
-		goto out;
-	}
-	if (!test && p->mode == NFIPS_POLICY_ENFORCE && nfips_nl_set_config(nl, &c)) {
-		fprintf(stderr, "nfipsctl: mode: %s (the rules were applied)\n",
-			nfips_nl_error(nl));
+	if (nfips_policy_kernel_apply(p, nl, test, &serial, buf, sizeof(buf))) {
+		fprintf(stderr, "nfipsctl: %s\n", buf);
 		goto out;
 	}
 	summary(v, n);
 	change_counts(p);
-	if (test)
+	if (test) {
 		printf("policy ok (--test: not applied)\n");
-	else
+	} else {
 		printf("serial=%llu\n", (unsigned long long)serial);
+		reload_daemon();
+	}
 	ret = 0;
 out:
 	nfips_nl_close(nl);

@@ -139,6 +139,15 @@ static void header_and_direction(void)
 	handshake(&r);
 	advice(&r, &a);
 	tap_ok(&T, a.done[0] && a.done[1], "no rule's ports admit the flow: both directions done");
+	{
+		struct nfips_flowtab_stats fs;
+
+		nfips_pipeline_forget(r.p, r.res.flow);
+		send_tcp(&r, 0, 0x02, "", 0);
+		nfips_flowtab_get_stats(nfips_pipeline_flows(r.p), &fs);
+		tap_ok(&T, fs.created == 2 && fs.active == 1,
+		       "a forgotten flow's next packet starts a new flow");
+	}
 	stop(&r);
 
 	if (!start(&r, "alert tcp any 80 -> any any (content:\"x\"; sid:1;)\n", false))
@@ -187,6 +196,53 @@ static void iponly_pass_drop(void)
 	stop(&r);
 }
 
+static bool suppress_all(void *arg, const struct nfips_rule *r,
+			 const struct nfips_pkt *p)
+{
+	(void)arg;
+	(void)p;
+	return r->sid == 6;
+}
+
+static void suppressed_drop(void)
+{
+	struct nfips_flow_advice a;
+	struct run r;
+
+	if (!start(&r, "drop tcp any any -> any any (content:\"evil\"; sid:6;)\n"
+		   "alert tcp any any -> any any (content:\"GET\"; sid:8;)\n", false))
+		return;
+	nfips_engine_set_suppress(r.e, suppress_all, NULL);
+	handshake(&r);
+	send_tcp(&r, 0, 0x18, "GET evil", 8);
+	advice(&r, &a);
+	tap_ok(&T, a.drop && (r.res.verdict & NFIPS_VERDICT_DROP) && r.nalerts == 1 &&
+	       r.sids[0] == 8,
+	       "a suppressed drop rule still drops, without its alert (Suricata's suppress)");
+	stop(&r);
+}
+
+static void bypassed_flow(void)
+{
+	struct nfips_pipeline_stats st;
+	struct run r;
+
+	if (!start(&r, "alert ip any any -> any any (msg:\"first\"; sid:9;)\n"
+		   "alert tcp any any -> any any (content:\"late\"; sid:10;)\n", false))
+		return;
+	handshake(&r);
+	nfips_pipeline_bypass(r.p, r.res.flow, 1700000000000000ull + r.pkt_no * 1000);
+	send_tcp(&r, 0, 0x18, "late", 4);
+	nfips_pipeline_get_stats(r.p, &st);
+	tap_ok(&T, r.res.status == NFIPS_PIPE_BYPASSED && st.stragglers == 1 && r.nalerts == 2,
+	       "a packet of a bypassed flow still in the queue is not evaluated");
+	r.seq[0] += 100000;
+	send_tcp(&r, 0, 0x02, "", 0);
+	tap_ok(&T, r.res.status == NFIPS_PIPE_EVALUATED && r.nalerts == 3 && r.sids[2] == 9,
+	       "a SYN on a bypassed flow starts a new flow, evaluated afresh");
+	stop(&r);
+}
+
 static void stream_bypass(void)
 {
 	static char chunk[1024];
@@ -219,6 +275,8 @@ int main(void)
 {
 	header_and_direction();
 	iponly_pass_drop();
+	suppressed_drop();
+	bypassed_flow();
 	stream_bypass();
 	printf("1..%d\n", T.n);
 	return T.failed ? 1 : 0;

@@ -559,6 +559,16 @@ void nfips_flowstate_free(struct nfips_flowstate *fs)
 	free(fs);
 }
 
+struct nfips_flowstate *nfips_flowstate_renew(struct nfips_engine *e,
+					      const struct nfips_flowstate *old)
+{
+	struct nfips_flowstate *fs = nfips_flowstate_new(e);
+
+	if (fs && old)
+		fs->action = old->action;
+	return fs;
+}
+
 bool nfips_flowstate_passed(const struct nfips_flowstate *fs)
 {
 	return fs && fs->action == FLOW_ACT_PASS;
@@ -795,11 +805,11 @@ static int finalize(struct nfips_engine *e, const struct nfips_pkt *p,
 		const struct sig *s = &e->sigs[e->queue[i].sig];
 		const struct nfips_rule *r = s->r;
 		struct nfips_alert a = { r, e->queue[i].stream ? NFIPS_ALERT_STREAM : 0 };
+		bool quiet = e->suppress && e->suppress(e->suppress_arg, r, p);
 		int res = 1;
 
-		if (e->suppress && e->suppress(e->suppress_arg, r, p))
-			continue;
-		if (r->flags & NFIPS_R_THRESHOLD)
+		/* Suppressed: the actions apply, the alert is not raised. */
+		if (!quiet && (r->flags & NFIPS_R_THRESHOLD))
 			res = thr_check(&e->thr, s->rule, &r->threshold, p);
 		if (res) {
 			bool drop = r->action == NFIPS_ACTION_DROP ||
@@ -817,7 +827,7 @@ static int finalize(struct nfips_engine *e, const struct nfips_pkt *p,
 			if (r->action == NFIPS_ACTION_REJECT)
 				verdict |= NFIPS_VERDICT_REJECT;
 		}
-		if (res != 1 || (r->flags & NFIPS_R_NOALERT))
+		if (res != 1 || quiet || (r->flags & NFIPS_R_NOALERT))
 			continue;
 		if (pass)
 			break;	/* the pass rule and all after it are not logged */

@@ -175,6 +175,15 @@ void nfips_engine_get_stats(const struct nfips_engine *e,
 /* NULL when out of memory. Freeing NULL is a no-op. */
 struct nfips_flowstate *nfips_flowstate_new(struct nfips_engine *e);
 void nfips_flowstate_free(struct nfips_flowstate *fs);
+/*
+ * A flow's state for engine @e (a reload) from its state @old under
+ * another engine: the flow's verdict (passed, dropped) is kept, as
+ * Suricata keeps its flow flags across rule reloads (a dropped flow's
+ * retransmissions stay dropped: their bytes are not inspected again);
+ * flowbits and the rest start afresh. NULL when out of memory.
+ */
+struct nfips_flowstate *nfips_flowstate_renew(struct nfips_engine *e,
+					      const struct nfips_flowstate *old);
 /* True once a pass rule matched in the flow (nothing more alerts). */
 bool nfips_flowstate_passed(const struct nfips_flowstate *fs);
 
@@ -197,9 +206,11 @@ void nfips_flowstate_want(const struct nfips_engine *e, struct nfips_flowstate *
 
 /*
  * Suppressions (threshold.config's "suppress", the customer policy's):
- * a matching rule for which @fn returns true raises no alert, takes no
- * action and counts toward no threshold, as Suricata's suppress; its
- * flowbits were already set by the match.
+ * a matching rule for which @fn returns true raises no alert and counts
+ * toward no threshold, but its actions (drop, reject, pass) still apply,
+ * as Suricata's suppress (PacketAlertFinalize: the actions of a
+ * suppressed match are applied, only the alert is removed); its flowbits
+ * were already set by the match.
  */
 typedef bool (*nfips_suppress_fn)(void *arg, const struct nfips_rule *r,
 				  const struct nfips_pkt *p);

@@ -37,6 +37,7 @@ struct nfips_nl {
 	char err[512];
 	long bad_off;		/* offset of the attribute the kernel refused */
 	bool joined;		/* member of the events group */
+	uint64_t overruns;	/* receive buffer overruns while listening */
 };
 
 struct req {
@@ -761,6 +762,11 @@ int nfips_nl_events_join(struct nfips_nl *nl)
 	return 0;
 }
 
+uint64_t nfips_nl_events_overruns(const struct nfips_nl *nl)
+{
+	return nl->overruns;
+}
+
 int nfips_nl_events(struct nfips_nl *nl, int timeout_ms,
 		    int (*fn)(void *arg, const struct nfips_nl_event *ev),
 		    void *arg)
@@ -797,6 +803,8 @@ int nfips_nl_events(struct nfips_nl *nl, int timeout_ms,
 			break;
 		}
 		/* Receive buffer overrun: events were lost, keep listening. */
+		if (ret == -NLE_NOMEM)
+			nl->overruns++;
 		if (ret < 0 && ret != -NLE_NOMEM) {
 			ret = seterr(nl, -EIO, "events: %s", nl_geterror(ret));
 			break;

@@ -158,6 +158,13 @@ int nfips_nl_events(struct nfips_nl *nl, int timeout_ms,
 		    int (*fn)(void *arg, const struct nfips_nl_event *ev),
 		    void *arg);
 
+/*
+ * Times the events socket's receive buffer overflowed while
+ * nfips_nl_events() listened (events lost in this process, beside the
+ * kernel's events_lost).
+ */
+uint64_t nfips_nl_events_overruns(const struct nfips_nl *nl);
+
 const char *nfips_nl_action_name(uint8_t action);
 
 /* ---- the daemon's side of the contract (Documentation/design.rst) ---- */

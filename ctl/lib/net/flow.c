@@ -333,3 +333,8 @@ void nfips_flowtab_foreach(struct nfips_flowtab *t,
 	for (f = t->oldest; f; f = f->lnext)
 		fn(arg, f);
 }
+
+void nfips_flowtab_end(struct nfips_flowtab *t, struct nfips_flowrec *f)
+{
+	flow_end(t, f, NFIPS_FLOW_END_FLUSH, f->last_usec);
+}

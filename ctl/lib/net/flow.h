@@ -60,6 +60,7 @@ struct nfips_flowrec {
 	uint64_t pkts[2], bytes[2];	/* [0] to server, [1] to client */
 	struct nfips_tcp tcp;	/* TCP only */
 	void *user;		/* the caller's (engine flow state) */
+	uint64_t bypass_usec;	/* the pipeline's caller bypassed it then; 0 not */
 };
 
 /* Why a flow ends. */
@@ -120,6 +121,8 @@ struct nfips_stream_ctx *nfips_flowtab_stream(struct nfips_flowtab *t);
 void nfips_flowtab_flush(struct nfips_flowtab *t);
 void nfips_flowtab_get_stats(const struct nfips_flowtab *t,
 			     struct nfips_flowtab_stats *st);
+/* Ends one flow now (the end callback runs, reason FLUSH). */
+void nfips_flowtab_end(struct nfips_flowtab *t, struct nfips_flowrec *f);
 /* Calls @fn on every flow, oldest first; @fn must not end flows. */
 void nfips_flowtab_foreach(struct nfips_flowtab *t,
 			   void (*fn)(void *arg, struct nfips_flowrec *f),

@@ -85,8 +85,9 @@ static void on_alert(void *arg, const struct nfips_pkt *pkt,
 		.proto = pkt->proto,
 		.icmp_type = pkt->icmp_type,
 		.icmp_code = pkt->icmp_code,
-		.blocked = rule->action == NFIPS_ACTION_DROP ||
-			   rule->action == NFIPS_ACTION_REJECT,
+		.blocked = !p->cfg.learn &&
+			   (rule->action == NFIPS_ACTION_DROP ||
+			    rule->action == NFIPS_ACTION_REJECT),
 		.gid = rule->gid,
 		.sid = rule->sid,
 		.rev = rule->rev,
@@ -204,13 +205,18 @@ static void on_flow_end(void *arg, struct nfips_flowrec *f,
 
 /* ---- packets -------------------------------------------------------- */
 
-/* A TCP direction whose stream reached the depth (stream_bypass). */
+/*
+ * A TCP direction whose stream reached the depth with every byte before
+ * it reassembled (stream_bypass). A direction that skipped a hole does
+ * not count: a sender could otherwise jump its own sequence numbers past
+ * the depth and send the real data into the hole uninspected.
+ */
 static bool past_depth(struct nfips_pipeline *p, const struct nfips_flowrec *f,
 		       int dir)
 {
 	const struct nfips_tcp_dir *d = &f->tcp.dir[dir];
 
-	return f->key.proto == IPPROTO_TCP && d->known &&
+	return f->key.proto == IPPROTO_TCP && d->known && !d->gen &&
 	       d->next_abs >= nfips_flowtab_stream(p->flows)->cfg.depth;
 }
 
@@ -295,6 +301,20 @@ void nfips_pipeline_packet(struct nfips_pipeline *p,
 	d.pkt.pcap_cnt = in->pkt_no;
 
 	f = nfips_flowtab_get(p->flows, &d, d.pkt.ts_usec, &dir, &created);
+	if (f && f->bypass_usec) {
+		const uint64_t grace = p->cfg.bypass_grace_usec ?: 5000000;
+		const bool syn = d.pkt.proto == IPPROTO_TCP &&
+				 (d.pkt.tcp_flags & (NFIPS_TH_SYN | NFIPS_TH_ACK)) ==
+				 NFIPS_TH_SYN;
+
+		if (!syn && d.pkt.ts_usec - f->bypass_usec <= grace) {
+			p->st.stragglers++;
+			res->status = NFIPS_PIPE_BYPASSED;
+			return;
+		}
+		nfips_pipeline_forget(p, f);
+		f = nfips_flowtab_get(p->flows, &d, d.pkt.ts_usec, &dir, &created);
+	}
 	p->dec = &d;
 	if (!f) {
 		p->st.enomem++;
@@ -383,6 +403,22 @@ struct nfips_pipeline *nfips_pipeline_new(const struct nfips_pipeline_cfg *cfg,
 	return p;
 }
 
+void nfips_pipeline_bypass(struct nfips_pipeline *p, const struct nfips_flowrec *f,
+			   uint64_t now)
+{
+	(void)p;
+	((struct nfips_flowrec *)f)->bypass_usec = now ? now : 1;
+}
+
+void nfips_pipeline_forget(struct nfips_pipeline *p, const struct nfips_flowrec *f)
+{
+	struct nfips_flowrec *fr = (struct nfips_flowrec *)f;
+
+	nfips_flowstate_free(fr->user);
+	fr->user = NULL;	/* on_flow_end: nothing left to inspect */
+	nfips_flowtab_end(p->flows, fr);
+}
+
 void nfips_pipeline_flush(struct nfips_pipeline *p)
 {
 	p->in = NULL;
@@ -400,20 +436,30 @@ void nfips_pipeline_free(struct nfips_pipeline *p)
 	free(p);
 }
 
-static void drop_state(void *arg, struct nfips_flowrec *f)
+/* The flow's verdict carries over to the new engine, its rule state not. */
+static void renew_state(void *arg, struct nfips_flowrec *f)
 {
-	(void)arg;
-	nfips_flowstate_free(f->user);
-	f->user = NULL;
+	struct nfips_engine *engine = arg;
+	struct nfips_flowstate *old = f->user;
+
+	f->user = engine && old ? nfips_flowstate_renew(engine, old) : NULL;
+	nfips_flowstate_free(old);
 }
 
 void nfips_pipeline_set_engine(struct nfips_pipeline *p,
 			       struct nfips_engine *engine,
 			       uint64_t policy_serial)
 {
-	nfips_flowtab_foreach(p->flows, drop_state, NULL);
+	nfips_flowtab_foreach(p->flows, renew_state, engine);
 	p->engine = engine;
 	p->cfg.policy_serial = policy_serial;
+}
+
+void nfips_pipeline_set_output(struct nfips_pipeline *p,
+			       const struct nfips_classes *classes, bool learn)
+{
+	p->cfg.classes = classes;
+	p->cfg.learn = learn;
 }
 
 void nfips_pipeline_get_stats(const struct nfips_pipeline *p,

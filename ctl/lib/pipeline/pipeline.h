@@ -39,6 +39,8 @@ struct nfips_pipeline_cfg {
 	 * default), and a direction any rule can match is never bypassed.
 	 */
 	bool stream_bypass;
+	uint64_t bypass_grace_usec;	/* nfips_pipeline_bypass(); 0: 5 s */
+	bool learn;		/* drop/reject rules only alert: "allowed" */
 };
 
 /* One packet handed to the pipeline. */
@@ -72,6 +74,7 @@ enum nfips_pipeline_status {
 	NFIPS_PIPE_NOT_IP,
 	NFIPS_PIPE_FRAGMENT,	/* held until its datagram completes */
 	NFIPS_PIPE_MALFORMED,	/* not evaluated; why in the stats */
+	NFIPS_PIPE_BYPASSED,	/* of a flow the caller bypassed: not evaluated */
 };
 
 struct nfips_pipeline_result {
@@ -86,6 +89,7 @@ struct nfips_pipeline_result {
 struct nfips_pipeline_stats {
 	uint64_t packets, decoded, malformed, not_ip, fragments, alerts;
 	uint64_t bypassed;	/* tracked, not evaluated (stream_bypass) */
+	uint64_t stragglers;	/* of flows the caller bypassed (BYPASSED) */
 	uint64_t enomem;	/* packets evaluated without all their state */
 	uint64_t output_oom;	/* records lost for memory */
 };
@@ -114,14 +118,19 @@ void nfips_pipeline_packet(struct nfips_pipeline *p,
 /*
  * What the slow path still needs of the flow of the packet just given
  * (@res from nfips_pipeline_packet), for the daemon's per-flow verdict in
- * the kernel: @drop, a drop rule dropped the flow (every later packet
- * would be dropped: the kernel may drop them itself); done[0] (to server)
- * and done[1] (to client), no loaded rule can act on any later packet of
- * that direction, because no rule's header and flow direction admit it,
- * its IP-only rules already saw its first packet, the flow was passed,
- * or (stream_bypass) the direction is past the stream depth. Whatever
- * is not done must keep reaching the pipeline, in order, for live
- * verdicts to equal a replay of the same traffic.
+ * the kernel. @drop: a drop rule dropped the flow (every later packet
+ * would be dropped: the kernel may drop them itself). done[0] (to the
+ * flow's server as the pipeline oriented it) and done[1] (to its
+ * client): no loaded rule can act on any later packet of that direction,
+ * because no rule's header and flow direction admit it, its IP-only rules
+ * already saw its first packet, the flow was passed, or (stream_bypass)
+ * the direction is past the stream depth with nothing skipped.
+ *
+ * A direction's packets also drive the other's state (handshake, FIN,
+ * RST, acknowledgments): a caller may stop sending a flow's packets only
+ * once BOTH directions are done, and then forgets the flow
+ * (nfips_pipeline_forget), so that a later connection on the same
+ * addresses and ports starts afresh as it would in a replay.
  */
 struct nfips_flow_advice {
 	bool drop;
@@ -132,18 +141,47 @@ void nfips_pipeline_advice(struct nfips_pipeline *p,
 			   const struct nfips_pipeline_result *res,
 			   struct nfips_flow_advice *adv);
 
+/*
+ * The caller stopped sending @f's packets (the daemon told the kernel to
+ * bypass the flow once both directions were done) at packet time @now.
+ * Packets of it that still arrive (queued before the kernel took the
+ * verdict) are tracked but not evaluated (NFIPS_PIPE_BYPASSED), so they
+ * raise nothing a replay would not. A TCP SYN without ACK on such a flow,
+ * or any packet of it more than @grace_usec later, means the kernel sends
+ * a new connection on the same addresses and ports: the old flow is
+ * forgotten and the packet starts a new one.
+ */
+void nfips_pipeline_bypass(struct nfips_pipeline *p, const struct nfips_flowrec *f,
+			   uint64_t now);
+
+/*
+ * Ends @f now, without inspecting what waits behind its holes (the
+ * caller established that no rule can act on it any more).
+ */
+void nfips_pipeline_forget(struct nfips_pipeline *p, const struct nfips_flowrec *f);
+
 /* Ends every flow now, as at the end of a capture. */
 void nfips_pipeline_flush(struct nfips_pipeline *p);
 
 /*
  * Switches to @engine (a reload) for the next packet. Flows in progress
- * keep their place in the flow table and their TCP reassembly, but their
- * rule state (flowbits, pass/drop of the flow) starts afresh: it belonged
- * to the old engine's rules. The old engine may be freed after this.
+ * keep their place in the flow table, their TCP reassembly and their
+ * verdict (a flow passed or dropped stays so: the bytes that decided it
+ * are not inspected again), but their rule state (flowbits) starts
+ * afresh: it belonged to the old engine's rules. The old engine may be
+ * freed after this.
  */
 void nfips_pipeline_set_engine(struct nfips_pipeline *p,
 			       struct nfips_engine *engine,
 			       uint64_t policy_serial);
+
+/*
+ * What the next records say (a reload): the categories (@classes must
+ * outlive their use, as cfg->classes) and whether drop/reject rules only
+ * alert (learn mode: action "allowed").
+ */
+void nfips_pipeline_set_output(struct nfips_pipeline *p,
+			       const struct nfips_classes *classes, bool learn);
 
 void nfips_pipeline_get_stats(const struct nfips_pipeline *p,
 			      struct nfips_pipeline_stats *st);

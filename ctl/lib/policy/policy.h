@@ -337,6 +337,17 @@ int nfips_policy_engine(const struct nfips_policy *p,
 			const struct nfips_engine_limits *lim,
 			struct nfips_engine **out, struct nfips_err *err);
 
+/*
+ * Sends the policy to nfips.ko through @nl: its rules in one transaction
+ * (kernel rules, daemon selectors) and its mode, in the order that never
+ * runs new rules in a mode the policy does not say. @test: encode only.
+ * 0 and the kernel's serial, or -1 with @err saying why; the running
+ * policy (and mode) then stays.
+ */
+struct nfips_nl;
+int nfips_policy_kernel_apply(const struct nfips_policy *p, struct nfips_nl *nl,
+			      bool test, uint64_t *serial, char *err, size_t errlen);
+
 /* ---- names and times ------------------------------------------------ */
 
 const char *nfips_policy_mode_name(enum nfips_policy_mode m);

@@ -1,0 +1,293 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * nfipsd: the slow path. Packets the kernel queues over NFQUEUE get an
+ * exact verdict from the same pipeline nfipsctl replay runs; the alerts
+ * and the kernel's events go into one EVE log. One file per concern:
+ *
+ *   main.c     arguments, signals, start and stop, the periodic work
+ *   config.c   /etc/nfips/nfipsd.conf (libconfig), every error file:line
+ *   policy.c   rules, variables, mode, classification -> one engine per
+ *              queue; the memory budget
+ *   queue.c    one worker thread per NFQUEUE queue: receive, pipeline,
+ *              batched verdicts, the engine switch at a packet boundary
+ *   reject.c   TCP resets and ICMP unreachables to the sender (raw sockets)
+ *   events.c   the kernel's events group -> EVE records, path "kernel"
+ *   evelog.c   the EVE log: O_APPEND, one write() per record
+ *   reload.c   SIGHUP: the next policy built beside the running one
+ *   state.c    the state file and the outage record
+ *   notify.c   systemd's NOTIFY_SOCKET protocol
+ *   kernel.c   what the daemon asks of nfips.ko (registration, budget)
+ */
+#ifndef NFIPSD_H
+#define NFIPSD_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "detect/engine.h"
+#include "kernel/nl.h"
+#include "net/net.h"
+#include "pipeline/pipeline.h"
+#include "policy/policy.h"
+#include "rules/rule.h"
+
+#define NFIPSD_CONF		"/etc/nfips/nfipsd.conf"
+#define NFIPSD_EVE		"/var/log/nfips/eve.json"
+#define NFIPSD_STATE		"/var/lib/nfips/nfipsd.state"
+/* nfipsctl policy apply signals the daemon named here to reload. */
+#define NFIPSD_PIDFILE		"/run/nfipsd.pid"
+#define NFIPSD_CLASSIFICATION	"/etc/nfips/classification.config"
+#define NFIPSD_MAX_QUEUES	64
+#define NFIPSD_MAX_RULE_FILES	64
+#define NFIPSD_CONF_MAX_BYTES	(1u << 20)
+
+/* ---- logging (stderr: the journal under systemd) -------------------- */
+
+/* Syslog priorities as sd-daemon(3) prefixes: "<3>..." */
+#define NFIPSD_ERR	3
+#define NFIPSD_WARNING	4
+#define NFIPSD_NOTICE	5
+#define NFIPSD_INFO	6
+
+void nfipsd_log(int prio, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* ---- configuration (config.c) --------------------------------------- */
+
+struct nfipsd_var {
+	char *name, *value;
+};
+
+/*
+ * The policy part: what nfipsd_policy_load() turns into engines. Until
+ * the customer policy file (ctl/lib/policy/) lands it is given in
+ * nfipsd.conf itself.
+ */
+struct nfipsd_policy_conf {
+	char *policy_file;		/* "policy": not supported yet */
+	char *rules[NFIPSD_MAX_RULE_FILES];
+	size_t nrules;
+	struct nfipsd_var *vars;
+	size_t nvars;
+	bool enforce;			/* mode = "enforce" */
+	char *classification;		/* NULL: NFIPSD_CLASSIFICATION if readable */
+};
+
+struct nfipsd_conf {
+	char *path;			/* the file read */
+	uint16_t queue_base, queue_count;
+	uint32_t queue_maxlen;
+	uint32_t rcvbuf;		/* netlink receive buffer, 0: kernel default */
+	uint32_t batch;			/* packets per batched verdict */
+	char *eve_path, *state_path, *pid_path, *sensor;
+	uint32_t state_interval;	/* seconds */
+	uint64_t memory_budget;		/* bytes, 0: none */
+	struct nfips_flowtab_cfg flows;
+	uint32_t stop_timeout;		/* seconds to drain the queues at stop */
+	struct nfipsd_policy_conf pol;
+};
+
+/*
+ * Reads @path into @c (defaults for what is absent). Errors are
+ * "FILE:LINE: message" in @err; every key not known is one.
+ */
+int nfipsd_conf_load(struct nfipsd_conf *c, const char *path, char *err,
+		     size_t errlen);
+void nfipsd_conf_free(struct nfipsd_conf *c);
+
+/* ---- policy (policy.c) ---------------------------------------------- */
+
+/* A sid's description for kernel events. */
+struct nfipsd_sigref {
+	uint32_t gid, sid;
+	const struct nfips_rule *rule;
+};
+
+struct nfipsd_policy {
+	uint64_t serial;
+	bool enforce;
+	/*
+	 * The customer policy file when nfipsd.conf names one: it owns the
+	 * rules and the classification table then (borrowed below), and its
+	 * suppressions, stream settings and next_change apply.
+	 */
+	struct nfips_policy *file;
+	struct nfips_rule **rules;
+	size_t nrules;
+	struct nfips_classes classes;
+	struct nfips_engine **engines;	/* one per queue */
+	size_t nengines;
+	struct nfipsd_sigref *sigs;	/* sorted by gid, sid */
+	size_t nsigs;
+	uint64_t memory;		/* what the budget counts */
+	struct nfips_engine_stats est;
+	unsigned long rule_errors;
+};
+
+/*
+ * The one function that reads the policy (today from nfipsd.conf's rules,
+ * vars, mode and classification; later from the customer policy file)
+ * and builds @nengines engines from it. 0, or -1 with every problem
+ * logged through @report (file:line each) and nothing left allocated.
+ */
+typedef void (*nfipsd_report_fn)(void *arg, const char *msg);
+struct nfipsd_policy *nfipsd_policy_load(const struct nfipsd_conf *c,
+					 size_t nengines, uint64_t serial,
+					 nfipsd_report_fn report, void *arg);
+void nfipsd_policy_free(struct nfipsd_policy *p);
+const struct nfips_rule *nfipsd_policy_sig(const struct nfipsd_policy *p,
+					   uint32_t gid, uint32_t sid);
+const char *nfipsd_policy_category(const struct nfipsd_policy *p,
+				   const struct nfips_rule *r);
+
+/* ---- EVE log (evelog.c) --------------------------------------------- */
+
+struct nfipsd_evelog;
+
+/* Opens (creating the directory's last level if needed) for appending. */
+struct nfipsd_evelog *nfipsd_evelog_open(const char *path, char *err,
+					 size_t errlen);
+/*
+ * Appends one record (a complete line) with a single write(): a crash
+ * loses at most this record. Thread-safe (one writer at a time).
+ * 0, or -errno (the record is counted as lost).
+ */
+int nfipsd_evelog_write(struct nfipsd_evelog *l, const char *rec, size_t len);
+/* Opens the path again (after logrotate moved the file). */
+int nfipsd_evelog_reopen(struct nfipsd_evelog *l);
+uint64_t nfipsd_evelog_written(struct nfipsd_evelog *l);
+uint64_t nfipsd_evelog_lost(struct nfipsd_evelog *l);
+void nfipsd_evelog_close(struct nfipsd_evelog *l);
+
+/* ---- the daemon ----------------------------------------------------- */
+
+struct nfipsd;
+
+struct nfipsd_qstats {
+	_Atomic uint64_t packets, bytes, accepted, dropped, rejected, alerts;
+	_Atomic uint64_t enobufs, malformed, verdict_errors, uninspected;
+	_Atomic uint64_t over_budget;
+};
+
+struct nfipsd_worker {
+	struct nfipsd *d;
+	uint16_t qnum;
+	size_t index;
+	pthread_t thread;
+	bool started;
+	struct mnl_socket *nl;
+	unsigned int portid;
+	int wakefd;			/* eventfd: stop, reload */
+	int rawfd4, rawfd6, icmpfd4, icmpfd6;	/* rejects */
+	struct nfips_pipeline *pipe;
+	uint64_t pkt_no;
+	/* reload: the engine to switch to, taken at a packet boundary */
+	_Atomic(struct nfipsd_policy *) next;
+	_Atomic uint64_t serial;	/* of the engine in use */
+	const struct nfipsd_policy *pol;	/* in use (worker's view) */
+	struct nfipsd_qstats st;
+	char *buf;
+	size_t buflen;
+	void *pctx;			/* queue.c's per-packet context */
+	/* batched accept verdicts */
+	uint32_t batch_id;
+	uint32_t nbatch;
+	/* stop */
+	_Atomic bool bound;
+	_Atomic int64_t beat;		/* CLOCK_MONOTONIC s of the last loop */
+};
+
+struct nfipsd {
+	struct nfipsd_conf conf;
+	struct nfipsd_evelog *eve;
+	struct nfipsd_worker *workers;
+	size_t nworkers;
+	/* the running policy: workers switch, events read it under lock */
+	pthread_rwlock_t pol_lock;
+	struct nfipsd_policy *policy;
+	uint64_t next_serial;
+	_Atomic bool stopping;		/* workers: drain, then leave */
+	_Atomic bool draining;
+	/* kernel events */
+	pthread_t events_thread;
+	bool events_started;
+	_Atomic uint64_t kernel_events, kernel_lost;
+	/* reload */
+	pthread_t reload_thread;
+	_Atomic bool reload_running;
+	bool reload_joinable;
+	char sensor[256];
+	/*
+	 * nfips.ko (kernel.c): the registered daemon socket; every request
+	 * on it under knl_lock (workers send flow verdicts on it).
+	 */
+	pthread_mutex_t knl_lock;
+	struct nfips_nl *knl;		/* NULL: not registered */
+	bool overload_said;		/* last overload state told */
+	_Atomic uint64_t flow_bypass, flow_drop, flow_verdict_errors;
+	_Atomic bool reload_kernel;	/* the next reload also applies to nfips.ko */
+};
+
+/* queue.c */
+int nfipsd_worker_start(struct nfipsd_worker *w);
+void nfipsd_worker_wake(struct nfipsd_worker *w);
+void nfipsd_worker_join(struct nfipsd_worker *w);
+/* /proc/net/netfilter/nfnetlink_queue: packets waiting for a verdict. */
+int nfipsd_queue_total(uint16_t qnum, uint64_t *total);
+
+/* reject.c */
+int nfipsd_reject_open(struct nfipsd_worker *w);
+void nfipsd_reject_close(struct nfipsd_worker *w);
+void nfipsd_reject(struct nfipsd_worker *w, const uint8_t *pkt, size_t len);
+
+/* events.c */
+int nfipsd_events_start(struct nfipsd *d);
+void nfipsd_events_stop(struct nfipsd *d);
+/* One kernel event as an EVE record into @b (tests use it). */
+struct nfips_sbuf;
+void nfipsd_event_record(struct nfips_sbuf *b, const struct nfips_nl_event *ev,
+			 const struct nfipsd_policy *pol, const char *sensor,
+			 uint64_t sequence);
+
+/* reload.c */
+/* Starts a reload unless one is running; false when one was. */
+bool nfipsd_reload_start(struct nfipsd *d);
+void nfipsd_reload_reap(struct nfipsd *d, bool wait);
+/* Hands @p to every worker and waits until each switched; frees the old. */
+void nfipsd_policy_install(struct nfipsd *d, struct nfipsd_policy *p);
+
+/* state.c */
+struct nfipsd_state {
+	bool clean;			/* the run that wrote it stopped cleanly */
+	int64_t time;			/* when it was written */
+	int64_t started;
+	uint64_t kpackets, kabsent;	/* the kernel's counters then */
+	bool have_kernel;
+};
+int nfipsd_state_write(const char *path, const struct nfipsd_state *s);
+int nfipsd_state_read(const char *path, struct nfipsd_state *s);
+/* Start: logs the outage the previous run left, if it ended uncleanly. */
+void nfipsd_outage_check(const char *path, struct nfipsd_state *now);
+/* Kernel counters now (false: module absent). */
+bool nfipsd_kernel_counters(uint64_t *packets, uint64_t *absent);
+
+/* notify.c */
+void nfipsd_notify(const char *msg);
+/* Microseconds between WATCHDOG=1, 0: no watchdog. */
+uint64_t nfipsd_watchdog_usec(void);
+
+/* kernel.c: what nfips.ko's registration/flow-verdict API will provide */
+int nfipsd_kernel_register(struct nfipsd *d);
+void nfipsd_kernel_unregister(struct nfipsd *d);
+/* After a packet: the flow's verdict to the kernel when one is due. */
+void nfipsd_kernel_flow(struct nfipsd_worker *w, const struct nfips_pipeline_result *res,
+			uint64_t now);
+/* The policy file's next approval change is due: re-apply it (kernel). */
+int nfipsd_kernel_apply(struct nfipsd *d, const struct nfipsd_policy *p);
+bool nfipsd_budget_admit(struct nfipsd_worker *w);
+
+#endif /* NFIPSD_H */

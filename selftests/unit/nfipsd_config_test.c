@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nfipsd.conf: a complete file parsed into every field, the defaults, and
+ * every error reported as FILE:LINE (or FILE: for what is missing or not
+ * a configuration at all). Built with the sanitizers.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "nfipsd.h"
+#include "tap.h"
+
+static struct tap T;
+static char dir[] = "/tmp/nfipsd_config_test.XXXXXX";
+
+static const char *write_file(const char *name, const char *text, size_t len)
+{
+	static char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	if (!f || fwrite(text, 1, len, f) != len || fclose(f)) {
+		perror(path);
+		exit(1);
+	}
+	return path;
+}
+
+/* @text must be refused with an error that starts with FILE@where. */
+static void bad(const char *name, const char *text, const char *where)
+{
+	struct nfipsd_conf c;
+	char err[512], want[512];
+	const char *path = write_file("bad.conf", text, strlen(text));
+	int ret = nfipsd_conf_load(&c, path, err, sizeof(err));
+
+	snprintf(want, sizeof(want), "%s%s", path, where);
+	if (!tap_ok(&T, ret && !strncmp(err, want, strlen(want)), "refused: %s", name))
+		tap_diag("ret %d, error '%s', want '%s...'", ret, ret ? err : "", want);
+	else
+		tap_diag("%s", err + strlen(dir) + 1);
+	nfipsd_conf_free(&c);
+}
+
+static void full(void)
+{
+	static const char text[] =
+		"# every setting\n"
+		"queues = { base = 100; count = 4; maxlen = 8192; rcvbuf = 1048576; batch = 16; };\n"
+		"rules = [ \"a.rules\", \"/abs/b.rules\" ];\n"
+		"vars = { HOME_NET = \"[10.0.0.0/8]\"; HTTP_PORTS = \"[80,8080]\"; };\n"
+		"mode = \"enforce\";\n"
+		"classification = \"classification.config\";\n"
+		"log = { eve = \"/var/log/x/eve.json\"; };\n"
+		"state = { path = \"st/nfipsd.state\"; interval = 30; };\n"
+		"memory = { budget = \"512M\"; };\n"
+		"stream = { depth = 65536; window = 32768; memcap = \"1G\"; max_flows = 1000; };\n"
+		"sensor = \"gw-1\";\n"
+		"stop_timeout = 7;\n";
+	struct nfipsd_conf c;
+	char err[512], want[256];
+	const char *path = write_file("full.conf", text, sizeof(text) - 1);
+	int ret = nfipsd_conf_load(&c, path, err, sizeof(err));
+
+	if (!tap_ok(&T, !ret, "a complete file loads")) {
+		tap_diag("%s", err);
+		return;
+	}
+	tap_ok(&T, c.queue_base == 100 && c.queue_count == 4 && c.queue_maxlen == 8192 &&
+	       c.rcvbuf == 1048576 && c.batch == 16, "queues");
+	snprintf(want, sizeof(want), "%s/a.rules", dir);
+	tap_ok(&T, c.pol.nrules == 2 && !strcmp(c.pol.rules[0], want) &&
+	       !strcmp(c.pol.rules[1], "/abs/b.rules"),
+	       "rules: relative to the file, absolute kept");
+	tap_ok(&T, c.pol.nvars == 2 && !strcmp(c.pol.vars[0].name, "HOME_NET") &&
+	       !strcmp(c.pol.vars[1].value, "[80,8080]"), "vars");
+	tap_ok(&T, c.pol.enforce, "mode enforce");
+	snprintf(want, sizeof(want), "%s/classification.config", dir);
+	tap_ok(&T, !strcmp(c.pol.classification, want), "classification path");
+	snprintf(want, sizeof(want), "%s/st/nfipsd.state", dir);
+	tap_ok(&T, !strcmp(c.eve_path, "/var/log/x/eve.json") &&
+	       !strcmp(c.state_path, want) && c.state_interval == 30, "log and state");
+	tap_ok(&T, c.memory_budget == 512ull << 20, "budget with suffix");
+	tap_ok(&T, c.flows.stream.depth == 65536 && c.flows.stream.ooo_max == 32768 &&
+	       c.flows.stream.memcap == 1ull << 30 && c.flows.max_flows == 1000, "stream");
+	tap_ok(&T, !strcmp(c.sensor, "gw-1") && c.stop_timeout == 7, "sensor, stop_timeout");
+	nfipsd_conf_free(&c);
+}
+
+static void defaults(void)
+{
+	static const char text[] = "rules = \"only.rules\";\n";
+	struct nfipsd_conf c;
+	char err[512];
+	const char *path = write_file("min.conf", text, sizeof(text) - 1);
+	int ret = nfipsd_conf_load(&c, path, err, sizeof(err));
+
+	if (!tap_ok(&T, !ret, "rules alone load")) {
+		tap_diag("%s", err);
+		return;
+	}
+	tap_ok(&T, c.queue_base == 0 && c.queue_count == 1 && c.queue_maxlen == 4096 &&
+	       !c.pol.enforce && !strcmp(c.eve_path, NFIPSD_EVE) &&
+	       !strcmp(c.state_path, NFIPSD_STATE) && !c.memory_budget &&
+	       !c.pol.classification, "defaults: queue 0, learn, standard paths, no budget");
+	nfipsd_conf_free(&c);
+}
+
+static void errors(void)
+{
+	static const char huge_line[] = "sensor = \"x\";\n";
+	char *huge;
+	size_t i, n = NFIPSD_CONF_MAX_BYTES / (sizeof(huge_line) - 1) + 2;
+	struct nfipsd_conf c;
+	char err[512], want[512];
+
+	bad("no rules", "mode = \"learn\";\n", ": no 'policy' (a customer policy file) nor 'rules'");
+	bad("unknown top-level key", "rules = \"r\";\n\nrulez = \"r\";\n", ":3: unknown setting 'rulez'");
+	bad("unknown key in a group", "rules = \"r\";\nqueues = {\n base = 1;\n cuont = 2;\n};\n",
+	    ":4: unknown setting 'cuont' in queues");
+	bad("syntax error", "rules = \"r\";\nmode = \"learn\"\nsensor = ;\n", ":3: ");
+	bad("unterminated string", "rules = \"r;\n", ":2: ");
+	bad("count not a number", "rules = \"r\";\nqueues = { count = \"two\"; };\n",
+	    ":2: 'count' is not a number");
+	bad("count 0", "rules = \"r\";\nqueues = { count = 0; };\n", ":2: 'count' = 0 out of range");
+	bad("count too large", "rules = \"r\";\nqueues = { count = 65; };\n", ":2: 'count' = 65 out of range");
+	bad("queues beyond 65535", "rules = \"r\";\nqueues = { base = 65535;\n count = 2; };\n",
+	    ":3: queues 65535..65536");
+	bad("negative maxlen", "rules = \"r\";\nqueues = { maxlen = -1; };\n", ":2: 'maxlen' must not be negative");
+	bad("queues not a group", "rules = \"r\";\nqueues = 3;\n", ":2: 'queues' must be a group");
+	bad("mode", "rules = \"r\";\nmode = \"block\";\n", ":2: 'mode' must be \"learn\" or \"enforce\"");
+	bad("mode not a string", "rules = \"r\";\nmode = 1;\n", ":2: 'mode' must be a string");
+	bad("rules empty", "rules = [ ];\n", ":1: 'rules' is empty");
+	bad("mixed array", "rules = [ \"a\", 3 ];\n", ":1: mismatched element type");
+	bad("rules entry not a string", "rules = ( \"a\",\n 3 );\n", ":2: 'rules' entries");
+	bad("rules a group", "rules = { a = 1; };\n", ":1: 'rules' must be a list");
+	bad("var not a string", "rules = \"r\";\nvars = {\n HOME_NET = 10;\n};\n",
+	    ":3: variable HOME_NET must be a string");
+	bad("budget bad suffix", "rules = \"r\";\nmemory = { budget = \"12X\"; };\n", ":2: 'budget': bad suffix");
+	bad("budget negative", "rules = \"r\";\nmemory = { budget = -5; };\n", ":2: 'budget' must not be negative");
+	bad("budget a float", "rules = \"r\";\nmemory = { budget = 1.5; };\n", ":2: 'budget' must be a number");
+	bad("empty eve path", "rules = \"r\";\nlog = { eve = \"\"; };\n", ":2: 'eve' must not be empty");
+	bad("state interval 0", "rules = \"r\";\nstate = { interval = 0; };\n", ":2: 'interval' = 0 out of range");
+	bad("stream depth too large", "rules = \"r\";\nstream = { depth = 2147483647; };\n", ":2: 'depth'");
+	bad("policy file and rules", "policy = \"site.conf\";\nrules = \"r\";\n",
+	    ":2: 'rules' comes from the policy file");
+	bad("policy file and mode", "policy = \"site.conf\";\nmode = \"enforce\";\n",
+	    ":2: 'mode' comes from the policy file");
+
+	/* The error of an included file names that file. */
+	write_file("inc.conf", "sensor = \"a\";\nbogus = 1;\n", 25);
+	{
+		const char *path = write_file("bad.conf", "rules = \"r\";\n@include \"inc.conf\"\n", 33);
+		int ret = nfipsd_conf_load(&c, path, err, sizeof(err));
+
+		snprintf(want, sizeof(want), "%s/inc.conf:2: unknown setting 'bogus'", dir);
+		if (!tap_ok(&T, ret && !strcmp(err, want), "refused: error in an included file, its name and line"))
+			tap_diag("error '%s'", err);
+		nfipsd_conf_free(&c);
+	}
+
+	{
+		const char *path = write_file("bin.conf", "rules = \"r\";\n\0\xff", 15);
+		int ret = nfipsd_conf_load(&c, path, err, sizeof(err));
+
+		tap_ok(&T, ret && strstr(err, "binary data"), "refused: a NUL byte");
+		nfipsd_conf_free(&c);
+	}
+	huge = malloc(n * (sizeof(huge_line) - 1));
+	for (i = 0; i < n; i++)
+		memcpy(huge + i * (sizeof(huge_line) - 1), huge_line, sizeof(huge_line) - 1);
+	{
+		const char *path = write_file("huge.conf", huge, n * (sizeof(huge_line) - 1));
+		int ret = nfipsd_conf_load(&c, path, err, sizeof(err));
+
+		tap_ok(&T, ret && strstr(err, "not a configuration"), "refused: more than 1 MiB");
+		nfipsd_conf_free(&c);
+	}
+	free(huge);
+	{
+		char path[256];
+		int ret;
+
+		snprintf(path, sizeof(path), "%s/nonexistent.conf", dir);
+		ret = nfipsd_conf_load(&c, path, err, sizeof(err));
+		tap_ok(&T, ret && strstr(err, "No such file"), "refused: a missing file");
+		nfipsd_conf_free(&c);
+		ret = nfipsd_conf_load(&c, dir, err, sizeof(err));
+		tap_ok(&T, ret && strstr(err, "not a regular file"), "refused: a directory");
+		nfipsd_conf_free(&c);
+	}
+}
+
+int main(void)
+{
+	char cmd[300];
+
+	if (!mkdtemp(dir)) {
+		perror("mkdtemp");
+		return 1;
+	}
+	full();
+	defaults();
+	errors();
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	if (system(cmd))
+		tap_diag("cannot remove %s", dir);
+	return tap_done(&T);
+}
