@@ -234,7 +234,7 @@ int ctl_policy_edit(int argc, char **argv, int op)
 		goto out;
 	}
 	nfips_diags_print(&d, stderr);
-	if (!nfips_policy_edit_done(neu, &e)) {
+	if (!nfips_policy_edit_done(old, neu, &e)) {
 		fprintf(stderr, "nfipsctl: internal error: the edit did not take effect; "
 			"%s unchanged\n", path);
 		goto out;
@@ -243,6 +243,8 @@ int ctl_policy_edit(int argc, char **argv, int op)
 		fprintf(stderr, "nfipsctl: %s; %s unchanged\n", err, path);
 		goto out;
 	}
+	if (nfips_policy_txn_warning(t))
+		fprintf(stderr, "nfipsctl: warning: %s\n", nfips_policy_txn_warning(t));
 	if (!no_apply && ctl_policy_apply(neu, false)) {
 		fprintf(stderr, "nfipsctl: not applied; %s and the running policy "
 			"are unchanged\n", path);

@@ -2,7 +2,8 @@
 /*
  * nfipsctl policy check FILE.conf
  * nfipsctl policy apply [--test] FILE.conf
- * nfipsctl policy apply [--test] [--var NAME=VALUE]... [--classification FILE] FILE...
+ * nfipsctl policy apply [--test] [--approve-all] [--var NAME=VALUE]...
+ *                       [--classification FILE] FILE...
  *
  * check validates a customer policy file (Documentation/policy.rst) and
  * the rule files it names (and encodes its rules for the kernel, as
@@ -16,7 +17,9 @@
  * file (a single argument ending in .conf), the rules are those of the
  * policy (its variables, overrides and Block approvals applied: a drop or
  * reject rule without a valid approval alerts) and the kernel's mode is
- * set to the policy's. From rule files, the rules as written. Prints the
+ * set to the policy's. From rule files, the rules as written, except that
+ * their drop and reject rules have no customer approval and so only alert,
+ * unless --approve-all (tests and labs) approves every one. Prints the
  * new kernel serial. On any error nothing is applied: the running policy
  * stays and the error is shown. --test does everything but the sending.
  */
@@ -74,11 +77,15 @@ static void usage(FILE *f)
 	fprintf(f,
 		"Usage: nfipsctl policy check [-v] POLICY.conf\n"
 		"       nfipsctl policy apply [--test] POLICY.conf\n"
-		"       nfipsctl policy apply [--test] [--var NAME=VALUE]...\n"
+		"       nfipsctl policy apply [--test] [--approve-all] [--var NAME=VALUE]...\n"
 		"                             [--classification FILE] RULEFILE...\n"
 		"\n"
 		"  -v, --verbose            check: list what the policy changes in the rules\n"
 		"  -t, --test               parse, classify and encode; apply nothing\n"
+		"  -A, --approve-all        rule files: let every drop/reject rule drop in\n"
+		"                           enforce mode (tests and labs; without it they\n"
+		"                           only alert: a drop needs the customer's approval,\n"
+		"                           given in a policy file)\n"
 		"  -V, --var NAME=VALUE     set an address or port variable ($NAME)\n"
 		"  -c, --classification F   classtypes to accept (default "
 		DEFAULT_CLASSIFICATION ")\n");
@@ -86,7 +93,7 @@ static void usage(FILE *f)
 
 static void summary(struct nfips_rule *const *v, size_t n)
 {
-	unsigned long kernel = 0, daemon = 0, skipped = 0;
+	unsigned long kernel = 0, daemon = 0, skipped = 0, blocks = 0, approved = 0;
 	struct nfips_sels sels;
 	const char *why;
 	uint8_t action;
@@ -99,11 +106,18 @@ static void summary(struct nfips_rule *const *v, size_t n)
 			skipped++;
 		else
 			kernel++;
+		if (v[i]->action == NFIPS_ACTION_DROP || v[i]->action == NFIPS_ACTION_REJECT) {
+			blocks++;
+			approved += nfips_wire_approved(v[i]);
+		}
 	}
 	if (nfips_wire_selectors(v, n, &sels))
 		sels.n = 0;
 	printf("rules=%zu kernel=%lu daemon=%lu skipped=%lu selectors=%zu\n",
 	       n, kernel, daemon, skipped, sels.n);
+	if (blocks)
+		printf("drop/reject rules=%lu approved=%lu%s\n", blocks, approved,
+		       approved < blocks ? " (the others only alert)" : "");
 	nfips_sels_free(&sels);
 }
 
@@ -298,6 +312,7 @@ static int apply(int argc, char **argv)
 {
 	static const struct option lopts[] = {
 		{ "test", no_argument, NULL, 't' },
+		{ "approve-all", no_argument, NULL, 'A' },
 		{ "var", required_argument, NULL, 'V' },
 		{ "classification", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
@@ -310,7 +325,7 @@ static int apply(int argc, char **argv)
 	const char *cpath = NULL;
 	struct set s = { 0 };
 	struct nfips_err err;
-	bool test = false, rule_opts = false;
+	bool test = false, rule_opts = false, approve_all = false;
 	uint64_t serial;
 	char buf[512];
 	size_t bad;
@@ -318,10 +333,14 @@ static int apply(int argc, char **argv)
 
 	if (nfips_vars_defaults(&vars))
 		goto out;
-	while ((opt = getopt_long(argc, argv, "tV:c:h", lopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "tAV:c:h", lopts, NULL)) != -1) {
 		switch (opt) {
 		case 't':
 			test = true;
+			break;
+		case 'A':
+			rule_opts = true;
+			approve_all = true;
 			break;
 		case 'V':
 			rule_opts = true;
@@ -349,8 +368,9 @@ static int apply(int argc, char **argv)
 	}
 	if (optind + 1 == argc && is_policy_file(argv[optind])) {
 		if (rule_opts) {
-			fprintf(stderr, "nfipsctl: --var and --classification are for rule "
-				"files; a policy file names its own\n");
+			fprintf(stderr, "nfipsctl: --var, --classification and --approve-all "
+				"are for rule files; a policy file names its own variables "
+				"and Block approvals\n");
 			goto out;
 		}
 		ret = apply_policy_file(argv[optind], test);
@@ -378,6 +398,12 @@ static int apply(int argc, char **argv)
 	if (s.errors) {
 		fprintf(stderr, "nfipsctl: %lu rule error(s)\n", s.errors);
 		goto fail;
+	}
+	/* No customer approved these drops: they alert, unless --approve-all. */
+	for (size_t k = 0; k < s.n; k++) {
+		s.v[k]->flags &= ~NFIPS_R_APPROVED;
+		if (approve_all)
+			s.v[k]->flags |= NFIPS_R_APPROVED;
 	}
 	if (test ? nfips_nl_open_offline(&nl) : nfips_nl_open(&nl, buf, sizeof(buf))) {
 		fprintf(stderr, "nfipsctl: %s\n", test ? "out of memory" : buf);

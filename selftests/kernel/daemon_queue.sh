@@ -33,7 +33,7 @@ alert udp any any -> any 7002 (msg:"daemon udp"; content:"SLOW"; pcre:"/SLOW\d+/
 alert tcp 10.0.2.2 7001 -> any any (msg:"daemon mirror"; content:"X"; pcre:"/X\d/"; sid:6003;)
 drop tcp any any -> any 7001 (msg:"kernel tcp"; content:"EVILTCP"; sid:6004;)
 RULES
-out=$(gwctl policy apply "$tmp/rules") || fail "apply: $out"
+out=$(gwctl policy apply --approve-all "$tmp/rules") || fail "apply: $out"
 echo "$out" | grep -q 'daemon=3 .*selectors=2' || fail "selectors not deduplicated: $out"
 gwctl status | grep -qx 'daemon selectors: 2' || fail "status: $(gwctl status | grep selectors)"
 gwctl status | grep -qx 'daemon: none' || fail "status: $(gwctl status | grep daemon:)"
@@ -235,7 +235,7 @@ log "daemon over budget: new flows not queued, counted"
 cat >"$tmp/kernel-only" <<'RULES'
 drop tcp any any -> any 7001 (msg:"kernel tcp"; content:"EVILTCP"; sid:6004;)
 RULES
-gw_apply "$tmp/kernel-only"
+gw_apply --approve-all "$tmp/kernel-only"
 gwctl status | grep -qx 'daemon selectors: 0' || fail "selectors left"
 queued=$(gw_counter queued)
 segsend 4 41114 "kernel-only-41114"

@@ -76,7 +76,7 @@ cat >"$tmp/rules" <<'RULES'
 drop tcp any any -> any 7001 (msg:"after storm"; content:"AFTER-STORM"; sid:8101;)
 RULES
 gwctl config --hooks forward >/dev/null || fail "config after the storm"
-gw_apply "$tmp/rules"
+gw_apply --approve-all "$tmp/rules"
 gwctl mode enforce >/dev/null || fail "mode after the storm"
 start_collectors "$tmp"
 send_tcp 4 "$server4" 7001 "AFTER-STORM"

@@ -52,13 +52,13 @@ start=$SECONDS
 for ((i = 1; i <= cycles; i++)); do
 	loaded || insmod "$nfips_ko" || fail "cycle $i: insmod"
 	kmsg "unload cycle $i"
-	gw_apply "$tmp/rules"
+	gw_apply --approve-all "$tmp/rules"
 	# Enforce every other cycle: drops as well as alerts at unload time.
 	gwctl mode $([ $((i % 2)) = 0 ] && echo enforce || echo learn) >/dev/null ||
 		fail "cycle $i: mode"
 	ip netns exec "$server" "$nfipsctl" config --hooks local_in >/dev/null ||
 		fail "cycle $i: config in the server"
-	ip netns exec "$server" "$nfipsctl" policy apply "$tmp/rules" >/dev/null ||
+	ip netns exec "$server" "$nfipsctl" policy apply --approve-all "$tmp/rules" >/dev/null ||
 		fail "cycle $i: apply in the server"
 	ip netns exec "$gateway" "$nfipsctl" events >/dev/null 2>&1 &
 	ev=$!

@@ -194,12 +194,14 @@ gw_hits() {
 	gwctl stats | awk -v s="$1" 'NR > 1 { split($1, a, ":"); if (a[2] == s) print $3 }'
 }
 
-# gw_apply FILE: apply a rules file in the gateway, fail the test if refused.
+# gw_apply [--approve-all] FILE: apply a rules file in the gateway, fail
+# the test if refused. Rule files carry no customer approval: their drop
+# and reject rules only alert unless --approve-all (tests that want drops).
 gw_apply() {
-	local out
+	local out file="${!#}"
 
-	out=$(gwctl policy apply "$1" 2>&1) || fail "policy apply $1: $out"
-	echo "$out" | grep -q '^serial=' || fail "policy apply $1 printed no serial: $out"
+	out=$(gwctl policy apply "$@" 2>&1) || fail "policy apply $file: $out"
+	echo "$out" | grep -q '^serial=' || fail "policy apply $file printed no serial: $out"
 }
 
 # sock_addr FAMILY ADDR: socat's way of writing ADDR (IPv6 in brackets).

@@ -24,13 +24,13 @@ RULES
 cat >"$tmp/srv" <<'RULES'
 drop tcp any any -> any 7001 (msg:"server"; content:"SRVONLY"; sid:4002;)
 RULES
-gw_apply "$tmp/gw"
+gw_apply --approve-all "$tmp/gw"
 gwctl mode enforce >/dev/null
 ip netns exec "$client" "$nfipsctl" status | grep -qx 'inspection: off' ||
 	fail "client namespace sees a policy"
 srvctl config --hooks local_in || fail "server config"
 srvctl mode enforce >/dev/null
-srvctl policy apply "$tmp/srv" | grep -q '^serial=1$' || fail "server apply (serial 1)"
+srvctl policy apply --approve-all "$tmp/srv" | grep -q '^serial=1$' || fail "server apply (serial 1)"
 start_collectors "$tmp"
 
 send_tcp 4 "$server4" 7001 "GWONLY-1"

@@ -26,7 +26,7 @@ RULES
 for i in $(seq 10 29); do
 	echo "alert udp any any -> any 7002 (msg:\"many $i\"; content:\"MANY$i\"; sid:21$i;)"
 done >>"$tmp/rules"
-gw_apply "$tmp/rules"
+gw_apply --approve-all "$tmp/rules"
 gwctl mode enforce >/dev/null || fail "mode enforce"
 start_collectors "$tmp"
 

@@ -18,10 +18,12 @@ tmp=$(mktemp -d)
 on_exit "rm -rf '$tmp'"
 setup_topology
 
-out=$(gwctl policy apply --classification "$repo/policies/classification.config" \
+out=$(gwctl policy apply --approve-all --classification "$repo/policies/classification.config" \
 	--var "HOME_NET=[10.0.2.0/24,fd6e:6669:7073:2::/64]" \
 	"$repo/policies/default.rules" 2>&1) || fail "apply: $out"
-echo "$out" | grep -q 'skipped=0$' || fail "rules not sent: $out"
+echo "$out" | grep -q ' skipped=0 ' || fail "rules not sent: $out"
+echo "$out" | grep -q '^drop/reject rules=[1-9][0-9]* approved=[1-9]' ||
+	fail "drop rules not approved (--approve-all): $out"
 gwctl mode enforce >/dev/null || fail "mode enforce"
 start_collectors "$tmp"
 

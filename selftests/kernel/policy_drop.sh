@@ -23,7 +23,7 @@ drop tcp any any -> any 7001 (msg:"evil tcp"; content:"EVILTCP"; sid:1001; rev:1
 drop udp any any -> any any (msg:"evil udp"; content:"EVILUDP"; sid:1002; rev:1;)
 drop tcp any any -> any 7003 (msg:"evil in bulk"; content:"BULKEVIL"; sid:1003; rev:1;)
 RULES
-gw_apply "$tmp/rules"
+gw_apply --approve-all "$tmp/rules"
 gwctl mode enforce >/dev/null || fail "mode enforce"
 gwctl status | grep -qx 'inspection: on' || fail "inspection not on after apply"
 

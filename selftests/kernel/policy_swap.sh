@@ -21,7 +21,7 @@ drop tcp any any -> any 7001 (msg:"swap $i"; content:"SWAP$i-EVIL"; sid:$((7000 
 alert tcp any any -> any any (msg:"common"; content:"|00 00 00 00 00 00 00 00|"; sid:7100;)
 RULES
 done
-gw_apply "$tmp/rules1"
+gw_apply --approve-all "$tmp/rules1"
 gwctl mode enforce >/dev/null
 
 head -c $((8 * 1024 * 1024)) /dev/urandom >"$tmp/in"
@@ -31,7 +31,7 @@ wait_local_port_listen "$server" 7003 tcp || fail "bulk server"
 ip netns exec "$client" timeout 90 socat -u "OPEN:$tmp/in" "TCP4:$server4:7003" &
 cli=$!
 for i in $(seq 2 10); do
-	gw_apply "$tmp/rules$i"
+	gw_apply --approve-all "$tmp/rules$i"
 done
 wait "$cli" || fail "transfer failed during the swaps"
 wait "$srv"

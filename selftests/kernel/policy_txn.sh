@@ -33,7 +33,7 @@ cat >"$tmp/new" <<'RULES'
 drop tcp any any -> any 7001 (msg:"new"; content:"NEWEVIL"; sid:3002;)
 RULES
 
-gw_apply "$tmp/old"
+gw_apply --approve-all "$tmp/old"
 gwctl mode enforce >/dev/null
 serial=$(gwctl status | awk -F': ' '$1 == "policy serial" { print $2 }')
 start_collectors "$tmp"
@@ -61,7 +61,7 @@ ip netns exec "$gateway" "$nltool" badver || fail "kernel accepted an unknown ve
 still_old "bad-version"
 log "bad batch and unknown version refused, old policy in force"
 
-gw_apply "$tmp/new"
+gw_apply --approve-all "$tmp/new"
 send_tcp 4 "$server4" 7001 "OLDEVIL-swapped"
 send_tcp 4 "$server4" 7001 "NEWEVIL-swapped"
 received "$tmp/tcp4" "OLDEVIL-swapped" || fail "old rule still in force after the swap"

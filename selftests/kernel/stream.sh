@@ -23,7 +23,7 @@ cat >"$tmp/rules" <<'RULES'
 drop tcp any any -> any 7001 (msg:"split attack"; content:"SPLIT-ATTACK-42"; sid:2001; rev:1;)
 drop tcp any any -> any 7001 (msg:"evil tcp"; content:"EVILTCP"; sid:2002; rev:1;)
 RULES
-gw_apply "$tmp/rules"
+gw_apply --approve-all "$tmp/rules"
 gwctl mode enforce >/dev/null || fail "mode enforce"
 gwctl status | grep -qx 'stream depth: 1048576 bytes per direction' ||
 	fail "default stream depth: $(gwctl status | grep depth)"

@@ -23,7 +23,7 @@ cat >"$tmp/rules" <<'RULES'
 drop tcp any any -> any 7001 (msg:"evil tcp"; content:"EVILTCP"; sid:2002; rev:1;)
 drop tcp any any -> any 7009 (msg:"overlap"; content:"OVERLAP-EVIL"; sid:2003; rev:1;)
 RULES
-gw_apply "$tmp/rules"
+gw_apply --approve-all "$tmp/rules"
 gwctl mode enforce >/dev/null || fail "mode enforce"
 start_collectors "$tmp"
 

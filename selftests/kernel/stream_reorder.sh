@@ -23,7 +23,7 @@ setup_topology
 cat >"$tmp/rules" <<'RULES'
 drop tcp any any -> any 7001 (msg:"split attack"; content:"SPLIT-ATTACK-42"; sid:2001; rev:1;)
 RULES
-gw_apply "$tmp/rules"
+gw_apply --approve-all "$tmp/rules"
 gwctl mode enforce >/dev/null || fail "mode enforce"
 start_collectors "$tmp"
 ip netns exec "$client" nft add table inet nfips_test

@@ -22,7 +22,7 @@ setup_topology
 cat >"$tmp/rules" <<'RULES'
 drop tcp any any -> any 7001 (msg:"split attack"; content:"SPLIT-ATTACK-42"; sid:2001; rev:1;)
 RULES
-gw_apply "$tmp/rules"
+gw_apply --approve-all "$tmp/rules"
 gwctl mode enforce >/dev/null || fail "mode enforce"
 start_collectors "$tmp"
 # The client's kernel has no socket for the crafted connection.

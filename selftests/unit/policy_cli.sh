@@ -104,6 +104,14 @@ has "policy ok (--test: not applied)" && has "rules=2 kernel=2"; ok $? "... enco
 expect 2 "policy apply: --var is for rule files only" -- "$ctl" policy apply --test --var HOME_NET=1.2.3.4 "$w/p.conf"
 expect 0 "policy apply --test RULEFILE still works" -- "$ctl" policy apply --test \
 	--classification "$w/classification.config" "$w/default.rules"
+# Rule files carry no customer approval: their drop rules go unapproved (alert).
+expect 0 "policy apply --test RULEFILE with a drop rule" -- "$ctl" policy apply --test "$w/site.rules"
+has "drop/reject rules=1 approved=0 (the others only alert)"; ok $? "... the drop rule is sent unapproved"
+expect 0 "policy apply --test --approve-all RULEFILE" -- "$ctl" policy apply --test --approve-all "$w/site.rules"
+has "drop/reject rules=1 approved=1"; ok $? "... --approve-all approves it (tests, labs)"
+expect 2 "policy apply: --approve-all is for rule files only" -- "$ctl" policy apply --test --approve-all "$w/p.conf"
+expect 0 "policy apply --test POLICY.conf without an approval" -- "$ctl" policy apply --test "$w/p.conf"
+has "unapproved=1" && ! grep -q '^drop/reject' <<<"$out"; ok $? "... its drop rule goes as alert"
 
 # ---- edits, --no-apply
 expect 0 "disable --no-apply" -- "$ctl" disable 1000001 -p "$w/p.conf" --by alice -m "FP" --no-apply
@@ -138,6 +146,7 @@ grep -Eq '^	\{ sid = 1000002; approved_by = "Taro Yamada"; when = "[0-9T:Z-]+"; 
 ok $? "approve: the approval entry"
 expect 0 "policy check after approve" -- "$ctl" policy check -v "$w/p.conf"
 ! has "sid 1000002 unapproved" >/dev/null; ok $? "... the drop rule is approved"
+has "drop/reject rules=1 approved=1"; ok $? "... and goes to the kernel approved"
 expect 0 "revoke" -- "$ctl" revoke 1000002 -p "$w/p.conf" --no-apply
 ! grep -q 'sid = 1000002' "$w/p.conf"; ok $? "revoke: the approval removed"
 expect 1 "revoke without an approval" -- "$ctl" revoke 1000002 -p "$w/p.conf" --no-apply

@@ -10,7 +10,9 @@
 #include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
+#include <grp.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "policy/policy.h"
@@ -285,6 +287,118 @@ static void test_parse(void)
 	       nfips_policy_sid_defined(p, 1, 4242) == 0, "sid index");
 	nfips_policy_free(p);
 	nfips_diags_free(&d);
+}
+
+/*
+ * Commented-out rules are indexed by the sid the rule parser reads, not by
+ * "sid" anywhere on the line: "sid 123" in a msg is not sid 123, and
+ * enabling 123 must neither crash nor load that line (which is sid 456,
+ * an active rule's sid, whose approval it would then run under).
+ */
+static void test_commented(void)
+{
+	static const char r3[] =
+		"drop tcp any any -> any 80 (msg:\"active 456\"; content:\"aaa\"; sid:456; rev:1;)\n"
+		"# drop tcp any any -> any 80 (msg:\"obsoletes sid 123\"; content:\"bbb\"; "
+		"sid:456; rev:2;)\n"
+		"alert tcp any any -> any 80 (msg:\"the real 124\"; content:\"ccc\"; sid:124; rev:1;)\n"
+		"# alert tcp any any -> any 80 (msg:\"was sid:7 gid:3\"; content:\"ddd\"; sid:125;)\n"
+		"# alert tcp any any -> any 80 (msg:\"broken\"; nosuchkw; sid:126;)\n"
+		"#alert tcp any any -> any 80 (msg:\"sid 127\"; content:\"eee\"; sid:128;)\n";
+	static const char head[] =
+		"customer = { id = \"acme\"; name = \"Acme\"; };\nsensor = { id = \"gw1\"; };\n"
+		"mode = \"enforce\";\nrules = { files = [ \"r3.rules\" ]; };\n"
+		"approvals = ( { sid = 456; approved_by = \"cust\"; when = \"2026-01-01\"; } );\n";
+	struct nfips_diags d;
+	struct nfips_policy *p;
+	struct nfips_rule *r;
+	char *text;
+	int ret;
+
+	write_file("r3.rules", r3, sizeof(r3) - 1);
+	if (asprintf(&text, "%soverrides = ( { sid = 123; enable = true; }, "
+		     "{ sid = 456; grade = \"high\"; } );\n", head) < 0)
+		exit(1);
+	ret = load_text(text, &p, &d);
+	free(text);
+	tap_ok(&T, ret == 0 && has(&d, NFIPS_DIAG_WARNING, "p.conf", 6,
+				   "override of sid 123: no rule file defines it"),
+	       "enable of a sid only named in a commented rule's msg: a warning, no crash");
+	if (!ret) {
+		r = find_rule(p, 456);
+		tap_ok(&T, p->nrules == 2 && r && !strcmp(r->msg, "active 456") &&
+		       r->action == NFIPS_ACTION_DROP && !find_rule(p, 123) &&
+		       nfips_policy_sid_defined(p, 1, 123) == 0 &&
+		       nfips_policy_sid_defined(p, 1, 7) == 0 &&
+		       nfips_policy_sid_defined(p, 1, 125) == 2,
+		       "the commented sid-456 line is not loaded; only the active 456 drops "
+		       "under its approval (%zu rules)", p->nrules);
+		nfips_policy_free(p);
+	} else {
+		dump(&d);
+		tap_ok(&T, 0, "the commented sid-456 line is not loaded");
+	}
+	nfips_diags_free(&d);
+
+	/* Enabled by their real sids: loaded, each once. */
+	if (asprintf(&text, "%soverrides = ( { sid = 125; enable = true; }, "
+		     "{ sid = 128; enable = true; } );\n", head) < 0)
+		exit(1);
+	ret = load_text(text, &p, &d);
+	free(text);
+	tap_ok(&T, ret == 0 && (r = find_rule(p, 125)) && !strcmp(r->msg, "was sid:7 gid:3") &&
+	       r->gid == 1 && find_rule(p, 128) && p->nrules == 4 && !find_rule(p, 7) &&
+	       !find_rule(p, 127), "commented rules enabled by the sid the parser reads");
+	if (ret)
+		dump(&d);
+	nfips_policy_free(p);
+	nfips_diags_free(&d);
+
+	/* Enabled but not a rule: the parse error at its line. */
+	if (asprintf(&text, "%soverrides = ( { sid = 126; enable = true; } );\n", head) < 0)
+		exit(1);
+	ret = load_text(text, &p, &d);
+	free(text);
+	tap_ok(&T, ret == -1 && has(&d, NFIPS_DIAG_ERROR, "r3.rules", 5, "nosuchkw"),
+	       "an enabled commented rule that does not parse: its error at its line");
+	nfips_diags_free(&d);
+
+	/* A commented copy of an active sid, enabled: the active rule only, once. */
+	if (asprintf(&text, "%soverrides = ( { sid = 456; enable = true; } );\n", head) < 0)
+		exit(1);
+	ret = load_text(text, &p, &d);
+	free(text);
+	r = ret ? NULL : find_rule(p, 456);
+	tap_ok(&T, ret == 0 && p->nrules == 2 && r && !strcmp(r->msg, "active 456"),
+	       "enable of a sid both active and commented: the active rule, once");
+	if (ret)
+		dump(&d);
+	nfips_policy_free(p);
+	nfips_diags_free(&d);
+
+	/* The editor refuses to enable a commented line that is not a rule. */
+	ret = load_text(head, &p, &d);
+	nfips_diags_free(&d);
+	if (!ret) {
+		struct nfips_edit e = { .op = NFIPS_EDIT_ENABLE, .sid = 126, .by = "x",
+					.now = NOW };
+		char *out = NULL;
+		size_t len;
+
+		ret = nfips_policy_edit(p, head, strlen(head), &e, &out, &len, &d);
+		tap_ok(&T, ret == -1 && !out && d.n && strstr(d.v[0].msg, "not a valid rule"),
+		       "enable of a commented line that does not parse is refused");
+		e.sid = 125;
+		nfips_diags_free(&d);
+		ret = nfips_policy_edit(p, head, strlen(head), &e, &out, &len, &d);
+		tap_ok(&T, ret == 1 && out && strstr(out, "{ sid = 125; enable = true; }"),
+		       "enable of a commented rule by its parsed sid");
+		free(out);
+		nfips_diags_free(&d);
+		nfips_policy_free(p);
+	} else {
+		tap_ok(&T, 0, "r3 policy loads");
+	}
 }
 
 /* nfips_policy_apply() on a rule set the caller parsed. */
@@ -766,6 +880,44 @@ static void test_edits(void)
 	       "approve again: the approval replaced");
 	nfips_diags_free(&d);
 
+	/* approve again: the entry's settings edited, the comments inside it kept */
+	{
+		static const char multi[] =
+			"customer={id=\"a\";name=\"b\";};sensor={id=\"s\";};mode=\"learn\";"
+			"rules={files=[\"t.rules\"];};\napprovals = (\n"
+			"\t{\n"
+			"\t\tsid = 1000002;\t# the drop rule\n"
+			"\t\t# asked by phone, see the minutes\n"
+			"\t\tapproved_by = \"x\";\n"
+			"\t\twhen = \"2026-01-01\";\t# after the audit\n"
+			"\t\tuntil = \"2027-12-31\";\n"
+			"\t\tticket = \"CHG-1\";\t/* change board */\n"
+			"\t}\n);\n";
+		struct nfips_edit a = { .op = NFIPS_EDIT_APPROVE, .sid = 1000002, .by = "Alice",
+					.now = NOW, .ticket = "CHG-2" };
+
+		p = NULL;
+		t3 = edit(multi, &a, &ret, &d);
+		tap_ok(&T, ret == 1 && t3 &&
+		       strstr(t3, "\t\tsid = 1000002;\t# the drop rule\n"
+			      "\t\t# asked by phone, see the minutes\n"
+			      "\t\tapproved_by = \"Alice\";\n"
+			      "\t\twhen = \"2026-12-06T00:00:00Z\";\t# after the audit\n"
+			      "\t\tticket = \"CHG-2\";\t/* change board */\n\t}\n);") &&
+		       !strstr(t3, "until") && loads(t3, &p),
+		       "approve again: settings edited in place, comments inside the entry kept");
+		if (t3 && p) {
+			tap_ok(&T, p->napprovals == 1 && !p->approvals[0].has_until &&
+			       !strcmp(p->approvals[0].ticket, "CHG-2") &&
+			       !strcmp(p->approvals[0].approved_by, "Alice"),
+			       "... and says what the approve said");
+			nfips_policy_free(p);
+		}
+		p = NULL;
+		free(t3);
+		nfips_diags_free(&d);
+	}
+
 	/* approve with until in the past, unknown sid: refused */
 	e.until = NOW - 1;
 	t3 = edit(t2, &e, &ret, &d);
@@ -841,6 +993,114 @@ static void test_edits(void)
 	free(t1);
 	if (p)
 		nfips_policy_free(p);
+}
+
+/* Edits read integers as libconfig does, and change nothing else. */
+static void test_edit_numbers(void)
+{
+	static const char nrules[] =
+		"drop tcp any any -> any 80 (msg:\"eight\"; content:\"eight\"; sid:8; rev:1;)\n"
+		"drop tcp any any -> any 80 (msg:\"ten\"; content:\"ten\"; sid:10; rev:1;)\n";
+	static const char pol[] =
+		"customer = { id = \"acme\"; name = \"Acme\"; };\nsensor = { id = \"gw1\"; };\n"
+		"mode = \"enforce\";\nrules = { files = [ \"n.rules\" ]; };\n"
+		"approvals = (\n"
+		"\t{ sid = 010; approved_by = \"cust\"; when = \"2026-01-01\"; }   # sid 10\n"
+		");\n";
+	static const char hexpol[] =
+		"customer = { id = \"acme\"; name = \"Acme\"; };\nsensor = { id = \"gw1\"; };\n"
+		"mode = \"enforce\";\nrules = { files = [ \"n.rules\" ]; };\n"
+		"overrides = ( { gid = 0x1; sid = 0xA; grade = \"low\"; } );\n";
+	static const char incomment[] =
+		"/* Acme policy\n"
+		"   owner: SOC */ customer = { id = \"acme\"; name = \"Acme\"; };\n"
+		"sensor = { id = \"gw1\"; };\nmode = \"learn\";\nrules = { files = [ \"n.rules\" ]; };\n";
+	struct nfips_edit e = { .op = NFIPS_EDIT_APPROVE, .sid = 8, .by = "alice", .now = NOW };
+	struct nfips_policy *p = NULL, *q = NULL;
+	struct nfips_diags d;
+	char *t;
+	int ret;
+
+	write_file("n.rules", nrules, sizeof(nrules) - 1);
+	/* approve 8 must not take sid 010 (10) for 8: a new entry, 10's kept */
+	t = edit(pol, &e, &ret, &d);
+	tap_ok(&T, ret == 1 && t && strstr(t, "{ sid = 010; approved_by = \"cust\"; when = "
+					   "\"2026-01-01\"; },   # sid 10") &&
+	       strstr(t, "{ sid = 8; approved_by = \"alice\";") && loads(t, &q) &&
+	       q->napprovals == 2 && nfips_policy_approved(q, 1, 10, NOW) &&
+	       nfips_policy_approved(q, 1, 8, NOW),
+	       "approve 8 next to sid = 010: 010 is 10 (decimal, as libconfig), kept");
+	nfips_policy_free(q);
+	q = NULL;
+	nfips_diags_free(&d);
+	free(t);
+	e.op = NFIPS_EDIT_REVOKE;
+	t = edit(pol, &e, &ret, &d);
+	tap_ok(&T, ret == -1 && !t, "revoke 8 with only sid = 010 approved: nothing to revoke");
+	nfips_diags_free(&d);
+	e.sid = 10;
+	t = edit(pol, &e, &ret, &d);
+	tap_ok(&T, ret == 1 && t && !strstr(t, "sid = 010") && loads(t, &q) && !q->napprovals,
+	       "revoke 10 removes the sid = 010 entry");
+	nfips_policy_free(q);
+	q = NULL;
+	nfips_diags_free(&d);
+	free(t);
+	/* hex, as libconfig reads it */
+	e.op = NFIPS_EDIT_DISABLE;
+	t = edit(hexpol, &e, &ret, &d);
+	tap_ok(&T, ret == 1 && t && strstr(t, "{ gid = 0x1; sid = 0xA; grade = \"low\"; "
+					   "disable = true; }") && loads(t, &q) &&
+	       q->noverrides == 1, "disable 10 edits the entry of gid = 0x1; sid = 0xA");
+	nfips_policy_free(q);
+	q = NULL;
+	nfips_diags_free(&d);
+	free(t);
+
+	/* The serial goes before the first setting, not into a comment ending on its line. */
+	e.sid = 8;
+	t = edit(incomment, &e, &ret, &d);
+	tap_ok(&T, ret == 1 && t && strstr(t, "   owner: SOC */ serial = 1; customer = {") &&
+	       loads(t, &q) && q->serial == 1, "serial added after a comment ending on the "
+	       "first setting's line");
+	if (q && load_text(incomment, &p, &d) == 0)
+		tap_ok(&T, nfips_policy_edit_done(p, q, &e), "... and the edit checks out");
+	else
+		tap_ok(&T, 0, "... and the edit checks out");
+	nfips_policy_free(p);
+	nfips_policy_free(q);
+	p = q = NULL;
+	nfips_diags_free(&d);
+	free(t);
+
+	/* edit_done: the serial, and every other entry unchanged. */
+	e = (struct nfips_edit){ .op = NFIPS_EDIT_APPROVE, .sid = 8, .by = "alice", .now = NOW };
+	if (load_text(pol, &p, &d) == 0) {
+		nfips_diags_free(&d);
+		load_text("serial = 1;\ncustomer = { id = \"acme\"; name = \"Acme\"; };\n"
+			  "sensor = { id = \"gw1\"; };\nmode = \"enforce\";\n"
+			  "rules = { files = [ \"n.rules\" ]; };\napprovals = (\n"
+			  "\t{ sid = 8; approved_by = \"alice\"; when = \"2026-12-06T00:00:00Z\"; }\n"
+			  ");\n", &q, &d);
+		tap_ok(&T, q && !nfips_policy_edit_done(p, q, &e),
+		       "edit_done: an approve that lost another sid's approval fails");
+		nfips_policy_free(q);
+		q = NULL;
+		nfips_diags_free(&d);
+		load_text("customer = { id = \"acme\"; name = \"Acme\"; };\n"
+			  "sensor = { id = \"gw1\"; };\nmode = \"enforce\";\n"
+			  "rules = { files = [ \"n.rules\" ]; };\napprovals = (\n"
+			  "\t{ sid = 10; approved_by = \"cust\"; when = \"2026-01-01\"; },\n"
+			  "\t{ sid = 8; approved_by = \"alice\"; when = \"2026-12-06T00:00:00Z\"; }\n"
+			  ");\n", &q, &d);
+		tap_ok(&T, q && !nfips_policy_edit_done(p, q, &e),
+		       "edit_done: an edit that left the serial fails");
+		nfips_policy_free(q);
+		nfips_policy_free(p);
+	} else {
+		tap_ok(&T, 0, "policy with sid = 010 loads");
+	}
+	nfips_diags_free(&d);
 }
 
 /* ---- atomic rewrite ------------------------------------------------- */
@@ -934,6 +1194,88 @@ static void test_rewrite(void)
 	       strstr(err, "No such file"), "begin on a missing file fails with a message");
 }
 
+/*
+ * An editor that is not root: rewrites @name (root:4242, 0644) as nobody
+ * with the supplementary groups @groups, expecting the group @want_gid and
+ * a warning about the owner, and about the group when @want_warning. The
+ * child's exit status: 0 as expected, else which check failed.
+ */
+static int edit_as_nobody(const char *name, const gid_t *groups, int ngroups,
+			  gid_t want_gid, bool want_warning)
+{
+	char path[256];
+	pid_t pid;
+	int status;
+
+	snprintf(path, sizeof(path), "%s/own/%s", dir, name);
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		struct nfips_policy_txn *t;
+		const char *w;
+		char err[256];
+		struct stat st;
+
+		if (setgroups((size_t)ngroups, groups) || setgid(65534) || setuid(65534))
+			_exit(10);
+		if (nfips_policy_txn_begin(path, &t, err, sizeof(err)))
+			_exit(11);
+		if (nfips_policy_txn_stage(t, "v1\n", 3, err, sizeof(err)))
+			_exit(12);
+		w = nfips_policy_txn_warning(t);
+		/* the owner is nobody now (warned); the group only if lost */
+		if (!w || !strstr(w, "owner") || !strstr(w, "group") != !want_warning)
+			_exit(13);
+		if (nfips_policy_txn_commit(t, 0, err, sizeof(err)))
+			_exit(14);
+		nfips_policy_txn_end(t);
+		if (stat(path, &st))
+			_exit(15);
+		if (st.st_gid != want_gid)
+			_exit(16);
+		if ((st.st_mode & 07777) != 0644)
+			_exit(17);
+		_exit(0);
+	}
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+static void test_rewrite_group(void)
+{
+	gid_t member[] = { 4242 }, other[] = { 4343 };
+	char sub[128], path[256];
+	int r1, r2;
+
+	if (geteuid()) {
+		tap_ok(&T, 1, "# SKIP group kept by an editor that is not root: needs root "
+		       "to become nobody");
+		return;
+	}
+	snprintf(sub, sizeof(sub), "%s/own", dir);
+	if (chmod(dir, 0711) || mkdir(sub, 0777) || chmod(sub, 0777)) {
+		tap_ok(&T, 0, "group test: setup");
+		return;
+	}
+	write_file("own/g.conf", "v0\n", 3);
+	snprintf(path, sizeof(path), "%s/g.conf", sub);
+	if (chown(path, 0, 4242) || chmod(path, 0644)) {
+		tap_ok(&T, 0, "group test: setup");
+		return;
+	}
+	r1 = edit_as_nobody("g.conf", member, 1, 4242, false);
+	tap_ok(&T, r1 == 0, "an editor in the file's group keeps the group and the mode "
+	       "(status %d)", r1);
+	if (chown(path, 0, 4242) || chmod(path, 0644))
+		tap_ok(&T, 0, "group test: setup");
+	r2 = edit_as_nobody("g.conf", other, 1, 65534, true);
+	tap_ok(&T, r2 == 0, "an editor outside the file's group: the group is lost, with a "
+	       "warning; the mode kept (status %d)", r2);
+	chmod(dir, 0700);
+}
+
 static void test_time(void)
 {
 	time_t t;
@@ -961,10 +1303,13 @@ int main(void)
 	test_time();
 	test_parse();
 	test_apply();
+	test_commented();
 	test_validation();
 	test_hostile();
 	test_edits();
+	test_edit_numbers();
 	test_rewrite();
+	test_rewrite_group();
 	{
 		char cmd[128];
 

@@ -74,6 +74,12 @@ int nfips_wire_action(const struct nfips_rule *r, uint8_t *action,
 		      const char **why);
 
 /*
+ * Whether @r goes to the kernel approved (NFIPS_RULE_F_APPROVED: a drop
+ * or reject rule that drops in enforce mode): only with NFIPS_R_APPROVED.
+ */
+bool nfips_wire_approved(const struct nfips_rule *r);
+
+/*
  * Appends the NFIPS_RULE_A_* attributes of @r to @msg (inside a nest the
  * caller opened). Returns 0, 1 (rule not for the kernel), -1 with @why
  * (cannot be represented), or -2 when @msg is full.

@@ -14,6 +14,12 @@
 
 #include "nl.h"
 
+bool nfips_wire_approved(const struct nfips_rule *r)
+{
+	return (r->action == NFIPS_ACTION_DROP || r->action == NFIPS_ACTION_REJECT) &&
+	       (r->flags & NFIPS_R_APPROVED);
+}
+
 int nfips_wire_action(const struct nfips_rule *r, uint8_t *action,
 		      const char **why)
 {
@@ -211,8 +217,8 @@ int nfips_wire_put_rule(struct nl_msg *msg, const struct nfips_rule *r,
 		flags |= NFIPS_RULE_F_NOCASE;
 	if (r->flags & NFIPS_R_BIDIR)
 		flags |= NFIPS_RULE_F_BIDIR;
-	/* Until the customer policy's approvals exist, every drop is approved. */
-	if (action == NFIPS_ACT_DROP || action == NFIPS_ACT_REJECT)
+	/* A drop needs the customer's approval (the policy's, or --approve-all). */
+	if (nfips_wire_approved(r))
 		flags |= NFIPS_RULE_F_APPROVED;
 
 	NLA_PUT_OR(msg, nla_put_u32(msg, NFIPS_RULE_A_GID, r->gid));

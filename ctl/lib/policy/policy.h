@@ -289,7 +289,8 @@ typedef void (*nfips_change_fn)(void *arg, const struct nfips_policy_change *c);
  * to @rules, an array of *n rules the caller parsed with the policy's
  * variables: disabled rules are freed and removed (*n shrinks, order
  * kept), actions changed (a drop or reject rule without a valid approval
- * becomes alert), thresholds set, and the rules classified again. @fn
+ * becomes alert; with one it is marked NFIPS_R_APPROVED, which the kernel
+ * needs to let it drop), thresholds set, and the rules classified again. @fn
  * (may be NULL) is called for every change. Returns the number of
  * changes. Enabling commented-out rules is nfips_policy_load()'s job (it
  * reads the rule files).
@@ -400,15 +401,19 @@ int nfips_policy_edit(const struct nfips_policy *p, const char *text, size_t len
 		      struct nfips_diags *d);
 
 /*
- * Whether @after, the edited text loaded, says what @e asked (a check that
- * the edit landed in a setting and not, say, in a comment).
+ * Whether @after, the edited text loaded, says what @e asked of @before
+ * (a check that the edit landed in a setting and not, say, in a comment):
+ * the serial is @before's plus one, the sid's entry says what @e asked,
+ * and every other override, approval and the mode are as in @before.
  */
-bool nfips_policy_edit_done(const struct nfips_policy *after, const struct nfips_edit *e);
+bool nfips_policy_edit_done(const struct nfips_policy *before,
+			    const struct nfips_policy *after, const struct nfips_edit *e);
 
 /*
  * Atomic rewrite. begin: locks the directory against concurrent edits
  * and reads the file. stage: writes the new text to a temporary file in
- * the same directory (mode and owner of the original) and fsyncs it.
+ * the same directory (mode, owner and group of the original, as far as
+ * the editor may set them) and fsyncs it.
  * commit: FILE.N-1 -> FILE.N ... FILE -> FILE.1 (a hard link, so FILE
  * never disappears), temporary -> FILE, fsync of the directory. end:
  * removes an uncommitted temporary file, unlocks and frees. Each returns
@@ -420,6 +425,12 @@ int nfips_policy_txn_begin(const char *path, struct nfips_policy_txn **t,
 const char *nfips_policy_txn_text(const struct nfips_policy_txn *t, size_t *len);
 int nfips_policy_txn_stage(struct nfips_policy_txn *t, const char *text,
 			   size_t len, char *err, size_t errlen);
+/*
+ * After stage: NULL, or a warning that the new file could not keep the
+ * original's owner or group (an editor that is not root keeps the group
+ * only when it belongs to it; the mode is always kept).
+ */
+const char *nfips_policy_txn_warning(const struct nfips_policy_txn *t);
 int nfips_policy_txn_commit(struct nfips_policy_txn *t, unsigned keep,
 			    char *err, size_t errlen);
 void nfips_policy_txn_end(struct nfips_policy_txn *t);

@@ -117,35 +117,80 @@ static const struct pnode *top(const struct ed *e, const char *name)
 	return pnode_find(&e->root, e->t, name);
 }
 
+/*
+ * An integer as libconfig 1.5 reads it: decimal, where a leading 0 does
+ * not mean octal (010 is 10), or 0x hex; the L suffix ignored. Anything
+ * else (a float, a string) is not the integer libconfig would check: -2.
+ */
 static long long num(const struct ed *e, const struct pnode *n, long long dflt)
 {
-	char buf[32];
+	char buf[32], *end;
 	size_t l = n ? n->vend - n->vstart : 0;
+	bool hex;
 
-	if (!n || n->vtype != PV_SCALAR || !l || l >= sizeof(buf))
+	if (!n)
 		return dflt;
+	if (n->vtype != PV_SCALAR || !l || l >= sizeof(buf))
+		return -2;
 	memcpy(buf, e->t + n->vstart, l);
 	buf[l] = 0;
-	return strtoll(buf, NULL, 0);
+	hex = buf[0] == '0' && (buf[1] == 'x' || buf[1] == 'X');
+	errno = 0;
+	{
+		long long v = strtoll(buf, &end, hex ? 16 : 10);
+
+		while (*end == 'L')
+			end++;
+		return *end || errno ? -2 : v;
+	}
 }
 
-/* The index of the entry of list @name for (gid, sid), or -1. */
-static long find_entry(const struct ed *e, const char *name, uint32_t gid, uint32_t sid)
+/* Whether entry @k of the loaded list @name (overrides, approvals) is (gid, sid). */
+static bool model_is(const struct nfips_policy *p, const char *name, size_t k,
+		     uint32_t gid, uint32_t sid)
+{
+	if (!strcmp(name, "overrides"))
+		return p->overrides[k].gid == gid && p->overrides[k].sid == sid;
+	return p->approvals[k].gid == gid && p->approvals[k].sid == sid;
+}
+
+/*
+ * The index of the entry of list @name for (gid, sid) in *at, -1 none.
+ * The text's reading must agree with libconfig's (the loaded @p, whose
+ * entries are the list's, in order): -1 with an error if not.
+ */
+static int find_entry(const struct ed *e, const struct nfips_policy *p, const char *name,
+		      uint32_t gid, uint32_t sid, long *at)
 {
 	const struct pnode *l = top(e, name);
-	size_t i;
+	size_t i, n = !strcmp(name, "overrides") ? p->noverrides : p->napprovals;
 
-	if (!l || (l->vtype != PV_LIST && l->vtype != PV_ARRAY))
-		return -1;
-	for (i = 0; i < l->nkids; i++) {
-		const struct pnode *g = &l->kids[i];
+	*at = -1;
+	if (l && (l->vtype == PV_LIST || l->vtype == PV_ARRAY)) {
+		for (i = 0; i < l->nkids; i++) {
+			const struct pnode *g = &l->kids[i];
 
-		if (g->vtype != PV_GROUP)
-			continue;
-		if (num(e, pnode_find(g, e->t, "sid"), -1) == sid &&
-		    num(e, pnode_find(g, e->t, "gid"), 1) == gid)
-			return (long)i;
+			if (g->vtype != PV_GROUP)
+				continue;
+			if (num(e, pnode_find(g, e->t, "sid"), -1) == sid &&
+			    num(e, pnode_find(g, e->t, "gid"), 1) == gid) {
+				*at = (long)i;
+				break;
+			}
+		}
 	}
+	if (l && l->nkids == n) {
+		for (i = 0; i < n; i++)
+			if (model_is(p, name, i, gid, sid) != (*at == (long)i))
+				goto differ;
+		return 0;
+	}
+	if (!n && *at < 0)
+		return 0;
+differ:
+	nfips_diag_add(e->d, NFIPS_DIAG_ERROR, e->name, 0,
+		       "cannot edit: the %s entries do not read as the policy loaded them",
+		       name);
 	return -1;
 }
 
@@ -351,8 +396,20 @@ static int set_top(struct ed *e, const char *name, const char *value)
 
 	if (k)
 		return tsplice(e, k->vstart, k->vend, value);
-	at = e->root.nkids ? line_start(e, e->root.kids[0].start) : e->len;
-	if (asprintf(&ins, "%s = %s;\n", name, value) < 0)
+	/*
+	 * Before the first setting: on a line of its own when only blanks
+	 * precede that setting on its line, else right before it (that line
+	 * may start inside a comment that ends before the setting).
+	 */
+	at = e->len;
+	if (e->root.nkids) {
+		size_t st = e->root.kids[0].start, ls = line_start(e, st);
+
+		at = blank(e, ls, st) ? ls : st;
+	}
+	if (asprintf(&ins, at == e->len ? "%s%s = %s;\n" : at && e->t[at - 1] != '\n' ?
+		     "%s%s = %s; " : "%s%s = %s;\n",
+		     at == e->len && at && e->t[at - 1] != '\n' ? "\n" : "", name, value) < 0)
 		return -1;
 	ret = tsplice(e, at, at, ins);
 	free(ins);
@@ -482,7 +539,8 @@ int nfips_policy_edit(const struct nfips_policy *p, const char *text, size_t len
 			ret = 0;
 			goto out;
 		}
-		i = find_entry(&e, "overrides", gid, sid);
+		if (find_entry(&e, p, "overrides", gid, sid, &i))
+			goto out;
 		if (i >= 0) {
 			if (remove_key(&e, "overrides", (size_t)i, "enable") ||
 			    set_key(&e, "overrides", (size_t)i, "disable", "true"))
@@ -497,7 +555,13 @@ int nfips_policy_edit(const struct nfips_policy *p, const char *text, size_t len
 		bool need = !uncommented(p, gid, sid);
 
 		snprintf(what, sizeof(what), "enable %s", s);
-		i = find_entry(&e, "overrides", gid, sid);
+		if (need && ppolicy_sid_broken(p, gid, sid)) {
+			nfips_diag_add(d, NFIPS_DIAG_ERROR, p->path, 0,
+				       "sid %s: its commented-out line is not a valid rule", s);
+			goto out;
+		}
+		if (find_entry(&e, p, "overrides", gid, sid, &i))
+			goto out;
 		if (i < 0 || !ov) {
 			if (!need) {
 				ret = 0;
@@ -558,23 +622,43 @@ int nfips_policy_edit(const struct nfips_policy *p, const char *text, size_t len
 			free(qt);
 			goto out;
 		}
-		free(qt);
 		snprintf(what, sizeof(what), "approve %s%s%s", s,
 			 ed->has_until ? " until " : "", ed->has_until ? ub : "");
-		i = find_entry(&e, "approvals", gid, sid);
-		if (i >= 0) {
-			const struct pnode *k = &top(&e, "approvals")->kids[i];
-
-			if (tsplice(&e, k->start, k->end, entry))
-				goto out;
-		} else if (append_entry(&e, "approvals", entry)) {
+		if (find_entry(&e, p, "approvals", gid, sid, &i)) {
+			free(qt);
 			goto out;
+		}
+		if (i >= 0) {
+			/*
+			 * The sid's approval: its settings replaced, added or
+			 * removed one by one, so that comments inside it stay.
+			 */
+			char when[40], until[40] = "";
+			int bad;
+
+			snprintf(when, sizeof(when), "\"%s\"", tb);
+			if (ed->has_until)
+				snprintf(until, sizeof(until), "\"%s\"", ub);
+			bad = set_key(&e, "approvals", (size_t)i, "approved_by", q) ||
+			      set_key(&e, "approvals", (size_t)i, "when", when) ||
+			      (ed->has_until ? set_key(&e, "approvals", (size_t)i, "until", until) :
+					       remove_key(&e, "approvals", (size_t)i, "until")) ||
+			      (qt ? set_key(&e, "approvals", (size_t)i, "ticket", qt) :
+				    remove_key(&e, "approvals", (size_t)i, "ticket"));
+			free(qt);
+			if (bad)
+				goto out;
+		} else {
+			free(qt);
+			if (append_entry(&e, "approvals", entry))
+				goto out;
 		}
 		break;
 	}
 	case NFIPS_EDIT_REVOKE:
 		snprintf(what, sizeof(what), "revoke %s", s);
-		i = find_entry(&e, "approvals", gid, sid);
+		if (find_entry(&e, p, "approvals", gid, sid, &i))
+			goto out;
 		if (i < 0) {
 			nfips_diag_add(d, NFIPS_DIAG_ERROR, p->path, 0,
 				       "sid %s has no Block approval to revoke", s);
@@ -626,12 +710,94 @@ out:
 	return ret;
 }
 
-bool nfips_policy_edit_done(const struct nfips_policy *q, const struct nfips_edit *e)
+static bool same_str(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+static bool same_override(const struct nfips_override *a, const struct nfips_override *b)
+{
+	return a->gid == b->gid && a->sid == b->sid && a->disable == b->disable &&
+	       a->enable == b->enable && a->set_action == b->set_action &&
+	       (!a->set_action || a->action == b->action) && a->grade == b->grade;
+}
+
+static bool same_approval(const struct nfips_approval *a, const struct nfips_approval *b)
+{
+	return a->gid == b->gid && a->sid == b->sid && a->when == b->when &&
+	       a->has_until == b->has_until && (!a->has_until || a->until == b->until) &&
+	       same_str(a->approved_by, b->approved_by) && same_str(a->ticket, b->ticket);
+}
+
+/*
+ * Every override of @x other than (gid, sid) (all of them when @all) is in
+ * @y unchanged.
+ */
+static bool overrides_kept(const struct nfips_policy *x, const struct nfips_policy *y,
+			   uint32_t gid, uint32_t sid, bool all)
+{
+	size_t i, k;
+
+	for (i = 0; i < x->noverrides; i++) {
+		const struct nfips_override *o = &x->overrides[i];
+
+		if (!all && o->gid == gid && o->sid == sid)
+			continue;
+		for (k = 0; k < y->noverrides; k++)
+			if (same_override(o, &y->overrides[k]))
+				break;
+		if (k == y->noverrides)
+			return false;
+	}
+	return true;
+}
+
+static bool approvals_kept(const struct nfips_policy *x, const struct nfips_policy *y,
+			   uint32_t gid, uint32_t sid, bool all)
+{
+	size_t i, k;
+
+	for (i = 0; i < x->napprovals; i++) {
+		const struct nfips_approval *a = &x->approvals[i];
+
+		if (!all && a->gid == gid && a->sid == sid)
+			continue;
+		for (k = 0; k < y->napprovals; k++)
+			if (same_approval(a, &y->approvals[k]))
+				break;
+		if (k == y->napprovals)
+			return false;
+	}
+	return true;
+}
+
+bool nfips_policy_edit_done(const struct nfips_policy *p, const struct nfips_policy *q,
+			    const struct nfips_edit *e)
 {
 	uint32_t gid = e->gid ? e->gid : 1;
 	const struct nfips_override *o = nfips_policy_override(q, gid, e->sid);
+	const struct nfips_override *po = nfips_policy_override(p, gid, e->sid);
+	bool ov_edit = e->op == NFIPS_EDIT_DISABLE || e->op == NFIPS_EDIT_ENABLE;
+	bool ap_edit = e->op == NFIPS_EDIT_APPROVE || e->op == NFIPS_EDIT_REVOKE;
+	const struct nfips_approval *a;
 	size_t i;
 
+	/* The serial bumped; nothing but the sid's entry (or the mode) changed. */
+	if (q->serial != p->serial + 1 ||
+	    (e->op != NFIPS_EDIT_MODE && q->mode != p->mode) ||
+	    !overrides_kept(p, q, gid, e->sid, !ov_edit) ||
+	    !overrides_kept(q, p, gid, e->sid, !ov_edit) ||
+	    !approvals_kept(p, q, gid, e->sid, !ap_edit) ||
+	    !approvals_kept(q, p, gid, e->sid, !ap_edit) ||
+	    q->nthresholds != p->nthresholds || q->nsuppressions != p->nsuppressions ||
+	    q->ncontacts != p->ncontacts || q->nassets != p->nassets ||
+	    q->nrule_files != p->nrule_files)
+		return false;
+	/* The sid's override keeps its action and grade. */
+	if (ov_edit && po && o && (po->set_action != o->set_action ||
+				   (po->set_action && po->action != o->action) ||
+				   po->grade != o->grade))
+		return false;
 	switch (e->op) {
 	case NFIPS_EDIT_DISABLE:
 		return o && o->disable;
@@ -639,7 +805,10 @@ bool nfips_policy_edit_done(const struct nfips_policy *q, const struct nfips_edi
 		return !(o && o->disable) &&
 		       (!q->priv || nfips_policy_sid_defined(q, gid, e->sid) == 1);
 	case NFIPS_EDIT_APPROVE:
-		return nfips_policy_approved(q, gid, e->sid, e->now ? e->now : time(NULL));
+		a = nfips_policy_approved(q, gid, e->sid, e->now ? e->now : time(NULL));
+		return a && same_str(a->approved_by, e->by) && same_str(a->ticket, e->ticket) &&
+		       a->has_until == e->has_until && (!a->has_until || a->until == e->until) &&
+		       (!e->now || a->when == e->now);
 	case NFIPS_EDIT_REVOKE:
 		for (i = 0; i < q->napprovals; i++)
 			if (q->approvals[i].gid == gid && q->approvals[i].sid == e->sid)
@@ -662,6 +831,7 @@ struct nfips_policy_txn {
 	struct stat st;
 	char *tmp;		/* staged temporary file, NULL none */
 	bool committed;
+	char warning[256];	/* from stage: owner or group not kept */
 };
 
 __attribute__((format(printf, 3, 4)))
@@ -764,10 +934,37 @@ int nfips_policy_txn_stage(struct nfips_policy_txn *t, const char *text,
 		t->tmp = NULL;
 		return -1;
 	}
-	/* The owner and mode of the original (owner only when root). */
-	if (fchmod(fd, t->st.st_mode & 07777) ||
-	    (fchown(fd, t->st.st_uid, t->st.st_gid) && errno != EPERM))
+	/*
+	 * The owner, group and mode of the original: the owner only as root;
+	 * the group also when the editor belongs to it; the mode last (a
+	 * chown clears the set-id bits).
+	 */
+	t->warning[0] = 0;
+	if (fchown(fd, t->st.st_uid, t->st.st_gid)) {
+		if (errno != EPERM)
+			goto bad;
+		if (fchown(fd, (uid_t)-1, t->st.st_gid) && errno != EPERM)
+			goto bad;
+	}
+	if (fchmod(fd, t->st.st_mode & 07777))
 		goto bad;
+	{
+		struct stat st;
+
+		if (fstat(fd, &st))
+			goto bad;
+		if (st.st_uid != t->st.st_uid || st.st_gid != t->st.st_gid)
+			snprintf(t->warning, sizeof(t->warning),
+				 "%s: %s%s%s not kept (was uid %u gid %u, now uid %u gid %u): "
+				 "not root%s", t->path,
+				 st.st_uid != t->st.st_uid ? "owner" : "",
+				 st.st_uid != t->st.st_uid && st.st_gid != t->st.st_gid ?
+				 " and " : "", st.st_gid != t->st.st_gid ? "group" : "",
+				 (unsigned)t->st.st_uid, (unsigned)t->st.st_gid,
+				 (unsigned)st.st_uid, (unsigned)st.st_gid,
+				 st.st_gid != t->st.st_gid ?
+				 " and not a member of the file's group" : "");
+	}
 	while (off < len) {
 		ssize_t n = write(fd, text + off, len - off);
 
@@ -792,6 +989,11 @@ bad:
 	free(t->tmp);
 	t->tmp = NULL;
 	return -1;
+}
+
+const char *nfips_policy_txn_warning(const struct nfips_policy_txn *t)
+{
+	return t->warning[0] ? t->warning : NULL;
 }
 
 int nfips_policy_txn_commit(struct nfips_policy_txn *t, unsigned keep,

@@ -45,6 +45,7 @@ struct psid {
 	uint32_t gid, sid;
 	bool active;		/* in the rule set (parsed) */
 	bool commented;		/* on a '#' line (active: enabled by an override) */
+	bool broken;		/* commented, and the rule parser refuses it */
 	enum nfips_action action;
 	const char *file;
 	uint32_t line;
@@ -61,6 +62,16 @@ struct ppriv {
 int ppolicy_define_sid(struct nfips_policy *p, uint32_t gid, uint32_t sid,
 		       bool commented);
 int ppolicy_load_rules(struct nfips_policy *p, struct nfips_diags *d);
+/* Whether (gid, sid) is only commented out, on a line that is not a rule. */
+bool ppolicy_sid_broken(const struct nfips_policy *p, uint32_t gid, uint32_t sid);
+/*
+ * For tests and fuzzing: the rule set is @buf, as if the policy (loaded
+ * with NFIPS_POLICY_NO_RULES) named one rule file @name; no file is read
+ * (not even the classification). As ppolicy_load_rules: 0, or -1 with
+ * the errors in @d.
+ */
+int ppolicy_load_rules_text(struct nfips_policy *p, const char *name, const char *buf,
+			    size_t len, struct nfips_diags *d);
 char *pstrdup(const char *s);
 
 #endif /* NFIPS_POLICY_INT_H */

@@ -107,8 +107,27 @@ int ppolicy_define_sid(struct nfips_policy *p, uint32_t gid, uint32_t sid,
 
 	if (!pv || sid_add(pv, &s))
 		return -1;
-	qsort(pv->sids, pv->nsids, sizeof(*pv->sids), sid_cmp);
+	if (pv->nsids)
+		qsort(pv->sids, pv->nsids, sizeof(*pv->sids), sid_cmp);
 	return 0;
+}
+
+bool ppolicy_sid_broken(const struct nfips_policy *p, uint32_t gid, uint32_t sid)
+{
+	const struct ppriv *pv = p->priv;
+	bool broken = false;
+	size_t i;
+
+	for (i = 0; pv && i < pv->nsids; i++) {
+		const struct psid *s = &pv->sids[i];
+
+		if (s->gid != gid || s->sid != sid)
+			continue;
+		if (s->active)
+			return false;
+		broken |= s->broken;
+	}
+	return broken;
 }
 
 int nfips_policy_sid_defined(const struct nfips_policy *p, uint32_t gid,
@@ -213,6 +232,7 @@ size_t nfips_policy_apply(const struct nfips_policy *p, time_t now,
 		const struct nfips_policy_threshold *t = threshold_find(p, r->gid, r->sid);
 		struct nfips_policy_change c = { .gid = r->gid, .sid = r->sid };
 
+		r->flags &= ~NFIPS_R_APPROVED;
 		if (ov && ov->disable) {
 			c.kind = NFIPS_CHG_DISABLED;
 			c.from = c.to = r->action;
@@ -268,6 +288,8 @@ size_t nfips_policy_apply(const struct nfips_policy *p, time_t now,
 					fn(arg, &c);
 				changes++;
 				r->action = NFIPS_ACTION_ALERT;
+			} else {
+				r->flags |= NFIPS_R_APPROVED;
 			}
 		}
 		nfips_rule_classify(r);
@@ -289,10 +311,16 @@ struct nfips_rule **nfips_policy_take_rules(struct nfips_policy *p, size_t *n)
 
 /* ---- reading the rule files ----------------------------------------- */
 
-/* A commented-out rule an override enables: parsed once all files are read. */
+/*
+ * A commented-out rule an override enables, parsed when its file was
+ * read (rule), or the error that parsing it gave (rule NULL); loaded once
+ * all files are read, unless an active rule has its sid.
+ */
 struct pending {
-	char *text;
+	struct nfips_rule *rule;
+	struct nfips_err err;
 	struct psid sid;
+	uint32_t ovline;	/* the override that enables it */
 };
 
 struct rctx {
@@ -304,6 +332,7 @@ struct rctx {
 	const char *file;	/* owned by pv->files */
 	struct rvec *rules;
 	bool oom;
+	bool no_classes;	/* the classification table was not read */
 };
 
 static void rule_err(struct nfips_diags *d, const struct nfips_err *e,
@@ -351,43 +380,82 @@ static bool is_action(const char *s, size_t n)
 	return false;
 }
 
-/* "key:" NUMBER in an option list, 0 if absent. */
+/*
+ * The value of option @key ("sid", "gid") of a rule text the parser
+ * refused, @dflt if absent: the options split at ';' outside quoted
+ * strings, so that "sid 123" in a msg is not a sid. Only used to name the
+ * rule in the parse error when an override enables it.
+ */
 static uint32_t opt_num(const char *s, size_t n, const char *key, uint32_t dflt)
 {
-	size_t k = strlen(key), i;
+	const char *o = memchr(s, '(', n), *end = s + n;
+	size_t k = strlen(key);
 
-	for (i = 0; i + k < n; i++) {
-		if ((i == 0 || s[i - 1] == ';' || s[i - 1] == '(' || isspace((unsigned char)s[i - 1])) &&
-		    !memcmp(s + i, key, k) && (s[i + k] == ':' || isspace((unsigned char)s[i + k]))) {
-			size_t j = i + k;
+	while (o && o < end) {
+		const char *p = o + 1, *q;
+		bool quoted = false;
+
+		while (p < end && isspace((unsigned char)*p))
+			p++;
+		for (q = p; q < end && (quoted || *q != ';'); q++) {
+			if (*q == '\\' && q + 1 < end)
+				q++;
+			else if (*q == '"')
+				quoted = !quoted;
+		}
+		if ((size_t)(q - p) > k && !memcmp(p, key, k) &&
+		    (p[k] == ':' || isspace((unsigned char)p[k]))) {
 			unsigned long long v = 0;
+			const char *j = p + k;
 
-			while (j < n && (isspace((unsigned char)s[j]) || s[j] == ':'))
+			while (j < q && (isspace((unsigned char)*j) || *j == ':'))
 				j++;
-			if (j >= n || !isdigit((unsigned char)s[j]))
+			if (j >= q || !isdigit((unsigned char)*j))
 				return 0;
-			while (j < n && isdigit((unsigned char)s[j]) && v <= UINT32_MAX)
-				v = v * 10 + (uint64_t)(s[j++] - '0');
+			while (j < q && isdigit((unsigned char)*j) && v <= UINT32_MAX)
+				v = v * 10 + (uint64_t)(*j++ - '0');
 			return v > UINT32_MAX ? 0 : (uint32_t)v;
 		}
+		o = q < end ? q : NULL;
 	}
 	return dflt;
 }
 
+static int pend_add(struct rctx *c, const struct pending *pd)
+{
+	struct pending *q = realloc(c->pend, (c->npend + 1) * sizeof(*q));
+
+	if (!q) {
+		c->oom = true;
+		return -1;
+	}
+	c->pend = q;
+	q[c->npend++] = *pd;
+	return 0;
+}
+
 /*
- * Commented-out rules: "# alert ...(... sid:N; ...)" on one line. Records
- * their sids; parses those an override enables.
+ * Commented-out rules: "# alert ...(... sid:N; ...)" on one line. Each is
+ * parsed as the rule it would be and indexed by the gid:sid the parser
+ * gives (not by text that merely looks like "sid" somewhere on the line);
+ * those an override enables are kept for enable_commented().
  */
 static void scan_commented(struct rctx *c, const char *buf, size_t len)
 {
 	const char *p = buf, *end = buf + len;
+	struct nfips_parse_ctx ctx = {
+		.vars = &c->p->vars,
+		.classes = c->p->classification && !c->no_classes ? &c->p->classes : NULL,
+	};
 	uint32_t line = 0;
 
-	while (p < end) {
+	while (p < end && !c->oom) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		const char *e = nl ? nl : end, *s = p, *w;
 		const struct nfips_override *ov;
-		struct psid sd;
+		struct pending pd = { 0 };
+		struct nfips_rule *r = NULL;
+		char *text;
 
 		line++;
 		p = nl ? nl + 1 : end;
@@ -402,29 +470,42 @@ static void scan_commented(struct rctx *c, const char *buf, size_t len)
 		if (w == e || !isspace((unsigned char)*w) || !is_action(s, (size_t)(w - s)) ||
 		    !memchr(s, '(', (size_t)(e - s)))
 			continue;
-		sd.sid = opt_num(s, (size_t)(e - s), "sid", 0);
-		sd.gid = opt_num(s, (size_t)(e - s), "gid", 1);
-		if (!sd.sid || !sd.gid)
-			continue;
-		sd.active = false;
-		sd.commented = true;
-		sd.action = NFIPS_ACTION_ALERT;
-		sd.file = c->file;
-		sd.line = line;
-		ov = nfips_policy_override(c->p, sd.gid, sd.sid);
-		if (ov && ov->enable) {
-			struct pending *q = realloc(c->pend, (c->npend + 1) * sizeof(*q));
-
-			if (!q) {
-				c->oom = true;
-				return;
-			}
-			c->pend = q;
-			q[c->npend] = (struct pending){ strndup(s, (size_t)(e - s)), sd };
-			if (!q[c->npend++].text)
-				c->oom = true;
+		text = strndup(s, (size_t)(e - s));
+		if (!text) {
+			c->oom = true;
+			return;
 		}
-		if (sid_add(c->pv, &sd))
+		if (nfips_rule_parse(text, &ctx, &r, &pd.err)) {
+			/* Not a rule: indexed only to report the error if enabled. */
+			r = NULL;
+			pd.sid.broken = true;
+			pd.sid.sid = opt_num(s, (size_t)(e - s), "sid", 0);
+			pd.sid.gid = opt_num(s, (size_t)(e - s), "gid", 1);
+		} else {
+			pd.sid.sid = r->sid;
+			pd.sid.gid = r->gid;
+			r->line = line;
+		}
+		free(text);
+		if (!pd.sid.sid || !pd.sid.gid) {
+			nfips_rule_free(r);
+			continue;
+		}
+		pd.sid.active = false;
+		pd.sid.commented = true;
+		pd.sid.action = NFIPS_ACTION_ALERT;
+		pd.sid.file = c->file;
+		pd.sid.line = line;
+		ov = nfips_policy_override(c->p, pd.sid.gid, pd.sid.sid);
+		if (ov && ov->enable) {
+			pd.rule = r;
+			pd.ovline = ov->line;
+			if (pend_add(c, &pd))
+				nfips_rule_free(r);
+		} else {
+			nfips_rule_free(r);
+		}
+		if (sid_add(c->pv, &pd.sid))
 			c->oom = true;
 	}
 }
@@ -480,7 +561,7 @@ static void record_change(void *arg, const struct nfips_policy_change *c)
 }
 
 /*
- * Parses the commented-out rules overrides enable, unless an active rule
+ * Loads the commented-out rules overrides enable, unless an active rule
  * has the sid already (then enable only undoes a disable), the first
  * commented copy of a sid only.
  */
@@ -490,13 +571,9 @@ static void enable_commented(struct rctx *c)
 	size_t i, k;
 
 	for (i = 0; i < c->npend; i++) {
-		struct psid *sd = &c->pend[i].sid, *hit = NULL;
-		struct nfips_parse_ctx ctx = {
-			.vars = &c->p->vars,
-			.classes = c->p->classification ? &c->p->classes : NULL,
-		};
-		struct nfips_rule *r;
-		struct nfips_err err;
+		struct pending *pd = &c->pend[i];
+		struct psid *sd = &pd->sid, *hit = NULL;
+		struct nfips_rule *r = pd->rule;
 		bool active = false;
 
 		for (k = 0; k < pv->nsids; k++) {
@@ -510,25 +587,31 @@ static void enable_commented(struct rctx *c)
 		}
 		if (active || !hit)
 			continue;
-		if (nfips_rule_parse(c->pend[i].text, &ctx, &r, &err)) {
-			rule_err(c->d, &err, sd->file, sd->line);
+		if (!r) {
+			rule_err(c->d, &pd->err, sd->file, sd->line);
 			continue;
 		}
-		r->line = sd->line;
+		/* The rule is the one the override asked for, or none. */
+		if (r->gid != sd->gid || r->sid != sd->sid) {
+			nfips_diag_add(c->d, NFIPS_DIAG_ERROR, sd->file, sd->line,
+				       "commented-out rule is sid %u:%u, not %u:%u",
+				       r->gid, r->sid, sd->gid, sd->sid);
+			continue;
+		}
 		if (rvec_push(c->rules, r)) {
-			nfips_rule_free(r);
 			c->oom = true;
 			return;
 		}
+		pd->rule = NULL;	/* owned by the rule set now */
 		hit->active = true;
 		hit->action = r->action;
 		record_change(c->p, &(struct nfips_policy_change){
 			.kind = NFIPS_CHG_ENABLED, .gid = r->gid, .sid = r->sid,
-			.from = r->action, .to = r->action,
-			.line = nfips_policy_override(c->p, r->gid, r->sid)->line,
+			.from = r->action, .to = r->action, .line = pd->ovline,
 			.why = "commented-out rule enabled by an override" });
 	}
-	qsort(pv->sids, pv->nsids, sizeof(*pv->sids), sid_cmp);
+	if (pv->nsids)
+		qsort(pv->sids, pv->nsids, sizeof(*pv->sids), sid_cmp);
 }
 
 static void free_pending(struct rctx *c)
@@ -536,9 +619,30 @@ static void free_pending(struct rctx *c)
 	size_t i;
 
 	for (i = 0; i < c->npend; i++)
-		free(c->pend[i].text);
+		nfips_rule_free(c->pend[i].rule);
 	free(c->pend);
 }
+
+/* Parses one rule file's text @buf (named @name) into the set. */
+static int rules_text(struct rctx *c, const char *name, const char *buf, size_t len)
+{
+	struct nfips_parse_ctx ctx = {
+		.vars = &c->p->vars,
+		.classes = c->p->classification && !c->no_classes ? &c->p->classes : NULL,
+	};
+	struct ppriv *pv = c->pv;
+
+	pv->files[pv->nfiles] = strdup(name);
+	if (!pv->files[pv->nfiles])
+		return -1;
+	c->file = pv->files[pv->nfiles++];
+	nfips_rules_parse_buf(c->file, buf, len, &ctx, on_rule, c);
+	if (!c->oom)
+		scan_commented(c, buf, len);
+	return c->oom ? -1 : 0;
+}
+
+static int rules_done(struct rctx *c, struct rvec *rules, size_t errors0);
 
 int ppolicy_load_rules(struct nfips_policy *p, struct nfips_diags *d)
 {
@@ -559,34 +663,62 @@ int ppolicy_load_rules(struct nfips_policy *p, struct nfips_diags *d)
 	if (!pv->files)
 		goto oom;
 	for (i = 0; i < p->nrule_files; i++) {
-		struct nfips_parse_ctx ctx = {
-			.vars = &p->vars,
-			.classes = p->classification ? &p->classes : NULL,
-		};
 		char why[256], *buf;
 		size_t len;
+		int ret;
 
 		if (read_file(p->rule_files[i], &buf, &len, why, sizeof(why))) {
 			nfips_diag_add(d, NFIPS_DIAG_ERROR, p->path, p->rule_file_lines[i],
 				       "rule file %s: %s", p->rule_files[i], why);
 			continue;
 		}
-		pv->files[pv->nfiles] = strdup(p->rule_files[i]);
-		if (!pv->files[pv->nfiles]) {
-			free(buf);
-			goto oom;
-		}
-		c.file = pv->files[pv->nfiles++];
-		nfips_rules_parse_buf(c.file, buf, len, &ctx, on_rule, &c);
-		if (!c.oom)
-			scan_commented(&c, buf, len);
+		ret = rules_text(&c, p->rule_files[i], buf, len);
 		free(buf);
-		if (c.oom)
+		if (ret)
 			goto oom;
 	}
-	qsort(pv->sids, pv->nsids, sizeof(*pv->sids), sid_cmp);
-	enable_commented(&c);
-	if (c.oom)
+	return rules_done(&c, &rules, errors0);
+oom:
+	nfips_diag_add(d, NFIPS_DIAG_ERROR, p->path, 0, "out of memory");
+	for (i = 0; i < rules.n; i++)
+		nfips_rule_free(rules.v[i]);
+	free(rules.v);
+	free_pending(&c);
+	return -1;
+}
+
+int ppolicy_load_rules_text(struct nfips_policy *p, const char *name, const char *buf,
+			    size_t len, struct nfips_diags *d)
+{
+	struct ppriv *pv = priv(p);
+	struct rvec rules = { 0 };
+	struct rctx c = { .p = p, .d = d, .pv = pv, .rules = &rules, .no_classes = true };
+	size_t errors0 = d->errors;
+
+	if (!pv || pv->files || !(pv->files = calloc(1, sizeof(*pv->files))) ||
+	    rules_text(&c, name, buf, len)) {
+		nfips_diag_add(d, NFIPS_DIAG_ERROR, p->path, 0, "out of memory");
+		for (size_t i = 0; i < rules.n; i++)
+			nfips_rule_free(rules.v[i]);
+		free(rules.v);
+		free_pending(&c);
+		return -1;
+	}
+	return rules_done(&c, &rules, errors0);
+}
+
+/* The commented-out rules enabled, the sids checked, the policy applied. */
+static int rules_done(struct rctx *c, struct rvec *rv, size_t errors0)
+{
+	struct nfips_policy *p = c->p;
+	struct nfips_diags *d = c->d;
+	struct ppriv *pv = c->pv;
+	size_t i;
+
+	if (pv->nsids)
+		qsort(pv->sids, pv->nsids, sizeof(*pv->sids), sid_cmp);
+	enable_commented(c);
+	if (c->oom)
 		goto oom;
 	/* Duplicates among active rules (an enabled commented rule counts). */
 	for (i = 1; i < pv->nsids; i++) {
@@ -654,17 +786,17 @@ int ppolicy_load_rules(struct nfips_policy *p, struct nfips_diags *d)
 		    (!p->next_change || a->until < p->next_change))
 			p->next_change = a->until;
 	}
-	nfips_policy_apply(p, p->now, rules.v, &rules.n, record_change, p);
-	p->rules = rules.v;
-	p->nrules = rules.n;
-	free_pending(&c);
+	nfips_policy_apply(p, p->now, rv->v, &rv->n, record_change, p);
+	p->rules = rv->v;
+	p->nrules = rv->n;
+	free_pending(c);
 	return 0;
 oom:
 	nfips_diag_add(d, NFIPS_DIAG_ERROR, p->path, 0, "out of memory");
 out:
-	for (i = 0; i < rules.n; i++)
-		nfips_rule_free(rules.v[i]);
-	free(rules.v);
-	free_pending(&c);
+	for (i = 0; i < rv->n; i++)
+		nfips_rule_free(rv->v[i]);
+	free(rv->v);
+	free_pending(c);
 	return -1;
 }

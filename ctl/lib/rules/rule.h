@@ -422,6 +422,12 @@ struct nfips_kv {
 #define NFIPS_R_TAG		(1u << 5)
 #define NFIPS_R_TARGET_SRC	(1u << 6)
 #define NFIPS_R_TARGET_DST	(1u << 7)
+/*
+ * Not from the rule text: a drop or reject rule that may act (a Block
+ * approval valid now, set by nfips_policy_apply(); or nfipsctl policy
+ * apply --approve-all). Without it the kernel lets the rule only alert.
+ */
+#define NFIPS_R_APPROVED	(1u << 8)
 
 enum nfips_rule_class {
 	NFIPS_CLASS_SKIPPED,

@@ -100,10 +100,10 @@ apply_policy() {
 	# A slow-path rule's packets go to NFQUEUE: with the queue module
 	# loaded and no daemon listening, fail-open (the default) passes them.
 	modprobe nfnetlink_queue 2>/dev/null
-	out=$(gwctl policy apply --classification "$classes" \
+	out=$(gwctl policy apply --approve-all --classification "$classes" \
 		--var "HOME_NET=$home_net" "$policy" 2>&1) || fail "policy apply: $out"
 	gwctl mode enforce >/dev/null || fail "mode enforce"
-	say "\$ nfipsctl policy apply --classification policies/classification.config \\"
+	say "\$ nfipsctl policy apply --approve-all --classification policies/classification.config \\"
 	say "      --var HOME_NET=$home_net policies/default.rules"
 	say "$out" | sed 's/^/  /'
 	say "\$ nfipsctl mode enforce"
