@@ -21,7 +21,7 @@ setup_topology
 out=$(gwctl policy apply --classification "$repo/policies/classification.config" \
 	--var "HOME_NET=[10.0.2.0/24,fd6e:6669:7073:2::/64]" \
 	"$repo/policies/default.rules" 2>&1) || fail "apply: $out"
-echo "$out" | grep -q 'skipped=0$' || fail "rules not sent: $out"
+echo "$out" | grep -q ' skipped=0 ' || fail "rules not sent: $out"
 gwctl mode enforce >/dev/null || fail "mode enforce"
 start_collectors "$tmp"
 
