@@ -16,8 +16,9 @@
 
 /*
  * Version of the policy wire format (the NFIPS_RULE_A_* set and their
- * meaning, and the daemon selectors). NFIPS_CMD_POLICY_BEGIN carries the version the client speaks;
- * the module refuses any other with EPROTONOSUPPORT.
+ * meaning, and the daemon selectors). NFIPS_CMD_POLICY_BEGIN carries the
+ * version the client speaks; the module refuses any other with
+ * EPROTONOSUPPORT.
  */
 #define NFIPS_POLICY_VERSION	2
 

@@ -256,6 +256,53 @@ segsend() {
 		"$f" "$dst" 7001 "$sport" "$@"
 }
 
+# ---- nltool as the daemon (daemon_queue.sh, daemon_failopen.sh), in $tmp --
+
+daemon_pid=
+# start_daemon VERDICT AFTER: nltool in the gateway as the daemon on queues
+# 10 and 11, its flows in $tmp/flows (selftests/kernel/nltool.c).
+start_daemon() {
+	rm -f "$tmp/flows" "$tmp/flows.stop"
+	ip netns exec "$gateway" "$repo/selftests/kernel/nltool" daemon 10 2 "$1" "$2" \
+		"$tmp/flows" >"$tmp/daemon.out" 2>&1 &
+	daemon_pid=$!
+	busywait 5000 test -e "$tmp/flows" || fail "daemon did not start: $(cat "$tmp/daemon.out")"
+	gwctl status | grep -qx 'daemon: queues 10-11' ||
+		fail "status: $(gwctl status | grep daemon:)"
+}
+
+no_daemon() {
+	gwctl status | grep -qx 'daemon: none'
+}
+
+overloaded() {
+	gwctl status | grep -q 'over its memory budget'
+}
+
+stop_daemon() {
+	touch "$tmp/flows.stop"
+	wait "$daemon_pid" || fail "daemon: $(cat "$tmp/daemon.out")"
+	daemon_pid=
+	busywait 3000 no_daemon || fail "daemon still registered after it stopped"
+}
+
+# flow_field SPORT FIELD: a field of the daemon's line for the flow.
+flow_field() {
+	awk -v p="$1" -v f="$2" '$4 == p || $6 == p {
+		for (i = 7; i <= NF; i++) { split($i, kv, "="); if (kv[1] == f) print kv[2] } }' \
+		"$tmp/flows"
+}
+
+flow_seen() {
+	[ -n "$(flow_field "$1" packets)" ]
+}
+
+# send_udp_from FAMILY DST SPORT DATA: one datagram to the UDP collector.
+send_udp_from() {
+	printf '%s\n' "$4" | ip netns exec "$client" \
+		socat -u - "UDP$1-SENDTO:$(sock_addr "$1" "$2"):7002,sourceport=$3" 2>/dev/null
+}
+
 # ---- traffic for the debug kernel's stress tests, in $tmp ----------------
 
 # start_bulk_sinks: in $server, TCP port 7003 appending each connection to

@@ -582,6 +582,7 @@ static struct dflow dflows[MAX_FLOWS];
 static unsigned int ndflows;
 /* Set by signals; the loop calls poll() between reads. */
 static sig_atomic_t d_stop, d_overload = -1, d_report;
+static int d_dirty;	/* flows changed since the last dump */
 static int nfq;
 
 static void on_signal(int sig)
@@ -705,6 +706,7 @@ static void dump_flows(const char *out)
 	unsigned int i;
 	FILE *f;
 
+	d_dirty = 0;
 	snprintf(tmp, sizeof(tmp), "%s.tmp", out);
 	f = fopen(tmp, "w");
 	if (!f)
@@ -884,8 +886,12 @@ static int daemon_run(uint16_t queue, uint16_t queues, int verdict,
 			if (ret)
 				return fail("report", ret);
 		}
-		if (poll(&pfd, 1, 100) <= 0)
+		if (poll(&pfd, 1, d_dirty ? 20 : 100) <= 0) {
+			/* Idle: OUT shows every packet so far. */
+			if (d_dirty)
+				dump_flows(out);
 			continue;
+		}
 		n = recv(nfq, rbuf, sizeof(rbuf), 0);
 		if (n < 0)
 			continue;	/* ENOBUFS: messages lost, the count shows */
@@ -917,8 +923,8 @@ static int daemon_run(uint16_t queue, uint16_t queues, int verdict,
 			if (pl)
 				on_packet(ntohs(g->res_id), pl, plen, verdict, after);
 			nfq_verdict(ntohs(g->res_id), ntohl(ph->packet_id), NF_ACCEPT);
+			d_dirty = 1;
 		}
-		dump_flows(out);
 	}
 	dump_flows(out);
 	return 0;

@@ -68,8 +68,10 @@ grep -q DROPUDP "$tmp/udp4" && fail "drop rule did not drop"
 log "5 events, one per matching packet, fields as sent"
 
 # Unlisted, events are not counted as lost; a rate of 1/s per CPU is.
+# The listener waits 20 s for the first event: python may take seconds to
+# start in a guest that shares its cores.
 gwctl config --event-rate 1 || fail "config --event-rate"
-ip netns exec "$gateway" "$nfipsctl" events --timeout 5 >"$tmp/events2" 2>"$tmp/events.err" &
+ip netns exec "$gateway" "$nfipsctl" events --timeout 20 >"$tmp/events2" 2>"$tmp/events.err" &
 listener=$!
 busywait 5000 grep -q '^# listening' "$tmp/events.err" || fail "events listener did not start"
 # One process sends the whole burst: far faster than 1/s per CPU however

@@ -25,9 +25,9 @@
 #                            twice as fast (exec needs no cross-vCPU TLB
 #                            flushes) but the vCPUs never truly run at the
 #                            same time, so races hide; default multi
-#   NFIPS_QEMU_TIMEOUT=SEC   kill the guest after SEC seconds (default 900)
+#   NFIPS_QEMU_TIMEOUT=SEC   kill the guest after SEC seconds (default 1800)
 #   NFIPS_QEMU_MEM=MIB       guest memory (default 1536)
-#   NFIPS_TEST_TIMEOUT=SEC   per test script, inside the guest (default 120)
+#   NFIPS_TEST_TIMEOUT=SEC   per test script, inside the guest (default 240)
 #   NFIPS_VMLINUZ=PATH       kernel image (default /boot/vmlinuz-<version the
 #                            module was built for>)
 # For another kernel than the distribution's (the debug kernel of
@@ -55,7 +55,7 @@ modroot=
 readonly ko modroot
 readonly accel=${NFIPS_QEMU_ACCEL:-tcg}
 readonly tcg_thread=${NFIPS_QEMU_TCG_THREAD:-multi}
-readonly qemu_timeout=${NFIPS_QEMU_TIMEOUT:-900}
+readonly qemu_timeout=${NFIPS_QEMU_TIMEOUT:-1800}
 readonly mem=${NFIPS_QEMU_MEM:-1536}
 readonly console_log=$out/console.log tap_log=$out/tap.log
 readonly initramfs=$out/initramfs.cpio
