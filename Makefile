@@ -46,6 +46,12 @@ install:
 	test -e $(DESTDIR)/etc/nfips/classification.config || \
 		install -D -m 644 policies/classification.config \
 			$(DESTDIR)/etc/nfips/classification.config
+	# The customer policy nfipsd.conf names: the default one, to edit.
+	test -e $(DESTDIR)/etc/nfips/policy.conf || \
+		sed -e 's|"default.rules"|"$(PREFIX)/share/nfips/policies/default.rules"|' \
+		    -e 's|"classification.config"|"/etc/nfips/classification.config"|' \
+			policies/default.conf | \
+		install -D -m 640 /dev/stdin $(DESTDIR)/etc/nfips/policy.conf
 	for f in $(filter-out %.mod.c,$(DKMS_SRC)); do \
 		install -D -m 644 $$f $(DESTDIR)/usr/src/nfips-$(VERSION)/$$f || exit 1; \
 	done

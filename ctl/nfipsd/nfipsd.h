@@ -63,12 +63,12 @@ struct nfipsd_var {
 };
 
 /*
- * The policy part: what nfipsd_policy_load() turns into engines. Until
- * the customer policy file (ctl/lib/policy/) lands it is given in
- * nfipsd.conf itself.
+ * The policy part: what nfipsd_policy_load() turns into engines: the
+ * customer policy file, or (tests, labs) rules, variables and mode
+ * given in nfipsd.conf itself.
  */
 struct nfipsd_policy_conf {
-	char *policy_file;		/* "policy": not supported yet */
+	char *policy_file;		/* "policy": the customer policy file */
 	char *rules[NFIPSD_MAX_RULE_FILES];
 	size_t nrules;
 	struct nfipsd_var *vars;
@@ -129,8 +129,8 @@ struct nfipsd_policy {
 };
 
 /*
- * The one function that reads the policy (today from nfipsd.conf's rules,
- * vars, mode and classification; later from the customer policy file)
+ * The one function that reads the policy (the customer policy file, or
+ * nfipsd.conf's rules, vars, mode and classification)
  * and builds @nengines engines from it. 0, or -1 with every problem
  * logged through @report (file:line each) and nothing left allocated.
  */

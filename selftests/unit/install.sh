@@ -23,6 +23,7 @@ rm -f "$d.log"
 ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$top/dkms.conf")
 want="etc/nfips/classification.config
 etc/nfips/nfipsd.conf
+etc/nfips/policy.conf
 usr/lib/systemd/system/nfipsd.service
 usr/sbin/nfipsctl
 usr/sbin/nfipsd
@@ -60,6 +61,8 @@ fi
 # The installed configuration, its /etc and /usr paths moved into DESTDIR.
 sed -e "s|/etc/nfips|$d/etc/nfips|g" -e "s|/usr/share/nfips|$d/usr/share/nfips|g" \
 	-e "s|/var/|$d/var/|g" "$d/etc/nfips/nfipsd.conf" >"$d/check.conf"
+sed -i -e "s|/etc/nfips|$d/etc/nfips|g" -e "s|/usr/share/nfips|$d/usr/share/nfips|g" \
+	"$d/etc/nfips/policy.conf"
 out=$("$d/usr/sbin/nfipsd" --check -c "$d/check.conf" 2>&1)
 t $? "nfipsd --check accepts the installed configuration and policy"
 echo "$out" | sed 's/^/# /'
