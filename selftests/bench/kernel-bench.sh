@@ -669,6 +669,7 @@ echo "# iperf3 $(iperf3 --version | head -n 1 | cut -d' ' -f2), $secs s per run"
 echo "# http: $(wrk --version 2>&1 | head -n 1 | cut -d' ' -f1-2), $http_conns connections," \
 	"one request per connection, $secs s per run (after 1 s unmeasured);" \
 	"$(nginx -v 2>&1 | cut -d' ' -f3), one worker"
+echo "# home_net $home_net"
 echo "# load average $(cut -d' ' -f1-3 /proc/loadavg) (guest)"
 
 # Unmeasured: the first transfers after boot are slow.
