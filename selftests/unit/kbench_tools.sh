@@ -137,5 +137,27 @@ check "http mix: 64 files of 1-64 KiB, the same for the same seed" bash -c '
 	diff -r "$1" "$2" && cmp "$1.list" "$2.list" && grep -q "uid=0(root)" "$1/canary.txt"' \
 	_ "$tmp/www" "$tmp/www2"
 
+# A capture as tcpdump -i any writes it (nanosecond pcap, LINUX_SLL2):
+# probe 0 in at t, out 100 us later; probe 1 in, out 300 us later; probe 2
+# only in (lost); another port's datagram ignored.
+python3 - "$tmp/probe.pcap" <<'PY'
+import struct, sys
+def pkt(pkttype, seq, port=7010):
+    payload = (b"nfips-probe" + struct.pack("!I", seq)).ljust(64, b".")
+    udp = struct.pack("!HHHH", 40000, port, 8 + len(payload), 0) + payload
+    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), 0, 0, 64, 17, 0,
+                     bytes([10, 0, 1, 2]), bytes([10, 0, 2, 2])) + udp
+    return struct.pack("!HHIHBB8s", 0x0800, 0, 2, 1, pkttype, 6, b"") + ip
+recs = [(1000, pkt(0, 0)), (101000, pkt(4, 0)), (200000, pkt(0, 1)),
+        (500000, pkt(4, 1)), (600000, pkt(0, 2)), (700000, pkt(0, 9, 53))]
+with open(sys.argv[1], "wb") as f:
+    f.write(struct.pack("<IHHiIII", 0xa1b23c4d, 2, 4, 0, 0, 262144, 276))
+    for ns, p in recs:
+        f.write(struct.pack("<IIII", 5, ns, len(p), len(p)) + p)
+PY
+check "latency: probes matched in and out, percentiles in microseconds" bash -c '
+	[ "$(python3 "$1" latency "$2" 7010)" = "probes=3 seen=2 p50_us=300 p99_us=300 max_us=300" ]' \
+	_ $bench/gateway-tools.py "$tmp/probe.pcap"
+
 echo "1..$n"
 [ $failed -eq 0 ]
