@@ -301,8 +301,21 @@ suricata_start() {
 		"$(grep -o '[0-9]* rules successfully loaded, [0-9]* rules failed' "$log/suricata.log")"
 }
 
+# suricata_pause / suricata_resume: Suricata takes minutes to load the
+# rules under TCG, so it is started once and kept, stopped (SIGSTOP: no
+# thread of it runs) while other configurations are measured.
+suricata_pause() {
+	[ -n "$suricata_pid" ] && kill -STOP "$suricata_pid"
+}
+
+suricata_resume() {
+	[ -n "$suricata_pid" ] || return 1
+	kill -CONT "$suricata_pid" && sleep 1
+}
+
 suricata_stop() {
 	[ -n "$suricata_pid" ] || return 0
+	kill -CONT "$suricata_pid" 2>/dev/null
 	kill "$suricata_pid" 2>/dev/null
 	wait "$suricata_pid" 2>/dev/null
 	suricata_pid=
@@ -446,7 +459,7 @@ setup() {
 		echo "# $1: $(ip netns exec "$gateway" iptables -S FORWARD | grep -c -- '-m string') string rules"
 		;;
 	suricata-*)
-		suricata_start || {
+		suricata_resume || suricata_start || {
 			config_failed "$1" iperf3 "suricata did not bind queue $nft_queue"
 			return 1
 		}
@@ -498,9 +511,7 @@ teardown() {
 			config_failed "$1" iperf3 "Suricata saw no packets: $d"
 		[ "$hits" -gt 0 ] || config_failed "$1" http "Suricata raised no canary alert"
 		nft_queue_off
-		# Starting it takes minutes under TCG: the slow path, which
-		# follows the last round, uses this one.
-		[ "$last_round" = 1 ] && [ "$slowpath" = 1 ] || suricata_stop
+		suricata_pause
 		;;
 	esac
 }
@@ -630,7 +641,7 @@ slow_path() {
 		want "$c" || continue
 		case $c in
 		suricata-et)
-			[ -n "$suricata_pid" ] || suricata_start || {
+			suricata_resume || suricata_start || {
 				config_failed "$c" queue "suricata did not bind queue $nft_queue"
 				continue
 			}
@@ -677,9 +688,7 @@ ip netns exec "$client" iperf3 -c "$server4" -t 2 >/dev/null 2>&1
 ip netns exec "$client" wrk -t1 -c"$http_conns" -d2s -s "$bench/http-mix.lua" \
 	"http://$server4" -- "$tmp/www.list" >/dev/null 2>&1
 
-last_round=0
 for ((r = 1; r <= rounds; r++)); do
-	[ "$r" = "$rounds" ] && last_round=1
 	for c in "${configs[@]}"; do
 		if [[ $c = nfipsd-* ]] && [ ! -x "$nfipsd" ]; then
 			for m in ${mixes[$c]:-iperf3}; do skipped[$c,$m]="nfipsd not built"; done

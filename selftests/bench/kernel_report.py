@@ -277,7 +277,9 @@ Method
   ``fail-open: no`` (a full queue drops, it never passes uninspected),
   no af-packet, detect-engine and app-layer defaults, eve (alerts, stats
   every second) and ``stats.log`` in a temporary directory. Loading the
-  rules took {suricata_start} under TCG.
+  rules took {suricata_start} under TCG, so Suricata is started once and
+  kept, stopped with ``SIGSTOP`` (none of its threads runs) while the other
+  configurations are measured and resumed for its own.
 - **Proof of inspection.** After each configuration's measurements the
   client fetches ``canary.txt``, whose body (``uid=0(root)``) both rule
   sets alert on (sid 9000701 in the default policy, 2100498 in ET Open):
