@@ -463,7 +463,7 @@ def gateway_section(out_dir):
         seen[c] = "``%s`` sid %s hit %s time(s)" % (c, sid, hits)
     for c, d, sid, n in re.findall(
             r"^# (suricata-et): (pkts=\d+ alerts=\d+).* canary sid (\d+) alerts=(\d+)", log, re.M):
-        seen[c] = "``%s`` %s, canary sid %s logged %s time(s) so far" % (
+        seen[c] = "``%s`` %s, the canary raised sid %s %s time(s)" % (
             c, d.replace("pkts=", "decoder.pkts grew by ").replace(" alerts=", ", alerts by "),
             sid, n)
     proof = "; ".join(seen[c] for c in seen) or "see the run's log"
