@@ -94,7 +94,8 @@ readonly classes=$repo/policies/classification.config
 readonly default_rules=$repo/policies/default.rules
 # The customer's network is the server's side, as in make demo.
 readonly home_net="[10.0.2.0/24,fd6e:6669:7073:2::/64]"
-readonly nfipsd=$repo/ctl/nfipsd/nfipsd
+# KBENCH_NFIPSD: another build of nfipsd to measure (a path the guest sees).
+readonly nfipsd=${KBENCH_NFIPSD:-$repo/ctl/nfipsd/nfipsd}
 # NFQUEUE numbers: nfips' punt queue (nfipsctl config --queue, also
 # nfipsd's), and the queue of the nft rule Suricata (and the slow-path
 # benchmark) reads.
@@ -375,48 +376,48 @@ nft_queue_off() {
 
 # ---- nfipsd ------------------------------------------------------------------
 
-# nfipsd_conf FILE RULES...: /etc/nfips/nfipsd.conf for the run (libconfig),
-# the daemon on $punt_queue with the given rule files and the run's
-# variables, its logs in $tmp/nfipsd. The one place to adapt when nfipsd's
-# configuration changes.
+# nfipsd_conf FILE QUEUE RULES...: the nfipsd.conf of a run (libconfig, as
+# /etc/nfips/nfipsd.conf): one queue, QUEUE, hence one worker thread like
+# Suricata's; the given rule files, the run's variables, learn mode (every
+# rule alerts, as in the other configurations), logs in $tmp/nfipsd. The
+# one place to adapt when nfipsd's configuration changes.
 nfipsd_conf() {
-	local conf=$1 r list=
+	local conf=$1 q=$2 r list=
 
-	shift
+	shift 2
 	for r; do
 		list+="${list:+, }\"$r\""
 	done
 	mkdir -p "$tmp/nfipsd"
 	cat >"$conf" <<-EOF
-		queues = { base = $punt_queue; count = 1; };
+		queues = { base = $q; count = 1; maxlen = 4096; };
 		rules = [ $list ];
 		vars = { HOME_NET = "$home_net"; };
 		mode = "learn";
 		classification = "$classes";
 		log = { eve = "$tmp/nfipsd/eve.json"; };
 		state = { path = "$tmp/nfipsd/nfipsd.state"; };
+		memory = { budget = "512M"; };
 		sensor = "kbench";
 	EOF
 }
 
 nfipsd_pid=
-# nfipsd_start QUEUE RULES...: nfipsd in the gateway namespace on QUEUE,
-# waits until it is bound to it.
+# nfipsd_start QUEUE RULES...: nfipsd in the gateway namespace on QUEUE;
+# waits until it is bound to it (it loads its rules first).
 nfipsd_start() {
-	local q=$1
+	local q=$1 t0=$SECONDS
 
 	shift
-	nfipsd_conf "$tmp/nfipsd.conf" "$@"
-	# nfipsd_conf writes the punt queue; the slow-path benchmark reads
-	# the nft rule's queue.
-	sed -i "s/base = $punt_queue;/base = $q;/" "$tmp/nfipsd.conf"
+	nfipsd_conf "$tmp/nfipsd.conf" "$q" "$@"
 	ip netns exec "$gateway" "$nfipsd" --config "$tmp/nfipsd.conf" \
 		>"$tmp/nfipsd/stdout" 2>&1 &
 	nfipsd_pid=$!
-	busywait 300000 queue_bound "$q" || {
+	busywait 600000 queue_bound "$q" || {
 		sed 's/^/# nfipsd: /' "$tmp/nfipsd/stdout" | tail -n 20
 		return 1
 	}
+	echo "# nfipsd: $nfipsd on queue $q, ready after $((SECONDS - t0)) s"
 }
 
 nfipsd_stop() {
@@ -582,6 +583,11 @@ print("rps=%.1f mbps=%.1f requests=%d errors=%d p50_ms=%.1f p99_ms=%.1f" % (
 
 # ---- the slow path alone ---------------------------------------------------
 
+# rate N NANOSECONDS: N per second.
+rate() {
+	awk -v n="$1" -v t="$2" 'BEGIN { printf "%.0f", n / (t / 1e9) }'
+}
+
 # rx_packets: packets the server's interface received so far.
 rx_packets() {
 	ip netns exec "$server" cat /sys/class/net/veth0/statistics/rx_packets
@@ -596,13 +602,14 @@ queue_idle() {
 
 # measure_queue CONFIG: the queue path with nothing else deciding.
 # Throughput: a flood of 64-byte UDP datagrams (iperf3 -u -b 0) for $secs
-# s after 2 s of warm-up; the packets the server received per second over
-# that window, read from its interface counter: at saturation the rate at
-# which the engine gives verdicts (fail-open is off: a full queue drops).
+# s after 2 s of warm-up; the packets that entered the queue per second
+# over that window (the queue's own counter): at saturation the rate at
+# which the engine gives verdicts. Without a queue (plain), the packets the
+# server received per second (its interface counter).
 # Latency: after the queue drained, the probe flow alone, each probe timed
 # entering and leaving the gateway.
 measure_queue() {
-	local json=$tmp/$1-udp.json res lat q0 p0 t0 p1 t1 iperf_pid tcpdump_pid
+	local json=$tmp/$1-udp.json res lat q q0 q1 p0 t0 p1 t1 iperf_pid tcpdump_pid
 
 	ip netns exec "$client" iperf3 -c "$server4" -u -b 0 -l 64 -t $((secs + 3)) -J \
 		>"$json" 2>&1 &
@@ -610,9 +617,18 @@ measure_queue() {
 	sleep 2
 	q0=$(queue_stats "$nft_queue") p0=$(rx_packets) t0=$(date +%s%N)
 	sleep "$secs"
-	p1=$(rx_packets) t1=$(date +%s%N)
-	res="pps=$(awk -v p="$((p1 - p0))" -v t="$((t1 - t0))" 'BEGIN { printf "%.0f", p / (t / 1e9) }')"
-	[ -n "$q0" ] && res+=" $(delta "$q0" "$(queue_stats "$nft_queue")")"
+	p1=$(rx_packets) t1=$(date +%s%N) q1=$(queue_stats "$nft_queue")
+	res="delivered_pps=$(rate "$((p1 - p0))" "$((t1 - t0))")"
+	if [ -n "$q0" ]; then
+		# Only what entered the queue got a verdict: an engine that
+		# fails open when its queue is full lets the rest through
+		# uninspected. At saturation the queue stays full, so what
+		# entered it over the window is what left it.
+		q=$(delta "$q0" "$q1")
+		res="pps=$(rate "$(sed 's/.*queued=\([0-9]*\).*/\1/' <<<"$q")" "$((t1 - t0))") $res $q"
+	else
+		res="pps=${res#delivered_pps=} $res"
+	fi
 	wait "$iperf_pid" || {
 		config_failed "$1" queue "iperf3 -u failed: $(tail -n 5 "$json" | tr '\n' ' ')"
 		return

@@ -288,9 +288,14 @@ Method
   {proof}.
 - **Slow path alone** (*queue* rows): an nft rule queues every forwarded
   packet, nfips decides nothing (no policy). Throughput: a flood of 64-byte
-  UDP datagrams (``iperf3 -u -b 0 -l 64``); the packets the server receives
-  per second over {secs} s after 2 s of warm-up, from its interface
-  counter: at saturation, the rate at which the engine gives verdicts.
+  UDP datagrams (``iperf3 -u -b 0 -l 64``); the packets that entered the
+  queue per second over {secs} s after 2 s of warm-up, from the queue's own
+  counter (``/proc/net/netfilter/nfnetlink_queue``): at saturation the queue
+  stays full, so this is the rate at which the engine gives verdicts, and
+  packets an engine lets pass uninspected when its queue is full
+  (fail-open) do not count. ``plain`` has no queue: the packets the server
+  received per second, which the iperf3 sender in the same emulated guest
+  bounds (the loss it reports is the receiver's).
   Latency: once the queue has drained, a probe flow of {probes} 64-byte UDP
   datagrams at {rate}/s (``gateway-tools.py probe``), each captured by
   ``tcpdump -i any`` in the gateway namespace (kernel timestamps,
@@ -428,8 +433,9 @@ def gateway_section(out_dir):
     notes = []
     for c, rest in re.findall(r"^# config=(\S+) mix=queue (.*)$", log, re.M):
         kv = dict(p.split("=", 1) for p in rest.split() if "=" in p)
-        n = "``%s``: %s of %s probes crossed, max %s µs" % (
-            c, kv.get("seen", "?"), kv.get("probes", "?"), kv.get("max_us", "?"))
+        n = "``%s``: %s of %s probes crossed, max %s µs; the server received %s " \
+            "packets/s" % (c, kv.get("seen", "?"), kv.get("probes", "?"),
+                           kv.get("max_us", "?"), kv.get("delivered_pps", kv.get("pps", "?")))
         if "queue_dropped" in kv:
             n += "; the queue took %s packets and dropped %s when full" % (
                 kv.get("queued", "?"), kv.get("queue_dropped", "?"))
