@@ -593,6 +593,11 @@ rx_packets() {
 	ip netns exec "$server" cat /sys/class/net/veth0/statistics/rx_packets
 }
 
+# rx_grew N: the server's interface has received N packets or more.
+rx_grew() {
+	[ "$(rx_packets)" -ge "$1" ]
+}
+
 # queue_idle N: nothing waits in queue N (queue_total), or no queue N.
 queue_idle() {
 	[ "$(ip netns exec "$gateway" awk -v q="$1" '$1 == q { print $3 }' \
@@ -602,7 +607,7 @@ queue_idle() {
 
 # measure_queue CONFIG: the queue path with nothing else deciding.
 # Throughput: a flood of 64-byte UDP datagrams (iperf3 -u -b 0) for $secs
-# s after 2 s of warm-up; the packets that entered the queue per second
+# s, from 2 s after it reached the server; the packets that entered the queue per second
 # over that window (the queue's own counter): at saturation the rate at
 # which the engine gives verdicts. Without a queue (plain), the packets the
 # server received per second (its interface counter).
@@ -611,13 +616,19 @@ queue_idle() {
 measure_queue() {
 	local json=$tmp/$1-udp.json res lat q q0 q1 p0 t0 p1 t1 iperf_pid tcpdump_pid
 
-	ip netns exec "$client" iperf3 -c "$server4" -u -b 0 -l 64 -t $((secs + 3)) -J \
+	p0=$(rx_packets)
+	ip netns exec "$client" iperf3 -c "$server4" -u -b 0 -l 64 -t $((secs + 8)) -J \
 		>"$json" 2>&1 &
 	iperf_pid=$!
+	# iperf3 can take seconds to start in a busy guest: the window opens
+	# 2 s after the flood reached the server.
+	busywait 30000 rx_grew "$((p0 + 500))" || fail "$1: the UDP flood never reached the server"
 	sleep 2
 	q0=$(queue_stats "$nft_queue") p0=$(rx_packets) t0=$(date +%s%N)
 	sleep "$secs"
 	p1=$(rx_packets) t1=$(date +%s%N) q1=$(queue_stats "$nft_queue")
+	kill -0 "$iperf_pid" 2>/dev/null ||
+		config_failed "$1" queue "the flood ended inside the measuring window"
 	res="delivered_pps=$(rate "$((p1 - p0))" "$((t1 - t0))")"
 	if [ -n "$q0" ]; then
 		# Only what entered the queue got a verdict: an engine that
