@@ -81,7 +81,7 @@ config=xt-1600 mbps=8.0 ratio=0.008
 # http: wrk debian/4.1.0-3+b2, 8 connections, one request per connection, 10 s per run (after 1 s unmeasured); nginx/1.22.1, one worker
 # round=1 config=plain mix=http rps=200.0 mbps=24.0 requests=2000 errors=0 p50_ms=30.0 p99_ms=90.0
 # round=1 config=nfips-et mix=http rps=170.0 mbps=20.4 requests=1700 errors=0 p50_ms=35.0 p99_ms=99.0
-# config=suricata-et mix=queue pps=2000 delivered_pps=1990 queued=20000 queue_dropped=30000 user_dropped=0 sent=50000 lost_pct=60.0 probes=1000 seen=1000 p50_us=900 p99_us=5000 max_us=9000
+# config=suricata-et mix=queue pps=2000 delivered_pps=1990 sent_pps=5000 queued=20000 queue_dropped=30000 user_dropped=0 probes=1000 seen=1000 p50_us=900 p99_us=5000 max_us=9000
 config=nfips-default mbps=900.0 ratio=0.90
 config=nfips-et mbps=800.0 ratio=0.80 vs_suricata=4.00
 config=nfipsd-default skipped: nfipsd not built
