@@ -22,7 +22,7 @@ kernel_tests=(linux-image-amd64 qemu-system-x86 busybox-static cpio kmod
 # make demo: a web server behind the gateway, real clients and a scanner
 demo=(nginx curl nmap)
 # make bench-kernel: throughput through the gateway in the guest
-bench_kernel=(iperf3)
+bench_kernel=(iperf3 wrk tcpdump)
 
 # Suricata 7, the reference for what a rule means (the differential replay
 # tests, suricata-diff): Debian's, from bookworm-backports only.

@@ -78,6 +78,24 @@ config=nfips-1.6k-all mbps=300.0 ratio=0.30
 config=nfips-15k-all mbps=150.0 ratio=0.15
 config=xt-200 mbps=60.0 ratio=0.060
 config=xt-1600 mbps=8.0 ratio=0.008
+# http: wrk debian/4.1.0-3+b2, 8 connections, one request per connection, 10 s per run (after 1 s unmeasured); nginx/1.22.1, one worker
+# round=1 config=plain mix=http rps=200.0 mbps=24.0 requests=2000 errors=0 p50_ms=30.0 p99_ms=90.0
+# round=1 config=nfips-et mix=http rps=170.0 mbps=20.4 requests=1700 errors=0 p50_ms=35.0 p99_ms=99.0
+# config=suricata-et mix=queue pps=2000 delivered_pps=1990 sent_pps=5000 queued=20000 queue_dropped=30000 user_dropped=0 probes=1000 seen=1000 p50_us=900 p99_us=5000 max_us=9000
+config=nfips-default mbps=900.0 ratio=0.90
+config=nfips-et mbps=800.0 ratio=0.80 vs_suricata=4.00
+config=nfipsd-default skipped: nfipsd not built
+config=nfipsd-et skipped: nfipsd not built
+config=suricata-et mbps=200.0 ratio=0.20
+config=plain mix=http rps=200.0 mbps=24.0 ratio=1.00
+config=nfips-default mix=http rps=180.0 mbps=21.6 ratio=0.90
+config=nfips-et mix=http rps=170.0 mbps=20.4 ratio=0.85 vs_suricata=2.43
+config=nfipsd-default mix=http skipped: nfipsd not built
+config=nfipsd-et mix=http skipped: nfipsd not built
+config=suricata-et mix=http rps=70.0 mbps=8.4 ratio=0.35
+config=plain mix=queue pps=20000 p50_us=80 p99_us=900 ratio=1.00
+config=suricata-et mix=queue pps=2000 p50_us=900 p99_us=5000 ratio=0.10
+config=nfipsd-et mix=queue skipped: nfipsd not built
 EOF
 grep '^config=' "$tmp/out/kernel.log" >"$tmp/out/kernel.txt"
 printf 'Title\n=====\n\nText.\n' >"$tmp/doc.rst"
@@ -92,13 +110,54 @@ check "report: the figures, ratios and verdicts" bash -c '
 	grep -q "^\`\`xt-1600\`\`.*0.008 .*met" "$1" &&
 	grep -q "^1 of 4 kernel forwarding targets missed\.$" "$1" &&
 	head -n 4 "$1" | diff - <(printf "Title\n=====\n\nText.\n")' _ "$tmp/doc.rst"
+check "report: the gateway tables, ratios and the HTTP target" bash -c '
+	grep -Eq "^\`\`nfips-et\`\` +170.0 +20.4 +0.85 +2.43 +170.0$" "$1" &&
+	grep -Eq "^\`\`suricata-et\`\` +2000 +0.10 +- +900 +5000$" "$1" &&
+	grep -Eq "^\`\`nfipsd-et\`\` +skipped: nfipsd not built" "$1" &&
+	grep -Eq "^\`\`nfips-et\`\` +0.85 \(>= 0.80\) +2.43 \(>= 2.0\) +met$" "$1" &&
+	grep -q "^All gateway targets met\.$" "$1" &&
+	grep -q "dropped 30000 when full" "$1"' _ "$tmp/doc.rst"
 python3 $bench/kernel_report.py --out "$tmp/out" --splice "$tmp/doc.rst" >/dev/null
 check "report: splicing again changes nothing" cmp "$tmp/doc1.rst" "$tmp/doc.rst"
 sed -i '/config=xt-1600/d' "$tmp/out/kernel.txt"
 check "report: an incomplete run is refused, the file kept" bash -c '
 	! python3 "$1" --out "$2" --splice "$3" 2>/dev/null && cmp "$3" "$4"' _ \
 	$bench/kernel_report.py "$tmp/out" "$tmp/doc.rst" "$tmp/doc1.rst"
+sed -i '/config=suricata-et mix=http/d' "$tmp/out/kernel.txt"
+check "report: a run without a gateway configuration is refused" bash -c '
+	! python3 "$1" --out "$2" --splice "$3" 2>/dev/null && cmp "$3" "$4"' _ \
+	$bench/kernel_report.py "$tmp/out" "$tmp/doc.rst" "$tmp/doc1.rst"
 check "kernel-bench.sh: bash syntax" bash -n $bench/kernel-bench.sh
+mkdir -p "$tmp/www" "$tmp/www2"
+python3 $bench/gateway-tools.py www "$tmp/www" >/dev/null
+python3 $bench/gateway-tools.py www "$tmp/www2" >/dev/null
+check "http mix: 64 files of 1-64 KiB, the same for the same seed" bash -c '
+	[ "$(ls "$1" | grep -vc canary)" = 64 ] && [ "$(wc -l <"$1.list")" = 64 ] &&
+	! find "$1" -name "*.*" ! -name canary.txt \( -size -1024c -o -size +65536c \) | grep -q . &&
+	diff -r "$1" "$2" && cmp "$1.list" "$2.list" && grep -q "uid=0(root)" "$1/canary.txt"' \
+	_ "$tmp/www" "$tmp/www2"
+
+# A capture as tcpdump -i any writes it (nanosecond pcap, LINUX_SLL2):
+# probe 0 in at t, out 100 us later; probe 1 in, out 300 us later; probe 2
+# only in (lost); another port's datagram ignored.
+python3 - "$tmp/probe.pcap" <<'PY'
+import struct, sys
+def pkt(pkttype, seq, port=7010):
+    payload = (b"nfips-probe" + struct.pack("!I", seq)).ljust(64, b".")
+    udp = struct.pack("!HHHH", 40000, port, 8 + len(payload), 0) + payload
+    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), 0, 0, 64, 17, 0,
+                     bytes([10, 0, 1, 2]), bytes([10, 0, 2, 2])) + udp
+    return struct.pack("!HHIHBB8s", 0x0800, 0, 2, 1, pkttype, 6, b"") + ip
+recs = [(1000, pkt(0, 0)), (101000, pkt(4, 0)), (200000, pkt(0, 1)),
+        (500000, pkt(4, 1)), (600000, pkt(0, 2)), (700000, pkt(0, 9, 53))]
+with open(sys.argv[1], "wb") as f:
+    f.write(struct.pack("<IHHiIII", 0xa1b23c4d, 2, 4, 0, 0, 262144, 276))
+    for ns, p in recs:
+        f.write(struct.pack("<IIII", 5, ns, len(p), len(p)) + p)
+PY
+check "latency: probes matched in and out, percentiles in microseconds" bash -c '
+	[ "$(python3 "$1" latency "$2" 7010)" = "probes=3 seen=2 p50_us=300 p99_us=300 max_us=300" ]' \
+	_ $bench/gateway-tools.py "$tmp/probe.pcap"
 
 echo "1..$n"
 [ $failed -eq 0 ]
