@@ -55,7 +55,7 @@ modroot=
 readonly ko modroot
 readonly accel=${NFIPS_QEMU_ACCEL:-tcg}
 readonly tcg_thread=${NFIPS_QEMU_TCG_THREAD:-multi}
-readonly qemu_timeout=${NFIPS_QEMU_TIMEOUT:-1800}
+readonly qemu_timeout=${NFIPS_QEMU_TIMEOUT:-3000}
 readonly mem=${NFIPS_QEMU_MEM:-1536}
 readonly console_log=$out/console.log tap_log=$out/tap.log
 readonly initramfs=$out/initramfs.cpio
