@@ -25,7 +25,7 @@
 #                            twice as fast (exec needs no cross-vCPU TLB
 #                            flushes) but the vCPUs never truly run at the
 #                            same time, so races hide; default multi
-#   NFIPS_QEMU_TIMEOUT=SEC   kill the guest after SEC seconds (default 1800)
+#   NFIPS_QEMU_TIMEOUT=SEC   kill the guest after SEC seconds (default 3000)
 #   NFIPS_QEMU_MEM=MIB       guest memory (default 1536)
 #   NFIPS_TEST_TIMEOUT=SEC   per test script, inside the guest (default 240)
 #   NFIPS_VMLINUZ=PATH       kernel image (default /boot/vmlinuz-<version the
