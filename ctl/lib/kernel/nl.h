@@ -193,8 +193,10 @@ int nfips_nl_daemon_unregister(struct nfips_nl *nl);
  * @queue_failopen (NULL leaves it) is how many packets NFQUEUE let
  * through since this registration because a queue or the socket was full
  * (the kernel cannot count those: nfnetlink_queue accepts them without a
- * trace; the daemon sees gaps in the packet ids and its ENOBUFS). Status
- * shows it as queue_failopen.
+ * trace). Count them as the kernel's QUEUED counter (nfips_nl_status())
+ * since the registration less the packets received, once the queues are
+ * drained; ENOBUFS on the queue socket says some were lost. Status shows
+ * the figure as queue_failopen.
  */
 int nfips_nl_daemon_report(struct nfips_nl *nl, int overload,
 			   const uint64_t *queue_failopen);
