@@ -9,11 +9,14 @@
  * across segments match, and the scan stop at the stream depth (as
  * Suricata's stream.reassembly.depth does).
  *
- * An entry belongs to one conntrack entry: the packet that creates a
- * conntrack entry (new, not yet confirmed) starts the flow's entry afresh,
- * so a verdict never outlives its connection into the next one on the
- * same addresses and ports (NAT, which changes the reply tuple after the
- * first packet, changes nothing here). Buckets of
+ * An entry belongs to one connection: a SYN that makes a new conntrack
+ * entry starts the flow's entry afresh, and so does a SYN that reopens
+ * the connection on the same conntrack entry (hook.c), so a verdict never
+ * outlives its connection into the next one on the same addresses and
+ * ports. A conntrack entry made mid-stream (conntrack lost the flow and
+ * picked it up again) continues the flow's entry, verdict and stream
+ * (NAT, which changes the reply tuple after the first packet, changes
+ * nothing here). Buckets of
  * NFIPS_FLOW_WAYS entries; a new flow takes an empty entry, else the
  * idlest of those that hold no established flow: one whose handshake
  * conntrack has not seen completed (TCP) or that had no reply (UDP), one
@@ -139,12 +142,20 @@ static void flow_init(struct nfips_flow *f)
 	WRITE_ONCE(f->verdict, NFIPS_FLOW_INSPECT);
 	WRITE_ONCE(f->flags, 0);
 	f->epoch = 0;
+	f->ct_state = 0;
 	memset(f->dir, 0, sizeof(f->dir));
 }
 
+/* A new connection on the flow of @f (held): the entry starts afresh. */
+void nfips_flow_restart(struct nfips_net *nn, struct nfips_flow *f)
+{
+	flow_init(f);
+	this_cpu_inc(nn->stats->flows);
+}
+
 /*
- * The entry of the flow @key, held; @new_ct: the packet created its
- * conntrack entry. A new entry (*@fresh) is inspected, with both
+ * The entry of the flow @key, held; @new_ct: the packet begins a
+ * connection with a conntrack entry of its own. A new entry (*@fresh) is inspected, with both
  * directions unsynchronised: the caller chooses its verdict. Without
  * @create only an existing entry is returned. NULL when there is none:
  * scan the packet alone. BH context.
@@ -172,8 +183,7 @@ struct nfips_flow *nfips_flow_get(struct nfips_net *nn,
 			WRITE_ONCE(f->last, now);
 			if (new_ct) {
 				/* Another connection on the same ports. */
-				flow_init(f);
-				this_cpu_inc(nn->stats->flows);
+				nfips_flow_restart(nn, f);
 				*fresh = true;
 			}
 			return f;
