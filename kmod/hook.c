@@ -404,17 +404,25 @@ static void stream_catch_up(struct nfips_flow_dir *od, u32 ack)
 	od->ast = 0;
 }
 
-/* Whether conntrack says a SYN of this connection may (re)start it. */
-static bool syn_ok(const struct nf_conn *ct, enum ip_conntrack_info ctinfo)
+/*
+ * Whether the SYN @pkt may (re)start its direction @fd: while conntrack
+ * says the connection is new or its first SYN is unanswered. Once a
+ * SYN-ACK acknowledged the direction's ISN (SYN_RECV, @fd anchored),
+ * conntrack lets another SYN through without a check ("Ignored packets")
+ * and the receiver ignores it: only the same SYN again may.
+ */
+static bool syn_ok(const struct nf_conn *ct, enum ip_conntrack_info ctinfo,
+		   const struct nfips_flow_dir *fd, const struct nfips_pkt *pkt)
 {
 	u8 state;
 
 	if (ctinfo == IP_CT_NEW)
 		return true;
 	state = READ_ONCE(ct->proto.tcp.state);
-	return state == TCP_CONNTRACK_SYN_SENT ||
-	       state == TCP_CONNTRACK_SYN_SENT2 ||
-	       state == TCP_CONNTRACK_SYN_RECV;
+	if (state == TCP_CONNTRACK_SYN_SENT || state == TCP_CONNTRACK_SYN_SENT2)
+		return true;
+	return state == TCP_CONNTRACK_SYN_RECV &&
+	       (!fd->anchored || pkt->seq + 1 == fd->start);
 }
 
 /*
@@ -627,7 +635,7 @@ static void flow_track(struct nfips_flow *f, const struct nf_conn *ct,
 {
 	unsigned int bit = pkt->l4proto == IPPROTO_TCP ? IPS_ASSURED_BIT :
 							 IPS_SEEN_REPLY_BIT;
-	u8 fl = f->flags, state;
+	u8 fl = f->flags, state = TCP_CONNTRACK_NONE;
 
 	if (pkt->l4proto == IPPROTO_TCP) {
 		state = READ_ONCE(ct->proto.tcp.state);
@@ -640,7 +648,12 @@ static void flow_track(struct nfips_flow *f, const struct nf_conn *ct,
 
 	if (test_bit(bit, &ct->status))
 		fl |= NFIPS_FLOW_F_ANCHORED;
-	if (pkt->rst)
+	/*
+	 * A RST closes the entry only if conntrack took it: an inexact one
+	 * in the window leaves the connection established (challenge ACK).
+	 */
+	if (pkt->rst && pkt->l4proto == IPPROTO_TCP &&
+	    (state == TCP_CONNTRACK_CLOSE || state == TCP_CONNTRACK_TIME_WAIT))
 		fl |= NFIPS_FLOW_F_CLOSED;
 	if (pkt->fin)
 		fl |= dir ? NFIPS_FLOW_F_FIN1 : NFIPS_FLOW_F_FIN0;
@@ -790,7 +803,8 @@ static unsigned int nfips_hook(void *priv, struct sk_buff *skb,
 		st.fd = &st.f->dir[dir];
 		pos = stream_begin(nn, p, &st, &pkt,
 				   fresh || ctinfo == IP_CT_NEW,
-				   fresh || syn_ok(ct, ctinfo), &ast, &skip);
+				   fresh || syn_ok(ct, ctinfo, st.fd, &pkt),
+				   &ast, &skip);
 		if (pos == STREAM_AHEAD && c.enforce) {
 			/* Refuse to guess: it comes again, in order. */
 			nfips_flow_put(st.f);
