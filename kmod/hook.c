@@ -696,8 +696,8 @@ static unsigned int flow_fate(struct nfips_net *nn, u8 fv, u8 flags, u32 hash)
 	return open ? NF_ACCEPT : NF_DROP;
 }
 
-static unsigned int nfips_hook(void *priv, struct sk_buff *skb,
-			       const struct nf_hook_state *state)
+static unsigned int nfips_inspect(void *priv, struct sk_buff *skb,
+				  const struct nf_hook_state *state)
 {
 	struct nfips_net *nn = priv;
 	const struct nfips_policy *p;
@@ -834,6 +834,26 @@ static unsigned int nfips_hook(void *priv, struct sk_buff *skb,
 			return v;
 	}
 	return flow_fate(nn, fv, fflags, hash);
+}
+
+/*
+ * Hooks run in softirq, except after an NFQUEUE verdict: nf_reinject()
+ * runs the hooks after the queueing one in the verdict's process context,
+ * BHs enabled (a queue rule before nfips, or the daemon's own verdicts
+ * re-entering at a later hook). The flow entry's bit would then spin
+ * against a softirq of the same CPU that wants the same entry, and the
+ * per-CPU counters and event budget would be updated preemptibly: the
+ * hook runs with BHs off, as nft_counter does (nearly free in softirq).
+ */
+static unsigned int nfips_hook(void *priv, struct sk_buff *skb,
+			       const struct nf_hook_state *state)
+{
+	unsigned int v;
+
+	local_bh_disable();
+	v = nfips_inspect(priv, skb, state);
+	local_bh_enable();
+	return v;
 }
 
 /* After defragmentation (-400) and conntrack (-200), after the filter table. */
