@@ -143,6 +143,7 @@ static void flow_init(struct nfips_flow *f)
 	WRITE_ONCE(f->flags, 0);
 	f->epoch = 0;
 	f->ct_state = 0;
+	f->ct_id = 0;
 	memset(f->dir, 0, sizeof(f->dir));
 }
 
@@ -232,10 +233,13 @@ struct nfips_flow *nfips_flow_get(struct nfips_net *nn,
 /*
  * NFIPS_CMD_FLOW_VERDICT: sets the verdict of the flow @key if the table
  * has it. Process context; waits for the entry's bit, which a packet
- * holds only while it is scanned. -ENOENT when the flow has no entry.
+ * holds only while it is scanned. -ENOENT when the flow has no entry,
+ * -ESTALE when @ct_id (0: not given) is not its conntrack entry's: the
+ * verdict was for another connection on the same addresses and ports.
  */
 int nfips_flow_set_verdict(struct nfips_flows *ft,
-			   const struct nfips_flow_key *key, u8 verdict)
+			   const struct nfips_flow_key *key, u32 ct_id,
+			   u8 verdict)
 {
 	u32 hash = nfips_flow_hash(ft, key);
 	struct nfips_flow *bucket = bucket_of(ft, hash), *f;
@@ -250,13 +254,19 @@ int nfips_flow_set_verdict(struct nfips_flows *ft,
 		while (!flow_trylock(f))
 			cpu_relax();
 		if (f->hash == hash && !memcmp(&f->key, key, sizeof(*key))) {
-			WRITE_ONCE(f->verdict, verdict);
-			WRITE_ONCE(f->flags, (f->flags | NFIPS_FLOW_F_DAEMON) &
-				   ~(NFIPS_FLOW_F_ABSENT | NFIPS_FLOW_F_OVERLOAD));
-			ret = 0;
+			if (ct_id && ct_id != f->ct_id) {
+				ret = -ESTALE;
+			} else {
+				WRITE_ONCE(f->verdict, verdict);
+				WRITE_ONCE(f->flags,
+					   (f->flags | NFIPS_FLOW_F_DAEMON) &
+					   ~(NFIPS_FLOW_F_ABSENT |
+					     NFIPS_FLOW_F_OVERLOAD));
+				ret = 0;
+			}
 		}
 		nfips_flow_put(f);
-		if (!ret)
+		if (ret != -ENOENT)
 			break;
 	}
 	local_bh_enable();

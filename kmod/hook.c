@@ -765,6 +765,14 @@ static unsigned int nfips_inspect(void *priv, struct sk_buff *skb,
 			nfips_flow_restart(nn, st.f);
 			fresh = true;
 		}
+		/*
+		 * The entry's generation, as the daemon knows it: CTA_ID, which
+		 * ctnetlink puts as nf_ct_get_id()'s bytes and its users read
+		 * in network order. A conntrack entry's first packet is
+		 * unconfirmed, so only then (and for a new entry) can it change.
+		 */
+		if (fresh || !nf_ct_is_confirmed(ct))
+			st.f->ct_id = be32_to_cpu((__force __be32)nf_ct_get_id(ct));
 		if (fresh) {
 			st.f->verdict = flow_start(nn, p, &pkt, &st.f->flags,
 						   &st.f->epoch);
