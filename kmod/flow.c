@@ -9,11 +9,14 @@
  * across segments match, and the scan stop at the stream depth (as
  * Suricata's stream.reassembly.depth does).
  *
- * An entry belongs to one conntrack entry: the packet that creates a
- * conntrack entry (new, not yet confirmed) starts the flow's entry afresh,
- * so a verdict never outlives its connection into the next one on the
- * same addresses and ports (NAT, which changes the reply tuple after the
- * first packet, changes nothing here). Buckets of
+ * An entry belongs to one connection: a SYN that makes a new conntrack
+ * entry starts the flow's entry afresh, and so does a SYN that reopens
+ * the connection on the same conntrack entry (hook.c), so a verdict never
+ * outlives its connection into the next one on the same addresses and
+ * ports. A conntrack entry made mid-stream (conntrack lost the flow and
+ * picked it up again) continues the flow's entry, verdict and stream
+ * (NAT, which changes the reply tuple after the first packet, changes
+ * nothing here). Buckets of
  * NFIPS_FLOW_WAYS entries; a new flow takes an empty entry, else the
  * idlest of those that hold no established flow: one whose handshake
  * conntrack has not seen completed (TCP) or that had no reply (UDP), one
@@ -139,12 +142,21 @@ static void flow_init(struct nfips_flow *f)
 	WRITE_ONCE(f->verdict, NFIPS_FLOW_INSPECT);
 	WRITE_ONCE(f->flags, 0);
 	f->epoch = 0;
+	f->ct_state = 0;
+	f->ct_id = 0;
 	memset(f->dir, 0, sizeof(f->dir));
 }
 
+/* A new connection on the flow of @f (held): the entry starts afresh. */
+void nfips_flow_restart(struct nfips_net *nn, struct nfips_flow *f)
+{
+	flow_init(f);
+	this_cpu_inc(nn->stats->flows);
+}
+
 /*
- * The entry of the flow @key, held; @new_ct: the packet created its
- * conntrack entry. A new entry (*@fresh) is inspected, with both
+ * The entry of the flow @key, held; @new_ct: the packet begins a
+ * connection with a conntrack entry of its own. A new entry (*@fresh) is inspected, with both
  * directions unsynchronised: the caller chooses its verdict. Without
  * @create only an existing entry is returned. NULL when there is none:
  * scan the packet alone. BH context.
@@ -172,8 +184,7 @@ struct nfips_flow *nfips_flow_get(struct nfips_net *nn,
 			WRITE_ONCE(f->last, now);
 			if (new_ct) {
 				/* Another connection on the same ports. */
-				flow_init(f);
-				this_cpu_inc(nn->stats->flows);
+				nfips_flow_restart(nn, f);
 				*fresh = true;
 			}
 			return f;
@@ -222,10 +233,13 @@ struct nfips_flow *nfips_flow_get(struct nfips_net *nn,
 /*
  * NFIPS_CMD_FLOW_VERDICT: sets the verdict of the flow @key if the table
  * has it. Process context; waits for the entry's bit, which a packet
- * holds only while it is scanned. -ENOENT when the flow has no entry.
+ * holds only while it is scanned. -ENOENT when the flow has no entry,
+ * -ESTALE when @ct_id (0: not given) is not its conntrack entry's: the
+ * verdict was for another connection on the same addresses and ports.
  */
 int nfips_flow_set_verdict(struct nfips_flows *ft,
-			   const struct nfips_flow_key *key, u8 verdict)
+			   const struct nfips_flow_key *key, u32 ct_id,
+			   u8 verdict)
 {
 	u32 hash = nfips_flow_hash(ft, key);
 	struct nfips_flow *bucket = bucket_of(ft, hash), *f;
@@ -240,13 +254,19 @@ int nfips_flow_set_verdict(struct nfips_flows *ft,
 		while (!flow_trylock(f))
 			cpu_relax();
 		if (f->hash == hash && !memcmp(&f->key, key, sizeof(*key))) {
-			WRITE_ONCE(f->verdict, verdict);
-			WRITE_ONCE(f->flags, (f->flags | NFIPS_FLOW_F_DAEMON) &
-				   ~(NFIPS_FLOW_F_ABSENT | NFIPS_FLOW_F_OVERLOAD));
-			ret = 0;
+			if (ct_id && ct_id != f->ct_id) {
+				ret = -ESTALE;
+			} else {
+				WRITE_ONCE(f->verdict, verdict);
+				WRITE_ONCE(f->flags,
+					   (f->flags | NFIPS_FLOW_F_DAEMON) &
+					   ~(NFIPS_FLOW_F_ABSENT |
+					     NFIPS_FLOW_F_OVERLOAD));
+				ret = 0;
+			}
 		}
 		nfips_flow_put(f);
-		if (!ret)
+		if (ret != -ENOENT)
 			break;
 	}
 	local_bh_enable();

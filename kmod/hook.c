@@ -388,29 +388,41 @@ static void stream_anchor(struct nfips_flow_dir *od, u32 ack, bool synack)
  * flow had no entry then; scanned alone). Continue from what the receiver
  * has, or every later segment would look ahead of a hole for ever: the
  * sender resends from the receiver's acknowledgment, never from before.
+ * Only an ack of data counts, never a SYN-ACK's (it acknowledges a SYN,
+ * perhaps of a new connection on the same conntrack entry: its distance
+ * from this one's bytes means nothing), nor one from before the
+ * direction's start.
  */
 static void stream_catch_up(struct nfips_flow_dir *od, u32 ack)
 {
 	s32 d = (s32)(ack - od->next);
 
-	if (!od->synced || d <= 0)
+	if (!od->synced || d <= 0 || (s32)(ack - od->start) < 0)
 		return;
 	od->pos += d;
 	od->next = ack;
 	od->ast = 0;
 }
 
-/* Whether conntrack says a SYN of this connection may (re)start it. */
-static bool syn_ok(const struct nf_conn *ct, enum ip_conntrack_info ctinfo)
+/*
+ * Whether the SYN @pkt may (re)start its direction @fd: while conntrack
+ * says the connection is new or its first SYN is unanswered. Once a
+ * SYN-ACK acknowledged the direction's ISN (SYN_RECV, @fd anchored),
+ * conntrack lets another SYN through without a check ("Ignored packets")
+ * and the receiver ignores it: only the same SYN again may.
+ */
+static bool syn_ok(const struct nf_conn *ct, enum ip_conntrack_info ctinfo,
+		   const struct nfips_flow_dir *fd, const struct nfips_pkt *pkt)
 {
 	u8 state;
 
 	if (ctinfo == IP_CT_NEW)
 		return true;
 	state = READ_ONCE(ct->proto.tcp.state);
-	return state == TCP_CONNTRACK_SYN_SENT ||
-	       state == TCP_CONNTRACK_SYN_SENT2 ||
-	       state == TCP_CONNTRACK_SYN_RECV;
+	if (state == TCP_CONNTRACK_SYN_SENT || state == TCP_CONNTRACK_SYN_SENT2)
+		return true;
+	return state == TCP_CONNTRACK_SYN_RECV &&
+	       (!fd->anchored || pkt->seq + 1 == fd->start);
 }
 
 /*
@@ -461,6 +473,13 @@ static enum stream_pos stream_begin(struct nfips_net *nn,
 			od->synced = false;
 			WRITE_ONCE(od->anchored, false);
 		}
+		if (new_conn && pkt->ack) {
+			/* A SYN-ACK begins it: it says where the SYN was. */
+			od->synced = true;
+			od->start = pkt->ack_seq;
+			od->next = pkt->ack_seq;
+			od->ast = 0;
+		}
 		fd->synced = true;
 		WRITE_ONCE(fd->anchored, false);
 		fd->next = s->seq;
@@ -469,7 +488,8 @@ static enum stream_pos stream_begin(struct nfips_net *nn,
 	}
 	if (pkt->ack) {
 		stream_anchor(od, pkt->ack_seq, pkt->syn);
-		stream_catch_up(od, pkt->ack_seq);
+		if (!pkt->syn)
+			stream_catch_up(od, pkt->ack_seq);
 	}
 	if (!fd->synced)
 		return STREAM_SCAN;
@@ -583,17 +603,57 @@ static u8 flow_start(struct nfips_net *nn, const struct nfips_policy *p,
 	return NFIPS_FLOW_QUEUE;
 }
 
+/*
+ * Whether the SYN @pkt reopens the connection of @f on the same conntrack
+ * entry (@state: conntrack's state after it). 6.1 conntrack lets a SYN
+ * through on a closed entry (CLOSE or TIME_WAIT, without a FIN first:
+ * after a RST from the other side, nf_conntrack_proto_tcp.c "Ignored
+ * packets") and takes the SYN-ACK that acknowledges it as a new
+ * handshake: SYN_RECV. A SYN-ACK that brings an established (or later)
+ * entry back to its handshake (the server lost the connection and took
+ * a new SYN) is the same. No new conntrack entry, and so no IP_CT_NEW:
+ * the connection is new all the same, and no verdict or stream state of
+ * the last one may apply to it.
+ */
+static bool flow_reopened(const struct nfips_flow *f, u8 state,
+			  const struct nfips_pkt *pkt)
+{
+	u8 prev = f->ct_state;
+
+	if (!pkt->syn)
+		return false;
+	if (prev == TCP_CONNTRACK_CLOSE || prev == TCP_CONNTRACK_TIME_WAIT)
+		return true;
+	return (state == TCP_CONNTRACK_SYN_SENT ||
+		state == TCP_CONNTRACK_SYN_RECV) &&
+	       prev >= TCP_CONNTRACK_ESTABLISHED && prev <= TCP_CONNTRACK_CLOSE;
+}
+
 /* What conntrack and the packet's flags say about the flow's entry. */
 static void flow_track(struct nfips_flow *f, const struct nf_conn *ct,
 		       const struct nfips_pkt *pkt, unsigned int dir)
 {
 	unsigned int bit = pkt->l4proto == IPPROTO_TCP ? IPS_ASSURED_BIT :
 							 IPS_SEEN_REPLY_BIT;
-	u8 fl = f->flags;
+	u8 fl = f->flags, state = TCP_CONNTRACK_NONE;
+
+	if (pkt->l4proto == IPPROTO_TCP) {
+		state = READ_ONCE(ct->proto.tcp.state);
+		/* A SYN conntrack let through on a closed entry opens one. */
+		if (pkt->syn && (state == TCP_CONNTRACK_CLOSE ||
+				 state == TCP_CONNTRACK_TIME_WAIT))
+			state = TCP_CONNTRACK_SYN_SENT;
+		f->ct_state = state;
+	}
 
 	if (test_bit(bit, &ct->status))
 		fl |= NFIPS_FLOW_F_ANCHORED;
-	if (pkt->rst)
+	/*
+	 * A RST closes the entry only if conntrack took it: an inexact one
+	 * in the window leaves the connection established (challenge ACK).
+	 */
+	if (pkt->rst && pkt->l4proto == IPPROTO_TCP &&
+	    (state == TCP_CONNTRACK_CLOSE || state == TCP_CONNTRACK_TIME_WAIT))
 		fl |= NFIPS_FLOW_F_CLOSED;
 	if (pkt->fin)
 		fl |= dir ? NFIPS_FLOW_F_FIN1 : NFIPS_FLOW_F_FIN0;
@@ -636,8 +696,8 @@ static unsigned int flow_fate(struct nfips_net *nn, u8 fv, u8 flags, u32 hash)
 	return open ? NF_ACCEPT : NF_DROP;
 }
 
-static unsigned int nfips_hook(void *priv, struct sk_buff *skb,
-			       const struct nf_hook_state *state)
+static unsigned int nfips_inspect(void *priv, struct sk_buff *skb,
+				  const struct nf_hook_state *state)
 {
 	struct nfips_net *nn = priv;
 	const struct nfips_policy *p;
@@ -654,7 +714,7 @@ static unsigned int nfips_hook(void *priv, struct sk_buff *skb,
 	unsigned int dir, v;
 	u8 fv, fflags;
 	u16 epoch;
-	bool ok, fresh;
+	bool ok, fresh = false, new_ct;
 
 	/* netfilter calls hooks under rcu_read_lock() */
 	p = rcu_dereference(nn->policy);
@@ -687,12 +747,32 @@ static unsigned int nfips_hook(void *priv, struct sk_buff *skb,
 		ft = rcu_dereference(nn->flows);
 	nfips_flow_key(&pkt, &key, &dir);
 	hash = nfips_flow_hash(ft, &key);
+	/*
+	 * A new connection: a SYN that made its conntrack entry (for UDP, any
+	 * new entry). A TCP entry made mid-stream is a pickup of the same
+	 * connection (conntrack lost it: timeout, flush, table full): its
+	 * verdict and stream go on.
+	 */
+	new_ct = ct && ctinfo == IP_CT_NEW && !nf_ct_is_confirmed(ct) &&
+		 (pkt.l4proto != IPPROTO_TCP || (pkt.syn && !pkt.ack));
 	if (ft && ct)
-		st.f = nfips_flow_get(nn, ft, &key, hash,
-				      ctinfo == IP_CT_NEW && !nf_ct_is_confirmed(ct),
+		st.f = nfips_flow_get(nn, ft, &key, hash, new_ct,
 				      pkt.l4proto == IPPROTO_UDP || pkt.len ||
 				      pkt.syn, &fresh);
 	if (st.f) {
+		if (!fresh && pkt.l4proto == IPPROTO_TCP &&
+		    flow_reopened(st.f, READ_ONCE(ct->proto.tcp.state), &pkt)) {
+			nfips_flow_restart(nn, st.f);
+			fresh = true;
+		}
+		/*
+		 * The entry's generation, as the daemon knows it: CTA_ID, which
+		 * ctnetlink puts as nf_ct_get_id()'s bytes and its users read
+		 * in network order. A conntrack entry's first packet is
+		 * unconfirmed, so only then (and for a new entry) can it change.
+		 */
+		if (fresh || !nf_ct_is_confirmed(ct))
+			st.f->ct_id = be32_to_cpu((__force __be32)nf_ct_get_id(ct));
 		if (fresh) {
 			st.f->verdict = flow_start(nn, p, &pkt, &st.f->flags,
 						   &st.f->epoch);
@@ -729,8 +809,10 @@ static unsigned int nfips_hook(void *priv, struct sk_buff *skb,
 
 	if (st.f && pkt.l4proto == IPPROTO_TCP) {
 		st.fd = &st.f->dir[dir];
-		pos = stream_begin(nn, p, &st, &pkt, ctinfo == IP_CT_NEW,
-				   syn_ok(ct, ctinfo), &ast, &skip);
+		pos = stream_begin(nn, p, &st, &pkt,
+				   fresh || ctinfo == IP_CT_NEW,
+				   fresh || syn_ok(ct, ctinfo, st.fd, &pkt),
+				   &ast, &skip);
 		if (pos == STREAM_AHEAD && c.enforce) {
 			/* Refuse to guess: it comes again, in order. */
 			nfips_flow_put(st.f);
@@ -760,6 +842,26 @@ static unsigned int nfips_hook(void *priv, struct sk_buff *skb,
 			return v;
 	}
 	return flow_fate(nn, fv, fflags, hash);
+}
+
+/*
+ * Hooks run in softirq, except after an NFQUEUE verdict: nf_reinject()
+ * runs the hooks after the queueing one in the verdict's process context,
+ * BHs enabled (a queue rule before nfips, or the daemon's own verdicts
+ * re-entering at a later hook). The flow entry's bit would then spin
+ * against a softirq of the same CPU that wants the same entry, and the
+ * per-CPU counters and event budget would be updated preemptibly: the
+ * hook runs with BHs off, as nft_counter does (nearly free in softirq).
+ */
+static unsigned int nfips_hook(void *priv, struct sk_buff *skb,
+			       const struct nf_hook_state *state)
+{
+	unsigned int v;
+
+	local_bh_disable();
+	v = nfips_inspect(priv, skb, state);
+	local_bh_enable();
+	return v;
 }
 
 /* After defragmentation (-400) and conntrack (-200), after the filter table. */

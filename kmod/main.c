@@ -21,7 +21,7 @@ MODULE_PARM_DESC(max_mem, "Bytes of rules and automaton per policy (default 512 
 
 unsigned int nfips_max_flows __read_mostly = 32768;
 module_param_named(max_flows, nfips_max_flows, uint, 0644);
-MODULE_PARM_DESC(max_flows, "TCP and UDP flows tracked per namespace, 136 bytes each; 0 scans every segment alone (default 32768)");
+MODULE_PARM_DESC(max_flows, "TCP and UDP flows tracked per namespace, 144 bytes each; 0 scans every segment alone (default 32768)");
 
 struct selftest_hits {
 	u32 ids;	/* bit per pattern id seen */

@@ -78,6 +78,7 @@ static const struct nla_policy flow_policy[NFIPS_FLOW_A_MAX + 1] = {
 	[NFIPS_FLOW_A_DADDR]	= NLA_POLICY_RANGE(NLA_BINARY, 4, 16),
 	[NFIPS_FLOW_A_SPORT]	= { .type = NLA_U16 },
 	[NFIPS_FLOW_A_DPORT]	= { .type = NLA_U16 },
+	[NFIPS_FLOW_A_CT_ID]	= { .type = NLA_U32 },
 };
 
 /* Commands without attributes: strict validation refuses any. */
@@ -832,7 +833,7 @@ out:
 
 /* The flow key of NFIPS_A_FLOW, as the packet path builds it. */
 static int flow_from_attrs(struct nlattr *nest, struct nfips_flow_key *key,
-			   struct netlink_ext_ack *extack)
+			   u32 *ct_id, struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[NFIPS_FLOW_A_MAX + 1];
 	struct nfips_pkt pkt = { 0 };
@@ -873,6 +874,7 @@ static int flow_from_attrs(struct nlattr *nest, struct nfips_flow_key *key,
 	pkt.sport = nla_get_u16(tb[NFIPS_FLOW_A_SPORT]);
 	pkt.dport = nla_get_u16(tb[NFIPS_FLOW_A_DPORT]);
 	nfips_flow_key(&pkt, key, &dir);
+	*ct_id = tb[NFIPS_FLOW_A_CT_ID] ? nla_get_u32(tb[NFIPS_FLOW_A_CT_ID]) : 0;
 	return 0;
 }
 
@@ -882,6 +884,7 @@ static int nfips_flow_verdict(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr **a = info->attrs;
 	struct nfips_flow_key key;
 	struct nfips_flows *ft;
+	u32 ct_id;
 	u8 v;
 	int ret;
 
@@ -895,14 +898,25 @@ static int nfips_flow_verdict(struct sk_buff *skb, struct genl_info *info)
 				    "only a selector queues a flow");
 		return -EINVAL;
 	}
-	ret = flow_from_attrs(a[NFIPS_A_FLOW], &key, info->extack);
+	ret = flow_from_attrs(a[NFIPS_A_FLOW], &key, &ct_id, info->extack);
 	if (ret)
 		return ret;
+	/* The daemon decides for the flows queued to it; nobody else. */
+	mutex_lock(&nn->lock);
+	if (!nn->daemon || nn->daemon_portid != info->snd_portid) {
+		mutex_unlock(&nn->lock);
+		NL_SET_ERR_MSG(info->extack, "this socket is not the registered daemon");
+		return -EPERM;
+	}
 	rcu_read_lock();
 	ft = rcu_dereference(nn->flows);
-	ret = ft ? nfips_flow_set_verdict(ft, &key, v) : -ENOENT;
+	ret = ft ? nfips_flow_set_verdict(ft, &key, ct_id, v) : -ENOENT;
 	rcu_read_unlock();
-	if (ret)
+	mutex_unlock(&nn->lock);
+	if (ret == -ESTALE)
+		NL_SET_ERR_MSG(info->extack,
+			       "the flow's connection is not the conntrack id's");
+	else if (ret)
 		NL_SET_ERR_MSG(info->extack, "no such flow in the flow table");
 	return ret;
 }

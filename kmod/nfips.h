@@ -190,6 +190,8 @@ struct nfips_flow {
 	u16 epoch;		/* of the daemon a QUEUE verdict is for */
 	u8 verdict;		/* enum nfips_flow_verdict */
 	u8 flags;		/* NFIPS_FLOW_F_* */
+	u8 ct_state;		/* TCP: conntrack's state at the last packet */
+	u32 ct_id;		/* nf_ct_get_id() of its conntrack entry */
 	struct nfips_flow_key key;
 	struct nfips_flow_dir dir[2];
 };
@@ -207,8 +209,10 @@ struct nfips_flow *nfips_flow_get(struct nfips_net *nn,
 				  const struct nfips_flow_key *key, u32 hash,
 				  bool new_ct, bool create, bool *fresh);
 void nfips_flow_put(struct nfips_flow *f);
+void nfips_flow_restart(struct nfips_net *nn, struct nfips_flow *f);
 int nfips_flow_set_verdict(struct nfips_flows *ft,
-			   const struct nfips_flow_key *key, u8 verdict);
+			   const struct nfips_flow_key *key, u32 ct_id,
+			   u8 verdict);
 
 /* What the packet path knows about a packet, for rules and events. */
 struct nfips_pkt {

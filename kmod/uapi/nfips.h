@@ -39,7 +39,7 @@ enum nfips_cmd {
 	NFIPS_CMD_DAEMON_REGISTER,	/* QUEUE, QUEUE_NUM: the socket is the daemon */
 	NFIPS_CMD_DAEMON_UNREGISTER,	/* the daemon's socket only */
 	NFIPS_CMD_DAEMON_REPORT,	/* OVERLOAD, QUEUE_FAILOPEN (daemon's socket) */
-	NFIPS_CMD_FLOW_VERDICT,		/* FLOW, VERDICT */
+	NFIPS_CMD_FLOW_VERDICT,		/* FLOW, VERDICT (daemon's socket) */
 	__NFIPS_CMD_MAX
 };
 #define NFIPS_CMD_MAX (__NFIPS_CMD_MAX - 1)
@@ -106,6 +106,7 @@ enum nfips_flow_attr {
 	NFIPS_FLOW_A_DADDR,		/* required */
 	NFIPS_FLOW_A_SPORT,		/* u16, required */
 	NFIPS_FLOW_A_DPORT,		/* u16, required */
+	NFIPS_FLOW_A_CT_ID,		/* u32: conntrack id (CTA_ID, read big-endian), optional */
 	__NFIPS_FLOW_A_MAX
 };
 #define NFIPS_FLOW_A_MAX (__NFIPS_FLOW_A_MAX - 1)

@@ -14,12 +14,15 @@
  *                        QUEUE+QUEUES-1, registers as the daemon, accepts
  *                        every packet and counts them per flow into OUT;
  *                        after AFTER packets of a flow sets its VERDICT
- *                        (none, inspect, bypass, drop); SIGUSR1 reports
+ *                        (none, inspect, bypass, drop), naming the
+ *                        conntrack id NFQUEUE gave (NLTOOL_STALE=1: another
+ *                        one, for the -ESTALE test); SIGUSR1 reports
  *                        over budget, SIGUSR2 back under, SIGHUP what
  *                        NFQUEUE let through unseen; stops when OUT.stop
  *                        exists or on SIGTERM
  *   nltool verdict VERDICT FAMILY PROTO SADDR SPORT DADDR DPORT
- *                        sets a flow's verdict (from another socket)
+ *                        sets a flow's verdict from another socket than
+ *                        the daemon's (the kernel refuses it: -EPERM)
  *
  * Exit 0 when the module behaved, 1 otherwise (with the reason on stderr).
  */
@@ -37,6 +40,7 @@
 #include <linux/genetlink.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nfnetlink.h>
+#include <linux/netfilter/nfnetlink_conntrack.h>
 #include <linux/netfilter/nfnetlink_queue.h>
 #include <linux/netlink.h>
 
@@ -576,6 +580,7 @@ struct dflow {
 	uint16_t port[2];
 	int queue, first_syn, mixed, verdict_rc;
 	unsigned long packets;
+	uint32_t ct_id;		/* of its last packet, as NFQUEUE gave it */
 };
 
 static struct dflow dflows[MAX_FLOWS];
@@ -651,6 +656,18 @@ static int nfq_bind(uint16_t queue)
 	n = nfq_attr(b, 0, NFQA_CFG_PARAMS, &par, sizeof(par));
 	n = nfq_attr(b, n, NFQA_CFG_FLAGS, &fl, 4);
 	n = nfq_attr(b, n, NFQA_CFG_MASK, &fl, 4);
+	ret = nfq_send(NFQNL_MSG_CONFIG, queue, b, n);
+	if (ret)
+		return ret;
+	/*
+	 * The conntrack id with each packet (NFQA_CT), for the verdicts.
+	 * Without ctnetlink loaded the first try loads it and fails
+	 * (EAGAIN): the second takes. Without ctnetlink at all, no ids.
+	 */
+	fl = htonl(NFQA_CFG_F_CONNTRACK);
+	n = nfq_attr(b, 0, NFQA_CFG_FLAGS, &fl, 4);
+	n = nfq_attr(b, n, NFQA_CFG_MASK, &fl, 4);
+	nfq_send(NFQNL_MSG_CONFIG, queue, b, n);
 	return nfq_send(NFQNL_MSG_CONFIG, queue, b, n);
 }
 
@@ -681,7 +698,7 @@ static int verdict_of(const char *s)
 /* NFIPS_CMD_FLOW_VERDICT for the flow of @f (as its first packet went). */
 static int flow_verdict(uint8_t family, uint8_t proto, const uint8_t *sa,
 			uint16_t sport, const uint8_t *da, uint16_t dport,
-			uint8_t v)
+			uint32_t ct_id, uint8_t v)
 {
 	static struct msg m;
 	size_t alen = family == AF_INET ? 4 : 16;
@@ -695,6 +712,8 @@ static int flow_verdict(uint8_t family, uint8_t proto, const uint8_t *sa,
 	put(&m, NFIPS_FLOW_A_DADDR, da, alen);
 	put(&m, NFIPS_FLOW_A_SPORT, &sport, 2);
 	put(&m, NFIPS_FLOW_A_DPORT, &dport, 2);
+	if (ct_id)
+		put(&m, NFIPS_FLOW_A_CT_ID, &ct_id, 4);
 	nest_end(&m, n);
 	put_u8(&m, NFIPS_A_VERDICT, v);
 	return transact(&m, 0, NULL);
@@ -716,17 +735,18 @@ static void dump_flows(const char *out)
 
 		inet_ntop(d->family, d->addr[0], a0, sizeof(a0));
 		inet_ntop(d->family, d->addr[1], a1, sizeof(a1));
-		fprintf(f, "flow %s %s %u %s %u queue=%d packets=%lu first_syn=%d mixed=%d verdict_rc=%d\n",
+		fprintf(f, "flow %s %s %u %s %u queue=%d packets=%lu first_syn=%d mixed=%d verdict_rc=%d ct_id=%u\n",
 			d->proto == 6 ? "tcp" : "udp", a0, d->port[0], a1, d->port[1],
-			d->queue, d->packets, d->first_syn, d->mixed, d->verdict_rc);
+			d->queue, d->packets, d->first_syn, d->mixed, d->verdict_rc,
+			d->ct_id);
 	}
 	fclose(f);
 	rename(tmp, out);
 }
 
 /* One queued packet: count it in its flow (keyed as it first went). */
-static void on_packet(uint16_t queue, const uint8_t *p, size_t len, int verdict,
-		      unsigned long after)
+static void on_packet(uint16_t queue, const uint8_t *p, size_t len,
+		      uint32_t ct_id, int verdict, unsigned long after)
 {
 	const uint8_t *sa, *da, *l4;
 	uint8_t family, proto;
@@ -788,9 +808,31 @@ static void on_packet(uint16_t queue, const uint8_t *p, size_t len, int verdict,
 	}
 	if (d->queue != queue)
 		d->mixed = 1;
+	d->ct_id = ct_id;
 	if (++d->packets == after && verdict >= 0)
 		d->verdict_rc = flow_verdict(family, proto, sa, sport, da, dport,
-					     verdict);
+					     ct_id, verdict);
+}
+
+/* CTA_ID in NFQA_CT @ct (host order), 0 without it. */
+static uint32_t ct_id_of(const struct nlattr *ct)
+{
+	size_t off = NLA_HDRLEN;
+	uint32_t id;
+
+	while (off + NLA_HDRLEN <= ct->nla_len) {
+		const struct nlattr *a = (const void *)((const uint8_t *)ct + off);
+
+		if (a->nla_len < NLA_HDRLEN || off + a->nla_len > ct->nla_len)
+			break;
+		if ((a->nla_type & NLA_TYPE_MASK) == CTA_ID &&
+		    a->nla_len >= NLA_HDRLEN + 4) {
+			memcpy(&id, (const uint8_t *)a + NLA_HDRLEN, 4);
+			return ntohl(id);
+		}
+		off += NLA_ALIGN(a->nla_len);
+	}
+	return 0;
 }
 
 /* The kernel's QUEUED counter (GET_STATUS). */
@@ -838,6 +880,7 @@ static int daemon_run(uint16_t queue, uint16_t queues, int verdict,
 	char stop[4096];
 	static struct msg m;
 	struct pollfd pfd;
+	uint32_t stale = getenv("NLTOOL_STALE") ? 1 : 0;
 	unsigned int i;
 	int ret;
 
@@ -900,6 +943,7 @@ static int daemon_run(uint16_t queue, uint16_t queues, int verdict,
 			const struct nfqnl_msg_packet_hdr *ph = NULL;
 			const uint8_t *pl = NULL;
 			size_t off, plen = 0;
+			uint32_t ct_id = 0;
 
 			if ((h->nlmsg_type & 0xff) != NFQNL_MSG_PACKET)
 				continue;
@@ -915,13 +959,16 @@ static int daemon_run(uint16_t queue, uint16_t queues, int verdict,
 					pl = (uint8_t *)a + NLA_HDRLEN;
 					plen = a->nla_len - NLA_HDRLEN;
 				}
+				if ((a->nla_type & NLA_TYPE_MASK) == NFQA_CT)
+					ct_id = ct_id_of(a);
 				off += NLA_ALIGN(a->nla_len);
 			}
 			if (!ph)
 				continue;
 			received++;
 			if (pl)
-				on_packet(ntohs(g->res_id), pl, plen, verdict, after);
+				on_packet(ntohs(g->res_id), pl, plen,
+					  ct_id + stale, verdict, after);
 			nfq_verdict(ntohs(g->res_id), ntohl(ph->packet_id), NF_ACCEPT);
 			d_dirty = 1;
 		}
@@ -944,7 +991,8 @@ static int verdict_cmd(char **argv)
 		fprintf(stderr, "nltool: bad verdict arguments\n");
 		return 2;
 	}
-	ret = flow_verdict(fam, proto, sa, atoi(argv[4]), da, atoi(argv[6]), v);
+	ret = flow_verdict(fam, proto, sa, atoi(argv[4]), da, atoi(argv[6]), 0,
+			   v);
 	if (ret) {
 		fprintf(stderr, "nltool: verdict: %s\n", strerror(-ret));
 		return 1;

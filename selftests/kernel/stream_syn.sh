@@ -6,7 +6,10 @@
 # stream: 6.1 conntrack lets such a SYN through without a window check
 # and the receiver ignores it (RFC 5961), so a pattern split over the
 # segments before and after it must still be found. The kernel honours a
-# SYN only while conntrack says the connection is new or in its handshake.
+# SYN only while conntrack says the connection is new or in its handshake,
+# and in the handshake only until the SYN-ACK acknowledged an ISN: a SYN
+# with another one after it (conntrack, in SYN_RECV, lets it through and
+# the server ignores it) must not move the direction either.
 set -u
 source "$(dirname "$0")/lib.sh"
 
@@ -42,4 +45,15 @@ grep -q "ATTACK-42" "$tmp/tcp4" && fail "a SYN mid-connection cut the split patt
 [ "$(gw_hits 2001)" -gt "$hits" ] || fail "no hit on the split pattern"
 [ "$(gw_counter syns_ignored)" -gt 0 ] || fail "syns_ignored not counted"
 log "a SYN on an established connection does not restart its stream"
+
+ignored=$(gw_counter syns_ignored)
+ip netns exec "$client" timeout 60 python3 "$repo/selftests/kernel/tcpcraft.py" \
+	"$server4" 7001 41202 h:100000 "d:0:head2:SPLIT-" w:0.5 "d:12:ATTACK-42:tail2" ||
+	fail "crafted connection"
+received "$tmp/tcp4" "head2:SPLIT-" || fail "first segment lost (handshake SYN)"
+sleep 0.5
+grep -q "ATTACK-42:tail2" "$tmp/tcp4" &&
+	fail "a SYN with another ISN in the handshake cut the split pattern: it passed"
+[ "$(gw_counter syns_ignored)" -gt "$ignored" ] || fail "handshake SYN not counted as ignored"
+log "a SYN with another ISN after the SYN-ACK does not restart its stream"
 exit "$ksft_pass"

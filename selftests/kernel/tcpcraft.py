@@ -7,6 +7,8 @@
 #   d:OFF:TEXT  a segment carrying TEXT at stream offset OFF (0 is the first
 #               byte after the SYN), acknowledging the server's SYN-ACK
 #   s:OFF       a SYN whose sequence number lies just below offset OFF
+#   h:OFF       the same, sent in the handshake: after the SYN-ACK, before
+#               the ACK (every h: op is, whatever its place in the list)
 #   w:SECONDS   a pause
 # For the stream evasion tests (stream_syn.sh, stream_reorder.sh).
 import sys
@@ -27,6 +29,11 @@ synack.join()
 if not synack.results:
     sys.exit("no SYN-ACK")
 ack = synack.results[0][TCP].seq + 1
+for op in sys.argv[4:]:
+    if op.startswith("h:"):
+        send(ip / TCP(sport=sport, dport=dport, flags="S",
+                      seq=isn + int(op[2:])), verbose=0)
+        time.sleep(0.3)
 send(ip / TCP(sport=sport, dport=dport, flags="A", seq=isn + 1, ack=ack),
      verbose=0)
 time.sleep(0.3)
@@ -40,6 +47,8 @@ for op in sys.argv[4:]:
     elif kind == "s":
         send(ip / TCP(sport=sport, dport=dport, flags="S",
                       seq=isn + int(rest)), verbose=0)
+    elif kind == "h":
+        pass
     elif kind == "w":
         time.sleep(float(rest))
     else:

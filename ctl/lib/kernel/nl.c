@@ -868,6 +868,7 @@ int nfips_nl_flow_verdict(struct nfips_nl *nl, const struct nfips_nl_flow *f,
 	    nla_put(msg, NFIPS_FLOW_A_DADDR, alen, f->daddr) ||
 	    nla_put_u16(msg, NFIPS_FLOW_A_SPORT, f->sport) ||
 	    nla_put_u16(msg, NFIPS_FLOW_A_DPORT, f->dport) ||
+	    (f->ct_id && nla_put_u32(msg, NFIPS_FLOW_A_CT_ID, f->ct_id)) ||
 	    nla_nest_end(msg, nest) < 0 ||
 	    nla_put_u8(msg, NFIPS_A_VERDICT, verdict)) {
 		nlmsg_free(msg);

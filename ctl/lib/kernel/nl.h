@@ -207,6 +207,12 @@ struct nfips_nl_flow {
 	uint8_t l4proto;		/* IPPROTO_TCP or IPPROTO_UDP */
 	uint8_t saddr[16], daddr[16];	/* network order, IPv4 in 4 bytes */
 	uint16_t sport, dport;		/* host order */
+	/*
+	 * The conntrack id of the connection the verdict is for (CTA_ID in
+	 * NFQUEUE's NFQA_CT, with NFQA_CFG_F_CONNTRACK); 0: not given, the
+	 * verdict applies to whatever connection the flow's entry holds.
+	 */
+	uint32_t ct_id;
 };
 
 /*
@@ -215,7 +221,10 @@ struct nfips_nl_flow {
  * kernel's rules alone, not queued). Takes effect from the next packet
  * the kernel sees; packets already queued still need their NFQUEUE
  * verdict. -ENOENT when the kernel's flow table has no entry for the
- * flow (never had one, or it expired): its packets keep coming.
+ * flow (never had one, or it expired): its packets keep coming. -ESTALE
+ * when @f->ct_id is not the entry's connection (a new connection on the
+ * same addresses and ports began); -EPERM unless @nl is the socket that
+ * registered as the daemon.
  */
 int nfips_nl_flow_verdict(struct nfips_nl *nl, const struct nfips_nl_flow *f,
 			  uint8_t verdict);
