@@ -84,7 +84,7 @@ static void flow_key(const struct nfips_flowrec *f, struct nfips_nl_flow *k)
  * still in the queue are not evaluated (nfips_pipeline_bypass).
  */
 void nfipsd_kernel_flow(struct nfipsd_worker *w, const struct nfips_pipeline_result *res,
-			uint64_t now)
+			uint64_t now, uint32_t ct_id)
 {
 	struct nfipsd *d = w->d;
 	struct nfips_flow_advice adv;
@@ -104,9 +104,12 @@ void nfipsd_kernel_flow(struct nfipsd_worker *w, const struct nfips_pipeline_res
 	else
 		return;
 	flow_key(res->flow, &k);
+	k.ct_id = ct_id;	/* the connection this packet belongs to */
 	pthread_mutex_lock(&d->knl_lock);
 	ret = d->knl ? nfips_nl_flow_verdict(d->knl, &k, verdict) : -ENOTCONN;
 	pthread_mutex_unlock(&d->knl_lock);
+	if (ret == -ESTALE)
+		return;		/* a new connection took the ports: it is queued afresh */
 	if (ret && ret != -ENOENT) {
 		if (!atomic_fetch_add(&d->flow_verdict_errors, 1))
 			nfipsd_log(NFIPSD_WARNING, "nfips.ko: flow verdict refused (%d); "

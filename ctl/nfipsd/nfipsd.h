@@ -285,7 +285,7 @@ int nfipsd_kernel_register(struct nfipsd *d);
 void nfipsd_kernel_unregister(struct nfipsd *d);
 /* After a packet: the flow's verdict to the kernel when one is due. */
 void nfipsd_kernel_flow(struct nfipsd_worker *w, const struct nfips_pipeline_result *res,
-			uint64_t now);
+			uint64_t now, uint32_t ct_id);
 /* The policy file's next approval change is due: re-apply it (kernel). */
 int nfipsd_kernel_apply(struct nfipsd *d, const struct nfipsd_policy *p);
 bool nfipsd_budget_admit(struct nfipsd_worker *w);

@@ -29,6 +29,7 @@
 #include <inttypes.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nfnetlink.h>
+#include <linux/netfilter/nfnetlink_conntrack.h>
 #include <linux/netfilter/nfnetlink_queue.h>
 #include <net/if.h>
 #include <poll.h>
@@ -153,7 +154,39 @@ static int queue_open(struct nfipsd_worker *w, char *err, size_t errlen)
 		return -1;
 	}
 	atomic_store(&w->bound, true);
+	/*
+	 * The conntrack id with each packet (NFQA_CT), so that a flow verdict
+	 * names its connection and never lands on the next one on the same
+	 * ports. Without ctnetlink loaded the first try loads it and fails
+	 * (EAGAIN), the second takes; without ctnetlink at all, verdicts go
+	 * without an id. Not fatal either way.
+	 */
+	flags = NFQA_CFG_F_CONNTRACK;
+	for (int i = 0; i < 2; i++) {
+		nlh = nfq_nlmsg_put(buf, NFQNL_MSG_CONFIG, w->qnum);
+		mnl_attr_put_u32(nlh, NFQA_CFG_FLAGS, htonl(flags));
+		mnl_attr_put_u32(nlh, NFQA_CFG_MASK, htonl(flags));
+		if (!send_cfg(w, nlh))
+			break;
+	}
 	return 0;
+}
+
+/* CTA_ID in NFQA_CT (host order), 0 without it. */
+static int ct_attr(const struct nlattr *a, void *data)
+{
+	if (mnl_attr_get_type(a) == CTA_ID && !mnl_attr_validate(a, MNL_TYPE_U32))
+		*(uint32_t *)data = ntohl(mnl_attr_get_u32(a));
+	return MNL_CB_OK;
+}
+
+static uint32_t ct_id(const struct nlattr *ct)
+{
+	uint32_t id = 0;
+
+	if (ct)
+		mnl_attr_parse_nested(ct, ct_attr, &id);
+	return id;
 }
 
 /* ---- verdicts ------------------------------------------------------- */
@@ -303,7 +336,7 @@ static int on_packet(const struct nlmsghdr *nlh, void *data)
 		atomic_fetch_add(&w->st.malformed, 1);
 	if ((w->pkt_no & 1023) == 0)
 		nfipsd_budget_admit(w);
-	nfipsd_kernel_flow(w, &res, ts);
+	nfipsd_kernel_flow(w, &res, ts, ct_id(attr[NFQA_CT]));
 	if (res.status == NFIPS_PIPE_EVALUATED && (res.verdict & NFIPS_VERDICT_DROP) &&
 	    w->pol && w->pol->enforce) {
 		if (res.verdict & NFIPS_VERDICT_REJECT) {
