@@ -20,7 +20,7 @@ setup_topology
 cat >"$tmp/rules" <<'RULES'
 drop tcp any any -> any 7001 (msg:"split attack"; content:"SPLIT-ATTACK-42"; sid:2001; rev:1;)
 RULES
-gw_apply "$tmp/rules"
+gw_apply --approve-all "$tmp/rules"
 gwctl mode enforce >/dev/null || fail "mode enforce"
 start_collectors "$tmp"
 # Established entries expire after 2 s; the flow's next segment after 3 s

@@ -29,7 +29,7 @@ cat >"$tmp/rules" <<'RULES'
 drop tcp any any -> any 7004 (msg:"reopen attack"; content:"REOPEN-ATTACK-42"; sid:2101; rev:1;)
 alert tcp any 41402 -> any 7004 (msg:"daemon"; content:"SLOW"; pcre:"/SLOW\d+/"; sid:2102; rev:1;)
 RULES
-gw_apply "$tmp/rules"
+gw_apply --approve-all "$tmp/rules"
 gwctl mode enforce >/dev/null || fail "mode enforce"
 : >"$tmp/out"
 ip netns exec "$server" python3 "$repo/selftests/kernel/reopen.py" server 7004 "$tmp/out" &
