@@ -39,6 +39,7 @@ int nfipsd_kernel_register(struct nfipsd *d)
 	}
 	pthread_mutex_lock(&d->knl_lock);
 	d->knl = nl;
+	atomic_store(&d->kregistered, true);
 	pthread_mutex_unlock(&d->knl_lock);
 	nfipsd_log(NFIPSD_NOTICE, "nfips.ko: registered as the daemon of queues %u..%u",
 		   d->conf.queue_base, d->conf.queue_base + d->conf.queue_count - 1);
@@ -53,6 +54,7 @@ int nfipsd_kernel_register(struct nfipsd *d)
 void nfipsd_kernel_unregister(struct nfipsd *d)
 {
 	pthread_mutex_lock(&d->knl_lock);
+	atomic_store(&d->kregistered, false);
 	if (d->knl) {
 		if (nfips_nl_daemon_unregister(d->knl))
 			nfipsd_log(NFIPSD_WARNING, "nfips.ko: unregister: %s",
@@ -92,7 +94,8 @@ void nfipsd_kernel_flow(struct nfipsd_worker *w, const struct nfips_pipeline_res
 	uint8_t verdict;
 	int ret;
 
-	if (res->status != NFIPS_PIPE_EVALUATED || !res->flow || !d->knl)
+	if (res->status != NFIPS_PIPE_EVALUATED || !res->flow ||
+	    !atomic_load(&d->kregistered))
 		return;
 	if (res->flow->key.proto != IPPROTO_TCP && res->flow->key.proto != IPPROTO_UDP)
 		return;

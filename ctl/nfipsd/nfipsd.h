@@ -227,6 +227,7 @@ struct nfipsd {
 	 */
 	pthread_mutex_t knl_lock;
 	struct nfips_nl *knl;		/* NULL: not registered */
+	_Atomic bool kregistered;	/* knl is set: workers look without the lock */
 	bool overload_said;		/* last overload state told */
 	_Atomic uint64_t flow_bypass, flow_drop, flow_verdict_errors;
 	_Atomic bool reload_kernel;	/* the next reload also applies to nfips.ko */
