@@ -100,8 +100,12 @@ void nfipsd_kernel_flow(struct nfipsd_worker *w, const struct nfips_pipeline_res
 	if (res->flow->key.proto != IPPROTO_TCP && res->flow->key.proto != IPPROTO_UDP)
 		return;
 	nfips_pipeline_advice(w->pipe, res, &adv);
-	if (adv.drop && w->pol && w->pol->enforce)
+	if (adv.drop && w->pol && w->pol->enforce) {
+		/* Its packets still queued say so again: one request is enough. */
+		if (res->flow->id == w->dropped_flow)
+			return;
 		verdict = NFIPS_FLOW_DROP;
+	}
 	else if (adv.done[0] && adv.done[1])
 		verdict = NFIPS_FLOW_BYPASS;
 	else
@@ -125,6 +129,7 @@ void nfipsd_kernel_flow(struct nfipsd_worker *w, const struct nfips_pipeline_res
 	} else {
 		/* The engine keeps dropping what of it is still queued. */
 		atomic_fetch_add(&d->flow_drop, 1);
+		w->dropped_flow = res->flow->id;
 	}
 }
 

@@ -185,6 +185,7 @@ struct nfipsd_worker {
 	int rawfd4, rawfd6, icmpfd4, icmpfd6;	/* rejects */
 	struct nfips_pipeline *pipe;
 	uint64_t pkt_no;
+	uint64_t dropped_flow;		/* id of the last flow told to drop */
 	/* reload: the engine to switch to, taken at a packet boundary */
 	_Atomic(struct nfipsd_policy *) next;
 	_Atomic uint64_t serial;	/* of the engine in use */
