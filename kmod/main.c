@@ -139,7 +139,6 @@ static void __exit nfips_exit(void)
 {
 	nfips_genl_exit();
 	unregister_pernet_subsys(&nfips_net_ops);
-	rcu_barrier();
 	pr_info("unloaded\n");
 }
 

@@ -11,6 +11,7 @@
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 #include "nfips.h"
+#include "stream.h"
 
 void nfips_krule_free(struct nfips_krule *r)
 {
@@ -157,7 +158,7 @@ static int build_automaton(struct nfips_policy *p, const char **why)
 		.max_bytes = nfips_max_mem,
 	};
 	struct nfips_ac_pattern *pats;
-	u32 i, bad = 0;
+	u32 i;
 	int ret;
 
 	if (!p->nrules)
@@ -174,7 +175,7 @@ static int build_automaton(struct nfips_policy *p, const char **why)
 				NFIPS_AC_NOCASE : 0;
 		pats[i].id = i;
 	}
-	ret = nfips_ac_build(&p->ac, pats, p->nrules, &lim, &bad);
+	ret = nfips_ac_build(&p->ac, pats, p->nrules, &lim, NULL);
 	kvfree(pats);
 	if (ret)
 		*why = nfips_ac_strerror(ret);
