@@ -8,7 +8,6 @@
  * rules hit are collected for the verdict (hooks.c). A rule decided to
  * drop ends the scan: the packet is gone.
  */
-#include <linux/hash.h>
 #include <linux/netfilter.h>
 #include "match.h"
 #include "ranges.h"
@@ -73,16 +72,15 @@ static bool dsize_ok(const struct nfips_krule *r, u32 len)
 }
 
 /*
- * @end: payload offset just past the match. A match that began in bytes
- * scanned with an earlier segment (before @carry) has no position in this
- * packet: rules that constrain the position or the packet size want it
- * whole in this packet's own bytes.
+ * What varies with each occurrence of the pattern. @end: payload offset
+ * just past the match. A match that began in bytes scanned with an
+ * earlier segment (before @carry) has no position in this packet: rules
+ * that constrain the position or the packet size want it whole in this
+ * packet's own bytes.
  */
-static bool rule_ok(const struct nfips_krule *r, const struct nfips_pkt *pkt,
-		    u32 end, u32 carry)
+static bool place_ok(const struct nfips_krule *r, const struct nfips_pkt *pkt,
+		     u32 end, u32 carry)
 {
-	if (r->proto != NFIPS_RPROTO_IP && r->proto != pkt->rproto)
-		return false;
 	if (end < r->patlen + carry) {
 		if (r->offset || r->depth || (r->flags & NFIPS_RULE_F_DSIZE))
 			return false;
@@ -92,35 +90,55 @@ static bool rule_ok(const struct nfips_krule *r, const struct nfips_pkt *pkt,
 		if (r->depth && (u64)end > (u64)r->offset + r->depth)
 			return false;
 	}
-	if ((r->flags & NFIPS_RULE_F_DSIZE) && !dsize_ok(r, pkt->len))
+	return !(r->flags & NFIPS_RULE_F_DSIZE) || dsize_ok(r, pkt->len);
+}
+
+/* What is the same for every occurrence: protocol and header. */
+static bool packet_ok(const struct nfips_krule *r, const struct nfips_pkt *pkt)
+{
+	if (r->proto != NFIPS_RPROTO_IP && r->proto != pkt->rproto)
 		return false;
 	if (header_ok(r, pkt, false))
 		return true;
 	return (r->flags & NFIPS_RULE_F_BIDIR) && header_ok(r, pkt, true);
 }
 
+/*
+ * The memo: per rule, what the packet being scanned made of it, in this
+ * CPU's row of the policy's memo. An entry counts for the packet whose
+ * generation it carries (above NFIPS_MEMO_BITS); older ones mean nothing.
+ * A packet full of a rule's pattern so checks the rule's header (up to
+ * 4 x 1024 ranges, twice for <>) once, not once per occurrence.
+ */
+#define NFIPS_MEMO_BITS		2
+#define NFIPS_MEMO_MASK		((1U << NFIPS_MEMO_BITS) - 1)
+#define NFIPS_MEMO_GENS		(1U << (16 - NFIPS_MEMO_BITS))
+enum {
+	NFIPS_MEMO_NO = 1,	/* protocol or header do not match */
+	NFIPS_MEMO_HIT,		/* the rule hit: later occurrences change nothing */
+};
+
 static int on_match(void *arg, u32 id, u32 end)
 {
 	struct nfips_scan_ctx *c = arg;
 	const struct nfips_krule *r;
-	u32 i;
 
 	if (unlikely(id >= c->p->nrules))
 		return 0;
-	r = c->p->rules[id];
-	if (!rule_ok(r, c->pkt, c->base + end, c->carry))
+	if ((c->memo[id] & ~NFIPS_MEMO_MASK) == c->gen)
 		return 0;
-	for (i = 0; i < c->nhits; i++)
-		if (c->hits[i] == id)
-			return 0;
-	if (c->nhits < NFIPS_PKT_HITS) {
-		c->hits[c->nhits++] = id;
-		if (c->nhits == NFIPS_PKT_HITS)
-			bitmap_zero(c->overflow, 1 << NFIPS_OVERFLOW_BITS);
-	} else if (!__test_and_set_bit(hash_32(id, NFIPS_OVERFLOW_BITS),
-				       c->overflow)) {
-		c->lost++;
+	r = c->p->rules[id];
+	if (!place_ok(r, c->pkt, c->base + end, c->carry))
+		return 0;
+	if (!packet_ok(r, c->pkt)) {
+		c->memo[id] = c->gen | NFIPS_MEMO_NO;
+		return 0;
 	}
+	c->memo[id] = c->gen | NFIPS_MEMO_HIT;
+	if (c->nhits < NFIPS_PKT_HITS)
+		c->hits[c->nhits++] = id;
+	else
+		c->lost++;
 	switch (r->action) {
 	case NFIPS_ACT_DROP:
 	case NFIPS_ACT_REJECT:
@@ -134,15 +152,34 @@ static int on_match(void *arg, u32 id, u32 end)
 	return 0;
 }
 
+/*
+ * A new packet: the next generation of this CPU's memo row (kept after
+ * the rules' entries). When the generations run out the row starts
+ * afresh. The caller keeps BHs off until the scan is done.
+ */
 void nfips_scan_init(struct nfips_scan_ctx *c, const struct nfips_policy *p,
 		     const struct nfips_pkt *pkt, bool enforce)
 {
+	u16 *row, gen;
+
 	c->p = p;
 	c->pkt = pkt;
 	c->enforce = enforce;
 	c->drop = -1;
 	c->nhits = 0;
 	c->lost = 0;
+	c->memo = NULL;
+	if (!p->memo)
+		return;
+	row = nfips_memo_row(p, smp_processor_id());
+	gen = row[p->nrules] + 1;
+	if (gen >= NFIPS_MEMO_GENS) {
+		memset(row, 0, p->nrules * sizeof(*row));
+		gen = 1;
+	}
+	row[p->nrules] = gen;
+	c->memo = row;
+	c->gen = gen << NFIPS_MEMO_BITS;
 }
 
 /* Scans the payload from @from on, continuing @ast; returns the state. */

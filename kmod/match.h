@@ -3,17 +3,12 @@
 #ifndef _NFIPS_MATCH_H
 #define _NFIPS_MATCH_H
 
-#include <linux/bitmap.h>
 #include <linux/skbuff.h>
 #include "nfips.h"
 #include "parse.h"
 
-/*
- * Distinct rules one packet can report; more only count as lost events,
- * told apart by a small bitmap (two rules sharing a bit count once).
- */
+/* Distinct rules one packet can report; more only count as lost events. */
 #define NFIPS_PKT_HITS		16
-#define NFIPS_OVERFLOW_BITS	8
 
 /* One packet's scan: the rules it hit, and the one that drops it. */
 struct nfips_scan_ctx {
@@ -23,9 +18,10 @@ struct nfips_scan_ctx {
 	u32 carry;		/* bytes before this offset were scanned earlier */
 	bool enforce;
 	int drop;		/* rule that drops the packet, or -1 */
+	u16 *memo;		/* this CPU's row of the policy's memo */
+	u16 gen;		/* the packet's generation, shifted into place */
 	u32 nhits, lost;
 	u32 hits[NFIPS_PKT_HITS];
-	DECLARE_BITMAP(overflow, 1 << NFIPS_OVERFLOW_BITS);
 };
 
 void nfips_scan_init(struct nfips_scan_ctx *c, const struct nfips_policy *p,

@@ -35,8 +35,9 @@ struct nfips_krule {
 };
 
 /*
- * Immutable once published, except for the rules' hit counters. A daemon
- * selector is a krule with only a protocol, flags and lists (no pattern).
+ * Immutable once published, except for the rules' hit counters and the
+ * per-CPU rows. A daemon selector is a krule with only a protocol, flags
+ * and lists (no pattern).
  */
 struct nfips_policy {
 	u64 serial;
@@ -45,7 +46,20 @@ struct nfips_policy {
 	struct nfips_ac *ac;
 	struct nfips_krule **rules;
 	struct nfips_krule **sels;
+	/*
+	 * One row of @memo_stride entries per CPU, each written by its CPU's
+	 * packet path only (BHs off): per rule what the packet being scanned
+	 * made of it (match.c), and after them the packet's generation.
+	 */
+	u16 *memo;
+	size_t memo_stride;
 };
+
+static inline u16 *nfips_memo_row(const struct nfips_policy *p,
+				  unsigned int cpu)
+{
+	return p->memo + cpu * p->memo_stride;
+}
 
 /* A policy being assembled by NFIPS_CMD_POLICY_ADD. */
 struct nfips_txn {

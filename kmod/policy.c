@@ -50,6 +50,7 @@ void nfips_policy_free(struct nfips_policy *p)
 		nfips_ac_free(p->ac);
 	rules_free(p->rules, p->nrules);
 	rules_free(p->sels, p->nsels);
+	kvfree(p->memo);
 	kfree(p);
 }
 
@@ -182,6 +183,22 @@ static int build_automaton(struct nfips_policy *p, const char **why)
 	return ret;
 }
 
+/* The packet path's per-CPU rows (struct nfips_policy), zeroed. */
+static int alloc_rows(struct nfips_policy *p)
+{
+	size_t row;
+
+	if (!p->nrules)
+		return 0;
+	row = ALIGN((p->nrules + 1) * sizeof(*p->memo), SMP_CACHE_BYTES);
+	p->memo_stride = row / sizeof(*p->memo);
+	p->memo = kvcalloc(nr_cpu_ids, row, GFP_KERNEL_ACCOUNT);
+	if (!p->memo)
+		return -ENOMEM;
+	p->mem += nr_cpu_ids * row;
+	return 0;
+}
+
 /*
  * Builds the transaction's policy and publishes it. The transaction ends
  * either way; on failure the running policy and hooks stay as they were.
@@ -211,6 +228,11 @@ int nfips_txn_commit(struct nfips_net *nn, struct nfips_txn *txn, u64 *serial,
 	if (ret)
 		goto out_policy;
 	p->mem = sizeof(*p) + txn->mem + (p->ac ? nfips_ac_mem(p->ac) : 0);
+	ret = alloc_rows(p);
+	if (ret) {
+		*why = "no memory for the per-CPU rule state";
+		goto out_policy;
+	}
 
 	/* Hooks first: with no policy yet they only accept. */
 	ret = nfips_hooks_set(nn, nn->hooks);

@@ -1,0 +1,105 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# A rule whose fast pattern fills the packet is decided once per packet:
+# rules with address and port lists of 1024 entries each (the most a list
+# may have), <> and ->, on UDP datagrams of up to 64 KiB holding their
+# pattern thousands of times. A matching header hits exactly once per
+# packet (one hit, one event; a drop rule drops it); a header that does
+# not match never hits, however often the pattern occurs, in either
+# direction; offset and depth still apply to each occurrence. The cost of
+# such a packet is measured by selftests/bench/match-bench.sh.
+set -u
+source "$(dirname "$0")/lib.sh"
+
+require_guest
+require_cmd ip ss socat timeout python3
+require_nfipsctl
+
+tmp=$(mktemp -d)
+on_exit "rm -rf '$tmp'"
+setup_topology
+
+# list N LAST FMT: N-1 entries that match nothing here, then LAST.
+list() {
+	python3 -c 'import sys
+n, last, fmt = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+print(",".join([fmt % (i // 256, i % 256, 2 * i + 1) for i in range(n - 1)] + [last]))' "$@"
+}
+src=$(list 1024 "$client4" '9.%d.%d.1%.0s')
+dst=$(list 1024 "$server4" '9.%d.%d.3%.0s')
+sports=$(list 1024 40000 '%.0s%.0s%d')
+dports=$(list 1024 7002 '%.0s%.0s%d')
+noports=$(list 1024 2049 '%.0s%.0s%d')
+cat >"$tmp/rules" <<RULES
+alert udp [$src] [$sports] -> [$dst] [$dports] (msg:"fwd"; content:"ab"; sid:3001;)
+alert udp [$dst] [$dports] <> [$src] [$sports] (msg:"bidir"; content:"cd"; sid:3002;)
+alert udp [$src] [$sports] <> [$dst] [$noports] (msg:"no port"; content:"ef"; sid:3003;)
+drop udp [$src] [$sports] -> [$dst] [$dports] (msg:"drop"; content:"gh"; sid:3004;)
+alert udp [$src] any -> [$dst] any (msg:"depth"; content:"ij"; offset:100; depth:2; sid:3005;)
+RULES
+gw_apply --approve-all "$tmp/rules"
+gwctl mode enforce >/dev/null || fail "mode enforce"
+gwctl config --event-rate 0 || fail "config --event-rate 0"
+start_collectors "$tmp"
+
+# dgram PATTERN BYTES TAG [PREFIX]: one datagram of BYTES from port 40000:
+# TAG padded to 16 bytes (the collector keeps the first 8 KiB), PREFIX,
+# then PATTERN repeated.
+dgram() {
+	ip netns exec "$client" python3 -c 'import socket, sys
+p, n, tag = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+pre = sys.argv[5] if len(sys.argv) > 5 else ""
+d = (tag.ljust(16, ".") + pre + p * (n // len(p)))[:n - 1] + "\n"
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("0.0.0.0", 40000))
+s.sendto(d.encode(), (sys.argv[4], 7002))' "$1" "$2" "$3" "$server4" "${4:-}"
+}
+
+ip netns exec "$gateway" "$nfipsctl" events --count 100 --timeout 120 \
+	>"$tmp/events" 2>"$tmp/events.err" &
+listener=$!
+busywait 5000 grep -q '^# listening' "$tmp/events.err" || fail "events listener did not start"
+
+dgram ab 65000 fwd-64k
+dgram ab 1400 fwd-small
+received "$tmp/udp4" fwd-small || fail "alerted datagrams not delivered"
+grep -q fwd-64k "$tmp/udp4" || fail "64 KiB alerted datagram not delivered"
+[ "$(gw_hits 3001)" = 2 ] || fail "sid 3001: $(gw_hits 3001) hits for 2 datagrams, want 2"
+log "-> rule, 32,500 occurrences in a datagram: one hit per datagram"
+
+dgram cd 65000 bidir-64k
+received "$tmp/udp4" bidir-64k || fail "bidir datagram not delivered"
+[ "$(gw_hits 3002)" = 1 ] || fail "sid 3002 (<>): $(gw_hits 3002) hits, want 1"
+log "<> rule matching the other way round: one hit"
+
+dgram ef 65000 noport-64k
+received "$tmp/udp4" noport-64k || fail "datagram of a non-matching rule not delivered"
+[ "$(gw_hits 3003)" = 0 ] || fail "sid 3003 (port not in its list): $(gw_hits 3003) hits, want 0"
+log "a header that does not match: no hit"
+
+dgram gh 65000 drop-64k
+dgram zz 100 after-drop
+received "$tmp/udp4" after-drop || fail "datagram after the drop not delivered"
+grep -q drop-64k "$tmp/udp4" && fail "64 KiB datagram of the drop rule delivered"
+[ "$(gw_hits 3004)" = 1 ] || fail "sid 3004: $(gw_hits 3004) hits, want 1"
+log "drop rule: the datagram dropped, one hit"
+
+# offset:100; depth:2 with "ij" at every even offset: the one at 100 fits;
+# shifted to odd offsets, none does.
+dgram ij 4000 depth-ok
+received "$tmp/udp4" depth-ok || fail "depth datagram not delivered"
+[ "$(gw_hits 3005)" = 1 ] || fail "sid 3005: $(gw_hits 3005) hits, want 1"
+dgram ij 2000 depth-odd i
+received "$tmp/udp4" depth-odd || fail "odd depth datagram not delivered"
+[ "$(gw_hits 3005)" = 1 ] || fail "sid 3005: hit with no occurrence at offset 100"
+log "offset and depth still apply to each occurrence"
+
+kill "$listener" 2>/dev/null
+wait "$listener" 2>/dev/null
+for sid in 3001:2 3002:1 3003:0 3004:1 3005:1; do
+	n=$(grep -c " sid=${sid%:*} " "$tmp/events")
+	[ "$n" = "${sid#*:}" ] || fail "sid ${sid%:*}: $n events, want ${sid#*:}"
+done
+log "one event per hit"
+exit "$ksft_pass"
