@@ -637,6 +637,17 @@ err:
 	return ret;
 }
 
+/* The packets rule @i hit, summed over the CPUs. */
+static u64 rule_hits(const struct nfips_policy *p, u32 i)
+{
+	u64 sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += READ_ONCE(nfips_hits_row(p, cpu)[i]);
+	return sum;
+}
+
 static int put_rule(struct sk_buff *msg, const struct nfips_policy *p, u32 i)
 {
 	const struct nfips_krule *r = p->rules[i];
@@ -652,7 +663,7 @@ static int put_rule(struct sk_buff *msg, const struct nfips_policy *p, u32 i)
 	    nla_put_u8(msg, NFIPS_RULE_A_PROTO, r->proto) ||
 	    nla_put_u32(msg, NFIPS_RULE_A_FLAGS, r->flags) ||
 	    (r->msg && nla_put_string(msg, NFIPS_RULE_A_MSG, r->msg)) ||
-	    nla_put_u64_64bit(msg, NFIPS_RULE_A_HITS, atomic64_read(&r->hits),
+	    nla_put_u64_64bit(msg, NFIPS_RULE_A_HITS, rule_hits(p, i),
 			      NFIPS_RULE_A_PAD))
 		return -EMSGSIZE;
 	nla_nest_end(msg, nest);

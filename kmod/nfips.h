@@ -16,6 +16,16 @@
 #include "ac.h"
 #include "uapi/nfips.h"
 
+/*
+ * The counters (struct nfips_pcpu_stats, the rules' hits) are plain u64
+ * per CPU, written by their CPU and summed by readers without a seqcount:
+ * exact on 64-bit kernels only, which are the only ones nfips supports
+ * (dkms.conf: BUILD_EXCLUSIVE_CONFIG).
+ */
+#ifndef CONFIG_64BIT
+#error "nfips.ko needs a 64-bit kernel: its per-CPU u64 counters are read without u64_stats_sync"
+#endif
+
 struct nfips_krule {
 	u32 gid, sid, rev;
 	u8 action;		/* enum nfips_rule_action */
@@ -31,13 +41,11 @@ struct nfips_krule {
 	struct nfips_range6 *src6, *dst6;
 	struct nfips_prange *sports, *dports;
 	char *msg;
-	atomic64_t hits;
 };
 
 /*
- * Immutable once published, except for the rules' hit counters and the
- * per-CPU rows. A daemon selector is a krule with only a protocol, flags
- * and lists (no pattern).
+ * Immutable once published, except for the per-CPU rows. A daemon
+ * selector is a krule with only a protocol, flags and lists (no pattern).
  */
 struct nfips_policy {
 	u64 serial;
@@ -53,12 +61,21 @@ struct nfips_policy {
 	 */
 	u16 *memo;
 	size_t memo_stride;
+	/* Per CPU, the packets each rule hit there: summed by the dump. */
+	u64 *hits;
+	size_t hits_stride;
 };
 
 static inline u16 *nfips_memo_row(const struct nfips_policy *p,
 				  unsigned int cpu)
 {
 	return p->memo + cpu * p->memo_stride;
+}
+
+static inline u64 *nfips_hits_row(const struct nfips_policy *p,
+				  unsigned int cpu)
+{
+	return p->hits + cpu * p->hits_stride;
 }
 
 /* A policy being assembled by NFIPS_CMD_POLICY_ADD. */

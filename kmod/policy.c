@@ -51,6 +51,7 @@ void nfips_policy_free(struct nfips_policy *p)
 	rules_free(p->rules, p->nrules);
 	rules_free(p->sels, p->nsels);
 	kvfree(p->memo);
+	kvfree(p->hits);
 	kfree(p);
 }
 
@@ -183,19 +184,25 @@ static int build_automaton(struct nfips_policy *p, const char **why)
 	return ret;
 }
 
-/* The packet path's per-CPU rows (struct nfips_policy), zeroed. */
+/*
+ * The packet path's per-CPU rows (struct nfips_policy), zeroed, each on
+ * cache lines of its own: no CPU writes a line another one writes.
+ */
 static int alloc_rows(struct nfips_policy *p)
 {
-	size_t row;
+	size_t memo, hits;
 
 	if (!p->nrules)
 		return 0;
-	row = ALIGN((p->nrules + 1) * sizeof(*p->memo), SMP_CACHE_BYTES);
-	p->memo_stride = row / sizeof(*p->memo);
-	p->memo = kvcalloc(nr_cpu_ids, row, GFP_KERNEL_ACCOUNT);
-	if (!p->memo)
+	memo = ALIGN((p->nrules + 1) * sizeof(*p->memo), SMP_CACHE_BYTES);
+	hits = ALIGN(p->nrules * sizeof(*p->hits), SMP_CACHE_BYTES);
+	p->memo_stride = memo / sizeof(*p->memo);
+	p->hits_stride = hits / sizeof(*p->hits);
+	p->memo = kvcalloc(nr_cpu_ids, memo, GFP_KERNEL_ACCOUNT);
+	p->hits = kvcalloc(nr_cpu_ids, hits, GFP_KERNEL_ACCOUNT);
+	if (!p->memo || !p->hits)
 		return -ENOMEM;
-	p->mem += nr_cpu_ids * row;
+	p->mem += nr_cpu_ids * (memo + hits);
 	return 0;
 }
 
