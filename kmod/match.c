@@ -73,24 +73,34 @@ static bool dsize_ok(const struct nfips_krule *r, u32 len)
 
 /*
  * What varies with each occurrence of the pattern. @end: payload offset
- * just past the match. A match that began in bytes scanned with an
- * earlier segment (before @carry) has no position in this packet: rules
- * that constrain the position or the packet size want it whole in this
- * packet's own bytes.
+ * just past the match. Offset, depth and dsize are of the wire packet the
+ * match is in: the packet itself, or one segment or datagram of an
+ * aggregate (pkt->seg bytes each but the last). A match that began in an
+ * earlier wire packet (before @carry: scanned with an earlier packet of
+ * the stream; or before the segment of its last byte) has no position:
+ * rules that constrain the position or the size want it whole in one.
  */
-static bool place_ok(const struct nfips_krule *r, const struct nfips_pkt *pkt,
-		     u32 end, u32 carry)
+static bool place_ok(const struct nfips_krule *r, const struct nfips_scan_ctx *c,
+		     u32 end)
 {
-	if (end < r->patlen + carry) {
-		if (r->offset || r->depth || (r->flags & NFIPS_RULE_F_DSIZE))
-			return false;
-	} else {
-		if (end - r->patlen < r->offset)
-			return false;
-		if (r->depth && (u64)end > (u64)r->offset + r->depth)
-			return false;
+	u32 seg = c->pkt->seg, base = 0, len = c->pkt->len, from = c->carry;
+
+	if (!r->offset && !r->depth && !(r->flags & NFIPS_RULE_F_DSIZE))
+		return true;
+	if (seg) {
+		/* @end > 0: patterns are never empty */
+		base = (end - 1) / seg * seg;
+		len = min(seg, len - base);
+		from = max(from, base);
 	}
-	return !(r->flags & NFIPS_RULE_F_DSIZE) || dsize_ok(r, pkt->len);
+	if (end < r->patlen + from)
+		return false;
+	end -= base;
+	if (end - r->patlen < r->offset)
+		return false;
+	if (r->depth && (u64)end > (u64)r->offset + r->depth)
+		return false;
+	return !(r->flags & NFIPS_RULE_F_DSIZE) || dsize_ok(r, len);
 }
 
 /* What is the same for every occurrence: protocol and header. */
@@ -128,7 +138,7 @@ static int on_match(void *arg, u32 id, u32 end)
 	if ((c->memo[id] & ~NFIPS_MEMO_MASK) == c->gen)
 		return 0;
 	r = c->p->rules[id];
-	if (!place_ok(r, c->pkt, c->base + end, c->carry))
+	if (!place_ok(r, c, c->base + end))
 		return 0;
 	if (!packet_ok(r, c->pkt)) {
 		c->memo[id] = c->gen | NFIPS_MEMO_NO;
@@ -182,21 +192,20 @@ void nfips_scan_init(struct nfips_scan_ctx *c, const struct nfips_policy *p,
 	c->gen = gen << NFIPS_MEMO_BITS;
 }
 
-/* Scans the payload from @from on, continuing @ast; returns the state. */
-nfips_ac_state nfips_scan(struct sk_buff *skb, struct nfips_scan_ctx *c,
-			  u32 from, nfips_ac_state ast, u32 *scanned)
+/* Scans payload bytes [@from, @to), continuing @ast; returns the state. */
+static nfips_ac_state scan_range(struct sk_buff *skb, struct nfips_scan_ctx *c,
+				 u32 from, u32 to, nfips_ac_state ast,
+				 u32 *scanned)
 {
 	const struct nfips_pkt *pkt = c->pkt;
 	struct skb_seq_state seq;
 	u32 consumed = 0, n;
 	const u8 *data;
 
-	/* A state carried in makes the bytes before @from earlier ones. */
-	c->carry = ast ? from : 0;
-	skb_prepare_seq_read(skb, pkt->off + from, pkt->off + pkt->len, &seq);
-	while (from + consumed < pkt->len &&
+	skb_prepare_seq_read(skb, pkt->off + from, pkt->off + to, &seq);
+	while (from + consumed < to &&
 	       (n = skb_seq_read(consumed, &data, &seq)) != 0) {
-		n = min(n, pkt->len - from - consumed);
+		n = min(n, to - from - consumed);
 		c->base = from + consumed;
 		ast = nfips_ac_scan(c->p->ac, ast, data, n, on_match, c);
 		if (c->drop >= 0)
@@ -205,6 +214,28 @@ nfips_ac_state nfips_scan(struct sk_buff *skb, struct nfips_scan_ctx *c,
 	}
 	skb_abort_seq_read(&seq);
 	*scanned += consumed;
+	return ast;
+}
+
+/*
+ * Scans the payload from @from on, continuing @ast; returns the state.
+ * The datagrams of a UDP aggregate are scanned each on its own: a
+ * pattern never matches across two, as it could not on the wire.
+ */
+nfips_ac_state nfips_scan(struct sk_buff *skb, struct nfips_scan_ctx *c,
+			  u32 from, nfips_ac_state ast, u32 *scanned)
+{
+	const struct nfips_pkt *pkt = c->pkt;
+	u32 seg = pkt->seg, to;
+
+	/* A state carried in makes the bytes before @from earlier ones. */
+	c->carry = ast ? from : 0;
+	if (!seg || pkt->l4proto != IPPROTO_UDP)
+		return scan_range(skb, c, from, pkt->len, ast, scanned);
+	for (; from < pkt->len && c->drop < 0; from = to) {
+		to = min(from - from % seg + seg, pkt->len);
+		ast = scan_range(skb, c, from, to, 0, scanned);
+	}
 	return ast;
 }
 

@@ -16,10 +16,33 @@
 #include "nfips.h"
 #include "parse.h"
 
+/*
+ * A GRO or GSO aggregate stands for several packets on the wire, each of
+ * gso_size payload bytes but the last (TCP segments; UDP datagrams, for
+ * SKB_GSO_UDP_L4). Rules' offset, depth and dsize are of wire packets,
+ * and UDP datagrams are scanned each on its own (match.c). Not for an
+ * encapsulated aggregate: its wire packets' payload is not the outer
+ * payload cut in pieces (nor for UFO, SKB_GSO_UDP: one datagram).
+ */
+static u32 wire_seg(const struct sk_buff *skb, const struct nfips_pkt *pkt)
+{
+	const struct skb_shared_info *sh = skb_shinfo(skb);
+
+	if (!skb_is_gso(skb) || skb->encapsulation ||
+	    sh->gso_size == GSO_BY_FRAGS || sh->gso_size >= pkt->len)
+		return 0;
+	if (pkt->l4proto == IPPROTO_TCP &&
+	    (sh->gso_type & (SKB_GSO_TCPV4 | SKB_GSO_TCPV6)))
+		return sh->gso_size;
+	if (pkt->l4proto == IPPROTO_UDP && (sh->gso_type & SKB_GSO_UDP_L4))
+		return sh->gso_size;
+	return 0;
+}
+
 static bool parse_l4(struct sk_buff *skb, struct nfips_pkt *pkt, u8 proto,
 		     unsigned int thoff)
 {
-	unsigned int off = thoff;
+	unsigned int off = thoff, ulen = 0;
 
 	pkt->l4proto = proto;
 	pkt->rproto = NFIPS_RPROTO_IP;
@@ -61,6 +84,7 @@ static bool parse_l4(struct sk_buff *skb, struct nfips_pkt *pkt, u8 proto,
 		if (!uh)
 			return false;
 		off += sizeof(*uh);
+		ulen = ntohs(uh->len);
 		pkt->rproto = NFIPS_RPROTO_UDP;
 		pkt->has_ports = true;
 		pkt->sport = ntohs(uh->source);
@@ -80,6 +104,18 @@ static bool parse_l4(struct sk_buff *skb, struct nfips_pkt *pkt, u8 proto,
 		return false;
 	pkt->off = off;
 	pkt->len = skb->len - off;
+	/*
+	 * The datagram is what its header says (0: an IPv6 jumbogram, the IP
+	 * length counts): bytes after it are not the receiver's, and one
+	 * longer than the packet is dropped by the receiver.
+	 */
+	if (ulen) {
+		if (ulen < sizeof(struct udphdr) ||
+		    ulen - sizeof(struct udphdr) > pkt->len)
+			return false;
+		pkt->len = ulen - sizeof(struct udphdr);
+	}
+	pkt->seg = wire_seg(skb, pkt);
 	return true;
 }
 

@@ -19,6 +19,7 @@ struct nfips_pkt {
 	} saddr, daddr;
 	u16 sport, dport;	/* host order */
 	u32 off, len;		/* L4 payload in the skb */
+	u32 seg;		/* an aggregate's payload per wire packet, or 0 */
 	u32 seq;		/* TCP: sequence number of the first byte */
 	u32 ack_seq;		/* TCP: acknowledgment number, with @ack */
 	bool syn;		/* TCP: SYN flag */

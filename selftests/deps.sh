@@ -17,8 +17,9 @@ replay_tests=(python3-scapy)
 style=(linux-source-6.1 xz-utils perl)
 # Kernel selftests boot the distribution kernel in a QEMU guest whose root is
 # the host's, so the guest runs the host's busybox, iproute2, nft, socat.
+# ethtool: GRO on and off on the guest's veths (gro_segments.sh).
 kernel_tests=(linux-image-amd64 qemu-system-x86 busybox-static cpio kmod
-	iproute2 iputils-ping nftables iptables socat)
+	iproute2 iputils-ping nftables iptables socat ethtool)
 # make demo: a web server behind the gateway, real clients and a scanner
 demo=(nginx curl nmap)
 # make bench-kernel: throughput through the gateway in the guest
