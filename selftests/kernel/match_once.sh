@@ -56,7 +56,7 @@ s.bind(("0.0.0.0", 40000))
 s.sendto(d.encode(), (sys.argv[4], 7002))' "$1" "$2" "$3" "$server4" "${4:-}"
 }
 
-ip netns exec "$gateway" "$nfipsctl" events --count 100 --timeout 120 \
+ip netns exec "$gateway" "$nfipsctl" events --count 100 --timeout 600 \
 	>"$tmp/events" 2>"$tmp/events.err" &
 listener=$!
 busywait 5000 grep -q '^# listening' "$tmp/events.err" || fail "events listener did not start"
