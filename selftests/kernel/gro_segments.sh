@@ -42,8 +42,8 @@ start_collectors "$tmp"
 
 # What the gateway forwards: TCP packets over the MTU, UDP packets.
 ip netns exec "$gateway" nft -f - <<'NFT' || fail "nft counters"
-table inet agg {
-	chain fwd {
+table inet grotest {
+	chain seen {
 		type filter hook forward priority 0;
 		tcp dport 7001 meta length > 1500 counter
 		udp dport 7002 counter
@@ -55,7 +55,7 @@ counter() {
 	local m='tcp dport'
 
 	[ "$1" = udp ] && m='udp dport'
-	ip netns exec "$gateway" nft list chain inet agg fwd |
+	ip netns exec "$gateway" nft list chain inet grotest seen |
 		awk -v m="$m" 'index($0, m) { for (i = 1; i < NF; i++) if ($i == "packets") print $(i + 1) }'
 }
 
