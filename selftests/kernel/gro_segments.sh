@@ -9,7 +9,8 @@
 # two datagrams. Each case runs with the aggregate (checked with an nft
 # counter in the gateway) and, for reference, without:
 #
-#   TCP  a request ("GET ", depth 4) that begins the second segment of
+#   TCP  a request ("GET ", depth 4, dsize < 1000: a kernel rule on TCP
+#        with a position needs dsize) that begins the second segment of
 #        one write is seen, with the sender's GSO, with the gateway's GRO
 #        and with neither
 #   UDP  three datagrams: "EVIL" ending the first and "UDP" beginning
@@ -30,7 +31,7 @@ on_exit "rm -rf '$tmp'"
 setup_topology
 
 cat >"$tmp/rules" <<'RULES'
-alert tcp any any -> any 7001 (msg:"request"; content:"GET "; depth:4; sid:4001;)
+alert tcp any any -> any 7001 (msg:"request"; content:"GET "; depth:4; dsize:<1000; sid:4001;)
 alert udp any any -> any 7002 (msg:"across datagrams"; content:"EVILUDP"; sid:4003;)
 alert udp any any -> any 7002 (msg:"dsize"; content:"DSZ"; dsize:100; sid:4004;)
 alert udp any any -> any 7002 (msg:"depth"; content:"HEAD"; depth:4; sid:4005;)
