@@ -126,6 +126,50 @@ static struct nfips_net *info_nn(struct genl_info *info)
 	return nfips_pernet(genl_info_net(info));
 }
 
+/*
+ * A policy, batch or transaction refused for its size or the memory it
+ * needs, in words (NL_SET_ERR_MSG*() take string literals). @attr, the
+ * rule or attribute at fault, may be NULL.
+ */
+static void limit_msg(struct netlink_ext_ack *extack,
+		      const struct nlattr *attr, int err)
+{
+	switch (err) {
+	case -E2BIG:
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "more rules than the module allows (max_rules)");
+		break;
+	case -EFBIG:
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "policy over the namespace's memory limit (max_mem, userns_max_mem)");
+		break;
+	case -ENOSPC:
+		NL_SET_ERR_MSG_ATTR(extack, attr, "too many automaton states");
+		break;
+	case -ENOBUFS:
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "module-wide memory budget exhausted (max_total_mem)");
+		break;
+	case -ENOMEM:
+		NL_SET_ERR_MSG_ATTR(extack, attr, "out of memory");
+		break;
+	case -EPERM:
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "no policies in namespaces of unprivileged users (userns_max_mem is 0)");
+		break;
+	case -EINTR:
+		NL_SET_ERR_MSG_ATTR(extack, attr, "interrupted by a fatal signal");
+		break;
+	case -EINVAL:
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "pattern empty, longer than 255 bytes or with unknown flags");
+		break;
+	default:
+		NL_SET_ERR_MSG_ATTR(extack, attr, "policy refused");
+		break;
+	}
+}
+
 static int nfips_begin(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nfips_net *nn = info_nn(info);
@@ -145,8 +189,10 @@ static int nfips_begin(struct sk_buff *skb, struct genl_info *info)
 		return -EPROTONOSUPPORT;
 	}
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!msg)
+	if (!msg) {
+		NL_SET_ERR_MSG(info->extack, "out of memory");
 		return -ENOMEM;
+	}
 	hdr = genlmsg_put_reply(msg, info, &nfips_genl_family, 0,
 				NFIPS_CMD_POLICY_BEGIN);
 	if (!hdr) {
@@ -160,6 +206,8 @@ static int nfips_begin(struct sk_buff *skb, struct genl_info *info)
 		if (ret == -EBUSY)
 			NL_SET_ERR_MSG(info->extack,
 				       "another transaction is in progress");
+		else
+			limit_msg(info->extack, NULL, ret);
 		goto err;
 	}
 	if (nla_put_u32(msg, NFIPS_A_TXN_ID, id)) {
@@ -188,8 +236,10 @@ static int get_list(struct nlattr *a, size_t size, void **out, u16 *n,
 		return -EINVAL;
 	}
 	*out = kmemdup(nla_data(a), len, GFP_KERNEL_ACCOUNT);
-	if (!*out)
+	if (!*out) {
+		NL_SET_ERR_MSG_ATTR(extack, a, "out of memory");
 		return -ENOMEM;
+	}
 	*n = len / size;
 	return 0;
 }
@@ -300,6 +350,7 @@ static struct nfips_krule *rule_from_attrs(struct nlattr *nest,
 		goto err;
 	r = kzalloc(sizeof(*r), GFP_KERNEL_ACCOUNT);
 	if (!r) {
+		NL_SET_ERR_MSG_ATTR(extack, nest, "out of memory");
 		ret = -ENOMEM;
 		goto err;
 	}
@@ -331,11 +382,11 @@ static struct nfips_krule *rule_from_attrs(struct nlattr *nest,
 	r->pattern = kmemdup(nla_data(a), r->patlen, GFP_KERNEL_ACCOUNT);
 	ret = -ENOMEM;
 	if (!r->pattern)
-		goto err_rule;
+		goto err_nomem;
 	if (tb[NFIPS_RULE_A_MSG]) {
 		r->msg = nla_strdup(tb[NFIPS_RULE_A_MSG], GFP_KERNEL_ACCOUNT);
 		if (!r->msg)
-			goto err_rule;
+			goto err_nomem;
 	}
 	ret = get_lists(tb, r, extack);
 	if (ret)
@@ -347,6 +398,8 @@ static struct nfips_krule *rule_from_attrs(struct nlattr *nest,
 	}
 	return r;
 
+err_nomem:
+	NL_SET_ERR_MSG_ATTR(extack, nest, "out of memory");
 err_rule:
 	nfips_krule_free(r);
 err:
@@ -382,8 +435,10 @@ static struct nfips_krule *sel_from_attrs(struct nlattr *nest,
 	}
 	ret = -ENOMEM;
 	s = kzalloc(sizeof(*s), GFP_KERNEL_ACCOUNT);
-	if (!s)
+	if (!s) {
+		NL_SET_ERR_MSG_ATTR(extack, nest, "out of memory");
 		goto err;
+	}
 	s->proto = nla_get_u8(tb[NFIPS_RULE_A_PROTO]);
 	if (tb[NFIPS_RULE_A_FLAGS])
 		s->flags = nla_get_u32(tb[NFIPS_RULE_A_FLAGS]);
@@ -430,8 +485,7 @@ static int nfips_add(struct sk_buff *skb, struct genl_info *info)
 			ret = nfips_txn_add(txn, r);
 			if (ret) {
 				nfips_krule_free(r);
-				NL_SET_ERR_MSG_ATTR(info->extack, nest,
-						    "policy exceeds the module's limits");
+				limit_msg(info->extack, nest, ret);
 				break;
 			}
 		}
@@ -444,8 +498,7 @@ static int nfips_add(struct sk_buff *skb, struct genl_info *info)
 			ret = nfips_txn_add_sel(txn, r);
 			if (ret) {
 				nfips_krule_free(r);
-				NL_SET_ERR_MSG_ATTR(info->extack, nest,
-						    "policy exceeds the module's limits");
+				limit_msg(info->extack, nest, ret);
 				break;
 			}
 		}
@@ -461,7 +514,7 @@ out:
 static int nfips_commit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nfips_net *nn = info_nn(info);
-	const char *why = NULL;
+	bool in_hooks = false;
 	struct nfips_txn *txn;
 	struct sk_buff *msg;
 	u64 serial = 0;
@@ -473,8 +526,10 @@ static int nfips_commit(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	}
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!msg)
+	if (!msg) {
+		NL_SET_ERR_MSG(info->extack, "out of memory");
 		return -ENOMEM;
+	}
 	hdr = genlmsg_put_reply(msg, info, &nfips_genl_family, 0,
 				NFIPS_CMD_POLICY_COMMIT);
 	if (!hdr) {
@@ -485,7 +540,7 @@ static int nfips_commit(struct sk_buff *skb, struct genl_info *info)
 	txn = nfips_txn_get(nn, nla_get_u32(info->attrs[NFIPS_A_TXN_ID]),
 			    info->snd_portid);
 	if (txn)
-		ret = nfips_txn_commit(nn, txn, &serial, &why);
+		ret = nfips_txn_commit(nn, txn, &serial, &in_hooks);
 	mutex_unlock(&nn->lock);
 	if (!txn) {
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[NFIPS_A_TXN_ID],
@@ -494,9 +549,11 @@ static int nfips_commit(struct sk_buff *skb, struct genl_info *info)
 		goto err;
 	}
 	if (ret) {
-		/* As NL_SET_ERR_MSG(): why is a static string. */
-		if (why && info->extack)
-			info->extack->_msg = why;
+		if (in_hooks)
+			NL_SET_ERR_MSG(info->extack,
+				       "cannot register the netfilter hooks");
+		else
+			limit_msg(info->extack, NULL, ret);
 		goto err;
 	}
 	if (nla_put_u64_64bit(msg, NFIPS_A_SERIAL, serial, NFIPS_A_PAD)) {
@@ -627,8 +684,10 @@ static int nfips_status(struct sk_buff *skb, struct genl_info *info)
 	int ret;
 
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!msg)
+	if (!msg) {
+		NL_SET_ERR_MSG(info->extack, "out of memory");
 		return -ENOMEM;
+	}
 	hdr = genlmsg_put_reply(msg, info, &nfips_genl_family, 0,
 				NFIPS_CMD_GET_STATUS);
 	if (!hdr) {

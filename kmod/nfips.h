@@ -53,7 +53,8 @@ struct nfips_txn {
 	u32 portid;		/* the socket that began it */
 	u32 nrules, cap;
 	u32 nsels, capsels;
-	size_t mem;
+	size_t mem;		/* of its rules, charged to the module */
+	size_t max_mem;		/* the namespace's limit when it began */
 	struct nfips_krule **rules;
 	struct nfips_krule **sels;
 };
@@ -110,6 +111,14 @@ extern unsigned int nfips_max_rules;
 extern unsigned long nfips_max_mem;
 extern unsigned int nfips_max_flows;
 
+/* main.c: limits and the module-wide memory budget */
+bool nfips_mem_charge(size_t bytes);
+void nfips_mem_charge_force(size_t bytes);
+void nfips_mem_uncharge(size_t bytes);
+bool nfips_net_unprivileged(const struct nfips_net *nn);
+size_t nfips_net_max_mem(const struct nfips_net *nn);
+u32 nfips_net_max_flows(const struct nfips_net *nn);
+
 static inline struct nfips_net *nfips_pernet(struct net *net)
 {
 	return net_generic(net, nfips_net_id);
@@ -123,7 +132,7 @@ struct nfips_txn *nfips_txn_get(struct nfips_net *nn, u32 id, u32 portid);
 int nfips_txn_add(struct nfips_txn *txn, struct nfips_krule *r);
 int nfips_txn_add_sel(struct nfips_txn *txn, struct nfips_krule *s);
 int nfips_txn_commit(struct nfips_net *nn, struct nfips_txn *txn, u64 *serial,
-		     const char **why);
+		     bool *in_hooks);
 void nfips_txn_abort(struct nfips_net *nn);
 void nfips_policy_flush(struct nfips_net *nn);
 void nfips_net_release(struct nfips_net *nn);

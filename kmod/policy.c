@@ -5,6 +5,11 @@
  * context, publishes the new policy with RCU and frees the old one after
  * a grace period. Until the commit succeeds, the running policy is never
  * touched: a failed or aborted transaction only frees its own rules.
+ *
+ * Everything here is allocated on behalf of a namespace and charged to
+ * the caller's memory cgroup (GFP_KERNEL_ACCOUNT), and counted in the
+ * module's budget (max_total_mem): a transaction's rules as they arrive,
+ * the build's bound before it starts, a policy for as long as it lives.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -45,6 +50,7 @@ void nfips_policy_free(struct nfips_policy *p)
 {
 	if (!p)
 		return;
+	nfips_mem_uncharge(p->mem);
 	if (p->ac)
 		nfips_ac_free(p->ac);
 	rules_free(p->rules, p->nrules);
@@ -56,6 +62,7 @@ static void txn_free(struct nfips_txn *txn)
 {
 	if (!txn)
 		return;
+	nfips_mem_uncharge(txn->mem);
 	rules_free(txn->rules, txn->nrules);
 	rules_free(txn->sels, txn->nsels);
 	kfree(txn);
@@ -80,11 +87,14 @@ int nfips_txn_begin(struct nfips_net *nn, u32 portid, u32 *id)
 	lockdep_assert_held(&nn->lock);
 	if (nn->txn && nn->txn->portid != portid)
 		return -EBUSY;
+	if (!nfips_net_max_mem(nn))
+		return -EPERM;
 	txn = kzalloc(sizeof(*txn), GFP_KERNEL_ACCOUNT);
 	if (!txn)
 		return -ENOMEM;
 	nfips_txn_abort(nn);
 	txn->portid = portid;
+	txn->max_mem = nfips_net_max_mem(nn);
 	txn->id = ++nn->next_txn_id;
 	if (!txn->id)
 		txn->id = ++nn->next_txn_id;
@@ -118,9 +128,9 @@ static int txn_push(struct nfips_txn *txn, struct nfips_krule ***v, u32 *n,
 	size_t mem = krule_mem(r);
 	u32 ncap;
 
-	if (txn->nrules + txn->nsels >= nfips_max_rules)
+	if (txn->nrules + txn->nsels >= READ_ONCE(nfips_max_rules))
 		return -E2BIG;
-	if (txn->mem + mem > nfips_max_mem)
+	if (txn->mem + mem > txn->max_mem)
 		return -EFBIG;
 	if (*n == *cap) {
 		ncap = *cap ? *cap * 2 : 256;
@@ -133,6 +143,8 @@ static int txn_push(struct nfips_txn *txn, struct nfips_krule ***v, u32 *n,
 		*v = rules;
 		*cap = ncap;
 	}
+	if (!nfips_mem_charge(mem))
+		return -ENOBUFS;
 	(*v)[(*n)++] = r;
 	txn->mem += mem;
 	return 0;
@@ -150,21 +162,39 @@ int nfips_txn_add_sel(struct nfips_txn *txn, struct nfips_krule *s)
 	return txn_push(txn, &txn->sels, &txn->nsels, &txn->capsels, s);
 }
 
-static int build_automaton(struct nfips_policy *p, const char **why)
+/*
+ * The build's peak is reserved in the module's budget, and bounded by
+ * the namespace's limit, before anything is allocated: the matcher turns
+ * the bound into a number of states it refuses to exceed. The automaton
+ * built takes the reservation's place.
+ */
+static int build_automaton(struct nfips_policy *p, size_t max_mem)
 {
 	struct nfips_ac_limits lim = {
-		.max_patterns = nfips_max_rules,
-		.max_bytes = nfips_max_mem,
+		.max_patterns = READ_ONCE(nfips_max_rules),
+		.max_bytes = max_mem,
 	};
 	struct nfips_ac_pattern *pats;
-	u32 i, bad = 0;
+	size_t resv, arr;
+	u64 states = 2;	/* the roots of both automata */
+	u32 i;
 	int ret;
 
 	if (!p->nrules)
 		return 0;
-	pats = kvcalloc(p->nrules, sizeof(*pats), GFP_KERNEL);
+	for (i = 0; i < p->nrules; i++)
+		states += p->rules[i]->patlen;
+	arr = array_size(p->nrules, sizeof(*pats));
+	resv = min(size_add(nfips_ac_build_bytes(states), arr), max_mem);
+	if (resv <= arr)
+		return -EFBIG;
+	if (!nfips_mem_charge(resv))
+		return -ENOBUFS;
+	lim.max_build_bytes = resv - arr;
+	ret = -ENOMEM;
+	pats = kvcalloc(p->nrules, sizeof(*pats), GFP_KERNEL_ACCOUNT);
 	if (!pats)
-		return -ENOMEM;
+		goto out;
 	for (i = 0; i < p->nrules; i++) {
 		const struct nfips_krule *r = p->rules[i];
 
@@ -174,19 +204,23 @@ static int build_automaton(struct nfips_policy *p, const char **why)
 				NFIPS_AC_NOCASE : 0;
 		pats[i].id = i;
 	}
-	ret = nfips_ac_build(&p->ac, pats, p->nrules, &lim, &bad);
+	ret = nfips_ac_build(&p->ac, pats, p->nrules, &lim, NULL);
 	kvfree(pats);
-	if (ret)
-		*why = nfips_ac_strerror(ret);
+out:
+	if (!ret)
+		nfips_mem_charge_force(nfips_ac_mem(p->ac));
+	nfips_mem_uncharge(resv);
 	return ret;
 }
 
 /*
  * Builds the transaction's policy and publishes it. The transaction ends
- * either way; on failure the running policy and hooks stay as they were.
+ * either way; on failure the running policy and hooks stay as they were,
+ * and *@in_hooks tells a hook registration's error from the policy's
+ * (nfips_ac_build(), or -ENOBUFS: over the module's budget).
  */
 int nfips_txn_commit(struct nfips_net *nn, struct nfips_txn *txn, u64 *serial,
-		     const char **why)
+		     bool *in_hooks)
 {
 	struct nfips_policy *p, *old;
 	int ret;
@@ -197,6 +231,12 @@ int nfips_txn_commit(struct nfips_net *nn, struct nfips_txn *txn, u64 *serial,
 		ret = -ENOMEM;
 		goto out_txn;
 	}
+	if (!nfips_mem_charge(sizeof(*p))) {
+		kfree(p);
+		ret = -ENOBUFS;
+		goto out_txn;
+	}
+	p->mem = sizeof(*p);
 	p->rules = txn->rules;
 	p->nrules = txn->nrules;
 	p->nkernel = txn->nrules;
@@ -206,15 +246,17 @@ int nfips_txn_commit(struct nfips_net *nn, struct nfips_txn *txn, u64 *serial,
 	p->nsels = txn->nsels;
 	txn->sels = NULL;
 	txn->nsels = 0;
-	ret = build_automaton(p, why);
+	ret = build_automaton(p, txn->max_mem);
 	if (ret)
 		goto out_policy;
-	p->mem = sizeof(*p) + txn->mem + (p->ac ? nfips_ac_mem(p->ac) : 0);
+	/* The rules' charge passes from the transaction to the policy. */
+	p->mem += txn->mem + (p->ac ? nfips_ac_mem(p->ac) : 0);
+	txn->mem = 0;
 
 	/* Hooks first: with no policy yet they only accept. */
 	ret = nfips_hooks_set(nn, nn->hooks);
 	if (ret) {
-		*why = "cannot register the netfilter hooks";
+		*in_hooks = true;
 		goto out_policy;
 	}
 	p->serial = ++nn->last_serial;
