@@ -818,7 +818,7 @@ static void daemon_set(struct nfips_net *nn, u16 queue, u16 queues, u32 portid)
 		++nn->epoch;
 	d = queues ? (u64)queue << 32 | (u64)queues << 16 | nn->epoch : 0;
 	WRITE_ONCE(nn->daemon, d);
-	nn->daemon_portid = queues ? portid : 0;
+	WRITE_ONCE(nn->daemon_portid, queues ? portid : 0);
 	nn->qfail_done += nn->qfail;
 	nn->qfail = 0;
 	WRITE_ONCE(nn->overload, 0);
@@ -1184,6 +1184,15 @@ static int nfips_nl_notify(struct notifier_block *nb, unsigned long event,
 	    !n->portid)
 		return NOTIFY_DONE;
 	nn = nfips_pernet(n->net);
+	/*
+	 * Nearly every genl socket closed in the namespace is neither; those
+	 * must not wait for a commit holding the lock. A socket that is
+	 * closing begins no transaction and registers no daemon, so an owner
+	 * that is not this socket now will not become it.
+	 */
+	if (READ_ONCE(nn->txn_portid) != n->portid &&
+	    READ_ONCE(nn->daemon_portid) != n->portid)
+		return NOTIFY_DONE;
 	mutex_lock(&nn->lock);
 	if (nn->txn && nn->txn->portid == n->portid)
 		nfips_txn_abort(nn);

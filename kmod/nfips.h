@@ -75,6 +75,7 @@ struct nfips_net {
 	struct mutex lock;		/* control path: txn, policy, hooks */
 	struct nfips_policy __rcu *policy;
 	struct nfips_txn *txn;
+	u32 txn_portid;			/* its owner, also read without the lock */
 	u32 next_txn_id;
 	u64 last_serial;
 
@@ -93,7 +94,7 @@ struct nfips_net {
 	 * told from one queued to the daemon there is now.
 	 */
 	u64 daemon;
-	u32 daemon_portid;		/* under lock */
+	u32 daemon_portid;		/* written under lock, read without */
 	u16 epoch;			/* under lock: the last epoch given */
 	u8 overload;			/* daemon over its memory budget */
 	u64 qfail_done;			/* NFQUEUE fail-opens of earlier daemons */

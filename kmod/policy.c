@@ -73,6 +73,7 @@ void nfips_txn_abort(struct nfips_net *nn)
 	lockdep_assert_held(&nn->lock);
 	txn_free(nn->txn);
 	nn->txn = NULL;
+	WRITE_ONCE(nn->txn_portid, 0);
 }
 
 /*
@@ -99,6 +100,7 @@ int nfips_txn_begin(struct nfips_net *nn, u32 portid, u32 *id)
 	if (!txn->id)
 		txn->id = ++nn->next_txn_id;
 	nn->txn = txn;
+	WRITE_ONCE(nn->txn_portid, portid);
 	*id = txn->id;
 	return 0;
 }
