@@ -174,18 +174,36 @@ static int __net_init nfips_net_init(struct net *net)
 	return 0;
 }
 
-static void __net_exit nfips_net_exit(struct net *net)
+/*
+ * Namespace teardown in two steps, so that a batch of dying namespaces
+ * (or every namespace, at unload) waits for one RCU grace period, not
+ * one each: the hooks go in .pre_exit, the net core waits for a grace
+ * period after the batch's .pre_exit calls, and .exit_batch frees what
+ * the hooks could reach.
+ */
+static void __net_exit nfips_net_pre_exit(struct net *net)
 {
-	struct nfips_net *nn = nfips_pernet(net);
+	nfips_net_stop(nfips_pernet(net));
+}
 
-	nfips_net_release(nn);
-	free_percpu(nn->stats);
-	mutex_destroy(&nn->lock);
+static void __net_exit nfips_net_exit_batch(struct list_head *net_exit_list)
+{
+	struct net *net;
+
+	list_for_each_entry(net, net_exit_list, exit_list) {
+		struct nfips_net *nn = nfips_pernet(net);
+
+		nfips_net_release(nn);
+		free_percpu(nn->stats);
+		mutex_destroy(&nn->lock);
+		cond_resched();
+	}
 }
 
 static struct pernet_operations nfips_net_ops = {
 	.init = nfips_net_init,
-	.exit = nfips_net_exit,
+	.pre_exit = nfips_net_pre_exit,
+	.exit_batch = nfips_net_exit_batch,
 	.id = &nfips_net_id,
 	.size = sizeof(struct nfips_net),
 };
@@ -214,15 +232,19 @@ err_pernet:
 }
 
 /*
- * Control first (no new policy can arrive), then every namespace's hooks
- * and policy; the hooks' last RCU readers are waited for in
- * nfips_net_release().
+ * Events first: none may be sent once the family is gone (its group
+ * could be another family's by then). Then control (no new policy can
+ * arrive), then every namespace's hooks and policy, with one grace
+ * period for all (nfips_net_ops).
  */
 static void __exit nfips_exit(void)
 {
+	nfips_events_stop();
 	nfips_genl_exit();
 	unregister_pernet_subsys(&nfips_net_ops);
-	rcu_barrier();
+	if (atomic_long_read(&nfips_mem_used))
+		pr_err("%ld bytes still counted in mem_used\n",
+		       atomic_long_read(&nfips_mem_used));
 	pr_info("unloaded\n");
 }
 

@@ -17,6 +17,8 @@
 enum { NFIPS_GRP_EVENTS };
 
 static struct genl_family nfips_genl_family;
+/* Cleared at unload, a grace period before the family goes. */
+static bool nfips_events_on __read_mostly = true;
 
 static struct netlink_range_validation u16_range = { .max = U16_MAX };
 static struct netlink_range_validation rate_range = { .max = 1000000 };
@@ -1145,7 +1147,8 @@ void nfips_event_send(struct nfips_net *nn, const struct nfips_policy *p,
 	void *hdr;
 	int ret;
 
-	if (!genl_has_listeners(&nfips_genl_family, nn->net, NFIPS_GRP_EVENTS))
+	if (!READ_ONCE(nfips_events_on) ||
+	    !genl_has_listeners(&nfips_genl_family, nn->net, NFIPS_GRP_EVENTS))
 		return;
 	if (!event_budget(nn))
 		goto lost;
@@ -1221,6 +1224,16 @@ int __init nfips_genl_init(void)
 err_notifier:
 	netlink_unregister_notifier(&nfips_nl_notifier);
 	return ret;
+}
+
+/*
+ * No event is sent once this returns: senders run under rcu_read_lock()
+ * (the hooks), and the flag is seen by all after the grace period.
+ */
+void nfips_events_stop(void)
+{
+	WRITE_ONCE(nfips_events_on, false);
+	synchronize_rcu();
 }
 
 void nfips_genl_exit(void)

@@ -136,6 +136,7 @@ int nfips_txn_commit(struct nfips_net *nn, struct nfips_txn *txn, u64 *serial,
 		     bool *in_hooks);
 void nfips_txn_abort(struct nfips_net *nn);
 void nfips_policy_flush(struct nfips_net *nn);
+void nfips_net_stop(struct nfips_net *nn);
 void nfips_net_release(struct nfips_net *nn);
 
 /* hook.c: under nn->lock */
@@ -145,6 +146,7 @@ void nfips_hooks_init(struct nfips_net *nn);
 /* netlink.c */
 int nfips_genl_init(void);
 void nfips_genl_exit(void);
+void nfips_events_stop(void);
 struct nfips_pkt;
 void nfips_event_send(struct nfips_net *nn, const struct nfips_policy *p,
 		      u32 idx, bool blocked, const struct nfips_pkt *pkt,

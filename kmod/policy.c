@@ -296,11 +296,25 @@ void nfips_policy_flush(struct nfips_net *nn)
 	nfips_flows_free(flows);
 }
 
-/* Namespace exit: hooks are gone, nothing can reach the policy. */
-void nfips_net_release(struct nfips_net *nn)
+/*
+ * Namespace exit, first step (.pre_exit): no hooks, no transaction. The
+ * net core waits for a grace period before nfips_net_release().
+ */
+void nfips_net_stop(struct nfips_net *nn)
 {
 	mutex_lock(&nn->lock);
 	nfips_txn_abort(nn);
-	nfips_policy_flush(nn);
+	nfips_hooks_set(nn, 0);
+	mutex_unlock(&nn->lock);
+}
+
+/* Namespace exit: hooks gone a grace period ago, nothing reaches these. */
+void nfips_net_release(struct nfips_net *nn)
+{
+	mutex_lock(&nn->lock);
+	nfips_policy_free(rcu_replace_pointer(nn->policy, NULL,
+					      lockdep_is_held(&nn->lock)));
+	nfips_flows_free(rcu_replace_pointer(nn->flows, NULL,
+					     lockdep_is_held(&nn->lock)));
 	mutex_unlock(&nn->lock);
 }
