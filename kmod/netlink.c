@@ -1058,12 +1058,21 @@ static const struct genl_ops nfips_genl_ops[] = {
 	},
 };
 
+/*
+ * Events name addresses and ports of the namespace's traffic: only
+ * CAP_NET_ADMIN (in the namespace's user namespace) may listen. Kernels
+ * before GENL_MCAST_CAP_NET_ADMIN (6.7, and the stable releases it was
+ * backported to) let anyone join any group; the module does not build
+ * there rather than open the group silently.
+ */
+#ifndef GENL_MCAST_CAP_NET_ADMIN
+#error "nfips needs GENL_MCAST_CAP_NET_ADMIN (Linux 6.7, or a stable kernel it was backported to) to keep its events group admin-only"
+#endif
+
 static const struct genl_multicast_group nfips_mcgrps[] = {
 	[NFIPS_GRP_EVENTS] = {
 		.name = NFIPS_MCGRP_EVENTS,
-#ifdef GENL_MCAST_CAP_NET_ADMIN
 		.flags = GENL_MCAST_CAP_NET_ADMIN,
-#endif
 	},
 };
 
