@@ -100,9 +100,38 @@ u32 nfips_net_max_flows(const struct nfips_net *nn)
 	return max;
 }
 
+/*
+ * kvzalloc() refuses more than INT_MAX bytes: a max_flows whose table
+ * could never be allocated is refused, at load and at run time, rather
+ * than leave every namespace without a table.
+ */
+#define NFIPS_FLOWS_MAX	((INT_MAX - PAGE_SIZE) / sizeof(struct nfips_flow))
+
+static int max_flows_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned int v;
+	int ret;
+
+	ret = kstrtouint(val, 0, &v);
+	if (ret)
+		return ret;
+	if (v > NFIPS_FLOWS_MAX) {
+		pr_err("max_flows %u: a table of %zu bytes cannot be allocated; at most %zu\n",
+		       v, (size_t)v * sizeof(struct nfips_flow), NFIPS_FLOWS_MAX);
+		return -EINVAL;
+	}
+	WRITE_ONCE(nfips_max_flows, v);
+	return 0;
+}
+
+static const struct kernel_param_ops max_flows_ops = {
+	.set = max_flows_set,
+	.get = param_get_uint,
+};
+
 unsigned int nfips_max_flows __read_mostly = 32768;
-module_param_named(max_flows, nfips_max_flows, uint, 0644);
-MODULE_PARM_DESC(max_flows, "TCP and UDP flows tracked per namespace, 144 bytes each; 0 scans every segment alone (default 32768)");
+module_param_cb(max_flows, &max_flows_ops, &nfips_max_flows, 0644);
+MODULE_PARM_DESC(max_flows, "TCP and UDP flows tracked per namespace, 144 bytes each, at most 14 million; 0 scans every segment alone (default 32768)");
 
 struct selftest_hits {
 	u32 ids;	/* bit per pattern id seen */
