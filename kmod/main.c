@@ -8,6 +8,7 @@
 #include <linux/module.h>
 #include <linux/percpu.h>
 #include "nfips.h"
+#include "stream.h"
 
 unsigned int nfips_net_id __read_mostly;
 

@@ -13,12 +13,8 @@
 #include <net/genetlink.h>
 #include <net/sock.h>
 #include "nfips.h"
-
-enum { NFIPS_GRP_EVENTS };
-
-static struct genl_family nfips_genl_family;
-/* Cleared at unload, a grace period before the family goes. */
-static bool nfips_events_on __read_mostly = true;
+#include "ranges.h"
+#include "stream.h"
 
 static struct netlink_range_validation u16_range = { .max = U16_MAX };
 static struct netlink_range_validation rate_range = { .max = 1000000 };
@@ -265,27 +261,18 @@ static int get_lists(struct nlattr **tb, struct nfips_krule *r,
 
 static bool ranges_ok(const struct nfips_krule *r)
 {
-	u32 i;
-
-	for (i = 0; i < r->nsrc4; i++)
-		if (memcmp(r->src4[i].lo, r->src4[i].hi, 4) > 0)
-			return false;
-	for (i = 0; i < r->ndst4; i++)
-		if (memcmp(r->dst4[i].lo, r->dst4[i].hi, 4) > 0)
-			return false;
-	for (i = 0; i < r->nsrc6; i++)
-		if (memcmp(r->src6[i].lo, r->src6[i].hi, 16) > 0)
-			return false;
-	for (i = 0; i < r->ndst6; i++)
-		if (memcmp(r->dst6[i].lo, r->dst6[i].hi, 16) > 0)
-			return false;
-	for (i = 0; i < r->nsports; i++)
-		if (r->sports[i].lo > r->sports[i].hi)
-			return false;
-	for (i = 0; i < r->ndports; i++)
-		if (r->dports[i].lo > r->dports[i].hi)
-			return false;
-	return true;
+	return nfips_ranges_ordered(r->src4, r->nsrc4, sizeof(*r->src4),
+				    nfips_cmp_addr4) &&
+	       nfips_ranges_ordered(r->dst4, r->ndst4, sizeof(*r->dst4),
+				    nfips_cmp_addr4) &&
+	       nfips_ranges_ordered(r->src6, r->nsrc6, sizeof(*r->src6),
+				    nfips_cmp_addr6) &&
+	       nfips_ranges_ordered(r->dst6, r->ndst6, sizeof(*r->dst6),
+				    nfips_cmp_addr6) &&
+	       nfips_ranges_ordered(r->sports, r->nsports, sizeof(*r->sports),
+				    nfips_cmp_port) &&
+	       nfips_ranges_ordered(r->dports, r->ndports, sizeof(*r->dports),
+				    nfips_cmp_port);
 }
 
 static const struct {
@@ -732,9 +719,8 @@ static int put_rule(struct sk_buff *msg, const struct nfips_policy *p, u32 i)
 }
 
 /*
- * One message per rule. cb->args[0] is the next rule, cb->args[1] the
- * serial the dump began with; cb->seq carries the serial so that a dump
- * spanning a policy swap is flagged NLM_F_DUMP_INTR.
+ * One message per rule. cb->args[0] is the next rule; cb->seq carries the
+ * serial so that a dump spanning a policy swap is flagged NLM_F_DUMP_INTR.
  */
 static int nfips_rules_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
@@ -747,8 +733,6 @@ static int nfips_rules_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	p = rcu_dereference(nn->policy);
 	if (!p)
 		goto out;
-	if (!cb->args[1])
-		cb->args[1] = p->serial;
 	cb->seq = (u32)p->serial ?: 1;
 	for (; i < p->nrules; i++) {
 		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
@@ -806,7 +790,7 @@ out:
 /*
  * The daemon's registration, under nn->lock: @queues 0 removes it. A new
  * epoch unless the same socket registers the same queues again: flows
- * queued to an earlier daemon go back to the kernel (hook.c).
+ * queued to an earlier daemon go back to the kernel (hooks.c).
  */
 static void daemon_set(struct nfips_net *nn, u16 queue, u16 queues, u32 portid)
 {
@@ -1076,7 +1060,7 @@ static const struct genl_multicast_group nfips_mcgrps[] = {
 	},
 };
 
-static struct genl_family nfips_genl_family __ro_after_init = {
+struct genl_family nfips_genl_family __ro_after_init = {
 	.name = NFIPS_GENL_NAME,
 	.version = NFIPS_GENL_VERSION,
 	.maxattr = NFIPS_A_MAX,
@@ -1089,98 +1073,6 @@ static struct genl_family nfips_genl_family __ro_after_init = {
 	.n_mcgrps = ARRAY_SIZE(nfips_mcgrps),
 	.module = THIS_MODULE,
 };
-
-/* Per-CPU budget of NFIPS_A_EVENT_RATE events per second; BH context. */
-static bool event_budget(struct nfips_net *nn)
-{
-	struct nfips_pcpu_stats *st = this_cpu_ptr(nn->stats);
-	u32 rate = READ_ONCE(nn->event_rate);
-
-	if (!rate)
-		return true;
-	if (time_after(jiffies, st->ev_window + HZ)) {
-		st->ev_window = jiffies;
-		st->ev_count = 0;
-	}
-	if (st->ev_count >= rate)
-		return false;
-	st->ev_count++;
-	return true;
-}
-
-static int put_event(struct sk_buff *msg, const struct nfips_policy *p, u32 idx,
-		     bool blocked, const struct nfips_pkt *pkt,
-		     const struct nf_hook_state *state)
-{
-	const struct nfips_krule *r = p->rules[idx];
-	int alen = pkt->family == NFPROTO_IPV4 ? 4 : 16;
-	const struct net_device *in = state->in;
-	struct nlattr *nest;
-
-	if (nla_put_u64_64bit(msg, NFIPS_A_SERIAL, p->serial, NFIPS_A_PAD))
-		return -EMSGSIZE;
-	nest = nla_nest_start(msg, NFIPS_A_EVENT);
-	if (!nest ||
-	    nla_put_u32(msg, NFIPS_EV_A_RULE, idx) ||
-	    nla_put_u32(msg, NFIPS_EV_A_GID, r->gid) ||
-	    nla_put_u32(msg, NFIPS_EV_A_SID, r->sid) ||
-	    nla_put_u32(msg, NFIPS_EV_A_REV, r->rev) ||
-	    nla_put_u8(msg, NFIPS_EV_A_ACTION, r->action) ||
-	    nla_put_u8(msg, NFIPS_EV_A_BLOCKED, blocked) ||
-	    nla_put_u8(msg, NFIPS_EV_A_FAMILY,
-		       pkt->family == NFPROTO_IPV4 ? AF_INET : AF_INET6) ||
-	    nla_put_u8(msg, NFIPS_EV_A_L4PROTO, pkt->l4proto) ||
-	    nla_put(msg, NFIPS_EV_A_SADDR, alen, &pkt->saddr) ||
-	    nla_put(msg, NFIPS_EV_A_DADDR, alen, &pkt->daddr) ||
-	    nla_put_u16(msg, NFIPS_EV_A_SPORT, pkt->sport) ||
-	    nla_put_u16(msg, NFIPS_EV_A_DPORT, pkt->dport) ||
-	    nla_put_u8(msg, NFIPS_EV_A_HOOK,
-		       state->hook == NF_INET_FORWARD ? NFIPS_HOOK_FORWARD :
-							NFIPS_HOOK_LOCAL_IN) ||
-	    nla_put_u64_64bit(msg, NFIPS_EV_A_TIME, ktime_get_real_ns(),
-			      NFIPS_EV_A_PAD))
-		return -EMSGSIZE;
-	if (in && (nla_put_u32(msg, NFIPS_EV_A_IFINDEX, in->ifindex) ||
-		   nla_put_string(msg, NFIPS_EV_A_IFNAME, in->name)))
-		return -EMSGSIZE;
-	nla_nest_end(msg, nest);
-	return 0;
-}
-
-/* Called from the packet path, under rcu_read_lock() with BHs off. */
-void nfips_event_send(struct nfips_net *nn, const struct nfips_policy *p,
-		      u32 idx, bool blocked, const struct nfips_pkt *pkt,
-		      const struct nf_hook_state *state)
-{
-	struct sk_buff *msg;
-	void *hdr;
-	int ret;
-
-	if (!READ_ONCE(nfips_events_on) ||
-	    !genl_has_listeners(&nfips_genl_family, nn->net, NFIPS_GRP_EVENTS))
-		return;
-	if (!event_budget(nn))
-		goto lost;
-	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_ATOMIC);
-	if (!msg)
-		goto lost;
-	hdr = genlmsg_put(msg, 0, 0, &nfips_genl_family, 0, NFIPS_CMD_EVENT);
-	if (!hdr || put_event(msg, p, idx, blocked, pkt, state)) {
-		nlmsg_free(msg);
-		goto lost;
-	}
-	genlmsg_end(msg, hdr);
-	ret = genlmsg_multicast_netns(&nfips_genl_family, nn->net, msg, 0,
-				      NFIPS_GRP_EVENTS, GFP_ATOMIC);
-	if (ret && ret != -ESRCH)
-		goto lost;
-	if (!ret)
-		this_cpu_inc(nn->stats->events);
-	return;
-
-lost:
-	this_cpu_inc(nn->stats->events_lost);
-}
 
 /*
  * A socket closed with a transaction open: drop the transaction. The
@@ -1233,16 +1125,6 @@ int __init nfips_genl_init(void)
 err_notifier:
 	netlink_unregister_notifier(&nfips_nl_notifier);
 	return ret;
-}
-
-/*
- * No event is sent once this returns: senders run under rcu_read_lock()
- * (the hooks), and the flag is seen by all after the grace period.
- */
-void nfips_events_stop(void)
-{
-	WRITE_ONCE(nfips_events_on, false);
-	synchronize_rcu();
 }
 
 void nfips_genl_exit(void)

@@ -139,13 +139,18 @@ void nfips_policy_flush(struct nfips_net *nn);
 void nfips_net_stop(struct nfips_net *nn);
 void nfips_net_release(struct nfips_net *nn);
 
-/* hook.c: under nn->lock */
+/* hooks.c: under nn->lock */
 int nfips_hooks_set(struct nfips_net *nn, u32 mask);
 void nfips_hooks_init(struct nfips_net *nn);
 
 /* netlink.c */
+enum { NFIPS_GRP_EVENTS };	/* nfips_genl_family's multicast groups */
+struct genl_family;
+extern struct genl_family nfips_genl_family;
 int nfips_genl_init(void);
 void nfips_genl_exit(void);
+
+/* events.c: from the packet path, and stopped at unload */
 void nfips_events_stop(void);
 struct nfips_pkt;
 void nfips_event_send(struct nfips_net *nn, const struct nfips_policy *p,
@@ -166,84 +171,5 @@ static inline u16 nfips_daemon_epoch(u64 d)
 {
 	return d & 0xffff;
 }
-
-/* flow.c: a TCP or UDP flow's two directions, for the packet path */
-struct nfips_flow_key {
-	struct in6_addr addr[2];	/* IPv4 in the first 4 bytes */
-	u16 port[2];
-	u8 family;
-	u8 l4proto;
-	u8 pad[2];
-};
-
-struct nfips_flow_dir {
-	nfips_ac_state ast;	/* matcher state after the byte before @next */
-	s64 pos;		/* stream offset of @next, when @anchored */
-	u32 next;		/* sequence number of the next in-order byte */
-	u32 start;		/* of the first byte seen since the SYN or sync */
-	bool synced;		/* @ast, @next and @start are known */
-	bool anchored;		/* the receiver's ack placed offset 0 */
-};
-
-/* struct nfips_flow.flags */
-#define NFIPS_FLOW_F_ANCHORED	0x01	/* conntrack: handshake done / reply seen */
-#define NFIPS_FLOW_F_CLOSED	0x02	/* RST, or FIN both ways */
-#define NFIPS_FLOW_F_FIN0	0x04
-#define NFIPS_FLOW_F_FIN1	0x08
-#define NFIPS_FLOW_F_ABSENT	0x10	/* chosen for the daemon, which is not there */
-#define NFIPS_FLOW_F_OVERLOAD	0x20	/* chosen, daemon over its budget */
-#define NFIPS_FLOW_F_DAEMON	0x40	/* the daemon set the verdict */
-
-struct nfips_flow {
-	unsigned long busy;	/* NFIPS_FLOW_BUSY: held by a CPU */
-	unsigned long last;	/* jiffies of the last packet */
-	u32 hash;		/* 0: empty */
-	u32 serial;		/* low bits of the policy the states are for */
-	u16 epoch;		/* of the daemon a QUEUE verdict is for */
-	u8 verdict;		/* enum nfips_flow_verdict */
-	u8 flags;		/* NFIPS_FLOW_F_* */
-	u8 ct_state;		/* TCP: conntrack's state at the last packet */
-	u32 ct_id;		/* nf_ct_get_id() of its conntrack entry */
-	struct nfips_flow_key key;
-	struct nfips_flow_dir dir[2];
-};
-
-struct nfips_flows;
-struct nfips_flows *nfips_flows_alloc(u32 max_flows);
-void nfips_flows_free(struct nfips_flows *ft);
-u32 nfips_flows_size(const struct nfips_flows *ft);
-void nfips_flow_key(const struct nfips_pkt *pkt, struct nfips_flow_key *k,
-		    unsigned int *dir);
-u32 nfips_flow_hash(const struct nfips_flows *ft,
-		    const struct nfips_flow_key *k);
-struct nfips_flow *nfips_flow_get(struct nfips_net *nn,
-				  struct nfips_flows *ft,
-				  const struct nfips_flow_key *key, u32 hash,
-				  bool new_ct, bool create, bool *fresh);
-void nfips_flow_put(struct nfips_flow *f);
-void nfips_flow_restart(struct nfips_net *nn, struct nfips_flow *f);
-int nfips_flow_set_verdict(struct nfips_flows *ft,
-			   const struct nfips_flow_key *key, u32 ct_id,
-			   u8 verdict);
-
-/* What the packet path knows about a packet, for rules and events. */
-struct nfips_pkt {
-	u8 family;		/* NFPROTO_IPV4 / NFPROTO_IPV6 */
-	u8 l4proto;		/* IPPROTO_* */
-	u8 rproto;		/* enum nfips_rule_proto */
-	bool has_ports;
-	union {
-		__be32 v4;
-		struct in6_addr v6;
-	} saddr, daddr;
-	u16 sport, dport;	/* host order */
-	u32 off, len;		/* L4 payload in the skb */
-	u32 seq;		/* TCP: sequence number of the first byte */
-	u32 ack_seq;		/* TCP: acknowledgment number, with @ack */
-	bool syn;		/* TCP: SYN flag */
-	bool ack;		/* TCP: ACK flag */
-	bool fin;		/* TCP: FIN flag */
-	bool rst;		/* TCP: RST flag */
-};
 
 #endif /* _NFIPS_H */

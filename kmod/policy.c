@@ -16,6 +16,7 @@
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 #include "nfips.h"
+#include "stream.h"
 
 void nfips_krule_free(struct nfips_krule *r)
 {

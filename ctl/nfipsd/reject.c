@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Reject as the kernel does it (kmod/hook.c, nf_send_reset/nf_send_unreach):
+ * Reject as the kernel does it (kmod/hooks.c, nf_send_reset/nf_send_unreach):
  * the packet is dropped and its sender gets a TCP reset (TCP) or an ICMP
  * port unreachable (anything else), here through raw sockets. The reset
  * claims to come from the packet's destination, with the sequence number

@@ -1,6 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * nfips: per-flow state for TCP and UDP. A fixed table per namespace,
+ * nfips: flows. The table of TCP and UDP flows first, then TCP
+ * sequencing (where a segment sits in its direction's stream, whether it
+ * is scanned, continued or let through past the depth), then the flow
+ * verdicts (inspect here, queue to the daemon, bypass, drop).
+ *
+ * Per-flow state for TCP and UDP. A fixed table per namespace,
  * allocated when the hooks go on so that the packet path never allocates,
  * remembers for each flow its verdict (inspect, queue to the daemon,
  * bypass, drop: Documentation/design.rst) and, for TCP, for each
@@ -11,7 +16,7 @@
  *
  * An entry belongs to one connection: a SYN that makes a new conntrack
  * entry starts the flow's entry afresh, and so does a SYN that reopens
- * the connection on the same conntrack entry (hook.c), so a verdict never
+ * the connection on the same conntrack entry (hooks.c), so a verdict never
  * outlives its connection into the next one on the same addresses and
  * ports. A conntrack entry made mid-stream (conntrack lost the flow and
  * picked it up again) continues the flow's entry, verdict and stream
@@ -29,8 +34,10 @@
  */
 #include <linux/jhash.h>
 #include <linux/random.h>
+#include <linux/reciprocal_div.h>
 #include <linux/slab.h>
-#include "nfips.h"
+#include "match.h"
+#include "stream.h"
 
 #define NFIPS_FLOW_WAYS		4
 #define NFIPS_FLOW_BUSY		0
@@ -271,4 +278,217 @@ int nfips_flow_set_verdict(struct nfips_flows *ft,
 	}
 	local_bh_enable();
 	return ret;
+}
+
+/*
+ * The receiver of the other direction acknowledged up to @ack: if that
+ * direction has no offsets yet, they count from there. Only the receiver
+ * knows which bytes it took: a SYN, or segments it threw away, cannot move
+ * offset 0 back and so put data within the depth past it. Only an ack of
+ * bytes seen here since the direction's SYN (or first byte) counts: an
+ * old one, from an earlier connection on the same ports, would put the
+ * new connection's start past the depth. The SYN-ACK (@synack) says
+ * which SYN the receiver took, when SYNs with different sequence numbers
+ * crossed: the direction starts there if it carried nothing yet.
+ */
+static void stream_anchor(struct nfips_flow_dir *od, u32 ack, bool synack)
+{
+	if (od->anchored || !od->synced)
+		return;
+	if (synack && od->next == od->start) {
+		od->start = ack;
+		od->next = ack;
+		od->ast = 0;
+	}
+	if ((s32)(ack - od->start) < 0 || (s32)(od->next - ack) < 0)
+		return;
+	od->anchored = true;
+	od->pos = od->next - ack;
+}
+
+/*
+ * The receiver acknowledged bytes past the ones seen here in order: they
+ * went through without the entry (conntrack found them invalid, or the
+ * flow had no entry then; scanned alone). Continue from what the receiver
+ * has, or every later segment would look ahead of a hole for ever: the
+ * sender resends from the receiver's acknowledgment, never from before.
+ * Only an ack of data counts, never a SYN-ACK's (it acknowledges a SYN,
+ * perhaps of a new connection on the same conntrack entry: its distance
+ * from this one's bytes means nothing), nor one from before the
+ * direction's start.
+ */
+static void stream_catch_up(struct nfips_flow_dir *od, u32 ack)
+{
+	s32 d = (s32)(ack - od->next);
+
+	if (!od->synced || d <= 0 || (s32)(ack - od->start) < 0)
+		return;
+	od->pos += d;
+	od->next = ack;
+	od->ast = 0;
+}
+
+/*
+ * Positions a TCP segment in its flow. Every segment is scanned whole; an
+ * in-order one continues the flow's matcher state (*@ast), so a pattern
+ * split across segments matches. One that overlaps what was scanned is
+ * scanned on its own and its new tail, from *@skip, continued: the bytes
+ * scanned before need not be the ones the receiver kept. A retransmission
+ * of scanned bytes is scanned on its own and leaves the flow alone (the
+ * original may have been dropped). A segment ahead of a hole within the
+ * depth (NFIPS_STREAM_AHEAD) leaves the flow alone too: the bytes before it are
+ * still to come, and only in order can a pattern across the hole be seen.
+ * Offsets, for the depth, count by sequence number from where the
+ * receiver's acknowledgments placed them (stream_anchor()). A SYN restarts
+ * its direction only while conntrack says the connection is new or in its
+ * handshake (@syn_ok): on an established one, 6.1 conntrack lets a SYN
+ * through without a window check.
+ */
+enum nfips_stream_pos nfips_stream_begin(struct nfips_net *nn,
+					 const struct nfips_policy *p,
+					 struct nfips_stream *s,
+					 const struct nfips_pkt *pkt,
+					 bool new_conn, bool syn_ok,
+					 nfips_ac_state *ast, u32 *skip)
+{
+	struct nfips_flow_dir *fd = s->fd;
+	struct nfips_flow_dir *od = &s->f->dir[fd == &s->f->dir[0]];
+	u32 depth = READ_ONCE(nn->stream_depth);
+	s32 done;
+
+	if (s->f->serial != (u32)p->serial) {
+		/* A matcher state means nothing to another automaton. */
+		s->f->dir[0].ast = 0;
+		s->f->dir[1].ast = 0;
+		s->f->serial = p->serial;
+	}
+	s->seq = pkt->seq + pkt->syn;
+	s->cont = true;
+	s->off = 0;
+	if (pkt->syn && !syn_ok) {
+		/* The receiver ignores it (RFC 5961): so does the flow. */
+		this_cpu_inc(nn->stats->syns_ignored);
+		s->cont = false;
+		return NFIPS_STREAM_SCAN;
+	}
+	if (pkt->syn) {
+		/* Offsets wait for the receiver's ack of this SYN. */
+		if (new_conn) {
+			od->synced = false;
+			WRITE_ONCE(od->anchored, false);
+		}
+		if (new_conn && pkt->ack) {
+			/* A SYN-ACK begins it: it says where the SYN was. */
+			od->synced = true;
+			od->start = pkt->ack_seq;
+			od->next = pkt->ack_seq;
+			od->ast = 0;
+		}
+		fd->synced = true;
+		WRITE_ONCE(fd->anchored, false);
+		fd->next = s->seq;
+		fd->start = s->seq;
+		fd->ast = 0;
+	}
+	if (pkt->ack) {
+		stream_anchor(od, pkt->ack_seq, pkt->syn);
+		if (!pkt->syn)
+			stream_catch_up(od, pkt->ack_seq);
+	}
+	if (!fd->synced)
+		return NFIPS_STREAM_SCAN;
+	done = (s32)(fd->next - s->seq);
+	s->off = fd->pos - done;
+	if (done < 0 && pkt->len &&
+	    (!depth || !fd->anchored || fd->pos < depth)) {
+		this_cpu_inc(nn->stats->ahead);
+		s->cont = false;
+		return NFIPS_STREAM_AHEAD;
+	}
+	if (depth && fd->anchored && s->off >= depth) {
+		/* Keeping the place keeps offsets right however long the flow. */
+		if (done <= 0) {
+			fd->next = s->seq + pkt->len;
+			fd->pos = s->off + pkt->len;
+			fd->ast = 0;
+		}
+		this_cpu_add(nn->stats->depth_bytes, pkt->len);
+		return NFIPS_STREAM_DEPTH;
+	}
+	if (done >= 0 && done < (s32)pkt->len) {
+		*ast = fd->ast;
+		*skip = done;
+	} else if (done > 0) {
+		s->cont = false;
+	}
+	return NFIPS_STREAM_SCAN;
+}
+
+/* The segment was let through: the flow continues after it. */
+void nfips_stream_end(struct nfips_stream *s, const struct nfips_pkt *pkt,
+		      nfips_ac_state ast)
+{
+	struct nfips_flow_dir *fd = s->fd;
+
+	if (!fd->synced)
+		fd->start = s->seq;
+	fd->ast = ast;
+	fd->next = s->seq + pkt->len;
+	fd->pos = s->off + pkt->len;
+	fd->synced = true;
+}
+
+/* The verdict of a flow that begins with @pkt; *@flags, *@epoch with it. */
+u8 nfips_flow_start(struct nfips_net *nn, const struct nfips_policy *p,
+		    const struct nfips_pkt *pkt, u8 *flags, u16 *epoch)
+{
+	u64 d;
+
+	*flags = 0;
+	*epoch = 0;
+	if (!p->nsels || !nfips_sel_match(p, pkt))
+		return NFIPS_FLOW_INSPECT;
+	d = READ_ONCE(nn->daemon);
+	if (!d) {
+		*flags = NFIPS_FLOW_F_ABSENT;
+		return NFIPS_FLOW_INSPECT;
+	}
+	if (READ_ONCE(nn->overload)) {
+		*flags = NFIPS_FLOW_F_OVERLOAD;
+		return NFIPS_FLOW_INSPECT;
+	}
+	*epoch = nfips_daemon_epoch(d);
+	return NFIPS_FLOW_QUEUE;
+}
+
+/*
+ * After the kernel's rules let the packet through: to the daemon's queue
+ * for a queued flow, a flow spread by its hash; a flow chosen for the
+ * daemon that cannot have it passes (or, fail-closed, is dropped).
+ */
+unsigned int nfips_flow_fate(struct nfips_net *nn, u8 fv, u8 flags, u32 hash)
+{
+	bool open = READ_ONCE(nn->fail_open);
+	unsigned int v;
+	u64 d;
+
+	if (fv == NFIPS_FLOW_QUEUE) {
+		d = READ_ONCE(nn->daemon);
+		if (d) {
+			this_cpu_inc(nn->stats->queued);
+			v = NF_QUEUE_NR(nfips_daemon_queue(d) +
+					reciprocal_scale(hash, nfips_daemon_queues(d)));
+			if (open)
+				v |= NF_VERDICT_FLAG_QUEUE_BYPASS;
+			return v;
+		}
+		flags |= NFIPS_FLOW_F_ABSENT;
+	}
+	if (flags & NFIPS_FLOW_F_ABSENT)
+		this_cpu_inc(nn->stats->daemon_absent);
+	else if (flags & NFIPS_FLOW_F_OVERLOAD)
+		this_cpu_inc(nn->stats->daemon_overload);
+	else
+		return NF_ACCEPT;
+	return open ? NF_ACCEPT : NF_DROP;
 }

@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nfips: a packet's headers, read once for the rules, the flow table and
+ * events. IPv4 and IPv6 (extension headers skipped), then TCP, UDP or
+ * ICMP: addresses, ports, TCP sequence numbers and flags, and where the
+ * L4 payload is. A packet that cannot be parsed is let through unscanned
+ * and counted (unparsed).
+ */
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/netfilter.h>
+#include <linux/tcp.h>
+#include <linux/udp.h>
+#include <net/ip.h>
+#include <net/ipv6.h>
+#include "nfips.h"
+#include "parse.h"
+
+static bool parse_l4(struct sk_buff *skb, struct nfips_pkt *pkt, u8 proto,
+		     unsigned int thoff)
+{
+	unsigned int off = thoff;
+
+	pkt->l4proto = proto;
+	pkt->rproto = NFIPS_RPROTO_IP;
+	pkt->has_ports = false;
+	pkt->sport = 0;
+	pkt->dport = 0;
+	pkt->seq = 0;
+	pkt->ack_seq = 0;
+	pkt->syn = false;
+	pkt->ack = false;
+	pkt->fin = false;
+	pkt->rst = false;
+	switch (proto) {
+	case IPPROTO_TCP: {
+		struct tcphdr _th;
+		const struct tcphdr *th;
+
+		th = skb_header_pointer(skb, thoff, sizeof(_th), &_th);
+		if (!th || th->doff * 4 < sizeof(*th))
+			return false;
+		off += th->doff * 4;
+		pkt->rproto = NFIPS_RPROTO_TCP;
+		pkt->has_ports = true;
+		pkt->sport = ntohs(th->source);
+		pkt->dport = ntohs(th->dest);
+		pkt->seq = ntohl(th->seq);
+		pkt->ack_seq = ntohl(th->ack_seq);
+		pkt->syn = th->syn;
+		pkt->ack = th->ack;
+		pkt->fin = th->fin;
+		pkt->rst = th->rst;
+		break;
+	}
+	case IPPROTO_UDP: {
+		struct udphdr _uh;
+		const struct udphdr *uh;
+
+		uh = skb_header_pointer(skb, thoff, sizeof(_uh), &_uh);
+		if (!uh)
+			return false;
+		off += sizeof(*uh);
+		pkt->rproto = NFIPS_RPROTO_UDP;
+		pkt->has_ports = true;
+		pkt->sport = ntohs(uh->source);
+		pkt->dport = ntohs(uh->dest);
+		break;
+	}
+	case IPPROTO_ICMP:
+	case IPPROTO_ICMPV6:
+		if ((proto == IPPROTO_ICMP) != (pkt->family == NFPROTO_IPV4))
+			break;
+		/* type, code, checksum and the 4-byte rest of header */
+		off += 8;
+		pkt->rproto = NFIPS_RPROTO_ICMP;
+		break;
+	}
+	if (off > skb->len)
+		return false;
+	pkt->off = off;
+	pkt->len = skb->len - off;
+	return true;
+}
+
+static bool parse_v4(struct sk_buff *skb, struct nfips_pkt *pkt)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+
+	pkt->family = NFPROTO_IPV4;
+	pkt->saddr.v4 = iph->saddr;
+	pkt->daddr.v4 = iph->daddr;
+	/* Defragmentation is on: a fragment here could not be reassembled. */
+	if (ip_is_fragment(iph))
+		return false;
+	return parse_l4(skb, pkt, iph->protocol,
+			skb_network_offset(skb) + ip_hdrlen(skb));
+}
+
+static bool parse_v6(struct sk_buff *skb, struct nfips_pkt *pkt)
+{
+	const struct ipv6hdr *ip6h = ipv6_hdr(skb);
+	u8 nexthdr = ip6h->nexthdr;
+	__be16 frag_off = 0;
+	int thoff;
+
+	pkt->family = NFPROTO_IPV6;
+	pkt->saddr.v6 = ip6h->saddr;
+	pkt->daddr.v6 = ip6h->daddr;
+	thoff = ipv6_skip_exthdr(skb, skb_network_offset(skb) + sizeof(*ip6h),
+				 &nexthdr, &frag_off);
+	if (thoff < 0 || frag_off)
+		return false;
+	return parse_l4(skb, pkt, nexthdr, thoff);
+}
+
+/* @pf: the hook's family (NFPROTO_IPV4 or NFPROTO_IPV6). */
+bool nfips_parse(struct sk_buff *skb, u8 pf, struct nfips_pkt *pkt)
+{
+	return pf == NFPROTO_IPV4 ? parse_v4(skb, pkt) : parse_v6(skb, pkt);
+}
