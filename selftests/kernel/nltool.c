@@ -25,10 +25,13 @@
  *                        the daemon's (the kernel refuses it: -EPERM)
  *   nltool big N LEN SEED
  *                        commits a policy of N random LEN-byte patterns
- *                        (nltool_mem.c): exit 0 and "serial=S memory=M",
+ *                        (nltool_mem.c): exit 0 and "serial=S memory=M
+ *                        flows=F" (its flow table),
  *                        or 3 and the refusal with the kernel's message
  *   nltool flush         flushes the namespace's policy
  *   nltool resolve       opens a socket, resolves the family, closes it
+ *   nltool close         the same, but closes it when stdin gives a line,
+ *                        and prints how many ms close() took
  *   nltool nsstorm N     N new network namespaces with a policy each,
  *                        destroyed together when stdin closes
  *
@@ -1050,7 +1053,7 @@ int main(int argc, char **argv)
 	int ret;
 
 	if (argc < 2) {
-		fprintf(stderr, "Usage: nltool badtxn|badver|fuzz N SEED|storm N SEED|daemon ...|verdict ...|big N LEN SEED|flush|resolve|nsstorm N\n");
+		fprintf(stderr, "Usage: nltool badtxn|badver|fuzz N SEED|storm N SEED|daemon ...|verdict ...|big N LEN SEED|flush|resolve|close|nsstorm N\n");
 		return 2;
 	}
 	if (!strcmp(argv[1], "nsstorm") && argc == 3)
@@ -1079,6 +1082,8 @@ int main(int argc, char **argv)
 		return flush_policy();
 	if (!strcmp(argv[1], "resolve") && argc == 2)
 		return 0;
+	if (!strcmp(argv[1], "close") && argc == 2)
+		return timed_close();
 	fprintf(stderr, "nltool: unknown command\n");
 	return 2;
 }

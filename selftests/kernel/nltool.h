@@ -39,5 +39,6 @@ int nl_open(void);
 int big_policy(long n, int len, unsigned int seed);
 int flush_policy(void);
 int ns_storm(long n);
+int timed_close(void);
 
 #endif /* NLTOOL_H */

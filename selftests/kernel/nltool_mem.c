@@ -34,8 +34,11 @@ static int refusal(const char *what, int err)
 	return 3;
 }
 
-/* The policy's memory as GET_STATUS reports it (NFIPS_A_MEMORY). */
-static unsigned long long policy_memory(void)
+/*
+ * The policy's memory and the flow table's size as GET_STATUS reports
+ * them (NFIPS_A_MEMORY, NFIPS_A_FLOW_SLOTS).
+ */
+static unsigned long long policy_memory(uint32_t *flows)
 {
 	static struct msg m;
 	struct nlmsghdr *r = (struct nlmsghdr *)m.data;
@@ -59,6 +62,9 @@ static unsigned long long policy_memory(void)
 		if ((a->nla_type & NLA_TYPE_MASK) == NFIPS_A_MEMORY &&
 		    a->nla_len == NLA_HDRLEN + 8)
 			memcpy(&mem, (const uint8_t *)a + NLA_HDRLEN, 8);
+		if ((a->nla_type & NLA_TYPE_MASK) == NFIPS_A_FLOW_SLOTS &&
+		    a->nla_len == NLA_HDRLEN + 4)
+			memcpy(flows, (const uint8_t *)a + NLA_HDRLEN, 4);
 		off += NLA_ALIGN(a->nla_len);
 	}
 	recv(fd, m.data, sizeof(m.data), 0);	/* the ack */
@@ -119,7 +125,8 @@ static int commit_random(long n, int len, unsigned int seed, uint32_t *serial,
 int big_policy(long n, int len, unsigned int seed)
 {
 	struct timeval tv = { .tv_sec = 900 };
-	uint32_t serial = 0;
+	uint32_t serial = 0, flows = 0;
+	unsigned long long mem;
 	double t0;
 	int ret;
 
@@ -135,8 +142,9 @@ int big_policy(long n, int len, unsigned int seed)
 		printf("after %.0f ms: ", now_ms() - t0);
 		return refusal("policy", ret);
 	}
-	printf("serial=%u memory=%llu ms=%.0f\n", serial, policy_memory(),
-	       now_ms() - t0);
+	t0 = now_ms() - t0;
+	mem = policy_memory(&flows);
+	printf("serial=%u memory=%llu flows=%u ms=%.0f\n", serial, mem, flows, t0);
 	return 0;
 }
 
@@ -166,6 +174,26 @@ int ns_storm(long n)
 	fflush(stdout);
 	while (read(0, &c, 1) > 0)
 		;
+	return 0;
+}
+
+/*
+ * Closing a generic netlink socket runs the module's NETLINK_URELEASE
+ * notifier: how long that takes, from a process already in the
+ * namespace (starting one is slow in the guest).
+ */
+int timed_close(void)
+{
+	char line[16];
+	double t0;
+
+	printf("ready\n");
+	fflush(stdout);
+	if (!fgets(line, sizeof(line), stdin))
+		return 1;
+	t0 = now_ms();
+	close(fd);
+	printf("%.0f\n", now_ms() - t0);
 	return 0;
 }
 

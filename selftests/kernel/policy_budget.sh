@@ -5,7 +5,8 @@
 # what every namespace's policies, transactions, builds and flow tables
 # use is counted in mem_used; a commit that would take the module past the
 # budget is refused with a message naming it, before the build, and the
-# running policies stay; freeing memory in one namespace lets another
+# running policies stay; a flow table past it is not allocated (and the
+# kernel log says so); freeing memory in one namespace lets another
 # commit.
 set -u
 source "$(dirname "$0")/lib.sh"
@@ -41,6 +42,17 @@ log "budget 2 MiB over what is used: $(echo "$out" | tail -n 1)"
 [ "$rc" = 3 ] || fail "a commit past the budget was accepted: $out"
 echo "$out" | grep -q max_total_mem || fail "the refusal does not name the budget: $out"
 [ "$(used)" = "$base" ] || fail "a refused commit left mem_used at $(used) (was $base)"
+
+# A small policy fits, its flow table (4.5 MiB) does not: inspection
+# goes on without one, and the kernel log says why.
+kmsg "budget flows"
+out=$(ip netns exec "$a" "$nltool" big 1 8 9) || fail "a one-pattern policy refused: $out"
+echo "$out" | grep -q 'flows=0 ' || fail "a flow table past the budget: $out"
+dmesg_since "budget flows" | grep -q 'no flow table: .* max_total_mem' ||
+	fail "no kernel message for the missing flow table: $(dmesg_since 'budget flows')"
+ip netns exec "$a" "$nltool" flush || fail "flush a"
+[ "$(used)" = "$base" ] || fail "mem_used $(used) after the flush (was $base)"
+log "flow table past the budget: none, and said so"
 
 echo $((base + (256 << 20))) >"$params/max_total_mem"
 # a's policy holds more than b's takes to build (about 14 MiB at its peak).

@@ -6,10 +6,11 @@
 # namespaces (Documentation/netlink.rst, "Namespaces of unprivileged
 # users"), and what the module allocates for that namespace is charged to
 # the user's memory cgroup:
-#  - a small policy is accepted, and freeing it (flush) lowers the
-#    cgroup's memory.current by at least three quarters of the memory the
-#    module reports for it: the automaton, the rules and the flow table
-#    are charged to the cgroup, not to the kernel at large;
+#  - a small policy is accepted, with a flow table of at most
+#    userns_max_flows entries, and freeing it (flush) lowers the cgroup's
+#    memory.current by at least three quarters of the memory the module
+#    reports for it: the automaton, the rules and the flow table are
+#    charged to the cgroup, not to the kernel at large;
 #  - a policy of 30000 64-byte patterns (about 100 MB to build) is refused
 #    with a clear message, and the cgroup's peak shows it was refused
 #    before being built, not after.
@@ -56,8 +57,11 @@ mem=$(echo "$out" | sed -n 's/.*memory=\([0-9]*\).*/\1/p')
 before=$(echo "$out" | sed -n 3p)
 after=$(echo "$out" | sed -n 4p)
 [ -n "$mem" ] && [ -n "$before" ] && [ -n "$after" ] || fail "unexpected output: $out"
+flows=$(echo "$out" | sed -n 's/.*flows=\([0-9]*\).*/\1/p')
+((flows > 0 && flows <= $(cat /sys/module/nfips/parameters/userns_max_flows))) ||
+	fail "flow table of $flows entries in an unprivileged namespace"
 charged=$((before - after))
-log "policy memory $mem bytes, flush uncharged $charged bytes from the cgroup"
+log "policy memory $mem bytes, $flows flows, flush uncharged $charged bytes from the cgroup"
 ((charged * 4 >= mem * 3)) ||
 	fail "only $charged of the policy's $mem bytes were charged to the cgroup"
 
