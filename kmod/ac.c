@@ -184,9 +184,10 @@ static bool has_output(const struct bnode *n)
 /* Breadth-first: failure and dictionary links, in an order where every
  * node's failure target comes first.
  */
-static void link_trie(struct build *b)
+static int link_trie(struct build *b)
 {
 	u32 head = 0, tail = 0, k;
+	int ret;
 
 	b->order[tail++] = 0;
 	while (head < tail) {
@@ -205,9 +206,13 @@ static void link_trie(struct build *b)
 				       t : b->n[t].dict;
 			b->order[tail++] = k;
 		}
-		if (!(head & 1023))
-			ac_yield();
+		if (!(head & 1023)) {
+			ret = ac_yield();
+			if (ret)
+				return ret;
+		}
 	}
+	return 0;
 }
 
 static u32 sparse_words(u32 nchild)
@@ -268,9 +273,10 @@ static int assign_codes(struct build *b, struct ac_dfa *d, u32 *ndense,
 	return 0;
 }
 
-static void fill_tables(struct build *b, struct ac_dfa *d)
+static int fill_tables(struct build *b, struct ac_dfa *d)
 {
 	u32 i, k, m, pos = 0;
+	int ret;
 
 	for (i = 0; i < b->nnodes; i++) {
 		struct bnode *n = &b->n[b->order[i]];
@@ -312,9 +318,13 @@ static void fill_tables(struct build *b, struct ac_dfa *d)
 				next[m] = b->n[k].code;
 			}
 		}
-		if (!(i & 1023))
-			ac_yield();
+		if (!(i & 1023)) {
+			ret = ac_yield();
+			if (ret)
+				return ret;
+		}
 	}
+	return 0;
 }
 
 static void *alloc_array(size_t n, size_t size)
@@ -363,12 +373,14 @@ static int dfa_build(struct ac_dfa *d, const struct nfips_ac_pattern *pats,
 		if (!selected(&pats[i], nocase))
 			continue;
 		ret = trie_insert(&b, d, &pats[i], max_nodes);
+		if (!ret && !(i & 255))
+			ret = ac_yield();
 		if (ret)
 			goto out;
-		if (!(i & 255))
-			ac_yield();
 	}
-	link_trie(&b);
+	ret = link_trie(&b);
+	if (ret)
+		goto out;
 	ret = assign_codes(&b, d, &ndense, &pool_words);
 	if (ret)
 		goto out;
@@ -379,11 +391,12 @@ static int dfa_build(struct ac_dfa *d, const struct nfips_ac_pattern *pats,
 	d->ids = alloc_array(b.nout, sizeof(u32));
 	if (!d->dense || !d->pool || !d->outsets || !d->ids)
 		goto out;
-	fill_tables(&b, d);
+	ret = fill_tables(&b, d);
+	if (ret)
+		goto out;
 	d->nstates = b.nnodes;
 	*mem += ((size_t)ndense * d->ncls + pool_words + b.nout) * sizeof(u32) +
 		b.noutsets * sizeof(struct ac_outset);
-	ret = 0;
 out:
 	if (ret)
 		dfa_free(d);
@@ -394,10 +407,54 @@ out:
 	return ret;
 }
 
+/*
+ * A state's share of a build's peak: its trie node and breadth-first slot
+ * while building, and in the tables built a sparse node's header, its
+ * parent's edge to it, an output set and a pattern id (dfa_build()).
+ * Dense rows, the filter and the structure itself are bounded apart.
+ */
+#define AC_STATE_PEAK	(sizeof(struct bnode) + 13 * sizeof(u32))
+#define AC_ROW_MAX	(256 * sizeof(u32))
+
+size_t nfips_ac_build_bytes(u64 states)
+{
+	/* Dense rows of both automata: a row per state at most, and their
+	 * budget plus the root's row; the filter's two tables.
+	 */
+	u64 per = states * AC_ROW_MAX;
+	u64 rows = per < AC_DENSE_BYTES + AC_ROW_MAX ? per :
+		   AC_DENSE_BYTES + AC_ROW_MAX;
+	u64 filter = 65536 + (per < 65536 ? 65536 : per < (1U << 20) ? per :
+			      (1U << 20));
+
+	if (states > (1ULL << 40))
+		return (size_t)-1;
+	return states * AC_STATE_PEAK + 2 * rows + filter + sizeof(struct nfips_ac);
+}
+
+/* The most states a build within @bytes may make (at least 1: the root). */
+static u32 states_within(size_t bytes, u32 max)
+{
+	u32 lo = 1, hi = max;
+
+	if (nfips_ac_build_bytes(hi) <= bytes)
+		return hi;
+	while (hi - lo > 1) {
+		u32 mid = lo + (hi - lo) / 2;
+
+		if (nfips_ac_build_bytes(mid) <= bytes)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 int nfips_ac_build(struct nfips_ac **out, const struct nfips_ac_pattern *pats,
 		   u32 npats, const struct nfips_ac_limits *lim, u32 *bad)
 {
 	struct nfips_ac_limits none = { 0 };
+	bool mem_bound = false;
 	struct nfips_ac *ac;
 	u32 i, max_nodes;
 	int ret;
@@ -415,12 +472,25 @@ int nfips_ac_build(struct nfips_ac **out, const struct nfips_ac_pattern *pats,
 			return -EINVAL;
 		}
 	}
+	/* Codes are 32-bit; state counts far below that keep them so. */
+	max_nodes = lim->max_states ? lim->max_states : 1U << 30;
+	/*
+	 * The build's memory bounds its states before anything is allocated:
+	 * a set too large is refused at the state past the bound, its trie
+	 * never bigger than the bound (dfa_build() sizes it so).
+	 */
+	if (lim->max_build_bytes) {
+		u32 n = states_within(lim->max_build_bytes, max_nodes);
+
+		if (n < max_nodes) {
+			max_nodes = n;
+			mem_bound = true;
+		}
+	}
 	ac = ac_zalloc(sizeof(*ac));
 	if (!ac)
 		return -ENOMEM;
 	ac->mem = sizeof(*ac);
-	/* Codes are 32-bit; state counts far below that keep them so. */
-	max_nodes = lim->max_states ? lim->max_states : 1U << 30;
 	ret = dfa_build(&ac->dfa[0], pats, npats, false, max_nodes, &ac->mem);
 	if (ret)
 		goto err;
@@ -439,7 +509,7 @@ int nfips_ac_build(struct nfips_ac **out, const struct nfips_ac_pattern *pats,
 	return 0;
 err:
 	nfips_ac_free(ac);
-	return ret;
+	return ret == -ENOSPC && mem_bound ? -EFBIG : ret;
 }
 
 void nfips_ac_free(struct nfips_ac *ac)
@@ -477,6 +547,8 @@ const char *nfips_ac_strerror(int err)
 		return "automaton larger than its memory limit";
 	case -ENOMEM:
 		return "out of memory";
+	case -EINTR:
+		return "interrupted by a fatal signal";
 	default:
 		return "unknown error";
 	}

@@ -23,11 +23,17 @@ struct nfips_ac_pattern {
 	u32 id;		/* reported on match; need not be unique */
 };
 
-/* Exceeding any limit fails the build; zero means "no limit". */
+/*
+ * Exceeding any limit fails the build; zero means "no limit". @max_bytes
+ * bounds the automaton built, @max_build_bytes what building it may take
+ * at its peak: it bounds the states before anything is allocated, at
+ * nfips_ac_build_bytes() per state.
+ */
 struct nfips_ac_limits {
 	u32 max_patterns;
 	u32 max_states;
 	size_t max_bytes;
+	size_t max_build_bytes;
 };
 
 /* Scan state: 0 is the start of a stream. Opaque otherwise. */
@@ -47,13 +53,22 @@ struct nfips_ac;
  * Returns 0 and the automaton in @out, or a negative errno:
  * -EINVAL a pattern is empty, too long or has unknown flags,
  * -E2BIG more patterns, -ENOSPC more states, -EFBIG more memory than
- * allowed by @lim, -ENOMEM allocation failure. On a pattern error
+ * allowed by @lim, -ENOMEM allocation failure, -EINTR a fatal signal
+ * (kernel only: checked as often as the build yields the CPU). On a
+ * pattern error
  * @bad (if not NULL) receives the index of the offending pattern.
  * The result depends only on the patterns, in the order given.
  */
 int nfips_ac_build(struct nfips_ac **out, const struct nfips_ac_pattern *pats,
 		   u32 npats, const struct nfips_ac_limits *lim, u32 *bad);
 void nfips_ac_free(struct nfips_ac *ac);
+
+/*
+ * At most what building an automaton of @states states takes at its
+ * peak, the automaton included (the states are at most the patterns'
+ * total length plus one).
+ */
+size_t nfips_ac_build_bytes(u64 states);
 
 /* Bytes of memory held by the automaton (what scanning touches). */
 size_t nfips_ac_mem(const struct nfips_ac *ac);

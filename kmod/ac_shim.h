@@ -16,11 +16,22 @@
 #include <linux/string.h>
 #include <asm/unaligned.h>
 
-/* Builds run in process context and may be large: allow vmalloc. */
-#define ac_alloc(n)		kvmalloc(n, GFP_KERNEL)
-#define ac_zalloc(n)		kvzalloc(n, GFP_KERNEL)
+/*
+ * Builds run in process context on behalf of a namespace, under its
+ * control lock: large (vmalloc allowed), charged to the caller's memory
+ * cgroup, without a warning when refused (the size comes from a user),
+ * and abandoned with -EINTR as soon as the caller is being killed.
+ */
+#define AC_GFP			(GFP_KERNEL_ACCOUNT | __GFP_NOWARN)
+#define ac_alloc(n)		kvmalloc(n, AC_GFP)
+#define ac_zalloc(n)		kvzalloc(n, AC_GFP)
 #define ac_free(p)		kvfree(p)
-#define ac_yield()		cond_resched()
+
+static inline int ac_yield(void)
+{
+	cond_resched();
+	return fatal_signal_pending(current) ? -EINTR : 0;
+}
 #define ac_load_le32(p)		get_unaligned_le32(p)
 #else
 #include <errno.h>
@@ -38,7 +49,11 @@ typedef uint64_t u64;
 #define ac_alloc(n)		malloc(n)
 #define ac_zalloc(n)		calloc(1, n)
 #define ac_free(p)		free(p)
-#define ac_yield()		do { } while (0)
+static inline int ac_yield(void)
+{
+	return 0;
+}
+
 static inline u32 ac_load_le32(const void *p)
 {
 	u32 v;

@@ -12,6 +12,19 @@
 #include "nfips.h"
 #include "parse.h"
 
+/* Cleared at unload, a grace period before the family goes. */
+static bool nfips_events_on __read_mostly = true;
+
+/*
+ * No event is sent once this returns: senders run under rcu_read_lock()
+ * (the hooks), and the flag is seen by all after the grace period.
+ */
+void nfips_events_stop(void)
+{
+	WRITE_ONCE(nfips_events_on, false);
+	synchronize_rcu();
+}
+
 /* Per-CPU budget of NFIPS_A_EVENT_RATE events per second; BH context. */
 static bool event_budget(struct nfips_net *nn)
 {
@@ -78,7 +91,8 @@ void nfips_event_send(struct nfips_net *nn, const struct nfips_policy *p,
 	void *hdr;
 	int ret;
 
-	if (!genl_has_listeners(&nfips_genl_family, nn->net, NFIPS_GRP_EVENTS))
+	if (!READ_ONCE(nfips_events_on) ||
+	    !genl_has_listeners(&nfips_genl_family, nn->net, NFIPS_GRP_EVENTS))
 		return;
 	if (!event_budget(nn))
 		goto lost;

@@ -358,9 +358,9 @@ int nfips_hooks_set(struct nfips_net *nn, u32 mask)
 	int ret;
 
 	lockdep_assert_held(&nn->lock);
-	/* Without a table (max_flows 0, no memory) packets are scanned alone. */
+	/* Without a table (max_flows 0, budget, memory) packets go alone. */
 	if (mask && !rcu_access_pointer(nn->flows))
-		rcu_assign_pointer(nn->flows, nfips_flows_alloc(nfips_max_flows));
+		rcu_assign_pointer(nn->flows, nfips_flows_alloc(nn));
 	if (mask && !nn->ct_on) {
 		ret = nf_ct_netns_get(net, NFPROTO_INET);
 		if (ret)

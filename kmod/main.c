@@ -4,24 +4,135 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/percpu.h>
 #include "nfips.h"
+#include "stream.h"
 
 unsigned int nfips_net_id __read_mostly;
 
-/* Limits per policy (and per transaction): the only module parameters. */
+/*
+ * Limits per policy (and per transaction), lower in a namespace that an
+ * unprivileged user made (Documentation/netlink.rst), and the budget of
+ * the whole module.
+ */
 unsigned int nfips_max_rules __read_mostly = 200000;
 module_param_named(max_rules, nfips_max_rules, uint, 0644);
 MODULE_PARM_DESC(max_rules, "Rules per policy (default 200000)");
 
 unsigned long nfips_max_mem __read_mostly = 512UL << 20;
 module_param_named(max_mem, nfips_max_mem, ulong, 0644);
-MODULE_PARM_DESC(max_mem, "Bytes of rules and automaton per policy (default 512 MiB)");
+MODULE_PARM_DESC(max_mem, "Bytes of rules and automaton per policy, and of building it (default 512 MiB)");
+
+unsigned long nfips_userns_max_mem __read_mostly = 16UL << 20;
+module_param_named(userns_max_mem, nfips_userns_max_mem, ulong, 0644);
+MODULE_PARM_DESC(userns_max_mem, "max_mem in a namespace owned by a user namespace other than the initial one; 0 refuses policies there (default 16 MiB)");
+
+unsigned int nfips_userns_max_flows __read_mostly = 4096;
+module_param_named(userns_max_flows, nfips_userns_max_flows, uint, 0644);
+MODULE_PARM_DESC(userns_max_flows, "max_flows in a namespace owned by a user namespace other than the initial one (default 4096)");
+
+unsigned long nfips_max_total_mem __read_mostly;
+module_param_named(max_total_mem, nfips_max_total_mem, ulong, 0644);
+MODULE_PARM_DESC(max_total_mem, "Bytes of policies, transactions, builds and flow tables of all namespaces together (default: a quarter of RAM)");
+
+static atomic_long_t nfips_mem_used = ATOMIC_LONG_INIT(0);
+
+static int mem_used_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%ld\n", atomic_long_read(&nfips_mem_used));
+}
+
+static const struct kernel_param_ops mem_used_ops = {
+	.get = mem_used_get,
+};
+
+module_param_cb(mem_used, &mem_used_ops, NULL, 0444);
+MODULE_PARM_DESC(mem_used, "Bytes of max_total_mem in use (read only)");
+
+/* Charges @bytes to the module's budget; false, charging nothing, if over. */
+bool nfips_mem_charge(size_t bytes)
+{
+	long limit = min_t(unsigned long, READ_ONCE(nfips_max_total_mem),
+			   LONG_MAX);
+
+	if (bytes > LONG_MAX ||
+	    atomic_long_add_return(bytes, &nfips_mem_used) > limit) {
+		if (bytes <= LONG_MAX)
+			atomic_long_sub(bytes, &nfips_mem_used);
+		return false;
+	}
+	return true;
+}
+
+/* What is already allocated (an automaton within its reservation). */
+void nfips_mem_charge_force(size_t bytes)
+{
+	atomic_long_add(bytes, &nfips_mem_used);
+}
+
+void nfips_mem_uncharge(size_t bytes)
+{
+	atomic_long_sub(bytes, &nfips_mem_used);
+}
+
+/* Limits of a namespace: lower where an unprivileged user made it. */
+bool nfips_net_unprivileged(const struct nfips_net *nn)
+{
+	return nn->net->user_ns != &init_user_ns;
+}
+
+size_t nfips_net_max_mem(const struct nfips_net *nn)
+{
+	size_t max = READ_ONCE(nfips_max_mem);
+
+	if (nfips_net_unprivileged(nn))
+		max = min_t(size_t, max, READ_ONCE(nfips_userns_max_mem));
+	return max;
+}
+
+u32 nfips_net_max_flows(const struct nfips_net *nn)
+{
+	u32 max = READ_ONCE(nfips_max_flows);
+
+	if (nfips_net_unprivileged(nn))
+		max = min(max, READ_ONCE(nfips_userns_max_flows));
+	return max;
+}
+
+/*
+ * kvzalloc() refuses more than INT_MAX bytes: a max_flows whose table
+ * could never be allocated is refused, at load and at run time, rather
+ * than leave every namespace without a table.
+ */
+#define NFIPS_FLOWS_MAX	((INT_MAX - PAGE_SIZE) / sizeof(struct nfips_flow))
+
+static int max_flows_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned int v;
+	int ret;
+
+	ret = kstrtouint(val, 0, &v);
+	if (ret)
+		return ret;
+	if (v > NFIPS_FLOWS_MAX) {
+		pr_err("max_flows %u: a table of %zu bytes cannot be allocated; at most %zu\n",
+		       v, (size_t)v * sizeof(struct nfips_flow), NFIPS_FLOWS_MAX);
+		return -EINVAL;
+	}
+	WRITE_ONCE(nfips_max_flows, v);
+	return 0;
+}
+
+static const struct kernel_param_ops max_flows_ops = {
+	.set = max_flows_set,
+	.get = param_get_uint,
+};
 
 unsigned int nfips_max_flows __read_mostly = 32768;
-module_param_named(max_flows, nfips_max_flows, uint, 0644);
-MODULE_PARM_DESC(max_flows, "TCP and UDP flows tracked per namespace, 144 bytes each; 0 scans every segment alone (default 32768)");
+module_param_cb(max_flows, &max_flows_ops, &nfips_max_flows, 0644);
+MODULE_PARM_DESC(max_flows, "TCP and UDP flows tracked per namespace, 144 bytes each, at most 14 million; 0 scans every segment alone (default 32768)");
 
 struct selftest_hits {
 	u32 ids;	/* bit per pattern id seen */
@@ -93,18 +204,36 @@ static int __net_init nfips_net_init(struct net *net)
 	return 0;
 }
 
-static void __net_exit nfips_net_exit(struct net *net)
+/*
+ * Namespace teardown in two steps, so that a batch of dying namespaces
+ * (or every namespace, at unload) waits for one RCU grace period, not
+ * one each: the hooks go in .pre_exit, the net core waits for a grace
+ * period after the batch's .pre_exit calls, and .exit_batch frees what
+ * the hooks could reach.
+ */
+static void __net_exit nfips_net_pre_exit(struct net *net)
 {
-	struct nfips_net *nn = nfips_pernet(net);
+	nfips_net_stop(nfips_pernet(net));
+}
 
-	nfips_net_release(nn);
-	free_percpu(nn->stats);
-	mutex_destroy(&nn->lock);
+static void __net_exit nfips_net_exit_batch(struct list_head *net_exit_list)
+{
+	struct net *net;
+
+	list_for_each_entry(net, net_exit_list, exit_list) {
+		struct nfips_net *nn = nfips_pernet(net);
+
+		nfips_net_release(nn);
+		free_percpu(nn->stats);
+		mutex_destroy(&nn->lock);
+		cond_resched();
+	}
 }
 
 static struct pernet_operations nfips_net_ops = {
 	.init = nfips_net_init,
-	.exit = nfips_net_exit,
+	.pre_exit = nfips_net_pre_exit,
+	.exit_batch = nfips_net_exit_batch,
 	.id = &nfips_net_id,
 	.size = sizeof(struct nfips_net),
 };
@@ -116,6 +245,8 @@ static int __init nfips_init(void)
 	ret = nfips_ac_selftest();
 	if (ret)
 		return ret;
+	if (!nfips_max_total_mem)
+		nfips_max_total_mem = (totalram_pages() << PAGE_SHIFT) / 4;
 	ret = register_pernet_subsys(&nfips_net_ops);
 	if (ret)
 		return ret;
@@ -131,14 +262,19 @@ err_pernet:
 }
 
 /*
- * Control first (no new policy can arrive), then every namespace's hooks
- * and policy; the hooks' last RCU readers are waited for in
- * nfips_net_release().
+ * Events first: none may be sent once the family is gone (its group
+ * could be another family's by then). Then control (no new policy can
+ * arrive), then every namespace's hooks and policy, with one grace
+ * period for all (nfips_net_ops).
  */
 static void __exit nfips_exit(void)
 {
+	nfips_events_stop();
 	nfips_genl_exit();
 	unregister_pernet_subsys(&nfips_net_ops);
+	if (atomic_long_read(&nfips_mem_used))
+		pr_err("%ld bytes still counted in mem_used\n",
+		       atomic_long_read(&nfips_mem_used));
 	pr_info("unloaded\n");
 }
 

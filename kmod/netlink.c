@@ -124,6 +124,50 @@ static struct nfips_net *info_nn(struct genl_info *info)
 	return nfips_pernet(genl_info_net(info));
 }
 
+/*
+ * A policy, batch or transaction refused for its size or the memory it
+ * needs, in words (NL_SET_ERR_MSG*() take string literals). @attr, the
+ * rule or attribute at fault, may be NULL.
+ */
+static void limit_msg(struct netlink_ext_ack *extack,
+		      const struct nlattr *attr, int err)
+{
+	switch (err) {
+	case -E2BIG:
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "more rules than the module allows (max_rules)");
+		break;
+	case -EFBIG:
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "policy over the namespace's memory limit (max_mem, userns_max_mem)");
+		break;
+	case -ENOSPC:
+		NL_SET_ERR_MSG_ATTR(extack, attr, "too many automaton states");
+		break;
+	case -ENOBUFS:
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "module-wide memory budget exhausted (max_total_mem)");
+		break;
+	case -ENOMEM:
+		NL_SET_ERR_MSG_ATTR(extack, attr, "out of memory");
+		break;
+	case -EPERM:
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "no policies in namespaces of unprivileged users (userns_max_mem is 0)");
+		break;
+	case -EINTR:
+		NL_SET_ERR_MSG_ATTR(extack, attr, "interrupted by a fatal signal");
+		break;
+	case -EINVAL:
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "pattern empty, longer than 255 bytes or with unknown flags");
+		break;
+	default:
+		NL_SET_ERR_MSG_ATTR(extack, attr, "policy refused");
+		break;
+	}
+}
+
 static int nfips_begin(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nfips_net *nn = info_nn(info);
@@ -143,8 +187,10 @@ static int nfips_begin(struct sk_buff *skb, struct genl_info *info)
 		return -EPROTONOSUPPORT;
 	}
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!msg)
+	if (!msg) {
+		NL_SET_ERR_MSG(info->extack, "out of memory");
 		return -ENOMEM;
+	}
 	hdr = genlmsg_put_reply(msg, info, &nfips_genl_family, 0,
 				NFIPS_CMD_POLICY_BEGIN);
 	if (!hdr) {
@@ -158,6 +204,8 @@ static int nfips_begin(struct sk_buff *skb, struct genl_info *info)
 		if (ret == -EBUSY)
 			NL_SET_ERR_MSG(info->extack,
 				       "another transaction is in progress");
+		else
+			limit_msg(info->extack, NULL, ret);
 		goto err;
 	}
 	if (nla_put_u32(msg, NFIPS_A_TXN_ID, id)) {
@@ -186,8 +234,10 @@ static int get_list(struct nlattr *a, size_t size, void **out, u16 *n,
 		return -EINVAL;
 	}
 	*out = kmemdup(nla_data(a), len, GFP_KERNEL_ACCOUNT);
-	if (!*out)
+	if (!*out) {
+		NL_SET_ERR_MSG_ATTR(extack, a, "out of memory");
 		return -ENOMEM;
+	}
 	*n = len / size;
 	return 0;
 }
@@ -289,6 +339,7 @@ static struct nfips_krule *rule_from_attrs(struct nlattr *nest,
 		goto err;
 	r = kzalloc(sizeof(*r), GFP_KERNEL_ACCOUNT);
 	if (!r) {
+		NL_SET_ERR_MSG_ATTR(extack, nest, "out of memory");
 		ret = -ENOMEM;
 		goto err;
 	}
@@ -320,11 +371,11 @@ static struct nfips_krule *rule_from_attrs(struct nlattr *nest,
 	r->pattern = kmemdup(nla_data(a), r->patlen, GFP_KERNEL_ACCOUNT);
 	ret = -ENOMEM;
 	if (!r->pattern)
-		goto err_rule;
+		goto err_nomem;
 	if (tb[NFIPS_RULE_A_MSG]) {
 		r->msg = nla_strdup(tb[NFIPS_RULE_A_MSG], GFP_KERNEL_ACCOUNT);
 		if (!r->msg)
-			goto err_rule;
+			goto err_nomem;
 	}
 	ret = get_lists(tb, r, extack);
 	if (ret)
@@ -336,6 +387,8 @@ static struct nfips_krule *rule_from_attrs(struct nlattr *nest,
 	}
 	return r;
 
+err_nomem:
+	NL_SET_ERR_MSG_ATTR(extack, nest, "out of memory");
 err_rule:
 	nfips_krule_free(r);
 err:
@@ -371,8 +424,10 @@ static struct nfips_krule *sel_from_attrs(struct nlattr *nest,
 	}
 	ret = -ENOMEM;
 	s = kzalloc(sizeof(*s), GFP_KERNEL_ACCOUNT);
-	if (!s)
+	if (!s) {
+		NL_SET_ERR_MSG_ATTR(extack, nest, "out of memory");
 		goto err;
+	}
 	s->proto = nla_get_u8(tb[NFIPS_RULE_A_PROTO]);
 	if (tb[NFIPS_RULE_A_FLAGS])
 		s->flags = nla_get_u32(tb[NFIPS_RULE_A_FLAGS]);
@@ -419,8 +474,7 @@ static int nfips_add(struct sk_buff *skb, struct genl_info *info)
 			ret = nfips_txn_add(txn, r);
 			if (ret) {
 				nfips_krule_free(r);
-				NL_SET_ERR_MSG_ATTR(info->extack, nest,
-						    "policy exceeds the module's limits");
+				limit_msg(info->extack, nest, ret);
 				break;
 			}
 		}
@@ -433,8 +487,7 @@ static int nfips_add(struct sk_buff *skb, struct genl_info *info)
 			ret = nfips_txn_add_sel(txn, r);
 			if (ret) {
 				nfips_krule_free(r);
-				NL_SET_ERR_MSG_ATTR(info->extack, nest,
-						    "policy exceeds the module's limits");
+				limit_msg(info->extack, nest, ret);
 				break;
 			}
 		}
@@ -450,7 +503,7 @@ out:
 static int nfips_commit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nfips_net *nn = info_nn(info);
-	const char *why = NULL;
+	bool in_hooks = false;
 	struct nfips_txn *txn;
 	struct sk_buff *msg;
 	u64 serial = 0;
@@ -462,8 +515,10 @@ static int nfips_commit(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	}
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!msg)
+	if (!msg) {
+		NL_SET_ERR_MSG(info->extack, "out of memory");
 		return -ENOMEM;
+	}
 	hdr = genlmsg_put_reply(msg, info, &nfips_genl_family, 0,
 				NFIPS_CMD_POLICY_COMMIT);
 	if (!hdr) {
@@ -474,7 +529,7 @@ static int nfips_commit(struct sk_buff *skb, struct genl_info *info)
 	txn = nfips_txn_get(nn, nla_get_u32(info->attrs[NFIPS_A_TXN_ID]),
 			    info->snd_portid);
 	if (txn)
-		ret = nfips_txn_commit(nn, txn, &serial, &why);
+		ret = nfips_txn_commit(nn, txn, &serial, &in_hooks);
 	mutex_unlock(&nn->lock);
 	if (!txn) {
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[NFIPS_A_TXN_ID],
@@ -483,9 +538,11 @@ static int nfips_commit(struct sk_buff *skb, struct genl_info *info)
 		goto err;
 	}
 	if (ret) {
-		/* As NL_SET_ERR_MSG(): why is a static string. */
-		if (why && info->extack)
-			info->extack->_msg = why;
+		if (in_hooks)
+			NL_SET_ERR_MSG(info->extack,
+				       "cannot register the netfilter hooks");
+		else
+			limit_msg(info->extack, NULL, ret);
 		goto err;
 	}
 	if (nla_put_u64_64bit(msg, NFIPS_A_SERIAL, serial, NFIPS_A_PAD)) {
@@ -616,8 +673,10 @@ static int nfips_status(struct sk_buff *skb, struct genl_info *info)
 	int ret;
 
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!msg)
+	if (!msg) {
+		NL_SET_ERR_MSG(info->extack, "out of memory");
 		return -ENOMEM;
+	}
 	hdr = genlmsg_put_reply(msg, info, &nfips_genl_family, 0,
 				NFIPS_CMD_GET_STATUS);
 	if (!hdr) {
@@ -756,7 +815,7 @@ static void daemon_set(struct nfips_net *nn, u16 queue, u16 queues, u32 portid)
 		++nn->epoch;
 	d = queues ? (u64)queue << 32 | (u64)queues << 16 | nn->epoch : 0;
 	WRITE_ONCE(nn->daemon, d);
-	nn->daemon_portid = queues ? portid : 0;
+	WRITE_ONCE(nn->daemon_portid, queues ? portid : 0);
 	nn->qfail_done += nn->qfail;
 	nn->qfail = 0;
 	WRITE_ONCE(nn->overload, 0);
@@ -994,12 +1053,21 @@ static const struct genl_ops nfips_genl_ops[] = {
 	},
 };
 
+/*
+ * Events name addresses and ports of the namespace's traffic: only
+ * CAP_NET_ADMIN (in the namespace's user namespace) may listen. Kernels
+ * before GENL_MCAST_CAP_NET_ADMIN (6.7, and the stable releases it was
+ * backported to) let anyone join any group; the module does not build
+ * there rather than open the group silently.
+ */
+#ifndef GENL_MCAST_CAP_NET_ADMIN
+#error "nfips needs GENL_MCAST_CAP_NET_ADMIN (Linux 6.7, or a stable kernel it was backported to) to keep its events group admin-only"
+#endif
+
 static const struct genl_multicast_group nfips_mcgrps[] = {
 	[NFIPS_GRP_EVENTS] = {
 		.name = NFIPS_MCGRP_EVENTS,
-#ifdef GENL_MCAST_CAP_NET_ADMIN
 		.flags = GENL_MCAST_CAP_NET_ADMIN,
-#endif
 	},
 };
 
@@ -1031,6 +1099,15 @@ static int nfips_nl_notify(struct notifier_block *nb, unsigned long event,
 	    !n->portid)
 		return NOTIFY_DONE;
 	nn = nfips_pernet(n->net);
+	/*
+	 * Nearly every genl socket closed in the namespace is neither; those
+	 * must not wait for a commit holding the lock. A socket that is
+	 * closing begins no transaction and registers no daemon, so an owner
+	 * that is not this socket now will not become it.
+	 */
+	if (READ_ONCE(nn->txn_portid) != n->portid &&
+	    READ_ONCE(nn->daemon_portid) != n->portid)
+		return NOTIFY_DONE;
 	mutex_lock(&nn->lock);
 	if (nn->txn && nn->txn->portid == n->portid)
 		nfips_txn_abort(nn);

@@ -84,7 +84,8 @@ struct nfips_txn {
 	u32 portid;		/* the socket that began it */
 	u32 nrules, cap;
 	u32 nsels, capsels;
-	size_t mem;
+	size_t mem;		/* of its rules, charged to the module */
+	size_t max_mem;		/* the namespace's limit when it began */
 	struct nfips_krule **rules;
 	struct nfips_krule **sels;
 };
@@ -105,6 +106,7 @@ struct nfips_net {
 	struct mutex lock;		/* control path: txn, policy, hooks */
 	struct nfips_policy __rcu *policy;
 	struct nfips_txn *txn;
+	u32 txn_portid;			/* its owner, also read without the lock */
 	u32 next_txn_id;
 	u64 last_serial;
 
@@ -123,7 +125,7 @@ struct nfips_net {
 	 * told from one queued to the daemon there is now.
 	 */
 	u64 daemon;
-	u32 daemon_portid;		/* under lock */
+	u32 daemon_portid;		/* written under lock, read without */
 	u16 epoch;			/* under lock: the last epoch given */
 	u8 overload;			/* daemon over its memory budget */
 	u64 qfail_done;			/* NFQUEUE fail-opens of earlier daemons */
@@ -141,6 +143,14 @@ extern unsigned int nfips_max_rules;
 extern unsigned long nfips_max_mem;
 extern unsigned int nfips_max_flows;
 
+/* main.c: limits and the module-wide memory budget */
+bool nfips_mem_charge(size_t bytes);
+void nfips_mem_charge_force(size_t bytes);
+void nfips_mem_uncharge(size_t bytes);
+bool nfips_net_unprivileged(const struct nfips_net *nn);
+size_t nfips_net_max_mem(const struct nfips_net *nn);
+u32 nfips_net_max_flows(const struct nfips_net *nn);
+
 static inline struct nfips_net *nfips_pernet(struct net *net)
 {
 	return net_generic(net, nfips_net_id);
@@ -154,9 +164,10 @@ struct nfips_txn *nfips_txn_get(struct nfips_net *nn, u32 id, u32 portid);
 int nfips_txn_add(struct nfips_txn *txn, struct nfips_krule *r);
 int nfips_txn_add_sel(struct nfips_txn *txn, struct nfips_krule *s);
 int nfips_txn_commit(struct nfips_net *nn, struct nfips_txn *txn, u64 *serial,
-		     const char **why);
+		     bool *in_hooks);
 void nfips_txn_abort(struct nfips_net *nn);
 void nfips_policy_flush(struct nfips_net *nn);
+void nfips_net_stop(struct nfips_net *nn);
 void nfips_net_release(struct nfips_net *nn);
 
 /* hooks.c: under nn->lock */
@@ -170,7 +181,8 @@ extern struct genl_family nfips_genl_family;
 int nfips_genl_init(void);
 void nfips_genl_exit(void);
 
-/* events.c: from the packet path */
+/* events.c: from the packet path, and stopped at unload */
+void nfips_events_stop(void);
 struct nfips_pkt;
 void nfips_event_send(struct nfips_net *nn, const struct nfips_policy *p,
 		      u32 idx, bool blocked, const struct nfips_pkt *pkt,

@@ -5,6 +5,11 @@
  * context, publishes the new policy with RCU and frees the old one after
  * a grace period. Until the commit succeeds, the running policy is never
  * touched: a failed or aborted transaction only frees its own rules.
+ *
+ * Everything here is allocated on behalf of a namespace and charged to
+ * the caller's memory cgroup (GFP_KERNEL_ACCOUNT), and counted in the
+ * module's budget (max_total_mem): a transaction's rules as they arrive,
+ * the build's bound before it starts, a policy for as long as it lives.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -46,6 +51,7 @@ void nfips_policy_free(struct nfips_policy *p)
 {
 	if (!p)
 		return;
+	nfips_mem_uncharge(p->mem);
 	if (p->ac)
 		nfips_ac_free(p->ac);
 	rules_free(p->rules, p->nrules);
@@ -59,6 +65,7 @@ static void txn_free(struct nfips_txn *txn)
 {
 	if (!txn)
 		return;
+	nfips_mem_uncharge(txn->mem);
 	rules_free(txn->rules, txn->nrules);
 	rules_free(txn->sels, txn->nsels);
 	kfree(txn);
@@ -69,6 +76,7 @@ void nfips_txn_abort(struct nfips_net *nn)
 	lockdep_assert_held(&nn->lock);
 	txn_free(nn->txn);
 	nn->txn = NULL;
+	WRITE_ONCE(nn->txn_portid, 0);
 }
 
 /*
@@ -83,15 +91,19 @@ int nfips_txn_begin(struct nfips_net *nn, u32 portid, u32 *id)
 	lockdep_assert_held(&nn->lock);
 	if (nn->txn && nn->txn->portid != portid)
 		return -EBUSY;
+	if (!nfips_net_max_mem(nn))
+		return -EPERM;
 	txn = kzalloc(sizeof(*txn), GFP_KERNEL_ACCOUNT);
 	if (!txn)
 		return -ENOMEM;
 	nfips_txn_abort(nn);
 	txn->portid = portid;
+	txn->max_mem = nfips_net_max_mem(nn);
 	txn->id = ++nn->next_txn_id;
 	if (!txn->id)
 		txn->id = ++nn->next_txn_id;
 	nn->txn = txn;
+	WRITE_ONCE(nn->txn_portid, portid);
 	*id = txn->id;
 	return 0;
 }
@@ -121,9 +133,9 @@ static int txn_push(struct nfips_txn *txn, struct nfips_krule ***v, u32 *n,
 	size_t mem = krule_mem(r);
 	u32 ncap;
 
-	if (txn->nrules + txn->nsels >= nfips_max_rules)
+	if (txn->nrules + txn->nsels >= READ_ONCE(nfips_max_rules))
 		return -E2BIG;
-	if (txn->mem + mem > nfips_max_mem)
+	if (txn->mem + mem > txn->max_mem)
 		return -EFBIG;
 	if (*n == *cap) {
 		ncap = *cap ? *cap * 2 : 256;
@@ -136,6 +148,8 @@ static int txn_push(struct nfips_txn *txn, struct nfips_krule ***v, u32 *n,
 		*v = rules;
 		*cap = ncap;
 	}
+	if (!nfips_mem_charge(mem))
+		return -ENOBUFS;
 	(*v)[(*n)++] = r;
 	txn->mem += mem;
 	return 0;
@@ -153,21 +167,39 @@ int nfips_txn_add_sel(struct nfips_txn *txn, struct nfips_krule *s)
 	return txn_push(txn, &txn->sels, &txn->nsels, &txn->capsels, s);
 }
 
-static int build_automaton(struct nfips_policy *p, const char **why)
+/*
+ * The build's peak is reserved in the module's budget, and bounded by
+ * the namespace's limit, before anything is allocated: the matcher turns
+ * the bound into a number of states it refuses to exceed. The automaton
+ * built takes the reservation's place.
+ */
+static int build_automaton(struct nfips_policy *p, size_t max_mem)
 {
 	struct nfips_ac_limits lim = {
-		.max_patterns = nfips_max_rules,
-		.max_bytes = nfips_max_mem,
+		.max_patterns = READ_ONCE(nfips_max_rules),
+		.max_bytes = max_mem,
 	};
 	struct nfips_ac_pattern *pats;
+	size_t resv, arr;
+	u64 states = 2;	/* the roots of both automata */
 	u32 i;
 	int ret;
 
 	if (!p->nrules)
 		return 0;
-	pats = kvcalloc(p->nrules, sizeof(*pats), GFP_KERNEL);
+	for (i = 0; i < p->nrules; i++)
+		states += p->rules[i]->patlen;
+	arr = array_size(p->nrules, sizeof(*pats));
+	resv = min(size_add(nfips_ac_build_bytes(states), arr), max_mem);
+	if (resv <= arr)
+		return -EFBIG;
+	if (!nfips_mem_charge(resv))
+		return -ENOBUFS;
+	lim.max_build_bytes = resv - arr;
+	ret = -ENOMEM;
+	pats = kvcalloc(p->nrules, sizeof(*pats), GFP_KERNEL_ACCOUNT);
 	if (!pats)
-		return -ENOMEM;
+		goto out;
 	for (i = 0; i < p->nrules; i++) {
 		const struct nfips_krule *r = p->rules[i];
 
@@ -179,8 +211,10 @@ static int build_automaton(struct nfips_policy *p, const char **why)
 	}
 	ret = nfips_ac_build(&p->ac, pats, p->nrules, &lim, NULL);
 	kvfree(pats);
-	if (ret)
-		*why = nfips_ac_strerror(ret);
+out:
+	if (!ret)
+		nfips_mem_charge_force(nfips_ac_mem(p->ac));
+	nfips_mem_uncharge(resv);
 	return ret;
 }
 
@@ -188,30 +222,38 @@ static int build_automaton(struct nfips_policy *p, const char **why)
  * The packet path's per-CPU rows (struct nfips_policy), zeroed, each on
  * cache lines of its own: no CPU writes a line another one writes.
  */
-static int alloc_rows(struct nfips_policy *p)
+static int alloc_rows(struct nfips_policy *p, size_t max_mem)
 {
-	size_t memo, hits;
+	size_t memo, hits, rows;
 
 	if (!p->nrules)
 		return 0;
 	memo = ALIGN((p->nrules + 1) * sizeof(*p->memo), SMP_CACHE_BYTES);
 	hits = ALIGN(p->nrules * sizeof(*p->hits), SMP_CACHE_BYTES);
+	rows = array_size(nr_cpu_ids, memo + hits);
+	/* Bounded and charged like the automaton, before allocating. */
+	if (size_add(p->mem, rows) > max_mem)
+		return -EFBIG;
+	if (!nfips_mem_charge(rows))
+		return -ENOBUFS;
+	p->mem += rows;
 	p->memo_stride = memo / sizeof(*p->memo);
 	p->hits_stride = hits / sizeof(*p->hits);
 	p->memo = kvcalloc(nr_cpu_ids, memo, GFP_KERNEL_ACCOUNT);
 	p->hits = kvcalloc(nr_cpu_ids, hits, GFP_KERNEL_ACCOUNT);
 	if (!p->memo || !p->hits)
 		return -ENOMEM;
-	p->mem += nr_cpu_ids * (memo + hits);
 	return 0;
 }
 
 /*
  * Builds the transaction's policy and publishes it. The transaction ends
- * either way; on failure the running policy and hooks stay as they were.
+ * either way; on failure the running policy and hooks stay as they were,
+ * and *@in_hooks tells a hook registration's error from the policy's
+ * (nfips_ac_build(), or -ENOBUFS: over the module's budget).
  */
 int nfips_txn_commit(struct nfips_net *nn, struct nfips_txn *txn, u64 *serial,
-		     const char **why)
+		     bool *in_hooks)
 {
 	struct nfips_policy *p, *old;
 	int ret;
@@ -222,6 +264,12 @@ int nfips_txn_commit(struct nfips_net *nn, struct nfips_txn *txn, u64 *serial,
 		ret = -ENOMEM;
 		goto out_txn;
 	}
+	if (!nfips_mem_charge(sizeof(*p))) {
+		kfree(p);
+		ret = -ENOBUFS;
+		goto out_txn;
+	}
+	p->mem = sizeof(*p);
 	p->rules = txn->rules;
 	p->nrules = txn->nrules;
 	p->nkernel = txn->nrules;
@@ -231,20 +279,20 @@ int nfips_txn_commit(struct nfips_net *nn, struct nfips_txn *txn, u64 *serial,
 	p->nsels = txn->nsels;
 	txn->sels = NULL;
 	txn->nsels = 0;
-	ret = build_automaton(p, why);
+	ret = build_automaton(p, txn->max_mem);
 	if (ret)
 		goto out_policy;
-	p->mem = sizeof(*p) + txn->mem + (p->ac ? nfips_ac_mem(p->ac) : 0);
-	ret = alloc_rows(p);
-	if (ret) {
-		*why = "no memory for the per-CPU rule state";
+	/* The rules' charge passes from the transaction to the policy. */
+	p->mem += txn->mem + (p->ac ? nfips_ac_mem(p->ac) : 0);
+	txn->mem = 0;
+	ret = alloc_rows(p, txn->max_mem);
+	if (ret)
 		goto out_policy;
-	}
 
 	/* Hooks first: with no policy yet they only accept. */
 	ret = nfips_hooks_set(nn, nn->hooks);
 	if (ret) {
-		*why = "cannot register the netfilter hooks";
+		*in_hooks = true;
 		goto out_policy;
 	}
 	p->serial = ++nn->last_serial;
@@ -282,11 +330,25 @@ void nfips_policy_flush(struct nfips_net *nn)
 	nfips_flows_free(flows);
 }
 
-/* Namespace exit: hooks are gone, nothing can reach the policy. */
-void nfips_net_release(struct nfips_net *nn)
+/*
+ * Namespace exit, first step (.pre_exit): no hooks, no transaction. The
+ * net core waits for a grace period before nfips_net_release().
+ */
+void nfips_net_stop(struct nfips_net *nn)
 {
 	mutex_lock(&nn->lock);
 	nfips_txn_abort(nn);
-	nfips_policy_flush(nn);
+	nfips_hooks_set(nn, 0);
+	mutex_unlock(&nn->lock);
+}
+
+/* Namespace exit: hooks gone a grace period ago, nothing reaches these. */
+void nfips_net_release(struct nfips_net *nn)
+{
+	mutex_lock(&nn->lock);
+	nfips_policy_free(rcu_replace_pointer(nn->policy, NULL,
+					      lockdep_is_held(&nn->lock)));
+	nfips_flows_free(rcu_replace_pointer(nn->flows, NULL,
+					     lockdep_is_held(&nn->lock)));
 	mutex_unlock(&nn->lock);
 }

@@ -32,6 +32,8 @@
  * packet of the same flow on another CPU waits for it (one segment's scan)
  * rather than be scanned out of the flow's order.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/jhash.h>
 #include <linux/random.h>
 #include <linux/reciprocal_div.h>
@@ -41,7 +43,6 @@
 
 #define NFIPS_FLOW_WAYS		4
 #define NFIPS_FLOW_BUSY		0
-#define NFIPS_FLOWS_CAP		(1U << 24)	/* 2.1 GiB of table */
 /* An entry used more recently than this is a live flow when evicted. */
 #define NFIPS_FLOW_LIVE		(60 * HZ)
 
@@ -53,24 +54,44 @@ struct nfips_flows {
 	struct nfips_flow slot[];
 };
 
-/*
- * The table for the max_flows module parameter, rounded down to a power
- * of two and capped; NULL when it is 0 (every packet scanned on its own)
- * or when there is no memory (status reports a table of 0 flows).
- */
-struct nfips_flows *nfips_flows_alloc(u32 max_flows)
+static size_t flows_bytes(u32 buckets)
 {
+	return struct_size_t(struct nfips_flows, slot,
+			     (size_t)buckets * NFIPS_FLOW_WAYS);
+}
+
+/*
+ * The namespace's table: max_flows (userns_max_flows in a namespace of
+ * an unprivileged user, main.c) rounded down to a power of two, charged
+ * to the caller's memory cgroup and to the module's budget. NULL when
+ * that is 0 (every packet scanned on its own), or when the budget or
+ * memory does not allow it: the kernel log says which, status reports a
+ * table of 0 flows. max_flows is bounded (main.c) so that the table can
+ * be allocated at all.
+ */
+struct nfips_flows *nfips_flows_alloc(struct nfips_net *nn)
+{
+	u32 max_flows = nfips_net_max_flows(nn);
 	struct nfips_flows *ft;
 	u32 buckets;
+	size_t size;
 
 	if (max_flows < NFIPS_FLOW_WAYS)
 		return NULL;
-	buckets = rounddown_pow_of_two(min(max_flows, NFIPS_FLOWS_CAP) /
-				       NFIPS_FLOW_WAYS);
-	ft = kvzalloc(struct_size(ft, slot, (size_t)buckets * NFIPS_FLOW_WAYS),
-		      GFP_KERNEL | __GFP_NOWARN);
-	if (!ft)
+	buckets = rounddown_pow_of_two(max_flows / NFIPS_FLOW_WAYS);
+	size = flows_bytes(buckets);
+	if (!nfips_mem_charge(size)) {
+		pr_warn_ratelimited("no flow table: %zu bytes past max_total_mem; segments scanned alone\n",
+				    size);
 		return NULL;
+	}
+	ft = kvzalloc(size, GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+	if (!ft) {
+		nfips_mem_uncharge(size);
+		pr_warn_ratelimited("no flow table: no memory for %zu bytes; segments scanned alone\n",
+				    size);
+		return NULL;
+	}
 	ft->mask = buckets - 1;
 	ft->seed = get_random_u32();
 	return ft;
@@ -78,6 +99,9 @@ struct nfips_flows *nfips_flows_alloc(u32 max_flows)
 
 void nfips_flows_free(struct nfips_flows *ft)
 {
+	if (!ft)
+		return;
+	nfips_mem_uncharge(flows_bytes(ft->mask + 1));
 	kvfree(ft);
 }
 

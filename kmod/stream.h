@@ -53,7 +53,7 @@ struct nfips_flow {
 };
 
 struct nfips_flows;
-struct nfips_flows *nfips_flows_alloc(u32 max_flows);
+struct nfips_flows *nfips_flows_alloc(struct nfips_net *nn);
 void nfips_flows_free(struct nfips_flows *ft);
 u32 nfips_flows_size(const struct nfips_flows *ft);
 void nfips_flow_key(const struct nfips_pkt *pkt, struct nfips_flow_key *k,

@@ -4,7 +4,8 @@
 # nfips.ko loads and unloads cleanly, repeatedly: every load runs the
 # matcher self-test in module init and logs "nfips: loaded", every unload
 # logs "nfips: unloaded", and lsmod agrees each time. A second insmod of a
-# loaded module must be refused, not crash. Leaves the module loaded if it
+# loaded module must be refused, not crash, and so must a max_flows whose
+# table could never be allocated. Leaves the module loaded if it
 # was loaded before (guest-init loads it for the tests that follow).
 set -u
 source "$(dirname "$0")/lib.sh"
@@ -60,6 +61,19 @@ for ((i = 1; i <= cycles; i++)); do
 	dmesg_since "load $i" | grep -q 'self-test failed' &&
 		fail "cycle $i: matcher self-test failed"
 done
+
+# A flow table that can never be allocated (kvzalloc refuses more than
+# INT_MAX bytes) is refused at load, with a message naming the parameter,
+# rather than silently leaving every namespace without one.
+kmsg "max_flows"
+insmod "$nfips_ko" max_flows=16777216 2>/dev/null && fail "loaded with max_flows=16777216"
+loaded && fail "lsmod lists nfips after a refused max_flows"
+dmesg_since "max_flows" | grep -q 'max_flows' ||
+	fail "no message naming max_flows: $(dmesg_since max_flows)"
+insmod "$nfips_ko" || fail "insmod after the refused max_flows"
+echo 16777216 >/sys/module/nfips/parameters/max_flows 2>/dev/null &&
+	fail "max_flows=16777216 accepted at run time"
+rmmod nfips || fail "rmmod after the max_flows checks"
 
 log "$cycles load/unload cycles ok"
 exit "$ksft_pass"

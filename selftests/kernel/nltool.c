@@ -23,6 +23,17 @@
  *   nltool verdict VERDICT FAMILY PROTO SADDR SPORT DADDR DPORT
  *                        sets a flow's verdict from another socket than
  *                        the daemon's (the kernel refuses it: -EPERM)
+ *   nltool big N LEN SEED
+ *                        commits a policy of N random LEN-byte patterns
+ *                        (nltool_mem.c): exit 0 and "serial=S memory=M
+ *                        flows=F" (its flow table),
+ *                        or 3 and the refusal with the kernel's message
+ *   nltool flush         flushes the namespace's policy
+ *   nltool resolve       opens a socket, resolves the family, closes it
+ *   nltool close         the same, but closes it when stdin gives a line,
+ *                        and prints how many ms close() took
+ *   nltool nsstorm N     N new network namespaces with a policy each,
+ *                        destroyed together when stdin closes
  *
  * Exit 0 when the module behaved, 1 otherwise (with the reason on stderr).
  */
@@ -46,20 +57,15 @@
 
 #include "../../kmod/uapi/nfips.h"
 
-#define BUF_SIZE	65536
-#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#include "nltool.h"
 
-static int fd;
-static uint16_t family;
+int fd;
+uint16_t family;
 static uint32_t seq;
 static uint8_t buf[BUF_SIZE];
+char ext_msg[256];
 
-struct msg {
-	size_t len;
-	uint8_t data[BUF_SIZE];
-};
-
-static struct nlmsghdr *msg_init(struct msg *m, uint16_t type, uint16_t flags,
+struct nlmsghdr *msg_init(struct msg *m, uint16_t type, uint16_t flags,
 				 uint8_t cmd)
 {
 	struct nlmsghdr *h = (struct nlmsghdr *)m->data;
@@ -76,7 +82,7 @@ static struct nlmsghdr *msg_init(struct msg *m, uint16_t type, uint16_t flags,
 	return h;
 }
 
-static struct nlattr *put(struct msg *m, uint16_t type, const void *data,
+struct nlattr *put(struct msg *m, uint16_t type, const void *data,
 			  size_t len)
 {
 	struct nlattr *a = (struct nlattr *)(m->data + m->len);
@@ -93,22 +99,22 @@ static struct nlattr *put(struct msg *m, uint16_t type, const void *data,
 	return a;
 }
 
-static void put_u32(struct msg *m, uint16_t type, uint32_t v)
+void put_u32(struct msg *m, uint16_t type, uint32_t v)
 {
 	put(m, type, &v, sizeof(v));
 }
 
-static void put_u8(struct msg *m, uint16_t type, uint8_t v)
+void put_u8(struct msg *m, uint16_t type, uint8_t v)
 {
 	put(m, type, &v, sizeof(v));
 }
 
-static struct nlattr *nest_start(struct msg *m, uint16_t type)
+struct nlattr *nest_start(struct msg *m, uint16_t type)
 {
 	return put(m, type | NLA_F_NESTED, NULL, 0);
 }
 
-static void nest_end(struct msg *m, struct nlattr *a)
+void nest_end(struct msg *m, struct nlattr *a)
 {
 	a->nla_len = m->data + m->len - (uint8_t *)a;
 }
@@ -142,10 +148,34 @@ static void find_queued(const struct nlmsghdr *r)
 }
 
 /*
+ * The extended ack's message (NETLINK_EXT_ACK; NETLINK_CAP_ACK leaves
+ * the request out, so the attributes follow struct nlmsgerr) to ext_msg.
+ */
+static void ext_ack(const struct nlmsghdr *r)
+{
+	size_t off = NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(struct nlmsgerr));
+
+	ext_msg[0] = 0;
+	if (!(r->nlmsg_flags & NLM_F_ACK_TLVS))
+		return;
+	while (off + NLA_HDRLEN <= r->nlmsg_len) {
+		const struct nlattr *a = (const void *)((const uint8_t *)r + off);
+
+		if (a->nla_len < NLA_HDRLEN || off + a->nla_len > r->nlmsg_len)
+			return;
+		if (a->nla_type == NLMSGERR_ATTR_MSG)
+			snprintf(ext_msg, sizeof(ext_msg), "%.*s",
+				 (int)(a->nla_len - NLA_HDRLEN),
+				 (const char *)a + NLA_HDRLEN);
+		off += NLA_ALIGN(a->nla_len);
+	}
+}
+
+/*
  * Sends @m and reads until its ack. Returns the error (0 or negative
  * errno), or -ETIMEDOUT; a u32 attribute @want of a reply goes to *out.
  */
-static int transact(struct msg *m, uint16_t want, uint32_t *out)
+int transact(struct msg *m, uint16_t want, uint32_t *out)
 {
 	struct nlmsghdr *h = (struct nlmsghdr *)m->data;
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
@@ -163,8 +193,10 @@ static int transact(struct msg *m, uint16_t want, uint32_t *out)
 		for (r = (struct nlmsghdr *)buf; NLMSG_OK(r, n); r = NLMSG_NEXT(r, n)) {
 			if (r->nlmsg_seq != h->nlmsg_seq)
 				continue;
-			if (r->nlmsg_type == NLMSG_ERROR)
+			if (r->nlmsg_type == NLMSG_ERROR) {
+				ext_ack(r);
 				return ((struct nlmsgerr *)NLMSG_DATA(r))->error;
+			}
 			if (r->nlmsg_type == NLMSG_DONE)
 				return 0;
 			if (queued_out && r->nlmsg_type == h->nlmsg_type)
@@ -222,7 +254,7 @@ static void put_rule(struct msg *m, uint16_t idx, uint32_t sid,
 	nest_end(m, r);
 }
 
-static int begin(uint32_t version, uint32_t *txn)
+int begin(uint32_t version, uint32_t *txn)
 {
 	static struct msg m;
 
@@ -231,7 +263,7 @@ static int begin(uint32_t version, uint32_t *txn)
 	return transact(&m, NFIPS_A_TXN_ID, txn);
 }
 
-static int txn_cmd(uint8_t cmd, uint32_t txn)
+int txn_cmd(uint8_t cmd, uint32_t txn)
 {
 	static struct msg m;
 
@@ -240,7 +272,7 @@ static int txn_cmd(uint8_t cmd, uint32_t txn)
 	return transact(&m, 0, NULL);
 }
 
-static int fail(const char *what, int err)
+int fail(const char *what, int err)
 {
 	fprintf(stderr, "nltool: %s: %s\n", what, strerror(-err));
 	return 1;
@@ -1000,24 +1032,33 @@ static int verdict_cmd(char **argv)
 	return 0;
 }
 
-int main(int argc, char **argv)
+/* A new socket in the current namespace, the family resolved: fd, family. */
+int nl_open(void)
 {
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
 	struct timeval tv = { .tv_sec = 5 };
-	int one = 1, ret;
+	int one = 1;
 
-	if (argc < 2) {
-		fprintf(stderr, "Usage: nltool badtxn|badver|fuzz N SEED|storm N SEED|daemon ...|verdict ...\n");
-		return 2;
-	}
 	fd = socket(AF_NETLINK, SOCK_RAW, NETLINK_GENERIC);
-	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		perror("nltool: netlink socket");
-		return 1;
-	}
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		return -errno;
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
-	ret = resolve();
+	setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+	return resolve();
+}
+
+int main(int argc, char **argv)
+{
+	int ret;
+
+	if (argc < 2) {
+		fprintf(stderr, "Usage: nltool badtxn|badver|fuzz N SEED|storm N SEED|daemon ...|verdict ...|big N LEN SEED|flush|resolve|close|nsstorm N\n");
+		return 2;
+	}
+	if (!strcmp(argv[1], "nsstorm") && argc == 3)
+		return ns_storm(atol(argv[2]));
+	ret = nl_open();
 	if (ret)
 		return fail("resolve the nfips family", ret);
 	if (!strcmp(argv[1], "badtxn"))
@@ -1034,6 +1075,15 @@ int main(int argc, char **argv)
 				  atol(argv[5]), argv[6]);
 	if (!strcmp(argv[1], "verdict") && argc == 9)
 		return verdict_cmd(argv + 2);
+	if (!strcmp(argv[1], "big") && argc == 5)
+		return big_policy(atol(argv[2]), atoi(argv[3]),
+				  (unsigned int)atoi(argv[4]));
+	if (!strcmp(argv[1], "flush") && argc == 2)
+		return flush_policy();
+	if (!strcmp(argv[1], "resolve") && argc == 2)
+		return 0;
+	if (!strcmp(argv[1], "close") && argc == 2)
+		return timed_close();
 	fprintf(stderr, "nltool: unknown command\n");
 	return 2;
 }

@@ -458,6 +458,11 @@ static void test_errors(struct tap *tap)
 			  { .max_states = states }, -ENOSPC },
 			{ "memory", { .max_bytes = mem - 1 }, { .max_bytes = mem },
 			  -EFBIG },
+			/* Refused by the state past the bound, not by size. */
+			{ "build memory",
+			  { .max_build_bytes = nfips_ac_build_bytes(states - 1) },
+			  { .max_build_bytes = nfips_ac_build_bytes(states) },
+			  -EFBIG },
 		};
 		size_t i;
 
