@@ -112,6 +112,15 @@ static void record(void)
 	if (!tap_ok(&T, b.s && !strcmp(b.s, want),
 		    "ICMPv6 record: no ports, icmp fields, optional fields omitted"))
 		tap_diag("got  %s", b.s);
+	nfips_sbuf_reset(&b);
+	a.grade = "high";
+	a.grade_reason = "classtype attempted-admin; host critical";
+	a.incident_id = 42;
+	nfips_eve_alert(&b, &a);
+	tap_ok(&T, b.s && strstr(b.s, "\"nfips\":{\"grade\":\"high\","
+				 "\"grade_reason\":\"classtype attempted-admin; "
+				 "host critical\",\"incident_id\":42,"),
+	       "grade, grade_reason and incident_id in the nfips object");
 	nfips_sbuf_free(&b);
 }
 
