@@ -296,8 +296,69 @@ static void fields(void)
 	       "protocol names as Suricata 7 writes them");
 }
 
-int main(void)
+/*
+ * Records with every field the writer has, each optional field both
+ * present and absent, into @path for eve_schema.sh (Suricata's schema).
+ */
+static int corpus(const char *path)
 {
+	static const uint8_t pl[] = "GET /\x01\xff\r\n";
+	static const char *const md[] = { "signature_severity Major, a b, A c", "tag x" };
+	struct nfips_sbuf b = { 0 };
+	struct nfips_eve_alert a = {
+		.sec = 1704164645, .usec = 1, .flow_id = 77, .pcap_cnt = 3,
+		.in_iface = "eth0", .nvlan = 2, .vlan = { 10, 20 }, .family = 4,
+		.src = { 192, 0, 2, 1 }, .dst = { 198, 51, 100, 7 },
+		.sport = 1, .dport = 2, .proto = IPPROTO_TCP, .pkt_src = "wire/pcap",
+		.community_id = true, .blocked = true, .gid = 1, .sid = 2, .rev = 3,
+		.signature = "s", .category = "c", .severity = 1,
+		.target = NFIPS_EVE_TARGET_DST, .metadata = md, .nmetadata = 2,
+		.has_flow = true, .to_server = true, .flow = { 1, 2, 3, 4, 5, 6 },
+		.log_payload = true, .stream = true, .payload = pl,
+		.payload_len = sizeof(pl) - 1, .sensor = "gw", .grade = "emergency",
+		.grade_reason = "r", .path = "daemon", .sequence = 1,
+		.policy_serial = 4, .incident_id = 9,
+	};
+	static const uint8_t protos[] = { IPPROTO_UDP, IPPROTO_ICMP, IPPROTO_SCTP,
+					  IPPROTO_ESP, 4, 200 };
+	FILE *f = fopen(path, "w");
+	size_t i;
+
+	if (!f)
+		return 1;
+	nfips_eve_alert(&b, &a);
+	/* The kernel's record: no flow, no payload, no metadata, source target. */
+	a.flow_id = a.pcap_cnt = 0;
+	a.has_flow = a.log_payload = false;
+	a.nmetadata = 0;
+	a.target = NFIPS_EVE_TARGET_SRC;
+	a.path = "kernel";
+	a.grade = a.grade_reason = NULL;
+	a.incident_id = 0;
+	nfips_eve_alert(&b, &a);
+	a.family = 6;
+	a.src[0] = 0x20;
+	a.dst[0] = 0xfe;
+	for (i = 0; i < sizeof(protos); i++) {
+		a.proto = protos[i];
+		a.icmp_type = 3;
+		a.log_payload = i & 1;
+		a.stream = false;
+		a.target = i & 1 ? NFIPS_EVE_TARGET_NONE : NFIPS_EVE_TARGET_DST;
+		a.sensor = i & 1 ? NULL : "gw";
+		a.in_iface = i & 1 ? NULL : "eth1";
+		a.nvlan = 0;
+		nfips_eve_alert(&b, &a);
+	}
+	fwrite(b.s, 1, b.len, f);
+	nfips_sbuf_free(&b);
+	return fclose(f) || b.oom;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 3 && !strcmp(argv[1], "--corpus"))
+		return corpus(argv[2]);
 	escaping();
 	timestamps();
 	record();

@@ -107,6 +107,21 @@ int main(void)
 	tap_ok(&T, has(b.s, "\"community_id\":\"1:dYJj7rGBfx9fuZmlHD64fCDY1O0=\""),
 	       "community_id of the kernel's 5-tuple");
 
+	/* nfipsd.conf naming no table: the one shipped in policies/. */
+	{
+		struct nfipsd_policy *p2;
+
+		free(c.pol.classification);
+		c.pol.classification = NULL;
+		p2 = nfipsd_policy_load(&c, 1, 6, report, NULL);
+		nfips_sbuf_reset(&b);
+		if (p2)
+			nfipsd_event_record(&b, &ev, p2, NULL, 1);
+		tap_ok(&T, p2 && has(b.s, "\"category\":\"A Network Trojan was detected\""),
+		       "no classification named: the shipped table gives the category");
+		nfipsd_policy_free(p2);
+	}
+
 	nfips_sbuf_reset(&b);
 	ev.sid = 424242;
 	ev.blocked = 0;
