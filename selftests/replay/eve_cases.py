@@ -199,8 +199,14 @@ def case_eve_classification(m, t, tmp):
          p.stderr)
 
 
-def cases():
-    return [case_eve_suricata, case_eve_payload, case_eve_classification]
+def cases(m):
+    """The cases, as replay_test.py calls them, with its module @m."""
+    def bind(case):
+        def run(t, tmp):
+            return case(m, t, tmp)
+        run.__name__ = case.__name__
+        return run
+    return [bind(c) for c in (case_eve_suricata, case_eve_payload, case_eve_classification)]
 
 
 def validate_all(t, records):

@@ -798,19 +798,12 @@ def case_policy(t, tmp):
          "policy: a malformed policy is refused with its file and line", p.stderr)
 
 
-def wrap(case):
-    def run(t, tmp):
-        return case(sys.modules[__name__], t, tmp)
-    run.__name__ = case.__name__
-    return run
-
-
 CASES = [case_split, case_out_of_order, case_retransmit, case_overlap, case_gap,
          case_ipv6, case_udp, case_icmp, case_links, case_pass, case_flowbits,
          case_threshold, case_midstream, case_eve, case_malformed, case_fragments,
          case_bad_files, case_byte_extract, case_xbits, case_pcre_unquoted,
          case_syn_data, case_established, case_flow_action, case_policy] + \
-    [wrap(c) for c in eve_cases.cases()]
+    eve_cases.cases(sys.modules[__name__])
 
 
 def main(argv):
