@@ -9,10 +9,11 @@ build=(make gcc pkg-config linux-headers-amd64)
 # The matcher benchmark's oracle is Hyperscan (hs.h): Vectorscan, its portable
 # fork with the same API, conflicts with the libhyperscan5 Suricata needs.
 matcher_tests=(clang-14 libclang-rt-14-dev libhyperscan-dev python3)
-ctl=(libpcre2-dev libpcap-dev libnl-genl-3-dev libmnl-dev libnetfilter-queue-dev libconfig-dev)
+ctl=(libpcre2-dev libssl-dev libpcap-dev libnl-genl-3-dev libmnl-dev libnetfilter-queue-dev libconfig-dev)
 dkms=(dkms)
-# nfipsctl replay tests build their captures with scapy
-replay_tests=(python3-scapy)
+# nfipsctl replay tests build their captures with scapy and validate the
+# EVE records against Suricata's schema (selftests/eve/)
+replay_tests=(python3-scapy python3-jsonschema)
 # checkpatch.pl for the kernel coding style test
 style=(linux-source-6.1 xz-utils perl)
 # Kernel selftests boot the distribution kernel in a QEMU guest whose root is

@@ -24,7 +24,7 @@
 #include "policy/policy.h"
 #include "rules/rule.h"
 
-#define DEFAULT_CLASSIFICATION "/etc/nfips/classification.config"
+#define DEFAULT_CLASSIFICATION NFIPS_CLASSIFICATION_DEFAULT
 struct replay {
 	struct nfips_rule **rules;
 	size_t nrules, cap;
@@ -84,6 +84,7 @@ static void usage(FILE *f)
 		"                       [--max-flows N] [--stream-depth BYTES]\n"
 		"                       [--stream-window BYTES] [--stream-memcap BYTES]\n"
 		"                       [--midstream] [--stream-bypass]\n"
+		"                       [--eve-payload all|first|none]\n"
 		"                       [--timing] --pcap FILE\n"
 		"\n"
 		"Evaluates the rules on every packet of a capture (pcap or pcapng) and\n"
@@ -95,7 +96,8 @@ static void usage(FILE *f)
 		"                            stream settings, as the gateway runs them\n"
 		"  -V, --var NAME=VALUE      address or port variable ($NAME); suricata.yaml's\n"
 		"                            defaults apply otherwise\n"
-		"  -c, --classification F    classtypes (default " DEFAULT_CLASSIFICATION ")\n"
+		"  -c, --classification F    classtypes (default " DEFAULT_CLASSIFICATION ",\n"
+		"                            else the one shipped with nfips)\n"
 		"  -p, --pcap FILE           the capture ('-': standard input)\n"
 		"  -s, --sensor NAME         sensor name in the records (default: host name)\n"
 		"      --max-flows N         flow table size (default %u)\n"
@@ -105,6 +107,8 @@ static void usage(FILE *f)
 		"      --stream-bypass       stop inspecting a TCP direction past the depth\n"
 		"      --midstream           track TCP sessions seen without their handshake\n"
 		"                            (Suricata's stream.midstream; default off)\n"
+		"      --eve-payload WHICH   records with the packet's payload: all (default),\n"
+		"                            first (of each incident), none\n"
 		"      --timing              say how long loading the rules and the replay took\n",
 		NFIPS_FLOWTAB_MAX, NFIPS_STREAM_DEPTH, NFIPS_STREAM_OOO_MAX,
 		(unsigned long long)NFIPS_STREAM_MEMCAP);
@@ -191,6 +195,7 @@ static int parse_args(int argc, char **argv, struct opts *o,
 		{ "timing", no_argument, NULL, 'T' },
 		{ "stream-bypass", no_argument, NULL, 'B' },
 		{ "midstream", no_argument, NULL, 'm' },
+		{ "eve-payload", required_argument, NULL, 'E' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -252,6 +257,13 @@ static int parse_args(int argc, char **argv, struct opts *o,
 		case 'm':
 			o->pc.flows.stream.midstream = true;
 			break;
+		case 'E':
+			if (nfips_eve_payload_parse(optarg, &o->pc.payload)) {
+				fprintf(stderr, "nfipsctl: invalid --eve-payload '%s' "
+					"(all, first or none)\n", optarg);
+				return 1;
+			}
+			break;
 		case 'h':
 			usage(stdout);
 			return -1;
@@ -307,6 +319,35 @@ static int load_rules(struct replay *r, const struct opts *o,
 }
 
 /*
+ * Without a classification table every record says category "" and
+ * severity 3 (Suricata's default priority): SOC tooling would grade every
+ * alert alike. Said once, clearly.
+ */
+static void no_classes_warning(void)
+{
+	fprintf(stderr, "nfipsctl: warning: no classification table (" DEFAULT_CLASSIFICATION
+		" nor the one shipped with nfips): alert.category will be empty and "
+		"alert.severity 3 unless a rule sets priority; give --classification FILE\n");
+}
+
+/* The default table into @cl for a policy that names none. */
+static int default_classes(struct nfips_classes *cl)
+{
+	struct nfips_err err;
+	char path[4096], buf[512];
+
+	if (!nfips_classes_default(path, sizeof(path))) {
+		no_classes_warning();
+		return 0;
+	}
+	if (nfips_classes_load(cl, path, &err)) {
+		fprintf(stderr, "%s\n", nfips_err_str(&err, buf, sizeof(buf)));
+		return -1;
+	}
+	return 0;
+}
+
+/*
  * The gateway's view of the customer policy: its rules with overrides and
  * approvals applied, learn mode, suppressions and stream settings; options
  * given on the command line win over the policy's.
@@ -338,6 +379,10 @@ static int load_policy(struct replay *r, struct opts *o)
 		o->pc.flows.stream.memcap = cli.flows.stream.memcap;
 	o->pc.flows.stream.midstream |= cli.flows.stream.midstream;
 	o->pc.stream_bypass |= cli.stream_bypass;
+	o->pc.payload = cli.payload;
+	/* A policy naming no table: the default one, as for --rules. */
+	if (!r->policy->classification && default_classes(&r->policy->classes))
+		return -1;
 	if (nfips_policy_engine(r->policy, &(struct nfips_engine_limits){ 0 },
 				&r->engine, &err)) {
 		fprintf(stderr, "nfipsctl: cannot build the rule engine: %s\n", err.msg);
@@ -393,7 +438,7 @@ int cmd_replay(int argc, char **argv)
 	struct replay r = { 0 };
 	struct opts o = { 0 };
 	struct nfips_engine_stats es = { 0 };
-	char host[256];
+	char host[256], cpath[4096];
 	double t0, t1 = 0, t2, c0, c1 = 0, c2;
 	size_t i;
 	int ret = 1;
@@ -409,8 +454,10 @@ int cmd_replay(int argc, char **argv)
 		goto out;
 	}
 	ret = 1;
-	if (!o.policy && !o.cpath && !access(DEFAULT_CLASSIFICATION, R_OK))
-		o.cpath = DEFAULT_CLASSIFICATION;
+	if (!o.policy && !o.cpath)
+		o.cpath = nfips_classes_default(cpath, sizeof(cpath));
+	if (!o.policy && !o.cpath)
+		no_classes_warning();
 	t0 = now_s(CLOCK_MONOTONIC);
 	c0 = now_s(CLOCK_PROCESS_CPUTIME_ID);
 	if (o.policy ? load_policy(&r, &o) : load_rules(&r, &o, &vars))

@@ -7,7 +7,7 @@
  *   vars = { HOME_NET = "[10.0.0.0/8]"; };
  *   mode = "learn";                          # or "enforce"
  *   classification = "classification.config";
- *   log = { eve = "/var/log/nfips/eve.json"; };
+ *   log = { eve = "/var/log/nfips/eve.json"; payload = "all"; };
  *   state = { path = "/var/lib/nfips/nfipsd.state"; interval = 10; };
  *   memory = { budget = "512M"; };
  *   stream = { depth = 1048576; window = 65536; memcap = "64M"; max_flows = 65536; };
@@ -298,7 +298,23 @@ static const char *const top_keys[] = {
 static const char *const queue_keys[] = {
 	"base", "count", "maxlen", "rcvbuf", "batch", NULL,
 };
-static const char *const log_keys[] = { "eve", NULL };
+static const char *const log_keys[] = { "eve", "payload", NULL };
+
+/* log.payload: which alert records carry the packet's payload. */
+static int get_payload(struct ctx *x, const config_setting_t *g,
+		       enum nfips_eve_payload *out)
+{
+	char *v = NULL;
+	int ret;
+
+	if (get_str(x, g, "payload", false, &v))
+		return -1;
+	ret = v && nfips_eve_payload_parse(v, out) ?
+	      errat(x, config_setting_get_member(g, "payload"),
+		    "'payload' must be \"all\", \"first\" or \"none\", not \"%s\"", v) : 0;
+	free(v);
+	return ret;
+}
 static const char *const state_keys[] = { "path", "interval", "pidfile", NULL };
 static const char *const memory_keys[] = { "budget", NULL };
 static const char *const stream_keys[] = {
@@ -331,7 +347,8 @@ static int parse(struct ctx *x, config_t *cf, struct nfipsd_conf *c)
 		return -1;
 
 	g = group(x, root, "log", log_keys);
-	if (x->failed || get_str(x, g, "eve", true, &c->eve_path))
+	if (x->failed || get_str(x, g, "eve", true, &c->eve_path) ||
+	    get_payload(x, g, &c->eve_payload))
 		return -1;
 	g = group(x, root, "state", state_keys);
 	if (x->failed || get_str(x, g, "path", true, &c->state_path) ||

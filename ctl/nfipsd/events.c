@@ -11,6 +11,7 @@
  */
 #include <arpa/inet.h>
 #include <inttypes.h>
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -22,6 +23,8 @@
 #include "util/util.h"
 
 #define LOST_CHECK_SEC	5
+/* Metadata options of one rule written (ET rules have one). */
+#define NFIPSD_EVENT_MAX_METADATA	32
 #define RETRY_SEC	5
 
 void nfipsd_event_record(struct nfips_sbuf *b, const struct nfips_nl_event *ev,
@@ -50,7 +53,25 @@ void nfipsd_event_record(struct nfips_sbuf *b, const struct nfips_nl_event *ev,
 		.sensor = sensor,
 	};
 	char ifname[sizeof(ev->ifname) + 1];
+	const char *md[NFIPSD_EVENT_MAX_METADATA];
+	uint32_t i;
 
+	/*
+	 * The same alert object as the pipeline's: metadata and target from
+	 * the rule. The kernel's event carries neither the payload nor the
+	 * ICMP type and code: no payload fields, and no community_id for
+	 * ICMP (its hash takes the type and code).
+	 */
+	if (r) {
+		a.target = r->flags & NFIPS_R_TARGET_DST ? NFIPS_EVE_TARGET_DST :
+			   r->flags & NFIPS_R_TARGET_SRC ? NFIPS_EVE_TARGET_SRC :
+			   NFIPS_EVE_TARGET_NONE;
+		for (i = 0; i < r->nopts && a.nmetadata < NFIPSD_EVENT_MAX_METADATA; i++)
+			if (!strcmp(r->opts[i].name, "metadata") && r->opts[i].value)
+				md[a.nmetadata++] = r->opts[i].value;
+		a.metadata = md;
+	}
+	a.community_id = ev->l4proto != IPPROTO_ICMP && ev->l4proto != IPPROTO_ICMPV6;
 	memcpy(ifname, ev->ifname, sizeof(ev->ifname));
 	ifname[sizeof(ev->ifname)] = '\0';
 	a.in_iface = ifname[0] ? ifname : NULL;

@@ -40,7 +40,7 @@
 #define NFIPSD_STATE		"/var/lib/nfips/nfipsd.state"
 /* nfipsctl policy apply signals the daemon named here to reload. */
 #define NFIPSD_PIDFILE		"/run/nfipsd.pid"
-#define NFIPSD_CLASSIFICATION	"/etc/nfips/classification.config"
+#define NFIPSD_CLASSIFICATION	NFIPS_CLASSIFICATION_DEFAULT
 #define NFIPSD_MAX_QUEUES	64
 #define NFIPSD_MAX_RULE_FILES	64
 #define NFIPSD_CONF_MAX_BYTES	(1u << 20)
@@ -84,6 +84,7 @@ struct nfipsd_conf {
 	uint32_t rcvbuf;		/* netlink receive buffer, 0: kernel default */
 	uint32_t batch;			/* packets per batched verdict */
 	char *eve_path, *state_path, *pid_path, *sensor;
+	enum nfips_eve_payload eve_payload;	/* log.payload */
 	uint32_t state_interval;	/* seconds */
 	uint64_t memory_budget;		/* bytes, 0: none */
 	struct nfips_flowtab_cfg flows;

@@ -93,6 +93,35 @@ static int index_sigs(struct nfipsd_policy *p)
 }
 
 /*
+ * Without a classification table every record says category "" and
+ * severity 3: the SOC would see every alert alike. Said at every load.
+ */
+static void no_classes_warning(void)
+{
+	nfipsd_log(NFIPSD_WARNING, "no classification table (" NFIPSD_CLASSIFICATION
+		   " nor the one shipped with nfips): alert.category will be empty and "
+		   "alert.severity 3 unless a rule sets priority; name one with "
+		   "classification = \"FILE\"");
+}
+
+/* The default classification table into @cl (none: a warning). */
+static int default_classes(struct load *l, struct nfips_classes *cl)
+{
+	struct nfips_err err;
+	char path[4096], buf[512];
+
+	if (!nfips_classes_default(path, sizeof(path))) {
+		no_classes_warning();
+		return 0;
+	}
+	if (nfips_classes_load(cl, path, &err)) {
+		say(l, "%s", nfips_err_str(&err, buf, sizeof(buf)));
+		return -1;
+	}
+	return 0;
+}
+
+/*
  * A customer policy file (ctl/lib/policy): its rules with overrides and
  * approvals applied, learn mode demoting drop and reject rules to alerts,
  * its classification table. Every diagnostic is reported with file:line.
@@ -115,6 +144,9 @@ static int read_policy_file(struct load *l, const char *path)
 		say(l, "%s: policy refused", path);
 		return -1;
 	}
+	/* A policy naming no classification table: the default one. */
+	if (!p->file->classification && default_classes(l, &p->file->classes))
+		return -1;
 	nfips_policy_learn_demote(p->file);
 	p->enforce = p->file->mode == NFIPS_POLICY_ENFORCE;
 	p->serial = p->file->serial > 0 ? (uint64_t)p->file->serial : p->serial;
@@ -136,7 +168,7 @@ static int read_policy(struct load *l, const struct nfipsd_policy_conf *pc)
 	struct nfips_parse_ctx ctx = { .vars = &vars };
 	const char *cpath = pc->classification;
 	struct nfips_err err;
-	char buf[512];
+	char buf[512], dpath[4096];
 	size_t i;
 	int ret = -1;
 
@@ -152,8 +184,8 @@ static int read_policy(struct load *l, const struct nfipsd_policy_conf *pc)
 			goto out;
 		}
 	}
-	if (!cpath && !access(NFIPSD_CLASSIFICATION, R_OK))
-		cpath = NFIPSD_CLASSIFICATION;
+	if (!cpath && !(cpath = nfips_classes_default(dpath, sizeof(dpath))))
+		no_classes_warning();
 	if (cpath) {
 		if (nfips_classes_load(&p->classes, cpath, &err)) {
 			say(l, "%s", nfips_err_str(&err, buf, sizeof(buf)));

@@ -472,6 +472,7 @@ int nfipsd_worker_start(struct nfipsd_worker *w)
 		.flows = d->conf.flows,
 		.sensor = d->sensor[0] ? d->sensor : NULL,
 		.path = "daemon",
+		.payload = d->conf.eve_payload,
 	};
 	char err[256];
 	int ret;

@@ -70,8 +70,9 @@ static void *reload_main(void *arg)
 	    nc.queue_count != d->conf.queue_count ||
 	    nc.queue_maxlen != d->conf.queue_maxlen ||
 	    strcmp(nc.eve_path, d->conf.eve_path) ||
+	    nc.eve_payload != d->conf.eve_payload ||
 	    strcmp(nc.state_path, d->conf.state_path))
-		nfipsd_log(NFIPSD_WARNING, "reload: queues and log paths change "
+		nfipsd_log(NFIPSD_WARNING, "reload: queues and log settings change "
 			   "only with a restart");
 	p = nfipsd_policy_load(&nc, d->nworkers, d->next_serial + 1, report_log, NULL);
 	if (!p) {

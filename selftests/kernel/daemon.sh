@@ -102,7 +102,7 @@ need = ["timestamp", "flow_id", "event_type", "src_ip", "src_port", "dest_ip",
 for line in open(sys.argv[1]):
     r = json.loads(line)
     assert all(k in r for k in need), line
-    assert r["event_type"] == "alert" and r["nfips"]["sensor"] == "guest-gw", line
+    assert r["event_type"] == "alert" and r["host"] == "guest-gw", line
     if r["alert"]["signature_id"] == 9101:
         assert r["alert"]["rev"] == 2, line
         assert r["alert"]["category"] == "A Network Trojan was detected", line
@@ -131,6 +131,14 @@ if [ -d /sys/module/nfips ]; then
 	step "$(grep -o 'kernel events: [0-9]* lost in the kernel' "$tmp/daemon.log" | head -n 1)"
 else
 	step "nfips.ko not loaded: kernel events not tested"
+fi
+
+# Every record of the daemon and of the kernel, as Suricata's schema has
+# it (selftests/eve/; the nfips object its only addition).
+if python3 -c 'import jsonschema' 2>/dev/null; then
+	out=$(python3 "$repo/selftests/eve/eve_schema.py" "$tmp/eve.json" 2>&1) ||
+		fail "EVE records against Suricata's schema: $(echo "$out" | tail -n 5)"
+	step "eve.json against Suricata's schema: $(echo "$out" | tail -n 1)"
 fi
 
 # ---- configurations refused ----------------------------------------------

@@ -177,4 +177,12 @@ sys.exit(0 if live == replay and not (want - sids) else 1)
 PY
 step "nfipsd's EVE log and replay of the capture agree on every (sid, flow, action)"
 
+# The live records (nfipsd's, kernel's) and the replay's as Suricata's
+# schema has them (selftests/eve/; the nfips object its only addition).
+if python3 -c 'import jsonschema' 2>/dev/null; then
+	out=$(python3 "$repo/selftests/eve/eve_schema.py" "$tmp/eve.json" "$tmp/replay.json" 2>&1) ||
+		fail "EVE records against Suricata's schema: $(echo "$out" | tail -n 5)"
+	step "EVE records against Suricata's schema: $(echo "$out" | tail -n 1)"
+fi
+
 exit "$ksft_pass"

@@ -24,7 +24,12 @@ NFIPSCTL = os.environ.get("NFIPSCTL") or os.path.join(ROOT, "ctl", "nfipsctl", "
 CLASSIFICATION = os.path.join(ROOT, "policies", "classification.config")
 
 sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(ROOT, "selftests", "eve"))
 import suricata_oracle  # noqa: E402  (Suricata 7, the reference)
+import eve_cases  # noqa: E402  (EVE records: Suricata's fields and schema)
+
+# Every EVE record the cases produce, validated at the end: (case file, record).
+RECORDS = []
 
 logging.getLogger("scapy.runtime").setLevel(logging.ERROR)
 try:
@@ -139,6 +144,7 @@ class Result:
                 self.alerts.append(json.loads(line))
             except ValueError:
                 self.bad_lines.append(line)
+        RECORDS.extend(self.alerts)
         self.summary = {}
         last = err.strip().splitlines()[-1] if err.strip() else ""
         for kv in last.split():
@@ -321,8 +327,10 @@ def case_ipv6(t, tmp):
     r = replay(tmp, "ipv6", pkts, rules)
     t.pairs(r, [(1, 5), (30, 6)], "IPv6: TCP reassembly and UDP after extension headers")
     a = r.by_sid(1)
-    t.ok(a and a[0]["src_ip"] == "2001:db8::1" and a[0]["dest_ip"] == "2001:db8::2"
-         and a[0]["proto"] == "TCP", "IPv6 addresses in the record", a)
+    t.ok(a and a[0]["src_ip"] == "2001:0db8:0000:0000:0000:0000:0000:0001" and
+         a[0]["dest_ip"] == "2001:0db8:0000:0000:0000:0000:0000:0002" and
+         a[0]["flow"]["src_ip"] == a[0]["src_ip"] and a[0]["proto"] == "TCP",
+         "IPv6 addresses in the record, in full as Suricata writes them", a)
 
 
 def case_udp(t, tmp):
@@ -478,8 +486,8 @@ def case_eve(t, tmp):
     t.pairs(r, [(200, 6), (200, 10), (201, 5)], "EVE case alerts")
     d = r.by_sid(200)[0] if r.by_sid(200) else {}
     keys = ["timestamp", "flow_id", "pcap_cnt", "event_type", "src_ip", "src_port",
-            "dest_ip", "dest_port", "proto", "pkt_src", "alert", "direction", "flow",
-            "nfips"]
+            "dest_ip", "dest_port", "proto", "pkt_src", "community_id", "alert", "direction",
+            "flow", "payload", "payload_printable", "stream", "host", "nfips"]
     t.ok(list(d.keys()) == keys, "top-level fields in Suricata's order", list(d.keys()))
     t.ok(d.get("timestamp") == "2024-01-02T03:04:05.728901+0000",
          "timestamp of packet 6 in Suricata's format", d.get("timestamp"))
@@ -508,9 +516,11 @@ def case_eve(t, tmp):
          fl.get("start") == "2024-01-02T03:04:05.678901+0000",
          "flow counters at the time of the alert", fl)
     nf = [x.get("nfips") for x in r.alerts]
-    t.ok(all(n["path"] == "daemon" and n["policy_serial"] == 0 and n["sensor"] == "test"
-             for n in nf) and [n["sequence"] for n in nf] == [1, 2, 3],
-         "nfips object: path, sequence 1.., policy_serial, sensor", nf)
+    t.ok(all(n["path"] == "daemon" and n["policy_serial"] == 0 and "sensor" not in n
+             for n in nf) and [n["sequence"] for n in nf] == [1, 2, 3] and
+         all(x["host"] == "test" for x in r.alerts),
+         "nfips object: path, sequence 1.., policy_serial; the sensor is the top-level host",
+         r.alerts)
     sm = r.summary
     t.ok(r.rc == 0 and sm.get("packets") == 10 and sm.get("decoded") == 10 and
          sm.get("malformed") == 0 and sm.get("flows") == 2 and sm.get("alerts") == 3 and
@@ -766,7 +776,7 @@ def case_policy(t, tmp):
     t.ok(r.rc == 0 and acts == {401: "blocked", 402: "allowed", 403: "allowed"},
          "policy, enforce: only the approved drop rule blocks (and ends the flow's "
          "inspection); suppressed and disabled rules are silent", "%s\n%s" % (acts, r.err))
-    t.ok(all(a["nfips"].get("sensor") == "gw-1" and a["nfips"]["policy_serial"] == 7
+    t.ok(all(a.get("host") == "gw-1" and a["nfips"]["policy_serial"] == 7
              for a in r.alerts) and r.alerts,
          "policy: the sensor and the serial of the records come from the policy")
     r = run("learn")
@@ -792,7 +802,8 @@ CASES = [case_split, case_out_of_order, case_retransmit, case_overlap, case_gap,
          case_ipv6, case_udp, case_icmp, case_links, case_pass, case_flowbits,
          case_threshold, case_midstream, case_eve, case_malformed, case_fragments,
          case_bad_files, case_byte_extract, case_xbits, case_pcre_unquoted,
-         case_syn_data, case_established, case_flow_action, case_policy]
+         case_syn_data, case_established, case_flow_action, case_policy] + \
+    eve_cases.cases(sys.modules[__name__])
 
 
 def main(argv):
@@ -809,6 +820,8 @@ def main(argv):
                 continue
             print("# " + case.__name__[5:])
             case(t, tmp)
+        if not names:
+            eve_cases.validate_all(t, RECORDS)
     print("1..%d" % t.n)
     return 1 if t.failed else 0
 

@@ -55,7 +55,7 @@ static void full(void)
 		"vars = { HOME_NET = \"[10.0.0.0/8]\"; HTTP_PORTS = \"[80,8080]\"; };\n"
 		"mode = \"enforce\";\n"
 		"classification = \"classification.config\";\n"
-		"log = { eve = \"/var/log/x/eve.json\"; };\n"
+		"log = { eve = \"/var/log/x/eve.json\"; payload = \"first\"; };\n"
 		"state = { path = \"st/nfipsd.state\"; interval = 30; };\n"
 		"memory = { budget = \"512M\"; };\n"
 		"stream = { depth = 65536; window = 32768; memcap = \"1G\"; max_flows = 1000; };\n"
@@ -83,7 +83,8 @@ static void full(void)
 	tap_ok(&T, !strcmp(c.pol.classification, want), "classification path");
 	snprintf(want, sizeof(want), "%s/st/nfipsd.state", dir);
 	tap_ok(&T, !strcmp(c.eve_path, "/var/log/x/eve.json") &&
-	       !strcmp(c.state_path, want) && c.state_interval == 30, "log and state");
+	       !strcmp(c.state_path, want) && c.state_interval == 30 &&
+	       c.eve_payload == NFIPS_EVE_PAYLOAD_FIRST, "log (eve, payload) and state");
 	tap_ok(&T, c.memory_budget == 512ull << 20, "budget with suffix");
 	tap_ok(&T, c.flows.stream.depth == 65536 && c.flows.stream.ooo_max == 32768 &&
 	       c.flows.stream.memcap == 1ull << 30 && c.flows.max_flows == 1000, "stream");
@@ -106,7 +107,8 @@ static void defaults(void)
 	tap_ok(&T, c.queue_base == 0 && c.queue_count == 1 && c.queue_maxlen == 4096 &&
 	       !c.pol.enforce && !strcmp(c.eve_path, NFIPSD_EVE) &&
 	       !strcmp(c.state_path, NFIPSD_STATE) && !c.memory_budget &&
-	       !c.pol.classification, "defaults: queue 0, learn, standard paths, no budget");
+	       !c.pol.classification && c.eve_payload == NFIPS_EVE_PAYLOAD_ALL,
+	       "defaults: queue 0, learn, standard paths, no budget, payload in every record");
 	nfipsd_conf_free(&c);
 }
 
@@ -143,6 +145,8 @@ static void errors(void)
 	bad("budget bad suffix", "rules = \"r\";\nmemory = { budget = \"12X\"; };\n", ":2: 'budget': bad suffix");
 	bad("budget negative", "rules = \"r\";\nmemory = { budget = -5; };\n", ":2: 'budget' must not be negative");
 	bad("budget a float", "rules = \"r\";\nmemory = { budget = 1.5; };\n", ":2: 'budget' must be a number");
+	bad("log.payload not a choice", "rules = \"r\";\nlog = { payload = \"some\"; };\n",
+	    ":2: 'payload' must be \"all\", \"first\" or \"none\", not \"some\"");
 	bad("empty eve path", "rules = \"r\";\nlog = { eve = \"\"; };\n", ":2: 'eve' must not be empty");
 	bad("state interval 0", "rules = \"r\";\nstate = { interval = 0; };\n", ":2: 'interval' = 0 out of range");
 	bad("stream depth too large", "rules = \"r\";\nstream = { depth = 2147483647; };\n", ":2: 'depth'");

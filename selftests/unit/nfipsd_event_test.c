@@ -70,7 +70,8 @@ int main(void)
 	c.pol.rules[0] = write_file("r.rules",
 		"alert tcp any any -> any 80 (msg:\"old\"; content:\"x\"; sid:9106; rev:3;)\n"
 		"drop tcp any any -> any 80 (msg:\"kernel hit\"; content:\"KERNELHIT\"; "
-		"classtype:trojan-activity; sid:9106; rev:4;)\n"
+		"classtype:trojan-activity; target:dest_ip; "
+		"metadata:signature_severity Major, attack_target Server; sid:9106; rev:4;)\n"
 		"alert udp any any -> any 53 (msg:\"other\"; content:\"y\"; sid:9107;)\n");
 	c.pol.nrules = 1;
 	c.pol.classification = write_file("classification.config",
@@ -96,7 +97,30 @@ int main(void)
 	       has(b.s, "\"category\":\"A Network Trojan was detected\"") &&
 	       has(b.s, "\"severity\":1"), "alert fields from the rule of the highest rev");
 	tap_ok(&T, has(b.s, "\"path\":\"kernel\"") && has(b.s, "\"policy_serial\":7") &&
-	       has(b.s, "\"sequence\":3") && has(b.s, "\"sensor\":\"gw\""), "nfips object");
+	       has(b.s, "\"sequence\":3") && !strstr(b.s, "\"sensor\""), "nfips object");
+	tap_ok(&T, has(b.s, ",\"host\":\"gw\",\"nfips\":{"),
+	       "the sensor is Suricata's top-level host, before the nfips object");
+	tap_ok(&T, has(b.s, "\"severity\":1,\"source\":{\"ip\":\"10.0.1.2\",\"port\":40000},"
+		       "\"target\":{\"ip\":\"10.0.2.2\",\"port\":80},\"metadata\":{"
+		       "\"attack_target\":[\"Server\"],\"signature_severity\":[\"Major\"]}}"),
+	       "alert.source/target and alert.metadata from the rule");
+	tap_ok(&T, has(b.s, "\"community_id\":\"1:dYJj7rGBfx9fuZmlHD64fCDY1O0=\""),
+	       "community_id of the kernel's 5-tuple");
+
+	/* nfipsd.conf naming no table: the one shipped in policies/. */
+	{
+		struct nfipsd_policy *p2;
+
+		free(c.pol.classification);
+		c.pol.classification = NULL;
+		p2 = nfipsd_policy_load(&c, 1, 6, report, NULL);
+		nfips_sbuf_reset(&b);
+		if (p2)
+			nfipsd_event_record(&b, &ev, p2, NULL, 1);
+		tap_ok(&T, p2 && has(b.s, "\"category\":\"A Network Trojan was detected\""),
+		       "no classification named: the shipped table gives the category");
+		nfipsd_policy_free(p2);
+	}
 
 	nfips_sbuf_reset(&b);
 	ev.sid = 424242;

@@ -21,6 +21,7 @@ struct run {
 	struct nfips_engine *e;
 	struct nfips_pipeline *p;
 	uint32_t sids[64];
+	bool payload[64];	/* the record has payload_printable */
 	size_t nalerts;
 	uint32_t seq[2];
 	uint64_t pkt_no;
@@ -31,8 +32,10 @@ static void on_alert(void *arg, const struct nfips_pipeline_alert *a)
 {
 	struct run *r = arg;
 
-	if (r->nalerts < 64)
+	if (r->nalerts < 64) {
+		r->payload[r->nalerts] = memmem(a->record, a->len, "\"payload_printable\"", 19);
 		r->sids[r->nalerts++] = a->rule->sid;
+	}
 }
 
 static int on_rule(void *arg, struct nfips_rule *rule, const struct nfips_err *err)
@@ -47,9 +50,8 @@ static int on_rule(void *arg, struct nfips_rule *rule, const struct nfips_err *e
 	return 0;
 }
 
-static bool start(struct run *r, const char *rules, bool stream_bypass)
+static bool start_cfg(struct run *r, const char *rules, struct nfips_pipeline_cfg cfg)
 {
-	struct nfips_pipeline_cfg cfg = { .stream_bypass = stream_bypass };
 	struct nfips_parse_ctx ctx = { 0 };
 	struct nfips_err err;
 
@@ -63,6 +65,11 @@ static bool start(struct run *r, const char *rules, bool stream_bypass)
 		return false;
 	r->p = nfips_pipeline_new(&cfg, r->e, on_alert, r);
 	return r->p;
+}
+
+static bool start(struct run *r, const char *rules, bool stream_bypass)
+{
+	return start_cfg(r, rules, (struct nfips_pipeline_cfg){ .stream_bypass = stream_bypass });
 }
 
 static void stop(struct run *r)
@@ -271,6 +278,52 @@ static void stream_bypass(void)
 	}
 }
 
+/* An incident tracker that opens one incident per sid. */
+static bool first_of_sid(void *arg, const struct nfips_pipeline_alert *a)
+{
+	uint32_t *seen = arg;
+
+	if (seen[0] == a->rule->sid || seen[1] == a->rule->sid)
+		return false;
+	seen[seen[0] ? 1 : 0] = a->rule->sid;
+	return true;
+}
+
+static void payload_policy(void)
+{
+	static const char rules[] =
+		"alert tcp any any -> any any (content:\"A\"; sid:1;)\n"
+		"alert tcp any any -> any any (content:\"B\"; sid:2;)\n";
+	uint32_t seen[2] = { 0 };
+	struct run r;
+
+	if (!start_cfg(&r, rules, (struct nfips_pipeline_cfg){
+			.payload = NFIPS_EVE_PAYLOAD_FIRST,
+			.incident_first = first_of_sid, .incident_arg = seen }))
+		return;
+	handshake(&r);
+	send_tcp(&r, 0, 0x18, "xA", 2);
+	send_tcp(&r, 0, 0x18, "yA", 2);
+	send_tcp(&r, 0, 0x18, "zB", 2);
+	tap_ok(&T, r.nalerts == 3 && r.payload[0] && !r.payload[1] && r.payload[2],
+	       "payload \"first\": only the alert that opens an incident carries the payload");
+	stop(&r);
+	if (!start_cfg(&r, rules, (struct nfips_pipeline_cfg){ .payload = NFIPS_EVE_PAYLOAD_NONE }))
+		return;
+	handshake(&r);
+	send_tcp(&r, 0, 0x18, "xA", 2);
+	tap_ok(&T, r.nalerts == 1 && !r.payload[0], "payload \"none\": no payload fields");
+	stop(&r);
+	if (!start_cfg(&r, rules, (struct nfips_pipeline_cfg){ 0 }))
+		return;
+	handshake(&r);
+	send_tcp(&r, 0, 0x18, "xA", 2);
+	send_tcp(&r, 0, 0x18, "yA", 2);
+	tap_ok(&T, r.nalerts == 2 && r.payload[0] && r.payload[1],
+	       "payload by default: every record");
+	stop(&r);
+}
+
 int main(void)
 {
 	header_and_direction();
@@ -278,6 +331,7 @@ int main(void)
 	suppressed_drop();
 	bypassed_flow();
 	stream_bypass();
+	payload_policy();
 	printf("1..%d\n", T.n);
 	return T.failed ? 1 : 0;
 }

@@ -3,13 +3,12 @@
  * EVE JSON alert records; see eve.h for the escaping rules and
  * Documentation/replay.rst for the record.
  */
-#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <time.h>
 
 #include "eve.h"
-#include "net/net.h"
 
 /* ---- alert records -------------------------------------------------- */
 
@@ -27,28 +26,60 @@ void nfips_eve_time(char *out, size_t len, int64_t sec, uint32_t usec)
 		 tm.tm_min, tm.tm_sec, usec % 1000000);
 }
 
-static void addr_str(char *out, size_t len, uint8_t family, const uint8_t *a)
-{
-	if (!inet_ntop(family == 6 ? AF_INET6 : AF_INET, a, out, (socklen_t)len))
-		snprintf(out, len, "?");
-}
-
 static bool has_ports(uint8_t proto)
 {
 	return proto == IPPROTO_TCP || proto == IPPROTO_UDP ||
 	       proto == IPPROTO_SCTP;
 }
 
+/* alert.source and alert.target (Suricata's AlertJsonSourceTarget). */
+static void source_target(struct nfips_json *j, const struct nfips_eve_alert *a,
+			  const char *src, const char *dst)
+{
+	const bool dst_target = a->target == NFIPS_EVE_TARGET_DST;
+	static const char *const keys[2] = { "source", "target" };
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		/* The source is the end that is not the target. */
+		const bool is_dst = dst_target ? i == 1 : i == 0;
+
+		nfips_json_obj(j, keys[i]);
+		nfips_json_kstr(j, "ip", is_dst ? dst : src);
+		if (has_ports(a->proto))
+			nfips_json_kuint(j, "port", is_dst ? a->dport : a->sport);
+		nfips_json_obj_end(j);
+	}
+}
+
+static void payload(struct nfips_json *j, const struct nfips_eve_alert *a)
+{
+	char *b64 = nfips_eve_base64(a->payload, a->payload_len);
+	char *pr = malloc(a->payload_len + 1);
+
+	if (!b64 || !pr) {
+		j->b->oom = true;
+	} else {
+		nfips_eve_printable(pr, a->payload, a->payload_len);
+		/* Suricata's base64 setter writes nothing for no bytes. */
+		if (a->payload_len)
+			nfips_json_kstr(j, "payload", b64);
+		nfips_json_kstrn(j, "payload_printable", pr, a->payload_len);
+	}
+	free(b64);
+	free(pr);
+}
+
 void nfips_eve_alert(struct nfips_sbuf *b, const struct nfips_eve_alert *a)
 {
-	char ts[48], src[48], dst[48], num[8];
-	const char *pname = nfips_proto_name(a->proto);
+	char ts[48], src[48], dst[48], num[8], cid[NFIPS_COMMUNITY_ID_LEN];
+	const char *pname = nfips_eve_proto_name(a->proto);
 	struct nfips_json j;
 	uint8_t i;
 
 	nfips_eve_time(ts, sizeof(ts), a->sec, a->usec);
-	addr_str(src, sizeof(src), a->family, a->src);
-	addr_str(dst, sizeof(dst), a->family, a->dst);
+	nfips_eve_addr(src, sizeof(src), a->family, a->src);
+	nfips_eve_addr(dst, sizeof(dst), a->family, a->dst);
 	if (!pname) {
 		snprintf(num, sizeof(num), "%u", a->proto);
 		pname = num;
@@ -83,6 +114,10 @@ void nfips_eve_alert(struct nfips_sbuf *b, const struct nfips_eve_alert *a)
 	}
 	if (a->pkt_src)
 		nfips_json_kstr(&j, "pkt_src", a->pkt_src);
+	if (a->community_id &&
+	    !nfips_community_id(cid, 0, a->family, a->src, a->dst, a->proto,
+				a->sport, a->dport, a->icmp_type, a->icmp_code))
+		nfips_json_kstr(&j, "community_id", cid);
 
 	nfips_json_obj(&j, "alert");
 	nfips_json_kstr(&j, "action", a->blocked ? "blocked" : "allowed");
@@ -92,6 +127,10 @@ void nfips_eve_alert(struct nfips_sbuf *b, const struct nfips_eve_alert *a)
 	nfips_json_kstr(&j, "signature", a->signature ? a->signature : "");
 	nfips_json_kstr(&j, "category", a->category ? a->category : "");
 	nfips_json_kuint(&j, "severity", a->severity);
+	if (a->target != NFIPS_EVE_TARGET_NONE)
+		source_target(&j, a, src, dst);
+	if (a->nmetadata)
+		nfips_eve_metadata(&j, a->metadata, a->nmetadata);
 	nfips_json_obj_end(&j);
 
 	if (a->has_flow) {
@@ -119,14 +158,27 @@ void nfips_eve_alert(struct nfips_sbuf *b, const struct nfips_eve_alert *a)
 		nfips_json_obj_end(&j);
 	}
 
+	if (a->log_payload) {
+		/* A stream match with no packet payload (a flow-end pseudo
+		 * packet): Suricata then writes only "stream". */
+		if (!a->stream || a->payload_len)
+			payload(&j, a);
+		nfips_json_kuint(&j, "stream", a->stream);
+	}
+	/* Suricata adds the sensor-name last. */
+	if (a->sensor)
+		nfips_json_kstr(&j, "host", a->sensor);
+
 	nfips_json_obj(&j, "nfips");
 	if (a->grade)
 		nfips_json_kstr(&j, "grade", a->grade);
+	if (a->grade_reason)
+		nfips_json_kstr(&j, "grade_reason", a->grade_reason);
+	if (a->incident_id)
+		nfips_json_kuint(&j, "incident_id", a->incident_id);
 	nfips_json_kstr(&j, "path", a->path ? a->path : "daemon");
 	nfips_json_kuint(&j, "sequence", a->sequence);
 	nfips_json_kuint(&j, "policy_serial", a->policy_serial);
-	if (a->sensor)
-		nfips_json_kstr(&j, "sensor", a->sensor);
 	nfips_json_obj_end(&j);
 	nfips_json_obj_end(&j);
 	nfips_sbuf_add(b, "\n", 1);

@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * EVE JSON: Suricata's one-object-per-line event log, event_type "alert",
- * plus the "nfips" object of DESIGN.md. Field names and order follow
- * Suricata's output-json.c / output-json-alert.c so that SOC tooling
- * (Wazuh, Filebeat, Splunk) ingests the records unchanged; see
- * Documentation/replay.rst for the record.
+ * plus the "nfips" object of DESIGN.md. Field names, formats and order
+ * follow Suricata 7's output-json.c / output-json-alert.c (its EVE output
+ * with community-id, payload and payload-printable on, sensor-name set)
+ * so that SOC tooling (Wazuh, Filebeat, Splunk) ingests the records
+ * unchanged; the nfips-specific fields are all in the one top-level
+ * "nfips" object, the only key Suricata's schema does not have
+ * (selftests/eve/). See Documentation/replay.rst for the record.
  *
  * Strings are escaped by nfips_json_str() (util.h): the output is always
  * valid UTF-8 JSON and the original bytes are recoverable.
@@ -30,6 +33,13 @@ struct nfips_eve_flow {
 	uint32_t start_usec;
 };
 
+/* alert.source / alert.target, from the rule's target: keyword. */
+enum nfips_eve_target {
+	NFIPS_EVE_TARGET_NONE,
+	NFIPS_EVE_TARGET_DST,	/* target:dest_ip */
+	NFIPS_EVE_TARGET_SRC,	/* target:src_ip */
+};
+
 struct nfips_eve_alert {
 	/* header */
 	int64_t sec;
@@ -45,6 +55,8 @@ struct nfips_eve_alert {
 	uint8_t proto;
 	uint8_t icmp_type, icmp_code;	/* ICMP, ICMPv6 only */
 	const char *pkt_src;		/* "wire/pcap" (Suricata), NULL: omitted */
+	bool community_id;		/* write community_id (Suricata: records
+					 * of a flow) from the fields above */
 
 	/* alert */
 	bool blocked;			/* action "blocked" else "allowed" */
@@ -52,21 +64,75 @@ struct nfips_eve_alert {
 	const char *signature;		/* msg */
 	const char *category;		/* classtype description, NULL: "" */
 	uint32_t severity;		/* priority */
+	enum nfips_eve_target target;	/* alert.source/target */
+	/*
+	 * The values of the rule's metadata options as written, in rule
+	 * order: alert.metadata as Suricata 7 builds it (keys sorted
+	 * without case, each key's values last first). None: omitted.
+	 */
+	const char *const *metadata;
+	uint32_t nmetadata;
 
 	/* after alert: "direction" and "flow" when the packet has a flow */
 	bool has_flow;
 	bool to_server;
 	struct nfips_eve_flow flow;
 
+	/*
+	 * payload (base64), payload_printable and stream, as Suricata's
+	 * payload and payload-printable options write them: the packet's
+	 * payload (for a stream match too: see Documentation/replay.rst).
+	 */
+	bool log_payload;
+	bool stream;			/* the rule matched reassembled data */
+	const uint8_t *payload;
+	uint32_t payload_len;
+
+	const char *sensor;		/* top-level "host"; NULL: omitted */
+
 	/* nfips */
 	const char *grade;		/* NULL: omitted (not graded) */
+	const char *grade_reason;	/* NULL: omitted */
+	uint64_t incident_id;		/* 0: omitted (no incident) */
 	const char *path;		/* "kernel" or "daemon" */
 	uint64_t sequence;
 	uint64_t policy_serial;
-	const char *sensor;		/* NULL: omitted */
 };
 
 /* Appends one alert record and its '\n' to @b. */
 void nfips_eve_alert(struct nfips_sbuf *b, const struct nfips_eve_alert *a);
+
+/*
+ * An address as Suricata writes it: IPv4 dotted, IPv6 in full (eight
+ * groups of four lowercase hex digits, no "::"). @out >= 40 bytes.
+ */
+void nfips_eve_addr(char *out, size_t len, uint8_t family, const uint8_t *a);
+
+/* Suricata's name of IP protocol @proto (its known_proto table), NULL: none. */
+const char *nfips_eve_proto_name(uint8_t proto);
+
+/* alert.metadata from the rules' metadata option values (see above). */
+void nfips_eve_metadata(struct nfips_json *j, const char *const *values,
+			uint32_t n);
+
+/*
+ * Suricata's PrintStringsToBuffer: printable ASCII, CR and LF kept,
+ * every other byte '.'; @out has room for @len bytes (no terminator).
+ */
+void nfips_eve_printable(char *out, const uint8_t *in, size_t len);
+
+/* Base64 of @in (RFC 4648, padded), NUL-terminated, malloc'd; NULL: ENOMEM. */
+char *nfips_eve_base64(const uint8_t *in, size_t len);
+
+/*
+ * Community ID v1: "1:" + base64(SHA-1(...)), NUL-terminated. Ports for
+ * TCP, UDP and SCTP; ICMP and ICMPv6 take type and code. 0, or -1 when
+ * libcrypto fails.
+ */
+#define NFIPS_COMMUNITY_ID_LEN 31
+int nfips_community_id(char out[NFIPS_COMMUNITY_ID_LEN], uint16_t seed,
+		       uint8_t family, const uint8_t *src, const uint8_t *dst,
+		       uint8_t proto, uint16_t sport, uint16_t dport,
+		       uint8_t icmp_type, uint8_t icmp_code);
 
 #endif /* NFIPS_EVE_H */

@@ -28,6 +28,8 @@ struct nfips_pipeline {
 	struct nfips_defrag *defrag;
 	struct nfips_sbuf out;
 	uint64_t sequence;
+	const char **md;	/* the alerting rule's metadata values */
+	uint32_t md_cap;
 
 	/* the packet being evaluated */
 	const struct nfips_pipeline_pkt *in;
@@ -50,6 +52,46 @@ static const char *category(const struct nfips_pipeline *p,
 		return "";
 	c = nfips_classes_find(p->cfg.classes, rule->classtype);
 	return c ? c->desc : "";
+}
+
+/* The values of @rule's metadata options, in rule order, into p->md. */
+static uint32_t metadata(struct nfips_pipeline *p, const struct nfips_rule *rule)
+{
+	uint32_t i, n = 0;
+
+	for (i = 0; i < rule->nopts; i++) {
+		if (strcmp(rule->opts[i].name, "metadata") || !rule->opts[i].value)
+			continue;
+		if (n == p->md_cap) {
+			uint32_t cap = p->md_cap ? p->md_cap * 2 : 8;
+			const char **v = realloc(p->md, cap * sizeof(*v));
+
+			if (!v) {
+				p->out.oom = true;
+				return n;
+			}
+			p->md = v;
+			p->md_cap = cap;
+		}
+		p->md[n++] = rule->opts[i].value;
+	}
+	return n;
+}
+
+/* Whether this alert's record carries the packet's payload. */
+static bool log_payload(const struct nfips_pipeline *p,
+			const struct nfips_pipeline_alert *out)
+{
+	switch (p->cfg.payload) {
+	case NFIPS_EVE_PAYLOAD_NONE:
+		return false;
+	case NFIPS_EVE_PAYLOAD_FIRST:
+		return !p->cfg.incident_first ||
+		       p->cfg.incident_first(p->cfg.incident_arg, out);
+	case NFIPS_EVE_PAYLOAD_ALL:
+		break;
+	}
+	return true;
 }
 
 static void flow_fields(struct nfips_eve_alert *a, const struct nfips_flowrec *f,
@@ -94,6 +136,12 @@ static void on_alert(void *arg, const struct nfips_pkt *pkt,
 		.signature = rule->msg,
 		.category = category(p, rule),
 		.severity = rule->priority,
+		.target = rule->flags & NFIPS_R_TARGET_DST ? NFIPS_EVE_TARGET_DST :
+			  rule->flags & NFIPS_R_TARGET_SRC ? NFIPS_EVE_TARGET_SRC :
+			  NFIPS_EVE_TARGET_NONE,
+		.stream = al->flags & NFIPS_ALERT_STREAM,
+		.payload = pkt->payload,
+		.payload_len = pkt->payload_len,
 		.path = p->cfg.path ? p->cfg.path : "daemon",
 		.sequence = ++p->sequence,
 		.policy_serial = p->cfg.policy_serial,
@@ -123,8 +171,13 @@ static void on_alert(void *arg, const struct nfips_pkt *pkt,
 	}
 	if (f && flow)
 		flow_fields(&a, f, flow);
+	/* Suricata writes community_id for the records of a flow. */
+	a.community_id = a.has_flow;
 	p->st.alerts++;
 	nfips_sbuf_reset(&p->out);
+	a.log_payload = log_payload(p, &out);
+	a.nmetadata = metadata(p, rule);
+	a.metadata = p->md;	/* after metadata() grew it */
 	nfips_eve_alert(&p->out, &a);
 	if (p->out.oom) {
 		p->st.output_oom++;
@@ -433,6 +486,7 @@ void nfips_pipeline_free(struct nfips_pipeline *p)
 	nfips_flowtab_free(p->flows);
 	nfips_defrag_free(p->defrag);
 	nfips_sbuf_free(&p->out);
+	free(p->md);
 	free(p);
 }
 

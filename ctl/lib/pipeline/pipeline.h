@@ -18,10 +18,20 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "detect/engine.h"
 #include "net/net.h"
 #include "rules/rule.h"
+
+/* Which alert records carry the packet's payload (payload, payload_printable). */
+enum nfips_eve_payload {
+	NFIPS_EVE_PAYLOAD_ALL,		/* every record (the default) */
+	NFIPS_EVE_PAYLOAD_FIRST,	/* the first record of each incident */
+	NFIPS_EVE_PAYLOAD_NONE,
+};
+
+struct nfips_pipeline_alert;
 
 struct nfips_pipeline_cfg {
 	struct nfips_flowtab_cfg flows;	/* zeroes: defaults */
@@ -41,7 +51,31 @@ struct nfips_pipeline_cfg {
 	bool stream_bypass;
 	uint64_t bypass_grace_usec;	/* nfips_pipeline_bypass(); 0: 5 s */
 	bool learn;		/* drop/reject rules only alert: "allowed" */
+	enum nfips_eve_payload payload;
+	/*
+	 * NFIPS_EVE_PAYLOAD_FIRST: whether the alert @a (its record not yet
+	 * written) opens an incident, asked of the incident tracker. NULL
+	 * (no tracker): every alert is its own incident, so every record
+	 * carries its payload.
+	 */
+	bool (*incident_first)(void *arg, const struct nfips_pipeline_alert *a);
+	void *incident_arg;
 };
+
+/* "all", "first", "none" -> @out; -1 for anything else. */
+static inline int nfips_eve_payload_parse(const char *s, enum nfips_eve_payload *out)
+{
+	static const char *const names[] = { "all", "first", "none" };
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		if (!strcmp(s, names[i])) {
+			*out = (enum nfips_eve_payload)i;
+			return 0;
+		}
+	}
+	return -1;
+}
 
 /* One packet handed to the pipeline. */
 struct nfips_pipeline_pkt {

@@ -7,10 +7,12 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "rule_int.h"
 
@@ -193,4 +195,42 @@ void nfips_classes_free(struct nfips_classes *cl)
 	}
 	free(cl->v);
 	memset(cl, 0, sizeof(*cl));
+}
+
+/*
+ * The shipped table where no file names one: the installed copy, else
+ * the one beside the running program (policies/ of the source tree for
+ * ctl/nfipsctl/nfipsctl, PREFIX/share/nfips/policies for PREFIX/sbin).
+ */
+const char *nfips_classes_default(char *buf, size_t len)
+{
+	static const char *const beside[] = {
+		"/../../policies/classification.config",
+		"/../share/nfips/policies/classification.config",
+	};
+	char exe[4096], *slash;
+	ssize_t n;
+	size_t i;
+
+	if (!access(NFIPS_CLASSIFICATION_DEFAULT, R_OK)) {
+		snprintf(buf, len, "%s", NFIPS_CLASSIFICATION_DEFAULT);
+		return buf;
+	}
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0)
+		return NULL;
+	exe[n] = '\0';
+	slash = strrchr(exe, '/');
+	if (!slash)
+		return NULL;
+	*slash = '\0';
+	for (i = 0; i < sizeof(beside) / sizeof(beside[0]); i++) {
+		char path[4096 + 64], real[PATH_MAX];
+
+		snprintf(path, sizeof(path), "%s%s", exe, beside[i]);
+		if (!access(path, R_OK) && realpath(path, real) &&
+		    (size_t)snprintf(buf, len, "%s", real) < len)
+			return buf;
+	}
+	return NULL;
 }

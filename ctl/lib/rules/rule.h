@@ -74,6 +74,17 @@ const struct nfips_class *nfips_classes_find(const struct nfips_classes *cl,
 					     const char *name);
 void nfips_classes_free(struct nfips_classes *cl);
 
+/*
+ * The classification table to use when none is named (alert.category and
+ * alert.severity come from it): NFIPS_CLASSIFICATION_DEFAULT if readable,
+ * else the copy shipped beside the running program (the source tree's
+ * policies/, or PREFIX/share/nfips/policies). Its path in @buf, or NULL
+ * when there is none: callers warn, records then have an empty category
+ * and severity 3.
+ */
+#define NFIPS_CLASSIFICATION_DEFAULT "/etc/nfips/classification.config"
+const char *nfips_classes_default(char *buf, size_t len);
+
 /* ---- header --------------------------------------------------------- */
 
 enum nfips_action {
