@@ -50,12 +50,25 @@ void nfipsd_event_record(struct nfips_sbuf *b, const struct nfips_nl_event *ev,
 		.sensor = sensor,
 	};
 	char ifname[sizeof(ev->ifname) + 1];
+	struct nfips_grade_out go;
 
 	memcpy(ifname, ev->ifname, sizeof(ev->ifname));
 	ifname[sizeof(ev->ifname)] = '\0';
 	a.in_iface = ifname[0] ? ifname : NULL;
 	memcpy(a.src, ev->saddr, 16);
 	memcpy(a.dst, ev->daddr, 16);
+	/* Graded as the daemon's alerts, in the same recent-attack table. */
+	if (pol && pol->grader && r) {
+		const struct nfips_grade_in gi = {
+			.rule = r, .family = a.family, .src = a.src, .dst = a.dst,
+			.ts_usec = ev->time_ns / 1000,
+		};
+
+		nfips_grade(pol->grader, &gi, &go);
+		a.grade = nfips_grade_name(go.grade);
+		a.grade_reason = go.reason;
+		a.severity = go.severity;
+	}
 	nfips_eve_alert(b, &a);
 }
 

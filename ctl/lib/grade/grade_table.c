@@ -78,7 +78,7 @@ static const struct nfips_grade_class table[] = {
 	{ "not-suspicious",			I, false },
 	{ "policy-violation",			L, false },
 	{ "protocol-command-decode",		I, false },	/* decode */
-	{ "pup-activity",			L, false },	/* client only */
+	{ "pup-activity",			I, false },	/* client only */
 	{ "rpc-portmap-decode",			I, false },	/* decode */
 	{ "shellcode-detect",			H, false },	/* probing */
 	{ "social-engineering",			M, false },

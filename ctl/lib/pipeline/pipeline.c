@@ -103,6 +103,7 @@ static void on_alert(void *arg, const struct nfips_pkt *pkt,
 		.pkt = pkt, .rule = rule, .flow = flow ? f : NULL,
 		.blocked = a.blocked,
 	};
+	struct nfips_grade_out go;
 
 	/* Suricata's names for capture and flow-end pseudo packets. */
 	if (pseudo)
@@ -123,6 +124,19 @@ static void on_alert(void *arg, const struct nfips_pkt *pkt,
 	}
 	if (f && flow)
 		flow_fields(&a, f, flow);
+	if (p->cfg.grader) {
+		const struct nfips_grade_in gi = {
+			.rule = rule, .family = pkt->family, .src = pkt->src,
+			.dst = pkt->dst, .ts_usec = pkt->ts_usec,
+		};
+
+		nfips_grade(p->cfg.grader, &gi, &go);
+		a.grade = nfips_grade_name(go.grade);
+		a.grade_reason = go.reason;
+		a.severity = go.severity;
+		out.grade = go.grade;
+		out.grade_reason = go.reason;
+	}
 	p->st.alerts++;
 	nfips_sbuf_reset(&p->out);
 	nfips_eve_alert(&p->out, &a);
@@ -460,6 +474,12 @@ void nfips_pipeline_set_output(struct nfips_pipeline *p,
 {
 	p->cfg.classes = classes;
 	p->cfg.learn = learn;
+}
+
+void nfips_pipeline_set_grader(struct nfips_pipeline *p,
+			       const struct nfips_grader *g)
+{
+	p->cfg.grader = g;
 }
 
 void nfips_pipeline_get_stats(const struct nfips_pipeline *p,
