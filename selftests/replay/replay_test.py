@@ -788,11 +788,93 @@ def case_policy(t, tmp):
          "policy: a malformed policy is refused with its file and line", p.stderr)
 
 
+GRADE_POLICY = """version = 1;
+serial = 3;
+customer = { id = "acme"; name = "ACME"; };
+sensor = { id = "gw-1"; };
+mode = "learn";
+rules = { files = [ "grade.rules" ]; classification = "%s";
+  variables = { address_groups = { HOME_NET = "10.0.0.0/24"; }; }; };
+overrides = ( { sid = 504; grade = "ignore"; } );
+assets = { hosts = (
+  { address = "10.0.0.2"; name = "web1"; os = "linux"; criticality = "critical";
+    services = ( { proto = "tcp"; port = 80; product = "nginx"; } ); },
+  { address = "10.0.0.3"; name = "files"; os = "linux"; } ); };
+grading = { window = 600; };
+"""
+
+
+def case_grade(t, tmp):
+    # replay --policy grades every alert with the policy's assets, packet
+    # time and overrides (Documentation/policy.rst, "grading").
+    ext = "203.0.113.9"
+    a = Tcp(cli=(ext, 40001), srv=("10.0.0.2", 80))
+    b = Tcp(cli=(ext, 40002), srv=("10.0.0.3", 445))
+    c = Tcp(cli=(ext, 40003), srv=("10.0.0.4", 80))
+    d = Tcp(cli=("10.0.0.4", 5555), srv=(ext, 80))
+    pkts = (a.handshake() + [a.c(0, "GET /cgi-bin/x HTTP/1.0\r\n\r\n"),
+                             a.s(0, "uid=0(root) gid=0(root)\n")] +
+            b.handshake() + [b.c(0, "SMBexploit"), b.c(10, "misc")] +
+            c.handshake() + [c.c(0, "GET /cgi-bin/x HTTP/1.0\r\n\r\n")])
+    late = d.handshake() + [d.c(0, "uid=0(root)\n")]
+    # the response from 10.0.0.4 comes 700 s after it was attacked (window 600)
+    pkts += [(T0 + 700 * 1000000 + i * 10000, p) for i, p in enumerate(late)]
+    rules = ('alert tcp any any -> any any (msg:"cgi exploit"; content:"/cgi-bin/x"; '
+             'classtype:attempted-admin; sid:501;)\n'
+             'alert tcp any any -> any any (msg:"GPL ATTACK_RESPONSE id check returned root"; '
+             'content:"uid=0("; classtype:bad-unknown; sid:502;)\n'
+             'alert tcp any any -> any 445 (msg:"windows smb exploit"; content:"SMBexploit"; '
+             'classtype:attempted-admin; metadata: affected_product '
+             'Windows_XP_Vista_7_8_10_Server_32_64_Bit, signature_severity Major; sid:503;)\n'
+             'alert tcp any any -> any 445 (msg:"noise"; content:"misc"; '
+             'classtype:misc-attack; sid:504;)\n')
+    with open(os.path.join(tmp, "grade.rules"), "w") as f:
+        f.write(rules)
+    pol = os.path.join(tmp, "grade.conf")
+    with open(pol, "w") as f:
+        f.write(GRADE_POLICY % CLASSIFICATION)
+    pcap = os.path.join(tmp, "grade.pcap")
+    write_pcap(pcap, 1, stamp(pkts))
+
+    def run():
+        p = subprocess.run([NFIPSCTL, "replay", "--policy", pol, "--pcap", pcap],
+                           capture_output=True, text=True, timeout=60)
+        return Result(p.returncode, p.stdout, p.stderr)
+
+    r = run()
+    got = [(x["alert"]["signature_id"], x["dest_ip"], x["nfips"].get("grade"),
+            x["alert"]["severity"], x["nfips"].get("grade_reason", "")) for x in r.alerts]
+    want = [(501, "10.0.0.2", "high", 1,
+             "classtype attempted-admin: high; target 10.0.0.2 (web1, critical): "
+             "+1, capped at high"),
+            (502, ext, "emergency", 1,
+             "classtype bad-unknown: medium; source 10.0.0.2 was attacked 0 s before "
+             "(sid 501): emergency"),
+            (503, "10.0.0.3", "low", 3,
+             "classtype attempted-admin: high; target 10.0.0.3 (files) runs linux, not "
+             "affected_product Windows_XP_Vista_7_8_10_Server_32_64_Bit: low"),
+            (504, "10.0.0.3", "ignore", 4, "classtype misc-attack: medium; override line 8: "
+             "ignore"),
+            (501, "10.0.0.4", "high", 1, "classtype attempted-admin: high"),
+            (502, ext, "medium", 2, "classtype bad-unknown: medium")]
+    t.ok(r.rc == 0 and got == want,
+         "grade: EVE nfips.grade, grade_reason and alert.severity from the policy's "
+         "assets, the escalation window and overrides", "%s\n%s" % (got, r.err))
+    r2 = run()
+    t.ok([x["nfips"] for x in r2.alerts] == [x["nfips"] for x in r.alerts],
+         "grade: a replay grades the same every time (packet time)")
+    plain = replay(tmp, "grade-plain", pkts, rules)
+    t.ok(plain.alerts and all("grade" not in x["nfips"] for x in plain.alerts) and
+         plain.by_sid(503)[0]["alert"]["severity"] == 1,
+         "grade: without --policy records are not graded (severity: the priority)")
+
+
 CASES = [case_split, case_out_of_order, case_retransmit, case_overlap, case_gap,
          case_ipv6, case_udp, case_icmp, case_links, case_pass, case_flowbits,
          case_threshold, case_midstream, case_eve, case_malformed, case_fragments,
          case_bad_files, case_byte_extract, case_xbits, case_pcre_unquoted,
-         case_syn_data, case_established, case_flow_action, case_policy]
+         case_syn_data, case_established, case_flow_action, case_policy,
+         case_grade]
 
 
 def main(argv):
