@@ -57,10 +57,16 @@ void nfipsd_event_record(struct nfips_sbuf *b, const struct nfips_nl_event *ev,
 	a.in_iface = ifname[0] ? ifname : NULL;
 	memcpy(a.src, ev->saddr, 16);
 	memcpy(a.dst, ev->daddr, 16);
-	/* Graded as the daemon's alerts, in the same recent-attack table. */
-	if (pol && pol->grader && r) {
+	/*
+	 * Graded as the daemon's alerts, in the same recent-attack table; a
+	 * sid the policy lost (a reload raced the event) by its priority.
+	 */
+	if (pol && pol->grader) {
+		const struct nfips_rule unknown = {
+			.gid = ev->gid, .sid = ev->sid, .priority = 3,
+		};
 		const struct nfips_grade_in gi = {
-			.rule = r, .family = a.family, .src = a.src, .dst = a.dst,
+			.rule = r ? r : &unknown, .family = a.family, .src = a.src, .dst = a.dst,
 			.ts_usec = ev->time_ns / 1000,
 		};
 
