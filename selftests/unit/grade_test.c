@@ -275,6 +275,9 @@ static void bad_grading(void)
 		{ "grading = { classtypes = ( { classtype = \"unknown\"; grade = \"low\"; },"
 		  " { classtype = \"unknown\"; grade = \"high\"; } ); };", "graded twice" },
 		{ "grading = { windw = 10; };", "windw" },
+		/* thresholds limit alerts; a rate_filter would change actions */
+		{ "rate_filters = ( { sid = 1; new_action = \"pass\"; } );",
+		  "rate_filters are not supported" },
 	};
 	size_t i;
 

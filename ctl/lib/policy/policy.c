@@ -1349,12 +1349,23 @@ static void load_top(struct loader *l, const config_setting_t *root, bool *vars_
 	static const char *const keys[] = {
 		"version", "serial", "keep_versions", "customer", "sensor",
 		"contacts", "mode", "rules", "stream", "overrides", "approvals",
-		"thresholds", "suppressions", "assets", "grading", NULL };
+		"thresholds", "suppressions", "assets", "grading", "rate_filters", NULL };
 	struct nfips_policy *p = l->p;
+	config_setting_t *rf;
 	long long v;
 	int mode;
 
 	check_keys(l, root, keys);
+	/*
+	 * Suricata's rate_filter changes a rule's action (drop, pass, reject,
+	 * alert) for a while, never which alerts are raised: a drop that no
+	 * Block approval allowed, or an approved drop silently undone.
+	 */
+	rf = config_setting_get_member(root, "rate_filters");
+	if (rf)
+		err(l, rf, "rate_filters are not supported: they change what a rule "
+		    "does (drop, pass, reject), which only overrides and Block approvals "
+		    "do; thresholds limit alerts (Documentation/policy.rst)");
 	p->version = 1;
 	if (!get_int(l, root, "version", false, 1, 1, &v))
 		p->version = (int)v;
