@@ -869,12 +869,84 @@ def case_grade(t, tmp):
          "grade: without --policy records are not graded (severity: the priority)")
 
 
+def case_policy_thresholds(t, tmp):
+    # The policy's thresholds and suppressions are Suricata's
+    # threshold.config: the same alerts as Suricata 7 given the equivalent
+    # file, and they apply before grading (only raised alerts are graded).
+    src = [("10.0.0.5", 4005), ("10.0.0.6", 4006), ("10.0.0.5", 4005), ("10.0.0.7", 4007),
+           ("10.0.0.5", 4005), ("10.0.0.6", 4006), ("10.0.0.5", 4005), ("10.0.0.5", 4005)]
+    pkts = [(T0 + i * 1000000, udp(a, "10.0.0.53", port, 53, "pthr"))
+            for i, (a, port) in enumerate(src)]
+    body = 'alert udp any any -> any 53 (msg:"p%d"; content:"pthr"; classtype:attempted-admin; sid:%d;)\n'
+    sids = range(110, 118)
+    rules = "".join(body % (sid, sid) for sid in sids)
+    entries = [
+        ("threshold gen_id 1, sig_id 110, type limit, track by_src, count 2, seconds 60",
+         '{ sid = 110; type = "limit"; track = "by_src"; count = 2; seconds = 60; }', "t"),
+        ("threshold gen_id 1, sig_id 111, type threshold, track by_dst, count 3, seconds 60",
+         '{ sid = 111; type = "threshold"; track = "by_dst"; count = 3; seconds = 60; }', "t"),
+        ("threshold gen_id 1, sig_id 112, type both, track by_src, count 2, seconds 3",
+         '{ sid = 112; type = "both"; track = "by_src"; count = 2; seconds = 3; }', "t"),
+        ("threshold gen_id 1, sig_id 113, type limit, track by_rule, count 3, seconds 60",
+         '{ sid = 113; type = "limit"; track = "by_rule"; count = 3; seconds = 60; }', "t"),
+        ("suppress gen_id 1, sig_id 114", '{ sid = 114; }', "s"),
+        ("suppress gen_id 1, sig_id 115, track by_src, ip 10.0.0.6",
+         '{ sid = 115; track = "by_src"; ip = "10.0.0.6"; }', "s"),
+        ("suppress gen_id 1, sig_id 116, track by_either, ip 10.0.0.7",
+         '{ sid = 116; track = "by_either"; ip = "10.0.0.7"; }', "s"),
+        ("suppress gen_id 1, sig_id 117, track by_dst, ip 10.0.0.0/24",
+         '{ sid = 117; track = "by_dst"; ip = "10.0.0.0/24"; }', "s"),
+    ]
+    with open(os.path.join(tmp, "pthr.rules"), "w") as f:
+        f.write(rules)
+    thr = os.path.join(tmp, "threshold.config")
+    with open(thr, "w") as f:
+        f.write("".join(e[0] + "\n" for e in entries))
+    pol = os.path.join(tmp, "pthr.conf")
+    with open(pol, "w") as f:
+        f.write('version = 1;\ncustomer = { id = "acme"; name = "ACME"; };\n'
+                'sensor = { id = "gw-1"; };\nmode = "learn";\n'
+                'rules = { files = [ "pthr.rules" ]; classification = "%s";\n'
+                '  variables = { address_groups = { HOME_NET = "10.0.0.0/24"; }; }; };\n'
+                'thresholds = ( %s );\nsuppressions = ( %s );\n' %
+                (CLASSIFICATION, ", ".join(e[1] for e in entries if e[2] == "t"),
+                 ", ".join(e[1] for e in entries if e[2] == "s")))
+    pcap = os.path.join(tmp, "pthr.pcap")
+    write_pcap(pcap, 1, stamp(pkts))
+    p = subprocess.run([NFIPSCTL, "replay", "--policy", pol, "--pcap", pcap],
+                       capture_output=True, text=True, timeout=60)
+    r = Result(p.returncode, p.stdout, p.stderr)
+    got = sorted((a["alert"]["signature_id"], a["pcap_cnt"]) for a in r.alerts)
+    want = sorted([(110, 1), (110, 2), (110, 3), (110, 4), (110, 6),
+                   (111, 3), (111, 6),
+                   (112, 3), (112, 7),
+                   (113, 1), (113, 2), (113, 3),
+                   (115, 1), (115, 3), (115, 4), (115, 5), (115, 7), (115, 8),
+                   (116, 1), (116, 2), (116, 3), (116, 5), (116, 6), (116, 7), (116, 8)])
+    t.ok(r.rc == 0 and got == want,
+         "policy thresholds (limit, threshold, both, by_rule) and suppressions (all, "
+         "by_src, by_either, by_dst) decide which alerts are raised", "%s\n%s" % (got, r.err))
+    t.ok(r.alerts and all(a["nfips"].get("grade") for a in r.alerts),
+         "the alerts raised are graded")
+    title = "policy thresholds and suppressions: the same alerts as Suricata 7 with threshold.config"
+    if not suricata_oracle.available():
+        return t.skip(title, "suricata is not installed (selftests/deps.sh installs it)")
+    try:
+        sa = suricata_oracle.suricata(os.path.join(tmp, "pthr.rules"), pcap,
+                                      os.path.join(tmp, "pthr.suricata"),
+                                      sets=["threshold-file=" + thr])
+    except RuntimeError as e:
+        return t.ok(False, title, e)
+    d = suricata_oracle.differences(sa, suricata_oracle.alerts(p.stdout.splitlines()))
+    t.ok(not d, title, "\n".join(d))
+
+
 CASES = [case_split, case_out_of_order, case_retransmit, case_overlap, case_gap,
          case_ipv6, case_udp, case_icmp, case_links, case_pass, case_flowbits,
          case_threshold, case_midstream, case_eve, case_malformed, case_fragments,
          case_bad_files, case_byte_extract, case_xbits, case_pcre_unquoted,
          case_syn_data, case_established, case_flow_action, case_policy,
-         case_grade]
+         case_grade, case_policy_thresholds]
 
 
 def main(argv):
