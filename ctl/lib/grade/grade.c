@@ -245,10 +245,8 @@ static enum nfips_grade by_assets(const struct nfips_grader *g,
 	grade_assets_find(g->p, in->family, in->dst, &as);
 	addr(a, sizeof(a), in->family, in->dst);
 	if (as.host && grade_not_run(r, as.host, what, sizeof(what))) {
-		if (grade != NFIPS_GRADE_LOW)
-			grade = NFIPS_GRADE_LOW;
 		say(w, "target %s (%s) %s: low", a, as.host->name, what);
-		return grade;
+		return NFIPS_GRADE_LOW;
 	}
 	if (has_target_meta(r) && (!as.host || (!as.host->os && !as.host->nservices)))
 		say(w, "target %s not described: vulnerable", a);
@@ -263,6 +261,8 @@ static enum nfips_grade by_assets(const struct nfips_grader *g,
 		say(w, "target %s (%s, critical): +1, capped at high", a, named->name);
 		return grade;
 	}
+	if (grade == NFIPS_GRADE_EMERGENCY)	/* the policy's table said so */
+		return grade;
 	grade = up(grade);
 	say(w, "target %s (%s, critical): +1 -> %s", a, named->name,
 	    nfips_grade_name(grade));
