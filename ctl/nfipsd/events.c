@@ -66,8 +66,8 @@ void nfipsd_event_record(struct nfips_sbuf *b, const struct nfips_nl_event *ev,
 			.gid = ev->gid, .sid = ev->sid, .priority = 3,
 		};
 		const struct nfips_grade_in gi = {
-			.rule = r ? r : &unknown, .family = a.family, .src = a.src, .dst = a.dst,
-			.ts_usec = ev->time_ns / 1000,
+			.rule = r ? r : &unknown, .family = a.family,
+			.src = a.src, .dst = a.dst, .ts_usec = ev->time_ns / 1000,
 		};
 
 		nfips_grade(pol->grader, &gi, &go);
