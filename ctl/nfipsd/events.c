@@ -24,9 +24,10 @@
 #define LOST_CHECK_SEC	5
 #define RETRY_SEC	5
 
-void nfipsd_event_record(struct nfips_sbuf *b, const struct nfips_nl_event *ev,
-			 const struct nfipsd_policy *pol, const char *sensor,
-			 uint64_t sequence)
+enum nfips_grade nfipsd_event_record(struct nfips_sbuf *b,
+				     const struct nfips_nl_event *ev,
+				     const struct nfipsd_policy *pol,
+				     const char *sensor, uint64_t sequence)
 {
 	const struct nfips_rule *r = nfipsd_policy_sig(pol, ev->gid, ev->sid);
 	struct nfips_eve_alert a = {
@@ -50,7 +51,7 @@ void nfipsd_event_record(struct nfips_sbuf *b, const struct nfips_nl_event *ev,
 		.sensor = sensor,
 	};
 	char ifname[sizeof(ev->ifname) + 1];
-	struct nfips_grade_out go;
+	struct nfips_grade_out go = { .grade = NFIPS_GRADE_UNSET };
 
 	memcpy(ifname, ev->ifname, sizeof(ev->ifname));
 	ifname[sizeof(ev->ifname)] = '\0';
@@ -76,6 +77,7 @@ void nfipsd_event_record(struct nfips_sbuf *b, const struct nfips_nl_event *ev,
 		a.severity = go.severity;
 	}
 	nfips_eve_alert(b, &a);
+	return go.grade;
 }
 
 struct ev_ctx {

@@ -259,11 +259,15 @@ void nfipsd_reject(struct nfipsd_worker *w, const uint8_t *pkt, size_t len);
 /* events.c */
 int nfipsd_events_start(struct nfipsd *d);
 void nfipsd_events_stop(struct nfipsd *d);
-/* One kernel event as an EVE record into @b (tests use it). */
+/*
+ * One kernel event as an EVE record into @b (tests use it); its grade
+ * (UNSET: @pol has no grader).
+ */
 struct nfips_sbuf;
-void nfipsd_event_record(struct nfips_sbuf *b, const struct nfips_nl_event *ev,
-			 const struct nfipsd_policy *pol, const char *sensor,
-			 uint64_t sequence);
+enum nfips_grade nfipsd_event_record(struct nfips_sbuf *b,
+				     const struct nfips_nl_event *ev,
+				     const struct nfipsd_policy *pol,
+				     const char *sensor, uint64_t sequence);
 
 /* reload.c */
 /* Starts a reload unless one is running; false when one was. */

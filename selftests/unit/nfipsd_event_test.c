@@ -120,8 +120,8 @@ int main(void)
 	tap_ok(&T, gmem && !nfipsd_policy_grader(p, gmem), "grader");
 	nfips_sbuf_reset(&b);
 	ev.sid = 9108;
-	nfipsd_event_record(&b, &ev, p, NULL, 5);
-	tap_ok(&T, has(b.s, "\"severity\":1") && has(b.s, "\"grade\":\"high\"") &&
+	tap_ok(&T, nfipsd_event_record(&b, &ev, p, NULL, 5) == NFIPS_GRADE_HIGH &&
+	       has(b.s, "\"severity\":1") && has(b.s, "\"grade\":\"high\"") &&
 	       has(b.s, "\"grade_reason\":\"classtype attempted-admin: high\""),
 	       "kernel event graded: high, its reason");
 	nfips_sbuf_reset(&b);
