@@ -70,6 +70,10 @@ static const char *const rule_text[] = {
 	"alert tcp any any -> any any (msg:\"decode\"; content:\"z\"; classtype:protocol-command-decode; "
 	"sid:15;)",
 	"alert tcp any any -> any any (msg:\"admin\"; content:\"a\"; classtype:attempted-admin; sid:16;)",
+	"alert tcp any any -> any any (msg:\"win or linux\"; content:\"l\"; classtype:attempted-admin; "
+	"metadata: " WIN ", affected_product Linux; sid:17;)",
+	"alert tcp any any -> any any (msg:\"win or any\"; content:\"y\"; classtype:attempted-admin; "
+	"metadata: " WIN ", affected_product Any; sid:18;)",
 };
 
 #define NRULES (sizeof(rule_text) / sizeof(rule_text[0]))
@@ -138,6 +142,10 @@ static const struct gcase cases[] = {
 	  "capped at high" },
 	{ "a Wordpress attack on an nginx without Wordpress is low", 7, EXT, "10.0.0.5", 5000, LO, 3,
 	  "(web1) has no affected_product Wordpress: low" },
+	{ "one affected_product the host runs (Linux) keeps it vulnerable", 17, EXT, "10.0.0.6",
+	  5000, HI, 1, "classtype attempted-admin: high" },
+	{ "affected_product Any keeps the host vulnerable", 18, EXT, "10.0.0.6", 5000, HI, 1,
+	  "classtype attempted-admin: high" },
 	{ "the policy's grading table", 8, EXT, "10.0.0.50", 5000, ME, 2,
 	  "classtype misc-activity: medium (policy line 21)" },
 	{ "no classtype: the priority", 14, EXT, "10.0.0.50", 5000, ME, 2,
