@@ -227,6 +227,41 @@ static int apply_policy_file(const char *path, bool test)
 	return ret;
 }
 
+/*
+ * How the policy grades (Documentation/policy.rst, "grading"), and the
+ * rules whose classtype no table grades: their priority decides, which a
+ * SOC engineer may want to know before alerts arrive.
+ */
+static void grading_summary(const struct nfips_policy *p)
+{
+	size_t i, k, hosts = 0, grades = 0, ungraded = 0;
+	uint32_t first = 0;
+
+	for (i = 0; i < p->nassets; i++)
+		hosts += !p->assets[i].network;
+	for (i = 0; i < p->noverrides; i++)
+		grades += p->overrides[i].grade != NFIPS_GRADE_UNSET;
+	for (i = 0; i < p->nrules; i++) {
+		const char *ct = p->rules[i]->classtype;
+
+		if (ct && nfips_grade_default(ct))
+			continue;
+		for (k = 0; ct && k < p->grading.ntable; k++)
+			if (!strcmp(p->grading.table[k].classtype, ct))
+				break;
+		if (ct && k < p->grading.ntable)
+			continue;
+		if (!ungraded++)
+			first = p->rules[i]->sid;
+	}
+	printf("grading: window=%us classtypes=%zu overrides=%zu hosts=%zu networks=%zu%s\n",
+	       p->grading.window, p->grading.ntable, grades, hosts, p->nassets - hosts,
+	       p->grading.keep_priority ? " keep_priority" : "");
+	if (ungraded)
+		printf("grading: %zu rule(s) without a graded classtype (their priority "
+		       "decides), first sid %u\n", ungraded, first);
+}
+
 static int check(int argc, char **argv)
 {
 	static const struct option lopts[] = {
@@ -302,6 +337,7 @@ static int check(int argc, char **argv)
 	}
 	summary(p->rules, p->nrules);
 	change_counts(p);
+	grading_summary(p);
 	printf("%s: ok, %zu warning(s)\n", argv[optind], d.warnings);
 	nfips_diags_free(&d);
 	nfips_policy_free(p);

@@ -32,6 +32,8 @@ struct replay {
 	struct nfips_classes classes;
 	struct nfips_engine *engine;
 	struct nfips_policy *policy;	/* --policy: owns the rules */
+	struct nfips_grade_memory *gmem;	/* --policy: alerts are graded */
+	struct nfips_grader *grader;
 	struct nfips_pipeline *pipe;
 	bool write_failed;
 };
@@ -388,6 +390,14 @@ static int load_policy(struct replay *r, struct opts *o)
 		fprintf(stderr, "nfipsctl: cannot build the rule engine: %s\n", err.msg);
 		return -1;
 	}
+	/* As nfipsd grades: packet time, so a replay grades the same twice. */
+	r->gmem = nfips_grade_memory_new(r->policy->grading.hosts);
+	r->grader = r->gmem ? nfips_grader_new(r->policy, r->gmem) : NULL;
+	if (!r->grader) {
+		fprintf(stderr, "nfipsctl: out of memory\n");
+		return -1;
+	}
+	o->pc.grader = r->grader;
 	return 0;
 }
 
@@ -499,6 +509,8 @@ int cmd_replay(int argc, char **argv)
 out:
 	nfips_pipeline_free(r.pipe);
 	nfips_engine_free(r.engine);
+	nfips_grader_free(r.grader);
+	nfips_grade_memory_free(r.gmem);
 	nfips_policy_free(r.policy);
 	for (i = 0; i < r.nrules; i++)
 		nfips_rule_free(r.rules[i]);

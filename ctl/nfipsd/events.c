@@ -27,9 +27,10 @@
 #define NFIPSD_EVENT_MAX_METADATA	32
 #define RETRY_SEC	5
 
-void nfipsd_event_record(struct nfips_sbuf *b, const struct nfips_nl_event *ev,
-			 const struct nfipsd_policy *pol, const char *sensor,
-			 uint64_t sequence)
+enum nfips_grade nfipsd_event_record(struct nfips_sbuf *b,
+				     const struct nfips_nl_event *ev,
+				     const struct nfipsd_policy *pol,
+				     const char *sensor, uint64_t sequence)
 {
 	const struct nfips_rule *r = nfipsd_policy_sig(pol, ev->gid, ev->sid);
 	struct nfips_eve_alert a = {
@@ -55,6 +56,7 @@ void nfipsd_event_record(struct nfips_sbuf *b, const struct nfips_nl_event *ev,
 	char ifname[sizeof(ev->ifname) + 1];
 	const char *md[NFIPSD_EVENT_MAX_METADATA];
 	uint32_t i;
+	struct nfips_grade_out go = { .grade = NFIPS_GRADE_UNSET };
 
 	/*
 	 * The same alert object as the pipeline's: metadata and target from
@@ -77,7 +79,26 @@ void nfipsd_event_record(struct nfips_sbuf *b, const struct nfips_nl_event *ev,
 	a.in_iface = ifname[0] ? ifname : NULL;
 	memcpy(a.src, ev->saddr, 16);
 	memcpy(a.dst, ev->daddr, 16);
+	/*
+	 * Graded as the daemon's alerts, in the same recent-attack table; a
+	 * sid the policy lost (a reload raced the event) by its priority.
+	 */
+	if (pol && pol->grader) {
+		const struct nfips_rule unknown = {
+			.gid = ev->gid, .sid = ev->sid, .priority = 3,
+		};
+		const struct nfips_grade_in gi = {
+			.rule = r ? r : &unknown, .family = a.family,
+			.src = a.src, .dst = a.dst, .ts_usec = ev->time_ns / 1000,
+		};
+
+		nfips_grade(pol->grader, &gi, &go);
+		a.grade = nfips_grade_name(go.grade);
+		a.grade_reason = go.reason;
+		a.severity = go.severity;
+	}
 	nfips_eve_alert(b, &a);
+	return go.grade;
 }
 
 struct ev_ctx {

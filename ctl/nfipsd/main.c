@@ -243,6 +243,13 @@ static int run(struct nfipsd *d)
 		nfipsd_log(NFIPSD_ERR, "no policy to run: not starting");
 		return 1;
 	}
+	/* Its size holds until a restart; reloads keep what it remembers. */
+	d->gmem = nfips_grade_memory_new(d->policy->file ?
+					 d->policy->file->grading.hosts : 0);
+	if (!d->gmem || nfipsd_policy_grader(d->policy, d->gmem)) {
+		nfipsd_log(NFIPSD_ERR, "out of memory: not starting");
+		return 1;
+	}
 	/* The customer policy names the sensor, as replay --policy takes it. */
 	if (!d->conf.sensor && d->policy->file && d->policy->file->sensor_id)
 		snprintf(d->sensor, sizeof(d->sensor), "%s", d->policy->file->sensor_id);
@@ -366,6 +373,7 @@ int main(int argc, char **argv)
 	nfipsd_events_stop(&d);
 	free(d.workers);
 	nfipsd_policy_free(d.policy);
+	nfips_grade_memory_free(d.gmem);
 	nfipsd_evelog_close(d.eve);
 	pthread_rwlock_destroy(&d.pol_lock);
 	nfipsd_conf_free(&d.conf);

@@ -127,6 +127,8 @@ struct nfipsd_policy {
 	uint64_t memory;		/* what the budget counts */
 	struct nfips_engine_stats est;
 	unsigned long rule_errors;
+	/* Grades both paths' alerts (NULL: not graded; nfipsd_policy_grader). */
+	struct nfips_grader *grader;
 };
 
 /*
@@ -140,6 +142,12 @@ struct nfipsd_policy *nfipsd_policy_load(const struct nfipsd_conf *c,
 					 size_t nengines, uint64_t serial,
 					 nfipsd_report_fn report, void *arg);
 void nfipsd_policy_free(struct nfipsd_policy *p);
+/*
+ * Gives @p its grader (its policy file's grading, or the default table),
+ * recording attacks into @mem, the daemon's one recent-attack table that
+ * outlives reloads. 0, or -1 out of memory.
+ */
+int nfipsd_policy_grader(struct nfipsd_policy *p, struct nfips_grade_memory *mem);
 const struct nfips_rule *nfipsd_policy_sig(const struct nfipsd_policy *p,
 					   uint32_t gid, uint32_t sid);
 const char *nfipsd_policy_category(const struct nfipsd_policy *p,
@@ -212,6 +220,8 @@ struct nfipsd {
 	pthread_rwlock_t pol_lock;
 	struct nfipsd_policy *policy;
 	uint64_t next_serial;
+	/* recent attacks for grading, shared by every policy (grade.h) */
+	struct nfips_grade_memory *gmem;
 	_Atomic bool stopping;		/* workers: drain, then leave */
 	_Atomic bool draining;
 	/* kernel events */
@@ -250,11 +260,15 @@ void nfipsd_reject(struct nfipsd_worker *w, const uint8_t *pkt, size_t len);
 /* events.c */
 int nfipsd_events_start(struct nfipsd *d);
 void nfipsd_events_stop(struct nfipsd *d);
-/* One kernel event as an EVE record into @b (tests use it). */
+/*
+ * One kernel event as an EVE record into @b (tests use it); its grade
+ * (UNSET: @pol has no grader).
+ */
 struct nfips_sbuf;
-void nfipsd_event_record(struct nfips_sbuf *b, const struct nfips_nl_event *ev,
-			 const struct nfipsd_policy *pol, const char *sensor,
-			 uint64_t sequence);
+enum nfips_grade nfipsd_event_record(struct nfips_sbuf *b,
+				     const struct nfips_nl_event *ev,
+				     const struct nfipsd_policy *pol,
+				     const char *sensor, uint64_t sequence);
 
 /* reload.c */
 /* Starts a reload unless one is running; false when one was. */

@@ -276,12 +276,19 @@ fail:
 	return NULL;
 }
 
+int nfipsd_policy_grader(struct nfipsd_policy *p, struct nfips_grade_memory *mem)
+{
+	p->grader = nfips_grader_new(p->file, mem);
+	return p->grader ? 0 : -1;
+}
+
 void nfipsd_policy_free(struct nfipsd_policy *p)
 {
 	size_t i;
 
 	if (!p)
 		return;
+	nfips_grader_free(p->grader);
 	for (i = 0; i < p->nengines; i++)
 		nfips_engine_free(p->engines[i]);
 	free(p->engines);

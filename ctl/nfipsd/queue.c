@@ -247,6 +247,7 @@ static void switch_policy(struct nfipsd_worker *w)
 		return;
 	nfips_pipeline_set_engine(w->pipe, n->engines[w->index], n->serial);
 	nfips_pipeline_set_output(w->pipe, &n->classes, !n->enforce);
+	nfips_pipeline_set_grader(w->pipe, n->grader);
 	w->pol = n;
 	atomic_store(&w->serial, n->serial);
 }

@@ -75,6 +75,11 @@ static void *reload_main(void *arg)
 		nfipsd_log(NFIPSD_WARNING, "reload: queues and log settings change "
 			   "only with a restart");
 	p = nfipsd_policy_load(&nc, d->nworkers, d->next_serial + 1, report_log, NULL);
+	if (p && nfipsd_policy_grader(p, d->gmem)) {
+		nfipsd_log(NFIPSD_ERR, "reload: out of memory");
+		nfipsd_policy_free(p);
+		p = NULL;
+	}
 	if (!p) {
 		nfipsd_log(NFIPSD_ERR, "reload refused: policy %" PRIu64
 			   " keeps running", serial);

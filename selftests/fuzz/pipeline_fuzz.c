@@ -185,6 +185,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct nfips_pipeline_cfg cfg = { .sensor = "fuzz" };
 	struct nfips_parse_ctx ctx = { 0 };
 	struct nfips_engine *e = NULL;
+	struct nfips_grade_memory *gmem;
+	struct nfips_grader *grader;
 	struct nfips_pipeline *p;
 	struct input in = { data, size };
 	struct nfips_err err;
@@ -202,6 +204,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	cfg.flows.max_flows = 64;	/* small: eviction is exercised too */
 	cfg.flows.stream.depth = 4096;
+	/* every alert graded, into a small recent-attack table (eviction) */
+	gmem = nfips_grade_memory_new(64);
+	grader = gmem ? nfips_grader_new(NULL, gmem) : NULL;
+	cfg.grader = grader;
 	p = nfips_pipeline_new(&cfg, e, on_alert, NULL);
 	if (p) {
 		if (*mode & 1)
@@ -211,6 +217,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		nfips_pipeline_free(p);
 	}
 	nfips_engine_free(e);
+	nfips_grader_free(grader);
+	nfips_grade_memory_free(gmem);
 	for (r = rules; r < end; r++)
 		nfips_rule_free(*r);
 	return 0;

@@ -9,8 +9,9 @@
 #     port unreachable back): each blocked at the
 #     client, the benign look-alikes pass, IPv4 and IPv6;
 #   - eve.json: one record per block with the right sid, rev, action,
-#     category, nfips.path "daemon"; a kernel-decided alert as a record
-#     with nfips.path "kernel" and the signature of the daemon's rule;
+#     category, grade, nfips.path "daemon"; a kernel-decided alert as a
+#     record with nfips.path "kernel", the signature of the daemon's rule
+#     and its grade;
 #   - malformed, hostile and unreadable configurations: --check says
 #     FILE:LINE and exits 1; a SIGHUP with them is refused, the running
 #     policy keeps blocking;
@@ -106,8 +107,13 @@ for line in open(sys.argv[1]):
     if r["alert"]["signature_id"] == 9101:
         assert r["alert"]["rev"] == 2, line
         assert r["alert"]["category"] == "A Network Trojan was detected", line
+        # graded by the default table (Documentation/policy.rst, grading)
+        assert r["nfips"]["grade"] == "high" and r["alert"]["severity"] == 1, line
+        assert r["nfips"]["grade_reason"] == "classtype trojan-activity: high", line
+    assert r["nfips"]["grade"] in ("emergency", "high", "medium", "low", "ignore"), line
+    assert r["nfips"]["grade_reason"], line
 PY
-step "eve.json: a blocked record per attack and family, with rev and category"
+step "eve.json: a blocked record per attack and family, with rev, category and grade"
 
 # A kernel-decided alert: the module's event becomes the same record. (The
 # guest always has the module; without it, outside the guest, skip this.)
@@ -120,7 +126,10 @@ if [ -d /sys/module/nfips ]; then
 	grep '"path":"kernel"' "$tmp/eve.json" | grep -q '"signature":"nfipsd test: kernel hit"' ||
 		fail "kernel record without the rule's signature"
 	grep '"path":"kernel"' "$tmp/eve.json" | grep -q '"rev":4' || fail "kernel record without rev 4"
-	step "kernel event recorded with nfips.path kernel, signature and rev from the rules"
+	grep '"path":"kernel"' "$tmp/eve.json" | grep -q \
+		'"severity":3}.*"grade":"low","grade_reason":"classtype misc-activity: low"' ||
+		fail "kernel record not graded: $(grep '"path":"kernel"' "$tmp/eve.json" | head -n 1)"
+	step "kernel event recorded with nfips.path kernel, signature, rev and grade from the rules"
 	# Events the kernel could not send (rate limit: 1 a second) are logged.
 	gwctl config --event-rate 1 >/dev/null || fail "config --event-rate"
 	client_pass 4 "KERNELHIT 1 " "KERNELHIT 2 " "KERNELHIT 3 " "KERNELHIT 4 " \

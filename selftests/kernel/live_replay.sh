@@ -12,8 +12,9 @@
 #   - every attack failed at the server (its bytes never arrived), every
 #     benign exchange arrived;
 #   - nfipsctl replay --policy on the capture gives the same set of
-#     (sid, flow, action) as nfipsd's EVE log (its daemon and kernel
-#     records together): the daemon saw what a rule could depend on;
+#     (sid, flow, action, grade and its reason) as nfipsd's EVE log (its
+#     daemon and kernel records together): the daemon saw what a rule
+#     could depend on, and both grade alike with the policy's assets;
 #   - flows no daemon rule concerns never reached the queue.
 # nfips-test-timeout: 300
 set -u
@@ -70,6 +71,11 @@ approvals = (
 	{ sid = 9214; approved_by = "test"; when = "2020-01-01"; },
 	{ sid = 9217; approved_by = "test"; when = "2020-01-01"; }
 );
+# Grading with assets: the server is critical (+1), the v6 server's network too.
+assets = {
+	hosts = ( { address = "$server4"; name = "srv"; os = "linux"; criticality = "critical"; } );
+	networks = ( { address = "fd6e:6669:7073:2::/64"; name = "srv6"; criticality = "critical"; } );
+};
 CONF
 # One queue: each queue's engine keeps its own threshold and xbits tables,
 # so a threshold tracked by source counts per queue when its flows are
@@ -161,7 +167,8 @@ def records(path):
         r = json.loads(line)
         a = r["alert"]
         ends = sorted([(r["src_ip"], r.get("src_port", 0)), (r["dest_ip"], r.get("dest_port", 0))])
-        out.add((a["signature_id"], r["proto"], tuple(ends), a["action"]))
+        out.add((a["signature_id"], r["proto"], tuple(ends), a["action"],
+                 r["nfips"].get("grade"), r["nfips"].get("grade_reason"), a["severity"]))
     return out
 
 live, replay = records(sys.argv[1]), records(sys.argv[2])
@@ -170,12 +177,17 @@ for x in sorted(live - replay):
 for x in sorted(replay - live):
     print("# replay only:", x)
 sids = {x[0] for x in live}
+# 9202 (misc-activity, low) against the critical server is medium, in both paths
+kernel_hit = {(x[4], x[6]) for x in live if x[0] == 9202}
+if kernel_hit != {("medium", 2)}:
+    print("# 9202 graded", kernel_hit)
+    sys.exit(1)
 want = {9201, 9202, 9211, 9212, 9214, 9215, 9216, 9217}
 if want - sids:
     print("# sids that never alerted:", sorted(want - sids))
 sys.exit(0 if live == replay and not (want - sids) else 1)
 PY
-step "nfipsd's EVE log and replay of the capture agree on every (sid, flow, action)"
+step "nfipsd's EVE log and replay of the capture agree on every (sid, flow, action, grade)"
 
 # The live records (nfipsd's, kernel's) and the replay's as Suricata's
 # schema has them (selftests/eve/; the nfips object its only addition).

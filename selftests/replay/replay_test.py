@@ -798,11 +798,165 @@ def case_policy(t, tmp):
          "policy: a malformed policy is refused with its file and line", p.stderr)
 
 
+GRADE_POLICY = """version = 1;
+serial = 3;
+customer = { id = "acme"; name = "ACME"; };
+sensor = { id = "gw-1"; };
+mode = "learn";
+rules = { files = [ "grade.rules" ]; classification = "%s";
+  variables = { address_groups = { HOME_NET = "10.0.0.0/24"; }; }; };
+overrides = ( { sid = 504; grade = "ignore"; } );
+assets = { hosts = (
+  { address = "10.0.0.2"; name = "web1"; os = "linux"; criticality = "critical";
+    services = ( { proto = "tcp"; port = 80; product = "nginx"; } ); },
+  { address = "10.0.0.3"; name = "files"; os = "linux"; } ); };
+grading = { window = 600; };
+"""
+
+
+def case_grade(t, tmp):
+    # replay --policy grades every alert with the policy's assets, packet
+    # time and overrides (Documentation/policy.rst, "grading").
+    ext = "203.0.113.9"
+    a = Tcp(cli=(ext, 40001), srv=("10.0.0.2", 80))
+    b = Tcp(cli=(ext, 40002), srv=("10.0.0.3", 445))
+    c = Tcp(cli=(ext, 40003), srv=("10.0.0.4", 80))
+    d = Tcp(cli=("10.0.0.4", 5555), srv=(ext, 80))
+    pkts = (a.handshake() + [a.c(0, "GET /cgi-bin/x HTTP/1.0\r\n\r\n"),
+                             a.s(0, "uid=0(root) gid=0(root)\n")] +
+            b.handshake() + [b.c(0, "SMBexploit"), b.c(10, "misc")] +
+            c.handshake() + [c.c(0, "GET /cgi-bin/x HTTP/1.0\r\n\r\n")])
+    late = d.handshake() + [d.c(0, "uid=0(root)\n")]
+    # the response from 10.0.0.4 comes 700 s after it was attacked (window 600)
+    pkts += [(T0 + 700 * 1000000 + i * 10000, p) for i, p in enumerate(late)]
+    rules = ('alert tcp any any -> any any (msg:"cgi exploit"; content:"/cgi-bin/x"; '
+             'classtype:attempted-admin; sid:501;)\n'
+             'alert tcp any any -> any any (msg:"GPL ATTACK_RESPONSE id check returned root"; '
+             'content:"uid=0("; classtype:bad-unknown; sid:502;)\n'
+             'alert tcp any any -> any 445 (msg:"windows smb exploit"; content:"SMBexploit"; '
+             'classtype:attempted-admin; metadata: affected_product '
+             'Windows_XP_Vista_7_8_10_Server_32_64_Bit, signature_severity Major; sid:503;)\n'
+             'alert tcp any any -> any 445 (msg:"noise"; content:"misc"; '
+             'classtype:misc-attack; sid:504;)\n')
+    with open(os.path.join(tmp, "grade.rules"), "w") as f:
+        f.write(rules)
+    pol = os.path.join(tmp, "grade.conf")
+    with open(pol, "w") as f:
+        f.write(GRADE_POLICY % CLASSIFICATION)
+    pcap = os.path.join(tmp, "grade.pcap")
+    write_pcap(pcap, 1, stamp(pkts))
+
+    def run():
+        p = subprocess.run([NFIPSCTL, "replay", "--policy", pol, "--pcap", pcap],
+                           capture_output=True, text=True, timeout=60)
+        return Result(p.returncode, p.stdout, p.stderr)
+
+    r = run()
+    got = [(x["alert"]["signature_id"], x["dest_ip"], x["nfips"].get("grade"),
+            x["alert"]["severity"], x["nfips"].get("grade_reason", "")) for x in r.alerts]
+    want = [(501, "10.0.0.2", "high", 1,
+             "classtype attempted-admin: high; target 10.0.0.2 (web1, critical): "
+             "+1, capped at high"),
+            (502, ext, "emergency", 1,
+             "classtype bad-unknown: medium; source 10.0.0.2 was attacked 0 s before "
+             "(sid 501): emergency"),
+            (503, "10.0.0.3", "low", 3,
+             "classtype attempted-admin: high; target 10.0.0.3 (files) runs linux, not "
+             "affected_product Windows_XP_Vista_7_8_10_Server_32_64_Bit: low"),
+            (504, "10.0.0.3", "ignore", 4, "classtype misc-attack: medium; override line 8: "
+             "ignore"),
+            (501, "10.0.0.4", "high", 1, "classtype attempted-admin: high"),
+            (502, ext, "medium", 2, "classtype bad-unknown: medium")]
+    t.ok(r.rc == 0 and got == want,
+         "grade: EVE nfips.grade, grade_reason and alert.severity from the policy's "
+         "assets, the escalation window and overrides", "%s\n%s" % (got, r.err))
+    r2 = run()
+    t.ok([x["nfips"] for x in r2.alerts] == [x["nfips"] for x in r.alerts],
+         "grade: a replay grades the same every time (packet time)")
+    plain = replay(tmp, "grade-plain", pkts, rules)
+    t.ok(plain.alerts and all("grade" not in x["nfips"] for x in plain.alerts) and
+         plain.by_sid(503)[0]["alert"]["severity"] == 1,
+         "grade: without --policy records are not graded (severity: the priority)")
+
+
+def case_policy_thresholds(t, tmp):
+    # The policy's thresholds and suppressions are Suricata's
+    # threshold.config: the same alerts as Suricata 7 given the equivalent
+    # file, and they apply before grading (only raised alerts are graded).
+    src = [("10.0.0.5", 4005), ("10.0.0.6", 4006), ("10.0.0.5", 4005), ("10.0.0.7", 4007),
+           ("10.0.0.5", 4005), ("10.0.0.6", 4006), ("10.0.0.5", 4005), ("10.0.0.5", 4005)]
+    pkts = [(T0 + i * 1000000, udp(a, "10.0.0.53", port, 53, "pthr"))
+            for i, (a, port) in enumerate(src)]
+    body = 'alert udp any any -> any 53 (msg:"p%d"; content:"pthr"; classtype:attempted-admin; sid:%d;)\n'
+    sids = range(110, 118)
+    rules = "".join(body % (sid, sid) for sid in sids)
+    entries = [
+        ("threshold gen_id 1, sig_id 110, type limit, track by_src, count 2, seconds 60",
+         '{ sid = 110; type = "limit"; track = "by_src"; count = 2; seconds = 60; }', "t"),
+        ("threshold gen_id 1, sig_id 111, type threshold, track by_dst, count 3, seconds 60",
+         '{ sid = 111; type = "threshold"; track = "by_dst"; count = 3; seconds = 60; }', "t"),
+        ("threshold gen_id 1, sig_id 112, type both, track by_src, count 2, seconds 3",
+         '{ sid = 112; type = "both"; track = "by_src"; count = 2; seconds = 3; }', "t"),
+        ("threshold gen_id 1, sig_id 113, type limit, track by_rule, count 3, seconds 60",
+         '{ sid = 113; type = "limit"; track = "by_rule"; count = 3; seconds = 60; }', "t"),
+        ("suppress gen_id 1, sig_id 114", '{ sid = 114; }', "s"),
+        ("suppress gen_id 1, sig_id 115, track by_src, ip 10.0.0.6",
+         '{ sid = 115; track = "by_src"; ip = "10.0.0.6"; }', "s"),
+        ("suppress gen_id 1, sig_id 116, track by_either, ip 10.0.0.7",
+         '{ sid = 116; track = "by_either"; ip = "10.0.0.7"; }', "s"),
+        ("suppress gen_id 1, sig_id 117, track by_dst, ip 10.0.0.0/24",
+         '{ sid = 117; track = "by_dst"; ip = "10.0.0.0/24"; }', "s"),
+    ]
+    with open(os.path.join(tmp, "pthr.rules"), "w") as f:
+        f.write(rules)
+    thr = os.path.join(tmp, "threshold.config")
+    with open(thr, "w") as f:
+        f.write("".join(e[0] + "\n" for e in entries))
+    pol = os.path.join(tmp, "pthr.conf")
+    with open(pol, "w") as f:
+        f.write('version = 1;\ncustomer = { id = "acme"; name = "ACME"; };\n'
+                'sensor = { id = "gw-1"; };\nmode = "learn";\n'
+                'rules = { files = [ "pthr.rules" ]; classification = "%s";\n'
+                '  variables = { address_groups = { HOME_NET = "10.0.0.0/24"; }; }; };\n'
+                'thresholds = ( %s );\nsuppressions = ( %s );\n' %
+                (CLASSIFICATION, ", ".join(e[1] for e in entries if e[2] == "t"),
+                 ", ".join(e[1] for e in entries if e[2] == "s")))
+    pcap = os.path.join(tmp, "pthr.pcap")
+    write_pcap(pcap, 1, stamp(pkts))
+    p = subprocess.run([NFIPSCTL, "replay", "--policy", pol, "--pcap", pcap],
+                       capture_output=True, text=True, timeout=60)
+    r = Result(p.returncode, p.stdout, p.stderr)
+    got = sorted((a["alert"]["signature_id"], a["pcap_cnt"]) for a in r.alerts)
+    want = sorted([(110, 1), (110, 2), (110, 3), (110, 4), (110, 6),
+                   (111, 3), (111, 6),
+                   (112, 3), (112, 7),
+                   (113, 1), (113, 2), (113, 3),
+                   (115, 1), (115, 3), (115, 4), (115, 5), (115, 7), (115, 8),
+                   (116, 1), (116, 2), (116, 3), (116, 5), (116, 6), (116, 7), (116, 8)])
+    t.ok(r.rc == 0 and got == want,
+         "policy thresholds (limit, threshold, both, by_rule) and suppressions (all, "
+         "by_src, by_either, by_dst) decide which alerts are raised", "%s\n%s" % (got, r.err))
+    t.ok(r.alerts and all(a["nfips"].get("grade") for a in r.alerts),
+         "the alerts raised are graded")
+    title = "policy thresholds and suppressions: the same alerts as Suricata 7 with threshold.config"
+    if not suricata_oracle.available():
+        return t.skip(title, "suricata is not installed (selftests/deps.sh installs it)")
+    try:
+        sa = suricata_oracle.suricata(os.path.join(tmp, "pthr.rules"), pcap,
+                                      os.path.join(tmp, "pthr.suricata"),
+                                      sets=["threshold-file=" + thr])
+    except RuntimeError as e:
+        return t.ok(False, title, e)
+    d = suricata_oracle.differences(sa, suricata_oracle.alerts(p.stdout.splitlines()))
+    t.ok(not d, title, "\n".join(d))
+
+
 CASES = [case_split, case_out_of_order, case_retransmit, case_overlap, case_gap,
          case_ipv6, case_udp, case_icmp, case_links, case_pass, case_flowbits,
          case_threshold, case_midstream, case_eve, case_malformed, case_fragments,
          case_bad_files, case_byte_extract, case_xbits, case_pcre_unquoted,
-         case_syn_data, case_established, case_flow_action, case_policy] + \
+         case_syn_data, case_established, case_flow_action, case_policy,
+         case_grade, case_policy_thresholds] + \
     eve_cases.cases(sys.modules[__name__])
 
 

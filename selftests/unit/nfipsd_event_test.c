@@ -58,6 +58,7 @@ int main(void)
 {
 	struct nfipsd_conf c = { 0 };
 	struct nfipsd_policy *p;
+	struct nfips_grade_memory *gmem;
 	struct nfips_sbuf b = { 0 };
 	struct nfips_nl_event ev = {
 		.serial = 7, .time_ns = 1700000000123456789ull, .gid = 1, .sid = 9106,
@@ -72,10 +73,13 @@ int main(void)
 		"drop tcp any any -> any 80 (msg:\"kernel hit\"; content:\"KERNELHIT\"; "
 		"classtype:trojan-activity; target:dest_ip; "
 		"metadata:signature_severity Major, attack_target Server; sid:9106; rev:4;)\n"
-		"alert udp any any -> any 53 (msg:\"other\"; content:\"y\"; sid:9107;)\n");
+		"alert udp any any -> any 53 (msg:\"other\"; content:\"y\"; sid:9107;)\n"
+		"alert tcp any any -> any 80 (msg:\"exploit\"; content:\"EXPL\"; "
+		"classtype:attempted-admin; sid:9108;)\n");
 	c.pol.nrules = 1;
 	c.pol.classification = write_file("classification.config",
-		"config classification: trojan-activity,A Network Trojan was detected,1\n");
+		"config classification: trojan-activity,A Network Trojan was detected,1\n"
+		"config classification: attempted-admin,Attempted Administrator Privilege Gain,1\n");
 	p = nfipsd_policy_load(&c, 2, 5, report, NULL);
 	if (!tap_ok(&T, p && p->nengines == 2 && p->serial == 5, "policy: two engines")) {
 		tap_diag("%s", reported);
@@ -129,8 +133,38 @@ int main(void)
 	tap_ok(&T, !b.oom && has(b.s, "\"signature_id\":424242") &&
 	       has(b.s, "\"signature\":\"\"") && has(b.s, "\"action\":\"allowed\""),
 	       "unknown sid: a record all the same");
+	tap_ok(&T, !strstr(b.s, "\"grade\""), "no grader: not graded");
+
+	/*
+	 * Graded: a kernel-decided exploit against 10.0.2.2, then trojan
+	 * activity from 10.0.2.2 a minute later, is emergency (the daemon's
+	 * queues grade into the same table, grade_test covers the steps).
+	 */
+	gmem = nfips_grade_memory_new(0);
+	tap_ok(&T, gmem && !nfipsd_policy_grader(p, gmem), "grader");
+	nfips_sbuf_reset(&b);
+	ev.sid = 9108;
+	tap_ok(&T, nfipsd_event_record(&b, &ev, p, NULL, 5) == NFIPS_GRADE_HIGH &&
+	       has(b.s, "\"severity\":1") && has(b.s, "\"grade\":\"high\"") &&
+	       has(b.s, "\"grade_reason\":\"classtype attempted-admin: high\""),
+	       "kernel event graded: high, its reason");
+	nfips_sbuf_reset(&b);
+	ev.sid = 9106;
+	ev.time_ns += 60000000000ull;
+	memcpy(ev.saddr, ev.daddr, 16);
+	inet_pton(AF_INET, "192.0.2.1", ev.daddr);
+	nfipsd_event_record(&b, &ev, p, NULL, 6);
+	tap_ok(&T, has(b.s, "\"grade\":\"emergency\"") &&
+	       has(b.s, "source 10.0.2.2 was attacked 60 s before (sid 9108)"),
+	       "trojan activity from the attacked host: emergency");
+	nfips_sbuf_reset(&b);
+	ev.sid = 424243;
+	nfipsd_event_record(&b, &ev, p, NULL, 7);
+	tap_ok(&T, has(b.s, "\"grade\":\"low\"") &&
+	       has(b.s, "no classtype, priority 3: low"), "a sid the policy lacks: low");
 	nfips_sbuf_free(&b);
 	nfipsd_policy_free(p);
+	nfips_grade_memory_free(gmem);
 
 	c.memory_budget = 4096;
 	reported[0] = '\0';

@@ -71,6 +71,9 @@ cp "$w/p.conf" "$w/orig.conf"
 # ---- policy check
 expect 0 "policy check: a valid policy exits 0" -- "$ctl" policy check "$w/p.conf"
 has "p.conf: ok, 0 warning(s)" && has "unapproved=1"; ok $? "policy check: summary"
+has "grading: window=600s classtypes=0 overrides=1 hosts=0" &&
+	has "grading: 2 rule(s) without a graded classtype (their priority decides), first sid 1000001"
+ok $? "policy check: how alerts will be graded, rules without a graded classtype"
 expect 0 "policy check -v lists the changes" -- "$ctl" policy check -v "$w/p.conf"
 has "sid 1000002 unapproved: no Block approval (drop -> alert)"; ok $? "check -v: a drop rule without approval alerts"
 

@@ -151,6 +151,7 @@ static void on_alert(void *arg, const struct nfips_pkt *pkt,
 		.pkt = pkt, .rule = rule, .flow = flow ? f : NULL,
 		.blocked = a.blocked,
 	};
+	struct nfips_grade_out go;
 
 	/* Suricata's names for capture and flow-end pseudo packets. */
 	if (pseudo)
@@ -173,6 +174,19 @@ static void on_alert(void *arg, const struct nfips_pkt *pkt,
 		flow_fields(&a, f, flow);
 	/* Suricata writes community_id for the records of a flow. */
 	a.community_id = a.has_flow;
+	if (p->cfg.grader) {
+		const struct nfips_grade_in gi = {
+			.rule = rule, .family = pkt->family, .src = pkt->src,
+			.dst = pkt->dst, .ts_usec = pkt->ts_usec,
+		};
+
+		nfips_grade(p->cfg.grader, &gi, &go);
+		a.grade = nfips_grade_name(go.grade);
+		a.grade_reason = go.reason;
+		a.severity = go.severity;
+		out.grade = go.grade;
+		out.grade_reason = go.reason;
+	}
 	p->st.alerts++;
 	nfips_sbuf_reset(&p->out);
 	a.log_payload = log_payload(p, &out);
@@ -514,6 +528,12 @@ void nfips_pipeline_set_output(struct nfips_pipeline *p,
 {
 	p->cfg.classes = classes;
 	p->cfg.learn = learn;
+}
+
+void nfips_pipeline_set_grader(struct nfips_pipeline *p,
+			       const struct nfips_grader *g)
+{
+	p->cfg.grader = g;
 }
 
 void nfips_pipeline_get_stats(const struct nfips_pipeline *p,

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "detect/engine.h"
+#include "grade/grade.h"
 #include "net/net.h"
 #include "rules/rule.h"
 
@@ -60,6 +61,12 @@ struct nfips_pipeline_cfg {
 	 */
 	bool (*incident_first)(void *arg, const struct nfips_pipeline_alert *a);
 	void *incident_arg;
+	/*
+	 * Grades every alert (nfips.grade, grade_reason, alert.severity from
+	 * the grade); NULL: not graded, severity is the rule's priority, as
+	 * Suricata's. Must outlive its use (nfips_pipeline_set_grader).
+	 */
+	const struct nfips_grader *grader;
 };
 
 /* "all", "first", "none" -> @out; -1 for anything else. */
@@ -95,6 +102,8 @@ struct nfips_pipeline_alert {
 	const struct nfips_rule *rule;
 	const struct nfips_flowrec *flow;	/* NULL: no flow */
 	bool blocked;		/* a drop/reject rule */
+	enum nfips_grade grade;	/* UNSET: no grader */
+	const char *grade_reason;	/* NULL: no grader */
 	const char *record;	/* the EVE JSON line, '\n' included */
 	size_t len;
 };
@@ -216,6 +225,10 @@ void nfips_pipeline_set_engine(struct nfips_pipeline *p,
  */
 void nfips_pipeline_set_output(struct nfips_pipeline *p,
 			       const struct nfips_classes *classes, bool learn);
+
+/* Grades the next alerts with @g (a reload; NULL: not graded). */
+void nfips_pipeline_set_grader(struct nfips_pipeline *p,
+			       const struct nfips_grader *g);
 
 void nfips_pipeline_get_stats(const struct nfips_pipeline *p,
 			      struct nfips_pipeline_stats *st);

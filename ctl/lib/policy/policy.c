@@ -157,11 +157,6 @@ const char *nfips_policy_mode_name(enum nfips_policy_mode m)
 	return m <= NFIPS_POLICY_ENFORCE ? mode_names[m] : "?";
 }
 
-const char *nfips_grade_name(enum nfips_grade g)
-{
-	return g <= NFIPS_GRADE_IGNORE ? grade_names[g] : "?";
-}
-
 const char *nfips_criticality_name(enum nfips_criticality c)
 {
 	return c <= NFIPS_CRIT_CRITICAL ? crit_names[c] : "?";
@@ -1285,17 +1280,92 @@ static void load_assets(struct loader *l, const config_setting_t *root)
 	}
 }
 
+static void load_grading_table(struct loader *l, const config_setting_t *g)
+{
+	static const char *const keys[] = { "classtype", "grade", NULL };
+	struct nfips_policy_grading *gr = &l->p->grading;
+	config_setting_t *s = section(l, g, "classtypes", CONFIG_TYPE_LIST, false);
+	int i, n;
+
+	if (!s || !(n = config_setting_length(s)))
+		return;
+	gr->table = calloc((size_t)n, sizeof(*gr->table));
+	for (i = 0; gr->table && i < n; i++) {
+		config_setting_t *e = elem_group(l, s, i);
+		struct nfips_grading_entry t = { 0 };
+		const char *ct;
+		int grade;
+		size_t k;
+
+		if (!e)
+			continue;
+		check_keys(l, e, keys);
+		t.line = config_setting_source_line(e);
+		if (get_str(l, e, "classtype", true, 64, &ct) |
+		    get_enum(l, e, "grade", true, grade_names + 1, &grade))
+			continue;
+		t.grade = (enum nfips_grade)(grade + 1);
+		for (k = 0; k < gr->ntable; k++)
+			if (!strcmp(gr->table[k].classtype, ct)) {
+				err(l, e, "classtype %s is graded twice (first at line %u)",
+				    ct, gr->table[k].line);
+				break;
+			}
+		if (k < gr->ntable)
+			continue;
+		if (!nfips_grade_default(ct))
+			warn(l, t.line, "grading: classtype '%s' is not one of the "
+			     "shipped table (a custom classtype?)", ct);
+		if (!(t.classtype = strdup(ct)))
+			continue;
+		gr->table[gr->ntable++] = t;
+	}
+}
+
+/* grading: the classtype table over the default, the escalation window. */
+static void load_grading(struct loader *l, const config_setting_t *root)
+{
+	static const char *const keys[] = {
+		"classtypes", "window", "hosts", "keep_priority", NULL };
+	struct nfips_policy_grading *gr = &l->p->grading;
+	config_setting_t *g = section(l, root, "grading", CONFIG_TYPE_GROUP, false);
+	long long v;
+
+	gr->window = NFIPS_GRADE_WINDOW_DEFAULT;
+	gr->hosts = NFIPS_GRADE_HOSTS_DEFAULT;
+	if (!g)
+		return;
+	check_keys(l, g, keys);
+	if (!get_int(l, g, "window", false, 1, NFIPS_GRADE_WINDOW_MAX, &v))
+		gr->window = (uint32_t)v;
+	if (!get_int(l, g, "hosts", false, 64, NFIPS_GRADE_HOSTS_MAX, &v))
+		gr->hosts = (uint32_t)v;
+	get_bool(l, g, "keep_priority", &gr->keep_priority);
+	load_grading_table(l, g);
+}
+
 static void load_top(struct loader *l, const config_setting_t *root, bool *vars_ok)
 {
 	static const char *const keys[] = {
 		"version", "serial", "keep_versions", "customer", "sensor",
 		"contacts", "mode", "rules", "stream", "overrides", "approvals",
-		"thresholds", "suppressions", "assets", NULL };
+		"thresholds", "suppressions", "assets", "grading", "rate_filters", NULL };
 	struct nfips_policy *p = l->p;
+	config_setting_t *rf;
 	long long v;
 	int mode;
 
 	check_keys(l, root, keys);
+	/*
+	 * Suricata's rate_filter changes a rule's action (drop, pass, reject,
+	 * alert) for a while, never which alerts are raised: a drop that no
+	 * Block approval allowed, or an approved drop silently undone.
+	 */
+	rf = config_setting_get_member(root, "rate_filters");
+	if (rf)
+		err(l, rf, "rate_filters are not supported: they change what a rule "
+		    "does (drop, pass, reject), which only overrides and Block approvals "
+		    "do; thresholds limit alerts (Documentation/policy.rst)");
 	p->version = 1;
 	if (!get_int(l, root, "version", false, 1, 1, &v))
 		p->version = (int)v;
@@ -1315,6 +1385,7 @@ static void load_top(struct loader *l, const config_setting_t *root, bool *vars_
 	load_thresholds(l, root);
 	load_suppressions(l, root, *vars_ok);
 	load_assets(l, root);
+	load_grading(l, root);
 }
 
 static char *dir_of(const char *path)
@@ -1473,6 +1544,9 @@ void nfips_policy_free(struct nfips_policy *p)
 	for (i = 0; i < p->nassets; i++)
 		free_asset(&p->assets[i]);
 	free(p->assets);
+	for (i = 0; i < p->grading.ntable; i++)
+		free(p->grading.table[i].classtype);
+	free(p->grading.table);
 	for (i = 0; i < p->nrules; i++)
 		nfips_rule_free(p->rules[i]);
 	free(p->rules);

@@ -28,6 +28,7 @@
 #include <time.h>
 
 #include "detect/engine.h"
+#include "grade/grade.h"
 #include "pipeline/pipeline.h"
 #include "rules/rule.h"
 
@@ -76,15 +77,6 @@ void nfips_diag_add(struct nfips_diags *d, enum nfips_diag_level level,
 enum nfips_policy_mode {
 	NFIPS_POLICY_LEARN,	/* never drops: drop and reject rules alert */
 	NFIPS_POLICY_ENFORCE,	/* approved drop and reject rules act */
-};
-
-enum nfips_grade {
-	NFIPS_GRADE_UNSET,	/* no override: default grading */
-	NFIPS_GRADE_EMERGENCY,
-	NFIPS_GRADE_HIGH,
-	NFIPS_GRADE_MEDIUM,
-	NFIPS_GRADE_LOW,
-	NFIPS_GRADE_IGNORE,
 };
 
 enum nfips_lang { NFIPS_LANG_EN, NFIPS_LANG_JA };
@@ -168,6 +160,22 @@ struct nfips_asset {
 	uint32_t line;
 };
 
+/* grading.classtypes: one entry of the policy's grading table. */
+struct nfips_grading_entry {
+	char *classtype;
+	enum nfips_grade grade;
+	uint32_t line;
+};
+
+/* The "grading" section (grade/grade.h uses it). */
+struct nfips_policy_grading {
+	struct nfips_grading_entry *table;	/* over the shipped default */
+	size_t ntable;
+	uint32_t window;	/* escalation window, seconds (600) */
+	uint32_t hosts;		/* hosts the recent-attack table holds */
+	bool keep_priority;	/* alert.severity: the rule's priority */
+};
+
 struct nfips_policy_stream {
 	bool midstream;		/* pick up sessions without a handshake (false) */
 	bool bypass;		/* stop inspecting a direction past the depth
@@ -228,6 +236,7 @@ struct nfips_policy {
 	size_t nsuppressions;
 	struct nfips_asset *assets;	/* hosts, then networks */
 	size_t nassets;
+	struct nfips_policy_grading grading;
 
 	/* The rule set (not with NFIPS_POLICY_NO_RULES). */
 	struct nfips_rule **rules;
@@ -351,7 +360,6 @@ int nfips_policy_kernel_apply(const struct nfips_policy *p, struct nfips_nl *nl,
 /* ---- names and times ------------------------------------------------ */
 
 const char *nfips_policy_mode_name(enum nfips_policy_mode m);
-const char *nfips_grade_name(enum nfips_grade g);
 const char *nfips_criticality_name(enum nfips_criticality c);
 const char *nfips_change_kind_name(enum nfips_change_kind k);
 
