@@ -23,25 +23,25 @@ void nfips_store_filter_init(struct nfips_store_filter *f)
 
 /* WHERE clause of @f over table columns named @ts, "src", "dst"... */
 static void where(struct nfips_sbuf *q, const struct nfips_store_filter *f,
-		  const char *ts, const char *grade, bool has_action)
+		  const char *t, const char *ts, bool has_action)
 {
 	nfips_sbuf_puts(q, " WHERE 1");
 	if (f->since)
-		nfips_sbuf_printf(q, " AND %s >= :since", ts);
+		nfips_sbuf_printf(q, " AND %s%s >= :since", t, ts);
 	if (f->until)
-		nfips_sbuf_printf(q, " AND %s < :until", ts);
+		nfips_sbuf_printf(q, " AND %s%s < :until", t, ts);
 	if (f->has_sid)
-		nfips_sbuf_puts(q, " AND sid = :sid");
+		nfips_sbuf_printf(q, " AND %ssid = :sid", t);
 	if (f->has_src)
-		nfips_sbuf_puts(q, " AND src BETWEEN :srclo AND :srchi");
+		nfips_sbuf_printf(q, " AND %ssrc BETWEEN :srclo AND :srchi", t);
 	if (f->has_dst)
-		nfips_sbuf_puts(q, " AND dst BETWEEN :dstlo AND :dsthi");
+		nfips_sbuf_printf(q, " AND %sdst BETWEEN :dstlo AND :dsthi", t);
 	if (f->grade == NFIPS_GRADE_UNSET)
-		nfips_sbuf_printf(q, " AND %s IS NULL", grade);
+		nfips_sbuf_printf(q, " AND %sgrade IS NULL", t);
 	else if (f->grade >= 0)
-		nfips_sbuf_printf(q, " AND %s = :grade", grade);
+		nfips_sbuf_printf(q, " AND %sgrade = :grade", t);
 	if (has_action && f->action >= 0)
-		nfips_sbuf_puts(q, " AND blocked = :action");
+		nfips_sbuf_printf(q, " AND %sblocked = :action", t);
 }
 
 static void bind_named(sqlite3_stmt *st, const char *name, int64_t v)
@@ -128,7 +128,7 @@ int nfips_store_alerts(struct nfips_store *s, const struct nfips_store_filter *f
 	nfips_sbuf_puts(&q, "SELECT a.id, ts, seq, a.gid, a.sid, a.rev, src, dst, sport,"
 			" dport, proto, blocked, grade, incident, s.msg FROM alerts a"
 			" LEFT JOIN sigs s ON s.gid = a.gid AND s.sid = a.sid");
-	where(&q, f, "ts", "grade", true);
+	where(&q, f, "a.", "ts", true);
 	nfips_sbuf_puts(&q, " ORDER BY ts DESC, a.id DESC LIMIT :limit");
 	st = prep(s, &q, f, err, errlen);
 	nfips_sbuf_free(&q);
@@ -214,7 +214,7 @@ static int count_time(struct nfips_store *s, const struct nfips_store_filter *f,
 
 	/* The range: the filter's, narrowed to the alerts there are. */
 	nfips_sbuf_puts(&q, "SELECT min(ts), max(ts) FROM alerts");
-	where(&q, f, "ts", "grade", true);
+	where(&q, f, "", "ts", true);
 	st = prep(s, &q, f, err, errlen);
 	nfips_sbuf_free(&q);
 	if (!st)
@@ -228,7 +228,7 @@ static int count_time(struct nfips_store *s, const struct nfips_store_filter *f,
 
 	g.since = g.until = 1;	/* both bound in the statement */
 	nfips_sbuf_puts(&q, "SELECT count(*) FROM alerts");
-	where(&q, &g, "ts", "grade", true);
+	where(&q, &g, "", "ts", true);
 	st = prep(s, &q, f, err, errlen);
 	nfips_sbuf_free(&q);
 	if (!st)
@@ -266,7 +266,7 @@ int nfips_store_count(struct nfips_store *s, const struct nfips_store_filter *f,
 	if (by == NFIPS_BY_HOUR || by == NFIPS_BY_DAY)
 		return count_time(s, f, by, utc, fn, arg, err, errlen);
 	nfips_sbuf_printf(&q, "SELECT %s, count(*) FROM alerts", cols[by]);
-	where(&q, f, "ts", "grade", true);
+	where(&q, f, "", "ts", true);
 	nfips_sbuf_printf(&q, " GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT :limit");
 	st = prep(s, &q, f, err, errlen);
 	nfips_sbuf_free(&q);
@@ -300,7 +300,7 @@ int nfips_store_incidents(struct nfips_store *s, const struct nfips_store_filter
 			" count, blocked, allowed, grade, state, reopened, note, by,"
 			" changed, s.msg, sample FROM incidents i"
 			" LEFT JOIN sigs s ON s.gid = i.gid AND s.sid = i.sid");
-	where(&q, f, "last_seen", "grade", false);
+	where(&q, f, "i.", "last_seen", false);
 	if (f->action == 1)
 		nfips_sbuf_puts(&q, " AND blocked > 0");
 	else if (f->action == 0)
