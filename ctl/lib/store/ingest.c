@@ -494,7 +494,8 @@ void nfips_store_writer_stats(struct nfips_store_writer *w,
 	pthread_mutex_unlock(&w->lock);
 }
 
-void nfips_store_writer_stop(struct nfips_store_writer *w)
+void nfips_store_writer_stop(struct nfips_store_writer *w,
+			     struct nfips_store_stats *st)
 {
 	if (!w)
 		return;
@@ -503,6 +504,8 @@ void nfips_store_writer_stop(struct nfips_store_writer *w)
 	pthread_cond_broadcast(&w->cond);
 	pthread_mutex_unlock(&w->lock);
 	pthread_join(w->thread, NULL);
+	if (st)
+		nfips_store_writer_stats(w, st);
 	nfips_store_close(w->s);
 	pthread_cond_destroy(&w->cond);
 	pthread_mutex_destroy(&w->lock);

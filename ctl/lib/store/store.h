@@ -162,8 +162,12 @@ bool nfips_store_submit(struct nfips_store_writer *w,
 			const struct nfips_store_alert *a);
 void nfips_store_writer_stats(struct nfips_store_writer *w,
 			      struct nfips_store_stats *st);
-/* Stores what is queued (unless the disk is full), stops, closes. */
-void nfips_store_writer_stop(struct nfips_store_writer *w);
+/*
+ * Stores what is queued (unless the disk is full: counted unstored),
+ * stops, closes the store; the last counters into @st (may be NULL).
+ */
+void nfips_store_writer_stop(struct nfips_store_writer *w,
+			     struct nfips_store_stats *st);
 
 /* ---- incidents (incidents.c) ---------------------------------------- */
 
