@@ -24,9 +24,10 @@
 #define LOST_CHECK_SEC	5
 #define RETRY_SEC	5
 
-void nfipsd_event_record(struct nfips_sbuf *b, const struct nfips_nl_event *ev,
-			 const struct nfipsd_policy *pol, const char *sensor,
-			 uint64_t sequence)
+/* @ifname: room for the event's name and its end. */
+static void event_alert(struct nfips_eve_alert *out, char *ifname,
+			const struct nfips_nl_event *ev, const struct nfipsd_policy *pol,
+			const char *sensor, uint64_t sequence)
 {
 	const struct nfips_rule *r = nfipsd_policy_sig(pol, ev->gid, ev->sid);
 	struct nfips_eve_alert a = {
@@ -49,13 +50,23 @@ void nfipsd_event_record(struct nfips_sbuf *b, const struct nfips_nl_event *ev,
 		.policy_serial = ev->serial,
 		.sensor = sensor,
 	};
-	char ifname[sizeof(ev->ifname) + 1];
 
 	memcpy(ifname, ev->ifname, sizeof(ev->ifname));
 	ifname[sizeof(ev->ifname)] = '\0';
 	a.in_iface = ifname[0] ? ifname : NULL;
 	memcpy(a.src, ev->saddr, 16);
 	memcpy(a.dst, ev->daddr, 16);
+	*out = a;
+}
+
+void nfipsd_event_record(struct nfips_sbuf *b, const struct nfips_nl_event *ev,
+			 const struct nfipsd_policy *pol, const char *sensor,
+			 uint64_t sequence)
+{
+	char ifname[sizeof(ev->ifname) + 1];
+	struct nfips_eve_alert a;
+
+	event_alert(&a, ifname, ev, pol, sensor, sequence);
 	nfips_eve_alert(b, &a);
 }
 
@@ -69,6 +80,9 @@ static int on_event(void *arg, const struct nfips_nl_event *ev)
 {
 	struct ev_ctx *x = arg;
 	struct nfipsd *d = x->d;
+	char ifname[sizeof(ev->ifname) + 1];
+	struct nfips_eve_alert a;
+	bool is_new;
 
 	nfips_sbuf_reset(&x->b);
 	pthread_rwlock_rdlock(&d->pol_lock);
@@ -79,8 +93,10 @@ static int on_event(void *arg, const struct nfips_nl_event *ev)
 		pthread_rwlock_unlock(&d->pol_lock);
 		return atomic_load(&d->stopping) ? 1 : 0;
 	}
-	nfipsd_event_record(&x->b, ev, d->policy, d->sensor[0] ? d->sensor : NULL,
-			    ++x->sequence);
+	event_alert(&a, ifname, ev, d->policy, d->sensor[0] ? d->sensor : NULL,
+		    ++x->sequence);
+	is_new = nfipsd_store_annotate(d, &a);
+	nfips_eve_alert(&x->b, &a);
 	pthread_rwlock_unlock(&d->pol_lock);
 	atomic_fetch_add(&d->kernel_events, 1);
 	if (x->b.oom) {
@@ -89,6 +105,10 @@ static int on_event(void *arg, const struct nfips_nl_event *ev)
 		return 0;
 	}
 	nfipsd_evelog_write(d->eve, x->b.s, x->b.len);
+	/* the record's strings belong to the policy: copied under its lock */
+	pthread_rwlock_rdlock(&d->pol_lock);
+	nfipsd_store_alert(d, &a, is_new, NULL, 0);
+	pthread_rwlock_unlock(&d->pol_lock);
 	return atomic_load(&d->stopping) ? 1 : 0;
 }
 

@@ -231,12 +231,22 @@ static void drop_pkt(struct nfipsd_worker *w, uint32_t id)
 
 /* ---- packets -------------------------------------------------------- */
 
+/* Before the record is made: its incident (store.c). */
+static void annotate(void *arg, struct nfips_eve_alert *a)
+{
+	struct nfipsd_worker *w = arg;
+
+	w->inc_new = nfipsd_store_annotate(w->d, a);
+}
+
 static void on_alert(void *arg, const struct nfips_pipeline_alert *a)
 {
 	struct nfipsd_worker *w = arg;
 
 	atomic_fetch_add(&w->st.alerts, 1);
 	nfipsd_evelog_write(w->d->eve, a->record, a->len);
+	nfipsd_store_alert(w->d, a->eve, w->inc_new, a->pkt->payload,
+			   a->pkt->payload_len);
 }
 
 static void switch_policy(struct nfipsd_worker *w)
@@ -472,6 +482,8 @@ int nfipsd_worker_start(struct nfipsd_worker *w)
 		.flows = d->conf.flows,
 		.sensor = d->sensor[0] ? d->sensor : NULL,
 		.path = "daemon",
+		.annotate = annotate,
+		.annotate_arg = w,
 	};
 	char err[256];
 	int ret;
@@ -484,6 +496,8 @@ int nfipsd_worker_start(struct nfipsd_worker *w)
 		nfips_policy_pipeline_cfg(d->policy->file, &pc);
 		pc.sensor = d->sensor[0] ? d->sensor : pc.sensor;
 		pc.path = "daemon";
+		pc.annotate = annotate;
+		pc.annotate_arg = w;
 	}
 
 	w->wakefd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);

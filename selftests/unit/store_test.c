@@ -274,9 +274,9 @@ static void queries(void)
 	check_filter(s, &f, "unfiltered");
 	g = f; g.has_sid = true; g.sid = 2000;
 	check_filter(s, &g, "--sid 2000");
-	g = f; g.grade = NFIPS_GRADE_HIGH;
+	g = f; g.grade = NFIPS_SGRADE_HIGH;
 	check_filter(s, &g, "--grade high");
-	g = f; g.grade = NFIPS_GRADE_UNSET;
+	g = f; g.grade = NFIPS_SGRADE_UNSET;
 	check_filter(s, &g, "--grade unset");
 	g = f; g.action = 1;
 	check_filter(s, &g, "--action blocked");
@@ -302,7 +302,7 @@ static void queries(void)
 	check_filter(s, &g, "--since --until");
 	g = f; g.has_sid = true; g.sid = 1000; g.has_src = true;
 	nfips_store_cidr("192.168.0.0/16", g.src_lo, g.src_hi);
-	g.action = 0; g.grade = NFIPS_GRADE_LOW; g.since = known[5].ts - 3 * DAY;
+	g.action = 0; g.grade = NFIPS_SGRADE_LOW; g.since = known[5].ts - 3 * DAY;
 	check_filter(s, &g, "sid, src, action, grade and since together");
 
 	for (by = 0; by <= NFIPS_BY_DAY; by++) {
@@ -397,7 +397,7 @@ static void incidents(void)
 	/* 100,000 alerts of one sid, source and destination: one incident. */
 	for (i = 0; i < 100000; i++) {
 		alert_at(s, &b[i % 10000], t0 + i * 1000, 7000, 0x0a000001,
-			 i == 5000 ? NFIPS_GRADE_HIGH : NFIPS_GRADE_LOW, i % 2);
+			 i == 5000 ? NFIPS_SGRADE_HIGH : NFIPS_SGRADE_LOW, i % 2);
 		if (i % 10000 == 9999 && nfips_store_put(s, b, 10000))
 			ok = 0;
 	}
@@ -405,13 +405,13 @@ static void incidents(void)
 	ok = ok && id && get_inc(s, id, &g);
 	tap_ok(&T, ok && g.r.count == 100000 &&
 	       g.r.blocked == 50000 && g.r.allowed == 50000 &&
-	       g.r.grade == NFIPS_GRADE_HIGH && g.r.first_seen == t0 &&
+	       g.r.grade == NFIPS_SGRADE_HIGH && g.r.first_seen == t0 &&
 	       g.r.last_seen == t0 + 99999 * 1000 && g.r.sample_len == 9 &&
 	       !memcmp(g.sample, "GET /evil", 9) && g.r.state == NFIPS_INCIDENT_OPEN,
 	       "a flood of 100,000 alerts is one incident: count, actions, highest "
 	       "grade, first/last seen, payload sample (count %llu)",
 	       (unsigned long long)g.r.count);
-	alert_at(s, &b[0], t0 + 200 * 1000000, 7000, 0x0a000002, NFIPS_GRADE_LOW, false);
+	alert_at(s, &b[0], t0 + 200 * 1000000, 7000, 0x0a000002, NFIPS_SGRADE_LOW, false);
 	tap_ok(&T, b[0].incident != id && b[0].incident_new,
 	       "another source is another incident");
 	nfips_store_put(s, b, 1);
@@ -421,7 +421,7 @@ static void incidents(void)
 	       get_inc(s, id, &g) && g.r.state == NFIPS_INCIDENT_ACKED &&
 	       !strcmp(g.note, "looking") && !strcmp(g.by, "ann"),
 	       "ack with a note and a name");
-	alert_at(s, &b[0], t0 + 300 * 1000000, 7000, 0x0a000001, NFIPS_GRADE_LOW, false);
+	alert_at(s, &b[0], t0 + 300 * 1000000, 7000, 0x0a000001, NFIPS_SGRADE_LOW, false);
 	nfips_store_put(s, b, 1);
 	tap_ok(&T, b[0].incident == id && get_inc(s, id, &g) &&
 	       g.r.state == NFIPS_INCIDENT_ACKED && g.r.count == 100001,
@@ -438,7 +438,7 @@ static void incidents(void)
 	/* The daemon restarts: the fold carries on. */
 	now_usec = t0 + 400 * 1000000;
 	s = open_store(p, false, err, sizeof(err));
-	alert_at(s, &b[0], t0 + 400 * 1000000, 7000, 0x0a000001, NFIPS_GRADE_LOW, false);
+	alert_at(s, &b[0], t0 + 400 * 1000000, 7000, 0x0a000001, NFIPS_SGRADE_LOW, false);
 	nfips_store_put(s, b, 1);
 	ok = s && get_inc(s, id, &g);
 	tap_ok(&T, ok && b[0].incident == id && !b[0].incident_new &&
@@ -447,7 +447,7 @@ static void incidents(void)
 	       "re-opens (closed -> open, count %llu)", (unsigned long long)g.r.count);
 	/* More than the window later: a new incident. */
 	alert_at(s, &b[0], t0 + 400 * 1000000 + HOUR + 1, 7000, 0x0a000001,
-		 NFIPS_GRADE_LOW, false);
+		 NFIPS_SGRADE_LOW, false);
 	id2 = b[0].incident;
 	nfips_store_put(s, b, 1);
 	tap_ok(&T, id2 != id && b[0].incident_new && get_inc(s, id2, &g) && g.r.count == 1,
@@ -494,7 +494,7 @@ static void retention(void)
 	for (day = 0; day < 100; day++) {
 		for (i = 0; i < 96; i++)
 			alert_at(s, &b[i], d0 + day * DAY + i * (HOUR / 4), 100 + (uint32_t)(i % 3),
-				 0x0a000000 + (uint32_t)(i % 5), NFIPS_GRADE_LOW, false);
+				 0x0a000000 + (uint32_t)(i % 5), NFIPS_SGRADE_LOW, false);
 		nfips_store_put(s, b, 96);
 		total += 96;
 		now_usec = d0 + (day + 1) * DAY;
@@ -512,7 +512,7 @@ static void retention(void)
 		rc = nfips_store_retention_step(s, 100);
 		if (n0 - count_sql(p, "SELECT count(*) FROM alerts", 0) > 100)
 			maxstep_ok = 0;
-		alert_at(s, &b[0], now_usec, 555, 0x0a0000ff, NFIPS_GRADE_MEDIUM, true);
+		alert_at(s, &b[0], now_usec, 555, 0x0a0000ff, NFIPS_SGRADE_MEDIUM, true);
 		now_usec += 1000000;
 		nfips_store_put(s, b, 1);
 		total++;
@@ -536,7 +536,7 @@ static void retention(void)
 	       "hourly aggregates count the removed days and the kept ones exactly");
 	/* A late alert for an hour already rolled up counts there too. */
 	before = count_sql(p, "SELECT sum(n) FROM agg WHERE hour = ?", (d0 + 50 * DAY) / HOUR);
-	alert_at(s, &b[0], d0 + 50 * DAY + 60, 100, 0x0a000000, NFIPS_GRADE_LOW, false);
+	alert_at(s, &b[0], d0 + 50 * DAY + 60, 100, 0x0a000000, NFIPS_SGRADE_LOW, false);
 	nfips_store_put(s, b, 1);
 	tap_ok(&T, count_sql(p, "SELECT sum(n) FROM agg WHERE hour = ?", (d0 + 50 * DAY) /
 			     HOUR) == before + 1,

@@ -57,7 +57,7 @@ static void make_alert(struct nfips_store_alert *a, uint64_t seq)
 	a->sid = 1000 + (uint32_t)(seq % 7);
 	nfips_store_addr(a->src, 4, s);
 	nfips_store_addr(a->dst, 4, d);
-	a->grade = NFIPS_GRADE_LOW;
+	a->grade = NFIPS_SGRADE_LOW;
 	snprintf(a->msg, sizeof(a->msg), "crash test %u", a->sid);
 }
 

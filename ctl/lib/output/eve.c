@@ -122,6 +122,8 @@ void nfips_eve_alert(struct nfips_sbuf *b, const struct nfips_eve_alert *a)
 	nfips_json_obj(&j, "nfips");
 	if (a->grade)
 		nfips_json_kstr(&j, "grade", a->grade);
+	if (a->incident_id)
+		nfips_json_kuint(&j, "incident_id", a->incident_id);
 	nfips_json_kstr(&j, "path", a->path ? a->path : "daemon");
 	nfips_json_kuint(&j, "sequence", a->sequence);
 	nfips_json_kuint(&j, "policy_serial", a->policy_serial);

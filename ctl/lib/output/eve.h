@@ -60,6 +60,8 @@ struct nfips_eve_alert {
 
 	/* nfips */
 	const char *grade;		/* NULL: omitted (not graded) */
+	const char *grade_reason;	/* NULL: omitted */
+	uint64_t incident_id;		/* 0: omitted (no store) */
 	const char *path;		/* "kernel" or "daemon" */
 	uint64_t sequence;
 	uint64_t policy_serial;

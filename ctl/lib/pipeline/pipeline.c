@@ -124,6 +124,9 @@ static void on_alert(void *arg, const struct nfips_pkt *pkt,
 	if (f && flow)
 		flow_fields(&a, f, flow);
 	p->st.alerts++;
+	if (p->cfg.annotate)
+		p->cfg.annotate(p->cfg.annotate_arg, &a);
+	out.eve = &a;
 	nfips_sbuf_reset(&p->out);
 	nfips_eve_alert(&p->out, &a);
 	if (p->out.oom) {

@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "detect/engine.h"
+#include "output/eve.h"
 #include "net/net.h"
 #include "rules/rule.h"
 
@@ -41,6 +42,12 @@ struct nfips_pipeline_cfg {
 	bool stream_bypass;
 	uint64_t bypass_grace_usec;	/* nfips_pipeline_bypass(); 0: 5 s */
 	bool learn;		/* drop/reject rules only alert: "allowed" */
+	/*
+	 * Called with each alert's record before it is written out, so the
+	 * caller can fill what it knows (nfipsd: the incident id). NULL: none.
+	 */
+	void (*annotate)(void *arg, struct nfips_eve_alert *a);
+	void *annotate_arg;
 };
 
 /* One packet handed to the pipeline. */
@@ -61,6 +68,7 @@ struct nfips_pipeline_alert {
 	const struct nfips_rule *rule;
 	const struct nfips_flowrec *flow;	/* NULL: no flow */
 	bool blocked;		/* a drop/reject rule */
+	const struct nfips_eve_alert *eve;	/* what the record says */
 	const char *record;	/* the EVE JSON line, '\n' included */
 	size_t len;
 };

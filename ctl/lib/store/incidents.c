@@ -147,6 +147,16 @@ uint64_t nfips_store_incident(struct nfips_store *s, uint32_t gid, uint32_t sid,
 	return id;
 }
 
+void nfips_store_set_window(struct nfips_store *s, uint64_t usec)
+{
+	s->o.window_usec = usec;
+	if (!s->trk)
+		return;
+	pthread_mutex_lock(&s->trk->lock);
+	s->trk->window = (int64_t)usec;
+	pthread_mutex_unlock(&s->trk->lock);
+}
+
 int nfips_inc_tracker_load(struct nfips_store *s, char *err, size_t errlen)
 {
 	struct nfips_inc_tracker *t = calloc(1, sizeof(*t));

@@ -130,7 +130,7 @@ static void acc_inc(struct batch_tabs *t, const struct nfips_store_alert *a)
 		c->id = a->incident;
 		c->first = a;
 		c->lo = c->hi = a->ts;
-		c->grade = NFIPS_GRADE_UNSET;
+		c->grade = NFIPS_SGRADE_UNSET;
 	}
 	if (a->ts < c->lo)
 		c->lo = a->ts;

@@ -36,7 +36,7 @@ static void where(struct nfips_sbuf *q, const struct nfips_store_filter *f,
 		nfips_sbuf_printf(q, " AND %ssrc BETWEEN :srclo AND :srchi", t);
 	if (f->has_dst)
 		nfips_sbuf_printf(q, " AND %sdst BETWEEN :dstlo AND :dsthi", t);
-	if (f->grade == NFIPS_GRADE_UNSET)
+	if (f->grade == NFIPS_SGRADE_UNSET)
 		nfips_sbuf_printf(q, " AND %sgrade IS NULL", t);
 	else if (f->grade >= 0)
 		nfips_sbuf_printf(q, " AND %sgrade = :grade", t);
@@ -113,7 +113,7 @@ static void blob16(sqlite3_stmt *st, int col, uint8_t out[16])
 
 static int grade_col(sqlite3_stmt *st, int col)
 {
-	return sqlite3_column_type(st, col) == SQLITE_NULL ? NFIPS_GRADE_UNSET :
+	return sqlite3_column_type(st, col) == SQLITE_NULL ? NFIPS_SGRADE_UNSET :
 	       sqlite3_column_int(st, col);
 }
 

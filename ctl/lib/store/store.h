@@ -40,19 +40,19 @@
 #define NFIPS_SID_STORE_RESUMED	2	/* the store writes again */
 
 /* Grades, ordered: a higher value is a higher grade. */
-enum nfips_grade {
-	NFIPS_GRADE_UNSET = -1,		/* not graded (stored as NULL) */
-	NFIPS_GRADE_IGNORE = 0,
-	NFIPS_GRADE_LOW,
-	NFIPS_GRADE_MEDIUM,
-	NFIPS_GRADE_HIGH,
-	NFIPS_GRADE_EMERGENCY,
+enum nfips_store_grade {
+	NFIPS_SGRADE_UNSET = -1,		/* not graded (stored as NULL) */
+	NFIPS_SGRADE_IGNORE = 0,
+	NFIPS_SGRADE_LOW,
+	NFIPS_SGRADE_MEDIUM,
+	NFIPS_SGRADE_HIGH,
+	NFIPS_SGRADE_EMERGENCY,
 };
 
-/* "high" -> NFIPS_GRADE_HIGH; NULL -> UNSET; unknown -> -2. */
-int nfips_grade_parse(const char *s);
+/* "high" -> NFIPS_SGRADE_HIGH; NULL -> UNSET; unknown -> -2. */
+int nfips_store_grade_parse(const char *s);
 /* NULL for UNSET. */
-const char *nfips_grade_name(int g);
+const char *nfips_store_grade_name(int g);
 
 /* 4- or 16-byte address (@family 4 or 6) into the store's 16 bytes. */
 void nfips_store_addr(uint8_t out[16], uint8_t family, const uint8_t *addr);
@@ -71,7 +71,7 @@ struct nfips_store_alert {
 	uint16_t sport, dport;
 	uint8_t proto;
 	bool blocked;
-	int8_t grade;			/* enum nfips_grade */
+	int8_t grade;			/* enum nfips_store_grade */
 	bool incident_new;		/* the first alert of its incident */
 	uint16_t sample_len;		/* payload bytes in @sample */
 	char msg[NFIPS_STORE_MSG];	/* '\0'-ended, may be cut */
@@ -190,6 +190,9 @@ enum nfips_incident_state {
 
 const char *nfips_incident_state_name(int st);
 
+/* The window from now on (a policy reload). */
+void nfips_store_set_window(struct nfips_store *s, uint64_t usec);
+
 /* ack or close @id with a note, by someone. 0, or -1 with @err. */
 int nfips_store_incident_set(struct nfips_store *s, uint64_t id,
 			     enum nfips_incident_state st, const char *note,
@@ -211,7 +214,7 @@ struct nfips_store_filter {
 	int64_t since, until;		/* usec, [since, until); 0: open */
 	bool has_sid;
 	uint32_t sid;
-	int grade;			/* -2: any; NFIPS_GRADE_UNSET: unset */
+	int grade;			/* -2: any; NFIPS_SGRADE_UNSET: unset */
 	bool has_src, has_dst;
 	uint8_t src_lo[16], src_hi[16], dst_lo[16], dst_hi[16];
 	int action;			/* -1: any, 0: allowed, 1: blocked */

@@ -15,21 +15,21 @@
 
 static const char *const grades[] = { "ignore", "low", "medium", "high", "emergency" };
 
-int nfips_grade_parse(const char *s)
+int nfips_store_grade_parse(const char *s)
 {
 	int i;
 
 	if (!s)
-		return NFIPS_GRADE_UNSET;
+		return NFIPS_SGRADE_UNSET;
 	for (i = 0; i < 5; i++)
 		if (!strcmp(s, grades[i]))
 			return i;
 	if (!strcmp(s, "unset"))
-		return NFIPS_GRADE_UNSET;
+		return NFIPS_SGRADE_UNSET;
 	return -2;
 }
 
-const char *nfips_grade_name(int g)
+const char *nfips_store_grade_name(int g)
 {
 	return g >= 0 && g < 5 ? grades[g] : NULL;
 }
