@@ -442,7 +442,7 @@ struct nfips_store_writer *nfips_store_writer_start(struct nfips_store *s,
 	if (!w->c.queue)
 		w->c.queue = 65536;
 	if (!w->c.batch)
-		w->c.batch = 4096;
+		w->c.batch = 32768;
 	if (!w->c.flush_ms)
 		w->c.flush_ms = 200;
 	if (!w->c.retry_ms)

@@ -261,17 +261,20 @@ fail:
 
 static int pragmas(struct nfips_store *s, char *err, size_t errlen)
 {
-	char sql[128];
+	char sql[128], cache[64];
 
+	snprintf(cache, sizeof(cache), "PRAGMA cache_size = -%u",
+		 (s->o.cache_mb ? s->o.cache_mb : 64) * 1024);
+	if (nfips_store_exec(s, cache, err, errlen))
+		return -1;
 	if (s->o.readonly)
-		return nfips_store_exec(s, "PRAGMA cache_size = -65536", err, errlen) ? -1 : 0;
+		return 0;
 	snprintf(sql, sizeof(sql), "PRAGMA synchronous = %s",
 		 s->o.sync_normal ? "NORMAL" : "FULL");
 	if (nfips_store_exec(s, "PRAGMA journal_mode = WAL", err, errlen) ||
 	    nfips_store_exec(s, sql, err, errlen) ||
 	    /* the WAL is cut back to this after checkpoints */
 	    nfips_store_exec(s, "PRAGMA journal_size_limit = 67108864", err, errlen) ||
-	    nfips_store_exec(s, "PRAGMA cache_size = -65536", err, errlen) ||
 	    nfips_store_exec(s, "PRAGMA temp_store = MEMORY", err, errlen))
 		return -1;
 	return 0;

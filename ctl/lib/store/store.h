@@ -90,6 +90,7 @@ struct nfips_store_opts {
 	uint64_t window_usec;		/* incidents; 0: one hour */
 	uint32_t busy_ms;		/* 0: 5000 */
 	bool sync_normal;		/* synchronous=NORMAL (tests, bench) */
+	uint32_t cache_mb;		/* SQLite page cache; 0: 64 */
 	/* The time retention and incidents go by; NULL: the real clock. */
 	nfips_store_clock_fn clock;
 	void *clock_arg;
@@ -128,7 +129,7 @@ enum nfips_store_event {
 
 struct nfips_store_writer_cfg {
 	uint32_t queue;			/* entries; 0: 65536 */
-	uint32_t batch;			/* alerts per transaction; 0: 4096 */
+	uint32_t batch;			/* most alerts per transaction; 0: 32768 */
 	uint32_t flush_ms;		/* longest wait for a batch; 0: 200 */
 	uint32_t retry_ms;		/* disk full: retry every; 0: 1000 */
 	/* From the writer thread: the daemon logs and raises its alert. */
