@@ -316,6 +316,16 @@ struct nfips_store *nfips_store_open(const struct nfips_store_opts *o,
 			 "starts with one configured)", s->path, strerror(errno));
 		goto fail;
 	}
+	if (!o->readonly) {
+		/* /var/lib/nfips on a fresh install: create the last level. */
+		char *dir = strdup(s->path), *slash = dir ? strrchr(dir, '/') : NULL;
+
+		if (slash && slash != dir) {
+			*slash = '\0';
+			mkdir(dir, 0750);
+		}
+		free(dir);
+	}
 	why = header_problem(s->path, &st);
 	flags = o->readonly ? SQLITE_OPEN_READONLY :
 		SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
