@@ -245,6 +245,7 @@ struct nfipsd {
 	struct nfips_store *store;
 	struct nfips_store_writer *writer;
 	_Atomic uint64_t store_internal_seq;
+	_Atomic uint64_t store_absent;	/* alerts while the store could not open */
 };
 
 /* queue.c */

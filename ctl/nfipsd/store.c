@@ -136,8 +136,11 @@ void nfipsd_store_alert(struct nfipsd *d, const struct nfips_eve_alert *a,
 {
 	struct nfips_store_alert s;
 
-	if (!d->writer)
+	if (!d->writer) {
+		if (!d->conf.store_off)
+			atomic_fetch_add(&d->store_absent, 1);
 		return;
+	}
 	memset(&s, 0, offsetof(struct nfips_store_alert, msg));
 	s.ts = a->sec * 1000000 + a->usec;
 	s.sequence = a->sequence;
@@ -168,8 +171,13 @@ void nfipsd_store_log_stats(struct nfipsd *d)
 {
 	struct nfips_store_stats st;
 
-	if (!d->writer)
+	if (!d->writer) {
+		if (!d->conf.store_off)
+			nfipsd_log(NFIPSD_INFO, "stats: store_absent=%" PRIu64 " (alerts not "
+				   "stored: the store could not be opened)",
+				   atomic_load(&d->store_absent));
 		return;
+	}
 	nfips_store_writer_stats(d->writer, &st);
 	nfipsd_log(NFIPSD_INFO, "stats: store_stored=%" PRIu64 " store_unstored=%" PRIu64
 		   " store_batches=%" PRIu64 " store_removed=%" PRIu64 " store_full=%d",
