@@ -526,6 +526,12 @@ static void retention(void)
 	       "retention: the 8 days beyond 92 removed in %d steps of at most 100 rows "
 	       "while %d alerts were stored between them; every newer alert kept", steps,
 	       steps);
+	tap_ok(&T, count_sql(p, "SELECT count(*) FROM (SELECT ts / 3600000000 AS h, count(*) AS c"
+			     " FROM alerts GROUP BY 1) LEFT JOIN hours ON hour = h"
+			     " WHERE n IS NOT c", 0) == 0 &&
+	       count_sql(p, "SELECT count(*) FROM hours WHERE hour NOT IN"
+			 " (SELECT ts / 3600000000 FROM alerts)", 0) == 0,
+	       "the per-hour counts match the alerts left, hour by hour");
 	/* Aggregates: every alert ever stored, exactly, per hour. */
 	for (i = 0; i < 20; i++)
 		nfips_store_retention_step(s, 1000);
@@ -554,6 +560,12 @@ static void retention(void)
 }
 
 /* ---- bad files ------------------------------------------------------ */
+
+static int sum_counts(void *arg, const struct nfips_store_count *c)
+{
+	*(uint64_t *)arg += c->n;
+	return 0;
+}
 
 static int count_aside(const char *p)
 {
@@ -611,6 +623,34 @@ static void bad_files(void)
 	tap_ok(&T, s && moved && strstr(err, "truncated") && count_aside(p) == 1,
 	       "a truncated store is moved aside, not written over: %s", err);
 	nfips_store_close(s);
+
+	/* A version 1 store (no per-hour counts) is migrated by a writer. */
+	{
+		sqlite3 *db;
+		struct nfips_store_filter f;
+		uint64_t total = 0;
+
+		snprintf(p, sizeof(p), "%s/v1.db", dir);
+		o.path = p;
+		s = nfips_store_open(&o, err, sizeof(err), &moved);
+		for (i = 0; i < 50; i++)
+			alert_at(s, &a[i], 1750000000ll * 1000000 + i * (HOUR / 10), 1, 2, 1, false);
+		nfips_store_put(s, a, 50);
+		nfips_store_close(s);
+		sqlite3_open(p, &db);
+		sqlite3_exec(db, "DROP TABLE hours; PRAGMA user_version = 1", NULL, NULL, NULL);
+		sqlite3_close(db);
+		s = nfips_store_open(&o, err, sizeof(err), &moved);
+		nfips_store_filter_init(&f);
+		if (s)
+			nfips_store_count(s, &f, NFIPS_BY_DAY, true, sum_counts, &total, err,
+					  sizeof(err));
+		nfips_store_close(s);
+		tap_ok(&T, s && total == 50 &&
+		       count_sql(p, "SELECT sum(n) FROM hours", 0) == 50 &&
+		       count_sql(p, "PRAGMA user_version", 0) == NFIPS_STORE_VERSION,
+		       "a version 1 store is migrated: per-hour counts built from its alerts");
+	}
 
 	snprintf(p, sizeof(p), "%s/future.db", dir);
 	o.path = p;

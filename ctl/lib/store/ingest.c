@@ -55,7 +55,10 @@ static int prepare(struct nfips_store *s)
 			       -1, &s->ups_inc, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(s->db, "INSERT INTO agg VALUES(?,?,?,?,?,?,?,1)"
 			       " ON CONFLICT DO UPDATE SET n = n + 1", -1,
-			       &s->ups_agg, NULL) != SQLITE_OK) {
+			       &s->ups_agg, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(s->db, "INSERT INTO hours VALUES(?, ?) ON CONFLICT(hour)"
+			       " DO UPDATE SET n = n + excluded.n", -1,
+			       &s->ups_hour, NULL) != SQLITE_OK) {
 		nfips_store_ingest_finalize(s);
 		return -1;
 	}
@@ -68,7 +71,8 @@ void nfips_store_ingest_finalize(struct nfips_store *s)
 	sqlite3_finalize(s->ins_sig);
 	sqlite3_finalize(s->ups_inc);
 	sqlite3_finalize(s->ups_agg);
-	s->ins_alert = s->ins_sig = s->ups_inc = s->ups_agg = NULL;
+	sqlite3_finalize(s->ups_hour);
+	s->ins_alert = s->ins_sig = s->ups_inc = s->ups_agg = s->ups_hour = NULL;
 }
 
 /* One incident's update within a batch. */
@@ -81,7 +85,12 @@ struct inc_acc {
 	const struct nfips_store_alert *sample;
 };
 
+#define BATCH_HOURS	8
+
 struct batch_tabs {
+	int64_t hour[BATCH_HOURS];	/* alerts per hour: a batch spans few */
+	int64_t nhour[BATCH_HOURS];
+	size_t nhours;
 	struct inc_acc *inc;
 	size_t inc_cap;
 	uint64_t *sig;		/* gid << 32 | sid, 0 empty; ~0 for 0:0 */
@@ -176,6 +185,40 @@ static int put_inc(struct nfips_store *s, const struct inc_acc *c)
 	return step_done(st);
 }
 
+static int put_hours(struct nfips_store *s, struct batch_tabs *t)
+{
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; !rc && i < t->nhours; i++) {
+		sqlite3_bind_int64(s->ups_hour, 1, t->hour[i]);
+		sqlite3_bind_int64(s->ups_hour, 2, t->nhour[i]);
+		rc = step_done(s->ups_hour);
+	}
+	t->nhours = 0;
+	return rc;
+}
+
+/* Counts @a in its hour; a full table is written out first. */
+static int count_hour(struct nfips_store *s, struct batch_tabs *t,
+		      const struct nfips_store_alert *a)
+{
+	int64_t h = a->ts >= 0 ? a->ts / USEC_HOUR : (a->ts - USEC_HOUR + 1) / USEC_HOUR;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < t->nhours; i++)
+		if (t->hour[i] == h) {
+			t->nhour[i]++;
+			return 0;
+		}
+	if (t->nhours == BATCH_HOURS && (rc = put_hours(s, t)))
+		return rc;
+	t->hour[t->nhours] = h;
+	t->nhour[t->nhours++] = 1;
+	return 0;
+}
+
 static int put_alert(struct nfips_store *s, const struct nfips_store_alert *a)
 {
 	sqlite3_stmt *st = s->ins_alert;
@@ -248,12 +291,16 @@ int nfips_store_put(struct nfips_store *s, const struct nfips_store_alert *a,
 		rc = put_sig(s, &t, &a[i]);
 		if (!rc)
 			rc = put_alert(s, &a[i]);
+		if (!rc)
+			rc = count_hour(s, &t, &a[i]);
 		if (!rc && a[i].incident)
 			acc_inc(&t, &a[i]);
 	}
 	for (i = 0; !rc && i < t.inc_cap; i++)
 		if (t.inc[i].id)
 			rc = put_inc(s, &t.inc[i]);
+	if (!rc)
+		rc = put_hours(s, &t);
 	if (!rc)
 		rc = sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
 	if (rc && !sqlite3_get_autocommit(s->db))

@@ -72,6 +72,41 @@ static int run(struct nfips_store *s, const char *sql, int64_t a, int64_t b,
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
+/*
+ * Removes the oldest alerts before @cut, about @rows of them (all those
+ * at the last one's time), keeping the per-hour counts exact: the hours
+ * before the last removed one's go, that hour's count drops by what
+ * left it.
+ */
+static int remove_alerts(struct nfips_store *s, int64_t cut, unsigned rows, int *n)
+{
+	sqlite3_stmt *st;
+	int64_t bound = cut - 1, bh;
+	int rc;
+
+	*n = 0;
+	if (!rows)
+		return 0;
+	if (sqlite3_prepare_v2(s->db, "SELECT ts FROM alerts WHERE ts < ? ORDER BY ts"
+			       " LIMIT 1 OFFSET ?", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(st, 1, cut);
+	sqlite3_bind_int64(st, 2, (int64_t)rows - 1);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		bound = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return -1;
+	bh = floor_to(bound, USEC_HOUR) / USEC_HOUR;
+	if (run(s, "DELETE FROM hours WHERE hour < ?1", bh, 0, 0, NULL) ||
+	    run(s, "UPDATE hours SET n = n - (SELECT count(*) FROM alerts WHERE ts >= ?2"
+		" AND ts <= ?3) WHERE hour = ?1", bh, bh * USEC_HOUR, bound, NULL) ||
+	    run(s, "DELETE FROM hours WHERE hour = ?1 AND n <= 0", bh, 0, 0, NULL))
+		return -1;
+	return run(s, "DELETE FROM alerts WHERE ts <= ?1", bound, 0, 0, n);
+}
+
 /* Rolls up to SLICES_PER_STEP slices; 1 when more are due. */
 static int rollup(struct nfips_store *s, int64_t now)
 {
@@ -119,9 +154,7 @@ int nfips_store_retention_step(struct nfips_store *s, unsigned rows)
 		goto fail;
 	more = rc;
 	/* Raw alerts leave only once their slice is in the aggregates. */
-	if (run(s, "DELETE FROM alerts WHERE id IN (SELECT id FROM alerts"
-		" WHERE ts < ?1 ORDER BY ts LIMIT ?2)",
-		cut < s->rolled ? cut : s->rolled, rows, 0, &n) ||
+	if (remove_alerts(s, cut < s->rolled ? cut : s->rolled, rows, &n) ||
 	    run(s, "DELETE FROM incidents WHERE id IN (SELECT id FROM incidents"
 		" WHERE last_seen < ?1 LIMIT ?2)", cut, rows, 0, &m) ||
 	    run(s, "DELETE FROM incident_log WHERE ts < ?1", cut, 0, 0, NULL) ||
@@ -131,7 +164,7 @@ int nfips_store_retention_step(struct nfips_store *s, unsigned rows)
 	if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 		goto fail;
 	s->removed += (uint64_t)n;
-	return more || (unsigned)n == rows || (unsigned)m == rows || (unsigned)k == rows;
+	return more || (unsigned)n >= rows || (unsigned)m == rows || (unsigned)k == rows;
 fail:
 	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 	s->rolled = rolled;

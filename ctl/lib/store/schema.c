@@ -54,6 +54,33 @@ static const char *const schema_v1[] = {
 	NULL,
 };
 
+/*
+ * Version 2: alerts per UTC hour, kept with the raw alerts (ingest adds,
+ * retention subtracts what it removes), so that counting days or hours
+ * of 92 days reads a few thousand rows instead of 9 million index
+ * entries. Migrating fills it from the alerts there are.
+ */
+static const char *const schema_v2[] = {
+	"CREATE TABLE hours(hour INTEGER PRIMARY KEY, n INTEGER NOT NULL)",
+	"INSERT INTO hours SELECT ts / 3600000000, count(*) FROM alerts GROUP BY 1",
+	NULL,
+};
+
+/*
+ * Version 3: the (sid, src) index carries every column a listing shows,
+ * so that one sid and a source network read one contiguous stretch of
+ * the index instead of one table lookup per alert (9 M alerts: 18,000
+ * rows in well under 200 ms).
+ */
+static const char *const schema_v3[] = {
+	"DROP INDEX alerts_sid",
+	"CREATE INDEX alerts_sid ON alerts(sid, src, ts, dst, sport, dport, proto,"
+	" blocked, grade, incident, gid, rev, seq)",
+	NULL,
+};
+
+static const char *const *const migrations[] = { schema_v1, schema_v2, schema_v3 };
+
 int nfips_store_exec(struct nfips_store *s, const char *sql, char *err,
 		     size_t errlen)
 {
@@ -239,16 +266,19 @@ static int check(struct nfips_store *s, bool big, const char **why,
 	return 0;
 }
 
-static int create(struct nfips_store *s, char *err, size_t errlen)
+/* From @version (0: an empty file) to NFIPS_STORE_VERSION, one transaction. */
+static int migrate(struct nfips_store *s, int64_t version, char *err, size_t errlen)
 {
 	char sql[64];
+	int64_t v;
 	int i;
 
 	if (nfips_store_exec(s, "BEGIN IMMEDIATE", err, errlen))
 		return -1;
-	for (i = 0; schema_v1[i]; i++)
-		if (nfips_store_exec(s, schema_v1[i], err, errlen))
-			goto fail;
+	for (v = version; v < NFIPS_STORE_VERSION; v++)
+		for (i = 0; migrations[v][i]; i++)
+			if (nfips_store_exec(s, migrations[v][i], err, errlen))
+				goto fail;
 	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", NFIPS_STORE_VERSION);
 	if (nfips_store_exec(s, sql, err, errlen) ||
 	    nfips_store_exec(s, "COMMIT", err, errlen))
@@ -267,8 +297,10 @@ static int pragmas(struct nfips_store *s, char *err, size_t errlen)
 		 (s->o.cache_mb ? s->o.cache_mb : 64) * 1024);
 	if (nfips_store_exec(s, cache, err, errlen))
 		return -1;
+	/* Readers map the file: no read() and copy per page visited. */
 	if (s->o.readonly)
-		return 0;
+		return nfips_store_exec(s, "PRAGMA mmap_size = 4294967296", err, errlen) ?
+		       -1 : 0;
 	snprintf(sql, sizeof(sql), "PRAGMA synchronous = %s",
 		 s->o.sync_normal ? "NORMAL" : "FULL");
 	if (nfips_store_exec(s, "PRAGMA journal_mode = WAL", err, errlen) ||
@@ -371,15 +403,17 @@ struct nfips_store *nfips_store_open(const struct nfips_store_opts *o,
 	}
 	if (pragmas(s, err, errlen))
 		goto fail;
-	if (version == 0) {
-		if (o->readonly) {
-			snprintf(err, errlen, "%s: not an nfips store (empty)", s->path);
-			goto fail;
-		}
-		if (create(s, err, errlen))
-			goto fail;
+	if (version == 0 && o->readonly) {
+		snprintf(err, errlen, "%s: not an nfips store (empty)", s->path);
+		goto fail;
 	}
-	/* version < NFIPS_STORE_VERSION: migrations go here, one per step. */
+	/* An older schema: readers use what it has, a writer migrates it. */
+	s->version = version;
+	if (version < NFIPS_STORE_VERSION && !o->readonly) {
+		if (migrate(s, version, err, errlen))
+			goto fail;
+		s->version = NFIPS_STORE_VERSION;
+	}
 	if (nfips_store_meta_get(s, "rolled", &s->rolled) < 0) {
 		snprintf(err, errlen, "%s: %s", s->path, sqlite3_errmsg(s->db));
 		goto fail;

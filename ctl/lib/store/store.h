@@ -27,7 +27,7 @@
 
 #define NFIPS_STORE_PATH	"/var/lib/nfips/alerts.db"
 /* The schema this code writes (PRAGMA user_version). */
-#define NFIPS_STORE_VERSION	1
+#define NFIPS_STORE_VERSION	3
 #define NFIPS_STORE_RETENTION_DAYS	92
 #define NFIPS_STORE_AGG_DAYS	397	/* 13 months */
 #define NFIPS_STORE_WINDOW_USEC	(3600ull * 1000000)

@@ -37,12 +37,13 @@ struct nfips_store {
 	char *path;
 	struct nfips_store_opts o;
 	/* ingest.c */
-	sqlite3_stmt *ins_alert, *ins_sig, *ups_inc, *ups_agg;
+	sqlite3_stmt *ins_alert, *ins_sig, *ups_inc, *ups_agg, *ups_hour;
 	/* retention.c: hours before this (usec) are in the aggregates */
 	int64_t rolled;
 	/* incidents.c; NULL: readonly or no_tracker */
 	struct nfips_inc_tracker *trk;
 	uint64_t removed;
+	int64_t version;		/* the schema's (readers: maybe older) */
 };
 
 /* schema.c */
