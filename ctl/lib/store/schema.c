@@ -144,6 +144,17 @@ const char *nfips_store_path(const struct nfips_store *s)
 	return s->path;
 }
 
+/* A non-empty PATH-wal: commits a checkpoint has not copied yet. */
+static bool wal_pending(const char *path)
+{
+	char wal[4200];
+	struct stat st;
+
+	if ((size_t)snprintf(wal, sizeof(wal), "%s-wal", path) >= sizeof(wal))
+		return false;
+	return !stat(wal, &st) && st.st_size > 0;
+}
+
 /*
  * What the file's own header says, before SQLite reads it: 0 fine (or
  * empty), else why not. A truncated file is shorter than page size x
@@ -171,8 +182,13 @@ static const char *header_problem(const char *path, struct stat *st)
 	pages = (uint32_t)h[28] << 24 | (uint32_t)h[29] << 16 | (uint32_t)h[30] << 8 | h[31];
 	if (psize < 512 || (psize & (psize - 1)))
 		return "bad page size in the header";
-	/* The header count is valid when its version-valid-for matches. */
-	if (!memcmp(h + 24, h + 92, 4) && pages &&
+	/*
+	 * The header count is valid when its version-valid-for matches. With
+	 * a WAL beside it, a checkpoint cut short (a power cut) can leave page
+	 * 1 written before the file grew: the WAL still holds every page and
+	 * SQLite completes it, so the file is not judged by its size then.
+	 */
+	if (!memcmp(h + 24, h + 92, 4) && pages && !wal_pending(path) &&
 	    (uint64_t)st->st_size < (uint64_t)psize * pages)
 		return "truncated (shorter than its header says)";
 	return NULL;
