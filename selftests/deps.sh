@@ -9,7 +9,8 @@ build=(make gcc pkg-config linux-headers-amd64)
 # The matcher benchmark's oracle is Hyperscan (hs.h): Vectorscan, its portable
 # fork with the same API, conflicts with the libhyperscan5 Suricata needs.
 matcher_tests=(clang-14 libclang-rt-14-dev libhyperscan-dev python3)
-ctl=(libpcre2-dev libssl-dev libpcap-dev libnl-genl-3-dev libmnl-dev libnetfilter-queue-dev libconfig-dev)
+ctl=(libpcre2-dev libssl-dev libpcap-dev libnl-genl-3-dev libmnl-dev libnetfilter-queue-dev libconfig-dev
+	libsqlite3-dev)
 dkms=(dkms)
 # nfipsctl replay tests build their captures with scapy and validate the
 # EVE records against Suricata's schema (selftests/eve/)

@@ -17,11 +17,13 @@ declare -A suite_cmd=(
 	[checkpatch]="selftests/checkpatch.sh"
 	[bench-sanity]="selftests/bench/mpm_bench_test.sh"
 	[kernel]="selftests/kernel/run.sh"
+	# the alert store under a power cut in the guest (Documentation/store.rst)
+	[powercut]="selftests/store_powercut.sh"
 	# Not in the default order: make check-debug, make check-debug-detector.
 	[debug]="selftests/kernel/debug/check.sh"
 	[debug-detector]="selftests/kernel/debug/check.sh --detector"
 )
-order=(build checkpatch unit replay fuzz dkms bench-sanity kernel)
+order=(build checkpatch unit replay fuzz dkms bench-sanity kernel powercut)
 [ $# -gt 0 ] && order=("$@")
 
 passed=0 failed=0 skipped=0

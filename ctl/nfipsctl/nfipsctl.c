@@ -27,6 +27,9 @@ static const struct {
 	{ "config", cmd_config, "hooks, fail-open, event rate, stream depth" },
 	{ "flush", cmd_flush, "remove the policy: inspection off" },
 	{ "events", cmd_events, "print kernel-decided alerts as they happen" },
+	{ "alerts", cmd_alerts, "stored alerts: filters, counts (--count-by)" },
+	{ "incidents", cmd_incidents, "stored incidents (--open)" },
+	{ "incident", cmd_incident, "ack or close an incident with a note" },
 };
 
 struct nfips_nl *ctl_open(void)
@@ -47,7 +50,7 @@ static void usage(FILE *f, const char *prog)
 
 	fprintf(f, "Usage: %s <command> [<args>]\n\nCommands:\n", prog);
 	for (i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
-		fprintf(f, "  %-8s %s\n", subcommands[i].name, subcommands[i].help);
+		fprintf(f, "  %-10s %s\n", subcommands[i].name, subcommands[i].help);
 	fprintf(f, "\n'%s <command> --help' describes a command.\n", prog);
 }
 

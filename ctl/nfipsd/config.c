@@ -11,6 +11,8 @@
  *   state = { path = "/var/lib/nfips/nfipsd.state"; interval = 10; };
  *   memory = { budget = "512M"; };
  *   stream = { depth = 1048576; window = 65536; memcap = "64M"; max_flows = 65536; };
+ *   store = { path = "/var/lib/nfips/alerts.db"; retention_days = 92;
+ *             queue = 65536; enabled = true; };
  *   sensor = "gw-1";
  *   stop_timeout = 5;
  *
@@ -293,7 +295,7 @@ static int policy_part(struct ctx *x, config_setting_t *root,
 
 static const char *const top_keys[] = {
 	"queues", "policy", "rules", "vars", "mode", "classification", "log",
-	"state", "memory", "stream", "sensor", "stop_timeout", NULL,
+	"state", "memory", "stream", "store", "sensor", "stop_timeout", NULL,
 };
 static const char *const queue_keys[] = {
 	"base", "count", "maxlen", "rcvbuf", "batch", NULL,
@@ -317,13 +319,16 @@ static int get_payload(struct ctx *x, const config_setting_t *g,
 }
 static const char *const state_keys[] = { "path", "interval", "pidfile", NULL };
 static const char *const memory_keys[] = { "budget", NULL };
+static const char *const store_keys[] = {
+	"path", "retention_days", "queue", "enabled", NULL,
+};
 static const char *const stream_keys[] = {
 	"depth", "window", "memcap", "max_flows", NULL,
 };
 
 static int parse(struct ctx *x, config_t *cf, struct nfipsd_conf *c)
 {
-	config_setting_t *root = config_root_setting(cf), *g;
+	config_setting_t *root = config_root_setting(cf), *g, *s;
 	uint32_t base = 0, count = 1;
 
 	if (known_keys(x, root, top_keys))
@@ -365,6 +370,16 @@ static int parse(struct ctx *x, config_t *cf, struct nfipsd_conf *c)
 	    get_u64(x, g, "memcap", 1, UINT64_MAX, &c->flows.stream.memcap) ||
 	    get_u32(x, g, "max_flows", 1, 1u << 24, &c->flows.max_flows))
 		return -1;
+	g = group(x, root, "store", store_keys);
+	if (x->failed || get_str(x, g, "path", true, &c->store_path) ||
+	    get_u32(x, g, "retention_days", 1, 36500, &c->store_retention) ||
+	    get_u32(x, g, "queue", 16, 1u << 24, &c->store_queue))
+		return -1;
+	if (g && (s = config_setting_get_member(g, "enabled"))) {
+		if (config_setting_type(s) != CONFIG_TYPE_BOOL)
+			return errat(x, s, "'enabled' must be true or false");
+		c->store_off = !config_setting_get_bool(s);
+	}
 	if (get_str(x, root, "sensor", false, &c->sensor) ||
 	    get_u32(x, root, "stop_timeout", 1, 3600, &c->stop_timeout))
 		return -1;
@@ -427,6 +442,8 @@ int nfipsd_conf_load(struct nfipsd_conf *c, const char *path, char *err,
 	c->batch = 32;
 	c->state_interval = 10;
 	c->stop_timeout = 5;
+	c->store_retention = NFIPS_STORE_RETENTION_DAYS;
+	c->store_queue = 65536;
 	c->path = strdup(path);
 	if (!c->path) {
 		snprintf(err, errlen, "out of memory");
@@ -456,6 +473,8 @@ int nfipsd_conf_load(struct nfipsd_conf *c, const char *path, char *err,
 		ret = -1;
 	if (!ret && !c->pid_path && !(c->pid_path = strdup(NFIPSD_PIDFILE)))
 		ret = -1;
+	if (!ret && !c->store_path && !(c->store_path = strdup(NFIPS_STORE_PATH)))
+		ret = -1;
 	if (ret && !x.failed)
 		snprintf(err, errlen, "out of memory");
 out:
@@ -472,6 +491,7 @@ void nfipsd_conf_free(struct nfipsd_conf *c)
 	free(c->eve_path);
 	free(c->state_path);
 	free(c->pid_path);
+	free(c->store_path);
 	free(c->sensor);
 	free(c->pol.policy_file);
 	free(c->pol.classification);

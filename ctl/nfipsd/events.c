@@ -27,16 +27,22 @@
 #define NFIPSD_EVENT_MAX_METADATA	32
 #define RETRY_SEC	5
 
-enum nfips_grade nfipsd_event_record(struct nfips_sbuf *b,
-				     const struct nfips_nl_event *ev,
-				     const struct nfipsd_policy *pol,
-				     const char *sensor, uint64_t sequence)
+/* A kernel alert's record and what its fields point into. */
+struct event_rec {
+	struct nfips_eve_alert a;
+	char ifname[sizeof(((struct nfips_nl_event *)0)->ifname) + 1];
+	const char *md[NFIPSD_EVENT_MAX_METADATA];
+	struct nfips_grade_out go;
+};
+
+static void event_alert(struct event_rec *e, const struct nfips_nl_event *ev,
+			const struct nfipsd_policy *pol, const char *sensor,
+			uint64_t sequence)
 {
 	const struct nfips_rule *r = nfipsd_policy_sig(pol, ev->gid, ev->sid);
 	struct nfips_eve_alert a = {
 		.sec = (int64_t)(ev->time_ns / 1000000000),
 		.usec = (uint32_t)(ev->time_ns % 1000000000 / 1000),
-		.in_iface = ev->ifname[0] ? ev->ifname : NULL,
 		.family = ev->family == AF_INET ? 4 : 6,
 		.sport = ev->sport,
 		.dport = ev->dport,
@@ -53,11 +59,9 @@ enum nfips_grade nfipsd_event_record(struct nfips_sbuf *b,
 		.policy_serial = ev->serial,
 		.sensor = sensor,
 	};
-	char ifname[sizeof(ev->ifname) + 1];
-	const char *md[NFIPSD_EVENT_MAX_METADATA];
 	uint32_t i;
-	struct nfips_grade_out go = { .grade = NFIPS_GRADE_UNSET };
 
+	e->go.grade = NFIPS_GRADE_UNSET;
 	/*
 	 * The same alert object as the pipeline's: metadata and target from
 	 * the rule. The kernel's event carries neither the payload nor the
@@ -70,13 +74,13 @@ enum nfips_grade nfipsd_event_record(struct nfips_sbuf *b,
 			   NFIPS_EVE_TARGET_NONE;
 		for (i = 0; i < r->nopts && a.nmetadata < NFIPSD_EVENT_MAX_METADATA; i++)
 			if (!strcmp(r->opts[i].name, "metadata") && r->opts[i].value)
-				md[a.nmetadata++] = r->opts[i].value;
-		a.metadata = md;
+				e->md[a.nmetadata++] = r->opts[i].value;
+		a.metadata = e->md;
 	}
 	a.community_id = ev->l4proto != IPPROTO_ICMP && ev->l4proto != IPPROTO_ICMPV6;
-	memcpy(ifname, ev->ifname, sizeof(ev->ifname));
-	ifname[sizeof(ev->ifname)] = '\0';
-	a.in_iface = ifname[0] ? ifname : NULL;
+	memcpy(e->ifname, ev->ifname, sizeof(ev->ifname));
+	e->ifname[sizeof(ev->ifname)] = '\0';
+	a.in_iface = e->ifname[0] ? e->ifname : NULL;
 	memcpy(a.src, ev->saddr, 16);
 	memcpy(a.dst, ev->daddr, 16);
 	/*
@@ -92,13 +96,24 @@ enum nfips_grade nfipsd_event_record(struct nfips_sbuf *b,
 			.src = a.src, .dst = a.dst, .ts_usec = ev->time_ns / 1000,
 		};
 
-		nfips_grade(pol->grader, &gi, &go);
-		a.grade = nfips_grade_name(go.grade);
-		a.grade_reason = go.reason;
-		a.severity = go.severity;
+		nfips_grade(pol->grader, &gi, &e->go);
+		a.grade = nfips_grade_name(e->go.grade);
+		a.grade_reason = e->go.reason;
+		a.severity = e->go.severity;
 	}
-	nfips_eve_alert(b, &a);
-	return go.grade;
+	e->a = a;
+}
+
+enum nfips_grade nfipsd_event_record(struct nfips_sbuf *b,
+				     const struct nfips_nl_event *ev,
+				     const struct nfipsd_policy *pol,
+				     const char *sensor, uint64_t sequence)
+{
+	struct event_rec e;
+
+	event_alert(&e, ev, pol, sensor, sequence);
+	nfips_eve_alert(b, &e.a);
+	return e.go.grade;
 }
 
 struct ev_ctx {
@@ -111,6 +126,8 @@ static int on_event(void *arg, const struct nfips_nl_event *ev)
 {
 	struct ev_ctx *x = arg;
 	struct nfipsd *d = x->d;
+	struct event_rec e;
+	bool is_new;
 
 	nfips_sbuf_reset(&x->b);
 	pthread_rwlock_rdlock(&d->pol_lock);
@@ -121,8 +138,15 @@ static int on_event(void *arg, const struct nfips_nl_event *ev)
 		pthread_rwlock_unlock(&d->pol_lock);
 		return atomic_load(&d->stopping) ? 1 : 0;
 	}
-	nfipsd_event_record(&x->b, ev, d->policy, d->sensor[0] ? d->sensor : NULL,
-			    ++x->sequence);
+	event_alert(&e, ev, d->policy, d->sensor[0] ? d->sensor : NULL,
+		    ++x->sequence);
+	is_new = nfipsd_store_annotate(d, &e.a);
+	nfips_eve_alert(&x->b, &e.a);
+	/*
+	 * The record's strings belong to the policy: the store copies them
+	 * before the lock is let go (a reload may free them after).
+	 */
+	nfipsd_store_alert(d, &e.a, is_new, NULL, 0);
 	pthread_rwlock_unlock(&d->pol_lock);
 	atomic_fetch_add(&d->kernel_events, 1);
 	if (x->b.oom) {

@@ -112,6 +112,7 @@ static void log_stats(struct nfipsd *d)
 		   PRIu64 " eve_records=%" PRIu64 " eve_lost=%" PRIu64,
 		   atomic_load(&d->kernel_events), atomic_load(&d->kernel_lost),
 		   nfipsd_evelog_written(d->eve), nfipsd_evelog_lost(d->eve));
+	nfipsd_store_log_stats(d);
 }
 
 static void save_state(struct nfipsd *d, struct nfipsd_state *s, bool clean)
@@ -265,6 +266,10 @@ static int run(struct nfipsd *d)
 	save_state(d, &st, false);
 	last_state = time(NULL);
 
+	/* Before any alert: the store gives each its incident. */
+	nfipsd_store_start(d);
+	if (d->policy->file)
+		nfipsd_store_window(d, d->policy->file->incident_window);
 	if (nfipsd_events_start(d) || start_workers(d) || nfipsd_kernel_register(d)) {
 		nfipsd_log(NFIPSD_ERR, "cannot start: stopping");
 		stop_workers(d);
@@ -317,6 +322,7 @@ static int run(struct nfipsd *d)
 	atomic_store(&d->stopping, true);
 	nfipsd_events_stop(d);
 	log_stats(d);
+	nfipsd_store_stop(d);
 	save_state(d, &st, true);
 	unlink(d->conf.pid_path);
 	nfipsd_log(NFIPSD_NOTICE, "stopped cleanly");
@@ -371,6 +377,7 @@ int main(int argc, char **argv)
 	ret = run(&d);
 	atomic_store(&d.stopping, true);
 	nfipsd_events_stop(&d);
+	nfipsd_store_stop(&d);
 	free(d.workers);
 	nfipsd_policy_free(d.policy);
 	nfips_grade_memory_free(d.gmem);

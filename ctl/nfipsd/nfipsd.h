@@ -17,6 +17,8 @@
  *   state.c    the state file and the outage record
  *   notify.c   systemd's NOTIFY_SOCKET protocol
  *   kernel.c   what the daemon asks of nfips.ko (registration, budget)
+ *   store.c    alerts into the store (incident ids, the writer thread,
+ *              the store's own emergency alert when its disk is full)
  */
 #ifndef NFIPSD_H
 #define NFIPSD_H
@@ -34,6 +36,7 @@
 #include "pipeline/pipeline.h"
 #include "policy/policy.h"
 #include "rules/rule.h"
+#include "store/store.h"
 
 #define NFIPSD_CONF		"/etc/nfips/nfipsd.conf"
 #define NFIPSD_EVE		"/var/log/nfips/eve.json"
@@ -89,6 +92,11 @@ struct nfipsd_conf {
 	uint64_t memory_budget;		/* bytes, 0: none */
 	struct nfips_flowtab_cfg flows;
 	uint32_t stop_timeout;		/* seconds to drain the queues at stop */
+	/* the alert store (Documentation/store.rst) */
+	char *store_path;
+	uint32_t store_retention;	/* days */
+	uint32_t store_queue;		/* alerts waiting for the writer */
+	bool store_off;
 	struct nfipsd_policy_conf pol;
 };
 
@@ -203,6 +211,7 @@ struct nfipsd_worker {
 	char *buf;
 	size_t buflen;
 	void *pctx;			/* queue.c's per-packet context */
+	bool inc_new;			/* the alert being made opened an incident */
 	/* batched accept verdicts */
 	uint32_t batch_id;
 	uint32_t nbatch;
@@ -243,6 +252,11 @@ struct nfipsd {
 	bool overload_said;		/* last overload state told */
 	_Atomic uint64_t flow_bypass, flow_drop, flow_verdict_errors;
 	_Atomic bool reload_kernel;	/* the next reload also applies to nfips.ko */
+	/* store.c: NULL when there is none (off, or it could not open) */
+	struct nfips_store *store;
+	struct nfips_store_writer *writer;
+	_Atomic uint64_t store_internal_seq;
+	_Atomic uint64_t store_absent;	/* alerts while the store could not open */
 };
 
 /* queue.c */
@@ -291,6 +305,19 @@ int nfipsd_state_read(const char *path, struct nfipsd_state *s);
 void nfipsd_outage_check(const char *path, struct nfipsd_state *now);
 /* Kernel counters now (false: module absent). */
 bool nfipsd_kernel_counters(uint64_t *packets, uint64_t *absent);
+
+/* store.c */
+/* Opens the store and starts its writer; without one nfipsd runs on. */
+void nfipsd_store_start(struct nfipsd *d);
+void nfipsd_store_stop(struct nfipsd *d);
+/* The policy's incidents.window (seconds) for alerts from now on. */
+void nfipsd_store_window(struct nfipsd *d, uint32_t seconds);
+/* Before the record is written: its incident id; true: a new incident. */
+bool nfipsd_store_annotate(struct nfipsd *d, struct nfips_eve_alert *a);
+/* After: a copy of the alert (the payload with a new incident's) queued. */
+void nfipsd_store_alert(struct nfipsd *d, const struct nfips_eve_alert *a,
+			bool is_new, const uint8_t *payload, size_t len);
+void nfipsd_store_log_stats(struct nfipsd *d);
 
 /* notify.c */
 void nfipsd_notify(const char *msg);

@@ -231,12 +231,31 @@ static void drop_pkt(struct nfipsd_worker *w, uint32_t id)
 
 /* ---- packets -------------------------------------------------------- */
 
+/* Before the record is made: its incident (store.c). */
+static void annotate(void *arg, struct nfips_eve_alert *a)
+{
+	struct nfipsd_worker *w = arg;
+
+	w->inc_new = nfipsd_store_annotate(w->d, a);
+}
+
+/* log.payload "first": the record of an incident's first alert. */
+static bool incident_first(void *arg, const struct nfips_pipeline_alert *a)
+{
+	const struct nfipsd_worker *w = arg;
+
+	/* Without the store, every alert is an incident of its own. */
+	return !a->eve->incident_id || w->inc_new;
+}
+
 static void on_alert(void *arg, const struct nfips_pipeline_alert *a)
 {
 	struct nfipsd_worker *w = arg;
 
 	atomic_fetch_add(&w->st.alerts, 1);
 	nfipsd_evelog_write(w->d->eve, a->record, a->len);
+	nfipsd_store_alert(w->d, a->eve, w->inc_new, a->pkt->payload,
+			   a->pkt->payload_len);
 }
 
 static void switch_policy(struct nfipsd_worker *w)
@@ -474,6 +493,10 @@ int nfipsd_worker_start(struct nfipsd_worker *w)
 		.sensor = d->sensor[0] ? d->sensor : NULL,
 		.path = "daemon",
 		.payload = d->conf.eve_payload,
+		.annotate = annotate,
+		.annotate_arg = w,
+		.incident_first = incident_first,
+		.incident_arg = w,
 	};
 	char err[256];
 	int ret;
@@ -486,6 +509,8 @@ int nfipsd_worker_start(struct nfipsd_worker *w)
 		nfips_policy_pipeline_cfg(d->policy->file, &pc);
 		pc.sensor = d->sensor[0] ? d->sensor : pc.sensor;
 		pc.path = "daemon";
+		pc.annotate = annotate;
+		pc.annotate_arg = w;
 	}
 
 	w->wakefd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);

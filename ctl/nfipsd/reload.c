@@ -94,6 +94,8 @@ static void *reload_main(void *arg)
 	d->conf.pol = nc.pol;
 	nc.pol = tmp;
 	nfipsd_conf_free(&nc);
+	if (p->file)
+		nfipsd_store_window(d, p->file->incident_window);
 	nfipsd_policy_install(d, p);
 	/* A Block approval started or ended: the kernel's rules change too. */
 	if (atomic_exchange(&d->reload_kernel, false))

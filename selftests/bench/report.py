@@ -20,6 +20,7 @@ import subprocess
 import sys
 
 import kernel_report
+import store_report
 
 MIB = 1 << 20
 SETS = [  # name, title, memory target, throughput target (fraction of Vectorscan's)
@@ -454,6 +455,8 @@ def main(argv):
         replay=replay_section(out_dir, capture, matcher_mbps))
     # The kernel forwarding section (make bench-kernel), when it ran.
     text += kernel_report.section(out_dir)
+    # The alert store's section (make bench-store), when it ran.
+    text += store_report.section(out_dir)
     sys.stdout.write("\n".join(line.rstrip() for line in text.splitlines()) + "\n")
 
 

@@ -28,6 +28,8 @@
 #   NFIPS_QEMU_TIMEOUT=SEC   kill the guest after SEC seconds (default 3000)
 #   NFIPS_QEMU_MEM=MIB       guest memory (default 1536)
 #   NFIPS_TEST_TIMEOUT=SEC   per test script, inside the guest (default 240)
+#   NFIPS_QEMU_DISK=FILE     a raw disk image as the guest's /dev/vda
+#                            (virtio; selftests/store_powercut.sh)
 #   NFIPS_VMLINUZ=PATH       kernel image (default /boot/vmlinuz-<version the
 #                            module was built for>)
 # For another kernel than the distribution's (the debug kernel of
@@ -210,6 +212,8 @@ run_guest() {
 		-kernel "$vmlinuz" -initrd "$initramfs" -append "$cmdline"
 		-virtfs local,path=/,mount_tag=root,security_model=none,readonly=on,multidevs=remap
 		-serial "file:$console_log" -serial "file:$tap_log")
+	[ -n "${NFIPS_QEMU_DISK:-}" ] &&
+		qemu+=(-drive "file=$NFIPS_QEMU_DISK,format=raw,if=virtio")
 	if [ -z "$script" ]; then
 		"${qemu[@]}" </dev/null >"$out/qemu.log" 2>&1
 		return

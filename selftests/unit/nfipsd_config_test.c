@@ -59,6 +59,8 @@ static void full(void)
 		"state = { path = \"st/nfipsd.state\"; interval = 30; };\n"
 		"memory = { budget = \"512M\"; };\n"
 		"stream = { depth = 65536; window = 32768; memcap = \"1G\"; max_flows = 1000; };\n"
+		"store = { path = \"db/alerts.db\"; retention_days = 120; queue = 1024;"
+		" enabled = true; };\n"
 		"sensor = \"gw-1\";\n"
 		"stop_timeout = 7;\n";
 	struct nfipsd_conf c;
@@ -89,6 +91,10 @@ static void full(void)
 	tap_ok(&T, c.flows.stream.depth == 65536 && c.flows.stream.ooo_max == 32768 &&
 	       c.flows.stream.memcap == 1ull << 30 && c.flows.max_flows == 1000, "stream");
 	tap_ok(&T, !strcmp(c.sensor, "gw-1") && c.stop_timeout == 7, "sensor, stop_timeout");
+	snprintf(want, sizeof(want), "%s/db/alerts.db", dir);
+	tap_ok(&T, !strcmp(c.store_path, want) && c.store_retention == 120 &&
+	       c.store_queue == 1024 && !c.store_off, "store: path relative to the file, "
+	       "retention, queue");
 	nfipsd_conf_free(&c);
 }
 
@@ -107,8 +113,11 @@ static void defaults(void)
 	tap_ok(&T, c.queue_base == 0 && c.queue_count == 1 && c.queue_maxlen == 4096 &&
 	       !c.pol.enforce && !strcmp(c.eve_path, NFIPSD_EVE) &&
 	       !strcmp(c.state_path, NFIPSD_STATE) && !c.memory_budget &&
-	       !c.pol.classification && c.eve_payload == NFIPS_EVE_PAYLOAD_ALL,
-	       "defaults: queue 0, learn, standard paths, no budget, payload in every record");
+	       !c.pol.classification && c.eve_payload == NFIPS_EVE_PAYLOAD_ALL &&
+	       !strcmp(c.store_path, NFIPS_STORE_PATH) &&
+	       c.store_retention == 92 && !c.store_off,
+	       "defaults: queue 0, learn, standard paths, no budget, payload in every record, "
+	       "the store for 92 days");
 	nfipsd_conf_free(&c);
 }
 
@@ -135,6 +144,10 @@ static void errors(void)
 	bad("negative maxlen", "rules = \"r\";\nqueues = { maxlen = -1; };\n", ":2: 'maxlen' must not be negative");
 	bad("queues not a group", "rules = \"r\";\nqueues = 3;\n", ":2: 'queues' must be a group");
 	bad("mode", "rules = \"r\";\nmode = \"block\";\n", ":2: 'mode' must be \"learn\" or \"enforce\"");
+	bad("store retention 0", "rules = \"r\";\nstore = { retention_days = 0; };\n",
+	    ":2: 'retention_days' = 0 out of range");
+	bad("store enabled not a bool", "rules = \"r\";\nstore = { enabled = 1; };\n",
+	    ":2: 'enabled' must be true or false");
 	bad("mode not a string", "rules = \"r\";\nmode = 1;\n", ":2: 'mode' must be a string");
 	bad("rules empty", "rules = [ ];\n", ":1: 'rules' is empty");
 	bad("mixed array", "rules = [ \"a\", 3 ];\n", ":1: mismatched element type");

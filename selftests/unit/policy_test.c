@@ -220,6 +220,7 @@ static void test_parse(void)
 	       "variables: the file's over suricata.yaml's defaults");
 	tap_ok(&T, !p->stream.midstream && p->stream.depth == 65536 && p->stream.depth_set,
 	       "stream: midstream false by default, depth");
+	tap_ok(&T, p->incident_window == 3600, "incidents: one hour window by default");
 	tap_ok(&T, p->noverrides == 3 && p->overrides[0].set_action &&
 	       p->overrides[0].action == NFIPS_ACTION_DROP &&
 	       p->overrides[0].grade == NFIPS_GRADE_HIGH && p->overrides[0].line == 21,
@@ -586,6 +587,9 @@ static const struct vcase vcases[] = {
 	{ "stream = { midstream = \"no\"; };\n", NFIPS_DIAG_ERROR, "p.conf", 5,
 	  "'midstream' must be true or false" },
 	{ "stream = { depth = -1; };\n", NFIPS_DIAG_ERROR, "p.conf", 5, "'depth' must be between 0" },
+	{ "incidents = { window = 10; };\n", NFIPS_DIAG_ERROR, "p.conf", 5,
+	  "'window' must be between 60" },
+	{ "incidents = { windw = 600; };\n", NFIPS_DIAG_ERROR, "p.conf", 5, "unknown key 'windw'" },
 	{ "a = 1;\n@include \"/etc/passwd\"\n", NFIPS_DIAG_ERROR, "p.conf", 6,
 	  "@include and other directives are not allowed" },
 	{ "overrides = ( { sid = 1000001; disable = true; }\n", NFIPS_DIAG_ERROR, "p.conf", 6,

@@ -188,6 +188,9 @@ static void on_alert(void *arg, const struct nfips_pkt *pkt,
 		out.grade_reason = go.reason;
 	}
 	p->st.alerts++;
+	if (p->cfg.annotate)
+		p->cfg.annotate(p->cfg.annotate_arg, &a);
+	out.eve = &a;
 	nfips_sbuf_reset(&p->out);
 	a.log_payload = log_payload(p, &out);
 	a.nmetadata = metadata(p, rule);

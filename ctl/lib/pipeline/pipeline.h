@@ -22,6 +22,7 @@
 
 #include "detect/engine.h"
 #include "grade/grade.h"
+#include "output/eve.h"
 #include "net/net.h"
 #include "rules/rule.h"
 
@@ -67,6 +68,12 @@ struct nfips_pipeline_cfg {
 	 * Suricata's. Must outlive its use (nfips_pipeline_set_grader).
 	 */
 	const struct nfips_grader *grader;
+	/*
+	 * Called with each alert's record before it is written out, so the
+	 * caller can fill what it knows (nfipsd: the incident id). NULL: none.
+	 */
+	void (*annotate)(void *arg, struct nfips_eve_alert *a);
+	void *annotate_arg;
 };
 
 /* "all", "first", "none" -> @out; -1 for anything else. */
@@ -104,6 +111,7 @@ struct nfips_pipeline_alert {
 	bool blocked;		/* a drop/reject rule */
 	enum nfips_grade grade;	/* UNSET: no grader */
 	const char *grade_reason;	/* NULL: no grader */
+	const struct nfips_eve_alert *eve;	/* what the record says */
 	const char *record;	/* the EVE JSON line, '\n' included */
 	size_t len;
 };

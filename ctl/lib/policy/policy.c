@@ -846,6 +846,21 @@ static void load_stream(struct loader *l, const config_setting_t *root)
 	}
 }
 
+/* incidents = { window = 3600; }: seconds, one minute to a week. */
+static void load_incidents(struct loader *l, const config_setting_t *root)
+{
+	static const char *const keys[] = { "window", NULL };
+	config_setting_t *s = section(l, root, "incidents", CONFIG_TYPE_GROUP, false);
+	long long v;
+
+	l->p->incident_window = 3600;
+	if (!s)
+		return;
+	check_keys(l, s, keys);
+	if (!get_int(l, s, "window", false, 60, 7 * 86400, &v))
+		l->p->incident_window = (uint32_t)v;
+}
+
 /* gid (default 1) and sid of an entry; -1 if missing or bad. */
 static int get_sid(struct loader *l, const config_setting_t *e, uint32_t *gid,
 		   uint32_t *sid)
@@ -1348,8 +1363,9 @@ static void load_top(struct loader *l, const config_setting_t *root, bool *vars_
 {
 	static const char *const keys[] = {
 		"version", "serial", "keep_versions", "customer", "sensor",
-		"contacts", "mode", "rules", "stream", "overrides", "approvals",
-		"thresholds", "suppressions", "assets", "grading", "rate_filters", NULL };
+		"contacts", "mode", "rules", "stream", "incidents", "overrides",
+		"approvals", "thresholds", "suppressions", "assets", "grading",
+		"rate_filters", NULL };
 	struct nfips_policy *p = l->p;
 	config_setting_t *rf;
 	long long v;
@@ -1380,6 +1396,7 @@ static void load_top(struct loader *l, const config_setting_t *root, bool *vars_
 		p->mode = (enum nfips_policy_mode)mode;
 	load_rules_section(l, root, vars_ok);
 	load_stream(l, root);
+	load_incidents(l, root);
 	load_overrides(l, root);
 	load_approvals(l, root);
 	load_thresholds(l, root);

@@ -225,6 +225,8 @@ struct nfips_policy {
 	struct nfips_classes classes;
 
 	struct nfips_policy_stream stream;
+	/* incidents.window: alerts this close fold into one incident (s) */
+	uint32_t incident_window;
 
 	struct nfips_override *overrides;
 	size_t noverrides;

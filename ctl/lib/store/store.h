@@ -1,0 +1,286 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The alert store (Documentation/store.rst): every alert and incident
+ * update in one SQLite database in WAL mode under /var/lib/nfips/, kept
+ * 92 days (hourly aggregates 13 months), answering nfipsctl's queries.
+ * One concern per file:
+ *
+ *   schema.c     open, create, migrate; corrupt files moved aside,
+ *                schemas from a future version refused
+ *   ingest.c     one transaction per batch of alerts; the writer thread
+ *                fed by a bounded queue that never blocks its producers;
+ *                disk full: stop, count, retry, resume
+ *   incidents.c  folding alerts into incidents (in memory, for the EVE
+ *                record's id) and their rows (count, grade, ack, close)
+ *   retention.c  hourly aggregates, removal of old days in small steps
+ *   query.c      alerts, counts and incidents for nfipsctl
+ *
+ * Times are microseconds since the epoch (UTC). Addresses are 16 bytes,
+ * IPv4 as IPv4-mapped IPv6 (::ffff:a.b.c.d), so that a CIDR is a range.
+ */
+#ifndef NFIPS_STORE_H
+#define NFIPS_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define NFIPS_STORE_PATH	"/var/lib/nfips/alerts.db"
+/* The schema this code writes (PRAGMA user_version). */
+#define NFIPS_STORE_VERSION	3
+#define NFIPS_STORE_RETENTION_DAYS	92
+#define NFIPS_STORE_AGG_DAYS	397	/* 13 months */
+#define NFIPS_STORE_WINDOW_USEC	(3600ull * 1000000)
+#define NFIPS_STORE_SAMPLE	128	/* payload bytes kept per incident */
+#define NFIPS_STORE_MSG		120	/* signature bytes carried per alert */
+
+/* nfipsd's own alerts (Documentation/store.rst): gid 9000. */
+#define NFIPS_GID_INTERNAL	9000
+#define NFIPS_SID_STORE_FULL	1	/* the store stopped: disk full */
+#define NFIPS_SID_STORE_RESUMED	2	/* the store writes again */
+
+/* Grades, ordered: a higher value is a higher grade. */
+enum nfips_store_grade {
+	NFIPS_SGRADE_UNSET = -1,		/* not graded (stored as NULL) */
+	NFIPS_SGRADE_IGNORE = 0,
+	NFIPS_SGRADE_LOW,
+	NFIPS_SGRADE_MEDIUM,
+	NFIPS_SGRADE_HIGH,
+	NFIPS_SGRADE_EMERGENCY,
+};
+
+/* "high" -> NFIPS_SGRADE_HIGH; NULL -> UNSET; unknown -> -2. */
+int nfips_store_grade_parse(const char *s);
+/* NULL for UNSET. */
+const char *nfips_store_grade_name(int g);
+
+/* 4- or 16-byte address (@family 4 or 6) into the store's 16 bytes. */
+void nfips_store_addr(uint8_t out[16], uint8_t family, const uint8_t *addr);
+/* The store's 16 bytes as text: dotted quad for IPv4-mapped. */
+void nfips_store_addr_str(char *out, size_t len, const uint8_t a[16]);
+/* "10.0.0.0/8", "2001:db8::/32", "10.1.2.3": the range [lo, hi]. 0 or -1. */
+int nfips_store_cidr(const char *s, uint8_t lo[16], uint8_t hi[16]);
+
+/* One alert as the store keeps it (a fixed size: queue entries own it). */
+struct nfips_store_alert {
+	int64_t ts;			/* usec */
+	uint64_t sequence;		/* nfips.sequence of the EVE record */
+	uint64_t incident;		/* 0: none */
+	uint32_t gid, sid, rev;
+	uint8_t src[16], dst[16];
+	uint16_t sport, dport;
+	uint8_t proto;
+	bool blocked;
+	int8_t grade;			/* enum nfips_store_grade */
+	bool incident_new;		/* the first alert of its incident */
+	uint16_t sample_len;		/* payload bytes in @sample */
+	char msg[NFIPS_STORE_MSG];	/* '\0'-ended, may be cut */
+	uint8_t sample[NFIPS_STORE_SAMPLE];
+};
+
+typedef int64_t (*nfips_store_clock_fn)(void *arg);
+
+struct nfips_store_opts {
+	const char *path;		/* NULL: NFIPS_STORE_PATH */
+	bool readonly;			/* queries only (nfipsctl) */
+	/* A write needs no incident tracker (nfipsctl incident ack). */
+	bool no_tracker;
+	uint32_t retention_days;	/* 0: NFIPS_STORE_RETENTION_DAYS */
+	uint32_t agg_days;		/* 0: NFIPS_STORE_AGG_DAYS */
+	uint64_t window_usec;		/* incidents; 0: one hour */
+	uint32_t busy_ms;		/* 0: 5000 */
+	bool sync_normal;		/* synchronous=NORMAL (tests, bench) */
+	uint32_t cache_mb;		/* SQLite page cache; 0: 64 */
+	/* The time retention and incidents go by; NULL: the real clock. */
+	nfips_store_clock_fn clock;
+	void *clock_arg;
+};
+
+struct nfips_store;
+
+/*
+ * Opens (creates) the store. A file SQLite cannot read as a database,
+ * or whose integrity check fails, is renamed PATH.corrupt-YYYYmmddTHHMMSS
+ * (with its -wal) and reported in @err: a writer then starts a new store
+ * (and says so in @err, *moved set), a reader fails. A schema newer than
+ * NFIPS_STORE_VERSION is refused. NULL on failure, @err says why.
+ */
+struct nfips_store *nfips_store_open(const struct nfips_store_opts *o,
+				     char *err, size_t errlen, bool *moved);
+void nfips_store_close(struct nfips_store *s);
+int64_t nfips_store_now(const struct nfips_store *s);
+const char *nfips_store_path(const struct nfips_store *s);
+
+/*
+ * Stores @n alerts and their incident updates in one transaction
+ * (ingest.c). 0 once committed; -ENOSPC (disk full), -EIO otherwise,
+ * nothing stored then. Called from one thread at a time.
+ */
+int nfips_store_put(struct nfips_store *s, const struct nfips_store_alert *a,
+		    size_t n);
+
+/* ---- the writer thread (ingest.c) ----------------------------------- */
+
+enum nfips_store_event {
+	NFIPS_STORE_FULL,		/* writing stopped: no space */
+	NFIPS_STORE_RESUMED,		/* writing again */
+	NFIPS_STORE_FAILED,		/* another error; the batch is lost */
+};
+
+struct nfips_store_writer_cfg {
+	uint32_t queue;			/* entries; 0: 65536 */
+	uint32_t batch;			/* most alerts per transaction; 0: 32768 */
+	uint32_t flush_ms;		/* longest wait for a batch; 0: 200 */
+	uint32_t retry_ms;		/* disk full: retry every; 0: 1000 */
+	/* From the writer thread: the daemon logs and raises its alert. */
+	void (*on_event)(void *arg, enum nfips_store_event ev, uint64_t unstored,
+			 const char *why);
+	void *arg;
+	/* After each commit, the last alert's sequence (crash tests). */
+	void (*on_commit)(void *arg, const struct nfips_store_alert *last, size_t n);
+};
+
+struct nfips_store_stats {
+	uint64_t submitted;		/* handed to the queue */
+	uint64_t stored;		/* committed */
+	uint64_t unstored;		/* queue full, or lost with a failed batch */
+	uint64_t batches;
+	uint64_t retention_removed;	/* raw alerts removed by age */
+	bool full;			/* writing stopped for space now */
+};
+
+struct nfips_store_writer;
+
+/* Takes over @s (closed by nfips_store_writer_stop). NULL: @err. */
+struct nfips_store_writer *nfips_store_writer_start(struct nfips_store *s,
+						    const struct nfips_store_writer_cfg *c,
+						    char *err, size_t errlen);
+/*
+ * Queues a copy of @a; never waits. false: the queue is full, the alert
+ * is counted unstored.
+ */
+bool nfips_store_submit(struct nfips_store_writer *w,
+			const struct nfips_store_alert *a);
+void nfips_store_writer_stats(struct nfips_store_writer *w,
+			      struct nfips_store_stats *st);
+/*
+ * Stores what is queued (unless the disk is full: counted unstored),
+ * stops, closes the store; the last counters into @st (may be NULL).
+ */
+void nfips_store_writer_stop(struct nfips_store_writer *w,
+			     struct nfips_store_stats *st);
+
+/* ---- incidents (incidents.c) ---------------------------------------- */
+
+/*
+ * The incident of an alert of @gid:@sid from @src to @dst at @ts: the
+ * current one of that triple if its last alert is at most the window
+ * before @ts, else a new one (*is_new). Memory only, thread-safe, never
+ * touches the disk: the packet path calls it. 0 if the store has no
+ * tracker.
+ */
+uint64_t nfips_store_incident(struct nfips_store *s, uint32_t gid, uint32_t sid,
+			      const uint8_t src[16], const uint8_t dst[16],
+			      int64_t ts, bool *is_new);
+
+enum nfips_incident_state {
+	NFIPS_INCIDENT_OPEN,
+	NFIPS_INCIDENT_ACKED,
+	NFIPS_INCIDENT_CLOSED,
+};
+
+const char *nfips_incident_state_name(int st);
+
+/* The window from now on (a policy reload). */
+void nfips_store_set_window(struct nfips_store *s, uint64_t usec);
+
+/* ack or close @id with a note, by someone. 0, or -1 with @err. */
+int nfips_store_incident_set(struct nfips_store *s, uint64_t id,
+			     enum nfips_incident_state st, const char *note,
+			     const char *by, char *err, size_t errlen);
+
+/* ---- retention (retention.c) ---------------------------------------- */
+
+/*
+ * One bounded step of upkeep: rolls up completed hours into the
+ * aggregates, removes at most @rows raw alerts older than the retention
+ * (oldest day first) and aggregates older than theirs. 1: more to do,
+ * 0: done, -1: error. The writer runs it between batches.
+ */
+int nfips_store_retention_step(struct nfips_store *s, unsigned rows);
+
+/* ---- queries (query.c) ---------------------------------------------- */
+
+struct nfips_store_filter {
+	int64_t since, until;		/* usec, [since, until); 0: open */
+	bool has_sid;
+	uint32_t sid;
+	int grade;			/* -2: any; NFIPS_SGRADE_UNSET: unset */
+	bool has_src, has_dst;
+	uint8_t src_lo[16], src_hi[16], dst_lo[16], dst_hi[16];
+	int action;			/* -1: any, 0: allowed, 1: blocked */
+	uint64_t limit;			/* 0: all */
+	bool open_only;			/* incidents: not closed */
+};
+
+void nfips_store_filter_init(struct nfips_store_filter *f);
+
+/* A stored alert (query results). */
+struct nfips_store_row {
+	uint64_t id;
+	struct nfips_store_alert a;
+	const char *msg;		/* the signature (full) */
+};
+
+/* Newest first. The callback returns non-zero to stop. 0, or -1 + @err. */
+int nfips_store_alerts(struct nfips_store *s, const struct nfips_store_filter *f,
+		       int (*fn)(void *arg, const struct nfips_store_row *r),
+		       void *arg, char *err, size_t errlen);
+
+enum nfips_count_by {
+	NFIPS_BY_SID, NFIPS_BY_SRC, NFIPS_BY_DST, NFIPS_BY_GRADE,
+	NFIPS_BY_HOUR, NFIPS_BY_DAY,
+};
+
+int nfips_count_by_parse(const char *s);
+
+/*
+ * Counts the alerts @f selects, by @by. The key given to @fn: the sid,
+ * grade (as int64), address (@addr), or the bucket's start (usec) in
+ * local time (or UTC when @utc) for hour and day, in time order; the
+ * others by count, highest first.
+ */
+struct nfips_store_count {
+	int64_t key;
+	uint8_t addr[16];
+	uint64_t n;
+};
+
+int nfips_store_count(struct nfips_store *s, const struct nfips_store_filter *f,
+		      enum nfips_count_by by, bool utc,
+		      int (*fn)(void *arg, const struct nfips_store_count *c),
+		      void *arg, char *err, size_t errlen);
+
+struct nfips_store_incident_row {
+	uint64_t id;
+	uint32_t gid, sid;
+	uint8_t src[16], dst[16];
+	int64_t first_seen, last_seen;
+	uint64_t count, blocked, allowed;
+	int grade;
+	int state;
+	uint64_t reopened;
+	const char *note, *by;		/* NULL: none */
+	int64_t changed;		/* when acked or closed, 0: never */
+	const char *msg;
+	const uint8_t *sample;
+	size_t sample_len;
+};
+
+/* Most recently seen first; @f: since/until on last_seen, sid, src, dst,
+ * grade (the highest), open_only, limit. */
+int nfips_store_incidents(struct nfips_store *s, const struct nfips_store_filter *f,
+			  int (*fn)(void *arg, const struct nfips_store_incident_row *r),
+			  void *arg, char *err, size_t errlen);
+
+#endif /* NFIPS_STORE_H */

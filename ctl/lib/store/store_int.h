@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* What the store's files share (store.h is the public side). */
+#ifndef NFIPS_STORE_INT_H
+#define NFIPS_STORE_INT_H
+
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdio.h>
+
+#include "store.h"
+#include "util/util.h"
+
+#define USEC_HOUR	(3600ll * 1000000)
+#define USEC_DAY	(24 * USEC_HOUR)
+
+/* incidents.c: the in-memory fold, keyed by gid, sid, src, dst. */
+struct nfips_inc_ent {
+	struct nfips_inc_ent *next;
+	uint32_t gid, sid;
+	uint8_t src[16], dst[16];
+	uint64_t id;
+	int64_t last;
+};
+
+struct nfips_inc_tracker {
+	pthread_mutex_t lock;
+	struct nfips_hkey key;
+	struct nfips_inc_ent **buckets;
+	size_t nbuckets, n, max;
+	uint64_t next_id;
+	int64_t window;
+	uint64_t untracked;		/* alerts beyond max: an incident each */
+};
+
+struct nfips_store {
+	sqlite3 *db;
+	char *path;
+	struct nfips_store_opts o;
+	/* ingest.c */
+	sqlite3_stmt *ins_alert, *ins_sig, *ups_inc, *ups_agg, *ups_hour;
+	/* retention.c: hours before this (usec) are in the aggregates */
+	int64_t rolled;
+	/* incidents.c; NULL: readonly or no_tracker */
+	struct nfips_inc_tracker *trk;
+	uint64_t removed;
+	int64_t version;		/* the schema's (readers: maybe older) */
+};
+
+/* schema.c */
+int nfips_store_exec(struct nfips_store *s, const char *sql, char *err,
+		     size_t errlen);
+int nfips_store_meta_get(struct nfips_store *s, const char *key, int64_t *v);
+int nfips_store_meta_set(struct nfips_store *s, const char *key, int64_t v);
+
+/* incidents.c */
+int nfips_inc_tracker_load(struct nfips_store *s, char *err, size_t errlen);
+void nfips_inc_tracker_free(struct nfips_inc_tracker *t);
+
+/* ingest.c */
+void nfips_store_ingest_finalize(struct nfips_store *s);
+
+#endif /* NFIPS_STORE_INT_H */
