@@ -264,6 +264,7 @@ static int run(struct nfipsd *d)
 		return 1;
 	}
 	write_pid(d->conf.pid_path);
+	d->delivery = nfipsd_deliver_start(&d->conf, d->sensor);
 	nfipsd_log(NFIPSD_NOTICE, "queues %u..%u bound, eve log %s: running",
 		   d->conf.queue_base, d->conf.queue_base + d->conf.queue_count - 1,
 		   d->conf.eve_path);
@@ -309,6 +310,9 @@ static int run(struct nfipsd *d)
 	stop_workers(d);
 	atomic_store(&d->stopping, true);
 	nfipsd_events_stop(d);
+	/* After the last record is written: the senders take it if they can. */
+	nfipsd_deliver_stop(d->delivery);
+	d->delivery = NULL;
 	log_stats(d);
 	save_state(d, &st, true);
 	unlink(d->conf.pid_path);

@@ -16,6 +16,7 @@
  *   reload.c   SIGHUP: the next policy built beside the running one
  *   state.c    the state file and the outage record
  *   notify.c   systemd's NOTIFY_SOCKET protocol
+ *   deliver.c  one sender per SOC collector over the EVE log (lib/deliver)
  *   kernel.c   what the daemon asks of nfips.ko (registration, budget)
  */
 #ifndef NFIPSD_H
@@ -28,6 +29,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "deliver/deliver.h"
 #include "detect/engine.h"
 #include "kernel/nl.h"
 #include "net/net.h"
@@ -89,6 +91,9 @@ struct nfipsd_conf {
 	struct nfips_flowtab_cfg flows;
 	uint32_t stop_timeout;		/* seconds to drain the queues at stop */
 	struct nfipsd_policy_conf pol;
+	struct nfips_collector_cfg *collectors;	/* "collectors" */
+	size_t ncollectors;
+	char *deliver_dir;		/* cursors and status files */
 };
 
 /*
@@ -153,7 +158,10 @@ struct nfipsd_evelog *nfipsd_evelog_open(const char *path, char *err,
 					 size_t errlen);
 /*
  * Appends one record (a complete line) with a single write(): a crash
- * loses at most this record. Thread-safe (one writer at a time).
+ * loses at most this record. Thread-safe (one writer at a time). An
+ * alert record gets the sensor's next sequence number in place of the
+ * one it carries (nfips.sequence: in file order, continued across
+ * restarts from the log's last record).
  * 0, or -errno (the record is counted as lost).
  */
 int nfipsd_evelog_write(struct nfipsd_evelog *l, const char *rec, size_t len);
@@ -232,6 +240,7 @@ struct nfipsd {
 	bool overload_said;		/* last overload state told */
 	_Atomic uint64_t flow_bypass, flow_drop, flow_verdict_errors;
 	_Atomic bool reload_kernel;	/* the next reload also applies to nfips.ko */
+	struct nfipsd_delivery *delivery;	/* NULL: no collectors */
 };
 
 /* queue.c */
@@ -276,6 +285,12 @@ int nfipsd_state_read(const char *path, struct nfipsd_state *s);
 void nfipsd_outage_check(const char *path, struct nfipsd_state *now);
 /* Kernel counters now (false: module absent). */
 bool nfipsd_kernel_counters(uint64_t *packets, uint64_t *absent);
+
+/* deliver.c: one sender per collector, reading the EVE log. */
+struct nfipsd_delivery;
+struct nfipsd_delivery *nfipsd_deliver_start(const struct nfipsd_conf *c,
+					     const char *sensor);
+void nfipsd_deliver_stop(struct nfipsd_delivery *dl);
 
 /* notify.c */
 void nfipsd_notify(const char *msg);

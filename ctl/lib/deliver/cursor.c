@@ -32,7 +32,7 @@ int nfips_cursor_read(const char *path, uint64_t *seq)
 	buf[n] = '\0';
 	errno = 0;
 	*seq = strtoull(buf, &end, 10);
-	if (errno || end == buf || (*end && *end != '\n'))
+	if (errno || end == buf || (*end && strcmp(end, "\n")))
 		return -EINVAL;
 	return 0;
 }

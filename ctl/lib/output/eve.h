@@ -69,4 +69,14 @@ struct nfips_eve_alert {
 /* Appends one alert record and its '\n' to @b. */
 void nfips_eve_alert(struct nfips_sbuf *b, const struct nfips_eve_alert *a);
 
+/*
+ * Where nfips.sequence's digits are in a record nfips_eve_alert() wrote:
+ * true and their offset and length. The EVE log numbers records with it
+ * (one sequence per sensor, in file order) after the record is built.
+ * Only a "sequence" key right after '{' or ',' inside the last
+ * "nfips":{ counts: in a string a '"' is always escaped.
+ */
+bool nfips_eve_sequence_span(const char *rec, size_t len, size_t *off,
+			     size_t *digits);
+
 #endif /* NFIPS_EVE_H */
