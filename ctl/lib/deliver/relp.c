@@ -62,6 +62,12 @@ static void on_auth_err(void *usr, char *authinfo, char *errmsg, relpRetVal code
 		 authinfo ? authinfo : "?", errmsg ? errmsg : "authentication failed", code);
 }
 
+/* librelp calls its debug hook unconditionally: it must be set. */
+static void no_debug(char *fmt, ...)
+{
+	(void)fmt;
+}
+
 static void set_err(struct nfips_transport_conn *c, char *err, size_t errlen,
 		    const char *what, relpRetVal r)
 {
@@ -135,6 +141,7 @@ static int relp_open(const struct nfips_collector_cfg *cfg,
 		snprintf(err, errlen, "librelp: cannot create an engine");
 		return -1;
 	}
+	relpEngineSetDbgprint(c->engine, no_debug);
 	relpEngineSetOnErr(c->engine, on_err);
 	relpEngineSetOnAuthErr(c->engine, on_auth_err);
 	relpEngineSetEnableCmd(c->engine, (unsigned char *)"syslog", eRelpCmdState_Required);
