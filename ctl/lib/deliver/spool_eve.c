@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "deliver.h"
+#include "output/eve.h"
 
 #define NCHECK 64		/* positions remembered for a resend */
 #define CHUNK (1u << 20)
@@ -195,9 +196,24 @@ static int fetch(struct nfips_spool *base, uint64_t after, size_t max,
 			const char *line = s->buf + used;
 			size_t len = (size_t)(nl - line);
 			struct nfips_deliver_rec r;
+			size_t off, digits;
+			uint64_t seq;
 			char why[128];
 
 			used += len + 1;
+			/*
+			 * Records up to the cursor are skipped on the sequence
+			 * alone: the first fetch after a start reads the log from
+			 * its beginning.
+			 */
+			if (len && nfips_eve_sequence_span(line, len, &off, &digits) &&
+			    strtoull(line + off, NULL, 10) <= (after > s->pos_after ? after :
+								s->pos_after)) {
+				seq = strtoull(line + off, NULL, 10);
+				if (seq > s->pos_after)
+					s->pos_after = seq;
+				continue;
+			}
 			if (!len || nfips_deliver_record_parse(&r, line, len, why, sizeof(why)))
 				continue;	/* a cut line: not a record */
 			if (r.sequence <= after || r.sequence <= s->pos_after) {
