@@ -15,7 +15,7 @@
  *   stop_timeout = 5;
  *   collectors = ( { name = "soc"; transport = "relp"; host = "10.1.2.3";
  *                    port = 2514; }, ... );
- *   deliver = { dir = "/var/lib/nfips/deliver"; };
+ *   deliver = { dir = "/var/lib/nfips/deliver"; backlog_alarm = 300; };
  *
  * Every error is "FILE:LINE: what"; a key nfipsd does not know is an
  * error (a typo must not silently leave a default in force).
@@ -303,7 +303,7 @@ static const char *const collector_keys[] = {
 	"name", "transport", "host", "port", "ca", "cert", "key", "server_name",
 	"facility", "timeout", "window", "batch", "retry_min", "retry_max", NULL,
 };
-static const char *const deliver_keys[] = { "dir", NULL };
+static const char *const deliver_keys[] = { "dir", "backlog_alarm", NULL };
 
 /* One entry of "collectors" (Documentation/nfipsd.rst, "Collectors"). */
 static int collector(struct ctx *x, config_setting_t *e, struct nfips_collector_cfg *c)
@@ -395,7 +395,8 @@ static int collectors(struct ctx *x, config_setting_t *root, struct nfipsd_conf 
 	int i, j, n;
 
 	g = group(x, root, "deliver", deliver_keys);
-	if (x->failed || get_str(x, g, "dir", true, &c->deliver_dir))
+	if (x->failed || get_str(x, g, "dir", true, &c->deliver_dir) ||
+	    get_u32(x, g, "backlog_alarm", 0, 86400 * 7, &c->backlog_alarm))
 		return -1;
 	if (!s)
 		return 0;
@@ -533,6 +534,7 @@ int nfipsd_conf_load(struct nfipsd_conf *c, const char *path, char *err,
 	c->batch = 32;
 	c->state_interval = 10;
 	c->stop_timeout = 5;
+	c->backlog_alarm = 300;
 	c->path = strdup(path);
 	if (!c->path) {
 		snprintf(err, errlen, "out of memory");

@@ -293,6 +293,7 @@ static int run(struct nfipsd *d)
 			nfipsd_log(NFIPSD_NOTICE, "a Block approval starts or ends: "
 				   "policy applied again");
 		}
+		nfipsd_deliver_check(d->delivery, d->eve, d->sensor);
 		if (time(NULL) - last_state >= (time_t)d->conf.state_interval) {
 			save_state(d, &st, false);
 			last_state = time(NULL);

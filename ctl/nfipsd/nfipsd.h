@@ -94,6 +94,7 @@ struct nfipsd_conf {
 	struct nfips_collector_cfg *collectors;	/* "collectors" */
 	size_t ncollectors;
 	char *deliver_dir;		/* cursors and status files */
+	uint32_t backlog_alarm;		/* seconds, 0: no health record */
 };
 
 /*
@@ -290,6 +291,9 @@ bool nfipsd_kernel_counters(uint64_t *packets, uint64_t *absent);
 struct nfipsd_delivery;
 struct nfipsd_delivery *nfipsd_deliver_start(const struct nfipsd_conf *c,
 					     const char *sensor);
+/* Each second: a health record for a backlog older than backlog_alarm. */
+void nfipsd_deliver_check(struct nfipsd_delivery *dl, struct nfipsd_evelog *eve,
+			  const char *sensor);
 void nfipsd_deliver_stop(struct nfipsd_delivery *dl);
 
 /* notify.c */

@@ -292,8 +292,8 @@ ok $? "B (TLS) unaffected by A's outage: all $N"
 # ---- the misbehaving collectors, as nfipsctl status reports them ---------
 out=$("$ctl" status --collectors --deliver-dir "$w/deliver" 2>&1)
 section() { sed -n "/^collector $1:/,/^  sent/p" <<<"$out"; }
-check_bad() { # check_bad NAME PATTERN WHAT [BACKLOG]
-	section "$1" | grep -q "connected: no" &&
+check_bad() { # check_bad NAME PATTERN WHAT [BACKLOG [CONNECTED]]
+	section "$1" | grep -q "connected: ${5:-no}" &&
 		section "$1" | grep -q "backlog: ${4:-$N} alerts" &&
 		section "$1" | grep -qi -- "last error: .*$2"
 	local r=$?
@@ -303,8 +303,9 @@ check_bad() { # check_bad NAME PATTERN WHAT [BACKLOG]
 }
 check_bad silent "session broken\|timed out\|error" "RELP collector that never answers"
 check_bad midframe "broken\|closed\|error" "RELP collector that closes mid-frame"
-# Plain TCP has no acknowledgment: what its TCP took counts as delivered.
-check_bad garbage "unexpected bytes\|closed" "TCP collector that sends garbage" "[0-9]*"
+# Plain TCP has no acknowledgment: what its TCP took counts as delivered;
+# and its connection succeeds each time before the garbage is seen.
+check_bad garbage "unexpected bytes\|closed" "TCP collector that sends garbage" "[0-9]*" "[a-z]*"
 check_bad wrongname "certificate refused.*other.test" "TLS server certificate for another name"
 check_bad rogue "certificate refused" "TLS server certificate from another CA"
 section relp | grep -q "connected: yes" && section relp | grep -q "backlog: 0 alerts" &&
@@ -328,6 +329,22 @@ fi
 kill "$sender"
 wait "$sender" 2>/dev/null
 ok $? "the sender stops cleanly on SIGTERM"
+
+# ---- a backlog older than deliver.backlog_alarm: a health record ---------
+echo 'deliver = { backlog_alarm = 1; };' >>"$w/nfipsd.conf"
+"$tool" run "$w/nfipsd.conf" 2>>"$w/sender.log" &
+sender=$!
+pids+=("$sender")
+for i in $(seq 1 100); do
+	grep -q '"event_type":"nfips_health".*"collector":"silent"' "$w/outB/gw-test/eve.json" &&
+		break
+	sleep 0.1
+done
+grep '"event_type":"nfips_health".*"collector":"silent"' "$w/outB/gw-test/eve.json" |
+	head -n 1 | grep -q '"state":"late","collector":"silent".*"backlog":'"$N"
+ok $? "a collector late beyond backlog_alarm: a health record reaches the others"
+kill "$sender"
+wait "$sender" 2>/dev/null
 if [ "$failed" != 0 ]; then
 	for f in sender.log A.log B.log bad.log; do
 		echo "# --- $f"; tail -20 "$w/$f" | sed 's/^/#   /'

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "nfipsd.h"
@@ -44,6 +45,7 @@ static int append(const char *log, unsigned long n, const char *sensor)
 	struct nfipsd_evelog *l;
 	struct nfips_sbuf b = { 0 };
 	char err[512];
+	int64_t now = time(NULL);
 	unsigned long i;
 
 	l = nfipsd_evelog_open(log, err, sizeof(err));
@@ -53,7 +55,7 @@ static int append(const char *log, unsigned long n, const char *sensor)
 	}
 	for (i = 0; i < n; i++) {
 		struct nfips_eve_alert a = {
-			.sec = 1764979200 + (int64_t)i, .usec = (uint32_t)(i * 7919 % 1000000),
+			.sec = now, .usec = (uint32_t)(i * 7919 % 1000000),
 			.flow_id = 1000 + i, .family = 4, .sport = (uint16_t)(40000 + i % 20000),
 			.dport = 80, .proto = 6, .gid = 1, .sid = 2100000 + (uint32_t)(i % 97),
 			.rev = 3, .signature = sigs[i % 4], .category = "Attempted Administrator Privilege Gain",
@@ -79,9 +81,10 @@ static int run(const char *conf)
 {
 	struct nfipsd_conf c;
 	struct nfipsd_delivery *dl;
+	struct nfipsd_evelog *eve;
+	struct timespec tick = { 1, 0 };
 	char err[512];
 	sigset_t set;
-	int sig;
 
 	if (nfipsd_conf_load(&c, conf, err, sizeof(err))) {
 		fprintf(stderr, "%s\n", err);
@@ -92,13 +95,18 @@ static int run(const char *conf)
 	sigaddset(&set, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	dl = nfipsd_deliver_start(&c, c.sensor ? c.sensor : "sensor");
+	eve = nfipsd_evelog_open(c.eve_path, err, sizeof(err));
+	dl = eve ? nfipsd_deliver_start(&c, c.sensor ? c.sensor : "sensor") : NULL;
 	if (!dl) {
+		nfipsd_evelog_close(eve);
 		nfipsd_conf_free(&c);
 		return 1;
 	}
-	sigwait(&set, &sig);
+	/* As nfipsd's main loop: signals, and the backlog check each second. */
+	while (sigtimedwait(&set, NULL, &tick) < 0)
+		nfipsd_deliver_check(dl, eve, c.sensor ? c.sensor : "sensor");
 	nfipsd_deliver_stop(dl);
+	nfipsd_evelog_close(eve);
 	nfipsd_conf_free(&c);
 	return 0;
 }
