@@ -140,6 +140,8 @@ void nfipsd_deliver_stop(struct nfipsd_delivery *dl)
 	if (!dl)
 		return;
 	for (i = 0; i < dl->n; i++)
+		nfips_sender_request_stop(dl->senders[i]);
+	for (i = 0; i < dl->n; i++)
 		nfips_sender_stop(dl->senders[i]);
 	free(dl->senders);
 	free(dl->alarmed);

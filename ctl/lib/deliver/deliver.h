@@ -215,7 +215,13 @@ struct nfips_sender *nfips_sender_start(const struct nfips_collector_cfg *cfg,
 					char *err, size_t errlen);
 /* The sender's status now (thread-safe). */
 void nfips_sender_status(struct nfips_sender *s, struct nfips_sender_status *st);
-/* Stops the thread (at most about one second), writes the status, frees. */
+/* Tells the thread to stop (several senders stop together). */
+void nfips_sender_request_stop(struct nfips_sender *s);
+/*
+ * Stops the thread, writes the status, frees. A thread held by a hung
+ * collector past two seconds is left to the process's exit (its cursor
+ * on disk is one the collector acknowledged).
+ */
 void nfips_sender_stop(struct nfips_sender *s);
 
 /* ---- status files (status.c) ---------------------------------------- */

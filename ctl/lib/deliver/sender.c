@@ -444,6 +444,12 @@ void nfips_sender_status(struct nfips_sender *s, struct nfips_sender_status *st)
 	pthread_mutex_unlock(&s->lock);
 }
 
+void nfips_sender_request_stop(struct nfips_sender *s)
+{
+	if (s)
+		atomic_store(&s->stop, true);
+}
+
 void nfips_sender_stop(struct nfips_sender *s)
 {
 	int i;
