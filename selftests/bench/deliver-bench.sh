@@ -64,4 +64,10 @@ t2=$(now)
 wait_n $((2 * N))
 t1=$(now)
 echo "deliver live: $N alerts appended in $(python3 -c "print(f'{$t2 - $t0:.2f}')") s, all at the collector after $(python3 -c "print(f'{$t1 - $t0:.2f}')") s: $(rate "$N" "$t1" "$t0") alerts/s"
+# CPU seconds each side used for the 2N records: what the pair would do
+# on idle cores, whatever the load of the moment took from the wall time.
+cpu() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$1/stat"; }
+cs=$(cpu "$sender") cr=$(cpu "$rs")
+echo "deliver CPU for $((2 * N)) alerts: sender $cs s ($(rate $((2 * N)) "$cs" 0) alerts/s per core)," \
+	"rsyslogd $cr s ($(rate $((2 * N)) "$cr" 0) alerts/s per core)"
 sort -u "$w/out.json" | wc -l | { read -r u; [ "$u" = $((2 * N)) ] || { echo "deliver: $u distinct records, not $((2 * N))" >&2; exit 1; }; }
