@@ -349,6 +349,12 @@ static int collector(struct ctx *x, config_setting_t *e, struct nfips_collector_
 	c->port = (uint16_t)port;
 	if (!strcmp(transport, "relp")) {
 		c->transport = NFIPS_TRANSPORT_RELP;
+		if (c->ca && !c->cert) {
+			/* librelp's TLS client offers no certificate otherwise. */
+			errat(x, e, "collector %s: RELP over TLS (\"ca\") needs the "
+			      "sensor's certificate too (\"cert\" and \"key\")", c->name);
+			goto out;
+		}
 	} else if (!strcmp(transport, "tls")) {
 		c->transport = NFIPS_TRANSPORT_TLS;
 		if (!c->ca) {

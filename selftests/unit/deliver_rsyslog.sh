@@ -7,7 +7,8 @@
 #    passes rsyslogd -N1;
 #  - two private rsyslogd run the shipped nfips-collector.conf (paths and
 #    ports rewritten): A is reached over RELP and fans out to a private
-#    PostgreSQL (nfips-pgsql.conf), B over TLS with a CA this test makes;
+#    PostgreSQL (nfips-pgsql.conf), B over TLS with a CA this test makes,
+#    C over RELP with TLS;
 #  - N alerts written by nfipsd's EVE log writer arrive at both, every
 #    sequence once, each line byte-identical to the EVE log;
 #  - A stopped, more alerts, the sender killed with -9 and restarted while
@@ -66,6 +67,7 @@ base=$((20000 + RANDOM % 20000))
 relpA=$base tlsA=$((base + 1)) relptlsA=$((base + 2))
 relpB=$((base + 3)) tlsB=$((base + 4)) relptlsB=$((base + 5))
 pgport=$((base + 6)) silent=$((base + 7)) midframe=$((base + 8)) garbage=$((base + 9))
+relpC=$((base + 10)) tlsC=$((base + 11)) relptlsC=$((base + 12))
 
 # ---- a CA, the collector's certificate, and one from another CA ----------
 mkdir -p "$w/certs"
@@ -78,11 +80,16 @@ mkdir -p "$w/certs"
 	printf 'subjectAltName=DNS:collector.test,IP:127.0.0.1\n' >ext
 	openssl x509 -req -in collector.csr -CA ca.pem -CAkey ca.key -CAcreateserial \
 		-days 2 -extfile ext -out collector.pem
+	openssl req -newkey rsa:2048 -nodes -subj "/CN=gw-test.sensor" \
+		-keyout sensor.key -out sensor.csr
+	printf 'subjectAltName=DNS:gw-test.sensor\n' >ext2
+	openssl x509 -req -in sensor.csr -CA ca.pem -CAkey ca.key -CAcreateserial \
+		-days 2 -extfile ext2 -out sensor.pem
 	openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=rogue CA" \
 		-keyout rogue.key -out rogue.pem
 	cp ca.pem es-ca.pem
 ) >"$w/openssl.log" 2>&1
-ok $? "a test CA and the collector's certificate (openssl)"
+ok $? "a test CA, the collector's and a sensor's certificates (openssl)"
 
 # The shipped file with this test's paths and ports.
 rewrite() { # rewrite FILE OUTDIR RELP RELPTLS TLS
@@ -129,7 +136,7 @@ start_rsyslog() { # start_rsyslog NAME: its pid in $rs_pid
 	rs_pid=$!
 	pids+=("$rs_pid")
 }
-for c in A B; do
+for c in A B C; do
 	mkdir -p "$w/ws$c"
 	{
 		echo "global(workDirectory=\"$w/ws$c\" maxMessageSize=\"256k\")"
@@ -137,14 +144,17 @@ for c in A B; do
 			rewrite "$shipped/nfips-pgsql.conf" "$w/out$c"
 			rewrite "$shipped/nfips-collector.conf" "$w/out$c" $relpA $relptlsA $tlsA |
 				sed 's|#call nfips_pgsql|call nfips_pgsql|'
-		else
+		elif [ "$c" = B ]; then
 			rewrite "$shipped/nfips-collector.conf" "$w/out$c" $relpB $relptlsB $tlsB
+		else
+			rewrite "$shipped/nfips-collector.conf" "$w/out$c" $relpC $relptlsC $tlsC
 		fi
 	} >"$w/$c.conf"
 done
 start_rsyslog A
 pidA=$rs_pid
 start_rsyslog B
+start_rsyslog C
 
 # Collectors that misbehave: never answer, close mid-frame, send garbage.
 python3 - "$silent" "$midframe" "$garbage" >"$w/bad.log" 2>&1 <<'EOF' &
@@ -185,6 +195,7 @@ coll() { # coll NAME TRANSPORT PORT [MORE SETTINGS]
 	echo 'collectors = ('
 	coll relp relp $relpA ""
 	coll tls tls $tlsB "ca = \"$w/certs/ca.pem\"; server_name = \"collector.test\";"
+	coll relptls relp $relptlsC "ca = \"$w/certs/ca.pem\"; server_name = \"collector.test\"; cert = \"$w/certs/sensor.pem\"; key = \"$w/certs/sensor.key\";"
 	coll silent relp $silent ""
 	coll midframe relp $midframe ""
 	coll garbage tcp $garbage ""
@@ -309,8 +320,12 @@ check_bad garbage "unexpected bytes\|closed" "TCP collector that sends garbage" 
 check_bad wrongname "certificate refused.*other.test" "TLS server certificate for another name"
 check_bad rogue "certificate refused" "TLS server certificate from another CA"
 section relp | grep -q "connected: yes" && section relp | grep -q "backlog: 0 alerts" &&
-	section tls | grep -q "backlog: 0 alerts"
-ok $? "nfipsctl status: relp and tls connected, no backlog"
+	section tls | grep -q "backlog: 0 alerts" && section relptls | grep -q "backlog: 0 alerts"
+r=$?
+ok $r "nfipsctl status: relp, tls and RELP over TLS connected, no backlog"
+check_seqs "$w/outC/gw-test/eve.json" $N 10000
+ok $? "RELP over TLS (collector C): none missing, $dups duplicates in one run"
+[ $r = 0 ] || section relptls | sed 's/^/#   /'
 
 # ---- PostgreSQL: every alert of the sensor is a row ----------------------
 if [ "$pg_ok" = 0 ]; then
@@ -346,7 +361,7 @@ ok $? "a collector late beyond backlog_alarm: a health record reaches the others
 kill "$sender"
 wait "$sender" 2>/dev/null
 if [ "$failed" != 0 ]; then
-	for f in sender.log A.log B.log bad.log; do
+	for f in sender.log A.log B.log C.log bad.log; do
 		echo "# --- $f"; tail -20 "$w/$f" | sed 's/^/#   /'
 	done
 fi

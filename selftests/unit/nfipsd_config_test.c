@@ -180,6 +180,9 @@ static void errors(void)
 	bad("collector facility", "rules = \"r\";\ncollectors = ( { name = \"a\"; transport = "
 	    "\"relp\"; host = \"h\"; port = 1;\n facility = \"local9\"; } );\n",
 	    ":3: collector a: unknown facility");
+	bad("relp tls without a client certificate", "rules = \"r\";\ncollectors = (\n { name = "
+	    "\"a\"; transport = \"relp\"; host = \"h\"; port = 1; ca = \"c\"; } );\n",
+	    ":3: collector a: RELP over TLS (\"ca\") needs the sensor's certificate");
 	bad("cert without key", "rules = \"r\";\ncollectors = (\n { name = \"a\"; transport = \"tls\"; "
 	    "host = \"h\"; port = 1; ca = \"c\"; cert = \"x\"; } );\n",
 	    ":3: collector a: a client certificate needs both");
