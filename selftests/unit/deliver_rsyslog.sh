@@ -266,6 +266,7 @@ wait_all "$w/outB/gw-test/eve.json" $N 60 && check_seqs "$w/outB/gw-test/eve.jso
 ok $? "TLS: none missing after the kill -9, $dups duplicates in one run"
 
 # ---- outage of A, kill -9 of the sender while it is down -----------------
+stopped_at=$(grep -c . "$w/outA/gw-test/eve.json")
 kill "$pidA"
 wait "$pidA" 2>/dev/null
 "$tool" append "$w/eve.json" 1000 gw-test
@@ -336,7 +337,11 @@ if [ "$pg_ok" = 0 ]; then
 		sleep 0.1
 	done
 	[ "$rows" = "$N|1|$N|97" ]
-	ok $? "PostgreSQL fan-out: $N rows for gw-test, sequences 1..$N ($rows)"
+	r=$?
+	ok $r "PostgreSQL fan-out: $N rows for gw-test, sequences 1..$N ($rows)"
+	[ $r = 0 ] || psql -d nfips_soc -At -c "SELECT s FROM generate_series(1, $N) s
+		WHERE s NOT IN (SELECT sequence FROM nfips_alerts WHERE sensor = 'gw-test')" |
+		head -n 5 | sed "s/^/# missing row: sequence /; s/\$/ (A stopped after $stopped_at)/"
 else
 	ok 1 "PostgreSQL fan-out (no PostgreSQL)"
 fi
