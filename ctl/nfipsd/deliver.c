@@ -65,6 +65,21 @@ struct nfipsd_delivery *nfipsd_deliver_start(const struct nfipsd_conf *c,
 	return dl;
 }
 
+uint64_t nfipsd_deliver_max_cursor(const struct nfipsd_conf *c)
+{
+	uint64_t max = 0, seq;
+	char path[4096];
+	size_t i;
+
+	for (i = 0; i < c->ncollectors; i++) {
+		snprintf(path, sizeof(path), "%s/%s.cursor", c->deliver_dir,
+			 c->collectors[i].name);
+		if (!nfips_cursor_read(path, &seq) && seq > max)
+			max = seq;
+	}
+	return max;
+}
+
 /* One health record: what an analyst needs to see the SOC feed is late. */
 static void health(struct nfipsd_evelog *eve, const char *sensor,
 		   const struct nfips_sender_status *st, int64_t now, bool raised)

@@ -207,6 +207,14 @@ int nfipsd_evelog_reopen(struct nfipsd_evelog *l)
 	return ret;
 }
 
+void nfipsd_evelog_sequence_at_least(struct nfipsd_evelog *l, uint64_t seq)
+{
+	pthread_mutex_lock(&l->lock);
+	if (l->sequence < seq)
+		l->sequence = seq;
+	pthread_mutex_unlock(&l->lock);
+}
+
 uint64_t nfipsd_evelog_written(struct nfipsd_evelog *l)
 {
 	uint64_t n;

@@ -232,6 +232,8 @@ static int run(struct nfipsd *d)
 		nfipsd_log(NFIPSD_ERR, "eve log: %s", err);
 		return 1;
 	}
+	/* Numbers continue past what a collector already acknowledged. */
+	nfipsd_evelog_sequence_at_least(d->eve, nfipsd_deliver_max_cursor(&d->conf));
 	if (d->conf.sensor)
 		snprintf(d->sensor, sizeof(d->sensor), "%s", d->conf.sensor);
 	else if (gethostname(d->sensor, sizeof(d->sensor) - 1))

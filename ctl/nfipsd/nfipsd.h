@@ -166,6 +166,12 @@ struct nfipsd_evelog *nfipsd_evelog_open(const char *path, char *err,
  * 0, or -errno (the record is counted as lost).
  */
 int nfipsd_evelog_write(struct nfipsd_evelog *l, const char *rec, size_t len);
+/*
+ * The next record's number is above @seq: a collector's cursor says
+ * records up to it were delivered, and a log deleted or rotated away
+ * while nfipsd was down must not start the numbers again below it.
+ */
+void nfipsd_evelog_sequence_at_least(struct nfipsd_evelog *l, uint64_t seq);
 /* Opens the path again (after logrotate moved the file). */
 int nfipsd_evelog_reopen(struct nfipsd_evelog *l);
 uint64_t nfipsd_evelog_written(struct nfipsd_evelog *l);
@@ -291,6 +297,8 @@ bool nfipsd_kernel_counters(uint64_t *packets, uint64_t *absent);
 struct nfipsd_delivery;
 struct nfipsd_delivery *nfipsd_deliver_start(const struct nfipsd_conf *c,
 					     const char *sensor);
+/* The highest cursor of the configured collectors (0: none). */
+uint64_t nfipsd_deliver_max_cursor(const struct nfipsd_conf *c);
 /* Each second: a health record for a backlog older than backlog_alarm. */
 void nfipsd_deliver_check(struct nfipsd_delivery *dl, struct nfipsd_evelog *eve,
 			  const char *sensor);

@@ -96,6 +96,8 @@ static int run(const char *conf)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	eve = nfipsd_evelog_open(c.eve_path, err, sizeof(err));
+	if (eve)	/* as nfipsd does */
+		nfipsd_evelog_sequence_at_least(eve, nfipsd_deliver_max_cursor(&c));
 	dl = eve ? nfipsd_deliver_start(&c, c.sensor ? c.sensor : "sensor") : NULL;
 	if (!dl) {
 		nfipsd_evelog_close(eve);

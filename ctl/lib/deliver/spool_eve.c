@@ -250,15 +250,18 @@ static int fetch(struct nfips_spool *base, uint64_t after, size_t max,
 	return 0;
 }
 
-/* The sequence of the last complete record of @path, 0: none. */
+/*
+ * The sequence of the last complete record of @path, 0: none. Read from
+ * the field alone (nfips_eve_sequence_span): any line the log numbered
+ * counts, whatever else it holds.
+ */
 static uint64_t tail_seq(const char *path, char *buf, size_t cap)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	struct nfips_deliver_rec r;
+	size_t off, digits, n;
 	struct stat st;
 	off_t from;
-	ssize_t n;
-	char why[64];
+	ssize_t got;
 	uint64_t seq = 0;
 
 	if (fd < 0)
@@ -266,25 +269,25 @@ static uint64_t tail_seq(const char *path, char *buf, size_t cap)
 	if (fstat(fd, &st) || st.st_size == 0)
 		goto out;
 	from = st.st_size > (off_t)cap ? st.st_size - (off_t)cap : 0;
-	n = pread(fd, buf, cap, from);
-	while (n > 0) {
-		char *end = memrchr(buf, '\n', (size_t)n), *start;
+	got = pread(fd, buf, cap, from);
+	if (got <= 0)
+		goto out;
+	n = (size_t)got;
+	/* Complete lines only, last first; the first may be cut by @from. */
+	while (n) {
+		char *end = memrchr(buf, '\n', n), *start;
 
 		if (!end)
 			break;
-		*end = '\0';
 		start = memrchr(buf, '\n', (size_t)(end - buf));
 		start = start ? start + 1 : buf;
-		if (start != buf || from == 0) {
-			if (!nfips_deliver_record_parse(&r, start, (size_t)(end - start),
-							why, sizeof(why))) {
-				seq = r.sequence;
-				break;
-			}
-		} else {
+		if (start == buf && from != 0)
+			break;
+		if (nfips_eve_sequence_span(start, (size_t)(end - start), &off, &digits)) {
+			seq = strtoull(start + off, NULL, 10);
 			break;
 		}
-		n = start - buf;
+		n = (size_t)(start - buf);
 	}
 out:
 	close(fd);
