@@ -12,7 +12,8 @@
 #                   Documentation/performance.rst
 # make install      [PREFIX=/usr] [DESTDIR=]: nfipsctl, nfipsd and its unit
 #                   file and configuration, man pages, the default policies
-#                   (PREFIX/share/nfips/policies), the classification table
+#                   (PREFIX/share/nfips/policies), the SOC collector's rsyslog
+#                   configuration (PREFIX/share/nfips/collector), the classification table
 #                   (/etc/nfips), the module source for DKMS
 #                   (/usr/src/nfips-VERSION: then dkms install nfips/VERSION)
 
@@ -43,6 +44,9 @@ install:
 	$(MAKE) -C ctl install PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)
 	install -d $(DESTDIR)$(PREFIX)/share/nfips/policies
 	install -m 644 policies/* $(DESTDIR)$(PREFIX)/share/nfips/policies/
+	# The collector side (rsyslog on the SOC's host, not on the sensor).
+	install -d $(DESTDIR)$(PREFIX)/share/nfips/collector
+	install -m 644 Documentation/collector/* $(DESTDIR)$(PREFIX)/share/nfips/collector/
 	test -e $(DESTDIR)/etc/nfips/classification.config || \
 		install -D -m 644 policies/classification.config \
 			$(DESTDIR)/etc/nfips/classification.config

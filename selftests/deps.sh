@@ -11,6 +11,12 @@ build=(make gcc pkg-config linux-headers-amd64)
 matcher_tests=(clang-14 libclang-rt-14-dev libhyperscan-dev python3)
 ctl=(libpcre2-dev libssl-dev libpcap-dev libnl-genl-3-dev libmnl-dev libnetfilter-queue-dev libconfig-dev
 	libsqlite3-dev)
+# SOC delivery: json-c reads the EVE records, librelp and OpenSSL send them.
+deliver=(libjson-c-dev librelp-dev libssl-dev)
+# Its tests run stock rsyslog collectors (RELP, TLS, every shipped fan-out
+# module for rsyslogd -N1), a private PostgreSQL, and make a test CA.
+deliver_tests=(rsyslog rsyslog-relp rsyslog-gnutls rsyslog-pgsql rsyslog-kafka
+	rsyslog-elasticsearch postgresql openssl)
 dkms=(dkms)
 # nfipsctl replay tests build their captures with scapy and validate the
 # EVE records against Suricata's schema (selftests/eve/)
@@ -31,7 +37,7 @@ bench_kernel=(iperf3 wrk tcpdump)
 # tests, suricata-diff): Debian's, from bookworm-backports only.
 backports=(suricata)
 
-want=("${build[@]}" "${matcher_tests[@]}" "${ctl[@]}" "${dkms[@]}" "${replay_tests[@]}" "${style[@]}" "${kernel_tests[@]}"
+want=("${build[@]}" "${matcher_tests[@]}" "${ctl[@]}" "${deliver[@]}" "${deliver_tests[@]}" "${dkms[@]}" "${replay_tests[@]}" "${style[@]}" "${kernel_tests[@]}"
 	"${demo[@]}" "${bench_kernel[@]}")
 missing=()
 for p in "${want[@]}"; do

@@ -1,13 +1,101 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * nfipsctl status: the running policy (serial, rules), configuration and
- * the namespace's counters, one "key: value" line each.
+ * the namespace's counters, one "key: value" line each; then nfipsd's
+ * collectors, from the status files its senders rewrite every second
+ * (lib/deliver/status.c): the daemon needs no control socket for it.
+ *
+ *   nfipsctl status [--collectors] [--deliver-dir DIR]
  */
+#include <dirent.h>
+#include <getopt.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "nfipsctl.h"
+#include "deliver/deliver.h"
 #include "kernel/nl.h"
+
+#define DELIVER_DIR "/var/lib/nfips/deliver"
+
+static void ago(char *out, size_t len, int64_t t, int64_t now)
+{
+	struct tm tm;
+	time_t tt = (time_t)t;
+	char ts[32];
+
+	if (!t) {
+		snprintf(out, len, "never");
+		return;
+	}
+	localtime_r(&tt, &tm);
+	strftime(ts, sizeof(ts), "%Y-%m-%d %H:%M:%S", &tm);
+	snprintf(out, len, "%s (%lld s ago)", ts, (long long)(now - t));
+}
+
+static int by_name(const struct dirent **a, const struct dirent **b)
+{
+	return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+/* One block per collector; 0, or 1 when the directory is unreadable. */
+static int print_collectors(const char *dir, bool quiet_if_none)
+{
+	struct dirent **ents;
+	int i, n = scandir(dir, &ents, NULL, by_name), shown = 0;
+	int64_t now = time(NULL);
+
+	if (n < 0) {
+		if (quiet_if_none)
+			return 0;
+		fprintf(stderr, "nfipsctl: %s: %m (no collector configured?)\n", dir);
+		return 1;
+	}
+	for (i = 0; i < n; i++) {
+		const char *name = ents[i]->d_name;
+		size_t len = strlen(name);
+		struct nfips_sender_status st;
+		char path[4096], a[64], b[64];
+
+		if (len < 8 || strcmp(name + len - 7, ".status"))
+			goto next;
+		snprintf(path, sizeof(path), "%s/%s", dir, name);
+		if (nfips_status_read(path, &st))
+			goto next;
+		shown++;
+		printf("collector %s: %s %s\n", st.name, st.transport, st.peer);
+		if (now - st.updated > 5)
+			printf("  state: unknown: status not updated for %lld s "
+			       "(nfipsd not running?)\n", (long long)(now - st.updated));
+		printf("  connected: %s\n", st.connected ? "yes" : "no");
+		if (st.backlog)
+			printf("  backlog: %llu alerts, oldest %lld s old\n",
+			       (unsigned long long)st.backlog,
+			       st.oldest ? (long long)(now - st.oldest) : 0LL);
+		else
+			printf("  backlog: 0 alerts\n");
+		printf("  acknowledged up to: sequence %llu of %llu\n",
+		       (unsigned long long)st.cursor, (unsigned long long)st.last_seq);
+		ago(a, sizeof(a), st.last_success, now);
+		printf("  last success: %s\n", a);
+		ago(b, sizeof(b), st.last_error_time, now);
+		if (st.last_error_time)
+			printf("  last error: %s: %s\n", b, st.last_error);
+		else
+			printf("  last error: none\n");
+		printf("  sent %llu, acknowledged %llu, failures %llu\n",
+		       (unsigned long long)st.sent, (unsigned long long)st.acked,
+		       (unsigned long long)st.failures);
+next:
+		free(ents[i]);
+	}
+	free(ents);
+	if (!shown && !quiet_if_none)
+		printf("collectors: none\n");
+	return 0;
+}
 
 static const char *hooks_name(uint32_t hooks)
 {
@@ -24,14 +112,37 @@ static const char *hooks_name(uint32_t hooks)
 
 int cmd_status(int argc, char **argv)
 {
+	static const struct option lopts[] = {
+		{ "collectors", no_argument, NULL, 'C' },
+		{ "deliver-dir", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *dir = DELIVER_DIR;
+	bool only_collectors = false;
 	struct nfips_nl_status st;
 	struct nfips_nl *nl;
-	int ret;
+	int ret, opt;
 
-	if (argc > 1) {
-		fprintf(stderr, "Usage: %s\n", argv[0]);
-		return strcmp(argv[1], "--help") ? 2 : 0;
+	while ((opt = getopt_long(argc, argv, "Cd:h", lopts, NULL)) != -1) {
+		switch (opt) {
+		case 'C':
+			only_collectors = true;
+			break;
+		case 'd':
+			dir = optarg;
+			break;
+		default:
+			fprintf(stderr, "Usage: %s [--collectors] [--deliver-dir DIR]\n", argv[0]);
+			return opt == 'h' ? 0 : 2;
+		}
 	}
+	if (optind < argc) {
+		fprintf(stderr, "Usage: %s [--collectors] [--deliver-dir DIR]\n", argv[0]);
+		return 2;
+	}
+	if (only_collectors)
+		return print_collectors(dir, false);
 	nl = ctl_open();
 	if (!nl)
 		return 1;
@@ -89,5 +200,5 @@ int cmd_status(int argc, char **argv)
 	       (unsigned long long)st.stats.flows_evicted,
 	       (unsigned long long)st.stats.flows_untracked);
 	nfips_nl_close(nl);
-	return 0;
+	return print_collectors(dir, true);
 }

@@ -15,6 +15,9 @@
  *             queue = 65536; enabled = true; };
  *   sensor = "gw-1";
  *   stop_timeout = 5;
+ *   collectors = ( { name = "soc"; transport = "relp"; host = "10.1.2.3";
+ *                    port = 2514; }, ... );
+ *   deliver = { dir = "/var/lib/nfips/deliver"; backlog_alarm = 300; };
  *
  * Every error is "FILE:LINE: what"; a key nfipsd does not know is an
  * error (a typo must not silently leave a default in force).
@@ -295,8 +298,135 @@ static int policy_part(struct ctx *x, config_setting_t *root,
 
 static const char *const top_keys[] = {
 	"queues", "policy", "rules", "vars", "mode", "classification", "log",
-	"state", "memory", "stream", "store", "sensor", "stop_timeout", NULL,
+	"state", "memory", "stream", "store", "sensor", "stop_timeout",
+	"collectors", "deliver", NULL,
 };
+static const char *const collector_keys[] = {
+	"name", "transport", "host", "port", "ca", "cert", "key", "server_name",
+	"facility", "timeout", "window", "batch", "retry_min", "retry_max", NULL,
+};
+static const char *const deliver_keys[] = { "dir", "backlog_alarm", NULL };
+
+/* One entry of "collectors" (Documentation/nfipsd.rst, "Collectors"). */
+static int collector(struct ctx *x, config_setting_t *e, struct nfips_collector_cfg *c)
+{
+	char *transport = NULL, *facility = NULL;
+	uint32_t port = 0, ms;
+	int ret = -1;
+
+	if (config_setting_type(e) != CONFIG_TYPE_GROUP)
+		return errat(x, e, "'collectors' entries must be groups { name = ...; }");
+	if (known_keys(x, e, collector_keys))
+		return -1;
+	c->facility = 21;	/* local5, Suricata's default */
+	c->timeout = 10;
+	c->window = 128;
+	c->batch = 1024;
+	c->retry_min_ms = 500;
+	c->retry_max_ms = 60000;
+	if (get_str(x, e, "name", false, &c->name) ||
+	    get_str(x, e, "transport", false, &transport) ||
+	    get_str(x, e, "host", false, &c->host) ||
+	    get_u32(x, e, "port", 1, 65535, &port) ||
+	    get_str(x, e, "ca", true, &c->ca) || get_str(x, e, "cert", true, &c->cert) ||
+	    get_str(x, e, "key", true, &c->key) ||
+	    get_str(x, e, "server_name", false, &c->server_name) ||
+	    get_str(x, e, "facility", false, &facility) ||
+	    get_u32(x, e, "timeout", 1, 3600, &c->timeout) ||
+	    get_u32(x, e, "window", 2, 65536, &c->window) ||
+	    get_u32(x, e, "batch", 1, 1u << 20, &c->batch))
+		goto out;
+	ms = c->retry_min_ms;
+	if (get_u32(x, e, "retry_min", 1, 3600000, &ms))
+		goto out;
+	c->retry_min_ms = ms;
+	ms = c->retry_max_ms;
+	if (get_u32(x, e, "retry_max", 1, 86400000, &ms))
+		goto out;
+	c->retry_max_ms = ms;
+	if (!c->name || !c->host || !port || !transport) {
+		errat(x, e, "a collector needs name, transport, host and port");
+		goto out;
+	}
+	c->port = (uint16_t)port;
+	if (!strcmp(transport, "relp")) {
+		c->transport = NFIPS_TRANSPORT_RELP;
+		if (c->ca && !c->cert) {
+			/* librelp's TLS client offers no certificate otherwise. */
+			errat(x, e, "collector %s: RELP over TLS (\"ca\") needs the "
+			      "sensor's certificate too (\"cert\" and \"key\")", c->name);
+			goto out;
+		}
+	} else if (!strcmp(transport, "tls")) {
+		c->transport = NFIPS_TRANSPORT_TLS;
+		if (!c->ca) {
+			errat(x, e, "collector %s: transport \"tls\" needs \"ca\" (the CA "
+			      "file its certificate is verified against)", c->name);
+			goto out;
+		}
+	} else if (!strcmp(transport, "tcp")) {
+		c->transport = NFIPS_TRANSPORT_TCP;
+		if (c->ca || c->cert || c->key) {
+			errat(x, e, "collector %s: transport \"tcp\" is plain text: "
+			      "ca, cert and key need \"tls\" or \"relp\"", c->name);
+			goto out;
+		}
+	} else {
+		errat(x, config_setting_get_member(e, "transport"), "collector %s: transport "
+		      "must be \"relp\", \"tls\" or \"tcp\", not \"%s\"", c->name, transport);
+		goto out;
+	}
+	if (!c->cert != !c->key) {
+		errat(x, e, "collector %s: a client certificate needs both cert and key",
+		      c->name);
+		goto out;
+	}
+	if (facility && (c->facility = nfips_deliver_facility(facility)) < 0) {
+		errat(x, config_setting_get_member(e, "facility"), "collector %s: unknown "
+		      "facility \"%s\" (kern..local7)", c->name, facility);
+		goto out;
+	}
+	if (c->retry_max_ms < c->retry_min_ms) {
+		errat(x, e, "collector %s: retry_max below retry_min", c->name);
+		goto out;
+	}
+	ret = 0;
+out:
+	free(transport);
+	free(facility);
+	return ret;
+}
+
+static int collectors(struct ctx *x, config_setting_t *root, struct nfipsd_conf *c)
+{
+	config_setting_t *s = config_setting_get_member(root, "collectors"), *g;
+	int i, j, n;
+
+	g = group(x, root, "deliver", deliver_keys);
+	if (x->failed || get_str(x, g, "dir", true, &c->deliver_dir) ||
+	    get_u32(x, g, "backlog_alarm", 0, 86400 * 7, &c->backlog_alarm))
+		return -1;
+	if (!s)
+		return 0;
+	if (!config_setting_is_list(s) && !config_setting_is_array(s))
+		return errat(x, s, "'collectors' must be a list ( { ... }, ... )");
+	n = config_setting_length(s);
+	c->collectors = calloc((size_t)n + 1, sizeof(*c->collectors));
+	if (!c->collectors)
+		return errat(x, s, "out of memory");
+	for (i = 0; i < n; i++) {
+		config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
+
+		c->ncollectors++;
+		if (collector(x, e, &c->collectors[i]))
+			return -1;
+		for (j = 0; j < i; j++)
+			if (!strcmp(c->collectors[j].name, c->collectors[i].name))
+				return errat(x, e, "collector %s: a second one of that name",
+					     c->collectors[i].name);
+	}
+	return 0;
+}
 static const char *const queue_keys[] = {
 	"base", "count", "maxlen", "rcvbuf", "batch", NULL,
 };
@@ -383,7 +513,7 @@ static int parse(struct ctx *x, config_t *cf, struct nfipsd_conf *c)
 	if (get_str(x, root, "sensor", false, &c->sensor) ||
 	    get_u32(x, root, "stop_timeout", 1, 3600, &c->stop_timeout))
 		return -1;
-	return 0;
+	return collectors(x, root, c);
 }
 
 /* A configuration is text of modest size: refuse anything else early. */
@@ -444,6 +574,7 @@ int nfipsd_conf_load(struct nfipsd_conf *c, const char *path, char *err,
 	c->stop_timeout = 5;
 	c->store_retention = NFIPS_STORE_RETENTION_DAYS;
 	c->store_queue = 65536;
+	c->backlog_alarm = 300;
 	c->path = strdup(path);
 	if (!c->path) {
 		snprintf(err, errlen, "out of memory");
@@ -475,6 +606,16 @@ int nfipsd_conf_load(struct nfipsd_conf *c, const char *path, char *err,
 		ret = -1;
 	if (!ret && !c->store_path && !(c->store_path = strdup(NFIPS_STORE_PATH)))
 		ret = -1;
+	/* Delivery's cursors and status beside the state file by default. */
+	if (!ret && !c->deliver_dir) {
+		const char *slash = strrchr(c->state_path, '/');
+
+		if (asprintf(&c->deliver_dir, "%.*s/deliver", slash ? (int)(slash - c->state_path) : 1,
+			     slash ? c->state_path : ".") < 0) {
+			c->deliver_dir = NULL;
+			ret = -1;
+		}
+	}
 	if (ret && !x.failed)
 		snprintf(err, errlen, "out of memory");
 out:
@@ -502,5 +643,17 @@ void nfipsd_conf_free(struct nfipsd_conf *c)
 		free(c->pol.vars[i].value);
 	}
 	free(c->pol.vars);
+	for (i = 0; i < c->ncollectors; i++) {
+		struct nfips_collector_cfg *k = &c->collectors[i];
+
+		free(k->name);
+		free(k->host);
+		free(k->ca);
+		free(k->cert);
+		free(k->key);
+		free(k->server_name);
+	}
+	free(c->collectors);
+	free(c->deliver_dir);
 	memset(c, 0, sizeof(*c));
 }

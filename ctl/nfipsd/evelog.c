@@ -12,6 +12,12 @@
  * (the kernel checks for a fatal signal between pages), so a crash can
  * leave the record being written cut in the middle: opening the log ends
  * such a line first, and the cut record is the only one lost.
+ *
+ * The log numbers the records it writes: nfips.sequence, one counter per
+ * sensor, taken under the lock that orders the writes, so the file is
+ * in sequence order (delivery's spool relies on it), and continued at
+ * open from the last record of the file (or of FILE.1 after a rotation).
+ * A cut record keeps its number: numbers are never given twice.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -20,7 +26,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
+
+#include "deliver/deliver.h"
+#include "output/eve.h"
 
 #include "nfipsd.h"
 
@@ -29,6 +39,7 @@ struct nfipsd_evelog {
 	char *path;
 	int fd;
 	uint64_t written, lost;
+	uint64_t sequence;	/* the last given */
 	bool partial;		/* the last record was cut: end its line first */
 };
 
@@ -48,6 +59,28 @@ static int open_log(const char *path)
 		return -1;
 	}
 	return fd;
+}
+
+/* The sequence of the last record of @path (or @path.1), 0: none. */
+static uint64_t last_sequence(const char *path)
+{
+	char err[256], *prev;
+	struct nfips_spool *sp = nfips_spool_eve_open(path, err, sizeof(err));
+	uint64_t seq = 0;
+
+	if (sp) {
+		sp->ops->last(sp, &seq);
+		sp->ops->close(sp);
+	}
+	if (!seq && asprintf(&prev, "%s.1", path) >= 0) {
+		sp = nfips_spool_eve_open(prev, err, sizeof(err));
+		if (sp) {
+			sp->ops->last(sp, &seq);
+			sp->ops->close(sp);
+		}
+		free(prev);
+	}
+	return seq;
 }
 
 struct nfipsd_evelog *nfipsd_evelog_open(const char *path, char *err,
@@ -79,6 +112,7 @@ struct nfipsd_evelog *nfipsd_evelog_open(const char *path, char *err,
 		free(l);
 		return NULL;
 	}
+	l->sequence = last_sequence(path);
 	pthread_mutex_init(&l->lock, NULL);
 	return l;
 }
@@ -101,6 +135,40 @@ static int write_all(int fd, const char *p, size_t len)
 	return 0;
 }
 
+/* @rec with the next sequence number in place of the one it carries. */
+static int write_numbered(struct nfipsd_evelog *l, const char *rec, size_t len)
+{
+	size_t off, digits, done, i;
+	char num[24];
+	struct iovec iov[3];
+	ssize_t n;
+
+	if (!nfips_eve_sequence_span(rec, len, &off, &digits))
+		return write_all(l->fd, rec, len);
+	snprintf(num, sizeof(num), "%llu", (unsigned long long)++l->sequence);
+	iov[0] = (struct iovec){ (void *)rec, off };
+	iov[1] = (struct iovec){ num, strlen(num) };
+	iov[2] = (struct iovec){ (void *)(rec + off + digits), len - off - digits };
+	do
+		n = writev(l->fd, iov, 3);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	/* A short write (disk full, signal): the rest by write_all. */
+	for (done = (size_t)n, i = 0; i < 3; i++) {
+		if (done >= iov[i].iov_len) {
+			done -= iov[i].iov_len;
+			continue;
+		}
+		n = write_all(l->fd, (const char *)iov[i].iov_base + done,
+			      iov[i].iov_len - done);
+		if (n)
+			return (int)n;
+		done = 0;
+	}
+	return 0;
+}
+
 int nfipsd_evelog_write(struct nfipsd_evelog *l, const char *rec, size_t len)
 {
 	int ret;
@@ -114,7 +182,7 @@ int nfipsd_evelog_write(struct nfipsd_evelog *l, const char *rec, size_t len)
 		}
 		l->partial = false;
 	}
-	ret = write_all(l->fd, rec, len);
+	ret = write_numbered(l, rec, len);
 	if (ret) {
 		l->lost++;
 		l->partial = true;
@@ -137,6 +205,14 @@ int nfipsd_evelog_reopen(struct nfipsd_evelog *l)
 	l->partial = false;
 	pthread_mutex_unlock(&l->lock);
 	return ret;
+}
+
+void nfipsd_evelog_sequence_at_least(struct nfipsd_evelog *l, uint64_t seq)
+{
+	pthread_mutex_lock(&l->lock);
+	if (l->sequence < seq)
+		l->sequence = seq;
+	pthread_mutex_unlock(&l->lock);
 }
 
 uint64_t nfipsd_evelog_written(struct nfipsd_evelog *l)

@@ -233,6 +233,8 @@ static int run(struct nfipsd *d)
 		nfipsd_log(NFIPSD_ERR, "eve log: %s", err);
 		return 1;
 	}
+	/* Numbers continue past what a collector already acknowledged. */
+	nfipsd_evelog_sequence_at_least(d->eve, nfipsd_deliver_max_cursor(&d->conf));
 	if (d->conf.sensor)
 		snprintf(d->sensor, sizeof(d->sensor), "%s", d->conf.sensor);
 	else if (gethostname(d->sensor, sizeof(d->sensor) - 1))
@@ -276,6 +278,7 @@ static int run(struct nfipsd *d)
 		return 1;
 	}
 	write_pid(d->conf.pid_path);
+	d->delivery = nfipsd_deliver_start(&d->conf, d->sensor);
 	nfipsd_log(NFIPSD_NOTICE, "queues %u..%u bound, eve log %s: running",
 		   d->conf.queue_base, d->conf.queue_base + d->conf.queue_count - 1,
 		   d->conf.eve_path);
@@ -304,6 +307,7 @@ static int run(struct nfipsd *d)
 			nfipsd_log(NFIPSD_NOTICE, "a Block approval starts or ends: "
 				   "policy applied again");
 		}
+		nfipsd_deliver_check(d->delivery, d->eve, d->sensor);
 		if (time(NULL) - last_state >= (time_t)d->conf.state_interval) {
 			save_state(d, &st, false);
 			last_state = time(NULL);
@@ -321,6 +325,9 @@ static int run(struct nfipsd *d)
 	stop_workers(d);
 	atomic_store(&d->stopping, true);
 	nfipsd_events_stop(d);
+	/* After the last record is written: the senders take it if they can. */
+	nfipsd_deliver_stop(d->delivery);
+	d->delivery = NULL;
 	log_stats(d);
 	nfipsd_store_stop(d);
 	save_state(d, &st, true);

@@ -16,6 +16,7 @@
  *   reload.c   SIGHUP: the next policy built beside the running one
  *   state.c    the state file and the outage record
  *   notify.c   systemd's NOTIFY_SOCKET protocol
+ *   deliver.c  one sender per SOC collector over the EVE log (lib/deliver)
  *   kernel.c   what the daemon asks of nfips.ko (registration, budget)
  *   store.c    alerts into the store (incident ids, the writer thread,
  *              the store's own emergency alert when its disk is full)
@@ -30,6 +31,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "deliver/deliver.h"
 #include "detect/engine.h"
 #include "kernel/nl.h"
 #include "net/net.h"
@@ -98,6 +100,10 @@ struct nfipsd_conf {
 	uint32_t store_queue;		/* alerts waiting for the writer */
 	bool store_off;
 	struct nfipsd_policy_conf pol;
+	struct nfips_collector_cfg *collectors;	/* "collectors" */
+	size_t ncollectors;
+	char *deliver_dir;		/* cursors and status files */
+	uint32_t backlog_alarm;		/* seconds, 0: no health record */
 };
 
 /*
@@ -170,10 +176,19 @@ struct nfipsd_evelog *nfipsd_evelog_open(const char *path, char *err,
 					 size_t errlen);
 /*
  * Appends one record (a complete line) with a single write(): a crash
- * loses at most this record. Thread-safe (one writer at a time).
+ * loses at most this record. Thread-safe (one writer at a time). An
+ * alert record gets the sensor's next sequence number in place of the
+ * one it carries (nfips.sequence: in file order, continued across
+ * restarts from the log's last record).
  * 0, or -errno (the record is counted as lost).
  */
 int nfipsd_evelog_write(struct nfipsd_evelog *l, const char *rec, size_t len);
+/*
+ * The next record's number is above @seq: a collector's cursor says
+ * records up to it were delivered, and a log deleted or rotated away
+ * while nfipsd was down must not start the numbers again below it.
+ */
+void nfipsd_evelog_sequence_at_least(struct nfipsd_evelog *l, uint64_t seq);
 /* Opens the path again (after logrotate moved the file). */
 int nfipsd_evelog_reopen(struct nfipsd_evelog *l);
 uint64_t nfipsd_evelog_written(struct nfipsd_evelog *l);
@@ -257,6 +272,7 @@ struct nfipsd {
 	struct nfips_store_writer *writer;
 	_Atomic uint64_t store_internal_seq;
 	_Atomic uint64_t store_absent;	/* alerts while the store could not open */
+	struct nfipsd_delivery *delivery;	/* NULL: no collectors */
 };
 
 /* queue.c */
@@ -318,6 +334,16 @@ bool nfipsd_store_annotate(struct nfipsd *d, struct nfips_eve_alert *a);
 void nfipsd_store_alert(struct nfipsd *d, const struct nfips_eve_alert *a,
 			bool is_new, const uint8_t *payload, size_t len);
 void nfipsd_store_log_stats(struct nfipsd *d);
+/* deliver.c: one sender per collector, reading the EVE log. */
+struct nfipsd_delivery;
+struct nfipsd_delivery *nfipsd_deliver_start(const struct nfipsd_conf *c,
+					     const char *sensor);
+/* The highest cursor of the configured collectors (0: none). */
+uint64_t nfipsd_deliver_max_cursor(const struct nfipsd_conf *c);
+/* Each second: a health record for a backlog older than backlog_alarm. */
+void nfipsd_deliver_check(struct nfipsd_delivery *dl, struct nfipsd_evelog *eve,
+			  const char *sensor);
+void nfipsd_deliver_stop(struct nfipsd_delivery *dl);
 
 /* notify.c */
 void nfipsd_notify(const char *msg);

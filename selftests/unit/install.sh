@@ -29,6 +29,9 @@ usr/sbin/nfipsctl
 usr/sbin/nfipsd
 usr/share/man/man8/nfipsctl.8
 usr/share/man/man8/nfipsd.8
+usr/share/nfips/collector/nfips-collector.conf
+usr/share/nfips/collector/nfips-pgsql.conf
+usr/share/nfips/collector/nfips-pgsql.sql
 usr/share/nfips/policies/classification.config
 usr/share/nfips/policies/default.rules
 usr/src/nfips-$ver/Kbuild

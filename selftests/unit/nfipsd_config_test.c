@@ -62,7 +62,10 @@ static void full(void)
 		"store = { path = \"db/alerts.db\"; retention_days = 120; queue = 1024;"
 		" enabled = true; };\n"
 		"sensor = \"gw-1\";\n"
-		"stop_timeout = 7;\n";
+		"stop_timeout = 7;\n"
+		"collectors = ( { name = \"soc\"; transport = \"relp\"; host = \"h1\"; port = 2514; },\n"
+		"  { name = \"soc.2\"; transport = \"tls\"; host = \"h2\"; port = 6514; ca = \"ca.pem\";\n"
+		"    server_name = \"c.example\"; facility = \"local0\"; timeout = 3; window = 64; } );\n";
 	struct nfipsd_conf c;
 	char err[512], want[256];
 	const char *path = write_file("full.conf", text, sizeof(text) - 1);
@@ -95,6 +98,17 @@ static void full(void)
 	tap_ok(&T, !strcmp(c.store_path, want) && c.store_retention == 120 &&
 	       c.store_queue == 1024 && !c.store_off, "store: path relative to the file, "
 	       "retention, queue");
+	snprintf(want, sizeof(want), "%s/ca.pem", dir);
+	tap_ok(&T, c.ncollectors == 2 && !strcmp(c.collectors[0].name, "soc") &&
+	       c.collectors[0].transport == NFIPS_TRANSPORT_RELP && c.collectors[0].port == 2514 &&
+	       c.collectors[0].facility == 21 && c.collectors[0].window == 128 &&
+	       c.collectors[1].transport == NFIPS_TRANSPORT_TLS && !strcmp(c.collectors[1].ca, want) &&
+	       !strcmp(c.collectors[1].server_name, "c.example") && c.collectors[1].facility == 16 &&
+	       c.collectors[1].timeout == 3 && c.collectors[1].window == 64,
+	       "collectors: relp with defaults, tls with its CA relative to the file");
+	snprintf(want, sizeof(want), "%s/st/deliver", dir);
+	tap_ok(&T, !strcmp(c.deliver_dir, want), "delivery state beside the state file: %s",
+	       c.deliver_dir);
 	nfipsd_conf_free(&c);
 }
 
@@ -167,6 +181,28 @@ static void errors(void)
 	    ":2: 'rules' comes from the policy file");
 	bad("policy file and mode", "policy = \"site.conf\";\nmode = \"enforce\";\n",
 	    ":2: 'mode' comes from the policy file");
+	bad("collector transport", "rules = \"r\";\ncollectors = ( { name = \"a\"; transport = "
+	    "\"udp\";\n host = \"h\"; port = 514; } );\n", ":2: collector a: transport must be");
+	bad("tls without ca", "rules = \"r\";\ncollectors = (\n { name = \"a\"; transport = \"tls\"; "
+	    "host = \"h\"; port = 6514; } );\n", ":3: collector a: transport \"tls\" needs \"ca\"");
+	bad("tcp with a ca", "rules = \"r\";\ncollectors = (\n { name = \"a\"; transport = \"tcp\"; "
+	    "host = \"h\"; port = 1; ca = \"c\"; } );\n", ":3: collector a: transport \"tcp\" is plain");
+	bad("collector without host", "rules = \"r\";\ncollectors = (\n { name = \"a\"; transport = "
+	    "\"relp\"; port = 1; } );\n", ":3: a collector needs name, transport, host and port");
+	bad("two collectors of one name", "rules = \"r\";\ncollectors = ( { name = \"a\"; transport = "
+	    "\"relp\"; host = \"h\"; port = 1; },\n { name = \"a\"; transport = \"relp\"; host = "
+	    "\"g\"; port = 2; } );\n", ":3: collector a: a second one of that name");
+	bad("collector unknown key", "rules = \"r\";\ncollectors = ( { name = \"a\"; transport = "
+	    "\"relp\"; host = \"h\"; port = 1;\n hots = \"x\"; } );\n", ":3: unknown setting 'hots'");
+	bad("collector facility", "rules = \"r\";\ncollectors = ( { name = \"a\"; transport = "
+	    "\"relp\"; host = \"h\"; port = 1;\n facility = \"local9\"; } );\n",
+	    ":3: collector a: unknown facility");
+	bad("relp tls without a client certificate", "rules = \"r\";\ncollectors = (\n { name = "
+	    "\"a\"; transport = \"relp\"; host = \"h\"; port = 1; ca = \"c\"; } );\n",
+	    ":3: collector a: RELP over TLS (\"ca\") needs the sensor's certificate");
+	bad("cert without key", "rules = \"r\";\ncollectors = (\n { name = \"a\"; transport = \"tls\"; "
+	    "host = \"h\"; port = 1; ca = \"c\"; cert = \"x\"; } );\n",
+	    ":3: collector a: a client certificate needs both");
 
 	/* The error of an included file names that file. */
 	write_file("inc.conf", "sensor = \"a\";\nbogus = 1;\n", 25);

@@ -222,6 +222,39 @@ static void full_disk(void)
 	nfipsd_evelog_close(l);
 }
 
+/* An alert record's nfips.sequence is the log's: in order, continued. */
+static void numbering(void)
+{
+	static const char rec[] = "{\"event_type\":\"alert\",\"nfips\":{\"path\":\"daemon\","
+				  "\"sequence\":1,\"sensor\":\"s\"}}\n";
+	char path[256], err[256], buf[1024];
+	struct nfipsd_evelog *l;
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "%s/numbered.json", dir);
+	l = nfipsd_evelog_open(path, err, sizeof(err));
+	nfipsd_evelog_write(l, rec, sizeof(rec) - 1);
+	nfipsd_evelog_write(l, rec, sizeof(rec) - 1);
+	nfipsd_evelog_close(l);
+	/* reopened: continues; a collector's cursor beyond the log: above it */
+	l = nfipsd_evelog_open(path, err, sizeof(err));
+	nfipsd_evelog_write(l, rec, sizeof(rec) - 1);
+	nfipsd_evelog_sequence_at_least(l, 1000);
+	nfipsd_evelog_write(l, rec, sizeof(rec) - 1);
+	nfipsd_evelog_close(l);
+	f = fopen(path, "r");
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	tap_ok(&T, strstr(buf, "\"sequence\":1,") && strstr(buf, "\"sequence\":2,") &&
+	       strstr(buf, "\"sequence\":3,") && strstr(buf, "\"sequence\":1001,") &&
+	       n == 4 * (sizeof(rec) - 1) + 3,
+	       "records numbered 1, 2, 3 across a reopen, then past a cursor of 1000");
+	if (T.failed)
+		tap_diag("%s", buf);
+}
+
 int main(void)
 {
 	char cmd[300];
@@ -233,6 +266,7 @@ int main(void)
 	threads();
 	killed();
 	full_disk();
+	numbering();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	if (system(cmd))
 		tap_diag("cannot remove %s", dir);

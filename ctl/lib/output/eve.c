@@ -183,3 +183,31 @@ void nfips_eve_alert(struct nfips_sbuf *b, const struct nfips_eve_alert *a)
 	nfips_json_obj_end(&j);
 	nfips_sbuf_add(b, "\n", 1);
 }
+
+bool nfips_eve_sequence_span(const char *rec, size_t len, size_t *off,
+			     size_t *digits)
+{
+	static const char nf[] = "\"nfips\":{", key[] = "\"sequence\":";
+	const char *p, *start = NULL, *end = rec + len;
+	size_t n;
+
+	for (p = rec; (p = memmem(p, (size_t)(end - p), nf, sizeof(nf) - 1));
+	     p += sizeof(nf) - 1)
+		start = p;
+	if (!start)
+		return false;
+	for (p = start + sizeof(nf) - 2; (p = memmem(p, (size_t)(end - p), key,
+						     sizeof(key) - 1)); p++) {
+		if (p[-1] != '{' && p[-1] != ',')
+			continue;
+		p += sizeof(key) - 1;
+		for (n = 0; p + n < end && p[n] >= '0' && p[n] <= '9'; n++)
+			;
+		if (!n)
+			return false;
+		*off = (size_t)(p - rec);
+		*digits = n;
+		return true;
+	}
+	return false;
+}

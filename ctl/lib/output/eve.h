@@ -135,4 +135,14 @@ int nfips_community_id(char out[NFIPS_COMMUNITY_ID_LEN], uint16_t seed,
 		       uint8_t proto, uint16_t sport, uint16_t dport,
 		       uint8_t icmp_type, uint8_t icmp_code);
 
+/*
+ * Where nfips.sequence's digits are in a record nfips_eve_alert() wrote:
+ * true and their offset and length. The EVE log numbers records with it
+ * (one sequence per sensor, in file order) after the record is built.
+ * Only a "sequence" key right after '{' or ',' inside the last
+ * "nfips":{ counts: in a string a '"' is always escaped.
+ */
+bool nfips_eve_sequence_span(const char *rec, size_t len, size_t *off,
+			     size_t *digits);
+
 #endif /* NFIPS_EVE_H */
