@@ -132,6 +132,7 @@ static int on_match(void *arg, u32 id, u32 end)
 {
 	struct nfips_scan_ctx *c = arg;
 	const struct nfips_krule *r;
+	bool acts;
 
 	if (unlikely(id >= c->p->nrules))
 		return 0;
@@ -145,14 +146,24 @@ static int on_match(void *arg, u32 id, u32 end)
 		return 0;
 	}
 	c->memo[id] = c->gen | NFIPS_MEMO_HIT;
-	if (c->nhits < NFIPS_PKT_HITS)
+	acts = (r->action == NFIPS_ACT_DROP || r->action == NFIPS_ACT_REJECT) &&
+	       c->enforce && (r->flags & NFIPS_RULE_F_APPROVED);
+	if (c->nhits < NFIPS_PKT_HITS) {
 		c->hits[c->nhits++] = id;
-	else
+	} else {
 		c->lost++;
+		/*
+		 * The rule that drops is always reported: an attacker must not
+		 * hide it behind 16 cheap alert patterns (the one it displaces
+		 * counts as lost instead).
+		 */
+		if (acts)
+			c->hits[NFIPS_PKT_HITS - 1] = id;
+	}
 	switch (r->action) {
 	case NFIPS_ACT_DROP:
 	case NFIPS_ACT_REJECT:
-		if (c->enforce && (r->flags & NFIPS_RULE_F_APPROVED)) {
+		if (acts) {
 			/* The packet is gone: later matches change nothing. */
 			c->drop = id;
 			return 1;

@@ -107,9 +107,12 @@ static bool parse_l4(struct sk_buff *skb, struct nfips_pkt *pkt, u8 proto,
 	/*
 	 * The datagram is what its header says (0: an IPv6 jumbogram, the IP
 	 * length counts): bytes after it are not the receiver's, and one
-	 * longer than the packet is dropped by the receiver.
+	 * longer than the packet is dropped by the receiver. Not so for an
+	 * aggregate: segmentation rewrites each datagram's length from
+	 * gso_size, so whatever the first header says, every byte reaches
+	 * the wire (a forged length must not hide the datagrams after it).
 	 */
-	if (ulen) {
+	if (ulen && !skb_is_gso(skb)) {
 		if (ulen < sizeof(struct udphdr) ||
 		    ulen - sizeof(struct udphdr) > pkt->len)
 			return false;

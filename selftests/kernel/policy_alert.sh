@@ -109,4 +109,13 @@ for i in $(seq 10 29); do
 done
 [ "$n" = 16 ] || fail "$n of the twenty rules counted a hit, want 16"
 log "twenty rules in one packet: 16 reported, $lost lost"
+
+# The rule that drops is reported even behind sixteen alert rules: an
+# attacker must not hide the exploit's own alert (and hit) behind cheap
+# patterns (it was lost before the fix, its hit count stayed 0).
+h=$(gw_hits 2003)
+send_udp 4 "$server4" 7002 "$many DROPUDP"
+busywait 5000 test "$(gw_hits 2003)" = $((h + 1)) ||
+	fail "drop rule behind sixteen alert rules: $(gw_hits 2003) hits, want $((h + 1))"
+log "drop rule behind sixteen alert rules: reported"
 exit "$ksft_pass"
