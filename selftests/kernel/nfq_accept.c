@@ -5,7 +5,7 @@
  * QUEUE, accepts every packet it receives and counts them, and those whose
  * first bytes (up to 2048) contain MARK. The counts go to OUT as
  * "packets=N marked=M" once bound and whenever the queue is idle; stops
- * when OUT.stop exists or on SIGTERM, after writing OUT a last time.
+ * when OUT.stop exists, after writing OUT a last time.
  *
  * It registers with nothing else: the hooks after the queueing one then
  * run from nf_reinject() in this process's verdict, in process context
@@ -17,7 +17,6 @@
  */
 #include <errno.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,14 +34,6 @@
 
 static int nfq;
 static uint32_t seq;
-static volatile sig_atomic_t stop;
-
-static void on_term(int sig)
-{
-	(void)sig;
-	stop = 1;
-}
-
 static size_t put_attr(uint8_t *b, size_t off, uint16_t type, const void *d,
 		       size_t len)
 {
@@ -164,7 +155,6 @@ int main(int argc, char **argv)
 	mark = argv[2];
 	out = argv[3];
 	snprintf(stopfile, sizeof(stopfile), "%s.stop", out);
-	signal(SIGTERM, on_term);
 
 	nfq = socket(AF_NETLINK, SOCK_RAW, NETLINK_NETFILTER);
 	if (nfq < 0 || bind(nfq, (struct sockaddr *)&sa, sizeof(sa)) < 0)
@@ -184,7 +174,7 @@ int main(int argc, char **argv)
 
 	pfd.fd = nfq;
 	pfd.events = POLLIN;
-	while (!stop && access(stopfile, F_OK)) {
+	while (access(stopfile, F_OK)) {
 		struct nlmsghdr *h;
 		ssize_t n;
 
@@ -198,11 +188,8 @@ int main(int argc, char **argv)
 			continue;
 		}
 		n = recv(nfq, rbuf, sizeof(rbuf), 0);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
+		if (n < 0)
 			return fail("recv", -errno);
-		}
 		for (h = (void *)rbuf; NLMSG_OK(h, n); h = NLMSG_NEXT(h, n)) {
 			struct nfgenmsg *g = NLMSG_DATA(h);
 			const struct nfqnl_msg_packet_hdr *ph = NULL;
