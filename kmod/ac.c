@@ -666,7 +666,8 @@ static void scan_two(const struct nfips_ac *ac, u32 *s0, u32 *s1,
 
 			if (next != i) {
 				i = next;
-				a = b = 0;
+				a = 0;
+				b = 0;
 			}
 		}
 		a = step(d0, a, buf[i]);
@@ -688,8 +689,10 @@ nfips_ac_state nfips_ac_scan(const struct nfips_ac *ac, nfips_ac_state st,
 	u32 s0 = (u32)st, s1 = (u32)(st >> 32);
 
 	/* A state from another automaton must not index out of bounds. */
-	if ((s0 && s0 >= d0->end_code) || (s1 && s1 >= d1->end_code))
-		s0 = s1 = 0;
+	if ((s0 && s0 >= d0->end_code) || (s1 && s1 >= d1->end_code)) {
+		s0 = 0;
+		s1 = 0;
+	}
 	if (d0->nstates && d1->nstates)
 		scan_two(ac, &s0, &s1, buf, len, fn, ctx);
 	else if (d0->nstates)

@@ -41,10 +41,11 @@ static inline int ac_yield(void)
 #include <stdlib.h>
 #include <string.h>
 
-typedef uint8_t u8;
-typedef uint16_t u16;
-typedef uint32_t u32;
-typedef uint64_t u64;
+/* The kernel's names, for the very types of <stdint.h> (uint8_t...). */
+typedef __UINT8_TYPE__ u8;
+typedef __UINT16_TYPE__ u16;
+typedef __UINT32_TYPE__ u32;
+typedef __UINT64_TYPE__ u64;
 
 #define ac_alloc(n)		malloc(n)
 #define ac_zalloc(n)		calloc(1, n)

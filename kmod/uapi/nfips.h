@@ -42,6 +42,7 @@ enum nfips_cmd {
 	NFIPS_CMD_FLOW_VERDICT,		/* FLOW, VERDICT (daemon's socket) */
 	__NFIPS_CMD_MAX
 };
+
 #define NFIPS_CMD_MAX (__NFIPS_CMD_MAX - 1)
 
 enum nfips_attr {
@@ -77,6 +78,7 @@ enum nfips_attr {
 	NFIPS_A_VERDICT,		/* u8: enum nfips_flow_verdict */
 	__NFIPS_A_MAX
 };
+
 #define NFIPS_A_MAX (__NFIPS_A_MAX - 1)
 
 /* Most NFQUEUE queues one daemon may spread its flows over. */
@@ -95,6 +97,7 @@ enum nfips_flow_verdict {
 	NFIPS_FLOW_DROP,		/* drop */
 	__NFIPS_FLOW_MAX
 };
+
 #define NFIPS_FLOW_MAX (__NFIPS_FLOW_MAX - 1)
 
 /* A flow, as the daemon names it: any packet of it, in either direction. */
@@ -109,6 +112,7 @@ enum nfips_flow_attr {
 	NFIPS_FLOW_A_CT_ID,		/* u32: conntrack id (CTA_ID, read big-endian), optional */
 	__NFIPS_FLOW_A_MAX
 };
+
 #define NFIPS_FLOW_A_MAX (__NFIPS_FLOW_A_MAX - 1)
 
 enum nfips_mode {
@@ -116,6 +120,7 @@ enum nfips_mode {
 	NFIPS_MODE_ENFORCE,
 	__NFIPS_MODE_MAX
 };
+
 #define NFIPS_MODE_MAX (__NFIPS_MODE_MAX - 1)
 
 #define NFIPS_HOOK_FORWARD	0x1
@@ -129,6 +134,7 @@ enum nfips_rule_action {
 	NFIPS_ACT_REJECT,		/* as drop, plus TCP reset / ICMP unreachable */
 	__NFIPS_ACT_MAX
 };
+
 #define NFIPS_ACT_MAX (__NFIPS_ACT_MAX - 1)
 
 enum nfips_rule_proto {
@@ -138,6 +144,7 @@ enum nfips_rule_proto {
 	NFIPS_RPROTO_ICMP,		/* ICMP and ICMPv6 */
 	__NFIPS_RPROTO_MAX
 };
+
 #define NFIPS_RPROTO_MAX (__NFIPS_RPROTO_MAX - 1)
 
 /* dsize comparisons, as the rule language's (range is exclusive). */
@@ -151,6 +158,7 @@ enum nfips_dsize_op {
 	NFIPS_DSIZE_RANGE,		/* lo < dsize < hi */
 	__NFIPS_DSIZE_MAX
 };
+
 #define NFIPS_DSIZE_MAX (__NFIPS_DSIZE_MAX - 1)
 
 /* NFIPS_RULE_A_FLAGS */
@@ -205,6 +213,7 @@ enum nfips_rule_attr {
 	NFIPS_RULE_A_HITS,		/* u64 (out) */
 	__NFIPS_RULE_A_MAX
 };
+
 #define NFIPS_RULE_A_MAX (__NFIPS_RULE_A_MAX - 1)
 
 #define NFIPS_RANGES_MAX	1024	/* entries in one address or port list */
@@ -249,6 +258,7 @@ enum nfips_stat_attr {
 	NFIPS_STAT_A_SYNS_IGNORED,	/* SYNs on established connections, not honoured */
 	__NFIPS_STAT_A_MAX
 };
+
 #define NFIPS_STAT_A_MAX (__NFIPS_STAT_A_MAX - 1)
 
 /* One kernel-decided alert. */
@@ -273,6 +283,7 @@ enum nfips_event_attr {
 	NFIPS_EV_A_HOOK,		/* u8: NFIPS_HOOK_* it was seen at */
 	__NFIPS_EV_A_MAX
 };
+
 #define NFIPS_EV_A_MAX (__NFIPS_EV_A_MAX - 1)
 
 #endif /* _UAPI_NFIPS_H */
