@@ -32,6 +32,7 @@ static inline int ac_yield(void)
 	cond_resched();
 	return fatal_signal_pending(current) ? -EINTR : 0;
 }
+
 #define ac_load_le32(p)		get_unaligned_le32(p)
 #else
 #include <errno.h>

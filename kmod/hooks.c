@@ -22,7 +22,7 @@
 #include "stream.h"
 
 static void nfips_reject(struct sk_buff *skb, const struct nf_hook_state *state,
-		   const struct nfips_pkt *pkt)
+			 const struct nfips_pkt *pkt)
 {
 	if (pkt->family == NFPROTO_IPV4) {
 		if (pkt->l4proto == IPPROTO_TCP)
@@ -227,7 +227,7 @@ static unsigned int nfips_inspect(void *priv, struct sk_buff *skb,
 			st.f->ct_id = be32_to_cpu((__force __be32)nf_ct_get_id(ct));
 		if (fresh) {
 			st.f->verdict = nfips_flow_start(nn, p, &pkt, &st.f->flags,
-						   &st.f->epoch);
+							 &st.f->epoch);
 			if (st.f->verdict == NFIPS_FLOW_QUEUE || st.f->flags)
 				this_cpu_inc(nn->stats->flows_queued);
 		}
@@ -262,9 +262,9 @@ static unsigned int nfips_inspect(void *priv, struct sk_buff *skb,
 	if (st.f && pkt.l4proto == IPPROTO_TCP) {
 		st.fd = &st.f->dir[dir];
 		pos = nfips_stream_begin(nn, p, &st, &pkt,
-				   fresh || ctinfo == IP_CT_NEW,
-				   fresh || syn_ok(ct, ctinfo, st.fd, &pkt),
-				   &ast, &skip);
+					 fresh || ctinfo == IP_CT_NEW,
+					 fresh || syn_ok(ct, ctinfo, st.fd, &pkt),
+					 &ast, &skip);
 		if (pos == NFIPS_STREAM_AHEAD && c.enforce) {
 			/* Refuse to guess: it comes again, in order. */
 			nfips_flow_put(st.f);

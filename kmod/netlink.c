@@ -1061,7 +1061,8 @@ static const struct genl_ops nfips_genl_ops[] = {
  * there rather than open the group silently.
  */
 #ifndef GENL_MCAST_CAP_NET_ADMIN
-#error "nfips needs GENL_MCAST_CAP_NET_ADMIN (Linux 6.7, or a stable kernel it was backported to) to keep its events group admin-only"
+/* Linux 6.7, or a stable kernel it was backported to. */
+#error "nfips needs GENL_MCAST_CAP_NET_ADMIN to keep its events group admin-only"
 #endif
 
 static const struct genl_multicast_group nfips_mcgrps[] = {

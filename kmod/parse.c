@@ -93,7 +93,7 @@ static bool parse_l4(struct sk_buff *skb, struct nfips_pkt *pkt, u8 proto,
 	}
 	case IPPROTO_ICMP:
 	case IPPROTO_ICMPV6:
-		if ((proto == IPPROTO_ICMP) != (pkt->family == NFPROTO_IPV4))
+		if (proto != (pkt->family == NFPROTO_IPV4 ? IPPROTO_ICMP : IPPROTO_ICMPV6))
 			break;
 		/* type, code, checksum and the 4-byte rest of header */
 		off += 8;
