@@ -155,6 +155,9 @@ for l in sys.stdin:
 	fail "nfipsctl alerts --json failed"
 why=$(python3 - "$tmp/eve.json" "$tmp/stored.json" <<-'PY'
 	import json, sys
+	def bad(why):
+	    print(why)
+	    sys.exit(1)
 	eve = {}
 	for line in open(sys.argv[1]):
 	    r = json.loads(line)
@@ -165,17 +168,17 @@ why=$(python3 - "$tmp/eve.json" "$tmp/stored.json" <<-'PY'
 	    a = json.loads(line)
 	    s = a["sequence"]
 	    if s in seen:
-	        sys.exit("sequence %s stored twice" % s)
+	        bad("sequence %s stored twice" % s)
 	    seen.add(s)
 	    r = eve.get(s)
 	    if r is None:
-	        sys.exit("stored alert %s: no record in eve.json has nfips.sequence %s" % (a, s))
+	        bad("stored alert %s: no record in eve.json has nfips.sequence %s" % (a, s))
 	    for k in ("timestamp", "src_ip", "src_port", "dest_ip", "dest_port"):
 	        if a[k] != r[k]:
-	            sys.exit("sequence %s: %s %s stored, %s in eve.json" % (s, k, a[k], r[k]))
+	            bad("sequence %s: %s %s stored, %s in eve.json" % (s, k, a[k], r[k]))
 	if seen != set(eve):
-	    sys.exit("%d sequences stored, %d in eve.json, %d in common" %
-	             (len(seen), len(eve), len(seen & set(eve))))
+	    bad("%d sequences stored, %d in eve.json, %d in common" %
+	        (len(seen), len(eve), len(seen & set(eve))))
 	PY
 ) || fail "nfipsctl alerts' sequence is not eve.json's: $why"
 step "each stored alert has its eve.json record's nfips.sequence, all unique"
