@@ -94,7 +94,11 @@ static int on_alert(void *arg, const struct nfips_store_row *r)
 		nfips_json_kstr(&j, "proto", proto);
 		if (a->incident)
 			nfips_json_kuint(&j, "incident_id", a->incident);
-		nfips_json_kuint(&j, "sequence", a->sequence);
+		/* 0: stored without a line in the EVE log (nfipsd.h). */
+		if (a->sequence)
+			nfips_json_kuint(&j, "sequence", a->sequence);
+		else
+			nfips_json_knull(&j, "sequence");
 		nfips_json_obj_end(&j);
 		json_line(o);
 		return 0;

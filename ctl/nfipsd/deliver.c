@@ -113,7 +113,7 @@ static void health(struct nfipsd_evelog *eve, const char *sensor,
 	nfips_json_obj_end(&j);
 	nfips_sbuf_add(&b, "\n", 1);
 	if (!b.oom)
-		nfipsd_evelog_write(eve, b.s, b.len);
+		nfipsd_evelog_write(eve, b.s, b.len, NULL);
 	nfips_sbuf_free(&b);
 	nfipsd_log(raised ? NFIPSD_WARNING : NFIPSD_NOTICE, "collector %s: %s: "
 		   "backlog %llu records, oldest %lld s%s%s", st->name,

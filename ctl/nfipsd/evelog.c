@@ -135,17 +135,23 @@ static int write_all(int fd, const char *p, size_t len)
 	return 0;
 }
 
-/* @rec with the next sequence number in place of the one it carries. */
-static int write_numbered(struct nfipsd_evelog *l, const char *rec, size_t len)
+/*
+ * @rec with the next sequence number in place of the one it carries;
+ * *@seq: that number (0: the record carries none).
+ */
+static int write_numbered(struct nfipsd_evelog *l, const char *rec, size_t len,
+			  uint64_t *seq)
 {
 	size_t off, digits, done, i;
 	char num[24];
 	struct iovec iov[3];
 	ssize_t n;
 
+	*seq = 0;
 	if (!nfips_eve_sequence_span(rec, len, &off, &digits))
 		return write_all(l->fd, rec, len);
-	snprintf(num, sizeof(num), "%llu", (unsigned long long)++l->sequence);
+	*seq = ++l->sequence;
+	snprintf(num, sizeof(num), "%llu", (unsigned long long)*seq);
 	iov[0] = (struct iovec){ (void *)rec, off };
 	iov[1] = (struct iovec){ num, strlen(num) };
 	iov[2] = (struct iovec){ (void *)(rec + off + digits), len - off - digits };
@@ -169,8 +175,10 @@ static int write_numbered(struct nfipsd_evelog *l, const char *rec, size_t len)
 	return 0;
 }
 
-int nfipsd_evelog_write(struct nfipsd_evelog *l, const char *rec, size_t len)
+int nfipsd_evelog_write(struct nfipsd_evelog *l, const char *rec, size_t len,
+			uint64_t *seq)
 {
+	uint64_t given = 0;
 	int ret;
 
 	pthread_mutex_lock(&l->lock);
@@ -178,11 +186,15 @@ int nfipsd_evelog_write(struct nfipsd_evelog *l, const char *rec, size_t len)
 		if (write_all(l->fd, "\n", 1)) {
 			l->lost++;
 			pthread_mutex_unlock(&l->lock);
+			if (seq)
+				*seq = 0;
 			return -EIO;
 		}
 		l->partial = false;
 	}
-	ret = write_numbered(l, rec, len);
+	ret = write_numbered(l, rec, len, &given);
+	if (seq)
+		*seq = ret ? 0 : given;	/* a cut record's number is nobody's */
 	if (ret) {
 		l->lost++;
 		l->partial = true;

@@ -126,8 +126,10 @@ static int on_event(void *arg, const struct nfips_nl_event *ev)
 {
 	struct ev_ctx *x = arg;
 	struct nfipsd *d = x->d;
+	struct nfips_store_alert s;
 	struct event_rec e;
-	bool is_new;
+	uint64_t seq = 0;
+	bool is_new, store;
 
 	nfips_sbuf_reset(&x->b);
 	pthread_rwlock_rdlock(&d->pol_lock);
@@ -143,18 +145,22 @@ static int on_event(void *arg, const struct nfips_nl_event *ev)
 	is_new = nfipsd_store_annotate(d, &e.a);
 	nfips_eve_alert(&x->b, &e.a);
 	/*
-	 * The record's strings belong to the policy: the store copies them
-	 * before the lock is let go (a reload may free them after).
+	 * The record's strings belong to the policy, which a reload may free
+	 * once the lock is let go: the store's copy is taken now, and the
+	 * log's write (which may wait on the disk) comes after the unlock.
 	 */
-	nfipsd_store_alert(d, &e.a, is_new, NULL, 0);
+	store = nfipsd_store_copy(d, &s, &e.a, is_new, NULL, 0);
 	pthread_rwlock_unlock(&d->pol_lock);
 	atomic_fetch_add(&d->kernel_events, 1);
 	if (x->b.oom) {
 		atomic_fetch_add(&d->kernel_lost, 1);
 		x->b.oom = false;
-		return 0;
+	} else {
+		nfipsd_evelog_write(d->eve, x->b.s, x->b.len, &seq);
 	}
-	nfipsd_evelog_write(d->eve, x->b.s, x->b.len);
+	/* The log's number (0: no log line), the one the SOC keys it by. */
+	if (store)
+		nfipsd_store_submit(d, &s, seq);
 	return atomic_load(&d->stopping) ? 1 : 0;
 }
 

@@ -180,9 +180,14 @@ struct nfipsd_evelog *nfipsd_evelog_open(const char *path, char *err,
  * alert record gets the sensor's next sequence number in place of the
  * one it carries (nfips.sequence: in file order, continued across
  * restarts from the log's last record).
+ * *@seq (may be NULL): the number the record was given, 0 if it was not
+ * written whole or carries no nfips.sequence. The store keeps that number
+ * with the alert, so `nfipsctl alerts` and the SOC's (sensor, sequence)
+ * key name the same record.
  * 0, or -errno (the record is counted as lost).
  */
-int nfipsd_evelog_write(struct nfipsd_evelog *l, const char *rec, size_t len);
+int nfipsd_evelog_write(struct nfipsd_evelog *l, const char *rec, size_t len,
+			uint64_t *seq);
 /*
  * The next record's number is above @seq: a collector's cursor says
  * records up to it were delivered, and a log deleted or rotated away
@@ -330,9 +335,27 @@ void nfipsd_store_stop(struct nfipsd *d);
 void nfipsd_store_window(struct nfipsd *d, uint32_t seconds);
 /* Before the record is written: its incident id; true: a new incident. */
 bool nfipsd_store_annotate(struct nfipsd *d, struct nfips_eve_alert *a);
-/* After: a copy of the alert (the payload with a new incident's) queued. */
+/*
+ * After the record is written: a copy of the alert (the payload with a
+ * new incident's) queued, with @sequence, the number the EVE log gave
+ * the record (nfipsd_evelog_write), so the store and the SOC's collectors
+ * key an alert alike. An alert stored without a log line (the record
+ * could not be made or written) has sequence 0, which `nfipsctl alerts
+ * --json` shows as null.
+ */
 void nfipsd_store_alert(struct nfipsd *d, const struct nfips_eve_alert *a,
-			bool is_new, const uint8_t *payload, size_t len);
+			bool is_new, const uint8_t *payload, size_t len,
+			uint64_t sequence);
+/*
+ * nfipsd_store_alert in two steps, for a caller whose alert's strings
+ * must not be used past a lock it wants to let go before the log write:
+ * the copy (false: no store, nothing to submit), then its submission.
+ */
+bool nfipsd_store_copy(struct nfipsd *d, struct nfips_store_alert *s,
+		       const struct nfips_eve_alert *a, bool is_new,
+		       const uint8_t *payload, size_t len);
+void nfipsd_store_submit(struct nfipsd *d, struct nfips_store_alert *s,
+			 uint64_t sequence);
 void nfipsd_store_log_stats(struct nfipsd *d);
 /* deliver.c: one sender per collector, reading the EVE log. */
 struct nfipsd_delivery;

@@ -251,11 +251,17 @@ static bool incident_first(void *arg, const struct nfips_pipeline_alert *a)
 static void on_alert(void *arg, const struct nfips_pipeline_alert *a)
 {
 	struct nfipsd_worker *w = arg;
+	uint64_t seq;
 
 	atomic_fetch_add(&w->st.alerts, 1);
-	nfipsd_evelog_write(w->d->eve, a->record, a->len);
+	/*
+	 * The log numbers the record (a->eve->sequence is this pipeline's
+	 * own count): the store keeps the log's number. The worker's policy
+	 * cannot change under it here (switch_policy runs in this thread).
+	 */
+	nfipsd_evelog_write(w->d->eve, a->record, a->len, &seq);
 	nfipsd_store_alert(w->d, a->eve, w->inc_new, a->pkt->payload,
-			   a->pkt->payload_len);
+			   a->pkt->payload_len, seq);
 }
 
 static void switch_policy(struct nfipsd_worker *w)

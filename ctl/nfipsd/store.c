@@ -44,7 +44,7 @@ static void internal_alert(struct nfipsd *d, uint32_t sid, const char *grade,
 	a.usec = (uint32_t)(t.tv_nsec / 1000);
 	nfips_eve_alert(&b, &a);
 	if (!b.oom && d->eve)
-		nfipsd_evelog_write(d->eve, b.s, b.len);
+		nfipsd_evelog_write(d->eve, b.s, b.len, NULL);
 	nfips_sbuf_free(&b);
 }
 
@@ -131,40 +131,56 @@ bool nfipsd_store_annotate(struct nfipsd *d, struct nfips_eve_alert *a)
 	return is_new;
 }
 
-void nfipsd_store_alert(struct nfipsd *d, const struct nfips_eve_alert *a,
-			bool is_new, const uint8_t *payload, size_t len)
+bool nfipsd_store_copy(struct nfipsd *d, struct nfips_store_alert *s,
+		       const struct nfips_eve_alert *a, bool is_new,
+		       const uint8_t *payload, size_t len)
 {
-	struct nfips_store_alert s;
-
 	if (!d->writer) {
 		if (!d->conf.store_off)
 			atomic_fetch_add(&d->store_absent, 1);
-		return;
+		return false;
 	}
-	memset(&s, 0, offsetof(struct nfips_store_alert, msg));
-	s.ts = a->sec * 1000000 + a->usec;
-	s.sequence = a->sequence;
-	s.incident = a->incident_id;
-	s.incident_new = is_new;
-	s.gid = a->gid;
-	s.sid = a->sid;
-	s.rev = a->rev;
-	nfips_store_addr(s.src, a->family, a->src);
-	nfips_store_addr(s.dst, a->family, a->dst);
-	s.sport = a->sport;
-	s.dport = a->dport;
-	s.proto = a->proto;
-	s.blocked = a->blocked;
-	s.grade = (int8_t)nfips_store_grade_parse(a->grade);
-	if (s.grade < NFIPS_SGRADE_UNSET)
-		s.grade = NFIPS_SGRADE_UNSET;
-	snprintf(s.msg, sizeof(s.msg), "%s", a->signature ? a->signature : "");
+	memset(s, 0, offsetof(struct nfips_store_alert, msg));
+	s->ts = a->sec * 1000000 + a->usec;
+	/* a->sequence is the pipeline's own: the log's comes at submit. */
+	s->incident = a->incident_id;
+	s->incident_new = is_new;
+	s->gid = a->gid;
+	s->sid = a->sid;
+	s->rev = a->rev;
+	nfips_store_addr(s->src, a->family, a->src);
+	nfips_store_addr(s->dst, a->family, a->dst);
+	s->sport = a->sport;
+	s->dport = a->dport;
+	s->proto = a->proto;
+	s->blocked = a->blocked;
+	s->grade = (int8_t)nfips_store_grade_parse(a->grade);
+	if (s->grade < NFIPS_SGRADE_UNSET)
+		s->grade = NFIPS_SGRADE_UNSET;
+	snprintf(s->msg, sizeof(s->msg), "%s", a->signature ? a->signature : "");
 	/* The payload is kept with an incident's first alert only. */
 	if (is_new && payload) {
-		s.sample_len = (uint16_t)(len < NFIPS_STORE_SAMPLE ? len : NFIPS_STORE_SAMPLE);
-		memcpy(s.sample, payload, s.sample_len);
+		s->sample_len = (uint16_t)(len < NFIPS_STORE_SAMPLE ? len : NFIPS_STORE_SAMPLE);
+		memcpy(s->sample, payload, s->sample_len);
 	}
-	nfips_store_submit(d->writer, &s);
+	return true;
+}
+
+void nfipsd_store_submit(struct nfipsd *d, struct nfips_store_alert *s,
+			 uint64_t sequence)
+{
+	s->sequence = sequence;
+	nfips_store_submit(d->writer, s);
+}
+
+void nfipsd_store_alert(struct nfipsd *d, const struct nfips_eve_alert *a,
+			bool is_new, const uint8_t *payload, size_t len,
+			uint64_t sequence)
+{
+	struct nfips_store_alert s;
+
+	if (nfipsd_store_copy(d, &s, a, is_new, payload, len))
+		nfipsd_store_submit(d, &s, sequence);
 }
 
 void nfipsd_store_log_stats(struct nfipsd *d)

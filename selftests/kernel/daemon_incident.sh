@@ -9,7 +9,9 @@
 #   - nfipsctl incident ack, then close, while nfipsd runs; the attack
 #     again: the same incident re-opens and counts on;
 #   - nfipsd restarted: the attack folds into the same incident still;
-#   - nfipsctl alerts answers from the store what eve.json says.
+#   - nfipsctl alerts answers from the store what eve.json says, each
+#     alert under the nfips.sequence of its record in eve.json (the key
+#     the SOC's collectors get), unique across queues and the restart.
 # nfips-test-timeout: 400
 set -u
 source "$(dirname "$0")/lib.sh"
@@ -149,6 +151,37 @@ for l in sys.stdin:
 [ "$got" = "$total" ] || fail "nfipsctl alerts --count-by sid: $got, eve.json: $total"
 [ "$("$ctl" alerts --store "$tmp/alerts.db" --sid 9105 --src 10.0.1.0/24 --limit 0 --json |
 	wc -l)" = "$total" ] || fail "nfipsctl alerts --sid --src disagrees with eve.json"
+"$ctl" alerts --store "$tmp/alerts.db" --sid 9105 --limit 0 --json >"$tmp/stored.json" ||
+	fail "nfipsctl alerts --json failed"
+why=$(python3 - "$tmp/eve.json" "$tmp/stored.json" <<-'PY'
+	import json, sys
+	def bad(why):
+	    print(why)
+	    sys.exit(1)
+	eve = {}
+	for line in open(sys.argv[1]):
+	    r = json.loads(line)
+	    if r.get("event_type") == "alert" and r["alert"]["signature_id"] == 9105:
+	        eve[r["nfips"]["sequence"]] = r
+	seen = set()
+	for line in open(sys.argv[2]):
+	    a = json.loads(line)
+	    s = a["sequence"]
+	    if s in seen:
+	        bad("sequence %s stored twice" % s)
+	    seen.add(s)
+	    r = eve.get(s)
+	    if r is None:
+	        bad("stored alert %s: no record in eve.json has nfips.sequence %s" % (a, s))
+	    for k in ("timestamp", "src_ip", "src_port", "dest_ip", "dest_port"):
+	        if a[k] != r[k]:
+	            bad("sequence %s: %s %s stored, %s in eve.json" % (s, k, a[k], r[k]))
+	if seen != set(eve):
+	    bad("%d sequences stored, %d in eve.json, %d in common" %
+	        (len(seen), len(eve), len(seen & set(eve))))
+	PY
+) || fail "nfipsctl alerts' sequence is not eve.json's: $why"
+step "each stored alert has its eve.json record's nfips.sequence, all unique"
 stop_daemon
 grep 'store: .* alerts stored' "$tmp/daemon.log" | tail -n 1 | grep -q ', 0 not stored$' ||
 	fail "nfipsd's last words on the store: $(grep 'store:' "$tmp/daemon.log" | tail -1)"

@@ -67,7 +67,7 @@ static int append(const char *log, unsigned long n, const char *sensor)
 		a.dst[0] = 192, a.dst[1] = 168, a.dst[3] = 10;
 		nfips_sbuf_reset(&b);
 		nfips_eve_alert(&b, &a);
-		if (b.oom || nfipsd_evelog_write(l, b.s, b.len)) {
+		if (b.oom || nfipsd_evelog_write(l, b.s, b.len, NULL)) {
 			fprintf(stderr, "deliver_tool: %s: write failed\n", log);
 			return 1;
 		}

@@ -6,7 +6,8 @@
  * buffer; the kernel may stop a write short on SIGKILL, so reopening ends
  * a cut line and the next records are whole), a
  * reopen after logrotate's rename writes the new file, and a full disk
- * counts records lost. Built with the sanitizers.
+ * counts records lost; the number a write gives back is the one in its
+ * line. Built with the sanitizers.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -54,7 +55,7 @@ static void *writer_main(void *arg)
 			     "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
 			     "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
 			     "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
-		nfipsd_evelog_write(w->l, rec, (size_t)n);
+		nfipsd_evelog_write(w->l, rec, (size_t)n, NULL);
 	}
 	return NULL;
 }
@@ -120,9 +121,9 @@ static void threads(void)
 
 		snprintf(rotated, sizeof(rotated), "%s.1", path);
 		rename(path, rotated);
-		nfipsd_evelog_write(l, "{\"thread\":0,\"n\":0}\n", 19);
+		nfipsd_evelog_write(l, "{\"thread\":0,\"n\":0}\n", 19, NULL);
 		tap_ok(&T, nfipsd_evelog_reopen(l) == 0, "reopen");
-		nfipsd_evelog_write(l, "{\"thread\":1,\"n\":0}\n", 19);
+		nfipsd_evelog_write(l, "{\"thread\":1,\"n\":0}\n", 19, NULL);
 		tap_ok(&T, whole_lines(path, NULL) == 1 &&
 		       whole_lines(rotated, NULL) == THREADS * PER_THREAD + 1,
 		       "after the rename: the old file gets nothing more after reopen");
@@ -131,7 +132,7 @@ static void threads(void)
 
 	/* Appends to what is there. */
 	l = nfipsd_evelog_open(path, err, sizeof(err));
-	nfipsd_evelog_write(l, "{\"thread\":2,\"n\":0}\n", 19);
+	nfipsd_evelog_write(l, "{\"thread\":2,\"n\":0}\n", 19, NULL);
 	nfipsd_evelog_close(l);
 	tap_ok(&T, whole_lines(path, NULL) == 2, "reopened at start: appends");
 }
@@ -197,7 +198,7 @@ static void killed(void)
 		/* The restart: its first record must be whole. */
 		l = nfipsd_evelog_open(path, err, sizeof(err));
 		if (l) {
-			nfipsd_evelog_write(l, "{\"restart\":1}\n", 14);
+			nfipsd_evelog_write(l, "{\"restart\":1}\n", 14, NULL);
 			nfipsd_evelog_close(l);
 		}
 	}
@@ -216,10 +217,95 @@ static void full_disk(void)
 		tap_ok(&T, 1, "full disk # SKIP no /dev/full");
 		return;
 	}
-	tap_ok(&T, nfipsd_evelog_write(l, "{}\n", 3) == -ENOSPC &&
-	       nfipsd_evelog_lost(l) == 1 && nfipsd_evelog_written(l) == 0,
-	       "full disk: the record is counted lost");
+	{
+		static const char rec[] = "{\"nfips\":{\"sequence\":7}}\n";
+		uint64_t seq = 99;
+
+		tap_ok(&T, nfipsd_evelog_write(l, rec, sizeof(rec) - 1, &seq) == -ENOSPC &&
+		       nfipsd_evelog_lost(l) == 1 && nfipsd_evelog_written(l) == 0 &&
+		       seq == 0,
+		       "full disk: the record is counted lost, its number given as 0");
+	}
 	nfipsd_evelog_close(l);
+}
+
+/*
+ * The number nfipsd_evelog_write gives back is the one in the record's
+ * line, for records of several threads at once (the store keeps it, the
+ * SOC gets the line: both must key the alert alike); unique; a record
+ * without nfips.sequence gets 0.
+ */
+#define NUM_PER 500
+static uint64_t given[THREADS][NUM_PER];
+
+static void *numbered_main(void *arg)
+{
+	struct writer *w = arg;
+	char rec[200];
+	int i, n;
+
+	for (i = 0; i < NUM_PER; i++) {
+		/* the pipeline's own count (i + 1) in place, as queue workers do */
+		n = snprintf(rec, sizeof(rec), "{\"event_type\":\"alert\",\"t\":%d,\"n\":%d,"
+			     "\"nfips\":{\"path\":\"queue\",\"sequence\":%d}}\n",
+			     w->id, i, i + 1);
+		if (nfipsd_evelog_write(w->l, rec, (size_t)n, &given[w->id][i]))
+			given[w->id][i] = UINT64_MAX;
+	}
+	return NULL;
+}
+
+static void returned(void)
+{
+	static const char stats[] = "{\"event_type\":\"stats\"}\n";
+	char path[256], err[256], line[256];
+	struct writer w[THREADS];
+	pthread_t th[THREADS];
+	unsigned long long seq, prev = 0;
+	uint64_t other = 1;
+	long lines = 0, bad = 0;
+	struct nfipsd_evelog *l;
+	FILE *f;
+	int i, t, n;
+
+	snprintf(path, sizeof(path), "%s/returned.json", dir);
+	l = nfipsd_evelog_open(path, err, sizeof(err));
+	if (!l) {
+		tap_ok(&T, 0, "open %s: %s", path, err);
+		return;
+	}
+	for (i = 0; i < THREADS; i++) {
+		w[i] = (struct writer){ .l = l, .id = i };
+		pthread_create(&th[i], NULL, numbered_main, &w[i]);
+	}
+	for (i = 0; i < THREADS; i++)
+		pthread_join(th[i], NULL);
+	nfipsd_evelog_write(l, stats, sizeof(stats) - 1, &other);
+	nfipsd_evelog_close(l);
+	f = fopen(path, "r");
+	while (f && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "{\"event_type\":\"alert\",\"t\":%d,\"n\":%d,"
+			   "\"nfips\":{\"path\":\"queue\",\"sequence\":%llu}}",
+			   &t, &n, &seq) != 3)
+			continue;
+		lines++;
+		/* in file order, so strictly increasing means unique */
+		if (t < 0 || t >= THREADS || n < 0 || n >= NUM_PER ||
+		    given[t][n] != seq || seq <= prev) {
+			if (!bad++)
+				tap_diag("line %ld: thread %d record %d: %llu in the log, "
+					 "%llu returned", lines, t, n, seq,
+					 t >= 0 && t < THREADS && n >= 0 && n < NUM_PER ?
+					 (unsigned long long)given[t][n] : 0ULL);
+		}
+		prev = seq;
+	}
+	if (f)
+		fclose(f);
+	tap_ok(&T, lines == THREADS * NUM_PER && !bad,
+	       "%d threads: each record's returned number is its line's nfips.sequence, "
+	       "unique", THREADS);
+	tap_ok(&T, other == 0, "a record without nfips.sequence: 0 returned");
 }
 
 /* An alert record's nfips.sequence is the log's: in order, continued. */
@@ -234,14 +320,14 @@ static void numbering(void)
 
 	snprintf(path, sizeof(path), "%s/numbered.json", dir);
 	l = nfipsd_evelog_open(path, err, sizeof(err));
-	nfipsd_evelog_write(l, rec, sizeof(rec) - 1);
-	nfipsd_evelog_write(l, rec, sizeof(rec) - 1);
+	nfipsd_evelog_write(l, rec, sizeof(rec) - 1, NULL);
+	nfipsd_evelog_write(l, rec, sizeof(rec) - 1, NULL);
 	nfipsd_evelog_close(l);
 	/* reopened: continues; a collector's cursor beyond the log: above it */
 	l = nfipsd_evelog_open(path, err, sizeof(err));
-	nfipsd_evelog_write(l, rec, sizeof(rec) - 1);
+	nfipsd_evelog_write(l, rec, sizeof(rec) - 1, NULL);
 	nfipsd_evelog_sequence_at_least(l, 1000);
-	nfipsd_evelog_write(l, rec, sizeof(rec) - 1);
+	nfipsd_evelog_write(l, rec, sizeof(rec) - 1, NULL);
 	nfipsd_evelog_close(l);
 	f = fopen(path, "r");
 	n = fread(buf, 1, sizeof(buf) - 1, f);
@@ -267,6 +353,7 @@ int main(void)
 	killed();
 	full_disk();
 	numbering();
+	returned();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	if (system(cmd))
 		tap_diag("cannot remove %s", dir);
