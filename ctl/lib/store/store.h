@@ -31,6 +31,7 @@
 #define NFIPS_STORE_RETENTION_DAYS	92
 #define NFIPS_STORE_AGG_DAYS	397	/* 13 months */
 #define NFIPS_STORE_WINDOW_USEC	(3600ull * 1000000)
+#define NFIPS_STORE_INCIDENT_KEYS (1u << 20)
 #define NFIPS_STORE_SAMPLE	128	/* payload bytes kept per incident */
 #define NFIPS_STORE_MSG		120	/* signature bytes carried per alert */
 
@@ -88,6 +89,8 @@ struct nfips_store_opts {
 	uint32_t retention_days;	/* 0: NFIPS_STORE_RETENTION_DAYS */
 	uint32_t agg_days;		/* 0: NFIPS_STORE_AGG_DAYS */
 	uint64_t window_usec;		/* incidents; 0: one hour */
+	/* incident keys held in memory; 0: NFIPS_STORE_INCIDENT_KEYS */
+	uint32_t incident_keys;
 	uint32_t busy_ms;		/* 0: 5000 */
 	bool sync_normal;		/* synchronous=NORMAL (tests, bench) */
 	uint32_t cache_mb;		/* SQLite page cache; 0: 64 */
