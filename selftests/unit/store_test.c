@@ -520,6 +520,43 @@ static void incident_flood(void)
 	nfips_store_close(s);
 }
 
+/*
+ * The EVE log carries incident ids before the writer commits their rows:
+ * after a crash (ids handed out, nothing stored) a restart must not hand
+ * out the same ids again for other incidents.
+ */
+static void incident_ids_after_crash(void)
+{
+	struct nfips_store_alert a;
+	struct nfips_store *s;
+	uint64_t high = 0;
+	int64_t t0 = 1750000000ll * 1000000;
+	char err[512], p[300];
+	int i;
+
+	snprintf(p, sizeof(p), "%s/ids.db", dir);
+	now_usec = t0;
+	s = open_store(p, false, err, sizeof(err));
+	if (!tap_ok(&T, s != NULL, "ids store opens: %s", err))
+		return;
+	alert_at(s, &a, t0, 9100, 0x0e000000, 1, true);
+	nfips_store_put(s, &a, 1);
+	for (i = 1; i < 5000; i++) {
+		alert_at(s, &a, t0 + i, 9100, 0x0e000000 + (uint32_t)i, 1, true);
+		if (a.incident > high)
+			high = a.incident;
+	}
+	nfips_store_close(s);	/* the crash: those alerts never stored */
+	s = open_store(p, false, err, sizeof(err));
+	if (!tap_ok(&T, s != NULL, "ids store reopens: %s", err))
+		return;
+	alert_at(s, &a, t0 + 10000, 9100, 0x0f000000, 1, true);
+	tap_ok(&T, a.incident_new && a.incident > high,
+	       "after a crash new incident ids are above every id handed out (%llu > %llu)",
+	       (unsigned long long)a.incident, (unsigned long long)high);
+	nfips_store_close(s);
+}
+
 /* ---- retention ------------------------------------------------------ */
 
 static int64_t count_sql(const char *p, const char *sql, int64_t arg)
@@ -746,6 +783,7 @@ int main(void)
 	queries();
 	incidents();
 	incident_flood();
+	incident_ids_after_crash();
 	retention();
 	bad_files();
 	{

@@ -26,6 +26,7 @@
  */
 #define OVERFLOW_MAX	65536u
 #define EVICT_PER_ADD	2	/* stale keys dropped per new key: O(1) */
+#define ID_BLOCK	4096	/* incident ids reserved per commit */
 
 static uint64_t hash_key(const struct nfips_inc_tracker *t, uint32_t gid,
 			 uint32_t sid, const uint8_t *src, const uint8_t *dst,
@@ -171,6 +172,39 @@ static struct nfips_inc_ent *find(struct nfips_inc_tracker *t, uint32_t gid,
 	return NULL;
 }
 
+/*
+ * Commits meta incident_hwm = next_id + ID_BLOCK. Once per ID_BLOCK new
+ * incidents, on the packet path: it waits for the writer's transaction
+ * (one batch) at most. If it fails, ids are still handed out (alerts are
+ * not held back), counted in reserve_failed.
+ */
+static void reserve(struct nfips_inc_tracker *t)
+{
+	uint64_t hwm = t->next_id + ID_BLOCK;
+	sqlite3_stmt *st = NULL;
+	int rc = SQLITE_ERROR;
+
+	if (t->rdb && sqlite3_prepare_v2(t->rdb, "INSERT INTO meta VALUES('incident_hwm', ?)"
+					 " ON CONFLICT(key) DO UPDATE SET value ="
+					 " max(value, excluded.value)", -1, &st,
+					 NULL) == SQLITE_OK) {
+		sqlite3_bind_int64(st, 1, (int64_t)hwm);
+		rc = sqlite3_step(st);
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_DONE)
+		t->reserved = hwm;
+	else
+		t->reserve_failed++;
+}
+
+static uint64_t new_id(struct nfips_inc_tracker *t)
+{
+	if (t->next_id >= t->reserved)
+		reserve(t);
+	return t->next_id++;
+}
+
 /* The key's incident: the current one within the window, else a new one. */
 static uint64_t fold(struct nfips_inc_tracker *t, struct nfips_inc_ent *e,
 		     int64_t ts, bool *is_new)
@@ -183,7 +217,7 @@ static uint64_t fold(struct nfips_inc_tracker *t, struct nfips_inc_ent *e,
 			e->last = ts;
 		return e->id;
 	}
-	e->id = t->next_id++;
+	e->id = new_id(t);
 	e->last = ts;
 	*is_new = true;
 	return e->id;
@@ -221,7 +255,7 @@ uint64_t nfips_store_incident(struct nfips_store *s, uint32_t gid, uint32_t sid,
 	if (e) {
 		id = fold(t, e, ts, is_new);
 	} else {
-		id = t->next_id++;
+		id = new_id(t);
 		*is_new = true;
 		t->untracked++;
 	}
@@ -265,6 +299,27 @@ int nfips_inc_tracker_load(struct nfips_store *s, char *err, size_t errlen)
 		goto fail;
 	t->next_id = (uint64_t)sqlite3_column_int64(st, 0) + 1;
 	sqlite3_finalize(st);
+	st = NULL;
+	{
+		int64_t hwm = 0;
+
+		if (nfips_store_meta_get(s, "incident_hwm", &hwm) < 0)
+			goto fail;
+		if (hwm > 0 && (uint64_t)hwm > t->next_id)
+			t->next_id = (uint64_t)hwm;
+	}
+	if (sqlite3_open_v2(s->path, &t->rdb, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "%s: incident ids: %s", s->path,
+			 t->rdb ? sqlite3_errmsg(t->rdb) : "out of memory");
+		return -1;
+	}
+	sqlite3_busy_timeout(t->rdb, s->o.busy_ms ? (int)s->o.busy_ms : 5000);
+	reserve(t);
+	if (!t->reserved) {
+		snprintf(err, errlen, "%s: incident ids: %s", s->path,
+			 sqlite3_errmsg(t->rdb));
+		return -1;
+	}
 	if (sqlite3_prepare_v2(s->db, "SELECT id, gid, sid, src, dst, last_seen FROM"
 			       " incidents WHERE last_seen >= ? ORDER BY id", -1,
 			       &st, NULL) != SQLITE_OK)
@@ -311,6 +366,7 @@ void nfips_inc_tracker_free(struct nfips_inc_tracker *t)
 		}
 	}
 	free(t->buckets);
+	sqlite3_close(t->rdb);
 	pthread_mutex_destroy(&t->lock);
 	free(t);
 }

@@ -446,9 +446,10 @@ void nfips_store_close(struct nfips_store *s)
 {
 	if (!s)
 		return;
+	/* its id connection first: the store's is the last, it checkpoints */
+	nfips_inc_tracker_free(s->trk);
 	if (s->db)
 		close_db(s);
-	nfips_inc_tracker_free(s->trk);
 	free(s->path);
 	free(s);
 }

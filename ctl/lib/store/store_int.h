@@ -33,6 +33,15 @@ struct nfips_inc_tracker {
 	/* least and most recently touched: eviction looks at the oldest only */
 	struct nfips_inc_ent *oldest, *newest;
 	uint64_t next_id;
+	/*
+	 * Ids below this are reserved in meta "incident_hwm", committed on
+	 * rdb (its own connection: the writer's may be mid-transaction)
+	 * before any is handed out, so a crash never re-issues an id the EVE
+	 * log already carries.
+	 */
+	uint64_t reserved;
+	sqlite3 *rdb;
+	uint64_t reserve_failed;
 	int64_t window;
 	uint64_t overflowed;		/* alerts folded into an overflow incident */
 	uint64_t untracked;		/* beyond even that: an incident each */
