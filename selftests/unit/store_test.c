@@ -557,6 +557,42 @@ static void incident_ids_after_crash(void)
 	nfips_store_close(s);
 }
 
+/*
+ * nfipsctl incidents --json: the sample's payload_printable is as
+ * Suricata writes it (printable ASCII, CR, LF; every other byte '.'), not
+ * the raw bytes (control characters, invalid UTF-8).
+ */
+static void incidents_cli_printable(void)
+{
+	static const char ctl[] = "../../ctl/nfipsctl/nfipsctl";
+	struct nfips_store_alert a;
+	struct nfips_store *s;
+	char err[512], p[300], cmd[700], out[4096] = "";
+	FILE *f;
+	size_t n = 0;
+
+	snprintf(p, sizeof(p), "%s/cli.db", dir);
+	now_usec = 1750000000ll * 1000000;
+	s = open_store(p, false, err, sizeof(err));
+	if (!tap_ok(&T, s != NULL, "cli store opens: %s", err))
+		return;
+	alert_at(s, &a, now_usec, 9200, 0x0a000009, 1, true);
+	memcpy(a.sample, "GET \x01\x7f\xffx\r\n", 10);
+	a.sample_len = 10;
+	nfips_store_put(s, &a, 1);
+	nfips_store_close(s);
+	snprintf(cmd, sizeof(cmd), "%s incidents --json --store %s 2>&1", ctl, p);
+	f = access(ctl, X_OK) ? NULL : popen(cmd, "r");
+	if (f) {
+		n = fread(out, 1, sizeof(out) - 1, f);
+		out[n] = 0;
+		pclose(f);
+	}
+	tap_ok(&T, f && strstr(out, "\"payload_printable\":\"GET ...x\\r\\n\""),
+	       "nfipsctl incidents --json: payload_printable has every byte not "
+	       "printable as '.'%s: %.200s", f ? "" : " (build nfipsctl: make)", out);
+}
+
 /* ---- retention ------------------------------------------------------ */
 
 static int64_t count_sql(const char *p, const char *sql, int64_t arg)
@@ -784,6 +820,7 @@ int main(void)
 	incidents();
 	incident_flood();
 	incident_ids_after_crash();
+	incidents_cli_printable();
 	retention();
 	bad_files();
 	{
