@@ -351,6 +351,22 @@ fail:
 	return -1;
 }
 
+void nfips_inc_tracker_reopen(struct nfips_store *s)
+{
+	struct nfips_inc_tracker *t = s->trk;
+
+	if (!t)
+		return;
+	pthread_mutex_lock(&t->lock);
+	sqlite3_close(t->rdb);
+	t->rdb = NULL;
+	if (sqlite3_open_v2(s->path, &t->rdb, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK)
+		sqlite3_busy_timeout(t->rdb, s->o.busy_ms ? (int)s->o.busy_ms : 5000);
+	t->reserved = 0;
+	reserve(t);
+	pthread_mutex_unlock(&t->lock);
+}
+
 void nfips_inc_tracker_free(struct nfips_inc_tracker *t)
 {
 	size_t i;

@@ -71,6 +71,8 @@ int nfips_store_meta_set(struct nfips_store *s, const char *key, int64_t v);
 /* incidents.c */
 int nfips_inc_tracker_load(struct nfips_store *s, char *err, size_t errlen);
 void nfips_inc_tracker_free(struct nfips_inc_tracker *t);
+/* nfips_store_fresh: ids go on above the old store's, reserved anew. */
+void nfips_inc_tracker_reopen(struct nfips_store *s);
 
 /* ingest.c */
 void nfips_store_ingest_finalize(struct nfips_store *s);
