@@ -27,6 +27,7 @@
 #define OVERFLOW_MAX	65536u
 #define EVICT_PER_ADD	2	/* stale keys dropped per new key: O(1) */
 #define ID_BLOCK	4096	/* incident ids reserved per commit */
+#define RESERVE_WAIT_MS	200	/* the packet path waits no longer */
 
 static uint64_t hash_key(const struct nfips_inc_tracker *t, uint32_t gid,
 			 uint32_t sid, const uint8_t *src, const uint8_t *dst,
@@ -175,10 +176,10 @@ static struct nfips_inc_ent *find(struct nfips_inc_tracker *t, uint32_t gid,
 /*
  * Commits meta incident_hwm = next_id + ID_BLOCK. Once per ID_BLOCK new
  * incidents, on the packet path: it waits for the writer's transaction
- * (one batch) at most. If it fails, ids are still handed out (alerts are
+ * (one batch), at most RESERVE_WAIT_MS. If it fails, ids are still handed out (alerts are
  * not held back), counted in reserve_failed.
  */
-static void reserve(struct nfips_inc_tracker *t)
+static int reserve(struct nfips_inc_tracker *t)
 {
 	uint64_t hwm = t->next_id + ID_BLOCK;
 	sqlite3_stmt *st = NULL;
@@ -192,10 +193,15 @@ static void reserve(struct nfips_inc_tracker *t)
 		rc = sqlite3_step(st);
 	}
 	sqlite3_finalize(st);
-	if (rc == SQLITE_DONE)
-		t->reserved = hwm;
-	else
+	/*
+	 * Failed (the store busy or not writable): the block is handed out
+	 * anyway, so that the packet path tries again one block later, not
+	 * at every new incident.
+	 */
+	t->reserved = hwm;
+	if (rc != SQLITE_DONE)
 		t->reserve_failed++;
+	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 static uint64_t new_id(struct nfips_inc_tracker *t)
@@ -313,9 +319,8 @@ int nfips_inc_tracker_load(struct nfips_store *s, char *err, size_t errlen)
 			 t->rdb ? sqlite3_errmsg(t->rdb) : "out of memory");
 		return -1;
 	}
-	sqlite3_busy_timeout(t->rdb, s->o.busy_ms ? (int)s->o.busy_ms : 5000);
-	reserve(t);
-	if (!t->reserved) {
+	sqlite3_busy_timeout(t->rdb, RESERVE_WAIT_MS);
+	if (reserve(t)) {
 		snprintf(err, errlen, "%s: incident ids: %s", s->path,
 			 sqlite3_errmsg(t->rdb));
 		return -1;
@@ -361,8 +366,7 @@ void nfips_inc_tracker_reopen(struct nfips_store *s)
 	sqlite3_close(t->rdb);
 	t->rdb = NULL;
 	if (sqlite3_open_v2(s->path, &t->rdb, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK)
-		sqlite3_busy_timeout(t->rdb, s->o.busy_ms ? (int)s->o.busy_ms : 5000);
-	t->reserved = 0;
+		sqlite3_busy_timeout(t->rdb, RESERVE_WAIT_MS);
 	reserve(t);
 	pthread_mutex_unlock(&t->lock);
 }
