@@ -67,9 +67,14 @@ static void json_row(struct out *o, const struct nfips_store_incident_row *r)
 			       (uint32_t)(r->changed % 1000000));
 		nfips_json_kstr(&j, "changed", ts);
 	}
-	if (r->sample_len)
-		nfips_json_kstrn(&j, "payload_printable", (const char *)r->sample,
-				 r->sample_len);
+	if (r->sample_len) {
+		/* as the EVE log writes it: printable ASCII, CR, LF, else '.' */
+		char pr[NFIPS_STORE_SAMPLE];
+		size_t n = r->sample_len < sizeof(pr) ? r->sample_len : sizeof(pr);
+
+		nfips_eve_printable(pr, r->sample, n);
+		nfips_json_kstrn(&j, "payload_printable", pr, n);
+	}
 	nfips_json_obj_end(&j);
 	fwrite(o->b.s, 1, o->b.len, stdout);
 	putchar('\n');

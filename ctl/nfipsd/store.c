@@ -56,8 +56,8 @@ static void on_store_event(void *arg, enum nfips_store_event ev, uint64_t unstor
 
 	switch (ev) {
 	case NFIPS_STORE_FULL:
-		snprintf(msg, sizeof(msg), "nfips: alert store full, alerts are not stored "
-			 "(%" PRIu64 " so far): %s", unstored, why);
+		snprintf(msg, sizeof(msg), "nfips: alert store not writable, alerts are not "
+			 "stored (%" PRIu64 " so far): %s", unstored, why);
 		nfipsd_log(NFIPSD_ERR, "store: %s: writing stopped: %s; %" PRIu64
 			   " alerts not stored so far", nfips_store_path(d->store), why,
 			   unstored);
@@ -69,6 +69,9 @@ static void on_store_event(void *arg, enum nfips_store_event ev, uint64_t unstor
 		nfipsd_log(NFIPSD_NOTICE, "store: writing again; %" PRIu64 " alerts were "
 			   "not stored", unstored);
 		internal_alert(d, NFIPS_SID_STORE_RESUMED, "low", msg);
+		break;
+	case NFIPS_STORE_MOVED:
+		nfipsd_log(NFIPSD_ERR, "store: %s", why);
 		break;
 	case NFIPS_STORE_FAILED:
 		nfipsd_log(NFIPSD_ERR, "store: a batch was lost: %s (%" PRIu64

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "store/store.h"
+#include "store/store_int.h"	/* the tracker's work counter */
 #include "tap.h"
 
 #define N_ALERTS	6000
@@ -455,6 +456,143 @@ static void incidents(void)
 	nfips_store_close(s);
 }
 
+/*
+ * A spoofed-source flood: once the tracker is full of keys still within
+ * their window, each alert of a new key must cost a bounded amount of
+ * work under the tracker's lock (it used to sweep the whole table, 105 ms
+ * an alert at a million keys), and must not open an incident of its own
+ * (one row and payload an alert): it folds into the sid's overflow
+ * incident. Keys that go stale are evicted as new ones come.
+ */
+static void incident_flood(void)
+{
+	enum { KEYS = 2000, EXTRA = 20000 };
+	struct nfips_store_opts o = {
+		.clock = test_clock, .sync_normal = true, .incident_keys = KEYS,
+	};
+	struct nfips_store_alert a;
+	struct nfips_store *s;
+	uint64_t work, news = 0, ovf = 0, tracked;
+	int64_t t0 = 1750000000ll * 1000000;
+	char err[512], p[300];
+	bool same = true;
+	int i;
+
+	snprintf(p, sizeof(p), "%s/flood.db", dir);
+	o.path = p;
+	now_usec = t0;
+	s = nfips_store_open(&o, err, sizeof(err), NULL);
+	if (!tap_ok(&T, s != NULL, "flood store opens: %s", err))
+		return;
+	for (i = 0; i < KEYS; i++)
+		alert_at(s, &a, t0 + i, 9000, 0x0b000000 + (uint32_t)i, 1, true);
+	tracked = a.incident;
+	work = s->trk->visited;
+	for (i = 0; i < EXTRA; i++) {
+		alert_at(s, &a, t0 + KEYS + i, 9000, 0x0c000000 + (uint32_t)i, 1, true);
+		news += a.incident_new;
+		if (i == 0)
+			ovf = a.incident;
+		same = same && a.incident == ovf;
+	}
+	work = s->trk->visited - work;
+	tap_ok(&T, work <= 8ull * EXTRA,
+	       "a full tracker: %d alerts of new sources look at %llu entries (at most 8 "
+	       "each)", EXTRA, (unsigned long long)work);
+	tap_ok(&T, news == 1 && same && ovf != tracked,
+	       "they fold into one overflow incident of the sid (%llu new incidents)",
+	       (unsigned long long)news);
+	alert_at(s, &a, t0 + KEYS + EXTRA, 9000, 0x0b000000 + KEYS - 1, 1, true);
+	tap_ok(&T, a.incident == tracked && !a.incident_new,
+	       "a key already tracked still folds into its own incident");
+	/* A window later the old keys are stale: new sources are tracked again. */
+	work = s->trk->visited;
+	for (i = 0; i < 100; i++) {
+		alert_at(s, &a, t0 + HOUR + KEYS + EXTRA + 1 + i, 9000,
+			 0x0d000000 + (uint32_t)i, 1, true);
+		news += a.incident_new;
+		same = a.incident != ovf;
+	}
+	work = s->trk->visited - work;
+	tap_ok(&T, news == 101 && same && work <= 8 * 100,
+	       "a window later stale keys are evicted as new ones come: each new source "
+	       "its own incident (%llu entries looked at)", (unsigned long long)work);
+	nfips_store_close(s);
+}
+
+/*
+ * The EVE log carries incident ids before the writer commits their rows:
+ * after a crash (ids handed out, nothing stored) a restart must not hand
+ * out the same ids again for other incidents.
+ */
+static void incident_ids_after_crash(void)
+{
+	struct nfips_store_alert a;
+	struct nfips_store *s;
+	uint64_t high = 0;
+	int64_t t0 = 1750000000ll * 1000000;
+	char err[512], p[300];
+	int i;
+
+	snprintf(p, sizeof(p), "%s/ids.db", dir);
+	now_usec = t0;
+	s = open_store(p, false, err, sizeof(err));
+	if (!tap_ok(&T, s != NULL, "ids store opens: %s", err))
+		return;
+	alert_at(s, &a, t0, 9100, 0x0e000000, 1, true);
+	nfips_store_put(s, &a, 1);
+	for (i = 1; i < 5000; i++) {
+		alert_at(s, &a, t0 + i, 9100, 0x0e000000 + (uint32_t)i, 1, true);
+		if (a.incident > high)
+			high = a.incident;
+	}
+	nfips_store_close(s);	/* the crash: those alerts never stored */
+	s = open_store(p, false, err, sizeof(err));
+	if (!tap_ok(&T, s != NULL, "ids store reopens: %s", err))
+		return;
+	alert_at(s, &a, t0 + 10000, 9100, 0x0f000000, 1, true);
+	tap_ok(&T, a.incident_new && a.incident > high,
+	       "after a crash new incident ids are above every id handed out (%llu > %llu)",
+	       (unsigned long long)a.incident, (unsigned long long)high);
+	nfips_store_close(s);
+}
+
+/*
+ * nfipsctl incidents --json: the sample's payload_printable is as
+ * Suricata writes it (printable ASCII, CR, LF; every other byte '.'), not
+ * the raw bytes (control characters, invalid UTF-8).
+ */
+static void incidents_cli_printable(void)
+{
+	static const char ctl[] = "../../ctl/nfipsctl/nfipsctl";
+	struct nfips_store_alert a;
+	struct nfips_store *s;
+	char err[512], p[300], cmd[700], out[4096] = "";
+	FILE *f;
+	size_t n = 0;
+
+	snprintf(p, sizeof(p), "%s/cli.db", dir);
+	now_usec = 1750000000ll * 1000000;
+	s = open_store(p, false, err, sizeof(err));
+	if (!tap_ok(&T, s != NULL, "cli store opens: %s", err))
+		return;
+	alert_at(s, &a, now_usec, 9200, 0x0a000009, 1, true);
+	memcpy(a.sample, "GET \x01\x7f\xffx\r\n", 10);
+	a.sample_len = 10;
+	nfips_store_put(s, &a, 1);
+	nfips_store_close(s);
+	snprintf(cmd, sizeof(cmd), "%s incidents --json --store %s 2>&1", ctl, p);
+	f = access(ctl, X_OK) ? NULL : popen(cmd, "r");
+	if (f) {
+		n = fread(out, 1, sizeof(out) - 1, f);
+		out[n] = 0;
+		pclose(f);
+	}
+	tap_ok(&T, f && strstr(out, "\"payload_printable\":\"GET ...x\\r\\n\""),
+	       "nfipsctl incidents --json: payload_printable has every byte not "
+	       "printable as '.'%s: %.200s", f ? "" : " (build nfipsctl: make)", out);
+}
+
 /* ---- retention ------------------------------------------------------ */
 
 static int64_t count_sql(const char *p, const char *sql, int64_t arg)
@@ -680,6 +818,9 @@ int main(void)
 	}
 	queries();
 	incidents();
+	incident_flood();
+	incident_ids_after_crash();
+	incidents_cli_printable();
 	retention();
 	bad_files();
 	{

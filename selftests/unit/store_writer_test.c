@@ -287,6 +287,141 @@ out:
 }
 
 /*
+ * Another process holds the store's write lock longer than busy_ms
+ * (SQLITE_BUSY): the batch is kept and retried, not dropped, one
+ * NFIPS_STORE_FULL event says writing stopped; once the lock goes, every
+ * alert is stored.
+ */
+static void busy_store(void)
+{
+	char path[400], err[512];
+	struct nfips_store_opts o = { .sync_normal = true, .no_tracker = true,
+				      .busy_ms = 20 };
+	struct nfips_store_writer_cfg c = {
+		.queue = 500, .batch = 100, .flush_ms = 10, .retry_ms = 20,
+		.on_event = on_event,
+	};
+	struct nfips_store_stats st;
+	struct nfips_store_writer *w;
+	struct nfips_store_alert a;
+	struct nfips_store *s;
+	sqlite3 *db = NULL;
+	int i;
+
+	full_events = resumed_events = 0;
+	snprintf(path, sizeof(path), "%s/busy.db", dir);
+	o.path = path;
+	s = nfips_store_open(&o, err, sizeof(err), NULL);
+	w = s ? nfips_store_writer_start(s, &c, err, sizeof(err)) : NULL;
+	if (!tap_ok(&T, w != NULL && sqlite3_open(path, &db) == SQLITE_OK &&
+		    sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK,
+		    "busy store opens, another connection holds its write lock"))
+		goto out;
+	for (i = 0; i < 200; i++) {
+		make_alert(&a, (uint64_t)i + 1);
+		nfips_store_submit(w, &a);
+	}
+	usleep(300000);
+	nfips_store_writer_stats(w, &st);
+	tap_ok(&T, full_events == 1 && st.stored == 0 && st.unstored == 0,
+	       "store busy: one event, the batch kept (%llu stored, %llu unstored, %d "
+	       "events)", (unsigned long long)st.stored, (unsigned long long)st.unstored,
+	       (int)full_events);
+	sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+	for (i = 0; i < 100 && st.stored < 200; i++) {
+		usleep(20000);
+		nfips_store_writer_stats(w, &st);
+	}
+	tap_ok(&T, st.stored == 200 && st.unstored == 0 && resumed_events == 1,
+	       "the lock goes: every alert is stored (%llu)", (unsigned long long)st.stored);
+out:
+	sqlite3_close(db);
+	if (w)
+		nfips_store_writer_stop(w, &st);
+	else
+		nfips_store_close(s);
+}
+
+/*
+ * The store goes corrupt under the running writer: it is moved aside and
+ * a new store started, the batch then stored there, not dropped.
+ */
+static int moved_events;
+
+static void on_moved(void *arg, enum nfips_store_event ev, uint64_t unstored,
+		     const char *why)
+{
+	on_event(arg, ev, unstored, why);
+	if (ev == NFIPS_STORE_MOVED)
+		moved_events++;
+}
+
+static void corrupt_store(void)
+{
+	char path[400], err[512], junk[4096];
+	struct nfips_store_opts o = { .sync_normal = true, .no_tracker = true };
+	struct nfips_store_writer_cfg c = {
+		.queue = 500, .batch = 100, .flush_ms = 10, .retry_ms = 20,
+		.on_event = on_moved,
+	};
+	struct nfips_store_stats st;
+	struct nfips_store_writer *w;
+	struct nfips_store_alert a;
+	struct nfips_store *s;
+	struct stat sb;
+	sqlite3 *db;
+	FILE *f;
+	int i;
+
+	full_events = resumed_events = 0;
+	snprintf(path, sizeof(path), "%s/corrupt.db", dir);
+	o.path = path;
+	s = nfips_store_open(&o, err, sizeof(err), NULL);
+	w = s ? nfips_store_writer_start(s, &c, err, sizeof(err)) : NULL;
+	if (!tap_ok(&T, w != NULL, "corrupt store opens"))
+		return;
+	for (i = 0; i < 100; i++) {
+		make_alert(&a, (uint64_t)i + 1);
+		nfips_store_submit(w, &a);
+	}
+	usleep(200000);
+	/*
+	 * Everything into the main file, then garbage over every page and
+	 * over the WAL index, so the writer's connection reads the pages anew.
+	 */
+	if (sqlite3_open(path, &db) == SQLITE_OK)
+		sqlite3_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
+	sqlite3_close(db);
+	memset(junk, 0x5a, sizeof(junk));
+	f = fopen(path, "r+");
+	for (i = 0; f && !stat(path, &sb) && i * (long)sizeof(junk) < sb.st_size; i++)
+		fwrite(junk, 1, sizeof(junk), f);
+	if (f)
+		fclose(f);
+	snprintf(err, sizeof(err), "%s-shm", path);
+	f = fopen(err, "r+");
+	for (i = 0; f && !stat(err, &sb) && i * (long)sizeof(junk) < sb.st_size; i++)
+		fwrite(junk, 1, sizeof(junk), f);
+	if (f)
+		fclose(f);
+	for (i = 0; i < 200; i++) {
+		make_alert(&a, (uint64_t)i + 101);
+		nfips_store_submit(w, &a);
+	}
+	for (i = 0; i < 100 && !resumed_events; i++)
+		usleep(20000);
+	nfips_store_writer_stop(w, &st);
+	db = NULL;
+	tap_ok(&T, full_events == 1 && moved_events == 1 && st.unstored == 0 &&
+	       sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+	       q1(db, "SELECT count(*) FROM alerts") == 200,
+	       "a store gone corrupt is moved aside, a new one started, no batch lost "
+	       "(%d writing-stopped, %d moved events, %llu unstored)", (int)full_events,
+	       moved_events, (unsigned long long)st.unstored);
+	sqlite3_close(db);
+}
+
+/*
  * The power-cut test's two halves (selftests/store_powercut.sh):
  * --writer PATH: ingest numbered alerts into PATH forever, printing each
  * committed batch's last number; --check PATH LAST: the store opens
@@ -352,6 +487,8 @@ int main(int argc, char **argv)
 	}
 	crash();
 	disk_full();
+	busy_store();
+	corrupt_store();
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	if (system(cmd))
 		tap_diag("cleanup failed");

@@ -20,17 +20,26 @@
 
 #include "store_int.h"
 
-#define TRACK_MAX	(1u << 20)	/* keys held; beyond, stale ones go */
+/*
+ * Overflow incidents (one per gid:sid whose new keys found the table
+ * full) may exceed the cap by this many: they are bounded by the rules.
+ */
+#define OVERFLOW_MAX	65536u
+#define EVICT_PER_ADD	2	/* stale keys dropped per new key: O(1) */
+#define ID_BLOCK	4096	/* incident ids reserved per commit */
+#define RESERVE_WAIT_MS	200	/* the packet path waits no longer */
 
 static uint64_t hash_key(const struct nfips_inc_tracker *t, uint32_t gid,
-			 uint32_t sid, const uint8_t *src, const uint8_t *dst)
+			 uint32_t sid, const uint8_t *src, const uint8_t *dst,
+			 bool overflow)
 {
-	uint8_t k[40];
+	uint8_t k[41];
 
 	memcpy(k, &gid, 4);
 	memcpy(k + 4, &sid, 4);
 	memcpy(k + 8, src, 16);
 	memcpy(k + 24, dst, 16);
+	k[40] = overflow;
 	return nfips_siphash(&t->key, k, sizeof(k));
 }
 
@@ -45,7 +54,7 @@ static int grow(struct nfips_inc_tracker *t)
 		struct nfips_inc_ent *e = t->buckets[i], *next;
 
 		for (; e; e = next) {
-			size_t h = hash_key(t, e->gid, e->sid, e->src, e->dst) & (nb - 1);
+			size_t h = e->hash & (nb - 1);
 
 			next = e->next;
 			e->next = b[h];
@@ -58,38 +67,72 @@ static int grow(struct nfips_inc_tracker *t)
 	return 0;
 }
 
-/* Drops the keys whose incident ended before @now - window. */
-static void sweep(struct nfips_inc_tracker *t, int64_t now)
+static void lru_unlink(struct nfips_inc_tracker *t, struct nfips_inc_ent *e)
 {
-	size_t i;
+	if (e->older)
+		e->older->newer = e->newer;
+	else
+		t->oldest = e->newer;
+	if (e->newer)
+		e->newer->older = e->older;
+	else
+		t->newest = e->older;
+	e->older = e->newer = NULL;
+}
 
-	for (i = 0; i < t->nbuckets; i++) {
-		struct nfips_inc_ent **pp = &t->buckets[i], *e;
+static void lru_push(struct nfips_inc_tracker *t, struct nfips_inc_ent *e)
+{
+	e->older = t->newest;
+	e->newer = NULL;
+	if (t->newest)
+		t->newest->newer = e;
+	else
+		t->oldest = e;
+	t->newest = e;
+}
 
-		while ((e = *pp)) {
-			if (now - e->last > t->window) {
-				*pp = e->next;
-				free(e);
-				t->n--;
-			} else {
-				pp = &e->next;
-			}
-		}
+static void drop(struct nfips_inc_tracker *t, struct nfips_inc_ent *e)
+{
+	struct nfips_inc_ent **pp = &t->buckets[e->hash & (t->nbuckets - 1)];
+
+	for (; *pp != e; pp = &(*pp)->next)
+		t->visited++;
+	*pp = e->next;
+	lru_unlink(t, e);
+	if (e->overflow)
+		t->n_overflow--;
+	else
+		t->n--;
+	free(e);
+}
+
+/*
+ * Drops up to @max of the least recently touched keys whose incident
+ * ended before @now - window. Alerts come nearly in time order, so the
+ * least recently touched is the stalest: when it is still live, so is
+ * (nearly) every other key, and there is nothing to look further for.
+ */
+static void evict(struct nfips_inc_tracker *t, int64_t now, int max)
+{
+	while (max-- > 0 && t->oldest) {
+		t->visited++;
+		if (now - t->oldest->last <= t->window)
+			return;
+		drop(t, t->oldest);
 	}
 }
 
 static struct nfips_inc_ent *add(struct nfips_inc_tracker *t, uint32_t gid,
 				 uint32_t sid, const uint8_t *src,
-				 const uint8_t *dst, int64_t ts)
+				 const uint8_t *dst, bool overflow, int64_t ts)
 {
 	struct nfips_inc_ent *e;
 	size_t h;
 
-	if (t->n >= t->max)
-		sweep(t, ts);
-	if (t->n >= t->max)
+	evict(t, ts, EVICT_PER_ADD);
+	if (overflow ? t->n_overflow >= OVERFLOW_MAX : t->n >= t->max)
 		return NULL;
-	if (t->n >= t->nbuckets && grow(t))
+	if (t->n + t->n_overflow >= t->nbuckets && grow(t))
 		return NULL;
 	e = calloc(1, sizeof(*e));
 	if (!e)
@@ -98,12 +141,92 @@ static struct nfips_inc_ent *add(struct nfips_inc_tracker *t, uint32_t gid,
 	e->sid = sid;
 	memcpy(e->src, src, 16);
 	memcpy(e->dst, dst, 16);
+	e->overflow = overflow;
 	e->last = ts;
-	h = hash_key(t, gid, sid, src, dst) & (t->nbuckets - 1);
+	e->hash = hash_key(t, gid, sid, src, dst, overflow);
+	h = e->hash & (t->nbuckets - 1);
 	e->next = t->buckets[h];
 	t->buckets[h] = e;
-	t->n++;
+	lru_push(t, e);
+	if (overflow)
+		t->n_overflow++;
+	else
+		t->n++;
 	return e;
+}
+
+static struct nfips_inc_ent *find(struct nfips_inc_tracker *t, uint32_t gid,
+				  uint32_t sid, const uint8_t *src,
+				  const uint8_t *dst, bool overflow)
+{
+	struct nfips_inc_ent *e;
+
+	if (!t->nbuckets)
+		return NULL;
+	e = t->buckets[hash_key(t, gid, sid, src, dst, overflow) & (t->nbuckets - 1)];
+	for (; e; e = e->next) {
+		t->visited++;
+		if (e->gid == gid && e->sid == sid && e->overflow == overflow &&
+		    !memcmp(e->src, src, 16) && !memcmp(e->dst, dst, 16))
+			return e;
+	}
+	return NULL;
+}
+
+/*
+ * Commits meta incident_hwm = next_id + ID_BLOCK. Once per ID_BLOCK new
+ * incidents, on the packet path: it waits for the writer's transaction
+ * (one batch), at most RESERVE_WAIT_MS. If it fails, ids are still handed out (alerts are
+ * not held back), counted in reserve_failed.
+ */
+static int reserve(struct nfips_inc_tracker *t)
+{
+	uint64_t hwm = t->next_id + ID_BLOCK;
+	sqlite3_stmt *st = NULL;
+	int rc = SQLITE_ERROR;
+
+	if (t->rdb && sqlite3_prepare_v2(t->rdb, "INSERT INTO meta VALUES('incident_hwm', ?)"
+					 " ON CONFLICT(key) DO UPDATE SET value ="
+					 " max(value, excluded.value)", -1, &st,
+					 NULL) == SQLITE_OK) {
+		sqlite3_bind_int64(st, 1, (int64_t)hwm);
+		rc = sqlite3_step(st);
+	}
+	sqlite3_finalize(st);
+	/*
+	 * Failed (the store busy or not writable): the block is handed out
+	 * anyway, so that the packet path tries again one block later, not
+	 * at every new incident.
+	 */
+	t->reserved = hwm;
+	if (rc != SQLITE_DONE)
+		t->reserve_failed++;
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static uint64_t new_id(struct nfips_inc_tracker *t)
+{
+	if (t->next_id >= t->reserved)
+		reserve(t);
+	return t->next_id++;
+}
+
+/* The key's incident: the current one within the window, else a new one. */
+static uint64_t fold(struct nfips_inc_tracker *t, struct nfips_inc_ent *e,
+		     int64_t ts, bool *is_new)
+{
+	lru_unlink(t, e);
+	lru_push(t, e);
+	if (ts - e->last <= t->window && e->id) {
+		/* Workers' alerts may come slightly out of time order. */
+		if (ts > e->last)
+			e->last = ts;
+		return e->id;
+	}
+	e->id = new_id(t);
+	e->last = ts;
+	*is_new = true;
+	return e->id;
 }
 
 uint64_t nfips_store_incident(struct nfips_store *s, uint32_t gid, uint32_t sid,
@@ -111,37 +234,36 @@ uint64_t nfips_store_incident(struct nfips_store *s, uint32_t gid, uint32_t sid,
 			      int64_t ts, bool *is_new)
 {
 	struct nfips_inc_tracker *t = s ? s->trk : NULL;
-	struct nfips_inc_ent *e = NULL;
+	struct nfips_inc_ent *e;
 	uint64_t id;
 
 	*is_new = false;
 	if (!t)
 		return 0;
 	pthread_mutex_lock(&t->lock);
-	if (t->nbuckets) {
-		size_t h = hash_key(t, gid, sid, src, dst) & (t->nbuckets - 1);
+	e = find(t, gid, sid, src, dst, false);
+	if (!e)
+		e = add(t, gid, sid, src, dst, false, ts);
+	if (!e) {
+		/*
+		 * Full of live keys (a flood of spoofed sources): the new
+		 * key's alerts fold into the sid's overflow incident, which
+		 * carries the first such alert's source and destination.
+		 */
+		static const uint8_t any[16];
 
-		for (e = t->buckets[h]; e; e = e->next)
-			if (e->gid == gid && e->sid == sid && !memcmp(e->src, src, 16) &&
-			    !memcmp(e->dst, dst, 16))
-				break;
-	}
-	if (e && ts - e->last <= t->window) {
-		/* Workers' alerts may come slightly out of time order. */
-		if (ts > e->last)
-			e->last = ts;
-		id = e->id;
-	} else {
+		e = find(t, gid, sid, any, any, true);
 		if (!e)
-			e = add(t, gid, sid, src, dst, ts);
-		id = t->next_id++;
+			e = add(t, gid, sid, any, any, true, ts);
+		if (e)
+			t->overflowed++;
+	}
+	if (e) {
+		id = fold(t, e, ts, is_new);
+	} else {
+		id = new_id(t);
 		*is_new = true;
-		if (e) {
-			e->id = id;
-			e->last = ts;
-		} else {
-			t->untracked++;
-		}
+		t->untracked++;
 	}
 	pthread_mutex_unlock(&t->lock);
 	return id;
@@ -149,10 +271,13 @@ uint64_t nfips_store_incident(struct nfips_store *s, uint32_t gid, uint32_t sid,
 
 void nfips_store_set_window(struct nfips_store *s, uint64_t usec)
 {
-	s->o.window_usec = usec;
-	if (!s->trk)
+	/* A policy reload, while workers fold alerts under this lock. */
+	if (!s->trk) {
+		s->o.window_usec = usec;
 		return;
+	}
 	pthread_mutex_lock(&s->trk->lock);
+	s->o.window_usec = usec;
 	s->trk->window = (int64_t)usec;
 	pthread_mutex_unlock(&s->trk->lock);
 }
@@ -171,7 +296,7 @@ int nfips_inc_tracker_load(struct nfips_store *s, char *err, size_t errlen)
 	pthread_mutex_init(&t->lock, NULL);
 	nfips_hkey_random(&t->key);
 	t->window = (int64_t)s->o.window_usec;
-	t->max = TRACK_MAX;
+	t->max = s->o.incident_keys ? s->o.incident_keys : NFIPS_STORE_INCIDENT_KEYS;
 	t->next_id = 1;
 	s->trk = t;
 	if (sqlite3_prepare_v2(s->db, "SELECT coalesce(max(id), 0) FROM incidents",
@@ -180,6 +305,26 @@ int nfips_inc_tracker_load(struct nfips_store *s, char *err, size_t errlen)
 		goto fail;
 	t->next_id = (uint64_t)sqlite3_column_int64(st, 0) + 1;
 	sqlite3_finalize(st);
+	st = NULL;
+	{
+		int64_t hwm = 0;
+
+		if (nfips_store_meta_get(s, "incident_hwm", &hwm) < 0)
+			goto fail;
+		if (hwm > 0 && (uint64_t)hwm > t->next_id)
+			t->next_id = (uint64_t)hwm;
+	}
+	if (sqlite3_open_v2(s->path, &t->rdb, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "%s: incident ids: %s", s->path,
+			 t->rdb ? sqlite3_errmsg(t->rdb) : "out of memory");
+		return -1;
+	}
+	sqlite3_busy_timeout(t->rdb, RESERVE_WAIT_MS);
+	if (reserve(t)) {
+		snprintf(err, errlen, "%s: incident ids: %s", s->path,
+			 sqlite3_errmsg(t->rdb));
+		return -1;
+	}
 	if (sqlite3_prepare_v2(s->db, "SELECT id, gid, sid, src, dst, last_seen FROM"
 			       " incidents WHERE last_seen >= ? ORDER BY id", -1,
 			       &st, NULL) != SQLITE_OK)
@@ -191,11 +336,15 @@ int nfips_inc_tracker_load(struct nfips_store *s, char *err, size_t errlen)
 
 		if (sqlite3_column_bytes(st, 3) != 16 || sqlite3_column_bytes(st, 4) != 16)
 			continue;
-		e = add(t, (uint32_t)sqlite3_column_int64(st, 1),
-			(uint32_t)sqlite3_column_int64(st, 2), src, dst,
-			sqlite3_column_int64(st, 5));
+		e = find(t, (uint32_t)sqlite3_column_int64(st, 1),
+			 (uint32_t)sqlite3_column_int64(st, 2), src, dst, false);
+		if (!e)
+			e = add(t, (uint32_t)sqlite3_column_int64(st, 1),
+				(uint32_t)sqlite3_column_int64(st, 2), src, dst, false,
+				sqlite3_column_int64(st, 5));
 		if (!e)
 			break;
+		e->last = sqlite3_column_int64(st, 5);
 		/* a later incident of the same key replaces an earlier one */
 		e->id = (uint64_t)sqlite3_column_int64(st, 0);
 	}
@@ -205,6 +354,21 @@ fail:
 	snprintf(err, errlen, "%s: incidents: %s", s->path, sqlite3_errmsg(s->db));
 	sqlite3_finalize(st);
 	return -1;
+}
+
+void nfips_inc_tracker_reopen(struct nfips_store *s)
+{
+	struct nfips_inc_tracker *t = s->trk;
+
+	if (!t)
+		return;
+	pthread_mutex_lock(&t->lock);
+	sqlite3_close(t->rdb);
+	t->rdb = NULL;
+	if (sqlite3_open_v2(s->path, &t->rdb, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK)
+		sqlite3_busy_timeout(t->rdb, RESERVE_WAIT_MS);
+	reserve(t);
+	pthread_mutex_unlock(&t->lock);
 }
 
 void nfips_inc_tracker_free(struct nfips_inc_tracker *t)
@@ -222,6 +386,7 @@ void nfips_inc_tracker_free(struct nfips_inc_tracker *t)
 		}
 	}
 	free(t->buckets);
+	sqlite3_close(t->rdb);
 	pthread_mutex_destroy(&t->lock);
 	free(t);
 }

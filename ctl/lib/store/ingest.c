@@ -276,7 +276,7 @@ int nfips_store_put(struct nfips_store *s, const struct nfips_store_alert *a,
 
 	if (!n)
 		return 0;
-	if (prepare(s))
+	if (!s->db || prepare(s))
 		return -EIO;
 	t.inc_cap = t.sig_cap = pow2_above(n);
 	t.inc = calloc(t.inc_cap, sizeof(*t.inc));
@@ -309,7 +309,21 @@ int nfips_store_put(struct nfips_store *s, const struct nfips_store_alert *a,
 	free(t.sig);
 	if (!rc)
 		return 0;
-	return rc == SQLITE_FULL ? -ENOSPC : -EIO;
+	switch (rc & 0xff) {
+	case SQLITE_FULL:
+		return -ENOSPC;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return -EBUSY;
+	case SQLITE_IOERR:
+	case SQLITE_CANTOPEN:
+		return -EIO;
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+		return -EBADMSG;
+	default:
+		return -EINVAL;
+	}
 }
 
 /* ---- the writer thread ---------------------------------------------- */
@@ -400,23 +414,35 @@ static void event(struct nfips_store_writer *w, enum nfips_store_event ev,
 		w->c.on_event(w->c.arg, ev, unstored, why);
 }
 
-/* Commits @n alerts, waiting out a full disk (unless stopping). */
+/*
+ * Commits @n alerts. A full disk, a store busy beyond busy_ms or an I/O
+ * error is waited out, the batch kept (unless stopping); a corrupt store
+ * is moved aside and a fresh one started, then the batch retried. Only
+ * another error (a bug) loses the batch.
+ */
 static void commit(struct nfips_store_writer *w, struct nfips_store_alert *b, size_t n)
 {
 	bool full = false;
+	char why[300];
 	int rc;
 
 	for (;;) {
 		rc = nfips_store_put(w->s, b, n);
-		if (rc != -ENOSPC)
+		if (rc != -ENOSPC && rc != -EBUSY && rc != -EIO && rc != -EBADMSG)
 			break;
 		if (!full) {
 			full = true;
 			pthread_mutex_lock(&w->lock);
 			w->st.full = true;
 			pthread_mutex_unlock(&w->lock);
-			event(w, NFIPS_STORE_FULL, "no space left on the store's device");
+			snprintf(why, sizeof(why), "%s",
+				 rc == -ENOSPC ? "no space left on the store's device" :
+				 sqlite3_errmsg(w->s->db));
+			event(w, NFIPS_STORE_FULL, why);
 		}
+		if ((rc == -EBADMSG || !w->s->db) &&
+		    nfips_store_fresh(w->s, why, sizeof(why)) == 0)
+			event(w, NFIPS_STORE_MOVED, why);
 		pthread_mutex_lock(&w->lock);
 		if (w->stop) {
 			w->st.unstored += n;
@@ -438,7 +464,7 @@ static void commit(struct nfips_store_writer *w, struct nfips_store_alert *b, si
 	if (rc)
 		event(w, NFIPS_STORE_FAILED, sqlite3_errmsg(w->s->db));
 	else if (full)
-		event(w, NFIPS_STORE_RESUMED, "space available again");
+		event(w, NFIPS_STORE_RESUMED, "writing again");
 	if (!rc && w->c.on_commit)
 		w->c.on_commit(w->c.arg, &b[n - 1], n);
 }

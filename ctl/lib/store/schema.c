@@ -442,13 +442,45 @@ fail:
 	return NULL;
 }
 
+int nfips_store_fresh(struct nfips_store *s, char *msg, size_t len)
+{
+	char aside[4200] = "(the file was gone)";
+	int rc;
+
+	if (s->db)
+		close_db(s);
+	if (!access(s->path, F_OK) && move_aside(s->path, aside, sizeof(aside))) {
+		snprintf(msg, len, "%s: corrupt, cannot move it aside: %s", s->path,
+			 strerror(errno));
+		return -1;
+	}
+	rc = open_db(s, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+	if (rc) {
+		snprintf(msg, len, "%s: %s", s->path, sqlite3_errstr(rc));
+		if (s->db)
+			close_db(s);
+		return -1;
+	}
+	if (pragmas(s, msg, len) || migrate(s, 0, msg, len)) {
+		close_db(s);
+		return -1;
+	}
+	s->version = NFIPS_STORE_VERSION;
+	s->rolled = 0;
+	nfips_inc_tracker_reopen(s);
+	snprintf(msg, len, "%s: corrupt: moved aside as %s, a new store is started",
+		 s->path, aside);
+	return 0;
+}
+
 void nfips_store_close(struct nfips_store *s)
 {
 	if (!s)
 		return;
+	/* its id connection first: the store's is the last, it checkpoints */
+	nfips_inc_tracker_free(s->trk);
 	if (s->db)
 		close_db(s);
-	nfips_inc_tracker_free(s->trk);
 	free(s->path);
 	free(s);
 }

@@ -31,6 +31,7 @@
 #define NFIPS_STORE_RETENTION_DAYS	92
 #define NFIPS_STORE_AGG_DAYS	397	/* 13 months */
 #define NFIPS_STORE_WINDOW_USEC	(3600ull * 1000000)
+#define NFIPS_STORE_INCIDENT_KEYS (1u << 20)
 #define NFIPS_STORE_SAMPLE	128	/* payload bytes kept per incident */
 #define NFIPS_STORE_MSG		120	/* signature bytes carried per alert */
 
@@ -88,6 +89,8 @@ struct nfips_store_opts {
 	uint32_t retention_days;	/* 0: NFIPS_STORE_RETENTION_DAYS */
 	uint32_t agg_days;		/* 0: NFIPS_STORE_AGG_DAYS */
 	uint64_t window_usec;		/* incidents; 0: one hour */
+	/* incident keys held in memory; 0: NFIPS_STORE_INCIDENT_KEYS */
+	uint32_t incident_keys;
 	uint32_t busy_ms;		/* 0: 5000 */
 	bool sync_normal;		/* synchronous=NORMAL (tests, bench) */
 	uint32_t cache_mb;		/* SQLite page cache; 0: 64 */
@@ -108,6 +111,12 @@ struct nfips_store;
 struct nfips_store *nfips_store_open(const struct nfips_store_opts *o,
 				     char *err, size_t errlen, bool *moved);
 void nfips_store_close(struct nfips_store *s);
+/*
+ * The writer found the store corrupt: moves it aside (as at open) and
+ * starts a new one in its place; incidents and their ids carry on. 0 done
+ * (@msg names the file aside), -1 not (@msg says why; retry later).
+ */
+int nfips_store_fresh(struct nfips_store *s, char *msg, size_t len);
 int64_t nfips_store_now(const struct nfips_store *s);
 const char *nfips_store_path(const struct nfips_store *s);
 
@@ -122,16 +131,18 @@ int nfips_store_put(struct nfips_store *s, const struct nfips_store_alert *a,
 /* ---- the writer thread (ingest.c) ----------------------------------- */
 
 enum nfips_store_event {
-	NFIPS_STORE_FULL,		/* writing stopped: no space */
+	/* writing stopped (disk full, busy, I/O error, corrupt): retried */
+	NFIPS_STORE_FULL,
 	NFIPS_STORE_RESUMED,		/* writing again */
 	NFIPS_STORE_FAILED,		/* another error; the batch is lost */
+	NFIPS_STORE_MOVED,		/* corrupt: moved aside, a new one */
 };
 
 struct nfips_store_writer_cfg {
 	uint32_t queue;			/* entries; 0: 65536 */
 	uint32_t batch;			/* most alerts per transaction; 0: 32768 */
 	uint32_t flush_ms;		/* longest wait for a batch; 0: 200 */
-	uint32_t retry_ms;		/* disk full: retry every; 0: 1000 */
+	uint32_t retry_ms;		/* writing stopped: retry every; 0: 1000 */
 	/* From the writer thread: the daemon logs and raises its alert. */
 	void (*on_event)(void *arg, enum nfips_store_event ev, uint64_t unstored,
 			 const char *why);

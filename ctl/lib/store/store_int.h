@@ -15,9 +15,12 @@
 
 /* incidents.c: the in-memory fold, keyed by gid, sid, src, dst. */
 struct nfips_inc_ent {
-	struct nfips_inc_ent *next;
+	struct nfips_inc_ent *next;		/* hash chain */
+	struct nfips_inc_ent *older, *newer;	/* touch order (the LRU) */
+	uint64_t hash;
 	uint32_t gid, sid;
 	uint8_t src[16], dst[16];
+	bool overflow;			/* the gid:sid's overflow incident */
 	uint64_t id;
 	int64_t last;
 };
@@ -26,10 +29,23 @@ struct nfips_inc_tracker {
 	pthread_mutex_t lock;
 	struct nfips_hkey key;
 	struct nfips_inc_ent **buckets;
-	size_t nbuckets, n, max;
+	size_t nbuckets, n, max, n_overflow;
+	/* least and most recently touched: eviction looks at the oldest only */
+	struct nfips_inc_ent *oldest, *newest;
 	uint64_t next_id;
+	/*
+	 * Ids below this are reserved in meta "incident_hwm", committed on
+	 * rdb (its own connection: the writer's may be mid-transaction)
+	 * before any is handed out, so a crash never re-issues an id the EVE
+	 * log already carries.
+	 */
+	uint64_t reserved;
+	sqlite3 *rdb;
+	uint64_t reserve_failed;
 	int64_t window;
-	uint64_t untracked;		/* alerts beyond max: an incident each */
+	uint64_t overflowed;		/* alerts folded into an overflow incident */
+	uint64_t untracked;		/* beyond even that: an incident each */
+	uint64_t visited;		/* entries looked at (tests bound the work) */
 };
 
 struct nfips_store {
@@ -55,6 +71,8 @@ int nfips_store_meta_set(struct nfips_store *s, const char *key, int64_t v);
 /* incidents.c */
 int nfips_inc_tracker_load(struct nfips_store *s, char *err, size_t errlen);
 void nfips_inc_tracker_free(struct nfips_inc_tracker *t);
+/* nfips_store_fresh: ids go on above the old store's, reserved anew. */
+void nfips_inc_tracker_reopen(struct nfips_store *s);
 
 /* ingest.c */
 void nfips_store_ingest_finalize(struct nfips_store *s);
