@@ -302,12 +302,28 @@ wait_all "$w/outB/gw-test/eve.json" $N 30 && check_seqs "$w/outB/gw-test/eve.jso
 ok $? "B (TLS) unaffected by A's outage: all $N"
 
 # ---- the misbehaving collectors, as nfipsctl status reports them ---------
-out=$("$ctl" status --collectors --deliver-dir "$w/deliver" 2>&1)
 section() { sed -n "/^collector $1:/,/^  sent/p" <<<"$out"; }
-check_bad() { # check_bad NAME PATTERN WHAT [BACKLOG [CONNECTED]]
-	section "$1" | grep -q "connected: ${5:-no}" &&
-		section "$1" | grep -q "backlog: ${4:-$N} alerts" &&
+bad_seen() { # bad_seen NAME PATTERN [BACKLOG [CONNECTED]]
+	section "$1" | grep -q "connected: ${4:-no}" &&
+		section "$1" | grep -q "backlog: ${3:-$N} alerts" &&
 		section "$1" | grep -qi -- "last error: .*$2"
+}
+# Each sender meets its collector's fault on its own schedule (backoff,
+# status rewritten each second): wait until every one has, 60 s at most.
+for i in $(seq 1 300); do
+	out=$("$ctl" status --collectors --deliver-dir "$w/deliver" 2>&1)
+	bad_seen silent "session broken\|timed out\|error" &&
+		bad_seen midframe "broken\|closed\|error" &&
+		bad_seen garbage "unexpected bytes\|closed" "[0-9]*" "[a-z]*" &&
+		bad_seen wrongname "certificate refused.*other.test" &&
+		bad_seen rogue "certificate refused" &&
+		section relp | grep -q "connected: yes" && section relp | grep -q "backlog: 0 alerts" &&
+		section tls | grep -q "backlog: 0 alerts" &&
+		section relptls | grep -q "backlog: 0 alerts" && break
+	sleep 0.2
+done
+check_bad() { # check_bad NAME PATTERN WHAT [BACKLOG [CONNECTED]]
+	bad_seen "$1" "$2" "${4:-$N}" "${5:-no}"
 	local r=$?
 	ok $r "$3: reported, backlog ${4:-$N}, the others unaffected"
 	[ $r = 0 ] && return
