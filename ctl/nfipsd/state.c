@@ -26,40 +26,15 @@
 
 int nfipsd_state_write(const char *path, const struct nfipsd_state *s)
 {
-	char tmp[4096], buf[512], *slash;
-	int fd, len, ret = 0;
+	char buf[512];
+	int len;
 
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
-		return -ENAMETOOLONG;
 	len = snprintf(buf, sizeof(buf),
 		       "clean=%d\nstarted=%" PRId64 "\ntime=%" PRId64 "\nkernel=%d\n"
 		       "kernel_packets=%" PRIu64 "\nkernel_absent=%" PRIu64 "\n",
 		       s->clean, s->started, s->time, s->have_kernel,
 		       s->kpackets, s->kabsent);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
-	if (fd < 0)
-		return -errno;
-	if (write(fd, buf, (size_t)len) != len || fsync(fd))
-		ret = -errno ? -errno : -EIO;
-	if (close(fd) && !ret)
-		ret = -errno;
-	if (!ret && rename(tmp, path))
-		ret = -errno;
-	if (ret) {
-		unlink(tmp);
-		return ret;
-	}
-	/* The rename itself must survive a power cut. */
-	slash = strrchr(tmp, '/');
-	if (slash) {
-		*slash = '\0';
-		fd = open(slash == tmp ? "/" : tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (fd >= 0) {
-			fsync(fd);
-			close(fd);
-		}
-	}
-	return 0;
+	return nfips_file_replace(path, buf, (size_t)len);
 }
 
 int nfipsd_state_read(const char *path, struct nfipsd_state *s)

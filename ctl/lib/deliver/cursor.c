@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "deliver.h"
+#include "util/util.h"
 
 int nfips_cursor_read(const char *path, uint64_t *seq)
 {
@@ -39,33 +40,8 @@ int nfips_cursor_read(const char *path, uint64_t *seq)
 
 int nfips_cursor_write(const char *path, uint64_t seq)
 {
-	char tmp[4096], buf[32], *slash;
-	int fd, len, ret = 0;
+	char buf[32];
+	int len = snprintf(buf, sizeof(buf), "%" PRIu64 "\n", seq);
 
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
-		return -ENAMETOOLONG;
-	len = snprintf(buf, sizeof(buf), "%" PRIu64 "\n", seq);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
-	if (fd < 0)
-		return -errno;
-	if (write(fd, buf, (size_t)len) != len || fsync(fd))
-		ret = errno ? -errno : -EIO;
-	if (close(fd) && !ret)
-		ret = -errno;
-	if (!ret && rename(tmp, path))
-		ret = -errno;
-	if (ret) {
-		unlink(tmp);
-		return ret;
-	}
-	slash = strrchr(tmp, '/');
-	if (slash) {
-		*slash = '\0';
-		fd = open(slash == tmp ? "/" : tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (fd >= 0) {
-			fsync(fd);
-			close(fd);
-		}
-	}
-	return 0;
+	return nfips_file_replace(path, buf, (size_t)len);
 }

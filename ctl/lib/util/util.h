@@ -82,4 +82,10 @@ struct nfips_hkey {
 void nfips_hkey_random(struct nfips_hkey *k);
 uint64_t nfips_siphash(const struct nfips_hkey *k, const void *p, size_t n);
 
+/*
+ * Replaces @path with @len bytes of @buf: written to PATH.tmp, fsynced,
+ * renamed over @path, the directory fsynced. 0 or -errno.
+ */
+int nfips_file_replace(const char *path, const char *buf, size_t len);
+
 #endif /* NFIPS_UTIL_H */
