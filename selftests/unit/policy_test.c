@@ -149,7 +149,7 @@ static const char full[] =
 	"version = 1;\n"
 	"serial = 41;\n"
 	"keep_versions = 5;\n"
-	"customer = { id = \"acme\"; name = \"ACME Trading\"; };\n"
+	"customer = { id = \"acme\"; name = \"ACME Trading\"; timezone = \"Asia/Tokyo\"; };\n"
 	"sensor = { id = \"acme-gw1\"; name = \"Tokyo office\"; };\n"
 	"contacts = (\n"
 	"  { name = \"Taro Yamada\"; email = \"taro@acme.example.jp\"; language = \"ja\"; },\n"
@@ -206,8 +206,9 @@ static void test_parse(void)
 	tap_ok(&T, p->serial == 41 && p->keep_versions == 5 && p->version == 1,
 	       "serial, keep_versions, version");
 	tap_ok(&T, !strcmp(p->customer_id, "acme") && !strcmp(p->customer_name, "ACME Trading") &&
-	       !strcmp(p->sensor_id, "acme-gw1") && !strcmp(p->sensor_name, "Tokyo office"),
-	       "customer and sensor");
+	       !strcmp(p->sensor_id, "acme-gw1") && !strcmp(p->sensor_name, "Tokyo office") &&
+	       !strcmp(p->timezone, "Asia/Tokyo"),
+	       "customer, its time zone, and sensor");
 	tap_ok(&T, p->ncontacts == 2 && p->contacts[0].lang == NFIPS_LANG_JA &&
 	       !strcmp(p->contacts[1].email, "alice@acme.example.com") &&
 	       p->contacts[0].line == 8, "contacts with language and line");
@@ -615,6 +616,34 @@ static void test_validation(void)
 		if (!tap_ok(&T, ok, "%s at %s:%u: %s",
 			    c->level == NFIPS_DIAG_ERROR ? "error" : "warning",
 			    c->file, c->line, c->msg))
+			dump(&d);
+		nfips_policy_free(p);
+		nfips_diags_free(&d);
+	}
+}
+
+/* The customer's zone: UTC when absent, refused when not a real zone. */
+static void test_timezone(void)
+{
+	static const char *const bad[] = { "Asia/Tokio", "../etc/passwd", "/etc/localtime",
+					   "Asia/../UTC", "" };
+	struct nfips_policy *p = NULL;
+	struct nfips_diags d;
+	char text[512];
+	size_t i;
+
+	tap_ok(&T, load_case("", &p, &d) == 0 && p && !strcmp(p->timezone, "UTC"),
+	       "customer.timezone defaults to UTC");
+	nfips_policy_free(p);
+	nfips_diags_free(&d);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		p = NULL;
+		snprintf(text, sizeof(text),
+			 "customer = { id = \"acme\"; name = \"A\"; timezone = \"%s\"; };\n%s",
+			 bad[i], strchr(base, '\n') + 1);
+		if (!tap_ok(&T, load_text(text, &p, &d) == -1 && !p &&
+			    has(&d, NFIPS_DIAG_ERROR, "p.conf", 1, "timezone"),
+			    "customer.timezone '%s' refused at its line", bad[i]))
 			dump(&d);
 		nfips_policy_free(p);
 		nfips_diags_free(&d);
@@ -1309,6 +1338,7 @@ int main(void)
 	test_apply();
 	test_commented();
 	test_validation();
+	test_timezone();
 	test_hostile();
 	test_edits();
 	test_edit_numbers();

@@ -588,9 +588,37 @@ static bool email_ok(const char *s)
 	return strlen(label) >= 2;
 }
 
+/*
+ * An IANA zone name (Asia/Tokyo, UTC) naming a TZif file of the system's
+ * database: reports and mails show the customer's local time, and a
+ * misspelt zone would silently become UTC in every libc function.
+ */
+static bool timezone_ok(const char *tz)
+{
+	char path[512], magic[4];
+	const char *s;
+	FILE *f;
+	bool ok;
+
+	if (!*tz || *tz == '/' || strstr(tz, ".."))
+		return false;
+	for (s = tz; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || strchr("/_+-", *s)))
+			return false;
+	if (snprintf(path, sizeof(path), "/usr/share/zoneinfo/%s", tz) >= (int)sizeof(path))
+		return false;
+	f = fopen(path, "rb");
+	if (!f)
+		return false;
+	ok = fread(magic, 1, 4, f) == 4 && !memcmp(magic, "TZif", 4);
+	fclose(f);
+	return ok;
+}
+
 static void load_identity(struct loader *l, const config_setting_t *root)
 {
-	static const char *const ckeys[] = { "id", "name", NULL };
+	static const char *const ckeys[] = { "id", "name", "timezone", NULL };
 	static const char *const skeys[] = { "id", "name", NULL };
 	struct nfips_policy *p = l->p;
 	config_setting_t *s;
@@ -602,6 +630,13 @@ static void load_identity(struct loader *l, const config_setting_t *root)
 			err(l, config_setting_get_member(s, "id"),
 			    "customer.id: letters, digits, '.', '_' and '-' only, at most 64");
 		dup_str(l, s, "name", true, 256, &p->customer_name);
+		if (!config_setting_get_member(s, "timezone"))
+			p->timezone = strdup("UTC");
+		else if (!dup_str(l, s, "timezone", true, 64, &p->timezone) &&
+			 !timezone_ok(p->timezone))
+			err(l, config_setting_get_member(s, "timezone"),
+			    "customer.timezone: '%s' is not a zone of /usr/share/zoneinfo (e.g. Asia/Tokyo, UTC)",
+			    p->timezone);
 	}
 	s = section(l, root, "sensor", CONFIG_TYPE_GROUP, true);
 	if (s) {
@@ -1532,6 +1567,7 @@ void nfips_policy_free(struct nfips_policy *p)
 	free(p->dir);
 	free(p->customer_id);
 	free(p->customer_name);
+	free(p->timezone);
 	free(p->sensor_id);
 	free(p->sensor_name);
 	for (i = 0; i < p->ncontacts; i++) {

@@ -211,6 +211,7 @@ struct nfips_policy {
 	unsigned keep_versions;	/* FILE.1 ... FILE.N kept by edits */
 
 	char *customer_id, *customer_name;
+	char *timezone;		/* IANA zone of the customer, default "UTC" */
 	char *sensor_id, *sensor_name;	/* sensor_name optional */
 	struct nfips_contact contacts[NFIPS_POLICY_MAX_CONTACTS];
 	size_t ncontacts;
