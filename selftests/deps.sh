@@ -10,7 +10,7 @@ build=(make gcc pkg-config linux-headers-amd64)
 # fork with the same API, conflicts with the libhyperscan5 Suricata needs.
 matcher_tests=(clang-14 libclang-rt-14-dev libhyperscan-dev python3)
 ctl=(libpcre2-dev libssl-dev libpcap-dev libnl-genl-3-dev libmnl-dev libnetfilter-queue-dev libconfig-dev
-	libsqlite3-dev)
+	libsqlite3-dev tzdata)
 # SOC delivery: json-c reads the EVE records, librelp and OpenSSL send them.
 deliver=(libjson-c-dev librelp-dev libssl-dev)
 # Its tests run stock rsyslog collectors (RELP, TLS, every shipped fan-out
