@@ -37,43 +37,79 @@ unsigned long nfips_max_total_mem __read_mostly;
 module_param_named(max_total_mem, nfips_max_total_mem, ulong, 0644);
 MODULE_PARM_DESC(max_total_mem, "Bytes of policies, transactions, builds and flow tables of all namespaces together (default: a quarter of RAM)");
 
+unsigned long nfips_userns_max_total_mem __read_mostly;
+module_param_named(userns_max_total_mem, nfips_userns_max_total_mem, ulong, 0644);
+MODULE_PARM_DESC(userns_max_total_mem, "The share of max_total_mem that namespaces of unprivileged users may use together (default 0: half of it)");
+
 static atomic_long_t nfips_mem_used = ATOMIC_LONG_INIT(0);
+static atomic_long_t nfips_userns_mem_used = ATOMIC_LONG_INIT(0);
 
 static int mem_used_get(char *buf, const struct kernel_param *kp)
 {
-	return sysfs_emit(buf, "%ld\n", atomic_long_read(&nfips_mem_used));
+	return sysfs_emit(buf, "%ld\n", atomic_long_read(kp->arg));
 }
 
 static const struct kernel_param_ops mem_used_ops = {
 	.get = mem_used_get,
 };
 
-module_param_cb(mem_used, &mem_used_ops, NULL, 0444);
+module_param_cb(mem_used, &mem_used_ops, &nfips_mem_used, 0444);
 MODULE_PARM_DESC(mem_used, "Bytes of max_total_mem in use (read only)");
+module_param_cb(userns_mem_used, &mem_used_ops, &nfips_userns_mem_used, 0444);
+MODULE_PARM_DESC(userns_mem_used, "Bytes of userns_max_total_mem in use (read only)");
 
-/* Charges @bytes to the module's budget; false, charging nothing, if over. */
-bool nfips_mem_charge(size_t bytes)
+static bool counter_charge(atomic_long_t *used, unsigned long max,
+			   size_t bytes)
 {
-	long limit = min_t(unsigned long, READ_ONCE(nfips_max_total_mem),
-			   LONG_MAX);
+	long limit = min_t(unsigned long, max, LONG_MAX);
 
-	if (bytes > LONG_MAX ||
-	    atomic_long_add_return(bytes, &nfips_mem_used) > limit) {
-		if (bytes <= LONG_MAX)
-			atomic_long_sub(bytes, &nfips_mem_used);
+	if (bytes > LONG_MAX)
+		return false;
+	if (atomic_long_add_return(bytes, used) > limit) {
+		atomic_long_sub(bytes, used);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * Charges @bytes to the module's budget; false, charging nothing, if
+ * over. Namespaces of unprivileged users (@userns) also draw on a share
+ * of it, so that however many of them a local user makes, the rest
+ * stays for the host's own namespaces: their policies and flow tables
+ * can always be built.
+ */
+bool nfips_mem_charge(bool userns, size_t bytes)
+{
+	unsigned long total = READ_ONCE(nfips_max_total_mem);
+	unsigned long share = READ_ONCE(nfips_userns_max_total_mem);
+
+	if (userns) {
+		if (!share || share > total / 2)
+			share = total / 2;
+		if (!counter_charge(&nfips_userns_mem_used, share, bytes))
+			return false;
+	}
+	if (!counter_charge(&nfips_mem_used, total, bytes)) {
+		if (userns)
+			atomic_long_sub(bytes, &nfips_userns_mem_used);
 		return false;
 	}
 	return true;
 }
 
 /* What is already allocated (an automaton within its reservation). */
-void nfips_mem_charge_force(size_t bytes)
+void nfips_mem_charge_force(bool userns, size_t bytes)
 {
+	if (userns)
+		atomic_long_add(bytes, &nfips_userns_mem_used);
 	atomic_long_add(bytes, &nfips_mem_used);
 }
 
-void nfips_mem_uncharge(size_t bytes)
+void nfips_mem_uncharge(bool userns, size_t bytes)
 {
+	if (userns)
+		atomic_long_sub(bytes, &nfips_userns_mem_used);
 	atomic_long_sub(bytes, &nfips_mem_used);
 }
 
@@ -272,6 +308,9 @@ static void __exit nfips_exit(void)
 	nfips_events_stop();
 	nfips_genl_exit();
 	unregister_pernet_subsys(&nfips_net_ops);
+	if (atomic_long_read(&nfips_userns_mem_used))
+		pr_err("%ld bytes still counted in userns_mem_used\n",
+		       atomic_long_read(&nfips_userns_mem_used));
 	if (atomic_long_read(&nfips_mem_used))
 		pr_err("%ld bytes still counted in mem_used\n",
 		       atomic_long_read(&nfips_mem_used));

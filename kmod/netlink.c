@@ -146,7 +146,7 @@ static void limit_msg(struct netlink_ext_ack *extack,
 		break;
 	case -ENOBUFS:
 		NL_SET_ERR_MSG_ATTR(extack, attr,
-				    "module-wide memory budget exhausted (max_total_mem)");
+				    "module-wide memory budget exhausted (max_total_mem; userns_max_total_mem in a namespace of an unprivileged user)");
 		break;
 	case -ENOMEM:
 		NL_SET_ERR_MSG_ATTR(extack, attr, "out of memory");

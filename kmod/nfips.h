@@ -51,6 +51,7 @@ struct nfips_policy {
 	u64 serial;
 	u32 nrules, nkernel, nsels;
 	size_t mem;
+	bool userns;		/* charged to the unprivileged share too */
 	struct nfips_ac *ac;
 	struct nfips_krule **rules;
 	struct nfips_krule **sels;
@@ -86,6 +87,7 @@ struct nfips_txn {
 	u32 nsels, capsels;
 	size_t mem;		/* of its rules, charged to the module */
 	size_t max_mem;		/* the namespace's limit when it began */
+	bool userns;		/* of an unprivileged user: its share */
 	struct nfips_krule **rules;
 	struct nfips_krule **sels;
 };
@@ -144,9 +146,9 @@ extern unsigned long nfips_max_mem;
 extern unsigned int nfips_max_flows;
 
 /* main.c: limits and the module-wide memory budget */
-bool nfips_mem_charge(size_t bytes);
-void nfips_mem_charge_force(size_t bytes);
-void nfips_mem_uncharge(size_t bytes);
+bool nfips_mem_charge(bool userns, size_t bytes);
+void nfips_mem_charge_force(bool userns, size_t bytes);
+void nfips_mem_uncharge(bool userns, size_t bytes);
 bool nfips_net_unprivileged(const struct nfips_net *nn);
 size_t nfips_net_max_mem(const struct nfips_net *nn);
 u32 nfips_net_max_flows(const struct nfips_net *nn);

@@ -51,7 +51,7 @@ void nfips_policy_free(struct nfips_policy *p)
 {
 	if (!p)
 		return;
-	nfips_mem_uncharge(p->mem);
+	nfips_mem_uncharge(p->userns, p->mem);
 	if (p->ac)
 		nfips_ac_free(p->ac);
 	rules_free(p->rules, p->nrules);
@@ -65,7 +65,7 @@ static void txn_free(struct nfips_txn *txn)
 {
 	if (!txn)
 		return;
-	nfips_mem_uncharge(txn->mem);
+	nfips_mem_uncharge(txn->userns, txn->mem);
 	rules_free(txn->rules, txn->nrules);
 	rules_free(txn->sels, txn->nsels);
 	kfree(txn);
@@ -99,6 +99,7 @@ int nfips_txn_begin(struct nfips_net *nn, u32 portid, u32 *id)
 	nfips_txn_abort(nn);
 	txn->portid = portid;
 	txn->max_mem = nfips_net_max_mem(nn);
+	txn->userns = nfips_net_unprivileged(nn);
 	txn->id = ++nn->next_txn_id;
 	if (!txn->id)
 		txn->id = ++nn->next_txn_id;
@@ -148,7 +149,7 @@ static int txn_push(struct nfips_txn *txn, struct nfips_krule ***v, u32 *n,
 		*v = rules;
 		*cap = ncap;
 	}
-	if (!nfips_mem_charge(mem))
+	if (!nfips_mem_charge(txn->userns, mem))
 		return -ENOBUFS;
 	(*v)[(*n)++] = r;
 	txn->mem += mem;
@@ -193,7 +194,7 @@ static int build_automaton(struct nfips_policy *p, size_t max_mem)
 	resv = min(size_add(nfips_ac_build_bytes(states), arr), max_mem);
 	if (resv <= arr)
 		return -EFBIG;
-	if (!nfips_mem_charge(resv))
+	if (!nfips_mem_charge(p->userns, resv))
 		return -ENOBUFS;
 	lim.max_build_bytes = resv - arr;
 	ret = -ENOMEM;
@@ -213,8 +214,8 @@ static int build_automaton(struct nfips_policy *p, size_t max_mem)
 	kvfree(pats);
 out:
 	if (!ret)
-		nfips_mem_charge_force(nfips_ac_mem(p->ac));
-	nfips_mem_uncharge(resv);
+		nfips_mem_charge_force(p->userns, nfips_ac_mem(p->ac));
+	nfips_mem_uncharge(p->userns, resv);
 	return ret;
 }
 
@@ -234,7 +235,7 @@ static int alloc_rows(struct nfips_policy *p, size_t max_mem)
 	/* Bounded and charged like the automaton, before allocating. */
 	if (size_add(p->mem, rows) > max_mem)
 		return -EFBIG;
-	if (!nfips_mem_charge(rows))
+	if (!nfips_mem_charge(p->userns, rows))
 		return -ENOBUFS;
 	p->mem += rows;
 	p->memo_stride = memo / sizeof(*p->memo);
@@ -264,7 +265,8 @@ int nfips_txn_commit(struct nfips_net *nn, struct nfips_txn *txn, u64 *serial,
 		ret = -ENOMEM;
 		goto out_txn;
 	}
-	if (!nfips_mem_charge(sizeof(*p))) {
+	p->userns = txn->userns;
+	if (!nfips_mem_charge(p->userns, sizeof(*p))) {
 		kfree(p);
 		ret = -ENOBUFS;
 		goto out_txn;

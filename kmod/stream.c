@@ -51,6 +51,7 @@
 struct nfips_flows {
 	u32 mask;			/* buckets - 1 */
 	u32 seed;
+	bool userns;			/* charged to the unprivileged share */
 	struct nfips_flow slot[];
 };
 
@@ -72,6 +73,7 @@ static size_t flows_bytes(u32 buckets)
 struct nfips_flows *nfips_flows_alloc(struct nfips_net *nn)
 {
 	u32 max_flows = nfips_net_max_flows(nn);
+	bool userns = nfips_net_unprivileged(nn);
 	struct nfips_flows *ft;
 	u32 buckets;
 	size_t size;
@@ -80,19 +82,21 @@ struct nfips_flows *nfips_flows_alloc(struct nfips_net *nn)
 		return NULL;
 	buckets = rounddown_pow_of_two(max_flows / NFIPS_FLOW_WAYS);
 	size = flows_bytes(buckets);
-	if (!nfips_mem_charge(size)) {
-		pr_warn_ratelimited("no flow table: %zu bytes past max_total_mem; segments scanned alone\n",
-				    size);
+	if (!nfips_mem_charge(userns, size)) {
+		pr_warn_ratelimited("no flow table: %zu bytes past %s; segments scanned alone\n",
+				    size, userns ? "userns_max_total_mem or max_total_mem" :
+				    "max_total_mem");
 		return NULL;
 	}
 	ft = kvzalloc(size, GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
 	if (!ft) {
-		nfips_mem_uncharge(size);
+		nfips_mem_uncharge(userns, size);
 		pr_warn_ratelimited("no flow table: no memory for %zu bytes; segments scanned alone\n",
 				    size);
 		return NULL;
 	}
 	ft->mask = buckets - 1;
+	ft->userns = userns;
 	ft->seed = get_random_u32();
 	return ft;
 }
@@ -101,7 +105,7 @@ void nfips_flows_free(struct nfips_flows *ft)
 {
 	if (!ft)
 		return;
-	nfips_mem_uncharge(flows_bytes(ft->mask + 1));
+	nfips_mem_uncharge(ft->userns, flows_bytes(ft->mask + 1));
 	kvfree(ft);
 }
 
