@@ -19,8 +19,9 @@
 # Usage: check.sh [TEST.sh...]     (default: every test)
 #        check.sh --detector
 # Environment: as run.sh (NFIPS_QEMU_ACCEL, NFIPS_QEMU_TCG_THREAD, ...);
-# the defaults here are longer timeouts (NFIPS_QEMU_TIMEOUT 3600 s,
-# NFIPS_TEST_TIMEOUT 1200 s) and 2 GiB of guest memory. NFIPS_STORM_OPS,
+# the defaults here are longer timeouts (NFIPS_QEMU_TIMEOUT 10800 s, as
+# the whole suite takes well over an hour under TCG; NFIPS_TEST_TIMEOUT
+# 1200 s) and 2 GiB of guest memory. NFIPS_STORM_OPS,
 # NFIPS_UNLOAD_CYCLES and NFIPS_FUZZ_MESSAGES are passed on to the stress
 # tests. Logs are in selftests/kernel/out/debug/ (out/detector-NAME/ for
 # the detector runs).
@@ -65,7 +66,7 @@ run_debug() {
 	NFIPS_VMLINUZ=$DEBUG_VMLINUZ NFIPS_KO=$DEBUG_KO NFIPS_MODULES=$DEBUG_MODULES \
 		NFIPS_CMDLINE="acpi=noirq no5lvl NFIPS_DEBUG_KERNEL=1${cmdline:+ $cmdline}" \
 		NFIPS_OUT=$outdir \
-		NFIPS_QEMU_TIMEOUT=${NFIPS_QEMU_TIMEOUT:-3600} \
+		NFIPS_QEMU_TIMEOUT=${NFIPS_QEMU_TIMEOUT:-10800} \
 		NFIPS_TEST_TIMEOUT=${NFIPS_TEST_TIMEOUT:-1200} \
 		NFIPS_QEMU_MEM=${NFIPS_QEMU_MEM:-2048} \
 		"$kernel/run.sh" "$@"
