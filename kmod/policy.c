@@ -117,9 +117,13 @@ struct nfips_txn *nfips_txn_get(struct nfips_net *nn, u32 id, u32 portid)
 	return nn->txn;
 }
 
+/*
+ * A rule's bytes, with its share of the array of rule pointers: the
+ * array doubles as it grows, so at most two slots per rule.
+ */
 static size_t krule_mem(const struct nfips_krule *r)
 {
-	return sizeof(*r) + r->patlen +
+	return 2 * sizeof(r) + sizeof(*r) + r->patlen +
 	       (r->nsrc4 + r->ndst4) * sizeof(struct nfips_range4) +
 	       (r->nsrc6 + r->ndst6) * sizeof(struct nfips_range6) +
 	       (r->nsports + r->ndports) * sizeof(struct nfips_prange) +
