@@ -9,15 +9,15 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "output/eve.h"
 #include "report_int.h"
 #include "store/store.h"
 
+/* ISO 8601 in the customer's zone, with its offset: 2026-12-05T00:30:00+0900. */
 static void ts(struct nfips_json *j, const char *key, int64_t usec)
 {
 	char buf[48];
 
-	nfips_eve_time(buf, sizeof(buf), usec / 1000000, (uint32_t)(usec % 1000000));
+	nfips_report_time(buf, sizeof(buf), usec, "%Y-%m-%dT%H:%M:%S%z");
 	nfips_json_kstr(j, key, buf);
 }
 

@@ -34,6 +34,16 @@ static void line_kv(struct nfips_sbuf *b, const struct nfips_report *r,
 	nfips_sbuf_puts(b, "\n");
 }
 
+/* @s right-aligned in @w columns (a header over numbers). */
+static void rcell(struct nfips_sbuf *b, const char *s, size_t w)
+{
+	size_t n = nfips_report_width(s);
+
+	while (n++ < w)
+		nfips_sbuf_add(b, " ", 1);
+	nfips_report_cell(b, s, w, false);
+}
+
 static void num_cell(struct nfips_sbuf *b, uint64_t n, size_t w)
 {
 	char s[32];
@@ -56,30 +66,30 @@ static void summary(struct nfips_sbuf *b, const struct nfips_report *r)
 	size_t i;
 
 	heading(b, W(W_BY_GRADE), '-');
-	nfips_report_cell(b, W(W_GRADE), 20, true);
-	nfips_report_cell(b, W(W_TOTAL), 12, true);
-	nfips_report_cell(b, W(W_BLOCKED), 12, true);
-	nfips_report_cell(b, W(W_ALERTED), 12, true);
-	nfips_report_cell(b, W(W_PREVIOUS), 12, true);
-	nfips_report_cell(b, W(W_CHANGE), 12, false);
+	nfips_report_cell(b, W(W_GRADE), 18, true);
+	rcell(b, W(W_TOTAL), 12);
+	rcell(b, W(W_BLOCKED), 12);
+	rcell(b, W(W_ALERTED), 12);
+	rcell(b, W(W_PREVIOUS), 12);
+	rcell(b, W(W_CHANGE), 16);
 	nfips_sbuf_puts(b, "\n");
 	for (i = 0; i < 6; i++) {
 		const uint64_t *g = r->cur.by_grade[order[i]], *p = r->prev.by_grade[order[i]];
 
-		nfips_report_cell(b, nfips_report_grade(r->o.lang, order[i] - 1), 20, true);
-		num_cell(b, g[0] + g[1], 10);
+		nfips_report_cell(b, nfips_report_grade(r->o.lang, order[i] - 1), 18, true);
+		num_cell(b, g[0] + g[1], 12);
 		num_cell(b, g[1], 12);
 		num_cell(b, g[0], 12);
 		num_cell(b, p[0] + p[1], 12);
-		change_cell(b, g[0] + g[1], p[0] + p[1], 12);
+		change_cell(b, g[0] + g[1], p[0] + p[1], 16);
 		nfips_sbuf_puts(b, "\n");
 	}
-	nfips_report_cell(b, W(W_TOTAL), 20, true);
-	num_cell(b, r->cur.n, 10);
+	nfips_report_cell(b, W(W_TOTAL), 18, true);
+	num_cell(b, r->cur.n, 12);
 	num_cell(b, r->cur.blocked, 12);
 	num_cell(b, r->cur.alerted, 12);
 	num_cell(b, r->prev.n, 12);
-	change_cell(b, r->cur.n, r->prev.n, 12);
+	change_cell(b, r->cur.n, r->prev.n, 16);
 	nfips_sbuf_printf(b, "\n%s: %s\n", W(W_PREVIOUS), r->prev_period);
 }
 
@@ -102,7 +112,8 @@ static void incidents(struct nfips_sbuf *b, const struct nfips_report *r)
 	nfips_report_cell(b, W(W_ID), 8, true);
 	nfips_report_cell(b, W(W_GRADE), 10, true);
 	nfips_report_cell(b, W(W_STATE), 13, true);
-	nfips_report_cell(b, W(W_COUNT), 9, true);
+	rcell(b, W(W_COUNT), 8);
+	nfips_sbuf_puts(b, " ");
 	nfips_report_cell(b, W(W_FIRST), 17, true);
 	nfips_report_cell(b, W(W_SIGNATURE), 40, false);
 	nfips_sbuf_puts(b, "\n");
@@ -152,8 +163,9 @@ static void top(struct nfips_sbuf *b, const struct nfips_report *r,
 		return;
 	}
 	nfips_report_cell(b, "#", 4, true);
-	nfips_report_cell(b, W(W_COUNT), 11, true);
-	nfips_report_cell(b, W(W_BLOCKED), 11, true);
+	rcell(b, W(W_COUNT), 10);
+	rcell(b, W(W_BLOCKED), 11);
+	nfips_sbuf_puts(b, " ");
 	nfips_report_cell(b, W(kind == 0 ? W_SIGNATURE : kind == 3 ? W_PORT :
 			      kind == 1 ? W_SOURCE : W_TARGET), 60, false);
 	nfips_sbuf_puts(b, "\n");
