@@ -36,7 +36,7 @@ static const char css[] =
 	"vertical-align:top}"
 	"th{background:#eef2f6;white-space:nowrap}td.n,th.n{text-align:right;"
 	"font-variant-numeric:tabular-nums;white-space:nowrap}"
-	"td.addr{font-family:monospace;white-space:nowrap}"
+	"td.addr{font-family:'DejaVu Sans Mono',monospace,monospace;white-space:nowrap}"
 	".blocked{color:#a01c1c;font-weight:bold}.note{color:#40505f;font-size:.9em}"
 	".g4{color:#fff;background:#8b0000}.g3{color:#fff;background:#c0392b}"
 	".g2{background:#f0ad4e}.g1{background:#d9edf7}"
@@ -88,9 +88,11 @@ static void num_td(struct nfips_sbuf *b, uint64_t n)
 static void card(struct nfips_sbuf *b, const char *label, uint64_t n, uint64_t prev,
 		 const char *id)
 {
-	char ch[48];
+	char ch[48] = "";
 
-	nfips_report_change(ch, sizeof(ch), n, prev);
+	/* UINT64_MAX: no previous figure to compare with */
+	if (prev != UINT64_MAX)
+		nfips_report_change(ch, sizeof(ch), n, prev);
 	nfips_sbuf_printf(b, "<div class=\"card\" id=\"%s\"><div>", id);
 	esc(b, label);
 	nfips_sbuf_printf(b, "</div><div class=\"v\">%" PRIu64 "</div><div class=\"c\">", n);
@@ -110,7 +112,7 @@ static void summary(struct nfips_sbuf *b, const struct nfips_report *r)
 	card(b, W(W_TOTAL), r->cur.n, r->prev.n, "card-total");
 	card(b, W(W_BLOCKED), r->cur.blocked, r->prev.blocked, "card-blocked");
 	card(b, W(W_ALERTED), r->cur.alerted, r->prev.alerted, "card-alerted");
-	card(b, W(W_INCIDENTS), r->inc_total, 0, "card-incidents");
+	card(b, W(W_INCIDENTS), r->inc_total, UINT64_MAX, "card-incidents");
 	nfips_sbuf_puts(b, "</div>");
 	tag(b, "<h2>", W(W_BY_GRADE), "</h2>");
 	nfips_sbuf_puts(b, "<div class=\"scroll\"><table id=\"grades\"><thead><tr>");
