@@ -385,8 +385,13 @@ int main(int argc, char **argv)
 	monthly(s, dir);
 	nfips_store_close(s);
 
-	snprintf(cmd, sizeof(cmd), "python3 %s/report_check.py %s",
-		 getenv("srcdir") ? getenv("srcdir") : ".", dir);
+	/* beside this program */
+	{
+		const char *slash = strrchr(argv[0], '/');
+
+		snprintf(cmd, sizeof(cmd), "python3 %.*s/report_check.py %s",
+			 slash ? (int)(slash - argv[0]) : 1, slash ? argv[0] : ".", dir);
+	}
 	tap_ok(&T, system(cmd) == 0, "report_check.py: the JSON reads back with the numbers, "
 	       "the HTML is well-formed and self-contained");
 	if (argc <= 1) {
