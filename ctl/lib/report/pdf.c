@@ -86,7 +86,7 @@ int nfips_report_pdf(const char *html, size_t len, const char *out, char *err,
 		     size_t errlen)
 {
 	char chrome[4096], tmp[] = "/tmp/nfips-report.XXXXXX", page[128], prof[128];
-	char pdfarg[4200], profarg[200], url[200], absout[4096];
+	char pdfarg[4300], profarg[200], url[200], absout[4096], part[4200];
 	struct stat st;
 	pid_t pid;
 	int status = 0, i, rc = -1;
@@ -116,10 +116,12 @@ int nfips_report_pdf(const char *html, size_t len, const char *out, char *err,
 		snprintf(err, errlen, "%s: %s", page, strerror(errno));
 		goto out;
 	}
-	snprintf(pdfarg, sizeof(pdfarg), "--print-to-pdf=%s", absout);
+	/* printed beside it, renamed over it once whole */
+	snprintf(part, sizeof(part), "%s.tmp", absout);
+	snprintf(pdfarg, sizeof(pdfarg), "--print-to-pdf=%s", part);
 	snprintf(profarg, sizeof(profarg), "--user-data-dir=%s", prof);
 	snprintf(url, sizeof(url), "file://%s", page);
-	unlink(absout);
+	unlink(part);
 	pid = fork();
 	if (pid < 0) {
 		snprintf(err, errlen, "fork: %s", strerror(errno));
@@ -156,9 +158,15 @@ int nfips_report_pdf(const char *html, size_t len, const char *out, char *err,
 		snprintf(err, errlen, "%s: no PDF after %d s (killed)", chrome, PDF_TIMEOUT_S);
 		goto out;
 	}
-	if (stat(absout, &st) || st.st_size < 5) {
+	if (stat(part, &st) || st.st_size < 5) {
 		snprintf(err, errlen, "%s exited with %d and wrote no PDF to %s", chrome,
-			 WIFEXITED(status) ? WEXITSTATUS(status) : -1, absout);
+			 WIFEXITED(status) ? WEXITSTATUS(status) : -1, part);
+		unlink(part);
+		goto out;
+	}
+	if (rename(part, absout)) {
+		snprintf(err, errlen, "%s: %s", absout, strerror(errno));
+		unlink(part);
 		goto out;
 	}
 	rc = 0;

@@ -12,6 +12,7 @@
  *   html.c     one self-contained HTML page: inline CSS and SVG, no
  *              script, no external resource; screen, phone and print
  *   pdf.c      the HTML printed by headless Chromium
+ *   publish.c  a report into a directory in several formats (nfipsd)
  *
  * Days are the customer's: the caller sets the process's zone (TZ) to
  * customer.timezone before building, as the daily aggregates were keyed.
@@ -151,6 +152,27 @@ void nfips_report_render(const struct nfips_report *r, enum nfips_report_format 
  */
 void nfips_report_file_name(char *buf, size_t len, const struct nfips_report *r,
 			    enum nfips_report_format fmt);
+
+/* ---- publishing (publish.c) ------------------------------------------ */
+
+/* The files of one report, as written. */
+struct nfips_report_files {
+	char *paths[4];
+	size_t n;
+};
+
+void nfips_report_files_free(struct nfips_report_files *f);
+/* "html,json,text,pdf" into bits 1 << enum nfips_report_format. 0 or -1. */
+int nfips_report_parse_formats(const char *s, unsigned *formats);
+/*
+ * Builds the report of @o from @s and writes it into @dir in each of
+ * @formats, every file replaced whole (nfips-daily-2026-12-05.html ...).
+ * The paths written are in @out (free with nfips_report_files_free), also
+ * on failure (those written before it). 0, or -1 with @err.
+ */
+int nfips_report_publish(struct nfips_store *s, const struct nfips_report_opts *o,
+			 const char *dir, unsigned formats, struct nfips_report_files *out,
+			 char *err, size_t errlen);
 
 /* ---- words (lang.c) -------------------------------------------------- */
 
