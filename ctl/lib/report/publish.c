@@ -22,26 +22,6 @@ void nfips_report_files_free(struct nfips_report_files *f)
 	f->n = 0;
 }
 
-int nfips_report_parse_formats(const char *s, unsigned *formats)
-{
-	static const char *const names[] = { "text", "json", "html", "pdf" };
-	char buf[128], *save = NULL, *t;
-	int i;
-
-	*formats = 0;
-	if (!s || strlen(s) >= sizeof(buf))
-		return -1;
-	strcpy(buf, s);
-	for (t = strtok_r(buf, ", ", &save); t; t = strtok_r(NULL, ", ", &save)) {
-		for (i = 0; i < 4 && strcmp(t, names[i]); i++)
-			;
-		if (i == 4)
-			return -1;
-		*formats |= 1u << i;
-	}
-	return *formats ? 0 : -1;
-}
-
 int nfips_report_publish(struct nfips_store *s, const struct nfips_report_opts *o,
 			 const char *dir, unsigned formats, struct nfips_report_files *out,
 			 char *err, size_t errlen)

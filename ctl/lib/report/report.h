@@ -12,7 +12,8 @@
  *   html.c     one self-contained HTML page: inline CSS and SVG, no
  *              script, no external resource; screen, phone and print
  *   pdf.c      the HTML printed by headless Chromium
- *   publish.c  a report into a directory in several formats (nfipsd)
+ *   publish.c  a report into a directory in several formats (nfipsd);
+ *              formats.c the names of the formats
  *
  * Days are the customer's: the caller sets the process's zone (TZ) to
  * customer.timezone before building, as the daily aggregates were keyed.
