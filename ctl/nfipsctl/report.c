@@ -275,6 +275,7 @@ int cmd_report(int argc, char **argv)
 	if (!zone_ok(a.tz)) {
 		fprintf(stderr, "nfipsctl report: --tz: '%s' is not a zone of "
 			"/usr/share/zoneinfo (e.g. Asia/Tokyo, UTC)\n", a.tz);
+		rc = 2;
 		goto out;
 	}
 	/* the customer's days, as the store's daily aggregates are keyed */
@@ -295,6 +296,7 @@ int cmd_report(int argc, char **argv)
 			a.o.kind == NFIPS_REPORT_DAILY ? "date" : "month",
 			a.o.kind == NFIPS_REPORT_DAILY ? "date (YYYY-MM-DD)" : "month (YYYY-MM)",
 			a.period);
+		rc = 2;
 		goto out;
 	}
 	if (!a.period)

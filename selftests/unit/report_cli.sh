@@ -90,10 +90,10 @@ expect 0 "-o writes the file" -- "${r[@]}" daily --date 2026-12-05 "${common[@]}
 [ -s "$dir/d.html" ] && ! ls "$dir"/d.html.* >/dev/null 2>&1 && grep -q '</html>' "$dir/d.html"
 ok $? "-o: the whole page, no temporary file left"
 
-expect 1 "a bad date is refused" -- "${r[@]}" daily --date 2026-02-30 "${common[@]}"
+expect 2 "a bad date is refused" -- "${r[@]}" daily --date 2026-02-30 "${common[@]}"
 has "--date: not a date (YYYY-MM-DD): '2026-02-30'"
 ok $? "a bad date: the message names --date and the value"
-expect 1 "a bad zone is refused" -- "${r[@]}" daily --store "$db" --tz Mars/Olympus
+expect 2 "a bad zone is refused" -- "${r[@]}" daily --store "$db" --tz Mars/Olympus
 has "--tz: 'Mars/Olympus' is not a zone"
 ok $? "a bad zone: the message names --tz"
 expect 2 "--month on a daily report is refused" -- "${r[@]}" daily --month 2026-06 "${common[@]}"
