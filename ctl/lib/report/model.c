@@ -18,7 +18,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "report.h"
+#include "report_int.h"
 #include "store/store_int.h"
 
 /* The union of raw alerts [?1, ?2) and aggregate days [?3, ?4). */
@@ -192,60 +192,108 @@ static int totals(struct ctx *c, const struct part *p, struct nfips_report_total
 	return done(c, st, rc);
 }
 
-enum top_kind { TOP_SIG, TOP_SRC, TOP_DST, TOP_PORT };
-
-static int top(struct ctx *c, const struct part *p, enum top_kind k, size_t limit,
-	       struct nfips_report_list *l)
+/* The signature's message (NULL: none stored). */
+static int sig_msg(struct ctx *c, struct nfips_report_top *t)
 {
-	static const char *const sql[] = {
-		UNION "SELECT gid, sid, sum(n), sum(n * blocked), (SELECT msg FROM sigs"
-		" WHERE sigs.gid = u.gid AND sigs.sid = u.sid) FROM u GROUP BY 1, 2"
-		" ORDER BY 3 DESC, 2, 1 LIMIT ?5",
-		UNION "SELECT src, sum(n), sum(n * blocked) FROM u GROUP BY 1"
-		" ORDER BY 2 DESC, 1 LIMIT ?5",
-		UNION "SELECT dst, sum(n), sum(n * blocked) FROM u GROUP BY 1"
-		" ORDER BY 2 DESC, 1 LIMIT ?5",
-		/* ports mean something for these: TCP, UDP, SCTP */
-		UNION "SELECT dport, proto, sum(n), sum(n * blocked) FROM u"
-		" WHERE proto IN (6, 17, 132) GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2 LIMIT ?5",
-	};
-	sqlite3_stmt *st = prep(c, sql[k], p);
+	sqlite3_stmt *st = prep(c, "SELECT msg FROM sigs WHERE gid = ?1 AND sid = ?2", NULL);
 	int rc;
 
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 5, limit == SIZE_MAX ? -1 : (int64_t)limit);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct nfips_report_top *t, *v = realloc(l->v, (l->n + 1) * sizeof(*v));
-		int col = 0;
+	sqlite3_bind_int64(st, 1, t->gid);
+	sqlite3_bind_int64(st, 2, t->sid);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		t->msg = col_dup(st, 0);
+		rc = SQLITE_DONE;
+	}
+	return done(c, st, rc);
+}
 
-		if (!v) {
+/* The histogram bucket of @ts: bounds[i] <= ts < bounds[i + 1]. */
+static int find_bucket(const int64_t *bounds, unsigned n, int64_t ts)
+{
+	unsigned lo = 0, hi = n;
+
+	if (ts < bounds[0] || ts >= bounds[n])
+		return -1;
+	while (hi - lo > 1) {
+		unsigned mid = (lo + hi) / 2;
+
+		if (ts >= bounds[mid])
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return (int)lo;
+}
+
+static void row_cols(sqlite3_stmt *st, struct nfips_report_row *w)
+{
+	w->gid = (uint32_t)sqlite3_column_int64(st, 0);
+	w->sid = (uint32_t)sqlite3_column_int64(st, 1);
+	blob16(st, 2, w->src);
+	blob16(st, 3, w->dst);
+	w->dport = (uint16_t)sqlite3_column_int(st, 4);
+	w->proto = (uint8_t)sqlite3_column_int(st, 5);
+	w->grade = sqlite3_column_int(st, 6);
+	w->blocked = sqlite3_column_int(st, 7) != 0;
+}
+
+/*
+ * The period's raw alerts and aggregate days, each row counted once into
+ * @acc: the histogram's buckets are local hours (daily) or days.
+ */
+static int scan(struct ctx *c, const struct part *p, struct nfips_report *r,
+		struct nfips_report_acc *acc)
+{
+	int64_t bounds[32];
+	sqlite3_stmt *st;
+	unsigned i;
+	int rc;
+
+	for (i = 0; i < r->nhist; i++)
+		bounds[i] = r->o.kind == NFIPS_REPORT_DAILY ?
+			    local_hour(r->o.year, r->o.month, r->o.day, (int)i) :
+			    local_midnight(r->o.year, r->o.month, (int)i + 1);
+	bounds[r->nhist] = r->end;
+	st = prep(c, "SELECT gid, sid, src, dst, dport, proto, coalesce(grade, -1), blocked, ts"
+		  " FROM alerts WHERE ts >= ?1 AND ts < ?2", p);
+	if (!st)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct nfips_report_row w = { .n = 1 };
+
+		row_cols(st, &w);
+		w.bucket = find_bucket(bounds, r->nhist, sqlite3_column_int64(st, 8));
+		r->alerts_raw++;
+		if (nfips_report_acc_add(acc, &w)) {
 			rc = SQLITE_NOMEM;
 			break;
 		}
-		l->v = v;
-		t = &v[l->n++];
-		memset(t, 0, sizeof(*t));
-		switch (k) {
-		case TOP_SIG:
-			t->gid = (uint32_t)sqlite3_column_int64(st, 0);
-			t->sid = (uint32_t)sqlite3_column_int64(st, 1);
-			t->msg = col_dup(st, 4);
-			col = 2;
-			break;
-		case TOP_SRC:
-		case TOP_DST:
-			blob16(st, 0, t->addr);
-			col = 1;
-			break;
-		case TOP_PORT:
-			t->port = (uint16_t)sqlite3_column_int(st, 0);
-			t->proto = (uint8_t)sqlite3_column_int(st, 1);
-			col = 2;
+	}
+	if (done(c, st, rc))
+		return -1;
+	if (!p->agg_days)
+		return 0;
+	/* a day known by its aggregates only has no hours */
+	if (r->o.kind == NFIPS_REPORT_DAILY)
+		r->hist_partial = true;
+	st = prep(c, "SELECT gid, sid, src, dst, dport, proto, grade, blocked, n, day"
+		  " FROM days WHERE day >= ?3 AND day < ?4", p);
+	if (!st)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct nfips_report_row w = { 0 };
+
+		row_cols(st, &w);
+		w.n = (uint64_t)sqlite3_column_int64(st, 8);
+		w.bucket = r->o.kind == NFIPS_REPORT_MONTHLY ?
+			   (int)(sqlite3_column_int64(st, 9) % 100) - 1 : -1;
+		if (nfips_report_acc_add(acc, &w)) {
+			rc = SQLITE_NOMEM;
 			break;
 		}
-		t->n = (uint64_t)sqlite3_column_int64(st, col);
-		t->blocked = (uint64_t)sqlite3_column_int64(st, col + 1);
 	}
 	return done(c, st, rc);
 }
@@ -275,83 +323,40 @@ static int seen_before(struct ctx *c, const struct nfips_report_top *t, int64_t 
 	return done(c, st, rc);
 }
 
-static int new_sigs(struct ctx *c, const struct part *p, struct nfips_report *r)
+/*
+ * The top signatures (@all: every signature of the period, highest count
+ * first) and those of them seen for the first time, with their messages.
+ */
+static int sigs(struct ctx *c, struct nfips_report *r, struct nfips_report_list *all,
+		size_t top_n)
 {
-	struct nfips_report_list all = { 0 };
 	int64_t start_day = r->o.year * 10000ll + r->o.month * 100 + r->o.day;
 	size_t i;
-	int rc = top(c, p, TOP_SIG, SIZE_MAX, &all);
+	int rc = 0;
 
-	if (!rc && !(r->new_sigs.v = calloc(all.n + 1, sizeof(*r->new_sigs.v)))) {
+	r->sigs.v = calloc(all->n + 1, sizeof(*r->sigs.v));
+	r->new_sigs.v = calloc(all->n + 1, sizeof(*r->new_sigs.v));
+	if (!r->sigs.v || !r->new_sigs.v) {
 		snprintf(c->err, c->errlen, "out of memory");
-		rc = -1;
+		return -1;
 	}
-	for (i = 0; !rc && i < all.n; i++) {
+	for (i = 0; !rc && i < all->n; i++) {
+		struct nfips_report_top t = all->v[i];
 		bool seen = true;
 
-		rc = seen_before(c, &all.v[i], r->start, start_day, &seen);
-		if (rc || seen) {
-			free(all.v[i].msg);
+		rc = seen_before(c, &t, r->start, start_day, &seen);
+		if (rc || (i >= top_n && seen))
 			continue;
+		rc = sig_msg(c, &t);
+		if (i < top_n)
+			r->sigs.v[r->sigs.n++] = t;
+		if (!seen) {
+			r->new_sigs.v[r->new_sigs.n] = t;
+			/* each list owns its strings */
+			if (i < top_n && t.msg)
+				r->new_sigs.v[r->new_sigs.n].msg = strdup(t.msg);
+			r->new_sigs.n++;
 		}
-		r->new_sigs.v[r->new_sigs.n++] = all.v[i];
-	}
-	for (; i < all.n; i++)
-		free(all.v[i].msg);
-	free(all.v);
-	return rc;
-}
-
-/* The count and blocked of raw [lo, hi), or of aggregate day @day when lo == hi. */
-static int bucket(struct ctx *c, int64_t lo, int64_t hi, int64_t day, uint64_t *n,
-		  uint64_t *blocked)
-{
-	struct part p = { .raw_lo = lo, .raw_hi = hi, .day_lo = day, .day_hi = day + 1 };
-	sqlite3_stmt *st;
-	int rc;
-
-	if (lo < hi)
-		p.day_lo = p.day_hi = 0;
-	st = prep(c, UNION "SELECT coalesce(sum(n), 0), coalesce(sum(n * blocked), 0) FROM u", &p);
-	if (!st)
-		return -1;
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*n = (uint64_t)sqlite3_column_int64(st, 0);
-		*blocked = (uint64_t)sqlite3_column_int64(st, 1);
-		rc = SQLITE_DONE;
-	}
-	return done(c, st, rc);
-}
-
-static int histogram(struct ctx *c, const struct part *p, struct nfips_report *r)
-{
-	int y = r->o.year, m = r->o.month, i, rc = 0;
-
-	if (r->o.kind == NFIPS_REPORT_DAILY) {
-		r->nhist = 24;
-		if (p->agg_days) {	/* a day known by its aggregates only */
-			r->hist_partial = true;
-			return 0;
-		}
-		for (i = 0; !rc && i < 24; i++) {
-			int64_t lo = local_hour(y, m, r->o.day, i);
-			int64_t hi = i == 23 ? r->end : local_hour(y, m, r->o.day, i + 1);
-
-			rc = bucket(c, lo, hi, 0, &r->hist[i], &r->hist_blocked[i]);
-		}
-		return rc;
-	}
-	r->nhist = (unsigned)days_in_month(y, m);
-	for (i = 0; !rc && i < (int)r->nhist; i++) {
-		int64_t lo = local_midnight(y, m, i + 1);
-		int64_t hi = i + 1 == (int)r->nhist ? r->end : local_midnight(y, m, i + 2);
-
-		if (lo < p->raw_lo)
-			rc = bucket(c, 0, 0, y * 10000ll + m * 100 + i + 1, &r->hist[i],
-				    &r->hist_blocked[i]);
-		else
-			rc = bucket(c, lo, hi, 0, &r->hist[i], &r->hist_blocked[i]);
 	}
 	return rc;
 }
@@ -420,18 +425,10 @@ static int incidents(struct ctx *c, struct nfips_report *r)
 static int alert_table(struct ctx *c, const struct part *p, struct nfips_report *r)
 {
 	size_t max = r->o.rows ? r->o.rows : NFIPS_REPORT_ROWS;
-	sqlite3_stmt *st = prep(c, "SELECT count(*) FROM alerts WHERE ts >= ?1 AND ts < ?2", p);
+	sqlite3_stmt *st;
 	int rc;
 
-	if (!st)
-		return -1;
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		r->alerts_raw = (uint64_t)sqlite3_column_int64(st, 0);
-		rc = SQLITE_DONE;
-	}
-	if (done(c, st, rc))
-		return -1;
+	/* r->alerts_raw: counted by scan() */
 	if (!r->alerts_raw)
 		return 0;
 	if (max > r->alerts_raw)
@@ -507,6 +504,8 @@ int nfips_report_build(struct nfips_store *s, const struct nfips_report_opts *o,
 		       struct nfips_report *r, char *err, size_t errlen)
 {
 	struct ctx c = { .s = s, .err = err, .errlen = errlen };
+	struct nfips_report_list all = { 0 };
+	struct nfips_report_acc *acc;
 	struct part cur, prev;
 	int ndays, pndays, py, pm, pd;
 	size_t top_n = o->top ? o->top : NFIPS_REPORT_TOP;
@@ -540,19 +539,30 @@ int nfips_report_build(struct nfips_store *s, const struct nfips_report_opts *o,
 	split(s, py, pm, pd, pndays, r->prev_end, &prev);
 	r->agg_days = cur.agg_days;
 	r->prev_agg_days = prev.agg_days;
-	if (nfips_store_exec(s, "BEGIN", err, errlen))
+	r->nhist = o->kind == NFIPS_REPORT_DAILY ? 24 : (unsigned)days_in_month(o->year, o->month);
+	acc = nfips_report_acc_new();
+	if (!acc || nfips_store_exec(s, "BEGIN", err, errlen)) {
+		nfips_report_acc_free(acc);
 		return -1;
-	if (totals(&c, &cur, &r->cur) || totals(&c, &prev, &r->prev) ||
-	    top(&c, &cur, TOP_SIG, top_n, &r->sigs) ||
-	    top(&c, &cur, TOP_SRC, top_n, &r->srcs) ||
-	    top(&c, &cur, TOP_DST, top_n, &r->dsts) ||
-	    top(&c, &cur, TOP_PORT, top_n, &r->ports) ||
-	    new_sigs(&c, &cur, r) || histogram(&c, &cur, r) || incidents(&c, r) ||
-	    alert_table(&c, &cur, r))
+	}
+	if (scan(&c, &cur, r, acc) || totals(&c, &prev, &r->prev))
 		goto fail;
+	r->cur = acc->t;
+	memcpy(r->hist, acc->hist, sizeof(r->hist));
+	memcpy(r->hist_blocked, acc->hist_blocked, sizeof(r->hist_blocked));
+	if (nfips_report_acc_top(acc, NFIPS_TOP_SIG, SIZE_MAX, &all) ||
+	    nfips_report_acc_top(acc, NFIPS_TOP_SRC, top_n, &r->srcs) ||
+	    nfips_report_acc_top(acc, NFIPS_TOP_DST, top_n, &r->dsts) ||
+	    nfips_report_acc_top(acc, NFIPS_TOP_PORT, top_n, &r->ports) ||
+	    sigs(&c, r, &all, top_n) || incidents(&c, r) || alert_table(&c, &cur, r))
+		goto fail;
+	free(all.v);
+	nfips_report_acc_free(acc);
 	nfips_store_exec(s, "COMMIT", NULL, 0);
 	return 0;
 fail:
+	free(all.v);
+	nfips_report_acc_free(acc);
 	nfips_store_exec(s, "ROLLBACK", NULL, 0);
 	if (!err[0])
 		snprintf(err, errlen, "out of memory");

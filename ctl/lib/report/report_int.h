@@ -23,4 +23,39 @@ void nfips_report_top_label(char *buf, size_t len, const struct nfips_report_top
 /* @s as paragraphs of at most @width columns (breaks at spaces, or anywhere in CJK). */
 void nfips_report_wrap(struct nfips_sbuf *b, const char *s, size_t width);
 
+/* ---- one pass over a period (scan.c) -------------------------------- */
+
+enum nfips_report_top_kind { NFIPS_TOP_SIG, NFIPS_TOP_SRC, NFIPS_TOP_DST, NFIPS_TOP_PORT };
+
+/* A raw alert (n = 1) or a daily aggregate (n alerts). */
+struct nfips_report_row {
+	uint32_t gid, sid;
+	uint8_t src[16], dst[16];
+	uint16_t dport;
+	uint8_t proto;
+	int grade;			/* -1: not graded */
+	bool blocked;
+	uint64_t n;
+	int bucket;			/* histogram index, -1: none */
+};
+
+struct nfips_report_acc {
+	struct nfips_report_totals t;
+	uint64_t hist[31], hist_blocked[31];
+	struct nfips_hkey hkey;
+	void *tabs;			/* by enum nfips_report_top_kind */
+};
+
+struct nfips_report_acc *nfips_report_acc_new(void);
+void nfips_report_acc_free(struct nfips_report_acc *a);
+/* Counts @r everywhere. 0, or -1 out of memory. */
+int nfips_report_acc_add(struct nfips_report_acc *a, const struct nfips_report_row *r);
+/*
+ * The first @limit of @kind, highest count first, into @l (gid/sid,
+ * address or port set; signature messages not). Once per kind: the
+ * table is consumed. 0 or -1.
+ */
+int nfips_report_acc_top(struct nfips_report_acc *a, enum nfips_report_top_kind kind,
+			 size_t limit, struct nfips_report_list *l);
+
 #endif /* NFIPS_REPORT_INT_H */
