@@ -385,6 +385,24 @@ int main(int argc, char **argv)
 	monthly(s, dir);
 	nfips_store_close(s);
 
+	/* daily aggregates past their keeping (here 100 days) go too */
+	if (argc <= 1) {
+		o.days_keep = 100;
+		s = nfips_store_open(&o, err, sizeof(err), NULL);
+		steps = 0;
+		while (s && (rc = nfips_store_retention_step(s, 7)) == 1 && steps < 1000)
+			steps++;
+		if (s && !build(s, NFIPS_REPORT_MONTHLY, "2026-06", NFIPS_REPORT_EN)) {
+			tap_ok(&T, rc == 0 && rep.cur.n == 0 && steps > 1,
+			       "daily aggregates older than their keeping are removed, in steps of "
+			       "at most 7 rows (%d steps): June is empty", steps);
+			nfips_report_free(&rep);
+		} else {
+			tap_ok(&T, 0, "the store reopens for aggregate retention");
+		}
+		nfips_store_close(s);
+	}
+
 	/* beside this program */
 	{
 		const char *slash = strrchr(argv[0], '/');

@@ -191,8 +191,9 @@ int nfips_store_retention_step(struct nfips_store *s, unsigned rows)
 	    run(s, "DELETE FROM incident_log WHERE ts < ?1", cut, 0, 0, NULL) ||
 	    run(s, "DELETE FROM agg WHERE rowid IN (SELECT rowid FROM agg"
 		" WHERE hour < ?1 LIMIT ?2)", acut / USEC_HOUR, rows, 0, &k) ||
-	    run(s, "DELETE FROM days WHERE rowid IN (SELECT rowid FROM days"
-		" WHERE day < ?1 LIMIT ?2)", dcut, rows, 0, &d))
+	    run(s, "DELETE FROM days WHERE (day, gid, sid, src, dst, dport, proto, grade,"
+		" blocked) IN (SELECT day, gid, sid, src, dst, dport, proto, grade, blocked"
+		" FROM days WHERE day < ?1 LIMIT ?2)", dcut, rows, 0, &d))
 		goto fail;
 	if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 		goto fail;

@@ -90,9 +90,11 @@ static const char *const schema_v3[] = {
  */
 static const char *const schema_v4[] = {
 	"ALTER TABLE alerts ADD COLUMN iface TEXT",
+	/* without rowid: a report reads a range of days in key order, n in
+	 * the row, no lookups */
 	"CREATE TABLE days(day INTEGER, gid INTEGER, sid INTEGER, src BLOB, dst BLOB,"
 	" dport INTEGER, proto INTEGER, grade INTEGER, blocked INTEGER, n INTEGER,"
-	" UNIQUE(day, gid, sid, src, dst, dport, proto, grade, blocked))",
+	" PRIMARY KEY(day, gid, sid, src, dst, dport, proto, grade, blocked)) WITHOUT ROWID",
 	"CREATE INDEX days_sid ON days(sid, gid, day)",
 	"INSERT INTO days SELECT " NFIPS_STORE_LOCAL_DAY("ts") ", gid, sid, src, dst,"
 	" dport, proto, coalesce(grade, -1), blocked, count(*) FROM alerts"
