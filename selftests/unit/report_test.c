@@ -126,6 +126,10 @@ static void fill(void)
 	    "10.0.0.53", 53, 53, 17, NFIPS_SGRADE_MEDIUM, false, 0, "eth0");
 	add(jst(2026, 7, 1, 0, 10, 0), MIN, 1, 3001, "DNS amplification", "2001:db8::66",
 	    "10.0.0.53", 53, 53, 17, NFIPS_SGRADE_MEDIUM, false, 0, "eth0");
+	/* September: retention's cut (92 days before 12-06) is 09-05 00:00 UTC */
+	for (int d = 1; d <= 10; d++)
+		add(jst(2026, 9, d, 12, 0, 0), MIN, 3, 5001, "SMB probe", "192.0.2.50",
+		    "10.0.0.30", 3000, 445, 6, NFIPS_SGRADE_MEDIUM, false, 0, "eth0");
 }
 
 static struct nfips_report rep;
@@ -338,6 +342,24 @@ static void monthly(struct nfips_store *s, const char *dir)
 		render_all(dir, "monthly-ja");
 		nfips_report_free(&rep);
 	}
+	/* September: cut by retention mid-month */
+	if (!build(s, NFIPS_REPORT_MONTHLY, "2026-09", NFIPS_REPORT_EN)) {
+		tap_ok(&T, rep.agg_days == 4 && rep.cur.n == 30 && rep.alerts_raw == 18 &&
+		       rep.hist[0] == 3 && rep.hist[3] == 3 && rep.hist[4] == 3 && rep.hist[9] == 3 &&
+		       rep.hist[10] == 0 && rep.sigs.n == 1 && rep.sigs.v[0].n == 30,
+		       "monthly: September, days 1-4 from the aggregates and 5-10 raw, adds up to "
+		       "30 (agg days %u, raw %llu)", rep.agg_days,
+		       (unsigned long long)rep.alerts_raw);
+		nfips_report_free(&rep);
+	}
+	/* a day past retention: from its aggregates, no hours, no table */
+	if (!build(s, NFIPS_REPORT_DAILY, "2026-06-15", NFIPS_REPORT_EN)) {
+		tap_ok(&T, rep.agg_days == 1 && rep.cur.n == 40 && rep.cur.blocked == 40 &&
+		       rep.hist_partial && rep.nalerts == 0 && rep.prev.n == 0,
+		       "daily: 2026-06-15, past retention, from its aggregates (40 blocked), "
+		       "hours and table said missing");
+		nfips_report_free(&rep);
+	}
 	/* December: raw alerts; November before it had none */
 	if (!build(s, NFIPS_REPORT_MONTHLY, "2026-12", NFIPS_REPORT_EN)) {
 		tap_ok(&T, rep.cur.n == 60 && rep.agg_days == 0 && rep.prev.n == 0 &&
@@ -378,9 +400,9 @@ int main(int argc, char **argv)
 	/* retention as the writer runs it: June and May leave the raw alerts */
 	while ((rc = nfips_store_retention_step(s, 2000)) == 1 && steps < 100000)
 		steps++;
-	tap_ok(&T, rc == 0 && s->purged > jst(2026, 7, 1, 0, 0, 0) &&
-	       s->purged <= jst(2026, 12, 4, 0, 0, 0),
-	       "retention removed the alerts of May to July (%d steps)", steps);
+	tap_ok(&T, rc == 0 && s->purged > jst(2026, 9, 4, 12, 0, 0) &&
+	       s->purged <= jst(2026, 9, 5, 9, 0, 0),
+	       "retention removed the alerts before 09-05 UTC (%d steps)", steps);
 	daily(s, dir);
 	monthly(s, dir);
 	nfips_store_close(s);
