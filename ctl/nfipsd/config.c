@@ -568,6 +568,9 @@ static int parse(struct ctx *x, config_t *cf, struct nfipsd_conf *c)
 	    get_u32(x, root, "stop_timeout", 1, 3600, &c->stop_timeout) ||
 	    reports(x, root, c))
 		return -1;
+	if (c->report_dir && c->store_off)
+		return errat(x, config_setting_get_member(root, "reports"), "reports are made "
+			     "from the alert store, which store.enabled = false turns off");
 	return collectors(x, root, c);
 }
 

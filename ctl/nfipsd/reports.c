@@ -165,11 +165,29 @@ static void start(struct nfipsd *d, const struct nfips_report_opts *o)
 	d->report_joinable = true;
 }
 
+/* A reloaded policy with another zone: said once; it applies at restart. */
+static void zone_changed(struct nfipsd *d)
+{
+	static char said[64];
+	const char *tz;
+
+	pthread_rwlock_rdlock(&d->pol_lock);
+	tz = d->policy && d->policy->file && d->policy->file->timezone ?
+	     d->policy->file->timezone : "UTC";
+	if (strcmp(tz, zone) && strcmp(tz, said)) {
+		snprintf(said, sizeof(said), "%s", tz);
+		nfipsd_log(NFIPSD_WARNING, "customer.timezone is now %s: nfipsd keeps %s for "
+			   "days (reports, daily aggregates) until it restarts", said, zone);
+	}
+	pthread_rwlock_unlock(&d->pol_lock);
+}
+
 void nfipsd_reports_check(struct nfipsd *d)
 {
 	struct nfips_report_opts o;
 	time_t now = time(NULL);
 
+	zone_changed(d);
 	if (d->report_joinable && !atomic_load(&d->report_running)) {
 		pthread_join(d->report_thread, NULL);
 		d->report_joinable = false;

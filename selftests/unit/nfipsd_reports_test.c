@@ -99,6 +99,8 @@ static void config(void)
 	    ":2: reports: 'lang': en or ja, not \"fr\"");
 	bad("an hour past 23", "rules = \"r\";\nreports = { dir = \"/w\"; hour = 24; };\n",
 	    "'hour' = 24 out of range 0..23");
+	bad("reports without the store", "rules = \"r\";\nstore = { enabled = false; };\n"
+	    "reports = { dir = \"/w\"; };\n", ":3: reports are made from the alert store");
 	bad("an unknown key", "rules = \"r\";\nreports = { dir = \"/w\"; daliy = true; };\n",
 	    "unknown setting 'daliy'");
 }
