@@ -255,6 +255,8 @@ static void incidents(struct nfips_sbuf *b, const struct nfips_report *r)
 	nfips_sbuf_printf(b, "%s %" PRIu64 " &#183; ", W(W_OPEN), r->inc_state[0]);
 	nfips_sbuf_printf(b, "%s %" PRIu64 " &#183; ", W(W_ACKED), r->inc_state[1]);
 	nfips_sbuf_printf(b, "%s %" PRIu64 "</p>", W(W_CLOSED), r->inc_state[2]);
+	if (r->agg_days)
+		tag(b, "<p class=\"hint\">", W(W_AGG_NO_INCIDENTS), "</p>");
 	if (r->ninc < r->inc_total) {
 		snprintf(more, sizeof(more), W(W_INC_MORE), r->ninc,
 			 (unsigned long long)r->inc_total);

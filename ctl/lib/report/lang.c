@@ -71,6 +71,8 @@ static const char *const words[W_NWORDS][2] = {
 			 "過ぎて削除済み)。" },
 	[W_AGG_NO_TABLE] = { "Alerts of days past retention are not listed one by one.",
 			     "保存期間を過ぎた日の検知は一件ずつは表示できません。" },
+	[W_AGG_NO_INCIDENTS] = { "Incidents of days past retention were removed with their alerts.",
+				 "保存期間を過ぎた日のインシデントは検知とともに削除済みです。" },
 	[W_HIST_PARTIAL] = { "Hours are not known for a day past retention.",
 			     "保存期間を過ぎた日は時間帯別の件数がありません。" },
 	[W_INC_MORE] = { "the first %1$zu of %2$llu listed", "%2$llu 件中 %1$zu 件を表示" },

@@ -99,6 +99,8 @@ static void incidents(struct nfips_sbuf *b, const struct nfips_report *r)
 	size_t i;
 
 	heading(b, W(W_INCIDENTS), '-');
+	if (r->agg_days)
+		nfips_report_wrap(b, W(W_AGG_NO_INCIDENTS), WIDTH);
 	nfips_sbuf_printf(b, "%s %" PRIu64 "   %s %" PRIu64 "   %s %" PRIu64 "   %s %"
 			  PRIu64 "\n", W(W_TOTAL), r->inc_total, W(W_OPEN), r->inc_state[0],
 			  W(W_ACKED), r->inc_state[1], W(W_CLOSED), r->inc_state[2]);
