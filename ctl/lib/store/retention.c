@@ -135,14 +135,19 @@ static int rollup(struct nfips_store *s, int64_t now)
 	int64_t from = s->rolled, first;
 	int i, rc;
 
+	/*
+	 * Every way out saves how far it got: the slices this step inserted
+	 * are committed with it, and counted again by the next step if the
+	 * watermark stayed behind them.
+	 */
 	for (i = 0; i < SLICES_PER_STEP; i++) {
 		if (from + SLICE + ROLL_GRACE > now)
-			return 0;
+			break;
 		rc = next_alert(s, from, &first);
 		if (rc < 0)
 			return -1;
 		if (rc == 0)	/* nothing to roll before new alerts come */
-			return 0;
+			break;
 		if (floor_to(first, SLICE) > from)
 			from = floor_to(first, SLICE);
 		if (from + SLICE + ROLL_GRACE > now)
