@@ -33,12 +33,16 @@ demo=(nginx curl nmap)
 # make bench-kernel: throughput through the gateway in the guest
 bench_kernel=(iperf3 wrk tcpdump)
 
+# Reports: PDF and the HTML's rendering checked in headless Chromium, with
+# Japanese fonts for the Japanese report (selftests/unit/report_cli.sh)
+report_tests=(chromium fonts-noto-cjk)
+
 # Suricata 7, the reference for what a rule means (the differential replay
 # tests, suricata-diff): Debian's, from bookworm-backports only.
 backports=(suricata)
 
 want=("${build[@]}" "${matcher_tests[@]}" "${ctl[@]}" "${deliver[@]}" "${deliver_tests[@]}" "${dkms[@]}" "${replay_tests[@]}" "${style[@]}" "${kernel_tests[@]}"
-	"${demo[@]}" "${bench_kernel[@]}")
+	"${demo[@]}" "${bench_kernel[@]}" "${report_tests[@]}")
 missing=()
 for p in "${want[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||

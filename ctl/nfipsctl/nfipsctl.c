@@ -30,6 +30,7 @@ static const struct {
 	{ "alerts", cmd_alerts, "stored alerts: filters, counts (--count-by)" },
 	{ "incidents", cmd_incidents, "stored incidents (--open)" },
 	{ "incident", cmd_incident, "ack or close an incident with a note" },
+	{ "report", cmd_report, "daily or monthly report (text, json, html, pdf)" },
 };
 
 struct nfips_nl *ctl_open(void)

@@ -24,6 +24,7 @@ int cmd_revoke(int argc, char **argv);
 int cmd_alerts(int argc, char **argv);
 int cmd_incidents(int argc, char **argv);
 int cmd_incident(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 /* Opens the control socket or prints why not (module, permission). */
 struct nfips_nl *ctl_open(void);

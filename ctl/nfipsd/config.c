@@ -18,6 +18,8 @@
  *   collectors = ( { name = "soc"; transport = "relp"; host = "10.1.2.3";
  *                    port = 2514; }, ... );
  *   deliver = { dir = "/var/lib/nfips/deliver"; backlog_alarm = 300; };
+ *   reports = { dir = "/var/www/nfips"; formats = "html,json,text"; lang = "en";
+ *               hour = 6; daily = true; monthly = true; };
  *
  * Every error is "FILE:LINE: what"; a key nfipsd does not know is an
  * error (a typo must not silently leave a default in force).
@@ -299,7 +301,10 @@ static int policy_part(struct ctx *x, config_setting_t *root,
 static const char *const top_keys[] = {
 	"queues", "policy", "rules", "vars", "mode", "classification", "log",
 	"state", "memory", "stream", "store", "sensor", "stop_timeout",
-	"collectors", "deliver", NULL,
+	"collectors", "deliver", "reports", NULL,
+};
+static const char *const report_keys[] = {
+	"dir", "formats", "lang", "hour", "daily", "monthly", NULL,
 };
 static const char *const collector_keys[] = {
 	"name", "transport", "host", "port", "ca", "cert", "key", "server_name",
@@ -456,6 +461,55 @@ static const char *const stream_keys[] = {
 	"depth", "window", "memcap", "max_flows", NULL,
 };
 
+static int get_bool(struct ctx *x, const config_setting_t *g, const char *name, bool *out)
+{
+	const config_setting_t *s = g ? config_setting_get_member(g, name) : NULL;
+
+	if (!s)
+		return 0;
+	if (config_setting_type(s) != CONFIG_TYPE_BOOL)
+		return errat(x, s, "'%s' must be true or false", name);
+	*out = config_setting_get_bool(s);
+	return 0;
+}
+
+/* "reports": daily and monthly reports into a directory (Documentation/report.rst). */
+static int reports(struct ctx *x, config_setting_t *root, struct nfipsd_conf *c)
+{
+	config_setting_t *g = group(x, root, "reports", report_keys);
+	char *formats = NULL, *lang = NULL;
+	int rc = 0;
+
+	if (x->failed)
+		return -1;
+	if (!g)
+		return 0;
+	c->report_daily = c->report_monthly = true;
+	c->report_formats = 1u << NFIPS_REPORT_HTML | 1u << NFIPS_REPORT_JSON |
+			    1u << NFIPS_REPORT_TEXT;
+	c->report_hour = 6;
+	if (get_str(x, g, "dir", true, &c->report_dir) ||
+	    get_str(x, g, "formats", false, &formats) ||
+	    get_str(x, g, "lang", false, &lang) ||
+	    get_u32(x, g, "hour", 0, 23, &c->report_hour) ||
+	    get_bool(x, g, "daily", &c->report_daily) ||
+	    get_bool(x, g, "monthly", &c->report_monthly))
+		rc = -1;
+	else if (!c->report_dir)
+		rc = errat(x, g, "reports: 'dir' is needed (where the reports are written)");
+	else if (formats && nfips_report_parse_formats(formats, &c->report_formats))
+		rc = errat(x, config_setting_get_member(g, "formats"), "reports: 'formats': a "
+			   "list of html, json, text, pdf, not \"%s\"", formats);
+	else if (lang && strcmp(lang, "en") && strcmp(lang, "ja"))
+		rc = errat(x, config_setting_get_member(g, "lang"), "reports: 'lang': en or ja, "
+			   "not \"%s\"", lang);
+	else if (lang && !strcmp(lang, "ja"))
+		c->report_lang = NFIPS_REPORT_JA;
+	free(formats);
+	free(lang);
+	return rc;
+}
+
 static int parse(struct ctx *x, config_t *cf, struct nfipsd_conf *c)
 {
 	config_setting_t *root = config_root_setting(cf), *g, *s;
@@ -511,8 +565,12 @@ static int parse(struct ctx *x, config_t *cf, struct nfipsd_conf *c)
 		c->store_off = !config_setting_get_bool(s);
 	}
 	if (get_str(x, root, "sensor", false, &c->sensor) ||
-	    get_u32(x, root, "stop_timeout", 1, 3600, &c->stop_timeout))
+	    get_u32(x, root, "stop_timeout", 1, 3600, &c->stop_timeout) ||
+	    reports(x, root, c))
 		return -1;
+	if (c->report_dir && c->store_off)
+		return errat(x, config_setting_get_member(root, "reports"), "reports are made "
+			     "from the alert store, which store.enabled = false turns off");
 	return collectors(x, root, c);
 }
 
@@ -633,6 +691,7 @@ void nfipsd_conf_free(struct nfipsd_conf *c)
 	free(c->state_path);
 	free(c->pid_path);
 	free(c->store_path);
+	free(c->report_dir);
 	free(c->sensor);
 	free(c->pol.policy_file);
 	free(c->pol.classification);

@@ -253,6 +253,8 @@ static int run(struct nfipsd *d)
 		nfipsd_log(NFIPSD_ERR, "out of memory: not starting");
 		return 1;
 	}
+	/* Before any thread: the customer's days (reports, daily aggregates). */
+	nfipsd_reports_zone(d);
 	/* The customer policy names the sensor, as replay --policy takes it. */
 	if (!d->conf.sensor && d->policy->file && d->policy->file->sensor_id)
 		snprintf(d->sensor, sizeof(d->sensor), "%s", d->policy->file->sensor_id);
@@ -308,6 +310,7 @@ static int run(struct nfipsd *d)
 				   "policy applied again");
 		}
 		nfipsd_deliver_check(d->delivery, d->eve, d->sensor);
+		nfipsd_reports_check(d);
 		if (time(NULL) - last_state >= (time_t)d->conf.state_interval) {
 			save_state(d, &st, false);
 			last_state = time(NULL);
@@ -329,6 +332,7 @@ static int run(struct nfipsd *d)
 	nfipsd_deliver_stop(d->delivery);
 	d->delivery = NULL;
 	log_stats(d);
+	nfipsd_reports_stop(d);
 	nfipsd_store_stop(d);
 	save_state(d, &st, true);
 	unlink(d->conf.pid_path);

@@ -20,6 +20,7 @@
  *   kernel.c   what the daemon asks of nfips.ko (registration, budget)
  *   store.c    alerts into the store (incident ids, the writer thread,
  *              the store's own emergency alert when its disk is full)
+ *   reports.c  daily and monthly reports into reports.dir
  */
 #ifndef NFIPSD_H
 #define NFIPSD_H
@@ -38,6 +39,7 @@
 #include "pipeline/pipeline.h"
 #include "policy/policy.h"
 #include "rules/rule.h"
+#include "report/report.h"
 #include "store/store.h"
 
 #define NFIPSD_CONF		"/etc/nfips/nfipsd.conf"
@@ -99,6 +101,12 @@ struct nfipsd_conf {
 	uint32_t store_retention;	/* days */
 	uint32_t store_queue;		/* alerts waiting for the writer */
 	bool store_off;
+	/* reports (Documentation/report.rst); report_dir NULL: none written */
+	char *report_dir;
+	unsigned report_formats;	/* 1 << enum nfips_report_format */
+	enum nfips_report_lang report_lang;
+	uint32_t report_hour;		/* local hour from which yesterday's is due */
+	bool report_daily, report_monthly;
 	struct nfipsd_policy_conf pol;
 	struct nfips_collector_cfg *collectors;	/* "collectors" */
 	size_t ncollectors;
@@ -278,6 +286,11 @@ struct nfipsd {
 	_Atomic uint64_t store_internal_seq;
 	_Atomic uint64_t store_absent;	/* alerts while the store could not open */
 	struct nfipsd_delivery *delivery;	/* NULL: no collectors */
+	/* reports.c: the report being written */
+	pthread_t report_thread;
+	_Atomic bool report_running;
+	bool report_joinable;
+	time_t report_retry;		/* a failed one: not before */
 };
 
 /* queue.c */
@@ -326,6 +339,27 @@ int nfipsd_state_read(const char *path, struct nfipsd_state *s);
 void nfipsd_outage_check(const char *path, struct nfipsd_state *now);
 /* Kernel counters now (false: module absent). */
 bool nfipsd_kernel_counters(uint64_t *packets, uint64_t *absent);
+
+/* reports.c */
+/* The process's zone from customer.timezone: at start, before any thread. */
+void nfipsd_reports_zone(struct nfipsd *d);
+/*
+ * Whether the @kind report is due at @now (local time) under @c: its
+ * period (yesterday, last month) into @o; due from reports.hour while its
+ * first format's file (text, json, html, pdf: the first configured) is not
+ * in reports.dir.
+ */
+bool nfipsd_report_due(const struct nfipsd_conf *c, time_t now, enum nfips_report_kind kind,
+		       struct nfips_report_opts *o);
+/* Each tick: reaps the report thread, starts one for a report due. */
+void nfipsd_reports_check(struct nfipsd *d);
+void nfipsd_reports_stop(struct nfipsd *d);
+/*
+ * A report's files are written (@f: their paths): logged; the hook where
+ * mailing them to the policy's contacts goes.
+ */
+void nfipsd_reports_written(struct nfipsd *d, const struct nfips_report_opts *o,
+			    const struct nfips_report_files *f);
 
 /* store.c */
 /* Opens the store and starts its writer; without one nfipsd runs on. */

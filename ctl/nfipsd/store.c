@@ -157,6 +157,8 @@ bool nfipsd_store_copy(struct nfipsd *d, struct nfips_store_alert *s,
 	s->dport = a->dport;
 	s->proto = a->proto;
 	s->blocked = a->blocked;
+	if (a->in_iface)
+		snprintf(s->iface, sizeof(s->iface), "%s", a->in_iface);
 	s->grade = (int8_t)nfips_store_grade_parse(a->grade);
 	if (s->grade < NFIPS_SGRADE_UNSET)
 		s->grade = NFIPS_SGRADE_UNSET;

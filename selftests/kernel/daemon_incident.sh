@@ -182,6 +182,28 @@ why=$(python3 - "$tmp/eve.json" "$tmp/stored.json" <<-'PY'
 	PY
 ) || fail "nfipsctl alerts' sequence is not eve.json's: $why"
 step "each stored alert has its eve.json record's nfips.sequence, all unique"
+
+# The daily report (UTC days) of the first alert's day counts what eve.json
+# has that day, and its alert table carries each alert's input interface.
+day=$(python3 -c 'import json, sys; print(json.loads(sys.stdin.readline())["timestamp"][:10])' \
+	<"$tmp/eve.json")
+"$ctl" report daily --date "$day" --tz UTC --rows 0 --format json --store "$tmp/alerts.db" \
+	>"$tmp/report.json" || fail "nfipsctl report daily --date $day failed"
+why=$(python3 - "$tmp/eve.json" "$tmp/report.json" "$day" <<-'PY'
+	import json, sys
+	eve = [json.loads(l) for l in open(sys.argv[1])]
+	eve = [r for r in eve if r.get("event_type") == "alert" and r["timestamp"][:10] == sys.argv[3]]
+	rep = json.load(open(sys.argv[2]))
+	ifs = sorted({r.get("in_iface") for r in eve})
+	got = sorted({a["in_iface"] for a in rep["alerts"]["list"]})
+	if rep["totals"]["total"] != len(eve):
+	    print("report total %d, eve.json %d" % (rep["totals"]["total"], len(eve)))
+	elif got != ifs or None in got:
+	    print("report interfaces %s, eve.json's %s" % (got, ifs))
+	PY
+)
+[ -z "$why" ] || fail "nfipsctl report: $why"
+step "the daily report counts eve.json's alerts of $day, each with its interface"
 stop_daemon
 grep 'store: .* alerts stored' "$tmp/daemon.log" | tail -n 1 | grep -q ', 0 not stored$' ||
 	fail "nfipsd's last words on the store: $(grep 'store:' "$tmp/daemon.log" | tail -1)"

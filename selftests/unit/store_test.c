@@ -776,7 +776,10 @@ static void bad_files(void)
 		nfips_store_put(s, a, 50);
 		nfips_store_close(s);
 		sqlite3_open(p, &db);
-		sqlite3_exec(db, "DROP TABLE hours; PRAGMA user_version = 1", NULL, NULL, NULL);
+		/* what versions 2 to 4 added, gone */
+		sqlite3_exec(db, "DROP TABLE hours; DROP TABLE days;"
+			     " ALTER TABLE alerts DROP COLUMN iface; PRAGMA user_version = 1",
+			     NULL, NULL, NULL);
 		sqlite3_close(db);
 		s = nfips_store_open(&o, err, sizeof(err), &moved);
 		nfips_store_filter_init(&f);
@@ -788,6 +791,52 @@ static void bad_files(void)
 		       count_sql(p, "SELECT sum(n) FROM hours", 0) == 50 &&
 		       count_sql(p, "PRAGMA user_version", 0) == NFIPS_STORE_VERSION,
 		       "a version 1 store is migrated: per-hour counts built from its alerts");
+	}
+
+	/*
+	 * A version 3 store (no interface, no daily aggregates) is migrated:
+	 * the daily aggregates are built from the alerts already rolled up,
+	 * so a monthly report of a month retention later removes has them.
+	 */
+	{
+		sqlite3 *db;
+
+		snprintf(p, sizeof(p), "%s/v3.db", dir);
+		o.path = p;
+		/* a day ago (this store goes by the real clock): rolled up, kept */
+		int64_t t0 = ((int64_t)time(NULL) - 86400) * 1000000;
+
+		s = nfips_store_open(&o, err, sizeof(err), &moved);
+		for (i = 0; i < 50; i++)
+			alert_at(s, &a[i], t0 + i * (HOUR / 10), 1, 2, 1, false);
+		nfips_store_put(s, a, 50);
+		while (nfips_store_retention_step(s, 2000) == 1)
+			;
+		/* the writer runs steps between all its batches: more change nothing */
+		nfips_store_retention_step(s, 2000);
+		nfips_store_retention_step(s, 2000);
+		nfips_store_close(s);
+		tap_ok(&T, count_sql(p, "SELECT sum(n) FROM agg", 0) == 50 &&
+		       count_sql(p, "SELECT sum(n) FROM days", 0) == 50 &&
+		       count_sql(p, "SELECT count(*) FROM alerts WHERE ts >= (SELECT value FROM meta"
+				 " WHERE key = 'rolled')", 0) == 0,
+		       "retention steps after the roll-up is done count no slice twice "
+		       "(agg %lld, days %lld of 50)",
+		       (long long)count_sql(p, "SELECT sum(n) FROM agg", 0),
+		       (long long)count_sql(p, "SELECT sum(n) FROM days", 0));
+		sqlite3_open(p, &db);
+		sqlite3_exec(db, "DROP TABLE days; ALTER TABLE alerts DROP COLUMN iface;"
+			     " PRAGMA user_version = 3", NULL, NULL, NULL);
+		sqlite3_close(db);
+		tap_ok(&T, count_sql(p, "SELECT count(*) FROM sqlite_master WHERE name = 'days'",
+				     0) == 0, "a version 3 store has no daily aggregates");
+		s = nfips_store_open(&o, err, sizeof(err), &moved);
+		nfips_store_close(s);
+		tap_ok(&T, s && count_sql(p, "SELECT sum(n) FROM days", 0) == 50 &&
+		       count_sql(p, "PRAGMA user_version", 0) == NFIPS_STORE_VERSION &&
+		       count_sql(p, "SELECT count(*) FROM alerts WHERE iface IS NULL", 0) == 50,
+		       "a version 3 store is migrated: daily aggregates built from its rolled-up "
+		       "alerts, interface NULL for the old ones");
 	}
 
 	snprintf(p, sizeof(p), "%s/future.db", dir);

@@ -46,12 +46,21 @@ static void on_commit(void *arg, const struct nfips_store_alert *last, size_t n)
 		_exit(3);
 }
 
+/*
+ * An hour ago: the writer's retention goes by the real clock, and alerts
+ * older than 92 days would (rightly) be rolled up and removed under the
+ * test's feet.
+ */
+static int64_t base_ts;
+
 static void make_alert(struct nfips_store_alert *a, uint64_t seq)
 {
 	uint8_t s[4] = { 10, 0, 0, (uint8_t)(seq % 200) }, d[4] = { 192, 0, 2, 1 };
 
+	if (!base_ts)
+		base_ts = ((int64_t)time(NULL) - 3600) * 1000000;
 	memset(a, 0, sizeof(*a));
-	a->ts = 1750000000ll * 1000000 + (int64_t)seq * 1000;
+	a->ts = base_ts + (int64_t)seq * 1000;
 	a->sequence = seq;
 	a->gid = 1;
 	a->sid = 1000 + (uint32_t)(seq % 7);

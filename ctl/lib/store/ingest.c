@@ -30,8 +30,8 @@ static int prepare(struct nfips_store *s)
 	if (s->ins_alert)
 		return 0;
 	if (sqlite3_prepare_v2(s->db, "INSERT INTO alerts(ts, seq, gid, sid, rev, src,"
-			       " dst, sport, dport, proto, blocked, grade, incident)"
-			       " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)", -1,
+			       " dst, sport, dport, proto, blocked, grade, incident, iface)"
+			       " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)", -1,
 			       &s->ins_alert, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(s->db, "INSERT INTO sigs VALUES(?,?,?,?) ON CONFLICT"
 			       " DO UPDATE SET rev = excluded.rev, msg = excluded.msg"
@@ -58,7 +58,10 @@ static int prepare(struct nfips_store *s)
 			       &s->ups_agg, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(s->db, "INSERT INTO hours VALUES(?, ?) ON CONFLICT(hour)"
 			       " DO UPDATE SET n = n + excluded.n", -1,
-			       &s->ups_hour, NULL) != SQLITE_OK) {
+			       &s->ups_hour, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(s->db, "INSERT INTO days VALUES(" NFIPS_STORE_LOCAL_DAY("?1")
+			       ",?2,?3,?4,?5,?6,?7,?8,?9,1) ON CONFLICT DO UPDATE SET n = n + 1",
+			       -1, &s->ups_day, NULL) != SQLITE_OK) {
 		nfips_store_ingest_finalize(s);
 		return -1;
 	}
@@ -72,7 +75,9 @@ void nfips_store_ingest_finalize(struct nfips_store *s)
 	sqlite3_finalize(s->ups_inc);
 	sqlite3_finalize(s->ups_agg);
 	sqlite3_finalize(s->ups_hour);
+	sqlite3_finalize(s->ups_day);
 	s->ins_alert = s->ins_sig = s->ups_inc = s->ups_agg = s->ups_hour = NULL;
+	s->ups_day = NULL;
 }
 
 /* One incident's update within a batch. */
@@ -243,6 +248,11 @@ static int put_alert(struct nfips_store *s, const struct nfips_store_alert *a)
 		sqlite3_bind_int64(st, 13, (int64_t)a->incident);
 	else
 		sqlite3_bind_null(st, 13);
+	if (a->iface[0])
+		sqlite3_bind_text(st, 14, a->iface, (int)strnlen(a->iface, sizeof(a->iface)),
+				  SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 14);
 	rc = step_done(st);
 	if (rc || a->ts >= s->rolled)
 		return rc;
@@ -255,6 +265,20 @@ static int put_alert(struct nfips_store *s, const struct nfips_store_alert *a)
 	sqlite3_bind_blob(st, 5, a->dst, 16, SQLITE_STATIC);
 	sqlite3_bind_int(st, 6, a->grade >= 0 ? a->grade : -1);
 	sqlite3_bind_int(st, 7, a->blocked);
+	rc = step_done(st);
+	if (rc)
+		return rc;
+	/* and its day's */
+	st = s->ups_day;
+	sqlite3_bind_int64(st, 1, a->ts);
+	sqlite3_bind_int64(st, 2, a->gid);
+	sqlite3_bind_int64(st, 3, a->sid);
+	sqlite3_bind_blob(st, 4, a->src, 16, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 5, a->dst, 16, SQLITE_STATIC);
+	sqlite3_bind_int(st, 6, a->dport);
+	sqlite3_bind_int(st, 7, a->proto);
+	sqlite3_bind_int(st, 8, a->grade >= 0 ? a->grade : -1);
+	sqlite3_bind_int(st, 9, a->blocked);
 	return step_done(st);
 }
 

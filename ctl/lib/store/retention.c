@@ -4,7 +4,8 @@
  * the writer thread (ingestion waits at most one step, a few ms):
  *
  *  - roll-up: raw alerts into the hourly aggregates (gid, sid, source,
- *    destination, grade, action, hour), five minutes of alerts per
+ *    destination, grade, action, hour) and the daily ones (local day,
+ *    also destination port and protocol), five minutes of alerts per
  *    statement, once the slice is ROLL_GRACE old. The watermark "rolled"
  *    moves in the same transaction, so a crash never counts a slice
  *    twice; an alert arriving later for a rolled slice updates its
@@ -12,13 +13,16 @@
  *  - removal: raw alerts older than the retention (whole UTC days, the
  *    oldest first) in deletes of at most @rows rows, only once rolled
  *    up; incidents last seen before the same cut; aggregates older than
- *    theirs (13 months).
+ *    theirs (13 months hourly, NFIPS_STORE_DAYS_KEEP daily). "purged"
+ *    (meta) is the time before which raw alerts may be gone: reports
+ *    take those days from the daily aggregates.
  *
  * Small deletes rather than a table per day: every query stays one
  * indexed statement over one table (the 200 ms target), and a delete of
  * a few thousand rows by the ts index costs the writer a few ms.
  */
 #include <string.h>
+#include <time.h>
 
 #include "store_int.h"
 
@@ -29,6 +33,16 @@
 static int64_t floor_to(int64_t t, int64_t unit)
 {
 	return t >= 0 ? t - t % unit : t - (unit + t % unit) % unit;
+}
+
+/* YYYYMMDD of the UTC day of @t: the daily aggregates' cut. */
+static int64_t day_number(int64_t t)
+{
+	time_t sec = (time_t)(t / 1000000);
+	struct tm tm;
+
+	gmtime_r(&sec, &tm);
+	return (tm.tm_year + 1900) * 10000ll + (tm.tm_mon + 1) * 100 + tm.tm_mday;
 }
 
 /* The first alert's time at or after @from, or -1 when none. */
@@ -104,7 +118,15 @@ static int remove_alerts(struct nfips_store *s, int64_t cut, unsigned rows, int 
 		" AND ts <= ?3) WHERE hour = ?1", bh, bh * USEC_HOUR, bound, NULL) ||
 	    run(s, "DELETE FROM hours WHERE hour = ?1 AND n <= 0", bh, 0, 0, NULL))
 		return -1;
-	return run(s, "DELETE FROM alerts WHERE ts <= ?1", bound, 0, 0, n);
+	if (run(s, "DELETE FROM alerts WHERE ts <= ?1", bound, 0, 0, n))
+		return -1;
+	/* Reports read days before this from the daily aggregates. */
+	if (*n && bound + 1 > s->purged) {
+		if (nfips_store_meta_set(s, "purged", bound + 1))
+			return -1;
+		s->purged = bound + 1;
+	}
+	return 0;
 }
 
 /* Rolls up to SLICES_PER_STEP slices; 1 when more are due. */
@@ -113,14 +135,19 @@ static int rollup(struct nfips_store *s, int64_t now)
 	int64_t from = s->rolled, first;
 	int i, rc;
 
+	/*
+	 * Every way out saves how far it got: the slices this step inserted
+	 * are committed with it, and counted again by the next step if the
+	 * watermark stayed behind them.
+	 */
 	for (i = 0; i < SLICES_PER_STEP; i++) {
 		if (from + SLICE + ROLL_GRACE > now)
-			return 0;
+			break;
 		rc = next_alert(s, from, &first);
 		if (rc < 0)
 			return -1;
 		if (rc == 0)	/* nothing to roll before new alerts come */
-			return 0;
+			break;
 		if (floor_to(first, SLICE) > from)
 			from = floor_to(first, SLICE);
 		if (from + SLICE + ROLL_GRACE > now)
@@ -128,6 +155,14 @@ static int rollup(struct nfips_store *s, int64_t now)
 		if (run(s, "INSERT INTO agg SELECT ?1 / 3600000000, gid, sid, src, dst,"
 			" coalesce(grade, -1), blocked, count(*) FROM alerts"
 			" WHERE ts >= ?1 AND ts < ?2 GROUP BY 2, 3, 4, 5, 6, 7 ORDER BY 1"
+			" ON CONFLICT DO UPDATE SET n = n + excluded.n", from,
+			from + SLICE, 0, NULL) ||
+		    /* a slice never straddles a local midnight: zones are
+		     * whole quarter hours off UTC */
+		    run(s, "INSERT INTO days SELECT " NFIPS_STORE_LOCAL_DAY("?1") ", gid, sid,"
+			" src, dst, dport, proto, coalesce(grade, -1), blocked, count(*)"
+			" FROM alerts WHERE ts >= ?1 AND ts < ?2"
+			" GROUP BY 2, 3, 4, 5, 6, 7, 8, 9 ORDER BY 1"
 			" ON CONFLICT DO UPDATE SET n = n + excluded.n", from,
 			from + SLICE, 0, NULL))
 			return -1;
@@ -144,8 +179,9 @@ int nfips_store_retention_step(struct nfips_store *s, unsigned rows)
 	int64_t now = nfips_store_now(s), day = floor_to(now, USEC_DAY);
 	int64_t cut = day - (int64_t)s->o.retention_days * USEC_DAY;
 	int64_t acut = day - (int64_t)s->o.agg_days * USEC_DAY;
+	int64_t dcut = day_number(day - (int64_t)s->o.days_keep * USEC_DAY);
 	int64_t rolled = s->rolled;
-	int more = 0, n = 0, m = 0, k = 0, rc;
+	int more = 0, n = 0, m = 0, k = 0, d = 0, rc;
 
 	if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		return -1;
@@ -159,12 +195,16 @@ int nfips_store_retention_step(struct nfips_store *s, unsigned rows)
 		" WHERE last_seen < ?1 LIMIT ?2)", cut, rows, 0, &m) ||
 	    run(s, "DELETE FROM incident_log WHERE ts < ?1", cut, 0, 0, NULL) ||
 	    run(s, "DELETE FROM agg WHERE rowid IN (SELECT rowid FROM agg"
-		" WHERE hour < ?1 LIMIT ?2)", acut / USEC_HOUR, rows, 0, &k))
+		" WHERE hour < ?1 LIMIT ?2)", acut / USEC_HOUR, rows, 0, &k) ||
+	    run(s, "DELETE FROM days WHERE (day, gid, sid, src, dst, dport, proto, grade,"
+		" blocked) IN (SELECT day, gid, sid, src, dst, dport, proto, grade, blocked"
+		" FROM days WHERE day < ?1 LIMIT ?2)", dcut, rows, 0, &d))
 		goto fail;
 	if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 		goto fail;
 	s->removed += (uint64_t)n;
-	return more || (unsigned)n >= rows || (unsigned)m == rows || (unsigned)k == rows;
+	return more || (unsigned)n >= rows || (unsigned)m == rows || (unsigned)k == rows ||
+	       (unsigned)d == rows;
 fail:
 	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 	s->rolled = rolled;

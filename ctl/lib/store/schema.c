@@ -79,7 +79,33 @@ static const char *const schema_v3[] = {
 	NULL,
 };
 
-static const char *const *const migrations[] = { schema_v1, schema_v2, schema_v3 };
+/*
+ * Version 4: the interface an alert came in on (the reports' classic
+ * table), and daily aggregates for the monthly reports of months whose
+ * raw alerts retention removed: per local day of the customer (the
+ * process's zone, nfipsd sets it from customer.timezone), signature,
+ * source, destination, destination port, protocol, grade and action,
+ * rolled up with the hourly ones and kept years (NFIPS_STORE_DAYS_KEEP).
+ * Migrating fills them from the alerts already rolled up.
+ */
+static const char *const schema_v4[] = {
+	"ALTER TABLE alerts ADD COLUMN iface TEXT",
+	/* without rowid: a report reads a range of days in key order, n in
+	 * the row, no lookups */
+	"CREATE TABLE days(day INTEGER, gid INTEGER, sid INTEGER, src BLOB, dst BLOB,"
+	" dport INTEGER, proto INTEGER, grade INTEGER, blocked INTEGER, n INTEGER,"
+	" PRIMARY KEY(day, gid, sid, src, dst, dport, proto, grade, blocked)) WITHOUT ROWID",
+	"CREATE INDEX days_sid ON days(sid, gid, day)",
+	"INSERT INTO days SELECT " NFIPS_STORE_LOCAL_DAY("ts") ", gid, sid, src, dst,"
+	" dport, proto, coalesce(grade, -1), blocked, count(*) FROM alerts"
+	" WHERE ts < coalesce((SELECT value FROM meta WHERE key = 'rolled'), 0)"
+	" GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9",
+	NULL,
+};
+
+static const char *const *const migrations[] = {
+	schema_v1, schema_v2, schema_v3, schema_v4,
+};
 
 int nfips_store_exec(struct nfips_store *s, const char *sql, char *err,
 		     size_t errlen)
@@ -356,6 +382,8 @@ struct nfips_store *nfips_store_open(const struct nfips_store_opts *o,
 		s->o.retention_days = NFIPS_STORE_RETENTION_DAYS;
 	if (!s->o.agg_days)
 		s->o.agg_days = NFIPS_STORE_AGG_DAYS;
+	if (!s->o.days_keep)
+		s->o.days_keep = NFIPS_STORE_DAYS_KEEP;
 	if (!s->o.window_usec)
 		s->o.window_usec = NFIPS_STORE_WINDOW_USEC;
 
@@ -430,7 +458,8 @@ struct nfips_store *nfips_store_open(const struct nfips_store_opts *o,
 			goto fail;
 		s->version = NFIPS_STORE_VERSION;
 	}
-	if (nfips_store_meta_get(s, "rolled", &s->rolled) < 0) {
+	if (nfips_store_meta_get(s, "rolled", &s->rolled) < 0 ||
+	    nfips_store_meta_get(s, "purged", &s->purged) < 0) {
 		snprintf(err, errlen, "%s: %s", s->path, sqlite3_errmsg(s->db));
 		goto fail;
 	}
@@ -467,6 +496,7 @@ int nfips_store_fresh(struct nfips_store *s, char *msg, size_t len)
 	}
 	s->version = NFIPS_STORE_VERSION;
 	s->rolled = 0;
+	s->purged = 0;
 	nfips_inc_tracker_reopen(s);
 	snprintf(msg, len, "%s: corrupt: moved aside as %s, a new store is started",
 		 s->path, aside);

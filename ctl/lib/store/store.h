@@ -12,7 +12,8 @@
  *                disk full: stop, count, retry, resume
  *   incidents.c  folding alerts into incidents (in memory, for the EVE
  *                record's id) and their rows (count, grade, ack, close)
- *   retention.c  hourly aggregates, removal of old days in small steps
+ *   retention.c  hourly and daily aggregates, removal of old days in
+ *                small steps
  *   query.c      alerts, counts and incidents for nfipsctl
  *
  * Times are microseconds since the epoch (UTC). Addresses are 16 bytes,
@@ -27,9 +28,11 @@
 
 #define NFIPS_STORE_PATH	"/var/lib/nfips/alerts.db"
 /* The schema this code writes (PRAGMA user_version). */
-#define NFIPS_STORE_VERSION	3
+#define NFIPS_STORE_VERSION	4
 #define NFIPS_STORE_RETENTION_DAYS	92
 #define NFIPS_STORE_AGG_DAYS	397	/* 13 months */
+#define NFIPS_STORE_DAYS_KEEP	1830	/* daily aggregates: 5 years */
+#define NFIPS_STORE_IFACE	16	/* IFNAMSIZ */
 #define NFIPS_STORE_WINDOW_USEC	(3600ull * 1000000)
 #define NFIPS_STORE_INCIDENT_KEYS (1u << 20)
 #define NFIPS_STORE_SAMPLE	128	/* payload bytes kept per incident */
@@ -74,6 +77,7 @@ struct nfips_store_alert {
 	bool blocked;
 	int8_t grade;			/* enum nfips_store_grade */
 	bool incident_new;		/* the first alert of its incident */
+	char iface[NFIPS_STORE_IFACE];	/* interface it came in on, "" unknown */
 	uint16_t sample_len;		/* payload bytes in @sample */
 	char msg[NFIPS_STORE_MSG];	/* '\0'-ended, may be cut */
 	uint8_t sample[NFIPS_STORE_SAMPLE];
@@ -88,6 +92,7 @@ struct nfips_store_opts {
 	bool no_tracker;
 	uint32_t retention_days;	/* 0: NFIPS_STORE_RETENTION_DAYS */
 	uint32_t agg_days;		/* 0: NFIPS_STORE_AGG_DAYS */
+	uint32_t days_keep;		/* daily aggregates; 0: NFIPS_STORE_DAYS_KEEP */
 	uint64_t window_usec;		/* incidents; 0: one hour */
 	/* incident keys held in memory; 0: NFIPS_STORE_INCIDENT_KEYS */
 	uint32_t incident_keys;

@@ -13,6 +13,13 @@
 #define USEC_HOUR	(3600ll * 1000000)
 #define USEC_DAY	(24 * USEC_HOUR)
 
+/*
+ * SQL: the local day (process zone) of a time column in usec, as the
+ * integer YYYYMMDD the daily aggregates are keyed by.
+ */
+#define NFIPS_STORE_LOCAL_DAY(col) \
+	"CAST(strftime('%Y%m%d', " col " / 1000000, 'unixepoch', 'localtime') AS INTEGER)"
+
 /* incidents.c: the in-memory fold, keyed by gid, sid, src, dst. */
 struct nfips_inc_ent {
 	struct nfips_inc_ent *next;		/* hash chain */
@@ -53,9 +60,11 @@ struct nfips_store {
 	char *path;
 	struct nfips_store_opts o;
 	/* ingest.c */
-	sqlite3_stmt *ins_alert, *ins_sig, *ups_inc, *ups_agg, *ups_hour;
+	sqlite3_stmt *ins_alert, *ins_sig, *ups_inc, *ups_agg, *ups_hour, *ups_day;
 	/* retention.c: hours before this (usec) are in the aggregates */
 	int64_t rolled;
+	/* raw alerts before this (usec) may have been removed by retention */
+	int64_t purged;
 	/* incidents.c; NULL: readonly or no_tracker */
 	struct nfips_inc_tracker *trk;
 	uint64_t removed;

@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Daily and monthly reports into nfipsd.conf's reports.dir
+ * (Documentation/report.rst): yesterday's every morning from
+ * reports.hour, last month's from that hour on the first. A report is
+ * due while its file is missing, so one missed while nfipsd was down is
+ * written when it is back, and a restart never writes one twice. A
+ * report is built in a thread of its own on a read-only connection to
+ * the store (WAL: the writer never waits for it); a failure is logged
+ * and retried an hour later.
+ *
+ * Days are the customer's: nfipsd runs in customer.timezone (TZ, set at
+ * start before any thread), which is also the day the store's daily
+ * aggregates are keyed by. A changed zone applies at the next start.
+ *
+ * nfipsd_reports_written() is where a finished report's files go next:
+ * it logs them; mailing them to the policy's contacts hooks in there.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "nfipsd.h"
+#include "policy/policy.h"
+
+#define RETRY_S	3600
+
+struct report_job {
+	struct nfipsd *d;
+	struct nfips_report_opts o;
+	char customer[256], sensor[256], tz[64];
+};
+
+static char zone[64] = "UTC";	/* the zone nfipsd runs in */
+
+void nfipsd_reports_zone(struct nfipsd *d)
+{
+	const char *tz = d->policy && d->policy->file && d->policy->file->timezone ?
+			 d->policy->file->timezone : "UTC";
+
+	snprintf(zone, sizeof(zone), "%s", tz);
+	setenv("TZ", zone, 1);
+	tzset();
+	nfipsd_log(NFIPSD_INFO, "local time: %s (customer.timezone): days of reports and "
+		   "of the store's daily aggregates", zone);
+}
+
+bool nfipsd_report_due(const struct nfipsd_conf *c, time_t now, enum nfips_report_kind kind,
+		       struct nfips_report_opts *o)
+{
+	static const char *const ext[] = { "txt", "json", "html", "pdf" };
+	struct tm tm;
+	char path[4200];
+	int fmt = 0;
+
+	if (!c->report_dir || !c->report_formats ||
+	    !(kind == NFIPS_REPORT_DAILY ? c->report_daily : c->report_monthly))
+		return false;
+	localtime_r(&now, &tm);
+	if ((uint32_t)tm.tm_hour < c->report_hour)
+		return false;
+	memset(o, 0, sizeof(*o));
+	o->kind = kind;
+	if (kind == NFIPS_REPORT_DAILY) {
+		tm.tm_mday--;
+		tm.tm_hour = 12;
+		tm.tm_isdst = -1;
+		now = mktime(&tm);
+		localtime_r(&now, &tm);
+		o->day = tm.tm_mday;
+	} else {
+		if (--tm.tm_mon < 0) {
+			tm.tm_mon = 11;
+			tm.tm_year--;
+		}
+		o->day = 1;
+	}
+	o->year = tm.tm_year + 1900;
+	o->month = tm.tm_mon + 1;
+	while (!(c->report_formats & (1u << fmt)))
+		fmt++;
+	if (kind == NFIPS_REPORT_DAILY)
+		snprintf(path, sizeof(path), "%s/nfips-daily-%04d-%02d-%02d.%s", c->report_dir,
+			 o->year, o->month, o->day, ext[fmt]);
+	else
+		snprintf(path, sizeof(path), "%s/nfips-monthly-%04d-%02d.%s", c->report_dir,
+			 o->year, o->month, ext[fmt]);
+	return access(path, F_OK) != 0;
+}
+
+void nfipsd_reports_written(struct nfipsd *d, const struct nfips_report_opts *o,
+			    const struct nfips_report_files *f)
+{
+	size_t i;
+
+	(void)d;
+	for (i = 0; i < f->n; i++)
+		nfipsd_log(NFIPSD_NOTICE, "report: %s %04d-%02d%s written: %s",
+			   o->kind == NFIPS_REPORT_DAILY ? "daily" : "monthly", o->year, o->month,
+			   o->kind == NFIPS_REPORT_DAILY ? "-dd" : "", f->paths[i]);
+}
+
+static void *report_thread(void *arg)
+{
+	struct report_job *j = arg;
+	struct nfipsd *d = j->d;
+	struct nfips_store_opts so = { .path = d->conf.store_path, .readonly = true,
+				       .no_tracker = true };
+	struct nfips_report_files f = { 0 };
+	struct nfips_store *s;
+	char err[1024];
+
+	s = nfips_store_open(&so, err, sizeof(err), NULL);
+	if (!s || nfips_report_publish(s, &j->o, d->conf.report_dir, d->conf.report_formats,
+				       &f, err, sizeof(err))) {
+		nfipsd_log(NFIPSD_ERR, "report: %s %04d-%02d-%02d not written (retried in an "
+			   "hour): %s", j->o.kind == NFIPS_REPORT_DAILY ? "daily" : "monthly",
+			   j->o.year, j->o.month, j->o.day, err);
+		d->report_retry = time(NULL) + RETRY_S;
+	}
+	if (f.n)
+		nfipsd_reports_written(d, &j->o, &f);
+	nfips_report_files_free(&f);
+	nfips_store_close(s);
+	free(j);
+	atomic_store(&d->report_running, false);
+	return NULL;
+}
+
+static void start(struct nfipsd *d, const struct nfips_report_opts *o)
+{
+	struct report_job *j = calloc(1, sizeof(*j));
+	const struct nfips_policy *p;
+
+	if (!j)
+		return;
+	j->d = d;
+	j->o = *o;
+	j->o.lang = d->conf.report_lang;
+	snprintf(j->tz, sizeof(j->tz), "%s", zone);
+	j->o.tz = j->tz;
+	pthread_rwlock_rdlock(&d->pol_lock);
+	p = d->policy ? d->policy->file : NULL;
+	if (p && p->customer_id) {
+		if (p->customer_name)
+			snprintf(j->customer, sizeof(j->customer), "%s (%s)", p->customer_name,
+				 p->customer_id);
+		else
+			snprintf(j->customer, sizeof(j->customer), "%s", p->customer_id);
+		j->o.customer = j->customer;
+	}
+	snprintf(j->sensor, sizeof(j->sensor), "%s", d->sensor);
+	pthread_rwlock_unlock(&d->pol_lock);
+	if (j->sensor[0])
+		j->o.sensor = j->sensor;
+	atomic_store(&d->report_running, true);
+	if (pthread_create(&d->report_thread, NULL, report_thread, j)) {
+		atomic_store(&d->report_running, false);
+		free(j);
+		return;
+	}
+	d->report_joinable = true;
+}
+
+/* A reloaded policy with another zone: said once; it applies at restart. */
+static void zone_changed(struct nfipsd *d)
+{
+	static char said[64];
+	const char *tz;
+
+	pthread_rwlock_rdlock(&d->pol_lock);
+	tz = d->policy && d->policy->file && d->policy->file->timezone ?
+	     d->policy->file->timezone : "UTC";
+	if (strcmp(tz, zone) && strcmp(tz, said)) {
+		snprintf(said, sizeof(said), "%s", tz);
+		nfipsd_log(NFIPSD_WARNING, "customer.timezone is now %s: nfipsd keeps %s for "
+			   "days (reports, daily aggregates) until it restarts", said, zone);
+	}
+	pthread_rwlock_unlock(&d->pol_lock);
+}
+
+void nfipsd_reports_check(struct nfipsd *d)
+{
+	struct nfips_report_opts o;
+	time_t now = time(NULL);
+
+	zone_changed(d);
+	if (d->report_joinable && !atomic_load(&d->report_running)) {
+		pthread_join(d->report_thread, NULL);
+		d->report_joinable = false;
+	}
+	if (!d->conf.report_dir || d->report_joinable || now < d->report_retry)
+		return;
+	if (nfipsd_report_due(&d->conf, now, NFIPS_REPORT_DAILY, &o) ||
+	    nfipsd_report_due(&d->conf, now, NFIPS_REPORT_MONTHLY, &o))
+		start(d, &o);
+}
+
+void nfipsd_reports_stop(struct nfipsd *d)
+{
+	if (d->report_joinable) {
+		pthread_join(d->report_thread, NULL);
+		d->report_joinable = false;
+	}
+}
