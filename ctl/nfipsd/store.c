@@ -161,6 +161,7 @@ bool nfipsd_store_copy(struct nfipsd *d, struct nfips_store_alert *s,
 	if (s->grade < NFIPS_SGRADE_UNSET)
 		s->grade = NFIPS_SGRADE_UNSET;
 	snprintf(s->msg, sizeof(s->msg), "%s", a->signature ? a->signature : "");
+	snprintf(s->reason, sizeof(s->reason), "%s", a->grade_reason ? a->grade_reason : "");
 	/* The payload is kept with an incident's first alert only. */
 	if (is_new && payload) {
 		s->sample_len = (uint16_t)(len < NFIPS_STORE_SAMPLE ? len : NFIPS_STORE_SAMPLE);

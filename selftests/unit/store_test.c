@@ -776,7 +776,13 @@ static void bad_files(void)
 		nfips_store_put(s, a, 50);
 		nfips_store_close(s);
 		sqlite3_open(p, &db);
-		sqlite3_exec(db, "DROP TABLE hours; PRAGMA user_version = 1", NULL, NULL, NULL);
+		/* what version 1 did not have: hours (2), the mail queue (4) */
+		sqlite3_exec(db, "DROP TABLE hours; DROP TABLE mails; DROP TABLE mail_attempts;"
+			     " ALTER TABLE incidents DROP COLUMN sport;"
+			     " ALTER TABLE incidents DROP COLUMN dport;"
+			     " ALTER TABLE incidents DROP COLUMN proto;"
+			     " ALTER TABLE incidents DROP COLUMN reason;"
+			     " PRAGMA user_version = 1", NULL, NULL, NULL);
 		sqlite3_close(db);
 		s = nfips_store_open(&o, err, sizeof(err), &moved);
 		nfips_store_filter_init(&f);
