@@ -218,9 +218,9 @@ wait "$spid" 2>/dev/null
 spid=
 (
 	cd "$tmp" &&
-	openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=nfips-test-ca \
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj /CN=nfips-test-ca \
 		-keyout ca.key -out ca.pem &&
-	openssl req -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -keyout srv.key -out srv.csr &&
+	openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj /CN=127.0.0.1 -keyout srv.key -out srv.csr &&
 	printf 'subjectAltName=IP:127.0.0.1\n' >srv.ext &&
 	openssl x509 -req -in srv.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 \
 		-extfile srv.ext -out srv.pem
