@@ -47,6 +47,7 @@ struct nfips_notifier {
 	pthread_mutex_t lock;
 	pthread_cond_t scan_cv, send_cv;
 	bool kicked, send_kicked, stop;
+	_Atomic bool cancel;		/* stop: abandon the SMTP transaction */
 	struct nfips_notify_health health[HEALTH_MAX];
 	size_t nhealth;
 	uint64_t health_dropped;
@@ -609,6 +610,7 @@ struct nfips_notifier *nfips_notifier_start(const struct nfips_notifier_cfg *c,
 		n->c.scan_ms = 500;
 	if (!n->c.smtp.timeout)
 		n->c.smtp.timeout = 30;
+	n->c.smtp.cancel = &n->cancel;
 	pthread_mutex_init(&n->lock, NULL);
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
@@ -663,6 +665,7 @@ void nfips_notifier_stop(struct nfips_notifier *n)
 {
 	if (!n)
 		return;
+	atomic_store(&n->cancel, true);
 	pthread_mutex_lock(&n->lock);
 	n->stop = true;
 	pthread_cond_broadcast(&n->scan_cv);

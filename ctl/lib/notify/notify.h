@@ -21,6 +21,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdatomic.h>
 #include <time.h>
 
 #include "store/store.h"
@@ -201,6 +202,8 @@ struct nfips_smtp_cfg {
 	const char *user, *password;	/* NULL: no authentication */
 	const char *from;		/* envelope sender */
 	uint32_t timeout;		/* seconds for the whole transaction */
+	/* Set (by another thread): the transaction is abandoned (stop). */
+	const _Atomic bool *cancel;
 };
 
 struct nfips_smtp_result {

@@ -35,6 +35,18 @@ static size_t read_cb(char *buf, size_t size, size_t n, void *arg)
 	return k;
 }
 
+/* libcurl asks this while it waits: a stopping daemon does not wait for it. */
+static int progress(void *arg, curl_off_t dt, curl_off_t dn, curl_off_t ut, curl_off_t un)
+{
+	const _Atomic bool *cancel = arg;
+
+	(void)dt;
+	(void)dn;
+	(void)ut;
+	(void)un;
+	return cancel && atomic_load(cancel);
+}
+
 void nfips_smtp_send(const struct nfips_smtp_cfg *c, const char *rcpt,
 		     const char *message, struct nfips_smtp_result *res)
 {
@@ -71,6 +83,11 @@ void nfips_smtp_send(const struct nfips_smtp_cfg *c, const char *rcpt,
 	curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
 	if (c->ca)
 		curl_easy_setopt(h, CURLOPT_CAINFO, c->ca);
+	if (c->cancel) {
+		curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, progress);
+		curl_easy_setopt(h, CURLOPT_XFERINFODATA, (void *)c->cancel);
+		curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+	}
 	if (c->user) {
 		curl_easy_setopt(h, CURLOPT_USERNAME, c->user);
 		curl_easy_setopt(h, CURLOPT_PASSWORD, c->password ? c->password : "");
@@ -86,9 +103,8 @@ void nfips_smtp_send(const struct nfips_smtp_cfg *c, const char *rcpt,
 		res->permanent = code >= 500 && code < 600 &&
 				 (rc == CURLE_SEND_ERROR || rc == CURLE_RECV_ERROR ||
 				  rc == CURLE_WEIRD_SERVER_REPLY || rc == CURLE_UPLOAD_FAILED);
-		snprintf(res->text, sizeof(res->text), "%s%s%s%s", curl_easy_strerror(rc),
-			 errbuf[0] ? ": " : "", errbuf,
-			 code ? "" : "");
+		snprintf(res->text, sizeof(res->text), "%s%s%s", curl_easy_strerror(rc),
+			 errbuf[0] ? ": " : "", errbuf);
 		if (code) {
 			size_t l = strlen(res->text);
 
