@@ -11,7 +11,8 @@
  * record in the EVE log (event_type "nfips_health", MSGID HEALTH on the
  * wire), which therefore reaches the other collectors: once when it
  * crosses the limit, again every limit while it lasts, and once when the
- * collector caught up.
+ * collector caught up. The contacts get a mail when it crosses the limit
+ * and when it caught up (nfipsd_deliver_on_health), not every limit.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -173,7 +174,9 @@ void nfipsd_deliver_check(struct nfipsd_delivery *dl, struct nfipsd_evelog *eve,
 		late = st.backlog && st.oldest && now - st.oldest > (int64_t)dl->alarm;
 		if (late && (!dl->alarmed[i] || now - dl->alarmed[i] >= (int64_t)dl->alarm)) {
 			health(eve, sensor, &st, now, true);
-			mail_health(dl, &st, now, true);
+			/* the contacts once per outage: late, then caught up */
+			if (!dl->alarmed[i])
+				mail_health(dl, &st, now, true);
 			dl->alarmed[i] = now;
 		} else if (!st.backlog && dl->alarmed[i]) {
 			health(eve, sensor, &st, now, false);

@@ -7,7 +7,8 @@
  * for a flood of it, a follow-up only after notify.every minutes while it
  * keeps firing and not once acknowledged, an escalation at once, nothing
  * for a medium incident, nothing repeated after a restart, the daily
- * digest of the lower grades once at its hour, a health mail.
+ * digest of the lower grades once at its hour, a health mail, the
+ * incidents beyond notify.max_per_hour in one summary mail an hour.
  */
 #include <inttypes.h>
 #include <stdatomic.h>
@@ -24,6 +25,7 @@
 static struct tap T;
 static _Atomic int64_t now_s;
 static bool digest_on;
+static uint32_t cap = 20;
 
 static int64_t test_clock(void *arg)
 {
@@ -56,6 +58,7 @@ static bool policy(void *arg, struct nfips_notify_policy *p)
 	p->digest = digest_on;
 	p->digest_hour = 8;
 	p->window = 3600;
+	p->max_per_hour = cap;
 	return true;
 }
 
@@ -95,7 +98,7 @@ static uint64_t put(struct nfips_store *s, uint32_t sid, uint32_t src, int grade
 }
 
 struct counts {
-	int kind[5];
+	int kind[6];
 	int total;
 };
 
@@ -227,8 +230,31 @@ int main(int argc, char **argv)
 	k = settle(n, s, inc, 6);
 	tap_ok(&T, k.total == 6, "a restart: nothing mailed again (%d)", k.total);
 
+	/* notify.max_per_hour 3: six new incidents at once */
+	{
+		uint64_t ids[7];
+		int mailed = 0, i, sum = 0;
+		struct counts z;
+
+		cap = 3;
+		for (i = 0; i < 6; i++)
+			ids[i] = put(s, 3000, 0xc6336401 + (uint32_t)i, NFIPS_SGRADE_HIGH, 1);
+		settle(n, s, ids[0], 2);
+		for (i = 0; i < 6; i++)
+			mailed += mails_of(s, ids[i]).kind[NFIPS_MAIL_INCIDENT] == 2;
+		z = mails_of(s, 0);
+		sum = z.kind[NFIPS_MAIL_SUMMARY];
+		tap_ok(&T, mailed == 3 && sum == 2, "max_per_hour 3: three incidents mailed, the "
+		       "other three in one summary per contact (%d, %d)", mailed, sum);
+		ids[6] = put(s, 3000, 0xc6336409, NFIPS_SGRADE_HIGH, 1);
+		z = settle(n, s, 0, 2);
+		tap_ok(&T, z.kind[NFIPS_MAIL_SUMMARY] == 2 && mails_of(s, ids[6]).total == 0,
+		       "a seventh within the hour: no mail, no second summary");
+		cap = 20;
+	}
+
 	nfips_notifier_health(n, &h);
-	k = settle(n, s, 0, 2);
+	k = settle(n, s, 0, 4);
 	tap_ok(&T, k.kind[NFIPS_MAIL_HEALTH] == 2, "a late collector: a health mail per contact");
 	nfips_notifier_stop(n);
 
@@ -236,7 +262,7 @@ int main(int argc, char **argv)
 	digest_on = true;
 	atomic_store(&now_s, 1796605200 + 22 * 3600);
 	n = nfips_notifier_start(&c, err, sizeof(err));
-	k = settle(n, s, 0, 4);
+	k = settle(n, s, 0, 6);
 	tap_ok(&T, k.kind[NFIPS_MAIL_DIGEST] == 2, "the daily digest at its hour, one per contact (%d)",
 	       k.kind[NFIPS_MAIL_DIGEST]);
 	{
@@ -246,7 +272,7 @@ int main(int argc, char **argv)
 		tap_ok(&T, ok == 1, "the digest lists the medium incident, not the high one");
 	}
 	atomic_fetch_add(&now_s, 1800);
-	k = settle(n, s, 0, 4);
+	k = settle(n, s, 0, 6);
 	tap_ok(&T, k.kind[NFIPS_MAIL_DIGEST] == 2, "once a day only (%d)", k.kind[NFIPS_MAIL_DIGEST]);
 	nfips_notifier_stop(n);
 	nfips_store_close(s);

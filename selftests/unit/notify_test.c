@@ -316,7 +316,7 @@ static void render_tests(const char *tpldir)
 		/* 40 three-byte characters: more than one encoded-word */
 		const char *s = "あいうえおかきくけこさしすせそたちつてとなにぬねのはひふへほまみむめもやゆよらり";
 
-		nfips_rfc2047(s, 0, &o);
+		nfips_rfc2047(s, &o);
 		nfips_sbuf_puts(&o, "\r\n");
 		{
 			char *m = malloc(o.len + 16);

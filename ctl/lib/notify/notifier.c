@@ -188,10 +188,57 @@ struct decide {
 	const struct nfips_notify_policy *p;
 	struct nfips_mail_mark mk;
 	bool have_mark;
+	bool over_cap;			/* notify.max_per_hour reached this hour */
 	int64_t now;			/* usec */
 	struct batch b;
 	int kind;
+	struct rows *over;		/* new incidents beyond the cap */
 };
+
+/* Incident rows kept past their query (the digest, the summary). */
+struct rows {
+	struct nfips_store_incident_row *rows;
+	char **msgs, **reasons;
+	size_t n, cap, total;
+};
+
+static int rows_init(struct rows *r, size_t cap)
+{
+	memset(r, 0, sizeof(*r));
+	r->cap = cap;
+	r->rows = calloc(cap, sizeof(*r->rows));
+	r->msgs = calloc(cap, sizeof(*r->msgs));
+	r->reasons = calloc(cap, sizeof(*r->reasons));
+	return r->rows && r->msgs && r->reasons ? 0 : -1;
+}
+
+static void rows_free(struct rows *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++) {
+		free(r->msgs[i]);
+		free(r->reasons[i]);
+	}
+	free(r->rows);
+	free(r->msgs);
+	free(r->reasons);
+}
+
+static void rows_add(struct rows *d, const struct nfips_store_incident_row *r)
+{
+	d->total++;
+	if (d->n == d->cap)
+		return;
+	d->rows[d->n] = *r;
+	d->msgs[d->n] = strdup(r->msg);
+	d->reasons[d->n] = r->reason ? strdup(r->reason) : NULL;
+	d->rows[d->n].msg = d->msgs[d->n] ? d->msgs[d->n] : "";
+	d->rows[d->n].reason = d->reasons[d->n];
+	d->rows[d->n].note = d->rows[d->n].by = NULL;
+	d->rows[d->n].sample = NULL;
+	d->n++;
+}
 
 static int decide_incident(void *arg, const struct nfips_store_incident_row *r)
 {
@@ -201,6 +248,10 @@ static int decide_incident(void *arg, const struct nfips_store_incident_row *r)
 
 	if (r->grade < p->grade)
 		return 0;
+	if (!d->have_mark && d->over_cap) {
+		rows_add(d->over, r);	/* in the hour's summary instead */
+		return 0;
+	}
 	if (!d->have_mark)
 		d->kind = NFIPS_MAIL_INCIDENT;
 	else if (r->grade > d->mk.grade)
@@ -253,12 +304,54 @@ static int collect_id(void *arg, const struct nfips_store_incident_row *r)
 	return 0;
 }
 
+/*
+ * One mail per contact for the incidents beyond notify.max_per_hour,
+ * at most once an hour: a flood from spoofed sources is many incidents,
+ * and a contact's mailbox must not get one mail per source.
+ */
+static bool summary(struct nfips_notifier *n, const struct nfips_notify_policy *p,
+		    struct rows *over, int64_t now)
+{
+	const struct nfips_store_incident_row **ptr;
+	int64_t last = nfips_mail_last_of_kind(n->scan_db, NFIPS_MAIL_SUMMARY);
+	struct batch b = { 0 };
+	size_t i;
+
+	if (!over->total || last < 0 || (last && now * 1000000 - last < 3600ll * 1000000))
+		return false;
+	ptr = calloc(over->n + 1, sizeof(*ptr));
+	if (!ptr)
+		return false;
+	for (i = 0; i < over->n; i++)
+		ptr[i] = &over->rows[i];
+	for (i = 0; i < p->ncontacts; i++) {
+		struct nfips_sbuf subject = { 0 }, body = { 0 };
+
+		if (nfips_render_summary(tpl_for(n, p->contacts[i].lang), n->tz, ptr, over->n,
+					 over->total, p->grade, p->max_per_hour, now, p->sensor,
+					 p->customer, p->contacts[i].name, &subject, &body) ||
+		    batch_add(n, &b, p, i, 0, NFIPS_MAIL_SUMMARY, p->grade, over->total,
+			      now * 1000000, &subject, &body))
+			logf_(n, LOG_ERR, "mail: summary: out of memory");
+		nfips_sbuf_free(&subject);
+		nfips_sbuf_free(&body);
+	}
+	free(ptr);
+	logf_(n, LOG_WARNING, "mail: more than %u incidents an hour: %zu more in one summary mail",
+	      p->max_per_hour, over->total);
+	i = b.n;
+	batch_queue(n, &b, "the summary mail");
+	return i > 0;
+}
+
 static bool scan_incidents(struct nfips_notifier *n, const struct nfips_notify_policy *p,
 			   int64_t now, int64_t since)
 {
 	struct collect c = { .cap = MAX_CANDIDATES, .min_grade = p->grade,
 			     .max_grade = NFIPS_SGRADE_EMERGENCY };
 	struct nfips_store_filter f;
+	struct rows over;
+	int64_t mailed;
 	bool queued = false;
 	char err[512];
 	size_t i;
@@ -266,14 +359,19 @@ static bool scan_incidents(struct nfips_notifier *n, const struct nfips_notify_p
 	if (!p->ncontacts)
 		return false;
 	c.ids = calloc(c.cap, sizeof(*c.ids));
-	if (!c.ids)
+	if (!c.ids || rows_init(&over, 50)) {
+		free(c.ids);
+		rows_free(&over);
 		return false;
+	}
+	mailed = nfips_mail_incidents_since(n->scan_db, (now - 3600) * 1000000);
 	nfips_store_filter_init(&f);
 	f.since = since * 1000000;
 	if (nfips_store_incidents(n->scan_db, &f, collect_id, &c, err, sizeof(err)))
 		logf_(n, LOG_ERR, "mail: reading incidents: %s", err);
 	for (i = 0; i < c.n; i++) {
-		struct decide d = { .n = n, .p = p, .now = now * 1000000 };
+		struct decide d = { .n = n, .p = p, .now = now * 1000000, .over = &over,
+				    .over_cap = mailed >= (int64_t)p->max_per_hour };
 		int mk = nfips_mail_mark(n->scan_db, c.ids[i], &d.mk);
 		char what[64];
 
@@ -284,17 +382,19 @@ static bool scan_incidents(struct nfips_notifier *n, const struct nfips_notify_p
 					     sizeof(err)) < 0)
 			logf_(n, LOG_ERR, "mail: incident %" PRIu64 ": %s", c.ids[i], err);
 		queued |= d.b.n > 0;
+		if (d.b.n && d.kind == NFIPS_MAIL_INCIDENT)
+			mailed++;
 		snprintf(what, sizeof(what), "the mail of incident %" PRIu64, c.ids[i]);
 		batch_queue(n, &d.b, what);
 	}
+	queued |= summary(n, p, &over, now);
+	rows_free(&over);
 	free(c.ids);
 	return queued;
 }
 
 struct digest_rows {
-	struct nfips_store_incident_row *rows;
-	char **msgs, **reasons;
-	size_t n, cap;
+	struct rows r;
 	int below;
 };
 
@@ -304,27 +404,21 @@ static int digest_row(void *arg, const struct nfips_store_incident_row *r)
 
 	if (r->grade < NFIPS_SGRADE_LOW || r->grade >= d->below)
 		return 0;
-	if (d->n == d->cap)
+	if (d->r.n == d->r.cap)
 		return 1;
-	d->rows[d->n] = *r;
-	d->msgs[d->n] = strdup(r->msg);
-	d->reasons[d->n] = r->reason ? strdup(r->reason) : NULL;
-	d->rows[d->n].msg = d->msgs[d->n] ? d->msgs[d->n] : "";
-	d->rows[d->n].reason = d->reasons[d->n];
-	d->rows[d->n].note = d->rows[d->n].by = NULL;
-	d->rows[d->n].sample = NULL;
-	d->n++;
+	rows_add(&d->r, r);
 	return 0;
 }
 
 /* Once a day at digest_hour of the customer's day: the lower grades. */
 static bool digest(struct nfips_notifier *n, const struct nfips_notify_policy *p, int64_t now)
 {
-	struct digest_rows d = { .cap = 500, .below = p->grade };
+	struct digest_rows d = { .below = p->grade };
 	const struct nfips_store_incident_row **ptr = NULL;
 	struct nfips_store_filter f;
 	struct batch b = { 0 };
 	int64_t today, done = -1, day_start;
+	bool any = false;
 	int32_t off;
 	struct tm tm;
 	char err[512];
@@ -339,11 +433,8 @@ static bool digest(struct nfips_notifier *n, const struct nfips_notify_policy *p
 	if (nfips_store_meta_read(n->scan_db, "digest_day", &done) < 0 || done >= today)
 		return false;
 	day_start = now - tm.tm_min * 60 - tm.tm_sec - (int64_t)tm.tm_hour * 3600;
-	d.rows = calloc(d.cap, sizeof(*d.rows));
-	d.msgs = calloc(d.cap, sizeof(*d.msgs));
-	d.reasons = calloc(d.cap, sizeof(*d.reasons));
-	ptr = calloc(d.cap, sizeof(*ptr));
-	if (!d.rows || !d.msgs || !d.reasons || !ptr)
+	ptr = calloc(500, sizeof(*ptr));
+	if (rows_init(&d.r, 500) || !ptr)
 		goto out;
 	nfips_store_filter_init(&f);
 	/* the 24 hours up to this hour */
@@ -353,32 +444,27 @@ static bool digest(struct nfips_notifier *n, const struct nfips_notify_policy *p
 		logf_(n, LOG_ERR, "mail: digest: %s", err);
 		goto out;
 	}
-	for (i = 0; i < d.n; i++)
-		ptr[i] = &d.rows[i];
-	for (i = 0; d.n && i < p->ncontacts; i++) {
+	for (i = 0; i < d.r.n; i++)
+		ptr[i] = &d.r.rows[i];
+	for (i = 0; d.r.n && i < p->ncontacts; i++) {
 		struct nfips_sbuf subject = { 0 }, body = { 0 };
 
-		if (nfips_render_digest(tpl_for(n, p->contacts[i].lang), n->tz, ptr, d.n,
+		if (nfips_render_digest(tpl_for(n, p->contacts[i].lang), n->tz, ptr, d.r.n,
 					day_start - 86400, p->sensor, p->customer,
 					p->contacts[i].name, &subject, &body) ||
-		    batch_add(n, &b, p, i, 0, NFIPS_MAIL_DIGEST, NFIPS_SGRADE_UNSET, d.n,
+		    batch_add(n, &b, p, i, 0, NFIPS_MAIL_DIGEST, NFIPS_SGRADE_UNSET, d.r.n,
 			      now * 1000000, &subject, &body))
 			logf_(n, LOG_ERR, "mail: digest: out of memory");
 		nfips_sbuf_free(&subject);
 		nfips_sbuf_free(&body);
 	}
+	any = b.n > 0;
 	batch_queue(n, &b, "the daily digest");
 	nfips_store_meta_write(n->scan_db, "digest_day", today);
 out:
-	for (i = 0; i < d.n; i++) {
-		free(d.msgs[i]);
-		free(d.reasons[i]);
-	}
-	free(d.rows);
-	free(d.msgs);
-	free(d.reasons);
+	rows_free(&d.r);
 	free(ptr);
-	return d.n > 0;
+	return any;
 }
 
 static bool health(struct nfips_notifier *n, const struct nfips_notify_policy *p,

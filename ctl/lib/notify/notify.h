@@ -68,7 +68,7 @@ enum nfips_notify_sect {
 	NS_GRADE_IGNORE,
 	NS_DIGEST_SUBJECT, NS_DIGEST_BODY, NS_DIGEST_LINE,
 	NS_HEALTH_SUBJECT_LATE, NS_HEALTH_SUBJECT_CAUGHT_UP, NS_HEALTH_BODY_LATE,
-	NS_HEALTH_BODY_CAUGHT_UP,
+	NS_HEALTH_BODY_CAUGHT_UP, NS_SUMMARY_SUBJECT, NS_SUMMARY_BODY,
 	NS_COUNT_OF_SECTS,
 };
 
@@ -108,6 +108,7 @@ struct nfips_notify_policy {
 	bool digest;
 	uint32_t digest_hour;		/* local hour of the digest */
 	uint32_t window;		/* incidents.window, seconds */
+	uint32_t max_per_hour;		/* incidents mailed one by one an hour */
 };
 
 struct nfips_policy;
@@ -148,7 +149,7 @@ int nfips_mail_build(const struct nfips_mail_head *h, const char *subject,
 		     const char *body, struct nfips_sbuf *out);
 
 /* RFC 2047 "B" encoded-words of UTF-8 @s (never splits a character). */
-void nfips_rfc2047(const char *s, size_t prefix, struct nfips_sbuf *out);
+void nfips_rfc2047(const char *s, struct nfips_sbuf *out);
 
 /* An incident mail's variables: @inc, in @tz, for @kind. */
 struct nfips_incident_mail {
@@ -186,6 +187,16 @@ int nfips_render_digest(const struct nfips_templates *t, const struct nfips_tz *
 			int64_t day_start, const char *sensor, const char *customer,
 			const char *contact, struct nfips_sbuf *subject,
 			struct nfips_sbuf *body);
+
+/*
+ * Beyond notify.max_per_hour: @n incidents (@total in all) not mailed one
+ * by one. {grade} is the notify grade, {n} @total, {every} the cap.
+ */
+int nfips_render_summary(const struct nfips_templates *t, const struct nfips_tz *tz,
+			 const struct nfips_store_incident_row *const *inc, size_t n,
+			 size_t total, int grade, uint32_t cap, int64_t now,
+			 const char *sensor, const char *customer, const char *contact,
+			 struct nfips_sbuf *subject, struct nfips_sbuf *body);
 
 /* ---- SMTP (smtp.c) --------------------------------------------------- */
 

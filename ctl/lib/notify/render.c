@@ -55,6 +55,7 @@ void nfips_notify_policy_from(struct nfips_notify_policy *np,
 	np->digest = p->notify.digest;
 	np->digest_hour = p->notify.digest_hour;
 	np->window = p->incident_window ? p->incident_window : 3600;
+	np->max_per_hour = p->notify.max_per_hour ? p->notify.max_per_hour : 20;
 }
 
 void nfips_rendered_free(struct nfips_rendered *r)
@@ -87,13 +88,12 @@ static void b64(struct nfips_sbuf *out, const void *p, size_t n)
 	}
 }
 
-void nfips_rfc2047(const char *s, size_t prefix, struct nfips_sbuf *out)
+void nfips_rfc2047(const char *s, struct nfips_sbuf *out)
 {
 	size_t n = strlen(s), i = 0, k, room = 39;
 	unsigned char enc[64];
 	int len;
 
-	(void)prefix;
 	while (i < n) {
 		/* at most 39 bytes (52 base64 characters: with "Subject: " a line
 		 * stays within 78): whole characters only */
@@ -114,7 +114,7 @@ void nfips_rfc2047(const char *s, size_t prefix, struct nfips_sbuf *out)
 static void phrase(struct nfips_sbuf *out, const char *name)
 {
 	if (!ascii(name)) {
-		nfips_rfc2047(name, 0, out);
+		nfips_rfc2047(name, out);
 		return;
 	}
 	nfips_sbuf_add(out, "\"", 1);
@@ -175,7 +175,7 @@ int nfips_mail_build(const struct nfips_mail_head *h, const char *subject,
 	if (ascii(subject) && strlen(subject) <= 68)
 		nfips_sbuf_puts(out, subject);
 	else
-		nfips_rfc2047(subject, 9, out);
+		nfips_rfc2047(subject, out);
 	nfips_sbuf_printf(out, "\r\nMessage-ID: <%s@%s>\r\n", h->msgid_left, h->domain);
 	nfips_sbuf_puts(out, "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\n");
 	/* RFC 3834: no vacation auto-replies to a machine's mail */
@@ -369,20 +369,13 @@ int nfips_render_health(const struct nfips_templates *t, const struct nfips_tz *
 	return subject->oom || body->oom ? -1 : 0;
 }
 
-int nfips_render_digest(const struct nfips_templates *t, const struct nfips_tz *tz,
-			const struct nfips_store_incident_row *const *inc, size_t n,
-			int64_t day_start, const char *sensor, const char *customer,
-			const char *contact, struct nfips_sbuf *subject,
-			struct nfips_sbuf *body)
+/* One digest.line per incident. */
+static void list_lines(const struct nfips_templates *t, const struct nfips_tz *tz,
+		       const struct nfips_store_incident_row *const *inc, size_t n,
+		       struct nfips_sbuf *lines)
 {
-	const char *vals[NV_COUNT_OF_VARS] = { 0 };
-	struct nfips_sbuf lines = { 0 };
-	char day[32], nbuf[24];
-	struct tm tm;
 	size_t i;
 
-	nfips_tz_local(tz, day_start, &tm, NULL, NULL);
-	strftime(day, sizeof(day), "%Y-%m-%d", &tm);
 	for (i = 0; i < n; i++) {
 		const struct nfips_store_incident_row *r = inc[i];
 		char id[24], src[72], dst[72], count[24], first[96], last[96], sid[16], pbuf[8];
@@ -411,9 +404,25 @@ int nfips_render_digest(const struct nfips_templates *t, const struct nfips_tz *
 						    NS_ACTION_BLOCKED : !r->blocked ?
 						    NS_ACTION_ALLOWED : NS_ACTION_MIXED);
 		lv[NV_REASON] = r->reason && r->reason[0] ? r->reason : "-";
-		nfips_template_fill(t, NS_DIGEST_LINE, lv, &lines);
-		nfips_sbuf_add(&lines, "\n", 1);
+		nfips_template_fill(t, NS_DIGEST_LINE, lv, lines);
+		nfips_sbuf_add(lines, "\n", 1);
 	}
+}
+
+int nfips_render_digest(const struct nfips_templates *t, const struct nfips_tz *tz,
+			const struct nfips_store_incident_row *const *inc, size_t n,
+			int64_t day_start, const char *sensor, const char *customer,
+			const char *contact, struct nfips_sbuf *subject,
+			struct nfips_sbuf *body)
+{
+	const char *vals[NV_COUNT_OF_VARS] = { 0 };
+	struct nfips_sbuf lines = { 0 };
+	char day[32], nbuf[24];
+	struct tm tm;
+
+	nfips_tz_local(tz, day_start, &tm, NULL, NULL);
+	strftime(day, sizeof(day), "%Y-%m-%d", &tm);
+	list_lines(t, tz, inc, n, &lines);
 	snprintf(nbuf, sizeof(nbuf), "%zu", n);
 	vals[NV_DAY] = day;
 	vals[NV_N] = nbuf;
@@ -423,6 +432,34 @@ int nfips_render_digest(const struct nfips_templates *t, const struct nfips_tz *
 	vals[NV_CONTACT] = contact;
 	nfips_template_fill(t, NS_DIGEST_SUBJECT, vals, subject);
 	nfips_template_fill(t, NS_DIGEST_BODY, vals, body);
+	nfips_sbuf_free(&lines);
+	return subject->oom || body->oom ? -1 : 0;
+}
+
+int nfips_render_summary(const struct nfips_templates *t, const struct nfips_tz *tz,
+			 const struct nfips_store_incident_row *const *inc, size_t n,
+			 size_t total, int grade, uint32_t cap, int64_t now,
+			 const char *sensor, const char *customer, const char *contact,
+			 struct nfips_sbuf *subject, struct nfips_sbuf *body)
+{
+	const char *vals[NV_COUNT_OF_VARS] = { 0 };
+	struct nfips_sbuf lines = { 0 };
+	char nbuf[24], capbuf[16], nowbuf[96];
+
+	list_lines(t, tz, inc, n, &lines);
+	snprintf(nbuf, sizeof(nbuf), "%zu", total);
+	snprintf(capbuf, sizeof(capbuf), "%u", cap);
+	nfips_tz_format(tz, now, nowbuf, sizeof(nowbuf));
+	vals[NV_N] = nbuf;
+	vals[NV_EVERY] = capbuf;
+	vals[NV_GRADE] = nfips_template_text(t, grade_sect(grade));
+	vals[NV_NOW] = nowbuf;
+	vals[NV_INCIDENTS] = lines.s ? lines.s : "";
+	vals[NV_SENSOR] = sensor;
+	vals[NV_CUSTOMER] = customer;
+	vals[NV_CONTACT] = contact;
+	nfips_template_fill(t, NS_SUMMARY_SUBJECT, vals, subject);
+	nfips_template_fill(t, NS_SUMMARY_BODY, vals, body);
 	nfips_sbuf_free(&lines);
 	return subject->oom || body->oom ? -1 : 0;
 }

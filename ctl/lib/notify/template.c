@@ -51,6 +51,7 @@ static const char *const sect_names[NS_COUNT_OF_SECTS] = {
 	[NS_HEALTH_SUBJECT_CAUGHT_UP] = "health.subject.caught_up",
 	[NS_HEALTH_BODY_LATE] = "health.body.late",
 	[NS_HEALTH_BODY_CAUGHT_UP] = "health.body.caught_up",
+	[NS_SUMMARY_SUBJECT] = "summary.subject", [NS_SUMMARY_BODY] = "summary.body",
 };
 
 /* One line only: these go into a header or a sentence. */
@@ -59,7 +60,7 @@ static bool one_line(enum nfips_notify_sect s)
 	return s <= NS_SUBJECT_FOLLOWUP || (s >= NS_ACTION_BLOCKED && s <= NS_ACTION_MIXED) ||
 	       (s >= NS_GRADE_EMERGENCY && s <= NS_GRADE_IGNORE) || s == NS_DIGEST_SUBJECT ||
 	       s == NS_DIGEST_LINE || s == NS_HEALTH_SUBJECT_LATE ||
-	       s == NS_HEALTH_SUBJECT_CAUGHT_UP;
+	       s == NS_HEALTH_SUBJECT_CAUGHT_UP || s == NS_SUMMARY_SUBJECT;
 }
 
 struct nfips_templates {

@@ -897,14 +897,17 @@ static void load_incidents(struct loader *l, const config_setting_t *root)
 }
 
 /*
- * notify = { grade = "high"; every = 30; digest = false; digest_hour = 8; }:
- * incidents of @grade and above are mailed at once, followed up at most
+ * notify = { grade = "high"; every = 30; digest = false; digest_hour = 8;
+ * max_per_hour = 20; }: incidents of @grade and above are mailed at once
+ * (at most @max_per_hour of them an hour, one summary mail for the rest:
+ * a flood from spoofed sources is many incidents), followed up at most
  * every @every minutes while they keep firing; the lower grades go into a
  * daily digest at @digest_hour of the customer's day when @digest is set.
  */
 static void load_notify(struct loader *l, const config_setting_t *root)
 {
-	static const char *const keys[] = { "grade", "every", "digest", "digest_hour", NULL };
+	static const char *const keys[] = {
+		"grade", "every", "digest", "digest_hour", "max_per_hour", NULL };
 	config_setting_t *s = section(l, root, "notify", CONFIG_TYPE_GROUP, false);
 	struct nfips_policy_notify *n = &l->p->notify;
 	long long v;
@@ -914,6 +917,7 @@ static void load_notify(struct loader *l, const config_setting_t *root)
 	n->every = 30;
 	n->digest = false;
 	n->digest_hour = 8;
+	n->max_per_hour = 20;
 	if (!s)
 		return;
 	check_keys(l, s, keys);
@@ -930,6 +934,8 @@ static void load_notify(struct loader *l, const config_setting_t *root)
 	get_bool(l, s, "digest", &n->digest);
 	if (!get_int(l, s, "digest_hour", false, 0, 23, &v))
 		n->digest_hour = (uint32_t)v;
+	if (!get_int(l, s, "max_per_hour", false, 1, 10000, &v))
+		n->max_per_hour = (uint32_t)v;
 }
 
 /* gid (default 1) and sid of an entry; -1 if missing or bad. */

@@ -185,6 +185,7 @@ struct nfips_policy_notify {
 	uint32_t every;		/* minutes between follow-ups while firing (30) */
 	bool digest;		/* a daily digest of the lower grades (false) */
 	uint32_t digest_hour;	/* its hour of the customer's day (8) */
+	uint32_t max_per_hour;	/* incidents mailed one by one an hour (20) */
 };
 
 struct nfips_policy_stream {

@@ -17,7 +17,7 @@
 #include "store_int.h"
 
 static const char *const kind_names[] = {
-	"incident", "escalation", "follow-up", "digest", "health",
+	"incident", "escalation", "follow-up", "digest", "health", "summary",
 };
 static const char *const state_names[] = { "pending", "sent", "failed" };
 
@@ -312,6 +312,31 @@ int nfips_mail_mark(struct nfips_store *s, uint64_t incident,
 	}
 	sqlite3_finalize(st);
 	return rc;
+}
+
+static int64_t scalar(struct nfips_store *s, const char *sql, int64_t a)
+{
+	sqlite3_stmt *st;
+	int64_t v = -1;
+
+	if (s->version < 4 || sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(st, 1, a);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+int64_t nfips_mail_incidents_since(struct nfips_store *s, int64_t since)
+{
+	return scalar(s, "SELECT count(DISTINCT incident) FROM mails WHERE kind = 0"
+		      " AND created >= ?", since);
+}
+
+int64_t nfips_mail_last_of_kind(struct nfips_store *s, int kind)
+{
+	return scalar(s, "SELECT coalesce(max(created), 0) FROM mails WHERE kind = ?", kind);
 }
 
 int nfips_store_incident_get(struct nfips_store *s, uint64_t id,

@@ -100,6 +100,8 @@ static const char *const schema_v4[] = {
 	" last_error TEXT)",
 	"CREATE INDEX mails_incident ON mails(incident)",
 	"CREATE INDEX mails_due ON mails(state, next_try)",
+	/* the hour's count of incidents mailed (notify.max_per_hour) */
+	"CREATE INDEX mails_created ON mails(kind, created)",
 	"CREATE TABLE mail_attempts(mail INTEGER NOT NULL, ts INTEGER NOT NULL,"
 	" ok INTEGER NOT NULL, outcome TEXT)",
 	"CREATE INDEX mail_attempts_mail ON mail_attempts(mail)",

@@ -319,6 +319,7 @@ enum nfips_mail_kind {
 	NFIPS_MAIL_FOLLOWUP,		/* it keeps firing (at most every N min) */
 	NFIPS_MAIL_DIGEST,		/* the daily digest of lower grades */
 	NFIPS_MAIL_HEALTH,		/* the sensor itself (a late collector) */
+	NFIPS_MAIL_SUMMARY,		/* incidents beyond notify.max_per_hour */
 };
 
 enum nfips_mail_state {
@@ -406,6 +407,12 @@ struct nfips_mail_mark {
 
 int nfips_mail_mark(struct nfips_store *s, uint64_t incident,
 		    struct nfips_mail_mark *mk);
+/*
+ * Incidents given their first mail since @since (usec), and when the last
+ * mail of @kind was queued (0: never). -1 on error.
+ */
+int64_t nfips_mail_incidents_since(struct nfips_store *s, int64_t since);
+int64_t nfips_mail_last_of_kind(struct nfips_store *s, int kind);
 /* The meta key @key (the digest's last day); 0 found, 1 absent, -1. */
 int nfips_store_meta_read(struct nfips_store *s, const char *key, int64_t *v);
 int nfips_store_meta_write(struct nfips_store *s, const char *key, int64_t v);
