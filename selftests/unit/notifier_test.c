@@ -250,6 +250,10 @@ int main(int argc, char **argv)
 		z = settle(n, s, 0, 2);
 		tap_ok(&T, z.kind[NFIPS_MAIL_SUMMARY] == 2 && mails_of(s, ids[6]).total == 0,
 		       "a seventh within the hour: no mail, no second summary");
+		ids[6] = put(s, 3001, 0xc633640a, NFIPS_SGRADE_EMERGENCY, 1);
+		z = settle(n, s, ids[6], 2);
+		tap_ok(&T, z.kind[NFIPS_MAIL_INCIDENT] == 2,
+		       "an emergency incident beyond the cap: mailed all the same");
 		cap = 20;
 	}
 

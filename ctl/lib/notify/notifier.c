@@ -248,7 +248,8 @@ static int decide_incident(void *arg, const struct nfips_store_incident_row *r)
 
 	if (r->grade < p->grade)
 		return 0;
-	if (!d->have_mark && d->over_cap) {
+	/* evidence of a successful attack is never held back by the cap */
+	if (!d->have_mark && d->over_cap && r->grade < NFIPS_SGRADE_EMERGENCY) {
 		rows_add(d->over, r);	/* in the hour's summary instead */
 		return 0;
 	}
