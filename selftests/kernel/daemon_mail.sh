@@ -166,13 +166,12 @@ check_mails() {
 nmail_of() {
 	[ -f "$tmp/mails" ] || { echo 0; return; }
 	python3 - "$tmp/mails" "$1" <<-'PY'
-	import base64, email, email.header, json, sys
+	import base64, email, json, sys
 	n = 0
 	for l in open(sys.argv[1]):
 	    msg = email.message_from_bytes(base64.b64decode(json.loads(l)["data"]))
 	    if sys.argv[2] == "health":
-	        n += "sensor health" in str(email.header.make_header(
-	            email.header.decode_header(msg["Subject"])))
+	        n += msg["X-Nfips-Kind"] == "health"
 	    else:
 	        n += msg["X-Nfips-Incident"] == sys.argv[2]
 	print(n)

@@ -151,6 +151,7 @@ static int batch_add(struct nfips_notifier *n, struct batch *b,
 		.incident = incident,
 		.sensor = p->sensor,
 		.grade = incident ? nfips_store_grade_name(grade) : NULL,
+		.kind = nfips_mail_kind_name(kind),
 	};
 	const char *at = strrchr(n->c.smtp.from, '@');
 

@@ -138,6 +138,7 @@ struct nfips_mail_head {
 	uint64_t incident;
 	const char *sensor;
 	const char *grade;		/* NULL: none */
+	const char *kind;		/* incident, follow-up, digest, ...: X-Nfips-Kind */
 };
 
 /*

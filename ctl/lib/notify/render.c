@@ -186,6 +186,8 @@ int nfips_mail_build(const struct nfips_mail_head *h, const char *subject,
 		nfips_sbuf_printf(out, "X-Nfips-Sensor: %s\r\n", h->sensor);
 	if (h->grade)
 		nfips_sbuf_printf(out, "X-Nfips-Grade: %s\r\n", h->grade);
+	if (h->kind)
+		nfips_sbuf_printf(out, "X-Nfips-Kind: %s\r\n", h->kind);
 	for (p = body; *p; p++) {
 		if (*p == '\n')
 			nfips_sbuf_add(&crlf, "\r", 1);
