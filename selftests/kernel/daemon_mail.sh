@@ -204,7 +204,7 @@ awk -v l="$lat" -v b="$BOUND" 'BEGIN { exit !(l < b) }' || fail "first mail afte
 
 step "a flood of the same attack"
 attack "$client4" 400 >/dev/null || fail "flood"
-sleep 8
+sleep 5
 [ "$(nmails)" = 2 ] || fail "the flood was mailed: $(nmails) mails, want still 2"
 out=$("$ctl" incident "$inc" --store "$tmp/alerts.db") || fail "incident $inc: $out"
 [ "$(grep -c '^  mail .* incident  sent ' <<<"$out")" = 2 ] || fail "incident $inc: $out"
@@ -256,7 +256,7 @@ spid=
 sink 2526 "$tmp/srv.pem" "$tmp/srv.key"
 mail_conf "smtp://127.0.0.1:2526" required "$tmp/ca.pem" dead
 start_daemon
-sleep 5
+sleep 3
 [ $(($(nmails) - $(nmail_of health))) = 4 ] ||
 	fail "after the restart $(nmails) mails, want still 4 and health ones (nothing twice)"
 ip -n "$client" addr add 10.0.1.51/24 dev veth0
@@ -272,7 +272,7 @@ _health_mailed() {
 	[ "$(nmail_of health)" -ge 2 ]
 }
 busywait 60000 _health_mailed || fail "no health mail for the dead collector: $(grep collector "$tmp/daemon.log")"
-sleep 8
+sleep 5
 [ "$(nmail_of health)" = 2 ] || fail "$(nmail_of health) health mails, want one per contact"
 step "the dead collector's late backlog: one health mail to each contact"
 stop_daemon
