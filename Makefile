@@ -44,6 +44,9 @@ install:
 	$(MAKE) -C ctl install PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)
 	install -d $(DESTDIR)$(PREFIX)/share/nfips/policies
 	install -m 644 policies/* $(DESTDIR)$(PREFIX)/share/nfips/policies/
+	# The contacts' mail templates (Documentation/notify.rst).
+	install -d $(DESTDIR)$(PREFIX)/share/nfips/notify
+	install -m 644 ctl/notify/*.txt $(DESTDIR)$(PREFIX)/share/nfips/notify/
 	# The collector side (rsyslog on the SOC's host, not on the sensor).
 	install -d $(DESTDIR)$(PREFIX)/share/nfips/collector
 	install -m 644 Documentation/collector/* $(DESTDIR)$(PREFIX)/share/nfips/collector/

@@ -17,6 +17,9 @@ deliver=(libjson-c-dev librelp-dev libssl-dev)
 # module for rsyslogd -N1), a private PostgreSQL, and make a test CA.
 deliver_tests=(rsyslog rsyslog-relp rsyslog-gnutls rsyslog-pgsql rsyslog-kafka
 	rsyslog-elasticsearch postgresql openssl)
+# Mail to the contacts: libcurl's SMTP; its tests run a real SMTP server.
+mail=(libcurl4-openssl-dev)
+mail_tests=(python3-aiosmtpd openssl)
 dkms=(dkms)
 # nfipsctl replay tests build their captures with scapy and validate the
 # EVE records against Suricata's schema (selftests/eve/)
@@ -41,7 +44,7 @@ report_tests=(chromium fonts-noto-cjk)
 # tests, suricata-diff): Debian's, from bookworm-backports only.
 backports=(suricata)
 
-want=("${build[@]}" "${matcher_tests[@]}" "${ctl[@]}" "${deliver[@]}" "${deliver_tests[@]}" "${dkms[@]}" "${replay_tests[@]}" "${style[@]}" "${kernel_tests[@]}"
+want=("${build[@]}" "${matcher_tests[@]}" "${ctl[@]}" "${deliver[@]}" "${deliver_tests[@]}" "${mail[@]}" "${mail_tests[@]}" "${dkms[@]}" "${replay_tests[@]}" "${style[@]}" "${kernel_tests[@]}"
 	"${demo[@]}" "${bench_kernel[@]}" "${report_tests[@]}")
 missing=()
 for p in "${want[@]}"; do

@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * nfipsctl incident ack|close ID [--note TEXT] [--by NAME] [--store PATH]
+ * nfipsctl incident ID [--store PATH]
+ *
+ * The second shows the incident, its mails to the contacts and every
+ * attempt to send each (Documentation/notify.rst).
  *
  * Acknowledges or closes an incident in the store, with a note and who
  * did it (default: $SUDO_USER, else $USER). Works while nfipsd runs: the
@@ -18,7 +22,7 @@
 static void usage(FILE *f)
 {
 	fprintf(f, "Usage: nfipsctl incident ack|close ID [--note TEXT] [--by NAME] "
-		"[--store PATH]\n");
+		"[--store PATH]\n       nfipsctl incident ID [--store PATH]\n");
 }
 
 int cmd_incident(int argc, char **argv)
@@ -46,6 +50,15 @@ int cmd_incident(int argc, char **argv)
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
+	}
+	if (argc - optind == 1) {
+		id = strtoull(argv[optind], &end, 10);
+		if (!argv[optind][0] || *end || !id) {
+			fprintf(stderr, "nfipsctl incident: not an incident id: '%s'\n",
+				argv[optind]);
+			return 2;
+		}
+		return ctl_show_incident(store, id);
 	}
 	if (argc - optind != 2) {
 		usage(stderr);

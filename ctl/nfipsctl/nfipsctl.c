@@ -29,7 +29,7 @@ static const struct {
 	{ "events", cmd_events, "print kernel-decided alerts as they happen" },
 	{ "alerts", cmd_alerts, "stored alerts: filters, counts (--count-by)" },
 	{ "incidents", cmd_incidents, "stored incidents (--open)" },
-	{ "incident", cmd_incident, "ack or close an incident with a note" },
+	{ "incident", cmd_incident, "show an incident and its mails; ack or close it with a note" },
 	{ "report", cmd_report, "daily or monthly report (text, json, html, pdf)" },
 };
 

@@ -50,6 +50,9 @@ int ctl_policy_edit(int argc, char **argv, int op);
  * default; read-only unless @write. NULL: said on stderr. */
 struct nfips_store *ctl_store_open(const char *path, bool write);
 int ctl_parse_time(const char *s, bool utc, int64_t *out);
+/* mail.c: the mail queue's state (status), an incident with its mails. */
+int ctl_print_mail_status(const char *store, bool quiet_if_none);
+int ctl_show_incident(const char *store, uint64_t id);
 void ctl_fmt_time(char *buf, size_t len, int64_t usec, bool utc);
 
 enum {

@@ -5,7 +5,9 @@
  * collectors, from the status files its senders rewrite every second
  * (lib/deliver/status.c): the daemon needs no control socket for it.
  *
- *   nfipsctl status [--collectors] [--deliver-dir DIR]
+ *   nfipsctl status [--collectors] [--deliver-dir DIR] [--mail] [--store PATH]
+ *
+ * and the contacts' mail queue from the store (nfipsctl mail.c).
  */
 #include <dirent.h>
 #include <getopt.h>
@@ -115,11 +117,14 @@ int cmd_status(int argc, char **argv)
 	static const struct option lopts[] = {
 		{ "collectors", no_argument, NULL, 'C' },
 		{ "deliver-dir", required_argument, NULL, 'd' },
+		{ "mail", no_argument, NULL, 'M' },
+		{ "store", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *dir = DELIVER_DIR;
-	bool only_collectors = false;
+	bool only_collectors = false, only_mail = false;
+	const char *store = NULL;
 	struct nfips_nl_status st;
 	struct nfips_nl *nl;
 	int ret, opt;
@@ -129,20 +134,28 @@ int cmd_status(int argc, char **argv)
 		case 'C':
 			only_collectors = true;
 			break;
+		case 'M':
+			only_mail = true;
+			break;
+		case 'S':
+			store = optarg;
+			break;
 		case 'd':
 			dir = optarg;
 			break;
 		default:
-			fprintf(stderr, "Usage: %s [--collectors] [--deliver-dir DIR]\n", argv[0]);
+			fprintf(stderr, "Usage: %s [--collectors] [--deliver-dir DIR] [--mail] [--store PATH]\n", argv[0]);
 			return opt == 'h' ? 0 : 2;
 		}
 	}
 	if (optind < argc) {
-		fprintf(stderr, "Usage: %s [--collectors] [--deliver-dir DIR]\n", argv[0]);
+		fprintf(stderr, "Usage: %s [--collectors] [--deliver-dir DIR] [--mail] [--store PATH]\n", argv[0]);
 		return 2;
 	}
-	if (only_collectors)
-		return print_collectors(dir, false);
+	if (only_collectors || only_mail) {
+		ret = only_collectors ? print_collectors(dir, false) : 0;
+		return ret ? ret : only_mail ? ctl_print_mail_status(store, false) : 0;
+	}
 	nl = ctl_open();
 	if (!nl)
 		return 1;
@@ -200,5 +213,6 @@ int cmd_status(int argc, char **argv)
 	       (unsigned long long)st.stats.flows_evicted,
 	       (unsigned long long)st.stats.flows_untracked);
 	nfips_nl_close(nl);
-	return print_collectors(dir, true);
+	ret = print_collectors(dir, true);
+	return ret ? ret : ctl_print_mail_status(store, true);
 }

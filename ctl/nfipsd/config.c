@@ -301,7 +301,7 @@ static int policy_part(struct ctx *x, config_setting_t *root,
 static const char *const top_keys[] = {
 	"queues", "policy", "rules", "vars", "mode", "classification", "log",
 	"state", "memory", "stream", "store", "sensor", "stop_timeout",
-	"collectors", "deliver", "reports", NULL,
+	"collectors", "deliver", "reports", "mail", NULL,
 };
 static const char *const report_keys[] = {
 	"dir", "formats", "lang", "hour", "daily", "monthly", NULL,
@@ -399,6 +399,103 @@ static int collector(struct ctx *x, config_setting_t *e, struct nfips_collector_
 out:
 	free(transport);
 	free(facility);
+	return ret;
+}
+
+static const char *const mail_keys[] = {
+	"url", "tls", "ca", "user", "password_file", "from", "from_name", "templates",
+	"timeout", "retry_min", "retry_max", NULL,
+};
+
+/* The password: the file's first line (not in nfipsd.conf, readable by all). */
+static int read_password(struct ctx *x, const config_setting_t *s, const char *path,
+			 char **out)
+{
+	char buf[512];
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	if (!f)
+		return errat(x, s, "password_file %s: %s", path, strerror(errno));
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	buf[strcspn(buf, "\r\n")] = '\0';
+	if (!buf[0])
+		return errat(x, s, "password_file %s: empty", path);
+	*out = strdup(buf);
+	return *out ? 0 : errat(x, s, "out of memory");
+}
+
+/*
+ * mail = { url; tls; ca; user; password_file; from; from_name; templates;
+ * timeout; retry_min; retry_max; } (Documentation/notify.rst).
+ */
+static int mail(struct ctx *x, config_setting_t *root, struct nfipsd_mail_conf *m)
+{
+	config_setting_t *g = group(x, root, "mail", mail_keys);
+	char *tls = NULL, *pwfile = NULL;
+	int ret = -1;
+
+	if (x->failed)
+		return -1;
+	if (!g)
+		return 0;
+	if (get_str(x, g, "url", false, &m->url) || get_str(x, g, "tls", false, &tls) ||
+	    get_str(x, g, "ca", true, &m->ca) || get_str(x, g, "user", false, &m->user) ||
+	    get_str(x, g, "password_file", true, &pwfile) ||
+	    get_str(x, g, "from", false, &m->from) ||
+	    get_str(x, g, "from_name", false, &m->from_name) ||
+	    get_str(x, g, "templates", true, &m->templates) ||
+	    get_u32(x, g, "timeout", 1, 600, &m->timeout) ||
+	    get_u32(x, g, "retry_min", 100, 3600000, &m->retry_min) ||
+	    get_u32(x, g, "retry_max", 100, 86400000, &m->retry_max))
+		goto out;
+	if (!m->url) {
+		errat(x, g, "mail: 'url' is required (smtp://HOST:PORT or smtps://HOST:PORT)");
+		goto out;
+	}
+	if (strncmp(m->url, "smtp://", 7) && strncmp(m->url, "smtps://", 8)) {
+		errat(x, config_setting_get_member(g, "url"),
+		      "mail: url \"%s\" is not smtp://HOST:PORT or smtps://HOST:PORT", m->url);
+		goto out;
+	}
+	if (!m->from || !strchr(m->from, '@') || strpbrk(m->from, " <>\r\n")) {
+		errat(x, m->from ? config_setting_get_member(g, "from") : g,
+		      "mail: 'from' must be an address (nfips@gw1.example)");
+		goto out;
+	}
+	m->tls = NFIPS_SMTP_TLS_REQUIRED;
+	if (tls && !strcmp(tls, "opportunistic")) {
+		m->tls = NFIPS_SMTP_TLS_OPPORTUNISTIC;
+	} else if (tls && !strcmp(tls, "off")) {
+		m->tls = NFIPS_SMTP_TLS_OFF;
+	} else if (tls && strcmp(tls, "required")) {
+		errat(x, config_setting_get_member(g, "tls"), "mail: 'tls' must be \"required\", "
+		      "\"opportunistic\" or \"off\", not \"%s\"", tls);
+		goto out;
+	}
+	if (m->tls != NFIPS_SMTP_TLS_REQUIRED && !strncmp(m->url, "smtps://", 8)) {
+		errat(x, config_setting_get_member(g, "tls"),
+		      "mail: smtps:// is TLS from the first byte: tls must be \"required\"");
+		goto out;
+	}
+	if (!m->user != !pwfile) {
+		errat(x, g, "mail: 'user' and 'password_file' go together");
+		goto out;
+	}
+	if (pwfile && read_password(x, config_setting_get_member(g, "password_file"), pwfile,
+				    &m->password))
+		goto out;
+	if (m->retry_max < m->retry_min) {
+		errat(x, config_setting_get_member(g, "retry_max"),
+		      "mail: retry_max %u is below retry_min %u", m->retry_max, m->retry_min);
+		goto out;
+	}
+	ret = 0;
+out:
+	free(tls);
+	free(pwfile);
 	return ret;
 }
 
@@ -571,6 +668,8 @@ static int parse(struct ctx *x, config_t *cf, struct nfipsd_conf *c)
 	if (c->report_dir && c->store_off)
 		return errat(x, config_setting_get_member(root, "reports"), "reports are made "
 			     "from the alert store, which store.enabled = false turns off");
+	if (mail(x, root, &c->mail))
+		return -1;
 	return collectors(x, root, c);
 }
 
@@ -633,6 +732,9 @@ int nfipsd_conf_load(struct nfipsd_conf *c, const char *path, char *err,
 	c->store_retention = NFIPS_STORE_RETENTION_DAYS;
 	c->store_queue = 65536;
 	c->backlog_alarm = 300;
+	c->mail.timeout = 30;
+	c->mail.retry_min = 1000;
+	c->mail.retry_max = 300000;
 	c->path = strdup(path);
 	if (!c->path) {
 		snprintf(err, errlen, "out of memory");
@@ -714,5 +816,12 @@ void nfipsd_conf_free(struct nfipsd_conf *c)
 	}
 	free(c->collectors);
 	free(c->deliver_dir);
+	free(c->mail.url);
+	free(c->mail.ca);
+	free(c->mail.user);
+	free(c->mail.password);
+	free(c->mail.from);
+	free(c->mail.from_name);
+	free(c->mail.templates);
 	memset(c, 0, sizeof(*c));
 }

@@ -11,8 +11,10 @@
  * record in the EVE log (event_type "nfips_health", MSGID HEALTH on the
  * wire), which therefore reaches the other collectors: once when it
  * crosses the limit, again every limit while it lasts, and once when the
- * collector caught up.
+ * collector caught up. The contacts get a mail when it crosses the limit
+ * and when it caught up (nfipsd_deliver_on_health), not every limit.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -25,7 +27,39 @@ struct nfipsd_delivery {
 	int64_t *alarmed;	/* per sender: when last raised, 0: not */
 	size_t n;
 	uint32_t alarm;		/* seconds, 0: off */
+	/* the contacts' mail (mail.c), NULL: none */
+	void (*on_health)(void *arg, const struct nfips_notify_health *h);
+	void *health_arg;
 };
+
+void nfipsd_deliver_on_health(struct nfipsd_delivery *dl,
+			      void (*fn)(void *arg, const struct nfips_notify_health *h),
+			      void *arg)
+{
+	if (!dl)
+		return;
+	dl->on_health = fn;
+	dl->health_arg = arg;
+}
+
+/* The record's facts for the mail. */
+static void mail_health(struct nfipsd_delivery *dl, const struct nfips_sender_status *st,
+			int64_t now, bool late)
+{
+	struct nfips_notify_health h = {
+		.backlog = st->backlog,
+		.oldest_age = st->oldest ? now - st->oldest : 0,
+		.late = late,
+		.when = now,
+	};
+
+	if (!dl->on_health)
+		return;
+	snprintf(h.collector, sizeof(h.collector), "%.63s", st->name);
+	snprintf(h.peer, sizeof(h.peer), "%.299s", st->peer);
+	snprintf(h.last_error, sizeof(h.last_error), "%.255s", st->last_error);
+	dl->on_health(dl->health_arg, &h);
+}
 
 struct nfipsd_delivery *nfipsd_deliver_start(const struct nfipsd_conf *c,
 					     const char *sensor)
@@ -140,9 +174,13 @@ void nfipsd_deliver_check(struct nfipsd_delivery *dl, struct nfipsd_evelog *eve,
 		late = st.backlog && st.oldest && now - st.oldest > (int64_t)dl->alarm;
 		if (late && (!dl->alarmed[i] || now - dl->alarmed[i] >= (int64_t)dl->alarm)) {
 			health(eve, sensor, &st, now, true);
+			/* the contacts once per outage: late, then caught up */
+			if (!dl->alarmed[i])
+				mail_health(dl, &st, now, true);
 			dl->alarmed[i] = now;
 		} else if (!st.backlog && dl->alarmed[i]) {
 			health(eve, sensor, &st, now, false);
+			mail_health(dl, &st, now, false);
 			dl->alarmed[i] = 0;
 		}
 	}

@@ -77,6 +77,11 @@ static int check(const char *path)
 		nfipsd_conf_free(&c);
 		return 1;
 	}
+	if (nfipsd_mail_check(&c, err, sizeof(err))) {
+		fprintf(stderr, "%s\n", err);
+		nfipsd_conf_free(&c);
+		return 1;
+	}
 	p = nfipsd_policy_load(&c, c.queue_count, 0, report_stderr, NULL);
 	if (p)
 		printf("%s: ok: queues %u..%u, %u rules loaded, %u skipped, %s mode, "
@@ -208,6 +213,12 @@ static bool approval_due(struct nfipsd *d)
 	return next && time(NULL) >= next && !atomic_load(&d->reload_running);
 }
 
+/* A collector's health record also goes to the contacts. */
+static void health_mail(void *arg, const struct nfips_notify_health *h)
+{
+	nfipsd_mail_health(arg, h);
+}
+
 static int run(struct nfipsd *d)
 {
 	struct nfipsd_state st = { .started = time(NULL) };
@@ -274,6 +285,11 @@ static int run(struct nfipsd *d)
 	nfipsd_store_start(d);
 	if (d->policy->file)
 		nfipsd_store_window(d, d->policy->file->incident_window);
+	/* The contacts' mail: its threads wait for the store's commits. */
+	if (nfipsd_mail_start(d)) {
+		nfipsd_log(NFIPSD_ERR, "cannot start: stopping");
+		return 1;
+	}
 	if (nfipsd_events_start(d) || start_workers(d) || nfipsd_kernel_register(d)) {
 		nfipsd_log(NFIPSD_ERR, "cannot start: stopping");
 		stop_workers(d);
@@ -281,6 +297,7 @@ static int run(struct nfipsd *d)
 	}
 	write_pid(d->conf.pid_path);
 	d->delivery = nfipsd_deliver_start(&d->conf, d->sensor);
+	nfipsd_deliver_on_health(d->delivery, health_mail, d);
 	nfipsd_log(NFIPSD_NOTICE, "queues %u..%u bound, eve log %s: running",
 		   d->conf.queue_base, d->conf.queue_base + d->conf.queue_count - 1,
 		   d->conf.eve_path);
@@ -331,6 +348,8 @@ static int run(struct nfipsd *d)
 	/* After the last record is written: the senders take it if they can. */
 	nfipsd_deliver_stop(d->delivery);
 	d->delivery = NULL;
+	/* What is queued stays queued: sent after the next start. */
+	nfipsd_mail_stop(d);
 	log_stats(d);
 	nfipsd_reports_stop(d);
 	nfipsd_store_stop(d);
@@ -388,6 +407,7 @@ int main(int argc, char **argv)
 	ret = run(&d);
 	atomic_store(&d.stopping, true);
 	nfipsd_events_stop(&d);
+	nfipsd_mail_stop(&d);
 	nfipsd_store_stop(&d);
 	free(d.workers);
 	nfipsd_policy_free(d.policy);

@@ -35,6 +35,7 @@
 #include "deliver/deliver.h"
 #include "detect/engine.h"
 #include "kernel/nl.h"
+#include "notify/notify.h"
 #include "net/net.h"
 #include "pipeline/pipeline.h"
 #include "policy/policy.h"
@@ -112,6 +113,13 @@ struct nfipsd_conf {
 	size_t ncollectors;
 	char *deliver_dir;		/* cursors and status files */
 	uint32_t backlog_alarm;		/* seconds, 0: no health record */
+	/* mail to the contacts (Documentation/notify.rst); url NULL: none */
+	struct nfipsd_mail_conf {
+		char *url, *ca, *user, *password, *from, *from_name, *templates;
+		enum nfips_smtp_tls tls;
+		uint32_t timeout;		/* seconds */
+		uint32_t retry_min, retry_max;	/* ms */
+	} mail;
 };
 
 /*
@@ -291,6 +299,8 @@ struct nfipsd {
 	_Atomic bool report_running;
 	bool report_joinable;
 	time_t report_retry;		/* a failed one: not before */
+	/* mail.c: NULL without mail (or the store) */
+	_Atomic(struct nfips_notifier *) notifier;
 };
 
 /* queue.c */
@@ -401,6 +411,21 @@ uint64_t nfipsd_deliver_max_cursor(const struct nfipsd_conf *c);
 void nfipsd_deliver_check(struct nfipsd_delivery *dl, struct nfipsd_evelog *eve,
 			  const char *sensor);
 void nfipsd_deliver_stop(struct nfipsd_delivery *dl);
+/* Each health record raised is also handed to @fn (the contacts' mail). */
+void nfipsd_deliver_on_health(struct nfipsd_delivery *dl,
+			      void (*fn)(void *arg, const struct nfips_notify_health *h),
+			      void *arg);
+
+/* mail.c: the contacts' mail (lib/notify) over the store's mail queue */
+/* 0 started or not configured; -1 configured but cannot run (logged). */
+int nfipsd_mail_start(struct nfipsd *d);
+void nfipsd_mail_stop(struct nfipsd *d);
+/* The store committed alerts: the notifier looks. Never waits. */
+void nfipsd_mail_kick(struct nfipsd *d);
+/* deliver.c's health record, also mailed to the contacts. */
+void nfipsd_mail_health(struct nfipsd *d, const struct nfips_notify_health *h);
+/* --check: the templates the configuration names load. 0 or -1 (@err). */
+int nfipsd_mail_check(const struct nfipsd_conf *c, char *err, size_t errlen);
 
 /* notify.c */
 void nfipsd_notify(const char *msg);

@@ -80,6 +80,14 @@ static void on_store_event(void *arg, enum nfips_store_event ev, uint64_t unstor
 	}
 }
 
+/* Committed: incidents the contacts must hear of may be among them. */
+static void on_commit(void *arg, const struct nfips_store_alert *last, size_t n)
+{
+	(void)last;
+	(void)n;
+	nfipsd_mail_kick(arg);
+}
+
 void nfipsd_store_start(struct nfipsd *d)
 {
 	struct nfips_store_opts o = {
@@ -90,6 +98,7 @@ void nfipsd_store_start(struct nfipsd *d)
 		.queue = d->conf.store_queue,
 		.on_event = on_store_event,
 		.arg = d,
+		.on_commit = on_commit,
 	};
 	char err[1024];
 	bool moved;
@@ -163,6 +172,7 @@ bool nfipsd_store_copy(struct nfipsd *d, struct nfips_store_alert *s,
 	if (s->grade < NFIPS_SGRADE_UNSET)
 		s->grade = NFIPS_SGRADE_UNSET;
 	snprintf(s->msg, sizeof(s->msg), "%s", a->signature ? a->signature : "");
+	snprintf(s->reason, sizeof(s->reason), "%s", a->grade_reason ? a->grade_reason : "");
 	/* The payload is kept with an incident's first alert only. */
 	if (is_new && payload) {
 		s->sample_len = (uint16_t)(len < NFIPS_STORE_SAMPLE ? len : NFIPS_STORE_SAMPLE);

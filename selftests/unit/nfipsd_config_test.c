@@ -181,6 +181,23 @@ static void errors(void)
 	    ":2: 'rules' comes from the policy file");
 	bad("policy file and mode", "policy = \"site.conf\";\nmode = \"enforce\";\n",
 	    ":2: 'mode' comes from the policy file");
+	bad("mail without url", "rules = \"r\";\nmail = { from = \"n@x.example\"; };\n",
+	    ":2: mail: 'url' is required");
+	bad("mail url not smtp", "rules = \"r\";\nmail = {\n url = \"http://x\"; from = \"n@x.example\"; };\n",
+	    ":3: mail: url \"http://x\" is not smtp://");
+	bad("mail from not an address", "rules = \"r\";\nmail = { url = \"smtp://x:25\";\n from = \"nfips\"; };\n",
+	    ":3: mail: 'from' must be an address");
+	bad("mail tls not a choice", "rules = \"r\";\nmail = { url = \"smtp://x:25\"; from = \"n@x.example\";\n"
+	    " tls = \"maybe\"; };\n", ":3: mail: 'tls' must be");
+	bad("mail smtps without tls", "rules = \"r\";\nmail = { url = \"smtps://x:465\"; from = \"n@x.example\";\n"
+	    " tls = \"off\"; };\n", ":3: mail: smtps:// is TLS from the first byte");
+	bad("mail user without password", "rules = \"r\";\nmail = { url = \"smtp://x:25\"; from = \"n@x.example\";\n"
+	    " user = \"u\"; };\n", ":2: mail: 'user' and 'password_file' go together");
+	bad("mail password file missing", "rules = \"r\";\nmail = { url = \"smtp://x:25\"; from = \"n@x.example\";\n"
+	    " user = \"u\"; password_file = \"/nonexistent/pw\"; };\n",
+	    ":3: password_file /nonexistent/pw: No such file");
+	bad("mail unknown key", "rules = \"r\";\nmail = { url = \"smtp://x:25\"; from = \"n@x.example\";\n"
+	    " host = \"x\"; };\n", ":3: unknown setting 'host'");
 	bad("collector transport", "rules = \"r\";\ncollectors = ( { name = \"a\"; transport = "
 	    "\"udp\";\n host = \"h\"; port = 514; } );\n", ":2: collector a: transport must be");
 	bad("tls without ca", "rules = \"r\";\ncollectors = (\n { name = \"a\"; transport = \"tls\"; "

@@ -222,6 +222,9 @@ static void test_parse(void)
 	tap_ok(&T, !p->stream.midstream && p->stream.depth == 65536 && p->stream.depth_set,
 	       "stream: midstream false by default, depth");
 	tap_ok(&T, p->incident_window == 3600, "incidents: one hour window by default");
+	tap_ok(&T, p->notify.grade == NFIPS_GRADE_HIGH && p->notify.every == 30 &&
+	       !p->notify.digest && p->notify.digest_hour == 8 && p->notify.max_per_hour == 20,
+	       "notify: high and above, follow-ups every 30 min, 20 an hour, no digest by default");
 	tap_ok(&T, p->noverrides == 3 && p->overrides[0].set_action &&
 	       p->overrides[0].action == NFIPS_ACTION_DROP &&
 	       p->overrides[0].grade == NFIPS_GRADE_HIGH && p->overrides[0].line == 21,
@@ -591,6 +594,15 @@ static const struct vcase vcases[] = {
 	{ "incidents = { window = 10; };\n", NFIPS_DIAG_ERROR, "p.conf", 5,
 	  "'window' must be between 60" },
 	{ "incidents = { windw = 600; };\n", NFIPS_DIAG_ERROR, "p.conf", 5, "unknown key 'windw'" },
+	{ "notify = { grade = \"ignore\"; };\n", NFIPS_DIAG_ERROR, "p.conf", 5,
+	  "notify.grade: 'ignore' is never mailed" },
+	{ "notify = { grade = \"urgent\"; };\n", NFIPS_DIAG_ERROR, "p.conf", 5,
+	  "'grade' must be one of emergency, high" },
+	{ "notify = { every = 0; };\n", NFIPS_DIAG_ERROR, "p.conf", 5, "'every' must be between 1" },
+	{ "notify = { max_per_hour = 0; };\n", NFIPS_DIAG_ERROR, "p.conf", 5,
+	  "'max_per_hour' must be between 1" },
+	{ "notify = { digest_hour = 24; };\n", NFIPS_DIAG_ERROR, "p.conf", 5,
+	  "'digest_hour' must be between 0" },
 	{ "a = 1;\n@include \"/etc/passwd\"\n", NFIPS_DIAG_ERROR, "p.conf", 6,
 	  "@include and other directives are not allowed" },
 	{ "overrides = ( { sid = 1000001; disable = true; }\n", NFIPS_DIAG_ERROR, "p.conf", 6,

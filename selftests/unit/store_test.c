@@ -776,10 +776,16 @@ static void bad_files(void)
 		nfips_store_put(s, a, 50);
 		nfips_store_close(s);
 		sqlite3_open(p, &db);
-		/* what versions 2 to 4 added, gone */
+		/* what version 1 did not have: hours (2), days and the alerts'
+		 * interface (4), the mail queue and the incidents' columns (5) */
 		sqlite3_exec(db, "DROP TABLE hours; DROP TABLE days;"
-			     " ALTER TABLE alerts DROP COLUMN iface; PRAGMA user_version = 1",
-			     NULL, NULL, NULL);
+			     " ALTER TABLE alerts DROP COLUMN iface;"
+			     " DROP TABLE mails; DROP TABLE mail_attempts;"
+			     " ALTER TABLE incidents DROP COLUMN sport;"
+			     " ALTER TABLE incidents DROP COLUMN dport;"
+			     " ALTER TABLE incidents DROP COLUMN proto;"
+			     " ALTER TABLE incidents DROP COLUMN reason;"
+			     " PRAGMA user_version = 1", NULL, NULL, NULL);
 		sqlite3_close(db);
 		s = nfips_store_open(&o, err, sizeof(err), &moved);
 		nfips_store_filter_init(&f);
@@ -826,6 +832,11 @@ static void bad_files(void)
 		       (long long)count_sql(p, "SELECT sum(n) FROM days", 0));
 		sqlite3_open(p, &db);
 		sqlite3_exec(db, "DROP TABLE days; ALTER TABLE alerts DROP COLUMN iface;"
+			     " DROP TABLE mails; DROP TABLE mail_attempts;"
+			     " ALTER TABLE incidents DROP COLUMN sport;"
+			     " ALTER TABLE incidents DROP COLUMN dport;"
+			     " ALTER TABLE incidents DROP COLUMN proto;"
+			     " ALTER TABLE incidents DROP COLUMN reason;"
 			     " PRAGMA user_version = 3", NULL, NULL, NULL);
 		sqlite3_close(db);
 		tap_ok(&T, count_sql(p, "SELECT count(*) FROM sqlite_master WHERE name = 'days'",

@@ -896,6 +896,48 @@ static void load_incidents(struct loader *l, const config_setting_t *root)
 		l->p->incident_window = (uint32_t)v;
 }
 
+/*
+ * notify = { grade = "high"; every = 30; digest = false; digest_hour = 8;
+ * max_per_hour = 20; }: incidents of @grade and above are mailed at once
+ * (at most @max_per_hour of them an hour, one summary mail for the rest:
+ * a flood from spoofed sources is many incidents), followed up at most
+ * every @every minutes while they keep firing; the lower grades go into a
+ * daily digest at @digest_hour of the customer's day when @digest is set.
+ */
+static void load_notify(struct loader *l, const config_setting_t *root)
+{
+	static const char *const keys[] = {
+		"grade", "every", "digest", "digest_hour", "max_per_hour", NULL };
+	config_setting_t *s = section(l, root, "notify", CONFIG_TYPE_GROUP, false);
+	struct nfips_policy_notify *n = &l->p->notify;
+	long long v;
+	int g;
+
+	n->grade = NFIPS_GRADE_HIGH;
+	n->every = 30;
+	n->digest = false;
+	n->digest_hour = 8;
+	n->max_per_hour = 20;
+	if (!s)
+		return;
+	check_keys(l, s, keys);
+	/* ignore is never mailed: it is logged only (DESIGN.md, Grades). */
+	if (!get_enum(l, s, "grade", false, grade_names + 1, &g)) {
+		if (g + 1 == NFIPS_GRADE_IGNORE)
+			err(l, config_setting_get_member(s, "grade"),
+			    "notify.grade: 'ignore' is never mailed; emergency, high, medium or low");
+		else
+			n->grade = (enum nfips_grade)(g + 1);
+	}
+	if (!get_int(l, s, "every", false, 1, 1440, &v))
+		n->every = (uint32_t)v;
+	get_bool(l, s, "digest", &n->digest);
+	if (!get_int(l, s, "digest_hour", false, 0, 23, &v))
+		n->digest_hour = (uint32_t)v;
+	if (!get_int(l, s, "max_per_hour", false, 1, 10000, &v))
+		n->max_per_hour = (uint32_t)v;
+}
+
 /* gid (default 1) and sid of an entry; -1 if missing or bad. */
 static int get_sid(struct loader *l, const config_setting_t *e, uint32_t *gid,
 		   uint32_t *sid)
@@ -1400,7 +1442,7 @@ static void load_top(struct loader *l, const config_setting_t *root, bool *vars_
 		"version", "serial", "keep_versions", "customer", "sensor",
 		"contacts", "mode", "rules", "stream", "incidents", "overrides",
 		"approvals", "thresholds", "suppressions", "assets", "grading",
-		"rate_filters", NULL };
+		"rate_filters", "notify", NULL };
 	struct nfips_policy *p = l->p;
 	config_setting_t *rf;
 	long long v;
@@ -1432,6 +1474,7 @@ static void load_top(struct loader *l, const config_setting_t *root, bool *vars_
 	load_rules_section(l, root, vars_ok);
 	load_stream(l, root);
 	load_incidents(l, root);
+	load_notify(l, root);
 	load_overrides(l, root);
 	load_approvals(l, root);
 	load_thresholds(l, root);

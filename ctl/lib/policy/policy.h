@@ -176,6 +176,18 @@ struct nfips_policy_grading {
 	bool keep_priority;	/* alert.severity: the rule's priority */
 };
 
+/*
+ * notify = { grade; every; digest; digest_hour; }: which incidents are
+ * mailed to the contacts (Documentation/notify.rst).
+ */
+struct nfips_policy_notify {
+	enum nfips_grade grade;	/* the lowest grade mailed at once (high) */
+	uint32_t every;		/* minutes between follow-ups while firing (30) */
+	bool digest;		/* a daily digest of the lower grades (false) */
+	uint32_t digest_hour;	/* its hour of the customer's day (8) */
+	uint32_t max_per_hour;	/* incidents mailed one by one an hour (20) */
+};
+
 struct nfips_policy_stream {
 	bool midstream;		/* pick up sessions without a handshake (false) */
 	bool bypass;		/* stop inspecting a direction past the depth
@@ -228,6 +240,7 @@ struct nfips_policy {
 	struct nfips_policy_stream stream;
 	/* incidents.window: alerts this close fold into one incident (s) */
 	uint32_t incident_window;
+	struct nfips_policy_notify notify;
 
 	struct nfips_override *overrides;
 	size_t noverrides;

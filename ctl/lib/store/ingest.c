@@ -39,8 +39,9 @@ static int prepare(struct nfips_store *s)
 			       -1, &s->ins_sig, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(s->db,
 			       "INSERT INTO incidents(id, gid, sid, src, dst, first_seen,"
-			       " last_seen, count, blocked, allowed, grade, sample)"
-			       " VALUES(?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET"
+			       " last_seen, count, blocked, allowed, grade, sample, sport, dport,"
+			       " proto, reason)"
+			       " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET"
 			       " first_seen = min(first_seen, excluded.first_seen),"
 			       " last_seen = max(last_seen, excluded.last_seen),"
 			       " count = count + excluded.count,"
@@ -51,7 +52,11 @@ static int prepare(struct nfips_store *s)
 			       "  ELSE max(grade, excluded.grade) END,"
 			       " reopened = reopened + (state = 2),"
 			       " state = CASE WHEN state = 2 THEN 0 ELSE state END,"
-			       " sample = coalesce(sample, excluded.sample)",
+			       " sample = coalesce(sample, excluded.sample),"
+			       /* the reason of the highest grade: what its mail quotes */
+			       " reason = CASE WHEN reason IS NULL OR (excluded.grade IS NOT NULL"
+			       "  AND (grade IS NULL OR excluded.grade > grade))"
+			       "  THEN coalesce(excluded.reason, reason) ELSE reason END",
 			       -1, &s->ups_inc, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(s->db, "INSERT INTO agg VALUES(?,?,?,?,?,?,?,1)"
 			       " ON CONFLICT DO UPDATE SET n = n + 1", -1,
@@ -87,6 +92,7 @@ struct inc_acc {
 	int64_t lo, hi;
 	uint64_t count, blocked, allowed;
 	int grade;
+	const struct nfips_store_alert *top;	/* the first of the highest grade */
 	const struct nfips_store_alert *sample;
 };
 
@@ -155,8 +161,10 @@ static void acc_inc(struct batch_tabs *t, const struct nfips_store_alert *a)
 		c->blocked++;
 	else
 		c->allowed++;
-	if (a->grade > c->grade)
-		c->grade = a->grade;
+	if (a->grade > c->grade || !c->top) {
+		c->grade = a->grade > c->grade ? a->grade : c->grade;
+		c->top = a;
+	}
 	if (a->incident_new && !c->sample)
 		c->sample = a;
 }
@@ -187,6 +195,15 @@ static int put_inc(struct nfips_store *s, const struct inc_acc *c)
 				  SQLITE_STATIC);
 	else
 		sqlite3_bind_null(st, 12);
+	sqlite3_bind_int(st, 13, a->sport);
+	sqlite3_bind_int(st, 14, a->dport);
+	sqlite3_bind_int(st, 15, a->proto);
+	if (c->top && c->top->reason[0])
+		sqlite3_bind_text(st, 16, c->top->reason,
+				  (int)strnlen(c->top->reason, sizeof(c->top->reason)),
+				  SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 16);
 	return step_done(st);
 }
 

@@ -360,6 +360,50 @@ int nfips_store_count(struct nfips_store *s, const struct nfips_store_filter *f,
 	return finish(s, st, rc, err, errlen);
 }
 
+/* The incident columns nfips_store_incident_read() takes, in order. */
+const char *nfips_store_incident_cols(const struct nfips_store *s)
+{
+	return s->version >= 5 ?
+	       "i.id, i.gid, i.sid, src, dst, first_seen, last_seen,"
+	       " count, blocked, allowed, grade, state, reopened, note, by,"
+	       " changed, s.msg, sample, sport, dport, proto, reason" :
+	       "i.id, i.gid, i.sid, src, dst, first_seen, last_seen,"
+	       " count, blocked, allowed, grade, state, reopened, note, by,"
+	       " changed, s.msg, sample";
+}
+
+void nfips_store_incident_read(sqlite3_stmt *st, struct nfips_store_incident_row *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->id = (uint64_t)sqlite3_column_int64(st, 0);
+	r->gid = (uint32_t)sqlite3_column_int64(st, 1);
+	r->sid = (uint32_t)sqlite3_column_int64(st, 2);
+	blob16(st, 3, r->src);
+	blob16(st, 4, r->dst);
+	r->first_seen = sqlite3_column_int64(st, 5);
+	r->last_seen = sqlite3_column_int64(st, 6);
+	r->count = (uint64_t)sqlite3_column_int64(st, 7);
+	r->blocked = (uint64_t)sqlite3_column_int64(st, 8);
+	r->allowed = (uint64_t)sqlite3_column_int64(st, 9);
+	r->grade = grade_col(st, 10);
+	r->state = sqlite3_column_int(st, 11);
+	r->reopened = (uint64_t)sqlite3_column_int64(st, 12);
+	r->note = (const char *)sqlite3_column_text(st, 13);
+	r->by = (const char *)sqlite3_column_text(st, 14);
+	r->changed = sqlite3_column_int64(st, 15);
+	r->msg = (const char *)sqlite3_column_text(st, 16);
+	if (!r->msg)
+		r->msg = "";
+	r->sample = sqlite3_column_blob(st, 17);
+	r->sample_len = (size_t)sqlite3_column_bytes(st, 17);
+	if (sqlite3_column_count(st) > 21) {
+		r->sport = (uint16_t)sqlite3_column_int(st, 18);
+		r->dport = (uint16_t)sqlite3_column_int(st, 19);
+		r->proto = (uint8_t)sqlite3_column_int(st, 20);
+		r->reason = (const char *)sqlite3_column_text(st, 21);
+	}
+}
+
 int nfips_store_incidents(struct nfips_store *s, const struct nfips_store_filter *f,
 			  int (*fn)(void *arg, const struct nfips_store_incident_row *r),
 			  void *arg, char *err, size_t errlen)
@@ -368,10 +412,9 @@ int nfips_store_incidents(struct nfips_store *s, const struct nfips_store_filter
 	sqlite3_stmt *st;
 	int rc;
 
-	nfips_sbuf_puts(&q, "SELECT i.id, i.gid, i.sid, src, dst, first_seen, last_seen,"
-			" count, blocked, allowed, grade, state, reopened, note, by,"
-			" changed, s.msg, sample FROM incidents i"
-			" LEFT JOIN sigs s ON s.gid = i.gid AND s.sid = i.sid");
+	nfips_sbuf_printf(&q, "SELECT %s FROM incidents i"
+			  " LEFT JOIN sigs s ON s.gid = i.gid AND s.sid = i.sid",
+			  nfips_store_incident_cols(s));
 	where(&q, f, "i.", "last_seen", false);
 	if (f->action == 1)
 		nfips_sbuf_puts(&q, " AND blocked > 0");
@@ -385,29 +428,9 @@ int nfips_store_incidents(struct nfips_store *s, const struct nfips_store_filter
 	if (!st)
 		return -1;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct nfips_store_incident_row r = { 0 };
+		struct nfips_store_incident_row r;
 
-		r.id = (uint64_t)sqlite3_column_int64(st, 0);
-		r.gid = (uint32_t)sqlite3_column_int64(st, 1);
-		r.sid = (uint32_t)sqlite3_column_int64(st, 2);
-		blob16(st, 3, r.src);
-		blob16(st, 4, r.dst);
-		r.first_seen = sqlite3_column_int64(st, 5);
-		r.last_seen = sqlite3_column_int64(st, 6);
-		r.count = (uint64_t)sqlite3_column_int64(st, 7);
-		r.blocked = (uint64_t)sqlite3_column_int64(st, 8);
-		r.allowed = (uint64_t)sqlite3_column_int64(st, 9);
-		r.grade = grade_col(st, 10);
-		r.state = sqlite3_column_int(st, 11);
-		r.reopened = (uint64_t)sqlite3_column_int64(st, 12);
-		r.note = (const char *)sqlite3_column_text(st, 13);
-		r.by = (const char *)sqlite3_column_text(st, 14);
-		r.changed = sqlite3_column_int64(st, 15);
-		r.msg = (const char *)sqlite3_column_text(st, 16);
-		if (!r.msg)
-			r.msg = "";
-		r.sample = sqlite3_column_blob(st, 17);
-		r.sample_len = (size_t)sqlite3_column_bytes(st, 17);
+		nfips_store_incident_read(st, &r);
 		if (fn(arg, &r))
 			break;
 	}

@@ -194,6 +194,11 @@ int nfips_store_retention_step(struct nfips_store *s, unsigned rows)
 	    run(s, "DELETE FROM incidents WHERE id IN (SELECT id FROM incidents"
 		" WHERE last_seen < ?1 LIMIT ?2)", cut, rows, 0, &m) ||
 	    run(s, "DELETE FROM incident_log WHERE ts < ?1", cut, 0, 0, NULL) ||
+	    /* mails sent or failed as long ago as the alerts they were about */
+	    run(s, "DELETE FROM mail_attempts WHERE mail IN (SELECT id FROM mails"
+		" WHERE state != 0 AND created < ?1 LIMIT ?2)", cut, rows, 0, NULL) ||
+	    run(s, "DELETE FROM mails WHERE id IN (SELECT id FROM mails"
+		" WHERE state != 0 AND created < ?1 LIMIT ?2)", cut, rows, 0, NULL) ||
 	    run(s, "DELETE FROM agg WHERE rowid IN (SELECT rowid FROM agg"
 		" WHERE hour < ?1 LIMIT ?2)", acut / USEC_HOUR, rows, 0, &k) ||
 	    run(s, "DELETE FROM days WHERE (day, gid, sid, src, dst, dport, proto, grade,"

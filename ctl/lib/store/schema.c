@@ -103,8 +103,37 @@ static const char *const schema_v4[] = {
 	NULL,
 };
 
+/*
+ * Version 5: mail to the contacts (Documentation/notify.rst). An
+ * incident keeps its first alert's ports and protocol and the reason of
+ * its highest grade, which its mail quotes; the outgoing mails are a
+ * queue here, with every attempt, so that an SMTP outage delays mail
+ * but never loses it, and a restart neither forgets nor repeats one.
+ * state: 0 pending, 1 sent, 2 failed for good.
+ */
+static const char *const schema_v5[] = {
+	"ALTER TABLE incidents ADD COLUMN sport INTEGER",
+	"ALTER TABLE incidents ADD COLUMN dport INTEGER",
+	"ALTER TABLE incidents ADD COLUMN proto INTEGER",
+	"ALTER TABLE incidents ADD COLUMN reason TEXT",
+	"CREATE TABLE mails(id INTEGER PRIMARY KEY, incident INTEGER NOT NULL,"
+	" kind INTEGER NOT NULL, grade INTEGER, count INTEGER, rcpt TEXT NOT NULL,"
+	" lang TEXT, subject TEXT, message TEXT NOT NULL,"
+	" state INTEGER NOT NULL DEFAULT 0, created INTEGER NOT NULL,"
+	" next_try INTEGER NOT NULL, done INTEGER, attempts INTEGER NOT NULL DEFAULT 0,"
+	" last_error TEXT)",
+	"CREATE INDEX mails_incident ON mails(incident)",
+	"CREATE INDEX mails_due ON mails(state, next_try)",
+	/* the hour's count of incidents mailed (notify.max_per_hour) */
+	"CREATE INDEX mails_created ON mails(kind, created)",
+	"CREATE TABLE mail_attempts(mail INTEGER NOT NULL, ts INTEGER NOT NULL,"
+	" ok INTEGER NOT NULL, outcome TEXT)",
+	"CREATE INDEX mail_attempts_mail ON mail_attempts(mail)",
+	NULL,
+};
+
 static const char *const *const migrations[] = {
-	schema_v1, schema_v2, schema_v3, schema_v4,
+	schema_v1, schema_v2, schema_v3, schema_v4, schema_v5,
 };
 
 int nfips_store_exec(struct nfips_store *s, const char *sql, char *err,
@@ -411,7 +440,7 @@ struct nfips_store *nfips_store_open(const struct nfips_store_opts *o,
 			snprintf(err, errlen, "%s: %s", s->path, sqlite3_errstr(rc));
 			goto fail;
 		}
-		rc = check(s, st.st_size > QUICK_CHECK_MAX, &why, &version, err, errlen);
+		rc = check(s, st.st_size > QUICK_CHECK_MAX || o->trusted, &why, &version, err, errlen);
 		if (rc < 0)
 			goto fail;
 		if (rc > 0)

@@ -28,7 +28,7 @@
 
 #define NFIPS_STORE_PATH	"/var/lib/nfips/alerts.db"
 /* The schema this code writes (PRAGMA user_version). */
-#define NFIPS_STORE_VERSION	4
+#define NFIPS_STORE_VERSION	5
 #define NFIPS_STORE_RETENTION_DAYS	92
 #define NFIPS_STORE_AGG_DAYS	397	/* 13 months */
 #define NFIPS_STORE_DAYS_KEEP	1830	/* daily aggregates: 5 years */
@@ -37,6 +37,7 @@
 #define NFIPS_STORE_INCIDENT_KEYS (1u << 20)
 #define NFIPS_STORE_SAMPLE	128	/* payload bytes kept per incident */
 #define NFIPS_STORE_MSG		120	/* signature bytes carried per alert */
+#define NFIPS_STORE_REASON	160	/* grade reason bytes carried per alert */
 
 /* nfipsd's own alerts (Documentation/store.rst): gid 9000. */
 #define NFIPS_GID_INTERNAL	9000
@@ -80,6 +81,9 @@ struct nfips_store_alert {
 	char iface[NFIPS_STORE_IFACE];	/* interface it came in on, "" unknown */
 	uint16_t sample_len;		/* payload bytes in @sample */
 	char msg[NFIPS_STORE_MSG];	/* '\0'-ended, may be cut */
+	/* the grade's reason ('\0'-ended, may be cut): the incident keeps
+	 * the one of its highest grade, which its mail quotes */
+	char reason[NFIPS_STORE_REASON];
 	uint8_t sample[NFIPS_STORE_SAMPLE];
 };
 
@@ -90,6 +94,9 @@ struct nfips_store_opts {
 	bool readonly;			/* queries only (nfipsctl) */
 	/* A write needs no incident tracker (nfipsctl incident ack). */
 	bool no_tracker;
+	/* Another connection of this process already checked the file
+	 * (nfipsd's mail threads): no quick_check at open. */
+	bool trusted;
 	uint32_t retention_days;	/* 0: NFIPS_STORE_RETENTION_DAYS */
 	uint32_t agg_days;		/* 0: NFIPS_STORE_AGG_DAYS */
 	uint32_t days_keep;		/* daily aggregates; 0: NFIPS_STORE_DAYS_KEEP */
@@ -291,6 +298,11 @@ struct nfips_store_incident_row {
 	const char *msg;
 	const uint8_t *sample;
 	size_t sample_len;
+	/* schema 5: the first alert's ports and protocol, the highest
+	 * grade's reason (NULL: none or an older store) */
+	uint16_t sport, dport;
+	uint8_t proto;
+	const char *reason;
 };
 
 /* Most recently seen first; @f: since/until on last_seen, sid, src, dst,
@@ -298,5 +310,116 @@ struct nfips_store_incident_row {
 int nfips_store_incidents(struct nfips_store *s, const struct nfips_store_filter *f,
 			  int (*fn)(void *arg, const struct nfips_store_incident_row *r),
 			  void *arg, char *err, size_t errlen);
+
+/* One incident by id: 0 found (@fn called), 1 no such incident, -1 @err. */
+int nfips_store_incident_get(struct nfips_store *s, uint64_t id,
+			     int (*fn)(void *arg, const struct nfips_store_incident_row *r),
+			     void *arg, char *err, size_t errlen);
+
+/* ---- the mail queue (mail.c, Documentation/notify.rst) -------------- */
+
+enum nfips_mail_kind {
+	NFIPS_MAIL_INCIDENT,		/* the first mail of an incident */
+	NFIPS_MAIL_ESCALATION,		/* its grade went up */
+	NFIPS_MAIL_FOLLOWUP,		/* it keeps firing (at most every N min) */
+	NFIPS_MAIL_DIGEST,		/* the daily digest of lower grades */
+	NFIPS_MAIL_HEALTH,		/* the sensor itself (a late collector) */
+	NFIPS_MAIL_SUMMARY,		/* incidents beyond notify.max_per_hour */
+};
+
+enum nfips_mail_state {
+	NFIPS_MAIL_PENDING,		/* waiting for its (next) attempt */
+	NFIPS_MAIL_SENT,		/* the relay accepted it */
+	NFIPS_MAIL_FAILED,		/* refused for good (5xx): not retried */
+};
+
+const char *nfips_mail_kind_name(int kind);
+const char *nfips_mail_state_name(int state);
+
+/* One queued mail (the strings point into the query's row). */
+struct nfips_mail {
+	uint64_t id;
+	uint64_t incident;		/* 0: digest, health */
+	int kind;			/* enum nfips_mail_kind */
+	int grade;			/* the incident's when queued (store grade) */
+	uint64_t count;			/* the incident's count when queued */
+	const char *rcpt;		/* the contact's address */
+	const char *lang;		/* "en", "ja" */
+	const char *subject;		/* as the contact reads it (UTF-8) */
+	const char *message;		/* the whole RFC 5322 message, CRLF */
+	int state;			/* enum nfips_mail_state */
+	int64_t created, next_try, done;	/* usec; done: sent or failed */
+	uint32_t attempts;
+	const char *last_error;		/* NULL: none */
+};
+
+/*
+ * Queues @n mails (an incident's, one per contact) in one transaction:
+ * all or none, durable once it returns 0 (as alerts: synchronous=FULL).
+ * -1 with @err.
+ */
+int nfips_mail_queue(struct nfips_store *s, const struct nfips_mail *m, size_t n,
+		     char *err, size_t errlen);
+/*
+ * Records one attempt of mail @id at @ts and its outcome in one
+ * transaction: @ok sent; else @permanent failed for good, or pending
+ * again from @next_try. -1 with @err.
+ */
+int nfips_mail_attempt(struct nfips_store *s, uint64_t id, int64_t ts, bool ok,
+		       bool permanent, const char *outcome, int64_t next_try,
+		       char *err, size_t errlen);
+/* Pending mails due at @now, oldest first, at most @limit. 0 or -1. */
+int nfips_mail_due(struct nfips_store *s, int64_t now, unsigned limit,
+		   int (*fn)(void *arg, const struct nfips_mail *m), void *arg,
+		   char *err, size_t errlen);
+/* The mails of @incident (0: those of none: digests, health), oldest first. */
+int nfips_mail_list(struct nfips_store *s, uint64_t incident,
+		    int (*fn)(void *arg, const struct nfips_mail *m), void *arg,
+		    char *err, size_t errlen);
+
+struct nfips_mail_attempt_row {
+	int64_t ts;
+	bool ok;
+	const char *outcome;
+};
+
+int nfips_mail_attempts(struct nfips_store *s, uint64_t mail,
+			int (*fn)(void *arg, const struct nfips_mail_attempt_row *a),
+			void *arg, char *err, size_t errlen);
+
+/* What nfipsctl status shows of the queue. */
+struct nfips_mail_summary {
+	uint64_t pending, sent, failed;
+	int64_t oldest_pending;		/* created, usec; 0: none pending */
+	int64_t last_success;		/* usec; 0: never */
+	int64_t last_error_ts;		/* usec; 0: never */
+	char last_error[256];
+};
+
+int nfips_mail_summary(struct nfips_store *s, struct nfips_mail_summary *sum,
+		       char *err, size_t errlen);
+
+/*
+ * What the incident's mails so far say (the notifier's memory, in the
+ * store so that it survives restarts): the highest grade mailed, when the
+ * last was queued and the count it gave. 0 none yet, 1 some, -1 error.
+ */
+struct nfips_mail_mark {
+	int grade;
+	int64_t last;
+	uint64_t count;
+};
+
+int nfips_mail_mark(struct nfips_store *s, uint64_t incident,
+		    struct nfips_mail_mark *mk);
+/*
+ * Incidents given their first mail since @since (usec), and when the last
+ * mail of @kind was queued (0: never). -1 on error.
+ */
+int64_t nfips_mail_incidents_since(struct nfips_store *s, int64_t since);
+int64_t nfips_mail_last_of_kind(struct nfips_store *s, int kind);
+/* The meta key @key (the digest's last day); 0 found, 1 absent, -1. */
+int nfips_store_meta_read(struct nfips_store *s, const char *key, int64_t *v);
+int nfips_store_meta_write(struct nfips_store *s, const char *key, int64_t v);
 
 #endif /* NFIPS_STORE_H */

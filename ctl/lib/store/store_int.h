@@ -83,7 +83,15 @@ void nfips_inc_tracker_free(struct nfips_inc_tracker *t);
 /* nfips_store_fresh: ids go on above the old store's, reserved anew. */
 void nfips_inc_tracker_reopen(struct nfips_store *s);
 
+/* query.c: one incident row as nfips_store_incidents() gives it */
+const char *nfips_store_incident_cols(const struct nfips_store *s);
+void nfips_store_incident_read(sqlite3_stmt *st, struct nfips_store_incident_row *r);
+
 /* ingest.c */
 void nfips_store_ingest_finalize(struct nfips_store *s);
+
+/* query.c: one incident row as nfips_store_incidents() gives it */
+const char *nfips_store_incident_cols(const struct nfips_store *s);
+void nfips_store_incident_read(sqlite3_stmt *st, struct nfips_store_incident_row *r);
 
 #endif /* NFIPS_STORE_INT_H */
