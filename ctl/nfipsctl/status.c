@@ -6,6 +6,12 @@
  * (lib/deliver/status.c): the daemon needs no control socket for it.
  *
  *   nfipsctl status [--collectors] [--deliver-dir DIR]
+ *   nfipsctl status --json [--config NFIPSD.CONF]
+ *
+ * --json is the machine-readable form push and fleet status read: one
+ * object with the policy file's serial and mode, the kernel's status and
+ * counters (when the module is loaded), nfipsd's (pid, running serial,
+ * reloads), delivery backlog, the last alert and the verdict (health.c).
  */
 #include <dirent.h>
 #include <getopt.h>
@@ -115,17 +121,25 @@ int cmd_status(int argc, char **argv)
 	static const struct option lopts[] = {
 		{ "collectors", no_argument, NULL, 'C' },
 		{ "deliver-dir", required_argument, NULL, 'd' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "config", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *dir = DELIVER_DIR;
-	bool only_collectors = false;
+	const char *dir = DELIVER_DIR, *conf = NULL;
+	bool only_collectors = false, json = false;
 	struct nfips_nl_status st;
 	struct nfips_nl *nl;
 	int ret, opt;
 
-	while ((opt = getopt_long(argc, argv, "Cd:h", lopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "Cd:jc:h", lopts, NULL)) != -1) {
 		switch (opt) {
+		case 'j':
+			json = true;
+			break;
+		case 'c':
+			conf = optarg;
+			break;
 		case 'C':
 			only_collectors = true;
 			break;
@@ -133,13 +147,25 @@ int cmd_status(int argc, char **argv)
 			dir = optarg;
 			break;
 		default:
-			fprintf(stderr, "Usage: %s [--collectors] [--deliver-dir DIR]\n", argv[0]);
+			fprintf(stderr, "Usage: %s [--collectors] [--deliver-dir DIR]\n"
+				"       %s --json [--config NFIPSD.CONF]\n", argv[0], argv[0]);
 			return opt == 'h' ? 0 : 2;
 		}
 	}
 	if (optind < argc) {
 		fprintf(stderr, "Usage: %s [--collectors] [--deliver-dir DIR]\n", argv[0]);
 		return 2;
+	}
+	if (json) {
+		struct ctl_health h;
+		struct ctl_gw g;
+
+		if (ctl_gw_load(&g, conf))
+			return 1;
+		ctl_health_read(&g, &h);
+		ctl_health_json(&h);
+		ctl_gw_free(&g);
+		return 0;
 	}
 	if (only_collectors)
 		return print_collectors(dir, false);
