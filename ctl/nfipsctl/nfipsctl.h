@@ -35,6 +35,9 @@ struct nfips_nl *ctl_open(void);
 struct nfips_policy;
 int ctl_policy_apply(const struct nfips_policy *p, bool test);
 
+/* install.c: policy stage, install and restore (push's gateway side). */
+int ctl_policy_gateway(int argc, char **argv);
+
 /*
  * edit.c: the policy-file edits (disable, enable, approve, revoke, and
  * mode with --policy); @op is an enum nfips_edit_op.
