@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "nfipsctl.h"
+#include "util/util.h"
 
 #define NFIPSD_CONF	"/etc/nfips/nfipsd.conf"
 
@@ -101,4 +102,27 @@ void ctl_gw_free(struct ctl_gw *g)
 	free(g->eve);
 	free(g->deliver_dir);
 	memset(g, 0, sizeof(*g));
+}
+
+char *ctl_read_file(const char *path, size_t *len)
+{
+	struct nfips_sbuf b = { 0 };
+	FILE *f = fopen(path, "re");
+	char tmp[65536];
+	size_t n;
+
+	if (!f)
+		return NULL;
+	while ((n = fread(tmp, 1, sizeof(tmp), f)) > 0)
+		nfips_sbuf_add(&b, tmp, n);
+	if (ferror(f) || b.oom) {
+		fclose(f);
+		nfips_sbuf_free(&b);
+		errno = EIO;
+		return NULL;
+	}
+	fclose(f);
+	nfips_sbuf_add(&b, "", 1);
+	*len = b.len - 1;
+	return b.s;
 }

@@ -162,28 +162,6 @@ static int write_file(const char *path, const char *buf, size_t len)
 	return nfips_file_replace(path, buf, len);
 }
 
-static char *read_all(const char *path, size_t *len)
-{
-	struct nfips_sbuf b = { 0 };
-	FILE *f = fopen(path, "re");
-	char tmp[65536];
-	size_t n;
-
-	if (!f)
-		return NULL;
-	while ((n = fread(tmp, 1, sizeof(tmp), f)) > 0)
-		nfips_sbuf_add(&b, tmp, n);
-	if (ferror(f) || b.oom) {
-		fclose(f);
-		nfips_sbuf_free(&b);
-		return NULL;
-	}
-	fclose(f);
-	nfips_sbuf_add(&b, "", 1);
-	*len = b.len - 1;
-	return b.s;
-}
-
 /* The bundle on stdin into @dir; its files' names in @names. */
 static int read_bundle(const char *dir, char **names, size_t *n, char *why, size_t wlen)
 {
@@ -397,7 +375,7 @@ static int snapshot(const struct gwdirs *d, char **targets, size_t n, int64_t se
 		return -1;
 	nfips_sbuf_printf(&m, "serial %lld\n", (long long)serial);
 	for (i = 0; i < n; i++) {
-		buf = read_all(targets[i], &len);
+		buf = ctl_read_file(targets[i], &len);
 		if (!buf && errno == ENOENT) {
 			nfips_sbuf_printf(&m, "N - %s\n", targets[i]);
 			continue;
@@ -451,7 +429,7 @@ static int put_back(const struct gwdirs *d, int64_t *serial)
 			continue;
 		}
 		pathf(path, sizeof(path), "%s/%s", d->previous, idx);
-		buf = read_all(path, &len);
+		buf = ctl_read_file(path, &len);
 		if (!buf || write_file(target, buf, len))
 			ret = -1;
 		free(buf);
@@ -642,7 +620,7 @@ static int install(const struct ctl_gw *g, const char *id, bool rollback)
 	/* The policy last: it names rule files that are all in place by then. */
 	for (i = n; i-- > 0; ) {
 		pathf(path, sizeof(path), "%s/%s", dir, rels[i]);
-		buf = read_all(path, &len);
+		buf = ctl_read_file(path, &len);
 		if (!buf || write_file(targets[i], buf, len)) {
 			snprintf(why, sizeof(why), "cannot write %s", targets[i]);
 			roll_back(g, &d, why, "rolled-back");

@@ -30,6 +30,9 @@ static const struct {
 	{ "alerts", cmd_alerts, "stored alerts: filters, counts (--count-by)" },
 	{ "incidents", cmd_incidents, "stored incidents (--open)" },
 	{ "incident", cmd_incident, "ack or close an incident with a note" },
+	{ "push", cmd_push, "push a policy to gateways over ssh (check, apply, roll back)" },
+	{ "fleet", cmd_fleet, "fleet status: each gateway's health over ssh" },
+	{ "gateway", cmd_gateway, "a push account's forced command on a gateway" },
 };
 
 struct nfips_nl *ctl_open(void)

@@ -54,6 +54,8 @@ struct ctl_gw {
 /* @conf NULL: $NFIPSD_CONF, else /etc/nfips/nfipsd.conf. 0, or -1 said. */
 int ctl_gw_load(struct ctl_gw *g, const char *conf);
 void ctl_gw_free(struct ctl_gw *g);
+/* The whole file, NUL terminated (not counted in *len); NULL: errno. */
+char *ctl_read_file(const char *path, size_t *len);
 
 /* ---- health.c: what status --json, install and fleet status judge ---- */
 
@@ -86,6 +88,39 @@ void ctl_health_json(const struct ctl_health *h);
 /* The daemon's state file: 0 read, -1 none. */
 int ctl_daemon_state(const struct ctl_gw *g, int64_t *time, int64_t *serial,
 		     uint64_t *reloads, uint64_t *refused, long *pid);
+
+/* ---- inventory.c, ssh.c: the gateways push and fleet status reach --- */
+
+#define CTL_HOST_MAX_VARS 16
+struct ctl_host {
+	char *name, *dest, *user, *remote;	/* dest NULL: name */
+	int port;				/* 0: ssh's */
+	struct { char *name, *value; } vars[CTL_HOST_MAX_VARS];
+	size_t nvars;
+	unsigned line;
+};
+
+/* 0, or -1 with every error said on stderr as FILE:LINE: what. */
+int ctl_inventory_load(const char *path, struct ctl_host **out, size_t *n);
+void ctl_hosts_free(struct ctl_host *v, size_t n, bool array);
+
+struct ctl_ssh_opts {
+	const char *ssh;	/* program, default "ssh" */
+	const char *config;	/* ssh -F, NULL: the user's */
+	unsigned timeout;	/* seconds for one request */
+};
+
+struct nfips_sbuf;
+/*
+ * Runs "REMOTE gateway @request" on @h with @in on its stdin; stdout and
+ * stderr into @out and @err (NUL terminated). ssh's exit status (255:
+ * ssh itself failed: unreachable, host key, authentication), -1 when it
+ * could not run.
+ */
+int ctl_ssh(const struct ctl_ssh_opts *o, const struct ctl_host *h, const char *request,
+	    const char *in, size_t inlen, struct nfips_sbuf *out, struct nfips_sbuf *err);
+/* The value of the last "@key=" line of @text into @val, or NULL. */
+const char *ctl_kv(const char *text, const char *key, char *val, size_t len);
 
 /* ---- storeutil.c: what alerts, incidents and incident share --------- */
 
