@@ -43,6 +43,7 @@ struct job {
 struct push {
 	struct ctl_ssh_opts ssh;
 	const char *policy_name;	/* the policy's file name in the bundle */
+	long long serial;		/* its serial */
 	char *policy_text;
 	size_t policy_len;
 	struct nfips_sbuf files;	/* the rule files' part of the bundle */
@@ -142,7 +143,7 @@ static void push_one(struct push *p, struct job *j)
 
 	j->ok = true;
 	snprintf(j->old, sizeof(j->old), "-");
-	snprintf(j->new_, sizeof(j->new_), "-");
+	snprintf(j->new_, sizeof(j->new_), "%lld", p->serial);
 	if (bundle(p, j, &b))
 		goto out;
 	if (request(p, j, p->dry_run ? "stage --check-only" : "stage", b.s, b.len, &out))
@@ -299,6 +300,7 @@ static int load_policy(struct push *p, const char *path)
 	}
 	nfips_diags_free(&d);
 	dl = strlen(pol->dir);
+	p->serial = (long long)pol->serial;
 	for (i = 0; i <= pol->nrule_files; i++) {
 		const char *f = i < pol->nrule_files ? pol->rule_files[i] : pol->classification;
 		char *text;
@@ -408,11 +410,13 @@ int cmd_push(int argc, char **argv)
 	} else if (optind + 1 < argc) {	/* some of the inventory's, in that order */
 		sel = calloc((size_t)(argc - optind - 1), sizeof(*sel));
 		for (k = 0; sel && k < (size_t)(argc - optind - 1); k++) {
-			for (i = 0; i < nhosts && strcmp(hosts[i].name, argv[optind + 1 + k]); i++)
+			/* a gateway already taken has no name any more */
+			for (i = 0; i < nhosts && (!hosts[i].name ||
+						   strcmp(hosts[i].name, argv[optind + 1 + k])); i++)
 				;
 			if (i == nhosts) {
-				fprintf(stderr, "nfipsctl push: %s: no gateway '%s'\n", inventory,
-					argv[optind + 1 + k]);
+				fprintf(stderr, "nfipsctl push: %s: no gateway '%s' (or named twice)\n",
+					inventory, argv[optind + 1 + k]);
 				free(sel);
 				goto out;
 			}
