@@ -5,7 +5,8 @@
  * command="nfipsctl gateway [--config FILE]") it reads the request from
  * $SSH_ORIGINAL_COMMAND, otherwise from its arguments, and runs only:
  *
- *   stage [--check-only]        policy stage (bundle on stdin)
+ *   stage [--check-only | --install [--rollback]]
+ *                               policy stage (bundle on stdin)
  *   install [--rollback] ID     policy install
  *   restore                     policy restore
  *   status                      status --json
@@ -41,7 +42,10 @@ static int run(const char *conf, int n, char **w)
 		ctl_gw_free(&g);
 		return 0;
 	}
-	if (!(!strcmp(w[0], "stage") && (n == 1 || (n == 2 && !strcmp(w[1], "--check-only")))) &&
+	if (!(!strcmp(w[0], "stage") && (n == 1 || (n == 2 && (!strcmp(w[1], "--check-only") ||
+							    !strcmp(w[1], "--install"))) ||
+					 (n == 3 && !strcmp(w[1], "--install") &&
+					  !strcmp(w[2], "--rollback")))) &&
 	    !(!strcmp(w[0], "install") && (n == 2 || (n == 3 && !strcmp(w[1], "--rollback")))) &&
 	    !(!strcmp(w[0], "restore") && n == 1))
 		goto bad;
@@ -59,8 +63,8 @@ static int run(const char *conf, int n, char **w)
 	argv[argc] = NULL;
 	return ctl_policy_gateway(argc, argv);
 bad:
-	fprintf(stderr, "nfipsctl gateway: request refused: only stage [--check-only], "
-		"install [--rollback] ID, restore and status\n");
+	fprintf(stderr, "nfipsctl gateway: request refused: only stage [--check-only | "
+		"--install [--rollback]], install [--rollback] ID, restore and status\n");
 	return 2;
 }
 

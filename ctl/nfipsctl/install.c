@@ -2,7 +2,8 @@
 /*
  * The gateway's side of nfipsctl push (Documentation/push.rst):
  *
- *   nfipsctl policy stage [--config NFIPSD.CONF] [--check-only] <BUNDLE
+ *   nfipsctl policy stage [--config NFIPSD.CONF] [--check-only |
+ *                         --install [--rollback]] <BUNDLE
  *   nfipsctl policy install [--config NFIPSD.CONF] [--rollback] STAGING
  *   nfipsctl policy restore [--config NFIPSD.CONF]
  *
@@ -13,8 +14,9 @@
  * replaces (STATE_DIR/push/previous), applies it to the kernel (when the
  * module is loaded) and nfipsd, confirms the gateway runs it and is
  * healthy (health.c), and on any failure puts the previous files back and
- * applies them again. restore does that last part on request (a canary
- * that failed later). Each prints "key=value" lines push reads.
+ * applies them again. stage --install does both in one run (push: one
+ * ssh session per gateway). restore does that last part on request (a
+ * canary that failed later). Each prints "key=value" lines push reads.
  *
  * Bundle: "nfips-bundle 1\n", then per file "file NAME SIZE\n" and SIZE
  * bytes, then "end\n"; the first file is the policy. NAME is relative
@@ -268,7 +270,7 @@ static int check_staged(const char *dir, const char *pol, int64_t *serial)
 	return ret;
 }
 
-static int stage(const struct ctl_gw *g, bool check_only)
+static int stage(const struct ctl_gw *g, bool check_only, char *id, size_t idlen)
 {
 	char *names[BUNDLE_MAX_FILES] = { 0 }, why[512], dir[4200], pol[4600];
 	struct gwdirs d;
@@ -313,6 +315,7 @@ static int stage(const struct ctl_gw *g, bool check_only)
 		printf("result=valid\n");
 	} else {
 		printf("staging=%s\nresult=valid\n", strrchr(dir, '/') + 1);
+		snprintf(id, idlen, "%s", strrchr(dir, '/') + 1);
 	}
 	ret = 0;
 out:
@@ -666,37 +669,46 @@ static int restore(const struct ctl_gw *g)
 int ctl_policy_gateway(int argc, char **argv)
 {
 	const char *conf = NULL, *cmd = argv[0];
-	bool rollback = false, check_only = false;
+	bool rollback = false, check_only = false, and_install = false;
+	char id[64] = "";
 	struct ctl_gw g;
 	int i, ret;
 
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		if (!strcmp(argv[i], "--config") && i + 1 < argc)
 			conf = argv[++i];
-		else if (!strcmp(argv[i], "--rollback") && !strcmp(cmd, "install"))
+		else if (!strcmp(argv[i], "--rollback") && strcmp(cmd, "restore"))
 			rollback = true;
+		else if (!strcmp(argv[i], "--install") && !strcmp(cmd, "stage"))
+			and_install = true;
 		else if (!strcmp(argv[i], "--check-only") && !strcmp(cmd, "stage"))
 			check_only = true;
 		else
 			goto usage;
 	}
-	if (i != argc - !strcmp(cmd, "install"))
+	if (i != argc - !strcmp(cmd, "install") ||
+	    (!strcmp(cmd, "stage") && (rollback > and_install || (check_only && and_install))))
 		goto usage;
 	if (ctl_gw_load(&g, conf))
 		return 1;
 	/* Files written here are for root only to change. */
 	umask(022);
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (!strcmp(cmd, "stage"))
-		ret = stage(&g, check_only);
-	else if (!strcmp(cmd, "install"))
+	if (!strcmp(cmd, "stage")) {
+		ret = stage(&g, check_only, id, sizeof(id));
+		/* stage --install: one ssh session per gateway instead of two */
+		if (!ret && and_install)
+			ret = install(&g, id, rollback);
+	} else if (!strcmp(cmd, "install")) {
 		ret = install(&g, argv[i], rollback);
-	else
+	} else {
 		ret = restore(&g);
+	}
 	ctl_gw_free(&g);
 	return ret;
 usage:
-	fprintf(stderr, "Usage: nfipsctl policy stage [--config FILE] [--check-only] <BUNDLE\n"
+	fprintf(stderr, "Usage: nfipsctl policy stage [--config FILE] [--check-only | --install "
+		"[--rollback]] <BUNDLE\n"
 		"       nfipsctl policy install [--config FILE] [--rollback] STAGING\n"
 		"       nfipsctl policy restore [--config FILE]\n");
 	return 2;

@@ -139,19 +139,22 @@ static void push_one(struct push *p, struct job *j)
 {
 	struct nfips_sbuf b = { 0 }, out = { 0 };
 	double t0 = now_s();
-	char res[64], id[64], req[128], reason[1024];
+	char res[64], reason[1024];
 
 	j->ok = true;
 	snprintf(j->old, sizeof(j->old), "-");
 	snprintf(j->new_, sizeof(j->new_), "%lld", p->serial);
 	if (bundle(p, j, &b))
 		goto out;
-	if (request(p, j, p->dry_run ? "stage --check-only" : "stage", b.s, b.len, &out))
+	/* staged, checked and installed in one session (install.c) */
+	if (request(p, j, p->dry_run ? "stage --check-only" : p->rollback ?
+		    "stage --install --rollback" : "stage --install", b.s, b.len, &out))
 		goto out;
 	ctl_kv(out.s, "old_serial", j->old, sizeof(j->old));
 	ctl_kv(out.s, "new_serial", j->new_, sizeof(j->new_));
 	ctl_kv(out.s, "result", res, sizeof(res));
-	if (strcmp(res, "valid")) {
+	if (strcmp(res, "valid") && strcmp(res, "installed") && strcmp(res, "rolled-back") &&
+	    strcmp(res, "rollback-failed") && strcmp(res, "refused")) {
 		const char *s = out.s;
 
 		fail(j, res, "%s", ctl_kv(out.s, "reason", reason, sizeof(reason)) ?
@@ -173,11 +176,6 @@ static void push_one(struct push *p, struct job *j)
 		}
 		goto out;
 	}
-	ctl_kv(out.s, "staging", id, sizeof(id));
-	snprintf(req, sizeof(req), "install %s%s", p->rollback ? "--rollback " : "", id);
-	if (request(p, j, req, NULL, 0, &out))
-		goto out;
-	ctl_kv(out.s, "result", res, sizeof(res));
 	snprintf(j->result, sizeof(j->result), "%s", res);
 	if (strcmp(res, "installed")) {
 		char serial[32];
