@@ -30,8 +30,9 @@ kernel_tests=(linux-image-amd64 qemu-system-x86 busybox-static cpio kmod
 	iproute2 iputils-ping nftables iptables socat ethtool)
 # make demo: a web server behind the gateway, real clients and a scanner
 demo=(nginx curl nmap)
-# nfipsctl push tests: a private sshd the test starts on 127.0.0.1 (push.sh)
-push_tests=(openssh-server openssh-client)
+# nfipsctl push tests: a private sshd the test starts on 127.0.0.1 (push.sh),
+# visudo checks the shipped sudoers line
+push_tests=(openssh-server openssh-client sudo)
 # make bench-kernel: throughput through the gateway in the guest
 bench_kernel=(iperf3 wrk tcpdump)
 

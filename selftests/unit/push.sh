@@ -177,6 +177,17 @@ expect 1 "gateway: a staging name that is a path is refused" -- gssh gw1 install
 has 'bad staging name'
 ok $? "gateway: and says so"
 
+# The shipped restricted account: the sudoers line parses, and its forced
+# command is the one it allows.
+if command -v visudo >/dev/null; then
+	expect 0 "the shipped sudoers line parses (visudo -c)" -- visudo -cf "$top/Documentation/push/sudoers"
+else
+	ok 0 "the shipped sudoers line parses # SKIP no visudo (sudo: selftests/deps.sh)"
+fi
+grep -q '^nfips-push ALL=(root) NOPASSWD: /usr/sbin/nfipsctl gateway ""$' "$top/Documentation/push/sudoers" &&
+	grep -q '^command="sudo -n /usr/sbin/nfipsctl gateway",restrict ' "$top/Documentation/push/authorized_keys"
+ok $? "the shipped forced command runs exactly what the sudoers line allows"
+
 # ---- inventory errors ----------------------------------------------------
 printf 'gw1 port=99999\ngw2 colour=blue\ngw1 port=22\nbad/name\n' >"$w/inv.err"
 expect 1 "inventory: errors are refused" -- "$ctl" fleet status -F "$w/ssh_config" "$w/inv.err"
