@@ -24,6 +24,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <signal.h>
@@ -233,41 +234,84 @@ static bool inside(const char *path, const char *dir)
 }
 
 /*
- * Validates the staged policy @pol (inside @dir) as policy check does;
- * its rule files must be the staged ones. Prints diag= lines (names
- * relative to the staging directory). 0 valid, with its serial.
+ * A file the staged policy names may only be a staged regular file (no
+ * "..", no symbolic link out), and is installed beside the gateway's
+ * policy: rule files must be named *.rules and the classification
+ * *.config, so that a push cannot replace nfipsd.conf or anything else
+ * of /etc/nfips. The relative name into @rel. 0 fine, else said.
  */
-static int check_staged(const char *dir, const char *pol, int64_t *serial)
+static int staged_name(const char *dir, const char *pol, const char *path, bool rules,
+		       char *rel, size_t rlen)
 {
+	const char *ext = rules ? ".rules" : ".config";
+	char real[PATH_MAX], rdir[PATH_MAX];
+	size_t n = strlen(path), e = strlen(ext);
+	struct stat sb;
+
+	if (!realpath(dir, rdir) || !realpath(path, real) || !inside(real, rdir) ||
+	    lstat(path, &sb) || !S_ISREG(sb.st_mode)) {
+		printf("diag=%s: %s is not part of the push\n", pol + strlen(dir) + 1, path);
+		return -1;
+	}
+	if (n <= e || strcmp(path + n - e, ext)) {
+		printf("diag=%s: %s: a pushed %s file must be named *%s\n",
+		       pol + strlen(dir) + 1, path + strlen(dir) + 1,
+		       rules ? "rule" : "classification", ext);
+		return -1;
+	}
+	return pathf(rel, rlen, "%s", real + strlen(rdir) + 1);
+}
+
+/*
+ * Validates the staged policy @pol (inside @dir) as policy check does;
+ * the files it names must be staged ones (checked before any is read).
+ * Prints diag= lines (names relative to the staging directory). 0 valid,
+ * with its serial and, when @rels is not NULL, the names of the files it
+ * needs (policy first; *n, malloc'd).
+ */
+static int check_staged(const char *dir, const char *pol, int64_t *serial,
+			char **rels, size_t *n)
+{
+	struct nfips_policy_opts o = { .flags = NFIPS_POLICY_NO_RULES };
 	struct nfips_diags d = { 0 };
 	struct nfips_policy *p;
 	char buf[1024];
 	size_t i, skip = strlen(dir) + 1;
 	int ret;
 
-	ret = nfips_policy_load(pol, NULL, &p, &d);
+	ret = nfips_policy_load(pol, &o, &p, &d);
+	for (i = 0; !ret && i <= p->nrule_files; i++) {
+		const char *f = i < p->nrule_files ? p->rule_files[i] : p->classification;
+
+		if (f && staged_name(dir, pol, f, i < p->nrule_files, buf, sizeof(buf)))
+			ret = -1;
+	}
+	if (!ret) {
+		nfips_policy_free(p);
+		ret = nfips_policy_load(pol, NULL, &p, &d);
+	}
 	for (i = 0; i < d.n; i++) {
 		const char *s = nfips_diag_str(&d.v[i], buf, sizeof(buf));
 
 		printf("diag=%s\n", inside(s, dir) ? s + skip : s);
 	}
 	nfips_diags_free(&d);
-	if (ret)
+	if (ret) {
+		nfips_policy_free(p);
 		return -1;
+	}
 	*serial = p->serial;
-	for (i = 0; i < p->nrule_files && !ret; i++)
-		if (!inside(p->rule_files[i], dir)) {
-			printf("diag=%s: the rule file %s is not part of the push\n",
-			       pol + skip, p->rule_files[i]);
-			ret = -1;
+	if (rels) {
+		rels[(*n)++] = strdup(pol + skip);
+		for (i = 0; i <= p->nrule_files && *n < BUNDLE_MAX_FILES; i++) {
+			const char *f = i < p->nrule_files ? p->rule_files[i] : p->classification;
+
+			if (f && !staged_name(dir, pol, f, i < p->nrule_files, buf, sizeof(buf)))
+				rels[(*n)++] = strdup(buf);
 		}
-	if (!ret && p->classification && !inside(p->classification, dir)) {
-		printf("diag=%s: the classification %s is not part of the push\n", pol + skip,
-		       p->classification);
-		ret = -1;
 	}
 	nfips_policy_free(p);
-	return ret;
+	return 0;
 }
 
 static int stage(const struct ctl_gw *g, bool check_only, char *id, size_t idlen)
@@ -294,7 +338,7 @@ static int stage(const struct ctl_gw *g, bool check_only, char *id, size_t idlen
 	pathf(pol, sizeof(pol), "%s/%s", dir, names[0]);
 	/* install finds the policy by this name */
 	snprintf(why, sizeof(why), "%s\n", names[0]);
-	if (check_staged(dir, pol, &serial)) {
+	if (check_staged(dir, pol, &serial, NULL, NULL)) {
 		printf("result=invalid\nreason=the policy does not pass policy check on the gateway\n");
 		rm_rf(dir);
 		goto out;
@@ -326,36 +370,6 @@ out:
 }
 
 /* ---- installing and restoring ----------------------------------------- */
-
-/* The files a version consists of, relative to the staging directory. */
-static int list_files(const char *dir, const char *rel, FILE *out)
-{
-	char path[4200];
-	struct stat sb;
-	DIR *dp;
-	struct dirent *e;
-
-	pathf(path, sizeof(path), "%s%s%s", dir, *rel ? "/" : "", rel);
-	dp = opendir(path);
-	if (!dp)
-		return -1;
-	while ((e = readdir(dp))) {
-		char sub[4200];
-
-		if (e->d_name[0] == '.')
-			continue;
-		pathf(sub, sizeof(sub), "%s%s%s", rel, *rel ? "/" : "", e->d_name);
-		pathf(path, sizeof(path), "%s/%s", dir, sub);
-		if (lstat(path, &sb))
-			continue;
-		if (S_ISDIR(sb.st_mode))
-			list_files(dir, sub, out);
-		else if (S_ISREG(sb.st_mode))
-			fprintf(out, "%s\n", sub);
-	}
-	closedir(dp);
-	return 0;
-}
 
 /*
  * Saves every file the install will write (@targets, @n) into
@@ -576,11 +590,11 @@ static int install(const struct ctl_gw *g, const char *id, bool rollback)
 	}
 	fclose(f);
 	f = NULL;
-	rels[n++] = strdup(line);	/* the policy first */
 	pathf(path, sizeof(path), "%s/%s", dir, line);
 	old = current_serial(g);
 	printf("old_serial=%lld\n", (long long)old);
-	if (check_staged(dir, path, &serial)) {
+	/* the policy first, then the files it names */
+	if (check_staged(dir, path, &serial, rels, &n)) {
 		printf("result=invalid\nreason=the staged policy does not pass policy check\n");
 		goto out;
 	}
@@ -589,18 +603,6 @@ static int install(const struct ctl_gw *g, const char *id, bool rollback)
 		printf("result=refused\nreason=serial %lld is not newer than the running %lld "
 		       "(--rollback to go back)\n", (long long)serial, (long long)old);
 		goto out;
-	}
-	/* The rule files (every staged file but the policy), then the policy. */
-	f = tmpfile();
-	if (!f || list_files(dir, "", f)) {
-		printf("result=error\nreason=%s: cannot list\n", dir);
-		goto out;
-	}
-	rewind(f);
-	while (n < BUNDLE_MAX_FILES && fgets(path, sizeof(path), f)) {
-		path[strcspn(path, "\n")] = '\0';
-		if (strcmp(path, rels[0]))
-			rels[n++] = strdup(path);
 	}
 	for (i = 0; i < n; i++) {
 		if (!rels[i]) {

@@ -177,6 +177,24 @@ expect 1 "gateway: a staging name that is a path is refused" -- gssh gw1 install
 has 'bad staging name'
 ok $? "gateway: and says so"
 
+# What a push account sends cannot write outside the policy's files: a
+# policy naming nfipsd.conf as a rule file, or a file outside the staging
+# directory, is refused on the gateway before anything is read or written.
+evil_bundle() { # evil_bundle RULEFILE-NAME-IN-POLICY
+	local p
+	p=$(policy 9 | sed "s|\"site.rules\"|\"$1\"|")
+	printf 'nfips-bundle 1\nfile p.conf %d\n%s\nfile nfipsd.conf 10\n# nothing\nend\n' \
+		"$(($(printf '%s' "$p" | wc -c) + 1))" "$p"
+}
+cp "$w/gw/gw3/nfipsd.conf" "$w/nfipsd.conf.before"
+out=$(evil_bundle nfipsd.conf | gssh gw3 stage --install 2>&1)
+has '^result=invalid' && has 'a pushed rule file must be named \*\.rules' &&
+	cmp -s "$w/gw/gw3/nfipsd.conf" "$w/nfipsd.conf.before" && [ "$(gw_serial gw3)" = 5 ]
+ok $? "gateway: a policy naming nfipsd.conf as a rule file is refused, nothing written"
+out=$(evil_bundle ../../../../../etc/hostname.rules | gssh gw3 stage --install 2>&1)
+has '^result=invalid' && has 'is not part of the push' && [ "$(gw_serial gw3)" = 5 ]
+ok $? "gateway: a policy naming a file outside the push is refused"
+
 # The shipped restricted account: the sudoers line parses, and its forced
 # command is the one it allows.
 if command -v visudo >/dev/null; then
