@@ -191,7 +191,8 @@ out=$(evil_bundle nfipsd.conf | gssh gw3 stage --install 2>&1)
 has '^result=invalid' && has 'a pushed rule file must be named \*\.rules' &&
 	cmp -s "$w/gw/gw3/nfipsd.conf" "$w/nfipsd.conf.before" && [ "$(gw_serial gw3)" = 5 ]
 ok $? "gateway: a policy naming nfipsd.conf as a rule file is refused, nothing written"
-out=$(evil_bundle ../../../../../etc/hostname.rules | gssh gw3 stage --install 2>&1)
+# (the gateway's own site.rules, from the staging directory)
+out=$(evil_bundle ../../../site.rules | gssh gw3 stage --install 2>&1)
 has '^result=invalid' && has 'is not part of the push' && [ "$(gw_serial gw3)" = 5 ]
 ok $? "gateway: a policy naming a file outside the push is refused"
 
