@@ -48,7 +48,7 @@
 
 struct gwdirs {
 	char push[4096], staging[4096], previous[4096], policy_dir[4096];
-	int lock;
+	int lock, pdir;
 };
 
 /* snprintf that refuses to cut a path short: -1 (and "") when it would. */
@@ -125,7 +125,22 @@ static int dirs_open(const struct ctl_gw *g, struct gwdirs *d)
 			close(d->lock);
 		return -1;
 	}
+	/* The lock nfipsctl's policy edits take: no edit in the middle of a push. */
+	d->pdir = open(d->policy_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (d->pdir < 0 || flock(d->pdir, LOCK_EX)) {
+		printf("result=error\nreason=%s: lock: %s\n", d->policy_dir, strerror(errno));
+		if (d->pdir >= 0)
+			close(d->pdir);
+		close(d->lock);
+		return -1;
+	}
 	return 0;
+}
+
+static void dirs_close(struct gwdirs *d)
+{
+	close(d->pdir);
+	close(d->lock);
 }
 
 static bool name_ok(const char *n)
@@ -365,7 +380,7 @@ static int stage(const struct ctl_gw *g, bool check_only, char *id, size_t idlen
 out:
 	for (i = 0; i < n; i++)
 		free(names[i]);
-	close(d.lock);
+	dirs_close(&d);
 	return ret;
 }
 
@@ -650,7 +665,7 @@ out:
 		free(targets[i]);
 	}
 	rm_rf(dir);
-	close(d.lock);
+	dirs_close(&d);
 	return ret;
 }
 
@@ -664,7 +679,7 @@ static int restore(const struct ctl_gw *g)
 		return 1;
 	printf("old_serial=%lld\n", (long long)cur);
 	ret = roll_back(g, &d, "restore requested", "restored") ? 1 : 0;
-	close(d.lock);
+	dirs_close(&d);
 	return ret;
 }
 
