@@ -329,6 +329,29 @@ static int check_staged(const char *dir, const char *pol, int64_t *serial,
 	return 0;
 }
 
+/*
+ * Staging directories a push left (stage without install, a push killed
+ * halfway) go after a day; one a push is using is minutes old.
+ */
+static void remove_stale(const char *staging)
+{
+	DIR *dp = opendir(staging);
+	time_t now = time(NULL);
+	struct dirent *e;
+	struct stat sb;
+	char path[4400];
+
+	while (dp && (e = readdir(dp))) {
+		if (e->d_name[0] == '.' ||
+		    pathf(path, sizeof(path), "%s/%s", staging, e->d_name) ||
+		    lstat(path, &sb) || !S_ISDIR(sb.st_mode) || sb.st_mtime > now - 86400)
+			continue;
+		rm_rf(path);
+	}
+	if (dp)
+		closedir(dp);
+}
+
 static int stage(const struct ctl_gw *g, bool check_only, char *id, size_t idlen)
 {
 	char *names[BUNDLE_MAX_FILES] = { 0 }, why[512], dir[4200], pol[4600];
@@ -339,6 +362,7 @@ static int stage(const struct ctl_gw *g, bool check_only, char *id, size_t idlen
 
 	if (dirs_open(g, &d))
 		return 1;
+	remove_stale(d.staging);
 	pathf(dir, sizeof(dir), "%s/XXXXXX", d.staging);
 	if (!mkdtemp(dir)) {
 		printf("result=error\nreason=%s: %s\n", dir, strerror(errno));

@@ -207,6 +207,13 @@ grep -q '^nfips-push ALL=(root) NOPASSWD: /usr/sbin/nfipsctl gateway ""$' "$top/
 	grep -q '^command="sudo -n /usr/sbin/nfipsctl gateway",restrict ' "$top/Documentation/push/authorized_keys"
 ok $? "the shipped forced command runs exactly what the sudoers line allows"
 
+# a staging directory left two days ago, one left now
+mkdir -p "$w/gw/gw1/push/staging/old" "$w/gw/gw1/push/staging/new"
+touch -d '2 days ago' "$w/gw/gw1/push/staging/old"
+out=$(policy 9 | gssh gw1 stage --check-only 2>&1)
+[ ! -e "$w/gw/gw1/push/staging/old" ] && [ -d "$w/gw/gw1/push/staging/new" ]
+ok $? "gateway: a staging directory left two days ago is removed by the next stage, not a new one"
+
 # ---- inventory errors ----------------------------------------------------
 printf 'gw1 port=99999\ngw2 colour=blue\ngw1 port=22\nbad/name\n' >"$w/inv.err"
 expect 1 "inventory: errors are refused" -- "$ctl" fleet status -F "$w/ssh_config" "$w/inv.err"
@@ -215,8 +222,12 @@ has "inv.err:1: port '99999'" && has "inv.err:2: unknown key 'colour'" &&
 ok $? "inventory: every error named FILE:LINE"
 
 # ---- fleet status ----------------------------------------------------------
+# an alert record in gw2's EVE log (a time in +09:00)
+echo '{"timestamp":"2026-12-06T09:12:44.123456+0900","event_type":"alert","src_ip":"192.0.2.1"}' \
+	>>"$w/gw/gw2/eve.json"
 expect 0 "fleet status: all reachable and healthy" -- "$ctl" fleet status -F "$w/ssh_config" "$w/inv"
-has '^gw1 +yes +[0-9.]+ +absent +4 +learn +up +no collector +never' && has '^gw3 +yes .* 5 +learn +up'
+has '^gw1 +yes +[0-9.]+ +absent +4 +learn +up +no collector +never' && has '^gw3 +yes .* 5 +learn +up' &&
+	has '^gw2 +yes .* +2026-12-06T00:12:44Z'
 ok $? "fleet status: versions, serial, mode, daemon, backlog, last alert"
 kill "$(cat "$w/gw/gw2/sshd.pid")"
 kill "$(cat "$w/gw/gw3/nfipsd.pid")"
