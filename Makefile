@@ -50,6 +50,9 @@ install:
 	# The collector side (rsyslog on the SOC's host, not on the sensor).
 	install -d $(DESTDIR)$(PREFIX)/share/nfips/collector
 	install -m 644 Documentation/collector/* $(DESTDIR)$(PREFIX)/share/nfips/collector/
+	# The push account's sudoers line and forced command (Documentation/push.rst).
+	install -d $(DESTDIR)$(PREFIX)/share/nfips/push
+	install -m 644 Documentation/push/* $(DESTDIR)$(PREFIX)/share/nfips/push/
 	test -e $(DESTDIR)/etc/nfips/classification.config || \
 		install -D -m 644 policies/classification.config \
 			$(DESTDIR)/etc/nfips/classification.config

@@ -33,6 +33,9 @@ kernel_tests=(linux-image-amd64 qemu-system-x86 busybox-static cpio kmod
 	iproute2 iputils-ping nftables iptables socat ethtool)
 # make demo: a web server behind the gateway, real clients and a scanner
 demo=(nginx curl nmap)
+# nfipsctl push tests: a private sshd the test starts on 127.0.0.1 (push.sh),
+# visudo checks the shipped sudoers line
+push_tests=(openssh-server openssh-client sudo)
 # make bench-kernel: throughput through the gateway in the guest
 bench_kernel=(iperf3 wrk tcpdump)
 
@@ -45,7 +48,7 @@ report_tests=(chromium fonts-noto-cjk)
 backports=(suricata)
 
 want=("${build[@]}" "${matcher_tests[@]}" "${ctl[@]}" "${deliver[@]}" "${deliver_tests[@]}" "${mail[@]}" "${mail_tests[@]}" "${dkms[@]}" "${replay_tests[@]}" "${style[@]}" "${kernel_tests[@]}"
-	"${demo[@]}" "${bench_kernel[@]}" "${report_tests[@]}")
+	"${demo[@]}" "${bench_kernel[@]}" "${report_tests[@]}" "${push_tests[@]}")
 missing=()
 for p in "${want[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||

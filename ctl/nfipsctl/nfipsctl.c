@@ -31,6 +31,9 @@ static const struct {
 	{ "incidents", cmd_incidents, "stored incidents (--open)" },
 	{ "incident", cmd_incident, "show an incident and its mails; ack or close it with a note" },
 	{ "report", cmd_report, "daily or monthly report (text, json, html, pdf)" },
+	{ "push", cmd_push, "push a policy to gateways over ssh (check, apply, roll back)" },
+	{ "fleet", cmd_fleet, "fleet status: each gateway's health over ssh" },
+	{ "gateway", cmd_gateway, "a push account's forced command on a gateway" },
 };
 
 struct nfips_nl *ctl_open(void)

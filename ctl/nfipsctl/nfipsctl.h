@@ -25,6 +25,9 @@ int cmd_alerts(int argc, char **argv);
 int cmd_incidents(int argc, char **argv);
 int cmd_incident(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_push(int argc, char **argv);
+int cmd_fleet(int argc, char **argv);
+int cmd_gateway(int argc, char **argv);
 
 /* Opens the control socket or prints why not (module, permission). */
 struct nfips_nl *ctl_open(void);
@@ -33,11 +36,92 @@ struct nfips_nl *ctl_open(void);
 struct nfips_policy;
 int ctl_policy_apply(const struct nfips_policy *p, bool test);
 
+/* install.c: policy stage, install and restore (push's gateway side). */
+int ctl_policy_gateway(int argc, char **argv);
+
 /*
  * edit.c: the policy-file edits (disable, enable, approve, revoke, and
  * mode with --policy); @op is an enum nfips_edit_op.
  */
 int ctl_policy_edit(int argc, char **argv, int op);
+
+/* ---- gwconf.c: a gateway's files, from its nfipsd.conf --------------- */
+
+struct ctl_gw {
+	char *conf, *policy, *state, *pidfile, *eve, *deliver_dir;
+	unsigned interval;	/* state.interval: the state file's age limit */
+};
+
+/* @conf NULL: $NFIPSD_CONF, else /etc/nfips/nfipsd.conf. 0, or -1 said. */
+int ctl_gw_load(struct ctl_gw *g, const char *conf);
+void ctl_gw_free(struct ctl_gw *g);
+/* The whole file, NUL terminated (not counted in *len); NULL: errno. */
+char *ctl_read_file(const char *path, size_t *len);
+
+/* ---- health.c: what status --json, install and fleet status judge ---- */
+
+#include <stdint.h>
+
+struct ctl_health {
+	bool kernel;			/* nfips.ko loaded in this namespace */
+	bool kernel_read;		/* and its status read */
+	bool kernel_active;
+	uint64_t kernel_serial, packets, alerts, drops;
+	char kernel_mode[8], module_version[64], kernel_error[256];
+	int64_t policy_serial;		/* the policy file's; -1: unreadable */
+	char policy_mode[8];
+	bool daemon;			/* pid alive and its state file fresh */
+	long pid;
+	int64_t daemon_serial, state_age;	/* -1: no state file */
+	uint64_t reloads, reloads_refused;
+	unsigned collectors, connected;
+	uint64_t backlog;
+	int64_t backlog_oldest;		/* epoch of the oldest unsent, 0 none */
+	int64_t last_alert;		/* epoch of the last alert record, 0 none */
+	bool healthy;
+	char problem[512];		/* why not healthy */
+};
+
+/* Everything read now; never fails (what cannot be read says so). */
+void ctl_health_read(const struct ctl_gw *g, struct ctl_health *h);
+/* One JSON object, one line, on stdout. */
+void ctl_health_json(const struct ctl_health *h);
+/* The daemon's state file: 0 read, -1 none. */
+int ctl_daemon_state(const struct ctl_gw *g, int64_t *time, int64_t *serial,
+		     uint64_t *reloads, uint64_t *refused, long *pid);
+
+/* ---- inventory.c, ssh.c: the gateways push and fleet status reach --- */
+
+#define CTL_HOST_MAX_VARS 16
+struct ctl_host {
+	char *name, *dest, *user, *remote;	/* dest NULL: name */
+	int port;				/* 0: ssh's */
+	struct { char *name, *value; } vars[CTL_HOST_MAX_VARS];
+	size_t nvars;
+	unsigned line;
+};
+
+/* 0, or -1 with every error said on stderr as FILE:LINE: what. */
+int ctl_inventory_load(const char *path, struct ctl_host **out, size_t *n);
+void ctl_hosts_free(struct ctl_host *v, size_t n, bool array);
+
+struct ctl_ssh_opts {
+	const char *ssh;	/* program, default "ssh" */
+	const char *config;	/* ssh -F, NULL: the user's */
+	unsigned timeout;	/* seconds for one request */
+};
+
+struct nfips_sbuf;
+/*
+ * Runs "REMOTE gateway @request" on @h with @in on its stdin; stdout and
+ * stderr into @out and @err (NUL terminated). ssh's exit status (255:
+ * ssh itself failed: unreachable, host key, authentication), -1 when it
+ * could not run.
+ */
+int ctl_ssh(const struct ctl_ssh_opts *o, const struct ctl_host *h, const char *request,
+	    const char *in, size_t inlen, struct nfips_sbuf *out, struct nfips_sbuf *err);
+/* The value of the last "@key=" line of @text into @val, or NULL. */
+const char *ctl_kv(const char *text, const char *key, char *val, size_t len);
 
 /* ---- storeutil.c: what alerts, incidents and incident share --------- */
 

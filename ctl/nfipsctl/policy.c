@@ -476,6 +476,9 @@ int cmd_policy(int argc, char **argv)
 		return apply(argc - 1, argv + 1);
 	if (argc >= 2 && !strcmp(argv[1], "check"))
 		return check(argc - 1, argv + 1);
+	if (argc >= 2 && (!strcmp(argv[1], "stage") || !strcmp(argv[1], "install") ||
+			  !strcmp(argv[1], "restore")))
+		return ctl_policy_gateway(argc - 1, argv + 1);
 	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
 		usage(stdout);
 		return 0;

@@ -6,8 +6,13 @@
  * (lib/deliver/status.c): the daemon needs no control socket for it.
  *
  *   nfipsctl status [--collectors] [--deliver-dir DIR] [--mail] [--store PATH]
+ *   nfipsctl status --json [--config NFIPSD.CONF]
  *
  * and the contacts' mail queue from the store (nfipsctl mail.c).
+ * --json is the machine-readable form push and fleet status read: one
+ * object with the policy file's serial and mode, the kernel's status and
+ * counters (when the module is loaded), nfipsd's (pid, running serial,
+ * reloads), delivery backlog, the last alert and the verdict (health.c).
  */
 #include <dirent.h>
 #include <getopt.h>
@@ -119,18 +124,26 @@ int cmd_status(int argc, char **argv)
 		{ "deliver-dir", required_argument, NULL, 'd' },
 		{ "mail", no_argument, NULL, 'M' },
 		{ "store", required_argument, NULL, 'S' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "config", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *dir = DELIVER_DIR;
-	bool only_collectors = false, only_mail = false;
+	const char *dir = DELIVER_DIR, *conf = NULL;
+	bool only_collectors = false, only_mail = false, json = false;
 	const char *store = NULL;
 	struct nfips_nl_status st;
 	struct nfips_nl *nl;
 	int ret, opt;
 
-	while ((opt = getopt_long(argc, argv, "Cd:h", lopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "Cd:jc:MS:h", lopts, NULL)) != -1) {
 		switch (opt) {
+		case 'j':
+			json = true;
+			break;
+		case 'c':
+			conf = optarg;
+			break;
 		case 'C':
 			only_collectors = true;
 			break;
@@ -144,7 +157,8 @@ int cmd_status(int argc, char **argv)
 			dir = optarg;
 			break;
 		default:
-			fprintf(stderr, "Usage: %s [--collectors] [--deliver-dir DIR] [--mail] [--store PATH]\n", argv[0]);
+			fprintf(stderr, "Usage: %s [--collectors] [--deliver-dir DIR] [--mail] [--store PATH]\n"
+				"       %s --json [--config NFIPSD.CONF]\n", argv[0], argv[0]);
 			return opt == 'h' ? 0 : 2;
 		}
 	}
@@ -155,6 +169,17 @@ int cmd_status(int argc, char **argv)
 	if (only_collectors || only_mail) {
 		ret = only_collectors ? print_collectors(dir, false) : 0;
 		return ret ? ret : only_mail ? ctl_print_mail_status(store, false) : 0;
+	}
+	if (json) {
+		struct ctl_health h;
+		struct ctl_gw g;
+
+		if (ctl_gw_load(&g, conf))
+			return 1;
+		ctl_health_read(&g, &h);
+		ctl_health_json(&h);
+		ctl_gw_free(&g);
+		return 0;
 	}
 	nl = ctl_open();
 	if (!nl)

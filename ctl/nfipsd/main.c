@@ -127,6 +127,11 @@ static void save_state(struct nfipsd *d, struct nfipsd_state *s, bool clean)
 	s->clean = clean;
 	s->time = time(NULL);
 	s->have_kernel = nfipsd_kernel_counters(&s->kpackets, &s->kabsent);
+	s->reloads_refused = atomic_load(&d->reloads_refused);
+	s->reloads = atomic_load(&d->reloads);
+	pthread_rwlock_rdlock(&d->pol_lock);
+	s->policy_serial = d->policy && d->policy->file ? d->policy->file->serial : 0;
+	pthread_rwlock_unlock(&d->pol_lock);
 	ret = nfipsd_state_write(d->conf.state_path, s);
 	if (ret)
 		nfipsd_log(NFIPSD_WARNING, "state: %s: %s", d->conf.state_path,
@@ -307,7 +312,10 @@ static int run(struct nfipsd *d)
 	nfipsd_notify(status);
 
 	for (;;) {
-		sig = sigtimedwait(&set, &si, &tick);
+		/* While a reload runs, its end is noticed (state file) within 50 ms. */
+		struct timespec fast = { 0, 50 * 1000 * 1000 };
+
+		sig = sigtimedwait(&set, &si, atomic_load(&d->reload_running) ? &fast : &tick);
 		if (sig == SIGTERM || sig == SIGINT)
 			break;
 		if (sig == SIGHUP) {
@@ -328,7 +336,9 @@ static int run(struct nfipsd *d)
 		}
 		nfipsd_deliver_check(d->delivery, d->eve, d->sensor);
 		nfipsd_reports_check(d);
-		if (time(NULL) - last_state >= (time_t)d->conf.state_interval) {
+		/* A reload that ended is said at once (nfipsctl policy install waits). */
+		if (time(NULL) - last_state >= (time_t)d->conf.state_interval ||
+		    atomic_load(&d->reloads) != st.reloads) {
 			save_state(d, &st, false);
 			last_state = time(NULL);
 		}

@@ -276,6 +276,7 @@ struct nfipsd {
 	/* reload */
 	pthread_t reload_thread;
 	_Atomic bool reload_running;
+	_Atomic uint64_t reloads, reloads_refused;	/* ended; refused */
 	bool reload_joinable;
 	char sensor[256];
 	/*
@@ -342,6 +343,8 @@ struct nfipsd_state {
 	int64_t started;
 	uint64_t kpackets, kabsent;	/* the kernel's counters then */
 	bool have_kernel;
+	int64_t policy_serial;		/* the running policy file's */
+	uint64_t reloads, reloads_refused;	/* ended, and of them refused */
 };
 int nfipsd_state_write(const char *path, const struct nfipsd_state *s);
 int nfipsd_state_read(const char *path, struct nfipsd_state *s);

@@ -57,6 +57,7 @@ static void *reload_main(void *arg)
 	struct nfipsd_policy *p;
 	struct nfipsd_policy_conf tmp;
 	uint64_t serial = d->policy ? d->policy->serial : 0;
+	bool refused = true;
 	char err[512];
 
 	nfipsd_log(NFIPSD_NOTICE, "reload: reading %s", d->conf.path);
@@ -104,7 +105,12 @@ static void *reload_main(void *arg)
 		   "loaded, %u skipped, %s mode, %" PRIu64 " bytes)", p->serial,
 		   p->est.rules, p->est.skipped + p->est.duplicates,
 		   p->enforce ? "enforce" : "learn", p->memory);
+	refused = false;
 out:
+	if (refused)
+		atomic_fetch_add(&d->reloads_refused, 1);
+	/* After the refusal count: the state file must not show one without the other. */
+	atomic_fetch_add(&d->reloads, 1);
 	atomic_store(&d->reload_running, false);
 	return NULL;
 }

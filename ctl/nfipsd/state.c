@@ -7,6 +7,12 @@
  *
  *   clean=0|1  started=EPOCH  time=EPOCH  kernel=0|1
  *   kernel_packets=N  kernel_absent=N
+ *   policy_serial=N  reloads=N  reloads_refused=N  pid=N
+ *
+ * policy_serial is the running policy file's serial (0 without one);
+ * reloads counts the reloads that ended, refused or not, so that
+ * nfipsctl policy install can tell its SIGHUP's reload finished and how
+ * (the file is rewritten as soon as one ends).
  *
  * At start, a file saying clean=0 means the previous run died (kill -9,
  * crash, power): the outage ran from its last write (at most one interval
@@ -31,9 +37,12 @@ int nfipsd_state_write(const char *path, const struct nfipsd_state *s)
 
 	len = snprintf(buf, sizeof(buf),
 		       "clean=%d\nstarted=%" PRId64 "\ntime=%" PRId64 "\nkernel=%d\n"
-		       "kernel_packets=%" PRIu64 "\nkernel_absent=%" PRIu64 "\n",
+		       "kernel_packets=%" PRIu64 "\nkernel_absent=%" PRIu64 "\n"
+		       "policy_serial=%" PRId64 "\nreloads=%" PRIu64 "\n"
+		       "reloads_refused=%" PRIu64 "\npid=%ld\n",
 		       s->clean, s->started, s->time, s->have_kernel,
-		       s->kpackets, s->kabsent);
+		       s->kpackets, s->kabsent, s->policy_serial, s->reloads,
+		       s->reloads_refused, (long)getpid());
 	return nfips_file_replace(path, buf, (size_t)len);
 }
 

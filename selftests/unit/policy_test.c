@@ -1321,6 +1321,43 @@ static void test_rewrite_group(void)
 	chmod(dir, 0700);
 }
 
+/* nfipsctl push's per-gateway variables (nfips_policy_set_var). */
+static void test_set_var(void)
+{
+	static const char text[] =
+		"# keep me\n"
+		"rules = { files = [ \"t.rules\" ];\n"
+		"  variables = { address_groups = { HOME_NET = \"[10.0.0.0/8]\"; # ours\n"
+		"                                  EXTERNAL_NET = \"!$HOME_NET\"; };\n"
+		"                port_groups = { HTTP_PORTS = \"80\"; }; }; };\n";
+	struct nfips_diags d = { 0 };
+	char *out = NULL;
+	size_t len = 0;
+	int r;
+
+	r = nfips_policy_set_var("p.conf", text, sizeof(text) - 1, "HOME_NET",
+				 "[192.168.1.0/24, 10.9.0.0/16]", &out, &len, &d);
+	tap_ok(&T, r == 0 && out && strlen(out) == len &&
+	       strstr(out, "HOME_NET = \"[192.168.1.0/24, 10.9.0.0/16]\"; # ours\n") &&
+	       strstr(out, "# keep me\n") && strstr(out, "EXTERNAL_NET = \"!$HOME_NET\""),
+	       "set_var: only the value's text changes");
+	free(out);
+	r = nfips_policy_set_var("p.conf", text, sizeof(text) - 1, "HTTP_PORTS", "8080",
+				 &out, &len, &d);
+	tap_ok(&T, r == 0 && strstr(out, "HTTP_PORTS = \"8080\";"), "set_var: a port group");
+	free(out);
+	r = nfips_policy_set_var("p.conf", text, sizeof(text) - 1, "SMTP_SERVERS", "any",
+				 &out, &len, &d);
+	tap_ok(&T, r == -1 && !out && d.n == 1 && strstr(d.v[0].msg, "SMTP_SERVERS"),
+	       "set_var: a variable the policy does not define is an error");
+	nfips_diags_free(&d);
+	memset(&d, 0, sizeof(d));
+	r = nfips_policy_set_var("p.conf", text, sizeof(text) - 1, "HOME_NET", "a\"b",
+				 &out, &len, &d);
+	tap_ok(&T, r == -1 && !out && d.n == 1, "set_var: a value with a quote is refused");
+	nfips_diags_free(&d);
+}
+
 static void test_time(void)
 {
 	time_t t;
@@ -1356,6 +1393,7 @@ int main(void)
 	test_edit_numbers();
 	test_rewrite();
 	test_rewrite_group();
+	test_set_var();
 	{
 		char cmd[128];
 

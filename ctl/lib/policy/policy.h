@@ -389,6 +389,18 @@ int nfips_time_parse(const char *s, bool end_of_day, time_t *out);
 /* "YYYY-MM-DDTHH:MM:SSZ"; returns buf (at least 21 bytes). */
 const char *nfips_time_format(time_t t, char *buf, size_t len);
 
+/*
+ * Sets the string value of the variable @var (rules.variables.
+ * address_groups, else port_groups) in the policy text @text of @len
+ * bytes (labelled @name) to @value, changing only that value's text.
+ * 0 with *out (malloc'd, NUL terminated) and *outlen, or -1 with the
+ * reason in @d (no such variable, a value that cannot be quoted). The
+ * caller validates the result by loading it.
+ */
+int nfips_policy_set_var(const char *name, const char *text, size_t len,
+			 const char *var, const char *value, char **out,
+			 size_t *outlen, struct nfips_diags *d);
+
 /* ---- edits ---------------------------------------------------------- */
 
 enum nfips_edit_op {
