@@ -34,8 +34,10 @@ demo=(nginx curl nmap)
 bench_kernel=(iperf3 wrk tcpdump)
 
 # Suricata 7, the reference for what a rule means (the differential replay
-# tests, suricata-diff): Debian's, from bookworm-backports only.
-backports=(suricata)
+# tests, suricata-diff): Debian's, from bookworm-backports only. libhtp-dev
+# from there too: the replay's HTTP parser is the libhtp 0.5.50 Suricata 7
+# links (bookworm's own is 0.5.42 and parses some requests differently).
+backports=(suricata libhtp-dev)
 
 want=("${build[@]}" "${matcher_tests[@]}" "${ctl[@]}" "${deliver[@]}" "${deliver_tests[@]}" "${dkms[@]}" "${replay_tests[@]}" "${style[@]}" "${kernel_tests[@]}"
 	"${demo[@]}" "${bench_kernel[@]}")
