@@ -474,7 +474,8 @@ int nfips_engine_new(struct nfips_engine **out, struct nfips_rule *const *rules,
 	e->cand = calloc(e->nsigs + 1, 1);
 	e->cands = calloc(e->nsigs + 1, sizeof(uint32_t));
 	e->order = calloc(2 * (size_t)e->nsigs + 1, sizeof(uint32_t));
-	e->queue = calloc(e->nsigs + 1, sizeof(*e->queue));
+	e->qcap = e->nsigs + 1;
+	e->queue = calloc(e->qcap, sizeof(*e->queue));
 	if (!e->ev || !e->cand || !e->cands || !e->order || !e->queue ||
 	    thr_init(&e->thr, lim ? lim->max_threshold_entries : 0) ||
 	    xb_init(&e->xb, lim ? lim->max_threshold_entries : 0))
@@ -524,6 +525,16 @@ void nfips_engine_free(struct nfips_engine *e)
 	free(e->order);
 	free(e->queue);
 	free(e);
+}
+
+bool nfips_engine_has_app(const struct nfips_engine *e)
+{
+	uint32_t i;
+
+	for (i = 0; i < e->nrules; i++)
+		if (e->rules[i]->alproto)
+			return true;
+	return false;
 }
 
 void nfips_engine_get_stats(const struct nfips_engine *e, struct nfips_engine_stats *st)
@@ -762,6 +773,38 @@ static bool payload_ok(struct nfips_engine *e, const struct sig *s,
 	return nfips_eval_payload(e->ev, r, &b);
 }
 
+bool queue_push(struct nfips_engine *e, uint32_t sig, bool stream)
+{
+	if (e->nqueue == e->qcap) {
+		uint32_t cap = e->qcap * 2;
+		struct qent *q = realloc(e->queue, cap * sizeof(*q));
+
+		if (!q)
+			return false;
+		e->queue = q;
+		e->qcap = cap;
+	}
+	e->queue[e->nqueue++] = (struct qent){ sig, stream };
+	return true;
+}
+
+/*
+ * How many of this packet's transactions an app-layer signature matches
+ * (0 when the packet's direction is not the rule's): one alert each.
+ */
+static uint32_t app_matches(struct nfips_engine *e, const struct sig *s,
+			    const struct nfips_flow *f)
+{
+	const uint32_t dir = f->to_server ? NFIPS_FLOW_TO_SERVER : NFIPS_FLOW_TO_CLIENT;
+	uint32_t i, n = 0;
+
+	if (!(s->r->app_dir & dir))
+		return 0;
+	for (i = 0; i < f->ntxs; i++)
+		n += app_tx_match(e, s, f->txs[i]);
+	return n;
+}
+
 static bool sig_matches(struct nfips_engine *e, const struct sig *s,
 			const struct nfips_pkt *p, const struct nfips_flow *f,
 			const struct nfips_flowstate *fs,
@@ -770,6 +813,11 @@ static bool sig_matches(struct nfips_engine *e, const struct sig *s,
 	const struct nfips_rule *r = s->r;
 
 	*stream_match = false;
+	/* Rules of an app-layer protocol need a flow detected as that. */
+	if (r->alproto && (!f || f->alproto != r->alproto))
+		return false;
+	if ((r->eflags & NFIPS_E_APP) && !f->ntxs)
+		return false;
 	if (!nfips_eval_header(r, p, s->rev) || !flow_ok(r, f))
 		return false;
 	if ((r->flags & NFIPS_R_DSIZE) || r->npkt || r->has_ipproto)
@@ -848,9 +896,10 @@ int nfips_engine_packet(struct nfips_engine *e, const struct nfips_pkt *p,
 {
 	struct nfips_flowstate *fs = f ? f->state : NULL;
 	const bool pseudo = !p->pcap_cnt;
-	bool first, sm, pkt_done;
+	bool first, sm, pkt_done, oom = false;
 	uint8_t pm;
-	uint32_t i, n;
+	uint32_t i, n, nm;
+	int v;
 
 	/* Suricata stops inspecting a passed or dropped flow. */
 	if (fs && fs->action == FLOW_ACT_PASS)
@@ -880,7 +929,8 @@ int nfips_engine_packet(struct nfips_engine *e, const struct nfips_pkt *p,
 		flowbits_update(s, fs);
 		if (s->nxb)
 			xbits_update(e, s, p);
-		e->queue[e->nqueue++] = (struct qent){ e->iponly[k], false };
+		if (!queue_push(e, e->iponly[k], false))
+			oom = true;
 	}
 
 	/*
@@ -909,18 +959,24 @@ int nfips_engine_packet(struct nfips_engine *e, const struct nfips_pkt *p,
 		if (!(s->proto_mask & (1u << pm)))
 			continue;
 		/* Flow-end packets skip packet-only signatures (SIG_TYPE_PKT). */
-		if (pseudo && !((s->r->eflags & NFIPS_E_STREAM) ||
+		if (pseudo && !((s->r->eflags & (NFIPS_E_STREAM | NFIPS_E_APP)) ||
 				(!(s->r->eflags & NFIPS_E_PAYLOAD) && (s->r->src.negated ||
 								      s->r->dst.negated))))
 			continue;
 		if (!sig_matches(e, s, p, f, fs, st, &sm))
 			continue;
+		nm = 1;
+		if ((s->r->eflags & NFIPS_E_APP) && !(nm = app_matches(e, s, f)))
+			continue;
 		flowbits_update(s, fs);
 		if (s->nxb)
 			xbits_update(e, s, p);
-		e->queue[e->nqueue++] = (struct qent){ e->order[i], sm };
+		while (nm--)
+			if (!queue_push(e, e->order[i], sm))
+				oom = true;
 	}
 	for (i = 0; i < e->ncands; i++)
 		e->cand[e->cands[i]] = 0;
-	return finalize(e, p, f, fs, fn, arg);
+	v = finalize(e, p, f, fs, fn, arg);
+	return oom ? -ENOMEM : v;
 }

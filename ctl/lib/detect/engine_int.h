@@ -128,7 +128,7 @@ struct nfips_engine {
 	uint32_t *cands, ncands;		/* sigs with a cand bit */
 	uint32_t *order;			/* evaluation list */
 	struct qent *queue;
-	uint32_t nqueue;
+	uint32_t nqueue, qcap;
 };
 
 #define CAND_PKT	0x1	/* fast pattern in the packet payload */
@@ -164,6 +164,13 @@ struct nfips_flowstate {
 
 /* engine.c */
 void cand_mark(struct nfips_engine *e, uint32_t pat, uint8_t bit);
+
+/* engine.c: appends to the packet's match queue; false when out of memory. */
+bool queue_push(struct nfips_engine *e, uint32_t sig, bool stream);
+
+/* engine_app.c */
+/* Does @s's rule match transaction @tx (its buffers and length tests)? */
+bool app_tx_match(struct nfips_engine *e, const struct sig *s, const struct nfips_tx *tx);
 
 /* engine_stream.c */
 /*
