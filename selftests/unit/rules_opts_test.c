@@ -391,6 +391,8 @@ static void test_buffers(void)
 		{ "flow:to_client; pcre:\"/a/Q\"; pcre:\"/b/S\"; pcre:\"/c/Y\"; pcre:\"/d/D\";",
 		  { NFIPS_BUF_HTTP_RESPONSE_BODY, NFIPS_BUF_HTTP_STAT_CODE,
 		    NFIPS_BUF_HTTP_STAT_MSG, NFIPS_BUF_HTTP_HEADER_RAW }, NFIPS_FLOW_TO_CLIENT },
+		{ "http.uri; pcre:\"/a/U\"; http.user_agent; pcre:\"/b/V\";",
+		  { NFIPS_BUF_HTTP_URI, NFIPS_BUF_HTTP_USER_AGENT }, NFIPS_FLOW_TO_SERVER },
 		{ "http_accept_lang; content:\"en\"; http.host.raw; content:\"X\";",
 		  { NFIPS_BUF_HTTP_ACCEPT_LANG, NFIPS_BUF_HTTP_HOST_RAW }, NFIPS_FLOW_TO_SERVER },
 	};
@@ -437,7 +439,7 @@ static void test_skips(void)
 		  "payload content together with http buffers" },
 		{ "http.uri; content:\"/a\"; dsize:>3;",
 		  "packet header keywords together with http buffers" },
-		{ "http.uri; pcre:\"/a/U\";", "pcre buffer modifier U with a sticky buffer" },
+		{ "dns.query; pcre:\"/a/U\";", "buffer dns.query" },
 		{ "http.uri; content:\"a\"; byte_extract:1,0,v; http.user_agent; content:\"b\"; within:v;",
 		  "byte_extract across http buffers" },
 		{ "content:\"a\"; asn1:oversize_length 10;", "keyword asn1" },
@@ -482,6 +484,7 @@ static void test_skips(void)
 	E("flow:to_client; http.uri; content:\"a\";", "content", "flow direction conflicts");
 	E("urilen:5,normal;", "5,normal", "expected 'norm' or 'raw'");
 	E("pcre:\"/a/UH\";", "H\"", "only one buffer modifier");
+	E("http.uri; pcre:\"/a/H\";", "H\"", "another sticky buffer");
 	/* byte_math's variables are not checked: the rule is skipped anyway. */
 	expect_skip("alert tcp any any -> any any (byte_math:bytes 1,offset 0,oper +,rvalue 1,"
 		    "result r; content:\"a\"; depth:r; isdataat:q; sid:1;)", "keyword byte_math");

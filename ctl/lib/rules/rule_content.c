@@ -395,7 +395,11 @@ int opt_pcre(struct pstate *ps, const char *val, size_t voff)
 			if (bufflag)
 				return perr(ps, moff, "pcre: only one buffer modifier is allowed");
 			bufflag = *mods;
-			if ((ps->sticky || ps->other_sticky) &&
+			/* Under a sticky buffer only that buffer's flag is valid. */
+			if (ps->sticky && (uint32_t)pcre_flag_buf(*mods) != ps->sticky)
+				return perr(ps, moff, "pcre modifier %c seen with another sticky buffer still set (pkt_data resets it)",
+					    *mods);
+			if (ps->other_sticky &&
 			    pskip(ps, moff, "pcre buffer modifier %c with a sticky buffer", *mods))
 				return -1;
 			m->buf = (uint32_t)pcre_flag_buf(*mods);
