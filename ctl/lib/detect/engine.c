@@ -325,7 +325,8 @@ static int build_lists(struct nfips_engine *e)
 	uint32_t i, b;
 
 	e->iponly = calloc(e->nsigs ? e->nsigs : 1, sizeof(uint32_t));
-	if (!e->iponly)
+	e->app = calloc(e->nsigs ? e->nsigs : 1, sizeof(uint32_t));
+	if (!e->iponly || !e->app)
 		return -ENOMEM;
 	for (b = 0; b < 4; b++) {
 		e->nofp[b] = calloc(e->nsigs ? e->nsigs : 1, sizeof(uint32_t));
@@ -337,6 +338,11 @@ static int build_lists(struct nfips_engine *e)
 
 		if (s->r->eflags & NFIPS_E_IPONLY) {
 			e->iponly[e->niponly++] = i;
+			continue;
+		}
+		/* Evaluated on transactions only (nfips_engine_packet). */
+		if (s->r->eflags & NFIPS_E_APP) {
+			e->app[e->napp++] = i;
 			continue;
 		}
 		if (s->r->fp >= 0 && !e->no_prefilter)
@@ -504,6 +510,7 @@ void nfips_engine_free(struct nfips_engine *e)
 	free(e->sigs);
 	free(e->rules);
 	free(e->iponly);
+	free(e->app);
 	free(e->ipcand);
 	for (i = 0; i < 4; i++)
 		iponly_index_free_one(&e->ipidx[i / 2][i % 2]);
@@ -959,20 +966,37 @@ int nfips_engine_packet(struct nfips_engine *e, const struct nfips_pkt *p,
 		if (!(s->proto_mask & (1u << pm)))
 			continue;
 		/* Flow-end packets skip packet-only signatures (SIG_TYPE_PKT). */
-		if (pseudo && !((s->r->eflags & (NFIPS_E_STREAM | NFIPS_E_APP)) ||
+		if (pseudo && !((s->r->eflags & NFIPS_E_STREAM) ||
 				(!(s->r->eflags & NFIPS_E_PAYLOAD) && (s->r->src.negated ||
 								      s->r->dst.negated))))
 			continue;
 		if (!sig_matches(e, s, p, f, fs, st, &sm))
 			continue;
-		nm = 1;
-		if ((s->r->eflags & NFIPS_E_APP) && !(nm = app_matches(e, s, f)))
+		flowbits_update(s, fs);
+		if (s->nxb)
+			xbits_update(e, s, p);
+		if (!queue_push(e, e->order[i], sm))
+			oom = true;
+	}
+	/*
+	 * Then the transactions this packet completed, as Suricata's
+	 * DetectRunTx after the packet and stream signatures: one match
+	 * (and alert) per transaction a signature matches.
+	 */
+	for (i = 0; f && f->ntxs && i < e->napp; i++) {
+		const struct sig *s = &e->sigs[e->app[i]];
+
+		if (!(s->r->app_dir & (f->to_server ? NFIPS_FLOW_TO_SERVER : NFIPS_FLOW_TO_CLIENT)) ||
+		    !(s->proto_mask & (1u << pm)) || !sig_matches(e, s, p, f, fs, NULL, &sm))
+			continue;
+		nm = app_matches(e, s, f);
+		if (!nm)
 			continue;
 		flowbits_update(s, fs);
 		if (s->nxb)
 			xbits_update(e, s, p);
 		while (nm--)
-			if (!queue_push(e, e->order[i], sm))
+			if (!queue_push(e, e->app[i], false))
 				oom = true;
 	}
 	for (i = 0; i < e->ncands; i++)

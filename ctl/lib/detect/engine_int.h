@@ -104,6 +104,7 @@ struct nfips_engine {
 	bool ipidx_ok;
 	uint32_t *ipcand;			/* scratch: IP-only candidates */
 	uint32_t *nofp[4], nnofp[4];		/* per PM_ bit index */
+	uint32_t *app, napp;			/* app-layer sigs, in order */
 
 	struct nfips_ac *ac;
 	uint32_t *pat_first, *pat_sigs;		/* pattern -> sigs (CSR) */
