@@ -472,6 +472,8 @@ int nfips_engine_new(struct nfips_engine **out, struct nfips_rule *const *rules,
 		ret = build_lists(e);
 	if (!ret)
 		ret = build_matcher(e, lim, err);
+	if (!ret)
+		ret = app_prefilter_build(e, lim, err);
 	if (ret)
 		goto fail;
 	ret = -ENOMEM;
@@ -510,6 +512,7 @@ void nfips_engine_free(struct nfips_engine *e)
 	free(e->sigs);
 	free(e->rules);
 	free(e->iponly);
+	app_prefilter_free(e);
 	free(e->app);
 	free(e->ipcand);
 	for (i = 0; i < 4; i++)
@@ -795,23 +798,6 @@ bool queue_push(struct nfips_engine *e, uint32_t sig, bool stream)
 	return true;
 }
 
-/*
- * How many of this packet's transactions an app-layer signature matches
- * (0 when the packet's direction is not the rule's): one alert each.
- */
-static uint32_t app_matches(struct nfips_engine *e, const struct sig *s,
-			    const struct nfips_flow *f)
-{
-	const uint32_t dir = f->to_server ? NFIPS_FLOW_TO_SERVER : NFIPS_FLOW_TO_CLIENT;
-	uint32_t i, n = 0;
-
-	if (!(s->r->app_dir & dir))
-		return 0;
-	for (i = 0; i < f->ntxs; i++)
-		n += app_tx_match(e, s, f->txs[i]);
-	return n;
-}
-
 static bool sig_matches(struct nfips_engine *e, const struct sig *s,
 			const struct nfips_pkt *p, const struct nfips_flow *f,
 			const struct nfips_flowstate *fs,
@@ -905,7 +891,7 @@ int nfips_engine_packet(struct nfips_engine *e, const struct nfips_pkt *p,
 	const bool pseudo = !p->pcap_cnt;
 	bool first, sm, pkt_done, oom = false;
 	uint8_t pm;
-	uint32_t i, n, nm;
+	uint32_t i, n, t;
 	int v;
 
 	/* Suricata stops inspecting a passed or dropped flow. */
@@ -980,24 +966,28 @@ int nfips_engine_packet(struct nfips_engine *e, const struct nfips_pkt *p,
 	}
 	/*
 	 * Then the transactions this packet completed, as Suricata's
-	 * DetectRunTx after the packet and stream signatures: one match
+	 * DetectRunTx after the packet and stream signatures: per
+	 * transaction, its prefilter candidates in signature order, one match
 	 * (and alert) per transaction a signature matches.
 	 */
-	for (i = 0; f && f->ntxs && i < e->napp; i++) {
-		const struct sig *s = &e->sigs[e->app[i]];
+	for (t = 0; f && t < f->ntxs && e->napp; t++) {
+		const uint32_t dir = f->to_server ? NFIPS_FLOW_TO_SERVER : NFIPS_FLOW_TO_CLIENT;
 
-		if (!(s->r->app_dir & (f->to_server ? NFIPS_FLOW_TO_SERVER : NFIPS_FLOW_TO_CLIENT)) ||
-		    !(s->proto_mask & (1u << pm)) || !sig_matches(e, s, p, f, fs, NULL, &sm))
-			continue;
-		nm = app_matches(e, s, f);
-		if (!nm)
-			continue;
-		flowbits_update(s, fs);
-		if (s->nxb)
-			xbits_update(e, s, p);
-		while (nm--)
+		app_candidates(e, f->txs[t]);
+		for (i = 0; i < e->napp; i++) {
+			const struct sig *s = &e->sigs[e->app[i]];
+
+			if (!e->app_cand[i] || !(s->r->app_dir & dir) ||
+			    !(s->proto_mask & (1u << pm)) ||
+			    !sig_matches(e, s, p, f, fs, NULL, &sm) ||
+			    !app_tx_match(e, s, f->txs[t]))
+				continue;
+			flowbits_update(s, fs);
+			if (s->nxb)
+				xbits_update(e, s, p);
 			if (!queue_push(e, e->app[i], false))
 				oom = true;
+		}
 	}
 	for (i = 0; i < e->ncands; i++)
 		e->cand[e->cands[i]] = 0;

@@ -7,7 +7,18 @@
  * length tests (bsize, urilen) must hold. A buffer the transaction does
  * not have fails the rule, negated contents included, as Suricata's
  * inspection engines return no match for a missing buffer.
+ *
+ * Prefilter, as Suricata's per-buffer MPM: a signature with a positive
+ * content in an HTTP buffer (its fast_pattern, else its longest) is a
+ * candidate only when that content occurs in that buffer of the
+ * transaction, which one matcher per buffer finds for all signatures in
+ * a single pass; the others are always candidates.
  */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "engine_int.h"
 
 static bool checks_ok(const struct nfips_rule *r, uint32_t buf, uint32_t len)
@@ -40,4 +51,122 @@ bool app_tx_match(struct nfips_engine *e, const struct sig *s, const struct nfip
 			return false;
 	}
 	return true;
+}
+
+/* The content prefiltering @r: fast_pattern, else the longest; -1 none. */
+static int32_t app_fp(const struct nfips_rule *r)
+{
+	int32_t best = -1;
+	uint32_t i, len = 0;
+
+	for (i = 0; i < r->nmatches; i++) {
+		const struct nfips_content *c = &r->matches[i].u.content;
+
+		if (r->matches[i].type != NFIPS_MATCH_CONTENT || !r->matches[i].buf ||
+		    (c->flags & NFIPS_C_NEGATED))
+			continue;
+		if (c->flags & NFIPS_C_FAST_PATTERN)
+			return (int32_t)i;
+		if (c->len > len) {
+			best = (int32_t)i;
+			len = c->len;
+		}
+	}
+	return best;
+}
+
+int app_prefilter_build(struct nfips_engine *e, const struct nfips_engine_limits *lim,
+			struct nfips_err *err)
+{
+	struct nfips_ac_limits al = { 0 };
+	struct nfips_ac_pattern *pats;
+	uint32_t *n, k, id, bad;
+	int ret = -ENOMEM;
+
+	e->app_cand = calloc(e->napp + 1, 1);
+	e->app_nofp = calloc(e->napp + 1, 1);
+	pats = calloc(e->napp + 1, sizeof(*pats));
+	n = calloc(NFIPS_BUF_COUNT, sizeof(*n));
+	if (!e->app_cand || !e->app_nofp || !pats || !n)
+		goto out;
+	if (lim) {
+		al.max_patterns = lim->max_patterns;
+		al.max_states = lim->max_states;
+		al.max_bytes = lim->max_bytes;
+	}
+	for (k = 0; k < e->napp; k++)
+		e->app_nofp[k] = e->no_prefilter || app_fp(e->sigs[e->app[k]].r) < 0;
+	for (id = 1; id < NFIPS_BUF_COUNT; id++) {
+		uint32_t np = 0;
+
+		for (k = 0; k < e->napp && !e->no_prefilter; k++) {
+			const struct nfips_rule *r = e->sigs[e->app[k]].r;
+			int32_t fp = app_fp(r);
+			const struct nfips_content *c;
+
+			if (fp < 0 || r->matches[fp].buf != id)
+				continue;
+			c = &r->matches[fp].u.content;
+			pats[np].bytes = c->bytes;
+			pats[np].len = c->len;
+			if (c->flags & NFIPS_C_FP_CHOP) {
+				pats[np].bytes += c->fp_off;
+				pats[np].len = c->fp_len;
+			}
+			/* A prefix prefilters exactly; the rest is checked later. */
+			if (pats[np].len > NFIPS_AC_MAX_LEN)
+				pats[np].len = NFIPS_AC_MAX_LEN;
+			pats[np].flags = (c->flags & NFIPS_C_NOCASE) ? NFIPS_AC_NOCASE : 0;
+			pats[np++].id = k;
+		}
+		if (!np)
+			continue;
+		ret = nfips_ac_build(&e->app_ac[id], pats, np, &al, &bad);
+		if (ret) {
+			if (err)
+				snprintf(err->msg, sizeof(err->msg), "matcher of %s: %s",
+					 nfips_buf_def(id)->name, nfips_ac_strerror(ret));
+			goto out;
+		}
+		e->stats.patterns += np;
+		e->stats.matcher_bytes += nfips_ac_mem(e->app_ac[id]);
+	}
+	ret = 0;
+out:
+	free(pats);
+	free(n);
+	return ret;
+}
+
+void app_prefilter_free(struct nfips_engine *e)
+{
+	uint32_t id;
+
+	for (id = 0; id < NFIPS_BUF_COUNT; id++)
+		nfips_ac_free(e->app_ac[id]);
+	free(e->app_cand);
+	free(e->app_nofp);
+}
+
+static int on_app_pattern(void *ctx, uint32_t id, uint32_t end)
+{
+	struct nfips_engine *e = ctx;
+
+	(void)end;
+	e->app_cand[id] = 1;
+	return 0;
+}
+
+void app_candidates(struct nfips_engine *e, const struct nfips_tx *tx)
+{
+	uint32_t id;
+
+	memcpy(e->app_cand, e->app_nofp, e->napp);
+	for (id = 1; id < NFIPS_BUF_COUNT; id++) {
+		const uint8_t *d;
+		uint32_t len;
+
+		if (e->app_ac[id] && tx->get(tx, id, &d, &len) && len)
+			nfips_ac_scan(e->app_ac[id], 0, d, len, on_app_pattern, e);
+	}
 }

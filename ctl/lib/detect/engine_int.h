@@ -105,6 +105,8 @@ struct nfips_engine {
 	uint32_t *ipcand;			/* scratch: IP-only candidates */
 	uint32_t *nofp[4], nnofp[4];		/* per PM_ bit index */
 	uint32_t *app, napp;			/* app-layer sigs, in order */
+	struct nfips_ac *app_ac[NFIPS_BUF_COUNT];	/* their prefilter per buffer */
+	uint8_t *app_cand, *app_nofp;		/* per app sig: candidate, no fp */
 
 	struct nfips_ac *ac;
 	uint32_t *pat_first, *pat_sigs;		/* pattern -> sigs (CSR) */
@@ -172,6 +174,12 @@ bool queue_push(struct nfips_engine *e, uint32_t sig, bool stream);
 /* engine_app.c */
 /* Does @s's rule match transaction @tx (its buffers and length tests)? */
 bool app_tx_match(struct nfips_engine *e, const struct sig *s, const struct nfips_tx *tx);
+/* One matcher per buffer over the app sigs' prefilter contents. */
+int app_prefilter_build(struct nfips_engine *e, const struct nfips_engine_limits *lim,
+			struct nfips_err *err);
+void app_prefilter_free(struct nfips_engine *e);
+/* e->app_cand[k]: app sig k may match @tx. */
+void app_candidates(struct nfips_engine *e, const struct nfips_tx *tx);
 
 /* engine_stream.c */
 /*
