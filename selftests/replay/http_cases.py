@@ -14,6 +14,7 @@ Used by replay_test.py (cases()) and alone, to write the capture:
 import gzip
 import os
 import random
+import subprocess
 import sys
 import zlib
 
@@ -209,6 +210,23 @@ def flows(m):
               resp(204, "No Content", [], b""))])
     # a request without a response (the flow ends first)
     add(80, [(req("GET", "/noresp/evil", [("Host", "nr.example.com")]), b"")])
+    # 100-continue, HTTP/0.9 (CONNECT is left out: Documentation/replay.rst)
+    body = b"upload=evilpayload&more=1"
+    add(80, [(req("POST", "/upload.php", [("Host", "up.example.com"), ("Expect", "100-continue"),
+                                         ("Content-Length", str(len(body)))]),
+              b"HTTP/1.1 100 Continue\r\n\r\n"),
+             (body, resp(201, "Created", [("Location", "/files/1")], b""))])
+    add(80, [(b"GET /ancient/page\r\n", b"<html>ancient evilpayload</html>")])
+    # a response body past the 100 KiB limit: a marker inside it, one beyond
+    big = b"A" * 50000 + b"MARKER-INSIDE" + b"B" * 70000 + b"MARKER-BEYOND" + b"C" * 1000
+    add(80, [(req("GET", "/big.bin", [("Host", "big.example.com")]),
+              resp(200, "OK", [("Content-Type", "application/octet-stream")], big))])
+    # (an upload of 90 KB or more: Suricata 7.0.10 parses no response after
+    # it, Documentation/replay.rst)
+    up = b"A" * 30000 + b"MARKER-INSIDE" + b"B" * 30000
+    add(80, [(req("POST", "/big-upload", [("Host", "big.example.com"),
+                                          ("Content-Length", str(len(up)))], up),
+              resp(200, "OK", [], b"ok"))], seg=1400)
     # random mixes, for volume
     for i in range(40):
         ua = rnd.choice(UAS)
@@ -233,6 +251,11 @@ def case_http(m, t, tmp):
     """
     with open(RULES) as f:
         rules = f.read()
+    # A rule nfips refused would only show where it should have alerted.
+    r = subprocess.run([m.NFIPSCTL, "rules", "check", RULES], capture_output=True,
+                       text=True, timeout=60)
+    t.ok(r.returncode == 0 and "skipped=0 errors=0" in r.stdout,
+         "http.rules: every rule loads", r.stdout + r.stderr)
     m.differential(t, tmp, "http", flows(m), rules, sets=["packet-alert-max=255"])
 
 

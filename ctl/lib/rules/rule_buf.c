@@ -140,7 +140,7 @@ static int sticky_id(const char *name)
 
 /* bsize / urilen: a length test on a whole buffer. */
 static int add_check(struct pstate *ps, const char *what, uint32_t buf,
-		     const char *val, size_t voff)
+		     const char *val, size_t voff, uint32_t max)
 {
 	struct nfips_bufcheck *c = grow(ps->r->bufchk, ps->r->nbufchk, sizeof(*c));
 
@@ -151,7 +151,7 @@ static int add_check(struct pstate *ps, const char *what, uint32_t buf,
 	memset(c, 0, sizeof(*c));
 	c->buf = buf;
 	use_buf(ps, buf);
-	return parse_cmp(ps, val, voff, what, 65535, &c->cmp);
+	return parse_cmp(ps, val, voff, what, max, &c->cmp);
 }
 
 /* urilen:[op]N[,norm|raw] */
@@ -170,7 +170,8 @@ static int opt_urilen(struct pstate *ps, const char *val, size_t voff)
 		else if (strcmp(k, "norm"))
 			return perr(ps, voff, "urilen: expected 'norm' or 'raw' after ',', found '%s'", k);
 	}
-	return add_check(ps, "urilen", buf, num, voff);
+	/* Suricata's urilen is a u16, bsize a u64 (buffers are < 4 GiB here). */
+	return add_check(ps, "urilen", buf, num, voff, 65535);
 }
 
 int opt_dispatch_buf(struct pstate *ps, const char *name, size_t noff,
@@ -211,7 +212,7 @@ int opt_dispatch_buf(struct pstate *ps, const char *name, size_t noff,
 			return 0;	/* on a buffer of a skipped rule */
 		if (!ps->sticky)
 			return perr(ps, noff, "bsize needs a sticky buffer before it");
-		return add_check(ps, "bsize", ps->sticky, val, voff);
+		return add_check(ps, "bsize", ps->sticky, val, voff, UINT32_MAX - 1);
 	}
 	for (i = 0; i < sizeof(modifiers) / sizeof(modifiers[0]); i++) {
 		if (strcasecmp(name, modifiers[i].name))
