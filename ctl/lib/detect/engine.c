@@ -973,19 +973,19 @@ int nfips_engine_packet(struct nfips_engine *e, const struct nfips_pkt *p,
 	for (t = 0; f && t < f->ntxs && e->napp; t++) {
 		const uint32_t dir = f->to_server ? NFIPS_FLOW_TO_SERVER : NFIPS_FLOW_TO_CLIENT;
 
-		app_candidates(e, f->txs[t]);
-		for (i = 0; i < e->napp; i++) {
-			const struct sig *s = &e->sigs[e->app[i]];
+		n = app_candidates(e, f->txs[t], f->to_server ? 0 : 1);
+		for (i = 0; i < n; i++) {
+			const uint32_t k = e->app[e->app_clist[i]];
+			const struct sig *s = &e->sigs[k];
 
-			if (!e->app_cand[i] || !(s->r->app_dir & dir) ||
-			    !(s->proto_mask & (1u << pm)) ||
+			if (!(s->r->app_dir & dir) || !(s->proto_mask & (1u << pm)) ||
 			    !sig_matches(e, s, p, f, fs, NULL, &sm) ||
 			    !app_tx_match(e, s, f->txs[t]))
 				continue;
 			flowbits_update(s, fs);
 			if (s->nxb)
 				xbits_update(e, s, p);
-			if (!queue_push(e, e->app[i], false))
+			if (!queue_push(e, k, false))
 				oom = true;
 		}
 	}

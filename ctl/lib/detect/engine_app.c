@@ -84,18 +84,28 @@ int app_prefilter_build(struct nfips_engine *e, const struct nfips_engine_limits
 	int ret = -ENOMEM;
 
 	e->app_cand = calloc(e->napp + 1, 1);
-	e->app_nofp = calloc(e->napp + 1, 1);
+	e->app_clist = calloc(e->napp + 1, sizeof(uint32_t));
+	e->app_nofp[0] = calloc(e->napp + 1, sizeof(uint32_t));
+	e->app_nofp[1] = calloc(e->napp + 1, sizeof(uint32_t));
 	pats = calloc(e->napp + 1, sizeof(*pats));
 	n = calloc(NFIPS_BUF_COUNT, sizeof(*n));
-	if (!e->app_cand || !e->app_nofp || !pats || !n)
+	if (!e->app_cand || !e->app_clist || !e->app_nofp[0] || !e->app_nofp[1] || !pats || !n)
 		goto out;
 	if (lim) {
 		al.max_patterns = lim->max_patterns;
 		al.max_states = lim->max_states;
 		al.max_bytes = lim->max_bytes;
 	}
-	for (k = 0; k < e->napp; k++)
-		e->app_nofp[k] = e->no_prefilter || app_fp(e->sigs[e->app[k]].r) < 0;
+	for (k = 0; k < e->napp; k++) {
+		const struct nfips_rule *r = e->sigs[e->app[k]].r;
+
+		if (!e->no_prefilter && app_fp(r) >= 0)
+			continue;
+		if (r->app_dir & NFIPS_FLOW_TO_SERVER)
+			e->app_nofp[0][e->napp_nofp[0]++] = k;
+		if (r->app_dir & NFIPS_FLOW_TO_CLIENT)
+			e->app_nofp[1][e->napp_nofp[1]++] = k;
+	}
 	for (id = 1; id < NFIPS_BUF_COUNT; id++) {
 		uint32_t np = 0;
 
@@ -145,7 +155,9 @@ void app_prefilter_free(struct nfips_engine *e)
 	for (id = 0; id < NFIPS_BUF_COUNT; id++)
 		nfips_ac_free(e->app_ac[id]);
 	free(e->app_cand);
-	free(e->app_nofp);
+	free(e->app_clist);
+	free(e->app_nofp[0]);
+	free(e->app_nofp[1]);
 }
 
 static int on_app_pattern(void *ctx, uint32_t id, uint32_t end)
@@ -153,20 +165,41 @@ static int on_app_pattern(void *ctx, uint32_t id, uint32_t end)
 	struct nfips_engine *e = ctx;
 
 	(void)end;
-	e->app_cand[id] = 1;
+	if (!e->app_cand[id]) {
+		e->app_cand[id] = 1;
+		e->app_clist[e->napp_clist++] = id;
+	}
 	return 0;
 }
 
-void app_candidates(struct nfips_engine *e, const struct nfips_tx *tx)
+static int u32cmp(const void *a, const void *b)
 {
-	uint32_t id;
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
 
-	memcpy(e->app_cand, e->app_nofp, e->napp);
+	return x < y ? -1 : x > y;
+}
+
+uint32_t app_candidates(struct nfips_engine *e, const struct nfips_tx *tx, int dir)
+{
+	uint32_t id, i;
+
+	e->napp_clist = 0;
+	for (i = 0; i < e->napp_nofp[dir]; i++) {
+		e->app_cand[e->app_nofp[dir][i]] = 1;
+		e->app_clist[e->napp_clist++] = e->app_nofp[dir][i];
+	}
 	for (id = 1; id < NFIPS_BUF_COUNT; id++) {
 		const uint8_t *d;
 		uint32_t len;
 
-		if (e->app_ac[id] && tx->get(tx, id, &d, &len) && len)
+		if (e->app_ac[id] && (nfips_buf_def(id)->dirs &
+				      (dir ? NFIPS_FLOW_TO_CLIENT : NFIPS_FLOW_TO_SERVER)) &&
+		    tx->get(tx, id, &d, &len) && len)
 			nfips_ac_scan(e->app_ac[id], 0, d, len, on_app_pattern, e);
 	}
+	for (i = 0; i < e->napp_clist; i++)
+		e->app_cand[e->app_clist[i]] = 0;
+	/* Signature order, as the other candidates. */
+	qsort(e->app_clist, e->napp_clist, sizeof(uint32_t), u32cmp);
+	return e->napp_clist;
 }

@@ -106,7 +106,9 @@ struct nfips_engine {
 	uint32_t *nofp[4], nnofp[4];		/* per PM_ bit index */
 	uint32_t *app, napp;			/* app-layer sigs, in order */
 	struct nfips_ac *app_ac[NFIPS_BUF_COUNT];	/* their prefilter per buffer */
-	uint8_t *app_cand, *app_nofp;		/* per app sig: candidate, no fp */
+	uint8_t *app_cand;			/* per app sig: in app_clist */
+	uint32_t *app_nofp[2], napp_nofp[2];	/* no fp, per direction (0 to server) */
+	uint32_t *app_clist, napp_clist;	/* candidates of one transaction */
 
 	struct nfips_ac *ac;
 	uint32_t *pat_first, *pat_sigs;		/* pattern -> sigs (CSR) */
@@ -178,8 +180,11 @@ bool app_tx_match(struct nfips_engine *e, const struct sig *s, const struct nfip
 int app_prefilter_build(struct nfips_engine *e, const struct nfips_engine_limits *lim,
 			struct nfips_err *err);
 void app_prefilter_free(struct nfips_engine *e);
-/* e->app_cand[k]: app sig k may match @tx. */
-void app_candidates(struct nfips_engine *e, const struct nfips_tx *tx);
+/*
+ * The app sigs (positions in e->app, ascending) that may match @tx in
+ * direction @dir (0 to server) into e->app_clist; their number.
+ */
+uint32_t app_candidates(struct nfips_engine *e, const struct nfips_tx *tx, int dir);
 
 /* engine_stream.c */
 /*
