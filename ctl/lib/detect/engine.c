@@ -537,16 +537,6 @@ void nfips_engine_free(struct nfips_engine *e)
 	free(e);
 }
 
-bool nfips_engine_has_app(const struct nfips_engine *e)
-{
-	uint32_t i;
-
-	for (i = 0; i < e->nrules; i++)
-		if (e->rules[i]->alproto)
-			return true;
-	return false;
-}
-
 void nfips_engine_get_stats(const struct nfips_engine *e, struct nfips_engine_stats *st)
 {
 	*st = e->stats;
@@ -628,7 +618,7 @@ static bool flowbits_test(const struct sig *s, const struct nfips_flowstate *fs)
 }
 
 /* set / unset / toggle, right after the signature matched (post-match). */
-static void flowbits_update(const struct sig *s, struct nfips_flowstate *fs)
+void flowbits_update(const struct sig *s, struct nfips_flowstate *fs)
 {
 	uint32_t i, k;
 
@@ -798,7 +788,7 @@ bool queue_push(struct nfips_engine *e, uint32_t sig, bool stream)
 	return true;
 }
 
-static bool sig_matches(struct nfips_engine *e, const struct sig *s,
+bool sig_matches(struct nfips_engine *e, const struct sig *s,
 			const struct nfips_pkt *p, const struct nfips_flow *f,
 			const struct nfips_flowstate *fs,
 			const struct nfips_stream *st, bool *stream_match)
@@ -891,7 +881,7 @@ int nfips_engine_packet(struct nfips_engine *e, const struct nfips_pkt *p,
 	const bool pseudo = !p->pcap_cnt;
 	bool first, sm, pkt_done, oom = false;
 	uint8_t pm;
-	uint32_t i, n, t;
+	uint32_t i, n;
 	int v;
 
 	/* Suricata stops inspecting a passed or dropped flow. */
@@ -964,31 +954,9 @@ int nfips_engine_packet(struct nfips_engine *e, const struct nfips_pkt *p,
 		if (!queue_push(e, e->order[i], sm))
 			oom = true;
 	}
-	/*
-	 * Then the transactions this packet completed, as Suricata's
-	 * DetectRunTx after the packet and stream signatures: per
-	 * transaction, its prefilter candidates in signature order, one match
-	 * (and alert) per transaction a signature matches.
-	 */
-	for (t = 0; f && t < f->ntxs && e->napp; t++) {
-		const uint32_t dir = f->to_server ? NFIPS_FLOW_TO_SERVER : NFIPS_FLOW_TO_CLIENT;
-
-		n = app_candidates(e, f->txs[t], f->to_server ? 0 : 1);
-		for (i = 0; i < n; i++) {
-			const uint32_t k = e->app[e->app_clist[i]];
-			const struct sig *s = &e->sigs[k];
-
-			if (!(s->r->app_dir & dir) || !(s->proto_mask & (1u << pm)) ||
-			    !sig_matches(e, s, p, f, fs, NULL, &sm) ||
-			    !app_tx_match(e, s, f->txs[t]))
-				continue;
-			flowbits_update(s, fs);
-			if (s->nxb)
-				xbits_update(e, s, p);
-			if (!queue_push(e, k, false))
-				oom = true;
-		}
-	}
+	/* Then the transactions this packet completed (engine_app.c). */
+	if (f && f->ntxs && e->napp && app_run(e, p, f, fs, pm))
+		oom = true;
 	for (i = 0; i < e->ncands; i++)
 		e->cand[e->cands[i]] = 0;
 	v = finalize(e, p, f, fs, fn, arg);

@@ -21,6 +21,16 @@
 
 #include "engine_int.h"
 
+bool nfips_engine_has_app(const struct nfips_engine *e)
+{
+	uint32_t i;
+
+	for (i = 0; i < e->nrules; i++)
+		if (e->rules[i]->alproto)
+			return true;
+	return false;
+}
+
 static bool checks_ok(const struct nfips_rule *r, uint32_t buf, uint32_t len)
 {
 	uint32_t i;
@@ -202,4 +212,36 @@ uint32_t app_candidates(struct nfips_engine *e, const struct nfips_tx *tx, int d
 	/* Signature order, as the other candidates. */
 	qsort(e->app_clist, e->napp_clist, sizeof(uint32_t), u32cmp);
 	return e->napp_clist;
+}
+
+/*
+ * As Suricata's DetectRunTx after the packet and stream signatures: per
+ * transaction, its prefilter candidates in signature order, one match
+ * (and alert) per transaction a signature matches.
+ */
+bool app_run(struct nfips_engine *e, const struct nfips_pkt *p,
+	     const struct nfips_flow *f, struct nfips_flowstate *fs, uint8_t pm)
+{
+	const uint32_t dir = f->to_server ? NFIPS_FLOW_TO_SERVER : NFIPS_FLOW_TO_CLIENT;
+	bool oom = false, sm;
+	uint32_t t, i, n;
+
+	for (t = 0; t < f->ntxs; t++) {
+		n = app_candidates(e, f->txs[t], f->to_server ? 0 : 1);
+		for (i = 0; i < n; i++) {
+			const uint32_t k = e->app[e->app_clist[i]];
+			const struct sig *s = &e->sigs[k];
+
+			if (!(s->r->app_dir & dir) || !(s->proto_mask & (1u << pm)) ||
+			    !sig_matches(e, s, p, f, fs, NULL, &sm) ||
+			    !app_tx_match(e, s, f->txs[t]))
+				continue;
+			flowbits_update(s, fs);
+			if (s->nxb)
+				xbits_update(e, s, p);
+			if (!queue_push(e, k, false))
+				oom = true;
+		}
+	}
+	return oom;
 }

@@ -172,6 +172,13 @@ void cand_mark(struct nfips_engine *e, uint32_t pat, uint8_t bit);
 
 /* engine.c: appends to the packet's match queue; false when out of memory. */
 bool queue_push(struct nfips_engine *e, uint32_t sig, bool stream);
+/* Header, flow, header keywords, flowbits and xbits tests, then payload. */
+bool sig_matches(struct nfips_engine *e, const struct sig *s,
+		 const struct nfips_pkt *p, const struct nfips_flow *f,
+		 const struct nfips_flowstate *fs,
+		 const struct nfips_stream *st, bool *stream_match);
+/* flowbits set/unset/toggle of a signature that matched. */
+void flowbits_update(const struct sig *s, struct nfips_flowstate *fs);
 
 /* engine_app.c */
 /* Does @s's rule match transaction @tx (its buffers and length tests)? */
@@ -185,6 +192,12 @@ void app_prefilter_free(struct nfips_engine *e);
  * direction @dir (0 to server) into e->app_clist; their number.
  */
 uint32_t app_candidates(struct nfips_engine *e, const struct nfips_tx *tx, int dir);
+/*
+ * The app sigs on the transactions of @f (engine.h), queued as matches;
+ * true when a match was lost for memory. @pm: the packet's PM_ bit index.
+ */
+bool app_run(struct nfips_engine *e, const struct nfips_pkt *p,
+	     const struct nfips_flow *f, struct nfips_flowstate *fs, uint8_t pm);
 
 /* engine_stream.c */
 /*
