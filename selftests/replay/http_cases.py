@@ -161,6 +161,9 @@ def flows(m):
               resp(404 if i % 2 else 200, "Not Found" if i % 2 else "OK",
                    [("Connection", "keep-alive")], b"nothing here %d" % i))
              for i in range(4)])
+    # more transactions than libhtp keeps at once (512): freed as inspected
+    add(80, [(req("GET", "/ka600/%d" % i, [("Host", "ka600.example.com")]),
+              resp(200, "OK", [], b"k")) for i in range(600)])
     # percent-encoding and case games in the URI, method and headers
     for uri in ("/a%2Fb%20c?x=%41%42&y=1", "/%61dmin/%2e%2e/etc/passwd",
                 "/dir//sub/./file.php", "/UPPER/Case.PHP?Q=ONE",

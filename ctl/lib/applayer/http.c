@@ -300,11 +300,44 @@ static bool started(const struct http_tx *t, int dir)
 		     t->tx->request_progress > HTP_REQUEST_NOT_STARTED;
 }
 
+/*
+ * Transactions at the head inspected both ways and complete are freed,
+ * libhtp's too, as Suricata frees them (HTPStateTransactionFree, then
+ * htp_connp_tx_freed): libhtp counts live transactions against its limit
+ * of 512 per connection, so a long keep-alive connection goes on being
+ * parsed. Called before handing out new ones: the engine is done with
+ * what the previous call handed out.
+ */
+static void reap(struct nfips_http *h)
+{
+	struct http_tx *t;
+	bool freed = false;
+
+	while ((t = h->head) && t->taken[0] && t->taken[1] && t->done[0] && t->done[1]) {
+		if (t->tx) {
+			htp_tx_set_user_data(t->tx, NULL);
+			if (htp_tx_destroy(t->tx) != HTP_OK) {
+				htp_tx_set_user_data(t->tx, t);
+				break;
+			}
+			freed = true;
+		}
+		h->head = t->next;
+		if (!h->head)
+			h->tail = NULL;
+		tx_free_bufs(t);
+		free(t);
+	}
+	if (freed)
+		htp_connp_tx_freed(h->connp);
+}
+
 uint32_t http_ready(struct nfips_http *h, int dir, bool eof, const struct nfips_tx *const **out)
 {
 	struct http_tx *t;
 	uint32_t n = 0;
 
+	reap(h);
 	for (t = h->head; t; t = t->next) {
 		/* Both sides inspected (by earlier calls): only the flags stay. */
 		if (t->taken[0] && t->taken[1]) {
