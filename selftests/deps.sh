@@ -44,8 +44,10 @@ bench_kernel=(iperf3 wrk tcpdump)
 report_tests=(chromium fonts-noto-cjk)
 
 # Suricata 7, the reference for what a rule means (the differential replay
-# tests, suricata-diff): Debian's, from bookworm-backports only.
-backports=(suricata)
+# tests, suricata-diff): Debian's, from bookworm-backports only. libhtp-dev
+# from there too: the replay's HTTP parser is the libhtp 0.5.50 Suricata 7
+# links (bookworm's own is 0.5.42 and parses some requests differently).
+backports=(suricata libhtp-dev)
 
 want=("${build[@]}" "${matcher_tests[@]}" "${ctl[@]}" "${deliver[@]}" "${deliver_tests[@]}" "${mail[@]}" "${mail_tests[@]}" "${dkms[@]}" "${replay_tests[@]}" "${style[@]}" "${kernel_tests[@]}"
 	"${demo[@]}" "${bench_kernel[@]}" "${report_tests[@]}" "${push_tests[@]}")

@@ -3,7 +3,8 @@
  * libFuzzer target for the packet pipeline that replay and nfipsd share
  * (decode, defrag, flows, TCP reassembly, engine, EVE records), with a
  * fixed rule set that uses stream matching, relative contents, pcre,
- * flowbits, thresholds, byte_test, dsize and IP-only rules.
+ * flowbits, thresholds, byte_test, dsize and IP-only rules, HTTP rules
+ * (protocol detection, libhtp, the HTTP buffers).
  *
  * The input is a capture the fuzzer builds. Its first byte chooses:
  *   even: raw frames, each [u16 length][bytes], of the link type in bits
@@ -38,7 +39,12 @@ static const char rules_text[] =
 	"pass ip 10.9.9.9 any -> any any (msg:\"pass host\"; sid:9;)\n"
 	"alert ip any any -> any any (msg:\"ttl\"; ttl:1; sid:10;)\n"
 	"alert tcp any any -> any any (msg:\"server\"; flow:to_client; content:\"200 OK\"; sid:11;)\n"
-	"alert tcp any any -> any 80 (msg:\"stream only\"; flow:only_stream; content:\"split\"; sid:12;)\n";
+	"alert tcp any any -> any 80 (msg:\"stream only\"; flow:only_stream; content:\"split\"; sid:12;)\n"
+	/* HTTP: detection, libhtp and every kind of buffer (applayer/) */
+	"alert http any any -> any any (msg:\"uri\"; flow:to_server; http.uri; content:\"/a\"; http.header; content:\"Host\"; http.header_names; content:\"|0d 0a|\"; http.start; bsize:>4; sid:13;)\n"
+	"alert http any any -> any any (msg:\"body\"; flow:to_client; file.data; content:\"x\"; http.cookie; pcre:\"/=/\"; http.stat_code; content:\"2\"; sid:14;)\n"
+	"alert http any any -> any any (msg:\"req\"; flow:to_server; urilen:>1,raw; http.request_body; content:!\"y\"; http.host.raw; isdataat:1; sid:15;)\n"
+	"alert http any any -> any any (msg:\"raw\"; content:\"GET\"; sid:16;)\n";
 
 struct input {
 	const uint8_t *d;

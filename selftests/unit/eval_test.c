@@ -246,7 +246,7 @@ static void test_payload(void)
 		struct nfips_rule *r = parse_opts(c->opts);
 		struct nfips_buf b = { (const uint8_t *)c->payload,
 				       c->len < 0 ? (uint32_t)strlen(c->payload) : (uint32_t)c->len,
-				       0, 0 };
+				       0, 0, NFIPS_BUF_PAYLOAD };
 		int got = -1;
 
 		if (r) {
@@ -284,7 +284,8 @@ static void test_new_from(void)
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct nfips_rule *r = parse_opts(cases[i].opts);
 		struct nfips_buf b = { (const uint8_t *)cases[i].data,
-				       (uint32_t)strlen(cases[i].data), cases[i].new_from, 0 };
+				       (uint32_t)strlen(cases[i].data), cases[i].new_from, 0,
+				       NFIPS_BUF_PAYLOAD };
 		int got = -1;
 
 		if (r) {
@@ -298,7 +299,7 @@ static void test_new_from(void)
 	/* Anchored: depth counts from the stream start, not data[0]. */
 	{
 		struct nfips_rule *r = parse_opts("content:\"GET\"; depth:3;");
-		struct nfips_buf b = { (const uint8_t *)"GET", 3, 0, 100 };
+		struct nfips_buf b = { (const uint8_t *)"GET", 3, 0, 100, NFIPS_BUF_PAYLOAD };
 
 		nfips_rule_classify(r);
 		tap_ok(&T, !nfips_eval_payload(ev, r, &b), "anchored depth beyond the stream start");

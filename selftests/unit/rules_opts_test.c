@@ -370,18 +370,78 @@ static void test_other_keywords(void)
 	E("noalert:1;", "noalert", "takes no value");
 }
 
+/* Sticky buffers, content modifiers and pcre flags put keywords in buffers. */
+static void test_buffers(void)
+{
+	static const struct {
+		const char *opts;
+		uint32_t bufs[4];	/* of each match, in order */
+		uint32_t dir;
+	} cases[] = {
+		{ "http.uri; content:\"a\"; content:\"b\"; distance:0;",
+		  { NFIPS_BUF_HTTP_URI, NFIPS_BUF_HTTP_URI }, NFIPS_FLOW_TO_SERVER },
+		{ "content:\"GET\"; http_method; content:\"/x\"; http_raw_uri;",
+		  { NFIPS_BUF_HTTP_METHOD, NFIPS_BUF_HTTP_URI_RAW }, NFIPS_FLOW_TO_SERVER },
+		{ "uricontent:\"/a\"; nocase; pcre:\"/b/V\";",
+		  { NFIPS_BUF_HTTP_URI, NFIPS_BUF_HTTP_USER_AGENT }, NFIPS_FLOW_TO_SERVER },
+		{ "flow:to_client; file_data; content:\"x\"; http.stat_code; content:\"200\";",
+		  { NFIPS_BUF_HTTP_RESPONSE_BODY, NFIPS_BUF_HTTP_STAT_CODE }, NFIPS_FLOW_TO_CLIENT },
+		{ "flow:to_server; http.header; content:\"a\"; pkt_data; http_start; content:\"b\";",
+		  { NFIPS_BUF_HTTP_HEADER, NFIPS_BUF_HTTP_START }, NFIPS_FLOW_TO_SERVER },
+		{ "flow:to_client; pcre:\"/a/Q\"; pcre:\"/b/S\"; pcre:\"/c/Y\"; pcre:\"/d/D\";",
+		  { NFIPS_BUF_HTTP_RESPONSE_BODY, NFIPS_BUF_HTTP_STAT_CODE,
+		    NFIPS_BUF_HTTP_STAT_MSG, NFIPS_BUF_HTTP_HEADER_RAW }, NFIPS_FLOW_TO_CLIENT },
+		{ "http.uri; pcre:\"/a/U\"; http.user_agent; pcre:\"/b/V\";",
+		  { NFIPS_BUF_HTTP_URI, NFIPS_BUF_HTTP_USER_AGENT }, NFIPS_FLOW_TO_SERVER },
+		{ "http_accept_lang; content:\"en\"; http.host.raw; content:\"X\";",
+		  { NFIPS_BUF_HTTP_ACCEPT_LANG, NFIPS_BUF_HTTP_HOST_RAW }, NFIPS_FLOW_TO_SERVER },
+	};
+	struct nfips_rule *r;
+	unsigned i, j;
+	bool ok;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		r = parse_opts(cases[i].opts);
+		ok = r && !r->skip && r->alproto == NFIPS_ALPROTO_HTTP &&
+		     r->app_dir == cases[i].dir;
+		for (j = 0; ok && j < r->nmatches; j++)
+			ok = r->matches[j].buf == cases[i].bufs[j];
+		tap_ok(&T, ok, "buffers of: %s", cases[i].opts);
+		nfips_rule_free(r);
+	}
+	r = parse_opts("http.uri; bsize:<10; urilen:>2,raw; content:\"a\";");
+	tap_ok(&T, r && r->nbufchk == 2 && r->bufchk[0].buf == NFIPS_BUF_HTTP_URI &&
+	       r->bufchk[0].cmp.op == NFIPS_CMP_LT && r->bufchk[0].cmp.a == 10 &&
+	       r->bufchk[1].buf == NFIPS_BUF_HTTP_URI_RAW && r->bufchk[1].cmp.op == NFIPS_CMP_GT,
+	       "bsize on the sticky buffer, urilen on the raw URI");
+	nfips_rule_free(r);
+	r = parse("alert http any any -> any any (content:\"x\"; sid:1;)");
+	tap_ok(&T, r && !r->skip && r->proto == NFIPS_PROTO_TCP &&
+	       r->alproto == NFIPS_ALPROTO_HTTP && !r->app_dir,
+	       "alert http with a payload content: TCP on flows detected as HTTP");
+	nfips_rule_free(r);
+}
+
 static void test_skips(void)
 {
 	static const struct {
 		const char *opts, *reason;
 	} cases[] = {
-		{ "http.uri; content:\"/a\";", "buffer http.uri" },
-		{ "content:\"/a\"; http_uri;", "buffer http_uri" },
 		{ "dns.query; content:\"x\";", "buffer dns.query" },
 		{ "tls.sni; content:\"x\";", "buffer tls.sni" },
-		{ "file_data; content:\"x\";", "buffer file_data" },
-		{ "file.data; content:\"x\";", "buffer file.data" },
-		{ "uricontent:\"/a\"; nocase;", "buffer uricontent" },
+		{ "http2.header; content:\"x\";", "buffer http2.header" },
+		{ "dns.query; content:\"x\"; bsize:3;", "buffer dns.query" },
+		{ "http.header; content:\"a\";", "http buffer in both directions (no flow direction)" },
+		{ "file_data; content:\"x\";", "file.data without flow:to_client (request files)" },
+		{ "flow:to_server; http.cookie; content:\"a\"; file.data; content:\"x\";",
+		  "file.data without flow:to_client (request files)" },
+		{ "content:\"x\"; http.uri; content:\"/a\";",
+		  "payload content together with http buffers" },
+		{ "http.uri; content:\"/a\"; dsize:>3;",
+		  "packet header keywords together with http buffers" },
+		{ "dns.query; pcre:\"/a/U\";", "buffer dns.query" },
+		{ "http.uri; content:\"a\"; byte_extract:1,0,v; http.user_agent; content:\"b\"; within:v;",
+		  "byte_extract across http buffers" },
 		{ "content:\"a\"; asn1:oversize_length 10;", "keyword asn1" },
 		{ "ipopts:rr;", "keyword ipopts" },
 		{ "byte_math:bytes 1,offset 0,oper +,rvalue 1,result r; content:\"a\"; within:r;",
@@ -394,12 +454,8 @@ static void test_skips(void)
 		{ "tcp.mss:<536;", "keyword tcp.mss" },
 		{ "icmpv6.mtu:<1280;", "keyword icmpv6.mtu" },
 		{ "xbits:toggle,x,track ip_src;", "xbits toggle" },
-		{ "http.uri; content:\"a\"; byte_test:1,>,2,0;", "buffer http.uri" },
-		{ "content:\"a\"; pcre:\"/a/U\";", "pcre modifier U" },
-		{ "pcre:\"/a/Hi\";", "pcre modifier H" },
-		{ "pcre:\"/a/iC\";", "pcre modifier C" },
-		{ "pcre:\"/a/P\";", "pcre modifier P" },
-		{ "pcre:\"/a/S\";", "pcre modifier S" },
+		{ "content:\"a\"; pcre:\"/a/U\";", "payload content together with http buffers" },
+		{ "pcre:\"/a/Hi\";", "http buffer in both directions (no flow direction)" },
 		{ "flow:established,only_frag;", "flow only_frag" },
 	};
 	char buf[512];
@@ -414,6 +470,21 @@ static void test_skips(void)
 	E("http.uri; content:\"|4|\";", "|\";", "odd number of hex digits");
 	E("byte_test:1,>,2,0; depth:3;", "depth", "needs a preceding content");
 	E("content:\"a\"; depth:len;", "len", "depth: unknown byte_extract variable 'len'");
+	/* What Suricata 7 refuses in HTTP rules is refused, where it is. */
+	E("http.uri; content:\"a\"; http_header;", "http_header",
+	  "seen with a sticky buffer still set");
+	E("content:\"a\"; http_uri; http_header;", "http_header", "already has a buffer");
+	E("content:\"a\"; rawbytes; http_uri;", "http_uri", "cannot be used with rawbytes");
+	E("http_uri;", "http_uri", "needs a preceding content");
+	E("http.host; content:\"Example\";", "content", "upper case");
+	E("http.method; content:\"GET \";", "content", "leading or trailing blank");
+	E("content:\"a\"; bsize:3;", "bsize", "needs a sticky buffer");
+	E("http.uri; content:\"a\"; http.stat_code; content:\"2\";", "content",
+	  "conflicting directions");
+	E("flow:to_client; http.uri; content:\"a\";", "content", "flow direction conflicts");
+	E("urilen:5,normal;", "5,normal", "expected 'norm' or 'raw'");
+	E("pcre:\"/a/UH\";", "H\"", "only one buffer modifier");
+	E("http.uri; pcre:\"/a/H\";", "H\"", "another sticky buffer");
 	/* byte_math's variables are not checked: the rule is skipped anyway. */
 	expect_skip("alert tcp any any -> any any (byte_math:bytes 1,offset 0,oper +,rvalue 1,"
 		    "result r; content:\"a\"; depth:r; isdataat:q; sid:1;)", "keyword byte_math");
@@ -582,6 +653,7 @@ int main(void)
 	test_dsize_threshold();
 	test_other_keywords();
 	test_skips();
+	test_buffers();
 	test_byte_extract();
 	test_xbits();
 	test_classification_config();

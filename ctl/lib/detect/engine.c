@@ -325,7 +325,8 @@ static int build_lists(struct nfips_engine *e)
 	uint32_t i, b;
 
 	e->iponly = calloc(e->nsigs ? e->nsigs : 1, sizeof(uint32_t));
-	if (!e->iponly)
+	e->app = calloc(e->nsigs ? e->nsigs : 1, sizeof(uint32_t));
+	if (!e->iponly || !e->app)
 		return -ENOMEM;
 	for (b = 0; b < 4; b++) {
 		e->nofp[b] = calloc(e->nsigs ? e->nsigs : 1, sizeof(uint32_t));
@@ -337,6 +338,11 @@ static int build_lists(struct nfips_engine *e)
 
 		if (s->r->eflags & NFIPS_E_IPONLY) {
 			e->iponly[e->niponly++] = i;
+			continue;
+		}
+		/* Evaluated on transactions only (nfips_engine_packet). */
+		if (s->r->eflags & NFIPS_E_APP) {
+			e->app[e->napp++] = i;
 			continue;
 		}
 		if (s->r->fp >= 0 && !e->no_prefilter)
@@ -466,6 +472,8 @@ int nfips_engine_new(struct nfips_engine **out, struct nfips_rule *const *rules,
 		ret = build_lists(e);
 	if (!ret)
 		ret = build_matcher(e, lim, err);
+	if (!ret)
+		ret = app_prefilter_build(e, lim, err);
 	if (ret)
 		goto fail;
 	ret = -ENOMEM;
@@ -474,7 +482,8 @@ int nfips_engine_new(struct nfips_engine **out, struct nfips_rule *const *rules,
 	e->cand = calloc(e->nsigs + 1, 1);
 	e->cands = calloc(e->nsigs + 1, sizeof(uint32_t));
 	e->order = calloc(2 * (size_t)e->nsigs + 1, sizeof(uint32_t));
-	e->queue = calloc(e->nsigs + 1, sizeof(*e->queue));
+	e->qcap = e->nsigs + 1;
+	e->queue = calloc(e->qcap, sizeof(*e->queue));
 	if (!e->ev || !e->cand || !e->cands || !e->order || !e->queue ||
 	    thr_init(&e->thr, lim ? lim->max_threshold_entries : 0) ||
 	    xb_init(&e->xb, lim ? lim->max_threshold_entries : 0))
@@ -503,6 +512,8 @@ void nfips_engine_free(struct nfips_engine *e)
 	free(e->sigs);
 	free(e->rules);
 	free(e->iponly);
+	app_prefilter_free(e);
+	free(e->app);
 	free(e->ipcand);
 	for (i = 0; i < 4; i++)
 		iponly_index_free_one(&e->ipidx[i / 2][i % 2]);
@@ -607,7 +618,7 @@ static bool flowbits_test(const struct sig *s, const struct nfips_flowstate *fs)
 }
 
 /* set / unset / toggle, right after the signature matched (post-match). */
-static void flowbits_update(const struct sig *s, struct nfips_flowstate *fs)
+void flowbits_update(const struct sig *s, struct nfips_flowstate *fs)
 {
 	uint32_t i, k;
 
@@ -762,7 +773,22 @@ static bool payload_ok(struct nfips_engine *e, const struct sig *s,
 	return nfips_eval_payload(e->ev, r, &b);
 }
 
-static bool sig_matches(struct nfips_engine *e, const struct sig *s,
+bool queue_push(struct nfips_engine *e, uint32_t sig, bool stream)
+{
+	if (e->nqueue == e->qcap) {
+		uint32_t cap = e->qcap * 2;
+		struct qent *q = realloc(e->queue, cap * sizeof(*q));
+
+		if (!q)
+			return false;
+		e->queue = q;
+		e->qcap = cap;
+	}
+	e->queue[e->nqueue++] = (struct qent){ sig, stream };
+	return true;
+}
+
+bool sig_matches(struct nfips_engine *e, const struct sig *s,
 			const struct nfips_pkt *p, const struct nfips_flow *f,
 			const struct nfips_flowstate *fs,
 			const struct nfips_stream *st, bool *stream_match)
@@ -770,6 +796,11 @@ static bool sig_matches(struct nfips_engine *e, const struct sig *s,
 	const struct nfips_rule *r = s->r;
 
 	*stream_match = false;
+	/* Rules of an app-layer protocol need a flow detected as that. */
+	if (r->alproto && (!f || f->alproto != r->alproto))
+		return false;
+	if ((r->eflags & NFIPS_E_APP) && !f->ntxs)
+		return false;
 	if (!nfips_eval_header(r, p, s->rev) || !flow_ok(r, f))
 		return false;
 	if ((r->flags & NFIPS_R_DSIZE) || r->npkt || r->has_ipproto)
@@ -848,9 +879,10 @@ int nfips_engine_packet(struct nfips_engine *e, const struct nfips_pkt *p,
 {
 	struct nfips_flowstate *fs = f ? f->state : NULL;
 	const bool pseudo = !p->pcap_cnt;
-	bool first, sm, pkt_done;
+	bool first, sm, pkt_done, oom = false;
 	uint8_t pm;
 	uint32_t i, n;
+	int v;
 
 	/* Suricata stops inspecting a passed or dropped flow. */
 	if (fs && fs->action == FLOW_ACT_PASS)
@@ -880,7 +912,8 @@ int nfips_engine_packet(struct nfips_engine *e, const struct nfips_pkt *p,
 		flowbits_update(s, fs);
 		if (s->nxb)
 			xbits_update(e, s, p);
-		e->queue[e->nqueue++] = (struct qent){ e->iponly[k], false };
+		if (!queue_push(e, e->iponly[k], false))
+			oom = true;
 	}
 
 	/*
@@ -918,9 +951,14 @@ int nfips_engine_packet(struct nfips_engine *e, const struct nfips_pkt *p,
 		flowbits_update(s, fs);
 		if (s->nxb)
 			xbits_update(e, s, p);
-		e->queue[e->nqueue++] = (struct qent){ e->order[i], sm };
+		if (!queue_push(e, e->order[i], sm))
+			oom = true;
 	}
+	/* Then the transactions this packet completed (engine_app.c). */
+	if (f && f->ntxs && e->napp && app_run(e, p, f, fs, pm))
+		oom = true;
 	for (i = 0; i < e->ncands; i++)
 		e->cand[e->cands[i]] = 0;
-	return finalize(e, p, f, fs, fn, arg);
+	v = finalize(e, p, f, fs, fn, arg);
+	return oom ? -ENOMEM : v;
 }

@@ -14,7 +14,8 @@
  *       address index (costs only, no change in results); struct
  *       nfips_pkt's tcp_tfo; like-IP-only signatures (a negated address)
  *       acting on the flow, and dropped flows no longer inspected, as in
- *       Suricata 7.
+ *       Suricata 7; application-layer rules (struct nfips_tx, nfips_flow's
+ *       alproto/txs), evaluated per transaction (engine_app.c).
  *
  * Division of work. The CALLER decodes packets, tracks flows (direction,
  * establishment), reassembles TCP and decides when reassembled data is
@@ -101,6 +102,19 @@
  */
 struct nfips_flowstate;
 
+/*
+ * One application-layer transaction (an HTTP request and its response) as
+ * a parser (applayer/) shows it to the engine: its buffers by id.
+ */
+struct nfips_tx {
+	/*
+	 * Buffer @id (enum nfips_buf_id) of the transaction; false when it
+	 * has none (a header not sent, a response not seen yet).
+	 */
+	bool (*get)(const struct nfips_tx *tx, uint32_t id, const uint8_t **data,
+		    uint32_t *len);
+};
+
 /* What the caller knows about the packet's flow. */
 struct nfips_flow {
 	struct nfips_flowstate *state;	/* from nfips_flowstate_new() */
@@ -128,6 +142,17 @@ struct nfips_flow {
 	 */
 	bool tcp_sizes;
 	uint32_t client_size, server_size;
+	/*
+	 * The flow's application-layer protocol as detected so far (rules
+	 * with an app-layer protocol need it), and the transactions whose
+	 * part in this packet's direction is complete with this packet (or
+	 * as far as it got, at the flow's end): every rule with buffers of
+	 * that direction is evaluated once on each, as Suricata's stateful
+	 * detection alerts a rule at most once per transaction.
+	 */
+	enum nfips_alproto alproto;
+	const struct nfips_tx *const *txs;
+	uint32_t ntxs;
 };
 
 
@@ -171,6 +196,13 @@ int nfips_engine_new(struct nfips_engine **out, struct nfips_rule *const *rules,
 void nfips_engine_free(struct nfips_engine *e);
 void nfips_engine_get_stats(const struct nfips_engine *e,
 			    struct nfips_engine_stats *st);
+
+/*
+ * Whether a loaded rule needs an application-layer protocol (the caller
+ * then runs protocol detection and parsers and fills nfips_flow's alproto
+ * and txs).
+ */
+bool nfips_engine_has_app(const struct nfips_engine *e);
 
 /* NULL when out of memory. Freeing NULL is a no-op. */
 struct nfips_flowstate *nfips_flowstate_new(struct nfips_engine *e);

@@ -104,6 +104,11 @@ struct nfips_engine {
 	bool ipidx_ok;
 	uint32_t *ipcand;			/* scratch: IP-only candidates */
 	uint32_t *nofp[4], nnofp[4];		/* per PM_ bit index */
+	uint32_t *app, napp;			/* app-layer sigs, in order */
+	struct nfips_ac *app_ac[NFIPS_BUF_COUNT];	/* their prefilter per buffer */
+	uint8_t *app_cand;			/* per app sig: in app_clist */
+	uint32_t *app_nofp[2], napp_nofp[2];	/* no fp, per direction (0 to server) */
+	uint32_t *app_clist, napp_clist;	/* candidates of one transaction */
 
 	struct nfips_ac *ac;
 	uint32_t *pat_first, *pat_sigs;		/* pattern -> sigs (CSR) */
@@ -128,7 +133,7 @@ struct nfips_engine {
 	uint32_t *cands, ncands;		/* sigs with a cand bit */
 	uint32_t *order;			/* evaluation list */
 	struct qent *queue;
-	uint32_t nqueue;
+	uint32_t nqueue, qcap;
 };
 
 #define CAND_PKT	0x1	/* fast pattern in the packet payload */
@@ -164,6 +169,35 @@ struct nfips_flowstate {
 
 /* engine.c */
 void cand_mark(struct nfips_engine *e, uint32_t pat, uint8_t bit);
+
+/* engine.c: appends to the packet's match queue; false when out of memory. */
+bool queue_push(struct nfips_engine *e, uint32_t sig, bool stream);
+/* Header, flow, header keywords, flowbits and xbits tests, then payload. */
+bool sig_matches(struct nfips_engine *e, const struct sig *s,
+		 const struct nfips_pkt *p, const struct nfips_flow *f,
+		 const struct nfips_flowstate *fs,
+		 const struct nfips_stream *st, bool *stream_match);
+/* flowbits set/unset/toggle of a signature that matched. */
+void flowbits_update(const struct sig *s, struct nfips_flowstate *fs);
+
+/* engine_app.c */
+/* Does @s's rule match transaction @tx (its buffers and length tests)? */
+bool app_tx_match(struct nfips_engine *e, const struct sig *s, const struct nfips_tx *tx);
+/* One matcher per buffer over the app sigs' prefilter contents. */
+int app_prefilter_build(struct nfips_engine *e, const struct nfips_engine_limits *lim,
+			struct nfips_err *err);
+void app_prefilter_free(struct nfips_engine *e);
+/*
+ * The app sigs (positions in e->app, ascending) that may match @tx in
+ * direction @dir (0 to server) into e->app_clist; their number.
+ */
+uint32_t app_candidates(struct nfips_engine *e, const struct nfips_tx *tx, int dir);
+/*
+ * The app sigs on the transactions of @f (engine.h), queued as matches;
+ * true when a match was lost for memory. @pm: the packet's PM_ bit index.
+ */
+bool app_run(struct nfips_engine *e, const struct nfips_pkt *p,
+	     const struct nfips_flow *f, struct nfips_flowstate *fs, uint8_t pm);
 
 /* engine_stream.c */
 /*

@@ -81,6 +81,7 @@ struct ictx {
 	uint32_t new_from;
 	uint64_t base;
 	bool all;		/* new_from set: try every occurrence */
+	uint32_t bufid;		/* only the matches of this buffer */
 	uint32_t boff;		/* Suricata's det_ctx->buffer_offset */
 	uint32_t pcre_start;	/* ... and pcre_match_start_offset */
 	uint32_t steps, limit;
@@ -129,9 +130,19 @@ static int leaf(const struct ictx *c, int64_t end)
 	return end > c->new_from ? 1 : 0;
 }
 
+/* The buffer's next match after @i (its keywords are a list of their own). */
+static uint32_t next_idx(const struct ictx *c, uint32_t i)
+{
+	while (i < c->r->nmatches && c->r->matches[i].buf != c->bufid)
+		i++;
+	return i;
+}
+
 static int next(struct ictx *c, uint32_t i, int64_t end)
 {
-	return i + 1 == c->r->nmatches ? leaf(c, end) : step(c, i + 1, end);
+	uint32_t j = next_idx(c, i + 1);
+
+	return j == c->r->nmatches ? leaf(c, end) : step(c, j, end);
 }
 
 static int content(struct ictx *c, uint32_t i, int64_t end)
@@ -534,14 +545,20 @@ int nfips_eval_payload(struct nfips_eval *ev, const struct nfips_rule *r,
 		.r = r, .buf = b->data, .len = b->len, .new_from = b->new_from,
 		.base = b->base, .all = b->new_from > 0, .ev = ev,
 		.limit = b->new_from ? INSPECT_LIMIT_NEW : INSPECT_LIMIT,
+		.bufid = b->buf_id,
 	};
+	uint32_t first = next_idx(&c, 0);
 
-	if (!r->nmatches)
+	if (first == r->nmatches)
 		return 1;
-	/* Suricata does not inspect an empty buffer at all. */
-	if (!b->len || b->new_from >= b->len)
+	/*
+	 * Suricata does not inspect an empty packet or stream at all; an
+	 * app-layer buffer that exists but is empty (a header sent without
+	 * a value) is inspected: a negated content matches it.
+	 */
+	if (!b->buf_id && (!b->len || b->new_from >= b->len))
 		return 0;
-	return step(&c, 0, -1) == 1;
+	return step(&c, first, -1) == 1;
 }
 
 /* ---- header -------------------------------------------------------- */

@@ -40,6 +40,9 @@ struct nfips_buf {
 	/* Offset of data[0] from the start of the stream: offset, depth,
 	 * startswith, absolute isdataat/byte_test/byte_jump count from there. */
 	uint64_t base;
+	/* Which of the rule's buffers this is (enum nfips_buf_id): only its
+	 * keywords are evaluated, relative ones chaining among themselves. */
+	uint32_t buf_id;
 };
 
 /* 1 if the rule's payload keywords match @b (rules without any: 1). */

@@ -60,6 +60,7 @@ struct nfips_flowrec {
 	uint64_t pkts[2], bytes[2];	/* [0] to server, [1] to client */
 	struct nfips_tcp tcp;	/* TCP only */
 	void *user;		/* the caller's (engine flow state) */
+	void *app;		/* the caller's (application-layer parsers) */
 	uint64_t bypass_usec;	/* the pipeline's caller bypassed it then; 0 not */
 };
 

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "applayer/applayer.h"
 #include "output/eve.h"
 #include "pipeline.h"
 
@@ -26,6 +27,8 @@ struct nfips_pipeline {
 
 	struct nfips_flowtab *flows;
 	struct nfips_defrag *defrag;
+	struct nfips_app_ctx *app;	/* NULL until an engine has app rules */
+	bool app_rules;			/* the engine has some */
 	struct nfips_sbuf out;
 	uint64_t sequence;
 	const char **md;	/* the alerting rule's metadata values */
@@ -228,6 +231,54 @@ static int cli_end(const struct nfips_flowrec *f)
 	return memcmp(f->key.addr[0], f->cli, 16) || f->key.port[0] != f->cli_port;
 }
 
+/* A flow-end pseudo packet (pcap_cnt 0) of direction @dir (0: to server). */
+static void pseudo_pkt(const struct nfips_flowrec *f, int dir, uint64_t now,
+		       struct nfips_pkt *pkt)
+{
+	/* The key's end that sends in this direction. */
+	int from = cli_end(f) ^ dir;
+
+	memset(pkt, 0, sizeof(*pkt));
+	pkt->family = f->key.family;
+	pkt->proto = f->key.proto;
+	memcpy(pkt->src, f->key.addr[from], 16);
+	memcpy(pkt->dst, f->key.addr[!from], 16);
+	pkt->sport = f->key.port[from];
+	pkt->dport = f->key.port[!from];
+	pkt->ts_usec = now;
+}
+
+/*
+ * The application layer sees both streams end (a response delimited by
+ * the connection's close completes); transactions not inspected yet are,
+ * as they are, with a pseudo packet per direction, as Suricata's flow
+ * timeout does.
+ */
+static void app_end(struct nfips_pipeline *p, struct nfips_flowrec *f,
+		    struct nfips_flowstate *fs, uint64_t now)
+{
+	struct nfips_pkt pkt;
+	struct nfips_flow flow;
+	int dir;
+
+	nfips_app_eof(f->app, now);
+	for (dir = 0; dir < 2; dir++) {
+		flow = (struct nfips_flow){
+			.state = fs,
+			.to_server = dir == 0,
+			.established = f->tcp.established,
+			.alproto = nfips_app_proto(f->app),
+		};
+		flow.ntxs = nfips_app_ready(f->app, dir, true, &flow.txs);
+		if (!flow.ntxs)
+			continue;
+		pseudo_pkt(f, dir, now, &pkt);
+		p->dec = NULL;
+		p->flow = f;
+		evaluate(p, &pkt, &flow, NULL);
+	}
+}
+
 /*
  * A TCP flow ends: stream data still waiting behind a hole is inspected
  * with pseudo packets (pcap_cnt 0), as Suricata does at flow end.
@@ -247,17 +298,7 @@ static void on_flow_end(void *arg, struct nfips_flowrec *f,
 		for (dir = 0; dir < 2; dir++) {
 			while (nfips_tcp_flush(nfips_flowtab_stream(p->flows),
 					       &f->tcp, dir, &st)) {
-				/* The key's end that sends in this direction. */
-				int from = cli_end(f) ^ dir;
-
-				memset(&pkt, 0, sizeof(pkt));
-				pkt.family = f->key.family;
-				pkt.proto = IPPROTO_TCP;
-				memcpy(pkt.src, f->key.addr[from], 16);
-				memcpy(pkt.dst, f->key.addr[!from], 16);
-				pkt.sport = f->key.port[from];
-				pkt.dport = f->key.port[!from];
-				pkt.ts_usec = now;
+				pseudo_pkt(f, dir, now, &pkt);
 				flow = (struct nfips_flow){
 					.state = fs,
 					.to_server = dir == 0,
@@ -268,6 +309,12 @@ static void on_flow_end(void *arg, struct nfips_flowrec *f,
 				evaluate(p, &pkt, &flow, &st);
 			}
 		}
+	}
+	if (f->app) {
+		if (fs)
+			app_end(p, f, fs, now);
+		nfips_app_free(f->app);
+		f->app = NULL;
 	}
 	nfips_flowstate_free(fs);
 	f->user = NULL;
@@ -329,6 +376,24 @@ static enum nfips_decode_status reassemble(struct nfips_pipeline *p,
 	d->nvlan = nvlan;
 	memcpy(d->vlan, vlan, sizeof(vlan));
 	return s;
+}
+
+/*
+ * New stream data to the flow's application layer (created at its first
+ * data), then its protocol and the transactions this packet completed
+ * into @flow.
+ */
+static void app_packet(struct nfips_pipeline *p, struct nfips_flowrec *f, int dir,
+		       const struct nfips_flow_update *up, struct nfips_flow *flow)
+{
+	if (!f->app && up->tcp.inspect && !(f->app = nfips_app_new(p->app)))
+		p->st.enomem++;
+	if (!f->app)
+		return;
+	if (up->tcp.inspect)
+		nfips_app_data(f->app, dir, &up->tcp.st, p->in->ts_usec);
+	flow->alproto = nfips_app_proto(f->app);
+	flow->ntxs = nfips_app_ready(f->app, dir, false, &flow->txs);
 }
 
 void nfips_pipeline_packet(struct nfips_pipeline *p,
@@ -409,6 +474,8 @@ void nfips_pipeline_packet(struct nfips_pipeline *p,
 		.established = up.established,
 		.stream_add = up.tcp.stream_add,
 	};
+	if (p->app_rules && d.pkt.proto == IPPROTO_TCP)
+		app_packet(p, f, dir, &up, &flow);
 	p->flow = f;
 	res->verdict = evaluate(p, &d.pkt, f->user ? &flow : NULL,
 				up.tcp.inspect ? &up.tcp.st : NULL);
@@ -452,6 +519,15 @@ void nfips_pipeline_advice(struct nfips_pipeline *p,
 
 /* ---- life ----------------------------------------------------------- */
 
+/* The application layer runs when the engine has rules that need it. */
+static int set_app(struct nfips_pipeline *p, const struct nfips_engine *engine)
+{
+	p->app_rules = engine && nfips_engine_has_app(engine);
+	if (p->app_rules && !p->app && !(p->app = nfips_app_ctx_new()))
+		return -1;
+	return 0;
+}
+
 struct nfips_pipeline *nfips_pipeline_new(const struct nfips_pipeline_cfg *cfg,
 					  struct nfips_engine *engine,
 					  nfips_pipeline_alert_fn fn, void *arg)
@@ -466,7 +542,7 @@ struct nfips_pipeline *nfips_pipeline_new(const struct nfips_pipeline_cfg *cfg,
 	p->arg = arg;
 	p->flows = nfips_flowtab_new(&cfg->flows, on_flow_end, p);
 	p->defrag = nfips_defrag_new(NULL);
-	if (!p->flows || !p->defrag) {
+	if (!p->flows || !p->defrag || set_app(p, engine)) {
 		nfips_pipeline_free(p);
 		return NULL;
 	}
@@ -502,6 +578,7 @@ void nfips_pipeline_free(struct nfips_pipeline *p)
 	p->in = NULL;
 	nfips_flowtab_free(p->flows);
 	nfips_defrag_free(p->defrag);
+	nfips_app_ctx_free(p->app);
 	nfips_sbuf_free(&p->out);
 	free(p->md);
 	free(p);
@@ -523,6 +600,8 @@ void nfips_pipeline_set_engine(struct nfips_pipeline *p,
 {
 	nfips_flowtab_foreach(p->flows, renew_state, engine);
 	p->engine = engine;
+	if (set_app(p, engine))
+		p->app_rules = false;	/* out of memory: no app layer */
 	p->cfg.policy_serial = policy_serial;
 }
 

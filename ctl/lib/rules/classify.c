@@ -21,7 +21,8 @@ static int32_t pick(const struct nfips_rule *r)
 	for (i = 0; i < r->nmatches; i++) {
 		const struct nfips_content *c = &r->matches[i].u.content;
 
-		if (r->matches[i].type != NFIPS_MATCH_CONTENT ||
+		/* App-layer buffers are not in the packet bytes the kernel sees. */
+		if (r->matches[i].type != NFIPS_MATCH_CONTENT || r->matches[i].buf ||
 		    (c->flags & NFIPS_C_NEGATED))
 			continue;
 		/* A negated fast_pattern cannot prefilter: it is ignored. */
@@ -40,6 +41,8 @@ static const char *slow_reason(const struct nfips_rule *r)
 	const struct nfips_content *fp;
 	uint32_t i, ncontent = 0;
 
+	if (r->alproto)
+		return "application layer";
 	if (r->fp < 0)
 		return "no fast pattern";
 	/* pass suppresses later alerts of the flow: flow state. */
@@ -137,7 +140,10 @@ static void chain_flags(struct nfips_rule *r)
 
 		if (!is_relative(m))
 			continue;
+		/* Relative keywords chain within their own buffer. */
 		for (i = j; i-- > 0;) {
+			if (r->matches[i].buf != m->buf)
+				continue;
 			if (r->matches[i].type == NFIPS_MATCH_CONTENT ||
 			    r->matches[i].type == NFIPS_MATCH_PCRE) {
 				prev = &r->matches[i];
@@ -167,12 +173,16 @@ static void chain_flags(struct nfips_rule *r)
  */
 static uint32_t inspect_flags(const struct nfips_rule *r)
 {
-	uint32_t e = 0, i;
+	uint32_t e = 0, i, npay = 0;
 	bool ssize = false;
 	bool tcp = r->proto == NFIPS_PROTO_TCP || r->proto == NFIPS_PROTO_IP ||
 		   r->proto == NFIPS_PROTO_TCP_PKT || r->proto == NFIPS_PROTO_TCP_STREAM;
 
-	if (r->nmatches)
+	for (i = 0; i < r->nmatches; i++)
+		npay += !r->matches[i].buf;
+	if (r->app_dir)
+		e |= NFIPS_E_APP;
+	if (npay)
 		e |= NFIPS_E_PAYLOAD;
 	for (i = 0; i < r->npkt; i++) {
 		e |= NFIPS_E_PKTKW;
@@ -187,7 +197,7 @@ static uint32_t inspect_flags(const struct nfips_rule *r)
 		e |= NFIPS_E_PACKET;
 	if (r->proto == NFIPS_PROTO_TCP_STREAM || (r->flow & NFIPS_FLOW_ONLY_STREAM))
 		e |= NFIPS_E_STREAM | NFIPS_E_STREAM_ONLY;
-	if (tcp && r->nmatches && !(e & (NFIPS_E_PACKET | NFIPS_E_STREAM))) {
+	if (tcp && npay && !(e & (NFIPS_E_PACKET | NFIPS_E_STREAM))) {
 		e |= NFIPS_E_STREAM;
 		if (ssize)	/* "if stream_size is in use, also inspect packets" */
 			e |= NFIPS_E_PACKET;
@@ -200,7 +210,7 @@ static uint32_t inspect_flags(const struct nfips_rule *r)
 				e |= NFIPS_E_PACKET;
 		}
 	}
-	if (!r->nmatches && !(r->flags & (NFIPS_R_FLOW | NFIPS_R_DSIZE)) &&
+	if (!r->nmatches && !r->alproto && !(r->flags & (NFIPS_R_FLOW | NFIPS_R_DSIZE)) &&
 	    !r->npkt && !r->has_ipproto) {
 		e |= r->src.negated || r->dst.negated ? NFIPS_E_LIKE_IPONLY : NFIPS_E_IPONLY;
 		for (i = 0; i < r->nflowbits; i++)

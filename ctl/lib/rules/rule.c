@@ -300,6 +300,7 @@ void nfips_rule_free(struct nfips_rule *r)
 		free(r->xbits[i].name);
 	free(r->xbits);
 	free(r->pkt);
+	free(r->bufchk);
 	free(r->skip);
 	free(r);
 }

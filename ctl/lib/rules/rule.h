@@ -292,11 +292,66 @@ enum nfips_match_type {
 /* Some later relative keyword is anchored on it (RELATIVE_NEXT). */
 #define NFIPS_M_RELNEXT		(1u << 1)
 
+/*
+ * Inspection buffers (Suricata's detection lists). NFIPS_BUF_PAYLOAD is
+ * the packet payload or reassembled stream; the others are application-
+ * layer buffers an app-layer parser fills per transaction (rule_buf.c
+ * names them and says which direction and protocol each belongs to).
+ */
+enum nfips_buf_id {
+	NFIPS_BUF_PAYLOAD,
+	NFIPS_BUF_HTTP_URI,		/* normalised: path?query#fragment */
+	NFIPS_BUF_HTTP_URI_RAW,
+	NFIPS_BUF_HTTP_METHOD,
+	NFIPS_BUF_HTTP_REQUEST_LINE,
+	NFIPS_BUF_HTTP_REQUEST_BODY,	/* dechunked, decompressed */
+	NFIPS_BUF_HTTP_RESPONSE_BODY,	/* file.data, http.response_body */
+	NFIPS_BUF_HTTP_HEADER,		/* "Name: value\r\n"..., no cookies */
+	NFIPS_BUF_HTTP_HEADER_RAW,
+	NFIPS_BUF_HTTP_HEADER_NAMES,
+	NFIPS_BUF_HTTP_COOKIE,
+	NFIPS_BUF_HTTP_USER_AGENT,
+	NFIPS_BUF_HTTP_HOST,		/* libhtp's host name (no port) */
+	NFIPS_BUF_HTTP_HOST_RAW,
+	NFIPS_BUF_HTTP_ACCEPT,
+	NFIPS_BUF_HTTP_ACCEPT_ENC,
+	NFIPS_BUF_HTTP_ACCEPT_LANG,
+	NFIPS_BUF_HTTP_CONNECTION,
+	NFIPS_BUF_HTTP_CONTENT_TYPE,
+	NFIPS_BUF_HTTP_CONTENT_LEN,
+	NFIPS_BUF_HTTP_REFERER,
+	NFIPS_BUF_HTTP_START,
+	NFIPS_BUF_HTTP_PROTOCOL,
+	NFIPS_BUF_HTTP_STAT_CODE,
+	NFIPS_BUF_HTTP_STAT_MSG,
+	NFIPS_BUF_HTTP_RESPONSE_LINE,
+	NFIPS_BUF_HTTP_SERVER,
+	NFIPS_BUF_HTTP_LOCATION,
+	NFIPS_BUF_COUNT
+};
+
+/* Application-layer protocols a rule can require (header or buffers). */
+enum nfips_alproto {
+	NFIPS_ALPROTO_NONE,
+	NFIPS_ALPROTO_HTTP,
+};
+
+/* Directions a buffer exists in (NFIPS_FLOW_TO_SERVER / _TO_CLIENT bits). */
+struct nfips_bufdef {
+	const char *name;	/* sticky buffer keyword */
+	enum nfips_alproto alproto;
+	uint32_t dirs;
+};
+
+/* The buffer's description; NULL for an out-of-range id. */
+const struct nfips_bufdef *nfips_buf_def(uint32_t id);
+
 /* Payload inspections in rule order: relative ones chain on this order. */
 struct nfips_match {
 	enum nfips_match_type type;
 	uint32_t opt;		/* index into rule->opts */
 	uint32_t mflags;	/* NFIPS_M_*, derived */
+	uint32_t buf;		/* enum nfips_buf_id it inspects */
 	union {
 		struct nfips_content content;
 		struct nfips_pcre pcre;
@@ -424,6 +479,16 @@ struct nfips_kv {
 	char *value;
 };
 
+/*
+ * A length test on a whole buffer: bsize on a sticky buffer, urilen on
+ * the (raw or normalised) URI. Checked before the buffer's payload
+ * keywords, as Suricata's are order-independent.
+ */
+struct nfips_bufcheck {
+	uint32_t buf;		/* enum nfips_buf_id */
+	struct nfips_u32cmp cmp;
+};
+
 /* Rule flags. */
 #define NFIPS_R_BIDIR		(1u << 0)	/* <> */
 #define NFIPS_R_NOALERT		(1u << 1)	/* noalert / flowbits:noalert */
@@ -482,6 +547,16 @@ struct nfips_rule {
 	bool has_ipproto;		/* ip_proto: restricts the protocol */
 	struct nfips_u32cmp ipproto;
 	struct nfips_threshold threshold; /* NFIPS_R_THRESHOLD */
+	/* application layer: the protocol the flow must have been detected
+	 * as, the direction of its transactions it inspects (one of
+	 * NFIPS_FLOW_TO_SERVER / _TO_CLIENT; 0 for a rule on the raw
+	 * payload of such flows), its length tests, and a bit per buffer
+	 * its matches or checks use (bit 0: the payload) */
+	enum nfips_alproto alproto;
+	uint32_t app_dir;
+	struct nfips_bufcheck *bufchk;
+	uint32_t nbufchk;
+	uint64_t bufs;
 
 	/* NULL when the engine can evaluate the rule exactly */
 	char *skip;
@@ -509,6 +584,7 @@ struct nfips_rule {
 						 * did not go into the stream) */
 #define NFIPS_E_IPONLY		(1u << 4)	/* once per flow direction */
 #define NFIPS_E_PKTKW		(1u << 5)	/* has header keywords */
+#define NFIPS_E_APP		(1u << 7)	/* inspects app-layer transactions */
 #define NFIPS_E_LIKE_IPONLY	(1u << 6)	/* IP-only but for a negated address:
 						 * every packet, its pass or drop
 						 * acting on the flow */

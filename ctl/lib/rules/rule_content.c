@@ -29,6 +29,7 @@ struct nfips_match *match_add(struct pstate *ps, size_t off,
 	memset(m, 0, sizeof(*m));
 	m->type = type;
 	m->opt = ps->cur_opt;
+	m->buf = ps->sticky;
 	return m;
 }
 
@@ -340,15 +341,13 @@ static const struct {
 	{ 'E', PCRE2_DOLLAR_ENDONLY }, { 'G', PCRE2_UNGREEDY },
 };
 
-/* Suricata's modifiers that select an app-layer or decoded buffer. */
-static const char pcre_buffer_mods[] = "UIPQHDMCSYVWZ";
-
 int opt_pcre(struct pstate *ps, const char *val, size_t voff)
 {
 	const char *p = val, *q, *slash, *mods, *end;
 	struct nfips_match *m;
 	struct nfips_pcre *pc;
 	bool quoted;
+	char bufflag = 0;
 	size_t k, len;
 	int errcode;
 	PCRE2_SIZE erroff;
@@ -392,9 +391,20 @@ int opt_pcre(struct pstate *ps, const char *val, size_t voff)
 			pc->flags |= NFIPS_P_MATCH_LIMIT;
 		else if (*mods == 'B')
 			;	/* rawbytes: Suricata ignores it on the raw payload */
-		else if (strchr(pcre_buffer_mods, *mods)) {
-			if (pskip(ps, moff, "pcre modifier %c", *mods))
+		else if (pcre_flag_buf(*mods) > 0) {
+			if (bufflag)
+				return perr(ps, moff, "pcre: only one buffer modifier is allowed");
+			bufflag = *mods;
+			/* Under a sticky buffer only that buffer's flag is valid. */
+			if (ps->sticky && (uint32_t)pcre_flag_buf(*mods) != ps->sticky)
+				return perr(ps, moff, "pcre modifier %c seen with another sticky buffer still set (pkt_data resets it)",
+					    *mods);
+			if (ps->other_sticky &&
+			    pskip(ps, moff, "pcre buffer modifier %c with a sticky buffer", *mods))
 				return -1;
+			m->buf = (uint32_t)pcre_flag_buf(*mods);
+			ps->r->bufs |= 1ull << m->buf;
+			ps->r->alproto = NFIPS_ALPROTO_HTTP;
 		} else
 			return perr(ps, moff, "pcre: unknown modifier '%c'", *mods);
 	}

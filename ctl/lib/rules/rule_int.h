@@ -37,6 +37,10 @@ struct pstate {
 	uint32_t nbyte_extract;		/* byte_extracts so far */
 	bool has_sid, has_rev, has_gid, has_msg, has_class, has_prio;
 	bool has_fp;
+	uint32_t sticky;		/* buffer of new payload keywords */
+	bool file_data;			/* file.data / file_data used */
+	bool other_sticky;		/* a buffer rule_buf.c does not know
+					 * (the rule is skipped) is active */
 };
 
 /* Sets the error at offset @off of the logical line; returns -1. */
@@ -86,6 +90,13 @@ int opt_dispatch_pkt(struct pstate *ps, const char *name, size_t noff,
  */
 int byte_var(struct pstate *ps, const char *s, size_t off, const char *what,
 	     uint32_t *idx);
+/* rule_buf.c: sticky buffers, content modifiers, bsize, urilen; 1 if
+ * not one of them. rule_buf_finish() after the last option. */
+int opt_dispatch_buf(struct pstate *ps, const char *name, size_t noff,
+		     const char *val, size_t voff);
+int rule_buf_finish(struct pstate *ps);
+/* The buffer a pcre flag (U, H, ...) selects, -1 if none. */
+int pcre_flag_buf(char flag);
 /* rule_kw.c: what the engine does not evaluate. NULL when not listed. */
 const char *kw_unsupported(const char *name);	/* "buffer" or "keyword" */
 bool kw_app_proto(const char *name);

@@ -15,26 +15,11 @@
 #include "rule_int.h"
 
 static const char *const buffers[] = {
-	/* HTTP: sticky buffers, then the older content modifiers */
-	"http.uri", "http.uri.raw", "http.method", "http.request_line",
-	"http.request_body", "http.response_body", "http.header",
-	"http.header.raw", "http.header_names", "http.cookie",
-	"http.user_agent", "http.host", "http.host.raw", "http.accept",
-	"http.accept_enc", "http.accept_lang", "http.connection",
-	"http.content_type", "http.content_len", "http.referer", "http.start",
-	"http.protocol", "http.stat_code", "http.stat_msg",
-	"http.response_line", "http.server", "http.location",
+	/* HTTP buffers rule_buf.c does not evaluate (HTTP/2) */
 	"http.request_header", "http.response_header", "http2.header",
 	"http2.header_name",
-	"http_uri", "http_raw_uri", "http_header", "http_raw_header",
-	"http_cookie", "http_method", "http_client_body", "http_server_body",
-	"http_stat_code", "http_stat_msg", "http_user_agent", "http_host",
-	"http_raw_host", "http_accept", "http_accept_enc", "http_accept_lang",
-	"http_connection", "http_content_len", "http_content_type",
-	"http_referer", "http_start", "http_protocol", "http_request_line",
-	"http_response_line", "http_header_names", "uricontent",
 	/* files and decoded data */
-	"file_data", "file.data", "file.name", "file.magic", "base64_data",
+	"file.name", "file.magic", "base64_data",
 	/* DNS, TLS, SSH, SMB, DCERPC, Kerberos */
 	"dns_query", "dns.query", "dns.query.name", "dns.answer.name",
 	"dns.queries.rrname", "dns.answers.rrname", "dns.authorities.rrname",
@@ -74,8 +59,7 @@ static const char *const buffers[] = {
 
 static const char *const keywords[] = {
 	/* payload tests not implemented */
-	"byte_math", "bsize",
-	"urilen", "asn1", "base64_decode", "lua", "luajit", "replace",
+	"byte_math", "asn1", "base64_decode", "lua", "luajit", "replace",
 	"ftpbounce", "ftpdata_command",
 	/* transforms */
 	"dotprefix", "to_md5", "to_sha1", "to_sha256", "to_lowercase",

@@ -501,15 +501,13 @@ static int opt_noalert(struct pstate *ps, const char *val, size_t voff)
 	return 0;
 }
 
-/*
- * pkt_data goes back to the raw payload after a sticky buffer. A rule with
- * a sticky buffer is skipped anyway, so on its own it changes nothing.
- */
+/* pkt_data goes back to the raw payload after a sticky buffer. */
 static int opt_pkt_data(struct pstate *ps, const char *val, size_t voff)
 {
-	(void)ps;
 	(void)val;
 	(void)voff;
+	ps->sticky = NFIPS_BUF_PAYLOAD;
+	ps->other_sticky = false;
 	return 0;
 }
 
@@ -589,16 +587,18 @@ int opt_dispatch(struct pstate *ps, const char *name, size_t noff,
 	rc = opt_dispatch_pkt(ps, name, noff, val, voff);
 	if (rc != 1)
 		return rc;
+	rc = opt_dispatch_buf(ps, name, noff, val, voff);
+	if (rc != 1)
+		return rc;
 	kind = kw_unsupported(name);
 	if (!kind)
 		return perr(ps, noff, "unknown keyword '%s'", name);
 	if (pskip(ps, noff, "%s %s", kind, name))
 		return -1;
+	if (!strcmp(kind, "buffer"))
+		ps->other_sticky = true;
 	/* Its variables may stand for numbers in later keywords. */
 	if (!strcasecmp(name, "byte_math"))
 		ps->byte_math = true;
-	/* uricontent is a content in its own right: modifiers follow it. */
-	if (!strcasecmp(name, "uricontent") && val)
-		return opt_content(ps, val, voff);
 	return 0;
 }

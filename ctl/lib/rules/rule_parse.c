@@ -58,6 +58,12 @@ static int parse_proto(struct pstate *ps, const char *tok, size_t off)
 			return 0;
 		}
 	}
+	/* HTTP/1 by content detection on TCP (rule_buf.c, applayer/). */
+	if (!strcasecmp(tok, "http") || !strcasecmp(tok, "http1")) {
+		ps->r->proto = NFIPS_PROTO_TCP;
+		ps->r->alproto = NFIPS_ALPROTO_HTTP;
+		return 0;
+	}
 	ps->r->proto = NFIPS_PROTO_OTHER;
 	/*
 	 * App-layer protocols restrict a rule to flows Suricata's protocol
@@ -261,7 +267,8 @@ static int parse_one(const char *text, size_t len, const struct srcmap *map,
 		goto fail;
 	}
 	if (parse_header(&ps, (size_t)(paren - text)) ||
-	    parse_options(&ps, (size_t)(paren - text) + 1))
+	    parse_options(&ps, (size_t)(paren - text) + 1) ||
+	    rule_buf_finish(&ps))
 		goto fail;
 	if (!ps.has_sid) {
 		perr(&ps, (size_t)(paren - text), "rule has no sid");

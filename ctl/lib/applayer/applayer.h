@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Application-layer protocol detection and parsers of the slow path, fed
+ * with the reassembled TCP stream of each flow (pipeline/), giving the
+ * engine (detect/) the flow's protocol and its transactions as struct
+ * nfips_tx buffers.
+ *
+ * Detection is Suricata 7's by content, on any port: a flow is HTTP when
+ * its client's stream starts with one of the request methods Suricata
+ * registers (case-insensitive, followed by a space or a tab), or its
+ * server's with "HTTP/0.9", "HTTP/1.0" or "HTTP/1.1" (app-layer-htp.c
+ * HTPRegisterPatternsForProtocolDetection). A direction whose first bytes
+ * cannot start such a pattern is not HTTP; one too short to tell waits.
+ *
+ * HTTP is parsed by libhtp, the library Suricata 7 links, configured as
+ * Suricata's default libhtp section (personality IDS, 100 KiB request and
+ * response body limits, request and response decompression with two
+ * layers, no lzma) so that both see the same transactions. A
+ * transaction's request side is handed to the engine once, when libhtp
+ * completes the request (the packet that completed it), its response side
+ * when the response completes; at the flow's end whatever was started and
+ * not handed over yet (nfips_app_ready with eof).
+ *
+ * One flow per struct nfips_app, one thread at a time; the context (the
+ * libhtp configuration) is shared by the flows of one pipeline.
+ */
+#ifndef NFIPS_APPLAYER_H
+#define NFIPS_APPLAYER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "detect/engine.h"
+#include "net/packet.h"
+#include "rules/rule.h"
+
+struct nfips_app_ctx;
+struct nfips_app;
+
+/* NULL when out of memory. */
+struct nfips_app_ctx *nfips_app_ctx_new(void);
+void nfips_app_ctx_free(struct nfips_app_ctx *ctx);
+
+/* A flow's application layer; NULL when out of memory. */
+struct nfips_app *nfips_app_new(struct nfips_app_ctx *ctx);
+void nfips_app_free(struct nfips_app *a);
+
+/*
+ * The stream of direction @dir (0: to server) grew: @st is what the TCP
+ * reassembly holds (from the stream's start, or the last gap, to its
+ * newest byte). Detects the protocol, feeds the parser what it has not
+ * seen; a gap ends the parsing of the flow (Suricata's parser cannot
+ * resume HTTP after lost bytes either).
+ */
+void nfips_app_data(struct nfips_app *a, int dir, const struct nfips_stream *st,
+		    uint64_t ts_usec);
+
+/* The flow ended: the parser sees the end of both streams. */
+void nfips_app_eof(struct nfips_app *a, uint64_t ts_usec);
+
+enum nfips_alproto nfips_app_proto(const struct nfips_app *a);
+
+/*
+ * Transactions whose side of direction @dir is ready for inspection and
+ * was not handed out before (with @eof: every started one), in order, in
+ * *txs (valid until the next call on @a); their number.
+ */
+uint32_t nfips_app_ready(struct nfips_app *a, int dir, bool eof,
+			 const struct nfips_tx *const **txs);
+
+/*
+ * 1: @d (the first @n bytes of a direction) starts HTTP, 0: it cannot,
+ * -1: too short to tell. @to_server: the client's direction.
+ */
+int nfips_app_detect_http(const uint8_t *d, uint32_t n, bool to_server);
+
+#endif /* NFIPS_APPLAYER_H */

@@ -1,0 +1,363 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * HTTP/1 through libhtp, configured and fed as Suricata 7 does
+ * (app-layer-htp.c: HTPConfigSetDefaultsPhase1/2, the personality and
+ * limits of suricata.yaml's libhtp default-config, HTPHandleRequestData /
+ * HTPHandleResponseData): raw header lines and bodies are collected by
+ * the same callbacks, a request or response that libhtp completes makes
+ * its transaction side ready for the engine.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "http_int.h"
+
+int bytes_add(struct bytes *b, const void *d, size_t n)
+{
+	if (!n)
+		return 0;
+	if ((size_t)b->len + n > UINT32_MAX / 2)
+		return -1;
+	if (b->len + n > b->cap) {
+		uint32_t cap = (uint32_t)(b->len + n) * 2;
+		uint8_t *p = realloc(b->p, cap);
+
+		if (!p)
+			return -1;
+		b->p = p;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->len, d, n);
+	b->len += (uint32_t)n;
+	return 0;
+}
+
+void bytes_free(struct bytes *b)
+{
+	free(b->p);
+	memset(b, 0, sizeof(*b));
+}
+
+static struct http_tx *tx_of(htp_tx_t *tx)
+{
+	return tx ? htp_tx_get_user_data(tx) : NULL;
+}
+
+/* HTPCallbackRequestStart / ResponseStart: our state for the transaction. */
+static int on_tx_start(htp_tx_t *tx)
+{
+	struct nfips_http *h = htp_connp_get_user_data(tx->connp);
+	struct http_tx *t;
+	int d;
+
+	if (tx_of(tx))
+		return HTP_OK;
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return HTP_OK;	/* this transaction is not inspected */
+	t->tx = tx;
+	for (d = 0; d < 2; d++) {
+		t->side[d].view.get = http_get;
+		t->side[d].t = t;
+		t->side[d].dir = d;
+	}
+	if (h->tail)
+		h->tail->next = t;
+	else
+		h->head = t;
+	h->tail = t;
+	htp_tx_set_user_data(tx, t);
+	return HTP_OK;
+}
+
+static int hdr_data(htp_tx_data_t *d, int dir)
+{
+	struct http_tx *t = tx_of(d->tx);
+
+	if (t && d->len)
+		bytes_add(&t->raw_hdr[dir], d->data, d->len);
+	return HTP_OK;
+}
+
+static int on_req_hdr(htp_tx_data_t *d)
+{
+	return hdr_data(d, 0);
+}
+
+static int on_res_hdr(htp_tx_data_t *d)
+{
+	return hdr_data(d, 1);
+}
+
+/* HTPCallbackRequestBodyData: kept up to the body limit. */
+static int body_data(htp_tx_data_t *d, int dir)
+{
+	struct http_tx *t = tx_of(d->tx);
+	size_t n = d->len;
+
+	if (!t || !d->data || !n)
+		return HTP_OK;
+	if (t->body_seen[dir] < HTTP_BODY_LIMIT) {
+		if (t->body_seen[dir] + n > HTTP_BODY_LIMIT)
+			n = HTTP_BODY_LIMIT - t->body_seen[dir];
+		bytes_add(&t->body[dir], d->data, n);
+	}
+	t->body_seen[dir] += (uint32_t)(d->len > UINT32_MAX / 4 ? UINT32_MAX / 4 : d->len);
+	if (t->body_seen[dir] > HTTP_BODY_LIMIT)
+		t->body_seen[dir] = HTTP_BODY_LIMIT;
+	return HTP_OK;
+}
+
+static int on_req_body(htp_tx_data_t *d)
+{
+	return body_data(d, 0);
+}
+
+static int on_res_body(htp_tx_data_t *d)
+{
+	return body_data(d, 1);
+}
+
+static int on_req_done(htp_tx_t *tx)
+{
+	struct http_tx *t = tx_of(tx);
+
+	if (t)
+		t->done[0] = true;
+	return HTP_OK;
+}
+
+static int on_res_done(htp_tx_t *tx)
+{
+	struct http_tx *t = tx_of(tx);
+
+	if (t)
+		t->done[1] = true;
+	return HTP_OK;
+}
+
+htp_cfg_t *http_cfg_new(void)
+{
+	htp_cfg_t *cfg = htp_config_create();
+
+	if (!cfg)
+		return NULL;
+	/* HTPConfigSetDefaultsPhase1 */
+	htp_config_register_request_header_data(cfg, on_req_hdr);
+	htp_config_register_request_trailer_data(cfg, on_req_hdr);
+	htp_config_register_response_header_data(cfg, on_res_hdr);
+	htp_config_register_response_trailer_data(cfg, on_res_hdr);
+	htp_config_register_request_body_data(cfg, on_req_body);
+	htp_config_register_response_body_data(cfg, on_res_body);
+	htp_config_register_request_start(cfg, on_tx_start);
+	htp_config_register_request_complete(cfg, on_req_done);
+	htp_config_register_response_start(cfg, on_tx_start);
+	htp_config_register_response_complete(cfg, on_res_done);
+	htp_config_set_parse_request_cookies(cfg, 0);
+	htp_config_set_plusspace_decode(cfg, HTP_DECODER_URLENCODED, 0);
+	htp_config_set_request_decompression(cfg, 1);
+	htp_config_set_lzma_layers(cfg, 0);
+	htp_config_set_lzma_memlimit(cfg, 1048576);
+	htp_config_set_compression_bomb_limit(cfg, 1048576);
+	htp_config_set_compression_time_limit(cfg, 100000);
+	htp_config_set_max_tx(cfg, 512);
+	htp_config_set_number_headers_limit(cfg, 1024);
+	htp_config_set_field_limits(cfg, 9000, 18000);
+	/* suricata.yaml: personality IDS (the path's case kept), two layers */
+	htp_config_set_server_personality(cfg, HTP_SERVER_IDS);
+	htp_config_set_convert_lowercase(cfg, HTP_DECODER_URL_PATH, 0);
+	htp_config_set_response_decompression_layer_limit(cfg, 2);
+	return cfg;
+}
+
+struct nfips_http *http_new(htp_cfg_t *cfg)
+{
+	struct nfips_http *h = calloc(1, sizeof(*h));
+
+	if (!h)
+		return NULL;
+	h->connp = htp_connp_create(cfg);
+	if (!h->connp) {
+		free(h);
+		return NULL;
+	}
+	htp_connp_set_user_data(h->connp, h);
+	htp_connp_open(h->connp, NULL, 0, NULL, 0, NULL);
+	return h;
+}
+
+static void tx_free_bufs(struct http_tx *t)
+{
+	uint32_t i;
+
+	for (i = 0; i < 2; i++) {
+		bytes_free(&t->raw_hdr[i]);
+		bytes_free(&t->body[i]);
+	}
+	for (i = 0; i < NFIPS_BUF_COUNT; i++) {
+		bytes_free(&t->built[0][i]);
+		bytes_free(&t->built[1][i]);
+	}
+	t->built_mask[0] = t->built_mask[1] = 0;
+}
+
+void http_free(struct nfips_http *h)
+{
+	struct http_tx *t, *n;
+
+	if (!h)
+		return;
+	htp_connp_destroy_all(h->connp);
+	for (t = h->head; t; t = n) {
+		n = t->next;
+		tx_free_bufs(t);
+		free(t);
+	}
+	bytes_free(&h->pending[0]);
+	bytes_free(&h->pending[1]);
+	free(h->ready);
+	free(h);
+}
+
+static htp_time_t tv(uint64_t ts)
+{
+	htp_time_t t = { (time_t)(ts / 1000000), (suseconds_t)(ts % 1000000) };
+
+	return t;
+}
+
+/*
+ * One direction's data to libhtp. HTP_STREAM_DATA_OTHER: it needs the
+ * other direction first (a CONNECT's response): the rest waits, retried
+ * after the other direction's next data, as Suricata's "incomplete"
+ * app-layer result does.
+ */
+static void feed(struct nfips_http *h, int dir, const uint8_t *d, uint32_t n,
+		 const htp_time_t *t)
+{
+	size_t used;
+	int r;
+
+	if (h->broken[dir])
+		return;
+	r = dir ? htp_connp_res_data(h->connp, t, d, n) : htp_connp_req_data(h->connp, t, d, n);
+	if (r == HTP_STREAM_ERROR) {
+		h->broken[dir] = true;
+		return;
+	}
+	if (r != HTP_STREAM_DATA_OTHER)
+		return;
+	used = dir ? htp_connp_res_data_consumed(h->connp) : htp_connp_req_data_consumed(h->connp);
+	if (used < n && bytes_add(&h->pending[dir], d + used, n - used))
+		h->broken[dir] = true;
+}
+
+void http_data(struct nfips_http *h, int dir, const uint8_t *d, uint32_t n, uint64_t ts)
+{
+	htp_time_t t = tv(ts);
+	struct bytes p;
+
+	if (h->closed || h->broken[dir])
+		return;
+	if (h->pending[dir].len) {
+		if (bytes_add(&h->pending[dir], d, n)) {
+			h->broken[dir] = true;
+			return;
+		}
+		p = h->pending[dir];
+		memset(&h->pending[dir], 0, sizeof(p));
+		feed(h, dir, p.p, p.len, &t);
+		bytes_free(&p);
+	} else {
+		feed(h, dir, d, n, &t);
+	}
+	/* What the other direction left waiting may go on now. */
+	if (h->pending[!dir].len) {
+		p = h->pending[!dir];
+		memset(&h->pending[!dir], 0, sizeof(p));
+		feed(h, !dir, p.p, p.len, &t);
+		bytes_free(&p);
+	}
+}
+
+/* HTPHandle*Data with APP_LAYER_PARSER_EOF: libhtp closes both sides. */
+void http_eof(struct nfips_http *h, uint64_t ts)
+{
+	htp_time_t t = tv(ts);
+
+	if (h->closed)
+		return;
+	h->closed = true;
+	htp_connp_req_close(h->connp, &t);
+	htp_connp_close(h->connp, &t);
+}
+
+static bool started(const struct http_tx *t, int dir)
+{
+	if (!t->tx)
+		return false;
+	return dir ? t->tx->response_progress > HTP_RESPONSE_NOT_STARTED :
+		     t->tx->request_progress > HTP_REQUEST_NOT_STARTED;
+}
+
+/*
+ * Transactions at the head inspected both ways and complete are freed,
+ * libhtp's too, as Suricata frees them (HTPStateTransactionFree, then
+ * htp_connp_tx_freed): libhtp counts live transactions against its limit
+ * of 512 per connection, so a long keep-alive connection goes on being
+ * parsed. Called before handing out new ones: the engine is done with
+ * what the previous call handed out.
+ */
+static void reap(struct nfips_http *h)
+{
+	struct http_tx *t;
+	bool freed = false;
+
+	while ((t = h->head) && t->taken[0] && t->taken[1] && t->done[0] && t->done[1]) {
+		if (t->tx) {
+			htp_tx_set_user_data(t->tx, NULL);
+			if (htp_tx_destroy(t->tx) != HTP_OK) {
+				htp_tx_set_user_data(t->tx, t);
+				break;
+			}
+			freed = true;
+		}
+		h->head = t->next;
+		if (!h->head)
+			h->tail = NULL;
+		tx_free_bufs(t);
+		free(t);
+	}
+	if (freed)
+		htp_connp_tx_freed(h->connp);
+}
+
+uint32_t http_ready(struct nfips_http *h, int dir, bool eof, const struct nfips_tx *const **out)
+{
+	struct http_tx *t;
+	uint32_t n = 0;
+
+	reap(h);
+	for (t = h->head; t; t = t->next) {
+		/* Both sides inspected (by earlier calls): only the flags stay. */
+		if (t->taken[0] && t->taken[1]) {
+			tx_free_bufs(t);
+			continue;
+		}
+		if (t->taken[dir] || !(t->done[dir] || (eof && started(t, dir))))
+			continue;
+		if (n == h->ready_cap) {
+			uint32_t cap = h->ready_cap ? h->ready_cap * 2 : 8;
+			const struct nfips_tx **v = realloc(h->ready, cap * sizeof(*v));
+
+			if (!v)
+				break;
+			h->ready = v;
+			h->ready_cap = cap;
+		}
+		t->taken[dir] = true;
+		h->ready[n++] = &t->side[dir].view;
+	}
+	*out = (const struct nfips_tx *const *)h->ready;
+	return n;
+}

@@ -1,0 +1,198 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The HTTP buffers of one transaction side, built as Suricata 7's
+ * GetData callbacks build them (detect-http-*.c,
+ * app-layer-htp-libhtp.c SCHTPGenerateNormalizedUri).
+ */
+#include <string.h>
+
+#include "http_int.h"
+
+static bool bstr_out(const bstr *b, const uint8_t **data, uint32_t *len)
+{
+	if (!b)
+		return false;
+	*data = bstr_ptr(b);
+	*len = (uint32_t)bstr_len(b);
+	return true;
+}
+
+static htp_table_t *headers(const htp_tx_t *tx, int dir)
+{
+	return dir ? tx->response_headers : tx->request_headers;
+}
+
+/* One header's value (libhtp joins repeated ones with ", "). */
+static bool header(const htp_tx_t *tx, int dir, const char *name,
+		   const uint8_t **data, uint32_t *len)
+{
+	htp_table_t *t = headers(tx, dir);
+	htp_header_t *h;
+
+	if (!t)
+		return false;
+	h = htp_table_get_c(t, name);
+	return h && bstr_out(h->value, data, len);
+}
+
+/* Request or response headers complete (progress past HEADERS). */
+static bool headers_done(const htp_tx_t *tx, int dir)
+{
+	return dir ? tx->response_progress > HTP_RESPONSE_HEADERS :
+		     tx->request_progress > HTP_REQUEST_HEADERS;
+}
+
+static bool name_is(const htp_header_t *h, const char *n)
+{
+	size_t l = strlen(n);
+
+	return bstr_len(h->name) == l && !strncasecmp((const char *)bstr_ptr(h->name), n, l);
+}
+
+/* path[?query][#fragment] of the normalised URI (uri-include-all: no). */
+static int build_uri(struct bytes *b, const htp_tx_t *tx)
+{
+	const htp_uri_t *u = tx->parsed_uri;
+
+	if (!u)
+		return 1;
+	if (u->path && bytes_add(b, bstr_ptr(u->path), bstr_len(u->path)))
+		return -1;
+	if (u->query && (bytes_add(b, "?", 1) ||
+			 bytes_add(b, bstr_ptr(u->query), bstr_len(u->query))))
+		return -1;
+	if (u->fragment && (bytes_add(b, "#", 1) ||
+			    bytes_add(b, bstr_ptr(u->fragment), bstr_len(u->fragment))))
+		return -1;
+	return 0;
+}
+
+/*
+ * http.header: "Name: value\r\n" per header but the cookies; http.start:
+ * the first line, "\r\n", every header so, "\r\n"; http.header_names:
+ * "\r\n", "Name\r\n" per header, "\r\n". 1: no buffer.
+ */
+static int build_headers(struct bytes *b, const htp_tx_t *tx, int dir, uint32_t id)
+{
+	htp_table_t *t = headers(tx, dir);
+	const bstr *line = dir ? tx->response_line : tx->request_line;
+	size_t i, n;
+	int e = 0;
+
+	if (!t || !headers_done(tx, dir))
+		return 1;
+	n = htp_table_size(t);
+	if (id == NFIPS_BUF_HTTP_START) {
+		if (!line)
+			return 1;
+		e |= bytes_add(b, bstr_ptr(line), bstr_len(line));
+		e |= bytes_add(b, "\r\n", 2);
+	}
+	for (i = 0; i < n; i++) {
+		htp_header_t *h = htp_table_get_index(t, i, NULL);
+
+		if (id == NFIPS_BUF_HTTP_HEADER_NAMES) {
+			if (!i)
+				e |= bytes_add(b, "\r\n", 2);
+			e |= bytes_add(b, bstr_ptr(h->name), bstr_len(h->name));
+			e |= bytes_add(b, "\r\n", 2);
+			if (i + 1 == n)
+				e |= bytes_add(b, "\r\n", 2);
+			continue;
+		}
+		if (id == NFIPS_BUF_HTTP_HEADER && name_is(h, dir ? "set-cookie" : "cookie"))
+			continue;
+		e |= bytes_add(b, bstr_ptr(h->name), bstr_len(h->name));
+		e |= bytes_add(b, ": ", 2);
+		e |= bytes_add(b, bstr_ptr(h->value), bstr_len(h->value));
+		e |= bytes_add(b, "\r\n", 2);
+	}
+	if (id == NFIPS_BUF_HTTP_START)
+		e |= bytes_add(b, "\r\n", 2);
+	return e ? -1 : 0;
+}
+
+/* Buffers assembled from several fields, cached per transaction. */
+static bool built(struct http_tx *t, int dir, uint32_t id, const uint8_t **data,
+		  uint32_t *len)
+{
+	struct bytes *b = &t->built[dir][id];
+	int r;
+
+	if (!(t->built_mask[dir] & (1ull << id))) {
+		r = id == NFIPS_BUF_HTTP_URI ? build_uri(b, t->tx) :
+		    build_headers(b, t->tx, dir, id);
+		if (r < 0) {
+			bytes_free(b);
+			return false;	/* out of memory: not built, not cached */
+		}
+		t->built_mask[dir] |= 1ull << id;
+		if (r)
+			b->cap = UINT32_MAX;	/* marks "no buffer" */
+	}
+	if (b->cap == UINT32_MAX)
+		return false;
+	*data = b->p ? b->p : (const uint8_t *)"";
+	*len = b->len;
+	return true;
+}
+
+static bool raw_host(const htp_tx_t *tx, const uint8_t **data, uint32_t *len)
+{
+	if (tx->parsed_uri && tx->parsed_uri->hostname)
+		return bstr_out(tx->parsed_uri->hostname, data, len);
+	return header(tx, 0, "Host", data, len);
+}
+
+static bool kept(const struct bytes *b, const uint8_t **data, uint32_t *len)
+{
+	if (!b->len)
+		return false;
+	*data = b->p;
+	*len = b->len;
+	return true;
+}
+
+bool http_get(const struct nfips_tx *view, uint32_t id, const uint8_t **data, uint32_t *len)
+{
+	const struct http_side *s = (const struct http_side *)view;
+	struct http_tx *t = s->t;
+	const htp_tx_t *tx = t->tx;
+	const int dir = s->dir;
+
+	if (!tx)
+		return false;
+	switch (id) {
+	case NFIPS_BUF_HTTP_URI:
+	case NFIPS_BUF_HTTP_HEADER:
+	case NFIPS_BUF_HTTP_HEADER_NAMES:
+	case NFIPS_BUF_HTTP_START:
+		return built(t, dir, id, data, len);
+	case NFIPS_BUF_HTTP_URI_RAW: return bstr_out(tx->request_uri, data, len);
+	case NFIPS_BUF_HTTP_METHOD: return bstr_out(tx->request_method, data, len);
+	case NFIPS_BUF_HTTP_REQUEST_LINE: return bstr_out(tx->request_line, data, len);
+	case NFIPS_BUF_HTTP_PROTOCOL:
+		return bstr_out(dir ? tx->response_protocol : tx->request_protocol, data, len);
+	case NFIPS_BUF_HTTP_STAT_CODE: return bstr_out(tx->response_status, data, len);
+	case NFIPS_BUF_HTTP_STAT_MSG: return bstr_out(tx->response_message, data, len);
+	case NFIPS_BUF_HTTP_RESPONSE_LINE: return bstr_out(tx->response_line, data, len);
+	case NFIPS_BUF_HTTP_HOST: return bstr_out(tx->request_hostname, data, len);
+	case NFIPS_BUF_HTTP_HOST_RAW: return raw_host(tx, data, len);
+	case NFIPS_BUF_HTTP_HEADER_RAW: return kept(&t->raw_hdr[dir], data, len);
+	case NFIPS_BUF_HTTP_REQUEST_BODY: return kept(&t->body[0], data, len);
+	case NFIPS_BUF_HTTP_RESPONSE_BODY: return kept(&t->body[1], data, len);
+	case NFIPS_BUF_HTTP_COOKIE:
+		return header(tx, dir, dir ? "Set-Cookie" : "Cookie", data, len);
+	case NFIPS_BUF_HTTP_USER_AGENT: return header(tx, 0, "User-Agent", data, len);
+	case NFIPS_BUF_HTTP_ACCEPT: return header(tx, 0, "Accept", data, len);
+	case NFIPS_BUF_HTTP_ACCEPT_ENC: return header(tx, 0, "Accept-Encoding", data, len);
+	case NFIPS_BUF_HTTP_ACCEPT_LANG: return header(tx, 0, "Accept-Language", data, len);
+	case NFIPS_BUF_HTTP_REFERER: return header(tx, 0, "Referer", data, len);
+	case NFIPS_BUF_HTTP_CONNECTION: return header(tx, dir, "Connection", data, len);
+	case NFIPS_BUF_HTTP_CONTENT_TYPE: return header(tx, dir, "Content-Type", data, len);
+	case NFIPS_BUF_HTTP_CONTENT_LEN: return header(tx, dir, "Content-Length", data, len);
+	case NFIPS_BUF_HTTP_SERVER: return header(tx, 1, "Server", data, len);
+	case NFIPS_BUF_HTTP_LOCATION: return header(tx, 1, "Location", data, len);
+	}
+	return false;
+}

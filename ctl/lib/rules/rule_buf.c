@@ -1,0 +1,341 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Inspection buffers: the sticky buffer keywords (http.uri; ...), the
+ * older content modifiers (content:"x"; http_uri;), pcre's buffer flags
+ * (/U ...), bsize and urilen; then, once the rule is read, the checks
+ * Suricata 7 makes on an app-layer rule (detect-parse.c SigValidate, each
+ * buffer's validate callback) and the direction its transactions are
+ * inspected in. A rule Suricata refuses is an error here too; one it
+ * accepts but this engine cannot evaluate exactly is skipped with why.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "rule_int.h"
+
+#define TS NFIPS_FLOW_TO_SERVER
+#define TC NFIPS_FLOW_TO_CLIENT
+
+static const struct nfips_bufdef defs[NFIPS_BUF_COUNT] = {
+	[NFIPS_BUF_PAYLOAD] = { "pkt_data", NFIPS_ALPROTO_NONE, TS | TC },
+	[NFIPS_BUF_HTTP_URI] = { "http.uri", NFIPS_ALPROTO_HTTP, TS },
+	[NFIPS_BUF_HTTP_URI_RAW] = { "http.uri.raw", NFIPS_ALPROTO_HTTP, TS },
+	[NFIPS_BUF_HTTP_METHOD] = { "http.method", NFIPS_ALPROTO_HTTP, TS },
+	[NFIPS_BUF_HTTP_REQUEST_LINE] = { "http.request_line", NFIPS_ALPROTO_HTTP, TS },
+	[NFIPS_BUF_HTTP_REQUEST_BODY] = { "http.request_body", NFIPS_ALPROTO_HTTP, TS },
+	[NFIPS_BUF_HTTP_RESPONSE_BODY] = { "file.data", NFIPS_ALPROTO_HTTP, TC },
+	[NFIPS_BUF_HTTP_HEADER] = { "http.header", NFIPS_ALPROTO_HTTP, TS | TC },
+	[NFIPS_BUF_HTTP_HEADER_RAW] = { "http.header.raw", NFIPS_ALPROTO_HTTP, TS | TC },
+	[NFIPS_BUF_HTTP_HEADER_NAMES] = { "http.header_names", NFIPS_ALPROTO_HTTP, TS | TC },
+	[NFIPS_BUF_HTTP_COOKIE] = { "http.cookie", NFIPS_ALPROTO_HTTP, TS | TC },
+	[NFIPS_BUF_HTTP_USER_AGENT] = { "http.user_agent", NFIPS_ALPROTO_HTTP, TS },
+	[NFIPS_BUF_HTTP_HOST] = { "http.host", NFIPS_ALPROTO_HTTP, TS },
+	[NFIPS_BUF_HTTP_HOST_RAW] = { "http.host.raw", NFIPS_ALPROTO_HTTP, TS },
+	[NFIPS_BUF_HTTP_ACCEPT] = { "http.accept", NFIPS_ALPROTO_HTTP, TS },
+	[NFIPS_BUF_HTTP_ACCEPT_ENC] = { "http.accept_enc", NFIPS_ALPROTO_HTTP, TS },
+	[NFIPS_BUF_HTTP_ACCEPT_LANG] = { "http.accept_lang", NFIPS_ALPROTO_HTTP, TS },
+	[NFIPS_BUF_HTTP_CONNECTION] = { "http.connection", NFIPS_ALPROTO_HTTP, TS | TC },
+	[NFIPS_BUF_HTTP_CONTENT_TYPE] = { "http.content_type", NFIPS_ALPROTO_HTTP, TS | TC },
+	[NFIPS_BUF_HTTP_CONTENT_LEN] = { "http.content_len", NFIPS_ALPROTO_HTTP, TS | TC },
+	[NFIPS_BUF_HTTP_REFERER] = { "http.referer", NFIPS_ALPROTO_HTTP, TS },
+	[NFIPS_BUF_HTTP_START] = { "http.start", NFIPS_ALPROTO_HTTP, TS | TC },
+	[NFIPS_BUF_HTTP_PROTOCOL] = { "http.protocol", NFIPS_ALPROTO_HTTP, TS | TC },
+	[NFIPS_BUF_HTTP_STAT_CODE] = { "http.stat_code", NFIPS_ALPROTO_HTTP, TC },
+	[NFIPS_BUF_HTTP_STAT_MSG] = { "http.stat_msg", NFIPS_ALPROTO_HTTP, TC },
+	[NFIPS_BUF_HTTP_RESPONSE_LINE] = { "http.response_line", NFIPS_ALPROTO_HTTP, TC },
+	[NFIPS_BUF_HTTP_SERVER] = { "http.server", NFIPS_ALPROTO_HTTP, TC },
+	[NFIPS_BUF_HTTP_LOCATION] = { "http.location", NFIPS_ALPROTO_HTTP, TC },
+};
+
+const struct nfips_bufdef *nfips_buf_def(uint32_t id)
+{
+	return id < NFIPS_BUF_COUNT ? &defs[id] : NULL;
+}
+
+/* Sticky buffer keywords besides the names above (Suricata 7's aliases). */
+static const struct {
+	const char *name;
+	uint32_t buf;
+} aliases[] = {
+	{ "file_data", NFIPS_BUF_HTTP_RESPONSE_BODY },
+	{ "http.response_body", NFIPS_BUF_HTTP_RESPONSE_BODY },
+	{ "http_request_line", NFIPS_BUF_HTTP_REQUEST_LINE },
+	{ "http_response_line", NFIPS_BUF_HTTP_RESPONSE_LINE },
+	{ "http_header_names", NFIPS_BUF_HTTP_HEADER_NAMES },
+	{ "http_accept", NFIPS_BUF_HTTP_ACCEPT },
+	{ "http_accept_enc", NFIPS_BUF_HTTP_ACCEPT_ENC },
+	{ "http_accept_lang", NFIPS_BUF_HTTP_ACCEPT_LANG },
+	{ "http_connection", NFIPS_BUF_HTTP_CONNECTION },
+	{ "http_content_type", NFIPS_BUF_HTTP_CONTENT_TYPE },
+	{ "http_content_len", NFIPS_BUF_HTTP_CONTENT_LEN },
+	{ "http_referer", NFIPS_BUF_HTTP_REFERER },
+	{ "http_start", NFIPS_BUF_HTTP_START },
+	{ "http_protocol", NFIPS_BUF_HTTP_PROTOCOL },
+};
+
+/* The content modifiers: they move the previous content to a buffer. */
+static const struct {
+	const char *name;
+	uint32_t buf;
+} modifiers[] = {
+	{ "http_uri", NFIPS_BUF_HTTP_URI },
+	{ "http_raw_uri", NFIPS_BUF_HTTP_URI_RAW },
+	{ "http_method", NFIPS_BUF_HTTP_METHOD },
+	{ "http_client_body", NFIPS_BUF_HTTP_REQUEST_BODY },
+	{ "http_server_body", NFIPS_BUF_HTTP_RESPONSE_BODY },
+	{ "http_header", NFIPS_BUF_HTTP_HEADER },
+	{ "http_raw_header", NFIPS_BUF_HTTP_HEADER_RAW },
+	{ "http_cookie", NFIPS_BUF_HTTP_COOKIE },
+	{ "http_user_agent", NFIPS_BUF_HTTP_USER_AGENT },
+	{ "http_host", NFIPS_BUF_HTTP_HOST },
+	{ "http_raw_host", NFIPS_BUF_HTTP_HOST_RAW },
+	{ "http_stat_code", NFIPS_BUF_HTTP_STAT_CODE },
+	{ "http_stat_msg", NFIPS_BUF_HTTP_STAT_MSG },
+};
+
+/* pcre's buffer flags (detect-pcre.c). */
+static const struct {
+	char flag;
+	uint32_t buf;
+} pcre_flags[] = {
+	{ 'U', NFIPS_BUF_HTTP_URI }, { 'I', NFIPS_BUF_HTTP_URI_RAW },
+	{ 'P', NFIPS_BUF_HTTP_REQUEST_BODY }, { 'Q', NFIPS_BUF_HTTP_RESPONSE_BODY },
+	{ 'H', NFIPS_BUF_HTTP_HEADER }, { 'D', NFIPS_BUF_HTTP_HEADER_RAW },
+	{ 'M', NFIPS_BUF_HTTP_METHOD }, { 'C', NFIPS_BUF_HTTP_COOKIE },
+	{ 'S', NFIPS_BUF_HTTP_STAT_CODE }, { 'Y', NFIPS_BUF_HTTP_STAT_MSG },
+	{ 'V', NFIPS_BUF_HTTP_USER_AGENT }, { 'W', NFIPS_BUF_HTTP_HOST },
+	{ 'Z', NFIPS_BUF_HTTP_HOST_RAW },
+};
+
+int pcre_flag_buf(char flag)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(pcre_flags) / sizeof(pcre_flags[0]); i++)
+		if (pcre_flags[i].flag == flag)
+			return (int)pcre_flags[i].buf;
+	return -1;
+}
+
+static void use_buf(struct pstate *ps, uint32_t buf)
+{
+	ps->r->bufs |= 1ull << buf;
+	if (defs[buf].alproto != NFIPS_ALPROTO_NONE)
+		ps->r->alproto = defs[buf].alproto;
+}
+
+static int sticky_id(const char *name)
+{
+	size_t i;
+
+	for (i = 1; i < NFIPS_BUF_COUNT; i++)
+		if (!strcasecmp(defs[i].name, name))
+			return (int)i;
+	for (i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++)
+		if (!strcasecmp(aliases[i].name, name))
+			return (int)aliases[i].buf;
+	return -1;
+}
+
+/* bsize / urilen: a length test on a whole buffer. */
+static int add_check(struct pstate *ps, const char *what, uint32_t buf,
+		     const char *val, size_t voff, uint32_t max)
+{
+	struct nfips_bufcheck *c = grow(ps->r->bufchk, ps->r->nbufchk, sizeof(*c));
+
+	if (!c)
+		return perr(ps, voff, "out of memory");
+	ps->r->bufchk = c;
+	c += ps->r->nbufchk++;
+	memset(c, 0, sizeof(*c));
+	c->buf = buf;
+	use_buf(ps, buf);
+	return parse_cmp(ps, val, voff, what, max, &c->cmp);
+}
+
+/* urilen:[op]N[,norm|raw] */
+static int opt_urilen(struct pstate *ps, const char *val, size_t voff)
+{
+	char num[64];
+	const char *comma = strchr(val, ',');
+	uint32_t buf = NFIPS_BUF_HTTP_URI;
+
+	snprintf(num, sizeof(num), "%.*s", comma ? (int)(comma - val) : (int)strlen(val), val);
+	if (comma) {
+		const char *k = skip_ws(comma + 1);
+
+		if (!strcmp(k, "raw"))
+			buf = NFIPS_BUF_HTTP_URI_RAW;
+		else if (strcmp(k, "norm"))
+			return perr(ps, voff, "urilen: expected 'norm' or 'raw' after ',', found '%s'", k);
+	}
+	/* Suricata's urilen is a u16, bsize a u64 (buffers are < 4 GiB here). */
+	return add_check(ps, "urilen", buf, num, voff, 65535);
+}
+
+int opt_dispatch_buf(struct pstate *ps, const char *name, size_t noff,
+		     const char *val, size_t voff)
+{
+	struct nfips_match *m;
+	size_t i;
+	int id;
+
+	id = sticky_id(name);
+	if (id > 0) {
+		if (val)
+			return perr(ps, noff, "'%s' takes no value", name);
+		ps->sticky = (uint32_t)id;
+		ps->other_sticky = false;
+		ps->r->alproto = defs[id].alproto;
+		if (!strncasecmp(name, "file", 4))
+			ps->file_data = true;
+		return 0;
+	}
+	if (!strcasecmp(name, "uricontent")) {
+		if (!val)
+			return perr(ps, noff, "'uricontent' needs a value");
+		if (ps->sticky)
+			return perr(ps, noff, "uricontent seen with a sticky buffer still set");
+		if (opt_content(ps, val, voff))
+			return -1;
+		ps->r->matches[ps->last_content].buf = NFIPS_BUF_HTTP_URI;
+		use_buf(ps, NFIPS_BUF_HTTP_URI);
+		return 0;
+	}
+	if (!strcasecmp(name, "urilen"))
+		return val ? opt_urilen(ps, val, voff) : perr(ps, noff, "'urilen' needs a value");
+	if (!strcasecmp(name, "bsize")) {
+		if (!val)
+			return perr(ps, noff, "'bsize' needs a value");
+		if (ps->other_sticky)
+			return 0;	/* on a buffer of a skipped rule */
+		if (!ps->sticky)
+			return perr(ps, noff, "bsize needs a sticky buffer before it");
+		return add_check(ps, "bsize", ps->sticky, val, voff, UINT32_MAX - 1);
+	}
+	for (i = 0; i < sizeof(modifiers) / sizeof(modifiers[0]); i++) {
+		if (strcasecmp(name, modifiers[i].name))
+			continue;
+		if (val)
+			return perr(ps, noff, "'%s' takes no value", name);
+		if (ps->other_sticky)
+			return 0;	/* a skipped rule */
+		if (ps->sticky)
+			return perr(ps, noff, "'%s' seen with a sticky buffer still set (pkt_data resets it)",
+				    name);
+		if (ps->last_content < 0)
+			return perr(ps, noff, "'%s' needs a preceding content", name);
+		m = &ps->r->matches[ps->last_content];
+		if (m->buf)
+			return perr(ps, noff, "'%s': the content already has a buffer (%s)",
+				    name, defs[m->buf].name);
+		if (m->u.content.flags & NFIPS_C_RAWBYTES)
+			return perr(ps, noff, "'%s' cannot be used with rawbytes", name);
+		m->buf = modifiers[i].buf;
+		use_buf(ps, m->buf);
+		return 0;
+	}
+	return 1;
+}
+
+/* Offset in the logical line of option @idx (map_pos backwards). */
+static size_t opt_off(const struct pstate *ps, uint32_t idx)
+{
+	const struct nfips_option *o = &ps->r->opts[idx];
+	const struct srcmap *map = ps->map;
+	uint32_t i;
+
+	if (!map || !map->nseg)
+		return o->col - 1;
+	/* One segment per physical line. */
+	for (i = 0; i < map->nseg; i++)
+		if (map->seg[i].line == o->line && map->seg[i].col <= o->col)
+			return map->seg[i].off + (o->col - map->seg[i].col);
+	return 0;
+}
+
+/* Suricata's validate callbacks of http.host and http.method. */
+static int validate_content(struct pstate *ps, const struct nfips_match *m)
+{
+	const struct nfips_content *c = &m->u.content;
+	const size_t off = opt_off(ps, m->opt);
+	uint32_t i;
+
+	if (m->type != NFIPS_MATCH_CONTENT)
+		return 0;
+	if (m->buf == NFIPS_BUF_HTTP_HOST && !(c->flags & NFIPS_C_NOCASE)) {
+		for (i = 0; i < c->len; i++)
+			if (c->bytes[i] >= 'A' && c->bytes[i] <= 'Z')
+				return perr(ps, off, "http.host content with upper case characters (the buffer is lower case): use nocase or lower case");
+	}
+	if (m->buf == NFIPS_BUF_HTTP_METHOD && c->len &&
+	    (c->bytes[0] == ' ' || c->bytes[0] == '\t' ||
+	     c->bytes[c->len - 1] == ' ' || c->bytes[c->len - 1] == '\t'))
+		return perr(ps, off, "http_method content with a leading or trailing blank");
+	return 0;
+}
+
+/*
+ * After the last option. Fills r->bufs and r->app_dir; refuses what
+ * Suricata refuses; skips what the engine does not evaluate exactly.
+ */
+int rule_buf_finish(struct pstate *ps)
+{
+	struct nfips_rule *r = ps->r;
+	const uint32_t flowdir = r->flow & (TS | TC);
+	uint32_t i, dirs = TS | TC, napp = 0, npay = 0, first_app = 0;
+	bool extract = false;
+
+	for (i = 0; i < r->nmatches; i++) {
+		const struct nfips_match *m = &r->matches[i];
+
+		if (validate_content(ps, m))
+			return -1;
+		r->bufs |= 1ull << m->buf;
+		if (m->buf) {
+			if (!napp++)
+				first_app = m->opt;
+			dirs &= defs[m->buf].dirs;
+			if (m->type == NFIPS_MATCH_BYTE_EXTRACT)
+				extract = true;
+		} else {
+			npay++;
+		}
+	}
+	for (i = 0; i < r->nbufchk; i++) {
+		napp++;
+		dirs &= defs[r->bufchk[i].buf].dirs;
+	}
+	if (r->alproto == NFIPS_ALPROTO_NONE)
+		return 0;
+	if (r->proto != NFIPS_PROTO_TCP && r->proto != NFIPS_PROTO_IP)
+		return pskip(ps, 0, "http keywords on protocol %s", r->proto_name);
+	/*
+	 * Suricata's file.data also inspects uploaded files (its file API),
+	 * so to_server and either direction are valid for it but not done.
+	 */
+	if (ps->file_data && flowdir != TC)
+		return pskip(ps, 0, "file.data without flow:to_client (request files)");
+	if (!dirs)
+		return perr(ps, napp ? opt_off(ps, first_app) : 0,
+			    "rule mixes keywords with conflicting directions (request and response buffers)");
+	if (flowdir && !(dirs & flowdir))
+		return perr(ps, napp ? opt_off(ps, first_app) : 0,
+			    "flow direction conflicts with the direction of its http buffers");
+	if (flowdir)
+		dirs &= flowdir;
+	if (!napp)
+		return npay ? 0 : pskip(ps, 0, "protocol http without http keywords or content");
+	if (npay)
+		return pskip(ps, 0, "payload content together with http buffers");
+	if ((r->flags & NFIPS_R_DSIZE) || r->npkt || r->has_ipproto)
+		return pskip(ps, 0, "packet header keywords together with http buffers");
+	if (dirs == (TS | TC))
+		return pskip(ps, 0, "http buffer in both directions (no flow direction)");
+
+	if (extract && (r->bufs & (r->bufs - 1)))
+		return pskip(ps, 0, "byte_extract across http buffers");
+	r->app_dir = dirs;
+	return 0;
+}

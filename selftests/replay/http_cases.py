@@ -1,0 +1,274 @@
+# SPDX-License-Identifier: GPL-2.0
+"""
+HTTP through libhtp, against Suricata 7: one generated capture of many HTTP
+flows (chunked and gzip/deflate bodies, pipelining, percent-encoding and
+case games, headers split over segments, non-standard ports, non-HTTP on
+port 80, close-delimited bodies) and one rule file (http.rules, beside
+this file) using every supported HTTP keyword, through suricata -r and
+nfipsctl replay: the same alerts per (sid, flow), counted. Suricata runs
+once (it takes seconds to start).
+
+Used by replay_test.py (cases()) and alone, to write the capture:
+    http_cases.py OUT.pcap
+"""
+import gzip
+import os
+import random
+import subprocess
+import sys
+import zlib
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+RULES = os.path.join(HERE, "http.rules")
+
+
+def _segments(data, seg):
+    """@data cut into pieces of @seg bytes (all of it when seg is None)."""
+    if not seg:
+        return [data]
+    return [data[i:i + seg] for i in range(0, len(data), seg)]
+
+
+def conversation(m, cport, sport, exchanges, seg=None, pipeline=False,
+                 cli="10.1.0.1", srv="10.2.0.1", close=True):
+    """
+    Packets of one TCP connection: handshake, then each (request, response)
+    of @exchanges (bytes), the client's in @seg-byte segments; with
+    @pipeline all requests first; then FINs both ways.
+    """
+    c = m.Tcp(cli=(cli, cport), srv=(srv, sport), cisn=cport * 7, sisn=cport * 13)
+    pkts = c.handshake()
+    coff = soff = 0
+
+    def send_c(data):
+        nonlocal coff
+        for piece in _segments(data, seg):
+            pkts.append(c.c(coff, piece))
+            coff += len(piece)
+            pkts.append(c.pkt(False, "A", c.sisn + 1 + soff, c.cisn + 1 + coff))
+
+    def send_s(data):
+        nonlocal soff
+        for piece in _segments(data, 1400):
+            pkts.append(c.s(soff, piece))
+            soff += len(piece)
+            pkts.append(c.pkt(True, "A", c.cisn + 1 + coff, c.sisn + 1 + soff))
+
+    if pipeline:
+        send_c(b"".join(q for q, _ in exchanges))
+        send_s(b"".join(r for _, r in exchanges if r))
+    else:
+        for q, r in exchanges:
+            send_c(q)
+            if r:
+                send_s(r)
+    if close:
+        pkts.append(c.pkt(True, "FA", c.cisn + 1 + coff, c.sisn + 1 + soff))
+        pkts.append(c.pkt(False, "FA", c.sisn + 1 + soff, c.cisn + 2 + coff))
+        pkts.append(c.pkt(True, "A", c.cisn + 2 + coff, c.sisn + 2 + soff))
+    return pkts
+
+
+def req(method, uri, headers=(), body=b"", proto="HTTP/1.1"):
+    h = "".join("%s: %s\r\n" % kv for kv in headers)
+    line = "%s %s %s\r\n" % (method, uri, proto) if proto else "%s %s\r\n" % (method, uri)
+    return (line + h + "\r\n").encode("latin-1") + body
+
+
+def resp(code, msg, headers=(), body=b"", cl=True, proto="HTTP/1.1"):
+    headers = list(headers)
+    if cl:
+        headers.append(("Content-Length", str(len(body))))
+    h = "".join("%s: %s\r\n" % kv for kv in headers)
+    return ("%s %d %s\r\n" % (proto, code, msg) + h + "\r\n").encode("latin-1") + body
+
+
+def chunked(body, size=7):
+    out = b""
+    for i in range(0, len(body), size):
+        piece = body[i:i + size]
+        out += b"%x\r\n" % len(piece) + piece + b"\r\n"
+    return out + b"0\r\n\r\n"
+
+
+PAGE = (b"<html><head><title>nfips test page</title></head><body>"
+        b"<script>var evilpayload = unescape('%u9090');</script>"
+        b"<p>download the invoice.exe now</p></body></html>")
+
+UAS = ["Mozilla/5.0 (Windows NT 10.0; Win64; x64)", "curl/7.88.1",
+       "Wget/1.21", "BadBot/6.6 (evil)", "python-requests/2.28"]
+
+
+def flows(m):
+    """Packets of every flow of the capture, flow after flow."""
+    rnd = random.Random(14)
+    pkts = []
+    port = 41000
+
+    def add(*a, **k):
+        nonlocal port
+        port += 1
+        pkts.extend(conversation(m, port, *a, **k))
+
+    # plain requests and responses, each user agent and a few paths
+    for i, ua in enumerate(UAS):
+        for path in ("/index.html", "/admin/login.php?user=admin&pass=x",
+                     "/cgi-bin/test.cgi"):
+            add(80, [(req("GET", path, [("Host", "www.example.com"),
+                                        ("User-Agent", ua),
+                                        ("Accept", "*/*")]),
+                      resp(200, "OK", [("Server", "nginx/1.22"),
+                                       ("Content-Type", "text/html")], PAGE))])
+    # headers split over small segments
+    for seg in (1, 3, 5, 11, 17):
+        add(80, [(req("GET", "/split/path.php?id=1", [
+            ("Host", "split.example.org"), ("User-Agent", "BadBot/6.6 (evil)"),
+            ("Cookie", "session=deadbeef; admin=1"), ("Referer", "http://ref.example/x")]),
+            resp(200, "OK", [("Set-Cookie", "track=1234")], b"hello"))], seg=seg)
+    # chunked, gzip, deflate, gzip+chunked responses
+    for enc in ("chunked", "gzip", "deflate", "rawdeflate", "gzip-chunked"):
+        for n in range(3):
+            body = PAGE * (n + 1)
+            hdrs = [("Server", "Apache/2.4.57"), ("Content-Type", "text/html")]
+            cl = True
+            if enc.startswith("gzip"):
+                body = gzip.compress(body, mtime=0)
+                hdrs.append(("Content-Encoding", "gzip"))
+            elif enc == "deflate":
+                body = zlib.compress(body)
+                hdrs.append(("Content-Encoding", "deflate"))
+            elif enc == "rawdeflate":
+                z = zlib.compressobj(9, zlib.DEFLATED, -15)
+                body = z.compress(body) + z.flush()
+                hdrs.append(("Content-Encoding", "deflate"))
+            if enc.endswith("chunked"):
+                body = chunked(body, 13)
+                hdrs.append(("Transfer-Encoding", "chunked"))
+                cl = False
+            add(80, [(req("GET", "/%s/%d" % (enc, n), [("Host", "enc.example.com"),
+                                                       ("Accept-Encoding", "gzip, deflate")]),
+                      resp(200, "OK", hdrs, body, cl=cl))])
+    # pipelining: several requests in one go, then the responses
+    for n in (2, 3, 5):
+        ex = [(req("GET", "/pipe/%d.js" % i, [("Host", "pipe.example.com"),
+                                                ("User-Agent", "curl/7.88.1")]),
+               resp(200, "OK", [("Content-Type", "application/javascript")],
+                    b"var x=%d; evilpayload" % i)) for i in range(n)]
+        add(80, ex, pipeline=True)
+    # keep-alive: several transactions one after the other
+    add(80, [(req("GET", "/ka/%d" % i, [("Host", "ka.example.com"),
+                                         ("Connection", "keep-alive")]),
+              resp(404 if i % 2 else 200, "Not Found" if i % 2 else "OK",
+                   [("Connection", "keep-alive")], b"nothing here %d" % i))
+             for i in range(4)])
+    # more transactions than libhtp keeps at once (512): freed as inspected
+    add(80, [(req("GET", "/ka600/%d" % i, [("Host", "ka600.example.com")]),
+              resp(200, "OK", [], b"k")) for i in range(600)])
+    # percent-encoding and case games in the URI, method and headers
+    for uri in ("/a%2Fb%20c?x=%41%42&y=1", "/%61dmin/%2e%2e/etc/passwd",
+                "/dir//sub/./file.php", "/UPPER/Case.PHP?Q=ONE",
+                "/shell.php?cmd=cat%20/etc/passwd", "/x?a=b+c%2bd#frag"):
+        add(80, [(req("GET", uri, [("HOST", "WWW.Example.COM:8080"),
+                                   ("user-agent", "Mozilla/5.0 (Windows NT 10.0; Win64; x64)")]),
+                  resp(200, "OK", [], b"ok"))])
+    for method in ("get", "Post", "PUT", "DELETE", "OPTIONS", "PROPFIND"):
+        add(80, [(req(method, "/m/" + method.lower(), [("Host", "m.example.com")]),
+                  resp(405, "Method Not Allowed", [("Allow", "GET")], b""))])
+    # POST bodies: urlencoded, chunked, gzip-encoded
+    for i in range(4):
+        body = b"user=admin&pass=' OR 1=1 --&n=%d&evilpayload" % i
+        add(80, [(req("POST", "/login.php", [("Host", "post.example.com"),
+                                             ("Content-Type", "application/x-www-form-urlencoded"),
+                                             ("Content-Length", str(len(body)))], body),
+                  resp(302, "Found", [("Location", "http://post.example.com/home?ok=1")], b""))])
+    body = b"cmd=whoami&token=secret-token-value"
+    add(80, [(req("POST", "/api/exec", [("Host", "post.example.com"),
+                                        ("Transfer-Encoding", "chunked")], chunked(body, 5)),
+              resp(200, "OK", [("Content-Type", "application/json")], b'{"r":"root"}'))])
+    gz = gzip.compress(b"cmd=id&token=secret-token-value", mtime=0)
+    add(80, [(req("POST", "/api/exec2", [("Host", "post.example.com"),
+                                         ("Content-Encoding", "gzip"),
+                                         ("Content-Length", str(len(gz)))], gz),
+              resp(200, "OK", [], b"done"))])
+    # non-standard ports, both directions detected by content
+    for p in (8080, 8081, 3128, 1234, 443):
+        add(p, [(req("GET", "/alt/port/%d" % p, [("Host", "alt.example.net"),
+                                                 ("User-Agent", "BadBot/6.6 (evil)")]),
+                 resp(200, "OK", [("Server", "BadServer/0.1")], b"evilpayload here"))])
+    # non-HTTP on port 80 that carries the same words
+    for i in range(4):
+        add(80, [(b"HELLO GET /index.html HTTP/1.1 BadBot/6.6 evilpayload\r\n",
+                  b"OK evilpayload HTTP/1.1 200\r\n")])
+    add(80, [(b"\x16\x03\x01\x00\x05hello GET / HTTP/1.1\r\n", b"\x16\x03\x03\x00\x02zz")])
+    # HTTP/1.0, a response delimited by the connection's close
+    for i in range(3):
+        add(80, [(req("GET", "/old/%d" % i, [("Host", "old.example.com")], proto="HTTP/1.0"),
+                  resp(200, "OK", [("Content-Type", "text/plain")],
+                       b"close delimited evilpayload %d" % i, cl=False, proto="HTTP/1.0"))])
+    # repeated headers, folded header, empty user agent
+    add(80, [(req("GET", "/dup", [("Host", "dup.example.com"), ("User-Agent", "First/1"),
+                                  ("User-Agent", "Second/2"), ("X-Long", "a\r\n folded")]),
+              resp(200, "OK", [("Server", "s1"), ("Server", "s2")], b"x"))])
+    add(80, [(req("GET", "/empty-ua", [("Host", "e.example.com"), ("User-Agent", "")]),
+              resp(204, "No Content", [], b""))])
+    # a request without a response (the flow ends first)
+    add(80, [(req("GET", "/noresp/evil", [("Host", "nr.example.com")]), b"")])
+    # 100-continue, HTTP/0.9 (CONNECT is left out: Documentation/replay.rst)
+    body = b"upload=evilpayload&more=1"
+    add(80, [(req("POST", "/upload.php", [("Host", "up.example.com"), ("Expect", "100-continue"),
+                                         ("Content-Length", str(len(body)))]),
+              b"HTTP/1.1 100 Continue\r\n\r\n"),
+             (body, resp(201, "Created", [("Location", "/files/1")], b""))])
+    add(80, [(b"GET /ancient/page\r\n", b"<html>ancient evilpayload</html>")])
+    # a response body past the 100 KiB limit: a marker inside it, one beyond
+    big = b"A" * 50000 + b"MARKER-INSIDE" + b"B" * 70000 + b"MARKER-BEYOND" + b"C" * 1000
+    add(80, [(req("GET", "/big.bin", [("Host", "big.example.com")]),
+              resp(200, "OK", [("Content-Type", "application/octet-stream")], big))])
+    # (an upload of 90 KB or more: Suricata 7.0.10 parses no response after
+    # it, Documentation/replay.rst)
+    up = b"A" * 30000 + b"MARKER-INSIDE" + b"B" * 30000
+    add(80, [(req("POST", "/big-upload", [("Host", "big.example.com"),
+                                          ("Content-Length", str(len(up)))], up),
+              resp(200, "OK", [], b"ok"))], seg=1400)
+    # random mixes, for volume
+    for i in range(40):
+        ua = rnd.choice(UAS)
+        path = rnd.choice(["/index.html", "/shell.php?cmd=id", "/a%2Fb", "/img/x.png",
+                           "/admin/login.php"])
+        code = rnd.choice([(200, "OK"), (404, "Not Found"), (500, "Internal Server Error")])
+        body = rnd.choice([PAGE, b"short", b"evilpayload" * 3])
+        seg = rnd.choice([None, None, 4, 9])
+        add(rnd.choice([80, 80, 8080]), [(req("GET", path, [("Host", "r%d.example.com" % i),
+                                                               ("User-Agent", ua)]),
+                                          resp(code[0], code[1], [("Server", "nginx")], body))],
+            seg=seg)
+    return pkts
+
+
+def case_http(m, t, tmp):
+    """
+    The capture and rules through Suricata 7 and nfipsctl replay. Suricata
+    keeps at most packet-alert-max (15) alerts per packet and drops the
+    rest; nfips has no such cap and inspects a transaction on another
+    packet than Suricata may, so the cap is raised to Suricata's highest.
+    """
+    with open(RULES) as f:
+        rules = f.read()
+    # A rule nfips refused would only show where it should have alerted.
+    r = subprocess.run([m.NFIPSCTL, "rules", "check", RULES], capture_output=True,
+                       text=True, timeout=60)
+    t.ok(r.returncode == 0 and "skipped=0 errors=0" in r.stdout,
+         "http.rules: every rule loads", r.stdout + r.stderr)
+    m.differential(t, tmp, "http", flows(m), rules, sets=["packet-alert-max=255"])
+
+
+def cases(m):
+    def case_http_libhtp(t, tmp):
+        case_http(m, t, tmp)
+    return [case_http_libhtp]
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, HERE)
+    import replay_test as rt
+    rt.write_pcap(sys.argv[1], 1, rt.stamp(flows(rt)))

@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The application layer (ctl/lib/applayer/): HTTP detection by content,
+ * and the buffers of transactions libhtp parsed, as Suricata 7 builds
+ * them (normalised URI, header buffers without cookies, header names,
+ * http.start, dechunked and decompressed bodies), with data split at
+ * every byte so that the parser is fed as TCP delivers.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "applayer/applayer.h"
+#include "tap.h"
+
+static struct tap T;
+
+static void test_detect(void)
+{
+	static const struct {
+		const char *d;
+		bool to_server;
+		int want;
+	} cases[] = {
+		{ "GET / HTTP/1.1", true, 1 },
+		{ "get\t/", true, 1 },
+		{ "BASELINE-CONTROL x", true, 1 },
+		{ "GETX / HTTP/1.1", true, 0 },
+		{ "GE", true, -1 },
+		{ "PROP", true, -1 },
+		{ "HELLO GET /", true, 0 },
+		{ "HTTP/1.1 200 OK", false, 1 },
+		{ "http/1.0 404", false, 1 },
+		{ "HTTP/2.0 200", false, 0 },
+		{ "HTTP/1", false, -1 },
+		{ "GET / HTTP/1.1", false, 0 },
+		{ "HTTP/1.1 200", true, 0 },
+	};
+	unsigned i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		tap_ok(&T, nfips_app_detect_http((const uint8_t *)cases[i].d,
+						 (uint32_t)strlen(cases[i].d),
+						 cases[i].to_server) == cases[i].want,
+		       "detect %s \"%s\" -> %d", cases[i].to_server ? "to server" : "to client",
+		       cases[i].d, cases[i].want);
+}
+
+/* Feeds @s to direction @dir one byte at a time, as a growing stream. */
+static void feed(struct nfips_app *a, int dir, const char *s, size_t n, uint64_t *off,
+		 char *stream)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		struct nfips_stream st;
+
+		stream[*off] = s[i];
+		(*off)++;
+		st = (struct nfips_stream){ (const uint8_t *)stream, (uint32_t)*off,
+					    (uint32_t)*off - 1, true, 0 };
+		nfips_app_data(a, dir, &st, 1000);
+	}
+}
+
+static bool buf_is(const struct nfips_tx *tx, uint32_t id, const char *want, size_t n)
+{
+	const uint8_t *d;
+	uint32_t len;
+
+	if (!tx->get(tx, id, &d, &len)) {
+		if (want)
+			tap_diag("buffer %u: absent", id);
+		return want == NULL;
+	}
+	if (!want || len != n || memcmp(d, want, n)) {
+		tap_diag("buffer %u: \"%.*s\" (%u bytes)", id, (int)len, (const char *)d, len);
+		return false;
+	}
+	return true;
+}
+
+/* @s gzip-compressed into @out; its length. */
+static unsigned long gzip(uint8_t *out, size_t cap, const char *s)
+{
+	z_stream z = { 0 };
+	unsigned long n;
+
+	deflateInit2(&z, 9, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY);
+	z.next_in = (Bytef *)s;
+	z.avail_in = (uInt)strlen(s);
+	z.next_out = out;
+	z.avail_out = (uInt)cap;
+	deflate(&z, Z_FINISH);
+	n = z.total_out;
+	deflateEnd(&z);
+	return n;
+}
+
+#define IS(tx, id, s) buf_is(tx, id, s, sizeof(s) - 1)
+
+static void test_http(struct nfips_app_ctx *ctx)
+{
+	static char cs[4096], ss[4096];
+	static const char req[] =
+		"POST /a%2Fb/../c%20d?x=%41+1#frag HTTP/1.1\r\n"
+		"Host: WWW.Example.COM:8080\r\n"
+		"User-Agent: First\r\n"
+		"Cookie: s=1\r\n"
+		"user-agent: Second\r\n"
+		"Transfer-Encoding: chunked\r\n"
+		"\r\n"
+		"5\r\nhello\r\n3\r\n wo\r\n0\r\n\r\n"
+		"GET /second HTTP/1.1\r\nHost: b\r\n\r\n";
+	const char *body = "compressed response body";
+	uint8_t gz[256];
+	char res[1024];
+	unsigned long gzlen;
+	const struct nfips_tx *const *txs;
+	struct nfips_app *a = nfips_app_new(ctx);
+	uint64_t coff = 0, soff = 0;
+	uint32_t n;
+	int len;
+
+	gzlen = gzip(gz, sizeof(gz), body);
+	len = snprintf(res, sizeof(res), "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\n"
+		       "Set-Cookie: t=2\r\nServer: test\r\nContent-Length: %lu\r\n\r\n",
+		       (unsigned long)gzlen);
+	memcpy(res + len, gz, gzlen);
+	len += (int)gzlen;
+
+	feed(a, 0, req, sizeof(req) - 1, &coff, cs);
+	tap_ok(&T, nfips_app_proto(a) == NFIPS_ALPROTO_HTTP, "a request makes the flow HTTP");
+	n = nfips_app_ready(a, 0, false, &txs);
+	tap_ok(&T, n == 2, "two pipelined requests complete: %u", n);
+	if (n == 2) {
+		tap_ok(&T, IS(txs[0], NFIPS_BUF_HTTP_URI, "/a/c d?x=%41+1#frag"),
+		       "http.uri: path decoded and normalised, query and fragment kept");
+		tap_ok(&T, IS(txs[0], NFIPS_BUF_HTTP_URI_RAW, "/a%2Fb/../c%20d?x=%41+1#frag"),
+		       "http.uri.raw: as sent");
+		/* libhtp 0.5.50 keeps the case (so does Suricata 7's buffer). */
+		tap_ok(&T, IS(txs[0], NFIPS_BUF_HTTP_HOST, "WWW.Example.COM"),
+		       "http.host: the host name without the port");
+		tap_ok(&T, IS(txs[0], NFIPS_BUF_HTTP_HOST_RAW, "WWW.Example.COM:8080"),
+		       "http.host.raw: the Host header");
+		tap_ok(&T, IS(txs[0], NFIPS_BUF_HTTP_USER_AGENT, "First, Second"),
+		       "http.user_agent: repeated headers joined");
+		tap_ok(&T, IS(txs[0], NFIPS_BUF_HTTP_HEADER,
+			      "Host: WWW.Example.COM:8080\r\nUser-Agent: First, Second\r\n"
+			      "Transfer-Encoding: chunked\r\n"), "http.header: no Cookie");
+		tap_ok(&T, IS(txs[0], NFIPS_BUF_HTTP_HEADER_NAMES,
+			      "\r\nHost\r\nUser-Agent\r\nCookie\r\nTransfer-Encoding\r\n\r\n"),
+		       "http.header_names");
+		tap_ok(&T, IS(txs[0], NFIPS_BUF_HTTP_REQUEST_BODY, "hello wo"),
+		       "http.request_body: dechunked");
+		tap_ok(&T, IS(txs[0], NFIPS_BUF_HTTP_COOKIE, "s=1"), "http.cookie");
+		tap_ok(&T, IS(txs[1], NFIPS_BUF_HTTP_START,
+			      "GET /second HTTP/1.1\r\nHost: b\r\n\r\n"), "http.start");
+		tap_ok(&T, buf_is(txs[1], NFIPS_BUF_HTTP_USER_AGENT, NULL, 0),
+		       "no User-Agent: no buffer");
+		tap_ok(&T, buf_is(txs[0], NFIPS_BUF_HTTP_STAT_CODE, NULL, 0),
+		       "no response yet: no status");
+	}
+	feed(a, 1, res, (size_t)len, &soff, ss);
+	n = nfips_app_ready(a, 1, false, &txs);
+	tap_ok(&T, n == 1, "one response complete: %u", n);
+	if (n == 1) {
+		tap_ok(&T, IS(txs[0], NFIPS_BUF_HTTP_RESPONSE_BODY, "compressed response body"),
+		       "file.data: decompressed");
+		tap_ok(&T, IS(txs[0], NFIPS_BUF_HTTP_COOKIE, "t=2"), "http.cookie: Set-Cookie");
+		tap_ok(&T, IS(txs[0], NFIPS_BUF_HTTP_STAT_CODE, "200") &&
+		       IS(txs[0], NFIPS_BUF_HTTP_RESPONSE_LINE, "HTTP/1.1 200 OK") &&
+		       IS(txs[0], NFIPS_BUF_HTTP_SERVER, "test"), "status, response line, server");
+		tap_ok(&T, IS(txs[0], NFIPS_BUF_HTTP_HEADER_NAMES,
+			      "\r\nContent-Encoding\r\nSet-Cookie\r\nServer\r\nContent-Length\r\n\r\n"),
+		       "http.header_names of the response, not the request's");
+	}
+	tap_ok(&T, nfips_app_ready(a, 1, false, &txs) == 0, "a side is handed out once");
+	nfips_app_eof(a, 2000);
+	n = nfips_app_ready(a, 1, true, &txs);
+	tap_ok(&T, n == 0, "at the end: the second response never started: %u", n);
+	nfips_app_free(a);
+
+	/* Not HTTP: nothing parsed, no transactions. */
+	a = nfips_app_new(ctx);
+	coff = 0;
+	feed(a, 0, "HELLO GET / HTTP/1.1\r\n\r\n", 24, &coff, cs);
+	nfips_app_eof(a, 3000);
+	tap_ok(&T, nfips_app_proto(a) == NFIPS_ALPROTO_NONE &&
+	       nfips_app_ready(a, 0, true, &txs) == 0, "a greeting is not HTTP");
+	nfips_app_free(a);
+}
+
+int main(void)
+{
+	struct nfips_app_ctx *ctx = nfips_app_ctx_new();
+
+	test_detect();
+	if (ctx)
+		test_http(ctx);
+	else
+		tap_ok(&T, false, "libhtp configuration");
+	nfips_app_ctx_free(ctx);
+	return tap_done(&T);
+}
