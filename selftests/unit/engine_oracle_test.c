@@ -3,7 +3,8 @@
  * The prefilter (fast patterns through the matcher, candidates per
  * buffer) must not change any alert: the engine is run side by side with
  * one that evaluates every rule on every packet (no_prefilter), over the
- * loadable ET Open rules and random packets built to satisfy a random
+ * loadable ET Open rules (those of the packet, not the application
+ * layer) and random packets built to satisfy a random
  * rule's header with its contents (and other rules' contents) in random
  * payloads, in flows with flowbits, stream data and thresholds, or
  * without a flow (every packet then meets the IP-only rules, which the
@@ -31,7 +32,9 @@ static int keep(void *arg, struct nfips_rule *r, const struct nfips_err *e)
 	(void)e;
 	if (!r)
 		return 0;
-	if (r->skip) {
+	/* Application-layer rules run on transactions, not on these random
+	 * packets: applayer_test and the Suricata differential cover them. */
+	if (r->skip || r->alproto != NFIPS_ALPROTO_NONE) {
 		nfips_rule_free(r);
 		return 0;
 	}
