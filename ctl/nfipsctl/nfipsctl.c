@@ -30,6 +30,8 @@ static const struct {
 	{ "alerts", cmd_alerts, "stored alerts: filters, counts (--count-by)" },
 	{ "incidents", cmd_incidents, "stored incidents (--open)" },
 	{ "incident", cmd_incident, "ack or close an incident with a note" },
+	{ "block", cmd_block, "drop all traffic from or to an address (--list)" },
+	{ "unblock", cmd_unblock, "remove a block" },
 };
 
 struct nfips_nl *ctl_open(void)

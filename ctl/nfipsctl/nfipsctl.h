@@ -24,6 +24,8 @@ int cmd_revoke(int argc, char **argv);
 int cmd_alerts(int argc, char **argv);
 int cmd_incidents(int argc, char **argv);
 int cmd_incident(int argc, char **argv);
+int cmd_block(int argc, char **argv);
+int cmd_unblock(int argc, char **argv);
 
 /* Opens the control socket or prints why not (module, permission). */
 struct nfips_nl *ctl_open(void);
@@ -48,6 +50,8 @@ int ctl_policy_edit(int argc, char **argv, int op);
 /* The store named by @path, else by nfipsd.conf's store.path, else the
  * default; read-only unless @write. NULL: said on stderr. */
 struct nfips_store *ctl_store_open(const char *path, bool write);
+/* For writing; creates the store if there is none yet (blocks). */
+struct nfips_store *ctl_store_open_create(const char *path);
 int ctl_parse_time(const char *s, bool utc, int64_t *out);
 void ctl_fmt_time(char *buf, size_t len, int64_t usec, bool utc);
 
@@ -55,7 +59,7 @@ enum {
 	CTL_OPT_SINCE = 0x100, CTL_OPT_UNTIL, CTL_OPT_SID, CTL_OPT_GRADE,
 	CTL_OPT_SRC, CTL_OPT_DST, CTL_OPT_ACTION, CTL_OPT_LIMIT, CTL_OPT_JSON,
 	CTL_OPT_UTC, CTL_OPT_STORE, CTL_OPT_COUNT_BY, CTL_OPT_OPEN, CTL_OPT_NOTE,
-	CTL_OPT_BY,
+	CTL_OPT_BY, CTL_OPT_FOR, CTL_OPT_REASON, CTL_OPT_LIST,
 };
 
 #define CTL_FILTER_OPTIONS \
