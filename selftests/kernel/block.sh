@@ -16,6 +16,8 @@ require_nfipsctl
 
 tmp=$(mktemp -d)
 on_exit "rm -rf '$tmp'"
+mem_used() { cat /sys/module/nfips/parameters/mem_used; }
+mem0=$(mem_used)
 setup_topology
 # A second host on the client's side, v4 and v6.
 readonly other4=10.0.1.3 other6=fd6e:6669:7073:1::3
@@ -173,4 +175,14 @@ blk "$other4" --for 3s --reason "gc test" --by alice >/dev/null || fail "block f
 busywait 20000 sh -c "ip netns exec '$gateway' '$nfipsctl' status | grep -qx 'inspection: off'" ||
 	fail "the expired block was not collected: $(gwctl status | grep -e inspection -e blocks)"
 log "an expired block was collected, and the hooks went with it (${SECONDS}s)"
+
+# The namespace goes with a policy, blocks and their collection pending:
+# everything it had is freed (the module's budget back where it was).
+gw_apply "$tmp/rules1"
+blk "$server4" --for 1h --reason "teardown" --by alice >/dev/null || fail "block for teardown"
+blk 2001:db8::/32 --reason "teardown" --by alice >/dev/null || fail "block for teardown"
+ip netns del "$gateway" || fail "ip netns del"
+mem_back() { [ "$(mem_used)" = "$mem0" ]; }
+busywait 30000 mem_back || fail "mem_used $(mem_used) after the namespace went, $mem0 before"
+log "a namespace with blocks went, its memory with it (${SECONDS}s)"
 exit "$ksft_pass"
