@@ -160,7 +160,7 @@ log "IPv6 address and /64 blocked, IPv4 untouched (${SECONDS}s)"
 # Bad input: refused with a message, by nfipsctl and by the kernel.
 blk 10.0.1.2/33 --reason x --by y 2>"$tmp/err" && fail "prefix 33 accepted"
 grep -q "prefix length '33' is not 1 to 32" "$tmp/err" || fail "said: $(cat "$tmp/err")"
-"$repo/selftests/kernel/nltool" badblock >"$tmp/bad" 2>&1 || {
+ip netns exec "$client" "$repo/selftests/kernel/nltool" badblock >"$tmp/bad" 2>&1 || {
 	cat "$tmp/bad"
 	fail "malformed block commands"
 }
