@@ -11,7 +11,7 @@ set -u
 source "$(dirname "$0")/lib.sh"
 
 require_guest
-require_cmd ip ss socat timeout python3
+require_cmd ip ss socat timeout
 require_nfipsctl
 
 tmp=$(mktemp -d)
@@ -72,27 +72,17 @@ growing 10000 || fail "the long connection carries nothing"
 log "set up (${SECONDS}s)"
 
 # Mid-connection: the client's traffic stops, the other host's flows.
+# Blocked briefly: TCP's retransmission backoff grows with the outage.
 out=$(blk "$client4" --reason "scanning our web servers" --by alice) ||
 	fail "block $client4: $out"
 echo "$out" | grep -qx "blocked $client4 until unblocked" || fail "block said: $out"
 still || fail "the blocked client's connection still delivers"
 from "$other4" 4 "OTHER-HOST-4" && received "$tmp/tcp4" "OTHER-HOST-4" ||
 	fail "another host's connection blocked too"
-list=$(gwctl block --list --json --store "$st")
-python3 - "$list" "$client4" <<'PY' || fail "block --list: $list"
-import json, sys
-b = json.loads(sys.argv[1])
-assert len(b) == 1, b
-e = b[0]
-assert e["address"] == sys.argv[2] and e["expires"] is None, e
-assert e["reason"] == "scanning our web servers" and e["by"] == "alice", e
-assert e["hits"] > 0, e
-PY
-gwctl status | grep -q '^blocks: 1 (dropped [1-9]' || fail "status: $(gwctl status | grep blocks)"
 log "blocked mid-connection: it stopped, another host's traffic flowed, learn mode (${SECONDS}s)"
 
 # Unblock: the same connection resumes when TCP retransmits what was
-# dropped (its backoff doubles from 200 ms: seconds under TCG).
+# dropped.
 out=$(unblk "$client4" --by bob) || fail "unblock: $out"
 growing 30000 || fail "the connection did not resume after unblock"
 unblk "$client4" 2>"$tmp/err" && fail "a second unblock succeeded"
@@ -127,9 +117,17 @@ still || fail "the block is gone after a policy swap"
 from "$client4" 4 "BLOCKED-NEW-4" && fail "a new connection from the blocked client went through"
 grep -q BLOCKED-NEW-4 "$tmp/tcp4" && fail "the blocked client's new connection delivered"
 gwctl flush || fail "flush"
-gwctl status | grep -qx 'inspection: on' || fail "a flush with a block: hooks off"
+gwctl status >"$tmp/status"
+grep -qx 'inspection: on' "$tmp/status" || fail "a flush with a block: hooks off"
+grep -q '^blocks: 1 (dropped [1-9]' "$tmp/status" || fail "status: $(grep blocks "$tmp/status")"
 still || fail "the block is gone after a flush"
-gwctl status | grep -q '^blocks: 1 ' || fail "status after flush: $(gwctl status | grep blocks)"
+# The list: the kernel's block, its hits, who and why from the store.
+list=$(gwctl block --list --json --store "$st")
+for want in "\"address\":\"$client4\"" '"expires":null' '"reason":"swap test"' \
+	    '"by":"alice"' '"hits":[1-9]'; do
+	echo "$list" | grep -q "$want" || fail "block --list --json: no $want in $list"
+done
+[ "$(echo "$list" | grep -o '"address"' | wc -l)" = 1 ] || fail "list: $list"
 unblk "$client4" >/dev/null || fail "unblock after the flush"
 from "$client4" 4 "AFTER-UNBLOCK" || fail "the client still blocked after the last unblock"
 gwctl status | grep -qx 'inspection: off' || fail "hooks still on with neither policy nor blocks"
