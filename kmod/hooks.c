@@ -174,7 +174,12 @@ static unsigned int nfips_inspect(void *priv, struct sk_buff *skb,
 	u16 epoch;
 	bool fresh = false, new_ct;
 
-	/* netfilter calls hooks under rcu_read_lock() */
+	/*
+	 * netfilter calls hooks under rcu_read_lock(). Blocks first: the
+	 * operator's decision, in learn mode too, policy or not.
+	 */
+	if (unlikely(nfips_block_drop(nn, skb, state->pf)))
+		return NF_DROP;
 	p = rcu_dereference(nn->policy);
 	if (!p)
 		return NF_ACCEPT;

@@ -237,6 +237,7 @@ static int __net_init nfips_net_init(struct net *net)
 	nn->event_rate = 1000;
 	nn->stream_depth = 1 << 20;
 	nfips_hooks_init(nn);
+	nfips_blocks_init(nn);
 	return 0;
 }
 
@@ -308,6 +309,8 @@ static void __exit nfips_exit(void)
 	nfips_events_stop();
 	nfips_genl_exit();
 	unregister_pernet_subsys(&nfips_net_ops);
+	/* Block tables replaced in the last grace period (block.c). */
+	rcu_barrier();
 	if (atomic_long_read(&nfips_userns_mem_used))
 		pr_err("%ld bytes still counted in userns_mem_used\n",
 		       atomic_long_read(&nfips_userns_mem_used));

@@ -12,6 +12,7 @@
 #include <linux/slab.h>
 #include <net/genetlink.h>
 #include <net/sock.h>
+#include "block_nl.h"
 #include "nfips.h"
 #include "ranges.h"
 #include "stream.h"
@@ -602,7 +603,7 @@ static const struct {
 	STAT(FLOWS_QUEUED, flows_queued), STAT(DAEMON_ABSENT, daemon_absent),
 	STAT(DAEMON_OVERLOAD, daemon_overload), STAT(BYPASSED, bypassed),
 	STAT(FLOW_DROPS, flow_drops), STAT(AHEAD, ahead),
-	STAT(SYNS_IGNORED, syns_ignored),
+	STAT(SYNS_IGNORED, syns_ignored), STAT(BLOCK_DROPS, block_drops),
 };
 
 static int put_stats(struct sk_buff *msg, struct nfips_net *nn)
@@ -659,6 +660,8 @@ static int put_status(struct sk_buff *msg, struct nfips_net *nn)
 	    nla_put_u32(msg, NFIPS_A_AC_STATES,
 			p && p->ac ? nfips_ac_states(p->ac) : 0) ||
 	    nla_put_u64_64bit(msg, NFIPS_A_MEMORY, p ? p->mem : 0, NFIPS_A_PAD))
+		return -EMSGSIZE;
+	if (nla_put_u32(msg, NFIPS_A_NBLOCKS, nfips_blocks_count(nn)))
 		return -EMSGSIZE;
 	if (nn->txn && nla_put_u32(msg, NFIPS_A_TXN_RULES, nn->txn->nrules))
 		return -EMSGSIZE;
@@ -1049,6 +1052,24 @@ static const struct genl_ops nfips_genl_ops[] = {
 		.doit = nfips_flow_verdict,
 		.policy = verdict_policy,
 		.maxattr = ARRAY_SIZE(verdict_policy) - 1,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = NFIPS_CMD_BLOCK_ADD,
+		.doit = nfips_block_add_doit,
+		.policy = nfips_block_add_policy,
+		.maxattr = NFIPS_A_BLOCK,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = NFIPS_CMD_BLOCK_DEL,
+		.doit = nfips_block_del_doit,
+		.policy = nfips_block_del_policy,
+		.maxattr = NFIPS_A_BLOCK,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = NFIPS_CMD_BLOCK_LIST,
+		.dumpit = nfips_blocks_dump,
+		.policy = none_policy,
+		.maxattr = ARRAY_SIZE(none_policy) - 1,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 };

@@ -10,6 +10,7 @@
 #include <linux/netfilter.h>
 #include <linux/rcupdate.h>
 #include <linux/types.h>
+#include <linux/workqueue.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 
@@ -99,6 +100,7 @@ struct nfips_pcpu_stats {
 	u64 flows, flows_evicted, flows_untracked, flows_queued;
 	u64 daemon_absent, daemon_overload;
 	u64 bypassed, flow_drops, ahead, syns_ignored;
+	u64 block_drops;
 	unsigned long ev_window;	/* jiffies the rate window began */
 	u32 ev_count;			/* events in that window */
 };
@@ -137,6 +139,11 @@ struct nfips_net {
 	bool ct_on;			/* conntrack (and defrag) enabled */
 	struct nf_hook_ops ops[4];	/* v4/v6 x FORWARD/LOCAL_IN */
 	struct nfips_flows __rcu *flows;	/* while hooks are on */
+	/* block.c: its own table, apart from the policy; changes under lock */
+	struct nfips_blocks __rcu *blocks;
+	struct delayed_work block_gc;	/* drops expired entries */
+	bool blocks_stopped;		/* namespace exit: no more gc */
+	u32 blocks_gen;
 	struct nfips_pcpu_stats __percpu *stats;
 };
 
@@ -169,8 +176,23 @@ int nfips_txn_commit(struct nfips_net *nn, struct nfips_txn *txn, u64 *serial,
 		     bool *in_hooks);
 void nfips_txn_abort(struct nfips_net *nn);
 void nfips_policy_flush(struct nfips_net *nn);
+void nfips_policy_idle(struct nfips_net *nn);
 void nfips_net_stop(struct nfips_net *nn);
 void nfips_net_release(struct nfips_net *nn);
+
+/* block.c: blocks (the packet path's first check) */
+struct netlink_ext_ack;
+struct netlink_callback;
+bool nfips_block_drop(struct nfips_net *nn, const struct sk_buff *skb, u8 pf);
+int nfips_block_add(struct nfips_net *nn, u8 family, const u8 *addr,
+		    u8 plen, u32 timeout, struct netlink_ext_ack *extack);
+int nfips_block_del(struct nfips_net *nn, u8 family, const u8 *addr, u8 plen,
+		    struct netlink_ext_ack *extack);
+int nfips_blocks_dump(struct sk_buff *skb, struct netlink_callback *cb);
+u32 nfips_blocks_count(struct nfips_net *nn);
+void nfips_blocks_init(struct nfips_net *nn);
+void nfips_blocks_stop(struct nfips_net *nn);
+void nfips_blocks_release(struct nfips_net *nn);
 
 /* hooks.c: under nn->lock */
 int nfips_hooks_set(struct nfips_net *nn, u32 mask);

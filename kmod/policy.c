@@ -326,13 +326,36 @@ void nfips_policy_flush(struct nfips_net *nn)
 	bool was_on = nn->hooks_on;
 
 	lockdep_assert_held(&nn->lock);
-	nfips_hooks_set(nn, 0);
+	/* Blocks are not the policy's: with blocks, the hooks stay. */
+	if (!rcu_access_pointer(nn->blocks))
+		nfips_hooks_set(nn, 0);
 	old = rcu_replace_pointer(nn->policy, NULL, lockdep_is_held(&nn->lock));
-	flows = rcu_replace_pointer(nn->flows, NULL, lockdep_is_held(&nn->lock));
+	flows = NULL;
+	if (!nn->hooks_on)
+		flows = rcu_replace_pointer(nn->flows, NULL,
+					    lockdep_is_held(&nn->lock));
 	/* A hook may still run on another CPU until the grace period ends. */
 	if (old || was_on)
 		synchronize_rcu();
 	nfips_policy_free(old);
+	nfips_flows_free(flows);
+}
+
+/*
+ * The last block gone with no policy: hooks off and the flow table freed,
+ * as a flush leaves the namespace.
+ */
+void nfips_policy_idle(struct nfips_net *nn)
+{
+	struct nfips_flows *flows;
+
+	lockdep_assert_held(&nn->lock);
+	if (rcu_access_pointer(nn->policy) || rcu_access_pointer(nn->blocks) ||
+	    !nn->hooks_on)
+		return;
+	nfips_hooks_set(nn, 0);
+	flows = rcu_replace_pointer(nn->flows, NULL, lockdep_is_held(&nn->lock));
+	synchronize_rcu();
 	nfips_flows_free(flows);
 }
 
@@ -342,6 +365,7 @@ void nfips_policy_flush(struct nfips_net *nn)
  */
 void nfips_net_stop(struct nfips_net *nn)
 {
+	nfips_blocks_stop(nn);
 	mutex_lock(&nn->lock);
 	nfips_txn_abort(nn);
 	nfips_hooks_set(nn, 0);
@@ -356,5 +380,6 @@ void nfips_net_release(struct nfips_net *nn)
 					      lockdep_is_held(&nn->lock)));
 	nfips_flows_free(rcu_replace_pointer(nn->flows, NULL,
 					     lockdep_is_held(&nn->lock)));
+	nfips_blocks_release(nn);
 	mutex_unlock(&nn->lock);
 }

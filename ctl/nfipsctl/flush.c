@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * nfipsctl flush: remove the namespace's policy; the hooks go too, so
- * traffic passes as if nfips were not loaded. Configuration stays.
+ * traffic passes as if nfips were not loaded. Configuration stays, and
+ * so do blocks (nfipsctl block), with the hooks they need.
  */
 #include <stdio.h>
 

@@ -34,6 +34,8 @@ static const struct {
 	{ "push", cmd_push, "push a policy to gateways over ssh (check, apply, roll back)" },
 	{ "fleet", cmd_fleet, "fleet status: each gateway's health over ssh" },
 	{ "gateway", cmd_gateway, "a push account's forced command on a gateway" },
+	{ "block", cmd_block, "drop all traffic from or to an address (--list)" },
+	{ "unblock", cmd_unblock, "remove a block" },
 };
 
 struct nfips_nl *ctl_open(void)

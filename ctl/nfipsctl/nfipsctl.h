@@ -28,6 +28,8 @@ int cmd_report(int argc, char **argv);
 int cmd_push(int argc, char **argv);
 int cmd_fleet(int argc, char **argv);
 int cmd_gateway(int argc, char **argv);
+int cmd_block(int argc, char **argv);
+int cmd_unblock(int argc, char **argv);
 
 /* Opens the control socket or prints why not (module, permission). */
 struct nfips_nl *ctl_open(void);
@@ -133,6 +135,8 @@ const char *ctl_kv(const char *text, const char *key, char *val, size_t len);
 /* The store named by @path, else by nfipsd.conf's store.path, else the
  * default; read-only unless @write. NULL: said on stderr. */
 struct nfips_store *ctl_store_open(const char *path, bool write);
+/* For writing; creates the store if there is none yet (blocks). */
+struct nfips_store *ctl_store_open_create(const char *path);
 int ctl_parse_time(const char *s, bool utc, int64_t *out);
 /* mail.c: the mail queue's state (status), an incident with its mails. */
 int ctl_print_mail_status(const char *store, bool quiet_if_none);
@@ -143,7 +147,7 @@ enum {
 	CTL_OPT_SINCE = 0x100, CTL_OPT_UNTIL, CTL_OPT_SID, CTL_OPT_GRADE,
 	CTL_OPT_SRC, CTL_OPT_DST, CTL_OPT_ACTION, CTL_OPT_LIMIT, CTL_OPT_JSON,
 	CTL_OPT_UTC, CTL_OPT_STORE, CTL_OPT_COUNT_BY, CTL_OPT_OPEN, CTL_OPT_NOTE,
-	CTL_OPT_BY,
+	CTL_OPT_BY, CTL_OPT_FOR, CTL_OPT_REASON, CTL_OPT_LIST,
 };
 
 #define CTL_FILTER_OPTIONS \

@@ -46,7 +46,7 @@ static void print_counters(const struct nfips_nl_stats *s, struct out *o)
 		"events", "events_lost", "unparsed", "depth_bytes", "flows",
 		"flows_evicted", "flows_untracked", "flows_queued",
 		"daemon_absent", "daemon_overload", "queue_failopen", "bypassed",
-		"flow_drops", "ahead", "syns_ignored",
+		"flow_drops", "ahead", "syns_ignored", "block_drops",
 	};
 	const uint64_t v[] = {
 		s->packets, s->bytes, s->hits, s->alerts, s->drops, s->rejects,
@@ -54,7 +54,7 @@ static void print_counters(const struct nfips_nl_stats *s, struct out *o)
 		s->depth_bytes, s->flows, s->flows_evicted, s->flows_untracked,
 		s->flows_queued, s->daemon_absent, s->daemon_overload,
 		s->queue_failopen, s->bypassed, s->flow_drops, s->ahead,
-		s->syns_ignored,
+		s->syns_ignored, s->block_drops,
 	};
 	size_t i;
 

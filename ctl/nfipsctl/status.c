@@ -229,6 +229,8 @@ int cmd_status(int argc, char **argv)
 	       (unsigned long long)st.stats.flow_drops);
 	printf("segments ahead of a hole: %llu\n", (unsigned long long)st.stats.ahead);
 	printf("SYNs ignored: %llu\n", (unsigned long long)st.stats.syns_ignored);
+	printf("blocks: %u (dropped %llu packets)\n", st.nblocks,
+	       (unsigned long long)st.stats.block_drops);
 	printf("events: %llu\n", (unsigned long long)st.stats.events);
 	printf("events lost: %llu\n", (unsigned long long)st.stats.events_lost);
 	printf("unparsed: %llu\n", (unsigned long long)st.stats.unparsed);

@@ -17,7 +17,8 @@
 
 #define NFIPSD_CONF	"/etc/nfips/nfipsd.conf"
 
-struct nfips_store *ctl_store_open(const char *path, bool write)
+static struct nfips_store *store_open(const char *path, bool write,
+				      bool create)
 {
 	struct nfips_store_opts o = { .readonly = !write, .no_tracker = true };
 	const char *conf = getenv("NFIPSD_CONF") ? getenv("NFIPSD_CONF") : NFIPSD_CONF;
@@ -44,6 +45,9 @@ struct nfips_store *ctl_store_open(const char *path, bool write)
 		path = from_conf;
 	}
 	o.path = path;
+	/* A record that must not wait for nfipsd's first start (blocks). */
+	if (create && access(path ? path : NFIPS_STORE_PATH, F_OK) && errno == ENOENT)
+		write = false, o.readonly = false;
 	if (write) {
 		/* Checked read-only first: nfipsctl never creates a store nor
 		 * moves a corrupt one aside (nfipsd does, and says so). */
@@ -62,6 +66,16 @@ struct nfips_store *ctl_store_open(const char *path, bool write)
 		fprintf(stderr, "nfipsctl: store: %s\n", err);
 	free(from_conf);
 	return s;
+}
+
+struct nfips_store *ctl_store_open(const char *path, bool write)
+{
+	return store_open(path, write, false);
+}
+
+struct nfips_store *ctl_store_open_create(const char *path)
+{
+	return store_open(path, true, true);
 }
 
 /*

@@ -40,6 +40,9 @@ enum nfips_cmd {
 	NFIPS_CMD_DAEMON_UNREGISTER,	/* the daemon's socket only */
 	NFIPS_CMD_DAEMON_REPORT,	/* OVERLOAD, QUEUE_FAILOPEN (daemon's socket) */
 	NFIPS_CMD_FLOW_VERDICT,		/* FLOW, VERDICT (daemon's socket) */
+	NFIPS_CMD_BLOCK_ADD,		/* BLOCK: drop an address or prefix's traffic */
+	NFIPS_CMD_BLOCK_DEL,		/* BLOCK (family, address, prefix) */
+	NFIPS_CMD_BLOCK_LIST,		/* dump: BLOCK per block in effect */
 	__NFIPS_CMD_MAX
 };
 
@@ -76,10 +79,32 @@ enum nfips_attr {
 	NFIPS_A_QUEUE_FAILOPEN,		/* u64: packets NFQUEUE let through (daemon's count) */
 	NFIPS_A_FLOW,			/* nested NFIPS_FLOW_A_* */
 	NFIPS_A_VERDICT,		/* u8: enum nfips_flow_verdict */
+	NFIPS_A_BLOCK,			/* nested NFIPS_BLOCK_A_* */
+	NFIPS_A_NBLOCKS,		/* u32: blocks in effect (status) */
 	__NFIPS_A_MAX
 };
 
 #define NFIPS_A_MAX (__NFIPS_A_MAX - 1)
+
+/*
+ * A block (Documentation/netlink.rst, "Blocks"): every packet from or to
+ * an address of the prefix is dropped, in learn mode too, before any
+ * rule, until it expires or is removed. Per namespace, apart from the
+ * policy: a policy swap or flush leaves the blocks as they are.
+ */
+enum nfips_block_attr {
+	NFIPS_BLOCK_A_UNSPEC,
+	NFIPS_BLOCK_A_PAD,
+	NFIPS_BLOCK_A_FAMILY,		/* u8: AF_INET or AF_INET6, required */
+	NFIPS_BLOCK_A_ADDR,		/* binary 4 or 16, network order, required */
+	NFIPS_BLOCK_A_PREFIX,		/* u8: 1..32 or 1..128, required */
+	NFIPS_BLOCK_A_TIMEOUT,		/* u32: seconds from now (ADD); absent: until removed */
+	NFIPS_BLOCK_A_REMAINING,	/* u64: ms until it expires (LIST); absent: until removed */
+	NFIPS_BLOCK_A_HITS,		/* u64: packets it dropped (LIST) */
+	__NFIPS_BLOCK_A_MAX
+};
+
+#define NFIPS_BLOCK_A_MAX (__NFIPS_BLOCK_A_MAX - 1)
 
 /* Most NFQUEUE queues one daemon may spread its flows over. */
 #define NFIPS_QUEUES_MAX	256
@@ -256,6 +281,7 @@ enum nfips_stat_attr {
 	NFIPS_STAT_A_FLOW_DROPS,	/* packets dropped by a drop verdict */
 	NFIPS_STAT_A_AHEAD,		/* TCP segments ahead of a hole (dropped in enforce) */
 	NFIPS_STAT_A_SYNS_IGNORED,	/* SYNs on established connections, not honoured */
+	NFIPS_STAT_A_BLOCK_DROPS,	/* packets dropped by a block */
 	__NFIPS_STAT_A_MAX
 };
 

@@ -1053,7 +1053,7 @@ int main(int argc, char **argv)
 	int ret;
 
 	if (argc < 2) {
-		fprintf(stderr, "Usage: nltool badtxn|badver|fuzz N SEED|storm N SEED|daemon ...|verdict ...|big N LEN SEED|flush|resolve|close|nsstorm N\n");
+		fprintf(stderr, "Usage: nltool badtxn|badblock|badver|fuzz N SEED|storm N SEED|daemon ...|verdict ...|big N LEN SEED|flush|resolve|close|nsstorm N\n");
 		return 2;
 	}
 	if (!strcmp(argv[1], "nsstorm") && argc == 3)
@@ -1063,6 +1063,8 @@ int main(int argc, char **argv)
 		return fail("resolve the nfips family", ret);
 	if (!strcmp(argv[1], "badtxn"))
 		return badtxn();
+	if (!strcmp(argv[1], "badblock"))
+		return bad_blocks();
 	if (!strcmp(argv[1], "badver"))
 		return badver();
 	if (!strcmp(argv[1], "fuzz") && argc == 4)

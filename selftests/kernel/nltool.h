@@ -41,4 +41,7 @@ int flush_policy(void);
 int ns_storm(long n);
 int timed_close(void);
 
+/* nltool_block.c */
+int bad_blocks(void);
+
 #endif /* NLTOOL_H */

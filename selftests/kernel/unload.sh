@@ -3,9 +3,9 @@
 #
 # rmmod under traffic: with policies in several namespaces, an events
 # listener open and a bulk transfer plus a ping flood carrying a pattern
-# crossing the gateway, the module unloads cleanly (hooks gone, RCU
-# callbacks done, nothing leaked or splatted), the transfer completes, and
-# the module loads again.
+# crossing the gateway, and blocks in another namespace, the module unloads
+# cleanly (hooks gone, RCU callbacks done, nothing leaked or splatted), the
+# transfer completes, and the module loads again.
 set -u
 source "$(dirname "$0")/lib.sh"
 
@@ -34,6 +34,12 @@ wait_local_port_listen "$server" 7003 tcp || fail "bulk server"
 ip netns exec "$client" timeout 60 socat -u "OPEN:$tmp/in" "TCP4:$server4:7003" &
 cli=$!
 ip netns exec "$client" ping -q -i 0.01 -p deadbeef -w 6 "$server4" >/dev/null &
+# Blocks in the second namespace, each add replacing a table that waits
+# for a grace period (call_rcu): rmmod waits for those (rcu_barrier).
+for a in 192.0.2.1 192.0.2.2 2001:db8::/48; do
+	ip netns exec "$other" "$nfipsctl" block "$a" --for 1h --reason unload --by test \
+		--store "$tmp/blocks.db" >/dev/null || fail "block $a"
+done
 sleep 1
 kmsg "unload under traffic"
 rmmod nfips || fail "rmmod under traffic"
@@ -41,6 +47,7 @@ wait "$cli" || fail "transfer broken by the unload"
 wait "$srv"
 cmp -s "$tmp/in" "$tmp/out" || fail "transfer corrupted by the unload"
 dmesg_since "unload under traffic" | grep -q 'nfips: unloaded' || fail "no unload message"
+dmesg_since "unload under traffic" | grep 'still counted' && fail "memory left counted at unload"
 insmod "$nfips_ko" || fail "insmod after the unload"
 "$nfipsctl" status | grep -qx 'inspection: off' || fail "fresh module has a policy"
 log "unloaded under traffic, transfer intact, reloaded"

@@ -18,7 +18,7 @@
 #include <netlink/netlink.h>
 #include <netlink/socket.h>
 
-#include "nl.h"
+#include "nl_int.h"
 
 #ifndef SOL_NETLINK
 #define SOL_NETLINK 270
@@ -286,6 +286,23 @@ static uint8_t u8_or0(struct nlattr *a)
 	return a ? nla_get_u8(a) : 0;
 }
 
+/* For the other files of this folder (nl_int.h). */
+struct nl_msg *nfips_nl_new_msg(struct nfips_nl *nl, uint8_t cmd, int flags)
+{
+	return new_msg(nl, cmd, flags, 0);
+}
+
+int nfips_nl_request(struct nfips_nl *nl, struct nl_msg *msg, const char *what,
+		     int (*fn)(struct nl_msg *, void *), void *arg, bool *intr)
+{
+	return request(nl, msg, what, fn, arg, intr);
+}
+
+int nfips_nl_seterr(struct nfips_nl *nl, int err, const char *msg)
+{
+	return seterr(nl, err, "%s", msg);
+}
+
 static int status_reply(struct nl_msg *msg, void *arg)
 {
 	struct nfips_nl_status *st = arg;
@@ -310,6 +327,7 @@ static int status_reply(struct nl_msg *msg, void *arg)
 	st->nselectors = u32_or0(tb[NFIPS_A_NSELECTORS]);
 	st->ac_states = u32_or0(tb[NFIPS_A_AC_STATES]);
 	st->memory = u64_or0(tb[NFIPS_A_MEMORY]);
+	st->nblocks = u32_or0(tb[NFIPS_A_NBLOCKS]);
 	if (tb[NFIPS_A_STATS] &&
 	    !nla_parse_nested(s, NFIPS_STAT_A_MAX, tb[NFIPS_A_STATS], NULL)) {
 		st->stats.packets = u64_or0(s[NFIPS_STAT_A_PACKETS]);
@@ -334,6 +352,7 @@ static int status_reply(struct nl_msg *msg, void *arg)
 		st->stats.flow_drops = u64_or0(s[NFIPS_STAT_A_FLOW_DROPS]);
 		st->stats.ahead = u64_or0(s[NFIPS_STAT_A_AHEAD]);
 		st->stats.syns_ignored = u64_or0(s[NFIPS_STAT_A_SYNS_IGNORED]);
+		st->stats.block_drops = u64_or0(s[NFIPS_STAT_A_BLOCK_DROPS]);
 	}
 	return 0;
 }

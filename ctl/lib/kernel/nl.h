@@ -35,6 +35,7 @@ struct nfips_nl_stats {
 	uint64_t depth_bytes, flows, flows_evicted, flows_untracked;
 	uint64_t flows_queued, daemon_absent, daemon_overload, queue_failopen;
 	uint64_t bypassed, flow_drops, ahead, syns_ignored;
+	uint64_t block_drops;
 };
 
 struct nfips_nl_status {
@@ -46,6 +47,7 @@ struct nfips_nl_status {
 	uint16_t queue, queue_num;	/* its queues */
 	uint32_t nrules, nkernel, nselectors, ac_states;
 	uint64_t memory;
+	uint32_t nblocks;	/* blocks in effect */
 	struct nfips_nl_stats stats;
 };
 
@@ -228,5 +230,53 @@ struct nfips_nl_flow {
  */
 int nfips_nl_flow_verdict(struct nfips_nl *nl, const struct nfips_nl_flow *f,
 			  uint8_t verdict);
+
+/* ---- blocks (block.c, block_parse.c; Documentation/netlink.rst) ---- */
+
+/* One block: every packet from or to addr/plen is dropped. */
+struct nfips_nl_block {
+	uint8_t family;			/* AF_INET or AF_INET6 */
+	uint8_t plen;			/* 1..32 or 1..128 */
+	uint8_t addr[16];		/* network order, IPv4 in 4 bytes */
+	uint32_t timeout;		/* add: seconds; 0 until removed */
+	bool expires;			/* list: it has an expiry */
+	uint64_t remaining_ms;		/* list: until it expires */
+	uint64_t hits;			/* list: packets it dropped */
+};
+
+/* Longest text of a block's address (nfips_block_str()). */
+#define NFIPS_BLOCK_STR	(46 + 4)
+
+/*
+ * "192.0.2.7", "10.0.0.0/8", "2001:db8::/32" into @b (its timeout 0).
+ * Refuses, saying why in @err: not an address, a prefix length out of
+ * range (0, past 32 or 128), bits set past the prefix length.
+ */
+int nfips_block_parse(const char *s, struct nfips_nl_block *b, char *err,
+		      size_t errlen);
+/* The canonical text: the address alone for a full-length prefix. */
+void nfips_block_str(const struct nfips_nl_block *b, char *out, size_t len);
+/*
+ * "90", "90s", "15m", "2h", "7d", "1w", "1h30m" into seconds, 1 to
+ * NFIPS_BLOCK_FOR_MAX. -1 with @err otherwise.
+ */
+#define NFIPS_BLOCK_FOR_MAX	(366u * 86400 * 10)	/* ten years */
+int nfips_duration_parse(const char *s, uint32_t *secs, char *err,
+			 size_t errlen);
+/* "1d2h", "5m3s", "0s" (largest two units). */
+void nfips_duration_str(uint64_t secs, char *out, size_t len);
+
+/*
+ * Adds the block (or, if it is there, gives it @b->timeout from now);
+ * takes effect at once, in learn mode too. -E2BIG past the namespace's
+ * max_blocks, -ENOBUFS past max_total_mem.
+ */
+int nfips_nl_block_add(struct nfips_nl *nl, const struct nfips_nl_block *b);
+/* -ENOENT: no such block in effect (never added, or expired). */
+int nfips_nl_block_del(struct nfips_nl *nl, const struct nfips_nl_block *b);
+/* Calls @fn for each block in effect; a nonzero return stops with it. */
+int nfips_nl_block_list(struct nfips_nl *nl,
+			int (*fn)(void *arg, const struct nfips_nl_block *b),
+			void *arg);
 
 #endif /* NFIPS_NL_H */

@@ -132,8 +132,21 @@ static const char *const schema_v5[] = {
 	NULL,
 };
 
+/*
+ * Version 6: blocks and unblocks (nfipsctl block, unblock), one row each,
+ * kept for good: who, why, when, until (blocks.c).
+ */
+static const char *const schema_v6[] = {
+	"CREATE TABLE blocks(id INTEGER PRIMARY KEY, ts INTEGER NOT NULL,"
+	" unblock INTEGER NOT NULL, addr TEXT NOT NULL, lo BLOB, hi BLOB,"
+	" until INTEGER, reason TEXT, by TEXT)",
+	"CREATE INDEX blocks_ts ON blocks(ts)",
+	"CREATE INDEX blocks_addr ON blocks(addr, ts)",
+	NULL,
+};
+
 static const char *const *const migrations[] = {
-	schema_v1, schema_v2, schema_v3, schema_v4, schema_v5,
+	schema_v1, schema_v2, schema_v3, schema_v4, schema_v5, schema_v6,
 };
 
 int nfips_store_exec(struct nfips_store *s, const char *sql, char *err,

@@ -15,6 +15,7 @@
  *   retention.c  hourly and daily aggregates, removal of old days in
  *                small steps
  *   query.c      alerts, counts and incidents for nfipsctl
+ *   blocks.c     blocks and unblocks: who, why, when, until
  *
  * Times are microseconds since the epoch (UTC). Addresses are 16 bytes,
  * IPv4 as IPv4-mapped IPv6 (::ffff:a.b.c.d), so that a CIDR is a range.
@@ -28,7 +29,7 @@
 
 #define NFIPS_STORE_PATH	"/var/lib/nfips/alerts.db"
 /* The schema this code writes (PRAGMA user_version). */
-#define NFIPS_STORE_VERSION	5
+#define NFIPS_STORE_VERSION	6
 #define NFIPS_STORE_RETENTION_DAYS	92
 #define NFIPS_STORE_AGG_DAYS	397	/* 13 months */
 #define NFIPS_STORE_DAYS_KEEP	1830	/* daily aggregates: 5 years */
@@ -421,5 +422,40 @@ int64_t nfips_mail_last_of_kind(struct nfips_store *s, int kind);
 /* The meta key @key (the digest's last day); 0 found, 1 absent, -1. */
 int nfips_store_meta_read(struct nfips_store *s, const char *key, int64_t *v);
 int nfips_store_meta_write(struct nfips_store *s, const char *key, int64_t v);
+/* ---- blocks (blocks.c) --------------------------------------------- */
+
+/*
+ * A block or unblock an operator made (nfipsctl block, unblock): the
+ * kernel keeps address, prefix and expiry; this is the record of it.
+ */
+struct nfips_store_block {
+	uint64_t id;
+	int64_t ts;			/* when, usec */
+	bool unblock;			/* an unblock (else a block) */
+	const char *addr;		/* "192.0.2.7", "10.0.0.0/8", "2001:db8::/32" */
+	int64_t until;			/* usec when it expires; 0 until removed */
+	const char *reason, *by;	/* NULL: none */
+};
+
+/* Records @b (its id set). 0, or -1 with @err (a bad address too). */
+int nfips_store_block_put(struct nfips_store *s, struct nfips_store_block *b,
+			  char *err, size_t errlen);
+
+struct nfips_store_block_filter {
+	int64_t since, until;		/* usec, ts in [since, until); 0: open */
+	const char *addr;		/* this block's records only; NULL: all */
+	bool newest_first;
+	uint64_t limit;			/* 0: all */
+};
+
+/*
+ * The records @f selects, oldest first unless @f->newest_first. A store
+ * of a schema before blocks has none. The callback returns non-zero to
+ * stop. 0, or -1 with @err.
+ */
+int nfips_store_blocks(struct nfips_store *s,
+		       const struct nfips_store_block_filter *f,
+		       int (*fn)(void *arg, const struct nfips_store_block *b),
+		       void *arg, char *err, size_t errlen);
 
 #endif /* NFIPS_STORE_H */
