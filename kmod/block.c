@@ -297,7 +297,14 @@ static int blocks_change(struct nfips_net *nn, const struct nfips_block *add,
 		stride = ALIGN(n * sizeof(u64), SMP_CACHE_BYTES) / sizeof(u64);
 		rows = array3_size(nr_cpu_ids, stride, sizeof(u64));
 		size = size_add(struct_size(b, e, n), rows);
-		if (!nfips_mem_charge(userns, size)) {
+		/*
+		 * Removing (unblock, expiry) never needs more than the table
+		 * it replaces: it may go past the budget for a grace period
+		 * rather than leave an operator unable to lift a block.
+		 */
+		if (!add) {
+			nfips_mem_charge_force(userns, size);
+		} else if (!nfips_mem_charge(userns, size)) {
 			NL_SET_ERR_MSG(extack,
 				       "module-wide memory budget exhausted (max_total_mem; userns_max_total_mem in a namespace of an unprivileged user)");
 			return -ENOBUFS;
@@ -351,14 +358,22 @@ err_uncharge:
 	return ret;
 }
 
-/* Hooks on while there are blocks or a policy; off with neither. */
-static int blocks_hooks(struct nfips_net *nn)
+/*
+ * Hooks on while there are blocks (or @adding one) or a policy; off with
+ * neither, the flow table freed (also after a failed registration).
+ */
+static int blocks_hooks(struct nfips_net *nn, bool adding)
 {
+	int ret;
+
 	lockdep_assert_held(&nn->lock);
-	if (rcu_access_pointer(nn->blocks)) {
+	if (adding || rcu_access_pointer(nn->blocks)) {
 		if (nn->hooks_on)
 			return 0;
-		return nfips_hooks_set(nn, nn->hooks);
+		ret = nfips_hooks_set(nn, nn->hooks);
+		if (ret)
+			nfips_policy_idle(nn);
+		return ret;
 	}
 	nfips_policy_idle(nn);
 	return 0;
@@ -372,17 +387,21 @@ int nfips_block_add(struct nfips_net *nn, u8 family, const u8 *addr,
 	int ret;
 
 	memcpy(e.addr, addr, fam_len(family));
+	mutex_lock(&nn->lock);
+	/* Hooks first: a block in the table is a block in force. */
+	ret = blocks_hooks(nn, true);
+	if (ret) {
+		NL_SET_ERR_MSG(extack, "cannot register the netfilter hooks");
+		goto out;
+	}
+	/* From now, not from before waiting for the lock (a long commit). */
 	if (timeout)
 		e.expires = ktime_get_coarse_boottime_ns() +
 			    (u64)timeout * NSEC_PER_SEC;
-	mutex_lock(&nn->lock);
 	ret = blocks_change(nn, &e, NULL, &found, extack);
-	if (!ret) {
-		ret = blocks_hooks(nn);
-		if (ret)
-			NL_SET_ERR_MSG(extack,
-				       "cannot register the netfilter hooks");
-	}
+	if (ret)
+		blocks_hooks(nn, false);
+out:
 	mutex_unlock(&nn->lock);
 	return ret;
 }
@@ -398,7 +417,7 @@ int nfips_block_del(struct nfips_net *nn, u8 family, const u8 *addr, u8 plen,
 	mutex_lock(&nn->lock);
 	ret = blocks_change(nn, NULL, &e, &found, extack);
 	if (!ret) {
-		blocks_hooks(nn);
+		blocks_hooks(nn, false);
 		if (!found) {
 			NL_SET_ERR_MSG(extack, "no such block (or it expired)");
 			ret = -ENOENT;
@@ -416,9 +435,13 @@ static void block_gc(struct work_struct *work)
 	bool found;
 
 	mutex_lock(&nn->lock);
-	if (!nn->blocks_stopped &&
-	    !blocks_change(nn, NULL, NULL, &found, NULL))
-		blocks_hooks(nn);
+	if (!nn->blocks_stopped) {
+		/* Out of memory: the expired entries stay out of force; retry. */
+		if (blocks_change(nn, NULL, NULL, &found, NULL))
+			mod_delayed_work(system_wq, &nn->block_gc, HZ);
+		else
+			blocks_hooks(nn, false);
+	}
 	mutex_unlock(&nn->lock);
 }
 

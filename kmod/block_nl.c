@@ -39,6 +39,11 @@ struct block_key {
 };
 
 /* Whether @addr has a bit set past the first @plen of @len bytes. */
+/* The first 96 bits of an IPv4-mapped IPv6 address (::ffff:0:0/96). */
+static const u8 v4mapped[12] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff
+};
+
 static bool host_bits(const u8 *addr, unsigned int len, unsigned int plen)
 {
 	unsigned int i;
@@ -97,6 +102,13 @@ static int block_from_attrs(struct genl_info *info,
 	if (host_bits(k->addr, alen, k->plen)) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[NFIPS_BLOCK_A_ADDR],
 				    "address has bits set past the prefix length");
+		return -EINVAL;
+	}
+	/* Such packets reach the hooks as IPv4: the block could never act. */
+	if (k->family == AF_INET6 && k->plen >= 96 &&
+	    !memcmp(k->addr, v4mapped, sizeof(v4mapped))) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[NFIPS_BLOCK_A_ADDR],
+				    "IPv4-mapped address: block the IPv4 address instead");
 		return -EINVAL;
 	}
 	k->timeout = tb[NFIPS_BLOCK_A_TIMEOUT] ?

@@ -350,11 +350,14 @@ void nfips_policy_idle(struct nfips_net *nn)
 	struct nfips_flows *flows;
 
 	lockdep_assert_held(&nn->lock);
-	if (rcu_access_pointer(nn->policy) || rcu_access_pointer(nn->blocks) ||
-	    !nn->hooks_on)
+	if (rcu_access_pointer(nn->policy) || rcu_access_pointer(nn->blocks))
 		return;
-	nfips_hooks_set(nn, 0);
+	if (nn->hooks_on)
+		nfips_hooks_set(nn, 0);
+	/* A failed registration may have left the table it allocated. */
 	flows = rcu_replace_pointer(nn->flows, NULL, lockdep_is_held(&nn->lock));
+	if (!flows)
+		return;
 	synchronize_rcu();
 	nfips_flows_free(flows);
 }

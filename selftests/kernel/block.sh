@@ -166,6 +166,30 @@ grep -q BLOCKED-6 "$tmp/tcp6" && fail "the blocked IPv6 client's data arrived"
 unblk "$client6" >/dev/null || fail "unblock $client6"
 log "IPv6 address and /64 blocked, IPv4 untouched (${SECONDS}s)"
 
+# An IPv4-mapped address (ss shows IPv4 peers of dual-stack sockets so)
+# is the IPv4 address: listed as such, and that IPv4 host is blocked.
+blk "::ffff:$other4" --for 1h --reason mapped --by dave >/dev/null ||
+	fail "block ::ffff:$other4"
+gwctl block --list --store "$st" >"$tmp/list"
+grep -q "^$other4 .*mapped  *dave " "$tmp/list" || fail "list: $(cat "$tmp/list")"
+from "$other4" 4 "MAPPED-4" && fail "the IPv4 host of a mapped block got through"
+unblk "::ffff:$other4" >/dev/null || fail "unblock ::ffff:$other4"
+reaches "$other4" 4 "MAPPED-4B" || fail "still blocked after unblocking the mapped address"
+log "an IPv4-mapped block is the IPv4 block (${SECONDS}s)"
+
+# With the module's budget used up a new block is refused, but a block
+# can always be lifted: removing one never needs more memory.
+blk "$other4" --for 1h --reason budget --by alice >/dev/null || fail "block for the budget"
+budget=$(cat /sys/module/nfips/parameters/max_total_mem)
+on_exit "echo $budget >/sys/module/nfips/parameters/max_total_mem"
+mem_used >/sys/module/nfips/parameters/max_total_mem
+blk 192.0.2.99 --reason x --by y 2>"$tmp/err" && fail "a block past the budget was accepted"
+grep -q max_total_mem "$tmp/err" || fail "the refusal does not name the budget: $(cat "$tmp/err")"
+unblk "$other4" >/dev/null 2>"$tmp/err" || fail "unblock refused at the budget: $(cat "$tmp/err")"
+echo "$budget" >/sys/module/nfips/parameters/max_total_mem
+reaches "$other4" 4 "AFTER-BUDGET" || fail "still blocked after the unblock at the budget"
+log "at the budget: a new block refused, an unblock done (${SECONDS}s)"
+
 # Bad input: refused with a message, by nfipsctl and by the kernel.
 blk 10.0.1.2/33 --reason x --by y 2>"$tmp/err" && fail "prefix 33 accepted"
 grep -q "prefix length '33' is not 1 to 32" "$tmp/err" || fail "said: $(cat "$tmp/err")"

@@ -61,6 +61,8 @@ static const struct bcase cases[] = {
 	{ "a list reply's hits on a block", NFIPS_CMD_BLOCK_ADD,
 	  F_FAMILY | F_ADDR | F_PREFIX | F_HITS, AF_INET, "192.0.2.1", 32,
 	  -EINVAL, "" },
+	{ "IPv4-mapped IPv6 address", NFIPS_CMD_BLOCK_ADD, F_FAMILY | F_ADDR | F_PREFIX,
+	  AF_INET6, "::ffff:192.0.2.1", 128, -EINVAL, "IPv4-mapped address" },
 	{ "good IPv6 /64", NFIPS_CMD_BLOCK_ADD, F_FAMILY | F_ADDR | F_PREFIX,
 	  AF_INET6, "2001:db8:0:1::", 64, 0, NULL },
 	{ "remove it", NFIPS_CMD_BLOCK_DEL, F_FAMILY | F_ADDR | F_PREFIX,

@@ -193,6 +193,11 @@ int main(void)
 	parse_ok("2001:DB8:0:0::1", AF_INET6, 128, "2001:db8::1");
 	parse_ok("2001:db8::/32", AF_INET6, 32, "2001:db8::/32");
 	parse_ok("fd6e:6669:7073:1::/64", AF_INET6, 64, "fd6e:6669:7073:1::/64");
+	/* IPv4-mapped: what crosses the gateway is IPv4, so the block is */
+	parse_ok("::ffff:192.0.2.7", AF_INET, 32, "192.0.2.7");
+	parse_ok("::ffff:10.0.0.0/104", AF_INET, 8, "10.0.0.0/8");
+	parse_ok("::/64", AF_INET6, 64, "::/64");
+	parse_bad("::ffff:0.0.0.0/96", "a /0 block would drop all IPv4 traffic");
 	parse_bad("10.0.0.1/8", "bits set past the prefix length (the network is 10.0.0.0/8)");
 	parse_bad("192.0.2.129/25", "(the network is 192.0.2.128/25)");
 	parse_bad("2001:db8::1/32", "(the network is 2001:db8::/32)");

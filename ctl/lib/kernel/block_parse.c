@@ -87,6 +87,22 @@ int nfips_block_parse(const char *s, struct nfips_nl_block *b, char *err,
 			 s, net);
 		return -1;
 	}
+	/*
+	 * ::ffff:a.b.c.d (what ss shows for IPv4 peers of a dual-stack
+	 * socket) crosses the gateway as IPv4: it is blocked as such.
+	 */
+	if (b->family == AF_INET6 && b->plen >= 96 &&
+	    !memcmp(b->addr, "\0\0\0\0\0\0\0\0\0\0\xff\xff", 12)) {
+		memmove(b->addr, b->addr + 12, 4);
+		memset(b->addr + 4, 0, 12);
+		b->family = AF_INET;
+		b->plen -= 96;
+		if (!b->plen) {
+			snprintf(err, errlen,
+				 "'%s': a /0 block would drop all IPv4 traffic; refused", s);
+			return -1;
+		}
+	}
 	return 0;
 }
 
