@@ -200,6 +200,13 @@ def flows(m):
         add(80, [(b"HELLO GET /index.html HTTP/1.1 BadBot/6.6 evilpayload\r\n",
                   b"OK evilpayload HTTP/1.1 200\r\n")])
     add(80, [(b"\x16\x03\x01\x00\x05hello GET / HTTP/1.1\r\n", b"\x16\x03\x03\x00\x02zz")])
+    # requests detection does not know (a leading CRLF or space, an unknown
+    # method) on flows their response makes HTTP: the request still counts,
+    # with nothing sent after it (found by a review: nfips missed them)
+    for q in (b"\r\n" + req("GET", "/admin/crlf", [("Host", "d.example.com")]),
+              b" " + req("GET", "/admin/space", [("Host", "d.example.com")]),
+              req("EVAL", "/admin/eval", [("Host", "d.example.com")])):
+        add(80, [(q, resp(200, "OK", [], b"ok"))])
     # HTTP/1.0, a response delimited by the connection's close
     for i in range(3):
         add(80, [(req("GET", "/old/%d" % i, [("Host", "old.example.com")], proto="HTTP/1.0"),

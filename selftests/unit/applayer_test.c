@@ -59,7 +59,7 @@ static void feed(struct nfips_app *a, int dir, const char *s, size_t n, uint64_t
 		(*off)++;
 		st = (struct nfips_stream){ (const uint8_t *)stream, (uint32_t)*off,
 					    (uint32_t)*off - 1, true, 0 };
-		nfips_app_data(a, dir, &st, 1000);
+		nfips_app_data(a, dir, &st, NULL, 1000);
 	}
 }
 

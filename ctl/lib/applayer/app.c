@@ -87,15 +87,34 @@ static void detect(struct nfips_app *a, int dir, const struct nfips_stream *st)
 		a->failed[0] = a->failed[1] = true;
 }
 
+void nfips_app_catch_up(struct nfips_app *a, int dir, const struct nfips_stream *st,
+			uint64_t ts_usec)
+{
+	uint64_t end;
+
+	if (!a || a->gap || a->proto != NFIPS_ALPROTO_HTTP || !st->len || !st->anchored)
+		return;
+	end = st->stream_off + st->len;
+	if (st->stream_off > a->fed[dir] || end <= a->fed[dir])
+		return;
+	http_data(a->http, dir, st->data + (a->fed[dir] - st->stream_off),
+		  (uint32_t)(end - a->fed[dir]), ts_usec);
+	a->fed[dir] = end;
+}
+
 void nfips_app_data(struct nfips_app *a, int dir, const struct nfips_stream *st,
-		    uint64_t ts_usec)
+		    const struct nfips_stream *other, uint64_t ts_usec)
 {
 	uint64_t end;
 
 	if (!a || a->gap || !st->len)
 		return;
-	if (a->proto == NFIPS_ALPROTO_NONE)
+	if (a->proto == NFIPS_ALPROTO_NONE) {
 		detect(a, dir, st);
+		/* The other direction's earlier bytes go first, in order. */
+		if (other && a->proto == NFIPS_ALPROTO_HTTP)
+			nfips_app_catch_up(a, !dir, other, ts_usec);
+	}
 	if (a->proto != NFIPS_ALPROTO_HTTP)
 		return;
 	end = st->stream_off + st->len;

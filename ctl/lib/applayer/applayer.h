@@ -50,10 +50,22 @@ void nfips_app_free(struct nfips_app *a);
  * reassembly holds (from the stream's start, or the last gap, to its
  * newest byte). Detects the protocol, feeds the parser what it has not
  * seen; a gap ends the parsing of the flow (Suricata's parser cannot
- * resume HTTP after lost bytes either).
+ * resume HTTP after lost bytes either). @other (may be NULL) is what the
+ * other direction's reassembly holds: when this direction's bytes make
+ * the flow HTTP, the other's earlier bytes are fed first.
  */
 void nfips_app_data(struct nfips_app *a, int dir, const struct nfips_stream *st,
-		    uint64_t ts_usec);
+		    const struct nfips_stream *other, uint64_t ts_usec);
+
+/*
+ * What direction @dir's reassembly still holds (@st) and the parser has
+ * not seen, fed without detection and without taking a gap for one: the
+ * bytes of a direction that arrived before the other one's made the flow
+ * HTTP (a request libhtp parses but detection does not know, answered by
+ * a response that detection does), fed when that happens and at the end.
+ */
+void nfips_app_catch_up(struct nfips_app *a, int dir, const struct nfips_stream *st,
+			uint64_t ts_usec);
 
 /* The flow ended: the parser sees the end of both streams. */
 void nfips_app_eof(struct nfips_app *a, uint64_t ts_usec);

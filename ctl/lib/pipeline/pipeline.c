@@ -248,6 +248,18 @@ static void pseudo_pkt(const struct nfips_flowrec *f, int dir, uint64_t now,
 	pkt->ts_usec = now;
 }
 
+/* Direction @dir's reassembled bytes the parser has not seen yet. */
+static void app_catch_up(struct nfips_flowrec *f, int dir, uint64_t now)
+{
+	const struct nfips_tcp_dir *d = &f->tcp.dir[dir];
+	struct nfips_stream st = {
+		.data = d->data, .len = d->len, .anchored = true, .stream_off = d->data_abs,
+	};
+
+	if (f->key.proto == IPPROTO_TCP && d->data)
+		nfips_app_catch_up(f->app, dir, &st, now);
+}
+
 /*
  * The application layer sees both streams end (a response delimited by
  * the connection's close completes); transactions not inspected yet are,
@@ -261,6 +273,8 @@ static void app_end(struct nfips_pipeline *p, struct nfips_flowrec *f,
 	struct nfips_flow flow;
 	int dir;
 
+	for (dir = 0; dir < 2; dir++)
+		app_catch_up(f, dir, now);
 	nfips_app_eof(f->app, now);
 	for (dir = 0; dir < 2; dir++) {
 		flow = (struct nfips_flow){
@@ -390,8 +404,16 @@ static void app_packet(struct nfips_pipeline *p, struct nfips_flowrec *f, int di
 		p->st.enomem++;
 	if (!f->app)
 		return;
-	if (up->tcp.inspect)
-		nfips_app_data(f->app, dir, &up->tcp.st, p->in->ts_usec);
+	if (up->tcp.inspect) {
+		const struct nfips_tcp_dir *o = &f->tcp.dir[!dir];
+		struct nfips_stream other = {
+			.data = o->data, .len = o->len, .anchored = true,
+			.stream_off = o->data_abs,
+		};
+
+		nfips_app_data(f->app, dir, &up->tcp.st, o->data ? &other : NULL,
+			       p->in->ts_usec);
+	}
 	flow->alproto = nfips_app_proto(f->app);
 	flow->ntxs = nfips_app_ready(f->app, dir, false, &flow->txs);
 }
