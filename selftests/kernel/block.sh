@@ -180,6 +180,8 @@ log "an IPv4-mapped block is the IPv4 block (${SECONDS}s)"
 # With the module's budget used up a new block is refused, but a block
 # can always be lifted: removing one never needs more memory.
 blk "$other4" --for 1h --reason budget --by alice >/dev/null || fail "block for the budget"
+# a second one: removing the first then builds a table of one
+blk 192.0.2.50 --reason budget --by alice >/dev/null || fail "second block for the budget"
 budget=$(cat /sys/module/nfips/parameters/max_total_mem)
 on_exit "echo $budget >/sys/module/nfips/parameters/max_total_mem"
 mem_used >/sys/module/nfips/parameters/max_total_mem
@@ -188,6 +190,7 @@ grep -q max_total_mem "$tmp/err" || fail "the refusal does not name the budget: 
 unblk "$other4" >/dev/null 2>"$tmp/err" || fail "unblock refused at the budget: $(cat "$tmp/err")"
 echo "$budget" >/sys/module/nfips/parameters/max_total_mem
 reaches "$other4" 4 "AFTER-BUDGET" || fail "still blocked after the unblock at the budget"
+unblk 192.0.2.50 >/dev/null || fail "unblock 192.0.2.50"
 log "at the budget: a new block refused, an unblock done (${SECONDS}s)"
 
 # Bad input: refused with a message, by nfipsctl and by the kernel.
