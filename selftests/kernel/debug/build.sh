@@ -10,8 +10,11 @@
 #                                     fragment (debug.config + build recipe)
 #       build/       make O= tree: .config, vmlinux, arch/x86/boot/bzImage
 #       mods/        modules_install: lib/modules/RELEASE/modules.builtin...
-#       nfips/       copy of Kbuild + kmod/ sources; nfips.ko is built here
-#       detector/    the detector modules (selftests/kernel/debug/detector)
+#       checkout-HASH/  one per work tree (hash of its path), so that two
+#                       checkouts testing at once never load each other's
+#                       module:
+#         nfips/       copy of Kbuild + kmod/ sources; nfips.ko is built here
+#         detector/    the detector modules (selftests/kernel/debug/detector)
 #       build-seconds, release, done
 #
 # The kernel is `make allnoconfig` + debug.config merged with
@@ -191,25 +194,27 @@ module_sources() {
 build_modules() {
 	local nfips_src
 
+	mkdir -p "$co" || die "cannot create $co"
+
 	# Kbuild at the top says obj-m += kmod/; the module is kmod/Kbuild.
 	nfips_src=$( (cd "$repo" && echo Kbuild &&
 		find kmod -type f \( -name '*.[ch]' -o -name Kbuild \) ! -name '*.mod.c' | sort))
 	# shellcheck disable=SC2086 # file names without spaces, one per word
-	mirror "$repo" "$dir/nfips" $nfips_src
-	make -C "$build" M="$dir/nfips" modules >"$dir/nfips.log" 2>&1 || {
-		cat "$dir/nfips.log" >&2
-		die "nfips.ko does not build against the debug kernel (log: $dir/nfips.log)"
+	mirror "$repo" "$co/nfips" $nfips_src
+	make -C "$build" M="$co/nfips" modules >"$co/nfips.log" 2>&1 || {
+		cat "$co/nfips.log" >&2
+		die "nfips.ko does not build against the debug kernel (log: $co/nfips.log)"
 	}
 	# shellcheck disable=SC2046
-	mirror "$here/detector" "$dir/detector" $(module_sources "$here/detector")
-	make -C "$build" M="$dir/detector" modules >"$dir/detector.log" 2>&1 || {
-		cat "$dir/detector.log" >&2
-		die "the detector modules do not build (log: $dir/detector.log)"
+	mirror "$here/detector" "$co/detector" $(module_sources "$here/detector")
+	make -C "$build" M="$co/detector" modules >"$co/detector.log" 2>&1 || {
+		cat "$co/detector.log" >&2
+		die "the detector modules do not build (log: $co/detector.log)"
 	}
 }
 
 main() {
-	local what=${1:-all} src build dir key srcver
+	local what=${1:-all} src build dir key srcver co
 
 	case $what in
 	kernel | modules | all) ;;
@@ -223,10 +228,11 @@ main() {
 	check_host
 	cache_key
 	build_kernel
+	co=$dir/checkout-$(printf '%s' "$repo" | sha256sum | cut -c1-12)
 	[ "$what" = kernel ] || build_modules
 	echo "DEBUG_DIR=$dir DEBUG_RELEASE=$(cat "$dir/release")" \
-	     "DEBUG_VMLINUZ=$build/arch/x86/boot/bzImage DEBUG_KO=$dir/nfips/kmod/nfips.ko" \
-	     "DEBUG_MODULES=$dir/mods DEBUG_DETECTOR=$dir/detector" \
+	     "DEBUG_VMLINUZ=$build/arch/x86/boot/bzImage DEBUG_KO=$co/nfips/kmod/nfips.ko" \
+	     "DEBUG_MODULES=$dir/mods DEBUG_DETECTOR=$co/detector" \
 	     "DEBUG_BUILD_SECONDS=$(cat "$dir/build-seconds")"
 }
 
