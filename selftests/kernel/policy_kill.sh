@@ -44,8 +44,15 @@ wait "$pid"
 kill_ms=$(($(ms) - t0))
 log "SIGKILL ended the committing process in ${kill_ms} ms"
 
+# Under the debug kernel (make check-debug) the build stops as promptly,
+# but freeing the 40,000 rules already received (three checked kfree()s
+# each: KASAN, kmemleak, object debugging, all under TCG) took 13 s of the
+# 14.6 s measured; on the distribution's kernel the whole kill takes about
+# 250 ms, and `make check` holds it to a second there.
+kill_bound=1000
+[ "${NFIPS_DEBUG_KERNEL:-}" = 1 ] && kill_bound=60000
 ((close_ms < 1000)) || fail "closing a genl socket waited ${close_ms} ms for the build"
-((kill_ms < 1000)) || fail "SIGKILL took ${kill_ms} ms to end the build"
+((kill_ms < kill_bound)) || fail "SIGKILL took ${kill_ms} ms to end the build (bound ${kill_bound} ms)"
 out=$(ip netns exec "$kns" "$nltool" big 10 16 8) || fail "no policy after the killed build: $out"
 log "namespace usable afterwards: $out"
 exit "$ksft_pass"
