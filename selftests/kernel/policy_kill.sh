@@ -45,7 +45,7 @@ kill_ms=$(($(ms) - t0))
 log "SIGKILL ended the committing process in ${kill_ms} ms"
 
 # Under the debug kernel (make check-debug) the build stops as promptly,
-# but freeing the 40,000 rules already received (three checked kfree()s
+# but freeing the 40,000 rules already received (two checked kfree()s
 # each: KASAN, kmemleak, object debugging, all under TCG) took 13 s of the
 # 14.6 s measured; on the distribution's kernel the whole kill takes about
 # 250 ms, and `make check` holds it to a second there.
