@@ -284,9 +284,13 @@ static int blocks_change(struct nfips_net *nn, const struct nfips_block *add,
 	if (add && !*found)
 		n++;
 	if (add && !*found && n > max) {
-		if (!max) {
+		if (!max && userns && !READ_ONCE(nfips_userns_max_blocks)) {
 			NL_SET_ERR_MSG(extack,
 				       "no blocks in namespaces of unprivileged users (userns_max_blocks is 0)");
+			return -EPERM;
+		}
+		if (!max) {
+			NL_SET_ERR_MSG(extack, "blocks are turned off (max_blocks is 0)");
 			return -EPERM;
 		}
 		NL_SET_ERR_MSG(extack,

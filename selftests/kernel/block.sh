@@ -193,6 +193,16 @@ reaches "$other4" 4 "AFTER-BUDGET" || fail "still blocked after the unblock at t
 unblk 192.0.2.50 >/dev/null || fail "unblock 192.0.2.50"
 log "at the budget: a new block refused, an unblock done (${SECONDS}s)"
 
+# max_blocks 0 turns blocks off, and the refusal says so (it named the
+# unprivileged users' parameter before, in the initial namespace too).
+maxb=$(cat /sys/module/nfips/parameters/max_blocks)
+on_exit "echo $maxb >/sys/module/nfips/parameters/max_blocks"
+echo 0 >/sys/module/nfips/parameters/max_blocks
+blk 192.0.2.98 --reason x --by y 2>"$tmp/err" && fail "a block with max_blocks 0 was accepted"
+grep -q "blocks are turned off (max_blocks is 0)" "$tmp/err" ||
+	fail "max_blocks 0: $(cat "$tmp/err")"
+echo "$maxb" >/sys/module/nfips/parameters/max_blocks
+
 # Bad input: refused with a message, by nfipsctl and by the kernel.
 blk 10.0.1.2/33 --reason x --by y 2>"$tmp/err" && fail "prefix 33 accepted"
 grep -q "prefix length '33' is not 1 to 32" "$tmp/err" || fail "said: $(cat "$tmp/err")"
