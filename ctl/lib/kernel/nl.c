@@ -199,7 +199,8 @@ static int explain(struct nfips_nl *nl, int err, const char *what)
 	char kmsg[sizeof(nl->err)];
 
 	snprintf(kmsg, sizeof(kmsg), "%s", nl->err);
-	if (err == -EPERM)
+	/* The kernel says why when it is not the capability (max_blocks 0). */
+	if (err == -EPERM && !kmsg[0])
 		return seterr(nl, err, "%s: permission denied (CAP_NET_ADMIN needed)",
 			      what);
 	if (kmsg[0])
