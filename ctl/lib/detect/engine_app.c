@@ -41,23 +41,56 @@ static bool checks_ok(const struct nfips_rule *r, uint32_t buf, uint32_t len)
 	return true;
 }
 
+/* One instance of buffer @id: its transforms, length tests, keywords. */
+static bool buf_match(struct nfips_engine *e, const struct nfips_rule *r, uint32_t id,
+		      const uint8_t *data, uint32_t len)
+{
+	struct nfips_buf b = { .buf_id = id, .data = data, .len = len };
+
+	if (!nfips_xform_apply(nfips_rule_xforms(r, id), &e->xf, &b.data, &b.len))
+		return false;
+	if (!b.data)
+		b.data = (const uint8_t *)"";
+	return checks_ok(r, id, b.len) && nfips_eval_payload(e->ev, r, &b) == 1;
+}
+
+/* The transaction's integer fields against the rule's tests (dns.opcode). */
+static bool txchecks_ok(const struct nfips_rule *r, const struct nfips_tx *tx)
+{
+	uint32_t i;
+	uint64_t v;
+
+	for (i = 0; i < r->ntxchk; i++) {
+		if (!tx->get_int || !tx->get_int(tx, r->txchk[i].id, &v))
+			return false;
+		if ((v == r->txchk[i].val) == r->txchk[i].negate)
+			return false;
+	}
+	return true;
+}
+
 bool app_tx_match(struct nfips_engine *e, const struct sig *s, const struct nfips_tx *tx)
 {
 	const struct nfips_rule *r = s->r;
-	uint32_t id;
+	const uint8_t *data;
+	uint32_t id, len, i;
+	bool hit;
 
+	if (!txchecks_ok(r, tx))
+		return false;
 	for (id = 1; id < NFIPS_BUF_COUNT; id++) {
-		struct nfips_buf b = { .buf_id = id };
-
 		if (!(r->bufs & (1ull << id)))
 			continue;
-		if (!tx->get(tx, id, &b.data, &b.len))
-			return false;
-		if (!b.data)
-			b.data = (const uint8_t *)"";
-		if (!checks_ok(r, id, b.len))
-			return false;
-		if (nfips_eval_payload(e->ev, r, &b) != 1)
+		if (!nfips_buf_def(id)->multi) {
+			if (!tx->get(tx, id, &data, &len) || !buf_match(e, r, id, data, len))
+				return false;
+			continue;
+		}
+		/* a multi-buffer matches when one of its instances does */
+		hit = false;
+		for (i = 0; !hit && tx->get_nth && tx->get_nth(tx, id, i, &data, &len); i++)
+			hit = buf_match(e, r, id, data, len);
+		if (!hit)
 			return false;
 	}
 	return true;
@@ -74,6 +107,9 @@ static int32_t app_fp(const struct nfips_rule *r)
 
 		if (r->matches[i].type != NFIPS_MATCH_CONTENT || !r->matches[i].buf ||
 		    (c->flags & NFIPS_C_NEGATED))
+			continue;
+		/* the matchers scan buffers as they are, not transformed */
+		if (nfips_rule_xforms(r, r->matches[i].buf))
 			continue;
 		if (c->flags & NFIPS_C_FAST_PATTERN)
 			return (int32_t)i;
@@ -168,6 +204,7 @@ void app_prefilter_free(struct nfips_engine *e)
 	free(e->app_clist);
 	free(e->app_nofp[0]);
 	free(e->app_nofp[1]);
+	nfips_xf_scratch_free(&e->xf);
 }
 
 static int on_app_pattern(void *ctx, uint32_t id, uint32_t end)
@@ -191,7 +228,7 @@ static int u32cmp(const void *a, const void *b)
 
 uint32_t app_candidates(struct nfips_engine *e, const struct nfips_tx *tx, int dir)
 {
-	uint32_t id, i;
+	uint32_t id, i, k;
 
 	e->napp_clist = 0;
 	for (i = 0; i < e->napp_nofp[dir]; i++) {
@@ -202,10 +239,17 @@ uint32_t app_candidates(struct nfips_engine *e, const struct nfips_tx *tx, int d
 		const uint8_t *d;
 		uint32_t len;
 
-		if (e->app_ac[id] && (nfips_buf_def(id)->dirs &
-				      (dir ? NFIPS_FLOW_TO_CLIENT : NFIPS_FLOW_TO_SERVER)) &&
-		    tx->get(tx, id, &d, &len) && len)
-			nfips_ac_scan(e->app_ac[id], 0, d, len, on_app_pattern, e);
+		if (!e->app_ac[id] || !(nfips_buf_def(id)->dirs &
+					(dir ? NFIPS_FLOW_TO_CLIENT : NFIPS_FLOW_TO_SERVER)))
+			continue;
+		if (!nfips_buf_def(id)->multi) {
+			if (tx->get(tx, id, &d, &len) && len)
+				nfips_ac_scan(e->app_ac[id], 0, d, len, on_app_pattern, e);
+			continue;
+		}
+		for (k = 0; tx->get_nth && tx->get_nth(tx, id, k, &d, &len); k++)
+			if (len)
+				nfips_ac_scan(e->app_ac[id], 0, d, len, on_app_pattern, e);
 	}
 	for (i = 0; i < e->napp_clist; i++)
 		e->app_cand[e->app_clist[i]] = 0;
