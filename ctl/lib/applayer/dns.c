@@ -188,8 +188,7 @@ int dns_parse(const uint8_t *m, uint32_t mlen, bool response, struct dns_hdr *h,
 /* dns.rs probe_header_validity against @rlen, the message's length. */
 static int header_valid(const struct dns_hdr *h, uint32_t rlen, bool *request)
 {
-	if (((h->flags >> 11) & 0xf) >= 7)
-		return 0;	/* unassigned opcode */
+	/* 7.0 has no opcode test here (8.0 refuses opcodes of 7 and more) */
 	if (2ull * ((uint64_t)h->qd + h->an + h->ns + h->ar) + DNS_HDR_LEN > rlen)
 		return 0;
 	*request = !(h->flags & 0x8000);
