@@ -200,6 +200,8 @@ def flows(m):
     uflow([(True, query(360, ["evil.example.net"]))], sport=5353)
     uflow([(True, query(361, ["evil.example.net"])),
            (False, answer(361, "evil.example.net", [("A", bytes(4))]))], sport=5300)
+    # an empty datagram first: the direction is not DNS
+    uflow([(True, b""), (True, query(369, ["evil.example.net"]))])
     # non-DNS on port 53 first (long, short), then a query
     uflow([(True, b"GET /evil.example.net HTTP/1.1\r\n\r\n"),
            (True, query(370, ["evil.example.net"]))])
@@ -243,6 +245,10 @@ def flows(m):
     # a message that does not parse ends the parsing: the later one is not seen
     bad = header(404, flags(), 1) + b"\x43bad\x00\x00\x01\x00\x01"
     tflow([(lp(bad) + lp(query(405, ["evil.example.net"])), None)])
+    # a bad response ends the parsing of both directions
+    tflow([(lp(q), lp(header(406, flags(qr=1), 1) + b"\x43bad")), (lp(q), None)])
+    # the client sends a response first
+    tflow([(lp(r), lp(q))])
     # non-DNS over TCP on port 53, DNS over TCP on another port
     tflow([(b"HELLO evil.example.net, this is not DNS at all\r\n", b"NO\r\n")])
     tflow([(lp(q), lp(r))], sport=5353)
