@@ -108,9 +108,6 @@ static int32_t app_fp(const struct nfips_rule *r)
 		if (r->matches[i].type != NFIPS_MATCH_CONTENT || !r->matches[i].buf ||
 		    (c->flags & NFIPS_C_NEGATED))
 			continue;
-		/* the matchers scan buffers as they are, not transformed */
-		if (nfips_rule_xforms(r, r->matches[i].buf))
-			continue;
 		if (c->flags & NFIPS_C_FAST_PATTERN)
 			return (int32_t)i;
 		if (c->len > len) {
@@ -121,21 +118,75 @@ static int32_t app_fp(const struct nfips_rule *r)
 	return best;
 }
 
+/* The prefilter pattern of content @fp of @r, app sig @k. */
+static void fp_pattern(const struct nfips_rule *r, int32_t fp, uint32_t k,
+		       struct nfips_ac_pattern *p)
+{
+	const struct nfips_content *c = &r->matches[fp].u.content;
+
+	p->bytes = c->bytes;
+	p->len = c->len;
+	if (c->flags & NFIPS_C_FP_CHOP) {
+		p->bytes += c->fp_off;
+		p->len = c->fp_len;
+	}
+	/* A prefix prefilters exactly; the rest is checked later. */
+	if (p->len > NFIPS_AC_MAX_LEN)
+		p->len = NFIPS_AC_MAX_LEN;
+	p->flags = (c->flags & NFIPS_C_NOCASE) ? NFIPS_AC_NOCASE : 0;
+	p->id = k;
+}
+
+static bool same_chain(const struct nfips_xforms *a, const struct nfips_xforms *b)
+{
+	return a->buf == b->buf && a->n == b->n && !memcmp(a->op, b->op, a->n);
+}
+
+/* The transformed list of @r's fast pattern; NULL when untransformed. */
+static const struct nfips_xforms *fp_chain(const struct nfips_rule *r, int32_t fp)
+{
+	return fp < 0 ? NULL : nfips_rule_xforms(r, r->matches[fp].buf);
+}
+
+static int build_one(struct nfips_engine *e, struct nfips_ac **ac,
+		     struct nfips_ac_pattern *pats, uint32_t np,
+		     const struct nfips_ac_limits *al, uint32_t id, struct nfips_err *err)
+{
+	uint32_t bad;
+	int ret;
+
+	if (!np)
+		return 0;
+	ret = nfips_ac_build(ac, pats, np, al, &bad);
+	if (ret) {
+		if (err)
+			snprintf(err->msg, sizeof(err->msg), "matcher of %s: %s",
+				 nfips_buf_def(id)->name, nfips_ac_strerror(ret));
+		return ret;
+	}
+	e->stats.patterns += np;
+	e->stats.matcher_bytes += nfips_ac_mem(*ac);
+	return 0;
+}
+
 int app_prefilter_build(struct nfips_engine *e, const struct nfips_engine_limits *lim,
 			struct nfips_err *err)
 {
 	struct nfips_ac_limits al = { 0 };
 	struct nfips_ac_pattern *pats;
-	uint32_t *n, k, id, bad;
+	const struct nfips_xforms *x;
+	uint32_t k, id, l, np;
+	int32_t fp;
 	int ret = -ENOMEM;
 
 	e->app_cand = calloc(e->napp + 1, 1);
 	e->app_clist = calloc(e->napp + 1, sizeof(uint32_t));
 	e->app_nofp[0] = calloc(e->napp + 1, sizeof(uint32_t));
 	e->app_nofp[1] = calloc(e->napp + 1, sizeof(uint32_t));
+	e->app_xfl = calloc(e->napp + 1, sizeof(*e->app_xfl));
 	pats = calloc(e->napp + 1, sizeof(*pats));
-	n = calloc(NFIPS_BUF_COUNT, sizeof(*n));
-	if (!e->app_cand || !e->app_clist || !e->app_nofp[0] || !e->app_nofp[1] || !pats || !n)
+	if (!e->app_cand || !e->app_clist || !e->app_nofp[0] || !e->app_nofp[1] ||
+	    !e->app_xfl || !pats)
 		goto out;
 	if (lim) {
 		al.max_patterns = lim->max_patterns;
@@ -145,52 +196,51 @@ int app_prefilter_build(struct nfips_engine *e, const struct nfips_engine_limits
 	for (k = 0; k < e->napp; k++) {
 		const struct nfips_rule *r = e->sigs[e->app[k]].r;
 
-		if (!e->no_prefilter && app_fp(r) >= 0)
+		fp = app_fp(r);
+		if (!e->no_prefilter && fp >= 0) {
+			/* a new transformed list gets its matcher */
+			x = fp_chain(r, fp);
+			for (l = 0; x && l < e->napp_xfl && !same_chain(e->app_xfl[l].x, x); l++)
+				;
+			if (x && l == e->napp_xfl)
+				e->app_xfl[e->napp_xfl++].x = x;
 			continue;
+		}
 		if (r->app_dir & NFIPS_FLOW_TO_SERVER)
 			e->app_nofp[0][e->napp_nofp[0]++] = k;
 		if (r->app_dir & NFIPS_FLOW_TO_CLIENT)
 			e->app_nofp[1][e->napp_nofp[1]++] = k;
 	}
 	for (id = 1; id < NFIPS_BUF_COUNT; id++) {
-		uint32_t np = 0;
-
+		np = 0;
 		for (k = 0; k < e->napp && !e->no_prefilter; k++) {
 			const struct nfips_rule *r = e->sigs[e->app[k]].r;
-			int32_t fp = app_fp(r);
-			const struct nfips_content *c;
 
-			if (fp < 0 || r->matches[fp].buf != id)
-				continue;
-			c = &r->matches[fp].u.content;
-			pats[np].bytes = c->bytes;
-			pats[np].len = c->len;
-			if (c->flags & NFIPS_C_FP_CHOP) {
-				pats[np].bytes += c->fp_off;
-				pats[np].len = c->fp_len;
-			}
-			/* A prefix prefilters exactly; the rest is checked later. */
-			if (pats[np].len > NFIPS_AC_MAX_LEN)
-				pats[np].len = NFIPS_AC_MAX_LEN;
-			pats[np].flags = (c->flags & NFIPS_C_NOCASE) ? NFIPS_AC_NOCASE : 0;
-			pats[np++].id = k;
+			fp = app_fp(r);
+			if (fp >= 0 && r->matches[fp].buf == id && !fp_chain(r, fp))
+				fp_pattern(r, fp, k, &pats[np++]);
 		}
-		if (!np)
-			continue;
-		ret = nfips_ac_build(&e->app_ac[id], pats, np, &al, &bad);
-		if (ret) {
-			if (err)
-				snprintf(err->msg, sizeof(err->msg), "matcher of %s: %s",
-					 nfips_buf_def(id)->name, nfips_ac_strerror(ret));
+		ret = build_one(e, &e->app_ac[id], pats, np, &al, id, err);
+		if (ret)
 			goto out;
+	}
+	for (l = 0; l < e->napp_xfl; l++) {
+		np = 0;
+		for (k = 0; k < e->napp; k++) {
+			const struct nfips_rule *r = e->sigs[e->app[k]].r;
+
+			fp = app_fp(r);
+			x = fp_chain(r, fp);
+			if (x && same_chain(x, e->app_xfl[l].x))
+				fp_pattern(r, fp, k, &pats[np++]);
 		}
-		e->stats.patterns += np;
-		e->stats.matcher_bytes += nfips_ac_mem(e->app_ac[id]);
+		ret = build_one(e, &e->app_xfl[l].ac, pats, np, &al, e->app_xfl[l].x->buf, err);
+		if (ret)
+			goto out;
 	}
 	ret = 0;
 out:
 	free(pats);
-	free(n);
 	return ret;
 }
 
@@ -204,6 +254,9 @@ void app_prefilter_free(struct nfips_engine *e)
 	free(e->app_clist);
 	free(e->app_nofp[0]);
 	free(e->app_nofp[1]);
+	for (id = 0; e->app_xfl && id < e->napp_xfl; id++)
+		nfips_ac_free(e->app_xfl[id].ac);
+	free(e->app_xfl);
 	nfips_xf_scratch_free(&e->xf);
 }
 
@@ -224,6 +277,25 @@ static int u32cmp(const void *a, const void *b)
 	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
 
 	return x < y ? -1 : x > y;
+}
+
+/* One transformed list's matcher over the transaction's instances. */
+static void scan_xf(struct nfips_engine *e, const struct app_xflist *l,
+		    const struct nfips_tx *tx, int dir)
+{
+	const uint32_t id = l->x->buf;
+	const uint8_t *d;
+	uint32_t k, len;
+
+	if (!(nfips_buf_def(id)->dirs & (dir ? NFIPS_FLOW_TO_CLIENT : NFIPS_FLOW_TO_SERVER)))
+		return;
+	for (k = 0;; k++) {
+		if (nfips_buf_def(id)->multi ? !tx->get_nth || !tx->get_nth(tx, id, k, &d, &len) :
+		    k || !tx->get(tx, id, &d, &len))
+			return;
+		if (d && nfips_xform_apply(l->x, &e->xf, &d, &len) && len)
+			nfips_ac_scan(l->ac, 0, d, len, on_app_pattern, e);
+	}
 }
 
 uint32_t app_candidates(struct nfips_engine *e, const struct nfips_tx *tx, int dir)
@@ -251,6 +323,8 @@ uint32_t app_candidates(struct nfips_engine *e, const struct nfips_tx *tx, int d
 			if (len)
 				nfips_ac_scan(e->app_ac[id], 0, d, len, on_app_pattern, e);
 	}
+	for (i = 0; i < e->napp_xfl; i++)
+		scan_xf(e, &e->app_xfl[i], tx, dir);
 	for (i = 0; i < e->napp_clist; i++)
 		e->app_cand[e->app_clist[i]] = 0;
 	/* Signature order, as the other candidates. */
