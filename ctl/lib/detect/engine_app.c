@@ -81,7 +81,7 @@ bool app_tx_match(struct nfips_engine *e, const struct sig *s, const struct nfip
 	for (id = 1; id < NFIPS_BUF_COUNT; id++) {
 		if (!(r->bufs & (1ull << id)))
 			continue;
-		if (!nfips_buf_def(id)->multi) {
+		if (!nfips_buf_multi(id)) {
 			if (!tx->get(tx, id, &data, &len) || !buf_match(e, r, id, data, len))
 				return false;
 			continue;
@@ -290,7 +290,7 @@ static void scan_xf(struct nfips_engine *e, const struct app_xflist *l,
 	if (!(nfips_buf_def(id)->dirs & (dir ? NFIPS_FLOW_TO_CLIENT : NFIPS_FLOW_TO_SERVER)))
 		return;
 	for (k = 0;; k++) {
-		if (nfips_buf_def(id)->multi ? !tx->get_nth || !tx->get_nth(tx, id, k, &d, &len) :
+		if (nfips_buf_multi(id) ? !tx->get_nth || !tx->get_nth(tx, id, k, &d, &len) :
 		    k || !tx->get(tx, id, &d, &len))
 			return;
 		if (d && nfips_xform_apply(l->x, &e->xf, &d, &len) && len)
@@ -314,7 +314,7 @@ uint32_t app_candidates(struct nfips_engine *e, const struct nfips_tx *tx, int d
 		if (!e->app_ac[id] || !(nfips_buf_def(id)->dirs &
 					(dir ? NFIPS_FLOW_TO_CLIENT : NFIPS_FLOW_TO_SERVER)))
 			continue;
-		if (!nfips_buf_def(id)->multi) {
+		if (!nfips_buf_multi(id)) {
 			if (tx->get(tx, id, &d, &len) && len)
 				nfips_ac_scan(e->app_ac[id], 0, d, len, on_app_pattern, e);
 			continue;

@@ -343,12 +343,16 @@ struct nfips_bufdef {
 	const char *name;	/* sticky buffer keyword */
 	enum nfips_alproto alproto;
 	uint32_t dirs;
-	bool multi;		/* several per transaction (Suricata's multi-buffers):
-				 * a list matches when it matches one of them */
 };
 
 /* The buffer's description; NULL for an out-of-range id. */
 const struct nfips_bufdef *nfips_buf_def(uint32_t id);
+/*
+ * Whether a transaction has several of buffer @id (Suricata's
+ * multi-buffers, dns.query: one per question): a rule's list on it
+ * matches when it matches one of them (rule_dns.c).
+ */
+bool nfips_buf_multi(uint32_t id);
 
 /* Payload inspections in rule order: relative ones chain on this order. */
 struct nfips_match {

@@ -46,7 +46,7 @@ static const struct nfips_bufdef defs[NFIPS_BUF_COUNT] = {
 	[NFIPS_BUF_HTTP_RESPONSE_LINE] = { "http.response_line", NFIPS_ALPROTO_HTTP, TC },
 	[NFIPS_BUF_HTTP_SERVER] = { "http.server", NFIPS_ALPROTO_HTTP, TC },
 	[NFIPS_BUF_HTTP_LOCATION] = { "http.location", NFIPS_ALPROTO_HTTP, TC },
-	[NFIPS_BUF_DNS_QUERY] = { "dns.query", NFIPS_ALPROTO_DNS, TS, true },
+	[NFIPS_BUF_DNS_QUERY] = { "dns.query", NFIPS_ALPROTO_DNS, TS },
 };
 
 const struct nfips_bufdef *nfips_buf_def(uint32_t id)

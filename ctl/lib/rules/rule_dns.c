@@ -28,6 +28,11 @@ static const struct {
 	{ "dotprefix", NFIPS_XF_DOTPREFIX },
 };
 
+bool nfips_buf_multi(uint32_t id)
+{
+	return id == NFIPS_BUF_DNS_QUERY;
+}
+
 struct nfips_xforms *nfips_rule_xforms(const struct nfips_rule *r, uint32_t buf)
 {
 	uint32_t i;
