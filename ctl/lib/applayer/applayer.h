@@ -21,6 +21,12 @@
  * when the response completes; at the flow's end whatever was started and
  * not handed over yet (nfips_app_ready with eof).
  *
+ * DNS (dns.h) is detected on flows to port 53, over UDP by the first
+ * datagram of each direction (nfips_app_udp) and over TCP by the first
+ * bytes of a direction when the HTTP patterns found nothing; each DNS
+ * message is a transaction of its own direction, ready with the packet
+ * that completed it.
+ *
  * One flow per struct nfips_app, one thread at a time; the context (the
  * libhtp configuration) is shared by the flows of one pipeline.
  */
