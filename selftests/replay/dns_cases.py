@@ -16,9 +16,14 @@ ones meant, malformed ones included.
 
 Used by replay_test.py (cases()) and alone, to write the capture:
     dns_cases.py OUT.pcap
+or a capture of 1,500 flows querying names built from the dns.query
+contents of a rule set (ET Open: ../shared/data/et-open/*.rules, not
+copied here), for suricata_oracle.py with that rule set:
+    dns_cases.py --names-from RULES OUT.pcap
 """
 import os
 import random
+import re
 import struct
 import subprocess
 import sys
@@ -268,6 +273,40 @@ def flows(m):
     return pkts
 
 
+def rule_flows(m, rules_path, count=1500):
+    """
+    Flows querying names made of the first dns.query content of the rules
+    in @rules_path (as is, behind "www.", in upper case, behind an "x"),
+    one in five over TCP; a response to each.
+    """
+    names = []
+    with open(rules_path, errors="replace") as f:
+        for line in f:
+            m2 = not line.startswith("#") and \
+                re.search(r'dns[._]query;(.*?)content:"([^"]*)"', line)
+            if not m2:
+                continue
+            c = re.sub(r"\|([0-9a-fA-F ]+)\|",
+                       lambda h: "".join(chr(int(x, 16)) for x in h.group(1).split()),
+                       m2.group(2))
+            if all(33 <= ord(ch) <= 126 for ch in c):
+                names.append(c)
+    random.Random(7).shuffle(names)
+    pkts = []
+    for i, c in enumerate(names[:count]):
+        n = c.strip(".")
+        n = [n, "www." + n, n.upper(), "x" + n][i % 4]
+        n = ".".join(label[:63] for label in n.split(".") if label)
+        if not n:
+            continue
+        q, r = query(i, [n]), answer(i, n, [("A", bytes(4))])
+        if i % 5 == 0:
+            pkts += tcp_flow(m, 2000 + i, 53, [(lp(q), lp(r))], seg=None if i % 2 else 3)
+        else:
+            pkts += [udp(m, 2000 + i, 53, q), udp(m, 2000 + i, 53, r, from_client=False)]
+    return pkts
+
+
 def case_dns(m, t, tmp):
     """The capture and rules through Suricata 7 and nfipsctl replay."""
     with open(RULES) as f:
@@ -288,4 +327,7 @@ def cases(m):
 if __name__ == "__main__":
     sys.path.insert(0, HERE)
     import replay_test as rt
-    rt.write_pcap(sys.argv[1], 1, rt.stamp(flows(rt)))
+    if sys.argv[1] == "--names-from":
+        rt.write_pcap(sys.argv[3], 1, rt.stamp(rule_flows(rt, sys.argv[2])))
+    else:
+        rt.write_pcap(sys.argv[1], 1, rt.stamp(flows(rt)))
