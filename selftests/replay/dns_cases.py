@@ -80,16 +80,17 @@ def answer(ident, qname, answers, opcode=0, rcode=0, auth=()):
 
 
 def udp(m, cport, sport, payload, cli="10.3.0.1", srv="10.4.0.1", from_client=True):
-    from scapy.all import IP, UDP, Raw
+    from scapy.all import IP, IPv6, UDP, Raw
     a, b = (cli, srv) if from_client else (srv, cli)
     sp, dp = (cport, sport) if from_client else (sport, cport)
-    return m.Eth() / IP(src=a, dst=b) / UDP(sport=sp, dport=dp) / Raw(payload)
+    ip = IPv6(src=a, dst=b) if ":" in a else IP(src=a, dst=b)
+    return m.Eth() / ip / UDP(sport=sp, dport=dp) / Raw(payload)
 
 
-def tcp_flow(m, cport, sport, exchanges, seg=None):
+def tcp_flow(m, cport, sport, exchanges, seg=None, v6=False):
     """A TCP connection: each (client bytes, server bytes), @seg-byte segments."""
-    c = m.Tcp(cli=("10.5.0.1", cport), srv=("10.6.0.1", sport), cisn=cport * 7,
-              sisn=cport * 11)
+    cli, srv = ("2001:db8::5", "2001:db8::6") if v6 else ("10.5.0.1", "10.6.0.1")
+    c = m.Tcp(cli=(cli, cport), srv=(srv, sport), cisn=cport * 7, sisn=cport * 11, v6=v6)
     pkts = c.handshake()
     coff = soff = 0
     for q, r in exchanges:
@@ -230,6 +231,13 @@ def flows(m):
         b"\x00" + struct.pack(">HHIH", 41, 4096, 0, 0)
     uflow([(True, edns)])
 
+    # IPv6
+    cp = nport()
+    pkts.append(udp(m, cp, 53, query(390, ["evil.example.net"]), cli="2001:db8::3",
+                    srv="2001:db8::4"))
+    pkts.append(udp(m, cp, 53, answer(390, "evil.example.net", [("AAAA", bytes(16))]),
+                    cli="2001:db8::3", srv="2001:db8::4", from_client=False))
+
     # ---- TCP ----
     def tflow(exchanges, sport=53, seg=None):
         pkts.extend(tcp_flow(m, nport(), sport, exchanges, seg))
@@ -240,6 +248,7 @@ def flows(m):
     # the length prefix split from its message, and a byte at a time
     tflow([(lp(q), lp(r))], seg=1)
     tflow([(lp(q), lp(r))], seg=3)
+    pkts.extend(tcp_flow(m, nport(), 53, [(lp(q), lp(r))], seg=4, v6=True))
     # several messages in one segment, a zero length among them
     many = lp(query(401, ["a.example.com"])) + b"\0\0" + lp(query(402, ["evil.example.net"])) + \
         lp(query(403, ["rs-a.rustdesk.com"]))
