@@ -226,6 +226,9 @@ def flows(m):
     # a query with the Z flag (still a transaction), a response with QR clear
     uflow([(True, header(381, flags(z=1), 1) + question("evil.example.net")),
            (False, header(381, flags(qr=0), 1) + question("evil.example.net"))])
+    # no question at all (opcode rules still see it); two messages in one datagram
+    uflow([(True, header(385, flags(opcode=2), 0)), (False, header(385, flags(qr=1, opcode=2), 0))])
+    uflow([(True, query(386, ["evil.example.net"]) + query(387, ["www.duckdns.org"]))])
     # an EDNS query (OPT record in the additional section)
     edns = header(382, flags(), 1, 0, 0, 1) + question("evil.example.net") + \
         b"\x00" + struct.pack(">HHIH", 41, 4096, 0, 0)
