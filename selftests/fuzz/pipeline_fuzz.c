@@ -4,12 +4,14 @@
  * (decode, defrag, flows, TCP reassembly, engine, EVE records), with a
  * fixed rule set that uses stream matching, relative contents, pcre,
  * flowbits, thresholds, byte_test, dsize and IP-only rules, HTTP rules
- * (protocol detection, libhtp, the HTTP buffers).
+ * (protocol detection, libhtp, the HTTP buffers) and DNS rules (UDP and
+ * TCP detection, the DNS parser, dns.query with dotprefix, dns.opcode).
  *
  * The input is a capture the fuzzer builds. Its first byte chooses:
  *   even: raw frames, each [u16 length][bytes], of the link type in bits
  *         1-2 (raw IP, Ethernet, Linux cooked, BSD loopback);
- *   odd:  one TCP or UDP conversation between two fixed hosts, each packet
+ *   odd:  one TCP or UDP conversation between two fixed hosts (server
+ *         port 53 when bit 1 is set, DNS then; else 80), each packet
  *         [op][u16 seq][u16 ack][u8 len][len bytes]: op bit 0 the
  *         direction, bits 1-5 SYN ACK FIN RST PSH, bit 6 UDP, bit 7 a
  *         gap of 400 s before it (flow timeouts); seq and ack count from
@@ -44,7 +46,12 @@ static const char rules_text[] =
 	"alert http any any -> any any (msg:\"uri\"; flow:to_server; http.uri; content:\"/a\"; http.header; content:\"Host\"; http.header_names; content:\"|0d 0a|\"; http.start; bsize:>4; sid:13;)\n"
 	"alert http any any -> any any (msg:\"body\"; flow:to_client; file.data; content:\"x\"; http.cookie; pcre:\"/=/\"; http.stat_code; content:\"2\"; sid:14;)\n"
 	"alert http any any -> any any (msg:\"req\"; flow:to_server; urilen:>1,raw; http.request_body; content:!\"y\"; http.host.raw; isdataat:1; sid:15;)\n"
-	"alert http any any -> any any (msg:\"raw\"; content:\"GET\"; sid:16;)\n";
+	"alert http any any -> any any (msg:\"raw\"; content:\"GET\"; sid:16;)\n"
+	/* DNS: detection on port 53, messages, TCP framing (applayer/dns*) */
+	"alert dns any any -> any any (msg:\"q\"; dns.query; dotprefix; content:\".a.b\"; endswith; bsize:>4; sid:17;)\n"
+	"alert dns any any -> any any (msg:\"q2\"; dns_query; content:\"x\"; pcre:\"/x\\.[a-z]+$/\"; sid:18;)\n"
+	"alert dns any any -> any any (msg:\"op\"; dns.opcode:!0; sid:19;)\n"
+	"alert dns any any -> any any (msg:\"raw dns\"; content:\"|00 01|\"; sid:20;)\n";
 
 struct input {
 	const uint8_t *d;
@@ -87,7 +94,7 @@ static uint16_t csum(const uint8_t *p, size_t n)
 
 /* One IPv4 packet of the conversation into @pkt; its length. */
 static size_t build(uint8_t *pkt, uint8_t op, uint16_t seq, uint16_t ack,
-		    const uint8_t *pl, uint8_t len)
+		    const uint8_t *pl, uint8_t len, uint16_t port)
 {
 	static const uint32_t isn[2] = { 1000000, 7000000 };
 	const int dir = op & 1, udp = op & 0x40;
@@ -106,9 +113,9 @@ static size_t build(uint8_t *pkt, uint8_t op, uint16_t seq, uint16_t ack,
 	ip[16] = 10, ip[19] = dir ? 1 : 2;
 	v = htons(csum(ip, 20));
 	memcpy(ip + 10, &v, 2);
-	v = htons(dir ? 80 : 40000);
+	v = htons(dir ? port : 40000);
 	memcpy(th, &v, 2);
-	v = htons(dir ? 40000 : 80);
+	v = htons(dir ? 40000 : port);
 	memcpy(th + 2, &v, 2);
 	if (udp) {
 		v = htons((uint16_t)(8 + len));
@@ -130,7 +137,7 @@ static size_t build(uint8_t *pkt, uint8_t op, uint16_t seq, uint16_t ack,
 	return tot;
 }
 
-static void conversation(struct nfips_pipeline *p, struct input *in)
+static void conversation(struct nfips_pipeline *p, struct input *in, uint16_t port)
 {
 	struct nfips_pipeline_pkt pk = { .link = NFIPS_LINK_RAW,
 					 .ts_usec = 1700000000000000ull };
@@ -141,7 +148,7 @@ static void conversation(struct nfips_pipeline *p, struct input *in)
 	while (take(in, 6, &h) && take(in, h[5], &pl)) {
 		pk.data = pkt;
 		pk.len = (uint32_t)build(pkt, h[0], (uint16_t)(h[1] << 8 | h[2]),
-					 (uint16_t)(h[3] << 8 | h[4]), pl, h[5]);
+					 (uint16_t)(h[3] << 8 | h[4]), pl, h[5], port);
 		pk.ts_usec += h[0] & 0x80 ? 400000000ull : 1000;
 		pk.pkt_no++;
 		nfips_pipeline_packet(p, &pk, &res);
@@ -217,7 +224,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	p = nfips_pipeline_new(&cfg, e, on_alert, NULL);
 	if (p) {
 		if (*mode & 1)
-			conversation(p, &in);
+			conversation(p, &in, *mode & 2 ? 53 : 80);
 		else
 			frames(p, &in, *mode);
 		nfips_pipeline_free(p);

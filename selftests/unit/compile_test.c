@@ -16,7 +16,7 @@ static const char *const texts[] = {
 	"alert tcp any any <> [2001:db8::/32,10.1.0.0/16] any (msg:\"s1\"; flow:established; content:\"GET\"; depth:3; sid:3;)",
 	"alert tcp any any -> any any (msg:\"s2\"; content:\"abc\"; content:\"GET\"; sid:4;)",
 	"alert tcp any any -> any any (msg:\"nofp\"; pcre:\"/x/\"; sid:5;)",
-	"alert dns any any -> any any (msg:\"skip\"; content:\"x\"; sid:6;)",
+	"alert tls any any -> any any (msg:\"skip\"; content:\"x\"; sid:6;)",
 };
 
 static struct nfips_rule *r[8];

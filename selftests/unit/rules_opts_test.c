@@ -427,10 +427,10 @@ static void test_skips(void)
 	static const struct {
 		const char *opts, *reason;
 	} cases[] = {
-		{ "dns.query; content:\"x\";", "buffer dns.query" },
+		{ "dns.answer.name; content:\"x\";", "buffer dns.answer.name" },
 		{ "tls.sni; content:\"x\";", "buffer tls.sni" },
 		{ "http2.header; content:\"x\";", "buffer http2.header" },
-		{ "dns.query; content:\"x\"; bsize:3;", "buffer dns.query" },
+		{ "dns.answer.name; content:\"x\"; bsize:3;", "buffer dns.answer.name" },
 		{ "http.header; content:\"a\";", "http buffer in both directions (no flow direction)" },
 		{ "file_data; content:\"x\";", "file.data without flow:to_client (request files)" },
 		{ "flow:to_server; http.cookie; content:\"a\"; file.data; content:\"x\";",
@@ -439,7 +439,7 @@ static void test_skips(void)
 		  "payload content together with http buffers" },
 		{ "http.uri; content:\"/a\"; dsize:>3;",
 		  "packet header keywords together with http buffers" },
-		{ "dns.query; pcre:\"/a/U\";", "buffer dns.query" },
+		{ "dns.answer.name; pcre:\"/a/U\";", "buffer dns.answer.name" },
 		{ "http.uri; content:\"a\"; byte_extract:1,0,v; http.user_agent; content:\"b\"; within:v;",
 		  "byte_extract across http buffers" },
 		{ "content:\"a\"; asn1:oversize_length 10;", "keyword asn1" },
@@ -642,6 +642,62 @@ static void test_classification_config(void)
 	nfips_classes_free(&cl);
 }
 
+/* DNS keywords (rules/rule_dns.c): as Suricata 7.0.10 reads them. */
+static void test_dns(void)
+{
+	struct nfips_rule *r;
+
+	r = parse("alert dns any any -> any any (dns.query; dotprefix; content:\".evil.com\"; "
+		  "nocase; endswith; bsize:>9; sid:1;)");
+	tap_ok(&T, r && !r->skip && r->proto == NFIPS_PROTO_IP &&
+	       r->alproto == NFIPS_ALPROTO_DNS && r->app_dir == NFIPS_FLOW_TO_SERVER &&
+	       r->nmatches == 1 && r->matches[0].buf == NFIPS_BUF_DNS_QUERY &&
+	       r->nxforms == 1 && r->xforms[0].buf == NFIPS_BUF_DNS_QUERY &&
+	       r->xforms[0].n == 1 && r->xforms[0].op[0] == NFIPS_XF_DOTPREFIX &&
+	       r->nbufchk == 1, "dns.query; dotprefix; content; bsize: a request rule");
+	nfips_rule_free(r);
+	r = parse("alert udp any any -> any 53 (dns_query; content:\"abc\"; sid:1;)");
+	tap_ok(&T, r && !r->skip && r->proto == NFIPS_PROTO_UDP &&
+	       r->alproto == NFIPS_ALPROTO_DNS && r->matches[0].buf == NFIPS_BUF_DNS_QUERY,
+	       "alert udp with the legacy dns_query sticky buffer: DNS over UDP");
+	nfips_rule_free(r);
+	r = parse("alert dns any any -> any any (dns.opcode:! 4; sid:1;)");
+	tap_ok(&T, r && !r->skip && r->ntxchk == 1 && r->txchk[0].negate &&
+	       r->txchk[0].val == 4 && r->app_dir == (NFIPS_FLOW_TO_SERVER | NFIPS_FLOW_TO_CLIENT),
+	       "dns.opcode:! 4 alone: requests and responses");
+	nfips_rule_free(r);
+	r = parse("alert dns any any -> any any (flow:to_client; dns.opcode:0; sid:1;)");
+	tap_ok(&T, r && !r->skip && r->app_dir == NFIPS_FLOW_TO_CLIENT,
+	       "dns.opcode with flow:to_client: responses");
+	nfips_rule_free(r);
+	expect_error("alert dns any any -> any any (dns.opcode:256; sid:1;)", "256",
+		     "dns.opcode: expected [!]0-255");
+	expect_error("alert dns any any -> any any (dns.opcode:x; sid:1;)", "x",
+		     "dns.opcode: expected [!]0-255");
+	expect_skip("alert dns any any -> any any (dns.query; content:\"a\"; dotprefix; "
+		    "content:\".b\"; sid:1;)", "dotprefix after keywords on its buffer (two lists of it)");
+	expect_error("alert dns any any -> any any (dns.query; dotprefix; content:\".a\"; dotprefix; sid:1;)",
+		     "dotprefix; sid", "transforms must directly follow stickybuffers");
+	expect_error("alert dns any any -> any any (dotprefix; sid:1;)",
+		     "dotprefix", "transforms must directly follow stickybuffers");
+	expect_error("alert dns any any -> any any (flow:to_client; dns.query; content:\"a\"; sid:1;)",
+		     "content", "flow direction conflicts with the direction of its dns keywords");
+	expect_skip("alert dns any any -> any any (dns.query; content:\"a\"; dns.query; "
+		    "dotprefix; content:\".b\"; sid:1;)",
+		    "dotprefix after keywords on its buffer (two lists of it)");
+	expect_skip("alert dns any any -> any any (dns.query; dotprefix; content:\".a\"; "
+		    "dns.query; content:\"b\"; sid:1;)",
+		    "dns.query selected again after its transforms");
+	r = parse("alert dns any any -> any any (content:\"a\"; sid:1;)");
+	tap_ok(&T, r && !r->skip && r->alproto == NFIPS_ALPROTO_DNS && !r->app_dir,
+	       "alert dns with a payload content: packets and stream of DNS flows");
+	nfips_rule_free(r);
+	expect_skip("alert dns any any -> any any (dns.query; content:\"a\"; dsize:>3; sid:1;)",
+		    "packet header keywords together with dns keywords");
+	expect_skip("alert icmp any any -> any any (dns.query; content:\"a\"; sid:1;)",
+		    "dns keywords on protocol icmp");
+}
+
 int main(void)
 {
 	setup();
@@ -654,6 +710,7 @@ int main(void)
 	test_other_keywords();
 	test_skips();
 	test_buffers();
+	test_dns();
 	test_byte_extract();
 	test_xbits();
 	test_classification_config();

@@ -21,6 +21,12 @@
  * when the response completes; at the flow's end whatever was started and
  * not handed over yet (nfips_app_ready with eof).
  *
+ * DNS (dns.h) is detected on flows to port 53, over UDP by the first
+ * datagram of each direction (nfips_app_udp) and over TCP by the first
+ * bytes of a direction when the HTTP patterns found nothing; each DNS
+ * message is a transaction of its own direction, ready with the packet
+ * that completed it.
+ *
  * One flow per struct nfips_app, one thread at a time; the context (the
  * libhtp configuration) is shared by the flows of one pipeline.
  */
@@ -79,6 +85,22 @@ enum nfips_alproto nfips_app_proto(const struct nfips_app *a);
  */
 uint32_t nfips_app_ready(struct nfips_app *a, int dir, bool eof,
 			 const struct nfips_tx *const **txs);
+
+/*
+ * The flow's server port (its client's destination): DNS is detected on
+ * flows to port 53 only, as Suricata's default detection-ports.
+ */
+void nfips_app_set_port(struct nfips_app *a, uint16_t server_port);
+
+/*
+ * A UDP datagram's payload of direction @dir (0: to the server): DNS
+ * detection on each direction's first datagram, then the DNS parser.
+ * True when detection found the flow reversed (a response sent to the
+ * server, or a request to the client): Suricata then swaps the flow's
+ * ends, and this datagram (and the following) count in the other
+ * direction; the caller swaps its flow.
+ */
+bool nfips_app_udp(struct nfips_app *a, int dir, const uint8_t *d, uint32_t n);
 
 /*
  * 1: @d (the first @n bytes of a direction) starts HTTP, 0: it cannot,

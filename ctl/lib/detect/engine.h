@@ -113,6 +113,15 @@ struct nfips_tx {
 	 */
 	bool (*get)(const struct nfips_tx *tx, uint32_t id, const uint8_t **data,
 		    uint32_t *len);
+	/*
+	 * Instance @i of multi-buffer @id (nfips_bufdef.multi; dns.query: one
+	 * per question); false past the last. Valid until the next call on
+	 * the same protocol state. NULL when the protocol has none.
+	 */
+	bool (*get_nth)(const struct nfips_tx *tx, uint32_t id, uint32_t i,
+			const uint8_t **data, uint32_t *len);
+	/* Integer field @id (enum nfips_txint_id); false when it has none. */
+	bool (*get_int)(const struct nfips_tx *tx, uint32_t id, uint64_t *v);
 };
 
 /* What the caller knows about the packet's flow. */

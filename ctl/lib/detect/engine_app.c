@@ -41,23 +41,56 @@ static bool checks_ok(const struct nfips_rule *r, uint32_t buf, uint32_t len)
 	return true;
 }
 
+/* One instance of buffer @id: its transforms, length tests, keywords. */
+static bool buf_match(struct nfips_engine *e, const struct nfips_rule *r, uint32_t id,
+		      const uint8_t *data, uint32_t len)
+{
+	struct nfips_buf b = { .buf_id = id, .data = data, .len = len };
+
+	if (!nfips_xform_apply(nfips_rule_xforms(r, id), &e->xf, &b.data, &b.len))
+		return false;
+	if (!b.data)
+		b.data = (const uint8_t *)"";
+	return checks_ok(r, id, b.len) && nfips_eval_payload(e->ev, r, &b) == 1;
+}
+
+/* The transaction's integer fields against the rule's tests (dns.opcode). */
+static bool txchecks_ok(const struct nfips_rule *r, const struct nfips_tx *tx)
+{
+	uint32_t i;
+	uint64_t v;
+
+	for (i = 0; i < r->ntxchk; i++) {
+		if (!tx->get_int || !tx->get_int(tx, r->txchk[i].id, &v))
+			return false;
+		if ((v == r->txchk[i].val) == r->txchk[i].negate)
+			return false;
+	}
+	return true;
+}
+
 bool app_tx_match(struct nfips_engine *e, const struct sig *s, const struct nfips_tx *tx)
 {
 	const struct nfips_rule *r = s->r;
-	uint32_t id;
+	const uint8_t *data;
+	uint32_t id, len, i;
+	bool hit;
 
+	if (!txchecks_ok(r, tx))
+		return false;
 	for (id = 1; id < NFIPS_BUF_COUNT; id++) {
-		struct nfips_buf b = { .buf_id = id };
-
 		if (!(r->bufs & (1ull << id)))
 			continue;
-		if (!tx->get(tx, id, &b.data, &b.len))
-			return false;
-		if (!b.data)
-			b.data = (const uint8_t *)"";
-		if (!checks_ok(r, id, b.len))
-			return false;
-		if (nfips_eval_payload(e->ev, r, &b) != 1)
+		if (!nfips_buf_multi(id)) {
+			if (!tx->get(tx, id, &data, &len) || !buf_match(e, r, id, data, len))
+				return false;
+			continue;
+		}
+		/* a multi-buffer matches when one of its instances does */
+		hit = false;
+		for (i = 0; !hit && tx->get_nth && tx->get_nth(tx, id, i, &data, &len); i++)
+			hit = buf_match(e, r, id, data, len);
+		if (!hit)
 			return false;
 	}
 	return true;
@@ -85,21 +118,75 @@ static int32_t app_fp(const struct nfips_rule *r)
 	return best;
 }
 
+/* The prefilter pattern of content @fp of @r, app sig @k. */
+static void fp_pattern(const struct nfips_rule *r, int32_t fp, uint32_t k,
+		       struct nfips_ac_pattern *p)
+{
+	const struct nfips_content *c = &r->matches[fp].u.content;
+
+	p->bytes = c->bytes;
+	p->len = c->len;
+	if (c->flags & NFIPS_C_FP_CHOP) {
+		p->bytes += c->fp_off;
+		p->len = c->fp_len;
+	}
+	/* A prefix prefilters exactly; the rest is checked later. */
+	if (p->len > NFIPS_AC_MAX_LEN)
+		p->len = NFIPS_AC_MAX_LEN;
+	p->flags = (c->flags & NFIPS_C_NOCASE) ? NFIPS_AC_NOCASE : 0;
+	p->id = k;
+}
+
+static bool same_chain(const struct nfips_xforms *a, const struct nfips_xforms *b)
+{
+	return a->buf == b->buf && a->n == b->n && !memcmp(a->op, b->op, a->n);
+}
+
+/* The transformed list of @r's fast pattern; NULL when untransformed. */
+static const struct nfips_xforms *fp_chain(const struct nfips_rule *r, int32_t fp)
+{
+	return fp < 0 ? NULL : nfips_rule_xforms(r, r->matches[fp].buf);
+}
+
+static int build_one(struct nfips_engine *e, struct nfips_ac **ac,
+		     struct nfips_ac_pattern *pats, uint32_t np,
+		     const struct nfips_ac_limits *al, uint32_t id, struct nfips_err *err)
+{
+	uint32_t bad;
+	int ret;
+
+	if (!np)
+		return 0;
+	ret = nfips_ac_build(ac, pats, np, al, &bad);
+	if (ret) {
+		if (err)
+			snprintf(err->msg, sizeof(err->msg), "matcher of %s: %s",
+				 nfips_buf_def(id)->name, nfips_ac_strerror(ret));
+		return ret;
+	}
+	e->stats.patterns += np;
+	e->stats.matcher_bytes += nfips_ac_mem(*ac);
+	return 0;
+}
+
 int app_prefilter_build(struct nfips_engine *e, const struct nfips_engine_limits *lim,
 			struct nfips_err *err)
 {
 	struct nfips_ac_limits al = { 0 };
 	struct nfips_ac_pattern *pats;
-	uint32_t *n, k, id, bad;
+	const struct nfips_xforms *x;
+	uint32_t k, id, l, np;
+	int32_t fp;
 	int ret = -ENOMEM;
 
 	e->app_cand = calloc(e->napp + 1, 1);
 	e->app_clist = calloc(e->napp + 1, sizeof(uint32_t));
 	e->app_nofp[0] = calloc(e->napp + 1, sizeof(uint32_t));
 	e->app_nofp[1] = calloc(e->napp + 1, sizeof(uint32_t));
+	e->app_xfl = calloc(e->napp + 1, sizeof(*e->app_xfl));
 	pats = calloc(e->napp + 1, sizeof(*pats));
-	n = calloc(NFIPS_BUF_COUNT, sizeof(*n));
-	if (!e->app_cand || !e->app_clist || !e->app_nofp[0] || !e->app_nofp[1] || !pats || !n)
+	if (!e->app_cand || !e->app_clist || !e->app_nofp[0] || !e->app_nofp[1] ||
+	    !e->app_xfl || !pats)
 		goto out;
 	if (lim) {
 		al.max_patterns = lim->max_patterns;
@@ -109,52 +196,51 @@ int app_prefilter_build(struct nfips_engine *e, const struct nfips_engine_limits
 	for (k = 0; k < e->napp; k++) {
 		const struct nfips_rule *r = e->sigs[e->app[k]].r;
 
-		if (!e->no_prefilter && app_fp(r) >= 0)
+		fp = app_fp(r);
+		if (!e->no_prefilter && fp >= 0) {
+			/* a new transformed list gets its matcher */
+			x = fp_chain(r, fp);
+			for (l = 0; x && l < e->napp_xfl && !same_chain(e->app_xfl[l].x, x); l++)
+				;
+			if (x && l == e->napp_xfl)
+				e->app_xfl[e->napp_xfl++].x = x;
 			continue;
+		}
 		if (r->app_dir & NFIPS_FLOW_TO_SERVER)
 			e->app_nofp[0][e->napp_nofp[0]++] = k;
 		if (r->app_dir & NFIPS_FLOW_TO_CLIENT)
 			e->app_nofp[1][e->napp_nofp[1]++] = k;
 	}
 	for (id = 1; id < NFIPS_BUF_COUNT; id++) {
-		uint32_t np = 0;
-
+		np = 0;
 		for (k = 0; k < e->napp && !e->no_prefilter; k++) {
 			const struct nfips_rule *r = e->sigs[e->app[k]].r;
-			int32_t fp = app_fp(r);
-			const struct nfips_content *c;
 
-			if (fp < 0 || r->matches[fp].buf != id)
-				continue;
-			c = &r->matches[fp].u.content;
-			pats[np].bytes = c->bytes;
-			pats[np].len = c->len;
-			if (c->flags & NFIPS_C_FP_CHOP) {
-				pats[np].bytes += c->fp_off;
-				pats[np].len = c->fp_len;
-			}
-			/* A prefix prefilters exactly; the rest is checked later. */
-			if (pats[np].len > NFIPS_AC_MAX_LEN)
-				pats[np].len = NFIPS_AC_MAX_LEN;
-			pats[np].flags = (c->flags & NFIPS_C_NOCASE) ? NFIPS_AC_NOCASE : 0;
-			pats[np++].id = k;
+			fp = app_fp(r);
+			if (fp >= 0 && r->matches[fp].buf == id && !fp_chain(r, fp))
+				fp_pattern(r, fp, k, &pats[np++]);
 		}
-		if (!np)
-			continue;
-		ret = nfips_ac_build(&e->app_ac[id], pats, np, &al, &bad);
-		if (ret) {
-			if (err)
-				snprintf(err->msg, sizeof(err->msg), "matcher of %s: %s",
-					 nfips_buf_def(id)->name, nfips_ac_strerror(ret));
+		ret = build_one(e, &e->app_ac[id], pats, np, &al, id, err);
+		if (ret)
 			goto out;
+	}
+	for (l = 0; l < e->napp_xfl; l++) {
+		np = 0;
+		for (k = 0; k < e->napp; k++) {
+			const struct nfips_rule *r = e->sigs[e->app[k]].r;
+
+			fp = app_fp(r);
+			x = fp_chain(r, fp);
+			if (x && same_chain(x, e->app_xfl[l].x))
+				fp_pattern(r, fp, k, &pats[np++]);
 		}
-		e->stats.patterns += np;
-		e->stats.matcher_bytes += nfips_ac_mem(e->app_ac[id]);
+		ret = build_one(e, &e->app_xfl[l].ac, pats, np, &al, e->app_xfl[l].x->buf, err);
+		if (ret)
+			goto out;
 	}
 	ret = 0;
 out:
 	free(pats);
-	free(n);
 	return ret;
 }
 
@@ -168,6 +254,10 @@ void app_prefilter_free(struct nfips_engine *e)
 	free(e->app_clist);
 	free(e->app_nofp[0]);
 	free(e->app_nofp[1]);
+	for (id = 0; e->app_xfl && id < e->napp_xfl; id++)
+		nfips_ac_free(e->app_xfl[id].ac);
+	free(e->app_xfl);
+	nfips_xf_scratch_free(&e->xf);
 }
 
 static int on_app_pattern(void *ctx, uint32_t id, uint32_t end)
@@ -189,9 +279,28 @@ static int u32cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* One transformed list's matcher over the transaction's instances. */
+static void scan_xf(struct nfips_engine *e, const struct app_xflist *l,
+		    const struct nfips_tx *tx, int dir)
+{
+	const uint32_t id = l->x->buf;
+	const uint8_t *d;
+	uint32_t k, len;
+
+	if (!(nfips_buf_def(id)->dirs & (dir ? NFIPS_FLOW_TO_CLIENT : NFIPS_FLOW_TO_SERVER)))
+		return;
+	for (k = 0;; k++) {
+		if (nfips_buf_multi(id) ? !tx->get_nth || !tx->get_nth(tx, id, k, &d, &len) :
+		    k || !tx->get(tx, id, &d, &len))
+			return;
+		if (d && nfips_xform_apply(l->x, &e->xf, &d, &len) && len)
+			nfips_ac_scan(l->ac, 0, d, len, on_app_pattern, e);
+	}
+}
+
 uint32_t app_candidates(struct nfips_engine *e, const struct nfips_tx *tx, int dir)
 {
-	uint32_t id, i;
+	uint32_t id, i, k;
 
 	e->napp_clist = 0;
 	for (i = 0; i < e->napp_nofp[dir]; i++) {
@@ -202,11 +311,20 @@ uint32_t app_candidates(struct nfips_engine *e, const struct nfips_tx *tx, int d
 		const uint8_t *d;
 		uint32_t len;
 
-		if (e->app_ac[id] && (nfips_buf_def(id)->dirs &
-				      (dir ? NFIPS_FLOW_TO_CLIENT : NFIPS_FLOW_TO_SERVER)) &&
-		    tx->get(tx, id, &d, &len) && len)
-			nfips_ac_scan(e->app_ac[id], 0, d, len, on_app_pattern, e);
+		if (!e->app_ac[id] || !(nfips_buf_def(id)->dirs &
+					(dir ? NFIPS_FLOW_TO_CLIENT : NFIPS_FLOW_TO_SERVER)))
+			continue;
+		if (!nfips_buf_multi(id)) {
+			if (tx->get(tx, id, &d, &len) && len)
+				nfips_ac_scan(e->app_ac[id], 0, d, len, on_app_pattern, e);
+			continue;
+		}
+		for (k = 0; tx->get_nth && tx->get_nth(tx, id, k, &d, &len); k++)
+			if (len)
+				nfips_ac_scan(e->app_ac[id], 0, d, len, on_app_pattern, e);
 	}
+	for (i = 0; i < e->napp_xfl; i++)
+		scan_xf(e, &e->app_xfl[i], tx, dir);
 	for (i = 0; i < e->napp_clist; i++)
 		e->app_cand[e->app_clist[i]] = 0;
 	/* Signature order, as the other candidates. */

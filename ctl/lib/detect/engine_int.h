@@ -5,6 +5,7 @@
 
 #include "ac.h"
 #include "engine.h"
+#include "xform.h"
 #include "eval.h"
 #include "util/util.h"
 
@@ -109,6 +110,14 @@ struct nfips_engine {
 	uint8_t *app_cand;			/* per app sig: in app_clist */
 	uint32_t *app_nofp[2], napp_nofp[2];	/* no fp, per direction (0 to server) */
 	uint32_t *app_clist, napp_clist;	/* candidates of one transaction */
+	struct nfips_xf_scratch xf;		/* transformed buffers */
+	/* prefilters of transformed buffers: one per buffer and transform
+	 * chain (Suricata's transformed lists have their own MPM) */
+	struct app_xflist {
+		const struct nfips_xforms *x;	/* a rule's: buf, transforms */
+		struct nfips_ac *ac;
+	} *app_xfl;
+	uint32_t napp_xfl;
 
 	struct nfips_ac *ac;
 	uint32_t *pat_first, *pat_sigs;		/* pattern -> sigs (CSR) */

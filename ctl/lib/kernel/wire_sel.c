@@ -205,42 +205,83 @@ static uint8_t sel_rproto(const struct nfips_sel *s)
 	return s->data[NLA_HDRLEN];
 }
 
+/*
+ * A DNS rule (alert dns, or a DNS keyword) can only act on flows detected
+ * as DNS: UDP or TCP flows whose first packet went to port 53 (the
+ * application layer's detection, applayer.h). Its selectors are one per
+ * transport, to port 53 when the rule's ports say nothing narrower.
+ */
+static uint32_t sel_variants(const struct nfips_rule *r, struct nfips_rule *v,
+			     uint8_t *protos)
+{
+	static struct nfips_range dns_port = { 53, 53 };
+
+	*v = *r;
+	if (r->alproto != NFIPS_ALPROTO_DNS) {
+		protos[0] = sel_proto(r->proto);
+		return 1;
+	}
+	if (r->sport.any && r->dport.any) {
+		v->dport.any = false;
+		v->dport.v = &dns_port;
+		v->dport.n = 1;
+	}
+	if (r->proto != NFIPS_PROTO_IP) {
+		protos[0] = sel_proto(r->proto);
+		return 1;
+	}
+	protos[0] = NFIPS_RPROTO_TCP;
+	protos[1] = NFIPS_RPROTO_UDP;
+	return 2;
+}
+
+/* One selector of @r for @proto, in the orientation that sorts first. */
+static int add_sel(struct nfips_sels *out, struct buf *a, struct buf *b,
+		   const struct nfips_rule *r, uint8_t proto)
+{
+	struct buf *pick;
+
+	encode(a, r, proto, false);
+	encode(b, r, proto, true);
+	if (a->oom || b->oom)
+		return -ENOMEM;
+	pick = cmp_blob(&(struct nfips_sel){ a->p, a->len },
+			&(struct nfips_sel){ b->p, b->len }) <= 0 ? a : b;
+	if (out->n == out->cap) {
+		size_t cap = out->cap ? out->cap * 2 : 64;
+		struct nfips_sel *v = realloc(out->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		out->v = v;
+		out->cap = cap;
+	}
+	out->v[out->n].data = malloc(pick->len);
+	if (!out->v[out->n].data)
+		return -ENOMEM;
+	memcpy(out->v[out->n].data, pick->p, pick->len);
+	out->v[out->n++].len = pick->len;
+	return 0;
+}
+
 int nfips_wire_selectors(struct nfips_rule *const *rules, size_t n,
 			 struct nfips_sels *out)
 {
 	struct buf a = { 0 }, b = { 0 };
 	bool all[NFIPS_RPROTO_MAX + 1] = { false };
+	struct nfips_rule rv;
+	uint8_t protos[2];
+	uint32_t np, j;
 	size_t i, k;
 
 	memset(out, 0, sizeof(*out));
 	for (i = 0; i < n; i++) {
-		const struct nfips_rule *r = rules[i];
-		struct buf *pick;
-		uint8_t proto;
-
-		if (r->cls != NFIPS_CLASS_SLOW)
+		if (rules[i]->cls != NFIPS_CLASS_SLOW)
 			continue;
-		proto = sel_proto(r->proto);
-		encode(&a, r, proto, false);
-		encode(&b, r, proto, true);
-		if (a.oom || b.oom)
-			goto oom;
-		pick = cmp_blob(&(struct nfips_sel){ a.p, a.len },
-				&(struct nfips_sel){ b.p, b.len }) <= 0 ? &a : &b;
-		if (out->n == out->cap) {
-			size_t cap = out->cap ? out->cap * 2 : 64;
-			struct nfips_sel *v = realloc(out->v, cap * sizeof(*v));
-
-			if (!v)
+		np = sel_variants(rules[i], &rv, protos);
+		for (j = 0; j < np; j++)
+			if (add_sel(out, &a, &b, &rv, protos[j]))
 				goto oom;
-			out->v = v;
-			out->cap = cap;
-		}
-		out->v[out->n].data = malloc(pick->len);
-		if (!out->v[out->n].data)
-			goto oom;
-		memcpy(out->v[out->n].data, pick->p, pick->len);
-		out->v[out->n++].len = pick->len;
 	}
 	free(a.p);
 	free(b.p);

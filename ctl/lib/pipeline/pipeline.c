@@ -400,8 +400,12 @@ static enum nfips_decode_status reassemble(struct nfips_pipeline *p,
 static void app_packet(struct nfips_pipeline *p, struct nfips_flowrec *f, int dir,
 		       const struct nfips_flow_update *up, struct nfips_flow *flow)
 {
-	if (!f->app && up->tcp.inspect && !(f->app = nfips_app_new(p->app)))
-		p->st.enomem++;
+	if (!f->app && up->tcp.inspect) {
+		f->app = nfips_app_new(p->app);
+		if (!f->app)
+			p->st.enomem++;
+		nfips_app_set_port(f->app, f->key.port[!cli_end(f)]);
+	}
 	if (!f->app)
 		return;
 	if (up->tcp.inspect) {
@@ -416,6 +420,52 @@ static void app_packet(struct nfips_pipeline *p, struct nfips_flowrec *f, int di
 	}
 	flow->alproto = nfips_app_proto(f->app);
 	flow->ntxs = nfips_app_ready(f->app, dir, false, &flow->txs);
+}
+
+/* Suricata's FlowSwap: the other end becomes the flow's client. */
+static void flow_reverse(struct nfips_flowrec *f)
+{
+	const int c = cli_end(f);
+	uint64_t t;
+	bool b;
+
+	memcpy(f->cli, f->key.addr[!c], 16);
+	f->cli_port = f->key.port[!c];
+	b = f->seen[0];
+	f->seen[0] = f->seen[1];
+	f->seen[1] = b;
+	t = f->pkts[0];
+	f->pkts[0] = f->pkts[1];
+	f->pkts[1] = t;
+	t = f->bytes[0];
+	f->bytes[0] = f->bytes[1];
+	f->bytes[1] = t;
+}
+
+/*
+ * A UDP datagram to the flow's application layer (DNS, applayer.h), then
+ * its protocol and the transactions of this datagram into @flow; the
+ * datagram's direction (detection may reverse the flow).
+ */
+static int app_udp(struct nfips_pipeline *p, struct nfips_flowrec *f, int dir,
+		   const struct nfips_pkt *pkt, struct nfips_flow *flow)
+{
+	if (!f->app) {
+		f->app = nfips_app_new(p->app);
+		if (!f->app) {
+			p->st.enomem++;
+			return dir;
+		}
+		nfips_app_set_port(f->app, f->key.port[!cli_end(f)]);
+	}
+	if (nfips_app_udp(f->app, dir, pkt->payload, pkt->payload_len)) {
+		flow_reverse(f);
+		dir = !dir;
+		flow->to_server = dir == 0;
+	}
+	flow->alproto = nfips_app_proto(f->app);
+	flow->ntxs = nfips_app_ready(f->app, dir, false, &flow->txs);
+	return dir;
 }
 
 void nfips_pipeline_packet(struct nfips_pipeline *p,
@@ -498,6 +548,8 @@ void nfips_pipeline_packet(struct nfips_pipeline *p,
 	};
 	if (p->app_rules && d.pkt.proto == IPPROTO_TCP)
 		app_packet(p, f, dir, &up, &flow);
+	else if (p->app_rules && d.pkt.proto == IPPROTO_UDP)
+		res->dir = app_udp(p, f, dir, &d.pkt, &flow);
 	p->flow = f;
 	res->verdict = evaluate(p, &d.pkt, f->user ? &flow : NULL,
 				up.tcp.inspect ? &up.tcp.st : NULL);

@@ -301,6 +301,8 @@ void nfips_rule_free(struct nfips_rule *r)
 	free(r->xbits);
 	free(r->pkt);
 	free(r->bufchk);
+	free(r->xforms);
+	free(r->txchk);
 	free(r->skip);
 	free(r);
 }

@@ -327,6 +327,7 @@ enum nfips_buf_id {
 	NFIPS_BUF_HTTP_RESPONSE_LINE,
 	NFIPS_BUF_HTTP_SERVER,
 	NFIPS_BUF_HTTP_LOCATION,
+	NFIPS_BUF_DNS_QUERY,		/* one per question of a request */
 	NFIPS_BUF_COUNT
 };
 
@@ -334,6 +335,7 @@ enum nfips_buf_id {
 enum nfips_alproto {
 	NFIPS_ALPROTO_NONE,
 	NFIPS_ALPROTO_HTTP,
+	NFIPS_ALPROTO_DNS,	/* UDP and TCP */
 };
 
 /* Directions a buffer exists in (NFIPS_FLOW_TO_SERVER / _TO_CLIENT bits). */
@@ -345,6 +347,12 @@ struct nfips_bufdef {
 
 /* The buffer's description; NULL for an out-of-range id. */
 const struct nfips_bufdef *nfips_buf_def(uint32_t id);
+/*
+ * Whether a transaction has several of buffer @id (Suricata's
+ * multi-buffers, dns.query: one per question): a rule's list on it
+ * matches when it matches one of them (rule_dns.c).
+ */
+bool nfips_buf_multi(uint32_t id);
 
 /* Payload inspections in rule order: relative ones chain on this order. */
 struct nfips_match {
@@ -484,6 +492,37 @@ struct nfips_kv {
  * the (raw or normalised) URI. Checked before the buffer's payload
  * keywords, as Suricata's are order-independent.
  */
+/*
+ * Transforms of a buffer (Suricata's transform keywords after a sticky
+ * buffer), applied in order to each instance before its keywords run.
+ */
+enum nfips_xform {
+	NFIPS_XF_DOTPREFIX = 1,	/* a '.' before a non-empty buffer */
+};
+
+#define NFIPS_MAX_XFORMS	8
+
+struct nfips_xforms {
+	uint32_t buf;		/* enum nfips_buf_id */
+	uint8_t n;
+	uint8_t op[NFIPS_MAX_XFORMS];	/* enum nfips_xform */
+};
+
+/* @r's transforms of buffer @buf; NULL when it has none. */
+struct nfips_rule;
+struct nfips_xforms *nfips_rule_xforms(const struct nfips_rule *r, uint32_t buf);
+
+/* Integer fields of a transaction that keywords test (dns.opcode). */
+enum nfips_txint_id {
+	NFIPS_TXINT_DNS_OPCODE,
+};
+
+struct nfips_txcheck {
+	uint32_t id;		/* enum nfips_txint_id */
+	bool negate;
+	uint64_t val;		/* equal (or not, negated) */
+};
+
 struct nfips_bufcheck {
 	uint32_t buf;		/* enum nfips_buf_id */
 	struct nfips_u32cmp cmp;
@@ -557,6 +596,10 @@ struct nfips_rule {
 	struct nfips_bufcheck *bufchk;
 	uint32_t nbufchk;
 	uint64_t bufs;
+	struct nfips_xforms *xforms;	/* per buffer that has transforms */
+	uint32_t nxforms;
+	struct nfips_txcheck *txchk;	/* integer tests (rule_dns.c) */
+	uint32_t ntxchk;
 
 	/* NULL when the engine can evaluate the rule exactly */
 	char *skip;

@@ -46,6 +46,7 @@ static const struct nfips_bufdef defs[NFIPS_BUF_COUNT] = {
 	[NFIPS_BUF_HTTP_RESPONSE_LINE] = { "http.response_line", NFIPS_ALPROTO_HTTP, TC },
 	[NFIPS_BUF_HTTP_SERVER] = { "http.server", NFIPS_ALPROTO_HTTP, TC },
 	[NFIPS_BUF_HTTP_LOCATION] = { "http.location", NFIPS_ALPROTO_HTTP, TC },
+	[NFIPS_BUF_DNS_QUERY] = { "dns.query", NFIPS_ALPROTO_DNS, TS },
 };
 
 const struct nfips_bufdef *nfips_buf_def(uint32_t id)
@@ -72,6 +73,7 @@ static const struct {
 	{ "http_referer", NFIPS_BUF_HTTP_REFERER },
 	{ "http_start", NFIPS_BUF_HTTP_START },
 	{ "http_protocol", NFIPS_BUF_HTTP_PROTOCOL },
+	{ "dns_query", NFIPS_BUF_DNS_QUERY },
 };
 
 /* The content modifiers: they move the previous content to a buffer. */
@@ -188,6 +190,11 @@ int opt_dispatch_buf(struct pstate *ps, const char *name, size_t noff,
 		ps->sticky = (uint32_t)id;
 		ps->other_sticky = false;
 		ps->r->alproto = defs[id].alproto;
+		/* transforms may follow (rule_dns.c) */
+		ps->sticky_nm = ps->r->nmatches;
+		ps->sticky_nchk = ps->r->nbufchk;
+		if (nfips_rule_xforms(ps->r, (uint32_t)id))
+			return pskip(ps, noff, "%s selected again after its transforms", name);
 		if (!strncasecmp(name, "file", 4))
 			ps->file_data = true;
 		return 0;
@@ -309,6 +316,9 @@ int rule_buf_finish(struct pstate *ps)
 	}
 	if (r->alproto == NFIPS_ALPROTO_NONE)
 		return 0;
+	if (r->alproto == NFIPS_ALPROTO_DNS)
+		return rule_dns_finish(ps, dirs, napp + r->ntxchk, npay,
+				       napp ? opt_off(ps, first_app) : 0);
 	if (r->proto != NFIPS_PROTO_TCP && r->proto != NFIPS_PROTO_IP)
 		return pskip(ps, 0, "http keywords on protocol %s", r->proto_name);
 	/*

@@ -41,6 +41,8 @@ struct pstate {
 	bool file_data;			/* file.data / file_data used */
 	bool other_sticky;		/* a buffer rule_buf.c does not know
 					 * (the rule is skipped) is active */
+	uint32_t sticky_nm, sticky_nchk;	/* nmatches, nbufchk when the
+						 * sticky buffer was set */
 };
 
 /* Sets the error at offset @off of the logical line; returns -1. */
@@ -95,6 +97,16 @@ int byte_var(struct pstate *ps, const char *s, size_t off, const char *what,
 int opt_dispatch_buf(struct pstate *ps, const char *name, size_t noff,
 		     const char *val, size_t voff);
 int rule_buf_finish(struct pstate *ps);
+/* rule_dns.c: transforms, dns.opcode; 1 if not one of them. */
+int opt_dispatch_dns(struct pstate *ps, const char *name, size_t noff,
+		     const char *val, size_t voff);
+/*
+ * rule_buf_finish's part for a DNS rule: @dirs the directions its
+ * buffers allow, @napp its DNS keywords, @npay its payload keywords,
+ * @off where the first DNS keyword is.
+ */
+int rule_dns_finish(struct pstate *ps, uint32_t dirs, uint32_t napp, uint32_t npay,
+		    size_t off);
 /* The buffer a pcre flag (U, H, ...) selects, -1 if none. */
 int pcre_flag_buf(char flag);
 /* rule_kw.c: what the engine does not evaluate. NULL when not listed. */

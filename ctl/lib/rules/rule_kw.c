@@ -21,7 +21,7 @@ static const char *const buffers[] = {
 	/* files and decoded data */
 	"file.name", "file.magic", "base64_data",
 	/* DNS, TLS, SSH, SMB, DCERPC, Kerberos */
-	"dns_query", "dns.query", "dns.query.name", "dns.answer.name",
+	"dns.query.name", "dns.answer.name",
 	"dns.queries.rrname", "dns.answers.rrname", "dns.authorities.rrname",
 	"dns.additionals.rrname",
 	"tls_sni", "tls.sni", "tls_cert_issuer", "tls.cert_issuer",
@@ -62,7 +62,7 @@ static const char *const keywords[] = {
 	"byte_math", "asn1", "base64_decode", "lua", "luajit", "replace",
 	"ftpbounce", "ftpdata_command",
 	/* transforms */
-	"dotprefix", "to_md5", "to_sha1", "to_sha256", "to_lowercase",
+	"to_md5", "to_sha1", "to_sha256", "to_lowercase",
 	"to_uppercase", "strip_whitespace", "compress_whitespace",
 	"url_decode", "pcrexform", "xor", "header_lowercase",
 	"strip_pseudo_headers", "from_base64",
@@ -94,7 +94,7 @@ static const char *const keywords[] = {
 	"http2.priority", "http2.window", "http2.size_update",
 	"http2.settings", "ike.exchtype", "ike.chosen_sa_attribute",
 	"ike.key_exchange_payload_length", "ike.nonce_payload_length",
-	"dns.opcode", "dns.rcode", "dns.rrtype", "template", "template2",
+	"dns.rcode", "dns.rrtype", "template", "template2",
 };
 
 /* Application-layer protocols Suricata accepts in a rule header. */

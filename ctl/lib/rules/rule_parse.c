@@ -64,6 +64,12 @@ static int parse_proto(struct pstate *ps, const char *tok, size_t off)
 		ps->r->alproto = NFIPS_ALPROTO_HTTP;
 		return 0;
 	}
+	/* DNS by detection on UDP and TCP (rule_dns.c, applayer/dns*.c). */
+	if (!strcasecmp(tok, "dns")) {
+		ps->r->proto = NFIPS_PROTO_IP;
+		ps->r->alproto = NFIPS_ALPROTO_DNS;
+		return 0;
+	}
 	ps->r->proto = NFIPS_PROTO_OTHER;
 	/*
 	 * App-layer protocols restrict a rule to flows Suricata's protocol

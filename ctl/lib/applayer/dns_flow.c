@@ -1,0 +1,275 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A flow's DNS (dns.h), as Suricata 7.0's DNSState: every message parsed
+ * becomes a transaction of its direction (a request when sent to the
+ * server, with its QR bit clear; a response when sent to the client,
+ * whatever its QR bit says); a message that does not parse makes none. Over
+ * UDP each datagram is one message and a bad one changes nothing for the
+ * next; over TCP messages are framed by a 2-byte length (a zero length is
+ * skipped) and the first one that does not parse ends the flow's parsing,
+ * as Suricata disables the application layer of the session then.
+ *
+ * What a rule reads of a transaction: dns.query, one buffer per question
+ * of a request (the name as the labels joined by '.', case kept; an empty
+ * name ends the list, as rs_dns_tx_get_query_name stops there), and the
+ * header's opcode.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "dns.h"
+
+#define DNS_TCP_MAX	(2u + 65535u)
+
+struct dns_tx {
+	struct nfips_tx view;	/* first: the engine's pointer is this */
+	struct nfips_dns *s;
+	uint16_t flags;
+	bool response;
+	uint8_t *msg;		/* a request's message, for its names */
+	uint32_t len;
+	uint32_t *qoff;		/* start of each question's name */
+	uint32_t nq;
+	struct dns_tx *next;
+};
+
+struct dns_dir {
+	uint8_t *buf;		/* TCP: bytes of a message not complete yet */
+	uint32_t len;
+	struct dns_tx *head, *tail;	/* parsed, not handed out */
+	const struct nfips_tx **out;	/* handed out by the last dns_ready */
+	uint32_t nout, cap;
+};
+
+struct nfips_dns {
+	struct dns_dir dir[2];
+	bool broken;		/* TCP: a message did not parse, or a gap */
+	uint8_t name[DNS_NAME_BUF];	/* the name a get returned last */
+};
+
+static bool dns_get(const struct nfips_tx *view, uint32_t id, const uint8_t **data,
+		    uint32_t *len)
+{
+	(void)view;
+	(void)id;
+	*data = NULL;
+	*len = 0;
+	return false;	/* DNS has only multi-buffers and integers */
+}
+
+static bool dns_get_nth(const struct nfips_tx *view, uint32_t id, uint32_t i,
+			const uint8_t **data, uint32_t *len)
+{
+	const struct dns_tx *t = (const struct dns_tx *)view;
+	uint32_t next;
+
+	if (id != NFIPS_BUF_DNS_QUERY || t->response || i >= t->nq)
+		return false;
+	if (dns_name(t->msg, t->len, t->qoff[i], t->len, t->s->name, len, &next) || !*len)
+		return false;
+	*data = t->s->name;
+	return true;
+}
+
+static bool dns_get_int(const struct nfips_tx *view, uint32_t id, uint64_t *v)
+{
+	const struct dns_tx *t = (const struct dns_tx *)view;
+
+	if (id != NFIPS_TXINT_DNS_OPCODE)
+		return false;
+	*v = (t->flags >> 11) & 0xf;
+	return true;
+}
+
+static void tx_free(struct dns_tx *t)
+{
+	if (!t)
+		return;
+	free(t->msg);
+	free(t->qoff);
+	free(t);
+}
+
+struct nfips_dns *dns_new(void)
+{
+	return calloc(1, sizeof(struct nfips_dns));
+}
+
+static void dir_free(struct dns_dir *d)
+{
+	struct dns_tx *t, *n;
+	uint32_t i;
+
+	for (t = d->head; t; t = n) {
+		n = t->next;
+		tx_free(t);
+	}
+	for (i = 0; i < d->nout; i++)
+		tx_free((struct dns_tx *)d->out[i]);
+	free(d->out);
+	free(d->buf);
+}
+
+void dns_free(struct nfips_dns *s)
+{
+	if (!s)
+		return;
+	dir_free(&s->dir[0]);
+	dir_free(&s->dir[1]);
+	free(s);
+}
+
+/* One message of direction @dir: a transaction, or false when it does not parse. */
+static bool message(struct nfips_dns *s, int dir, const uint8_t *m, uint32_t n)
+{
+	struct dns_dir *d = &s->dir[dir];
+	struct dns_hdr h;
+	struct dns_tx *t;
+
+	if (dns_parse(m, n, dir == 1, &h, NULL))
+		return false;
+	if (dir == 0 && (h.flags & 0x8000))
+		return false;	/* NotRequest: no transaction */
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return true;	/* not inspected, the parsing goes on */
+	t->view.get = dns_get;
+	t->view.get_nth = dns_get_nth;
+	t->view.get_int = dns_get_int;
+	t->s = s;
+	t->flags = h.flags;
+	t->response = dir == 1;
+	if (!t->response && h.qd) {
+		t->msg = malloc(n);
+		t->qoff = malloc(h.qd * sizeof(*t->qoff));
+		if (!t->msg || !t->qoff) {
+			tx_free(t);
+			return true;
+		}
+		memcpy(t->msg, m, n);
+		t->len = n;
+		t->nq = h.qd;
+		dns_parse(m, n, false, &h, t->qoff);
+	}
+	if (d->tail)
+		d->tail->next = t;
+	else
+		d->head = t;
+	d->tail = t;
+	return true;
+}
+
+void dns_udp(struct nfips_dns *s, int dir, const uint8_t *d, uint32_t n)
+{
+	if (s && n)
+		message(s, dir, d, n);
+}
+
+void dns_gap(struct nfips_dns *s)
+{
+	if (s)
+		s->broken = true;
+}
+
+/*
+ * dns.rs parse_request_tcp / parse_response_tcp over @d: complete
+ * messages are parsed, what is left waits for more. The number of bytes
+ * used, or -1 when a message does not parse.
+ */
+static int64_t frames(struct nfips_dns *s, int dir, const uint8_t *d, uint32_t n)
+{
+	uint32_t used = 0, size;
+
+	while (n - used >= 2) {
+		size = (uint32_t)(d[used] << 8 | d[used + 1]);
+		if (!size) {
+			used += 2;
+			continue;
+		}
+		if (n - used < size + 2)
+			break;
+		if (!message(s, dir, d + used + 2, size))
+			return -1;
+		used += size + 2;
+	}
+	return used;
+}
+
+void dns_tcp(struct nfips_dns *s, int dir, const uint8_t *d, uint32_t n)
+{
+	struct dns_dir *dd;
+	int64_t used;
+	uint32_t take;
+
+	if (!s || s->broken || !n)
+		return;
+	dd = &s->dir[dir];
+	while (n) {
+		if (!dd->len) {
+			used = frames(s, dir, d, n);
+			if (used < 0)
+				goto broken;
+			d += used;
+			n -= (uint32_t)used;
+			if (n) {
+				/* at most one partial message: < DNS_TCP_MAX */
+				if (!dd->buf && !(dd->buf = malloc(DNS_TCP_MAX)))
+					goto broken;
+				memcpy(dd->buf, d, n);
+				dd->len = n;
+			}
+			return;
+		}
+		/* complete the held message first, a byte at a time if needed */
+		take = dd->len < 2 ? 2 - dd->len :
+		       (uint32_t)(dd->buf[0] << 8 | dd->buf[1]) + 2 - dd->len;
+		if (take > n)
+			take = n;
+		memcpy(dd->buf + dd->len, d, take);
+		dd->len += take;
+		d += take;
+		n -= take;
+		used = frames(s, dir, dd->buf, dd->len);
+		if (used < 0)
+			goto broken;
+		if ((uint32_t)used == dd->len)
+			dd->len = 0;
+		else if (used)
+			goto broken;	/* cannot happen: one message at most */
+	}
+	return;
+broken:
+	s->broken = true;
+}
+
+uint32_t dns_ready(struct nfips_dns *s, int dir, const struct nfips_tx *const **txs)
+{
+	struct dns_dir *d;
+	struct dns_tx *t;
+	uint32_t i, n = 0;
+
+	*txs = NULL;
+	if (!s)
+		return 0;
+	d = &s->dir[dir];
+	for (i = 0; i < d->nout; i++)
+		tx_free((struct dns_tx *)d->out[i]);
+	d->nout = 0;
+	for (t = d->head; t; t = t->next)
+		n++;
+	if (!n)
+		return 0;
+	if (n > d->cap) {
+		const struct nfips_tx **o = realloc(d->out, n * sizeof(*o));
+
+		if (!o)
+			return 0;	/* kept for the next call */
+		d->out = o;
+		d->cap = n;
+	}
+	for (t = d->head; t; t = t->next)
+		d->out[d->nout++] = &t->view;
+	d->head = d->tail = NULL;
+	*txs = d->out;
+	return d->nout;
+}

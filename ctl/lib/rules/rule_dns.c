@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Transforms and the DNS keywords besides its sticky buffer (rule_buf.c
+ * names dns.query and dns_query):
+ *
+ *   dotprefix     the first transform (transform-dotprefix.c): the
+ *                 buffer's instances are inspected with a '.' before
+ *                 them. Transforms follow their sticky buffer directly
+ *                 (Suricata refuses them anywhere else) and are kept per
+ *                 buffer in rule->xforms, in order, so later transforms
+ *                 (to_lowercase, ...) add an enum nfips_xform value and a
+ *                 case in the engine's apply function (detect/xform.c).
+ *   dns.opcode    [!]N, N 0-255 (detect.rs parse_opcode): the header's
+ *                 opcode of the request (to the server) or the response
+ *                 (to the client).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "rule_int.h"
+
+static const struct {
+	const char *name;
+	enum nfips_xform op;
+} xforms[] = {
+	{ "dotprefix", NFIPS_XF_DOTPREFIX },
+};
+
+bool nfips_buf_multi(uint32_t id)
+{
+	return id == NFIPS_BUF_DNS_QUERY;
+}
+
+struct nfips_xforms *nfips_rule_xforms(const struct nfips_rule *r, uint32_t buf)
+{
+	uint32_t i;
+
+	for (i = 0; i < r->nxforms; i++)
+		if (r->xforms[i].buf == buf)
+			return &r->xforms[i];
+	return NULL;
+}
+
+/* A buffer already inspected in the rule (a match or a length test). */
+static bool buf_used(const struct nfips_rule *r, uint32_t buf)
+{
+	uint32_t i;
+
+	for (i = 0; i < r->nmatches; i++)
+		if (r->matches[i].buf == buf)
+			return true;
+	for (i = 0; i < r->nbufchk; i++)
+		if (r->bufchk[i].buf == buf)
+			return true;
+	return false;
+}
+
+/*
+ * detect-engine.c DetectSignatureAddTransform: a transform needs a sticky
+ * buffer whose transformed list has not taken keywords yet. Keywords the
+ * buffer took before the transform stay on its untransformed list, which
+ * is inspected apart (one instance may match one list, another the
+ * other): not evaluated here.
+ */
+static int opt_xform(struct pstate *ps, const char *name, size_t noff, enum nfips_xform op)
+{
+	struct nfips_rule *r = ps->r;
+	struct nfips_xforms *x;
+
+	if (ps->other_sticky)
+		return 0;	/* on a buffer of a skipped rule */
+	x = ps->sticky ? nfips_rule_xforms(r, ps->sticky) : NULL;
+	if (!ps->sticky || (x && buf_used(r, ps->sticky)))
+		return perr(ps, noff, "transforms must directly follow stickybuffers ('%s')", name);
+	if (!x) {
+		if (buf_used(r, ps->sticky))
+			return pskip(ps, noff, "%s after keywords on its buffer (two lists of it)",
+				     name);
+		x = grow(r->xforms, r->nxforms, sizeof(*x));
+		if (!x)
+			return perr(ps, noff, "out of memory");
+		r->xforms = x;
+		x += r->nxforms++;
+		memset(x, 0, sizeof(*x));
+		x->buf = ps->sticky;
+	}
+	if (x->n == NFIPS_MAX_XFORMS)
+		return perr(ps, noff, "more than %d transforms on a buffer", NFIPS_MAX_XFORMS);
+	x->op[x->n++] = (uint8_t)op;
+	return 0;
+}
+
+/* detect.rs parse_opcode: blanks and '!' in any order, then a u8. */
+static int opt_dns_opcode(struct pstate *ps, const char *val, size_t voff)
+{
+	struct nfips_txcheck *c;
+	const char *p = val;
+	bool neg = false;
+	uint32_t v;
+
+	for (; *p == ' ' || *p == '\t' || *p == '!'; p++)
+		if (*p == '!')
+			neg = true;
+	if (!*p || *p == '+' || parse_u32(p, 255, &v))
+		return perr(ps, voff, "dns.opcode: expected [!]0-255, found '%s'", val);
+	c = grow(ps->r->txchk, ps->r->ntxchk, sizeof(*c));
+	if (!c)
+		return perr(ps, voff, "out of memory");
+	ps->r->txchk = c;
+	c += ps->r->ntxchk++;
+	c->id = NFIPS_TXINT_DNS_OPCODE;
+	c->negate = neg;
+	c->val = v;
+	ps->r->alproto = NFIPS_ALPROTO_DNS;
+	return 0;
+}
+
+int opt_dispatch_dns(struct pstate *ps, const char *name, size_t noff,
+		     const char *val, size_t voff)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(xforms) / sizeof(xforms[0]); i++) {
+		if (strcasecmp(name, xforms[i].name))
+			continue;
+		if (val)
+			return perr(ps, noff, "'%s' takes no value", name);
+		return opt_xform(ps, name, noff, xforms[i].op);
+	}
+	if (!strcasecmp(name, "dns.opcode")) {
+		if (!val)
+			return perr(ps, noff, "'dns.opcode' needs a value");
+		return opt_dns_opcode(ps, val, voff);
+	}
+	return 1;
+}
+
+int rule_dns_finish(struct pstate *ps, uint32_t dirs, uint32_t napp, uint32_t npay,
+		    size_t off)
+{
+	struct nfips_rule *r = ps->r;
+	const uint32_t flowdir = r->flow & (NFIPS_FLOW_TO_SERVER | NFIPS_FLOW_TO_CLIENT);
+
+	if (r->proto != NFIPS_PROTO_UDP && r->proto != NFIPS_PROTO_TCP &&
+	    r->proto != NFIPS_PROTO_IP)
+		return pskip(ps, 0, "dns keywords on protocol %s", r->proto_name);
+	if (!dirs)
+		return perr(ps, off, "rule mixes keywords with conflicting directions");
+	if (flowdir && !(dirs & flowdir))
+		return perr(ps, off, "flow direction conflicts with the direction of its dns keywords");
+	if (flowdir)
+		dirs &= flowdir;
+	/*
+	 * Payload keywords alone: the packets (UDP) and the stream (TCP) of
+	 * flows detected as DNS, as "alert http" with a payload content.
+	 */
+	if (!napp)
+		return npay ? 0 : pskip(ps, 0, "protocol dns without dns keywords");
+	if (npay)
+		return pskip(ps, 0, "payload content together with dns keywords");
+	if ((r->flags & NFIPS_R_DSIZE) || r->npkt || r->has_ipproto)
+		return pskip(ps, 0, "packet header keywords together with dns keywords");
+	/*
+	 * Both directions are exact here: a DNS transaction is a request or a
+	 * response, inspected in its own direction only.
+	 */
+	r->app_dir = dirs;
+	return 0;
+}
