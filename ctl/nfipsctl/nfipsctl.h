@@ -30,6 +30,7 @@ int cmd_fleet(int argc, char **argv);
 int cmd_gateway(int argc, char **argv);
 int cmd_block(int argc, char **argv);
 int cmd_unblock(int argc, char **argv);
+int cmd_tune(int argc, char **argv);
 
 /* Opens the control socket or prints why not (module, permission). */
 struct nfips_nl *ctl_open(void);

@@ -16,7 +16,7 @@
 
 #include "report_int.h"
 
-static const char css[] =
+const char nfips_report_css[] =
 	"*{box-sizing:border-box}"
 	"body{font-family:'Noto Sans','Noto Sans CJK JP',sans-serif;margin:0;color:#1d2733;"
 	"background:#f3f5f8;line-height:1.45}"
@@ -53,8 +53,7 @@ static const char css[] =
 	"td.addr{white-space:normal;word-break:break-all}"
 	"@page{size:A4;margin:12mm}}";
 
-/* Text content and attribute values: & < > " ' escaped. */
-static void esc(struct nfips_sbuf *b, const char *s)
+void nfips_report_html_esc(struct nfips_sbuf *b, const char *s)
 {
 	for (; s && *s; s++) {
 		switch (*s) {
@@ -71,6 +70,11 @@ static void esc(struct nfips_sbuf *b, const char *s)
 				nfips_sbuf_add(b, s, 1);
 		}
 	}
+}
+
+static void esc(struct nfips_sbuf *b, const char *s)
+{
+	nfips_report_html_esc(b, s);
 }
 
 static void tag(struct nfips_sbuf *b, const char *open, const char *text, const char *close)
@@ -379,7 +383,7 @@ void nfips_report_html(const struct nfips_report *r, struct nfips_sbuf *b)
 	esc(b, title);
 	nfips_sbuf_puts(b, " ");
 	esc(b, r->period);
-	nfips_sbuf_printf(b, "</title><style>%s</style></head><body><main>", css);
+	nfips_sbuf_printf(b, "</title><style>%s</style></head><body><main>", nfips_report_css);
 	nfips_sbuf_puts(b, "<section id=\"head\">");
 	tag(b, "<h1>", title, "</h1><dl class=\"meta\">");
 	if (r->o.customer)

@@ -135,6 +135,10 @@ void nfips_report_free(struct nfips_report *r);
 void nfips_report_text(const struct nfips_report *r, struct nfips_sbuf *b);
 void nfips_report_json(const struct nfips_report *r, struct nfips_sbuf *b);
 void nfips_report_html(const struct nfips_report *r, struct nfips_sbuf *b);
+/* The HTML report's style sheet (the tuning page shares its look). */
+extern const char nfips_report_css[];
+/* Text content and attribute values: & < > " ' escaped, controls "?". */
+void nfips_report_html_esc(struct nfips_sbuf *b, const char *s);
 /*
  * @html printed to PDF at @out by headless Chromium ($NFIPS_CHROMIUM, else
  * chromium or chromium-browser on PATH). 0, or -1 with @err (no Chromium
