@@ -96,6 +96,23 @@ assert ids == ["block-2004", "unaffected-2002", "noisy-2001", "silent-2003"], id
 ' "$dir/tune.html"
 ok $? "html: well-formed, self-contained, the four suggestions"
 
+# The customer marks the traffic of one of 2004's incidents legitimate.
+cp -r "$dir/t" "$dir/fp"
+expect 0 "incident close --false-positive" -- "$ctl" incident close 4 --false-positive \
+	--note "their pentest" --by alice --store "$dir/fp/alerts.db"
+expect 0 "tune after a false positive" -- "$ctl" tune --policy "$dir/fp/tune.conf" \
+	--store "$dir/fp/alerts.db" --format json
+python3 -c '
+import json, sys
+r = json.load(sys.stdin)
+ids = [s["id"] for s in r["suggestions"]]
+assert ids == ["unaffected-2002", "noisy-2001", "silent-2003"], ids
+assert [s for s in r["noisiest"] if s["sid"] == 2004][0]["false_positives"] == 1
+' <<<"$out"
+ok $? "a signature with an incident closed as a false positive is no Block candidate"
+expect 2 "ack --false-positive is refused" -- "$ctl" incident ack 4 --false-positive \
+	--store "$dir/fp/alerts.db"
+
 # ---- bad input changes nothing
 expect 1 "apply: an unknown suggestion id" -- "${t[@]}" --apply --only noisy-2001,noisy-9999 \
 	--by suzuki --reason "review" --no-apply
