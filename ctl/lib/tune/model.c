@@ -92,6 +92,13 @@ static int fp_add(void *arg, uint32_t gid, uint32_t sid, uint64_t incidents)
 	return 0;
 }
 
+static int key_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
 /* The loaded rules by (gid, sid), for lookups. */
 static int rule_cmp(const void *a, const void *b)
 {
@@ -320,6 +327,7 @@ int nfips_tune_build(struct nfips_store *s, const struct nfips_policy *p,
 	struct sigs sg = { 0 };
 	struct list l = { .t = t };
 	struct nfips_rule **idx = NULL;
+	uint64_t *fired = NULL, key;
 	size_t i, top;
 	int rc = -1;
 
@@ -361,11 +369,19 @@ int nfips_tune_build(struct nfips_store *s, const struct nfips_policy *p,
 		if (r && judge(s, p, &l, &sg.v[i], r, err, errlen))
 			goto out;
 	}
+	/* the signatures that fired, sorted: a policy may load 50,000 rules */
+	fired = malloc((sg.n + 1) * sizeof(*fired));
+	if (!fired)
+		goto oom;
+	for (i = 0; i < sg.n; i++)
+		fired[i] = (uint64_t)sg.v[i].gid << 32 | sg.v[i].sid;
+	qsort(fired, sg.n, sizeof(*fired), key_cmp);
 	for (i = 0; i < p->nrules; i++) {
 		const struct nfips_rule *r = p->rules[i];
 
+		key = (uint64_t)r->gid << 32 | r->sid;
 		if (r->action == NFIPS_ACTION_PASS || (r->flags & NFIPS_R_NOALERT) ||
-		    sig_find(&sg, r->gid, r->sid))
+		    bsearch(&key, fired, sg.n, sizeof(*fired), key_cmp))
 			continue;
 		suggest(&l, NFIPS_TUNE_SILENT, r->gid, r->sid, r->msg,
 			"no alert in the period");
@@ -390,6 +406,7 @@ out:
 		free(sg.v[i].msg);
 	free(sg.v);
 	free(idx);
+	free(fired);
 	if (rc)
 		nfips_tune_free(t);
 	return rc;
