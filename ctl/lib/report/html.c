@@ -316,6 +316,48 @@ static void incidents(struct nfips_sbuf *b, const struct nfips_report *r)
 	nfips_sbuf_puts(b, "</tbody></table></div></section>");
 }
 
+static void blocks(struct nfips_sbuf *b, const struct nfips_report *r)
+{
+	static const enum nfips_report_word head[] = {
+		W_ADDRESS, W_BLOCKED_AT, W_UNTIL, W_ENDED, W_BLOCKED_BY, W_REASON,
+	};
+	char t[32];
+	size_t i;
+
+	nfips_sbuf_puts(b, "<section id=\"blocks\">");
+	tag(b, "<h2>", W(W_BLOCKS), "</h2>");
+	if (!r->nblocks) {
+		tag(b, "<p>", W(W_NONE), "</p></section>");
+		return;
+	}
+	nfips_sbuf_puts(b, "<div class=\"scroll\"><table id=\"block-table\"><thead><tr>");
+	for (i = 0; i < sizeof(head) / sizeof(head[0]); i++)
+		tag(b, "<th>", W(head[i]), "</th>");
+	nfips_sbuf_puts(b, "</tr></thead><tbody>");
+	for (i = 0; i < r->nblocks; i++) {
+		const struct nfips_report_block *k = &r->blocks[i];
+
+		tag(b, "<tr><td class=\"addr\">", k->addr, "</td>");
+		nfips_report_time(t, sizeof(t), k->ts, "%Y-%m-%d %H:%M");
+		tag(b, "<td>", t, "</td>");
+		if (k->until)
+			nfips_report_time(t, sizeof(t), k->until, "%Y-%m-%d %H:%M");
+		tag(b, "<td>", k->until ? t : W(W_UNTIL_REMOVED), "</td>");
+		tag(b, k->state == NFIPS_RBLOCK_IN_FORCE ? "<td class=\"blocked\">" : "<td>",
+		    nfips_report_block_state(r->o.lang, k->state), "");
+		if (k->state != NFIPS_RBLOCK_IN_FORCE) {
+			nfips_report_time(t, sizeof(t), k->state == NFIPS_RBLOCK_EXPIRED ?
+					  k->until : k->ended, "%Y-%m-%d %H:%M");
+			tag(b, " ", t, "");
+		}
+		if (k->ended_by)
+			tag(b, " (", k->ended_by, ")");
+		tag(b, "</td><td>", k->by ? k->by : "-", "</td>");
+		tag(b, "<td>", k->reason ? k->reason : "-", "</td></tr>");
+	}
+	nfips_sbuf_puts(b, "</tbody></table></div></section>");
+}
+
 static void alert_table(struct nfips_sbuf *b, const struct nfips_report *r)
 {
 	static const enum nfips_report_word head[] = {
@@ -402,6 +444,7 @@ void nfips_report_html(const struct nfips_report *r, struct nfips_sbuf *b)
 	nfips_sbuf_puts(b, "</section>");
 	summary(b, r);
 	incidents(b, r);
+	blocks(b, r);
 	histogram(b, r);
 	top(b, r, "top-signatures", W_TOP_SIGS, &r->sigs, 0);
 	top(b, r, "top-sources", W_TOP_SRCS, &r->srcs, 1);
