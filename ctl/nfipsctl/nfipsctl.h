@@ -39,6 +39,9 @@ struct nfips_nl *ctl_open(void);
 struct nfips_policy;
 int ctl_policy_apply(const struct nfips_policy *p, bool test);
 
+/* push_block.c: push --block / --unblock (push.c hands them over). */
+int ctl_push_block(int argc, char **argv);
+
 /* install.c: policy stage, install and restore (push's gateway side). */
 int ctl_policy_gateway(int argc, char **argv);
 
