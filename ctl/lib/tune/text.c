@@ -11,6 +11,7 @@
 
 #include "tune_int.h"
 #include "policy/policy.h"
+#include "report/report.h"
 #include "store/store.h"
 
 /* Silent signatures listed in text; JSON lists all. */
@@ -72,9 +73,12 @@ static void text_sig(struct nfips_sbuf *b, const struct nfips_tune_sig *g)
 	snprintf(sid, sizeof(sid), "%" PRIu32 ":%" PRIu32, g->gid, g->sid);
 	snprintf(share, sizeof(share), "%u.%u%%", g->share_pm / 10, g->share_pm % 10);
 	nfips_sbuf_printf(b, "%9" PRIu64 " %6s %7" PRIu64 " %7" PRIu64 " %5" PRIu64
-			  "  %-9s %3" PRIu64 "  %-12s %.40s\n", g->n, share, g->srcs, g->dsts,
+			  "  %-9s %3" PRIu64 "  %-12s ", g->n, share, g->srcs, g->dsts,
 			  g->hours, g->max_grade < 0 ? "-" : nfips_store_grade_name(g->max_grade),
-			  g->fp, sid, g->msg);
+			  g->fp, sid);
+	/* cut by display columns, never inside a UTF-8 character */
+	nfips_report_cell(b, g->msg, 40, false);
+	nfips_sbuf_puts(b, "\n");
 }
 
 void nfips_tune_text(const struct nfips_tune *t, struct nfips_sbuf *b)
@@ -122,8 +126,9 @@ void nfips_tune_text(const struct nfips_tune *t, struct nfips_sbuf *b)
 				break;
 			}
 			shown++;
-			nfips_sbuf_printf(b, "  [%s] %.70s\n      %s\n      %s\n", s->id, s->msg,
-					  s->why, s->command);
+			nfips_sbuf_printf(b, "  [%s] ", s->id);
+			nfips_report_cell(b, s->msg, 70, false);
+			nfips_sbuf_printf(b, "\n      %s\n      %s\n", s->why, s->command);
 		}
 	}
 	nfips_sbuf_puts(b, "\nTo apply the suggestions (all but the silent ones, or those "
