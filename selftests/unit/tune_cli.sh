@@ -138,6 +138,15 @@ expect 2 "apply: --reason is required" -- "${t[@]}" --apply --by suzuki
 has "--apply needs --by NAME (who) and --reason TEXT"
 ok $? "no reason: usage error"
 
+if [ ! -d /sys/module/nfips ]; then
+	# The kernel refuses (no module here): nothing written, as every edit.
+	expect 1 "apply: the kernel apply fails" -- "${t[@]}" --apply --serial 7 --by suzuki \
+		--approved-by tanaka --reason "review"
+	has "not applied; $p and the running policy are unchanged" &&
+		cmp -s "$p" "$dir/orig.conf" && [ ! -e "$p.1" ]
+	ok $? "a failed kernel apply leaves the file as it was"
+fi
+
 # ---- apply
 expect 0 "apply: the default suggestions" -- "${t[@]}" --apply --serial 7 --by suzuki \
 	--approved-by "Tanaka (ACME)" --reason "first review with ACME" --no-apply
