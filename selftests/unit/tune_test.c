@@ -269,6 +269,44 @@ out:
 	free(out);
 }
 
+/* Lower thresholds: 2006's three medium alerts are noise too, lowered not disabled. */
+static void check_grade_low(struct nfips_store *s, const struct nfips_policy *p,
+			    struct nfips_tune_opts o, const char *path)
+{
+	const struct nfips_tune_suggestion *g;
+	struct nfips_policy *neu = NULL;
+	struct nfips_diags d = { 0 };
+	struct nfips_tune t;
+	char err[256], *out = NULL;
+	size_t len;
+
+	o.min_count = 3;
+	o.min_share = 1;
+	if (!tap_ok(&T, !nfips_tune_build(s, p, &o, &t, err, sizeof(err)), "lower thresholds"))
+		return;
+	g = nfips_tune_find(&t, "noisy-2006");
+	tap_ok(&T, t.n == 5 && g && g->action == NFIPS_TUNE_GRADE_LOW &&
+	       !strcmp(g->command, "nfipsctl grade 2006 low --policy P --by suzuki "
+		       "-m 'tune noisy-2006'") && nfips_tune_find(&t, "noisy-2001") &&
+	       nfips_tune_find(&t, "noisy-2001")->action == NFIPS_TUNE_DISABLE &&
+	       !nfips_tune_find(&t, "noisy-2005"),
+	       "noisy at medium: grade low; at low: disable; graded high: none");
+	if (g && nfips_tune_apply(p, path, policy, strlen(policy), &g, 1, "suzuki", NULL,
+				  "medium noise", 0, &out, &len, &neu, &d) == 1)
+		tap_ok(&T, nfips_policy_override(neu, 1, 2006) &&
+		       nfips_policy_override(neu, 1, 2006)->grade == NFIPS_GRADE_LOW &&
+		       !nfips_policy_override(neu, 1, 2006)->disable &&
+		       strstr(out, "serial 8 by suzuki: grade 2006 low: tune noisy-2006: "
+			      "medium noise\n"),
+		       "applied: 2006 graded low, still enabled, in the history");
+	else
+		tap_ok(&T, 0, "grade low applied");
+	nfips_policy_free(neu);
+	nfips_diags_free(&d);
+	free(out);
+	nfips_tune_free(&t);
+}
+
 int main(int argc, char **argv)
 {
 	char tmpl[] = "/tmp/nfips_tune_test.XXXXXX", path[512];
@@ -300,6 +338,8 @@ int main(int argc, char **argv)
 		tap_ok(&T, 0, "tune built: %s", err);
 		return tap_done(&T);
 	}
+	snprintf(path, sizeof(path), "%s/tune.conf", dir);
+	check_grade_low(s, p, o, path);
 	nfips_store_close(s);
 	check_model(&t);
 	check_render(&t);

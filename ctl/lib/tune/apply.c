@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Chosen suggestions into the policy's text, through the edit code of
- * nfipsctl disable and approve (policy_edit.c): the same in-place
+ * nfipsctl disable, grade and approve (policy_edit.c): the same in-place
  * rewrite that keeps every comment, one history line per edit naming
  * who, the suggestion and why, and after each edit the text loaded as
  * policy check loads it and checked to say what the edit asked. All or
@@ -33,14 +33,16 @@ int nfips_tune_apply(const struct nfips_policy *p, const char *path,
 	for (i = 0; i < n; i++) {
 		const struct nfips_tune_suggestion *s = sel[i];
 		struct nfips_edit e = {
-			.op = s->kind == NFIPS_TUNE_BLOCK ? NFIPS_EDIT_APPROVE :
+			.op = s->action == NFIPS_TUNE_APPROVE ? NFIPS_EDIT_APPROVE :
+				s->action == NFIPS_TUNE_GRADE_LOW ? NFIPS_EDIT_GRADE :
 				NFIPS_EDIT_DISABLE,
+			.grade = NFIPS_GRADE_LOW,
 			.gid = s->gid, .sid = s->sid, .comment = comment,
 			.now = (time_t)(now / 1000000),
 		};
 		int r;
 
-		if (s->kind == NFIPS_TUNE_BLOCK) {
+		if (s->action == NFIPS_TUNE_APPROVE) {
 			/* the approval names the customer's approver, as approve */
 			if (!approved_by) {
 				nfips_diag_add(d, NFIPS_DIAG_ERROR, path, 0, "%s: a Block "
@@ -59,7 +61,7 @@ int nfips_tune_apply(const struct nfips_policy *p, const char *path,
 				      &edited, &elen, d);
 		if (r < 0) {
 			nfips_diag_add(d, NFIPS_DIAG_ERROR, path, 0, "%s: %s refused",
-				       s->id, e.op == NFIPS_EDIT_APPROVE ? "approve" : "disable");
+				       s->id, nfips_tune_action_name(s->action));
 			goto out;
 		}
 		if (r == 0)

@@ -143,7 +143,8 @@ void nfips_tune_html(const struct nfips_tune *t, struct nfips_sbuf *b)
 		nfips_sbuf_printf(b, "<div class=\"card\" id=\"card-%s\"><div>%s</div>"
 				  "<div class=\"v\">%zu</div><div class=\"c\">%s</div></div>",
 				  nfips_tune_kind_name(kind), nfips_tune_kind_name(kind),
-				  t->nkind[kind], kind == NFIPS_TUNE_BLOCK ? "approve" : "disable");
+				  t->nkind[kind], kind == NFIPS_TUNE_BLOCK ? "approve" :
+				  kind == NFIPS_TUNE_NOISY ? "disable or grade low" : "disable");
 	}
 	nfips_sbuf_puts(b, "</div></section>");
 	noisiest(b, t);

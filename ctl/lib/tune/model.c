@@ -28,6 +28,12 @@ const char *nfips_tune_kind_name(enum nfips_tune_kind k)
 	return k < NFIPS_TUNE_NKINDS ? names[k] : "?";
 }
 
+const char *nfips_tune_action_name(enum nfips_tune_action a)
+{
+	return a == NFIPS_TUNE_APPROVE ? "approve" : a == NFIPS_TUNE_GRADE_LOW ? "grade low" :
+		"disable";
+}
+
 struct sigs {
 	struct nfips_tune_sig *v;
 	size_t n, cap;
@@ -156,8 +162,8 @@ static void sid_text(char *buf, size_t len, uint32_t gid, uint32_t sid)
 		snprintf(buf, len, "%" PRIu32 ":%" PRIu32, gid, sid);
 }
 
-static void suggest(struct list *l, enum nfips_tune_kind k, uint32_t gid, uint32_t sid,
-		    const char *msg, const char *why)
+static void suggest(struct list *l, enum nfips_tune_kind k, enum nfips_tune_action act,
+		    uint32_t gid, uint32_t sid, const char *msg, const char *why)
 {
 	struct nfips_tune *t = l->t;
 	struct nfips_tune_suggestion *s;
@@ -178,19 +184,21 @@ static void suggest(struct list *l, enum nfips_tune_kind k, uint32_t gid, uint32
 	s = &t->v[t->n];
 	memset(s, 0, sizeof(*s));
 	s->kind = k;
+	s->action = act;
 	s->gid = gid;
 	s->sid = sid;
 	sid_text(st, sizeof(st), gid, sid);
 	snprintf(s->id, sizeof(s->id), "%s-%s", nfips_tune_kind_name(k), st);
 	s->by_default = k != NFIPS_TUNE_SILENT;
-	nfips_sbuf_printf(&c, "nfipsctl %s %s", k == NFIPS_TUNE_BLOCK ? "approve" : "disable",
-			  st);
+	nfips_sbuf_printf(&c, "nfipsctl %s %s%s", act == NFIPS_TUNE_APPROVE ? "approve" :
+			  act == NFIPS_TUNE_GRADE_LOW ? "grade" : "disable", st,
+			  act == NFIPS_TUNE_GRADE_LOW ? " low" : "");
 	if (t->o.policy_path) {
 		nfips_sbuf_puts(&c, " --policy ");
 		nfips_tune_shq(&c, t->o.policy_path);
 	}
 	/* an approval names the customer's approver, which only they know */
-	if (k == NFIPS_TUNE_BLOCK) {
+	if (act == NFIPS_TUNE_APPROVE) {
 		nfips_sbuf_puts(&c, " --by ");
 		nfips_tune_shq(&c, t->o.approved_by ? t->o.approved_by : "APPROVER");
 	} else if (t->o.by) {
@@ -267,7 +275,7 @@ static int judge(struct nfips_store *s, const struct nfips_policy *p, struct lis
 		snprintf(why, sizeof(why), "%s rule waiting for approval; %" PRIu64
 			 " alerts, all graded high or above; no false positive",
 			 nfips_action_name((enum nfips_action)action), g->n);
-		suggest(l, NFIPS_TUNE_BLOCK, g->gid, g->sid, r->msg, why);
+		suggest(l, NFIPS_TUNE_BLOCK, NFIPS_TUNE_APPROVE, g->gid, g->sid, r->msg, why);
 		return 0;
 	}
 	if (nfips_store_sig_targets(s, t->o.since, t->o.until, g->gid, g->sid,
@@ -279,7 +287,7 @@ static int judge(struct nfips_store *s, const struct nfips_policy *p, struct lis
 		else
 			snprintf(why, sizeof(why), "all %zu targets are not affected, e.g. %s",
 				 tg.n, tg.why);
-		suggest(l, NFIPS_TUNE_UNAFFECTED, g->gid, g->sid, r->msg, why);
+		suggest(l, NFIPS_TUNE_UNAFFECTED, NFIPS_TUNE_DISABLE, g->gid, g->sid, r->msg, why);
 		return 0;
 	}
 	if (g->n >= (t->o.min_count ? t->o.min_count : NFIPS_TUNE_MIN_COUNT) &&
@@ -291,7 +299,9 @@ static int judge(struct nfips_store *s, const struct nfips_policy *p, struct lis
 			 g->hours, g->max_grade < 0 ? "not graded" :
 			 nfips_store_grade_name(g->max_grade),
 			 g->fp ? "; closed as false positive" : "");
-		suggest(l, NFIPS_TUNE_NOISY, g->gid, g->sid, r->msg, why);
+		/* noise at medium still counts as an attack: lower it, keep it */
+		suggest(l, NFIPS_TUNE_NOISY, g->max_grade == NFIPS_SGRADE_MEDIUM ?
+			NFIPS_TUNE_GRADE_LOW : NFIPS_TUNE_DISABLE, g->gid, g->sid, r->msg, why);
 	}
 	return 0;
 }
@@ -383,7 +393,7 @@ int nfips_tune_build(struct nfips_store *s, const struct nfips_policy *p,
 		if (r->action == NFIPS_ACTION_PASS || (r->flags & NFIPS_R_NOALERT) ||
 		    bsearch(&key, fired, sg.n, sizeof(*fired), key_cmp))
 			continue;
-		suggest(&l, NFIPS_TUNE_SILENT, r->gid, r->sid, r->msg,
+		suggest(&l, NFIPS_TUNE_SILENT, NFIPS_TUNE_DISABLE, r->gid, r->sid, r->msg,
 			"no alert in the period");
 	}
 	if (l.oom)

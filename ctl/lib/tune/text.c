@@ -34,7 +34,7 @@ const char *nfips_tune_section(enum nfips_tune_kind k)
 	static const char *const titles[] = {
 		[NFIPS_TUNE_BLOCK] = "Block candidates (approve)",
 		[NFIPS_TUNE_UNAFFECTED] = "Signatures firing at hosts they cannot affect (disable)",
-		[NFIPS_TUNE_NOISY] = "Noisy signatures (disable)",
+		[NFIPS_TUNE_NOISY] = "Noisy signatures (disable, or grade low when graded medium)",
 		[NFIPS_TUNE_SILENT] = "Signatures that never fired (disable; applied only when "
 				      "named with --only)",
 	};
@@ -196,7 +196,7 @@ void nfips_tune_json(const struct nfips_tune *t, struct nfips_sbuf *b)
 		nfips_json_kuint(&j, "gid", s->gid);
 		nfips_json_kuint(&j, "sid", s->sid);
 		nfips_json_kstr(&j, "signature", s->msg);
-		nfips_json_kstr(&j, "action", s->kind == NFIPS_TUNE_BLOCK ? "approve" : "disable");
+		nfips_json_kstr(&j, "action", nfips_tune_action_name(s->action));
 		nfips_json_kstr(&j, "why", s->why);
 		nfips_json_kstr(&j, "command", s->command);
 		nfips_json_kbool(&j, "applied_by_default", s->by_default);

@@ -14,7 +14,9 @@
  * next (kind and sid: "noisy-2001", "block-3:2004"):
  *
  *   noisy       at least min_share of the period's alerts and min_count
- *               alerts, never graded high: disable
+ *               alerts, never graded high: disable when never graded
+ *               above low, else grade low (kept and reported, no
+ *               longer counted as an attack)
  *   unaffected  every target it fired at is a host whose assets say it
  *               does not run what the rule attacks: disable
  *   silent      loaded, no alert in the period: disable (applied only
@@ -37,6 +39,9 @@
 struct nfips_store;
 struct nfips_policy;
 struct nfips_diags;
+
+/* What a suggestion does: the nfipsctl edit applying it. */
+enum nfips_tune_action { NFIPS_TUNE_DISABLE, NFIPS_TUNE_GRADE_LOW, NFIPS_TUNE_APPROVE };
 
 enum nfips_tune_kind {
 	NFIPS_TUNE_NOISY,
@@ -75,6 +80,7 @@ struct nfips_tune_sig {
 
 struct nfips_tune_suggestion {
 	enum nfips_tune_kind kind;
+	enum nfips_tune_action action;
 	char id[NFIPS_TUNE_ID];
 	uint32_t gid, sid;
 	char *msg;			/* the rule's */
@@ -98,6 +104,8 @@ struct nfips_tune {
 };
 
 const char *nfips_tune_kind_name(enum nfips_tune_kind k);
+/* "disable", "grade low", "approve" */
+const char *nfips_tune_action_name(enum nfips_tune_action a);
 
 /*
  * The figures and suggestions of @o from @s and the loaded policy @p
@@ -119,7 +127,7 @@ void nfips_tune_html(const struct nfips_tune *t, struct nfips_sbuf *b);
 /*
  * Applies the suggestions @sel (@n of them, from @t built on @p) to @text
  * (@len bytes, the text @p was loaded from), one edit each as nfipsctl
- * disable and approve make it: a history line each naming @by, the
+ * disable, grade and approve make it: a history line each naming @by, the
  * suggestion's id and @reason; the serial bumped by each. A Block
  * approval names @approved_by (the customer's approver; required when
  * a block suggestion is chosen) as nfipsctl approve --by does. Each edited
