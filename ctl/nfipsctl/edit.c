@@ -8,6 +8,7 @@
  *   nfipsctl revoke  [GID:]SID [options]
  *   nfipsctl mode learn|enforce --policy FILE [options]
  *   nfipsctl grade [GID:]SID GRADE|default [options]
+ *   nfipsctl suppress [GID:]SID --dst ADDR[,ADDR...] [options]
  *
  * Each reads the policy file (default /etc/nfips/policy.conf), edits the
  * text of the affected setting in place (comments survive), bumps the
@@ -38,6 +39,7 @@ static const char *const op_names[] = {
 	[NFIPS_EDIT_REVOKE] = "revoke",
 	[NFIPS_EDIT_MODE] = "mode",
 	[NFIPS_EDIT_GRADE] = "grade",
+	[NFIPS_EDIT_SUPPRESS] = "suppress",
 };
 
 static void usage(FILE *f, int op)
@@ -50,6 +52,10 @@ static void usage(FILE *f, int op)
 			"[--ticket ID] [options]\n"
 			"  DATE: ISO 8601, 2027-03-31 (through that day, UTC) or "
 			"2027-03-31T18:00:00+09:00\n");
+	else if (op == NFIPS_EDIT_SUPPRESS)
+		fprintf(f, "Usage: nfipsctl suppress [GID:]SID --dst ADDR[/N][,ADDR...] [options]\n"
+			"  the sid's alerts to these destinations are not raised (a suppression\n"
+			"  by_dst); the rule still runs\n");
 	else if (op == NFIPS_EDIT_GRADE)
 		fprintf(f, "Usage: nfipsctl grade [GID:]SID emergency|high|medium|low|ignore|"
 			"default [options]\n"
@@ -118,6 +124,7 @@ int ctl_policy_edit(int argc, char **argv, int op)
 		{ "keep", required_argument, NULL, 'k' },
 		{ "until", required_argument, NULL, 'u' },
 		{ "ticket", required_argument, NULL, 't' },
+		{ "dst", required_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -133,7 +140,7 @@ int ctl_policy_edit(int argc, char **argv, int op)
 	size_t len, newlen;
 	int opt, ret = 2;
 
-	while ((opt = getopt_long(argc, argv, "p:b:m:nk:u:t:h", lopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "p:b:m:nk:u:t:d:h", lopts, NULL)) != -1) {
 		switch (opt) {
 		case 'p':
 			path = optarg;
@@ -167,6 +174,11 @@ int ctl_policy_edit(int argc, char **argv, int op)
 				goto usage;
 			e.ticket = optarg;
 			break;
+		case 'd':
+			if (op != NFIPS_EDIT_SUPPRESS)
+				goto usage;
+			e.dst = optarg;
+			break;
 		case 'h':
 			usage(stdout, op);
 			return 0;
@@ -191,6 +203,10 @@ int ctl_policy_edit(int argc, char **argv, int op)
 			goto usage;
 	} else if (parse_sid(argv[optind], &e.gid, &e.sid)) {
 		fprintf(stderr, "nfipsctl: '%s' is not a sid (SID or GID:SID)\n", argv[optind]);
+		return 2;
+	}
+	if (op == NFIPS_EDIT_SUPPRESS && !e.dst) {
+		fprintf(stderr, "nfipsctl suppress: --dst ADDR[,ADDR...] is required\n");
 		return 2;
 	}
 	if (op == NFIPS_EDIT_APPROVE && !by_given) {
@@ -309,6 +325,11 @@ int cmd_approve(int argc, char **argv)
 int cmd_revoke(int argc, char **argv)
 {
 	return ctl_policy_edit(argc, argv, NFIPS_EDIT_REVOKE);
+}
+
+int cmd_suppress(int argc, char **argv)
+{
+	return ctl_policy_edit(argc, argv, NFIPS_EDIT_SUPPRESS);
 }
 
 int cmd_grade(int argc, char **argv)

@@ -25,6 +25,7 @@ static const struct {
 	{ "approve", cmd_approve, "record a Block approval for a sid and apply it" },
 	{ "revoke", cmd_revoke, "remove a sid's Block approval and apply it" },
 	{ "grade", cmd_grade, "set a sid's grade in the policy file and apply it" },
+	{ "suppress", cmd_suppress, "suppress a sid's alerts to some destinations (policy file)" },
 	{ "tune", cmd_tune, "learn-mode tuning suggestions from the store (--apply)" },
 	{ "config", cmd_config, "hooks, fail-open, event rate, stream depth" },
 	{ "flush", cmd_flush, "remove the policy: inspection off" },

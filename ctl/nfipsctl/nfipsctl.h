@@ -22,6 +22,7 @@ int cmd_enable(int argc, char **argv);
 int cmd_approve(int argc, char **argv);
 int cmd_revoke(int argc, char **argv);
 int cmd_grade(int argc, char **argv);
+int cmd_suppress(int argc, char **argv);
 int cmd_alerts(int argc, char **argv);
 int cmd_incidents(int argc, char **argv);
 int cmd_incident(int argc, char **argv);

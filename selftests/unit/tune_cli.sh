@@ -50,28 +50,31 @@ cp "$p" "$dir/orig.conf"
 t=("$ctl" tune --policy "$p" --store "$db")
 
 expect 0 "tune: text" -- "${t[@]}" --by suzuki
-has "Alerts:    170 from 5 signatures" && has "[block-2004] WEB struts RCE" &&
+has "Alerts:    172 from 6 signatures" && has "[block-2004] WEB struts RCE" &&
 	has "[unaffected-2002] WIN SMB exploit" && has "[noisy-2001] NOISY ping sweep" &&
+	has "nfipsctl suppress 2007 --dst 10.0.0.30 --policy $p --by suzuki -m 'tune unaffected-2007'" &&
 	has "[silent-2003] SILENT never seen" &&
 	has "nfipsctl disable 2001 --policy $p --by suzuki -m 'tune noisy-2001'" &&
 	has "nfipsctl tune --apply --serial 7 --policy $p --store $db --since "
-ok $? "text: the four suggestions with their commands and the apply line"
+ok $? "text: the five suggestions with their commands and the apply line"
 
 expect 0 "tune: json" -- "${t[@]}" --format json
 python3 -c '
 import json, sys
 r = json.load(sys.stdin)
-assert r["alerts"] == 170 and r["serial"] == 7 and r["signatures"] == 5, r
+assert r["alerts"] == 172 and r["serial"] == 7 and r["signatures"] == 6, r
 ids = [s["id"] for s in r["suggestions"]]
-assert ids == ["block-2004", "unaffected-2002", "noisy-2001", "silent-2003"], ids
+assert ids == ["block-2004", "unaffected-2002", "unaffected-2007", "noisy-2001",
+               "silent-2003"], ids
 top = r["noisiest"][0]
 assert (top["sid"], top["alerts"], top["share_permille"], top["sources"], top["targets"],
-        top["hours"], top["highest_grade"]) == (2001, 150, 882, 30, 1, 3, "low"), top
+        top["hours"], top["highest_grade"]) == (2001, 150, 872, 30, 1, 3, "low"), top
 fp = [s for s in r["noisiest"] if s["sid"] == 2005][0]
 assert fp["false_positives"] == 1 and fp["highest_grade"] == "high", fp
 s = {s["id"]: s for s in r["suggestions"]}
 assert s["block-2004"]["action"] == "approve" and s["noisy-2001"]["action"] == "disable"
 assert not s["silent-2003"]["applied_by_default"] and s["noisy-2001"]["applied_by_default"]
+assert s["unaffected-2007"]["action"] == "suppress" and s["unaffected-2007"]["dst"] == "10.0.0.30"
 ' <<<"$out"
 ok $? "json: ids in order, the noisiest figures, the false positive, actions"
 
@@ -79,7 +82,7 @@ expect 0 "tune: --since after the alerts: only silent ones" -- "${t[@]}" --since
 python3 -c '
 import json, sys
 r = json.load(sys.stdin)
-assert r["alerts"] == 0 and len(r["suggestions"]) == 6 and \
+assert r["alerts"] == 0 and len(r["suggestions"]) == 7 and \
 	all(s["kind"] == "silent" for s in r["suggestions"]), r
 ' <<<"$out"
 ok $? "a period without alerts: every loaded rule is silent, nothing else"
@@ -92,9 +95,10 @@ assert "<script" not in s and "http://" not in s and "https://" not in s
 root = ET.fromstring(s.split("\n", 1)[1])
 ids = [e.text for e in root.iter("td") if e.text and e.text.split("-")[0] in
        ("block", "unaffected", "noisy", "silent")]
-assert ids == ["block-2004", "unaffected-2002", "noisy-2001", "silent-2003"], ids
+assert ids == ["block-2004", "unaffected-2002", "unaffected-2007", "noisy-2001",
+               "silent-2003"], ids
 ' "$dir/tune.html"
-ok $? "html: well-formed, self-contained, the four suggestions"
+ok $? "html: well-formed, self-contained, the five suggestions"
 
 # The customer marks the traffic of one of 2004's incidents legitimate.
 cp -r "$dir/t" "$dir/fp"
@@ -106,7 +110,7 @@ python3 -c '
 import json, sys
 r = json.load(sys.stdin)
 ids = [s["id"] for s in r["suggestions"]]
-assert ids == ["unaffected-2002", "noisy-2001", "silent-2003"], ids
+assert ids == ["unaffected-2002", "unaffected-2007", "noisy-2001", "silent-2003"], ids
 assert [s for s in r["noisiest"] if s["sid"] == 2004][0]["false_positives"] == 1
 ' <<<"$out"
 ok $? "a signature with an incident closed as a false positive is no Block candidate"
@@ -150,11 +154,12 @@ fi
 # ---- apply
 expect 0 "apply: the default suggestions" -- "${t[@]}" --apply --serial 7 --by suzuki \
 	--approved-by "Tanaka (ACME)" --reason "first review with ACME" --no-apply
-has "serial 10: block-2004 unaffected-2002 noisy-2001 (not applied: --no-apply)"
-ok $? "applied: three edits, serial 7 -> 10"
+has "serial 11: block-2004 unaffected-2002 unaffected-2007 noisy-2001 (not applied: --no-apply)"
+ok $? "applied: four edits, serial 7 -> 11"
 cmp -s "$p.1" "$dir/orig.conf"; ok $? "the previous version kept as FILE.1"
 grep -q "serial 8 by Tanaka (ACME): approve 2004: tune block-2004 applied by suzuki: first review with ACME" "$p" &&
-	grep -q "serial 10 by suzuki: disable 2001: tune noisy-2001: first review with ACME" "$p" &&
+	grep -q "serial 10 by suzuki: suppress 2007 by_dst 10.0.0.30: tune unaffected-2007: first review with ACME" "$p" &&
+	grep -q "serial 11 by suzuki: disable 2001: tune noisy-2001: first review with ACME" "$p" &&
 	grep -q "^# tune_test's customer" "$p"
 ok $? "history: who, which suggestion, why; comments kept"
 expect 0 "the tuned policy checks" -- "$ctl" policy check -v "$p"
@@ -165,12 +170,12 @@ expect 0 "tune again: only the silent one is left" -- "${t[@]}" --format json
 python3 -c '
 import json, sys
 r = json.load(sys.stdin)
-assert r["serial"] == 10 and [s["id"] for s in r["suggestions"]] == ["silent-2003"], r
+assert r["serial"] == 11 and [s["id"] for s in r["suggestions"]] == ["silent-2003"], r
 ' <<<"$out"
 ok $? "after --apply: the applied suggestions are gone"
 expect 0 "apply --only silent-2003" -- "${t[@]}" --apply --only silent-2003 --by suzuki \
 	--reason "not used here" --no-apply --keep 2
-has "serial 11: silent-2003" && grep -q "disable 2003: tune silent-2003: not used here" "$p" &&
+has "serial 12: silent-2003" && grep -q "disable 2003: tune silent-2003: not used here" "$p" &&
 	cmp -s "$p.2" "$dir/orig.conf"
 ok $? "a silent suggestion applied when named; history and versions kept"
 

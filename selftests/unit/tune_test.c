@@ -2,9 +2,10 @@
 /*
  * Learn-mode tuning (ctl/lib/tune/): a policy and a store holding a noisy
  * signature, one firing only at a host its assets say it cannot affect,
- * a silent one, a Block candidate, a drop rule graded high whose
- * incident the customer closed as a false positive and a plain one give
- * exactly four suggestions, with their figures, in text, JSON and HTML;
+ * one firing at such a host and at one it can affect, a silent one, a
+ * Block candidate, a drop rule graded high whose incident the customer
+ * closed as a false positive and a plain one give exactly five
+ * suggestions (disable, disable, suppress to that host, disable, approve), with their figures, in text, JSON and HTML;
  * applying them edits the policy as disable and approve do (history
  * lines, serial, the silent one only when named), and a Block approval
  * without an approver changes nothing.
@@ -18,6 +19,7 @@
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <unistd.h>
+#include <sys/socket.h>
 
 #include "policy/policy.h"
 #include "store/store.h"
@@ -39,7 +41,10 @@ static const char rules[] =
 	"drop tcp any any -> any 80 (msg:\"WEB admin probe\"; content:\"admin\";"
 	" classtype:web-application-attack; sid:2005; rev:1;)\n"
 	"alert tcp any any -> any 22 (msg:\"SSH brute force\"; content:\"ssh\";"
-	" classtype:attempted-user; sid:2006; rev:1;)\n";
+	" classtype:attempted-user; sid:2006; rev:1;)\n"
+	"alert tcp any any -> any 445 (msg:\"WIN SMB relay\"; content:\"smbr\";"
+	" classtype:attempted-admin; metadata:affected_product"
+	" Windows_XP_Vista_7_8_10_Server_32_64_Bit; sid:2007; rev:1;)\n";
 
 static const char policy[] =
 	"# tune_test's customer\n"
@@ -132,6 +137,9 @@ static int fill(const char *dir)
 	add(t, 2, 2004, "WEB struts RCE", 1, "10.0.0.21", NFIPS_SGRADE_EMERGENCY, 4);
 	add(t, 4, 2005, "WEB admin probe", 1, "10.0.0.20", NFIPS_SGRADE_HIGH, 5);
 	add(t, 3, 2006, "SSH brute force", 1, "10.0.0.40", NFIPS_SGRADE_MEDIUM, 6);
+	/* 2007: at the linux host (cannot work) and at one not described (can) */
+	add(t, 1, 2007, "WIN SMB relay", 1, "10.0.0.30", NFIPS_SGRADE_LOW, 8);
+	add(t, 1, 2007, "WIN SMB relay", 1, "10.0.0.50", NFIPS_SGRADE_MEDIUM, 9);
 	/* an alert before the period: not counted */
 	add(t - 20 * 86400ll * 1000000, 1, 2003, "SILENT never seen", 1, "10.0.0.20",
 	    NFIPS_SGRADE_HIGH, 7);
@@ -148,28 +156,28 @@ static int fill(const char *dir)
 }
 
 static const char *const want[] = {
-	"block-2004", "unaffected-2002", "noisy-2001", "silent-2003",
+	"block-2004", "unaffected-2002", "unaffected-2007", "noisy-2001", "silent-2003",
 };
 
 static void check_model(const struct nfips_tune *t)
 {
 	const struct nfips_tune_suggestion *s;
 	size_t i;
-	bool order = t->n == 4;
+	bool order = t->n == 5;
 
-	for (i = 0; order && i < 4; i++)
+	for (i = 0; order && i < 5; i++)
 		order = !strcmp(t->v[i].id, want[i]);
-	if (!tap_ok(&T, order, "exactly block-2004, unaffected-2002, noisy-2001, silent-2003 "
-		    "(got %zu)", t->n))
+	if (!tap_ok(&T, order, "exactly block-2004, unaffected-2002, unaffected-2007, "
+		    "noisy-2001, silent-2003 (got %zu)", t->n))
 		for (i = 0; i < t->n; i++)
 			tap_diag("%s: %s | %s", t->v[i].id, t->v[i].why, t->v[i].command);
-	tap_ok(&T, t->total == 170 && t->nsigs == 5 && t->serial == 7,
-	       "170 alerts of 5 signatures in the period, serial 7 (%llu, %zu)",
+	tap_ok(&T, t->total == 172 && t->nsigs == 6 && t->serial == 7,
+	       "172 alerts of 6 signatures in the period, serial 7 (%llu, %zu)",
 	       (unsigned long long)t->total, t->nsigs);
-	tap_ok(&T, t->ntop == 5 && t->top[0].sid == 2001 && t->top[0].n == 150 &&
+	tap_ok(&T, t->ntop == 6 && t->top[0].sid == 2001 && t->top[0].n == 150 &&
 	       t->top[0].srcs == 30 && t->top[0].dsts == 1 && t->top[0].hours == 3 &&
-	       t->top[0].share_pm == 882 && t->top[0].max_grade == NFIPS_SGRADE_LOW,
-	       "noisiest: 2001, 150 alerts, 88.2%%, 30 sources, 1 target, 3 hours, low");
+	       t->top[0].share_pm == 872 && t->top[0].max_grade == NFIPS_SGRADE_LOW,
+	       "noisiest: 2001, 150 alerts, 87.2%%, 30 sources, 1 target, 3 hours, low");
 	s = nfips_tune_find(t, "block-2004");
 	tap_ok(&T, s && s->kind == NFIPS_TUNE_BLOCK && s->by_default &&
 	       strstr(s->why, "drop rule waiting for approval; 8 alerts") &&
@@ -182,6 +190,12 @@ static void check_model(const struct nfips_tune *t)
 	       !strcmp(s->command, "nfipsctl disable 2002 --policy P --by suzuki "
 		       "-m 'tune unaffected-2002'"),
 	       "unaffected: its only target runs linux; disable command");
+	s = nfips_tune_find(t, "unaffected-2007");
+	tap_ok(&T, s && s->action == NFIPS_TUNE_SUPPRESS && s->dst && !strcmp(s->dst, "10.0.0.30") &&
+	       strstr(s->why, "1 of 2 targets are not affected, e.g. 10.0.0.30 (files) runs linux") &&
+	       !strcmp(s->command, "nfipsctl suppress 2007 --dst 10.0.0.30 --policy P --by suzuki "
+		       "-m 'tune unaffected-2007'"),
+	       "unaffected at one of two targets: suppress to that one only");
 	s = nfips_tune_find(t, "silent-2003");
 	tap_ok(&T, s && !s->by_default, "silent: not applied unless named");
 	tap_ok(&T, !nfips_tune_find(t, "block-2005") && !nfips_tune_find(t, "noisy-2005"),
@@ -196,10 +210,10 @@ static void check_render(const struct nfips_tune *t)
 	struct nfips_sbuf b = { 0 };
 
 	nfips_tune_text(t, &b);
-	if (!tap_ok(&T, b.s && strstr(b.s, "Alerts:    170 from 5 signatures") &&
-	       strstr(b.s, "      150  88.2%      30       1     3  low         0  1:2001       NOISY") &&
+	if (!tap_ok(&T, b.s && strstr(b.s, "Alerts:    172 from 6 signatures") &&
+	       strstr(b.s, "      150  87.2%      30       1     3  low         0  1:2001       NOISY") &&
 	       strstr(b.s, "Block candidates (approve): 1") &&
-	       strstr(b.s, "  [noisy-2001] NOISY ping sweep\n      150 alerts (88.2%), 30 "
+	       strstr(b.s, "  [noisy-2001] NOISY ping sweep\n      150 alerts (87.2%), 30 "
 		      "sources, 1 targets, 3 hours; at most low\n"
 		      "      nfipsctl disable 2001 --policy P --by suzuki -m 'tune noisy-2001'\n") &&
 	       strstr(b.s, "nfipsctl tune --apply --serial 7 --policy P --since "),
@@ -209,7 +223,8 @@ static void check_render(const struct nfips_tune *t)
 	nfips_tune_json(t, &b);
 	tap_ok(&T, b.s && strstr(b.s, "\"id\":\"noisy-2001\",\"kind\":\"noisy\",\"gid\":1,"
 				 "\"sid\":2001") &&
-	       strstr(b.s, "\"alerts\":170") && strstr(b.s, "\"applied_by_default\":false"),
+	       strstr(b.s, "\"alerts\":172") && strstr(b.s, "\"applied_by_default\":false") &&
+	       strstr(b.s, "\"action\":\"suppress\",\"why\":") && strstr(b.s, "\"dst\":\"10.0.0.30\""),
 	       "json: suggestions with ids and kinds");
 	nfips_sbuf_reset(&b);
 	nfips_tune_html(t, &b);
@@ -225,24 +240,28 @@ static void check_render(const struct nfips_tune *t)
 static void check_apply(const struct nfips_tune *t, const struct nfips_policy *p,
 			const char *path)
 {
+	static const char *const ids[] = {
+		"block-2004", "unaffected-2002", "unaffected-2007", "noisy-2001",
+	};
 	const struct nfips_tune_suggestion *sel[4];
+	static const uint8_t any[4], files[4] = { 10, 0, 0, 30 }, other[4] = { 10, 0, 0, 50 };
 	struct nfips_policy *neu = NULL;
 	struct nfips_diags d = { 0 };
 	char *out = NULL;
 	size_t len, i;
 	int rc;
 
-	for (i = 0; i < 3; i++)
-		sel[i] = nfips_tune_find(t, want[i]);
-	rc = nfips_tune_apply(p, path, policy, strlen(policy), sel, 3, "suzuki", NULL,
+	for (i = 0; i < 4; i++)
+		sel[i] = nfips_tune_find(t, ids[i]);
+	rc = nfips_tune_apply(p, path, policy, strlen(policy), sel, 4, "suzuki", NULL,
 			      "first review", 0, &out, &len, &neu, &d);
 	tap_ok(&T, rc == -1 && !out && d.n &&
 	       strstr(d.v[d.n - 1].msg, "block-2004: a Block approval needs --approved-by"),
 	       "a Block approval without an approver: refused, nothing out");
 	nfips_diags_free(&d);
-	rc = nfips_tune_apply(p, path, policy, strlen(policy), sel, 3, "suzuki", "tanaka",
+	rc = nfips_tune_apply(p, path, policy, strlen(policy), sel, 4, "suzuki", "tanaka",
 			      "first review", 1765000000ll * 1000000, &out, &len, &neu, &d);
-	tap_ok(&T, rc == 1 && neu && neu->serial == 10, "three suggestions: serial 7 -> 10");
+	tap_ok(&T, rc == 1 && neu && neu->serial == 11, "four suggestions: serial 7 -> 11");
 	if (rc != 1) {
 		nfips_diags_print(&d, stderr);
 		goto out;
@@ -254,12 +273,18 @@ static void check_apply(const struct nfips_tune *t, const struct nfips_policy *p
 	       nfips_policy_approved(neu, 1, 2004, 1765000001) &&
 	       !strcmp(nfips_policy_approved(neu, 1, 2004, 1765000001)->approved_by, "tanaka"),
 	       "2001 and 2002 disabled, 2004 approved by tanaka, 2003 untouched");
+	tap_ok(&T, nfips_policy_suppressed(neu, 1, 2007, AF_INET, any, files) &&
+	       !nfips_policy_suppressed(neu, 1, 2007, AF_INET, any, other) &&
+	       !nfips_policy_override(neu, 1, 2007),
+	       "2007 suppressed to 10.0.0.30 only, still enabled");
 	if (!tap_ok(&T, strstr(out, "# tune_test's customer\n") &&
 	       strstr(out, "serial 8 by tanaka: approve 2004: tune block-2004 applied by "
 		      "suzuki: first review\n") &&
 	       strstr(out, "serial 9 by suzuki: disable 2002: tune unaffected-2002: "
 		      "first review\n") &&
-	       strstr(out, "serial 10 by suzuki: disable 2001: tune noisy-2001: first "
+	       strstr(out, "serial 10 by suzuki: suppress 2007 by_dst 10.0.0.30: tune "
+		      "unaffected-2007: first review\n") &&
+	       strstr(out, "serial 11 by suzuki: disable 2001: tune noisy-2001: first "
 		      "review\n"),
 	       "the history says who, which suggestion and why; comments kept"))
 		tap_diag("%s", out);
@@ -285,7 +310,7 @@ static void check_grade_low(struct nfips_store *s, const struct nfips_policy *p,
 	if (!tap_ok(&T, !nfips_tune_build(s, p, &o, &t, err, sizeof(err)), "lower thresholds"))
 		return;
 	g = nfips_tune_find(&t, "noisy-2006");
-	tap_ok(&T, t.n == 5 && g && g->action == NFIPS_TUNE_GRADE_LOW &&
+	tap_ok(&T, t.n == 6 && g && g->action == NFIPS_TUNE_GRADE_LOW &&
 	       !strcmp(g->command, "nfipsctl grade 2006 low --policy P --by suzuki "
 		       "-m 'tune noisy-2006'") && nfips_tune_find(&t, "noisy-2001") &&
 	       nfips_tune_find(&t, "noisy-2001")->action == NFIPS_TUNE_DISABLE &&
@@ -301,6 +326,12 @@ static void check_grade_low(struct nfips_store *s, const struct nfips_policy *p,
 		       "applied: 2006 graded low, still enabled, in the history");
 	else
 		tap_ok(&T, 0, "grade low applied");
+	nfips_tune_free(&t);
+	if (neu && !nfips_tune_build(s, neu, &o, &t, err, sizeof(err)))
+		tap_ok(&T, !nfips_tune_find(&t, "noisy-2006") && nfips_tune_find(&t, "noisy-2001"),
+		       "graded low: its old medium alerts suggest nothing more");
+	else
+		tap_ok(&T, 0, "tune after the grade: %s", err);
 	nfips_policy_free(neu);
 	nfips_diags_free(&d);
 	free(out);

@@ -695,6 +695,26 @@ int nfips_policy_edit(const struct nfips_policy *p, const char *text, size_t len
 		}
 		break;
 	}
+	case NFIPS_EDIT_SUPPRESS: {
+		char *list = NULL;
+
+		snprintf(what, sizeof(what), "suppress %s by_dst %.100s", s, ed->dst ? ed->dst : "");
+		if (ppolicy_dst_list(ed->dst, &list, p->path, d))
+			goto out;
+		if (ppolicy_dsts_suppressed(p, NULL, gid, sid, ed->dst)) {
+			free(list);
+			ret = 0;
+			goto out;
+		}
+		ret = asprintf(&entry, "%s track = \"by_dst\"; ip = %s; }", head, list);
+		free(list);
+		if (ret < 0 || append_entry(&e, "suppressions", entry)) {
+			ret = -1;
+			goto out;
+		}
+		ret = -1;
+		break;
+	}
 	case NFIPS_EDIT_MODE:
 		snprintf(what, sizeof(what), "mode %s", nfips_policy_mode_name(ed->mode));
 		if (p->mode == ed->mode) {
@@ -818,7 +838,8 @@ bool nfips_policy_edit_done(const struct nfips_policy *p, const struct nfips_pol
 	    !overrides_kept(q, p, gid, e->sid, !ov_edit) ||
 	    !approvals_kept(p, q, gid, e->sid, !ap_edit) ||
 	    !approvals_kept(q, p, gid, e->sid, !ap_edit) ||
-	    q->nthresholds != p->nthresholds || q->nsuppressions != p->nsuppressions ||
+	    q->nthresholds != p->nthresholds ||
+	    q->nsuppressions != p->nsuppressions + (e->op == NFIPS_EDIT_SUPPRESS) ||
 	    q->ncontacts != p->ncontacts || q->nassets != p->nassets ||
 	    q->nrule_files != p->nrule_files)
 		return false;
@@ -828,6 +849,13 @@ bool nfips_policy_edit_done(const struct nfips_policy *p, const struct nfips_pol
 				   (e->op != NFIPS_EDIT_GRADE && po->grade != o->grade)))
 		return false;
 	switch (e->op) {
+	case NFIPS_EDIT_SUPPRESS: {
+		/* the new entry is the last, by_dst, and suppresses every address */
+		const struct nfips_suppression *u = &q->suppressions[q->nsuppressions - 1];
+
+		return u->gid == gid && u->sid == e->sid && u->track == NFIPS_SUPP_BY_DST &&
+		       ppolicy_dsts_suppressed(q, u, gid, e->sid, e->dst);
+	}
 	case NFIPS_EDIT_GRADE:
 		return (o ? o->grade : NFIPS_GRADE_UNSET) == e->grade &&
 		       (po ? po->disable : false) == (o ? o->disable : false) &&

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Chosen suggestions into the policy's text, through the edit code of
- * nfipsctl disable, grade and approve (policy_edit.c): the same in-place
+ * nfipsctl disable, grade, suppress and approve (policy_edit.c): the same in-place
  * rewrite that keeps every comment, one history line per edit naming
  * who, the suggestion and why, and after each edit the text loaded as
  * policy check loads it and checked to say what the edit asked. All or
@@ -35,8 +35,9 @@ int nfips_tune_apply(const struct nfips_policy *p, const char *path,
 		struct nfips_edit e = {
 			.op = s->action == NFIPS_TUNE_APPROVE ? NFIPS_EDIT_APPROVE :
 				s->action == NFIPS_TUNE_GRADE_LOW ? NFIPS_EDIT_GRADE :
+				s->action == NFIPS_TUNE_SUPPRESS ? NFIPS_EDIT_SUPPRESS :
 				NFIPS_EDIT_DISABLE,
-			.grade = NFIPS_GRADE_LOW,
+			.grade = NFIPS_GRADE_LOW, .dst = s->dst,
 			.gid = s->gid, .sid = s->sid, .comment = comment,
 			.now = (time_t)(now / 1000000),
 		};

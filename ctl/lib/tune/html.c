@@ -144,7 +144,8 @@ void nfips_tune_html(const struct nfips_tune *t, struct nfips_sbuf *b)
 				  "<div class=\"v\">%zu</div><div class=\"c\">%s</div></div>",
 				  nfips_tune_kind_name(kind), nfips_tune_kind_name(kind),
 				  t->nkind[kind], kind == NFIPS_TUNE_BLOCK ? "approve" :
-				  kind == NFIPS_TUNE_NOISY ? "disable or grade low" : "disable");
+				  kind == NFIPS_TUNE_NOISY ? "disable or grade low" :
+				  kind == NFIPS_TUNE_UNAFFECTED ? "disable or suppress" : "disable");
 	}
 	nfips_sbuf_puts(b, "</div></section>");
 	noisiest(b, t);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/time.h>
 
 #include "tune_int.h"
@@ -31,7 +32,7 @@ const char *nfips_tune_kind_name(enum nfips_tune_kind k)
 const char *nfips_tune_action_name(enum nfips_tune_action a)
 {
 	return a == NFIPS_TUNE_APPROVE ? "approve" : a == NFIPS_TUNE_GRADE_LOW ? "grade low" :
-		"disable";
+		a == NFIPS_TUNE_SUPPRESS ? "suppress" : "disable";
 }
 
 struct sigs {
@@ -163,7 +164,8 @@ static void sid_text(char *buf, size_t len, uint32_t gid, uint32_t sid)
 }
 
 static void suggest(struct list *l, enum nfips_tune_kind k, enum nfips_tune_action act,
-		    uint32_t gid, uint32_t sid, const char *msg, const char *why)
+		    uint32_t gid, uint32_t sid, const char *msg, const char *why,
+		    const char *dst)
 {
 	struct nfips_tune *t = l->t;
 	struct nfips_tune_suggestion *s;
@@ -190,9 +192,10 @@ static void suggest(struct list *l, enum nfips_tune_kind k, enum nfips_tune_acti
 	sid_text(st, sizeof(st), gid, sid);
 	snprintf(s->id, sizeof(s->id), "%s-%s", nfips_tune_kind_name(k), st);
 	s->by_default = k != NFIPS_TUNE_SILENT;
-	nfips_sbuf_printf(&c, "nfipsctl %s %s%s", act == NFIPS_TUNE_APPROVE ? "approve" :
-			  act == NFIPS_TUNE_GRADE_LOW ? "grade" : "disable", st,
-			  act == NFIPS_TUNE_GRADE_LOW ? " low" : "");
+	nfips_sbuf_printf(&c, "nfipsctl %s %s%s%s", act == NFIPS_TUNE_APPROVE ? "approve" :
+			  act == NFIPS_TUNE_GRADE_LOW ? "grade" : act == NFIPS_TUNE_SUPPRESS ?
+			  "suppress" : "disable", st, act == NFIPS_TUNE_GRADE_LOW ? " low" :
+			  act == NFIPS_TUNE_SUPPRESS ? " --dst " : "", dst ? dst : "");
 	if (t->o.policy_path) {
 		nfips_sbuf_puts(&c, " --policy ");
 		nfips_tune_shq(&c, t->o.policy_path);
@@ -209,10 +212,12 @@ static void suggest(struct list *l, enum nfips_tune_kind k, enum nfips_tune_acti
 	s->command = c.s;
 	s->msg = strdup(msg ? msg : "");
 	s->why = strdup(why);
-	if (c.oom || !s->command || !s->msg || !s->why) {
+	s->dst = dst ? strdup(dst) : NULL;
+	if (c.oom || !s->command || !s->msg || !s->why || (dst && !s->dst)) {
 		free(s->command);
 		free(s->msg);
 		free(s->why);
+		free(s->dst);
 		l->oom = true;
 		return;
 	}
@@ -236,9 +241,9 @@ static int unapproved(const struct nfips_policy *p, uint32_t gid, uint32_t sid)
 struct targets {
 	const struct nfips_policy *p;
 	const struct nfips_rule *r;
-	bool all;
-	size_t n;
-	char why[256];
+	size_t n, affected;		/* targets not affected, affected */
+	struct nfips_sbuf dst;		/* the first NFIPS_TUNE_SUPP_MAX not affected */
+	char why[256];			/* the first's reason */
 };
 
 static int target_judge(void *arg, const uint8_t dst[16], uint64_t n)
@@ -249,16 +254,23 @@ static int target_judge(void *arg, const uint8_t dst[16], uint64_t n)
 	char why[160], addr[64];
 	bool v4 = !memcmp(dst, mapped, 12);
 
+	static const uint8_t any[16];
+
 	(void)n;
+	/* suppressed since (tune --apply): its old alerts are no news */
+	if (nfips_policy_suppressed(t->p, t->r->gid, t->r->sid, v4 ? AF_INET : AF_INET6, any,
+				    v4 ? dst + 12 : dst))
+		return 0;
 	if (!nfips_grade_unaffected(t->p, t->r, v4 ? 4 : 6, v4 ? dst + 12 : dst,
 				    &host, why, sizeof(why))) {
-		t->all = false;
-		return 1;
+		t->affected++;
+		return 0;
 	}
-	if (!t->n++) {
-		nfips_store_addr_str(addr, sizeof(addr), dst);
+	nfips_store_addr_str(addr, sizeof(addr), dst);
+	if (!t->n)
 		snprintf(t->why, sizeof(t->why), "%s (%s) %s", addr, host ? host : "-", why);
-	}
+	if (t->n++ < NFIPS_TUNE_SUPP_MAX)
+		nfips_sbuf_printf(&t->dst, "%s%s", t->n > 1 ? "," : "", addr);
 	return 0;
 }
 
@@ -267,30 +279,41 @@ static int judge(struct nfips_store *s, const struct nfips_policy *p, struct lis
 		 size_t errlen)
 {
 	const struct nfips_tune *t = l->t;
-	struct targets tg = { .p = p, .r = r, .all = true };
+	struct targets tg = { .p = p, .r = r };
 	int action = unapproved(p, g->gid, g->sid);
+	const struct nfips_override *ov;
+	bool lowered;
 	char why[512];
 
 	if (action >= 0 && g->n && g->high == g->n && !g->fp) {
 		snprintf(why, sizeof(why), "%s rule waiting for approval; %" PRIu64
 			 " alerts, all graded high or above; no false positive",
 			 nfips_action_name((enum nfips_action)action), g->n);
-		suggest(l, NFIPS_TUNE_BLOCK, NFIPS_TUNE_APPROVE, g->gid, g->sid, r->msg, why);
+		suggest(l, NFIPS_TUNE_BLOCK, NFIPS_TUNE_APPROVE, g->gid, g->sid, r->msg, why,
+			NULL);
 		return 0;
 	}
 	if (nfips_store_sig_targets(s, t->o.since, t->o.until, g->gid, g->sid,
-				    target_judge, &tg, err, errlen))
+				    target_judge, &tg, err, errlen)) {
+		nfips_sbuf_free(&tg.dst);
 		return -1;
-	if (tg.all && tg.n) {
+	}
+	if (!tg.affected && tg.n) {
 		if (tg.n == 1)
 			snprintf(why, sizeof(why), "its only target, %s", tg.why);
 		else
 			snprintf(why, sizeof(why), "all %zu targets are not affected, e.g. %s",
 				 tg.n, tg.why);
-		suggest(l, NFIPS_TUNE_UNAFFECTED, NFIPS_TUNE_DISABLE, g->gid, g->sid, r->msg, why);
+		suggest(l, NFIPS_TUNE_UNAFFECTED, NFIPS_TUNE_DISABLE, g->gid, g->sid, r->msg, why,
+			NULL);
+		nfips_sbuf_free(&tg.dst);
 		return 0;
 	}
-	if (g->n >= (t->o.min_count ? t->o.min_count : NFIPS_TUNE_MIN_COUNT) &&
+	/* graded low since (tune --apply): its old medium alerts are no news */
+	ov = nfips_policy_override(p, g->gid, g->sid);
+	lowered = ov && (ov->grade == NFIPS_GRADE_LOW || ov->grade == NFIPS_GRADE_IGNORE) &&
+		  g->max_grade == NFIPS_SGRADE_MEDIUM;
+	if (!lowered && g->n >= (t->o.min_count ? t->o.min_count : NFIPS_TUNE_MIN_COUNT) &&
 	    g->n * 100 >= (uint64_t)(t->o.min_share ? t->o.min_share : NFIPS_TUNE_MIN_SHARE) *
 	    t->total && (g->max_grade < NFIPS_SGRADE_HIGH)) {
 		snprintf(why, sizeof(why), "%" PRIu64 " alerts (%u.%u%%), %" PRIu64
@@ -301,8 +324,17 @@ static int judge(struct nfips_store *s, const struct nfips_policy *p, struct lis
 			 g->fp ? "; closed as false positive" : "");
 		/* noise at medium still counts as an attack: lower it, keep it */
 		suggest(l, NFIPS_TUNE_NOISY, g->max_grade == NFIPS_SGRADE_MEDIUM ?
-			NFIPS_TUNE_GRADE_LOW : NFIPS_TUNE_DISABLE, g->gid, g->sid, r->msg, why);
+			NFIPS_TUNE_GRADE_LOW : NFIPS_TUNE_DISABLE, g->gid, g->sid, r->msg, why,
+			NULL);
+	} else if (tg.n && !tg.dst.oom) {
+		/* it can work on the others: only the hosts it cannot hurt go quiet */
+		snprintf(why, sizeof(why), "%zu of %zu targets are not affected%s, e.g. %s",
+			 tg.n, tg.n + tg.affected, tg.n > NFIPS_TUNE_SUPP_MAX ?
+			 " (the first 64 named)" : "", tg.why);
+		suggest(l, NFIPS_TUNE_UNAFFECTED, NFIPS_TUNE_SUPPRESS, g->gid, g->sid, r->msg, why,
+			tg.dst.s);
 	}
+	nfips_sbuf_free(&tg.dst);
 	return 0;
 }
 
@@ -394,7 +426,7 @@ int nfips_tune_build(struct nfips_store *s, const struct nfips_policy *p,
 		    bsearch(&key, fired, sg.n, sizeof(*fired), key_cmp))
 			continue;
 		suggest(&l, NFIPS_TUNE_SILENT, NFIPS_TUNE_DISABLE, r->gid, r->sid, r->msg,
-			"no alert in the period");
+			"no alert in the period", NULL);
 	}
 	if (l.oom)
 		goto oom;
@@ -433,6 +465,7 @@ void nfips_tune_free(struct nfips_tune *t)
 		free(t->v[i].msg);
 		free(t->v[i].why);
 		free(t->v[i].command);
+		free(t->v[i].dst);
 	}
 	free(t->v);
 	free(t->customer);

@@ -33,7 +33,8 @@ const char *nfips_tune_section(enum nfips_tune_kind k)
 {
 	static const char *const titles[] = {
 		[NFIPS_TUNE_BLOCK] = "Block candidates (approve)",
-		[NFIPS_TUNE_UNAFFECTED] = "Signatures firing at hosts they cannot affect (disable)",
+		[NFIPS_TUNE_UNAFFECTED] = "Signatures firing at hosts they cannot affect (disable, "
+					  "or suppress to those hosts)",
 		[NFIPS_TUNE_NOISY] = "Noisy signatures (disable, or grade low when graded medium)",
 		[NFIPS_TUNE_SILENT] = "Signatures that never fired (disable; applied only when "
 				      "named with --only)",
@@ -198,6 +199,8 @@ void nfips_tune_json(const struct nfips_tune *t, struct nfips_sbuf *b)
 		nfips_json_kstr(&j, "signature", s->msg);
 		nfips_json_kstr(&j, "action", nfips_tune_action_name(s->action));
 		nfips_json_kstr(&j, "why", s->why);
+		if (s->dst)
+			nfips_json_kstr(&j, "dst", s->dst);
 		nfips_json_kstr(&j, "command", s->command);
 		nfips_json_kbool(&j, "applied_by_default", s->by_default);
 		nfips_json_obj_end(&j);

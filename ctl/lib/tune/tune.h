@@ -18,7 +18,8 @@
  *               above low, else grade low (kept and reported, no
  *               longer counted as an attack)
  *   unaffected  every target it fired at is a host whose assets say it
- *               does not run what the rule attacks: disable
+ *               does not run what the rule attacks: disable; only some
+ *               of them (and not noisy): suppress to those
  *   silent      loaded, no alert in the period: disable (applied only
  *               when named: a rule that has not fired may still be
  *               needed tomorrow)
@@ -41,7 +42,12 @@ struct nfips_policy;
 struct nfips_diags;
 
 /* What a suggestion does: the nfipsctl edit applying it. */
-enum nfips_tune_action { NFIPS_TUNE_DISABLE, NFIPS_TUNE_GRADE_LOW, NFIPS_TUNE_APPROVE };
+enum nfips_tune_action {
+	NFIPS_TUNE_DISABLE, NFIPS_TUNE_GRADE_LOW, NFIPS_TUNE_APPROVE, NFIPS_TUNE_SUPPRESS,
+};
+
+/* Unaffected targets one suppress suggestion names at most. */
+#define NFIPS_TUNE_SUPP_MAX	64
 
 enum nfips_tune_kind {
 	NFIPS_TUNE_NOISY,
@@ -86,6 +92,7 @@ struct nfips_tune_suggestion {
 	char *msg;			/* the rule's */
 	char *why;			/* one line: the figures behind it */
 	char *command;			/* the one nfipsctl command applying it */
+	char *dst;			/* SUPPRESS: "ADDR,ADDR..."; else NULL */
 	bool by_default;		/* applied by --apply without --only */
 };
 
@@ -104,7 +111,7 @@ struct nfips_tune {
 };
 
 const char *nfips_tune_kind_name(enum nfips_tune_kind k);
-/* "disable", "grade low", "approve" */
+/* "disable", "grade low", "approve", "suppress" */
 const char *nfips_tune_action_name(enum nfips_tune_action a);
 
 /*
