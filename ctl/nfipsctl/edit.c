@@ -7,6 +7,8 @@
  *   nfipsctl approve [GID:]SID --by NAME [--until DATE] [--ticket T] [options]
  *   nfipsctl revoke  [GID:]SID [options]
  *   nfipsctl mode learn|enforce --policy FILE [options]
+ *   nfipsctl grade [GID:]SID GRADE|default [options]
+ *   nfipsctl suppress [GID:]SID --dst ADDR[,ADDR...] [options]
  *
  * Each reads the policy file (default /etc/nfips/policy.conf), edits the
  * text of the affected setting in place (comments survive), bumps the
@@ -36,6 +38,8 @@ static const char *const op_names[] = {
 	[NFIPS_EDIT_APPROVE] = "approve",
 	[NFIPS_EDIT_REVOKE] = "revoke",
 	[NFIPS_EDIT_MODE] = "mode",
+	[NFIPS_EDIT_GRADE] = "grade",
+	[NFIPS_EDIT_SUPPRESS] = "suppress",
 };
 
 static void usage(FILE *f, int op)
@@ -48,6 +52,15 @@ static void usage(FILE *f, int op)
 			"[--ticket ID] [options]\n"
 			"  DATE: ISO 8601, 2027-03-31 (through that day, UTC) or "
 			"2027-03-31T18:00:00+09:00\n");
+	else if (op == NFIPS_EDIT_SUPPRESS)
+		fprintf(f, "Usage: nfipsctl suppress [GID:]SID --dst ADDR[/N][,ADDR...] [options]\n"
+			"  the sid's alerts to these destinations are not raised (a suppression\n"
+			"  by_dst); the rule still runs\n");
+	else if (op == NFIPS_EDIT_GRADE)
+		fprintf(f, "Usage: nfipsctl grade [GID:]SID emergency|high|medium|low|ignore|"
+			"default [options]\n"
+			"  the grade of the sid's alerts over default grading; default: "
+			"graded as usual again\n");
 	else
 		fprintf(f, "Usage: nfipsctl %s [GID:]SID [options]\n", op_names[op]);
 	fprintf(f,
@@ -111,6 +124,7 @@ int ctl_policy_edit(int argc, char **argv, int op)
 		{ "keep", required_argument, NULL, 'k' },
 		{ "until", required_argument, NULL, 'u' },
 		{ "ticket", required_argument, NULL, 't' },
+		{ "dst", required_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -126,7 +140,7 @@ int ctl_policy_edit(int argc, char **argv, int op)
 	size_t len, newlen;
 	int opt, ret = 2;
 
-	while ((opt = getopt_long(argc, argv, "p:b:m:nk:u:t:h", lopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "p:b:m:nk:u:t:d:h", lopts, NULL)) != -1) {
 		switch (opt) {
 		case 'p':
 			path = optarg;
@@ -160,6 +174,11 @@ int ctl_policy_edit(int argc, char **argv, int op)
 				goto usage;
 			e.ticket = optarg;
 			break;
+		case 'd':
+			if (op != NFIPS_EDIT_SUPPRESS)
+				goto usage;
+			e.dst = optarg;
+			break;
 		case 'h':
 			usage(stdout, op);
 			return 0;
@@ -167,8 +186,14 @@ int ctl_policy_edit(int argc, char **argv, int op)
 			goto usage;
 		}
 	}
-	if (optind + 1 != argc)
+	if (optind + 1 + (op == NFIPS_EDIT_GRADE) != argc)
 		goto usage;
+	if (op == NFIPS_EDIT_GRADE && strcmp(argv[optind + 1], "default") &&
+	    (nfips_grade_parse(argv[optind + 1], &e.grade) || e.grade == NFIPS_GRADE_UNSET)) {
+		fprintf(stderr, "nfipsctl grade: '%s' is not emergency, high, medium, low, "
+			"ignore or default\n", argv[optind + 1]);
+		return 2;
+	}
 	if (op == NFIPS_EDIT_MODE) {
 		if (!strcmp(argv[optind], "learn"))
 			e.mode = NFIPS_POLICY_LEARN;
@@ -178,6 +203,10 @@ int ctl_policy_edit(int argc, char **argv, int op)
 			goto usage;
 	} else if (parse_sid(argv[optind], &e.gid, &e.sid)) {
 		fprintf(stderr, "nfipsctl: '%s' is not a sid (SID or GID:SID)\n", argv[optind]);
+		return 2;
+	}
+	if (op == NFIPS_EDIT_SUPPRESS && !e.dst) {
+		fprintf(stderr, "nfipsctl suppress: --dst ADDR[,ADDR...] is required\n");
 		return 2;
 	}
 	if (op == NFIPS_EDIT_APPROVE && !by_given) {
@@ -216,7 +245,9 @@ int ctl_policy_edit(int argc, char **argv, int op)
 	nfips_diags_free(&d);
 	switch (nfips_policy_edit(old, cur, len, &e, &text, &newlen, &d)) {
 	case 0:
-		printf("%s: nothing to change (%s %s)\n", path, op_names[op], argv[optind]);
+		printf("%s: nothing to change (%s %s%s%s)\n", path, op_names[op], argv[optind],
+		       op == NFIPS_EDIT_GRADE ? " " : "",
+		       op == NFIPS_EDIT_GRADE ? argv[optind + 1] : "");
 		ret = 0;
 		goto out;
 	case 1:
@@ -259,8 +290,10 @@ int ctl_policy_edit(int argc, char **argv, int op)
 				(long long)neu->serial, path);
 		goto out;
 	}
-	printf("%s: serial %lld: %s %s%s\n", path, (long long)neu->serial, op_names[op],
-	       argv[optind], no_apply ? " (not applied: --no-apply)" : ", applied");
+	printf("%s: serial %lld: %s %s%s%s%s\n", path, (long long)neu->serial, op_names[op],
+	       argv[optind], op == NFIPS_EDIT_GRADE ? " " : "",
+	       op == NFIPS_EDIT_GRADE ? argv[optind + 1] : "",
+	       no_apply ? " (not applied: --no-apply)" : ", applied");
 	ret = 0;
 out:
 	nfips_policy_txn_end(t);
@@ -292,4 +325,14 @@ int cmd_approve(int argc, char **argv)
 int cmd_revoke(int argc, char **argv)
 {
 	return ctl_policy_edit(argc, argv, NFIPS_EDIT_REVOKE);
+}
+
+int cmd_suppress(int argc, char **argv)
+{
+	return ctl_policy_edit(argc, argv, NFIPS_EDIT_SUPPRESS);
+}
+
+int cmd_grade(int argc, char **argv)
+{
+	return ctl_policy_edit(argc, argv, NFIPS_EDIT_GRADE);
 }

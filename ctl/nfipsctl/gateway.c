@@ -10,6 +10,10 @@
  *   install [--rollback] ID     policy install
  *   restore                     policy restore
  *   status                      status --json
+ *   block, unblock              nfipsctl block / unblock, its arguments as
+ *                               key=value lines on stdin (addr, for,
+ *                               reason, by): a reason has spaces, and
+ *                               $SSH_ORIGINAL_COMMAND is split at them
  *
  * The configuration (hence the policy file written) is the forced
  * command's, never the request's. A request may repeat the program's
@@ -23,6 +27,75 @@
 #include "nfipsctl.h"
 
 #define MAX_WORDS 8
+/* The block request's input: four short lines. */
+#define BLOCK_IN_MAX 4096
+
+/*
+ * block / unblock: the arguments from stdin, each key once, values
+ * without control characters; then exactly what nfipsctl block and
+ * unblock do (kernel first, then the store nfipsd.conf names), and
+ * "result=blocked|unblocked" once both are done.
+ */
+static int block_request(const char *conf, bool unblock)
+{
+	static const char *const keys[] = { "addr", "for", "reason", "by" };
+	char buf[BLOCK_IN_MAX + 1], *line, *save = NULL, *val[4] = { 0 };
+	char *argv[12];
+	size_t len = 0, k;
+	int argc = 0, rc;
+
+	while (len < sizeof(buf) - 1) {
+		size_t n = fread(buf + len, 1, sizeof(buf) - 1 - len, stdin);
+
+		if (!n)
+			break;
+		len += n;
+	}
+	if (len == sizeof(buf) - 1 || memchr(buf, '\0', len)) {
+		fprintf(stderr, "nfipsctl gateway: %s: input too long or binary\n",
+			unblock ? "unblock" : "block");
+		return 2;
+	}
+	buf[len] = '\0';
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *eq = strchr(line, '='), *c;
+
+		for (k = 0; eq && k < 4 && (strlen(keys[k]) != (size_t)(eq - line) ||
+					    strncmp(line, keys[k], (size_t)(eq - line))); k++)
+			;
+		for (c = line; *c && (unsigned char)*c >= 0x20 && *c != 0x7f; c++)
+			;
+		if (!eq || k == 4 || val[k] || *c) {
+			fprintf(stderr, "nfipsctl gateway: %s: bad input line '%.40s' (addr=, "
+				"for=, reason=, by=, each once)\n", unblock ? "unblock" : "block",
+				line);
+			return 2;
+		}
+		val[k] = eq + 1;
+	}
+	if (!val[0] || (unblock && val[1])) {
+		fprintf(stderr, "nfipsctl gateway: %s: %s\n", unblock ? "unblock" : "block",
+			!val[0] ? "no addr=" : "an unblock has no for=");
+		return 2;
+	}
+	/* the gateway's store, as its nfipsd writes it */
+	if (conf)
+		setenv("NFIPSD_CONF", conf, 1);
+	argv[argc++] = unblock ? "unblock" : "block";
+	argv[argc++] = val[0];
+	for (k = 1; k < 4; k++) {
+		if (!val[k])
+			continue;
+		argv[argc++] = k == 1 ? "--for" : k == 2 ? "--reason" : "--by";
+		argv[argc++] = val[k];
+	}
+	argv[argc] = NULL;
+	rc = unblock ? cmd_unblock(argc, argv) : cmd_block(argc, argv);
+	if (!rc)
+		printf("result=%s\n", unblock ? "unblocked" : "blocked");
+	fflush(stdout);
+	return rc;
+}
 
 static int run(const char *conf, int n, char **w)
 {
@@ -31,6 +104,8 @@ static int run(const char *conf, int n, char **w)
 
 	if (n < 1)
 		goto bad;
+	if ((!strcmp(w[0], "block") || !strcmp(w[0], "unblock")) && n == 1)
+		return block_request(conf, w[0][0] == 'u');
 	if (!strcmp(w[0], "status") && n == 1) {
 		struct ctl_health h;
 		struct ctl_gw g;
@@ -64,7 +139,8 @@ static int run(const char *conf, int n, char **w)
 	return ctl_policy_gateway(argc, argv);
 bad:
 	fprintf(stderr, "nfipsctl gateway: request refused: only stage [--check-only | "
-		"--install [--rollback]], install [--rollback] ID, restore and status\n");
+		"--install [--rollback]], install [--rollback] ID, restore, status, block "
+		"and unblock\n");
 	return 2;
 }
 

@@ -21,6 +21,8 @@ int cmd_disable(int argc, char **argv);
 int cmd_enable(int argc, char **argv);
 int cmd_approve(int argc, char **argv);
 int cmd_revoke(int argc, char **argv);
+int cmd_grade(int argc, char **argv);
+int cmd_suppress(int argc, char **argv);
 int cmd_alerts(int argc, char **argv);
 int cmd_incidents(int argc, char **argv);
 int cmd_incident(int argc, char **argv);
@@ -30,6 +32,7 @@ int cmd_fleet(int argc, char **argv);
 int cmd_gateway(int argc, char **argv);
 int cmd_block(int argc, char **argv);
 int cmd_unblock(int argc, char **argv);
+int cmd_tune(int argc, char **argv);
 
 /* Opens the control socket or prints why not (module, permission). */
 struct nfips_nl *ctl_open(void);
@@ -37,6 +40,9 @@ struct nfips_nl *ctl_open(void);
 /* policy.c: a loaded policy's rules and mode into the kernel (exit status). */
 struct nfips_policy;
 int ctl_policy_apply(const struct nfips_policy *p, bool test);
+
+/* push_block.c: push --block / --unblock (push.c hands them over). */
+int ctl_push_block(int argc, char **argv);
 
 /* install.c: policy stage, install and restore (push's gateway side). */
 int ctl_policy_gateway(int argc, char **argv);

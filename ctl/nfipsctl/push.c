@@ -333,6 +333,10 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: nfipsctl push [options] POLICY [HOST...]\n"
+		"       nfipsctl push --block ADDR [--for D] --reason TEXT --by NAME [options] "
+		"[HOST...]\n"
+		"       nfipsctl push --unblock ADDR [--reason TEXT] [--by NAME] [options] "
+		"[HOST...]\n"
 		"\n"
 		"  -i, --inventory FILE   gateways and their variables (HOSTs: some of them)\n"
 		"  -j, --parallel N       gateways at a time (default 10)\n"
@@ -367,6 +371,11 @@ int cmd_push(int argc, char **argv)
 	static const char *const head[] = { "GATEWAY", "OLD", "NEW", "RESULT", "TIME" };
 	int opt, ret = 1;
 	char *end;
+
+	/* a block to the fleet, not a policy (push_block.c) */
+	for (i = 1; i < (size_t)argc; i++)
+		if (!strncmp(argv[i], "--block", 7) || !strncmp(argv[i], "--unblock", 9))
+			return ctl_push_block(argc, argv);
 
 	while ((opt = getopt_long(argc, argv, "i:j:nc:w:rF:t:h", lopts, NULL)) != -1) {
 		long v = 0;

@@ -134,8 +134,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			}
 			e.gid = gid;
 			e.sid = sid;
-			for (int op = NFIPS_EDIT_DISABLE; op <= NFIPS_EDIT_REVOKE; op++) {
+			for (int op = NFIPS_EDIT_DISABLE; op <= NFIPS_EDIT_SUPPRESS; op++) {
+				if (op == NFIPS_EDIT_MODE)
+					continue;	/* above */
 				e.op = (enum nfips_edit_op)op;
+				/* every grade in turn, default (UNSET) too */
+				e.grade = (enum nfips_grade)((sid + i) % (NFIPS_GRADE_IGNORE + 1));
+				e.dst = sid & 1 ? "10.0.0.1" : "192.0.2.0/24,2001:db8::1";
 				e.has_until = op == NFIPS_EDIT_APPROVE && (sid & 1);
 				e.until = NOW + 86400;
 				e.ticket = sid & 2 ? "T-1" : NULL;

@@ -7,7 +7,10 @@
 # kernel and to nfipsd (mode, rules: an approved drop rule drops), the
 # health check reads the kernel (status --json: loaded, active, mode), a
 # gateway whose kernel lost its policy is unhealthy, and the next push
-# brings it back.
+# brings it back. push --block's gateway side: "nfipsctl gateway block"
+# with its arguments on stdin blocks in the kernel (the client's traffic
+# stops) and records who and why in the gateway's store; "unblock" ends
+# it; a malformed request is refused and blocks nothing.
 set -u
 source "$(dirname "$0")/lib.sh"
 
@@ -97,4 +100,39 @@ out=$(json)
 echo "$out" | grep -q '"healthy":true' && echo "$out" | grep -q '"active":true,"mode":"enforce"' ||
 	fail "status --json after serial 3: $out"
 log "the next push applied it again: healthy"
+
+# ---- push --block's gateway side ------------------------------------------
+# The store the block is recorded in: the one the gateway's nfipsd.conf names.
+sed 's/^store = .*/store = { path = "blocks.db"; };/' "$tmp/gw/nfipsd.conf" >"$tmp/gw/block.conf"
+gwreq() { # REQUEST INPUT (printf %b): what push --block sends
+	printf '%b' "$2" | ip netns exec "$gateway" "$nfipsctl" gateway \
+		--config "$tmp/gw/block.conf" "$1" 2>&1
+}
+send_tcp 4 "$server4" 7001 "before-block"
+received "$tmp/tcp4" "before-block" || fail "traffic before the pushed block lost"
+out=$(gwreq block "addr=$client4\nfor=1h\nreason=incident 42: scanning our web servers\nby=suzuki\n") ||
+	fail "gateway block: $out"
+echo "$out" | grep -q '^result=blocked$' || fail "gateway block said: $out"
+send_tcp 4 "$server4" 7001 "during-block"
+sleep 1
+grep -q 'during-block' "$tmp/tcp4" && fail "the pushed block let the client through"
+out=$(gwctl block --list --store "$tmp/gw/blocks.db") || fail "block --list: $out"
+echo "$out" | grep "$client4" | grep -q 'incident 42: scanning our web servers' &&
+	echo "$out" | grep "$client4" | grep -q suzuki || fail "block --list: $out"
+log "gateway block: in the kernel (the client's traffic stops), who and why in the store"
+
+out=$(gwreq block "addr=$client6\nreason=x\nby=y\nevil=1\n")
+[ $? -eq 2 ] && echo "$out" | grep -q 'bad input line' || fail "a bad block request: $out"
+gwctl block --list --store "$tmp/gw/blocks.db" | grep -q "$client6" &&
+	fail "a refused block request blocked"
+out=$(gwreq block "addr=$client6\nreason=no by\n")
+[ $? -eq 2 ] || fail "a block without by: $out"
+log "gateway block: a malformed request is refused and blocks nothing"
+
+out=$(gwreq unblock "addr=$client4\nreason=incident 42 closed\nby=suzuki\n") ||
+	fail "gateway unblock: $out"
+echo "$out" | grep -q '^result=unblocked$' || fail "gateway unblock said: $out"
+send_tcp 4 "$server4" 7001 "after-unblock"
+received "$tmp/tcp4" "after-unblock" || fail "traffic after the pushed unblock lost"
+log "gateway unblock: the client's traffic flows again"
 exit "$ksft_pass"

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # nfipsctl and the customer policy file, end to end: policy check (exit
 # status and file:line messages), policy apply --test, and the edits
-# (disable, enable, approve, revoke, mode --policy) with --no-apply: the
+# (disable, enable, approve, revoke, mode --policy, grade, suppress) with --no-apply: the
 # resulting file, its history (FILE.1 ...), refused edits leaving the file
 # untouched. Also the shipped policies/*.conf check clean. Prints TAP lines.
 set -u
@@ -161,6 +161,46 @@ grep -q '^serial = 8;$' "$w/p.conf"; ok $? "serial 8 after five edits"
 ok $? "five previous versions kept, the oldest is the original"
 expect 0 "--keep 2 rotates at two" -- "$ctl" disable 1000002 -p "$w/p.conf" --keep 2 --no-apply
 grep -q '^serial = 8;$' "$w/p.conf.1"; ok $? "... p.conf.1 is the previous version"
+
+# grade: the sid's grade override, set in place, added, removed.
+cp "$w/orig.conf" "$w/g.conf"
+expect 0 "grade medium over an existing grade" -- "$ctl" grade 1000001 medium -p "$w/g.conf" \
+	--by alice -m "still worth a look" --no-apply
+has "serial 4: grade 1000001 medium (not applied: --no-apply)" &&
+	grep -q '^	{ sid = 1000001; grade = "medium"; }$' "$w/g.conf" && grep -q '^	# too noisy$' "$w/g.conf" &&
+	grep -Eq '^# [0-9T:Z-]+ serial 4 by alice: grade 1000001 medium: still worth a look$' "$w/g.conf"
+ok $? "grade: the value edited in place, comments kept, history line"
+expect 0 "grade high of a sid without an override" -- "$ctl" grade 1000002 high -p "$w/g.conf" --no-apply
+grep -q '{ sid = 1000002; grade = "high"; }' "$w/g.conf"; ok $? "grade: an entry added"
+expect 0 "grade high again: nothing to change" -- "$ctl" grade 1000002 high -p "$w/g.conf" --no-apply
+has "nothing to change (grade 1000002 high)"; ok $? "... says so"
+expect 0 "grade default" -- "$ctl" grade 1000001 default -p "$w/g.conf" --no-apply
+! grep -q 'sid = 1000001' "$w/g.conf"; ok $? "grade default: an entry left empty is removed"
+expect 0 "policy check after the grade edits" -- "$ctl" policy check "$w/g.conf"
+has "grading: window=600s classtypes=0 overrides=1 hosts=0"; ok $? "... one grade override"
+cp "$w/g.conf" "$w/before.conf"
+expect 2 "grade with a bad grade" -- "$ctl" grade 1000002 severe -p "$w/g.conf" --no-apply
+has "'severe' is not emergency, high, medium, low, ignore or default"; ok $? "... names it"
+expect 1 "grade of an unknown sid" -- "$ctl" grade 4242 low -p "$w/g.conf" --no-apply
+has "sid 4242: no rule file of the policy defines it"; ok $? "... refused with the reason"
+cmp -s "$w/g.conf" "$w/before.conf"; ok $? "... both leave the file untouched"
+
+# suppress: the sid's alerts to some destinations.
+expect 0 "suppress --dst" -- "$ctl" suppress 1000002 --dst 10.0.0.30,2001:db8::/64 \
+	-p "$w/g.conf" --by alice -m "not their software" --no-apply
+grep -q '^	{ sid = 1000002; track = "by_dst"; ip = \[ "10.0.0.30", "2001:db8::/64" \]; }$' "$w/g.conf" &&
+	grep -Eq '^# [0-9T:Z-]+ serial 7 by alice: suppress 1000002 by_dst 10.0.0.30,2001:db8::/64: not their software$' "$w/g.conf"
+ok $? "suppress: a by_dst suppression added, history line"
+expect 0 "suppress of a suppressed address: nothing to change" -- "$ctl" suppress 1000002 \
+	--dst 10.0.0.30 -p "$w/g.conf" --no-apply
+has "nothing to change"; ok $? "... says so"
+cp "$w/g.conf" "$w/before.conf"
+expect 1 "suppress of a bad address" -- "$ctl" suppress 1000002 --dst '10.0.0.1";x' \
+	-p "$w/g.conf" --no-apply
+has "is not an address or a prefix"; ok $? "... names it"
+expect 2 "suppress without --dst" -- "$ctl" suppress 1000002 -p "$w/g.conf" --no-apply
+cmp -s "$w/g.conf" "$w/before.conf"; ok $? "... the file untouched"
+expect 0 "policy check after suppress" -- "$ctl" policy check "$w/g.conf"
 
 # An invalid file is not edited.
 cp "$w/p.conf" "$w/good.conf"

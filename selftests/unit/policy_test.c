@@ -1374,6 +1374,33 @@ static void test_time(void)
 	       "ISO 8601 dates and times");
 }
 
+/*
+ * A policy without rules.variables (valid: suricata.yaml's defaults, a
+ * warning) still resolves its suppressions' addresses: they used to be
+ * left empty then, so a by_dst suppression silently suppressed nothing.
+ */
+static void test_supp_no_vars(void)
+{
+	struct nfips_policy *p = NULL;
+	struct nfips_diags d;
+	uint8_t a4[4], b4[4];
+
+	inet_pton(AF_INET, "192.168.1.9", a4);
+	inet_pton(AF_INET, "192.168.1.99", b4);
+	if (!tap_ok(&T, !load_text("customer = { id = \"c\"; name = \"C\"; };\n"
+				   "sensor = { id = \"s\"; };\nmode = \"learn\";\n"
+				   "rules = { files = [ \"t.rules\" ]; };\n"
+				   "suppressions = ( { sid = 1000006; track = \"by_dst\"; "
+				   "ip = \"192.168.1.9\"; } );\n", &p, &d),
+		    "a policy without rules.variables loads"))
+		nfips_diags_print(&d, stderr);
+	tap_ok(&T, p && nfips_policy_suppressed(p, 1, 1000006, AF_INET, b4, a4) &&
+	       !nfips_policy_suppressed(p, 1, 1000006, AF_INET, a4, b4),
+	       "... and its by_dst suppression suppresses that destination only");
+	nfips_policy_free(p);
+	nfips_diags_free(&d);
+}
+
 int main(void)
 {
 	strcpy(dir, "/tmp/nfips-policy-test.XXXXXX");
@@ -1394,6 +1421,7 @@ int main(void)
 	test_rewrite();
 	test_rewrite_group();
 	test_set_var();
+	test_supp_no_vars();
 	{
 		char cmd[128];
 

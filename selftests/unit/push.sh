@@ -214,6 +214,43 @@ out=$(policy 9 | gssh gw1 stage --check-only 2>&1)
 [ ! -e "$w/gw/gw1/push/staging/old" ] && [ -d "$w/gw/gw1/push/staging/new" ]
 ok $? "gateway: a staging directory left two days ago is removed by the next stage, not a new one"
 
+# ---- push --block ----------------------------------------------------------
+# No nfips.ko here: each gateway refuses the block in its kernel, so none
+# is recorded (the kernel first); selftests/kernel/push_gateway.sh blocks
+# for real through the same gateway request.
+blocks_of() { python3 -c 'import sqlite3, sys
+print(sqlite3.connect(sys.argv[1]).execute("select count(*) from blocks").fetchone()[0])' \
+	"$w/gw/$1/alerts.db"; }
+expect 2 "push --block without --reason: nothing sent" -- "${push[@]}" --block 192.0.2.7 --by suzuki
+has "--block needs --reason and --by"
+ok $? "push --block: says what it needs"
+expect 2 "push --block of a bad address: nothing sent" -- "${push[@]}" --block 192.0.2.300 \
+	--reason x --by y
+has "push: --block:"
+ok $? "push --block: a bad address named"
+expect 1 "push --block: no module on the gateways: exit 1" -- "${push[@]}" --block 192.0.2.7 \
+	--for 1h --reason "incident 42: brute force" --by suzuki gw1 gw3
+has '^GATEWAY +RESULT +TIME' && has '^gw1 +failed ' && has '^gw3 +failed ' &&
+	has 'gw1: nfipsctl: the nfips kernel module is not loaded' && ! grep -q '^gw2 ' <<<"$out"
+ok $? "push --block: a line per gateway named, each failure and why"
+[ "$(blocks_of gw1)" = 0 ] && [ "$(blocks_of gw3)" = 0 ]
+ok $? "push --block: a block the kernel refused is not recorded"
+cp "$w/known_hosts" "$w/known_hosts.good"
+sed -i "s|^\(\[127.0.0.1\]:$(cat "$w/gw/gw1/port")\) .*|\1 $(cut -d' ' -f1-2 "$w/otherkey.pub")|" \
+	"$w/known_hosts"
+expect 1 "push --unblock: gw1's host key changed" -- "${push[@]}" --unblock 192.0.2.7 \
+	--by suzuki gw1
+has '^gw1 +unreachable' && has 'gw1: Host key verification failed'
+ok $? "push --unblock: refused on the host key"
+cp "$w/known_hosts.good" "$w/known_hosts"
+# The forced command takes block with its arguments on stdin, nothing else.
+out=$(printf 'addr=192.0.2.7\nreason=x\nby=y\nevil=1\n' | gssh gw1 block 2>&1)
+[ $? -eq 2 ] && has "block: bad input line 'evil=1'"
+ok $? "gateway block: an unknown input line is refused"
+expect 2 "gateway block: arguments in the request are refused" -- gssh gw1 block 192.0.2.7
+has 'request refused'
+ok $? "gateway block: and says which requests it takes"
+
 # ---- inventory errors ----------------------------------------------------
 printf 'gw1 port=99999\ngw2 colour=blue\ngw1 port=22\nbad/name\n' >"$w/inv.err"
 expect 1 "inventory: errors are refused" -- "$ctl" fleet status -F "$w/ssh_config" "$w/inv.err"

@@ -32,6 +32,7 @@ MEMBERS = {
     "totals": dict, "previous": dict, "previous_totals": dict, "incidents": dict,
     "top_signatures": list, "top_sources": list, "top_targets": list,
     "top_ports": list, "new_signatures": list, "histogram": dict, "alerts": dict,
+    "blocks": list,
 }
 GRADES = ["emergency", "high", "medium", "low", "ignore", "unset"]
 
@@ -71,6 +72,13 @@ check(day["previous_totals"]["total"] == 8 and day["previous"]["period"] == "202
 inc = day["incidents"]
 check((inc["total"], inc["open"], inc["acknowledged"], inc["closed"]) == (4, 2, 1, 1),
       "daily: incidents by state")
+blocks = [(b["address"], b["state"], b["by"]) for b in day["blocks"]]
+check(blocks == [("10.9.0.0/16", "unblocked", "tanaka"), ("192.0.2.8", "replaced", "suzuki"),
+                 ("192.0.2.8", "expired", "suzuki"), ("198.51.100.7", "in_force", "suzuki")],
+      f"daily: the blocks of the day and how each ended: {blocks}")
+check(day["blocks"][0]["unblocked_by"] == "tanaka" and day["blocks"][0]["until"] is None and
+      day["blocks"][0]["ended"].startswith("2026-12-05T09:00:00") and
+      day["blocks"][3]["ended"] is None, "daily: a block's times, who unblocked it")
 acked = [i for i in inc["list"] if i["state"] == "acknowledged"]
 check(len(acked) == 1 and acked[0]["note"] == "web server patched" and acked[0]["by"] == "alice",
       "daily: the acknowledged incident's note")

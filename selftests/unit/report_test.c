@@ -134,6 +134,93 @@ static void fill(void)
 
 static struct nfips_report rep;
 
+/* A block or unblock record at @ts; @until 0: until removed. */
+static int block_rec(struct nfips_store *s, int64_t ts, bool unblock, const char *addr,
+		     int64_t until, const char *reason, const char *by)
+{
+	struct nfips_store_block b = {
+		.ts = ts, .unblock = unblock, .addr = addr, .until = until,
+		.reason = reason, .by = by,
+	};
+	char err[256];
+
+	if (nfips_store_block_put(s, &b, err, sizeof(err))) {
+		tap_diag("%s", err);
+		return -1;
+	}
+	return 0;
+}
+
+#define HOUR	(60 * MIN)
+
+/*
+ * The SOC's blocks around 2026-12-05 (Tokyo): four belong in that day's
+ * report (one expired in it, one in force from the day before and
+ * unblocked in it, one still in force, one blocked again in it, which is
+ * two), two do not (expired the day before, made the day after).
+ */
+static int fill_blocks(struct nfips_store *s)
+{
+	return block_rec(s, jst(2026, 12, 3, 9, 0, 0), false, "203.0.113.99",
+			 jst(2026, 12, 4, 9, 0, 0), "old scan", "bob") ||
+	       block_rec(s, jst(2026, 12, 4, 20, 0, 0), false, "10.9.0.0/16", 0,
+			 "worm on a partner network", "tanaka") ||
+	       block_rec(s, jst(2026, 12, 5, 8, 0, 0), false, "192.0.2.8",
+			 jst(2026, 12, 5, 9, 0, 0), "ssh brute force", "suzuki") ||
+	       block_rec(s, jst(2026, 12, 5, 8, 30, 0), false, "192.0.2.8",
+			 jst(2026, 12, 5, 10, 30, 0), "ssh brute force, longer", "suzuki") ||
+	       block_rec(s, jst(2026, 12, 5, 9, 0, 0), true, "10.9.0.0/16", 0,
+			 "partner fixed it", "tanaka") ||
+	       block_rec(s, jst(2026, 12, 5, 13, 30, 0), false, "198.51.100.7", 0,
+			 "web exploit <script>", "suzuki") ||
+	       block_rec(s, jst(2026, 12, 6, 1, 0, 0), false, "198.51.100.50",
+			 jst(2026, 12, 6, 2, 0, 0), "next day", "bob");
+}
+
+static const struct nfips_report_block *find_block(const char *addr, size_t nth)
+{
+	size_t i;
+
+	for (i = 0; i < rep.nblocks; i++)
+		if (!strcmp(rep.blocks[i].addr, addr) && !nth--)
+			return &rep.blocks[i];
+	return NULL;
+}
+
+static void check_blocks(void)
+{
+	const struct nfips_report_block *a = find_block("10.9.0.0/16", 0);
+	const struct nfips_report_block *b = find_block("192.0.2.8", 0);
+	const struct nfips_report_block *c = find_block("192.0.2.8", 1);
+	const struct nfips_report_block *d = find_block("198.51.100.7", 0);
+	struct nfips_sbuf t = { 0 };
+
+	tap_ok(&T, rep.nblocks == 4 && !find_block("203.0.113.99", 0) &&
+	       !find_block("198.51.100.50", 0),
+	       "daily blocks: 4 made or in force that day, not those of other days (got %zu)",
+	       rep.nblocks);
+	tap_ok(&T, a && a->state == NFIPS_RBLOCK_UNBLOCKED && a->ts == jst(2026, 12, 4, 20, 0, 0) &&
+	       a->ended == jst(2026, 12, 5, 9, 0, 0) && a->ended_by &&
+	       !strcmp(a->ended_by, "tanaka") && !a->until && !strcmp(a->by, "tanaka"),
+	       "a block of the day before, unblocked that day: who and when");
+	tap_ok(&T, b && b->state == NFIPS_RBLOCK_REPLACED && b->ended == jst(2026, 12, 5, 8, 30, 0) &&
+	       c && c->state == NFIPS_RBLOCK_EXPIRED && c->until == jst(2026, 12, 5, 10, 30, 0) &&
+	       !strcmp(c->reason, "ssh brute force, longer"),
+	       "a block blocked again, then expired");
+	tap_ok(&T, d && d->state == NFIPS_RBLOCK_IN_FORCE && !d->until,
+	       "a block still in force at the end of the day");
+	nfips_report_text(&rep, &t);
+	tap_ok(&T, t.s && strstr(t.s, "Blocks (temporary, by the SOC)\n") &&
+	       strstr(t.s, "10.9.0.0/16               2026-12-04 20:00  until removed     "
+		      "2026-12-05 09:00 unblocked (tanaka)\n"
+		      "        Reason: worm on a partner network (by tanaka)\n") &&
+	       strstr(t.s, "198.51.100.7              2026-12-05 13:30  until removed     in force"),
+	       "text: the blocks with how each ended, who and why");
+	if (t.s && !strstr(t.s, "in force"))
+		tap_diag("%s", t.s);
+	nfips_sbuf_free(&t);
+}
+
 static int build(struct nfips_store *s, enum nfips_report_kind k, const char *period,
 		 enum nfips_report_lang lang)
 {
@@ -274,6 +361,7 @@ static void daily(struct nfips_store *s, const char *dir)
 	tap_ok(&T, rep.nalerts == 49 && rep.alerts_raw == 49 && sorted && iface &&
 	       rep.alerts[0].ts == jst(2026, 12, 5, 0, 30, 0) && rep.alerts[0].sport == 41000,
 	       "daily: the alert table: 49 rows in time order, ports and interface");
+	check_blocks();
 	render_all(dir, "daily-en");
 	nfips_report_free(&rep);
 
@@ -397,6 +485,7 @@ int main(int argc, char **argv)
 					     "alice", err, sizeof(err)) &&
 	       !nfips_store_incident_set(s, 3, NFIPS_INCIDENT_CLOSED, "ISP informed", "bob",
 					 err, sizeof(err)), "incidents 2 acked, 3 closed");
+	tap_ok(&T, !fill_blocks(s), "the SOC's blocks recorded");
 	/* retention as the writer runs it: June and May leave the raw alerts */
 	while ((rc = nfips_store_retention_step(s, 2000)) == 1 && steps < 100000)
 		steps++;

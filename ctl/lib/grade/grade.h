@@ -133,4 +133,15 @@ void nfips_grade(const struct nfips_grader *g, const struct nfips_grade_in *in,
 /* The escalation window of @g, microseconds. */
 uint64_t nfips_grader_window(const struct nfips_grader *g);
 
+/*
+ * Whether @policy's assets say the host @addr (@family 4 or 6, network
+ * order) does not run what @r attacks (step 3: the attack cannot work
+ * there); @why then says which, *@host (may be NULL) names the host
+ * (its name, else its address; NULL: not described).
+ */
+bool nfips_grade_unaffected(const struct nfips_policy *policy,
+			    const struct nfips_rule *r, uint8_t family,
+			    const uint8_t *addr, const char **host, char *why,
+			    size_t len);
+
 #endif /* NFIPS_GRADE_H */

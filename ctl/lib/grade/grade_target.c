@@ -299,3 +299,15 @@ void grade_assets_find(const struct nfips_policy *p, uint8_t family,
 			out->net = a;
 	}
 }
+
+bool nfips_grade_unaffected(const struct nfips_policy *p, const struct nfips_rule *r,
+			    uint8_t family, const uint8_t *addr, const char **host,
+			    char *why, size_t len)
+{
+	struct grade_assets a;
+
+	grade_assets_find(p, family, addr, &a);
+	if (host)
+		*host = a.host ? (a.host->name ? a.host->name : a.host->address) : NULL;
+	return grade_not_run(r, a.host, why, len);
+}

@@ -746,6 +746,8 @@ static void load_vars(struct loader *l, const config_setting_t *rules, bool *ok)
 		warn(l, config_setting_source_line(rules),
 		     "rules.variables: HOME_NET not set, suricata.yaml's default "
 		     "(the RFC 1918 networks) is used");
+		/* the defaults are valid: suppressions resolve their addresses */
+		*ok = true;
 		return;
 	}
 	check_keys(l, v, keys);

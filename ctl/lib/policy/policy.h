@@ -11,7 +11,7 @@
  * NFIPS_DIAGS_MAX); a policy with any error is not returned.
  *
  * nfips_policy_edit() computes the text of an edited policy (disable,
- * enable, approve, revoke, mode) by editing the text of the affected
+ * enable, approve, revoke, mode, grade, suppress) by editing the text of the affected
  * settings in place, so the customer's comments and layout survive; a
  * comment line recording who and when is appended and the serial bumped.
  * nfips_policy_txn_*() write it atomically and keep previous versions.
@@ -409,6 +409,10 @@ enum nfips_edit_op {
 	NFIPS_EDIT_APPROVE,
 	NFIPS_EDIT_REVOKE,
 	NFIPS_EDIT_MODE,
+	/* the sid's grade override (overrides' grade); UNSET removes it */
+	NFIPS_EDIT_GRADE,
+	/* a suppression of the sid's alerts to the addresses of @dst */
+	NFIPS_EDIT_SUPPRESS,
 };
 
 struct nfips_edit {
@@ -422,6 +426,8 @@ struct nfips_edit {
 	const char *until_text;		/* optional: until as the user wrote it */
 	const char *ticket;		/* APPROVE, optional */
 	enum nfips_policy_mode mode;	/* MODE */
+	enum nfips_grade grade;		/* GRADE; NFIPS_GRADE_UNSET: default grading */
+	const char *dst;		/* SUPPRESS: "ADDR[/N],..." (at most 64) */
 };
 
 /*

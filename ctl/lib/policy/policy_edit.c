@@ -667,6 +667,54 @@ int nfips_policy_edit(const struct nfips_policy *p, const char *text, size_t len
 		if (remove_entry(&e, "approvals", (size_t)i))
 			goto out;
 		break;
+	case NFIPS_EDIT_GRADE: {
+		enum nfips_grade cur = ov ? ov->grade : NFIPS_GRADE_UNSET;
+		char gq[16];
+
+		snprintf(what, sizeof(what), "grade %s %s", s, ed->grade == NFIPS_GRADE_UNSET ?
+			 "default" : nfips_grade_name(ed->grade));
+		if (cur == ed->grade) {
+			ret = 0;
+			goto out;
+		}
+		if (find_entry(&e, p, "overrides", gid, sid, &i))
+			goto out;
+		snprintf(gq, sizeof(gq), "\"%s\"", nfips_grade_name(ed->grade));
+		if (i >= 0 && ed->grade == NFIPS_GRADE_UNSET) {
+			/* back to default grading: the key goes, and an entry left empty */
+			if (remove_key(&e, "overrides", (size_t)i, "grade") ||
+			    (!has_settings(&e, "overrides", (size_t)i) &&
+			     remove_entry(&e, "overrides", (size_t)i)))
+				goto out;
+		} else if (i >= 0) {
+			if (set_key(&e, "overrides", (size_t)i, "grade", gq))
+				goto out;
+		} else if (asprintf(&entry, "%s grade = %s; }", head, gq) < 0 ||
+			   append_entry(&e, "overrides", entry)) {
+			goto out;
+		}
+		break;
+	}
+	case NFIPS_EDIT_SUPPRESS: {
+		char *list = NULL;
+
+		snprintf(what, sizeof(what), "suppress %s by_dst %.100s", s, ed->dst ? ed->dst : "");
+		if (ppolicy_dst_list(ed->dst, &list, p->path, d))
+			goto out;
+		if (ppolicy_dsts_suppressed(p, NULL, gid, sid, ed->dst)) {
+			free(list);
+			ret = 0;
+			goto out;
+		}
+		ret = asprintf(&entry, "%s track = \"by_dst\"; ip = %s; }", head, list);
+		free(list);
+		if (ret < 0 || append_entry(&e, "suppressions", entry)) {
+			ret = -1;
+			goto out;
+		}
+		ret = -1;
+		break;
+	}
 	case NFIPS_EDIT_MODE:
 		snprintf(what, sizeof(what), "mode %s", nfips_policy_mode_name(ed->mode));
 		if (p->mode == ed->mode) {
@@ -777,7 +825,8 @@ bool nfips_policy_edit_done(const struct nfips_policy *p, const struct nfips_pol
 	uint32_t gid = e->gid ? e->gid : 1;
 	const struct nfips_override *o = nfips_policy_override(q, gid, e->sid);
 	const struct nfips_override *po = nfips_policy_override(p, gid, e->sid);
-	bool ov_edit = e->op == NFIPS_EDIT_DISABLE || e->op == NFIPS_EDIT_ENABLE;
+	bool ov_edit = e->op == NFIPS_EDIT_DISABLE || e->op == NFIPS_EDIT_ENABLE ||
+		       e->op == NFIPS_EDIT_GRADE;
 	bool ap_edit = e->op == NFIPS_EDIT_APPROVE || e->op == NFIPS_EDIT_REVOKE;
 	const struct nfips_approval *a;
 	size_t i;
@@ -789,16 +838,29 @@ bool nfips_policy_edit_done(const struct nfips_policy *p, const struct nfips_pol
 	    !overrides_kept(q, p, gid, e->sid, !ov_edit) ||
 	    !approvals_kept(p, q, gid, e->sid, !ap_edit) ||
 	    !approvals_kept(q, p, gid, e->sid, !ap_edit) ||
-	    q->nthresholds != p->nthresholds || q->nsuppressions != p->nsuppressions ||
+	    q->nthresholds != p->nthresholds ||
+	    q->nsuppressions != p->nsuppressions + (e->op == NFIPS_EDIT_SUPPRESS) ||
 	    q->ncontacts != p->ncontacts || q->nassets != p->nassets ||
 	    q->nrule_files != p->nrule_files)
 		return false;
-	/* The sid's override keeps its action and grade. */
+	/* The sid's override keeps its action and grade (a grade edit: the rest). */
 	if (ov_edit && po && o && (po->set_action != o->set_action ||
 				   (po->set_action && po->action != o->action) ||
-				   po->grade != o->grade))
+				   (e->op != NFIPS_EDIT_GRADE && po->grade != o->grade)))
 		return false;
 	switch (e->op) {
+	case NFIPS_EDIT_SUPPRESS: {
+		/* the new entry is the last, by_dst, and suppresses every address */
+		const struct nfips_suppression *u = &q->suppressions[q->nsuppressions - 1];
+
+		return u->gid == gid && u->sid == e->sid && u->track == NFIPS_SUPP_BY_DST &&
+		       ppolicy_dsts_suppressed(q, u, gid, e->sid, e->dst);
+	}
+	case NFIPS_EDIT_GRADE:
+		return (o ? o->grade : NFIPS_GRADE_UNSET) == e->grade &&
+		       (po ? po->disable : false) == (o ? o->disable : false) &&
+		       (po ? po->enable : false) == (o ? o->enable : false) &&
+		       (po && po->set_action) == (o && o->set_action);
 	case NFIPS_EDIT_DISABLE:
 		return o && o->disable;
 	case NFIPS_EDIT_ENABLE:

@@ -74,4 +74,21 @@ int ppolicy_load_rules_text(struct nfips_policy *p, const char *name, const char
 			    size_t len, struct nfips_diags *d);
 char *pstrdup(const char *s);
 
+/* ---- policy_supp.c: the suppress edit's address list ----------------- */
+
+#define PPOLICY_SUPP_MAX	64	/* addresses one suppress edit names */
+
+/*
+ * "10.0.0.30,2001:db8::/64" (addresses or prefixes, comma-separated) as
+ * the libconfig array [ "10.0.0.30", "2001:db8::/64" ] in *out (malloc'd);
+ * 0, or -1 with the bad item in @d.
+ */
+int ppolicy_dst_list(const char *dst, char **out, const char *path, struct nfips_diags *d);
+/*
+ * Whether every address of @dst is suppressed as a destination of
+ * gid:sid by @p's suppressions, or by @only alone when not NULL.
+ */
+bool ppolicy_dsts_suppressed(const struct nfips_policy *p, const struct nfips_suppression *only,
+			     uint32_t gid, uint32_t sid, const char *dst);
+
 #endif /* NFIPS_POLICY_INT_H */

@@ -16,7 +16,7 @@
 
 #include "report_int.h"
 
-static const char css[] =
+const char nfips_report_css[] =
 	"*{box-sizing:border-box}"
 	"body{font-family:'Noto Sans','Noto Sans CJK JP',sans-serif;margin:0;color:#1d2733;"
 	"background:#f3f5f8;line-height:1.45}"
@@ -53,8 +53,7 @@ static const char css[] =
 	"td.addr{white-space:normal;word-break:break-all}"
 	"@page{size:A4;margin:12mm}}";
 
-/* Text content and attribute values: & < > " ' escaped. */
-static void esc(struct nfips_sbuf *b, const char *s)
+void nfips_report_html_esc(struct nfips_sbuf *b, const char *s)
 {
 	for (; s && *s; s++) {
 		switch (*s) {
@@ -71,6 +70,11 @@ static void esc(struct nfips_sbuf *b, const char *s)
 				nfips_sbuf_add(b, s, 1);
 		}
 	}
+}
+
+static void esc(struct nfips_sbuf *b, const char *s)
+{
+	nfips_report_html_esc(b, s);
 }
 
 static void tag(struct nfips_sbuf *b, const char *open, const char *text, const char *close)
@@ -312,6 +316,48 @@ static void incidents(struct nfips_sbuf *b, const struct nfips_report *r)
 	nfips_sbuf_puts(b, "</tbody></table></div></section>");
 }
 
+static void blocks(struct nfips_sbuf *b, const struct nfips_report *r)
+{
+	static const enum nfips_report_word head[] = {
+		W_ADDRESS, W_BLOCKED_AT, W_UNTIL, W_ENDED, W_BLOCKED_BY, W_REASON,
+	};
+	char t[32];
+	size_t i;
+
+	nfips_sbuf_puts(b, "<section id=\"blocks\">");
+	tag(b, "<h2>", W(W_BLOCKS), "</h2>");
+	if (!r->nblocks) {
+		tag(b, "<p>", W(W_NONE), "</p></section>");
+		return;
+	}
+	nfips_sbuf_puts(b, "<div class=\"scroll\"><table id=\"block-table\"><thead><tr>");
+	for (i = 0; i < sizeof(head) / sizeof(head[0]); i++)
+		tag(b, "<th>", W(head[i]), "</th>");
+	nfips_sbuf_puts(b, "</tr></thead><tbody>");
+	for (i = 0; i < r->nblocks; i++) {
+		const struct nfips_report_block *k = &r->blocks[i];
+
+		tag(b, "<tr><td class=\"addr\">", k->addr, "</td>");
+		nfips_report_time(t, sizeof(t), k->ts, "%Y-%m-%d %H:%M");
+		tag(b, "<td>", t, "</td>");
+		if (k->until)
+			nfips_report_time(t, sizeof(t), k->until, "%Y-%m-%d %H:%M");
+		tag(b, "<td>", k->until ? t : W(W_UNTIL_REMOVED), "</td>");
+		tag(b, k->state == NFIPS_RBLOCK_IN_FORCE ? "<td class=\"blocked\">" : "<td>",
+		    nfips_report_block_state(r->o.lang, k->state), "");
+		if (k->state != NFIPS_RBLOCK_IN_FORCE) {
+			nfips_report_time(t, sizeof(t), k->state == NFIPS_RBLOCK_EXPIRED ?
+					  k->until : k->ended, "%Y-%m-%d %H:%M");
+			tag(b, " ", t, "");
+		}
+		if (k->ended_by)
+			tag(b, " (", k->ended_by, ")");
+		tag(b, "</td><td>", k->by ? k->by : "-", "</td>");
+		tag(b, "<td>", k->reason ? k->reason : "-", "</td></tr>");
+	}
+	nfips_sbuf_puts(b, "</tbody></table></div></section>");
+}
+
 static void alert_table(struct nfips_sbuf *b, const struct nfips_report *r)
 {
 	static const enum nfips_report_word head[] = {
@@ -379,7 +425,7 @@ void nfips_report_html(const struct nfips_report *r, struct nfips_sbuf *b)
 	esc(b, title);
 	nfips_sbuf_puts(b, " ");
 	esc(b, r->period);
-	nfips_sbuf_printf(b, "</title><style>%s</style></head><body><main>", css);
+	nfips_sbuf_printf(b, "</title><style>%s</style></head><body><main>", nfips_report_css);
 	nfips_sbuf_puts(b, "<section id=\"head\">");
 	tag(b, "<h1>", title, "</h1><dl class=\"meta\">");
 	if (r->o.customer)
@@ -398,6 +444,7 @@ void nfips_report_html(const struct nfips_report *r, struct nfips_sbuf *b)
 	nfips_sbuf_puts(b, "</section>");
 	summary(b, r);
 	incidents(b, r);
+	blocks(b, r);
 	histogram(b, r);
 	top(b, r, "top-signatures", W_TOP_SIGS, &r->sigs, 0);
 	top(b, r, "top-sources", W_TOP_SRCS, &r->srcs, 1);

@@ -165,6 +165,38 @@ static void alerts(struct nfips_json *j, const struct nfips_report *r)
 	nfips_json_obj_end(j);
 }
 
+static void blocks(struct nfips_json *j, const struct nfips_report *r)
+{
+	static const char *const states[] = { "in_force", "expired", "unblocked", "replaced" };
+	size_t i;
+
+	nfips_json_arr(j, "blocks");
+	for (i = 0; i < r->nblocks; i++) {
+		const struct nfips_report_block *k = &r->blocks[i];
+
+		nfips_json_obj(j, NULL);
+		nfips_json_kstr(j, "address", k->addr);
+		ts(j, "blocked_at", k->ts);
+		if (k->until)
+			ts(j, "until", k->until);
+		else
+			nfips_json_knull(j, "until");
+		nfips_json_kstr(j, "by", k->by ? k->by : "");
+		nfips_json_kstr(j, "reason", k->reason ? k->reason : "");
+		nfips_json_kstr(j, "state", states[k->state & 3]);
+		if (k->state == NFIPS_RBLOCK_IN_FORCE)
+			nfips_json_knull(j, "ended");
+		else
+			ts(j, "ended", k->state == NFIPS_RBLOCK_EXPIRED ? k->until : k->ended);
+		if (k->ended_by)
+			nfips_json_kstr(j, "unblocked_by", k->ended_by);
+		if (k->ended_reason)
+			nfips_json_kstr(j, "unblock_reason", k->ended_reason);
+		nfips_json_obj_end(j);
+	}
+	nfips_json_arr_end(j);
+}
+
 void nfips_report_json(const struct nfips_report *r, struct nfips_sbuf *b)
 {
 	struct nfips_json j;
@@ -192,6 +224,7 @@ void nfips_report_json(const struct nfips_report *r, struct nfips_sbuf *b)
 	nfips_json_obj_end(&j);
 	totals(&j, "previous_totals", &r->prev);
 	incidents(&j, r);
+	blocks(&j, r);
 	list(&j, "top_signatures", &r->sigs, 0);
 	list(&j, "top_sources", &r->srcs, 1);
 	list(&j, "top_targets", &r->dsts, 2);

@@ -85,6 +85,18 @@ static const char *const words[W_NWORDS][2] = {
 	[W_MEDIUM] = { "medium", "中" },
 	[W_LOW] = { "low", "低" },
 	[W_IGNORE] = { "ignore", "対象外" },
+	[W_BLOCKS] = { "Blocks (temporary, by the SOC)", "一時遮断 (SOC による)" },
+	[W_ADDRESS] = { "Address", "アドレス" },
+	[W_BLOCKED_AT] = { "Blocked at", "遮断開始" },
+	[W_UNTIL] = { "Until", "期限" },
+	[W_UNTIL_REMOVED] = { "until removed", "解除まで" },
+	[W_ENDED] = { "Ended", "終了" },
+	[W_IN_FORCE] = { "in force", "継続中" },
+	[W_EXPIRED] = { "expired", "期限切れ" },
+	[W_UNBLOCKED] = { "unblocked", "解除" },
+	[W_REPLACED] = { "blocked again", "再設定" },
+	[W_REASON] = { "Reason", "理由" },
+	[W_BLOCKED_BY] = { "Blocked by", "実施者" },
 };
 
 const char *nfips_report_word(enum nfips_report_lang l, enum nfips_report_word w)

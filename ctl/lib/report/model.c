@@ -554,7 +554,8 @@ int nfips_report_build(struct nfips_store *s, const struct nfips_report_opts *o,
 	    nfips_report_acc_top(acc, NFIPS_TOP_SRC, top_n, &r->srcs) ||
 	    nfips_report_acc_top(acc, NFIPS_TOP_DST, top_n, &r->dsts) ||
 	    nfips_report_acc_top(acc, NFIPS_TOP_PORT, top_n, &r->ports) ||
-	    sigs(&c, r, &all, top_n) || incidents(&c, r) || alert_table(&c, &cur, r))
+	    sigs(&c, r, &all, top_n) || incidents(&c, r) || alert_table(&c, &cur, r) ||
+	    nfips_report_blocks(s, r, err, errlen))
 		goto fail;
 	free(all.v);
 	nfips_report_acc_free(acc);
@@ -599,6 +600,7 @@ void nfips_report_free(struct nfips_report *r)
 	for (i = 0; i < r->nalerts; i++)
 		free(r->alerts[i].msg);
 	free(r->alerts);
+	nfips_report_blocks_free(r);
 	r->inc = NULL;
 	r->alerts = NULL;
 	r->ninc = r->nalerts = 0;

@@ -89,6 +89,23 @@ struct nfips_report_alert {
 	char iface[16];
 };
 
+/* How a block in the report ended, as of the end of the period. */
+enum nfips_report_block_state {
+	NFIPS_RBLOCK_IN_FORCE,		/* still in force at the period's end */
+	NFIPS_RBLOCK_EXPIRED,		/* its --for ran out */
+	NFIPS_RBLOCK_UNBLOCKED,		/* nfipsctl unblock */
+	NFIPS_RBLOCK_REPLACED,		/* blocked again (a new expiry) */
+};
+
+/* An operator's block active or made in the period (nfipsctl block). */
+struct nfips_report_block {
+	char *addr, *reason, *by;	/* reason, by NULL: none */
+	int64_t ts, until;		/* made; expiry, 0: until removed */
+	int state;			/* enum nfips_report_block_state */
+	int64_t ended;			/* unblocked or replaced at; 0: not */
+	char *ended_by, *ended_reason;	/* the unblock's, NULL: none */
+};
+
 /* Totals of a period: [grade + 1][blocked] (grade -1: not graded). */
 struct nfips_report_totals {
 	uint64_t n, blocked, alerted;
@@ -114,6 +131,9 @@ struct nfips_report {
 	uint64_t inc_total, inc_state[3];
 	struct nfips_report_incident *inc;
 	size_t ninc;
+	/* blocks made in the period or in force during it, oldest first */
+	struct nfips_report_block *blocks;
+	size_t nblocks;
 	struct nfips_report_alert *alerts;
 	size_t nalerts;			/* shown */
 	uint64_t alerts_raw;		/* in the raw part (table source) */
@@ -135,6 +155,10 @@ void nfips_report_free(struct nfips_report *r);
 void nfips_report_text(const struct nfips_report *r, struct nfips_sbuf *b);
 void nfips_report_json(const struct nfips_report *r, struct nfips_sbuf *b);
 void nfips_report_html(const struct nfips_report *r, struct nfips_sbuf *b);
+/* The HTML report's style sheet (the tuning page shares its look). */
+extern const char nfips_report_css[];
+/* Text content and attribute values: & < > " ' escaped, controls "?". */
+void nfips_report_html_esc(struct nfips_sbuf *b, const char *s);
 /*
  * @html printed to PDF at @out by headless Chromium ($NFIPS_CHROMIUM, else
  * chromium or chromium-browser on PATH). 0, or -1 with @err (no Chromium
@@ -188,6 +212,8 @@ enum nfips_report_word {
 	W_PROTO, W_IFACE, W_ACTION, W_SHOWN, W_RDNS_NONE, W_AGG_DAYS,
 	W_AGG_NO_TABLE, W_AGG_NO_INCIDENTS, W_HIST_PARTIAL, W_INC_MORE, W_FIRST, W_LAST, W_REVERSE_DNS,
 	W_COMPARISON, W_EMERGENCY, W_HIGH, W_MEDIUM, W_LOW, W_IGNORE,
+	W_BLOCKS, W_ADDRESS, W_BLOCKED_AT, W_UNTIL, W_UNTIL_REMOVED, W_ENDED,
+	W_IN_FORCE, W_EXPIRED, W_UNBLOCKED, W_REPLACED, W_REASON, W_BLOCKED_BY,
 	W_NWORDS,
 };
 

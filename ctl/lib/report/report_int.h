@@ -23,6 +23,18 @@ void nfips_report_top_label(char *buf, size_t len, const struct nfips_report_top
 /* @s as paragraphs of at most @width columns (breaks at spaces, or anywhere in CJK). */
 void nfips_report_wrap(struct nfips_sbuf *b, const char *s, size_t width);
 
+/* ---- blocks (blocks.c) --------------------------------------------- */
+
+/*
+ * The blocks made in [r->start, r->end) or in force during it, from the
+ * store's record of blocks and unblocks, into r->blocks. 0 or -1 (@err).
+ */
+int nfips_report_blocks(struct nfips_store *s, struct nfips_report *r, char *err,
+			size_t errlen);
+void nfips_report_blocks_free(struct nfips_report *r);
+/* The state's word (in force, expired, unblocked, replaced). */
+const char *nfips_report_block_state(enum nfips_report_lang l, int state);
+
 /* ---- one pass over a period (scan.c) -------------------------------- */
 
 enum nfips_report_top_kind { NFIPS_TOP_SIG, NFIPS_TOP_SRC, NFIPS_TOP_DST, NFIPS_TOP_PORT };

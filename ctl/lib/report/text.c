@@ -153,6 +153,57 @@ static void incidents(struct nfips_sbuf *b, const struct nfips_report *r)
 	}
 }
 
+/* "2026-12-05 12:00 expired", "2026-12-05 09:00 unblocked (tanaka)", "in force" */
+static void block_end(char *buf, size_t len, const struct nfips_report *r,
+		      const struct nfips_report_block *k)
+{
+	char t[32];
+
+	if (k->state == NFIPS_RBLOCK_IN_FORCE) {
+		snprintf(buf, len, "%s", W(W_IN_FORCE));
+		return;
+	}
+	nfips_report_time(t, sizeof(t), k->state == NFIPS_RBLOCK_EXPIRED ? k->until : k->ended,
+			  "%Y-%m-%d %H:%M");
+	snprintf(buf, len, "%s %s%s%s%s", t, nfips_report_block_state(r->o.lang, k->state),
+		 k->ended_by ? " (" : "", k->ended_by ? k->ended_by : "",
+		 k->ended_by ? ")" : "");
+}
+
+static void blocks(struct nfips_sbuf *b, const struct nfips_report *r)
+{
+	char t[32], end[160], reason[300];
+	size_t i;
+
+	heading(b, W(W_BLOCKS), '-');
+	if (!r->nblocks) {
+		nfips_sbuf_printf(b, "%s\n", W(W_NONE));
+		return;
+	}
+	nfips_report_cell(b, W(W_ADDRESS), 26, true);
+	nfips_report_cell(b, W(W_BLOCKED_AT), 18, true);
+	nfips_report_cell(b, W(W_UNTIL), 18, true);
+	nfips_report_cell(b, W(W_ENDED), 40, false);
+	nfips_sbuf_puts(b, "\n");
+	for (i = 0; i < r->nblocks; i++) {
+		const struct nfips_report_block *k = &r->blocks[i];
+
+		nfips_report_cell(b, k->addr, 26, true);
+		nfips_report_time(t, sizeof(t), k->ts, "%Y-%m-%d %H:%M");
+		nfips_report_cell(b, t, 18, true);
+		if (k->until)
+			nfips_report_time(t, sizeof(t), k->until, "%Y-%m-%d %H:%M");
+		nfips_report_cell(b, k->until ? t : W(W_UNTIL_REMOVED), 18, true);
+		block_end(end, sizeof(end), r, k);
+		nfips_report_cell(b, end, 40, false);
+		snprintf(reason, sizeof(reason), "%s: %s (%s %s)", W(W_REASON),
+			 k->reason ? k->reason : "-", W(W_BY), k->by ? k->by : "-");
+		nfips_sbuf_puts(b, "\n        ");
+		nfips_report_cell(b, reason, WIDTH - 8, false);
+		nfips_sbuf_puts(b, "\n");
+	}
+}
+
 static void top(struct nfips_sbuf *b, const struct nfips_report *r,
 		enum nfips_report_word title, const struct nfips_report_list *l, int kind)
 {
@@ -283,6 +334,7 @@ void nfips_report_text(const struct nfips_report *r, struct nfips_sbuf *b)
 	}
 	summary(b, r);
 	incidents(b, r);
+	blocks(b, r);
 	top(b, r, W_TOP_SIGS, &r->sigs, 0);
 	top(b, r, W_TOP_SRCS, &r->srcs, 1);
 	nfips_report_wrap(b, W(W_RDNS_NONE), WIDTH);

@@ -458,4 +458,37 @@ int nfips_store_blocks(struct nfips_store *s,
 		       int (*fn)(void *arg, const struct nfips_store_block *b),
 		       void *arg, char *err, size_t errlen);
 
+/* ---- tuning (sigs.c) ------------------------------------------------ */
+
+/* One signature's alerts in a period. */
+struct nfips_store_sig_stat {
+	uint32_t gid, sid;
+	uint64_t n;			/* alerts */
+	uint64_t srcs, dsts;		/* distinct sources, targets */
+	uint64_t hours;			/* distinct UTC hours with an alert */
+	int min_grade, max_grade;	/* of the graded ones; UNSET: none */
+	uint64_t high;			/* graded high or emergency */
+	uint64_t blocked;
+	const char *msg;		/* NULL: not recorded */
+};
+
+/* Every signature with alerts in [@since, @until) (0: open), most first. */
+int nfips_store_sig_stats(struct nfips_store *s, int64_t since, int64_t until,
+			  int (*fn)(void *arg, const struct nfips_store_sig_stat *r),
+			  void *arg, char *err, size_t errlen);
+/* The targets of @gid:@sid in the period and their alerts, most first. */
+int nfips_store_sig_targets(struct nfips_store *s, int64_t since, int64_t until,
+			    uint32_t gid, uint32_t sid,
+			    int (*fn)(void *arg, const uint8_t dst[16], uint64_t n),
+			    void *arg, char *err, size_t errlen);
+/*
+ * The signatures the customer marked legitimate traffic: those with
+ * incidents ever closed with a note starting "false positive" (any
+ * case), and how many such incidents.
+ */
+int nfips_store_false_positives(struct nfips_store *s,
+				int (*fn)(void *arg, uint32_t gid, uint32_t sid,
+					  uint64_t incidents),
+				void *arg, char *err, size_t errlen);
+
 #endif /* NFIPS_STORE_H */
