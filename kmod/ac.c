@@ -24,13 +24,13 @@
  * Within the first group, breadth-first order puts the root (code 0), then
  * the states of depth 1 and 2, so that depth_end[] tells their depth.
  *
- * In front of both automata sits a filter (DFC-style) that tells from the
- * three bytes at a position whether a pattern may begin there. While both
- * automata are at depth <= 2, the scan jumps to the next position where
- * one may, restarting from the root: no match can begin in between, and
- * none in progress began before (it would make the automaton deeper).
- * Skipped bytes cost a bit test each, not the dependent table load that
- * bounds the automaton's speed.
+ * In front of both automata sits a filter (ac_filter.c, after Hyperscan's
+ * FDR) that tells from the bytes at a position whether a pattern may begin
+ * there. While both automata are at depth <= 2, the scan jumps to the next
+ * position where one may, restarting from the root: no match can begin in
+ * between, and none in progress began before (it would make the automaton
+ * deeper). Skipped bytes cost a table load each that does not depend on
+ * the previous one, not the dependent load that bounds the automaton.
  */
 #include "ac.h"
 #include "ac_filter.h"
@@ -419,7 +419,8 @@ out:
 size_t nfips_ac_build_bytes(u64 states)
 {
 	/* Dense rows of both automata: a row per state at most, and their
-	 * budget plus the root's row; the filter's two tables.
+	 * budget plus the root's row; the filter's table (bounded from above:
+	 * this bound was once that of bigger tables, and limits rest on it).
 	 */
 	u64 per = states * AC_ROW_MAX;
 	u64 rows = per < AC_DENSE_BYTES + AC_ROW_MAX ? per :
@@ -617,7 +618,7 @@ static u32 depth(const struct ac_dfa *d, u32 s)
  * Called with the automata at most @dep deep before consuming buf[i].
  * Returns where they must continue: i itself when a pattern may begin at
  * or after i - dep but before i (the current state is needed), else the
- * first later position where one may (or the last two bytes, which the
+ * first later position where one may (or the last eight bytes, which the
  * filter cannot see whole), to be entered from the root.
  */
 static u32 skip(const struct nfips_ac *ac, const u8 *buf, u32 i, u32 dep,
@@ -637,7 +638,7 @@ static u32 scan_one(const struct nfips_ac *ac, const struct ac_dfa *d, u32 s,
 	u32 i = 0;
 
 	while (i < len) {
-		if (ac->filter.triples && s < d->depth_end[2]) {
+		if (ac->filter.table && s < d->depth_end[2]) {
 			u32 next = skip(ac, buf, i, depth(d, s), len);
 
 			if (next != i) {
@@ -660,7 +661,7 @@ static void scan_two(const struct nfips_ac *ac, u32 *s0, u32 *s1,
 	u32 a = *s0, b = *s1, i = 0;
 
 	while (i < len) {
-		if (ac->filter.triples && a < d0->depth_end[2] && b < d1->depth_end[2]) {
+		if (ac->filter.table && a < d0->depth_end[2] && b < d1->depth_end[2]) {
 			u32 da = depth(d0, a), db = depth(d1, b);
 			u32 next = skip(ac, buf, i, da > db ? da : db, len);
 
