@@ -183,19 +183,20 @@ u32 nfips_ac_filter_next(const struct ac_filter *f, const u8 *buf, u32 from,
 	 * Two positions per round, one branch: a branch per position would be
 	 * mispredicted too often. Domain j needs bytes j and j + 1.
 	 */
-	for (; j + 2 < len; j += 2) {
-		u64 s1 = s << 8 | t[domain(buf[j], buf[j + 1])];
-		u64 s2 = s1 << 8 | t[domain(buf[j + 1], buf[j + 2])];
+	for (; j + 4 <= len; j += 2) {
+		/* domain(b0, b1) is the low 13 bits of b0 | b1 << 8 */
+		u32 x = ac_load_le32(buf + j);
+		u64 s1 = s << 8 | t[x & (DOMAIN - 1)];
+		u64 s2 = s1 << 8 | t[x >> 8 & (DOMAIN - 1)];
 
 		if (unlikely(~(s1 & s2) >> 56))
 			return j - (DEPTH - 1) + ((~s1 >> 56) ? 0 : 1);
 		s = s2;
 	}
-	if (j + 1 < len) {
+	for (; j + 1 < len; j++) {
 		s = s << 8 | t[domain(buf[j], buf[j + 1])];
 		if (~s >> 56)
 			return j - (DEPTH - 1);
-		j++;
 	}
 	return j - (DEPTH - 1);
 }
