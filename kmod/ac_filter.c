@@ -23,9 +23,10 @@
  */
 #include "ac_filter.h"
 
-#define NBUCKETS	8
+#define NBUCKETS	(8 * AC_FILTER_LANES)
 #define DEPTH		8
 #define DOMAIN		8192U	/* 2^AC_FILTER_BITS */
+#define LANES		AC_FILTER_LANES
 #define MAX_PASS_PCT	40	/* pass more and the filter does not pay */
 
 static inline u32 domain(u8 b0, u8 b1)
@@ -71,7 +72,7 @@ static void plan_buckets(const u32 *count, u32 *first, u32 *nb)
  */
 static void mark(u64 *t, u32 b, u32 k, u8 c, const u8 *next, bool nocase)
 {
-	u64 bit = 1ULL << (8 * k + b);
+	u64 bit = 1ULL << (8 * k + b % 8);
 	u8 v[2] = { c, c };
 	u32 i, n;
 
@@ -81,10 +82,10 @@ static void mark(u64 *t, u32 b, u32 k, u8 c, const u8 *next, bool nocase)
 	}
 	for (i = 0; i < 2; i++) {
 		if (next)
-			t[domain(v[i], *next)] &= ~bit;
+			t[domain(v[i], *next) * LANES + b / 8] &= ~bit;
 		else
 			for (n = 0; n < 256; n++)
-				t[domain(v[i], n)] &= ~bit;
+				t[domain(v[i], n) * LANES + b / 8] &= ~bit;
 	}
 }
 
@@ -102,7 +103,7 @@ static u32 pass_pct(const u64 *t, const u32 *bdepth)
 		den = 1;
 		for (k = 0; k < bdepth[b]; k++) {
 			for (i = 0, n = 0; i < DOMAIN; i++)
-				n += !(t[i] >> (8 * k + b) & 1);
+				n += !(t[i * LANES + b / 8] >> (8 * k + b % 8) & 1);
 			num = num * n;
 			den = den * DOMAIN;
 			/* Keep within 64 bits: scale both down together. */
@@ -122,7 +123,7 @@ int nfips_ac_filter_build(struct ac_filter *f,
 {
 	u32 count[DEPTH + 1] = { 0 }, seen[DEPTH + 1] = { 0 };
 	u32 first[DEPTH + 1], nb[DEPTH + 1], bdepth[NBUCKETS] = { 0 };
-	u64 dontcare = 0;
+	u64 dontcare[LANES] = { 0 };
 	u32 i, k;
 
 	memset(f, 0, sizeof(*f));
@@ -131,10 +132,10 @@ int nfips_ac_filter_build(struct ac_filter *f,
 	for (i = 0; i < npats; i++)
 		count[pat_depth(&pats[i])]++;
 	plan_buckets(count, first, nb);
-	f->table = ac_alloc(DOMAIN * sizeof(u64));
+	f->table = ac_alloc(AC_FILTER_BYTES);
 	if (!f->table)
 		return -ENOMEM;
-	for (i = 0; i < DOMAIN; i++)
+	for (i = 0; i < DOMAIN * LANES; i++)
 		f->table[i] = ~0ULL;
 	for (i = 0; i < npats; i++) {
 		const struct nfips_ac_pattern *p = &pats[i];
@@ -150,14 +151,14 @@ int nfips_ac_filter_build(struct ac_filter *f,
 	/* Offsets past a bucket's depth accept anything. */
 	for (i = 0; i < NBUCKETS; i++)
 		for (k = bdepth[i]; bdepth[i] && k < DEPTH; k++)
-			dontcare |= 1ULL << (8 * k + i);
-	for (i = 0; i < DOMAIN; i++)
-		f->table[i] &= ~dontcare;
+			dontcare[i / 8] |= 1ULL << (8 * k + i % 8);
+	for (i = 0; i < DOMAIN * LANES; i++)
+		f->table[i] &= ~dontcare[i % LANES];
 	if (pass_pct(f->table, bdepth) > MAX_PASS_PCT) {
 		nfips_ac_filter_free(f);
 		return 0;
 	}
-	*mem += DOMAIN * sizeof(u64);
+	*mem += AC_FILTER_BYTES;
 	return 0;
 }
 
@@ -167,35 +168,47 @@ void nfips_ac_filter_free(struct ac_filter *f)
 	f->table = NULL;
 }
 
-u32 nfips_ac_filter_next(const struct ac_filter *f, const u8 *buf, u32 from,
-			 u32 len)
+/*
+ * The reference: a 64-bit state per lane (eight buckets each), shifted a
+ * byte per position. Domain j needs bytes j and j + 1.
+ */
+u32 nfips_ac_filter_next_scalar(const struct ac_filter *f, const u8 *buf,
+				u32 from, u32 len)
 {
-	const u64 *t = f->table;
-	u64 s = 0;
+	const u64 *t = f->table, *e;
+	u64 a = 0, b = 0;
 	u32 j;
 
 	if (len - from < AC_FILTER_SPAN)
 		return from;
 	/* The state after position j: its top byte is the verdict on j - 7. */
-	for (j = from; j < from + DEPTH - 1; j++)
-		s = s << 8 | t[domain(buf[j], buf[j + 1])];
+	for (j = from; j < from + DEPTH - 1; j++) {
+		e = t + LANES * domain(buf[j], buf[j + 1]);
+		a = a << 8 | e[0];
+		b = b << 8 | e[1];
+	}
 	/*
-	 * Two positions per round, one branch: a branch per position would be
-	 * mispredicted too often. Domain j needs bytes j and j + 1.
+	 * Two positions per round, one branch (a branch per position would be
+	 * mispredicted too often), their domains from one 32-bit load: the
+	 * domain is the low 13 bits of b0 | b1 << 8.
 	 */
 	for (; j + 4 <= len; j += 2) {
-		/* domain(b0, b1) is the low 13 bits of b0 | b1 << 8 */
 		u32 x = ac_load_le32(buf + j);
-		u64 s1 = s << 8 | t[x & (DOMAIN - 1)];
-		u64 s2 = s1 << 8 | t[x >> 8 & (DOMAIN - 1)];
+		const u64 *e0 = t + LANES * (x & (DOMAIN - 1));
+		const u64 *e1 = t + LANES * (x >> 8 & (DOMAIN - 1));
+		u64 a1 = a << 8 | e0[0], b1 = b << 8 | e0[1];
+		u64 a2 = a1 << 8 | e1[0], b2 = b1 << 8 | e1[1];
 
-		if (unlikely(~(s1 & s2) >> 56))
-			return j - (DEPTH - 1) + ((~s1 >> 56) ? 0 : 1);
-		s = s2;
+		if (unlikely(~(a1 & b1 & a2 & b2) >> 56))
+			return j - (DEPTH - 1) + (~(a1 & b1) >> 56 ? 0 : 1);
+		a = a2;
+		b = b2;
 	}
 	for (; j + 1 < len; j++) {
-		s = s << 8 | t[domain(buf[j], buf[j + 1])];
-		if (~s >> 56)
+		e = t + LANES * domain(buf[j], buf[j + 1]);
+		a = a << 8 | e[0];
+		b = b << 8 | e[1];
+		if (~(a & b) >> 56)
 			return j - (DEPTH - 1);
 	}
 	return j - (DEPTH - 1);

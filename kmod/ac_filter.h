@@ -18,11 +18,15 @@ static inline u8 ac_fold(u8 b)
 #define AC_FILTER_SPAN	9
 /* Domain: a position's byte and the low 5 bits of the next (13 bits). */
 #define AC_FILTER_BITS	13
+/* 64-bit lanes of a table entry, eight buckets each. */
+#define AC_FILTER_LANES	2
+#define AC_FILTER_BYTES	((1U << AC_FILTER_BITS) * AC_FILTER_LANES * sizeof(u64))
 
 struct ac_filter {
 	/*
-	 * By domain value: byte k, bit b set when no pattern of bucket b has
-	 * that domain value at offset k (Documentation/matcher.rst).
+	 * By domain value, AC_FILTER_LANES words: in word w, byte k, bit b
+	 * set when no pattern of bucket 8w + b has that domain value at
+	 * offset k (Documentation/matcher.rst).
 	 */
 	u64 *table;
 };
@@ -40,9 +44,26 @@ void nfips_ac_filter_free(struct ac_filter *f);
 /*
  * First position q >= @from where a pattern may begin, or where the filter
  * cannot tell because the buffer ends within AC_FILTER_SPAN bytes.
- * @from < @len.
+ * @from < @len. One function per instruction set, the same result from
+ * each; the vector ones only where the CPU has them (and, in the kernel,
+ * between kernel_fpu_begin() and kernel_fpu_end()).
  */
-u32 nfips_ac_filter_next(const struct ac_filter *f, const u8 *buf, u32 from,
-			 u32 len);
+u32 nfips_ac_filter_next_scalar(const struct ac_filter *f, const u8 *buf,
+				u32 from, u32 len);
+#ifdef AC_X86
+u32 nfips_ac_filter_next_sse2(const struct ac_filter *f, const u8 *buf,
+			      u32 from, u32 len);
+#endif
+
+static inline u32 nfips_ac_filter_next(const struct ac_filter *f,
+				       const u8 *buf, u32 from, u32 len,
+				       int simd)
+{
+#ifdef AC_X86
+	if (simd != NFIPS_AC_SCALAR)
+		return nfips_ac_filter_next_sse2(f, buf, from, len);
+#endif
+	return nfips_ac_filter_next_scalar(f, buf, from, len);
+}
 
 #endif /* _NFIPS_AC_FILTER_H */
