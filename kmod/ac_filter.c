@@ -1,20 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Prefilter of the matcher, after Hyperscan's FDR (a bucketed shift-or
- * over a hashed "domain" of the input bytes): one table load per position
- * tells, for eight buckets of patterns at once, whether the next eight
+ * over a hashed "domain" of the input bytes): one table entry per position
+ * tells, for sixteen buckets of patterns at once, whether the next eight
  * byte pairs can be the first eight of a pattern of the bucket. The
  * automaton runs only where some bucket passes.
  *
  * Domain of a position: its byte and the low five bits of the next one (13
  * bits; an ASCII letter's two cases share their low five bits, so a nocase
  * pattern needs no variants of its second byte). Entry d of the table is
- * 64 bits: byte k, bit b is clear when some pattern of bucket b has domain
- * d at offset k, or when offset k is past the patterns of bucket b (their
- * depth: min(length, 8)); a pattern's last byte matches whatever follows.
- * A position q passes bucket b when bit b is clear in byte k of
- * table[domain(q + k)] for every k < 8: a shift-or, byte k of the state
- * sliding one byte per position.
+ * two 64-bit lanes, eight buckets each: in lane w, byte k, bit b is clear
+ * when some pattern of bucket 8w + b has domain d at offset k, or when
+ * offset k is past the patterns of that bucket (their depth: min(length,
+ * 8)); a pattern's last byte matches whatever follows. A position q passes
+ * a bucket when its bit is clear in byte k of table[domain(q + k)] for
+ * every k < 8: a shift-or, byte k of each lane sliding one byte per
+ * position. ac_simd.c does the same with both lanes in one register.
  *
  * Patterns are put in buckets by depth, so that a few 1- or 2-byte
  * patterns do not weaken the test of the long ones, and the deepest (most
@@ -28,6 +29,10 @@
 #define DOMAIN		8192U	/* 2^AC_FILTER_BITS */
 #define LANES		AC_FILTER_LANES
 #define MAX_PASS_PCT	40	/* pass more and the filter does not pay */
+
+#if AC_FILTER_LANES != 2
+#error "nfips_ac_filter_next_scalar() and ac_simd.c are written for two lanes"
+#endif
 
 static inline u32 domain(u8 b0, u8 b1)
 {
