@@ -686,4 +686,18 @@ void nfips_rule_classify(struct nfips_rule *rule);
 /* Bytes of the fast pattern, or NULL when the rule has none. */
 const uint8_t *nfips_rule_fp(const struct nfips_rule *rule, uint32_t *len);
 
+/*
+ * Fast patterns of at most this many bytes match too often to prefilter
+ * well: the compiler gives the kernel a longer content of the same rule
+ * instead when there is one (compile.c).
+ */
+#define NFIPS_SHORT_FP	2
+
+/*
+ * Whether the kernel's pattern for the rule (classified) is short: it has a
+ * fast pattern and no positive content in the packet bytes is longer than
+ * NFIPS_SHORT_FP.
+ */
+bool nfips_rule_short_fp(const struct nfips_rule *rule);
+
 #endif /* NFIPS_RULE_H */
