@@ -32,7 +32,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 RULES = os.path.join(HERE, "dns.rules")
 
 TYPES = {"A": 1, "NS": 2, "CNAME": 5, "SOA": 6, "NULL": 10, "PTR": 12, "MX": 15,
-         "TXT": 16, "AAAA": 28, "SRV": 33, "SSHFP": 44, "OPT": 41}
+         "TXT": 16, "AAAA": 28, "SRV": 33, "SSHFP": 44, "OPT": 41, "T99": 99}
 
 
 def name(n):
@@ -265,6 +265,15 @@ def flows(m):
     tflow([(lp(bad) + lp(query(405, ["evil.example.net"])), None)])
     # a bad response ends the parsing of both directions
     tflow([(lp(q), lp(header(406, flags(qr=1), 1) + b"\x43bad")), (lp(q), None)])
+    # a record with no data (A, an unknown type) is not a response: over
+    # TCP the parsing ends, the next query is not seen; over UDP no
+    # response transaction
+    for t in ("A", "T99"):
+        www = query(420, ["www.example.com"])
+        tflow([(lp(www), lp(answer(420, "www.example.com", [(t, b"")]))), (lp(q), None)])
+    for t in ("A", "T99"):
+        uflow([(True, query(421, ["op4.example.com"], opcode=4)),
+               (False, answer(421, "op4.example.com", [(t, b"")], opcode=4))])
     # the client sends a response first
     tflow([(lp(r), lp(q))])
     # non-DNS over TCP on port 53, DNS over TCP on another port
