@@ -395,10 +395,43 @@ def case_dns(m, t, tmp):
     m.differential(t, tmp, "dns-gap", gap_flows(m), app, sets=["packet-alert-max=255"])
 
 
+def case_alert_max(m, t, tmp):
+    """
+    Suricata's packet-alert-max: one segment of 22 DNS queries alerts 22
+    times, 15 of them raised (the default), the first in signature order;
+    a drop rule past the cap still drops the flow (inline: no alert after).
+    """
+    www, ev = lp(query(500, ["www.example.org"])), lp(query(501, ["evil.example.net"]))
+    rules = ('alert dns any any -> any any (msg:"evil"; dns.query; content:"evil.example.net"; '
+             'sid:11; rev:1;)\n'
+             'alert dns any any -> any any (msg:"www"; dns.query; content:"www.example.org"; '
+             'sid:12; rev:1;)\n')
+    many = tcp_flow(m, 30001, 53, [(www * 20 + ev + www, None)])
+    m.differential(t, tmp, "alert-max", many, rules)
+    m.differential(t, tmp, "alert-max-3", many, rules, sets=["packet-alert-max=3"])
+    r = m.replay(tmp, "alert-max", many, rules)
+    recs = [a for a in r.alerts if a.get("pcap_cnt") == 4]
+    t.ok(len(recs) == 15 and all(a["nfips"].get("alerts_discarded") == 7 for a in recs),
+         "15 records for the packet's 22 alerts, each saying 7 were discarded",
+         [a.get("nfips") for a in recs][:2])
+    c = m.Tcp(cli=("10.5.0.9", 30002), srv=("10.6.0.9", 80))
+    pkts = c.handshake() + [c.c(0, "GET /ATTACK HTTP/1.0\r\n\r\n"),
+                            c.s(0, "HTTP/1.0 200 owned\r\n\r\n")]
+    drops = "".join('reject tcp any any -> any 80 (msg:"r%d"; content:"ATTACK"; sid:%d;)\n'
+                    % (i, 600 + i) for i in range(3))
+    drops = ('drop tcp any any -> any 80 (msg:"d"; content:"ATTACK"; sid:599;)\n' + drops +
+             'alert tcp any 80 -> any any (msg:"response"; content:"owned"; sid:610;)\n')
+    m.differential(t, tmp, "alert-max-drop", pkts, drops,
+                   sets=["packet-alert-max=1", "stream.inline=true"])
+
+
 def cases(m):
     def case_dns_udp_tcp(t, tmp):
         case_dns(m, t, tmp)
-    return [case_dns_udp_tcp]
+
+    def case_dns_alert_max(t, tmp):
+        case_alert_max(m, t, tmp)
+    return [case_dns_udp_tcp, case_dns_alert_max]
 
 
 if __name__ == "__main__":

@@ -143,6 +143,7 @@ static void on_alert(void *arg, const struct nfips_pkt *pkt,
 			  rule->flags & NFIPS_R_TARGET_SRC ? NFIPS_EVE_TARGET_SRC :
 			  NFIPS_EVE_TARGET_NONE,
 		.stream = al->flags & NFIPS_ALERT_STREAM,
+		.alerts_discarded = al->discarded,
 		.payload = pkt->payload,
 		.payload_len = pkt->payload_len,
 		.path = p->cfg.path ? p->cfg.path : "daemon",
@@ -612,6 +613,8 @@ struct nfips_pipeline *nfips_pipeline_new(const struct nfips_pipeline_cfg *cfg,
 		return NULL;
 	p->cfg = *cfg;
 	p->engine = engine;
+	if (engine)
+		nfips_engine_set_alert_max(engine, cfg->alert_max);
 	p->fn = fn;
 	p->arg = arg;
 	p->flows = nfips_flowtab_new(&cfg->flows, on_flow_end, p);
@@ -674,6 +677,8 @@ void nfips_pipeline_set_engine(struct nfips_pipeline *p,
 {
 	nfips_flowtab_foreach(p->flows, renew_state, engine);
 	p->engine = engine;
+	if (engine)
+		nfips_engine_set_alert_max(engine, p->cfg.alert_max);
 	if (set_app(p, engine))
 		p->app_rules = false;	/* out of memory: no app layer */
 	p->cfg.policy_serial = policy_serial;
