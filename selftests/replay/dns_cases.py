@@ -305,12 +305,13 @@ def gap_flows(m):
     pkts = []
     port = [21000]
 
-    def gapped(dirs):
+    def gapped(dirs, ack_lost=True):
         """
         A TCP connection to port 53: the client's segments, then the
         server's (dirs[1], if any), each acknowledged by the peer; a None
         is a segment of 11 bytes missing from the capture (its
-        acknowledgement is there).
+        acknowledgement is there; without @ack_lost, only the next
+        segment's acknowledgement covers it).
         """
         port[0] += 1
         cp = port[0]
@@ -322,6 +323,8 @@ def gap_flows(m):
                 if seg is not None:
                     out.append(c.c(off[0], seg) if d == 0 else c.s(off[1], seg))
                 off[d] += len(seg) if seg is not None else 11
+                if seg is None and not ack_lost:
+                    continue
                 if d == 0:
                     out.append(c.pkt(False, "A", c.sisn + 1 + off[1], c.cisn + 1 + off[0]))
                 else:
@@ -342,6 +345,8 @@ def gap_flows(m):
     gapped([[w, None, lost[5:] + ev]])       # the bytes after the gap are not a message start
     gapped([[w, None, ev, lost]])            # more after the first message past the gap
     gapped([[w, None, b"\x00\x30junk, not dns", ev]])  # not DNS after the gap, then DNS
+    gapped([[w, None, ev]], ack_lost=False)  # the hole acknowledged after the next segment
+    gapped([[w + lost[:5], None, ev, w]], ack_lost=False)
     return pkts
 
 

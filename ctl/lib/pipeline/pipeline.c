@@ -296,7 +296,8 @@ static void app_end(struct nfips_pipeline *p, struct nfips_flowrec *f,
 
 /*
  * A TCP flow ends: stream data still waiting behind a hole is inspected
- * with pseudo packets (pcap_cnt 0), as Suricata does at flow end.
+ * with pseudo packets (pcap_cnt 0), as Suricata does at flow end, and
+ * goes to the application layer (DNS resumes after a gap; HTTP not).
  */
 static void on_flow_end(void *arg, struct nfips_flowrec *f,
 			enum nfips_flow_end why, uint64_t now)
@@ -313,6 +314,7 @@ static void on_flow_end(void *arg, struct nfips_flowrec *f,
 		for (dir = 0; dir < 2; dir++) {
 			while (nfips_tcp_flush(nfips_flowtab_stream(p->flows),
 					       &f->tcp, dir, &st)) {
+				nfips_app_data(f->app, dir, &st, NULL, now);
 				pseudo_pkt(f, dir, now, &pkt);
 				flow = (struct nfips_flow){
 					.state = fs,
