@@ -52,6 +52,7 @@ struct sig {
 struct qent {
 	uint32_t sig;
 	bool stream;
+	bool log;	/* finalize: an alert to raise */
 };
 
 struct thr_entry {
@@ -131,6 +132,7 @@ struct nfips_engine {
 	struct xb_table xb;
 
 	bool no_prefilter;
+	uint32_t alert_max;			/* packet-alert-max */
 	nfips_suppress_fn suppress;		/* NULL: nothing suppressed */
 	void *suppress_arg;
 	struct nfips_eval *ev;
