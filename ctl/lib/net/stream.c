@@ -372,6 +372,7 @@ static bool take_segment(struct nfips_stream_ctx *ctx, struct nfips_tcp_dir *d,
 		if (!acked_past(d)) {
 			if (!hold(ctx, d, seq, p, n)) {
 				ctx->st.out_of_window++;
+				ctx->resend = true;
 				if (!took)
 					return false;
 			}
@@ -577,8 +578,10 @@ void nfips_tcp_packet(struct nfips_stream_ctx *ctx, struct nfips_tcp *t,
 	if (p->payload_len && take && !t->reset && !d->done) {
 		before_len = d->len;
 		gen = d->gen;
+		ctx->resend = false;
 		res->stream_add = add_segment(ctx, d, seq, p->payload,
 					      p->payload_len);
+		res->resend = ctx->resend;
 		if (fl & NFIPS_TH_SYN)
 			d->syn_data = p->payload_len;
 		res->st.new_from = d->gen == gen ? before_len : 0;

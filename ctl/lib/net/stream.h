@@ -86,6 +86,7 @@ struct nfips_stream_stats {
 struct nfips_stream_ctx {
 	struct nfips_stream_cfg cfg;	/* resolved: no zeros */
 	uint64_t mem;			/* bytes held now */
+	bool resend;			/* nfips_tcp_result.resend, being set */
 	struct nfips_stream_stats st;
 };
 
@@ -152,6 +153,14 @@ struct nfips_tcp_result {
 	bool established;
 	bool stream_add;	/* the payload went to reassembly */
 	bool inspect;		/* @st holds new contiguous data */
+	/*
+	 * Part of the segment lies beyond the window while a hole waits, and
+	 * holding it would pass the bound: the stream lacks it. Inline, the
+	 * packet must be dropped (the sender resends it once the hole is
+	 * filled): forwarded, the receiver would have bytes the stream never
+	 * gets, and its acknowledgement would make the hole a gap.
+	 */
+	bool resend;
 	struct nfips_stream st;	/* valid until the next call on the session */
 };
 
