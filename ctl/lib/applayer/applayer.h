@@ -56,8 +56,8 @@ void nfips_app_free(struct nfips_app *a);
  * reassembly holds (from the stream's start, or the last gap, to its
  * newest byte). Detects the protocol, feeds the parser what it has not
  * seen. A gap goes to libhtp as Suricata passes it (lost bytes inside a
- * body are counted and the next request or response is parsed); where
- * libhtp cannot resume, or for DNS, it ends the parsing. @other (may
+ * body are counted and the next request or response is parsed); a gap
+ * libhtp rejects, or any gap in DNS, ends the parsing. @other (may
  * be NULL) is what the other direction's reassembly holds: when this
  * direction's bytes make the flow HTTP, the other's earlier bytes are
  * fed first.

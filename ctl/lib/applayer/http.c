@@ -285,8 +285,9 @@ void http_data(struct nfips_http *h, int dir, const uint8_t *d, uint32_t n, uint
  * @n bytes of direction @dir were lost (a gap of the reassembly). As
  * Suricata's HTPHandleRequestData/ResponseData with a gap slice, libhtp
  * gets them as data NULL with their length: inside a body it counts
- * them and goes on with the next request or response; elsewhere it
- * fails, and the direction is parsed no more. Data libhtp left waiting
+ * them and goes on with the next request or response (0.5.50 skips
+ * them elsewhere too); if it reports an error, the direction is parsed
+ * no more, as Suricata's parser then stops. Data libhtp left waiting
  * for the other direction cannot have a hole after it: that too ends
  * the direction. False when the direction is parsed no more.
  */
