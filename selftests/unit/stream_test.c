@@ -199,6 +199,19 @@ static void gaps(void)
 	       "flush: the runs after each hole, held ones included");
 	sess_free(&s);
 
+	/* Acknowledged past a hole, data held: the gap ends where it starts. */
+	sess_init(&s, 0, 64, 0);
+	handshake(&s, est);
+	seg(&s, C, PA, 102, 5001, "b");			/* hole at 101 */
+	seg(&s, C, PA, 200, 5001, "held");		/* beyond the window */
+	seg(&s, S, ACK, 5001, 400, NULL);		/* the receiver has it all */
+	seg(&s, C, PA, 300, 5001, "later");
+	tap_ok(&T, s.ctx.st.gaps == 3 && !s.t.dir[C].held && s.res.st.len == 5 &&
+	       !memcmp(s.res.st.data, "later", 5) && s.res.st.stream_off == 199 &&
+	       s.ctx.mem > 0, "gap past a hole the receiver acknowledged: the stream "
+	       "restarts at each run (held ones too), never skipping over one");
+	sess_free(&s);
+
 	/* The receiver acknowledged past the hole: its bytes are lost, a gap. */
 	sess_init(&s, 0, 64, 0);
 	handshake(&s, est);

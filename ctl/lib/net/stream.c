@@ -297,6 +297,8 @@ static bool hold(struct nfips_stream_ctx *ctx, struct nfips_tcp_dir *d,
 
 /* ---- segments ------------------------------------------------------- */
 
+static void release_held(struct nfips_stream_ctx *ctx, struct nfips_tcp_dir *d);
+
 /*
  * Takes a segment into the stream. False when it lies wholly beyond the
  * out-of-order window with nothing waiting and no acknowledgement from
@@ -383,6 +385,10 @@ static bool take_segment(struct nfips_stream_ctx *ctx, struct nfips_tcp_dir *d,
 		if (d->ooo_bytes) {
 			ooo_skip_hole(ctx, d, (uint32_t)rel);
 			ooo_drain(ctx, d);
+		} else if (d->held && sdiff(d->held->seq, seq) < 0) {
+			/* only up to the data held: it comes into the window next */
+			skip(ctx, d, (uint32_t)sdiff(d->held->seq, d->next_seq));
+			release_held(ctx, d);
 		} else {
 			skip(ctx, d, (uint32_t)rel);
 		}
