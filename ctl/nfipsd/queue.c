@@ -370,6 +370,9 @@ static int on_packet(const struct nlmsghdr *nlh, void *data)
 			atomic_fetch_add(&w->st.rejected, 1);
 		}
 		drop_pkt(w, id);
+	} else if (res.resend) {
+		/* Not a block: TCP resends it when the stream can take it. */
+		drop_pkt(w, id);
 	} else {
 		accept_pkt(w, id);
 	}

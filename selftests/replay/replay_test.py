@@ -313,9 +313,18 @@ def case_gap(t, tmp):
          a[0]["pkt_src"] == "stream (flow timeout)",
          "flow-end alert: no pcap_cnt, the direction's addresses, last packet's time", a)
 
-    pkts = c.handshake() + [c.c(0, "GET /AT"), c.c(9, "CK SECRET"), c.c(18, "x" * 80)]
+    pkts = c.handshake() + [c.c(0, "GET /AT"), c.c(9, "CK SECRET"),
+                            c.pkt(False, "A", c.sisn + 1, c.cisn + 1 + 18), c.c(18, "x" * 80)]
     r = replay(tmp, "gap-window", pkts, rules, extra=["--stream-window", "64"])
-    t.pairs(r, [(20, 6)], "gap declared when the out-of-order window overflows")
+    t.pairs(r, [(20, 7)], "gap declared when the out-of-order window overflows past "
+            "a hole the receiver acknowledged (the capture lost it)")
+
+    pkts = c.handshake() + [c.c(0, "GET /AT"), c.c(9, "CK SECRET"), c.c(18, "x" * 80),
+                            c.c(7, "TA")]
+    r = replay(tmp, "hole-held", pkts, rules, extra=["--stream-window", "64"])
+    t.pairs(r, [(1, 7), (20, 7)], "a hole not acknowledged outlasting the window: no "
+            "gap, the segment beyond it held until the hole is filled")
+    t.ok(not r.summary.get("gaps"), "... and no gap counted", r.err)
 
     pkts = c.handshake() + [c.c(0, "GET /AT"), c.c(9, "CK SECRET HTTP"), c.c(7, "TA")]
     r = replay(tmp, "gap-filled", pkts, rules)

@@ -191,13 +191,65 @@ static void test_http(struct nfips_app_ctx *ctx)
 	nfips_app_free(a);
 }
 
+/* Whether a request for @uri is among the transactions ready to server. */
+static bool has_uri(struct nfips_app *a, const char *uri)
+{
+	const struct nfips_tx *const *txs;
+	uint32_t i, n = nfips_app_ready(a, 0, false, &txs);
+	const uint8_t *d;
+	uint32_t len;
+
+	for (i = 0; i < n; i++)
+		if (txs[i]->get(txs[i], NFIPS_BUF_HTTP_URI, &d, &len) &&
+		    len == strlen(uri) && !memcmp(d, uri, len))
+			return true;
+	return false;
+}
+
+/* @s as the stream after a gap: it starts at stream offset @off. */
+static void after_gap(struct nfips_app *a, const char *s, uint64_t off)
+{
+	struct nfips_stream st = { (const uint8_t *)s, (uint32_t)strlen(s), 0, true, off };
+
+	nfips_app_data(a, 0, &st, NULL, 2000);
+}
+
+/*
+ * Bytes lost (a gap) go to libhtp as Suricata passes them: inside a body
+ * it counts them and parses the next request; in the headers, libhtp
+ * 0.5.50 skips them and parses what follows.
+ */
+static void test_gap(struct nfips_app_ctx *ctx)
+{
+	static const char post[] = "POST /up HTTP/1.1\r\nContent-Length: 20\r\n\r\nAAAAA";
+	static const char get[] = "GET /x HTTP/1.1\r\nHo";
+	static char cs[256];
+	struct nfips_app *a = nfips_app_new(ctx);
+	uint64_t off = 0;
+
+	if (!tap_ok(&T, a != NULL, "gap: flow state"))
+		return;
+	feed(a, 0, post, sizeof(post) - 1, &off, cs);
+	after_gap(a, "BBBBBBBBBBGET /evil HTTP/1.1\r\nHost: x\r\n\r\n", off + 5);
+	tap_ok(&T, has_uri(a, "/evil"), "gap of 5 bytes inside a body: the next request parsed");
+	nfips_app_free(a);
+
+	a = nfips_app_new(ctx);
+	off = 0;
+	feed(a, 0, get, sizeof(get) - 1, &off, cs);
+	after_gap(a, "t: x\r\n\r\nGET /after HTTP/1.1\r\n\r\n", off + 3);
+	tap_ok(&T, has_uri(a, "/after"),
+	       "gap inside the headers: libhtp (0.5.50) goes on with what follows, as in Suricata");
+	nfips_app_free(a);
+}
+
 int main(void)
 {
 	struct nfips_app_ctx *ctx = nfips_app_ctx_new();
 
 	test_detect();
 	if (ctx)
-		test_http(ctx);
+		test_http(ctx), test_gap(ctx);
 	else
 		tap_ok(&T, false, "libhtp configuration");
 	nfips_app_ctx_free(ctx);

@@ -324,6 +324,37 @@ static void payload_policy(void)
 	stop(&r);
 }
 
+/* Inline, a segment reassembly cannot take behind a hole is dropped. */
+static void resend_beyond_window(void)
+{
+	struct nfips_pipeline_cfg cfg = { 0 };
+	char far[61];
+	uint32_t base;
+	struct run r;
+
+	cfg.flows.stream.ooo_max = 64;
+	if (!tap_ok(&T, start_cfg(&r, "alert tcp any any -> any 80 (content:\"ATTACK\"; sid:1;)\n",
+				  cfg), "setup: a 64-byte window"))
+		return;
+	handshake(&r);
+	base = r.seq[0];
+	memset(far, 'z', 60);
+	far[60] = '\0';
+	r.seq[0] = base + 1;
+	send_tcp(&r, 0, 0x18, "TTACK", 5);		/* a 1-byte hole before it */
+	r.seq[0] = base + 100;
+	send_tcp(&r, 0, 0x18, far, 60);			/* beyond the window: held */
+	tap_ok(&T, !r.res.resend, "segment beyond the window behind a hole: held, forwarded");
+	r.seq[0] = base + 200;
+	send_tcp(&r, 0, 0x18, far, 60);			/* past the holding bound */
+	tap_ok(&T, r.res.resend, "past what reassembly holds: resend (the daemon drops it)");
+	r.seq[0] = base;
+	send_tcp(&r, 0, 0x18, "A", 1);
+	tap_ok(&T, r.nalerts == 1 && r.sids[0] == 1 && !r.res.resend,
+	       "the hole filled: ATTACK matched across it, no gap");
+	stop(&r);
+}
+
 int main(void)
 {
 	header_and_direction();
@@ -332,6 +363,7 @@ int main(void)
 	bypassed_flow();
 	stream_bypass();
 	payload_policy();
+	resend_beyond_window();
 	printf("1..%d\n", T.n);
 	return T.failed ? 1 : 0;
 }

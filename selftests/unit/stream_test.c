@@ -152,14 +152,72 @@ static void gaps(void)
 	struct nfips_stream st;
 	char big[80];
 
-	/* A 64-byte window: a hole that outlasts 64 bytes is a gap. */
+	/*
+	 * A 64-byte window: a hole the receiver has not acknowledged is
+	 * still to be filled, however far ahead the sender goes.
+	 */
 	sess_init(&s, 0, 64, 0);
 	handshake(&s, est);
 	seg(&s, C, PA, 101, 5001, "ATT");		/* 101..103 */
-	seg(&s, C, PA, 106, 5001, "CK-after-gap");	/* 104, 105 lost */
+	seg(&s, C, PA, 106, 5001, "CK-after-gap");	/* 104, 105 not yet */
 	tap_ok(&T, !strcmp(s.got[C], "ATT"), "data after a hole waits");
 	memset(big, 'z', 60);
 	big[60] = '\0';
+	seg(&s, C, PA, 118, 5001, big);			/* ends beyond the window */
+	tap_ok(&T, !s.ctx.st.gaps && s.ctx.st.held == 1 && s.res.stream_add,
+	       "hole not acknowledged: no gap, the part beyond the window held");
+	seg(&s, C, PA, 200, 5001, "far");		/* wholly beyond it */
+	tap_ok(&T, !s.ctx.st.gaps && s.ctx.st.held == 2 && s.res.stream_add &&
+	       !s.ctx.st.out_of_window && !s.res.resend,
+	       "a segment beyond the window while a hole waits: held, forwarded inline");
+	seg(&s, C, PA, 104, 5001, "AC");		/* the hole filled */
+	tap_ok(&T, !s.ctx.st.gaps && s.res.st.len == 77 && s.res.st.stream_off == 0 &&
+	       !memcmp(s.res.st.data, "ATTACCK-after-gapzz", 19) &&
+	       s.res.st.data[76] == 'z' && !s.t.dir[C].held_bytes,
+	       "filled: the whole stream in order, held bytes included");
+	seg(&s, C, PA, 178, 5001, "0123456789012345678901");	/* 178..199 */
+	tap_ok(&T, s.res.st.len == 102 && !memcmp(s.res.st.data + 99, "far", 3) &&
+	       !s.t.dir[C].held && !s.ctx.st.retransmits && !s.ctx.st.gaps,
+	       "the held segment joins the stream when the data before it comes");
+	sess_free(&s);
+	tap_ok(&T, s.ctx.mem == 0, "held segments freed");
+
+	/* Held at most another window per direction: the rest is resent. */
+	sess_init(&s, 0, 64, 0);
+	handshake(&s, est);
+	seg(&s, C, PA, 102, 5001, "b");			/* hole at 101 */
+	memset(big, 'y', 60);
+	big[60] = '\0';
+	seg(&s, C, PA, 200, 5001, big);
+	seg(&s, C, PA, 300, 5001, big);
+	tap_ok(&T, s.ctx.st.held == 1 && s.ctx.st.out_of_window == 1 &&
+	       !s.res.stream_add && !s.ctx.st.gaps && s.res.resend,
+	       "over the bound: out of window, the hole stays, dropped inline (resent)");
+	tap_ok(&T, nfips_tcp_flush(&s.ctx, &s.t, C, &st) && st.len == 1 && st.stream_off == 1 &&
+	       nfips_tcp_flush(&s.ctx, &s.t, C, &st) && st.len == 60 && st.stream_off == 99 &&
+	       !nfips_tcp_flush(&s.ctx, &s.t, C, &st) && s.ctx.st.gaps == 2,
+	       "flush: the runs after each hole, held ones included");
+	sess_free(&s);
+
+	/* Acknowledged past a hole, data held: the gap ends where it starts. */
+	sess_init(&s, 0, 64, 0);
+	handshake(&s, est);
+	seg(&s, C, PA, 102, 5001, "b");			/* hole at 101 */
+	seg(&s, C, PA, 200, 5001, "held");		/* beyond the window */
+	seg(&s, S, ACK, 5001, 400, NULL);		/* the receiver has it all */
+	seg(&s, C, PA, 300, 5001, "later");
+	tap_ok(&T, s.ctx.st.gaps == 3 && !s.t.dir[C].held && s.res.st.len == 5 &&
+	       !memcmp(s.res.st.data, "later", 5) && s.res.st.stream_off == 199 &&
+	       s.ctx.mem > 0, "gap past a hole the receiver acknowledged: the stream "
+	       "restarts at each run (held ones too), never skipping over one");
+	sess_free(&s);
+
+	/* The receiver acknowledged past the hole: its bytes are lost, a gap. */
+	sess_init(&s, 0, 64, 0);
+	handshake(&s, est);
+	seg(&s, C, PA, 101, 5001, "ATT");
+	seg(&s, C, PA, 106, 5001, "CK-after-gap");
+	seg(&s, S, ACK, 5001, 118, NULL);
 	seg(&s, C, PA, 118, 5001, big);			/* ends beyond the window */
 	tap_ok(&T, s.ctx.st.gaps == 1 && s.res.st.new_from == 0 &&
 	       s.res.st.stream_off == 5 &&

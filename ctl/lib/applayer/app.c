@@ -205,6 +205,12 @@ void nfips_app_data(struct nfips_app *a, int dir, const struct nfips_stream *st,
 	if (a->proto == NFIPS_ALPROTO_NONE)
 		return;
 	end = st->stream_off + st->len;
+	/* A hole before these bytes: libhtp may resume after it. */
+	if (st->anchored && st->stream_off > a->fed[dir] && a->http) {
+		if (!http_gap(a->http, dir, st->stream_off - a->fed[dir], ts_usec))
+			return;
+		a->fed[dir] = st->stream_off;
+	}
 	if (!st->anchored || st->stream_off > a->fed[dir]) {
 		/* a hole before these bytes: only DNS goes on after it */
 		if (!st->anchored || !dns_gap(a->dns, dir)) {

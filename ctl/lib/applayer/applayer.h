@@ -55,10 +55,12 @@ void nfips_app_free(struct nfips_app *a);
  * The stream of direction @dir (0: to server) grew: @st is what the TCP
  * reassembly holds (from the stream's start, or the last gap, to its
  * newest byte). Detects the protocol, feeds the parser what it has not
- * seen; a gap ends the parsing of the flow (Suricata's parser cannot
- * resume HTTP after lost bytes either). @other (may be NULL) is what the
- * other direction's reassembly holds: when this direction's bytes make
- * the flow HTTP, the other's earlier bytes are fed first.
+ * seen. A gap goes to libhtp as Suricata passes it (lost bytes inside a
+ * body are counted and the next request or response is parsed); a gap
+ * libhtp rejects, or any gap in DNS, ends the parsing. @other (may
+ * be NULL) is what the other direction's reassembly holds: when this
+ * direction's bytes make the flow HTTP, the other's earlier bytes are
+ * fed first.
  */
 void nfips_app_data(struct nfips_app *a, int dir, const struct nfips_stream *st,
 		    const struct nfips_stream *other, uint64_t ts_usec);

@@ -7,6 +7,7 @@
  * the same callbacks, a request or response that libhtp completes makes
  * its transaction side ready for the engine.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -278,6 +279,34 @@ void http_data(struct nfips_http *h, int dir, const uint8_t *d, uint32_t n, uint
 		feed(h, !dir, p.p, p.len, &t);
 		bytes_free(&p);
 	}
+}
+
+/*
+ * @n bytes of direction @dir were lost (a gap of the reassembly). As
+ * Suricata's HTPHandleRequestData/ResponseData with a gap slice, libhtp
+ * gets them as data NULL with their length: inside a body it counts
+ * them and goes on with the next request or response (0.5.50 skips
+ * them elsewhere too); if it reports an error, the direction is parsed
+ * no more, as Suricata's parser then stops. Data libhtp left waiting
+ * for the other direction cannot have a hole after it: that too ends
+ * the direction. False when the direction is parsed no more.
+ */
+bool http_gap(struct nfips_http *h, int dir, uint64_t n, uint64_t ts)
+{
+	htp_time_t t = tv(ts);
+	int r;
+
+	if (h->closed || h->broken[dir])
+		return false;
+	if (h->pending[dir].len || n > SIZE_MAX) {
+		h->broken[dir] = true;
+		return false;
+	}
+	r = dir ? htp_connp_res_data(h->connp, &t, NULL, (size_t)n) :
+		  htp_connp_req_data(h->connp, &t, NULL, (size_t)n);
+	if (r == HTP_STREAM_ERROR || r == HTP_STREAM_DATA_OTHER)
+		h->broken[dir] = true;
+	return !h->broken[dir];
 }
 
 /* HTPHandle*Data with APP_LAYER_PARSER_EOF: libhtp closes both sides. */

@@ -52,6 +52,7 @@ struct nfips_http *http_new(htp_cfg_t *cfg);
 void http_free(struct nfips_http *h);
 void http_data(struct nfips_http *h, int dir, const uint8_t *d, uint32_t n, uint64_t ts);
 void http_eof(struct nfips_http *h, uint64_t ts);
+bool http_gap(struct nfips_http *h, int dir, uint64_t n, uint64_t ts);
 uint32_t http_ready(struct nfips_http *h, int dir, bool eof, const struct nfips_tx *const **out);
 
 /* http_buf.c: struct nfips_tx's get for an HTTP transaction side. */

@@ -70,6 +70,18 @@ static void drop_ooo(struct nfips_stream_ctx *ctx, struct nfips_tcp_dir *d)
 	d->ooo_head = d->ooo_bytes = 0;
 }
 
+static void drop_held(struct nfips_stream_ctx *ctx, struct nfips_tcp_dir *d)
+{
+	struct nfips_held *h;
+
+	while ((h = d->held)) {
+		d->held = h->next;
+		ctx->mem -= sizeof(*h) + h->len;
+		free(h);
+	}
+	d->held_bytes = 0;
+}
+
 static void dir_init(struct nfips_tcp_dir *d, uint32_t seq)
 {
 	d->known = true;
@@ -250,7 +262,42 @@ static void ooo_skip_hole(struct nfips_stream_ctx *ctx, struct nfips_tcp_dir *d,
 	skip(ctx, d, k);
 }
 
+/* ---- beyond the window ---------------------------------------------- */
+
+static bool acked_past(const struct nfips_tcp_dir *d)
+{
+	return d->acked_known && sdiff(d->acked, d->next_seq) > 0;
+}
+
+/*
+ * Keeps a copy of [seq, seq + n), beyond the window, until the window
+ * reaches it. False when it does not fit (per-direction bound, memcap).
+ */
+static bool hold(struct nfips_stream_ctx *ctx, struct nfips_tcp_dir *d,
+		 uint32_t seq, const uint8_t *p, uint32_t n)
+{
+	struct nfips_held **pp = &d->held, *h;
+
+	for (; *pp && sdiff((*pp)->seq, seq) <= 0; pp = &(*pp)->next)
+		if ((*pp)->seq == seq && (*pp)->len >= n)
+			return true;	/* a retransmission of one held */
+	if ((uint64_t)d->held_bytes + n > ctx->cfg.ooo_max ||
+	    !mem_ok(ctx, sizeof(*h) + n) || !(h = malloc(sizeof(*h) + n)))
+		return false;
+	mem_add(ctx, sizeof(*h) + n);
+	h->seq = seq;
+	h->len = n;
+	memcpy(h->data, p, n);
+	h->next = *pp;
+	*pp = h;
+	d->held_bytes += n;
+	ctx->st.held++;
+	return true;
+}
+
 /* ---- segments ------------------------------------------------------- */
+
+static void release_held(struct nfips_stream_ctx *ctx, struct nfips_tcp_dir *d);
 
 /*
  * Takes a segment into the stream. False when it lies wholly beyond the
@@ -259,20 +306,21 @@ static void ooo_skip_hole(struct nfips_stream_ctx *ctx, struct nfips_tcp_dir *d,
  * (a bogus or injected segment must not move the stream) and the packet
  * is inspected on its own.
  */
-static bool add_segment(struct nfips_stream_ctx *ctx, struct nfips_tcp_dir *d,
-			uint32_t seq, const uint8_t *p, uint32_t n)
+static bool take_segment(struct nfips_stream_ctx *ctx, struct nfips_tcp_dir *d,
+			 uint32_t seq, const uint8_t *p, uint32_t n, bool again)
 {
 	uint32_t w = ctx->cfg.ooo_max, old, part;
-	bool overlap = false, waited = false;
+	bool overlap = false, waited = false, took = false;
 	int32_t rel;
 
 	rel = sdiff(seq, d->next_seq);
-	if (rel > 0 && (uint64_t)rel >= w && !d->ooo_bytes &&
-	    !(d->acked_known && sdiff(d->acked, d->next_seq) > 0)) {
+	if (rel > 0 && (uint64_t)rel >= w && !d->ooo_bytes && !d->held &&
+	    !acked_past(d)) {
 		ctx->st.out_of_window++;
 		return false;
 	}
-	ctx->st.segments++;
+	if (!again)
+		ctx->st.segments++;
 	/*
 	 * Bytes before @seq that the receiver already acknowledged will not
 	 * come again: the capture lost them. A gap now, as Suricata's on the
@@ -319,7 +367,9 @@ static bool add_segment(struct nfips_stream_ctx *ctx, struct nfips_tcp_dir *d,
 			append(ctx, d, p, n);
 			break;
 		}
-		if (rel == 0 || (uint64_t)rel + n <= w) {
+		/* Without a gap to come, what fits waits in the window. */
+		if (rel == 0 || (uint64_t)rel + n <= w ||
+		    ((uint64_t)rel < w && !acked_past(d))) {
 			if (!ooo_alloc(ctx, d)) {
 				ctx->st.memcap++;
 				dir_done(d);
@@ -332,21 +382,64 @@ static bool add_segment(struct nfips_stream_ctx *ctx, struct nfips_tcp_dir *d,
 			seq += part;
 			p += part;
 			n -= part;
+			took = true;
 			continue;
 		}
-		/* The hole at next_seq outlasted the window: a gap. */
+		/*
+		 * Beyond the window. A hole the receiver has not acknowledged
+		 * is still to be filled: the rest waits (or is resent).
+		 */
+		if (!acked_past(d)) {
+			if (!hold(ctx, d, seq, p, n)) {
+				ctx->st.out_of_window++;
+				ctx->resend = true;
+				if (!took)
+					return false;
+			}
+			waited = true;
+			break;
+		}
+		/* The receiver has the bytes of the hole, we never will: a gap. */
 		if (d->ooo_bytes) {
 			ooo_skip_hole(ctx, d, (uint32_t)rel);
 			ooo_drain(ctx, d);
+		} else if (d->held && sdiff(d->held->seq, seq) < 0) {
+			/* only up to the data held: it comes into the window next */
+			skip(ctx, d, (uint32_t)sdiff(d->held->seq, d->next_seq));
+			release_held(ctx, d);
 		} else {
 			skip(ctx, d, (uint32_t)rel);
 		}
 	}
 	if (overlap)
 		ctx->st.overlaps++;
-	if (waited)
+	if (waited && !again)
 		ctx->st.out_of_order++;
 	return true;
+}
+
+/* Moves the held segments the window now reaches into it. */
+static void release_held(struct nfips_stream_ctx *ctx, struct nfips_tcp_dir *d)
+{
+	struct nfips_held *h;
+
+	while ((h = d->held) && !d->done &&
+	       sdiff(h->seq, d->next_seq) < (int64_t)ctx->cfg.ooo_max) {
+		d->held = h->next;
+		d->held_bytes -= h->len;
+		ctx->mem -= sizeof(*h) + h->len;
+		take_segment(ctx, d, h->seq, h->data, h->len, true);
+		free(h);
+	}
+}
+
+static bool add_segment(struct nfips_stream_ctx *ctx, struct nfips_tcp_dir *d,
+			uint32_t seq, const uint8_t *p, uint32_t n)
+{
+	bool took = take_segment(ctx, d, seq, p, n, false);
+
+	release_held(ctx, d);
+	return took;
 }
 
 /* ---- session -------------------------------------------------------- */
@@ -362,7 +455,8 @@ static bool add_segment(struct nfips_stream_ctx *ctx, struct nfips_tcp_dir *d,
 static void release_finished(struct nfips_stream_ctx *ctx, const struct nfips_tcp *t,
 			     struct nfips_tcp_dir *d)
 {
-	if (!d->data || !(t->reset || (d->fin && d->next_seq == d->fin_seq && !d->ooo_bytes)))
+	if (!d->data || !(t->reset || (d->fin && d->next_seq == d->fin_seq &&
+				      !d->ooo_bytes && !d->held)))
 		return;
 	drop_data(ctx, d);
 	d->data_abs = d->next_abs;
@@ -391,6 +485,7 @@ static void syn_data_unacked(struct nfips_stream_ctx *ctx, struct nfips_tcp_dir 
 	d->gen++;
 	d->syn_data = 0;
 	drop_ooo(ctx, d);
+	drop_held(ctx, d);
 }
 
 /*
@@ -474,9 +569,10 @@ void nfips_tcp_packet(struct nfips_stream_ctx *ctx, struct nfips_tcp *t,
 	bool was = t->established, completed, take;
 
 	memset(res, 0, sizeof(*res));
-	if (d->done && (d->data || d->ooo)) {
+	if (d->done && (d->data || d->ooo || d->held)) {
 		drop_data(ctx, d);
 		drop_ooo(ctx, d);
+		drop_held(ctx, d);
 	}
 	release_finished(ctx, t, d);
 	release_finished(ctx, t, o);
@@ -506,8 +602,10 @@ void nfips_tcp_packet(struct nfips_stream_ctx *ctx, struct nfips_tcp *t,
 	if (p->payload_len && take && !t->reset && !d->done) {
 		before_len = d->len;
 		gen = d->gen;
+		ctx->resend = false;
 		res->stream_add = add_segment(ctx, d, seq, p->payload,
 					      p->payload_len);
+		res->resend = ctx->resend;
 		if (fl & NFIPS_TH_SYN)
 			d->syn_data = p->payload_len;
 		res->st.new_from = d->gen == gen ? before_len : 0;
@@ -536,9 +634,14 @@ bool nfips_tcp_flush(struct nfips_stream_ctx *ctx, struct nfips_tcp *t,
 {
 	struct nfips_tcp_dir *d = &t->dir[dir];
 
-	while (!d->done && d->ooo_bytes) {
-		ooo_skip_hole(ctx, d, UINT32_MAX);
-		ooo_drain(ctx, d);
+	while (!d->done && (d->ooo_bytes || d->held)) {
+		if (d->ooo_bytes) {
+			ooo_skip_hole(ctx, d, UINT32_MAX);
+			ooo_drain(ctx, d);
+		} else if (sdiff(d->held->seq, d->next_seq) > 0) {
+			skip(ctx, d, (uint32_t)sdiff(d->held->seq, d->next_seq));
+		}
+		release_held(ctx, d);
 		if (!d->len)
 			continue;
 		memset(st, 0, sizeof(*st));
@@ -565,5 +668,6 @@ void nfips_tcp_release(struct nfips_stream_ctx *ctx, struct nfips_tcp *t)
 	for (i = 0; i < 2; i++) {
 		drop_data(ctx, &t->dir[i]);
 		drop_ooo(ctx, &t->dir[i]);
+		drop_held(ctx, &t->dir[i]);
 	}
 }

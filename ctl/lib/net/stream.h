@@ -14,14 +14,22 @@
  *    the window) is never replaced by a retransmission or an overlapping
  *    segment.
  *
- * A hole that is not filled before a segment needs the window beyond
- * ooo_max bytes, before a segment after it comes while the receiver
- * already acknowledged bytes of it, or before the flow ends, is a gap:
- * the stream restarts at the first byte after it, with its absolute
- * stream offset kept, so that no match spans a gap. A segment wholly
- * beyond the window while nothing waits is taken only if the receiver
- * acknowledged data past the hole (the capture lost it); otherwise it
- * is out of window, left out of
+ * A hole is a gap only when the receiver acknowledged data past it (the
+ * bytes went by on another path, or the capture lost them) and a segment
+ * after it comes (at once, as Suricata on the acknowledgement) or needs
+ * the window beyond ooo_max bytes, or when the flow ends: the
+ * stream restarts at the first byte after it, with its absolute stream
+ * offset kept, so that no match spans a gap. A hole the receiver has not
+ * acknowledged is never skipped because a segment came too far ahead:
+ * the sender still has to fill it (an attacker's out-of-order send, or
+ * the segment inline before the one lost downstream), so the part of a
+ * segment beyond the window is held, copied, until the window reaches
+ * it (at most another ooo_max bytes per direction, within the memcap),
+ * as Suricata 7 keeps every segment until it can reassemble. What does
+ * not fit is out of window (left out of the stream; the sender resends
+ * it) and the hole stays. A segment wholly beyond the window while
+ * nothing waits is taken only if the receiver acknowledged data past the
+ * hole (the capture lost it); otherwise it is out of window, left out of
  * the stream and inspected as a packet, so that one bogus segment cannot
  * move the stream. The bounds: ooo_max (default 256 KiB) and
  * depth (default 1 MiB, Suricata's stream.reassembly.depth) per
@@ -68,6 +76,7 @@ struct nfips_stream_stats {
 	uint64_t out_of_order;	/* segments that waited in the window */
 	uint64_t gaps;		/* holes skipped */
 	uint64_t out_of_window;	/* segments beyond the window, not taken */
+	uint64_t held;		/* segments held beyond the window */
 	uint64_t depth;		/* directions that reached the depth */
 	uint64_t memcap;	/* directions stopped by the memcap */
 	uint64_t bad_rst;	/* RSTs outside the window, ignored */
@@ -78,6 +87,7 @@ struct nfips_stream_stats {
 struct nfips_stream_ctx {
 	struct nfips_stream_cfg cfg;	/* resolved: no zeros */
 	uint64_t mem;			/* bytes held now */
+	bool resend;			/* nfips_tcp_result.resend, being set */
 	struct nfips_stream_stats st;
 };
 
@@ -91,6 +101,13 @@ enum nfips_tcp_state {
 	NFIPS_TCP_ESTABLISHED,
 	NFIPS_TCP_CLOSING,	/* a FIN seen */
 	NFIPS_TCP_CLOSED,	/* FINs both ways, or a RST */
+};
+
+/* A segment (part) beyond the out-of-order window, waiting for it. */
+struct nfips_held {
+	struct nfips_held *next;	/* by sequence number */
+	uint32_t seq, len;
+	uint8_t data[];
 };
 
 struct nfips_tcp_dir {
@@ -110,6 +127,8 @@ struct nfips_tcp_dir {
 	uint64_t *ooo_map;	/* one bit per window byte: present */
 	uint32_t ooo_head;	/* window index of next_seq */
 	uint32_t ooo_bytes;	/* bytes present in the window */
+	struct nfips_held *held;	/* beyond the window, by seq */
+	uint32_t held_bytes;
 	uint32_t syn_data;	/* Fast Open data of the SYN, until the SYN/ACK
 				 * acknowledges it */
 };
@@ -135,6 +154,14 @@ struct nfips_tcp_result {
 	bool established;
 	bool stream_add;	/* the payload went to reassembly */
 	bool inspect;		/* @st holds new contiguous data */
+	/*
+	 * Part of the segment lies beyond the window while a hole waits, and
+	 * holding it would pass the bound: the stream lacks it. Inline, the
+	 * packet must be dropped (the sender resends it once the hole is
+	 * filled): forwarded, the receiver would have bytes the stream never
+	 * gets, and its acknowledgement would make the hole a gap.
+	 */
+	bool resend;
 	struct nfips_stream st;	/* valid until the next call on the session */
 };
 

@@ -539,6 +539,7 @@ void nfips_pipeline_packet(struct nfips_pipeline *p,
 			  in->wire_len ? in->wire_len : in->len, &up);
 	res->flow = f;
 	res->dir = dir;
+	res->resend = up.tcp.resend;
 	if (past && p->cfg.stream_bypass) {
 		p->st.bypassed++;
 		return;

@@ -138,6 +138,13 @@ struct nfips_pipeline_result {
 	 * engine has nothing left to do on it (passed or dropped as a flow). */
 	const struct nfips_flowrec *flow;
 	int dir;		/* 0: to server */
+	/*
+	 * TCP: reassembly could not take the segment while a hole before it
+	 * waits (nfips_tcp_result.resend). Inline the caller drops the
+	 * packet, so that the sender resends it when the stream can take it
+	 * and the hole is never skipped; a replay ignores it.
+	 */
+	bool resend;
 };
 
 struct nfips_pipeline_stats {
