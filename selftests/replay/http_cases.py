@@ -237,6 +237,23 @@ def flows(m):
     add(80, [(req("POST", "/big-upload", [("Host", "big.example.com"),
                                           ("Content-Length", str(len(up)))], up),
               resp(200, "OK", [], b"ok"))], seg=1400)
+    # uploads that never complete before the capture ends (no FIN): their
+    # request line and headers are inspected as they arrive, their bodies
+    # as far as they got at the flow's end; small and past the minimal
+    # inspect size (32 KiB), headers split over segments
+    for n, seg in ((3000, 7), (50000, 1400)):
+        up = b"u" * (n // 2) + b"PARTIAL-MARK" + b"v" * (n // 2)
+        add(80, [(req("POST", "/never-ends/%d" % n, [("Host", "up.example.com"),
+                                                     ("User-Agent", "Mozilla/5.0 Uploader/1"),
+                                                     ("Content-Length", "500000")], up),
+                  b"")], seg=seg, close=False)
+    # pipelined POSTs with bodies, the last one unfinished
+    ex = [(req("POST", "/pipe-post/%d" % i, [("Host", "pp.example.com"),
+                                              ("Content-Length", "20")],
+               b"pipe-body-%d-PARTIAL-" % i), None) for i in range(3)]
+    ex.append((req("POST", "/pipe-post/last", [("Host", "pp.example.com"),
+                                               ("Content-Length", "900")], b"pipe-body-x"), None))
+    add(80, ex, pipeline=True, close=False)
     # random mixes, for volume
     for i in range(40):
         ua = rnd.choice(UAS)

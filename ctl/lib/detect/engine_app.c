@@ -41,26 +41,58 @@ static bool checks_ok(const struct nfips_rule *r, uint32_t buf, uint32_t len)
 	return true;
 }
 
-bool app_tx_match(struct nfips_engine *e, const struct sig *s, const struct nfips_tx *tx)
+/*
+ * Suricata's DetectRunTxInspectRule over the rule's inspection engines:
+ * a buffer missing or not matching fails the rule for good when it is
+ * final (the transaction's progress is past it), else for now.
+ */
+enum app_result app_tx_match(struct nfips_engine *e, const struct sig *s,
+			     const struct nfips_tx *tx)
 {
 	const struct nfips_rule *r = s->r;
 	uint32_t id;
 
 	for (id = 1; id < NFIPS_BUF_COUNT; id++) {
 		struct nfips_buf b = { .buf_id = id };
+		const bool fin = !tx->final || tx->final(tx, id);
 
 		if (!(r->bufs & (1ull << id)))
 			continue;
-		if (!tx->get(tx, id, &b.data, &b.len))
-			return false;
+		if (!tx->get(tx, id, &b.data, &b.len) || !checks_ok(r, id, b.len))
+			return fin ? APP_CANT_MATCH : APP_NO_MATCH;
 		if (!b.data)
 			b.data = (const uint8_t *)"";
-		if (!checks_ok(r, id, b.len))
-			return false;
 		if (nfips_eval_payload(e->ev, r, &b) != 1)
-			return false;
+			return fin ? APP_CANT_MATCH : APP_NO_MATCH;
 	}
-	return true;
+	return APP_MATCH;
+}
+
+void nfips_txdet_free(struct nfips_txdet *d)
+{
+	if (!d)
+		return;
+	free(d->done);
+	memset(d, 0, sizeof(*d));
+}
+
+/*
+ * The done bits of @tx for this engine (reset when another engine, after
+ * a reload, inspects it); NULL without memory for them.
+ */
+static uint8_t *tx_done(struct nfips_engine *e, const struct nfips_tx *tx)
+{
+	struct nfips_txdet *d = tx->det;
+
+	if (d->engine != e->serial || d->nbits < e->napp) {
+		nfips_txdet_free(d);
+		d->done = calloc((e->napp + 7) / 8 + 1, 1);
+		if (!d->done)
+			return NULL;
+		d->engine = e->serial;
+		d->nbits = e->napp;
+	}
+	return d->done;
 }
 
 /* The content prefiltering @r: fast_pattern, else the longest; -1 none. */
@@ -216,8 +248,9 @@ uint32_t app_candidates(struct nfips_engine *e, const struct nfips_tx *tx, int d
 
 /*
  * As Suricata's DetectRunTx after the packet and stream signatures: per
- * transaction, its prefilter candidates in signature order, one match
- * (and alert) per transaction a signature matches.
+ * transaction, its prefilter candidates in signature order that are not
+ * done with it yet; a rule alerts at most once per transaction, and one
+ * that cannot match any more is not tried again.
  */
 bool app_run(struct nfips_engine *e, const struct nfips_pkt *p,
 	     const struct nfips_flow *f, struct nfips_flowstate *fs, uint8_t pm)
@@ -227,14 +260,31 @@ bool app_run(struct nfips_engine *e, const struct nfips_pkt *p,
 	uint32_t t, i, n;
 
 	for (t = 0; t < f->ntxs; t++) {
-		n = app_candidates(e, f->txs[t], f->to_server ? 0 : 1);
-		for (i = 0; i < n; i++) {
-			const uint32_t k = e->app[e->app_clist[i]];
-			const struct sig *s = &e->sigs[k];
+		const struct nfips_tx *tx = f->txs[t];
+		uint8_t *done = NULL;
 
+		if (tx->det && !(done = tx_done(e, tx))) {
+			oom = true;	/* without its memory, no second alert either */
+			continue;
+		}
+		n = app_candidates(e, tx, f->to_server ? 0 : 1);
+		for (i = 0; i < n; i++) {
+			const uint32_t c = e->app_clist[i];
+			const uint32_t k = e->app[c];
+			const struct sig *s = &e->sigs[k];
+			enum app_result res;
+
+			if (done && (done[c / 8] & (1u << (c % 8))))
+				continue;
 			if (!(s->r->app_dir & dir) || !(s->proto_mask & (1u << pm)) ||
-			    !sig_matches(e, s, p, f, fs, NULL, &sm) ||
-			    !app_tx_match(e, s, f->txs[t]))
+			    !sig_matches(e, s, p, f, fs, NULL, &sm))
+				continue;
+			res = app_tx_match(e, s, tx);
+			if (res == APP_NO_MATCH)
+				continue;
+			if (done)
+				done[c / 8] |= (uint8_t)(1u << (c % 8));
+			if (res != APP_MATCH)
 				continue;
 			flowbits_update(s, fs);
 			if (s->nxb)

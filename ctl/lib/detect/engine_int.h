@@ -122,6 +122,7 @@ struct nfips_engine {
 	struct xb_table xb;
 
 	bool no_prefilter;
+	uint64_t serial;			/* unique per engine (struct nfips_txdet) */
 	nfips_suppress_fn suppress;		/* NULL: nothing suppressed */
 	void *suppress_arg;
 	struct nfips_eval *ev;
@@ -181,8 +182,15 @@ bool sig_matches(struct nfips_engine *e, const struct sig *s,
 void flowbits_update(const struct sig *s, struct nfips_flowstate *fs);
 
 /* engine_app.c */
+/* app_tx_match's outcomes (Suricata's DETECT_ENGINE_INSPECT_SIG_*). */
+enum app_result {
+	APP_NO_MATCH,		/* not yet: try again when the tx progresses */
+	APP_MATCH,
+	APP_CANT_MATCH,		/* failed on a final buffer: never on this tx */
+};
 /* Does @s's rule match transaction @tx (its buffers and length tests)? */
-bool app_tx_match(struct nfips_engine *e, const struct sig *s, const struct nfips_tx *tx);
+enum app_result app_tx_match(struct nfips_engine *e, const struct sig *s,
+			     const struct nfips_tx *tx);
 /* One matcher per buffer over the app sigs' prefilter contents. */
 int app_prefilter_build(struct nfips_engine *e, const struct nfips_engine_limits *lim,
 			struct nfips_err *err);
