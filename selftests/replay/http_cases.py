@@ -254,6 +254,10 @@ def flows(m):
     ex.append((req("POST", "/pipe-post/last", [("Host", "pp.example.com"),
                                                ("Content-Length", "900")], b"pipe-body-x"), None))
     add(80, ex, pipeline=True, close=False)
+    # whitespace runs for the transforms (compress_whitespace)
+    add(80, [(req("GET", "/ws", [("Host", "ws.example.com"),
+                                 ("User-Agent", "Evil  Tool\t\tX")]),
+              resp(200, "OK", [], b"ws"))])
     # random mixes, for volume
     for i in range(40):
         ua = rnd.choice(UAS)

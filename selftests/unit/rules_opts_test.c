@@ -491,6 +491,62 @@ static void test_skips(void)
 #undef E
 }
 
+/* Transforms on sticky buffers (Suricata 7.0.10's detect-transform-*.c). */
+static void test_transforms(void)
+{
+	const struct nfips_xforms *xf;
+	struct nfips_rule *r;
+	char many[1024] = "flow:to_server; http.uri;";
+	int i;
+
+	r = parse_opts("flow:to_server; http.uri; to_lowercase; url_decode; content:\"/a b\"; "
+		       "bsize:3; http.user_agent; content:\"x\";");
+	xf = r ? nfips_rule_xforms(r, NFIPS_BUF_HTTP_URI) : NULL;
+	tap_ok(&T, r && !r->skip && xf && r->nxforms == 1 && xf->n == 2 &&
+	       xf->x[0].type == NFIPS_XF_TO_LOWERCASE && xf->x[1].type == NFIPS_XF_URL_DECODE &&
+	       r->matches[0].xf == 1 && r->bufchk[0].xf == 1 && !r->matches[1].xf &&
+	       !nfips_rule_xforms(r, NFIPS_BUF_HTTP_USER_AGENT),
+	       "transforms: a chain on its buffer, its content and bsize, not the next buffer's");
+	nfips_rule_free(r);
+	r = parse_opts("flow:to_client; file.data; xor:\"0d0AC8ff\"; content:\"a\";");
+	xf = r ? nfips_rule_xforms(r, NFIPS_BUF_HTTP_RESPONSE_BODY) : NULL;
+	tap_ok(&T, r && !r->skip && xf && xf->x[0].keylen == 4 &&
+	       !memcmp(xf->x[0].key, "\x0d\x0a\xc8\xff", 4), "xor: the key in hex");
+	nfips_rule_free(r);
+	r = parse_opts("flow:to_server; http.uri; pcrexform:\"id=([0-9]+)\"; content:\"1\";");
+	tap_ok(&T, r && !r->skip && r->xforms[0].x[0].code, "pcrexform: compiled");
+	nfips_rule_free(r);
+	for (i = 0; i < 17; i++)
+		strcat(many, " dotprefix;");
+	strcat(many, " content:\".\";");
+#define E(opts, at, msg) expect_error("alert tcp any any -> any any (" opts " sid:1;)", at, msg)
+	E("flow:to_server; http.uri; to_lowercase; content:\"A\";", "content", "not compatible");
+	E("flow:to_server; http.uri; to_uppercase; content:\"a\";", "content", "not compatible");
+	E("flow:to_server; http.uri; strip_whitespace; content:\"a b\";", "content",
+	  "not compatible");
+	E("flow:to_server; http.uri; compress_whitespace; content:\"a  b\";", "content",
+	  "not compatible");
+	E("flow:to_server; http.uri; xor:\"0d0\"; content:\"x\";", "\"0d0", "even number");
+	E("flow:to_server; http.uri; xor:\"0g\"; content:\"x\";", "\"0g", "hex digits");
+	E("flow:to_server; http.uri; pcrexform:\"a.c\"; content:\"x\";", "\"a.c", "capture group");
+	E("flow:to_server; http.uri; pcrexform:\"a(\"; content:\"x\";", "\"; content", "pcrexform:");
+	E("to_lowercase; content:\"x\";", "to_lowercase", "without a sticky buffer");
+	E("flow:to_server; http.uri; to_md5:1; content:\"x\";", "to_md5", "takes no value");
+	E("flow:to_server; http.uri; xor; content:\"x\";", "xor", "needs a value");
+	expect_error(strcat(strcat(strcpy((char[1100]){ 0 }, "alert tcp any any -> any any ("),
+				   many), " sid:1;)"),
+		     "dotprefix; content", "more than 16 transforms");
+#undef E
+	expect_skip("alert tcp any any -> any any (flow:to_server; http.uri; content:\"a\"; "
+		    "to_lowercase; content:\"b\"; sid:1;)",
+		    "http.uri used with different transforms in one rule");
+	expect_skip("alert tcp any any -> any any (flow:to_server; http.uri; to_lowercase; "
+		    "content:\"a\"; urilen:3; sid:1;)", "urilen on a transformed http.uri");
+	/* A skipped buffer's transforms are accepted with it. */
+	expect_skip("alert tcp any any -> any any (dns.query; dotprefix; content:\".x\"; sid:1;)",
+		    "buffer dns.query");
+}
+
 /* byte_extract (detect-byte-extract.c): syntax, limits, variables. */
 static void test_byte_extract(void)
 {
@@ -653,6 +709,7 @@ int main(void)
 	test_dsize_threshold();
 	test_other_keywords();
 	test_skips();
+	test_transforms();
 	test_buffers();
 	test_byte_extract();
 	test_xbits();

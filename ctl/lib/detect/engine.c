@@ -521,6 +521,8 @@ void nfips_engine_free(struct nfips_engine *e)
 	free(e->rules);
 	free(e->iponly);
 	app_prefilter_free(e);
+	free(e->xbuf[0]);
+	free(e->xbuf[1]);
 	free(e->app);
 	free(e->ipcand);
 	for (i = 0; i < 4; i++)

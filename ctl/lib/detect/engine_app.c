@@ -50,6 +50,7 @@ enum app_result app_tx_match(struct nfips_engine *e, const struct sig *s,
 			     const struct nfips_tx *tx)
 {
 	const struct nfips_rule *r = s->r;
+	const struct nfips_xforms *xf;
 	uint32_t id;
 
 	for (id = 1; id < NFIPS_BUF_COUNT; id++) {
@@ -58,10 +59,16 @@ enum app_result app_tx_match(struct nfips_engine *e, const struct sig *s,
 
 		if (!(r->bufs & (1ull << id)))
 			continue;
-		if (!tx->get(tx, id, &b.data, &b.len) || !checks_ok(r, id, b.len))
+		if (!tx->get(tx, id, &b.data, &b.len))
 			return fin ? APP_CANT_MATCH : APP_NO_MATCH;
 		if (!b.data)
 			b.data = (const uint8_t *)"";
+		/* Transforms first: bsize and the keywords see their output. */
+		xf = nfips_rule_xforms(r, id);
+		if (xf && !xform_apply(e, xf, &b))
+			return APP_NO_MATCH;	/* out of memory: not now */
+		if (!checks_ok(r, id, b.len))
+			return fin ? APP_CANT_MATCH : APP_NO_MATCH;
 		if (nfips_eval_payload(e->ev, r, &b) != 1)
 			return fin ? APP_CANT_MATCH : APP_NO_MATCH;
 	}
@@ -104,8 +111,11 @@ static int32_t app_fp(const struct nfips_rule *r)
 	for (i = 0; i < r->nmatches; i++) {
 		const struct nfips_content *c = &r->matches[i].u.content;
 
+		/* A transformed buffer's content is not in the raw buffer the
+		 * prefilter scans: such a rule is prefiltered by another
+		 * content or is always a candidate. */
 		if (r->matches[i].type != NFIPS_MATCH_CONTENT || !r->matches[i].buf ||
-		    (c->flags & NFIPS_C_NEGATED))
+		    r->matches[i].xf || (c->flags & NFIPS_C_NEGATED))
 			continue;
 		if (c->flags & NFIPS_C_FAST_PATTERN)
 			return (int32_t)i;

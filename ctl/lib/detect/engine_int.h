@@ -123,6 +123,8 @@ struct nfips_engine {
 
 	bool no_prefilter;
 	uint64_t serial;			/* unique per engine (struct nfips_txdet) */
+	uint8_t *xbuf[2];			/* transforms' scratch (engine_xform.c) */
+	uint32_t xbuf_cap[2];
 	nfips_suppress_fn suppress;		/* NULL: nothing suppressed */
 	void *suppress_arg;
 	struct nfips_eval *ev;
@@ -180,6 +182,10 @@ bool sig_matches(struct nfips_engine *e, const struct sig *s,
 		 const struct nfips_stream *st, bool *stream_match);
 /* flowbits set/unset/toggle of a signature that matched. */
 void flowbits_update(const struct sig *s, struct nfips_flowstate *fs);
+
+/* engine_xform.c: @xf applied to @b (its data then in the engine's
+ * scratch, valid until the next call); false without memory. */
+bool xform_apply(struct nfips_engine *e, const struct nfips_xforms *xf, struct nfips_buf *b);
 
 /* engine_app.c */
 /* app_tx_match's outcomes (Suricata's DETECT_ENGINE_INSPECT_SIG_*). */

@@ -301,6 +301,7 @@ void nfips_rule_free(struct nfips_rule *r)
 	free(r->xbits);
 	free(r->pkt);
 	free(r->bufchk);
+	xforms_free(r);
 	free(r->skip);
 	free(r);
 }

@@ -346,12 +346,52 @@ struct nfips_bufdef {
 /* The buffer's description; NULL for an out-of-range id. */
 const struct nfips_bufdef *nfips_buf_def(uint32_t id);
 
+/*
+ * Transforms (Suricata 7's detect-transform-*.c): after a sticky buffer
+ * keyword, each turns the buffer into the one the next transform and the
+ * buffer's content, pcre and bsize see, in rule order.
+ */
+enum nfips_xform_type {
+	NFIPS_XF_TO_LOWERCASE,
+	NFIPS_XF_TO_UPPERCASE,
+	NFIPS_XF_STRIP_WHITESPACE,	/* drops isspace() bytes */
+	NFIPS_XF_COMPRESS_WHITESPACE,	/* a run of them: its first only */
+	NFIPS_XF_URL_DECODE,		/* %HH and '+' */
+	NFIPS_XF_DOTPREFIX,		/* "." + buffer */
+	NFIPS_XF_TO_MD5,		/* the binary digests */
+	NFIPS_XF_TO_SHA1,
+	NFIPS_XF_TO_SHA256,
+	NFIPS_XF_PCREXFORM,		/* the first capture of a match */
+	NFIPS_XF_XOR,			/* with a repeated key */
+	NFIPS_XF_HEADER_LOWERCASE,	/* header names of "Name: value" lines */
+	NFIPS_XF_STRIP_PSEUDO_HEADERS,	/* lines starting with ':' */
+};
+
+struct nfips_xform {
+	enum nfips_xform_type type;
+	uint8_t *key;		/* xor */
+	uint32_t keylen;
+	char *source;		/* pcrexform's regex */
+	void *code;		/* its pcre2_code * (8-bit), owned */
+};
+
+/* Suricata's DETECT_TRANSFORMS_MAX. */
+#define NFIPS_MAX_XFORMS	16
+
+/* The transforms of one buffer of a rule. */
+struct nfips_xforms {
+	uint32_t buf;		/* enum nfips_buf_id */
+	uint32_t n;
+	struct nfips_xform x[NFIPS_MAX_XFORMS];
+};
+
 /* Payload inspections in rule order: relative ones chain on this order. */
 struct nfips_match {
 	enum nfips_match_type type;
 	uint32_t opt;		/* index into rule->opts */
 	uint32_t mflags;	/* NFIPS_M_*, derived */
 	uint32_t buf;		/* enum nfips_buf_id it inspects */
+	uint32_t xf;		/* 1 + index into rule->xforms; 0: none */
 	union {
 		struct nfips_content content;
 		struct nfips_pcre pcre;
@@ -486,6 +526,7 @@ struct nfips_kv {
  */
 struct nfips_bufcheck {
 	uint32_t buf;		/* enum nfips_buf_id */
+	uint32_t xf;		/* as nfips_match's */
 	struct nfips_u32cmp cmp;
 };
 
@@ -557,6 +598,9 @@ struct nfips_rule {
 	struct nfips_bufcheck *bufchk;
 	uint32_t nbufchk;
 	uint64_t bufs;
+	/* transforms: at most one chain per buffer (else the rule is skipped) */
+	struct nfips_xforms *xforms;
+	uint32_t nxforms;
 
 	/* NULL when the engine can evaluate the rule exactly */
 	char *skip;
@@ -639,6 +683,9 @@ const char *nfips_class_name(enum nfips_rule_class c);
  * positive content, the first of equals) and the class. Idempotent.
  */
 void nfips_rule_classify(struct nfips_rule *rule);
+
+/* The transforms of buffer @buf of @rule; NULL when it has none. */
+const struct nfips_xforms *nfips_rule_xforms(const struct nfips_rule *rule, uint32_t buf);
 
 /* Bytes of the fast pattern, or NULL when the rule has none. */
 const uint8_t *nfips_rule_fp(const struct nfips_rule *rule, uint32_t *len);

@@ -30,6 +30,8 @@ struct nfips_match *match_add(struct pstate *ps, size_t off,
 	m->type = type;
 	m->opt = ps->cur_opt;
 	m->buf = ps->sticky;
+	if (ps->sticky)
+		m->xf = ps->cur_xf;
 	return m;
 }
 

@@ -41,6 +41,7 @@ struct pstate {
 	bool file_data;			/* file.data / file_data used */
 	bool other_sticky;		/* a buffer rule_buf.c does not know
 					 * (the rule is skipped) is active */
+	uint32_t cur_xf;		/* 1 + chain of the sticky buffer; 0 none */
 };
 
 /* Sets the error at offset @off of the logical line; returns -1. */
@@ -95,6 +96,12 @@ int byte_var(struct pstate *ps, const char *s, size_t off, const char *what,
 int opt_dispatch_buf(struct pstate *ps, const char *name, size_t noff,
 		     const char *val, size_t voff);
 int rule_buf_finish(struct pstate *ps);
+/* rule_xform.c: a transform keyword (1 if @name is none); their checks. */
+int opt_dispatch_xform(struct pstate *ps, const char *name, size_t noff,
+		       const char *val, size_t voff);
+int xform_finish(struct pstate *ps);
+bool xform_compatible(const struct nfips_rule *r, const struct nfips_match *m);
+void xforms_free(struct nfips_rule *r);
 /* The buffer a pcre flag (U, H, ...) selects, -1 if none. */
 int pcre_flag_buf(char flag);
 /* rule_kw.c: what the engine does not evaluate. NULL when not listed. */

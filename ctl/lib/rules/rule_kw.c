@@ -61,11 +61,8 @@ static const char *const keywords[] = {
 	/* payload tests not implemented */
 	"byte_math", "asn1", "base64_decode", "lua", "luajit", "replace",
 	"ftpbounce", "ftpdata_command",
-	/* transforms */
-	"dotprefix", "to_md5", "to_sha1", "to_sha256", "to_lowercase",
-	"to_uppercase", "strip_whitespace", "compress_whitespace",
-	"url_decode", "pcrexform", "xor", "header_lowercase",
-	"strip_pseudo_headers", "from_base64",
+	/* transforms Suricata 7.0.10 does not have (rule_xform.c has the others) */
+	"from_base64",
 	/* state and reputation */
 	"flowint", "flowvar", "pktvar", "hostbits",
 	"iprep", "geoip", "datarep", "dataset", "bypass",

@@ -508,6 +508,7 @@ static int opt_pkt_data(struct pstate *ps, const char *val, size_t voff)
 	(void)voff;
 	ps->sticky = NFIPS_BUF_PAYLOAD;
 	ps->other_sticky = false;
+	ps->cur_xf = 0;
 	return 0;
 }
 
@@ -588,6 +589,9 @@ int opt_dispatch(struct pstate *ps, const char *name, size_t noff,
 	if (rc != 1)
 		return rc;
 	rc = opt_dispatch_buf(ps, name, noff, val, voff);
+	if (rc != 1)
+		return rc;
+	rc = opt_dispatch_xform(ps, name, noff, val, voff);
 	if (rc != 1)
 		return rc;
 	kind = kw_unsupported(name);
