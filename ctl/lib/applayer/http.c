@@ -132,15 +132,20 @@ static int body_data(htp_tx_data_t *d, int dir)
 	if (!t || !d->data || !n)
 		return HTP_OK;
 	if (t->body_seen[dir] < HTTP_BODY_LIMIT) {
+		const uint32_t min = dir ? HTTP_RES_INSPECT_MIN : HTTP_REQ_INSPECT_MIN;
+
 		if (t->body_seen[dir] + n > HTTP_BODY_LIMIT)
 			n = HTTP_BODY_LIMIT - t->body_seen[dir];
 		bytes_add(&t->body[dir], d->data, n);
 		/*
 		 * Inspectable before the end once past the minimal inspect
-		 * size; past the limit it no longer changes, so a long
-		 * upload is not inspected again on every packet.
+		 * size, and again once at the limit (after which it no
+		 * longer changes): not on every packet between, which would
+		 * scan up to the limit each time (Suricata inspects sliding
+		 * windows there, replay.rst).
 		 */
-		if (t->body_seen[dir] + n >= (dir ? HTTP_RES_INSPECT_MIN : HTTP_REQ_INSPECT_MIN))
+		if ((t->body_seen[dir] < min && t->body_seen[dir] + n >= min) ||
+		    t->body_seen[dir] + n == HTTP_BODY_LIMIT)
 			t->gen[dir]++;
 	}
 	t->body_seen[dir] += (uint32_t)(d->len > UINT32_MAX / 4 ? UINT32_MAX / 4 : d->len);
@@ -416,6 +421,10 @@ uint32_t http_ready(struct nfips_http *h, int dir, bool eof, const struct nfips_
 			tx_free_bufs(t);
 			continue;
 		}
+		/* Inspected for the last time by an earlier call: the
+		 * engine's memory of it is no longer needed. */
+		if (t->taken[dir])
+			nfips_txdet_free(&t->side[dir].det);
 		if (t->taken[dir] || !started(t, dir) ||
 		    (!eof && t->gen[dir] == t->handed[dir]))
 			continue;
