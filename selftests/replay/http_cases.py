@@ -11,6 +11,7 @@ once (it takes seconds to start).
 Used by replay_test.py (cases()) and alone, to write the capture:
     http_cases.py OUT.pcap
 """
+import base64
 import gzip
 import os
 import random
@@ -258,6 +259,23 @@ def flows(m):
     add(80, [(req("GET", "/ws", [("Host", "ws.example.com"),
                                  ("User-Agent", "Evil  Tool\t\tX")]),
               resp(200, "OK", [], b"ws"))])
+    # base64 in a URI, bodies (complete, cut short, an invalid byte,
+    # binary), a header, and the raw payload
+    def post(path, body, hdrs=()):
+        add(80, [(req("POST", path, [("Host", "b64.example.com"),
+                                     ("Content-Length", str(len(body)))] + list(hdrs), body),
+                  resp(200, "OK", [], b"ok"))])
+    add(80, [(req("GET", "/b64?q=" + base64.b64encode(b"some evil here").decode(),
+                  [("Host", "b64.example.com")]), resp(200, "OK", [], b"ok"))])
+    post("/b64post", b"data=" + base64.b64encode(b"hello world"))
+    post("/b64tail", b"data=aGVsbG8")
+    post("/b64bad", b"data=aGVs*bG8=")
+    post("/b64bin", base64.b64encode(bytes.fromhex("789f3e22") + b"rest of it"))
+    post("/b64raw", b"B64:" + base64.b64encode(b"payload!"))
+    add(80, [(req("GET", "/auth", [("Host", "b64.example.com"),
+                                   ("Authorization", "Basic " +
+                                    base64.b64encode(b"admin:secret").decode())]),
+              resp(200, "OK", [], b"ok"))])
     # random mixes, for volume
     for i in range(40):
         ua = rnd.choice(UAS)

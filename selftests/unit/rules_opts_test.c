@@ -547,6 +547,51 @@ static void test_transforms(void)
 		    "buffer dns.query");
 }
 
+/* base64_decode / base64_data (detect-base64-decode.c, detect-base64-data.c). */
+static void test_base64(void)
+{
+	struct nfips_rule *r;
+
+	r = parse_opts("flow:to_server; http.uri; content:\"q=\"; "
+		       "base64_decode:bytes 8, offset 2, relative; base64_data; content:\"x\";");
+	tap_ok(&T, r && !r->skip && r->nmatches == 3 &&
+	       r->matches[1].type == NFIPS_MATCH_BASE64_DECODE &&
+	       r->matches[1].buf == NFIPS_BUF_HTTP_URI && r->matches[1].u.b64decode.bytes == 8 &&
+	       r->matches[1].u.b64decode.offset == 2 && r->matches[1].u.b64decode.relative &&
+	       r->matches[2].b64 && r->matches[2].buf == NFIPS_BUF_HTTP_URI && !r->matches[0].b64,
+	       "base64_decode on the sticky buffer, base64_data's content on what it decodes");
+	nfips_rule_free(r);
+	r = parse_opts("content:\"a\"; http_uri; base64_decode; base64_data; content:\"b\";");
+	tap_ok(&T, r && !r->skip && r->matches[1].buf == NFIPS_BUF_HTTP_URI &&
+	       r->matches[1].u.b64decode.bytes == 65535 && r->matches[2].b64,
+	       "base64_decode without a sticky buffer: the last content's buffer, 65535 bytes");
+	nfips_rule_free(r);
+	r = parse_opts("content:\"B64:\"; base64_decode:relative; base64_data; content:\"evil\";");
+	if (r)
+		nfips_rule_classify(r);
+	tap_ok(&T, r && !r->skip && r->fp == 0 && !r->matches[2].buf && r->matches[2].b64,
+	       "payload base64: the fast pattern is not the decoded content");
+	nfips_rule_free(r);
+#define E(opts, at, msg) expect_error("alert tcp any any -> any any (" opts " sid:1;)", at, msg)
+	E("content:\"a\"; base64_data; content:\"b\";", "base64_data",
+	  "without a preceding base64_decode");
+	E("flow:to_server; http.uri; base64_decode; base64_data; content:\"b\"; http.host; content:\"c\";",
+	  "http.host", "cannot change after base64_data");
+	E("content:\"a\"; base64_decode; base64_data; pkt_data; content:\"c\";", "pkt_data",
+	  "cannot change after base64_data");
+	E("content:\"a\"; base64_decode; base64_data; content:\"b\"; fast_pattern;",
+	  "fast_pattern", "fast_pattern cannot be used on base64_data");
+	E("content:\"a\"; base64_decode:bytes x;", "bytes x", "bad value for bytes");
+	E("content:\"a\"; base64_decode:relative, bytes 4;", ", bytes", "in that order");
+	E("content:\"a\"; base64_decode; base64_data; content:\"b\"; http_uri;", "http_uri",
+	  "on a base64_data content");
+#undef E
+	expect_skip("alert tcp any any -> any any (content:\"a\"; base64_decode; base64_data; "
+		    "content:\"b\"; base64_decode; sid:1;)", "base64_decode after base64_data");
+	expect_skip("alert tcp any any -> any any (content:\"a\"; base64_decode; content:\"b\"; "
+		    "base64_decode; base64_data; content:\"c\"; sid:1;)", "several base64_decode");
+}
+
 /* byte_extract (detect-byte-extract.c): syntax, limits, variables. */
 static void test_byte_extract(void)
 {
@@ -710,6 +755,7 @@ int main(void)
 	test_other_keywords();
 	test_skips();
 	test_transforms();
+	test_base64();
 	test_buffers();
 	test_byte_extract();
 	test_xbits();

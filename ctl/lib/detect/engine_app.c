@@ -115,7 +115,7 @@ static int32_t app_fp(const struct nfips_rule *r)
 		 * prefilter scans: such a rule is prefiltered by another
 		 * content or is always a candidate. */
 		if (r->matches[i].type != NFIPS_MATCH_CONTENT || !r->matches[i].buf ||
-		    r->matches[i].xf || (c->flags & NFIPS_C_NEGATED))
+		    r->matches[i].xf || r->matches[i].b64 || (c->flags & NFIPS_C_NEGATED))
 			continue;
 		if (c->flags & NFIPS_C_FAST_PATTERN)
 			return (int32_t)i;

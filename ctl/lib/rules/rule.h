@@ -270,6 +270,19 @@ struct nfips_byteextract {
 	char *name;
 };
 
+/*
+ * base64_decode[:bytes N][, offset N][, relative] (detect-base64-decode.c):
+ * decodes up to @bytes (0 given: 65535) of its buffer from @offset (after
+ * the previous match with relative) as RFC 4648, stopping at the first
+ * byte outside the alphabet; the rule's base64_data keywords then inspect
+ * what was decoded, and if they match the buffer's inspection ends in a
+ * match (Suricata 7's "terminal list").
+ */
+struct nfips_b64decode {
+	uint32_t bytes, offset;
+	bool relative;
+};
+
 /* Most byte_extract variables in one rule (Suricata's index is 8 bits). */
 #define NFIPS_MAX_BYTE_VARS	256
 
@@ -280,6 +293,7 @@ enum nfips_match_type {
 	NFIPS_MATCH_BYTE_TEST,
 	NFIPS_MATCH_BYTE_JUMP,
 	NFIPS_MATCH_BYTE_EXTRACT,
+	NFIPS_MATCH_BASE64_DECODE,
 };
 
 /*
@@ -392,6 +406,8 @@ struct nfips_match {
 	uint32_t mflags;	/* NFIPS_M_*, derived */
 	uint32_t buf;		/* enum nfips_buf_id it inspects */
 	uint32_t xf;		/* 1 + index into rule->xforms; 0: none */
+	bool b64;		/* after base64_data: inspects what the base64_decode
+				 * of buffer @buf decoded */
 	union {
 		struct nfips_content content;
 		struct nfips_pcre pcre;
@@ -399,6 +415,7 @@ struct nfips_match {
 		struct nfips_bytetest bytetest;
 		struct nfips_bytejump bytejump;
 		struct nfips_byteextract byteextract;
+		struct nfips_b64decode b64decode;
 	} u;
 };
 

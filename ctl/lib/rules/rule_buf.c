@@ -186,6 +186,8 @@ int opt_dispatch_buf(struct pstate *ps, const char *name, size_t noff,
 	if (id > 0) {
 		if (val)
 			return perr(ps, noff, "'%s' takes no value", name);
+		if (ps->b64)
+			return perr(ps, noff, "the buffer cannot change after base64_data");
 		ps->sticky = (uint32_t)id;
 		ps->other_sticky = false;
 		ps->cur_xf = 0;
@@ -229,6 +231,8 @@ int opt_dispatch_buf(struct pstate *ps, const char *name, size_t noff,
 		if (ps->last_content < 0)
 			return perr(ps, noff, "'%s' needs a preceding content", name);
 		m = &ps->r->matches[ps->last_content];
+		if (m->b64)
+			return perr(ps, noff, "'%s' on a base64_data content", name);
 		if (m->buf)
 			return perr(ps, noff, "'%s': the content already has a buffer (%s)",
 				    name, defs[m->buf].name);

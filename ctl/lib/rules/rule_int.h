@@ -42,6 +42,9 @@ struct pstate {
 	bool other_sticky;		/* a buffer rule_buf.c does not know
 					 * (the rule is skipped) is active */
 	uint32_t cur_xf;		/* 1 + chain of the sticky buffer; 0 none */
+	int32_t b64_decode;		/* match index of the base64_decode, -1 */
+	bool b64;			/* after base64_data (rule_b64.c) */
+	uint32_t b64_buf;		/* the base64_decode's buffer */
 };
 
 /* Sets the error at offset @off of the logical line; returns -1. */
@@ -101,6 +104,9 @@ int opt_dispatch_xform(struct pstate *ps, const char *name, size_t noff,
 		       const char *val, size_t voff);
 int xform_finish(struct pstate *ps);
 bool xform_compatible(const struct nfips_rule *r, const struct nfips_match *m);
+/* rule_b64.c: base64_decode and base64_data (1 if @name is neither). */
+int opt_dispatch_b64(struct pstate *ps, const char *name, size_t noff,
+		     const char *val, size_t voff);
 void xforms_free(struct nfips_rule *r);
 /* The buffer a pcre flag (U, H, ...) selects, -1 if none. */
 int pcre_flag_buf(char flag);

@@ -19,7 +19,7 @@ static const char *const buffers[] = {
 	"http.request_header", "http.response_header", "http2.header",
 	"http2.header_name",
 	/* files and decoded data */
-	"file.name", "file.magic", "base64_data",
+	"file.name", "file.magic",
 	/* DNS, TLS, SSH, SMB, DCERPC, Kerberos */
 	"dns_query", "dns.query", "dns.query.name", "dns.answer.name",
 	"dns.queries.rrname", "dns.answers.rrname", "dns.authorities.rrname",
@@ -59,7 +59,7 @@ static const char *const buffers[] = {
 
 static const char *const keywords[] = {
 	/* payload tests not implemented */
-	"byte_math", "asn1", "base64_decode", "lua", "luajit", "replace",
+	"byte_math", "asn1", "lua", "luajit", "replace",
 	"ftpbounce", "ftpdata_command",
 	/* transforms Suricata 7.0.10 does not have (rule_xform.c has the others) */
 	"from_base64",
