@@ -11,6 +11,7 @@ once (it takes seconds to start).
 Used by replay_test.py (cases()) and alone, to write the capture:
     http_cases.py OUT.pcap
 """
+import base64
 import gzip
 import os
 import random
@@ -237,6 +238,44 @@ def flows(m):
     add(80, [(req("POST", "/big-upload", [("Host", "big.example.com"),
                                           ("Content-Length", str(len(up)))], up),
               resp(200, "OK", [], b"ok"))], seg=1400)
+    # uploads that never complete before the capture ends (no FIN): their
+    # request line and headers are inspected as they arrive, their bodies
+    # as far as they got at the flow's end; small and past the minimal
+    # inspect size (32 KiB), headers split over segments
+    for n, seg in ((3000, 7), (50000, 1400)):
+        up = b"u" * (n // 2) + b"PARTIAL-MARK" + b"v" * (n // 2)
+        add(80, [(req("POST", "/never-ends/%d" % n, [("Host", "up.example.com"),
+                                                     ("User-Agent", "Mozilla/5.0 Uploader/1"),
+                                                     ("Content-Length", "500000")], up),
+                  b"")], seg=seg, close=False)
+    # pipelined POSTs with bodies, the last one unfinished
+    ex = [(req("POST", "/pipe-post/%d" % i, [("Host", "pp.example.com"),
+                                              ("Content-Length", "20")],
+               b"pipe-body-%d-PARTIAL-" % i), None) for i in range(3)]
+    ex.append((req("POST", "/pipe-post/last", [("Host", "pp.example.com"),
+                                               ("Content-Length", "900")], b"pipe-body-x"), None))
+    add(80, ex, pipeline=True, close=False)
+    # whitespace runs for the transforms (compress_whitespace)
+    add(80, [(req("GET", "/ws", [("Host", "ws.example.com"),
+                                 ("User-Agent", "Evil  Tool\t\tX")]),
+              resp(200, "OK", [], b"ws"))])
+    # base64 in a URI, bodies (complete, cut short, an invalid byte,
+    # binary), a header, and the raw payload
+    def post(path, body, hdrs=()):
+        add(80, [(req("POST", path, [("Host", "b64.example.com"),
+                                     ("Content-Length", str(len(body)))] + list(hdrs), body),
+                  resp(200, "OK", [], b"ok"))])
+    add(80, [(req("GET", "/b64?q=" + base64.b64encode(b"some evil here").decode(),
+                  [("Host", "b64.example.com")]), resp(200, "OK", [], b"ok"))])
+    post("/b64post", b"data=" + base64.b64encode(b"hello world"))
+    post("/b64tail", b"data=aGVsbG8")
+    post("/b64bad", b"data=aGVs*bG8=")
+    post("/b64bin", base64.b64encode(bytes.fromhex("789f3e22") + b"rest of it"))
+    post("/b64raw", b"B64:" + base64.b64encode(b"payload!"))
+    add(80, [(req("GET", "/auth", [("Host", "b64.example.com"),
+                                   ("Authorization", "Basic " +
+                                    base64.b64encode(b"admin:secret").decode())]),
+              resp(200, "OK", [], b"ok"))])
     # random mixes, for volume
     for i in range(40):
         ua = rnd.choice(UAS)

@@ -191,14 +191,84 @@ static void test_http(struct nfips_app_ctx *ctx)
 	nfips_app_free(a);
 }
 
+/* Appends @n bytes of @s to the stream of direction @dir in one segment. */
+static void feed_seg(struct nfips_app *a, int dir, const char *s, size_t n, uint64_t *off,
+		     char *stream)
+{
+	struct nfips_stream st;
+
+	memcpy(stream + *off, s, n);
+	st = (struct nfips_stream){ (const uint8_t *)stream, (uint32_t)(*off + n),
+				    (uint32_t)*off, true, 0 };
+	*off += n;
+	nfips_app_data(a, dir, &st, NULL, 1000);
+}
+
+/*
+ * A transaction side is handed out as it progresses, each buffer
+ * available (and final) at the progress Suricata's inspection engine
+ * has: the request line's buffers before the headers end, the header
+ * buffers before the body, the body past 32 KiB before its end.
+ */
+static void test_progress(struct nfips_app_ctx *ctx)
+{
+	static char cs[65536], body[40000];
+	static const char line[] = "POST /up?x=1 HTTP/1.1\r\nHost: h\r\nUser-Agent: U\r\n";
+	static const char rest[] = "Content-Length: 40000\r\n\r\n";
+	struct nfips_app *a = nfips_app_new(ctx);
+	const struct nfips_tx *const *txs;
+	const struct nfips_tx *tx = NULL;
+	uint64_t off = 0;
+	uint32_t n;
+
+	memset(body, 'b', sizeof(body));
+	feed_seg(a, 0, line, sizeof(line) - 1, &off, cs);
+	n = nfips_app_ready(a, 0, false, &txs);
+	if (n == 1)
+		tx = txs[0];
+	tap_ok(&T, tx && IS(tx, NFIPS_BUF_HTTP_URI, "/up?x=1") &&
+	       tx->final(tx, NFIPS_BUF_HTTP_URI) &&
+	       buf_is(tx, NFIPS_BUF_HTTP_HEADER, NULL, 0) &&
+	       !tx->final(tx, NFIPS_BUF_HTTP_HEADER) && !tx->final(tx, NFIPS_BUF_HTTP_HOST_RAW),
+	       "progress: request line parsed, headers not: uri final, headers to come");
+	feed_seg(a, 0, rest, sizeof(rest) - 1, &off, cs);
+	feed_seg(a, 0, body, 1000, &off, cs);
+	n = nfips_app_ready(a, 0, false, &txs);
+	tap_ok(&T, n == 1 && IS(txs[0], NFIPS_BUF_HTTP_USER_AGENT, "U") &&
+	       txs[0]->final(txs[0], NFIPS_BUF_HTTP_HEADER) &&
+	       buf_is(txs[0], NFIPS_BUF_HTTP_REQUEST_BODY, NULL, 0) &&
+	       !txs[0]->final(txs[0], NFIPS_BUF_HTTP_REQUEST_BODY),
+	       "progress: headers complete and final, a short partial body not inspected yet");
+	tap_ok(&T, nfips_app_ready(a, 0, false, &txs) == 0,
+	       "progress: nothing new, nothing handed out");
+	feed_seg(a, 0, body + 1000, 32000, &off, cs);
+	n = nfips_app_ready(a, 0, false, &txs);
+	tap_ok(&T, n == 1 && buf_is(txs[0], NFIPS_BUF_HTTP_REQUEST_BODY, body, 33000) &&
+	       !txs[0]->final(txs[0], NFIPS_BUF_HTTP_REQUEST_BODY),
+	       "progress: past 32 KiB the partial body is inspected, not final");
+	feed_seg(a, 0, body + 33000, 3000, &off, cs);
+	tap_ok(&T, nfips_app_ready(a, 0, false, &txs) == 0,
+	       "progress: more body below the limit is not handed out on every packet");
+	feed_seg(a, 0, body + 36000, 4000, &off, cs);
+	n = nfips_app_ready(a, 0, false, &txs);
+	tap_ok(&T, n == 1 && buf_is(txs[0], NFIPS_BUF_HTTP_REQUEST_BODY, body, 40000) &&
+	       txs[0]->final(txs[0], NFIPS_BUF_HTTP_REQUEST_BODY),
+	       "progress: the complete body, final");
+	tap_ok(&T, nfips_app_ready(a, 0, false, &txs) == 0 &&
+	       nfips_app_ready(a, 0, true, &txs) == 0,
+	       "progress: a complete side is not handed out again, not even at the end");
+	nfips_app_free(a);
+}
+
 int main(void)
 {
 	struct nfips_app_ctx *ctx = nfips_app_ctx_new();
 
 	test_detect();
-	if (ctx)
+	if (ctx) {
 		test_http(ctx);
-	else
+		test_progress(ctx);
+	} else
 		tap_ok(&T, false, "libhtp configuration");
 	nfips_app_ctx_free(ctx);
 	return tap_done(&T);

@@ -16,10 +16,11 @@
  * Suricata's default libhtp section (personality IDS, 100 KiB request and
  * response body limits, request and response decompression with two
  * layers, no lzma) so that both see the same transactions. A
- * transaction's request side is handed to the engine once, when libhtp
- * completes the request (the packet that completed it), its response side
- * when the response completes; at the flow's end whatever was started and
- * not handed over yet (nfips_app_ready with eof).
+ * transaction's side is handed to the engine each time it progressed
+ * (its line, a header, its headers' end, body past the minimal inspect
+ * size, its end), its buffers available as far as Suricata's inspection
+ * engines would see them at that progress; at the flow's end whatever was
+ * started and not finished, every buffer final (nfips_app_ready with eof).
  *
  * DNS (dns.h) is detected on flows to port 53, over UDP by the first
  * datagram of each direction (nfips_app_udp) and over TCP by the first
@@ -79,8 +80,8 @@ void nfips_app_eof(struct nfips_app *a, uint64_t ts_usec);
 enum nfips_alproto nfips_app_proto(const struct nfips_app *a);
 
 /*
- * Transactions whose side of direction @dir is ready for inspection and
- * was not handed out before (with @eof: every started one), in order, in
+ * Transactions whose side of direction @dir progressed since it was last
+ * handed out (with @eof: every started one not finished), in order, in
  * *txs (valid until the next call on @a); their number.
  */
 uint32_t nfips_app_ready(struct nfips_app *a, int dir, bool eof,

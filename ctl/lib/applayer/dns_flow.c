@@ -136,6 +136,11 @@ static bool message(struct nfips_dns *s, int dir, const uint8_t *m, uint32_t n)
 	t->view.get = dns_get;
 	t->view.get_nth = dns_get_nth;
 	t->view.get_int = dns_get_int;
+	/*
+	 * view.final and view.det stay NULL: a message is a transaction
+	 * complete when parsed, every buffer final, handed out once (a rule
+	 * that fails on it fails for good, one that matches alerts once).
+	 */
 	t->s = s;
 	t->flags = h.flags;
 	t->response = dir == 1;

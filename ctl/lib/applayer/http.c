@@ -58,6 +58,8 @@ static int on_tx_start(htp_tx_t *tx)
 	t->tx = tx;
 	for (d = 0; d < 2; d++) {
 		t->side[d].view.get = http_get;
+		t->side[d].view.final = http_final;
+		t->side[d].view.det = &t->side[d].det;
 		t->side[d].t = t;
 		t->side[d].dir = d;
 	}
@@ -74,9 +76,41 @@ static int hdr_data(htp_tx_data_t *d, int dir)
 {
 	struct http_tx *t = tx_of(d->tx);
 
-	if (t && d->len)
+	if (t && d->len) {
 		bytes_add(&t->raw_hdr[dir], d->data, d->len);
+		t->gen[dir]++;	/* a header line: partial header buffers grew */
+	}
 	return HTP_OK;
+}
+
+/* The request or response line parsed, or the headers complete. */
+static int progressed(htp_tx_t *tx, int dir)
+{
+	struct http_tx *t = tx_of(tx);
+
+	if (t)
+		t->gen[dir]++;
+	return HTP_OK;
+}
+
+static int on_req_line(htp_tx_t *tx)
+{
+	return progressed(tx, 0);
+}
+
+static int on_req_headers(htp_tx_t *tx)
+{
+	return progressed(tx, 0);
+}
+
+static int on_res_line(htp_tx_t *tx)
+{
+	return progressed(tx, 1);
+}
+
+static int on_res_headers(htp_tx_t *tx)
+{
+	return progressed(tx, 1);
 }
 
 static int on_req_hdr(htp_tx_data_t *d)
@@ -98,9 +132,21 @@ static int body_data(htp_tx_data_t *d, int dir)
 	if (!t || !d->data || !n)
 		return HTP_OK;
 	if (t->body_seen[dir] < HTTP_BODY_LIMIT) {
+		const uint32_t min = dir ? HTTP_RES_INSPECT_MIN : HTTP_REQ_INSPECT_MIN;
+
 		if (t->body_seen[dir] + n > HTTP_BODY_LIMIT)
 			n = HTTP_BODY_LIMIT - t->body_seen[dir];
 		bytes_add(&t->body[dir], d->data, n);
+		/*
+		 * Inspectable before the end once past the minimal inspect
+		 * size, and again once at the limit (after which it no
+		 * longer changes): not on every packet between, which would
+		 * scan up to the limit each time (Suricata inspects sliding
+		 * windows there, replay.rst).
+		 */
+		if ((t->body_seen[dir] < min && t->body_seen[dir] + n >= min) ||
+		    t->body_seen[dir] + n == HTTP_BODY_LIMIT)
+			t->gen[dir]++;
 	}
 	t->body_seen[dir] += (uint32_t)(d->len > UINT32_MAX / 4 ? UINT32_MAX / 4 : d->len);
 	if (t->body_seen[dir] > HTTP_BODY_LIMIT)
@@ -122,8 +168,10 @@ static int on_req_done(htp_tx_t *tx)
 {
 	struct http_tx *t = tx_of(tx);
 
-	if (t)
+	if (t) {
 		t->done[0] = true;
+		t->gen[0]++;
+	}
 	return HTP_OK;
 }
 
@@ -131,8 +179,10 @@ static int on_res_done(htp_tx_t *tx)
 {
 	struct http_tx *t = tx_of(tx);
 
-	if (t)
+	if (t) {
 		t->done[1] = true;
+		t->gen[1]++;
+	}
 	return HTP_OK;
 }
 
@@ -150,6 +200,10 @@ htp_cfg_t *http_cfg_new(void)
 	htp_config_register_request_body_data(cfg, on_req_body);
 	htp_config_register_response_body_data(cfg, on_res_body);
 	htp_config_register_request_start(cfg, on_tx_start);
+	htp_config_register_request_line(cfg, on_req_line);
+	htp_config_register_request_headers(cfg, on_req_headers);
+	htp_config_register_response_line(cfg, on_res_line);
+	htp_config_register_response_headers(cfg, on_res_headers);
 	htp_config_register_request_complete(cfg, on_req_done);
 	htp_config_register_response_start(cfg, on_tx_start);
 	htp_config_register_response_complete(cfg, on_res_done);
@@ -199,6 +253,18 @@ static void tx_free_bufs(struct http_tx *t)
 		bytes_free(&t->built[1][i]);
 	}
 	t->built_mask[0] = t->built_mask[1] = 0;
+	nfips_txdet_free(&t->side[0].det);
+	nfips_txdet_free(&t->side[1].det);
+}
+
+/* Side @dir's assembled buffers, rebuilt after it progressed. */
+static void forget_built(struct http_tx *t, int dir)
+{
+	uint32_t i;
+
+	for (i = 0; i < NFIPS_BUF_COUNT; i++)
+		bytes_free(&t->built[dir][i]);
+	t->built_mask[dir] = 0;
 }
 
 void http_free(struct nfips_http *h)
@@ -285,11 +351,16 @@ void http_eof(struct nfips_http *h, uint64_t ts)
 {
 	htp_time_t t = tv(ts);
 
+	struct http_tx *x;
+
 	if (h->closed)
 		return;
 	h->closed = true;
 	htp_connp_req_close(h->connp, &t);
 	htp_connp_close(h->connp, &t);
+	/* As Suricata's STREAM_EOF: the progress counts as complete. */
+	for (x = h->head; x; x = x->next)
+		x->eof = true;
 }
 
 static bool started(const struct http_tx *t, int dir)
@@ -332,6 +403,12 @@ static void reap(struct nfips_http *h)
 		htp_connp_tx_freed(h->connp);
 }
 
+/*
+ * A side is handed out whenever it progressed since it was last (so that
+ * a rule on the URI acts on the packet that completed the request line,
+ * not at the end of the body), and for the last time once complete, or
+ * at the flow's end however far it got.
+ */
 uint32_t http_ready(struct nfips_http *h, int dir, bool eof, const struct nfips_tx *const **out)
 {
 	struct http_tx *t;
@@ -344,7 +421,12 @@ uint32_t http_ready(struct nfips_http *h, int dir, bool eof, const struct nfips_
 			tx_free_bufs(t);
 			continue;
 		}
-		if (t->taken[dir] || !(t->done[dir] || (eof && started(t, dir))))
+		/* Inspected for the last time by an earlier call: the
+		 * engine's memory of it is no longer needed. */
+		if (t->taken[dir])
+			nfips_txdet_free(&t->side[dir].det);
+		if (t->taken[dir] || !started(t, dir) ||
+		    (!eof && t->gen[dir] == t->handed[dir]))
 			continue;
 		if (n == h->ready_cap) {
 			uint32_t cap = h->ready_cap ? h->ready_cap * 2 : 8;
@@ -355,7 +437,9 @@ uint32_t http_ready(struct nfips_http *h, int dir, bool eof, const struct nfips_
 			h->ready = v;
 			h->ready_cap = cap;
 		}
-		t->taken[dir] = true;
+		forget_built(t, dir);
+		t->handed[dir] = t->gen[dir];
+		t->taken[dir] = eof || t->done[dir];
 		h->ready[n++] = &t->side[dir].view;
 	}
 	*out = (const struct nfips_tx *const *)h->ready;

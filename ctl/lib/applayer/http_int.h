@@ -9,6 +9,13 @@
 
 /* Suricata 7's suricata.yaml libhtp defaults. */
 #define HTTP_BODY_LIMIT		(100u << 10)	/* request-/response-body-limit */
+/*
+ * request-/response-body-minimal-inspect-size: a body not complete yet is
+ * inspected once this much of it arrived (or the limit did), as Suricata
+ * does in IDS mode (app-layer-htp.c HTPConfigSetDefaultsPhase1).
+ */
+#define HTTP_REQ_INSPECT_MIN	(32u << 10)
+#define HTTP_RES_INSPECT_MIN	(40u << 10)
 
 struct bytes {
 	uint8_t *p;
@@ -22,6 +29,7 @@ struct http_side {
 	struct nfips_tx view;	/* first: the engine's pointer is this */
 	struct http_tx *t;
 	int dir;
+	struct nfips_txdet det;	/* the engine's rules done with this side */
 };
 
 struct http_tx {
@@ -33,7 +41,14 @@ struct http_tx {
 	struct bytes built[2][NFIPS_BUF_COUNT];	/* assembled buffers, cached */
 	uint64_t built_mask[2];
 	bool done[2];		/* side complete (request/response complete) */
-	bool taken[2];		/* handed to the engine */
+	bool taken[2];		/* handed to the engine for the last time */
+	bool eof;		/* the flow ended: every buffer is final */
+	/*
+	 * Progress: gen counts what made more of a side available (its
+	 * line, a header, its headers' end, inspectable body, its end);
+	 * handed is gen when the side was last handed to the engine.
+	 */
+	uint32_t gen[2], handed[2];
 	struct http_tx *next;
 };
 
@@ -56,6 +71,7 @@ uint32_t http_ready(struct nfips_http *h, int dir, bool eof, const struct nfips_
 
 /* http_buf.c: struct nfips_tx's get for an HTTP transaction side. */
 bool http_get(const struct nfips_tx *view, uint32_t id, const uint8_t **data, uint32_t *len);
+bool http_final(const struct nfips_tx *view, uint32_t id);
 int bytes_add(struct bytes *b, const void *d, size_t n);
 void bytes_free(struct bytes *b);
 

@@ -634,6 +634,18 @@ void nfips_pipeline_forget(struct nfips_pipeline *p, const struct nfips_flowrec 
 {
 	struct nfips_flowrec *fr = (struct nfips_flowrec *)f;
 
+	/*
+	 * Transactions not finished (an upload cut short by the bypass) are
+	 * inspected as far as they got, as at the flow's end; what waits
+	 * behind holes is not.
+	 */
+	if (fr->app && fr->user) {
+		const struct nfips_pipeline_pkt *in = p->in;
+
+		p->in = NULL;
+		app_end(p, fr, fr->user, fr->last_usec);
+		p->in = in;
+	}
 	nfips_flowstate_free(fr->user);
 	fr->user = NULL;	/* on_flow_end: nothing left to inspect */
 	nfips_flowtab_end(p->flows, fr);

@@ -141,7 +141,7 @@ static int sticky_id(const char *name)
 }
 
 /* bsize / urilen: a length test on a whole buffer. */
-static int add_check(struct pstate *ps, const char *what, uint32_t buf,
+static int add_check(struct pstate *ps, const char *what, uint32_t buf, uint32_t xf,
 		     const char *val, size_t voff, uint32_t max)
 {
 	struct nfips_bufcheck *c = grow(ps->r->bufchk, ps->r->nbufchk, sizeof(*c));
@@ -152,6 +152,7 @@ static int add_check(struct pstate *ps, const char *what, uint32_t buf,
 	c += ps->r->nbufchk++;
 	memset(c, 0, sizeof(*c));
 	c->buf = buf;
+	c->xf = xf;
 	use_buf(ps, buf);
 	return parse_cmp(ps, val, voff, what, max, &c->cmp);
 }
@@ -173,7 +174,7 @@ static int opt_urilen(struct pstate *ps, const char *val, size_t voff)
 			return perr(ps, voff, "urilen: expected 'norm' or 'raw' after ',', found '%s'", k);
 	}
 	/* Suricata's urilen is a u16, bsize a u64 (buffers are < 4 GiB here). */
-	return add_check(ps, "urilen", buf, num, voff, 65535);
+	return add_check(ps, "urilen", buf, 0, num, voff, 65535);
 }
 
 int opt_dispatch_buf(struct pstate *ps, const char *name, size_t noff,
@@ -187,12 +188,13 @@ int opt_dispatch_buf(struct pstate *ps, const char *name, size_t noff,
 	if (id > 0) {
 		if (val)
 			return perr(ps, noff, "'%s' takes no value", name);
+		if (ps->b64)
+			return perr(ps, noff, "the buffer cannot change after base64_data");
 		ps->sticky = (uint32_t)id;
 		ps->other_sticky = false;
+		ps->cur_xf = 0;
 		ps->r->alproto = defs[id].alproto;
-		/* transforms may follow (rule_dns.c) */
-		ps->sticky_nm = ps->r->nmatches;
-		ps->sticky_nchk = ps->r->nbufchk;
+		/* transforms may follow (rule_xform.c) */
 		if (nfips_rule_xforms(ps->r, (uint32_t)id))
 			return pskip(ps, noff, "%s selected again after its transforms", name);
 		if (!strncasecmp(name, "file", 4))
@@ -219,7 +221,7 @@ int opt_dispatch_buf(struct pstate *ps, const char *name, size_t noff,
 			return 0;	/* on a buffer of a skipped rule */
 		if (!ps->sticky)
 			return perr(ps, noff, "bsize needs a sticky buffer before it");
-		return add_check(ps, "bsize", ps->sticky, val, voff, UINT32_MAX - 1);
+		return add_check(ps, "bsize", ps->sticky, ps->cur_xf, val, voff, UINT32_MAX - 1);
 	}
 	for (i = 0; i < sizeof(modifiers) / sizeof(modifiers[0]); i++) {
 		if (strcasecmp(name, modifiers[i].name))
@@ -234,6 +236,8 @@ int opt_dispatch_buf(struct pstate *ps, const char *name, size_t noff,
 		if (ps->last_content < 0)
 			return perr(ps, noff, "'%s' needs a preceding content", name);
 		m = &ps->r->matches[ps->last_content];
+		if (m->b64)
+			return perr(ps, noff, "'%s' on a base64_data content", name);
 		if (m->buf)
 			return perr(ps, noff, "'%s': the content already has a buffer (%s)",
 				    name, defs[m->buf].name);
@@ -271,6 +275,14 @@ static int validate_content(struct pstate *ps, const struct nfips_match *m)
 
 	if (m->type != NFIPS_MATCH_CONTENT)
 		return 0;
+	if (m->xf) {
+		/* Suricata validates the buffer's own list, not a transformed
+		 * one, but each content against every transform. */
+		if (!xform_compatible(ps->r, m))
+			return perr(ps, off, "content not compatible with the transforms of %s (it can never match)",
+				    defs[m->buf].name);
+		return 0;
+	}
 	if (m->buf == NFIPS_BUF_HTTP_HOST && !(c->flags & NFIPS_C_NOCASE)) {
 		for (i = 0; i < c->len; i++)
 			if (c->bytes[i] >= 'A' && c->bytes[i] <= 'Z')
@@ -314,6 +326,8 @@ int rule_buf_finish(struct pstate *ps)
 		napp++;
 		dirs &= defs[r->bufchk[i].buf].dirs;
 	}
+	if (xform_finish(ps))
+		return -1;
 	if (r->alproto == NFIPS_ALPROTO_NONE)
 		return 0;
 	if (r->alproto == NFIPS_ALPROTO_DNS)

@@ -19,7 +19,7 @@ static const char *const buffers[] = {
 	"http.request_header", "http.response_header", "http2.header",
 	"http2.header_name",
 	/* files and decoded data */
-	"file.name", "file.magic", "base64_data",
+	"file.name", "file.magic",
 	/* DNS, TLS, SSH, SMB, DCERPC, Kerberos */
 	"dns.query.name", "dns.answer.name",
 	"dns.queries.rrname", "dns.answers.rrname", "dns.authorities.rrname",
@@ -59,13 +59,10 @@ static const char *const buffers[] = {
 
 static const char *const keywords[] = {
 	/* payload tests not implemented */
-	"byte_math", "asn1", "base64_decode", "lua", "luajit", "replace",
+	"byte_math", "asn1", "lua", "luajit", "replace",
 	"ftpbounce", "ftpdata_command",
-	/* transforms */
-	"to_md5", "to_sha1", "to_sha256", "to_lowercase",
-	"to_uppercase", "strip_whitespace", "compress_whitespace",
-	"url_decode", "pcrexform", "xor", "header_lowercase",
-	"strip_pseudo_headers", "from_base64",
+	/* transforms Suricata 7.0.10 does not have (rule_xform.c has the others) */
+	"from_base64",
 	/* state and reputation */
 	"flowint", "flowvar", "pktvar", "hostbits",
 	"iprep", "geoip", "datarep", "dataset", "bypass",

@@ -256,7 +256,7 @@ static int parse_one(const char *text, size_t len, const struct srcmap *map,
 {
 	struct pstate ps = {
 		.s = text, .len = len, .map = map, .ctx = ctx, .err = err,
-		.last_content = -1, .last_payload = -1,
+		.last_content = -1, .last_payload = -1, .b64_decode = -1,
 	};
 	const char *paren = memchr(text, '(', len);
 	uint32_t col;
