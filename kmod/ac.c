@@ -24,13 +24,13 @@
  * Within the first group, breadth-first order puts the root (code 0), then
  * the states of depth 1 and 2, so that depth_end[] tells their depth.
  *
- * In front of both automata sits a filter (DFC-style) that tells from the
- * three bytes at a position whether a pattern may begin there. While both
- * automata are at depth <= 2, the scan jumps to the next position where
- * one may, restarting from the root: no match can begin in between, and
- * none in progress began before (it would make the automaton deeper).
- * Skipped bytes cost a bit test each, not the dependent table load that
- * bounds the automaton's speed.
+ * In front of both automata sits a filter (ac_filter.c, after Hyperscan's
+ * FDR) that tells from the bytes at a position whether a pattern may begin
+ * there. While both automata are at depth <= 2, the scan jumps to the next
+ * position where one may, restarting from the root: no match can begin in
+ * between, and none in progress began before (it would make the automaton
+ * deeper). Skipped bytes cost a table load each that does not depend on
+ * the previous one, not the dependent load that bounds the automaton.
  */
 #include "ac.h"
 #include "ac_filter.h"
@@ -67,6 +67,7 @@ struct nfips_ac {
 	struct ac_dfa dfa[2];	/* case-sensitive, nocase */
 	struct ac_filter filter;
 	size_t mem;
+	int simd;		/* what nfips_ac_scan() uses */
 };
 
 /* Trie node used while building only. */
@@ -419,7 +420,8 @@ out:
 size_t nfips_ac_build_bytes(u64 states)
 {
 	/* Dense rows of both automata: a row per state at most, and their
-	 * budget plus the root's row; the filter's two tables.
+	 * budget plus the root's row; the filter's table (bounded from above:
+	 * this bound was once that of bigger tables, and limits rest on it).
 	 */
 	u64 per = states * AC_ROW_MAX;
 	u64 rows = per < AC_DENSE_BYTES + AC_ROW_MAX ? per :
@@ -491,6 +493,7 @@ int nfips_ac_build(struct nfips_ac **out, const struct nfips_ac_pattern *pats,
 	if (!ac)
 		return -ENOMEM;
 	ac->mem = sizeof(*ac);
+	ac->simd = AC_SIMD_DEFAULT ? nfips_ac_simd_best() : NFIPS_AC_SCALAR;
 	ret = dfa_build(&ac->dfa[0], pats, npats, false, max_nodes, &ac->mem);
 	if (ret)
 		goto err;
@@ -617,28 +620,29 @@ static u32 depth(const struct ac_dfa *d, u32 s)
  * Called with the automata at most @dep deep before consuming buf[i].
  * Returns where they must continue: i itself when a pattern may begin at
  * or after i - dep but before i (the current state is needed), else the
- * first later position where one may (or the last two bytes, which the
+ * first later position where one may (or the last eight bytes, which the
  * filter cannot see whole), to be entered from the root.
  */
 static u32 skip(const struct nfips_ac *ac, const u8 *buf, u32 i, u32 dep,
-		u32 len)
+		u32 len, int simd)
 {
 	u32 q;
 
 	if (i < dep)	/* the partial match began in an earlier buffer */
 		return i;
-	q = nfips_ac_filter_next(&ac->filter, buf, i - dep, len);
+	q = nfips_ac_filter_next(&ac->filter, buf, i - dep, len, simd);
 	return q < i ? i : q;
 }
 
 static u32 scan_one(const struct nfips_ac *ac, const struct ac_dfa *d, u32 s,
-		    const u8 *buf, u32 len, nfips_ac_match_fn fn, void *ctx)
+		    const u8 *buf, u32 len, nfips_ac_match_fn fn, void *ctx,
+		    int simd)
 {
 	u32 i = 0;
 
 	while (i < len) {
-		if (ac->filter.triples && s < d->depth_end[2]) {
-			u32 next = skip(ac, buf, i, depth(d, s), len);
+		if (ac->filter.table && s < d->depth_end[2]) {
+			u32 next = skip(ac, buf, i, depth(d, s), len, simd);
 
 			if (next != i) {
 				i = next;
@@ -654,15 +658,17 @@ static u32 scan_one(const struct nfips_ac *ac, const struct ac_dfa *d, u32 s,
 
 /* Both automata in one pass: their loads are independent and overlap. */
 static void scan_two(const struct nfips_ac *ac, u32 *s0, u32 *s1,
-		     const u8 *buf, u32 len, nfips_ac_match_fn fn, void *ctx)
+		     const u8 *buf, u32 len, nfips_ac_match_fn fn, void *ctx,
+		     int simd)
 {
 	const struct ac_dfa *d0 = &ac->dfa[0], *d1 = &ac->dfa[1];
 	u32 a = *s0, b = *s1, i = 0;
 
 	while (i < len) {
-		if (ac->filter.triples && a < d0->depth_end[2] && b < d1->depth_end[2]) {
+		if (ac->filter.table && a < d0->depth_end[2] && b < d1->depth_end[2]) {
 			u32 da = depth(d0, a), db = depth(d1, b);
-			u32 next = skip(ac, buf, i, da > db ? da : db, len);
+			u32 next = skip(ac, buf, i, da > db ? da : db, len,
+					simd);
 
 			if (next != i) {
 				i = next;
@@ -681,9 +687,9 @@ static void scan_two(const struct nfips_ac *ac, u32 *s0, u32 *s1,
 	*s1 = b;
 }
 
-nfips_ac_state nfips_ac_scan(const struct nfips_ac *ac, nfips_ac_state st,
-			     const u8 *buf, u32 len,
-			     nfips_ac_match_fn fn, void *ctx)
+nfips_ac_state nfips_ac_scan_simd(const struct nfips_ac *ac, nfips_ac_state st,
+				  const u8 *buf, u32 len,
+				  nfips_ac_match_fn fn, void *ctx, int simd)
 {
 	const struct ac_dfa *d0 = &ac->dfa[0], *d1 = &ac->dfa[1];
 	u32 s0 = (u32)st, s1 = (u32)(st >> 32);
@@ -694,10 +700,22 @@ nfips_ac_state nfips_ac_scan(const struct nfips_ac *ac, nfips_ac_state st,
 		s1 = 0;
 	}
 	if (d0->nstates && d1->nstates)
-		scan_two(ac, &s0, &s1, buf, len, fn, ctx);
+		scan_two(ac, &s0, &s1, buf, len, fn, ctx, simd);
 	else if (d0->nstates)
-		s0 = scan_one(ac, d0, s0, buf, len, fn, ctx);
+		s0 = scan_one(ac, d0, s0, buf, len, fn, ctx, simd);
 	else if (d1->nstates)
-		s1 = scan_one(ac, d1, s1, buf, len, fn, ctx);
+		s1 = scan_one(ac, d1, s1, buf, len, fn, ctx, simd);
 	return (u64)s1 << 32 | s0;
+}
+
+nfips_ac_state nfips_ac_scan(const struct nfips_ac *ac, nfips_ac_state st,
+			     const u8 *buf, u32 len,
+			     nfips_ac_match_fn fn, void *ctx)
+{
+	return nfips_ac_scan_simd(ac, st, buf, len, fn, ctx, ac->simd);
+}
+
+int nfips_ac_simd_best(void)
+{
+	return ac_cpu_sse2() ? NFIPS_AC_SSE2 : NFIPS_AC_SCALAR;
 }

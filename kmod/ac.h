@@ -84,4 +84,20 @@ nfips_ac_state nfips_ac_scan(const struct nfips_ac *ac, nfips_ac_state st,
 			     const u8 *buf, u32 len,
 			     nfips_ac_match_fn fn, void *ctx);
 
+/*
+ * Instruction sets the prefilter can use; every one gives the same results.
+ * nfips_ac_scan() uses the best the CPU has in userspace and the scalar
+ * code in the kernel, where vector registers need kernel_fpu_begin():
+ * there the caller that holds them says so with nfips_ac_scan_simd().
+ */
+#define NFIPS_AC_SCALAR		0
+#define NFIPS_AC_SSE2		1	/* 128-bit shift-or (x86-64) */
+
+/* The best of the above this CPU (and its kernel) supports. */
+int nfips_ac_simd_best(void);
+/* nfips_ac_scan() with @simd, which must be supported (and usable). */
+nfips_ac_state nfips_ac_scan_simd(const struct nfips_ac *ac, nfips_ac_state st,
+				  const u8 *buf, u32 len,
+				  nfips_ac_match_fn fn, void *ctx, int simd);
+
 #endif /* _NFIPS_AC_H */

@@ -34,6 +34,20 @@ static inline int ac_yield(void)
 }
 
 #define ac_load_le32(p)		get_unaligned_le32(p)
+
+/*
+ * Vector registers only between kernel_fpu_begin() and kernel_fpu_end():
+ * nfips_ac_scan() stays scalar, the caller that holds them asks for more.
+ */
+#define AC_SIMD_DEFAULT		0
+#ifdef CONFIG_X86_64
+#include <asm/cpufeature.h>
+#include <asm/fpu/api.h>
+#define AC_X86			1
+#define ac_cpu_sse2()		boot_cpu_has(X86_FEATURE_XMM2)
+#else
+#define ac_cpu_sse2()		false
+#endif
 #else
 #include <errno.h>
 #include <stdbool.h>
@@ -66,6 +80,15 @@ static inline u32 ac_load_le32(const void *p)
 #endif
 	return v;
 }
+
+/* In userspace the vector registers are always there to use. */
+#define AC_SIMD_DEFAULT		1
+#if defined(__x86_64__)
+#define AC_X86			1
+#define ac_cpu_sse2()		true	/* in every x86-64 CPU */
+#else
+#define ac_cpu_sse2()		false
+#endif
 
 #define likely(x)		__builtin_expect(!!(x), 1)
 #define unlikely(x)		__builtin_expect(!!(x), 0)

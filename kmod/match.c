@@ -9,6 +9,9 @@
  * drop ends the scan: the packet is gone.
  */
 #include <linux/netfilter.h>
+#ifdef CONFIG_X86_64
+#include <asm/fpu/api.h>
+#endif
 #include "match.h"
 #include "ranges.h"
 
@@ -203,6 +206,42 @@ void nfips_scan_init(struct nfips_scan_ctx *c, const struct nfips_policy *p,
 	c->gen = gen << NFIPS_MEMO_BITS;
 }
 
+/*
+ * Payloads of at least this many bytes are scanned with the vector
+ * prefilter, between kernel_fpu_begin() and kernel_fpu_end(): below, what
+ * it saves does not pay for saving a user task's vector registers
+ * (Documentation/matcher.rst, "In the kernel", has the measurement).
+ */
+#define NFIPS_SIMD_MIN	512
+
+/*
+ * The prefilter for @len bytes: the vector one when the payload is long
+ * enough and this context may use the vector registers (not, e.g., in an
+ * interrupt that came in the middle of another kernel_fpu_begin()
+ * section); the caller ends the section with simd_end().
+ */
+static int simd_begin(u32 len)
+{
+#ifdef CONFIG_X86_64
+	int simd = nfips_ac_simd_best();
+
+	if (simd != NFIPS_AC_SCALAR && len >= NFIPS_SIMD_MIN &&
+	    irq_fpu_usable()) {
+		kernel_fpu_begin();
+		return simd;
+	}
+#endif
+	return NFIPS_AC_SCALAR;
+}
+
+static void simd_end(int simd)
+{
+#ifdef CONFIG_X86_64
+	if (simd != NFIPS_AC_SCALAR)
+		kernel_fpu_end();
+#endif
+}
+
 /* Scans payload bytes [@from, @to), continuing @ast; returns the state. */
 static nfips_ac_state scan_range(struct sk_buff *skb, struct nfips_scan_ctx *c,
 				 u32 from, u32 to, nfips_ac_state ast,
@@ -212,18 +251,21 @@ static nfips_ac_state scan_range(struct sk_buff *skb, struct nfips_scan_ctx *c,
 	struct skb_seq_state seq;
 	u32 consumed = 0, n;
 	const u8 *data;
+	int simd = simd_begin(to - from);
 
 	skb_prepare_seq_read(skb, pkt->off + from, pkt->off + to, &seq);
 	while (from + consumed < to &&
 	       (n = skb_seq_read(consumed, &data, &seq)) != 0) {
 		n = min(n, to - from - consumed);
 		c->base = from + consumed;
-		ast = nfips_ac_scan(c->p->ac, ast, data, n, on_match, c);
+		ast = nfips_ac_scan_simd(c->p->ac, ast, data, n, on_match, c,
+					 simd);
 		if (c->drop >= 0)
 			break;
 		consumed += n;
 	}
 	skb_abort_seq_read(&seq);
+	simd_end(simd);
 	*scanned += consumed;
 	return ast;
 }

@@ -86,7 +86,7 @@ static void usage(FILE *f)
 		"                       [--max-flows N] [--stream-depth BYTES]\n"
 		"                       [--stream-window BYTES] [--stream-memcap BYTES]\n"
 		"                       [--midstream] [--stream-bypass]\n"
-		"                       [--eve-payload all|first|none]\n"
+		"                       [--eve-payload all|first|none] [--packet-alert-max N]\n"
 		"                       [--timing] --pcap FILE\n"
 		"\n"
 		"Evaluates the rules on every packet of a capture (pcap or pcapng) and\n"
@@ -111,9 +111,12 @@ static void usage(FILE *f)
 		"                            (Suricata's stream.midstream; default off)\n"
 		"      --eve-payload WHICH   records with the packet's payload: all (default),\n"
 		"                            first (of each incident), none\n"
+		"      --packet-alert-max N  alerts raised per packet, 1..255 (default %u,\n"
+		"                            Suricata's packet-alert-max; the rest are counted\n"
+		"                            in nfips.alerts_discarded, their drops still apply)\n"
 		"      --timing              say how long loading the rules and the replay took\n",
 		NFIPS_FLOWTAB_MAX, NFIPS_STREAM_DEPTH, NFIPS_STREAM_OOO_MAX,
-		(unsigned long long)NFIPS_STREAM_MEMCAP);
+		(unsigned long long)NFIPS_STREAM_MEMCAP, NFIPS_ALERT_MAX_DEFAULT);
 }
 
 static int parse_num(const char *opt, const char *s, uint64_t max, uint64_t *out)
@@ -198,6 +201,7 @@ static int parse_args(int argc, char **argv, struct opts *o,
 		{ "stream-bypass", no_argument, NULL, 'B' },
 		{ "midstream", no_argument, NULL, 'm' },
 		{ "eve-payload", required_argument, NULL, 'E' },
+		{ "packet-alert-max", required_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -249,6 +253,11 @@ static int parse_args(int argc, char **argv, struct opts *o,
 			if (parse_num("--stream-memcap", optarg, UINT64_MAX, &v))
 				return 1;
 			o->pc.flows.stream.memcap = v;
+			break;
+		case 'A':
+			if (parse_num("--packet-alert-max", optarg, NFIPS_ALERT_MAX_LIMIT, &v))
+				return 1;
+			o->pc.alert_max = (uint32_t)v;
 			break;
 		case 'T':
 			o->timing = true;
@@ -382,6 +391,8 @@ static int load_policy(struct replay *r, struct opts *o)
 	o->pc.flows.stream.midstream |= cli.flows.stream.midstream;
 	o->pc.stream_bypass |= cli.stream_bypass;
 	o->pc.payload = cli.payload;
+	if (cli.alert_max)
+		o->pc.alert_max = cli.alert_max;
 	/* A policy naming no table: the default one, as for --rules. */
 	if (!r->policy->classification && default_classes(&r->policy->classes))
 		return -1;

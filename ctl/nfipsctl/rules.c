@@ -7,7 +7,8 @@
  * prints the totals, ending with one machine-readable line:
  *	rules=N parsed=N loadable=N kernel=N slow=N skipped=N errors=N
  * Errors always go to stderr as file:line:col; --verbose also lists every
- * skipped rule with its reason, --list every parsed rule with its class.
+ * skipped rule with its reason and every rule whose kernel pattern has only
+ * 1 or 2 bytes, --list those and every parsed rule with its class.
  * Exit status 0 when every rule parsed.
  */
 #include <getopt.h>
@@ -145,7 +146,7 @@ static void print_counts(const char *label, struct count *c, size_t n)
 
 static void report(struct check *ck, bool verbose, bool list)
 {
-	unsigned long kernel = 0, slow = 0, skipped = 0, nofp = 0;
+	unsigned long kernel = 0, slow = 0, skipped = 0, nofp = 0, shortfp = 0;
 	struct count *skips = NULL, *slows = NULL;
 	size_t i, nskips = 0, nslows = 0;
 
@@ -155,6 +156,12 @@ static void report(struct check *ck, bool verbose, bool list)
 		if (!r)
 			continue;
 		nfips_rule_classify(r);
+		if (r->cls != NFIPS_CLASS_SKIPPED && nfips_rule_short_fp(r)) {
+			shortfp++;
+			if (verbose || list)
+				printf("short-fast-pattern %u:%u %s:%u\n", r->gid,
+				       r->sid, ck->e[i].file, r->line);
+		}
 		switch (r->cls) {
 		case NFIPS_CLASS_SKIPPED:
 			skipped++;
@@ -182,6 +189,8 @@ static void report(struct check *ck, bool verbose, bool list)
 	print_counts("skipped", skips, nskips);
 	print_counts("slow", slows, nslows);
 	printf("no-fast-pattern: %lu\n", nofp);
+	printf("short-fast-pattern: %lu (no content over %u bytes)\n", shortfp,
+	       NFIPS_SHORT_FP);
 	printf("rules=%zu parsed=%lu loadable=%lu kernel=%lu slow=%lu skipped=%lu errors=%lu\n",
 	       ck->n, (unsigned long)ck->n - ck->errors, kernel + slow, kernel,
 	       slow, skipped, ck->errors);
@@ -195,7 +204,9 @@ static void usage(FILE *f)
 		"Usage: nfipsctl rules check [--verbose] [--list] [--var NAME=VALUE]...\n"
 		"                            [--classification FILE] FILE...\n"
 		"\n"
-		"  -v, --verbose            list every skipped rule with its reason\n"
+		"  -v, --verbose            list every skipped rule with its reason,\n"
+		"                           and the rules whose kernel pattern has\n"
+		"                           only 1 or 2 bytes (short-fast-pattern)\n"
 		"  -l, --list               list every rule: kernel, slow (with the\n"
 		"                           first reason) or skip (with the reason)\n"
 		"  -V, --var NAME=VALUE     set an address or port variable ($NAME);\n"

@@ -15,6 +15,7 @@
  *             queue = 65536; enabled = true; };
  *   sensor = "gw-1";
  *   stop_timeout = 5;
+ *   packet_alert_max = 15;                  # Suricata's packet-alert-max
  *   collectors = ( { name = "soc"; transport = "relp"; host = "10.1.2.3";
  *                    port = 2514; }, ... );
  *   deliver = { dir = "/var/lib/nfips/deliver"; backlog_alarm = 300; };
@@ -300,7 +301,7 @@ static int policy_part(struct ctx *x, config_setting_t *root,
 
 static const char *const top_keys[] = {
 	"queues", "policy", "rules", "vars", "mode", "classification", "log",
-	"state", "memory", "stream", "store", "sensor", "stop_timeout",
+	"state", "memory", "stream", "store", "sensor", "stop_timeout", "packet_alert_max",
 	"collectors", "deliver", "reports", "mail", NULL,
 };
 static const char *const report_keys[] = {
@@ -663,6 +664,7 @@ static int parse(struct ctx *x, config_t *cf, struct nfipsd_conf *c)
 	}
 	if (get_str(x, root, "sensor", false, &c->sensor) ||
 	    get_u32(x, root, "stop_timeout", 1, 3600, &c->stop_timeout) ||
+	    get_u32(x, root, "packet_alert_max", 1, NFIPS_ALERT_MAX_LIMIT, &c->alert_max) ||
 	    reports(x, root, c))
 		return -1;
 	if (c->report_dir && c->store_off)

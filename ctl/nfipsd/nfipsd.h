@@ -97,6 +97,7 @@ struct nfipsd_conf {
 	uint64_t memory_budget;		/* bytes, 0: none */
 	struct nfips_flowtab_cfg flows;
 	uint32_t stop_timeout;		/* seconds to drain the queues at stop */
+	uint32_t alert_max;		/* packet_alert_max; 0: the default */
 	/* the alert store (Documentation/store.rst) */
 	char *store_path;
 	uint32_t store_retention;	/* days */

@@ -503,6 +503,7 @@ int nfipsd_worker_start(struct nfipsd_worker *w)
 		.annotate_arg = w,
 		.incident_first = incident_first,
 		.incident_arg = w,
+		.alert_max = d->conf.alert_max,
 	};
 	char err[256];
 	int ret;

@@ -168,6 +168,7 @@ bool nfipsd_store_copy(struct nfipsd *d, struct nfips_store_alert *s,
 	s->blocked = a->blocked;
 	if (a->in_iface)
 		snprintf(s->iface, sizeof(s->iface), "%s", a->in_iface);
+	s->discarded = a->alerts_discarded;
 	s->grade = (int8_t)nfips_store_grade_parse(a->grade);
 	if (s->grade < NFIPS_SGRADE_UNSET)
 		s->grade = NFIPS_SGRADE_UNSET;

@@ -8,8 +8,9 @@ Suricata expects them.
 The schema as published is checked with these additions, and only these:
 
   nfips            the one top-level object nfips adds: its own fields
-                   (grade, grade_reason, incident_id, path, sequence,
-                   policy_serial), nothing else, all of them typed.
+                   (grade, grade_reason, incident_id, alerts_discarded,
+                   path, sequence, policy_serial), nothing else, all of
+                   them typed.
   host, in_iface   top-level strings Suricata 7 itself writes (the
                    sensor-name; the capture interface when live) that
                    this version of the schema does not list.
@@ -39,6 +40,7 @@ NFIPS = {
                   "enum": ["emergency", "high", "medium", "low", "ignore"]},
         "grade_reason": {"type": "string"},
         "incident_id": {"type": "integer", "minimum": 1},
+        "alerts_discarded": {"type": "integer", "minimum": 1},
         "path": {"type": "string", "enum": ["kernel", "daemon"]},
         "sequence": {"type": "integer", "minimum": 0},
         "policy_serial": {"type": "integer", "minimum": 0},

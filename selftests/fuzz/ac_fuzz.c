@@ -34,8 +34,8 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	struct input in = { data, size };
 	struct hits want = { 0 }, got = { 0 };
 	struct nfips_ac *ac;
-	nfips_ac_state st = 0;
-	u32 np, ncut, cuts[16], i, prev, len;
+	u32 np, ncut, cuts[16], i, len;
+	int m;
 	const u8 *b;
 
 	if (!take(&in, 1, &b))
@@ -71,22 +71,30 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	if (i != np)
 		abort();	/* an empty pattern was accepted */
 
-	prev = 0;
-	for (i = 0; i <= ncut; i++) {
-		u32 to = i < ncut ? prev + cuts[i] : len;
-
-		if (to > len)
-			to = len;
-		got.base = prev;
-		st = nfips_ac_scan(ac, st, in.d + prev, to - prev, hits_record,
-				   &got);
-		prev = to;
-	}
 	oracle_scan(pats, np, in.d, len, &want);
-	if (got.out_of_order || !hits_equal(&want, &got)) {
-		fprintf(stderr, "mismatch: oracle %zu hits, matcher %zu\n",
-			want.n, got.n);
-		abort();
+	/* Both prefilters: the scalar reference and the CPU's best. */
+	for (m = 0; m < 2; m++) {
+		nfips_ac_state st = 0;
+		u32 prev = 0;
+
+		for (i = 0; i <= ncut; i++) {
+			u32 to = i < ncut ? prev + cuts[i] : len;
+
+			if (to > len)
+				to = len;
+			got.base = prev;
+			st = nfips_ac_scan_simd(ac, st, in.d + prev, to - prev,
+						hits_record, &got,
+						m ? nfips_ac_simd_best() :
+						    NFIPS_AC_SCALAR);
+			prev = to;
+		}
+		if (got.out_of_order || !hits_equal(&want, &got)) {
+			fprintf(stderr, "mismatch: prefilter %d: oracle %zu hits, matcher %zu\n",
+				m, want.n, got.n);
+			abort();
+		}
+		hits_reset(&got);
 	}
 	nfips_ac_free(ac);
 	hits_reset(&want);

@@ -32,7 +32,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 RULES = os.path.join(HERE, "dns.rules")
 
 TYPES = {"A": 1, "NS": 2, "CNAME": 5, "SOA": 6, "NULL": 10, "PTR": 12, "MX": 15,
-         "TXT": 16, "AAAA": 28, "SRV": 33, "SSHFP": 44, "OPT": 41}
+         "TXT": 16, "AAAA": 28, "SRV": 33, "SSHFP": 44, "OPT": 41, "T99": 99}
 
 
 def name(n):
@@ -245,6 +245,7 @@ def flows(m):
     def tflow(exchanges, sport=53, seg=None):
         pkts.extend(tcp_flow(m, nport(), sport, exchanges, seg))
 
+
     q = query(400, ["evil.example.net"])
     r = answer(400, "evil.example.net", [("A", bytes(4))])
     tflow([(lp(q), lp(r))])
@@ -264,6 +265,15 @@ def flows(m):
     tflow([(lp(bad) + lp(query(405, ["evil.example.net"])), None)])
     # a bad response ends the parsing of both directions
     tflow([(lp(q), lp(header(406, flags(qr=1), 1) + b"\x43bad")), (lp(q), None)])
+    # a record with no data (A, an unknown type) is not a response: over
+    # TCP the parsing ends, the next query is not seen; over UDP no
+    # response transaction
+    for t in ("A", "T99"):
+        www = query(420, ["www.example.com"])
+        tflow([(lp(www), lp(answer(420, "www.example.com", [(t, b"")]))), (lp(q), None)])
+    for t in ("A", "T99"):
+        uflow([(True, query(421, ["op4.example.com"], opcode=4)),
+               (False, answer(421, "op4.example.com", [(t, b"")], opcode=4))])
     # the client sends a response first
     tflow([(lp(r), lp(q))])
     # non-DNS over TCP on port 53, DNS over TCP on another port
@@ -282,6 +292,61 @@ def flows(m):
             tflow([(lp(qd), lp(an))], seg=rnd.choice([None, 2, 5]))
         else:
             uflow([(True, qd), (False, an)])
+    return pkts
+
+
+def gap_flows(m):
+    """
+    TCP flows to port 53 that lost segments (never in the capture; the
+    peer acknowledges past them): the partial message before a gap is
+    dropped and the parsing goes on with the next bytes, as dns.rs does
+    after a gap.
+    """
+    pkts = []
+    port = [21000]
+
+    def gapped(dirs, ack_lost=True):
+        """
+        A TCP connection to port 53: the client's segments, then the
+        server's (dirs[1], if any), each acknowledged by the peer; a None
+        is a segment of 11 bytes missing from the capture (its
+        acknowledgement is there; without @ack_lost, only the next
+        segment's acknowledgement covers it).
+        """
+        port[0] += 1
+        cp = port[0]
+        c = m.Tcp(cli=("10.5.0.1", cp), srv=("10.6.0.1", 53), cisn=cp * 7, sisn=cp * 11)
+        out = c.handshake()
+        off = [0, 0]
+        for d, segs in enumerate(dirs):
+            for seg in segs:
+                if seg is not None:
+                    out.append(c.c(off[0], seg) if d == 0 else c.s(off[1], seg))
+                off[d] += len(seg) if seg is not None else 11
+                if seg is None and not ack_lost:
+                    continue
+                if d == 0:
+                    out.append(c.pkt(False, "A", c.sisn + 1 + off[1], c.cisn + 1 + off[0]))
+                else:
+                    out.append(c.pkt(True, "A", c.cisn + 1 + off[0], c.sisn + 1 + off[1]))
+        out.append(c.pkt(True, "FA", c.cisn + 1 + off[0], c.sisn + 1 + off[1]))
+        out.append(c.pkt(False, "FA", c.sisn + 1 + off[1], c.cisn + 2 + off[0]))
+        out.append(c.pkt(True, "A", c.cisn + 2 + off[0], c.sisn + 2 + off[1]))
+        pkts.extend(out)
+
+    r = lp(answer(400, "evil.example.net", [("A", bytes(4))]))
+    w = lp(query(410, ["www.example.com"]))
+    lost = lp(query(411, ["lost.example.com"]))
+    ev = lp(query(412, ["evil.example.net"]))
+    gapped([[w, None, ev]])                  # a whole message lost
+    gapped([[w + lost[:5], None, ev]])       # a partial message, then its rest lost
+    gapped([[w, lost[:5], None, ev]])        # its start held in its own segment
+    gapped([[w], [lp(r), None, lp(r)]])      # a lost response: the next one counts
+    gapped([[w, None, lost[5:] + ev]])       # the bytes after the gap are not a message start
+    gapped([[w, None, ev, lost]])            # more after the first message past the gap
+    gapped([[w, None, b"\x00\x30junk, not dns", ev]])  # not DNS after the gap, then DNS
+    gapped([[w, None, ev]], ack_lost=False)  # the hole acknowledged after the next segment
+    gapped([[w + lost[:5], None, ev, w]], ack_lost=False)
     return pkts
 
 
@@ -328,12 +393,50 @@ def case_dns(m, t, tmp):
     t.ok(r.returncode == 0 and "skipped=0 errors=0" in r.stdout,
          "dns.rules: every rule loads", r.stdout + r.stderr)
     m.differential(t, tmp, "dns", flows(m), rules, sets=["packet-alert-max=255"])
+    # DNS keywords only: after a gap Suricata also matches payload rules
+    # once more than nfips (a stream difference, not DNS parsing)
+    app = "".join(ln for ln in rules.splitlines(True) if "dns.query" in ln or
+                  "dns_query" in ln or "dns.opcode" in ln)
+    m.differential(t, tmp, "dns-gap", gap_flows(m), app, sets=["packet-alert-max=255"])
+
+
+def case_alert_max(m, t, tmp):
+    """
+    Suricata's packet-alert-max: one segment of 22 DNS queries alerts 22
+    times, 15 of them raised (the default), the first in signature order;
+    a drop rule past the cap still drops the flow (inline: no alert after).
+    """
+    www, ev = lp(query(500, ["www.example.org"])), lp(query(501, ["evil.example.net"]))
+    rules = ('alert dns any any -> any any (msg:"evil"; dns.query; content:"evil.example.net"; '
+             'sid:11; rev:1;)\n'
+             'alert dns any any -> any any (msg:"www"; dns.query; content:"www.example.org"; '
+             'sid:12; rev:1;)\n')
+    many = tcp_flow(m, 30001, 53, [(www * 20 + ev + www, None)])
+    m.differential(t, tmp, "alert-max", many, rules)
+    m.differential(t, tmp, "alert-max-3", many, rules, sets=["packet-alert-max=3"])
+    r = m.replay(tmp, "alert-max", many, rules)
+    recs = [a for a in r.alerts if a.get("pcap_cnt") == 4]
+    t.ok(len(recs) == 15 and all(a["nfips"].get("alerts_discarded") == 7 for a in recs),
+         "15 records for the packet's 22 alerts, each saying 7 were discarded",
+         [a.get("nfips") for a in recs][:2])
+    c = m.Tcp(cli=("10.5.0.9", 30002), srv=("10.6.0.9", 80))
+    pkts = c.handshake() + [c.c(0, "GET /ATTACK HTTP/1.0\r\n\r\n"),
+                            c.s(0, "HTTP/1.0 200 owned\r\n\r\n")]
+    drops = "".join('reject tcp any any -> any 80 (msg:"r%d"; content:"ATTACK"; sid:%d;)\n'
+                    % (i, 600 + i) for i in range(3))
+    drops = ('drop tcp any any -> any 80 (msg:"d"; content:"ATTACK"; sid:599;)\n' + drops +
+             'alert tcp any 80 -> any any (msg:"response"; content:"owned"; sid:610;)\n')
+    m.differential(t, tmp, "alert-max-drop", pkts, drops,
+                   sets=["packet-alert-max=1", "stream.inline=true"])
 
 
 def cases(m):
     def case_dns_udp_tcp(t, tmp):
         case_dns(m, t, tmp)
-    return [case_dns_udp_tcp]
+
+    def case_dns_alert_max(t, tmp):
+        case_alert_max(m, t, tmp)
+    return [case_dns_udp_tcp, case_dns_alert_max]
 
 
 if __name__ == "__main__":

@@ -214,7 +214,8 @@ def differential(t, tmp, name, pkts, rules, extra=(), sets=()):
     """
     Suricata 7 and nfipsctl replay (with @extra) on the same capture and
     rules: the same alerts per (sid, flow), counted. @sets are Suricata
-    --set options (its defaults otherwise).
+    --set options (its defaults otherwise); packet-alert-max is given to
+    nfips too (--packet-alert-max), as both cap the alerts per packet.
     """
     title = "%s: the same alerts as Suricata 7" % name
     if not suricata_oracle.available():
@@ -227,7 +228,9 @@ def differential(t, tmp, name, pkts, rules, extra=(), sets=()):
     try:
         s = suricata_oracle.suricata(rfile, pcap, os.path.join(tmp, name + ".suricata"),
                                      sets=sets)
-        n = suricata_oracle.nfips(rfile, pcap, NFIPSCTL, extra=extra)
+        cap = [s.split("=", 1)[1] for s in sets if s.startswith("packet-alert-max=")]
+        n = suricata_oracle.nfips(rfile, pcap, NFIPSCTL, extra=list(extra) + (
+            ["--packet-alert-max", cap[0]] if cap else []))
     except RuntimeError as e:
         return t.ok(False, title, e)
     d = suricata_oracle.differences(s, n)

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "ac.h"
+#include "ac_filter.h"
 #include "ac_oracle.h"
 #include "tap.h"
 
@@ -88,9 +89,15 @@ static u8 *text_random(struct rng *r, const struct pset *s, u32 len,
 	return t;
 }
 
+/* The prefilter's code paths: the scalar reference and the CPU's best. */
+static int simd_of(int m)
+{
+	return m ? nfips_ac_simd_best() : NFIPS_AC_SCALAR;
+}
+
 /* Scans @t cut at the given points (sorted, within len). */
 static void scan_split(const struct nfips_ac *ac, const u8 *t, u32 len,
-		       const u32 *cuts, u32 ncuts, struct hits *h)
+		       const u32 *cuts, u32 ncuts, struct hits *h, int simd)
 {
 	nfips_ac_state st = 0;
 	u32 prev = 0, i;
@@ -99,19 +106,23 @@ static void scan_split(const struct nfips_ac *ac, const u8 *t, u32 len,
 		u32 to = i < ncuts ? cuts[i] : len;
 
 		h->base = prev;
-		st = nfips_ac_scan(ac, st, t + prev, to - prev, hits_record, h);
+		st = nfips_ac_scan_simd(ac, st, t + prev, to - prev, hits_record,
+					h, simd);
 		prev = to;
 	}
 }
 
-/* One build, one text: whole scan and a random split both equal oracle. */
+/*
+ * One build, one text: the whole scan and a random split both equal the
+ * oracle, with the scalar prefilter and with the vector one.
+ */
 static int check_case(const struct pset *s, const u8 *t, u32 len,
 		      struct rng *r, const char *what)
 {
 	struct hits want = { 0 }, got = { 0 }, split = { 0 };
 	struct nfips_ac *ac;
 	u32 cuts[8], ncuts, i;
-	int ret, ok;
+	int ret, ok = 1, m;
 
 	ret = nfips_ac_build(&ac, s->p, s->n, NULL, NULL);
 	if (ret) {
@@ -119,7 +130,6 @@ static int check_case(const struct pset *s, const u8 *t, u32 len,
 		return 0;
 	}
 	oracle_scan(s->p, s->n, t, len, &want);
-	scan_split(ac, t, len, NULL, 0, &got);
 	ncuts = len ? rnd(r) % 8 : 0;
 	for (i = 0; i < ncuts; i++)
 		cuts[i] = rnd(r) % (len + 1);
@@ -130,16 +140,20 @@ static int check_case(const struct pset *s, const u8 *t, u32 len,
 			cuts[j] = cuts[j - 1];
 		cuts[j] = v;
 	}
-	scan_split(ac, t, len, cuts, ncuts, &split);
-	ok = !got.out_of_order && !split.out_of_order &&
-	     hits_equal(&want, &got) && hits_equal(&want, &split);
-	if (!ok)
-		tap_diag("%s: oracle %zu hits, scan %zu, split scan %zu", what,
-			 want.n, got.n, split.n);
+	for (m = 0; m < 2; m++) {
+		scan_split(ac, t, len, NULL, 0, &got, simd_of(m));
+		scan_split(ac, t, len, cuts, ncuts, &split, simd_of(m));
+		if (got.out_of_order || split.out_of_order ||
+		    !hits_equal(&want, &got) || !hits_equal(&want, &split)) {
+			tap_diag("%s: prefilter %d: oracle %zu hits, scan %zu, split scan %zu",
+				 what, simd_of(m), want.n, got.n, split.n);
+			ok = 0;
+		}
+		hits_reset(&got);
+		hits_reset(&split);
+	}
 	nfips_ac_free(ac);
 	hits_reset(&want);
-	hits_reset(&got);
-	hits_reset(&split);
 	return ok;
 }
 
@@ -337,6 +351,7 @@ static void test_split_points(struct tap *tap)
 	struct hits one = { 0 }, two = { 0 };
 	struct nfips_ac *ac;
 	u32 len = 300, cut, bad = 0;
+	int m;
 	u8 *t;
 
 	pset_random(&s, &r, 60, 1, 30, mixed, 9, 50);
@@ -345,23 +360,23 @@ static void test_split_points(struct tap *tap)
 		tap_ok(tap, 0, "every split point: build failed");
 		return;
 	}
-	scan_split(ac, t, len, NULL, 0, &one);
-	for (cut = 0; cut <= len; cut++) {
-		scan_split(ac, t, len, &cut, 1, &two);
-		bad += !hits_equal(&one, &two);
-		hits_reset(&two);
-	}
-	{
+	scan_split(ac, t, len, NULL, 0, &one, NFIPS_AC_SCALAR);
+	for (m = 0; m < 2; m++) {
 		u32 cuts[299], i;
 
+		for (cut = 0; cut <= len; cut++) {
+			scan_split(ac, t, len, &cut, 1, &two, simd_of(m));
+			bad += !hits_equal(&one, &two);
+			hits_reset(&two);
+		}
 		for (i = 0; i < 299; i++)
 			cuts[i] = i + 1;
-		scan_split(ac, t, len, cuts, 299, &two);
+		scan_split(ac, t, len, cuts, 299, &two, simd_of(m));
 		bad += !hits_equal(&one, &two);
 		hits_reset(&two);
 	}
 	tap_ok(tap, !bad && one.n > 50,
-	       "every split point and byte-by-byte give the same %zu matches",
+	       "every split point and byte-by-byte give the same %zu matches, both prefilters",
 	       one.n);
 	hits_reset(&one);
 	nfips_ac_free(ac);
@@ -511,6 +526,79 @@ static void test_deterministic(struct tap *tap)
 	pset_free(&s);
 }
 
+/*
+ * The prefilter itself, on random sets (short patterns and nocase among
+ * them) and texts: the vector code returns what the scalar code returns
+ * from every position; neither passes over a position where the oracle
+ * finds a pattern beginning; and with long patterns over random bytes it
+ * does skip most positions (a filter that passes everything would leave
+ * the scan exact but slow).
+ */
+static void test_filter(struct tap *tap)
+{
+	u32 c, pos, len = 3000, differ = 0, missed = 0, sets = 0;
+	u64 skipped = 0, tested = 0;
+	u8 all[256];
+
+	for (c = 0; c < 256; c++)
+		all[c] = c;
+	for (c = 0; c < 60; c++) {
+		struct rng r = { 0x5eed0000ULL + c };
+		struct hits want = { 0 };
+		struct ac_filter f;
+		struct pset s;
+		size_t mem = 0;
+		bool longs = c % 3 == 0;
+		u8 *t;
+		u32 i;
+
+		pset_random(&s, &r, 1 + rnd(&r) % 300, longs ? 6 : 1,
+			    longs ? 20 : 12, c % 2 ? mixed : all,
+			    c % 2 ? 9 : 256, c % 4 * 33);
+		t = text_random(&r, &s, len, c % 2 ? mixed : all,
+				c % 2 ? 9 : 256);
+		if (longs)	/* random bytes, no pattern spliced in */
+			for (i = 0; i < len; i++)
+				t[i] = rnd(&r);
+		if (nfips_ac_filter_build(&f, s.p, s.n, &mem) || !f.table) {
+			pset_free(&s);
+			free(t);
+			continue;
+		}
+		sets++;
+		oracle_scan(s.p, s.n, t, len, &want);
+		for (pos = 0; pos < len; pos++) {
+			u32 q = nfips_ac_filter_next_scalar(&f, t, pos, len);
+
+			differ += q != nfips_ac_filter_next(&f, t, pos, len,
+							    nfips_ac_simd_best());
+			if (longs && pos + AC_FILTER_SPAN <= len) {
+				tested++;
+				skipped += q != pos;
+			}
+		}
+		for (i = 0; i < want.n; i++) {
+			u32 start = want.v[i].end - s.p[want.v[i].id].len;
+
+			missed += nfips_ac_filter_next_scalar(&f, t, start,
+							      len) != start;
+		}
+		hits_reset(&want);
+		nfips_ac_filter_free(&f);
+		pset_free(&s);
+		free(t);
+	}
+	tap_ok(tap, sets >= 50 && !differ,
+	       "prefilter: vector code equals the scalar code from every position (%u sets, %u differ)",
+	       sets, differ);
+	tap_ok(tap, sets >= 50 && !missed,
+	       "prefilter: no pattern beginning passed over (%u missed)",
+	       missed);
+	tap_ok(tap, tested && skipped * 10 > tested * 9,
+	       "prefilter: long patterns over random bytes: %llu of %llu positions skipped",
+	       (unsigned long long)skipped, (unsigned long long)tested);
+}
+
 int main(void)
 {
 	struct tap tap = { 0 };
@@ -522,5 +610,6 @@ int main(void)
 	test_stop_and_empty(&tap);
 	test_errors(&tap);
 	test_deterministic(&tap);
+	test_filter(&tap);
 	return tap_done(&tap);
 }

@@ -16,7 +16,11 @@ static const char *const texts[] = {
 	"alert tcp any any <> [2001:db8::/32,10.1.0.0/16] any (msg:\"s1\"; flow:established; content:\"GET\"; depth:3; sid:3;)",
 	"alert tcp any any -> any any (msg:\"s2\"; content:\"abc\"; content:\"GET\"; sid:4;)",
 	"alert tcp any any -> any any (msg:\"nofp\"; pcre:\"/x/\"; sid:5;)",
-	"alert tls any any -> any any (msg:\"skip\"; content:\"x\"; sid:6;)",
+	"alert smb any any -> any any (msg:\"skip\"; content:\"x\"; sid:6;)",
+	/* a 1-2 byte fast pattern: the kernel gets the longer content */
+	"alert tcp any any -> any any (msg:\"s3\"; content:\"ab\"; fast_pattern; content:\"Longer\"; nocase; content:!\"negated-and-longest\"; sid:7;)",
+	/* nothing longer: the kernel keeps the short one */
+	"alert tcp any any -> any any (msg:\"s4\"; content:\"cd\"; content:\"e\"; sid:8;)",
 };
 
 static struct nfips_rule *r[8];
@@ -26,10 +30,11 @@ static void test_content(const struct nfips_compiled *c)
 {
 	const struct nfips_crule *k1 = &c->rules[0], *k2 = &c->rules[1];
 	const struct nfips_crule *s1 = &c->rules[2], *s2 = &c->rules[3];
+	const struct nfips_crule *s3 = &c->rules[4], *s4 = &c->rules[5];
 
-	tap_ok(&T, c->nrules == 4, "rules with a fast pattern only (%u)", c->nrules);
-	tap_ok(&T, c->npatterns == 3, "GET is shared: 3 patterns (%u)", c->npatterns);
-	if (c->nrules != 4)
+	tap_ok(&T, c->nrules == 6, "rules with a fast pattern only (%u)", c->nrules);
+	tap_ok(&T, c->npatterns == 5, "GET is shared: 5 patterns (%u)", c->npatterns);
+	if (c->nrules != 6)
 		return;
 	tap_ok(&T, k1->cls == NFIPS_CLASS_KERNEL && k1->sid == 1 && k1->rev == 2 &&
 	       k1->depth == 3 && k1->offset == 0 && (k1->flags & NFIPS_CR_DPORT) &&
@@ -46,6 +51,13 @@ static void test_content(const struct nfips_compiled *c)
 	       s1->pattern == k1->pattern, "slow rule: no positions, v6 ranges, shared pattern");
 	tap_ok(&T, s2->cls == NFIPS_CLASS_SLOW && c->patterns[s2->pattern].len == 3,
 	       "slow rule with several contents");
+	tap_ok(&T, c->patterns[s3->pattern].len == 6 &&
+	       !memcmp(c->patterns[s3->pattern].bytes, "Longer", 6) &&
+	       c->patterns[s3->pattern].flags == NFIPS_CP_NOCASE,
+	       "a 2-byte fast_pattern: the kernel gets the rule's longer positive content, nocase kept");
+	tap_ok(&T, c->patterns[s4->pattern].len == 2 &&
+	       !memcmp(c->patterns[s4->pattern].bytes, "cd", 2),
+	       "only short contents: the kernel keeps the fast pattern");
 }
 
 static void test_roundtrip(const struct nfips_compiled *c, const char *what)

@@ -177,7 +177,13 @@ static void test_messages(void)
 	memcpy(m + a, "\xc0\x0c\x00\x2c\x00\x01\x00\x00\x00\x10\x00\x01\x01", 13);
 	tap_ok(&T, parse(m, a + 13, true, &h) == DNS_ERROR, "an SSHFP of one byte");
 	memcpy(m + a, "\xc0\x0c\x00\x01\x00\x01\x00\x00\x00\x10\x00\x00", 12);
-	tap_ok(&T, !parse(m, a + 12, true, &h), "an A record without data");
+	tap_ok(&T, parse(m, a + 12, true, &h) == DNS_ERROR,
+	       "an A record without data is an error (dns.rs: one entry at least)");
+	memcpy(m + a, "\xc0\x0c\x00\x63\x00\x01\x00\x00\x00\x10\x00\x00", 12);
+	tap_ok(&T, parse(m, a + 12, true, &h) == DNS_ERROR,
+	       "a record of an unknown type without data is an error");
+	tap_ok(&T, !parse(m, a + 12, false, &h),
+	       "as a request, a record without data is not read");
 	memcpy(m + a, "\xc0\x0c\x00\x01\x00\x01\x00\x00\x00\x10\x00\x05\x01", 13);
 	tap_ok(&T, parse(m, a + 13, true, &h) == DNS_INCOMPLETE,
 	       "record data longer than the message");

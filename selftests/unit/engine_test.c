@@ -22,6 +22,7 @@ struct set {
 	struct nfips_flow flow;
 	uint32_t sids[64];
 	unsigned nsids;
+	uint32_t discarded;	/* the last alert's */
 };
 
 static void on_alert(void *arg, const struct nfips_pkt *p, const struct nfips_flow *f,
@@ -33,6 +34,7 @@ static void on_alert(void *arg, const struct nfips_pkt *p, const struct nfips_fl
 	(void)f;
 	if (s->nsids < 64)
 		s->sids[s->nsids++] = a->rule->sid;
+	s->discarded = a->discarded;
 }
 
 static int load(struct set *s, const char *const *rules)
@@ -564,6 +566,44 @@ static void test_load(void)
 	unload(&s);
 }
 
+/*
+ * detect-engine-alert.c PacketAlertFinalize: packet-alert-max alerts per
+ * packet, the first in signature order (drop before alert); the actions
+ * of the discarded ones still apply.
+ */
+static void test_alert_max(void)
+{
+	static const char *const rules[] = {
+		"alert tcp any any -> any any (content:\"x\"; sid:5;)",
+		"alert tcp any any -> any any (content:\"x\"; sid:4;)",
+		"alert tcp any any -> any any (content:\"x\"; sid:3;)",
+		"drop tcp any any -> any any (content:\"x\"; sid:9;)",
+		"drop tcp any any -> any any (content:\"x\"; sid:8;)",
+		"reject tcp any any -> any any (content:\"x\"; sid:7;)",
+		NULL,
+	};
+	struct set s;
+	struct nfips_pkt p;
+	const char *got;
+	int v;
+
+	if (load(&s, rules))
+		return;
+	p = pkt("x", IPPROTO_TCP, true, 1, 0);
+	EXPECT(&s, &p, NULL, "8,9,7,3,4,5", "default cap (15): every alert");
+	tap_ok(&T, s.discarded == 0, "nothing discarded under the cap");
+	nfips_engine_set_alert_max(s.e, 3);
+	got = run(&s, &p, NULL, &v);
+	tap_ok(&T, !strcmp(got, "8,9,7") && s.discarded == 3,
+	       "packet-alert-max 3: the first three in signature order, three discarded (%s)", got);
+	nfips_engine_set_alert_max(s.e, 1);
+	got = run(&s, &p, NULL, &v);
+	tap_ok(&T, !strcmp(got, "8") && s.discarded == 5 && (v & NFIPS_VERDICT_DROP) &&
+	       (v & NFIPS_VERDICT_REJECT) && (v & NFIPS_VERDICT_ALERT),
+	       "packet-alert-max 1: one alert; the discarded reject still rejects");
+	unload(&s);
+}
+
 int main(void)
 {
 	setup();
@@ -576,6 +616,7 @@ int main(void)
 	test_stream_size();
 	test_xbits();
 	test_load();
+	test_alert_max();
 	teardown();
 	return tap_done(&T);
 }

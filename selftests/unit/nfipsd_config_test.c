@@ -63,6 +63,7 @@ static void full(void)
 		" enabled = true; };\n"
 		"sensor = \"gw-1\";\n"
 		"stop_timeout = 7;\n"
+		"packet_alert_max = 40;\n"
 		"collectors = ( { name = \"soc\"; transport = \"relp\"; host = \"h1\"; port = 2514; },\n"
 		"  { name = \"soc.2\"; transport = \"tls\"; host = \"h2\"; port = 6514; ca = \"ca.pem\";\n"
 		"    server_name = \"c.example\"; facility = \"local0\"; timeout = 3; window = 64; } );\n";
@@ -94,6 +95,7 @@ static void full(void)
 	tap_ok(&T, c.flows.stream.depth == 65536 && c.flows.stream.ooo_max == 32768 &&
 	       c.flows.stream.memcap == 1ull << 30 && c.flows.max_flows == 1000, "stream");
 	tap_ok(&T, !strcmp(c.sensor, "gw-1") && c.stop_timeout == 7, "sensor, stop_timeout");
+	tap_ok(&T, c.alert_max == 40, "packet_alert_max");
 	snprintf(want, sizeof(want), "%s/db/alerts.db", dir);
 	tap_ok(&T, !strcmp(c.store_path, want) && c.store_retention == 120 &&
 	       c.store_queue == 1024 && !c.store_off, "store: path relative to the file, "
@@ -129,7 +131,7 @@ static void defaults(void)
 	       !strcmp(c.state_path, NFIPSD_STATE) && !c.memory_budget &&
 	       !c.pol.classification && c.eve_payload == NFIPS_EVE_PAYLOAD_ALL &&
 	       !strcmp(c.store_path, NFIPS_STORE_PATH) &&
-	       c.store_retention == 92 && !c.store_off,
+	       c.store_retention == 92 && !c.store_off && !c.alert_max,
 	       "defaults: queue 0, learn, standard paths, no budget, payload in every record, "
 	       "the store for 92 days");
 	nfipsd_conf_free(&c);
@@ -156,6 +158,10 @@ static void errors(void)
 	bad("queues beyond 65535", "rules = \"r\";\nqueues = { base = 65535;\n count = 2; };\n",
 	    ":3: queues 65535..65536");
 	bad("negative maxlen", "rules = \"r\";\nqueues = { maxlen = -1; };\n", ":2: 'maxlen' must not be negative");
+	bad("packet_alert_max 0", "rules = \"r\";\npacket_alert_max = 0;\n",
+	    ":2: 'packet_alert_max' = 0 out of range");
+	bad("packet_alert_max 256", "rules = \"r\";\npacket_alert_max = 256;\n",
+	    ":2: 'packet_alert_max' = 256 out of range");
 	bad("queues not a group", "rules = \"r\";\nqueues = 3;\n", ":2: 'queues' must be a group");
 	bad("mode", "rules = \"r\";\nmode = \"block\";\n", ":2: 'mode' must be \"learn\" or \"enforce\"");
 	bad("store retention 0", "rules = \"r\";\nstore = { retention_days = 0; };\n",

@@ -154,11 +154,37 @@ static void test_classes(void)
 	       !strcmp(nfips_class_name(NFIPS_CLASS_SKIPPED), "skipped"), "class names");
 }
 
+/* Whether the kernel's pattern for a tcp rule with @opts is 1-2 bytes. */
+static void short_fp(const char *opts, bool want)
+{
+	struct nfips_rule *r = parse_opts(opts);
+
+	if (r)
+		nfips_rule_classify(r);
+	tap_ok(&T, r && nfips_rule_short_fp(r) == want, "%s fast pattern: %s",
+	       want ? "short" : "not a short", opts);
+	nfips_rule_free(r);
+}
+
+/* What nfipsctl rules check reports as rules with only short contents. */
+static void test_short_fp(void)
+{
+	short_fp("content:\"ab\";", true);
+	short_fp("content:\"a\"; content:\"bc\";", true);
+	short_fp("content:\"abc\";", false);
+	short_fp("content:\"ab\"; fast_pattern; content:\"longer\";", false);
+	short_fp("content:\"ab\"; content:!\"negated\";", true);
+	/* the kernel gets the whole content, not the 2 bytes chopped */
+	short_fp("content:\"abcdef\"; fast_pattern:0,2;", false);
+	short_fp("pcre:\"/x/\";", false);
+}
+
 int main(void)
 {
 	setup();
 	test_fast_pattern();
 	test_classes();
+	test_short_fp();
 	teardown();
 	return tap_done(&T);
 }

@@ -778,7 +778,7 @@ static void bad_files(void)
 		sqlite3_open(p, &db);
 		/* what version 1 did not have: hours (2), days and the alerts'
 		 * interface (4), the mail queue and the incidents' columns (5),
-		 * the blocks (6) */
+		 * the blocks (6), the alerts' discarded count (7) */
 		sqlite3_exec(db, "DROP TABLE hours; DROP TABLE days;"
 			     " ALTER TABLE alerts DROP COLUMN iface;"
 			     " DROP TABLE mails; DROP TABLE mail_attempts;"
@@ -787,6 +787,7 @@ static void bad_files(void)
 			     " ALTER TABLE incidents DROP COLUMN proto;"
 			     " ALTER TABLE incidents DROP COLUMN reason;"
 			     " DROP TABLE blocks;"
+			     " ALTER TABLE alerts DROP COLUMN discarded;"
 			     " PRAGMA user_version = 1", NULL, NULL, NULL);
 		sqlite3_close(db);
 		s = nfips_store_open(&o, err, sizeof(err), &moved);
@@ -840,6 +841,7 @@ static void bad_files(void)
 			     " ALTER TABLE incidents DROP COLUMN proto;"
 			     " ALTER TABLE incidents DROP COLUMN reason;"
 			     " DROP TABLE blocks;"
+			     " ALTER TABLE alerts DROP COLUMN discarded;"
 			     " PRAGMA user_version = 3", NULL, NULL, NULL);
 		sqlite3_close(db);
 		tap_ok(&T, count_sql(p, "SELECT count(*) FROM sqlite_master WHERE name = 'days'",
@@ -870,6 +872,30 @@ static void bad_files(void)
 	       err);
 }
 
+/* An alert of a packet capped by packet-alert-max keeps the count. */
+static void discarded(void)
+{
+	struct nfips_store_alert a[2];
+	struct nfips_store *s;
+	int64_t t0 = 1750000000ll * 1000000;
+	char err[512], p[300];
+
+	snprintf(p, sizeof(p), "%s/discarded.db", dir);
+	now_usec = t0;
+	s = open_store(p, false, err, sizeof(err));
+	if (!tap_ok(&T, s != NULL, "discarded store opens: %s", err))
+		return;
+	alert_at(s, &a[0], t0, 9200, 0x0e000001, 1, false);
+	a[0].discarded = 7;
+	alert_at(s, &a[1], t0 + 1, 9201, 0x0e000001, 1, false);
+	nfips_store_put(s, a, 2);
+	nfips_store_close(s);
+	tap_ok(&T, count_sql(p, "SELECT discarded FROM alerts WHERE sid = 9200", 0) == 7 &&
+	       count_sql(p, "SELECT count(*) FROM alerts WHERE sid = 9201 AND discarded IS NULL",
+			 0) == 1,
+	       "an alert keeps its packet's discarded count (none: NULL)");
+}
+
 int main(void)
 {
 	/* tmpfs when there is one: the test is about SQL, not fsync speed */
@@ -886,6 +912,7 @@ int main(void)
 	incidents_cli_printable();
 	retention();
 	bad_files();
+	discarded();
 	{
 		char cmd[300];
 

@@ -186,6 +186,18 @@ static void gaps(void)
 	       "data lost by the capture (acknowledged): gap, stream resumes");
 	sess_free(&s);
 
+	/* A hole inside the window that the receiver acknowledged: a gap at
+	 * once (it would wait for the flow's end otherwise). */
+	sess_init(&s, 0, 64, 0);
+	handshake(&s, est);
+	seg(&s, C, PA, 101, 5001, "abc");		/* 101..103 */
+	seg(&s, S, ACK, 5001, 110, NULL);		/* 104..109 lost */
+	seg(&s, C, PA, 110, 5001, "after");
+	tap_ok(&T, s.res.inspect && s.res.st.stream_off == 9 && s.res.st.len == 5 &&
+	       !memcmp(s.res.st.data, "after", 5) && s.ctx.st.gaps == 1,
+	       "acknowledged hole inside the window: gap, stream resumes at once");
+	sess_free(&s);
+
 	/* A hole never filled: flushed at flow end. */
 	sess_init(&s, 0, 0, 0);
 	handshake(&s, est);

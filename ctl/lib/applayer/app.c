@@ -206,9 +206,12 @@ void nfips_app_data(struct nfips_app *a, int dir, const struct nfips_stream *st,
 		return;
 	end = st->stream_off + st->len;
 	if (!st->anchored || st->stream_off > a->fed[dir]) {
-		a->gap = true;		/* a hole before these bytes */
-		dns_gap(a->dns);
-		return;
+		/* a hole before these bytes: only DNS goes on after it */
+		if (!st->anchored || !dns_gap(a->dns, dir)) {
+			a->gap = true;
+			return;
+		}
+		a->fed[dir] = st->stream_off;
 	}
 	if (end <= a->fed[dir])
 		return;

@@ -101,7 +101,7 @@ static int rdata(const uint8_t *m, uint32_t mlen, uint16_t type, uint32_t pos,
 	uint32_t next;
 
 	if (pos == end)
-		return 0;	/* no data: no entry, not an error */
+		return DNS_ERROR;	/* many_m_n(1, ..) needs one entry */
 	switch (type) {
 	case T_CNAME:
 	case T_PTR:

@@ -68,8 +68,12 @@ void dns_free(struct nfips_dns *s);
 void dns_udp(struct nfips_dns *s, int dir, const uint8_t *d, uint32_t n);
 /* New stream bytes of direction @dir, in order (2-byte length framing). */
 void dns_tcp(struct nfips_dns *s, int dir, const uint8_t *d, uint32_t n);
-/* Bytes were lost in a direction: parsing of the flow stops. */
-void dns_gap(struct nfips_dns *s);
+/*
+ * Bytes of direction @dir were lost: its partial message is dropped and
+ * parsing goes on with the next bytes (dns.rs accepts gaps). False
+ * without DNS: the caller stops parsing.
+ */
+bool dns_gap(struct nfips_dns *s, int dir);
 /*
  * The transactions parsed in direction @dir since the last call, in
  * order, in *txs (valid until the next call on @s); their number. Those

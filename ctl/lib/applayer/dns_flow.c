@@ -7,7 +7,9 @@
  * UDP each datagram is one message and a bad one changes nothing for the
  * next; over TCP messages are framed by a 2-byte length (a zero length is
  * skipped) and the first one that does not parse ends the flow's parsing,
- * as Suricata disables the application layer of the session then.
+ * as Suricata disables the application layer of the session then; after
+ * lost bytes the partial message is dropped and the next bytes are read
+ * as the start of a message (dns.rs parse_request_tcp after a gap).
  *
  * What a rule reads of a transaction: dns.query, one buffer per question
  * of a request (the name as the labels joined by '.', case kept; an empty
@@ -43,7 +45,7 @@ struct dns_dir {
 
 struct nfips_dns {
 	struct dns_dir dir[2];
-	bool broken;		/* TCP: a message did not parse, or a gap */
+	bool broken;		/* TCP: a message did not parse */
 	uint8_t name[DNS_NAME_BUF];	/* the name a get returned last */
 };
 
@@ -170,10 +172,12 @@ void dns_udp(struct nfips_dns *s, int dir, const uint8_t *d, uint32_t n)
 		message(s, dir, d, n);
 }
 
-void dns_gap(struct nfips_dns *s)
+bool dns_gap(struct nfips_dns *s, int dir)
 {
-	if (s)
-		s->broken = true;
+	if (!s)
+		return false;
+	s->dir[dir].len = 0;
+	return true;
 }
 
 /*

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ac.h"
 #include "compile.h"
 
 void nfips_compiled_free(struct nfips_compiled *c)
@@ -112,12 +113,46 @@ static int addrs(const struct nfips_addrset *s, uint32_t flag, uint32_t *flags,
 	return 0;
 }
 
+/*
+ * The pattern the kernel looks for: the rule's fast pattern, but for a
+ * slow rule whose fast pattern has 1 or 2 bytes (an explicit fast_pattern,
+ * since the choice is otherwise the longest content) the longest of its
+ * other positive contents in the packet bytes, when one is longer. Any of
+ * them is in every match, so the kernel still punts every flow the rule
+ * can match; a 1-2 byte pattern would punt on nearly every packet and
+ * slow the kernel's prefilter for every pattern (Documentation/matcher.rst).
+ * A kernel rule has a single content: nothing to choose.
+ */
+static const uint8_t *kernel_pattern(const struct nfips_rule *r, uint32_t *len,
+				     bool *nocase)
+{
+	const uint8_t *b = nfips_rule_fp(r, len);
+	uint32_t i;
+
+	*nocase = r->fp_nocase;
+	if (r->cls == NFIPS_CLASS_KERNEL || *len > NFIPS_SHORT_FP)
+		return b;
+	for (i = 0; i < r->nmatches; i++) {
+		const struct nfips_content *m = &r->matches[i].u.content;
+
+		if (r->matches[i].type != NFIPS_MATCH_CONTENT ||
+		    r->matches[i].buf || (m->flags & NFIPS_C_NEGATED) ||
+		    m->len <= *len || m->len > NFIPS_AC_MAX_LEN)
+			continue;
+		b = m->bytes;
+		*len = m->len;
+		*nocase = m->flags & NFIPS_C_NOCASE;
+	}
+	return b;
+}
+
 static int compile_rule(struct nfips_compiled *c, const struct nfips_rule *r)
 {
 	struct nfips_crule *cr = &c->rules[c->nrules];
 	const struct nfips_content *fp = &r->matches[r->fp].u.content;
 	const uint8_t *b;
 	uint32_t len;
+	bool nocase;
 	int64_t pi;
 
 	memset(cr, 0, sizeof(*cr));
@@ -128,8 +163,8 @@ static int compile_rule(struct nfips_compiled *c, const struct nfips_rule *r)
 	cr->action = (uint8_t)r->action;
 	cr->cls = (uint8_t)r->cls;
 	cr->proto = (uint8_t)r->proto;
-	b = nfips_rule_fp(r, &len);
-	pi = pattern_index(c, b, len, r->fp_nocase ? NFIPS_CP_NOCASE : 0);
+	b = kernel_pattern(r, &len, &nocase);
+	pi = pattern_index(c, b, len, nocase ? NFIPS_CP_NOCASE : 0);
 	if (pi < 0)
 		return -ENOMEM;
 	cr->pattern = (uint32_t)pi;

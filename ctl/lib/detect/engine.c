@@ -471,6 +471,7 @@ int nfips_engine_new(struct nfips_engine **out, struct nfips_rule *const *rules,
 		goto fail;
 	e->serial = ++engine_serial;
 	e->no_prefilter = lim && lim->no_prefilter;
+	e->alert_max = NFIPS_ALERT_MAX_DEFAULT;
 	ret = load_rules(e, rules, n);
 	if (!ret)
 		ret = build_flowbits(e);
@@ -550,6 +551,11 @@ void nfips_engine_free(struct nfips_engine *e)
 void nfips_engine_get_stats(const struct nfips_engine *e, struct nfips_engine_stats *st)
 {
 	*st = e->stats;
+}
+
+void nfips_engine_set_alert_max(struct nfips_engine *e, uint32_t max)
+{
+	e->alert_max = max ? max : NFIPS_ALERT_MAX_DEFAULT;
 }
 
 void nfips_engine_set_suppress(struct nfips_engine *e, nfips_suppress_fn fn,
@@ -794,7 +800,7 @@ bool queue_push(struct nfips_engine *e, uint32_t sig, bool stream)
 		e->queue = q;
 		e->qcap = cap;
 	}
-	e->queue[e->nqueue++] = (struct qent){ sig, stream };
+	e->queue[e->nqueue++] = (struct qent){ .sig = sig, .stream = stream };
 	return true;
 }
 
@@ -839,13 +845,12 @@ static int finalize(struct nfips_engine *e, const struct nfips_pkt *p,
 {
 	bool pass = false;
 	int verdict = 0;
-	uint32_t i;
+	uint32_t i, k, nlog = 0, discarded;
 
 	qsort(e->queue, e->nqueue, sizeof(*e->queue), qent_cmp);
 	for (i = 0; i < e->nqueue; i++) {
 		const struct sig *s = &e->sigs[e->queue[i].sig];
 		const struct nfips_rule *r = s->r;
-		struct nfips_alert a = { r, e->queue[i].stream ? NFIPS_ALERT_STREAM : 0 };
 		bool quiet = e->suppress && e->suppress(e->suppress_arg, r, p);
 		int res = 1;
 
@@ -872,10 +877,27 @@ static int finalize(struct nfips_engine *e, const struct nfips_pkt *p,
 			continue;
 		if (pass)
 			break;	/* the pass rule and all after it are not logged */
+		e->queue[i].log = true;
+		nlog++;
+	}
+	/* The actions are all in: now the alerts, up to packet-alert-max. */
+	discarded = nlog > e->alert_max ? nlog - e->alert_max : 0;
+	for (i = 0, k = 0; i < e->nqueue && k < nlog - discarded; i++) {
+		const struct qent *q = &e->queue[i];
+		struct nfips_alert a = {
+			.rule = e->sigs[q->sig].r,
+			.flags = q->stream ? NFIPS_ALERT_STREAM : 0,
+			.discarded = discarded,
+		};
+
+		if (!q->log)
+			continue;
+		k++;
 		if (fn)
 			fn(arg, p, f, &a);
-		verdict |= NFIPS_VERDICT_ALERT;
 	}
+	if (nlog)
+		verdict |= NFIPS_VERDICT_ALERT;
 	if (pass || (fs && fs->action == FLOW_ACT_PASS))
 		verdict |= NFIPS_VERDICT_PASS;
 	if (fs && fs->action == FLOW_ACT_DROP)

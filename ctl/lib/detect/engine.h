@@ -286,6 +286,18 @@ typedef bool (*nfips_suppress_fn)(void *arg, const struct nfips_rule *r,
 void nfips_engine_set_suppress(struct nfips_engine *e, nfips_suppress_fn fn,
 			       void *arg);
 
+/*
+ * Suricata's packet-alert-max: at most @max alerts (1..255) are raised
+ * per packet, the first in signature order (PacketAlertFinalize); the
+ * rest are discarded, and counted in each raised alert's "discarded".
+ * A discarded alert's actions (drop, reject, pass) still apply and its
+ * threshold still counts, as in Suricata, so the cap never loses a drop.
+ */
+#define NFIPS_ALERT_MAX_DEFAULT	15
+#define NFIPS_ALERT_MAX_LIMIT	255
+/* 0: the default */
+void nfips_engine_set_alert_max(struct nfips_engine *e, uint32_t max);
+
 /* ---- evaluation ----------------------------------------------------- */
 
 #define NFIPS_ALERT_STREAM	0x1	/* matched on reassembled data */
@@ -293,6 +305,8 @@ void nfips_engine_set_suppress(struct nfips_engine *e, nfips_suppress_fn fn,
 struct nfips_alert {
 	const struct nfips_rule *rule;
 	uint32_t flags;		/* NFIPS_ALERT_* */
+	/* alerts of this packet past packet-alert-max, not raised; 0: none */
+	uint32_t discarded;
 };
 
 /*

@@ -51,6 +51,7 @@ struct sig {
 struct qent {
 	uint32_t sig;
 	bool stream;
+	bool log;	/* finalize: an alert to raise */
 };
 
 struct thr_entry {
@@ -132,6 +133,7 @@ struct nfips_engine {
 	uint64_t serial;			/* unique per engine (struct nfips_txdet) */
 	uint8_t *xbuf[2];			/* transforms' scratch (engine_xform.c) */
 	uint32_t xbuf_cap[2];
+	uint32_t alert_max;			/* packet-alert-max */
 	nfips_suppress_fn suppress;		/* NULL: nothing suppressed */
 	void *suppress_arg;
 	struct nfips_eval *ev;

@@ -273,6 +273,24 @@ static bool add_segment(struct nfips_stream_ctx *ctx, struct nfips_tcp_dir *d,
 		return false;
 	}
 	ctx->st.segments++;
+	/*
+	 * Bytes before @seq that the receiver already acknowledged will not
+	 * come again: the capture lost them. A gap now, as Suricata's on the
+	 * acknowledgement, rather than a hole waiting for the flow's end
+	 * (past the window, the loop below makes the gap).
+	 */
+	if (rel > 0 && (uint64_t)rel < w && d->acked_known &&
+	    sdiff(d->acked, d->next_seq) > 0) {
+		old = (uint32_t)sdiff(d->acked, d->next_seq);
+		if (old > (uint32_t)rel)
+			old = (uint32_t)rel;
+		if (d->ooo_bytes) {
+			ooo_skip_hole(ctx, d, old);
+			ooo_drain(ctx, d);
+		} else {
+			skip(ctx, d, old);
+		}
+	}
 	if (d->fin) {		/* nothing after the FIN */
 		rel = sdiff(d->fin_seq, seq);
 		if (rel <= 0)

@@ -15,11 +15,13 @@
  *    segment.
  *
  * A hole that is not filled before a segment needs the window beyond
- * ooo_max bytes, or before the flow ends, is a gap: the stream restarts
- * at the first byte after it, with its absolute stream offset kept, so
- * that no match spans a gap. A segment wholly beyond the window while
- * nothing waits is taken only if the receiver acknowledged data past the
- * hole (the capture lost it); otherwise it is out of window, left out of
+ * ooo_max bytes, before a segment after it comes while the receiver
+ * already acknowledged bytes of it, or before the flow ends, is a gap:
+ * the stream restarts at the first byte after it, with its absolute
+ * stream offset kept, so that no match spans a gap. A segment wholly
+ * beyond the window while nothing waits is taken only if the receiver
+ * acknowledged data past the hole (the capture lost it); otherwise it
+ * is out of window, left out of
  * the stream and inspected as a packet, so that one bogus segment cannot
  * move the stream. The bounds: ooo_max (default 256 KiB) and
  * depth (default 1 MiB, Suricata's stream.reassembly.depth) per

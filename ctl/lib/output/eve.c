@@ -176,6 +176,8 @@ void nfips_eve_alert(struct nfips_sbuf *b, const struct nfips_eve_alert *a)
 		nfips_json_kstr(&j, "grade_reason", a->grade_reason);
 	if (a->incident_id)
 		nfips_json_kuint(&j, "incident_id", a->incident_id);
+	if (a->alerts_discarded)
+		nfips_json_kuint(&j, "alerts_discarded", a->alerts_discarded);
 	nfips_json_kstr(&j, "path", a->path ? a->path : "daemon");
 	nfips_json_kuint(&j, "sequence", a->sequence);
 	nfips_json_kuint(&j, "policy_serial", a->policy_serial);

@@ -94,6 +94,8 @@ struct nfips_eve_alert {
 	const char *grade;		/* NULL: omitted (not graded) */
 	const char *grade_reason;	/* NULL: omitted */
 	uint64_t incident_id;		/* 0: omitted (no incident) */
+	/* the packet's alerts past packet-alert-max, not raised; 0: omitted */
+	uint32_t alerts_discarded;
 	const char *path;		/* "kernel" or "daemon" */
 	uint64_t sequence;
 	uint64_t policy_serial;

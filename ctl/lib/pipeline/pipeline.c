@@ -143,6 +143,7 @@ static void on_alert(void *arg, const struct nfips_pkt *pkt,
 			  rule->flags & NFIPS_R_TARGET_SRC ? NFIPS_EVE_TARGET_SRC :
 			  NFIPS_EVE_TARGET_NONE,
 		.stream = al->flags & NFIPS_ALERT_STREAM,
+		.alerts_discarded = al->discarded,
 		.payload = pkt->payload,
 		.payload_len = pkt->payload_len,
 		.path = p->cfg.path ? p->cfg.path : "daemon",
@@ -295,7 +296,8 @@ static void app_end(struct nfips_pipeline *p, struct nfips_flowrec *f,
 
 /*
  * A TCP flow ends: stream data still waiting behind a hole is inspected
- * with pseudo packets (pcap_cnt 0), as Suricata does at flow end.
+ * with pseudo packets (pcap_cnt 0), as Suricata does at flow end, and
+ * goes to the application layer (DNS resumes after a gap; HTTP not).
  */
 static void on_flow_end(void *arg, struct nfips_flowrec *f,
 			enum nfips_flow_end why, uint64_t now)
@@ -312,6 +314,7 @@ static void on_flow_end(void *arg, struct nfips_flowrec *f,
 		for (dir = 0; dir < 2; dir++) {
 			while (nfips_tcp_flush(nfips_flowtab_stream(p->flows),
 					       &f->tcp, dir, &st)) {
+				nfips_app_data(f->app, dir, &st, NULL, now);
 				pseudo_pkt(f, dir, now, &pkt);
 				flow = (struct nfips_flow){
 					.state = fs,
@@ -612,6 +615,8 @@ struct nfips_pipeline *nfips_pipeline_new(const struct nfips_pipeline_cfg *cfg,
 		return NULL;
 	p->cfg = *cfg;
 	p->engine = engine;
+	if (engine)
+		nfips_engine_set_alert_max(engine, cfg->alert_max);
 	p->fn = fn;
 	p->arg = arg;
 	p->flows = nfips_flowtab_new(&cfg->flows, on_flow_end, p);
@@ -686,6 +691,8 @@ void nfips_pipeline_set_engine(struct nfips_pipeline *p,
 {
 	nfips_flowtab_foreach(p->flows, renew_state, engine);
 	p->engine = engine;
+	if (engine)
+		nfips_engine_set_alert_max(engine, p->cfg.alert_max);
 	if (set_app(p, engine))
 		p->app_rules = false;	/* out of memory: no app layer */
 	p->cfg.policy_serial = policy_serial;

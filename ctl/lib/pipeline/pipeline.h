@@ -74,6 +74,9 @@ struct nfips_pipeline_cfg {
 	 */
 	void (*annotate)(void *arg, struct nfips_eve_alert *a);
 	void *annotate_arg;
+	/* packet-alert-max (nfips_engine_set_alert_max), for every engine
+	 * given; 0: NFIPS_ALERT_MAX_DEFAULT */
+	uint32_t alert_max;
 };
 
 /* "all", "first", "none" -> @out; -1 for anything else. */

@@ -264,3 +264,22 @@ const uint8_t *nfips_rule_fp(const struct nfips_rule *r, uint32_t *len)
 	*len = r->fp_len;
 	return r->matches[r->fp].u.content.bytes + r->fp_off;
 }
+
+bool nfips_rule_short_fp(const struct nfips_rule *r)
+{
+	uint32_t i, len;
+
+	if (!nfips_rule_fp(r, &len) || len > NFIPS_SHORT_FP)
+		return false;
+	if (r->cls == NFIPS_CLASS_KERNEL)	/* its only content */
+		return true;
+	for (i = 0; i < r->nmatches; i++) {
+		const struct nfips_content *c = &r->matches[i].u.content;
+
+		if (r->matches[i].type == NFIPS_MATCH_CONTENT &&
+		    !r->matches[i].buf && !(c->flags & NFIPS_C_NEGATED) &&
+		    c->len > NFIPS_SHORT_FP && c->len <= NFIPS_AC_MAX_LEN)
+			return false;
+	}
+	return true;
+}

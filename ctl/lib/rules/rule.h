@@ -728,4 +728,18 @@ const struct nfips_xforms *nfips_rule_xforms(const struct nfips_rule *rule, uint
 /* Bytes of the fast pattern, or NULL when the rule has none. */
 const uint8_t *nfips_rule_fp(const struct nfips_rule *rule, uint32_t *len);
 
+/*
+ * Fast patterns of at most this many bytes match too often to prefilter
+ * well: the compiler gives the kernel a longer content of the same rule
+ * instead when there is one (compile.c).
+ */
+#define NFIPS_SHORT_FP	2
+
+/*
+ * Whether the kernel's pattern for the rule (classified) is short: it has a
+ * fast pattern and no positive content in the packet bytes is longer than
+ * NFIPS_SHORT_FP.
+ */
+bool nfips_rule_short_fp(const struct nfips_rule *rule);
+
 #endif /* NFIPS_RULE_H */

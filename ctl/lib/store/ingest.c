@@ -30,8 +30,8 @@ static int prepare(struct nfips_store *s)
 	if (s->ins_alert)
 		return 0;
 	if (sqlite3_prepare_v2(s->db, "INSERT INTO alerts(ts, seq, gid, sid, rev, src,"
-			       " dst, sport, dport, proto, blocked, grade, incident, iface)"
-			       " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)", -1,
+			       " dst, sport, dport, proto, blocked, grade, incident, iface,"
+			       " discarded) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", -1,
 			       &s->ins_alert, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(s->db, "INSERT INTO sigs VALUES(?,?,?,?) ON CONFLICT"
 			       " DO UPDATE SET rev = excluded.rev, msg = excluded.msg"
@@ -270,6 +270,10 @@ static int put_alert(struct nfips_store *s, const struct nfips_store_alert *a)
 				  SQLITE_STATIC);
 	else
 		sqlite3_bind_null(st, 14);
+	if (a->discarded)
+		sqlite3_bind_int64(st, 15, a->discarded);
+	else
+		sqlite3_bind_null(st, 15);
 	rc = step_done(st);
 	if (rc || a->ts >= s->rolled)
 		return rc;

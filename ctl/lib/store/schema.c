@@ -145,8 +145,18 @@ static const char *const schema_v6[] = {
 	NULL,
 };
 
+/*
+ * Version 7: an alert's packet raised more than packet-alert-max alerts;
+ * how many of them were discarded (NULL: none), as its EVE record's
+ * nfips.alerts_discarded.
+ */
+static const char *const schema_v7[] = {
+	"ALTER TABLE alerts ADD COLUMN discarded INTEGER",
+	NULL,
+};
+
 static const char *const *const migrations[] = {
-	schema_v1, schema_v2, schema_v3, schema_v4, schema_v5, schema_v6,
+	schema_v1, schema_v2, schema_v3, schema_v4, schema_v5, schema_v6, schema_v7,
 };
 
 int nfips_store_exec(struct nfips_store *s, const char *sql, char *err,

@@ -29,7 +29,7 @@
 
 #define NFIPS_STORE_PATH	"/var/lib/nfips/alerts.db"
 /* The schema this code writes (PRAGMA user_version). */
-#define NFIPS_STORE_VERSION	6
+#define NFIPS_STORE_VERSION	7
 #define NFIPS_STORE_RETENTION_DAYS	92
 #define NFIPS_STORE_AGG_DAYS	397	/* 13 months */
 #define NFIPS_STORE_DAYS_KEEP	1830	/* daily aggregates: 5 years */
@@ -80,6 +80,7 @@ struct nfips_store_alert {
 	int8_t grade;			/* enum nfips_store_grade */
 	bool incident_new;		/* the first alert of its incident */
 	char iface[NFIPS_STORE_IFACE];	/* interface it came in on, "" unknown */
+	uint32_t discarded;		/* its packet's alerts past packet-alert-max */
 	uint16_t sample_len;		/* payload bytes in @sample */
 	char msg[NFIPS_STORE_MSG];	/* '\0'-ended, may be cut */
 	/* the grade's reason ('\0'-ended, may be cut): the incident keeps
