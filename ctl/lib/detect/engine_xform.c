@@ -138,9 +138,12 @@ static bool one(struct nfips_engine *e, const struct nfips_xform *x, int i,
 		o = url_decode(in, n, out);
 		break;
 	case NFIPS_XF_DOTPREFIX:
-		out[0] = '.';
-		memcpy(out + 1, in, n);
-		o = n + 1;
+		/* An empty buffer stays empty (Suricata's TransformDotPrefix). */
+		if (n) {
+			out[0] = '.';
+			memcpy(out + 1, in, n);
+			o = n + 1;
+		}
 		break;
 	case NFIPS_XF_TO_MD5:
 	case NFIPS_XF_TO_SHA1:
