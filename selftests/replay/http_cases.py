@@ -276,6 +276,19 @@ def flows(m):
                                    ("Authorization", "Basic " +
                                     base64.b64encode(b"admin:secret").decode())]),
               resp(200, "OK", [], b"ok"))])
+    # a header moved into a chunked trailer: after the headers' segment
+    # (http.header is inspected until the trailer, http.header_names and
+    # http.start only at the headers), and with them in one segment
+    # (no Host: Suricata alerts a second time at the trailer for a rule
+    # whose http.header matched before it, as sid 1047 and 1126 would;
+    # nfips alerts once per transaction)
+    head = req("POST", "/trailer", [("Transfer-Encoding", "chunked")])
+    tail = b"5\r\nhello\r\n0\r\nX-Evil-Trailer: 1\r\n\r\n"
+    add(80, [(head, None), (tail, resp(200, "OK", [], b""))])
+    add(80, [(head + tail, resp(200, "OK", [], b""))])
+    add(80, [(req("GET", "/trailer-resp", [("Host", "tr.example.com")]),
+              b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n"),
+             (b"", b"0\r\nX-Evil-Trailer: 1\r\n\r\n")])
     # random mixes, for volume
     for i in range(40):
         ua = rnd.choice(UAS)

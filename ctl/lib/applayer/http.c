@@ -438,6 +438,12 @@ uint32_t http_ready(struct nfips_http *h, int dir, bool eof, const struct nfips_
 			h->ready_cap = cap;
 		}
 		forget_built(t, dir);
+		if (!t->nhdr[dir] && t->tx && (dir ? t->tx->response_progress :
+					       t->tx->request_progress) > HTP_REQUEST_HEADERS) {
+			htp_table_t *hd = dir ? t->tx->response_headers : t->tx->request_headers;
+
+			t->nhdr[dir] = (hd ? (uint32_t)htp_table_size(hd) : 0) + 1;
+		}
 		t->handed[dir] = t->gen[dir];
 		t->taken[dir] = eof || t->done[dir];
 		h->ready[n++] = &t->side[dir].view;

@@ -90,6 +90,14 @@ bool http_final(const struct nfips_tx *view, uint32_t id)
 
 	if (!s->t->tx || id >= NFIPS_BUF_COUNT)
 		return true;
+	/*
+	 * libhtp adds a chunked body's trailer to the headers: Suricata's
+	 * http.header engine (DetectEngineInspectBufferHttpHeader) runs from
+	 * the headers on but cannot match only once past the trailer.
+	 * http.header_names and http.start are final at the headers.
+	 */
+	if (id == NFIPS_BUF_HTTP_HEADER)
+		return progress(s->t, s->dir) > HTP_REQUEST_TRAILER;
 	return progress(s->t, s->dir) > engine_progress[id];
 }
 
@@ -153,6 +161,8 @@ static int build_headers(struct bytes *b, const struct http_tx *ht, int dir, uin
 	if (!t || !headers_done(ht, dir))
 		return 1;
 	n = htp_table_size(t);
+	if (id != NFIPS_BUF_HTTP_HEADER && ht->nhdr[dir] && n > ht->nhdr[dir] - 1)
+		n = ht->nhdr[dir] - 1;
 	if (id == NFIPS_BUF_HTTP_START) {
 		if (!line)
 			return 1;

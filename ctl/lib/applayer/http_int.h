@@ -49,6 +49,13 @@ struct http_tx {
 	 * handed is gen when the side was last handed to the engine.
 	 */
 	uint32_t gen[2], handed[2];
+	/*
+	 * Headers (+1; 0: not yet) when the side was first handed out past
+	 * its headers: http.header_names and http.start are final there
+	 * (inspected once in Suricata), so a trailer libhtp adds later is
+	 * not in them.
+	 */
+	uint32_t nhdr[2];
 	struct http_tx *next;
 };
 
