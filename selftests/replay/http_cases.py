@@ -276,6 +276,34 @@ def flows(m):
                                    ("Authorization", "Basic " +
                                     base64.b64encode(b"admin:secret").decode())]),
               resp(200, "OK", [], b"ok"))])
+    # a header moved into a chunked trailer: after the headers' segment
+    # (http.header is inspected until the trailer, http.header_names and
+    # http.start only at the headers), and with them in one segment
+    # (no Host: Suricata alerts a second time at the trailer for a rule
+    # whose http.header matched before it, as sid 1047 and 1126 would;
+    # nfips alerts once per transaction)
+    head = req("POST", "/trailer", [("Transfer-Encoding", "chunked")])
+    tail = b"5\r\nhello\r\n0\r\nX-Evil-Trailer: 1\r\n\r\n"
+    add(80, [(head, None), (tail, resp(200, "OK", [], b""))])
+    add(80, [(head + tail, resp(200, "OK", [], b""))])
+    add(80, [(req("GET", "/trailer-resp", [("Host", "tr.example.com")]),
+              b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n"),
+             (b"", b"0\r\nX-Evil-Trailer: 1\r\n\r\n")])
+    # request bodies in many segments: inline each new piece is inspected
+    # (so a negated content fails before the tail comes), in IDS mode
+    # once complete or from 32 KiB on, then windows of the new data with
+    # the 4 KiB before it (a pattern across segments, one far before)
+    body = b"x=" + b"a" * 3000 + b"BODYTAIL"
+    add(80, [(req("POST", "/inline-body", [("Host", "in.example.com"),
+                                           ("Content-Length", str(len(body)))], body),
+              resp(200, "OK", [], b"ok"))], seg=700)
+    body = bytearray(b"HEADMARK" + b"b" * 70000 + b"ENDMARK")
+    body[50390:50409] = b"SPLITPATTERN-ACROSS"
+    body[60000:60012] = b"NEARPATTERN1"
+    body[62000:62012] = b"NEARPATTERN2"
+    add(80, [(req("POST", "/inline-big", [("Host", "in.example.com"),
+                                          ("Content-Length", str(len(body)))], bytes(body)),
+              b"")], seg=1400)
     # random mixes, for volume
     for i in range(40):
         ua = rnd.choice(UAS)
@@ -306,6 +334,10 @@ def case_http(m, t, tmp):
     t.ok(r.returncode == 0 and "skipped=0 errors=0" in r.stdout,
          "http.rules: every rule loads", r.stdout + r.stderr)
     m.differential(t, tmp, "http", flows(m), rules, sets=["packet-alert-max=255"])
+    # Bodies inline, as nfipsd and Suricata in IPS mode inspect them.
+    m.differential(t, tmp, "http-inline", flows(m), rules, extra=["--http-body-inline", "yes"],
+                   sets=["packet-alert-max=255",
+                         "app-layer.protocols.http.libhtp.default-config.http-body-inline=yes"])
 
 
 def cases(m):

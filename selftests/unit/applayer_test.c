@@ -235,10 +235,11 @@ static void test_progress(struct nfips_app_ctx *ctx)
 	feed_seg(a, 0, body, 1000, &off, cs);
 	n = nfips_app_ready(a, 0, false, &txs);
 	tap_ok(&T, n == 1 && IS(txs[0], NFIPS_BUF_HTTP_USER_AGENT, "U") &&
-	       txs[0]->final(txs[0], NFIPS_BUF_HTTP_HEADER) &&
+	       txs[0]->final(txs[0], NFIPS_BUF_HTTP_HEADER_NAMES) &&
+	       !txs[0]->final(txs[0], NFIPS_BUF_HTTP_HEADER) &&
 	       buf_is(txs[0], NFIPS_BUF_HTTP_REQUEST_BODY, NULL, 0) &&
 	       !txs[0]->final(txs[0], NFIPS_BUF_HTTP_REQUEST_BODY),
-	       "progress: headers complete and final, a short partial body not inspected yet");
+	       "progress: headers complete and final (http.header not before a trailer), a short partial body not inspected yet");
 	tap_ok(&T, nfips_app_ready(a, 0, false, &txs) == 0,
 	       "progress: nothing new, nothing handed out");
 	feed_seg(a, 0, body + 1000, 32000, &off, cs);
@@ -247,17 +248,53 @@ static void test_progress(struct nfips_app_ctx *ctx)
 	       !txs[0]->final(txs[0], NFIPS_BUF_HTTP_REQUEST_BODY),
 	       "progress: past 32 KiB the partial body is inspected, not final");
 	feed_seg(a, 0, body + 33000, 3000, &off, cs);
-	tap_ok(&T, nfips_app_ready(a, 0, false, &txs) == 0,
-	       "progress: more body below the limit is not handed out on every packet");
+	n = nfips_app_ready(a, 0, false, &txs);
+	tap_ok(&T, n == 1 && buf_is(txs[0], NFIPS_BUF_HTTP_REQUEST_BODY, body + 31904, 4096),
+	       "progress: past 32 KiB, new body with the 4 KiB inspect window before it");
 	feed_seg(a, 0, body + 36000, 4000, &off, cs);
 	n = nfips_app_ready(a, 0, false, &txs);
-	tap_ok(&T, n == 1 && buf_is(txs[0], NFIPS_BUF_HTTP_REQUEST_BODY, body, 40000) &&
+	tap_ok(&T, n == 1 && buf_is(txs[0], NFIPS_BUF_HTTP_REQUEST_BODY, body + 35904, 4096) &&
 	       txs[0]->final(txs[0], NFIPS_BUF_HTTP_REQUEST_BODY),
-	       "progress: the complete body, final");
+	       "progress: the complete body's last window, final");
 	tap_ok(&T, nfips_app_ready(a, 0, false, &txs) == 0 &&
 	       nfips_app_ready(a, 0, true, &txs) == 0,
 	       "progress: a complete side is not handed out again, not even at the end");
 	nfips_app_free(a);
+}
+
+/* Inline, each new piece of a request body is inspected as it arrives. */
+static void test_inline(struct nfips_app_ctx *ctx)
+{
+	static char cs[65536], body[40000];
+	static const char head[] = "POST /in HTTP/1.1\r\nContent-Length: 40000\r\n\r\n";
+	struct nfips_app *a;
+	const struct nfips_tx *const *txs;
+	uint64_t off = 0;
+	uint32_t n;
+
+	nfips_app_ctx_body_inline(ctx, true);
+	a = nfips_app_new(ctx);
+	memset(body, 'b', sizeof(body));
+	feed_seg(a, 0, head, sizeof(head) - 1, &off, cs);
+	feed_seg(a, 0, body, 100, &off, cs);
+	n = nfips_app_ready(a, 0, false, &txs);
+	tap_ok(&T, n == 1 && buf_is(txs[0], NFIPS_BUF_HTTP_REQUEST_BODY, body, 100) &&
+	       !txs[0]->final(txs[0], NFIPS_BUF_HTTP_REQUEST_BODY),
+	       "inline: the first 100 body bytes are inspected at once");
+	feed_seg(a, 0, body + 100, 200, &off, cs);
+	n = nfips_app_ready(a, 0, false, &txs);
+	tap_ok(&T, n == 1 && buf_is(txs[0], NFIPS_BUF_HTTP_REQUEST_BODY, body, 300),
+	       "inline: below 32 KiB the body so far, again on new data");
+	feed_seg(a, 0, body + 300, 36000, &off, cs);
+	n = nfips_app_ready(a, 0, false, &txs);
+	tap_ok(&T, n == 1 && buf_is(txs[0], NFIPS_BUF_HTTP_REQUEST_BODY, body, 36300),
+	       "inline: up to 32 KiB inspected before, the whole body so far");
+	feed_seg(a, 0, body + 36300, 10, &off, cs);
+	n = nfips_app_ready(a, 0, false, &txs);
+	tap_ok(&T, n == 1 && buf_is(txs[0], NFIPS_BUF_HTTP_REQUEST_BODY, body + 36310 - 4096, 4096),
+	       "inline: past 32 KiB 10 new bytes with the inspect window before them");
+	nfips_app_free(a);
+	nfips_app_ctx_body_inline(ctx, false);
 }
 
 int main(void)
@@ -266,8 +303,11 @@ int main(void)
 
 	test_detect();
 	if (ctx) {
+		/* The tests but test_inline's: Suricata's IDS mode. */
+		nfips_app_ctx_body_inline(ctx, false);
 		test_http(ctx);
 		test_progress(ctx);
+		test_inline(ctx);
 	} else
 		tap_ok(&T, false, "libhtp configuration");
 	nfips_app_ctx_free(ctx);

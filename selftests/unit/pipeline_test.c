@@ -258,6 +258,14 @@ static void bypassed_flow(void)
  * follow; a flow forgotten after a bypass has its unfinished
  * transactions inspected as at a flow's end.
  */
+#define HTTP_PROGRESS_RULES \
+	"drop http any any -> any any (msg:\"uri\"; flow:to_server; " \
+	"http.uri; content:\"/upload/evil\"; sid:20;)\n" \
+	"alert http any any -> any any (msg:\"ua\"; flow:to_server; " \
+	"http.user_agent; content:\"BadBot\"; sid:21;)\n" \
+	"alert http any any -> any any (msg:\"body\"; flow:to_server; " \
+	"http.request_body; content:\"MARK\"; sid:22;)\n"
+
 static void http_progress(void)
 {
 	static const char hdr[] = "P/1.1\r\nHost: up.example.com\r\n"
@@ -266,12 +274,8 @@ static void http_progress(void)
 	struct run r;
 
 	memset(body, 'b', sizeof(body));
-	if (!start(&r, "drop http any any -> any any (msg:\"uri\"; flow:to_server; "
-		   "http.uri; content:\"/upload/evil\"; sid:20;)\n"
-		   "alert http any any -> any any (msg:\"ua\"; flow:to_server; "
-		   "http.user_agent; content:\"BadBot\"; sid:21;)\n"
-		   "alert http any any -> any any (msg:\"body\"; flow:to_server; "
-		   "http.request_body; content:\"MARK\"; sid:22;)\n", false))
+	/* Bodies as in IDS mode (replay's default): from 32 KiB on or complete. */
+	if (!start_cfg(&r, HTTP_PROGRESS_RULES, (struct nfips_pipeline_cfg){ .http_body_ids = true }))
 		return;
 	handshake(&r);
 	send_tcp(&r, 0, 0x18, "POST /upload/evil HTT", 21);
@@ -291,6 +295,15 @@ static void http_progress(void)
 	send_tcp(&r, 0, 0x02, "", 0);
 	tap_ok(&T, r.nalerts == 3 && r.sids[2] == 22,
 	       "http: a forgotten flow's unfinished request is inspected as far as it got (body rule)");
+	stop(&r);
+	/* Inline (the daemon's default): the body's first bytes with their packet. */
+	if (!start(&r, HTTP_PROGRESS_RULES, false))
+		return;
+	handshake(&r);
+	send_tcp(&r, 0, 0x18, "POST /upload/evil HTT", 21);
+	send_tcp(&r, 0, 0x18, hdr, sizeof(hdr) - 1);
+	tap_ok(&T, r.nalerts == 3 && r.sids[2] == 22 && (r.res.verdict & NFIPS_VERDICT_DROP),
+	       "http inline: the body's first bytes are inspected with the packet bringing them");
 	stop(&r);
 }
 

@@ -10,6 +10,7 @@
 
 struct nfips_app_ctx {
 	htp_cfg_t *htp;
+	bool body_ids;		/* bodies inspected as in IDS mode */
 };
 
 struct nfips_app {
@@ -39,6 +40,11 @@ struct nfips_app_ctx *nfips_app_ctx_new(void)
 		return NULL;
 	}
 	return ctx;
+}
+
+void nfips_app_ctx_body_inline(struct nfips_app_ctx *ctx, bool on)
+{
+	ctx->body_ids = !on;
 }
 
 void nfips_app_ctx_free(struct nfips_app_ctx *ctx)
@@ -158,7 +164,7 @@ static void detect(struct nfips_app *a, int dir, const struct nfips_stream *st)
 		a->failed[dir] = true;
 	if (r != 1)
 		return;
-	a->http = http_new(a->ctx->htp);
+	a->http = http_new(a->ctx->htp, !a->ctx->body_ids);
 	if (a->http)
 		a->proto = NFIPS_ALPROTO_HTTP;
 	else

@@ -47,6 +47,13 @@ struct nfips_app;
 /* NULL when out of memory. */
 struct nfips_app_ctx *nfips_app_ctx_new(void);
 void nfips_app_ctx_free(struct nfips_app_ctx *ctx);
+/*
+ * HTTP bodies inspected inline (the default, Suricata's http-body-inline
+ * in IPS mode): each new piece as it arrives, with a window before it;
+ * off: as Suricata in IDS mode, from the minimal inspect size on or once
+ * complete. For the flows created after the call.
+ */
+void nfips_app_ctx_body_inline(struct nfips_app_ctx *ctx, bool on);
 
 /* A flow's application layer; NULL when out of memory. */
 struct nfips_app *nfips_app_new(struct nfips_app_ctx *ctx);

@@ -56,6 +56,7 @@ static int on_tx_start(htp_tx_t *tx)
 	if (!t)
 		return HTP_OK;	/* this transaction is not inspected */
 	t->tx = tx;
+	t->body_inline = h->body_inline;
 	for (d = 0; d < 2; d++) {
 		t->side[d].view.get = http_get;
 		t->side[d].view.final = http_final;
@@ -138,14 +139,16 @@ static int body_data(htp_tx_data_t *d, int dir)
 			n = HTTP_BODY_LIMIT - t->body_seen[dir];
 		bytes_add(&t->body[dir], d->data, n);
 		/*
-		 * Inspectable before the end once past the minimal inspect
-		 * size, and again once at the limit (after which it no
-		 * longer changes): not on every packet between, which would
-		 * scan up to the limit each time (Suricata inspects sliding
-		 * windows there, replay.rst).
+		 * New request body data is inspected (a window of it,
+		 * http_body_window) inline as it comes, else from the
+		 * minimal inspect size on. A response body is inspected
+		 * once past that size and again at the limit: not on every
+		 * packet between, which would scan up to the limit each time.
 		 */
-		if ((t->body_seen[dir] < min && t->body_seen[dir] + n >= min) ||
-		    t->body_seen[dir] + n == HTTP_BODY_LIMIT)
+		if (dir == 0 ? t->body_inline || t->body_seen[dir] + n >= min :
+		    (t->body_seen[dir] < min && t->body_seen[dir] + n >= min))
+			t->gen[dir]++;
+		else if (t->body_seen[dir] + n == HTTP_BODY_LIMIT)
 			t->gen[dir]++;
 	}
 	t->body_seen[dir] += (uint32_t)(d->len > UINT32_MAX / 4 ? UINT32_MAX / 4 : d->len);
@@ -224,7 +227,7 @@ htp_cfg_t *http_cfg_new(void)
 	return cfg;
 }
 
-struct nfips_http *http_new(htp_cfg_t *cfg)
+struct nfips_http *http_new(htp_cfg_t *cfg, bool body_inline)
 {
 	struct nfips_http *h = calloc(1, sizeof(*h));
 
@@ -235,6 +238,7 @@ struct nfips_http *http_new(htp_cfg_t *cfg)
 		free(h);
 		return NULL;
 	}
+	h->body_inline = body_inline;
 	htp_connp_set_user_data(h->connp, h);
 	htp_connp_open(h->connp, NULL, 0, NULL, 0, NULL);
 	return h;
@@ -438,8 +442,15 @@ uint32_t http_ready(struct nfips_http *h, int dir, bool eof, const struct nfips_
 			h->ready_cap = cap;
 		}
 		forget_built(t, dir);
+		if (!t->nhdr[dir] && t->tx && (dir ? t->tx->response_progress :
+					       t->tx->request_progress) > HTP_REQUEST_HEADERS) {
+			htp_table_t *hd = dir ? t->tx->response_headers : t->tx->request_headers;
+
+			t->nhdr[dir] = (hd ? (uint32_t)htp_table_size(hd) : 0) + 1;
+		}
 		t->handed[dir] = t->gen[dir];
 		t->taken[dir] = eof || t->done[dir];
+		http_body_window(t, dir);
 		h->ready[n++] = &t->side[dir].view;
 	}
 	*out = (const struct nfips_tx *const *)h->ready;

@@ -90,6 +90,14 @@ bool http_final(const struct nfips_tx *view, uint32_t id)
 
 	if (!s->t->tx || id >= NFIPS_BUF_COUNT)
 		return true;
+	/*
+	 * libhtp adds a chunked body's trailer to the headers: Suricata's
+	 * http.header engine (DetectEngineInspectBufferHttpHeader) runs from
+	 * the headers on but cannot match only once past the trailer.
+	 * http.header_names and http.start are final at the headers.
+	 */
+	if (id == NFIPS_BUF_HTTP_HEADER)
+		return progress(s->t, s->dir) > HTP_REQUEST_TRAILER;
 	return progress(s->t, s->dir) > engine_progress[id];
 }
 
@@ -100,16 +108,53 @@ static bool headers_done(const struct http_tx *t, int dir)
 }
 
 /*
- * A body not complete is inspected once past the minimal inspect size
- * or the body limit (Suricata's GetData of http.request_body and
- * file.data in IDS mode), a complete one or at the flow's end as it is.
+ * The body window of the side handed out now, as Suricata's
+ * HttpRequestBodyGetDataCallback / HttpServerBodyGetDataCallback pick
+ * it: none without new data; in IDS mode none before the minimal inspect
+ * size, the limit or the end; up to that size the whole body, past it
+ * the new data with the inspect window before it (or a quarter of it).
+ * Each inspection scans the new bytes and at most a window more: linear
+ * in the body's size.
  */
-static bool body_ready(const struct http_tx *t, int dir)
+void http_body_window(struct http_tx *t, int dir)
 {
 	const uint32_t min = dir ? HTTP_RES_INSPECT_MIN : HTTP_REQ_INSPECT_MIN;
+	const uint32_t win = dir ? HTTP_RES_INSPECT_WIN : HTTP_REQ_INSPECT_WIN;
+	const uint32_t len = t->body[dir].len, seen = t->body_insp[dir];
 
-	return progress(t, dir) > HTP_REQUEST_BODY || t->body_seen[dir] >= min ||
-	       t->body_seen[dir] >= HTTP_BODY_LIMIT;
+	t->body_win[dir] = false;
+	if (dir) {
+		/* A response body (file.data too) whole once past the
+		 * minimal inspect size, the limit or the end. */
+		t->body_off[dir] = 0;
+		t->body_win[dir] = len && (progress(t, dir) > HTP_RESPONSE_BODY ||
+					   len >= min || len >= HTTP_BODY_LIMIT);
+		return;
+	}
+	if (!t->tx || !len || seen == len)
+		return;
+	if (!t->body_inline && len < HTTP_BODY_LIMIT && len < min &&
+	    progress(t, dir) <= HTP_REQUEST_BODY)
+		return;
+	t->body_off[dir] = 0;
+	if (seen > min) {
+		if (len - seen < win)
+			t->body_off[dir] = seen < win - (len - seen) ? 0 :
+					   seen - (win - (len - seen));
+		else
+			t->body_off[dir] = seen - win / 4;
+	}
+	t->body_insp[dir] = len;
+	t->body_win[dir] = true;
+}
+
+static bool body(const struct http_tx *t, int dir, const uint8_t **data, uint32_t *len)
+{
+	if (!t->body_win[dir])
+		return false;
+	*data = t->body[dir].p + t->body_off[dir];
+	*len = t->body[dir].len - t->body_off[dir];
+	return true;
 }
 
 static bool name_is(const htp_header_t *h, const char *n)
@@ -153,6 +198,8 @@ static int build_headers(struct bytes *b, const struct http_tx *ht, int dir, uin
 	if (!t || !headers_done(ht, dir))
 		return 1;
 	n = htp_table_size(t);
+	if (id != NFIPS_BUF_HTTP_HEADER && ht->nhdr[dir] && n > ht->nhdr[dir] - 1)
+		n = ht->nhdr[dir] - 1;
 	if (id == NFIPS_BUF_HTTP_START) {
 		if (!line)
 			return 1;
@@ -251,9 +298,9 @@ bool http_get(const struct nfips_tx *view, uint32_t id, const uint8_t **data, ui
 	case NFIPS_BUF_HTTP_HOST_RAW: return raw_host(tx, data, len);
 	case NFIPS_BUF_HTTP_HEADER_RAW: return kept(&t->raw_hdr[dir], data, len);
 	case NFIPS_BUF_HTTP_REQUEST_BODY:
-		return body_ready(t, 0) && kept(&t->body[0], data, len);
+		return dir == 0 && body(t, 0, data, len);
 	case NFIPS_BUF_HTTP_RESPONSE_BODY:
-		return body_ready(t, 1) && kept(&t->body[1], data, len);
+		return dir == 1 && body(t, 1, data, len);
 	case NFIPS_BUF_HTTP_COOKIE:
 		return header(tx, dir, dir ? "Set-Cookie" : "Cookie", data, len);
 	case NFIPS_BUF_HTTP_USER_AGENT: return header(tx, 0, "User-Agent", data, len);

@@ -10,12 +10,17 @@
 /* Suricata 7's suricata.yaml libhtp defaults. */
 #define HTTP_BODY_LIMIT		(100u << 10)	/* request-/response-body-limit */
 /*
- * request-/response-body-minimal-inspect-size: a body not complete yet is
- * inspected once this much of it arrived (or the limit did), as Suricata
- * does in IDS mode (app-layer-htp.c HTPConfigSetDefaultsPhase1).
+ * request-/response-body-minimal-inspect-size: in IDS mode a body not
+ * complete yet is inspected once this much of it arrived (or the limit
+ * did), as Suricata does (app-layer-htp.c HTPConfigSetDefaultsPhase1).
+ * Past it, and inline from the first byte, each inspection sees the new
+ * body data and at least the inspect window before it (or a quarter of
+ * the window when more is new), as Suricata's http-body-inline.
  */
 #define HTTP_REQ_INSPECT_MIN	(32u << 10)
 #define HTTP_RES_INSPECT_MIN	(40u << 10)
+#define HTTP_REQ_INSPECT_WIN	(4u << 10)	/* request-body-inspect-window */
+#define HTTP_RES_INSPECT_WIN	(16u << 10)	/* response-body-inspect-window */
 
 struct bytes {
 	uint8_t *p;
@@ -38,6 +43,10 @@ struct http_tx {
 	struct bytes raw_hdr[2];	/* header (and trailer) lines as sent */
 	struct bytes body[2];	/* dechunked, decompressed, up to the limit */
 	uint32_t body_seen[2];	/* body bytes libhtp gave, limit or not */
+	uint32_t body_insp[2];	/* body bytes inspected (Suricata's body_inspected) */
+	uint32_t body_off[2];	/* start of the body window handed out */
+	bool body_win[2];	/* a body window is handed out (new data) */
+	bool body_inline;	/* struct nfips_http's, at the start */
 	struct bytes built[2][NFIPS_BUF_COUNT];	/* assembled buffers, cached */
 	uint64_t built_mask[2];
 	bool done[2];		/* side complete (request/response complete) */
@@ -49,6 +58,13 @@ struct http_tx {
 	 * handed is gen when the side was last handed to the engine.
 	 */
 	uint32_t gen[2], handed[2];
+	/*
+	 * Headers (+1; 0: not yet) when the side was first handed out past
+	 * its headers: http.header_names and http.start are final there
+	 * (inspected once in Suricata), so a trailer libhtp adds later is
+	 * not in them.
+	 */
+	uint32_t nhdr[2];
 	struct http_tx *next;
 };
 
@@ -57,13 +73,14 @@ struct nfips_http {
 	struct http_tx *head, *tail;
 	bool broken[2];		/* a parse error or a gap: no more data */
 	bool closed;
+	bool body_inline;	/* bodies inspected as they arrive */
 	struct bytes pending[2];	/* data libhtp left for later (DATA_OTHER) */
 	const struct nfips_tx **ready;	/* scratch for nfips_app_ready */
 	uint32_t ready_cap;
 };
 
 htp_cfg_t *http_cfg_new(void);
-struct nfips_http *http_new(htp_cfg_t *cfg);
+struct nfips_http *http_new(htp_cfg_t *cfg, bool body_inline);
 void http_free(struct nfips_http *h);
 void http_data(struct nfips_http *h, int dir, const uint8_t *d, uint32_t n, uint64_t ts);
 void http_eof(struct nfips_http *h, uint64_t ts);
@@ -72,6 +89,7 @@ uint32_t http_ready(struct nfips_http *h, int dir, bool eof, const struct nfips_
 /* http_buf.c: struct nfips_tx's get for an HTTP transaction side. */
 bool http_get(const struct nfips_tx *view, uint32_t id, const uint8_t **data, uint32_t *len);
 bool http_final(const struct nfips_tx *view, uint32_t id);
+void http_body_window(struct http_tx *t, int dir);
 int bytes_add(struct bytes *b, const void *d, size_t n);
 void bytes_free(struct bytes *b);
 

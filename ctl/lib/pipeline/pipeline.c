@@ -600,8 +600,12 @@ void nfips_pipeline_advice(struct nfips_pipeline *p,
 static int set_app(struct nfips_pipeline *p, const struct nfips_engine *engine)
 {
 	p->app_rules = engine && nfips_engine_has_app(engine);
-	if (p->app_rules && !p->app && !(p->app = nfips_app_ctx_new()))
-		return -1;
+	if (p->app_rules && !p->app) {
+		p->app = nfips_app_ctx_new();
+		if (!p->app)
+			return -1;
+		nfips_app_ctx_body_inline(p->app, !p->cfg.http_body_ids);
+	}
 	return 0;
 }
 

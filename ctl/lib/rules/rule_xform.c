@@ -259,6 +259,27 @@ int xform_finish(struct pstate *ps)
 	uint32_t i, j, xf[NFIPS_BUF_COUNT];
 	bool seen[NFIPS_BUF_COUNT] = { false };
 
+	/*
+	 * Suricata transforms per keyword: the keywords before a buffer's
+	 * transforms stay on the buffer as it is, those after are on the
+	 * transformed list. A chain no keyword follows changes nothing:
+	 * dropped (buf 0 is no buffer), so it is not applied to the others.
+	 */
+	for (i = 0; i < r->nxforms; i++) {
+		bool after = false;
+
+		for (j = 0; j < r->nmatches + r->nbufchk; j++) {
+			const struct nfips_xforms *c = &r->xforms[i];
+
+			if (j < r->nmatches ? r->matches[j].buf == c->buf &&
+					      r->matches[j].xf == i + 1 :
+			    r->bufchk[j - r->nmatches].buf == c->buf &&
+			    r->bufchk[j - r->nmatches].xf == i + 1)
+				after = true;
+		}
+		if (!after)
+			r->xforms[i].buf = 0;
+	}
 	/* urilen is on the URI as it is (Suricata's http_uri list). */
 	for (i = 0; i < r->nxforms; i++) {
 		for (j = 0; j < r->nbufchk; j++)
