@@ -12,7 +12,8 @@
 #  - STARTTLS with AUTH PLAIN, with AUTH LOGIN, and implicit TLS (smtps)
 #    with authentication, each certificate verified against mail.ca;
 #  - a wrong password: the mail stays pending and is retried, the refusal
-#    named in `nfipsctl status --mail`; with the right one it goes;
+#    named in `nfipsctl status --mail`; no user where the relay requires
+#    one (530): the same; with the right password it goes;
 #  - a relay whose certificate is not from mail.ca (STARTTLS and smtps):
 #    refused, said so in the status, nothing sent.
 # Prints TAP lines; skips without aiosmtpd.
@@ -96,13 +97,15 @@ ok $? "three relays: STARTTLS with AUTH PLAIN, with AUTH LOGIN, smtps with AUTH"
 
 echo s3cret >"$w/pass"
 echo wrong >"$w/badpass"
-conf() { # conf NAME URL CA PASSFILE
+conf() { # conf NAME URL CA [PASSFILE]: without PASSFILE no authentication
+	local auth=
+	[ -n "${4:-}" ] && auth="user = \"gw1\"; password_file = \"$4\";"
 	cat >"$w/$1.conf" <<-EOF
 	rules = [ "unused.rules" ];
 	state = { path = "$w/nfipsd.state"; };
 	sensor = "gw-test";
-	mail = { url = "$2"; tls = "required"; ca = "$3"; user = "gw1";
-		 password_file = "$4"; from = "nfips@gw-test.example";
+	mail = { url = "$2"; tls = "required"; ca = "$3"; $auth
+		 from = "nfips@gw-test.example";
 		 templates = "$top/ctl/notify"; timeout = 5; retry_min = 200; retry_max = 400; };
 	EOF
 }
@@ -112,6 +115,7 @@ conf smtps "smtps://127.0.0.1:$((base + 2))" "$w/ca.pem" "$w/pass"
 conf badpass "smtp://127.0.0.1:$base" "$w/ca.pem" "$w/badpass"
 conf rogue "smtp://127.0.0.1:$base" "$w/rogue.pem" "$w/pass"
 conf rogues "smtps://127.0.0.1:$((base + 2))" "$w/rogue.pem" "$w/pass"
+conf noauth "smtp://127.0.0.1:$base" "$w/ca.pem"
 
 contacts=("山田 太郎,taro@customer.example,ja" "Alice Smith,alice@customer.example,en")
 queue() { # queue KIND REPORTS: the number queued in $out
@@ -197,6 +201,13 @@ ok $? "a wrong password: both still pending, nfipsctl status names the refused l
 tries=$(grep -c '"auth-refused": "gw1"' "$w/plain.jsonl")
 [ "$tries" -ge 4 ]
 ok $? "retried with backoff, never dropped ($tries refused logins for 2 mails in 3 s)"
+"$tool" send "$w/noauth.conf" "$db" 2 2>>"$w/send.log"
+r=$?
+status
+[ $r = 1 ] && grep -q "mail: 2 pending (oldest [0-9]* s), 6 sent, 0 failed" <<<"$out" &&
+	grep -q "mail last error: .*the relay requires authentication (mail.user" <<<"$out"
+ok $? "no user configured, the relay requires one (530): pending and retried, not failed, said"
+[ "$failed" = 0 ] || echo "$out" | sed 's/^/#   /'
 "$tool" send "$w/plain.conf" "$db" 30 2>>"$w/send.log"
 r=$?
 status
