@@ -108,8 +108,8 @@ void nfipsd_reports_written(struct nfipsd *d, const struct nfips_report_opts *o,
 /*
  * The report mailed to the contacts when the policy's notify.reports asks
  * and mail is configured: queued in the store (a connection of its own:
- * @ro is read-only), sent by the notifier. After the files are written,
- * so a report retried an hour later is not mailed twice.
+ * @ro is read-only), sent by the notifier. Once the files are written,
+ * so a report retried an hour later is mailed once, then.
  */
 static void mail_report(struct nfipsd *d, struct nfips_store *ro,
 			const struct nfips_report_opts *o)
@@ -147,9 +147,9 @@ static void mail_report(struct nfipsd *d, struct nfips_store *ro,
 			   o->kind == NFIPS_REPORT_DAILY ? "daily" : "monthly", o->year, o->month,
 			   o->day, err);
 	else
-		nfipsd_log(NFIPSD_NOTICE, "report: %s %04d-%02d%s queued for %d contact%s",
-			   o->kind == NFIPS_REPORT_DAILY ? "daily" : "monthly", o->year, o->month,
-			   o->kind == NFIPS_REPORT_DAILY ? "-dd" : "", n, n == 1 ? "" : "s");
+		nfipsd_log(NFIPSD_NOTICE, "report: %s %04d-%02d-%02d mailed to %d contact%s "
+			   "(queued)", o->kind == NFIPS_REPORT_DAILY ? "daily" : "monthly", o->year,
+			   o->month, o->day, n, n == 1 ? "" : "s");
 	nfips_store_close(rw);
 }
 
@@ -162,6 +162,7 @@ static void *report_thread(void *arg)
 	struct nfips_report_files f = { 0 };
 	struct nfips_store *s;
 	char err[1024];
+	bool written = false;
 
 	s = nfips_store_open(&so, err, sizeof(err), NULL);
 	if (!s || nfips_report_publish(s, &j->o, d->conf.report_dir, d->conf.report_formats,
@@ -170,11 +171,14 @@ static void *report_thread(void *arg)
 			   "hour): %s", j->o.kind == NFIPS_REPORT_DAILY ? "daily" : "monthly",
 			   j->o.year, j->o.month, j->o.day, err);
 		d->report_retry = time(NULL) + RETRY_S;
+	} else {
+		written = true;
 	}
-	if (f.n) {
+	if (f.n)
 		nfipsd_reports_written(d, &j->o, &f);
+	/* only a whole report: one retried an hour later is mailed then */
+	if (written)
 		mail_report(d, s, &j->o);
-	}
 	nfips_report_files_free(&f);
 	nfips_store_close(s);
 	free(j);

@@ -263,7 +263,7 @@ static void thread(void)
 		       sum.pending);
 	}
 	nfips_store_close(s);
-	tap_ok(&T, strstr(logged, "report: daily") && strstr(logged, "queued for 3 contacts"),
+	tap_ok(&T, strstr(logged, "report: daily") && strstr(logged, "mailed to 3 contacts (queued)"),
 	       "and logged");
 	logged[0] = '\0';
 	nfipsd_reports_check(&d);
