@@ -274,6 +274,11 @@ stopped_at=$(grep -c . "$w/outA/gw-test/eve.json")
 kill "$pidA"
 wait "$pidA" 2>/dev/null
 "$tool" append "$w/eve.json" 1000 gw-test
+# B and C have them all and their cursors are saved (every 200 ms) before
+# the kill: its duplicates are A's to show. Under load a fixed second was
+# not always enough (B, C: a second run of duplicates, tests 16 and 23).
+wait_all "$w/outB/gw-test/eve.json" 13000 60
+wait_all "$w/outC/gw-test/eve.json" 13000 60
 sleep 1
 kill -9 "$sender"
 wait "$sender" 2>/dev/null
