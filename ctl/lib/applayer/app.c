@@ -1,44 +1,58 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * A flow's application layer (applayer.h): detection on the first bytes of
- * each direction, then the detected protocol's parser fed in stream order.
+ * each direction, trying every registered protocol (protos.c), then the
+ * detected protocol's parser fed in stream order.
  */
 #include <stdlib.h>
 
-#include "http_int.h"
+#include "proto.h"
+
+#define MAX_PROTOS	8
 
 struct nfips_app_ctx {
-	htp_cfg_t *htp;
+	void *pctx[MAX_PROTOS];	/* each protocol's, by app_protos[] index */
 };
 
 struct nfips_app {
 	struct nfips_app_ctx *ctx;
-	enum nfips_alproto proto;
-	bool failed[2];		/* this direction cannot be HTTP */
+	const struct app_proto_ops *ops;	/* the detected protocol's */
+	void *state;		/* its parser's */
+	bool failed[2];		/* this direction cannot be detected anymore */
 	bool gap;		/* bytes were lost: parsing stopped */
 	uint64_t fed[2];	/* stream offset up to which the parser has data */
-	struct nfips_http *http;
 };
+
+_Static_assert(MAX_PROTOS >= NFIPS_ALPROTO_COUNT, "MAX_PROTOS too small");
 
 struct nfips_app_ctx *nfips_app_ctx_new(void)
 {
 	struct nfips_app_ctx *ctx = calloc(1, sizeof(*ctx));
+	unsigned int i;
 
 	if (!ctx)
 		return NULL;
-	ctx->htp = http_cfg_new();
-	if (!ctx->htp) {
-		free(ctx);
-		return NULL;
+	for (i = 0; i < app_nprotos; i++) {
+		if (!app_protos[i]->ctx_new)
+			continue;
+		ctx->pctx[i] = app_protos[i]->ctx_new();
+		if (!ctx->pctx[i]) {
+			nfips_app_ctx_free(ctx);
+			return NULL;
+		}
 	}
 	return ctx;
 }
 
 void nfips_app_ctx_free(struct nfips_app_ctx *ctx)
 {
+	unsigned int i;
+
 	if (!ctx)
 		return;
-	htp_config_destroy(ctx->htp);
+	for (i = 0; i < app_nprotos; i++)
+		if (ctx->pctx[i])
+			app_protos[i]->ctx_free(ctx->pctx[i]);
 	free(ctx);
 }
 
@@ -55,19 +69,25 @@ void nfips_app_free(struct nfips_app *a)
 {
 	if (!a)
 		return;
-	http_free(a->http);
+	if (a->state)
+		a->ops->state_free(a->state);
 	free(a);
 }
 
 enum nfips_alproto nfips_app_proto(const struct nfips_app *a)
 {
-	return a ? a->proto : NFIPS_ALPROTO_NONE;
+	return a && a->state ? a->ops->alproto : NFIPS_ALPROTO_NONE;
 }
 
-/* Detection on the direction's first bytes (the stream from offset 0). */
+/*
+ * Detection on the direction's first bytes (the stream from offset 0):
+ * the first protocol that recognises them; the direction fails when none
+ * can, waits while one might.
+ */
 static void detect(struct nfips_app *a, int dir, const struct nfips_stream *st)
 {
-	int r;
+	unsigned int i;
+	int r, res = 0;
 
 	if (a->failed[dir])
 		return;
@@ -75,14 +95,21 @@ static void detect(struct nfips_app *a, int dir, const struct nfips_stream *st)
 		a->failed[dir] = true;	/* its start was lost */
 		return;
 	}
-	r = nfips_app_detect_http(st->data, st->len, dir == 0);
-	if (r == 0)
-		a->failed[dir] = true;
-	if (r != 1)
+	for (i = 0; i < app_nprotos; i++) {
+		r = app_protos[i]->detect(st->data, st->len, dir == 0);
+		if (r == 1)
+			break;
+		if (r < 0)
+			res = -1;
+	}
+	if (i == app_nprotos) {
+		if (!res)
+			a->failed[dir] = true;
 		return;
-	a->http = http_new(a->ctx->htp);
-	if (a->http)
-		a->proto = NFIPS_ALPROTO_HTTP;
+	}
+	a->state = app_protos[i]->state_new(a->ctx->pctx[i]);
+	if (a->state)
+		a->ops = app_protos[i];
 	else
 		a->failed[0] = a->failed[1] = true;
 }
@@ -92,13 +119,13 @@ void nfips_app_catch_up(struct nfips_app *a, int dir, const struct nfips_stream 
 {
 	uint64_t end;
 
-	if (!a || a->gap || a->proto != NFIPS_ALPROTO_HTTP || !st->len || !st->anchored)
+	if (!a || a->gap || !a->state || !st->len || !st->anchored)
 		return;
 	end = st->stream_off + st->len;
 	if (st->stream_off > a->fed[dir] || end <= a->fed[dir])
 		return;
-	http_data(a->http, dir, st->data + (a->fed[dir] - st->stream_off),
-		  (uint32_t)(end - a->fed[dir]), ts_usec);
+	a->ops->data(a->state, dir, st->data + (a->fed[dir] - st->stream_off),
+		     (uint32_t)(end - a->fed[dir]), ts_usec);
 	a->fed[dir] = end;
 }
 
@@ -109,13 +136,13 @@ void nfips_app_data(struct nfips_app *a, int dir, const struct nfips_stream *st,
 
 	if (!a || a->gap || !st->len)
 		return;
-	if (a->proto == NFIPS_ALPROTO_NONE) {
+	if (!a->state) {
 		detect(a, dir, st);
 		/* The other direction's earlier bytes go first, in order. */
-		if (other && a->proto == NFIPS_ALPROTO_HTTP)
+		if (other && a->state)
 			nfips_app_catch_up(a, !dir, other, ts_usec);
 	}
-	if (a->proto != NFIPS_ALPROTO_HTTP)
+	if (!a->state)
 		return;
 	end = st->stream_off + st->len;
 	if (!st->anchored || st->stream_off > a->fed[dir]) {
@@ -124,22 +151,22 @@ void nfips_app_data(struct nfips_app *a, int dir, const struct nfips_stream *st,
 	}
 	if (end <= a->fed[dir])
 		return;
-	http_data(a->http, dir, st->data + (a->fed[dir] - st->stream_off),
-		  (uint32_t)(end - a->fed[dir]), ts_usec);
+	a->ops->data(a->state, dir, st->data + (a->fed[dir] - st->stream_off),
+		     (uint32_t)(end - a->fed[dir]), ts_usec);
 	a->fed[dir] = end;
 }
 
 void nfips_app_eof(struct nfips_app *a, uint64_t ts_usec)
 {
-	if (a && a->http)
-		http_eof(a->http, ts_usec);
+	if (a && a->state)
+		a->ops->eof(a->state, ts_usec);
 }
 
 uint32_t nfips_app_ready(struct nfips_app *a, int dir, bool eof,
 			 const struct nfips_tx *const **txs)
 {
 	*txs = NULL;
-	if (!a || !a->http)
+	if (!a || !a->state)
 		return 0;
-	return http_ready(a->http, dir, eof, txs);
+	return a->ops->ready(a->state, dir, eof, txs);
 }

@@ -5,6 +5,10 @@
  * engine (detect/) the flow's protocol and its transactions as struct
  * nfips_tx buffers.
  *
+ * Each protocol is a table of operations (proto.h) registered in one list
+ * (protos.c) whose order is detection's: the first protocol recognising
+ * a direction's first bytes is the flow's, for both directions.
+ *
  * Detection is Suricata 7's by content, on any port: a flow is HTTP when
  * its client's stream starts with one of the request methods Suricata
  * registers (case-insensitive, followed by a space or a tab), or its

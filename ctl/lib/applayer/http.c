@@ -361,3 +361,51 @@ uint32_t http_ready(struct nfips_http *h, int dir, bool eof, const struct nfips_
 	*out = (const struct nfips_tx *const *)h->ready;
 	return n;
 }
+
+/* The HTTP protocol's operations (proto.h). */
+static void *ctx_new(void)
+{
+	return http_cfg_new();
+}
+
+static void ctx_free(void *ctx)
+{
+	htp_config_destroy(ctx);
+}
+
+static void *state_new(void *ctx)
+{
+	return http_new(ctx);
+}
+
+static void state_free(void *h)
+{
+	http_free(h);
+}
+
+static void data(void *h, int dir, const uint8_t *d, uint32_t n, uint64_t ts)
+{
+	http_data(h, dir, d, n, ts);
+}
+
+static void end(void *h, uint64_t ts)
+{
+	http_eof(h, ts);
+}
+
+static uint32_t ready(void *h, int dir, bool eof, const struct nfips_tx *const **txs)
+{
+	return http_ready(h, dir, eof, txs);
+}
+
+const struct app_proto_ops app_http_ops = {
+	.alproto = NFIPS_ALPROTO_HTTP,
+	.detect = nfips_app_detect_http,
+	.ctx_new = ctx_new,
+	.ctx_free = ctx_free,
+	.state_new = state_new,
+	.state_free = state_free,
+	.data = data,
+	.eof = end,
+	.ready = ready,
+};

@@ -5,7 +5,7 @@
 
 #include <htp/htp.h>
 
-#include "applayer.h"
+#include "proto.h"
 
 /* Suricata 7's suricata.yaml libhtp defaults. */
 #define HTTP_BODY_LIMIT		(100u << 10)	/* request-/response-body-limit */

@@ -334,6 +334,7 @@ enum nfips_buf_id {
 enum nfips_alproto {
 	NFIPS_ALPROTO_NONE,
 	NFIPS_ALPROTO_HTTP,
+	NFIPS_ALPROTO_COUNT
 };
 
 /* Directions a buffer exists in (NFIPS_FLOW_TO_SERVER / _TO_CLIENT bits). */

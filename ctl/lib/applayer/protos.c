@@ -1,0 +1,12 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The registered application-layer protocols (proto.h), in the order
+ * detection tries them: one line per protocol.
+ */
+#include "proto.h"
+
+const struct app_proto_ops *const app_protos[] = {
+	&app_http_ops,
+};
+
+const unsigned int app_nprotos = sizeof(app_protos) / sizeof(app_protos[0]);
