@@ -428,7 +428,7 @@ static void test_skips(void)
 		const char *opts, *reason;
 	} cases[] = {
 		{ "dns.query; content:\"x\";", "buffer dns.query" },
-		{ "tls.sni; content:\"x\";", "buffer tls.sni" },
+		{ "tls.random; content:\"x\";", "buffer tls.random" },
 		{ "http2.header; content:\"x\";", "buffer http2.header" },
 		{ "dns.query; content:\"x\"; bsize:3;", "buffer dns.query" },
 		{ "http.header; content:\"a\";", "http buffer in both directions (no flow direction)" },

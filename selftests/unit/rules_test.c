@@ -136,7 +136,9 @@ static void test_header(void)
 	expect_skip("alert http any any -> any any (sid:1;)",
 		    "protocol http without http keywords or content");
 	expect_skip("alert dns any any -> any any (sid:1;)", "protocol dns");
-	expect_skip("alert tls any any -> any any (sid:1;)", "protocol tls");
+	expect_skip("alert tls any any -> any any (sid:1;)",
+		    "protocol tls without tls keywords or content");
+	expect_skip("alert ssh any any -> any any (sid:1;)", "protocol ssh");
 	expect_skip("alert smb any any -> any any (sid:1;)", "protocol smb");
 	expect_skip("alert ftp-data any any -> any any (sid:1;)", "protocol ftp-data");
 	expect_skip("rejectboth tcp any any -> any any (sid:1;)", "action rejectboth");

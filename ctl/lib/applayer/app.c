@@ -74,6 +74,11 @@ void nfips_app_free(struct nfips_app *a)
 	free(a);
 }
 
+bool nfips_app_no_payload(const struct nfips_app *a)
+{
+	return a && a->state && a->ops->no_payload && a->ops->no_payload(a->state);
+}
+
 enum nfips_alproto nfips_app_proto(const struct nfips_app *a)
 {
 	return a && a->state ? a->ops->alproto : NFIPS_ALPROTO_NONE;

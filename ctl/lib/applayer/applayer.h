@@ -77,6 +77,12 @@ void nfips_app_eof(struct nfips_app *a, uint64_t ts_usec);
 enum nfips_alproto nfips_app_proto(const struct nfips_app *a);
 
 /*
+ * The parser stopped payload inspection of the flow (struct nfips_flow's
+ * no_payload): TLS once application data was seen.
+ */
+bool nfips_app_no_payload(const struct nfips_app *a);
+
+/*
  * Transactions whose side of direction @dir is ready for inspection and
  * was not handed out before (with @eof: every started one), in order, in
  * *txs (valid until the next call on @a); their number.
@@ -89,5 +95,8 @@ uint32_t nfips_app_ready(struct nfips_app *a, int dir, bool eof,
  * -1: too short to tell. @to_server: the client's direction.
  */
 int nfips_app_detect_http(const uint8_t *d, uint32_t n, bool to_server);
+
+/* As nfips_app_detect_http for TLS (tls.c). */
+int nfips_app_detect_tls(const uint8_t *d, uint32_t n, bool to_server);
 
 #endif /* NFIPS_APPLAYER_H */

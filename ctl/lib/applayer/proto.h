@@ -35,9 +35,12 @@ struct app_proto_ops {
 	void (*eof)(void *state, uint64_t ts);
 	/* As nfips_app_ready. */
 	uint32_t (*ready)(void *state, int dir, bool eof, const struct nfips_tx *const **txs);
+	/* As nfips_app_no_payload; NULL: never. */
+	bool (*no_payload)(const void *state);
 };
 
 extern const struct app_proto_ops app_http_ops;
+extern const struct app_proto_ops app_tls_ops;
 
 /* Every protocol, in detection order (protos.c). */
 extern const struct app_proto_ops *const app_protos[];

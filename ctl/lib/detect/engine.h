@@ -113,6 +113,13 @@ struct nfips_tx {
 	 */
 	bool (*get)(const struct nfips_tx *tx, uint32_t id, const uint8_t **data,
 		    uint32_t *len);
+	/*
+	 * Instance @idx (from 0) of multi-buffer @id (struct nfips_bufdef's
+	 * multi: tls.certs); false past the last. NULL: the protocol has no
+	 * multi-buffers.
+	 */
+	bool (*get_multi)(const struct nfips_tx *tx, uint32_t id, uint32_t idx,
+			  const uint8_t **data, uint32_t *len);
 };
 
 /* What the caller knows about the packet's flow. */
@@ -153,6 +160,13 @@ struct nfips_flow {
 	enum nfips_alproto alproto;
 	const struct nfips_tx *const *txs;
 	uint32_t ntxs;
+	/*
+	 * Suricata's FLOW_NOPAYLOAD_INSPECTION: the parser stopped payload
+	 * inspection of the flow (TLS application data, encryption-handling
+	 * default): payload keywords no longer match, on the stream or on
+	 * packets; application-layer buffers still do.
+	 */
+	bool no_payload;
 };
 
 

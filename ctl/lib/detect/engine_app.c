@@ -41,6 +41,27 @@ static bool checks_ok(const struct nfips_rule *r, uint32_t buf, uint32_t len)
 	return true;
 }
 
+/* The rule's keywords on one buffer instance. */
+static bool buf_match(struct nfips_engine *e, const struct nfips_rule *r, struct nfips_buf *b)
+{
+	if (!b->data)
+		b->data = (const uint8_t *)"";
+	return checks_ok(r, b->buf_id, b->len) && nfips_eval_payload(e->ev, r, b) == 1;
+}
+
+/* A multi-buffer matches when one of its instances does (Suricata's MultiBuffer). */
+static bool multi_match(struct nfips_engine *e, const struct nfips_rule *r,
+			const struct nfips_tx *tx, uint32_t id)
+{
+	struct nfips_buf b = { .buf_id = id };
+	uint32_t idx;
+
+	for (idx = 0; tx->get_multi && tx->get_multi(tx, id, idx, &b.data, &b.len); idx++)
+		if (buf_match(e, r, &b))
+			return true;
+	return false;
+}
+
 bool app_tx_match(struct nfips_engine *e, const struct sig *s, const struct nfips_tx *tx)
 {
 	const struct nfips_rule *r = s->r;
@@ -51,13 +72,12 @@ bool app_tx_match(struct nfips_engine *e, const struct sig *s, const struct nfip
 
 		if (!(r->bufs & (1ull << id)))
 			continue;
-		if (!tx->get(tx, id, &b.data, &b.len))
-			return false;
-		if (!b.data)
-			b.data = (const uint8_t *)"";
-		if (!checks_ok(r, id, b.len))
-			return false;
-		if (nfips_eval_payload(e->ev, r, &b) != 1)
+		if (nfips_buf_def(id)->multi) {
+			if (!multi_match(e, r, tx, id))
+				return false;
+			continue;
+		}
+		if (!tx->get(tx, id, &b.data, &b.len) || !buf_match(e, r, &b))
 			return false;
 	}
 	return true;
@@ -199,13 +219,21 @@ uint32_t app_candidates(struct nfips_engine *e, const struct nfips_tx *tx, int d
 		e->app_clist[e->napp_clist++] = e->app_nofp[dir][i];
 	}
 	for (id = 1; id < NFIPS_BUF_COUNT; id++) {
+		const struct nfips_bufdef *def = nfips_buf_def(id);
 		const uint8_t *d;
-		uint32_t len;
+		uint32_t len, idx;
 
-		if (e->app_ac[id] && (nfips_buf_def(id)->dirs &
-				      (dir ? NFIPS_FLOW_TO_CLIENT : NFIPS_FLOW_TO_SERVER)) &&
-		    tx->get(tx, id, &d, &len) && len)
-			nfips_ac_scan(e->app_ac[id], 0, d, len, on_app_pattern, e);
+		if (!e->app_ac[id] ||
+		    !(def->dirs & (dir ? NFIPS_FLOW_TO_CLIENT : NFIPS_FLOW_TO_SERVER)))
+			continue;
+		if (!def->multi) {
+			if (tx->get(tx, id, &d, &len) && len)
+				nfips_ac_scan(e->app_ac[id], 0, d, len, on_app_pattern, e);
+			continue;
+		}
+		for (idx = 0; tx->get_multi && tx->get_multi(tx, id, idx, &d, &len); idx++)
+			if (len)
+				nfips_ac_scan(e->app_ac[id], 0, d, len, on_app_pattern, e);
 	}
 	for (i = 0; i < e->napp_clist; i++)
 		e->app_cand[e->app_clist[i]] = 0;

@@ -327,6 +327,16 @@ enum nfips_buf_id {
 	NFIPS_BUF_HTTP_RESPONSE_LINE,
 	NFIPS_BUF_HTTP_SERVER,
 	NFIPS_BUF_HTTP_LOCATION,
+	NFIPS_BUF_TLS_SNI,
+	NFIPS_BUF_TLS_CERT_SUBJECT,
+	NFIPS_BUF_TLS_CERT_ISSUER,
+	NFIPS_BUF_TLS_CERT_SERIAL,
+	NFIPS_BUF_TLS_CERT_FINGERPRINT,
+	NFIPS_BUF_TLS_CERTS,		/* each certificate of the chain (multi) */
+	NFIPS_BUF_JA3_HASH,
+	NFIPS_BUF_JA3_STRING,
+	NFIPS_BUF_JA3S_HASH,
+	NFIPS_BUF_JA3S_STRING,
 	NFIPS_BUF_COUNT
 };
 
@@ -334,6 +344,7 @@ enum nfips_buf_id {
 enum nfips_alproto {
 	NFIPS_ALPROTO_NONE,
 	NFIPS_ALPROTO_HTTP,
+	NFIPS_ALPROTO_TLS,
 	NFIPS_ALPROTO_COUNT
 };
 
@@ -342,6 +353,12 @@ struct nfips_bufdef {
 	const char *name;	/* sticky buffer keyword */
 	enum nfips_alproto alproto;
 	uint32_t dirs;
+	/*
+	 * A multi-buffer (tls.certs): the transaction has several instances
+	 * (struct nfips_tx's get_multi) and the rule's keywords on it match
+	 * when they all match one of them.
+	 */
+	bool multi;
 };
 
 /* The buffer's description; NULL for an out-of-range id. */

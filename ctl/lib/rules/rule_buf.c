@@ -46,6 +46,16 @@ static const struct nfips_bufdef defs[NFIPS_BUF_COUNT] = {
 	[NFIPS_BUF_HTTP_RESPONSE_LINE] = { "http.response_line", NFIPS_ALPROTO_HTTP, TC },
 	[NFIPS_BUF_HTTP_SERVER] = { "http.server", NFIPS_ALPROTO_HTTP, TC },
 	[NFIPS_BUF_HTTP_LOCATION] = { "http.location", NFIPS_ALPROTO_HTTP, TC },
+	[NFIPS_BUF_TLS_SNI] = { "tls.sni", NFIPS_ALPROTO_TLS, TS },
+	[NFIPS_BUF_TLS_CERT_SUBJECT] = { "tls.cert_subject", NFIPS_ALPROTO_TLS, TC },
+	[NFIPS_BUF_TLS_CERT_ISSUER] = { "tls.cert_issuer", NFIPS_ALPROTO_TLS, TC },
+	[NFIPS_BUF_TLS_CERT_SERIAL] = { "tls.cert_serial", NFIPS_ALPROTO_TLS, TC },
+	[NFIPS_BUF_TLS_CERT_FINGERPRINT] = { "tls.cert_fingerprint", NFIPS_ALPROTO_TLS, TC },
+	[NFIPS_BUF_TLS_CERTS] = { "tls.certs", NFIPS_ALPROTO_TLS, TC, true },
+	[NFIPS_BUF_JA3_HASH] = { "ja3.hash", NFIPS_ALPROTO_TLS, TS },
+	[NFIPS_BUF_JA3_STRING] = { "ja3.string", NFIPS_ALPROTO_TLS, TS },
+	[NFIPS_BUF_JA3S_HASH] = { "ja3s.hash", NFIPS_ALPROTO_TLS, TC },
+	[NFIPS_BUF_JA3S_STRING] = { "ja3s.string", NFIPS_ALPROTO_TLS, TC },
 };
 
 const struct nfips_bufdef *nfips_buf_def(uint32_t id)
@@ -72,6 +82,13 @@ static const struct {
 	{ "http_referer", NFIPS_BUF_HTTP_REFERER },
 	{ "http_start", NFIPS_BUF_HTTP_START },
 	{ "http_protocol", NFIPS_BUF_HTTP_PROTOCOL },
+	{ "tls_sni", NFIPS_BUF_TLS_SNI },
+	{ "tls_cert_subject", NFIPS_BUF_TLS_CERT_SUBJECT },
+	{ "tls_cert_issuer", NFIPS_BUF_TLS_CERT_ISSUER },
+	{ "tls_cert_serial", NFIPS_BUF_TLS_CERT_SERIAL },
+	{ "tls_cert_fingerprint", NFIPS_BUF_TLS_CERT_FINGERPRINT },
+	{ "ja3_hash", NFIPS_BUF_JA3_HASH },
+	{ "ja3_string", NFIPS_BUF_JA3_STRING },
 };
 
 /* The content modifiers: they move the previous content to a buffer. */
@@ -309,8 +326,18 @@ int rule_buf_finish(struct pstate *ps)
 	}
 	if (r->alproto == NFIPS_ALPROTO_NONE)
 		return 0;
+	/* Suricata: "rule contains conflicting keywords" (one app-layer protocol). */
+	for (i = 1; i < NFIPS_BUF_COUNT; i++) {
+		if (!(r->bufs & (1ull << i)))
+			continue;
+		if (defs[i].alproto != r->alproto ||
+		    (ps->hdr_alproto && defs[i].alproto != ps->hdr_alproto))
+			return perr(ps, 0, "%s keywords on a rule of another application-layer protocol (%s)",
+				    defs[i].name, r->proto_name);
+	}
 	if (r->proto != NFIPS_PROTO_TCP && r->proto != NFIPS_PROTO_IP)
-		return pskip(ps, 0, "http keywords on protocol %s", r->proto_name);
+		return pskip(ps, 0, "%s keywords on protocol %s",
+			     r->alproto == NFIPS_ALPROTO_TLS ? "tls" : "http", r->proto_name);
 	/*
 	 * Suricata's file.data also inspects uploaded files (its file API),
 	 * so to_server and either direction are valid for it but not done.
@@ -326,7 +353,8 @@ int rule_buf_finish(struct pstate *ps)
 	if (flowdir)
 		dirs &= flowdir;
 	if (!napp)
-		return npay ? 0 : pskip(ps, 0, "protocol http without http keywords or content");
+		return npay ? 0 : pskip(ps, 0, "protocol %s without %s keywords or content",
+					r->proto_name, r->alproto == NFIPS_ALPROTO_TLS ? "tls" : "http");
 	if (npay)
 		return pskip(ps, 0, "payload content together with http buffers");
 	if ((r->flags & NFIPS_R_DSIZE) || r->npkt || r->has_ipproto)

@@ -61,7 +61,13 @@ static int parse_proto(struct pstate *ps, const char *tok, size_t off)
 	/* HTTP/1 by content detection on TCP (rule_buf.c, applayer/). */
 	if (!strcasecmp(tok, "http") || !strcasecmp(tok, "http1")) {
 		ps->r->proto = NFIPS_PROTO_TCP;
-		ps->r->alproto = NFIPS_ALPROTO_HTTP;
+		ps->r->alproto = ps->hdr_alproto = NFIPS_ALPROTO_HTTP;
+		return 0;
+	}
+	/* TLS by content detection on TCP ("ssl" is its alias). */
+	if (!strcasecmp(tok, "tls") || !strcasecmp(tok, "ssl")) {
+		ps->r->proto = NFIPS_PROTO_TCP;
+		ps->r->alproto = ps->hdr_alproto = NFIPS_ALPROTO_TLS;
 		return 0;
 	}
 	ps->r->proto = NFIPS_PROTO_OTHER;

@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Internals of the TLS parser (tls.c, tls_hello.c, tls_cert.c); not a public API. */
+#ifndef NFIPS_TLS_INT_H
+#define NFIPS_TLS_INT_H
+
+#include "http_int.h"	/* struct bytes, bytes_add */
+
+/* A record's body is at most 2^14 + 2048 bytes (RFC 5246 6.2.3). */
+#define TLS_RECORD_MAX		(16384u + 2048u)
+/*
+ * A handshake message reassembled across records is refused past this:
+ * the parser's memory per direction stays bounded whatever a peer
+ * announces (a certificate chain of 24-bit length could claim 16 MiB).
+ */
+#define TLS_HS_MAX		(256u << 10)
+/* Certificates of a chain kept (tls.certs inspects each). */
+#define TLS_CERTS_MAX		32u
+
+enum tls_str {
+	TLS_SNI,
+	TLS_JA3,		/* JA3 string, then its MD5 */
+	TLS_JA3_HASH,
+	TLS_JA3S,
+	TLS_JA3S_HASH,
+	TLS_SUBJECT,		/* of the first certificate */
+	TLS_ISSUER,
+	TLS_SERIAL,
+	TLS_FINGERPRINT,
+	TLS_NSTR
+};
+
+/* One direction's record and handshake reassembly. */
+struct tls_dir {
+	uint8_t hdr[5];		/* the record header being read */
+	uint32_t hdr_len;
+	struct bytes rec;	/* the record body being read */
+	uint32_t rec_need;	/* its announced length */
+	struct bytes hs;	/* handshake bytes not yet a whole message */
+	bool encrypted;		/* after ChangeCipherSpec: handshake unreadable */
+	bool broken;		/* not TLS, or refused: no more parsing */
+};
+
+struct tls_state;
+
+/* One side (0 client, 1 server) of the flow's transaction, as the engine sees it. */
+struct tls_side {
+	struct nfips_tx view;	/* first: the engine's pointer is this */
+	struct tls_state *s;
+};
+
+struct tls_state {
+	struct tls_side side[2];
+	struct tls_dir dir[2];
+	struct bytes str[TLS_NSTR];
+	bool has[TLS_NSTR];
+	struct bytes certs[TLS_CERTS_MAX];	/* DER, in chain order */
+	uint32_t ncerts;
+	bool client_hello, server_hello;
+	bool early_data;	/* the ClientHello offered 0-RTT data */
+	bool no_payload;	/* application data seen: see struct nfips_flow */
+	bool done[2];		/* that side's handshake part is over */
+	bool taken[2];		/* handed to the engine */
+	uint16_t version;	/* negotiated (supported_versions, else hello) */
+	const struct nfips_tx *ready_one;	/* what ready() hands out */
+};
+
+/* tls_hello.c: a ClientHello (dir 0) or ServerHello (dir 1) body. */
+int tls_hello(struct tls_state *s, int dir, const uint8_t *d, uint32_t n);
+/* tls_cert.c: a Certificate message body. */
+int tls_certificate(struct tls_state *s, const uint8_t *d, uint32_t n);
+/* tls_buf.c: struct nfips_tx's get (tls.* and ja3* buffers). */
+bool tls_get(const struct nfips_tx *view, uint32_t id, const uint8_t **data, uint32_t *len);
+bool tls_get_multi(const struct nfips_tx *view, uint32_t id, uint32_t idx,
+		   const uint8_t **data, uint32_t *len);
+/* Sets string @k; -1 when out of memory. */
+int tls_set(struct tls_state *s, enum tls_str k, const void *d, size_t n);
+
+#endif /* NFIPS_TLS_INT_H */
