@@ -28,6 +28,7 @@ sys.path.insert(0, os.path.join(ROOT, "selftests", "eve"))
 import suricata_oracle  # noqa: E402  (Suricata 7, the reference)
 import eve_cases  # noqa: E402  (EVE records: Suricata's fields and schema)
 import http_cases  # noqa: E402  (HTTP through libhtp against Suricata 7)
+import tls_cases  # noqa: E402  (TLS handshakes against Suricata 7)
 
 # Every EVE record the cases produce, validated at the end: (case file, record).
 RECORDS = []
@@ -958,7 +959,8 @@ CASES = [case_split, case_out_of_order, case_retransmit, case_overlap, case_gap,
          case_bad_files, case_byte_extract, case_xbits, case_pcre_unquoted,
          case_syn_data, case_established, case_flow_action, case_policy,
          case_grade, case_policy_thresholds] + \
-    eve_cases.cases(sys.modules[__name__]) + http_cases.cases(sys.modules[__name__])
+    eve_cases.cases(sys.modules[__name__]) + http_cases.cases(sys.modules[__name__]) + \
+    tls_cases.cases(sys.modules[__name__])
 
 
 def main(argv):

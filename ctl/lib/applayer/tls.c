@@ -103,21 +103,22 @@ static int handshake_msg(struct tls_state *s, int dir, uint8_t type,
 			 const uint8_t *d, uint32_t n)
 {
 	switch (type) {
+	/* A hello or certificate that does not decode is no record error. */
 	case HS_CLIENT_HELLO:
 		if (dir || s->client_hello)
 			return 0;	/* a renegotiation's is not the flow's */
 		s->client_hello = true;
 		s->done[0] = true;
-		return tls_hello(s, 0, d, n);
+		return tls_hello(s, 0, d, n) < 0 ? -1 : 0;
 	case HS_SERVER_HELLO:
 		if (!dir || s->server_hello)
 			return 0;
 		s->server_hello = true;
-		return tls_hello(s, 1, d, n);
+		return tls_hello(s, 1, d, n) < 0 ? -1 : 0;
 	case HS_CERTIFICATE:
 		if (!dir || s->ncerts)
 			return 0;
-		return tls_certificate(s, d, n);
+		return tls_certificate(s, d, n) < 0 ? -1 : 0;
 	case HS_SERVER_HELLO_DONE:
 		if (dir)
 			s->done[1] = true;
@@ -131,23 +132,37 @@ static int handshake(struct tls_state *s, int dir, const uint8_t *d, uint32_t n)
 {
 	struct tls_dir *t = &s->dir[dir];
 	uint32_t off = 0, len;
+	int r;
 
-	if (t->encrypted)
+	if (t->encrypted || t->hs_refused)
 		return 0;	/* Finished and later: not readable */
+	/*
+	 * Suricata 7.0.10 refuses a handshake record shorter than a message
+	 * header, and a message header cut between two records.
+	 */
+	if (n < 4 || (t->hs.len && t->hs.len < 4))
+		return 1;
 	if (bytes_add(&t->hs, d, n))
 		return -1;
 	while (t->hs.len - off >= 4) {
 		const uint8_t *m = t->hs.p + off;
 
 		len = (uint32_t)m[1] << 16 | (uint32_t)m[2] << 8 | m[3];
-		if (len > TLS_HS_MAX)
-			return -1;	/* refused: more than a flow may hold */
+		if (len > TLS_HS_MAX) {
+			/* refused: more than a flow may hold; records go on */
+			t->hs_refused = true;
+			t->hs.len = 0;
+			return 0;
+		}
 		if (t->hs.len - off - 4 < len)
 			break;
-		if (handshake_msg(s, dir, m[0], m + 4, len))
-			return -1;
+		r = handshake_msg(s, dir, m[0], m + 4, len);
+		if (r)
+			return r;
 		off += 4 + len;
 	}
+	if (t->hs.len - off && t->hs.len - off < 4)
+		return 1;	/* a header cut at the record's end */
 	if (off) {
 		memmove(t->hs.p, t->hs.p + off, t->hs.len - off);
 		t->hs.len -= off;
@@ -204,13 +219,13 @@ static void data(void *p, int dir, const uint8_t *d, uint32_t n, uint64_t ts)
 			t->rec.len = 0;
 			/* SSLv2 records and garbage are not followed further. */
 			if (t->hdr[1] != 3 || t->rec_need > TLS_RECORD_MAX) {
-				t->broken = true;
+				s->dir[0].broken = s->dir[1].broken = true;
 				return;
 			}
 		}
 		k = t->rec_need - t->rec.len < n ? t->rec_need - t->rec.len : n;
 		if (bytes_add(&t->rec, d, k)) {
-			t->broken = true;
+			s->dir[0].broken = s->dir[1].broken = true;
 			return;
 		}
 		d += k;
@@ -218,8 +233,13 @@ static void data(void *p, int dir, const uint8_t *d, uint32_t n, uint64_t ts)
 		if (t->rec.len < t->rec_need)
 			return;
 		t->hdr_len = 0;
+		/*
+		 * A record Suricata cannot decode ends the parsing of the
+		 * flow, both directions (StreamTcpDisableAppLayer); what was
+		 * decoded stays.
+		 */
 		if (record(s, dir, t->hdr[0], t->rec.p, t->rec.len))
-			t->broken = true;
+			s->dir[0].broken = s->dir[1].broken = true;
 	}
 }
 

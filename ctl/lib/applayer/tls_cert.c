@@ -144,7 +144,7 @@ static int first_cert(struct tls_state *s, const uint8_t *der, uint32_t n)
 	int i, ret = -1;
 
 	if (!x)
-		return 0;	/* not a certificate OpenSSL reads: no strings */
+		return 1;	/* not a certificate: Suricata's decoder fails too */
 	serial = X509_get0_serialNumber(x);
 	if (render_name(&b[0], X509_get_subject_name(x)) ||
 	    render_name(&b[1], X509_get_issuer_name(x)) ||
@@ -165,25 +165,34 @@ out:
 	return ret;
 }
 
+/*
+ * 1: malformed (Suricata's INVALID_CERTIFICATE and decode errors end the
+ * parsing); the certificates before the fault are kept.
+ */
 int tls_certificate(struct tls_state *s, const uint8_t *d, uint32_t n)
 {
 	uint32_t total, len, off = 3;
 
 	if (n < 3)
-		return 0;
+		return 1;
 	total = (uint32_t)d[0] << 16 | (uint32_t)d[1] << 8 | d[2];
 	if (total > n - 3)
-		return 0;	/* Suricata's INVALID_CERTIFICATE: nothing taken */
-	while (off + 3 <= 3 + total && s->ncerts < TLS_CERTS_MAX) {
+		return 1;
+	while (off < 3 + total) {
+		if (3 + total - off < 3)
+			return 1;
 		len = (uint32_t)d[off] << 16 | (uint32_t)d[off + 1] << 8 | d[off + 2];
 		off += 3;
 		if (len > 3 + total - off)
-			break;
-		if (bytes_add(&s->certs[s->ncerts], d + off, len))
-			return -1;
-		if (!s->ncerts && first_cert(s, d + off, len))
-			return -1;
-		s->ncerts++;
+			return 1;
+		if (s->ncerts < TLS_CERTS_MAX) {
+			if (bytes_add(&s->certs[s->ncerts], d + off, len))
+				return -1;
+			/* One OpenSSL cannot decode has no strings; the chain goes on. */
+			if (!s->ncerts && first_cert(s, d + off, len) < 0)
+				return -1;
+			s->ncerts++;
+		}
 		off += len;
 	}
 	return 0;

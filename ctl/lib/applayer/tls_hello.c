@@ -102,24 +102,33 @@ static int md5_hex(struct tls_state *s, enum tls_str from, enum tls_str to)
 	return tls_set(s, to, hex, 2 * mdlen);
 }
 
-/* The server_name extension: its first entry, when a host_name. */
+/*
+ * The server_name extension as TLSDecodeHSHelloExtensionSni reads it:
+ * the list length skipped, the first entry taken when a host_name of 1
+ * to 255 bytes; the first extension only. 1: not decodable.
+ */
 static int sni(struct tls_state *s, struct rd r)
 {
-	struct rd list, name;
-	uint32_t len, type;
+	uint32_t skip, type, len;
+	struct rd name;
 
-	if (u16(&r, &len) || sub(&r, len, &list) || u8(&list, &type) ||
-	    u16(&list, &len) || sub(&list, len, &name))
+	if (!r.n)
+		return 0;
+	if (u16(&r, &skip) || u8(&r, &type) || type != 0 || u16(&r, &len) ||
+	    !len || len > 255 || sub(&r, len, &name))
 		return 1;
-	if (type != 0 || s->has[TLS_SNI])
+	if (s->has[TLS_SNI])
 		return 0;
 	return tls_set(s, TLS_SNI, name.p, name.n);
 }
 
 /*
- * The extensions of a hello: the JA3 extension list into @ja (with
- * @groups and @formats for a client's), the SNI, the negotiated version.
- * 1: malformed.
+ * The extensions of a hello (TLSDecodeHSHelloExtensions): the JA3
+ * extension list into @ja (with @groups and @formats for a client's), the
+ * SNI, early data. An extension whose header or length overruns the
+ * message is an invalid length: 1, the JA3 extension fields are not
+ * added. One whose content cannot be decoded ends the list there, as if
+ * it were the last (it is not in the JA3 list).
  */
 static int extensions(struct tls_state *s, int dir, struct rd r, struct bytes *ja,
 		      struct bytes *groups, struct bytes *formats)
@@ -132,78 +141,119 @@ static int extensions(struct tls_state *s, int dir, struct rd r, struct bytes *j
 	while (r.n) {
 		if (u16(&r, &type) || u16(&r, &len) || sub(&r, len, &e))
 			return 1;
-		if (!grease(type) && ja3_add(ja, &first, type))
-			return -1;
 		ret = 0;
 		if (!dir && type == EXT_SNI) {
 			ret = sni(s, e);
 		} else if (!dir && type == EXT_GROUPS) {
-			if (u16(&e, &len) || sub(&e, len, &l))
-				return 1;
-			ret = ja3_list16(groups, l);
+			ret = u16(&e, &len) || sub(&e, len, &l) ? 1 : ja3_list16(groups, l);
 		} else if (!dir && type == EXT_POINT_FORMATS) {
 			bool f1 = true;
 
-			if (u8(&e, &len) || sub(&e, len, &l))
-				return 1;
+			ret = u8(&e, &len) || sub(&e, len, &l) ? 1 : 0;
 			while (!ret && !u8(&l, &v))
 				ret = ja3_add(formats, &f1, v);
 		} else if (!dir && type == EXT_EARLY_DATA) {
 			s->early_data = true;
 		} else if (dir && type == EXT_SUPPORTED_VERSIONS) {
-			if (u16(&e, &v))
-				return 1;
-			s->version = (uint16_t)v;
+			if (!u16(&e, &v))
+				s->version = (uint16_t)v;
 		}
+		if (ret < 0)
+			return -1;
 		if (ret)
-			return ret;
+			return 0;	/* "goto end": the lists so far */
+		if (!grease(type) && ja3_add(ja, &first, type))
+			return -1;
 	}
 	return 0;
 }
 
+/* The whole JA3 (JA3S) string and its hash. */
+static int ja3_set(struct tls_state *s, int dir, const struct bytes *ja)
+{
+	if (tls_set(s, dir ? TLS_JA3S : TLS_JA3, ja->p, ja->len))
+		return -1;
+	return md5_hex(s, dir ? TLS_JA3S : TLS_JA3, dir ? TLS_JA3S_HASH : TLS_JA3_HASH);
+}
+
+/*
+ * Suricata builds the JA3 string field by field as it decodes (version,
+ * then the ciphers, then the extension fields at the end) and hashes it
+ * once the extensions are decoded: a hello it fails to decode keeps the
+ * string as far as it got ("771" or "771,4865-4866") and has no hash.
+ * 1: malformed (what was decoded before stays; not an error of the
+ * record: TLSDecodeHandshakeHello returns 0 either way).
+ */
 int tls_hello(struct tls_state *s, int dir, const uint8_t *d, uint32_t n)
 {
 	struct bytes ja = { 0 }, groups = { 0 }, formats = { 0 };
 	struct rd r = { d, n }, skip, list;
-	uint32_t version, len, cipher;
+	uint32_t version, len, cipher, base;
 	char num[16];
 	int k, ret = 1;
 
-	if (u16(&r, &version) || sub(&r, 32, &skip) || u8(&r, &len) || sub(&r, len, &skip))
-		return 0;	/* too short to be a hello: nothing to take */
+	if (u16(&r, &version))
+		return 1;
 	s->version = (uint16_t)version;
-	k = snprintf(num, sizeof(num), "%u,", version);
+	k = snprintf(num, sizeof(num), "%u", version);
 	if (bytes_add(&ja, num, (size_t)k))
+		goto oom;
+	if (sub(&r, 32, &skip) || u8(&r, &len) || sub(&r, len, &skip))
 		goto out;
 	if (!dir) {
 		if (u16(&r, &len) || sub(&r, len, &list))
 			goto out;
-		if (ja3_list16(&ja, list) || u8(&r, &len) || sub(&r, len, &skip))
+		base = ja.len;
+		if (bytes_add(&ja, ",", 1))
+			goto oom;
+		k = ja3_list16(&ja, list);
+		if (k < 0)
+			goto oom;
+		if (k) {
+			ja.len = base;
+			goto out;
+		}
+		if (u8(&r, &len) || sub(&r, len, &skip))
 			goto out;
 	} else {
-		if (u16(&r, &cipher) || u8(&r, &len))	/* cipher, compression */
+		if (u16(&r, &cipher))
 			goto out;
-		k = snprintf(num, sizeof(num), "%u", cipher);
+		k = snprintf(num, sizeof(num), ",%u", cipher);
 		if (bytes_add(&ja, num, (size_t)k))
+			goto oom;
+		if (u8(&r, &len))	/* compression */
 			goto out;
 	}
+	base = ja.len;		/* the extension fields never came: as far as here */
 	if (bytes_add(&ja, ",", 1))
-		goto out;
-	if (r.n && (u16(&r, &len) || sub(&r, len, &list) ||
-		    extensions(s, dir, list, &ja, &groups, &formats)))
-		goto out;
+		goto oom;
+	if (r.n) {
+		if (u16(&r, &len) || sub(&r, len, &list)) {
+			ja.len = base;
+			goto out;
+		}
+		k = extensions(s, dir, list, &ja, &groups, &formats);
+		if (k < 0)
+			goto oom;
+		if (k) {
+			ja.len = base;
+			goto out;
+		}
+	}
 	if (!dir && (bytes_add(&ja, ",", 1) || bytes_add(&ja, groups.p, groups.len) ||
 		     bytes_add(&ja, ",", 1) || bytes_add(&ja, formats.p, formats.len)))
-		goto out;
-	ret = -1;
-	if (tls_set(s, dir ? TLS_JA3S : TLS_JA3, ja.p, ja.len) ||
-	    md5_hex(s, dir ? TLS_JA3S : TLS_JA3, dir ? TLS_JA3S_HASH : TLS_JA3_HASH))
-		goto out;
+		goto oom;
 	ret = 0;
 out:
+	if (ret >= 0 && tls_set(s, dir ? TLS_JA3S : TLS_JA3, ja.p, ja.len))
+		ret = -1;
+	if (!ret && ja3_set(s, dir, &ja))
+		ret = -1;
 	bytes_free(&ja);
 	bytes_free(&groups);
 	bytes_free(&formats);
-	/* A malformed hello keeps what was decoded before the fault. */
-	return ret < 0 ? -1 : 0;
+	return ret;
+oom:
+	ret = -1;
+	goto out;
 }

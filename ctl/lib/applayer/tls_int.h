@@ -37,6 +37,7 @@ struct tls_dir {
 	uint32_t rec_need;	/* its announced length */
 	struct bytes hs;	/* handshake bytes not yet a whole message */
 	bool encrypted;		/* after ChangeCipherSpec: handshake unreadable */
+	bool hs_refused;	/* a message over TLS_HS_MAX: handshake ignored */
 	bool broken;		/* not TLS, or refused: no more parsing */
 };
 
@@ -64,9 +65,12 @@ struct tls_state {
 	const struct nfips_tx *ready_one;	/* what ready() hands out */
 };
 
-/* tls_hello.c: a ClientHello (dir 0) or ServerHello (dir 1) body. */
+/*
+ * tls_hello.c: a ClientHello (dir 0) or ServerHello (dir 1) body; 0, 1
+ * malformed (what was decoded stays), -1 out of memory.
+ */
 int tls_hello(struct tls_state *s, int dir, const uint8_t *d, uint32_t n);
-/* tls_cert.c: a Certificate message body. */
+/* tls_cert.c: a Certificate message body; 0, 1 malformed, -1 out of memory. */
 int tls_certificate(struct tls_state *s, const uint8_t *d, uint32_t n);
 /* tls_buf.c: struct nfips_tx's get (tls.* and ja3* buffers). */
 bool tls_get(const struct nfips_tx *view, uint32_t id, const uint8_t **data, uint32_t *len);

@@ -294,6 +294,54 @@ static int validate_content(struct pstate *ps, const struct nfips_match *m)
 }
 
 /*
+ * The TLS buffers' setup and validate callbacks (detect-tls-cert-
+ * fingerprint.c, detect-tls-cert-serial.c, detect-ja3-hash.c,
+ * detect-ja3s-hash.c): the buffer is lower (fingerprint, hashes) or upper
+ * case (serial), so a content without nocase is changed to that case; a
+ * content that can never match is refused as Suricata refuses it.
+ */
+static int tls_content(struct pstate *ps, struct nfips_match *m)
+{
+	struct nfips_content *c = &m->u.content;
+	const size_t off = opt_off(ps, m->opt);
+	const char *name = defs[m->buf].name;
+	bool upper = m->buf == NFIPS_BUF_TLS_CERT_SERIAL;
+	uint32_t i;
+
+	if (m->type != NFIPS_MATCH_CONTENT)
+		return 0;
+	switch (m->buf) {
+	case NFIPS_BUF_TLS_CERT_FINGERPRINT:
+		if (c->len != 59)
+			return perr(ps, off, "%s: invalid length of the fingerprint (59 characters, with colons)",
+				    name);
+		if (!memchr(c->bytes, ':', c->len))
+			return perr(ps, off, "%s: no colon delimiters ':' in the content", name);
+		break;
+	case NFIPS_BUF_JA3_HASH:
+	case NFIPS_BUF_JA3S_HASH:
+		if (c->len != 32)
+			return perr(ps, off, "%s: invalid length of the hash (32 characters)", name);
+		break;
+	case NFIPS_BUF_TLS_CERT_SERIAL:
+		if (c->len > 2 && !memchr(c->bytes, ':', c->len))
+			return perr(ps, off, "%s: no colon delimiters ':' in the content", name);
+		break;
+	default:
+		return 0;
+	}
+	if (c->flags & NFIPS_C_NOCASE)
+		return 0;
+	for (i = 0; i < c->len; i++) {
+		if (upper && c->bytes[i] >= 'a' && c->bytes[i] <= 'z')
+			c->bytes[i] -= 32;
+		else if (!upper && c->bytes[i] >= 'A' && c->bytes[i] <= 'Z')
+			c->bytes[i] += 32;
+	}
+	return 0;
+}
+
+/*
  * After the last option. Fills r->bufs and r->app_dir; refuses what
  * Suricata refuses; skips what the engine does not evaluate exactly.
  */
@@ -307,7 +355,7 @@ int rule_buf_finish(struct pstate *ps)
 	for (i = 0; i < r->nmatches; i++) {
 		const struct nfips_match *m = &r->matches[i];
 
-		if (validate_content(ps, m))
+		if (validate_content(ps, m) || tls_content(ps, &r->matches[i]))
 			return -1;
 		r->bufs |= 1ull << m->buf;
 		if (m->buf) {

@@ -64,13 +64,15 @@ static int parse_proto(struct pstate *ps, const char *tok, size_t off)
 		ps->r->alproto = ps->hdr_alproto = NFIPS_ALPROTO_HTTP;
 		return 0;
 	}
-	/* TLS by content detection on TCP ("ssl" is its alias). */
-	if (!strcasecmp(tok, "tls") || !strcasecmp(tok, "ssl")) {
+	/* TLS by content detection on TCP. */
+	if (!strcasecmp(tok, "tls")) {
 		ps->r->proto = NFIPS_PROTO_TCP;
 		ps->r->alproto = ps->hdr_alproto = NFIPS_ALPROTO_TLS;
 		return 0;
 	}
 	ps->r->proto = NFIPS_PROTO_OTHER;
+	if (!strcasecmp(tok, "ssl"))
+		return perr(ps, off, "protocol ssl cannot be used in a rule (Suricata 7 calls it tls)");
 	/*
 	 * App-layer protocols restrict a rule to flows Suricata's protocol
 	 * detection labelled; the engine has no such detection, so matching
