@@ -5,15 +5,11 @@
 
 #include <htp/htp.h>
 
+#include "bytes.h"
 #include "proto.h"
 
 /* Suricata 7's suricata.yaml libhtp defaults. */
 #define HTTP_BODY_LIMIT		(100u << 10)	/* request-/response-body-limit */
-
-struct bytes {
-	uint8_t *p;
-	uint32_t len, cap;
-};
 
 struct http_tx;
 
@@ -56,7 +52,5 @@ uint32_t http_ready(struct nfips_http *h, int dir, bool eof, const struct nfips_
 
 /* http_buf.c: struct nfips_tx's get for an HTTP transaction side. */
 bool http_get(const struct nfips_tx *view, uint32_t id, const uint8_t **data, uint32_t *len);
-int bytes_add(struct bytes *b, const void *d, size_t n);
-void bytes_free(struct bytes *b);
 
 #endif /* NFIPS_HTTP_INT_H */

@@ -3,7 +3,8 @@
 #ifndef NFIPS_TLS_INT_H
 #define NFIPS_TLS_INT_H
 
-#include "http_int.h"	/* struct bytes, bytes_add */
+#include "bytes.h"
+#include "proto.h"
 
 /* A record's body is at most 2^14 + 2048 bytes (RFC 5246 6.2.3). */
 #define TLS_RECORD_MAX		(16384u + 2048u)
