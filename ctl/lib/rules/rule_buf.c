@@ -397,7 +397,8 @@ int rule_buf_finish(struct pstate *ps)
 			    "rule mixes keywords with conflicting directions (request and response buffers)");
 	if (flowdir && !(dirs & flowdir))
 		return perr(ps, napp ? opt_off(ps, first_app) : 0,
-			    "flow direction conflicts with the direction of its http buffers");
+			    "flow direction conflicts with the direction of its %s buffers",
+			    r->alproto == NFIPS_ALPROTO_TLS ? "tls" : "http");
 	if (flowdir)
 		dirs &= flowdir;
 	if (!napp)
