@@ -198,6 +198,7 @@ def conversation(m, cport, sport, flights, cseg=None, sseg=1400,
 # ---- the capture ---------------------------------------------------------------
 
 SNIS = ["www.example.com", "mail.evil-domain.net", "cdn.ExAmPlE.org", "c2.badactor.top",
+        "badactor.top",
         "login.microsoftonline.com.phish.xyz", "api.tracker.io"]
 ORGS = ["Example Inc", "Evil Corp, Inc.", "Let's Encrypt", "Acme + Sons", "Bad Actor LLC"]
 CNS = ["example.com", "evil-domain.net", "*.badactor.top", "localhost", "api.tracker.io"]

@@ -487,6 +487,16 @@ static void test_tls(void)
 		     "alert", "keywords on a rule of another application-layer protocol");
 	expect_error("alert ssl any any -> any any (tls.sni; content:\"a\"; sid:1;)", "ssl",
 		     "protocol ssl cannot be used");
+	r = parse_opts("tls.sni; content:\"a\"; dotprefix; http.uri; content:\"b\";");
+	tap_ok(&T, !r, "dotprefix buffers of two protocols: refused");
+	nfips_rule_free(r);
+	r = parse_opts("tls.sni; content:\"a\"; dotprefix; dotprefix; content:\"..a\";");
+	tap_ok(&T, r && !r->skip && r->dotprefix[NFIPS_BUF_TLS_SNI] == 2 &&
+	       !r->dotprefix[NFIPS_BUF_PAYLOAD],
+	       "dotprefix twice on tls.sni, after a content too (the whole buffer)");
+	nfips_rule_free(r);
+	E("dotprefix; content:\"a\";", "dotprefix", "transforms must directly follow stickybuffers");
+	E("tls.sni; dotprefix:1; content:\"a\";", "dotprefix", "'dotprefix' takes no value");
 	expect_skip("alert tls any any -> any any (sid:1;)",
 		    "protocol tls without tls keywords or content");
 	expect_skip("alert udp any any -> any any (tls.sni; content:\"a\"; sid:1;)",

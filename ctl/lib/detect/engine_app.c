@@ -41,11 +41,37 @@ static bool checks_ok(const struct nfips_rule *r, uint32_t buf, uint32_t len)
 	return true;
 }
 
+/*
+ * The rule's transforms of the buffer (dotprefix: '.' in front) into the
+ * engine's scratch buffer; false when out of memory.
+ */
+static bool transform(struct nfips_engine *e, const struct nfips_rule *r, struct nfips_buf *b)
+{
+	const uint32_t k = r->dotprefix[b->buf_id];
+	uint32_t need = b->len + k;
+
+	if (need > e->xform_cap) {
+		uint8_t *p = realloc(e->xform, need);
+
+		if (!p)
+			return false;
+		e->xform = p;
+		e->xform_cap = need;
+	}
+	memset(e->xform, '.', k);
+	memcpy(e->xform + k, b->data, b->len);
+	b->data = e->xform;
+	b->len = need;
+	return true;
+}
+
 /* The rule's keywords on one buffer instance. */
 static bool buf_match(struct nfips_engine *e, const struct nfips_rule *r, struct nfips_buf *b)
 {
 	if (!b->data)
 		b->data = (const uint8_t *)"";
+	if (r->dotprefix[b->buf_id] && !transform(e, r, b))
+		return false;
 	return checks_ok(r, b->buf_id, b->len) && nfips_eval_payload(e->ev, r, b) == 1;
 }
 
@@ -92,8 +118,9 @@ static int32_t app_fp(const struct nfips_rule *r)
 	for (i = 0; i < r->nmatches; i++) {
 		const struct nfips_content *c = &r->matches[i].u.content;
 
+		/* A transformed buffer is not the one the matcher scans. */
 		if (r->matches[i].type != NFIPS_MATCH_CONTENT || !r->matches[i].buf ||
-		    (c->flags & NFIPS_C_NEGATED))
+		    (c->flags & NFIPS_C_NEGATED) || r->dotprefix[r->matches[i].buf])
 			continue;
 		if (c->flags & NFIPS_C_FAST_PATTERN)
 			return (int32_t)i;
@@ -185,6 +212,7 @@ void app_prefilter_free(struct nfips_engine *e)
 	for (id = 0; id < NFIPS_BUF_COUNT; id++)
 		nfips_ac_free(e->app_ac[id]);
 	free(e->app_cand);
+	free(e->xform);
 	free(e->app_clist);
 	free(e->app_nofp[0]);
 	free(e->app_nofp[1]);

@@ -107,6 +107,8 @@ struct nfips_engine {
 	uint32_t *app, napp;			/* app-layer sigs, in order */
 	struct nfips_ac *app_ac[NFIPS_BUF_COUNT];	/* their prefilter per buffer */
 	uint8_t *app_cand;			/* per app sig: in app_clist */
+	uint8_t *xform;				/* a transformed buffer (dotprefix) */
+	uint32_t xform_cap;
 	uint32_t *app_nofp[2], napp_nofp[2];	/* no fp, per direction (0 to server) */
 	uint32_t *app_clist, napp_clist;	/* candidates of one transaction */
 

@@ -574,6 +574,12 @@ struct nfips_rule {
 	uint32_t app_dir;
 	struct nfips_bufcheck *bufchk;
 	uint32_t nbufchk;
+	/*
+	 * Transforms of each buffer, Suricata's list transforms: dotprefix
+	 * (a '.' in front) applied this many times; every keyword of the
+	 * rule on that buffer sees the transformed buffer.
+	 */
+	uint8_t dotprefix[NFIPS_BUF_COUNT];
 	uint64_t bufs;
 
 	/* NULL when the engine can evaluate the rule exactly */

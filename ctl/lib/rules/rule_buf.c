@@ -220,6 +220,19 @@ int opt_dispatch_buf(struct pstate *ps, const char *name, size_t noff,
 		use_buf(ps, NFIPS_BUF_HTTP_URI);
 		return 0;
 	}
+	/* dotprefix: on the sticky buffer, wherever it comes after it. */
+	if (!strcasecmp(name, "dotprefix")) {
+		if (val)
+			return perr(ps, noff, "'dotprefix' takes no value");
+		if (ps->other_sticky)
+			return 0;	/* a skipped rule */
+		if (!ps->sticky)
+			return perr(ps, noff, "transforms must directly follow stickybuffers");
+		if (ps->r->dotprefix[ps->sticky] == UINT8_MAX)
+			return perr(ps, noff, "dotprefix: too many");
+		ps->r->dotprefix[ps->sticky]++;
+		return 0;
+	}
 	if (!strcasecmp(name, "urilen"))
 		return val ? opt_urilen(ps, val, voff) : perr(ps, noff, "'urilen' needs a value");
 	if (!strcasecmp(name, "bsize")) {

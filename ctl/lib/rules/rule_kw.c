@@ -57,7 +57,7 @@ static const char *const keywords[] = {
 	"byte_math", "asn1", "base64_decode", "lua", "luajit", "replace",
 	"ftpbounce", "ftpdata_command",
 	/* transforms */
-	"dotprefix", "to_md5", "to_sha1", "to_sha256", "to_lowercase",
+	"to_md5", "to_sha1", "to_sha256", "to_lowercase",
 	"to_uppercase", "strip_whitespace", "compress_whitespace",
 	"url_decode", "pcrexform", "xor", "header_lowercase",
 	"strip_pseudo_headers", "from_base64",
