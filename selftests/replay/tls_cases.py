@@ -141,9 +141,7 @@ def records(rtype, data, version=0x0303, size=None):
 def split_records(msgs, rnd, rtype=22, version=0x0303):
     """
     Handshake messages @msgs in records, each message with probability 1/2
-    cut between two records somewhere past its header. A message spans at
-    most two records: Suricata 7.0.10 misparses one over three or more
-    and refuses a header cut between records (Documentation/replay.rst).
+    cut between two records somewhere past its header.
     """
     data, cuts, pos = b"".join(msgs), [], 0
     for msg in msgs:
@@ -266,6 +264,7 @@ class Gen:
         return attrs
 
     def tls12(self, sport=443, sni="www.example.com", cseg=None, sseg=1400, split=False,
+              recsize=None,
               grease=True, many=False, n_inter=1, serial=None, appdata=MARK, keep=False):
         """A TLS 1.2 handshake with a certificate chain, then application data."""
         r = self.rnd
@@ -283,6 +282,11 @@ class Gen:
         server = [sh, certificate(ders), hs(12, b"\x03\x00\x1d\x20" + b"\x11" * 32), hs(14, b"")]
         if split:
             flights = [(True, split_records([ch], r)), (False, split_records(server, r))]
+        elif recsize:
+            # records of @recsize bytes: messages over many records, and
+            # headers cut between records, which Suricata refuses
+            flights = [(True, records(22, ch, size=recsize)),
+                       (False, records(22, b"".join(server), size=recsize))]
         else:
             flights = [(True, records(22, ch)), (False, records(22, b"".join(server)))]
         flights += [
@@ -356,6 +360,7 @@ def flows(m):
     g.tls12(sni="www.example.com", serial=0x00ab12cd, keep=True)
     g.tls12(sni="c2.badactor.top", cseg=7, sseg=5, keep=True)        # tiny segments
     g.tls12(sni="mail.evil-domain.net", split=True, keep=True)       # messages over records
+    g.tls12(sni="www.example.com", recsize=16)                        # over many records
     g.tls12(sport=8443, sni="c2.badactor.top", many=True, keep=True)  # not 443
     g.tls12(sport=9999, sni="api.tracker.io", split=True, cseg=3, n_inter=3)
     g.tls12(sni=None)                                                 # no SNI
@@ -384,7 +389,8 @@ def flows(m):
         port = r.choice([443, 443, 443, 8443, 993, 50000 + i])
         if kind < 0.7:
             g.tls12(sport=port, sni=sni, cseg=r.choice([None, None, 5, 40]),
-                    sseg=r.choice([1400, 1400, 9, 100]), split=r.random() < 0.4,
+                    sseg=r.choice([1400, 1400, 9, 100]), split=r.random() < 0.3,
+                    recsize=r.choice([None, None, None, 30, 50, 200]),
                     grease=r.random() < 0.6, many=r.random() < 0.5, n_inter=r.randint(0, 3),
                     appdata=r.choice([MARK, b"benign", None]))
         else:

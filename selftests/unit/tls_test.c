@@ -280,12 +280,16 @@ static void test_handshake(void)
 			feed(s, 0, &c, step);
 			r0 = ready(s, 0, false);
 			feed(s, 1, &sv, step);
-			r1 = ready(s, 1, false);
+			/* The server side waits for the handshake's end. */
+			r1 = ready(s, 1, false) +
+			     buf_is(s, 1, NFIPS_BUF_TLS_CERT_SUBJECT, NULL) * 10;
+			app_tls_ops.data(s, 0, (const uint8_t *)"\x17\x03\x03\x00\x01x", 6, 0);
+			r1 += ready(s, 1, false) * 100;
 			n++;
 			nref += refused;
 			if (refused ? !s->dir[1].broken || r0 != 1 :
-			    r0 != 1 || r1 != 1 || !all_buffers(s) || s->ncerts != 1 ||
-			    s->dir[0].broken || s->dir[1].broken) {
+			    r0 != 1 || r1 != 110 || !all_buffers(s) || s->ncerts != 1 ||
+			    s->dir[0].broken || s->dir[1].broken || !s->no_payload) {
 				if (!bad++)
 					tap_diag("records of %u, segments of %u", rec, step);
 			}
@@ -293,7 +297,7 @@ static void test_handshake(void)
 		}
 	}
 	tap_ok(&T, !bad && nref && nref < n,
-	       "a handshake cut anywhere gives every buffer (%u cuts, %u refused as Suricata, %u wrong)",
+	       "a handshake cut anywhere gives every buffer, the server's once application data came (%u cuts, %u refused as Suricata, %u wrong)",
 	       n, nref, bad);
 }
 
@@ -387,6 +391,19 @@ static void test_malformed(void)
 	tap_ok(&T, s->dir[0].broken && !s->client_hello, "a header cut between records ends the parsing");
 	app_tls_ops.state_free(s);
 
+	/* A parse failure after the certificate: at the end, JA3S but no certificate. */
+	rec.n = 0;
+	records(&rec, 22, server_hello()->d, server_hello()->n, 1u << 14);
+	records(&rec, 22, certificate(0)->d, certificate(0)->n, 1u << 14);
+	put(&rec, "\x63\x03\x03\x00\x01x", 6);
+	s = run(NULL, &rec);
+	app_tls_ops.eof(s, 0);
+	tap_ok(&T, s->dir[1].broken && s->ncerts == 1 && ready(s, 1, true) == 1 &&
+	       buf_is(s, 1, NFIPS_BUF_JA3S_STRING, ja3s) &&
+	       buf_is(s, 1, NFIPS_BUF_TLS_CERT_SUBJECT, NULL),
+	       "parsing failed after the certificate: JA3S inspected at the end, the certificate never");
+	app_tls_ops.state_free(s);
+
 	/* Not a TLS record type. */
 	rec.n = 0;
 	put(&rec, "\x63\x03\x03\x00\x01x", 6);
@@ -447,6 +464,7 @@ static void test_bounds(void)
 	rec.n = 0;
 	records(&rec, 22, certificate(99)->d, certificate(99)->n, 1u << 14);
 	s = run(NULL, &rec);
+	app_tls_ops.eof(s, 0);	/* the flow's end: certificate buffers inspected */
 	{
 		const uint8_t *d;
 		uint32_t n, k = 0;
@@ -465,6 +483,7 @@ static void test_bounds(void)
 	put(&big, "\x0b\x00\x00\x08\x00\x00\x20\x00\x00\x05" "ab", 12);
 	records(&rec, 22, big.d, big.n, 1u << 14);
 	s = run(NULL, &rec);
+	app_tls_ops.eof(s, 0);
 	tap_ok(&T, !s->ncerts && !s->dir[1].broken && buf_is(s, 1, NFIPS_BUF_TLS_CERT_SUBJECT, NULL),
 	       "a certificate list overrunning its message: nothing taken, no read past");
 	app_tls_ops.state_free(s);

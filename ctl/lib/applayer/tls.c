@@ -13,11 +13,12 @@
  *
  * A flow has one transaction, as in Suricata: its client side is handed
  * to the engine once the ClientHello is decoded, its server side once the
- * server's handshake part is over (ServerHelloDone, or the first record
- * after a TLS 1.3 ServerHello, ChangeCipherSpec or application data),
- * at the flow's end as far as they got. Suricata inspects the one
- * transaction on every packet until a rule matches, so a rule alerts at
- * most once per flow either way.
+ * handshake is done (application data in either direction), at the
+ * flow's end as far as they got. Suricata inspects the one transaction
+ * on every packet until a rule matches, so a rule alerts at most once per
+ * flow either way; its certificate buffers only from the handshake's
+ * end or the flow's (the inspection engines' progress TLS_STATE_CERT_READY,
+ * which the server direction reaches only then: tls_buf.c).
  *
  * Memory per flow is bounded: a record is at most TLS_RECORD_MAX bytes,
  * a handshake message TLS_HS_MAX (a larger one stops the direction's
@@ -35,7 +36,6 @@ enum {
 
 enum {
 	HS_CLIENT_HELLO = 1, HS_SERVER_HELLO = 2, HS_CERTIFICATE = 11,
-	HS_SERVER_HELLO_DONE = 14,
 };
 
 int nfips_app_detect_tls(const uint8_t *d, uint32_t n, bool to_server)
@@ -119,10 +119,6 @@ static int handshake_msg(struct tls_state *s, int dir, uint8_t type,
 		if (!dir || s->ncerts)
 			return 0;
 		return tls_certificate(s, d, n) < 0 ? -1 : 0;
-	case HS_SERVER_HELLO_DONE:
-		if (dir)
-			s->done[1] = true;
-		return 0;
 	}
 	return 0;
 }
@@ -178,35 +174,31 @@ static int record(struct tls_state *s, int dir, uint8_t type, const uint8_t *d, 
 		return handshake(s, dir, d, n);
 	case REC_APPDATA:
 		/*
-		 * SSLv3Decode: application data ends payload inspection
+		 * SSLv3Decode: application data means the handshake is done
+		 * (SSL_AL_FLAG_HANDSHAKE_DONE) and ends payload inspection
 		 * (encryption-handling default), but 0-RTT data before the
 		 * ServerHello does not.
 		 */
 		if (!(s->early_data && !s->server_hello))
-			s->no_payload = true;
-		/* fall through */
-	case REC_CCS:
-		if (type == REC_CCS)
-			s->dir[dir].encrypted = true;
-		/* fall through */
-	case REC_ALERT:
-		if (dir && s->server_hello)
-			s->done[1] = true;
+			s->no_payload = s->done[1] = true;
 		return 0;
+	case REC_CCS:
+		s->dir[dir].encrypted = true;
+		return 0;
+	case REC_ALERT:
 	case REC_HEARTBEAT:
 		return 0;
 	}
 	return -1;	/* not a TLS record type: Suricata's INVALID_RECORD_TYPE */
 }
 
-static void data(void *p, int dir, const uint8_t *d, uint32_t n, uint64_t ts)
+/* One direction's records; false on an error that ends the parsing. */
+static bool records(struct tls_state *s, int dir, const uint8_t *d, uint32_t n)
 {
-	struct tls_state *s = p;
 	struct tls_dir *t = &s->dir[dir];
 	uint32_t k;
 
-	(void)ts;
-	while (n && !t->broken) {
+	while (n) {
 		if (t->hdr_len < 5) {
 			k = 5 - t->hdr_len < n ? 5 - t->hdr_len : n;
 			memcpy(t->hdr + t->hdr_len, d, k);
@@ -214,39 +206,49 @@ static void data(void *p, int dir, const uint8_t *d, uint32_t n, uint64_t ts)
 			d += k;
 			n -= k;
 			if (t->hdr_len < 5)
-				return;
+				return true;
 			t->rec_need = (uint32_t)t->hdr[3] << 8 | t->hdr[4];
 			t->rec.len = 0;
 			/* SSLv2 records and garbage are not followed further. */
-			if (t->hdr[1] != 3 || t->rec_need > TLS_RECORD_MAX) {
-				s->dir[0].broken = s->dir[1].broken = true;
-				return;
-			}
+			if (t->hdr[1] != 3 || t->rec_need > TLS_RECORD_MAX)
+				return false;
 		}
 		k = t->rec_need - t->rec.len < n ? t->rec_need - t->rec.len : n;
-		if (bytes_add(&t->rec, d, k)) {
-			s->dir[0].broken = s->dir[1].broken = true;
-			return;
-		}
+		if (bytes_add(&t->rec, d, k))
+			return false;
 		d += k;
 		n -= k;
 		if (t->rec.len < t->rec_need)
-			return;
+			return true;
 		t->hdr_len = 0;
-		/*
-		 * A record Suricata cannot decode ends the parsing of the
-		 * flow, both directions (StreamTcpDisableAppLayer); what was
-		 * decoded stays.
-		 */
 		if (record(s, dir, t->hdr[0], t->rec.p, t->rec.len))
-			s->dir[0].broken = s->dir[1].broken = true;
+			return false;
 	}
+	return true;
 }
 
+/*
+ * A record Suricata cannot decode ends the parsing of the flow, both
+ * directions (StreamTcpDisableAppLayer); what was decoded stays and is
+ * still inspected, but the parser never sees the flow's end.
+ */
+static void data(void *p, int dir, const uint8_t *d, uint32_t n, uint64_t ts)
+{
+	struct tls_state *s = p;
+
+	(void)ts;
+	if (!s->dir[dir].broken && n && !records(s, dir, d, n))
+		s->dir[0].broken = s->dir[1].broken = true;
+}
+
+/* The parser sees the flow's end (SSL_AL_FLAG_STATE_FINISHED) unless it failed. */
 static void end(void *p, uint64_t ts)
 {
-	(void)p;
+	struct tls_state *s = p;
+
 	(void)ts;
+	if (!s->dir[0].broken)
+		s->finished = true;
 }
 
 static uint32_t ready(void *p, int dir, bool eof, const struct nfips_tx *const **txs)
@@ -254,8 +256,13 @@ static uint32_t ready(void *p, int dir, bool eof, const struct nfips_tx *const *
 	struct tls_state *s = p;
 	bool started = dir ? s->server_hello : s->client_hello;
 
+	/*
+	 * The client side once its hello is decoded; the server side once
+	 * the handshake is done (its certificate buffers are inspected only
+	 * then, as Suricata's progress for them), at the flow's end for both.
+	 */
 	*txs = NULL;
-	if (s->taken[dir] || !(s->done[dir] || (eof && started)))
+	if (s->taken[dir] || !started || !(s->done[dir] || eof))
 		return 0;
 	s->taken[dir] = true;
 	s->ready_one = &s->side[dir].view;

@@ -22,6 +22,17 @@ static const struct tls_state *state_of(const struct nfips_tx *view)
 	return ((const struct tls_side *)view)->s;
 }
 
+/*
+ * Suricata inspects the certificate buffers of the server direction from
+ * progress TLS_STATE_CERT_READY, which SSLStateGetAlstateProgress gives
+ * that direction only once the handshake is done or the parser saw the
+ * flow's end: a flow whose parsing failed before never has them.
+ */
+static bool cert_ready(const struct tls_state *s)
+{
+	return s->done[1] || s->finished;
+}
+
 bool tls_get(const struct nfips_tx *view, uint32_t id, const uint8_t **data, uint32_t *len)
 {
 	const struct tls_state *s = state_of(view);
@@ -32,6 +43,10 @@ bool tls_get(const struct nfips_tx *view, uint32_t id, const uint8_t **data, uin
 	case NFIPS_BUF_JA3_HASH: return str(s, TLS_JA3_HASH, data, len);
 	case NFIPS_BUF_JA3S_STRING: return str(s, TLS_JA3S, data, len);
 	case NFIPS_BUF_JA3S_HASH: return str(s, TLS_JA3S_HASH, data, len);
+	}
+	if (!cert_ready(s))
+		return false;
+	switch (id) {
 	case NFIPS_BUF_TLS_CERT_SUBJECT: return str(s, TLS_SUBJECT, data, len);
 	case NFIPS_BUF_TLS_CERT_ISSUER: return str(s, TLS_ISSUER, data, len);
 	case NFIPS_BUF_TLS_CERT_SERIAL: return str(s, TLS_SERIAL, data, len);
@@ -45,7 +60,7 @@ bool tls_get_multi(const struct nfips_tx *view, uint32_t id, uint32_t idx,
 {
 	const struct tls_state *s = state_of(view);
 
-	if (id != NFIPS_BUF_TLS_CERTS || idx >= s->ncerts)
+	if (id != NFIPS_BUF_TLS_CERTS || idx >= s->ncerts || !cert_ready(s))
 		return false;
 	*data = s->certs[idx].p ? s->certs[idx].p : (const uint8_t *)"";
 	*len = s->certs[idx].len;

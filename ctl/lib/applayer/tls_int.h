@@ -60,7 +60,8 @@ struct tls_state {
 	bool client_hello, server_hello;
 	bool early_data;	/* the ClientHello offered 0-RTT data */
 	bool no_payload;	/* application data seen: see struct nfips_flow */
-	bool done[2];		/* that side's handshake part is over */
+	bool done[2];		/* client hello decoded; handshake done */
+	bool finished;		/* the parser saw the flow's end */
 	bool taken[2];		/* handed to the engine */
 	uint16_t version;	/* negotiated (supported_versions, else hello) */
 	const struct nfips_tx *ready_one;	/* what ready() hands out */
