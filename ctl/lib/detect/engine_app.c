@@ -109,18 +109,44 @@ bool app_tx_match(struct nfips_engine *e, const struct sig *s, const struct nfip
 	return true;
 }
 
+/*
+ * The bytes content @i of @r prefilters with: the fast_pattern part, and
+ * on a dotprefix buffer without up to that many leading dots (a content
+ * found in "." + buffer has the rest of it in the buffer, which is what
+ * the matcher scans); false when nothing is left.
+ */
+static bool fp_bytes(const struct nfips_rule *r, uint32_t i, const uint8_t **b, uint32_t *n)
+{
+	const struct nfips_content *c = &r->matches[i].u.content;
+	uint32_t start = 0, end = c->len, dots = 0;
+
+	if (c->flags & NFIPS_C_FP_CHOP) {
+		start = c->fp_off;
+		end = c->fp_off + c->fp_len;
+	}
+	while (dots < r->dotprefix[r->matches[i].buf] && dots < c->len && c->bytes[dots] == '.')
+		dots++;
+	if (start < dots)
+		start = dots;
+	if (end <= start)
+		return false;
+	*b = c->bytes + start;
+	*n = end - start;
+	return true;
+}
+
 /* The content prefiltering @r: fast_pattern, else the longest; -1 none. */
 static int32_t app_fp(const struct nfips_rule *r)
 {
 	int32_t best = -1;
-	uint32_t i, len = 0;
+	uint32_t i, len = 0, n;
+	const uint8_t *b;
 
 	for (i = 0; i < r->nmatches; i++) {
 		const struct nfips_content *c = &r->matches[i].u.content;
 
-		/* A transformed buffer is not the one the matcher scans. */
 		if (r->matches[i].type != NFIPS_MATCH_CONTENT || !r->matches[i].buf ||
-		    (c->flags & NFIPS_C_NEGATED) || r->dotprefix[r->matches[i].buf])
+		    (c->flags & NFIPS_C_NEGATED) || !fp_bytes(r, i, &b, &n))
 			continue;
 		if (c->flags & NFIPS_C_FAST_PATTERN)
 			return (int32_t)i;
@@ -174,12 +200,7 @@ int app_prefilter_build(struct nfips_engine *e, const struct nfips_engine_limits
 			if (fp < 0 || r->matches[fp].buf != id)
 				continue;
 			c = &r->matches[fp].u.content;
-			pats[np].bytes = c->bytes;
-			pats[np].len = c->len;
-			if (c->flags & NFIPS_C_FP_CHOP) {
-				pats[np].bytes += c->fp_off;
-				pats[np].len = c->fp_len;
-			}
+			fp_bytes(r, (uint32_t)fp, &pats[np].bytes, &pats[np].len);
 			/* A prefix prefilters exactly; the rest is checked later. */
 			if (pats[np].len > NFIPS_AC_MAX_LEN)
 				pats[np].len = NFIPS_AC_MAX_LEN;
