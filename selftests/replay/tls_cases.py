@@ -217,6 +217,7 @@ class Gen:
         self.fingerprints = []      # (sid, fingerprint) of chosen certificates
         self.ja3 = []               # ja3 strings of chosen hellos
         self.ja3s = []
+        self.ja4 = []
 
     def add(self, sport, flights, cseg=None, sseg=1400):
         self.port += 1
@@ -279,6 +280,7 @@ class Gen:
             self.fingerprints.append(":".join("%02x" % b for b in hashlib.sha1(ders[0]).digest()))
             self.ja3.append(ja3(ch))
             self.ja3s.append(ja3(sh))
+            self.ja4.append(ja4(ch))
         server = [sh, certificate(ders), hs(12, b"\x03\x00\x1d\x20" + b"\x11" * 32), hs(14, b"")]
         if split:
             flights = [(True, split_records([ch], r)), (False, split_records(server, r))]
@@ -348,6 +350,53 @@ def ja3(hello):
     return ",".join(f)
 
 
+def ja4(hello):
+    """JA4 of a ClientHello, as Suricata 7's ja4.rs computes it."""
+    def u(b, i, n):
+        return int.from_bytes(b[i:i + n], "big")
+    b = hello[4:]
+    ver, i = u(b, 0, 2), 34
+    i += 1 + b[i]
+    n = u(b, i, 2)
+    ciphers = [u(b, i + 2 + k, 2) for k in range(0, n, 2)]
+    i += 2 + n
+    i += 1 + b[i]
+    end = i + 2 + u(b, i, 2)
+    i += 2
+    exts, sigalgs, alpn, nexts, sni = [], [], "00", 0, "i"
+    while i < end:
+        t, n = u(b, i, 2), u(b, i + 2, 2)
+        d = b[i + 4:i + 4 + n]
+        i += 4 + n
+        if t in GREASE:
+            continue
+        nexts += 1
+        if t == 0:
+            sni = "d"
+        elif t == 16:
+            name = d[3:3 + d[2]]
+            if len(name) > 1 and not (len(name) == 2 and (name[0] << 8 | name[1]) in GREASE):
+                alpn = chr(name[0]) + chr(name[-1])
+        else:
+            exts.append(t)
+        if t == 13:
+            sigalgs = [v for v in (u(d, 2 + k, 2) for k in range(0, u(d, 0, 2), 2))
+                       if v not in GREASE]
+        if t == 43:
+            for k in range(1, 1 + d[0], 2):
+                v = u(d, k, 2)
+                if v not in GREASE:
+                    ver = max(ver, v)
+    code = {0x0304: "13", 0x0303: "12", 0x0302: "11", 0x0301: "10", 0x0300: "s3"}.get(ver, "00")
+    ciphers = sorted(c for c in ciphers if c not in GREASE)
+
+    def h(x):
+        return hashlib.sha256(x.encode()).hexdigest()[:12]
+    a = "t%s%s%02d%02d%s" % (code, sni, min(99, len(ciphers)), min(99, nexts), alpn)
+    c = ",".join("%04x" % e for e in sorted(exts)) + "_" + ",".join("%04x" % v for v in sigalgs)
+    return "%s_%s_%s" % (a, h(",".join("%04x" % x for x in ciphers)), h(c))
+
+
 def appdata_rec(data):
     return records(23, data)
 
@@ -415,6 +464,11 @@ def written_rules(g):
                    'sid:%d;)' % (i, hashlib.md5(sv.encode()).hexdigest(), 9400 + i))
         out.append('alert tls any any -> any any (msg:"ja3s string %d"; ja3s.string; '
                    'content:"%s"; bsize:%d; sid:%d;)' % (i, sv, len(sv), 9500 + i))
+    for i, v in enumerate(g.ja4):
+        out.append('alert tls any any -> any any (msg:"ja4 %d"; ja4.hash; content:"%s"; '
+                   'bsize:36; sid:%d;)' % (i, v, 9700 + i))
+    out.append('alert tls any any -> any any (msg:"ja4 tls13 with alpn"; ja4.hash; '
+               'content:"t13d"; startswith; content:"h2_"; distance:4; within:3; sid:9800;)')
     out.append('alert tls any any -> any any (msg:"ja3 legacy, upper case"; ja3_hash; '
                'content:"%s"; sid:9600;)' % hashlib.md5(g.ja3[0].encode()).hexdigest().upper())
     return "\n".join(out) + "\n"

@@ -436,6 +436,7 @@ static void test_tls(void)
 		{ "tls.certs; content:\"|30 82|\";", NFIPS_BUF_TLS_CERTS, NFIPS_FLOW_TO_CLIENT },
 		{ "ja3.string; content:\"771,\";", NFIPS_BUF_JA3_STRING, NFIPS_FLOW_TO_SERVER },
 		{ "ja3s.string; content:\"771,\";", NFIPS_BUF_JA3S_STRING, NFIPS_FLOW_TO_CLIENT },
+		{ "ja4.hash; content:\"t13d\";", NFIPS_BUF_JA4_HASH, NFIPS_FLOW_TO_SERVER },
 	};
 	struct nfips_rule *r;
 	unsigned i;

@@ -229,6 +229,7 @@ static bool all_buffers(const struct tls_state *s)
 	return buf_is(s, 0, NFIPS_BUF_TLS_SNI, "www.example.com") &&
 	       buf_is(s, 0, NFIPS_BUF_JA3_STRING, ja3) &&
 	       buf_is(s, 0, NFIPS_BUF_JA3_HASH, md5) &&
+	       buf_is(s, 0, NFIPS_BUF_JA4_HASH, "t12d030400_40b44b994229_185d58148c9c") &&
 	       buf_is(s, 1, NFIPS_BUF_JA3S_STRING, ja3s) &&
 	       buf_is(s, 1, NFIPS_BUF_TLS_CERT_SUBJECT, "C=JP, O=Evil, Inc., Email=a@b.c, CN=x.y") &&
 	       buf_is(s, 1, NFIPS_BUF_TLS_CERT_ISSUER, "C=JP, O=Evil, Inc., Email=a@b.c, CN=x.y") &&

@@ -43,6 +43,7 @@ bool tls_get(const struct nfips_tx *view, uint32_t id, const uint8_t **data, uin
 	case NFIPS_BUF_JA3_HASH: return str(s, TLS_JA3_HASH, data, len);
 	case NFIPS_BUF_JA3S_STRING: return str(s, TLS_JA3S, data, len);
 	case NFIPS_BUF_JA3S_HASH: return str(s, TLS_JA3S_HASH, data, len);
+	case NFIPS_BUF_JA4_HASH: return str(s, TLS_JA4, data, len);
 	}
 	if (!cert_ready(s))
 		return false;

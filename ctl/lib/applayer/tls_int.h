@@ -23,11 +23,21 @@ enum tls_str {
 	TLS_JA3_HASH,
 	TLS_JA3S,
 	TLS_JA3S_HASH,
+	TLS_JA4,		/* JA4 of the ClientHello (Suricata's ja4.rs) */
 	TLS_SUBJECT,		/* of the first certificate */
 	TLS_ISSUER,
 	TLS_SERIAL,
 	TLS_FINGERPRINT,
 	TLS_NSTR
+};
+
+/* What JA4 takes from a ClientHello, as it is decoded (GREASE left out). */
+struct ja4 {
+	uint16_t version;	/* the highest of the hello's and supported_versions */
+	struct bytes ciphers, exts, sigalgs;	/* 16-bit values, host order */
+	uint32_t nexts;		/* extensions, SNI and ALPN included */
+	bool sni;
+	char alpn[2];		/* first and last byte of the first ALPN, or "00" */
 };
 
 /* One direction's record and handshake reassembly. */

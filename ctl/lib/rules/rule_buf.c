@@ -56,6 +56,7 @@ static const struct nfips_bufdef defs[NFIPS_BUF_COUNT] = {
 	[NFIPS_BUF_JA3_STRING] = { "ja3.string", NFIPS_ALPROTO_TLS, TS },
 	[NFIPS_BUF_JA3S_HASH] = { "ja3s.hash", NFIPS_ALPROTO_TLS, TC },
 	[NFIPS_BUF_JA3S_STRING] = { "ja3s.string", NFIPS_ALPROTO_TLS, TC },
+	[NFIPS_BUF_JA4_HASH] = { "ja4.hash", NFIPS_ALPROTO_TLS, TS },
 };
 
 const struct nfips_bufdef *nfips_buf_def(uint32_t id)
