@@ -61,8 +61,8 @@ static void test_transforms(void)
 	expect_skip("alert tcp any any -> any any (flow:to_server; http.uri; to_lowercase; "
 		    "content:\"a\"; urilen:3; sid:1;)", "urilen on a transformed http.uri");
 	/* A skipped buffer's transforms are accepted with it. */
-	expect_skip("alert tcp any any -> any any (tls.sni; dotprefix; content:\".x\"; sid:1;)",
-		    "buffer tls.sni");
+	expect_skip("alert tcp any any -> any any (tls.random; dotprefix; content:\".x\"; sid:1;)",
+		    "buffer tls.random");
 }
 
 /* base64_decode / base64_data (detect-base64-decode.c, detect-base64-data.c). */

@@ -5,6 +5,12 @@
  * engine (detect/) the flow's protocol and its transactions as struct
  * nfips_tx buffers.
  *
+ * Each protocol is a table of operations (proto.h) registered in one list
+ * (protos.c) whose order is detection's: the first protocol recognising
+ * a direction's first bytes is the flow's, for both directions. HTTP and
+ * TLS (patterns, any port) come before DNS (a probe, port 53), as
+ * Suricata tries the patterns before the probing parsers.
+ *
  * Detection is Suricata 7's by content, on any port: a flow is HTTP when
  * its client's stream starts with one of the request methods Suricata
  * registers (case-insensitive, followed by a space or a tab), or its
@@ -24,9 +30,14 @@
  *
  * DNS (dns.h) is detected on flows to port 53, over UDP by the first
  * datagram of each direction (nfips_app_udp) and over TCP by the first
- * bytes of a direction when the HTTP patterns found nothing; each DNS
- * message is a transaction of its own direction, ready with the packet
- * that completed it.
+ * bytes of a direction when the HTTP and TLS patterns found nothing; each
+ * DNS message is a transaction of its own direction, ready with the
+ * packet that completed it.
+ *
+ * TLS (tls_int.h) is detected by its record patterns on any port; a flow
+ * has one transaction whose client side is ready once the ClientHello is
+ * decoded and whose server side once the handshake is done (or at the
+ * flow's end), each handed out once with every buffer final.
  *
  * One flow per struct nfips_app, one thread at a time; the context (the
  * libhtp configuration) is shared by the flows of one pipeline.
@@ -64,9 +75,11 @@ void nfips_app_free(struct nfips_app *a);
  * reassembly holds (from the stream's start, or the last gap, to its
  * newest byte). Detects the protocol, feeds the parser what it has not
  * seen; a gap ends the parsing of the flow (Suricata's parser cannot
- * resume HTTP after lost bytes either). @other (may be NULL) is what the
- * other direction's reassembly holds: when this direction's bytes make
- * the flow HTTP, the other's earlier bytes are fed first.
+ * resume HTTP after lost bytes either), except DNS's, which drops the
+ * direction's partial message and goes on (struct app_proto_ops's gap).
+ * @other (may be NULL) is what the other direction's reassembly holds:
+ * when this direction's bytes make the flow HTTP, the other's earlier
+ * bytes are fed first.
  */
 void nfips_app_data(struct nfips_app *a, int dir, const struct nfips_stream *st,
 		    const struct nfips_stream *other, uint64_t ts_usec);
@@ -85,6 +98,12 @@ void nfips_app_catch_up(struct nfips_app *a, int dir, const struct nfips_stream 
 void nfips_app_eof(struct nfips_app *a, uint64_t ts_usec);
 
 enum nfips_alproto nfips_app_proto(const struct nfips_app *a);
+
+/*
+ * The parser stopped payload inspection of the flow (struct nfips_flow's
+ * no_payload): TLS once application data was seen.
+ */
+bool nfips_app_no_payload(const struct nfips_app *a);
 
 /*
  * Transactions whose side of direction @dir progressed since it was last
@@ -115,5 +134,8 @@ bool nfips_app_udp(struct nfips_app *a, int dir, const uint8_t *d, uint32_t n);
  * -1: too short to tell. @to_server: the client's direction.
  */
 int nfips_app_detect_http(const uint8_t *d, uint32_t n, bool to_server);
+
+/* As nfips_app_detect_http for TLS (tls.c). */
+int nfips_app_detect_tls(const uint8_t *d, uint32_t n, bool to_server);
 
 #endif /* NFIPS_APPLAYER_H */

@@ -12,32 +12,6 @@
 
 #include "http_int.h"
 
-int bytes_add(struct bytes *b, const void *d, size_t n)
-{
-	if (!n)
-		return 0;
-	if ((size_t)b->len + n > UINT32_MAX / 2)
-		return -1;
-	if (b->len + n > b->cap) {
-		uint32_t cap = (uint32_t)(b->len + n) * 2;
-		uint8_t *p = realloc(b->p, cap);
-
-		if (!p)
-			return -1;
-		b->p = p;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, d, n);
-	b->len += (uint32_t)n;
-	return 0;
-}
-
-void bytes_free(struct bytes *b)
-{
-	free(b->p);
-	memset(b, 0, sizeof(*b));
-}
-
 static struct http_tx *tx_of(htp_tx_t *tx)
 {
 	return tx ? htp_tx_get_user_data(tx) : NULL;
@@ -456,3 +430,75 @@ uint32_t http_ready(struct nfips_http *h, int dir, bool eof, const struct nfips_
 	*out = (const struct nfips_tx *const *)h->ready;
 	return n;
 }
+
+/* The HTTP protocol's operations (proto.h). */
+struct http_ctx {
+	htp_cfg_t *htp;
+	bool body_ids;		/* bodies inspected as in IDS mode */
+};
+
+static void *ctx_new(void)
+{
+	struct http_ctx *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return NULL;
+	c->htp = http_cfg_new();
+	if (!c->htp) {
+		free(c);
+		return NULL;
+	}
+	return c;
+}
+
+static void ctx_free(void *ctx)
+{
+	struct http_ctx *c = ctx;
+
+	htp_config_destroy(c->htp);
+	free(c);
+}
+
+void http_ctx_body_inline(void *ctx, bool on)
+{
+	((struct http_ctx *)ctx)->body_ids = !on;
+}
+
+static void *state_new(void *ctx)
+{
+	const struct http_ctx *c = ctx;
+
+	return http_new(c->htp, !c->body_ids);
+}
+
+static void state_free(void *h)
+{
+	http_free(h);
+}
+
+static void data(void *h, int dir, const uint8_t *d, uint32_t n, uint64_t ts)
+{
+	http_data(h, dir, d, n, ts);
+}
+
+static void end(void *h, uint64_t ts)
+{
+	http_eof(h, ts);
+}
+
+static uint32_t ready(void *h, int dir, bool eof, const struct nfips_tx *const **txs)
+{
+	return http_ready(h, dir, eof, txs);
+}
+
+const struct app_proto_ops app_http_ops = {
+	.alproto = NFIPS_ALPROTO_HTTP,
+	.detect = nfips_app_detect_http,
+	.ctx_new = ctx_new,
+	.ctx_free = ctx_free,
+	.state_new = state_new,
+	.state_free = state_free,
+	.data = data,
+	.eof = end,
+	.ready = ready,
+};

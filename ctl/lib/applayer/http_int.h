@@ -5,7 +5,8 @@
 
 #include <htp/htp.h>
 
-#include "applayer.h"
+#include "bytes.h"
+#include "proto.h"
 
 /* Suricata 7's suricata.yaml libhtp defaults. */
 #define HTTP_BODY_LIMIT		(100u << 10)	/* request-/response-body-limit */
@@ -21,11 +22,6 @@
 #define HTTP_RES_INSPECT_MIN	(40u << 10)
 #define HTTP_REQ_INSPECT_WIN	(4u << 10)	/* request-body-inspect-window */
 #define HTTP_RES_INSPECT_WIN	(16u << 10)	/* response-body-inspect-window */
-
-struct bytes {
-	uint8_t *p;
-	uint32_t len, cap;
-};
 
 struct http_tx;
 
@@ -81,6 +77,8 @@ struct nfips_http {
 
 htp_cfg_t *http_cfg_new(void);
 struct nfips_http *http_new(htp_cfg_t *cfg, bool body_inline);
+/* As nfips_app_ctx_body_inline, on HTTP's context (struct app_proto_ops's). */
+void http_ctx_body_inline(void *ctx, bool on);
 void http_free(struct nfips_http *h);
 void http_data(struct nfips_http *h, int dir, const uint8_t *d, uint32_t n, uint64_t ts);
 void http_eof(struct nfips_http *h, uint64_t ts);
@@ -90,7 +88,5 @@ uint32_t http_ready(struct nfips_http *h, int dir, bool eof, const struct nfips_
 bool http_get(const struct nfips_tx *view, uint32_t id, const uint8_t **data, uint32_t *len);
 bool http_final(const struct nfips_tx *view, uint32_t id);
 void http_body_window(struct http_tx *t, int dir);
-int bytes_add(struct bytes *b, const void *d, size_t n);
-void bytes_free(struct bytes *b);
 
 #endif /* NFIPS_HTTP_INT_H */

@@ -827,7 +827,7 @@ bool sig_matches(struct nfips_engine *e, const struct sig *s,
 	if (s->nxb && !xbits_test(e, s, p))
 		return false;
 	if (r->eflags & NFIPS_E_PAYLOAD)
-		return payload_ok(e, s, p, f, st, stream_match);
+		return !(f && f->no_payload) && payload_ok(e, s, p, f, st, stream_match);
 	return true;
 }
 

@@ -190,6 +190,13 @@ struct nfips_flow {
 	enum nfips_alproto alproto;
 	const struct nfips_tx *const *txs;
 	uint32_t ntxs;
+	/*
+	 * Suricata's FLOW_NOPAYLOAD_INSPECTION: the parser stopped payload
+	 * inspection of the flow (TLS application data, encryption-handling
+	 * default): payload keywords no longer match, on the stream or on
+	 * packets; application-layer buffers still do.
+	 */
+	bool no_payload;
 };
 
 

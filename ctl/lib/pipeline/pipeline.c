@@ -283,6 +283,7 @@ static void app_end(struct nfips_pipeline *p, struct nfips_flowrec *f,
 			.to_server = dir == 0,
 			.established = f->tcp.established,
 			.alproto = nfips_app_proto(f->app),
+			.no_payload = nfips_app_no_payload(f->app),
 		};
 		flow.ntxs = nfips_app_ready(f->app, dir, true, &flow.txs);
 		if (!flow.ntxs)
@@ -422,6 +423,7 @@ static void app_packet(struct nfips_pipeline *p, struct nfips_flowrec *f, int di
 			       p->in->ts_usec);
 	}
 	flow->alproto = nfips_app_proto(f->app);
+	flow->no_payload = nfips_app_no_payload(f->app);
 	flow->ntxs = nfips_app_ready(f->app, dir, false, &flow->txs);
 }
 

@@ -342,6 +342,17 @@ enum nfips_buf_id {
 	NFIPS_BUF_HTTP_SERVER,
 	NFIPS_BUF_HTTP_LOCATION,
 	NFIPS_BUF_DNS_QUERY,		/* one per question of a request */
+	NFIPS_BUF_TLS_SNI,
+	NFIPS_BUF_TLS_CERT_SUBJECT,
+	NFIPS_BUF_TLS_CERT_ISSUER,
+	NFIPS_BUF_TLS_CERT_SERIAL,
+	NFIPS_BUF_TLS_CERT_FINGERPRINT,
+	NFIPS_BUF_TLS_CERTS,		/* each certificate of the chain (multi) */
+	NFIPS_BUF_JA3_HASH,
+	NFIPS_BUF_JA3_STRING,
+	NFIPS_BUF_JA3S_HASH,
+	NFIPS_BUF_JA3S_STRING,
+	NFIPS_BUF_JA4_HASH,
 	NFIPS_BUF_COUNT
 };
 
@@ -350,6 +361,8 @@ enum nfips_alproto {
 	NFIPS_ALPROTO_NONE,
 	NFIPS_ALPROTO_HTTP,
 	NFIPS_ALPROTO_DNS,	/* UDP and TCP */
+	NFIPS_ALPROTO_TLS,
+	NFIPS_ALPROTO_COUNT
 };
 
 /* Directions a buffer exists in (NFIPS_FLOW_TO_SERVER / _TO_CLIENT bits). */
@@ -363,8 +376,9 @@ struct nfips_bufdef {
 const struct nfips_bufdef *nfips_buf_def(uint32_t id);
 /*
  * Whether a transaction has several of buffer @id (Suricata's
- * multi-buffers, dns.query: one per question): a rule's list on it
- * matches when it matches one of them (rule_dns.c).
+ * multi-buffers, dns.query: one per question, tls.certs: one per
+ * certificate of the chain; struct nfips_tx's get_nth): a rule's list on
+ * it matches when its keywords all match one of them.
  */
 bool nfips_buf_multi(uint32_t id);
 

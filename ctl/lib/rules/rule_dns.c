@@ -14,11 +14,6 @@
 
 #include "rule_int.h"
 
-bool nfips_buf_multi(uint32_t id)
-{
-	return id == NFIPS_BUF_DNS_QUERY;
-}
-
 /* detect.rs parse_opcode: blanks and '!' in any order, then a u8. */
 static int opt_dns_opcode(struct pstate *ps, const char *val, size_t voff)
 {

@@ -39,6 +39,7 @@ struct pstate {
 	bool has_fp;
 	uint32_t sticky;		/* buffer of new payload keywords */
 	bool file_data;			/* file.data / file_data used */
+	enum nfips_alproto hdr_alproto;	/* the header's (alert tls ...) */
 	bool other_sticky;		/* a buffer rule_buf.c does not know
 					 * (the rule is skipped) is active */
 	uint32_t cur_xf;		/* 1 + chain of the sticky buffer; 0 none */

@@ -61,16 +61,24 @@ static int parse_proto(struct pstate *ps, const char *tok, size_t off)
 	/* HTTP/1 by content detection on TCP (rule_buf.c, applayer/). */
 	if (!strcasecmp(tok, "http") || !strcasecmp(tok, "http1")) {
 		ps->r->proto = NFIPS_PROTO_TCP;
-		ps->r->alproto = NFIPS_ALPROTO_HTTP;
+		ps->r->alproto = ps->hdr_alproto = NFIPS_ALPROTO_HTTP;
+		return 0;
+	}
+	/* TLS by content detection on TCP. */
+	if (!strcasecmp(tok, "tls")) {
+		ps->r->proto = NFIPS_PROTO_TCP;
+		ps->r->alproto = ps->hdr_alproto = NFIPS_ALPROTO_TLS;
 		return 0;
 	}
 	/* DNS by detection on UDP and TCP (rule_dns.c, applayer/dns*.c). */
 	if (!strcasecmp(tok, "dns")) {
 		ps->r->proto = NFIPS_PROTO_IP;
-		ps->r->alproto = NFIPS_ALPROTO_DNS;
+		ps->r->alproto = ps->hdr_alproto = NFIPS_ALPROTO_DNS;
 		return 0;
 	}
 	ps->r->proto = NFIPS_PROTO_OTHER;
+	if (!strcasecmp(tok, "ssl"))
+		return perr(ps, off, "protocol ssl cannot be used in a rule (Suricata 7 calls it tls)");
 	/*
 	 * App-layer protocols restrict a rule to flows Suricata's protocol
 	 * detection labelled; the engine has no such detection, so matching
