@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The application layer (ctl/lib/applayer/): HTTP detection by content,
+ * DNS and TLS detection through the protocols' table,
  * and the buffers of transactions libhtp parsed, as Suricata 7 builds
  * them (normalised URI, header buffers without cookies, header names,
  * http.start, dechunked and decompressed bodies), with data split at
@@ -262,6 +263,72 @@ static void test_progress(struct nfips_app_ctx *ctx)
 	nfips_app_free(a);
 }
 
+/* A DNS query for "a.example" (type A), its 2-byte TCP length in front. */
+static const char dns_tcp_query[] =
+	"\x00\x1b" "\x12\x34\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00"
+	"\x01" "a" "\x07" "example" "\x00" "\x00\x01\x00\x01";
+
+static bool first_query_is(const struct nfips_tx *tx, const char *want)
+{
+	const uint8_t *d;
+	uint32_t len;
+
+	return tx->get_nth && tx->get_nth(tx, NFIPS_BUF_DNS_QUERY, 0, &d, &len) &&
+	       len == strlen(want) && !memcmp(d, want, len);
+}
+
+/*
+ * The protocols of the ops table (protos.c) besides HTTP: DNS over TCP
+ * on its port only, DNS over UDP with its reversal, TLS by its pattern.
+ */
+static void test_protos(struct nfips_app_ctx *ctx)
+{
+	const struct nfips_tx *const *txs;
+	struct nfips_app *a;
+	char stream[64];
+	uint64_t off = 0;
+	uint8_t resp[27];
+
+	a = nfips_app_new(ctx);
+	nfips_app_set_port(a, 53);
+	feed(a, 0, dns_tcp_query, sizeof(dns_tcp_query) - 1, &off, stream);
+	tap_ok(&T, nfips_app_proto(a) == NFIPS_ALPROTO_DNS &&
+	       nfips_app_ready(a, 0, false, &txs) == 1 && first_query_is(txs[0], "a.example"),
+	       "DNS over TCP to port 53, a byte at a time: one request, its dns.query");
+	nfips_app_free(a);
+
+	a = nfips_app_new(ctx);
+	nfips_app_set_port(a, 5353);
+	off = 0;
+	feed(a, 0, dns_tcp_query, sizeof(dns_tcp_query) - 1, &off, stream);
+	tap_ok(&T, nfips_app_proto(a) == NFIPS_ALPROTO_NONE,
+	       "the same bytes to port 5353: not DNS");
+	nfips_app_free(a);
+
+	/* The query answered (QR set), sent to the server: the flow reverses. */
+	memcpy(resp, dns_tcp_query + 2, sizeof(resp));
+	resp[2] |= 0x80;
+	a = nfips_app_new(ctx);
+	nfips_app_set_port(a, 53);
+	tap_ok(&T, nfips_app_udp(a, 0, resp, sizeof(resp)) &&
+	       nfips_app_proto(a) == NFIPS_ALPROTO_DNS &&
+	       nfips_app_ready(a, 0, false, &txs) == 0 &&
+	       nfips_app_ready(a, 1, false, &txs) == 1,
+	       "DNS over UDP: a response sent to the server reverses the flow");
+	tap_ok(&T, !nfips_app_udp(a, 0, (const uint8_t *)dns_tcp_query + 2, sizeof(resp)) &&
+	       nfips_app_ready(a, 0, false, &txs) == 1 && first_query_is(txs[0], "a.example"),
+	       "... and the next datagram is parsed without probing");
+	nfips_app_free(a);
+
+	a = nfips_app_new(ctx);
+	nfips_app_set_port(a, 53);
+	off = 0;
+	feed(a, 0, "\x16\x03\x01", 3, &off, stream);
+	tap_ok(&T, nfips_app_proto(a) == NFIPS_ALPROTO_TLS,
+	       "a TLS handshake record to port 53: TLS");
+	nfips_app_free(a);
+}
+
 /* Inline, each new piece of a request body is inspected as it arrives. */
 static void test_inline(struct nfips_app_ctx *ctx)
 {
@@ -307,6 +374,7 @@ int main(void)
 		nfips_app_ctx_body_inline(ctx, false);
 		test_http(ctx);
 		test_progress(ctx);
+		test_protos(ctx);
 		test_inline(ctx);
 	} else
 		tap_ok(&T, false, "libhtp configuration");
