@@ -23,7 +23,7 @@ mail_tests=(python3-aiosmtpd openssl)
 dkms=(dkms)
 # nfipsctl replay tests build their captures with scapy and validate the
 # EVE records against Suricata's schema (selftests/eve/)
-replay_tests=(python3-scapy python3-jsonschema)
+replay_tests=(python3-scapy python3-jsonschema python3-cryptography)
 # checkpatch.pl for the kernel coding style test
 style=(linux-source-6.1 xz-utils perl)
 # Kernel selftests boot the distribution kernel in a QEMU guest whose root is

@@ -87,6 +87,7 @@ static void usage(FILE *f)
 		"                       [--stream-window BYTES] [--stream-memcap BYTES]\n"
 		"                       [--midstream] [--stream-bypass]\n"
 		"                       [--eve-payload all|first|none] [--packet-alert-max N]\n"
+		"                       [--http-body-inline yes|no]\n"
 		"                       [--timing] --pcap FILE\n"
 		"\n"
 		"Evaluates the rules on every packet of a capture (pcap or pcapng) and\n"
@@ -114,6 +115,9 @@ static void usage(FILE *f)
 		"      --packet-alert-max N  alerts raised per packet, 1..255 (default %u,\n"
 		"                            Suricata's packet-alert-max; the rest are counted\n"
 		"                            in nfips.alerts_discarded, their drops still apply)\n"
+		"      --http-body-inline Y  yes: HTTP bodies inspected as they arrive, as\n"
+		"                            nfipsd and Suricata in IPS mode do; no (default,\n"
+		"                            as suricata -r): from 32/40 KiB on or once complete\n"
 		"      --timing              say how long loading the rules and the replay took\n",
 		NFIPS_FLOWTAB_MAX, NFIPS_STREAM_DEPTH, NFIPS_STREAM_OOO_MAX,
 		(unsigned long long)NFIPS_STREAM_MEMCAP, NFIPS_ALERT_MAX_DEFAULT);
@@ -202,6 +206,7 @@ static int parse_args(int argc, char **argv, struct opts *o,
 		{ "midstream", no_argument, NULL, 'm' },
 		{ "eve-payload", required_argument, NULL, 'E' },
 		{ "packet-alert-max", required_argument, NULL, 'A' },
+		{ "http-body-inline", required_argument, NULL, 'I' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -209,6 +214,7 @@ static int parse_args(int argc, char **argv, struct opts *o,
 	int opt;
 
 	optind = 1;
+	o->pc.http_body_ids = true;	/* as suricata -r, replay's reference */
 	while ((opt = getopt_long(argc, argv, "r:P:V:p:c:s:h", lopts, NULL)) != -1) {
 		switch (opt) {
 		case 'r':
@@ -274,6 +280,14 @@ static int parse_args(int argc, char **argv, struct opts *o,
 					"(all, first or none)\n", optarg);
 				return 1;
 			}
+			break;
+		case 'I':
+			if (strcmp(optarg, "yes") && strcmp(optarg, "no")) {
+				fprintf(stderr, "nfipsctl: invalid --http-body-inline '%s' "
+					"(yes or no)\n", optarg);
+				return 1;
+			}
+			o->pc.http_body_ids = !strcmp(optarg, "no");
 			break;
 		case 'h':
 			usage(stdout);

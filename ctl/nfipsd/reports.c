@@ -13,8 +13,9 @@
  * start before any thread), which is also the day the store's daily
  * aggregates are keyed by. A changed zone applies at the next start.
  *
- * nfipsd_reports_written() is where a finished report's files go next:
- * it logs them; mailing them to the policy's contacts hooks in there.
+ * A finished report's files are logged (nfipsd_reports_written()) and,
+ * when the policy's notify.reports asks, the report is mailed to the
+ * contacts in their languages through the store's mail queue.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -24,6 +25,7 @@
 #include <unistd.h>
 
 #include "nfipsd.h"
+#include "notify/notify.h"
 #include "policy/policy.h"
 
 #define RETRY_S	3600
@@ -103,6 +105,54 @@ void nfipsd_reports_written(struct nfipsd *d, const struct nfips_report_opts *o,
 			   o->kind == NFIPS_REPORT_DAILY ? "-dd" : "", f->paths[i]);
 }
 
+/*
+ * The report mailed to the contacts when the policy's notify.reports asks
+ * and mail is configured: queued in the store (a connection of its own:
+ * @ro is read-only), sent by the notifier. Once the files are written,
+ * so a report retried an hour later is mailed once, then.
+ */
+static void mail_report(struct nfipsd *d, struct nfips_store *ro,
+			const struct nfips_report_opts *o)
+{
+	struct nfips_store_opts so = { .path = d->conf.store_path, .no_tracker = true,
+				       .trusted = true };
+	struct nfips_report_mail_cfg mc = {
+		.from = d->conf.mail.from,
+		.from_name = d->conf.mail.from_name,
+	};
+	struct nfips_notify_policy np;
+	struct nfips_store *rw;
+	struct timespec t;
+	char err[1024];
+	bool have = false;
+	int n;
+
+	if (!d->conf.mail.url)
+		return;
+	pthread_rwlock_rdlock(&d->pol_lock);
+	if (d->policy && d->policy->file) {
+		nfips_notify_policy_from(&np, d->policy->file, d->sensor);
+		have = true;
+	}
+	pthread_rwlock_unlock(&d->pol_lock);
+	if (!have || !(np.reports & (o->kind == NFIPS_REPORT_DAILY ? NFIPS_NOTIFY_REPORT_DAILY :
+				     NFIPS_NOTIFY_REPORT_MONTHLY)))
+		return;
+	clock_gettime(CLOCK_REALTIME, &t);
+	mc.now = (int64_t)t.tv_sec * 1000000 + t.tv_nsec / 1000;
+	rw = nfips_store_open(&so, err, sizeof(err), NULL);
+	n = rw ? nfips_report_mail(ro, rw, &np, o, &mc, err, sizeof(err)) : -1;
+	if (n < 0)
+		nfipsd_log(NFIPSD_ERR, "report: %s %04d-%02d-%02d not mailed: %s",
+			   o->kind == NFIPS_REPORT_DAILY ? "daily" : "monthly", o->year, o->month,
+			   o->day, err);
+	else
+		nfipsd_log(NFIPSD_NOTICE, "report: %s %04d-%02d-%02d mailed to %d contact%s "
+			   "(queued)", o->kind == NFIPS_REPORT_DAILY ? "daily" : "monthly", o->year,
+			   o->month, o->day, n, n == 1 ? "" : "s");
+	nfips_store_close(rw);
+}
+
 static void *report_thread(void *arg)
 {
 	struct report_job *j = arg;
@@ -112,6 +162,7 @@ static void *report_thread(void *arg)
 	struct nfips_report_files f = { 0 };
 	struct nfips_store *s;
 	char err[1024];
+	bool written = false;
 
 	s = nfips_store_open(&so, err, sizeof(err), NULL);
 	if (!s || nfips_report_publish(s, &j->o, d->conf.report_dir, d->conf.report_formats,
@@ -120,9 +171,14 @@ static void *report_thread(void *arg)
 			   "hour): %s", j->o.kind == NFIPS_REPORT_DAILY ? "daily" : "monthly",
 			   j->o.year, j->o.month, j->o.day, err);
 		d->report_retry = time(NULL) + RETRY_S;
+	} else {
+		written = true;
 	}
 	if (f.n)
 		nfipsd_reports_written(d, &j->o, &f);
+	/* only a whole report: one retried an hour later is mailed then */
+	if (written)
+		mail_report(d, s, &j->o);
 	nfips_report_files_free(&f);
 	nfips_store_close(s);
 	free(j);

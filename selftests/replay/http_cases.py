@@ -11,6 +11,7 @@ once (it takes seconds to start).
 Used by replay_test.py (cases()) and alone, to write the capture:
     http_cases.py OUT.pcap
 """
+import base64
 import gzip
 import os
 import random
@@ -237,6 +238,72 @@ def flows(m):
     add(80, [(req("POST", "/big-upload", [("Host", "big.example.com"),
                                           ("Content-Length", str(len(up)))], up),
               resp(200, "OK", [], b"ok"))], seg=1400)
+    # uploads that never complete before the capture ends (no FIN): their
+    # request line and headers are inspected as they arrive, their bodies
+    # as far as they got at the flow's end; small and past the minimal
+    # inspect size (32 KiB), headers split over segments
+    for n, seg in ((3000, 7), (50000, 1400)):
+        up = b"u" * (n // 2) + b"PARTIAL-MARK" + b"v" * (n // 2)
+        add(80, [(req("POST", "/never-ends/%d" % n, [("Host", "up.example.com"),
+                                                     ("User-Agent", "Mozilla/5.0 Uploader/1"),
+                                                     ("Content-Length", "500000")], up),
+                  b"")], seg=seg, close=False)
+    # pipelined POSTs with bodies, the last one unfinished
+    ex = [(req("POST", "/pipe-post/%d" % i, [("Host", "pp.example.com"),
+                                              ("Content-Length", "20")],
+               b"pipe-body-%d-PARTIAL-" % i), None) for i in range(3)]
+    ex.append((req("POST", "/pipe-post/last", [("Host", "pp.example.com"),
+                                               ("Content-Length", "900")], b"pipe-body-x"), None))
+    add(80, ex, pipeline=True, close=False)
+    # whitespace runs for the transforms (compress_whitespace)
+    add(80, [(req("GET", "/ws", [("Host", "ws.example.com"),
+                                 ("User-Agent", "Evil  Tool\t\tX")]),
+              resp(200, "OK", [], b"ws"))])
+    # base64 in a URI, bodies (complete, cut short, an invalid byte,
+    # binary), a header, and the raw payload
+    def post(path, body, hdrs=()):
+        add(80, [(req("POST", path, [("Host", "b64.example.com"),
+                                     ("Content-Length", str(len(body)))] + list(hdrs), body),
+                  resp(200, "OK", [], b"ok"))])
+    add(80, [(req("GET", "/b64?q=" + base64.b64encode(b"some evil here").decode(),
+                  [("Host", "b64.example.com")]), resp(200, "OK", [], b"ok"))])
+    post("/b64post", b"data=" + base64.b64encode(b"hello world"))
+    post("/b64tail", b"data=aGVsbG8")
+    post("/b64bad", b"data=aGVs*bG8=")
+    post("/b64bin", base64.b64encode(bytes.fromhex("789f3e22") + b"rest of it"))
+    post("/b64raw", b"B64:" + base64.b64encode(b"payload!"))
+    add(80, [(req("GET", "/auth", [("Host", "b64.example.com"),
+                                   ("Authorization", "Basic " +
+                                    base64.b64encode(b"admin:secret").decode())]),
+              resp(200, "OK", [], b"ok"))])
+    # a header moved into a chunked trailer: after the headers' segment
+    # (http.header is inspected until the trailer, http.header_names and
+    # http.start only at the headers), and with them in one segment
+    # (no Host: Suricata alerts a second time at the trailer for a rule
+    # whose http.header matched before it, as sid 1047 and 1126 would;
+    # nfips alerts once per transaction)
+    head = req("POST", "/trailer", [("Transfer-Encoding", "chunked")])
+    tail = b"5\r\nhello\r\n0\r\nX-Evil-Trailer: 1\r\n\r\n"
+    add(80, [(head, None), (tail, resp(200, "OK", [], b""))])
+    add(80, [(head + tail, resp(200, "OK", [], b""))])
+    add(80, [(req("GET", "/trailer-resp", [("Host", "tr.example.com")]),
+              b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n"),
+             (b"", b"0\r\nX-Evil-Trailer: 1\r\n\r\n")])
+    # request bodies in many segments: inline each new piece is inspected
+    # (so a negated content fails before the tail comes), in IDS mode
+    # once complete or from 32 KiB on, then windows of the new data with
+    # the 4 KiB before it (a pattern across segments, one far before)
+    body = b"x=" + b"a" * 3000 + b"BODYTAIL"
+    add(80, [(req("POST", "/inline-body", [("Host", "in.example.com"),
+                                           ("Content-Length", str(len(body)))], body),
+              resp(200, "OK", [], b"ok"))], seg=700)
+    body = bytearray(b"HEADMARK" + b"b" * 70000 + b"ENDMARK")
+    body[50390:50409] = b"SPLITPATTERN-ACROSS"
+    body[60000:60012] = b"NEARPATTERN1"
+    body[62000:62012] = b"NEARPATTERN2"
+    add(80, [(req("POST", "/inline-big", [("Host", "in.example.com"),
+                                          ("Content-Length", str(len(body)))], bytes(body)),
+              b"")], seg=1400)
     # random mixes, for volume
     for i in range(40):
         ua = rnd.choice(UAS)
@@ -342,6 +409,10 @@ def case_http(m, t, tmp):
     t.ok(r.returncode == 0 and "skipped=0 errors=0" in r.stdout,
          "http.rules: every rule loads", r.stdout + r.stderr)
     m.differential(t, tmp, "http", flows(m), rules, sets=["packet-alert-max=255"])
+    # Bodies inline, as nfipsd and Suricata in IPS mode inspect them.
+    m.differential(t, tmp, "http-inline", flows(m), rules, extra=["--http-body-inline", "yes"],
+                   sets=["packet-alert-max=255",
+                         "app-layer.protocols.http.libhtp.default-config.http-body-inline=yes"])
 
 
 def cases(m):

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The application layer (ctl/lib/applayer/): HTTP detection by content,
+ * DNS and TLS detection through the protocols' table,
  * and the buffers of transactions libhtp parsed, as Suricata 7 builds
  * them (normalised URI, header buffers without cookies, header names,
  * http.start, dechunked and decompressed bodies), with data split at
@@ -243,14 +244,192 @@ static void test_gap(struct nfips_app_ctx *ctx)
 	nfips_app_free(a);
 }
 
+/* Appends @n bytes of @s to the stream of direction @dir in one segment. */
+static void feed_seg(struct nfips_app *a, int dir, const char *s, size_t n, uint64_t *off,
+		     char *stream)
+{
+	struct nfips_stream st;
+
+	memcpy(stream + *off, s, n);
+	st = (struct nfips_stream){ (const uint8_t *)stream, (uint32_t)(*off + n),
+				    (uint32_t)*off, true, 0 };
+	*off += n;
+	nfips_app_data(a, dir, &st, NULL, 1000);
+}
+
+/*
+ * A transaction side is handed out as it progresses, each buffer
+ * available (and final) at the progress Suricata's inspection engine
+ * has: the request line's buffers before the headers end, the header
+ * buffers before the body, the body past 32 KiB before its end.
+ */
+static void test_progress(struct nfips_app_ctx *ctx)
+{
+	static char cs[65536], body[40000];
+	static const char line[] = "POST /up?x=1 HTTP/1.1\r\nHost: h\r\nUser-Agent: U\r\n";
+	static const char rest[] = "Content-Length: 40000\r\n\r\n";
+	struct nfips_app *a = nfips_app_new(ctx);
+	const struct nfips_tx *const *txs;
+	const struct nfips_tx *tx = NULL;
+	uint64_t off = 0;
+	uint32_t n;
+
+	memset(body, 'b', sizeof(body));
+	feed_seg(a, 0, line, sizeof(line) - 1, &off, cs);
+	n = nfips_app_ready(a, 0, false, &txs);
+	if (n == 1)
+		tx = txs[0];
+	tap_ok(&T, tx && IS(tx, NFIPS_BUF_HTTP_URI, "/up?x=1") &&
+	       tx->final(tx, NFIPS_BUF_HTTP_URI) &&
+	       buf_is(tx, NFIPS_BUF_HTTP_HEADER, NULL, 0) &&
+	       !tx->final(tx, NFIPS_BUF_HTTP_HEADER) && !tx->final(tx, NFIPS_BUF_HTTP_HOST_RAW),
+	       "progress: request line parsed, headers not: uri final, headers to come");
+	feed_seg(a, 0, rest, sizeof(rest) - 1, &off, cs);
+	feed_seg(a, 0, body, 1000, &off, cs);
+	n = nfips_app_ready(a, 0, false, &txs);
+	tap_ok(&T, n == 1 && IS(txs[0], NFIPS_BUF_HTTP_USER_AGENT, "U") &&
+	       txs[0]->final(txs[0], NFIPS_BUF_HTTP_HEADER_NAMES) &&
+	       !txs[0]->final(txs[0], NFIPS_BUF_HTTP_HEADER) &&
+	       buf_is(txs[0], NFIPS_BUF_HTTP_REQUEST_BODY, NULL, 0) &&
+	       !txs[0]->final(txs[0], NFIPS_BUF_HTTP_REQUEST_BODY),
+	       "progress: headers complete and final (http.header not before a trailer), a short partial body not inspected yet");
+	tap_ok(&T, nfips_app_ready(a, 0, false, &txs) == 0,
+	       "progress: nothing new, nothing handed out");
+	feed_seg(a, 0, body + 1000, 32000, &off, cs);
+	n = nfips_app_ready(a, 0, false, &txs);
+	tap_ok(&T, n == 1 && buf_is(txs[0], NFIPS_BUF_HTTP_REQUEST_BODY, body, 33000) &&
+	       !txs[0]->final(txs[0], NFIPS_BUF_HTTP_REQUEST_BODY),
+	       "progress: past 32 KiB the partial body is inspected, not final");
+	feed_seg(a, 0, body + 33000, 3000, &off, cs);
+	n = nfips_app_ready(a, 0, false, &txs);
+	tap_ok(&T, n == 1 && buf_is(txs[0], NFIPS_BUF_HTTP_REQUEST_BODY, body + 31904, 4096),
+	       "progress: past 32 KiB, new body with the 4 KiB inspect window before it");
+	feed_seg(a, 0, body + 36000, 4000, &off, cs);
+	n = nfips_app_ready(a, 0, false, &txs);
+	tap_ok(&T, n == 1 && buf_is(txs[0], NFIPS_BUF_HTTP_REQUEST_BODY, body + 35904, 4096) &&
+	       txs[0]->final(txs[0], NFIPS_BUF_HTTP_REQUEST_BODY),
+	       "progress: the complete body's last window, final");
+	tap_ok(&T, nfips_app_ready(a, 0, false, &txs) == 0 &&
+	       nfips_app_ready(a, 0, true, &txs) == 0,
+	       "progress: a complete side is not handed out again, not even at the end");
+	nfips_app_free(a);
+}
+
+/* A DNS query for "a.example" (type A), its 2-byte TCP length in front. */
+static const char dns_tcp_query[] =
+	"\x00\x1b" "\x12\x34\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00"
+	"\x01" "a" "\x07" "example" "\x00" "\x00\x01\x00\x01";
+
+static bool first_query_is(const struct nfips_tx *tx, const char *want)
+{
+	const uint8_t *d;
+	uint32_t len;
+
+	return tx->get_nth && tx->get_nth(tx, NFIPS_BUF_DNS_QUERY, 0, &d, &len) &&
+	       len == strlen(want) && !memcmp(d, want, len);
+}
+
+/*
+ * The protocols of the ops table (protos.c) besides HTTP: DNS over TCP
+ * on its port only, DNS over UDP with its reversal, TLS by its pattern.
+ */
+static void test_protos(struct nfips_app_ctx *ctx)
+{
+	const struct nfips_tx *const *txs;
+	struct nfips_app *a;
+	char stream[64];
+	uint64_t off = 0;
+	uint8_t resp[27];
+
+	a = nfips_app_new(ctx);
+	nfips_app_set_port(a, 53);
+	feed(a, 0, dns_tcp_query, sizeof(dns_tcp_query) - 1, &off, stream);
+	tap_ok(&T, nfips_app_proto(a) == NFIPS_ALPROTO_DNS &&
+	       nfips_app_ready(a, 0, false, &txs) == 1 && first_query_is(txs[0], "a.example"),
+	       "DNS over TCP to port 53, a byte at a time: one request, its dns.query");
+	nfips_app_free(a);
+
+	a = nfips_app_new(ctx);
+	nfips_app_set_port(a, 5353);
+	off = 0;
+	feed(a, 0, dns_tcp_query, sizeof(dns_tcp_query) - 1, &off, stream);
+	tap_ok(&T, nfips_app_proto(a) == NFIPS_ALPROTO_NONE,
+	       "the same bytes to port 5353: not DNS");
+	nfips_app_free(a);
+
+	/* The query answered (QR set), sent to the server: the flow reverses. */
+	memcpy(resp, dns_tcp_query + 2, sizeof(resp));
+	resp[2] |= 0x80;
+	a = nfips_app_new(ctx);
+	nfips_app_set_port(a, 53);
+	tap_ok(&T, nfips_app_udp(a, 0, resp, sizeof(resp)) &&
+	       nfips_app_proto(a) == NFIPS_ALPROTO_DNS &&
+	       nfips_app_ready(a, 0, false, &txs) == 0 &&
+	       nfips_app_ready(a, 1, false, &txs) == 1,
+	       "DNS over UDP: a response sent to the server reverses the flow");
+	tap_ok(&T, !nfips_app_udp(a, 0, (const uint8_t *)dns_tcp_query + 2, sizeof(resp)) &&
+	       nfips_app_ready(a, 0, false, &txs) == 1 && first_query_is(txs[0], "a.example"),
+	       "... and the next datagram is parsed without probing");
+	nfips_app_free(a);
+
+	a = nfips_app_new(ctx);
+	nfips_app_set_port(a, 53);
+	off = 0;
+	feed(a, 0, "\x16\x03\x01", 3, &off, stream);
+	tap_ok(&T, nfips_app_proto(a) == NFIPS_ALPROTO_TLS,
+	       "a TLS handshake record to port 53: TLS");
+	nfips_app_free(a);
+}
+
+/* Inline, each new piece of a request body is inspected as it arrives. */
+static void test_inline(struct nfips_app_ctx *ctx)
+{
+	static char cs[65536], body[40000];
+	static const char head[] = "POST /in HTTP/1.1\r\nContent-Length: 40000\r\n\r\n";
+	struct nfips_app *a;
+	const struct nfips_tx *const *txs;
+	uint64_t off = 0;
+	uint32_t n;
+
+	nfips_app_ctx_body_inline(ctx, true);
+	a = nfips_app_new(ctx);
+	memset(body, 'b', sizeof(body));
+	feed_seg(a, 0, head, sizeof(head) - 1, &off, cs);
+	feed_seg(a, 0, body, 100, &off, cs);
+	n = nfips_app_ready(a, 0, false, &txs);
+	tap_ok(&T, n == 1 && buf_is(txs[0], NFIPS_BUF_HTTP_REQUEST_BODY, body, 100) &&
+	       !txs[0]->final(txs[0], NFIPS_BUF_HTTP_REQUEST_BODY),
+	       "inline: the first 100 body bytes are inspected at once");
+	feed_seg(a, 0, body + 100, 200, &off, cs);
+	n = nfips_app_ready(a, 0, false, &txs);
+	tap_ok(&T, n == 1 && buf_is(txs[0], NFIPS_BUF_HTTP_REQUEST_BODY, body, 300),
+	       "inline: below 32 KiB the body so far, again on new data");
+	feed_seg(a, 0, body + 300, 36000, &off, cs);
+	n = nfips_app_ready(a, 0, false, &txs);
+	tap_ok(&T, n == 1 && buf_is(txs[0], NFIPS_BUF_HTTP_REQUEST_BODY, body, 36300),
+	       "inline: up to 32 KiB inspected before, the whole body so far");
+	feed_seg(a, 0, body + 36300, 10, &off, cs);
+	n = nfips_app_ready(a, 0, false, &txs);
+	tap_ok(&T, n == 1 && buf_is(txs[0], NFIPS_BUF_HTTP_REQUEST_BODY, body + 36310 - 4096, 4096),
+	       "inline: past 32 KiB 10 new bytes with the inspect window before them");
+	nfips_app_free(a);
+	nfips_app_ctx_body_inline(ctx, false);
+}
+
 int main(void)
 {
 	struct nfips_app_ctx *ctx = nfips_app_ctx_new();
 
 	test_detect();
-	if (ctx)
-		test_http(ctx), test_gap(ctx);
-	else
+	if (ctx) {
+		/* The tests but test_inline's: Suricata's IDS mode. */
+		nfips_app_ctx_body_inline(ctx, false);
+		test_http(ctx);
+		test_gap(ctx);
+		test_progress(ctx);
+		test_protos(ctx);
+		test_inline(ctx);
+	} else
 		tap_ok(&T, false, "libhtp configuration");
 	nfips_app_ctx_free(ctx);
 	return tap_done(&T);

@@ -8,6 +8,7 @@
  * the directory from a real store, each file whole, the hook given every
  * path written.
  */
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@
 #include <unistd.h>
 
 #include "nfipsd.h"
+#include "policy/policy.h"
 #include "tap.h"
 
 static struct tap T;
@@ -146,6 +148,8 @@ static void due(void)
 static void thread(void)
 {
 	struct nfipsd d = { 0 };
+	struct nfipsd_policy dp = { 0 };
+	struct nfips_policy *pf = NULL;
 	struct nfips_store_opts so = { .sync_normal = true, .no_tracker = true };
 	struct nfips_store_alert a = { 0 };
 	struct nfips_report_opts o;
@@ -185,6 +189,25 @@ static void thread(void)
 	nfips_store_put(s, &a, 1);
 	nfips_store_close(s);
 
+	/*
+	 * The shipped example policy: three contacts, notify.reports = both,
+	 * and mail configured (a relay that is never reached: the mails stay
+	 * queued, mail_smtp.sh sends them).
+	 */
+	{
+		struct nfips_diags dg = { 0 };
+
+		if (nfips_policy_load("../../policies/example-small-company.conf", NULL, &pf, &dg))
+			pf = NULL;
+		nfips_diags_free(&dg);
+	}
+	tap_ok(&T, pf && pf->notify.reports == (NFIPS_NOTIFY_REPORT_DAILY |
+						NFIPS_NOTIFY_REPORT_MONTHLY) && pf->ncontacts == 3,
+	       "the example policy: notify.reports = both, three contacts");
+	dp.file = pf;
+	d.policy = &dp;
+	d.conf.mail.url = (char *)"smtp://127.0.0.1:1";
+	d.conf.mail.from = (char *)"nfips@gw-test.example";
 	d.conf.store_path = store;
 	d.conf.report_dir = out;
 	d.conf.report_formats = 1u << NFIPS_REPORT_HTML | 1u << NFIPS_REPORT_JSON;
@@ -230,10 +253,23 @@ static void thread(void)
 		snprintf(cmd, sizeof(cmd), "test -z \"$(ls %s | grep tmp)\"", out);
 		tap_ok(&T, system(cmd) == 0, "no temporary file left in the directory");
 	}
+	s = nfips_store_open(&so, err, sizeof(err), NULL);
+	{
+		struct nfips_mail_summary sum = { 0 };
+		bool got = s && !nfips_mail_summary(s, &sum, err, sizeof(err));
+
+		tap_ok(&T, got && sum.pending == 6,
+		       "both reports queued for mail to the three contacts (%" PRIu64 ")",
+		       sum.pending);
+	}
+	nfips_store_close(s);
+	tap_ok(&T, strstr(logged, "report: daily") && strstr(logged, "mailed to 3 contacts (queued)"),
+	       "and logged");
 	logged[0] = '\0';
 	nfipsd_reports_check(&d);
 	tap_ok(&T, !d.report_joinable, "nothing due afterwards: nothing started");
 	pthread_rwlock_destroy(&d.pol_lock);
+	nfips_policy_free(pf);
 }
 
 int main(void)

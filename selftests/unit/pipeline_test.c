@@ -250,6 +250,63 @@ static void bypassed_flow(void)
 	stop(&r);
 }
 
+/*
+ * HTTP inspected as the transaction progresses (Suricata's inspection
+ * engines by progress): a drop rule on the URI drops the packet that
+ * completes the request line and headers, not the end of a body that may
+ * never come; a rule alerts once per transaction however many packets
+ * follow; a flow forgotten after a bypass has its unfinished
+ * transactions inspected as at a flow's end.
+ */
+#define HTTP_PROGRESS_RULES \
+	"drop http any any -> any any (msg:\"uri\"; flow:to_server; " \
+	"http.uri; content:\"/upload/evil\"; sid:20;)\n" \
+	"alert http any any -> any any (msg:\"ua\"; flow:to_server; " \
+	"http.user_agent; content:\"BadBot\"; sid:21;)\n" \
+	"alert http any any -> any any (msg:\"body\"; flow:to_server; " \
+	"http.request_body; content:\"MARK\"; sid:22;)\n"
+
+static void http_progress(void)
+{
+	static const char hdr[] = "P/1.1\r\nHost: up.example.com\r\n"
+				  "User-Agent: BadBot/1\r\nContent-Length: 100000\r\n\r\nMARK";
+	static char body[1000];
+	struct run r;
+
+	memset(body, 'b', sizeof(body));
+	/* Bodies as in IDS mode (replay's default): from 32 KiB on or complete. */
+	if (!start_cfg(&r, HTTP_PROGRESS_RULES, (struct nfips_pipeline_cfg){ .http_body_ids = true }))
+		return;
+	handshake(&r);
+	send_tcp(&r, 0, 0x18, "POST /upload/evil HTT", 21);
+	tap_ok(&T, r.nalerts == 0 && !(r.res.verdict & NFIPS_VERDICT_DROP),
+	       "http: a partial request line raises nothing");
+	send_tcp(&r, 0, 0x18, hdr, sizeof(hdr) - 1);
+	tap_ok(&T, r.nalerts == 2 && r.sids[0] == 20 && r.sids[1] == 21 &&
+	       (r.res.verdict & NFIPS_VERDICT_DROP),
+	       "http: the packet completing the headers is dropped (uri) and alerts (user agent), the body still to come");
+	send_tcp(&r, 0, 0x18, body, sizeof(body));
+	send_tcp(&r, 0, 0x18, body, sizeof(body));
+	tap_ok(&T, r.nalerts == 2,
+	       "http: later body packets of the transaction raise no second alert");
+	/* The daemon bypasses the flow; a new connection on its ports forgets it. */
+	nfips_pipeline_bypass(r.p, r.res.flow, 1700000000000000ull + r.pkt_no * 1000);
+	r.seq[0] += 100000;
+	send_tcp(&r, 0, 0x02, "", 0);
+	tap_ok(&T, r.nalerts == 3 && r.sids[2] == 22,
+	       "http: a forgotten flow's unfinished request is inspected as far as it got (body rule)");
+	stop(&r);
+	/* Inline (the daemon's default): the body's first bytes with their packet. */
+	if (!start(&r, HTTP_PROGRESS_RULES, false))
+		return;
+	handshake(&r);
+	send_tcp(&r, 0, 0x18, "POST /upload/evil HTT", 21);
+	send_tcp(&r, 0, 0x18, hdr, sizeof(hdr) - 1);
+	tap_ok(&T, r.nalerts == 3 && r.sids[2] == 22 && (r.res.verdict & NFIPS_VERDICT_DROP),
+	       "http inline: the body's first bytes are inspected with the packet bringing them");
+	stop(&r);
+}
+
 static void stream_bypass(void)
 {
 	static char chunk[1024];
@@ -361,6 +418,7 @@ int main(void)
 	iponly_pass_drop();
 	suppressed_drop();
 	bypassed_flow();
+	http_progress();
 	stream_bypass();
 	payload_policy();
 	resend_beyond_window();

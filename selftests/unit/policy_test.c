@@ -223,8 +223,10 @@ static void test_parse(void)
 	       "stream: midstream false by default, depth");
 	tap_ok(&T, p->incident_window == 3600, "incidents: one hour window by default");
 	tap_ok(&T, p->notify.grade == NFIPS_GRADE_HIGH && p->notify.every == 30 &&
-	       !p->notify.digest && p->notify.digest_hour == 8 && p->notify.max_per_hour == 20,
-	       "notify: high and above, follow-ups every 30 min, 20 an hour, no digest by default");
+	       !p->notify.digest && p->notify.digest_hour == 8 && p->notify.max_per_hour == 20 &&
+	       !p->notify.reports,
+	       "notify: high and above, follow-ups every 30 min, 20 an hour, no digest, no "
+	       "reports by default");
 	tap_ok(&T, p->noverrides == 3 && p->overrides[0].set_action &&
 	       p->overrides[0].action == NFIPS_ACTION_DROP &&
 	       p->overrides[0].grade == NFIPS_GRADE_HIGH && p->overrides[0].line == 21,
@@ -603,6 +605,8 @@ static const struct vcase vcases[] = {
 	  "'max_per_hour' must be between 1" },
 	{ "notify = { digest_hour = 24; };\n", NFIPS_DIAG_ERROR, "p.conf", 5,
 	  "'digest_hour' must be between 0" },
+	{ "notify = { reports = \"weekly\"; };\n", NFIPS_DIAG_ERROR, "p.conf", 5,
+	  "'reports' must be one of none, daily, monthly, both, not 'weekly'" },
 	{ "a = 1;\n@include \"/etc/passwd\"\n", NFIPS_DIAG_ERROR, "p.conf", 6,
 	  "@include and other directives are not allowed" },
 	{ "overrides = ( { sid = 1000001; disable = true; }\n", NFIPS_DIAG_ERROR, "p.conf", 6,

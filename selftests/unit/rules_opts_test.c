@@ -422,13 +422,100 @@ static void test_buffers(void)
 	nfips_rule_free(r);
 }
 
+/* TLS buffers: directions, aliases, Suricata's validate and setup callbacks. */
+static void test_tls(void)
+{
+	static const struct {
+		const char *opts;
+		uint32_t buf, dir;
+	} cases[] = {
+		{ "tls.sni; content:\"a\";", NFIPS_BUF_TLS_SNI, NFIPS_FLOW_TO_SERVER },
+		{ "tls_sni; content:\"a\";", NFIPS_BUF_TLS_SNI, NFIPS_FLOW_TO_SERVER },
+		{ "tls.cert_subject; content:\"CN=a\";", NFIPS_BUF_TLS_CERT_SUBJECT, NFIPS_FLOW_TO_CLIENT },
+		{ "tls_cert_issuer; content:\"a\";", NFIPS_BUF_TLS_CERT_ISSUER, NFIPS_FLOW_TO_CLIENT },
+		{ "tls.certs; content:\"|30 82|\";", NFIPS_BUF_TLS_CERTS, NFIPS_FLOW_TO_CLIENT },
+		{ "ja3.string; content:\"771,\";", NFIPS_BUF_JA3_STRING, NFIPS_FLOW_TO_SERVER },
+		{ "ja3s.string; content:\"771,\";", NFIPS_BUF_JA3S_STRING, NFIPS_FLOW_TO_CLIENT },
+		{ "ja4.hash; content:\"t13d\";", NFIPS_BUF_JA4_HASH, NFIPS_FLOW_TO_SERVER },
+	};
+	struct nfips_rule *r;
+	unsigned i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		r = parse_opts(cases[i].opts);
+		tap_ok(&T, r && !r->skip && r->alproto == NFIPS_ALPROTO_TLS &&
+		       r->app_dir == cases[i].dir && r->matches[0].buf == cases[i].buf,
+		       "tls buffer of: %s", cases[i].opts);
+		nfips_rule_free(r);
+	}
+	/* The buffers are lower case (fingerprint, hashes), upper (serial). */
+	r = parse_opts("tls.cert_fingerprint; content:\"AB:cd:ef:01:23:45:67:89:ab:cd:ef:01:23:45:67:89:ab:cd:ef:01\";");
+	tap_ok(&T, r && !memcmp(r->matches[0].u.content.bytes, "ab:cd:ef", 8),
+	       "tls.cert_fingerprint content folded to lower case");
+	nfips_rule_free(r);
+	r = parse_opts("ja3_hash; content:\"E7D705A3286E19EA42F587B344EE6865\";");
+	tap_ok(&T, r && r->matches[0].buf == NFIPS_BUF_JA3_HASH &&
+	       !memcmp(r->matches[0].u.content.bytes, "e7d705a3", 8),
+	       "ja3_hash content folded to lower case");
+	nfips_rule_free(r);
+	r = parse_opts("tls.cert_serial; content:\"0a:bc\";");
+	tap_ok(&T, r && !memcmp(r->matches[0].u.content.bytes, "0A:BC", 5),
+	       "tls.cert_serial content folded to upper case");
+	nfips_rule_free(r);
+	r = parse_opts("tls.cert_serial; content:\"0a:bc\"; nocase;");
+	tap_ok(&T, r && !memcmp(r->matches[0].u.content.bytes, "0a:bc", 5),
+	       "tls.cert_serial with nocase: kept");
+	nfips_rule_free(r);
+	r = parse("alert tls any any -> any 8443 (content:\"|16 03|\"; sid:1;)");
+	tap_ok(&T, r && !r->skip && r->proto == NFIPS_PROTO_TCP &&
+	       r->alproto == NFIPS_ALPROTO_TLS && !r->app_dir,
+	       "alert tls with a payload content: TCP on flows detected as TLS");
+	nfips_rule_free(r);
+	E("tls.cert_fingerprint; content:\"ab:cd\";", "content:\"ab",
+	  "invalid length of the fingerprint");
+	E("tls.cert_fingerprint; content:\"abcdefabcdefabcdefabcdefabcdefabcdefabcdefabcdefabcdefabcde\";",
+	  "content:", "no colon delimiters");
+	E("ja3.hash; content:\"e7d705a3\";", "content:", "invalid length of the hash");
+	E("ja3s.hash; content:!\"e7d705a3\";", "content:", "invalid length of the hash");
+	E("tls.cert_serial; content:\"0ABC\";", "content:", "no colon delimiters");
+	E("flow:to_client; tls.sni; content:\"a\";", "content:",
+	  "flow direction conflicts with the direction of its tls buffers");
+	E("tls.sni; content:\"a\"; tls.cert_subject; content:\"b\";", "content:",
+	  "conflicting directions");
+	expect_error("alert http any any -> any any (tls.sni; content:\"a\"; sid:1;)", "alert",
+		     "tls.sni keywords on a rule of another application-layer protocol");
+	expect_error("alert tcp any any -> any any (http.uri; content:\"a\"; tls.sni; content:\"b\"; sid:1;)",
+		     "alert", "keywords on a rule of another application-layer protocol");
+	expect_error("alert ssl any any -> any any (tls.sni; content:\"a\"; sid:1;)", "ssl",
+		     "protocol ssl cannot be used");
+	r = parse_opts("tls.sni; content:\"a\"; dotprefix; http.uri; content:\"b\";");
+	tap_ok(&T, !r, "dotprefix buffers of two protocols: refused");
+	nfips_rule_free(r);
+	r = parse_opts("tls.sni; dotprefix; dotprefix; content:\"..a\";");
+	tap_ok(&T, r && !r->skip && r->nxforms == 1 && r->xforms[0].buf == NFIPS_BUF_TLS_SNI &&
+	       r->xforms[0].n == 2 && r->xforms[0].x[0].type == NFIPS_XF_DOTPREFIX &&
+	       r->xforms[0].x[1].type == NFIPS_XF_DOTPREFIX && r->matches[0].xf == 1,
+	       "dotprefix twice on tls.sni: one chain of two, the content on it");
+	nfips_rule_free(r);
+	/* a content before the transform is on tls.sni as it is: two lists */
+	expect_skip("alert tls any any -> any any (tls.sni; content:\"a\"; dotprefix; "
+		    "content:\".a\"; sid:1;)", "tls.sni used with different transforms in one rule");
+	E("dotprefix; content:\"a\";", "dotprefix",
+	  "transform 'dotprefix' without a sticky buffer before it");
+	E("tls.sni; dotprefix:1; content:\"a\";", "dotprefix", "'dotprefix' takes no value");
+	expect_skip("alert tls any any -> any any (sid:1;)",
+		    "protocol tls without tls keywords or content");
+	expect_skip("alert udp any any -> any any (tls.sni; content:\"a\"; sid:1;)",
+		    "tls keywords on protocol udp");
+}
+
 static void test_skips(void)
 {
 	static const struct {
 		const char *opts, *reason;
 	} cases[] = {
 		{ "dns.answer.name; content:\"x\";", "buffer dns.answer.name" },
-		{ "tls.sni; content:\"x\";", "buffer tls.sni" },
+		{ "tls.random; content:\"x\";", "buffer tls.random" },
 		{ "http2.header; content:\"x\";", "buffer http2.header" },
 		{ "dns.answer.name; content:\"x\"; bsize:3;", "buffer dns.answer.name" },
 		{ "http.header; content:\"a\";", "http buffer in both directions (no flow direction)" },
@@ -642,62 +729,6 @@ static void test_classification_config(void)
 	nfips_classes_free(&cl);
 }
 
-/* DNS keywords (rules/rule_dns.c): as Suricata 7.0.10 reads them. */
-static void test_dns(void)
-{
-	struct nfips_rule *r;
-
-	r = parse("alert dns any any -> any any (dns.query; dotprefix; content:\".evil.com\"; "
-		  "nocase; endswith; bsize:>9; sid:1;)");
-	tap_ok(&T, r && !r->skip && r->proto == NFIPS_PROTO_IP &&
-	       r->alproto == NFIPS_ALPROTO_DNS && r->app_dir == NFIPS_FLOW_TO_SERVER &&
-	       r->nmatches == 1 && r->matches[0].buf == NFIPS_BUF_DNS_QUERY &&
-	       r->nxforms == 1 && r->xforms[0].buf == NFIPS_BUF_DNS_QUERY &&
-	       r->xforms[0].n == 1 && r->xforms[0].op[0] == NFIPS_XF_DOTPREFIX &&
-	       r->nbufchk == 1, "dns.query; dotprefix; content; bsize: a request rule");
-	nfips_rule_free(r);
-	r = parse("alert udp any any -> any 53 (dns_query; content:\"abc\"; sid:1;)");
-	tap_ok(&T, r && !r->skip && r->proto == NFIPS_PROTO_UDP &&
-	       r->alproto == NFIPS_ALPROTO_DNS && r->matches[0].buf == NFIPS_BUF_DNS_QUERY,
-	       "alert udp with the legacy dns_query sticky buffer: DNS over UDP");
-	nfips_rule_free(r);
-	r = parse("alert dns any any -> any any (dns.opcode:! 4; sid:1;)");
-	tap_ok(&T, r && !r->skip && r->ntxchk == 1 && r->txchk[0].negate &&
-	       r->txchk[0].val == 4 && r->app_dir == (NFIPS_FLOW_TO_SERVER | NFIPS_FLOW_TO_CLIENT),
-	       "dns.opcode:! 4 alone: requests and responses");
-	nfips_rule_free(r);
-	r = parse("alert dns any any -> any any (flow:to_client; dns.opcode:0; sid:1;)");
-	tap_ok(&T, r && !r->skip && r->app_dir == NFIPS_FLOW_TO_CLIENT,
-	       "dns.opcode with flow:to_client: responses");
-	nfips_rule_free(r);
-	expect_error("alert dns any any -> any any (dns.opcode:256; sid:1;)", "256",
-		     "dns.opcode: expected [!]0-255");
-	expect_error("alert dns any any -> any any (dns.opcode:x; sid:1;)", "x",
-		     "dns.opcode: expected [!]0-255");
-	expect_skip("alert dns any any -> any any (dns.query; content:\"a\"; dotprefix; "
-		    "content:\".b\"; sid:1;)", "dotprefix after keywords on its buffer (two lists of it)");
-	expect_error("alert dns any any -> any any (dns.query; dotprefix; content:\".a\"; dotprefix; sid:1;)",
-		     "dotprefix; sid", "transforms must directly follow stickybuffers");
-	expect_error("alert dns any any -> any any (dotprefix; sid:1;)",
-		     "dotprefix", "transforms must directly follow stickybuffers");
-	expect_error("alert dns any any -> any any (flow:to_client; dns.query; content:\"a\"; sid:1;)",
-		     "content", "flow direction conflicts with the direction of its dns keywords");
-	expect_skip("alert dns any any -> any any (dns.query; content:\"a\"; dns.query; "
-		    "dotprefix; content:\".b\"; sid:1;)",
-		    "dotprefix after keywords on its buffer (two lists of it)");
-	expect_skip("alert dns any any -> any any (dns.query; dotprefix; content:\".a\"; "
-		    "dns.query; content:\"b\"; sid:1;)",
-		    "dns.query selected again after its transforms");
-	r = parse("alert dns any any -> any any (content:\"a\"; sid:1;)");
-	tap_ok(&T, r && !r->skip && r->alproto == NFIPS_ALPROTO_DNS && !r->app_dir,
-	       "alert dns with a payload content: packets and stream of DNS flows");
-	nfips_rule_free(r);
-	expect_skip("alert dns any any -> any any (dns.query; content:\"a\"; dsize:>3; sid:1;)",
-		    "packet header keywords together with dns keywords");
-	expect_skip("alert icmp any any -> any any (dns.query; content:\"a\"; sid:1;)",
-		    "dns keywords on protocol icmp");
-}
-
 int main(void)
 {
 	setup();
@@ -708,9 +739,9 @@ int main(void)
 	test_flow_and_state();
 	test_dsize_threshold();
 	test_other_keywords();
+	test_tls();
 	test_skips();
 	test_buffers();
-	test_dns();
 	test_byte_extract();
 	test_xbits();
 	test_classification_config();

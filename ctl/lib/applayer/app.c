@@ -1,51 +1,77 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * A flow's application layer (applayer.h): detection on the first bytes of
- * each direction, then the detected protocol's parser fed in stream order.
+ * each direction (the first datagram of each direction over UDP), trying
+ * every registered protocol (protos.c), then the detected protocol's
+ * parser fed in stream order.
  */
 #include <stdlib.h>
 
-#include "dns.h"
 #include "http_int.h"
 
+#define MAX_PROTOS	8
+
 struct nfips_app_ctx {
-	htp_cfg_t *htp;
+	void *pctx[MAX_PROTOS];	/* each protocol's, by app_protos[] index */
 };
 
 struct nfips_app {
 	struct nfips_app_ctx *ctx;
-	enum nfips_alproto proto;
-	bool failed[2];		/* this direction cannot be HTTP */
+	const struct app_proto_ops *ops;	/* the detected protocol's */
+	void *state;		/* its parser's */
+	bool failed[2];		/* this direction cannot be detected anymore */
+	/*
+	 * Per direction, the protocols (bit: app_protos[] index) that said
+	 * the direction is not theirs: never asked again, as Suricata masks
+	 * a probing parser once it refused (or passed its max_depth).
+	 */
+	uint8_t refused[2];
 	bool gap;		/* bytes were lost: parsing stopped */
 	uint64_t fed[2];	/* stream offset up to which the parser has data */
-	struct nfips_http *http;
-	/* DNS (dns.h): detection by the flow's server port, as Suricata's
-	 * probing parser registered for dp 53 (suricata.yaml) */
-	struct nfips_dns *dns;
-	uint16_t port;
-	bool dns_failed[2];	/* TCP: this direction is not DNS */
+	uint16_t port;		/* the flow's server port (struct app_proto_ops's port) */
 	bool udp_tried[2];	/* UDP: its first datagram was probed */
 };
+
+_Static_assert(MAX_PROTOS >= NFIPS_ALPROTO_COUNT, "MAX_PROTOS too small");
+_Static_assert(MAX_PROTOS <= 8, "refused[] holds a bit per protocol");
 
 struct nfips_app_ctx *nfips_app_ctx_new(void)
 {
 	struct nfips_app_ctx *ctx = calloc(1, sizeof(*ctx));
+	unsigned int i;
 
 	if (!ctx)
 		return NULL;
-	ctx->htp = http_cfg_new();
-	if (!ctx->htp) {
-		free(ctx);
-		return NULL;
+	for (i = 0; i < app_nprotos; i++) {
+		if (!app_protos[i]->ctx_new)
+			continue;
+		ctx->pctx[i] = app_protos[i]->ctx_new();
+		if (!ctx->pctx[i]) {
+			nfips_app_ctx_free(ctx);
+			return NULL;
+		}
 	}
 	return ctx;
 }
 
+void nfips_app_ctx_body_inline(struct nfips_app_ctx *ctx, bool on)
+{
+	unsigned int i;
+
+	for (i = 0; i < app_nprotos; i++)
+		if (app_protos[i] == &app_http_ops)
+			http_ctx_body_inline(ctx->pctx[i], on);
+}
+
 void nfips_app_ctx_free(struct nfips_app_ctx *ctx)
 {
+	unsigned int i;
+
 	if (!ctx)
 		return;
-	htp_config_destroy(ctx->htp);
+	for (i = 0; i < app_nprotos; i++)
+		if (ctx->pctx[i])
+			app_protos[i]->ctx_free(ctx->pctx[i]);
 	free(ctx);
 }
 
@@ -62,17 +88,20 @@ void nfips_app_free(struct nfips_app *a)
 {
 	if (!a)
 		return;
-	http_free(a->http);
-	dns_free(a->dns);
+	if (a->state)
+		a->ops->state_free(a->state);
 	free(a);
+}
+
+bool nfips_app_no_payload(const struct nfips_app *a)
+{
+	return a && a->state && a->ops->no_payload && a->ops->no_payload(a->state);
 }
 
 enum nfips_alproto nfips_app_proto(const struct nfips_app *a)
 {
-	return a ? a->proto : NFIPS_ALPROTO_NONE;
+	return a && a->state ? a->ops->alproto : NFIPS_ALPROTO_NONE;
 }
-
-#define DNS_PORT	53
 
 void nfips_app_set_port(struct nfips_app *a, uint16_t server_port)
 {
@@ -80,70 +109,69 @@ void nfips_app_set_port(struct nfips_app *a, uint16_t server_port)
 		a->port = server_port;
 }
 
-static bool start_dns(struct nfips_app *a)
+/* Protocol @i may be detected on this flow (its port, if it has one). */
+static bool port_ok(const struct nfips_app *a, unsigned int i)
 {
-	a->dns = dns_new();
-	if (!a->dns) {
+	return !app_protos[i]->port || app_protos[i]->port == a->port;
+}
+
+/* The flow is protocol @i from now on; false when out of memory. */
+static bool start(struct nfips_app *a, unsigned int i)
+{
+	a->state = app_protos[i]->state_new(a->ctx->pctx[i]);
+	if (!a->state) {
 		a->failed[0] = a->failed[1] = true;
 		return false;
 	}
-	a->proto = NFIPS_ALPROTO_DNS;
+	a->ops = app_protos[i];
 	return true;
-}
-
-/*
- * DNS over TCP, when the patterns (HTTP) found nothing: the probe on the
- * first bytes (rs_dns_probe_tcp, 14 at least); more than that and not
- * DNS, the direction is not DNS (Suricata masks the probe past its
- * max_depth). True when the flow became DNS.
- */
-static bool detect_dns_tcp(struct nfips_app *a, int dir, const struct nfips_stream *st)
-{
-	bool req;
-	int r;
-
-	if (a->port != DNS_PORT || a->dns_failed[dir])
-		return false;
-	r = dns_probe_tcp(st->data, st->len, &req);
-	if (r == 1)
-		return start_dns(a);
-	if (st->len > DNS_HDR_LEN + 2)
-		a->dns_failed[dir] = true;
-	return false;
 }
 
 bool nfips_app_udp(struct nfips_app *a, int dir, const uint8_t *d, uint32_t n)
 {
 	bool req, reverse = false;
+	unsigned int i;
 
 	if (!a)
 		return false;
 	/*
-	 * AppLayerHandleUdp: a direction's first datagram is probed (DNS
-	 * also on any port once the other direction is DNS); a DNS message
-	 * of the other direction's kind reverses the flow.
+	 * AppLayerHandleUdp: a direction's first datagram is probed (the
+	 * flow's protocol also on any port once the other direction found
+	 * it); a message of the other direction's kind reverses the flow.
 	 */
 	if (!a->udp_tried[dir]) {
 		a->udp_tried[dir] = true;
-		if ((a->port == DNS_PORT || a->proto == NFIPS_ALPROTO_DNS) &&
-		    dns_probe_udp(d, n, &req) == 1 &&
-		    (a->proto == NFIPS_ALPROTO_DNS || start_dns(a)))
-			reverse = req != (dir == 0);
+		for (i = 0; i < app_nprotos; i++) {
+			const struct app_proto_ops *o = app_protos[i];
+
+			if (!o->detect_udp || (a->state ? o != a->ops : !port_ok(a, i)))
+				continue;
+			if (o->detect_udp(d, n, &req) != 1)
+				continue;
+			if (a->state || start(a, i))
+				reverse = req != (dir == 0);
+			break;
+		}
 		if (reverse) {
 			/* FlowSwap swaps the directions' detection states */
 			a->udp_tried[dir] = a->udp_tried[!dir];
 			a->udp_tried[!dir] = true;
 		}
 	}
-	if (a->proto == NFIPS_ALPROTO_DNS)
-		dns_udp(a->dns, reverse ? !dir : dir, d, n);
+	if (a->state && a->ops->udp)
+		a->ops->udp(a->state, reverse ? !dir : dir, d, n);
 	return reverse;
 }
 
-/* Detection on the direction's first bytes (the stream from offset 0). */
+/*
+ * Detection on the direction's first bytes (the stream from offset 0):
+ * the first protocol, in registration order, that recognises them; the
+ * direction fails when none can any more, waits while one might.
+ */
 static void detect(struct nfips_app *a, int dir, const struct nfips_stream *st)
 {
-	int r;
+	unsigned int i;
+	int r, res = 0;
 
 	if (a->failed[dir])
 		return;
@@ -151,27 +179,33 @@ static void detect(struct nfips_app *a, int dir, const struct nfips_stream *st)
 		a->failed[dir] = true;	/* its start was lost */
 		return;
 	}
-	r = nfips_app_detect_http(st->data, st->len, dir == 0);
-	if (r != 1 && detect_dns_tcp(a, dir, st))
+	for (i = 0; i < app_nprotos; i++) {
+		if (!app_protos[i]->detect || (a->refused[dir] & (1u << i)) || !port_ok(a, i))
+			continue;
+		r = app_protos[i]->detect(st->data, st->len, dir == 0);
+		if (r == 1)
+			break;
+		if (r < 0)
+			res = -1;
+		else
+			a->refused[dir] |= (uint8_t)(1u << i);
+	}
+	if (i == app_nprotos) {
+		if (!res)
+			a->failed[dir] = true;
 		return;
-	if (r == 0 && (a->port != DNS_PORT || a->dns_failed[dir]))
-		a->failed[dir] = true;
-	if (r != 1)
-		return;
-	a->http = http_new(a->ctx->htp);
-	if (a->http)
-		a->proto = NFIPS_ALPROTO_HTTP;
-	else
-		a->failed[0] = a->failed[1] = true;
+	}
+	start(a, i);
 }
 
-/* New bytes of direction @dir to the flow's parser. */
-static void feed(struct nfips_app *a, int dir, const uint8_t *d, uint32_t n, uint64_t ts)
+/* New bytes of direction @dir's stream to the flow's parser. */
+static void feed(struct nfips_app *a, int dir, const struct nfips_stream *st, uint64_t ts)
 {
-	if (a->http)
-		http_data(a->http, dir, d, n, ts);
-	else if (a->dns)
-		dns_tcp(a->dns, dir, d, n);
+	const uint64_t end = st->stream_off + st->len;
+
+	a->ops->data(a->state, dir, st->data + (a->fed[dir] - st->stream_off),
+		     (uint32_t)(end - a->fed[dir]), ts);
+	a->fed[dir] = end;
 }
 
 void nfips_app_catch_up(struct nfips_app *a, int dir, const struct nfips_stream *st,
@@ -179,66 +213,52 @@ void nfips_app_catch_up(struct nfips_app *a, int dir, const struct nfips_stream 
 {
 	uint64_t end;
 
-	if (!a || a->gap || a->proto == NFIPS_ALPROTO_NONE || !st->len || !st->anchored)
+	if (!a || a->gap || !a->state || !st->len || !st->anchored)
 		return;
 	end = st->stream_off + st->len;
 	if (st->stream_off > a->fed[dir] || end <= a->fed[dir])
 		return;
-	feed(a, dir, st->data + (a->fed[dir] - st->stream_off),
-	     (uint32_t)(end - a->fed[dir]), ts_usec);
-	a->fed[dir] = end;
+	feed(a, dir, st, ts_usec);
 }
 
 void nfips_app_data(struct nfips_app *a, int dir, const struct nfips_stream *st,
 		    const struct nfips_stream *other, uint64_t ts_usec)
 {
-	uint64_t end;
-
 	if (!a || a->gap || !st->len)
 		return;
-	if (a->proto == NFIPS_ALPROTO_NONE) {
+	if (!a->state) {
 		detect(a, dir, st);
 		/* The other direction's earlier bytes go first, in order. */
-		if (other && a->proto != NFIPS_ALPROTO_NONE)
+		if (other && a->state)
 			nfips_app_catch_up(a, !dir, other, ts_usec);
 	}
-	if (a->proto == NFIPS_ALPROTO_NONE)
+	if (!a->state)
 		return;
-	end = st->stream_off + st->len;
-	/* A hole before these bytes: libhtp may resume after it. */
-	if (st->anchored && st->stream_off > a->fed[dir] && a->http) {
-		if (!http_gap(a->http, dir, st->stream_off - a->fed[dir], ts_usec))
-			return;
-		a->fed[dir] = st->stream_off;
-	}
 	if (!st->anchored || st->stream_off > a->fed[dir]) {
-		/* a hole before these bytes: only DNS goes on after it */
-		if (!st->anchored || !dns_gap(a->dns, dir)) {
+		/* a hole before these bytes: only a parser that accepts gaps goes on */
+		if (!st->anchored || !a->ops->gap ||
+		    !a->ops->gap(a->state, dir, st->stream_off - a->fed[dir], ts_usec)) {
 			a->gap = true;
 			return;
 		}
 		a->fed[dir] = st->stream_off;
 	}
-	if (end <= a->fed[dir])
+	if (st->stream_off + st->len <= a->fed[dir])
 		return;
-	feed(a, dir, st->data + (a->fed[dir] - st->stream_off),
-	     (uint32_t)(end - a->fed[dir]), ts_usec);
-	a->fed[dir] = end;
+	feed(a, dir, st, ts_usec);
 }
 
 void nfips_app_eof(struct nfips_app *a, uint64_t ts_usec)
 {
-	if (a && a->http)
-		http_eof(a->http, ts_usec);
+	if (a && a->state && a->ops->eof)
+		a->ops->eof(a->state, ts_usec);
 }
 
 uint32_t nfips_app_ready(struct nfips_app *a, int dir, bool eof,
 			 const struct nfips_tx *const **txs)
 {
 	*txs = NULL;
-	if (a && a->dns)
-		return dns_ready(a->dns, dir, txs);
-	if (!a || !a->http)
+	if (!a || !a->state)
 		return 0;
-	return http_ready(a->http, dir, eof, txs);
+	return a->ops->ready(a->state, dir, eof, txs);
 }

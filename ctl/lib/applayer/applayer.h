@@ -5,6 +5,12 @@
  * engine (detect/) the flow's protocol and its transactions as struct
  * nfips_tx buffers.
  *
+ * Each protocol is a table of operations (proto.h) registered in one list
+ * (protos.c) whose order is detection's: the first protocol recognising
+ * a direction's first bytes is the flow's, for both directions. HTTP and
+ * TLS (patterns, any port) come before DNS (a probe, port 53), as
+ * Suricata tries the patterns before the probing parsers.
+ *
  * Detection is Suricata 7's by content, on any port: a flow is HTTP when
  * its client's stream starts with one of the request methods Suricata
  * registers (case-insensitive, followed by a space or a tab), or its
@@ -16,16 +22,22 @@
  * Suricata's default libhtp section (personality IDS, 100 KiB request and
  * response body limits, request and response decompression with two
  * layers, no lzma) so that both see the same transactions. A
- * transaction's request side is handed to the engine once, when libhtp
- * completes the request (the packet that completed it), its response side
- * when the response completes; at the flow's end whatever was started and
- * not handed over yet (nfips_app_ready with eof).
+ * transaction's side is handed to the engine each time it progressed
+ * (its line, a header, its headers' end, body past the minimal inspect
+ * size, its end), its buffers available as far as Suricata's inspection
+ * engines would see them at that progress; at the flow's end whatever was
+ * started and not finished, every buffer final (nfips_app_ready with eof).
  *
  * DNS (dns.h) is detected on flows to port 53, over UDP by the first
  * datagram of each direction (nfips_app_udp) and over TCP by the first
- * bytes of a direction when the HTTP patterns found nothing; each DNS
- * message is a transaction of its own direction, ready with the packet
- * that completed it.
+ * bytes of a direction when the HTTP and TLS patterns found nothing; each
+ * DNS message is a transaction of its own direction, ready with the
+ * packet that completed it.
+ *
+ * TLS (tls_int.h) is detected by its record patterns on any port; a flow
+ * has one transaction whose client side is ready once the ClientHello is
+ * decoded and whose server side once the handshake is done (or at the
+ * flow's end), each handed out once with every buffer final.
  *
  * One flow per struct nfips_app, one thread at a time; the context (the
  * libhtp configuration) is shared by the flows of one pipeline.
@@ -46,6 +58,13 @@ struct nfips_app;
 /* NULL when out of memory. */
 struct nfips_app_ctx *nfips_app_ctx_new(void);
 void nfips_app_ctx_free(struct nfips_app_ctx *ctx);
+/*
+ * HTTP bodies inspected inline (the default, Suricata's http-body-inline
+ * in IPS mode): each new piece as it arrives, with a window before it;
+ * off: as Suricata in IDS mode, from the minimal inspect size on or once
+ * complete. For the flows created after the call.
+ */
+void nfips_app_ctx_body_inline(struct nfips_app_ctx *ctx, bool on);
 
 /* A flow's application layer; NULL when out of memory. */
 struct nfips_app *nfips_app_new(struct nfips_app_ctx *ctx);
@@ -55,12 +74,14 @@ void nfips_app_free(struct nfips_app *a);
  * The stream of direction @dir (0: to server) grew: @st is what the TCP
  * reassembly holds (from the stream's start, or the last gap, to its
  * newest byte). Detects the protocol, feeds the parser what it has not
- * seen. A gap goes to libhtp as Suricata passes it (lost bytes inside a
- * body are counted and the next request or response is parsed); a gap
- * libhtp rejects, or any gap in DNS, ends the parsing. @other (may
- * be NULL) is what the other direction's reassembly holds: when this
- * direction's bytes make the flow HTTP, the other's earlier bytes are
- * fed first.
+ * seen. A hole goes to the protocol's parser: libhtp is told of it as
+ * Suricata tells it (lost bytes inside a body are counted and the next
+ * request or response is parsed; a direction libhtp cannot resume is
+ * ignored from then on), DNS drops the direction's partial message and
+ * goes on (struct app_proto_ops's gap); with any other protocol a gap
+ * ends the parsing of the flow. @other (may be NULL) is what the other
+ * direction's reassembly holds: when this direction's bytes make the
+ * flow HTTP, the other's earlier bytes are fed first.
  */
 void nfips_app_data(struct nfips_app *a, int dir, const struct nfips_stream *st,
 		    const struct nfips_stream *other, uint64_t ts_usec);
@@ -81,8 +102,14 @@ void nfips_app_eof(struct nfips_app *a, uint64_t ts_usec);
 enum nfips_alproto nfips_app_proto(const struct nfips_app *a);
 
 /*
- * Transactions whose side of direction @dir is ready for inspection and
- * was not handed out before (with @eof: every started one), in order, in
+ * The parser stopped payload inspection of the flow (struct nfips_flow's
+ * no_payload): TLS once application data was seen.
+ */
+bool nfips_app_no_payload(const struct nfips_app *a);
+
+/*
+ * Transactions whose side of direction @dir progressed since it was last
+ * handed out (with @eof: every started one not finished), in order, in
  * *txs (valid until the next call on @a); their number.
  */
 uint32_t nfips_app_ready(struct nfips_app *a, int dir, bool eof,
@@ -109,5 +136,8 @@ bool nfips_app_udp(struct nfips_app *a, int dir, const uint8_t *d, uint32_t n);
  * -1: too short to tell. @to_server: the client's direction.
  */
 int nfips_app_detect_http(const uint8_t *d, uint32_t n, bool to_server);
+
+/* As nfips_app_detect_http for TLS (tls.c). */
+int nfips_app_detect_tls(const uint8_t *d, uint32_t n, bool to_server);
 
 #endif /* NFIPS_APPLAYER_H */

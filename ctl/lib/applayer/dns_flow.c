@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "dns.h"
+#include "proto.h"
 
 #define DNS_TCP_MAX	(2u + 65535u)
 
@@ -138,6 +139,11 @@ static bool message(struct nfips_dns *s, int dir, const uint8_t *m, uint32_t n)
 	t->view.get = dns_get;
 	t->view.get_nth = dns_get_nth;
 	t->view.get_int = dns_get_int;
+	/*
+	 * view.final and view.det stay NULL: a message is a transaction
+	 * complete when parsed, every buffer final, handed out once (a rule
+	 * that fails on it fails for good, one that matches alerts once).
+	 */
 	t->s = s;
 	t->flags = h.flags;
 	t->response = dir == 1;
@@ -277,3 +283,63 @@ uint32_t dns_ready(struct nfips_dns *s, int dir, const struct nfips_tx *const **
 	*txs = d->out;
 	return d->nout;
 }
+
+/* DNS's operations (proto.h): TCP framing on the stream, UDP datagrams. */
+static int detect_tcp(const uint8_t *d, uint32_t n, bool to_server)
+{
+	bool req;
+
+	(void)to_server;
+	if (dns_probe_tcp(d, n, &req) == 1)
+		return 1;
+	/* past the probe's depth and not DNS: Suricata masks the probe */
+	return n > DNS_HDR_LEN + 2 ? 0 : -1;
+}
+
+static void *state_new(void *ctx)
+{
+	(void)ctx;
+	return dns_new();
+}
+
+static void state_free(void *s)
+{
+	dns_free(s);
+}
+
+static void tcp_data(void *s, int dir, const uint8_t *d, uint32_t n, uint64_t ts)
+{
+	(void)ts;
+	dns_tcp(s, dir, d, n);
+}
+
+static void udp_data(void *s, int dir, const uint8_t *d, uint32_t n)
+{
+	dns_udp(s, dir, d, n);
+}
+
+static bool gap(void *s, int dir, uint64_t n, uint64_t ts)
+{
+	(void)n;
+	(void)ts;
+	return dns_gap(s, dir);
+}
+
+static uint32_t ready(void *s, int dir, bool eof, const struct nfips_tx *const **txs)
+{
+	(void)eof;	/* each message is whole when it is parsed */
+	return dns_ready(s, dir, txs);
+}
+
+const struct app_proto_ops app_dns_ops = {
+	.alproto = NFIPS_ALPROTO_DNS,
+	.port = 53,	/* suricata.yaml's detection-ports for DNS */
+	.detect = detect_tcp,
+	.detect_udp = dns_probe_udp,
+	.state_new = state_new,
+	.state_free = state_free,
+	.data = tcp_data,
+	.udp = udp_data,
+	.gap = gap,
+	.ready = ready,
+};

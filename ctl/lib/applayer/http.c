@@ -13,32 +13,6 @@
 
 #include "http_int.h"
 
-int bytes_add(struct bytes *b, const void *d, size_t n)
-{
-	if (!n)
-		return 0;
-	if ((size_t)b->len + n > UINT32_MAX / 2)
-		return -1;
-	if (b->len + n > b->cap) {
-		uint32_t cap = (uint32_t)(b->len + n) * 2;
-		uint8_t *p = realloc(b->p, cap);
-
-		if (!p)
-			return -1;
-		b->p = p;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, d, n);
-	b->len += (uint32_t)n;
-	return 0;
-}
-
-void bytes_free(struct bytes *b)
-{
-	free(b->p);
-	memset(b, 0, sizeof(*b));
-}
-
 static struct http_tx *tx_of(htp_tx_t *tx)
 {
 	return tx ? htp_tx_get_user_data(tx) : NULL;
@@ -57,8 +31,11 @@ static int on_tx_start(htp_tx_t *tx)
 	if (!t)
 		return HTP_OK;	/* this transaction is not inspected */
 	t->tx = tx;
+	t->body_inline = h->body_inline;
 	for (d = 0; d < 2; d++) {
 		t->side[d].view.get = http_get;
+		t->side[d].view.final = http_final;
+		t->side[d].view.det = &t->side[d].det;
 		t->side[d].t = t;
 		t->side[d].dir = d;
 	}
@@ -75,9 +52,41 @@ static int hdr_data(htp_tx_data_t *d, int dir)
 {
 	struct http_tx *t = tx_of(d->tx);
 
-	if (t && d->len)
+	if (t && d->len) {
 		bytes_add(&t->raw_hdr[dir], d->data, d->len);
+		t->gen[dir]++;	/* a header line: partial header buffers grew */
+	}
 	return HTP_OK;
+}
+
+/* The request or response line parsed, or the headers complete. */
+static int progressed(htp_tx_t *tx, int dir)
+{
+	struct http_tx *t = tx_of(tx);
+
+	if (t)
+		t->gen[dir]++;
+	return HTP_OK;
+}
+
+static int on_req_line(htp_tx_t *tx)
+{
+	return progressed(tx, 0);
+}
+
+static int on_req_headers(htp_tx_t *tx)
+{
+	return progressed(tx, 0);
+}
+
+static int on_res_line(htp_tx_t *tx)
+{
+	return progressed(tx, 1);
+}
+
+static int on_res_headers(htp_tx_t *tx)
+{
+	return progressed(tx, 1);
 }
 
 static int on_req_hdr(htp_tx_data_t *d)
@@ -99,9 +108,23 @@ static int body_data(htp_tx_data_t *d, int dir)
 	if (!t || !d->data || !n)
 		return HTP_OK;
 	if (t->body_seen[dir] < HTTP_BODY_LIMIT) {
+		const uint32_t min = dir ? HTTP_RES_INSPECT_MIN : HTTP_REQ_INSPECT_MIN;
+
 		if (t->body_seen[dir] + n > HTTP_BODY_LIMIT)
 			n = HTTP_BODY_LIMIT - t->body_seen[dir];
 		bytes_add(&t->body[dir], d->data, n);
+		/*
+		 * New request body data is inspected (a window of it,
+		 * http_body_window) inline as it comes, else from the
+		 * minimal inspect size on. A response body is inspected
+		 * once past that size and again at the limit: not on every
+		 * packet between, which would scan up to the limit each time.
+		 */
+		if (dir == 0 ? t->body_inline || t->body_seen[dir] + n >= min :
+		    (t->body_seen[dir] < min && t->body_seen[dir] + n >= min))
+			t->gen[dir]++;
+		else if (t->body_seen[dir] + n == HTTP_BODY_LIMIT)
+			t->gen[dir]++;
 	}
 	t->body_seen[dir] += (uint32_t)(d->len > UINT32_MAX / 4 ? UINT32_MAX / 4 : d->len);
 	if (t->body_seen[dir] > HTTP_BODY_LIMIT)
@@ -123,8 +146,10 @@ static int on_req_done(htp_tx_t *tx)
 {
 	struct http_tx *t = tx_of(tx);
 
-	if (t)
+	if (t) {
 		t->done[0] = true;
+		t->gen[0]++;
+	}
 	return HTP_OK;
 }
 
@@ -132,8 +157,10 @@ static int on_res_done(htp_tx_t *tx)
 {
 	struct http_tx *t = tx_of(tx);
 
-	if (t)
+	if (t) {
 		t->done[1] = true;
+		t->gen[1]++;
+	}
 	return HTP_OK;
 }
 
@@ -151,6 +178,10 @@ htp_cfg_t *http_cfg_new(void)
 	htp_config_register_request_body_data(cfg, on_req_body);
 	htp_config_register_response_body_data(cfg, on_res_body);
 	htp_config_register_request_start(cfg, on_tx_start);
+	htp_config_register_request_line(cfg, on_req_line);
+	htp_config_register_request_headers(cfg, on_req_headers);
+	htp_config_register_response_line(cfg, on_res_line);
+	htp_config_register_response_headers(cfg, on_res_headers);
 	htp_config_register_request_complete(cfg, on_req_done);
 	htp_config_register_response_start(cfg, on_tx_start);
 	htp_config_register_response_complete(cfg, on_res_done);
@@ -171,7 +202,7 @@ htp_cfg_t *http_cfg_new(void)
 	return cfg;
 }
 
-struct nfips_http *http_new(htp_cfg_t *cfg)
+struct nfips_http *http_new(htp_cfg_t *cfg, bool body_inline)
 {
 	struct nfips_http *h = calloc(1, sizeof(*h));
 
@@ -182,6 +213,7 @@ struct nfips_http *http_new(htp_cfg_t *cfg)
 		free(h);
 		return NULL;
 	}
+	h->body_inline = body_inline;
 	htp_connp_set_user_data(h->connp, h);
 	htp_connp_open(h->connp, NULL, 0, NULL, 0, NULL);
 	return h;
@@ -200,6 +232,18 @@ static void tx_free_bufs(struct http_tx *t)
 		bytes_free(&t->built[1][i]);
 	}
 	t->built_mask[0] = t->built_mask[1] = 0;
+	nfips_txdet_free(&t->side[0].det);
+	nfips_txdet_free(&t->side[1].det);
+}
+
+/* Side @dir's assembled buffers, rebuilt after it progressed. */
+static void forget_built(struct http_tx *t, int dir)
+{
+	uint32_t i;
+
+	for (i = 0; i < NFIPS_BUF_COUNT; i++)
+		bytes_free(&t->built[dir][i]);
+	t->built_mask[dir] = 0;
 }
 
 void http_free(struct nfips_http *h)
@@ -314,11 +358,16 @@ void http_eof(struct nfips_http *h, uint64_t ts)
 {
 	htp_time_t t = tv(ts);
 
+	struct http_tx *x;
+
 	if (h->closed)
 		return;
 	h->closed = true;
 	htp_connp_req_close(h->connp, &t);
 	htp_connp_close(h->connp, &t);
+	/* As Suricata's STREAM_EOF: the progress counts as complete. */
+	for (x = h->head; x; x = x->next)
+		x->eof = true;
 }
 
 static bool started(const struct http_tx *t, int dir)
@@ -361,6 +410,12 @@ static void reap(struct nfips_http *h)
 		htp_connp_tx_freed(h->connp);
 }
 
+/*
+ * A side is handed out whenever it progressed since it was last (so that
+ * a rule on the URI acts on the packet that completed the request line,
+ * not at the end of the body), and for the last time once complete, or
+ * at the flow's end however far it got.
+ */
 uint32_t http_ready(struct nfips_http *h, int dir, bool eof, const struct nfips_tx *const **out)
 {
 	struct http_tx *t;
@@ -373,7 +428,12 @@ uint32_t http_ready(struct nfips_http *h, int dir, bool eof, const struct nfips_
 			tx_free_bufs(t);
 			continue;
 		}
-		if (t->taken[dir] || !(t->done[dir] || (eof && started(t, dir))))
+		/* Inspected for the last time by an earlier call: the
+		 * engine's memory of it is no longer needed. */
+		if (t->taken[dir])
+			nfips_txdet_free(&t->side[dir].det);
+		if (t->taken[dir] || !started(t, dir) ||
+		    (!eof && t->gen[dir] == t->handed[dir]))
 			continue;
 		if (n == h->ready_cap) {
 			uint32_t cap = h->ready_cap ? h->ready_cap * 2 : 8;
@@ -384,9 +444,98 @@ uint32_t http_ready(struct nfips_http *h, int dir, bool eof, const struct nfips_
 			h->ready = v;
 			h->ready_cap = cap;
 		}
-		t->taken[dir] = true;
+		forget_built(t, dir);
+		if (!t->nhdr[dir] && t->tx && (dir ? t->tx->response_progress :
+					       t->tx->request_progress) > HTP_REQUEST_HEADERS) {
+			htp_table_t *hd = dir ? t->tx->response_headers : t->tx->request_headers;
+
+			t->nhdr[dir] = (hd ? (uint32_t)htp_table_size(hd) : 0) + 1;
+		}
+		t->handed[dir] = t->gen[dir];
+		t->taken[dir] = eof || t->done[dir];
+		http_body_window(t, dir);
 		h->ready[n++] = &t->side[dir].view;
 	}
 	*out = (const struct nfips_tx *const *)h->ready;
 	return n;
 }
+
+/* The HTTP protocol's operations (proto.h). */
+struct http_ctx {
+	htp_cfg_t *htp;
+	bool body_ids;		/* bodies inspected as in IDS mode */
+};
+
+static void *ctx_new(void)
+{
+	struct http_ctx *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return NULL;
+	c->htp = http_cfg_new();
+	if (!c->htp) {
+		free(c);
+		return NULL;
+	}
+	return c;
+}
+
+static void ctx_free(void *ctx)
+{
+	struct http_ctx *c = ctx;
+
+	htp_config_destroy(c->htp);
+	free(c);
+}
+
+void http_ctx_body_inline(void *ctx, bool on)
+{
+	((struct http_ctx *)ctx)->body_ids = !on;
+}
+
+static void *state_new(void *ctx)
+{
+	const struct http_ctx *c = ctx;
+
+	return http_new(c->htp, !c->body_ids);
+}
+
+static void state_free(void *h)
+{
+	http_free(h);
+}
+
+static void data(void *h, int dir, const uint8_t *d, uint32_t n, uint64_t ts)
+{
+	http_data(h, dir, d, n, ts);
+}
+
+static void end(void *h, uint64_t ts)
+{
+	http_eof(h, ts);
+}
+
+/* A direction libhtp cannot resume stays broken; the other goes on. */
+static bool gap(void *h, int dir, uint64_t n, uint64_t ts)
+{
+	http_gap(h, dir, n, ts);
+	return true;
+}
+
+static uint32_t ready(void *h, int dir, bool eof, const struct nfips_tx *const **txs)
+{
+	return http_ready(h, dir, eof, txs);
+}
+
+const struct app_proto_ops app_http_ops = {
+	.alproto = NFIPS_ALPROTO_HTTP,
+	.detect = nfips_app_detect_http,
+	.ctx_new = ctx_new,
+	.ctx_free = ctx_free,
+	.state_new = state_new,
+	.state_free = state_free,
+	.data = data,
+	.gap = gap,
+	.eof = end,
+	.ready = ready,
+};

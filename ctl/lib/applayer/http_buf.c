@@ -35,11 +35,126 @@ static bool header(const htp_tx_t *tx, int dir, const char *name,
 	return h && bstr_out(h->value, data, len);
 }
 
-/* Request or response headers complete (progress past HEADERS). */
-static bool headers_done(const htp_tx_t *tx, int dir)
+/*
+ * The side's progress (libhtp's HTP_REQUEST_* / HTP_RESPONSE_*, which
+ * number alike); at the flow's end complete, as Suricata's
+ * AppLayerParserGetStateProgress under STREAM_EOF.
+ */
+static int progress(const struct http_tx *t, int dir)
 {
-	return dir ? tx->response_progress > HTP_RESPONSE_HEADERS :
-		     tx->request_progress > HTP_REQUEST_HEADERS;
+	if (t->eof)
+		return HTP_REQUEST_COMPLETE;
+	return dir ? (int)t->tx->response_progress : (int)t->tx->request_progress;
+}
+
+/*
+ * The progress each buffer's inspection engine is registered with in
+ * Suricata 7 (DetectAppLayerInspectEngineRegister2 in detect-http-*.c):
+ * the engine runs once the transaction reached it and is final (its
+ * "eof") once the transaction is past it.
+ */
+static const uint8_t engine_progress[NFIPS_BUF_COUNT] = {
+	[NFIPS_BUF_HTTP_URI] = HTP_REQUEST_LINE,
+	[NFIPS_BUF_HTTP_URI_RAW] = HTP_REQUEST_LINE,
+	[NFIPS_BUF_HTTP_METHOD] = HTP_REQUEST_LINE,
+	[NFIPS_BUF_HTTP_REQUEST_LINE] = HTP_REQUEST_LINE,
+	[NFIPS_BUF_HTTP_PROTOCOL] = HTP_REQUEST_LINE,
+	[NFIPS_BUF_HTTP_STAT_CODE] = HTP_RESPONSE_LINE,
+	[NFIPS_BUF_HTTP_STAT_MSG] = HTP_RESPONSE_LINE,
+	[NFIPS_BUF_HTTP_RESPONSE_LINE] = HTP_RESPONSE_LINE,
+	[NFIPS_BUF_HTTP_REQUEST_BODY] = HTP_REQUEST_BODY,
+	[NFIPS_BUF_HTTP_RESPONSE_BODY] = HTP_RESPONSE_BODY,
+	/* http_raw_header: HTP_REQUEST_HEADERS + 1 */
+	[NFIPS_BUF_HTTP_HEADER_RAW] = HTP_REQUEST_HEADERS + 1,
+	[NFIPS_BUF_HTTP_HEADER] = HTP_REQUEST_HEADERS,
+	[NFIPS_BUF_HTTP_HEADER_NAMES] = HTP_REQUEST_HEADERS,
+	[NFIPS_BUF_HTTP_COOKIE] = HTP_REQUEST_HEADERS,
+	[NFIPS_BUF_HTTP_USER_AGENT] = HTP_REQUEST_HEADERS,
+	[NFIPS_BUF_HTTP_HOST] = HTP_REQUEST_HEADERS,
+	[NFIPS_BUF_HTTP_HOST_RAW] = HTP_REQUEST_HEADERS,
+	[NFIPS_BUF_HTTP_ACCEPT] = HTP_REQUEST_HEADERS,
+	[NFIPS_BUF_HTTP_ACCEPT_ENC] = HTP_REQUEST_HEADERS,
+	[NFIPS_BUF_HTTP_ACCEPT_LANG] = HTP_REQUEST_HEADERS,
+	[NFIPS_BUF_HTTP_CONNECTION] = HTP_REQUEST_HEADERS,
+	[NFIPS_BUF_HTTP_CONTENT_TYPE] = HTP_REQUEST_HEADERS,
+	[NFIPS_BUF_HTTP_CONTENT_LEN] = HTP_REQUEST_HEADERS,
+	[NFIPS_BUF_HTTP_REFERER] = HTP_REQUEST_HEADERS,
+	[NFIPS_BUF_HTTP_START] = HTP_REQUEST_HEADERS,
+	[NFIPS_BUF_HTTP_SERVER] = HTP_RESPONSE_HEADERS,
+	[NFIPS_BUF_HTTP_LOCATION] = HTP_RESPONSE_HEADERS,
+};
+
+bool http_final(const struct nfips_tx *view, uint32_t id)
+{
+	const struct http_side *s = (const struct http_side *)view;
+
+	if (!s->t->tx || id >= NFIPS_BUF_COUNT)
+		return true;
+	/*
+	 * libhtp adds a chunked body's trailer to the headers: Suricata's
+	 * http.header engine (DetectEngineInspectBufferHttpHeader) runs from
+	 * the headers on but cannot match only once past the trailer.
+	 * http.header_names and http.start are final at the headers.
+	 */
+	if (id == NFIPS_BUF_HTTP_HEADER)
+		return progress(s->t, s->dir) > HTP_REQUEST_TRAILER;
+	return progress(s->t, s->dir) > engine_progress[id];
+}
+
+/* Request or response headers complete (progress past HEADERS). */
+static bool headers_done(const struct http_tx *t, int dir)
+{
+	return progress(t, dir) > HTP_REQUEST_HEADERS;
+}
+
+/*
+ * The body window of the side handed out now, as Suricata's
+ * HttpRequestBodyGetDataCallback / HttpServerBodyGetDataCallback pick
+ * it: none without new data; in IDS mode none before the minimal inspect
+ * size, the limit or the end; up to that size the whole body, past it
+ * the new data with the inspect window before it (or a quarter of it).
+ * Each inspection scans the new bytes and at most a window more: linear
+ * in the body's size.
+ */
+void http_body_window(struct http_tx *t, int dir)
+{
+	const uint32_t min = dir ? HTTP_RES_INSPECT_MIN : HTTP_REQ_INSPECT_MIN;
+	const uint32_t win = dir ? HTTP_RES_INSPECT_WIN : HTTP_REQ_INSPECT_WIN;
+	const uint32_t len = t->body[dir].len, seen = t->body_insp[dir];
+
+	t->body_win[dir] = false;
+	if (dir) {
+		/* A response body (file.data too) whole once past the
+		 * minimal inspect size, the limit or the end. */
+		t->body_off[dir] = 0;
+		t->body_win[dir] = len && (progress(t, dir) > HTP_RESPONSE_BODY ||
+					   len >= min || len >= HTTP_BODY_LIMIT);
+		return;
+	}
+	if (!t->tx || !len || seen == len)
+		return;
+	if (!t->body_inline && len < HTTP_BODY_LIMIT && len < min &&
+	    progress(t, dir) <= HTP_REQUEST_BODY)
+		return;
+	t->body_off[dir] = 0;
+	if (seen > min) {
+		if (len - seen < win)
+			t->body_off[dir] = seen < win - (len - seen) ? 0 :
+					   seen - (win - (len - seen));
+		else
+			t->body_off[dir] = seen - win / 4;
+	}
+	t->body_insp[dir] = len;
+	t->body_win[dir] = true;
+}
+
+static bool body(const struct http_tx *t, int dir, const uint8_t **data, uint32_t *len)
+{
+	if (!t->body_win[dir])
+		return false;
+	*data = t->body[dir].p + t->body_off[dir];
+	*len = t->body[dir].len - t->body_off[dir];
+	return true;
 }
 
 static bool name_is(const htp_header_t *h, const char *n)
@@ -72,16 +187,19 @@ static int build_uri(struct bytes *b, const htp_tx_t *tx)
  * the first line, "\r\n", every header so, "\r\n"; http.header_names:
  * "\r\n", "Name\r\n" per header, "\r\n". 1: no buffer.
  */
-static int build_headers(struct bytes *b, const htp_tx_t *tx, int dir, uint32_t id)
+static int build_headers(struct bytes *b, const struct http_tx *ht, int dir, uint32_t id)
 {
+	const htp_tx_t *tx = ht->tx;
 	htp_table_t *t = headers(tx, dir);
 	const bstr *line = dir ? tx->response_line : tx->request_line;
 	size_t i, n;
 	int e = 0;
 
-	if (!t || !headers_done(tx, dir))
+	if (!t || !headers_done(ht, dir))
 		return 1;
 	n = htp_table_size(t);
+	if (id != NFIPS_BUF_HTTP_HEADER && ht->nhdr[dir] && n > ht->nhdr[dir] - 1)
+		n = ht->nhdr[dir] - 1;
 	if (id == NFIPS_BUF_HTTP_START) {
 		if (!line)
 			return 1;
@@ -121,7 +239,7 @@ static bool built(struct http_tx *t, int dir, uint32_t id, const uint8_t **data,
 
 	if (!(t->built_mask[dir] & (1ull << id))) {
 		r = id == NFIPS_BUF_HTTP_URI ? build_uri(b, t->tx) :
-		    build_headers(b, t->tx, dir, id);
+		    build_headers(b, t, dir, id);
 		if (r < 0) {
 			bytes_free(b);
 			return false;	/* out of memory: not built, not cached */
@@ -160,8 +278,8 @@ bool http_get(const struct nfips_tx *view, uint32_t id, const uint8_t **data, ui
 	const htp_tx_t *tx = t->tx;
 	const int dir = s->dir;
 
-	if (!tx)
-		return false;
+	if (!tx || id >= NFIPS_BUF_COUNT || progress(t, dir) < engine_progress[id])
+		return false;	/* its inspection engine does not run yet */
 	switch (id) {
 	case NFIPS_BUF_HTTP_URI:
 	case NFIPS_BUF_HTTP_HEADER:
@@ -179,8 +297,10 @@ bool http_get(const struct nfips_tx *view, uint32_t id, const uint8_t **data, ui
 	case NFIPS_BUF_HTTP_HOST: return bstr_out(tx->request_hostname, data, len);
 	case NFIPS_BUF_HTTP_HOST_RAW: return raw_host(tx, data, len);
 	case NFIPS_BUF_HTTP_HEADER_RAW: return kept(&t->raw_hdr[dir], data, len);
-	case NFIPS_BUF_HTTP_REQUEST_BODY: return kept(&t->body[0], data, len);
-	case NFIPS_BUF_HTTP_RESPONSE_BODY: return kept(&t->body[1], data, len);
+	case NFIPS_BUF_HTTP_REQUEST_BODY:
+		return dir == 0 && body(t, 0, data, len);
+	case NFIPS_BUF_HTTP_RESPONSE_BODY:
+		return dir == 1 && body(t, 1, data, len);
 	case NFIPS_BUF_HTTP_COOKIE:
 		return header(tx, dir, dir ? "Set-Cookie" : "Cookie", data, len);
 	case NFIPS_BUF_HTTP_USER_AGENT: return header(tx, 0, "User-Agent", data, len);

@@ -450,6 +450,13 @@ static int load_rules(struct nfips_engine *e, struct nfips_rule *const *rules, s
 	return 0;
 }
 
+/*
+ * Engines are numbered so that a transaction's done bits (struct
+ * nfips_txdet) are never taken for another engine's, even one allocated
+ * where a freed one was.
+ */
+static _Atomic uint64_t engine_serial;
+
 int nfips_engine_new(struct nfips_engine **out, struct nfips_rule *const *rules,
 		     size_t n, const struct nfips_engine_limits *lim,
 		     struct nfips_err *err)
@@ -462,6 +469,7 @@ int nfips_engine_new(struct nfips_engine **out, struct nfips_rule *const *rules,
 		err->msg[0] = 0;
 	if (!e)
 		goto fail;
+	e->serial = ++engine_serial;
 	e->no_prefilter = lim && lim->no_prefilter;
 	e->alert_max = NFIPS_ALERT_MAX_DEFAULT;
 	ret = load_rules(e, rules, n);
@@ -514,6 +522,8 @@ void nfips_engine_free(struct nfips_engine *e)
 	free(e->rules);
 	free(e->iponly);
 	app_prefilter_free(e);
+	free(e->xbuf[0]);
+	free(e->xbuf[1]);
 	free(e->app);
 	free(e->ipcand);
 	for (i = 0; i < 4; i++)
@@ -817,7 +827,7 @@ bool sig_matches(struct nfips_engine *e, const struct sig *s,
 	if (s->nxb && !xbits_test(e, s, p))
 		return false;
 	if (r->eflags & NFIPS_E_PAYLOAD)
-		return payload_ok(e, s, p, f, st, stream_match);
+		return !(f && f->no_payload) && payload_ok(e, s, p, f, st, stream_match);
 	return true;
 }
 

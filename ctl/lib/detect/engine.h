@@ -108,13 +108,14 @@ struct nfips_flowstate;
  */
 struct nfips_tx {
 	/*
-	 * Buffer @id (enum nfips_buf_id) of the transaction; false when it
-	 * has none (a header not sent, a response not seen yet).
+	 * Buffer @id (enum nfips_buf_id) of the transaction as far as the
+	 * transaction has progressed; false when it has none (a header not
+	 * sent, a response not seen yet, a part not reached yet).
 	 */
 	bool (*get)(const struct nfips_tx *tx, uint32_t id, const uint8_t **data,
 		    uint32_t *len);
 	/*
-	 * Instance @i of multi-buffer @id (nfips_bufdef.multi; dns.query: one
+	 * Instance @i of multi-buffer @id (nfips_buf_multi(); dns.query: one
 	 * per question); false past the last. Valid until the next call on
 	 * the same protocol state. NULL when the protocol has none.
 	 */
@@ -122,7 +123,31 @@ struct nfips_tx {
 			const uint8_t **data, uint32_t *len);
 	/* Integer field @id (enum nfips_txint_id); false when it has none. */
 	bool (*get_int)(const struct nfips_tx *tx, uint32_t id, uint64_t *v);
+	/*
+	 * True when buffer @id can no longer change (Suricata's inspection
+	 * engine "eof": the transaction's progress is past the buffer's): a
+	 * rule that fails on it now fails for good on this transaction, one
+	 * that fails on a buffer not final is tried again when the
+	 * transaction progresses. NULL: every buffer is final.
+	 */
+	bool (*final)(const struct nfips_tx *tx, uint32_t id);
+	/*
+	 * The engine's memory of this transaction side (the rules done
+	 * with it: alerted once or unable to match), owned by the parser
+	 * and freed with nfips_txdet_free(); NULL when the side is handed
+	 * out only once.
+	 */
+	struct nfips_txdet *det;
 };
+
+/* Rules done with a transaction side, by the engine that inspected it. */
+struct nfips_txdet {
+	uint64_t engine;	/* serial of the engine the bits are of (a reload resets them) */
+	uint8_t *done;		/* one bit per app-layer rule of that engine */
+	uint32_t nbits;
+};
+
+void nfips_txdet_free(struct nfips_txdet *d);
 
 /* What the caller knows about the packet's flow. */
 struct nfips_flow {
@@ -154,14 +179,24 @@ struct nfips_flow {
 	/*
 	 * The flow's application-layer protocol as detected so far (rules
 	 * with an app-layer protocol need it), and the transactions whose
-	 * part in this packet's direction is complete with this packet (or
+	 * part in this packet's direction progressed with this packet (or
 	 * as far as it got, at the flow's end): every rule with buffers of
-	 * that direction is evaluated once on each, as Suricata's stateful
-	 * detection alerts a rule at most once per transaction.
+	 * that direction is evaluated on each until it alerted or cannot
+	 * match any more (struct nfips_tx's final and det), as Suricata's
+	 * stateful detection inspects each buffer as soon as the
+	 * transaction's progress makes it available and alerts a rule at
+	 * most once per transaction.
 	 */
 	enum nfips_alproto alproto;
 	const struct nfips_tx *const *txs;
 	uint32_t ntxs;
+	/*
+	 * Suricata's FLOW_NOPAYLOAD_INSPECTION: the parser stopped payload
+	 * inspection of the flow (TLS application data, encryption-handling
+	 * default): payload keywords no longer match, on the stream or on
+	 * packets; application-layer buffers still do.
+	 */
+	bool no_payload;
 };
 
 

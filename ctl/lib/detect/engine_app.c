@@ -8,11 +8,13 @@
  * not have fails the rule, negated contents included, as Suricata's
  * inspection engines return no match for a missing buffer.
  *
- * Prefilter, as Suricata's per-buffer MPM: a signature with a positive
- * content in an HTTP buffer (its fast_pattern, else its longest) is a
+ * Prefilter, as Suricata's per-list MPM: a signature with a positive
+ * content in a buffer (its fast_pattern, else its longest) is a
  * candidate only when that content occurs in that buffer of the
- * transaction, which one matcher per buffer finds for all signatures in
- * a single pass; the others are always candidates.
+ * transaction (in one of its instances), transformed as the rule
+ * transforms it, which one matcher per buffer and one per transformed
+ * list (a buffer and a transform chain) find for all signatures in a
+ * single pass; the others are always candidates.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -41,16 +43,23 @@ static bool checks_ok(const struct nfips_rule *r, uint32_t buf, uint32_t len)
 	return true;
 }
 
-/* One instance of buffer @id: its transforms, length tests, keywords. */
+/*
+ * One instance of buffer @id: its transforms (bsize and the keywords see
+ * their output), length tests, keywords. *oom when the transforms found
+ * no memory.
+ */
 static bool buf_match(struct nfips_engine *e, const struct nfips_rule *r, uint32_t id,
-		      const uint8_t *data, uint32_t len)
+		      const uint8_t *data, uint32_t len, bool *oom)
 {
 	struct nfips_buf b = { .buf_id = id, .data = data, .len = len };
+	const struct nfips_xforms *xf = nfips_rule_xforms(r, id);
 
-	if (!nfips_xform_apply(nfips_rule_xforms(r, id), &e->xf, &b.data, &b.len))
-		return false;
 	if (!b.data)
 		b.data = (const uint8_t *)"";
+	if (xf && !xform_apply(e, xf, &b)) {
+		*oom = true;
+		return false;
+	}
 	return checks_ok(r, id, b.len) && nfips_eval_payload(e->ev, r, &b) == 1;
 }
 
@@ -69,31 +78,70 @@ static bool txchecks_ok(const struct nfips_rule *r, const struct nfips_tx *tx)
 	return true;
 }
 
-bool app_tx_match(struct nfips_engine *e, const struct sig *s, const struct nfips_tx *tx)
+/*
+ * Suricata's DetectRunTxInspectRule over the rule's inspection engines:
+ * a buffer missing or not matching fails the rule for good when it is
+ * final (the transaction's progress is past it), else for now. A
+ * multi-buffer (dns.query) matches when one of its instances, each
+ * transformed, does.
+ */
+enum app_result app_tx_match(struct nfips_engine *e, const struct sig *s,
+			     const struct nfips_tx *tx)
 {
 	const struct nfips_rule *r = s->r;
 	const uint8_t *data;
 	uint32_t id, len, i;
-	bool hit;
 
+	/* integer fields are set with the transaction's header: final */
 	if (!txchecks_ok(r, tx))
-		return false;
+		return APP_CANT_MATCH;
 	for (id = 1; id < NFIPS_BUF_COUNT; id++) {
+		const bool fin = !tx->final || tx->final(tx, id);
+		bool hit = false, oom = false;
+
 		if (!(r->bufs & (1ull << id)))
 			continue;
 		if (!nfips_buf_multi(id)) {
-			if (!tx->get(tx, id, &data, &len) || !buf_match(e, r, id, data, len))
-				return false;
-			continue;
+			if (tx->get(tx, id, &data, &len))
+				hit = buf_match(e, r, id, data, len, &oom);
+		} else {
+			for (i = 0; !hit && !oom && tx->get_nth &&
+			     tx->get_nth(tx, id, i, &data, &len); i++)
+				hit = buf_match(e, r, id, data, len, &oom);
 		}
-		/* a multi-buffer matches when one of its instances does */
-		hit = false;
-		for (i = 0; !hit && tx->get_nth && tx->get_nth(tx, id, i, &data, &len); i++)
-			hit = buf_match(e, r, id, data, len);
+		if (oom)
+			return APP_NO_MATCH;	/* out of memory: not now */
 		if (!hit)
-			return false;
+			return fin ? APP_CANT_MATCH : APP_NO_MATCH;
 	}
-	return true;
+	return APP_MATCH;
+}
+
+void nfips_txdet_free(struct nfips_txdet *d)
+{
+	if (!d)
+		return;
+	free(d->done);
+	memset(d, 0, sizeof(*d));
+}
+
+/*
+ * The done bits of @tx for this engine (reset when another engine, after
+ * a reload, inspects it); NULL without memory for them.
+ */
+static uint8_t *tx_done(struct nfips_engine *e, const struct nfips_tx *tx)
+{
+	struct nfips_txdet *d = tx->det;
+
+	if (d->engine != e->serial || d->nbits < e->napp) {
+		nfips_txdet_free(d);
+		d->done = calloc((e->napp + 7) / 8 + 1, 1);
+		if (!d->done)
+			return NULL;
+		d->engine = e->serial;
+		d->nbits = e->napp;
+	}
+	return d->done;
 }
 
 /* The content prefiltering @r: fast_pattern, else the longest; -1 none. */
@@ -105,8 +153,11 @@ static int32_t app_fp(const struct nfips_rule *r)
 	for (i = 0; i < r->nmatches; i++) {
 		const struct nfips_content *c = &r->matches[i].u.content;
 
+		/* base64_data's decoded bytes are no buffer a prefilter
+		 * scans (Suricata has no MPM on that list); a transformed
+		 * buffer's content is in its transformed list's (fp_chain). */
 		if (r->matches[i].type != NFIPS_MATCH_CONTENT || !r->matches[i].buf ||
-		    (c->flags & NFIPS_C_NEGATED))
+		    r->matches[i].b64 || (c->flags & NFIPS_C_NEGATED))
 			continue;
 		if (c->flags & NFIPS_C_FAST_PATTERN)
 			return (int32_t)i;
@@ -137,15 +188,28 @@ static void fp_pattern(const struct nfips_rule *r, int32_t fp, uint32_t k,
 	p->id = k;
 }
 
+/* Same buffer, same transforms with the same options: one list. */
 static bool same_chain(const struct nfips_xforms *a, const struct nfips_xforms *b)
 {
-	return a->buf == b->buf && a->n == b->n && !memcmp(a->op, b->op, a->n);
+	uint32_t i;
+
+	if (a->buf != b->buf || a->n != b->n)
+		return false;
+	for (i = 0; i < a->n; i++) {
+		const struct nfips_xform *x = &a->x[i], *y = &b->x[i];
+
+		if (x->type != y->type || x->keylen != y->keylen ||
+		    (x->keylen && memcmp(x->key, y->key, x->keylen)) ||
+		    !x->source != !y->source || (x->source && strcmp(x->source, y->source)))
+			return false;
+	}
+	return true;
 }
 
 /* The transformed list of @r's fast pattern; NULL when untransformed. */
 static const struct nfips_xforms *fp_chain(const struct nfips_rule *r, int32_t fp)
 {
-	return fp < 0 ? NULL : nfips_rule_xforms(r, r->matches[fp].buf);
+	return fp < 0 || !r->matches[fp].xf ? NULL : &r->xforms[r->matches[fp].xf - 1];
 }
 
 static int build_one(struct nfips_engine *e, struct nfips_ac **ac,
@@ -257,7 +321,6 @@ void app_prefilter_free(struct nfips_engine *e)
 	for (id = 0; e->app_xfl && id < e->napp_xfl; id++)
 		nfips_ac_free(e->app_xfl[id].ac);
 	free(e->app_xfl);
-	nfips_xf_scratch_free(&e->xf);
 }
 
 static int on_app_pattern(void *ctx, uint32_t id, uint32_t end)
@@ -284,6 +347,7 @@ static void scan_xf(struct nfips_engine *e, const struct app_xflist *l,
 		    const struct nfips_tx *tx, int dir)
 {
 	const uint32_t id = l->x->buf;
+	struct nfips_buf b = { .buf_id = id };
 	const uint8_t *d;
 	uint32_t k, len;
 
@@ -293,8 +357,12 @@ static void scan_xf(struct nfips_engine *e, const struct app_xflist *l,
 		if (nfips_buf_multi(id) ? !tx->get_nth || !tx->get_nth(tx, id, k, &d, &len) :
 		    k || !tx->get(tx, id, &d, &len))
 			return;
-		if (d && nfips_xform_apply(l->x, &e->xf, &d, &len) && len)
-			nfips_ac_scan(l->ac, 0, d, len, on_app_pattern, e);
+		b.data = d ? d : (const uint8_t *)"";
+		b.len = len;
+		/* without memory for the transforms: not a candidate, as
+		 * app_tx_match could not inspect it either */
+		if (xform_apply(e, l->x, &b) && b.len)
+			nfips_ac_scan(l->ac, 0, b.data, b.len, on_app_pattern, e);
 	}
 }
 
@@ -334,8 +402,9 @@ uint32_t app_candidates(struct nfips_engine *e, const struct nfips_tx *tx, int d
 
 /*
  * As Suricata's DetectRunTx after the packet and stream signatures: per
- * transaction, its prefilter candidates in signature order, one match
- * (and alert) per transaction a signature matches.
+ * transaction, its prefilter candidates in signature order that are not
+ * done with it yet; a rule alerts at most once per transaction, and one
+ * that cannot match any more is not tried again.
  */
 bool app_run(struct nfips_engine *e, const struct nfips_pkt *p,
 	     const struct nfips_flow *f, struct nfips_flowstate *fs, uint8_t pm)
@@ -345,14 +414,31 @@ bool app_run(struct nfips_engine *e, const struct nfips_pkt *p,
 	uint32_t t, i, n;
 
 	for (t = 0; t < f->ntxs; t++) {
-		n = app_candidates(e, f->txs[t], f->to_server ? 0 : 1);
-		for (i = 0; i < n; i++) {
-			const uint32_t k = e->app[e->app_clist[i]];
-			const struct sig *s = &e->sigs[k];
+		const struct nfips_tx *tx = f->txs[t];
+		uint8_t *done = NULL;
 
+		if (tx->det && !(done = tx_done(e, tx))) {
+			oom = true;	/* without its memory, no second alert either */
+			continue;
+		}
+		n = app_candidates(e, tx, f->to_server ? 0 : 1);
+		for (i = 0; i < n; i++) {
+			const uint32_t c = e->app_clist[i];
+			const uint32_t k = e->app[c];
+			const struct sig *s = &e->sigs[k];
+			enum app_result res;
+
+			if (done && (done[c / 8] & (1u << (c % 8))))
+				continue;
 			if (!(s->r->app_dir & dir) || !(s->proto_mask & (1u << pm)) ||
-			    !sig_matches(e, s, p, f, fs, NULL, &sm) ||
-			    !app_tx_match(e, s, f->txs[t]))
+			    !sig_matches(e, s, p, f, fs, NULL, &sm))
+				continue;
+			res = app_tx_match(e, s, tx);
+			if (res == APP_NO_MATCH)
+				continue;
+			if (done)
+				done[c / 8] |= (uint8_t)(1u << (c % 8));
+			if (res != APP_MATCH)
 				continue;
 			flowbits_update(s, fs);
 			if (s->nxb)

@@ -5,7 +5,6 @@
 
 #include "ac.h"
 #include "engine.h"
-#include "xform.h"
 #include "eval.h"
 #include "util/util.h"
 
@@ -111,7 +110,6 @@ struct nfips_engine {
 	uint8_t *app_cand;			/* per app sig: in app_clist */
 	uint32_t *app_nofp[2], napp_nofp[2];	/* no fp, per direction (0 to server) */
 	uint32_t *app_clist, napp_clist;	/* candidates of one transaction */
-	struct nfips_xf_scratch xf;		/* transformed buffers */
 	/* prefilters of transformed buffers: one per buffer and transform
 	 * chain (Suricata's transformed lists have their own MPM) */
 	struct app_xflist {
@@ -132,6 +130,9 @@ struct nfips_engine {
 	struct xb_table xb;
 
 	bool no_prefilter;
+	uint64_t serial;			/* unique per engine (struct nfips_txdet) */
+	uint8_t *xbuf[2];			/* transforms' scratch (engine_xform.c) */
+	uint32_t xbuf_cap[2];
 	uint32_t alert_max;			/* packet-alert-max */
 	nfips_suppress_fn suppress;		/* NULL: nothing suppressed */
 	void *suppress_arg;
@@ -191,9 +192,20 @@ bool sig_matches(struct nfips_engine *e, const struct sig *s,
 /* flowbits set/unset/toggle of a signature that matched. */
 void flowbits_update(const struct sig *s, struct nfips_flowstate *fs);
 
+/* engine_xform.c: @xf applied to @b (its data then in the engine's
+ * scratch, valid until the next call); false without memory. */
+bool xform_apply(struct nfips_engine *e, const struct nfips_xforms *xf, struct nfips_buf *b);
+
 /* engine_app.c */
+/* app_tx_match's outcomes (Suricata's DETECT_ENGINE_INSPECT_SIG_*). */
+enum app_result {
+	APP_NO_MATCH,		/* not yet: try again when the tx progresses */
+	APP_MATCH,
+	APP_CANT_MATCH,		/* failed on a final buffer: never on this tx */
+};
 /* Does @s's rule match transaction @tx (its buffers and length tests)? */
-bool app_tx_match(struct nfips_engine *e, const struct sig *s, const struct nfips_tx *tx);
+enum app_result app_tx_match(struct nfips_engine *e, const struct sig *s,
+			     const struct nfips_tx *tx);
 /* One matcher per buffer over the app sigs' prefilter contents. */
 int app_prefilter_build(struct nfips_engine *e, const struct nfips_engine_limits *lim,
 			struct nfips_err *err);

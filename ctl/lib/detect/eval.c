@@ -82,6 +82,7 @@ struct ictx {
 	uint64_t base;
 	bool all;		/* new_from set: try every occurrence */
 	uint32_t bufid;		/* only the matches of this buffer */
+	bool b64;		/* ... of its base64_data list, or not */
 	uint32_t boff;		/* Suricata's det_ctx->buffer_offset */
 	uint32_t pcre_start;	/* ... and pcre_match_start_offset */
 	uint32_t steps, limit;
@@ -133,7 +134,8 @@ static int leaf(const struct ictx *c, int64_t end)
 /* The buffer's next match after @i (its keywords are a list of their own). */
 static uint32_t next_idx(const struct ictx *c, uint32_t i)
 {
-	while (i < c->r->nmatches && c->r->matches[i].buf != c->bufid)
+	while (i < c->r->nmatches &&
+	       (c->r->matches[i].buf != c->bufid || c->r->matches[i].b64 != c->b64))
 		i++;
 	return i;
 }
@@ -523,6 +525,54 @@ static int byte_extract(struct ictx *c, uint32_t i, int64_t end)
 	return next(c, i, end);
 }
 
+/*
+ * base64_decode (detect-engine-content-inspection.c): decode, then the
+ * base64_data keywords on the decoded bytes; their match ends the
+ * buffer's inspection in a match (the keywords after base64_decode in
+ * the buffer are not inspected), anything else fails it.
+ */
+static int base64(struct ictx *c, uint32_t i, int64_t end)
+{
+	const struct nfips_b64decode *d = &c->r->matches[i].u.b64decode;
+	struct ictx in = *c;
+	const uint8_t *p = c->buf;
+	uint32_t n = c->len, first;
+	uint8_t *out;
+	int r;
+
+	if (d->relative) {
+		p += c->boff;
+		n -= c->boff;
+	}
+	if (d->offset) {
+		if (d->offset >= n)
+			return 0;
+		p += d->offset;
+		n -= d->offset;
+	}
+	if (n > d->bytes)
+		n = d->bytes;
+	in.b64 = true;
+	first = next_idx(&in, 0);
+	if (!n || first == c->r->nmatches)
+		return 0;	/* Suricata 7.0: no base64_data, no match */
+	out = malloc((size_t)n + 3);
+	if (!out)
+		return -1;
+	in.len = nfips_b64_decode(p, n, out);
+	in.buf = out;
+	in.new_from = 0;
+	in.all = false;
+	in.base = 0;
+	r = in.len ? step(&in, first, -1) : 0;
+	c->steps = in.steps;
+	memcpy(c->vals, in.vals, sizeof(c->vals));
+	free(out);
+	if (r != 1)
+		return r;
+	return leaf(c, end);
+}
+
 static int step(struct ictx *c, uint32_t i, int64_t end)
 {
 	if (++c->steps >= c->limit)
@@ -534,6 +584,7 @@ static int step(struct ictx *c, uint32_t i, int64_t end)
 	case NFIPS_MATCH_BYTE_TEST: return byte_test(c, i, end);
 	case NFIPS_MATCH_BYTE_JUMP: return byte_jump(c, i, end);
 	case NFIPS_MATCH_BYTE_EXTRACT: return byte_extract(c, i, end);
+	case NFIPS_MATCH_BASE64_DECODE: return base64(c, i, end);
 	}
 	return -1;
 }

@@ -63,4 +63,8 @@ bool nfips_eval_stream_size(const struct nfips_rule *r, const struct nfips_pkt *
 
 bool nfips_cmp_u32(const struct nfips_u32cmp *c, uint32_t v);
 
+/* base64.c: @n bytes decoded as base64_decode does into @out (room for
+ * n + 3 bytes); the number of bytes decoded. */
+uint32_t nfips_b64_decode(const uint8_t *in, uint32_t n, uint8_t *out);
+
 #endif /* NFIPS_EVAL_H */

@@ -636,6 +636,13 @@ static void *send_main(void *arg)
 			pthread_mutex_unlock(&n->lock);
 			if (!stopping) {
 				nfips_smtp_send(&n->c.smtp, l.d[i].rcpt, l.d[i].message, &r);
+				if (!r.ok && atomic_load(&n->cancel)) {
+					/* abandoned by the stop, not refused: no attempt
+					 * to record (it would hide the last real error) */
+					free(l.d[i].rcpt);
+					free(l.d[i].message);
+					continue;
+				}
 				ts = now_usec(n);
 				next = ts + backoff_usec(n, l.d[i].attempts);
 				if (nfips_mail_attempt(n->send_db, l.d[i].id, ts, r.ok, r.permanent,

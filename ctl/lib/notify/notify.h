@@ -109,6 +109,7 @@ struct nfips_notify_policy {
 	uint32_t digest_hour;		/* local hour of the digest */
 	uint32_t window;		/* incidents.window, seconds */
 	uint32_t max_per_hour;		/* incidents mailed one by one an hour */
+	unsigned reports;		/* NFIPS_NOTIFY_REPORT_* mailed */
 };
 
 struct nfips_policy;
@@ -123,6 +124,14 @@ struct nfips_rendered {
 };
 
 void nfips_rendered_free(struct nfips_rendered *r);
+
+/* A file attached to a mail (a report): its name, MIME type and bytes. */
+struct nfips_mail_attach {
+	const char *name;		/* ASCII file name */
+	const char *type;		/* "text/html; charset=UTF-8" */
+	const char *data;
+	size_t len;
+};
 
 /* Envelope and header parts common to a mail's recipients. */
 struct nfips_mail_head {
@@ -139,12 +148,15 @@ struct nfips_mail_head {
 	const char *sensor;
 	const char *grade;		/* NULL: none */
 	const char *kind;		/* incident, follow-up, digest, ...: X-Nfips-Kind */
+	/* NULL: the body alone; else multipart/mixed, the body then this */
+	const struct nfips_mail_attach *att;
 };
 
 /*
  * Builds the message: headers (Date, From, To, Subject RFC 2047 encoded
  * when not plain ASCII, Message-ID, MIME), then @body: 7bit when it is
- * ASCII, else base64 of the UTF-8. 0, or -1 out of memory.
+ * ASCII, else base64 of the UTF-8; with h->att, multipart/mixed of the
+ * body and the attachment (base64). 0, or -1 out of memory.
  */
 int nfips_mail_build(const struct nfips_mail_head *h, const char *subject,
 		     const char *body, struct nfips_sbuf *out);
@@ -198,6 +210,27 @@ int nfips_render_summary(const struct nfips_templates *t, const struct nfips_tz 
 			 size_t total, int grade, uint32_t cap, int64_t now,
 			 const char *sensor, const char *customer, const char *contact,
 			 struct nfips_sbuf *subject, struct nfips_sbuf *body);
+
+/* ---- reports by mail (report_mail.c) -------------------------------- */
+
+struct nfips_report_opts;
+
+/* What the report mails say about their sender. */
+struct nfips_report_mail_cfg {
+	const char *from, *from_name;	/* from_name NULL: "nfips SENSOR" */
+	int64_t now;			/* usec: Date, Message-ID, created */
+};
+
+/*
+ * The report of @o (built from @ro) mailed to each contact of @p in the
+ * contact's language, if @p's notify.reports asks for its kind: the text
+ * report as the body, the HTML report attached; queued in @rw's mail
+ * queue in one transaction (sent and retried by the notifier). The
+ * number queued (0: not asked, or no contacts), or -1 with @err.
+ */
+int nfips_report_mail(struct nfips_store *ro, struct nfips_store *rw,
+		      const struct nfips_notify_policy *p, const struct nfips_report_opts *o,
+		      const struct nfips_report_mail_cfg *c, char *err, size_t errlen);
 
 /* ---- SMTP (smtp.c) --------------------------------------------------- */
 

@@ -56,6 +56,7 @@ void nfips_notify_policy_from(struct nfips_notify_policy *np,
 	np->digest_hour = p->notify.digest_hour;
 	np->window = p->incident_window ? p->incident_window : 3600;
 	np->max_per_hour = p->notify.max_per_hour ? p->notify.max_per_hour : 20;
+	np->reports = p->notify.reports;
 }
 
 void nfips_rendered_free(struct nfips_rendered *r)
@@ -140,6 +141,12 @@ static bool body_7bit(const char *s)
 	return true;
 }
 
+/*
+ * The parts' separator: with an attachment both parts are base64, whose
+ * lines cannot hold "=_" (RFC 2045 6.7: that is why it is there).
+ */
+#define BOUNDARY "=_nfips_part_boundary_7d1c"
+
 int nfips_mail_build(const struct nfips_mail_head *h, const char *subject,
 		     const char *body, struct nfips_sbuf *out)
 {
@@ -177,7 +184,12 @@ int nfips_mail_build(const struct nfips_mail_head *h, const char *subject,
 	else
 		nfips_rfc2047(subject, out);
 	nfips_sbuf_printf(out, "\r\nMessage-ID: <%s@%s>\r\n", h->msgid_left, h->domain);
-	nfips_sbuf_puts(out, "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\n");
+	nfips_sbuf_puts(out, "MIME-Version: 1.0\r\n");
+	if (h->att)
+		nfips_sbuf_printf(out, "Content-Type: multipart/mixed; boundary=\"%s\"\r\n",
+				  BOUNDARY);
+	else
+		nfips_sbuf_puts(out, "Content-Type: text/plain; charset=UTF-8\r\n");
 	/* RFC 3834: no vacation auto-replies to a machine's mail */
 	nfips_sbuf_puts(out, "Auto-Submitted: auto-generated\r\n");
 	if (h->incident)
@@ -188,13 +200,17 @@ int nfips_mail_build(const struct nfips_mail_head *h, const char *subject,
 		nfips_sbuf_printf(out, "X-Nfips-Grade: %s\r\n", h->grade);
 	if (h->kind)
 		nfips_sbuf_printf(out, "X-Nfips-Kind: %s\r\n", h->kind);
+	if (h->att)
+		/* the text part's own headers follow the preamble */
+		nfips_sbuf_printf(out, "\r\nThis is a MIME message.\r\n--%s\r\n"
+				  "Content-Type: text/plain; charset=UTF-8\r\n", BOUNDARY);
 	for (p = body; *p; p++) {
 		if (*p == '\n')
 			nfips_sbuf_add(&crlf, "\r", 1);
 		nfips_sbuf_add(&crlf, p, 1);
 	}
 	nfips_sbuf_add(&crlf, "\r\n", 2);
-	if (body_7bit(body)) {
+	if (!h->att && body_7bit(body)) {
 		nfips_sbuf_puts(out, "Content-Transfer-Encoding: 7bit\r\n\r\n");
 		nfips_sbuf_add(out, crlf.s, crlf.len);
 	} else {
@@ -203,6 +219,15 @@ int nfips_mail_build(const struct nfips_mail_head *h, const char *subject,
 		nfips_sbuf_add(out, "\r\n", 2);
 	}
 	nfips_sbuf_free(&crlf);
+	if (h->att) {
+		/* base64 whatever it holds: its bytes arrive exactly */
+		nfips_sbuf_printf(out, "--%s\r\nContent-Type: %s; name=\"%s\"\r\n"
+				  "Content-Disposition: attachment; filename=\"%s\"\r\n"
+				  "Content-Transfer-Encoding: base64\r\n\r\n", BOUNDARY,
+				  h->att->type, h->att->name, h->att->name);
+		b64(out, h->att->data, h->att->len);
+		nfips_sbuf_printf(out, "\r\n--%s--\r\n", BOUNDARY);
+	}
 	return out->oom || crlf.oom ? -1 : 0;
 }
 

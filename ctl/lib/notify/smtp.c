@@ -47,6 +47,34 @@ static int progress(void *arg, curl_off_t dt, curl_off_t dn, curl_off_t ut, curl
 	return cancel && atomic_load(cancel);
 }
 
+/*
+ * What the operator fixes, before libcurl's words: a refused login and an
+ * untrusted certificate are configuration, not an outage (both are
+ * retried all the same: a fixed password or CA sends what waited).
+ */
+static const char *what(CURLcode rc, long code, const struct nfips_smtp_cfg *c)
+{
+	switch (rc) {
+	case CURLE_LOGIN_DENIED:
+		return c->user ? "authentication refused (mail.user, password_file): " :
+		       "the relay requires authentication (mail.user, password_file): ";
+	case CURLE_SEND_ERROR:
+	case CURLE_RECV_ERROR:
+	case CURLE_WEIRD_SERVER_REPLY:
+		return code == 530 ? "the relay requires authentication (mail.user, "
+				     "password_file): " : "";
+	case CURLE_PEER_FAILED_VERIFICATION:
+		return c->ca ? "TLS: the relay's certificate is refused (not from mail.ca, or "
+			       "another name): " :
+			       "TLS: the relay's certificate is refused (not from the system's "
+			       "CAs, or another name; mail.ca): ";
+	case CURLE_USE_SSL_FAILED:
+		return "TLS required but the relay offers no STARTTLS (mail.tls): ";
+	default:
+		return "";
+	}
+}
+
 void nfips_smtp_send(const struct nfips_smtp_cfg *c, const char *rcpt,
 		     const char *message, struct nfips_smtp_result *res)
 {
@@ -99,12 +127,16 @@ void nfips_smtp_send(const struct nfips_smtp_cfg *c, const char *rcpt,
 		res->ok = true;
 		snprintf(res->text, sizeof(res->text), "accepted (%ld)", code);
 	} else {
-		/* a 5xx to RCPT or DATA: the relay will not take it later either */
-		res->permanent = code >= 500 && code < 600 &&
+		/*
+		 * a 5xx to RCPT or DATA: the relay will not take it later either;
+		 * but 530 (authentication required) is this sensor's configuration,
+		 * which the operator fixes: kept and retried like a refused login
+		 */
+		res->permanent = code >= 500 && code < 600 && code != 530 &&
 				 (rc == CURLE_SEND_ERROR || rc == CURLE_RECV_ERROR ||
 				  rc == CURLE_WEIRD_SERVER_REPLY || rc == CURLE_UPLOAD_FAILED);
-		snprintf(res->text, sizeof(res->text), "%s%s%s", curl_easy_strerror(rc),
-			 errbuf[0] ? ": " : "", errbuf);
+		snprintf(res->text, sizeof(res->text), "%s%s%s%s", what(rc, code, c),
+			 curl_easy_strerror(rc), errbuf[0] ? ": " : "", errbuf);
 		if (code) {
 			size_t l = strlen(res->text);
 

@@ -283,6 +283,7 @@ static void app_end(struct nfips_pipeline *p, struct nfips_flowrec *f,
 			.to_server = dir == 0,
 			.established = f->tcp.established,
 			.alproto = nfips_app_proto(f->app),
+			.no_payload = nfips_app_no_payload(f->app),
 		};
 		flow.ntxs = nfips_app_ready(f->app, dir, true, &flow.txs);
 		if (!flow.ntxs)
@@ -422,6 +423,7 @@ static void app_packet(struct nfips_pipeline *p, struct nfips_flowrec *f, int di
 			       p->in->ts_usec);
 	}
 	flow->alproto = nfips_app_proto(f->app);
+	flow->no_payload = nfips_app_no_payload(f->app);
 	flow->ntxs = nfips_app_ready(f->app, dir, false, &flow->txs);
 }
 
@@ -601,8 +603,12 @@ void nfips_pipeline_advice(struct nfips_pipeline *p,
 static int set_app(struct nfips_pipeline *p, const struct nfips_engine *engine)
 {
 	p->app_rules = engine && nfips_engine_has_app(engine);
-	if (p->app_rules && !p->app && !(p->app = nfips_app_ctx_new()))
-		return -1;
+	if (p->app_rules && !p->app) {
+		p->app = nfips_app_ctx_new();
+		if (!p->app)
+			return -1;
+		nfips_app_ctx_body_inline(p->app, !p->cfg.http_body_ids);
+	}
 	return 0;
 }
 
@@ -640,6 +646,18 @@ void nfips_pipeline_forget(struct nfips_pipeline *p, const struct nfips_flowrec 
 {
 	struct nfips_flowrec *fr = (struct nfips_flowrec *)f;
 
+	/*
+	 * Transactions not finished (an upload cut short by the bypass) are
+	 * inspected as far as they got, as at the flow's end; what waits
+	 * behind holes is not.
+	 */
+	if (fr->app && fr->user) {
+		const struct nfips_pipeline_pkt *in = p->in;
+
+		p->in = NULL;
+		app_end(p, fr, fr->user, fr->last_usec);
+		p->in = in;
+	}
 	nfips_flowstate_free(fr->user);
 	fr->user = NULL;	/* on_flow_end: nothing left to inspect */
 	nfips_flowtab_end(p->flows, fr);

@@ -53,6 +53,12 @@ struct nfips_pipeline_cfg {
 	bool stream_bypass;
 	uint64_t bypass_grace_usec;	/* nfips_pipeline_bypass(); 0: 5 s */
 	bool learn;		/* drop/reject rules only alert: "allowed" */
+	/*
+	 * HTTP bodies inspected as Suricata in IDS mode (from the minimal
+	 * inspect size on, or once complete); off (the daemon's): inline,
+	 * each new piece as it arrives (http-body-inline in IPS mode).
+	 */
+	bool http_body_ids;
 	enum nfips_eve_payload payload;
 	/*
 	 * NFIPS_EVE_PAYLOAD_FIRST: whether the alert @a (its record not yet

@@ -904,12 +904,15 @@ static void load_incidents(struct loader *l, const config_setting_t *root)
  * (at most @max_per_hour of them an hour, one summary mail for the rest:
  * a flood from spoofed sources is many incidents), followed up at most
  * every @every minutes while they keep firing; the lower grades go into a
- * daily digest at @digest_hour of the customer's day when @digest is set.
+ * daily digest at @digest_hour of the customer's day when @digest is set;
+ * @reports ("none", "daily", "monthly", "both") mails nfipsd's daily
+ * and/or monthly reports to the contacts as they are written.
  */
 static void load_notify(struct loader *l, const config_setting_t *root)
 {
 	static const char *const keys[] = {
-		"grade", "every", "digest", "digest_hour", "max_per_hour", NULL };
+		"grade", "every", "digest", "digest_hour", "max_per_hour", "reports", NULL };
+	static const char *const reports[] = { "none", "daily", "monthly", "both", NULL };
 	config_setting_t *s = section(l, root, "notify", CONFIG_TYPE_GROUP, false);
 	struct nfips_policy_notify *n = &l->p->notify;
 	long long v;
@@ -920,6 +923,7 @@ static void load_notify(struct loader *l, const config_setting_t *root)
 	n->digest = false;
 	n->digest_hour = 8;
 	n->max_per_hour = 20;
+	n->reports = 0;
 	if (!s)
 		return;
 	check_keys(l, s, keys);
@@ -938,6 +942,9 @@ static void load_notify(struct loader *l, const config_setting_t *root)
 		n->digest_hour = (uint32_t)v;
 	if (!get_int(l, s, "max_per_hour", false, 1, 10000, &v))
 		n->max_per_hour = (uint32_t)v;
+	/* the index is the bit mask: none 0, daily 1, monthly 2, both 3 */
+	if (!get_enum(l, s, "reports", false, reports, &g))
+		n->reports = (unsigned)g;
 }
 
 /* gid (default 1) and sid of an entry; -1 if missing or bad. */

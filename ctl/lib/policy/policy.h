@@ -177,8 +177,9 @@ struct nfips_policy_grading {
 };
 
 /*
- * notify = { grade; every; digest; digest_hour; }: which incidents are
- * mailed to the contacts (Documentation/notify.rst).
+ * notify = { grade; every; digest; digest_hour; max_per_hour; reports; }:
+ * which incidents and reports are mailed to the contacts
+ * (Documentation/notify.rst).
  */
 struct nfips_policy_notify {
 	enum nfips_grade grade;	/* the lowest grade mailed at once (high) */
@@ -186,7 +187,11 @@ struct nfips_policy_notify {
 	bool digest;		/* a daily digest of the lower grades (false) */
 	uint32_t digest_hour;	/* its hour of the customer's day (8) */
 	uint32_t max_per_hour;	/* incidents mailed one by one an hour (20) */
+	unsigned reports;	/* NFIPS_NOTIFY_REPORT_* mailed to the contacts (0) */
 };
+
+#define NFIPS_NOTIFY_REPORT_DAILY	1u
+#define NFIPS_NOTIFY_REPORT_MONTHLY	2u
 
 struct nfips_policy_stream {
 	bool midstream;		/* pick up sessions without a handshake (false) */

@@ -23,7 +23,7 @@ static int32_t pick(const struct nfips_rule *r)
 
 		/* App-layer buffers are not in the packet bytes the kernel sees. */
 		if (r->matches[i].type != NFIPS_MATCH_CONTENT || r->matches[i].buf ||
-		    (c->flags & NFIPS_C_NEGATED))
+		    r->matches[i].b64 || (c->flags & NFIPS_C_NEGATED))
 			continue;
 		/* A negated fast_pattern cannot prefilter: it is ignored. */
 		if (c->flags & NFIPS_C_FAST_PATTERN)
@@ -74,6 +74,8 @@ static const char *slow_reason(const struct nfips_rule *r)
 			return "byte_jump";
 		case NFIPS_MATCH_BYTE_EXTRACT:
 			return "byte_extract";
+		case NFIPS_MATCH_BASE64_DECODE:
+			return "base64_decode";
 		case NFIPS_MATCH_CONTENT:
 			ncontent++;
 			break;
@@ -115,6 +117,8 @@ static bool is_relative(const struct nfips_match *m)
 		return m->u.bytejump.flags & NFIPS_B_RELATIVE;
 	case NFIPS_MATCH_BYTE_EXTRACT:
 		return m->u.byteextract.flags & NFIPS_B_RELATIVE;
+	case NFIPS_MATCH_BASE64_DECODE:
+		return false;	/* Suricata flags nothing before it */
 	}
 	return false;
 }
@@ -142,7 +146,7 @@ static void chain_flags(struct nfips_rule *r)
 			continue;
 		/* Relative keywords chain within their own buffer. */
 		for (i = j; i-- > 0;) {
-			if (r->matches[i].buf != m->buf)
+			if (r->matches[i].buf != m->buf || r->matches[i].b64 != m->b64)
 				continue;
 			if (r->matches[i].type == NFIPS_MATCH_CONTENT ||
 			    r->matches[i].type == NFIPS_MATCH_PCRE) {

@@ -301,7 +301,7 @@ void nfips_rule_free(struct nfips_rule *r)
 	free(r->xbits);
 	free(r->pkt);
 	free(r->bufchk);
-	free(r->xforms);
+	xforms_free(r);
 	free(r->txchk);
 	free(r->skip);
 	free(r);

@@ -270,6 +270,19 @@ struct nfips_byteextract {
 	char *name;
 };
 
+/*
+ * base64_decode[:bytes N][, offset N][, relative] (detect-base64-decode.c):
+ * decodes up to @bytes (0 given: 65535) of its buffer from @offset (after
+ * the previous match with relative) as RFC 4648, stopping at the first
+ * byte outside the alphabet; the rule's base64_data keywords then inspect
+ * what was decoded, and if they match the buffer's inspection ends in a
+ * match (Suricata 7's "terminal list").
+ */
+struct nfips_b64decode {
+	uint32_t bytes, offset;
+	bool relative;
+};
+
 /* Most byte_extract variables in one rule (Suricata's index is 8 bits). */
 #define NFIPS_MAX_BYTE_VARS	256
 
@@ -280,6 +293,7 @@ enum nfips_match_type {
 	NFIPS_MATCH_BYTE_TEST,
 	NFIPS_MATCH_BYTE_JUMP,
 	NFIPS_MATCH_BYTE_EXTRACT,
+	NFIPS_MATCH_BASE64_DECODE,
 };
 
 /*
@@ -328,6 +342,17 @@ enum nfips_buf_id {
 	NFIPS_BUF_HTTP_SERVER,
 	NFIPS_BUF_HTTP_LOCATION,
 	NFIPS_BUF_DNS_QUERY,		/* one per question of a request */
+	NFIPS_BUF_TLS_SNI,
+	NFIPS_BUF_TLS_CERT_SUBJECT,
+	NFIPS_BUF_TLS_CERT_ISSUER,
+	NFIPS_BUF_TLS_CERT_SERIAL,
+	NFIPS_BUF_TLS_CERT_FINGERPRINT,
+	NFIPS_BUF_TLS_CERTS,		/* each certificate of the chain (multi) */
+	NFIPS_BUF_JA3_HASH,
+	NFIPS_BUF_JA3_STRING,
+	NFIPS_BUF_JA3S_HASH,
+	NFIPS_BUF_JA3S_STRING,
+	NFIPS_BUF_JA4_HASH,
 	NFIPS_BUF_COUNT
 };
 
@@ -336,6 +361,8 @@ enum nfips_alproto {
 	NFIPS_ALPROTO_NONE,
 	NFIPS_ALPROTO_HTTP,
 	NFIPS_ALPROTO_DNS,	/* UDP and TCP */
+	NFIPS_ALPROTO_TLS,
+	NFIPS_ALPROTO_COUNT
 };
 
 /* Directions a buffer exists in (NFIPS_FLOW_TO_SERVER / _TO_CLIENT bits). */
@@ -349,10 +376,50 @@ struct nfips_bufdef {
 const struct nfips_bufdef *nfips_buf_def(uint32_t id);
 /*
  * Whether a transaction has several of buffer @id (Suricata's
- * multi-buffers, dns.query: one per question): a rule's list on it
- * matches when it matches one of them (rule_dns.c).
+ * multi-buffers, dns.query: one per question, tls.certs: one per
+ * certificate of the chain; struct nfips_tx's get_nth): a rule's list on
+ * it matches when its keywords all match one of them.
  */
 bool nfips_buf_multi(uint32_t id);
+
+/*
+ * Transforms (Suricata 7's detect-transform-*.c): after a sticky buffer
+ * keyword, each turns the buffer into the one the next transform and the
+ * buffer's content, pcre and bsize see, in rule order.
+ */
+enum nfips_xform_type {
+	NFIPS_XF_TO_LOWERCASE,
+	NFIPS_XF_TO_UPPERCASE,
+	NFIPS_XF_STRIP_WHITESPACE,	/* drops isspace() bytes */
+	NFIPS_XF_COMPRESS_WHITESPACE,	/* a run of them: its first only */
+	NFIPS_XF_URL_DECODE,		/* %HH and '+' */
+	NFIPS_XF_DOTPREFIX,		/* "." + buffer */
+	NFIPS_XF_TO_MD5,		/* the binary digests */
+	NFIPS_XF_TO_SHA1,
+	NFIPS_XF_TO_SHA256,
+	NFIPS_XF_PCREXFORM,		/* the first capture of a match */
+	NFIPS_XF_XOR,			/* with a repeated key */
+	NFIPS_XF_HEADER_LOWERCASE,	/* header names of "Name: value" lines */
+	NFIPS_XF_STRIP_PSEUDO_HEADERS,	/* lines starting with ':' */
+};
+
+struct nfips_xform {
+	enum nfips_xform_type type;
+	uint8_t *key;		/* xor */
+	uint32_t keylen;
+	char *source;		/* pcrexform's regex */
+	void *code;		/* its pcre2_code * (8-bit), owned */
+};
+
+/* Suricata's DETECT_TRANSFORMS_MAX. */
+#define NFIPS_MAX_XFORMS	16
+
+/* The transforms of one buffer of a rule. */
+struct nfips_xforms {
+	uint32_t buf;		/* enum nfips_buf_id */
+	uint32_t n;
+	struct nfips_xform x[NFIPS_MAX_XFORMS];
+};
 
 /* Payload inspections in rule order: relative ones chain on this order. */
 struct nfips_match {
@@ -360,6 +427,9 @@ struct nfips_match {
 	uint32_t opt;		/* index into rule->opts */
 	uint32_t mflags;	/* NFIPS_M_*, derived */
 	uint32_t buf;		/* enum nfips_buf_id it inspects */
+	uint32_t xf;		/* 1 + index into rule->xforms; 0: none */
+	bool b64;		/* after base64_data: inspects what the base64_decode
+				 * of buffer @buf decoded */
 	union {
 		struct nfips_content content;
 		struct nfips_pcre pcre;
@@ -367,6 +437,7 @@ struct nfips_match {
 		struct nfips_bytetest bytetest;
 		struct nfips_bytejump bytejump;
 		struct nfips_byteextract byteextract;
+		struct nfips_b64decode b64decode;
 	} u;
 };
 
@@ -492,26 +563,6 @@ struct nfips_kv {
  * the (raw or normalised) URI. Checked before the buffer's payload
  * keywords, as Suricata's are order-independent.
  */
-/*
- * Transforms of a buffer (Suricata's transform keywords after a sticky
- * buffer), applied in order to each instance before its keywords run.
- */
-enum nfips_xform {
-	NFIPS_XF_DOTPREFIX = 1,	/* a '.' before a non-empty buffer */
-};
-
-#define NFIPS_MAX_XFORMS	8
-
-struct nfips_xforms {
-	uint32_t buf;		/* enum nfips_buf_id */
-	uint8_t n;
-	uint8_t op[NFIPS_MAX_XFORMS];	/* enum nfips_xform */
-};
-
-/* @r's transforms of buffer @buf; NULL when it has none. */
-struct nfips_rule;
-struct nfips_xforms *nfips_rule_xforms(const struct nfips_rule *r, uint32_t buf);
-
 /* Integer fields of a transaction that keywords test (dns.opcode). */
 enum nfips_txint_id {
 	NFIPS_TXINT_DNS_OPCODE,
@@ -525,6 +576,7 @@ struct nfips_txcheck {
 
 struct nfips_bufcheck {
 	uint32_t buf;		/* enum nfips_buf_id */
+	uint32_t xf;		/* as nfips_match's */
 	struct nfips_u32cmp cmp;
 };
 
@@ -596,7 +648,8 @@ struct nfips_rule {
 	struct nfips_bufcheck *bufchk;
 	uint32_t nbufchk;
 	uint64_t bufs;
-	struct nfips_xforms *xforms;	/* per buffer that has transforms */
+	/* transforms: at most one chain per buffer (else the rule is skipped) */
+	struct nfips_xforms *xforms;
 	uint32_t nxforms;
 	struct nfips_txcheck *txchk;	/* integer tests (rule_dns.c) */
 	uint32_t ntxchk;
@@ -682,6 +735,9 @@ const char *nfips_class_name(enum nfips_rule_class c);
  * positive content, the first of equals) and the class. Idempotent.
  */
 void nfips_rule_classify(struct nfips_rule *rule);
+
+/* The transforms of buffer @buf of @rule; NULL when it has none. */
+const struct nfips_xforms *nfips_rule_xforms(const struct nfips_rule *rule, uint32_t buf);
 
 /* Bytes of the fast pattern, or NULL when the rule has none. */
 const uint8_t *nfips_rule_fp(const struct nfips_rule *rule, uint32_t *len);

@@ -47,11 +47,29 @@ static const struct nfips_bufdef defs[NFIPS_BUF_COUNT] = {
 	[NFIPS_BUF_HTTP_SERVER] = { "http.server", NFIPS_ALPROTO_HTTP, TC },
 	[NFIPS_BUF_HTTP_LOCATION] = { "http.location", NFIPS_ALPROTO_HTTP, TC },
 	[NFIPS_BUF_DNS_QUERY] = { "dns.query", NFIPS_ALPROTO_DNS, TS },
+	[NFIPS_BUF_TLS_SNI] = { "tls.sni", NFIPS_ALPROTO_TLS, TS },
+	[NFIPS_BUF_TLS_CERT_SUBJECT] = { "tls.cert_subject", NFIPS_ALPROTO_TLS, TC },
+	[NFIPS_BUF_TLS_CERT_ISSUER] = { "tls.cert_issuer", NFIPS_ALPROTO_TLS, TC },
+	[NFIPS_BUF_TLS_CERT_SERIAL] = { "tls.cert_serial", NFIPS_ALPROTO_TLS, TC },
+	[NFIPS_BUF_TLS_CERT_FINGERPRINT] = { "tls.cert_fingerprint", NFIPS_ALPROTO_TLS, TC },
+	[NFIPS_BUF_TLS_CERTS] = { "tls.certs", NFIPS_ALPROTO_TLS, TC },
+	[NFIPS_BUF_JA3_HASH] = { "ja3.hash", NFIPS_ALPROTO_TLS, TS },
+	[NFIPS_BUF_JA3_STRING] = { "ja3.string", NFIPS_ALPROTO_TLS, TS },
+	[NFIPS_BUF_JA3S_HASH] = { "ja3s.hash", NFIPS_ALPROTO_TLS, TC },
+	[NFIPS_BUF_JA3S_STRING] = { "ja3s.string", NFIPS_ALPROTO_TLS, TC },
+	[NFIPS_BUF_JA4_HASH] = { "ja4.hash", NFIPS_ALPROTO_TLS, TS },
 };
 
 const struct nfips_bufdef *nfips_buf_def(uint32_t id)
 {
 	return id < NFIPS_BUF_COUNT ? &defs[id] : NULL;
+}
+
+_Static_assert(NFIPS_BUF_COUNT <= 64, "struct nfips_rule's bufs is a 64-bit mask");
+
+bool nfips_buf_multi(uint32_t id)
+{
+	return id == NFIPS_BUF_DNS_QUERY || id == NFIPS_BUF_TLS_CERTS;
 }
 
 /* Sticky buffer keywords besides the names above (Suricata 7's aliases). */
@@ -74,6 +92,13 @@ static const struct {
 	{ "http_start", NFIPS_BUF_HTTP_START },
 	{ "http_protocol", NFIPS_BUF_HTTP_PROTOCOL },
 	{ "dns_query", NFIPS_BUF_DNS_QUERY },
+	{ "tls_sni", NFIPS_BUF_TLS_SNI },
+	{ "tls_cert_subject", NFIPS_BUF_TLS_CERT_SUBJECT },
+	{ "tls_cert_issuer", NFIPS_BUF_TLS_CERT_ISSUER },
+	{ "tls_cert_serial", NFIPS_BUF_TLS_CERT_SERIAL },
+	{ "tls_cert_fingerprint", NFIPS_BUF_TLS_CERT_FINGERPRINT },
+	{ "ja3_hash", NFIPS_BUF_JA3_HASH },
+	{ "ja3_string", NFIPS_BUF_JA3_STRING },
 };
 
 /* The content modifiers: they move the previous content to a buffer. */
@@ -141,7 +166,7 @@ static int sticky_id(const char *name)
 }
 
 /* bsize / urilen: a length test on a whole buffer. */
-static int add_check(struct pstate *ps, const char *what, uint32_t buf,
+static int add_check(struct pstate *ps, const char *what, uint32_t buf, uint32_t xf,
 		     const char *val, size_t voff, uint32_t max)
 {
 	struct nfips_bufcheck *c = grow(ps->r->bufchk, ps->r->nbufchk, sizeof(*c));
@@ -152,6 +177,7 @@ static int add_check(struct pstate *ps, const char *what, uint32_t buf,
 	c += ps->r->nbufchk++;
 	memset(c, 0, sizeof(*c));
 	c->buf = buf;
+	c->xf = xf;
 	use_buf(ps, buf);
 	return parse_cmp(ps, val, voff, what, max, &c->cmp);
 }
@@ -173,7 +199,7 @@ static int opt_urilen(struct pstate *ps, const char *val, size_t voff)
 			return perr(ps, voff, "urilen: expected 'norm' or 'raw' after ',', found '%s'", k);
 	}
 	/* Suricata's urilen is a u16, bsize a u64 (buffers are < 4 GiB here). */
-	return add_check(ps, "urilen", buf, num, voff, 65535);
+	return add_check(ps, "urilen", buf, 0, num, voff, 65535);
 }
 
 int opt_dispatch_buf(struct pstate *ps, const char *name, size_t noff,
@@ -187,12 +213,13 @@ int opt_dispatch_buf(struct pstate *ps, const char *name, size_t noff,
 	if (id > 0) {
 		if (val)
 			return perr(ps, noff, "'%s' takes no value", name);
+		if (ps->b64)
+			return perr(ps, noff, "the buffer cannot change after base64_data");
 		ps->sticky = (uint32_t)id;
 		ps->other_sticky = false;
+		ps->cur_xf = 0;
 		ps->r->alproto = defs[id].alproto;
-		/* transforms may follow (rule_dns.c) */
-		ps->sticky_nm = ps->r->nmatches;
-		ps->sticky_nchk = ps->r->nbufchk;
+		/* transforms may follow (rule_xform.c) */
 		if (nfips_rule_xforms(ps->r, (uint32_t)id))
 			return pskip(ps, noff, "%s selected again after its transforms", name);
 		if (!strncasecmp(name, "file", 4))
@@ -219,7 +246,7 @@ int opt_dispatch_buf(struct pstate *ps, const char *name, size_t noff,
 			return 0;	/* on a buffer of a skipped rule */
 		if (!ps->sticky)
 			return perr(ps, noff, "bsize needs a sticky buffer before it");
-		return add_check(ps, "bsize", ps->sticky, val, voff, UINT32_MAX - 1);
+		return add_check(ps, "bsize", ps->sticky, ps->cur_xf, val, voff, UINT32_MAX - 1);
 	}
 	for (i = 0; i < sizeof(modifiers) / sizeof(modifiers[0]); i++) {
 		if (strcasecmp(name, modifiers[i].name))
@@ -234,6 +261,8 @@ int opt_dispatch_buf(struct pstate *ps, const char *name, size_t noff,
 		if (ps->last_content < 0)
 			return perr(ps, noff, "'%s' needs a preceding content", name);
 		m = &ps->r->matches[ps->last_content];
+		if (m->b64)
+			return perr(ps, noff, "'%s' on a base64_data content", name);
 		if (m->buf)
 			return perr(ps, noff, "'%s': the content already has a buffer (%s)",
 				    name, defs[m->buf].name);
@@ -271,6 +300,14 @@ static int validate_content(struct pstate *ps, const struct nfips_match *m)
 
 	if (m->type != NFIPS_MATCH_CONTENT)
 		return 0;
+	if (m->xf) {
+		/* Suricata validates the buffer's own list, not a transformed
+		 * one, but each content against every transform. */
+		if (!xform_compatible(ps->r, m))
+			return perr(ps, off, "content not compatible with the transforms of %s (it can never match)",
+				    defs[m->buf].name);
+		return 0;
+	}
 	if (m->buf == NFIPS_BUF_HTTP_HOST && !(c->flags & NFIPS_C_NOCASE)) {
 		for (i = 0; i < c->len; i++)
 			if (c->bytes[i] >= 'A' && c->bytes[i] <= 'Z')
@@ -280,6 +317,54 @@ static int validate_content(struct pstate *ps, const struct nfips_match *m)
 	    (c->bytes[0] == ' ' || c->bytes[0] == '\t' ||
 	     c->bytes[c->len - 1] == ' ' || c->bytes[c->len - 1] == '\t'))
 		return perr(ps, off, "http_method content with a leading or trailing blank");
+	return 0;
+}
+
+/*
+ * The TLS buffers' setup and validate callbacks (detect-tls-cert-
+ * fingerprint.c, detect-tls-cert-serial.c, detect-ja3-hash.c,
+ * detect-ja3s-hash.c): the buffer is lower (fingerprint, hashes) or upper
+ * case (serial), so a content without nocase is changed to that case; a
+ * content that can never match is refused as Suricata refuses it.
+ */
+static int tls_content(struct pstate *ps, struct nfips_match *m)
+{
+	struct nfips_content *c = &m->u.content;
+	const size_t off = opt_off(ps, m->opt);
+	const char *name = defs[m->buf].name;
+	bool upper = m->buf == NFIPS_BUF_TLS_CERT_SERIAL;
+	uint32_t i;
+
+	if (m->type != NFIPS_MATCH_CONTENT)
+		return 0;
+	switch (m->buf) {
+	case NFIPS_BUF_TLS_CERT_FINGERPRINT:
+		if (c->len != 59)
+			return perr(ps, off, "%s: invalid length of the fingerprint (59 characters, with colons)",
+				    name);
+		if (!memchr(c->bytes, ':', c->len))
+			return perr(ps, off, "%s: no colon delimiters ':' in the content", name);
+		break;
+	case NFIPS_BUF_JA3_HASH:
+	case NFIPS_BUF_JA3S_HASH:
+		if (c->len != 32)
+			return perr(ps, off, "%s: invalid length of the hash (32 characters)", name);
+		break;
+	case NFIPS_BUF_TLS_CERT_SERIAL:
+		if (c->len > 2 && !memchr(c->bytes, ':', c->len))
+			return perr(ps, off, "%s: no colon delimiters ':' in the content", name);
+		break;
+	default:
+		return 0;
+	}
+	if (c->flags & NFIPS_C_NOCASE)
+		return 0;
+	for (i = 0; i < c->len; i++) {
+		if (upper && c->bytes[i] >= 'a' && c->bytes[i] <= 'z')
+			c->bytes[i] -= 32;
+		else if (!upper && c->bytes[i] >= 'A' && c->bytes[i] <= 'Z')
+			c->bytes[i] += 32;
+	}
 	return 0;
 }
 
@@ -297,7 +382,7 @@ int rule_buf_finish(struct pstate *ps)
 	for (i = 0; i < r->nmatches; i++) {
 		const struct nfips_match *m = &r->matches[i];
 
-		if (validate_content(ps, m))
+		if (validate_content(ps, m) || tls_content(ps, &r->matches[i]))
 			return -1;
 		r->bufs |= 1ull << m->buf;
 		if (m->buf) {
@@ -314,13 +399,25 @@ int rule_buf_finish(struct pstate *ps)
 		napp++;
 		dirs &= defs[r->bufchk[i].buf].dirs;
 	}
+	if (xform_finish(ps))
+		return -1;
 	if (r->alproto == NFIPS_ALPROTO_NONE)
 		return 0;
+	/* Suricata: "rule contains conflicting keywords" (one app-layer protocol). */
+	for (i = 1; i < NFIPS_BUF_COUNT; i++) {
+		if (!(r->bufs & (1ull << i)))
+			continue;
+		if (defs[i].alproto != r->alproto ||
+		    (ps->hdr_alproto && defs[i].alproto != ps->hdr_alproto))
+			return perr(ps, 0, "%s keywords on a rule of another application-layer protocol (%s)",
+				    defs[i].name, r->proto_name);
+	}
 	if (r->alproto == NFIPS_ALPROTO_DNS)
 		return rule_dns_finish(ps, dirs, napp + r->ntxchk, npay,
 				       napp ? opt_off(ps, first_app) : 0);
 	if (r->proto != NFIPS_PROTO_TCP && r->proto != NFIPS_PROTO_IP)
-		return pskip(ps, 0, "http keywords on protocol %s", r->proto_name);
+		return pskip(ps, 0, "%s keywords on protocol %s",
+			     r->alproto == NFIPS_ALPROTO_TLS ? "tls" : "http", r->proto_name);
 	/*
 	 * Suricata's file.data also inspects uploaded files (its file API),
 	 * so to_server and either direction are valid for it but not done.
@@ -332,11 +429,13 @@ int rule_buf_finish(struct pstate *ps)
 			    "rule mixes keywords with conflicting directions (request and response buffers)");
 	if (flowdir && !(dirs & flowdir))
 		return perr(ps, napp ? opt_off(ps, first_app) : 0,
-			    "flow direction conflicts with the direction of its http buffers");
+			    "flow direction conflicts with the direction of its %s buffers",
+			    r->alproto == NFIPS_ALPROTO_TLS ? "tls" : "http");
 	if (flowdir)
 		dirs &= flowdir;
 	if (!napp)
-		return npay ? 0 : pskip(ps, 0, "protocol http without http keywords or content");
+		return npay ? 0 : pskip(ps, 0, "protocol %s without %s keywords or content",
+					r->proto_name, r->alproto == NFIPS_ALPROTO_TLS ? "tls" : "http");
 	if (npay)
 		return pskip(ps, 0, "payload content together with http buffers");
 	if ((r->flags & NFIPS_R_DSIZE) || r->npkt || r->has_ipproto)

@@ -30,6 +30,14 @@ struct nfips_match *match_add(struct pstate *ps, size_t off,
 	m->type = type;
 	m->opt = ps->cur_opt;
 	m->buf = ps->sticky;
+	if (ps->sticky)
+		m->xf = ps->cur_xf;
+	if (ps->b64) {
+		/* base64_data's list: the decoded bytes of that buffer. */
+		m->buf = ps->b64_buf;
+		m->xf = 0;
+		m->b64 = true;
+	}
 	return m;
 }
 
@@ -200,6 +208,8 @@ static int fast_pattern(struct pstate *ps, struct nfips_content *c,
 
 	if (ps->has_fp)
 		return perr(ps, voff, "fast_pattern: only one content may have it");
+	if (ps->b64)
+		return perr(ps, voff, "fast_pattern cannot be used on base64_data");
 	ps->has_fp = true;
 	if (!val)
 		return 0;
@@ -392,6 +402,8 @@ int opt_pcre(struct pstate *ps, const char *val, size_t voff)
 		else if (*mods == 'B')
 			;	/* rawbytes: Suricata ignores it on the raw payload */
 		else if (pcre_flag_buf(*mods) > 0) {
+			if (ps->b64)
+				return perr(ps, moff, "pcre buffer modifier %c on base64_data", *mods);
 			if (bufflag)
 				return perr(ps, moff, "pcre: only one buffer modifier is allowed");
 			bufflag = *mods;
@@ -484,6 +496,7 @@ void match_free(struct nfips_match *m)
 	case NFIPS_MATCH_ISDATAAT:
 	case NFIPS_MATCH_BYTE_TEST:
 	case NFIPS_MATCH_BYTE_JUMP:
+	case NFIPS_MATCH_BASE64_DECODE:
 		break;
 	}
 }

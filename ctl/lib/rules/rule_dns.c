@@ -1,15 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Transforms and the DNS keywords besides its sticky buffer (rule_buf.c
- * names dns.query and dns_query):
+ * The DNS keywords besides its sticky buffer (rule_buf.c names dns.query
+ * and dns_query; its transforms, dotprefix among them, are rule_xform.c's):
  *
- *   dotprefix     the first transform (transform-dotprefix.c): the
- *                 buffer's instances are inspected with a '.' before
- *                 them. Transforms follow their sticky buffer directly
- *                 (Suricata refuses them anywhere else) and are kept per
- *                 buffer in rule->xforms, in order, so later transforms
- *                 (to_lowercase, ...) add an enum nfips_xform value and a
- *                 case in the engine's apply function (detect/xform.c).
  *   dns.opcode    [!]N, N 0-255 (detect.rs parse_opcode): the header's
  *                 opcode of the request (to the server) or the response
  *                 (to the client).
@@ -20,77 +13,6 @@
 #include <strings.h>
 
 #include "rule_int.h"
-
-static const struct {
-	const char *name;
-	enum nfips_xform op;
-} xforms[] = {
-	{ "dotprefix", NFIPS_XF_DOTPREFIX },
-};
-
-bool nfips_buf_multi(uint32_t id)
-{
-	return id == NFIPS_BUF_DNS_QUERY;
-}
-
-struct nfips_xforms *nfips_rule_xforms(const struct nfips_rule *r, uint32_t buf)
-{
-	uint32_t i;
-
-	for (i = 0; i < r->nxforms; i++)
-		if (r->xforms[i].buf == buf)
-			return &r->xforms[i];
-	return NULL;
-}
-
-/* A buffer already inspected in the rule (a match or a length test). */
-static bool buf_used(const struct nfips_rule *r, uint32_t buf)
-{
-	uint32_t i;
-
-	for (i = 0; i < r->nmatches; i++)
-		if (r->matches[i].buf == buf)
-			return true;
-	for (i = 0; i < r->nbufchk; i++)
-		if (r->bufchk[i].buf == buf)
-			return true;
-	return false;
-}
-
-/*
- * detect-engine.c DetectSignatureAddTransform: a transform needs a sticky
- * buffer whose transformed list has not taken keywords yet. Keywords the
- * buffer took before the transform stay on its untransformed list, which
- * is inspected apart (one instance may match one list, another the
- * other): not evaluated here.
- */
-static int opt_xform(struct pstate *ps, const char *name, size_t noff, enum nfips_xform op)
-{
-	struct nfips_rule *r = ps->r;
-	struct nfips_xforms *x;
-
-	if (ps->other_sticky)
-		return 0;	/* on a buffer of a skipped rule */
-	x = ps->sticky ? nfips_rule_xforms(r, ps->sticky) : NULL;
-	if (!ps->sticky || (x && buf_used(r, ps->sticky)))
-		return perr(ps, noff, "transforms must directly follow stickybuffers ('%s')", name);
-	if (!x) {
-		if (buf_used(r, ps->sticky))
-			return pskip(ps, noff, "%s after keywords on its buffer (two lists of it)",
-				     name);
-		x = grow(r->xforms, r->nxforms, sizeof(*x));
-		if (!x)
-			return perr(ps, noff, "out of memory");
-		r->xforms = x;
-		x += r->nxforms++;
-		memset(x, 0, sizeof(*x));
-		x->buf = ps->sticky;
-	}
-	if (x->n == NFIPS_MAX_XFORMS)
-		return perr(ps, noff, "more than %d transforms on a buffer", NFIPS_MAX_XFORMS);
-	x->op[x->n++] = (uint8_t)op;
-	return 0;
-}
 
 /* detect.rs parse_opcode: blanks and '!' in any order, then a u8. */
 static int opt_dns_opcode(struct pstate *ps, const char *val, size_t voff)
@@ -120,15 +42,6 @@ static int opt_dns_opcode(struct pstate *ps, const char *val, size_t voff)
 int opt_dispatch_dns(struct pstate *ps, const char *name, size_t noff,
 		     const char *val, size_t voff)
 {
-	size_t i;
-
-	for (i = 0; i < sizeof(xforms) / sizeof(xforms[0]); i++) {
-		if (strcasecmp(name, xforms[i].name))
-			continue;
-		if (val)
-			return perr(ps, noff, "'%s' takes no value", name);
-		return opt_xform(ps, name, noff, xforms[i].op);
-	}
 	if (!strcasecmp(name, "dns.opcode")) {
 		if (!val)
 			return perr(ps, noff, "'dns.opcode' needs a value");

@@ -39,10 +39,13 @@ struct pstate {
 	bool has_fp;
 	uint32_t sticky;		/* buffer of new payload keywords */
 	bool file_data;			/* file.data / file_data used */
+	enum nfips_alproto hdr_alproto;	/* the header's (alert tls ...) */
 	bool other_sticky;		/* a buffer rule_buf.c does not know
 					 * (the rule is skipped) is active */
-	uint32_t sticky_nm, sticky_nchk;	/* nmatches, nbufchk when the
-						 * sticky buffer was set */
+	uint32_t cur_xf;		/* 1 + chain of the sticky buffer; 0 none */
+	int32_t b64_decode;		/* match index of the base64_decode, -1 */
+	bool b64;			/* after base64_data (rule_b64.c) */
+	uint32_t b64_buf;		/* the base64_decode's buffer */
 };
 
 /* Sets the error at offset @off of the logical line; returns -1. */
@@ -97,7 +100,7 @@ int byte_var(struct pstate *ps, const char *s, size_t off, const char *what,
 int opt_dispatch_buf(struct pstate *ps, const char *name, size_t noff,
 		     const char *val, size_t voff);
 int rule_buf_finish(struct pstate *ps);
-/* rule_dns.c: transforms, dns.opcode; 1 if not one of them. */
+/* rule_dns.c: dns.opcode; 1 if not one of them. */
 int opt_dispatch_dns(struct pstate *ps, const char *name, size_t noff,
 		     const char *val, size_t voff);
 /*
@@ -107,6 +110,15 @@ int opt_dispatch_dns(struct pstate *ps, const char *name, size_t noff,
  */
 int rule_dns_finish(struct pstate *ps, uint32_t dirs, uint32_t napp, uint32_t npay,
 		    size_t off);
+/* rule_xform.c: a transform keyword (1 if @name is none); their checks. */
+int opt_dispatch_xform(struct pstate *ps, const char *name, size_t noff,
+		       const char *val, size_t voff);
+int xform_finish(struct pstate *ps);
+bool xform_compatible(const struct nfips_rule *r, const struct nfips_match *m);
+/* rule_b64.c: base64_decode and base64_data (1 if @name is neither). */
+int opt_dispatch_b64(struct pstate *ps, const char *name, size_t noff,
+		     const char *val, size_t voff);
+void xforms_free(struct nfips_rule *r);
 /* The buffer a pcre flag (U, H, ...) selects, -1 if none. */
 int pcre_flag_buf(char flag);
 /* rule_kw.c: what the engine does not evaluate. NULL when not listed. */

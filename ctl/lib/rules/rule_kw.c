@@ -19,18 +19,13 @@ static const char *const buffers[] = {
 	"http.request_header", "http.response_header", "http2.header",
 	"http2.header_name",
 	/* files and decoded data */
-	"file.name", "file.magic", "base64_data",
+	"file.name", "file.magic",
 	/* DNS, TLS, SSH, SMB, DCERPC, Kerberos */
 	"dns.query.name", "dns.answer.name",
 	"dns.queries.rrname", "dns.answers.rrname", "dns.authorities.rrname",
 	"dns.additionals.rrname",
-	"tls_sni", "tls.sni", "tls_cert_issuer", "tls.cert_issuer",
-	"tls_cert_subject", "tls.cert_subject", "tls_cert_serial",
-	"tls.cert_serial", "tls_cert_fingerprint", "tls.cert_fingerprint",
-	"tls.certs", "tls.random", "tls.random_time", "tls.random_bytes",
+	"tls.random", "tls.random_time", "tls.random_bytes",
 	"tls.alpn", "tls.subjectaltname",
-	"ja3_hash", "ja3.hash", "ja3_string", "ja3.string", "ja3s.hash",
-	"ja3s.string", "ja4.hash",
 	"ssh_proto", "ssh.proto", "ssh_software", "ssh.software", "ssh.hassh",
 	"ssh.hassh.string", "ssh.hassh.server", "ssh.hassh.server.string",
 	"smb.named_pipe", "smb.share", "smb.ntlmssp_user",
@@ -59,13 +54,10 @@ static const char *const buffers[] = {
 
 static const char *const keywords[] = {
 	/* payload tests not implemented */
-	"byte_math", "asn1", "base64_decode", "lua", "luajit", "replace",
+	"byte_math", "asn1", "lua", "luajit", "replace",
 	"ftpbounce", "ftpdata_command",
-	/* transforms */
-	"to_md5", "to_sha1", "to_sha256", "to_lowercase",
-	"to_uppercase", "strip_whitespace", "compress_whitespace",
-	"url_decode", "pcrexform", "xor", "header_lowercase",
-	"strip_pseudo_headers", "from_base64",
+	/* transforms Suricata 7.0.10 does not have (rule_xform.c has the others) */
+	"from_base64",
 	/* state and reputation */
 	"flowint", "flowvar", "pktvar", "hostbits",
 	"iprep", "geoip", "datarep", "dataset", "bypass",

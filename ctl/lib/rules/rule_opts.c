@@ -508,6 +508,7 @@ static int opt_pkt_data(struct pstate *ps, const char *val, size_t voff)
 	(void)voff;
 	ps->sticky = NFIPS_BUF_PAYLOAD;
 	ps->other_sticky = false;
+	ps->cur_xf = 0;
 	return 0;
 }
 
@@ -573,6 +574,8 @@ int opt_dispatch(struct pstate *ps, const char *name, size_t noff,
 		if (!strcasecmp(name, opts[i].name)) {
 			if (check_val(ps, name, noff, val, opts[i].val))
 				return -1;
+			if (ps->b64 && opts[i].fn == opt_pkt_data)
+				return perr(ps, noff, "the buffer cannot change after base64_data");
 			return opts[i].fn(ps, val, voff);
 		}
 	}
@@ -590,6 +593,12 @@ int opt_dispatch(struct pstate *ps, const char *name, size_t noff,
 	rc = opt_dispatch_buf(ps, name, noff, val, voff);
 	if (rc != 1)
 		return rc;
+	rc = opt_dispatch_xform(ps, name, noff, val, voff);
+	if (rc != 1)
+		return rc;
+	rc = opt_dispatch_b64(ps, name, noff, val, voff);
+	if (rc != 1)
+		return rc;
 	rc = opt_dispatch_dns(ps, name, noff, val, voff);
 	if (rc != 1)
 		return rc;
@@ -598,8 +607,11 @@ int opt_dispatch(struct pstate *ps, const char *name, size_t noff,
 		return perr(ps, noff, "unknown keyword '%s'", name);
 	if (pskip(ps, noff, "%s %s", kind, name))
 		return -1;
-	if (!strcmp(kind, "buffer"))
+	if (!strcmp(kind, "buffer")) {
+		if (ps->b64)
+			return perr(ps, noff, "the buffer cannot change after base64_data");
 		ps->other_sticky = true;
+	}
 	/* Its variables may stand for numbers in later keywords. */
 	if (!strcasecmp(name, "byte_math"))
 		ps->byte_math = true;

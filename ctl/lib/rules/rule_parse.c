@@ -61,16 +61,24 @@ static int parse_proto(struct pstate *ps, const char *tok, size_t off)
 	/* HTTP/1 by content detection on TCP (rule_buf.c, applayer/). */
 	if (!strcasecmp(tok, "http") || !strcasecmp(tok, "http1")) {
 		ps->r->proto = NFIPS_PROTO_TCP;
-		ps->r->alproto = NFIPS_ALPROTO_HTTP;
+		ps->r->alproto = ps->hdr_alproto = NFIPS_ALPROTO_HTTP;
+		return 0;
+	}
+	/* TLS by content detection on TCP. */
+	if (!strcasecmp(tok, "tls")) {
+		ps->r->proto = NFIPS_PROTO_TCP;
+		ps->r->alproto = ps->hdr_alproto = NFIPS_ALPROTO_TLS;
 		return 0;
 	}
 	/* DNS by detection on UDP and TCP (rule_dns.c, applayer/dns*.c). */
 	if (!strcasecmp(tok, "dns")) {
 		ps->r->proto = NFIPS_PROTO_IP;
-		ps->r->alproto = NFIPS_ALPROTO_DNS;
+		ps->r->alproto = ps->hdr_alproto = NFIPS_ALPROTO_DNS;
 		return 0;
 	}
 	ps->r->proto = NFIPS_PROTO_OTHER;
+	if (!strcasecmp(tok, "ssl"))
+		return perr(ps, off, "protocol ssl cannot be used in a rule (Suricata 7 calls it tls)");
 	/*
 	 * App-layer protocols restrict a rule to flows Suricata's protocol
 	 * detection labelled; the engine has no such detection, so matching
@@ -256,7 +264,7 @@ static int parse_one(const char *text, size_t len, const struct srcmap *map,
 {
 	struct pstate ps = {
 		.s = text, .len = len, .map = map, .ctx = ctx, .err = err,
-		.last_content = -1, .last_payload = -1,
+		.last_content = -1, .last_payload = -1, .b64_decode = -1,
 	};
 	const char *paren = memchr(text, '(', len);
 	uint32_t col;

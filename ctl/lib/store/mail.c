@@ -17,7 +17,7 @@
 #include "store_int.h"
 
 static const char *const kind_names[] = {
-	"incident", "escalation", "follow-up", "digest", "health", "summary",
+	"incident", "escalation", "follow-up", "digest", "health", "summary", "report",
 };
 static const char *const state_names[] = { "pending", "sent", "failed" };
 

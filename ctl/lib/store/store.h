@@ -327,6 +327,7 @@ enum nfips_mail_kind {
 	NFIPS_MAIL_DIGEST,		/* the daily digest of lower grades */
 	NFIPS_MAIL_HEALTH,		/* the sensor itself (a late collector) */
 	NFIPS_MAIL_SUMMARY,		/* incidents beyond notify.max_per_hour */
+	NFIPS_MAIL_REPORT,		/* a daily or monthly report (notify.reports) */
 };
 
 enum nfips_mail_state {

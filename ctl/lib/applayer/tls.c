@@ -1,0 +1,287 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * TLS over TCP, as Suricata 7's app-layer-ssl.c reads it: records of
+ * either direction reassembled from the stream however the segments cut
+ * them, handshake messages reassembled across records, the ClientHello,
+ * ServerHello and Certificate decoded (tls_hello.c, tls_cert.c) until
+ * ChangeCipherSpec makes a direction's handshake unreadable.
+ *
+ * Detection (app-layer-ssl.c SSLRegisterPatternsForProtocolDetection): a
+ * client direction starting with a handshake record (16 03 00..03) or an
+ * SSLv2-style one (01 03 00..03), a server direction starting with an
+ * alert, handshake or application data record (15/16/17 03 00..03).
+ *
+ * A flow has one transaction, as in Suricata: its client side is handed
+ * to the engine once the ClientHello is decoded, its server side once the
+ * handshake is done (application data in either direction), at the
+ * flow's end as far as they got. Suricata inspects the one transaction
+ * on every packet until a rule matches, so a rule alerts at most once per
+ * flow either way; its certificate buffers only from the handshake's
+ * end or the flow's (the inspection engines' progress TLS_STATE_CERT_READY,
+ * which the server direction reaches only then: tls_buf.c).
+ *
+ * Memory per flow is bounded: a record is at most TLS_RECORD_MAX bytes,
+ * a handshake message TLS_HS_MAX (a larger one stops the direction's
+ * parsing), at most TLS_CERTS_MAX certificates are kept.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "tls_int.h"
+
+enum {
+	REC_CCS = 20, REC_ALERT = 21, REC_HANDSHAKE = 22, REC_APPDATA = 23,
+	REC_HEARTBEAT = 24,
+};
+
+enum {
+	HS_CLIENT_HELLO = 1, HS_SERVER_HELLO = 2, HS_CERTIFICATE = 11,
+};
+
+int nfips_app_detect_tls(const uint8_t *d, uint32_t n, bool to_server)
+{
+	uint32_t i;
+
+	/* Patterns of 3 bytes at offset 0. */
+	for (i = 0; i < 3 && i < n; i++) {
+		if (i == 0 && !(to_server ? d[0] == 0x16 || d[0] == 0x01 :
+					    d[0] >= 0x15 && d[0] <= 0x17))
+			return 0;
+		if (i == 1 && d[1] != 0x03)
+			return 0;
+		if (i == 2 && d[2] > 0x03)
+			return 0;
+	}
+	return n < 3 ? -1 : 1;
+}
+
+static void *state_new(void *ctx)
+{
+	struct tls_state *s = calloc(1, sizeof(*s));
+	int i;
+
+	(void)ctx;
+	if (!s)
+		return NULL;
+	for (i = 0; i < 2; i++) {
+		s->side[i].view.get = tls_get;
+		s->side[i].view.get_nth = tls_get_nth;
+		s->side[i].s = s;
+	}
+	return s;
+}
+
+static void state_free(void *p)
+{
+	struct tls_state *s = p;
+	uint32_t i;
+
+	if (!s)
+		return;
+	for (i = 0; i < 2; i++) {
+		bytes_free(&s->dir[i].rec);
+		bytes_free(&s->dir[i].hs);
+	}
+	for (i = 0; i < TLS_NSTR; i++)
+		bytes_free(&s->str[i]);
+	for (i = 0; i < s->ncerts; i++)
+		bytes_free(&s->certs[i]);
+	free(s);
+}
+
+int tls_set(struct tls_state *s, enum tls_str k, const void *d, size_t n)
+{
+	s->str[k].len = 0;
+	if (bytes_add(&s->str[k], d, n))
+		return -1;
+	s->has[k] = true;
+	return 0;
+}
+
+/* One whole handshake message of direction @dir. */
+static int handshake_msg(struct tls_state *s, int dir, uint8_t type,
+			 const uint8_t *d, uint32_t n)
+{
+	switch (type) {
+	/* A hello or certificate that does not decode is no record error. */
+	case HS_CLIENT_HELLO:
+		if (dir || s->client_hello)
+			return 0;	/* a renegotiation's is not the flow's */
+		s->client_hello = true;
+		s->done[0] = true;
+		return tls_hello(s, 0, d, n) < 0 ? -1 : 0;
+	case HS_SERVER_HELLO:
+		if (!dir || s->server_hello)
+			return 0;
+		s->server_hello = true;
+		return tls_hello(s, 1, d, n) < 0 ? -1 : 0;
+	case HS_CERTIFICATE:
+		if (!dir || s->ncerts)
+			return 0;
+		return tls_certificate(s, d, n) < 0 ? -1 : 0;
+	}
+	return 0;
+}
+
+/* A handshake record's body: whole messages out of the reassembly. */
+static int handshake(struct tls_state *s, int dir, const uint8_t *d, uint32_t n)
+{
+	struct tls_dir *t = &s->dir[dir];
+	uint32_t off = 0, len;
+	int r;
+
+	if (t->encrypted || t->hs_refused)
+		return 0;	/* Finished and later: not readable */
+	/*
+	 * Suricata 7.0.10 refuses a handshake record shorter than a message
+	 * header, and a message header cut between two records.
+	 */
+	if (n < 4 || (t->hs.len && t->hs.len < 4))
+		return 1;
+	if (bytes_add(&t->hs, d, n))
+		return -1;
+	while (t->hs.len - off >= 4) {
+		const uint8_t *m = t->hs.p + off;
+
+		len = (uint32_t)m[1] << 16 | (uint32_t)m[2] << 8 | m[3];
+		if (len > TLS_HS_MAX) {
+			/* refused: more than a flow may hold; records go on */
+			t->hs_refused = true;
+			t->hs.len = 0;
+			return 0;
+		}
+		if (t->hs.len - off - 4 < len)
+			break;
+		r = handshake_msg(s, dir, m[0], m + 4, len);
+		if (r)
+			return r;
+		off += 4 + len;
+	}
+	if (t->hs.len - off && t->hs.len - off < 4)
+		return 1;	/* a header cut at the record's end */
+	if (off) {
+		memmove(t->hs.p, t->hs.p + off, t->hs.len - off);
+		t->hs.len -= off;
+	}
+	return 0;
+}
+
+/* A whole record of direction @dir. */
+static int record(struct tls_state *s, int dir, uint8_t type, const uint8_t *d, uint32_t n)
+{
+	switch (type) {
+	case REC_HANDSHAKE:
+		return handshake(s, dir, d, n);
+	case REC_APPDATA:
+		/*
+		 * SSLv3Decode: application data means the handshake is done
+		 * (SSL_AL_FLAG_HANDSHAKE_DONE) and ends payload inspection
+		 * (encryption-handling default), but 0-RTT data before the
+		 * ServerHello does not.
+		 */
+		if (!(s->early_data && !s->server_hello))
+			s->no_payload = s->done[1] = true;
+		return 0;
+	case REC_CCS:
+		s->dir[dir].encrypted = true;
+		return 0;
+	case REC_ALERT:
+	case REC_HEARTBEAT:
+		return 0;
+	}
+	return -1;	/* not a TLS record type: Suricata's INVALID_RECORD_TYPE */
+}
+
+/* One direction's records; false on an error that ends the parsing. */
+static bool records(struct tls_state *s, int dir, const uint8_t *d, uint32_t n)
+{
+	struct tls_dir *t = &s->dir[dir];
+	uint32_t k;
+
+	while (n) {
+		if (t->hdr_len < 5) {
+			k = 5 - t->hdr_len < n ? 5 - t->hdr_len : n;
+			memcpy(t->hdr + t->hdr_len, d, k);
+			t->hdr_len += k;
+			d += k;
+			n -= k;
+			if (t->hdr_len < 5)
+				return true;
+			t->rec_need = (uint32_t)t->hdr[3] << 8 | t->hdr[4];
+			t->rec.len = 0;
+			/* SSLv2 records and garbage are not followed further. */
+			if (t->hdr[1] != 3 || t->rec_need > TLS_RECORD_MAX)
+				return false;
+		}
+		k = t->rec_need - t->rec.len < n ? t->rec_need - t->rec.len : n;
+		if (bytes_add(&t->rec, d, k))
+			return false;
+		d += k;
+		n -= k;
+		if (t->rec.len < t->rec_need)
+			return true;
+		t->hdr_len = 0;
+		if (record(s, dir, t->hdr[0], t->rec.p, t->rec.len))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * A record Suricata cannot decode ends the parsing of the flow, both
+ * directions (StreamTcpDisableAppLayer); what was decoded stays and is
+ * still inspected, but the parser never sees the flow's end.
+ */
+static void data(void *p, int dir, const uint8_t *d, uint32_t n, uint64_t ts)
+{
+	struct tls_state *s = p;
+
+	(void)ts;
+	if (!s->dir[dir].broken && n && !records(s, dir, d, n))
+		s->dir[0].broken = s->dir[1].broken = true;
+}
+
+/* The parser sees the flow's end (SSL_AL_FLAG_STATE_FINISHED) unless it failed. */
+static void end(void *p, uint64_t ts)
+{
+	struct tls_state *s = p;
+
+	(void)ts;
+	if (!s->dir[0].broken)
+		s->finished = true;
+}
+
+static uint32_t ready(void *p, int dir, bool eof, const struct nfips_tx *const **txs)
+{
+	struct tls_state *s = p;
+	bool started = dir ? s->server_hello : s->client_hello;
+
+	/*
+	 * The client side once its hello is decoded; the server side once
+	 * the handshake is done (its certificate buffers are inspected only
+	 * then, as Suricata's progress for them), at the flow's end for both.
+	 */
+	*txs = NULL;
+	if (s->taken[dir] || !started || !(s->done[dir] || eof))
+		return 0;
+	s->taken[dir] = true;
+	s->ready_one = &s->side[dir].view;
+	*txs = (const struct nfips_tx *const *)&s->ready_one;
+	return 1;
+}
+
+static bool no_payload(const void *p)
+{
+	return ((const struct tls_state *)p)->no_payload;
+}
+
+const struct app_proto_ops app_tls_ops = {
+	.alproto = NFIPS_ALPROTO_TLS,
+	.detect = nfips_app_detect_tls,
+	.state_new = state_new,
+	.state_free = state_free,
+	.data = data,
+	.eof = end,
+	.ready = ready,
+	.no_payload = no_payload,
+};

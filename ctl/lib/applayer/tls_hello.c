@@ -1,0 +1,397 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ClientHello and ServerHello bodies, as Suricata 7 decodes them
+ * (app-layer-ssl.c TLSDecodeHSHello*): the SNI (the first host_name of
+ * the server_name extension), the JA3 and JA3S strings and their MD5
+ * (util-ja3.c: decimal values joined by '-', fields by ',', GREASE values
+ * left out of the cipher, extension and group lists), the version a
+ * supported_versions extension negotiates. Every length is checked
+ * against what is left of the message: a short one refuses the message.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "tls_int.h"
+
+enum {
+	EXT_SNI = 0, EXT_GROUPS = 10, EXT_POINT_FORMATS = 11, EXT_SIGALGS = 13, EXT_ALPN = 16,
+	EXT_EARLY_DATA = 42, EXT_SUPPORTED_VERSIONS = 43,
+};
+
+/* A cursor over a message: every read checked against its end. */
+struct rd {
+	const uint8_t *p;
+	uint32_t n;
+};
+
+static int u8(struct rd *r, uint32_t *v)
+{
+	if (r->n < 1)
+		return -1;
+	*v = r->p[0];
+	r->p++;
+	r->n--;
+	return 0;
+}
+
+static int u16(struct rd *r, uint32_t *v)
+{
+	if (r->n < 2)
+		return -1;
+	*v = (uint32_t)r->p[0] << 8 | r->p[1];
+	r->p += 2;
+	r->n -= 2;
+	return 0;
+}
+
+/* The next @len bytes as their own cursor. */
+static int sub(struct rd *r, uint32_t len, struct rd *out)
+{
+	if (r->n < len)
+		return -1;
+	out->p = r->p;
+	out->n = len;
+	r->p += len;
+	r->n -= len;
+	return 0;
+}
+
+/* GREASE (RFC 8701): 0x0a0a, 0x1a1a ... 0xfafa. */
+static bool grease(uint32_t v)
+{
+	return (v & 0x0f0f) == 0x0a0a && (v >> 8) == (v & 0xff);
+}
+
+/* Appends "-v" (or "v" first in its field) to the JA3 string @b. */
+static int ja3_add(struct bytes *b, bool *first, uint32_t v)
+{
+	char num[16];
+	int k = snprintf(num, sizeof(num), "%s%u", *first ? "" : "-", v);
+
+	*first = false;
+	return bytes_add(b, num, (size_t)k);
+}
+
+/* A JA3 field of 16-bit values (GREASE left out). */
+static int ja3_list16(struct bytes *b, struct rd r)
+{
+	bool first = true;
+	uint32_t v;
+
+	while (r.n >= 2) {
+		u16(&r, &v);
+		if (!grease(v) && ja3_add(b, &first, v))
+			return -1;
+	}
+	return r.n ? 1 : 0;
+}
+
+static int md5_hex(struct tls_state *s, enum tls_str from, enum tls_str to)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0, i;
+	char hex[2 * EVP_MAX_MD_SIZE + 1];
+
+	if (!EVP_Digest(s->str[from].p ? s->str[from].p : (const uint8_t *)"",
+			s->str[from].len, md, &mdlen, EVP_md5(), NULL))
+		return -1;
+	for (i = 0; i < mdlen; i++)
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	return tls_set(s, to, hex, 2 * mdlen);
+}
+
+/*
+ * The server_name extension as TLSDecodeHSHelloExtensionSni reads it:
+ * the list length skipped, the first entry taken when a host_name of 1
+ * to 255 bytes; the first extension only. 1: not decodable.
+ */
+static int sni(struct tls_state *s, struct rd r)
+{
+	uint32_t skip, type, len;
+	struct rd name;
+
+	if (!r.n)
+		return 0;
+	if (u16(&r, &skip) || u8(&r, &type) || type != 0 || u16(&r, &len) ||
+	    !len || len > 255 || sub(&r, len, &name))
+		return 1;
+	if (s->has[TLS_SNI])
+		return 0;
+	return tls_set(s, TLS_SNI, name.p, name.n);
+}
+
+static int u16_add(struct bytes *b, uint32_t v)
+{
+	uint16_t x = (uint16_t)v;
+
+	return grease(v) ? 0 : bytes_add(b, &x, sizeof(x));
+}
+
+static void ja4_version(struct ja4 *j, uint32_t v)
+{
+	if (!grease(v) && v > j->version)
+		j->version = (uint16_t)v;
+}
+
+/* JA4's extension fields (ja4.rs add_extension, set_alpn, signature algorithms). */
+static int ja4_ext(struct ja4 *j, uint32_t type, struct rd e)
+{
+	uint32_t len, v;
+	struct rd l, name;
+
+	if (type == EXT_SIGALGS) {
+		if (u16(&e, &len) || sub(&e, len, &l))
+			return 1;
+		while (!u16(&l, &v))
+			if (u16_add(&j->sigalgs, v))
+				return -1;
+	} else if (type == EXT_ALPN) {
+		if (u16(&e, &len) || sub(&e, len, &l) || u8(&l, &len) || sub(&l, len, &name))
+			return 1;
+		/* the first protocol; one byte, or a GREASE pair, leaves "00" */
+		if (name.n > 1 && !(name.n == 2 && grease((uint32_t)name.p[0] << 8 | name.p[1]))) {
+			j->alpn[0] = (char)name.p[0];
+			j->alpn[1] = (char)name.p[name.n - 1];
+		}
+	} else if (type == EXT_SUPPORTED_VERSIONS) {
+		if (u8(&e, &len) || sub(&e, len, &l))
+			return 1;
+		while (!u16(&l, &v))
+			ja4_version(j, v);
+	}
+	return 0;
+}
+
+/* An extension counts; its type is hashed but for SNI and ALPN. */
+static int ja4_added(struct ja4 *j, uint32_t type)
+{
+	if (grease(type))
+		return 0;
+	j->nexts++;
+	if (type == EXT_SNI)
+		j->sni = true;
+	return type == EXT_SNI || type == EXT_ALPN ? 0 : u16_add(&j->exts, type);
+}
+
+static int cmp16(const void *a, const void *b)
+{
+	uint16_t x = *(const uint16_t *)a, y = *(const uint16_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* "%04x" values joined by ','; sorted first when @sort. */
+static int hex_list(struct bytes *out, struct bytes *b, bool sort)
+{
+	uint32_t i, n = b->len / 2;
+	uint16_t *v = (uint16_t *)(void *)b->p;
+	char h[8];
+
+	if (sort && n)
+		qsort(v, n, sizeof(*v), cmp16);
+	for (i = 0; i < n; i++) {
+		snprintf(h, sizeof(h), "%s%04x", i ? "," : "", v[i]);
+		if (bytes_add(out, h, strlen(h)))
+			return -1;
+	}
+	return 0;
+}
+
+/* The first 12 hex digits of the SHA-256 of @b. */
+static void sha12(const struct bytes *b, char out[13])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int n = 0, i;
+
+	EVP_Digest(b->p ? b->p : (const uint8_t *)"", b->len, md, &n, EVP_sha256(), NULL);
+	for (i = 0; i < 6; i++)
+		snprintf(out + 2 * i, 3, "%02x", md[i]);
+}
+
+/* ja4.rs get_hash: t<version><d|i><ciphers><extensions><alpn>_<b>_<c>. */
+static int ja4_set(struct tls_state *s, struct ja4 *j)
+{
+	static const struct {
+		uint16_t v;
+		const char *code;
+	} codes[] = { { 0x0304, "13" }, { 0x0303, "12" }, { 0x0302, "11" },
+		      { 0x0301, "10" }, { 0x0300, "s3" } };
+	struct bytes raw = { 0 };
+	const char *ver = "00";
+	char out[40], b[13], c[13];
+	size_t i;
+	int ret = -1;
+
+	for (i = 0; i < sizeof(codes) / sizeof(codes[0]); i++)
+		if (codes[i].v == j->version)
+			ver = codes[i].code;
+	if (hex_list(&raw, &j->ciphers, true))
+		goto out;
+	sha12(&raw, b);
+	raw.len = 0;
+	if (hex_list(&raw, &j->exts, true) || bytes_add(&raw, "_", 1) ||
+	    hex_list(&raw, &j->sigalgs, false))
+		goto out;
+	sha12(&raw, c);
+	snprintf(out, sizeof(out), "t%s%c%02u%02u%c%c_%s_%s", ver, j->sni ? 'd' : 'i',
+		 j->ciphers.len / 2 > 99 ? 99 : j->ciphers.len / 2, j->nexts > 99 ? 99 : j->nexts,
+		 j->alpn[0], j->alpn[1], b, c);
+	ret = tls_set(s, TLS_JA4, out, strlen(out));
+out:
+	bytes_free(&raw);
+	return ret;
+}
+
+/*
+ * The extensions of a hello (TLSDecodeHSHelloExtensions): the JA3
+ * extension list into @ja (with @groups and @formats for a client's), the
+ * SNI, early data. An extension whose header or length overruns the
+ * message is an invalid length: 1, the JA3 extension fields are not
+ * added. One whose content cannot be decoded ends the list there, as if
+ * it were the last (it is not in the JA3 list).
+ */
+static int extensions(struct tls_state *s, int dir, struct rd r, struct bytes *ja,
+		      struct bytes *groups, struct bytes *formats, struct ja4 *j)
+{
+	bool first = true;
+	uint32_t type, len, v;
+	struct rd e, l;
+	int ret;
+
+	while (r.n) {
+		if (u16(&r, &type) || u16(&r, &len) || sub(&r, len, &e))
+			return 1;
+		ret = 0;
+		if (!dir && type == EXT_SNI) {
+			ret = sni(s, e);
+		} else if (!dir && type == EXT_GROUPS) {
+			ret = u16(&e, &len) || sub(&e, len, &l) ? 1 : ja3_list16(groups, l);
+		} else if (!dir && type == EXT_POINT_FORMATS) {
+			bool f1 = true;
+
+			ret = u8(&e, &len) || sub(&e, len, &l) ? 1 : 0;
+			while (!ret && !u8(&l, &v))
+				ret = ja3_add(formats, &f1, v);
+		} else if (!dir && type == EXT_EARLY_DATA) {
+			s->early_data = true;
+		} else if (dir && type == EXT_SUPPORTED_VERSIONS) {
+			if (!u16(&e, &v))
+				s->version = (uint16_t)v;
+		}
+		if (!ret && j)
+			ret = ja4_ext(j, type, e);
+		if (ret < 0)
+			return -1;
+		if (ret)
+			return 0;	/* "goto end": the lists so far */
+		if (!grease(type) && ja3_add(ja, &first, type))
+			return -1;
+		if (j && ja4_added(j, type))
+			return -1;
+	}
+	return 0;
+}
+
+/* The whole JA3 (JA3S) string and its hash. */
+static int ja3_set(struct tls_state *s, int dir, const struct bytes *ja)
+{
+	if (tls_set(s, dir ? TLS_JA3S : TLS_JA3, ja->p, ja->len))
+		return -1;
+	return md5_hex(s, dir ? TLS_JA3S : TLS_JA3, dir ? TLS_JA3S_HASH : TLS_JA3_HASH);
+}
+
+/*
+ * Suricata builds the JA3 string field by field as it decodes (version,
+ * then the ciphers, then the extension fields at the end) and hashes it
+ * once the extensions are decoded: a hello it fails to decode keeps the
+ * string as far as it got ("771" or "771,4865-4866") and has no hash.
+ * 1: malformed (what was decoded before stays; not an error of the
+ * record: TLSDecodeHandshakeHello returns 0 either way).
+ */
+int tls_hello(struct tls_state *s, int dir, const uint8_t *d, uint32_t n)
+{
+	struct bytes ja = { 0 }, groups = { 0 }, formats = { 0 };
+	struct ja4 j4 = { .alpn = { '0', '0' } };
+	struct rd r = { d, n }, skip, list, l4;
+	uint32_t version, len, cipher, base, v;
+	char num[16];
+	int k, ret = 1;
+
+	if (u16(&r, &version))
+		return 1;
+	s->version = (uint16_t)version;
+	ja4_version(&j4, version);
+	k = snprintf(num, sizeof(num), "%u", version);
+	if (bytes_add(&ja, num, (size_t)k))
+		goto oom;
+	if (sub(&r, 32, &skip) || u8(&r, &len) || sub(&r, len, &skip))
+		goto out;
+	if (!dir) {
+		if (u16(&r, &len) || sub(&r, len, &list))
+			goto out;
+		base = ja.len;
+		if (bytes_add(&ja, ",", 1))
+			goto oom;
+		k = ja3_list16(&ja, list);
+		if (k < 0)
+			goto oom;
+		for (l4 = list; !u16(&l4, &v);)
+			if (u16_add(&j4.ciphers, v))
+				goto oom;
+		if (k) {
+			ja.len = base;
+			goto out;
+		}
+		if (u8(&r, &len) || sub(&r, len, &skip))
+			goto out;
+	} else {
+		if (u16(&r, &cipher))
+			goto out;
+		k = snprintf(num, sizeof(num), ",%u", cipher);
+		if (bytes_add(&ja, num, (size_t)k))
+			goto oom;
+		if (u8(&r, &len))	/* compression */
+			goto out;
+	}
+	base = ja.len;		/* the extension fields never came: as far as here */
+	if (bytes_add(&ja, ",", 1))
+		goto oom;
+	if (r.n) {
+		if (u16(&r, &len) || sub(&r, len, &list)) {
+			ja.len = base;
+			goto out;
+		}
+		k = extensions(s, dir, list, &ja, &groups, &formats, dir ? NULL : &j4);
+		if (k < 0)
+			goto oom;
+		if (k) {
+			ja.len = base;
+			goto out;
+		}
+	}
+	if (!dir && (bytes_add(&ja, ",", 1) || bytes_add(&ja, groups.p, groups.len) ||
+		     bytes_add(&ja, ",", 1) || bytes_add(&ja, formats.p, formats.len)))
+		goto oom;
+	ret = 0;
+out:
+	if (ret >= 0 && tls_set(s, dir ? TLS_JA3S : TLS_JA3, ja.p, ja.len))
+		ret = -1;
+	if (!ret && ja3_set(s, dir, &ja))
+		ret = -1;
+	/* JA4 is built as the hello is decoded: as far as it got. */
+	if (ret >= 0 && !dir && ja4_set(s, &j4))
+		ret = -1;
+	bytes_free(&j4.ciphers);
+	bytes_free(&j4.exts);
+	bytes_free(&j4.sigalgs);
+	bytes_free(&ja);
+	bytes_free(&groups);
+	bytes_free(&formats);
+	return ret;
+oom:
+	ret = -1;
+	goto out;
+}
