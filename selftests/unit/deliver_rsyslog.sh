@@ -26,18 +26,7 @@ top=$(cd "$here/../.." && pwd)
 tool=$here/deliver_tool
 ctl=$top/ctl/nfipsctl/nfipsctl
 shipped=$top/Documentation/collector
-n=0
-failed=0
-
-ok() { # ok STATUS NAME
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		failed=1
-	fi
-}
+source "$here/tap.lib"
 
 moddir=/usr/lib/x86_64-linux-gnu/rsyslog
 if ! command -v rsyslogd >/dev/null || [ ! -e $moddir/imrelp.so ] ||

@@ -23,18 +23,7 @@ top=$(cd "$here/../.." && pwd)
 tool=$here/mail_tool
 ctl=$top/ctl/nfipsctl/nfipsctl
 sink=$top/selftests/kernel/smtpsink.py
-n=0
-failed=0
-
-ok() { # ok STATUS NAME
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		failed=1
-	fi
-}
+source "$here/tap.lib"
 
 # Debian's python3 (python3-aiosmtpd), not another one first in PATH.
 py=/usr/bin/python3

@@ -19,30 +19,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 ctl=$top/ctl/nfipsctl/nfipsctl
 nfipsd=$top/ctl/nfipsd/nfipsd
-n=0
-failed=0
-
-ok() { # ok STATUS NAME
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		failed=1
-	fi
-}
-
-# expect STATUS NAME -- COMMAND...: runs it, output in $out
-expect() {
-	local want=$1 name=$2
-	shift 3
-	out=$("$@" 2>&1)
-	local rc=$?
-	[ "$rc" -eq "$want" ]
-	local r=$?
-	[ $r -ne 0 ] && { echo "# exit $rc, wanted $want:"; echo "$out" | sed 's/^/#   /'; }
-	ok $r "$name"
-}
+source "$here/tap.lib"
 
 has() { # has PATTERN [TEXT]: a line of $out (or TEXT) matches the extended regex
 	grep -qE -- "$1" <<<"${2-$out}" && return 0

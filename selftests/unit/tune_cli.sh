@@ -11,34 +11,7 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 ctl=$top/ctl/nfipsctl/nfipsctl
-n=0
-failed=0
-
-ok() { # ok COND-STATUS NAME
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		failed=1
-	fi
-}
-
-# expect STATUS NAME -- COMMAND...: runs it, output in $out
-expect() {
-	local want=$1 name=$2
-	shift 3
-	out=$("$@" 2>&1)
-	local rc=$?
-	[ "$rc" -eq "$want" ]
-	local r=$?
-	[ $r -ne 0 ] && { echo "# exit $rc, wanted $want:"; echo "$out" | sed 's/^/#   /'; }
-	ok $r "$name"
-}
-
-has() { # has PATTERN: in $out
-	grep -qF -- "$1" <<<"$out" || { echo "# no '$1' in:"; echo "$out" | head -40 | sed 's/^/#   /'; return 1; }
-}
+source "$here/tap.lib"
 
 dir=$(mktemp -d /tmp/nfips_tune_cli.XXXXXX)
 trap 'rm -rf "$dir"' EXIT
