@@ -114,7 +114,8 @@ static int addrs(const struct nfips_addrset *s, uint32_t flag, uint32_t *flags,
 }
 
 /*
- * The pattern the kernel looks for: the rule's fast pattern, but for a
+ * The pattern of the compiled format (not the netlink path of wire.c,
+ * which sends slow rules as pattern-less selectors): the fast pattern, but for a
  * slow rule whose fast pattern has 1 or 2 bytes (an explicit fast_pattern,
  * since the choice is otherwise the longest content) the longest of its
  * other positive contents in the packet bytes, when one is longer. Any of
