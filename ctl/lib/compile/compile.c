@@ -115,14 +115,14 @@ static int addrs(const struct nfips_addrset *s, uint32_t flag, uint32_t *flags,
 
 /*
  * The pattern of the compiled format (not the netlink path of wire.c,
- * which sends slow rules as pattern-less selectors): the fast pattern, but for a
- * slow rule whose fast pattern has 1 or 2 bytes (an explicit fast_pattern,
- * since the choice is otherwise the longest content) the longest of its
- * other positive contents in the packet bytes, when one is longer. Any of
- * them is in every match, so the kernel still punts every flow the rule
- * can match; a 1-2 byte pattern would punt on nearly every packet and
- * slow the kernel's prefilter for every pattern (Documentation/matcher.rst).
- * A kernel rule has a single content: nothing to choose.
+ * which sends slow rules as pattern-less selectors): the fast pattern,
+ * but for a slow rule whose fast pattern has 1 or 2 bytes (an explicit
+ * fast_pattern, since the choice is otherwise the longest content) the
+ * longest of its other positive contents in the packet bytes, when one
+ * is longer. Any of them is in every match; a 1-2 byte pattern would
+ * match nearly every packet and slow the prefilter for every pattern
+ * (Documentation/matcher.rst). A kernel rule has a single content:
+ * nothing to choose.
  */
 static const uint8_t *kernel_pattern(const struct nfips_rule *r, uint32_t *len,
 				     bool *nocase)
