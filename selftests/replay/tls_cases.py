@@ -266,8 +266,12 @@ class Gen:
 
     def tls12(self, sport=443, sni="www.example.com", cseg=None, sseg=1400, split=False,
               recsize=None,
-              grease=True, many=False, n_inter=1, serial=None, appdata=MARK, keep=False):
-        """A TLS 1.2 handshake with a certificate chain, then application data."""
+              grease=True, many=False, n_inter=1, serial=None, appdata=MARK, keep=False,
+              cprefix=None):
+        """
+        A TLS 1.2 handshake with a certificate chain, then application data;
+        @cprefix(ClientHello) gives records sent before the ClientHello's.
+        """
         r = self.rnd
         ch = self.client_hello(sni, grease, many)
         sh = server_hello(r, cipher=r.choice([0xc02f, 0xc030, 0x009c]),
@@ -282,7 +286,10 @@ class Gen:
             self.ja3s.append(ja3(sh))
             self.ja4.append(ja4(ch))
         server = [sh, certificate(ders), hs(12, b"\x03\x00\x1d\x20" + b"\x11" * 32), hs(14, b"")]
-        if split:
+        if cprefix:
+            flights = [(True, cprefix(ch) + records(22, ch)),
+                       (False, records(22, b"".join(server)))]
+        elif split:
             flights = [(True, split_records([ch], r)), (False, split_records(server, r))]
         elif recsize:
             # records of @recsize bytes: messages over many records, and
@@ -444,6 +451,12 @@ def flows(m):
                     appdata=r.choice([MARK, b"benign", None]))
         else:
             g.tls13(sport=port, sni=sni, early=r.random() < 0.2, cseg=r.choice([None, 6]))
+    # A handshake message of a type Suricata does not reassemble, before the
+    # ClientHello: skipped to its record's end, it must not hide the SNI
+    # (a review's bypass: reassembled, it swallowed the ClientHello).
+    g.tls12(sni="c2.badactor.top", cprefix=lambda ch: records(22, b"\x63\xff\xff\xff"))
+    for t in (0x63, 8):
+        g.tls12(sni="c2.badactor.top", cprefix=lambda ch, t=t: records(22, u8(t) + u24(len(ch))))
     return g
 
 

@@ -123,6 +123,18 @@ static int handshake_msg(struct tls_state *s, int dir, uint8_t type,
 	return 0;
 }
 
+/*
+ * Suricata 7.0.10's SupportedHandshakeType: the messages it reassembles.
+ * Any other type is skipped to its end or the record's, whichever comes
+ * first, and nothing of it is kept: reassembling it instead let a few
+ * bytes of an unknown type swallow the ClientHello that followed.
+ */
+static bool hs_supported(uint8_t type)
+{
+	return type <= 2 || type == 4 || (type >= 11 && type <= 16) ||
+	       (type >= 20 && type <= 22);
+}
+
 /* A handshake record's body: whole messages out of the reassembly. */
 static int handshake(struct tls_state *s, int dir, const uint8_t *d, uint32_t n)
 {
@@ -144,6 +156,11 @@ static int handshake(struct tls_state *s, int dir, const uint8_t *d, uint32_t n)
 		const uint8_t *m = t->hs.p + off;
 
 		len = (uint32_t)m[1] << 16 | (uint32_t)m[2] << 8 | m[3];
+		/* what follows a complete message is this record's */
+		if (!hs_supported(m[0])) {
+			off += 4 + len < t->hs.len - off ? 4 + len : t->hs.len - off;
+			continue;
+		}
 		if (len > TLS_HS_MAX) {
 			/* refused: more than a flow may hold; records go on */
 			t->hs_refused = true;
