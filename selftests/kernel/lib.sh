@@ -240,9 +240,10 @@ start_collectors() {
 	wait_local_port_listen "$server" 7002 udp || fail "UDP collector"
 }
 
-# received FILE TEXT: TEXT arrived in FILE (waiting up to 3 s).
+# received FILE TEXT [MS]: TEXT arrived in FILE (waiting up to MS ms, 3 s
+# by default).
 received() {
-	busywait 3000 grep -qF "$2" "$1"
+	busywait "${3:-3000}" grep -qF "$2" "$1"
 }
 
 # segsend FAMILY SRCPORT PART...: selftests/kernel/segsend.py from $client to
