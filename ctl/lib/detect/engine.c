@@ -470,6 +470,7 @@ int nfips_engine_new(struct nfips_engine **out, struct nfips_rule *const *rules,
 	if (!e)
 		goto fail;
 	e->serial = ++engine_serial;
+	nfips_hkey_random(&e->app_hkey);
 	e->no_prefilter = lim && lim->no_prefilter;
 	e->alert_max = NFIPS_ALERT_MAX_DEFAULT;
 	ret = load_rules(e, rules, n);

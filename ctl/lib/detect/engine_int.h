@@ -110,13 +110,34 @@ struct nfips_engine {
 	uint8_t *app_cand;			/* per app sig: in app_clist */
 	uint32_t *app_nofp[2], napp_nofp[2];	/* no fp, per direction (0 to server) */
 	uint32_t *app_clist, napp_clist;	/* candidates of one transaction */
+	/* distinct prefilter patterns -> app sigs (CSR), seen in one pass */
+	uint32_t *app_pfirst, *app_psigs, app_npat, app_nps;
+	uint8_t *app_pseen;
+	uint32_t *app_plist, napp_plist;
 	/* prefilters of transformed buffers: one per buffer and transform
 	 * chain (Suricata's transformed lists have their own MPM) */
 	struct app_xflist {
 		const struct nfips_xforms *x;	/* a rule's: buf, transforms */
+		uint32_t chain;			/* in e->xch */
 		struct nfips_ac *ac;
 	} *app_xfl;
 	uint32_t napp_xfl;
+	/* every distinct (buffer, transform chain) of the app sigs, its
+	 * instances transformed once per hand-out (engine_appmemo.c) */
+	struct xchain {
+		const struct nfips_xforms *x;
+		struct xinst {
+			uint64_t stamp;	/* app_stamp of the hand-out it is of */
+			uint8_t *d;
+			uint32_t len, cap;
+		} *v;			/* per instance of a multi-buffer */
+		uint32_t nv;
+	} *xch;
+	uint32_t nxch;
+	uint32_t **app_xid;	/* per app sig, per rule->xforms[i]: its chain */
+	uint32_t *xid_flat;
+	uint64_t app_stamp;	/* one per transaction hand-out inspected */
+	struct nfips_hkey app_hkey;	/* buffers' observations (engine_appmemo.c) */
 
 	struct nfips_ac *ac;
 	uint32_t *pat_first, *pat_sigs;		/* pattern -> sigs (CSR) */
@@ -202,10 +223,10 @@ enum app_result {
 	APP_NO_MATCH,		/* not yet: try again when the tx progresses */
 	APP_MATCH,
 	APP_CANT_MATCH,		/* failed on a final buffer: never on this tx */
+	APP_NO_MEM,		/* not now, for memory: as APP_NO_MATCH */
 };
-/* Does @s's rule match transaction @tx (its buffers and length tests)? */
-enum app_result app_tx_match(struct nfips_engine *e, const struct sig *s,
-			     const struct nfips_tx *tx);
+/* Does app sig @c match transaction @tx (its buffers and length tests)? */
+enum app_result app_tx_match(struct nfips_engine *e, uint32_t c, const struct nfips_tx *tx);
 /* One matcher per buffer over the app sigs' prefilter contents. */
 int app_prefilter_build(struct nfips_engine *e, const struct nfips_engine_limits *lim,
 			struct nfips_err *err);
@@ -221,6 +242,28 @@ uint32_t app_candidates(struct nfips_engine *e, const struct nfips_tx *tx, int d
  */
 bool app_run(struct nfips_engine *e, const struct nfips_pkt *p,
 	     const struct nfips_flow *f, struct nfips_flowstate *fs, uint8_t pm);
+
+/* engine_appmemo.c */
+/* The transform chains of the app sigs (e->xch, e->app_xid). */
+int app_chains_build(struct nfips_engine *e);
+void app_chains_free(struct nfips_engine *e);
+/* The chain equal to @x (e->nxch when none). */
+uint32_t app_chain_of(const struct nfips_engine *e, const struct nfips_xforms *x);
+/*
+ * Instance @inst (0 for a single buffer) of chain @chain: @b's bytes
+ * transformed, once per hand-out (e->app_stamp); false without memory.
+ */
+bool app_xform(struct nfips_engine *e, uint32_t chain, uint32_t inst, struct nfips_buf *b);
+/* @tx is handed out again (its buffers may have changed). */
+void app_memo_handout(const struct nfips_tx *tx);
+/* App sig @c did not match @tx before, and none of its buffers changed since. */
+bool app_memo_skip(const struct nfips_engine *e, const struct nfips_tx *tx, uint32_t c);
+/* @c was evaluated on @tx: @waiting when it may match later (APP_NO_MATCH). */
+void app_memo_result(const struct nfips_engine *e, const struct nfips_tx *tx, uint32_t c,
+		     bool waiting);
+/* After a hand-out's evaluations. */
+void app_memo_compact(const struct nfips_tx *tx);
+void app_memo_free(struct nfips_txmemo *m);
 
 /* engine_stream.c */
 /*
