@@ -17,6 +17,7 @@
  * single pass; the others are always candidates.
  */
 #include <errno.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,13 +81,62 @@ static bool txchecks_ok(const struct nfips_rule *r, const struct nfips_tx *tx)
 }
 
 /*
+ * The payload keywords of an app-layer rule (content without a sticky
+ * buffer: pkt_data), as Suricata 7's stream inspection engine of such a
+ * rule (detect-engine.c AppendStreamInspectEngine, detect-engine-payload.c
+ * DetectEngineInspectStream): over UDP the packet's payload; over TCP the
+ * direction's reassembled bytes from where Suricata's raw stream chunk
+ * starts when the transaction is first inspected (the end of the data
+ * held when the previous request or response of that direction completed:
+ * its completion triggers the raw inspection; struct nfips_flowstate's
+ * raw_mark) to the newest byte, offsets and depths counting from there. A match is kept for the transaction (the engine's stored flag),
+ * so the buffers may complete later.
+ */
+static bool payload_match(struct nfips_engine *e, uint32_t c, const struct nfips_tx *tx,
+			  const struct nfips_pkt *p, const struct nfips_flow *f,
+			  const struct nfips_stream *st)
+{
+	const struct nfips_flowstate *fs = f->state;
+	const struct nfips_rule *r = e->sigs[e->app[c]].r;
+	struct nfips_buf b = { 0 };
+	uint64_t start;
+	uint32_t skip = 0;
+
+	if (f->no_payload)
+		return false;
+	if (app_memo_payload(e, tx, c, false))
+		return true;
+	if (p->proto == IPPROTO_UDP) {
+		b.data = p->payload;
+		b.len = p->payload_len;
+	} else {
+		if (!st || !st->data)
+			return false;
+		if (!app_memo_window(tx, &start))
+			start = fs ? fs->raw_mark[f->to_server ? 0 : 1] :
+			     st->anchored ? st->stream_off + st->new_from : 0;
+		if (st->anchored && start > st->stream_off)
+			skip = start - st->stream_off < st->len ?
+			       (uint32_t)(start - st->stream_off) : st->len;
+		b.data = st->data + skip;
+		b.len = st->len - skip;
+	}
+	if (nfips_eval_payload(e->ev, r, &b) != 1)
+		return false;
+	app_memo_payload(e, tx, c, true);
+	return true;
+}
+
+/*
  * Suricata's DetectRunTxInspectRule over the rule's inspection engines:
  * a buffer missing or not matching fails the rule for good when it is
  * final (the transaction's progress is past it), else for now. A
  * multi-buffer (dns.query) matches when one of its instances, each
  * transformed, does.
  */
-enum app_result app_tx_match(struct nfips_engine *e, uint32_t c, const struct nfips_tx *tx)
+enum app_result app_tx_match(struct nfips_engine *e, uint32_t c, const struct nfips_tx *tx,
+			     const struct nfips_pkt *p, const struct nfips_flow *f,
+			     const struct nfips_stream *st)
 {
 	const struct nfips_rule *r = e->sigs[e->app[c]].r;
 	const uint8_t *data;
@@ -114,6 +164,9 @@ enum app_result app_tx_match(struct nfips_engine *e, uint32_t c, const struct nf
 		if (!hit)
 			return fin ? APP_CANT_MATCH : APP_NO_MATCH;
 	}
+	/* the stream engine, after the buffers' (Suricata appends it) */
+	if ((r->eflags & NFIPS_E_PAYLOAD) && !payload_match(e, c, tx, p, f, st))
+		return APP_NO_MATCH;
 	return APP_MATCH;
 }
 
@@ -458,11 +511,25 @@ uint32_t app_candidates(struct nfips_engine *e, const struct nfips_tx *tx, int d
  * done with it yet; a rule alerts at most once per transaction, and one
  * that cannot match any more is not tried again.
  */
+/* Is @tx's side of direction @dir (NFIPS_FLOW_TO_*) complete? */
+static bool side_done(const struct nfips_tx *tx, uint32_t dir, enum nfips_alproto ap)
+{
+	uint32_t id;
+
+	for (id = 1; tx->final && id < NFIPS_BUF_COUNT; id++)
+		if (nfips_buf_def(id)->alproto == ap && (nfips_buf_def(id)->dirs & dir) &&
+		    !tx->final(tx, id))
+			return false;
+	return true;
+}
+
 bool app_run(struct nfips_engine *e, const struct nfips_pkt *p,
-	     const struct nfips_flow *f, struct nfips_flowstate *fs, uint8_t pm)
+	     const struct nfips_flow *f, struct nfips_flowstate *fs,
+	     const struct nfips_stream *st, uint8_t pm)
 {
 	const uint32_t dir = f->to_server ? NFIPS_FLOW_TO_SERVER : NFIPS_FLOW_TO_CLIENT;
-	bool oom = false, sm;
+	const int d = f->to_server ? 0 : 1;
+	bool oom = false, sm, done_side = false;
 	uint32_t t, i, n;
 
 	for (t = 0; t < f->ntxs; t++) {
@@ -476,7 +543,7 @@ bool app_run(struct nfips_engine *e, const struct nfips_pkt *p,
 		/* a new hand-out: transforms are redone, buffers observed again */
 		e->app_stamp++;
 		if (done)
-			app_memo_handout(tx);
+			app_memo_handout(tx, fs ? &fs->raw_mark[d] : NULL);
 		n = app_candidates(e, tx, f->to_server ? 0 : 1);
 		for (i = 0; i < n; i++) {
 			const uint32_t c = e->app_clist[i];
@@ -492,7 +559,7 @@ bool app_run(struct nfips_engine *e, const struct nfips_pkt *p,
 			/* its outcome would be the last one's: no match yet */
 			if (done && app_memo_skip(e, tx, c))
 				continue;
-			res = app_tx_match(e, c, tx);
+			res = app_tx_match(e, c, tx, p, f, st);
 			if (done && res != APP_NO_MEM)
 				app_memo_result(e, tx, c, res == APP_NO_MATCH);
 			if (res == APP_NO_MATCH || res == APP_NO_MEM)
@@ -509,6 +576,10 @@ bool app_run(struct nfips_engine *e, const struct nfips_pkt *p,
 		}
 		if (done)
 			app_memo_compact(tx);
+		done_side |= side_done(tx, dir, f->alproto);
 	}
+	/* a completed side triggers Suricata's raw inspection up to here */
+	if (done_side && fs && st && st->anchored)
+		fs->raw_mark[d] = st->stream_off + st->len;
 	return oom;
 }

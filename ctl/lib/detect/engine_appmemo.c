@@ -46,6 +46,9 @@ struct nfips_txmemo {
 	struct bufobs obs[NFIPS_BUF_COUNT];
 	struct pending *p;	/* ascending sig up to nsorted, then appended */
 	uint32_t np, nsorted, cap;
+	bool win_set;		/* win: the payload window's stream offset */
+	uint64_t win;
+	uint8_t *paid;		/* per app sig: its payload keywords matched */
 };
 
 void app_memo_free(struct nfips_txmemo *m)
@@ -53,6 +56,7 @@ void app_memo_free(struct nfips_txmemo *m)
 	if (!m)
 		return;
 	free(m->p);
+	free(m->paid);
 	free(m);
 }
 
@@ -176,14 +180,19 @@ static struct nfips_txmemo *memo(const struct nfips_tx *tx)
 	return d->memo;
 }
 
-void app_memo_handout(const struct nfips_tx *tx)
+void app_memo_handout(const struct nfips_tx *tx, const uint64_t *win)
 {
 	struct nfips_txmemo *m = tx->det ? memo(tx) : NULL;
+
+	if (m && !m->win_set && win) {
+		m->win = *win;
+		m->win_set = true;
+	}
 
 	/* a side handed out 2^32 times starts over: nothing is skipped */
 	if (m && ++m->handout == UINT32_MAX) {
 		memset(m->obs, 0, sizeof(m->obs));
-		m->np = 0;
+		m->np = 0;	/* the payload window and matches stay */
 		m->nsorted = 0;
 		m->handout = 1;
 	}
@@ -242,6 +251,32 @@ static struct pending *find(struct nfips_txmemo *m, uint32_t sig)
 	return lo < m->nsorted && m->p[lo].sig == sig ? &m->p[lo] : NULL;
 }
 
+bool app_memo_window(const struct nfips_tx *tx, uint64_t *start)
+{
+	const struct nfips_txmemo *m = tx->det ? tx->det->memo : NULL;
+
+	if (!m || !m->win_set)
+		return false;
+	*start = m->win;
+	return true;
+}
+
+bool app_memo_payload(const struct nfips_engine *e, const struct nfips_tx *tx, uint32_t c,
+		      bool set)
+{
+	struct nfips_txmemo *m = tx->det ? tx->det->memo : NULL;
+
+	if (!m)
+		return false;
+	if (set && !m->paid)
+		m->paid = calloc(e->napp / 8 + 1, 1);
+	if (!m->paid)
+		return false;	/* without memory: inspected again */
+	if (set)
+		m->paid[c / 8] |= (uint8_t)(1u << (c % 8));
+	return m->paid[c / 8] & (1u << (c % 8));
+}
+
 bool app_memo_skip(const struct nfips_engine *e, const struct nfips_tx *tx, uint32_t c)
 {
 	struct nfips_txmemo *m = tx->det ? tx->det->memo : NULL;
@@ -250,6 +285,9 @@ bool app_memo_skip(const struct nfips_engine *e, const struct nfips_tx *tx, uint
 	uint32_t id;
 
 	if (!m || !(p = find(m, c)) || p->at == UINT32_MAX)
+		return false;
+	/* payload keywords see the stream, which changes without the buffers */
+	if (e->sigs[e->app[c]].r->eflags & NFIPS_E_PAYLOAD)
 		return false;
 	bufs = e->sigs[e->app[c]].r->bufs;
 	observe(e, tx, m, bufs);
