@@ -15,6 +15,10 @@
  * transforms it, which one matcher per buffer and one per transformed
  * list (a buffer and a transform chain) find for all signatures in a
  * single pass; the others are always candidates.
+ *
+ * A rule that also has payload keywords (no sticky buffer) inspects the
+ * stream, or the UDP packet, as one more engine of the transaction
+ * (payload_match); the packet prefilter leaves such rules alone.
  */
 #include <errno.h>
 #include <netinet/in.h>
@@ -89,8 +93,9 @@ static bool txchecks_ok(const struct nfips_rule *r, const struct nfips_tx *tx)
  * starts when the transaction is first inspected (the end of the data
  * held when the previous request or response of that direction completed:
  * its completion triggers the raw inspection; struct nfips_flowstate's
- * raw_mark) to the newest byte, offsets and depths counting from there. A match is kept for the transaction (the engine's stored flag),
- * so the buffers may complete later.
+ * raw_mark) to the newest byte, offsets and depths counting from there.
+ * A match is kept for the transaction (the engine's stored flag), so the
+ * buffers may complete later.
  */
 static bool payload_match(struct nfips_engine *e, uint32_t c, const struct nfips_tx *tx,
 			  const struct nfips_pkt *p, const struct nfips_flow *f,
