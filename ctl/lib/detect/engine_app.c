@@ -322,8 +322,8 @@ int app_prefilter_build(struct nfips_engine *e, const struct nfips_engine_limits
 	struct nfips_ac_limits al = { 0 };
 	struct nfips_ac_pattern *pats;
 	const struct nfips_xforms *x;
-	uint32_t k, id, l, np;
-	int32_t fp;
+	uint32_t k, id, l, np, *fch = NULL;
+	int32_t fp, *fps = NULL;
 	int ret = app_chains_build(e);
 
 	if (ret)
@@ -339,7 +339,10 @@ int app_prefilter_build(struct nfips_engine *e, const struct nfips_engine_limits
 	e->app_pseen = calloc(e->napp + 1, 1);
 	e->app_plist = calloc(e->napp + 1, sizeof(uint32_t));
 	pats = calloc(e->napp + 1, sizeof(*pats));
-	if (!e->app_cand || !e->app_clist || !e->app_nofp[0] || !e->app_nofp[1] ||
+	/* each sig's prefilter content and its chain, found once */
+	fps = calloc(e->napp + 1, sizeof(*fps));
+	fch = calloc(e->napp + 1, sizeof(*fch));
+	if (!fps || !fch || !e->app_cand || !e->app_clist || !e->app_nofp[0] || !e->app_nofp[1] ||
 	    !e->app_xfl || !e->app_pfirst || !e->app_psigs || !e->app_pseen ||
 	    !e->app_plist || !pats)
 		goto out;
@@ -351,16 +354,16 @@ int app_prefilter_build(struct nfips_engine *e, const struct nfips_engine_limits
 	for (k = 0; k < e->napp; k++) {
 		const struct nfips_rule *r = e->sigs[e->app[k]].r;
 
-		fp = app_fp(r);
+		fp = fps[k] = app_fp(r);
+		x = fp_chain(r, fp);
+		fch[k] = x ? app_chain_of(e, x) : UINT32_MAX;
 		if (!e->no_prefilter && fp >= 0) {
 			/* a new transformed list gets its matcher */
-			x = fp_chain(r, fp);
-			for (l = 0; x && l < e->napp_xfl &&
-			     e->app_xfl[l].chain != app_chain_of(e, x); l++)
+			for (l = 0; x && l < e->napp_xfl && e->app_xfl[l].chain != fch[k]; l++)
 				;
 			if (x && l == e->napp_xfl) {
 				e->app_xfl[e->napp_xfl].x = x;
-				e->app_xfl[e->napp_xfl++].chain = app_chain_of(e, x);
+				e->app_xfl[e->napp_xfl++].chain = fch[k];
 			}
 			continue;
 		}
@@ -374,8 +377,8 @@ int app_prefilter_build(struct nfips_engine *e, const struct nfips_engine_limits
 		for (k = 0; k < e->napp && !e->no_prefilter; k++) {
 			const struct nfips_rule *r = e->sigs[e->app[k]].r;
 
-			fp = app_fp(r);
-			if (fp >= 0 && r->matches[fp].buf == id && !fp_chain(r, fp))
+			fp = fps[k];
+			if (fp >= 0 && r->matches[fp].buf == id && fch[k] == UINT32_MAX)
 				fp_pattern(r, fp, k, &pats[np++]);
 		}
 		ret = build_one(e, &e->app_ac[id], pats, np, &al, id, err);
@@ -387,10 +390,8 @@ int app_prefilter_build(struct nfips_engine *e, const struct nfips_engine_limits
 		for (k = 0; k < e->napp; k++) {
 			const struct nfips_rule *r = e->sigs[e->app[k]].r;
 
-			fp = app_fp(r);
-			x = fp_chain(r, fp);
-			if (x && app_chain_of(e, x) == e->app_xfl[l].chain)
-				fp_pattern(r, fp, k, &pats[np++]);
+			if (fch[k] == e->app_xfl[l].chain)
+				fp_pattern(r, fps[k], k, &pats[np++]);
 		}
 		ret = build_one(e, &e->app_xfl[l].ac, pats, np, &al, e->app_xfl[l].x->buf, err);
 		if (ret)
@@ -399,6 +400,8 @@ int app_prefilter_build(struct nfips_engine *e, const struct nfips_engine_limits
 	ret = 0;
 out:
 	free(pats);
+	free(fps);
+	free(fch);
 	return ret;
 }
 
