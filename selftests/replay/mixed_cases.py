@@ -40,6 +40,13 @@ RULES = (
     'alert http any any -> any any (msg:"big upload"; flow:established,to_server; '
     'stream_size:client,>,1000; http.method; content:"POST"; http.request_body; '
     'content:"/bin/node"; fast_pattern; sid:6;)\n'
+    # stream_size on a plain tcp rule (it never matched in replay before),
+    # dsize pinning it to packets (with the stream too, Suricata's IDS mode
+    # alerts twice: replay.rst, known differences)
+    'alert tcp any any -> any 80 (msg:"big client stream"; flow:established,to_server; '
+    'stream_size:client,>,1000; dsize:>0; content:"/bin/node"; sid:8;)\n'
+    'alert tcp any any -> any 80 (msg:"small client stream"; flow:established,to_server; '
+    'stream_size:client,<,1000; dsize:>0; content:"/bin/node"; sid:9;)\n'
     # ET INFO SIG query: the question's type in the payload, the name in dns.query
     'alert dns any any -> any any (msg:"sig query"; content:"|00 18 00 01|"; '
     'dns.query; pcre:"/^\\d/"; sid:7;)\n')
