@@ -51,7 +51,12 @@ static const char rules_text[] =
 	"alert dns any any -> any any (msg:\"q\"; dns.query; dotprefix; content:\".a.b\"; endswith; bsize:>4; sid:17;)\n"
 	"alert dns any any -> any any (msg:\"q2\"; dns_query; content:\"x\"; pcre:\"/x\\.[a-z]+$/\"; sid:18;)\n"
 	"alert dns any any -> any any (msg:\"op\"; dns.opcode:!0; sid:19;)\n"
-	"alert dns any any -> any any (msg:\"raw dns\"; content:\"|00 01|\"; sid:20;)\n";
+	"alert dns any any -> any any (msg:\"raw dns\"; content:\"|00 01|\"; sid:20;)\n"
+	/* payload and packet keywords in app rules, transforms (engine_app*.c) */
+	"alert http any any -> any any (msg:\"mixed\"; flow:to_server; content:\"../\"; depth:200; http.uri; content:\"/a\"; sid:21;)\n"
+	"alert http any any -> any any (msg:\"mixed tc\"; flow:to_client; content:\"X-\"; stream_size:server,>,10; http.stat_code; content:\"2\"; sid:22;)\n"
+	"alert http any any -> any any (msg:\"xf\"; flow:to_server; http.cookie; to_lowercase; content:\"ab\"; fast_pattern; content:\"zz\"; sid:23;)\n"
+	"alert dns any any -> any any (msg:\"mixed dns\"; content:\"|00 01|\"; dns.query; to_uppercase; content:\"A\"; sid:24;)\n";
 
 struct input {
 	const uint8_t *d;

@@ -522,10 +522,6 @@ static void test_skips(void)
 		{ "file_data; content:\"x\";", "file.data without flow:to_client (request files)" },
 		{ "flow:to_server; http.cookie; content:\"a\"; file.data; content:\"x\";",
 		  "file.data without flow:to_client (request files)" },
-		{ "content:\"x\"; http.uri; content:\"/a\";",
-		  "payload content together with http buffers" },
-		{ "http.uri; content:\"/a\"; dsize:>3;",
-		  "packet header keywords together with http buffers" },
 		{ "dns.answer.name; pcre:\"/a/U\";", "buffer dns.answer.name" },
 		{ "http.uri; content:\"a\"; byte_extract:1,0,v; http.user_agent; content:\"b\"; within:v;",
 		  "byte_extract across http buffers" },
@@ -541,7 +537,6 @@ static void test_skips(void)
 		{ "tcp.mss:<536;", "keyword tcp.mss" },
 		{ "icmpv6.mtu:<1280;", "keyword icmpv6.mtu" },
 		{ "xbits:toggle,x,track ip_src;", "xbits toggle" },
-		{ "content:\"a\"; pcre:\"/a/U\";", "payload content together with http buffers" },
 		{ "pcre:\"/a/Hi\";", "http buffer in both directions (no flow direction)" },
 		{ "flow:established,only_frag;", "flow only_frag" },
 	};
@@ -552,6 +547,25 @@ static void test_skips(void)
 		snprintf(buf, sizeof(buf), "alert tcp any any -> any any (%s sid:1;)",
 			 cases[i].opts);
 		expect_skip(buf, cases[i].reason);
+	}
+	/*
+	 * Payload or packet keywords in an app-layer rule: Suricata's stream
+	 * engine and packet checks of the transaction's inspection (engine_app.c).
+	 */
+	static const char *const mixed[] = {
+		"alert tcp any any -> any any (content:\"x\"; http.uri; content:\"/a\"; sid:1;)",
+		"alert tcp any any -> any any (http.uri; content:\"/a\"; dsize:>3; sid:1;)",
+		"alert tcp any any -> any any (content:\"a\"; pcre:\"/a/U\"; sid:1;)",
+	};
+	for (i = 0; i < sizeof(mixed) / sizeof(mixed[0]); i++) {
+		struct nfips_rule *r = parse(mixed[i]);
+
+		if (r)
+			nfips_rule_classify(r);
+		tap_ok(&T, r && !r->skip && r->app_dir == NFIPS_FLOW_TO_SERVER &&
+		       (r->eflags & NFIPS_E_APP) && (r->eflags & (NFIPS_E_PAYLOAD | NFIPS_E_PACKET)),
+		       "loads: %s", mixed[i]);
+		nfips_rule_free(r);
 	}
 	/* Syntax is still checked after a skip reason. */
 	E("http.uri; content:\"|4|\";", "|\";", "odd number of hex digits");

@@ -162,8 +162,13 @@ static void test_dns(void)
 	tap_ok(&T, r && !r->skip && r->alproto == NFIPS_ALPROTO_DNS && !r->app_dir,
 	       "alert dns with a payload content: packets and stream of DNS flows");
 	nfips_rule_free(r);
-	expect_skip("alert dns any any -> any any (dns.query; content:\"a\"; dsize:>3; sid:1;)",
-		    "packet header keywords together with dns keywords");
+	r = parse("alert dns any any -> any any (content:\"|00 18|\"; dns.query; content:\"a\"; "
+		  "dsize:>3; sid:1;)");
+	if (r)
+		nfips_rule_classify(r);
+	tap_ok(&T, r && !r->skip && r->app_dir && (r->eflags & NFIPS_E_PAYLOAD),
+	       "dns keywords with payload and packet keywords: one transaction inspection");
+	nfips_rule_free(r);
 	expect_skip("alert icmp any any -> any any (dns.query; content:\"a\"; sid:1;)",
 		    "dns keywords on protocol icmp");
 }

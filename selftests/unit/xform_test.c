@@ -305,12 +305,59 @@ static void test_progress(void)
 	nfips_rule_free(r);
 }
 
+/*
+ * A rule waiting on a transaction is skipped while its buffers are
+ * unchanged, and evaluated again as soon as they change: here in place,
+ * at the same address and length (what a pointer or length comparison
+ * would miss), through a transform whose output is cached per hand-out.
+ */
+static void test_unchanged(void)
+{
+	static const char *const text[] = {
+		"alert http any any -> any any (flow:established,to_server; http.request_body; "
+		"to_lowercase; content:\"harm\"; fast_pattern; content:\"evil\"; sid:9;)",
+		"alert http any any -> any any (flow:established,to_server; http.request_body; "
+		"pcre:\"/EVIL/\"; sid:10;)",
+	};
+	struct nfips_rule *r[2] = { parse(text[0]), parse(text[1]) };
+	struct nfips_engine *e = NULL;
+	struct nfips_flowstate *fs;
+	char body[] = "harmless";
+	struct fake_tx tx = { .view = { .get = fake_get, .final = fake_final },
+			      .id = NFIPS_BUF_HTTP_REQUEST_BODY, .data = body };
+	unsigned a[5];
+
+	if (!r[0] || !r[1] || nfips_engine_new(&e, r, 2, NULL, &err)) {
+		tap_ok(&T, false, "unchanged: engine");
+		goto out;
+	}
+	fs = nfips_flowstate_new(e);
+	tx.view.det = &tx.det;
+	a[0] = run(e, fs, &tx);
+	a[1] = run(e, fs, &tx);
+	memcpy(body, "HARMEVIL", 8);
+	a[2] = run(e, fs, &tx);
+	a[3] = run(e, fs, &tx);
+	memcpy(body, "harmless", 8);
+	a[4] = run(e, fs, &tx);
+	tap_ok(&T, !a[0] && !a[1] && a[2] == 2 && !a[3] && !a[4],
+	       "unchanged: waiting rules evaluated again when their buffer changes in place "
+	       "(alerts %u %u %u %u %u, want 0 0 2 0 0)", a[0], a[1], a[2], a[3], a[4]);
+	nfips_txdet_free(&tx.det);
+	nfips_flowstate_free(fs);
+	nfips_engine_free(e);
+out:
+	nfips_rule_free(r[0]);
+	nfips_rule_free(r[1]);
+}
+
 int main(void)
 {
 	setup();
 	test_transforms();
 	test_multi();
 	test_progress();
+	test_unchanged();
 	teardown();
 	return tap_done(&T);
 }

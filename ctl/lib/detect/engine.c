@@ -270,7 +270,8 @@ static int build_matcher(struct nfips_engine *e, const struct nfips_engine_limit
 	for (i = 0; i < e->nsigs; i++) {
 		const struct nfips_rule *r = e->sigs[i].r;
 
-		if ((r->eflags & NFIPS_E_IPONLY) || r->fp < 0 || e->no_prefilter)
+		/* app sigs (a payload fast pattern too) run per transaction */
+		if ((r->eflags & (NFIPS_E_IPONLY | NFIPS_E_APP)) || r->fp < 0 || e->no_prefilter)
 			continue;
 		refs[n].b = nfips_rule_fp(r, &refs[n].len);
 		refs[n].nocase = r->fp_nocase;
@@ -470,6 +471,7 @@ int nfips_engine_new(struct nfips_engine **out, struct nfips_rule *const *rules,
 	if (!e)
 		goto fail;
 	e->serial = ++engine_serial;
+	nfips_hkey_random(&e->app_hkey);
 	e->no_prefilter = lim && lim->no_prefilter;
 	e->alert_max = NFIPS_ALERT_MAX_DEFAULT;
 	ret = load_rules(e, rules, n);
@@ -826,7 +828,9 @@ bool sig_matches(struct nfips_engine *e, const struct sig *s,
 		return false;
 	if (s->nxb && !xbits_test(e, s, p))
 		return false;
-	if (r->eflags & NFIPS_E_PAYLOAD)
+	/* an app-layer rule's payload keywords are one of its transaction's
+	 * inspections (engine_app.c), not the packet's */
+	if ((r->eflags & NFIPS_E_PAYLOAD) && !(r->eflags & NFIPS_E_APP))
 		return !(f && f->no_payload) && payload_ok(e, s, p, f, st, stream_match);
 	return true;
 }
@@ -911,6 +915,7 @@ int nfips_engine_packet(struct nfips_engine *e, const struct nfips_pkt *p,
 {
 	struct nfips_flowstate *fs = f ? f->state : NULL;
 	const bool pseudo = !p->pcap_cnt;
+	const struct nfips_stream *held = st;	/* for app rules' payload (engine_app.c) */
 	bool first, sm, pkt_done, oom = false;
 	uint8_t pm;
 	uint32_t i, n;
@@ -987,7 +992,7 @@ int nfips_engine_packet(struct nfips_engine *e, const struct nfips_pkt *p,
 			oom = true;
 	}
 	/* Then the transactions this packet completed (engine_app.c). */
-	if (f && f->ntxs && e->napp && app_run(e, p, f, fs, pm))
+	if (f && f->ntxs && e->napp && app_run(e, p, f, fs, held, pm))
 		oom = true;
 	for (i = 0; i < e->ncands; i++)
 		e->cand[e->cands[i]] = 0;

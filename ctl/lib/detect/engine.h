@@ -145,6 +145,8 @@ struct nfips_txdet {
 	uint64_t engine;	/* serial of the engine the bits are of (a reload resets them) */
 	uint8_t *done;		/* one bit per app-layer rule of that engine */
 	uint32_t nbits;
+	/* the rules waiting on it and its buffers as they saw them */
+	struct nfips_txmemo *memo;
 };
 
 void nfips_txdet_free(struct nfips_txdet *d);

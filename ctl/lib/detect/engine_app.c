@@ -15,8 +15,13 @@
  * transforms it, which one matcher per buffer and one per transformed
  * list (a buffer and a transform chain) find for all signatures in a
  * single pass; the others are always candidates.
+ *
+ * A rule that also has payload keywords (no sticky buffer) inspects the
+ * stream, or the UDP packet, as one more engine of the transaction
+ * (payload_match); the packet prefilter leaves such rules alone.
  */
 #include <errno.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,19 +49,20 @@ static bool checks_ok(const struct nfips_rule *r, uint32_t buf, uint32_t len)
 }
 
 /*
- * One instance of buffer @id: its transforms (bsize and the keywords see
- * their output), length tests, keywords. *oom when the transforms found
- * no memory.
+ * Instance @inst of buffer @id for app sig @c: its transforms (bsize and
+ * the keywords see their output, transformed once per hand-out), length
+ * tests, keywords. *oom when the transforms found no memory.
  */
-static bool buf_match(struct nfips_engine *e, const struct nfips_rule *r, uint32_t id,
+static bool buf_match(struct nfips_engine *e, uint32_t c, uint32_t id, uint32_t inst,
 		      const uint8_t *data, uint32_t len, bool *oom)
 {
+	const struct nfips_rule *r = e->sigs[e->app[c]].r;
 	struct nfips_buf b = { .buf_id = id, .data = data, .len = len };
 	const struct nfips_xforms *xf = nfips_rule_xforms(r, id);
 
 	if (!b.data)
 		b.data = (const uint8_t *)"";
-	if (xf && !xform_apply(e, xf, &b)) {
+	if (xf && !app_xform(e, e->app_xid[c][xf - r->xforms], inst, &b)) {
 		*oom = true;
 		return false;
 	}
@@ -79,16 +85,65 @@ static bool txchecks_ok(const struct nfips_rule *r, const struct nfips_tx *tx)
 }
 
 /*
+ * The payload keywords of an app-layer rule (content without a sticky
+ * buffer: pkt_data), as Suricata 7's stream inspection engine of such a
+ * rule (detect-engine.c AppendStreamInspectEngine, detect-engine-payload.c
+ * DetectEngineInspectStream): over UDP the packet's payload; over TCP the
+ * direction's reassembled bytes from where Suricata's raw stream chunk
+ * starts when the transaction is first inspected (the end of the data
+ * held when the previous request or response of that direction completed:
+ * its completion triggers the raw inspection; struct nfips_flowstate's
+ * raw_mark) to the newest byte, offsets and depths counting from there.
+ * A match is kept for the transaction (the engine's stored flag), so the
+ * buffers may complete later.
+ */
+static bool payload_match(struct nfips_engine *e, uint32_t c, const struct nfips_tx *tx,
+			  const struct nfips_pkt *p, const struct nfips_flow *f,
+			  const struct nfips_stream *st)
+{
+	const struct nfips_flowstate *fs = f->state;
+	const struct nfips_rule *r = e->sigs[e->app[c]].r;
+	struct nfips_buf b = { 0 };
+	uint64_t start;
+	uint32_t skip = 0;
+
+	if (f->no_payload)
+		return false;
+	if (app_memo_payload(e, tx, c, false))
+		return true;
+	if (p->proto == IPPROTO_UDP) {
+		b.data = p->payload;
+		b.len = p->payload_len;
+	} else {
+		if (!st || !st->data)
+			return false;
+		if (!app_memo_window(tx, &start))
+			start = fs ? fs->raw_mark[f->to_server ? 0 : 1] :
+			     st->anchored ? st->stream_off + st->new_from : 0;
+		if (st->anchored && start > st->stream_off)
+			skip = start - st->stream_off < st->len ?
+			       (uint32_t)(start - st->stream_off) : st->len;
+		b.data = st->data + skip;
+		b.len = st->len - skip;
+	}
+	if (nfips_eval_payload(e->ev, r, &b) != 1)
+		return false;
+	app_memo_payload(e, tx, c, true);
+	return true;
+}
+
+/*
  * Suricata's DetectRunTxInspectRule over the rule's inspection engines:
  * a buffer missing or not matching fails the rule for good when it is
  * final (the transaction's progress is past it), else for now. A
  * multi-buffer (dns.query) matches when one of its instances, each
  * transformed, does.
  */
-enum app_result app_tx_match(struct nfips_engine *e, const struct sig *s,
-			     const struct nfips_tx *tx)
+enum app_result app_tx_match(struct nfips_engine *e, uint32_t c, const struct nfips_tx *tx,
+			     const struct nfips_pkt *p, const struct nfips_flow *f,
+			     const struct nfips_stream *st)
 {
-	const struct nfips_rule *r = s->r;
+	const struct nfips_rule *r = e->sigs[e->app[c]].r;
 	const uint8_t *data;
 	uint32_t id, len, i;
 
@@ -103,17 +158,20 @@ enum app_result app_tx_match(struct nfips_engine *e, const struct sig *s,
 			continue;
 		if (!nfips_buf_multi(id)) {
 			if (tx->get(tx, id, &data, &len))
-				hit = buf_match(e, r, id, data, len, &oom);
+				hit = buf_match(e, c, id, 0, data, len, &oom);
 		} else {
 			for (i = 0; !hit && !oom && tx->get_nth &&
 			     tx->get_nth(tx, id, i, &data, &len); i++)
-				hit = buf_match(e, r, id, data, len, &oom);
+				hit = buf_match(e, c, id, i, data, len, &oom);
 		}
 		if (oom)
-			return APP_NO_MATCH;	/* out of memory: not now */
+			return APP_NO_MEM;	/* out of memory: not now */
 		if (!hit)
 			return fin ? APP_CANT_MATCH : APP_NO_MATCH;
 	}
+	/* the stream engine, after the buffers' (Suricata appends it) */
+	if ((r->eflags & NFIPS_E_PAYLOAD) && !payload_match(e, c, tx, p, f, st))
+		return APP_NO_MATCH;
 	return APP_MATCH;
 }
 
@@ -122,6 +180,7 @@ void nfips_txdet_free(struct nfips_txdet *d)
 	if (!d)
 		return;
 	free(d->done);
+	app_memo_free(d->memo);
 	memset(d, 0, sizeof(*d));
 }
 
@@ -188,28 +247,51 @@ static void fp_pattern(const struct nfips_rule *r, int32_t fp, uint32_t k,
 	p->id = k;
 }
 
-/* Same buffer, same transforms with the same options: one list. */
-static bool same_chain(const struct nfips_xforms *a, const struct nfips_xforms *b)
-{
-	uint32_t i;
-
-	if (a->buf != b->buf || a->n != b->n)
-		return false;
-	for (i = 0; i < a->n; i++) {
-		const struct nfips_xform *x = &a->x[i], *y = &b->x[i];
-
-		if (x->type != y->type || x->keylen != y->keylen ||
-		    (x->keylen && memcmp(x->key, y->key, x->keylen)) ||
-		    !x->source != !y->source || (x->source && strcmp(x->source, y->source)))
-			return false;
-	}
-	return true;
-}
-
 /* The transformed list of @r's fast pattern; NULL when untransformed. */
 static const struct nfips_xforms *fp_chain(const struct nfips_rule *r, int32_t fp)
 {
 	return fp < 0 || !r->matches[fp].xf ? NULL : &r->xforms[r->matches[fp].xf - 1];
+}
+
+static int pat_cmp(const void *a, const void *b)
+{
+	const struct nfips_ac_pattern *x = a, *y = b;
+	int d;
+
+	if (x->len != y->len)
+		return x->len < y->len ? -1 : 1;
+	if (x->flags != y->flags)
+		return x->flags < y->flags ? -1 : 1;
+	d = memcmp(x->bytes, y->bytes, x->len);
+	if (d)
+		return d;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/*
+ * The same pattern of many signatures is one pattern of the matcher,
+ * reported once per scan with all of them (e->app_pfirst/app_psigs), as
+ * Suricata's MPM does: a buffer of 9000 'c' and 200 signatures with
+ * "cccccccc" is 9000 reports, not 1.8 million.
+ */
+static uint32_t dedup(struct nfips_engine *e, struct nfips_ac_pattern *pats, uint32_t np)
+{
+	uint32_t i, n = 0;
+
+	qsort(pats, np, sizeof(*pats), pat_cmp);
+	for (i = 0; i < np; i++) {
+		const uint32_t k = pats[i].id;
+
+		if (!i || pats[i].len != pats[n - 1].len || pats[i].flags != pats[n - 1].flags ||
+		    memcmp(pats[i].bytes, pats[n - 1].bytes, pats[i].len)) {
+			e->app_pfirst[e->app_npat] = e->app_nps;
+			pats[n] = pats[i];
+			pats[n++].id = e->app_npat++;
+		}
+		e->app_psigs[e->app_nps++] = k;
+	}
+	e->app_pfirst[e->app_npat] = e->app_nps;
+	return n;
 }
 
 static int build_one(struct nfips_engine *e, struct nfips_ac **ac,
@@ -221,6 +303,7 @@ static int build_one(struct nfips_engine *e, struct nfips_ac **ac,
 
 	if (!np)
 		return 0;
+	np = dedup(e, pats, np);
 	ret = nfips_ac_build(ac, pats, np, al, &bad);
 	if (ret) {
 		if (err)
@@ -239,18 +322,29 @@ int app_prefilter_build(struct nfips_engine *e, const struct nfips_engine_limits
 	struct nfips_ac_limits al = { 0 };
 	struct nfips_ac_pattern *pats;
 	const struct nfips_xforms *x;
-	uint32_t k, id, l, np;
-	int32_t fp;
-	int ret = -ENOMEM;
+	uint32_t k, id, l, np, *fch = NULL;
+	int32_t fp, *fps = NULL;
+	int ret = app_chains_build(e);
 
+	if (ret)
+		return ret;
+	ret = -ENOMEM;
 	e->app_cand = calloc(e->napp + 1, 1);
 	e->app_clist = calloc(e->napp + 1, sizeof(uint32_t));
 	e->app_nofp[0] = calloc(e->napp + 1, sizeof(uint32_t));
 	e->app_nofp[1] = calloc(e->napp + 1, sizeof(uint32_t));
 	e->app_xfl = calloc(e->napp + 1, sizeof(*e->app_xfl));
+	e->app_pfirst = calloc(e->napp + 2, sizeof(uint32_t));
+	e->app_psigs = calloc(e->napp + 1, sizeof(uint32_t));
+	e->app_pseen = calloc(e->napp + 1, 1);
+	e->app_plist = calloc(e->napp + 1, sizeof(uint32_t));
 	pats = calloc(e->napp + 1, sizeof(*pats));
-	if (!e->app_cand || !e->app_clist || !e->app_nofp[0] || !e->app_nofp[1] ||
-	    !e->app_xfl || !pats)
+	/* each sig's prefilter content and its chain, found once */
+	fps = calloc(e->napp + 1, sizeof(*fps));
+	fch = calloc(e->napp + 1, sizeof(*fch));
+	if (!fps || !fch || !e->app_cand || !e->app_clist || !e->app_nofp[0] || !e->app_nofp[1] ||
+	    !e->app_xfl || !e->app_pfirst || !e->app_psigs || !e->app_pseen ||
+	    !e->app_plist || !pats)
 		goto out;
 	if (lim) {
 		al.max_patterns = lim->max_patterns;
@@ -260,14 +354,17 @@ int app_prefilter_build(struct nfips_engine *e, const struct nfips_engine_limits
 	for (k = 0; k < e->napp; k++) {
 		const struct nfips_rule *r = e->sigs[e->app[k]].r;
 
-		fp = app_fp(r);
+		fp = fps[k] = app_fp(r);
+		x = fp_chain(r, fp);
+		fch[k] = x ? app_chain_of(e, x) : UINT32_MAX;
 		if (!e->no_prefilter && fp >= 0) {
 			/* a new transformed list gets its matcher */
-			x = fp_chain(r, fp);
-			for (l = 0; x && l < e->napp_xfl && !same_chain(e->app_xfl[l].x, x); l++)
+			for (l = 0; x && l < e->napp_xfl && e->app_xfl[l].chain != fch[k]; l++)
 				;
-			if (x && l == e->napp_xfl)
-				e->app_xfl[e->napp_xfl++].x = x;
+			if (x && l == e->napp_xfl) {
+				e->app_xfl[e->napp_xfl].x = x;
+				e->app_xfl[e->napp_xfl++].chain = fch[k];
+			}
 			continue;
 		}
 		if (r->app_dir & NFIPS_FLOW_TO_SERVER)
@@ -280,8 +377,8 @@ int app_prefilter_build(struct nfips_engine *e, const struct nfips_engine_limits
 		for (k = 0; k < e->napp && !e->no_prefilter; k++) {
 			const struct nfips_rule *r = e->sigs[e->app[k]].r;
 
-			fp = app_fp(r);
-			if (fp >= 0 && r->matches[fp].buf == id && !fp_chain(r, fp))
+			fp = fps[k];
+			if (fp >= 0 && r->matches[fp].buf == id && fch[k] == UINT32_MAX)
 				fp_pattern(r, fp, k, &pats[np++]);
 		}
 		ret = build_one(e, &e->app_ac[id], pats, np, &al, id, err);
@@ -293,10 +390,8 @@ int app_prefilter_build(struct nfips_engine *e, const struct nfips_engine_limits
 		for (k = 0; k < e->napp; k++) {
 			const struct nfips_rule *r = e->sigs[e->app[k]].r;
 
-			fp = app_fp(r);
-			x = fp_chain(r, fp);
-			if (x && same_chain(x, e->app_xfl[l].x))
-				fp_pattern(r, fp, k, &pats[np++]);
+			if (fch[k] == e->app_xfl[l].chain)
+				fp_pattern(r, fps[k], k, &pats[np++]);
 		}
 		ret = build_one(e, &e->app_xfl[l].ac, pats, np, &al, e->app_xfl[l].x->buf, err);
 		if (ret)
@@ -305,6 +400,8 @@ int app_prefilter_build(struct nfips_engine *e, const struct nfips_engine_limits
 	ret = 0;
 out:
 	free(pats);
+	free(fps);
+	free(fch);
 	return ret;
 }
 
@@ -321,16 +418,29 @@ void app_prefilter_free(struct nfips_engine *e)
 	for (id = 0; e->app_xfl && id < e->napp_xfl; id++)
 		nfips_ac_free(e->app_xfl[id].ac);
 	free(e->app_xfl);
+	free(e->app_pfirst);
+	free(e->app_psigs);
+	free(e->app_pseen);
+	free(e->app_plist);
+	app_chains_free(e);
 }
 
 static int on_app_pattern(void *ctx, uint32_t id, uint32_t end)
 {
 	struct nfips_engine *e = ctx;
+	uint32_t i, k;
 
 	(void)end;
-	if (!e->app_cand[id]) {
-		e->app_cand[id] = 1;
-		e->app_clist[e->napp_clist++] = id;
+	if (e->app_pseen[id])
+		return 0;
+	e->app_pseen[id] = 1;
+	e->app_plist[e->napp_plist++] = id;
+	for (i = e->app_pfirst[id]; i < e->app_pfirst[id + 1]; i++) {
+		k = e->app_psigs[i];
+		if (!e->app_cand[k]) {
+			e->app_cand[k] = 1;
+			e->app_clist[e->napp_clist++] = k;
+		}
 	}
 	return 0;
 }
@@ -361,7 +471,7 @@ static void scan_xf(struct nfips_engine *e, const struct app_xflist *l,
 		b.len = len;
 		/* without memory for the transforms: not a candidate, as
 		 * app_tx_match could not inspect it either */
-		if (xform_apply(e, l->x, &b) && b.len)
+		if (app_xform(e, l->chain, k, &b) && b.len)
 			nfips_ac_scan(l->ac, 0, b.data, b.len, on_app_pattern, e);
 	}
 }
@@ -395,6 +505,9 @@ uint32_t app_candidates(struct nfips_engine *e, const struct nfips_tx *tx, int d
 		scan_xf(e, &e->app_xfl[i], tx, dir);
 	for (i = 0; i < e->napp_clist; i++)
 		e->app_cand[e->app_clist[i]] = 0;
+	for (i = 0; i < e->napp_plist; i++)
+		e->app_pseen[e->app_plist[i]] = 0;
+	e->napp_plist = 0;
 	/* Signature order, as the other candidates. */
 	qsort(e->app_clist, e->napp_clist, sizeof(uint32_t), u32cmp);
 	return e->napp_clist;
@@ -406,11 +519,25 @@ uint32_t app_candidates(struct nfips_engine *e, const struct nfips_tx *tx, int d
  * done with it yet; a rule alerts at most once per transaction, and one
  * that cannot match any more is not tried again.
  */
+/* Is @tx's side of direction @dir (NFIPS_FLOW_TO_*) complete? */
+static bool side_done(const struct nfips_tx *tx, uint32_t dir, enum nfips_alproto ap)
+{
+	uint32_t id;
+
+	for (id = 1; tx->final && id < NFIPS_BUF_COUNT; id++)
+		if (nfips_buf_def(id)->alproto == ap && (nfips_buf_def(id)->dirs & dir) &&
+		    !tx->final(tx, id))
+			return false;
+	return true;
+}
+
 bool app_run(struct nfips_engine *e, const struct nfips_pkt *p,
-	     const struct nfips_flow *f, struct nfips_flowstate *fs, uint8_t pm)
+	     const struct nfips_flow *f, struct nfips_flowstate *fs,
+	     const struct nfips_stream *st, uint8_t pm)
 {
 	const uint32_t dir = f->to_server ? NFIPS_FLOW_TO_SERVER : NFIPS_FLOW_TO_CLIENT;
-	bool oom = false, sm;
+	const int d = f->to_server ? 0 : 1;
+	bool oom = false, sm, done_side = false;
 	uint32_t t, i, n;
 
 	for (t = 0; t < f->ntxs; t++) {
@@ -421,6 +548,10 @@ bool app_run(struct nfips_engine *e, const struct nfips_pkt *p,
 			oom = true;	/* without its memory, no second alert either */
 			continue;
 		}
+		/* a new hand-out: transforms are redone, buffers observed again */
+		e->app_stamp++;
+		if (done)
+			app_memo_handout(tx, fs ? &fs->raw_mark[d] : NULL);
 		n = app_candidates(e, tx, f->to_server ? 0 : 1);
 		for (i = 0; i < n; i++) {
 			const uint32_t c = e->app_clist[i];
@@ -433,8 +564,13 @@ bool app_run(struct nfips_engine *e, const struct nfips_pkt *p,
 			if (!(s->r->app_dir & dir) || !(s->proto_mask & (1u << pm)) ||
 			    !sig_matches(e, s, p, f, fs, NULL, &sm))
 				continue;
-			res = app_tx_match(e, s, tx);
-			if (res == APP_NO_MATCH)
+			/* its outcome would be the last one's: no match yet */
+			if (done && app_memo_skip(e, tx, c))
+				continue;
+			res = app_tx_match(e, c, tx, p, f, st);
+			if (done && res != APP_NO_MEM)
+				app_memo_result(e, tx, c, res == APP_NO_MATCH);
+			if (res == APP_NO_MATCH || res == APP_NO_MEM)
 				continue;
 			if (done)
 				done[c / 8] |= (uint8_t)(1u << (c % 8));
@@ -446,6 +582,12 @@ bool app_run(struct nfips_engine *e, const struct nfips_pkt *p,
 			if (!queue_push(e, k, false))
 				oom = true;
 		}
+		if (done)
+			app_memo_compact(tx);
+		done_side |= side_done(tx, dir, f->alproto);
 	}
+	/* a completed side triggers Suricata's raw inspection up to here */
+	if (done_side && fs && st && st->anchored)
+		fs->raw_mark[d] = st->stream_off + st->len;
 	return oom;
 }

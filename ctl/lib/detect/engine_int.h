@@ -110,13 +110,34 @@ struct nfips_engine {
 	uint8_t *app_cand;			/* per app sig: in app_clist */
 	uint32_t *app_nofp[2], napp_nofp[2];	/* no fp, per direction (0 to server) */
 	uint32_t *app_clist, napp_clist;	/* candidates of one transaction */
+	/* distinct prefilter patterns -> app sigs (CSR), seen in one pass */
+	uint32_t *app_pfirst, *app_psigs, app_npat, app_nps;
+	uint8_t *app_pseen;
+	uint32_t *app_plist, napp_plist;
 	/* prefilters of transformed buffers: one per buffer and transform
 	 * chain (Suricata's transformed lists have their own MPM) */
 	struct app_xflist {
 		const struct nfips_xforms *x;	/* a rule's: buf, transforms */
+		uint32_t chain;			/* in e->xch */
 		struct nfips_ac *ac;
 	} *app_xfl;
 	uint32_t napp_xfl;
+	/* every distinct (buffer, transform chain) of the app sigs, its
+	 * instances transformed once per hand-out (engine_appmemo.c) */
+	struct xchain {
+		const struct nfips_xforms *x;
+		struct xinst {
+			uint64_t stamp;	/* app_stamp of the hand-out it is of */
+			uint8_t *d;
+			uint32_t len, cap;
+		} *v;			/* per instance of a multi-buffer */
+		uint32_t nv;
+	} *xch;
+	uint32_t nxch;
+	uint32_t **app_xid;	/* per app sig, per rule->xforms[i]: its chain */
+	uint32_t *xid_flat;
+	uint64_t app_stamp;	/* one per transaction hand-out inspected */
+	struct nfips_hkey app_hkey;	/* buffers' observations (engine_appmemo.c) */
 
 	struct nfips_ac *ac;
 	uint32_t *pat_first, *pat_sigs;		/* pattern -> sigs (CSR) */
@@ -173,6 +194,13 @@ struct nfips_flowstate {
 	bool want_known;	/* want[] computed (engine_interest.c) */
 	uint8_t want[2];	/* NFIPS_WANT_* per direction, 0 to server */
 	struct seen *fp[2];	/* per direction, allocated on first use */
+	/*
+	 * Per direction, the stream offset where Suricata's next raw stream
+	 * chunk starts: the end of the data held when a transaction of that
+	 * direction last completed (its raw reassembly trigger); app rules'
+	 * payload windows start there (engine_app.c).
+	 */
+	uint64_t raw_mark[2];
 	uint64_t bits[];
 };
 
@@ -202,10 +230,16 @@ enum app_result {
 	APP_NO_MATCH,		/* not yet: try again when the tx progresses */
 	APP_MATCH,
 	APP_CANT_MATCH,		/* failed on a final buffer: never on this tx */
+	APP_NO_MEM,		/* not now, for memory: as APP_NO_MATCH */
 };
-/* Does @s's rule match transaction @tx (its buffers and length tests)? */
-enum app_result app_tx_match(struct nfips_engine *e, const struct sig *s,
-			     const struct nfips_tx *tx);
+/*
+ * Does app sig @c match transaction @tx (its buffers and length tests,
+ * then its payload keywords: engine_app.c) on packet @p of flow @f, the
+ * direction's stream @st held (NULL: none)?
+ */
+enum app_result app_tx_match(struct nfips_engine *e, uint32_t c, const struct nfips_tx *tx,
+			     const struct nfips_pkt *p, const struct nfips_flow *f,
+			     const struct nfips_stream *st);
 /* One matcher per buffer over the app sigs' prefilter contents. */
 int app_prefilter_build(struct nfips_engine *e, const struct nfips_engine_limits *lim,
 			struct nfips_err *err);
@@ -220,7 +254,39 @@ uint32_t app_candidates(struct nfips_engine *e, const struct nfips_tx *tx, int d
  * true when a match was lost for memory. @pm: the packet's PM_ bit index.
  */
 bool app_run(struct nfips_engine *e, const struct nfips_pkt *p,
-	     const struct nfips_flow *f, struct nfips_flowstate *fs, uint8_t pm);
+	     const struct nfips_flow *f, struct nfips_flowstate *fs,
+	     const struct nfips_stream *st, uint8_t pm);
+
+/* engine_appmemo.c */
+/* The transform chains of the app sigs (e->xch, e->app_xid). */
+int app_chains_build(struct nfips_engine *e);
+void app_chains_free(struct nfips_engine *e);
+/* The chain equal to @x (e->nxch when none). */
+uint32_t app_chain_of(const struct nfips_engine *e, const struct nfips_xforms *x);
+/*
+ * Instance @inst (0 for a single buffer) of chain @chain: @b's bytes
+ * transformed, once per hand-out (e->app_stamp); false without memory.
+ */
+bool app_xform(struct nfips_engine *e, uint32_t chain, uint32_t inst, struct nfips_buf *b);
+/*
+ * @tx is handed out again (its buffers may have changed); @win (NULL:
+ * unknown) starts its payload window at its first hand-out.
+ */
+void app_memo_handout(const struct nfips_tx *tx, const uint64_t *win);
+/* Stream offset where @tx's payload window starts; false when unknown. */
+bool app_memo_window(const struct nfips_tx *tx, uint64_t *start);
+/* Did app sig @c's payload keywords match @tx already (Suricata's stored
+ * stream engine match)? With @set: they did now. */
+bool app_memo_payload(const struct nfips_engine *e, const struct nfips_tx *tx, uint32_t c,
+		      bool set);
+/* App sig @c did not match @tx before, and none of its buffers changed since. */
+bool app_memo_skip(const struct nfips_engine *e, const struct nfips_tx *tx, uint32_t c);
+/* @c was evaluated on @tx: @waiting when it may match later (APP_NO_MATCH). */
+void app_memo_result(const struct nfips_engine *e, const struct nfips_tx *tx, uint32_t c,
+		     bool waiting);
+/* After a hand-out's evaluations. */
+void app_memo_compact(const struct nfips_tx *tx);
+void app_memo_free(struct nfips_txmemo *m);
 
 /* engine_stream.c */
 /*

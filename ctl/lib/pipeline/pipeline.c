@@ -285,13 +285,20 @@ static void app_end(struct nfips_pipeline *p, struct nfips_flowrec *f,
 			.alproto = nfips_app_proto(f->app),
 			.no_payload = nfips_app_no_payload(f->app),
 		};
+		const struct nfips_tcp_dir *d = &f->tcp.dir[dir];
+		/* nothing new, but app rules' payload keywords see it */
+		struct nfips_stream st = {
+			.data = d->data, .len = d->len, .new_from = d->len, .anchored = true,
+			.stream_off = d->data_abs,
+		};
+
 		flow.ntxs = nfips_app_ready(f->app, dir, true, &flow.txs);
 		if (!flow.ntxs)
 			continue;
 		pseudo_pkt(f, dir, now, &pkt);
 		p->dec = NULL;
 		p->flow = f;
-		evaluate(p, &pkt, &flow, NULL);
+		evaluate(p, &pkt, &flow, f->key.proto == IPPROTO_TCP && d->data ? &st : NULL);
 	}
 }
 
@@ -552,6 +559,18 @@ void nfips_pipeline_packet(struct nfips_pipeline *p,
 		.established = up.established,
 		.stream_add = up.tcp.stream_add,
 	};
+	/*
+	 * stream_size: Suricata's next_seq - isn per side, the SYN counting
+	 * one (next_abs counts from the byte after it); a side not known yet
+	 * (its SYN not seen) is 0, as Suricata's zeroed stream.
+	 */
+	if (d.pkt.proto == IPPROTO_TCP) {
+		const struct nfips_tcp_dir *cd = &f->tcp.dir[0], *sd = &f->tcp.dir[1];
+
+		flow.tcp_sizes = true;
+		flow.client_size = cd->known ? (uint32_t)cd->next_abs + 1 : 0;
+		flow.server_size = sd->known ? (uint32_t)sd->next_abs + 1 : 0;
+	}
 	if (p->app_rules && d.pkt.proto == IPPROTO_TCP)
 		app_packet(p, f, dir, &up, &flow);
 	else if (p->app_rules && d.pkt.proto == IPPROTO_UDP)

@@ -436,10 +436,6 @@ int rule_buf_finish(struct pstate *ps)
 	if (!napp)
 		return npay ? 0 : pskip(ps, 0, "protocol %s without %s keywords or content",
 					r->proto_name, r->alproto == NFIPS_ALPROTO_TLS ? "tls" : "http");
-	if (npay)
-		return pskip(ps, 0, "payload content together with http buffers");
-	if ((r->flags & NFIPS_R_DSIZE) || r->npkt || r->has_ipproto)
-		return pskip(ps, 0, "packet header keywords together with http buffers");
 	if (dirs == (TS | TC))
 		return pskip(ps, 0, "http buffer in both directions (no flow direction)");
 

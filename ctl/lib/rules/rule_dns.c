@@ -71,10 +71,6 @@ int rule_dns_finish(struct pstate *ps, uint32_t dirs, uint32_t napp, uint32_t np
 	 */
 	if (!napp)
 		return npay ? 0 : pskip(ps, 0, "protocol dns without dns keywords");
-	if (npay)
-		return pskip(ps, 0, "payload content together with dns keywords");
-	if ((r->flags & NFIPS_R_DSIZE) || r->npkt || r->has_ipproto)
-		return pskip(ps, 0, "packet header keywords together with dns keywords");
 	/*
 	 * Both directions are exact here: a DNS transaction is a request or a
 	 * response, inspected in its own direction only.
