@@ -36,6 +36,7 @@ struct replay {
 	struct nfips_grader *grader;
 	struct nfips_pipeline *pipe;
 	bool write_failed;
+	uint64_t let_go;	/* --kernel-bypass: flows bypassed */
 };
 
 /* ---- rules ---------------------------------------------------------- */
@@ -87,7 +88,7 @@ static void usage(FILE *f)
 		"                       [--stream-window BYTES] [--stream-memcap BYTES]\n"
 		"                       [--midstream] [--stream-bypass]\n"
 		"                       [--eve-payload all|first|none] [--packet-alert-max N]\n"
-		"                       [--http-body-inline yes|no]\n"
+		"                       [--http-body-inline yes|no] [--kernel-bypass]\n"
 		"                       [--timing] --pcap FILE\n"
 		"\n"
 		"Evaluates the rules on every packet of a capture (pcap or pcapng) and\n"
@@ -118,6 +119,10 @@ static void usage(FILE *f)
 		"      --http-body-inline Y  yes: HTTP bodies inspected as they arrive, as\n"
 		"                            nfipsd and Suricata in IPS mode do; no (default,\n"
 		"                            as suricata -r): from 32/40 KiB on or once complete\n"
+		"      --kernel-bypass       let flows go as nfipsd lets the kernel bypass\n"
+		"                            them (the pipeline's advice: no loaded rule can\n"
+		"                            match a later packet): what a gateway inspects;\n"
+		"                            the alerts must be those of a full replay\n"
 		"      --timing              say how long loading the rules and the replay took\n",
 		NFIPS_FLOWTAB_MAX, NFIPS_STREAM_DEPTH, NFIPS_STREAM_OOO_MAX,
 		(unsigned long long)NFIPS_STREAM_MEMCAP, NFIPS_ALERT_MAX_DEFAULT);
@@ -156,6 +161,9 @@ static void summary(const struct replay *r, const struct nfips_engine_stats *es)
 
 	nfips_pipeline_get_stats(r->pipe, &ps);
 	nfips_flowtab_get_stats(flows, &fs);
+	if (r->let_go)
+		fprintf(stderr, "replay: kernel bypass: %" PRIu64 " flows let go, %" PRIu64
+			" of their packets not evaluated\n", r->let_go, ps.stragglers);
 	nfips_pipeline_reasons(r->pipe, print_reason, NULL);
 	if (ps.enomem || ps.output_oom)
 		fprintf(stderr, "replay: %" PRIu64 " packets evaluated without "
@@ -185,6 +193,7 @@ struct opts {
 	bool vars;		/* --var given */
 	struct nfips_pipeline_cfg pc;
 	bool timing;
+	bool kernel_bypass;
 };
 
 static int parse_args(int argc, char **argv, struct opts *o,
@@ -207,6 +216,7 @@ static int parse_args(int argc, char **argv, struct opts *o,
 		{ "eve-payload", required_argument, NULL, 'E' },
 		{ "packet-alert-max", required_argument, NULL, 'A' },
 		{ "http-body-inline", required_argument, NULL, 'I' },
+		{ "kernel-bypass", no_argument, NULL, 'K' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -267,6 +277,11 @@ static int parse_args(int argc, char **argv, struct opts *o,
 			break;
 		case 'T':
 			o->timing = true;
+			break;
+		case 'K':
+			o->kernel_bypass = true;
+			/* the kernel never queues a bypassed connection again */
+			o->pc.bypass_grace_usec = UINT64_MAX / 2;
 			break;
 		case 'B':
 			o->pc.stream_bypass = true;
@@ -426,6 +441,25 @@ static int load_policy(struct replay *r, struct opts *o)
 	return 0;
 }
 
+/*
+ * --kernel-bypass: what nfipsd does after each packet (nfipsd/kernel.c,
+ * nfipsd_kernel_flow): a TCP or UDP flow both of whose directions the
+ * advice says are done is bypassed, its later packets never evaluated.
+ */
+static void let_go(struct replay *r, const struct nfips_pipeline_result *res, uint64_t now)
+{
+	struct nfips_flow_advice adv;
+
+	if (res->status != NFIPS_PIPE_EVALUATED || !res->flow ||
+	    (res->flow->key.proto != IPPROTO_TCP && res->flow->key.proto != IPPROTO_UDP))
+		return;
+	nfips_pipeline_advice(r->pipe, res, &adv);
+	if (adv.drop || !adv.done[0] || !adv.done[1])
+		return;
+	r->let_go++;
+	nfips_pipeline_bypass(r->pipe, res->flow, now);
+}
+
 static int run(struct replay *r, const struct opts *o)
 {
 	struct nfips_pipeline_result res;
@@ -448,6 +482,8 @@ static int run(struct replay *r, const struct opts *o)
 		in.ts_usec = (uint64_t)cap.sec * 1000000 + cap.usec;
 		in.pkt_no++;
 		nfips_pipeline_packet(r->pipe, &in, &res);
+		if (o->kernel_bypass)
+			let_go(r, &res, in.ts_usec);
 	}
 	if (n < 0) {
 		fprintf(stderr, "nfipsctl: %s (after packet %" PRIu64 ")\n", err,

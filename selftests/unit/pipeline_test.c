@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The packet pipeline's advice to the daemon (what it still needs of a
- * flow, per direction) and stream_bypass: a direction is only declared
+ * flow, per direction, also from what its application layer says) and
+ * stream_bypass: a direction is only declared
  * done when no loaded rule could act on any later packet of it, so live
  * verdicts can equal a replay. Packets are raw IPv4 TCP built here.
  */
@@ -381,6 +382,130 @@ static void payload_policy(void)
 	stop(&r);
 }
 
+/* A TLS record of @type around @n bytes of @body, appended at @out. */
+static size_t tls_record(uint8_t *out, uint8_t type, const uint8_t *body, size_t n)
+{
+	out[0] = type;
+	out[1] = 3;
+	out[2] = 3;
+	out[3] = (uint8_t)(n >> 8);
+	out[4] = (uint8_t)n;
+	memcpy(out + 5, body, n);
+	return n + 5;
+}
+
+/* A hello (1: client, 2: server) without extensions, in its record. */
+static size_t tls_hello(uint8_t *out, uint8_t type)
+{
+	uint8_t b[64] = { type, 0, 0, 0, 3, 3 };
+	size_t n = 6 + 32;
+
+	b[n++] = 0;			/* session id */
+	if (type == 1) {
+		b[n++] = 0, b[n++] = 2;	/* one cipher suite */
+		b[n++] = 0x13, b[n++] = 0x01;
+		b[n++] = 1, b[n++] = 0;	/* no compression */
+	} else {
+		b[n++] = 0x13, b[n++] = 0x01;
+		b[n++] = 0;
+	}
+	b[3] = (uint8_t)(n - 4);
+	return tls_record(out, 22, b, n);
+}
+
+static void tls_send(struct run *r, int dir, uint8_t type)
+{
+	uint8_t rec[128];
+	size_t n = type == 23 ? tls_record(rec, 23, (const uint8_t *)"cipher", 6) :
+				tls_hello(rec, dir ? 2 : 1);
+
+	send_tcp(r, dir, 0x18, (const char *)rec, n);
+}
+
+/*
+ * The application layer's part of the contract (pipeline.c's advice): a
+ * flow is let go once its protocol rules a rule out (another protocol's,
+ * none detected on either side), and a TLS flow once its handshake is
+ * over, both sides inspected and application data seen (payload
+ * inspection ends there, Suricata's encryption-handling default), unless
+ * a rule needs neither payload nor buffers. HTTP never: its next request
+ * may come at any time.
+ */
+static void app_contract(void)
+{
+	static const char tls_and_raw[] =
+		"alert tls any any -> any any (tls.sni; content:\"evil\"; sid:1;)\n"
+		"alert tcp any any -> any any (content:\"attack\"; sid:2;)\n"
+		"alert http any any -> any any (http.uri; content:\"/x\"; sid:3;)\n";
+	static const char req[] = "GET / HTTP/1.1\r\nHost: a\r\n\r\n";
+	static const char resp[] = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
+	struct nfips_flow_advice a;
+	struct run r;
+
+	if (!tap_ok(&T, start(&r, tls_and_raw, false), "setup: TLS, raw and HTTP rules"))
+		return;
+	handshake(&r);
+	tls_send(&r, 0, 22);
+	tls_send(&r, 1, 22);
+	advice(&r, &a);
+	tap_ok(&T, !a.done[0] && !a.done[1], "TLS hellos exchanged: the flow is still wanted");
+	tls_send(&r, 0, 23);
+	advice(&r, &a);
+	tap_ok(&T, !a.done[0] && !a.done[1],
+	       "client's application data: the server side not yet handed out, still wanted");
+	tls_send(&r, 1, 23);
+	advice(&r, &a);
+	tap_ok(&T, a.done[0] && a.done[1] && !r.nalerts,
+	       "TLS handshake over, both sides inspected: the flow is let go");
+	stop(&r);
+
+	if (!start(&r, "alert tls any any -> any any (tls.sni; content:\"evil\"; sid:1;)\n"
+		   "alert tcp any any -> any any (dsize:>1000; sid:5;)\n", false))
+		return;
+	handshake(&r);
+	tls_send(&r, 0, 22);
+	tls_send(&r, 1, 22);
+	tls_send(&r, 0, 23);
+	tls_send(&r, 1, 23);
+	advice(&r, &a);
+	tap_ok(&T, !a.done[0] && !a.done[1],
+	       "a rule on packet sizes (no payload keyword) keeps an encrypted flow wanted");
+	stop(&r);
+
+	if (!start(&r, tls_and_raw, false))
+		return;
+	handshake(&r);
+	send_tcp(&r, 0, 0x18, req, sizeof(req) - 1);
+	send_tcp(&r, 1, 0x18, resp, sizeof(resp) - 1);
+	advice(&r, &a);
+	tap_ok(&T, !a.done[0] && !a.done[1] && r.nalerts == 0,
+	       "HTTP with HTTP rules: wanted after a whole transaction");
+	stop(&r);
+
+	if (!start(&r, "alert tls any any -> any any (tls.sni; content:\"evil\"; sid:1;)\n",
+		   false))
+		return;
+	handshake(&r);
+	send_tcp(&r, 0, 0x18, req, sizeof(req) - 1);
+	advice(&r, &a);
+	tap_ok(&T, a.done[0] && a.done[1], "HTTP with only TLS rules: let go once detected");
+	stop(&r);
+
+	if (!start(&r, "alert http any any -> any any (http.uri; content:\"/x\"; sid:3;)\n",
+		   false))
+		return;
+	handshake(&r);
+	send_tcp(&r, 0, 0x18, "\x01\x02 binary", 9);
+	advice(&r, &a);
+	tap_ok(&T, !a.done[0] && !a.done[1],
+	       "only HTTP rules, the client's bytes not HTTP: the server's may still be");
+	send_tcp(&r, 1, 0x18, "\x03\x04 binary", 9);
+	advice(&r, &a);
+	tap_ok(&T, a.done[0] && a.done[1],
+	       "only HTTP rules, neither side HTTP (nor any protocol): let go");
+	stop(&r);
+}
+
 /* Inline, a segment reassembly cannot take behind a hole is dropped. */
 static void resend_beyond_window(void)
 {
@@ -422,6 +547,7 @@ int main(void)
 	stream_bypass();
 	payload_policy();
 	resend_beyond_window();
+	app_contract();
 	printf("1..%d\n", T.n);
 	return T.failed ? 1 : 0;
 }

@@ -98,6 +98,11 @@ bool nfips_app_no_payload(const struct nfips_app *a)
 	return a && a->state && a->ops->no_payload && a->ops->no_payload(a->state);
 }
 
+bool nfips_app_idle(const struct nfips_app *a)
+{
+	return a && a->state && a->ops->idle && a->ops->idle(a->state);
+}
+
 enum nfips_alproto nfips_app_proto(const struct nfips_app *a)
 {
 	return a && a->state ? a->ops->alproto : NFIPS_ALPROTO_NONE;
@@ -113,6 +118,28 @@ void nfips_app_set_port(struct nfips_app *a, uint16_t server_port)
 static bool port_ok(const struct nfips_app *a, unsigned int i)
 {
 	return !app_protos[i]->port || app_protos[i]->port == a->port;
+}
+
+/* A protocol may still be detected on direction @dir. */
+static bool detectable(const struct nfips_app *a, int dir, bool udp)
+{
+	unsigned int i;
+
+	if (udp ? a->udp_tried[dir] : a->failed[dir])
+		return false;
+	for (i = 0; i < app_nprotos; i++) {
+		const struct app_proto_ops *o = app_protos[i];
+
+		if ((udp ? o->detect_udp != NULL : o->detect && !(a->refused[dir] & (1u << i))) &&
+		    port_ok(a, i))
+			return true;
+	}
+	return false;
+}
+
+bool nfips_app_proto_final(const struct nfips_app *a, bool udp)
+{
+	return !a || a->state || (!detectable(a, 0, udp) && !detectable(a, 1, udp));
 }
 
 /* The flow is protocol @i from now on; false when out of memory. */

@@ -108,6 +108,24 @@ enum nfips_alproto nfips_app_proto(const struct nfips_app *a);
 bool nfips_app_no_payload(const struct nfips_app *a);
 
 /*
+ * The flow's protocol is settled (what the kernel contract needs to let
+ * the flow go, pipeline.h's nfips_pipeline_advice): one was detected, or
+ * none was and none can be any more (every protocol that may be detected
+ * on the flow's port refused each direction, or, over UDP (@udp), each
+ * direction's first datagram was probed). NULL (no application layer):
+ * settled, none.
+ */
+bool nfips_app_proto_final(const struct nfips_app *a, bool udp);
+
+/*
+ * No transaction of the flow will progress again: the parser has handed
+ * out all it ever will (TLS: the handshake done, application data seen,
+ * both sides handed out). Never for HTTP and DNS, whose next request may
+ * come at any time.
+ */
+bool nfips_app_idle(const struct nfips_app *a);
+
+/*
  * Transactions whose side of direction @dir progressed since it was last
  * handed out (with @eof: every started one not finished), in order, in
  * *txs (valid until the next call on @a); their number.

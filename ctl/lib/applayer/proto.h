@@ -60,6 +60,8 @@ struct app_proto_ops {
 	uint32_t (*ready)(void *state, int dir, bool eof, const struct nfips_tx *const **txs);
 	/* As nfips_app_no_payload; NULL: never. */
 	bool (*no_payload)(const void *state);
+	/* As nfips_app_idle; NULL: never. */
+	bool (*idle)(const void *state);
 };
 
 extern const struct app_proto_ops app_http_ops;

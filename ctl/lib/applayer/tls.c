@@ -292,6 +292,17 @@ static bool no_payload(const void *p)
 	return ((const struct tls_state *)p)->no_payload;
 }
 
+/*
+ * Application data seen (the handshake is over: what follows is
+ * encrypted) and both sides handed out: ready() hands out nothing more.
+ */
+static bool idle(const void *p)
+{
+	const struct tls_state *s = p;
+
+	return s->no_payload && s->taken[0] && s->taken[1];
+}
+
 const struct app_proto_ops app_tls_ops = {
 	.alproto = NFIPS_ALPROTO_TLS,
 	.detect = nfips_app_detect_tls,
@@ -301,4 +312,5 @@ const struct app_proto_ops app_tls_ops = {
 	.eof = end,
 	.ready = ready,
 	.no_payload = no_payload,
+	.idle = idle,
 };

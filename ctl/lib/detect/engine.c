@@ -434,6 +434,7 @@ static int load_rules(struct nfips_engine *e, struct nfips_rule *const *rules, s
 			s->hbtype = xb_type(r, false);
 			s->iptype = xb_type(r, true);
 			s->proto_mask = proto_mask(r);
+			s->outlook = nfips_sig_outlook(r);
 		}
 		if (r->cls == NFIPS_CLASS_KERNEL)
 			e->stats.kernel++;

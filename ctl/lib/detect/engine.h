@@ -273,14 +273,31 @@ bool nfips_flowstate_dropped(const struct nfips_flowstate *fs);
 #define NFIPS_WANT_ALL		0x2	/* other signatures: every packet */
 
 /*
+ * What a flow's application layer says of the rest of the flow: the
+ * signatures it rules out can never match again (sig_matches) and want
+ * nothing of it.
+ */
+struct nfips_flow_outlook {
+	enum nfips_alproto alproto;	/* detected (then for good) */
+	bool alproto_final;	/* none detected, and none can be any more */
+	bool no_payload;	/* struct nfips_flow's: payload keywords are over */
+	bool app_idle;		/* no transaction of the flow will progress again */
+};
+
+/*
  * What the loaded signatures can still want of each direction of the
  * flow of @p (@to_server: @p's direction) in @want[0] (to server) and
  * @want[1] (to client): NFIPS_WANT_* bits, 0 when no signature's
- * protocol, addresses, ports and flow direction admit that direction.
- * Computed once per flow (a pass over the signatures), then cached.
+ * protocol, addresses, ports and flow direction admit that direction,
+ * or @o (NULL: nothing known) says it can no longer match: a rule of
+ * another application-layer protocol than the flow's, payload keywords
+ * once payload inspection stopped, application-layer buffers once the
+ * parser has nothing more to hand out. Computed once per flow and outlook
+ * (a pass over the signatures), then cached.
  */
 void nfips_flowstate_want(const struct nfips_engine *e, struct nfips_flowstate *fs,
-			  const struct nfips_pkt *p, bool to_server, uint8_t want[2]);
+			  const struct nfips_pkt *p, bool to_server,
+			  const struct nfips_flow_outlook *o, uint8_t want[2]);
 
 /*
  * Suppressions (threshold.config's "suppress", the customer policy's):

@@ -35,6 +35,7 @@ struct sig {
 	bool rev;
 	uint8_t fbtype;		/* Suricata's flowbits ordering class */
 	uint8_t proto_mask;	/* PM_* packets it can match */
+	uint8_t outlook;	/* SO_*: what of a flow it needs (engine_interest.c) */
 	struct fbref *fb;
 	uint32_t nfb;
 	uint8_t hbtype, iptype;	/* Suricata's hostbits/ippairbits ordering class */
@@ -46,6 +47,17 @@ struct sig {
 #define PM_UDP	0x2
 #define PM_ICMP	0x4
 #define PM_OTHER 0x8
+
+/*
+ * struct sig's outlook: its rule's alproto (low bits) and whether it has
+ * payload keywords or app-layer buffers, kept in the signature so that a
+ * flow's interest (engine_interest.c) is a scan of the array.
+ */
+#define SO_ALPROTO	0x0f
+#define SO_PAYLOAD	0x10
+#define SO_APP		0x20
+
+uint8_t nfips_sig_outlook(const struct nfips_rule *r);
 
 /* A match of this packet, waiting for thresholds and pass (finalize). */
 struct qent {
@@ -191,7 +203,7 @@ struct nfips_flowstate {
 	uint32_t nbits;
 	bool seen[2];		/* a packet of this direction was evaluated */
 	uint8_t action;		/* first drop or pass applied to the flow */
-	bool want_known;	/* want[] computed (engine_interest.c) */
+	uint8_t want_key;	/* want[] computed for this outlook (engine_interest.c); 0: not */
 	uint8_t want[2];	/* NFIPS_WANT_* per direction, 0 to server */
 	struct seen *fp[2];	/* per direction, allocated on first use */
 	/*

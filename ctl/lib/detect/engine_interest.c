@@ -4,8 +4,10 @@
  * the daemon can let the kernel stop queueing a direction no rule can
  * ever match (pipeline.h, nfips_pipeline_advice). A direction counts as
  * wanted when some signature's protocol, addresses, ports and flow
- * direction admit its packets; IP-only signatures only want the first
- * packet of each direction, as they are evaluated only there.
+ * direction admit its packets, unless what the application layer knows
+ * of the flow (struct nfips_flow_outlook) rules it out as sig_matches
+ * would; IP-only signatures only want the first packet of each
+ * direction, as they are evaluated only there.
  */
 #include <netinet/in.h>
 #include <string.h>
@@ -31,8 +33,43 @@ static void reverse(struct nfips_pkt *q, const struct nfips_pkt *p)
 	q->dport = p->sport;
 }
 
+uint8_t nfips_sig_outlook(const struct nfips_rule *r)
+{
+	_Static_assert(NFIPS_ALPROTO_COUNT <= SO_ALPROTO + 1, "SO_ALPROTO too narrow");
+	return (uint8_t)(r->alproto | (r->eflags & NFIPS_E_PAYLOAD ? SO_PAYLOAD : 0) |
+			 (r->eflags & NFIPS_E_APP ? SO_APP : 0));
+}
+
+/* False when @o says signature @s can never match the flow again (sig_matches). */
+static bool may_match(const struct sig *s, const struct nfips_flow_outlook *o)
+{
+	const unsigned int alproto = s->outlook & SO_ALPROTO;
+
+	if (!o)
+		return true;
+	/* a rule of an app-layer protocol needs a flow detected as that */
+	if (alproto && (o->alproto ? alproto != o->alproto : o->alproto_final))
+		return false;
+	if ((s->outlook & SO_PAYLOAD) && o->no_payload)
+		return false;
+	/* its transactions' buffers: nothing new will be handed out */
+	if ((s->outlook & SO_APP) && o->app_idle)
+		return false;
+	return true;
+}
+
+/* The outlook as a cache key, never 0; NULL rules out what nothing does. */
+static uint8_t outlook_key(const struct nfips_flow_outlook *o)
+{
+	_Static_assert(NFIPS_ALPROTO_COUNT <= 16, "the key holds 4 bits of alproto");
+	if (!o)
+		return 1;
+	return (uint8_t)(1 | o->alproto_final << 1 | o->no_payload << 2 | o->app_idle << 3 |
+			 (unsigned int)o->alproto << 4);
+}
+
 static void flow_interest(const struct nfips_engine *e, const struct nfips_pkt *p,
-			  bool to_server, uint8_t out[2])
+			  bool to_server, const struct nfips_flow_outlook *o, uint8_t out[2])
 {
 	struct nfips_pkt q[2];
 	const int pm = pm_bit(p->proto);
@@ -45,10 +82,11 @@ static void flow_interest(const struct nfips_engine *e, const struct nfips_pkt *
 	out[0] = out[1] = 0;
 	for (i = 0; i < e->nsigs; i++) {
 		const struct sig *s = &e->sigs[i];
-		const struct nfips_rule *r = s->r;
+		const struct nfips_rule *r;
 
-		if (!(s->proto_mask & (1u << pm)))
+		if (!(s->proto_mask & (1u << pm)) || !may_match(s, o))
 			continue;
+		r = s->r;
 		for (d = 0; d < 2; d++) {
 			if (out[d] & NFIPS_WANT_ALL)
 				continue;
@@ -66,11 +104,14 @@ static void flow_interest(const struct nfips_engine *e, const struct nfips_pkt *
 }
 
 void nfips_flowstate_want(const struct nfips_engine *e, struct nfips_flowstate *fs,
-			  const struct nfips_pkt *p, bool to_server, uint8_t want[2])
+			  const struct nfips_pkt *p, bool to_server,
+			  const struct nfips_flow_outlook *o, uint8_t want[2])
 {
-	if (!fs->want_known) {
-		flow_interest(e, p, to_server, fs->want);
-		fs->want_known = true;
+	const uint8_t key = outlook_key(o);
+
+	if (fs->want_key != key) {
+		flow_interest(e, p, to_server, o, fs->want);
+		fs->want_key = key;
 	}
 	want[0] = fs->want[0];
 	want[1] = fs->want[1];

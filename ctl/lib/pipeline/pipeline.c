@@ -588,6 +588,7 @@ void nfips_pipeline_advice(struct nfips_pipeline *p,
 	const struct nfips_flowrec *f = res->flow;
 	struct nfips_flowstate *fs = f ? f->user : NULL;
 	uint8_t want[2] = { NFIPS_WANT_ALL, NFIPS_WANT_ALL };
+	struct nfips_flow_outlook o = { 0 };
 	struct nfips_pkt key = { 0 };
 	int d;
 
@@ -610,7 +611,22 @@ void nfips_pipeline_advice(struct nfips_pipeline *p,
 	memcpy(key.dst, f->key.addr[!d], 16);
 	key.sport = f->key.port[d];
 	key.dport = f->key.port[!d];
-	nfips_flowstate_want(p->engine, fs, &key, true, want);
+	/*
+	 * The application layer's part of the contract: a flow stays with
+	 * the daemon while its protocol is unsettled and its parser may still
+	 * hand out buffers; a TLS flow once its handshake is over (payload
+	 * inspection ended, both sides inspected) wants only the rules that
+	 * need neither.
+	 */
+	if (!p->app_rules) {
+		o.alproto_final = true;		/* no rule needs a protocol */
+	} else if (f->app) {
+		o.alproto = nfips_app_proto(f->app);
+		o.alproto_final = nfips_app_proto_final(f->app, f->key.proto == IPPROTO_UDP);
+		o.no_payload = nfips_app_no_payload(f->app);
+		o.app_idle = nfips_app_idle(f->app);
+	}
+	nfips_flowstate_want(p->engine, fs, &key, true, &o, want);
 	for (d = 0; d < 2; d++)
 		adv->done[d] = !want[d] ||
 			       (p->cfg.stream_bypass && past_depth(p, f, d));
