@@ -430,9 +430,31 @@ def case_alert_max(m, t, tmp):
                    sets=["packet-alert-max=1", "stream.inline=true"])
 
 
+def case_reversed(m, t, tmp):
+    """
+    A UDP flow whose first datagram is a query to port 53 and whose next
+    ones are queries from port 53: the second reverses the flow (Suricata's
+    FlowSwap), after which port 53 is the client. A review found the
+    kernel contract letting the flow go after its first datagram, before
+    detection could reverse it (the alerts below were missed with
+    --kernel-bypass), also with no DNS rule at all.
+    """
+    pkts = [udp(m, 5000, 53, query(1, ["benign.example.com"])),
+            udp(m, 5000, 53, query(2, ["evil.example.com"]), from_client=False),
+            udp(m, 5000, 53, query(3, ["evil2.example.com"]), from_client=False)]
+    dns = ('alert dns any 53 -> any any (msg:"query from 53"; flow:to_server; dns.query; '
+           'content:"evil"; sid:10;)\n')
+    raw = ('alert http any any -> any any (msg:"unrelated"; http.uri; content:"/zzz"; sid:30;)\n'
+           'alert udp any 53 -> any any (msg:"raw from 53 to server"; flow:to_server; '
+           'content:"evil"; sid:12;)\n')
+    m.differential(t, tmp, "dns-reversed", pkts, dns)
+    m.differential(t, tmp, "dns-reversed-raw", pkts, raw)
+
+
 def cases(m):
     def case_dns_udp_tcp(t, tmp):
         case_dns(m, t, tmp)
+        case_reversed(m, t, tmp)
 
     def case_dns_alert_max(t, tmp):
         case_alert_max(m, t, tmp)

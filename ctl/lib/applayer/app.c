@@ -137,6 +137,17 @@ static bool detectable(const struct nfips_app *a, int dir, bool udp)
 	return false;
 }
 
+bool nfips_app_udp_settled(const struct nfips_app *a)
+{
+	int d;
+
+	for (d = 0; d < 2; d++)
+		if (!a->udp_tried[d] &&
+		    (a->state ? a->ops->detect_udp != NULL : detectable(a, d, true)))
+			return false;
+	return true;
+}
+
 bool nfips_app_proto_final(const struct nfips_app *a, bool udp)
 {
 	return !a || a->state || (!detectable(a, 0, udp) && !detectable(a, 1, udp));

@@ -118,6 +118,14 @@ bool nfips_app_no_payload(const struct nfips_app *a);
 bool nfips_app_proto_final(const struct nfips_app *a, bool udp);
 
 /*
+ * Over UDP, no later datagram can make detection reverse the flow (each
+ * direction's first datagram was probed, or no protocol can be detected
+ * on it): until then which end is the client, and so which rules want
+ * the flow, is not settled.
+ */
+bool nfips_app_udp_settled(const struct nfips_app *a);
+
+/*
  * No transaction of the flow will progress again: the parser has handed
  * out all it ever will (TLS: the handshake done, application data seen,
  * both sides handed out). Never for HTTP and DNS, whose next request may

@@ -328,6 +328,8 @@ static void on_flow_end(void *arg, struct nfips_flowrec *f,
 					.state = fs,
 					.to_server = dir == 0,
 					.established = f->tcp.established,
+					.alproto = nfips_app_proto(f->app),
+					.no_payload = nfips_app_no_payload(f->app),
 				};
 				p->dec = NULL;
 				p->flow = f;
@@ -527,6 +529,9 @@ void nfips_pipeline_packet(struct nfips_pipeline *p,
 				 NFIPS_TH_SYN;
 
 		if (!syn && d.pkt.ts_usec - f->bypass_usec <= grace) {
+			/* it lives: its entry must not time out under it */
+			if (d.pkt.ts_usec > f->last_usec)
+				f->last_usec = d.pkt.ts_usec;
 			p->st.stragglers++;
 			res->status = NFIPS_PIPE_BYPASSED;
 			return;
@@ -621,6 +626,14 @@ void nfips_pipeline_advice(struct nfips_pipeline *p,
 	if (!p->app_rules) {
 		o.alproto_final = true;		/* no rule needs a protocol */
 	} else if (f->app) {
+		/*
+		 * Detection may still swap a UDP flow's ends (a DNS message of
+		 * the other direction's kind first, Suricata's FlowSwap): the
+		 * client, and with it which rules want the flow, is not
+		 * settled, and want[] is not computed (nor cached) before.
+		 */
+		if (f->key.proto == IPPROTO_UDP && !nfips_app_udp_settled(f->app))
+			return;
 		o.alproto = nfips_app_proto(f->app);
 		o.alproto_final = nfips_app_proto_final(f->app, f->key.proto == IPPROTO_UDP);
 		o.no_payload = nfips_app_no_payload(f->app);
