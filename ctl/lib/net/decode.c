@@ -40,6 +40,19 @@ static enum nfips_decode_status bad(struct nfips_decoded *d, const char *why)
 	return NFIPS_DEC_MALFORMED;
 }
 
+/* A bad transport header under a valid IP header (decode.h: l4_bad). */
+static enum nfips_decode_status bad_l4(struct nfips_decoded *d, const char *why)
+{
+	struct nfips_pkt *k = &d->pkt;
+
+	k->sport = k->dport = 0;
+	k->icmp_type = k->icmp_code = 0;
+	k->payload = d->l4;
+	k->payload_len = 0;
+	d->l4_bad = true;
+	return bad(d, why);
+}
+
 bool nfips_link_supported(int link)
 {
 	return nfips_link_name(link) != NULL;
@@ -131,12 +144,12 @@ static enum nfips_decode_status decode_l4(struct nfips_decoded *d)
 	switch (k->proto) {
 	case IPPROTO_TCP:
 		if (len < TCP_HLEN)
-			return bad(d, "TCP header truncated");
+			return bad_l4(d, "TCP header truncated");
 		hl = (uint32_t)(p[12] >> 4) * 4;
 		if (hl < TCP_HLEN)
-			return bad(d, "TCP data offset below 5");
+			return bad_l4(d, "TCP data offset below 5");
 		if (hl > len)
-			return bad(d, "TCP options truncated");
+			return bad_l4(d, "TCP options truncated");
 		k->sport = rd16(p);
 		k->dport = rd16(p + 2);
 		k->tcp_seq = rd32(p + 4);
@@ -149,12 +162,12 @@ static enum nfips_decode_status decode_l4(struct nfips_decoded *d)
 		return NFIPS_DEC_OK;
 	case IPPROTO_UDP:
 		if (len < UDP_HLEN)
-			return bad(d, "UDP header truncated");
+			return bad_l4(d, "UDP header truncated");
 		hl = rd16(p + 4);
 		if (hl < UDP_HLEN)
-			return bad(d, "UDP length below 8");
+			return bad_l4(d, "UDP length below 8");
 		if (hl > len)
-			return bad(d, "UDP datagram truncated");
+			return bad_l4(d, "UDP datagram truncated");
 		k->sport = rd16(p);
 		k->dport = rd16(p + 2);
 		k->payload = p + UDP_HLEN;
@@ -163,7 +176,7 @@ static enum nfips_decode_status decode_l4(struct nfips_decoded *d)
 	case IPPROTO_ICMP:
 	case IPPROTO_ICMPV6:
 		if (len < ICMP_HLEN)
-			return bad(d, "ICMP header truncated");
+			return bad_l4(d, "ICMP header truncated");
 		k->icmp_type = p[0];
 		k->icmp_code = p[1];
 		if (is_echo(k->proto, p[0])) {
@@ -402,6 +415,8 @@ enum nfips_decode_status nfips_decode(int link, const uint8_t *pkt, uint32_t len
 		return decode_ipv6(pkt, len, d);
 	case NFIPS_LINK_NULL:
 		return decode_null(pkt, len, d);
+	case NFIPS_LINK_VLAN:
+		return decode_ethertype(ETHERTYPE_VLAN, pkt, len, d);
 	}
 	return bad(d, "unsupported link type");
 }

@@ -26,6 +26,8 @@ enum nfips_link {
 	NFIPS_LINK_IPV4 = 228,
 	NFIPS_LINK_IPV6 = 229,
 	NFIPS_LINK_SLL2 = 276,		/* Linux cooked capture v2 */
+	/* Not a capture's: an 802.1Q tag then an ethertype (GRE's 0x8100) */
+	NFIPS_LINK_VLAN = 0x10000,
 };
 
 /* True when nfips_decode() knows the link type. */
@@ -55,6 +57,16 @@ struct nfips_decoded {
 	const uint8_t *l4;	/* transport header; NULL for a fragment */
 	uint32_t l4_len;
 	const char *why;	/* NFIPS_DEC_MALFORMED: a static description */
+	/*
+	 * NFIPS_DEC_MALFORMED with only the transport header bad (TCP, UDP
+	 * or ICMP too short or inconsistent): the IP fields of pkt are valid,
+	 * ports are 0 and the payload is empty. Suricata still inspects such
+	 * a packet, without a flow (header and IP-only rules: pipeline.h).
+	 */
+	bool l4_bad;
+	/* Tunnel level: 0 for the captured packet, n inside n tunnels
+	 * (Suricata's recursion_level; a flow key part) */
+	uint8_t depth;
 	/* NFIPS_DEC_FRAGMENT: what reassembly (defrag.h) needs */
 	struct {
 		uint32_t id;	/* IPv4 identification, IPv6 fragment id */

@@ -158,6 +158,9 @@ struct nfips_pipeline_stats {
 	uint64_t bypassed;	/* tracked, not evaluated (stream_bypass) */
 	uint64_t stragglers;	/* of flows the caller bypassed (BYPASSED) */
 	uint64_t enomem;	/* packets evaluated without all their state */
+	uint64_t tunneled;	/* packets decapsulated from tunnels, evaluated */
+	uint64_t l4_bad;	/* of the malformed: bad TCP/UDP/ICMP header,
+				 * evaluated without flow (header rules) */
 	uint64_t output_oom;	/* records lost for memory */
 };
 

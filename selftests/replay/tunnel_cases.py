@@ -1,0 +1,264 @@
+# SPDX-License-Identifier: GPL-2.0
+"""
+Tunnels and malformed transport headers, against Suricata 7.0.10 with its
+default configuration: one generated capture per encapsulation, each of
+dozens of inner flows (TCP with HTTP, DNS over UDP, ICMP echo) carried
+over GRE (plain, with key, sequence number and checksum, over IPv6,
+carrying IPv6, Ethernet, 802.1Q, ERSPAN type I and II), IPv6 in IPv4,
+IPv4 and IPv6 in IPv6, IPv4 in IPv4 (which Suricata 7 does not
+decapsulate), Teredo (with and without origin indication), VXLAN,
+Geneve (with options, carrying Ethernet), tunnels in tunnels up to one
+past the deepest Suricata decodes, and tunnels whose inner packet is
+broken; then packets whose TCP, UDP or ICMP header is malformed. The
+rules (tunnel.rules beside this file) look at the outer and the inner
+addresses, ports, header fields and payloads; suricata -r and nfipsctl
+replay must report the same alerts per (sid, flow), counted.
+
+Used by replay_test.py (cases()) and alone, to write the captures:
+    tunnel_cases.py OUTDIR
+"""
+import os
+import random
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+RULES = os.path.join(HERE, "tunnel.rules")
+
+from scapy.all import (Ether, Dot1Q, IP, IPv6, TCP, UDP, ICMP, GRE, Raw,  # noqa: E402
+                       DNS, DNSQR)
+from scapy.layers.vxlan import VXLAN  # noqa: E402
+from scapy.contrib.geneve import GENEVE  # noqa: E402
+
+FLOWS = 24          # inner flows per encapsulation
+
+
+def eth():
+    return Ether(src="02:00:00:00:00:01", dst="02:00:00:00:00:02")
+
+
+# ---- inner flows ---------------------------------------------------------------
+
+def inner_flow(m, i, v6):
+    """The packets of inner flow @i (raw IP, no link layer): TCP with
+    HTTP, DNS over UDP or ICMP echo, by @i."""
+    if v6:
+        cli, srv = "2001:db8:a::%x" % (i + 1), "2001:db8:b::%x" % (i % 5 + 1)
+    else:
+        cli, srv = "10.1.%d.%d" % (i // 200, i % 200 + 1), "10.2.0.%d" % (i % 5 + 1)
+    kind = i % 4
+    if kind in (0, 1):
+        c = m.Tcp(cli=(cli, 30000 + i), srv=(srv, 80), v6=v6, l2=None)
+        uri = "/attack?id=%d" % i if kind == 0 else "/index.html"
+        req = "GET %s HTTP/1.1\r\nHost: h%d.example\r\n\r\n" % (uri, i)
+        resp = "HTTP/1.1 200 OK\r\nContent-Length: 8\r\n\r\nRESPONSE"
+        return c.handshake() + [c.c(0, req), c.s(0, resp),
+                                c.c(len(req), "", flags="A")]
+    ip = (IPv6(src=cli, dst=srv) if v6 else IP(src=cli, dst=srv))
+    rip = (IPv6(src=srv, dst=cli) if v6 else IP(src=srv, dst=cli))
+    if kind == 2:
+        name = "evil%d.example.com" % i if i % 8 == 2 else "www.example.org"
+        q = ip / UDP(sport=40000 + i, dport=53) / DNS(id=i, rd=1, qd=DNSQR(qname=name))
+        r = rip / UDP(sport=53, dport=40000 + i) / DNS(id=i, qr=1, qd=DNSQR(qname=name))
+        return [q, r]
+    if v6:
+        return [ip / Raw(b"\x80\x00\x00\x00" + bytes([0, i & 0xff, 0, 1]) + b"PING-ATTACK")]
+    return [ip / ICMP(type=8, id=i, seq=1) / Raw(b"PING-ATTACK"),
+            rip / ICMP(type=0, id=i, seq=1) / Raw(b"PING-ATTACK")]
+
+
+def fix_v6_icmp(p):
+    """scapy has no ICMPv6 layer under a raw IPv6 with Raw: set nh 58."""
+    if IPv6 in p and p[IPv6].nh == 59:
+        p[IPv6].nh = 58
+    return p
+
+
+# ---- encapsulations ------------------------------------------------------------
+# Each takes (i, inner packet, from_client) and returns the frame on the
+# wire. Outer addresses differ per inner flow, so that the outer's
+# IP-only alerts count per flow the same way on both sides.
+
+def o4(i, fc, **kw):
+    a, b = "192.0.2.%d" % (i + 1), "198.51.100.%d" % (i % 7 + 1)
+    return IP(src=a if fc else b, dst=b if fc else a, ttl=63, **kw)
+
+
+def o6(i, fc, **kw):
+    a, b = "2001:db8:f::%x" % (i + 1), "2001:db8:e::%x" % (i % 7 + 1)
+    return IPv6(src=a if fc else b, dst=b if fc else a, hlim=63, **kw)
+
+
+def udp_outer(i, fc, port, sport_base=50000):
+    sp = sport_base + i
+    return o4(i, fc) / UDP(sport=sp if fc else port, dport=port if fc else sp)
+
+
+ENCAPS = {
+    "gre": (False, lambda i, p, fc: eth() / o4(i, fc) / GRE() / p),
+    "gre-flags": (False, lambda i, p, fc: eth() / o4(i, fc) / GRE(
+        key_present=1, key=i, seqnum_present=1, seqence_number=i, chksum_present=1) / p),
+    "gre-v6-outer": (False, lambda i, p, fc: eth() / o6(i, fc) / GRE() / p),
+    "gre-v6-inner": (True, lambda i, p, fc: eth() / o4(i, fc) / GRE(proto=0x86dd) / p),
+    "gre-eth": (False, lambda i, p, fc: eth() / o4(i, fc) / GRE(proto=0x6558) / eth() / p),
+    "gre-vlan": (False, lambda i, p, fc: eth() / o4(i, fc) / GRE(proto=0x8100) /
+                 Dot1Q(vlan=100 + i) / p),
+    "erspan1": (False, lambda i, p, fc: eth() / o4(i, fc) / GRE(proto=0x88be) / eth() / p),
+    "erspan2": (False, lambda i, p, fc: eth() / o4(i, fc) / GRE(
+        proto=0x88be, seqnum_present=1, seqence_number=i) /
+        Raw(bytes([0x10, i % 3, 0, 1, 0, 0, 0, 0])) / eth() / p),
+    "6in4": (True, lambda i, p, fc: eth() / o4(i, fc, proto=41) / p),
+    "6in6": (True, lambda i, p, fc: eth() / o6(i, fc, nh=41) / p),
+    "4in6": (False, lambda i, p, fc: eth() / o6(i, fc, nh=4) / p),
+    "4in4": (False, lambda i, p, fc: eth() / o4(i, fc, proto=4) / p),
+    "teredo": (True, lambda i, p, fc: eth() / udp_outer(i, fc, 3544) / p),
+    "teredo-origin": (True, lambda i, p, fc: eth() / udp_outer(i, fc, 3544) /
+                      Raw(b"\x00\x00\x12\x34\xc0\x00\x02\x01") / p),
+    "vxlan": (False, lambda i, p, fc: eth() / udp_outer(i, fc, 4789) / VXLAN(vni=i) / eth() / p),
+    "vxlan6": (True, lambda i, p, fc: eth() / udp_outer(i, fc, 4789) / VXLAN(vni=i) / eth() / p),
+    "geneve": (False, lambda i, p, fc: eth() / udp_outer(i, fc, 6081) /
+               GENEVE(vni=i, proto=0x0800) / p),
+    "geneve-opts": (False, lambda i, p, fc: eth() / udp_outer(i, fc, 6081) /
+                    Raw(bytes([0x02, 0, 0x08, 0, 0, 0, i, 0,
+                               0x01, 0x02, 0x03, 0x01, 0xaa, 0xbb, 0xcc, 0xdd])) / p),
+    "geneve-eth": (True, lambda i, p, fc: eth() / udp_outer(i, fc, 6081) /
+                   GENEVE(vni=i, proto=0x6558) / eth() / p),
+    # tunnels in tunnels: GRE in VXLAN, 6in4 in GRE, four and five GRE levels
+    "gre-in-vxlan": (False, lambda i, p, fc: eth() / udp_outer(i, fc, 4789) / VXLAN(vni=i) /
+                     eth() / IP(src="172.16.0.1", dst="172.16.0.2") / GRE() / p),
+    "6in4-in-gre": (True, lambda i, p, fc: eth() / o4(i, fc) / GRE() /
+                    IP(src="172.16.1.1", dst="172.16.1.2", proto=41) / p),
+    "gre-x4": (False, lambda i, p, fc: eth() / nest(i, fc, p, 4)),
+    "gre-x5": (False, lambda i, p, fc: eth() / nest(i, fc, p, 5)),
+}
+
+
+def nest(i, fc, p, n):
+    """@p in @n GRE tunnels; the outermost is o4's."""
+    for k in range(n - 1):
+        p = IP(src="172.17.%d.1" % k, dst="172.17.%d.2" % k, ttl=63) / GRE() / p
+    return o4(i, fc) / GRE() / p
+
+
+def encap_flows(m, name):
+    v6, wrap = ENCAPS[name]
+    pkts = []
+    for i in range(FLOWS):
+        for p in inner_flow(m, i, v6):
+            p = fix_v6_icmp(p)
+            fc = (IPv6 in p and p[IPv6].src.startswith("2001:db8:a")) or \
+                 (IP in p and p[IP].src.startswith("10.1."))
+            pkts.append(wrap(i, p, fc))
+    return pkts
+
+
+def broken_flows(m):
+    """Tunnels whose inner packet does not decode, and inner packets with
+    a broken transport header."""
+    rnd = random.Random(14)
+    pkts = []
+    for i in range(FLOWS):
+        inner_ok = IP(src="10.3.0.%d" % (i + 1), dst="10.4.0.1") / TCP(sport=1000 + i, dport=80) / \
+            Raw(b"INNER-ATTACK")
+        bad_ip = bytes(inner_ok)[:12]                   # IPv4 header cut
+        bad_ver = b"\x75" + bytes(inner_ok)[1:]         # version 7
+        bad_tcp = bytes(IP(src="10.3.1.%d" % (i + 1), dst="10.4.0.1", proto=6) /
+                        Raw(b"TCPCUT"))                 # 6 bytes of TCP
+        k = i % 8
+        if k == 0:      # VXLAN with a cut inner IPv4: a UDP packet with payload
+            pkts.append(eth() / udp_outer(i, True, 4789) / VXLAN(vni=i) / eth() /
+                        Raw(bad_ip + b"OUTER-ATTACK"))
+        elif k == 1:    # VXLAN with flag I unset: not VXLAN
+            pkts.append(eth() / udp_outer(i, True, 4789) / VXLAN(flags=0, vni=i) / eth() /
+                        inner_ok / Raw(b"OUTER-ATTACK"))
+        elif k == 2:    # GRE with a bad inner version: nothing inside
+            pkts.append(eth() / o4(i, True) / GRE() / Raw(bad_ver))
+        elif k == 3:    # GRE whose inner TCP header is cut: inner header rules
+            pkts.append(eth() / o4(i, True) / GRE() / Raw(bad_tcp))
+        elif k == 4:    # Teredo whose inner TCP is cut: not Teredo
+            pkts.append(eth() / udp_outer(i, True, 3544) /
+                        IPv6(src="2001:db8:c::1", dst="2001:db8:c::2", nh=6, plen=6) /
+                        Raw(b"TCPCUT"))
+        elif k == 5:    # Geneve with an unknown ethertype: a UDP packet
+            pkts.append(eth() / udp_outer(i, True, 6081) / GENEVE(vni=i, proto=0x1234) /
+                        Raw(b"OUTER-ATTACK"))
+        elif k == 6:    # GRE version 1 (PPTP without PPP here): nothing inside
+            pkts.append(eth() / o4(i, True) / GRE(version=1, proto=0x880b, key_present=1) /
+                        Raw(bytes(inner_ok)))
+        else:           # GRE with random bytes
+            pkts.append(eth() / o4(i, True) / GRE(proto=rnd.choice([0x0800, 0x86dd, 0x6558])) /
+                        Raw(bytes(rnd.getrandbits(8) for _ in range(rnd.randrange(0, 60)))))
+    return pkts
+
+
+def malformed_l4(m):
+    """Packets whose TCP, UDP or ICMP header is bad, several per host pair."""
+    pkts = []
+    for i in range(FLOWS):
+        a, b = "10.5.0.%d" % (i + 1), "10.6.0.%d" % (i % 3 + 1)
+        a6, b6 = "2001:db8:5::%x" % (i + 1), "2001:db8:6::1"
+        k = i % 6
+        for _ in range(3):
+            if k == 0:
+                p = IP(src=a, dst=b, proto=6) / Raw(b"ATTACK012")             # TCP cut
+            elif k == 1:
+                p = IP(src=a, dst=b) / TCP(sport=1, dport=80, dataofs=3) / Raw(b"ATTACK")
+            elif k == 2:
+                p = IP(src=a, dst=b) / TCP(sport=1, dport=80, dataofs=15) / Raw(b"ATTACK")
+            elif k == 3:
+                p = IP(src=a, dst=b) / UDP(sport=1, dport=53, len=5) / Raw(b"ATTACK")
+            elif k == 4:
+                p = IP(src=a, dst=b) / UDP(sport=1, dport=53, len=400) / Raw(b"ATTACK")
+            else:
+                p = IPv6(src=a6, dst=b6, nh=6) / Raw(b"ATTACK012")
+            pkts.append(eth() / p)
+        pkts.append(eth() / IP(src=a, dst=b, proto=1) / Raw(b"ATT"))       # ICMP cut
+    return pkts
+
+
+def case_tunnels(m, t, tmp):
+    with open(RULES) as f:
+        rules = f.read()
+    for name in ENCAPS:
+        m.differential(t, tmp, "tunnel-" + name, encap_flows(m, name), rules)
+    m.differential(t, tmp, "tunnel-broken", broken_flows(m), rules)
+    m.differential(t, tmp, "l4-malformed", malformed_l4(m), rules)
+
+
+def case_tunnel_records(m, t, tmp):
+    """What nfips itself says of a tunnel: the inner packet's alerts carry
+    the inner flow and no pcap_cnt (as Suricata's), the outer's have the
+    packet number; a GRE packet has no flow."""
+    pkts = encap_flows(m, "gre")[:6]
+    rules = ('alert tcp any any -> any 80 (msg:"inner"; flow:to_server; content:"attack"; '
+             'sid:1;)\n'
+             'alert ip 192.0.2.1 any -> any any (msg:"outer"; sid:2;)\n')
+    r = m.replay(tmp, "tunnel-records", pkts, rules)
+    inner, outer = r.by_sid(1), r.by_sid(2)
+    t.ok(len(inner) == 1 and "pcap_cnt" not in inner[0] and inner[0]["src_ip"] == "10.1.0.1" and
+         inner[0].get("flow_id") and inner[0]["proto"] == "TCP",
+         "tunnel: the inner packet's alert is of the inner flow, without pcap_cnt",
+         r.alerts)
+    t.ok([a.get("pcap_cnt") for a in outer] == [1, 3, 4, 6] and
+         all("flow_id" not in a and a["proto"] == "GRE" for a in outer),
+         "tunnel: each GRE outer packet from 192.0.2.1 alerts, without a flow", outer)
+    t.ok(r.summary.get("tunneled") == 6, "tunnel: six packets decapsulated", r.err)
+
+
+def cases(m):
+    def case_tunnel(t, tmp):
+        case_tunnels(m, t, tmp)
+
+    def case_tunnel_eve(t, tmp):
+        case_tunnel_records(m, t, tmp)
+    return [case_tunnel, case_tunnel_eve]
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, HERE)
+    import replay_test as rt
+    out = sys.argv[1]
+    os.makedirs(out, exist_ok=True)
+    for name in ENCAPS:
+        rt.write_pcap(os.path.join(out, name + ".pcap"), 1, rt.stamp(encap_flows(rt, name)))
+    rt.write_pcap(os.path.join(out, "broken.pcap"), 1, rt.stamp(broken_flows(rt)))
+    rt.write_pcap(os.path.join(out, "l4.pcap"), 1, rt.stamp(malformed_l4(rt)))
