@@ -79,6 +79,25 @@ static void flow_fields(struct nfips_eve_alert *a, const struct nfips_flowrec *f
 	a->flow.start_usec = (uint32_t)(f->start_usec % 1000000);
 }
 
+/* A decapsulated packet's pkt_src and "tunnel" object (the root's). */
+static void tunnel_fields(const struct nfips_pipeline *p, struct nfips_eve_alert *a)
+{
+	const struct nfips_pkt *r = &p->root->pkt;
+
+	a->pkt_src = p->tun_src;
+	a->tunnel.depth = p->dec->depth;
+	a->tunnel.family = r->family;
+	a->tunnel.proto = r->proto;
+	memcpy(a->tunnel.src, r->src, 16);
+	memcpy(a->tunnel.dst, r->dst, 16);
+	a->tunnel.sport = r->sport;
+	a->tunnel.dport = r->dport;
+	if (p->in && p->in->pcap) {
+		a->tunnel.pcap_cnt = p->in->pkt_no;
+		a->tunnel.pkt_src = "wire/pcap";
+	}
+}
+
 static void on_alert(void *arg, const struct nfips_pkt *pkt,
 		     const struct nfips_flow *flow, const struct nfips_alert *al)
 {
@@ -130,6 +149,8 @@ static void on_alert(void *arg, const struct nfips_pkt *pkt,
 	/* Suricata's names for capture and flow-end pseudo packets. */
 	if (pseudo)
 		a.pkt_src = "stream (flow timeout)";
+	else if (p->dec && p->dec->depth)
+		tunnel_fields(p, &a);
 	else if (in && in->pcap)
 		a.pkt_src = "wire/pcap";
 	memcpy(a.src, pkt->src, 16);

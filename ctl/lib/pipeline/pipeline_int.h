@@ -35,6 +35,10 @@ struct nfips_pipeline {
 	/* the packet being evaluated */
 	const struct nfips_pipeline_pkt *in;
 	const struct nfips_decoded *dec;
+	/* tunnels: the captured packet (the records' "tunnel" object) and
+	 * the pkt_src of the packet being inspected when dec->depth > 0 */
+	const struct nfips_decoded *root;
+	const char *tun_src;
 	const struct nfips_flowrec *flow;
 
 	struct nfips_pipeline_stats st;

@@ -19,6 +19,26 @@
 #include "net/tunnel.h"
 #include "pipeline_int.h"
 
+/* Suricata's pkt_src of a packet its tunnel decoder made. */
+static const char *pkt_src(const struct nfips_tunnel *t, const struct nfips_decoded *outer)
+{
+	switch (t->type) {
+	case NFIPS_TUN_GRE:
+		return "gre tunnel";
+	case NFIPS_TUN_IP:
+		return outer->pkt.family == 4 ? "ipv4 tunnel" : "ipv6 tunnel";
+	case NFIPS_TUN_TEREDO:
+		return "teredo tunnel";
+	case NFIPS_TUN_VXLAN:
+		return "vxlan encapsulation";
+	case NFIPS_TUN_GENEVE:
+		return "geneve encapsulation";
+	case NFIPS_TUN_NONE:
+		break;
+	}
+	return NULL;
+}
+
 void pipe_decoded(struct nfips_pipeline *p, struct nfips_decoded *d,
 		  enum nfips_decode_status s, uint32_t wire_len,
 		  struct nfips_pipeline_result *res)
@@ -32,6 +52,8 @@ void pipe_decoded(struct nfips_pipeline *p, struct nfips_decoded *d,
 	bool tun;
 
 	memset(&ires, 0, sizeof(ires));
+	if (top)
+		p->root = d;
 	if (s == NFIPS_DEC_FRAGMENT)
 		s = pipe_reassemble(p, d, p->in->ts_usec);
 	switch (s) {
@@ -85,6 +107,8 @@ void pipe_decoded(struct nfips_pipeline *p, struct nfips_decoded *d,
 	}
 	/* Nothing of the outer packet is used after this: the inner may be
 	 * a fragment that completes in the buffer the outer came from. */
-	if (tun)
+	if (tun) {
+		p->tun_src = pkt_src(&t, d);
 		pipe_decoded(p, &in, is, t.len, res);
+	}
 }
