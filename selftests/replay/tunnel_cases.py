@@ -4,7 +4,8 @@ Tunnels and malformed transport headers, against Suricata 7.0.10 with its
 default configuration: one generated capture per encapsulation, each of
 dozens of inner flows (TCP with HTTP, DNS over UDP, ICMP echo) carried
 over GRE (plain, with key, sequence number and checksum, over IPv6,
-carrying IPv6, Ethernet, 802.1Q, ERSPAN type I and II), IPv6 in IPv4,
+carrying IPv6, Ethernet, 802.1Q, ERSPAN type I and II; version 1 with
+PPP, as PPTP), IPv6 in IPv4,
 IPv4 and IPv6 in IPv6, IPv4 in IPv4 (which Suricata 7 does not
 decapsulate), Teredo (with and without origin indication), VXLAN,
 Geneve (with options, carrying Ethernet), tunnels in tunnels up to one
@@ -20,6 +21,7 @@ Used by replay_test.py (cases()) and alone, to write the captures:
 import json
 import os
 import random
+import struct
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -107,6 +109,8 @@ ENCAPS = {
     "erspan2": (False, lambda i, p, fc: eth() / o4(i, fc) / GRE(
         proto=0x88be, seqnum_present=1, seqence_number=i) /
         Raw(bytes([0x10, i % 3, 0, 1, 0, 0, 0, 0])) / eth() / p),
+    "pptp": (False, lambda i, p, fc: eth() / o4(i, fc, proto=47) / Raw(pptp(i, p))),
+    "pptp6": (True, lambda i, p, fc: eth() / o4(i, fc, proto=47) / Raw(pptp(i, p))),
     "6in4": (True, lambda i, p, fc: eth() / o4(i, fc, proto=41) / p),
     "6in6": (True, lambda i, p, fc: eth() / o6(i, fc, nh=41) / p),
     "4in6": (False, lambda i, p, fc: eth() / o6(i, fc, nh=4) / p),
@@ -131,6 +135,14 @@ ENCAPS = {
     "gre-x4": (False, lambda i, p, fc: eth() / nest(i, fc, p, 4)),
     "gre-x5": (False, lambda i, p, fc: eth() / nest(i, fc, p, 5)),
 }
+
+
+def pptp(i, p):
+    """GRE version 1 (key, sequence number) with PPP (address, control,
+    protocol) around @p, as PPTP sends it."""
+    inner = bytes(p)
+    ppp = b"\xff\x03" + (b"\x00\x57" if IPv6 in p else b"\x00\x21") + inner
+    return struct.pack(">BBHHHI", 0x30, 0x01, 0x880b, len(ppp), i, i) + ppp
 
 
 def nest(i, fc, p, n):
@@ -182,7 +194,7 @@ def broken_flows(m):
         elif k == 5:    # Geneve with an unknown ethertype: a UDP packet
             pkts.append(eth() / udp_outer(i, True, 6081) / GENEVE(vni=i, proto=0x1234) /
                         Raw(b"OUTER-ATTACK"))
-        elif k == 6:    # GRE version 1 (PPTP without PPP here): nothing inside
+        elif k == 6:    # GRE version 1 without its PPP header: nothing inside
             pkts.append(eth() / o4(i, True) / GRE(version=1, proto=0x880b, key_present=1) /
                         Raw(bytes(inner_ok)))
         else:           # GRE with random bytes

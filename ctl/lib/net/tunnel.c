@@ -9,6 +9,10 @@
 #include "tunnel.h"
 
 #define GRE_HLEN	4
+#define GRE_PROTO_PPP	0x880b
+#define PPP_HLEN	4
+#define PPP_IPV4	0x0021
+#define PPP_IPV6	0x0057
 #define ERSPAN2_HLEN	8
 #define VXLAN_HLEN	8
 #define GENEVE_HLEN	8
@@ -52,16 +56,67 @@ static bool inner_ethertype(struct nfips_tunnel *t, uint16_t type, const uint8_t
 }
 
 /*
+ * PPP in GRE version 1 (decode-ppp.c): a 4-byte header (address, control,
+ * protocol) then IPv4 (0x0021) or IPv6 (0x0057). Suricata reads no other
+ * framing (compressed address or protocol fields are not PPP to it).
+ */
+static void ppp(struct nfips_tunnel *t)
+{
+	uint16_t proto;
+
+	if (t->len < PPP_HLEN)
+		return;
+	proto = rd16(t->data + 2);
+	t->data += PPP_HLEN;
+	t->len -= PPP_HLEN;
+	if (proto == PPP_IPV4 && t->len >= 20 && t->data[0] >> 4 == 4)
+		t->link = NFIPS_LINK_IPV4;
+	else if (proto == PPP_IPV6 && t->len >= 40 && t->data[0] >> 4 == 6)
+		t->link = NFIPS_LINK_IPV6;
+	else
+		return;
+	t->type = NFIPS_TUN_GRE;
+}
+
+/*
+ * GRE version 1 (PPTP, RFC 2637): key set, protocol PPP, no checksum,
+ * routing, strict source route, recursion or other flags; the key's
+ * payload length 0 carries nothing.
+ */
+static void gre_v1(const uint8_t *p, uint32_t len, struct nfips_tunnel *t)
+{
+	uint32_t hl = GRE_HLEN + 4;
+
+	if ((p[0] & 0xcf) != 0 || (p[1] & 0x78) || !(p[0] & 0x20) ||
+	    rd16(p + 2) != GRE_PROTO_PPP)
+		return;
+	if (p[0] & 0x10)		/* sequence number */
+		hl += 4;
+	if (p[1] & 0x80)		/* acknowledgment number */
+		hl += 4;
+	if (hl > len || rd16(p + 4) == 0)
+		return;
+	t->data = p + hl;
+	t->len = len - hl;
+	ppp(t);
+}
+
+/*
  * GRE (decode-gre.c): version 0 without recursion control or version-1
  * flags; its key, sequence number, checksum/offset and source route
- * entries skipped. Version 1 (PPTP) carries PPP, which nfips does not
- * decode: no tunnel.
+ * entries skipped. Version 1 is PPTP's (gre_v1).
  */
 static void gre(const uint8_t *p, uint32_t len, struct nfips_tunnel *t)
 {
 	uint32_t hl = GRE_HLEN;
 
-	if (len < GRE_HLEN || (p[1] & 0x07) != 0)	/* version 0 only */
+	if (len < GRE_HLEN)
+		return;
+	if ((p[1] & 0x07) == 1) {
+		gre_v1(p, len, t);
+		return;
+	}
+	if ((p[1] & 0x07) != 0)		/* versions 0 and 1 only */
 		return;
 	if ((p[0] & 0x07) || (p[1] & 0xf8))	/* recursion, v1 flags */
 		return;

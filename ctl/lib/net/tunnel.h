@@ -8,7 +8,8 @@
  *   GRE version 0 (any flags but routing-recursion and version-1
  *     flags; key, sequence number, checksum and source routes skipped)
  *     carrying IPv4, IPv6, Ethernet (0x6558), 802.1Q or ERSPAN type I
- *     or II (0x88be); over IPv4 or IPv6;
+ *     or II (0x88be); over IPv4 or IPv6; GRE version 1 (PPTP) carrying
+ *     PPP with IPv4 or IPv6;
  *   IPv6 in IPv4 (protocol 41), IPv4 and IPv6 in IPv6 (next header 4
  *     and 41); IPv4 in IPv4 (protocol 4) is NOT a tunnel for Suricata
  *     7.0.10: only its outer packet is inspected;
