@@ -228,6 +228,25 @@ def malformed_l4(m):
     return pkts
 
 
+def other_protos(m):
+    """Protocols Suricata 7.0.10 decodes (ESP, SCTP with ports 0: flows) and some it
+    has no decoder for (AH over IPv4, PIM, 99: no flow, no payload)."""
+    pkts = []
+    for i in range(FLOWS):
+        proto = (50, 51, 103, 99)[i % 4]
+        for k in range(3):
+            a, b = "10.7.%d.%d" % (proto, i + 1), "10.8.0.1"
+            if k == 1:
+                a, b = b, a
+            pkts.append(eth() / IP(src=a, dst=b, proto=proto) /
+                        Raw(b"\x00\x00\x01\x00" + b"\x00" * 12 + b"PROTO-ATTACK"))
+        if i % 4 == 0:
+            nh = (50, 132, 99)[i % 3]
+            pkts += [eth() / IPv6(src="2001:db8:7::%x" % (i + 1), dst="2001:db8:8::1", nh=nh) /
+                     Raw(b"\x00" * 16 + b"PROTO-ATTACK")] * 2
+    return pkts
+
+
 def case_tunnels(m, t, tmp):
     with open(RULES) as f:
         rules = f.read()
@@ -235,6 +254,7 @@ def case_tunnels(m, t, tmp):
         m.differential(t, tmp, "tunnel-" + name, encap_flows(m, name), rules)
     m.differential(t, tmp, "tunnel-broken", broken_flows(m), rules)
     m.differential(t, tmp, "l4-malformed", malformed_l4(m), rules)
+    m.differential(t, tmp, "other-protos", other_protos(m), rules)
 
 
 def case_tunnel_records(m, t, tmp):
@@ -309,3 +329,4 @@ if __name__ == "__main__":
         rt.write_pcap(os.path.join(out, name + ".pcap"), 1, rt.stamp(encap_flows(rt, name)))
     rt.write_pcap(os.path.join(out, "broken.pcap"), 1, rt.stamp(broken_flows(rt)))
     rt.write_pcap(os.path.join(out, "l4.pcap"), 1, rt.stamp(malformed_l4(rt)))
+    rt.write_pcap(os.path.join(out, "protos.pcap"), 1, rt.stamp(other_protos(rt)))

@@ -274,7 +274,20 @@ void nfips_tunnel_find(const struct nfips_decoded *d, struct nfips_tunnel *t)
 		if (!t->type && (k->sport == PORT_VXLAN || k->dport == PORT_VXLAN))
 			vxlan(k->payload, k->payload_len, t);
 		return;
+	case IPPROTO_TCP:
+	case IPPROTO_ICMP:
+	case IPPROTO_ICMPV6:
+	case IPPROTO_SCTP:
+	case IPPROTO_ESP:
+	case IPPROTO_NONE:
+		return;
 	}
+	/*
+	 * A protocol Suricata 7.0.10 has no decoder for (AH over IPv4, PIM,
+	 * OSPF, ...): no flow, and no payload (measured: IP-only rules match
+	 * each packet, dsize:0 matches, contents never).
+	 */
+	t->no_flow = t->no_payload = true;
 }
 
 bool nfips_tunnel_decode(const struct nfips_decoded *outer, const struct nfips_tunnel *t,

@@ -67,7 +67,10 @@ struct nfips_tunnel {
 
 /*
  * What the packet @d (NFIPS_DEC_OK) carries. t->type is NONE when it is
- * no tunnel Suricata decodes, or d->depth is already the deepest.
+ * no tunnel Suricata decodes, or d->depth is already the deepest. A
+ * protocol Suricata has no decoder for (not TCP, UDP, ICMP, ICMPv6,
+ * SCTP, ESP nor a tunnel) is inspected as Suricata does, without flow
+ * and payload (no_flow, no_payload).
  */
 void nfips_tunnel_find(const struct nfips_decoded *d, struct nfips_tunnel *t);
 
