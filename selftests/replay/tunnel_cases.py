@@ -32,7 +32,7 @@ from scapy.all import (Ether, Dot1Q, IP, IPv6, TCP, UDP, ICMP, GRE, Raw,  # noqa
 from scapy.layers.vxlan import VXLAN  # noqa: E402
 from scapy.contrib.geneve import GENEVE  # noqa: E402
 
-FLOWS = 24          # inner flows per encapsulation
+FLOWS = 36          # inner flows per encapsulation
 
 
 def eth():
