@@ -151,6 +151,12 @@ struct nfips_pipeline_result {
 	 * and the hole is never skipped; a replay ignores it.
 	 */
 	bool resend;
+	/*
+	 * Malformed (counted so) though evaluated: its TCP, UDP or ICMP
+	 * header is bad, so only header and IP-only rules saw it, without a
+	 * flow, as Suricata inspects such a packet (status EVALUATED).
+	 */
+	bool malformed;
 };
 
 struct nfips_pipeline_stats {

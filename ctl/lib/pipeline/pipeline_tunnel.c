@@ -79,6 +79,8 @@ void pipe_decoded(struct nfips_pipeline *p, struct nfips_decoded *d,
 		/* Header and IP-only rules, without a flow: Suricata's. */
 		p->st.l4_bad++;
 		pipe_inspect(p, d, wire_len, PIPE_NO_FLOW, top ? res : &ires);
+		if (top)
+			res->malformed = true;
 		if (!top)
 			res->verdict |= ires.verdict & ~NFIPS_VERDICT_PASS;
 		return;
