@@ -10,11 +10,10 @@ Fields compared: every field either writes, but flow_id (Suricata's is
 random) and, documented in Documentation/replay.rst:
   - payload and payload_printable of stream matches (Suricata writes the
     reassembled data it still holds, nfips the packet's payload);
-  - for ESP, only the header and alert fields: nfips takes the whole IP
-    payload as payload, Suricata the bytes after the ESP header, and it
-    hashes four zero bytes of ports into community_id, which the
-    Community ID specification does not (nfips follows the
-    specification: its vectors are in eve_test). Protocols without a
+  - for ESP, only the header and alert fields: Suricata hashes four zero
+    bytes of ports into community_id, which the Community ID
+    specification does not (nfips follows the specification: its vectors
+    are in eve_test). Protocols without a
     decoder and tunnels' outer packets (no flow, no payload in both) are
     compared whole.
 """

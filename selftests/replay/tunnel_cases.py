@@ -229,21 +229,38 @@ def malformed_l4(m):
 
 
 def other_protos(m):
-    """Protocols Suricata 7.0.10 decodes (ESP, SCTP with ports 0: flows) and some it
-    has no decoder for (AH over IPv4, PIM, 99: no flow, no payload)."""
+    """Protocols Suricata 7.0.10 decodes besides TCP, UDP and ICMP (ESP:
+    a flow per SPI, payload after SPI and sequence number; SCTP: ports,
+    payload after the common header; either cut short: no flow) and some
+    it has no decoder for (AH over IPv4, PIM, 99: no flow, no payload)."""
     pkts = []
     for i in range(FLOWS):
-        proto = (50, 51, 103, 99)[i % 4]
-        for k in range(3):
-            a, b = "10.7.%d.%d" % (proto, i + 1), "10.8.0.1"
-            if k == 1:
-                a, b = b, a
-            pkts.append(eth() / IP(src=a, dst=b, proto=proto) /
-                        Raw(b"\x00\x00\x01\x00" + b"\x00" * 12 + b"PROTO-ATTACK"))
+        a, b = "10.7.%d.%d" % (i % 6, i + 1), "10.8.0.1"
+        k = i % 6
+        for j in range(3):
+            fc = j != 1
+            src, dst = (a, b) if fc else (b, a)
+            if k == 0:      # ESP: the reply has its own SA, the third packet another
+                spi = 0x1000 + i + (0x100 if not fc else 0) + (0x10000 if j == 2 and i % 2 else 0)
+                body = struct.pack(">II", spi, j + 1) + b"PROTO-ATTACK"
+                proto = 50
+            elif k == 1:    # SCTP with ports
+                sp, dp = (3000 + i, 80) if fc else (80, 3000 + i)
+                body = struct.pack(">HHII", sp, dp, 7, 0) + b"PROTO-ATTACK"
+                proto = 132
+            elif k == 2:    # ESP and SCTP cut short
+                proto = 50 if j < 2 else 132
+                body = b"1234567"
+            else:
+                proto = (51, 103, 99)[k - 3]
+                body = b"\x00\x00\x01\x00" + b"\x00" * 12 + b"PROTO-ATTACK"
+            pkts.append(eth() / IP(src=src, dst=dst, proto=proto) / Raw(body))
         if i % 4 == 0:
             nh = (50, 132, 99)[i % 3]
-            pkts += [eth() / IPv6(src="2001:db8:7::%x" % (i + 1), dst="2001:db8:8::1", nh=nh) /
-                     Raw(b"\x00" * 16 + b"PROTO-ATTACK")] * 2
+            body = (struct.pack(">HHII", 4000 + i, 443, 1, 0) if nh == 132 else
+                    struct.pack(">II", 0x2000 + i, 1)) + b"PROTO-ATTACK"
+            pkts += [eth() / IPv6(src="2001:db8:7::%x" % (i + 1), dst="2001:db8:8::1",
+                                  nh=nh) / Raw(body)] * 2
     return pkts
 
 

@@ -16,6 +16,8 @@
 #define TCP_HLEN	20
 #define UDP_HLEN	8
 #define ICMP_HLEN	8	/* type, code, checksum, and 4 more: Suricata's */
+#define SCTP_HLEN	12	/* ports, verification tag, checksum */
+#define ESP_HLEN	8	/* SPI, sequence number */
 
 #define ETHERTYPE_IPV4	0x0800
 #define ETHERTYPE_IPV6	0x86dd
@@ -186,8 +188,25 @@ static enum nfips_decode_status decode_l4(struct nfips_decoded *d)
 		k->payload = p + ICMP_HLEN;
 		k->payload_len = len - ICMP_HLEN;
 		return NFIPS_DEC_OK;
+	case IPPROTO_SCTP:
+		/* Suricata's: ports, the payload after the common header */
+		if (len < SCTP_HLEN)
+			return bad_l4(d, "SCTP header truncated");
+		k->sport = rd16(p);
+		k->dport = rd16(p + 2);
+		k->payload = p + SCTP_HLEN;
+		k->payload_len = len - SCTP_HLEN;
+		return NFIPS_DEC_OK;
+	case IPPROTO_ESP:
+		/* Suricata's: a flow per SPI, the payload after SPI and sequence */
+		if (len < ESP_HLEN)
+			return bad_l4(d, "ESP header truncated");
+		d->spi = rd32(p);
+		k->payload = p + ESP_HLEN;
+		k->payload_len = len - ESP_HLEN;
+		return NFIPS_DEC_OK;
 	default:
-		/* Other protocols (GRE, ESP, SCTP ...): no ports, opaque data. */
+		/* Other protocols (GRE, tunnels ...): no ports, opaque data. */
 		k->payload = p;
 		k->payload_len = len;
 		return NFIPS_DEC_OK;

@@ -48,6 +48,7 @@ struct nfips_flow_key {
 	/* tunnel level (decode.h): a flow inside a tunnel is not the same
 	 * flow as one on the wire (Suricata's recursion level) */
 	uint16_t depth;
+	uint16_t spi[2];	/* ESP: its SPI, as Suricata keys ESP flows */
 };
 
 struct nfips_flowrec {
