@@ -170,8 +170,8 @@ def broken_flows(m):
     rnd = random.Random(14)
     pkts = []
     for i in range(FLOWS):
-        inner_ok = IP(src="10.3.0.%d" % (i + 1), dst="10.4.0.1") / TCP(sport=1000 + i, dport=80) / \
-            Raw(b"INNER-ATTACK")
+        inner_ok = IP(src="10.3.0.%d" % (i + 1), dst="10.4.0.1") / \
+            TCP(sport=1000 + i, dport=80) / Raw(b"INNER-ATTACK")
         bad_ip = bytes(inner_ok)[:12]                   # IPv4 header cut
         bad_ver = b"\x75" + bytes(inner_ok)[1:]         # version 7
         bad_tcp = bytes(IP(src="10.3.1.%d" % (i + 1), dst="10.4.0.1", proto=6) /
