@@ -100,6 +100,10 @@ ENCAPS = {
     "gre": (False, lambda i, p, fc: eth() / o4(i, fc) / GRE() / p),
     "gre-flags": (False, lambda i, p, fc: eth() / o4(i, fc) / GRE(
         key_present=1, key=i, seqnum_present=1, seqence_number=i, chksum_present=1) / p),
+    # the version byte's top bit (PPTP's acknowledgment flag) is ignored in
+    # version 0
+    "gre-ackbit": (False, lambda i, p, fc: eth() / o4(i, fc, proto=47) /
+                   Raw(b"\x00\x80\x08\x00" + bytes(p))),
     "gre-v6-outer": (False, lambda i, p, fc: eth() / o6(i, fc) / GRE() / p),
     "gre-v6-inner": (True, lambda i, p, fc: eth() / o4(i, fc) / GRE(proto=0x86dd) / p),
     "gre-eth": (False, lambda i, p, fc: eth() / o4(i, fc) / GRE(proto=0x6558) / eth() / p),

@@ -118,7 +118,8 @@ static void gre(const uint8_t *p, uint32_t len, struct nfips_tunnel *t)
 	}
 	if ((p[1] & 0x07) != 0)		/* versions 0 and 1 only */
 		return;
-	if ((p[0] & 0x07) || (p[1] & 0xf8))	/* recursion, v1 flags */
+	/* recursion; version-1 flags (Suricata ignores the ack bit, 0x80) */
+	if ((p[0] & 0x07) || (p[1] & 0x78))
 		return;
 	if (p[0] & 0x20)		/* key */
 		hl += 4;
