@@ -208,14 +208,21 @@ def broken_flows(m):
 
 
 def malformed_l4(m):
-    """Packets whose TCP, UDP or ICMP header is bad, several per host pair."""
+    """Packets whose TCP, UDP or ICMP header, or an IPv6 extension header,
+    is bad, several per host pair."""
     pkts = []
     for i in range(FLOWS):
         a, b = "10.5.0.%d" % (i + 1), "10.6.0.%d" % (i % 3 + 1)
         a6, b6 = "2001:db8:5::%x" % (i + 1), "2001:db8:6::1"
-        k = i % 6
+        k = i % 9
         for _ in range(3):
-            if k == 0:
+            if k == 6:      # a hop-by-hop header cut (hop limit 50: see replay.rst)
+                p = IPv6(src=a6, dst=b6, nh=0, hlim=50) / Raw(b"\x06\x05")
+            elif k == 7:    # destination options longer than the packet
+                p = IPv6(src=a6, dst=b6, nh=60) / Raw(b"\x06\x02" + b"\x00" * 6)
+            elif k == 8:    # a fragment header cut
+                p = IPv6(src=a6, dst=b6, nh=44) / Raw(b"\x06\x00")
+            elif k == 0:
                 p = IP(src=a, dst=b, proto=6) / Raw(b"ATTACK012")             # TCP cut
             elif k == 1:
                 p = IP(src=a, dst=b) / TCP(sport=1, dport=80, dataofs=3) / Raw(b"ATTACK")

@@ -259,6 +259,20 @@ static enum nfips_decode_status decode_ipv4(const uint8_t *p, uint32_t len,
 	return decode_l4(d);
 }
 
+/*
+ * A bad extension header @nh at @off of a valid IPv6 header: Suricata
+ * still inspects the packet, its protocol that header's number, without
+ * a flow (as a bad transport header: decode.h l4_bad).
+ */
+static enum nfips_decode_status bad_ext(struct nfips_decoded *d, const uint8_t *p,
+					uint32_t off, uint8_t nh, const char *why)
+{
+	d->pkt.proto = nh;
+	d->l4 = p + off;
+	d->l4_len = 0;
+	return bad_l4(d, why);
+}
+
 static enum nfips_decode_status decode_ipv6(const uint8_t *p, uint32_t len,
 					    struct nfips_decoded *d)
 {
@@ -293,17 +307,19 @@ static enum nfips_decode_status decode_ipv6(const uint8_t *p, uint32_t len,
 		case IPPROTO_DSTOPTS:
 		case 135:	/* mobility */
 			if (tl - off < 8)
-				return bad(d, "IPv6 extension header truncated");
+				return bad_ext(d, p, off, nh,
+					       "IPv6 extension header truncated");
 			hl = ((uint32_t)p[off + 1] + 1) * 8;
 			break;
 		case IPPROTO_AH:
 			if (tl - off < 8)
-				return bad(d, "IPv6 AH header truncated");
+				return bad_ext(d, p, off, nh, "IPv6 AH header truncated");
 			hl = ((uint32_t)p[off + 1] + 2) * 4;
 			break;
 		case IPPROTO_FRAGMENT:
 			if (tl - off < 8)
-				return bad(d, "IPv6 fragment header truncated");
+				return bad_ext(d, p, off, nh,
+					       "IPv6 fragment header truncated");
 			d->pkt.proto = p[off];
 			fo = rd16(p + off + 2);
 			/* Offset or M flag: a fragment; an atomic one is not. */
@@ -332,7 +348,7 @@ static enum nfips_decode_status decode_ipv6(const uint8_t *p, uint32_t len,
 			return decode_l4(d);
 		}
 		if (hl > tl - off)
-			return bad(d, "IPv6 extension header truncated");
+			return bad_ext(d, p, off, nh, "IPv6 extension header truncated");
 		nh = p[off];
 		nh_off = off;
 		off += hl;
