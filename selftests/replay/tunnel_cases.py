@@ -10,8 +10,9 @@ IPv4 and IPv6 in IPv6, IPv4 in IPv4 (which Suricata 7 does not
 decapsulate), Teredo (with and without origin indication), VXLAN,
 Geneve (with options, carrying Ethernet), tunnels in tunnels up to one
 past the deepest Suricata decodes, and tunnels whose inner packet is
-broken; then packets whose TCP, UDP or ICMP header is malformed. The
-rules (tunnel.rules beside this file) look at the outer and the inner
+broken; then packets whose TCP, UDP or ICMP header or IPv6 extension
+header is malformed, and ESP, SCTP and protocols Suricata has no decoder
+for. The rules (tunnel.rules beside this file) look at the outer and the inner
 addresses, ports, header fields and payloads; suricata -r and nfipsctl
 replay must report the same alerts per (sid, flow), counted.
 
