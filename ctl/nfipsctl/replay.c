@@ -178,11 +178,12 @@ static void summary(const struct replay *r, const struct nfips_engine_stats *es)
 		"packets=%" PRIu64 " decoded=%" PRIu64 " malformed=%" PRIu64
 		" not_ip=%" PRIu64 " fragments=%" PRIu64 " flows=%" PRIu64
 		" alerts=%" PRIu64 " rules=%zu loaded=%u skipped=%u errors=%lu"
+		" tunneled=%" PRIu64
 		" retransmits=%" PRIu64 " overlaps=%" PRIu64 " gaps=%" PRIu64 "\n",
 		ps.packets, ps.decoded, ps.malformed, ps.not_ip, ps.fragments,
 		fs.created, ps.alerts,
 		(r->policy ? r->policy->nrules : r->nrules) + r->rule_errors, es->rules,
-		es->skipped + es->duplicates, r->rule_errors, ss->retransmits,
+		es->skipped + es->duplicates, r->rule_errors, ps.tunneled, ss->retransmits,
 		ss->overlaps, ss->gaps);
 }
 

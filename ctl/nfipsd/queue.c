@@ -358,7 +358,7 @@ static int on_packet(const struct nlmsghdr *nlh, void *data)
 		ifname(&x->ifc, ntohl(mnl_attr_get_u32(attr[NFQA_IFINDEX_INDEV]))) : NULL;
 
 	nfips_pipeline_packet(w->pipe, &in, &res);
-	if (res.status == NFIPS_PIPE_MALFORMED)
+	if (res.status == NFIPS_PIPE_MALFORMED || res.malformed)
 		atomic_fetch_add(&w->st.malformed, 1);
 	if ((w->pkt_no & 1023) == 0)
 		nfipsd_budget_admit(w);

@@ -168,7 +168,7 @@ print(t)' "$tmp/a.pcap")
 	for i in 1 2 3; do
 		printf 'replay: timing: load_s=1.0 load_cpu_s=0.5 replay_s=%s replay_cpu_s=%s\n' \
 			"0.0$i" "0.0$((i + 1))" >"$tmp/replay-$i.err"
-		printf 'packets=%s decoded=%s malformed=0 not_ip=0 fragments=0 flows=%s alerts=0 rules=1 loaded=1 skipped=0 errors=0 retransmits=0 overlaps=0 gaps=0\n' \
+		printf 'packets=%s decoded=%s malformed=0 not_ip=0 fragments=0 flows=%s alerts=0 rules=1 loaded=1 skipped=0 errors=0 tunneled=0 retransmits=0 overlaps=0 gaps=0\n' \
 			"$pkts" "$pkts" "$sess" >>"$tmp/replay-$i.err"
 	done
 	cp "$tmp/cap.log" "$tmp/capture.log"

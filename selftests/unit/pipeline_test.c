@@ -546,6 +546,81 @@ static void resend_beyond_window(void)
 	stop(&r);
 }
 
+static void send_raw(struct run *r, const uint8_t *pkt, uint32_t len)
+{
+	struct nfips_pipeline_pkt in = { .data = pkt, .len = len, .link = NFIPS_LINK_RAW };
+
+	in.pkt_no = ++r->pkt_no;
+	in.ts_usec = 1700000000000000ull + r->pkt_no * 1000;
+	nfips_pipeline_packet(r->p, &in, &r->res);
+}
+
+/* An IPv4 header of @tot bytes, protocol @proto, 10.0.0.@a -> 10.0.0.@b. */
+static void ip4(uint8_t *p, uint16_t tot, uint8_t proto, uint8_t a, uint8_t b)
+{
+	memset(p, 0, 20);
+	p[0] = 0x45;
+	p[2] = (uint8_t)(tot >> 8), p[3] = (uint8_t)tot;
+	p[8] = 64;
+	p[9] = proto;
+	p[12] = 10, p[15] = a;
+	p[16] = 10, p[19] = b;
+}
+
+/*
+ * What nfipsd acts on: a packet whose TCP header is bad is evaluated
+ * (a drop rule drops it inline) without a flow, and counted malformed;
+ * a UDP flow carrying VXLAN is never "done" for the daemon, whatever the
+ * rules say of UDP, since its inner flows need every packet.
+ */
+static void bad_transport_and_tunnel(void)
+{
+	uint8_t pkt[200] = { 0 };
+	struct nfips_flow_advice a;
+	struct run r;
+	int i;
+
+	if (!tap_ok(&T, start(&r, "drop ip 10.0.0.1 any -> any any (msg:\"host\"; sid:1;)\n"
+			      "alert tcp any any -> any 80 (content:\"ATTACK\"; sid:2;)\n", false),
+		    "bad transport: engine"))
+		return;
+	for (i = 0; i < 2; i++) {
+		ip4(pkt, 40, 6, 1, 2);
+		pkt[32] = 3 << 4;	/* data offset 3: a bad TCP header */
+		send_raw(&r, pkt, 40);
+		tap_ok(&T, r.res.status == NFIPS_PIPE_EVALUATED && r.res.malformed &&
+		       !r.res.flow && (r.res.verdict & NFIPS_VERDICT_DROP) &&
+		       r.nalerts == (size_t)i + 1 && r.sids[i] == 1,
+		       "bad TCP header %d: IP-only drop rule evaluated, no flow, malformed", i + 1);
+	}
+	stop(&r);
+
+	if (!tap_ok(&T, start(&r, "alert tcp any any -> any 80 (content:\"ATTACK\"; sid:2;)\n",
+			      false), "tunnel: engine"))
+		return;
+	/* 10.0.0.7:1234 -> 10.0.0.8:4789 VXLAN, Ethernet, 10.0.0.1:40000 ->
+	 * 10.0.0.2:80 TCP with ATTACK */
+	ip4(pkt, 20 + 8 + 8 + 14 + 20 + 20 + 6, 17, 7, 8);
+	pkt[20] = 0x04, pkt[21] = 0xd2;		/* 1234 */
+	pkt[22] = 0x12, pkt[23] = 0xb5;		/* 4789 */
+	pkt[25] = 8 + 8 + 14 + 20 + 20 + 6;
+	pkt[28] = 0x08;				/* VXLAN flag I */
+	pkt[36 + 12] = 0x08;			/* ethertype IPv4 */
+	ip4(pkt + 50, 20 + 20 + 6, 6, 1, 2);
+	pkt[70] = 0x9c, pkt[71] = 0x40;		/* 40000 */
+	pkt[73] = 80;
+	pkt[82] = 5 << 4;
+	pkt[83] = 0x18;				/* PSH ACK */
+	memcpy(pkt + 90, "ATTACK", 6);
+	send_raw(&r, pkt, 96);
+	advice(&r, &a);
+	tap_ok(&T, r.res.status == NFIPS_PIPE_EVALUATED && r.res.flow &&
+	       r.res.flow->key.proto == IPPROTO_UDP && r.res.flow->tunnel &&
+	       !a.done[0] && !a.done[1],
+	       "VXLAN: the outer UDP flow carries a tunnel, the daemon keeps it");
+	stop(&r);
+}
+
 int main(void)
 {
 	header_and_direction();
@@ -557,6 +632,7 @@ int main(void)
 	payload_policy();
 	resend_beyond_window();
 	app_contract();
+	bad_transport_and_tunnel();
 	printf("1..%d\n", T.n);
 	return T.failed ? 1 : 0;
 }

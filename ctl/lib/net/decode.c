@@ -16,6 +16,8 @@
 #define TCP_HLEN	20
 #define UDP_HLEN	8
 #define ICMP_HLEN	8	/* type, code, checksum, and 4 more: Suricata's */
+#define SCTP_HLEN	12	/* ports, verification tag, checksum */
+#define ESP_HLEN	8	/* SPI, sequence number */
 
 #define ETHERTYPE_IPV4	0x0800
 #define ETHERTYPE_IPV6	0x86dd
@@ -38,6 +40,19 @@ static enum nfips_decode_status bad(struct nfips_decoded *d, const char *why)
 {
 	d->why = why;
 	return NFIPS_DEC_MALFORMED;
+}
+
+/* A bad transport header under a valid IP header (decode.h: l4_bad). */
+static enum nfips_decode_status bad_l4(struct nfips_decoded *d, const char *why)
+{
+	struct nfips_pkt *k = &d->pkt;
+
+	k->sport = k->dport = 0;
+	k->icmp_type = k->icmp_code = 0;
+	k->payload = d->l4;
+	k->payload_len = 0;
+	d->l4_bad = true;
+	return bad(d, why);
 }
 
 bool nfips_link_supported(int link)
@@ -131,12 +146,12 @@ static enum nfips_decode_status decode_l4(struct nfips_decoded *d)
 	switch (k->proto) {
 	case IPPROTO_TCP:
 		if (len < TCP_HLEN)
-			return bad(d, "TCP header truncated");
+			return bad_l4(d, "TCP header truncated");
 		hl = (uint32_t)(p[12] >> 4) * 4;
 		if (hl < TCP_HLEN)
-			return bad(d, "TCP data offset below 5");
+			return bad_l4(d, "TCP data offset below 5");
 		if (hl > len)
-			return bad(d, "TCP options truncated");
+			return bad_l4(d, "TCP options truncated");
 		k->sport = rd16(p);
 		k->dport = rd16(p + 2);
 		k->tcp_seq = rd32(p + 4);
@@ -149,12 +164,12 @@ static enum nfips_decode_status decode_l4(struct nfips_decoded *d)
 		return NFIPS_DEC_OK;
 	case IPPROTO_UDP:
 		if (len < UDP_HLEN)
-			return bad(d, "UDP header truncated");
+			return bad_l4(d, "UDP header truncated");
 		hl = rd16(p + 4);
 		if (hl < UDP_HLEN)
-			return bad(d, "UDP length below 8");
+			return bad_l4(d, "UDP length below 8");
 		if (hl > len)
-			return bad(d, "UDP datagram truncated");
+			return bad_l4(d, "UDP datagram truncated");
 		k->sport = rd16(p);
 		k->dport = rd16(p + 2);
 		k->payload = p + UDP_HLEN;
@@ -163,7 +178,7 @@ static enum nfips_decode_status decode_l4(struct nfips_decoded *d)
 	case IPPROTO_ICMP:
 	case IPPROTO_ICMPV6:
 		if (len < ICMP_HLEN)
-			return bad(d, "ICMP header truncated");
+			return bad_l4(d, "ICMP header truncated");
 		k->icmp_type = p[0];
 		k->icmp_code = p[1];
 		if (is_echo(k->proto, p[0])) {
@@ -173,8 +188,25 @@ static enum nfips_decode_status decode_l4(struct nfips_decoded *d)
 		k->payload = p + ICMP_HLEN;
 		k->payload_len = len - ICMP_HLEN;
 		return NFIPS_DEC_OK;
+	case IPPROTO_SCTP:
+		/* Suricata's: ports, the payload after the common header */
+		if (len < SCTP_HLEN)
+			return bad_l4(d, "SCTP header truncated");
+		k->sport = rd16(p);
+		k->dport = rd16(p + 2);
+		k->payload = p + SCTP_HLEN;
+		k->payload_len = len - SCTP_HLEN;
+		return NFIPS_DEC_OK;
+	case IPPROTO_ESP:
+		/* Suricata's: a flow per SPI, the payload after SPI and sequence */
+		if (len < ESP_HLEN)
+			return bad_l4(d, "ESP header truncated");
+		d->spi = rd32(p);
+		k->payload = p + ESP_HLEN;
+		k->payload_len = len - ESP_HLEN;
+		return NFIPS_DEC_OK;
 	default:
-		/* Other protocols (GRE, ESP, SCTP ...): no ports, opaque data. */
+		/* Other protocols (GRE, tunnels ...): no ports, opaque data. */
 		k->payload = p;
 		k->payload_len = len;
 		return NFIPS_DEC_OK;
@@ -227,6 +259,20 @@ static enum nfips_decode_status decode_ipv4(const uint8_t *p, uint32_t len,
 	return decode_l4(d);
 }
 
+/*
+ * A bad extension header @nh at @off of a valid IPv6 header: Suricata
+ * still inspects the packet, its protocol that header's number, without
+ * a flow (as a bad transport header: decode.h l4_bad).
+ */
+static enum nfips_decode_status bad_ext(struct nfips_decoded *d, const uint8_t *p,
+					uint32_t off, uint8_t nh, const char *why)
+{
+	d->pkt.proto = nh;
+	d->l4 = p + off;
+	d->l4_len = 0;
+	return bad_l4(d, why);
+}
+
 static enum nfips_decode_status decode_ipv6(const uint8_t *p, uint32_t len,
 					    struct nfips_decoded *d)
 {
@@ -261,17 +307,19 @@ static enum nfips_decode_status decode_ipv6(const uint8_t *p, uint32_t len,
 		case IPPROTO_DSTOPTS:
 		case 135:	/* mobility */
 			if (tl - off < 8)
-				return bad(d, "IPv6 extension header truncated");
+				return bad_ext(d, p, off, nh,
+					       "IPv6 extension header truncated");
 			hl = ((uint32_t)p[off + 1] + 1) * 8;
 			break;
 		case IPPROTO_AH:
 			if (tl - off < 8)
-				return bad(d, "IPv6 AH header truncated");
+				return bad_ext(d, p, off, nh, "IPv6 AH header truncated");
 			hl = ((uint32_t)p[off + 1] + 2) * 4;
 			break;
 		case IPPROTO_FRAGMENT:
 			if (tl - off < 8)
-				return bad(d, "IPv6 fragment header truncated");
+				return bad_ext(d, p, off, nh,
+					       "IPv6 fragment header truncated");
 			d->pkt.proto = p[off];
 			fo = rd16(p + off + 2);
 			/* Offset or M flag: a fragment; an atomic one is not. */
@@ -300,7 +348,7 @@ static enum nfips_decode_status decode_ipv6(const uint8_t *p, uint32_t len,
 			return decode_l4(d);
 		}
 		if (hl > tl - off)
-			return bad(d, "IPv6 extension header truncated");
+			return bad_ext(d, p, off, nh, "IPv6 extension header truncated");
 		nh = p[off];
 		nh_off = off;
 		off += hl;
@@ -402,6 +450,8 @@ enum nfips_decode_status nfips_decode(int link, const uint8_t *pkt, uint32_t len
 		return decode_ipv6(pkt, len, d);
 	case NFIPS_LINK_NULL:
 		return decode_null(pkt, len, d);
+	case NFIPS_LINK_VLAN:
+		return decode_ethertype(ETHERTYPE_VLAN, pkt, len, d);
 	}
 	return bad(d, "unsupported link type");
 }

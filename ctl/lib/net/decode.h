@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Packet decoder for offline replay (and the daemon's queue): link layer,
- * VLAN tags, IPv4/IPv6 (with extension headers), TCP/UDP/ICMP.
+ * VLAN tags, IPv4/IPv6 (with extension headers), TCP/UDP/ICMP, SCTP's
+ * ports and ESP's SPI (Suricata's decode-sctp.c, decode-esp.c).
  *
  * The decoder never reads outside [pkt, pkt + len) and never allocates:
  * every pointer in struct nfips_decoded points into the caller's buffer.
@@ -26,6 +27,8 @@ enum nfips_link {
 	NFIPS_LINK_IPV4 = 228,
 	NFIPS_LINK_IPV6 = 229,
 	NFIPS_LINK_SLL2 = 276,		/* Linux cooked capture v2 */
+	/* Not a capture's: an 802.1Q tag then an ethertype (GRE's 0x8100) */
+	NFIPS_LINK_VLAN = 0x10000,
 };
 
 /* True when nfips_decode() knows the link type. */
@@ -55,6 +58,19 @@ struct nfips_decoded {
 	const uint8_t *l4;	/* transport header; NULL for a fragment */
 	uint32_t l4_len;
 	const char *why;	/* NFIPS_DEC_MALFORMED: a static description */
+	/*
+	 * NFIPS_DEC_MALFORMED with only the transport header bad (TCP, UDP,
+	 * ICMP, SCTP or ESP too short or inconsistent): the IP fields of pkt
+	 * are valid, ports are 0 and the payload is empty. Suricata still
+	 * inspects such a packet, without a flow (header and IP-only rules:
+	 * pipeline.h).
+	 */
+	bool l4_bad;
+	/* Tunnel level: 0 for the captured packet, n inside n tunnels
+	 * (Suricata's recursion_level; a flow key part) */
+	uint8_t depth;
+	/* ESP's security parameter index: a flow key part, as Suricata's */
+	uint32_t spi;
 	/* NFIPS_DEC_FRAGMENT: what reassembly (defrag.h) needs */
 	struct {
 		uint32_t id;	/* IPv4 identification, IPv6 fragment id */

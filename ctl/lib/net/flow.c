@@ -7,7 +7,7 @@
 #include "flow.h"
 #include "util/util.h"
 
-_Static_assert(sizeof(struct nfips_flow_key) == 44, "flow key has padding");
+_Static_assert(sizeof(struct nfips_flow_key) == 50, "flow key has padding");
 
 #define USEC 1000000ull
 /* Flows checked for a timeout per packet, oldest first. */
@@ -207,6 +207,9 @@ static void make_key(const struct nfips_decoded *d, struct nfips_flow_key *k,
 	k->family = p->family;
 	k->proto = p->proto;
 	memcpy(k->vlan, d->vlan, sizeof(k->vlan));
+	k->depth = d->depth;
+	k->spi[0] = (uint16_t)(d->spi >> 16);
+	k->spi[1] = (uint16_t)d->spi;
 	c = memcmp(p->src, p->dst, 16);
 	*swapped = c > 0 || (c == 0 && p->sport > p->dport);
 	memcpy(k->addr[0], *swapped ? p->dst : p->src, 16);

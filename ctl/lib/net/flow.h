@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Flow table: both directions of a 5-tuple (plus VLAN ids, as Suricata's
- * vlan.use-for-tracking) are one flow. Flows time out by capture time
+ * vlan.use-for-tracking, and the tunnel level) are one flow. Flows time out by capture time
  * with Suricata's default flow-timeouts, and the table holds at most
  * max_flows flows: when full, the least recently seen flow is ended to
  * make room. TCP flows carry their struct nfips_tcp session.
@@ -45,6 +45,10 @@ struct nfips_flow_key {
 	uint16_t port[2];
 	uint16_t vlan[NFIPS_MAX_VLAN];
 	uint8_t family, proto;
+	/* tunnel level (decode.h): a flow inside a tunnel is not the same
+	 * flow as one on the wire (Suricata's recursion level) */
+	uint16_t depth;
+	uint16_t spi[2];	/* ESP: its SPI, as Suricata keys ESP flows */
 };
 
 struct nfips_flowrec {
@@ -62,6 +66,8 @@ struct nfips_flowrec {
 	void *user;		/* the caller's (engine flow state) */
 	void *app;		/* the caller's (application-layer parsers) */
 	uint64_t bypass_usec;	/* the pipeline's caller bypassed it then; 0 not */
+	bool tunnel;		/* its packets carry a tunnel's: the inner
+				 * flows' rules need every one of them */
 };
 
 /* Why a flow ends. */

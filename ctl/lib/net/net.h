@@ -12,6 +12,7 @@
 #include "packet.h"
 #include "decode.h"
 #include "defrag.h"
+#include "tunnel.h"
 #include "stream.h"
 #include "flow.h"
 #include "pcap_reader.h"

@@ -70,6 +70,32 @@ static void payload(struct nfips_json *j, const struct nfips_eve_alert *a)
 	free(pr);
 }
 
+/* Suricata's AlertJsonTunnel: the root packet, ports 0 when it has none. */
+static void tunnel(struct nfips_json *j, const struct nfips_eve_alert *a)
+{
+	const char *pname = nfips_eve_proto_name(a->tunnel.proto);
+	char src[48], dst[48], num[8];
+
+	nfips_eve_addr(src, sizeof(src), a->tunnel.family, a->tunnel.src);
+	nfips_eve_addr(dst, sizeof(dst), a->tunnel.family, a->tunnel.dst);
+	if (!pname) {
+		snprintf(num, sizeof(num), "%u", a->tunnel.proto);
+		pname = num;
+	}
+	nfips_json_obj(j, "tunnel");
+	nfips_json_kstr(j, "src_ip", src);
+	nfips_json_kuint(j, "src_port", a->tunnel.sport);
+	nfips_json_kstr(j, "dest_ip", dst);
+	nfips_json_kuint(j, "dest_port", a->tunnel.dport);
+	nfips_json_kstr(j, "proto", pname);
+	nfips_json_kuint(j, "depth", a->tunnel.depth);
+	if (a->tunnel.pcap_cnt)
+		nfips_json_kuint(j, "pcap_cnt", a->tunnel.pcap_cnt);
+	if (a->tunnel.pkt_src)
+		nfips_json_kstr(j, "pkt_src", a->tunnel.pkt_src);
+	nfips_json_obj_end(j);
+}
+
 void nfips_eve_alert(struct nfips_sbuf *b, const struct nfips_eve_alert *a)
 {
 	char ts[48], src[48], dst[48], num[8], cid[NFIPS_COMMUNITY_ID_LEN];
@@ -132,6 +158,8 @@ void nfips_eve_alert(struct nfips_sbuf *b, const struct nfips_eve_alert *a)
 	if (a->nmetadata)
 		nfips_eve_metadata(&j, a->metadata, a->nmetadata);
 	nfips_json_obj_end(&j);
+	if (a->tunnel.depth)
+		tunnel(&j, a);
 
 	if (a->has_flow) {
 		const char *fsrc = a->to_server ? src : dst;

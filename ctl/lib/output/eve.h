@@ -73,6 +73,20 @@ struct nfips_eve_alert {
 	const char *const *metadata;
 	uint32_t nmetadata;
 
+	/*
+	 * after alert: Suricata's "tunnel" object for a packet decapsulated
+	 * from a tunnel (depth > 0): the captured packet that carried it
+	 * (its addresses, ports, protocol, pcap_cnt and pkt_src) and the
+	 * tunnel level. depth 0: omitted.
+	 */
+	struct {
+		uint8_t depth, family, proto;
+		uint8_t src[16], dst[16];
+		uint16_t sport, dport;
+		uint64_t pcap_cnt;	/* 0: omitted */
+		const char *pkt_src;	/* NULL: omitted */
+	} tunnel;
+
 	/* after alert: "direction" and "flow" when the packet has a flow */
 	bool has_flow;
 	bool to_server;

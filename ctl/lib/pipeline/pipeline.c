@@ -10,39 +10,7 @@
 
 #include "applayer/applayer.h"
 #include "output/eve.h"
-#include "pipeline.h"
-
-#define MAX_REASONS 32
-
-struct reason {
-	const char *why;	/* static, from the decoder */
-	uint64_t n, first;	/* count, first packet number */
-};
-
-struct nfips_pipeline {
-	struct nfips_pipeline_cfg cfg;
-	struct nfips_engine *engine;
-	nfips_pipeline_alert_fn fn;
-	void *arg;
-
-	struct nfips_flowtab *flows;
-	struct nfips_defrag *defrag;
-	struct nfips_app_ctx *app;	/* NULL until an engine has app rules */
-	bool app_rules;			/* the engine has some */
-	struct nfips_sbuf out;
-	uint64_t sequence;
-	const char **md;	/* the alerting rule's metadata values */
-	uint32_t md_cap;
-
-	/* the packet being evaluated */
-	const struct nfips_pipeline_pkt *in;
-	const struct nfips_decoded *dec;
-	const struct nfips_flowrec *flow;
-
-	struct nfips_pipeline_stats st;
-	struct reason reasons[MAX_REASONS];
-	size_t nreasons;
-};
+#include "pipeline_int.h"
 
 /* ---- alerts --------------------------------------------------------- */
 
@@ -111,6 +79,25 @@ static void flow_fields(struct nfips_eve_alert *a, const struct nfips_flowrec *f
 	a->flow.start_usec = (uint32_t)(f->start_usec % 1000000);
 }
 
+/* A decapsulated packet's pkt_src and "tunnel" object (the root's). */
+static void tunnel_fields(const struct nfips_pipeline *p, struct nfips_eve_alert *a)
+{
+	const struct nfips_pkt *r = &p->root->pkt;
+
+	a->pkt_src = p->tun_src;
+	a->tunnel.depth = p->dec->depth;
+	a->tunnel.family = r->family;
+	a->tunnel.proto = r->proto;
+	memcpy(a->tunnel.src, r->src, 16);
+	memcpy(a->tunnel.dst, r->dst, 16);
+	a->tunnel.sport = r->sport;
+	a->tunnel.dport = r->dport;
+	if (p->in && p->in->pcap) {
+		a->tunnel.pcap_cnt = p->in->pkt_no;
+		a->tunnel.pkt_src = "wire/pcap";
+	}
+}
+
 static void on_alert(void *arg, const struct nfips_pkt *pkt,
 		     const struct nfips_flow *flow, const struct nfips_alert *al)
 {
@@ -122,7 +109,9 @@ static void on_alert(void *arg, const struct nfips_pkt *pkt,
 	struct nfips_eve_alert a = {
 		.sec = (int64_t)(pkt->ts_usec / 1000000),
 		.usec = (uint32_t)(pkt->ts_usec % 1000000),
-		.pcap_cnt = in && in->pcap ? pkt->pcap_cnt : 0,
+		/* Suricata numbers captured packets, not the tunnelled */
+		.pcap_cnt = in && in->pcap && !(p->dec && p->dec->depth) ?
+			    pkt->pcap_cnt : 0,
 		.in_iface = in && !pseudo ? in->in_iface : NULL,
 		.family = pkt->family,
 		.sport = pkt->sport,
@@ -160,6 +149,8 @@ static void on_alert(void *arg, const struct nfips_pkt *pkt,
 	/* Suricata's names for capture and flow-end pseudo packets. */
 	if (pseudo)
 		a.pkt_src = "stream (flow timeout)";
+	else if (p->dec && p->dec->depth)
+		tunnel_fields(p, &a);
 	else if (in && in->pcap)
 		a.pkt_src = "wire/pcap";
 	memcpy(a.src, pkt->src, 16);
@@ -364,7 +355,7 @@ static bool past_depth(struct nfips_pipeline *p, const struct nfips_flowrec *f,
 	       d->next_abs >= nfips_flowtab_stream(p->flows)->cfg.depth;
 }
 
-static void count_reason(struct nfips_pipeline *p, const char *why)
+void pipe_count_reason(struct nfips_pipeline *p, const char *why)
 {
 	size_t i;
 
@@ -386,11 +377,11 @@ static void count_reason(struct nfips_pipeline *p, const char *why)
  * datagram (with the fragment's VLAN ids) and its status is returned;
  * otherwise NFIPS_DEC_FRAGMENT.
  */
-static enum nfips_decode_status reassemble(struct nfips_pipeline *p,
-					   struct nfips_decoded *d, uint64_t ts)
+enum nfips_decode_status pipe_reassemble(struct nfips_pipeline *p,
+					 struct nfips_decoded *d, uint64_t ts)
 {
 	uint16_t vlan[NFIPS_MAX_VLAN];
-	uint8_t nvlan = d->nvlan;
+	uint8_t nvlan = d->nvlan, depth = d->depth;
 	enum nfips_decode_status s;
 	const uint8_t *dg;
 	uint32_t len;
@@ -400,6 +391,7 @@ static enum nfips_decode_status reassemble(struct nfips_pipeline *p,
 		return NFIPS_DEC_FRAGMENT;
 	memcpy(vlan, d->vlan, sizeof(vlan));
 	s = nfips_decode_ip(dg, len, d);
+	d->depth = depth;
 	d->nvlan = nvlan;
 	memcpy(d->vlan, vlan, sizeof(vlan));
 	return s;
@@ -487,70 +479,67 @@ void nfips_pipeline_packet(struct nfips_pipeline *p,
 			   struct nfips_pipeline_result *res)
 {
 	struct nfips_decoded d;
-	struct nfips_flow_update up;
-	struct nfips_flowrec *f;
-	struct nfips_flow flow;
 	enum nfips_decode_status s;
-	bool created, past;
-	int dir;
 
 	memset(res, 0, sizeof(*res));
 	p->st.packets++;
 	p->in = in;
 	s = nfips_decode(in->link, in->data, in->len, &d);
-	if (s == NFIPS_DEC_FRAGMENT)
-		s = reassemble(p, &d, in->ts_usec);
-	switch (s) {
-	case NFIPS_DEC_OK:
-		break;
-	case NFIPS_DEC_NOT_IP:
-		p->st.not_ip++;
-		res->status = NFIPS_PIPE_NOT_IP;
-		return;
-	case NFIPS_DEC_FRAGMENT:
-		res->status = NFIPS_PIPE_FRAGMENT;
-		return;		/* waits for the rest of its datagram */
-	case NFIPS_DEC_MALFORMED:
-		p->st.malformed++;
-		count_reason(p, d.why);
-		res->status = NFIPS_PIPE_MALFORMED;
+	pipe_decoded(p, &d, s, in->wire_len ? in->wire_len : in->len, res);
+}
+
+void pipe_inspect(struct nfips_pipeline *p, struct nfips_decoded *d,
+		  uint32_t wire_len, unsigned int how,
+		  struct nfips_pipeline_result *res)
+{
+	const struct nfips_pipeline_pkt *in = p->in;
+	struct nfips_flow_update up;
+	struct nfips_flowrec *f;
+	struct nfips_flow flow;
+	bool created, past;
+	int dir;
+
+	res->status = NFIPS_PIPE_EVALUATED;
+	d->pkt.ts_usec = in->ts_usec;
+	d->pkt.pcap_cnt = in->pkt_no;
+	p->dec = d;
+	if (how & PIPE_NO_FLOW) {
+		p->flow = NULL;
+		res->verdict = evaluate(p, &d->pkt, NULL, NULL);
 		return;
 	}
-	p->st.decoded++;
-	res->status = NFIPS_PIPE_EVALUATED;
-	d.pkt.ts_usec = in->ts_usec;
-	d.pkt.pcap_cnt = in->pkt_no;
 
-	f = nfips_flowtab_get(p->flows, &d, d.pkt.ts_usec, &dir, &created);
+	f = nfips_flowtab_get(p->flows, d, d->pkt.ts_usec, &dir, &created);
 	if (f && f->bypass_usec) {
 		const uint64_t grace = p->cfg.bypass_grace_usec ?: 5000000;
-		const bool syn = d.pkt.proto == IPPROTO_TCP &&
-				 (d.pkt.tcp_flags & (NFIPS_TH_SYN | NFIPS_TH_ACK)) ==
+		const bool syn = d->pkt.proto == IPPROTO_TCP &&
+				 (d->pkt.tcp_flags & (NFIPS_TH_SYN | NFIPS_TH_ACK)) ==
 				 NFIPS_TH_SYN;
 
-		if (!syn && d.pkt.ts_usec - f->bypass_usec <= grace) {
+		if (!syn && d->pkt.ts_usec - f->bypass_usec <= grace) {
 			/* it lives: its entry must not time out under it */
-			if (d.pkt.ts_usec > f->last_usec)
-				f->last_usec = d.pkt.ts_usec;
+			if (d->pkt.ts_usec > f->last_usec)
+				f->last_usec = d->pkt.ts_usec;
 			p->st.stragglers++;
 			res->status = NFIPS_PIPE_BYPASSED;
 			return;
 		}
 		nfips_pipeline_forget(p, f);
-		f = nfips_flowtab_get(p->flows, &d, d.pkt.ts_usec, &dir, &created);
+		f = nfips_flowtab_get(p->flows, d, d->pkt.ts_usec, &dir, &created);
 	}
-	p->dec = &d;
+	p->dec = d;
 	if (!f) {
 		p->st.enomem++;
 		p->flow = NULL;
-		res->verdict = evaluate(p, &d.pkt, NULL, NULL);
+		res->verdict = evaluate(p, &d->pkt, NULL, NULL);
 		return;
 	}
+	if (how & PIPE_TUNNEL)
+		f->tunnel = true;
 	if (!f->user && p->engine && !(f->user = nfips_flowstate_new(p->engine)))
 		p->st.enomem++;
 	past = past_depth(p, f, dir);
-	nfips_flow_update(p->flows, f, dir, &d.pkt,
-			  in->wire_len ? in->wire_len : in->len, &up);
+	nfips_flow_update(p->flows, f, dir, &d->pkt, wire_len, &up);
 	res->flow = f;
 	res->dir = dir;
 	res->resend = up.tcp.resend;
@@ -569,19 +558,19 @@ void nfips_pipeline_packet(struct nfips_pipeline *p,
 	 * one (next_abs counts from the byte after it); a side not known yet
 	 * (its SYN not seen) is 0, as Suricata's zeroed stream.
 	 */
-	if (d.pkt.proto == IPPROTO_TCP) {
+	if (d->pkt.proto == IPPROTO_TCP) {
 		const struct nfips_tcp_dir *cd = &f->tcp.dir[0], *sd = &f->tcp.dir[1];
 
 		flow.tcp_sizes = true;
 		flow.client_size = cd->known ? (uint32_t)cd->next_abs + 1 : 0;
 		flow.server_size = sd->known ? (uint32_t)sd->next_abs + 1 : 0;
 	}
-	if (p->app_rules && d.pkt.proto == IPPROTO_TCP)
+	if (p->app_rules && d->pkt.proto == IPPROTO_TCP)
 		app_packet(p, f, dir, &up, &flow);
-	else if (p->app_rules && d.pkt.proto == IPPROTO_UDP)
-		res->dir = app_udp(p, f, dir, &d.pkt, &flow);
+	else if (p->app_rules && d->pkt.proto == IPPROTO_UDP && !(how & PIPE_NO_APP))
+		res->dir = app_udp(p, f, dir, &d->pkt, &flow);
 	p->flow = f;
-	res->verdict = evaluate(p, &d.pkt, f->user ? &flow : NULL,
+	res->verdict = evaluate(p, &d->pkt, f->user ? &flow : NULL,
 				up.tcp.inspect ? &up.tcp.st : NULL);
 	(void)created;
 }
@@ -598,8 +587,8 @@ void nfips_pipeline_advice(struct nfips_pipeline *p,
 	int d;
 
 	memset(adv, 0, sizeof(*adv));
-	if (!f || !fs || !p->engine)
-		return;		/* no state: everything is still needed */
+	if (!f || !fs || !p->engine || f->tunnel)
+		return;		/* no state, or a tunnel: everything is still needed */
 	if (nfips_flowstate_dropped(fs)) {
 		adv->drop = true;
 		return;

@@ -151,6 +151,12 @@ struct nfips_pipeline_result {
 	 * and the hole is never skipped; a replay ignores it.
 	 */
 	bool resend;
+	/*
+	 * Malformed (counted so) though evaluated: its TCP, UDP or ICMP
+	 * header is bad, so only header and IP-only rules saw it, without a
+	 * flow, as Suricata inspects such a packet (status EVALUATED).
+	 */
+	bool malformed;
 };
 
 struct nfips_pipeline_stats {
@@ -158,6 +164,9 @@ struct nfips_pipeline_stats {
 	uint64_t bypassed;	/* tracked, not evaluated (stream_bypass) */
 	uint64_t stragglers;	/* of flows the caller bypassed (BYPASSED) */
 	uint64_t enomem;	/* packets evaluated without all their state */
+	uint64_t tunneled;	/* packets decapsulated from tunnels, evaluated */
+	uint64_t l4_bad;	/* of the malformed: bad TCP/UDP/ICMP header,
+				 * evaluated without flow (header rules) */
 	uint64_t output_oom;	/* records lost for memory */
 };
 
