@@ -457,7 +457,33 @@ def flows(m):
     g.tls12(sni="c2.badactor.top", cprefix=lambda ch: records(22, b"\x63\xff\xff\xff"))
     for t in (0x63, 8):
         g.tls12(sni="c2.badactor.top", cprefix=lambda ch, t=t: records(22, u8(t) + u24(len(ch))))
+    review_flows(g)
     return g
+
+
+def evil_chain(g, serial):
+    """A server certificate CN=EvilCorp and its issuer's (tls.rules sid 100)."""
+    return make_chain(g.rnd, [(NameOID.COMMON_NAME, "EvilCorp")],
+                      [(NameOID.COMMON_NAME, "EvilCA")], serial)
+
+
+def review_flows(g):
+    """
+    The adversarial review's TLS cases (review-parsers.md), each a flow
+    where nfips and Suricata 7 once differed.
+    """
+    r = g.rnd
+    ch = client_hello(r, exts=[ext_sni("ok.example.org")])
+    # A Certificate message of 300 KiB (a junk certificate after the
+    # server's): Suricata reassembles it whole and decodes the first
+    # certificate; nfips refused messages over 256 KiB.
+    msg = (server_hello(r) + certificate(evil_chain(g, 4242) + [b"\x30\x82" + b"A" * (300 << 10)])
+           + hs(14, b""))
+    g.add(443, [(True, records(22, ch)), (False, records(22, msg, size=16384))])
+    # Until one decodes, each certificate is tried as the first (Suricata's
+    # certn stays 0): a junk one before the server's hides nothing.
+    msg = server_hello(r) + certificate([b"\x30\x03\x02\x01\x01"] + evil_chain(g, 4243))
+    g.add(443, [(True, records(22, ch)), (False, records(22, msg) + appdata_rec(MARK))])
 
 
 def written_rules(g):

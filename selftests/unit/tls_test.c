@@ -419,7 +419,11 @@ static void test_bounds(void)
 	struct tls_state *s;
 	uint32_t i;
 
-	/* A Certificate message announcing 16 MiB: refused, records go on. */
+	/*
+	 * A Certificate message announcing 16 MiB, a list of 3 MiB whose first
+	 * certificate announces 3 MiB: read as it comes, nothing of it held
+	 * (over TLS_CERT0_MAX), the direction still parsed.
+	 */
 	rec.n = 0;
 	big.n = 0;
 	put(&big, "\x0b\xff\xff\xff", 4);
@@ -430,13 +434,16 @@ static void test_bounds(void)
 		records(&rec, 22, big.d + 4, 16000, 1u << 14);
 	put(&rec, "\x17\x03\x03\x00\x01x", 6);
 	s = run(NULL, &rec);
-	tap_ok(&T, s->dir[1].hs_refused && s->dir[1].hs.cap < 64 * 1024 && !s->ncerts &&
-	       s->no_payload && !s->dir[1].broken,
-	       "a 16 MiB handshake message is refused: %u bytes held, records still read",
-	       s->dir[1].hs.cap);
+	tap_ok(&T, s->dir[1].hs.cap == 0 && s->dir[1].chain.cur.cap == 0 && !s->ncerts &&
+	       s->dir[1].in_msg && s->no_payload && !s->dir[1].broken,
+	       "a 16 MiB handshake message is read as it comes: nothing held, records still read");
 	app_tls_ops.state_free(s);
 
-	/* A real chain of 300 KiB (over TLS_HS_MAX) is refused the same way. */
+	/*
+	 * A chain of 300 KiB (Suricata reassembles it whole): the first
+	 * certificate decoded once the message is whole, the chain kept up to
+	 * TLS_CERTS_MAX certificates.
+	 */
 	rec.n = 0;
 	big.n = 0;
 	{
@@ -456,9 +463,42 @@ static void test_bounds(void)
 		hs(&big, 11, &body);
 	}
 	records(&rec, 22, big.d, big.n, 1u << 14);
+	s = app_tls_ops.state_new(NULL);
+	app_tls_ops.data(s, 1, rec.d, rec.n - 1, 0);
+	i = s->ncerts + s->has[TLS_SUBJECT];
+	app_tls_ops.data(s, 1, rec.d + rec.n - 1, 1, 0);
+	app_tls_ops.eof(s, 0);
+	tap_ok(&T, !i && s->ncerts == TLS_CERTS_MAX && !s->dir[1].broken &&
+	       buf_is(s, 1, NFIPS_BUF_TLS_CERT_SERIAL, "00:AB:12:CD"),
+	       "a 300 KiB certificate chain: nothing before its last byte, then decoded, %u kept",
+	       s->ncerts);
+	app_tls_ops.state_free(s);
+
+	/* Certificates after the first: kept while the chain stays within TLS_CHAIN_BUDGET. */
+	rec.n = 0;
+	big.n = 0;
+	{
+		static struct buf body;
+		const uint32_t junk[2] = { 200u << 10, 100u << 10 };
+		uint32_t total = 9 + (uint32_t)cert_len + junk[0] + junk[1];
+
+		body.n = 0;
+		u24(&body, total);
+		u24(&body, (uint32_t)cert_len);
+		put(&body, cert, (uint32_t)cert_len);
+		for (i = 0; i < 2; i++) {
+			u24(&body, junk[i]);
+			memset(body.d + body.n, 0x41, junk[i]);
+			body.n += junk[i];
+		}
+		hs(&big, 11, &body);
+	}
+	records(&rec, 22, big.d, big.n, 1u << 14);
 	s = run(NULL, &rec);
-	tap_ok(&T, s->dir[1].hs_refused && !s->ncerts && s->dir[1].hs.cap <= 2 * TLS_HS_MAX,
-	       "a 300 KiB certificate chain is refused, at most %u bytes held", 2 * TLS_HS_MAX);
+	app_tls_ops.eof(s, 0);
+	tap_ok(&T, s->ncerts == 2 && s->certs[1].len == 200u << 10 &&
+	       buf_is(s, 1, NFIPS_BUF_TLS_CERT_SERIAL, "00:AB:12:CD"),
+	       "a chain over the byte budget: the certificates within it kept (%u)", s->ncerts);
 	app_tls_ops.state_free(s);
 
 	/* 100 certificates: the first TLS_CERTS_MAX kept, each a tls.certs instance. */

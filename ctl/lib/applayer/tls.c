@@ -21,8 +21,8 @@
  * which the server direction reaches only then: tls_buf.c).
  *
  * Memory per flow is bounded: a record is at most TLS_RECORD_MAX bytes,
- * a handshake message TLS_HS_MAX (a larger one stops the direction's
- * parsing), at most TLS_CERTS_MAX certificates are kept.
+ * handshake messages are never held whole (tls_hs.c): a hello's first
+ * TLS_HELLO_MAX bytes, a chain's certificates within a byte budget.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -32,10 +32,6 @@
 enum {
 	REC_CCS = 20, REC_ALERT = 21, REC_HANDSHAKE = 22, REC_APPDATA = 23,
 	REC_HEARTBEAT = 24,
-};
-
-enum {
-	HS_CLIENT_HELLO = 1, HS_SERVER_HELLO = 2, HS_CERTIFICATE = 11,
 };
 
 int nfips_app_detect_tls(const uint8_t *d, uint32_t n, bool to_server)
@@ -81,10 +77,12 @@ static void state_free(void *p)
 	for (i = 0; i < 2; i++) {
 		bytes_free(&s->dir[i].rec);
 		bytes_free(&s->dir[i].hs);
+		tls_chain_free(&s->dir[i].chain);
 	}
 	for (i = 0; i < TLS_NSTR; i++)
 		bytes_free(&s->str[i]);
-	for (i = 0; i < s->ncerts; i++)
+	/* those of a message that never ended are staged there too */
+	for (i = 0; i < TLS_CERTS_MAX; i++)
 		bytes_free(&s->certs[i]);
 	free(s);
 }
@@ -98,97 +96,12 @@ int tls_set(struct tls_state *s, enum tls_str k, const void *d, size_t n)
 	return 0;
 }
 
-/* One whole handshake message of direction @dir. */
-static int handshake_msg(struct tls_state *s, int dir, uint8_t type,
-			 const uint8_t *d, uint32_t n)
-{
-	switch (type) {
-	/* A hello or certificate that does not decode is no record error. */
-	case HS_CLIENT_HELLO:
-		if (dir || s->client_hello)
-			return 0;	/* a renegotiation's is not the flow's */
-		s->client_hello = true;
-		s->done[0] = true;
-		return tls_hello(s, 0, d, n) < 0 ? -1 : 0;
-	case HS_SERVER_HELLO:
-		if (!dir || s->server_hello)
-			return 0;
-		s->server_hello = true;
-		return tls_hello(s, 1, d, n) < 0 ? -1 : 0;
-	case HS_CERTIFICATE:
-		if (!dir || s->ncerts)
-			return 0;
-		return tls_certificate(s, d, n) < 0 ? -1 : 0;
-	}
-	return 0;
-}
-
-/*
- * Suricata 7.0.10's SupportedHandshakeType: the messages it reassembles.
- * Any other type is skipped to its end or the record's, whichever comes
- * first, and nothing of it is kept: reassembling it instead let a few
- * bytes of an unknown type swallow the ClientHello that followed.
- */
-static bool hs_supported(uint8_t type)
-{
-	return type <= 2 || type == 4 || (type >= 11 && type <= 16) ||
-	       (type >= 20 && type <= 22);
-}
-
-/* A handshake record's body: whole messages out of the reassembly. */
-static int handshake(struct tls_state *s, int dir, const uint8_t *d, uint32_t n)
-{
-	struct tls_dir *t = &s->dir[dir];
-	uint32_t off = 0, len;
-	int r;
-
-	if (t->encrypted || t->hs_refused)
-		return 0;	/* Finished and later: not readable */
-	/*
-	 * Suricata 7.0.10 refuses a handshake record shorter than a message
-	 * header, and a message header cut between two records.
-	 */
-	if (n < 4 || (t->hs.len && t->hs.len < 4))
-		return 1;
-	if (bytes_add(&t->hs, d, n))
-		return -1;
-	while (t->hs.len - off >= 4) {
-		const uint8_t *m = t->hs.p + off;
-
-		len = (uint32_t)m[1] << 16 | (uint32_t)m[2] << 8 | m[3];
-		/* what follows a complete message is this record's */
-		if (!hs_supported(m[0])) {
-			off += 4 + len < t->hs.len - off ? 4 + len : t->hs.len - off;
-			continue;
-		}
-		if (len > TLS_HS_MAX) {
-			/* refused: more than a flow may hold; records go on */
-			t->hs_refused = true;
-			t->hs.len = 0;
-			return 0;
-		}
-		if (t->hs.len - off - 4 < len)
-			break;
-		r = handshake_msg(s, dir, m[0], m + 4, len);
-		if (r)
-			return r;
-		off += 4 + len;
-	}
-	if (t->hs.len - off && t->hs.len - off < 4)
-		return 1;	/* a header cut at the record's end */
-	if (off) {
-		memmove(t->hs.p, t->hs.p + off, t->hs.len - off);
-		t->hs.len -= off;
-	}
-	return 0;
-}
-
 /* A whole record of direction @dir. */
 static int record(struct tls_state *s, int dir, uint8_t type, const uint8_t *d, uint32_t n)
 {
 	switch (type) {
 	case REC_HANDSHAKE:
-		return handshake(s, dir, d, n);
+		return tls_handshake(s, dir, d, n);
 	case REC_APPDATA:
 		/*
 		 * SSLv3Decode: application data means the handshake is done

@@ -9,12 +9,21 @@
 /* A record's body is at most 2^14 + 2048 bytes (RFC 5246 6.2.3). */
 #define TLS_RECORD_MAX		(16384u + 2048u)
 /*
- * A handshake message reassembled across records is refused past this:
- * the parser's memory per direction stays bounded whatever a peer
- * announces (a certificate chain of 24-bit length could claim 16 MiB).
+ * The first bytes of a hello kept (the rest is skipped): its decoder
+ * reads no further than 2 + 32 + 1 + 255 + 2 + 65535 + 1 + 255 + 2 and
+ * an extension list of 64 KiB whose last header may point 64 KiB on, so
+ * a longer hello decodes as if it were whole.
  */
-#define TLS_HS_MAX		(256u << 10)
-/* Certificates of a chain kept (tls.certs inspects each). */
+#define TLS_HELLO_MAX		(256u << 10)
+/*
+ * A Certificate message is read as it arrives, never held whole (its
+ * 24-bit length could announce 16 MiB): the certificate its strings come
+ * from is kept up to TLS_CERT0_MAX bytes, the others (tls.certs) while
+ * the chain's kept DER stays within TLS_CHAIN_BUDGET, at most
+ * TLS_CERTS_MAX of them; the rest is skipped.
+ */
+#define TLS_CERT0_MAX		(1u << 20)
+#define TLS_CHAIN_BUDGET	(256u << 10)
 #define TLS_CERTS_MAX		32u
 
 enum tls_str {
@@ -40,15 +49,42 @@ struct ja4 {
 	char alpn[2];		/* first and last byte of the first ALPN, or "00" */
 };
 
+/* The strings of a chain's first decodable certificate. */
+enum { TLS_C_SUBJECT, TLS_C_ISSUER, TLS_C_SERIAL, TLS_C_FINGERPRINT, TLS_C_N };
+
+/*
+ * A Certificate message being read (tls_cert.c), what it gives staged
+ * until the message is whole: Suricata decodes it only then.
+ */
+struct tls_chain {
+	uint32_t msg_len;	/* the message's announced length */
+	uint32_t pos;		/* its bytes read */
+	uint32_t total;		/* the list's length (pos >= 3) */
+	uint8_t lenb[3];	/* a 24-bit length being read */
+	uint32_t nlen;
+	uint32_t cert_end;	/* pos where the certificate being read ends */
+	bool in_cert;
+	bool keep;		/* its bytes are kept */
+	bool done;		/* the list ended or failed: the rest is skipped */
+	struct bytes cur;	/* the certificate being read, when kept */
+	uint32_t ncerts, kept;	/* certificates staged (in the state's certs[]), DER bytes */
+	bool decoded;		/* str[] hold the first decodable certificate's */
+	struct bytes str[TLS_C_N];
+};
+
 /* One direction's record and handshake reassembly. */
 struct tls_dir {
 	uint8_t hdr[5];		/* the record header being read */
 	uint32_t hdr_len;
 	struct bytes rec;	/* the record body being read */
 	uint32_t rec_need;	/* its announced length */
-	struct bytes hs;	/* handshake bytes not yet a whole message */
+	bool in_msg;		/* a handshake message's body is being read */
+	uint8_t msg_type;
+	uint32_t msg_left;	/* its bytes still to come */
+	struct bytes hs;	/* a hello's first TLS_HELLO_MAX bytes */
+	struct tls_chain chain;	/* a Certificate message's */
+	bool chain_taken;	/* a Certificate message was taken (only the first is) */
 	bool encrypted;		/* after ChangeCipherSpec: handshake unreadable */
-	bool hs_refused;	/* a message over TLS_HS_MAX: handshake ignored */
 	bool broken;		/* not TLS, or refused: no more parsing */
 };
 
@@ -68,6 +104,8 @@ struct tls_state {
 	struct bytes certs[TLS_CERTS_MAX];	/* DER, in chain order */
 	uint32_t ncerts;
 	bool client_hello, server_hello;
+	bool need_client_cert;	/* the server asked for the client's certificate */
+	bool client_cert;	/* the client's certificate decoded */
 	bool early_data;	/* the ClientHello offered 0-RTT data */
 	bool no_payload;	/* application data seen: see struct nfips_flow */
 	bool done[2];		/* client hello decoded; handshake done */
@@ -82,8 +120,17 @@ struct tls_state {
  * malformed (what was decoded stays), -1 out of memory.
  */
 int tls_hello(struct tls_state *s, int dir, const uint8_t *d, uint32_t n);
-/* tls_cert.c: a Certificate message body; 0, 1 malformed, -1 out of memory. */
-int tls_certificate(struct tls_state *s, const uint8_t *d, uint32_t n);
+/*
+ * tls_cert.c: a Certificate message of direction @dir announcing @len
+ * bytes starts; the next @n of its bytes; it is whole (what it gave is
+ * published: 0, -1 out of memory); the state freed.
+ */
+void tls_chain_begin(struct tls_state *s, int dir, uint32_t len);
+int tls_chain_data(struct tls_state *s, int dir, const uint8_t *d, uint32_t n);
+int tls_chain_end(struct tls_state *s, int dir);
+void tls_chain_free(struct tls_chain *c);
+/* tls_hs.c: a handshake record's body; 0, 1 refused (ends the parsing), -1 out of memory. */
+int tls_handshake(struct tls_state *s, int dir, const uint8_t *d, uint32_t n);
 /* tls_buf.c: struct nfips_tx's get (tls.* and ja3* buffers). */
 bool tls_get(const struct nfips_tx *view, uint32_t id, const uint8_t **data, uint32_t *len);
 bool tls_get_nth(const struct nfips_tx *view, uint32_t id, uint32_t idx,
