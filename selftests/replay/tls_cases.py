@@ -484,6 +484,24 @@ def review_flows(g):
     # certn stays 0): a junk one before the server's hides nothing.
     msg = server_hello(r) + certificate([b"\x30\x03\x02\x01\x01"] + evil_chain(g, 4243))
     g.add(443, [(True, records(22, ch)), (False, records(22, msg) + appdata_rec(MARK))])
+    # A second ClientHello (after a HelloRetryRequest): Suricata decodes
+    # every hello, the SNI and JA3 if none yet, JA4 over both; nfips took
+    # the first only. After a ChangeCipherSpec it reads no hello.
+    nosni = client_hello(r, ciphers=(0x1301, 0x1302, 0xc02f), exts=[ext(23, b"")])
+    evil = client_hello(r, ciphers=(0x1301, 0x1302, 0xc02f), exts=[ext_sni("evil.example.com")])
+    g.add(443, [(True, records(22, nosni + evil))])
+    g.add(443, [(True, records(22, nosni) + records(22, evil))])
+    hrr = server_hello(r, cipher=0x1301, exts=[ext(43, b"\x03\x04")])
+    # A first hello whose extensions overrun it leaves JA3 unhashed: the
+    # second's fields are appended and hashed.
+    bad = bytearray(client_hello(r, ciphers=(0x1301, 0x1302, 0xc02f), exts=[ext(23, b"")]))
+    bad[-1] = 0x40
+    g.add(443, [(True, records(22, bytes(bad)) + records(22, evil))])
+    sh2 = server_hello(r, cipher=0x1301, exts=[ext(43, b"\x03\x04"), ext(51, b"\x00\x1d\x00\x00")])
+    g.add(443, [(True, records(22, nosni)), (False, records(22, hrr)),
+                (True, records(22, evil)), (False, records(22, sh2))])
+    g.add(443, [(True, records(22, nosni)), (False, records(22, hrr) + ccs()),
+                (True, ccs() + records(22, evil)), (False, records(22, sh2))])
 
 
 def written_rules(g):

@@ -62,8 +62,11 @@ static void *state_new(void *ctx)
 	for (i = 0; i < 2; i++) {
 		s->side[i].view.get = tls_get;
 		s->side[i].view.get_nth = tls_get_nth;
+		s->side[i].view.final = tls_final;
+		s->side[i].view.det = &s->side[i].det;
 		s->side[i].s = s;
 	}
+	s->ja4.alpn[0] = s->ja4.alpn[1] = '0';
 	return s;
 }
 
@@ -78,7 +81,12 @@ static void state_free(void *p)
 		bytes_free(&s->dir[i].rec);
 		bytes_free(&s->dir[i].hs);
 		tls_chain_free(&s->dir[i].chain);
+		/* nfips_txdet_free's work, without linking the engine in */
+		free(s->side[i].det.done);
 	}
+	bytes_free(&s->ja4.ciphers);
+	bytes_free(&s->ja4.exts);
+	bytes_free(&s->ja4.sigalgs);
 	for (i = 0; i < TLS_NSTR; i++)
 		bytes_free(&s->str[i]);
 	/* those of a message that never ended are staged there too */
@@ -87,12 +95,18 @@ static void state_free(void *p)
 	free(s);
 }
 
+int tls_str_side(enum tls_str k)
+{
+	return k == TLS_SNI || k == TLS_JA3 || k == TLS_JA3_HASH || k == TLS_JA4 ? 0 : 1;
+}
+
 int tls_set(struct tls_state *s, enum tls_str k, const void *d, size_t n)
 {
 	s->str[k].len = 0;
 	if (bytes_add(&s->str[k], d, n))
 		return -1;
 	s->has[k] = true;
+	s->gen[tls_str_side(k)]++;
 	return 0;
 }
 
@@ -109,8 +123,11 @@ static int record(struct tls_state *s, int dir, uint8_t type, const uint8_t *d, 
 		 * (encryption-handling default), but 0-RTT data before the
 		 * ServerHello does not.
 		 */
-		if (!(s->early_data && !s->server_hello))
+		if (!(s->early_data && !s->server_hello) && !s->done[1]) {
 			s->no_payload = s->done[1] = true;
+			s->gen[0]++;	/* both sides' buffers are final now */
+			s->gen[1]++;
+		}
 		return 0;
 	case REC_CCS:
 		s->dir[dir].encrypted = true;
@@ -177,8 +194,11 @@ static void end(void *p, uint64_t ts)
 	struct tls_state *s = p;
 
 	(void)ts;
-	if (!s->dir[0].broken)
+	if (!s->dir[0].broken) {
 		s->finished = true;
+		s->gen[0]++;
+		s->gen[1]++;
+	}
 }
 
 static uint32_t ready(void *p, int dir, bool eof, const struct nfips_tx *const **txs)
@@ -187,14 +207,17 @@ static uint32_t ready(void *p, int dir, bool eof, const struct nfips_tx *const *
 	bool started = dir ? s->server_hello : s->client_hello;
 
 	/*
-	 * The client side once its hello is decoded; the server side once
-	 * the handshake is done (its certificate buffers are inspected only
-	 * then, as Suricata's progress for them), at the flow's end for both.
+	 * Suricata inspects the flow's one transaction on every packet until
+	 * each rule matched or cannot any more: a side is handed out each
+	 * time it changed since (its hello decoded, a buffer set, the
+	 * progress that makes its buffers final), the engine remembering
+	 * the rules done with it (det).
 	 */
+	(void)eof;
 	*txs = NULL;
-	if (s->taken[dir] || !started || !(s->done[dir] || eof))
+	if (!started || s->given[dir] == s->gen[dir])
 		return 0;
-	s->taken[dir] = true;
+	s->given[dir] = s->gen[dir];
 	s->ready_one = &s->side[dir].view;
 	*txs = (const struct nfips_tx *const *)&s->ready_one;
 	return 1;

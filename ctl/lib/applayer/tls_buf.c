@@ -23,14 +23,53 @@ static const struct tls_state *state_of(const struct nfips_tx *view)
 }
 
 /*
+ * SSLGetAlstateProgress: TLS_STATE_FINISHED (3) once the parser saw the
+ * flow's end, TLS_HANDSHAKE_DONE (2) once the handshake is done, for the
+ * client direction TLS_STATE_CERT_READY (1) once the server's
+ * certificate gave a subject or issuer, else 0.
+ */
+static int progress(const struct tls_state *s, int dir)
+{
+	if (s->finished)
+		return 3;
+	if (s->done[1])
+		return 2;
+	return !dir && (s->has[TLS_SUBJECT] || s->has[TLS_ISSUER]);
+}
+
+/*
  * Suricata inspects the certificate buffers of the server direction from
- * progress TLS_STATE_CERT_READY, which SSLStateGetAlstateProgress gives
- * that direction only once the handshake is done or the parser saw the
- * flow's end: a flow whose parsing failed before never has them.
+ * progress TLS_STATE_CERT_READY, which that direction reaches only at
+ * the handshake's end or the flow's: a flow whose parsing failed before
+ * never has them.
  */
 static bool cert_ready(const struct tls_state *s)
 {
-	return s->done[1] || s->finished;
+	return progress(s, 1) >= 1;
+}
+
+static bool cert_buf(uint32_t id)
+{
+	return id == NFIPS_BUF_TLS_CERT_SUBJECT || id == NFIPS_BUF_TLS_CERT_ISSUER ||
+	       id == NFIPS_BUF_TLS_CERT_SERIAL || id == NFIPS_BUF_TLS_CERT_FINGERPRINT ||
+	       id == NFIPS_BUF_TLS_CERTS;
+}
+
+/*
+ * A buffer is final (a rule failing on it fails for good) once its
+ * direction's progress is past its inspection engine's: the
+ * certificate's engines are registered at TLS_STATE_CERT_READY, the
+ * others (tls.sni, ja3, ja4 to the server, ja3s to the client) at 0.
+ */
+bool tls_final(const struct nfips_tx *view, uint32_t id)
+{
+	const struct tls_state *s = ((const struct tls_side *)view)->s;
+
+	if (cert_buf(id))
+		return progress(s, 1) > 1;
+	if (id == NFIPS_BUF_JA3S_STRING || id == NFIPS_BUF_JA3S_HASH)
+		return progress(s, 1) > 0;
+	return progress(s, 0) > 0;
 }
 
 bool tls_get(const struct nfips_tx *view, uint32_t id, const uint8_t **data, uint32_t *len)

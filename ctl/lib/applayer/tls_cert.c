@@ -296,6 +296,8 @@ int tls_chain_end(struct tls_state *s, int dir)
 		s->client_cert |= c->decoded;
 	} else if (!s->ncerts && !s->has[TLS_SUBJECT]) {
 		s->ncerts = c->ncerts;
+		s->gen[0]++;	/* its progress: certificate ready */
+		s->gen[1]++;
 		for (i = 0; c->decoded && i < TLS_C_N; i++)
 			if (tls_set(s, key[i], c->str[i].p, c->str[i].len))
 				return -1;

@@ -295,12 +295,24 @@ static int extensions(struct tls_state *s, int dir, struct rd r, struct bytes *j
 	return 0;
 }
 
-/* The whole JA3 (JA3S) string and its hash. */
-static int ja3_set(struct tls_state *s, int dir, const struct bytes *ja)
+/*
+ * The JA3 (JA3S) string and its hash while the direction has no hash
+ * (Suricata 7.0.10 builds JA3 until one hello hashed it): the first
+ * hello's, or this one's fields after its version appended to a string
+ * an earlier hello left unhashed. @vlen: the length of @ja's version.
+ */
+static int ja3_set(struct tls_state *s, int dir, const struct bytes *ja, uint32_t vlen,
+		   bool hash)
 {
-	if (tls_set(s, dir ? TLS_JA3S : TLS_JA3, ja->p, ja->len))
+	const enum tls_str k = dir ? TLS_JA3S : TLS_JA3;
+
+	if (s->has[dir ? TLS_JA3S_HASH : TLS_JA3_HASH])
+		return 0;
+	if (!s->has[k] ? tls_set(s, k, ja->p, ja->len) :
+	    bytes_add(&s->str[k], ja->p + vlen, ja->len - vlen))
 		return -1;
-	return md5_hex(s, dir ? TLS_JA3S : TLS_JA3, dir ? TLS_JA3S_HASH : TLS_JA3_HASH);
+	s->gen[dir]++;
+	return hash ? md5_hex(s, k, dir ? TLS_JA3S_HASH : TLS_JA3_HASH) : 0;
 }
 
 /*
@@ -308,23 +320,26 @@ static int ja3_set(struct tls_state *s, int dir, const struct bytes *ja)
  * then the ciphers, then the extension fields at the end) and hashes it
  * once the extensions are decoded: a hello it fails to decode keeps the
  * string as far as it got ("771" or "771,4865-4866") and has no hash.
- * 1: malformed (what was decoded before stays; not an error of the
+ * JA4 is one over every ClientHello of the flow (Suricata's ja4.rs
+ * object is the connection's), SNI and JA3 come from the first hello
+ * that has them. 1: malformed (what was decoded before stays; not an error of the
  * record: TLSDecodeHandshakeHello returns 0 either way).
  */
 int tls_hello(struct tls_state *s, int dir, const uint8_t *d, uint32_t n)
 {
 	struct bytes ja = { 0 }, groups = { 0 }, formats = { 0 };
-	struct ja4 j4 = { .alpn = { '0', '0' } };
+	struct ja4 sj4 = { .alpn = { '0', '0' } }, *j4 = dir ? &sj4 : &s->ja4;
 	struct rd r = { d, n }, skip, list, l4;
-	uint32_t version, len, cipher, base, v;
+	uint32_t version, len, cipher, base, v, vlen;
 	char num[16];
 	int k, ret = 1;
 
 	if (u16(&r, &version))
 		return 1;
 	s->version = (uint16_t)version;
-	ja4_version(&j4, version);
+	ja4_version(j4, version);
 	k = snprintf(num, sizeof(num), "%u", version);
+	vlen = (uint32_t)k;
 	if (bytes_add(&ja, num, (size_t)k))
 		goto oom;
 	if (sub(&r, 32, &skip) || u8(&r, &len) || sub(&r, len, &skip))
@@ -338,13 +353,13 @@ int tls_hello(struct tls_state *s, int dir, const uint8_t *d, uint32_t n)
 		k = ja3_list16(&ja, list);
 		if (k < 0)
 			goto oom;
-		for (l4 = list; !u16(&l4, &v);)
-			if (u16_add(&j4.ciphers, v))
-				goto oom;
-		if (k) {
+		if (k) {	/* odd: invalid before either fingerprint took one */
 			ja.len = base;
 			goto out;
 		}
+		for (l4 = list; !u16(&l4, &v);)
+			if (u16_add(&j4->ciphers, v))
+				goto oom;
 		if (u8(&r, &len) || sub(&r, len, &skip))
 			goto out;
 	} else {
@@ -364,7 +379,7 @@ int tls_hello(struct tls_state *s, int dir, const uint8_t *d, uint32_t n)
 			ja.len = base;
 			goto out;
 		}
-		k = extensions(s, dir, list, &ja, &groups, &formats, dir ? NULL : &j4);
+		k = extensions(s, dir, list, &ja, &groups, &formats, dir ? NULL : j4);
 		if (k < 0)
 			goto oom;
 		if (k) {
@@ -377,16 +392,14 @@ int tls_hello(struct tls_state *s, int dir, const uint8_t *d, uint32_t n)
 		goto oom;
 	ret = 0;
 out:
-	if (ret >= 0 && tls_set(s, dir ? TLS_JA3S : TLS_JA3, ja.p, ja.len))
-		ret = -1;
-	if (!ret && ja3_set(s, dir, &ja))
+	if (ret >= 0 && ja3_set(s, dir, &ja, vlen, !ret))
 		ret = -1;
 	/* JA4 is built as the hello is decoded: as far as it got. */
-	if (ret >= 0 && !dir && ja4_set(s, &j4))
+	if (ret >= 0 && !dir && ja4_set(s, j4))
 		ret = -1;
-	bytes_free(&j4.ciphers);
-	bytes_free(&j4.exts);
-	bytes_free(&j4.sigalgs);
+	bytes_free(&sj4.ciphers);
+	bytes_free(&sj4.exts);
+	bytes_free(&sj4.sigalgs);
 	bytes_free(&ja);
 	bytes_free(&groups);
 	bytes_free(&formats);

@@ -43,15 +43,23 @@ static int msg_end(struct tls_state *s, int dir)
 	t->in_msg = false;
 	switch (t->msg_type) {
 	/* A hello or certificate that does not decode is no record error. */
+	/*
+	 * Every hello is decoded (a second ClientHello after a
+	 * HelloRetryRequest): what it sets only if unset (tls_hello.c).
+	 */
 	case HS_CLIENT_HELLO:
-		if (dir || s->client_hello)
-			return 0;	/* a renegotiation's is not the flow's */
+		if (dir)
+			return 0;
+		if (!s->client_hello)
+			s->gen[0]++;
 		s->client_hello = true;
 		s->done[0] = true;
 		return tls_hello(s, 0, t->hs.p, t->hs.len) < 0 ? -1 : 0;
 	case HS_SERVER_HELLO:
-		if (!dir || s->server_hello)
+		if (!dir)
 			return 0;
+		if (!s->server_hello)
+			s->gen[1]++;
 		s->server_hello = true;
 		return tls_hello(s, 1, t->hs.p, t->hs.len) < 0 ? -1 : 0;
 	case HS_CERTIFICATE:

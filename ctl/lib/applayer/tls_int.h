@@ -94,6 +94,7 @@ struct tls_state;
 struct tls_side {
 	struct nfips_tx view;	/* first: the engine's pointer is this */
 	struct tls_state *s;
+	struct nfips_txdet det;	/* the rules done with this side */
 };
 
 struct tls_state {
@@ -110,7 +111,13 @@ struct tls_state {
 	bool no_payload;	/* application data seen: see struct nfips_flow */
 	bool done[2];		/* client hello decoded; handshake done */
 	bool finished;		/* the parser saw the flow's end */
-	bool taken[2];		/* handed to the engine */
+	/*
+	 * A side is handed to the engine again each time it changed (a
+	 * buffer, the progress that makes its buffers final): gen counts
+	 * the changes, given is gen when it was last handed out.
+	 */
+	uint32_t gen[2], given[2];
+	struct ja4 ja4;		/* over every ClientHello, as Suricata's */
 	uint16_t version;	/* negotiated (supported_versions, else hello) */
 	const struct nfips_tx *ready_one;	/* what ready() hands out */
 };
@@ -137,5 +144,9 @@ bool tls_get_nth(const struct nfips_tx *view, uint32_t id, uint32_t idx,
 		 const uint8_t **data, uint32_t *len);
 /* Sets string @k; -1 when out of memory. */
 int tls_set(struct tls_state *s, enum tls_str k, const void *d, size_t n);
+/* The side (0 client, 1 server) of string @k. */
+int tls_str_side(enum tls_str k);
+/* tls_buf.c: struct nfips_tx's final. */
+bool tls_final(const struct nfips_tx *view, uint32_t id);
 
 #endif /* NFIPS_TLS_INT_H */
