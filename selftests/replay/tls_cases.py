@@ -497,6 +497,18 @@ def review_flows(g):
     bad = bytearray(client_hello(r, ciphers=(0x1301, 0x1302, 0xc02f), exts=[ext(23, b"")]))
     bad[-1] = 0x40
     g.add(443, [(True, records(22, bytes(bad)) + records(22, evil))])
+    # Suricata advances over the server_name, supported_groups,
+    # ec_point_formats, supported_versions and signature_algorithms
+    # extensions by what it decoded of them, each bounded by the hello's
+    # end, not the extension list's: an extension hidden in one's tail is
+    # read, one past a short list too; nfips skipped by their lengths.
+    hidden = ext_sni("evil.example.com")
+    for outer in (ext(10, u16(2) + u16(0x17) + hidden), ext(11, u8(1) + b"\x00" + hidden),
+                  ext(43, u8(2) + b"\x03\x04" + hidden), ext(13, u16(2) + b"\x04\x03" + hidden)):
+        g.add(443, [(True, records(22, client_hello(r, exts=[outer, ext_sni("ok.example.org")])))])
+    short = client_hello(r, exts=None)
+    body = short[4:] + u16(4) + hidden
+    g.add(443, [(True, records(22, hs(1, body)))])
     sh2 = server_hello(r, cipher=0x1301, exts=[ext(43, b"\x03\x04"), ext(51, b"\x00\x1d\x00\x00")])
     g.add(443, [(True, records(22, nosni)), (False, records(22, hrr)),
                 (True, records(22, evil)), (False, records(22, sh2))])

@@ -106,20 +106,23 @@ static int md5_hex(struct tls_state *s, enum tls_str from, enum tls_str to)
 /*
  * The server_name extension as TLSDecodeHSHelloExtensionSni reads it:
  * the list length skipped, the first entry taken when a host_name of 1
- * to 255 bytes; the first extension only. 1: not decodable.
+ * to 255 bytes; the SNI of the first hello that has one. *used: the
+ * bytes decoded. 1: not decodable.
  */
-static int sni(struct tls_state *s, struct rd r)
+static int sni(struct tls_state *s, int dir, struct rd r, uint32_t *used)
 {
 	uint32_t skip, type, len;
 	struct rd name;
 
+	*used = 0;
 	if (!r.n)
 		return 0;
 	if (u16(&r, &skip) || u8(&r, &type) || type != 0 || u16(&r, &len) ||
 	    !len || len > 255 || sub(&r, len, &name))
 		return 1;
-	if (s->has[TLS_SNI])
-		return 0;
+	*used = 5 + len;
+	if (dir || s->has[TLS_SNI])
+		return 0;	/* a server's SNI is no buffer */
 	return tls_set(s, TLS_SNI, name.p, name.n);
 }
 
@@ -149,8 +152,9 @@ static int ja4_ext(struct ja4 *j, uint32_t type, struct rd e)
 			if (u16_add(&j->sigalgs, v))
 				return -1;
 	} else if (type == EXT_ALPN) {
+		/* ext_decode checked it; a first protocol past the list is none */
 		if (u16(&e, &len) || sub(&e, len, &l) || u8(&l, &len) || sub(&l, len, &name))
-			return 1;
+			return 0;
 		/* the first protocol; one byte, or a GREASE pair, leaves "00" */
 		if (name.n > 1 && !(name.n == 2 && grease((uint32_t)name.p[0] << 8 | name.p[1]))) {
 			j->alpn[0] = (char)name.p[0];
@@ -246,51 +250,141 @@ out:
 }
 
 /*
- * The extensions of a hello (TLSDecodeHSHelloExtensions): the JA3
- * extension list into @ja (with @groups and @formats for a client's), the
- * SNI, early data. An extension whose header or length overruns the
- * message is an invalid length: 1, the JA3 extension fields are not
- * added. One whose content cannot be decoded ends the list there, as if
- * it were the last (it is not in the JA3 list).
+ * supported_groups as TLSDecodeHSHelloExtensionEllipticCurves reads it
+ * (JA3 on): a client's values two bytes at a time while the list lasts,
+ * each pair checked against the extension's end only (an odd list reads
+ * one byte past itself); *used: the bytes read.
  */
-static int extensions(struct tls_state *s, int dir, struct rd r, struct bytes *ja,
-		      struct bytes *groups, struct bytes *formats, struct ja4 *j)
+static int groups_ext(int dir, struct rd e, struct bytes *groups, uint32_t *used)
+{
+	uint32_t len, p;
+	bool first = !groups->len;
+
+	*used = 0;
+	if (!e.n)
+		return 0;
+	if (u16(&e, &len) || len > e.n)
+		return 1;
+	for (p = 0; !dir && p < len; p += 2) {
+		if (p + 2 > e.n)
+			return 1;
+		if (!grease((uint32_t)e.p[p] << 8 | e.p[p + 1]) &&
+		    ja3_add(groups, &first, (uint32_t)e.p[p] << 8 | e.p[p + 1]))
+			return -1;
+	}
+	*used = 2 + (dir ? len : p);
+	return 0;
+}
+
+/*
+ * An extension's content as Suricata 7.0.10 decodes it; *used: how far
+ * its cursor moves, by what was decoded for server_name,
+ * supported_groups, ec_point_formats, supported_versions and
+ * signature_algorithms, by the extension's length for the others. 1:
+ * not decodable (the list ends there).
+ */
+static int ext_decode(struct tls_state *s, int dir, uint32_t type, struct rd e,
+		      struct bytes *groups, struct bytes *formats, uint32_t *used)
+{
+	const uint32_t n = e.n;
+	uint32_t len, v, p;
+	bool first = !formats->len;
+
+	*used = n;
+	if (!n && (type == EXT_SNI || type == EXT_GROUPS || type == EXT_POINT_FORMATS ||
+		   type == EXT_SUPPORTED_VERSIONS || type == EXT_SIGALGS)) {
+		*used = 0;
+		return 0;
+	}
+	switch (type) {
+	case EXT_SNI:
+		return sni(s, dir, e, used);
+	case EXT_GROUPS:
+		return groups_ext(dir, e, groups, used);
+	case EXT_POINT_FORMATS:
+		if (u8(&e, &len) || len > e.n)
+			return 1;
+		for (p = 0; !dir && p < len; p++)
+			if (ja3_add(formats, &first, e.p[p]))
+				return -1;
+		*used = 1 + len;
+		return 0;
+	case EXT_SUPPORTED_VERSIONS:
+		if (dir) {
+			if (u16(&e, &v))
+				return 1;
+			s->version = (uint16_t)v;
+			*used = 2;
+			return 0;
+		}
+		if (u8(&e, &len) || len < 2 || len > e.n)
+			return 1;
+		*used = 1 + len;
+		return 0;
+	case EXT_SIGALGS:
+		if (u16(&e, &len) || len % 2 || len > e.n)
+			return 1;
+		*used = 2 + len;
+		return 0;
+	case EXT_ALPN:
+		/* each protocol must fit the extension; one past the list ends it */
+		if (u16(&e, &len) || len > e.n)
+			return 1;
+		for (p = 0; p < len;) {
+			v = e.p[p++];
+			if (v > e.n - p)
+				return 1;
+			if (p + v > len)
+				break;
+			p += v;
+		}
+		return 0;
+	case EXT_EARLY_DATA:
+		if (!dir)
+			s->early_data = true;
+		return 0;
+	}
+	return 0;
+}
+
+/*
+ * The extensions of a hello (TLSDecodeHSHelloExtensions): @r from the
+ * first extension to the hello's end, @total the list's length. Each
+ * extension's header and content are bounded by the hello's end, not the
+ * list's; the cursor moves as ext_decode says while the sum of the
+ * extensions' lengths (16 bits, as Suricata's) stays under @total. The
+ * JA3 extension list into @ja (with @groups and @formats for a
+ * client's), the SNI, early data. An extension overrunning the hello is
+ * an invalid length: 1, the JA3 extension fields are not added. One
+ * whose content cannot be decoded ends the list there, as if it were
+ * the last (it is not in the JA3 list).
+ */
+static int extensions(struct tls_state *s, int dir, struct rd r, uint32_t total,
+		      struct bytes *ja, struct bytes *groups, struct bytes *formats,
+		      struct ja4 *j)
 {
 	bool first = true;
-	uint32_t type, len, v;
-	struct rd e, l;
+	uint32_t type, len, used;
+	uint16_t done = 0;
 	int ret;
 
-	while (r.n) {
-		if (u16(&r, &type) || u16(&r, &len) || sub(&r, len, &e))
+	while (done < total) {
+		if (u16(&r, &type) || u16(&r, &len) || len > r.n)
 			return 1;
-		ret = 0;
-		if (!dir && type == EXT_SNI) {
-			ret = sni(s, e);
-		} else if (!dir && type == EXT_GROUPS) {
-			ret = u16(&e, &len) || sub(&e, len, &l) ? 1 : ja3_list16(groups, l);
-		} else if (!dir && type == EXT_POINT_FORMATS) {
-			bool f1 = true;
-
-			ret = u8(&e, &len) || sub(&e, len, &l) ? 1 : 0;
-			while (!ret && !u8(&l, &v))
-				ret = ja3_add(formats, &f1, v);
-		} else if (!dir && type == EXT_EARLY_DATA) {
-			s->early_data = true;
-		} else if (dir && type == EXT_SUPPORTED_VERSIONS) {
-			if (!u16(&e, &v))
-				s->version = (uint16_t)v;
-		}
+		ret = ext_decode(s, dir, type, (struct rd){ r.p, len }, groups, formats, &used);
 		if (!ret && j)
-			ret = ja4_ext(j, type, e);
+			ret = ja4_ext(j, type, (struct rd){ r.p, len });
 		if (ret < 0)
 			return -1;
 		if (ret)
 			return 0;	/* "goto end": the lists so far */
+		r.p += used;
+		r.n -= used;
 		if (!grease(type) && ja3_add(ja, &first, type))
 			return -1;
 		if (j && ja4_added(j, type))
 			return -1;
+		done = (uint16_t)(done + len + 4);
 	}
 	return 0;
 }
@@ -375,11 +469,11 @@ int tls_hello(struct tls_state *s, int dir, const uint8_t *d, uint32_t n)
 	if (bytes_add(&ja, ",", 1))
 		goto oom;
 	if (r.n) {
-		if (u16(&r, &len) || sub(&r, len, &list)) {
+		if (u16(&r, &len) || len > r.n) {
 			ja.len = base;
 			goto out;
 		}
-		k = extensions(s, dir, list, &ja, &groups, &formats, dir ? NULL : j4);
+		k = extensions(s, dir, r, len, &ja, &groups, &formats, dir ? NULL : j4);
 		if (k < 0)
 			goto oom;
 		if (k) {
