@@ -509,6 +509,21 @@ def review_flows(g):
     short = client_hello(r, exts=None)
     body = short[4:] + u16(4) + hidden
     g.add(443, [(True, records(22, hs(1, body)))])
+    # An SSLv2-compatible ClientHello (80 LL 01 03 01): Suricata's probe on
+    # port 443, or its pattern 01 00 02 at offset 2 (an SSLv2 version) on
+    # any port, makes the flow TLS; the SSLv2 record is skipped, the
+    # server's records are read. nfips did not detect it.
+    for port, ver in ((443, 0x0301), (8443, 0x0301), (8443, 0x0002)):
+        cs = b"".join(struct.pack("!I", c)[1:] for c in (0x00002f, 0x000035, 0x00000a))
+        body = u8(1) + u16(ver) + u16(len(cs)) + u16(0) + u16(16) + cs + b"\x5a" * 16
+        sv = records(22, server_hello(r, version=0x0301, cipher=0x002f) +
+                     certificate(evil_chain(g, 4244)) + hs(14, b""), version=0x0301)
+        g.add(port, [(True, u16(0x8000 | len(body)) + body), (False, sv)])
+        if ver == 0x0301:
+            # answered in SSLv2: only port 443's probe makes the flow TLS
+            v2sh = u8(4) + b"\x00\x01" + u16(2) + u16(0) + u16(3) + u16(16) + b"\x00\x00\x00"
+            g.add(port, [(True, u16(0x8000 | len(body)) + body),
+                         (False, u16(0x8000 | len(v2sh)) + v2sh)])
     sh2 = server_hello(r, cipher=0x1301, exts=[ext(43, b"\x03\x04"), ext(51, b"\x00\x1d\x00\x00")])
     g.add(443, [(True, records(22, nosni)), (False, records(22, hrr)),
                 (True, records(22, evil)), (False, records(22, sh2))])

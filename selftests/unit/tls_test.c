@@ -401,7 +401,7 @@ static void test_malformed(void)
 	rec.n = 0;
 	records(&rec, 22, server_hello()->d, server_hello()->n, 1u << 14);
 	records(&rec, 22, certificate(0)->d, certificate(0)->n, 1u << 14);
-	put(&rec, "\x63\x03\x03\x00\x01x", 6);
+	put(&rec, "\x19\x03\x03\x00\x01x", 6);
 	s = run(NULL, &rec);
 	app_tls_ops.eof(s, 0);
 	tap_ok(&T, s->dir[1].broken && s->ncerts == 1 && ready(s, 1, true) == 1 &&
@@ -410,11 +410,11 @@ static void test_malformed(void)
 	       "parsing failed after the certificate: JA3S inspected at the end, the certificate never");
 	app_tls_ops.state_free(s);
 
-	/* Not a TLS record type. */
+	/* Not a TLS record type (0x40 or 0x80 set would be an SSLv2 record). */
 	rec.n = 0;
-	put(&rec, "\x63\x03\x03\x00\x01x", 6);
+	put(&rec, "\x19\x03\x03\x00\x01x", 6);
 	s = run(&rec, NULL);
-	tap_ok(&T, s->dir[0].broken && s->dir[1].broken, "record type 99 ends the parsing");
+	tap_ok(&T, s->dir[0].broken && s->dir[1].broken, "record type 25 ends the parsing");
 	app_tls_ops.state_free(s);
 }
 
@@ -582,6 +582,10 @@ static void test_detect(void)
 		{ "\x16\x02\x01", 3, true, 0 },
 		{ "\x16\x03", 2, true, -1 },
 		{ "GET", 3, true, 0 },
+		/* SSLv2 CLIENT-HELLO of version 2; of version 3.1: port 443's probe */
+		{ "\x80\x2e\x01\x00\x02", 5, true, 1 },
+		{ "\x80\x2e\x01\x00", 4, true, -1 },
+		{ "\x80\x2e\x01\x03\x01", 5, true, 0 },
 	};
 	uint32_t i;
 

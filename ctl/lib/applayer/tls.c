@@ -38,6 +38,16 @@ int nfips_app_detect_tls(const uint8_t *d, uint32_t n, bool to_server)
 {
 	uint32_t i;
 
+	/*
+	 * The client's SSLv2 CLIENT-HELLO of version 2 (01 00 02 at offset 2,
+	 * confirmed by SSLProbingParser: a 2-byte header, type 1).
+	 */
+	if (to_server && n && (d[0] & 0x80)) {
+		if (n < 5)
+			return -1;
+		return d[2] == 1 && d[3] == 0 && d[4] == 2;
+	}
+
 	/* Patterns of 3 bytes at offset 0. */
 	for (i = 0; i < 3 && i < n; i++) {
 		if (i == 0 && !(to_server ? d[0] == 0x16 || d[0] == 0x01 :
@@ -139,25 +149,70 @@ static int record(struct tls_state *s, int dir, uint8_t type, const uint8_t *d, 
 	return -1;	/* not a TLS record type: Suricata's INVALID_RECORD_TYPE */
 }
 
+/*
+ * A whole SSLv2 record (SSLv2Decode): a CLIENT-HELLO (type 1) needs its
+ * version, cipher-spec, session-id and challenge lengths; nothing of any
+ * other is read. -1 ends the parsing.
+ */
+static int v2_record(struct tls_state *s, int dir, uint8_t type, const uint8_t *d, uint32_t n)
+{
+	if (type != 1)
+		return 0;
+	if (n < 6)
+		return -1;
+	s->ver[dir] = (uint16_t)(d[0] << 8 | d[1]);
+	s->gen[dir]++;
+	if (!dir && !s->client_hello) {
+		s->client_hello = true;
+		s->gen[0]++;
+	}
+	return 0;
+}
+
+/*
+ * The header's length: 5 for a TLS record; an SSLv2 one (a first byte
+ * with a top bit set, SSLDecode) has 2 length bytes (0x80 set) or 2 and a
+ * padding byte, then its message type.
+ */
+static uint32_t hdr_size(const struct tls_dir *t)
+{
+	return !t->v2 ? 5 : (t->hdr[0] & 0x80) ? 3 : 4;
+}
+
+/* A record's header is whole; false when the parsing ends. */
+static bool header(struct tls_dir *t)
+{
+	t->rec.len = 0;
+	if (t->v2) {
+		t->rec_need = (uint32_t)(t->hdr[0] & (t->hdr[0] & 0x80 ? 0x7f : 0x3f)) << 8 |
+			      t->hdr[1];
+		/* the length counts the type byte; none is INVALID_SSLV2_HEADER */
+		return t->rec_need-- != 0;
+	}
+	t->rec_need = (uint32_t)t->hdr[3] << 8 | t->hdr[4];
+	/* garbage is not followed further */
+	return t->hdr[1] == 3 && t->rec_need <= TLS_RECORD_MAX;
+}
+
 /* One direction's records; false on an error that ends the parsing. */
 static bool records(struct tls_state *s, int dir, const uint8_t *d, uint32_t n)
 {
 	struct tls_dir *t = &s->dir[dir];
-	uint32_t k;
+	uint32_t k, hl;
 
 	while (n) {
-		if (t->hdr_len < 5) {
-			k = 5 - t->hdr_len < n ? 5 - t->hdr_len : n;
+		if (!t->hdr_len)
+			t->v2 = (d[0] & 0xc0) != 0;
+		hl = t->hdr_len ? hdr_size(t) : !t->v2 ? 5 : (d[0] & 0x80) ? 3 : 4;
+		if (t->hdr_len < hl) {
+			k = hl - t->hdr_len < n ? hl - t->hdr_len : n;
 			memcpy(t->hdr + t->hdr_len, d, k);
 			t->hdr_len += k;
 			d += k;
 			n -= k;
-			if (t->hdr_len < 5)
+			if (t->hdr_len < hl)
 				return true;
-			t->rec_need = (uint32_t)t->hdr[3] << 8 | t->hdr[4];
-			t->rec.len = 0;
-			/* SSLv2 records and garbage are not followed further. */
-			if (t->hdr[1] != 3 || t->rec_need > TLS_RECORD_MAX)
+			if (!header(t))
 				return false;
 		}
 		k = t->rec_need - t->rec.len < n ? t->rec_need - t->rec.len : n;
@@ -168,7 +223,8 @@ static bool records(struct tls_state *s, int dir, const uint8_t *d, uint32_t n)
 		if (t->rec.len < t->rec_need)
 			return true;
 		t->hdr_len = 0;
-		if (record(s, dir, t->hdr[0], t->rec.p, t->rec.len))
+		if (t->v2 ? v2_record(s, dir, t->hdr[hl - 1], t->rec.p, t->rec.len) :
+		    record(s, dir, t->hdr[0], t->rec.p, t->rec.len))
 			return false;
 	}
 	return true;
@@ -227,6 +283,33 @@ static bool no_payload(const void *p)
 {
 	return ((const struct tls_state *)p)->no_payload;
 }
+
+/*
+ * Suricata's probing parser on port 443 (the tls detection-ports of its
+ * default configuration), tried after every pattern: a client's 2-byte
+ * SSLv2 header and a CLIENT-HELLO type, an SSLv2-compatible hello of any
+ * version.
+ */
+static int detect_443(const uint8_t *d, uint32_t n, bool to_server)
+{
+	if (!to_server)
+		return 0;
+	if (n < 3)
+		return -1;
+	return (d[0] & 0x80) && d[2] == 1;
+}
+
+const struct app_proto_ops app_tls443_ops = {
+	.alproto = NFIPS_ALPROTO_TLS,
+	.port = 443,
+	.detect = detect_443,
+	.state_new = state_new,
+	.state_free = state_free,
+	.data = data,
+	.eof = end,
+	.ready = ready,
+	.no_payload = no_payload,
+};
 
 const struct app_proto_ops app_tls_ops = {
 	.alproto = NFIPS_ALPROTO_TLS,

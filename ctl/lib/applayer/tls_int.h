@@ -77,7 +77,8 @@ struct tls_dir {
 	uint8_t hdr[5];		/* the record header being read */
 	uint32_t hdr_len;
 	struct bytes rec;	/* the record body being read */
-	uint32_t rec_need;	/* its announced length */
+	uint32_t rec_need;	/* its announced length (SSLv2: after the type byte) */
+	bool v2;		/* it is an SSLv2 record */
 	bool in_msg;		/* a handshake message's body is being read */
 	uint8_t msg_type;
 	uint32_t msg_left;	/* its bytes still to come */
@@ -119,6 +120,7 @@ struct tls_state {
 	uint32_t gen[2], given[2];
 	struct ja4 ja4;		/* over every ClientHello, as Suricata's */
 	uint16_t version;	/* negotiated (supported_versions, else hello) */
+	uint16_t ver[2];	/* each direction's, as Suricata's connp (tls.version) */
 	const struct nfips_tx *ready_one;	/* what ready() hands out */
 };
 
