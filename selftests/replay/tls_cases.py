@@ -524,6 +524,19 @@ def review_flows(g):
             v2sh = u8(4) + b"\x00\x01" + u16(2) + u16(0) + u16(3) + u16(16) + b"\x00\x00\x00"
             g.add(port, [(True, u16(0x8000 | len(body)) + body),
                          (False, u16(0x8000 | len(v2sh)) + v2sh)])
+    # Suricata's handshake is done once the server's certificate decoded
+    # (the client's, when the server asked for it): its certificate
+    # buffers are inspected on that packet, with or without a ServerHello;
+    # nfips waited for application data or the flow's end, and for a
+    # ServerHello.
+    ders = evil_chain(g, 4245)
+    g.add(443, [(True, records(22, ch)), (False, records(22, server_hello(r) + certificate(ders))),
+                (False, records(22, hs(12, b"\x01" * 40))), (False, records(22, hs(14, b"")))])
+    g.add(443, [(True, records(22, ch)), (False, records(22, certificate(ders)))])
+    g.add(443, [(True, records(22, ch)),
+                (False, records(22, server_hello(r) + certificate(ders) + hs(13, b"\x01\x01\x00\x00")
+                                + hs(14, b""))),
+                (True, records(22, certificate(evil_chain(g, 4246)))), (False, records(22, hs(4, b"")))])
     sh2 = server_hello(r, cipher=0x1301, exts=[ext(43, b"\x03\x04"), ext(51, b"\x00\x1d\x00\x00")])
     g.add(443, [(True, records(22, nosni)), (False, records(22, hrr)),
                 (True, records(22, evil)), (False, records(22, sh2))])

@@ -282,19 +282,19 @@ static void test_handshake(void)
 			r0 = ready(s, 0, false);
 			feed(s, 1, &sv, step);
 			/*
-			 * The server side is handed out once its hello decoded,
-			 * again when the handshake's end made its certificate
-			 * buffers inspectable, not again without a change.
+			 * The server side is handed out once, its certificate
+			 * buffers inspectable at once (the certificate decoded
+			 * ends the handshake, as Suricata's), not again at
+			 * application data: nothing changed.
 			 */
-			r1 = ready(s, 1, false) +
-			     buf_is(s, 1, NFIPS_BUF_TLS_CERT_SUBJECT, NULL) * 10;
+			r1 = ready(s, 1, false) + !all_buffers(s) * 10;
 			app_tls_ops.data(s, 0, (const uint8_t *)"\x17\x03\x03\x00\x01x", 6, 0);
 			r1 += ready(s, 1, false) * 100;
 			r1 += ready(s, 1, false) * 1000;
 			n++;
 			nref += refused;
 			if (refused ? !s->dir[1].broken || r0 != 1 :
-			    r0 != 1 || r1 != 111 || !all_buffers(s) || s->ncerts != 1 ||
+			    r0 != 1 || r1 != 1 || !all_buffers(s) || s->ncerts[1] != 1 ||
 			    s->dir[0].broken || s->dir[1].broken || !s->no_payload) {
 				if (!bad++)
 					tap_diag("records of %u, segments of %u", rec, step);
@@ -303,7 +303,7 @@ static void test_handshake(void)
 		}
 	}
 	tap_ok(&T, !bad && nref && nref < n,
-	       "a handshake cut anywhere gives every buffer, the server side again once application data came (%u cuts, %u refused as Suricata, %u wrong)",
+	       "a handshake cut anywhere gives every buffer, the certificate's once it decoded (%u cuts, %u refused as Suricata, %u wrong)",
 	       n, nref, bad);
 }
 
@@ -323,6 +323,7 @@ static void test_malformed(void)
 {
 	static struct buf c, body, e, rec;
 	struct tls_state *s;
+	int i;
 
 	/* An extension overrunning the hello: SNI before it kept, JA3 partial. */
 	memset(&body, 0, sizeof(body));
@@ -397,18 +398,31 @@ static void test_malformed(void)
 	tap_ok(&T, s->dir[0].broken && !s->client_hello, "a header cut between records ends the parsing");
 	app_tls_ops.state_free(s);
 
-	/* A parse failure after the certificate: at the end, JA3S but no certificate. */
+	/*
+	 * A parse failure in the data that brought the certificate: JA3S but
+	 * no certificate buffer, ever (SSLDecode ends the handshake after
+	 * the data it was given, unless it failed); in the next data, the
+	 * certificate's buffers stay.
+	 */
 	rec.n = 0;
 	records(&rec, 22, server_hello()->d, server_hello()->n, 1u << 14);
 	records(&rec, 22, certificate(0)->d, certificate(0)->n, 1u << 14);
-	put(&rec, "\x19\x03\x03\x00\x01x", 6);
-	s = run(NULL, &rec);
-	app_tls_ops.eof(s, 0);
-	tap_ok(&T, s->dir[1].broken && s->ncerts == 1 && ready(s, 1, true) == 1 &&
-	       buf_is(s, 1, NFIPS_BUF_JA3S_STRING, ja3s) &&
-	       buf_is(s, 1, NFIPS_BUF_TLS_CERT_SUBJECT, NULL),
-	       "parsing failed after the certificate: JA3S inspected at the end, the certificate never");
-	app_tls_ops.state_free(s);
+	for (i = 0; i < 2; i++) {
+		s = app_tls_ops.state_new(NULL);
+		if (i)
+			put(&rec, "\x19\x03\x03\x00\x01x", 6);
+		app_tls_ops.data(s, 1, rec.d, rec.n, 0);
+		if (!i)
+			app_tls_ops.data(s, 1, (const uint8_t *)"\x19\x03\x03\x00\x01x", 6, 0);
+		app_tls_ops.eof(s, 0);
+		tap_ok(&T, s->ncerts[1] == 1 && ready(s, 1, true) == 1 &&
+		       buf_is(s, 1, NFIPS_BUF_JA3S_STRING, ja3s) &&
+		       buf_is(s, 1, NFIPS_BUF_TLS_CERT_SUBJECT, i ? NULL : "C=JP, O=Evil, Inc., Email=a@b.c, CN=x.y"),
+		       "parsing failed %s the certificate's data: JA3S, the certificate %s",
+		       i ? "with" : "after", i ? "never" : "too");
+		app_tls_ops.state_free(s);
+	}
+	rec.n = 0;
 
 	/* Not a TLS record type (0x40 or 0x80 set would be an SSLv2 record). */
 	rec.n = 0;
@@ -439,7 +453,7 @@ static void test_bounds(void)
 		records(&rec, 22, big.d + 4, 16000, 1u << 14);
 	put(&rec, "\x17\x03\x03\x00\x01x", 6);
 	s = run(NULL, &rec);
-	tap_ok(&T, s->dir[1].hs.cap == 0 && s->dir[1].chain.cur.cap == 0 && !s->ncerts &&
+	tap_ok(&T, s->dir[1].hs.cap == 0 && s->dir[1].chain.cur.cap == 0 && !s->ncerts[1] &&
 	       s->dir[1].in_msg && s->no_payload && !s->dir[1].broken,
 	       "a 16 MiB handshake message is read as it comes: nothing held, records still read");
 	app_tls_ops.state_free(s);
@@ -470,13 +484,13 @@ static void test_bounds(void)
 	records(&rec, 22, big.d, big.n, 1u << 14);
 	s = app_tls_ops.state_new(NULL);
 	app_tls_ops.data(s, 1, rec.d, rec.n - 1, 0);
-	i = s->ncerts + s->has[TLS_SUBJECT];
+	i = s->ncerts[1] + s->cert_has[1];
 	app_tls_ops.data(s, 1, rec.d + rec.n - 1, 1, 0);
 	app_tls_ops.eof(s, 0);
-	tap_ok(&T, !i && s->ncerts == TLS_CERTS_MAX && !s->dir[1].broken &&
+	tap_ok(&T, !i && s->ncerts[1] == TLS_CERTS_MAX && !s->dir[1].broken &&
 	       buf_is(s, 1, NFIPS_BUF_TLS_CERT_SERIAL, "00:AB:12:CD"),
 	       "a 300 KiB certificate chain: nothing before its last byte, then decoded, %u kept",
-	       s->ncerts);
+	       s->ncerts[1]);
 	app_tls_ops.state_free(s);
 
 	/* Certificates after the first: kept while the chain stays within TLS_CHAIN_BUDGET. */
@@ -501,9 +515,9 @@ static void test_bounds(void)
 	records(&rec, 22, big.d, big.n, 1u << 14);
 	s = run(NULL, &rec);
 	app_tls_ops.eof(s, 0);
-	tap_ok(&T, s->ncerts == 2 && s->certs[1].len == 200u << 10 &&
+	tap_ok(&T, s->ncerts[1] == 2 && s->certs[1][1].len == 200u << 10 &&
 	       buf_is(s, 1, NFIPS_BUF_TLS_CERT_SERIAL, "00:AB:12:CD"),
-	       "a chain over the byte budget: the certificates within it kept (%u)", s->ncerts);
+	       "a chain over the byte budget: the certificates within it kept (%u)", s->ncerts[1]);
 	app_tls_ops.state_free(s);
 
 	/* 100 certificates: the first TLS_CERTS_MAX kept, each a tls.certs instance. */
@@ -517,7 +531,7 @@ static void test_bounds(void)
 
 		while (tls_get_nth(&s->side[1].view, NFIPS_BUF_TLS_CERTS, k, &d, &n))
 			k++;
-		tap_ok(&T, s->ncerts == TLS_CERTS_MAX && k == TLS_CERTS_MAX &&
+		tap_ok(&T, s->ncerts[1] == TLS_CERTS_MAX && k == TLS_CERTS_MAX &&
 		       buf_is(s, 1, NFIPS_BUF_TLS_CERT_SERIAL, "00:AB:12:CD"),
 		       "100 certificates: %u kept and inspected, the first decoded", k);
 	}
@@ -530,7 +544,7 @@ static void test_bounds(void)
 	records(&rec, 22, big.d, big.n, 1u << 14);
 	s = run(NULL, &rec);
 	app_tls_ops.eof(s, 0);
-	tap_ok(&T, !s->ncerts && !s->dir[1].broken && buf_is(s, 1, NFIPS_BUF_TLS_CERT_SUBJECT, NULL),
+	tap_ok(&T, !s->ncerts[1] && !s->dir[1].broken && buf_is(s, 1, NFIPS_BUF_TLS_CERT_SUBJECT, NULL),
 	       "a certificate list overrunning its message: nothing taken, no read past");
 	app_tls_ops.state_free(s);
 }

@@ -11,14 +11,12 @@
  * SSLv2-style one (01 03 00..03), a server direction starting with an
  * alert, handshake or application data record (15/16/17 03 00..03).
  *
- * A flow has one transaction, as in Suricata: its client side is handed
- * to the engine once the ClientHello is decoded, its server side once the
- * handshake is done (application data in either direction), at the
- * flow's end as far as they got. Suricata inspects the one transaction
- * on every packet until a rule matches, so a rule alerts at most once per
- * flow either way; its certificate buffers only from the handshake's
- * end or the flow's (the inspection engines' progress TLS_STATE_CERT_READY,
- * which the server direction reaches only then: tls_buf.c).
+ * A flow has one transaction, as in Suricata, inspected on every packet
+ * until each rule matched or cannot any more: each side is handed to the
+ * engine whenever it changed (ready()), a rule alerting at most once per
+ * side; certificate buffers only from the handshake's end (the server's
+ * certificate decoded, application data) or the flow's (the inspection
+ * engines' progress TLS_STATE_CERT_READY: tls_buf.c).
  *
  * Memory per flow is bounded: a record is at most TLS_RECORD_MAX bytes,
  * handshake messages are never held whole (tls_hs.c): a hello's first
@@ -100,8 +98,10 @@ static void state_free(void *p)
 	for (i = 0; i < TLS_NSTR; i++)
 		bytes_free(&s->str[i]);
 	/* those of a message that never ended are staged there too */
-	for (i = 0; i < TLS_CERTS_MAX; i++)
-		bytes_free(&s->certs[i]);
+	for (i = 0; i < 2 * TLS_CERTS_MAX; i++)
+		bytes_free(&s->certs[i / TLS_CERTS_MAX][i % TLS_CERTS_MAX]);
+	for (i = 0; i < 2 * TLS_C_N; i++)
+		bytes_free(&s->cert_str[i / TLS_C_N][i % TLS_C_N]);
 	free(s);
 }
 
@@ -133,8 +133,11 @@ static int record(struct tls_state *s, int dir, uint8_t type, const uint8_t *d, 
 		 * (encryption-handling default), but 0-RTT data before the
 		 * ServerHello does not.
 		 */
-		if (!(s->early_data && !s->server_hello) && !s->done[1]) {
-			s->no_payload = s->done[1] = true;
+		if (s->early_data && !s->server_hello)
+			return 0;
+		s->no_payload = true;
+		if (!s->done[1]) {
+			s->done[1] = true;
 			s->gen[0]++;	/* both sides' buffers are final now */
 			s->gen[1]++;
 		}
@@ -240,8 +243,22 @@ static void data(void *p, int dir, const uint8_t *d, uint32_t n, uint64_t ts)
 	struct tls_state *s = p;
 
 	(void)ts;
-	if (!s->dir[dir].broken && n && !records(s, dir, d, n))
+	if (s->dir[dir].broken || !n)
+		return;
+	if (!records(s, dir, d, n)) {
 		s->dir[0].broken = s->dir[1].broken = true;
+		return;
+	}
+	/*
+	 * SSLDecode after the data it was given: the handshake is done once
+	 * the server's certificate has a subject and an issuer, the client's
+	 * when the server asked for one.
+	 */
+	if (!s->done[1] && s->cert_has[s->need_client_cert ? 0 : 1]) {
+		s->done[1] = true;
+		s->gen[0]++;
+		s->gen[1]++;
+	}
 }
 
 /* The parser sees the flow's end (SSL_AL_FLAG_STATE_FINISHED) unless it failed. */
@@ -260,7 +277,6 @@ static void end(void *p, uint64_t ts)
 static uint32_t ready(void *p, int dir, bool eof, const struct nfips_tx *const **txs)
 {
 	struct tls_state *s = p;
-	bool started = dir ? s->server_hello : s->client_hello;
 
 	/*
 	 * Suricata inspects the flow's one transaction on every packet until
@@ -271,7 +287,7 @@ static uint32_t ready(void *p, int dir, bool eof, const struct nfips_tx *const *
 	 */
 	(void)eof;
 	*txs = NULL;
-	if (!started || s->given[dir] == s->gen[dir])
+	if (s->given[dir] == s->gen[dir])
 		return 0;
 	s->given[dir] = s->gen[dir];
 	s->ready_one = &s->side[dir].view;

@@ -203,9 +203,8 @@ static int cert_done(struct tls_state *s, int dir, struct tls_chain *c)
 			return -1;
 		add = !r;
 	}
-	/* the server's chain is tls.certs; a client's is only decoded */
-	if (add && dir && c->ncerts < TLS_CERTS_MAX) {
-		s->certs[c->ncerts++] = c->cur;
+	if (add && c->ncerts < TLS_CERTS_MAX) {
+		s->certs[dir][c->ncerts++] = c->cur;
 		c->kept += len;
 		memset(&c->cur, 0, sizeof(c->cur));
 	}
@@ -236,7 +235,7 @@ static void length_read(struct tls_state *s, int dir, struct tls_chain *c)
 	}
 	c->in_cert = true;
 	c->cert_end = c->pos + v;
-	c->keep = c->decoded ? dir && c->ncerts < TLS_CERTS_MAX && c->kept + v <= TLS_CHAIN_BUDGET :
+	c->keep = c->decoded ? c->ncerts < TLS_CERTS_MAX && c->kept + v <= TLS_CHAIN_BUDGET :
 			       v <= TLS_CERT0_MAX;
 }
 
@@ -287,21 +286,18 @@ int tls_chain_data(struct tls_state *s, int dir, const uint8_t *d, uint32_t n)
 int tls_chain_end(struct tls_state *s, int dir)
 {
 	struct tls_chain *c = &s->dir[dir].chain;
-	static const enum tls_str key[TLS_C_N] = {
-		TLS_SUBJECT, TLS_ISSUER, TLS_SERIAL, TLS_FINGERPRINT
-	};
 	int i;
 
-	if (!dir) {
-		s->client_cert |= c->decoded;
-	} else if (!s->ncerts && !s->has[TLS_SUBJECT]) {
-		s->ncerts = c->ncerts;
-		s->gen[0]++;	/* its progress: certificate ready */
-		s->gen[1]++;
-		for (i = 0; c->decoded && i < TLS_C_N; i++)
-			if (tls_set(s, key[i], c->str[i].p, c->str[i].len))
-				return -1;
+	if (!s->ncerts[dir] && !s->cert_has[dir]) {
+		s->ncerts[dir] = c->ncerts;
+		s->cert_has[dir] = c->decoded;
+		for (i = 0; c->decoded && i < TLS_C_N; i++) {
+			s->cert_str[dir][i] = c->str[i];
+			memset(&c->str[i], 0, sizeof(c->str[i]));
+		}
 		c->ncerts = 0;
+		s->gen[0]++;	/* the progress of both directions may move */
+		s->gen[1]++;
 	}
 	tls_chain_free(c);
 	return 0;

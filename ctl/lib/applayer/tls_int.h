@@ -33,10 +33,6 @@ enum tls_str {
 	TLS_JA3S,
 	TLS_JA3S_HASH,
 	TLS_JA4,		/* JA4 of the ClientHello (Suricata's ja4.rs) */
-	TLS_SUBJECT,		/* of the first certificate */
-	TLS_ISSUER,
-	TLS_SERIAL,
-	TLS_FINGERPRINT,
 	TLS_NSTR
 };
 
@@ -67,7 +63,7 @@ struct tls_chain {
 	bool keep;		/* its bytes are kept */
 	bool done;		/* the list ended or failed: the rest is skipped */
 	struct bytes cur;	/* the certificate being read, when kept */
-	uint32_t ncerts, kept;	/* certificates staged (in the state's certs[]), DER bytes */
+	uint32_t ncerts, kept;	/* certificates staged (in the state's certs[dir]), DER bytes */
 	bool decoded;		/* str[] hold the first decodable certificate's */
 	struct bytes str[TLS_C_N];
 };
@@ -103,11 +99,17 @@ struct tls_state {
 	struct tls_dir dir[2];
 	struct bytes str[TLS_NSTR];
 	bool has[TLS_NSTR];
-	struct bytes certs[TLS_CERTS_MAX];	/* DER, in chain order */
-	uint32_t ncerts;
+	/*
+	 * Each direction's chain (Suricata's connp certificates: tls.certs
+	 * and the certificate strings of that direction), DER in chain
+	 * order, and the strings of its first decodable certificate.
+	 */
+	struct bytes certs[2][TLS_CERTS_MAX];
+	uint32_t ncerts[2];
+	struct bytes cert_str[2][TLS_C_N];
+	bool cert_has[2];
 	bool client_hello, server_hello;
 	bool need_client_cert;	/* the server asked for the client's certificate */
-	bool client_cert;	/* the client's certificate decoded */
 	bool early_data;	/* the ClientHello offered 0-RTT data */
 	bool no_payload;	/* application data seen: see struct nfips_flow */
 	bool done[2];		/* client hello decoded; handshake done */
