@@ -537,6 +537,17 @@ def review_flows(g):
                 (False, records(22, server_hello(r) + certificate(ders) + hs(13, b"\x01\x01\x00\x00")
                                 + hs(14, b""))),
                 (True, records(22, certificate(evil_chain(g, 4246)))), (False, records(22, hs(4, b"")))])
+    # One ChangeCipherSpec ends the handshake's parsing in both directions
+    # (Suricata's flag is the flow's), unless a TLS 1.3 ClientHello came
+    # and no ServerHello yet: nfips stopped the sending direction only.
+    ders = evil_chain(g, 4247)
+    g.add(443, [(True, records(22, ch) + ccs()),
+                (False, records(22, server_hello(r) + certificate(ders) + hs(14, b"")))])
+    ch13 = client_hello(r, exts=[ext_sni("ok.example.org"), ext(43, b"\x02\x03\x04")])
+    g.add(443, [(True, records(22, ch13) + ccs()),
+                (False, records(22, server_hello(r) + certificate(ders) + hs(14, b"")))])
+    g.add(443, [(True, records(22, ch13) + ccs()),
+                (False, records(22, server_hello(r)) + records(22, certificate(ders) + hs(14, b"")))])
     sh2 = server_hello(r, cipher=0x1301, exts=[ext(43, b"\x03\x04"), ext(51, b"\x00\x1d\x00\x00")])
     g.add(443, [(True, records(22, nosni)), (False, records(22, hrr)),
                 (True, records(22, evil)), (False, records(22, sh2))])

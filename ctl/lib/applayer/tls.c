@@ -143,7 +143,7 @@ static int record(struct tls_state *s, int dir, uint8_t type, const uint8_t *d, 
 		}
 		return 0;
 	case REC_CCS:
-		s->dir[dir].encrypted = true;
+		s->ccs = true;	/* SSL_AL_FLAG_CHANGE_CIPHER_SPEC: the flow's */
 		return 0;
 	case REC_ALERT:
 	case REC_HEARTBEAT:
@@ -159,6 +159,8 @@ static int record(struct tls_state *s, int dir, uint8_t type, const uint8_t *d, 
  */
 static int v2_record(struct tls_state *s, int dir, uint8_t type, const uint8_t *d, uint32_t n)
 {
+	if (type == 4)
+		s->server_hello = true;	/* SSL_AL_FLAG_STATE_SERVER_HELLO */
 	if (type != 1)
 		return 0;
 	if (n < 6)
@@ -182,9 +184,31 @@ static uint32_t hdr_size(const struct tls_dir *t)
 	return !t->v2 ? 5 : (t->hdr[0] & 0x80) ? 3 : 4;
 }
 
-/* A record's header is whole; false when the parsing ends. */
-static bool header(struct tls_dir *t)
+/* The version of a record header (SSLv3ParseRecord, SSLDecode). */
+static void header_version(struct tls_state *s, int dir, const struct tls_dir *t)
 {
+	const bool hello = dir ? s->server_hello : s->client_hello;
+
+	if (t->v2) {
+		s->ver[dir] = 0x0200;
+		return;
+	}
+	/* an SSLv2 record's version is forgotten by the next TLS one */
+	if (s->ver[dir] == 0x0200)
+		s->ver[dir] = 0;
+	/* once the direction's hello set one, headers no longer do */
+	if (!(hello && s->ver[dir]))
+		s->ver[dir] = (uint16_t)(t->hdr[1] << 8 | t->hdr[2]);
+}
+
+/* A record's header is whole; false when the parsing ends. */
+static bool header(struct tls_state *s, int dir, struct tls_dir *t)
+{
+	const uint16_t v = s->ver[dir];
+
+	header_version(s, dir, t);
+	if (v != s->ver[dir])
+		s->gen[dir]++;
 	t->rec.len = 0;
 	if (t->v2) {
 		t->rec_need = (uint32_t)(t->hdr[0] & (t->hdr[0] & 0x80 ? 0x7f : 0x3f)) << 8 |
@@ -215,7 +239,7 @@ static bool records(struct tls_state *s, int dir, const uint8_t *d, uint32_t n)
 			n -= k;
 			if (t->hdr_len < hl)
 				return true;
-			if (!header(t))
+			if (!header(s, dir, t))
 				return false;
 		}
 		k = t->rec_need - t->rec.len < n ? t->rec_need - t->rec.len : n;

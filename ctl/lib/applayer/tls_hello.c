@@ -103,6 +103,21 @@ static int md5_hex(struct tls_state *s, enum tls_str from, enum tls_str to)
 	return tls_set(s, to, hex, 2 * mdlen);
 }
 
+/* TLSVersionValid: SSL 3.0 to TLS 1.3 and the TLS 1.3 drafts Suricata knows. */
+static bool tls_version_valid(uint32_t v)
+{
+	return (v >= 0x0300 && v <= 0x0304) || (v >= 0x7f10 && v <= 0x7f1c) || v == 0x7f01 ||
+	       (v >= 0xfb14 && v <= 0xfb17) || v == 0xfb1a;
+}
+
+/* Direction @dir's version (struct tls_state's ver). */
+static void set_version(struct tls_state *s, int dir, uint32_t v)
+{
+	if (s->ver[dir] != v)
+		s->gen[dir]++;
+	s->ver[dir] = (uint16_t)v;
+}
+
 /*
  * The server_name extension as TLSDecodeHSHelloExtensionSni reads it:
  * the list length skipped, the first entry taken when a host_name of 1
@@ -313,12 +328,20 @@ static int ext_decode(struct tls_state *s, int dir, uint32_t type, struct rd e,
 		if (dir) {
 			if (u16(&e, &v))
 				return 1;
-			s->version = (uint16_t)v;
+			set_version(s, 1, v);
 			*used = 2;
 			return 0;
 		}
 		if (u8(&e, &len) || len < 2 || len > e.n)
 			return 1;
+		/* the client's: the first valid one (GREASE and noise skipped) */
+		for (p = 0; p + 1 < len; p += 2) {
+			v = (uint32_t)e.p[p] << 8 | e.p[p + 1];
+			if (tls_version_valid(v)) {
+				set_version(s, 0, v);
+				break;
+			}
+		}
 		*used = 1 + len;
 		return 0;
 	case EXT_SIGALGS:
@@ -430,7 +453,12 @@ int tls_hello(struct tls_state *s, int dir, const uint8_t *d, uint32_t n)
 
 	if (u16(&r, &version))
 		return 1;
-	s->version = (uint16_t)version;
+	/*
+	 * TLSDecodeHSHelloVersion: TLS 1.3 drafts 1 to 15 and a legacy
+	 * version of 0x0304 are "TLS 1.3 draft-<16" (0x7f01).
+	 */
+	set_version(s, dir, (version >= 0x7f01 && version < 0x7f10) || version == 0x0304 ?
+			    0x7f01 : version);
 	ja4_version(j4, version);
 	k = snprintf(num, sizeof(num), "%u", version);
 	vlen = (uint32_t)k;

@@ -93,8 +93,13 @@ int tls_handshake(struct tls_state *s, int dir, const uint8_t *d, uint32_t n)
 	struct tls_dir *t = &s->dir[dir];
 	uint32_t len, k;
 
-	if (t->encrypted)
-		return 0;	/* Finished and later: not readable */
+	/*
+	 * After a ChangeCipherSpec either way (Finished and later are not
+	 * readable), but TLS 1.3's middlebox compatibility one: a client
+	 * offering more than TLS 1.2 and no ServerHello yet.
+	 */
+	if (s->ccs && !(s->client_hello && s->ver[0] > 0x0303 && !s->server_hello))
+		return 0;
 	/* Suricata 7.0.10 refuses a handshake record shorter than a message header. */
 	if (n < 4)
 		return 1;

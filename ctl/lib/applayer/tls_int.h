@@ -81,7 +81,6 @@ struct tls_dir {
 	struct bytes hs;	/* a hello's first TLS_HELLO_MAX bytes */
 	struct tls_chain chain;	/* a Certificate message's */
 	bool chain_taken;	/* a Certificate message was taken (only the first is) */
-	bool encrypted;		/* after ChangeCipherSpec: handshake unreadable */
 	bool broken;		/* not TLS, or refused: no more parsing */
 };
 
@@ -110,6 +109,7 @@ struct tls_state {
 	bool cert_has[2];
 	bool client_hello, server_hello;
 	bool need_client_cert;	/* the server asked for the client's certificate */
+	bool ccs;		/* a ChangeCipherSpec came, either way */
 	bool early_data;	/* the ClientHello offered 0-RTT data */
 	bool no_payload;	/* application data seen: see struct nfips_flow */
 	bool done[2];		/* client hello decoded; handshake done */
@@ -121,8 +121,12 @@ struct tls_state {
 	 */
 	uint32_t gen[2], given[2];
 	struct ja4 ja4;		/* over every ClientHello, as Suricata's */
-	uint16_t version;	/* negotiated (supported_versions, else hello) */
-	uint16_t ver[2];	/* each direction's, as Suricata's connp (tls.version) */
+	/*
+	 * Each direction's version as Suricata's connp holds it (tls.version):
+	 * its record headers' until its hello is decoded, the hello's, its
+	 * supported_versions' (tls_hello.c); SSLv2 0x0200 or the CLIENT-HELLO's.
+	 */
+	uint16_t ver[2];
 	const struct nfips_tx *ready_one;	/* what ready() hands out */
 };
 
