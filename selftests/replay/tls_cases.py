@@ -548,6 +548,10 @@ def review_flows(g):
                 (False, records(22, server_hello(r) + certificate(ders) + hs(14, b"")))])
     g.add(443, [(True, records(22, ch13) + ccs()),
                 (False, records(22, server_hello(r)) + records(22, certificate(ders) + hs(14, b"")))])
+    # tls.version: a ClientHello whose legacy version is 0x0304 (Suricata:
+    # "TLS 1.3 draft-<16", 0x7f01; 1.3 to tls.version, 0x7f01 raw).
+    g.add(443, [(True, records(22, client_hello(r, version=0x0304, exts=[ext_sni("ok.example.org")]),
+                               version=0x0301))])
     sh2 = server_hello(r, cipher=0x1301, exts=[ext(43, b"\x03\x04"), ext(51, b"\x00\x1d\x00\x00")])
     g.add(443, [(True, records(22, nosni)), (False, records(22, hrr)),
                 (True, records(22, evil)), (False, records(22, sh2))])

@@ -71,6 +71,8 @@ static void *state_new(void *ctx)
 		s->side[i].view.get = tls_get;
 		s->side[i].view.get_nth = tls_get_nth;
 		s->side[i].view.final = tls_final;
+		s->side[i].view.get_int = tls_get_int;
+		s->side[i].view.final_int = tls_final_int;
 		s->side[i].view.det = &s->side[i].det;
 		s->side[i].s = s;
 	}

@@ -121,3 +121,31 @@ bool tls_get_nth(const struct nfips_tx *view, uint32_t id, uint32_t idx,
 	*len = s->certs[d][idx].len;
 	return true;
 }
+
+/*
+ * tls.version: the version the side's direction holds (DetectTlsVersionMatch:
+ * the server's to the client, the client's to the server), a TLS 1.3
+ * draft (0x7fxx) as 0x0304 unless the rule gave a raw value.
+ */
+bool tls_get_int(const struct nfips_tx *view, uint32_t id, uint64_t *v)
+{
+	const struct tls_state *s = state_of(view);
+	uint16_t ver = s->ver[side_of(view)];
+
+	if (id != NFIPS_TXINT_TLS_VERSION && id != NFIPS_TXINT_TLS_VERSION_RAW)
+		return false;
+	if (id == NFIPS_TXINT_TLS_VERSION && (ver >> 8) == 0x7f)
+		ver = 0x0304;
+	*v = ver;
+	return true;
+}
+
+/*
+ * Never final: Suricata's tls.version match failing is "no match" (not
+ * "cannot match"), tried again on every packet until the flow's end.
+ */
+bool tls_final_int(const struct nfips_tx *view, uint32_t id)
+{
+	(void)id;
+	return state_of(view)->finished;
+}

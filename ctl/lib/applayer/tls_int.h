@@ -154,7 +154,9 @@ bool tls_get_nth(const struct nfips_tx *view, uint32_t id, uint32_t idx,
 int tls_set(struct tls_state *s, enum tls_str k, const void *d, size_t n);
 /* The side (0 client, 1 server) of string @k. */
 int tls_str_side(enum tls_str k);
-/* tls_buf.c: struct nfips_tx's final. */
+/* tls_buf.c: struct nfips_tx's final, get_int (tls.version), final_int. */
 bool tls_final(const struct nfips_tx *view, uint32_t id);
+bool tls_get_int(const struct nfips_tx *view, uint32_t id, uint64_t *v);
+bool tls_final_int(const struct nfips_tx *view, uint32_t id);
 
 #endif /* NFIPS_TLS_INT_H */

@@ -433,11 +433,14 @@ int rule_buf_finish(struct pstate *ps)
 			    r->alproto == NFIPS_ALPROTO_TLS ? "tls" : "http");
 	if (flowdir)
 		dirs &= flowdir;
+	napp += r->ntxchk;	/* tls.version */
 	if (!napp)
 		return npay ? 0 : pskip(ps, 0, "protocol %s without %s keywords or content",
 					r->proto_name, r->alproto == NFIPS_ALPROTO_TLS ? "tls" : "http");
 	if (npay)
-		return pskip(ps, 0, "payload content together with http buffers");
+		return pskip(ps, 0, r->alproto == NFIPS_ALPROTO_TLS ?
+			     "payload content together with tls keywords" :
+			     "payload content together with http buffers");
 	if ((r->flags & NFIPS_R_DSIZE) || r->npkt || r->has_ipproto)
 		return pskip(ps, 0, "packet header keywords together with http buffers");
 	/*
