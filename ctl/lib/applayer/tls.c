@@ -1,15 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * TLS over TCP, as Suricata 7's app-layer-ssl.c reads it: records of
- * either direction reassembled from the stream however the segments cut
- * them, handshake messages reassembled across records, the ClientHello,
- * ServerHello and Certificate decoded (tls_hello.c, tls_cert.c) until
- * ChangeCipherSpec makes a direction's handshake unreadable.
+ * either direction (TLS, or SSLv2 when a record's first byte has a top
+ * bit set) reassembled from the stream however the segments cut them,
+ * handshake messages framed across records (tls_hs.c), the ClientHello,
+ * ServerHello and Certificate decoded (tls_hello.c, tls_cert.c) until a
+ * ChangeCipherSpec either way makes the handshake unreadable.
  *
  * Detection (app-layer-ssl.c SSLRegisterPatternsForProtocolDetection): a
- * client direction starting with a handshake record (16 03 00..03) or an
- * SSLv2-style one (01 03 00..03), a server direction starting with an
- * alert, handshake or application data record (15/16/17 03 00..03).
+ * client direction starting with a handshake record (16 03 00..03), an
+ * SSLv2-style one (01 03 00..03) or an SSLv2 CLIENT-HELLO of version 2,
+ * a server direction starting with an alert, handshake or application
+ * data record (15/16/17 03 00..03); on port 443, after every pattern,
+ * SSLProbingParser (app_tls443_ops).
  *
  * A flow has one transaction, as in Suricata, inspected on every packet
  * until each rule matched or cannot any more: each side is handed to the
