@@ -615,6 +615,79 @@ static void test_detect(void)
 		       cases[i].want);
 }
 
+/* The adversarial review's paths (review-parsers.md 2-6, 9), under the sanitizers. */
+static void test_review(void)
+{
+	static struct buf rec, body, m;
+	struct tls_state *s;
+
+	/* SSLv2: a CLIENT-HELLO, then TLS records; a length of 0 ends the parsing. */
+	rec.n = 0;
+	put(&rec, "\x80\x0b\x01\x03\x01\x00\x03\x00\x00\x00\x00\x00\x00\x2f", 14);
+	s = run(&rec, NULL);
+	app_tls_ops.data(s, 1, (const uint8_t *)"\x80\x00\x04", 3, 0);
+	tap_ok(&T, s->client_hello && s->ver[0] == 0x0301 && s->dir[0].broken &&
+	       s->dir[1].broken, "SSLv2: a CLIENT-HELLO of version 3.1 read, a 0-length record ends the parsing");
+	app_tls_ops.state_free(s);
+
+	/*
+	 * A chain: the server's certificate, an empty one (kept: the first
+	 * decoded), one overrunning the list (the list ends, what came before
+	 * stays); nothing published before the message is whole.
+	 */
+	body.n = 0;
+	m.n = 0;
+	u24(&body, 3 + (uint32_t)cert_len + 3 + 3 + 1);
+	u24(&body, (uint32_t)cert_len);
+	put(&body, cert, (uint32_t)cert_len);
+	u24(&body, 0);
+	u24(&body, 9);
+	u8(&body, 0x30);
+	hs(&m, 11, &body);
+	rec.n = 0;
+	records(&rec, 22, m.d, m.n, 1u << 14);
+	s = app_tls_ops.state_new(NULL);
+	app_tls_ops.data(s, 1, rec.d, rec.n - 1, 0);
+	tap_ok(&T, !s->ncerts[1] && !s->done[1], "a chain is published once its message is whole");
+	app_tls_ops.data(s, 1, rec.d + rec.n - 1, 1, 0);
+	tap_ok(&T, s->ncerts[1] == 2 && !s->certs[1][1].len && s->done[1] &&
+	       buf_is(s, 1, NFIPS_BUF_TLS_CERT_SERIAL, "00:AB:12:CD"),
+	       "an empty certificate kept, one overrunning the list ends it, the handshake done");
+	app_tls_ops.state_free(s);
+
+	/* A second ClientHello after a ServerHello: its SNI taken, JA3 the first's. */
+	{
+		static struct buf first;
+		struct buf *ch = client_hello();
+		uint32_t at = 4 + 2 + 32 + 1 + 2 + 8 + 2 + 2;	/* the extension list */
+
+		first = *ch;
+		/* the first hello's server_name made a padding extension (21) */
+		first.d[at + 4 + 1] = 21;
+		rec.n = 0;
+		records(&rec, 22, first.d, first.n, 1u << 14);
+		records(&rec, 22, ch->d, ch->n, 1u << 14);
+		s = run(&rec, NULL);
+		tap_ok(&T, buf_is(s, 0, NFIPS_BUF_TLS_SNI, "www.example.com") &&
+		       buf_is(s, 0, NFIPS_BUF_JA3_STRING, "771,4865-4866-49199,21-10-11-35,29-23,0") &&
+		       s->ja4.ciphers.len == 12 && s->ja4.sni,
+		       "a second ClientHello: SNI from it, JA3 from the first, JA4 over both");
+		app_tls_ops.state_free(s);
+	}
+
+	/* A ChangeCipherSpec by the client: the server's handshake is not read. */
+	rec.n = 0;
+	records(&rec, 20, (const uint8_t *)"\x01", 1, 1);
+	s = app_tls_ops.state_new(NULL);
+	app_tls_ops.data(s, 0, rec.d, rec.n, 0);
+	rec.n = 0;
+	records(&rec, 22, server_hello()->d, server_hello()->n, 1u << 14);
+	app_tls_ops.data(s, 1, rec.d, rec.n, 0);
+	tap_ok(&T, s->ccs && !s->server_hello && buf_is(s, 1, NFIPS_BUF_JA3S_STRING, NULL),
+	       "a client's ChangeCipherSpec ends the server's handshake too");
+	app_tls_ops.state_free(s);
+}
+
 int main(void)
 {
 	cert_len = make_cert(cert, sizeof(cert));
@@ -627,5 +700,6 @@ int main(void)
 	test_malformed();
 	test_bounds();
 	test_corrupt();
+	test_review();
 	return tap_done(&T);
 }
