@@ -552,6 +552,11 @@ def review_flows(g):
     # "TLS 1.3 draft-<16", 0x7f01; 1.3 to tls.version, 0x7f01 raw).
     g.add(443, [(True, records(22, client_hello(r, version=0x0304, exts=[ext_sni("ok.example.org")]),
                                version=0x0301))])
+    # A TLS 1.3 draft's ServerHello (legacy version 0x7f1c) has neither
+    # session id nor compression: Suricata reads it so.
+    body = u16(0x7f1c) + bytes(32) + u16(0x1301)
+    e = ext(43, b"\x7f\x1c")
+    g.add(443, [(True, records(22, ch13)), (False, records(22, hs(2, body + u16(len(e)) + e)))])
     sh2 = server_hello(r, cipher=0x1301, exts=[ext(43, b"\x03\x04"), ext(51, b"\x00\x1d\x00\x00")])
     g.add(443, [(True, records(22, nosni)), (False, records(22, hrr)),
                 (True, records(22, evil)), (False, records(22, sh2))])

@@ -328,12 +328,15 @@ static int ext_decode(struct tls_state *s, int dir, uint32_t type, struct rd e,
 		if (dir) {
 			if (u16(&e, &v))
 				return 1;
+			if (s->ch_versions && v > 0x0303)
+				s->tls13_hello = true;
 			set_version(s, 1, v);
 			*used = 2;
 			return 0;
 		}
 		if (u8(&e, &len) || len < 2 || len > e.n)
 			return 1;
+		s->ch_versions = true;
 		/* the client's: the first valid one (GREASE and noise skipped) */
 		for (p = 0; p + 1 < len; p += 2) {
 			v = (uint32_t)e.p[p] << 8 | e.p[p + 1];
@@ -464,7 +467,16 @@ int tls_hello(struct tls_state *s, int dir, const uint8_t *d, uint32_t n)
 	vlen = (uint32_t)k;
 	if (bytes_add(&ja, num, (size_t)k))
 		goto oom;
-	if (sub(&r, 32, &skip) || u8(&r, &len) || sub(&r, len, &skip))
+	/*
+	 * A TLS 1.3 draft's ServerHello (a legacy version of 0x0304 or
+	 * 0x7fxx, or any once one negotiated TLS 1.3: Suricata's
+	 * SSL_AL_FLAG_LOG_WITHOUT_CERT) has no session id nor compression.
+	 */
+	if (dir && (version == 0x0304 || (version >> 8) == 0x7f))
+		s->tls13_hello = true;
+	if (sub(&r, 32, &skip))
+		goto out;
+	if ((!dir || !s->tls13_hello) && (u8(&r, &len) || sub(&r, len, &skip)))
 		goto out;
 	if (!dir) {
 		if (u16(&r, &len) || sub(&r, len, &list))
@@ -490,7 +502,7 @@ int tls_hello(struct tls_state *s, int dir, const uint8_t *d, uint32_t n)
 		k = snprintf(num, sizeof(num), ",%u", cipher);
 		if (bytes_add(&ja, num, (size_t)k))
 			goto oom;
-		if (u8(&r, &len))	/* compression */
+		if (!s->tls13_hello && u8(&r, &len))	/* compression */
 			goto out;
 	}
 	base = ja.len;		/* the extension fields never came: as far as here */

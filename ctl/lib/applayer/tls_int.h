@@ -110,6 +110,8 @@ struct tls_state {
 	bool client_hello, server_hello;
 	bool need_client_cert;	/* the server asked for the client's certificate */
 	bool ccs;		/* a ChangeCipherSpec came, either way */
+	bool ch_versions;	/* a ClientHello had supported_versions */
+	bool tls13_hello;	/* ServerHellos have no session id nor compression */
 	bool early_data;	/* the ClientHello offered 0-RTT data */
 	bool no_payload;	/* application data seen: see struct nfips_flow */
 	bool done[2];		/* client hello decoded; handshake done */
