@@ -557,6 +557,24 @@ def review_flows(g):
     body = u16(0x7f1c) + bytes(32) + u16(0x1301)
     e = ext(43, b"\x7f\x1c")
     g.add(443, [(True, records(22, ch13)), (False, records(22, hs(2, body + u16(len(e)) + e)))])
+    # Record headers as Suricata's SSLv3Decode checks them: an unknown type
+    # is dropped with the rest of its data in a TLS 1.0 or 1.1 direction
+    # (fatal otherwise), a 0-length record is fatal, the version checked
+    # is the direction's (a hello's once decoded, whatever the header
+    # says), the length at most 2^14 + 1024.
+    ders = evil_chain(g, 4248)
+    ch10 = client_hello(r, version=0x0301, exts=[ext_sni("ok.example.org")])
+    sh10 = server_hello(r, version=0x0301, cipher=0x002f)
+    g.add(443, [(True, records(22, ch10, version=0x0301)), (False, records(22, sh10, version=0x0301)),
+                (False, b"\x19\x03\x01\x00\x03abc"), (False, records(22, certificate(ders), version=0x0301))])
+    g.add(443, [(True, records(22, ch)), (False, records(21, b"", version=0x0303) +
+                                           records(22, server_hello(r) + certificate(ders)))])
+    g.add(443, [(True, records(22, ch)), (False, records(22, server_hello(r))),
+                (False, records(22, certificate(ders), version=0x0000))])
+    for size in (17408, 17409):
+        pad = client_hello(r, exts=[ext_sni("evil.example.com"), ext(21, b"")])
+        pad = client_hello(r, exts=[ext_sni("evil.example.com"), ext(21, bytes(size - len(pad)))])
+        g.add(443, [(True, records(22, pad))])
     sh2 = server_hello(r, cipher=0x1301, exts=[ext(43, b"\x03\x04"), ext(51, b"\x00\x1d\x00\x00")])
     g.add(443, [(True, records(22, nosni)), (False, records(22, hrr)),
                 (True, records(22, evil)), (False, records(22, sh2))])

@@ -206,8 +206,17 @@ static void header_version(struct tls_state *s, int dir, const struct tls_dir *t
 		s->ver[dir] = (uint16_t)(t->hdr[1] << 8 | t->hdr[2]);
 }
 
-/* A record's header is whole; false when the parsing ends. */
-static bool header(struct tls_state *s, int dir, struct tls_dir *t)
+enum { HDR_OK, HDR_FAIL, HDR_DROP };
+
+/*
+ * A record's header is whole, checked as SSLv3Decode does: a type it does
+ * not know is fatal but in a TLS 1.0 or 1.1 direction (as the version
+ * was before this header), where it is dropped with the rest of the data
+ * given (HDR_DROP); a length of 0 or over 2^14 + 1024 and a direction's
+ * version (the hello's once decoded, else this header's) Suricata does
+ * not know are fatal (HDR_FAIL). SSLv2: a length of 0 is.
+ */
+static int header(struct tls_state *s, int dir, struct tls_dir *t)
 {
 	const uint16_t v = s->ver[dir];
 
@@ -219,11 +228,18 @@ static bool header(struct tls_state *s, int dir, struct tls_dir *t)
 		t->rec_need = (uint32_t)(t->hdr[0] & (t->hdr[0] & 0x80 ? 0x7f : 0x3f)) << 8 |
 			      t->hdr[1];
 		/* the length counts the type byte; none is INVALID_SSLV2_HEADER */
-		return t->rec_need-- != 0;
+		return t->rec_need-- ? HDR_OK : HDR_FAIL;
 	}
 	t->rec_need = (uint32_t)t->hdr[3] << 8 | t->hdr[4];
-	/* garbage is not followed further */
-	return t->hdr[1] == 3 && t->rec_need <= TLS_RECORD_MAX;
+	if (t->hdr[0] < REC_CCS || t->hdr[0] > REC_HEARTBEAT) {
+		if (v != 0x0301 && v != 0x0302)
+			return HDR_FAIL;
+		if (v != s->ver[dir])
+			s->ver[dir] = v;	/* the last good version restored */
+		return HDR_DROP;
+	}
+	return t->rec_need && t->rec_need <= TLS_RECORD_MAX && tls_version_valid(s->ver[dir]) ?
+	       HDR_OK : HDR_FAIL;
 }
 
 /* One direction's records; false on an error that ends the parsing. */
@@ -231,6 +247,7 @@ static bool records(struct tls_state *s, int dir, const uint8_t *d, uint32_t n)
 {
 	struct tls_dir *t = &s->dir[dir];
 	uint32_t k, hl;
+	int r;
 
 	while (n) {
 		if (!t->hdr_len)
@@ -244,8 +261,13 @@ static bool records(struct tls_state *s, int dir, const uint8_t *d, uint32_t n)
 			n -= k;
 			if (t->hdr_len < hl)
 				return true;
-			if (!header(s, dir, t))
+			r = header(s, dir, t);
+			if (r == HDR_FAIL)
 				return false;
+			if (r == HDR_DROP) {
+				t->hdr_len = 0;
+				return true;
+			}
 		}
 		k = t->rec_need - t->rec.len < n ? t->rec_need - t->rec.len : n;
 		if (bytes_add(&t->rec, d, k))

@@ -103,8 +103,7 @@ static int md5_hex(struct tls_state *s, enum tls_str from, enum tls_str to)
 	return tls_set(s, to, hex, 2 * mdlen);
 }
 
-/* TLSVersionValid: SSL 3.0 to TLS 1.3 and the TLS 1.3 drafts Suricata knows. */
-static bool tls_version_valid(uint32_t v)
+bool tls_version_valid(uint32_t v)
 {
 	return (v >= 0x0300 && v <= 0x0304) || (v >= 0x7f10 && v <= 0x7f1c) || v == 0x7f01 ||
 	       (v >= 0xfb14 && v <= 0xfb17) || v == 0xfb1a;

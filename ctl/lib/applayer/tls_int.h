@@ -6,8 +6,8 @@
 #include "bytes.h"
 #include "proto.h"
 
-/* A record's body is at most 2^14 + 2048 bytes (RFC 5246 6.2.3). */
-#define TLS_RECORD_MAX		(16384u + 2048u)
+/* A record's body is at most 2^14 + 1024 bytes (Suricata's SSLV3_RECORD_MAX_LEN). */
+#define TLS_RECORD_MAX		(16384u + 1024u)
 /*
  * The first bytes of a hello kept (the rest is skipped): its decoder
  * reads no further than 2 + 32 + 1 + 255 + 2 + 65535 + 1 + 255 + 2 and
@@ -152,6 +152,8 @@ int tls_handshake(struct tls_state *s, int dir, const uint8_t *d, uint32_t n);
 bool tls_get(const struct nfips_tx *view, uint32_t id, const uint8_t **data, uint32_t *len);
 bool tls_get_nth(const struct nfips_tx *view, uint32_t id, uint32_t idx,
 		 const uint8_t **data, uint32_t *len);
+/* tls_hello.c: TLSVersionValid, SSL 3.0 to TLS 1.3 and the drafts Suricata knows. */
+bool tls_version_valid(uint32_t v);
 /* Sets string @k; -1 when out of memory. */
 int tls_set(struct tls_state *s, enum tls_str k, const void *d, size_t n);
 /* The side (0 client, 1 server) of string @k. */
