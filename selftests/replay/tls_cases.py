@@ -575,6 +575,10 @@ def review_flows(g):
         pad = client_hello(r, exts=[ext_sni("evil.example.com"), ext(21, b"")])
         pad = client_hello(r, exts=[ext_sni("evil.example.com"), ext(21, bytes(size - len(pad)))])
         g.add(443, [(True, records(22, pad))])
+    # JA4's version from supported_versions: the first valid one (a
+    # ClientHello listing TLS 1.2 before 1.3), GREASE and noise skipped.
+    g.add(443, [(True, records(22, client_hello(r, ciphers=(0x1301, 0x1302), exts=[
+        ext_sni("ja4.example.org"), ext(43, b"\x06\x0a\x0a\x03\x03\x03\x04")])))])
     sh2 = server_hello(r, cipher=0x1301, exts=[ext(43, b"\x03\x04"), ext(51, b"\x00\x1d\x00\x00")])
     g.add(443, [(True, records(22, nosni)), (False, records(22, hrr)),
                 (True, records(22, evil)), (False, records(22, sh2))])

@@ -175,10 +175,14 @@ static int ja4_ext(struct ja4 *j, uint32_t type, struct rd e)
 			j->alpn[1] = (char)name.p[name.n - 1];
 		}
 	} else if (type == EXT_SUPPORTED_VERSIONS) {
+		/* the first valid version, as the client's (ext_decode) */
 		if (u8(&e, &len) || sub(&e, len, &l))
 			return 1;
 		while (!u16(&l, &v))
-			ja4_version(j, v);
+			if (tls_version_valid(v)) {
+				ja4_version(j, v);
+				break;
+			}
 	}
 	return 0;
 }
