@@ -579,6 +579,12 @@ def review_flows(g):
     # ClientHello listing TLS 1.2 before 1.3), GREASE and noise skipped.
     g.add(443, [(True, records(22, client_hello(r, ciphers=(0x1301, 0x1302), exts=[
         ext_sni("ja4.example.org"), ext(43, b"\x06\x0a\x0a\x03\x03\x03\x04")])))])
+    # Hellos sent the wrong way: Suricata decodes each by its type into the
+    # sending direction's state (a server's ClientHello gives JA3S the
+    # ClientHello's form, a client's ServerHello gives JA3 the other's).
+    g.add(443, [(True, records(22, server_hello(r, cipher=0xc030, exts=[ext(0xff01, b"\x00")]))),
+                (False, records(22, client_hello(r, ciphers=(0x1301, 0xc02f), exts=[
+                    ext_sni("wrong.example.org"), ext_groups([0x1d]), ext_formats([0])])))])
     sh2 = server_hello(r, cipher=0x1301, exts=[ext(43, b"\x03\x04"), ext(51, b"\x00\x1d\x00\x00")])
     g.add(443, [(True, records(22, nosni)), (False, records(22, hrr)),
                 (True, records(22, evil)), (False, records(22, sh2))])

@@ -273,7 +273,7 @@ out:
  * each pair checked against the extension's end only (an odd list reads
  * one byte past itself); *used: the bytes read.
  */
-static int groups_ext(int dir, struct rd e, struct bytes *groups, uint32_t *used)
+static int groups_ext(bool sh, struct rd e, struct bytes *groups, uint32_t *used)
 {
 	uint32_t len, p;
 	bool first = !groups->len;
@@ -283,14 +283,14 @@ static int groups_ext(int dir, struct rd e, struct bytes *groups, uint32_t *used
 		return 0;
 	if (u16(&e, &len) || len > e.n)
 		return 1;
-	for (p = 0; !dir && p < len; p += 2) {
+	for (p = 0; !sh && p < len; p += 2) {
 		if (p + 2 > e.n)
 			return 1;
 		if (!grease((uint32_t)e.p[p] << 8 | e.p[p + 1]) &&
 		    ja3_add(groups, &first, (uint32_t)e.p[p] << 8 | e.p[p + 1]))
 			return -1;
 	}
-	*used = 2 + (dir ? len : p);
+	*used = 2 + (sh ? len : p);
 	return 0;
 }
 
@@ -301,7 +301,7 @@ static int groups_ext(int dir, struct rd e, struct bytes *groups, uint32_t *used
  * signature_algorithms, by the extension's length for the others. 1:
  * not decodable (the list ends there).
  */
-static int ext_decode(struct tls_state *s, int dir, uint32_t type, struct rd e,
+static int ext_decode(struct tls_state *s, int dir, bool sh, uint32_t type, struct rd e,
 		      struct bytes *groups, struct bytes *formats, uint32_t *used)
 {
 	const uint32_t n = e.n;
@@ -318,22 +318,22 @@ static int ext_decode(struct tls_state *s, int dir, uint32_t type, struct rd e,
 	case EXT_SNI:
 		return sni(s, dir, e, used);
 	case EXT_GROUPS:
-		return groups_ext(dir, e, groups, used);
+		return groups_ext(sh, e, groups, used);
 	case EXT_POINT_FORMATS:
 		if (u8(&e, &len) || len > e.n)
 			return 1;
-		for (p = 0; !dir && p < len; p++)
+		for (p = 0; !sh && p < len; p++)
 			if (ja3_add(formats, &first, e.p[p]))
 				return -1;
 		*used = 1 + len;
 		return 0;
 	case EXT_SUPPORTED_VERSIONS:
-		if (dir) {
+		if (sh) {
 			if (u16(&e, &v))
 				return 1;
 			if (s->ch_versions && v > 0x0303)
 				s->tls13_hello = true;
-			set_version(s, 1, v);
+			set_version(s, dir, v);
 			*used = 2;
 			return 0;
 		}
@@ -344,7 +344,7 @@ static int ext_decode(struct tls_state *s, int dir, uint32_t type, struct rd e,
 		for (p = 0; p + 1 < len; p += 2) {
 			v = (uint32_t)e.p[p] << 8 | e.p[p + 1];
 			if (tls_version_valid(v)) {
-				set_version(s, 0, v);
+				set_version(s, dir, v);
 				break;
 			}
 		}
@@ -369,7 +369,7 @@ static int ext_decode(struct tls_state *s, int dir, uint32_t type, struct rd e,
 		}
 		return 0;
 	case EXT_EARLY_DATA:
-		if (!dir)
+		if (!sh)
 			s->early_data = true;
 		return 0;
 	}
@@ -388,7 +388,7 @@ static int ext_decode(struct tls_state *s, int dir, uint32_t type, struct rd e,
  * whose content cannot be decoded ends the list there, as if it were
  * the last (it is not in the JA3 list).
  */
-static int extensions(struct tls_state *s, int dir, struct rd r, uint32_t total,
+static int extensions(struct tls_state *s, int dir, bool sh, struct rd r, uint32_t total,
 		      struct bytes *ja, struct bytes *groups, struct bytes *formats,
 		      struct ja4 *j)
 {
@@ -400,7 +400,7 @@ static int extensions(struct tls_state *s, int dir, struct rd r, uint32_t total,
 	while (done < total) {
 		if (u16(&r, &type) || u16(&r, &len) || len > r.n)
 			return 1;
-		ret = ext_decode(s, dir, type, (struct rd){ r.p, len }, groups, formats, &used);
+		ret = ext_decode(s, dir, sh, type, (struct rd){ r.p, len }, groups, formats, &used);
 		if (!ret && j)
 			ret = ja4_ext(j, type, (struct rd){ r.p, len });
 		if (ret < 0)
@@ -448,10 +448,10 @@ static int ja3_set(struct tls_state *s, int dir, const struct bytes *ja, uint32_
  * that has them. 1: malformed (what was decoded before stays; not an error of the
  * record: TLSDecodeHandshakeHello returns 0 either way).
  */
-int tls_hello(struct tls_state *s, int dir, const uint8_t *d, uint32_t n)
+int tls_hello(struct tls_state *s, int dir, bool sh, const uint8_t *d, uint32_t n)
 {
 	struct bytes ja = { 0 }, groups = { 0 }, formats = { 0 };
-	struct ja4 sj4 = { .alpn = { '0', '0' } }, *j4 = dir ? &sj4 : &s->ja4;
+	struct ja4 sj4 = { .alpn = { '0', '0' } }, *j4 = sh || dir ? &sj4 : &s->ja4;
 	struct rd r = { d, n }, skip, list, l4;
 	uint32_t version, len, cipher, base, v, vlen;
 	char num[16];
@@ -475,13 +475,13 @@ int tls_hello(struct tls_state *s, int dir, const uint8_t *d, uint32_t n)
 	 * 0x7fxx, or any once one negotiated TLS 1.3: Suricata's
 	 * SSL_AL_FLAG_LOG_WITHOUT_CERT) has no session id nor compression.
 	 */
-	if (dir && (version == 0x0304 || (version >> 8) == 0x7f))
+	if (sh && (version == 0x0304 || (version >> 8) == 0x7f))
 		s->tls13_hello = true;
 	if (sub(&r, 32, &skip))
 		goto out;
-	if ((!dir || !s->tls13_hello) && (u8(&r, &len) || sub(&r, len, &skip)))
+	if ((!sh || !s->tls13_hello) && (u8(&r, &len) || sub(&r, len, &skip)))
 		goto out;
-	if (!dir) {
+	if (!sh) {
 		if (u16(&r, &len) || sub(&r, len, &list))
 			goto out;
 		base = ja.len;
@@ -516,7 +516,7 @@ int tls_hello(struct tls_state *s, int dir, const uint8_t *d, uint32_t n)
 			ja.len = base;
 			goto out;
 		}
-		k = extensions(s, dir, r, len, &ja, &groups, &formats, dir ? NULL : j4);
+		k = extensions(s, dir, sh, r, len, &ja, &groups, &formats, sh || dir ? NULL : j4);
 		if (k < 0)
 			goto oom;
 		if (k) {
@@ -524,7 +524,7 @@ int tls_hello(struct tls_state *s, int dir, const uint8_t *d, uint32_t n)
 			goto out;
 		}
 	}
-	if (!dir && (bytes_add(&ja, ",", 1) || bytes_add(&ja, groups.p, groups.len) ||
+	if (!sh && (bytes_add(&ja, ",", 1) || bytes_add(&ja, groups.p, groups.len) ||
 		     bytes_add(&ja, ",", 1) || bytes_add(&ja, formats.p, formats.len)))
 		goto oom;
 	ret = 0;
@@ -532,7 +532,7 @@ out:
 	if (ret >= 0 && ja3_set(s, dir, &ja, vlen, !ret))
 		ret = -1;
 	/* JA4 is built as the hello is decoded: as far as it got. */
-	if (ret >= 0 && !dir && ja4_set(s, j4))
+	if (ret >= 0 && !sh && !dir && ja4_set(s, j4))
 		ret = -1;
 	bytes_free(&sj4.ciphers);
 	bytes_free(&sj4.exts);

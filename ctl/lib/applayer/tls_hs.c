@@ -39,6 +39,7 @@ static bool is_hello(const struct tls_dir *t)
 static int msg_end(struct tls_state *s, int dir)
 {
 	struct tls_dir *t = &s->dir[dir];
+	int r;
 
 	t->in_msg = false;
 	switch (t->msg_type) {
@@ -48,20 +49,16 @@ static int msg_end(struct tls_state *s, int dir)
 	 * HelloRetryRequest): what it sets only if unset (tls_hello.c).
 	 */
 	case HS_CLIENT_HELLO:
-		if (dir)
-			return 0;
-		if (!s->client_hello)
-			s->gen[0]++;
-		s->client_hello = true;
-		s->done[0] = true;
-		return tls_hello(s, 0, t->hs.p, t->hs.len) < 0 ? -1 : 0;
 	case HS_SERVER_HELLO:
-		if (!dir)
-			return 0;
-		if (!s->server_hello)
-			s->gen[1]++;
-		s->server_hello = true;
-		return tls_hello(s, 1, t->hs.p, t->hs.len) < 0 ? -1 : 0;
+		r = tls_hello(s, dir, t->msg_type == HS_SERVER_HELLO, t->hs.p, t->hs.len);
+		/* SSL_AL_FLAG_STATE_CLIENT_HELLO / _SERVER_HELLO: the flow's, once decoded */
+		if (!(t->msg_type == HS_SERVER_HELLO ? s->server_hello : s->client_hello))
+			s->gen[dir]++;
+		if (t->msg_type == HS_SERVER_HELLO)
+			s->server_hello = true;
+		else
+			s->client_hello = true;
+		return r < 0 ? -1 : 0;
 	case HS_CERTIFICATE:
 		return tls_chain_end(s, dir);
 	case HS_CERTIFICATE_REQUEST:

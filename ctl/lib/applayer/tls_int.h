@@ -114,7 +114,7 @@ struct tls_state {
 	bool tls13_hello;	/* ServerHellos have no session id nor compression */
 	bool early_data;	/* the ClientHello offered 0-RTT data */
 	bool no_payload;	/* application data seen: see struct nfips_flow */
-	bool done[2];		/* client hello decoded; handshake done */
+	bool done[2];		/* [1]: the handshake is done (SSL_AL_FLAG_HANDSHAKE_DONE) */
 	bool finished;		/* the parser saw the flow's end */
 	/*
 	 * A side is handed to the engine again each time it changed (a
@@ -133,10 +133,12 @@ struct tls_state {
 };
 
 /*
- * tls_hello.c: a ClientHello (dir 0) or ServerHello (dir 1) body; 0, 1
+ * tls_hello.c: a ClientHello (@sh false) or ServerHello body sent by
+ * direction @dir, decoded by its type into that direction's state (a
+ * hello sent the wrong way too, as Suricata's curr_connp); 0, 1
  * malformed (what was decoded stays), -1 out of memory.
  */
-int tls_hello(struct tls_state *s, int dir, const uint8_t *d, uint32_t n);
+int tls_hello(struct tls_state *s, int dir, bool sh, const uint8_t *d, uint32_t n);
 /*
  * tls_cert.c: a Certificate message of direction @dir announcing @len
  * bytes starts; the next @n of its bytes; it is whole (what it gave is
