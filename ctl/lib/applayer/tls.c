@@ -110,6 +110,22 @@ static void state_free(void *p)
 	free(s);
 }
 
+/*
+ * The flow's progress moved (the server's certificate, the handshake's
+ * end, the flow's): a side is handed out again only when that makes
+ * certificate buffers of its own inspectable. A change that only makes
+ * buffers final needs no hand-out: a rule that did not match them will
+ * not match them final either.
+ */
+void tls_progress_moved(struct tls_state *s)
+{
+	int d;
+
+	for (d = 0; d < 2; d++)
+		if (s->ncerts[d] || s->cert_has[d])
+			s->gen[d]++;
+}
+
 int tls_str_side(enum tls_str k)
 {
 	return k == TLS_SNI || k == TLS_JA3 || k == TLS_JA3_HASH || k == TLS_JA4 ? 0 : 1;
@@ -143,8 +159,7 @@ static int record(struct tls_state *s, int dir, uint8_t type, const uint8_t *d, 
 		s->no_payload = true;
 		if (!s->done[1]) {
 			s->done[1] = true;
-			s->gen[0]++;	/* both sides' buffers are final now */
-			s->gen[1]++;
+			tls_progress_moved(s);
 		}
 		return 0;
 	case REC_CCS:
@@ -307,8 +322,7 @@ static void data(void *p, int dir, const uint8_t *d, uint32_t n, uint64_t ts)
 	 */
 	if (!s->done[1] && s->cert_has[s->need_client_cert ? 0 : 1]) {
 		s->done[1] = true;
-		s->gen[0]++;
-		s->gen[1]++;
+		tls_progress_moved(s);
 	}
 }
 
@@ -320,8 +334,7 @@ static void end(void *p, uint64_t ts)
 	(void)ts;
 	if (!s->dir[0].broken) {
 		s->finished = true;
-		s->gen[0]++;
-		s->gen[1]++;
+		tls_progress_moved(s);
 	}
 }
 

@@ -296,8 +296,8 @@ int tls_chain_end(struct tls_state *s, int dir)
 			memset(&c->str[i], 0, sizeof(c->str[i]));
 		}
 		c->ncerts = 0;
-		s->gen[0]++;	/* the progress of both directions may move */
-		s->gen[1]++;
+		s->gen[dir]++;
+		tls_progress_moved(s);	/* the server's: the client's progress */
 	}
 	tls_chain_free(c);
 	return 0;

@@ -118,8 +118,9 @@ struct tls_state {
 	bool finished;		/* the parser saw the flow's end */
 	/*
 	 * A side is handed to the engine again each time it changed (a
-	 * buffer, the progress that makes its buffers final): gen counts
-	 * the changes, given is gen when it was last handed out.
+	 * buffer, its version, the progress that makes its certificate
+	 * buffers inspectable): gen counts the changes, given is gen when it
+	 * was last handed out.
 	 */
 	uint32_t gen[2], given[2];
 	struct ja4 ja4;		/* over every ClientHello, as Suricata's */
@@ -158,6 +159,8 @@ bool tls_get_nth(const struct nfips_tx *view, uint32_t id, uint32_t idx,
 bool tls_version_valid(uint32_t v);
 /* Sets string @k; -1 when out of memory. */
 int tls_set(struct tls_state *s, enum tls_str k, const void *d, size_t n);
+/* tls.c: the flow's progress moved (struct tls_state's gen). */
+void tls_progress_moved(struct tls_state *s);
 /* The side (0 client, 1 server) of string @k. */
 int tls_str_side(enum tls_str k);
 /* tls_buf.c: struct nfips_tx's final, get_int (tls.version), final_int. */
