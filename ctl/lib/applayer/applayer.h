@@ -37,8 +37,8 @@
  * TLS (tls_int.h) is detected by its record patterns on any port (and an
  * SSLv2-compatible hello by the probe on port 443); a flow has one
  * transaction, each side handed out whenever it changed (a hello, a
- * buffer, the version, the progress that makes its buffers final), the
- * engine remembering the rules done with it.
+ * buffer, the version, the progress that makes its certificate buffers
+ * inspectable), the engine remembering the rules done with it.
  *
  * One flow per struct nfips_app, one thread at a time; the context (the
  * libhtp configuration) is shared by the flows of one pipeline.
