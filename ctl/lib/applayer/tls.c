@@ -345,9 +345,10 @@ static uint32_t ready(void *p, int dir, bool eof, const struct nfips_tx *const *
 	/*
 	 * Suricata inspects the flow's one transaction on every packet until
 	 * each rule matched or cannot any more: a side is handed out each
-	 * time it changed since (its hello decoded, a buffer set, the
-	 * progress that makes its buffers final), the engine remembering
-	 * the rules done with it (det).
+	 * time it changed since (its hello decoded, a buffer set, its
+	 * version, the progress that makes its certificate buffers
+	 * inspectable: tls_progress_moved()), the engine remembering the
+	 * rules done with it (det).
 	 */
 	(void)eof;
 	*txs = NULL;
