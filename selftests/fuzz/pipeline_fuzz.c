@@ -5,7 +5,9 @@
  * fixed rule set that uses stream matching, relative contents, pcre,
  * flowbits, thresholds, byte_test, dsize and IP-only rules, HTTP rules
  * (protocol detection, libhtp, the HTTP buffers) and DNS rules (UDP and
- * TCP detection, the DNS parser, dns.query with dotprefix, dns.opcode).
+ * TCP detection, the DNS parser, dns.query with dotprefix, dns.opcode)
+ * and TLS rules (records and SSLv2 ones, handshake framing, hellos,
+ * certificate chains, JA3/JA3S/JA4, tls.version).
  *
  * The input is a capture the fuzzer builds. Its first byte chooses:
  *   even: raw frames, each [u16 length][bytes], of the link type in bits
@@ -56,7 +58,14 @@ static const char rules_text[] =
 	"alert http any any -> any any (msg:\"mixed\"; flow:to_server; content:\"../\"; depth:200; http.uri; content:\"/a\"; sid:21;)\n"
 	"alert http any any -> any any (msg:\"mixed tc\"; flow:to_client; content:\"X-\"; stream_size:server,>,10; http.stat_code; content:\"2\"; sid:22;)\n"
 	"alert http any any -> any any (msg:\"xf\"; flow:to_server; http.cookie; to_lowercase; content:\"ab\"; fast_pattern; content:\"zz\"; sid:23;)\n"
-	"alert dns any any -> any any (msg:\"mixed dns\"; content:\"|00 01|\"; dns.query; to_uppercase; content:\"A\"; sid:24;)\n";
+	"alert dns any any -> any any (msg:\"mixed dns\"; content:\"|00 01|\"; dns.query; to_uppercase; content:\"A\"; sid:24;)\n"
+	/* TLS: records, SSLv2, handshake framing, hellos, chains, versions (applayer/tls*) */
+	"alert tls any any -> any any (msg:\"sni\"; tls.sni; dotprefix; content:\".example.com\"; endswith; sid:31;)\n"
+	"alert tls any any -> any any (msg:\"cert\"; tls.cert_subject; content:\"CN=\"; tls.certs; content:\"|30|\"; sid:32;)\n"
+	"alert tls any any -> any any (msg:\"ja3\"; flow:to_server; ja3.hash; bsize:32; ja4.hash; content:\"t1\"; sid:33;)\n"
+	"alert tls any any -> any any (msg:\"ja3s\"; flow:to_client; ja3s.string; content:\",\"; tls.cert_serial; content:\":\"; sid:34;)\n"
+	"alert tls any any -> any any (msg:\"v13\"; tls.version:1.3; sid:35;)\n"
+	"alert tls any any -> any any (msg:\"v2\"; flow:to_client; tls.version:0x0200; sid:36;)\n";
 
 struct input {
 	const uint8_t *d;

@@ -457,7 +457,139 @@ def flows(m):
     g.tls12(sni="c2.badactor.top", cprefix=lambda ch: records(22, b"\x63\xff\xff\xff"))
     for t in (0x63, 8):
         g.tls12(sni="c2.badactor.top", cprefix=lambda ch, t=t: records(22, u8(t) + u24(len(ch))))
+    review_flows(g)
     return g
+
+
+def evil_chain(g, serial):
+    """A server certificate CN=EvilCorp and its issuer's (tls.rules sid 100)."""
+    return make_chain(g.rnd, [(NameOID.COMMON_NAME, "EvilCorp")],
+                      [(NameOID.COMMON_NAME, "EvilCA")], serial)
+
+
+def review_flows(g):
+    """
+    The adversarial review's TLS cases (review-parsers.md), each a flow
+    where nfips and Suricata 7 once differed.
+    """
+    r = g.rnd
+    ch = client_hello(r, exts=[ext_sni("ok.example.org")])
+    # A Certificate message of 300 KiB (a junk certificate after the
+    # server's): Suricata reassembles it whole and decodes the first
+    # certificate; nfips refused messages over 256 KiB.
+    msg = (server_hello(r) + certificate(evil_chain(g, 4242) + [b"\x30\x82" + b"A" * (300 << 10)])
+           + hs(14, b""))
+    g.add(443, [(True, records(22, ch)), (False, records(22, msg, size=16384))])
+    # Until one decodes, each certificate is tried as the first (Suricata's
+    # certn stays 0): a junk one before the server's hides nothing.
+    msg = server_hello(r) + certificate([b"\x30\x03\x02\x01\x01"] + evil_chain(g, 4243))
+    g.add(443, [(True, records(22, ch)), (False, records(22, msg) + appdata_rec(MARK))])
+    # A second ClientHello (after a HelloRetryRequest): Suricata decodes
+    # every hello, the SNI and JA3 if none yet, JA4 over both; nfips took
+    # the first only. After a ChangeCipherSpec it reads no hello.
+    nosni = client_hello(r, ciphers=(0x1301, 0x1302, 0xc02f), exts=[ext(23, b"")])
+    evil = client_hello(r, ciphers=(0x1301, 0x1302, 0xc02f), exts=[ext_sni("evil.example.com")])
+    g.add(443, [(True, records(22, nosni + evil))])
+    g.add(443, [(True, records(22, nosni) + records(22, evil))])
+    hrr = server_hello(r, cipher=0x1301, exts=[ext(43, b"\x03\x04")])
+    # A first hello whose extensions overrun it leaves JA3 unhashed: the
+    # second's fields are appended and hashed.
+    bad = bytearray(client_hello(r, ciphers=(0x1301, 0x1302, 0xc02f), exts=[ext(23, b"")]))
+    bad[-1] = 0x40
+    g.add(443, [(True, records(22, bytes(bad)) + records(22, evil))])
+    # Suricata advances over the server_name, supported_groups,
+    # ec_point_formats, supported_versions and signature_algorithms
+    # extensions by what it decoded of them, each bounded by the hello's
+    # end, not the extension list's: an extension hidden in one's tail is
+    # read, one past a short list too; nfips skipped by their lengths.
+    hidden = ext_sni("evil.example.com")
+    for outer in (ext(10, u16(2) + u16(0x17) + hidden), ext(11, u8(1) + b"\x00" + hidden),
+                  ext(43, u8(2) + b"\x03\x04" + hidden), ext(13, u16(2) + b"\x04\x03" + hidden)):
+        g.add(443, [(True, records(22, client_hello(r, exts=[outer, ext_sni("ok.example.org")])))])
+    short = client_hello(r, exts=None)
+    body = short[4:] + u16(4) + hidden
+    g.add(443, [(True, records(22, hs(1, body)))])
+    # An SSLv2-compatible ClientHello (80 LL 01 03 01): Suricata's probe on
+    # port 443, or its pattern 01 00 02 at offset 2 (an SSLv2 version) on
+    # any port, makes the flow TLS; the SSLv2 record is skipped, the
+    # server's records are read. nfips did not detect it.
+    for port, ver in ((443, 0x0301), (8443, 0x0301), (8443, 0x0002)):
+        cs = b"".join(struct.pack("!I", c)[1:] for c in (0x00002f, 0x000035, 0x00000a))
+        body = u8(1) + u16(ver) + u16(len(cs)) + u16(0) + u16(16) + cs + b"\x5a" * 16
+        sv = records(22, server_hello(r, version=0x0301, cipher=0x002f) +
+                     certificate(evil_chain(g, 4244)) + hs(14, b""), version=0x0301)
+        g.add(port, [(True, u16(0x8000 | len(body)) + body), (False, sv)])
+        if ver == 0x0301:
+            # answered in SSLv2: only port 443's probe makes the flow TLS
+            v2sh = u8(4) + b"\x00\x01" + u16(2) + u16(0) + u16(3) + u16(16) + b"\x00\x00\x00"
+            g.add(port, [(True, u16(0x8000 | len(body)) + body),
+                         (False, u16(0x8000 | len(v2sh)) + v2sh)])
+    # Suricata's handshake is done once the server's certificate decoded
+    # (the client's, when the server asked for it): its certificate
+    # buffers are inspected on that packet, with or without a ServerHello;
+    # nfips waited for application data or the flow's end, and for a
+    # ServerHello.
+    ders = evil_chain(g, 4245)
+    g.add(443, [(True, records(22, ch)), (False, records(22, server_hello(r) + certificate(ders))),
+                (False, records(22, hs(12, b"\x01" * 40))), (False, records(22, hs(14, b"")))])
+    g.add(443, [(True, records(22, ch)), (False, records(22, certificate(ders)))])
+    g.add(443, [(True, records(22, ch)),
+                (False, records(22, server_hello(r) + certificate(ders) + hs(13, b"\x01\x01\x00\x00")
+                                + hs(14, b""))),
+                (True, records(22, certificate(evil_chain(g, 4246)))), (False, records(22, hs(4, b"")))])
+    # One ChangeCipherSpec ends the handshake's parsing in both directions
+    # (Suricata's flag is the flow's), unless a TLS 1.3 ClientHello came
+    # and no ServerHello yet: nfips stopped the sending direction only.
+    ders = evil_chain(g, 4247)
+    g.add(443, [(True, records(22, ch) + ccs()),
+                (False, records(22, server_hello(r) + certificate(ders) + hs(14, b"")))])
+    ch13 = client_hello(r, exts=[ext_sni("ok.example.org"), ext(43, b"\x02\x03\x04")])
+    g.add(443, [(True, records(22, ch13) + ccs()),
+                (False, records(22, server_hello(r) + certificate(ders) + hs(14, b"")))])
+    g.add(443, [(True, records(22, ch13) + ccs()),
+                (False, records(22, server_hello(r)) + records(22, certificate(ders) + hs(14, b"")))])
+    # tls.version: a ClientHello whose legacy version is 0x0304 (Suricata:
+    # "TLS 1.3 draft-<16", 0x7f01; 1.3 to tls.version, 0x7f01 raw).
+    g.add(443, [(True, records(22, client_hello(r, version=0x0304, exts=[ext_sni("ok.example.org")]),
+                               version=0x0301))])
+    # A TLS 1.3 draft's ServerHello (legacy version 0x7f1c) has neither
+    # session id nor compression: Suricata reads it so.
+    body = u16(0x7f1c) + bytes(32) + u16(0x1301)
+    e = ext(43, b"\x7f\x1c")
+    g.add(443, [(True, records(22, ch13)), (False, records(22, hs(2, body + u16(len(e)) + e)))])
+    # Record headers as Suricata's SSLv3Decode checks them: an unknown type
+    # is dropped with the rest of its data in a TLS 1.0 or 1.1 direction
+    # (fatal otherwise), a 0-length record is fatal, the version checked
+    # is the direction's (a hello's once decoded, whatever the header
+    # says), the length at most 2^14 + 1024.
+    ders = evil_chain(g, 4248)
+    ch10 = client_hello(r, version=0x0301, exts=[ext_sni("ok.example.org")])
+    sh10 = server_hello(r, version=0x0301, cipher=0x002f)
+    g.add(443, [(True, records(22, ch10, version=0x0301)), (False, records(22, sh10, version=0x0301)),
+                (False, b"\x19\x03\x01\x00\x03abc"), (False, records(22, certificate(ders), version=0x0301))])
+    g.add(443, [(True, records(22, ch)), (False, records(21, b"", version=0x0303) +
+                                           records(22, server_hello(r) + certificate(ders)))])
+    g.add(443, [(True, records(22, ch)), (False, records(22, server_hello(r))),
+                (False, records(22, certificate(ders), version=0x0000))])
+    for size in (17408, 17409):
+        pad = client_hello(r, exts=[ext_sni("evil.example.com"), ext(21, b"")])
+        pad = client_hello(r, exts=[ext_sni("evil.example.com"), ext(21, bytes(size - len(pad)))])
+        g.add(443, [(True, records(22, pad))])
+    # JA4's version from supported_versions: the first valid one (a
+    # ClientHello listing TLS 1.2 before 1.3), GREASE and noise skipped.
+    g.add(443, [(True, records(22, client_hello(r, ciphers=(0x1301, 0x1302), exts=[
+        ext_sni("ja4.example.org"), ext(43, b"\x06\x0a\x0a\x03\x03\x03\x04")])))])
+    # Hellos sent the wrong way: Suricata decodes each by its type into the
+    # sending direction's state (a server's ClientHello gives JA3S the
+    # ClientHello's form, a client's ServerHello gives JA3 the other's).
+    g.add(443, [(True, records(22, server_hello(r, cipher=0xc030, exts=[ext(0xff01, b"\x00")]))),
+                (False, records(22, client_hello(r, ciphers=(0x1301, 0xc02f), exts=[
+                    ext_sni("wrong.example.org"), ext_groups([0x1d]), ext_formats([0])])))])
+    sh2 = server_hello(r, cipher=0x1301, exts=[ext(43, b"\x03\x04"), ext(51, b"\x00\x1d\x00\x00")])
+    g.add(443, [(True, records(22, nosni)), (False, records(22, hrr)),
+                (True, records(22, evil)), (False, records(22, sh2))])
+    g.add(443, [(True, records(22, nosni)), (False, records(22, hrr) + ccs()),
+                (True, ccs() + records(22, evil)), (False, records(22, sh2))])
 
 
 def written_rules(g):

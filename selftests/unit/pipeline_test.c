@@ -417,6 +417,7 @@ static void tls_send(struct run *r, int dir, uint8_t type)
 {
 	uint8_t rec[128];
 	size_t n = type == 23 ? tls_record(rec, 23, (const uint8_t *)"cipher", 6) :
+		   type == 20 ? tls_record(rec, 20, (const uint8_t *)"\x01", 1) :
 				tls_hello(rec, dir ? 2 : 1);
 
 	send_tcp(r, dir, 0x18, (const char *)rec, n);
@@ -449,14 +450,16 @@ static void app_contract(void)
 	tls_send(&r, 1, 22);
 	advice(&r, &a);
 	tap_ok(&T, !a.done[0] && !a.done[1], "TLS hellos exchanged: the flow is still wanted");
+	tls_send(&r, 1, 20);
+	tls_send(&r, 0, 20);
 	tls_send(&r, 0, 23);
 	advice(&r, &a);
-	tap_ok(&T, !a.done[0] && !a.done[1],
-	       "client's application data: the server side not yet handed out, still wanted");
+	tap_ok(&T, a.done[0] && a.done[1],
+	       "ChangeCipherSpec both ways, the client's application data: nothing more to hand out, let go");
 	tls_send(&r, 1, 23);
 	advice(&r, &a);
 	tap_ok(&T, a.done[0] && a.done[1] && !r.nalerts,
-	       "TLS handshake over, both sides inspected: the flow is let go");
+	       "... and after the server's: still let go");
 	/*
 	 * Bytes behind a hole, inspected at the flow's end (a review: the
 	 * pseudo packets did not say payload inspection had ended, so the
@@ -468,12 +471,26 @@ static void app_contract(void)
 	tap_ok(&T, !r.nalerts, "after application data, bytes flushed at the end: no payload alert");
 	stop(&r);
 
+	if (!start(&r, tls_and_raw, false))
+		return;
+	handshake(&r);
+	tls_send(&r, 0, 22);
+	tls_send(&r, 1, 22);
+	tls_send(&r, 0, 23);
+	tls_send(&r, 1, 23);
+	advice(&r, &a);
+	tap_ok(&T, !a.done[0] && !a.done[1],
+	       "no ChangeCipherSpec: a later hello would still be read, the flow stays wanted");
+	stop(&r);
+
 	if (!start(&r, "alert tls any any -> any any (tls.sni; content:\"evil\"; sid:1;)\n"
 		   "alert tcp any any -> any any (dsize:>1000; sid:5;)\n", false))
 		return;
 	handshake(&r);
 	tls_send(&r, 0, 22);
 	tls_send(&r, 1, 22);
+	tls_send(&r, 1, 20);
+	tls_send(&r, 0, 20);
 	tls_send(&r, 0, 23);
 	tls_send(&r, 1, 23);
 	advice(&r, &a);

@@ -431,9 +431,13 @@ static void test_tls(void)
 	} cases[] = {
 		{ "tls.sni; content:\"a\";", NFIPS_BUF_TLS_SNI, NFIPS_FLOW_TO_SERVER },
 		{ "tls_sni; content:\"a\";", NFIPS_BUF_TLS_SNI, NFIPS_FLOW_TO_SERVER },
-		{ "tls.cert_subject; content:\"CN=a\";", NFIPS_BUF_TLS_CERT_SUBJECT, NFIPS_FLOW_TO_CLIENT },
-		{ "tls_cert_issuer; content:\"a\";", NFIPS_BUF_TLS_CERT_ISSUER, NFIPS_FLOW_TO_CLIENT },
-		{ "tls.certs; content:\"|30 82|\";", NFIPS_BUF_TLS_CERTS, NFIPS_FLOW_TO_CLIENT },
+		/* each direction's certificates (the client's to the server) */
+		{ "tls.cert_subject; content:\"CN=a\";", NFIPS_BUF_TLS_CERT_SUBJECT,
+		  NFIPS_FLOW_TO_SERVER | NFIPS_FLOW_TO_CLIENT },
+		{ "flow:to_client; tls_cert_issuer; content:\"a\";", NFIPS_BUF_TLS_CERT_ISSUER,
+		  NFIPS_FLOW_TO_CLIENT },
+		{ "flow:to_server; tls.certs; content:\"|30 82|\";", NFIPS_BUF_TLS_CERTS,
+		  NFIPS_FLOW_TO_SERVER },
 		{ "ja3.string; content:\"771,\";", NFIPS_BUF_JA3_STRING, NFIPS_FLOW_TO_SERVER },
 		{ "ja3s.string; content:\"771,\";", NFIPS_BUF_JA3S_STRING, NFIPS_FLOW_TO_CLIENT },
 		{ "ja4.hash; content:\"t13d\";", NFIPS_BUF_JA4_HASH, NFIPS_FLOW_TO_SERVER },
@@ -480,8 +484,40 @@ static void test_tls(void)
 	E("tls.cert_serial; content:\"0ABC\";", "content:", "no colon delimiters");
 	E("flow:to_client; tls.sni; content:\"a\";", "content:",
 	  "flow direction conflicts with the direction of its tls buffers");
-	E("tls.sni; content:\"a\"; tls.cert_subject; content:\"b\";", "content:",
+	E("tls.sni; content:\"a\"; ja3s.string; content:\"b\";", "content:",
 	  "conflicting directions");
+	/* tls.version as DetectTlsVersionParse: a prefix, or 0x and 4 digits, raw */
+	{
+		static const struct {
+			const char *opts;
+			uint32_t id, val, dir;
+		} v[] = {
+			{ "tls.version:1.2;", NFIPS_TXINT_TLS_VERSION, 0x0303,
+			  NFIPS_FLOW_TO_SERVER | NFIPS_FLOW_TO_CLIENT },
+			{ "flow:to_client; tls.version:1.3x;", NFIPS_TXINT_TLS_VERSION, 0x0304,
+			  NFIPS_FLOW_TO_CLIENT },
+			{ "tls.version:0x7f1c;", NFIPS_TXINT_TLS_VERSION_RAW, 0x7f1c,
+			  NFIPS_FLOW_TO_SERVER | NFIPS_FLOW_TO_CLIENT },
+		};
+
+		for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+			r = parse_opts(v[i].opts);
+			tap_ok(&T, r && !r->skip && r->alproto == NFIPS_ALPROTO_TLS && r->ntxchk == 1 &&
+			       r->txchk[0].id == v[i].id && r->txchk[0].val == v[i].val &&
+			       r->app_dir == v[i].dir, "tls.version of: %s", v[i].opts);
+			nfips_rule_free(r);
+		}
+	}
+	E("tls.version:\"1.2\";", "\"1.2\"", "quotes on a keyword that does not take them");
+	E("tls.version:2.0;", "2.0", "expected 1.0, 1.1, 1.2, 1.3 or 0xNNNN");
+	E("tls.version:0x303;", "0x303", "expected 1.0, 1.1, 1.2, 1.3 or 0xNNNN");
+	expect_error("alert http any any -> any any (tls.version:1.2; sid:1;)", "1.2",
+		     "tls.version on a rule of another application-layer protocol");
+	/* the SNI and the client's certificate: a rule to the server */
+	r = parse_opts("tls.sni; content:\"a\"; tls.cert_subject; content:\"b\";");
+	tap_ok(&T, r && !r->skip && r->app_dir == NFIPS_FLOW_TO_SERVER,
+	       "tls.sni with tls.cert_subject: the client's certificate, to the server");
+	nfips_rule_free(r);
 	expect_error("alert http any any -> any any (tls.sni; content:\"a\"; sid:1;)", "alert",
 		     "tls.sni keywords on a rule of another application-layer protocol");
 	expect_error("alert tcp any any -> any any (http.uri; content:\"a\"; tls.sni; content:\"b\"; sid:1;)",

@@ -281,15 +281,20 @@ static void test_handshake(void)
 			feed(s, 0, &c, step);
 			r0 = ready(s, 0, false);
 			feed(s, 1, &sv, step);
-			/* The server side waits for the handshake's end. */
-			r1 = ready(s, 1, false) +
-			     buf_is(s, 1, NFIPS_BUF_TLS_CERT_SUBJECT, NULL) * 10;
+			/*
+			 * The server side is handed out once, its certificate
+			 * buffers inspectable at once (the certificate decoded
+			 * ends the handshake, as Suricata's), not again at
+			 * application data: nothing changed.
+			 */
+			r1 = ready(s, 1, false) + !all_buffers(s) * 10;
 			app_tls_ops.data(s, 0, (const uint8_t *)"\x17\x03\x03\x00\x01x", 6, 0);
 			r1 += ready(s, 1, false) * 100;
+			r1 += ready(s, 1, false) * 1000;
 			n++;
 			nref += refused;
 			if (refused ? !s->dir[1].broken || r0 != 1 :
-			    r0 != 1 || r1 != 110 || !all_buffers(s) || s->ncerts != 1 ||
+			    r0 != 1 || r1 != 1 || !all_buffers(s) || s->ncerts[1] != 1 ||
 			    s->dir[0].broken || s->dir[1].broken || !s->no_payload) {
 				if (!bad++)
 					tap_diag("records of %u, segments of %u", rec, step);
@@ -298,7 +303,7 @@ static void test_handshake(void)
 		}
 	}
 	tap_ok(&T, !bad && nref && nref < n,
-	       "a handshake cut anywhere gives every buffer, the server's once application data came (%u cuts, %u refused as Suricata, %u wrong)",
+	       "a handshake cut anywhere gives every buffer, the certificate's once it decoded (%u cuts, %u refused as Suricata, %u wrong)",
 	       n, nref, bad);
 }
 
@@ -318,6 +323,7 @@ static void test_malformed(void)
 {
 	static struct buf c, body, e, rec;
 	struct tls_state *s;
+	int i;
 
 	/* An extension overrunning the hello: SNI before it kept, JA3 partial. */
 	memset(&body, 0, sizeof(body));
@@ -365,13 +371,18 @@ static void test_malformed(void)
 	       s->dir[0].rec.cap == 0, "a 65535-byte record: parsing ends, nothing buffered");
 	app_tls_ops.state_free(s);
 
-	/* A truncated record then the end: nothing to inspect, no read past. */
+	/*
+	 * A truncated record then the end: no hello, no read past; the
+	 * client side has its record's version only (tls.version).
+	 */
 	rec.n = 0;
 	records(&rec, 22, client_hello()->d, client_hello()->n, 1u << 14);
 	rec.n -= 10;
 	s = run(&rec, NULL);
-	tap_ok(&T, !s->client_hello && ready(s, 0, true) == 0 && ready(s, 1, true) == 0,
-	       "a truncated record: no hello, nothing handed out at the end");
+	tap_ok(&T, !s->client_hello && s->ver[0] == (rec.d[1] << 8 | rec.d[2]) &&
+	       ready(s, 0, true) == 1 && ready(s, 1, true) == 0 &&
+	       buf_is(s, 0, NFIPS_BUF_JA3_STRING, NULL),
+	       "a truncated record: no hello, the client side has the record's version only");
 	app_tls_ops.state_free(s);
 
 	/* Suricata 7.0.10 refuses a handshake record under 4 bytes... */
@@ -392,24 +403,37 @@ static void test_malformed(void)
 	tap_ok(&T, s->dir[0].broken && !s->client_hello, "a header cut between records ends the parsing");
 	app_tls_ops.state_free(s);
 
-	/* A parse failure after the certificate: at the end, JA3S but no certificate. */
+	/*
+	 * A parse failure in the data that brought the certificate: JA3S but
+	 * no certificate buffer, ever (SSLDecode ends the handshake after
+	 * the data it was given, unless it failed); in the next data, the
+	 * certificate's buffers stay.
+	 */
 	rec.n = 0;
 	records(&rec, 22, server_hello()->d, server_hello()->n, 1u << 14);
 	records(&rec, 22, certificate(0)->d, certificate(0)->n, 1u << 14);
-	put(&rec, "\x63\x03\x03\x00\x01x", 6);
-	s = run(NULL, &rec);
-	app_tls_ops.eof(s, 0);
-	tap_ok(&T, s->dir[1].broken && s->ncerts == 1 && ready(s, 1, true) == 1 &&
-	       buf_is(s, 1, NFIPS_BUF_JA3S_STRING, ja3s) &&
-	       buf_is(s, 1, NFIPS_BUF_TLS_CERT_SUBJECT, NULL),
-	       "parsing failed after the certificate: JA3S inspected at the end, the certificate never");
-	app_tls_ops.state_free(s);
-
-	/* Not a TLS record type. */
+	for (i = 0; i < 2; i++) {
+		s = app_tls_ops.state_new(NULL);
+		if (i)
+			put(&rec, "\x19\x03\x03\x00\x01x", 6);
+		app_tls_ops.data(s, 1, rec.d, rec.n, 0);
+		if (!i)
+			app_tls_ops.data(s, 1, (const uint8_t *)"\x19\x03\x03\x00\x01x", 6, 0);
+		app_tls_ops.eof(s, 0);
+		tap_ok(&T, s->ncerts[1] == 1 && ready(s, 1, true) == 1 &&
+		       buf_is(s, 1, NFIPS_BUF_JA3S_STRING, ja3s) &&
+		       buf_is(s, 1, NFIPS_BUF_TLS_CERT_SUBJECT, i ? NULL : "C=JP, O=Evil, Inc., Email=a@b.c, CN=x.y"),
+		       "parsing failed %s the certificate's data: JA3S, the certificate %s",
+		       i ? "with" : "after", i ? "never" : "too");
+		app_tls_ops.state_free(s);
+	}
 	rec.n = 0;
-	put(&rec, "\x63\x03\x03\x00\x01x", 6);
+
+	/* Not a TLS record type (0x40 or 0x80 set would be an SSLv2 record). */
+	rec.n = 0;
+	put(&rec, "\x19\x03\x03\x00\x01x", 6);
 	s = run(&rec, NULL);
-	tap_ok(&T, s->dir[0].broken && s->dir[1].broken, "record type 99 ends the parsing");
+	tap_ok(&T, s->dir[0].broken && s->dir[1].broken, "record type 25 ends the parsing");
 	app_tls_ops.state_free(s);
 }
 
@@ -419,7 +443,11 @@ static void test_bounds(void)
 	struct tls_state *s;
 	uint32_t i;
 
-	/* A Certificate message announcing 16 MiB: refused, records go on. */
+	/*
+	 * A Certificate message announcing 16 MiB, a list of 3 MiB whose first
+	 * certificate announces 3 MiB: read as it comes, nothing of it held
+	 * (over TLS_CERT0_MAX), the direction still parsed.
+	 */
 	rec.n = 0;
 	big.n = 0;
 	put(&big, "\x0b\xff\xff\xff", 4);
@@ -430,13 +458,16 @@ static void test_bounds(void)
 		records(&rec, 22, big.d + 4, 16000, 1u << 14);
 	put(&rec, "\x17\x03\x03\x00\x01x", 6);
 	s = run(NULL, &rec);
-	tap_ok(&T, s->dir[1].hs_refused && s->dir[1].hs.cap < 64 * 1024 && !s->ncerts &&
-	       s->no_payload && !s->dir[1].broken,
-	       "a 16 MiB handshake message is refused: %u bytes held, records still read",
-	       s->dir[1].hs.cap);
+	tap_ok(&T, s->dir[1].hs.cap == 0 && s->dir[1].chain.cur.cap == 0 && !s->ncerts[1] &&
+	       s->dir[1].in_msg && s->no_payload && !s->dir[1].broken,
+	       "a 16 MiB handshake message is read as it comes: nothing held, records still read");
 	app_tls_ops.state_free(s);
 
-	/* A real chain of 300 KiB (over TLS_HS_MAX) is refused the same way. */
+	/*
+	 * A chain of 300 KiB (Suricata reassembles it whole): the first
+	 * certificate decoded once the message is whole, the chain kept up to
+	 * TLS_CERTS_MAX certificates.
+	 */
 	rec.n = 0;
 	big.n = 0;
 	{
@@ -456,9 +487,42 @@ static void test_bounds(void)
 		hs(&big, 11, &body);
 	}
 	records(&rec, 22, big.d, big.n, 1u << 14);
+	s = app_tls_ops.state_new(NULL);
+	app_tls_ops.data(s, 1, rec.d, rec.n - 1, 0);
+	i = s->ncerts[1] + s->cert_has[1];
+	app_tls_ops.data(s, 1, rec.d + rec.n - 1, 1, 0);
+	app_tls_ops.eof(s, 0);
+	tap_ok(&T, !i && s->ncerts[1] == TLS_CERTS_MAX && !s->dir[1].broken &&
+	       buf_is(s, 1, NFIPS_BUF_TLS_CERT_SERIAL, "00:AB:12:CD"),
+	       "a 300 KiB certificate chain: nothing before its last byte, then decoded, %u kept",
+	       s->ncerts[1]);
+	app_tls_ops.state_free(s);
+
+	/* Certificates after the first: kept while the chain stays within TLS_CHAIN_BUDGET. */
+	rec.n = 0;
+	big.n = 0;
+	{
+		static struct buf body;
+		const uint32_t junk[2] = { 200u << 10, 100u << 10 };
+		uint32_t total = 9 + (uint32_t)cert_len + junk[0] + junk[1];
+
+		body.n = 0;
+		u24(&body, total);
+		u24(&body, (uint32_t)cert_len);
+		put(&body, cert, (uint32_t)cert_len);
+		for (i = 0; i < 2; i++) {
+			u24(&body, junk[i]);
+			memset(body.d + body.n, 0x41, junk[i]);
+			body.n += junk[i];
+		}
+		hs(&big, 11, &body);
+	}
+	records(&rec, 22, big.d, big.n, 1u << 14);
 	s = run(NULL, &rec);
-	tap_ok(&T, s->dir[1].hs_refused && !s->ncerts && s->dir[1].hs.cap <= 2 * TLS_HS_MAX,
-	       "a 300 KiB certificate chain is refused, at most %u bytes held", 2 * TLS_HS_MAX);
+	app_tls_ops.eof(s, 0);
+	tap_ok(&T, s->ncerts[1] == 2 && s->certs[1][1].len == 200u << 10 &&
+	       buf_is(s, 1, NFIPS_BUF_TLS_CERT_SERIAL, "00:AB:12:CD"),
+	       "a chain over the byte budget: the certificates within it kept (%u)", s->ncerts[1]);
 	app_tls_ops.state_free(s);
 
 	/* 100 certificates: the first TLS_CERTS_MAX kept, each a tls.certs instance. */
@@ -472,7 +536,7 @@ static void test_bounds(void)
 
 		while (tls_get_nth(&s->side[1].view, NFIPS_BUF_TLS_CERTS, k, &d, &n))
 			k++;
-		tap_ok(&T, s->ncerts == TLS_CERTS_MAX && k == TLS_CERTS_MAX &&
+		tap_ok(&T, s->ncerts[1] == TLS_CERTS_MAX && k == TLS_CERTS_MAX &&
 		       buf_is(s, 1, NFIPS_BUF_TLS_CERT_SERIAL, "00:AB:12:CD"),
 		       "100 certificates: %u kept and inspected, the first decoded", k);
 	}
@@ -485,7 +549,7 @@ static void test_bounds(void)
 	records(&rec, 22, big.d, big.n, 1u << 14);
 	s = run(NULL, &rec);
 	app_tls_ops.eof(s, 0);
-	tap_ok(&T, !s->ncerts && !s->dir[1].broken && buf_is(s, 1, NFIPS_BUF_TLS_CERT_SUBJECT, NULL),
+	tap_ok(&T, !s->ncerts[1] && !s->dir[1].broken && buf_is(s, 1, NFIPS_BUF_TLS_CERT_SUBJECT, NULL),
 	       "a certificate list overrunning its message: nothing taken, no read past");
 	app_tls_ops.state_free(s);
 }
@@ -537,6 +601,10 @@ static void test_detect(void)
 		{ "\x16\x02\x01", 3, true, 0 },
 		{ "\x16\x03", 2, true, -1 },
 		{ "GET", 3, true, 0 },
+		/* SSLv2 CLIENT-HELLO of version 2; of version 3.1: port 443's probe */
+		{ "\x80\x2e\x01\x00\x02", 5, true, 1 },
+		{ "\x80\x2e\x01\x00", 4, true, -1 },
+		{ "\x80\x2e\x01\x03\x01", 5, true, 0 },
 	};
 	uint32_t i;
 
@@ -545,6 +613,79 @@ static void test_detect(void)
 						cases[i].to_server) == cases[i].want,
 		       "detect %s case %u: %d", cases[i].to_server ? "client" : "server", i,
 		       cases[i].want);
+}
+
+/* The adversarial review's paths (review-parsers.md 2-6, 9), under the sanitizers. */
+static void test_review(void)
+{
+	static struct buf rec, body, m;
+	struct tls_state *s;
+
+	/* SSLv2: a CLIENT-HELLO, then TLS records; a length of 0 ends the parsing. */
+	rec.n = 0;
+	put(&rec, "\x80\x0b\x01\x03\x01\x00\x03\x00\x00\x00\x00\x00\x00\x2f", 14);
+	s = run(&rec, NULL);
+	app_tls_ops.data(s, 1, (const uint8_t *)"\x80\x00\x04", 3, 0);
+	tap_ok(&T, s->client_hello && s->ver[0] == 0x0301 && s->dir[0].broken &&
+	       s->dir[1].broken, "SSLv2: a CLIENT-HELLO of version 3.1 read, a 0-length record ends the parsing");
+	app_tls_ops.state_free(s);
+
+	/*
+	 * A chain: the server's certificate, an empty one (kept: the first
+	 * decoded), one overrunning the list (the list ends, what came before
+	 * stays); nothing published before the message is whole.
+	 */
+	body.n = 0;
+	m.n = 0;
+	u24(&body, 3 + (uint32_t)cert_len + 3 + 3 + 1);
+	u24(&body, (uint32_t)cert_len);
+	put(&body, cert, (uint32_t)cert_len);
+	u24(&body, 0);
+	u24(&body, 9);
+	u8(&body, 0x30);
+	hs(&m, 11, &body);
+	rec.n = 0;
+	records(&rec, 22, m.d, m.n, 1u << 14);
+	s = app_tls_ops.state_new(NULL);
+	app_tls_ops.data(s, 1, rec.d, rec.n - 1, 0);
+	tap_ok(&T, !s->ncerts[1] && !s->done[1], "a chain is published once its message is whole");
+	app_tls_ops.data(s, 1, rec.d + rec.n - 1, 1, 0);
+	tap_ok(&T, s->ncerts[1] == 2 && !s->certs[1][1].len && s->done[1] &&
+	       buf_is(s, 1, NFIPS_BUF_TLS_CERT_SERIAL, "00:AB:12:CD"),
+	       "an empty certificate kept, one overrunning the list ends it, the handshake done");
+	app_tls_ops.state_free(s);
+
+	/* A second ClientHello after a ServerHello: its SNI taken, JA3 the first's. */
+	{
+		static struct buf first;
+		struct buf *ch = client_hello();
+		uint32_t at = 4 + 2 + 32 + 1 + 2 + 8 + 2 + 2;	/* the extension list */
+
+		first = *ch;
+		/* the first hello's server_name made a padding extension (21) */
+		first.d[at + 4 + 1] = 21;
+		rec.n = 0;
+		records(&rec, 22, first.d, first.n, 1u << 14);
+		records(&rec, 22, ch->d, ch->n, 1u << 14);
+		s = run(&rec, NULL);
+		tap_ok(&T, buf_is(s, 0, NFIPS_BUF_TLS_SNI, "www.example.com") &&
+		       buf_is(s, 0, NFIPS_BUF_JA3_STRING, "771,4865-4866-49199,21-10-11-35,29-23,0") &&
+		       s->ja4.ciphers.len == 12 && s->ja4.sni,
+		       "a second ClientHello: SNI from it, JA3 from the first, JA4 over both");
+		app_tls_ops.state_free(s);
+	}
+
+	/* A ChangeCipherSpec by the client: the server's handshake is not read. */
+	rec.n = 0;
+	records(&rec, 20, (const uint8_t *)"\x01", 1, 1);
+	s = app_tls_ops.state_new(NULL);
+	app_tls_ops.data(s, 0, rec.d, rec.n, 0);
+	rec.n = 0;
+	records(&rec, 22, server_hello()->d, server_hello()->n, 1u << 14);
+	app_tls_ops.data(s, 1, rec.d, rec.n, 0);
+	tap_ok(&T, s->ccs && !s->server_hello && buf_is(s, 1, NFIPS_BUF_JA3S_STRING, NULL),
+	       "a client's ChangeCipherSpec ends the server's handshake too");
+	app_tls_ops.state_free(s);
 }
 
 int main(void)
@@ -559,5 +700,6 @@ int main(void)
 	test_malformed();
 	test_bounds();
 	test_corrupt();
+	test_review();
 	return tap_done(&T);
 }

@@ -34,10 +34,11 @@
  * DNS message is a transaction of its own direction, ready with the
  * packet that completed it.
  *
- * TLS (tls_int.h) is detected by its record patterns on any port; a flow
- * has one transaction whose client side is ready once the ClientHello is
- * decoded and whose server side once the handshake is done (or at the
- * flow's end), each handed out once with every buffer final.
+ * TLS (tls_int.h) is detected by its record patterns on any port (and an
+ * SSLv2-compatible hello by the probe on port 443); a flow has one
+ * transaction, each side handed out whenever it changed (a hello, a
+ * buffer, the version, the progress that makes its certificate buffers
+ * inspectable), the engine remembering the rules done with it.
  *
  * One flow per struct nfips_app, one thread at a time; the context (the
  * libhtp configuration) is shared by the flows of one pipeline.

@@ -66,6 +66,7 @@ struct app_proto_ops {
 
 extern const struct app_proto_ops app_http_ops;
 extern const struct app_proto_ops app_tls_ops;
+extern const struct app_proto_ops app_tls443_ops;	/* its probe on port 443 */
 extern const struct app_proto_ops app_dns_ops;
 
 /* Every protocol, in detection order (protos.c). */

@@ -10,6 +10,7 @@ const struct app_proto_ops *const app_protos[] = {
 	&app_http_ops,
 	&app_tls_ops,
 	&app_dns_ops,
+	&app_tls443_ops,
 };
 
 const unsigned int app_nprotos = sizeof(app_protos) / sizeof(app_protos[0]);

@@ -1,28 +1,29 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * TLS over TCP, as Suricata 7's app-layer-ssl.c reads it: records of
- * either direction reassembled from the stream however the segments cut
- * them, handshake messages reassembled across records, the ClientHello,
- * ServerHello and Certificate decoded (tls_hello.c, tls_cert.c) until
- * ChangeCipherSpec makes a direction's handshake unreadable.
+ * either direction (TLS, or SSLv2 when a record's first byte has a top
+ * bit set) reassembled from the stream however the segments cut them,
+ * handshake messages framed across records (tls_hs.c), the ClientHello,
+ * ServerHello and Certificate decoded (tls_hello.c, tls_cert.c) until a
+ * ChangeCipherSpec either way makes the handshake unreadable.
  *
  * Detection (app-layer-ssl.c SSLRegisterPatternsForProtocolDetection): a
- * client direction starting with a handshake record (16 03 00..03) or an
- * SSLv2-style one (01 03 00..03), a server direction starting with an
- * alert, handshake or application data record (15/16/17 03 00..03).
+ * client direction starting with a handshake record (16 03 00..03), an
+ * SSLv2-style one (01 03 00..03) or an SSLv2 CLIENT-HELLO of version 2,
+ * a server direction starting with an alert, handshake or application
+ * data record (15/16/17 03 00..03); on port 443, after every pattern,
+ * SSLProbingParser (app_tls443_ops).
  *
- * A flow has one transaction, as in Suricata: its client side is handed
- * to the engine once the ClientHello is decoded, its server side once the
- * handshake is done (application data in either direction), at the
- * flow's end as far as they got. Suricata inspects the one transaction
- * on every packet until a rule matches, so a rule alerts at most once per
- * flow either way; its certificate buffers only from the handshake's
- * end or the flow's (the inspection engines' progress TLS_STATE_CERT_READY,
- * which the server direction reaches only then: tls_buf.c).
+ * A flow has one transaction, as in Suricata, inspected on every packet
+ * until each rule matched or cannot any more: each side is handed to the
+ * engine whenever it changed (ready()), a rule alerting at most once per
+ * side; certificate buffers only from the handshake's end (the server's
+ * certificate decoded, application data) or the flow's (the inspection
+ * engines' progress TLS_STATE_CERT_READY: tls_buf.c).
  *
  * Memory per flow is bounded: a record is at most TLS_RECORD_MAX bytes,
- * a handshake message TLS_HS_MAX (a larger one stops the direction's
- * parsing), at most TLS_CERTS_MAX certificates are kept.
+ * handshake messages are never held whole (tls_hs.c): a hello's first
+ * TLS_HELLO_MAX bytes, a chain's certificates within a byte budget.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -34,13 +35,19 @@ enum {
 	REC_HEARTBEAT = 24,
 };
 
-enum {
-	HS_CLIENT_HELLO = 1, HS_SERVER_HELLO = 2, HS_CERTIFICATE = 11,
-};
-
 int nfips_app_detect_tls(const uint8_t *d, uint32_t n, bool to_server)
 {
 	uint32_t i;
+
+	/*
+	 * The client's SSLv2 CLIENT-HELLO of version 2 (01 00 02 at offset 2,
+	 * confirmed by SSLProbingParser: a 2-byte header, type 1).
+	 */
+	if (to_server && n && (d[0] & 0x80)) {
+		if (n < 5)
+			return -1;
+		return d[2] == 1 && d[3] == 0 && d[4] == 2;
+	}
 
 	/* Patterns of 3 bytes at offset 0. */
 	for (i = 0; i < 3 && i < n; i++) {
@@ -66,8 +73,13 @@ static void *state_new(void *ctx)
 	for (i = 0; i < 2; i++) {
 		s->side[i].view.get = tls_get;
 		s->side[i].view.get_nth = tls_get_nth;
+		s->side[i].view.final = tls_final;
+		s->side[i].view.get_int = tls_get_int;
+		s->side[i].view.final_int = tls_final_int;
+		s->side[i].view.det = &s->side[i].det;
 		s->side[i].s = s;
 	}
+	s->ja4.alpn[0] = s->ja4.alpn[1] = '0';
 	return s;
 }
 
@@ -81,12 +93,42 @@ static void state_free(void *p)
 	for (i = 0; i < 2; i++) {
 		bytes_free(&s->dir[i].rec);
 		bytes_free(&s->dir[i].hs);
+		tls_chain_free(&s->dir[i].chain);
+		/* nfips_txdet_free's work, without linking the engine in */
+		free(s->side[i].det.done);
 	}
+	bytes_free(&s->ja4.ciphers);
+	bytes_free(&s->ja4.exts);
+	bytes_free(&s->ja4.sigalgs);
 	for (i = 0; i < TLS_NSTR; i++)
 		bytes_free(&s->str[i]);
-	for (i = 0; i < s->ncerts; i++)
-		bytes_free(&s->certs[i]);
+	/* those of a message that never ended are staged there too */
+	for (i = 0; i < 2 * TLS_CERTS_MAX; i++)
+		bytes_free(&s->certs[i / TLS_CERTS_MAX][i % TLS_CERTS_MAX]);
+	for (i = 0; i < 2 * TLS_C_N; i++)
+		bytes_free(&s->cert_str[i / TLS_C_N][i % TLS_C_N]);
 	free(s);
+}
+
+/*
+ * The flow's progress moved (the server's certificate, the handshake's
+ * end, the flow's): a side is handed out again only when that makes
+ * certificate buffers of its own inspectable. A change that only makes
+ * buffers final needs no hand-out: a rule that did not match them will
+ * not match them final either.
+ */
+void tls_progress_moved(struct tls_state *s)
+{
+	int d;
+
+	for (d = 0; d < 2; d++)
+		if (s->ncerts[d] || s->cert_has[d])
+			s->gen[d]++;
+}
+
+int tls_str_side(enum tls_str k)
+{
+	return k == TLS_SNI || k == TLS_JA3 || k == TLS_JA3_HASH || k == TLS_JA4 ? 0 : 1;
 }
 
 int tls_set(struct tls_state *s, enum tls_str k, const void *d, size_t n)
@@ -95,91 +137,7 @@ int tls_set(struct tls_state *s, enum tls_str k, const void *d, size_t n)
 	if (bytes_add(&s->str[k], d, n))
 		return -1;
 	s->has[k] = true;
-	return 0;
-}
-
-/* One whole handshake message of direction @dir. */
-static int handshake_msg(struct tls_state *s, int dir, uint8_t type,
-			 const uint8_t *d, uint32_t n)
-{
-	switch (type) {
-	/* A hello or certificate that does not decode is no record error. */
-	case HS_CLIENT_HELLO:
-		if (dir || s->client_hello)
-			return 0;	/* a renegotiation's is not the flow's */
-		s->client_hello = true;
-		s->done[0] = true;
-		return tls_hello(s, 0, d, n) < 0 ? -1 : 0;
-	case HS_SERVER_HELLO:
-		if (!dir || s->server_hello)
-			return 0;
-		s->server_hello = true;
-		return tls_hello(s, 1, d, n) < 0 ? -1 : 0;
-	case HS_CERTIFICATE:
-		if (!dir || s->ncerts)
-			return 0;
-		return tls_certificate(s, d, n) < 0 ? -1 : 0;
-	}
-	return 0;
-}
-
-/*
- * Suricata 7.0.10's SupportedHandshakeType: the messages it reassembles.
- * Any other type is skipped to its end or the record's, whichever comes
- * first, and nothing of it is kept: reassembling it instead let a few
- * bytes of an unknown type swallow the ClientHello that followed.
- */
-static bool hs_supported(uint8_t type)
-{
-	return type <= 2 || type == 4 || (type >= 11 && type <= 16) ||
-	       (type >= 20 && type <= 22);
-}
-
-/* A handshake record's body: whole messages out of the reassembly. */
-static int handshake(struct tls_state *s, int dir, const uint8_t *d, uint32_t n)
-{
-	struct tls_dir *t = &s->dir[dir];
-	uint32_t off = 0, len;
-	int r;
-
-	if (t->encrypted || t->hs_refused)
-		return 0;	/* Finished and later: not readable */
-	/*
-	 * Suricata 7.0.10 refuses a handshake record shorter than a message
-	 * header, and a message header cut between two records.
-	 */
-	if (n < 4 || (t->hs.len && t->hs.len < 4))
-		return 1;
-	if (bytes_add(&t->hs, d, n))
-		return -1;
-	while (t->hs.len - off >= 4) {
-		const uint8_t *m = t->hs.p + off;
-
-		len = (uint32_t)m[1] << 16 | (uint32_t)m[2] << 8 | m[3];
-		/* what follows a complete message is this record's */
-		if (!hs_supported(m[0])) {
-			off += 4 + len < t->hs.len - off ? 4 + len : t->hs.len - off;
-			continue;
-		}
-		if (len > TLS_HS_MAX) {
-			/* refused: more than a flow may hold; records go on */
-			t->hs_refused = true;
-			t->hs.len = 0;
-			return 0;
-		}
-		if (t->hs.len - off - 4 < len)
-			break;
-		r = handshake_msg(s, dir, m[0], m + 4, len);
-		if (r)
-			return r;
-		off += 4 + len;
-	}
-	if (t->hs.len - off && t->hs.len - off < 4)
-		return 1;	/* a header cut at the record's end */
-	if (off) {
-		memmove(t->hs.p, t->hs.p + off, t->hs.len - off);
-		t->hs.len -= off;
-	}
+	s->gen[tls_str_side(k)]++;
 	return 0;
 }
 
@@ -188,7 +146,7 @@ static int record(struct tls_state *s, int dir, uint8_t type, const uint8_t *d, 
 {
 	switch (type) {
 	case REC_HANDSHAKE:
-		return handshake(s, dir, d, n);
+		return tls_handshake(s, dir, d, n);
 	case REC_APPDATA:
 		/*
 		 * SSLv3Decode: application data means the handshake is done
@@ -196,11 +154,16 @@ static int record(struct tls_state *s, int dir, uint8_t type, const uint8_t *d, 
 		 * (encryption-handling default), but 0-RTT data before the
 		 * ServerHello does not.
 		 */
-		if (!(s->early_data && !s->server_hello))
-			s->no_payload = s->done[1] = true;
+		if (s->early_data && !s->server_hello)
+			return 0;
+		s->no_payload = true;
+		if (!s->done[1]) {
+			s->done[1] = true;
+			tls_progress_moved(s);
+		}
 		return 0;
 	case REC_CCS:
-		s->dir[dir].encrypted = true;
+		s->ccs = true;	/* SSL_AL_FLAG_CHANGE_CIPHER_SPEC: the flow's */
 		return 0;
 	case REC_ALERT:
 	case REC_HEARTBEAT:
@@ -209,26 +172,117 @@ static int record(struct tls_state *s, int dir, uint8_t type, const uint8_t *d, 
 	return -1;	/* not a TLS record type: Suricata's INVALID_RECORD_TYPE */
 }
 
+/*
+ * A whole SSLv2 record (SSLv2Decode): a CLIENT-HELLO (type 1) needs its
+ * version, cipher-spec, session-id and challenge lengths; nothing of any
+ * other is read. -1 ends the parsing.
+ */
+static int v2_record(struct tls_state *s, int dir, uint8_t type, const uint8_t *d, uint32_t n)
+{
+	if (type == 4)
+		s->server_hello = true;	/* SSL_AL_FLAG_STATE_SERVER_HELLO */
+	if (type != 1)
+		return 0;
+	if (n < 6)
+		return -1;
+	s->ver[dir] = (uint16_t)(d[0] << 8 | d[1]);
+	s->gen[dir]++;
+	if (!dir && !s->client_hello) {
+		s->client_hello = true;
+		s->gen[0]++;
+	}
+	return 0;
+}
+
+/*
+ * The header's length: 5 for a TLS record; an SSLv2 one (a first byte
+ * with a top bit set, SSLDecode) has 2 length bytes (0x80 set) or 2 and a
+ * padding byte, then its message type.
+ */
+static uint32_t hdr_size(const struct tls_dir *t)
+{
+	return !t->v2 ? 5 : (t->hdr[0] & 0x80) ? 3 : 4;
+}
+
+/* The version of a record header (SSLv3ParseRecord, SSLDecode). */
+static void header_version(struct tls_state *s, int dir, const struct tls_dir *t)
+{
+	const bool hello = dir ? s->server_hello : s->client_hello;
+
+	if (t->v2) {
+		s->ver[dir] = 0x0200;
+		return;
+	}
+	/* an SSLv2 record's version is forgotten by the next TLS one */
+	if (s->ver[dir] == 0x0200)
+		s->ver[dir] = 0;
+	/* once the direction's hello set one, headers no longer do */
+	if (!(hello && s->ver[dir]))
+		s->ver[dir] = (uint16_t)(t->hdr[1] << 8 | t->hdr[2]);
+}
+
+enum { HDR_OK, HDR_FAIL, HDR_DROP };
+
+/*
+ * A record's header is whole, checked as SSLv3Decode does: a type it does
+ * not know is fatal but in a TLS 1.0 or 1.1 direction (as the version
+ * was before this header), where it is dropped with the rest of the data
+ * given (HDR_DROP); a length of 0 or over 2^14 + 1024 and a direction's
+ * version (the hello's once decoded, else this header's) Suricata does
+ * not know are fatal (HDR_FAIL). SSLv2: a length of 0 is.
+ */
+static int header(struct tls_state *s, int dir, struct tls_dir *t)
+{
+	const uint16_t v = s->ver[dir];
+
+	header_version(s, dir, t);
+	if (v != s->ver[dir])
+		s->gen[dir]++;
+	t->rec.len = 0;
+	if (t->v2) {
+		t->rec_need = (uint32_t)(t->hdr[0] & (t->hdr[0] & 0x80 ? 0x7f : 0x3f)) << 8 |
+			      t->hdr[1];
+		/* the length counts the type byte; none is INVALID_SSLV2_HEADER */
+		return t->rec_need-- ? HDR_OK : HDR_FAIL;
+	}
+	t->rec_need = (uint32_t)t->hdr[3] << 8 | t->hdr[4];
+	if (t->hdr[0] < REC_CCS || t->hdr[0] > REC_HEARTBEAT) {
+		if (v != 0x0301 && v != 0x0302)
+			return HDR_FAIL;
+		if (v != s->ver[dir])
+			s->ver[dir] = v;	/* the last good version restored */
+		return HDR_DROP;
+	}
+	return t->rec_need && t->rec_need <= TLS_RECORD_MAX && tls_version_valid(s->ver[dir]) ?
+	       HDR_OK : HDR_FAIL;
+}
+
 /* One direction's records; false on an error that ends the parsing. */
 static bool records(struct tls_state *s, int dir, const uint8_t *d, uint32_t n)
 {
 	struct tls_dir *t = &s->dir[dir];
-	uint32_t k;
+	uint32_t k, hl;
+	int r;
 
 	while (n) {
-		if (t->hdr_len < 5) {
-			k = 5 - t->hdr_len < n ? 5 - t->hdr_len : n;
+		if (!t->hdr_len)
+			t->v2 = (d[0] & 0xc0) != 0;
+		hl = t->hdr_len ? hdr_size(t) : !t->v2 ? 5 : (d[0] & 0x80) ? 3 : 4;
+		if (t->hdr_len < hl) {
+			k = hl - t->hdr_len < n ? hl - t->hdr_len : n;
 			memcpy(t->hdr + t->hdr_len, d, k);
 			t->hdr_len += k;
 			d += k;
 			n -= k;
-			if (t->hdr_len < 5)
+			if (t->hdr_len < hl)
 				return true;
-			t->rec_need = (uint32_t)t->hdr[3] << 8 | t->hdr[4];
-			t->rec.len = 0;
-			/* SSLv2 records and garbage are not followed further. */
-			if (t->hdr[1] != 3 || t->rec_need > TLS_RECORD_MAX)
+			r = header(s, dir, t);
+			if (r == HDR_FAIL)
 				return false;
+			if (r == HDR_DROP) {
+				t->hdr_len = 0;
+				return true;
+			}
 		}
 		k = t->rec_need - t->rec.len < n ? t->rec_need - t->rec.len : n;
 		if (bytes_add(&t->rec, d, k))
@@ -238,7 +292,8 @@ static bool records(struct tls_state *s, int dir, const uint8_t *d, uint32_t n)
 		if (t->rec.len < t->rec_need)
 			return true;
 		t->hdr_len = 0;
-		if (record(s, dir, t->hdr[0], t->rec.p, t->rec.len))
+		if (t->v2 ? v2_record(s, dir, t->hdr[hl - 1], t->rec.p, t->rec.len) :
+		    record(s, dir, t->hdr[0], t->rec.p, t->rec.len))
 			return false;
 	}
 	return true;
@@ -254,8 +309,21 @@ static void data(void *p, int dir, const uint8_t *d, uint32_t n, uint64_t ts)
 	struct tls_state *s = p;
 
 	(void)ts;
-	if (!s->dir[dir].broken && n && !records(s, dir, d, n))
+	if (s->dir[dir].broken || !n)
+		return;
+	if (!records(s, dir, d, n)) {
 		s->dir[0].broken = s->dir[1].broken = true;
+		return;
+	}
+	/*
+	 * SSLDecode after the data it was given: the handshake is done once
+	 * the server's certificate has a subject and an issuer, the client's
+	 * when the server asked for one.
+	 */
+	if (!s->done[1] && s->cert_has[s->need_client_cert ? 0 : 1]) {
+		s->done[1] = true;
+		tls_progress_moved(s);
+	}
 }
 
 /* The parser sees the flow's end (SSL_AL_FLAG_STATE_FINISHED) unless it failed. */
@@ -264,24 +332,29 @@ static void end(void *p, uint64_t ts)
 	struct tls_state *s = p;
 
 	(void)ts;
-	if (!s->dir[0].broken)
+	if (!s->dir[0].broken) {
 		s->finished = true;
+		tls_progress_moved(s);
+	}
 }
 
 static uint32_t ready(void *p, int dir, bool eof, const struct nfips_tx *const **txs)
 {
 	struct tls_state *s = p;
-	bool started = dir ? s->server_hello : s->client_hello;
 
 	/*
-	 * The client side once its hello is decoded; the server side once
-	 * the handshake is done (its certificate buffers are inspected only
-	 * then, as Suricata's progress for them), at the flow's end for both.
+	 * Suricata inspects the flow's one transaction on every packet until
+	 * each rule matched or cannot any more: a side is handed out each
+	 * time it changed since (its hello decoded, a buffer set, its
+	 * version, the progress that makes its certificate buffers
+	 * inspectable: tls_progress_moved()), the engine remembering the
+	 * rules done with it (det).
 	 */
+	(void)eof;
 	*txs = NULL;
-	if (s->taken[dir] || !started || !(s->done[dir] || eof))
+	if (s->given[dir] == s->gen[dir])
 		return 0;
-	s->taken[dir] = true;
+	s->given[dir] = s->gen[dir];
 	s->ready_one = &s->side[dir].view;
 	*txs = (const struct nfips_tx *const *)&s->ready_one;
 	return 1;
@@ -293,15 +366,51 @@ static bool no_payload(const void *p)
 }
 
 /*
- * Application data seen (the handshake is over: what follows is
- * encrypted) and both sides handed out: ready() hands out nothing more.
+ * Nothing more to hand out, for good: application data seen, the
+ * handshake no longer read (a ChangeCipherSpec, but TLS 1.3's
+ * compatibility one before the ServerHello: tls_handshake) and each side
+ * handed out as it is. A record header can still change a direction's
+ * version (an SSLv2 header, a dropped unknown record), which only
+ * tls.version inspects: rules with it are never ruled out by this
+ * (nfips_sig_outlook). Without a ChangeCipherSpec (TLS 1.3 may send
+ * none) a later hello would still be decoded: never idle.
  */
 static bool idle(const void *p)
 {
 	const struct tls_state *s = p;
 
-	return s->no_payload && s->taken[0] && s->taken[1];
+	return s->no_payload && s->ccs &&
+	       !(s->client_hello && s->ver[0] > 0x0303 && !s->server_hello) &&
+	       s->given[0] == s->gen[0] && s->given[1] == s->gen[1];
 }
+
+/*
+ * Suricata's probing parser on port 443 (the tls detection-ports of its
+ * default configuration), tried after every pattern: a client's 2-byte
+ * SSLv2 header and a CLIENT-HELLO type, an SSLv2-compatible hello of any
+ * version.
+ */
+static int detect_443(const uint8_t *d, uint32_t n, bool to_server)
+{
+	if (!to_server)
+		return 0;
+	if (n < 3)
+		return -1;
+	return (d[0] & 0x80) && d[2] == 1;
+}
+
+const struct app_proto_ops app_tls443_ops = {
+	.alproto = NFIPS_ALPROTO_TLS,
+	.port = 443,
+	.detect = detect_443,
+	.state_new = state_new,
+	.state_free = state_free,
+	.data = data,
+	.eof = end,
+	.ready = ready,
+	.no_payload = no_payload,
+	.idle = idle,
+};
 
 const struct app_proto_ops app_tls_ops = {
 	.alproto = NFIPS_ALPROTO_TLS,

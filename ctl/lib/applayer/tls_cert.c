@@ -132,68 +132,173 @@ static int serial_hex(struct bytes *b, const ASN1_INTEGER *serial)
 	return ret;
 }
 
-/* Subject, issuer, serial and fingerprint of the server's certificate. */
-static int first_cert(struct tls_state *s, const uint8_t *der, uint32_t n)
+/*
+ * Subject, issuer, serial and fingerprint of a certificate into @c's
+ * staged strings; 1: OpenSSL cannot decode it (Suricata's decoder fails
+ * too), -1 out of memory.
+ */
+static int decode(struct tls_chain *c, const uint8_t *der, uint32_t n)
 {
 	const unsigned char *p = der;
-	X509 *x = d2i_X509(NULL, &p, n);
+	X509 *x = n ? d2i_X509(NULL, &p, n) : NULL;
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0;
-	struct bytes b[4] = { { 0 } };
-	const ASN1_INTEGER *serial;
+	struct bytes *b = c->str;
 	int i, ret = -1;
 
 	if (!x)
-		return 1;	/* not a certificate: Suricata's decoder fails too */
-	serial = X509_get0_serialNumber(x);
-	if (render_name(&b[0], X509_get_subject_name(x)) ||
-	    render_name(&b[1], X509_get_issuer_name(x)) ||
-	    serial_hex(&b[2], serial) ||
+		return 1;
+	for (i = 0; i < TLS_C_N; i++)
+		b[i].len = 0;
+	if (render_name(&b[TLS_C_SUBJECT], X509_get_subject_name(x)) ||
+	    render_name(&b[TLS_C_ISSUER], X509_get_issuer_name(x)) ||
+	    serial_hex(&b[TLS_C_SERIAL], X509_get0_serialNumber(x)) ||
 	    !EVP_Digest(der, n, md, &mdlen, EVP_sha1(), NULL) ||
-	    hex_bytes(&b[3], md, mdlen, false))
+	    hex_bytes(&b[TLS_C_FINGERPRINT], md, mdlen, false))
 		goto out;
-	if (tls_set(s, TLS_SUBJECT, b[0].p, b[0].len) ||
-	    tls_set(s, TLS_ISSUER, b[1].p, b[1].len) ||
-	    tls_set(s, TLS_SERIAL, b[2].p, b[2].len) ||
-	    tls_set(s, TLS_FINGERPRINT, b[3].p, b[3].len))
-		goto out;
+	c->decoded = true;
 	ret = 0;
 out:
-	for (i = 0; i < 4; i++)
-		bytes_free(&b[i]);
+	if (ret)
+		for (i = 0; i < TLS_C_N; i++)
+			b[i].len = 0;
 	X509_free(x);
 	return ret;
 }
 
-/*
- * 1: malformed (Suricata's INVALID_CERTIFICATE and decode errors end the
- * parsing); the certificates before the fault are kept.
- */
-int tls_certificate(struct tls_state *s, const uint8_t *d, uint32_t n)
+void tls_chain_free(struct tls_chain *c)
 {
-	uint32_t total, len, off = 3;
+	int i;
 
-	if (n < 3)
-		return 1;
-	total = (uint32_t)d[0] << 16 | (uint32_t)d[1] << 8 | d[2];
-	if (total > n - 3)
-		return 1;
-	while (off < 3 + total) {
-		if (3 + total - off < 3)
-			return 1;
-		len = (uint32_t)d[off] << 16 | (uint32_t)d[off + 1] << 8 | d[off + 2];
-		off += 3;
-		if (len > 3 + total - off)
-			return 1;
-		if (s->ncerts < TLS_CERTS_MAX) {
-			if (bytes_add(&s->certs[s->ncerts], d + off, len))
-				return -1;
-			/* One OpenSSL cannot decode has no strings; the chain goes on. */
-			if (!s->ncerts && first_cert(s, d + off, len) < 0)
-				return -1;
-			s->ncerts++;
-		}
-		off += len;
+	bytes_free(&c->cur);
+	for (i = 0; i < TLS_C_N; i++)
+		bytes_free(&c->str[i]);
+	memset(c, 0, sizeof(*c));
+}
+
+void tls_chain_begin(struct tls_state *s, int dir, uint32_t len)
+{
+	struct tls_chain *c = &s->dir[dir].chain;
+
+	tls_chain_free(c);
+	c->msg_len = len;
+	/* Suricata takes the first message whose list fits; the others fail. */
+	c->done = s->dir[dir].chain_taken;
+}
+
+/*
+ * A whole certificate, as TlsDecodeHSCertificate takes it: until one
+ * decodes, each is tried (Suricata's certn stays 0) and one that does not
+ * decode is not in the chain; once one did, the others are only kept.
+ */
+static int cert_done(struct tls_state *s, int dir, struct tls_chain *c)
+{
+	const uint32_t len = c->cur.len;
+	bool add = c->keep;
+	int r;
+
+	if (!c->decoded) {
+		r = c->keep ? decode(c, c->cur.p, len) : 1;
+		if (r < 0)
+			return -1;
+		add = !r;
 	}
+	if (add && c->ncerts < TLS_CERTS_MAX) {
+		s->certs[dir][c->ncerts++] = c->cur;
+		c->kept += len;
+		memset(&c->cur, 0, sizeof(c->cur));
+	}
+	c->cur.len = 0;
+	return 0;
+}
+
+/* A 24-bit length is read: the list's, or the next certificate's. */
+static void length_read(struct tls_state *s, int dir, struct tls_chain *c)
+{
+	const uint32_t v = (uint32_t)c->lenb[0] << 16 | (uint32_t)c->lenb[1] << 8 | c->lenb[2];
+
+	c->nlen = 0;
+	if (c->pos == 3) {
+		/* HAS_SPACE(cert_chain_len), then the message is taken */
+		if (v > c->msg_len - 3) {
+			c->done = true;
+			return;
+		}
+		s->dir[dir].chain_taken = true;
+		c->total = v;
+		c->done = !v;
+		return;
+	}
+	if (v > 3 + c->total - c->pos) {
+		c->done = true;	/* overruns the list: INVALID_CERTIFICATE */
+		return;
+	}
+	c->in_cert = true;
+	c->cert_end = c->pos + v;
+	c->keep = c->decoded ? c->ncerts < TLS_CERTS_MAX && c->kept + v <= TLS_CHAIN_BUDGET :
+			       v <= TLS_CERT0_MAX;
+}
+
+/* The list ends once its last certificate did. */
+static int cert_end(struct tls_state *s, int dir, struct tls_chain *c)
+{
+	c->in_cert = false;
+	if (cert_done(s, dir, c))
+		return -1;
+	c->done = c->pos == 3 + c->total;
+	return 0;
+}
+
+int tls_chain_data(struct tls_state *s, int dir, const uint8_t *d, uint32_t n)
+{
+	struct tls_chain *c = &s->dir[dir].chain;
+	uint32_t k;
+
+	while (n && !c->done) {
+		if (c->in_cert) {
+			k = c->cert_end - c->pos < n ? c->cert_end - c->pos : n;
+			if (c->keep && bytes_add(&c->cur, d, k))
+				return -1;
+			c->pos += k;
+			d += k;
+			n -= k;
+			if (c->pos == c->cert_end && cert_end(s, dir, c))
+				return -1;
+			continue;
+		}
+		/* a certificate's length needs 3 bytes left in the list */
+		if (c->pos >= 3 && !c->nlen && 3 + c->total - c->pos < 3) {
+			c->done = true;
+			break;
+		}
+		c->lenb[c->nlen++] = *d++;
+		c->pos++;
+		n--;
+		if (c->nlen < 3)
+			continue;
+		length_read(s, dir, c);
+		if (c->in_cert && c->pos == c->cert_end && cert_end(s, dir, c))
+			return -1;	/* an empty certificate */
+	}
+	return 0;
+}
+
+int tls_chain_end(struct tls_state *s, int dir)
+{
+	struct tls_chain *c = &s->dir[dir].chain;
+	int i;
+
+	if (!s->ncerts[dir] && !s->cert_has[dir]) {
+		s->ncerts[dir] = c->ncerts;
+		s->cert_has[dir] = c->decoded;
+		for (i = 0; c->decoded && i < TLS_C_N; i++) {
+			s->cert_str[dir][i] = c->str[i];
+			memset(&c->str[i], 0, sizeof(c->str[i]));
+		}
+		c->ncerts = 0;
+		s->gen[dir]++;
+		tls_progress_moved(s);	/* the server's: the client's progress */
+	}
+	tls_chain_free(c);
 	return 0;
 }

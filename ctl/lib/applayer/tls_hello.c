@@ -103,23 +103,40 @@ static int md5_hex(struct tls_state *s, enum tls_str from, enum tls_str to)
 	return tls_set(s, to, hex, 2 * mdlen);
 }
 
+bool tls_version_valid(uint32_t v)
+{
+	return (v >= 0x0300 && v <= 0x0304) || (v >= 0x7f10 && v <= 0x7f1c) || v == 0x7f01 ||
+	       (v >= 0xfb14 && v <= 0xfb17) || v == 0xfb1a;
+}
+
+/* Direction @dir's version (struct tls_state's ver). */
+static void set_version(struct tls_state *s, int dir, uint32_t v)
+{
+	if (s->ver[dir] != v)
+		s->gen[dir]++;
+	s->ver[dir] = (uint16_t)v;
+}
+
 /*
  * The server_name extension as TLSDecodeHSHelloExtensionSni reads it:
  * the list length skipped, the first entry taken when a host_name of 1
- * to 255 bytes; the first extension only. 1: not decodable.
+ * to 255 bytes; the SNI of the first hello that has one. *used: the
+ * bytes decoded. 1: not decodable.
  */
-static int sni(struct tls_state *s, struct rd r)
+static int sni(struct tls_state *s, int dir, struct rd r, uint32_t *used)
 {
 	uint32_t skip, type, len;
 	struct rd name;
 
+	*used = 0;
 	if (!r.n)
 		return 0;
 	if (u16(&r, &skip) || u8(&r, &type) || type != 0 || u16(&r, &len) ||
 	    !len || len > 255 || sub(&r, len, &name))
 		return 1;
-	if (s->has[TLS_SNI])
-		return 0;
+	*used = 5 + len;
+	if (dir || s->has[TLS_SNI])
+		return 0;	/* a server's SNI is no buffer */
 	return tls_set(s, TLS_SNI, name.p, name.n);
 }
 
@@ -149,18 +166,23 @@ static int ja4_ext(struct ja4 *j, uint32_t type, struct rd e)
 			if (u16_add(&j->sigalgs, v))
 				return -1;
 	} else if (type == EXT_ALPN) {
+		/* ext_decode checked it; a first protocol past the list is none */
 		if (u16(&e, &len) || sub(&e, len, &l) || u8(&l, &len) || sub(&l, len, &name))
-			return 1;
+			return 0;
 		/* the first protocol; one byte, or a GREASE pair, leaves "00" */
 		if (name.n > 1 && !(name.n == 2 && grease((uint32_t)name.p[0] << 8 | name.p[1]))) {
 			j->alpn[0] = (char)name.p[0];
 			j->alpn[1] = (char)name.p[name.n - 1];
 		}
 	} else if (type == EXT_SUPPORTED_VERSIONS) {
+		/* the first valid version, as the client's (ext_decode) */
 		if (u8(&e, &len) || sub(&e, len, &l))
 			return 1;
 		while (!u16(&l, &v))
-			ja4_version(j, v);
+			if (tls_version_valid(v)) {
+				ja4_version(j, v);
+				break;
+			}
 	}
 	return 0;
 }
@@ -246,61 +268,174 @@ out:
 }
 
 /*
- * The extensions of a hello (TLSDecodeHSHelloExtensions): the JA3
- * extension list into @ja (with @groups and @formats for a client's), the
- * SNI, early data. An extension whose header or length overruns the
- * message is an invalid length: 1, the JA3 extension fields are not
- * added. One whose content cannot be decoded ends the list there, as if
- * it were the last (it is not in the JA3 list).
+ * supported_groups as TLSDecodeHSHelloExtensionEllipticCurves reads it
+ * (JA3 on): a client's values two bytes at a time while the list lasts,
+ * each pair checked against the extension's end only (an odd list reads
+ * one byte past itself); *used: the bytes read.
  */
-static int extensions(struct tls_state *s, int dir, struct rd r, struct bytes *ja,
-		      struct bytes *groups, struct bytes *formats, struct ja4 *j)
+static int groups_ext(bool sh, struct rd e, struct bytes *groups, uint32_t *used)
 {
-	bool first = true;
-	uint32_t type, len, v;
-	struct rd e, l;
-	int ret;
+	uint32_t len, p;
+	bool first = !groups->len;
 
-	while (r.n) {
-		if (u16(&r, &type) || u16(&r, &len) || sub(&r, len, &e))
+	*used = 0;
+	if (!e.n)
+		return 0;
+	if (u16(&e, &len) || len > e.n)
+		return 1;
+	for (p = 0; !sh && p < len; p += 2) {
+		if (p + 2 > e.n)
 			return 1;
-		ret = 0;
-		if (!dir && type == EXT_SNI) {
-			ret = sni(s, e);
-		} else if (!dir && type == EXT_GROUPS) {
-			ret = u16(&e, &len) || sub(&e, len, &l) ? 1 : ja3_list16(groups, l);
-		} else if (!dir && type == EXT_POINT_FORMATS) {
-			bool f1 = true;
+		if (!grease((uint32_t)e.p[p] << 8 | e.p[p + 1]) &&
+		    ja3_add(groups, &first, (uint32_t)e.p[p] << 8 | e.p[p + 1]))
+			return -1;
+	}
+	*used = 2 + (sh ? len : p);
+	return 0;
+}
 
-			ret = u8(&e, &len) || sub(&e, len, &l) ? 1 : 0;
-			while (!ret && !u8(&l, &v))
-				ret = ja3_add(formats, &f1, v);
-		} else if (!dir && type == EXT_EARLY_DATA) {
-			s->early_data = true;
-		} else if (dir && type == EXT_SUPPORTED_VERSIONS) {
-			if (!u16(&e, &v))
-				s->version = (uint16_t)v;
+/*
+ * An extension's content as Suricata 7.0.10 decodes it; *used: how far
+ * its cursor moves, by what was decoded for server_name,
+ * supported_groups, ec_point_formats, supported_versions and
+ * signature_algorithms, by the extension's length for the others. 1:
+ * not decodable (the list ends there).
+ */
+static int ext_decode(struct tls_state *s, int dir, bool sh, uint32_t type, struct rd e,
+		      struct bytes *groups, struct bytes *formats, uint32_t *used)
+{
+	const uint32_t n = e.n;
+	uint32_t len, v, p;
+	bool first = !formats->len;
+
+	*used = n;
+	if (!n && (type == EXT_SNI || type == EXT_GROUPS || type == EXT_POINT_FORMATS ||
+		   type == EXT_SUPPORTED_VERSIONS || type == EXT_SIGALGS)) {
+		*used = 0;
+		return 0;
+	}
+	switch (type) {
+	case EXT_SNI:
+		return sni(s, dir, e, used);
+	case EXT_GROUPS:
+		return groups_ext(sh, e, groups, used);
+	case EXT_POINT_FORMATS:
+		if (u8(&e, &len) || len > e.n)
+			return 1;
+		for (p = 0; !sh && p < len; p++)
+			if (ja3_add(formats, &first, e.p[p]))
+				return -1;
+		*used = 1 + len;
+		return 0;
+	case EXT_SUPPORTED_VERSIONS:
+		if (sh) {
+			if (u16(&e, &v))
+				return 1;
+			if (s->ch_versions && v > 0x0303)
+				s->tls13_hello = true;
+			set_version(s, dir, v);
+			*used = 2;
+			return 0;
 		}
-		if (!ret && j)
-			ret = ja4_ext(j, type, e);
-		if (ret < 0)
-			return -1;
-		if (ret)
-			return 0;	/* "goto end": the lists so far */
-		if (!grease(type) && ja3_add(ja, &first, type))
-			return -1;
-		if (j && ja4_added(j, type))
-			return -1;
+		if (u8(&e, &len) || len < 2 || len > e.n)
+			return 1;
+		s->ch_versions = true;
+		/* the client's: the first valid one (GREASE and noise skipped) */
+		for (p = 0; p + 1 < len; p += 2) {
+			v = (uint32_t)e.p[p] << 8 | e.p[p + 1];
+			if (tls_version_valid(v)) {
+				set_version(s, dir, v);
+				break;
+			}
+		}
+		*used = 1 + len;
+		return 0;
+	case EXT_SIGALGS:
+		if (u16(&e, &len) || len % 2 || len > e.n)
+			return 1;
+		*used = 2 + len;
+		return 0;
+	case EXT_ALPN:
+		/* each protocol must fit the extension; one past the list ends it */
+		if (u16(&e, &len) || len > e.n)
+			return 1;
+		for (p = 0; p < len;) {
+			v = e.p[p++];
+			if (v > e.n - p)
+				return 1;
+			if (p + v > len)
+				break;
+			p += v;
+		}
+		return 0;
+	case EXT_EARLY_DATA:
+		if (!sh)
+			s->early_data = true;
+		return 0;
 	}
 	return 0;
 }
 
-/* The whole JA3 (JA3S) string and its hash. */
-static int ja3_set(struct tls_state *s, int dir, const struct bytes *ja)
+/*
+ * The extensions of a hello (TLSDecodeHSHelloExtensions): @r from the
+ * first extension to the hello's end, @total the list's length. Each
+ * extension's header and content are bounded by the hello's end, not the
+ * list's; the cursor moves as ext_decode says while the sum of the
+ * extensions' lengths (16 bits, as Suricata's) stays under @total. The
+ * JA3 extension list into @ja (with @groups and @formats for a
+ * client's), the SNI, early data. An extension overrunning the hello is
+ * an invalid length: 1, the JA3 extension fields are not added. One
+ * whose content cannot be decoded ends the list there, as if it were
+ * the last (it is not in the JA3 list).
+ */
+static int extensions(struct tls_state *s, int dir, bool sh, struct rd r, uint32_t total,
+		      struct bytes *ja, struct bytes *groups, struct bytes *formats,
+		      struct ja4 *j)
 {
-	if (tls_set(s, dir ? TLS_JA3S : TLS_JA3, ja->p, ja->len))
+	bool first = true;
+	uint32_t type, len, used;
+	uint16_t done = 0;
+	int ret;
+
+	while (done < total) {
+		if (u16(&r, &type) || u16(&r, &len) || len > r.n)
+			return 1;
+		ret = ext_decode(s, dir, sh, type, (struct rd){ r.p, len }, groups, formats, &used);
+		if (!ret && j)
+			ret = ja4_ext(j, type, (struct rd){ r.p, len });
+		if (ret < 0)
+			return -1;
+		if (ret)
+			return 0;	/* "goto end": the lists so far */
+		r.p += used;
+		r.n -= used;
+		if (!grease(type) && ja3_add(ja, &first, type))
+			return -1;
+		if (j && ja4_added(j, type))
+			return -1;
+		done = (uint16_t)(done + len + 4);
+	}
+	return 0;
+}
+
+/*
+ * The JA3 (JA3S) string and its hash while the direction has no hash
+ * (Suricata 7.0.10 builds JA3 until one hello hashed it): the first
+ * hello's, or this one's fields after its version appended to a string
+ * an earlier hello left unhashed. @vlen: the length of @ja's version.
+ */
+static int ja3_set(struct tls_state *s, int dir, const struct bytes *ja, uint32_t vlen,
+		   bool hash)
+{
+	const enum tls_str k = dir ? TLS_JA3S : TLS_JA3;
+
+	if (s->has[dir ? TLS_JA3S_HASH : TLS_JA3_HASH])
+		return 0;
+	if (!s->has[k] ? tls_set(s, k, ja->p, ja->len) :
+	    bytes_add(&s->str[k], ja->p + vlen, ja->len - vlen))
 		return -1;
-	return md5_hex(s, dir ? TLS_JA3S : TLS_JA3, dir ? TLS_JA3S_HASH : TLS_JA3_HASH);
+	s->gen[dir]++;
+	return hash ? md5_hex(s, k, dir ? TLS_JA3S_HASH : TLS_JA3_HASH) : 0;
 }
 
 /*
@@ -308,28 +443,45 @@ static int ja3_set(struct tls_state *s, int dir, const struct bytes *ja)
  * then the ciphers, then the extension fields at the end) and hashes it
  * once the extensions are decoded: a hello it fails to decode keeps the
  * string as far as it got ("771" or "771,4865-4866") and has no hash.
- * 1: malformed (what was decoded before stays; not an error of the
+ * JA4 is one over every ClientHello of the flow (Suricata's ja4.rs
+ * object is the connection's), SNI and JA3 come from the first hello
+ * that has them. 1: malformed (what was decoded before stays; not an error of the
  * record: TLSDecodeHandshakeHello returns 0 either way).
  */
-int tls_hello(struct tls_state *s, int dir, const uint8_t *d, uint32_t n)
+int tls_hello(struct tls_state *s, int dir, bool sh, const uint8_t *d, uint32_t n)
 {
 	struct bytes ja = { 0 }, groups = { 0 }, formats = { 0 };
-	struct ja4 j4 = { .alpn = { '0', '0' } };
+	struct ja4 sj4 = { .alpn = { '0', '0' } }, *j4 = sh || dir ? &sj4 : &s->ja4;
 	struct rd r = { d, n }, skip, list, l4;
-	uint32_t version, len, cipher, base, v;
+	uint32_t version, len, cipher, base, v, vlen;
 	char num[16];
 	int k, ret = 1;
 
 	if (u16(&r, &version))
 		return 1;
-	s->version = (uint16_t)version;
-	ja4_version(&j4, version);
+	/*
+	 * TLSDecodeHSHelloVersion: TLS 1.3 drafts 1 to 15 and a legacy
+	 * version of 0x0304 are "TLS 1.3 draft-<16" (0x7f01).
+	 */
+	set_version(s, dir, (version >= 0x7f01 && version < 0x7f10) || version == 0x0304 ?
+			    0x7f01 : version);
+	ja4_version(j4, version);
 	k = snprintf(num, sizeof(num), "%u", version);
+	vlen = (uint32_t)k;
 	if (bytes_add(&ja, num, (size_t)k))
 		goto oom;
-	if (sub(&r, 32, &skip) || u8(&r, &len) || sub(&r, len, &skip))
+	/*
+	 * A TLS 1.3 draft's ServerHello (a legacy version of 0x0304 or
+	 * 0x7fxx, or any once one negotiated TLS 1.3: Suricata's
+	 * SSL_AL_FLAG_LOG_WITHOUT_CERT) has no session id nor compression.
+	 */
+	if (sh && (version == 0x0304 || (version >> 8) == 0x7f))
+		s->tls13_hello = true;
+	if (sub(&r, 32, &skip))
 		goto out;
-	if (!dir) {
+	if ((!sh || !s->tls13_hello) && (u8(&r, &len) || sub(&r, len, &skip)))
+		goto out;
+	if (!sh) {
 		if (u16(&r, &len) || sub(&r, len, &list))
 			goto out;
 		base = ja.len;
@@ -338,13 +490,13 @@ int tls_hello(struct tls_state *s, int dir, const uint8_t *d, uint32_t n)
 		k = ja3_list16(&ja, list);
 		if (k < 0)
 			goto oom;
-		for (l4 = list; !u16(&l4, &v);)
-			if (u16_add(&j4.ciphers, v))
-				goto oom;
-		if (k) {
+		if (k) {	/* odd: invalid before either fingerprint took one */
 			ja.len = base;
 			goto out;
 		}
+		for (l4 = list; !u16(&l4, &v);)
+			if (u16_add(&j4->ciphers, v))
+				goto oom;
 		if (u8(&r, &len) || sub(&r, len, &skip))
 			goto out;
 	} else {
@@ -353,18 +505,18 @@ int tls_hello(struct tls_state *s, int dir, const uint8_t *d, uint32_t n)
 		k = snprintf(num, sizeof(num), ",%u", cipher);
 		if (bytes_add(&ja, num, (size_t)k))
 			goto oom;
-		if (u8(&r, &len))	/* compression */
+		if (!s->tls13_hello && u8(&r, &len))	/* compression */
 			goto out;
 	}
 	base = ja.len;		/* the extension fields never came: as far as here */
 	if (bytes_add(&ja, ",", 1))
 		goto oom;
 	if (r.n) {
-		if (u16(&r, &len) || sub(&r, len, &list)) {
+		if (u16(&r, &len) || len > r.n) {
 			ja.len = base;
 			goto out;
 		}
-		k = extensions(s, dir, list, &ja, &groups, &formats, dir ? NULL : &j4);
+		k = extensions(s, dir, sh, r, len, &ja, &groups, &formats, sh || dir ? NULL : j4);
 		if (k < 0)
 			goto oom;
 		if (k) {
@@ -372,21 +524,19 @@ int tls_hello(struct tls_state *s, int dir, const uint8_t *d, uint32_t n)
 			goto out;
 		}
 	}
-	if (!dir && (bytes_add(&ja, ",", 1) || bytes_add(&ja, groups.p, groups.len) ||
+	if (!sh && (bytes_add(&ja, ",", 1) || bytes_add(&ja, groups.p, groups.len) ||
 		     bytes_add(&ja, ",", 1) || bytes_add(&ja, formats.p, formats.len)))
 		goto oom;
 	ret = 0;
 out:
-	if (ret >= 0 && tls_set(s, dir ? TLS_JA3S : TLS_JA3, ja.p, ja.len))
-		ret = -1;
-	if (!ret && ja3_set(s, dir, &ja))
+	if (ret >= 0 && ja3_set(s, dir, &ja, vlen, !ret))
 		ret = -1;
 	/* JA4 is built as the hello is decoded: as far as it got. */
-	if (ret >= 0 && !dir && ja4_set(s, &j4))
+	if (ret >= 0 && !sh && !dir && ja4_set(s, j4))
 		ret = -1;
-	bytes_free(&j4.ciphers);
-	bytes_free(&j4.exts);
-	bytes_free(&j4.sigalgs);
+	bytes_free(&sj4.ciphers);
+	bytes_free(&sj4.exts);
+	bytes_free(&sj4.sigalgs);
 	bytes_free(&ja);
 	bytes_free(&groups);
 	bytes_free(&formats);

@@ -6,15 +6,24 @@
 #include "bytes.h"
 #include "proto.h"
 
-/* A record's body is at most 2^14 + 2048 bytes (RFC 5246 6.2.3). */
-#define TLS_RECORD_MAX		(16384u + 2048u)
+/* A record's body is at most 2^14 + 1024 bytes (Suricata's SSLV3_RECORD_MAX_LEN). */
+#define TLS_RECORD_MAX		(16384u + 1024u)
 /*
- * A handshake message reassembled across records is refused past this:
- * the parser's memory per direction stays bounded whatever a peer
- * announces (a certificate chain of 24-bit length could claim 16 MiB).
+ * The first bytes of a hello kept (the rest is skipped): its decoder
+ * reads no further than 2 + 32 + 1 + 255 + 2 + 65535 + 1 + 255 + 2 and
+ * an extension list of 64 KiB whose last header may point 64 KiB on, so
+ * a longer hello decodes as if it were whole.
  */
-#define TLS_HS_MAX		(256u << 10)
-/* Certificates of a chain kept (tls.certs inspects each). */
+#define TLS_HELLO_MAX		(256u << 10)
+/*
+ * A Certificate message is read as it arrives, never held whole (its
+ * 24-bit length could announce 16 MiB): the certificate its strings come
+ * from is kept up to TLS_CERT0_MAX bytes, the others (tls.certs) while
+ * the chain's kept DER stays within TLS_CHAIN_BUDGET, at most
+ * TLS_CERTS_MAX of them; the rest is skipped.
+ */
+#define TLS_CERT0_MAX		(1u << 20)
+#define TLS_CHAIN_BUDGET	(256u << 10)
 #define TLS_CERTS_MAX		32u
 
 enum tls_str {
@@ -24,10 +33,6 @@ enum tls_str {
 	TLS_JA3S,
 	TLS_JA3S_HASH,
 	TLS_JA4,		/* JA4 of the ClientHello (Suricata's ja4.rs) */
-	TLS_SUBJECT,		/* of the first certificate */
-	TLS_ISSUER,
-	TLS_SERIAL,
-	TLS_FINGERPRINT,
 	TLS_NSTR
 };
 
@@ -40,15 +45,42 @@ struct ja4 {
 	char alpn[2];		/* first and last byte of the first ALPN, or "00" */
 };
 
+/* The strings of a chain's first decodable certificate. */
+enum { TLS_C_SUBJECT, TLS_C_ISSUER, TLS_C_SERIAL, TLS_C_FINGERPRINT, TLS_C_N };
+
+/*
+ * A Certificate message being read (tls_cert.c), what it gives staged
+ * until the message is whole: Suricata decodes it only then.
+ */
+struct tls_chain {
+	uint32_t msg_len;	/* the message's announced length */
+	uint32_t pos;		/* its bytes read */
+	uint32_t total;		/* the list's length (pos >= 3) */
+	uint8_t lenb[3];	/* a 24-bit length being read */
+	uint32_t nlen;
+	uint32_t cert_end;	/* pos where the certificate being read ends */
+	bool in_cert;
+	bool keep;		/* its bytes are kept */
+	bool done;		/* the list ended or failed: the rest is skipped */
+	struct bytes cur;	/* the certificate being read, when kept */
+	uint32_t ncerts, kept;	/* certificates staged (in the state's certs[dir]), DER bytes */
+	bool decoded;		/* str[] hold the first decodable certificate's */
+	struct bytes str[TLS_C_N];
+};
+
 /* One direction's record and handshake reassembly. */
 struct tls_dir {
 	uint8_t hdr[5];		/* the record header being read */
 	uint32_t hdr_len;
 	struct bytes rec;	/* the record body being read */
-	uint32_t rec_need;	/* its announced length */
-	struct bytes hs;	/* handshake bytes not yet a whole message */
-	bool encrypted;		/* after ChangeCipherSpec: handshake unreadable */
-	bool hs_refused;	/* a message over TLS_HS_MAX: handshake ignored */
+	uint32_t rec_need;	/* its announced length (SSLv2: after the type byte) */
+	bool v2;		/* it is an SSLv2 record */
+	bool in_msg;		/* a handshake message's body is being read */
+	uint8_t msg_type;
+	uint32_t msg_left;	/* its bytes still to come */
+	struct bytes hs;	/* a hello's first TLS_HELLO_MAX bytes */
+	struct tls_chain chain;	/* a Certificate message's */
+	bool chain_taken;	/* a Certificate message was taken (only the first is) */
 	bool broken;		/* not TLS, or refused: no more parsing */
 };
 
@@ -58,6 +90,7 @@ struct tls_state;
 struct tls_side {
 	struct nfips_tx view;	/* first: the engine's pointer is this */
 	struct tls_state *s;
+	struct nfips_txdet det;	/* the rules done with this side */
 };
 
 struct tls_state {
@@ -65,30 +98,74 @@ struct tls_state {
 	struct tls_dir dir[2];
 	struct bytes str[TLS_NSTR];
 	bool has[TLS_NSTR];
-	struct bytes certs[TLS_CERTS_MAX];	/* DER, in chain order */
-	uint32_t ncerts;
+	/*
+	 * Each direction's chain (Suricata's connp certificates: tls.certs
+	 * and the certificate strings of that direction), DER in chain
+	 * order, and the strings of its first decodable certificate.
+	 */
+	struct bytes certs[2][TLS_CERTS_MAX];
+	uint32_t ncerts[2];
+	struct bytes cert_str[2][TLS_C_N];
+	bool cert_has[2];
 	bool client_hello, server_hello;
+	bool need_client_cert;	/* the server asked for the client's certificate */
+	bool ccs;		/* a ChangeCipherSpec came, either way */
+	bool ch_versions;	/* a ClientHello had supported_versions */
+	bool tls13_hello;	/* ServerHellos have no session id nor compression */
 	bool early_data;	/* the ClientHello offered 0-RTT data */
 	bool no_payload;	/* application data seen: see struct nfips_flow */
-	bool done[2];		/* client hello decoded; handshake done */
+	bool done[2];		/* [1]: the handshake is done (SSL_AL_FLAG_HANDSHAKE_DONE) */
 	bool finished;		/* the parser saw the flow's end */
-	bool taken[2];		/* handed to the engine */
-	uint16_t version;	/* negotiated (supported_versions, else hello) */
+	/*
+	 * A side is handed to the engine again each time it changed (a
+	 * buffer, its version, the progress that makes its certificate
+	 * buffers inspectable): gen counts the changes, given is gen when it
+	 * was last handed out.
+	 */
+	uint32_t gen[2], given[2];
+	struct ja4 ja4;		/* over every ClientHello, as Suricata's */
+	/*
+	 * Each direction's version as Suricata's connp holds it (tls.version):
+	 * its record headers' until its hello is decoded, the hello's, its
+	 * supported_versions' (tls_hello.c); SSLv2 0x0200 or the CLIENT-HELLO's.
+	 */
+	uint16_t ver[2];
 	const struct nfips_tx *ready_one;	/* what ready() hands out */
 };
 
 /*
- * tls_hello.c: a ClientHello (dir 0) or ServerHello (dir 1) body; 0, 1
+ * tls_hello.c: a ClientHello (@sh false) or ServerHello body sent by
+ * direction @dir, decoded by its type into that direction's state (a
+ * hello sent the wrong way too, as Suricata's curr_connp); 0, 1
  * malformed (what was decoded stays), -1 out of memory.
  */
-int tls_hello(struct tls_state *s, int dir, const uint8_t *d, uint32_t n);
-/* tls_cert.c: a Certificate message body; 0, 1 malformed, -1 out of memory. */
-int tls_certificate(struct tls_state *s, const uint8_t *d, uint32_t n);
+int tls_hello(struct tls_state *s, int dir, bool sh, const uint8_t *d, uint32_t n);
+/*
+ * tls_cert.c: a Certificate message of direction @dir announcing @len
+ * bytes starts; the next @n of its bytes; it is whole (what it gave is
+ * published: 0, -1 out of memory); the state freed.
+ */
+void tls_chain_begin(struct tls_state *s, int dir, uint32_t len);
+int tls_chain_data(struct tls_state *s, int dir, const uint8_t *d, uint32_t n);
+int tls_chain_end(struct tls_state *s, int dir);
+void tls_chain_free(struct tls_chain *c);
+/* tls_hs.c: a handshake record's body; 0, 1 refused (ends the parsing), -1 out of memory. */
+int tls_handshake(struct tls_state *s, int dir, const uint8_t *d, uint32_t n);
 /* tls_buf.c: struct nfips_tx's get (tls.* and ja3* buffers). */
 bool tls_get(const struct nfips_tx *view, uint32_t id, const uint8_t **data, uint32_t *len);
 bool tls_get_nth(const struct nfips_tx *view, uint32_t id, uint32_t idx,
 		 const uint8_t **data, uint32_t *len);
+/* tls_hello.c: TLSVersionValid, SSL 3.0 to TLS 1.3 and the drafts Suricata knows. */
+bool tls_version_valid(uint32_t v);
 /* Sets string @k; -1 when out of memory. */
 int tls_set(struct tls_state *s, enum tls_str k, const void *d, size_t n);
+/* tls.c: the flow's progress moved (struct tls_state's gen). */
+void tls_progress_moved(struct tls_state *s);
+/* The side (0 client, 1 server) of string @k. */
+int tls_str_side(enum tls_str k);
+/* tls_buf.c: struct nfips_tx's final, get_int (tls.version), final_int. */
+bool tls_final(const struct nfips_tx *view, uint32_t id);
+bool tls_get_int(const struct nfips_tx *view, uint32_t id, uint64_t *v);
+bool tls_final_int(const struct nfips_tx *view, uint32_t id);
 
 #endif /* NFIPS_TLS_INT_H */

@@ -124,6 +124,12 @@ struct nfips_tx {
 	/* Integer field @id (enum nfips_txint_id); false when it has none. */
 	bool (*get_int)(const struct nfips_tx *tx, uint32_t id, uint64_t *v);
 	/*
+	 * True when integer field @id can no longer change (a test failing
+	 * on it fails for good); NULL: every field is final (set with the
+	 * transaction's header, as dns.opcode).
+	 */
+	bool (*final_int)(const struct nfips_tx *tx, uint32_t id);
+	/*
 	 * True when buffer @id can no longer change (Suricata's inspection
 	 * engine "eof": the transaction's progress is past the buffer's): a
 	 * rule that fails on it now fails for good on this transaction, one

@@ -69,19 +69,24 @@ static bool buf_match(struct nfips_engine *e, uint32_t c, uint32_t id, uint32_t 
 	return checks_ok(r, id, b.len) && nfips_eval_payload(e->ev, r, &b) == 1;
 }
 
-/* The transaction's integer fields against the rule's tests (dns.opcode). */
-static bool txchecks_ok(const struct nfips_rule *r, const struct nfips_tx *tx)
+/*
+ * The transaction's integer fields against the rule's tests (dns.opcode,
+ * tls.version): APP_MATCH, or the failure, for good when the field is
+ * final (APP_CANT_MATCH).
+ */
+static enum app_result txchecks(const struct nfips_rule *r, const struct nfips_tx *tx)
 {
-	uint32_t i;
+	uint32_t i, id;
 	uint64_t v;
 
 	for (i = 0; i < r->ntxchk; i++) {
-		if (!tx->get_int || !tx->get_int(tx, r->txchk[i].id, &v))
-			return false;
-		if ((v == r->txchk[i].val) == r->txchk[i].negate)
-			return false;
+		id = r->txchk[i].id;
+		if (!tx->get_int || !tx->get_int(tx, id, &v) ||
+		    (v == r->txchk[i].val) == r->txchk[i].negate)
+			return !tx->final_int || tx->final_int(tx, id) ? APP_CANT_MATCH :
+									  APP_NO_MATCH;
 	}
-	return true;
+	return APP_MATCH;
 }
 
 /*
@@ -144,12 +149,12 @@ enum app_result app_tx_match(struct nfips_engine *e, uint32_t c, const struct nf
 			     const struct nfips_stream *st)
 {
 	const struct nfips_rule *r = e->sigs[e->app[c]].r;
+	const enum app_result res = txchecks(r, tx);
 	const uint8_t *data;
 	uint32_t id, len, i;
 
-	/* integer fields are set with the transaction's header: final */
-	if (!txchecks_ok(r, tx))
-		return APP_CANT_MATCH;
+	if (res != APP_MATCH)
+		return res;
 	for (id = 1; id < NFIPS_BUF_COUNT; id++) {
 		const bool fin = !tx->final || tx->final(tx, id);
 		bool hit = false, oom = false;

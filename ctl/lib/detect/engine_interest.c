@@ -36,8 +36,13 @@ static void reverse(struct nfips_pkt *q, const struct nfips_pkt *p)
 uint8_t nfips_sig_outlook(const struct nfips_rule *r)
 {
 	_Static_assert(NFIPS_ALPROTO_COUNT <= SO_ALPROTO + 1, "SO_ALPROTO too narrow");
+	/*
+	 * Integer tests of the transaction's state (tls.version, dns.opcode)
+	 * can change with any record, even once the parser is idle: such a
+	 * rule is never ruled out by that.
+	 */
 	return (uint8_t)(r->alproto | (r->eflags & NFIPS_E_PAYLOAD ? SO_PAYLOAD : 0) |
-			 (r->eflags & NFIPS_E_APP ? SO_APP : 0));
+			 ((r->eflags & NFIPS_E_APP) && !r->ntxchk ? SO_APP : 0));
 }
 
 /* False when @o says signature @s can never match the flow again (sig_matches). */

@@ -563,9 +563,11 @@ struct nfips_kv {
  * the (raw or normalised) URI. Checked before the buffer's payload
  * keywords, as Suricata's are order-independent.
  */
-/* Integer fields of a transaction that keywords test (dns.opcode). */
+/* Integer fields of a transaction that keywords test (dns.opcode, tls.version). */
 enum nfips_txint_id {
 	NFIPS_TXINT_DNS_OPCODE,
+	NFIPS_TXINT_TLS_VERSION,	/* TLS 1.3 drafts (0x7fxx) as 0x0304 */
+	NFIPS_TXINT_TLS_VERSION_RAW,	/* as the direction holds it */
 };
 
 struct nfips_txcheck {

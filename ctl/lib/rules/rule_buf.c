@@ -48,11 +48,11 @@ static const struct nfips_bufdef defs[NFIPS_BUF_COUNT] = {
 	[NFIPS_BUF_HTTP_LOCATION] = { "http.location", NFIPS_ALPROTO_HTTP, TC },
 	[NFIPS_BUF_DNS_QUERY] = { "dns.query", NFIPS_ALPROTO_DNS, TS },
 	[NFIPS_BUF_TLS_SNI] = { "tls.sni", NFIPS_ALPROTO_TLS, TS },
-	[NFIPS_BUF_TLS_CERT_SUBJECT] = { "tls.cert_subject", NFIPS_ALPROTO_TLS, TC },
-	[NFIPS_BUF_TLS_CERT_ISSUER] = { "tls.cert_issuer", NFIPS_ALPROTO_TLS, TC },
-	[NFIPS_BUF_TLS_CERT_SERIAL] = { "tls.cert_serial", NFIPS_ALPROTO_TLS, TC },
-	[NFIPS_BUF_TLS_CERT_FINGERPRINT] = { "tls.cert_fingerprint", NFIPS_ALPROTO_TLS, TC },
-	[NFIPS_BUF_TLS_CERTS] = { "tls.certs", NFIPS_ALPROTO_TLS, TC },
+	[NFIPS_BUF_TLS_CERT_SUBJECT] = { "tls.cert_subject", NFIPS_ALPROTO_TLS, TS | TC },
+	[NFIPS_BUF_TLS_CERT_ISSUER] = { "tls.cert_issuer", NFIPS_ALPROTO_TLS, TS | TC },
+	[NFIPS_BUF_TLS_CERT_SERIAL] = { "tls.cert_serial", NFIPS_ALPROTO_TLS, TS | TC },
+	[NFIPS_BUF_TLS_CERT_FINGERPRINT] = { "tls.cert_fingerprint", NFIPS_ALPROTO_TLS, TS | TC },
+	[NFIPS_BUF_TLS_CERTS] = { "tls.certs", NFIPS_ALPROTO_TLS, TS | TC },
 	[NFIPS_BUF_JA3_HASH] = { "ja3.hash", NFIPS_ALPROTO_TLS, TS },
 	[NFIPS_BUF_JA3_STRING] = { "ja3.string", NFIPS_ALPROTO_TLS, TS },
 	[NFIPS_BUF_JA3S_HASH] = { "ja3s.hash", NFIPS_ALPROTO_TLS, TC },
@@ -433,10 +433,26 @@ int rule_buf_finish(struct pstate *ps)
 			    r->alproto == NFIPS_ALPROTO_TLS ? "tls" : "http");
 	if (flowdir)
 		dirs &= flowdir;
+	napp += r->ntxchk;	/* tls.version */
 	if (!napp)
 		return npay ? 0 : pskip(ps, 0, "protocol %s without %s keywords or content",
 					r->proto_name, r->alproto == NFIPS_ALPROTO_TLS ? "tls" : "http");
-	if (dirs == (TS | TC))
+	/*
+	 * Payload and packet keywords next to app-layer buffers are
+	 * inspected as Suricata's stream engine does for HTTP and DNS
+	 * (engine_app.c's payload_match); for TLS that is not done.
+	 */
+	if (npay && r->alproto == NFIPS_ALPROTO_TLS)
+		return pskip(ps, 0, "payload content together with tls keywords");
+	if (((r->flags & NFIPS_R_DSIZE) || r->npkt || r->has_ipproto) &&
+	    r->alproto == NFIPS_ALPROTO_TLS)
+		return pskip(ps, 0, "packet header keywords together with tls keywords");
+	/*
+	 * TLS certificate buffers have both directions (each its own
+	 * chain): Suricata inspects such a rule in each, alerting once in
+	 * each, as the engine does with the two sides of the transaction.
+	 */
+	if (dirs == (TS | TC) && r->alproto != NFIPS_ALPROTO_TLS)
 		return pskip(ps, 0, "http buffer in both directions (no flow direction)");
 
 	if (extract && (r->bufs & (r->bufs - 1)))

@@ -100,6 +100,9 @@ int byte_var(struct pstate *ps, const char *s, size_t off, const char *what,
 int opt_dispatch_buf(struct pstate *ps, const char *name, size_t noff,
 		     const char *val, size_t voff);
 int rule_buf_finish(struct pstate *ps);
+/* rule_tls.c: tls.version; 1 if not one of them. */
+int opt_dispatch_tls(struct pstate *ps, const char *name, size_t noff,
+		     const char *val, size_t voff);
 /* rule_dns.c: dns.opcode; 1 if not one of them. */
 int opt_dispatch_dns(struct pstate *ps, const char *name, size_t noff,
 		     const char *val, size_t voff);

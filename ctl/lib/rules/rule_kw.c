@@ -70,7 +70,7 @@ static const char *const keywords[] = {
 	"prefilter", "config", "transform",
 	"filestore", "filename", "fileext", "filemagic", "filemd5", "filesha1",
 	"filesha256", "filesize",
-	"tls.version", "tls_version", "tls.subject", "tls.issuerdn",
+	"tls_version", "tls.subject", "tls.issuerdn",
 	"tls.fingerprint", "tls.store", "tls_cert_notbefore",
 	"tls_cert_notafter", "tls_cert_expired", "tls_cert_valid",
 	"tls.cert_chain_len", "ssl_version", "ssl_state",
