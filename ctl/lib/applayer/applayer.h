@@ -39,6 +39,10 @@
  * decoded and whose server side once the handshake is done (or at the
  * flow's end), each handed out once with every buffer final.
  *
+ * SSH (ssh.c) is detected by "SSH-" starting either direction, on any
+ * port; a flow has one transaction, each side ready once its banner is
+ * read; NEWKEYS in both directions ends payload inspection.
+ *
  * One flow per struct nfips_app, one thread at a time; the context (the
  * libhtp configuration) is shared by the flows of one pipeline.
  */

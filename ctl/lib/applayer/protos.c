@@ -9,6 +9,7 @@ const struct app_proto_ops *const app_protos[] = {
 	/* patterns before the probing parsers, as Suricata's detection */
 	&app_http_ops,
 	&app_tls_ops,
+	&app_ssh_ops,
 	&app_dns_ops,
 };
 

@@ -58,6 +58,9 @@ static const struct nfips_bufdef defs[NFIPS_BUF_COUNT] = {
 	[NFIPS_BUF_JA3S_HASH] = { "ja3s.hash", NFIPS_ALPROTO_TLS, TC },
 	[NFIPS_BUF_JA3S_STRING] = { "ja3s.string", NFIPS_ALPROTO_TLS, TC },
 	[NFIPS_BUF_JA4_HASH] = { "ja4.hash", NFIPS_ALPROTO_TLS, TS },
+	/* detect-ssh-proto.c, detect-ssh-software.c: both directions */
+	[NFIPS_BUF_SSH_PROTO] = { "ssh.proto", NFIPS_ALPROTO_SSH, TS | TC },
+	[NFIPS_BUF_SSH_SOFTWARE] = { "ssh.software", NFIPS_ALPROTO_SSH, TS | TC },
 };
 
 const struct nfips_bufdef *nfips_buf_def(uint32_t id)
@@ -99,6 +102,8 @@ static const struct {
 	{ "tls_cert_fingerprint", NFIPS_BUF_TLS_CERT_FINGERPRINT },
 	{ "ja3_hash", NFIPS_BUF_JA3_HASH },
 	{ "ja3_string", NFIPS_BUF_JA3_STRING },
+	{ "ssh_proto", NFIPS_BUF_SSH_PROTO },
+	{ "ssh_software", NFIPS_BUF_SSH_SOFTWARE },
 };
 
 /* The content modifiers: they move the previous content to a buffer. */
@@ -368,6 +373,12 @@ static int tls_content(struct pstate *ps, struct nfips_match *m)
 	return 0;
 }
 
+/* The protocol's name in the reasons given (rule_buf_finish). */
+static const char *alp_name(enum nfips_alproto p)
+{
+	return p == NFIPS_ALPROTO_TLS ? "tls" : p == NFIPS_ALPROTO_SSH ? "ssh" : "http";
+}
+
 /*
  * After the last option. Fills r->bufs and r->app_dir; refuses what
  * Suricata refuses; skips what the engine does not evaluate exactly.
@@ -417,7 +428,7 @@ int rule_buf_finish(struct pstate *ps)
 				       napp ? opt_off(ps, first_app) : 0);
 	if (r->proto != NFIPS_PROTO_TCP && r->proto != NFIPS_PROTO_IP)
 		return pskip(ps, 0, "%s keywords on protocol %s",
-			     r->alproto == NFIPS_ALPROTO_TLS ? "tls" : "http", r->proto_name);
+			     alp_name(r->alproto), r->proto_name);
 	/*
 	 * Suricata's file.data also inspects uploaded files (its file API),
 	 * so to_server and either direction are valid for it but not done.
@@ -430,12 +441,12 @@ int rule_buf_finish(struct pstate *ps)
 	if (flowdir && !(dirs & flowdir))
 		return perr(ps, napp ? opt_off(ps, first_app) : 0,
 			    "flow direction conflicts with the direction of its %s buffers",
-			    r->alproto == NFIPS_ALPROTO_TLS ? "tls" : "http");
+			    alp_name(r->alproto));
 	if (flowdir)
 		dirs &= flowdir;
 	if (!napp)
 		return npay ? 0 : pskip(ps, 0, "protocol %s without %s keywords or content",
-					r->proto_name, r->alproto == NFIPS_ALPROTO_TLS ? "tls" : "http");
+					r->proto_name, alp_name(r->alproto));
 	if (dirs == (TS | TC))
 		return pskip(ps, 0, "http buffer in both directions (no flow direction)");
 

@@ -70,6 +70,12 @@ static int parse_proto(struct pstate *ps, const char *tok, size_t off)
 		ps->r->alproto = ps->hdr_alproto = NFIPS_ALPROTO_TLS;
 		return 0;
 	}
+	/* SSH by its banner on TCP (applayer/ssh.c). */
+	if (!strcasecmp(tok, "ssh")) {
+		ps->r->proto = NFIPS_PROTO_TCP;
+		ps->r->alproto = ps->hdr_alproto = NFIPS_ALPROTO_SSH;
+		return 0;
+	}
 	/* DNS by detection on UDP and TCP (rule_dns.c, applayer/dns*.c). */
 	if (!strcasecmp(tok, "dns")) {
 		ps->r->proto = NFIPS_PROTO_IP;
