@@ -78,6 +78,8 @@ extern const struct app_proto_ops app_http_ops;
 extern const struct app_proto_ops app_tls_ops;
 extern const struct app_proto_ops app_dns_ops;
 extern const struct app_proto_ops app_ssh_ops;
+extern const struct app_proto_ops app_ftp_ops;
+extern const struct app_proto_ops app_smtp_ops;
 
 /* Every protocol, in detection order (protos.c). */
 extern const struct app_proto_ops *const app_protos[];

@@ -10,6 +10,8 @@ const struct app_proto_ops *const app_protos[] = {
 	&app_http_ops,
 	&app_tls_ops,
 	&app_ssh_ops,
+	&app_ftp_ops,
+	&app_smtp_ops,
 	&app_dns_ops,
 };
 

@@ -365,6 +365,8 @@ enum nfips_alproto {
 	NFIPS_ALPROTO_DNS,	/* UDP and TCP */
 	NFIPS_ALPROTO_TLS,
 	NFIPS_ALPROTO_SSH,
+	NFIPS_ALPROTO_FTP,	/* the command channel */
+	NFIPS_ALPROTO_SMTP,
 	NFIPS_ALPROTO_COUNT
 };
 

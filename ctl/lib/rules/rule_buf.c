@@ -215,6 +215,17 @@ int opt_dispatch_buf(struct pstate *ps, const char *name, size_t noff,
 	int id;
 
 	id = sticky_id(name);
+	if (id > 0 && ps->hdr_alproto == NFIPS_ALPROTO_SMTP && !strncasecmp(name, "file", 4)) {
+		/* Suricata's file.data on SMTP: the MIME-decoded attachments */
+		if (val)
+			return perr(ps, noff, "'%s' takes no value", name);
+		if (ps->b64)
+			return perr(ps, noff, "the buffer cannot change after base64_data");
+		if (pskip(ps, noff, "file.data on smtp (MIME decoding not implemented)"))
+			return -1;
+		ps->other_sticky = true;
+		return 0;
+	}
 	if (id > 0) {
 		if (val)
 			return perr(ps, noff, "'%s' takes no value", name);
@@ -376,7 +387,8 @@ static int tls_content(struct pstate *ps, struct nfips_match *m)
 /* The protocol's name in the reasons given (rule_buf_finish). */
 static const char *alp_name(enum nfips_alproto p)
 {
-	return p == NFIPS_ALPROTO_TLS ? "tls" : p == NFIPS_ALPROTO_SSH ? "ssh" : "http";
+	return p == NFIPS_ALPROTO_TLS ? "tls" : p == NFIPS_ALPROTO_SSH ? "ssh" :
+	       p == NFIPS_ALPROTO_FTP ? "ftp" : p == NFIPS_ALPROTO_SMTP ? "smtp" : "http";
 }
 
 /*
