@@ -56,7 +56,12 @@ static const char rules_text[] =
 	"alert http any any -> any any (msg:\"mixed\"; flow:to_server; content:\"../\"; depth:200; http.uri; content:\"/a\"; sid:21;)\n"
 	"alert http any any -> any any (msg:\"mixed tc\"; flow:to_client; content:\"X-\"; stream_size:server,>,10; http.stat_code; content:\"2\"; sid:22;)\n"
 	"alert http any any -> any any (msg:\"xf\"; flow:to_server; http.cookie; to_lowercase; content:\"ab\"; fast_pattern; content:\"zz\"; sid:23;)\n"
-	"alert dns any any -> any any (msg:\"mixed dns\"; content:\"|00 01|\"; dns.query; to_uppercase; content:\"A\"; sid:24;)\n";
+	"alert dns any any -> any any (msg:\"mixed dns\"; content:\"|00 01|\"; dns.query; to_uppercase; content:\"A\"; sid:24;)\n"
+	/* SSH banners and records, FTP and SMTP detection (applayer/ssh.c, cmdproto.c) */
+	"alert ssh any any -> any any (msg:\"ssh\"; flow:to_server; ssh.software; content:\"x\"; ssh.proto; bsize:>1; sid:25;)\n"
+	"alert ssh any any -> any any (msg:\"ssh pay\"; flow:to_client; content:\"|14|\"; offset:5; sid:26;)\n"
+	"alert ftp any any -> any any (msg:\"ftp\"; content:\"MKD\"; sid:27;)\n"
+	"alert smtp any any -> any any (msg:\"smtp\"; content:\"RCPT\"; sid:28;)\n";
 
 struct input {
 	const uint8_t *d;
