@@ -460,7 +460,8 @@ int rule_buf_finish(struct pstate *ps)
 		return npay ? 0 : pskip(ps, 0, "protocol %s without %s keywords or content",
 					r->proto_name, alp_name(r->alproto));
 	if (dirs == (TS | TC))
-		return pskip(ps, 0, "http buffer in both directions (no flow direction)");
+		return pskip(ps, 0, "%s buffer in both directions (no flow direction)",
+			     r->alproto == NFIPS_ALPROTO_SSH ? "ssh" : "http");
 
 	if (extract && (r->bufs & (r->bufs - 1)))
 		return pskip(ps, 0, "byte_extract across http buffers");
