@@ -65,7 +65,12 @@ static const char rules_text[] =
 	"alert tls any any -> any any (msg:\"ja3\"; flow:to_server; ja3.hash; bsize:32; ja4.hash; content:\"t1\"; sid:33;)\n"
 	"alert tls any any -> any any (msg:\"ja3s\"; flow:to_client; ja3s.string; content:\",\"; tls.cert_serial; content:\":\"; sid:34;)\n"
 	"alert tls any any -> any any (msg:\"v13\"; tls.version:1.3; sid:35;)\n"
-	"alert tls any any -> any any (msg:\"v2\"; flow:to_client; tls.version:0x0200; sid:36;)\n";
+	"alert tls any any -> any any (msg:\"v2\"; flow:to_client; tls.version:0x0200; sid:36;)\n"
+	/* SSH banners and records, FTP and SMTP detection (applayer/ssh.c, cmdproto.c) */
+	"alert ssh any any -> any any (msg:\"ssh\"; flow:to_server; ssh.software; content:\"x\"; ssh.proto; bsize:>1; sid:41;)\n"
+	"alert ssh any any -> any any (msg:\"ssh pay\"; flow:to_client; content:\"|14|\"; offset:5; sid:42;)\n"
+	"alert ftp any any -> any any (msg:\"ftp\"; content:\"MKD\"; sid:43;)\n"
+	"alert smtp any any -> any any (msg:\"smtp\"; content:\"RCPT\"; sid:44;)\n";
 
 struct input {
 	const uint8_t *d;

@@ -262,16 +262,25 @@ void nfips_app_catch_up(struct nfips_app *a, int dir, const struct nfips_stream 
 void nfips_app_data(struct nfips_app *a, int dir, const struct nfips_stream *st,
 		    const struct nfips_stream *other, uint64_t ts_usec)
 {
+	bool catch_up = false;
+
 	if (!a || a->gap || !st->len)
 		return;
 	if (!a->state) {
 		detect(a, dir, st);
 		/* The other direction's earlier bytes go first, in order. */
-		if (other && a->state)
+		catch_up = other && a->state;
+		if (catch_up && !a->ops->detected_dir_first)
 			nfips_app_catch_up(a, !dir, other, ts_usec);
 	}
 	if (!a->state)
 		return;
+	if (catch_up && a->ops->detected_dir_first) {
+		/* from its start: a gap cannot have happened before detection */
+		if (st->anchored && !st->stream_off && !a->fed[dir])
+			feed(a, dir, st, ts_usec);
+		nfips_app_catch_up(a, !dir, other, ts_usec);
+	}
 	if (!st->anchored || st->stream_off > a->fed[dir]) {
 		/* a hole before these bytes: only a parser that accepts gaps goes on */
 		if (!st->anchored || !a->ops->gap ||

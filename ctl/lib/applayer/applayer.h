@@ -40,6 +40,12 @@
  * buffer, the version, the progress that makes its certificate buffers
  * inspectable), the engine remembering the rules done with it.
  *
+ * SSH (ssh.c) is detected by "SSH-" starting either direction, on any
+ * port; a flow has one transaction, each side ready once its banner is
+ * read; NEWKEYS in both directions ends payload inspection. FTP's
+ * command channel and SMTP (cmdproto.c) are detected by their commands'
+ * patterns, without a parser or transactions.
+ *
  * One flow per struct nfips_app, one thread at a time; the context (the
  * libhtp configuration) is shared by the flows of one pipeline.
  */

@@ -62,12 +62,25 @@ struct app_proto_ops {
 	bool (*no_payload)(const void *state);
 	/* As nfips_app_idle; NULL: never. */
 	bool (*idle)(const void *state);
+	/*
+	 * At detection, the detecting direction's bytes go to the parser
+	 * before the other direction's earlier ones. Suricata feeds the
+	 * other direction first, but a parse error there stops the flow's
+	 * parsing only from the next call on: the detecting direction's
+	 * bytes are still parsed. For a parser whose directions are
+	 * independent (SSH) this order gives that result; false: the other
+	 * direction's bytes first (HTTP: requests before responses).
+	 */
+	bool detected_dir_first;
 };
 
 extern const struct app_proto_ops app_http_ops;
 extern const struct app_proto_ops app_tls_ops;
 extern const struct app_proto_ops app_tls443_ops;	/* its probe on port 443 */
 extern const struct app_proto_ops app_dns_ops;
+extern const struct app_proto_ops app_ssh_ops;
+extern const struct app_proto_ops app_ftp_ops;
+extern const struct app_proto_ops app_smtp_ops;
 
 /* Every protocol, in detection order (protos.c). */
 extern const struct app_proto_ops *const app_protos[];

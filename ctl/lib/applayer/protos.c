@@ -9,6 +9,9 @@ const struct app_proto_ops *const app_protos[] = {
 	/* patterns before the probing parsers, as Suricata's detection */
 	&app_http_ops,
 	&app_tls_ops,
+	&app_ssh_ops,
+	&app_ftp_ops,
+	&app_smtp_ops,
 	&app_dns_ops,
 	&app_tls443_ops,
 };

@@ -58,6 +58,9 @@ static const struct nfips_bufdef defs[NFIPS_BUF_COUNT] = {
 	[NFIPS_BUF_JA3S_HASH] = { "ja3s.hash", NFIPS_ALPROTO_TLS, TC },
 	[NFIPS_BUF_JA3S_STRING] = { "ja3s.string", NFIPS_ALPROTO_TLS, TC },
 	[NFIPS_BUF_JA4_HASH] = { "ja4.hash", NFIPS_ALPROTO_TLS, TS },
+	/* detect-ssh-proto.c, detect-ssh-software.c: both directions */
+	[NFIPS_BUF_SSH_PROTO] = { "ssh.proto", NFIPS_ALPROTO_SSH, TS | TC },
+	[NFIPS_BUF_SSH_SOFTWARE] = { "ssh.software", NFIPS_ALPROTO_SSH, TS | TC },
 };
 
 const struct nfips_bufdef *nfips_buf_def(uint32_t id)
@@ -99,6 +102,8 @@ static const struct {
 	{ "tls_cert_fingerprint", NFIPS_BUF_TLS_CERT_FINGERPRINT },
 	{ "ja3_hash", NFIPS_BUF_JA3_HASH },
 	{ "ja3_string", NFIPS_BUF_JA3_STRING },
+	{ "ssh_proto", NFIPS_BUF_SSH_PROTO },
+	{ "ssh_software", NFIPS_BUF_SSH_SOFTWARE },
 };
 
 /* The content modifiers: they move the previous content to a buffer. */
@@ -210,6 +215,17 @@ int opt_dispatch_buf(struct pstate *ps, const char *name, size_t noff,
 	int id;
 
 	id = sticky_id(name);
+	if (id > 0 && ps->hdr_alproto == NFIPS_ALPROTO_SMTP && !strncasecmp(name, "file", 4)) {
+		/* Suricata's file.data on SMTP: the MIME-decoded attachments */
+		if (val)
+			return perr(ps, noff, "'%s' takes no value", name);
+		if (ps->b64)
+			return perr(ps, noff, "the buffer cannot change after base64_data");
+		if (pskip(ps, noff, "file.data on smtp (MIME decoding not implemented)"))
+			return -1;
+		ps->other_sticky = true;
+		return 0;
+	}
 	if (id > 0) {
 		if (val)
 			return perr(ps, noff, "'%s' takes no value", name);
@@ -368,6 +384,13 @@ static int tls_content(struct pstate *ps, struct nfips_match *m)
 	return 0;
 }
 
+/* The protocol's name in the reasons given (rule_buf_finish). */
+static const char *alp_name(enum nfips_alproto p)
+{
+	return p == NFIPS_ALPROTO_TLS ? "tls" : p == NFIPS_ALPROTO_SSH ? "ssh" :
+	       p == NFIPS_ALPROTO_FTP ? "ftp" : p == NFIPS_ALPROTO_SMTP ? "smtp" : "http";
+}
+
 /*
  * After the last option. Fills r->bufs and r->app_dir; refuses what
  * Suricata refuses; skips what the engine does not evaluate exactly.
@@ -417,7 +440,7 @@ int rule_buf_finish(struct pstate *ps)
 				       napp ? opt_off(ps, first_app) : 0);
 	if (r->proto != NFIPS_PROTO_TCP && r->proto != NFIPS_PROTO_IP)
 		return pskip(ps, 0, "%s keywords on protocol %s",
-			     r->alproto == NFIPS_ALPROTO_TLS ? "tls" : "http", r->proto_name);
+			     alp_name(r->alproto), r->proto_name);
 	/*
 	 * Suricata's file.data also inspects uploaded files (its file API),
 	 * so to_server and either direction are valid for it but not done.
@@ -430,13 +453,13 @@ int rule_buf_finish(struct pstate *ps)
 	if (flowdir && !(dirs & flowdir))
 		return perr(ps, napp ? opt_off(ps, first_app) : 0,
 			    "flow direction conflicts with the direction of its %s buffers",
-			    r->alproto == NFIPS_ALPROTO_TLS ? "tls" : "http");
+			    alp_name(r->alproto));
 	if (flowdir)
 		dirs &= flowdir;
 	napp += r->ntxchk;	/* tls.version */
 	if (!napp)
 		return npay ? 0 : pskip(ps, 0, "protocol %s without %s keywords or content",
-					r->proto_name, r->alproto == NFIPS_ALPROTO_TLS ? "tls" : "http");
+					r->proto_name, alp_name(r->alproto));
 	/*
 	 * Payload and packet keywords next to app-layer buffers are
 	 * inspected as Suricata's stream engine does for HTTP and DNS
@@ -453,7 +476,8 @@ int rule_buf_finish(struct pstate *ps)
 	 * each, as the engine does with the two sides of the transaction.
 	 */
 	if (dirs == (TS | TC) && r->alproto != NFIPS_ALPROTO_TLS)
-		return pskip(ps, 0, "http buffer in both directions (no flow direction)");
+		return pskip(ps, 0, "%s buffer in both directions (no flow direction)",
+			     r->alproto == NFIPS_ALPROTO_SSH ? "ssh" : "http");
 
 	if (extract && (r->bufs & (r->bufs - 1)))
 		return pskip(ps, 0, "byte_extract across http buffers");

@@ -26,7 +26,7 @@ static const char *const buffers[] = {
 	"dns.additionals.rrname",
 	"tls.random", "tls.random_time", "tls.random_bytes",
 	"tls.alpn", "tls.subjectaltname",
-	"ssh_proto", "ssh.proto", "ssh_software", "ssh.software", "ssh.hassh",
+	"ssh.hassh",
 	"ssh.hassh.string", "ssh.hassh.server", "ssh.hassh.server.string",
 	"smb.named_pipe", "smb.share", "smb.ntlmssp_user",
 	"smb.ntlmssp_domain", "dce_stub_data", "dcerpc.stub_data",

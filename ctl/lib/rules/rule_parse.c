@@ -70,6 +70,19 @@ static int parse_proto(struct pstate *ps, const char *tok, size_t off)
 		ps->r->alproto = ps->hdr_alproto = NFIPS_ALPROTO_TLS;
 		return 0;
 	}
+	/* SSH by its banner on TCP (applayer/ssh.c). */
+	if (!strcasecmp(tok, "ssh")) {
+		ps->r->proto = NFIPS_PROTO_TCP;
+		ps->r->alproto = ps->hdr_alproto = NFIPS_ALPROTO_SSH;
+		return 0;
+	}
+	/* FTP's command channel and SMTP by their commands (applayer/cmdproto.c). */
+	if (!strcasecmp(tok, "ftp") || !strcasecmp(tok, "smtp")) {
+		ps->r->proto = NFIPS_PROTO_TCP;
+		ps->r->alproto = ps->hdr_alproto = tolower((unsigned char)tok[0]) == 'f' ?
+			NFIPS_ALPROTO_FTP : NFIPS_ALPROTO_SMTP;
+		return 0;
+	}
 	/* DNS by detection on UDP and TCP (rule_dns.c, applayer/dns*.c). */
 	if (!strcasecmp(tok, "dns")) {
 		ps->r->proto = NFIPS_PROTO_IP;
