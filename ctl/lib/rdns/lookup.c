@@ -12,10 +12,13 @@
  * confirmed.
  *
  * The timeout: glibc's per-thread resolver state (_res) takes the query
- * timeout and the number of attempts; they are set before each lookup,
- * after res_init() read resolv.conf again. A server that never answers
- * costs @timeout per query and server, and there are two queries (PTR,
- * then A or AAAA).
+ * timeout and the number of attempts; they are set before each lookup.
+ * res_init() runs once per thread only: calling it again makes glibc's
+ * next lookup reload resolv.conf over the values set (its defaults, 5 s
+ * and 2 attempts, were seen on every other lookup); glibc still reloads a
+ * changed resolv.conf by itself. A server that never answers costs
+ * @timeout per query and server, and there are two queries (PTR, then A
+ * or AAAA).
  */
 #include <arpa/inet.h>
 #include <netdb.h>
@@ -94,8 +97,9 @@ int nfips_rdns_lookup(const uint8_t addr[16], unsigned timeout, char *name, size
 		memcpy(&s4.sin_addr, addr + 12, 4);
 	else
 		memcpy(&s6.sin6_addr, addr, 16);
-	/* resolv.conf as it is now, then this thread's bounds */
-	res_init();
+	/* this thread's bounds (see above: res_init once) */
+	if (!(_res.options & RES_INIT))
+		res_init();
 	_res.retrans = (int)(timeout ? timeout : 1);
 	_res.retry = 1;
 	rc = v4 ? getnameinfo((struct sockaddr *)&s4, sizeof(s4), host, sizeof(host), NULL, 0,
