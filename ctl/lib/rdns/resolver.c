@@ -32,6 +32,7 @@
 #include <time.h>
 
 #include "rdns.h"
+#include "store/store_int.h"	/* the schema version a connection found */
 
 #define READ_ROWS	4096	/* alerts read per round */
 #define START_BACK	(24 * 3600ll * 1000000)	/* no mark yet: the last day's */
@@ -184,16 +185,33 @@ static void *lookup_main(void *arg)
 
 /* ---- the coordinator ------------------------------------------------ */
 
+/*
+ * The writer creates and migrates the store; this connection only joins
+ * one it finished (a reader's look first): were it to migrate a new file
+ * itself, the writer's own migration of it would fail.
+ */
 static int open_store(struct nfips_rdns *r, char *err, size_t len)
 {
 	struct nfips_store_opts o = {
 		.path = r->c.store_path,
 		.trusted = true,
 		.no_tracker = true,
+		.readonly = true,
 	};
 	struct stat st;
 	int64_t v;
 
+	r->s = nfips_store_open(&o, err, len, NULL);
+	if (r->s && r->s->version != NFIPS_STORE_VERSION) {
+		snprintf(err, len, "%s: schema version %lld, not yet %d", r->c.store_path,
+			 (long long)r->s->version, NFIPS_STORE_VERSION);
+		nfips_store_close(r->s);
+		r->s = NULL;
+	}
+	if (!r->s)
+		return -1;
+	nfips_store_close(r->s);
+	o.readonly = false;
 	r->s = nfips_store_open(&o, err, len, NULL);
 	if (!r->s)
 		return -1;
@@ -211,12 +229,12 @@ static void follow_store(struct nfips_rdns *r)
 	char err[512];
 	struct stat st;
 
-	if (!stat(r->c.store_path, &st) && st.st_ino == r->ino)
+	if (stat(r->c.store_path, &st) || (r->s && st.st_ino == r->ino))
 		return;
 	nfips_store_close(r->s);
 	r->s = NULL;
-	if (open_store(r, err, sizeof(err)))
-		say(r, "reverse DNS: %s", err);
+	/* quietly: the writer may not have finished the new one yet */
+	open_store(r, err, sizeof(err));
 }
 
 static int64_t expiry(struct nfips_rdns *r, int64_t at, int status)
