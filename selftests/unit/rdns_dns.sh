@@ -64,10 +64,11 @@ done
 cat >"$dir/dns-hosts" <<'EOF'
 10.1.2.3 scanner.attack.test
 10.0.0.10 web1.customer.test
+fd6e::66 attacker6.attack.test
 EOF
 dnsmasq --keep-in-foreground --conf-file=/dev/null --port=53 --listen-address=127.0.0.77 \
 	--bind-interfaces --no-resolv --no-hosts --addn-hosts="$dir/dns-hosts" --bogus-priv \
-	--local=/test/ --ptr-record=4.2.1.10.in-addr.arpa,liar.attack.test \
+	--local=/test/ --local=/ip6.arpa/ --ptr-record=4.2.1.10.in-addr.arpa,liar.attack.test \
 	--pid-file="$dir/dnsmasq.pid" --log-queries --log-facility="$dir/dnsmasq.log" &
 pids+=($!)
 for _ in $(seq 50); do

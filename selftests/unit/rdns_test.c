@@ -40,6 +40,10 @@ static void v4(uint8_t out[16], const char *s)
 {
 	struct in_addr a;
 
+	if (strchr(s, ':')) {
+		inet_pton(AF_INET6, s, out);
+		return;
+	}
 	memset(out, 0, 16);
 	out[10] = out[11] = 0xff;
 	inet_pton(AF_INET, s, &a);
@@ -330,9 +334,9 @@ static bool is(const struct nfips_store_name *n, int status, const char *name)
 static void dns(const char *dir)
 {
 	static const char *const want[] = {
-		"10.1.2.3", "10.1.2.4", "10.9.9.9", "10.0.0.10", "10.0.0.11",
+		"10.1.2.3", "10.1.2.4", "10.9.9.9", "10.0.0.10", "10.0.0.11", "fd6e::66",
 	};
-	struct nfips_store_name n[5], lo;
+	struct nfips_store_name n[6], lo;
 	struct nfips_rdns_stats st, st2;
 	struct nfips_store_alert a;
 	struct nfips_store_stats ws;
@@ -351,12 +355,14 @@ static void dns(const char *dir)
 	nfips_store_submit(d.w, &a);
 	alert(&a, t0, "127.0.0.1", "10.0.0.11", 2, 4);
 	nfips_store_submit(d.w, &a);
-	for (until = mono() + 10; got < 5 && mono() < until; sleep_ms(50))
-		for (got = 0, i = 0; i < 5; i++)
+	alert(&a, t0, "fd6e::66", "::1", 3, 5);
+	nfips_store_submit(d.w, &a);
+	for (until = mono() + 10; got < 6 && mono() < until; sleep_ms(50))
+		for (got = 0, i = 0; i < 6; i++)
 			got += name_of(d.path, want[i], &n[i]) == 0;
-	tap_ok(&T, got == 5, "the names of the stored alerts' sources and targets are in the "
-	       "store within seconds (%zu of 5)", got);
-	if (got == 5) {
+	tap_ok(&T, got == 6, "the names of the stored alerts' sources and targets are in the "
+	       "store within seconds (%zu of 6)", got);
+	if (got == 6) {
 		tap_ok(&T, is(&n[0], NFIPS_NAME_OK, "scanner.attack.test"),
 		       "10.1.2.3: scanner.attack.test, forward-confirmed (%s %s)", n[0].name,
 		       nfips_name_status_name(n[0].status));
@@ -367,10 +373,14 @@ static void dns(const char *dir)
 		       "10.9.9.9, 10.0.0.11: no PTR (NXDOMAIN), recorded as none");
 		tap_ok(&T, is(&n[3], NFIPS_NAME_OK, "web1.customer.test"),
 		       "10.0.0.10, a target: web1.customer.test");
+		tap_ok(&T, is(&n[5], NFIPS_NAME_OK, "attacker6.attack.test"),
+		       "fd6e::66: attacker6.attack.test, confirmed by its AAAA record (%s %s)",
+		       n[5].name, nfips_name_status_name(n[5].status));
 		tap_ok(&T, n[0].ts >= t0 && n[0].ts <= now_usec() && n[0].checked == n[0].ts,
 		       "each name with the time it was looked up");
 	}
-	tap_ok(&T, name_of(d.path, "127.0.0.1", &lo) == 1, "loopback is not looked up");
+	tap_ok(&T, name_of(d.path, "127.0.0.1", &lo) == 1 && name_of(d.path, "::1", &lo) == 1,
+	       "loopback is not looked up");
 	/* the same addresses again: cached, no second lookup */
 	nfips_rdns_stats(d.r, &st);
 	for (i = 0; i < 50; i++) {
@@ -379,16 +389,16 @@ static void dns(const char *dir)
 	}
 	sleep_ms(600);
 	nfips_rdns_stats(d.r, &st2);
-	tap_ok(&T, st.queued == 5 && st2.queued == 5 && st.confirmed == 2 &&
-	       st.unconfirmed == 1 && st.none == 2 && st2.stored == 5 && !st2.dropped,
-	       "50 more alerts of known addresses: no lookup (cached); 5 lookups in all "
+	tap_ok(&T, st.queued == 6 && st2.queued == 6 && st.confirmed == 3 &&
+	       st.unconfirmed == 1 && st.none == 2 && st2.stored == 6 && !st2.dropped,
+	       "50 more alerts of known addresses: no lookup (cached); 6 lookups in all "
 	       "(queued %llu, confirmed %llu, unconfirmed %llu, none %llu, stored %llu)",
 	       (unsigned long long)st2.queued, (unsigned long long)st2.confirmed,
 	       (unsigned long long)st2.unconfirmed, (unsigned long long)st2.none,
 	       (unsigned long long)st2.stored);
 	nfips_rdns_stop(d.r);
 	nfips_store_writer_stop(d.w, &ws);
-	tap_ok(&T, ws.stored == 54 && !ws.unstored, "every alert stored (%llu)",
+	tap_ok(&T, ws.stored == 55 && !ws.unstored, "every alert stored (%llu)",
 	       (unsigned long long)ws.stored);
 }
 
