@@ -6,11 +6,11 @@
  * never wait), so it costs the packet path nothing, and writes the names
  * in one short transaction per round, as nfipsctl's writes do.
  *
- *   coordinator  every interval: stores the results the lookups gave
- *                (with its mark, meta "rdns_id", in the same transaction,
- *                so a restart continues where the names end), then reads
- *                the new alerts, and queues each address the cache says
- *                is due. Outstanding addresses (queued, in flight, not
+ *   coordinator  every interval: reads the new alerts (at most 65536 a
+ *                round) and queues each address the cache says is due,
+ *                then stores the results the lookups gave with its mark
+ *                (meta "rdns_id") in one transaction, so a restart
+ *                continues where the names end. Outstanding addresses (queued, in flight, not
  *                yet stored) are bounded by the queue size: beyond it an
  *                address is dropped (counted) and looked up the next time
  *                an alert names it.
@@ -34,7 +34,8 @@
 #include "rdns.h"
 #include "store/store_int.h"	/* the schema version a connection found */
 
-#define READ_ROWS	4096	/* alerts read per round */
+#define READ_ROWS	4096	/* alerts read per statement */
+#define READ_MAX	16	/* statements per round: 65536 alerts a second */
 #define START_BACK	(24 * 3600ll * 1000000)	/* no mark yet: the last day's */
 
 struct nfips_rdns {
@@ -312,12 +313,14 @@ static void want(struct nfips_rdns *r, const uint8_t a[16], int64_t now)
 struct read_ctx {
 	struct nfips_rdns *r;
 	int64_t now;
+	unsigned rows;
 };
 
 static int on_alert(void *arg, const uint8_t src[16], const uint8_t dst[16])
 {
 	struct read_ctx *x = arg;
 
+	x->rows++;
 	want(x->r, src, x->now);
 	if (x->r->c.destinations)
 		want(x->r, dst, x->now);
@@ -332,12 +335,20 @@ static void *coord_main(void *arg)
 
 	while (!stop) {
 		uint64_t was = r->mark;
-		struct read_ctx x = { r, now_us(r) };
+		struct read_ctx x = { r, now_us(r), READ_ROWS };
+		int i;
 
 		follow_store(r);
-		if (r->s && nfips_store_alert_addrs(r->s, r->mark, READ_ROWS, on_alert, &x,
-						    &r->mark))
-			say(r, "reverse DNS: reading the alerts: %s", "store error");
+		/* a flood's alerts are read as fast as they come, in bounded rounds */
+		for (i = 0; r->s && i < READ_MAX && x.rows == READ_ROWS; i++) {
+			x.rows = 0;
+			if (nfips_store_alert_addrs(r->s, r->mark, READ_ROWS, on_alert, &x,
+						    &r->mark)) {
+				say(r, "reverse DNS: reading the alerts: %s",
+				    sqlite3_errmsg(r->s->db));
+				break;
+			}
+		}
 		store_results(r, was);
 		pthread_mutex_lock(&r->lock);
 		if (!r->stop) {
