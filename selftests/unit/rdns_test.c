@@ -4,7 +4,10 @@
  *
  * Without arguments (no resolver needed): a schema-7 store migrates to 8
  * with every row of every table kept, and a reader of the old schema
- * still makes a report (without names); the cache stays bounded; which
+ * still makes a report (without names); a second connection of nfipsd's
+ * process (the resolver's, as the report and mail threads') leaves the
+ * writer's locks alone, so another process closing its connection does
+ * not delete the WAL under the writer; the cache stays bounded; which
  * addresses are worth a lookup.
  *
  * rdns_dns.sh runs the rest in a mount namespace whose resolv.conf names
@@ -217,6 +220,102 @@ static void migration(void)
 	     nfips_store_name_get(s, n.addr, 0, &n) == 0 && !strcmp(n.name, "scanner.attack.test");
 	tap_ok(&T, ok, "the migrated store records and gives back a host name");
 	nfips_store_close(s);
+	snprintf(err, sizeof(err), "rm -rf %s", dir);
+	if (system(err))
+		tap_diag("could not remove %s", dir);
+}
+
+/* ---- a second connection in nfipsd's process ------------------------ */
+
+static const char *self;
+
+/* Another process (nfipsctl incident close, incidents): this program again. */
+static int other(const char *what, const char *db, char *out, size_t len)
+{
+	char cmd[1024];
+	FILE *f;
+	int rc;
+
+	snprintf(cmd, sizeof(cmd), "'%s' %s '%s'", self, what, db);
+	f = popen(cmd, "r");
+	if (!f)
+		return -1;
+	out[0] = '\0';
+	if (!fgets(out, (int)len, f))
+		out[0] = '\0';
+	rc = pclose(f);
+	return rc;
+}
+
+static int count_cb(void *arg, const struct nfips_store_incident_row *r)
+{
+	*(uint64_t *)arg = r->count;
+	return 0;
+}
+
+/* The child's side: close incident 1, or print its count (fresh connections). */
+static int child(const char *what, const char *db)
+{
+	struct nfips_store_opts o = { .path = db, .no_tracker = true };
+	struct nfips_store *s;
+	uint64_t n = 0;
+	char err[512];
+	int rc;
+
+	o.readonly = !strcmp(what, "count");
+	s = nfips_store_open(&o, err, sizeof(err), NULL);
+	if (!s)
+		return 1;
+	if (o.readonly)
+		rc = nfips_store_incident_get(s, 1, count_cb, &n, err, sizeof(err));
+	else
+		rc = nfips_store_incident_set(s, 1, NFIPS_INCIDENT_CLOSED, "done", "soc", err,
+					      sizeof(err));
+	nfips_store_close(s);
+	printf("%llu\n", (unsigned long long)n);
+	return rc ? 1 : 0;
+}
+
+/*
+ * nfipsd's writer holds the store; a thread opens its own connection
+ * (trusted) and closes it; nfipsctl closes an incident from another
+ * process; the writer stores more alerts of it: another process must
+ * see them. Reading the file's header through a descriptor of its own
+ * and closing it dropped the writer's POSIX locks, nfipsctl's close
+ * then took itself for the last connection and deleted the WAL: the
+ * count stayed what it was when nfipsctl closed.
+ */
+static void second_connection(void)
+{
+	char tmpl[] = "/tmp/nfips_rdns_conn.XXXXXX", path[300], err[512], out[64];
+	const char *dir = mkdtemp(tmpl);
+	struct nfips_store_opts o = { .sync_normal = true };
+	struct nfips_store_alert a[15];
+	struct nfips_store *w, *t;
+	int64_t t0 = now_usec();
+	size_t i;
+	int ok;
+
+	if (!dir)
+		return;
+	snprintf(path, sizeof(path), "%s/alerts.db", dir);
+	o.path = path;
+	w = nfips_store_open(&o, err, sizeof(err), NULL);
+	for (i = 0; i < 15; i++)
+		alert(&a[i], t0 + (int64_t)i, "10.1.2.3", "10.0.0.10", 1000, 1);
+	ok = w && !nfips_store_put(w, a, 10);
+	/* the resolver's connection, as nfips_rdns_start() opens it */
+	o.trusted = true;
+	o.no_tracker = true;
+	t = ok ? nfips_store_open(&o, err, sizeof(err), NULL) : NULL;
+	nfips_store_close(t);
+	ok = ok && t && other("close", path, out, sizeof(out)) == 0 &&
+	     !nfips_store_put(w, a + 10, 5) && other("count", path, out, sizeof(out)) == 0;
+	out[strcspn(out, "\n")] = '\0';
+	tap_ok(&T, ok && !strcmp(out, "15"), "a second connection in nfipsd's process, then "
+	       "nfipsctl closing an incident: the writer's later alerts are seen by other "
+	       "processes (count %s, want 15)", ok ? out : "?");
+	nfips_store_close(w);
 	snprintf(err, sizeof(err), "rm -rf %s", dir);
 	if (system(err))
 		tap_diag("could not remove %s", dir);
@@ -471,12 +570,16 @@ static void timeout(const char *dir)
 
 int main(int argc, char **argv)
 {
+	self = argv[0];
+	if (argc == 3 && (!strcmp(argv[1], "close") || !strcmp(argv[1], "count")))
+		return child(argv[1], argv[2]);
 	if (argc == 3 && !strcmp(argv[1], "dns")) {
 		dns(argv[2]);
 	} else if (argc == 3 && !strcmp(argv[1], "timeout")) {
 		timeout(argv[2]);
 	} else if (argc == 1) {
 		migration();
+		second_connection();
 		cache();
 		wanted();
 	} else {

@@ -472,7 +472,16 @@ struct nfips_store *nfips_store_open(const struct nfips_store_opts *o,
 		}
 		free(dir);
 	}
-	why = header_problem(s->path, &st);
+	/*
+	 * Not for a second connection of this process (trusted): closing the
+	 * descriptor header_problem() reads through would drop every POSIX
+	 * lock the process holds on the file, the first connection's shared
+	 * lock included, and the next process to close its own connection
+	 * would think itself the last one and delete the WAL under nfipsd's
+	 * writer (whose commits nobody would see again).
+	 */
+	if (!o->trusted)
+		why = header_problem(s->path, &st);
 	flags = o->readonly ? SQLITE_OPEN_READONLY :
 		SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
 	if (!why) {

@@ -98,8 +98,12 @@ struct nfips_store_opts {
 	bool readonly;			/* queries only (nfipsctl) */
 	/* A write needs no incident tracker (nfipsctl incident ack). */
 	bool no_tracker;
-	/* Another connection of this process already checked the file
-	 * (nfipsd's mail threads): no quick_check at open. */
+	/*
+	 * Another connection of this process already checked the file
+	 * (nfipsd's report, mail and reverse DNS threads): no header check
+	 * (its close() would drop the process's locks on the file) nor
+	 * quick_check at open.
+	 */
 	bool trusted;
 	uint32_t retention_days;	/* 0: NFIPS_STORE_RETENTION_DAYS */
 	uint32_t agg_days;		/* 0: NFIPS_STORE_AGG_DAYS */
