@@ -42,6 +42,9 @@ bench_kernel=(iperf3 wrk tcpdump)
 # Reports: PDF and the HTML's rendering checked in headless Chromium, with
 # Japanese fonts for the Japanese report (selftests/unit/report_cli.sh)
 report_tests=(chromium fonts-noto-cjk)
+# Reverse DNS through the real resolver: a dnsmasq the test starts on
+# 127.0.0.77 in a mount namespace of its own (selftests/unit/rdns_dns.sh)
+rdns_tests=(dnsmasq-base)
 
 # Suricata 7, the reference for what a rule means (the differential replay
 # tests, suricata-diff): Debian's, from bookworm-backports only. libhtp-dev
@@ -50,7 +53,8 @@ report_tests=(chromium fonts-noto-cjk)
 backports=(suricata libhtp-dev)
 
 want=("${build[@]}" "${matcher_tests[@]}" "${ctl[@]}" "${deliver[@]}" "${deliver_tests[@]}" "${mail[@]}" "${mail_tests[@]}" "${dkms[@]}" "${replay_tests[@]}" "${style[@]}" "${kernel_tests[@]}"
-	"${demo[@]}" "${bench_kernel[@]}" "${report_tests[@]}" "${push_tests[@]}")
+	"${demo[@]}" "${bench_kernel[@]}" "${report_tests[@]}" "${push_tests[@]}"
+	"${rdns_tests[@]}")
 missing=()
 for p in "${want[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||

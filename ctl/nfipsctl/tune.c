@@ -2,7 +2,7 @@
 /*
  * nfipsctl tune [--since T] [--until T] [--policy FILE] [--store DB]
  *     [--format text|json|html] [-o FILE] [--top N] [--min-share PCT]
- *     [--min-count N] [--by NAME] [--approved-by NAME]
+ *     [--min-count N] [--by NAME] [--approved-by NAME] [--lang en|ja]
  * nfipsctl tune --apply [--only ID,...] --by NAME --reason TEXT
  *     [--approved-by NAME] [--serial N] [--no-apply] [--keep N] [...]
  *
@@ -23,6 +23,7 @@
 
 #include "nfipsctl.h"
 #include "policy/policy.h"
+#include "report/report.h"
 #include "tune/tune.h"
 
 #define DEFAULT_POLICY	"/etc/nfips/policy.conf"
@@ -33,7 +34,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"Usage: nfipsctl tune [--since T] [--until T] [--policy FILE] [--store DB]\n"
 		"           [--format text|json|html] [-o FILE] [--top N] [--min-share PCT]\n"
-		"           [--min-count N] [--by NAME] [--approved-by NAME]\n"
+		"           [--min-count N] [--by NAME] [--approved-by NAME] [--lang en|ja]\n"
 		"       nfipsctl tune --apply [--only ID,...] --by NAME --reason TEXT\n"
 		"           [--approved-by NAME] [--serial N] [--no-apply] [--keep N] [...]\n"
 		"Suggestions from the store for the policy (default " DEFAULT_POLICY "):\n"
@@ -42,7 +43,8 @@ static void usage(FILE *f)
 		"2026-12-01T09:00:00Z, @EPOCH or an age (14d, the default; 12h).\n"
 		"--apply: every suggestion but the silent ones, or those --only names;\n"
 		"--approved-by names the customer's approver of Block candidates;\n"
-		"--serial N refuses a policy whose serial is not N (changed since review).\n");
+		"--serial N refuses a policy whose serial is not N (changed since review).\n"
+		"--lang: the words of the text and html report and the reasons (en, ja).\n");
 }
 
 struct args {
@@ -72,7 +74,7 @@ static int num(const char *opt, const char *s, unsigned long long max,
 static int parse(int argc, char **argv, struct args *a)
 {
 	enum { O_SINCE = 0x100, O_UNTIL, O_STORE, O_FORMAT, O_TOP, O_SHARE, O_COUNT,
-	       O_APPROVED, O_APPLY, O_ONLY, O_REASON, O_SERIAL, O_NOAPPLY, O_KEEP };
+	       O_APPROVED, O_APPLY, O_ONLY, O_REASON, O_SERIAL, O_NOAPPLY, O_KEEP, O_LANG };
 	static const struct option opts[] = {
 		{ "since", required_argument, NULL, O_SINCE },
 		{ "until", required_argument, NULL, O_UNTIL },
@@ -91,6 +93,7 @@ static int parse(int argc, char **argv, struct args *a)
 		{ "serial", required_argument, NULL, O_SERIAL },
 		{ "no-apply", no_argument, NULL, O_NOAPPLY },
 		{ "keep", required_argument, NULL, O_KEEP },
+		{ "lang", required_argument, NULL, O_LANG },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -110,6 +113,17 @@ static int parse(int argc, char **argv, struct args *a)
 		case O_ONLY: a->only = optarg; break;
 		case O_REASON: a->reason = optarg; break;
 		case O_NOAPPLY: a->no_apply = true; break;
+		case O_LANG:
+			if (!strcmp(optarg, "en")) {
+				a->o.lang = NFIPS_REPORT_EN;
+			} else if (!strcmp(optarg, "ja")) {
+				a->o.lang = NFIPS_REPORT_JA;
+			} else {
+				fprintf(stderr, "nfipsctl tune: --lang: en or ja, not '%s'\n",
+					optarg);
+				return -1;
+			}
+			break;
 		case O_FORMAT:
 			if (!strcmp(optarg, "text")) {
 				a->fmt = 0;

@@ -21,6 +21,9 @@
  *   deliver = { dir = "/var/lib/nfips/deliver"; backlog_alarm = 300; };
  *   reports = { dir = "/var/www/nfips"; formats = "html,json,text"; lang = "en";
  *               hour = 6; daily = true; monthly = true; };
+ *   rdns = { enabled = true; destinations = true; threads = 2; rate = 10;
+ *            timeout = 2; queue = 1024; cache = 65536; ttl = 86400;
+ *            negative_ttl = 3600; };
  *
  * Every error is "FILE:LINE: what"; a key nfipsd does not know is an
  * error (a typo must not silently leave a default in force).
@@ -302,7 +305,7 @@ static int policy_part(struct ctx *x, config_setting_t *root,
 static const char *const top_keys[] = {
 	"queues", "policy", "rules", "vars", "mode", "classification", "log",
 	"state", "memory", "stream", "store", "sensor", "stop_timeout", "packet_alert_max",
-	"collectors", "deliver", "reports", "mail", NULL,
+	"collectors", "deliver", "reports", "mail", "rdns", NULL,
 };
 static const char *const report_keys[] = {
 	"dir", "formats", "lang", "hour", "daily", "monthly", NULL,
@@ -571,6 +574,34 @@ static int get_bool(struct ctx *x, const config_setting_t *g, const char *name, 
 	return 0;
 }
 
+static const char *const rdns_keys[] = {
+	"enabled", "destinations", "threads", "rate", "timeout", "queue", "cache", "ttl",
+	"negative_ttl", NULL,
+};
+
+/* "rdns": the resolver of the stored alerts' addresses (lib/rdns). */
+static int rdns(struct ctx *x, config_setting_t *root, struct nfipsd_conf *c)
+{
+	config_setting_t *g = group(x, root, "rdns", rdns_keys);
+	struct nfips_rdns_cfg *r = &c->rdns;
+	bool on = true;
+
+	if (x->failed)
+		return -1;
+	if (get_bool(x, g, "enabled", &on) ||
+	    get_bool(x, g, "destinations", &r->destinations) ||
+	    get_u32(x, g, "threads", 1, 64, &r->threads) ||
+	    get_u32(x, g, "rate", 1, 10000, &r->rate) ||
+	    get_u32(x, g, "timeout", 1, 30, &r->timeout) ||
+	    get_u32(x, g, "queue", 1, 1u << 20, &r->queue) ||
+	    get_u32(x, g, "cache", 16, 1u << 24, &r->cache) ||
+	    get_u32(x, g, "ttl", 60, 86400 * 365, &r->ttl) ||
+	    get_u32(x, g, "negative_ttl", 60, 86400 * 365, &r->negative_ttl))
+		return -1;
+	c->rdns_off = !on;
+	return 0;
+}
+
 /* "reports": daily and monthly reports into a directory (Documentation/report.rst). */
 static int reports(struct ctx *x, config_setting_t *root, struct nfipsd_conf *c)
 {
@@ -665,7 +696,7 @@ static int parse(struct ctx *x, config_t *cf, struct nfipsd_conf *c)
 	if (get_str(x, root, "sensor", false, &c->sensor) ||
 	    get_u32(x, root, "stop_timeout", 1, 3600, &c->stop_timeout) ||
 	    get_u32(x, root, "packet_alert_max", 1, NFIPS_ALERT_MAX_LIMIT, &c->alert_max) ||
-	    reports(x, root, c))
+	    reports(x, root, c) || rdns(x, root, c))
 		return -1;
 	if (c->report_dir && c->store_off)
 		return errat(x, config_setting_get_member(root, "reports"), "reports are made "
@@ -734,6 +765,15 @@ int nfipsd_conf_load(struct nfipsd_conf *c, const char *path, char *err,
 	c->store_retention = NFIPS_STORE_RETENTION_DAYS;
 	c->store_queue = 65536;
 	c->backlog_alarm = 300;
+	/* reverse DNS (lib/rdns): the sources and the targets, gently */
+	c->rdns.destinations = true;
+	c->rdns.threads = 2;
+	c->rdns.rate = 10;
+	c->rdns.timeout = 2;
+	c->rdns.queue = 1024;
+	c->rdns.cache = 65536;
+	c->rdns.ttl = 86400;
+	c->rdns.negative_ttl = 3600;
 	c->mail.timeout = 30;
 	c->mail.retry_min = 1000;
 	c->mail.retry_max = 300000;

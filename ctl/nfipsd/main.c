@@ -118,6 +118,7 @@ static void log_stats(struct nfipsd *d)
 		   atomic_load(&d->kernel_events), atomic_load(&d->kernel_lost),
 		   nfipsd_evelog_written(d->eve), nfipsd_evelog_lost(d->eve));
 	nfipsd_store_log_stats(d);
+	nfipsd_rdns_log_stats(d);
 }
 
 static void save_state(struct nfipsd *d, struct nfipsd_state *s, bool clean)
@@ -288,6 +289,8 @@ static int run(struct nfipsd *d)
 
 	/* Before any alert: the store gives each its incident. */
 	nfipsd_store_start(d);
+	/* Names of the stored alerts' addresses, from the store (not the packets). */
+	nfipsd_rdns_start(d);
 	if (d->policy->file)
 		nfipsd_store_window(d, d->policy->file->incident_window);
 	/* The contacts' mail: its threads wait for the store's commits. */
@@ -362,6 +365,7 @@ static int run(struct nfipsd *d)
 	nfipsd_mail_stop(d);
 	log_stats(d);
 	nfipsd_reports_stop(d);
+	nfipsd_rdns_stop(d);
 	nfipsd_store_stop(d);
 	save_state(d, &st, true);
 	unlink(d->conf.pid_path);
@@ -418,6 +422,7 @@ int main(int argc, char **argv)
 	atomic_store(&d.stopping, true);
 	nfipsd_events_stop(&d);
 	nfipsd_mail_stop(&d);
+	nfipsd_rdns_stop(&d);
 	nfipsd_store_stop(&d);
 	free(d.workers);
 	nfipsd_policy_free(d.policy);

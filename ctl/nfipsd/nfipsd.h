@@ -21,6 +21,7 @@
  *   store.c    alerts into the store (incident ids, the writer thread,
  *              the store's own emergency alert when its disk is full)
  *   reports.c  daily and monthly reports into reports.dir
+ *   rdns.c     reverse DNS of the stored alerts' addresses (lib/rdns)
  */
 #ifndef NFIPSD_H
 #define NFIPSD_H
@@ -39,6 +40,7 @@
 #include "net/net.h"
 #include "pipeline/pipeline.h"
 #include "policy/policy.h"
+#include "rdns/rdns.h"
 #include "rules/rule.h"
 #include "report/report.h"
 #include "store/store.h"
@@ -103,6 +105,9 @@ struct nfipsd_conf {
 	uint32_t store_retention;	/* days */
 	uint32_t store_queue;		/* alerts waiting for the writer */
 	bool store_off;
+	/* reverse DNS of the stored alerts (Documentation/nfipsd.rst) */
+	bool rdns_off;
+	struct nfips_rdns_cfg rdns;	/* store_path set at start */
 	/* reports (Documentation/report.rst); report_dir NULL: none written */
 	char *report_dir;
 	unsigned report_formats;	/* 1 << enum nfips_report_format */
@@ -295,6 +300,7 @@ struct nfipsd {
 	struct nfips_store_writer *writer;
 	_Atomic uint64_t store_internal_seq;
 	_Atomic uint64_t store_absent;	/* alerts while the store could not open */
+	struct nfips_rdns *rdns;	/* rdns.c: NULL when off */
 	struct nfipsd_delivery *delivery;	/* NULL: no collectors */
 	/* reports.c: the report being written */
 	pthread_t report_thread;
@@ -405,6 +411,10 @@ bool nfipsd_store_copy(struct nfipsd *d, struct nfips_store_alert *s,
 void nfipsd_store_submit(struct nfipsd *d, struct nfips_store_alert *s,
 			 uint64_t sequence);
 void nfipsd_store_log_stats(struct nfipsd *d);
+/* rdns.c: the resolver of the stored alerts' addresses, once the store runs */
+void nfipsd_rdns_start(struct nfipsd *d);
+void nfipsd_rdns_stop(struct nfipsd *d);
+void nfipsd_rdns_log_stats(struct nfipsd *d);
 /* deliver.c: one sender per collector, reading the EVE log. */
 struct nfipsd_delivery;
 struct nfipsd_delivery *nfipsd_deliver_start(const struct nfipsd_conf *c,

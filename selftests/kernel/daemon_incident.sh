@@ -11,14 +11,19 @@
 #   - nfipsd restarted: the attack folds into the same incident still;
 #   - nfipsctl alerts answers from the store what eve.json says, each
 #     alert under the nfips.sequence of its record in eve.json (the key
-#     the SOC's collectors get), unique across queues and the restart.
+#     the SOC's collectors get), unique across queues and the restart;
+#   - reverse DNS (on by default): the gateway's resolver is a dnsmasq on
+#     its 127.0.0.77 (resolv.conf, nsswitch.conf, hosts bind-mounted for
+#     the test) with PTR records for the client and the server: nfipsd
+#     records their names in the store and the daily report, made once
+#     the name server is gone, shows them beside the top source and target.
 # nfips-test-timeout: 400
 set -u
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/daemon.lib"
 
 require_guest
-require_cmd ip ss socat timeout python3
+require_cmd ip ss socat timeout python3 dnsmasq
 require_nfipsctl
 
 step() { log "[${SECONDS}s] $*"; }
@@ -29,9 +34,32 @@ readonly N=2000
 tmp=$(mktemp -d)
 on_exit "rm -rf '$tmp'"
 on_exit '[ -n "$dpid" ] && kill -9 "$dpid"'
+# dnsmasq reads its hosts file as the unprivileged user it becomes
+chmod 755 "$tmp"
 daemon_setup
 write_conf learn
 echo "store = { path = \"$tmp/alerts.db\"; };" >>"$tmp/nfipsd.conf"
+
+# The gateway's name server: PTR (and A) records of the client and server.
+printf '127.0.0.1 localhost\n' >"$tmp/hosts"
+echo "hosts: files dns" >"$tmp/nsswitch.conf"
+echo "nameserver 127.0.0.77" >"$tmp/resolv.conf"
+for f in hosts nsswitch.conf resolv.conf; do
+	mount --bind "$tmp/$f" "/etc/$f" || fail "bind $tmp/$f on /etc/$f"
+	on_exit "umount /etc/$f"
+done
+printf '%s\n' "$client4 attacker.attack.test" "$server4 www.customer.test" >"$tmp/dns-hosts"
+ip netns exec "$gateway" dnsmasq --keep-in-foreground --conf-file=/dev/null --port=53 \
+	--listen-address=127.0.0.77 --bind-interfaces --no-resolv --no-hosts \
+	--addn-hosts="$tmp/dns-hosts" --bogus-priv --local=/test/ &
+dns=$!
+on_exit "kill $dns 2>/dev/null"
+# a lookup before it answers would be cached as failed for an hour
+_dns_up() {
+	[ "$(ip netns exec "$gateway" getent hosts "$client4" | awk '{print $2}')" = \
+		attacker.attack.test ]
+}
+busywait 10000 _dns_up || fail "dnsmasq does not answer in the gateway's namespace"
 start_daemon
 grep -q "store $tmp/alerts.db" "$tmp/daemon.log" || fail "no store: $(cat "$tmp/daemon.log")"
 
@@ -127,8 +155,12 @@ snap
 step "acknowledged and closed while nfipsd runs"
 
 flood 20
-busywait 20000 _count_is "$((alerts + 20))" ||
-	fail "after the attack again: count $(incident_field count), want $((alerts + 20))"
+busywait 20000 _count_is "$((alerts + 20))" || {
+	kill -USR1 "$dpid"
+	sleep 2
+	fail "after the attack again: count $(incident_field count), want $((alerts + 20))" \
+		"(eve.json: $(eve_9105)); nfipsd: $(tail -n 12 "$tmp/daemon.log")"
+}
 [ "$(incident_field id)" = "$id" ] && [ "$(incident_field state)" = open ] &&
 	[ "$(incident_field reopened)" = 1 ] ||
 	fail "not re-opened: id $(incident_field id) state $(incident_field state)"
@@ -184,7 +216,10 @@ why=$(python3 - "$tmp/eve.json" "$tmp/stored.json" <<-'PY'
 step "each stored alert has its eve.json record's nfips.sequence, all unique"
 
 # The daily report (UTC days) of the first alert's day counts what eve.json
-# has that day, and its alert table carries each alert's input interface.
+# has that day, and its alert table carries each alert's input interface
+# and the names nfipsd recorded (looked up long before: the name server is
+# gone while the report is made).
+kill "$dns"
 day=$(python3 -c 'import json, sys; print(json.loads(sys.stdin.readline())["timestamp"][:10])' \
 	<"$tmp/eve.json")
 "$ctl" report daily --date "$day" --tz UTC --rows 0 --format json --store "$tmp/alerts.db" \
@@ -196,14 +231,20 @@ why=$(python3 - "$tmp/eve.json" "$tmp/report.json" "$day" <<-'PY'
 	rep = json.load(open(sys.argv[2]))
 	ifs = sorted({r.get("in_iface") for r in eve})
 	got = sorted({a["in_iface"] for a in rep["alerts"]["list"]})
+	src = [(s["rdns"], s["rdns_status"]) for s in rep["top_sources"]]
+	dst = [(s["rdns"], s["rdns_status"]) for s in rep["top_targets"]]
 	if rep["totals"]["total"] != len(eve):
 	    print("report total %d, eve.json %d" % (rep["totals"]["total"], len(eve)))
 	elif got != ifs or None in got:
 	    print("report interfaces %s, eve.json's %s" % (got, ifs))
+	elif src[:1] != [("attacker.attack.test", "confirmed")] or \
+	     dst[:1] != [("www.customer.test", "confirmed")]:
+	    print("report host names: sources %s, targets %s" % (src, dst))
 	PY
 )
 [ -z "$why" ] || fail "nfipsctl report: $why"
-step "the daily report counts eve.json's alerts of $day, each with its interface"
+step "the daily report counts eve.json's alerts of $day, each with its interface," \
+	"the source's and target's names beside them"
 stop_daemon
 grep 'store: .* alerts stored' "$tmp/daemon.log" | tail -n 1 | grep -q ', 0 not stored$' ||
 	fail "nfipsd's last words on the store: $(grep 'store:' "$tmp/daemon.log" | tail -1)"

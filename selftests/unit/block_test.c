@@ -110,6 +110,7 @@ static void make_v5(const char *path)
 	nfips_store_close(s);
 	if (sqlite3_open(path, &db) == SQLITE_OK) {
 		sqlite3_exec(db, "DROP TABLE blocks; ALTER TABLE alerts DROP COLUMN discarded;"
+			     " DROP TABLE names;"
 			     " PRAGMA user_version = 5", NULL, NULL, NULL);
 		sqlite3_close(db);
 	}

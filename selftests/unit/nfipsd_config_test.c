@@ -64,6 +64,8 @@ static void full(void)
 		"sensor = \"gw-1\";\n"
 		"stop_timeout = 7;\n"
 		"packet_alert_max = 40;\n"
+		"rdns = { enabled = true; destinations = false; threads = 3; rate = 5; timeout = 1;"
+		" queue = 100; cache = 4096; ttl = 7200; negative_ttl = 600; };\n"
 		"collectors = ( { name = \"soc\"; transport = \"relp\"; host = \"h1\"; port = 2514; },\n"
 		"  { name = \"soc.2\"; transport = \"tls\"; host = \"h2\"; port = 6514; ca = \"ca.pem\";\n"
 		"    server_name = \"c.example\"; facility = \"local0\"; timeout = 3; window = 64; } );\n";
@@ -100,6 +102,10 @@ static void full(void)
 	tap_ok(&T, !strcmp(c.store_path, want) && c.store_retention == 120 &&
 	       c.store_queue == 1024 && !c.store_off, "store: path relative to the file, "
 	       "retention, queue");
+	tap_ok(&T, !c.rdns_off && !c.rdns.destinations && c.rdns.threads == 3 &&
+	       c.rdns.rate == 5 && c.rdns.timeout == 1 && c.rdns.queue == 100 &&
+	       c.rdns.cache == 4096 && c.rdns.ttl == 7200 && c.rdns.negative_ttl == 600,
+	       "rdns: every setting");
 	snprintf(want, sizeof(want), "%s/ca.pem", dir);
 	tap_ok(&T, c.ncollectors == 2 && !strcmp(c.collectors[0].name, "soc") &&
 	       c.collectors[0].transport == NFIPS_TRANSPORT_RELP && c.collectors[0].port == 2514 &&
@@ -134,6 +140,25 @@ static void defaults(void)
 	       c.store_retention == 92 && !c.store_off && !c.alert_max,
 	       "defaults: queue 0, learn, standard paths, no budget, payload in every record, "
 	       "the store for 92 days");
+	tap_ok(&T, !c.rdns_off && c.rdns.destinations && c.rdns.threads == 2 &&
+	       c.rdns.rate == 10 && c.rdns.timeout == 2 && c.rdns.queue == 1024 &&
+	       c.rdns.cache == 65536 && c.rdns.ttl == 86400 && c.rdns.negative_ttl == 3600,
+	       "defaults: reverse DNS on, sources and targets, 10 lookups/s, 2 s timeout, "
+	       "a day's TTL, an hour's for no name");
+	nfipsd_conf_free(&c);
+}
+
+/* rdns.enabled = false turns the lookups off (nfipsd starts no resolver). */
+static void rdns_off(void)
+{
+	static const char text[] = "rules = \"r\";\nrdns = { enabled = false; };\n";
+	struct nfipsd_conf c;
+	char err[512];
+	const char *path = write_file("rdns.conf", text, sizeof(text) - 1);
+	int ret = nfipsd_conf_load(&c, path, err, sizeof(err));
+
+	tap_ok(&T, !ret && c.rdns_off, "rdns: enabled = false turns reverse DNS off%s%s",
+	       ret ? ": " : "", ret ? err : "");
 	nfipsd_conf_free(&c);
 }
 
@@ -166,6 +191,14 @@ static void errors(void)
 	bad("mode", "rules = \"r\";\nmode = \"block\";\n", ":2: 'mode' must be \"learn\" or \"enforce\"");
 	bad("store retention 0", "rules = \"r\";\nstore = { retention_days = 0; };\n",
 	    ":2: 'retention_days' = 0 out of range");
+	bad("rdns unknown key", "rules = \"r\";\nrdns = { timout = 2; };\n",
+	    ":2: unknown setting 'timout' in rdns");
+	bad("rdns rate 0", "rules = \"r\";\nrdns = { rate = 0; };\n",
+	    ":2: 'rate' = 0 out of range 1..10000");
+	bad("rdns timeout too long", "rules = \"r\";\nrdns = { timeout = 60; };\n",
+	    ":2: 'timeout' = 60 out of range 1..30");
+	bad("rdns enabled not a bool", "rules = \"r\";\nrdns = { enabled = \"no\"; };\n",
+	    ":2: 'enabled' must be true or false");
 	bad("store enabled not a bool", "rules = \"r\";\nstore = { enabled = 1; };\n",
 	    ":2: 'enabled' must be true or false");
 	bad("mode not a string", "rules = \"r\";\nmode = 1;\n", ":2: 'mode' must be a string");
@@ -281,6 +314,7 @@ int main(void)
 	}
 	full();
 	defaults();
+	rdns_off();
 	errors();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	if (system(cmd))

@@ -49,8 +49,13 @@ def schema(r, name):
     for s in r["top_signatures"] + r["new_signatures"]:
         check(set(s) == {"gid", "sid", "signature", "count", "blocked"}, f"{name}: signature keys")
     for s in r["top_sources"] + r["top_targets"]:
-        check(set(s) == {"ip", "rdns", "count", "blocked"} and s["rdns"] is None,
-              f"{name}: address keys, rdns null")
+        check(set(s) == {"ip", "rdns", "rdns_status", "rdns_looked_up", "count", "blocked"},
+              f"{name}: address keys")
+        check(s["rdns_status"] in (None, "confirmed", "unconfirmed", "none", "failed") and
+              (s["rdns"] is None) == (s["rdns_status"] not in ("confirmed", "unconfirmed")) and
+              (s["rdns_looked_up"] is None) == (s["rdns_status"] is None),
+              f"{name}: a host name with its status and lookup time: {s}")
+    check(r["rdns_recorded"] is True, f"{name}: the store records host names")
     for a in r["alerts"]["list"]:
         check({"date", "time", "sid", "signature", "src_ip", "src_port", "dest_ip",
                "dest_port", "proto", "in_iface", "action"} <= set(a), f"{name}: alert keys")
@@ -84,8 +89,15 @@ check(len(acked) == 1 and acked[0]["note"] == "web server patched" and acked[0][
       "daily: the acknowledged incident's note")
 check([(s["sid"], s["count"]) for s in day["top_signatures"]] ==
       [(1001, 30), (2001, 12), (3001, 5), (4001, 2)], "daily: top signatures")
-check(day["top_sources"][0] == {"ip": "203.0.113.5", "rdns": None, "count": 30, "blocked": 0},
-      "daily: top source")
+check(day["top_sources"][0] == {"ip": "203.0.113.5", "rdns": "scanner.example.net",
+                                "rdns_status": "confirmed",
+                                "rdns_looked_up": "2026-12-01T09:00:00+0900",
+                                "count": 30, "blocked": 0}, "daily: top source, its host name")
+src = {s["ip"]: s for s in day["top_sources"]}
+check(src["198.51.100.7"]["rdns"] == "mail.customer.example" and
+      src["198.51.100.7"]["rdns_status"] == "unconfirmed" and
+      src["2001:db8::66"]["rdns_status"] == "none" and src["192.0.2.9"]["rdns_status"] is None,
+      "daily: an unconfirmed name, no PTR, never looked up")
 check(any(s["ip"] == "2001:db8::66" for s in day["top_sources"]), "daily: IPv6 source")
 check([(p["port"], p["proto"]) for p in day["top_ports"]] ==
       [(22, "TCP"), (80, "TCP"), (53, "UDP")], "daily: top ports")
@@ -110,6 +122,8 @@ check(mon["previous_totals"]["total"] == 7, "monthly: May")
 hd = {x["day"]: x["count"] for x in mon["histogram"]["buckets"]}
 check(len(hd) == 30 and hd[1] == 6 and hd[15] == 40 and hd[30] == 1, "monthly: histogram")
 check(sorted(s["sid"] for s in mon["new_signatures"]) == [2001, 3001], "monthly: new")
+check(mon["top_sources"][0]["rdns"] == "scanner-old.example.net",
+      "monthly: June (aggregates) with the name 203.0.113.5 had then")
 
 for name in ("daily-en", "daily-ja", "monthly-en", "monthly-ja"):
     html = load(name + ".html")
@@ -135,6 +149,13 @@ for name in ("daily-en", "daily-ja", "monthly-en", "monthly-ja"):
                   f"{name}.html: chart values {counts}")
         check("WEB exploit &lt;script&gt; &amp; &#39;quote&#39;" in html,
               f"{name}.html: a signature's markup is escaped")
+        names = {td.get("data-status"): "".join(td.itertext())
+                 for td in root.findall(".//{*}section[@id='top-sources']//{*}td[@class='rdns']")}
+        unc = "未確認" if name.endswith("ja") else "unconfirmed"
+        check(names.get("confirmed") == "scanner.example.net (2026-12-01)" and
+              names.get("unconfirmed") == f"mail.customer.example ({unc}, 2026-12-05)" and
+              names.get("none") == "" and names.get("unknown") == "",
+              f"{name}.html: the sources' host names beside them: {names}")
     else:
         check(svg is not None and sum(int(g.get("data-count")) for g in svg.iter()
                                       if g.get("data-count")) == 101,
@@ -153,4 +174,9 @@ check("侵入防御 日次レポート" in load("daily-ja.txt"), "daily-ja.txt: 
 check("確認済" in load("daily-ja.txt") and "web server patched" in load("daily-ja.txt"),
       "daily-ja.txt: the incident's state in Japanese, its note")
 check("Daily intrusion prevention report" in load("daily-en.txt"), "daily-en.txt: in English")
+check("203.0.113.5  scanner.example.net (2026-12-01)" in load("daily-en.txt") and
+      "198.51.100.7  mail.customer.example (unconfirmed, 2026-12-05)" in load("daily-en.txt"),
+      "daily-en.txt: the host names beside the sources")
+check("mail.customer.example (未確認, 2026-12-05)" in load("daily-ja.txt"),
+      "daily-ja.txt: an unconfirmed name in Japanese")
 sys.exit(1 if fails else 0)

@@ -121,8 +121,13 @@ rows = table.count("<tr>") - 1
 counts = [int(c) for c in re.findall(r'data-count="(\d+)"', dom)]
 assert rows == 49, rows
 assert len(counts) == 24 and sum(counts) == 49 and counts[23] == 20, counts
+src = dom[dom.index('id="top-sources"'):]
+src = src[:src.index("</table>")]
+assert re.search(r'203\.0\.113\.5</td><td class="rdns" data-status="confirmed">'
+                 r'scanner\.example\.net \(2026-12-01\)</td>', src), src
 PY
-ok $? "the rendered DOM: 49 alert rows, the chart's 24 hours adding up to 49"
+ok $? "the rendered DOM: 49 alert rows, the chart's 24 hours adding up to 49, the top" \
+	"source's host name beside it"
 if command -v fc-list >/dev/null; then
 	[ -n "$(fc-list :lang=ja)" ]
 	ok $? "a Japanese font is installed for the Japanese report (fonts-noto-cjk)"

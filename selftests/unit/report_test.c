@@ -9,11 +9,16 @@
  * and ports, the histogram, new signatures, the previous period, the
  * alert table with its interface. Text in both languages fits 100
  * columns; the HTML is self-contained and well-formed; the JSON reads
- * back with the same numbers (report_check.py).
+ * back with the same numbers (report_check.py). Top sources and targets
+ * carry the host names the store recorded (nfipsd's lookups, schema 8):
+ * the name an address had at the period's end, or for an old month the
+ * first one recorded after it, "unconfirmed" when it did not
+ * forward-confirm; the report itself looks nothing up.
  *
  * With a directory argument the store and the rendered files are kept
  * there (report_cli.sh runs nfipsctl report against them).
  */
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -133,6 +138,71 @@ static void fill(void)
 }
 
 static struct nfips_report rep;
+
+/* One lookup's result recorded at @ts, as nfipsd's resolver does. */
+static int name_at(struct nfips_store *s, int64_t ts, const char *addr, int status,
+		   const char *name)
+{
+	struct nfips_store_name n = { .status = status };
+	char err[512];
+
+	if (strchr(addr, ':')) {
+		struct in6_addr a6;
+
+		inet_pton(AF_INET6, addr, &a6);
+		memcpy(n.addr, &a6, 16);
+	} else {
+		v4(n.addr, addr);
+	}
+	snprintf(n.name, sizeof(n.name), "%s", name);
+	if (nfips_store_names_put(s, &n, 1, ts, NULL, 0, err, sizeof(err))) {
+		tap_diag("names: %s", err);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * 203.0.113.5 had another name in June than now; 198.51.100.7 was first
+ * looked up in December, its name does not forward-confirm; 2001:db8::66
+ * has no PTR; the target 10.0.0.10 has a name; 192.0.2.9 was never looked
+ * up. A failed lookup after a name never hides it.
+ */
+static int fill_names(struct nfips_store *s)
+{
+	return name_at(s, jst(2026, 6, 1, 9, 0, 0), "203.0.113.5", NFIPS_NAME_OK,
+		       "scanner-old.example.net") ||
+	       name_at(s, jst(2026, 6, 20, 9, 0, 0), "203.0.113.5", NFIPS_NAME_OK,
+		       "scanner-old.example.net") ||
+	       name_at(s, jst(2026, 12, 1, 9, 0, 0), "203.0.113.5", NFIPS_NAME_OK,
+		       "scanner.example.net") ||
+	       name_at(s, jst(2026, 12, 5, 13, 0, 0), "203.0.113.5", NFIPS_NAME_FAILED, "") ||
+	       name_at(s, jst(2026, 12, 5, 13, 0, 0), "198.51.100.7", NFIPS_NAME_UNCONFIRMED,
+		       "mail.customer.example") ||
+	       name_at(s, jst(2026, 12, 5, 14, 0, 0), "2001:db8::66", NFIPS_NAME_NONE, "") ||
+	       name_at(s, jst(2026, 12, 4, 10, 0, 0), "10.0.0.10", NFIPS_NAME_OK,
+		       "web1.example.internal");
+}
+
+static const struct nfips_report_top *find_addr(const struct nfips_report_list *l,
+						const char *addr)
+{
+	char buf[64];
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		nfips_store_addr_str(buf, sizeof(buf), l->v[i].addr);
+		if (!strcmp(buf, addr))
+			return &l->v[i];
+	}
+	return NULL;
+}
+
+static bool rdns_is(const struct nfips_report_top *t, int status, const char *name, int64_t ts)
+{
+	return t && t->rdns_status == status && (name ? t->rdns && !strcmp(t->rdns, name) :
+						 !t->rdns) && (!ts || t->rdns_ts == ts);
+}
 
 /* A block or unblock record at @ts; @until 0: until removed. */
 static int block_rec(struct nfips_store *s, int64_t ts, bool unblock, const char *addr,
@@ -336,6 +406,18 @@ static void daily(struct nfips_store *s, const char *dir)
 	       rep.ports.v[1].port == 80 && rep.ports.v[2].port == 53 &&
 	       rep.ports.v[2].proto == 17, "daily: top ports 22/tcp 30, 80/tcp 12, 53/udp 5 "
 	       "(ICMP has none)");
+	tap_ok(&T, rep.rdns &&
+	       rdns_is(find_addr(&rep.srcs, "203.0.113.5"), NFIPS_NAME_OK, "scanner.example.net",
+		       jst(2026, 12, 1, 9, 0, 0)) &&
+	       rdns_is(find_addr(&rep.srcs, "198.51.100.7"), NFIPS_NAME_UNCONFIRMED,
+		       "mail.customer.example", 0) &&
+	       rdns_is(find_addr(&rep.srcs, "2001:db8::66"), NFIPS_NAME_NONE, NULL, 0) &&
+	       rdns_is(find_addr(&rep.srcs, "192.0.2.9"), -1, NULL, 0) &&
+	       rdns_is(find_addr(&rep.dsts, "10.0.0.10"), NFIPS_NAME_OK, "web1.example.internal",
+		       0),
+	       "daily: top sources and targets with the names the store recorded (the "
+	       "current one, a failed lookup not hiding it; unconfirmed; no PTR; never "
+	       "looked up)");
 	for (i = 0; i < rep.nhist; i++)
 		hist_sum += rep.hist[i];
 	tap_ok(&T, rep.nhist == 24 && rep.hist[0] == 10 && rep.hist[23] == 20 &&
@@ -424,6 +506,12 @@ static void monthly(struct nfips_store *s, const char *dir)
 	tap_ok(&T, rep.new_sigs.n == 2 && find_sig(&rep.new_sigs, 2001) &&
 	       find_sig(&rep.new_sigs, 3001),
 	       "monthly: 2001 and 3001 new in June, 1001 seen in May");
+	tap_ok(&T, rdns_is(find_addr(&rep.srcs, "203.0.113.5"), NFIPS_NAME_OK,
+			   "scanner-old.example.net", jst(2026, 6, 1, 9, 0, 0)) &&
+	       rdns_is(find_addr(&rep.srcs, "198.51.100.7"), NFIPS_NAME_UNCONFIRMED,
+		       "mail.customer.example", jst(2026, 12, 5, 13, 0, 0)),
+	       "monthly: June from aggregates shows the name 203.0.113.5 had then, and "
+	       "198.51.100.7's as stored (looked up later)");
 	render_all(dir, "monthly-en");
 	nfips_report_free(&rep);
 	if (!build(s, NFIPS_REPORT_MONTHLY, "2026-06", NFIPS_REPORT_JA)) {
@@ -486,6 +574,7 @@ int main(int argc, char **argv)
 	       !nfips_store_incident_set(s, 3, NFIPS_INCIDENT_CLOSED, "ISP informed", "bob",
 					 err, sizeof(err)), "incidents 2 acked, 3 closed");
 	tap_ok(&T, !fill_blocks(s), "the SOC's blocks recorded");
+	tap_ok(&T, !fill_names(s), "host names recorded as nfipsd's resolver does");
 	/* retention as the writer runs it: June and May leave the raw alerts */
 	while ((rc = nfips_store_retention_step(s, 2000)) == 1 && steps < 100000)
 		steps++;
@@ -504,9 +593,17 @@ int main(int argc, char **argv)
 		while (s && (rc = nfips_store_retention_step(s, 7)) == 1 && steps < 1000)
 			steps++;
 		if (s && !build(s, NFIPS_REPORT_MONTHLY, "2026-06", NFIPS_REPORT_EN)) {
+			struct nfips_store_name n;
+			uint8_t a[16];
+
+			v4(a, "203.0.113.5");
 			tap_ok(&T, rc == 0 && rep.cur.n == 0 && steps > 1,
 			       "daily aggregates older than their keeping are removed, in steps of "
 			       "at most 7 rows (%d steps): June is empty", steps);
+			tap_ok(&T, nfips_store_name_get(s, a, jst(2026, 7, 1, 0, 0, 0), &n) == 0 &&
+			       !strcmp(n.name, "scanner.example.net"),
+			       "host names not looked up again within the keeping go with the "
+			       "aggregates (June's name of 203.0.113.5 removed, December's kept)");
 			nfips_report_free(&rep);
 		} else {
 			tap_ok(&T, 0, "the store reopens for aggregate retention");

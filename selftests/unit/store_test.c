@@ -778,7 +778,8 @@ static void bad_files(void)
 		sqlite3_open(p, &db);
 		/* what version 1 did not have: hours (2), days and the alerts'
 		 * interface (4), the mail queue and the incidents' columns (5),
-		 * the blocks (6), the alerts' discarded count (7) */
+		 * the blocks (6), the alerts' discarded count (7), the host
+		 * names (8) */
 		sqlite3_exec(db, "DROP TABLE hours; DROP TABLE days;"
 			     " ALTER TABLE alerts DROP COLUMN iface;"
 			     " DROP TABLE mails; DROP TABLE mail_attempts;"
@@ -788,6 +789,7 @@ static void bad_files(void)
 			     " ALTER TABLE incidents DROP COLUMN reason;"
 			     " DROP TABLE blocks;"
 			     " ALTER TABLE alerts DROP COLUMN discarded;"
+			     " DROP TABLE names;"
 			     " PRAGMA user_version = 1", NULL, NULL, NULL);
 		sqlite3_close(db);
 		s = nfips_store_open(&o, err, sizeof(err), &moved);
@@ -842,6 +844,7 @@ static void bad_files(void)
 			     " ALTER TABLE incidents DROP COLUMN reason;"
 			     " DROP TABLE blocks;"
 			     " ALTER TABLE alerts DROP COLUMN discarded;"
+			     " DROP TABLE names;"
 			     " PRAGMA user_version = 3", NULL, NULL, NULL);
 		sqlite3_close(db);
 		tap_ok(&T, count_sql(p, "SELECT count(*) FROM sqlite_master WHERE name = 'days'",

@@ -73,6 +73,35 @@ assert ids == ["block-2004", "unaffected-2002", "unaffected-2007", "noisy-2001",
 ' "$dir/tune.html"
 ok $? "html: well-formed, self-contained, the five suggestions"
 
+# In Japanese, for the review with a Japanese customer: the words and the
+# reasons; ids, commands and the figures as in English.
+expect 0 "tune --lang ja: text" -- "${t[@]}" --lang ja --by suzuki
+has "チューニングレポート" && has "検知:      6 シグネチャから 172 件" &&
+	has "遮断の候補 (承認): 1" && has "[noisy-2001] NOISY ping sweep" &&
+	has "150 件 (87.2%)、送信元 30、宛先 1、3 時間。評価は最高で低" &&
+	has "承認待ちの drop ルール。8 件すべて高以上の評価、誤検知なし" &&
+	has "nfipsctl disable 2001 --policy $p --by suzuki -m 'tune noisy-2001'" &&
+	! has "Noisiest signatures"
+ok $? "text in Japanese: headings, sections, reasons; the commands unchanged"
+expect 0 "tune --lang ja: html" -- "${t[@]}" --lang ja --format html -o "$dir/tune-ja.html"
+python3 -c '
+import sys, xml.etree.ElementTree as ET
+s = open(sys.argv[1], encoding="utf-8").read()
+root = ET.fromstring(s.split("\n", 1)[1])
+assert root.get("lang") == "ja", root.get("lang")
+h = [e.text for e in root.iter() if e.tag in ("h1", "h2") and e.text]
+assert h[0] == "チューニングレポート" and "検知数の多いシグネチャ" in h, h
+ids = [e.text for e in root.iter("td") if e.text and e.text.split("-")[0] in
+       ("block", "unaffected", "noisy", "silent")]
+assert ids == ["block-2004", "unaffected-2002", "unaffected-2007", "noisy-2001",
+               "silent-2003"], ids
+assert "期間中の検知なし" in s and "Noisiest" not in s
+' "$dir/tune-ja.html"
+ok $? "html in Japanese: lang ja, well-formed, the same five suggestions"
+expect 2 "tune --lang fr is refused" -- "${t[@]}" --lang fr
+has "--lang: en or ja, not 'fr'"
+ok $? "an unknown language named"
+
 # The customer marks the traffic of one of 2004's incidents legitimate.
 cp -r "$dir/t" "$dir/fp"
 expect 0 "incident close --false-positive" -- "$ctl" incident close 4 --false-positive \

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "report_int.h"
+#include "store/store.h"
 
 const char nfips_report_css[] =
 	"*{box-sizing:border-box}"
@@ -217,13 +218,14 @@ static void histogram(struct nfips_sbuf *b, const struct nfips_report *r)
 static void top(struct nfips_sbuf *b, const struct nfips_report *r, const char *id,
 		enum nfips_report_word title, const struct nfips_report_list *l, int kind)
 {
-	char label[200];
+	char label[200], name[320];
+	bool names = r->rdns && (kind == 1 || kind == 2);
 	size_t i;
 
 	nfips_sbuf_printf(b, "<section id=\"%s\">", id);
 	tag(b, "<h2>", W(title), "</h2>");
 	if (kind == 1)
-		tag(b, "<p class=\"hint\">", W(W_RDNS_NONE), "</p>");
+		tag(b, "<p class=\"hint\">", W(r->rdns ? W_RDNS_NOTE : W_RDNS_NONE), "</p>");
 	if (!l->n) {
 		tag(b, "<p>", W(W_NONE), "</p></section>");
 		return;
@@ -231,6 +233,8 @@ static void top(struct nfips_sbuf *b, const struct nfips_report *r, const char *
 	nfips_sbuf_puts(b, "<div class=\"scroll\"><table><thead><tr><th class=\"n\">#</th>");
 	tag(b, "<th>", W(kind == 0 ? W_SIGNATURE : kind == 3 ? W_PORT : kind == 1 ? W_SOURCE :
 			 W_TARGET), "</th>");
+	if (names)
+		tag(b, "<th>", W(W_REVERSE_DNS), "</th>");
 	tag(b, "<th class=\"n\">", W(W_COUNT), "</th>");
 	tag(b, "<th class=\"n\">", W(W_BLOCKED), "</th><th></th></tr></thead><tbody>");
 	for (i = 0; i < l->n; i++) {
@@ -239,6 +243,14 @@ static void top(struct nfips_sbuf *b, const struct nfips_report *r, const char *
 		nfips_report_top_label(label, sizeof(label), &l->v[i], kind);
 		nfips_sbuf_printf(b, "<tr><td class=\"n\">%zu</td>", i + 1);
 		tag(b, kind == 1 || kind == 2 ? "<td class=\"addr\">" : "<td>", label, "</td>");
+		if (names) {
+			nfips_report_rdns(name, sizeof(name), r, &l->v[i]);
+			nfips_sbuf_printf(b, "<td class=\"rdns\" data-status=\"%s\">",
+					  l->v[i].rdns_status < 0 ? "unknown" :
+					  nfips_name_status_name(l->v[i].rdns_status));
+			esc(b, name);
+			nfips_sbuf_puts(b, "</td>");
+		}
 		num_td(b, l->v[i].n);
 		num_td(b, l->v[i].blocked);
 		nfips_sbuf_printf(b, "<td><svg width=\"124\""

@@ -79,8 +79,19 @@ static void list(struct nfips_json *j, const char *key, const struct nfips_repor
 			nfips_json_kstr(j, "proto", nfips_report_proto(t->proto));
 		} else {
 			addr(j, "ip", t->addr);
-			/* the store records no host names (never looked up here) */
-			nfips_json_knull(j, "rdns");
+			/* as the store recorded it: never looked up here */
+			if (t->rdns)
+				nfips_json_kstr(j, "rdns", t->rdns);
+			else
+				nfips_json_knull(j, "rdns");
+			if (t->rdns_status >= 0) {
+				nfips_json_kstr(j, "rdns_status",
+						nfips_name_status_name(t->rdns_status));
+				ts(j, "rdns_looked_up", t->rdns_ts);
+			} else {
+				nfips_json_knull(j, "rdns_status");
+				nfips_json_knull(j, "rdns_looked_up");
+			}
 		}
 		nfips_json_kuint(j, "count", t->n);
 		nfips_json_kuint(j, "blocked", t->blocked);

@@ -79,6 +79,15 @@ static const char *const words[W_NWORDS][2] = {
 	[W_FIRST] = { "First seen", "初回" },
 	[W_LAST] = { "Last seen", "最終" },
 	[W_REVERSE_DNS] = { "Host name", "ホスト名" },
+	[W_RDNS_NOTE] = { "Host names: the reverse DNS nfipsd recorded when it stored the "
+			  "alerts, with the day it was looked up; none is looked up for a "
+			  "report. \"unconfirmed\": the name does not resolve back to the "
+			  "address (whoever holds the address wrote it).",
+			  "ホスト名:nfipsdが検知の保存時に記録した逆引き結果(問い合わせた日付"
+			  "つき)です。レポート作成時には問い合わせません。「未確認」:その名前を"
+			  "正引きしても元のアドレスにならないもの(アドレスの管理者が自由に設定"
+			  "できる名前です)。" },
+	[W_UNCONFIRMED] = { "unconfirmed", "未確認" },
 	[W_COMPARISON] = { "Comparison with the previous period", "前期間との比較" },
 	[W_EMERGENCY] = { "emergency", "緊急" },
 	[W_HIGH] = { "high", "高" },

@@ -466,6 +466,37 @@ static int alert_table(struct ctx *c, const struct part *p, struct nfips_report 
 	return done(c, st, rc == SQLITE_ROW ? SQLITE_DONE : rc);
 }
 
+/*
+ * The host names of a top list's addresses, as the store recorded them
+ * (the name an address had at the period's end, else the first one
+ * recorded after): never a lookup here.
+ */
+static int names(struct ctx *c, struct nfips_report *r, struct nfips_report_list *l)
+{
+	struct nfips_store_name n;
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		struct nfips_report_top *t = &l->v[i];
+		int rc = nfips_store_name_get(c->s, t->addr, r->end, &n);
+
+		t->rdns_status = -1;
+		if (rc < 0) {
+			snprintf(c->err, c->errlen, "%s: %s", c->s->path, sqlite3_errmsg(c->s->db));
+			return -1;
+		}
+		if (rc)
+			continue;
+		t->rdns_status = n.status;
+		t->rdns_ts = n.ts;
+		if (n.name[0] && !(t->rdns = strdup(n.name))) {
+			snprintf(c->err, c->errlen, "out of memory");
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* The period of @o and the one before it, as local midnights. */
 static void bounds(struct nfips_report *r, int *ndays, int *pndays)
 {
@@ -537,6 +568,7 @@ int nfips_report_build(struct nfips_store *s, const struct nfips_report_opts *o,
 		pd = 1;
 	}
 	split(s, py, pm, pd, pndays, r->prev_end, &prev);
+	r->rdns = s->version >= 8;
 	r->agg_days = cur.agg_days;
 	r->prev_agg_days = prev.agg_days;
 	r->nhist = o->kind == NFIPS_REPORT_DAILY ? 24 : (unsigned)days_in_month(o->year, o->month);
@@ -554,6 +586,7 @@ int nfips_report_build(struct nfips_store *s, const struct nfips_report_opts *o,
 	    nfips_report_acc_top(acc, NFIPS_TOP_SRC, top_n, &r->srcs) ||
 	    nfips_report_acc_top(acc, NFIPS_TOP_DST, top_n, &r->dsts) ||
 	    nfips_report_acc_top(acc, NFIPS_TOP_PORT, top_n, &r->ports) ||
+	    names(&c, r, &r->srcs) || names(&c, r, &r->dsts) ||
 	    sigs(&c, r, &all, top_n) || incidents(&c, r) || alert_table(&c, &cur, r) ||
 	    nfips_report_blocks(s, r, err, errlen))
 		goto fail;
@@ -575,8 +608,10 @@ static void free_list(struct nfips_report_list *l)
 {
 	size_t i;
 
-	for (i = 0; i < l->n; i++)
+	for (i = 0; i < l->n; i++) {
 		free(l->v[i].msg);
+		free(l->v[i].rdns);
+	}
 	free(l->v);
 	l->v = NULL;
 	l->n = 0;

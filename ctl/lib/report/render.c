@@ -72,6 +72,22 @@ void nfips_report_top_label(char *buf, size_t len, const struct nfips_report_top
 	}
 }
 
+void nfips_report_rdns(char *buf, size_t len, const struct nfips_report *r,
+		       const struct nfips_report_top *t)
+{
+	char day[32];
+
+	buf[0] = '\0';
+	if (!t->rdns)
+		return;
+	nfips_report_time(day, sizeof(day), t->rdns_ts, "%Y-%m-%d");
+	if (t->rdns_status == NFIPS_NAME_OK)
+		snprintf(buf, len, "%s (%s)", t->rdns, day);
+	else
+		snprintf(buf, len, "%s (%s, %s)", t->rdns, nfips_report_word(r->o.lang,
+			 W_UNCONFIRMED), day);
+}
+
 void nfips_report_wrap(struct nfips_sbuf *b, const char *s, size_t width)
 {
 	while (*s) {

@@ -60,6 +60,15 @@ struct nfips_report_top {
 	uint8_t proto;
 	char *msg;			/* signatures: the message */
 	uint64_t n, blocked;
+	/*
+	 * Sources, targets: the host name as the store recorded it (nfipsd's
+	 * lookup, never one made for the report). rdns NULL: no name;
+	 * rdns_status an enum nfips_name_status, -1 never looked up;
+	 * rdns_ts when the lookup that gave it was made.
+	 */
+	char *rdns;
+	int rdns_status;
+	int64_t rdns_ts;
 };
 
 struct nfips_report_list {
@@ -137,7 +146,7 @@ struct nfips_report {
 	struct nfips_report_alert *alerts;
 	size_t nalerts;			/* shown */
 	uint64_t alerts_raw;		/* in the raw part (table source) */
-	bool rdns;			/* the store records reverse DNS */
+	bool rdns;			/* the store records reverse DNS (schema 8) */
 };
 
 /* YYYY-MM-DD (daily), YYYY-MM (monthly) into @o. 0 or -1. */
@@ -212,6 +221,7 @@ enum nfips_report_word {
 	W_PROTO, W_IFACE, W_ACTION, W_SHOWN, W_RDNS_NONE, W_AGG_DAYS,
 	W_AGG_NO_TABLE, W_AGG_NO_INCIDENTS, W_HIST_PARTIAL, W_INC_MORE, W_FIRST, W_LAST, W_REVERSE_DNS,
 	W_COMPARISON, W_EMERGENCY, W_HIGH, W_MEDIUM, W_LOW, W_IGNORE,
+	W_RDNS_NOTE, W_UNCONFIRMED,
 	W_BLOCKS, W_ADDRESS, W_BLOCKED_AT, W_UNTIL, W_UNTIL_REMOVED, W_ENDED,
 	W_IN_FORCE, W_EXPIRED, W_UNBLOCKED, W_REPLACED, W_REASON, W_BLOCKED_BY,
 	W_NWORDS,

@@ -20,6 +20,12 @@ const char *nfips_report_proto(uint8_t proto);
 /* A top list line's label: kind 0 signature, 1-2 address, 3 port. */
 void nfips_report_top_label(char *buf, size_t len, const struct nfips_report_top *t,
 			    int kind);
+/*
+ * A top line's host name as the store recorded it: "name (2026-12-05)",
+ * "name (unconfirmed, 2026-12-05)"; "" when none.
+ */
+void nfips_report_rdns(char *buf, size_t len, const struct nfips_report *r,
+		       const struct nfips_report_top *t);
 /* @s as paragraphs of at most @width columns (breaks at spaces, or anywhere in CJK). */
 void nfips_report_wrap(struct nfips_sbuf *b, const char *s, size_t width);
 

@@ -207,7 +207,7 @@ static void blocks(struct nfips_sbuf *b, const struct nfips_report *r)
 static void top(struct nfips_sbuf *b, const struct nfips_report *r,
 		enum nfips_report_word title, const struct nfips_report_list *l, int kind)
 {
-	char label[160];
+	char label[160], name[320];
 	size_t i;
 
 	heading(b, W(title), '-');
@@ -229,7 +229,15 @@ static void top(struct nfips_sbuf *b, const struct nfips_report *r,
 		num_cell(b, l->v[i].blocked, 10);
 		nfips_sbuf_puts(b, " ");
 		nfips_report_top_label(label, sizeof(label), &l->v[i], kind);
-		nfips_report_cell(b, label, WIDTH - 26, false);
+		nfips_report_rdns(name, sizeof(name), r, &l->v[i]);
+		if (name[0]) {
+			/* the address whole, the name cut to what is left */
+			nfips_sbuf_puts(b, label);
+			nfips_sbuf_puts(b, "  ");
+			nfips_report_cell(b, name, WIDTH - 28 - nfips_report_width(label), false);
+		} else {
+			nfips_report_cell(b, label, WIDTH - 26, false);
+		}
 		nfips_sbuf_puts(b, "\n");
 	}
 }
@@ -337,7 +345,7 @@ void nfips_report_text(const struct nfips_report *r, struct nfips_sbuf *b)
 	blocks(b, r);
 	top(b, r, W_TOP_SIGS, &r->sigs, 0);
 	top(b, r, W_TOP_SRCS, &r->srcs, 1);
-	nfips_report_wrap(b, W(W_RDNS_NONE), WIDTH);
+	nfips_report_wrap(b, W(r->rdns ? W_RDNS_NOTE : W_RDNS_NONE), WIDTH);
 	top(b, r, W_TOP_DSTS, &r->dsts, 2);
 	top(b, r, W_TOP_PORTS, &r->ports, 3);
 	histogram(b, r);

@@ -13,7 +13,8 @@
  *  - removal: raw alerts older than the retention (whole UTC days, the
  *    oldest first) in deletes of at most @rows rows, only once rolled
  *    up; incidents last seen before the same cut; aggregates older than
- *    theirs (13 months hourly, NFIPS_STORE_DAYS_KEEP daily). "purged"
+ *    theirs (13 months hourly, NFIPS_STORE_DAYS_KEEP daily, and host
+ *    names not looked up again as long). "purged"
  *    (meta) is the time before which raw alerts may be gone: reports
  *    take those days from the daily aggregates.
  *
@@ -203,7 +204,11 @@ int nfips_store_retention_step(struct nfips_store *s, unsigned rows)
 		" WHERE hour < ?1 LIMIT ?2)", acut / USEC_HOUR, rows, 0, &k) ||
 	    run(s, "DELETE FROM days WHERE (day, gid, sid, src, dst, dport, proto, grade,"
 		" blocked) IN (SELECT day, gid, sid, src, dst, dport, proto, grade, blocked"
-		" FROM days WHERE day < ?1 LIMIT ?2)", dcut, rows, 0, &d))
+		" FROM days WHERE day < ?1 LIMIT ?2)", dcut, rows, 0, &d) ||
+	    /* host names as long as the daily aggregates that show them */
+	    run(s, "DELETE FROM names WHERE (addr, ts) IN (SELECT addr, ts FROM names"
+		" WHERE checked < ?1 LIMIT ?2)", day - (int64_t)s->o.days_keep * USEC_DAY,
+		rows, 0, NULL))
 		goto fail;
 	if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 		goto fail;

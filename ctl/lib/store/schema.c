@@ -155,8 +155,26 @@ static const char *const schema_v7[] = {
 	NULL,
 };
 
+/*
+ * Version 8: reverse DNS of the alerts' addresses, looked up by nfipsd
+ * when they were stored (names.c), never by a report. One row per
+ * address and result: a lookup giving the address's last result again
+ * moves its checked time; a different result is a new row, so a report
+ * of an old month shows the name the address had then. status: 0 name
+ * forward-confirmed, 1 name not forward-confirmed, 2 no name (no PTR),
+ * 3 the lookup failed (timeout, server failure).
+ */
+static const char *const schema_v8[] = {
+	"CREATE TABLE names(addr BLOB NOT NULL, ts INTEGER NOT NULL,"
+	" checked INTEGER NOT NULL, status INTEGER NOT NULL, name TEXT,"
+	" PRIMARY KEY(addr, ts)) WITHOUT ROWID",
+	"CREATE INDEX names_checked ON names(checked)",
+	NULL,
+};
+
 static const char *const *const migrations[] = {
 	schema_v1, schema_v2, schema_v3, schema_v4, schema_v5, schema_v6, schema_v7,
+	schema_v8,
 };
 
 int nfips_store_exec(struct nfips_store *s, const char *sql, char *err,
@@ -454,7 +472,16 @@ struct nfips_store *nfips_store_open(const struct nfips_store_opts *o,
 		}
 		free(dir);
 	}
-	why = header_problem(s->path, &st);
+	/*
+	 * Not for a second connection of this process (trusted): closing the
+	 * descriptor header_problem() reads through would drop every POSIX
+	 * lock the process holds on the file, the first connection's shared
+	 * lock included, and the next process to close its own connection
+	 * would think itself the last one and delete the WAL under nfipsd's
+	 * writer (whose commits nobody would see again).
+	 */
+	if (!o->trusted)
+		why = header_problem(s->path, &st);
 	flags = o->readonly ? SQLITE_OPEN_READONLY :
 		SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
 	if (!why) {

@@ -16,6 +16,8 @@
  *                small steps
  *   query.c      alerts, counts and incidents for nfipsctl
  *   blocks.c     blocks and unblocks: who, why, when, until
+ *   names.c      reverse DNS of the alerts' addresses, as nfipsd looked
+ *                it up (never at report time)
  *
  * Times are microseconds since the epoch (UTC). Addresses are 16 bytes,
  * IPv4 as IPv4-mapped IPv6 (::ffff:a.b.c.d), so that a CIDR is a range.
@@ -29,7 +31,7 @@
 
 #define NFIPS_STORE_PATH	"/var/lib/nfips/alerts.db"
 /* The schema this code writes (PRAGMA user_version). */
-#define NFIPS_STORE_VERSION	7
+#define NFIPS_STORE_VERSION	8
 #define NFIPS_STORE_RETENTION_DAYS	92
 #define NFIPS_STORE_AGG_DAYS	397	/* 13 months */
 #define NFIPS_STORE_DAYS_KEEP	1830	/* daily aggregates: 5 years */
@@ -96,8 +98,12 @@ struct nfips_store_opts {
 	bool readonly;			/* queries only (nfipsctl) */
 	/* A write needs no incident tracker (nfipsctl incident ack). */
 	bool no_tracker;
-	/* Another connection of this process already checked the file
-	 * (nfipsd's mail threads): no quick_check at open. */
+	/*
+	 * Another connection of this process already checked the file
+	 * (nfipsd's report, mail and reverse DNS threads): no header check
+	 * (its close() would drop the process's locks on the file) nor
+	 * quick_check at open.
+	 */
 	bool trusted;
 	uint32_t retention_days;	/* 0: NFIPS_STORE_RETENTION_DAYS */
 	uint32_t agg_days;		/* 0: NFIPS_STORE_AGG_DAYS */
@@ -459,6 +465,61 @@ int nfips_store_blocks(struct nfips_store *s,
 		       const struct nfips_store_block_filter *f,
 		       int (*fn)(void *arg, const struct nfips_store_block *b),
 		       void *arg, char *err, size_t errlen);
+
+/* ---- host names (names.c) ------------------------------------------ */
+
+/* What a reverse lookup of an address gave (names.status). */
+enum nfips_name_status {
+	NFIPS_NAME_OK,			/* PTR name, which resolves back to it */
+	NFIPS_NAME_UNCONFIRMED,		/* PTR name that does not resolve back */
+	NFIPS_NAME_NONE,		/* no PTR record (NXDOMAIN, no data) */
+	NFIPS_NAME_FAILED,		/* no answer in time, server failure */
+};
+
+#define NFIPS_STORE_NAME	256	/* a DNS name, '\0'-ended */
+
+struct nfips_store_name {
+	uint8_t addr[16];
+	int64_t ts;			/* first looked up with this result, usec */
+	int64_t checked;		/* last looked up with it, usec */
+	int status;			/* enum nfips_name_status */
+	char name[NFIPS_STORE_NAME];	/* "" unless OK or UNCONFIRMED */
+};
+
+/* "confirmed", "unconfirmed", "none", "failed". */
+const char *nfips_name_status_name(int status);
+
+/*
+ * Records @n lookups made at @now (usec) in one transaction, with the
+ * meta key @key set to @value (the resolver's place in the alerts; NULL:
+ * none). An address's result equal to its last one moves that row's
+ * checked time; another result is a new row, except that a failed lookup
+ * never stands over a name or a "none" already known. 0, or -1 with @err.
+ */
+int nfips_store_names_put(struct nfips_store *s, const struct nfips_store_name *n,
+			  size_t count, int64_t now, const char *key, int64_t value,
+			  char *err, size_t errlen);
+/*
+ * The name @addr had at @at (usec; 0: now): its last result looked up
+ * before @at, else the first after it (the name as stored). A store
+ * before schema 8 has none. 0 found (@out), 1 none, -1 error.
+ */
+int nfips_store_name_get(struct nfips_store *s, const uint8_t addr[16], int64_t at,
+			 struct nfips_store_name *out);
+/* Every address's last result checked at or after @since, for a cache. */
+int nfips_store_names_since(struct nfips_store *s, int64_t since,
+			    int (*fn)(void *arg, const struct nfips_store_name *n),
+			    void *arg);
+/*
+ * The alerts committed after id @after (at most @limit, in id order):
+ * their source and destination to @fn, *@last the last id read (kept
+ * when none). 0 or -1.
+ */
+int nfips_store_alert_addrs(struct nfips_store *s, uint64_t after, unsigned limit,
+			    int (*fn)(void *arg, const uint8_t src[16], const uint8_t dst[16]),
+			    void *arg, uint64_t *last);
+/* The first alert id at or after @ts (usec); past the last one: max + 1. */
+uint64_t nfips_store_alert_id_at(struct nfips_store *s, int64_t ts);
 
 /* ---- tuning (sigs.c) ------------------------------------------------ */
 

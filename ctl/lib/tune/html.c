@@ -39,21 +39,21 @@ static const char *grade_class(int g)
 
 static void noisiest(struct nfips_sbuf *b, const struct nfips_tune *t)
 {
-	static const char *const head[] = {
-		"Signature", "Alerts", "Share", "Sources", "Targets", "Hours",
-		"Highest grade", "False positives",
+	static const enum nfips_tune_word head[] = {
+		TW_H_SIGNATURE, TW_H_ALERTS, TW_H_SHARE, TW_H_SOURCES, TW_H_TARGETS, TW_H_HOURS,
+		TW_H_HIGHEST_GRADE, TW_H_FALSE_POS,
 	};
 	char sid[32];
 	size_t i;
 
-	nfips_sbuf_puts(b, "<section id=\"noisiest\"><h2>Noisiest signatures</h2>");
+	tag(b, "<section id=\"noisiest\"><h2>", TW(TW_NOISIEST), "</h2>");
 	if (!t->ntop) {
-		nfips_sbuf_puts(b, "<p>None</p></section>");
+		tag(b, "<p>", TW(TW_NONE), "</p></section>");
 		return;
 	}
 	nfips_sbuf_puts(b, "<div class=\"scroll\"><table><thead><tr>");
 	for (i = 0; i < sizeof(head) / sizeof(head[0]); i++)
-		tag(b, i ? "<th class=\"n\">" : "<th>", head[i], "</th>");
+		tag(b, i ? "<th class=\"n\">" : "<th>", TW(head[i]), "</th>");
 	nfips_sbuf_puts(b, "</tr></thead><tbody>");
 	for (i = 0; i < t->ntop; i++) {
 		const struct nfips_tune_sig *g = &t->top[i];
@@ -66,7 +66,7 @@ static void noisiest(struct nfips_sbuf *b, const struct nfips_tune *t)
 				  "%" PRIu64 "</td><td class=\"n\">%" PRIu64 "</td>", g->n,
 				  g->share_pm / 10, g->share_pm % 10, g->srcs, g->dsts, g->hours);
 		nfips_sbuf_printf(b, "<td class=\"n %s\">", grade_class(g->max_grade));
-		esc(b, g->max_grade < 0 ? "-" : nfips_store_grade_name(g->max_grade));
+		esc(b, g->max_grade < 0 ? "-" : nfips_report_grade(t->o.lang, g->max_grade));
 		nfips_sbuf_printf(b, "</td><td class=\"n\">%" PRIu64 "</td></tr>", g->fp);
 	}
 	nfips_sbuf_puts(b, "</tbody></table></div></section>");
@@ -79,15 +79,18 @@ static void section(struct nfips_sbuf *b, const struct nfips_tune *t,
 	size_t i;
 
 	nfips_sbuf_printf(b, "<section id=\"%s\"><h2>", nfips_tune_kind_name(k));
-	esc(b, nfips_tune_section(k));
+	esc(b, nfips_tune_section(t->o.lang, k));
 	snprintf(n, sizeof(n), ": %zu", t->nkind[k]);
 	tag(b, "", n, "</h2>");
 	if (!t->nkind[k]) {
-		nfips_sbuf_puts(b, "<p>None</p></section>");
+		tag(b, "<p>", TW(TW_NONE), "</p></section>");
 		return;
 	}
-	nfips_sbuf_puts(b, "<div class=\"scroll\"><table><thead><tr><th>Id</th>"
-			"<th>Signature</th><th>Why</th><th>Command</th></tr></thead><tbody>");
+	nfips_sbuf_puts(b, "<div class=\"scroll\"><table><thead><tr>");
+	tag(b, "<th>", TW(TW_H_ID), "</th>");
+	tag(b, "<th>", TW(TW_H_SIGNATURE), "</th>");
+	tag(b, "<th>", TW(TW_H_WHY), "</th>");
+	tag(b, "<th>", TW(TW_H_COMMAND), "</th></tr></thead><tbody>");
 	for (i = 0; i < t->n; i++) {
 		const struct nfips_tune_suggestion *s = &t->v[i];
 
@@ -104,15 +107,21 @@ static void section(struct nfips_sbuf *b, const struct nfips_tune *t,
 void nfips_tune_html(const struct nfips_tune *t, struct nfips_sbuf *b)
 {
 	struct nfips_sbuf c = { 0 };
-	char since[40], until[40], gen[40], v[256];
+	char since[40], until[40], gen[40], v[4200];
 	size_t k;
+
+	static const enum nfips_tune_word card[] = {
+		[NFIPS_TUNE_BLOCK] = TW_CARD_BLOCK, [NFIPS_TUNE_UNAFFECTED] = TW_CARD_UNAFFECTED,
+		[NFIPS_TUNE_NOISY] = TW_CARD_NOISY, [NFIPS_TUNE_SILENT] = TW_CARD_SILENT,
+	};
 
 	nfips_tune_time(since, sizeof(since), t->o.since, false);
 	nfips_tune_time(until, sizeof(until), t->o.until, false);
 	nfips_tune_time(gen, sizeof(gen), t->o.generated, false);
-	nfips_sbuf_puts(b, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"/>"
-			"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>"
-			"<title>Tuning report");
+	nfips_sbuf_printf(b, "<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\"/>"
+			  "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>"
+			  "<title>", t->o.lang == NFIPS_REPORT_JA ? "ja" : "en");
+	esc(b, TW(TW_TITLE));
 	if (t->customer) {
 		nfips_sbuf_puts(b, " ");
 		esc(b, t->customer);
@@ -120,40 +129,39 @@ void nfips_tune_html(const struct nfips_tune *t, struct nfips_sbuf *b)
 	nfips_sbuf_printf(b, "</title><style>%s code{font-family:'DejaVu Sans Mono',"
 			  "monospace,monospace;font-size:.9em;word-break:break-all}</style>"
 			  "</head><body><main>", nfips_report_css);
-	nfips_sbuf_puts(b, "<section id=\"head\"><h1>Tuning report</h1><dl class=\"meta\">");
+	tag(b, "<section id=\"head\"><h1>", TW(TW_TITLE), "</h1><dl class=\"meta\">");
 	if (t->customer)
-		meta(b, "Customer", t->customer);
+		meta(b, nfips_report_word(t->o.lang, W_CUSTOMER), t->customer);
 	if (t->sensor)
-		meta(b, "Sensor", t->sensor);
-	snprintf(v, sizeof(v), "%s, serial %" PRId64 ", %s mode, %zu rules loaded",
-		 t->o.policy_path ? t->o.policy_path : "-", t->serial,
-		 nfips_policy_mode_name(t->mode), t->nrules);
-	meta(b, "Policy", v);
-	snprintf(v, sizeof(v), "%s to %s", since, until);
-	meta(b, "Period", v);
-	meta(b, "Generated", gen);
-	nfips_sbuf_puts(b, "</dl></section><section id=\"summary\"><h2>Summary</h2>"
-			"<div class=\"cards\">");
-	nfips_sbuf_printf(b, "<div class=\"card\" id=\"card-alerts\"><div>Alerts</div>"
-			  "<div class=\"v\">%" PRIu64 "</div><div class=\"c\">%zu signatures"
-			  "</div></div>", t->total, t->nsigs);
+		meta(b, nfips_report_word(t->o.lang, W_SENSOR), t->sensor);
+	snprintf(v, sizeof(v), TW(TW_POLICY_LINE), t->o.policy_path ? t->o.policy_path : "-",
+		 (long long)t->serial, nfips_policy_mode_name(t->mode), t->nrules);
+	meta(b, TW(TW_POLICY), v);
+	snprintf(v, sizeof(v), TW(TW_PERIOD_LINE), since, until);
+	meta(b, nfips_report_word(t->o.lang, W_PERIOD), v);
+	meta(b, nfips_report_word(t->o.lang, W_GENERATED), gen);
+	tag(b, "</dl></section><section id=\"summary\"><h2>", TW(TW_SUMMARY),
+	    "</h2><div class=\"cards\">");
+	tag(b, "<div class=\"card\" id=\"card-alerts\"><div>", TW(TW_ALERTS), "</div>");
+	snprintf(v, sizeof(v), TW(TW_SIGNATURES), t->nsigs);
+	nfips_sbuf_printf(b, "<div class=\"v\">%" PRIu64 "</div>", t->total);
+	tag(b, "<div class=\"c\">", v, "</div></div>");
 	for (k = 0; k < NFIPS_TUNE_NKINDS; k++) {
 		enum nfips_tune_kind kind = nfips_tune_order[k];
 
 		nfips_sbuf_printf(b, "<div class=\"card\" id=\"card-%s\"><div>%s</div>"
-				  "<div class=\"v\">%zu</div><div class=\"c\">%s</div></div>",
+				  "<div class=\"v\">%zu</div><div class=\"c\">",
 				  nfips_tune_kind_name(kind), nfips_tune_kind_name(kind),
-				  t->nkind[kind], kind == NFIPS_TUNE_BLOCK ? "approve" :
-				  kind == NFIPS_TUNE_NOISY ? "disable or grade low" :
-				  kind == NFIPS_TUNE_UNAFFECTED ? "disable or suppress" : "disable");
+				  t->nkind[kind]);
+		esc(b, TW(card[kind]));
+		nfips_sbuf_puts(b, "</div></div>");
 	}
 	nfips_sbuf_puts(b, "</div></section>");
 	noisiest(b, t);
 	for (k = 0; k < NFIPS_TUNE_NKINDS; k++)
 		section(b, t, nfips_tune_order[k]);
-	nfips_sbuf_puts(b, "<section id=\"apply\"><h2>Applying</h2><p class=\"hint\">Every "
-			"suggestion but the silent ones, or those named with --only ID,...; "
-			"each edit is recorded in the policy's history.</p><p><code>");
+	tag(b, "<section id=\"apply\"><h2>", TW(TW_APPLYING), "</h2>");
+	tag(b, "<p class=\"hint\">", TW(TW_APPLY_HINT), "</p><p><code>");
 	nfips_tune_apply_command(t, &c);
 	esc(b, c.s);
 	nfips_sbuf_free(&c);

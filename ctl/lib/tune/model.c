@@ -286,9 +286,8 @@ static int judge(struct nfips_store *s, const struct nfips_policy *p, struct lis
 	char why[512];
 
 	if (action >= 0 && g->n && g->high == g->n && !g->fp) {
-		snprintf(why, sizeof(why), "%s rule waiting for approval; %" PRIu64
-			 " alerts, all graded high or above; no false positive",
-			 nfips_action_name((enum nfips_action)action), g->n);
+		snprintf(why, sizeof(why), TW(TW_WHY_BLOCK),
+			 nfips_action_name((enum nfips_action)action), (unsigned long long)g->n);
 		suggest(l, NFIPS_TUNE_BLOCK, NFIPS_TUNE_APPROVE, g->gid, g->sid, r->msg, why,
 			NULL);
 		return 0;
@@ -300,10 +299,9 @@ static int judge(struct nfips_store *s, const struct nfips_policy *p, struct lis
 	}
 	if (!tg.affected && tg.n) {
 		if (tg.n == 1)
-			snprintf(why, sizeof(why), "its only target, %s", tg.why);
+			snprintf(why, sizeof(why), TW(TW_WHY_ONLY_TARGET), tg.why);
 		else
-			snprintf(why, sizeof(why), "all %zu targets are not affected, e.g. %s",
-				 tg.n, tg.why);
+			snprintf(why, sizeof(why), TW(TW_WHY_ALL_TARGETS), tg.n, tg.why);
 		suggest(l, NFIPS_TUNE_UNAFFECTED, NFIPS_TUNE_DISABLE, g->gid, g->sid, r->msg, why,
 			NULL);
 		nfips_sbuf_free(&tg.dst);
@@ -316,21 +314,19 @@ static int judge(struct nfips_store *s, const struct nfips_policy *p, struct lis
 	if (!lowered && g->n >= (t->o.min_count ? t->o.min_count : NFIPS_TUNE_MIN_COUNT) &&
 	    g->n * 100 >= (uint64_t)(t->o.min_share ? t->o.min_share : NFIPS_TUNE_MIN_SHARE) *
 	    t->total && (g->max_grade < NFIPS_SGRADE_HIGH)) {
-		snprintf(why, sizeof(why), "%" PRIu64 " alerts (%u.%u%%), %" PRIu64
-			 " sources, %" PRIu64 " targets, %" PRIu64 " hours; at most %s%s",
-			 g->n, g->share_pm / 10, g->share_pm % 10, g->srcs, g->dsts,
-			 g->hours, g->max_grade < 0 ? "not graded" :
-			 nfips_store_grade_name(g->max_grade),
-			 g->fp ? "; closed as false positive" : "");
+		snprintf(why, sizeof(why), TW(TW_WHY_NOISY), (unsigned long long)g->n,
+			 g->share_pm / 10, g->share_pm % 10, (unsigned long long)g->srcs,
+			 (unsigned long long)g->dsts, (unsigned long long)g->hours,
+			 g->max_grade < 0 ? TW(TW_NOT_GRADED) :
+			 nfips_report_grade(t->o.lang, g->max_grade), g->fp ? TW(TW_WHY_FP) : "");
 		/* noise at medium still counts as an attack: lower it, keep it */
 		suggest(l, NFIPS_TUNE_NOISY, g->max_grade == NFIPS_SGRADE_MEDIUM ?
 			NFIPS_TUNE_GRADE_LOW : NFIPS_TUNE_DISABLE, g->gid, g->sid, r->msg, why,
 			NULL);
 	} else if (tg.n && !tg.dst.oom) {
 		/* it can work on the others: only the hosts it cannot hurt go quiet */
-		snprintf(why, sizeof(why), "%zu of %zu targets are not affected%s, e.g. %s",
-			 tg.n, tg.n + tg.affected, tg.n > NFIPS_TUNE_SUPP_MAX ?
-			 " (the first 64 named)" : "", tg.why);
+		snprintf(why, sizeof(why), TW(TW_WHY_SOME_TARGETS), tg.n, tg.n + tg.affected,
+			 tg.n > NFIPS_TUNE_SUPP_MAX ? TW(TW_FIRST_64) : "", tg.why);
 		suggest(l, NFIPS_TUNE_UNAFFECTED, NFIPS_TUNE_SUPPRESS, g->gid, g->sid, r->msg, why,
 			tg.dst.s);
 	}
@@ -426,7 +422,7 @@ int nfips_tune_build(struct nfips_store *s, const struct nfips_policy *p,
 		    bsearch(&key, fired, sg.n, sizeof(*fired), key_cmp))
 			continue;
 		suggest(&l, NFIPS_TUNE_SILENT, NFIPS_TUNE_DISABLE, r->gid, r->sid, r->msg,
-			"no alert in the period", NULL);
+			TW(TW_WHY_SILENT), NULL);
 	}
 	if (l.oom)
 		goto oom;

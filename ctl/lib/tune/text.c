@@ -12,6 +12,7 @@
 #include "tune_int.h"
 #include "policy/policy.h"
 #include "report/report.h"
+#include "report/report_int.h"	/* nfips_report_wrap */
 #include "store/store.h"
 
 /* Silent signatures listed in text; JSON lists all. */
@@ -29,18 +30,16 @@ void nfips_tune_time(char *buf, size_t len, int64_t usec, bool utc)
 	strftime(buf, len, utc ? "%Y-%m-%dT%H:%M:%SZ" : "%Y-%m-%d %H:%M:%S %Z", &tm);
 }
 
-const char *nfips_tune_section(enum nfips_tune_kind k)
+const char *nfips_tune_section(int lang, enum nfips_tune_kind k)
 {
-	static const char *const titles[] = {
-		[NFIPS_TUNE_BLOCK] = "Block candidates (approve)",
-		[NFIPS_TUNE_UNAFFECTED] = "Signatures firing at hosts they cannot affect (disable, "
-					  "or suppress to those hosts)",
-		[NFIPS_TUNE_NOISY] = "Noisy signatures (disable, or grade low when graded medium)",
-		[NFIPS_TUNE_SILENT] = "Signatures that never fired (disable; applied only when "
-				      "named with --only)",
+	static const enum nfips_tune_word titles[] = {
+		[NFIPS_TUNE_BLOCK] = TW_SEC_BLOCK,
+		[NFIPS_TUNE_UNAFFECTED] = TW_SEC_UNAFFECTED,
+		[NFIPS_TUNE_NOISY] = TW_SEC_NOISY,
+		[NFIPS_TUNE_SILENT] = TW_SEC_SILENT,
 	};
 
-	return titles[k];
+	return nfips_tune_word(lang, titles[k]);
 }
 
 const enum nfips_tune_kind nfips_tune_order[NFIPS_TUNE_NKINDS] = {
@@ -67,63 +66,128 @@ void nfips_tune_apply_command(const struct nfips_tune *t, struct nfips_sbuf *b)
 	nfips_sbuf_puts(b, " --reason TEXT");
 }
 
-static void text_sig(struct nfips_sbuf *b, const struct nfips_tune_sig *g)
+/* Column widths: the English ones, wider where a language's header is. */
+struct cols {
+	int alerts, share, srcs, dsts, hours, highest, fp;
+};
+
+static int colw(const struct nfips_tune *t, enum nfips_tune_word w, int min)
+{
+	int n = (int)nfips_report_width(TW(w));
+
+	return n > min ? n : min;
+}
+
+static void text_sig(struct nfips_sbuf *b, const struct nfips_tune *t, const struct cols *c,
+		     const struct nfips_tune_sig *g)
 {
 	char sid[32], share[16];
 
 	snprintf(sid, sizeof(sid), "%" PRIu32 ":%" PRIu32, g->gid, g->sid);
 	snprintf(share, sizeof(share), "%u.%u%%", g->share_pm / 10, g->share_pm % 10);
-	nfips_sbuf_printf(b, "%9" PRIu64 " %6s %7" PRIu64 " %7" PRIu64 " %5" PRIu64
-			  "  %-9s %3" PRIu64 "  %-12s ", g->n, share, g->srcs, g->dsts,
-			  g->hours, g->max_grade < 0 ? "-" : nfips_store_grade_name(g->max_grade),
-			  g->fp, sid);
+	nfips_sbuf_printf(b, "%*" PRIu64 " %*s %*" PRIu64 " %*" PRIu64 " %*" PRIu64 "  ",
+			  c->alerts, g->n, c->share, share, c->srcs, g->srcs, c->dsts, g->dsts,
+			  c->hours, g->hours);
+	nfips_report_cell(b, g->max_grade < 0 ? "-" : nfips_report_grade(t->o.lang, g->max_grade),
+			  (size_t)c->highest,
+			  true);
+	nfips_sbuf_printf(b, " %*" PRIu64 "  %-12s ", c->fp, g->fp, sid);
 	/* cut by display columns, never inside a UTF-8 character */
 	nfips_report_cell(b, g->msg, 40, false);
 	nfips_sbuf_puts(b, "\n");
 }
 
+/* "Label:" padded to the value's column (wide characters count two). */
+static void label(struct nfips_sbuf *b, const char *k)
+{
+	char s[64];
+
+	snprintf(s, sizeof(s), "%s:", k);
+	nfips_report_cell(b, s, 11, true);
+}
+
+/* @s right-aligned in @w columns, then a space. */
+static void rhead(struct nfips_sbuf *b, const char *s, size_t w)
+{
+	size_t n = nfips_report_width(s);
+
+	while (n++ < w)
+		nfips_sbuf_puts(b, " ");
+	nfips_report_cell(b, s, w, false);
+	nfips_sbuf_puts(b, " ");
+}
+
 void nfips_tune_text(const struct nfips_tune *t, struct nfips_sbuf *b)
 {
-	char since[40], until[40], gen[40];
+	char since[40], until[40], gen[40], v[4200];
 	size_t i, k, shown;
 
 	nfips_tune_time(since, sizeof(since), t->o.since, false);
 	nfips_tune_time(until, sizeof(until), t->o.until, false);
 	nfips_tune_time(gen, sizeof(gen), t->o.generated, false);
-	nfips_sbuf_puts(b, "Tuning report\n\n");
-	if (t->customer)
-		nfips_sbuf_printf(b, "Customer:  %s\n", t->customer);
-	if (t->sensor)
-		nfips_sbuf_printf(b, "Sensor:    %s\n", t->sensor);
-	nfips_sbuf_printf(b, "Policy:    %s, serial %" PRId64 ", %s mode, %zu rules loaded\n",
-			  t->o.policy_path ? t->o.policy_path : "-", t->serial,
-			  nfips_policy_mode_name(t->mode), t->nrules);
-	nfips_sbuf_printf(b, "Period:    %s to %s\n", since, until);
-	nfips_sbuf_printf(b, "Generated: %s\n", gen);
-	nfips_sbuf_printf(b, "Alerts:    %" PRIu64 " from %zu signatures\n\n", t->total,
-			  t->nsigs);
+	nfips_sbuf_printf(b, "%s\n\n", TW(TW_TITLE));
+	if (t->customer) {
+		label(b, nfips_report_word(t->o.lang, W_CUSTOMER));
+		nfips_sbuf_printf(b, "%s\n", t->customer);
+	}
+	if (t->sensor) {
+		label(b, nfips_report_word(t->o.lang, W_SENSOR));
+		nfips_sbuf_printf(b, "%s\n", t->sensor);
+	}
+	label(b, TW(TW_POLICY));
+	snprintf(v, sizeof(v), TW(TW_POLICY_LINE), t->o.policy_path ? t->o.policy_path : "-",
+		 (long long)t->serial, nfips_policy_mode_name(t->mode), t->nrules);
+	nfips_sbuf_printf(b, "%s\n", v);
+	label(b, nfips_report_word(t->o.lang, W_PERIOD));
+	snprintf(v, sizeof(v), TW(TW_PERIOD_LINE), since, until);
+	nfips_sbuf_printf(b, "%s\n", v);
+	label(b, nfips_report_word(t->o.lang, W_GENERATED));
+	nfips_sbuf_printf(b, "%s\n", gen);
+	label(b, TW(TW_ALERTS));
+	snprintf(v, sizeof(v), TW(TW_ALERTS_LINE), (unsigned long long)t->total, t->nsigs);
+	nfips_sbuf_printf(b, "%s\n\n", v);
 
-	nfips_sbuf_puts(b, "Noisiest signatures\n");
+	nfips_sbuf_printf(b, "%s\n", TW(TW_NOISIEST));
 	if (!t->ntop) {
-		nfips_sbuf_puts(b, "  none\n");
+		nfips_sbuf_printf(b, "  %s\n", TW(TW_NONE));
 	} else {
-		nfips_sbuf_printf(b, "%9s %6s %7s %7s %5s  %-9s %3s  %s\n", "Alerts", "Share",
-				  "Sources", "Targets", "Hours", "Highest", "FP", "Signature");
+		struct cols c = {
+			colw(t, TW_H_ALERTS, 9), colw(t, TW_H_SHARE, 6),
+			colw(t, TW_H_SOURCES, 7), colw(t, TW_H_TARGETS, 7),
+			colw(t, TW_H_HOURS, 5), colw(t, TW_H_HIGHEST, 9), colw(t, TW_H_FP, 3),
+		};
+
+		rhead(b, TW(TW_H_ALERTS), (size_t)c.alerts);
+		rhead(b, TW(TW_H_SHARE), (size_t)c.share);
+		rhead(b, TW(TW_H_SOURCES), (size_t)c.srcs);
+		rhead(b, TW(TW_H_TARGETS), (size_t)c.dsts);
+		rhead(b, TW(TW_H_HOURS), (size_t)c.hours);
+		nfips_sbuf_puts(b, " ");
+		nfips_report_cell(b, TW(TW_H_HIGHEST), (size_t)c.highest, true);
+		nfips_sbuf_puts(b, " ");
+		rhead(b, TW(TW_H_FP), (size_t)c.fp);
+		nfips_sbuf_puts(b, " ");
+		nfips_report_cell(b, TW(TW_H_SIGNATURE), 40, false);
+		nfips_sbuf_puts(b, "\n");
 		for (i = 0; i < t->ntop; i++)
-			text_sig(b, &t->top[i]);
+			text_sig(b, t, &c, &t->top[i]);
 	}
 	for (k = 0; k < NFIPS_TUNE_NKINDS; k++) {
 		enum nfips_tune_kind kind = nfips_tune_order[k];
 
-		nfips_sbuf_printf(b, "\n%s: %zu\n", nfips_tune_section(kind), t->nkind[kind]);
+		nfips_sbuf_puts(b, "\n");
+		snprintf(v, sizeof(v), "%s: %zu", nfips_tune_section(t->o.lang, kind),
+			 t->nkind[kind]);
+		nfips_report_wrap(b, v, 100);
 		for (i = 0, shown = 0; i < t->n; i++) {
 			const struct nfips_tune_suggestion *s = &t->v[i];
 
 			if (s->kind != kind)
 				continue;
 			if (kind == NFIPS_TUNE_SILENT && shown == TEXT_SILENT_MAX) {
-				nfips_sbuf_printf(b, "  ... %zu more (--format json lists all)\n",
-						  t->nkind[kind] - shown);
+				nfips_sbuf_puts(b, "  ");
+				nfips_sbuf_printf(b, TW(TW_MORE), t->nkind[kind] - shown);
+				nfips_sbuf_puts(b, "\n");
 				break;
 			}
 			shown++;
@@ -132,8 +196,9 @@ void nfips_tune_text(const struct nfips_tune *t, struct nfips_sbuf *b)
 			nfips_sbuf_printf(b, "\n      %s\n      %s\n", s->why, s->command);
 		}
 	}
-	nfips_sbuf_puts(b, "\nTo apply the suggestions (all but the silent ones, or those "
-			"named with --only ID,...):\n  ");
+	nfips_sbuf_puts(b, "\n");
+	nfips_report_wrap(b, TW(TW_APPLY_TEXT), 100);
+	nfips_sbuf_puts(b, "  ");
 	nfips_tune_apply_command(t, b);
 	nfips_sbuf_puts(b, "\n");
 }

@@ -72,6 +72,8 @@ struct nfips_tune_opts {
 	const char *by;			/* who applies (the commands' --by) */
 	const char *approved_by;	/* approve's --by; NULL: "APPROVER" */
 	int64_t generated;		/* usec, shown; 0: now */
+	/* enum nfips_report_lang: the words of text and html, and the whys */
+	int lang;
 };
 
 /* One signature's figures in the period. */
