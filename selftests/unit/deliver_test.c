@@ -76,6 +76,84 @@ static void format_tests(void)
 	nfips_sbuf_free(&b);
 }
 
+/*
+ * The record scanner reads fields as JSON does, not by searching: the
+ * same names inside strings or in other objects are not the fields,
+ * escapes are decoded, and a line that is not one object is refused.
+ */
+static void scanner_tests(void)
+{
+	static const char *const bad[] = {
+		"{\"nfips\":{\"sequence\":5},\"timestamp\":\"2026-12-06T10:11:12+0000\"",
+		"{\"nfips\":{\"sequence\":5},\"timestamp\":\"2026-12-06T10:11:12+0000\"} x",
+		"{\"nfips\":{\"sequence\":5},\"timestamp\":\"2026-12-06T10:11:12\",\"a\":tru}",
+		"{\"nfips\":{\"sequence\":5},\"timestamp\":\"2026-12-06T10:11:12\",\"a\":\"\\q\"}",
+		"{\"nfips\":{\"sequence\":5},\"timestamp\":\"2026-12-06T10:11:12\",\"a\":01}",
+		"{\"nfips\":{\"sequence\":5},\"timestamp\":\"2026-12-06T10:11:12\",\"a\":[1,]}",
+		"[{\"nfips\":{\"sequence\":5},\"timestamp\":\"2026-12-06T10:11:12\"}]",
+	};
+	struct nfips_deliver_rec r;
+	char eve[4096], err[128], deep[400];
+	size_t i;
+	int n;
+
+	/* Field names in a payload string, in the flow and in metadata. */
+	n = snprintf(eve, sizeof(eve), "{\"timestamp\":\"2026-12-06T10:11:12.5-0130\","
+		     "\"payload_printable\":\"\\\"nfips\\\":{\\\"sequence\\\":99,"
+		     "\\\"grade\\\":\\\"emergency\\\"},\\\"host\\\":\\\"x\\\"\","
+		     "\"flow\":{\"host\":\"not me\",\"sequence\":98,\"event_type\":\"incident\"},"
+		     "\"alert\":{\"metadata\":{\"signature_id\":[\"1\"],\"severity\":[9]},"
+		     "\"severity\":3,\"signature_id\":2001},\"event_type\":\"alert\","
+		     "\"host\":\"\\u65e5\\u672c gw\\/1 \\ud83d\\ude00\",\"n\":[1.5e3,-0,true,"
+		     "false,null,{},[]],"
+		     "\"nfips\":{\"x\":{\"sequence\":97},\"sequence\":7,\"grade\":\"lo\\u0077\"}}");
+	tap_ok(&T, !nfips_deliver_record_parse(&r, eve, (size_t)n, err, sizeof(err)) &&
+	       r.sequence == 7 && r.sid == 2001 && r.alert_severity == 3 &&
+	       r.kind == NFIPS_DELIVER_ALERT && !strcmp(r.grade, "low") &&
+	       !strcmp(r.sensor, "\xe6\x97\xa5\xe6\x9c\xac gw/1 \xf0\x9f\x98\x80") &&
+	       r.sec == 1796551872 + 5400 && r.usec == 500000,
+	       "fields read where JSON puts them, not where their names appear");
+	if (T.failed)
+		tap_diag("seq %llu sid %u sev %d grade '%s' sensor '%s' sec %lld usec %u (%s)",
+			 (unsigned long long)r.sequence, r.sid, r.alert_severity, r.grade,
+			 r.sensor, (long long)r.sec, r.usec, err);
+
+	/* nfips.sensor when there is no host; the event type decides the MSGID. */
+	n = snprintf(eve, sizeof(eve), " {\"event_type\":\"nfips_health\",\"nfips\":"
+		     "{\"sensor\":\"s\\\"1\",\"sequence\":12},\"timestamp\":"
+		     "\"2026-12-06T10:11:12+00:00\"}");
+	tap_ok(&T, !nfips_deliver_record_parse(&r, eve, (size_t)n, err, sizeof(err)) &&
+	       r.sequence == 12 && r.kind == NFIPS_DELIVER_HEALTH && !strcmp(r.sensor, "s\"1") &&
+	       r.sid == 0 && !r.grade[0] && r.sec == 1796551872,
+	       "health record: nfips.sensor, no sid, no grade");
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		tap_ok(&T, nfips_deliver_record_parse(&r, bad[i], strlen(bad[i]), err,
+						      sizeof(err)) &&
+		       !strcmp(err, "not a JSON object"), "not JSON refused: %s", bad[i]);
+
+	/* JSON forbids it, json-c took it: refusing it would lose the record. */
+	n = snprintf(eve, sizeof(eve), "{\"nfips\":{\"sequence\":4},\"timestamp\":"
+		     "\"2026-12-06T10:11:12\",\"a\":\"\t\x01\"}");
+	tap_ok(&T, !nfips_deliver_record_parse(&r, eve, (size_t)n, err, sizeof(err)) &&
+	       r.sequence == 4, "a raw control character in a string is taken");
+	n = snprintf(eve, sizeof(eve), "{\"nfips\":{\"sequence\":1.0},\"timestamp\":"
+		     "\"2026-12-06T10:11:12\"}");
+	tap_ok(&T, nfips_deliver_record_parse(&r, eve, (size_t)n, err, sizeof(err)) &&
+	       strstr(err, "sequence"), "a sequence that is not an integer refused");
+	n = snprintf(eve, sizeof(eve), "{\"nfips\":{\"sequence\":3},\"timestamp\":\"yesterday\"}");
+	tap_ok(&T, nfips_deliver_record_parse(&r, eve, (size_t)n, err, sizeof(err)) &&
+	       strstr(err, "timestamp"), "a timestamp that is not one refused: %s", err);
+
+	/* Nesting far deeper than a record's is refused, not a stack overflow. */
+	memset(deep, '[', 200);
+	memset(deep + 200, ']', 200);
+	n = snprintf(eve, sizeof(eve), "{\"a\":%.*s,\"nfips\":{\"sequence\":3},"
+		     "\"timestamp\":\"2026-12-06T10:11:12\"}", 400, deep);
+	tap_ok(&T, nfips_deliver_record_parse(&r, eve, (size_t)n, err, sizeof(err)),
+	       "200 nested arrays refused");
+}
+
 static void cursor_tests(void)
 {
 	char path[256];
@@ -176,6 +254,7 @@ int main(void)
 		return 1;
 	}
 	format_tests();
+	scanner_tests();
 	cursor_tests();
 	spool_tests();
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);

@@ -5,7 +5,7 @@
  * order, at least once, across outages and restarts of either side.
  *
  *   syslog.c     the RFC 5424 message of a record (severity from grade)
- *   record.c     the fields of an EVE record the message needs (json-c)
+ *   record.c     the fields of an EVE record the message needs (a scanner)
  *   spool_eve.c  the spool over the EVE log nfipsd writes
  *   cursor.c     the per-collector cursor file (atomic rewrite)
  *   relp.c       RELP through librelp (acknowledged)
