@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "deliver/deliver.h"
@@ -59,6 +60,34 @@ static void format_tests(void)
 	       "RFC 5424: PRI local5.crit, header, escaped SD, the record as MSG");
 	if (T.failed)
 		tap_diag("%.*s", (int)b.len, b.s);
+
+	/* The header's time, written by hand, as strftime writes it. */
+	{
+		static const int64_t when[] = { 0, 951782400, 1709164799, 1709208000,
+						 4102444799, 253402300799, 1796551872 };
+		char want[64];
+		size_t k, bad = 0;
+
+		for (k = 0; k < sizeof(when) / sizeof(when[0]); k++) {
+			time_t t = (time_t)when[k];
+			struct tm tm;
+			struct nfips_deliver_rec x = r;
+
+			x.sec = when[k];
+			x.usec = (uint32_t)(k * 100001);
+			gmtime_r(&t, &tm);
+			strftime(want, sizeof(want), "%Y-%m-%dT%H:%M:%S", &tm);
+			snprintf(want + strlen(want), sizeof(want) - strlen(want), ".%06uZ ",
+				 x.usec);
+			nfips_sbuf_reset(&b);
+			nfips_deliver_format(&b, &x, 21, "h");
+			if (!strstr(b.s, want) || strstr(b.s, want) != strchr(b.s, ' ') + 1) {
+				tap_diag("%lld: want %s in %.60s", (long long)when[k], want, b.s);
+				bad++;
+			}
+		}
+		tap_ok(&T, !bad, "RFC 5424 TIMESTAMP: 1970, leap days, 2099, 9999");
+	}
 
 	r.grade[0] = '\0';
 	r.alert_severity = 3;
@@ -144,6 +173,30 @@ static void scanner_tests(void)
 	n = snprintf(eve, sizeof(eve), "{\"nfips\":{\"sequence\":3},\"timestamp\":\"yesterday\"}");
 	tap_ok(&T, nfips_deliver_record_parse(&r, eve, (size_t)n, err, sizeof(err)) &&
 	       strstr(err, "timestamp"), "a timestamp that is not one refused: %s", err);
+
+	/* The record's time read by hand, as timegm reads it. */
+	{
+		static const int64_t when[] = { 0, 951782400, 1709164799, 1709208000,
+						 4102444799, 253402300799 };
+		size_t k, bad = 0;
+
+		for (k = 0; k < sizeof(when) / sizeof(when[0]); k++) {
+			time_t t = (time_t)when[k];
+			struct tm tm;
+			char ts[40];
+
+			gmtime_r(&t, &tm);
+			strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S.000001+0000", &tm);
+			n = snprintf(eve, sizeof(eve), "{\"nfips\":{\"sequence\":3},"
+				     "\"timestamp\":\"%s\"}", ts);
+			if (nfips_deliver_record_parse(&r, eve, (size_t)n, err, sizeof(err)) ||
+			    r.sec != when[k] || r.usec != 1) {
+				tap_diag("%s: read %lld", ts, (long long)r.sec);
+				bad++;
+			}
+		}
+		tap_ok(&T, !bad, "record timestamps: 1970, leap days, 2099, 9999");
+	}
 
 	/* Nesting far deeper than a record's is refused, not a stack overflow. */
 	memset(deep, '[', 200);
