@@ -21,8 +21,10 @@
  * garbage from the collector, kill -9 of nfipsd) sending starts again
  * from the cursor: nothing after it is lost, and what the collector got
  * past the cursor comes again. Duplicates are therefore the records
- * between the cursor and the failure (at most the RELP window, or what
- * one TCP send buffer holds), recognisable by (sensor, sequence).
+ * between the cursor on disk and the failure (at most the RELP window,
+ * or what one TCP send buffer holds, plus what was acknowledged since
+ * the cursor was last written, at most 200 ms before), recognisable by
+ * (sensor, sequence).
  */
 #ifndef NFIPS_DELIVER_H
 #define NFIPS_DELIVER_H

@@ -329,14 +329,14 @@ static bool key_is(const struct span *k, const char *name)
 }
 
 /* An integer value: its number, and whether it was one (no fraction). */
-static int scan_int(struct scan *sc, bool *is_int, long long *v)
+static int scan_int(struct scan *sc, bool *is_int, long long *v, int depth)
 {
 	const char *start = sc->p;
 	bool integer;
 
 	*is_int = false;
 	if (sc->p >= sc->end || (*sc->p != '-' && (*sc->p < '0' || *sc->p > '9')))
-		return scan_value(sc, 0);
+		return scan_value(sc, depth);
 	if (scan_number(sc, &integer))
 		return -1;
 	if (integer) {
@@ -360,14 +360,14 @@ static int scan_int(struct scan *sc, bool *is_int, long long *v)
 	return 0;
 }
 
-static int scan_str(struct scan *sc, struct span *s, bool *found)
+static int scan_str(struct scan *sc, struct span *s, bool *found, int depth)
 {
 	*found = false;
 	if (sc->p < sc->end && *sc->p == '"') {
 		*found = true;
 		return scan_string(sc, s);
 	}
-	return scan_value(sc, 0);
+	return scan_value(sc, depth);
 }
 
 /* What the members of the record give, before their checks. */
@@ -385,14 +385,14 @@ static int alert_member(struct scan *sc, const struct span *k, void *arg, int de
 	long long v;
 
 	if (key_is(k, "signature_id")) {
-		if (scan_int(sc, &is_int, &v))
+		if (scan_int(sc, &is_int, &v, depth))
 			return -1;
 		f->has_sid = is_int;
 		f->sid = v;
 		return 0;
 	}
 	if (key_is(k, "severity")) {
-		if (scan_int(sc, &is_int, &v))
+		if (scan_int(sc, &is_int, &v, depth))
 			return -1;
 		f->has_sev = is_int;
 		f->sev = v;
@@ -408,16 +408,16 @@ static int nfips_member(struct scan *sc, const struct span *k, void *arg, int de
 	long long v;
 
 	if (key_is(k, "sequence")) {
-		if (scan_int(sc, &is_int, &v))
+		if (scan_int(sc, &is_int, &v, depth))
 			return -1;
 		f->has_seq = is_int;
 		f->seq = v;
 		return 0;
 	}
 	if (key_is(k, "grade"))
-		return scan_str(sc, &f->grade, &f->has_grade);
+		return scan_str(sc, &f->grade, &f->has_grade, depth);
 	if (key_is(k, "sensor"))
-		return scan_str(sc, &f->nf_sensor, &f->has_nf_sensor);
+		return scan_str(sc, &f->nf_sensor, &f->has_nf_sensor, depth);
 	return scan_value(sc, depth);
 }
 
@@ -427,11 +427,11 @@ static int top_member(struct scan *sc, const struct span *k, void *arg, int dept
 	bool obj = sc->p < sc->end && *sc->p == '{';
 
 	if (key_is(k, "event_type"))
-		return scan_str(sc, &f->event_type, &f->has_event_type);
+		return scan_str(sc, &f->event_type, &f->has_event_type, depth);
 	if (key_is(k, "timestamp"))
-		return scan_str(sc, &f->timestamp, &f->has_timestamp);
+		return scan_str(sc, &f->timestamp, &f->has_timestamp, depth);
 	if (key_is(k, "host"))
-		return scan_str(sc, &f->host, &f->has_host);
+		return scan_str(sc, &f->host, &f->has_host, depth);
 	if (key_is(k, "alert")) {	/* the last one counts, as a parser keeps it */
 		f->has_sid = f->has_sev = false;
 		return obj ? scan_object(sc, depth, alert_member, f) : scan_value(sc, depth);
