@@ -3,8 +3,7 @@
 # Forwarding to a local rsyslog over RELP (issue 13's target: at least
 # 50,000 alerts/s, and catching up after an outage at least as fast), with
 # nfipsd's own parts (selftests/unit/deliver_tool: its EVE log writer and
-# its delivery threads) and rsyslogd with imrelp writing the records to a
-# file (the shipped template).
+# its delivery threads) and a private rsyslogd on 127.0.0.1.
 #
 #   steady:   the sender running and caught up; RATE alerts a second
 #             appended by nfipsd's EVE log writer for SECONDS, paced every
@@ -19,6 +18,11 @@
 # own, whatever the load of the moment took from the wall time) and the
 # load average at its start. Last, every sequence number must have
 # arrived. Usage: deliver-bench.sh [RATE] [SECONDS] [BACKLOG] [WINDOW]
+#
+# rsyslogd runs the shipped Documentation/collector/nfips-collector.conf
+# (imrelp into its own disk-assisted queue, a file per sensor; ports,
+# paths and a throw-away certificate for its TLS listeners rewritten);
+# DELIVER_COLLECTOR=minimal runs imrelp -> omfile on the main queue instead.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 tool=${DELIVER_TOOL:-$here/../unit/deliver_tool}
@@ -36,13 +40,30 @@ cleanup() {
 }
 trap cleanup EXIT
 port=$((20000 + RANDOM % 20000))
-cat >"$w/rs.conf" <<EOF2
+collector=${DELIVER_COLLECTOR:-shipped}
+if [ "$collector" = shipped ]; then
+	mkdir -p "$w/certs"
+	openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=collector.bench" \
+		-keyout "$w/certs/collector.key" -out "$w/certs/collector.pem" >/dev/null 2>&1
+	cp "$w/certs/collector.pem" "$w/certs/ca.pem"
+	{
+		echo "global(workDirectory=\"$w\" maxMessageSize=\"256k\")"
+		sed -e "s|/etc/rsyslog.d/nfips/|$w/certs/|g" -e "s|/var/log/nfips-soc|$w/soc|g" \
+			-e "s|port=\"2514\"|port=\"$port\"|" -e "s|port=\"2515\"|port=\"$((port + 1))\"|" \
+			-e "s|port=\"6514\"|port=\"$((port + 2))\"|" \
+			"$here/../../Documentation/collector/nfips-collector.conf"
+	} >"$w/rs.conf"
+	out=$w/soc/bench/eve.json
+else
+	out=$w/out.json
+	cat >"$w/rs.conf" <<EOF2
 global(workDirectory="$w" maxMessageSize="256k")
 module(load="imrelp")
 input(type="imrelp" port="$port" ruleset="r")
 template(name="nfips_eve" type="string" string="%msg%\n")
-ruleset(name="r") { action(type="omfile" file="$w/out.json" template="nfips_eve") }
+ruleset(name="r") { action(type="omfile" file="$out" template="nfips_eve") }
 EOF2
+fi
 cat >"$w/nfipsd.conf" <<EOF2
 rules = [ "unused.rules" ];
 log = { eve = "$w/eve.json"; };
@@ -87,7 +108,7 @@ start_rs() {
 }
 
 "$tool" append "$w/probe.json" 100 bench
-echo "# host $(nproc) CPUs, RELP window $WINDOW, records of ~$(($(wc -c <"$w/probe.json") / 100)) bytes"
+echo "# host $(nproc) CPUs, RELP window $WINDOW, records of ~$(($(wc -c <"$w/probe.json") / 100)) bytes, collector $collector"
 start_rs
 sleep 1
 "$tool" run "$w/nfipsd.conf" 2>"$w/sender.log" &
@@ -99,7 +120,7 @@ n=$((RATE * SECONDS_))
 l=$(load) cs0=$(cpu "$sender") cr0=$(cpu "$rs") t0=$(now)
 "$tool" append "$w/eve.json" "$n" bench "$RATE" >"$w/append.out"
 t1=$(now)
-wait_lines "$w/out.json" "$n" 600 || { echo "deliver: steady: not all $n arrived" >&2; exit 1; }
+wait_lines "$out" "$n" 600 || { echo "deliver: steady: not all $n arrived" >&2; exit 1; }
 t2=$(now)
 cs=$(calc "$(cpu "$sender") - $cs0" .2f) cr=$(calc "$(cpu "$rs") - $cr0" .2f)
 drain=$(calc "$t2 - $t1" .2f)
@@ -118,10 +139,10 @@ rs=
 "$tool" append "$w/eve.json" "$BACKLOG" bench
 sleep 1		# the sender has tried and failed: it is in its backoff
 total=$((n + BACKLOG))
-have=$(wc -l <"$w/out.json")
+have=$(wc -l <"$out")
 l=$(load) cs0=$(cpu "$sender") t0=$(now)
 start_rs
-first=$(wait_lines "$w/out.json" "$total" 1200 "$have") ||
+first=$(wait_lines "$out" "$total" 1200 "$have") ||
 	{ echo "deliver: catch-up: not all $total arrived" >&2; exit 1; }
 t2=$(now)
 cs=$(calc "$(cpu "$sender") - $cs0" .2f) cr=$(cpu "$rs")
@@ -132,7 +153,7 @@ echo "deliver phase=catchup alerts=$BACKLOG start_s=$(calc "$first - $t0" .2f)" 
 	"rsyslogd_cpu_100k=$(calc "$cr * 100000 / $BACKLOG" .3f) load=$l"
 
 # ---- nothing lost ---------------------------------------------------------
-python3 - "$w/out.json" "$total" <<'PY'
+python3 - "$out" "$total" <<'PY'
 import re, sys
 seqs = [int(m.group(1)) for m in re.finditer(rb'"sequence":(\d+)', open(sys.argv[1], "rb").read())]
 want, got = int(sys.argv[2]), set(seqs)
