@@ -108,7 +108,7 @@ start_rs() {
 }
 
 "$tool" append "$w/probe.json" 100 bench
-echo "# host $(nproc) CPUs, RELP window $WINDOW, records of ~$(($(wc -c <"$w/probe.json") / 100)) bytes, collector $collector"
+echo "# host $(nproc) CPUs, RELP window $WINDOW, records of ~$(($(wc -c <"$w/probe.json") / 100)) bytes, collector $collector, nice $(nice)"
 start_rs
 sleep 1
 "$tool" run "$w/nfipsd.conf" 2>"$w/sender.log" &
