@@ -70,8 +70,10 @@ sender's time); the header is written by hand (no ``printf``/``strftime``);
 librelp sends the frame (one ``send``, one non-blocking ``recv`` for the
 answers) with its burst hint (``TCP_CORK``, as rsyslog's omrelp) around
 each batch of up to 1,024 records, so the frames leave in full segments.
-The cursor is written (temporary file, ``fsync``, ``rename``) at most
-every 200 ms while records flow, and a new RELP session to have
+The cursor is written (temporary file, ``fsync``, ``rename``) every
+200 ms while records flow or once 4 windows more are acknowledged
+(whichever comes first: duplicates after a crash stay bounded in
+records however fast the collector answers), and a new RELP session to have
 everything answered (librelp says nothing of which frame was answered)
 is opened only once the spool has been drained for 100 ms or the cursor
 has not moved for a second. The window (1,024 frames unanswered, 128

@@ -23,8 +23,8 @@
  * past the cursor comes again. Duplicates are therefore the records
  * between the cursor on disk and the failure (at most the RELP window,
  * or what one TCP send buffer holds, plus what was acknowledged since
- * the cursor was last written, at most 200 ms before), recognisable by
- * (sensor, sequence).
+ * the cursor was last written: at most 200 ms and 4 windows' worth),
+ * recognisable by (sensor, sequence).
  */
 #ifndef NFIPS_DELIVER_H
 #define NFIPS_DELIVER_H

@@ -3,8 +3,9 @@
  * One thread per collector. It reads the spool from its cursor, sends
  * each record as an RFC 5424 message, advances the cursor as the
  * collector acknowledges (deliver.h says what that means per transport)
- * and saves it: at most every 200 ms while records flow, at once when
- * the spool is drained and everything is acknowledged, and at stop.
+ * and saves it: every 200 ms while records flow or once CURSOR_WINDOWS
+ * windows more are acknowledged, whichever comes first, at once when the
+ * spool is drained and everything is acknowledged, and at stop.
  * After any failure the connection is dropped and, after a backoff
  * (exponential from retry_min to retry_max, each delay drawn between
  * its half and itself so a fleet does not reconnect in step), sending
@@ -25,6 +26,13 @@
 
 #define STATUS_EVERY_MS 1000
 #define CURSOR_EVERY_MS 200
+/*
+ * Duplicates after a crash are what was acknowledged since the cursor
+ * was saved: bounded in records too, not only in time, however fast the
+ * collector answers (4 windows: 4096 records by default, some 20 saves a
+ * second at 100,000 alerts/s).
+ */
+#define CURSOR_WINDOWS 4
 #define IDLE_POLL_MS 20
 /*
  * Confirming (deliver_int.h) what the window has not yet answered costs
@@ -257,7 +265,8 @@ static int send_batch(struct nfips_sender *s)
 	pthread_mutex_lock(&s->lock);
 	s->st.sent += i;
 	pthread_mutex_unlock(&s->lock);
-	if (now_ms() - s->cursor_ms >= CURSOR_EVERY_MS)
+	if (now_ms() - s->cursor_ms >= CURSOR_EVERY_MS ||
+	    s->cursor - s->saved >= (uint64_t)CURSOR_WINDOWS * s->cfg.window)
 		save_cursor(s);
 	return s->batch.n > 0;
 }
