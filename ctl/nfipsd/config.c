@@ -329,7 +329,7 @@ static int collector(struct ctx *x, config_setting_t *e, struct nfips_collector_
 		return -1;
 	c->facility = 21;	/* local5, Suricata's default */
 	c->timeout = 10;
-	c->window = 128;
+	c->window = 1024;
 	c->batch = 1024;
 	c->retry_min_ms = 500;
 	c->retry_max_ms = 60000;

@@ -19,6 +19,7 @@ import struct
 import subprocess
 import sys
 
+import deliver_report
 import kernel_report
 import store_report
 
@@ -494,6 +495,8 @@ def main(argv):
     text += kernel_report.section(out_dir)
     # The alert store's section (make bench-store), when it ran.
     text += store_report.section(out_dir)
+    # SOC delivery and the mail latency (make bench-deliver, bench-mail), when they ran.
+    text += deliver_report.section(out_dir)
     sys.stdout.write("\n".join(line.rstrip() for line in text.splitlines()) + "\n")
 
 

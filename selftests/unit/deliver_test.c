@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "deliver/deliver.h"
@@ -60,6 +61,34 @@ static void format_tests(void)
 	if (T.failed)
 		tap_diag("%.*s", (int)b.len, b.s);
 
+	/* The header's time, written by hand, as strftime writes it. */
+	{
+		static const int64_t when[] = { 0, 951782400, 1709164799, 1709208000,
+						 4102444799, 253402300799, 1796551872 };
+		char want[64];
+		size_t k, bad = 0;
+
+		for (k = 0; k < sizeof(when) / sizeof(when[0]); k++) {
+			time_t t = (time_t)when[k];
+			struct tm tm;
+			struct nfips_deliver_rec x = r;
+
+			x.sec = when[k];
+			x.usec = (uint32_t)(k * 100001);
+			gmtime_r(&t, &tm);
+			strftime(want, sizeof(want), "%Y-%m-%dT%H:%M:%S", &tm);
+			snprintf(want + strlen(want), sizeof(want) - strlen(want), ".%06uZ ",
+				 x.usec);
+			nfips_sbuf_reset(&b);
+			nfips_deliver_format(&b, &x, 21, "h");
+			if (!strstr(b.s, want) || strstr(b.s, want) != strchr(b.s, ' ') + 1) {
+				tap_diag("%lld: want %s in %.60s", (long long)when[k], want, b.s);
+				bad++;
+			}
+		}
+		tap_ok(&T, !bad, "RFC 5424 TIMESTAMP: 1970, leap days, 2099, 9999");
+	}
+
 	r.grade[0] = '\0';
 	r.alert_severity = 3;
 	tap_ok(&T, nfips_deliver_severity(&r) == 5, "not graded: alert.severity 3 -> notice");
@@ -74,6 +103,108 @@ static void format_tests(void)
 	tap_ok(&T, nfips_deliver_record_parse(&r, "{\"nfips\":{}}", 12, err, sizeof(err)) &&
 	       strstr(err, "sequence"), "a record without nfips.sequence refused: %s", err);
 	nfips_sbuf_free(&b);
+}
+
+/*
+ * The record scanner reads fields as JSON does, not by searching: the
+ * same names inside strings or in other objects are not the fields,
+ * escapes are decoded, and a line that is not one object is refused.
+ */
+static void scanner_tests(void)
+{
+	static const char *const bad[] = {
+		"{\"nfips\":{\"sequence\":5},\"timestamp\":\"2026-12-06T10:11:12+0000\"",
+		"{\"nfips\":{\"sequence\":5},\"timestamp\":\"2026-12-06T10:11:12+0000\"} x",
+		"{\"nfips\":{\"sequence\":5},\"timestamp\":\"2026-12-06T10:11:12\",\"a\":tru}",
+		"{\"nfips\":{\"sequence\":5},\"timestamp\":\"2026-12-06T10:11:12\",\"a\":\"\\q\"}",
+		"{\"nfips\":{\"sequence\":5},\"timestamp\":\"2026-12-06T10:11:12\",\"a\":01}",
+		"{\"nfips\":{\"sequence\":5},\"timestamp\":\"2026-12-06T10:11:12\",\"a\":[1,]}",
+		"[{\"nfips\":{\"sequence\":5},\"timestamp\":\"2026-12-06T10:11:12\"}]",
+	};
+	struct nfips_deliver_rec r;
+	char eve[4096], err[128], deep[400];
+	size_t i;
+	int n;
+
+	/* Field names in a payload string, in the flow and in metadata. */
+	n = snprintf(eve, sizeof(eve), "{\"timestamp\":\"2026-12-06T10:11:12.5-0130\","
+		     "\"payload_printable\":\"\\\"nfips\\\":{\\\"sequence\\\":99,"
+		     "\\\"grade\\\":\\\"emergency\\\"},\\\"host\\\":\\\"x\\\"\","
+		     "\"flow\":{\"host\":\"not me\",\"sequence\":98,\"event_type\":\"incident\"},"
+		     "\"alert\":{\"metadata\":{\"signature_id\":[\"1\"],\"severity\":[9]},"
+		     "\"severity\":3,\"signature_id\":2001},\"event_type\":\"alert\","
+		     "\"host\":\"\\u65e5\\u672c gw\\/1 \\ud83d\\ude00\",\"n\":[1.5e3,-0,true,"
+		     "false,null,{},[]],"
+		     "\"nfips\":{\"x\":{\"sequence\":97},\"sequence\":7,\"grade\":\"lo\\u0077\"}}");
+	tap_ok(&T, !nfips_deliver_record_parse(&r, eve, (size_t)n, err, sizeof(err)) &&
+	       r.sequence == 7 && r.sid == 2001 && r.alert_severity == 3 &&
+	       r.kind == NFIPS_DELIVER_ALERT && !strcmp(r.grade, "low") &&
+	       !strcmp(r.sensor, "\xe6\x97\xa5\xe6\x9c\xac gw/1 \xf0\x9f\x98\x80") &&
+	       r.sec == 1796551872 + 5400 && r.usec == 500000,
+	       "fields read where JSON puts them, not where their names appear");
+	if (T.failed)
+		tap_diag("seq %llu sid %u sev %d grade '%s' sensor '%s' sec %lld usec %u (%s)",
+			 (unsigned long long)r.sequence, r.sid, r.alert_severity, r.grade,
+			 r.sensor, (long long)r.sec, r.usec, err);
+
+	/* nfips.sensor when there is no host; the event type decides the MSGID. */
+	n = snprintf(eve, sizeof(eve), " {\"event_type\":\"nfips_health\",\"nfips\":"
+		     "{\"sensor\":\"s\\\"1\",\"sequence\":12},\"timestamp\":"
+		     "\"2026-12-06T10:11:12+00:00\"}");
+	tap_ok(&T, !nfips_deliver_record_parse(&r, eve, (size_t)n, err, sizeof(err)) &&
+	       r.sequence == 12 && r.kind == NFIPS_DELIVER_HEALTH && !strcmp(r.sensor, "s\"1") &&
+	       r.sid == 0 && !r.grade[0] && r.sec == 1796551872,
+	       "health record: nfips.sensor, no sid, no grade");
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		tap_ok(&T, nfips_deliver_record_parse(&r, bad[i], strlen(bad[i]), err,
+						      sizeof(err)) &&
+		       !strcmp(err, "not a JSON object"), "not JSON refused: %s", bad[i]);
+
+	/* JSON forbids it, json-c took it: refusing it would lose the record. */
+	n = snprintf(eve, sizeof(eve), "{\"nfips\":{\"sequence\":4},\"timestamp\":"
+		     "\"2026-12-06T10:11:12\",\"a\":\"\t\x01\"}");
+	tap_ok(&T, !nfips_deliver_record_parse(&r, eve, (size_t)n, err, sizeof(err)) &&
+	       r.sequence == 4, "a raw control character in a string is taken");
+	n = snprintf(eve, sizeof(eve), "{\"nfips\":{\"sequence\":1.0},\"timestamp\":"
+		     "\"2026-12-06T10:11:12\"}");
+	tap_ok(&T, nfips_deliver_record_parse(&r, eve, (size_t)n, err, sizeof(err)) &&
+	       strstr(err, "sequence"), "a sequence that is not an integer refused");
+	n = snprintf(eve, sizeof(eve), "{\"nfips\":{\"sequence\":3},\"timestamp\":\"yesterday\"}");
+	tap_ok(&T, nfips_deliver_record_parse(&r, eve, (size_t)n, err, sizeof(err)) &&
+	       strstr(err, "timestamp"), "a timestamp that is not one refused: %s", err);
+
+	/* The record's time read by hand, as timegm reads it. */
+	{
+		static const int64_t when[] = { 0, 951782400, 1709164799, 1709208000,
+						 4102444799, 253402300799 };
+		size_t k, bad = 0;
+
+		for (k = 0; k < sizeof(when) / sizeof(when[0]); k++) {
+			time_t t = (time_t)when[k];
+			struct tm tm;
+			char ts[40];
+
+			gmtime_r(&t, &tm);
+			strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S.000001+0000", &tm);
+			n = snprintf(eve, sizeof(eve), "{\"nfips\":{\"sequence\":3},"
+				     "\"timestamp\":\"%s\"}", ts);
+			if (nfips_deliver_record_parse(&r, eve, (size_t)n, err, sizeof(err)) ||
+			    r.sec != when[k] || r.usec != 1) {
+				tap_diag("%s: read %lld", ts, (long long)r.sec);
+				bad++;
+			}
+		}
+		tap_ok(&T, !bad, "record timestamps: 1970, leap days, 2099, 9999");
+	}
+
+	/* Nesting far deeper than a record's is refused, not a stack overflow. */
+	memset(deep, '[', 200);
+	memset(deep + 200, ']', 200);
+	n = snprintf(eve, sizeof(eve), "{\"a\":%.*s,\"nfips\":{\"sequence\":3},"
+		     "\"timestamp\":\"2026-12-06T10:11:12\"}", 400, deep);
+	tap_ok(&T, nfips_deliver_record_parse(&r, eve, (size_t)n, err, sizeof(err)),
+	       "200 nested arrays refused");
 }
 
 static void cursor_tests(void)
@@ -176,6 +307,7 @@ int main(void)
 		return 1;
 	}
 	format_tests();
+	scanner_tests();
 	cursor_tests();
 	spool_tests();
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);

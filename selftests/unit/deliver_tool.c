@@ -3,8 +3,11 @@
  * The delivery tests' driver, made of nfipsd's own parts (not a test by
  * itself; deliver_rsyslog.sh uses it):
  *
- *   deliver_tool append LOG N SENSOR   N alert records through nfipsd's
- *                                      EVE log writer (which numbers them)
+ *   deliver_tool append LOG N SENSOR [RATE]
+ *                                      N alert records through nfipsd's
+ *                                      EVE log writer (which numbers them),
+ *                                      RATE a second (paced every 10 ms;
+ *                                      the achieved rate on stdout)
  *   deliver_tool run CONF              nfipsd's delivery (the senders of
  *                                      CONF's collectors) until SIGTERM
  *   deliver_tool format LOG            each record's RFC 5424 message
@@ -33,7 +36,28 @@ void nfipsd_log(int prio, const char *fmt, ...)
 }
 
 /* Records as varied as real ones: quotes, ']', backslashes, UTF-8. */
-static int append(const char *log, unsigned long n, const char *sensor)
+static double mono(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* Waits until @n of the records are due at @rate a second from @t0. */
+static void pace(double t0, unsigned long n, unsigned long rate)
+{
+	double due = t0 + (double)n / (double)rate, now = mono();
+	struct timespec t;
+
+	if (due <= now)
+		return;		/* behind: write on at once, the rate shows it */
+	t.tv_sec = (time_t)(due - now);
+	t.tv_nsec = (long)((due - now - (double)t.tv_sec) * 1e9);
+	nanosleep(&t, NULL);
+}
+
+static int append(const char *log, unsigned long n, const char *sensor, unsigned long rate)
 {
 	static const char *const sigs[] = {
 		"ET EXPLOIT \"quoted\" [bracket] attempt",
@@ -46,7 +70,8 @@ static int append(const char *log, unsigned long n, const char *sensor)
 	struct nfips_sbuf b = { 0 };
 	char err[512];
 	int64_t now = time(NULL);
-	unsigned long i;
+	unsigned long i, step = rate / 100 ? rate / 100 : 1;
+	double t0 = mono();
 
 	l = nfipsd_evelog_open(log, err, sizeof(err));
 	if (!l) {
@@ -54,6 +79,8 @@ static int append(const char *log, unsigned long n, const char *sensor)
 		return 1;
 	}
 	for (i = 0; i < n; i++) {
+		if (rate && i % step == 0)
+			pace(t0, i, rate);
 		struct nfips_eve_alert a = {
 			.sec = now, .usec = (uint32_t)(i * 7919 % 1000000),
 			.flow_id = 1000 + i, .family = 4, .sport = (uint16_t)(40000 + i % 20000),
@@ -74,6 +101,8 @@ static int append(const char *log, unsigned long n, const char *sensor)
 	}
 	nfips_sbuf_free(&b);
 	nfipsd_evelog_close(l);
+	if (rate)
+		printf("appended %lu in %.3f s: %.0f/s\n", n, mono() - t0, n / (mono() - t0));
 	return 0;
 }
 
@@ -148,12 +177,13 @@ static int format(const char *log)
 
 int main(int argc, char **argv)
 {
-	if (argc == 5 && !strcmp(argv[1], "append"))
-		return append(argv[2], strtoul(argv[3], NULL, 10), argv[4]);
+	if ((argc == 5 || argc == 6) && !strcmp(argv[1], "append"))
+		return append(argv[2], strtoul(argv[3], NULL, 10), argv[4],
+			      argc == 6 ? strtoul(argv[5], NULL, 10) : 0);
 	if (argc == 3 && !strcmp(argv[1], "run"))
 		return run(argv[2]);
 	if (argc == 3 && !strcmp(argv[1], "format"))
 		return format(argv[2]);
-	fprintf(stderr, "usage: deliver_tool append LOG N SENSOR | run CONF | format LOG\n");
+	fprintf(stderr, "usage: deliver_tool append LOG N SENSOR [RATE] | run CONF | format LOG\n");
 	return 2;
 }

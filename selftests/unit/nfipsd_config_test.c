@@ -109,7 +109,7 @@ static void full(void)
 	snprintf(want, sizeof(want), "%s/ca.pem", dir);
 	tap_ok(&T, c.ncollectors == 2 && !strcmp(c.collectors[0].name, "soc") &&
 	       c.collectors[0].transport == NFIPS_TRANSPORT_RELP && c.collectors[0].port == 2514 &&
-	       c.collectors[0].facility == 21 && c.collectors[0].window == 128 &&
+	       c.collectors[0].facility == 21 && c.collectors[0].window == 1024 &&
 	       c.collectors[1].transport == NFIPS_TRANSPORT_TLS && !strcmp(c.collectors[1].ca, want) &&
 	       !strcmp(c.collectors[1].server_name, "c.example") && c.collectors[1].facility == 16 &&
 	       c.collectors[1].timeout == 3 && c.collectors[1].window == 64,

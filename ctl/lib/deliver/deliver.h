@@ -5,7 +5,7 @@
  * order, at least once, across outages and restarts of either side.
  *
  *   syslog.c     the RFC 5424 message of a record (severity from grade)
- *   record.c     the fields of an EVE record the message needs (json-c)
+ *   record.c     the fields of an EVE record the message needs (a scanner)
  *   spool_eve.c  the spool over the EVE log nfipsd writes
  *   cursor.c     the per-collector cursor file (atomic rewrite)
  *   relp.c       RELP through librelp (acknowledged)
@@ -21,8 +21,10 @@
  * garbage from the collector, kill -9 of nfipsd) sending starts again
  * from the cursor: nothing after it is lost, and what the collector got
  * past the cursor comes again. Duplicates are therefore the records
- * between the cursor and the failure (at most the RELP window, or what
- * one TCP send buffer holds), recognisable by (sensor, sequence).
+ * between the cursor on disk and the failure (at most the RELP window,
+ * or what one TCP send buffer holds, plus what was acknowledged since
+ * the cursor was last written: at most 200 ms and 4 windows' worth),
+ * recognisable by (sensor, sequence).
  */
 #ifndef NFIPS_DELIVER_H
 #define NFIPS_DELIVER_H

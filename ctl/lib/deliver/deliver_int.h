@@ -19,6 +19,12 @@ struct nfips_transport_ops {
 	 */
 	int (*send)(struct nfips_transport_conn *c, const char *msg, size_t len,
 		    char *err, size_t errlen);
+	/*
+	 * Optional: a batch of messages begins (@on) or ends. The transport
+	 * may hold what is sent in between to send it in fewer, fuller
+	 * segments; it sends it all at the end at the latest.
+	 */
+	void (*burst)(struct nfips_transport_conn *c, bool on);
 	/* Messages of this connection the collector acknowledged so far. */
 	uint64_t (*acked)(struct nfips_transport_conn *c);
 	/*

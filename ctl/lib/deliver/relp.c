@@ -174,6 +174,27 @@ static int relp_send(struct nfips_transport_conn *c, const char *msg, size_t len
 	return 0;
 }
 
+/*
+ * librelp's burst hint (TCP_CORK, as rsyslog's omrelp uses it around a
+ * batch): the frames go out in full segments instead of one each, which
+ * spares both sides a wakeup and a segment per frame. The cork is only
+ * lifted at the batch's end (or by the kernel after 200 ms): with a
+ * window whose frames may all fit in one unsent segment (loopback's
+ * 64 KiB), librelp would wait for answers to frames still held, so the
+ * hint is only given with a window of CORK_WINDOW frames or more.
+ */
+#define CORK_WINDOW 512
+
+static void relp_burst(struct nfips_transport_conn *c, bool on)
+{
+	if (!c->clt || c->cfg->window < CORK_WINDOW)
+		return;
+	if (on)
+		relpCltHintBurstBegin(c->clt);
+	else
+		relpCltHintBurstEnd(c->clt);
+}
+
 static uint64_t relp_acked(struct nfips_transport_conn *c)
 {
 	return c->acked;
@@ -208,6 +229,7 @@ static void relp_close(struct nfips_transport_conn *c)
 const struct nfips_transport_ops nfips_transport_relp_ops = {
 	.open = relp_open,
 	.send = relp_send,
+	.burst = relp_burst,
 	.acked = relp_acked,
 	.confirm = relp_confirm,
 	.close = relp_close,

@@ -204,9 +204,11 @@ static int fetch(struct nfips_spool *base, uint64_t after, size_t max,
 			/*
 			 * Records up to the cursor are skipped on the sequence
 			 * alone: the first fetch after a start reads the log from
-			 * its beginning.
+			 * its beginning. Past the cursor (after <= pos_after: what
+			 * is read next is new) the parse below decides alone.
 			 */
-			if (len && nfips_eve_sequence_span(line, len, &off, &digits) &&
+			if (len && after > s->pos_after &&
+			    nfips_eve_sequence_span(line, len, &off, &digits) &&
 			    strtoull(line + off, NULL, 10) <= (after > s->pos_after ? after :
 								s->pos_after)) {
 				seq = strtoull(line + off, NULL, 10);
