@@ -199,21 +199,30 @@ static void frames(struct nfips_pipeline *p, struct input *in, uint8_t mode)
 	}
 }
 
+struct rule_vec {
+	struct nfips_rule **next, **limit;
+};
+
 static int on_rule(void *arg, struct nfips_rule *rule, const struct nfips_err *err)
 {
-	struct nfips_rule ***v = arg;
+	struct rule_vec *v = arg;
 
 	if (!rule) {
 		fprintf(stderr, "fuzz rule set: %s\n", err->msg);
 		abort();
 	}
-	*(*v)++ = rule;
+	if (v->next == v->limit) {
+		fprintf(stderr, "fuzz rule set: more rules than the harness holds\n");
+		abort();
+	}
+	*v->next++ = rule;
 	return 0;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct nfips_rule *rules[32], **end = rules;
+	struct nfips_rule *rules[128];
+	struct rule_vec vec = { rules, rules + 128 };
 	struct nfips_pipeline_cfg cfg = { .sensor = "fuzz" };
 	struct nfips_parse_ctx ctx = { 0 };
 	struct nfips_engine *e = NULL;
@@ -228,8 +237,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!take(&in, 1, &mode))
 		return 0;
 	nfips_rules_parse_buf("fuzz", rules_text, sizeof(rules_text) - 1, &ctx,
-			      on_rule, &end);
-	if (nfips_engine_new(&e, rules, (size_t)(end - rules),
+			      on_rule, &vec);
+	if (nfips_engine_new(&e, rules, (size_t)(vec.next - rules),
 			     &(struct nfips_engine_limits){ 0 }, &err)) {
 		fprintf(stderr, "fuzz rule set: %s\n", err.msg);
 		abort();
@@ -251,7 +260,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	nfips_engine_free(e);
 	nfips_grader_free(grader);
 	nfips_grade_memory_free(gmem);
-	for (r = rules; r < end; r++)
+	for (r = rules; r < vec.next; r++)
 		nfips_rule_free(*r);
 	return 0;
 }

@@ -94,8 +94,7 @@ static void state_free(void *p)
 		bytes_free(&s->dir[i].rec);
 		bytes_free(&s->dir[i].hs);
 		tls_chain_free(&s->dir[i].chain);
-		/* nfips_txdet_free's work, without linking the engine in */
-		free(s->side[i].det.done);
+		nfips_txdet_free(&s->side[i].det);
 	}
 	bytes_free(&s->ja4.ciphers);
 	bytes_free(&s->ja4.exts);

@@ -180,15 +180,6 @@ enum app_result app_tx_match(struct nfips_engine *e, uint32_t c, const struct nf
 	return APP_MATCH;
 }
 
-void nfips_txdet_free(struct nfips_txdet *d)
-{
-	if (!d)
-		return;
-	free(d->done);
-	app_memo_free(d->memo);
-	memset(d, 0, sizeof(*d));
-}
-
 /*
  * The done bits of @tx for this engine (reset when another engine, after
  * a reload, inspects it); NULL without memory for them.

@@ -298,6 +298,29 @@ void app_memo_result(const struct nfips_engine *e, const struct nfips_tx *tx, ui
 		     bool waiting);
 /* After a hand-out's evaluations. */
 void app_memo_compact(const struct nfips_tx *tx);
+/* One buffer of a transaction side, as last observed. */
+struct bufobs {
+	uint32_t seen;		/* hand-out of the last observation; 0 never */
+	uint32_t changed;	/* last hand-out whose observation differed */
+	uint64_t h;
+};
+
+/* A rule that did not match yet, and the hand-out it was evaluated at. */
+struct pending {
+	uint32_t sig;		/* position in e->app */
+	uint32_t at;		/* UINT32_MAX: no longer pending */
+};
+
+struct nfips_txmemo {
+	uint32_t handout;	/* hand-outs of the side so far */
+	struct bufobs obs[NFIPS_BUF_COUNT];
+	struct pending *p;	/* ascending sig up to nsorted, then appended */
+	uint32_t np, nsorted, cap;
+	bool win_set;		/* win: the payload window's stream offset */
+	uint64_t win;
+	uint8_t *paid;		/* per app sig: its payload keywords matched */
+};
+
 void app_memo_free(struct nfips_txmemo *m);
 
 /* engine_stream.c */
