@@ -12,8 +12,10 @@
  * transaction side yet (APP_NO_MATCH) is remembered with the hand-out it
  * was evaluated at. When it is a candidate again, it is evaluated only if
  * one of its buffers changed since: its outcome depends on nothing else
- * (the packet and flow tests in sig_matches run every time; integer
- * fields are final with the transaction's header). A buffer's content is
+ * (the packet and flow tests in sig_matches run every time), but for
+ * payload keywords (the stream) and integer tests of the transaction's
+ * state (tls.version changes with a record header, dns.opcode), which
+ * are always evaluated again. A buffer's content is
  * observed as a keyed SipHash of its bytes (every instance of a
  * multi-buffer, with lengths and presence) whenever a rule using it is
  * evaluated or might be skipped; "changed" is the last hand-out at which
@@ -254,8 +256,8 @@ bool app_memo_skip(const struct nfips_engine *e, const struct nfips_tx *tx, uint
 
 	if (!m || !(p = find(m, c)) || p->at == UINT32_MAX)
 		return false;
-	/* payload keywords see the stream, which changes without the buffers */
-	if (e->sigs[e->app[c]].r->eflags & NFIPS_E_PAYLOAD)
+	/* the stream and the state's integers change without the buffers */
+	if ((e->sigs[e->app[c]].r->eflags & NFIPS_E_PAYLOAD) || e->sigs[e->app[c]].r->ntxchk)
 		return false;
 	bufs = e->sigs[e->app[c]].r->bufs;
 	observe(e, tx, m, bufs);
