@@ -519,6 +519,24 @@ def gateway_section(out_dir):
     return text
 
 
+def splice_section(doc, text, begin, end, who):
+    """Replaces the section between @begin and @end of @doc with @text
+    (appended when it has none), trailing blanks stripped."""
+    old = read(doc)
+    if not old:
+        sys.exit("%s: cannot read %s" % (who, doc))
+    b, e = old.find(begin), old.find(end)
+    if b >= 0 and e > b:
+        head = old[:b].rstrip("\n") + "\n"
+        tail = old[e + len(end):].lstrip("\n")
+        new = head + "\n" + text.strip("\n") + "\n" + ("\n" + tail if tail else "")
+    else:
+        new = old.rstrip("\n") + "\n" + text
+    with open(doc + ".tmp", "w") as f:
+        f.write("\n".join(line.rstrip() for line in new.splitlines()) + "\n")
+    os.replace(doc + ".tmp", doc)
+
+
 def splice(doc, text):
     old = read(doc)
     if not old:

@@ -97,19 +97,7 @@ def section(out_dir):
 
 
 def splice(doc, text):
-    old = kernel_report.read(doc)
-    if not old:
-        sys.exit("store_report: cannot read %s" % doc)
-    b, e = old.find(BEGIN), old.find(END)
-    if b >= 0 and e > b:
-        head = old[:b].rstrip("\n") + "\n"
-        tail = old[e + len(END):].lstrip("\n")
-        new = head + "\n" + text.strip("\n") + "\n" + ("\n" + tail if tail else "")
-    else:
-        new = old.rstrip("\n") + "\n" + text
-    with open(doc + ".tmp", "w") as f:
-        f.write("\n".join(line.rstrip() for line in new.splitlines()) + "\n")
-    os.replace(doc + ".tmp", doc)
+    kernel_report.splice_section(doc, text, BEGIN, END, "store_report")
 
 
 def main(argv):
