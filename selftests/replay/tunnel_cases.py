@@ -169,6 +169,20 @@ def encap_flows(m, name):
     return pkts
 
 
+def late_carrier_flows(m, name):
+    """
+    Carrier flows whose first datagram decapsulates nothing (junk on the
+    tunnel's port), then tunnel the inner flows: a review found such a flow
+    let go to the kernel after its first datagram, the inner packets after
+    it uninspected (--kernel-bypass: 3 flows let go, the inner alerts
+    still shown only because bypassed datagrams were decapsulated).
+    """
+    port = {"vxlan": 4789, "teredo": 3544, "geneve": 6081}[name]
+    junk = [eth() / udp_outer(i, True, port) / Raw(b"\x00" * 8 + b"not a tunnel yet")
+            for i in range(FLOWS)]
+    return junk + encap_flows(m, name)
+
+
 def broken_flows(m):
     """Tunnels whose inner packet does not decode, and inner packets with
     a broken transport header."""
@@ -281,6 +295,11 @@ def case_tunnels(m, t, tmp):
         rules = f.read()
     for name in ENCAPS:
         m.differential(t, tmp, "tunnel-" + name, encap_flows(m, name), rules)
+    # only rules on the inner flows: nothing else keeps the carrier wanted
+    inner = "".join(ln for ln in rules.splitlines(True)
+                    if any("sid:%d;" % k in ln for k in (16, 17, 18, 19, 20)))
+    for name in ("vxlan", "teredo", "geneve"):
+        m.differential(t, tmp, "tunnel-late-" + name, late_carrier_flows(m, name), inner)
     m.differential(t, tmp, "tunnel-broken", broken_flows(m), rules)
     m.differential(t, tmp, "l4-malformed", malformed_l4(m), rules)
     m.differential(t, tmp, "other-protos", other_protos(m), rules)

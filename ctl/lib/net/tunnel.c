@@ -240,6 +240,11 @@ static void geneve(const uint8_t *p, uint32_t len, struct nfips_tunnel *t)
 	t->type = NFIPS_TUN_GENEVE;
 }
 
+bool nfips_tunnel_udp_port(uint16_t port)
+{
+	return port == PORT_TEREDO || port == PORT_VXLAN || port == PORT_GENEVE;
+}
+
 void nfips_tunnel_find(const struct nfips_decoded *d, struct nfips_tunnel *t)
 {
 	const struct nfips_pkt *k = &d->pkt;

@@ -75,6 +75,12 @@ struct nfips_tunnel {
 void nfips_tunnel_find(const struct nfips_decoded *d, struct nfips_tunnel *t);
 
 /*
+ * A UDP port a tunnel is decoded on (Teredo, VXLAN, Geneve): a flow with
+ * it at either end may carry one with any later datagram.
+ */
+bool nfips_tunnel_udp_port(uint16_t port);
+
+/*
  * Decodes the inner packet of @t into @in, at @outer's depth + 1. Returns
  * true when Suricata would make it a packet of its own (its IP header is
  * valid; for Teredo also its transport header): the outer's payload is

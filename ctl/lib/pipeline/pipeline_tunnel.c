@@ -14,6 +14,7 @@
  *   IPv6 carrying IP; then the inner packet goes through all of this
  *   again, a packet of its own flow at the next tunnel level.
  */
+#include <netinet/in.h>
 #include <string.h>
 
 #include "net/tunnel.h"
@@ -96,11 +97,23 @@ void pipe_decoded(struct nfips_pipeline *p, struct nfips_decoded *d,
 		how |= PIPE_NO_FLOW;
 	if (tun)
 		how |= PIPE_TUNNEL | PIPE_NO_APP;
+	/*
+	 * A UDP flow on a tunnel port is a carrier from its first datagram
+	 * on, whatever that one held (ARP in VXLAN, a Teredo bubble, not a
+	 * tunnel at all): the daemon must never let the kernel bypass it
+	 * (a review: the later datagrams' inner packets went uninspected).
+	 */
+	if (d->pkt.proto == IPPROTO_UDP &&
+	    (nfips_tunnel_udp_port(d->pkt.sport) || nfips_tunnel_udp_port(d->pkt.dport)))
+		how |= PIPE_TUNNEL;
 	/* The payload is the tunnelled packet's, inspected as that. */
 	if (t.no_payload || tun)
 		d->pkt.payload_len = 0;
 	if (top) {
 		pipe_inspect(p, d, wire_len, how, res);
+		/* a flow the caller bypassed: the kernel no longer sends it */
+		if (res->status == NFIPS_PIPE_BYPASSED)
+			return;
 	} else {
 		/* an inner drop drops the packet that carries it; a pass
 		 * passes only the inner flow */
