@@ -306,11 +306,15 @@ static bool records(struct tls_state *s, int dir, const uint8_t *d, uint32_t n)
 static void data(void *p, int dir, const uint8_t *d, uint32_t n, uint64_t ts)
 {
 	struct tls_state *s = p;
+	bool ok;
 
 	(void)ts;
 	if (s->dir[dir].broken || !n)
 		return;
-	if (!records(s, dir, d, n)) {
+	ok = records(s, dir, d, n);
+	/* JA4 once for the call's hellos (out of memory: the last one stays) */
+	tls_ja4_update(s);
+	if (!ok) {
 		s->dir[0].broken = s->dir[1].broken = true;
 		return;
 	}
