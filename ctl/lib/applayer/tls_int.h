@@ -127,6 +127,11 @@ struct tls_state {
 	bool done[2];		/* [1]: the handshake is done (SSL_AL_FLAG_HANDSHAKE_DONE) */
 	bool finished;		/* the parser saw the flow's end */
 	/*
+	 * Detection's catch-up (struct app_proto_ops's hold): an error stops
+	 * its direction at once, both only when the hold ends (held_error).
+	 */
+	bool hold, held_error;
+	/*
 	 * A side is handed to the engine again each time it changed (a
 	 * buffer, its version, the progress that makes its certificate
 	 * buffers inspectable): gen counts the changes, given is gen when it
