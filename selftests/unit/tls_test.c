@@ -739,9 +739,9 @@ static void test_repeated_hellos(void)
 		}
 		i = s->ja4.ciphers.len;
 		tap_ok(&T, s->client_hello && !s->dir[0].broken && i <= TLS_JA4_MAX &&
-		       s->ja4.ciphers.cap <= 2 * TLS_JA4_MAX && s->ja4.sigalgs.len == 0 &&
+		       s->ja4.ciphers.cap <= TLS_JA4_MAX && s->ja4.sigalgs.len == 0 &&
 		       s->str[TLS_JA3].len <= TLS_JA3_MAX &&
-		       s->str[TLS_JA3].cap <= 2 * TLS_JA3_MAX &&
+		       s->str[TLS_JA3].cap <= TLS_JA3_MAX &&
 		       s->has[TLS_JA3_HASH] == !cut && s->has[TLS_JA4],
 		       "%s repeated hellos: JA4 ciphers %u B, JA3 string %u B, bounded",
 		       cut ? "undecodable" : "decodable", i, s->str[TLS_JA3].len);
@@ -750,6 +750,48 @@ static void test_repeated_hellos(void)
 		       s->ja4_builds, calls);
 		app_tls_ops.state_free(s);
 	}
+}
+
+/*
+ * The review's held buffers (hold16.pcap: +1.5 MB per open flow): a
+ * ClientHello announcing 1 MB of which 270000 bytes came, a Certificate
+ * message whose first certificate (900000 bytes) does not decode and
+ * whose list goes on. The hello is held within TLS_HELLO_MAX (was twice
+ * that), a decoded hello and a certificate not kept are not held at all
+ * (were, at their peak, for the flow's life).
+ */
+static void test_retained(void)
+{
+	static struct buf msg, rec;
+	struct tls_state *s;
+
+	msg.n = 0;
+	put(&msg, "\x01\x0f\x42\x40\x03\x03", 6);
+	memset(msg.d + msg.n, 0, 269998);
+	msg.n += 269998;
+	rec.n = 0;
+	records(&rec, 22, msg.d, msg.n, 1u << 14);
+	msg.n = 0;
+	put(&msg, server_hello()->d, server_hello()->n);
+	u8(&msg, 11);
+	u24(&msg, 1000000);
+	u24(&msg, 999997);
+	u24(&msg, 900000);
+	memset(msg.d + msg.n, 0, 900000);
+	msg.n += 900000;
+	u24(&msg, 1000);
+	s = app_tls_ops.state_new(NULL);
+	feed(s, 0, &rec, 1400);
+	rec.n = 0;
+	records(&rec, 22, msg.d, msg.n, 1u << 14);
+	feed(s, 1, &rec, 1400);
+	tap_ok(&T, s->dir[0].in_msg && s->dir[0].hs.len == TLS_HELLO_MAX &&
+	       s->dir[0].hs.cap == TLS_HELLO_MAX && s->server_hello && !s->dir[1].hs.cap &&
+	       s->dir[1].in_msg && s->dir[1].chain.cur.cap == 0 && !s->dir[1].broken,
+	       "a hello held within its bound (%u B), a decoded one and a certificate "
+	       "not kept not at all (%u B)",
+	       s->dir[0].hs.cap, s->dir[1].chain.cur.cap);
+	app_tls_ops.state_free(s);
 }
 
 int main(void)
@@ -766,5 +808,6 @@ int main(void)
 	test_corrupt();
 	test_review();
 	test_repeated_hellos();
+	test_retained();
 	return tap_done(&T);
 }

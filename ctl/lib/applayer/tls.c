@@ -284,7 +284,7 @@ static bool records(struct tls_state *s, int dir, const uint8_t *d, uint32_t n)
 			}
 		}
 		k = t->rec_need - t->rec.len < n ? t->rec_need - t->rec.len : n;
-		if (bytes_add(&t->rec, d, k))
+		if (bytes_add_max(&t->rec, d, k, t->rec_need))
 			return false;
 		d += k;
 		n -= k;

@@ -145,7 +145,8 @@ static int u16_add(struct bytes *b, uint32_t v)
 {
 	uint16_t x = (uint16_t)v;
 
-	return grease(v) || b->len + sizeof(x) > TLS_JA4_MAX ? 0 : bytes_add(b, &x, sizeof(x));
+	return grease(v) || b->len + sizeof(x) > TLS_JA4_MAX ? 0 :
+	       bytes_add_max(b, &x, sizeof(x), TLS_JA4_MAX);
 }
 
 static void ja4_version(struct ja4 *j, uint32_t v)
@@ -460,7 +461,8 @@ static int ja3_set(struct tls_state *s, int dir, const struct bytes *ja, uint32_
 	/* an unhashed string stops growing at TLS_JA3_MAX (tls_int.h) */
 	if (s->has[k] && n > room)
 		n = room;
-	if (!s->has[k] ? tls_set(s, k, ja->p, ja->len) : bytes_add(&s->str[k], ja->p + vlen, n))
+	if (!s->has[k] ? tls_set(s, k, ja->p, ja->len) :
+	    bytes_add_max(&s->str[k], ja->p + vlen, n, TLS_JA3_MAX))
 		return -1;
 	s->gen[dir]++;
 	return hash ? md5_hex(s, k, dir ? TLS_JA3S_HASH : TLS_JA3_HASH) : 0;
