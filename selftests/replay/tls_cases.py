@@ -590,6 +590,21 @@ def review_flows(g):
                 (True, records(22, evil)), (False, records(22, sh2))])
     g.add(443, [(True, records(22, nosni)), (False, records(22, hrr) + ccs()),
                 (True, ccs() + records(22, evil)), (False, records(22, sh2))])
+    # Client bytes Suricata cannot decode (a record of version 0x0100,
+    # zeros, an SSLv2 CLIENT-HELLO too short) before the server's hello
+    # that detects the flow: they are parsed first, and their error stops
+    # the flow's parsing from the next packet on; the server's hello and
+    # certificate of that packet are read (JA3S, subject). nfips stopped
+    # before them. A ChangeCipherSpec first still hides the ServerHello.
+    ders = evil_chain(g, 4249)
+    srv = records(22, server_hello(r) + certificate(ders) + hs(14, b""))
+    tail = [(True, ccs()), (False, ccs()), (True, appdata_rec(b"Z" * 50)),
+            (False, appdata_rec(b"Y" * 50))]
+    for junk in (b"\x16\x01\x00\x00\x05AAAAA", bytes(5)):
+        g.add(443, [(True, junk + records(22, ch)), (False, srv)] + tail)
+        g.add(443, [(True, junk), (False, srv), (True, records(22, ch))] + tail)
+    g.add(8443, [(True, b"\x80\x03\x01\x03\x01"), (False, srv)] + tail)
+    g.add(443, [(True, ccs() + records(22, ch)), (False, srv)])
 
 
 def written_rules(g):

@@ -688,6 +688,112 @@ static void test_review(void)
 	app_tls_ops.state_free(s);
 }
 
+/*
+ * The review's ClientHello repeated (issue 14): 22 ciphers, no
+ * extensions; @cut: its compression methods missing, so no hello
+ * hashes JA3 and each appends to the JA3 string (as Suricata's).
+ */
+static void hello22(struct buf *b, bool cut)
+{
+	static struct buf body;
+	uint32_t i;
+
+	body.n = 0;
+	u16(&body, 0x0303);
+	memset(body.d + body.n, 0x33, 32);
+	body.n += 32;
+	u8(&body, 0);
+	u16(&body, 44);
+	for (i = 0; i < 22; i++)
+		u16(&body, 0x1000 + i);
+	u8(&body, cut ? 5 : 1);
+	if (!cut)
+		u8(&body, 0);
+	hs(b, 1, &body);
+}
+
+/*
+ * A client repeating hellos for 1 MiB (before: 262 s and 5.5 MB per flow,
+ * the JA4 lists and JA3 string growing with every hello, JA4 rebuilt
+ * after each): each list stops at its bound, JA4 is built at most once
+ * per data() call and no more once its fields stop changing, so the
+ * time is linear in the bytes.
+ */
+static void test_repeated_hellos(void)
+{
+	static struct buf msgs, rec;
+	struct tls_state *s;
+	uint32_t i, calls, builds = 0;
+	int cut;
+
+	for (cut = 0; cut < 2; cut++) {
+		s = app_tls_ops.state_new(NULL);
+		for (calls = 0; calls < 2 * 724; calls++) {
+			if (calls == 724)
+				builds = s->ja4_builds;
+			for (msgs.n = 0; msgs.n < 1448 - 100;)
+				hello22(&msgs, cut);
+			rec.n = 0;
+			records(&rec, 22, msgs.d, msgs.n, 1u << 14);
+			app_tls_ops.data(s, 0, rec.d, rec.n, 0);
+		}
+		i = s->ja4.ciphers.len;
+		tap_ok(&T, s->client_hello && !s->dir[0].broken && i <= TLS_JA4_MAX &&
+		       s->ja4.ciphers.cap <= TLS_JA4_MAX && s->ja4.sigalgs.len == 0 &&
+		       s->str[TLS_JA3].len <= TLS_JA3_MAX &&
+		       s->str[TLS_JA3].cap <= TLS_JA3_MAX &&
+		       s->has[TLS_JA3_HASH] == !cut && s->has[TLS_JA4],
+		       "%s repeated hellos: JA4 ciphers %u B, JA3 string %u B, bounded",
+		       cut ? "undecodable" : "decodable", i, s->str[TLS_JA3].len);
+		tap_ok(&T, s->ja4_builds <= 724 && s->ja4_builds == builds,
+		       "JA4 built %u times for %u data calls, none in the last 1 MiB",
+		       s->ja4_builds, calls);
+		app_tls_ops.state_free(s);
+	}
+}
+
+/*
+ * The review's held buffers (hold16.pcap: +1.5 MB per open flow): a
+ * ClientHello announcing 1 MB of which 270000 bytes came, a Certificate
+ * message whose first certificate (900000 bytes) does not decode and
+ * whose list goes on. The hello is held within TLS_HELLO_MAX (was twice
+ * that), a decoded hello and a certificate not kept are not held at all
+ * (were, at their peak, for the flow's life).
+ */
+static void test_retained(void)
+{
+	static struct buf msg, rec;
+	struct tls_state *s;
+
+	msg.n = 0;
+	put(&msg, "\x01\x0f\x42\x40\x03\x03", 6);
+	memset(msg.d + msg.n, 0, 269998);
+	msg.n += 269998;
+	rec.n = 0;
+	records(&rec, 22, msg.d, msg.n, 1u << 14);
+	msg.n = 0;
+	put(&msg, server_hello()->d, server_hello()->n);
+	u8(&msg, 11);
+	u24(&msg, 1000000);
+	u24(&msg, 999997);
+	u24(&msg, 900000);
+	memset(msg.d + msg.n, 0, 900000);
+	msg.n += 900000;
+	u24(&msg, 1000);
+	s = app_tls_ops.state_new(NULL);
+	feed(s, 0, &rec, 1400);
+	rec.n = 0;
+	records(&rec, 22, msg.d, msg.n, 1u << 14);
+	feed(s, 1, &rec, 1400);
+	tap_ok(&T, s->dir[0].in_msg && s->dir[0].hs.len == TLS_HELLO_MAX &&
+	       s->dir[0].hs.cap == TLS_HELLO_MAX && s->server_hello && !s->dir[1].hs.cap &&
+	       s->dir[1].in_msg && s->dir[1].chain.cur.cap == 0 && !s->dir[1].broken,
+	       "a hello held within its bound (%u B), a decoded one and a certificate "
+	       "not kept not at all (%u B)",
+	       s->dir[0].hs.cap, s->dir[1].chain.cur.cap);
+	app_tls_ops.state_free(s);
+}
+
 int main(void)
 {
 	cert_len = make_cert(cert, sizeof(cert));
@@ -701,5 +807,7 @@ int main(void)
 	test_bounds();
 	test_corrupt();
 	test_review();
+	test_repeated_hellos();
+	test_retained();
 	return tap_done(&T);
 }

@@ -259,22 +259,10 @@ void nfips_app_catch_up(struct nfips_app *a, int dir, const struct nfips_stream 
 	feed(a, dir, st, ts_usec);
 }
 
-void nfips_app_data(struct nfips_app *a, int dir, const struct nfips_stream *st,
-		    const struct nfips_stream *other, uint64_t ts_usec)
+/* Direction @dir's bytes to the parser, once detected (nfips_app_data). */
+static void parse(struct nfips_app *a, int dir, const struct nfips_stream *st,
+		  const struct nfips_stream *other, bool catch_up, uint64_t ts_usec)
 {
-	bool catch_up = false;
-
-	if (!a || a->gap || !st->len)
-		return;
-	if (!a->state) {
-		detect(a, dir, st);
-		/* The other direction's earlier bytes go first, in order. */
-		catch_up = other && a->state;
-		if (catch_up && !a->ops->detected_dir_first)
-			nfips_app_catch_up(a, !dir, other, ts_usec);
-	}
-	if (!a->state)
-		return;
 	if (catch_up && a->ops->detected_dir_first) {
 		/* from its start: a gap cannot have happened before detection */
 		if (st->anchored && !st->stream_off && !a->fed[dir])
@@ -293,6 +281,31 @@ void nfips_app_data(struct nfips_app *a, int dir, const struct nfips_stream *st,
 	if (st->stream_off + st->len <= a->fed[dir])
 		return;
 	feed(a, dir, st, ts_usec);
+}
+
+void nfips_app_data(struct nfips_app *a, int dir, const struct nfips_stream *st,
+		    const struct nfips_stream *other, uint64_t ts_usec)
+{
+	bool catch_up = false, held = false;
+
+	if (!a || a->gap || !st->len)
+		return;
+	if (!a->state) {
+		detect(a, dir, st);
+		/* The other direction's earlier bytes go first, in order. */
+		catch_up = other && a->state;
+		if (catch_up && !a->ops->detected_dir_first) {
+			held = a->ops->hold != NULL;
+			if (held)
+				a->ops->hold(a->state, true);
+			nfips_app_catch_up(a, !dir, other, ts_usec);
+		}
+	}
+	if (!a->state)
+		return;
+	parse(a, dir, st, other, catch_up, ts_usec);
+	if (held)
+		a->ops->hold(a->state, false);
 }
 
 void nfips_app_eof(struct nfips_app *a, uint64_t ts_usec)

@@ -13,6 +13,11 @@ struct bytes {
 
 /* Appends @n bytes (none: nothing, p may stay NULL); -1 out of memory or too large. */
 int bytes_add(struct bytes *b, const void *d, size_t n);
+/*
+ * As bytes_add, for a buffer that never holds more than @max bytes: its
+ * allocation grows by doubling but never past @max (or what it holds).
+ */
+int bytes_add_max(struct bytes *b, const void *d, size_t n, uint32_t max);
 void bytes_free(struct bytes *b);
 
 #endif /* NFIPS_APP_BYTES_H */

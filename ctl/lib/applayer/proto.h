@@ -72,6 +72,16 @@ struct app_proto_ops {
 	 * direction's bytes first (HTTP: requests before responses).
 	 */
 	bool detected_dir_first;
+	/*
+	 * With detected_dir_first false: the other direction's bytes are fed
+	 * at detection between hold(state, true) and hold(state, false), the
+	 * latter once the detecting direction's bytes of that call were
+	 * parsed. A parse error in between stops the flow's parsing only
+	 * then, as Suricata's stops it from the next call on (TLS: a few junk
+	 * client bytes must not hide the server's hello and certificate that
+	 * detected the flow). NULL: an error takes effect at once.
+	 */
+	void (*hold)(void *state, bool on);
 };
 
 extern const struct app_proto_ops app_http_ops;

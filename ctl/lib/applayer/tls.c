@@ -284,7 +284,7 @@ static bool records(struct tls_state *s, int dir, const uint8_t *d, uint32_t n)
 			}
 		}
 		k = t->rec_need - t->rec.len < n ? t->rec_need - t->rec.len : n;
-		if (bytes_add(&t->rec, d, k))
+		if (bytes_add_max(&t->rec, d, k, t->rec_need))
 			return false;
 		d += k;
 		n -= k;
@@ -300,18 +300,28 @@ static bool records(struct tls_state *s, int dir, const uint8_t *d, uint32_t n)
 
 /*
  * A record Suricata cannot decode ends the parsing of the flow, both
- * directions (StreamTcpDisableAppLayer); what was decoded stays and is
- * still inspected, but the parser never sees the flow's end.
+ * directions (StreamTcpDisableAppLayer), from the next call on: in
+ * detection's catch-up (hold()) the bytes of the direction that detected
+ * the flow are still parsed. What was decoded stays and is still
+ * inspected, but the parser never sees the flow's end.
  */
 static void data(void *p, int dir, const uint8_t *d, uint32_t n, uint64_t ts)
 {
 	struct tls_state *s = p;
+	bool ok;
 
 	(void)ts;
 	if (s->dir[dir].broken || !n)
 		return;
-	if (!records(s, dir, d, n)) {
-		s->dir[0].broken = s->dir[1].broken = true;
+	ok = records(s, dir, d, n);
+	/* JA4 once for the call's hellos (out of memory: the last one stays) */
+	tls_ja4_update(s);
+	if (!ok) {
+		s->dir[dir].broken = true;
+		if (s->hold)
+			s->held_error = true;
+		else
+			s->dir[!dir].broken = true;
 		return;
 	}
 	/*
@@ -323,6 +333,16 @@ static void data(void *p, int dir, const uint8_t *d, uint32_t n, uint64_t ts)
 		s->done[1] = true;
 		tls_progress_moved(s);
 	}
+}
+
+/* Suricata's parse error stops the flow from the next call on (struct app_proto_ops). */
+static void hold(void *p, bool on)
+{
+	struct tls_state *s = p;
+
+	s->hold = on;
+	if (!on && s->held_error)
+		s->dir[0].broken = s->dir[1].broken = true;
 }
 
 /* The parser sees the flow's end (SSL_AL_FLAG_STATE_FINISHED) unless it failed. */
@@ -409,6 +429,7 @@ const struct app_proto_ops app_tls443_ops = {
 	.ready = ready,
 	.no_payload = no_payload,
 	.idle = idle,
+	.hold = hold,
 };
 
 const struct app_proto_ops app_tls_ops = {
@@ -421,4 +442,5 @@ const struct app_proto_ops app_tls_ops = {
 	.ready = ready,
 	.no_payload = no_payload,
 	.idle = idle,
+	.hold = hold,
 };

@@ -208,7 +208,8 @@ static int cert_done(struct tls_state *s, int dir, struct tls_chain *c)
 		c->kept += len;
 		memset(&c->cur, 0, sizeof(c->cur));
 	}
-	c->cur.len = 0;
+	/* one not kept (up to TLS_CERT0_MAX) is not held while the chain goes on */
+	bytes_free(&c->cur);
 	return 0;
 }
 
@@ -257,7 +258,8 @@ int tls_chain_data(struct tls_state *s, int dir, const uint8_t *d, uint32_t n)
 	while (n && !c->done) {
 		if (c->in_cert) {
 			k = c->cert_end - c->pos < n ? c->cert_end - c->pos : n;
-			if (c->keep && bytes_add(&c->cur, d, k))
+			/* held no larger than the certificate */
+			if (c->keep && bytes_add_max(&c->cur, d, k, c->cur.len + c->cert_end - c->pos))
 				return -1;
 			c->pos += k;
 			d += k;

@@ -140,11 +140,13 @@ static int sni(struct tls_state *s, int dir, struct rd r, uint32_t *used)
 	return tls_set(s, TLS_SNI, name.p, name.n);
 }
 
+/* A JA4 list's value, GREASE left out; a list at TLS_JA4_MAX is full. */
 static int u16_add(struct bytes *b, uint32_t v)
 {
 	uint16_t x = (uint16_t)v;
 
-	return grease(v) ? 0 : bytes_add(b, &x, sizeof(x));
+	return grease(v) || b->len + sizeof(x) > TLS_JA4_MAX ? 0 :
+	       bytes_add_max(b, &x, sizeof(x), TLS_JA4_MAX);
 }
 
 static void ja4_version(struct ja4 *j, uint32_t v)
@@ -250,6 +252,7 @@ static int ja4_set(struct tls_state *s, struct ja4 *j)
 	for (i = 0; i < sizeof(codes) / sizeof(codes[0]); i++)
 		if (codes[i].v == j->version)
 			ver = codes[i].code;
+	/* sorted in place: JA4 hashes them sorted, their order is no one else's */
 	if (hex_list(&raw, &j->ciphers, true))
 		goto out;
 	sha12(&raw, b);
@@ -265,6 +268,28 @@ static int ja4_set(struct tls_state *s, struct ja4 *j)
 out:
 	bytes_free(&raw);
 	return ret;
+}
+
+/*
+ * The JA4 @j differs from what it was (@before, a copy of it before a
+ * hello added to it): lists only grow (to TLS_JA4_MAX), counts show
+ * up to 99.
+ */
+static bool ja4_changed(const struct ja4 *before, const struct ja4 *j)
+{
+	return j->version != before->version || j->ciphers.len != before->ciphers.len ||
+	       j->exts.len != before->exts.len || j->sigalgs.len != before->sigalgs.len ||
+	       (j->nexts != before->nexts && before->nexts < 99) || j->sni != before->sni ||
+	       memcmp(j->alpn, before->alpn, 2);
+}
+
+int tls_ja4_update(struct tls_state *s)
+{
+	if (!s->ja4_dirty)
+		return 0;
+	s->ja4_dirty = false;
+	s->ja4_builds++;
+	return ja4_set(s, &s->ja4);
 }
 
 /*
@@ -428,11 +453,16 @@ static int ja3_set(struct tls_state *s, int dir, const struct bytes *ja, uint32_
 		   bool hash)
 {
 	const enum tls_str k = dir ? TLS_JA3S : TLS_JA3;
+	const uint32_t room = s->str[k].len < TLS_JA3_MAX ? TLS_JA3_MAX - s->str[k].len : 0;
+	uint32_t n = ja->len - vlen;
 
 	if (s->has[dir ? TLS_JA3S_HASH : TLS_JA3_HASH])
 		return 0;
+	/* an unhashed string stops growing at TLS_JA3_MAX (tls_int.h) */
+	if (s->has[k] && n > room)
+		n = room;
 	if (!s->has[k] ? tls_set(s, k, ja->p, ja->len) :
-	    bytes_add(&s->str[k], ja->p + vlen, ja->len - vlen))
+	    bytes_add_max(&s->str[k], ja->p + vlen, n, TLS_JA3_MAX))
 		return -1;
 	s->gen[dir]++;
 	return hash ? md5_hex(s, k, dir ? TLS_JA3S_HASH : TLS_JA3_HASH) : 0;
@@ -452,6 +482,7 @@ int tls_hello(struct tls_state *s, int dir, bool sh, const uint8_t *d, uint32_t 
 {
 	struct bytes ja = { 0 }, groups = { 0 }, formats = { 0 };
 	struct ja4 sj4 = { .alpn = { '0', '0' } }, *j4 = sh || dir ? &sj4 : &s->ja4;
+	const struct ja4 before = s->ja4;
 	struct rd r = { d, n }, skip, list, l4;
 	uint32_t version, len, cipher, base, v, vlen;
 	char num[16];
@@ -531,9 +562,9 @@ int tls_hello(struct tls_state *s, int dir, bool sh, const uint8_t *d, uint32_t 
 out:
 	if (ret >= 0 && ja3_set(s, dir, &ja, vlen, !ret))
 		ret = -1;
-	/* JA4 is built as the hello is decoded: as far as it got. */
-	if (ret >= 0 && !sh && !dir && ja4_set(s, j4))
-		ret = -1;
+	/* JA4 is the fields decoded so far: built by tls_ja4_update() if they changed. */
+	if (!sh && !dir && (!s->has[TLS_JA4] || ja4_changed(&before, j4)))
+		s->ja4_dirty = true;
 	bytes_free(&sj4.ciphers);
 	bytes_free(&sj4.exts);
 	bytes_free(&sj4.sigalgs);

@@ -51,6 +51,8 @@ static int msg_end(struct tls_state *s, int dir)
 	case HS_CLIENT_HELLO:
 	case HS_SERVER_HELLO:
 		r = tls_hello(s, dir, t->msg_type == HS_SERVER_HELLO, t->hs.p, t->hs.len);
+		/* decoded: up to 256 KiB not held for the flow's life */
+		bytes_free(&t->hs);
 		/* SSL_AL_FLAG_STATE_CLIENT_HELLO / _SERVER_HELLO: the flow's, once decoded */
 		if (!(t->msg_type == HS_SERVER_HELLO ? s->server_hello : s->client_hello))
 			s->gen[dir]++;
@@ -77,8 +79,12 @@ static int msg_data(struct tls_state *s, int dir, const uint8_t *d, uint32_t n)
 	uint32_t k;
 
 	if (is_hello(t)) {
+		/* held no larger than the hello or the bound: its end is msg_left on */
+		const uint32_t max = t->msg_left < TLS_HELLO_MAX - t->hs.len ?
+				     t->hs.len + t->msg_left : TLS_HELLO_MAX;
+
 		k = TLS_HELLO_MAX - t->hs.len < n ? TLS_HELLO_MAX - t->hs.len : n;
-		return bytes_add(&t->hs, d, k);
+		return bytes_add_max(&t->hs, d, k, max);
 	}
 	if (t->msg_type == HS_CERTIFICATE)
 		return tls_chain_data(s, dir, d, n);

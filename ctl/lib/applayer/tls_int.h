@@ -25,6 +25,16 @@
 #define TLS_CERT0_MAX		(1u << 20)
 #define TLS_CHAIN_BUDGET	(256u << 10)
 #define TLS_CERTS_MAX		32u
+/*
+ * Suricata keeps one JA4 over every ClientHello of a flow (ja4.rs, the
+ * connection's) and appends to an unhashed JA3 string at each hello, so
+ * a client repeating hellos grows both without end. Each JA4 list stops
+ * at TLS_JA4_MAX bytes (a hello's longest cipher list: 32767 values), the
+ * JA3 string at TLS_JA3_MAX (that list in decimal); far past any real
+ * handshake's, and a full list no longer changes the JA4 to rebuild.
+ */
+#define TLS_JA4_MAX		(64u << 10)
+#define TLS_JA3_MAX		(192u << 10)
 
 enum tls_str {
 	TLS_SNI,
@@ -117,6 +127,11 @@ struct tls_state {
 	bool done[2];		/* [1]: the handshake is done (SSL_AL_FLAG_HANDSHAKE_DONE) */
 	bool finished;		/* the parser saw the flow's end */
 	/*
+	 * Detection's catch-up (struct app_proto_ops's hold): an error stops
+	 * its direction at once, both only when the hold ends (held_error).
+	 */
+	bool hold, held_error;
+	/*
 	 * A side is handed to the engine again each time it changed (a
 	 * buffer, its version, the progress that makes its certificate
 	 * buffers inspectable): gen counts the changes, given is gen when it
@@ -124,6 +139,13 @@ struct tls_state {
 	 */
 	uint32_t gen[2], given[2];
 	struct ja4 ja4;		/* over every ClientHello, as Suricata's */
+	/*
+	 * A ClientHello changed ja4 since TLS_JA4 was last built: it is built
+	 * once per data() call, not per hello (a sort and two SHA-256 over
+	 * lists up to TLS_JA4_MAX); ja4_builds counts the builds.
+	 */
+	bool ja4_dirty;
+	uint32_t ja4_builds;
 	/*
 	 * Each direction's version as Suricata's connp holds it (tls.version):
 	 * its record headers' until its hello is decoded, the hello's, its
@@ -149,6 +171,8 @@ void tls_chain_begin(struct tls_state *s, int dir, uint32_t len);
 int tls_chain_data(struct tls_state *s, int dir, const uint8_t *d, uint32_t n);
 int tls_chain_end(struct tls_state *s, int dir);
 void tls_chain_free(struct tls_chain *c);
+/* tls_hello.c: TLS_JA4 from ja4 if a ClientHello changed it; -1 out of memory. */
+int tls_ja4_update(struct tls_state *s);
 /* tls_hs.c: a handshake record's body; 0, 1 refused (ends the parsing), -1 out of memory. */
 int tls_handshake(struct tls_state *s, int dir, const uint8_t *d, uint32_t n);
 /* tls_buf.c: struct nfips_tx's get (tls.* and ja3* buffers). */
