@@ -11,6 +11,8 @@
 # through again, and a gateway whose host key changed is refused and
 # blocks nothing. The gateway side alone is push_gateway.sh; the ssh side
 # with no module is selftests/unit/push.sh.
+# An ssh session costs 10-20 s in a TCG guest on a loaded host:
+# nfips-test-timeout: 300
 set -u
 source "$(dirname "$0")/lib.sh"
 
