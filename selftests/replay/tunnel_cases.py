@@ -150,6 +150,48 @@ def pptp(i, p):
     return struct.pack(">BBHHHI", 0x30, 0x01, 0x880b, len(ppp), i, i) + ppp
 
 
+def pptp_framed(i, p, v4, v6):
+    """@p in GRE version 1 with the PPP framing @v4 (IPv4) or @v6 (IPv6)."""
+    ppp = (v6 if IPv6 in p else v4) + bytes(p)
+    return struct.pack(">BBHHHI", 0x30, 0x01, 0x880b, len(ppp), i, i) + ppp
+
+
+# Cases of the adversarial review of the tunnel decoders (issue 14), a few
+# inner flows each, in one capture: (inner IPv6?, wrap) as ENCAPS.
+REVIEW = {
+    # PPP as Suricata's DecodePPP frames it: address and control optional,
+    # the protocol compressed to one byte, VJ "uncompressed" TCP as IPv4
+    "ppp-vj-uncomp": (False, lambda i, p, fc: eth() / o4(i, fc, proto=47) /
+                      Raw(pptp_framed(i, p, b"\xff\x03\x00\x2f", None))),
+    "ppp-no-address": (False, lambda i, p, fc: eth() / o4(i, fc, proto=47) /
+                       Raw(pptp_framed(i, p, b"\x00\x21", None))),
+    "ppp-short-proto": (False, lambda i, p, fc: eth() / o4(i, fc, proto=47) /
+                        Raw(pptp_framed(i, p, b"\xff\x03\x21", None))),
+    "ppp-bare": (False, lambda i, p, fc: eth() / o4(i, fc, proto=47) /
+                 Raw(pptp_framed(i, p, b"\x21", None))),
+    "ppp6-short-proto": (True, lambda i, p, fc: eth() / o4(i, fc, proto=47) /
+                         Raw(pptp_framed(i, p, None, b"\xff\x03\x57"))),
+    "ppp6-bare": (True, lambda i, p, fc: eth() / o4(i, fc, proto=47) /
+                  Raw(pptp_framed(i, p, None, b"\x57"))),
+    # VJ uncompressed TCP with its protocol compressed: IPv4 too
+    "ppp-vj-short": (False, lambda i, p, fc: eth() / o4(i, fc, proto=47) /
+                     Raw(pptp_framed(i, p, b"\xff\x03\x2f", None))),
+}
+
+
+def review_flows(m):
+    pkts = []
+    for k, name in enumerate(REVIEW):
+        v6, wrap = REVIEW[name]
+        for i in range(100 + 4 * k, 104 + 4 * k):
+            for p in inner_flow(m, i, v6):
+                p = fix_v6_icmp(p)
+                fc = (IPv6 in p and p[IPv6].src.startswith("2001:db8:a")) or \
+                     (IP in p and p[IP].src.startswith("10.1."))
+                pkts.append(wrap(i, p, fc))
+    return pkts
+
+
 def nest(i, fc, p, n):
     """@p in @n GRE tunnels; the outermost is o4's."""
     for k in range(n - 1):
@@ -282,6 +324,7 @@ def case_tunnels(m, t, tmp):
     for name in ENCAPS:
         m.differential(t, tmp, "tunnel-" + name, encap_flows(m, name), rules)
     m.differential(t, tmp, "tunnel-broken", broken_flows(m), rules)
+    m.differential(t, tmp, "tunnel-review", review_flows(m), rules)
     m.differential(t, tmp, "l4-malformed", malformed_l4(m), rules)
     m.differential(t, tmp, "other-protos", other_protos(m), rules)
 
@@ -357,5 +400,6 @@ if __name__ == "__main__":
     for name in ENCAPS:
         rt.write_pcap(os.path.join(out, name + ".pcap"), 1, rt.stamp(encap_flows(rt, name)))
     rt.write_pcap(os.path.join(out, "broken.pcap"), 1, rt.stamp(broken_flows(rt)))
+    rt.write_pcap(os.path.join(out, "review.pcap"), 1, rt.stamp(review_flows(rt)))
     rt.write_pcap(os.path.join(out, "l4.pcap"), 1, rt.stamp(malformed_l4(rt)))
     rt.write_pcap(os.path.join(out, "protos.pcap"), 1, rt.stamp(other_protos(rt)))

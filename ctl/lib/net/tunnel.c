@@ -10,9 +10,9 @@
 
 #define GRE_HLEN	4
 #define GRE_PROTO_PPP	0x880b
-#define PPP_HLEN	4
 #define PPP_IPV4	0x0021
 #define PPP_IPV6	0x0057
+#define PPP_VJ_UNCOMP	0x002f
 #define ERSPAN2_HLEN	8
 #define VXLAN_HLEN	8
 #define GENEVE_HLEN	8
@@ -56,20 +56,38 @@ static bool inner_ethertype(struct nfips_tunnel *t, uint16_t type, const uint8_t
 }
 
 /*
- * PPP in GRE version 1 (decode-ppp.c): a 4-byte header (address, control,
- * protocol) then IPv4 (0x0021) or IPv6 (0x0057). Suricata reads no other
- * framing (compressed address or protocol fields are not PPP to it).
+ * PPP in GRE version 1, framed as Suricata's DecodePPP (decode-ppp.c)
+ * reads it: an address byte 0xff means address and control (2 bytes,
+ * the control byte not checked); a protocol whose first byte has its low
+ * bit set is compressed to that byte (RFC 1661 protocol field
+ * compression). IPv4 is 0x21 or 0x2f (Van Jacobson "uncompressed TCP",
+ * a plain IPv4 header), IPv6 0x57, each in either width (measured
+ * against Suricata 7.0.10). Anything else is no tunnel.
  */
 static void ppp(struct nfips_tunnel *t)
 {
+	uint32_t off = 0, hl;
 	uint16_t proto;
 
-	if (t->len < PPP_HLEN)
+	if (t->len < 1)
 		return;
-	proto = rd16(t->data + 2);
-	t->data += PPP_HLEN;
-	t->len -= PPP_HLEN;
-	if (proto == PPP_IPV4 && t->len >= 20 && t->data[0] >> 4 == 4)
+	if (t->data[0] == 0xff)
+		off = 2;
+	if (t->len < off + 1)
+		return;
+	if (t->data[off] & 0x01) {
+		proto = t->data[off];
+		hl = off + 1;
+	} else {
+		if (t->len < off + 2)
+			return;
+		proto = rd16(t->data + off);
+		hl = off + 2;
+	}
+	t->data += hl;
+	t->len -= hl;
+	if ((proto == PPP_IPV4 || proto == PPP_VJ_UNCOMP) && t->len >= 20 &&
+	    t->data[0] >> 4 == 4)
 		t->link = NFIPS_LINK_IPV4;
 	else if (proto == PPP_IPV6 && t->len >= 40 && t->data[0] >> 4 == 6)
 		t->link = NFIPS_LINK_IPV6;
