@@ -176,7 +176,25 @@ REVIEW = {
     # VJ uncompressed TCP with its protocol compressed: IPv4 too
     "ppp-vj-short": (False, lambda i, p, fc: eth() / o4(i, fc, proto=47) /
                      Raw(pptp_framed(i, p, b"\xff\x03\x2f", None))),
+    # VXLAN's inner frame with 802.1Q, 802.1ad (QinQ) and 0x9100 tags;
+    # Geneve's and GRE's Ethernet with tags decode them already
+    "vxlan-vlan": (False, lambda i, p, fc: eth() / udp_outer(i, fc, 4789) / VXLAN(vni=i) /
+                   eth() / Dot1Q(vlan=i) / p),
+    "vxlan-qinq": (True, lambda i, p, fc: eth() / udp_outer(i, fc, 4789) / VXLAN(vni=i) /
+                   tagged(0x88a8) / Dot1Q(vlan=7) / Dot1Q(vlan=i) / p),
+    "vxlan-9100": (False, lambda i, p, fc: eth() / udp_outer(i, fc, 4789) / VXLAN(vni=i) /
+                   tagged(0x9100) / Dot1Q(vlan=i) / p),
+    "geneve-eth-qinq": (False, lambda i, p, fc: eth() / udp_outer(i, fc, 6081) /
+                        GENEVE(vni=i, proto=0x6558) / tagged(0x88a8) / Dot1Q(vlan=7) /
+                        Dot1Q(vlan=i) / p),
+    "gre-eth-vlan": (True, lambda i, p, fc: eth() / o4(i, fc) / GRE(proto=0x6558) / eth() /
+                     Dot1Q(vlan=i) / p),
 }
+
+
+def tagged(tpid):
+    """An Ethernet header whose type is the VLAN tag protocol @tpid."""
+    return Ether(src="02:00:00:00:00:01", dst="02:00:00:00:00:02", type=tpid)
 
 
 def review_flows(m):

@@ -22,6 +22,8 @@
 #define ETHERTYPE_IPV4	0x0800
 #define ETHERTYPE_IPV6	0x86dd
 #define ETHERTYPE_VLAN	0x8100
+#define ETHERTYPE_QINQ	0x88a8	/* 802.1ad */
+#define ETHERTYPE_QINQ_OLD 0x9100
 #define ETHERTYPE_TEB	0x6558	/* transparent Ethernet bridging */
 #define ETHERTYPE_ERSPAN 0x88be
 
@@ -221,13 +223,26 @@ static void teredo(const uint8_t *p, uint32_t len, struct nfips_tunnel *t)
 	t->len = len - (uint32_t)(s - p);
 }
 
-/* VXLAN (decode-vxlan.c): flag I, reserved byte 0, Ethernet with IP. */
+/*
+ * VXLAN (decode-vxlan.c): flag I, reserved byte 0, Ethernet with IP or
+ * VLAN tags (802.1Q, 802.1ad, 0x9100), the frame read from its tags on
+ * as Suricata's DECODE_TUNNEL_VLAN (tunnel.h NFIPS_LINK_VLAN).
+ */
 static void vxlan(const uint8_t *p, uint32_t len, struct nfips_tunnel *t)
 {
+	uint16_t type;
+
 	if (len < VXLAN_HLEN + ETH_HLEN || !(p[0] & 0x08) || p[7] != 0)
 		return;
-	if (inner_ethertype(t, rd16(p + VXLAN_HLEN + 12), p + VXLAN_HLEN + ETH_HLEN,
-			    len - VXLAN_HLEN - ETH_HLEN))
+	type = rd16(p + VXLAN_HLEN + 12);
+	if (type == ETHERTYPE_VLAN || type == ETHERTYPE_QINQ || type == ETHERTYPE_QINQ_OLD) {
+		t->link = NFIPS_LINK_VLAN;
+		t->data = p + VXLAN_HLEN + ETH_HLEN;
+		t->len = len - VXLAN_HLEN - ETH_HLEN;
+		t->type = NFIPS_TUN_VXLAN;
+		return;
+	}
+	if (inner_ethertype(t, type, p + VXLAN_HLEN + ETH_HLEN, len - VXLAN_HLEN - ETH_HLEN))
 		t->type = NFIPS_TUN_VXLAN;
 }
 
