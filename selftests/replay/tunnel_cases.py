@@ -157,7 +157,8 @@ def pptp_framed(i, p, v4, v6):
 
 
 # Cases of the adversarial review of the tunnel decoders (issue 14), a few
-# inner flows each, in one capture: (inner IPv6?, wrap) as ENCAPS.
+# inner flows each, in one capture: (inner IPv6?, wrap) as ENCAPS, and
+# optionally a wrap for a packet sent before each flow's first.
 REVIEW = {
     # PPP as Suricata's DecodePPP frames it: address and control optional,
     # the protocol compressed to one byte, VJ "uncompressed" TCP as IPv4
@@ -189,7 +190,16 @@ REVIEW = {
                         Dot1Q(vlan=i) / p),
     "gre-eth-vlan": (True, lambda i, p, fc: eth() / o4(i, fc) / GRE(proto=0x6558) / eth() /
                      Dot1Q(vlan=i) / p),
+    # a Teredo bubble (next header 59, payload length 0) is a tunnel
+    # packet whose IP-only rules run; the inner flow after it too
+    "teredo-bubble": (True, lambda i, p, fc: eth() / udp_outer(i, fc, 3544) /
+                      p, (lambda i, p, fc: eth() / udp_outer(i, fc, 3544) / bubble(p))),
 }
+
+
+def bubble(p):
+    """The Teredo bubble sent before a flow's first packet @p."""
+    return IPv6(src=p[IPv6].src, dst=p[IPv6].dst, nh=59, plen=0, hlim=255)
 
 
 def tagged(tpid):
@@ -200,9 +210,13 @@ def tagged(tpid):
 def review_flows(m):
     pkts = []
     for k, name in enumerate(REVIEW):
-        v6, wrap = REVIEW[name]
+        v6, wrap = REVIEW[name][:2]
+        before = REVIEW[name][2] if len(REVIEW[name]) > 2 else None
         for i in range(100 + 4 * k, 104 + 4 * k):
-            for p in inner_flow(m, i, v6):
+            flow = inner_flow(m, i, v6)
+            if before:
+                pkts.append(before(i, fix_v6_icmp(flow[0]), True))
+            for p in flow:
                 p = fix_v6_icmp(p)
                 fc = (IPv6 in p and p[IPv6].src.startswith("2001:db8:a")) or \
                      (IP in p and p[IP].src.startswith("10.1."))

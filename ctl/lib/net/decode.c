@@ -277,16 +277,19 @@ static enum nfips_decode_status decode_ipv6(const uint8_t *p, uint32_t len,
 					    struct nfips_decoded *d)
 {
 	uint32_t tl, off, hl, nh_off = 6;
+	uint8_t nh, last = 0;
 	uint16_t fo;
-	uint8_t nh;
 
 	if (len < IPV6_HLEN)
 		return bad(d, "IPv6 header truncated");
 	if (p[0] >> 4 != 6)
 		return bad(d, "IPv6 version field is not 6");
 	tl = rd16(p + 4);
-	if (tl == 0)
-		return bad(d, "IPv6 payload length 0 (jumbogram) unsupported");
+	/*
+	 * Payload length 0 is an empty payload, as Suricata reads it: a
+	 * Teredo bubble (next header 59) is a packet, and a jumbogram's
+	 * hop-by-hop header is then cut (inspected without a flow, bad_ext).
+	 */
 	tl += IPV6_HLEN;
 	if (tl > len)
 		return bad(d, "IPv6 datagram truncated");
@@ -335,7 +338,12 @@ static enum nfips_decode_status decode_ipv6(const uint8_t *p, uint32_t len,
 			hl = 8;
 			break;
 		case IPPROTO_NONE:
-			d->pkt.proto = nh;
+			/*
+			 * Suricata's protocol is then the last extension
+			 * header's, 0 without one (IPv6's l4 protocol unset):
+			 * no flow, IP-only rules (tunnel.c).
+			 */
+			d->pkt.proto = last;
 			d->l4 = p + tl;
 			d->l4_len = 0;
 			d->pkt.payload = p + tl;
@@ -349,6 +357,7 @@ static enum nfips_decode_status decode_ipv6(const uint8_t *p, uint32_t len,
 		}
 		if (hl > tl - off)
 			return bad_ext(d, p, off, nh, "IPv6 extension header truncated");
+		last = nh;
 		nh = p[off];
 		nh_off = off;
 		off += hl;
