@@ -194,7 +194,25 @@ REVIEW = {
     # packet whose IP-only rules run; the inner flow after it too
     "teredo-bubble": (True, lambda i, p, fc: eth() / udp_outer(i, fc, 3544) /
                       p, (lambda i, p, fc: eth() / udp_outer(i, fc, 3544) / bubble(p))),
+    # an inner IPv4 option running past the header (a timestamp of 32
+    # bytes in 4; of length 1): no tunnel, the outer UDP payload is
+    # inspected (Suricata's DecodeIPV4Options); one that fits is decoded
+    "vxlan-ipopt-overrun": (False, lambda i, p, fc: eth() / udp_outer(i, fc, 4789) /
+                            VXLAN(vni=i) / eth() / ip_opt(p, b"\x44\x20\x05\x00")),
+    "gre-ipopt-len1": (False, lambda i, p, fc: eth() / o4(i, fc) / GRE() /
+                       ip_opt(p, b"\x01\x07\x01\x00")),
+    "vxlan-ipopt-ok": (False, lambda i, p, fc: eth() / udp_outer(i, fc, 4789) /
+                       VXLAN(vni=i) / eth() / ip_opt(p, b"\x44\x04\x05\x00")),
 }
+
+
+def ip_opt(p, opt):
+    """IPv4 packet @p with the 4 bytes of options @opt, its checksum right."""
+    b = bytes(p)
+    q = IP(bytes([0x46]) + b[1:2] + struct.pack(">H", len(b) + 4) + b[4:10] + b"\0\0" +
+           b[12:20] + opt + b[20:])
+    del q.chksum
+    return IP(bytes(q))
 
 
 def bubble(p):

@@ -18,6 +18,8 @@
 #define ICMP_HLEN	8	/* type, code, checksum, and 4 more: Suricata's */
 #define SCTP_HLEN	12	/* ports, verification tag, checksum */
 #define ESP_HLEN	8	/* SPI, sequence number */
+#define IPV4_OPT_EOL	0
+#define IPV4_OPT_NOP	1
 
 #define ETHERTYPE_IPV4	0x0800
 #define ETHERTYPE_IPV6	0x86dd
@@ -213,6 +215,32 @@ static enum nfips_decode_status decode_l4(struct nfips_decoded *d)
 	}
 }
 
+/*
+ * The @n bytes of IPv4 options at @o, walked as Suricata's
+ * DecodeIPV4Options: an option whose length is below 2 or runs past the
+ * header makes the whole IPv4 header invalid (no packet, no tunnel). What
+ * follows an end-of-list and a lone last byte are not looked at.
+ */
+static bool ipv4_options_ok(const uint8_t *o, uint32_t n)
+{
+	uint32_t i = 0;
+
+	while (i < n) {
+		if (o[i] == IPV4_OPT_EOL)
+			break;
+		if (o[i] == IPV4_OPT_NOP) {
+			i++;
+			continue;
+		}
+		if (n - i < 2)
+			break;
+		if (o[i + 1] < 2 || o[i + 1] > n - i)
+			return false;
+		i += o[i + 1];
+	}
+	return true;
+}
+
 static enum nfips_decode_status decode_ipv4(const uint8_t *p, uint32_t len,
 					    struct nfips_decoded *d)
 {
@@ -228,6 +256,8 @@ static enum nfips_decode_status decode_ipv4(const uint8_t *p, uint32_t len,
 		return bad(d, "IPv4 header length below 5");
 	if (hl > len)
 		return bad(d, "IPv4 options truncated");
+	if (!ipv4_options_ok(p + IPV4_HLEN, hl - IPV4_HLEN))
+		return bad(d, "IPv4 option length invalid");
 	tl = rd16(p + 2);
 	/* 0: a segmentation-offload capture; the captured length stands. */
 	if (tl == 0)
