@@ -29,7 +29,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 RULES = os.path.join(HERE, "tunnel.rules")
 
 from scapy.all import (Ether, Dot1Q, IP, IPv6, TCP, UDP, ICMP, GRE, Raw,  # noqa: E402
-                       DNS, DNSQR)
+                       DNS, DNSQR, IPv6ExtHdrHopByHop, IPv6ExtHdrDestOpt)
 from scapy.layers.vxlan import VXLAN  # noqa: E402
 from scapy.contrib.geneve import GENEVE  # noqa: E402
 
@@ -203,6 +203,14 @@ REVIEW = {
                        ip_opt(p, b"\x01\x07\x01\x00")),
     "vxlan-ipopt-ok": (False, lambda i, p, fc: eth() / udp_outer(i, fc, 4789) /
                        VXLAN(vni=i) / eth() / ip_opt(p, b"\x44\x04\x05\x00")),
+    # IPv6 in IPv6 after an extension header is not decapsulated; IPv4 in
+    # IPv6 is (Suricata's extension header walk knows only the latter)
+    "6in6-after-hbh": (True, lambda i, p, fc: eth() / o6(i, fc) /
+                       IPv6ExtHdrHopByHop(nh=41) / p),
+    "6in6-after-dstopt": (True, lambda i, p, fc: eth() / o6(i, fc) /
+                          IPv6ExtHdrDestOpt(nh=41) / p),
+    "4in6-after-hbh": (False, lambda i, p, fc: eth() / o6(i, fc) /
+                       IPv6ExtHdrHopByHop(nh=4) / p),
 }
 
 

@@ -292,6 +292,12 @@ void nfips_tunnel_find(const struct nfips_decoded *d, struct nfips_tunnel *t)
 		if (d->depth >= NFIPS_TUNNEL_MAX_DEPTH ||
 		    (k->family == 4 && k->proto == IPPROTO_IPIP))
 			return;
+		/*
+		 * Suricata's IPv6 extension header walk decapsulates IPv4
+		 * but not IPv6: IPv6 in IPv6 only right after the header.
+		 */
+		if (k->family == 6 && k->proto == IPPROTO_IPV6 && d->l4 != d->l3 + IPV6_HLEN)
+			return;
 		t->type = NFIPS_TUN_IP;
 		t->link = k->proto == IPPROTO_IPV6 ? NFIPS_LINK_IPV6 : NFIPS_LINK_IPV4;
 		t->data = d->l4;
