@@ -12,7 +12,10 @@ Geneve (with options, carrying Ethernet), tunnels in tunnels up to one
 past the deepest Suricata decodes, and tunnels whose inner packet is
 broken; then packets whose TCP, UDP or ICMP header or IPv6 extension
 header is malformed, and ESP, SCTP and protocols Suricata has no decoder
-for. The rules (tunnel.rules beside this file) look at the outer and the inner
+for; and one capture of the cases of the review of issue 14 (PPP framings
+in PPTP, VLAN tags in VXLAN, Teredo bubbles, inner IPv4 options Suricata
+refuses, IPv6 in IPv6 after extension headers). The rules (tunnel.rules
+beside this file) look at the outer and the inner
 addresses, ports, header fields and payloads; suricata -r and nfipsctl
 replay must report the same alerts per (sid, flow), counted.
 
