@@ -8,8 +8,8 @@ carrying IPv6, Ethernet, 802.1Q, ERSPAN type I and II; version 1 with
 PPP, as PPTP), IPv6 in IPv4,
 IPv4 and IPv6 in IPv6, IPv4 in IPv4 (which Suricata 7 does not
 decapsulate), Teredo (with and without origin indication), VXLAN,
-Geneve (with options, carrying Ethernet), tunnels in tunnels up to one
-past the deepest Suricata decodes, and tunnels whose inner packet is
+Geneve (with options, carrying Ethernet), tunnels in tunnels (GRE four
+and five deep, GRE in VXLAN, 6in4 in GRE), and tunnels whose inner packet is
 broken; then packets whose TCP, UDP or ICMP header or IPv6 extension
 header is malformed, and ESP, SCTP and protocols Suricata has no decoder
 for; and one capture of the cases of the review of issue 14 (PPP framings
