@@ -8,11 +8,14 @@ carrying IPv6, Ethernet, 802.1Q, ERSPAN type I and II; version 1 with
 PPP, as PPTP), IPv6 in IPv4,
 IPv4 and IPv6 in IPv6, IPv4 in IPv4 (which Suricata 7 does not
 decapsulate), Teredo (with and without origin indication), VXLAN,
-Geneve (with options, carrying Ethernet), tunnels in tunnels up to one
-past the deepest Suricata decodes, and tunnels whose inner packet is
+Geneve (with options, carrying Ethernet), tunnels in tunnels (GRE four
+and five deep, GRE in VXLAN, 6in4 in GRE), and tunnels whose inner packet is
 broken; then packets whose TCP, UDP or ICMP header or IPv6 extension
 header is malformed, and ESP, SCTP and protocols Suricata has no decoder
-for. The rules (tunnel.rules beside this file) look at the outer and the inner
+for; and one capture of the cases of the review of issue 14 (PPP framings
+in PPTP, VLAN tags in VXLAN, Teredo bubbles, inner IPv4 options Suricata
+refuses, IPv6 in IPv6 after extension headers). The rules (tunnel.rules
+beside this file) look at the outer and the inner
 addresses, ports, header fields and payloads; suricata -r and nfipsctl
 replay must report the same alerts per (sid, flow), counted.
 
@@ -29,7 +32,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 RULES = os.path.join(HERE, "tunnel.rules")
 
 from scapy.all import (Ether, Dot1Q, IP, IPv6, TCP, UDP, ICMP, GRE, Raw,  # noqa: E402
-                       DNS, DNSQR)
+                       DNS, DNSQR, IPv6ExtHdrHopByHop, IPv6ExtHdrDestOpt)
 from scapy.layers.vxlan import VXLAN  # noqa: E402
 from scapy.contrib.geneve import GENEVE  # noqa: E402
 
@@ -148,6 +151,106 @@ def pptp(i, p):
     inner = bytes(p)
     ppp = b"\xff\x03" + (b"\x00\x57" if IPv6 in p else b"\x00\x21") + inner
     return struct.pack(">BBHHHI", 0x30, 0x01, 0x880b, len(ppp), i, i) + ppp
+
+
+def pptp_framed(i, p, v4, v6):
+    """@p in GRE version 1 with the PPP framing @v4 (IPv4) or @v6 (IPv6)."""
+    ppp = (v6 if IPv6 in p else v4) + bytes(p)
+    return struct.pack(">BBHHHI", 0x30, 0x01, 0x880b, len(ppp), i, i) + ppp
+
+
+# Cases of the adversarial review of the tunnel decoders (issue 14), a few
+# inner flows each, in one capture: (inner IPv6?, wrap) as ENCAPS, and
+# optionally a wrap for a packet sent before each flow's first.
+REVIEW = {
+    # PPP as Suricata's DecodePPP frames it: address and control optional,
+    # the protocol compressed to one byte, VJ "uncompressed" TCP as IPv4
+    "ppp-vj-uncomp": (False, lambda i, p, fc: eth() / o4(i, fc, proto=47) /
+                      Raw(pptp_framed(i, p, b"\xff\x03\x00\x2f", None))),
+    "ppp-no-address": (False, lambda i, p, fc: eth() / o4(i, fc, proto=47) /
+                       Raw(pptp_framed(i, p, b"\x00\x21", None))),
+    "ppp-short-proto": (False, lambda i, p, fc: eth() / o4(i, fc, proto=47) /
+                        Raw(pptp_framed(i, p, b"\xff\x03\x21", None))),
+    "ppp-bare": (False, lambda i, p, fc: eth() / o4(i, fc, proto=47) /
+                 Raw(pptp_framed(i, p, b"\x21", None))),
+    "ppp6-short-proto": (True, lambda i, p, fc: eth() / o4(i, fc, proto=47) /
+                         Raw(pptp_framed(i, p, None, b"\xff\x03\x57"))),
+    "ppp6-bare": (True, lambda i, p, fc: eth() / o4(i, fc, proto=47) /
+                  Raw(pptp_framed(i, p, None, b"\x57"))),
+    # VJ uncompressed TCP with its protocol compressed: IPv4 too
+    "ppp-vj-short": (False, lambda i, p, fc: eth() / o4(i, fc, proto=47) /
+                     Raw(pptp_framed(i, p, b"\xff\x03\x2f", None))),
+    # VXLAN's inner frame with 802.1Q, 802.1ad (QinQ) and 0x9100 tags;
+    # Geneve's and GRE's Ethernet with tags decode them already
+    "vxlan-vlan": (False, lambda i, p, fc: eth() / udp_outer(i, fc, 4789) / VXLAN(vni=i) /
+                   eth() / Dot1Q(vlan=i) / p),
+    "vxlan-qinq": (True, lambda i, p, fc: eth() / udp_outer(i, fc, 4789) / VXLAN(vni=i) /
+                   tagged(0x88a8) / Dot1Q(vlan=7) / Dot1Q(vlan=i) / p),
+    "vxlan-9100": (False, lambda i, p, fc: eth() / udp_outer(i, fc, 4789) / VXLAN(vni=i) /
+                   tagged(0x9100) / Dot1Q(vlan=i) / p),
+    "geneve-eth-qinq": (False, lambda i, p, fc: eth() / udp_outer(i, fc, 6081) /
+                        GENEVE(vni=i, proto=0x6558) / tagged(0x88a8) / Dot1Q(vlan=7) /
+                        Dot1Q(vlan=i) / p),
+    "gre-eth-vlan": (True, lambda i, p, fc: eth() / o4(i, fc) / GRE(proto=0x6558) / eth() /
+                     Dot1Q(vlan=i) / p),
+    # a Teredo bubble (next header 59, payload length 0) is a tunnel
+    # packet whose IP-only rules run; the inner flow after it too
+    "teredo-bubble": (True, lambda i, p, fc: eth() / udp_outer(i, fc, 3544) /
+                      p, (lambda i, p, fc: eth() / udp_outer(i, fc, 3544) / bubble(p))),
+    # an inner IPv4 option running past the header (a timestamp of 32
+    # bytes in 4; of length 1): no tunnel, the outer UDP payload is
+    # inspected (Suricata's DecodeIPV4Options); one that fits is decoded
+    "vxlan-ipopt-overrun": (False, lambda i, p, fc: eth() / udp_outer(i, fc, 4789) /
+                            VXLAN(vni=i) / eth() / ip_opt(p, b"\x44\x20\x05\x00")),
+    "gre-ipopt-len1": (False, lambda i, p, fc: eth() / o4(i, fc) / GRE() /
+                       ip_opt(p, b"\x01\x07\x01\x00")),
+    "vxlan-ipopt-ok": (False, lambda i, p, fc: eth() / udp_outer(i, fc, 4789) /
+                       VXLAN(vni=i) / eth() / ip_opt(p, b"\x44\x04\x05\x00")),
+    # IPv6 in IPv6 after an extension header is not decapsulated; IPv4 in
+    # IPv6 is (Suricata's extension header walk knows only the latter)
+    "6in6-after-hbh": (True, lambda i, p, fc: eth() / o6(i, fc) /
+                       IPv6ExtHdrHopByHop(nh=41) / p),
+    "6in6-after-dstopt": (True, lambda i, p, fc: eth() / o6(i, fc) /
+                          IPv6ExtHdrDestOpt(nh=41) / p),
+    "4in6-after-hbh": (False, lambda i, p, fc: eth() / o6(i, fc) /
+                       IPv6ExtHdrHopByHop(nh=4) / p),
+}
+
+
+def ip_opt(p, opt):
+    """IPv4 packet @p with the 4 bytes of options @opt, its checksum right."""
+    b = bytes(p)
+    q = IP(bytes([0x46]) + b[1:2] + struct.pack(">H", len(b) + 4) + b[4:10] + b"\0\0" +
+           b[12:20] + opt + b[20:])
+    del q.chksum
+    return IP(bytes(q))
+
+
+def bubble(p):
+    """The Teredo bubble sent before a flow's first packet @p."""
+    return IPv6(src=p[IPv6].src, dst=p[IPv6].dst, nh=59, plen=0, hlim=255)
+
+
+def tagged(tpid):
+    """An Ethernet header whose type is the VLAN tag protocol @tpid."""
+    return Ether(src="02:00:00:00:00:01", dst="02:00:00:00:00:02", type=tpid)
+
+
+def review_flows(m):
+    pkts = []
+    for k, name in enumerate(REVIEW):
+        v6, wrap = REVIEW[name][:2]
+        before = REVIEW[name][2] if len(REVIEW[name]) > 2 else None
+        for i in range(100 + 4 * k, 104 + 4 * k):
+            flow = inner_flow(m, i, v6)
+            if before:
+                pkts.append(before(i, fix_v6_icmp(flow[0]), True))
+            for p in flow:
+                p = fix_v6_icmp(p)
+                fc = (IPv6 in p and p[IPv6].src.startswith("2001:db8:a")) or \
+                     (IP in p and p[IP].src.startswith("10.1."))
+                pkts.append(wrap(i, p, fc))
+    return pkts
 
 
 def nest(i, fc, p, n):
@@ -301,6 +404,7 @@ def case_tunnels(m, t, tmp):
     for name in ("vxlan", "teredo", "geneve"):
         m.differential(t, tmp, "tunnel-late-" + name, late_carrier_flows(m, name), inner)
     m.differential(t, tmp, "tunnel-broken", broken_flows(m), rules)
+    m.differential(t, tmp, "tunnel-review", review_flows(m), rules)
     m.differential(t, tmp, "l4-malformed", malformed_l4(m), rules)
     m.differential(t, tmp, "other-protos", other_protos(m), rules)
 
@@ -376,5 +480,6 @@ if __name__ == "__main__":
     for name in ENCAPS:
         rt.write_pcap(os.path.join(out, name + ".pcap"), 1, rt.stamp(encap_flows(rt, name)))
     rt.write_pcap(os.path.join(out, "broken.pcap"), 1, rt.stamp(broken_flows(rt)))
+    rt.write_pcap(os.path.join(out, "review.pcap"), 1, rt.stamp(review_flows(rt)))
     rt.write_pcap(os.path.join(out, "l4.pcap"), 1, rt.stamp(malformed_l4(rt)))
     rt.write_pcap(os.path.join(out, "protos.pcap"), 1, rt.stamp(other_protos(rt)))

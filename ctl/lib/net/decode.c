@@ -18,6 +18,8 @@
 #define ICMP_HLEN	8	/* type, code, checksum, and 4 more: Suricata's */
 #define SCTP_HLEN	12	/* ports, verification tag, checksum */
 #define ESP_HLEN	8	/* SPI, sequence number */
+#define IPV4_OPT_EOL	0
+#define IPV4_OPT_NOP	1
 
 #define ETHERTYPE_IPV4	0x0800
 #define ETHERTYPE_IPV6	0x86dd
@@ -213,6 +215,32 @@ static enum nfips_decode_status decode_l4(struct nfips_decoded *d)
 	}
 }
 
+/*
+ * The @n bytes of IPv4 options at @o, walked as Suricata's
+ * DecodeIPV4Options: an option whose length is below 2 or runs past the
+ * header makes the whole IPv4 header invalid (no packet, no tunnel). What
+ * follows an end-of-list and a lone last byte are not looked at.
+ */
+static bool ipv4_options_ok(const uint8_t *o, uint32_t n)
+{
+	uint32_t i = 0;
+
+	while (i < n) {
+		if (o[i] == IPV4_OPT_EOL)
+			break;
+		if (o[i] == IPV4_OPT_NOP) {
+			i++;
+			continue;
+		}
+		if (n - i < 2)
+			break;
+		if (o[i + 1] < 2 || o[i + 1] > n - i)
+			return false;
+		i += o[i + 1];
+	}
+	return true;
+}
+
 static enum nfips_decode_status decode_ipv4(const uint8_t *p, uint32_t len,
 					    struct nfips_decoded *d)
 {
@@ -228,6 +256,8 @@ static enum nfips_decode_status decode_ipv4(const uint8_t *p, uint32_t len,
 		return bad(d, "IPv4 header length below 5");
 	if (hl > len)
 		return bad(d, "IPv4 options truncated");
+	if (!ipv4_options_ok(p + IPV4_HLEN, hl - IPV4_HLEN))
+		return bad(d, "IPv4 option length invalid");
 	tl = rd16(p + 2);
 	/* 0: a segmentation-offload capture; the captured length stands. */
 	if (tl == 0)
@@ -277,16 +307,19 @@ static enum nfips_decode_status decode_ipv6(const uint8_t *p, uint32_t len,
 					    struct nfips_decoded *d)
 {
 	uint32_t tl, off, hl, nh_off = 6;
+	uint8_t nh, last = 0;
 	uint16_t fo;
-	uint8_t nh;
 
 	if (len < IPV6_HLEN)
 		return bad(d, "IPv6 header truncated");
 	if (p[0] >> 4 != 6)
 		return bad(d, "IPv6 version field is not 6");
 	tl = rd16(p + 4);
-	if (tl == 0)
-		return bad(d, "IPv6 payload length 0 (jumbogram) unsupported");
+	/*
+	 * Payload length 0 is an empty payload, as Suricata reads it: a
+	 * Teredo bubble (next header 59) is a packet, and a jumbogram's
+	 * hop-by-hop header is then cut (inspected without a flow, bad_ext).
+	 */
 	tl += IPV6_HLEN;
 	if (tl > len)
 		return bad(d, "IPv6 datagram truncated");
@@ -335,7 +368,12 @@ static enum nfips_decode_status decode_ipv6(const uint8_t *p, uint32_t len,
 			hl = 8;
 			break;
 		case IPPROTO_NONE:
-			d->pkt.proto = nh;
+			/*
+			 * Suricata's protocol is then the last extension
+			 * header's, 0 without one (IPv6's l4 protocol unset):
+			 * no flow, IP-only rules (tunnel.c).
+			 */
+			d->pkt.proto = last;
 			d->l4 = p + tl;
 			d->l4_len = 0;
 			d->pkt.payload = p + tl;
@@ -349,6 +387,7 @@ static enum nfips_decode_status decode_ipv6(const uint8_t *p, uint32_t len,
 		}
 		if (hl > tl - off)
 			return bad_ext(d, p, off, nh, "IPv6 extension header truncated");
+		last = nh;
 		nh = p[off];
 		nh_off = off;
 		off += hl;

@@ -27,7 +27,7 @@ enum nfips_link {
 	NFIPS_LINK_IPV4 = 228,
 	NFIPS_LINK_IPV6 = 229,
 	NFIPS_LINK_SLL2 = 276,		/* Linux cooked capture v2 */
-	/* Not a capture's: an 802.1Q tag then an ethertype (GRE's 0x8100) */
+	/* Not a capture's: a VLAN tag then an ethertype (GRE's 0x8100, VXLAN's tags) */
 	NFIPS_LINK_VLAN = 0x10000,
 };
 

@@ -10,9 +10,9 @@
 
 #define GRE_HLEN	4
 #define GRE_PROTO_PPP	0x880b
-#define PPP_HLEN	4
 #define PPP_IPV4	0x0021
 #define PPP_IPV6	0x0057
+#define PPP_VJ_UNCOMP	0x002f
 #define ERSPAN2_HLEN	8
 #define VXLAN_HLEN	8
 #define GENEVE_HLEN	8
@@ -22,6 +22,8 @@
 #define ETHERTYPE_IPV4	0x0800
 #define ETHERTYPE_IPV6	0x86dd
 #define ETHERTYPE_VLAN	0x8100
+#define ETHERTYPE_QINQ	0x88a8	/* 802.1ad */
+#define ETHERTYPE_QINQ_OLD 0x9100
 #define ETHERTYPE_TEB	0x6558	/* transparent Ethernet bridging */
 #define ETHERTYPE_ERSPAN 0x88be
 
@@ -56,20 +58,38 @@ static bool inner_ethertype(struct nfips_tunnel *t, uint16_t type, const uint8_t
 }
 
 /*
- * PPP in GRE version 1 (decode-ppp.c): a 4-byte header (address, control,
- * protocol) then IPv4 (0x0021) or IPv6 (0x0057). Suricata reads no other
- * framing (compressed address or protocol fields are not PPP to it).
+ * PPP in GRE version 1, framed as Suricata's DecodePPP (decode-ppp.c)
+ * reads it: an address byte 0xff means address and control (2 bytes,
+ * the control byte not checked); a protocol whose first byte has its low
+ * bit set is compressed to that byte (RFC 1661 protocol field
+ * compression). IPv4 is 0x21 or 0x2f (Van Jacobson "uncompressed TCP",
+ * a plain IPv4 header), IPv6 0x57, each in either width (measured
+ * against Suricata 7.0.10). Anything else is no tunnel.
  */
 static void ppp(struct nfips_tunnel *t)
 {
+	uint32_t off = 0, hl;
 	uint16_t proto;
 
-	if (t->len < PPP_HLEN)
+	if (t->len < 1)
 		return;
-	proto = rd16(t->data + 2);
-	t->data += PPP_HLEN;
-	t->len -= PPP_HLEN;
-	if (proto == PPP_IPV4 && t->len >= 20 && t->data[0] >> 4 == 4)
+	if (t->data[0] == 0xff)
+		off = 2;
+	if (t->len < off + 1)
+		return;
+	if (t->data[off] & 0x01) {
+		proto = t->data[off];
+		hl = off + 1;
+	} else {
+		if (t->len < off + 2)
+			return;
+		proto = rd16(t->data + off);
+		hl = off + 2;
+	}
+	t->data += hl;
+	t->len -= hl;
+	if ((proto == PPP_IPV4 || proto == PPP_VJ_UNCOMP) && t->len >= 20 &&
+	    t->data[0] >> 4 == 4)
 		t->link = NFIPS_LINK_IPV4;
 	else if (proto == PPP_IPV6 && t->len >= 40 && t->data[0] >> 4 == 6)
 		t->link = NFIPS_LINK_IPV6;
@@ -203,13 +223,26 @@ static void teredo(const uint8_t *p, uint32_t len, struct nfips_tunnel *t)
 	t->len = len - (uint32_t)(s - p);
 }
 
-/* VXLAN (decode-vxlan.c): flag I, reserved byte 0, Ethernet with IP. */
+/*
+ * VXLAN (decode-vxlan.c): flag I, reserved byte 0, Ethernet with IP or
+ * VLAN tags (802.1Q, 802.1ad, 0x9100), the frame read from its tags on
+ * as Suricata's DECODE_TUNNEL_VLAN (tunnel.h NFIPS_LINK_VLAN).
+ */
 static void vxlan(const uint8_t *p, uint32_t len, struct nfips_tunnel *t)
 {
+	uint16_t type;
+
 	if (len < VXLAN_HLEN + ETH_HLEN || !(p[0] & 0x08) || p[7] != 0)
 		return;
-	if (inner_ethertype(t, rd16(p + VXLAN_HLEN + 12), p + VXLAN_HLEN + ETH_HLEN,
-			    len - VXLAN_HLEN - ETH_HLEN))
+	type = rd16(p + VXLAN_HLEN + 12);
+	if (type == ETHERTYPE_VLAN || type == ETHERTYPE_QINQ || type == ETHERTYPE_QINQ_OLD) {
+		t->link = NFIPS_LINK_VLAN;
+		t->data = p + VXLAN_HLEN + ETH_HLEN;
+		t->len = len - VXLAN_HLEN - ETH_HLEN;
+		t->type = NFIPS_TUN_VXLAN;
+		return;
+	}
+	if (inner_ethertype(t, type, p + VXLAN_HLEN + ETH_HLEN, len - VXLAN_HLEN - ETH_HLEN))
 		t->type = NFIPS_TUN_VXLAN;
 }
 
@@ -263,6 +296,12 @@ void nfips_tunnel_find(const struct nfips_decoded *d, struct nfips_tunnel *t)
 		t->no_payload = true;
 		if (d->depth >= NFIPS_TUNNEL_MAX_DEPTH ||
 		    (k->family == 4 && k->proto == IPPROTO_IPIP))
+			return;
+		/*
+		 * Suricata's IPv6 extension header walk decapsulates IPv4
+		 * but not IPv6: IPv6 in IPv6 only right after the header.
+		 */
+		if (k->family == 6 && k->proto == IPPROTO_IPV6 && d->l4 != d->l3 + IPV6_HLEN)
 			return;
 		t->type = NFIPS_TUN_IP;
 		t->link = k->proto == IPPROTO_IPV6 ? NFIPS_LINK_IPV6 : NFIPS_LINK_IPV4;
