@@ -8,6 +8,7 @@
  * rules hit are collected for the verdict (hooks.c). A rule decided to
  * drop ends the scan: the packet is gone.
  */
+#include <linux/ctype.h>
 #include <linux/netfilter.h>
 #ifdef CONFIG_X86_64
 #include <asm/fpu/api.h>
@@ -270,6 +271,77 @@ static nfips_ac_state scan_range(struct sk_buff *skb, struct nfips_scan_ctx *c,
 	return ast;
 }
 
+static bool byte_eq(u8 a, u8 b, bool nocase)
+{
+	return a == b || (nocase && tolower(a) == tolower(b));
+}
+
+/*
+ * An anchored rule (nfips.h) in the wire packet whose payload begins at
+ * @base (@len bytes): its window [offset, offset + depth) of that packet,
+ * from @from on, searched for the pattern. Each occurrence goes through
+ * on_match() as the automaton's would (place, dsize, header, memo), so
+ * the rule decides exactly as it did in the automaton. Returns what
+ * on_match() returned: non-zero when the packet is dropped.
+ */
+static int anchored_one(struct sk_buff *skb, struct nfips_scan_ctx *c, u32 id,
+			u32 base, u32 len, u32 from)
+{
+	const struct nfips_krule *r = c->p->rules[id];
+	bool nocase = r->flags & NFIPS_RULE_F_NOCASE;
+	u8 buf[NFIPS_ANCHOR_DEPTH];
+	u32 ws, we, i, k;
+	const u8 *w;
+
+	if (r->offset >= len)
+		return 0;
+	ws = base + r->offset;
+	we = base + min(len, r->offset + r->depth);
+	ws = max(ws, from);
+	if (we < ws + r->patlen)
+		return 0;
+	w = skb_header_pointer(skb, c->pkt->off + ws, we - ws, buf);
+	if (!w)
+		return 0;
+	for (i = 0; i + r->patlen <= we - ws; i++) {
+		for (k = 0; k < r->patlen; k++)
+			if (!byte_eq(w[i + k], r->pattern[k], nocase))
+				break;
+		if (k < r->patlen)
+			continue;
+		if (on_match(c, id, ws + i + r->patlen))
+			return 1;
+		/* A hit or a header that does not fit: decided for the packet. */
+		if ((c->memo[id] & ~NFIPS_MEMO_MASK) == c->gen)
+			return 0;
+	}
+	return 0;
+}
+
+/*
+ * The anchored rules on each wire packet of the payload (one, or each
+ * segment or datagram of an aggregate), from payload offset @from on:
+ * bytes before it were seen with an earlier packet of the stream.
+ */
+static void scan_anchored(struct sk_buff *skb, struct nfips_scan_ctx *c,
+			  u32 from)
+{
+	const struct nfips_pkt *pkt = c->pkt;
+	u32 seg = pkt->seg ? pkt->seg : pkt->len, base, i;
+
+	if (!c->p->nanchored || !c->memo)
+		return;
+	c->base = 0;
+	for (base = 0; base < pkt->len; base += seg) {
+		if (base + seg <= from)
+			continue;
+		for (i = 0; i < c->p->nanchored; i++)
+			if (anchored_one(skb, c, c->p->anchored[i], base,
+					 min(seg, pkt->len - base), from))
+				return;
+	}
+}
+
 /*
  * Scans the payload from @from on, continuing @ast; returns the state.
  * The datagrams of a UDP aggregate are scanned each on its own: a
@@ -283,6 +355,10 @@ nfips_ac_state nfips_scan(struct sk_buff *skb, struct nfips_scan_ctx *c,
 
 	/* A state carried in makes the bytes before @from earlier ones. */
 	c->carry = ast ? from : 0;
+	/* First: they lie near each packet's start, and a drop ends the scan. */
+	scan_anchored(skb, c, from);
+	if (c->drop >= 0)
+		return ast;
 	if (!seg || pkt->l4proto != IPPROTO_UDP)
 		return scan_range(skb, c, from, pkt->len, ast, scanned);
 	for (; from < pkt->len && c->drop < 0; from = to) {

@@ -51,6 +51,8 @@ struct nfips_krule {
 struct nfips_policy {
 	u64 serial;
 	u32 nrules, nkernel, nsels;
+	u32 nanchored;
+	u32 anchored[NFIPS_ANCHOR_RULES];	/* indices into @rules */
 	size_t mem;
 	bool userns;		/* charged to the unprivileged share too */
 	struct nfips_ac *ac;

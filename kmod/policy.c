@@ -13,6 +13,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/bitmap.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 #include "nfips.h"
@@ -172,6 +173,38 @@ int nfips_txn_add_sel(struct nfips_txn *txn, struct nfips_krule *s)
 	return txn_push(txn, &txn->sels, &txn->nsels, &txn->capsels, s);
 }
 
+static bool anchorable(const struct nfips_krule *r, u32 patlen)
+{
+	return r->patlen == patlen && r->depth && r->depth <= NFIPS_ANCHOR_DEPTH;
+}
+
+/*
+ * Picks the anchored rules (nfips.h), shortest patterns first and in
+ * policy order, and returns a bitmap of them for the build (NULL: none).
+ */
+static unsigned long *pick_anchored(struct nfips_policy *p)
+{
+	unsigned long *map = NULL;
+	u32 i, len;
+
+	for (len = 1; len <= NFIPS_ANCHOR_PATLEN; len++) {
+		for (i = 0; i < p->nrules; i++) {
+			if (p->nanchored == NFIPS_ANCHOR_RULES)
+				return map;
+			if (!anchorable(p->rules[i], len))
+				continue;
+			if (!map) {
+				map = bitmap_zalloc(p->nrules, GFP_KERNEL_ACCOUNT);
+				if (!map)
+					return NULL;	/* all in the automaton */
+			}
+			__set_bit(i, map);
+			p->anchored[p->nanchored++] = i;
+		}
+	}
+	return map;
+}
+
 /*
  * The build's peak is reserved in the module's budget, and bounded by
  * the namespace's limit, before anything is allocated: the matcher turns
@@ -185,9 +218,10 @@ static int build_automaton(struct nfips_policy *p, size_t max_mem)
 		.max_bytes = max_mem,
 	};
 	struct nfips_ac_pattern *pats;
+	unsigned long *anchored;
 	size_t resv, arr;
 	u64 states = 2;	/* the roots of both automata */
-	u32 i;
+	u32 i, n = 0;
 	int ret;
 
 	if (!p->nrules)
@@ -205,16 +239,23 @@ static int build_automaton(struct nfips_policy *p, size_t max_mem)
 	pats = kvcalloc(p->nrules, sizeof(*pats), GFP_KERNEL_ACCOUNT);
 	if (!pats)
 		goto out;
+	anchored = pick_anchored(p);
+	if (!anchored)
+		p->nanchored = 0;
 	for (i = 0; i < p->nrules; i++) {
 		const struct nfips_krule *r = p->rules[i];
 
-		pats[i].bytes = r->pattern;
-		pats[i].len = r->patlen;
-		pats[i].flags = r->flags & NFIPS_RULE_F_NOCASE ?
+		if (anchored && test_bit(i, anchored))
+			continue;
+		pats[n].bytes = r->pattern;
+		pats[n].len = r->patlen;
+		pats[n].flags = r->flags & NFIPS_RULE_F_NOCASE ?
 				NFIPS_AC_NOCASE : 0;
-		pats[i].id = i;
+		pats[n++].id = i;
 	}
-	ret = nfips_ac_build(&p->ac, pats, p->nrules, &lim, NULL);
+	bitmap_free(anchored);
+	/* Even with no pattern left: the scan runs the anchored rules. */
+	ret = nfips_ac_build(&p->ac, pats, n, &lim, NULL);
 	kvfree(pats);
 out:
 	if (!ret)

@@ -91,6 +91,44 @@ static void usage(FILE *f)
 		DEFAULT_CLASSIFICATION ")\n");
 }
 
+/*
+ * The kernel rules whose pattern has 1 or 2 bytes (their only content:
+ * nothing longer to choose), and how many of them nfips.ko anchors
+ * (nfips_wire_anchorable()); the others slow its matcher for every
+ * pattern (Documentation/matcher.rst).
+ */
+static bool short_kernel(const struct nfips_rule *r)
+{
+	const char *why;
+	uint8_t action;
+	uint32_t len;
+
+	return r->cls == NFIPS_CLASS_KERNEL && !nfips_wire_action(r, &action, &why) &&
+	       nfips_rule_fp(r, &len) && len <= NFIPS_SHORT_FP;
+}
+
+static void short_patterns(struct nfips_rule *const *v, size_t n)
+{
+	unsigned long nshort = 0, anchored = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (!short_kernel(v[i]))
+			continue;
+		nshort++;
+		anchored += nfips_wire_anchorable(v[i]);
+	}
+	if (!nshort)
+		return;
+	printf("short kernel patterns=%lu anchored=%lu (1-2 bytes, the rule's only content;\n"
+	       "  anchored: looked for within their depth, not by the automaton)\n",
+	       nshort, anchored);
+	for (i = 0; i < n; i++)
+		if (short_kernel(v[i]))
+			printf("  short kernel pattern %u:%u%s\n", v[i]->gid, v[i]->sid,
+			       nfips_wire_anchorable(v[i]) ? " anchored" : "");
+}
+
 static void summary(struct nfips_rule *const *v, size_t n)
 {
 	unsigned long kernel = 0, daemon = 0, skipped = 0, blocks = 0, approved = 0;
@@ -99,6 +137,7 @@ static void summary(struct nfips_rule *const *v, size_t n)
 	uint8_t action;
 	size_t i;
 
+	short_patterns(v, n);
 	for (i = 0; i < n; i++) {
 		if (v[i]->cls == NFIPS_CLASS_SLOW)
 			daemon++;

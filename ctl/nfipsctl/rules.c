@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "nfipsctl.h"
+#include "kernel/nl.h"
 #include "rules/rule.h"
 
 #define DEFAULT_CLASSIFICATION "/etc/nfips/classification.config"
@@ -147,6 +148,7 @@ static void print_counts(const char *label, struct count *c, size_t n)
 static void report(struct check *ck, bool verbose, bool list)
 {
 	unsigned long kernel = 0, slow = 0, skipped = 0, nofp = 0, shortfp = 0;
+	unsigned long shortk = 0, anchored = 0;
 	struct count *skips = NULL, *slows = NULL;
 	size_t i, nskips = 0, nslows = 0;
 
@@ -158,6 +160,8 @@ static void report(struct check *ck, bool verbose, bool list)
 		nfips_rule_classify(r);
 		if (r->cls != NFIPS_CLASS_SKIPPED && nfips_rule_short_fp(r)) {
 			shortfp++;
+			shortk += r->cls == NFIPS_CLASS_KERNEL;
+			anchored += nfips_wire_anchorable(r);
 			if (verbose || list)
 				printf("short-fast-pattern %u:%u %s:%u\n", r->gid,
 				       r->sid, ck->e[i].file, r->line);
@@ -189,8 +193,9 @@ static void report(struct check *ck, bool verbose, bool list)
 	print_counts("skipped", skips, nskips);
 	print_counts("slow", slows, nslows);
 	printf("no-fast-pattern: %lu\n", nofp);
-	printf("short-fast-pattern: %lu (no content over %u bytes)\n", shortfp,
-	       NFIPS_SHORT_FP);
+	printf("short-fast-pattern: %lu (no content over %u bytes; %lu kernel-decided, "
+	       "%lu of them anchored in nfips.ko)\n", shortfp, NFIPS_SHORT_FP, shortk,
+	       anchored);
 	printf("rules=%zu parsed=%lu loadable=%lu kernel=%lu slow=%lu skipped=%lu errors=%lu\n",
 	       ck->n, (unsigned long)ck->n - ck->errors, kernel + slow, kernel,
 	       slow, skipped, ck->errors);

@@ -243,6 +243,21 @@ enum nfips_rule_attr {
 
 #define NFIPS_RANGES_MAX	1024	/* entries in one address or port list */
 
+/*
+ * Anchored rules: a rule whose pattern has at most NFIPS_ANCHOR_PATLEN
+ * bytes and a DEPTH of at most NFIPS_ANCHOR_DEPTH is looked for in that
+ * window of each wire packet instead of by the automaton, for up to
+ * NFIPS_ANCHOR_RULES rules of a policy, the shortest patterns first (the
+ * others stay in the automaton). It decides exactly as it would there.
+ * Such a pattern ("|00 03|", depth 2) occurs every few hundred bytes of
+ * binary payload: in the automaton it would weaken the prefilter for
+ * every other pattern and stop the scan at each occurrence
+ * (Documentation/matcher.rst, "Anchored short patterns").
+ */
+#define NFIPS_ANCHOR_PATLEN	4
+#define NFIPS_ANCHOR_DEPTH	32
+#define NFIPS_ANCHOR_RULES	64
+
 struct nfips_range4 {
 	unsigned char lo[4], hi[4];	/* network byte order */
 };

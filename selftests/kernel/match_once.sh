@@ -7,7 +7,10 @@
 # pattern thousands of times. A matching header hits exactly once per
 # packet (one hit, one event; a drop rule drops it); a header that does
 # not match never hits, however often the pattern occurs, in either
-# direction; offset and depth still apply to each occurrence. The cost of
+# direction; offset and depth still apply to each occurrence. Short
+# patterns in a small window (depth) are anchored rules, looked for in
+# their window instead of by the automaton (Documentation/matcher.rst):
+# they decide as the automaton did, nocase and drop included. The cost of
 # such a packet is measured by selftests/bench/match-bench.sh.
 set -u
 source "$(dirname "$0")/lib.sh"
@@ -37,6 +40,9 @@ alert udp [$dst] [$dports] <> [$src] [$sports] (msg:"bidir"; content:"cd"; sid:3
 alert udp [$src] [$sports] <> [$dst] [$noports] (msg:"no port"; content:"ef"; sid:3003;)
 drop udp [$src] [$sports] -> [$dst] [$dports] (msg:"drop"; content:"gh"; sid:3004;)
 alert udp [$src] any -> [$dst] any (msg:"depth"; content:"ij"; offset:100; depth:2; sid:3005;)
+drop udp [$src] any -> [$dst] any (msg:"anchored drop"; content:"|00 03|"; depth:3; sid:3006;)
+alert udp [$src] any -> [$dst] any (msg:"anchored nocase"; content:"st"; nocase; depth:2; sid:3007;)
+alert udp [$src] any -> [$dst] [$noports] (msg:"anchored, other port"; content:"|00 03|"; depth:2; sid:3008;)
 RULES
 gw_apply --approve-all "$tmp/rules"
 gwctl mode enforce >/dev/null || fail "mode enforce"
@@ -95,9 +101,36 @@ received "$tmp/udp4" depth-odd || fail "odd depth datagram not delivered"
 [ "$(gw_hits 3005)" = 1 ] || fail "sid 3005: hit with no occurrence at offset 100"
 log "offset and depth still apply to each occurrence"
 
+# raw HEX TAG: one datagram of the bytes HEX, then TAG.
+raw() {
+	ip netns exec "$client" python3 -c 'import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("0.0.0.0", 40000))
+s.sendto(bytes.fromhex(sys.argv[1]) + sys.argv[2].encode() + b"\n", (sys.argv[3], 7002))' \
+		"$1" "$2" "$server4"
+}
+# |00 03| within the first 3 bytes drops (at 0 and at 1); at 3 it is
+# outside the window however often it occurs, and at 2 it crosses its end.
+raw 0003 anchored-0
+raw 410003 anchored-1
+raw 414243$(printf '0003%.0s' $(seq 200)) anchored-out
+raw 41420003 anchored-edge
+received "$tmp/udp4" anchored-out || fail "|00 03| outside depth 3: datagram not delivered"
+received "$tmp/udp4" anchored-edge || fail "|00 03| across the end of depth 3: datagram not delivered"
+grep -q anchored-0 "$tmp/udp4" && fail "|00 03| at offset 0 (depth 3) delivered"
+grep -q anchored-1 "$tmp/udp4" && fail "|00 03| at offset 1 (depth 3) delivered"
+[ "$(gw_hits 3006)" = 2 ] || fail "sid 3006: $(gw_hits 3006) hits, want 2"
+[ "$(gw_hits 3008)" = 0 ] || fail "sid 3008 (port not in its list): $(gw_hits 3008) hits"
+raw 5354 -upper
+raw 7354 -mixed
+raw 2053 T-shifted
+received "$tmp/udp4" T-shifted || fail "anchored nocase datagrams not delivered"
+[ "$(gw_hits 3007)" = 2 ] || fail "sid 3007 (st, nocase, depth 2): $(gw_hits 3007) hits, want 2"
+log "anchored short patterns: window, nocase, drop and header as in the automaton"
+
 kill "$listener" 2>/dev/null
 wait "$listener" 2>/dev/null
-for sid in 3001:2 3002:1 3003:0 3004:1 3005:1; do
+for sid in 3001:2 3002:1 3003:0 3004:1 3005:1 3006:2 3007:2 3008:0; do
 	n=$(grep -c " sid=${sid%:*} " "$tmp/events")
 	[ "$n" = "${sid#*:}" ] || fail "sid ${sid%:*}: $n events, want ${sid#*:}"
 done

@@ -82,6 +82,14 @@ int nfips_wire_action(const struct nfips_rule *r, uint8_t *action,
 bool nfips_wire_approved(const struct nfips_rule *r);
 
 /*
+ * Whether nfips.ko looks for the pattern of @r, a kernel rule, in its
+ * window instead of with the automaton (uapi/nfips.h, NFIPS_ANCHOR_*):
+ * at most NFIPS_ANCHOR_PATLEN bytes with a depth of at most
+ * NFIPS_ANCHOR_DEPTH (up to NFIPS_ANCHOR_RULES of them in a policy).
+ */
+bool nfips_wire_anchorable(const struct nfips_rule *r);
+
+/*
  * Appends the NFIPS_RULE_A_* attributes of @r to @msg (inside a nest the
  * caller opened). Returns 0, 1 (rule not for the kernel), -1 with @why
  * (cannot be represented), or -2 when @msg is full.

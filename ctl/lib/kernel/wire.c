@@ -157,24 +157,43 @@ static uint32_t clamp16(uint32_t v)
 	return v > 65535 ? 65535 : v;
 }
 
+/* Where a kernel rule's pattern must lie: [offset, offset + depth), 0 none. */
+static void window(const struct nfips_rule *r, uint32_t *offset, uint32_t *depth)
+{
+	const struct nfips_content *c = &r->matches[r->fp].u.content;
+
+	*offset = *depth = 0;
+	if (c->flags & NFIPS_C_STARTSWITH) {
+		*depth = c->len;
+	} else {
+		if (c->flags & NFIPS_C_OFFSET)
+			*offset = c->offset;
+		if (c->flags & NFIPS_C_DEPTH)
+			*depth = c->depth;
+	}
+	/* Payloads are shorter than 64 KiB: a larger depth limits nothing. */
+	if (*depth > 65535)
+		*depth = 0;
+}
+
+bool nfips_wire_anchorable(const struct nfips_rule *r)
+{
+	uint32_t offset, depth, len;
+
+	if (r->cls != NFIPS_CLASS_KERNEL || !nfips_rule_fp(r, &len) ||
+	    len > NFIPS_ANCHOR_PATLEN)
+		return false;
+	window(r, &offset, &depth);
+	return depth && depth <= NFIPS_ANCHOR_DEPTH;
+}
+
 /* Content modifiers the kernel checks on the packet payload. */
 static int put_modifiers(struct nl_msg *msg, const struct nfips_rule *r,
 			 uint32_t *flags)
 {
-	const struct nfips_content *c = &r->matches[r->fp].u.content;
-	uint32_t offset = 0, depth = 0;
+	uint32_t offset, depth;
 
-	if (c->flags & NFIPS_C_STARTSWITH) {
-		depth = c->len;
-	} else {
-		if (c->flags & NFIPS_C_OFFSET)
-			offset = c->offset;
-		if (c->flags & NFIPS_C_DEPTH)
-			depth = c->depth;
-	}
-	/* Payloads are shorter than 64 KiB: a larger depth limits nothing. */
-	if (depth > 65535)
-		depth = 0;
+	window(r, &offset, &depth);
 	if (offset)
 		NLA_PUT_OR(msg, nla_put_u32(msg, NFIPS_RULE_A_OFFSET, clamp16(offset)));
 	if (depth)
