@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """Benchmark input generator: fast patterns of Emerging Threats rules.
 
-Usage: et-patterns.py [--raw] RULES_DIR > patterns.hex
+Usage: et-patterns.py [--raw] [--kernel] RULES_DIR > patterns.hex
 
 Prints, in lowercase hex, one per line, sorted and distinct, the fast
 pattern of every enabled rule in RULES_DIR/*.rules: the content marked
@@ -11,6 +11,10 @@ by Suricata's PatternStrength() (negated contents never count).
 With --raw, only rules that inspect the raw packet payload: no app-layer
 protocol in the header and no app-layer buffer (sticky buffer or content
 modifier such as http.uri, http_header, dns.query, tls.sni, file_data).
+With --kernel, without the patterns nfips.ko would not put in its
+automaton: those of rules it anchors (a pattern of up to 4 bytes with a
+depth of up to 32, looked for in that window: kmod/match.c), unless
+another rule has the same pattern unanchored.
 
 This is not the nfips rule parser (ctl/lib/ has that); it only understands
 enough of the rule language to pick a fast pattern.
@@ -21,6 +25,9 @@ import re
 import sys
 
 MAX_LEN = 255  # NFIPS_AC_MAX_LEN
+# nfips.ko looks for a pattern of up to 4 bytes with a depth of up to 32 in
+# that window, not with the automaton (kmod/nfips.h NFIPS_ANCHOR_*).
+ANCHOR_PATLEN, ANCHOR_DEPTH = 4, 32
 RAW_PROTOS = {"tcp", "udp", "ip", "icmp", "tcp-pkt", "tcp-stream", "pkthdr"}
 # Keywords naming (or depending on) an app-layer buffer rather than the payload.
 APP_KEYWORD = re.compile(
@@ -98,38 +105,47 @@ def strength(pat):
 
 
 def fast_pattern(proto, opts, raw_only):
-    """Returns the rule's fast pattern, or None (no content, or not raw when raw_only)."""
+    """Returns (the rule's fast pattern, whether nfips.ko anchors it), or
+    None (no content, or not raw when raw_only)."""
     if raw_only and proto not in RAW_PROTOS:
         return None
     contents, fast = [], None  # fast: index into contents
+    window = {}  # content index -> its depth (startswith: its length)
     for key, val in opts:
         if raw_only and APP_KEYWORD.match(key):
             return None
         if key == "content":
             negated = val.startswith("!")
             contents.append(None if negated else decode(val.lstrip("!").strip()))
+        elif key == "depth" and contents and val.strip().isdigit():
+            window[len(contents) - 1] = int(val)
+        elif key == "startswith" and contents and contents[-1] is not None:
+            window[len(contents) - 1] = len(contents[-1])
         elif key == "fast_pattern" and contents and contents[-1] is not None:
             fast = len(contents) - 1
             m = re.match(r"^(\d+)\s*,\s*(\d+)$", val)  # fast_pattern:offset,length
             if m:
                 off, n = int(m.group(1)), int(m.group(2))
                 contents[fast] = contents[fast][off:off + n]
-    if fast is not None:
-        return contents[fast]
-    positive = [c for c in contents if c]
-    if not positive:
-        return None
-    # Suricata 7 (and nfips_rule_classify()): the longest, then the strongest
-    # by PatternStrength(); max() keeps the first of equal ones.
-    return max(positive, key=lambda c: (len(c), strength(c)))
+    if fast is None:
+        positive = [i for i, c in enumerate(contents) if c]
+        if not positive:
+            return None
+        # Suricata 7 (and nfips_rule_classify()): the longest, then the
+        # strongest by PatternStrength(); max() keeps the first of equal ones.
+        fast = max(positive, key=lambda i: (len(contents[i]), strength(contents[i])))
+    fp = contents[fast]
+    return fp, len(fp) <= ANCHOR_PATLEN and 0 < window.get(fast, 0) <= ANCHOR_DEPTH
 
 
 def main(argv):
     raw_only = "--raw" in argv
-    args = [a for a in argv[1:] if a != "--raw"]
+    kernel = "--kernel" in argv
+    args = [a for a in argv[1:] if a not in ("--raw", "--kernel")]
     if len(args) != 1 or not os.path.isdir(args[0]):
-        sys.exit("usage: et-patterns.py [--raw] RULES_DIR")
+        sys.exit("usage: et-patterns.py [--raw] [--kernel] RULES_DIR")
     pats, rules, too_long = set(), 0, 0
+    anchored_pats, nanchored = set(), 0
     for path in sorted(glob.glob(os.path.join(args[0], "*.rules"))):
         with open(path, encoding="utf-8", errors="surrogateescape") as f:
             for lineno, line in enumerate(f, 1):
@@ -142,16 +158,24 @@ def main(argv):
                     sys.exit("%s:%d: %s" % (path, lineno, e))
                 if fp is None:
                     continue
+                fp, anchored = fp
                 rules += 1
                 if len(fp) > MAX_LEN:
                     too_long += 1
                     continue
+                if kernel and anchored:
+                    nanchored += 1
+                    anchored_pats.add(fp)
+                    continue
                 pats.add(fp)
     for p in sorted(pats):
         sys.stdout.write(p.hex() + "\n")
-    print("et-patterns: %d rules, %d distinct patterns%s%s" %
-          (rules, len(pats), " (raw payload only)" if raw_only else "",
-           ", %d longer than %d bytes skipped" % (too_long, MAX_LEN) if too_long else ""),
+    short = sum(1 for p in pats if len(p) <= 2)
+    print("et-patterns: %d rules, %d distinct patterns (%d of 1-2 bytes)%s%s%s" %
+          (rules, len(pats), short, " (raw payload only)" if raw_only else "",
+           ", %d longer than %d bytes skipped" % (too_long, MAX_LEN) if too_long else "",
+           ", %d rules anchored (%d patterns left to the automaton only by other rules)" %
+           (nanchored, len(anchored_pats & pats)) if kernel else ""),
           file=sys.stderr)
 
 
