@@ -7,7 +7,8 @@
 # from their first packet), traffic through the gateway that exercises
 # kernel rules and daemon rules (pcre; two contents with distance/within
 # across segments, also sent out of order; flowbits set by one packet and
-# tested by a later one; a threshold; byte_test; UDP); the gateway's
+# tested by a later one; a threshold; byte_test; UDP; short patterns the
+# kernel looks for within their depth, not with the automaton); the gateway's
 # ingress captured with tcpdump. Then:
 #   - every attack failed at the server (its bytes never arrived), every
 #     benign exchange arrived;
@@ -52,6 +53,8 @@ drop tcp any any -> any 7001 (msg:"live: command after login"; flow:established,
 alert tcp any any -> any 7001 (msg:"live: threshold"; flow:to_server; content:"TICK"; threshold:type limit,track by_src,count 1,seconds 600; sid:9215; rev:1;)
 alert tcp any any -> any 7001 (msg:"live: byte_test"; flow:to_server; content:"LEN"; byte_test:2,>,1000,0,relative; sid:9216; rev:1;)
 drop udp any any -> any 7002 (msg:"live: udp"; content:"UDPBAD"; pcre:"/UDPBAD\d+/"; classtype:trojan-activity; sid:9217; rev:1;)
+drop udp any any -> any 7002 (msg:"live: anchored"; content:"ZQ"; depth:2; classtype:trojan-activity; sid:9218; rev:1;)
+alert udp any any -> any 7002 (msg:"live: anchored nocase"; content:"yk"; nocase; offset:1; depth:2; classtype:misc-activity; sid:9219; rev:1;)
 RULES
 cat >"$tmp/policy.conf" <<CONF
 version = 1;
@@ -69,7 +72,8 @@ approvals = (
 	{ sid = 9211; approved_by = "test"; when = "2020-01-01"; },
 	{ sid = 9212; approved_by = "test"; when = "2020-01-01"; },
 	{ sid = 9214; approved_by = "test"; when = "2020-01-01"; },
-	{ sid = 9217; approved_by = "test"; when = "2020-01-01"; }
+	{ sid = 9217; approved_by = "test"; when = "2020-01-01"; },
+	{ sid = 9218; approved_by = "test"; when = "2020-01-01"; }
 );
 # Grading with assets: the server is critical (+1), the v6 server's network too.
 assets = {
@@ -125,6 +129,12 @@ bg ip netns exec "$client" timeout 60 python3 "$repo/selftests/kernel/tcpcraft.p
 	"$server4" 7001 41401 "d:8:PART2 xyz" w:0.5 "d:0:PART1abc" w:0.5 "d:8:PART2 xyz"
 send_udp 4 "$server4" 7002 "UDPGOOD-live"
 send_udp 4 "$server4" 7002 "UDPBAD42-live"
+# Anchored kernel rules (short patterns within a small depth, looked for
+# in their window, not by the automaton): only where the window says.
+send_udp 4 "$server4" 7002 "ZQ-anchored"
+send_udp 4 "$server4" 7002 "xZQ-unanchored"
+send_udp 4 "$server4" 7002 "AYK-in-window"
+send_udp 4 "$server4" 7002 "yk-before-window"
 wait "${pids[@]}"
 sleep 2
 step "traffic sent"
@@ -136,6 +146,10 @@ for t in "hello EVIL12X world" "abcdefghijklmnopqrstuvwxyz PART2" "LOGIN bob" \
 	grep -qF "$t" "$tmp/tcp4" "$tmp/tcp6" || fail "benign '$t' did not arrive"
 done
 received "$tmp/udp4" "UDPGOOD-live" || fail "benign UDP lost"
+for t in xZQ-unanchored AYK-in-window yk-before-window; do
+	received "$tmp/udp4" "$t" || fail "benign UDP '$t' lost"
+done
+grep -q ZQ-anchored "$tmp/udp4" && fail "anchored drop: ZQ at offset 0 reached the server"
 for t in "EVIL123X" "PART2 rest" "RMRF now" "KERNELDROP" "EVIL456X" "PART2 xyz"; do
 	grep -qF "$t" "$tmp/tcp4" "$tmp/tcp6" && fail "attack '$t' reached the server"
 done
@@ -182,7 +196,7 @@ kernel_hit = {(x[4], x[6]) for x in live if x[0] == 9202}
 if kernel_hit != {("medium", 2)}:
     print("# 9202 graded", kernel_hit)
     sys.exit(1)
-want = {9201, 9202, 9211, 9212, 9214, 9215, 9216, 9217}
+want = {9201, 9202, 9211, 9212, 9214, 9215, 9216, 9217, 9218, 9219}
 if want - sids:
     print("# sids that never alerted:", sorted(want - sids))
 sys.exit(0 if live == replay and not (want - sids) else 1)
