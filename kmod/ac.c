@@ -624,24 +624,13 @@ static u32 depth(const struct ac_dfa *d, u32 s)
  * filter cannot see whole), to be entered from the root.
  */
 static u32 skip(const struct nfips_ac *ac, const u8 *buf, u32 i, u32 dep,
-		u32 len, int simd, u32 *passed)
+		u32 len, int simd)
 {
 	u32 q;
 
 	if (i < dep)	/* the partial match began in an earlier buffer */
 		return i;
-	/*
-	 * The filter's last answer, *@passed, is at or after i - dep: it
-	 * would give it again (the partial match's start, i - dep, never
-	 * goes back, and no position from the last call's start to
-	 * *@passed passed). Asking again would cost a restart of the
-	 * shift-or (eight table loads) at each of the automaton's first
-	 * steps after every candidate.
-	 */
-	if (*passed < i && *passed >= i - dep)
-		return i;
 	q = nfips_ac_filter_next(&ac->filter, buf, i - dep, len, simd);
-	*passed = q;
 	return q < i ? i : q;
 }
 
@@ -649,12 +638,11 @@ static u32 scan_one(const struct nfips_ac *ac, const struct ac_dfa *d, u32 s,
 		    const u8 *buf, u32 len, nfips_ac_match_fn fn, void *ctx,
 		    int simd)
 {
-	u32 i = 0, passed = ~0U;
+	u32 i = 0;
 
 	while (i < len) {
 		if (ac->filter.table && s < d->depth_end[2]) {
-			u32 next = skip(ac, buf, i, depth(d, s), len, simd,
-					&passed);
+			u32 next = skip(ac, buf, i, depth(d, s), len, simd);
 
 			if (next != i) {
 				i = next;
@@ -674,13 +662,13 @@ static void scan_two(const struct nfips_ac *ac, u32 *s0, u32 *s1,
 		     int simd)
 {
 	const struct ac_dfa *d0 = &ac->dfa[0], *d1 = &ac->dfa[1];
-	u32 a = *s0, b = *s1, i = 0, passed = ~0U;
+	u32 a = *s0, b = *s1, i = 0;
 
 	while (i < len) {
 		if (ac->filter.table && a < d0->depth_end[2] && b < d1->depth_end[2]) {
 			u32 da = depth(d0, a), db = depth(d1, b);
 			u32 next = skip(ac, buf, i, da > db ? da : db, len,
-					simd, &passed);
+					simd);
 
 			if (next != i) {
 				i = next;
