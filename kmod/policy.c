@@ -13,7 +13,6 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/bitmap.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 #include "nfips.h"
@@ -179,30 +178,24 @@ static bool anchorable(const struct nfips_krule *r, u32 patlen)
 }
 
 /*
- * Picks the anchored rules (nfips.h), shortest patterns first and in
- * policy order, and returns a bitmap of them for the build (NULL: none).
+ * Picks the anchored rules (uapi/nfips.h, NFIPS_ANCHOR_*), shortest
+ * patterns first and in policy order, and leaves them out of @pats (one
+ * entry per rule, in rule order) by emptying theirs.
  */
-static unsigned long *pick_anchored(struct nfips_policy *p)
+static void pick_anchored(struct nfips_policy *p, struct nfips_ac_pattern *pats)
 {
-	unsigned long *map = NULL;
 	u32 i, len;
 
 	for (len = 1; len <= NFIPS_ANCHOR_PATLEN; len++) {
 		for (i = 0; i < p->nrules; i++) {
 			if (p->nanchored == NFIPS_ANCHOR_RULES)
-				return map;
+				return;
 			if (!anchorable(p->rules[i], len))
 				continue;
-			if (!map) {
-				map = bitmap_zalloc(p->nrules, GFP_KERNEL_ACCOUNT);
-				if (!map)
-					return NULL;	/* all in the automaton */
-			}
-			__set_bit(i, map);
+			pats[i].len = 0;
 			p->anchored[p->nanchored++] = i;
 		}
 	}
-	return map;
 }
 
 /*
@@ -218,7 +211,6 @@ static int build_automaton(struct nfips_policy *p, size_t max_mem)
 		.max_bytes = max_mem,
 	};
 	struct nfips_ac_pattern *pats;
-	unsigned long *anchored;
 	size_t resv, arr;
 	u64 states = 2;	/* the roots of both automata */
 	u32 i, n = 0;
@@ -239,13 +231,13 @@ static int build_automaton(struct nfips_policy *p, size_t max_mem)
 	pats = kvcalloc(p->nrules, sizeof(*pats), GFP_KERNEL_ACCOUNT);
 	if (!pats)
 		goto out;
-	anchored = pick_anchored(p);
-	if (!anchored)
-		p->nanchored = 0;
+	for (i = 0; i < p->nrules; i++)
+		pats[i].len = p->rules[i]->patlen;
+	pick_anchored(p, pats);
 	for (i = 0; i < p->nrules; i++) {
 		const struct nfips_krule *r = p->rules[i];
 
-		if (anchored && test_bit(i, anchored))
+		if (!pats[i].len)	/* anchored */
 			continue;
 		pats[n].bytes = r->pattern;
 		pats[n].len = r->patlen;
@@ -253,7 +245,6 @@ static int build_automaton(struct nfips_policy *p, size_t max_mem)
 				NFIPS_AC_NOCASE : 0;
 		pats[n++].id = i;
 	}
-	bitmap_free(anchored);
 	/* Even with no pattern left: the scan runs the anchored rules. */
 	ret = nfips_ac_build(&p->ac, pats, n, &lim, NULL);
 	kvfree(pats);
