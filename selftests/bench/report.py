@@ -53,14 +53,17 @@ Method
 ``make bench`` (``selftests/bench/``) does everything below and rewrites this
 page; the benchmark program can be run by hand on any input::
 
-    mpm-bench [--nocase] [--passes N] PATTERNS CORPUS
+    mpm-bench [--nocase] [--cpu-time] [--passes N] PATTERNS CORPUS
 
 ``PATTERNS`` has one pattern per line in hex; ``CORPUS`` is a sequence of
 records, each a 4-byte little-endian length and that many payload bytes.
+``--cpu-time`` times the thread's CPU time instead of the wall clock, for
+comparisons on a shared machine.
 
 - **Pattern sets.** ``et-patterns.py`` reads ``../shared/data/et-open/*.rules``
   in place and takes the fast pattern of every enabled rule: the content
-  marked ``fast_pattern``, else the longest content (``|hex|`` and ``\\;``
+  marked ``fast_pattern``, else the longest content, the strongest of
+  equally long ones by Suricata's ``PatternStrength()`` (``|hex|`` and ``\\;``
   ``\\"`` ``\\\\`` decoded, negated contents ignored). The *all rules* set
   keeps every rule; the *raw-payload* set only the rules that inspect the raw
   packet payload, with no app-layer protocol in the header and no app-layer
