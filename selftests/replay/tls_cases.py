@@ -648,6 +648,9 @@ def case_tls(m, t, tmp):
     g = flows(m)
     rules += written_rules(g)
     m.differential(t, tmp, "tls", g.pkts, rules, sets=["packet-alert-max=255"])
+    # Payload rules alone: the parsers still run and end payload
+    # inspection at application data, as Suricata's always do.
+    m.differential(t, tmp, "tls-raw", g.pkts, RAW_ONLY, sets=["packet-alert-max=255"])
     # Every keyword is exercised: each rule alerts somewhere, but the
     # "never" ones (what must not match: case kept, GREASE, two instances).
     r = subprocess.run([m.NFIPSCTL, "replay", "--rules", os.path.join(tmp, "tls.rules"),
@@ -660,6 +663,14 @@ def case_tls(m, t, tmp):
     t.ok(r.returncode in (0, 1) and want and not bad,
          "tls: every rule alerts on the capture, the never ones do not",
          "wrong: sids %s" % bad)
+
+
+# The generator's application data is readable ("ATTACK-IN-TLS"): a
+# payload rule must not see it, as Suricata stops inspecting there.
+RAW_ONLY = ('alert tcp any any -> any any (msg:"a name in a hello"; flow:established; '
+            'content:"badactor"; sid:1; rev:1;)\n'
+            'alert tcp any any -> any any (msg:"in application data"; flow:established; '
+            'content:"ATTACK-IN-TLS"; sid:2; rev:1;)\n')
 
 
 def cases(m):

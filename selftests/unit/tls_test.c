@@ -753,6 +753,32 @@ static void test_repeated_hellos(void)
 }
 
 /*
+ * Application data ends payload inspection from its record's header, as
+ * SSLv3Decode acts on the header: payload rules must not see the body's
+ * first segments while the rest of the record is on its way. Its body is
+ * passed over, not held, and the records after it are still read.
+ */
+static void test_appdata_header(void)
+{
+	static struct buf c, sv;
+	struct tls_state *s = app_tls_ops.state_new(NULL);
+	bool early;
+
+	c.n = sv.n = 0;
+	records(&c, 22, client_hello()->d, client_hello()->n, 1u << 14);
+	feed(s, 0, &c, 1u << 14);
+	records(&sv, 22, server_hello()->d, server_hello()->n, 1u << 14);
+	feed(s, 1, &sv, 1u << 14);
+	app_tls_ops.data(s, 0, (const uint8_t *)"\x17\x03\x03\x40\x00", 5, 0);
+	early = s->no_payload;
+	app_tls_ops.data(s, 0, (const uint8_t *)"ATTACK", 6, 0);
+	tap_ok(&T, early && s->dir[0].rec.len == 0 && s->dir[0].skip == 0x4000 - 6 &&
+	       !s->dir[0].broken,
+	       "application data: inspection ends at its header, its body not held");
+	app_tls_ops.state_free(s);
+}
+
+/*
  * The review's held buffers (hold16.pcap: +1.5 MB per open flow): a
  * ClientHello announcing 1 MB of which 270000 bytes came, a Certificate
  * message whose first certificate (900000 bytes) does not decode and
@@ -809,5 +835,6 @@ int main(void)
 	test_review();
 	test_repeated_hellos();
 	test_retained();
+	test_appdata_header();
 	return tap_done(&T);
 }

@@ -264,6 +264,13 @@ static bool records(struct tls_state *s, int dir, const uint8_t *d, uint32_t n)
 	int r;
 
 	while (n) {
+		if (t->skip) {
+			k = t->skip < n ? t->skip : n;
+			t->skip -= k;
+			d += k;
+			n -= k;
+			continue;
+		}
 		if (!t->hdr_len)
 			t->v2 = (d[0] & 0xc0) != 0;
 		hl = t->hdr_len ? hdr_size(t) : !t->v2 ? 5 : (d[0] & 0x80) ? 3 : 4;
@@ -281,6 +288,17 @@ static bool records(struct tls_state *s, int dir, const uint8_t *d, uint32_t n)
 			if (r == HDR_DROP) {
 				t->hdr_len = 0;
 				return true;
+			}
+			/*
+			 * Application data counts from its header, as in
+			 * SSLv3Decode, which needs nothing of its body: payload
+			 * inspection ends before the rest of the record is in.
+			 */
+			if (!t->v2 && t->hdr[0] == REC_APPDATA) {
+				t->hdr_len = 0;
+				t->skip = t->rec_need;
+				record(s, dir, REC_APPDATA, NULL, 0);
+				continue;
 			}
 		}
 		k = t->rec_need - t->rec.len < n ? t->rec_need - t->rec.len : n;

@@ -84,6 +84,7 @@ struct tls_dir {
 	uint32_t hdr_len;
 	struct bytes rec;	/* the record body being read */
 	uint32_t rec_need;	/* its announced length (SSLv2: after the type byte) */
+	uint32_t skip;		/* application data bytes still to pass over */
 	bool v2;		/* it is an SSLv2 record */
 	bool in_msg;		/* a handshake message's body is being read */
 	uint8_t msg_type;

@@ -249,12 +249,6 @@ void nfips_engine_free(struct nfips_engine *e);
 void nfips_engine_get_stats(const struct nfips_engine *e,
 			    struct nfips_engine_stats *st);
 
-/*
- * Whether a loaded rule needs an application-layer protocol (the caller
- * then runs protocol detection and parsers and fills nfips_flow's alproto
- * and txs).
- */
-bool nfips_engine_has_app(const struct nfips_engine *e);
 
 /* NULL when out of memory. Freeing NULL is a no-op. */
 struct nfips_flowstate *nfips_flowstate_new(struct nfips_engine *e);

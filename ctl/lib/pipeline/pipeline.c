@@ -565,9 +565,9 @@ void pipe_inspect(struct nfips_pipeline *p, struct nfips_decoded *d,
 		flow.client_size = cd->known ? (uint32_t)cd->next_abs + 1 : 0;
 		flow.server_size = sd->known ? (uint32_t)sd->next_abs + 1 : 0;
 	}
-	if (p->app_rules && d->pkt.proto == IPPROTO_TCP)
+	if (p->app_on && d->pkt.proto == IPPROTO_TCP)
 		app_packet(p, f, dir, &up, &flow);
-	else if (p->app_rules && d->pkt.proto == IPPROTO_UDP && !(how & PIPE_NO_APP))
+	else if (p->app_on && d->pkt.proto == IPPROTO_UDP && !(how & PIPE_NO_APP))
 		res->dir = app_udp(p, f, dir, &d->pkt, &flow);
 	p->flow = f;
 	res->verdict = evaluate(p, &d->pkt, f->user ? &flow : NULL,
@@ -612,8 +612,8 @@ void nfips_pipeline_advice(struct nfips_pipeline *p,
 	 * inspection ended, both sides inspected) wants only the rules that
 	 * need neither.
 	 */
-	if (!p->app_rules) {
-		o.alproto_final = true;		/* no rule needs a protocol */
+	if (!p->app_on) {
+		o.alproto_final = true;		/* no engine, or no memory: no parser */
 	} else if (f->app) {
 		/*
 		 * Detection may still swap a UDP flow's ends (a DNS message of
@@ -636,11 +636,16 @@ void nfips_pipeline_advice(struct nfips_pipeline *p,
 
 /* ---- life ----------------------------------------------------------- */
 
-/* The application layer runs when the engine has rules that need it. */
+/*
+ * The application layer runs whatever the rules, as Suricata's parsers
+ * do: it also ends payload inspection (TLS application data, SSH after
+ * NEWKEYS), so that payload rules alone do not match encrypted bytes,
+ * and it lets the kernel have such flows back after their handshake.
+ */
 static int set_app(struct nfips_pipeline *p, const struct nfips_engine *engine)
 {
-	p->app_rules = engine && nfips_engine_has_app(engine);
-	if (p->app_rules && !p->app) {
+	p->app_on = engine != NULL;
+	if (p->app_on && !p->app) {
 		p->app = nfips_app_ctx_new();
 		if (!p->app)
 			return -1;
@@ -738,7 +743,7 @@ void nfips_pipeline_set_engine(struct nfips_pipeline *p,
 	if (engine)
 		nfips_engine_set_alert_max(engine, p->cfg.alert_max);
 	if (set_app(p, engine))
-		p->app_rules = false;	/* out of memory: no app layer */
+		p->app_on = false;	/* out of memory: no app layer */
 	p->cfg.policy_serial = policy_serial;
 }
 

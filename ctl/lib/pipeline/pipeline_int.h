@@ -26,7 +26,7 @@ struct nfips_pipeline {
 	struct nfips_flowtab *flows;
 	struct nfips_defrag *defrag;
 	struct nfips_app_ctx *app;	/* NULL until an engine has app rules */
-	bool app_rules;			/* the engine has some */
+	bool app_on;			/* the parsers run (an engine is loaded) */
 	struct nfips_sbuf out;
 	uint64_t sequence;
 	const char **md;	/* the alerting rule's metadata values */
