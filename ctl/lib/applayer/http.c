@@ -272,6 +272,19 @@ static htp_time_t tv(uint64_t ts)
 }
 
 /*
+ * libhtp reported an error: Suricata's parser returns APP_LAYER_ERROR,
+ * which disables the flow's application layer (StreamTcpDisableAppLayer):
+ * neither direction is parsed again, and libhtp is never closed, so a
+ * transaction stays as far as it got (its headers not inspected when the
+ * error came before their end, as with an invalid Content-Length).
+ */
+static void failed(struct nfips_http *h)
+{
+	h->broken[0] = h->broken[1] = true;
+	h->failed = true;
+}
+
+/*
  * One direction's data to libhtp. HTP_STREAM_DATA_OTHER: it needs the
  * other direction first (a CONNECT's response): the rest waits, retried
  * after the other direction's next data, as Suricata's "incomplete"
@@ -287,7 +300,7 @@ static void feed(struct nfips_http *h, int dir, const uint8_t *d, uint32_t n,
 		return;
 	r = dir ? htp_connp_res_data(h->connp, t, d, n) : htp_connp_req_data(h->connp, t, d, n);
 	if (r == HTP_STREAM_ERROR) {
-		h->broken[dir] = true;
+		failed(h);
 		return;
 	}
 	if (r != HTP_STREAM_DATA_OTHER)
@@ -348,7 +361,9 @@ bool http_gap(struct nfips_http *h, int dir, uint64_t n, uint64_t ts)
 	}
 	r = dir ? htp_connp_res_data(h->connp, &t, NULL, (size_t)n) :
 		  htp_connp_req_data(h->connp, &t, NULL, (size_t)n);
-	if (r == HTP_STREAM_ERROR || r == HTP_STREAM_DATA_OTHER)
+	if (r == HTP_STREAM_ERROR)
+		failed(h);
+	else if (r == HTP_STREAM_DATA_OTHER)
 		h->broken[dir] = true;
 	return !h->broken[dir];
 }
@@ -360,7 +375,7 @@ void http_eof(struct nfips_http *h, uint64_t ts)
 
 	struct http_tx *x;
 
-	if (h->closed)
+	if (h->closed || h->failed)
 		return;
 	h->closed = true;
 	htp_connp_req_close(h->connp, &t);

@@ -68,6 +68,7 @@ struct nfips_http {
 	htp_connp_t *connp;
 	struct http_tx *head, *tail;
 	bool broken[2];		/* a parse error or a gap: no more data */
+	bool failed;		/* libhtp's error: the flow's parsing ended */
 	bool closed;
 	bool body_inline;	/* bodies inspected as they arrive */
 	struct bytes pending[2];	/* data libhtp left for later (DATA_OTHER) */
