@@ -651,6 +651,7 @@ def case_tls(m, t, tmp):
     # Payload rules alone: the parsers still run and end payload
     # inspection at application data, as Suricata's always do.
     m.differential(t, tmp, "tls-raw", g.pkts, RAW_ONLY, sets=["packet-alert-max=255"])
+    m.differential(t, tmp, "tls-held", held_flows(m), HELD_RULES, sets=["packet-alert-max=255"])
     # Every keyword is exercised: each rule alerts somewhere, but the
     # "never" ones (what must not match: case kept, GREASE, two instances).
     r = subprocess.run([m.NFIPSCTL, "replay", "--rules", os.path.join(tmp, "tls.rules"),
@@ -671,6 +672,60 @@ RAW_ONLY = ('alert tcp any any -> any any (msg:"a name in a hello"; flow:establi
             'content:"badactor"; sid:1; rev:1;)\n'
             'alert tcp any any -> any any (msg:"in application data"; flow:established; '
             'content:"ATTACK-IN-TLS"; sid:2; rev:1;)\n')
+
+
+HELD_RULES = ('alert tcp any any -> any any (msg:"mark"; flow:established; '
+              'content:"ATTACK-MARK"; sid:1; rev:1;)\n')
+
+
+def held_flows(m):
+    """
+    Application data headers whose bodies are held back (a peer that owns
+    both ends): a header alone must not end payload inspection, as
+    Suricata acts on the body's slices only; 0-RTT judged per slice. Every
+    segment acknowledged, as Suricata inspects what was.
+    """
+    rnd = random.Random(7)
+    hdr, mark = b"\x17\x03\x03\x00\x40", b"ATTACK-MARK"
+
+    def hello(early=False):
+        exts = [ext_sni("www.example.com")] + ([ext(42, b""), ext(43, b"\x02\x03\x04")]
+                                               if early else [])
+        return records(22, client_hello(rnd, exts=exts), 0x0301)
+
+    def shello(tls13=False):
+        return records(22, server_hello(rnd, exts=[ext(43, b"\x03\x04")] if tls13 else []))
+
+    done = records(22, hs(14, b""))
+    convs = [
+        (443, [(1, hello()), (0, shello() + done), (0, hdr), (1, mark + b" from client"),
+               (0, b"B" * 64)]),
+        (9999, [(1, hello()), (0, shello() + done), (0, hdr[:2]), (0, hdr[2:]),
+                (1, mark + b" x"), (0, b"B" * 64)]),
+        (443, [(1, hello()), (0, shello() + done), (0, hdr), (1, mark + b" no body")]),
+        (8443, [(0, hdr), (1, mark + b" clear"), (0, b"C" * 64)]),
+        (7000, [(1, b"HELLO THERE\r\n"), (0, hdr), (1, mark + b" clear"), (0, b"C" * 64)]),
+        (443, [(1, hello(True) + hdr), (0, shello(True)), (1, b"E" * 64),
+               (1, records(22, mark * 2))]),
+        (443, [(1, hello()), (0, shello() + done), (1, hdr + mark + b"y" * 53)]),
+    ]
+    pkts = []
+    for i, (port, steps) in enumerate(convs):
+        f = m.Tcp(cli=("10.3.1.1", 51000 + i), srv=("10.4.1.1", port))
+        off = [0, 0]
+        pkts += f.handshake()
+        for from_client, data in steps:
+            me, peer = (0, 1) if from_client else (1, 0)
+            isn = (f.cisn, f.sisn)
+            pkts.append(f.pkt(from_client, "PA", isn[me] + 1 + off[me], isn[peer] + 1 + off[peer],
+                              data))
+            off[me] += len(data)
+            pkts.append(f.pkt(not from_client, "A", isn[peer] + 1 + off[peer],
+                              isn[me] + 1 + off[me]))
+        pkts += [f.pkt(True, "FA", f.cisn + 1 + off[0], f.sisn + 1 + off[1]),
+                 f.pkt(False, "FA", f.sisn + 1 + off[1], f.cisn + 2 + off[0]),
+                 f.pkt(True, "A", f.cisn + 2 + off[0], f.sisn + 2 + off[1])]
+    return pkts
 
 
 def cases(m):

@@ -269,6 +269,12 @@ static bool records(struct tls_state *s, int dir, const uint8_t *d, uint32_t n)
 			t->skip -= k;
 			d += k;
 			n -= k;
+			/*
+			 * SSLv3Decode acts on each slice of the body, none on the
+			 * header alone: a header held back does not end payload
+			 * inspection; 0-RTT is judged again with each slice.
+			 */
+			record(s, dir, REC_APPDATA, NULL, 0);
 			continue;
 		}
 		if (!t->hdr_len)
@@ -290,14 +296,13 @@ static bool records(struct tls_state *s, int dir, const uint8_t *d, uint32_t n)
 				return true;
 			}
 			/*
-			 * Application data counts from its header, as in
-			 * SSLv3Decode, which needs nothing of its body: payload
-			 * inspection ends before the rest of the record is in.
+			 * Application data counts from its first body byte, as
+			 * in SSLv3Decode, not once the record is whole; the body
+			 * is passed over, not held.
 			 */
 			if (!t->v2 && t->hdr[0] == REC_APPDATA) {
 				t->hdr_len = 0;
 				t->skip = t->rec_need;
-				record(s, dir, REC_APPDATA, NULL, 0);
 				continue;
 			}
 		}
