@@ -753,6 +753,28 @@ static void test_repeated_hellos(void)
 }
 
 /*
+ * What the parsers hold is counted for nfipsd's memory budget: a hello
+ * held as it comes in counts while held, nothing once the flow is freed.
+ */
+static void test_held_counted(void)
+{
+	static struct buf rec;
+	struct tls_state *s = app_tls_ops.state_new(NULL);
+	uint64_t before = nfips_app_held(), during;
+
+	rec.n = 0;
+	put(&rec, "\x16\x03\x01\x40\x00\x01\x00\xff\xff", 9);
+	memset(rec.d + rec.n, 0x41, 16000);
+	rec.n += 16000;
+	app_tls_ops.data(s, 0, rec.d, rec.n, 0);
+	during = nfips_app_held();
+	app_tls_ops.state_free(s);
+	tap_ok(&T, during >= before + 16000 && nfips_app_held() == before,
+	       "the bytes a parser holds are counted while held (%llu), not after",
+	       (unsigned long long)(during - before));
+}
+
+/*
  * Application data ends payload inspection with its record's first body
  * byte, as SSLv3Decode acts on each slice of the body: not with the
  * header alone (a peer holding the body back must not blind inspection),
@@ -837,5 +859,6 @@ int main(void)
 	test_repeated_hellos();
 	test_retained();
 	test_appdata_header();
+	test_held_counted();
 	return tap_done(&T);
 }

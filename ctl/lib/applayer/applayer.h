@@ -76,6 +76,12 @@ void nfips_app_ctx_body_inline(struct nfips_app_ctx *ctx, bool on);
 /* A flow's application layer; NULL when out of memory. */
 struct nfips_app *nfips_app_new(struct nfips_app_ctx *ctx);
 void nfips_app_free(struct nfips_app *a);
+/*
+ * Bytes the calling thread's parsers hold in their buffers (held hellos,
+ * certificates, bodies; not libhtp's own tables): a pipeline's share when
+ * one thread runs it, as each nfipsd worker does.
+ */
+uint64_t nfips_app_held(void);
 
 /*
  * The stream of direction @dir (0: to server) grew: @st is what the TCP
