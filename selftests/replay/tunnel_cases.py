@@ -35,6 +35,7 @@ from scapy.all import (Ether, Dot1Q, IP, IPv6, TCP, UDP, ICMP, GRE, Raw,  # noqa
                        DNS, DNSQR, IPv6ExtHdrHopByHop, IPv6ExtHdrDestOpt)
 from scapy.layers.vxlan import VXLAN  # noqa: E402
 from scapy.contrib.geneve import GENEVE  # noqa: E402
+from scapy.contrib.mpls import MPLS  # noqa: E402
 
 FLOWS = 36          # inner flows per encapsulation
 
@@ -86,7 +87,7 @@ def fix_v6_icmp(p):
 # IP-only alerts count per flow the same way on both sides.
 
 def o4(i, fc, **kw):
-    a, b = "192.0.2.%d" % (i + 1), "198.51.100.%d" % (i % 7 + 1)
+    a, b = "192.0.2.%d" % (i % 250 + 1), "198.51.100.%d" % (i % 7 + 1)
     return IP(src=a if fc else b, dst=b if fc else a, ttl=63, **kw)
 
 
@@ -393,6 +394,215 @@ def other_protos(m):
     return pkts
 
 
+# ---- how deep: Suricata's decoder.max-layers (16) ------------------------------
+# Chains of tunnels, outermost first, around inner flows (IPv6 when the
+# first element is True); the optional third element is the link layer
+# of the captured frame. Suricata counts decoded layers (Ethernet, VLAN
+# tags, MPLS, IP, GRE, PPP, VXLAN, Geneve, ERSPAN II and one per tunnel),
+# not tunnels: six IPv6-in-IPv6 levels but four VXLAN ones, and a link
+# layer of one more layer (a VLAN tag, MPLS, DCE) decides whether the
+# innermost of GRE then five IPv6 levels is inspected.
+
+def lvl_ip(k, fc, v6, **kw):
+    """The addresses of tunnel level @k inside the outermost carrier."""
+    if v6:
+        a, b = "2001:db8:20:%x::1" % k, "2001:db8:20:%x::2" % k
+        return IPv6(src=a if fc else b, dst=b if fc else a, **kw)
+    a, b = "172.20.%d.1" % k, "172.20.%d.2" % k
+    return IP(src=a if fc else b, dst=b if fc else a, **kw)
+
+
+def udp_to(sp, port, fc):
+    return UDP(sport=sp if fc else port, dport=port if fc else sp)
+
+
+def chain(i, fc, p, kinds):
+    """@p in the tunnels @kinds, outermost first; the outermost carrier
+    has o4's addresses for flow @i, those inside their level's."""
+    for k in range(len(kinds) - 1, -1, -1):
+        kind, v6in = kinds[k], isinstance(p, IPv6)
+        if k == 0:
+            def ip4(**kw):
+                return o4(i, fc, **kw)
+        else:
+            def ip4(**kw):
+                return lvl_ip(k, fc, False, **kw)
+        sp = 50000 + i if k == 0 else 1000 + k
+        if kind == "6":
+            p = lvl_ip(k, fc, True, nh=41 if v6in else 4) / p
+        elif kind == "4":
+            p = ip4(proto=41) / p
+        elif kind == "gre":
+            p = ip4() / GRE(proto=0x86dd if v6in else 0x0800) / p
+        elif kind == "gre6":
+            p = lvl_ip(k, fc, True) / GRE(proto=0x86dd if v6in else 0x0800) / p
+        elif kind == "teb":
+            p = ip4() / GRE(proto=0x6558) / eth() / p
+        elif kind == "teb3":
+            p = ip4() / GRE(proto=0x6558) / eth() / Dot1Q(vlan=1) / Dot1Q(vlan=2) / \
+                Dot1Q(vlan=3) / p
+        elif kind == "ter":
+            p = (ip4() if k == 0 else lvl_ip(k, fc, True)) / udp_to(sp, 3544, fc) / p
+        elif kind == "vx":
+            p = ip4() / udp_to(sp, 4789, fc) / VXLAN(vni=k) / eth() / p
+        elif kind == "gv":
+            p = ip4() / udp_to(sp, 6081, fc) / GENEVE(vni=k, proto=0x86dd if v6in else 0x0800) / p
+        elif kind == "pptp":
+            p = ip4(proto=47) / Raw(pptp(i, p))
+        elif kind == "ersp2":
+            p = ip4() / GRE(proto=0x88be, seqnum_present=1, seqence_number=i) / \
+                Raw(bytes([0x10, 5, 0, 1, 0, 0, 0, 0])) / eth() / p
+        else:
+            raise ValueError(kind)
+    return p
+
+
+def link(kind, p):
+    """The captured frame of the IP packet @p: Ethernet, with a VLAN tag,
+    an MPLS label, a PPPoE session, 802.1ah or Cisco Fabric Path (DCE)."""
+    b, v6 = bytes(p), isinstance(p, IPv6)
+    if kind == "vlan":
+        return eth() / Dot1Q(vlan=9) / p
+    if kind == "mpls":
+        return tagged(0x8847) / MPLS(label=100, s=1) / p
+    if kind == "pppoe":
+        return tagged(0x8864) / Raw(struct.pack(">BBHHH", 0x11, 0, 1, len(b) + 2,
+                                                0x57 if v6 else 0x21) + b)
+    if kind == "pbb":
+        return tagged(0x88e7) / Raw(b"\x00\x00\x00\x01" + bytes(6) + bytes(6) +
+                                    (b"\x86\xdd" if v6 else b"\x08\x00") + b)
+    if kind == "dce":
+        return tagged(0x8903) / Raw(b"\x00\x00" + bytes(eth() / p))
+    return eth() / p
+
+
+DEPTH = {
+    "6in6-x5": (True, ["6"] * 5), "6in6-x6": (True, ["6"] * 6),
+    "6in6-x7": (True, ["6"] * 7),                  # Suricata: too many layers
+    "alt46-x6": (True, ["6", "4"] * 3), "alt46-x7": (True, ["4", "6", "4", "6", "4", "6", "4"]),
+    "teredo-x6": (True, ["ter"] * 6), "teredo-x7": (True, ["ter"] * 7),
+    # a tunnel in the sixth Teredo level refused for layers makes that
+    # level no Teredo packet: the fifth's payload is inspected
+    "teredo-x6-gre": (True, ["ter"] * 6 + ["gre6"]),
+    "vxlan-x4": (False, ["vx"] * 4), "vxlan-x5": (False, ["vx"] * 5),
+    "geneve-x4": (False, ["gv"] * 4), "geneve-x5": (False, ["gv"] * 5),
+    "gre-eth-x3": (False, ["teb"] * 3), "gre-eth-x4": (False, ["teb"] * 4),
+    "gre-eth-vlan3-x1": (False, ["teb3"]), "gre-eth-vlan3-x2": (False, ["teb3"] * 2),
+    "pptp-6in6-x4": (True, ["pptp"] + ["6"] * 4), "pptp-6in6-x5": (True, ["pptp"] + ["6"] * 5),
+    "erspan2-6in6-x4": (True, ["ersp2"] + ["6"] * 4),
+    "erspan2-6in6-x5": (True, ["ersp2"] + ["6"] * 5),
+    "gre-6in6-x5": (True, ["gre"] + ["6"] * 5),
+    "vlan-gre-6in6-x5": (True, ["gre"] + ["6"] * 5, "vlan"),
+    "mpls-gre-6in6-x5": (True, ["gre"] + ["6"] * 5, "mpls"),
+    "pppoe-gre-6in6-x5": (True, ["gre"] + ["6"] * 5, "pppoe"),
+    "pbb-gre-6in6-x5": (True, ["gre"] + ["6"] * 5, "pbb"),
+    "dce-gre-6in6-x5": (True, ["gre"] + ["6"] * 5, "dce"),
+}
+
+
+def depth_flows(m):
+    pkts = []
+    for k, name in enumerate(DEPTH):
+        v6, kinds = DEPTH[name][:2]
+        lk = DEPTH[name][2] if len(DEPTH[name]) > 2 else "eth"
+        for i in range(200 + 4 * k, 204 + 4 * k):
+            for p in inner_flow(m, i, v6):
+                p = fix_v6_icmp(p)
+                fc = (IPv6 in p and p[IPv6].src.startswith("2001:db8:a")) or \
+                     (IP in p and p[IP].src.startswith("10.1."))
+                pkts.append(link(lk, chain(i, fc, p, kinds)))
+    return pkts
+
+
+# ---- link layers Suricata decodes before IP ------------------------------------
+# MPLS, PPPoE sessions, 802.1ah and Cisco Fabric Path (DCE), on the wire
+# and inside the tunnels that carry Ethernet or VLAN tags; (inner IPv6?,
+# wrap) as ENCAPS.
+
+def mpls(label, p, bottom_only=True):
+    stack = MPLS(label=label, s=1) if bottom_only else MPLS(label=77, s=0) / MPLS(label=label, s=1)
+    return tagged(0x8847) / stack / p
+
+
+def pppoe(p, proto=None, length=None):
+    b = bytes(p)
+    if proto is None:
+        proto = struct.pack(">H", 0x57 if isinstance(p, IPv6) else 0x21)
+    return tagged(0x8864) / Raw(struct.pack(">BBHH", 0x11, 0, 1,
+                                            len(b) + len(proto) if length is None else length) +
+                                proto + b)
+
+
+def pbb(p, inner=b""):
+    t = b"\x86\xdd" if isinstance(p, IPv6) else b"\x08\x00"
+    return tagged(0x88e7) / Raw(b"\x00\x00\x00\x07" + bytes(12) + (inner or t) +
+                                (bytes(Dot1Q(vlan=5) / p)[:2] + t if inner else b"") + bytes(p))
+
+
+def dce(p):
+    return tagged(0x8903) / Raw(b"\x00\x00" + bytes(eth() / p))
+
+
+def gre_teb(i, fc, frame):
+    return eth() / o4(i, fc) / GRE(proto=0x6558) / frame
+
+
+ETHERTYPES = {
+    "mpls": (False, lambda i, p, fc: mpls(100 + i, p)),
+    "mpls6": (True, lambda i, p, fc: mpls(100 + i, p)),
+    "mpls-explicit-v4": (False, lambda i, p, fc: mpls(0, p)),
+    "mpls-explicit-v6": (True, lambda i, p, fc: mpls(2, p)),
+    "mpls-stack": (False, lambda i, p, fc: mpls(300, p, bottom_only=False)),
+    # router alert at the bottom and reserved labels: not decoded
+    "mpls-router-alert": (False, lambda i, p, fc: mpls(1, p)),
+    "mpls-reserved": (False, lambda i, p, fc: mpls(7, p)),
+    # a pseudowire: control word, then an Ethernet frame
+    "mpls-pw": (False, lambda i, p, fc: tagged(0x8847) / MPLS(label=500, s=1) /
+                Raw(bytes(4)) / eth() / p),
+    "pppoe": (False, lambda i, p, fc: pppoe(p)),
+    "pppoe6": (True, lambda i, p, fc: pppoe(p)),
+    "pppoe-short-proto": (False, lambda i, p, fc: pppoe(p, proto=b"\x21")),
+    "pppoe-vj-uncomp": (False, lambda i, p, fc: pppoe(p, proto=b"\x00\x2f")),
+    "pppoe-length-0": (False, lambda i, p, fc: pppoe(p, length=0)),
+    "pbb": (False, lambda i, p, fc: pbb(p)),
+    "pbb6": (True, lambda i, p, fc: pbb(p)),
+    "dce": (False, lambda i, p, fc: dce(p)),
+    "vlan-mpls": (False, lambda i, p, fc: eth() / Dot1Q(vlan=4, type=0x8847) /
+                  MPLS(label=100, s=1) / p),
+    # inside tunnels (the review of issue 14)
+    "gre-eth-mpls": (False, lambda i, p, fc: gre_teb(i, fc, mpls(100, p))),
+    "gre-eth-pppoe": (True, lambda i, p, fc: gre_teb(i, fc, pppoe(p))),
+    "gre-eth-pbb": (False, lambda i, p, fc: gre_teb(i, fc, pbb(p))),
+    "gre-eth-dce": (False, lambda i, p, fc: gre_teb(i, fc, dce(p))),
+    "gre-vlan-mpls": (False, lambda i, p, fc: eth() / o4(i, fc) / GRE(proto=0x8100) /
+                      Dot1Q(vlan=5, type=0x8847) / MPLS(label=100, s=1) / p),
+    "geneve-eth-mpls": (False, lambda i, p, fc: eth() / udp_outer(i, fc, 6081) /
+                        GENEVE(vni=i, proto=0x6558) / mpls(100, p)),
+    "erspan2-pppoe": (False, lambda i, p, fc: eth() / o4(i, fc) / GRE(
+        proto=0x88be, seqnum_present=1, seqence_number=i) /
+        Raw(bytes([0x10, 1, 0, 1, 0, 0, 0, 0])) / pppoe(p)),
+    "vxlan-vlan-mpls": (False, lambda i, p, fc: eth() / udp_outer(i, fc, 4789) /
+                        VXLAN(vni=i) / tagged(0x8100) / Dot1Q(vlan=3, type=0x8847) /
+                        MPLS(label=100, s=1) / p),
+    # VXLAN reads its frame's ethertype itself: MPLS there is no tunnel
+    "vxlan-mpls": (False, lambda i, p, fc: eth() / udp_outer(i, fc, 4789) / VXLAN(vni=i) /
+                   mpls(100, p)),
+}
+
+
+def ethertype_flows(m):
+    pkts = []
+    for k, name in enumerate(ETHERTYPES):
+        v6, wrap = ETHERTYPES[name]
+        for i in range(300 + 4 * k, 304 + 4 * k):
+            for p in inner_flow(m, i, v6):
+                p = fix_v6_icmp(p)
+                fc = (IPv6 in p and p[IPv6].src.startswith("2001:db8:a")) or \
+                     (IP in p and p[IP].src.startswith("10.1."))
+                pkts.append(wrap(i, p, fc))
+    return pkts
+
+
 def case_tunnels(m, t, tmp):
     with open(RULES) as f:
         rules = f.read()
@@ -405,6 +615,8 @@ def case_tunnels(m, t, tmp):
         m.differential(t, tmp, "tunnel-late-" + name, late_carrier_flows(m, name), inner)
     m.differential(t, tmp, "tunnel-broken", broken_flows(m), rules)
     m.differential(t, tmp, "tunnel-review", review_flows(m), rules)
+    m.differential(t, tmp, "tunnel-depth", depth_flows(m), rules)
+    m.differential(t, tmp, "ethertypes", ethertype_flows(m), rules)
     m.differential(t, tmp, "l4-malformed", malformed_l4(m), rules)
     m.differential(t, tmp, "other-protos", other_protos(m), rules)
 
@@ -481,5 +693,7 @@ if __name__ == "__main__":
         rt.write_pcap(os.path.join(out, name + ".pcap"), 1, rt.stamp(encap_flows(rt, name)))
     rt.write_pcap(os.path.join(out, "broken.pcap"), 1, rt.stamp(broken_flows(rt)))
     rt.write_pcap(os.path.join(out, "review.pcap"), 1, rt.stamp(review_flows(rt)))
+    rt.write_pcap(os.path.join(out, "depth.pcap"), 1, rt.stamp(depth_flows(rt)))
+    rt.write_pcap(os.path.join(out, "ethertypes.pcap"), 1, rt.stamp(ethertype_flows(rt)))
     rt.write_pcap(os.path.join(out, "l4.pcap"), 1, rt.stamp(malformed_l4(rt)))
     rt.write_pcap(os.path.join(out, "protos.pcap"), 1, rt.stamp(other_protos(rt)))

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Packet decoder: link layer, VLAN, IPv4/IPv6, TCP/UDP/ICMP. Every read is
- * checked against the captured length first; see decode.h.
+ * Packet decoder: link layer, VLAN, MPLS, PPPoE, 802.1ah, DCE, IPv4/IPv6,
+ * TCP/UDP/ICMP. Every read is checked against the captured length first;
+ * see decode.h.
  */
 #include <netinet/in.h>
 #include <string.h>
@@ -26,6 +27,21 @@
 #define ETHERTYPE_VLAN	0x8100	/* 802.1Q */
 #define ETHERTYPE_QINQ	0x88a8	/* 802.1ad */
 #define ETHERTYPE_QINQ_OLD 0x9100
+#define ETHERTYPE_MPLS	0x8847	/* unicast */
+#define ETHERTYPE_MPLS_MC 0x8848
+#define ETHERTYPE_PPPOE	0x8864	/* session */
+#define ETHERTYPE_8021AH 0x88e7	/* provider backbone bridging (PBB) */
+#define ETHERTYPE_DCE	0x8903	/* Cisco Fabric Path */
+#define VLAN_HLEN	4
+#define MPLS_HLEN	4
+#define MPLS_PW_LEN	4	/* pseudowire control word before Ethernet */
+#define MPLS_MAX_RESERVED 15
+#define PPPOE_HLEN	7	/* with a one-byte PPP protocol */
+#define PBB_HLEN	18	/* I-tag, customer addresses, ethertype */
+#define DCE_HLEN	16	/* 2 bytes, then an Ethernet header */
+#define PPP_IPV4	0x21
+#define PPP_VJ_UNCOMP	0x2f
+#define PPP_IPV6	0x57
 
 static inline uint16_t rd16(const uint8_t *p)
 {
@@ -42,6 +58,20 @@ static enum nfips_decode_status bad(struct nfips_decoded *d, const char *why)
 {
 	d->why = why;
 	return NFIPS_DEC_MALFORMED;
+}
+
+/*
+ * One more decoded layer (Suricata's PacketIncreaseCheckLayers): false
+ * when the count reaches NFIPS_MAX_LAYERS, the decoder then failing.
+ */
+static bool layer(struct nfips_decoded *d)
+{
+	return ++d->layers < NFIPS_MAX_LAYERS;
+}
+
+static enum nfips_decode_status too_many(struct nfips_decoded *d)
+{
+	return bad(d, "too many layers");
 }
 
 /* A bad transport header under a valid IP header (decode.h: l4_bad). */
@@ -247,6 +277,8 @@ static enum nfips_decode_status decode_ipv4(const uint8_t *p, uint32_t len,
 	uint32_t hl, tl;
 	uint16_t frag;
 
+	if (!layer(d))
+		return too_many(d);
 	if (len < IPV4_HLEN)
 		return bad(d, "IPv4 header truncated");
 	if (p[0] >> 4 != 4)
@@ -310,6 +342,8 @@ static enum nfips_decode_status decode_ipv6(const uint8_t *p, uint32_t len,
 	uint8_t nh, last = 0;
 	uint16_t fo;
 
+	if (!layer(d))
+		return too_many(d);
 	if (len < IPV6_HLEN)
 		return bad(d, "IPv6 header truncated");
 	if (p[0] >> 4 != 6)
@@ -415,29 +449,156 @@ enum nfips_decode_status nfips_decode_ip(const uint8_t *pkt, uint32_t len,
 	return decode_ip(pkt, len, d);
 }
 
-/* An EtherType and what follows it, after any number of VLAN tags. */
 static enum nfips_decode_status decode_ethertype(uint16_t type, const uint8_t *p,
-						 uint32_t len,
-						 struct nfips_decoded *d)
+						 uint32_t len, struct nfips_decoded *d);
+
+static enum nfips_decode_status decode_ethernet(const uint8_t *p, uint32_t len,
+						struct nfips_decoded *d)
 {
-	while (type == ETHERTYPE_VLAN || type == ETHERTYPE_QINQ ||
-	       type == ETHERTYPE_QINQ_OLD) {
-		if (len < 4)
-			return bad(d, "VLAN tag truncated");
-		if (d->nvlan == NFIPS_MAX_VLAN)
-			return bad(d, "more than 3 VLAN tags");
-		d->vlan[d->nvlan++] = rd16(p) & 0x0fff;
-		type = rd16(p + 2);
-		p += 4;
-		len -= 4;
-	}
-	switch (type) {
-	case ETHERTYPE_IPV4:
+	if (len < ETH_HLEN)
+		return bad(d, "Ethernet header truncated");
+	if (!layer(d))
+		return too_many(d);
+	return decode_ethertype(rd16(p + 12), p + ETH_HLEN, len - ETH_HLEN, d);
+}
+
+/* A VLAN tag (802.1Q, 802.1ad, 0x9100) and what follows it. */
+static enum nfips_decode_status decode_vlan(const uint8_t *p, uint32_t len,
+					    struct nfips_decoded *d)
+{
+	if (d->nvlan == NFIPS_MAX_VLAN)
+		return bad(d, "more than 3 VLAN tags");
+	if (len < VLAN_HLEN)
+		return bad(d, "VLAN tag truncated");
+	if (!layer(d))
+		return too_many(d);
+	d->vlan[d->nvlan++] = rd16(p) & 0x0fff;
+	return decode_ethertype(rd16(p + 2), p + VLAN_HLEN, len - VLAN_HLEN, d);
+}
+
+/*
+ * An MPLS label stack (decode-mpls.c): one layer for the stack; the
+ * bottom label 0 is IPv4, 2 IPv6, the other reserved ones (below 15) end
+ * decoding; above them the first nibble guesses IPv4, IPv6 or, for 0, a
+ * pseudowire control word and an Ethernet frame.
+ */
+static enum nfips_decode_status decode_mpls(const uint8_t *p, uint32_t len,
+					    struct nfips_decoded *d)
+{
+	uint32_t shim, label;
+
+	if (!layer(d))
+		return too_many(d);
+	do {
+		if (len < MPLS_HLEN)
+			return bad(d, "MPLS header truncated");
+		shim = rd32(p);
+		p += MPLS_HLEN;
+		len -= MPLS_HLEN;
+	} while (!(shim & 0x100));
+	label = shim >> 12;
+	if (label == 0)
 		return decode_ipv4(p, len, d);
-	case ETHERTYPE_IPV6:
+	if (label == 2)
+		return decode_ipv6(p, len, d);
+	if (label < MPLS_MAX_RESERVED)
+		return NFIPS_DEC_NOT_IP;
+	if (len < MPLS_PW_LEN)
+		return bad(d, "MPLS payload truncated");
+	switch (p[0] >> 4) {
+	case 4:
+		return decode_ipv4(p, len, d);
+	case 6:
+		return decode_ipv6(p, len, d);
+	case 0:
+		return decode_ethernet(p + MPLS_PW_LEN, len - MPLS_PW_LEN, d);
+	}
+	return NFIPS_DEC_NOT_IP;
+}
+
+/*
+ * A PPPoE session frame (decode-pppoe.c, no layer of its own): a length
+ * of 0 carries nothing; the PPP protocol takes one byte when its first
+ * has the low bit set, else two; IPv4 (0x21, or Van Jacobson uncompressed
+ * TCP 0x2f with a version 4 header) and IPv6 (0x57) are decoded; without
+ * room for the IP header the frame is invalid (Suricata's event).
+ */
+static enum nfips_decode_status decode_pppoe(const uint8_t *p, uint32_t len,
+					     struct nfips_decoded *d)
+{
+	uint32_t hl = PPPOE_HLEN;
+	uint16_t proto;
+
+	if (len < PPPOE_HLEN)
+		return bad(d, "PPPoE header truncated");
+	if (rd16(p + 4) == 0)
+		return NFIPS_DEC_NOT_IP;
+	proto = p[6];
+	if (!(proto & 0x01)) {
+		if (len < PPPOE_HLEN + 1)
+			return bad(d, "PPPoE header truncated");
+		proto = rd16(p + 6);
+		hl++;
+	}
+	p += hl;
+	len -= hl;
+	switch (proto) {
+	case PPP_VJ_UNCOMP:
+		if (len < IPV4_HLEN)
+			return bad(d, "PPPoE: IPv4 header truncated");
+		if (p[0] >> 4 != 4)
+			return NFIPS_DEC_NOT_IP;
+		return decode_ipv4(p, len, d);
+	case PPP_IPV4:
+		if (len < IPV4_HLEN)
+			return bad(d, "PPPoE: IPv4 header truncated");
+		return decode_ipv4(p, len, d);
+	case PPP_IPV6:
+		if (len < IPV6_HLEN)
+			return bad(d, "PPPoE: IPv6 header truncated");
 		return decode_ipv6(p, len, d);
 	}
 	return NFIPS_DEC_NOT_IP;
+}
+
+/*
+ * An EtherType and what follows it (Suricata's DecodeNetworkLayer).
+ * 802.1ah (no layer of its own) is read in a loop: a chain of them adds
+ * no recursion. Cisco Fabric Path (DCE) is 2 bytes then another
+ * Ethernet header.
+ */
+static enum nfips_decode_status decode_ethertype(uint16_t type, const uint8_t *p,
+						 uint32_t len, struct nfips_decoded *d)
+{
+	for (;;) {
+		switch (type) {
+		case ETHERTYPE_VLAN:
+		case ETHERTYPE_QINQ:
+		case ETHERTYPE_QINQ_OLD:
+			return decode_vlan(p, len, d);
+		case ETHERTYPE_IPV4:
+			return decode_ipv4(p, len, d);
+		case ETHERTYPE_IPV6:
+			return decode_ipv6(p, len, d);
+		case ETHERTYPE_MPLS:
+		case ETHERTYPE_MPLS_MC:
+			return decode_mpls(p, len, d);
+		case ETHERTYPE_PPPOE:
+			return decode_pppoe(p, len, d);
+		case ETHERTYPE_DCE:
+			if (len < DCE_HLEN)
+				return bad(d, "DCE header truncated");
+			return decode_ethernet(p + 2, len - 2, d);
+		case ETHERTYPE_8021AH:
+			if (len < PBB_HLEN)
+				return bad(d, "802.1ah header truncated");
+			type = rd16(p + PBB_HLEN - 2);
+			p += PBB_HLEN;
+			len -= PBB_HLEN;
+			continue;
+		}
+		return NFIPS_DEC_NOT_IP;
+	}
 }
 
 static enum nfips_decode_status decode_null(const uint8_t *p, uint32_t len,
@@ -464,13 +625,17 @@ static enum nfips_decode_status decode_null(const uint8_t *p, uint32_t len,
 enum nfips_decode_status nfips_decode(int link, const uint8_t *pkt, uint32_t len,
 				      struct nfips_decoded *d)
 {
+	return nfips_decode_at(link, pkt, len, 0, d);
+}
+
+enum nfips_decode_status nfips_decode_at(int link, const uint8_t *pkt, uint32_t len,
+					 uint8_t layers, struct nfips_decoded *d)
+{
 	memset(d, 0, sizeof(*d));
+	d->layers = layers;
 	switch (link) {
 	case NFIPS_LINK_ETHERNET:
-		if (len < ETH_HLEN)
-			return bad(d, "Ethernet header truncated");
-		return decode_ethertype(rd16(pkt + 12), pkt + ETH_HLEN,
-					len - ETH_HLEN, d);
+		return decode_ethernet(pkt, len, d);
 	case NFIPS_LINK_SLL:
 		if (len < SLL_HLEN)
 			return bad(d, "Linux cooked header truncated");
@@ -490,7 +655,7 @@ enum nfips_decode_status nfips_decode(int link, const uint8_t *pkt, uint32_t len
 	case NFIPS_LINK_NULL:
 		return decode_null(pkt, len, d);
 	case NFIPS_LINK_VLAN:
-		return decode_ethertype(ETHERTYPE_VLAN, pkt, len, d);
+		return decode_vlan(pkt, len, d);
 	}
 	return bad(d, "unsupported link type");
 }

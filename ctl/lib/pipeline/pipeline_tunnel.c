@@ -12,7 +12,8 @@
  *   addresses but without payload (Suricata's
  *   DecodeSetNoPayloadInspectionFlag), without a flow for GRE and for
  *   IPv6 carrying IP; then the inner packet goes through all of this
- *   again, a packet of its own flow at the next tunnel level.
+ *   again, a packet of its own flow at the next tunnel level, as deep as
+ *   Suricata's layer limit lets it (net/tunnel.h).
  */
 #include <netinet/in.h>
 #include <string.h>
@@ -92,6 +93,9 @@ void pipe_decoded(struct nfips_pipeline *p, struct nfips_decoded *d,
 		p->st.tunneled++;
 
 	nfips_tunnel_find(d, &t);
+	/* Suricata's too_many_layers event: the carrier is still inspected */
+	if (t.too_deep)
+		pipe_count_reason(p, "tunnel not decoded: too many layers");
 	tun = t.type != NFIPS_TUN_NONE && nfips_tunnel_decode(d, &t, &in, &is);
 	if (t.no_flow)
 		how |= PIPE_NO_FLOW;
