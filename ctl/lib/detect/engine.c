@@ -656,21 +656,28 @@ void flowbits_update(const struct sig *s, struct nfips_flowstate *fs)
 	}
 }
 
-/* flow: keyword (detect-flow.c); a direction alone needs no flow. */
+/*
+ * flow: keyword (detect-flow.c). A packet without a flow (an IP fragment,
+ * a bad transport header, GRE) is matched as Suricata 7.0.10 matches it
+ * (measured): against its to-server rules, so that a direction alone
+ * matches to_server and never to_client, and of the other flow options
+ * only no_stream alone (it is no stream packet); a direction with it
+ * does not match either (Suricata's flow match needs both then).
+ */
 static bool flow_ok(const struct nfips_rule *r, const struct nfips_flow *f)
 {
 	const uint32_t dir = NFIPS_FLOW_TO_SERVER | NFIPS_FLOW_TO_CLIENT;
 
 	if (!(r->flags & NFIPS_R_FLOW))
 		return true;
-	if (f && (r->flow & NFIPS_FLOW_TO_SERVER) && !f->to_server)
+	if (!f)
+		return r->flow == NFIPS_FLOW_TO_SERVER || r->flow == NFIPS_FLOW_NO_STREAM;
+	if ((r->flow & NFIPS_FLOW_TO_SERVER) && !f->to_server)
 		return false;
-	if (f && (r->flow & NFIPS_FLOW_TO_CLIENT) && f->to_server)
+	if ((r->flow & NFIPS_FLOW_TO_CLIENT) && f->to_server)
 		return false;
 	if (!(r->flow & ~dir))
 		return true;
-	if (!f)
-		return false;
 	if ((r->flow & NFIPS_FLOW_ESTABLISHED) && !f->established)
 		return false;
 	if ((r->flow & NFIPS_FLOW_NOT_ESTABLISHED) && f->established)

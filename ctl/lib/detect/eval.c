@@ -754,6 +754,8 @@ bool nfips_eval_header(const struct nfips_rule *r, const struct nfips_pkt *p,
 	case NFIPS_PROTO_OTHER:
 		return false;
 	}
+	if (p->fragment && (!r->sport.any || !r->dport.any))
+		return false;
 	if (!r->sport.any && !nfips_portset_has(&r->sport, sp))
 		return false;
 	if (!r->dport.any && !nfips_portset_has(&r->dport, dp))
