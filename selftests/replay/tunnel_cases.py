@@ -32,7 +32,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 RULES = os.path.join(HERE, "tunnel.rules")
 
 from scapy.all import (Ether, Dot1Q, IP, IPv6, TCP, UDP, ICMP, GRE, Raw,  # noqa: E402
-                       DNS, DNSQR, IPv6ExtHdrHopByHop, IPv6ExtHdrDestOpt,
+                       DNS, DNSQR, IPv6ExtHdrHopByHop, IPv6ExtHdrDestOpt, IPv6ExtHdrRouting,
+                       RouterAlert, PadN, Jumbo,
                        IPv6ExtHdrFragment, fragment, fragment6)
 from scapy.layers.vxlan import VXLAN  # noqa: E402
 from scapy.contrib.geneve import GENEVE  # noqa: E402
@@ -336,8 +337,8 @@ def malformed_l4(m):
         a6, b6 = "2001:db8:5::%x" % (i + 1), "2001:db8:6::1"
         k = i % 9
         for _ in range(3):
-            if k == 6:      # a hop-by-hop header cut (hop limit 50: see replay.rst)
-                p = IPv6(src=a6, dst=b6, nh=0, hlim=50) / Raw(b"\x06\x05")
+            if k == 6:      # a hop-by-hop header cut: protocol 0 with an event
+                p = IPv6(src=a6, dst=b6, nh=0) / Raw(b"\x06\x05")
             elif k == 7:    # destination options longer than the packet
                 p = IPv6(src=a6, dst=b6, nh=60) / Raw(b"\x06\x02" + b"\x00" * 6)
             elif k == 8:    # a fragment header cut
@@ -662,6 +663,56 @@ def frag_flows(m):
     return pkts
 
 
+# ---- IPv6 without a transport protocol -------------------------------------------
+# Suricata's protocol is then 0 (HOPOPT: unset, or a hop-by-hop header
+# last); with any decoder event on the packet only IP-only rules see it
+# (its decoder-event rule group), without one all rules do. Payload length
+# 0 (a jumbogram), data after next header 59, hop-by-hop options that are
+# padding alone, a zero-length PadN, an unknown option, a routing header
+# of type 0, an atomic fragment header, ICMPv4 in IPv6, cut headers; and
+# the same with a destination options header last (protocol 60: all
+# rules). Three packets per host pair, on the wire and in 6in4.
+
+def v6_noproto(k):
+    a, b = "2001:db8:9::%x" % (k + 1), "2001:db8:9:1::%x" % (k % 3 + 1)
+    ip = IPv6(src=a, dst=b)
+    udp = UDP(sport=5555, dport=7777) / Raw(b"ATTACK-V6")
+    jumbo = bytes(UDP(sport=5555, dport=7777, len=0) / Raw(b"ATTACK-JUMBO"))
+    return [
+        ip / IPv6ExtHdrHopByHop(nh=17, options=[Jumbo(jumboplen=len(jumbo))]) / Raw(jumbo),
+        IPv6(src=a, dst=b, nh=59, plen=0),
+        IPv6(src=a, dst=b, nh=59) / Raw(b"TRAILING"),
+        ip / IPv6ExtHdrHopByHop(nh=59),
+        ip / IPv6ExtHdrHopByHop(nh=59, options=[RouterAlert()]),
+        ip / IPv6ExtHdrHopByHop(nh=59, options=[RouterAlert(), PadN(optdata=b"\0\0")]),
+        ip / IPv6ExtHdrHopByHop(nh=59, options=[RouterAlert(), PadN(optdata=b"\0\0")]) /
+        Raw(b"AFTER"),
+        ip / IPv6ExtHdrHopByHop(nh=59, options=[PadN(otype=0x3e, optdata=b"\0" * 4)]),
+        ip / IPv6ExtHdrHopByHop(nh=43, options=[RouterAlert(), PadN(optdata=b"\0\0")]) /
+        IPv6ExtHdrRouting(nh=0, type=0) / IPv6ExtHdrHopByHop(nh=59),
+        ip / IPv6ExtHdrFragment(nh=59),
+        IPv6(src=a, dst=b, nh=1) / ICMP() / Raw(b"ATTACK-V4ICMP"),
+        ip / IPv6ExtHdrHopByHop(nh=1, options=[RouterAlert(), PadN(optdata=b"\0\0")]) /
+        ICMP(),
+        IPv6(src=a, dst=b, nh=60, plen=1) / Raw(b"\x3b"),
+        ip / IPv6ExtHdrHopByHop(nh=17, options=[RouterAlert(), PadN(optdata=b"\0\0")]) /
+        Raw(b"\x00"),
+        ip / IPv6ExtHdrDestOpt(nh=59),
+        ip / IPv6ExtHdrDestOpt(nh=59) / Raw(b"TRAILING"),
+        ip / IPv6ExtHdrHopByHop(nh=17) / udp,
+    ]
+
+
+def v6_noproto_flows(m):
+    pkts = []
+    for k in range(12):
+        for p in v6_noproto(k):
+            if k % 2:
+                p = o4(k, True, proto=41) / p
+            pkts += [eth() / p] * 3
+    return pkts
+
+
 def case_tunnels(m, t, tmp):
     with open(RULES) as f:
         rules = f.read()
@@ -677,6 +728,7 @@ def case_tunnels(m, t, tmp):
     m.differential(t, tmp, "tunnel-depth", depth_flows(m), rules)
     m.differential(t, tmp, "ethertypes", ethertype_flows(m), rules)
     m.differential(t, tmp, "fragments", frag_flows(m), rules)
+    m.differential(t, tmp, "ipv6-no-transport", v6_noproto_flows(m), rules)
     m.differential(t, tmp, "l4-malformed", malformed_l4(m), rules)
     m.differential(t, tmp, "other-protos", other_protos(m), rules)
 
@@ -756,5 +808,6 @@ if __name__ == "__main__":
     rt.write_pcap(os.path.join(out, "depth.pcap"), 1, rt.stamp(depth_flows(rt)))
     rt.write_pcap(os.path.join(out, "ethertypes.pcap"), 1, rt.stamp(ethertype_flows(rt)))
     rt.write_pcap(os.path.join(out, "fragments.pcap"), 1, rt.stamp(frag_flows(rt)))
+    rt.write_pcap(os.path.join(out, "v6-noproto.pcap"), 1, rt.stamp(v6_noproto_flows(rt)))
     rt.write_pcap(os.path.join(out, "l4.pcap"), 1, rt.stamp(malformed_l4(rt)))
     rt.write_pcap(os.path.join(out, "protos.pcap"), 1, rt.stamp(other_protos(rt)))

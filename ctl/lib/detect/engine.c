@@ -917,6 +917,23 @@ static int finalize(struct nfips_engine *e, const struct nfips_pkt *p,
 	return verdict;
 }
 
+/*
+ * IP-only in Suricata 7.0.10 but not here: a rule whose only test besides
+ * addresses and ports is ip_proto (Documentation/replay.rst).
+ */
+static bool ipproto_only(const struct nfips_rule *r)
+{
+	uint32_t i;
+
+	if (!r->has_ipproto || r->nmatches || r->alproto || r->npkt ||
+	    (r->flags & (NFIPS_R_FLOW | NFIPS_R_DSIZE)) || r->src.negated || r->dst.negated)
+		return false;
+	for (i = 0; i < r->nflowbits; i++)
+		if (r->flowbits[i].cmd != NFIPS_FB_SET)
+			return false;
+	return true;
+}
+
 int nfips_engine_packet(struct nfips_engine *e, const struct nfips_pkt *p,
 			const struct nfips_flow *f, const struct nfips_stream *st,
 			nfips_alert_fn fn, void *arg)
@@ -959,6 +976,26 @@ int nfips_engine_packet(struct nfips_engine *e, const struct nfips_pkt *p,
 			xbits_update(e, s, p);
 		if (!queue_push(e, e->iponly[k], false))
 			oom = true;
+	}
+
+	/*
+	 * Suricata's protocol 0 with a decoder event: its decoder-event rule
+	 * group, no other rule but the IP-only ones (a rule whose only test
+	 * is ip_proto is one there: classify.c).
+	 */
+	if (p->only_iponly) {
+		for (i = 0; i < e->nsigs; i++) {
+			const struct sig *s = &e->sigs[i];
+
+			if (!(s->proto_mask & (1u << pm)) || !ipproto_only(s->r) ||
+			    !sig_matches(e, s, p, f, fs, NULL, &sm))
+				continue;
+			flowbits_update(s, fs);
+			if (!queue_push(e, i, false))
+				oom = true;
+		}
+		v = finalize(e, p, f, fs, fn, arg);
+		return oom ? -ENOMEM : v;
 	}
 
 	/*

@@ -322,24 +322,99 @@ static enum nfips_decode_status decode_ipv4(const uint8_t *p, uint32_t len,
 }
 
 /*
- * A bad extension header @nh at @off of a valid IPv6 header: Suricata
- * still inspects the packet, its protocol that header's number, without
- * a flow (as a bad transport header: decode.h l4_bad).
+ * A bad extension header at @off of a valid IPv6 header: Suricata still
+ * inspects the packet, its protocol @proto (the broken header's, or the
+ * last one's when fewer than 2 bytes are left), without a flow (as a bad
+ * transport header: decode.h l4_bad), with an invalid event.
  */
 static enum nfips_decode_status bad_ext(struct nfips_decoded *d, const uint8_t *p,
-					uint32_t off, uint8_t nh, const char *why)
+					uint32_t off, uint8_t proto, const char *why)
 {
-	d->pkt.proto = nh;
+	d->pkt.proto = proto;
+	d->pkt.only_iponly = proto == 0;
 	d->l4 = p + off;
 	d->l4_len = 0;
 	return bad_l4(d, why);
 }
 
+/*
+ * Whether Suricata's option walk (DecodeIPV6ExtHdrs) raises a decoder
+ * event on the @n option bytes of a hop-by-hop or destination options
+ * header: an option running past the header, a PadN of length 0, an
+ * option it does not know, a known one too short, or padding alone.
+ */
+static bool ipv6_opts_event(const uint8_t *o, uint32_t n)
+{
+	uint32_t i = 0, pad = 0, other = 0, olen;
+
+	while (i < n) {
+		if (o[i] == 0) {		/* Pad1 */
+			pad++;
+			i++;
+			continue;
+		}
+		if (i + 1 >= n)
+			return true;
+		olen = o[i + 1];
+		if (i + 1 + olen > n)
+			return true;
+		switch (o[i]) {
+		case 1:				/* PadN */
+			pad++;
+			if (!olen)
+				return true;
+			break;
+		case 5:				/* router alert */
+			if (olen < 2)
+				return true;
+			other++;
+			break;
+		case 0xc2:			/* jumbo payload */
+			if (olen < 4)
+				return true;
+			break;
+		case 0xc9:			/* home address */
+			if (olen < 16)
+				return true;
+			other++;
+			break;
+		default:
+			return true;
+		}
+		i += olen + 2;
+	}
+	return pad && !other;
+}
+
+/* The next headers Suricata reads in its extension header walk. */
+static bool ipv6_ext(uint8_t nh)
+{
+	switch (nh) {
+	case IPPROTO_HOPOPTS:
+	case IPPROTO_ROUTING:
+	case IPPROTO_DSTOPTS:
+	case IPPROTO_FRAGMENT:
+	case IPPROTO_AH:
+	case IPPROTO_ESP:
+	case 135:	/* mobility */
+		return true;
+	}
+	return false;
+}
+
+/*
+ * IPv6 and its extension headers as Suricata's DecodeIPV6ExtHdrs walks
+ * them: its protocol is the last extension header's (0, HOPOPT, before
+ * any: "unset"; mobility headers are skipped without being one), and the
+ * decoder events that matter with protocol 0 (struct nfips_pkt
+ * only_iponly) are noted on the way.
+ */
 static enum nfips_decode_status decode_ipv6(const uint8_t *p, uint32_t len,
 					    struct nfips_decoded *d)
 {
 	uint32_t tl, off, hl, nh_off = 6;
 	uint8_t nh, last = 0;
+	bool ev = false, hh = false, rh = false;
 	uint16_t fo;
 
 	if (!layer(d))
@@ -368,15 +443,28 @@ static enum nfips_decode_status decode_ipv6(const uint8_t *p, uint32_t len,
 	off = IPV6_HLEN;
 	/* Extension headers: each is at least 8 bytes, so this ends. */
 	for (;;) {
+		if (nh != IPPROTO_NONE && tl - off < 2 && (off > IPV6_HLEN || ipv6_ext(nh)))
+			return bad_ext(d, p, off, last, "IPv6 extension header truncated");
 		switch (nh) {
 		case IPPROTO_HOPOPTS:
 		case IPPROTO_ROUTING:
 		case IPPROTO_DSTOPTS:
 		case 135:	/* mobility */
 			if (tl - off < 8)
-				return bad_ext(d, p, off, nh,
+				return bad_ext(d, p, off, nh == 135 ? last : nh,
 					       "IPv6 extension header truncated");
 			hl = ((uint32_t)p[off + 1] + 1) * 8;
+			if (hl > tl - off)
+				break;
+			if (nh == IPPROTO_HOPOPTS) {
+				ev |= hh || ipv6_opts_event(p + off + 2, hl - 2);
+				hh = true;
+			} else if (nh == IPPROTO_DSTOPTS) {
+				ev |= ipv6_opts_event(p + off + 2, hl - 2);
+			} else if (nh == IPPROTO_ROUTING) {
+				ev |= rh || p[off + 2] == 0;	/* type 0 */
+				rh = true;
+			}
 			break;
 		case IPPROTO_AH:
 			if (tl - off < 8)
@@ -399,15 +487,28 @@ static enum nfips_decode_status decode_ipv6(const uint8_t *p, uint32_t len,
 				d->frag.nh = p[off];
 				return NFIPS_DEC_FRAGMENT;
 			}
+			/* an atomic fragment header: Suricata's "useless" event */
+			ev = true;
 			hl = 8;
 			break;
 		case IPPROTO_NONE:
 			/*
 			 * Suricata's protocol is then the last extension
 			 * header's, 0 without one (IPv6's l4 protocol unset):
-			 * no flow, IP-only rules (tunnel.c).
+			 * no flow, IP-only rules (tunnel.c); data after it is
+			 * an event.
 			 */
 			d->pkt.proto = last;
+			d->pkt.only_iponly = last == 0 && (ev || tl > off);
+			d->l4 = p + tl;
+			d->l4_len = 0;
+			d->pkt.payload = p + tl;
+			d->pkt.payload_len = 0;
+			return NFIPS_DEC_OK;
+		case IPPROTO_ICMP:
+			/* ICMPv4 in IPv6: an event, not decoded, no protocol */
+			d->pkt.proto = last;
+			d->pkt.only_iponly = last == 0;
 			d->l4 = p + tl;
 			d->l4_len = 0;
 			d->pkt.payload = p + tl;
@@ -420,8 +521,10 @@ static enum nfips_decode_status decode_ipv6(const uint8_t *p, uint32_t len,
 			return decode_l4(d);
 		}
 		if (hl > tl - off)
-			return bad_ext(d, p, off, nh, "IPv6 extension header truncated");
-		last = nh;
+			return bad_ext(d, p, off, nh == 135 ? last : nh,
+				       "IPv6 extension header truncated");
+		if (nh != 135)
+			last = nh;
 		nh = p[off];
 		nh_off = off;
 		off += hl;

@@ -48,6 +48,12 @@ struct nfips_pkt {
 	 * matches it.
 	 */
 	bool fragment;
+	/*
+	 * Suricata's protocol 0 (IPv6's transport unset, or a hop-by-hop
+	 * header last) with a decoder event on the packet: it inspects it
+	 * with its decoder-event rule group, so only IP-only rules match.
+	 */
+	bool only_iponly;
 	uint8_t icmp_type, icmp_code;	/* ICMP or ICMPv6; 0 otherwise */
 	uint16_t icmp_id, icmp_seq;	/* bytes 4-5 and 6-7 of the ICMP
 					 * header, host order (icmp_id/icmp_seq
