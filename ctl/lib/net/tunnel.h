@@ -38,8 +38,9 @@
  * Teredo packet refused); a packet inside whose own decoders reach it is
  * malformed ("too many layers") and not inspected, its carrier's payload
  * not either when the failing decoder was not its first. Measured against
- * Suricata (tunnel_cases.py "depth"): six IPv6-in-IPv6 or Teredo levels,
- * four GRE, VXLAN or Geneve levels, three of GRE carrying Ethernet.
+ * Suricata (tunnel_cases.py "tunnel-depth"): six IPv6-in-IPv6 or Teredo
+ * levels, four GRE, VXLAN or Geneve levels, three of GRE carrying
+ * Ethernet.
  */
 #ifndef NFIPS_TUNNEL_H
 #define NFIPS_TUNNEL_H
