@@ -502,6 +502,28 @@ DEPTH = {
 }
 
 
+def depth_links(m):
+    """Six and seven IPv6-in-IPv6 levels on a Linux cooked, a raw IP and a
+    BSD loopback capture, each of its own link type: Suricata's DecodeSll
+    counts a layer (the seventh level's packet is not decoded), raw IP and
+    loopback none (it is). (link type, frames)"""
+    out = []
+    for lt in (113, 101, 0):
+        pkts = []
+        for i in range(700, 704):
+            for p in inner_flow(m, i, True):
+                p = fix_v6_icmp(p)
+                fc = p[IPv6].src.startswith("2001:db8:a")
+                p = chain(i, fc, p, ["6"] * (6 + i % 2))
+                if lt == 113:
+                    p = struct.pack(">HHH", 0, 1, 6) + bytes(8) + b"\x86\xdd" + bytes(p)
+                elif lt == 0:
+                    p = struct.pack("<I", 24) + bytes(p)
+                pkts.append(Raw(bytes(p)))
+        out.append((lt, pkts))
+    return out
+
+
 def depth_flows(m):
     pkts = []
     for k, name in enumerate(DEPTH):
@@ -726,6 +748,8 @@ def case_tunnels(m, t, tmp):
     m.differential(t, tmp, "tunnel-broken", broken_flows(m), rules)
     m.differential(t, tmp, "tunnel-review", review_flows(m), rules)
     m.differential(t, tmp, "tunnel-depth", depth_flows(m), rules)
+    for lt, pkts in depth_links(m):
+        m.differential(t, tmp, "tunnel-depth-link%d" % lt, pkts, rules, link=lt)
     m.differential(t, tmp, "ethertypes", ethertype_flows(m), rules)
     m.differential(t, tmp, "fragments", frag_flows(m), rules)
     m.differential(t, tmp, "ipv6-no-transport", v6_noproto_flows(m), rules)
@@ -806,6 +830,8 @@ if __name__ == "__main__":
     rt.write_pcap(os.path.join(out, "broken.pcap"), 1, rt.stamp(broken_flows(rt)))
     rt.write_pcap(os.path.join(out, "review.pcap"), 1, rt.stamp(review_flows(rt)))
     rt.write_pcap(os.path.join(out, "depth.pcap"), 1, rt.stamp(depth_flows(rt)))
+    for lt, pkts in depth_links(rt):
+        rt.write_pcap(os.path.join(out, "depth-link%d.pcap" % lt), lt, rt.stamp(pkts))
     rt.write_pcap(os.path.join(out, "ethertypes.pcap"), 1, rt.stamp(ethertype_flows(rt)))
     rt.write_pcap(os.path.join(out, "fragments.pcap"), 1, rt.stamp(frag_flows(rt)))
     rt.write_pcap(os.path.join(out, "v6-noproto.pcap"), 1, rt.stamp(v6_noproto_flows(rt)))

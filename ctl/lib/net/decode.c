@@ -740,13 +740,18 @@ enum nfips_decode_status nfips_decode_at(int link, const uint8_t *pkt, uint32_t 
 	case NFIPS_LINK_ETHERNET:
 		return decode_ethernet(pkt, len, d);
 	case NFIPS_LINK_SLL:
+		/* a layer, as Suricata's DecodeSll (measured; v2 as v1) */
 		if (len < SLL_HLEN)
 			return bad(d, "Linux cooked header truncated");
+		if (!layer(d))
+			return too_many(d);
 		return decode_ethertype(rd16(pkt + 14), pkt + SLL_HLEN,
 					len - SLL_HLEN, d);
 	case NFIPS_LINK_SLL2:
 		if (len < SLL2_HLEN)
 			return bad(d, "Linux cooked v2 header truncated");
+		if (!layer(d))
+			return too_many(d);
 		return decode_ethertype(rd16(pkt), pkt + SLL2_HLEN,
 					len - SLL2_HLEN, d);
 	case NFIPS_LINK_RAW:
