@@ -535,6 +535,14 @@ def depth_flows(m):
                 fc = (IPv6 in p and p[IPv6].src.startswith("2001:db8:a")) or \
                      (IP in p and p[IP].src.startswith("10.1."))
                 pkts.append(link(lk, chain(i, fc, p, kinds)))
+    # ESP counts a layer (DecodeESP): its 16th is no ESP packet (no flow,
+    # no payload), its 15th is
+    for i in range(310, 314):
+        for lk in ("eth", "vlan"):
+            for j in range(2):
+                esp = IPv6(src="2001:db8:a::%x" % (i + 1), dst="2001:db8:b::1", nh=50) / \
+                    Raw(struct.pack(">II", 0x100 + i, j + 1) + b"PROTO-ATTACK")
+                pkts.append(link(lk, chain(i, True, esp, ["6"] * 6)))
     return pkts
 
 

@@ -230,7 +230,13 @@ static enum nfips_decode_status decode_l4(struct nfips_decoded *d)
 		k->payload_len = len - SCTP_HLEN;
 		return NFIPS_DEC_OK;
 	case IPPROTO_ESP:
-		/* Suricata's: a flow per SPI, the payload after SPI and sequence */
+		/*
+		 * Suricata's: a flow per SPI, the payload after SPI and
+		 * sequence; DecodeESP counts a layer, the only transport
+		 * decoder that does.
+		 */
+		if (!layer(d))
+			return bad_l4(d, "too many layers");
 		if (len < ESP_HLEN)
 			return bad_l4(d, "ESP header truncated");
 		d->spi = rd32(p);

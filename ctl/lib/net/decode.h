@@ -8,8 +8,10 @@
  * decode-sctp.c, decode-esp.c).
  *
  * Layers are counted as Suricata counts them (its nb_decoded_layers,
- * decoder.max-layers 16): Ethernet, each VLAN tag, an MPLS label stack,
- * IPv4 and IPv6 count one each (PPPoE and 802.1ah none); a decoder that
+ * decoder.max-layers 16): Ethernet, a Linux cooked header, each VLAN
+ * tag, an MPLS label stack, IPv4, IPv6 and ESP count one each (raw IP
+ * and BSD loopback links, PPPoE, 802.1ah, TCP, UDP, ICMP and SCTP none;
+ * measured against Suricata 7.0.10); a decoder that
  * would make the count reach NFIPS_MAX_LAYERS fails, and what it would
  * have decoded is malformed ("too many layers"). Tunnels (tunnel.h)
  * carry the count into the packet inside.
