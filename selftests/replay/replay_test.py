@@ -215,19 +215,20 @@ class Tap:
                        "got %s\nwant %s\nexit %d\n%s" % (got, want, res.rc, res.err))
 
 
-def differential(t, tmp, name, pkts, rules, extra=(), sets=()):
+def differential(t, tmp, name, pkts, rules, extra=(), sets=(), link=1):
     """
-    Suricata 7 and nfipsctl replay (with @extra) on the same capture and
-    rules: the same alerts per (sid, flow), counted. @sets are Suricata
-    --set options (its defaults otherwise); packet-alert-max is given to
-    nfips too (--packet-alert-max), as both cap the alerts per packet.
+    Suricata 7 and nfipsctl replay (with @extra) on the same capture (of
+    pcap link type @link) and rules: the same alerts per (sid, flow),
+    counted. @sets are Suricata --set options (its defaults otherwise);
+    packet-alert-max is given to nfips too (--packet-alert-max), as both
+    cap the alerts per packet.
     """
     title = "%s: the same alerts as Suricata 7" % name
     if not suricata_oracle.available():
         return t.skip(title, "suricata is not installed (selftests/deps.sh installs it)")
     pcap = os.path.join(tmp, name + ".pcap")
     rfile = os.path.join(tmp, name + ".rules")
-    write_pcap(pcap, 1, stamp(pkts))
+    write_pcap(pcap, link, stamp(pkts))
     with open(rfile, "w") as f:
         f.write(rules)
     try:

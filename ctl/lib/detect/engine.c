@@ -656,21 +656,28 @@ void flowbits_update(const struct sig *s, struct nfips_flowstate *fs)
 	}
 }
 
-/* flow: keyword (detect-flow.c); a direction alone needs no flow. */
+/*
+ * flow: keyword (detect-flow.c). A packet without a flow (an IP fragment,
+ * a bad transport header, GRE) is matched as Suricata 7.0.10 matches it
+ * (measured): against its to-server rules, so that a direction alone
+ * matches to_server and never to_client, and of the other flow options
+ * only no_stream alone (it is no stream packet); a direction with it
+ * does not match either (Suricata's flow match needs both then).
+ */
 static bool flow_ok(const struct nfips_rule *r, const struct nfips_flow *f)
 {
 	const uint32_t dir = NFIPS_FLOW_TO_SERVER | NFIPS_FLOW_TO_CLIENT;
 
 	if (!(r->flags & NFIPS_R_FLOW))
 		return true;
-	if (f && (r->flow & NFIPS_FLOW_TO_SERVER) && !f->to_server)
+	if (!f)
+		return r->flow == NFIPS_FLOW_TO_SERVER || r->flow == NFIPS_FLOW_NO_STREAM;
+	if ((r->flow & NFIPS_FLOW_TO_SERVER) && !f->to_server)
 		return false;
-	if (f && (r->flow & NFIPS_FLOW_TO_CLIENT) && f->to_server)
+	if ((r->flow & NFIPS_FLOW_TO_CLIENT) && f->to_server)
 		return false;
 	if (!(r->flow & ~dir))
 		return true;
-	if (!f)
-		return false;
 	if ((r->flow & NFIPS_FLOW_ESTABLISHED) && !f->established)
 		return false;
 	if ((r->flow & NFIPS_FLOW_NOT_ESTABLISHED) && f->established)
@@ -910,6 +917,23 @@ static int finalize(struct nfips_engine *e, const struct nfips_pkt *p,
 	return verdict;
 }
 
+/*
+ * IP-only in Suricata 7.0.10 but not here: a rule whose only test besides
+ * addresses and ports is ip_proto (Documentation/replay.rst).
+ */
+static bool ipproto_only(const struct nfips_rule *r)
+{
+	uint32_t i;
+
+	if (!r->has_ipproto || r->nmatches || r->alproto || r->npkt ||
+	    (r->flags & (NFIPS_R_FLOW | NFIPS_R_DSIZE)) || r->src.negated || r->dst.negated)
+		return false;
+	for (i = 0; i < r->nflowbits; i++)
+		if (r->flowbits[i].cmd != NFIPS_FB_SET)
+			return false;
+	return true;
+}
+
 int nfips_engine_packet(struct nfips_engine *e, const struct nfips_pkt *p,
 			const struct nfips_flow *f, const struct nfips_stream *st,
 			nfips_alert_fn fn, void *arg)
@@ -952,6 +976,26 @@ int nfips_engine_packet(struct nfips_engine *e, const struct nfips_pkt *p,
 			xbits_update(e, s, p);
 		if (!queue_push(e, e->iponly[k], false))
 			oom = true;
+	}
+
+	/*
+	 * Suricata's protocol 0 with a decoder event: its decoder-event rule
+	 * group, no other rule but the IP-only ones (a rule whose only test
+	 * is ip_proto is one there: classify.c).
+	 */
+	if (p->only_iponly) {
+		for (i = 0; i < e->nsigs; i++) {
+			const struct sig *s = &e->sigs[i];
+
+			if (!(s->proto_mask & (1u << pm)) || !ipproto_only(s->r) ||
+			    !sig_matches(e, s, p, f, fs, NULL, &sm))
+				continue;
+			flowbits_update(s, fs);
+			if (!queue_push(e, i, false))
+				oom = true;
+		}
+		v = finalize(e, p, f, fs, fn, arg);
+		return oom ? -ENOMEM : v;
 	}
 
 	/*

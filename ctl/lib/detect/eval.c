@@ -799,6 +799,15 @@ bool nfips_eval_header(const struct nfips_rule *r, const struct nfips_pkt *p,
 	case NFIPS_PROTO_OTHER:
 		return false;
 	}
+	/*
+	 * Ports are TCP's, UDP's and SCTP's only, and unknown on a fragment:
+	 * Suricata checks a rule's ports on nothing else (a negated port does
+	 * not match ICMP, ESP, GRE ...), as the kernel's header check.
+	 */
+	if ((!r->sport.any || !r->dport.any) &&
+	    (p->fragment || (p->proto != IPPROTO_TCP && p->proto != IPPROTO_UDP &&
+			     p->proto != IPPROTO_SCTP)))
+		return false;
 	if (!r->sport.any && !nfips_portset_has(&r->sport, sp))
 		return false;
 	if (!r->dport.any && !nfips_portset_has(&r->dport, dp))
