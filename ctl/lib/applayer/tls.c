@@ -329,7 +329,8 @@ static void data(void *p, int dir, const uint8_t *d, uint32_t n, uint64_t ts)
 	 * the server's certificate has a subject and an issuer, the client's
 	 * when the server asked for one.
 	 */
-	if (!s->done[1] && s->cert_has[s->need_client_cert ? 0 : 1]) {
+	if (!s->done[1] && s->cert_has[s->need_client_cert ? 0 : 1] &&
+	    !s->cert_partial[s->need_client_cert ? 0 : 1]) {
 		s->done[1] = true;
 		tls_progress_moved(s);
 	}

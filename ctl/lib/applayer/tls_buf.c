@@ -102,6 +102,9 @@ bool tls_get(const struct nfips_tx *view, uint32_t id, const uint8_t **data, uin
 	case NFIPS_BUF_TLS_CERT_FINGERPRINT: k = TLS_C_FINGERPRINT; break;
 	default: return false;
 	}
+	/* rs_x509_get_issuer failed: cert0_subject alone was set */
+	if (s->cert_partial[side_of(view)] && k != TLS_C_SUBJECT)
+		return false;
 	b = &s->cert_str[side_of(view)][k];
 	*data = b->p ? b->p : (const uint8_t *)"";
 	*len = b->len;

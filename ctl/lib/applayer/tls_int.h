@@ -75,6 +75,7 @@ struct tls_chain {
 	struct bytes cur;	/* the certificate being read, when kept */
 	uint32_t ncerts, kept;	/* certificates staged (in the state's certs[dir]), DER bytes */
 	bool decoded;		/* str[] hold the first decodable certificate's */
+	bool partial;		/* str[] hold its subject alone (its issuer failed) */
 	struct bytes str[TLS_C_N];
 };
 
@@ -117,6 +118,7 @@ struct tls_state {
 	uint32_t ncerts[2];
 	struct bytes cert_str[2][TLS_C_N];
 	bool cert_has[2];
+	bool cert_partial[2];	/* cert_str[][TLS_C_SUBJECT] alone (tls_chain's partial) */
 	bool client_hello, server_hello;
 	bool need_client_cert;	/* the server asked for the client's certificate */
 	bool ccs;		/* a ChangeCipherSpec came, either way */
