@@ -98,6 +98,10 @@ CASES = [
     ("serial context class", [cert(serial=tlv(0x82, b"\x12\x34"))], "CN=evil.example", "12:34"),
     ("serial BER", [cert(serial=b"\x22\x80\x02\x01\x05\x00\x00")], "CN=evil.example",
      "02:01:05"),
+    ("serial BER nested", [cert(serial=b"\x22\x80\x02\x01\x05\x22\x80\x02\x01\x06\x00\x00"
+                                        b"\x00\x00")], "CN=evil.example",
+     "02:01:05:22:80:02:01:06:00:00"),
+    ("serial BER 50 deep", [cert(serial=b"\x22\x80" * 50 + b"\x00\x00" * 50)], None, None),
     ("serial OCTET STRING", [cert(serial=tlv(4, b"\x12\x34"))], None, None),
     ("version 6", [cert(version=tlv(2, b"\x05"))], "CN=evil.example", "12:34"),
     ("version v1", [cert(version=None)], "CN=evil.example", "12:34"),

@@ -17,6 +17,7 @@
 #include <openssl/evp.h>
 
 #include "applayer/tls_int.h"
+#include "applayer/x509.h"
 #include "tap.h"
 
 static struct tap T;
@@ -246,6 +247,27 @@ static void test_serials(void)
 		(struct parts){ .serial = RAW("\x22\x80\x02\x01\x05\x00\x00") },
 		"CN=evil.example", "CN=EvilIssuer", "02:01:05");
 	refused("a serial that is an OCTET STRING", (struct parts){ .serial = RAW("\x04\x01\x01") });
+	{
+		/* BER nesting: 49 indefinite lengths read, 50 refused (asn1-rs) */
+		static uint8_t ber[2][204];
+		static char want[48 * 12];
+		int i, k;
+
+		for (k = 0; k < 2; k++) {
+			for (i = 0; i < 49 + k; i++) {
+				memcpy(ber[k] + 2 * i, "\x22\x80", 2);
+				memcpy(ber[k] + 2 * (49 + k) + 2 * i, "\x00\x00", 2);
+			}
+		}
+		/* the outer's contents: the 48 inner ones, shown as sent */
+		for (i = 0; i < 96; i++)
+			memcpy(want + 6 * i, i < 48 ? "22:80:" : "00:00:", 6);
+		want[6 * 96 - 1] = 0;
+		decoded("a BER serial nesting 49 indefinite lengths",
+			(struct parts){ .serial = blob(ber[0], 196) }, "CN=evil.example", "CN=EvilIssuer",
+			want);
+		refused("a BER serial nesting 50", (struct parts){ .serial = blob(ber[1], 200) });
+	}
 	decoded("version 6 ([0] INTEGER 5)", (struct parts){ .version = RAW("\xa0\x03\x02\x01\x05") },
 		"CN=evil.example", "CN=EvilIssuer", "12:34");
 	refused("a version padded with a zero", (struct parts){ .version = RAW("\xa0\x04\x02\x02\x00\x02") });
@@ -377,6 +399,59 @@ static void test_chains(void)
 	free(c[1]);
 }
 
+/*
+ * Hostile bytes: 20,000 corruptions (bytes flipped, lengths changed,
+ * truncations) of a certificate with every kind of element, decoded
+ * under ASan/UBSan; a certificate taken must give C strings (no NUL)
+ * and a serial of whole bytes.
+ */
+static void test_corrupt(void)
+{
+	struct der *base = cert((struct parts){
+		.serial = RAW("\x22\x80\x02\x01\x05\x22\x80\x02\x01\x06\x00\x00\x00\x00"),
+		.subject = SEQ(SET(SEQ(RAW("\x06\x03\x55\x04\x06"), str(0x13, "US")),
+				   SEQ(RAW("\x06\x02\x2a\x86"), RAW("\x1e\x03\x00\x65\x41"))),
+			       SET(SEQ(CN_OID, RAW("\x1c\x04\x00\x00\x00\x65")))),
+		.validity = SEQ(str(0x18, "20230101000000.5Z"), UTC("330101000000+0100")),
+		.tail = RAW("\xa1\x04\x03\x02\x00\x01\xa3\x10\x30\x0e\x30\x0c\x06\x03\x55"
+			    "\x1d\x13\x01\x01\xff\x04\x02\x30\x00") });
+	struct bytes out[X509_NSTR] = { 0 };
+	uint32_t x = 2463534242u, i, k, bad = 0, ok = 0;
+	uint8_t d[512];
+	size_t n;
+	int r;
+
+	for (i = 0; i < 20000; i++) {
+		memcpy(d, base->d, base->n);
+		n = base->n;
+		for (k = 0; k <= i % 4; k++) {
+			x ^= x << 13;
+			x ^= x >> 17;
+			x ^= x << 5;
+			d[x % n] ^= (uint8_t)(x >> 8 | 1);
+		}
+		if (i % 5 == 0)
+			n = (x >> 16) % n;
+		r = x509_decode(d, n, out);
+		ok += r == X509_OK;
+		if (r < 0 || r > X509_BAD_ISSUER ||
+		    (r == X509_OK && (memchr(out[X509_SUBJECT].p, 0, out[X509_SUBJECT].len) ||
+				      memchr(out[X509_ISSUER].p, 0, out[X509_ISSUER].len) ||
+				      (out[X509_SERIAL].len && out[X509_SERIAL].len % 3 != 2))))
+			bad++;
+	}
+	r = x509_decode(base->d, base->n, out);
+	tap_ok(&T, !bad && r == X509_OK && ok &&
+	       out[X509_SERIAL].len == 29 &&
+	       !memcmp(out[X509_SERIAL].p, "02:01:05:22:80:02:01:06:00:00", 29),
+	       "20000 corrupted certificates: no read past them, %u taken, their strings "
+	       "C strings (%u wrong); the original's BER serial %.*s", ok, bad,
+	       (int)out[X509_SERIAL].len, (const char *)out[X509_SERIAL].p);
+	for (i = 0; i < X509_NSTR; i++)
+		bytes_free(&out[i]);
+	free(base);
+}
+
 int main(void)
 {
 	test_serials();
@@ -384,5 +459,6 @@ int main(void)
 	test_times();
 	test_structure();
 	test_chains();
+	test_corrupt();
 	return tap_done(&T);
 }

@@ -35,7 +35,7 @@
 
 #include "x509.h"
 
-/* asn1-rs's MAX_RECURSION: the deepest BER nesting it reads. */
+/* asn1-rs's MAX_RECURSION: a BER serial nests fewer indefinite lengths (Suricata: 49 read, 50 refused). */
 #define X509_BER_DEPTH	50
 
 int x509_tlv(const uint8_t *p, const uint8_t *end, struct x509_tlv *t, bool hdr_only)
@@ -117,7 +117,7 @@ static int ber_indef(const uint8_t *p, const uint8_t *end, struct x509_tlv *t)
 		if (x509_tlv(p, end, &e, true))
 			return -1;
 		if (e.indef) {
-			if (!e.cons || ++depth > X509_BER_DEPTH)
+			if (!e.cons || ++depth >= X509_BER_DEPTH)
 				return -1;
 			p = e.v;
 			continue;
