@@ -8,7 +8,10 @@ padded, empty, negative or BER; versions; names with bad UTF-8, other
 string types, odd BMPStrings, unknown or padded OIDs, RDNs cut short;
 times Suricata refuses; data where x509-parser ignores or refuses it;
 unique identifiers and extensions; chains where the first certificate is
-refused or its subject or issuer holds a NUL. The rules read every
+refused or its subject or issuer holds a NUL; then chains of many or
+large certificates (tls.certs past the 32nd and past 256 KiB, which nfips
+once dropped; past the 1,024th, which Suricata does not inspect). The
+rules read every
 certificate buffer, most of them for the exact string Suricata shows, so
 a rendering that differs is a difference in the count of alerts.
 
@@ -159,6 +162,18 @@ CASES = [
 ]
 
 
+# Chains (tls.certs): Suricata keeps the whole message and its detection
+# inspects its first 1,024 certificates; a marker after many or large ones.
+MARK = b"EVILMARK-CERT"
+CHAINS = [
+    [cert()] + [b"\x30\x03\x02\x01\x01"] * 40 + [MARK],
+    [cert()] + [b"\x30\x03\x02\x01\x01"] * 1022 + [MARK],     # the 1,024th
+    [cert()] + [b"\x30\x03\x02\x01\x01"] * 1023 + [MARK],     # the 1,025th
+    [cert(), b"\x00" * 300000, MARK],
+    [cert(subject=cn(b"evil" * 70000)), MARK],
+]
+
+
 def content(s):
     """A rule's content for the bytes of @s, escaped."""
     out = ""
@@ -179,6 +194,12 @@ def flows(m):
             (True, tc.records(22, ch)), (False, tc.records(22, msgs)),
             (True, tc.ccs()), (False, tc.ccs()),
             (True, tc.appdata(b"Z" * 50)), (False, tc.appdata(b"Y" * 50))])
+    for certs in CHAINS:
+        port += 1
+        msgs = tc.server_hello(rnd) + tc.certificate(certs) + tc.hs(14, b"")
+        pkts += tc.conversation(m, port, 443, [
+            (True, tc.records(22, tc.client_hello(rnd))), (False, tc.records(22, msgs, size=16000)),
+            (True, tc.ccs()), (False, tc.ccs())])
     return pkts
 
 
@@ -197,6 +218,7 @@ def rules():
         'alert tls any any -> any any (msg:"empty serial"; tls.cert_serial; bsize:0; sid:7;)',
         'alert tls any any -> any any (msg:"good"; tls.certs; content:"good.example"; sid:8;)',
         'alert tls any any -> any any (msg:"issuer present"; tls.cert_issuer; bsize:>0; sid:9;)',
+        'alert tls any any -> any any (msg:"chain mark"; tls.certs; content:"EVILMARK"; sid:10;)',
     ]
     sid = 100
     for what, _, subject, serial in CASES:

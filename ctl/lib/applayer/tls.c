@@ -101,9 +101,10 @@ static void state_free(void *p)
 	bytes_free(&s->ja4.sigalgs);
 	for (i = 0; i < TLS_NSTR; i++)
 		bytes_free(&s->str[i]);
-	/* those of a message that never ended are staged there too */
-	for (i = 0; i < 2 * TLS_CERTS_MAX; i++)
-		bytes_free(&s->certs[i / TLS_CERTS_MAX][i % TLS_CERTS_MAX]);
+	for (i = 0; i < 2; i++) {
+		bytes_free(&s->certs_der[i]);
+		bytes_free(&s->certs_at[i]);
+	}
 	for (i = 0; i < 2 * TLS_C_N; i++)
 		bytes_free(&s->cert_str[i / TLS_C_N][i % TLS_C_N]);
 	free(s);

@@ -68,6 +68,8 @@ void tls_chain_free(struct tls_chain *c)
 	int i;
 
 	bytes_free(&c->cur);
+	bytes_free(&c->der);
+	bytes_free(&c->at);
 	for (i = 0; i < TLS_C_N; i++)
 		bytes_free(&c->str[i]);
 	memset(c, 0, sizeof(*c));
@@ -83,35 +85,39 @@ void tls_chain_begin(struct tls_state *s, int dir, uint32_t len)
 	c->done = s->dir[dir].chain_taken;
 }
 
+/* Certificate @len bytes long, the last of c->der, staged for tls.certs. */
+static int stage(struct tls_chain *c, uint32_t len)
+{
+	const uint32_t at[2] = { c->der.len - len, len };
+
+	if (bytes_add(&c->at, at, sizeof(at)))
+		return -1;
+	c->ncerts++;
+	return 0;
+}
+
 /*
  * A whole certificate, as TlsDecodeHSCertificate takes it: until one
  * decodes, each is tried (Suricata's certn stays 0) and one that does not
- * decode is not in the chain; once one did, the others are only kept.
+ * decode is not in the chain; once one did, the others are only kept
+ * (read straight into c->der).
  */
-static int cert_done(struct tls_state *s, int dir, struct tls_chain *c)
+static int cert_done(struct tls_chain *c)
 {
-	const uint32_t len = c->cur.len;
-	bool add = c->keep;
+	const uint32_t len = c->cert_end - c->cert_start;
 	int r;
 
-	if (!c->decoded) {
-		r = c->keep ? decode(c, c->cur.p, len) : 1;
-		if (r < 0)
-			return -1;
-		if (r == 2) {
-			/* TlsDecodeHSCertificate's error: the list ends, nothing added */
-			c->done = true;
-			bytes_free(&c->cur);
-			return 0;
-		}
-		add = !r;
-	}
-	if (add && c->ncerts < TLS_CERTS_MAX) {
-		s->certs[dir][c->ncerts++] = c->cur;
-		c->kept += len;
-		memset(&c->cur, 0, sizeof(c->cur));
-	}
-	/* one not kept (up to TLS_CERT0_MAX) is not held while the chain goes on */
+	if (c->decoded)
+		return c->keep ? stage(c, len) : 0;
+	r = c->keep ? decode(c, c->cur.p, len) : 1;
+	if (r < 0)
+		return -1;
+	if (r == 2)
+		/* TlsDecodeHSCertificate's error: the list ends, nothing added */
+		c->done = true;
+	else if (!r && (bytes_add_max(&c->der, c->cur.p, len, c->msg_len) || stage(c, len)))
+		return -1;
+	/* a certificate not kept (up to TLS_CERT0_MAX) is not held while the chain goes on */
 	bytes_free(&c->cur);
 	return 0;
 }
@@ -138,16 +144,16 @@ static void length_read(struct tls_state *s, int dir, struct tls_chain *c)
 		return;
 	}
 	c->in_cert = true;
+	c->cert_start = c->pos;
 	c->cert_end = c->pos + v;
-	c->keep = c->decoded ? c->ncerts < TLS_CERTS_MAX && c->kept + v <= TLS_CHAIN_BUDGET :
-			       v <= TLS_CERT0_MAX;
+	c->keep = c->decoded ? c->ncerts < TLS_CERTS_MAX : v <= TLS_CERT0_MAX;
 }
 
 /* The list ends once its last certificate did. */
-static int cert_end(struct tls_state *s, int dir, struct tls_chain *c)
+static int cert_end(struct tls_chain *c)
 {
 	c->in_cert = false;
-	if (cert_done(s, dir, c))
+	if (cert_done(c))
 		return -1;
 	c->done = c->done || c->pos == 3 + c->total;
 	return 0;
@@ -161,13 +167,14 @@ int tls_chain_data(struct tls_state *s, int dir, const uint8_t *d, uint32_t n)
 	while (n && !c->done) {
 		if (c->in_cert) {
 			k = c->cert_end - c->pos < n ? c->cert_end - c->pos : n;
-			/* held no larger than the certificate */
-			if (c->keep && bytes_add_max(&c->cur, d, k, c->cur.len + c->cert_end - c->pos))
+			/* held no larger than the certificate, the chain than its message */
+			if (c->keep && (c->decoded ? bytes_add_max(&c->der, d, k, c->msg_len) :
+					bytes_add_max(&c->cur, d, k, c->cur.len + c->cert_end - c->pos)))
 				return -1;
 			c->pos += k;
 			d += k;
 			n -= k;
-			if (c->pos == c->cert_end && cert_end(s, dir, c))
+			if (c->pos == c->cert_end && cert_end(c))
 				return -1;
 			continue;
 		}
@@ -182,7 +189,7 @@ int tls_chain_data(struct tls_state *s, int dir, const uint8_t *d, uint32_t n)
 		if (c->nlen < 3)
 			continue;
 		length_read(s, dir, c);
-		if (c->in_cert && c->pos == c->cert_end && cert_end(s, dir, c))
+		if (c->in_cert && c->pos == c->cert_end && cert_end(c))
 			return -1;	/* an empty certificate */
 	}
 	return 0;
@@ -195,6 +202,10 @@ int tls_chain_end(struct tls_state *s, int dir)
 
 	if (!s->ncerts[dir] && !s->cert_has[dir]) {
 		s->ncerts[dir] = c->ncerts;
+		s->certs_der[dir] = c->der;
+		s->certs_at[dir] = c->at;
+		memset(&c->der, 0, sizeof(c->der));
+		memset(&c->at, 0, sizeof(c->at));
 		s->cert_has[dir] = c->decoded || c->partial;
 		s->cert_partial[dir] = c->partial;
 		for (i = 0; s->cert_has[dir] && i < TLS_C_N; i++) {
