@@ -141,6 +141,40 @@ int tls_set(struct tls_state *s, enum tls_str k, const void *d, size_t n)
 	return 0;
 }
 
+/*
+ * A whole heartbeat record (SSLv3ParseHeartbeatProtocol): before a
+ * ChangeCipherSpec a request or response whose payload fits the record
+ * with at least 16 bytes of padding; one in flight per flow, answered by
+ * the other direction (an encrypted answer no longer than the request).
+ * 1 ends the parsing.
+ */
+static int heartbeat(struct tls_state *s, int dir, const uint8_t *d, uint32_t n)
+{
+	uint32_t payload;
+
+	if (n < 3)
+		return 0;
+	if (!s->ccs && d[0] != 1 && d[0] != 2)
+		return 1;
+	if (!s->hb_inflight) {
+		s->hb_inflight = true;
+		s->hb_dir = (uint8_t)dir;
+		if (s->ccs) {
+			s->hb_len = n;
+			return 0;
+		}
+		payload = (uint32_t)d[1] << 8 | d[2];
+		return payload + 3 > n || n - payload - 3 < 16;
+	}
+	if (s->hb_dir == dir)
+		return 1;	/* a second one in flight the same way */
+	s->hb_inflight = false;
+	if (s->ccs && s->hb_len && s->hb_len < n)
+		return 1;	/* an answer longer than the request: a leak */
+	s->hb_len = 0;
+	return 0;
+}
+
 /* A whole record of direction @dir. */
 static int record(struct tls_state *s, int dir, uint8_t type, const uint8_t *d, uint32_t n)
 {
@@ -166,8 +200,9 @@ static int record(struct tls_state *s, int dir, uint8_t type, const uint8_t *d, 
 		s->ccs = true;	/* SSL_AL_FLAG_CHANGE_CIPHER_SPEC: the flow's */
 		return 0;
 	case REC_ALERT:
-	case REC_HEARTBEAT:
 		return 0;
+	case REC_HEARTBEAT:
+		return heartbeat(s, dir, d, n);
 	}
 	return -1;	/* not a TLS record type: Suricata's INVALID_RECORD_TYPE */
 }
@@ -432,6 +467,7 @@ const struct app_proto_ops app_tls443_ops = {
 	.no_payload = no_payload,
 	.idle = idle,
 	.hold = hold,
+	.toserver_first = true,
 };
 
 const struct app_proto_ops app_tls_ops = {
@@ -445,4 +481,5 @@ const struct app_proto_ops app_tls_ops = {
 	.no_payload = no_payload,
 	.idle = idle,
 	.hold = hold,
+	.toserver_first = true,
 };

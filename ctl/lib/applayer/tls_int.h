@@ -126,6 +126,10 @@ struct tls_state {
 	bool client_hello, server_hello;
 	bool need_client_cert;	/* the server asked for the client's certificate */
 	bool ccs;		/* a ChangeCipherSpec came, either way */
+	/* a heartbeat in flight (SSL_AL_FLAG_HB_INFLIGHT), its direction, its length if encrypted */
+	bool hb_inflight;
+	uint8_t hb_dir;
+	uint32_t hb_len;
 	bool ch_versions;	/* a ClientHello had supported_versions */
 	bool tls13_hello;	/* ServerHellos have no session id nor compression */
 	bool early_data;	/* the ClientHello offered 0-RTT data */
