@@ -48,6 +48,7 @@ static const struct {
 	{ "1.2.840.113549.1.1.3", "md4WithRSAEncryption" },
 	{ "1.2.840.113549.1.1.4", "md5WithRSAEncryption" },
 	{ "1.2.840.113549.1.1.5", "sha1WithRSAEncryption" },
+	{ "1.2.840.113549.1.1.8", "id-mgf1" },
 	{ "1.2.840.113549.1.1.10", "rsassa-pss" },
 	{ "1.2.840.113549.1.1.11", "sha256WithRSAEncryption" },
 	{ "1.2.840.113549.1.1.12", "sha384WithRSAEncryption" },
