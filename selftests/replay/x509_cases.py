@@ -104,6 +104,8 @@ CASES = [
     ("serial BER nested", [cert(serial=b"\x22\x80\x02\x01\x05\x22\x80\x02\x01\x06\x00\x00"
                                         b"\x00\x00")], "CN=evil.example",
      "02:01:05:22:80:02:01:06:00:00"),
+    ("serial BER context EOC", [cert(serial=b"\x22\x80\x02\x01\x05\x80\x00")], "CN=evil.example",
+     "02:01:05"),
     ("serial BER 50 deep", [cert(serial=b"\x22\x80" * 50 + b"\x00\x00" * 50)], None, None),
     ("serial OCTET STRING", [cert(serial=tlv(4, b"\x12\x34"))], None, None),
     ("version 6", [cert(version=tlv(2, b"\x05"))], "CN=evil.example", "12:34"),
@@ -153,6 +155,11 @@ CASES = [
     ("unique id explicit", [cert(tail=tlv(0xa1, tlv(3, b"\x00\x01")))], "CN=evil.example",
      "12:34"),
     ("unique id implicit", [cert(tail=tlv(0x81, b"\x00\x01"))], None, None),
+    ("extensions header too long", [cert(tail=b"\xa3\x30" + seq(seq(oid("2.5.29.19"),
+                                                                 tlv(4, seq()))))], None, None),
+    ("extensions header too long after [2]",
+     [cert(tail=tlv(0xa2, tlv(3, b"\x01\x02")) + b"\xa3\x30" +
+           seq(seq(oid("2.5.29.19"), tlv(4, seq()))))], "CN=evil.example", "12:34"),
     ("refused then good", [cert(serial=tlv(4, b"\x01")), cert(subject=cn(b"good.example"))],
      "CN=good.example", "12:34"),
     ("NUL subject then good", [cert(subject=cn(b"evil\x00x")), cert(subject=cn(b"good.example"))],

@@ -246,6 +246,9 @@ static void test_serials(void)
 	decoded("a constructed serial of indefinite length (BER)",
 		(struct parts){ .serial = RAW("\x22\x80\x02\x01\x05\x00\x00") },
 		"CN=evil.example", "CN=EvilIssuer", "02:01:05");
+	decoded("a BER serial ended by a context-class end-of-contents",
+		(struct parts){ .serial = RAW("\x22\x80\x02\x01\x05\x80\x00") },
+		"CN=evil.example", "CN=EvilIssuer", "02:01:05");
 	refused("a serial that is an OCTET STRING", (struct parts){ .serial = RAW("\x04\x01\x01") });
 	{
 		/* BER nesting: 49 indefinite lengths read, 50 refused (asn1-rs) */
@@ -356,6 +359,12 @@ static void test_structure(void)
 		"CN=evil.example", "CN=EvilIssuer", "12:34");
 	refused("an issuer unique identifier implicitly tagged",
 		(struct parts){ .tail = RAW("\x81\x02\x00\x01") });
+	refused("an extensions header longer than the TBSCertificate",
+		(struct parts){ .tail = RAW("\xa3\x30\x30\x0b\x30\x09\x06\x03\x55\x1d\x13\x04\x02\x30\x00") });
+	decoded("the same after a subject unique identifier (not looked at then)",
+		(struct parts){ .tail = RAW("\xa2\x04\x03\x02\x01\x02"
+					    "\xa3\x30\x30\x0b\x30\x09\x06\x03\x55\x1d\x13\x04\x02\x30\x00") },
+		"CN=evil.example", "CN=EvilIssuer", "12:34");
 }
 
 /* Chains: the first that decodes gives the strings; a NUL ends the list. */

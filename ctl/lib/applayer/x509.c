@@ -18,7 +18,8 @@
  *   them (digits, ranges, days of the month, UTCTime offsets, only 'Z'
  *   for a GeneralizedTime), which OpenSSL's d2i_X509 does not do;
  * - the unique identifiers are read as if explicitly tagged ([1] { BIT
- *   STRING }), the extensions' [3] header is skipped (its length unread)
+ *   STRING }), the extensions' [3] header is skipped (its length within
+ *   the TBSCertificate, but after a subject unique identifier)
  *   and each extension must be SEQUENCE { primitive, [BOOLEAN of one
  *   byte], OCTET STRING, ... }; their contents are not checked.
  *
@@ -31,6 +32,7 @@
  * asn1-rs's limit), each byte read a bounded number of times. OpenSSL
  * stays the SHA-1 of the fingerprint (tls_cert.c).
  */
+#include <stdint.h>
 #include <string.h>
 
 #include "x509.h"
@@ -77,13 +79,12 @@ int x509_tlv(const uint8_t *p, const uint8_t *end, struct x509_tlv *t, bool hdr_
 		p++;
 	}
 	t->v = p;
-	t->len = 0;
+	t->len = len > SIZE_MAX ? SIZE_MAX : (size_t)len;
 	t->next = p;
 	if (hdr_only)
 		return 0;
 	if (t->indef || len > (uint64_t)(end - p))
 		return -1;
-	t->len = (size_t)len;
 	t->next = p + len;
 	return 0;
 }
@@ -105,17 +106,18 @@ static int ber_indef(const uint8_t *p, const uint8_t *end, struct x509_tlv *t)
 	int depth = 1;
 
 	while (depth) {
-		if ((size_t)(end - p) >= 2 && !p[0] && !p[1]) {
-			p += 2;
-			if (!--depth) {
-				t->len = (size_t)(p - 2 - start);
-				t->next = p;
-				return 0;
-			}
-			continue;
-		}
 		if (x509_tlv(p, end, &e, true))
 			return -1;
+		if (!e.tag && !e.indef && !e.len) {
+			/* end-of-contents: tag number 0, length 0, whatever its class */
+			if (!--depth) {
+				t->len = (size_t)(p - start);
+				t->next = e.v;
+				return 0;
+			}
+			p = e.v;
+			continue;
+		}
 		if (e.indef) {
 			if (!e.cons || ++depth >= X509_BER_DEPTH)
 				return -1;
@@ -268,7 +270,7 @@ static int asn1_time(const uint8_t *p, const uint8_t *end, const uint8_t **next)
 	return 0;
 }
 
-/* [1] or [2] UniqueIdentifier: constructed, holding a DER BIT STRING. */
+/* [1] or [2] UniqueIdentifier: constructed, holding a DER BIT STRING; 1 present. */
 static int unique_id(const uint8_t **p, const uint8_t *end, uint32_t tag)
 {
 	struct x509_tlv t;
@@ -279,7 +281,7 @@ static int unique_id(const uint8_t **p, const uint8_t *end, uint32_t tag)
 	if (x509_tlv(*p, end, &t, false) || !t.cons || bit_string(t.v, t.v + t.len, &n))
 		return -1;
 	*p = t.next;
-	return 0;
+	return 1;
 }
 
 /* One Extension: SEQUENCE { primitive, [BOOLEAN], OCTET STRING, ... }. */
@@ -306,19 +308,25 @@ static int extension(const uint8_t *p, const uint8_t *end, const uint8_t **next)
 /*
  * The TBSCertificate's tail: the optional unique identifiers, then the
  * extensions (a header of tag number 3, skipped, and a SEQUENCE of
- * them, every one valid), then nothing.
+ * them, every one valid), then nothing. The [3] header's length must not
+ * pass the TBSCertificate's end, unless a subject unique identifier came
+ * before it (then x509-parser does not look at it: measured).
  */
 static int tbs_tail(const uint8_t *p, const uint8_t *end)
 {
 	struct x509_tlv t, s;
 	const uint8_t *q;
+	int sub;
 
-	if (unique_id(&p, end, 1) || unique_id(&p, end, 2))
+	if (unique_id(&p, end, 1) < 0)
+		return -1;
+	sub = unique_id(&p, end, 2);
+	if (sub < 0)
 		return -1;
 	if (p == end)
 		return 0;
 	if (x509_tlv(p, end, &t, true) || t.indef || t.tag != 3 ||
-	    tlv_tag(t.v, end, 16, &s))
+	    (!sub && t.len > (size_t)(end - t.v)) || tlv_tag(t.v, end, 16, &s))
 		return -1;
 	for (q = s.v; q < s.v + s.len;)
 		if (extension(q, s.v + s.len, &q))

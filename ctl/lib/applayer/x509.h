@@ -44,7 +44,7 @@ struct x509_tlv {
 /*
  * The element at @p, ending by @end: 0, -1 malformed, indefinite or
  * longer than what is left. With @hdr_only, only its header is read (v
- * is the byte after it; len is not checked against @end).
+ * is the byte after it; len, 0 if indefinite, is not checked against @end).
  */
 int x509_tlv(const uint8_t *p, const uint8_t *end, struct x509_tlv *t, bool hdr_only);
 
