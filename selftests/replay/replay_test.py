@@ -30,6 +30,7 @@ import eve_cases  # noqa: E402  (EVE records: Suricata's fields and schema)
 import http_cases  # noqa: E402  (HTTP through libhtp against Suricata 7)
 import dns_cases  # noqa: E402  (DNS over UDP and TCP against Suricata 7)
 import tls_cases  # noqa: E402  (TLS handshakes against Suricata 7)
+import x509_cases  # noqa: E402  (malformed certificates against Suricata 7)
 import ssh_cases  # noqa: E402  (SSH banners against Suricata 7)
 import cmd_cases  # noqa: E402  (FTP and SMTP detection against Suricata 7)
 import mixed_cases  # noqa: E402  (app-layer rules with payload keywords)
@@ -985,6 +986,7 @@ CASES = [case_split, case_out_of_order, case_retransmit, case_overlap, case_gap,
          case_grade, case_policy_thresholds] + \
     eve_cases.cases(sys.modules[__name__]) + http_cases.cases(sys.modules[__name__]) + \
     dns_cases.cases(sys.modules[__name__]) + tls_cases.cases(sys.modules[__name__]) + \
+    x509_cases.cases(sys.modules[__name__]) + \
     mixed_cases.cases(sys.modules[__name__]) + tunnel_cases.cases(sys.modules[__name__]) + \
     ssh_cases.cases(sys.modules[__name__]) + cmd_cases.cases(sys.modules[__name__])
 

@@ -458,6 +458,7 @@ def flows(m):
     for t in (0x63, 8):
         g.tls12(sni="c2.badactor.top", cprefix=lambda ch, t=t: records(22, u8(t) + u24(len(ch))))
     review_flows(g)
+    low_flows(g)
     return g
 
 
@@ -605,6 +606,46 @@ def review_flows(g):
         g.add(443, [(True, junk), (False, srv), (True, records(22, ch))] + tail)
     g.add(8443, [(True, b"\x80\x03\x01\x03\x01"), (False, srv)] + tail)
     g.add(443, [(True, ccs() + records(22, ch)), (False, srv)])
+
+
+def low_flows(g):
+    """
+    The second review's low cases: heartbeats (Suricata's checks end the
+    parsing), a server that speaks first (Suricata's TLS parser wants the
+    client's data first: no TLS at all), SSLv2 records either way.
+    """
+    r = g.rnd
+    ch = records(22, client_hello(r, exts=[ext_sni("hb.badactor.top")]))
+    srv = records(22, server_hello(r) + certificate(evil_chain(g, 4250)) + hs(14, b""))
+    data = [(True, appdata_rec(MARK)), (False, appdata_rec(b"Y" * 50))]
+
+    def hb(t, payload, pad):
+        return records(24, u8(t) + u16(payload) + b"H" * payload + b"P" * pad)
+    # before the hello: padding under 16, a bad type, two in flight the same
+    # way end the parsing; a valid one and its answer do not
+    for cli in (hb(1, 16, 0) + ch, hb(1, 16, 16) + ch, hb(3, 0, 16) + ch,
+                hb(1, 0, 16) + hb(1, 0, 16) + ch, hb(1, 20, 0)[:5] + b"\x01\x00" + ch):
+        g.add(443, [(True, cli), (False, srv)] + data)
+    g.add(443, [(True, hb(1, 0, 16)), (False, hb(2, 0, 16)), (True, ch), (False, srv)] + data)
+    # encrypted, after ChangeCipherSpec: an answer longer than the request
+    # (a heartbleed) ends the parsing, the application data then inspected
+    for answer in (40, 20):
+        g.add(443, [(True, ch), (False, srv), (True, ccs()), (False, ccs()),
+                    (True, records(24, b"\x55" * 30)), (False, records(24, b"\x66" * answer))]
+              + data)
+    # the server speaks first
+    g.add(443, [(False, srv), (True, ch)] + data)
+    g.add(443, [(False, b"\x15\x03\x03\x00\x02\x02\x28"), (True, ch), (False, srv)] + data)
+
+    # SSLv2 records of each type from the client, answered in SSLv2 or TLS
+    def v2(typ, ver=0x0301):
+        b = (bytes([typ]) + u16(ver) + u16(3) + u16(0) + u16(16) + b"\x00\x00\x2f" +
+             b"C" * 16)
+        return bytes([0x80 | (len(b) >> 8), len(b) & 0xff]) + b
+    for cli, answer in ((v2(2), v2(4, 0x0002)), (v2(1), v2(4, 0x0002)), (v2(2), srv),
+                        (v2(2) + v2(1), srv), (v2(3), srv), (v2(2), v2(2))):
+        for port in (443, 8443):
+            g.add(port, [(True, cli), (False, answer), (True, ccs()), (False, ccs())])
 
 
 def written_rules(g):

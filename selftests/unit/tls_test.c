@@ -215,6 +215,15 @@ static void feed(void *s, int dir, const struct buf *b, uint32_t step)
 	}
 }
 
+/* The length of tls.certs instance @idx of the server's chain, or -1. */
+static long nth_len(const struct tls_state *s, uint32_t idx)
+{
+	const uint8_t *d;
+	uint32_t n;
+
+	return tls_get_nth(&s->side[1].view, NFIPS_BUF_TLS_CERTS, idx, &d, &n) ? (long)n : -1;
+}
+
 static char fingerprint[60];
 
 static bool all_buffers(const struct tls_state *s)
@@ -441,7 +450,7 @@ static void test_bounds(void)
 {
 	static struct buf rec, big;
 	struct tls_state *s;
-	uint32_t i;
+	uint32_t i, k;
 
 	/*
 	 * A Certificate message announcing 16 MiB, a list of 3 MiB whose first
@@ -465,14 +474,14 @@ static void test_bounds(void)
 
 	/*
 	 * A chain of 300 KiB (Suricata reassembles it whole): the first
-	 * certificate decoded once the message is whole, the chain kept up to
-	 * TLS_CERTS_MAX certificates.
+	 * certificate decoded once the message is whole, every one kept.
 	 */
 	rec.n = 0;
 	big.n = 0;
+	k = (300u << 10) / ((uint32_t)cert_len + 3);
 	{
 		static struct buf body;
-		uint32_t k = (300u << 10) / ((uint32_t)cert_len + 3), total = 0;
+		uint32_t total = 0;
 
 		body.n = 0;
 		u24(&body, 0);
@@ -492,13 +501,13 @@ static void test_bounds(void)
 	i = s->ncerts[1] + s->cert_has[1];
 	app_tls_ops.data(s, 1, rec.d + rec.n - 1, 1, 0);
 	app_tls_ops.eof(s, 0);
-	tap_ok(&T, !i && s->ncerts[1] == TLS_CERTS_MAX && !s->dir[1].broken &&
+	tap_ok(&T, !i && s->ncerts[1] == k && nth_len(s, k - 1) == cert_len && !s->dir[1].broken &&
 	       buf_is(s, 1, NFIPS_BUF_TLS_CERT_SERIAL, "00:AB:12:CD"),
-	       "a 300 KiB certificate chain: nothing before its last byte, then decoded, %u kept",
-	       s->ncerts[1]);
+	       "a 300 KiB certificate chain: nothing before its last byte, then decoded, %u of %u kept",
+	       s->ncerts[1], k);
 	app_tls_ops.state_free(s);
 
-	/* Certificates after the first: kept while the chain stays within TLS_CHAIN_BUDGET. */
+	/* Certificates after the first: all kept, however large (Suricata holds the message). */
 	rec.n = 0;
 	big.n = 0;
 	{
@@ -520,27 +529,30 @@ static void test_bounds(void)
 	records(&rec, 22, big.d, big.n, 1u << 14);
 	s = run(NULL, &rec);
 	app_tls_ops.eof(s, 0);
-	tap_ok(&T, s->ncerts[1] == 2 && s->certs[1][1].len == 200u << 10 &&
+	tap_ok(&T, s->ncerts[1] == 3 && nth_len(s, 1) == 200 << 10 && nth_len(s, 2) == 100 << 10 &&
 	       buf_is(s, 1, NFIPS_BUF_TLS_CERT_SERIAL, "00:AB:12:CD"),
-	       "a chain over the byte budget: the certificates within it kept (%u)", s->ncerts[1]);
+	       "certificates of 200 and 100 KiB after the first: kept (%u)", s->ncerts[1]);
 	app_tls_ops.state_free(s);
 
-	/* 100 certificates: the first TLS_CERTS_MAX kept, each a tls.certs instance. */
-	rec.n = 0;
-	records(&rec, 22, certificate(99)->d, certificate(99)->n, 1u << 14);
-	s = run(NULL, &rec);
-	app_tls_ops.eof(s, 0);	/* the flow's end: certificate buffers inspected */
-	{
-		const uint8_t *d;
-		uint32_t n, k = 0;
+	/*
+	 * 100 certificates: each a tls.certs instance; 1,100: the first
+	 * TLS_CERTS_MAX, all Suricata 7.0.10's detection inspects.
+	 */
+	for (i = 0; i < 2; i++) {
+		const uint32_t want = i ? TLS_CERTS_MAX : 100;
 
-		while (tls_get_nth(&s->side[1].view, NFIPS_BUF_TLS_CERTS, k, &d, &n))
-			k++;
-		tap_ok(&T, s->ncerts[1] == TLS_CERTS_MAX && k == TLS_CERTS_MAX &&
+		rec.n = 0;
+		records(&rec, 22, certificate(i ? 1099 : 99)->d, certificate(i ? 1099 : 99)->n,
+			1u << 14);
+		s = run(NULL, &rec);
+		app_tls_ops.eof(s, 0);	/* the flow's end: certificate buffers inspected */
+		for (k = 0; nth_len(s, k) >= 0; k++)
+			;
+		tap_ok(&T, s->ncerts[1] == want && k == want && nth_len(s, want - 1) == 5 &&
 		       buf_is(s, 1, NFIPS_BUF_TLS_CERT_SERIAL, "00:AB:12:CD"),
-		       "100 certificates: %u kept and inspected, the first decoded", k);
+		       "%u certificates: %u kept and inspected, the first decoded", i ? 1100 : 100, k);
+		app_tls_ops.state_free(s);
 	}
-	app_tls_ops.state_free(s);
 
 	/* A certificate list longer than its message: nothing kept. */
 	rec.n = 0;
@@ -650,7 +662,7 @@ static void test_review(void)
 	app_tls_ops.data(s, 1, rec.d, rec.n - 1, 0);
 	tap_ok(&T, !s->ncerts[1] && !s->done[1], "a chain is published once its message is whole");
 	app_tls_ops.data(s, 1, rec.d + rec.n - 1, 1, 0);
-	tap_ok(&T, s->ncerts[1] == 2 && !s->certs[1][1].len && s->done[1] &&
+	tap_ok(&T, s->ncerts[1] == 2 && !nth_len(s, 1) && s->done[1] &&
 	       buf_is(s, 1, NFIPS_BUF_TLS_CERT_SERIAL, "00:AB:12:CD"),
 	       "an empty certificate kept, one overrunning the list ends it, the handshake done");
 	app_tls_ops.state_free(s);

@@ -30,6 +30,7 @@ struct nfips_app {
 	uint64_t fed[2];	/* stream offset up to which the parser has data */
 	uint16_t port;		/* the flow's server port (struct app_proto_ops's port) */
 	bool udp_tried[2];	/* UDP: its first datagram was probed */
+	int8_t first_dir;	/* the direction of the flow's first data; -1 none yet */
 };
 
 _Static_assert(MAX_PROTOS >= NFIPS_ALPROTO_COUNT, "MAX_PROTOS too small");
@@ -79,8 +80,10 @@ struct nfips_app *nfips_app_new(struct nfips_app_ctx *ctx)
 {
 	struct nfips_app *a = calloc(1, sizeof(*a));
 
-	if (a)
+	if (a) {
 		a->ctx = ctx;
+		a->first_dir = -1;
+	}
 	return a;
 }
 
@@ -233,6 +236,11 @@ static void detect(struct nfips_app *a, int dir, const struct nfips_stream *st)
 			a->failed[dir] = true;
 		return;
 	}
+	if (app_protos[i]->toserver_first && a->first_dir == 1) {
+		/* DisableAppLayer: no protocol, either way */
+		a->failed[0] = a->failed[1] = true;
+		return;
+	}
 	start(a, i);
 }
 
@@ -290,6 +298,8 @@ void nfips_app_data(struct nfips_app *a, int dir, const struct nfips_stream *st,
 
 	if (!a || a->gap || !st->len)
 		return;
+	if (a->first_dir < 0)
+		a->first_dir = (int8_t)dir;
 	if (!a->state) {
 		detect(a, dir, st);
 		/* The other direction's earlier bytes go first, in order. */
