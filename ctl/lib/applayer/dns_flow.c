@@ -16,11 +16,13 @@
  * name ends the list, as rs_dns_tx_get_query_name stops there), and the
  * header's opcode.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "dns.h"
 #include "proto.h"
+#include "util/util.h"
 
 #define DNS_TCP_MAX	(2u + 65535u)
 
@@ -28,8 +30,10 @@ struct dns_tx {
 	struct nfips_tx view;	/* first: the engine's pointer is this */
 	struct nfips_dns *s;
 	uint16_t flags;
+	uint16_t msg_id;	/* the header's id */
+	uint64_t id;		/* Suricata's tx_id: transactions of the flow before it */
 	bool response;
-	uint8_t *msg;		/* a request's message, for its names */
+	uint8_t *msg;		/* the message (with questions), for its names */
 	uint32_t len;
 	uint32_t *qoff;		/* start of each question's name */
 	uint32_t nq;
@@ -46,6 +50,7 @@ struct dns_dir {
 
 struct nfips_dns {
 	struct dns_dir dir[2];
+	uint64_t ntx;		/* transactions made so far, both directions */
 	bool broken;		/* TCP: a message did not parse */
 	uint8_t name[DNS_NAME_BUF];	/* the name a get returned last */
 };
@@ -82,6 +87,145 @@ static bool dns_get_int(const struct nfips_tx *view, uint32_t id, uint64_t *v)
 		return false;
 	*v = (t->flags >> 11) & 0xf;
 	return true;
+}
+
+/* ---- an alert's "dns" object ---------------------------------------- */
+
+static uint64_t dns_tx_id(const struct nfips_tx *view)
+{
+	return ((const struct dns_tx *)view)->id;
+}
+
+/* Suricata's dns_rrtype_string; NULL: written as its number. */
+static const char *rrtype_name(uint16_t t)
+{
+	static const char *const low[] = {
+		NULL, "A", "NS", "MD", "MF", "CNAME", "SOA", "MB", "MG", "MR", "NULL",
+		"WKS", "PTR", "HINFO", "MINFO", "MX", "TXT", "RP", "AFSDB", "X25",
+		"ISDN", "RT", "NSAP", "NSAPPTR", "SIG", "KEY", "PX", "GPOS", "AAAA",
+		"LOC", NULL, NULL, NULL, "SRV", "ATMA", "NAPTR", "KX", "CERT", "A6",
+		"DNAME", NULL, "OPT", "APL", "DS", "SSHFP", "IPSECKEY", "RRSIG",
+		"NSEC", "DNSKEY", "DHCID", "NSEC3", "NSEC3PARAM", "TLSA", NULL, NULL,
+		"HIP", NULL, NULL, NULL, "CDS", "CDNSKEY",
+	};
+
+	if (t < sizeof(low) / sizeof(low[0]))
+		return low[t];
+	switch (t) {
+	case 99: return "SPF";
+	case 249: return "TKEY";
+	case 250: return "TSIG";
+	case 254: return "MAILA";
+	case 255: return "ANY";
+	case 256: return "URI";
+	}
+	return NULL;
+}
+
+static void rrtype(struct nfips_json *j, uint16_t t)
+{
+	const char *name = rrtype_name(t);
+	char num[8];
+
+	if (!name) {
+		snprintf(num, sizeof(num), "%u", t);
+		name = num;
+	}
+	nfips_json_kstr(j, "rrtype", name);
+}
+
+/* Question @i's name into j's "rrname" (rrname_truncated past the limit); its type. */
+static bool question(const struct dns_tx *t, uint32_t i, struct nfips_json *j, uint16_t *type)
+{
+	uint32_t len, next;
+	bool trunc;
+
+	if (dns_name_trunc(t->msg, t->len, t->qoff[i], t->len, t->s->name, &len, &next,
+			   &trunc) || next + 2 > t->len)
+		return false;
+	*type = (uint16_t)(t->msg[next] << 8 | t->msg[next + 1]);
+	nfips_json_kstrn(j, "rrname", (const char *)t->s->name, len);
+	if (trunc)
+		nfips_json_kbool(j, "rrname_truncated", true);
+	return true;
+}
+
+static void flag_bools(struct nfips_json *j, uint16_t flags)
+{
+	static const struct { uint16_t bit; const char *name; } f[] = {
+		{ 0x8000, "qr" }, { 0x0400, "aa" }, { 0x0200, "tc" },
+		{ 0x0100, "rd" }, { 0x0080, "ra" }, { 0x0040, "z" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+		if (flags & f[i].bit)
+			nfips_json_kbool(j, f[i].name, true);
+}
+
+static const char *rcode_name(uint16_t flags)
+{
+	static const char *const names[] = {
+		"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED",
+		"YXDOMAIN", "YXRRSET", "NXRRSET", "NOTAUTH", "NOTZONE",
+	};
+
+	return (flags & 0xf) < sizeof(names) / sizeof(names[0]) ? names[flags & 0xf] : NULL;
+}
+
+/*
+ * Suricata 7.0's alert "dns" object (output-json-alert.c AlertJsonDns,
+ * rust/src/dns/log.rs with every rrtype and neither the detailed nor the
+ * grouped answer format): "version" 2, a request's "query" list, a
+ * response's "answer" header when it has a question.
+ */
+static void dns_eve(const struct nfips_tx *view, struct nfips_json *j)
+{
+	const struct dns_tx *t = (const struct dns_tx *)view;
+	const uint32_t opcode = (t->flags >> 11) & 0xf;
+	uint16_t type;
+	uint32_t i;
+	char buf[8];
+
+	nfips_json_obj(j, "dns");
+	nfips_json_kuint(j, "version", 2);
+	if (!t->response && t->nq) {
+		nfips_json_arr(j, "query");
+		for (i = 0; i < t->nq; i++) {
+			nfips_json_obj(j, NULL);
+			nfips_json_kstr(j, "type", "query");
+			nfips_json_kuint(j, "id", t->msg_id);
+			if (question(t, i, j, &type))
+				rrtype(j, type);
+			nfips_json_kuint(j, "tx_id", t->id);
+			if (t->flags & 0x0040)
+				nfips_json_kbool(j, "z", true);
+			nfips_json_kuint(j, "opcode", opcode);
+			nfips_json_obj_end(j);
+		}
+		nfips_json_arr_end(j);
+	}
+	if (t->response && t->nq) {
+		const char *rc = rcode_name(t->flags);
+
+		nfips_json_obj(j, "answer");
+		nfips_json_kuint(j, "version", 2);
+		nfips_json_kstr(j, "type", "answer");
+		nfips_json_kuint(j, "id", t->msg_id);
+		snprintf(buf, sizeof(buf), "%x", t->flags);
+		nfips_json_kstr(j, "flags", buf);
+		flag_bools(j, t->flags);
+		nfips_json_kuint(j, "opcode", opcode);
+		if (question(t, 0, j, &type))
+			rrtype(j, type);
+		if (!rc) {
+			snprintf(buf, sizeof(buf), "%u", t->flags & 0xf);
+			rc = buf;
+		}
+		nfips_json_kstr(j, "rcode", rc);
+		nfips_json_obj_end(j);
+	}
+	nfips_json_obj_end(j);
 }
 
 static void tx_free(struct dns_tx *t)
@@ -139,6 +283,8 @@ static bool message(struct nfips_dns *s, int dir, const uint8_t *m, uint32_t n)
 	t->view.get = dns_get;
 	t->view.get_nth = dns_get_nth;
 	t->view.get_int = dns_get_int;
+	t->view.tx_id = dns_tx_id;
+	t->view.eve = dns_eve;
 	/*
 	 * view.final and view.det stay NULL: a message is a transaction
 	 * complete when parsed, every buffer final, handed out once (a rule
@@ -146,8 +292,11 @@ static bool message(struct nfips_dns *s, int dir, const uint8_t *m, uint32_t n)
 	 */
 	t->s = s;
 	t->flags = h.flags;
+	t->msg_id = h.id;
+	t->id = s->ntx++;
 	t->response = dir == 1;
-	if (!t->response && h.qd) {
+	/* a response's too: its first question names the alert's "answer" */
+	if (h.qd) {
 		t->msg = malloc(n);
 		t->qoff = malloc(h.qd * sizeof(*t->qoff));
 		if (!t->msg || !t->qoff) {
@@ -157,7 +306,7 @@ static bool message(struct nfips_dns *s, int dir, const uint8_t *m, uint32_t n)
 		memcpy(t->msg, m, n);
 		t->len = n;
 		t->nq = h.qd;
-		dns_parse(m, n, false, &h, t->qoff);
+		dns_parse(m, n, t->response, &h, t->qoff);
 	}
 	if (d->tail)
 		d->tail->next = t;

@@ -192,4 +192,8 @@ bool tls_final(const struct nfips_tx *view, uint32_t id);
 bool tls_get_int(const struct nfips_tx *view, uint32_t id, uint64_t *v);
 bool tls_final_int(const struct nfips_tx *view, uint32_t id);
 
+/* tls_eve.c: struct nfips_tx's tx_id and eve (an alert's "tls" object). */
+uint64_t tls_tx_id(const struct nfips_tx *view);
+void tls_eve(const struct nfips_tx *view, struct nfips_json *j);
+
 #endif /* NFIPS_TLS_INT_H */

@@ -92,6 +92,8 @@
 #include "net/net.h"
 #include "rules/rule.h"
 
+struct nfips_json;
+
 /* ---- flows ---------------------------------------------------------- */
 
 /*
@@ -144,6 +146,16 @@ struct nfips_tx {
 	 * out only once.
 	 */
 	struct nfips_txdet *det;
+	/*
+	 * For an alert's record only, never on the packet path: the
+	 * transaction's number in its flow (Suricata's tx_id) and its
+	 * protocol's EVE object(s) as Suricata 7's alert writes them (the
+	 * whole transaction as it stands, both sides), added to @j's open
+	 * object. NULL: the protocol has no object (the alert then carries
+	 * no tx_id either).
+	 */
+	uint64_t (*tx_id)(const struct nfips_tx *tx);
+	void (*eve)(const struct nfips_tx *tx, struct nfips_json *j);
 };
 
 /* Rules done with a transaction side, by the engine that inspected it. */
@@ -339,6 +351,11 @@ struct nfips_alert {
 	uint32_t flags;		/* NFIPS_ALERT_* */
 	/* alerts of this packet past packet-alert-max, not raised; 0: none */
 	uint32_t discarded;
+	/*
+	 * The transaction an app-layer rule alerted on (valid during the
+	 * callback); NULL: a packet, stream or IP-only match.
+	 */
+	const struct nfips_tx *tx;
 };
 
 /*

@@ -98,6 +98,34 @@ static void tunnel_fields(const struct nfips_pipeline *p, struct nfips_eve_alert
 	}
 }
 
+static void app_obj(const void *arg, struct nfips_json *j)
+{
+	const struct nfips_tx *tx = arg;
+
+	tx->eve(tx, j);
+}
+
+/*
+ * The application layer's part of the record (Suricata's AlertAddAppLayer
+ * and EveAddAppProto), built only now that an alert fires.
+ */
+static void app_fields(struct nfips_eve_alert *a, const struct nfips_flowrec *f,
+		       const struct nfips_tx *tx)
+{
+	const char *names[3];
+
+	nfips_app_eve_protos(f->app, f->key.proto == IPPROTO_UDP, names);
+	a->app_proto = names[0];
+	a->app_proto_ts = names[1];
+	a->app_proto_tc = names[2];
+	if (tx && tx->eve && tx->tx_id) {
+		a->has_tx = true;
+		a->tx_id = tx->tx_id(tx);
+		a->app_obj = app_obj;
+		a->app_arg = tx;
+	}
+}
+
 static void on_alert(void *arg, const struct nfips_pkt *pkt,
 		     const struct nfips_flow *flow, const struct nfips_alert *al)
 {
@@ -131,7 +159,9 @@ static void on_alert(void *arg, const struct nfips_pkt *pkt,
 		.target = rule->flags & NFIPS_R_TARGET_DST ? NFIPS_EVE_TARGET_DST :
 			  rule->flags & NFIPS_R_TARGET_SRC ? NFIPS_EVE_TARGET_SRC :
 			  NFIPS_EVE_TARGET_NONE,
-		.stream = al->flags & NFIPS_ALERT_STREAM,
+		/* Suricata's STATE_MATCH: a TCP transaction's alert is a stream one */
+		.stream = (al->flags & NFIPS_ALERT_STREAM) ||
+			  (al->tx && pkt->proto == IPPROTO_TCP),
 		.alerts_discarded = al->discarded,
 		.payload = pkt->payload,
 		.payload_len = pkt->payload_len,
@@ -165,8 +195,10 @@ static void on_alert(void *arg, const struct nfips_pkt *pkt,
 			a.nvlan++;
 		}
 	}
-	if (f && flow)
+	if (f && flow) {
 		flow_fields(&a, f, flow);
+		app_fields(&a, f, al->tx);
+	}
 	/* Suricata writes community_id for the records of a flow. */
 	a.community_id = a.has_flow;
 	if (p->cfg.grader) {
