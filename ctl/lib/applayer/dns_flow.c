@@ -134,13 +134,17 @@ static void rrtype(struct nfips_json *j, uint16_t t)
 	nfips_json_kstr(j, "rrtype", name);
 }
 
-/* Question @i's name into j's "rrname" (rrname_truncated past the limit); its type. */
+/*
+ * Question @i's name into j's "rrname" (rrname_truncated when cut); its
+ * type. A response keeps no offsets: its first question follows the header.
+ */
 static bool question(const struct dns_tx *t, uint32_t i, struct nfips_json *j, uint16_t *type)
 {
+	const uint32_t off = t->qoff ? t->qoff[i] : DNS_HDR_LEN;
 	uint32_t len, next;
 	bool trunc;
 
-	if (dns_name_trunc(t->msg, t->len, t->qoff[i], t->len, t->s->name, &len, &next,
+	if (dns_name_trunc(t->msg, t->len, off, t->len, t->s->name, &len, &next,
 			   &trunc) || next + 2 > t->len)
 		return false;
 	*type = (uint16_t)(t->msg[next] << 8 | t->msg[next + 1]);
@@ -295,18 +299,23 @@ static bool message(struct nfips_dns *s, int dir, const uint8_t *m, uint32_t n)
 	t->msg_id = h.id;
 	t->id = s->ntx++;
 	t->response = dir == 1;
-	/* a response's too: its first question names the alert's "answer" */
+	/*
+	 * A response's message too, for the alert's "answer": its first
+	 * question, which starts right after the header (not parsed again
+	 * here: the record decodes it, when there is one).
+	 */
 	if (h.qd) {
 		t->msg = malloc(n);
-		t->qoff = malloc(h.qd * sizeof(*t->qoff));
-		if (!t->msg || !t->qoff) {
+		t->qoff = t->response ? NULL : malloc(h.qd * sizeof(*t->qoff));
+		if (!t->msg || (!t->response && !t->qoff)) {
 			tx_free(t);
 			return true;
 		}
 		memcpy(t->msg, m, n);
 		t->len = n;
 		t->nq = h.qd;
-		dns_parse(m, n, t->response, &h, t->qoff);
+		if (!t->response)
+			dns_parse(m, n, false, &h, t->qoff);
 	}
 	if (d->tail)
 		d->tail->next = t;
