@@ -7,11 +7,10 @@ sensor-name set, as a SOC would run it), and every record the replay
 cases produced validated against Suricata's EVE schema (selftests/eve/).
 
 Fields compared: every field either writes, the application layer's
-("tx_id", "app_proto", "http", "tls", "dns", "ssh") included, but
+("tx_id", "app_proto", "http", "tls", "dns", "ssh", "files") included, but
 flow_id (Suricata's is random) and, documented in
 Documentation/replay.rst:
-  - "files" (fileinfo), which nfips does not write, and the app-layer
-    fields of the records Suricata marks tx_guessed;
+  - the app-layer fields of the records Suricata marks tx_guessed;
   - payload and payload_printable of stream matches (Suricata writes the
     reassembled data it still holds, nfips the packet's payload);
   - for ESP, only the header and alert fields: Suricata hashes four zero
@@ -38,12 +37,11 @@ PORTED = {"TCP", "UDP", "ICMP", "IPv6-ICMP",
 # What is compared for other protocols.
 HEADER = {"timestamp", "pcap_cnt", "event_type", "src_ip", "dest_ip", "proto",
           "pkt_src", "alert", "host"}
-# Fields not compared: Suricata's flow_id is random; nfips writes no
-# fileinfo ("files"), Documentation/replay.rst "EVE records".
-SURICATA_ONLY = {"flow_id", "files"}
+# Not compared: Suricata's flow_id is random.
+SURICATA_ONLY = {"flow_id"}
 # The transaction Suricata guesses for a stream match (tx_guessed): nfips
 # names none, so these are not compared on such records (replay.rst).
-GUESSED = {"tx_id", "tx_guessed", "http", "tls", "dns", "ssh"}
+GUESSED = {"tx_id", "tx_guessed", "http", "tls", "dns", "ssh", "files"}
 
 RULES = (
     'alert tcp-pkt any any -> any 9000 (msg:"login \\"pkt\\""; content:"LOGIN"; '

@@ -113,6 +113,7 @@ static int body_data(htp_tx_data_t *d, int dir)
 
 	if (!t || !d->data || !n)
 		return HTP_OK;
+	t->file_size[dir] += n;
 	if (t->body_seen[dir] < HTTP_BODY_LIMIT) {
 		const uint32_t min = dir ? HTTP_RES_INSPECT_MIN : HTTP_REQ_INSPECT_MIN;
 

@@ -40,6 +40,7 @@ struct http_tx {
 	struct bytes raw_hdr[2];	/* header (and trailer) lines as sent */
 	struct bytes body[2];	/* dechunked, decompressed, up to the limit */
 	uint32_t body_seen[2];	/* body bytes libhtp gave, limit or not */
+	uint64_t file_size[2];	/* every body byte libhtp gave (the record's "files") */
 	uint32_t body_insp[2];	/* body bytes inspected (Suricata's body_inspected) */
 	uint32_t body_off[2];	/* start of the body window handed out */
 	bool body_win[2];	/* a body window is handed out (new data) */
