@@ -162,6 +162,8 @@ APP_RULES = (
     'alert tls any any -> any any (msg:"sni"; tls.sni; content:"example"; sid:9111;)\n'
     'alert tls any any -> any any (msg:"subject"; flow:to_client; tls.cert_subject; '
     'content:"CN="; sid:9112;)\n'
+    'alert tls any any -> any any (msg:"ja4"; ja4.hash; content:"t13d"; startswith; '
+    'sid:9113;)\n'
     'alert dns any any -> any any (msg:"query"; dns.query; content:"evil"; sid:9121;)\n'
     'alert dns any any -> any any (msg:"response"; flow:to_client; dns.opcode:0; sid:9122;)\n'
     'alert ssh any any -> any any (msg:"software"; flow:to_client; ssh.software; '
@@ -229,7 +231,7 @@ def case_eve_applayer(m, t, tmp):
     r = m.replay(tmp, "eve-app", pkts, APP_RULES)
     sids = {a["alert"]["signature_id"] for a in r.alerts}
     want = {9101, 9102, 9103, 9104, 9105, 9121, 9122, 9131, 9132} | (
-        set() if left else {9111, 9112})
+        set() if left else {9111, 9112, 9113})
     t.ok(r.rc == 0 and sids == want and all("app_proto" in a for a in r.alerts),
          "app-layer capture: every rule alerts, every record has app_proto",
          "%s\n%s" % (sorted(sids), r.err))

@@ -240,7 +240,7 @@ static const char *eve_of(const struct nfips_tx *tx, struct nfips_sbuf *b)
 	nfips_sbuf_reset(b);
 	nfips_json_init(&j, b);
 	nfips_json_obj(&j, NULL);
-	tx->eve(tx, &j);
+	tx->eve(tx, &j, 0);
 	nfips_json_obj_end(&j);
 	return b->s && !b->oom ? b->s : "";
 }

@@ -555,15 +555,15 @@ static void test_bounds(void)
 	app_tls_ops.state_free(s);
 }
 
-/* The alert's "tls" object of @s (either side: one transaction). */
-static const char *eve_of(struct tls_state *s, struct nfips_sbuf *b)
+/* The alert's "tls" object of @s (either side: one transaction), @flags its rule's. */
+static const char *eve_of(struct tls_state *s, struct nfips_sbuf *b, uint32_t flags)
 {
 	struct nfips_json j;
 
 	nfips_sbuf_reset(b);
 	nfips_json_init(&j, b);
 	nfips_json_obj(&j, NULL);
-	s->side[1].view.eve(&s->side[1].view, &j);
+	s->side[1].view.eve(&s->side[1].view, &j, flags);
 	nfips_json_obj_end(&j);
 	return b->s && !b->oom ? b->s : "";
 }
@@ -595,12 +595,14 @@ static void test_corrupt(void)
 		ready(s, 1, true);
 		if (!i)
 			tap_ok(&T, s->side[0].view.tx_id(&s->side[0].view) == 0 &&
-			       strstr(eve_of(s, &eb), "{\"tls\":{\"subject\":") &&
+			       strstr(eve_of(s, &eb, 0), "{\"tls\":{\"subject\":") &&
 			       strstr(eb.s, "\"version\":\"TLS 1.2\",\"notbefore\":\"") &&
-			       strstr(eb.s, "\"ja3\":{\"hash\":\"") && !strstr(eb.s, "client"),
+			       strstr(eb.s, "\"ja3\":{\"hash\":\"") && !strstr(eb.s, "client") &&
+			       !strstr(eb.s, "ja4") &&
+			       strstr(eve_of(s, &eb, NFIPS_TX_EVE_JA4), "\"ja4\":\"t"),
 			       "the alert's tls object: the server certificate with its validity, "
-			       "version, JA3 (%s)", eb.s);
-		objs += !!strstr(eve_of(s, &eb), "{\"tls\":{");
+			       "version, JA3; JA4 for a rule on it only (%s)", eb.s);
+		objs += !!strstr(eve_of(s, &eb, i & 1 ? NFIPS_TX_EVE_JA4 : 0), "{\"tls\":{");
 		app_tls_ops.state_free(s);
 	}
 	nfips_sbuf_free(&eb);

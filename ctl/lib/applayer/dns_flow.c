@@ -183,7 +183,7 @@ static const char *rcode_name(uint16_t flags)
  * grouped answer format): "version" 2, a request's "query" list, a
  * response's "answer" header when it has a question.
  */
-static void dns_eve(const struct nfips_tx *view, struct nfips_json *j)
+static void dns_eve(const struct nfips_tx *view, struct nfips_json *j, uint32_t flags)
 {
 	const struct dns_tx *t = (const struct dns_tx *)view;
 	const uint32_t opcode = (t->flags >> 11) & 0xf;
@@ -191,6 +191,7 @@ static void dns_eve(const struct nfips_tx *view, struct nfips_json *j)
 	uint32_t i;
 	char buf[8];
 
+	(void)flags;
 	nfips_json_obj(j, "dns");
 	nfips_json_kuint(j, "version", 2);
 	if (!t->response && t->nq) {

@@ -154,12 +154,13 @@ static void files(const struct http_tx *t, int dir, struct nfips_json *j)
 	nfips_json_arr_end(j);
 }
 
-void http_eve(const struct nfips_tx *view, struct nfips_json *j)
+void http_eve(const struct nfips_tx *view, struct nfips_json *j, uint32_t flags)
 {
 	const struct http_side *side = (const struct http_side *)view;
 	const htp_tx_t *tx = side->t->tx;
 	const htp_header_t *h;
 
+	(void)flags;
 	/* Suricata opens the object whether or not the transaction is left. */
 	nfips_json_obj(j, "http");
 	if (!tx)

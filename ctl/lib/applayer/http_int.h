@@ -95,6 +95,6 @@ void http_body_window(struct http_tx *t, int dir);
 
 /* http_eve.c: struct nfips_tx's tx_id and eve (an alert's "http" object). */
 uint64_t http_tx_id(const struct nfips_tx *view);
-void http_eve(const struct nfips_tx *view, struct nfips_json *j);
+void http_eve(const struct nfips_tx *view, struct nfips_json *j, uint32_t flags);
 
 #endif /* NFIPS_HTTP_INT_H */

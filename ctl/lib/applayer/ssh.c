@@ -333,12 +333,13 @@ static void banner_str(struct nfips_json *j, const char *key, const struct bytes
  * (hassh off, its default): "client" and "server" once their banner
  * gave a protocol version; no "ssh" object before either did.
  */
-static void ssh_eve(const struct nfips_tx *view, struct nfips_json *j)
+static void ssh_eve(const struct nfips_tx *view, struct nfips_json *j, uint32_t flags)
 {
 	const struct ssh_state *s = ((const struct ssh_side *)view)->s;
 	static const char *const names[2] = { "client", "server" };
 	int d;
 
+	(void)flags;
 	if (!s->dir[0].proto.len && !s->dir[1].proto.len)
 		return;
 	nfips_json_obj(j, "ssh");

@@ -3,7 +3,8 @@
  * The "tls" object of an alert's record, as Suricata 7.0's alert writes
  * it (output-json-tls.c JsonTlsLogJSONExtended, the alert's format):
  * the server certificate's subject, issuer, serial, fingerprint and
- * validity, the SNI, the server's version, JA3, JA3S and JA4. Built only
+ * validity, the SNI, the server's version, JA3, JA3S, JA4 (for the rules
+ * on it) and the client's certificate. Built only
  * when an alert fires; the validity dates are decoded from the kept DER
  * then, with OpenSSL, so the parser keeps nothing more for them.
  */
@@ -88,7 +89,7 @@ static void hash_obj(struct nfips_json *j, const char *key, const struct tls_sta
 	nfips_json_obj_end(j);
 }
 
-void tls_eve(const struct nfips_tx *view, struct nfips_json *j)
+void tls_eve(const struct nfips_tx *view, struct nfips_json *j, uint32_t flags)
 {
 	const struct tls_state *s = ((const struct tls_side *)view)->s;
 	const bool cert = s->cert_has[1];
@@ -107,7 +108,13 @@ void tls_eve(const struct nfips_tx *view, struct nfips_json *j)
 		validity(j, s, 1);
 	hash_obj(j, "ja3", s, TLS_JA3_HASH, TLS_JA3);
 	hash_obj(j, "ja3s", s, TLS_JA3S_HASH, TLS_JA3S);
-	/* "ja4": not written (Documentation/replay.rst, "EVE records") */
+	/*
+	 * Suricata 7.0.10 writes "ja4" in the records of the rules that
+	 * inspect ja4.hash only (the others on the same flow, even of the
+	 * same packet, have none).
+	 */
+	if ((flags & NFIPS_TX_EVE_JA4) && s->has[TLS_JA4])
+		kbytes(j, "ja4", &s->str[TLS_JA4]);
 	if (s->cert_has[0]) {
 		/* JsonTlsLogClientCert: the client's certificate, this order */
 		nfips_json_obj(j, "client");

@@ -194,6 +194,6 @@ bool tls_final_int(const struct nfips_tx *view, uint32_t id);
 
 /* tls_eve.c: struct nfips_tx's tx_id and eve (an alert's "tls" object). */
 uint64_t tls_tx_id(const struct nfips_tx *view);
-void tls_eve(const struct nfips_tx *view, struct nfips_json *j);
+void tls_eve(const struct nfips_tx *view, struct nfips_json *j, uint32_t flags);
 
 #endif /* NFIPS_TLS_INT_H */

@@ -155,8 +155,11 @@ struct nfips_tx {
 	 * no tx_id either).
 	 */
 	uint64_t (*tx_id)(const struct nfips_tx *tx);
-	void (*eve)(const struct nfips_tx *tx, struct nfips_json *j);
+	void (*eve)(const struct nfips_tx *tx, struct nfips_json *j, uint32_t flags);
 };
+
+/* struct nfips_tx's eve @flags: what the alerting rule inspects. */
+#define NFIPS_TX_EVE_JA4	0x1	/* ja4.hash: Suricata 7.0's alert writes "ja4" */
 
 /* Rules done with a transaction side, by the engine that inspected it. */
 struct nfips_txdet {

@@ -98,11 +98,17 @@ static void tunnel_fields(const struct nfips_pipeline *p, struct nfips_eve_alert
 	}
 }
 
+/* The alert's transaction and what its rule inspects, for its object. */
+struct app_arg {
+	const struct nfips_tx *tx;
+	uint32_t flags;		/* NFIPS_TX_EVE_* */
+};
+
 static void app_obj(const void *arg, struct nfips_json *j)
 {
-	const struct nfips_tx *tx = arg;
+	const struct app_arg *x = arg;
 
-	tx->eve(tx, j);
+	x->tx->eve(x->tx, j, x->flags);
 }
 
 /*
@@ -110,7 +116,8 @@ static void app_obj(const void *arg, struct nfips_json *j)
  * and EveAddAppProto), built only now that an alert fires.
  */
 static void app_fields(struct nfips_eve_alert *a, const struct nfips_flowrec *f,
-		       const struct nfips_tx *tx)
+		       const struct nfips_rule *rule, const struct nfips_tx *tx,
+		       struct app_arg *arg)
 {
 	const char *names[3];
 
@@ -121,8 +128,10 @@ static void app_fields(struct nfips_eve_alert *a, const struct nfips_flowrec *f,
 	if (tx && tx->eve && tx->tx_id) {
 		a->has_tx = true;
 		a->tx_id = tx->tx_id(tx);
+		arg->tx = tx;
+		arg->flags = rule->bufs & (1ull << NFIPS_BUF_JA4_HASH) ? NFIPS_TX_EVE_JA4 : 0;
 		a->app_obj = app_obj;
-		a->app_arg = tx;
+		a->app_arg = arg;
 	}
 }
 
@@ -175,6 +184,7 @@ void pipe_on_alert(void *arg, const struct nfips_pkt *pkt,
 		.blocked = a.blocked,
 	};
 	struct nfips_grade_out go;
+	struct app_arg app;
 
 	/* Suricata's names for capture and flow-end pseudo packets. */
 	if (pseudo)
@@ -197,7 +207,7 @@ void pipe_on_alert(void *arg, const struct nfips_pkt *pkt,
 	}
 	if (f && flow) {
 		flow_fields(&a, f, flow);
-		app_fields(&a, f, al->tx);
+		app_fields(&a, f, rule, al->tx, &app);
 	}
 	/* Suricata writes community_id for the records of a flow. */
 	a.community_id = a.has_flow;
