@@ -164,6 +164,8 @@ APP_RULES = (
     'content:"CN="; sid:9112;)\n'
     'alert tls any any -> any any (msg:"ja4"; ja4.hash; content:"t13d"; startswith; '
     'sid:9113;)\n'
+    'alert tls any any -> any any (msg:"ja3s"; flow:to_client; ja3s.string; content:"771,"; '
+    'startswith; sid:9114;)\n'
     'alert dns any any -> any any (msg:"query"; dns.query; content:"evil"; sid:9121;)\n'
     'alert dns any any -> any any (msg:"response"; flow:to_client; dns.opcode:0; sid:9122;)\n'
     'alert ssh any any -> any any (msg:"software"; flow:to_client; ssh.software; '
@@ -217,6 +219,16 @@ def app_capture(m):
         g.port = 45200
         g.tls12(sni="www.example.com", grease=False)
         g.tls13(sni="login.example.org")
+        # a resumed TLS 1.2 session: the ServerHello echoes the client's
+        # session id, no certificate (session_resumed)
+        sid = bytes(range(1, 33))
+        ch = tc.client_hello(g.rnd, ciphers=(0xc02f,), exts=[tc.ext_sni("resume.example")],
+                             sid=sid)
+        sh = tc.hs(2, tc.u16(0x0303) + bytes(32) + tc.u8(32) + sid + tc.u16(0xc02f) +
+                   tc.u8(0) + tc.u16(0))
+        g.add(443, [(True, tc.records(22, ch)),
+                    (False, tc.records(22, sh) + tc.ccs() + tc.records(22, b"\x44" * 40)),
+                    (True, tc.ccs() + tc.records(22, b"\x33" * 40))])
         pkts += g.pkts
     except ImportError:
         left.append("tls (python3-cryptography is not installed)")
@@ -231,10 +243,12 @@ def case_eve_applayer(m, t, tmp):
     r = m.replay(tmp, "eve-app", pkts, APP_RULES)
     sids = {a["alert"]["signature_id"] for a in r.alerts}
     want = {9101, 9102, 9103, 9104, 9105, 9121, 9122, 9131, 9132} | (
-        set() if left else {9111, 9112, 9113})
+        set() if left else {9111, 9112, 9113, 9114})
     t.ok(r.rc == 0 and sids == want and all("app_proto" in a for a in r.alerts),
          "app-layer capture: every rule alerts, every record has app_proto",
          "%s\n%s" % (sorted(sids), r.err))
+    t.ok(left or any(a.get("tls", {}).get("session_resumed") for a in r.alerts),
+         "a resumed TLS session's record says so", [a.get("tls") for a in r.alerts])
     objs = {k for a in r.alerts for k in ("http", "tls", "dns", "ssh") if k in a}
     t.ok(objs == ({"http", "dns", "ssh"} | (set() if left else {"tls"})) and
          all("tx_id" in a for a in r.alerts),

@@ -98,6 +98,15 @@ void tls_eve(const struct nfips_tx *view, struct nfips_json *j, uint32_t flags)
 	if (cert) {
 		kbytes(j, "subject", &s->cert_str[1][TLS_C_SUBJECT]);
 		kbytes(j, "issuerdn", &s->cert_str[1][TLS_C_ISSUER]);
+	}
+	/*
+	 * JsonTlsLogSessionResumed: without a certificate, after the
+	 * ServerHello, not TLS 1.3 (SSL_AL_FLAG_LOG_WITHOUT_CERT).
+	 */
+	if (s->resumed && !cert && s->server_hello && s->ver[1] != 0x0304 &&
+	    (s->ver[1] >> 8) != 0x7f)
+		nfips_json_kbool(j, "session_resumed", true);
+	if (cert) {
 		kbytes(j, "serial", &s->cert_str[1][TLS_C_SERIAL]);
 		kbytes(j, "fingerprint", &s->cert_str[1][TLS_C_FINGERPRINT]);
 	}

@@ -118,6 +118,15 @@ struct tls_state {
 	struct bytes cert_str[2][TLS_C_N];
 	bool cert_has[2];
 	bool client_hello, server_hello;
+	/*
+	 * Each direction's first non-empty hello session id (its first 32
+	 * bytes and its length: the record's session_resumed only) and
+	 * whether a ServerHello's equals the client's: Suricata's
+	 * SSL_AL_FLAG_SESSION_RESUMED (TLSDecodeHSHelloSessionID).
+	 */
+	uint8_t sid[2][32];
+	uint8_t sid_len[2];
+	bool resumed;
 	bool need_client_cert;	/* the server asked for the client's certificate */
 	bool ccs;		/* a ChangeCipherSpec came, either way */
 	bool ch_versions;	/* a ClientHello had supported_versions */
