@@ -85,7 +85,16 @@ APP = {
                  "answer": _obj({"version": I, "type": S, "id": I, "flags": S, "qr": B,
                                  "aa": B, "tc": B, "rd": B, "ra": B, "z": B, "opcode": I,
                                  "rrname": S, "rrname_truncated": B, "rrtype": S,
-                                 "rcode": S})}),
+                                 "rcode": S,
+                                 "authorities": {"type": "array", "items": _obj(
+                                     {"rrname": S, "rrtype": S, "ttl": I, "rdata": S,
+                                      "soa": _obj({k: S if k.endswith("name") else I for k in
+                                                   ("mname", "rname", "serial", "refresh",
+                                                    "retry", "expire", "minimum")}),
+                                      "srv": _obj({"priority": I, "weight": I, "port": I,
+                                                   "name": S}),
+                                      "sshfp": _obj({"fingerprint": S, "algo": I,
+                                                     "type": I})})}})}),
     # rust/src/ssh/logger.rs (hassh off)
     "ssh": _obj({end: _obj({"proto_version": S, "software_version": S})
                  for end in ("client", "server")}),

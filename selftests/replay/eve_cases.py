@@ -200,12 +200,21 @@ def app_capture(m):
     pkts += hc.conversation(m, 45002, 8080, [
         (hc.req("GET", "http://proxy.example:8080/login", [("Host", "proxy.example:8080")]),
          hc.resp(200, "OK", [("Content-Type", "text/plain")], hc.PAGE))], seg=7)
+    import struct
+    # authority records of every kind Suricata's answer details
+    auth = [("NS", dc.name("ns1.example.net")), ("AAAA", bytes(range(16))),
+            ("MX", b"\0\x0a" + dc.name("mx.example.net")), ("TXT", b"\x05hello\x03two"),
+            ("SRV", b"\0\x01\0\x02\0\x35" + dc.name("srv.example.net")),
+            ("SSHFP", b"\x01\x02" + bytes(range(20))), ("CNAME", dc.name("c.example.net")),
+            ("NULL", b"abc"), ("A", b"\x0a\0\0\x01")]
+    soa = [("SOA", dc.name("ns.example") + dc.name("hostmaster.example") +
+            struct.pack(">IIIII", 2024010101, 7200, 900, 1209600, 300))]
     pkts += [dc.udp(m, 45003, 53, dc.query(7, ["evil.example.net"])),
-             dc.udp(m, 45003, 53, dc.answer(7, "evil.example.net", [("A", b"\x7f\0\0\1")]),
-                    from_client=False)]
+             dc.udp(m, 45003, 53, dc.answer(7, "evil.example.net", [("A", b"\x7f\0\0\1")],
+                                            auth=auth), from_client=False)]
     pkts += dc.tcp_flow(m, 45004, 53, [
         (dc.lp(dc.query(8, ["a.evil.example", "b.example"])),
-         dc.lp(dc.answer(8, "a.evil.example", [], rcode=3)))])
+         dc.lp(dc.answer(8, "a.evil.example", [], rcode=3, auth=soa)))])
     f = sc.Flows(m)
     f.port = 45100
     sc.session(f, sc.CLIENTS[0], sc.SERVERS[0])
@@ -247,6 +256,11 @@ def case_eve_applayer(m, t, tmp):
     t.ok(r.rc == 0 and sids == want and all("app_proto" in a for a in r.alerts),
          "app-layer capture: every rule alerts, every record has app_proto",
          "%s\n%s" % (sorted(sids), r.err))
+    auths = [x for a in r.alerts for x in a.get("dns", {}).get("answer", {}).get(
+        "authorities", [])]
+    t.ok(len(auths) == 11 and any("soa" in x for x in auths),
+         "a response's authority records in its answer, a TXT entry per string (%d)" %
+         len(auths), auths)
     t.ok(left or any(a.get("tls", {}).get("session_resumed") for a in r.alerts),
          "a resumed TLS session's record says so", [a.get("tls") for a in r.alerts])
     objs = {k for a in r.alerts for k in ("http", "tls", "dns", "ssh") if k in a}

@@ -339,6 +339,10 @@ static void test_mutations(void)
 	memcpy(base + n0, "\xc0\x0c\x00\x05\x00\x01\x00\x00\x00\x10\x00\x02\xc0\x1e", 14);
 	base[7] = 1;
 	n0 += 14;
+	/* the same record as an authority: the alert's answer details it */
+	memcpy(base + n0, base + n0 - 14, 14);
+	base[9] = 1;
+	n0 += 14;
 	for (i = 0; i < 20000; i++) {
 		uint8_t m[512];
 

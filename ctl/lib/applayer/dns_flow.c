@@ -177,6 +177,176 @@ static const char *rcode_name(uint16_t flags)
 	return (flags & 0xf) < sizeof(names) / sizeof(names[0]) ? names[flags & 0xf] : NULL;
 }
 
+static uint16_t rd16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static uint32_t rd32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* The name at @pos of the message into j's @key; false when it does not decode. */
+static bool kname(const struct dns_tx *t, struct nfips_json *j, const char *key, uint32_t pos,
+		  uint32_t end, uint32_t *next)
+{
+	uint32_t len;
+
+	if (dns_name(t->msg, t->len, pos, end, t->s->name, &len, next))
+		return false;
+	nfips_json_kstrn(j, key, (const char *)t->s->name, len);
+	return true;
+}
+
+/* log.rs dns_log_json_answer_detail: one record's rrname, rrtype, ttl, data. */
+static void record_detail(const struct dns_tx *t, struct nfips_json *j, uint32_t pos,
+			  uint16_t type, uint32_t ttl, uint32_t rd, uint32_t rdlen)
+{
+	const uint8_t *p = t->msg + rd;
+	const uint32_t end = rd + rdlen;
+	uint32_t next, k;
+	char buf[64];
+
+	if (type == 16) {
+		/* TXT: an entry per string (7.0.10's parser splits them) */
+		for (k = 0; k < rdlen && k + 1u + p[k] <= rdlen; k += 1u + p[k]) {
+			nfips_json_obj(j, NULL);
+			kname(t, j, "rrname", pos, t->len, &next);
+			rrtype(j, type);
+			nfips_json_kuint(j, "ttl", ttl);
+			nfips_json_kstrn(j, "rdata", (const char *)p + k + 1, p[k]);
+			nfips_json_obj_end(j);
+		}
+		return;
+	}
+	nfips_json_obj(j, NULL);
+	kname(t, j, "rrname", pos, t->len, &next);
+	rrtype(j, type);
+	nfips_json_kuint(j, "ttl", ttl);
+	switch (type) {
+	case 1:		/* A, AAAA: dns_print_addr */
+	case 28:
+		if (rdlen == 4) {
+			snprintf(buf, sizeof(buf), "%u.%u.%u.%u", p[0], p[1], p[2], p[3]);
+			nfips_json_kstr(j, "rdata", buf);
+		} else if (rdlen == 16) {
+			int i, k = 0;
+
+			for (i = 0; i < 16; i += 2)
+				k += snprintf(buf + k, sizeof(buf) - (size_t)k, "%s%02x%02x",
+					      i ? ":" : "", p[i], p[i + 1]);
+			nfips_json_kstr(j, "rdata", buf);
+		}
+		break;
+	case 2:		/* NS, CNAME, PTR: the name */
+	case 5:
+	case 12:
+		kname(t, j, "rdata", rd, end, &next);
+		break;
+	case 15:	/* MX: the exchange's name */
+		if (rdlen >= 2)
+			kname(t, j, "rdata", rd + 2, end, &next);
+		break;
+	case 10:	/* NULL: the bytes */
+		nfips_json_kstrn(j, "rdata", (const char *)p, rdlen);
+		break;
+	case 6: {	/* SOA */
+		uint32_t n2;
+
+		nfips_json_obj(j, "soa");
+		if (kname(t, j, "mname", rd, end, &next) && kname(t, j, "rname", next, end, &n2) &&
+		    end - n2 >= 20) {
+			nfips_json_kuint(j, "serial", rd32(t->msg + n2));
+			nfips_json_kuint(j, "refresh", rd32(t->msg + n2 + 4));
+			nfips_json_kuint(j, "retry", rd32(t->msg + n2 + 8));
+			nfips_json_kuint(j, "expire", rd32(t->msg + n2 + 12));
+			nfips_json_kuint(j, "minimum", rd32(t->msg + n2 + 16));
+		}
+		nfips_json_obj_end(j);
+		break;
+	}
+	case 33:	/* SRV */
+		if (rdlen >= 6) {
+			nfips_json_obj(j, "srv");
+			nfips_json_kuint(j, "priority", rd16(p));
+			nfips_json_kuint(j, "weight", rd16(p + 2));
+			nfips_json_kuint(j, "port", rd16(p + 4));
+			kname(t, j, "name", rd + 6, end, &next);
+			nfips_json_obj_end(j);
+		}
+		break;
+	case 44:	/* SSHFP */
+		if (rdlen >= 2) {
+			uint32_t i;
+
+			/* the fingerprint in lower hex, bytes separated by ':' */
+			char *hex = malloc(3u * rdlen + 1);
+
+			if (!hex) {
+				j->b->oom = true;
+				break;
+			}
+			hex[0] = '\0';
+			for (i = 2, k = 0; i < rdlen; i++)
+				k += (uint32_t)snprintf(hex + k, 4, "%s%02x", i > 2 ? ":" : "", p[i]);
+			nfips_json_obj(j, "sshfp");
+			nfips_json_kstr(j, "fingerprint", hex);
+			nfips_json_kuint(j, "algo", p[0]);
+			nfips_json_kuint(j, "type", p[1]);
+			nfips_json_obj_end(j);
+			free(hex);
+		}
+		break;
+	}
+	nfips_json_obj_end(j);
+}
+
+/*
+ * A response's "authorities" (dns_log_json_answer): each authority
+ * record in detail, the message walked past its questions and answers
+ * (it parsed whole, or it would be no transaction).
+ */
+static void authorities(const struct dns_tx *t, struct nfips_json *j)
+{
+	const uint8_t *m = t->msg;
+	uint32_t pos = DNS_HDR_LEN, i, an, ns, rdlen, owner;
+	bool open = false;
+	uint16_t qd, type;
+
+	if (t->len < DNS_HDR_LEN)
+		return;
+	qd = rd16(m + 4);
+	an = rd16(m + 6);
+	ns = rd16(m + 8);
+	if (!ns)
+		return;
+	for (i = 0; i < qd; i++) {
+		if (dns_name(m, t->len, pos, t->len, NULL, NULL, &pos) || t->len - pos < 4)
+			return;
+		pos += 4;
+	}
+	for (i = 0; i < an + ns; i++) {
+		owner = pos;
+		if (dns_name(m, t->len, pos, t->len, NULL, NULL, &pos) || t->len - pos < 10)
+			break;
+		type = rd16(m + pos);
+		rdlen = rd16(m + pos + 8);
+		pos += 10;
+		if (t->len - pos < rdlen)
+			break;
+		if (i >= an) {
+			if (!open)
+				nfips_json_arr(j, "authorities");
+			open = true;
+			record_detail(t, j, owner, type, rd32(m + pos - 6), pos, rdlen);
+		}
+		pos += rdlen;
+	}
+	if (open)
+		nfips_json_arr_end(j);
+}
+
 /*
  * Suricata 7.0's alert "dns" object (output-json-alert.c AlertJsonDns,
  * rust/src/dns/log.rs with every rrtype and neither the detailed nor the
@@ -228,6 +398,7 @@ static void dns_eve(const struct nfips_tx *view, struct nfips_json *j, uint32_t 
 			rc = buf;
 		}
 		nfips_json_kstr(j, "rcode", rc);
+		authorities(t, j);
 		nfips_json_obj_end(j);
 	}
 	nfips_json_obj_end(j);
