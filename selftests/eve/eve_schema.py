@@ -77,7 +77,7 @@ APP = {
     # output-json-tls.c JsonTlsLogJSONExtended
     "tls": _obj(dict(CERT, session_resumed=B, sni=S, version=S, ja3=HASH, ja3s=HASH, ja4=S,
                      client=_obj(dict(CERT)))),
-    # rust/src/dns/log.rs, the alert's query list and answer header
+    # rust/src/dns/log.rs, the alert's query list and answer (header, authorities)
     "dns": _obj({"version": I,
                  "query": {"type": "array", "items": _obj(
                      {"type": S, "id": I, "rrname": S, "rrname_truncated": B, "rrtype": S,

@@ -351,7 +351,8 @@ static void authorities(const struct dns_tx *t, struct nfips_json *j)
  * Suricata 7.0's alert "dns" object (output-json-alert.c AlertJsonDns,
  * rust/src/dns/log.rs with every rrtype and neither the detailed nor the
  * grouped answer format): "version" 2, a request's "query" list, a
- * response's "answer" header when it has a question.
+ * response's "answer" (its header and authority records) when it has a
+ * question.
  */
 static void dns_eve(const struct nfips_tx *view, struct nfips_json *j, uint32_t flags)
 {
