@@ -18,6 +18,7 @@
 
 #include "applayer/tls_int.h"
 #include "tap.h"
+#include "util/util.h"
 
 static struct tap T;
 
@@ -566,11 +567,25 @@ static void test_bounds(void)
 	app_tls_ops.state_free(s);
 }
 
+/* The alert's "tls" object of @s (either side: one transaction), @flags its rule's. */
+static const char *eve_of(struct tls_state *s, struct nfips_sbuf *b, uint32_t flags)
+{
+	struct nfips_json j;
+
+	nfips_sbuf_reset(b);
+	nfips_json_init(&j, b);
+	nfips_json_obj(&j, NULL);
+	s->side[1].view.eve(&s->side[1].view, &j, flags);
+	nfips_json_obj_end(&j);
+	return b->s && !b->oom ? b->s : "";
+}
+
 /* Random corruption of a whole handshake, under the sanitizers. */
 static void test_corrupt(void)
 {
 	static struct buf c, sv, msgs;
-	uint32_t i, k;
+	struct nfips_sbuf eb = { 0 };
+	uint32_t i, k, objs = 0;
 
 	srand(14);
 	for (i = 0; i < 3000; i++) {
@@ -581,7 +596,7 @@ static void test_corrupt(void)
 		put(&msgs, server_hello()->d, server_hello()->n);
 		put(&msgs, certificate(2)->d, certificate(2)->n);
 		records(&sv, 22, msgs.d, msgs.n, 1u << 14);
-		for (k = 0; k < 1 + (uint32_t)rand() % 4; k++) {
+		for (k = 0; i && k < 1 + (uint32_t)rand() % 4; k++) {
 			c.d[(uint32_t)rand() % c.n] ^= (uint8_t)(1 + rand() % 255);
 			sv.d[(uint32_t)rand() % sv.n] ^= (uint8_t)(1 + rand() % 255);
 		}
@@ -590,9 +605,21 @@ static void test_corrupt(void)
 		feed(s, 1, &sv, 1 + (uint32_t)rand() % 50);
 		ready(s, 0, true);
 		ready(s, 1, true);
+		if (!i)
+			tap_ok(&T, s->side[0].view.tx_id(&s->side[0].view) == 0 &&
+			       strstr(eve_of(s, &eb, 0), "{\"tls\":{\"subject\":") &&
+			       strstr(eb.s, "\"version\":\"TLS 1.2\",\"notbefore\":\"") &&
+			       strstr(eb.s, "\"ja3\":{\"hash\":\"") && !strstr(eb.s, "client") &&
+			       !strstr(eb.s, "ja4") &&
+			       strstr(eve_of(s, &eb, NFIPS_TX_EVE_JA4), "\"ja4\":\"t"),
+			       "the alert's tls object: the server certificate with its validity, "
+			       "version, JA3; JA4 for a rule on it only (%s)", eb.s);
+		objs += !!strstr(eve_of(s, &eb, i & 1 ? NFIPS_TX_EVE_JA4 : 0), "{\"tls\":{");
 		app_tls_ops.state_free(s);
 	}
-	tap_ok(&T, 1, "3000 corrupted handshakes parsed without a sanitizer report");
+	nfips_sbuf_free(&eb);
+	tap_ok(&T, objs == 3000, "3000 corrupted handshakes parsed and their alert objects "
+	       "written without a sanitizer report");
 }
 
 static void test_detect(void)

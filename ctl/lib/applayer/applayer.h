@@ -115,6 +115,16 @@ void nfips_app_eof(struct nfips_app *a, uint64_t ts_usec);
 enum nfips_alproto nfips_app_proto(const struct nfips_app *a);
 
 /*
+ * For an alert's EVE record (Suricata's EveAddAppProto): out[0]
+ * "app_proto" (the protocol's name, "failed" once detection failed on a
+ * UDP flow, NULL: not known yet, or a TCP flow without a protocol),
+ * out[1] "app_proto_ts" and out[2] "app_proto_tc" ("failed" when that
+ * direction's own bytes were not the flow's protocol, else NULL). @udp:
+ * the flow is over UDP.
+ */
+void nfips_app_eve_protos(const struct nfips_app *a, bool udp, const char *out[3]);
+
+/*
  * The parser stopped payload inspection of the flow (struct nfips_flow's
  * no_payload): TLS once application data was seen.
  */

@@ -23,18 +23,24 @@ static int on_tx_start(htp_tx_t *tx)
 {
 	struct nfips_http *h = htp_connp_get_user_data(tx->connp);
 	struct http_tx *t;
+	uint64_t index;
 	int d;
 
 	if (tx_of(tx))
 		return HTP_OK;
+	/* libhtp's list index of the transaction (tx->index is set later) */
+	index = h->ntx++;
 	t = calloc(1, sizeof(*t));
 	if (!t)
 		return HTP_OK;	/* this transaction is not inspected */
 	t->tx = tx;
+	t->index = index;
 	t->body_inline = h->body_inline;
 	for (d = 0; d < 2; d++) {
 		t->side[d].view.get = http_get;
 		t->side[d].view.final = http_final;
+		t->side[d].view.tx_id = http_tx_id;
+		t->side[d].view.eve = http_eve;
 		t->side[d].view.det = &t->side[d].det;
 		t->side[d].t = t;
 		t->side[d].dir = d;
@@ -107,6 +113,7 @@ static int body_data(htp_tx_data_t *d, int dir)
 
 	if (!t || !d->data || !n)
 		return HTP_OK;
+	t->file_size[dir] += n;
 	if (t->body_seen[dir] < HTTP_BODY_LIMIT) {
 		const uint32_t min = dir ? HTTP_RES_INSPECT_MIN : HTTP_REQ_INSPECT_MIN;
 

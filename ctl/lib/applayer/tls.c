@@ -76,6 +76,8 @@ static void *state_new(void *ctx)
 		s->side[i].view.final = tls_final;
 		s->side[i].view.get_int = tls_get_int;
 		s->side[i].view.final_int = tls_final_int;
+		s->side[i].view.tx_id = tls_tx_id;
+		s->side[i].view.eve = tls_eve;
 		s->side[i].view.det = &s->side[i].det;
 		s->side[i].s = s;
 	}

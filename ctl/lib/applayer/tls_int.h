@@ -125,6 +125,15 @@ struct tls_state {
 	bool cert_has[2];
 	bool cert_partial[2];	/* cert_str[][TLS_C_SUBJECT] alone (tls_chain's partial) */
 	bool client_hello, server_hello;
+	/*
+	 * Each direction's first non-empty hello session id (its first 32
+	 * bytes and its length: the record's session_resumed only) and
+	 * whether a ServerHello's equals the client's: Suricata's
+	 * SSL_AL_FLAG_SESSION_RESUMED (TLSDecodeHSHelloSessionID).
+	 */
+	uint8_t sid[2][32];
+	uint8_t sid_len[2];
+	bool resumed;
 	bool need_client_cert;	/* the server asked for the client's certificate */
 	bool ccs;		/* a ChangeCipherSpec came, either way */
 	/* a heartbeat in flight (SSL_AL_FLAG_HB_INFLIGHT), its direction, its length if encrypted */
@@ -202,5 +211,9 @@ int tls_str_side(enum tls_str k);
 bool tls_final(const struct nfips_tx *view, uint32_t id);
 bool tls_get_int(const struct nfips_tx *view, uint32_t id, uint64_t *v);
 bool tls_final_int(const struct nfips_tx *view, uint32_t id);
+
+/* tls_eve.c: struct nfips_tx's tx_id and eve (an alert's "tls" object). */
+uint64_t tls_tx_id(const struct nfips_tx *view);
+void tls_eve(const struct nfips_tx *view, struct nfips_json *j, uint32_t flags);
 
 #endif /* NFIPS_TLS_INT_H */

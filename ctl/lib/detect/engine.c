@@ -799,7 +799,8 @@ static bool payload_ok(struct nfips_engine *e, const struct sig *s,
 	return nfips_eval_payload(e->ev, r, &b);
 }
 
-bool queue_push(struct nfips_engine *e, uint32_t sig, bool stream)
+bool queue_push(struct nfips_engine *e, uint32_t sig, bool stream,
+		const struct nfips_tx *tx)
 {
 	if (e->nqueue == e->qcap) {
 		uint32_t cap = e->qcap * 2;
@@ -810,7 +811,7 @@ bool queue_push(struct nfips_engine *e, uint32_t sig, bool stream)
 		e->queue = q;
 		e->qcap = cap;
 	}
-	e->queue[e->nqueue++] = (struct qent){ .sig = sig, .stream = stream };
+	e->queue[e->nqueue++] = (struct qent){ .sig = sig, .stream = stream, .tx = tx };
 	return true;
 }
 
@@ -846,8 +847,32 @@ bool sig_matches(struct nfips_engine *e, const struct sig *s,
 static int qent_cmp(const void *a, const void *b)
 {
 	const struct qent *x = a, *y = b;
+	uint64_t tx, ty;
 
-	return x->sig < y->sig ? -1 : x->sig > y->sig;
+	if (x->sig != y->sig)
+		return x->sig < y->sig ? -1 : 1;
+	/* one rule on several transactions: Suricata logs the newest first */
+	if (!x->tx || !y->tx || !x->tx->tx_id || !y->tx->tx_id)
+		return 0;
+	tx = x->tx->tx_id(x->tx);
+	ty = y->tx->tx_id(y->tx);
+	return tx > ty ? -1 : tx < ty;
+}
+
+/*
+ * The transaction an alert's record names. A packet rule of an
+ * app-layer protocol over UDP takes the packet's own transaction, as
+ * Suricata's DetectRulePacketRules logs it (its transaction of the
+ * packet's direction).
+ */
+static const struct nfips_tx *alert_tx(const struct qent *q, const struct nfips_rule *r,
+				       const struct nfips_pkt *p, const struct nfips_flow *f)
+{
+	if (q->tx)
+		return q->tx;
+	if (p->proto == IPPROTO_UDP && r->alproto != NFIPS_ALPROTO_NONE && f && f->ntxs)
+		return f->txs[0];
+	return NULL;
 }
 
 /* PacketAlertFinalize: thresholds, actions and pass, in signature order. */
@@ -900,6 +925,7 @@ static int finalize(struct nfips_engine *e, const struct nfips_pkt *p,
 			.rule = e->sigs[q->sig].r,
 			.flags = q->stream ? NFIPS_ALERT_STREAM : 0,
 			.discarded = discarded,
+			.tx = alert_tx(q, e->sigs[q->sig].r, p, f),
 		};
 
 		if (!q->log)
@@ -974,7 +1000,7 @@ int nfips_engine_packet(struct nfips_engine *e, const struct nfips_pkt *p,
 		flowbits_update(s, fs);
 		if (s->nxb)
 			xbits_update(e, s, p);
-		if (!queue_push(e, e->iponly[k], false))
+		if (!queue_push(e, e->iponly[k], false, NULL))
 			oom = true;
 	}
 
@@ -991,7 +1017,7 @@ int nfips_engine_packet(struct nfips_engine *e, const struct nfips_pkt *p,
 			    !sig_matches(e, s, p, f, fs, NULL, &sm))
 				continue;
 			flowbits_update(s, fs);
-			if (!queue_push(e, i, false))
+			if (!queue_push(e, i, false, NULL))
 				oom = true;
 		}
 		v = finalize(e, p, f, fs, fn, arg);
@@ -1033,7 +1059,7 @@ int nfips_engine_packet(struct nfips_engine *e, const struct nfips_pkt *p,
 		flowbits_update(s, fs);
 		if (s->nxb)
 			xbits_update(e, s, p);
-		if (!queue_push(e, e->order[i], sm))
+		if (!queue_push(e, e->order[i], sm, NULL))
 			oom = true;
 	}
 	/* Then the transactions this packet completed (engine_app.c). */

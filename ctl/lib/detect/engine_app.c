@@ -565,7 +565,7 @@ bool app_run(struct nfips_engine *e, const struct nfips_pkt *p,
 			flowbits_update(s, fs);
 			if (s->nxb)
 				xbits_update(e, s, p);
-			if (!queue_push(e, k, false))
+			if (!queue_push(e, k, false, tx))
 				oom = true;
 		}
 		if (done)

@@ -65,6 +65,10 @@ enum nfips_decode_status pipe_reassemble(struct nfips_pipeline *p,
 
 void pipe_count_reason(struct nfips_pipeline *p, const char *why);
 
+/* pipeline_alert.c: the engine's alert callback (nfips_alert_fn), @arg the pipeline. */
+void pipe_on_alert(void *arg, const struct nfips_pkt *pkt, const struct nfips_flow *flow,
+		   const struct nfips_alert *al);
+
 /*
  * A decoded packet (@s its status) at any tunnel level: defragmented,
  * counted, inspected as Suricata would, then the packet inside it if it
