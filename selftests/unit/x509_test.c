@@ -238,6 +238,14 @@ static void test_serials(void)
 		"CN=evil.example", "CN=EvilIssuer", "00:00:12:34");
 	decoded("an empty serial", (struct parts){ .serial = RAW("\x02\x00") },
 		"CN=evil.example", "CN=EvilIssuer", "");
+	decoded("a serial's tag in 5 high-tag bytes",
+		(struct parts){ .serial = RAW("\x1f\x80\x80\x80\x80\x02\x02\x12\x34") },
+		"CN=evil.example", "CN=EvilIssuer", "12:34");
+	decoded("a serial's high tag past 32 bits: the low 32 (asn1-rs)",
+		(struct parts){ .serial = RAW("\x1f\x90\x80\x80\x80\x02\x02\x12\x34") },
+		"CN=evil.example", "CN=EvilIssuer", "12:34");
+	refused("a serial's tag in 6 high-tag bytes",
+		(struct parts){ .serial = RAW("\x1f\x80\x80\x80\x80\x80\x02\x02\x12\x34") });
 	decoded("a negative serial", (struct parts){ .serial = RAW("\x02\x02\xff\x12") },
 		"CN=evil.example", "CN=EvilIssuer", "FF:12");
 	decoded("a serial of the context class, long-form length",

@@ -51,10 +51,16 @@ int x509_tlv(const uint8_t *p, const uint8_t *end, struct x509_tlv *t, bool hdr_
 	t->cons = *p & 0x20;
 	t->tag = *p++ & 0x1f;
 	if (t->tag == 0x1f) {
-		/* high tag number: base 128, at most 32 bits */
+		/*
+		 * high tag number: base 128; asn1-rs reads at most 5 bytes
+		 * and keeps the low 32 bits (an attacker's wrapped tag is a
+		 * SEQUENCE to Suricata: so it is here)
+		 */
+		uint32_t nb = 0;
+
 		t->tag = 0;
 		do {
-			if (p >= end || t->tag >> 25)
+			if (p >= end || ++nb > 5)
 				return -1;
 			t->tag = t->tag << 7 | (*p & 0x7f);
 		} while (*p++ & 0x80);
@@ -393,7 +399,8 @@ int x509_decode(const uint8_t *der, size_t n, struct bytes out[X509_NSTR])
 
 	for (i = 0; i < X509_NSTR; i++)
 		out[i].len = 0;
-	if (walk(der, n, &f))
+	/* an empty certificate of the list: refused, and no pointer arithmetic on NULL */
+	if (!n || walk(der, n, &f))
 		return X509_REFUSED;
 	/* rs_x509_get_subject, _issuer, _serial: NULL when a NUL is in the name */
 	r = x509_name(&out[X509_SUBJECT], f.subject.v, f.subject.len);
