@@ -513,8 +513,8 @@ def case_eve(t, tmp):
     t.pairs(r, [(200, 6), (200, 10), (201, 5)], "EVE case alerts")
     d = r.by_sid(200)[0] if r.by_sid(200) else {}
     keys = ["timestamp", "flow_id", "pcap_cnt", "event_type", "src_ip", "src_port",
-            "dest_ip", "dest_port", "proto", "pkt_src", "community_id", "alert", "direction",
-            "flow", "payload", "payload_printable", "stream", "host", "nfips"]
+            "dest_ip", "dest_port", "proto", "pkt_src", "community_id", "alert", "app_proto",
+            "direction", "flow", "payload", "payload_printable", "stream", "host", "nfips"]
     t.ok(list(d.keys()) == keys, "top-level fields in Suricata's order", list(d.keys()))
     t.ok(d.get("timestamp") == "2024-01-02T03:04:05.728901+0000",
          "timestamp of packet 6 in Suricata's format", d.get("timestamp"))
