@@ -96,9 +96,9 @@ readonly default_rules=$repo/policies/default.rules
 readonly home_net="[10.0.2.0/24,fd6e:6669:7073:2::/64]"
 # KBENCH_NFIPSD: another build of nfipsd to measure (a path the guest sees).
 readonly nfipsd=${KBENCH_NFIPSD:-$repo/ctl/nfipsd/nfipsd}
-# NFQUEUE numbers: nfips' punt queue (nfipsctl config --queue, also
-# nfipsd's), and the queue of the nft rule Suricata (and the slow-path
-# benchmark) reads.
+# NFQUEUE numbers: nfips' punt queue (nfipsd's, registered with the module
+# when nfipsd starts: without it the module fails open), and the queue of
+# the nft rule Suricata (and the slow-path benchmark) reads.
 readonly punt_queue=0 nft_queue=1
 # The HTTP mix: wrk's connections; the latency probes: how many, how fast.
 readonly http_conns=${KBENCH_HTTP_CONNS:-8}
@@ -437,7 +437,9 @@ setup() {
 
 	case $1 in
 	nfips-default | nfips-et | nfipsd-*)
-		gwctl config --stream-depth 1m --queue "$punt_queue" >/dev/null ||
+		# The punt queue is nfipsd's to register (nfipsd.rst); with no
+		# daemon registered the module passes the slow path's packets.
+		gwctl config --stream-depth 1m >/dev/null ||
 			fail "$1: nfipsctl config"
 		local rules=$tmp/et.rules
 		[[ $1 = *-default ]] && rules=$default_rules
