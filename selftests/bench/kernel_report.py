@@ -515,8 +515,30 @@ def gateway_section(out_dir):
              1 for r in trows if not r[3].startswith("skipped")))),
         limits=GW_LIMITS if "skipped" in res[("nfipsd-et", "http")] else
         GW_LIMITS.replace("- ``nfipsd-*``: not measured until ``ctl/nfipsd/nfipsd`` is built.\n",
-                          ""))
+                          nfipsd_limits(log)))
     return text + smp_section(out_dir, res)
+
+
+def nfipsd_limits(log):
+    """The daemon configurations' bullet of "What limits each configuration",
+    from the module's counters of their last round in the run's log."""
+    out = []
+    for c in ("nfipsd-default", "nfipsd-et"):
+        m = re.findall(r"^# %s: (packets=.*canary.*)$" % c, log, re.M)
+        if not m:
+            continue
+        kv = dict(re.findall(r"(\w+)=(\d+)", m[-1]))
+        out.append("``%s``: %s of the %s packets the hook saw went to nfipsd, from %s of "
+                   "%s flows; the daemon let the kernel bypass %s flows" % (
+                       c, kv.get("queued", "?"), kv.get("packets", "?"),
+                       kv.get("flows_queued", "?"), kv.get("flows", "?"),
+                       kv.get("bypassed", "?")))
+    if not out:
+        return ""
+    return ("- ``nfipsd-*``: the packets of the flows the daemon's rules concern make\n"
+            "  the NFQUEUE round trip to nfipsd's one worker (as every packet does to\n"
+            "  Suricata's), through the replay's pipeline. The module's counters of the\n"
+            "  last round: " + "; ".join(out) + ".\n")
 
 
 SMP_TEMPLATE = """
