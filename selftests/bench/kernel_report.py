@@ -193,10 +193,10 @@ def section(out_dir):
             missed += not ok
             trows.append(["``%s``" % c, "<= %s (half of nfips' lower)" % fmt_ratio(best_nfips / 2),
                           fmt_ratio(ratio), "met" if ok else "**missed**"])
+    date = datetime.date.fromtimestamp(
+        os.path.getmtime(os.path.join(out_dir, "kernel.txt"))).isoformat()
     text = TEMPLATE.format(
-        begin=BEGIN, end=END,
-        date=datetime.date.fromtimestamp(
-            os.path.getmtime(os.path.join(out_dir, "kernel.txt"))).isoformat(),
+        begin=BEGIN, end=END, date=date,
         secs=env.get("KBENCH_SECONDS", "?"), rounds=env.get("KBENCH_ROUNDS", "?"),
         configs=configs, xt_variant=xt_variant, accel=accel,
         table=table(["Configuration", "Rules", "Mbit/s", "Ratio to plain", "Rounds (Mbit/s)"],
@@ -209,6 +209,10 @@ def section(out_dir):
                 table(["Configuration", "Target", "Ratio", "Result"], trows),
         verdict="All kernel forwarding targets met." if not missed else
                 "%d of %d kernel forwarding targets missed." % (missed, len(trows)))
+    # The run's own remarks (out/kernel-note.txt), e.g. on the host's load.
+    note = read(os.path.join(out_dir, "kernel-note.txt")).strip()
+    if note:
+        text = text.replace("Figures of %s.\n" % date, "Figures of %s.\n\n%s\n" % (date, note), 1)
     gw = gateway_section(out_dir)
     if not gw:
         return ""
