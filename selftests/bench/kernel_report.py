@@ -553,12 +553,14 @@ Issue 16 asks how the kernel's per-CPU paths and the daemon's queues scale
 with CPUs. ``make bench-kernel KBENCH_SMP=1`` boots the same guest with one
 vCPU (``-smp 1``) and measures a subset of the configurations; its figures
 (``out/smp-{n}/``) against this section's 2-vCPU run. The two runs are two
-boots at different times on the shared host (load {load_n} and {load_2}
-when each guest booted), so the ratios to ``plain`` within each run are
-the sturdier figures; *2 / {n}* is the raw scaling.
+boots at different times on the shared host (host load {load_n} when the
+{n}-vCPU guest booted, {load_2} for the 2-vCPU one), so the ratios to
+``plain`` within each run are the sturdier figures; *2 / {n}* is the raw
+scaling.
 
 {table}
-{note}"""
+{note}
+"""
 
 
 def smp_section(out_dir, res2):
