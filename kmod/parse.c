@@ -4,7 +4,11 @@
  * events. IPv4 and IPv6 (extension headers skipped), then TCP, UDP or
  * ICMP: addresses, ports, TCP sequence numbers and flags, and where the
  * L4 payload is. A packet that cannot be parsed is let through unscanned
- * and counted (unparsed).
+ * and counted (unparsed). What is a packet and where its payload ends
+ * follow the daemon's decoder (ctl/lib/net/decode.c, Suricata 7.0.10's
+ * view): a packet the daemon does not inspect is not scanned here either,
+ * so no kernel rule drops it for bytes the daemon would not have looked
+ * at (Documentation/design.rst, "Malformed headers").
  */
 #include <linux/ip.h>
 #include <linux/ipv6.h>
@@ -39,8 +43,12 @@ static u32 wire_seg(const struct sk_buff *skb, const struct nfips_pkt *pkt)
 	return 0;
 }
 
+/*
+ * The transport header at @thoff of the IP datagram that ends at @end
+ * (bytes after it are not the receiver's).
+ */
 static bool parse_l4(struct sk_buff *skb, struct nfips_pkt *pkt, u8 proto,
-		     unsigned int thoff)
+		     unsigned int thoff, unsigned int end)
 {
 	unsigned int off = thoff, ulen = 0;
 
@@ -100,25 +108,62 @@ static bool parse_l4(struct sk_buff *skb, struct nfips_pkt *pkt, u8 proto,
 		pkt->rproto = NFIPS_RPROTO_ICMP;
 		break;
 	}
-	if (off > skb->len)
+	if (off > end)
 		return false;
 	pkt->off = off;
-	pkt->len = skb->len - off;
+	pkt->len = end - off;
 	/*
-	 * The datagram is what its header says (0: an IPv6 jumbogram, the IP
-	 * length counts): bytes after it are not the receiver's, and one
-	 * longer than the packet is dropped by the receiver. Not so for an
-	 * aggregate: segmentation rewrites each datagram's length from
-	 * gso_size, so whatever the first header says, every byte reaches
-	 * the wire (a forged length must not hide the datagrams after it).
+	 * The datagram is what its header says: bytes after it are not the
+	 * receiver's, and one longer than the packet is dropped by the
+	 * receiver. A length below 8, 0 included, is a broken header for the
+	 * daemon (as for Suricata, which has no UDP jumbograms): not
+	 * inspected there, so not here. Not so for an aggregate: segmentation
+	 * rewrites each datagram's length from gso_size, so whatever the
+	 * first header says, every byte reaches the wire (a forged length
+	 * must not hide the datagrams after it).
 	 */
-	if (ulen && !skb_is_gso(skb)) {
+	if (proto == IPPROTO_UDP && !skb_is_gso(skb)) {
 		if (ulen < sizeof(struct udphdr) ||
 		    ulen - sizeof(struct udphdr) > pkt->len)
 			return false;
 		pkt->len = ulen - sizeof(struct udphdr);
 	}
 	pkt->seg = wire_seg(skb, pkt);
+	return true;
+}
+
+/*
+ * The @n bytes of IPv4 options at @off, walked as Suricata's
+ * DecodeIPV4Options (and the daemon's decoder): an option whose length is
+ * below 2 or runs past the header makes the whole header invalid, and
+ * the packet is not inspected. What follows an end-of-list, and a lone
+ * last byte, are not looked at. (A router's own input, ip_rcv_options(),
+ * drops all of these and more before the FORWARD and LOCAL_IN hooks; a
+ * bridge with br_netfilter does not check options.)
+ */
+static bool v4_options_ok(const struct sk_buff *skb, unsigned int off,
+			  unsigned int n)
+{
+	u8 buf[MAX_IPOPTLEN];
+	const u8 *o;
+	unsigned int i = 0;
+
+	o = skb_header_pointer(skb, off, n, buf);
+	if (!o)
+		return false;
+	while (i < n) {
+		if (o[i] == IPOPT_END)
+			break;
+		if (o[i] == IPOPT_NOOP) {
+			i++;
+			continue;
+		}
+		if (n - i < 2)
+			break;
+		if (o[i + 1] < 2 || o[i + 1] > n - i)
+			return false;
+		i += o[i + 1];
+	}
 	return true;
 }
 
@@ -132,8 +177,13 @@ static bool parse_v4(struct sk_buff *skb, struct nfips_pkt *pkt)
 	/* Defragmentation is on: a fragment here could not be reassembled. */
 	if (ip_is_fragment(iph))
 		return false;
+	if (unlikely(iph->ihl > 5) &&
+	    !v4_options_ok(skb, skb_network_offset(skb) + sizeof(*iph),
+			   ip_hdrlen(skb) - sizeof(*iph)))
+		return false;
+	/* The stack trimmed the skb to the total length (ip_rcv_core()). */
 	return parse_l4(skb, pkt, iph->protocol,
-			skb_network_offset(skb) + ip_hdrlen(skb));
+			skb_network_offset(skb) + ip_hdrlen(skb), skb->len);
 }
 
 static bool parse_v6(struct sk_buff *skb, struct nfips_pkt *pkt)
@@ -141,16 +191,31 @@ static bool parse_v6(struct sk_buff *skb, struct nfips_pkt *pkt)
 	const struct ipv6hdr *ip6h = ipv6_hdr(skb);
 	u8 nexthdr = ip6h->nexthdr;
 	__be16 frag_off = 0;
+	unsigned int end;
 	int thoff;
 
 	pkt->family = NFPROTO_IPV6;
 	pkt->saddr.v6 = ip6h->saddr;
 	pkt->daddr.v6 = ip6h->daddr;
+	/*
+	 * Payload length 0 is an empty payload, as the daemon (and Suricata)
+	 * read it: the stack trimmed such a packet to its header unless a
+	 * hop-by-hop header follows, which is then cut (not inspected by the
+	 * daemon), whatever bytes the skb still has after it: a jumbo
+	 * option's, or a forged packet's that a receiver may take (not
+	 * checked by ip6_rcv_core() without the option). Not so for an
+	 * aggregate: a GRO super-packet of more than 64 KiB carries a jumbo
+	 * header in place of the length, its wire packets their own lengths.
+	 */
+	if (ip6h->payload_len || skb_is_gso(skb))
+		end = skb->len;
+	else
+		end = skb_network_offset(skb) + sizeof(*ip6h);
 	thoff = ipv6_skip_exthdr(skb, skb_network_offset(skb) + sizeof(*ip6h),
 				 &nexthdr, &frag_off);
-	if (thoff < 0 || frag_off)
+	if (thoff < 0 || frag_off || (unsigned int)thoff > end)
 		return false;
-	return parse_l4(skb, pkt, nexthdr, thoff);
+	return parse_l4(skb, pkt, nexthdr, thoff, end);
 }
 
 /* @pf: the hook's family (NFPROTO_IPV4 or NFPROTO_IPV6). */

@@ -41,6 +41,11 @@
 # tcpdump -i any in the gateway namespace): plain forwarding as the
 # reference, suricata-et, nfipsd-et.
 #
+# Then the small-packet mix (small-mix.sh, KBENCH_SMALL=0 leaves it out):
+# pktgen floods of 64- and 128-byte UDP datagrams, the packets per second
+# the gateway forwards with plain, plain-ct (conntrack on), nfips-default
+# and nfipsd-default: the per-packet fixed cost.
+#
 # Both rule sets use the same variables: HOME_NET is the server's side
 # (the customer's network behind the gateway), as in make demo.
 #
@@ -85,6 +90,10 @@ readonly all_configs=(plain nfips-1.6k nfips-15k nfips-1.6k-all nfips-15k-all xt
 read -r -a configs <<<"${KBENCH_CONFIGS:-${all_configs[*]}}"
 [ "${configs[0]}" = plain ] || configs=(plain "${configs[@]}")
 readonly configs slowpath=${KBENCH_SLOWPATH:-1}
+# KBENCH_SMALL=0 leaves the small-packet mix out (small-mix.sh).
+readonly small=${KBENCH_SMALL:-1}
+# shellcheck source=small-mix.sh
+source "$(dirname "$0")/small-mix.sh"
 declare -A input=(
 	[nfips-1.6k]=$in/kbench-raw.rules [nfips-15k]=$in/kbench-all.rules
 	[nfips-1.6k-all]=$in/kbench-raw.rules [nfips-15k-all]=$in/kbench-all.rules
@@ -748,6 +757,8 @@ for ((r = 1; r <= rounds; r++)); do
 done
 
 [ "$slowpath" = 1 ] && slow_path
+# The small-packet mix (small-mix.sh): the per-packet fixed cost.
+[ "$small" = 1 ] && small_mix
 
 # ratio A B: A/B with two decimals, three below 0.1.
 ratio() {
@@ -785,5 +796,6 @@ for m in iperf3 http queue; do
 		echo "$line"
 	done
 done
+[ "$small" = 1 ] && small_report
 [ "$nfailed" -eq 0 ] || fail "$nfailed configuration(s) failed: the figures are not complete"
 exit "$ksft_pass"

@@ -216,7 +216,7 @@ def section(out_dir):
     gw = gateway_section(out_dir)
     if not gw:
         return ""
-    text = text.replace(END, gw + "\n" + END)
+    text = text.replace(END, gw + small_section(out_dir) + "\n" + END)
     return "\n".join(line.rstrip() for line in text.splitlines()) + "\n"
 
 
@@ -662,3 +662,57 @@ def main(argv):
 
 if __name__ == "__main__":
     main(sys.argv)
+
+
+SMALL_TARGET = 0.90
+SMALL_TEMPLATE = """
+Small packets: the per-packet fixed cost
+~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+
+The same boot (``small-mix.sh``): the kernel's packet generator
+(``pktgen``) in the client floods UDP datagrams of 64, then 128 payload
+bytes over 64 flows; the server drops them at its interface's ingress
+(nft ``netdev``), and the figure is the packets the server's interface
+received per second over {secs} s after 1 s at saturation, each
+configuration's best of {rounds} rounds. pktgen's thread, the gateway's
+forwarding and the server's ingress all run on the sender's vCPU, so the
+rate is one vCPU's worth of forwarding and every cost on the packet path
+shows in it. ``plain-ct`` is forwarding with conntrack on in the gateway
+namespace (an nft rule in the output hook, which forwarded packets do not
+meet): what any stateful gateway pays, and what nfips turns on with a
+policy. Target (kernel fast path issue 16): ``nfips-default`` at least
+{target:.2f} of ``plain`` on both sizes.
+
+{table}
+{verdict}
+"""
+
+
+def small_section(out_dir):
+    """The small-packet subsection; "" without its lines."""
+    res = parse_lines(out_dir)
+    env = dict(re.findall(r"^(\w+)=(\S*)$", read(os.path.join(out_dir, "kbench.env")), re.M))
+    configs = ("plain", "plain-ct", "nfips-default", "nfipsd-default")
+    rows, missed, sizes = [], 0, ("64", "128")
+    if not all(("plain", "small" + z) in res and "pps" in res[("plain", "small" + z)]
+               for z in sizes):
+        return ""
+    for c in configs:
+        cells = ["``%s``" % c]
+        for z in sizes:
+            kv = res.get((c, "small" + z), {})
+            if "pps" not in kv:
+                cells += [kv.get("skipped", kv.get("failed", "-")), "-", "-"]
+                continue
+            cells += [kv["pps"], kv.get("ratio", "-"), kv.get("vs_ct", "-")]
+            if c == "nfips-default" and float(kv.get("ratio", 0)) < SMALL_TARGET:
+                missed += 1
+        rows.append(cells)
+    return SMALL_TEMPLATE.format(
+        secs=env.get("KBENCH_SMALL_SECONDS", "5"),
+        rounds=env.get("KBENCH_SMALL_ROUNDS", env.get("KBENCH_ROUNDS", "?")),
+        target=SMALL_TARGET,
+        table=table(["Configuration", "64 B: packets/s", "ratio", "vs plain-ct",
+                     "128 B: packets/s", "ratio", "vs plain-ct"], rows),
+        verdict="Target met." if not missed else
+        "Target missed on %d of 2 sizes." % missed)
