@@ -6,7 +6,8 @@ Usage: et-patterns.py [--raw] RULES_DIR > patterns.hex
 
 Prints, in lowercase hex, one per line, sorted and distinct, the fast
 pattern of every enabled rule in RULES_DIR/*.rules: the content marked
-fast_pattern, else the longest content (negated contents never count).
+fast_pattern, else the longest content, the strongest of equally long ones
+by Suricata's PatternStrength() (negated contents never count).
 With --raw, only rules that inspect the raw packet payload: no app-layer
 protocol in the header and no app-layer buffer (sticky buffer or content
 modifier such as http.uri, http_header, dns.query, tls.sni, file_data).
@@ -80,6 +81,22 @@ def decode(val):
     return bytes(out)
 
 
+def strength(pat):
+    """Suricata's PatternStrength(): rarer and more varied bytes score higher."""
+    seen, s = set(), 0
+    for b in pat:
+        if b in seen:
+            s += 1
+        elif chr(b).isascii() and chr(b).isalpha():
+            s += 3
+        elif 0x20 <= b < 0x7f or b in (0x00, 0x01, 0xff):
+            s += 4
+        else:
+            s += 6
+        seen.add(b)
+    return s
+
+
 def fast_pattern(proto, opts, raw_only):
     """Returns the rule's fast pattern, or None (no content, or not raw when raw_only)."""
     if raw_only and proto not in RAW_PROTOS:
@@ -100,8 +117,11 @@ def fast_pattern(proto, opts, raw_only):
     if fast is not None:
         return contents[fast]
     positive = [c for c in contents if c]
-    # max() keeps the first of equally long contents, as rule order suggests.
-    return max(positive, key=len) if positive else None
+    if not positive:
+        return None
+    # Suricata 7 (and nfips_rule_classify()): the longest, then the strongest
+    # by PatternStrength(); max() keeps the first of equal ones.
+    return max(positive, key=lambda c: (len(c), strength(c)))
 
 
 def main(argv):

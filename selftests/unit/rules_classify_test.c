@@ -58,6 +58,10 @@ static void test_fast_pattern(void)
 	fp("content:\"ab\"; content:\"abcd\"; content:\"xyz\";", 1, "abcd", false);
 	fp("content:\"abc\"; content:\"xyz\"; nocase;", 0, "abc", false);
 	fp("content:\"abc\"; content:\"xyzw\"; nocase;", 1, "xyzw", true);
+	/* Equally long: Suricata's PatternStrength() picks the rarer bytes. */
+	fp("content:\"aaaa\"; content:\"|01 02 03 04|\";", 1, "\1\2\3\4", false);
+	fp("content:\"abab\"; content:\"ab|0d 0a|\"; content:\"abcd\";", 1, "ab\r\n", false);
+	fp("content:\"abcd\"; content:\"efgh\"; nocase;", 0, "abcd", false);
 	fp("content:!\"longest\"; content:\"ab\";", 1, "ab", false);
 	fp("content:\"longest\"; content:\"ab\"; fast_pattern;", 1, "ab", false);
 	fp("content:\"ab\"; pcre:\"/x/\"; content:\"cdefg\"; fast_pattern:only;", 2, "cdefg", false);

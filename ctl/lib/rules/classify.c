@@ -12,11 +12,45 @@
 #include "ac.h"
 #include "rule_int.h"
 
-/* Longest positive content, the first one on ties; fast_pattern wins. */
+/*
+ * Suricata's PatternStrength() (detect-engine-mpm.c): how rare a pattern's
+ * bytes are likely to be. A byte's first occurrence scores 3 for a letter,
+ * 4 for another printable byte or 0x00, 0x01, 0xff (common in binary
+ * protocols), 6 for any other; each repetition 1. In the C locale, as
+ * Suricata's isalpha()/isprint().
+ */
+static uint32_t pattern_strength(const uint8_t *b, uint32_t len)
+{
+	bool seen[256] = { false };
+	uint32_t i, s = 0;
+
+	for (i = 0; i < len; i++) {
+		uint8_t c = b[i];
+
+		if (seen[c]) {
+			s++;
+			continue;
+		}
+		seen[c] = true;
+		if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')
+			s += 3;
+		else if ((c >= 0x20 && c < 0x7f) || c == 0x00 || c == 0x01 || c == 0xff)
+			s += 4;
+		else
+			s += 6;
+	}
+	return s;
+}
+
+/*
+ * Suricata 7's choice (RetrieveFPForSig, GetMpmForList): the fast_pattern
+ * content; else the longest positive content, and among the longest the
+ * strongest (pattern_strength()), the first of equal strength.
+ */
 static int32_t pick(const struct nfips_rule *r)
 {
 	int32_t best = -1;
-	uint32_t i, len = 0;
+	uint32_t i, len = 0, strength = 0;
 
 	for (i = 0; i < r->nmatches; i++) {
 		const struct nfips_content *c = &r->matches[i].u.content;
@@ -31,6 +65,10 @@ static int32_t pick(const struct nfips_rule *r)
 		if (c->len > len) {
 			best = (int32_t)i;
 			len = c->len;
+			strength = pattern_strength(c->bytes, c->len);
+		} else if (c->len == len && pattern_strength(c->bytes, c->len) > strength) {
+			best = (int32_t)i;
+			strength = pattern_strength(c->bytes, c->len);
 		}
 	}
 	return best;
