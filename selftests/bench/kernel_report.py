@@ -660,10 +660,6 @@ def main(argv):
         sys.stdout.write(text)
 
 
-if __name__ == "__main__":
-    main(sys.argv)
-
-
 SMALL_TARGET = 0.90
 SMALL_TEMPLATE = """
 Small packets: the per-packet fixed cost
@@ -716,3 +712,7 @@ def small_section(out_dir):
                      "128 B: packets/s", "ratio", "vs plain-ct"], rows),
         verdict="Target met." if not missed else
         "Target missed on %d of 2 sizes." % missed)
+
+
+if __name__ == "__main__":
+    main(sys.argv)
