@@ -115,14 +115,17 @@ static bool parse_l4(struct sk_buff *skb, struct nfips_pkt *pkt, u8 proto,
 	/*
 	 * The datagram is what its header says: bytes after it are not the
 	 * receiver's, and one longer than the packet is dropped by the
-	 * receiver. A length below 8, 0 included, is a broken header for the
-	 * daemon (as for Suricata, which has no UDP jumbograms): not
-	 * inspected there, so not here. Not so for an aggregate: segmentation
-	 * rewrites each datagram's length from gso_size, so whatever the
-	 * first header says, every byte reaches the wire (a forged length
-	 * must not hide the datagrams after it).
+	 * receiver. A length below 8 is dropped by an IPv4 receiver: not
+	 * scanned, as the daemon does not inspect it. Over IPv6 a Linux
+	 * receiver takes 0 as a jumbogram's, the rest of the packet
+	 * (__udp6_lib_rcv()), at any size: scanned so, or an attack would
+	 * reach it past every rule (the daemon does not inspect it). Not so
+	 * for an aggregate: segmentation rewrites each datagram's length from
+	 * gso_size, so whatever the first header says, every byte reaches the
+	 * wire (a forged length must not hide the datagrams after it).
 	 */
-	if (proto == IPPROTO_UDP && !skb_is_gso(skb)) {
+	if (proto == IPPROTO_UDP && !skb_is_gso(skb) &&
+	    !(ulen == 0 && pkt->family == NFPROTO_IPV6)) {
 		if (ulen < sizeof(struct udphdr) ||
 		    ulen - sizeof(struct udphdr) > pkt->len)
 			return false;
@@ -198,19 +201,14 @@ static bool parse_v6(struct sk_buff *skb, struct nfips_pkt *pkt)
 	pkt->saddr.v6 = ip6h->saddr;
 	pkt->daddr.v6 = ip6h->daddr;
 	/*
-	 * Payload length 0 is an empty payload, as the daemon (and Suricata)
-	 * read it: the stack trimmed such a packet to its header unless a
-	 * hop-by-hop header follows, which is then cut (not inspected by the
-	 * daemon), whatever bytes the skb still has after it: a jumbo
-	 * option's, or a forged packet's that a receiver may take (not
-	 * checked by ip6_rcv_core() without the option). Not so for an
-	 * aggregate: a GRO super-packet of more than 64 KiB carries a jumbo
-	 * header in place of the length, its wire packets their own lengths.
+	 * Payload length 0: the stack trimmed such a packet to its header
+	 * unless a hop-by-hop header follows; then ip6_rcv_core() leaves it
+	 * whole, with a jumbo option or without, and a Linux receiver takes
+	 * all of it: scanned so, though the daemon (as Suricata) cuts the
+	 * payload there, or an attack would reach the receiver past every
+	 * rule. A non-zero length: the stack trimmed the skb to it.
 	 */
-	if (ip6h->payload_len || skb_is_gso(skb))
-		end = skb->len;
-	else
-		end = skb_network_offset(skb) + sizeof(*ip6h);
+	end = skb->len;
 	thoff = ipv6_skip_exthdr(skb, skb_network_offset(skb) + sizeof(*ip6h),
 				 &nexthdr, &frag_off);
 	if (thoff < 0 || frag_off || (unsigned int)thoff > end)
