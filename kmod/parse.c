@@ -44,11 +44,11 @@ static u32 wire_seg(const struct sk_buff *skb, const struct nfips_pkt *pkt)
 }
 
 /*
- * The transport header at @thoff of the IP datagram that ends at @end
- * (bytes after it are not the receiver's).
+ * The transport header at @thoff; the datagram ends with the skb (the
+ * stack trimmed it to the IP length, ip_rcv_core() and ip6_rcv_core()).
  */
 static bool parse_l4(struct sk_buff *skb, struct nfips_pkt *pkt, u8 proto,
-		     unsigned int thoff, unsigned int end)
+		     unsigned int thoff)
 {
 	unsigned int off = thoff, ulen = 0;
 
@@ -108,10 +108,10 @@ static bool parse_l4(struct sk_buff *skb, struct nfips_pkt *pkt, u8 proto,
 		pkt->rproto = NFIPS_RPROTO_ICMP;
 		break;
 	}
-	if (off > end)
+	if (off > skb->len)
 		return false;
 	pkt->off = off;
-	pkt->len = end - off;
+	pkt->len = skb->len - off;
 	/*
 	 * The datagram is what its header says: bytes after it are not the
 	 * receiver's, and one longer than the packet is dropped by the
@@ -184,9 +184,8 @@ static bool parse_v4(struct sk_buff *skb, struct nfips_pkt *pkt)
 	    !v4_options_ok(skb, skb_network_offset(skb) + sizeof(*iph),
 			   ip_hdrlen(skb) - sizeof(*iph)))
 		return false;
-	/* The stack trimmed the skb to the total length (ip_rcv_core()). */
 	return parse_l4(skb, pkt, iph->protocol,
-			skb_network_offset(skb) + ip_hdrlen(skb), skb->len);
+			skb_network_offset(skb) + ip_hdrlen(skb));
 }
 
 static bool parse_v6(struct sk_buff *skb, struct nfips_pkt *pkt)
@@ -194,7 +193,6 @@ static bool parse_v6(struct sk_buff *skb, struct nfips_pkt *pkt)
 	const struct ipv6hdr *ip6h = ipv6_hdr(skb);
 	u8 nexthdr = ip6h->nexthdr;
 	__be16 frag_off = 0;
-	unsigned int end;
 	int thoff;
 
 	pkt->family = NFPROTO_IPV6;
@@ -208,12 +206,11 @@ static bool parse_v6(struct sk_buff *skb, struct nfips_pkt *pkt)
 	 * payload there, or an attack would reach the receiver past every
 	 * rule. A non-zero length: the stack trimmed the skb to it.
 	 */
-	end = skb->len;
 	thoff = ipv6_skip_exthdr(skb, skb_network_offset(skb) + sizeof(*ip6h),
 				 &nexthdr, &frag_off);
-	if (thoff < 0 || frag_off || (unsigned int)thoff > end)
+	if (thoff < 0 || frag_off)
 		return false;
-	return parse_l4(skb, pkt, nexthdr, thoff, end);
+	return parse_l4(skb, pkt, nexthdr, thoff);
 }
 
 /* @pf: the hook's family (NFPROTO_IPV4 or NFPROTO_IPV6). */
