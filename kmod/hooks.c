@@ -315,6 +315,9 @@ static unsigned int nfips_hook(void *priv, struct sk_buff *skb,
 {
 	unsigned int v;
 
+	/* Softirq, or BHs off already: the common case, nothing to do. */
+	if (likely(in_softirq()))
+		return nfips_inspect(priv, skb, state);
 	local_bh_disable();
 	v = nfips_inspect(priv, skb, state);
 	local_bh_enable();

@@ -254,6 +254,20 @@ static nfips_ac_state scan_range(struct sk_buff *skb, struct nfips_scan_ctx *c,
 	const u8 *data;
 	int simd = simd_begin(to - from);
 
+	/*
+	 * Bytes in the skb's head (a small packet's whole payload) are read
+	 * in place: the sequential reader's set-up and its per-fragment
+	 * steps cost more than the scan of a short payload.
+	 */
+	if (pkt->off + to <= skb_headlen(skb)) {
+		c->base = from;
+		ast = nfips_ac_scan_simd(c->p->ac, ast, skb->data + pkt->off + from,
+					 to - from, on_match, c, simd);
+		simd_end(simd);
+		if (c->drop < 0)
+			*scanned += to - from;
+		return ast;
+	}
 	skb_prepare_seq_read(skb, pkt->off + from, pkt->off + to, &seq);
 	while (from + consumed < to &&
 	       (n = skb_seq_read(consumed, &data, &seq)) != 0) {

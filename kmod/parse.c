@@ -4,7 +4,11 @@
  * events. IPv4 and IPv6 (extension headers skipped), then TCP, UDP or
  * ICMP: addresses, ports, TCP sequence numbers and flags, and where the
  * L4 payload is. A packet that cannot be parsed is let through unscanned
- * and counted (unparsed).
+ * and counted (unparsed). What is a packet and where its payload ends
+ * follow the daemon's decoder (ctl/lib/net/decode.c, Suricata 7.0.10's
+ * view): a packet the daemon does not inspect is not scanned here either,
+ * so no kernel rule drops it for bytes the daemon would not have looked
+ * at (Documentation/design.rst, "Malformed headers").
  */
 #include <linux/ip.h>
 #include <linux/ipv6.h>
@@ -39,6 +43,10 @@ static u32 wire_seg(const struct sk_buff *skb, const struct nfips_pkt *pkt)
 	return 0;
 }
 
+/*
+ * The transport header at @thoff; the datagram ends with the skb (the
+ * stack trimmed it to the IP length, ip_rcv_core() and ip6_rcv_core()).
+ */
 static bool parse_l4(struct sk_buff *skb, struct nfips_pkt *pkt, u8 proto,
 		     unsigned int thoff)
 {
@@ -105,20 +113,60 @@ static bool parse_l4(struct sk_buff *skb, struct nfips_pkt *pkt, u8 proto,
 	pkt->off = off;
 	pkt->len = skb->len - off;
 	/*
-	 * The datagram is what its header says (0: an IPv6 jumbogram, the IP
-	 * length counts): bytes after it are not the receiver's, and one
-	 * longer than the packet is dropped by the receiver. Not so for an
-	 * aggregate: segmentation rewrites each datagram's length from
-	 * gso_size, so whatever the first header says, every byte reaches
-	 * the wire (a forged length must not hide the datagrams after it).
+	 * The datagram is what its header says: bytes after it are not the
+	 * receiver's, and one longer than the packet is dropped by the
+	 * receiver. A length below 8 is dropped by an IPv4 receiver: not
+	 * scanned, as the daemon does not inspect it. Over IPv6 a Linux
+	 * receiver takes 0 as a jumbogram's, the rest of the packet
+	 * (__udp6_lib_rcv()), at any size: scanned so, or an attack would
+	 * reach it past every rule (the daemon does not inspect it). Not so
+	 * for an aggregate: segmentation rewrites each datagram's length from
+	 * gso_size, so whatever the first header says, every byte reaches the
+	 * wire (a forged length must not hide the datagrams after it).
 	 */
-	if (ulen && !skb_is_gso(skb)) {
+	if (proto == IPPROTO_UDP && !skb_is_gso(skb) &&
+	    !(ulen == 0 && pkt->family == NFPROTO_IPV6)) {
 		if (ulen < sizeof(struct udphdr) ||
 		    ulen - sizeof(struct udphdr) > pkt->len)
 			return false;
 		pkt->len = ulen - sizeof(struct udphdr);
 	}
 	pkt->seg = wire_seg(skb, pkt);
+	return true;
+}
+
+/*
+ * The @n bytes of IPv4 options at @off, walked as Suricata's
+ * DecodeIPV4Options (and the daemon's decoder): an option whose length is
+ * below 2 or runs past the header makes the whole header invalid, and
+ * the packet is not inspected. What follows an end-of-list, and a lone
+ * last byte, are not looked at. (A router's own input, ip_rcv_options(),
+ * drops all of these and more before the FORWARD and LOCAL_IN hooks; a
+ * bridge with br_netfilter does not check options.)
+ */
+static bool v4_options_ok(const struct sk_buff *skb, unsigned int off,
+			  unsigned int n)
+{
+	u8 buf[MAX_IPOPTLEN];
+	const u8 *o;
+	unsigned int i = 0;
+
+	o = skb_header_pointer(skb, off, n, buf);
+	if (!o)
+		return false;
+	while (i < n) {
+		if (o[i] == IPOPT_END)
+			break;
+		if (o[i] == IPOPT_NOOP) {
+			i++;
+			continue;
+		}
+		if (n - i < 2)
+			break;
+		if (o[i + 1] < 2 || o[i + 1] > n - i)
+			return false;
+		i += o[i + 1];
+	}
 	return true;
 }
 
@@ -131,6 +179,10 @@ static bool parse_v4(struct sk_buff *skb, struct nfips_pkt *pkt)
 	pkt->daddr.v4 = iph->daddr;
 	/* Defragmentation is on: a fragment here could not be reassembled. */
 	if (ip_is_fragment(iph))
+		return false;
+	if (unlikely(iph->ihl > 5) &&
+	    !v4_options_ok(skb, skb_network_offset(skb) + sizeof(*iph),
+			   ip_hdrlen(skb) - sizeof(*iph)))
 		return false;
 	return parse_l4(skb, pkt, iph->protocol,
 			skb_network_offset(skb) + ip_hdrlen(skb));
@@ -146,6 +198,14 @@ static bool parse_v6(struct sk_buff *skb, struct nfips_pkt *pkt)
 	pkt->family = NFPROTO_IPV6;
 	pkt->saddr.v6 = ip6h->saddr;
 	pkt->daddr.v6 = ip6h->daddr;
+	/*
+	 * Payload length 0: the stack trimmed such a packet to its header
+	 * unless a hop-by-hop header follows; then ip6_rcv_core() leaves it
+	 * whole, with a jumbo option or without, and a Linux receiver takes
+	 * all of it: scanned so, though the daemon (as Suricata) cuts the
+	 * payload there, or an attack would reach the receiver past every
+	 * rule. A non-zero length: the stack trimmed the skb to it.
+	 */
 	thoff = ipv6_skip_exthdr(skb, skb_network_offset(skb) + sizeof(*ip6h),
 				 &nexthdr, &frag_off);
 	if (thoff < 0 || frag_off)

@@ -24,6 +24,8 @@ dkms=(dkms)
 # nfipsctl replay tests build their captures with scapy and validate the
 # EVE records against Suricata's schema (selftests/eve/)
 replay_tests=(python3-scapy python3-jsonschema python3-cryptography)
+# make bench-replay rewrites suricata.yaml (selftests/bench/replay-bench.py)
+bench_replay=(python3-yaml)
 # checkpatch.pl for the kernel coding style test
 style=(linux-source-6.1 xz-utils perl)
 # Kernel selftests boot the distribution kernel in a QEMU guest whose root is
@@ -53,7 +55,7 @@ rdns_tests=(dnsmasq-base)
 backports=(suricata libhtp-dev)
 
 want=("${build[@]}" "${matcher_tests[@]}" "${ctl[@]}" "${deliver[@]}" "${deliver_tests[@]}" "${mail[@]}" "${mail_tests[@]}" "${dkms[@]}" "${replay_tests[@]}" "${style[@]}" "${kernel_tests[@]}"
-	"${demo[@]}" "${bench_kernel[@]}" "${report_tests[@]}" "${push_tests[@]}"
+	"${demo[@]}" "${bench_kernel[@]}" "${bench_replay[@]}" "${report_tests[@]}" "${push_tests[@]}"
 	"${rdns_tests[@]}")
 missing=()
 for p in "${want[@]}"; do

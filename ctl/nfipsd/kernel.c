@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "applayer/applayer.h"
 #include "nfipsd.h"
 
 int nfipsd_kernel_register(struct nfipsd *d)
@@ -159,7 +160,8 @@ int nfipsd_kernel_apply(struct nfipsd *d, const struct nfipsd_policy *p)
 /*
  * The memory budget decision, in one place: may this worker's queue take
  * new flows? Counted: the engines (policy memory, shared out over the
- * queues) plus the worker's reassembly buffers and flow records. Over the
+ * queues) plus the worker's reassembly buffers, flow records and what
+ * its protocol parsers hold (called from the worker's thread). Over the
  * budget the worker still evaluates every packet it gets (flows under way
  * stay exact), and the module is told to stop queueing new flows
  * (fail-open for them, counted as daemon_overload) until it is below.
@@ -177,7 +179,7 @@ bool nfipsd_budget_admit(struct nfipsd_worker *w)
 	nfips_flowtab_get_stats(ft, &fs);
 	share = budget / d->nworkers;
 	used = w->pol->memory / d->nworkers + nfips_flowtab_stream(ft)->mem +
-	       fs.active * sizeof(struct nfips_flowrec);
+	       fs.active * sizeof(struct nfips_flowrec) + nfips_app_held();
 	admit = used <= share;
 	if (!admit && !atomic_fetch_add(&w->st.over_budget, 1))
 		nfipsd_log(NFIPSD_WARNING, "queue %u: over the memory budget (%" PRIu64

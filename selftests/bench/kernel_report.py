@@ -193,10 +193,10 @@ def section(out_dir):
             missed += not ok
             trows.append(["``%s``" % c, "<= %s (half of nfips' lower)" % fmt_ratio(best_nfips / 2),
                           fmt_ratio(ratio), "met" if ok else "**missed**"])
+    date = datetime.date.fromtimestamp(
+        os.path.getmtime(os.path.join(out_dir, "kernel.txt"))).isoformat()
     text = TEMPLATE.format(
-        begin=BEGIN, end=END,
-        date=datetime.date.fromtimestamp(
-            os.path.getmtime(os.path.join(out_dir, "kernel.txt"))).isoformat(),
+        begin=BEGIN, end=END, date=date,
         secs=env.get("KBENCH_SECONDS", "?"), rounds=env.get("KBENCH_ROUNDS", "?"),
         configs=configs, xt_variant=xt_variant, accel=accel,
         table=table(["Configuration", "Rules", "Mbit/s", "Ratio to plain", "Rounds (Mbit/s)"],
@@ -209,10 +209,14 @@ def section(out_dir):
                 table(["Configuration", "Target", "Ratio", "Result"], trows),
         verdict="All kernel forwarding targets met." if not missed else
                 "%d of %d kernel forwarding targets missed." % (missed, len(trows)))
+    # The run's own remarks (out/kernel-note.txt), e.g. on the host's load.
+    note = read(os.path.join(out_dir, "kernel-note.txt")).strip()
+    if note:
+        text = text.replace("Figures of %s.\n" % date, "Figures of %s.\n\n%s\n" % (date, note), 1)
     gw = gateway_section(out_dir)
     if not gw:
         return ""
-    text = text.replace(END, gw + "\n" + END)
+    text = text.replace(END, gw + small_section(out_dir) + "\n" + END)
     return "\n".join(line.rstrip() for line in text.splitlines()) + "\n"
 
 
@@ -223,9 +227,8 @@ GW_CONFIGS = [
     ("nfips-default", "the nfips kernel alone with the shipped default policy\n"
      "    (``policies/default.rules``)", ("iperf3", "http")),
     ("nfips-et", "the nfips kernel alone with every loadable ET Open rule: the\n"
-     "    kernel decides its rules; the packets of the slow-path rules whose fast\n"
-     "    pattern hits go to the punt queue, where nobody listens: fail-open\n"
-     "    passes them at once", ("iperf3", "http")),
+     "    kernel decides its rules; the flows of the daemon's rules pass at once\n"
+     "    (no daemon registered: fail-open, ``daemon_absent``)", ("iperf3", "http")),
     ("nfipsd-default", "the nfips kernel and ``nfipsd``, default policy", ("iperf3", "http")),
     ("nfipsd-et", "the nfips kernel and ``nfipsd``, every loadable ET Open rule",
      ("iperf3", "http", "queue")),
@@ -305,7 +308,7 @@ Method
   engine and the verdict. ``plain`` is the same measurement with no queue.
 - **Load.** The machine is shared: {load}. Under TCG every instruction of
   the guest is emulated; the client, the server, the gateway and the
-  engines all share the guest's 2 vCPUs.
+  engines all share the guest's {vcpus} vCPUs.
 
 Results
 -------
@@ -349,10 +352,10 @@ GW_LIMITS = """What limits each configuration
 - ``nfips-default`` and ``nfips-et``: on top of that, conntrack (nfips turns
   it on in the namespace with a policy; ``plain`` runs without it) and the
   automaton over every payload byte, since each exchange lies within the
-  stream depth; a new flow entry per connection. The queued packets of
-  ``nfips-et`` (``punts`` in the run's log) cost a lookup of the queue and
-  an immediate accept: nobody listens. What ``nfipsd`` will add is the
-  round trip of those flows' packets to userspace, as below.
+  stream depth; a new flow entry per connection. The packets of
+  ``nfips-et`` that the daemon's rules concern (``daemon_absent`` in the
+  run's log) pass at once: no daemon is registered. ``nfipsd-et`` adds
+  the round trip of those flows' packets to userspace, as below.
 - ``suricata-et``: every packet makes a round trip to userspace (copied
   into a netlink message, decoded, put through flow tracking, stream
   reassembly, the HTTP parser and detection, then a verdict message), all
@@ -508,6 +511,7 @@ def gateway_section(out_dir):
         suricata_start=first(r"^# suricata-et: .* ready after (\d+ s)", "?"),
         proof=proof, probes=first(r"^# slow path: .*latency: (\d+) probes", "?"),
         rate=first(r"^# slow path: .* at (\d+)/s", "?"), load=load,
+        vcpus=first(r"^# kernel \S+, (\d+) CPUs", "?"),
         t_iperf3=tables["iperf3"], t_http=tables["http"], t_queue=tables["queue"],
         tr=GW_TARGET_RATIO, tv=GW_TARGET_VS, t_targets=targets +
         ("\nAll gateway targets met.\n" if not missed else
@@ -515,7 +519,84 @@ def gateway_section(out_dir):
              1 for r in trows if not r[3].startswith("skipped")))),
         limits=GW_LIMITS if "skipped" in res[("nfipsd-et", "http")] else
         GW_LIMITS.replace("- ``nfipsd-*``: not measured until ``ctl/nfipsd/nfipsd`` is built.\n",
-                          ""))
+                          nfipsd_limits(log)))
+    return text + smp_section(out_dir, res)
+
+
+def nfipsd_limits(log):
+    """The daemon configurations' bullet of "What limits each configuration",
+    from the module's counters of their last round in the run's log."""
+    out = []
+    for c in ("nfipsd-default", "nfipsd-et"):
+        m = re.findall(r"^# %s: (packets=.*canary.*)$" % c, log, re.M)
+        if not m:
+            continue
+        kv = dict(re.findall(r"(\w+)=(\d+)", m[-1]))
+        out.append("``%s``: %s of the %s packets the hook saw went to nfipsd, from %s of "
+                   "%s flows; the daemon let the kernel bypass %s flows" % (
+                       c, kv.get("queued", "?"), kv.get("packets", "?"),
+                       kv.get("flows_queued", "?"), kv.get("flows", "?"),
+                       kv.get("bypassed", "?")))
+    if not out:
+        return ""
+    return ("- ``nfipsd-*``: the packets of the flows the daemon's rules concern make\n"
+            "  the NFQUEUE round trip to nfipsd's one worker (as every packet does to\n"
+            "  Suricata's), through the replay's pipeline. The module's counters of the\n"
+            "  last round: " + "; ".join(out) + ".\n")
+
+
+SMP_TEMPLATE = """
+One vCPU against two
+~~~~~~~~~~~~~~~~~~~~
+
+Issue 16 asks how the kernel's per-CPU paths and the daemon's queues scale
+with CPUs. ``make bench-kernel KBENCH_SMP=1`` boots the same guest with one
+vCPU (``-smp 1``) and measures a subset of the configurations; its figures
+(``out/smp-{n}/``) against this section's 2-vCPU run. The two runs are two
+boots at different times on the shared host (host load {load_n} when the
+{n}-vCPU guest booted, {load_2} for the 2-vCPU one), so the ratios to
+``plain`` within each run are the sturdier figures; *2 / {n}* is the raw
+scaling.
+
+{table}
+{note}
+"""
+
+
+def smp_section(out_dir, res2):
+    """The 1-vCPU (or other count) comparison, from out_dir/smp-N/."""
+    text = ""
+    for d in sorted(os.listdir(out_dir)) if os.path.isdir(out_dir) else []:
+        m = re.match(r"smp-(\d+)$", d)
+        if not m:
+            continue
+        n = m.group(1)
+        resn = parse_lines(os.path.join(out_dir, d))
+        logn = read(os.path.join(out_dir, d, "kernel.log"))
+        log2 = read(os.path.join(out_dir, "kernel.log"))
+        rows = []
+        for mix, key in (("iperf3", "mbps"), ("http", "rps")):
+            pn = float(resn.get(("plain", mix), {}).get(key, 0) or 0)
+            p2 = float(res2.get(("plain", mix), {}).get(key, 0) or 0)
+            for c in ("plain", "nfips-et", "nfipsd-et", "suricata-et"):
+                a, b = resn.get((c, mix), {}), res2.get((c, mix), {})
+                if key not in a or key not in b:
+                    continue
+                fa, fb = float(a[key]), float(b[key])
+                rows.append(["``%s``" % c, mix, a[key], b[key],
+                             fmt_ratio(fb / fa) if fa else "-",
+                             fmt_ratio(fa / pn) if pn else "-",
+                             fmt_ratio(fb / p2) if p2 else "-"])
+        if not rows:
+            continue
+        unit = "Mbit/s or requests/s"
+        tab = table(["Configuration", "Mix", "%s vCPU (%s)" % (n, unit), "2 vCPUs",
+                     "2 / %s" % n, "Ratio to plain, %s vCPU" % n, "Ratio to plain, 2"], rows)
+        m_n = re.search(r"^# host load average (.*)$", logn, re.M)
+        m_2 = re.search(r"^# host load average (.*)$", log2, re.M)
+        text += SMP_TEMPLATE.format(
+            n=n, load_n=m_n.group(1) if m_n else "?", load_2=m_2.group(1) if m_2 else "?",
+            table=tab, note=read(os.path.join(out_dir, d, "note.txt")).strip())
     return text
 
 
@@ -577,6 +658,60 @@ def main(argv):
         print("kernel_report: wrote the Kernel forwarding section of %s" % doc)
     else:
         sys.stdout.write(text)
+
+
+SMALL_TARGET = 0.90
+SMALL_TEMPLATE = """
+Small packets: the per-packet fixed cost
+~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+
+The same boot (``small-mix.sh``): the kernel's packet generator
+(``pktgen``) in the client floods UDP datagrams of 64, then 128 payload
+bytes over 64 flows; the server drops them at its interface's ingress
+(nft ``netdev``), and the figure is the packets the server's interface
+received per second over {secs} s after 1 s at saturation, each
+configuration's best of {rounds} rounds. pktgen's thread, the gateway's
+forwarding and the server's ingress all run on the sender's vCPU, so the
+rate is one vCPU's worth of forwarding and every cost on the packet path
+shows in it. ``plain-ct`` is forwarding with conntrack on in the gateway
+namespace (an nft rule in the output hook, which forwarded packets do not
+meet): what any stateful gateway pays, and what nfips turns on with a
+policy. Target (kernel fast path issue 16): ``nfips-default`` at least
+{target:.2f} of ``plain`` on both sizes.
+
+{table}
+{verdict}
+"""
+
+
+def small_section(out_dir):
+    """The small-packet subsection; "" without its lines."""
+    res = parse_lines(out_dir)
+    env = dict(re.findall(r"^(\w+)=(\S*)$", read(os.path.join(out_dir, "kbench.env")), re.M))
+    configs = ("plain", "plain-ct", "nfips-default", "nfipsd-default")
+    rows, missed, sizes = [], 0, ("64", "128")
+    if not all(("plain", "small" + z) in res and "pps" in res[("plain", "small" + z)]
+               for z in sizes):
+        return ""
+    for c in configs:
+        cells = ["``%s``" % c]
+        for z in sizes:
+            kv = res.get((c, "small" + z), {})
+            if "pps" not in kv:
+                cells += [kv.get("skipped", kv.get("failed", "-")), "-", "-"]
+                continue
+            cells += [kv["pps"], kv.get("ratio", "-"), kv.get("vs_ct", "-")]
+            if c == "nfips-default" and float(kv.get("ratio", 0)) < SMALL_TARGET:
+                missed += 1
+        rows.append(cells)
+    return SMALL_TEMPLATE.format(
+        secs=env.get("KBENCH_SMALL_SECONDS", "5"),
+        rounds=env.get("KBENCH_SMALL_ROUNDS", env.get("KBENCH_ROUNDS", "?")),
+        target=SMALL_TARGET,
+        table=table(["Configuration", "64 B: packets/s", "ratio", "vs plain-ct",
+                     "128 B: packets/s", "ratio", "vs plain-ct"], rows),
+        verdict="Target met." if not missed else
+        "Target missed on %d of 2 sizes." % missed)
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ import sys
 
 import deliver_report
 import kernel_report
+import replay_report
 import store_report
 
 MIB = 1 << 20
@@ -537,6 +538,8 @@ def main(argv):
         hs_version=hs_version, passes=passes, machine=machine,
         results="".join(results), targets=targets, verdict=verdict.strip(),
         replay=replay_section(out_dir, capture, matcher_mbps))
+    # Replay against Suricata (make bench-replay), when it ran.
+    text += replay_report.section(out_dir)
     # The kernel forwarding section (make bench-kernel), when it ran.
     text += kernel_report.section(out_dir)
     # The alert store's section (make bench-store), when it ran.

@@ -18,6 +18,13 @@ The schema as published is checked with these additions, and only these:
                    every key of the rule's metadata option (the schema
                    lists only ten common ET keys).
   alert.source/.target "port": Suricata's AlertJsonSourceTarget writes it.
+  http, tls, dns, ssh, tx_guessed
+                   the app-layer objects of an alert record (the excerpt
+                   in suricata-schema.json left Suricata's definitions
+                   out): each as Suricata 7.0's alert writes it, the
+                   names and types of upstream's definitions, every
+                   object closed (additionalProperties false), so a field
+                   Suricata does not write fails the check.
 
 The additions other than "nfips" are what Suricata 7.0's own records need
 to validate: replay_test.py validates Suricata's records of the same
@@ -50,6 +57,51 @@ NFIPS = {
 }
 
 
+def _obj(props, **more):
+    d = {"type": "object", "properties": props, "additionalProperties": False}
+    d.update(more)
+    return d
+
+
+S, I, B = {"type": "string"}, {"type": "integer"}, {"type": "boolean"}
+CERT = {"subject": S, "issuerdn": S, "serial": S, "fingerprint": S, "notbefore": S,
+        "notafter": S}
+HASH = _obj({"hash": S, "string": S})
+APP = {
+    # output-json-http.c EveHttpLogJSONBasic + EveHttpLogJSONExtended
+    "http": _obj({"hostname": S, "http_port": I, "url": S, "http_user_agent": S, "xff": S,
+                  "http_content_type": S,
+                  "content_range": _obj({"raw": S, "start": I, "end": I, "size": I}),
+                  "http_refer": S, "http_method": S, "protocol": S, "status": I,
+                  "status_string": S, "redirect": S, "length": I}),
+    # output-json-tls.c JsonTlsLogJSONExtended
+    "tls": _obj(dict(CERT, session_resumed=B, sni=S, version=S, ja3=HASH, ja3s=HASH, ja4=S,
+                     client=_obj(dict(CERT)))),
+    # rust/src/dns/log.rs, the alert's query list and answer (header, authorities)
+    "dns": _obj({"version": I,
+                 "query": {"type": "array", "items": _obj(
+                     {"type": S, "id": I, "rrname": S, "rrname_truncated": B, "rrtype": S,
+                      "tx_id": I, "z": B, "opcode": I})},
+                 "answer": _obj({"version": I, "type": S, "id": I, "flags": S, "qr": B,
+                                 "aa": B, "tc": B, "rd": B, "ra": B, "z": B, "opcode": I,
+                                 "rrname": S, "rrname_truncated": B, "rrtype": S,
+                                 "rcode": S,
+                                 "authorities": {"type": "array", "items": _obj(
+                                     {"rrname": S, "rrtype": S, "ttl": I, "rdata": S,
+                                      "soa": _obj({k: S if k.endswith("name") else I for k in
+                                                   ("mname", "rname", "serial", "refresh",
+                                                    "retry", "expire", "minimum")}),
+                                      "srv": _obj({"priority": I, "weight": I, "port": I,
+                                                   "name": S}),
+                                      "sshfp": _obj({"fingerprint": S, "algo": I,
+                                                     "type": I})})}})}),
+    # rust/src/ssh/logger.rs (hassh off)
+    "ssh": _obj({end: _obj({"proto_version": S, "software_version": S})
+                 for end in ("client", "server")}),
+    "tx_guessed": B,
+}
+
+
 def schema(nfips=True):
     """The schema with the additions above (@nfips: the nfips object too)."""
     with open(SCHEMA) as f:
@@ -58,6 +110,7 @@ def schema(nfips=True):
     top = s["properties"]
     if nfips:
         top["nfips"] = NFIPS
+    top.update(copy.deepcopy(APP))
     top["host"] = {"type": "string"}
     top["in_iface"] = {"type": "string"}
     alert = top["alert"]["properties"]

@@ -34,6 +34,10 @@ tmp=$(mktemp -d)
 on_exit "rm -rf '$tmp'"
 on_exit '[ -n "$dpid" ] && kill -9 "$dpid"'
 daemon_setup
+# An application-layer rule: its records carry the transaction (tx_id,
+# the "http" object, app_proto) as Suricata's do.
+echo 'alert http any any -> any 7001 (msg:"nfipsd test: http"; flow:to_server; http.uri; content:"/nfips-probe"; sid:9109; rev:1;)' \
+	>>"$tmp/daemon.rules"
 start_daemon
 
 # ---- verdicts ----------------------------------------------------------
@@ -114,6 +118,22 @@ for line in open(sys.argv[1]):
     assert r["nfips"]["grade_reason"], line
 PY
 step "eve.json: a blocked record per attack and family, with rev, category and grade"
+
+out=$(client_pass 4 $'GET /nfips-probe?x=1 HTTP/1.1\r\nHost: gw.test\r\nUser-Agent: probe/1\r\n\r\n') ||
+	fail "HTTP request through the gateway: $out"
+busywait 10000 eve_has 9109 allowed daemon || fail "no record of the HTTP rule 9109"
+python3 - "$tmp/eve.json" <<'PY' || fail "HTTP alert record without its transaction"
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+r = [r for r in recs if r["alert"]["signature_id"] == 9109][0]
+want = {"hostname": "gw.test", "url": "/nfips-probe?x=1", "http_user_agent": "probe/1",
+        "http_method": "GET", "protocol": "HTTP/1.1", "length": 0}
+assert r.get("tx_id") == 0 and r.get("http") == want and r.get("app_proto") == "http", r
+keys = list(r)
+assert keys.index("tx_id") + 1 == keys.index("alert") < keys.index("http") < \
+    keys.index("app_proto") < keys.index("direction"), keys
+PY
+step "eve.json: the HTTP rule's record has tx_id, the http object and app_proto"
 
 # A kernel-decided alert: the module's event becomes the same record. (The
 # guest always has the module; without it, outside the guest, skip this.)

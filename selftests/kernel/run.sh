@@ -27,6 +27,8 @@
 #                            same time, so races hide; default multi
 #   NFIPS_QEMU_TIMEOUT=SEC   kill the guest after SEC seconds (default 3000)
 #   NFIPS_QEMU_MEM=MIB       guest memory (default 1536)
+#   NFIPS_QEMU_SMP=N         guest vCPUs (default 2; make bench-kernel's
+#                            KBENCH_SMP measures 1 against 2)
 #   NFIPS_TEST_TIMEOUT=SEC   per test script, inside the guest (default 240)
 #   NFIPS_QEMU_DISK=FILE     a raw disk image as the guest's /dev/vda
 #                            (virtio; selftests/store_powercut.sh)
@@ -59,6 +61,7 @@ readonly accel=${NFIPS_QEMU_ACCEL:-tcg}
 readonly tcg_thread=${NFIPS_QEMU_TCG_THREAD:-multi}
 readonly qemu_timeout=${NFIPS_QEMU_TIMEOUT:-3000}
 readonly mem=${NFIPS_QEMU_MEM:-1536}
+readonly smp=${NFIPS_QEMU_SMP:-2}
 readonly console_log=$out/console.log tap_log=$out/tap.log
 readonly initramfs=$out/initramfs.cpio
 readonly done_marker='# nfips-guest: done'
@@ -184,6 +187,10 @@ run_guest() {
 		;;
 	*) die "NFIPS_QEMU_ACCEL=$accel: use tcg or kvm" ;;
 	esac
+	case $smp in
+	[1-9] | [1-9][0-9]) ;;
+	*) die "NFIPS_QEMU_SMP=$smp: a number of vCPUs from 1 to 99" ;;
+	esac
 
 	# panic=-1 with -no-reboot: any panic ends QEMU at once. oops, soft
 	# lockup and hung task panic so that the guest stops where it broke
@@ -207,7 +214,7 @@ run_guest() {
 	: >"$console_log"
 	: >"$tap_log"
 	qemu=(timeout -k 10 "$qemu_timeout" qemu-system-x86_64
-		"${accel_opts[@]}" -smp 2 -m "$mem"
+		"${accel_opts[@]}" -smp "$smp" -m "$mem"
 		-nodefaults -nographic -no-reboot -monitor none
 		-kernel "$vmlinuz" -initrd "$initramfs" -append "$cmdline"
 		-virtfs local,path=/,mount_tag=root,security_model=none,readonly=on,multidevs=remap

@@ -304,6 +304,18 @@ def flows(m):
     add(80, [(req("POST", "/inline-big", [("Host", "in.example.com"),
                                           ("Content-Length", str(len(body)))], bytes(body)),
               b"")], seg=1400)
+    # byte_test of 0 bytes: the number read from the rest of the buffer
+    # (http.content_len; file.data after a content, relative). Each number
+    # ends before the buffer does: Suricata reads on past the buffer's end
+    # (replay.rst), what it then finds there is chance.
+    for v in ("0x", "4001x", "450;", "77 x", "+12a", "-1a", "12abc", "00012z", "1 2",
+              "99999999999999999999999x", "x"):
+        add(80, [(req("GET", "/cl", [("Host", "cl.example.com"), ("Content-Length", v)]),
+                  None)], close=False)
+    for n in ("33554431", "33554430", " 40000000", "x1", "+33554432 "):
+        body = b"<script>d.innerHTML = Array(" + n.encode() + b").toString();</script>"
+        add(80, [(req("GET", "/oob", [("Host", "oob.example.com")]),
+                  resp(200, "OK", [("Content-Type", "text/html")], body))])
     # random mixes, for volume
     for i in range(40):
         ua = rnd.choice(UAS)

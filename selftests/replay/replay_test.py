@@ -30,6 +30,7 @@ import eve_cases  # noqa: E402  (EVE records: Suricata's fields and schema)
 import http_cases  # noqa: E402  (HTTP through libhtp against Suricata 7)
 import dns_cases  # noqa: E402  (DNS over UDP and TCP against Suricata 7)
 import tls_cases  # noqa: E402  (TLS handshakes against Suricata 7)
+import x509_cases  # noqa: E402  (malformed certificates against Suricata 7)
 import ssh_cases  # noqa: E402  (SSH banners against Suricata 7)
 import cmd_cases  # noqa: E402  (FTP and SMTP detection against Suricata 7)
 import mixed_cases  # noqa: E402  (app-layer rules with payload keywords)
@@ -215,19 +216,20 @@ class Tap:
                        "got %s\nwant %s\nexit %d\n%s" % (got, want, res.rc, res.err))
 
 
-def differential(t, tmp, name, pkts, rules, extra=(), sets=()):
+def differential(t, tmp, name, pkts, rules, extra=(), sets=(), link=1):
     """
-    Suricata 7 and nfipsctl replay (with @extra) on the same capture and
-    rules: the same alerts per (sid, flow), counted. @sets are Suricata
-    --set options (its defaults otherwise); packet-alert-max is given to
-    nfips too (--packet-alert-max), as both cap the alerts per packet.
+    Suricata 7 and nfipsctl replay (with @extra) on the same capture (of
+    pcap link type @link) and rules: the same alerts per (sid, flow),
+    counted. @sets are Suricata --set options (its defaults otherwise);
+    packet-alert-max is given to nfips too (--packet-alert-max), as both
+    cap the alerts per packet.
     """
     title = "%s: the same alerts as Suricata 7" % name
     if not suricata_oracle.available():
         return t.skip(title, "suricata is not installed (selftests/deps.sh installs it)")
     pcap = os.path.join(tmp, name + ".pcap")
     rfile = os.path.join(tmp, name + ".rules")
-    write_pcap(pcap, 1, stamp(pkts))
+    write_pcap(pcap, link, stamp(pkts))
     with open(rfile, "w") as f:
         f.write(rules)
     try:
@@ -511,8 +513,8 @@ def case_eve(t, tmp):
     t.pairs(r, [(200, 6), (200, 10), (201, 5)], "EVE case alerts")
     d = r.by_sid(200)[0] if r.by_sid(200) else {}
     keys = ["timestamp", "flow_id", "pcap_cnt", "event_type", "src_ip", "src_port",
-            "dest_ip", "dest_port", "proto", "pkt_src", "community_id", "alert", "direction",
-            "flow", "payload", "payload_printable", "stream", "host", "nfips"]
+            "dest_ip", "dest_port", "proto", "pkt_src", "community_id", "alert", "app_proto",
+            "direction", "flow", "payload", "payload_printable", "stream", "host", "nfips"]
     t.ok(list(d.keys()) == keys, "top-level fields in Suricata's order", list(d.keys()))
     t.ok(d.get("timestamp") == "2024-01-02T03:04:05.728901+0000",
          "timestamp of packet 6 in Suricata's format", d.get("timestamp"))
@@ -984,6 +986,7 @@ CASES = [case_split, case_out_of_order, case_retransmit, case_overlap, case_gap,
          case_grade, case_policy_thresholds] + \
     eve_cases.cases(sys.modules[__name__]) + http_cases.cases(sys.modules[__name__]) + \
     dns_cases.cases(sys.modules[__name__]) + tls_cases.cases(sys.modules[__name__]) + \
+    x509_cases.cases(sys.modules[__name__]) + \
     mixed_cases.cases(sys.modules[__name__]) + tunnel_cases.cases(sys.modules[__name__]) + \
     ssh_cases.cases(sys.modules[__name__]) + cmd_cases.cases(sys.modules[__name__])
 

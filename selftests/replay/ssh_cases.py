@@ -176,7 +176,17 @@ def case_ssh(m, t, tmp):
                        text=True, timeout=60)
     t.ok(r.returncode == 0 and "skipped=0 errors=0" in r.stdout,
          "ssh.rules: every rule loads", r.stdout + r.stderr)
-    m.differential(t, tmp, "ssh", flows(m), rules, sets=["packet-alert-max=255"])
+    pkts = flows(m)
+    m.differential(t, tmp, "ssh", pkts, rules, sets=["packet-alert-max=255"])
+    # Payload rules alone: the parser still runs and ends payload
+    # inspection at NEWKEYS, as Suricata's always does.
+    m.differential(t, tmp, "ssh-raw", pkts, RAW_ONLY, sets=["packet-alert-max=255"])
+
+
+RAW_ONLY = ('alert tcp any any -> any any (msg:"banner"; flow:established; '
+            'content:"SSH-"; sid:1; rev:1;)\n'
+            'alert tcp any any -> any any (msg:"after the keys"; flow:established; '
+            'content:"HELLO"; sid:2; rev:1;)\n')
 
 
 def cases(m):

@@ -458,6 +458,7 @@ def flows(m):
     for t in (0x63, 8):
         g.tls12(sni="c2.badactor.top", cprefix=lambda ch, t=t: records(22, u8(t) + u24(len(ch))))
     review_flows(g)
+    low_flows(g)
     return g
 
 
@@ -607,6 +608,46 @@ def review_flows(g):
     g.add(443, [(True, ccs() + records(22, ch)), (False, srv)])
 
 
+def low_flows(g):
+    """
+    The second review's low cases: heartbeats (Suricata's checks end the
+    parsing), a server that speaks first (Suricata's TLS parser wants the
+    client's data first: no TLS at all), SSLv2 records either way.
+    """
+    r = g.rnd
+    ch = records(22, client_hello(r, exts=[ext_sni("hb.badactor.top")]))
+    srv = records(22, server_hello(r) + certificate(evil_chain(g, 4250)) + hs(14, b""))
+    data = [(True, appdata_rec(MARK)), (False, appdata_rec(b"Y" * 50))]
+
+    def hb(t, payload, pad):
+        return records(24, u8(t) + u16(payload) + b"H" * payload + b"P" * pad)
+    # before the hello: padding under 16, a bad type, two in flight the same
+    # way end the parsing; a valid one and its answer do not
+    for cli in (hb(1, 16, 0) + ch, hb(1, 16, 16) + ch, hb(3, 0, 16) + ch,
+                hb(1, 0, 16) + hb(1, 0, 16) + ch, hb(1, 20, 0)[:5] + b"\x01\x00" + ch):
+        g.add(443, [(True, cli), (False, srv)] + data)
+    g.add(443, [(True, hb(1, 0, 16)), (False, hb(2, 0, 16)), (True, ch), (False, srv)] + data)
+    # encrypted, after ChangeCipherSpec: an answer longer than the request
+    # (a heartbleed) ends the parsing, the application data then inspected
+    for answer in (40, 20):
+        g.add(443, [(True, ch), (False, srv), (True, ccs()), (False, ccs()),
+                    (True, records(24, b"\x55" * 30)), (False, records(24, b"\x66" * answer))]
+              + data)
+    # the server speaks first
+    g.add(443, [(False, srv), (True, ch)] + data)
+    g.add(443, [(False, b"\x15\x03\x03\x00\x02\x02\x28"), (True, ch), (False, srv)] + data)
+
+    # SSLv2 records of each type from the client, answered in SSLv2 or TLS
+    def v2(typ, ver=0x0301):
+        b = (bytes([typ]) + u16(ver) + u16(3) + u16(0) + u16(16) + b"\x00\x00\x2f" +
+             b"C" * 16)
+        return bytes([0x80 | (len(b) >> 8), len(b) & 0xff]) + b
+    for cli, answer in ((v2(2), v2(4, 0x0002)), (v2(1), v2(4, 0x0002)), (v2(2), srv),
+                        (v2(2) + v2(1), srv), (v2(3), srv), (v2(2), v2(2))):
+        for port in (443, 8443):
+            g.add(port, [(True, cli), (False, answer), (True, ccs()), (False, ccs())])
+
+
 def written_rules(g):
     """Rules on values known only once the flows exist (keys are random)."""
     out = []
@@ -648,6 +689,10 @@ def case_tls(m, t, tmp):
     g = flows(m)
     rules += written_rules(g)
     m.differential(t, tmp, "tls", g.pkts, rules, sets=["packet-alert-max=255"])
+    # Payload rules alone: the parsers still run and end payload
+    # inspection at application data, as Suricata's always do.
+    m.differential(t, tmp, "tls-raw", g.pkts, RAW_ONLY, sets=["packet-alert-max=255"])
+    m.differential(t, tmp, "tls-held", held_flows(m), HELD_RULES, sets=["packet-alert-max=255"])
     # Every keyword is exercised: each rule alerts somewhere, but the
     # "never" ones (what must not match: case kept, GREASE, two instances).
     r = subprocess.run([m.NFIPSCTL, "replay", "--rules", os.path.join(tmp, "tls.rules"),
@@ -660,6 +705,68 @@ def case_tls(m, t, tmp):
     t.ok(r.returncode in (0, 1) and want and not bad,
          "tls: every rule alerts on the capture, the never ones do not",
          "wrong: sids %s" % bad)
+
+
+# The generator's application data is readable ("ATTACK-IN-TLS"): a
+# payload rule must not see it, as Suricata stops inspecting there.
+RAW_ONLY = ('alert tcp any any -> any any (msg:"a name in a hello"; flow:established; '
+            'content:"badactor"; sid:1; rev:1;)\n'
+            'alert tcp any any -> any any (msg:"in application data"; flow:established; '
+            'content:"ATTACK-IN-TLS"; sid:2; rev:1;)\n')
+
+
+HELD_RULES = ('alert tcp any any -> any any (msg:"mark"; flow:established; '
+              'content:"ATTACK-MARK"; sid:1; rev:1;)\n')
+
+
+def held_flows(m):
+    """
+    Application data headers whose bodies are held back (a peer that owns
+    both ends): a header alone must not end payload inspection, as
+    Suricata acts on the body's slices only; 0-RTT judged per slice. Every
+    segment acknowledged, as Suricata inspects what was.
+    """
+    rnd = random.Random(7)
+    hdr, mark = b"\x17\x03\x03\x00\x40", b"ATTACK-MARK"
+
+    def hello(early=False):
+        exts = [ext_sni("www.example.com")] + ([ext(42, b""), ext(43, b"\x02\x03\x04")]
+                                               if early else [])
+        return records(22, client_hello(rnd, exts=exts), 0x0301)
+
+    def shello(tls13=False):
+        return records(22, server_hello(rnd, exts=[ext(43, b"\x03\x04")] if tls13 else []))
+
+    done = records(22, hs(14, b""))
+    convs = [
+        (443, [(1, hello()), (0, shello() + done), (0, hdr), (1, mark + b" from client"),
+               (0, b"B" * 64)]),
+        (9999, [(1, hello()), (0, shello() + done), (0, hdr[:2]), (0, hdr[2:]),
+                (1, mark + b" x"), (0, b"B" * 64)]),
+        (443, [(1, hello()), (0, shello() + done), (0, hdr), (1, mark + b" no body")]),
+        (8443, [(0, hdr), (1, mark + b" clear"), (0, b"C" * 64)]),
+        (7000, [(1, b"HELLO THERE\r\n"), (0, hdr), (1, mark + b" clear"), (0, b"C" * 64)]),
+        (443, [(1, hello(True) + hdr), (0, shello(True)), (1, b"E" * 64),
+               (1, records(22, mark * 2))]),
+        (443, [(1, hello()), (0, shello() + done), (1, hdr + mark + b"y" * 53)]),
+    ]
+    pkts = []
+    for i, (port, steps) in enumerate(convs):
+        f = m.Tcp(cli=("10.3.1.1", 51000 + i), srv=("10.4.1.1", port))
+        off = [0, 0]
+        pkts += f.handshake()
+        for from_client, data in steps:
+            me, peer = (0, 1) if from_client else (1, 0)
+            isn = (f.cisn, f.sisn)
+            pkts.append(f.pkt(from_client, "PA", isn[me] + 1 + off[me], isn[peer] + 1 + off[peer],
+                              data))
+            off[me] += len(data)
+            pkts.append(f.pkt(not from_client, "A", isn[peer] + 1 + off[peer],
+                              isn[me] + 1 + off[me]))
+        pkts += [f.pkt(True, "FA", f.cisn + 1 + off[0], f.sisn + 1 + off[1]),
+                 f.pkt(False, "FA", f.sisn + 1 + off[1], f.cisn + 2 + off[0]),
+                 f.pkt(True, "A", f.cisn + 2 + off[0], f.sisn + 2 + off[1])]
+    return pkts
 
 
 def cases(m):

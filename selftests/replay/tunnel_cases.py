@@ -32,9 +32,12 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 RULES = os.path.join(HERE, "tunnel.rules")
 
 from scapy.all import (Ether, Dot1Q, IP, IPv6, TCP, UDP, ICMP, GRE, Raw,  # noqa: E402
-                       DNS, DNSQR, IPv6ExtHdrHopByHop, IPv6ExtHdrDestOpt)
+                       DNS, DNSQR, IPv6ExtHdrHopByHop, IPv6ExtHdrDestOpt, IPv6ExtHdrRouting,
+                       RouterAlert, PadN, Jumbo,
+                       IPv6ExtHdrFragment, fragment, fragment6)
 from scapy.layers.vxlan import VXLAN  # noqa: E402
 from scapy.contrib.geneve import GENEVE  # noqa: E402
+from scapy.contrib.mpls import MPLS  # noqa: E402
 
 FLOWS = 36          # inner flows per encapsulation
 
@@ -86,7 +89,7 @@ def fix_v6_icmp(p):
 # IP-only alerts count per flow the same way on both sides.
 
 def o4(i, fc, **kw):
-    a, b = "192.0.2.%d" % (i + 1), "198.51.100.%d" % (i % 7 + 1)
+    a, b = "192.0.2.%d" % (i % 250 + 1), "198.51.100.%d" % (i % 7 + 1)
     return IP(src=a if fc else b, dst=b if fc else a, ttl=63, **kw)
 
 
@@ -334,8 +337,8 @@ def malformed_l4(m):
         a6, b6 = "2001:db8:5::%x" % (i + 1), "2001:db8:6::1"
         k = i % 9
         for _ in range(3):
-            if k == 6:      # a hop-by-hop header cut (hop limit 50: see replay.rst)
-                p = IPv6(src=a6, dst=b6, nh=0, hlim=50) / Raw(b"\x06\x05")
+            if k == 6:      # a hop-by-hop header cut: protocol 0 with an event
+                p = IPv6(src=a6, dst=b6, nh=0) / Raw(b"\x06\x05")
             elif k == 7:    # destination options longer than the packet
                 p = IPv6(src=a6, dst=b6, nh=60) / Raw(b"\x06\x02" + b"\x00" * 6)
             elif k == 8:    # a fragment header cut
@@ -393,6 +396,353 @@ def other_protos(m):
     return pkts
 
 
+# ---- how deep: Suricata's decoder.max-layers (16) ------------------------------
+# Chains of tunnels, outermost first, around inner flows (IPv6 when the
+# first element is True); the optional third element is the link layer
+# of the captured frame. Suricata counts decoded layers (Ethernet, VLAN
+# tags, MPLS, IP, GRE, PPP, VXLAN, Geneve, ERSPAN II and one per tunnel),
+# not tunnels: six IPv6-in-IPv6 levels but four VXLAN ones, and a link
+# layer of one more layer (a VLAN tag, MPLS, DCE) decides whether the
+# innermost of GRE then five IPv6 levels is inspected.
+
+def lvl_ip(k, fc, v6, **kw):
+    """The addresses of tunnel level @k inside the outermost carrier."""
+    if v6:
+        a, b = "2001:db8:20:%x::1" % k, "2001:db8:20:%x::2" % k
+        return IPv6(src=a if fc else b, dst=b if fc else a, **kw)
+    a, b = "172.20.%d.1" % k, "172.20.%d.2" % k
+    return IP(src=a if fc else b, dst=b if fc else a, **kw)
+
+
+def udp_to(sp, port, fc):
+    return UDP(sport=sp if fc else port, dport=port if fc else sp)
+
+
+def chain(i, fc, p, kinds):
+    """@p in the tunnels @kinds, outermost first; the outermost carrier
+    has o4's addresses for flow @i, those inside their level's."""
+    for k in range(len(kinds) - 1, -1, -1):
+        kind, v6in = kinds[k], isinstance(p, IPv6)
+        if k == 0:
+            def ip4(**kw):
+                return o4(i, fc, **kw)
+        else:
+            def ip4(**kw):
+                return lvl_ip(k, fc, False, **kw)
+        sp = 50000 + i if k == 0 else 1000 + k
+        if kind == "6":
+            p = lvl_ip(k, fc, True, nh=41 if v6in else 4) / p
+        elif kind == "4":
+            p = ip4(proto=41) / p
+        elif kind == "gre":
+            p = ip4() / GRE(proto=0x86dd if v6in else 0x0800) / p
+        elif kind == "gre6":
+            p = lvl_ip(k, fc, True) / GRE(proto=0x86dd if v6in else 0x0800) / p
+        elif kind == "teb":
+            p = ip4() / GRE(proto=0x6558) / eth() / p
+        elif kind == "teb3":
+            p = ip4() / GRE(proto=0x6558) / eth() / Dot1Q(vlan=1) / Dot1Q(vlan=2) / \
+                Dot1Q(vlan=3) / p
+        elif kind == "ter":
+            p = (ip4() if k == 0 else lvl_ip(k, fc, True)) / udp_to(sp, 3544, fc) / p
+        elif kind == "vx":
+            p = ip4() / udp_to(sp, 4789, fc) / VXLAN(vni=k) / eth() / p
+        elif kind == "gv":
+            p = ip4() / udp_to(sp, 6081, fc) / GENEVE(vni=k, proto=0x86dd if v6in else 0x0800) / p
+        elif kind == "pptp":
+            p = ip4(proto=47) / Raw(pptp(i, p))
+        elif kind == "ersp2":
+            p = ip4() / GRE(proto=0x88be, seqnum_present=1, seqence_number=i) / \
+                Raw(bytes([0x10, 5, 0, 1, 0, 0, 0, 0])) / eth() / p
+        else:
+            raise ValueError(kind)
+    return p
+
+
+def link(kind, p):
+    """The captured frame of the IP packet @p: Ethernet, with a VLAN tag,
+    an MPLS label, a PPPoE session, 802.1ah or Cisco Fabric Path (DCE)."""
+    b, v6 = bytes(p), isinstance(p, IPv6)
+    if kind == "vlan":
+        return eth() / Dot1Q(vlan=9) / p
+    if kind == "mpls":
+        return tagged(0x8847) / MPLS(label=100, s=1) / p
+    if kind == "pppoe":
+        return tagged(0x8864) / Raw(struct.pack(">BBHHH", 0x11, 0, 1, len(b) + 2,
+                                                0x57 if v6 else 0x21) + b)
+    if kind == "pbb":
+        return tagged(0x88e7) / Raw(b"\x00\x00\x00\x01" + bytes(6) + bytes(6) +
+                                    (b"\x86\xdd" if v6 else b"\x08\x00") + b)
+    if kind == "dce":
+        return tagged(0x8903) / Raw(b"\x00\x00" + bytes(eth() / p))
+    return eth() / p
+
+
+DEPTH = {
+    "6in6-x5": (True, ["6"] * 5), "6in6-x6": (True, ["6"] * 6),
+    "6in6-x7": (True, ["6"] * 7),                  # Suricata: too many layers
+    "alt46-x6": (True, ["6", "4"] * 3), "alt46-x7": (True, ["4", "6", "4", "6", "4", "6", "4"]),
+    "teredo-x6": (True, ["ter"] * 6), "teredo-x7": (True, ["ter"] * 7),
+    # a tunnel in the sixth Teredo level refused for layers makes that
+    # level no Teredo packet: the fifth's payload is inspected
+    "teredo-x6-gre": (True, ["ter"] * 6 + ["gre6"]),
+    "vxlan-x4": (False, ["vx"] * 4), "vxlan-x5": (False, ["vx"] * 5),
+    "geneve-x4": (False, ["gv"] * 4), "geneve-x5": (False, ["gv"] * 5),
+    "gre-eth-x3": (False, ["teb"] * 3), "gre-eth-x4": (False, ["teb"] * 4),
+    "gre-eth-vlan3-x1": (False, ["teb3"]), "gre-eth-vlan3-x2": (False, ["teb3"] * 2),
+    "pptp-6in6-x4": (True, ["pptp"] + ["6"] * 4), "pptp-6in6-x5": (True, ["pptp"] + ["6"] * 5),
+    "erspan2-6in6-x4": (True, ["ersp2"] + ["6"] * 4),
+    "erspan2-6in6-x5": (True, ["ersp2"] + ["6"] * 5),
+    "gre-6in6-x5": (True, ["gre"] + ["6"] * 5),
+    "vlan-gre-6in6-x5": (True, ["gre"] + ["6"] * 5, "vlan"),
+    "mpls-gre-6in6-x5": (True, ["gre"] + ["6"] * 5, "mpls"),
+    "pppoe-gre-6in6-x5": (True, ["gre"] + ["6"] * 5, "pppoe"),
+    "pbb-gre-6in6-x5": (True, ["gre"] + ["6"] * 5, "pbb"),
+    "dce-gre-6in6-x5": (True, ["gre"] + ["6"] * 5, "dce"),
+}
+
+
+def depth_links(m):
+    """Six and seven IPv6-in-IPv6 levels on a Linux cooked, a raw IP and a
+    BSD loopback capture, each of its own link type: Suricata's DecodeSll
+    counts a layer (the seventh level's packet is not decoded), raw IP and
+    loopback none (it is). (link type, frames)"""
+    out = []
+    for lt in (113, 101, 0):
+        pkts = []
+        for i in range(700, 704):
+            for p in inner_flow(m, i, True):
+                p = fix_v6_icmp(p)
+                fc = p[IPv6].src.startswith("2001:db8:a")
+                p = chain(i, fc, p, ["6"] * (6 + i % 2))
+                if lt == 113:
+                    p = struct.pack(">HHH", 0, 1, 6) + bytes(8) + b"\x86\xdd" + bytes(p)
+                elif lt == 0:
+                    p = struct.pack("<I", 24) + bytes(p)
+                pkts.append(Raw(bytes(p)))
+        out.append((lt, pkts))
+    return out
+
+
+def depth_flows(m):
+    pkts = []
+    for k, name in enumerate(DEPTH):
+        v6, kinds = DEPTH[name][:2]
+        lk = DEPTH[name][2] if len(DEPTH[name]) > 2 else "eth"
+        for i in range(200 + 4 * k, 204 + 4 * k):
+            for p in inner_flow(m, i, v6):
+                p = fix_v6_icmp(p)
+                fc = (IPv6 in p and p[IPv6].src.startswith("2001:db8:a")) or \
+                     (IP in p and p[IP].src.startswith("10.1."))
+                pkts.append(link(lk, chain(i, fc, p, kinds)))
+    # ESP counts a layer (DecodeESP): its 16th is no ESP packet (no flow,
+    # no payload), its 15th is
+    for i in range(310, 314):
+        for lk in ("eth", "vlan"):
+            for j in range(2):
+                esp = IPv6(src="2001:db8:a::%x" % (i + 1), dst="2001:db8:b::1", nh=50) / \
+                    Raw(struct.pack(">II", 0x100 + i, j + 1) + b"PROTO-ATTACK")
+                pkts.append(link(lk, chain(i, True, esp, ["6"] * 6)))
+    return pkts
+
+
+# ---- link layers Suricata decodes before IP ------------------------------------
+# MPLS, PPPoE sessions, 802.1ah and Cisco Fabric Path (DCE), on the wire
+# and inside the tunnels that carry Ethernet or VLAN tags; (inner IPv6?,
+# wrap) as ENCAPS.
+
+def mpls(label, p, bottom_only=True):
+    stack = MPLS(label=label, s=1) if bottom_only else MPLS(label=77, s=0) / MPLS(label=label, s=1)
+    return tagged(0x8847) / stack / p
+
+
+def pppoe(p, proto=None, length=None):
+    b = bytes(p)
+    if proto is None:
+        proto = struct.pack(">H", 0x57 if isinstance(p, IPv6) else 0x21)
+    return tagged(0x8864) / Raw(struct.pack(">BBHH", 0x11, 0, 1,
+                                            len(b) + len(proto) if length is None else length) +
+                                proto + b)
+
+
+def pbb(p, inner=b""):
+    t = b"\x86\xdd" if isinstance(p, IPv6) else b"\x08\x00"
+    return tagged(0x88e7) / Raw(b"\x00\x00\x00\x07" + bytes(12) + (inner or t) +
+                                (bytes(Dot1Q(vlan=5) / p)[:2] + t if inner else b"") + bytes(p))
+
+
+def dce(p):
+    return tagged(0x8903) / Raw(b"\x00\x00" + bytes(eth() / p))
+
+
+def gre_teb(i, fc, frame):
+    return eth() / o4(i, fc) / GRE(proto=0x6558) / frame
+
+
+ETHERTYPES = {
+    "mpls": (False, lambda i, p, fc: mpls(100 + i, p)),
+    "mpls6": (True, lambda i, p, fc: mpls(100 + i, p)),
+    "mpls-explicit-v4": (False, lambda i, p, fc: mpls(0, p)),
+    "mpls-explicit-v6": (True, lambda i, p, fc: mpls(2, p)),
+    "mpls-stack": (False, lambda i, p, fc: mpls(300, p, bottom_only=False)),
+    # router alert at the bottom and reserved labels: not decoded
+    "mpls-router-alert": (False, lambda i, p, fc: mpls(1, p)),
+    "mpls-reserved": (False, lambda i, p, fc: mpls(7, p)),
+    # a pseudowire: control word, then an Ethernet frame
+    "mpls-pw": (False, lambda i, p, fc: tagged(0x8847) / MPLS(label=500, s=1) /
+                Raw(bytes(4)) / eth() / p),
+    "pppoe": (False, lambda i, p, fc: pppoe(p)),
+    "pppoe6": (True, lambda i, p, fc: pppoe(p)),
+    "pppoe-short-proto": (False, lambda i, p, fc: pppoe(p, proto=b"\x21")),
+    "pppoe-vj-uncomp": (False, lambda i, p, fc: pppoe(p, proto=b"\x00\x2f")),
+    "pppoe-length-0": (False, lambda i, p, fc: pppoe(p, length=0)),
+    "pbb": (False, lambda i, p, fc: pbb(p)),
+    "pbb6": (True, lambda i, p, fc: pbb(p)),
+    "dce": (False, lambda i, p, fc: dce(p)),
+    "vlan-mpls": (False, lambda i, p, fc: eth() / Dot1Q(vlan=4, type=0x8847) /
+                  MPLS(label=100, s=1) / p),
+    # inside tunnels (the review of issue 14)
+    "gre-eth-mpls": (False, lambda i, p, fc: gre_teb(i, fc, mpls(100, p))),
+    "gre-eth-pppoe": (True, lambda i, p, fc: gre_teb(i, fc, pppoe(p))),
+    "gre-eth-pbb": (False, lambda i, p, fc: gre_teb(i, fc, pbb(p))),
+    "gre-eth-dce": (False, lambda i, p, fc: gre_teb(i, fc, dce(p))),
+    "gre-vlan-mpls": (False, lambda i, p, fc: eth() / o4(i, fc) / GRE(proto=0x8100) /
+                      Dot1Q(vlan=5, type=0x8847) / MPLS(label=100, s=1) / p),
+    "geneve-eth-mpls": (False, lambda i, p, fc: eth() / udp_outer(i, fc, 6081) /
+                        GENEVE(vni=i, proto=0x6558) / mpls(100, p)),
+    "erspan2-pppoe": (False, lambda i, p, fc: eth() / o4(i, fc) / GRE(
+        proto=0x88be, seqnum_present=1, seqence_number=i) /
+        Raw(bytes([0x10, 1, 0, 1, 0, 0, 0, 0])) / pppoe(p)),
+    "vxlan-vlan-mpls": (False, lambda i, p, fc: eth() / udp_outer(i, fc, 4789) /
+                        VXLAN(vni=i) / tagged(0x8100) / Dot1Q(vlan=3, type=0x8847) /
+                        MPLS(label=100, s=1) / p),
+    # VXLAN reads its frame's ethertype itself: MPLS there is no tunnel
+    "vxlan-mpls": (False, lambda i, p, fc: eth() / udp_outer(i, fc, 4789) / VXLAN(vni=i) /
+                   mpls(100, p)),
+}
+
+
+def ethertype_flows(m):
+    pkts = []
+    for k, name in enumerate(ETHERTYPES):
+        v6, wrap = ETHERTYPES[name]
+        for i in range(300 + 4 * k, 304 + 4 * k):
+            for p in inner_flow(m, i, v6):
+                p = fix_v6_icmp(p)
+                fc = (IPv6 in p and p[IPv6].src.startswith("2001:db8:a")) or \
+                     (IP in p and p[IP].src.startswith("10.1."))
+                pkts.append(wrap(i, p, fc))
+    return pkts
+
+
+# ---- IP fragments as packets of their own ------------------------------------
+# Suricata inspects every fragment, whether its datagram completes or not,
+# as a packet without flow, ports and payload (IPv6: protocol 44), then
+# the reassembled datagram. Inner flows 600 on (10.1.3.0/24, the rules'
+# fragment addresses), every packet fragmented; every third datagram but
+# the handshake's loses its last fragment, every fifth its first. (inner IPv6?, wrap of
+# each fragment, wrap of the first fragment or None)
+
+def frag_split(p, k, ident):
+    """The fragments of IP packet @p sent, datagram @k (id @ident)."""
+    if isinstance(p, IPv6):
+        q = p.copy()
+        q.nh = 44
+        body = IPv6ExtHdrFragment(nh=p.nh, id=ident) / p.payload
+        q.remove_payload()
+        frs = fragment6(q / body, 64)
+    else:
+        q = p.copy()
+        q.id = ident
+        frs = fragment(q, 24)
+    # a handshake kept whole: a flow first seen at its SYN/ACK is another
+    # difference (Documentation/replay.rst)
+    if TCP in p and p[TCP].flags & 0x02:
+        return frs
+    if len(frs) > 1 and k % 3 == 1:
+        frs = frs[:-1]
+    elif len(frs) > 1 and k % 5 == 2:
+        frs = frs[1:]
+    return frs
+
+
+FRAGS = {
+    "frag-wire": (False, lambda i, p, fc: eth() / p, None),
+    "frag6-wire": (True, lambda i, p, fc: eth() / p, None),
+    "frag-gre": (False, lambda i, p, fc: eth() / o4(i, fc) / GRE() / p, None),
+    "frag-vxlan": (False, lambda i, p, fc: eth() / udp_outer(i, fc, 4789) / VXLAN(vni=i) /
+                   eth() / p, None),
+    "frag6-6in4": (True, lambda i, p, fc: eth() / o4(i, fc, proto=41) / p, None),
+    # the review's: a datagram's first fragment on the wire, the rest in GRE
+    "frag-wire-then-gre": (False, lambda i, p, fc: eth() / o4(i, fc) / GRE() / p,
+                           lambda i, p, fc: eth() / p),
+}
+
+
+def frag_flows(m):
+    pkts = []
+    for k, name in enumerate(FRAGS):
+        v6, wrap, first = FRAGS[name]
+        for i in range(600 + 4 * k, 604 + 4 * k):
+            for j, p in enumerate(inner_flow(m, i, v6)):
+                p = fix_v6_icmp(p)
+                fc = (IPv6 in p and p[IPv6].src.startswith("2001:db8:a")) or \
+                     (IP in p and p[IP].src.startswith("10.1."))
+                for n, fr in enumerate(frag_split(p, i + j, 1000 * k + 10 * i + j)):
+                    pkts.append((first if first and n == 0 else wrap)(i, fr, fc))
+    return pkts
+
+
+# ---- IPv6 without a transport protocol -------------------------------------------
+# Suricata's protocol is then 0 (HOPOPT: unset, or a hop-by-hop header
+# last); with any decoder event on the packet only IP-only rules see it
+# (its decoder-event rule group), without one all rules do. Payload length
+# 0 (a jumbogram), data after next header 59, hop-by-hop options that are
+# padding alone, a zero-length PadN, an unknown option, a routing header
+# of type 0, an atomic fragment header, ICMPv4 in IPv6, cut headers; and
+# the same with a destination options header last (protocol 60: all
+# rules). Three packets per host pair, on the wire and in 6in4.
+
+def v6_noproto(k):
+    a, b = "2001:db8:9::%x" % (k + 1), "2001:db8:9:1::%x" % (k % 3 + 1)
+    ip = IPv6(src=a, dst=b)
+    udp = UDP(sport=5555, dport=7777) / Raw(b"ATTACK-V6")
+    jumbo = bytes(UDP(sport=5555, dport=7777, len=0) / Raw(b"ATTACK-JUMBO"))
+    return [
+        ip / IPv6ExtHdrHopByHop(nh=17, options=[Jumbo(jumboplen=len(jumbo))]) / Raw(jumbo),
+        IPv6(src=a, dst=b, nh=59, plen=0),
+        IPv6(src=a, dst=b, nh=59) / Raw(b"TRAILING"),
+        ip / IPv6ExtHdrHopByHop(nh=59),
+        ip / IPv6ExtHdrHopByHop(nh=59, options=[RouterAlert()]),
+        ip / IPv6ExtHdrHopByHop(nh=59, options=[RouterAlert(), PadN(optdata=b"\0\0")]),
+        ip / IPv6ExtHdrHopByHop(nh=59, options=[RouterAlert(), PadN(optdata=b"\0\0")]) /
+        Raw(b"AFTER"),
+        ip / IPv6ExtHdrHopByHop(nh=59, options=[PadN(otype=0x3e, optdata=b"\0" * 4)]),
+        ip / IPv6ExtHdrHopByHop(nh=43, options=[RouterAlert(), PadN(optdata=b"\0\0")]) /
+        IPv6ExtHdrRouting(nh=0, type=0) / IPv6ExtHdrHopByHop(nh=59),
+        ip / IPv6ExtHdrFragment(nh=59),
+        IPv6(src=a, dst=b, nh=1) / ICMP() / Raw(b"ATTACK-V4ICMP"),
+        ip / IPv6ExtHdrHopByHop(nh=1, options=[RouterAlert(), PadN(optdata=b"\0\0")]) /
+        ICMP(),
+        IPv6(src=a, dst=b, nh=60, plen=1) / Raw(b"\x3b"),
+        ip / IPv6ExtHdrHopByHop(nh=17, options=[RouterAlert(), PadN(optdata=b"\0\0")]) /
+        Raw(b"\x00"),
+        ip / IPv6ExtHdrDestOpt(nh=59),
+        ip / IPv6ExtHdrDestOpt(nh=59) / Raw(b"TRAILING"),
+        ip / IPv6ExtHdrHopByHop(nh=17) / udp,
+    ]
+
+
+def v6_noproto_flows(m):
+    pkts = []
+    for k in range(12):
+        for p in v6_noproto(k):
+            if k % 2:
+                p = o4(k, True, proto=41) / p
+            pkts += [eth() / p] * 3
+    return pkts
+
+
 def case_tunnels(m, t, tmp):
     with open(RULES) as f:
         rules = f.read()
@@ -405,6 +755,12 @@ def case_tunnels(m, t, tmp):
         m.differential(t, tmp, "tunnel-late-" + name, late_carrier_flows(m, name), inner)
     m.differential(t, tmp, "tunnel-broken", broken_flows(m), rules)
     m.differential(t, tmp, "tunnel-review", review_flows(m), rules)
+    m.differential(t, tmp, "tunnel-depth", depth_flows(m), rules)
+    for lt, pkts in depth_links(m):
+        m.differential(t, tmp, "tunnel-depth-link%d" % lt, pkts, rules, link=lt)
+    m.differential(t, tmp, "ethertypes", ethertype_flows(m), rules)
+    m.differential(t, tmp, "fragments", frag_flows(m), rules)
+    m.differential(t, tmp, "ipv6-no-transport", v6_noproto_flows(m), rules)
     m.differential(t, tmp, "l4-malformed", malformed_l4(m), rules)
     m.differential(t, tmp, "other-protos", other_protos(m), rules)
 
@@ -481,5 +837,11 @@ if __name__ == "__main__":
         rt.write_pcap(os.path.join(out, name + ".pcap"), 1, rt.stamp(encap_flows(rt, name)))
     rt.write_pcap(os.path.join(out, "broken.pcap"), 1, rt.stamp(broken_flows(rt)))
     rt.write_pcap(os.path.join(out, "review.pcap"), 1, rt.stamp(review_flows(rt)))
+    rt.write_pcap(os.path.join(out, "depth.pcap"), 1, rt.stamp(depth_flows(rt)))
+    for lt, pkts in depth_links(rt):
+        rt.write_pcap(os.path.join(out, "depth-link%d.pcap" % lt), lt, rt.stamp(pkts))
+    rt.write_pcap(os.path.join(out, "ethertypes.pcap"), 1, rt.stamp(ethertype_flows(rt)))
+    rt.write_pcap(os.path.join(out, "fragments.pcap"), 1, rt.stamp(frag_flows(rt)))
+    rt.write_pcap(os.path.join(out, "v6-noproto.pcap"), 1, rt.stamp(v6_noproto_flows(rt)))
     rt.write_pcap(os.path.join(out, "l4.pcap"), 1, rt.stamp(malformed_l4(rt)))
     rt.write_pcap(os.path.join(out, "protos.pcap"), 1, rt.stamp(other_protos(rt)))

@@ -204,6 +204,38 @@ static void build(void)
 	p = new_pkt("ipv4 link: fragment", NFIPS_LINK_IPV4);
 	ipv4(p, IPPROTO_TCP, 8, 0x2000);	/* MF */
 	put(p, "fragment", 8);
+
+	p = new_pkt("ethernet mpls(2 labels) ipv4 udp", NFIPS_LINK_ETHERNET);
+	eth(p, 0x8847);
+	put32(p, 100u << 12 | 64);		/* not the bottom */
+	put32(p, 200u << 12 | 0x100 | 64);	/* bottom: IPv4 by its nibble */
+	ipv4(p, IPPROTO_UDP, 8 + 4, 0);
+	udp(p, "mpls");
+
+	p = new_pkt("ethernet pppoe(1-byte protocol) ipv6 udp", NFIPS_LINK_ETHERNET);
+	eth(p, 0x8864);
+	put(p, (uint8_t[]){ 0x11, 0, 0, 1 }, 4);
+	put16(p, 1 + 40 + 8 + 2);
+	p->b[p->len++] = 0x57;
+	ipv6(p, IPPROTO_UDP, 8 + 2);
+	udp(p, "pp");
+
+	p = new_pkt("ethernet 802.1ah vlan ipv4 tcp", NFIPS_LINK_ETHERNET);
+	eth(p, 0x88e7);
+	put32(p, 7);				/* I-tag */
+	put(p, "\2\0\0\0\0\3\2\0\0\0\0\4", 12);
+	put16(p, 0x8100);
+	put16(p, 42);
+	put16(p, 0x0800);
+	ipv4(p, IPPROTO_TCP, 24 + 3, 0);
+	tcp(p, "pbb");
+
+	p = new_pkt("ethernet dce ethernet ipv4 icmp", NFIPS_LINK_ETHERNET);
+	eth(p, 0x8903);
+	put16(p, 0);
+	eth(p, 0x0800);
+	ipv4(p, IPPROTO_ICMP, 8 + 3, 0);
+	icmp(p, 8, "dce");
 }
 
 static void fields(void)
@@ -265,6 +297,35 @@ static void fields(void)
 
 	s = dec(12345, pkts[0].b, pkts[0].len, &d);
 	tap_ok(&T, s == NFIPS_DEC_MALFORMED && d.why, "unknown link type refused");
+}
+
+/* Link layers before IP, and Suricata's layer count (decode.h). */
+static void link_layers(void)
+{
+	const struct pkt *mpls = &pkts[8], *pppoe = &pkts[9], *pbb = &pkts[10];
+	const struct pkt *dce = &pkts[11];
+	enum nfips_decode_status s;
+	struct nfips_decoded d;
+
+	s = dec(mpls->link, mpls->b, mpls->len, &d);
+	tap_ok(&T, s == NFIPS_DEC_OK && d.pkt.family == 4 && d.pkt.dport == 53 &&
+	       d.pkt.payload_len == 4 && d.layers == 3,
+	       "MPLS: a label stack, IPv4 by the first nibble; one layer for the stack");
+	s = dec(pppoe->link, pppoe->b, pppoe->len, &d);
+	tap_ok(&T, s == NFIPS_DEC_OK && d.pkt.family == 6 && d.pkt.payload_len == 2 &&
+	       d.layers == 2, "PPPoE session, one-byte PPP protocol: IPv6; no layer of its own");
+	s = dec(pbb->link, pbb->b, pbb->len, &d);
+	tap_ok(&T, s == NFIPS_DEC_OK && d.nvlan == 1 && d.vlan[0] == 42 &&
+	       d.pkt.proto == IPPROTO_TCP && d.layers == 3,
+	       "802.1ah then a VLAN tag: the customer frame's tag, no layer for 802.1ah");
+	s = dec(dce->link, dce->b, dce->len, &d);
+	tap_ok(&T, s == NFIPS_DEC_OK && d.pkt.proto == IPPROTO_ICMP && d.layers == 3,
+	       "Cisco Fabric Path (DCE): a second Ethernet header, a layer");
+	s = nfips_decode_at(mpls->link, mpls->b, mpls->len, 12, &d);
+	tap_ok(&T, s == NFIPS_DEC_OK && d.layers == 15, "15 layers: decoded");
+	s = nfips_decode_at(mpls->link, mpls->b, mpls->len, 13, &d);
+	tap_ok(&T, s == NFIPS_DEC_MALFORMED && d.why && !strcmp(d.why, "too many layers") &&
+	       !d.l4_bad, "16 layers: Suricata's decoder.max-layers, not decoded");
 }
 
 static void prefixes(void)
@@ -394,6 +455,7 @@ int main(void)
 {
 	build();
 	fields();
+	link_layers();
 	fast_open();
 	prefixes();
 	fuzz();

@@ -12,6 +12,7 @@
 
 #include "applayer/dns.h"
 #include "tap.h"
+#include "util/util.h"
 
 static struct tap T;
 
@@ -231,6 +232,19 @@ static uint32_t queries(const struct nfips_tx *tx, char names[][64])
 	return i;
 }
 
+/* The alert's "dns" object of @tx, as the EVE record would carry it. */
+static const char *eve_of(const struct nfips_tx *tx, struct nfips_sbuf *b)
+{
+	struct nfips_json j;
+
+	nfips_sbuf_reset(b);
+	nfips_json_init(&j, b);
+	nfips_json_obj(&j, NULL);
+	tx->eve(tx, &j, 0);
+	nfips_json_obj_end(&j);
+	return b->s && !b->oom ? b->s : "";
+}
+
 static void test_flow(void)
 {
 	static const char *const names[] = { "a.example", "", "c.example" };
@@ -242,6 +256,7 @@ static void test_flow(void)
 	uint64_t op = 9;
 	size_t n, sl = 0, i;
 	uint32_t nt, total = 0;
+	struct nfips_sbuf eb = { 0 };
 
 	n = request(m, names, 3, 4);
 	dns_udp(s, 0, m, (uint32_t)n);
@@ -249,6 +264,15 @@ static void test_flow(void)
 	tap_ok(&T, nt == 1 && queries(txs[0], got) == 1 && !strcmp(got[0], "a.example") &&
 	       txs[0]->get_int(txs[0], NFIPS_TXINT_DNS_OPCODE, &op) && op == 4,
 	       "UDP: one transaction; the empty name ends the queries; opcode 4");
+	/* Suricata's alert lists every question, the empty name too */
+	tap_ok(&T, nt == 1 && txs[0]->tx_id(txs[0]) == 0 &&
+	       strstr(eve_of(txs[0], &eb), "{\"dns\":{\"version\":2,\"query\":[{\"type\":"
+		      "\"query\",\"id\":") &&
+	       strstr(eb.s, "\"rrname\":\"a.example\",\"rrtype\":\"A\",\"tx_id\":0,"
+		      "\"opcode\":4}") &&
+	       strstr(eb.s, "\"rrname\":\"\",") && strstr(eb.s, "\"rrname\":\"c.example\"") &&
+	       !strstr(eb.s, "answer"),
+	       "the request's alert object: tx_id 0, its three questions");
 	dns_udp(s, 0, m, 11);
 	tap_ok(&T, dns_ready(s, 0, &txs) == 0, "a malformed datagram: no transaction");
 	m[2] |= 0x80;
@@ -259,7 +283,13 @@ static void test_flow(void)
 	tap_ok(&T, nt == 1 && !txs[0]->get_nth(txs[0], NFIPS_BUF_DNS_QUERY, 0,
 					       &(const uint8_t *){ NULL }, &(uint32_t){ 0 }),
 	       "a response: a transaction without dns.query");
+	tap_ok(&T, nt == 1 && txs[0]->tx_id(txs[0]) == 1 &&
+	       strstr(eve_of(txs[0], &eb), "\"answer\":{\"version\":2,\"type\":\"answer\",") &&
+	       strstr(eb.s, "\"qr\":true,\"rd\":true,\"opcode\":4,\"rrname\":\"a.example\","
+		      "\"rrtype\":\"A\",\"rcode\":\"NOERROR\"}}") && !strstr(eb.s, "query"),
+	       "the response's: tx_id 1 (the flow's second transaction), its answer header");
 	dns_free(s);
+	nfips_sbuf_free(&eb);
 
 	/* TCP: three messages and a zero length, fed a byte at a time */
 	s = dns_new();
@@ -300,13 +330,18 @@ static void test_mutations(void)
 	uint8_t base[512], out[DNS_NAME_BUF], *c;
 	const struct nfips_tx *const *txs;
 	struct nfips_dns *s = dns_new(), *tcp = NULL;
-	uint32_t seed = 14, i, j, n0, n, next, len, good = 0, bad = 0;
+	uint32_t seed = 14, i, j, n0, n, next, len, good = 0, bad = 0, objs = 0;
+	struct nfips_sbuf eb = { 0 };
 	struct dns_hdr h;
 	bool req;
 
 	n0 = (uint32_t)request(base, names, 2, 0);
 	memcpy(base + n0, "\xc0\x0c\x00\x05\x00\x01\x00\x00\x00\x10\x00\x02\xc0\x1e", 14);
 	base[7] = 1;
+	n0 += 14;
+	/* the same record as an authority: the alert's answer details it */
+	memcpy(base + n0, base + n0 - 14, 14);
+	base[9] = 1;
 	n0 += 14;
 	for (i = 0; i < 20000; i++) {
 		uint8_t m[512];
@@ -333,18 +368,23 @@ static void test_mutations(void)
 			dns_name(c, n, (seed >> 4) % n, n, out, &len, &next);
 		dns_udp(s, (int)(i & 1), c, n);
 		dns_tcp(tcp, (int)(i & 1), c, n);
-		if (dns_ready(s, (int)(i & 1), &txs))
+		if (dns_ready(s, (int)(i & 1), &txs)) {
 			for (j = 0; j < 4 && txs[0]->get_nth(txs[0], NFIPS_BUF_DNS_QUERY, j,
 							     &(const uint8_t *){ NULL }, &len); j++)
 				;
-		dns_ready(tcp, (int)(i & 1), &txs);
+			objs += !!strstr(eve_of(txs[0], &eb), "{\"dns\":{\"version\":2");
+		}
+		for (j = dns_ready(tcp, (int)(i & 1), &txs); j; j--)
+			objs += !!strstr(eve_of(txs[j - 1], &eb), "{\"dns\":{\"version\":2");
 		free(c);
 	}
 	dns_free(s);
 	dns_free(tcp);
+	nfips_sbuf_free(&eb);
 	tap_ok(&T, good > 1000 && bad > 1000,
 	       "20000 mutated messages (%u parse, %u do not), none read outside itself",
 	       good, bad);
+	tap_ok(&T, objs > 1000, "... and their alert objects written (%u), none either", objs);
 }
 
 int main(void)

@@ -56,6 +56,58 @@ static void timestamps(void)
 	       "microseconds zero-padded: %s", ts);
 }
 
+/* An app-layer object writer, as a parser's (struct nfips_tx's eve). */
+static void app_http(const void *arg, struct nfips_json *j)
+{
+	nfips_json_obj(j, "http");
+	nfips_json_kstr(j, "hostname", arg);
+	nfips_json_kuint(j, "length", 0);
+	nfips_json_obj_end(j);
+}
+
+/*
+ * An alert of a transaction: tx_id before "alert", the protocol's object,
+ * then app_proto and the failed direction before "direction", as
+ * Suricata's AlertJson; without a flow none of the flow's part.
+ */
+static void record_app(void)
+{
+	struct nfips_sbuf b = { 0 };
+	struct nfips_eve_alert a = {
+		.sec = 1, .family = 4, .src = { 10, 0, 0, 1 }, .dst = { 10, 0, 0, 2 },
+		.sport = 40000, .dport = 80, .proto = IPPROTO_TCP, .sid = 7,
+		.has_tx = true, .tx_id = 3, .app_obj = app_http, .app_arg = "h\"x",
+		.app_proto = "http", .app_proto_tc = "failed",
+		.has_flow = true, .to_server = true, .path = "daemon",
+	};
+	const char *want =
+		"{\"timestamp\":\"1970-01-01T00:00:01.000000+0000\","
+		"\"event_type\":\"alert\",\"src_ip\":\"10.0.0.1\",\"src_port\":40000,"
+		"\"dest_ip\":\"10.0.0.2\",\"dest_port\":80,\"proto\":\"TCP\","
+		"\"tx_id\":3,\"alert\":{\"action\":\"allowed\",\"gid\":0,"
+		"\"signature_id\":7,\"rev\":0,\"signature\":\"\",\"category\":\"\","
+		"\"severity\":0},\"http\":{\"hostname\":\"h\\\"x\",\"length\":0},"
+		"\"app_proto\":\"http\",\"app_proto_tc\":\"failed\","
+		"\"direction\":\"to_server\",\"flow\":{\"pkts_toserver\":0,"
+		"\"pkts_toclient\":0,\"bytes_toserver\":0,\"bytes_toclient\":0,"
+		"\"start\":\"1970-01-01T00:00:00.000000+0000\",\"src_ip\":\"10.0.0.1\","
+		"\"dest_ip\":\"10.0.0.2\",\"src_port\":40000,\"dest_port\":80},"
+		"\"nfips\":{\"path\":\"daemon\",\"sequence\":0,\"policy_serial\":0}}\n";
+
+	nfips_eve_alert(&b, &a);
+	if (!tap_ok(&T, b.s && !strcmp(b.s, want),
+		    "transaction alert: tx_id before alert, its object and app_proto "
+		    "before direction"))
+		tap_diag("got  %s", b.s);
+	nfips_sbuf_reset(&b);
+	a.has_flow = false;
+	nfips_eve_alert(&b, &a);
+	tap_ok(&T, b.s && strstr(b.s, "\"tx_id\":3,\"alert\"") && !strstr(b.s, "http") &&
+	       !strstr(b.s, "app_proto"),
+	       "without a flow: tx_id only, no object nor app_proto (Suricata's p->flow)");
+	nfips_sbuf_free(&b);
+}
+
 static void record(void)
 {
 	struct nfips_sbuf b = { 0 };
@@ -318,6 +370,8 @@ static int corpus(const char *path)
 		.payload_len = sizeof(pl) - 1, .sensor = "gw", .grade = "emergency",
 		.grade_reason = "r", .path = "daemon", .sequence = 1,
 		.policy_serial = 4, .incident_id = 9,
+		.has_tx = true, .tx_id = 2, .app_obj = app_http, .app_arg = "h",
+		.app_proto = "http", .app_proto_ts = "failed", .app_proto_tc = "failed",
 	};
 	static const uint8_t protos[] = { IPPROTO_UDP, IPPROTO_ICMP, IPPROTO_SCTP,
 					  IPPROTO_ESP, 4, 200 };
@@ -328,6 +382,9 @@ static int corpus(const char *path)
 		return 1;
 	nfips_eve_alert(&b, &a);
 	/* The kernel's record: no flow, no payload, no metadata, source target. */
+	a.has_tx = false;
+	a.app_obj = NULL;
+	a.app_proto = a.app_proto_ts = a.app_proto_tc = NULL;
 	a.flow_id = a.pcap_cnt = 0;
 	a.has_flow = a.log_payload = false;
 	a.nmetadata = 0;
@@ -362,6 +419,7 @@ int main(int argc, char **argv)
 	escaping();
 	timestamps();
 	record();
+	record_app();
 	community_id();
 	fields();
 	return tap_done(&T);

@@ -14,6 +14,7 @@
 
 #include "applayer/proto.h"
 #include "tap.h"
+#include "util/util.h"
 
 static struct tap T;
 
@@ -171,10 +172,54 @@ static void endless(void)
 	app_ssh_ops.state_free(s);
 }
 
+/* The alert's "ssh" object of @tx. */
+static const char *eve_of(const struct nfips_tx *tx, struct nfips_sbuf *b)
+{
+	struct nfips_json j;
+
+	nfips_sbuf_reset(b);
+	nfips_json_init(&j, b);
+	nfips_json_obj(&j, NULL);
+	tx->eve(tx, &j, 0);
+	nfips_json_obj_end(&j);
+	return b->s && !b->oom ? b->s : "";
+}
+
+/* What Suricata's alert writes of the banners; a long one cut at 256. */
+static void eve_obj(void)
+{
+	static const char cli[] = "SSH-2.0-OpenSSH_9.0\r\n";
+	char srv[400], want[400];
+	struct nfips_sbuf b = { 0 };
+	const struct nfips_tx *tx;
+	void *s = app_ssh_ops.state_new(NULL);
+
+	if (!s)
+		abort();
+	app_ssh_ops.data(s, 0, (const uint8_t *)cli, sizeof(cli) - 1, 0);
+	tx = side(s, 0);
+	tap_ok(&T, tx && tx->tx_id(tx) == 0 &&
+	       !strcmp(eve_of(tx, &b), "{\"ssh\":{\"client\":{\"proto_version\":\"2.0\","
+		       "\"software_version\":\"OpenSSH_9.0\"}}}"),
+	       "alert object: the client's banner, no server before its banner (%s)", b.s);
+	memset(srv, 'A', sizeof(srv));
+	memcpy(srv, "SSH-2.0-", 8);
+	memcpy(srv + 8 + 300, "\r\n", 2);
+	app_ssh_ops.data(s, 1, (const uint8_t *)srv, 8 + 300 + 2, 0);
+	memset(want, 'A', 256);
+	snprintf(want + 256, sizeof(want) - 256, "[truncated]\"}}}");
+	tap_ok(&T, tx && strstr(eve_of(tx, &b), "\"server\":{\"proto_version\":\"2.0\","
+				"\"software_version\":\"") && strstr(b.s, want),
+	       "a software version past 256 bytes: cut, [truncated] appended");
+	app_ssh_ops.state_free(s);
+	nfips_sbuf_free(&b);
+}
+
 static void corrupt(void)
 {
 	uint8_t d[1024], x[1024];
 	uint32_t n = client_session(d), i, k;
+	struct nfips_sbuf b = { 0 };
 
 	srand(7);
 	for (i = 0; i < 3000; i++) {
@@ -184,11 +229,16 @@ static void corrupt(void)
 		for (k = 0; k < 1 + (uint32_t)rand() % 8; k++)
 			x[(uint32_t)rand() % n] = (uint8_t)rand();
 		s = run(x, n, (uint32_t)rand() % n, (uint32_t)rand() % n);
-		(void)side(s, 0);
-		(void)side(s, 1);
+		for (k = 0; k < 2; k++) {
+			const struct nfips_tx *tx = side(s, (int)k);
+
+			if (tx)
+				(void)eve_of(tx, &b);
+		}
 		app_ssh_ops.state_free(s);
 	}
-	tap_ok(&T, 1, "3,000 corrupted sessions: no sanitizer report");
+	nfips_sbuf_free(&b);
+	tap_ok(&T, 1, "3,000 corrupted sessions and their alert objects: no sanitizer report");
 }
 
 int main(void)
@@ -196,6 +246,7 @@ int main(void)
 	splits();
 	banners();
 	endless();
+	eve_obj();
 	corrupt();
 	return tap_done(&T);
 }

@@ -18,6 +18,7 @@
 
 #include "applayer/tls_int.h"
 #include "tap.h"
+#include "util/util.h"
 
 static struct tap T;
 
@@ -213,6 +214,15 @@ static void feed(void *s, int dir, const struct buf *b, uint32_t step)
 		k = b->n - i < step ? b->n - i : step;
 		app_tls_ops.data(s, dir, b->d + i, k, 0);
 	}
+}
+
+/* The length of tls.certs instance @idx of the server's chain, or -1. */
+static long nth_len(const struct tls_state *s, uint32_t idx)
+{
+	const uint8_t *d;
+	uint32_t n;
+
+	return tls_get_nth(&s->side[1].view, NFIPS_BUF_TLS_CERTS, idx, &d, &n) ? (long)n : -1;
 }
 
 static char fingerprint[60];
@@ -441,7 +451,7 @@ static void test_bounds(void)
 {
 	static struct buf rec, big;
 	struct tls_state *s;
-	uint32_t i;
+	uint32_t i, k;
 
 	/*
 	 * A Certificate message announcing 16 MiB, a list of 3 MiB whose first
@@ -465,14 +475,14 @@ static void test_bounds(void)
 
 	/*
 	 * A chain of 300 KiB (Suricata reassembles it whole): the first
-	 * certificate decoded once the message is whole, the chain kept up to
-	 * TLS_CERTS_MAX certificates.
+	 * certificate decoded once the message is whole, every one kept.
 	 */
 	rec.n = 0;
 	big.n = 0;
+	k = (300u << 10) / ((uint32_t)cert_len + 3);
 	{
 		static struct buf body;
-		uint32_t k = (300u << 10) / ((uint32_t)cert_len + 3), total = 0;
+		uint32_t total = 0;
 
 		body.n = 0;
 		u24(&body, 0);
@@ -492,13 +502,13 @@ static void test_bounds(void)
 	i = s->ncerts[1] + s->cert_has[1];
 	app_tls_ops.data(s, 1, rec.d + rec.n - 1, 1, 0);
 	app_tls_ops.eof(s, 0);
-	tap_ok(&T, !i && s->ncerts[1] == TLS_CERTS_MAX && !s->dir[1].broken &&
+	tap_ok(&T, !i && s->ncerts[1] == k && nth_len(s, k - 1) == cert_len && !s->dir[1].broken &&
 	       buf_is(s, 1, NFIPS_BUF_TLS_CERT_SERIAL, "00:AB:12:CD"),
-	       "a 300 KiB certificate chain: nothing before its last byte, then decoded, %u kept",
-	       s->ncerts[1]);
+	       "a 300 KiB certificate chain: nothing before its last byte, then decoded, %u of %u kept",
+	       s->ncerts[1], k);
 	app_tls_ops.state_free(s);
 
-	/* Certificates after the first: kept while the chain stays within TLS_CHAIN_BUDGET. */
+	/* Certificates after the first: all kept, however large (Suricata holds the message). */
 	rec.n = 0;
 	big.n = 0;
 	{
@@ -520,27 +530,30 @@ static void test_bounds(void)
 	records(&rec, 22, big.d, big.n, 1u << 14);
 	s = run(NULL, &rec);
 	app_tls_ops.eof(s, 0);
-	tap_ok(&T, s->ncerts[1] == 2 && s->certs[1][1].len == 200u << 10 &&
+	tap_ok(&T, s->ncerts[1] == 3 && nth_len(s, 1) == 200 << 10 && nth_len(s, 2) == 100 << 10 &&
 	       buf_is(s, 1, NFIPS_BUF_TLS_CERT_SERIAL, "00:AB:12:CD"),
-	       "a chain over the byte budget: the certificates within it kept (%u)", s->ncerts[1]);
+	       "certificates of 200 and 100 KiB after the first: kept (%u)", s->ncerts[1]);
 	app_tls_ops.state_free(s);
 
-	/* 100 certificates: the first TLS_CERTS_MAX kept, each a tls.certs instance. */
-	rec.n = 0;
-	records(&rec, 22, certificate(99)->d, certificate(99)->n, 1u << 14);
-	s = run(NULL, &rec);
-	app_tls_ops.eof(s, 0);	/* the flow's end: certificate buffers inspected */
-	{
-		const uint8_t *d;
-		uint32_t n, k = 0;
+	/*
+	 * 100 certificates: each a tls.certs instance; 1,100: the first
+	 * TLS_CERTS_MAX, all Suricata 7.0.10's detection inspects.
+	 */
+	for (i = 0; i < 2; i++) {
+		const uint32_t want = i ? TLS_CERTS_MAX : 100;
 
-		while (tls_get_nth(&s->side[1].view, NFIPS_BUF_TLS_CERTS, k, &d, &n))
-			k++;
-		tap_ok(&T, s->ncerts[1] == TLS_CERTS_MAX && k == TLS_CERTS_MAX &&
+		rec.n = 0;
+		records(&rec, 22, certificate(i ? 1099 : 99)->d, certificate(i ? 1099 : 99)->n,
+			1u << 14);
+		s = run(NULL, &rec);
+		app_tls_ops.eof(s, 0);	/* the flow's end: certificate buffers inspected */
+		for (k = 0; nth_len(s, k) >= 0; k++)
+			;
+		tap_ok(&T, s->ncerts[1] == want && k == want && nth_len(s, want - 1) == 5 &&
 		       buf_is(s, 1, NFIPS_BUF_TLS_CERT_SERIAL, "00:AB:12:CD"),
-		       "100 certificates: %u kept and inspected, the first decoded", k);
+		       "%u certificates: %u kept and inspected, the first decoded", i ? 1100 : 100, k);
+		app_tls_ops.state_free(s);
 	}
-	app_tls_ops.state_free(s);
 
 	/* A certificate list longer than its message: nothing kept. */
 	rec.n = 0;
@@ -554,11 +567,25 @@ static void test_bounds(void)
 	app_tls_ops.state_free(s);
 }
 
+/* The alert's "tls" object of @s (either side: one transaction), @flags its rule's. */
+static const char *eve_of(struct tls_state *s, struct nfips_sbuf *b, uint32_t flags)
+{
+	struct nfips_json j;
+
+	nfips_sbuf_reset(b);
+	nfips_json_init(&j, b);
+	nfips_json_obj(&j, NULL);
+	s->side[1].view.eve(&s->side[1].view, &j, flags);
+	nfips_json_obj_end(&j);
+	return b->s && !b->oom ? b->s : "";
+}
+
 /* Random corruption of a whole handshake, under the sanitizers. */
 static void test_corrupt(void)
 {
 	static struct buf c, sv, msgs;
-	uint32_t i, k;
+	struct nfips_sbuf eb = { 0 };
+	uint32_t i, k, objs = 0;
 
 	srand(14);
 	for (i = 0; i < 3000; i++) {
@@ -569,7 +596,7 @@ static void test_corrupt(void)
 		put(&msgs, server_hello()->d, server_hello()->n);
 		put(&msgs, certificate(2)->d, certificate(2)->n);
 		records(&sv, 22, msgs.d, msgs.n, 1u << 14);
-		for (k = 0; k < 1 + (uint32_t)rand() % 4; k++) {
+		for (k = 0; i && k < 1 + (uint32_t)rand() % 4; k++) {
 			c.d[(uint32_t)rand() % c.n] ^= (uint8_t)(1 + rand() % 255);
 			sv.d[(uint32_t)rand() % sv.n] ^= (uint8_t)(1 + rand() % 255);
 		}
@@ -578,9 +605,21 @@ static void test_corrupt(void)
 		feed(s, 1, &sv, 1 + (uint32_t)rand() % 50);
 		ready(s, 0, true);
 		ready(s, 1, true);
+		if (!i)
+			tap_ok(&T, s->side[0].view.tx_id(&s->side[0].view) == 0 &&
+			       strstr(eve_of(s, &eb, 0), "{\"tls\":{\"subject\":") &&
+			       strstr(eb.s, "\"version\":\"TLS 1.2\",\"notbefore\":\"") &&
+			       strstr(eb.s, "\"ja3\":{\"hash\":\"") && !strstr(eb.s, "client") &&
+			       !strstr(eb.s, "ja4") &&
+			       strstr(eve_of(s, &eb, NFIPS_TX_EVE_JA4), "\"ja4\":\"t"),
+			       "the alert's tls object: the server certificate with its validity, "
+			       "version, JA3; JA4 for a rule on it only (%s)", eb.s);
+		objs += !!strstr(eve_of(s, &eb, i & 1 ? NFIPS_TX_EVE_JA4 : 0), "{\"tls\":{");
 		app_tls_ops.state_free(s);
 	}
-	tap_ok(&T, 1, "3000 corrupted handshakes parsed without a sanitizer report");
+	nfips_sbuf_free(&eb);
+	tap_ok(&T, objs == 3000, "3000 corrupted handshakes parsed and their alert objects "
+	       "written without a sanitizer report");
 }
 
 static void test_detect(void)
@@ -650,7 +689,7 @@ static void test_review(void)
 	app_tls_ops.data(s, 1, rec.d, rec.n - 1, 0);
 	tap_ok(&T, !s->ncerts[1] && !s->done[1], "a chain is published once its message is whole");
 	app_tls_ops.data(s, 1, rec.d + rec.n - 1, 1, 0);
-	tap_ok(&T, s->ncerts[1] == 2 && !s->certs[1][1].len && s->done[1] &&
+	tap_ok(&T, s->ncerts[1] == 2 && !nth_len(s, 1) && s->done[1] &&
 	       buf_is(s, 1, NFIPS_BUF_TLS_CERT_SERIAL, "00:AB:12:CD"),
 	       "an empty certificate kept, one overrunning the list ends it, the handshake done");
 	app_tls_ops.state_free(s);
@@ -753,6 +792,55 @@ static void test_repeated_hellos(void)
 }
 
 /*
+ * What the parsers hold is counted for nfipsd's memory budget: a hello
+ * held as it comes in counts while held, nothing once the flow is freed.
+ */
+static void test_held_counted(void)
+{
+	static struct buf rec;
+	struct tls_state *s = app_tls_ops.state_new(NULL);
+	uint64_t before = nfips_app_held(), during;
+
+	rec.n = 0;
+	put(&rec, "\x16\x03\x01\x40\x00\x01\x00\xff\xff", 9);
+	memset(rec.d + rec.n, 0x41, 16000);
+	rec.n += 16000;
+	app_tls_ops.data(s, 0, rec.d, rec.n, 0);
+	during = nfips_app_held();
+	app_tls_ops.state_free(s);
+	tap_ok(&T, during >= before + 16000 && nfips_app_held() == before,
+	       "the bytes a parser holds are counted while held (%llu), not after",
+	       (unsigned long long)(during - before));
+}
+
+/*
+ * Application data ends payload inspection with its record's first body
+ * byte, as SSLv3Decode acts on each slice of the body: not with the
+ * header alone (a peer holding the body back must not blind inspection),
+ * not only once the record is whole. The body is passed over, not held,
+ * and the records after it are still read.
+ */
+static void test_appdata_header(void)
+{
+	static struct buf c, sv;
+	struct tls_state *s = app_tls_ops.state_new(NULL);
+	bool early;
+
+	c.n = sv.n = 0;
+	records(&c, 22, client_hello()->d, client_hello()->n, 1u << 14);
+	feed(s, 0, &c, 1u << 14);
+	records(&sv, 22, server_hello()->d, server_hello()->n, 1u << 14);
+	feed(s, 1, &sv, 1u << 14);
+	app_tls_ops.data(s, 0, (const uint8_t *)"\x17\x03\x03\x40\x00", 5, 0);
+	early = s->no_payload;
+	app_tls_ops.data(s, 0, (const uint8_t *)"A", 1, 0);
+	tap_ok(&T, !early && s->no_payload && s->dir[0].rec.len == 0 &&
+	       s->dir[0].skip == 0x4000 - 1 && !s->dir[0].broken,
+	       "application data: inspection ends at its first body byte, not its header; the body not held");
+	app_tls_ops.state_free(s);
+}
+
+/*
  * The review's held buffers (hold16.pcap: +1.5 MB per open flow): a
  * ClientHello announcing 1 MB of which 270000 bytes came, a Certificate
  * message whose first certificate (900000 bytes) does not decode and
@@ -809,5 +897,7 @@ int main(void)
 	test_review();
 	test_repeated_hellos();
 	test_retained();
+	test_appdata_header();
+	test_held_counted();
 	return tap_done(&T);
 }

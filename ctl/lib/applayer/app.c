@@ -30,7 +30,16 @@ struct nfips_app {
 	uint64_t fed[2];	/* stream offset up to which the parser has data */
 	uint16_t port;		/* the flow's server port (struct app_proto_ops's port) */
 	bool udp_tried[2];	/* UDP: its first datagram was probed */
+	int8_t first_dir;	/* the direction of the flow's first data; -1 none yet */
+	/*
+	 * Per direction, what its own first bytes said of the flow's
+	 * protocol (Suricata's alproto_ts / alproto_tc, for the EVE record
+	 * only): DIR_UNKNOWN not yet, DIR_PROTO the flow's, DIR_FAILED not.
+	 */
+	uint8_t dstat[2];
 };
+
+enum { DIR_UNKNOWN, DIR_PROTO, DIR_FAILED };
 
 _Static_assert(MAX_PROTOS >= NFIPS_ALPROTO_COUNT, "MAX_PROTOS too small");
 _Static_assert(MAX_PROTOS <= 8, "refused[] holds a bit per protocol");
@@ -79,8 +88,10 @@ struct nfips_app *nfips_app_new(struct nfips_app_ctx *ctx)
 {
 	struct nfips_app *a = calloc(1, sizeof(*a));
 
-	if (a)
+	if (a) {
 		a->ctx = ctx;
+		a->first_dir = -1;
+	}
 	return a;
 }
 
@@ -186,14 +197,22 @@ bool nfips_app_udp(struct nfips_app *a, int dir, const uint8_t *d, uint32_t n)
 				continue;
 			if (o->detect_udp(d, n, &req) != 1)
 				continue;
-			if (a->state || start(a, i))
+			if (a->state || start(a, i)) {
 				reverse = req != (dir == 0);
+				a->dstat[dir] = DIR_PROTO;
+			}
 			break;
 		}
+		if (a->dstat[dir] != DIR_PROTO)
+			a->dstat[dir] = DIR_FAILED;
 		if (reverse) {
 			/* FlowSwap swaps the directions' detection states */
+			uint8_t ds = a->dstat[dir];
+
 			a->udp_tried[dir] = a->udp_tried[!dir];
 			a->udp_tried[!dir] = true;
+			a->dstat[dir] = a->dstat[!dir];
+			a->dstat[!dir] = ds;
 		}
 	}
 	if (a->state && a->ops->udp)
@@ -215,6 +234,7 @@ static void detect(struct nfips_app *a, int dir, const struct nfips_stream *st)
 		return;
 	if (!st->anchored || st->stream_off) {
 		a->failed[dir] = true;	/* its start was lost */
+		a->dstat[dir] = DIR_FAILED;
 		return;
 	}
 	for (i = 0; i < app_nprotos; i++) {
@@ -229,11 +249,36 @@ static void detect(struct nfips_app *a, int dir, const struct nfips_stream *st)
 			a->refused[dir] |= (uint8_t)(1u << i);
 	}
 	if (i == app_nprotos) {
-		if (!res)
+		if (!res) {
 			a->failed[dir] = true;
+			a->dstat[dir] = DIR_FAILED;
+		}
 		return;
 	}
-	start(a, i);
+	if (app_protos[i]->toserver_first && a->first_dir == 1) {
+		/* DisableAppLayer: no protocol, either way */
+		a->failed[0] = a->failed[1] = true;
+		return;
+	}
+	if (start(a, i))
+		a->dstat[dir] = DIR_PROTO;
+}
+
+/*
+ * The flow's protocol is known: what direction @dir's own first bytes
+ * say of it (Suricata detects each direction, the second one too).
+ */
+static void detect_other(struct nfips_app *a, int dir, const struct nfips_stream *st)
+{
+	int r;
+
+	/* a direction whose start was lost is not detected (nor failed) */
+	if (a->dstat[dir] != DIR_UNKNOWN || !a->ops->detect || !st->anchored ||
+	    st->stream_off)
+		return;
+	r = a->ops->detect(st->data, st->len, dir == 0);
+	if (r >= 0)
+		a->dstat[dir] = r ? DIR_PROTO : DIR_FAILED;
 }
 
 /* New bytes of direction @dir's stream to the flow's parser. */
@@ -290,6 +335,8 @@ void nfips_app_data(struct nfips_app *a, int dir, const struct nfips_stream *st,
 
 	if (!a || a->gap || !st->len)
 		return;
+	if (a->first_dir < 0)
+		a->first_dir = (int8_t)dir;
 	if (!a->state) {
 		detect(a, dir, st);
 		/* The other direction's earlier bytes go first, in order. */
@@ -303,6 +350,7 @@ void nfips_app_data(struct nfips_app *a, int dir, const struct nfips_stream *st,
 	}
 	if (!a->state)
 		return;
+	detect_other(a, dir, st);
 	parse(a, dir, st, other, catch_up, ts_usec);
 	if (held)
 		a->ops->hold(a->state, false);
@@ -321,4 +369,35 @@ uint32_t nfips_app_ready(struct nfips_app *a, int dir, bool eof,
 	if (!a || !a->state)
 		return 0;
 	return a->ops->ready(a->state, dir, eof, txs);
+}
+
+/* Suricata's AppProtoToString names. */
+static const char *const alproto_names[NFIPS_ALPROTO_COUNT] = {
+	[NFIPS_ALPROTO_HTTP] = "http", [NFIPS_ALPROTO_DNS] = "dns",
+	[NFIPS_ALPROTO_TLS] = "tls", [NFIPS_ALPROTO_SSH] = "ssh",
+	[NFIPS_ALPROTO_FTP] = "ftp", [NFIPS_ALPROTO_SMTP] = "smtp",
+};
+
+void nfips_app_eve_protos(const struct nfips_app *a, bool udp, const char *out[3])
+{
+	int d;
+
+	out[0] = out[1] = out[2] = NULL;
+	if (!a)
+		return;
+	if (!a->state) {
+		/*
+		 * UDP: the first datagram's probe failing fails the flow.
+		 * TCP: when Suricata gives up depends on its pattern depths
+		 * and probing parsers, which nfips does not model: nothing
+		 * (Documentation/replay.rst, "EVE records").
+		 */
+		if (udp && (a->udp_tried[0] || a->udp_tried[1]))
+			out[0] = "failed";
+		return;
+	}
+	out[0] = alproto_names[a->ops->alproto];
+	for (d = 0; d < 2; d++)
+		if (a->dstat[d] == DIR_FAILED)
+			out[1 + d] = "failed";
 }

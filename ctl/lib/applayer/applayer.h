@@ -76,6 +76,12 @@ void nfips_app_ctx_body_inline(struct nfips_app_ctx *ctx, bool on);
 /* A flow's application layer; NULL when out of memory. */
 struct nfips_app *nfips_app_new(struct nfips_app_ctx *ctx);
 void nfips_app_free(struct nfips_app *a);
+/*
+ * Bytes the calling thread's parsers hold in their buffers (held hellos,
+ * certificates, bodies; not libhtp's own tables): a pipeline's share when
+ * one thread runs it, as each nfipsd worker does.
+ */
+uint64_t nfips_app_held(void);
 
 /*
  * The stream of direction @dir (0: to server) grew: @st is what the TCP
@@ -107,6 +113,16 @@ void nfips_app_catch_up(struct nfips_app *a, int dir, const struct nfips_stream 
 void nfips_app_eof(struct nfips_app *a, uint64_t ts_usec);
 
 enum nfips_alproto nfips_app_proto(const struct nfips_app *a);
+
+/*
+ * For an alert's EVE record (Suricata's EveAddAppProto): out[0]
+ * "app_proto" (the protocol's name, "failed" once detection failed on a
+ * UDP flow, NULL: not known yet, or a TCP flow without a protocol),
+ * out[1] "app_proto_ts" and out[2] "app_proto_tc" ("failed" when that
+ * direction's own bytes were not the flow's protocol, else NULL). @udp:
+ * the flow is over UDP.
+ */
+void nfips_app_eve_protos(const struct nfips_app *a, bool udp, const char *out[3]);
 
 /*
  * The parser stopped payload inspection of the flow (struct nfips_flow's

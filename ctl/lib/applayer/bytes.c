@@ -4,6 +4,19 @@
 #include <string.h>
 
 #include "bytes.h"
+#include "applayer.h"
+
+/*
+ * What the calling thread's parsers hold in these buffers: each nfipsd
+ * worker runs its own pipeline, so this is its parsers' share of memory
+ * (held hellos, certificates, bodies), for the daemon's memory budget.
+ */
+static _Thread_local uint64_t held;
+
+uint64_t nfips_app_held(void)
+{
+	return held;
+}
 
 int bytes_add_max(struct bytes *b, const void *d, size_t n, uint32_t max)
 {
@@ -20,6 +33,7 @@ int bytes_add_max(struct bytes *b, const void *d, size_t n, uint32_t max)
 		p = realloc(b->p, cap);
 		if (!p)
 			return -1;
+		held += cap - b->cap;
 		b->p = p;
 		b->cap = cap;
 	}
@@ -35,6 +49,7 @@ int bytes_add(struct bytes *b, const void *d, size_t n)
 
 void bytes_free(struct bytes *b)
 {
+	held -= b->cap;
 	free(b->p);
 	memset(b, 0, sizeof(*b));
 }

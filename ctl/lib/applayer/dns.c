@@ -32,6 +32,12 @@ static inline uint16_t be16(const uint8_t *p)
 int dns_name(const uint8_t *m, uint32_t mlen, uint32_t pos, uint32_t end,
 	     uint8_t *out, uint32_t *olen, uint32_t *next)
 {
+	return dns_name_trunc(m, mlen, pos, end, out, olen, next, NULL);
+}
+
+int dns_name_trunc(const uint8_t *m, uint32_t mlen, uint32_t pos, uint32_t end,
+		   uint8_t *out, uint32_t *olen, uint32_t *next, bool *truncated)
+{
 	uint32_t pivot = NO_PIVOT, count = 0, len = 0, off;
 	bool trunc = false;
 	uint8_t l;
@@ -77,8 +83,10 @@ int dns_name(const uint8_t *m, uint32_t mlen, uint32_t pos, uint32_t end,
 			return DNS_ERROR;
 		}
 		if (++count > 255) {
-			if (pivot != NO_PIVOT)
+			if (pivot != NO_PIVOT) {
+				trunc = true;
 				break;	/* truncated */
+			}
 			return DNS_ERROR;
 		}
 		if (len > DNS_MAX_NAME) {
@@ -90,6 +98,8 @@ int dns_name(const uint8_t *m, uint32_t mlen, uint32_t pos, uint32_t end,
 	}
 	if (olen)
 		*olen = len;
+	if (truncated)
+		*truncated = trunc;
 	*next = pivot != NO_PIVOT ? pivot : pos;
 	return 0;
 }

@@ -41,6 +41,12 @@ struct dns_hdr {
  */
 int dns_name(const uint8_t *m, uint32_t mlen, uint32_t pos, uint32_t end,
 	     uint8_t *out, uint32_t *olen, uint32_t *next);
+/*
+ * As dns_name; *@truncated: the name was cut (past DNS_MAX_NAME, or a
+ * pointer loop ended at the 255 labels), Suricata's rrname_truncated.
+ */
+int dns_name_trunc(const uint8_t *m, uint32_t mlen, uint32_t pos, uint32_t end,
+		   uint8_t *out, uint32_t *olen, uint32_t *next, bool *truncated);
 
 /*
  * Parses message @m: the header, the questions, and for a @response the

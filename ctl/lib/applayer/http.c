@@ -23,18 +23,24 @@ static int on_tx_start(htp_tx_t *tx)
 {
 	struct nfips_http *h = htp_connp_get_user_data(tx->connp);
 	struct http_tx *t;
+	uint64_t index;
 	int d;
 
 	if (tx_of(tx))
 		return HTP_OK;
+	/* libhtp's list index of the transaction (tx->index is set later) */
+	index = h->ntx++;
 	t = calloc(1, sizeof(*t));
 	if (!t)
 		return HTP_OK;	/* this transaction is not inspected */
 	t->tx = tx;
+	t->index = index;
 	t->body_inline = h->body_inline;
 	for (d = 0; d < 2; d++) {
 		t->side[d].view.get = http_get;
 		t->side[d].view.final = http_final;
+		t->side[d].view.tx_id = http_tx_id;
+		t->side[d].view.eve = http_eve;
 		t->side[d].view.det = &t->side[d].det;
 		t->side[d].t = t;
 		t->side[d].dir = d;
@@ -107,6 +113,7 @@ static int body_data(htp_tx_data_t *d, int dir)
 
 	if (!t || !d->data || !n)
 		return HTP_OK;
+	t->file_size[dir] += n;
 	if (t->body_seen[dir] < HTTP_BODY_LIMIT) {
 		const uint32_t min = dir ? HTTP_RES_INSPECT_MIN : HTTP_REQ_INSPECT_MIN;
 
@@ -272,6 +279,19 @@ static htp_time_t tv(uint64_t ts)
 }
 
 /*
+ * libhtp reported an error: Suricata's parser returns APP_LAYER_ERROR,
+ * which disables the flow's application layer (StreamTcpDisableAppLayer):
+ * neither direction is parsed again, and libhtp is never closed, so a
+ * transaction stays as far as it got (its headers not inspected when the
+ * error came before their end, as with an invalid Content-Length).
+ */
+static void failed(struct nfips_http *h)
+{
+	h->broken[0] = h->broken[1] = true;
+	h->failed = true;
+}
+
+/*
  * One direction's data to libhtp. HTP_STREAM_DATA_OTHER: it needs the
  * other direction first (a CONNECT's response): the rest waits, retried
  * after the other direction's next data, as Suricata's "incomplete"
@@ -287,7 +307,7 @@ static void feed(struct nfips_http *h, int dir, const uint8_t *d, uint32_t n,
 		return;
 	r = dir ? htp_connp_res_data(h->connp, t, d, n) : htp_connp_req_data(h->connp, t, d, n);
 	if (r == HTP_STREAM_ERROR) {
-		h->broken[dir] = true;
+		failed(h);
 		return;
 	}
 	if (r != HTP_STREAM_DATA_OTHER)
@@ -348,7 +368,9 @@ bool http_gap(struct nfips_http *h, int dir, uint64_t n, uint64_t ts)
 	}
 	r = dir ? htp_connp_res_data(h->connp, &t, NULL, (size_t)n) :
 		  htp_connp_req_data(h->connp, &t, NULL, (size_t)n);
-	if (r == HTP_STREAM_ERROR || r == HTP_STREAM_DATA_OTHER)
+	if (r == HTP_STREAM_ERROR)
+		failed(h);
+	else if (r == HTP_STREAM_DATA_OTHER)
 		h->broken[dir] = true;
 	return !h->broken[dir];
 }
@@ -360,7 +382,7 @@ void http_eof(struct nfips_http *h, uint64_t ts)
 
 	struct http_tx *x;
 
-	if (h->closed)
+	if (h->closed || h->failed)
 		return;
 	h->closed = true;
 	htp_connp_req_close(h->connp, &t);

@@ -36,9 +36,11 @@ struct http_side {
 struct http_tx {
 	struct http_side side[2];
 	htp_tx_t *tx;		/* NULL once libhtp freed it */
+	uint64_t index;		/* libhtp's index: Suricata's tx_id */
 	struct bytes raw_hdr[2];	/* header (and trailer) lines as sent */
 	struct bytes body[2];	/* dechunked, decompressed, up to the limit */
 	uint32_t body_seen[2];	/* body bytes libhtp gave, limit or not */
+	uint64_t file_size[2];	/* every body byte libhtp gave (the record's "files") */
 	uint32_t body_insp[2];	/* body bytes inspected (Suricata's body_inspected) */
 	uint32_t body_off[2];	/* start of the body window handed out */
 	bool body_win[2];	/* a body window is handed out (new data) */
@@ -67,7 +69,9 @@ struct http_tx {
 struct nfips_http {
 	htp_connp_t *connp;
 	struct http_tx *head, *tail;
+	uint64_t ntx;		/* transactions libhtp started */
 	bool broken[2];		/* a parse error or a gap: no more data */
+	bool failed;		/* libhtp's error: the flow's parsing ended */
 	bool closed;
 	bool body_inline;	/* bodies inspected as they arrive */
 	struct bytes pending[2];	/* data libhtp left for later (DATA_OTHER) */
@@ -89,5 +93,9 @@ uint32_t http_ready(struct nfips_http *h, int dir, bool eof, const struct nfips_
 bool http_get(const struct nfips_tx *view, uint32_t id, const uint8_t **data, uint32_t *len);
 bool http_final(const struct nfips_tx *view, uint32_t id);
 void http_body_window(struct http_tx *t, int dir);
+
+/* http_eve.c: struct nfips_tx's tx_id and eve (an alert's "http" object). */
+uint64_t http_tx_id(const struct nfips_tx *view);
+void http_eve(const struct nfips_tx *view, struct nfips_json *j, uint32_t flags);
 
 #endif /* NFIPS_HTTP_INT_H */

@@ -73,6 +73,13 @@ struct app_proto_ops {
 	 */
 	bool detected_dir_first;
 	/*
+	 * Suricata's parser takes the flow only if its first data went to
+	 * the server (AppLayerParserRegisterParserAcceptableDataDirection):
+	 * detected on a flow whose server spoke first, the flow has no
+	 * application layer (APPLAYER_WRONG_DIRECTION_FIRST_DATA).
+	 */
+	bool toserver_first;
+	/*
 	 * With detected_dir_first false: the other direction's bytes are fed
 	 * at detection between hold(state, true) and hold(state, false), the
 	 * latter once the detecting direction's bytes of that call were

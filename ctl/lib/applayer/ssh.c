@@ -26,6 +26,7 @@
 
 #include "bytes.h"
 #include "proto.h"
+#include "util/util.h"
 
 enum { SSH_IN_PROGRESS, SSH_WAIT_EOL, SSH_BANNER_DONE, SSH_FINISHED };
 
@@ -306,6 +307,56 @@ static bool ssh_get(const struct nfips_tx *view, uint32_t id, const uint8_t **da
 	return true;
 }
 
+/* A flow has one transaction (Suricata's SSHTransaction, tx_id 0). */
+static uint64_t ssh_tx_id(const struct nfips_tx *view)
+{
+	(void)view;
+	return 0;
+}
+
+/* Suricata's logger writes a banner field's first 256 bytes, then "[truncated]". */
+static void banner_str(struct nfips_json *j, const char *key, const struct bytes *b)
+{
+	char buf[256 + sizeof("[truncated]")];
+
+	if (b->len <= 256) {
+		nfips_json_kstrn(j, key, (const char *)b->p, b->len);
+		return;
+	}
+	memcpy(buf, b->p, 256);
+	memcpy(buf + 256, "[truncated]", sizeof("[truncated]") - 1);
+	nfips_json_kstrn(j, key, buf, sizeof(buf) - 1);
+}
+
+/*
+ * Suricata 7's rust/src/ssh/logger.rs log_ssh as its alert writes it
+ * (hassh off, its default): "client" and "server" once their banner
+ * gave a protocol version; no "ssh" object before either did.
+ */
+static void ssh_eve(const struct nfips_tx *view, struct nfips_json *j, uint32_t flags)
+{
+	const struct ssh_state *s = ((const struct ssh_side *)view)->s;
+	static const char *const names[2] = { "client", "server" };
+	int d;
+
+	(void)flags;
+	if (!s->dir[0].proto.len && !s->dir[1].proto.len)
+		return;
+	nfips_json_obj(j, "ssh");
+	for (d = 0; d < 2; d++) {
+		const struct ssh_dir *h = &s->dir[d];
+
+		if (!h->proto.len)
+			continue;
+		nfips_json_obj(j, names[d]);
+		banner_str(j, "proto_version", &h->proto);
+		if (h->sw.len)
+			banner_str(j, "software_version", &h->sw);
+		nfips_json_obj_end(j);
+	}
+	nfips_json_obj_end(j);
+}
+
 static void *state_new(void *ctx)
 {
 	struct ssh_state *s = calloc(1, sizeof(*s));
@@ -316,6 +367,8 @@ static void *state_new(void *ctx)
 		return NULL;
 	for (i = 0; i < 2; i++) {
 		s->side[i].view.get = ssh_get;
+		s->side[i].view.tx_id = ssh_tx_id;
+		s->side[i].view.eve = ssh_eve;
 		s->side[i].s = s;
 		s->side[i].dir = i;
 	}

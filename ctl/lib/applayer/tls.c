@@ -76,6 +76,8 @@ static void *state_new(void *ctx)
 		s->side[i].view.final = tls_final;
 		s->side[i].view.get_int = tls_get_int;
 		s->side[i].view.final_int = tls_final_int;
+		s->side[i].view.tx_id = tls_tx_id;
+		s->side[i].view.eve = tls_eve;
 		s->side[i].view.det = &s->side[i].det;
 		s->side[i].s = s;
 	}
@@ -101,9 +103,10 @@ static void state_free(void *p)
 	bytes_free(&s->ja4.sigalgs);
 	for (i = 0; i < TLS_NSTR; i++)
 		bytes_free(&s->str[i]);
-	/* those of a message that never ended are staged there too */
-	for (i = 0; i < 2 * TLS_CERTS_MAX; i++)
-		bytes_free(&s->certs[i / TLS_CERTS_MAX][i % TLS_CERTS_MAX]);
+	for (i = 0; i < 2; i++) {
+		bytes_free(&s->certs_der[i]);
+		bytes_free(&s->certs_at[i]);
+	}
 	for (i = 0; i < 2 * TLS_C_N; i++)
 		bytes_free(&s->cert_str[i / TLS_C_N][i % TLS_C_N]);
 	free(s);
@@ -140,6 +143,40 @@ int tls_set(struct tls_state *s, enum tls_str k, const void *d, size_t n)
 	return 0;
 }
 
+/*
+ * A whole heartbeat record (SSLv3ParseHeartbeatProtocol): before a
+ * ChangeCipherSpec a request or response whose payload fits the record
+ * with at least 16 bytes of padding; one in flight per flow, answered by
+ * the other direction (an encrypted answer no longer than the request).
+ * 1 ends the parsing.
+ */
+static int heartbeat(struct tls_state *s, int dir, const uint8_t *d, uint32_t n)
+{
+	uint32_t payload;
+
+	if (n < 3)
+		return 0;
+	if (!s->ccs && d[0] != 1 && d[0] != 2)
+		return 1;
+	if (!s->hb_inflight) {
+		s->hb_inflight = true;
+		s->hb_dir = (uint8_t)dir;
+		if (s->ccs) {
+			s->hb_len = n;
+			return 0;
+		}
+		payload = (uint32_t)d[1] << 8 | d[2];
+		return payload + 3 > n || n - payload - 3 < 16;
+	}
+	if (s->hb_dir == dir)
+		return 1;	/* a second one in flight the same way */
+	s->hb_inflight = false;
+	if (s->ccs && s->hb_len && s->hb_len < n)
+		return 1;	/* an answer longer than the request: a leak */
+	s->hb_len = 0;
+	return 0;
+}
+
 /* A whole record of direction @dir. */
 static int record(struct tls_state *s, int dir, uint8_t type, const uint8_t *d, uint32_t n)
 {
@@ -165,8 +202,9 @@ static int record(struct tls_state *s, int dir, uint8_t type, const uint8_t *d, 
 		s->ccs = true;	/* SSL_AL_FLAG_CHANGE_CIPHER_SPEC: the flow's */
 		return 0;
 	case REC_ALERT:
-	case REC_HEARTBEAT:
 		return 0;
+	case REC_HEARTBEAT:
+		return heartbeat(s, dir, d, n);
 	}
 	return -1;	/* not a TLS record type: Suricata's INVALID_RECORD_TYPE */
 }
@@ -264,6 +302,19 @@ static bool records(struct tls_state *s, int dir, const uint8_t *d, uint32_t n)
 	int r;
 
 	while (n) {
+		if (t->skip) {
+			k = t->skip < n ? t->skip : n;
+			t->skip -= k;
+			d += k;
+			n -= k;
+			/*
+			 * SSLv3Decode acts on each slice of the body, none on the
+			 * header alone: a header held back does not end payload
+			 * inspection; 0-RTT is judged again with each slice.
+			 */
+			record(s, dir, REC_APPDATA, NULL, 0);
+			continue;
+		}
 		if (!t->hdr_len)
 			t->v2 = (d[0] & 0xc0) != 0;
 		hl = t->hdr_len ? hdr_size(t) : !t->v2 ? 5 : (d[0] & 0x80) ? 3 : 4;
@@ -281,6 +332,16 @@ static bool records(struct tls_state *s, int dir, const uint8_t *d, uint32_t n)
 			if (r == HDR_DROP) {
 				t->hdr_len = 0;
 				return true;
+			}
+			/*
+			 * Application data counts from its first body byte, as
+			 * in SSLv3Decode, not once the record is whole; the body
+			 * is passed over, not held.
+			 */
+			if (!t->v2 && t->hdr[0] == REC_APPDATA) {
+				t->hdr_len = 0;
+				t->skip = t->rec_need;
+				continue;
 			}
 		}
 		k = t->rec_need - t->rec.len < n ? t->rec_need - t->rec.len : n;
@@ -329,7 +390,8 @@ static void data(void *p, int dir, const uint8_t *d, uint32_t n, uint64_t ts)
 	 * the server's certificate has a subject and an issuer, the client's
 	 * when the server asked for one.
 	 */
-	if (!s->done[1] && s->cert_has[s->need_client_cert ? 0 : 1]) {
+	if (!s->done[1] && s->cert_has[s->need_client_cert ? 0 : 1] &&
+	    !s->cert_partial[s->need_client_cert ? 0 : 1]) {
 		s->done[1] = true;
 		tls_progress_moved(s);
 	}
@@ -430,6 +492,7 @@ const struct app_proto_ops app_tls443_ops = {
 	.no_payload = no_payload,
 	.idle = idle,
 	.hold = hold,
+	.toserver_first = true,
 };
 
 const struct app_proto_ops app_tls_ops = {
@@ -443,4 +506,5 @@ const struct app_proto_ops app_tls_ops = {
 	.no_payload = no_payload,
 	.idle = idle,
 	.hold = hold,
+	.toserver_first = true,
 };

@@ -102,6 +102,9 @@ bool tls_get(const struct nfips_tx *view, uint32_t id, const uint8_t **data, uin
 	case NFIPS_BUF_TLS_CERT_FINGERPRINT: k = TLS_C_FINGERPRINT; break;
 	default: return false;
 	}
+	/* rs_x509_get_issuer failed: cert0_subject alone was set */
+	if (s->cert_partial[side_of(view)] && k != TLS_C_SUBJECT)
+		return false;
 	b = &s->cert_str[side_of(view)][k];
 	*data = b->p ? b->p : (const uint8_t *)"";
 	*len = b->len;
@@ -112,13 +115,13 @@ bool tls_get_nth(const struct nfips_tx *view, uint32_t id, uint32_t idx,
 		 const uint8_t **data, uint32_t *len)
 {
 	const struct tls_state *s = state_of(view);
-
 	const int d = side_of(view);
+	const uint32_t *at = (const uint32_t *)s->certs_at[d].p;
 
 	if (id != NFIPS_BUF_TLS_CERTS || idx >= s->ncerts[d] || !cert_ready(s, d))
 		return false;
-	*data = s->certs[d][idx].p ? s->certs[d][idx].p : (const uint8_t *)"";
-	*len = s->certs[d][idx].len;
+	*data = s->certs_der[d].p ? s->certs_der[d].p + at[2 * idx] : (const uint8_t *)"";
+	*len = at[2 * idx + 1];
 	return true;
 }
 

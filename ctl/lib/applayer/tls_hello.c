@@ -478,6 +478,21 @@ static int ja3_set(struct tls_state *s, int dir, const struct bytes *ja, uint32_
  * that has them. 1: malformed (what was decoded before stays; not an error of the
  * record: TLSDecodeHandshakeHello returns 0 either way).
  */
+/*
+ * TLSDecodeHSHelloSessionID: a direction's first non-empty session id is
+ * kept; a ServerHello's equal to the client's marks the session resumed.
+ */
+static void session_id(struct tls_state *s, int dir, bool sh, const uint8_t *id, uint32_t len)
+{
+	if (!s->sid_len[dir]) {
+		s->sid_len[dir] = (uint8_t)len;
+		memcpy(s->sid[dir], id, len < 32 ? len : 32);
+	}
+	if (sh && s->sid_len[0] && s->sid_len[0] == s->sid_len[1] &&
+	    !memcmp(s->sid[0], s->sid[1], s->sid_len[0] < 32 ? s->sid_len[0] : 32))
+		s->resumed = true;
+}
+
 int tls_hello(struct tls_state *s, int dir, bool sh, const uint8_t *d, uint32_t n)
 {
 	struct bytes ja = { 0 }, groups = { 0 }, formats = { 0 };
@@ -512,6 +527,8 @@ int tls_hello(struct tls_state *s, int dir, bool sh, const uint8_t *d, uint32_t 
 		goto out;
 	if ((!sh || !s->tls13_hello) && (u8(&r, &len) || sub(&r, len, &skip)))
 		goto out;
+	if ((!sh || !s->tls13_hello) && len)
+		session_id(s, dir, sh, skip.p, len);
 	if (!sh) {
 		if (u16(&r, &len) || sub(&r, len, &list))
 			goto out;

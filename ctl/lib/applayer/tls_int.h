@@ -18,13 +18,14 @@
 /*
  * A Certificate message is read as it arrives, never held whole (its
  * 24-bit length could announce 16 MiB): the certificate its strings come
- * from is kept up to TLS_CERT0_MAX bytes, the others (tls.certs) while
- * the chain's kept DER stays within TLS_CHAIN_BUDGET, at most
- * TLS_CERTS_MAX of them; the rest is skipped.
+ * from is kept up to TLS_CERT0_MAX bytes, the others (tls.certs) as
+ * Suricata 7.0.10 keeps them, all of the message (which the stream depth
+ * bounds, 1 MiB by default), of which its detection inspects the first
+ * TLS_CERTS_MAX (the 1025th certificate never matches there); the rest is
+ * skipped.
  */
 #define TLS_CERT0_MAX		(1u << 20)
-#define TLS_CHAIN_BUDGET	(256u << 10)
-#define TLS_CERTS_MAX		32u
+#define TLS_CERTS_MAX		1024u
 /*
  * Suricata keeps one JA4 over every ClientHello of a flow (ja4.rs, the
  * connection's) and appends to an unhashed JA3 string at each hello, so
@@ -68,13 +69,16 @@ struct tls_chain {
 	uint32_t total;		/* the list's length (pos >= 3) */
 	uint8_t lenb[3];	/* a 24-bit length being read */
 	uint32_t nlen;
-	uint32_t cert_end;	/* pos where the certificate being read ends */
+	uint32_t cert_start, cert_end;	/* pos where the certificate being read starts, ends */
 	bool in_cert;
 	bool keep;		/* its bytes are kept */
 	bool done;		/* the list ended or failed: the rest is skipped */
-	struct bytes cur;	/* the certificate being read, when kept */
-	uint32_t ncerts, kept;	/* certificates staged (in the state's certs[dir]), DER bytes */
+	struct bytes cur;	/* the first certificate being read, when kept */
+	/* the certificates staged: their DER one after the other, where each is */
+	struct bytes der, at;	/* at: (offset, length) pairs of uint32_t */
+	uint32_t ncerts;
 	bool decoded;		/* str[] hold the first decodable certificate's */
+	bool partial;		/* str[] hold its subject alone (its issuer failed) */
 	struct bytes str[TLS_C_N];
 };
 
@@ -84,6 +88,7 @@ struct tls_dir {
 	uint32_t hdr_len;
 	struct bytes rec;	/* the record body being read */
 	uint32_t rec_need;	/* its announced length (SSLv2: after the type byte) */
+	uint32_t skip;		/* application data bytes still to pass over */
 	bool v2;		/* it is an SSLv2 record */
 	bool in_msg;		/* a handshake message's body is being read */
 	uint8_t msg_type;
@@ -111,15 +116,30 @@ struct tls_state {
 	/*
 	 * Each direction's chain (Suricata's connp certificates: tls.certs
 	 * and the certificate strings of that direction), DER in chain
-	 * order, and the strings of its first decodable certificate.
+	 * order (as tls_chain's der and at), and the strings of its first
+	 * decodable certificate.
 	 */
-	struct bytes certs[2][TLS_CERTS_MAX];
+	struct bytes certs_der[2], certs_at[2];
 	uint32_t ncerts[2];
 	struct bytes cert_str[2][TLS_C_N];
 	bool cert_has[2];
+	bool cert_partial[2];	/* cert_str[][TLS_C_SUBJECT] alone (tls_chain's partial) */
 	bool client_hello, server_hello;
+	/*
+	 * Each direction's first non-empty hello session id (its first 32
+	 * bytes and its length: the record's session_resumed only) and
+	 * whether a ServerHello's equals the client's: Suricata's
+	 * SSL_AL_FLAG_SESSION_RESUMED (TLSDecodeHSHelloSessionID).
+	 */
+	uint8_t sid[2][32];
+	uint8_t sid_len[2];
+	bool resumed;
 	bool need_client_cert;	/* the server asked for the client's certificate */
 	bool ccs;		/* a ChangeCipherSpec came, either way */
+	/* a heartbeat in flight (SSL_AL_FLAG_HB_INFLIGHT), its direction, its length if encrypted */
+	bool hb_inflight;
+	uint8_t hb_dir;
+	uint32_t hb_len;
 	bool ch_versions;	/* a ClientHello had supported_versions */
 	bool tls13_hello;	/* ServerHellos have no session id nor compression */
 	bool early_data;	/* the ClientHello offered 0-RTT data */
@@ -191,5 +211,9 @@ int tls_str_side(enum tls_str k);
 bool tls_final(const struct nfips_tx *view, uint32_t id);
 bool tls_get_int(const struct nfips_tx *view, uint32_t id, uint64_t *v);
 bool tls_final_int(const struct nfips_tx *view, uint32_t id);
+
+/* tls_eve.c: struct nfips_tx's tx_id and eve (an alert's "tls" object). */
+uint64_t tls_tx_id(const struct nfips_tx *view);
+void tls_eve(const struct nfips_tx *view, struct nfips_json *j, uint32_t flags);
 
 #endif /* NFIPS_TLS_INT_H */

@@ -656,21 +656,28 @@ void flowbits_update(const struct sig *s, struct nfips_flowstate *fs)
 	}
 }
 
-/* flow: keyword (detect-flow.c); a direction alone needs no flow. */
+/*
+ * flow: keyword (detect-flow.c). A packet without a flow (an IP fragment,
+ * a bad transport header, GRE) is matched as Suricata 7.0.10 matches it
+ * (measured): against its to-server rules, so that a direction alone
+ * matches to_server and never to_client, and of the other flow options
+ * only no_stream alone (it is no stream packet); a direction with it
+ * does not match either (Suricata's flow match needs both then).
+ */
 static bool flow_ok(const struct nfips_rule *r, const struct nfips_flow *f)
 {
 	const uint32_t dir = NFIPS_FLOW_TO_SERVER | NFIPS_FLOW_TO_CLIENT;
 
 	if (!(r->flags & NFIPS_R_FLOW))
 		return true;
-	if (f && (r->flow & NFIPS_FLOW_TO_SERVER) && !f->to_server)
+	if (!f)
+		return r->flow == NFIPS_FLOW_TO_SERVER || r->flow == NFIPS_FLOW_NO_STREAM;
+	if ((r->flow & NFIPS_FLOW_TO_SERVER) && !f->to_server)
 		return false;
-	if (f && (r->flow & NFIPS_FLOW_TO_CLIENT) && f->to_server)
+	if ((r->flow & NFIPS_FLOW_TO_CLIENT) && f->to_server)
 		return false;
 	if (!(r->flow & ~dir))
 		return true;
-	if (!f)
-		return false;
 	if ((r->flow & NFIPS_FLOW_ESTABLISHED) && !f->established)
 		return false;
 	if ((r->flow & NFIPS_FLOW_NOT_ESTABLISHED) && f->established)
@@ -792,7 +799,8 @@ static bool payload_ok(struct nfips_engine *e, const struct sig *s,
 	return nfips_eval_payload(e->ev, r, &b);
 }
 
-bool queue_push(struct nfips_engine *e, uint32_t sig, bool stream)
+bool queue_push(struct nfips_engine *e, uint32_t sig, bool stream,
+		const struct nfips_tx *tx)
 {
 	if (e->nqueue == e->qcap) {
 		uint32_t cap = e->qcap * 2;
@@ -803,7 +811,7 @@ bool queue_push(struct nfips_engine *e, uint32_t sig, bool stream)
 		e->queue = q;
 		e->qcap = cap;
 	}
-	e->queue[e->nqueue++] = (struct qent){ .sig = sig, .stream = stream };
+	e->queue[e->nqueue++] = (struct qent){ .sig = sig, .stream = stream, .tx = tx };
 	return true;
 }
 
@@ -839,8 +847,32 @@ bool sig_matches(struct nfips_engine *e, const struct sig *s,
 static int qent_cmp(const void *a, const void *b)
 {
 	const struct qent *x = a, *y = b;
+	uint64_t tx, ty;
 
-	return x->sig < y->sig ? -1 : x->sig > y->sig;
+	if (x->sig != y->sig)
+		return x->sig < y->sig ? -1 : 1;
+	/* one rule on several transactions: Suricata logs the newest first */
+	if (!x->tx || !y->tx || !x->tx->tx_id || !y->tx->tx_id)
+		return 0;
+	tx = x->tx->tx_id(x->tx);
+	ty = y->tx->tx_id(y->tx);
+	return tx > ty ? -1 : tx < ty;
+}
+
+/*
+ * The transaction an alert's record names. A packet rule of an
+ * app-layer protocol over UDP takes the packet's own transaction, as
+ * Suricata's DetectRulePacketRules logs it (its transaction of the
+ * packet's direction).
+ */
+static const struct nfips_tx *alert_tx(const struct qent *q, const struct nfips_rule *r,
+				       const struct nfips_pkt *p, const struct nfips_flow *f)
+{
+	if (q->tx)
+		return q->tx;
+	if (p->proto == IPPROTO_UDP && r->alproto != NFIPS_ALPROTO_NONE && f && f->ntxs)
+		return f->txs[0];
+	return NULL;
 }
 
 /* PacketAlertFinalize: thresholds, actions and pass, in signature order. */
@@ -893,6 +925,7 @@ static int finalize(struct nfips_engine *e, const struct nfips_pkt *p,
 			.rule = e->sigs[q->sig].r,
 			.flags = q->stream ? NFIPS_ALERT_STREAM : 0,
 			.discarded = discarded,
+			.tx = alert_tx(q, e->sigs[q->sig].r, p, f),
 		};
 
 		if (!q->log)
@@ -908,6 +941,23 @@ static int finalize(struct nfips_engine *e, const struct nfips_pkt *p,
 	if (fs && fs->action == FLOW_ACT_DROP)
 		verdict |= NFIPS_VERDICT_DROP;	/* inline, the flow is dropped */
 	return verdict;
+}
+
+/*
+ * IP-only in Suricata 7.0.10 but not here: a rule whose only test besides
+ * addresses and ports is ip_proto (Documentation/replay.rst).
+ */
+static bool ipproto_only(const struct nfips_rule *r)
+{
+	uint32_t i;
+
+	if (!r->has_ipproto || r->nmatches || r->alproto || r->npkt ||
+	    (r->flags & (NFIPS_R_FLOW | NFIPS_R_DSIZE)) || r->src.negated || r->dst.negated)
+		return false;
+	for (i = 0; i < r->nflowbits; i++)
+		if (r->flowbits[i].cmd != NFIPS_FB_SET)
+			return false;
+	return true;
 }
 
 int nfips_engine_packet(struct nfips_engine *e, const struct nfips_pkt *p,
@@ -950,8 +1000,28 @@ int nfips_engine_packet(struct nfips_engine *e, const struct nfips_pkt *p,
 		flowbits_update(s, fs);
 		if (s->nxb)
 			xbits_update(e, s, p);
-		if (!queue_push(e, e->iponly[k], false))
+		if (!queue_push(e, e->iponly[k], false, NULL))
 			oom = true;
+	}
+
+	/*
+	 * Suricata's protocol 0 with a decoder event: its decoder-event rule
+	 * group, no other rule but the IP-only ones (a rule whose only test
+	 * is ip_proto is one there: classify.c).
+	 */
+	if (p->only_iponly) {
+		for (i = 0; i < e->nsigs; i++) {
+			const struct sig *s = &e->sigs[i];
+
+			if (!(s->proto_mask & (1u << pm)) || !ipproto_only(s->r) ||
+			    !sig_matches(e, s, p, f, fs, NULL, &sm))
+				continue;
+			flowbits_update(s, fs);
+			if (!queue_push(e, i, false, NULL))
+				oom = true;
+		}
+		v = finalize(e, p, f, fs, fn, arg);
+		return oom ? -ENOMEM : v;
 	}
 
 	/*
@@ -989,7 +1059,7 @@ int nfips_engine_packet(struct nfips_engine *e, const struct nfips_pkt *p,
 		flowbits_update(s, fs);
 		if (s->nxb)
 			xbits_update(e, s, p);
-		if (!queue_push(e, e->order[i], sm))
+		if (!queue_push(e, e->order[i], sm, NULL))
 			oom = true;
 	}
 	/* Then the transactions this packet completed (engine_app.c). */

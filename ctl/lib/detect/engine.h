@@ -92,6 +92,8 @@
 #include "net/net.h"
 #include "rules/rule.h"
 
+struct nfips_json;
+
 /* ---- flows ---------------------------------------------------------- */
 
 /*
@@ -144,7 +146,20 @@ struct nfips_tx {
 	 * out only once.
 	 */
 	struct nfips_txdet *det;
+	/*
+	 * For an alert's record only, never on the packet path: the
+	 * transaction's number in its flow (Suricata's tx_id) and its
+	 * protocol's EVE object(s) as Suricata 7's alert writes them (the
+	 * whole transaction as it stands, both sides), added to @j's open
+	 * object. NULL: the protocol has no object (the alert then carries
+	 * no tx_id either).
+	 */
+	uint64_t (*tx_id)(const struct nfips_tx *tx);
+	void (*eve)(const struct nfips_tx *tx, struct nfips_json *j, uint32_t flags);
 };
+
+/* struct nfips_tx's eve @flags: what the alerting rule inspects. */
+#define NFIPS_TX_EVE_JA4	0x1	/* ja4.hash: Suricata 7.0's alert writes "ja4" */
 
 /* Rules done with a transaction side, by the engine that inspected it. */
 struct nfips_txdet {
@@ -249,12 +264,6 @@ void nfips_engine_free(struct nfips_engine *e);
 void nfips_engine_get_stats(const struct nfips_engine *e,
 			    struct nfips_engine_stats *st);
 
-/*
- * Whether a loaded rule needs an application-layer protocol (the caller
- * then runs protocol detection and parsers and fills nfips_flow's alproto
- * and txs).
- */
-bool nfips_engine_has_app(const struct nfips_engine *e);
 
 /* NULL when out of memory. Freeing NULL is a no-op. */
 struct nfips_flowstate *nfips_flowstate_new(struct nfips_engine *e);
@@ -339,6 +348,11 @@ struct nfips_alert {
 	uint32_t flags;		/* NFIPS_ALERT_* */
 	/* alerts of this packet past packet-alert-max, not raised; 0: none */
 	uint32_t discarded;
+	/*
+	 * The transaction an app-layer rule alerted on (valid during the
+	 * callback); NULL: a packet, stream or IP-only match.
+	 */
+	const struct nfips_tx *tx;
 };
 
 /*

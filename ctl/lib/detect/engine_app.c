@@ -28,16 +28,6 @@
 
 #include "engine_int.h"
 
-bool nfips_engine_has_app(const struct nfips_engine *e)
-{
-	uint32_t i;
-
-	for (i = 0; i < e->nrules; i++)
-		if (e->rules[i]->alproto)
-			return true;
-	return false;
-}
-
 static bool checks_ok(const struct nfips_rule *r, uint32_t buf, uint32_t len)
 {
 	uint32_t i;
@@ -575,7 +565,7 @@ bool app_run(struct nfips_engine *e, const struct nfips_pkt *p,
 			flowbits_update(s, fs);
 			if (s->nxb)
 				xbits_update(e, s, p);
-			if (!queue_push(e, k, false))
+			if (!queue_push(e, k, false, tx))
 				oom = true;
 		}
 		if (done)

@@ -64,6 +64,7 @@ struct qent {
 	uint32_t sig;
 	bool stream;
 	bool log;	/* finalize: an alert to raise */
+	const struct nfips_tx *tx;	/* an app-layer match's; NULL: none */
 };
 
 struct thr_entry {
@@ -223,7 +224,8 @@ struct nfips_flowstate {
 void cand_mark(struct nfips_engine *e, uint32_t pat, uint8_t bit);
 
 /* engine.c: appends to the packet's match queue; false when out of memory. */
-bool queue_push(struct nfips_engine *e, uint32_t sig, bool stream);
+bool queue_push(struct nfips_engine *e, uint32_t sig, bool stream,
+		const struct nfips_tx *tx);
 /* Header, flow, header keywords, flowbits and xbits tests, then payload. */
 bool sig_matches(struct nfips_engine *e, const struct sig *s,
 		 const struct nfips_pkt *p, const struct nfips_flow *f,

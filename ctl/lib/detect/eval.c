@@ -9,6 +9,7 @@
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <pcre2.h>
@@ -355,6 +356,47 @@ static bool str_num(const uint8_t *p, uint32_t n, uint8_t base, uint64_t *v)
 	return !errno && endp != buf;
 }
 
+/*
+ * byte_test of 0 bytes with string: ByteExtractString then hands strtoull
+ * the buffer itself, not a copy of n characters, so the number runs to
+ * the first character that is not part of it (white space, a sign and a
+ * 0x before it as strtoull takes them). Suricata's read may go past the
+ * buffer's end; this one stops there.
+ */
+static bool str_num_rest(const uint8_t *p, uint32_t n, uint8_t base, uint64_t *v)
+{
+	uint32_t k = 0, from;
+	uint64_t x = 0;
+	bool neg = false, over = false;
+	unsigned int d;
+
+	while (k < n && (p[k] == ' ' || (p[k] >= '\t' && p[k] <= '\r')))
+		k++;
+	if (k < n && (p[k] == '+' || p[k] == '-'))
+		neg = p[k++] == '-';
+	if ((base == 16 || !base) && n - k > 2 && p[k] == '0' && (p[k + 1] | 0x20) == 'x' &&
+	    isxdigit(p[k + 2])) {
+		k += 2;
+		base = 16;
+	} else if (!base) {
+		base = k < n && p[k] == '0' ? 8 : 10;
+	}
+	for (from = k; k < n; k++) {
+		if (p[k] >= '0' && p[k] <= '9')
+			d = p[k] - '0';
+		else if ((p[k] | 0x20) >= 'a' && (p[k] | 0x20) <= 'z')
+			d = (p[k] | 0x20) - 'a' + 10;
+		else
+			break;
+		if (d >= base)
+			break;
+		over |= x > (UINT64_MAX - d) / base;
+		x = x * base + d;
+	}
+	*v = neg ? -x : x;
+	return k > from && !over;
+}
+
 static uint64_t bin_num(const uint8_t *p, uint32_t n, bool little)
 {
 	uint64_t v = 0;
@@ -418,7 +460,10 @@ static int byte_test(struct ictx *c, uint32_t i, int64_t end)
 		return 0;
 	if (!c->len || !byte_pos(c, bt->flags, offset, nbytes, &pos))
 		return 0;
-	if (bt->flags & NFIPS_B_STRING) {
+	if ((bt->flags & NFIPS_B_STRING) && !nbytes) {
+		if (!str_num_rest(c->buf + pos, c->len - (uint32_t)pos, bt->base, &v))
+			return 0;
+	} else if (bt->flags & NFIPS_B_STRING) {
 		if (!str_num(c->buf + pos, nbytes, bt->base, &v))
 			return 0;
 	} else {
@@ -754,6 +799,15 @@ bool nfips_eval_header(const struct nfips_rule *r, const struct nfips_pkt *p,
 	case NFIPS_PROTO_OTHER:
 		return false;
 	}
+	/*
+	 * Ports are TCP's, UDP's and SCTP's only, and unknown on a fragment:
+	 * Suricata checks a rule's ports on nothing else (a negated port does
+	 * not match ICMP, ESP, GRE ...), as the kernel's header check.
+	 */
+	if ((!r->sport.any || !r->dport.any) &&
+	    (p->fragment || (p->proto != IPPROTO_TCP && p->proto != IPPROTO_UDP &&
+			     p->proto != IPPROTO_SCTP)))
+		return false;
 	if (!r->sport.any && !nfips_portset_has(&r->sport, sp))
 		return false;
 	if (!r->dport.any && !nfips_portset_has(&r->dport, dp))

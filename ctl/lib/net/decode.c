@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Packet decoder: link layer, VLAN, IPv4/IPv6, TCP/UDP/ICMP. Every read is
- * checked against the captured length first; see decode.h.
+ * Packet decoder: link layer, VLAN, MPLS, PPPoE, 802.1ah, DCE, IPv4/IPv6,
+ * TCP/UDP/ICMP. Every read is checked against the captured length first;
+ * see decode.h.
  */
 #include <netinet/in.h>
 #include <string.h>
@@ -26,6 +27,21 @@
 #define ETHERTYPE_VLAN	0x8100	/* 802.1Q */
 #define ETHERTYPE_QINQ	0x88a8	/* 802.1ad */
 #define ETHERTYPE_QINQ_OLD 0x9100
+#define ETHERTYPE_MPLS	0x8847	/* unicast */
+#define ETHERTYPE_MPLS_MC 0x8848
+#define ETHERTYPE_PPPOE	0x8864	/* session */
+#define ETHERTYPE_8021AH 0x88e7	/* provider backbone bridging (PBB) */
+#define ETHERTYPE_DCE	0x8903	/* Cisco Fabric Path */
+#define VLAN_HLEN	4
+#define MPLS_HLEN	4
+#define MPLS_PW_LEN	4	/* pseudowire control word before Ethernet */
+#define MPLS_MAX_RESERVED 15
+#define PPPOE_HLEN	7	/* with a one-byte PPP protocol */
+#define PBB_HLEN	18	/* I-tag, customer addresses, ethertype */
+#define DCE_HLEN	16	/* 2 bytes, then an Ethernet header */
+#define PPP_IPV4	0x21
+#define PPP_VJ_UNCOMP	0x2f
+#define PPP_IPV6	0x57
 
 static inline uint16_t rd16(const uint8_t *p)
 {
@@ -42,6 +58,20 @@ static enum nfips_decode_status bad(struct nfips_decoded *d, const char *why)
 {
 	d->why = why;
 	return NFIPS_DEC_MALFORMED;
+}
+
+/*
+ * One more decoded layer (Suricata's PacketIncreaseCheckLayers): false
+ * when the count reaches NFIPS_MAX_LAYERS, the decoder then failing.
+ */
+static bool layer(struct nfips_decoded *d)
+{
+	return ++d->layers < NFIPS_MAX_LAYERS;
+}
+
+static enum nfips_decode_status too_many(struct nfips_decoded *d)
+{
+	return bad(d, "too many layers");
 }
 
 /* A bad transport header under a valid IP header (decode.h: l4_bad). */
@@ -200,7 +230,13 @@ static enum nfips_decode_status decode_l4(struct nfips_decoded *d)
 		k->payload_len = len - SCTP_HLEN;
 		return NFIPS_DEC_OK;
 	case IPPROTO_ESP:
-		/* Suricata's: a flow per SPI, the payload after SPI and sequence */
+		/*
+		 * Suricata's: a flow per SPI, the payload after SPI and
+		 * sequence; DecodeESP counts a layer, the only transport
+		 * decoder that does.
+		 */
+		if (!layer(d))
+			return bad_l4(d, "too many layers");
 		if (len < ESP_HLEN)
 			return bad_l4(d, "ESP header truncated");
 		d->spi = rd32(p);
@@ -247,6 +283,8 @@ static enum nfips_decode_status decode_ipv4(const uint8_t *p, uint32_t len,
 	uint32_t hl, tl;
 	uint16_t frag;
 
+	if (!layer(d))
+		return too_many(d);
 	if (len < IPV4_HLEN)
 		return bad(d, "IPv4 header truncated");
 	if (p[0] >> 4 != 4)
@@ -290,26 +328,103 @@ static enum nfips_decode_status decode_ipv4(const uint8_t *p, uint32_t len,
 }
 
 /*
- * A bad extension header @nh at @off of a valid IPv6 header: Suricata
- * still inspects the packet, its protocol that header's number, without
- * a flow (as a bad transport header: decode.h l4_bad).
+ * A bad extension header at @off of a valid IPv6 header: Suricata still
+ * inspects the packet, its protocol @proto (the broken header's, or the
+ * last one's when fewer than 2 bytes are left), without a flow (as a bad
+ * transport header: decode.h l4_bad), with an invalid event.
  */
 static enum nfips_decode_status bad_ext(struct nfips_decoded *d, const uint8_t *p,
-					uint32_t off, uint8_t nh, const char *why)
+					uint32_t off, uint8_t proto, const char *why)
 {
-	d->pkt.proto = nh;
+	d->pkt.proto = proto;
+	d->pkt.only_iponly = proto == 0;
 	d->l4 = p + off;
 	d->l4_len = 0;
 	return bad_l4(d, why);
 }
 
+/*
+ * Whether Suricata's option walk (DecodeIPV6ExtHdrs) raises a decoder
+ * event on the @n option bytes of a hop-by-hop or destination options
+ * header: an option running past the header, a PadN of length 0, an
+ * option it does not know, a known one too short, or padding alone.
+ */
+static bool ipv6_opts_event(const uint8_t *o, uint32_t n)
+{
+	uint32_t i = 0, pad = 0, other = 0, olen;
+
+	while (i < n) {
+		if (o[i] == 0) {		/* Pad1 */
+			pad++;
+			i++;
+			continue;
+		}
+		if (i + 1 >= n)
+			return true;
+		olen = o[i + 1];
+		if (i + 1 + olen > n)
+			return true;
+		switch (o[i]) {
+		case 1:				/* PadN */
+			pad++;
+			if (!olen)
+				return true;
+			break;
+		case 5:				/* router alert */
+			if (olen < 2)
+				return true;
+			other++;
+			break;
+		case 0xc2:			/* jumbo payload */
+			if (olen < 4)
+				return true;
+			break;
+		case 0xc9:			/* home address */
+			if (olen < 16)
+				return true;
+			other++;
+			break;
+		default:
+			return true;
+		}
+		i += olen + 2;
+	}
+	return pad && !other;
+}
+
+/* The next headers Suricata reads in its extension header walk. */
+static bool ipv6_ext(uint8_t nh)
+{
+	switch (nh) {
+	case IPPROTO_HOPOPTS:
+	case IPPROTO_ROUTING:
+	case IPPROTO_DSTOPTS:
+	case IPPROTO_FRAGMENT:
+	case IPPROTO_AH:
+	case IPPROTO_ESP:
+	case 135:	/* mobility */
+		return true;
+	}
+	return false;
+}
+
+/*
+ * IPv6 and its extension headers as Suricata's DecodeIPV6ExtHdrs walks
+ * them: its protocol is the last extension header's (0, HOPOPT, before
+ * any: "unset"; mobility headers are skipped without being one), and the
+ * decoder events that matter with protocol 0 (struct nfips_pkt
+ * only_iponly) are noted on the way.
+ */
 static enum nfips_decode_status decode_ipv6(const uint8_t *p, uint32_t len,
 					    struct nfips_decoded *d)
 {
 	uint32_t tl, off, hl, nh_off = 6;
 	uint8_t nh, last = 0;
+	bool ev = false, hh = false, rh = false;
 	uint16_t fo;
 
+	if (!layer(d))
+		return too_many(d);
 	if (len < IPV6_HLEN)
 		return bad(d, "IPv6 header truncated");
 	if (p[0] >> 4 != 6)
@@ -334,15 +449,28 @@ static enum nfips_decode_status decode_ipv6(const uint8_t *p, uint32_t len,
 	off = IPV6_HLEN;
 	/* Extension headers: each is at least 8 bytes, so this ends. */
 	for (;;) {
+		if (nh != IPPROTO_NONE && tl - off < 2 && (off > IPV6_HLEN || ipv6_ext(nh)))
+			return bad_ext(d, p, off, last, "IPv6 extension header truncated");
 		switch (nh) {
 		case IPPROTO_HOPOPTS:
 		case IPPROTO_ROUTING:
 		case IPPROTO_DSTOPTS:
 		case 135:	/* mobility */
 			if (tl - off < 8)
-				return bad_ext(d, p, off, nh,
+				return bad_ext(d, p, off, nh == 135 ? last : nh,
 					       "IPv6 extension header truncated");
 			hl = ((uint32_t)p[off + 1] + 1) * 8;
+			if (hl > tl - off)
+				break;
+			if (nh == IPPROTO_HOPOPTS) {
+				ev |= hh || ipv6_opts_event(p + off + 2, hl - 2);
+				hh = true;
+			} else if (nh == IPPROTO_DSTOPTS) {
+				ev |= ipv6_opts_event(p + off + 2, hl - 2);
+			} else if (nh == IPPROTO_ROUTING) {
+				ev |= rh || p[off + 2] == 0;	/* type 0 */
+				rh = true;
+			}
 			break;
 		case IPPROTO_AH:
 			if (tl - off < 8)
@@ -365,15 +493,28 @@ static enum nfips_decode_status decode_ipv6(const uint8_t *p, uint32_t len,
 				d->frag.nh = p[off];
 				return NFIPS_DEC_FRAGMENT;
 			}
+			/* an atomic fragment header: Suricata's "useless" event */
+			ev = true;
 			hl = 8;
 			break;
 		case IPPROTO_NONE:
 			/*
 			 * Suricata's protocol is then the last extension
 			 * header's, 0 without one (IPv6's l4 protocol unset):
-			 * no flow, IP-only rules (tunnel.c).
+			 * no flow, IP-only rules (tunnel.c); data after it is
+			 * an event.
 			 */
 			d->pkt.proto = last;
+			d->pkt.only_iponly = last == 0 && (ev || tl > off);
+			d->l4 = p + tl;
+			d->l4_len = 0;
+			d->pkt.payload = p + tl;
+			d->pkt.payload_len = 0;
+			return NFIPS_DEC_OK;
+		case IPPROTO_ICMP:
+			/* ICMPv4 in IPv6: an event, not decoded, no protocol */
+			d->pkt.proto = last;
+			d->pkt.only_iponly = last == 0;
 			d->l4 = p + tl;
 			d->l4_len = 0;
 			d->pkt.payload = p + tl;
@@ -386,8 +527,10 @@ static enum nfips_decode_status decode_ipv6(const uint8_t *p, uint32_t len,
 			return decode_l4(d);
 		}
 		if (hl > tl - off)
-			return bad_ext(d, p, off, nh, "IPv6 extension header truncated");
-		last = nh;
+			return bad_ext(d, p, off, nh == 135 ? last : nh,
+				       "IPv6 extension header truncated");
+		if (nh != 135)
+			last = nh;
 		nh = p[off];
 		nh_off = off;
 		off += hl;
@@ -415,29 +558,156 @@ enum nfips_decode_status nfips_decode_ip(const uint8_t *pkt, uint32_t len,
 	return decode_ip(pkt, len, d);
 }
 
-/* An EtherType and what follows it, after any number of VLAN tags. */
 static enum nfips_decode_status decode_ethertype(uint16_t type, const uint8_t *p,
-						 uint32_t len,
-						 struct nfips_decoded *d)
+						 uint32_t len, struct nfips_decoded *d);
+
+static enum nfips_decode_status decode_ethernet(const uint8_t *p, uint32_t len,
+						struct nfips_decoded *d)
 {
-	while (type == ETHERTYPE_VLAN || type == ETHERTYPE_QINQ ||
-	       type == ETHERTYPE_QINQ_OLD) {
-		if (len < 4)
-			return bad(d, "VLAN tag truncated");
-		if (d->nvlan == NFIPS_MAX_VLAN)
-			return bad(d, "more than 3 VLAN tags");
-		d->vlan[d->nvlan++] = rd16(p) & 0x0fff;
-		type = rd16(p + 2);
-		p += 4;
-		len -= 4;
-	}
-	switch (type) {
-	case ETHERTYPE_IPV4:
+	if (len < ETH_HLEN)
+		return bad(d, "Ethernet header truncated");
+	if (!layer(d))
+		return too_many(d);
+	return decode_ethertype(rd16(p + 12), p + ETH_HLEN, len - ETH_HLEN, d);
+}
+
+/* A VLAN tag (802.1Q, 802.1ad, 0x9100) and what follows it. */
+static enum nfips_decode_status decode_vlan(const uint8_t *p, uint32_t len,
+					    struct nfips_decoded *d)
+{
+	if (d->nvlan == NFIPS_MAX_VLAN)
+		return bad(d, "more than 3 VLAN tags");
+	if (len < VLAN_HLEN)
+		return bad(d, "VLAN tag truncated");
+	if (!layer(d))
+		return too_many(d);
+	d->vlan[d->nvlan++] = rd16(p) & 0x0fff;
+	return decode_ethertype(rd16(p + 2), p + VLAN_HLEN, len - VLAN_HLEN, d);
+}
+
+/*
+ * An MPLS label stack (decode-mpls.c): one layer for the stack; the
+ * bottom label 0 is IPv4, 2 IPv6, the other reserved ones (below 15) end
+ * decoding; above them the first nibble guesses IPv4, IPv6 or, for 0, a
+ * pseudowire control word and an Ethernet frame.
+ */
+static enum nfips_decode_status decode_mpls(const uint8_t *p, uint32_t len,
+					    struct nfips_decoded *d)
+{
+	uint32_t shim, label;
+
+	if (!layer(d))
+		return too_many(d);
+	do {
+		if (len < MPLS_HLEN)
+			return bad(d, "MPLS header truncated");
+		shim = rd32(p);
+		p += MPLS_HLEN;
+		len -= MPLS_HLEN;
+	} while (!(shim & 0x100));
+	label = shim >> 12;
+	if (label == 0)
 		return decode_ipv4(p, len, d);
-	case ETHERTYPE_IPV6:
+	if (label == 2)
+		return decode_ipv6(p, len, d);
+	if (label < MPLS_MAX_RESERVED)
+		return NFIPS_DEC_NOT_IP;
+	if (len < MPLS_PW_LEN)
+		return bad(d, "MPLS payload truncated");
+	switch (p[0] >> 4) {
+	case 4:
+		return decode_ipv4(p, len, d);
+	case 6:
+		return decode_ipv6(p, len, d);
+	case 0:
+		return decode_ethernet(p + MPLS_PW_LEN, len - MPLS_PW_LEN, d);
+	}
+	return NFIPS_DEC_NOT_IP;
+}
+
+/*
+ * A PPPoE session frame (decode-pppoe.c, no layer of its own): a length
+ * of 0 carries nothing; the PPP protocol takes one byte when its first
+ * has the low bit set, else two; IPv4 (0x21, or Van Jacobson uncompressed
+ * TCP 0x2f with a version 4 header) and IPv6 (0x57) are decoded; without
+ * room for the IP header the frame is invalid (Suricata's event).
+ */
+static enum nfips_decode_status decode_pppoe(const uint8_t *p, uint32_t len,
+					     struct nfips_decoded *d)
+{
+	uint32_t hl = PPPOE_HLEN;
+	uint16_t proto;
+
+	if (len < PPPOE_HLEN)
+		return bad(d, "PPPoE header truncated");
+	if (rd16(p + 4) == 0)
+		return NFIPS_DEC_NOT_IP;
+	proto = p[6];
+	if (!(proto & 0x01)) {
+		if (len < PPPOE_HLEN + 1)
+			return bad(d, "PPPoE header truncated");
+		proto = rd16(p + 6);
+		hl++;
+	}
+	p += hl;
+	len -= hl;
+	switch (proto) {
+	case PPP_VJ_UNCOMP:
+		if (len < IPV4_HLEN)
+			return bad(d, "PPPoE: IPv4 header truncated");
+		if (p[0] >> 4 != 4)
+			return NFIPS_DEC_NOT_IP;
+		return decode_ipv4(p, len, d);
+	case PPP_IPV4:
+		if (len < IPV4_HLEN)
+			return bad(d, "PPPoE: IPv4 header truncated");
+		return decode_ipv4(p, len, d);
+	case PPP_IPV6:
+		if (len < IPV6_HLEN)
+			return bad(d, "PPPoE: IPv6 header truncated");
 		return decode_ipv6(p, len, d);
 	}
 	return NFIPS_DEC_NOT_IP;
+}
+
+/*
+ * An EtherType and what follows it (Suricata's DecodeNetworkLayer).
+ * 802.1ah (no layer of its own) is read in a loop: a chain of them adds
+ * no recursion. Cisco Fabric Path (DCE) is 2 bytes then another
+ * Ethernet header.
+ */
+static enum nfips_decode_status decode_ethertype(uint16_t type, const uint8_t *p,
+						 uint32_t len, struct nfips_decoded *d)
+{
+	for (;;) {
+		switch (type) {
+		case ETHERTYPE_VLAN:
+		case ETHERTYPE_QINQ:
+		case ETHERTYPE_QINQ_OLD:
+			return decode_vlan(p, len, d);
+		case ETHERTYPE_IPV4:
+			return decode_ipv4(p, len, d);
+		case ETHERTYPE_IPV6:
+			return decode_ipv6(p, len, d);
+		case ETHERTYPE_MPLS:
+		case ETHERTYPE_MPLS_MC:
+			return decode_mpls(p, len, d);
+		case ETHERTYPE_PPPOE:
+			return decode_pppoe(p, len, d);
+		case ETHERTYPE_DCE:
+			if (len < DCE_HLEN)
+				return bad(d, "DCE header truncated");
+			return decode_ethernet(p + 2, len - 2, d);
+		case ETHERTYPE_8021AH:
+			if (len < PBB_HLEN)
+				return bad(d, "802.1ah header truncated");
+			type = rd16(p + PBB_HLEN - 2);
+			p += PBB_HLEN;
+			len -= PBB_HLEN;
+			continue;
+		}
+		return NFIPS_DEC_NOT_IP;
+	}
 }
 
 static enum nfips_decode_status decode_null(const uint8_t *p, uint32_t len,
@@ -464,21 +734,30 @@ static enum nfips_decode_status decode_null(const uint8_t *p, uint32_t len,
 enum nfips_decode_status nfips_decode(int link, const uint8_t *pkt, uint32_t len,
 				      struct nfips_decoded *d)
 {
+	return nfips_decode_at(link, pkt, len, 0, d);
+}
+
+enum nfips_decode_status nfips_decode_at(int link, const uint8_t *pkt, uint32_t len,
+					 uint8_t layers, struct nfips_decoded *d)
+{
 	memset(d, 0, sizeof(*d));
+	d->layers = layers;
 	switch (link) {
 	case NFIPS_LINK_ETHERNET:
-		if (len < ETH_HLEN)
-			return bad(d, "Ethernet header truncated");
-		return decode_ethertype(rd16(pkt + 12), pkt + ETH_HLEN,
-					len - ETH_HLEN, d);
+		return decode_ethernet(pkt, len, d);
 	case NFIPS_LINK_SLL:
+		/* a layer, as Suricata's DecodeSll (measured; v2 as v1) */
 		if (len < SLL_HLEN)
 			return bad(d, "Linux cooked header truncated");
+		if (!layer(d))
+			return too_many(d);
 		return decode_ethertype(rd16(pkt + 14), pkt + SLL_HLEN,
 					len - SLL_HLEN, d);
 	case NFIPS_LINK_SLL2:
 		if (len < SLL2_HLEN)
 			return bad(d, "Linux cooked v2 header truncated");
+		if (!layer(d))
+			return too_many(d);
 		return decode_ethertype(rd16(pkt), pkt + SLL2_HLEN,
 					len - SLL2_HLEN, d);
 	case NFIPS_LINK_RAW:
@@ -490,7 +769,7 @@ enum nfips_decode_status nfips_decode(int link, const uint8_t *pkt, uint32_t len
 	case NFIPS_LINK_NULL:
 		return decode_null(pkt, len, d);
 	case NFIPS_LINK_VLAN:
-		return decode_ethertype(ETHERTYPE_VLAN, pkt, len, d);
+		return decode_vlan(pkt, len, d);
 	}
 	return bad(d, "unsupported link type");
 }

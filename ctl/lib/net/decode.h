@@ -1,8 +1,20 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Packet decoder for offline replay (and the daemon's queue): link layer,
- * VLAN tags, IPv4/IPv6 (with extension headers), TCP/UDP/ICMP, SCTP's
- * ports and ESP's SPI (Suricata's decode-sctp.c, decode-esp.c).
+ * VLAN tags, MPLS, PPPoE sessions, 802.1ah and Cisco Fabric Path (DCE)
+ * headers, IPv4/IPv6 (with extension headers), TCP/UDP/ICMP, SCTP's
+ * ports and ESP's SPI, as Suricata 7.0.10's decoders read them
+ * (decode-ethernet.c, decode-vlan.c, decode-mpls.c, decode-pppoe.c,
+ * decode-sctp.c, decode-esp.c).
+ *
+ * Layers are counted as Suricata counts them (its nb_decoded_layers,
+ * decoder.max-layers 16): Ethernet, a Linux cooked header, each VLAN
+ * tag, an MPLS label stack, IPv4, IPv6 and ESP count one each (raw IP
+ * and BSD loopback links, PPPoE, 802.1ah, TCP, UDP, ICMP and SCTP none;
+ * measured against Suricata 7.0.10); a decoder that
+ * would make the count reach NFIPS_MAX_LAYERS fails, and what it would
+ * have decoded is malformed ("too many layers"). Tunnels (tunnel.h)
+ * carry the count into the packet inside.
  *
  * The decoder never reads outside [pkt, pkt + len) and never allocates:
  * every pointer in struct nfips_decoded points into the caller's buffer.
@@ -43,6 +55,7 @@ enum nfips_decode_status {
 };
 
 #define NFIPS_MAX_VLAN 3	/* as Suricata: more tags is malformed */
+#define NFIPS_MAX_LAYERS 16	/* Suricata's decoder.max-layers default */
 
 /*
  * A decoded packet: the engine's struct nfips_pkt (ts_usec and pcap_cnt
@@ -69,6 +82,8 @@ struct nfips_decoded {
 	/* Tunnel level: 0 for the captured packet, n inside n tunnels
 	 * (Suricata's recursion_level; a flow key part) */
 	uint8_t depth;
+	/* Layers decoded so far, Suricata's nb_decoded_layers (see above) */
+	uint8_t layers;
 	/* ESP's security parameter index: a flow key part, as Suricata's */
 	uint32_t spi;
 	/* NFIPS_DEC_FRAGMENT: what reassembly (defrag.h) needs */
@@ -90,6 +105,13 @@ struct nfips_decoded {
  */
 enum nfips_decode_status nfips_decode(int link, const uint8_t *pkt, uint32_t len,
 				      struct nfips_decoded *d);
+
+/*
+ * nfips_decode() of a packet inside a tunnel, @layers already counted
+ * before its link layer (tunnel.h).
+ */
+enum nfips_decode_status nfips_decode_at(int link, const uint8_t *pkt, uint32_t len,
+					 uint8_t layers, struct nfips_decoded *d);
 
 /* Decodes an IP datagram (raw IPv4 or IPv6, as from NFQUEUE, or defrag). */
 enum nfips_decode_status nfips_decode_ip(const uint8_t *pkt, uint32_t len,

@@ -42,6 +42,18 @@ struct nfips_pkt {
 	uint32_t tcp_seq, tcp_ack;	/* host order; 0 unless TCP */
 	uint16_t tcp_win;	/* host order, unscaled */
 	bool tcp_tfo;		/* a TCP Fast Open option (Suricata's TCP_HAS_TFO) */
+	/*
+	 * An IP fragment inspected as a packet of its own (Suricata's
+	 * PKT_IS_FRAGMENT): no ports, so that a rule with ports never
+	 * matches it.
+	 */
+	bool fragment;
+	/*
+	 * Suricata's protocol 0 (IPv6's transport unset, or a hop-by-hop
+	 * header last) with a decoder event on the packet: it inspects it
+	 * with its decoder-event rule group, so only IP-only rules match.
+	 */
+	bool only_iponly;
 	uint8_t icmp_type, icmp_code;	/* ICMP or ICMPv6; 0 otherwise */
 	uint16_t icmp_id, icmp_seq;	/* bytes 4-5 and 6-7 of the ICMP
 					 * header, host order (icmp_id/icmp_seq

@@ -88,6 +88,7 @@ static void ppp(struct nfips_tunnel *t)
 	}
 	t->data += hl;
 	t->len -= hl;
+	t->layers++;		/* DecodePPP's */
 	if ((proto == PPP_IPV4 || proto == PPP_VJ_UNCOMP) && t->len >= 20 &&
 	    t->data[0] >> 4 == 4)
 		t->link = NFIPS_LINK_IPV4;
@@ -188,6 +189,7 @@ static void gre(const uint8_t *p, uint32_t len, struct nfips_tunnel *t)
 			if (t->len < ERSPAN2_HLEN || rd16(t->data) >> 12 != 1)
 				return;
 			t->vlan = rd16(t->data) & 0x0fff;
+			t->layers++;	/* DecodeERSPAN's */
 			t->data += ERSPAN2_HLEN;
 			t->len -= ERSPAN2_HLEN;
 		}
@@ -278,24 +280,44 @@ bool nfips_tunnel_udp_port(uint16_t port)
 	return port == PORT_TEREDO || port == PORT_VXLAN || port == PORT_GENEVE;
 }
 
+/*
+ * Layers (tunnel.h): @own those the carrier's tunnel decoder counted, the
+ * packet inside starting one further (plus its own headers PPP and
+ * ERSPAN II counted, t->layers). At the limit, no tunnel.
+ */
+static void count_layers(const struct nfips_decoded *d, struct nfips_tunnel *t,
+			 unsigned int own)
+{
+	unsigned int start = d->layers + own + 1 + t->layers;
+
+	if (t->type == NFIPS_TUN_NONE)
+		return;
+	if (start >= NFIPS_MAX_LAYERS) {
+		t->type = NFIPS_TUN_NONE;
+		t->too_deep = true;
+		return;
+	}
+	t->layers = (uint8_t)start;
+}
+
 void nfips_tunnel_find(const struct nfips_decoded *d, struct nfips_tunnel *t)
 {
 	const struct nfips_pkt *k = &d->pkt;
+	unsigned int own = 0;
 
 	memset(t, 0, sizeof(*t));
 	switch (k->proto) {
 	case IPPROTO_GRE:
 		t->no_flow = t->no_payload = true;
-		if (d->depth < NFIPS_TUNNEL_MAX_DEPTH)
-			gre(d->l4, d->l4_len, t);
+		gre(d->l4, d->l4_len, t);
+		count_layers(d, t, 1);
 		return;
 	case IPPROTO_IPV6:
 	case IPPROTO_IPIP:
 		/* IPv4-in-IPv4 is no tunnel for Suricata 7.0.10, and no flow */
 		t->no_flow = k->family == 6 || k->proto == IPPROTO_IPIP;
 		t->no_payload = true;
-		if (d->depth >= NFIPS_TUNNEL_MAX_DEPTH ||
-		    (k->family == 4 && k->proto == IPPROTO_IPIP))
+		if (k->family == 4 && k->proto == IPPROTO_IPIP)
 			return;
 		/*
 		 * Suricata's IPv6 extension header walk decapsulates IPv4
@@ -307,17 +329,34 @@ void nfips_tunnel_find(const struct nfips_decoded *d, struct nfips_tunnel *t)
 		t->link = k->proto == IPPROTO_IPV6 ? NFIPS_LINK_IPV6 : NFIPS_LINK_IPV4;
 		t->data = d->l4;
 		t->len = d->l4_len;
+		count_layers(d, t, 0);
 		return;
 	case IPPROTO_UDP:
-		if (d->depth >= NFIPS_TUNNEL_MAX_DEPTH)
-			return;
-		/* Suricata's order: Geneve, Teredo, VXLAN */
-		if (k->sport == PORT_GENEVE || k->dport == PORT_GENEVE)
+		/*
+		 * Suricata's order: Geneve, Teredo, VXLAN. Geneve and VXLAN
+		 * count their layer once their minimum length is there,
+		 * decoded or not.
+		 */
+		if (k->sport == PORT_GENEVE || k->dport == PORT_GENEVE) {
 			geneve(k->payload, k->payload_len, t);
-		if (!t->type && (k->sport == PORT_TEREDO || k->dport == PORT_TEREDO))
+			own += k->payload_len >= GENEVE_HLEN;
+			if (t->type) {
+				count_layers(d, t, own);
+				return;
+			}
+		}
+		if (k->sport == PORT_TEREDO || k->dport == PORT_TEREDO) {
 			teredo(k->payload, k->payload_len, t);
-		if (!t->type && (k->sport == PORT_VXLAN || k->dport == PORT_VXLAN))
+			if (t->type) {
+				count_layers(d, t, own);
+				return;
+			}
+		}
+		if (k->sport == PORT_VXLAN || k->dport == PORT_VXLAN) {
 			vxlan(k->payload, k->payload_len, t);
+			own += k->payload_len >= VXLAN_HLEN + ETH_HLEN;
+			count_layers(d, t, own);
+		}
 		return;
 	case IPPROTO_TCP:
 	case IPPROTO_ICMP:
@@ -339,8 +378,9 @@ bool nfips_tunnel_decode(const struct nfips_decoded *outer, const struct nfips_t
 			 struct nfips_decoded *in, enum nfips_decode_status *st)
 {
 	bool ether = t->link == NFIPS_LINK_ETHERNET || t->link == NFIPS_LINK_VLAN;
+	struct nfips_tunnel next;
 
-	*st = nfips_decode(t->link, t->data, t->len, in);
+	*st = nfips_decode_at(t->link, t->data, t->len, t->layers, in);
 	in->depth = outer->depth + 1;
 	if (t->vlan && *st != NFIPS_DEC_MALFORMED) {
 		/* ERSPAN II's VLAN id comes before those of the frame */
@@ -355,15 +395,25 @@ bool nfips_tunnel_decode(const struct nfips_decoded *outer, const struct nfips_t
 	}
 	/*
 	 * An inner Ethernet frame is a tunnel packet whatever it carries
-	 * (DecodeEthernet succeeds once its header is there); raw IP only
-	 * when its IP header decodes, and for Teredo only when nothing in it
-	 * is invalid.
+	 * (DecodeEthernet, DecodeVLAN succeed once their header is there and
+	 * counted), even when what follows is past the layer limit; raw IP
+	 * only when its IP header decodes, and for Teredo only when nothing
+	 * in it is invalid, a tunnel in it refused for too many layers
+	 * included (Suricata's event on it).
 	 */
 	if (ether)
-		return t->len >= (t->link == NFIPS_LINK_VLAN ? 4u : ETH_HLEN);
+		return t->len >= (t->link == NFIPS_LINK_VLAN ? 4u : ETH_HLEN) &&
+		       t->layers + 1 < NFIPS_MAX_LAYERS;
 	if (*st == NFIPS_DEC_MALFORMED && !in->l4_bad)
 		return false;
-	if (t->type == NFIPS_TUN_TEREDO && *st == NFIPS_DEC_MALFORMED)
-		return false;
+	if (t->type == NFIPS_TUN_TEREDO) {
+		if (*st == NFIPS_DEC_MALFORMED)
+			return false;
+		if (*st == NFIPS_DEC_OK) {
+			nfips_tunnel_find(in, &next);
+			if (next.too_deep)
+				return false;
+		}
+	}
 	return true;
 }

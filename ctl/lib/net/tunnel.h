@@ -25,9 +25,22 @@
  * carrying IPv4/IPv6 have no flow (IP-only rules match every one of
  * them); IPv4 packets carrying IPv6 and the UDP tunnels keep their flow.
  * The inner packet is decoded at the outer's depth + 1 (part of its flow
- * key, as Suricata's recursion level); depth NFIPS_TUNNEL_MAX_DEPTH is
- * the deepest Suricata decodes (measured: a fifth nested tunnel is
- * left as payload).
+ * key, as Suricata's recursion level).
+ *
+ * How deep: as Suricata 7.0.10 with decoder.max-layers 16, by decoded
+ * layers (decode.h), not by tunnels. The tunnel decoders GRE, PPP, VXLAN,
+ * Geneve and ERSPAN type II count one each (Teredo, ERSPAN type I none),
+ * and making the packet inside counts one (Suricata's
+ * PacketTunnelPktSetup); the inner packet starts with its carrier's
+ * count. A tunnel whose packet would start at the limit is not decoded
+ * (Suricata: too_many_layers on the carrier, which is then inspected as
+ * a carrier with nothing decoded inside: payload and all for UDP, as a
+ * Teredo packet refused); a packet inside whose own decoders reach it is
+ * malformed ("too many layers") and not inspected, its carrier's payload
+ * not either when the failing decoder was not its first. Measured against
+ * Suricata (tunnel_cases.py "tunnel-depth"): six IPv6-in-IPv6 or Teredo
+ * levels, four GRE, VXLAN or Geneve levels, three of GRE carrying
+ * Ethernet.
  */
 #ifndef NFIPS_TUNNEL_H
 #define NFIPS_TUNNEL_H
@@ -36,8 +49,6 @@
 #include <stdint.h>
 
 #include "decode.h"
-
-#define NFIPS_TUNNEL_MAX_DEPTH	4
 
 enum nfips_tunnel_type {
 	NFIPS_TUN_NONE,
@@ -63,11 +74,18 @@ struct nfips_tunnel {
 	const uint8_t *data;
 	uint32_t len;
 	uint16_t vlan;		/* ERSPAN II's VLAN id (0: none) */
+	/* Layers counted when the inner packet's link layer starts */
+	uint8_t layers;
+	/*
+	 * A tunnel was found but not decoded: too many layers (Suricata's
+	 * too_many_layers event on this packet).
+	 */
+	bool too_deep;
 };
 
 /*
  * What the packet @d (NFIPS_DEC_OK) carries. t->type is NONE when it is
- * no tunnel Suricata decodes, or d->depth is already the deepest. A
+ * no tunnel Suricata decodes, or too many layers deep (t->too_deep). A
  * protocol Suricata has no decoder for (not TCP, UDP, ICMP, ICMPv6,
  * SCTP, ESP nor a tunnel) is inspected as Suricata does, without flow
  * and payload (no_flow, no_payload).
@@ -83,7 +101,8 @@ bool nfips_tunnel_udp_port(uint16_t port);
 /*
  * Decodes the inner packet of @t into @in, at @outer's depth + 1. Returns
  * true when Suricata would make it a packet of its own (its IP header is
- * valid; for Teredo also its transport header): the outer's payload is
+ * valid; for Teredo also its transport header, and no tunnel in it left
+ * undecoded for too many layers): the outer's payload is
  * then not inspected. @st is the inner's decode status (a fragment is
  * left to defrag.h, a bad transport header is inspected as decode.h's
  * l4_bad says; NOT_IP: an inner Ethernet frame that is not IP, which

@@ -144,6 +144,8 @@ void nfips_eve_alert(struct nfips_sbuf *b, const struct nfips_eve_alert *a)
 	    !nfips_community_id(cid, 0, a->family, a->src, a->dst, a->proto,
 				a->sport, a->dport, a->icmp_type, a->icmp_code))
 		nfips_json_kstr(&j, "community_id", cid);
+	if (a->has_tx)
+		nfips_json_kuint(&j, "tx_id", a->tx_id);
 
 	nfips_json_obj(&j, "alert");
 	nfips_json_kstr(&j, "action", a->blocked ? "blocked" : "allowed");
@@ -165,6 +167,14 @@ void nfips_eve_alert(struct nfips_sbuf *b, const struct nfips_eve_alert *a)
 		const char *fsrc = a->to_server ? src : dst;
 		const char *fdst = a->to_server ? dst : src;
 
+		if (a->app_obj)
+			a->app_obj(a->app_arg, &j);
+		if (a->app_proto)
+			nfips_json_kstr(&j, "app_proto", a->app_proto);
+		if (a->app_proto_ts)
+			nfips_json_kstr(&j, "app_proto_ts", a->app_proto_ts);
+		if (a->app_proto_tc)
+			nfips_json_kstr(&j, "app_proto_tc", a->app_proto_tc);
 		nfips_json_kstr(&j, "direction",
 				a->to_server ? "to_server" : "to_client");
 		nfips_json_obj(&j, "flow");

@@ -87,6 +87,21 @@ struct nfips_eve_alert {
 		const char *pkt_src;	/* NULL: omitted */
 	} tunnel;
 
+	/*
+	 * The application layer, as Suricata's alert with its default
+	 * metadata (app-layer) option: "tx_id" before "alert" for an alert
+	 * of a transaction (@has_tx), and for a packet of a flow, after
+	 * "tunnel", the transaction's protocol object(s) written by
+	 * @app_obj(@app_arg) into the record's open object (NULL: none),
+	 * then "app_proto", "app_proto_ts", "app_proto_tc" (NULL: omitted).
+	 * Filled only for alerts: nothing of it is built on the packet path.
+	 */
+	bool has_tx;
+	uint64_t tx_id;
+	void (*app_obj)(const void *arg, struct nfips_json *j);
+	const void *app_arg;
+	const char *app_proto, *app_proto_ts, *app_proto_tc;
+
 	/* after alert: "direction" and "flow" when the packet has a flow */
 	bool has_flow;
 	bool to_server;

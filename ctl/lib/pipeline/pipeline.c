@@ -12,194 +12,6 @@
 #include "output/eve.h"
 #include "pipeline_int.h"
 
-/* ---- alerts --------------------------------------------------------- */
-
-static const char *category(const struct nfips_pipeline *p,
-			    const struct nfips_rule *rule)
-{
-	const struct nfips_class *c;
-
-	if (!rule->classtype || !p->cfg.classes)
-		return "";
-	c = nfips_classes_find(p->cfg.classes, rule->classtype);
-	return c ? c->desc : "";
-}
-
-/* The values of @rule's metadata options, in rule order, into p->md. */
-static uint32_t metadata(struct nfips_pipeline *p, const struct nfips_rule *rule)
-{
-	uint32_t i, n = 0;
-
-	for (i = 0; i < rule->nopts; i++) {
-		if (strcmp(rule->opts[i].name, "metadata") || !rule->opts[i].value)
-			continue;
-		if (n == p->md_cap) {
-			uint32_t cap = p->md_cap ? p->md_cap * 2 : 8;
-			const char **v = realloc(p->md, cap * sizeof(*v));
-
-			if (!v) {
-				p->out.oom = true;
-				return n;
-			}
-			p->md = v;
-			p->md_cap = cap;
-		}
-		p->md[n++] = rule->opts[i].value;
-	}
-	return n;
-}
-
-/* Whether this alert's record carries the packet's payload. */
-static bool log_payload(const struct nfips_pipeline *p,
-			const struct nfips_pipeline_alert *out)
-{
-	switch (p->cfg.payload) {
-	case NFIPS_EVE_PAYLOAD_NONE:
-		return false;
-	case NFIPS_EVE_PAYLOAD_FIRST:
-		return !p->cfg.incident_first ||
-		       p->cfg.incident_first(p->cfg.incident_arg, out);
-	case NFIPS_EVE_PAYLOAD_ALL:
-		break;
-	}
-	return true;
-}
-
-static void flow_fields(struct nfips_eve_alert *a, const struct nfips_flowrec *f,
-			const struct nfips_flow *flow)
-{
-	a->flow_id = f->id;
-	a->has_flow = true;
-	a->to_server = flow->to_server;
-	a->flow.pkts_toserver = f->pkts[0];
-	a->flow.pkts_toclient = f->pkts[1];
-	a->flow.bytes_toserver = f->bytes[0];
-	a->flow.bytes_toclient = f->bytes[1];
-	a->flow.start_sec = (int64_t)(f->start_usec / 1000000);
-	a->flow.start_usec = (uint32_t)(f->start_usec % 1000000);
-}
-
-/* A decapsulated packet's pkt_src and "tunnel" object (the root's). */
-static void tunnel_fields(const struct nfips_pipeline *p, struct nfips_eve_alert *a)
-{
-	const struct nfips_pkt *r = &p->root->pkt;
-
-	a->pkt_src = p->tun_src;
-	a->tunnel.depth = p->dec->depth;
-	a->tunnel.family = r->family;
-	a->tunnel.proto = r->proto;
-	memcpy(a->tunnel.src, r->src, 16);
-	memcpy(a->tunnel.dst, r->dst, 16);
-	a->tunnel.sport = r->sport;
-	a->tunnel.dport = r->dport;
-	if (p->in && p->in->pcap) {
-		a->tunnel.pcap_cnt = p->in->pkt_no;
-		a->tunnel.pkt_src = "wire/pcap";
-	}
-}
-
-static void on_alert(void *arg, const struct nfips_pkt *pkt,
-		     const struct nfips_flow *flow, const struct nfips_alert *al)
-{
-	struct nfips_pipeline *p = arg;
-	const struct nfips_rule *rule = al->rule;
-	const struct nfips_flowrec *f = p->flow;
-	const struct nfips_pipeline_pkt *in = p->in;
-	bool pseudo = !pkt->pcap_cnt;
-	struct nfips_eve_alert a = {
-		.sec = (int64_t)(pkt->ts_usec / 1000000),
-		.usec = (uint32_t)(pkt->ts_usec % 1000000),
-		/* Suricata numbers captured packets, not the tunnelled */
-		.pcap_cnt = in && in->pcap && !(p->dec && p->dec->depth) ?
-			    pkt->pcap_cnt : 0,
-		.in_iface = in && !pseudo ? in->in_iface : NULL,
-		.family = pkt->family,
-		.sport = pkt->sport,
-		.dport = pkt->dport,
-		.proto = pkt->proto,
-		.icmp_type = pkt->icmp_type,
-		.icmp_code = pkt->icmp_code,
-		.blocked = !p->cfg.learn &&
-			   (rule->action == NFIPS_ACTION_DROP ||
-			    rule->action == NFIPS_ACTION_REJECT),
-		.gid = rule->gid,
-		.sid = rule->sid,
-		.rev = rule->rev,
-		.signature = rule->msg,
-		.category = category(p, rule),
-		.severity = rule->priority,
-		.target = rule->flags & NFIPS_R_TARGET_DST ? NFIPS_EVE_TARGET_DST :
-			  rule->flags & NFIPS_R_TARGET_SRC ? NFIPS_EVE_TARGET_SRC :
-			  NFIPS_EVE_TARGET_NONE,
-		.stream = al->flags & NFIPS_ALERT_STREAM,
-		.alerts_discarded = al->discarded,
-		.payload = pkt->payload,
-		.payload_len = pkt->payload_len,
-		.path = p->cfg.path ? p->cfg.path : "daemon",
-		.sequence = ++p->sequence,
-		.policy_serial = p->cfg.policy_serial,
-		.sensor = p->cfg.sensor,
-	};
-	struct nfips_pipeline_alert out = {
-		.pkt = pkt, .rule = rule, .flow = flow ? f : NULL,
-		.blocked = a.blocked,
-	};
-	struct nfips_grade_out go;
-
-	/* Suricata's names for capture and flow-end pseudo packets. */
-	if (pseudo)
-		a.pkt_src = "stream (flow timeout)";
-	else if (p->dec && p->dec->depth)
-		tunnel_fields(p, &a);
-	else if (in && in->pcap)
-		a.pkt_src = "wire/pcap";
-	memcpy(a.src, pkt->src, 16);
-	memcpy(a.dst, pkt->dst, 16);
-	if (p->dec && !pseudo) {
-		a.nvlan = p->dec->nvlan;
-		memcpy(a.vlan, p->dec->vlan, sizeof(a.vlan));
-	} else if (f) {
-		/* A flow-end pseudo packet: the flow's VLAN ids (0 ends them). */
-		while (a.nvlan < NFIPS_MAX_VLAN && f->key.vlan[a.nvlan]) {
-			a.vlan[a.nvlan] = f->key.vlan[a.nvlan];
-			a.nvlan++;
-		}
-	}
-	if (f && flow)
-		flow_fields(&a, f, flow);
-	/* Suricata writes community_id for the records of a flow. */
-	a.community_id = a.has_flow;
-	if (p->cfg.grader) {
-		const struct nfips_grade_in gi = {
-			.rule = rule, .family = pkt->family, .src = pkt->src,
-			.dst = pkt->dst, .ts_usec = pkt->ts_usec,
-		};
-
-		nfips_grade(p->cfg.grader, &gi, &go);
-		a.grade = nfips_grade_name(go.grade);
-		a.grade_reason = go.reason;
-		a.severity = go.severity;
-		out.grade = go.grade;
-		out.grade_reason = go.reason;
-	}
-	p->st.alerts++;
-	if (p->cfg.annotate)
-		p->cfg.annotate(p->cfg.annotate_arg, &a);
-	out.eve = &a;
-	nfips_sbuf_reset(&p->out);
-	a.log_payload = log_payload(p, &out);
-	a.nmetadata = metadata(p, rule);
-	a.metadata = p->md;	/* after metadata() grew it */
-	nfips_eve_alert(&p->out, &a);
-	if (p->out.oom) {
-		p->st.output_oom++;
-		return;
-	}
-	out.record = p->out.s;
-	out.len = p->out.len;
-	p->fn(p->arg, &out);
-}
-
 static int evaluate(struct nfips_pipeline *p, const struct nfips_pkt *pkt,
 		    const struct nfips_flow *flow, const struct nfips_stream *st)
 {
@@ -207,7 +19,7 @@ static int evaluate(struct nfips_pipeline *p, const struct nfips_pkt *pkt,
 
 	if (!p->engine)
 		return 0;
-	v = nfips_engine_packet(p->engine, pkt, flow, st, on_alert, p);
+	v = nfips_engine_packet(p->engine, pkt, flow, st, pipe_on_alert, p);
 	if (v == -ENOMEM) {
 		p->st.enomem++;
 		return 0;
@@ -565,9 +377,9 @@ void pipe_inspect(struct nfips_pipeline *p, struct nfips_decoded *d,
 		flow.client_size = cd->known ? (uint32_t)cd->next_abs + 1 : 0;
 		flow.server_size = sd->known ? (uint32_t)sd->next_abs + 1 : 0;
 	}
-	if (p->app_rules && d->pkt.proto == IPPROTO_TCP)
+	if (p->app_on && d->pkt.proto == IPPROTO_TCP)
 		app_packet(p, f, dir, &up, &flow);
-	else if (p->app_rules && d->pkt.proto == IPPROTO_UDP && !(how & PIPE_NO_APP))
+	else if (p->app_on && d->pkt.proto == IPPROTO_UDP && !(how & PIPE_NO_APP))
 		res->dir = app_udp(p, f, dir, &d->pkt, &flow);
 	p->flow = f;
 	res->verdict = evaluate(p, &d->pkt, f->user ? &flow : NULL,
@@ -612,8 +424,8 @@ void nfips_pipeline_advice(struct nfips_pipeline *p,
 	 * inspection ended, both sides inspected) wants only the rules that
 	 * need neither.
 	 */
-	if (!p->app_rules) {
-		o.alproto_final = true;		/* no rule needs a protocol */
+	if (!p->app_on) {
+		o.alproto_final = true;		/* no engine, or no memory: no parser */
 	} else if (f->app) {
 		/*
 		 * Detection may still swap a UDP flow's ends (a DNS message of
@@ -636,11 +448,16 @@ void nfips_pipeline_advice(struct nfips_pipeline *p,
 
 /* ---- life ----------------------------------------------------------- */
 
-/* The application layer runs when the engine has rules that need it. */
+/*
+ * The application layer runs whatever the rules, as Suricata's parsers
+ * do: it also ends payload inspection (TLS application data, SSH after
+ * NEWKEYS), so that payload rules alone do not match encrypted bytes,
+ * and it lets the kernel have such flows back after their handshake.
+ */
 static int set_app(struct nfips_pipeline *p, const struct nfips_engine *engine)
 {
-	p->app_rules = engine && nfips_engine_has_app(engine);
-	if (p->app_rules && !p->app) {
+	p->app_on = engine != NULL;
+	if (p->app_on && !p->app) {
 		p->app = nfips_app_ctx_new();
 		if (!p->app)
 			return -1;
@@ -738,7 +555,7 @@ void nfips_pipeline_set_engine(struct nfips_pipeline *p,
 	if (engine)
 		nfips_engine_set_alert_max(engine, p->cfg.alert_max);
 	if (set_app(p, engine))
-		p->app_rules = false;	/* out of memory: no app layer */
+		p->app_on = false;	/* out of memory: no app layer */
 	p->cfg.policy_serial = policy_serial;
 }
 

@@ -26,7 +26,7 @@ struct nfips_pipeline {
 	struct nfips_flowtab *flows;
 	struct nfips_defrag *defrag;
 	struct nfips_app_ctx *app;	/* NULL until an engine has app rules */
-	bool app_rules;			/* the engine has some */
+	bool app_on;			/* the parsers run (an engine is loaded) */
 	struct nfips_sbuf out;
 	uint64_t sequence;
 	const char **md;	/* the alerting rule's metadata values */
@@ -64,6 +64,10 @@ enum nfips_decode_status pipe_reassemble(struct nfips_pipeline *p,
 					 struct nfips_decoded *d, uint64_t ts);
 
 void pipe_count_reason(struct nfips_pipeline *p, const char *why);
+
+/* pipeline_alert.c: the engine's alert callback (nfips_alert_fn), @arg the pipeline. */
+void pipe_on_alert(void *arg, const struct nfips_pkt *pkt, const struct nfips_flow *flow,
+		   const struct nfips_alert *al);
 
 /*
  * A decoded packet (@s its status) at any tunnel level: defragmented,

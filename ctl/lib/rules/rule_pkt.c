@@ -149,10 +149,14 @@ static int byte_nbytes(struct pstate *ps, const char *what, const char *s,
 	}
 	if (parse_u32(s, 255, n))
 		return perr(ps, off, "%s: invalid number of bytes '%s'", what, s);
-	/* Suricata 7 accepts 0 with string (the rest of an app-layer buffer). */
+	/*
+	 * Suricata 7 accepts 0 with string: the number is then read from the
+	 * rest of the buffer (byte_test; eval.c). byte_jump's is not done.
+	 */
+	if (!*n && (*flags & NFIPS_B_STRING))
+		return strcmp(what, "byte_test") ? pskip(ps, off, "%s of 0 bytes", what) : 0;
 	if (!*n)
-		return (*flags & NFIPS_B_STRING) ? pskip(ps, off, "%s of 0 bytes", what) :
-						   perr(ps, off, "%s: 0 bytes", what);
+		return perr(ps, off, "%s: 0 bytes", what);
 	if ((*flags & NFIPS_B_STRING) && *n > 23)
 		return perr(ps, off, "%s: at most 23 bytes with string", what);
 	if (!(*flags & NFIPS_B_STRING) && *n > 8)
