@@ -120,7 +120,7 @@ static void make_classes(struct ac_dfa *d, const struct nfips_ac_pattern *p,
 
 	for (i = 0; i < np; i++)
 		for (j = 0; selected(&p[i], nocase) && j < p[i].len; j++)
-			used[nocase ? ac_fold(p[i].bytes[j]) : p[i].bytes[j]] = true;
+			used[nocase ? nfips_ac_fold(p[i].bytes[j]) : p[i].bytes[j]] = true;
 	for (i = 0; i < 256; i++)
 		nused += used[i];
 	/* With every byte in use there is no room for (nor need of) class 0. */
@@ -129,7 +129,7 @@ static void make_classes(struct ac_dfa *d, const struct nfips_ac_pattern *p,
 		d->cls[i] = used[i] ? next++ : 0;
 	if (nocase)
 		for (i = 'A'; i <= 'Z'; i++)
-			d->cls[i] = d->cls[ac_fold(i)];
+			d->cls[i] = d->cls[nfips_ac_fold(i)];
 	d->ncls = next;
 }
 

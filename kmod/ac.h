@@ -16,6 +16,16 @@
 #define NFIPS_AC_MAX_LEN	255
 #define NFIPS_AC_NOCASE		0x1	/* ASCII case-insensitive */
 
+/*
+ * NFIPS_AC_NOCASE's fold: ASCII letters only, as Suricata's u8_tolower().
+ * Never the kernel's tolower(), which also folds Latin-1 (0xc0-0xde): a
+ * nocase pattern would match bytes Suricata and the daemon do not.
+ */
+static inline u8 nfips_ac_fold(u8 b)
+{
+	return b >= 'A' && b <= 'Z' ? b + ('a' - 'A') : b;
+}
+
 struct nfips_ac_pattern {
 	const u8 *bytes;
 	u32 len;	/* 1..NFIPS_AC_MAX_LEN */

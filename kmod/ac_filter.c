@@ -81,8 +81,8 @@ static void mark(u64 *t, u32 b, u32 k, u8 c, const u8 *next, bool nocase)
 	u8 v[2] = { c, c };
 	u32 i, n;
 
-	if (nocase && ac_fold(c) >= 'a' && ac_fold(c) <= 'z') {
-		v[0] = ac_fold(c);
+	if (nocase && nfips_ac_fold(c) >= 'a' && nfips_ac_fold(c) <= 'z') {
+		v[0] = nfips_ac_fold(c);
 		v[1] = v[0] - ('a' - 'A');
 	}
 	for (i = 0; i < 2; i++) {

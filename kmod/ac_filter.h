@@ -9,11 +9,6 @@
 
 #include "ac.h"
 
-static inline u8 ac_fold(u8 b)
-{
-	return b >= 'A' && b <= 'Z' ? b + ('a' - 'A') : b;
-}
-
 /* Positions a filter test reads (the pair at each of 8 offsets). */
 #define AC_FILTER_SPAN	9
 /* Domain: a position's byte and the low 5 bits of the next (13 bits). */

@@ -8,7 +8,6 @@
  * rules hit are collected for the verdict (hooks.c). A rule decided to
  * drop ends the scan: the packet is gone.
  */
-#include <linux/ctype.h>
 #include <linux/netfilter.h>
 #ifdef CONFIG_X86_64
 #include <asm/fpu/api.h>
@@ -285,9 +284,10 @@ static nfips_ac_state scan_range(struct sk_buff *skb, struct nfips_scan_ctx *c,
 	return ast;
 }
 
+/* nocase as the automaton folds: ASCII letters only (nfips_ac_fold()). */
 static bool byte_eq(u8 a, u8 b, bool nocase)
 {
-	return a == b || (nocase && tolower(a) == tolower(b));
+	return a == b || (nocase && nfips_ac_fold(a) == nfips_ac_fold(b));
 }
 
 /*

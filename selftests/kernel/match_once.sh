@@ -136,4 +136,26 @@ for sid in 3001:2 3002:1 3003:0 3004:1 3005:1 3006:2 3007:2 3008:0; do
 	[ "$n" = "${sid#*:}" ] || fail "sid ${sid%:*}: $n events, want ${sid#*:}"
 done
 log "one event per hit"
+
+# Anchored rules decide as the automaton would have (they were in it):
+# nocase folds ASCII letters only, as the automaton and Suricata do: |c9|
+# nocase does not match |e9| (Latin-1 'E' acute and 'e' acute).
+cat >"$tmp/rules2" <<'RULES'
+drop udp any any -> any any (msg:"latin1 nocase"; content:"|c9|"; nocase; depth:1; sid:3101;)
+drop udp any any -> any any (msg:"ascii and latin1 nocase"; content:"Q|c9|"; nocase; depth:2; sid:3102;)
+RULES
+gw_apply --approve-all "$tmp/rules2"
+raw c9:lat-exact e9:lat-folded 71c9:ascii-exact 71e9:ascii-folded 414243:lat-end
+received "$tmp/udp4" lat-end || fail "datagrams after the anchored ones not delivered"
+for t in lat-folded ascii-folded; do
+	grep -q -- "$t" "$tmp/udp4" || fail "'$t' not delivered: nocase folded a Latin-1 byte"
+done
+for t in lat-exact ascii-exact; do
+	grep -q -- "$t" "$tmp/udp4" && fail "'$t' delivered"
+done
+for sid in 3101:1 3102:1; do
+	n=$(gw_hits "${sid%:*}")
+	[ "$n" = "${sid#*:}" ] || fail "sid ${sid%:*}: $n hits, want ${sid#*:}"
+done
+log "anchored rules: nocase folds ASCII letters only"
 exit "$ksft_pass"
