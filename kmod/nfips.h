@@ -52,7 +52,8 @@ struct nfips_policy {
 	u64 serial;
 	u32 nrules, nkernel, nsels;
 	u32 nanchored;
-	u32 anchored[NFIPS_ANCHOR_RULES];	/* indices into @rules */
+	/* Indices into @rules, in nfips_anchor_pick()'s order (anchor.h). */
+	u32 anchored[NFIPS_ANCHOR_RULES];
 	size_t mem;
 	bool userns;		/* charged to the unprivileged share too */
 	struct nfips_ac *ac;

@@ -15,6 +15,7 @@
 
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
+#include "anchor.h"
 #include "nfips.h"
 #include "stream.h"
 
@@ -172,30 +173,27 @@ int nfips_txn_add_sel(struct nfips_txn *txn, struct nfips_krule *s)
 	return txn_push(txn, &txn->sels, &txn->nsels, &txn->capsels, s);
 }
 
-static bool anchorable(const struct nfips_krule *r, u32 patlen)
+static bool anchor_get(const void *ctx, u32 i, u32 *patlen, u32 *depth)
 {
-	return r->patlen == patlen && r->depth && r->depth <= NFIPS_ANCHOR_DEPTH;
+	const struct nfips_policy *p = ctx;
+
+	*patlen = p->rules[i]->patlen;
+	*depth = p->rules[i]->depth;
+	return true;
 }
 
 /*
- * Picks the anchored rules (uapi/nfips.h, NFIPS_ANCHOR_*), shortest
- * patterns first and in policy order, and leaves them out of @pats (one
- * entry per rule, in rule order) by emptying theirs.
+ * Picks the anchored rules (anchor.h: nfipsctl picks the same ones) and
+ * leaves them out of @pats (one entry per rule, in rule order) by
+ * emptying theirs.
  */
 static void pick_anchored(struct nfips_policy *p, struct nfips_ac_pattern *pats)
 {
-	u32 i, len;
+	u32 i;
 
-	for (len = 1; len <= NFIPS_ANCHOR_PATLEN; len++) {
-		for (i = 0; i < p->nrules; i++) {
-			if (p->nanchored == NFIPS_ANCHOR_RULES)
-				return;
-			if (!anchorable(p->rules[i], len))
-				continue;
-			pats[i].len = 0;
-			p->anchored[p->nanchored++] = i;
-		}
-	}
+	p->nanchored = nfips_anchor_pick(p->nrules, anchor_get, p, p->anchored);
+	for (i = 0; i < p->nanchored; i++)
+		pats[p->anchored[i]].len = 0;
 }
 
 /*

@@ -92,10 +92,10 @@ static void usage(FILE *f)
 }
 
 /*
- * The kernel rules whose pattern has 1 or 2 bytes (their only content:
- * nothing longer to choose), and how many of them nfips.ko anchors
- * (nfips_wire_anchorable()); the others slow its matcher for every
- * pattern (Documentation/matcher.rst).
+ * The rules nfips.ko anchors (nfips_wire_anchored(): its own choice,
+ * its cap included), and the kernel rules whose pattern has 1 or 2 bytes
+ * (their only content: nothing longer to choose), anchored or not: the
+ * others slow its matcher for every pattern (Documentation/matcher.rst).
  */
 static bool short_kernel(const struct nfips_rule *r)
 {
@@ -110,23 +110,34 @@ static bool short_kernel(const struct nfips_rule *r)
 static void short_patterns(struct nfips_rule *const *v, size_t n)
 {
 	unsigned long nshort = 0, anchored = 0;
-	size_t i;
+	bool *anch = calloc(n ? n : 1, sizeof(*anch));
+	size_t i, nanch, eligible;
 
+	if (!anch) {
+		fprintf(stderr, "nfipsctl: out of memory: anchored rules not listed\n");
+		return;
+	}
+	nanch = nfips_wire_anchored(v, n, anch, &eligible);
+	if (eligible)
+		printf("anchored kernel rules=%zu of %zu eligible (patterns of up to %u bytes\n"
+		       "  within a depth of %u, at most %u: looked for there, not by the automaton)\n",
+		       nanch, eligible, NFIPS_ANCHOR_PATLEN, NFIPS_ANCHOR_DEPTH,
+		       NFIPS_ANCHOR_RULES);
 	for (i = 0; i < n; i++) {
 		if (!short_kernel(v[i]))
 			continue;
 		nshort++;
-		anchored += nfips_wire_anchorable(v[i]);
+		anchored += anch[i];
 	}
-	if (!nshort)
-		return;
-	printf("short kernel patterns=%lu anchored=%lu (1-2 bytes, the rule's only content;\n"
-	       "  anchored: looked for within their depth, not by the automaton)\n",
-	       nshort, anchored);
-	for (i = 0; i < n; i++)
-		if (short_kernel(v[i]))
-			printf("  short kernel pattern %u:%u%s\n", v[i]->gid, v[i]->sid,
-			       nfips_wire_anchorable(v[i]) ? " anchored" : "");
+	if (nshort) {
+		printf("short kernel patterns=%lu anchored=%lu (1-2 bytes, the rule's only content)\n",
+		       nshort, anchored);
+		for (i = 0; i < n; i++)
+			if (short_kernel(v[i]))
+				printf("  short kernel pattern %u:%u%s\n", v[i]->gid,
+				       v[i]->sid, anch[i] ? " anchored" : "");
+	}
+	free(anch);
 }
 
 static void summary(struct nfips_rule *const *v, size_t n)

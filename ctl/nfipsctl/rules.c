@@ -150,22 +150,36 @@ static void report(struct check *ck, bool verbose, bool list)
 	unsigned long kernel = 0, slow = 0, skipped = 0, nofp = 0, shortfp = 0;
 	unsigned long shortk = 0, anchored = 0;
 	struct count *skips = NULL, *slows = NULL;
-	size_t i, nskips = 0, nslows = 0;
+	size_t i, nv = 0, nskips = 0, nslows = 0, eligible;
+	struct nfips_rule **v = calloc(ck->n ? ck->n : 1, sizeof(*v));
+	bool *anch = calloc(ck->n ? ck->n : 1, sizeof(*anch));
 
+	/* The rules in file order, as policy apply of these files sends them. */
 	for (i = 0; i < ck->n; i++) {
+		if (!ck->e[i].rule)
+			continue;
+		nfips_rule_classify(ck->e[i].rule);
+		if (v)
+			v[nv++] = ck->e[i].rule;
+	}
+	if (!v || !anch)
+		fprintf(stderr, "nfipsctl: out of memory: anchored rules not counted\n");
+	else
+		nfips_wire_anchored(v, nv, anch, &eligible);
+	for (i = 0, nv = 0; i < ck->n; i++) {
 		struct nfips_rule *r = ck->e[i].rule;
 
 		if (!r)
 			continue;
-		nfips_rule_classify(r);
 		if (r->cls != NFIPS_CLASS_SKIPPED && nfips_rule_short_fp(r)) {
 			shortfp++;
 			shortk += r->cls == NFIPS_CLASS_KERNEL;
-			anchored += nfips_wire_anchorable(r);
+			anchored += v && anch && anch[nv];
 			if (verbose || list)
 				printf("short-fast-pattern %u:%u %s:%u\n", r->gid,
 				       r->sid, ck->e[i].file, r->line);
 		}
+		nv++;
 		switch (r->cls) {
 		case NFIPS_CLASS_SKIPPED:
 			skipped++;
@@ -201,6 +215,8 @@ static void report(struct check *ck, bool verbose, bool list)
 	       slow, skipped, ck->errors);
 	free(skips);
 	free(slows);
+	free(v);
+	free(anch);
 }
 
 static void usage(FILE *f)

@@ -89,6 +89,31 @@ expect 2 "policy apply: --approve-all is for rule files only" -- "$ctl" policy a
 expect 0 "policy apply --test POLICY.conf without an approval" -- "$ctl" policy apply --test "$w/p.conf"
 has "unapproved=1" && ! grep -q '^drop/reject' <<<"$out"; ok $? "... its drop rule goes as alert"
 
+# nfips.ko anchors at most 64 rules, the shortest patterns first
+# (kmod/anchor.h): a 1-byte pattern, then 63 of 70 2-byte ones in file
+# order; the 3-byte one and the last 7 2-byte ones stay in the automaton.
+# What nfipsctl reports is what the module does.
+{
+	echo 'alert udp any any -> any any (msg:"3 bytes"; content:"|f2 00 01|"; depth:4; sid:1000100;)'
+	for i in $(seq 0 69); do
+		printf 'alert udp any any -> any any (msg:"cap %d"; content:"|f1 %02x|"; depth:2; sid:%d;)\n' \
+			"$i" "$i" $((1000200 + i))
+	done
+	echo 'alert udp any any -> any any (msg:"1 byte"; content:"|f3|"; depth:1; sid:1000300;)'
+	echo 'alert udp any any -> any any (msg:"no depth"; content:"|f4|"; sid:1000301;)'
+} >"$w/anchor.rules"
+expect 0 "policy apply --test: 72 rules fit to be anchored" -- "$ctl" policy apply --test "$w/anchor.rules"
+has "anchored kernel rules=64 of 72 eligible" && has "short kernel patterns=72 anchored=64" &&
+	has "short kernel pattern 1:1000300 anchored" &&
+	has "short kernel pattern 1:1000262 anchored" &&
+	grep -qx "  short kernel pattern 1:1000263" <<<"$out" &&
+	grep -qx "  short kernel pattern 1:1000269" <<<"$out" &&
+	grep -qx "  short kernel pattern 1:1000301" <<<"$out"
+ok $? "... 64 anchored, as nfips.ko picks them: shortest first, in rule order"
+expect 0 "rules check: the same rules" -- "$ctl" rules check "$w/anchor.rules"
+has "short-fast-pattern: 72 (no content over 2 bytes; 72 kernel-decided, 64 of them anchored in nfips.ko)"
+ok $? "... counts the anchored ones with the module's cap"
+
 # ---- edits, --no-apply
 expect 0 "disable --no-apply" -- "$ctl" disable 1000001 -p "$w/p.conf" --by alice -m "FP" --no-apply
 has "serial 4: disable 1000001 (not applied: --no-apply)"; ok $? "... reports the new serial"

@@ -82,12 +82,15 @@ int nfips_wire_action(const struct nfips_rule *r, uint8_t *action,
 bool nfips_wire_approved(const struct nfips_rule *r);
 
 /*
- * Whether nfips.ko looks for the pattern of @r, a kernel rule, in its
- * window instead of with the automaton (uapi/nfips.h, NFIPS_ANCHOR_*):
- * at most NFIPS_ANCHOR_PATLEN bytes with a depth of at most
- * NFIPS_ANCHOR_DEPTH (up to NFIPS_ANCHOR_RULES of them in a policy).
+ * Which of the @n rules of @v (the vector nfips_nl_policy_apply() sends)
+ * nfips.ko looks for in their window instead of with its automaton:
+ * kmod/anchor.h's choice, as the module makes it, among the rules it
+ * receives, its cap included (uapi/nfips.h, NFIPS_ANCHOR_*). Sets
+ * @anchored[0..n), and in *@eligible how many could be; returns how many
+ * are.
  */
-bool nfips_wire_anchorable(const struct nfips_rule *r);
+size_t nfips_wire_anchored(struct nfips_rule *const *v, size_t n, bool *anchored,
+			   size_t *eligible);
 
 /*
  * Appends the NFIPS_RULE_A_* attributes of @r to @msg (inside a nest the

@@ -12,6 +12,7 @@
 #include <netlink/attr.h>
 #include <netlink/msg.h>
 
+#include "anchor.h"
 #include "nl.h"
 
 bool nfips_wire_approved(const struct nfips_rule *r)
@@ -176,15 +177,38 @@ static void window(const struct nfips_rule *r, uint32_t *offset, uint32_t *depth
 		*depth = 0;
 }
 
-bool nfips_wire_anchorable(const struct nfips_rule *r)
+/* anchor.h's view of rule @i of the vector: only the rules the module gets. */
+static bool anchor_get(const void *ctx, u32 i, u32 *patlen, u32 *depth)
 {
-	uint32_t offset, depth, len;
+	const struct nfips_rule *r = ((struct nfips_rule *const *)ctx)[i];
+	uint32_t offset, len;
+	const char *why;
+	uint8_t action;
 
-	if (r->cls != NFIPS_CLASS_KERNEL || !nfips_rule_fp(r, &len) ||
-	    len > NFIPS_ANCHOR_PATLEN)
+	if (nfips_wire_action(r, &action, &why) || !nfips_rule_fp(r, &len))
 		return false;
-	window(r, &offset, &depth);
-	return depth && depth <= NFIPS_ANCHOR_DEPTH;
+	window(r, &offset, depth);
+	*patlen = len;
+	return true;
+}
+
+size_t nfips_wire_anchored(struct nfips_rule *const *v, size_t n, bool *anchored,
+			   size_t *eligible)
+{
+	u32 idx[NFIPS_ANCHOR_RULES], k, i, patlen, depth;
+
+	/* Policies are far below 2^32 rules (the module's max_rules). */
+	if (n > UINT32_MAX)
+		n = UINT32_MAX;
+	memset(anchored, 0, n * sizeof(*anchored));
+	*eligible = 0;
+	for (i = 0; i < n; i++)
+		*eligible += anchor_get(v, i, &patlen, &depth) &&
+			     nfips_anchorable(patlen, depth);
+	k = nfips_anchor_pick((u32)n, anchor_get, v, idx);
+	for (i = 0; i < k; i++)
+		anchored[idx[i]] = true;
+	return k;
 }
 
 /* Content modifiers the kernel checks on the packet payload. */
