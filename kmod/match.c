@@ -30,12 +30,26 @@ static bool port_in(const struct nfips_prange *r, u32 n, u16 port)
 	return nfips_in_ranges(r, n, sizeof(*r), &port, nfips_cmp_port);
 }
 
+/* The rule's ports, in its own direction or (swap) the other way. */
+static bool ports_ok(const struct nfips_krule *r, const struct nfips_pkt *pkt,
+		     bool swap)
+{
+	u16 sport = swap ? pkt->dport : pkt->sport;
+	u16 dport = swap ? pkt->sport : pkt->dport;
+
+	if ((r->flags & NFIPS_RULE_F_SPORT) &&
+	    (!pkt->has_ports || !port_in(r->sports, r->nsports, sport)))
+		return false;
+	if ((r->flags & NFIPS_RULE_F_DPORT) &&
+	    (!pkt->has_ports || !port_in(r->dports, r->ndports, dport)))
+		return false;
+	return true;
+}
+
 /* The rule's header, in its own direction or (swap) the other way. */
 static bool header_ok(const struct nfips_krule *r, const struct nfips_pkt *pkt,
 		      bool swap)
 {
-	u16 sport = swap ? pkt->dport : pkt->sport;
-	u16 dport = swap ? pkt->sport : pkt->dport;
 	const void *sa = swap ? (const void *)&pkt->daddr : &pkt->saddr;
 	const void *da = swap ? (const void *)&pkt->saddr : &pkt->daddr;
 
@@ -45,13 +59,7 @@ static bool header_ok(const struct nfips_krule *r, const struct nfips_pkt *pkt,
 	if ((r->flags & NFIPS_RULE_F_DST) &&
 	    !addr_in(pkt, da, r->dst4, r->ndst4, r->dst6, r->ndst6))
 		return false;
-	if ((r->flags & NFIPS_RULE_F_SPORT) &&
-	    (!pkt->has_ports || !port_in(r->sports, r->nsports, sport)))
-		return false;
-	if ((r->flags & NFIPS_RULE_F_DPORT) &&
-	    (!pkt->has_ports || !port_in(r->dports, r->ndports, dport)))
-		return false;
-	return true;
+	return ports_ok(r, pkt, swap);
 }
 
 static bool dsize_ok(const struct nfips_krule *r, u32 len)
@@ -131,23 +139,12 @@ enum {
 	NFIPS_MEMO_HIT,		/* the rule hit: later occurrences change nothing */
 };
 
-static int on_match(void *arg, u32 id, u32 end)
+/* Rule @id hit the packet: recorded, and the packet dropped if it drops. */
+static int on_hit(struct nfips_scan_ctx *c, u32 id)
 {
-	struct nfips_scan_ctx *c = arg;
-	const struct nfips_krule *r;
+	const struct nfips_krule *r = c->p->rules[id];
 	bool acts;
 
-	if (unlikely(id >= c->p->nrules))
-		return 0;
-	if ((c->memo[id] & ~NFIPS_MEMO_MASK) == c->gen)
-		return 0;
-	r = c->p->rules[id];
-	if (!place_ok(r, c, c->base + end))
-		return 0;
-	if (!packet_ok(r, c->pkt)) {
-		c->memo[id] = c->gen | NFIPS_MEMO_NO;
-		return 0;
-	}
 	c->memo[id] = c->gen | NFIPS_MEMO_HIT;
 	acts = (r->action == NFIPS_ACT_DROP || r->action == NFIPS_ACT_REJECT) &&
 	       c->enforce && (r->flags & NFIPS_RULE_F_APPROVED);
@@ -177,6 +174,81 @@ static int on_match(void *arg, u32 id, u32 end)
 }
 
 /*
+ * The anchored rules' matches (scan_anchored()) are decided where the
+ * automaton would have reported them, had their patterns been in it: in
+ * order of end, and at the same end in its order (ac.c report()): the
+ * case-sensitive automaton before the nocase one, in each the longer
+ * pattern first, equally long ones by rule index. A key holds the first
+ * three; the fourth decides between keys found equal (AEV_SLOT bits: the
+ * anchored rule's place in p->anchored[], in rule order among equally
+ * long ones, anchor.h).
+ */
+#define AEV_SLOT	0x7fU
+#define AEV_NOCASE	BIT(31)
+
+static u64 aev_key(const struct nfips_krule *r, u32 end)
+{
+	return (u64)end << 32 | (r->flags & NFIPS_RULE_F_NOCASE ? AEV_NOCASE : 0) |
+	       (u32)(NFIPS_AC_MAX_LEN - r->patlen) << 23;
+}
+
+/*
+ * Decides the anchored matches that come before rule @id's match with
+ * @key (U64_MAX, U32_MAX: all). Returns nonzero when one dropped the
+ * packet.
+ */
+static int anchored_until(struct nfips_scan_ctx *c, u64 key, u32 id)
+{
+	int ret = 0;
+
+	while (c->iaev < c->naev) {
+		u64 e = c->aev[c->iaev];
+		u32 aid = c->p->anchored[e & AEV_SLOT];
+
+		if ((e & ~(u64)AEV_SLOT) > key ||
+		    ((e & ~(u64)AEV_SLOT) == key && aid > id))
+			break;
+		c->iaev++;
+		ret = on_hit(c, aid);
+		if (ret)
+			break;
+	}
+	c->anext = c->iaev < c->naev ? c->aev[c->iaev] >> 32 : U32_MAX;
+	return ret;
+}
+
+/* The anchored matches that end at or before payload offset @pos. */
+static int anchored_upto(struct nfips_scan_ctx *c, u32 pos)
+{
+	if (likely(pos < c->anext))
+		return 0;
+	return anchored_until(c, (u64)pos << 32 | U32_MAX, U32_MAX);
+}
+
+static int on_match(void *arg, u32 id, u32 end)
+{
+	struct nfips_scan_ctx *c = arg;
+	const struct nfips_krule *r;
+	u32 pos = c->base + end;
+
+	if (unlikely(id >= c->p->nrules))
+		return 0;
+	if (unlikely(pos >= c->anext) &&
+	    anchored_until(c, aev_key(c->p->rules[id], pos), id))
+		return 1;
+	if ((c->memo[id] & ~NFIPS_MEMO_MASK) == c->gen)
+		return 0;
+	r = c->p->rules[id];
+	if (!place_ok(r, c, pos))
+		return 0;
+	if (!packet_ok(r, c->pkt)) {
+		c->memo[id] = c->gen | NFIPS_MEMO_NO;
+		return 0;
+	}
+	return on_hit(c, id);
+}
+
+/*
  * A new packet: the next generation of this CPU's memo row (kept after
  * the rules' entries). When the generations run out the row starts
  * afresh. The caller keeps BHs off until the scan is done.
@@ -193,6 +265,9 @@ void nfips_scan_init(struct nfips_scan_ctx *c, const struct nfips_policy *p,
 	c->nhits = 0;
 	c->lost = 0;
 	c->memo = NULL;
+	c->naev = 0;
+	c->iaev = 0;
+	c->anext = U32_MAX;
 	if (!p->memo)
 		return;
 	row = nfips_memo_row(p, smp_processor_id());
@@ -203,6 +278,7 @@ void nfips_scan_init(struct nfips_scan_ctx *c, const struct nfips_policy *p,
 	}
 	row[p->nrules] = gen;
 	c->memo = row;
+	c->aev = nfips_anchor_row(p, row);
 	c->gen = gen << NFIPS_MEMO_BITS;
 }
 
@@ -263,7 +339,7 @@ static nfips_ac_state scan_range(struct sk_buff *skb, struct nfips_scan_ctx *c,
 		ast = nfips_ac_scan_simd(c->p->ac, ast, skb->data + pkt->off + from,
 					 to - from, on_match, c, simd);
 		simd_end(simd);
-		if (c->drop < 0)
+		if (c->drop < 0 && !anchored_upto(c, to))
 			*scanned += to - from;
 		return ast;
 	}
@@ -274,7 +350,8 @@ static nfips_ac_state scan_range(struct sk_buff *skb, struct nfips_scan_ctx *c,
 		c->base = from + consumed;
 		ast = nfips_ac_scan_simd(c->p->ac, ast, data, n, on_match, c,
 					 simd);
-		if (c->drop >= 0)
+		/* Anchored matches in the block: decided before its bytes count. */
+		if (c->drop >= 0 || anchored_upto(c, c->base + n))
 			break;
 		consumed += n;
 	}
@@ -284,76 +361,117 @@ static nfips_ac_state scan_range(struct sk_buff *skb, struct nfips_scan_ctx *c,
 	return ast;
 }
 
-/* nocase as the automaton folds: ASCII letters only (nfips_ac_fold()). */
-static bool byte_eq(u8 a, u8 b, bool nocase)
+/*
+ * Whether @n bytes at @w are rule @r's pattern: nocase as the automaton
+ * folds (ASCII letters only, nfips_ac_fold()).
+ */
+static bool pattern_at(const struct nfips_krule *r, const u8 *w, u32 n)
 {
-	return a == b || (nocase && nfips_ac_fold(a) == nfips_ac_fold(b));
+	u32 k;
+
+	if (!(r->flags & NFIPS_RULE_F_NOCASE))
+		return !memcmp(w, r->pattern, n);
+	for (k = 0; k < n; k++)
+		if (nfips_ac_fold(w[k]) != nfips_ac_fold(r->pattern[k]))
+			return false;
+	return true;
 }
 
 /*
- * An anchored rule (nfips.h) in the wire packet whose payload begins at
- * @base (@len bytes): its window [offset, offset + depth) of that packet,
- * from @from on, searched for the pattern. Each occurrence goes through
- * on_match() as the automaton's would (place, dsize, header, memo), so
- * the rule decides exactly as it did in the automaton. Returns what
- * on_match() returned: non-zero when the packet is dropped.
+ * The first match of anchored rule @r that the automaton would have
+ * taken (place_ok()) in the wire packet whose payload begins at @base
+ * (@len bytes): its window [offset, offset + depth) of that packet, from
+ * payload offset @from on. Returns the match's end, or 0 if none.
  */
-static int anchored_one(struct sk_buff *skb, struct nfips_scan_ctx *c, u32 id,
-			u32 base, u32 len, u32 from)
+static u32 anchored_first(struct sk_buff *skb, const struct nfips_scan_ctx *c,
+			  const struct nfips_krule *r, u32 base, u32 len,
+			  u32 from)
 {
-	const struct nfips_krule *r = c->p->rules[id];
-	bool nocase = r->flags & NFIPS_RULE_F_NOCASE;
 	u8 buf[NFIPS_ANCHOR_DEPTH];
-	u32 ws, we, i, k;
+	u32 ws, we, i;
 	const u8 *w;
 
 	if (r->offset >= len)
 		return 0;
-	ws = base + r->offset;
+	ws = max(base + r->offset, from);
 	we = base + min(len, r->offset + r->depth);
-	ws = max(ws, from);
 	if (we < ws + r->patlen)
 		return 0;
 	w = skb_header_pointer(skb, c->pkt->off + ws, we - ws, buf);
 	if (!w)
 		return 0;
-	for (i = 0; i + r->patlen <= we - ws; i++) {
-		for (k = 0; k < r->patlen; k++)
-			if (!byte_eq(w[i + k], r->pattern[k], nocase))
-				break;
-		if (k < r->patlen)
-			continue;
-		if (on_match(c, id, ws + i + r->patlen))
-			return 1;
-		/* A hit or a header that does not fit: decided for the packet. */
-		if ((c->memo[id] & ~NFIPS_MEMO_MASK) == c->gen)
-			return 0;
-	}
+	for (i = 0; i + r->patlen <= we - ws; i++)
+		if (pattern_at(r, w + i, r->patlen) &&
+		    place_ok(r, c, ws + i + r->patlen))
+			return ws + i + r->patlen;
 	return 0;
 }
 
 /*
- * The anchored rules on each wire packet of the payload (one, or each
- * segment or datagram of an aggregate), from payload offset @from on:
- * bytes before it were seen with an earlier packet of the stream.
+ * Anchored rule @slot of the policy on each wire packet of the payload
+ * (one, or each segment or datagram of an aggregate) from payload offset
+ * @from on (bytes before it were seen with an earlier packet of the
+ * stream): its first match, put in order among the others for
+ * anchored_until() to decide. Protocol and ports first: they are cheap,
+ * and for most packets they spare the window's search; the addresses
+ * once there is a match, as for the automaton's rules.
+ */
+static void anchored_one(struct sk_buff *skb, struct nfips_scan_ctx *c,
+			 u32 slot, u32 from)
+{
+	const struct nfips_pkt *pkt = c->pkt;
+	u32 id = c->p->anchored[slot], seg, base, end = 0, i;
+	const struct nfips_krule *r = c->p->rules[id];
+	u64 key;
+
+	/* Decided for the packet already (the first of two scans, hooks.c). */
+	if ((c->memo[id] & ~NFIPS_MEMO_MASK) == c->gen)
+		return;
+	if ((r->proto != NFIPS_RPROTO_IP && r->proto != pkt->rproto) ||
+	    !(ports_ok(r, pkt, false) ||
+	      ((r->flags & NFIPS_RULE_F_BIDIR) && ports_ok(r, pkt, true)))) {
+		c->memo[id] = c->gen | NFIPS_MEMO_NO;
+		return;
+	}
+	seg = pkt->seg ? pkt->seg : pkt->len;
+	for (base = from - from % seg; base < pkt->len && !end; base += seg)
+		end = anchored_first(skb, c, r, base, min(seg, pkt->len - base),
+				     from);
+	if (!end)
+		return;
+	if (!packet_ok(r, pkt)) {
+		c->memo[id] = c->gen | NFIPS_MEMO_NO;
+		return;
+	}
+	/* Insertion: a packet has few anchored matches. */
+	key = aev_key(r, end) | slot;
+	for (i = c->naev; i > 0 && c->aev[i - 1] > key; i--)
+		c->aev[i] = c->aev[i - 1];
+	c->aev[i] = key;
+	c->naev++;
+}
+
+/*
+ * The anchored rules (anchor.h) are not in the automaton: a pattern of a
+ * few bytes in a small window is looked for there, before the pass, and
+ * each rule's first match decided in the pass where the automaton would
+ * have reported it (anchored_until()), so that the same rules hit, in
+ * the same order, and the same one drops the packet.
  */
 static void scan_anchored(struct sk_buff *skb, struct nfips_scan_ctx *c,
 			  u32 from)
 {
-	const struct nfips_pkt *pkt = c->pkt;
-	u32 seg = pkt->seg ? pkt->seg : pkt->len, base, i;
+	u32 i;
 
-	if (!c->p->nanchored || !c->memo)
+	c->naev = 0;
+	c->iaev = 0;
+	c->anext = U32_MAX;
+	if (!c->p->nanchored || !c->memo || from >= c->pkt->len)
 		return;
-	c->base = 0;
-	for (base = 0; base < pkt->len; base += seg) {
-		if (base + seg <= from)
-			continue;
-		for (i = 0; i < c->p->nanchored; i++)
-			if (anchored_one(skb, c, c->p->anchored[i], base,
-					 min(seg, pkt->len - base), from))
-				return;
-	}
+	for (i = 0; i < c->p->nanchored; i++)
+		anchored_one(skb, c, i, from);
+	if (c->naev)
+		c->anext = c->aev[0] >> 32;
 }
 
 /*
@@ -369,16 +487,18 @@ nfips_ac_state nfips_scan(struct sk_buff *skb, struct nfips_scan_ctx *c,
 
 	/* A state carried in makes the bytes before @from earlier ones. */
 	c->carry = ast ? from : 0;
-	/* First: they lie near each packet's start, and a drop ends the scan. */
 	scan_anchored(skb, c, from);
-	if (c->drop >= 0)
-		return ast;
-	if (!seg || pkt->l4proto != IPPROTO_UDP)
-		return scan_range(skb, c, from, pkt->len, ast, scanned);
-	for (; from < pkt->len && c->drop < 0; from = to) {
-		to = min(from - from % seg + seg, pkt->len);
-		ast = scan_range(skb, c, from, to, 0, scanned);
+	if (!seg || pkt->l4proto != IPPROTO_UDP) {
+		ast = scan_range(skb, c, from, pkt->len, ast, scanned);
+	} else {
+		for (; from < pkt->len && c->drop < 0; from = to) {
+			to = min(from - from % seg + seg, pkt->len);
+			ast = scan_range(skb, c, from, to, 0, scanned);
+		}
 	}
+	/* Each range decided the anchored matches in it; none is left. */
+	if (c->drop < 0)
+		anchored_until(c, U64_MAX, U32_MAX);
 	return ast;
 }
 

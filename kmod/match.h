@@ -22,6 +22,14 @@ struct nfips_scan_ctx {
 	u16 gen;		/* the packet's generation, shifted into place */
 	u32 nhits, lost;
 	u32 hits[NFIPS_PKT_HITS];
+	/*
+	 * The anchored rules' first matches (match.c), sorted in the order
+	 * the automaton would report them; decided once the pass reaches
+	 * @anext, the end of the next one (U32_MAX: none left).
+	 */
+	u64 *aev;		/* in this CPU's memo row */
+	u32 naev, iaev;
+	u32 anext;
 };
 
 void nfips_scan_init(struct nfips_scan_ctx *c, const struct nfips_policy *p,

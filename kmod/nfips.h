@@ -77,6 +77,21 @@ static inline u16 *nfips_memo_row(const struct nfips_policy *p,
 	return p->memo + cpu * p->memo_stride;
 }
 
+/*
+ * In each memo row, after the rules' entries and the generation, the
+ * anchored rules' matches of the packet being scanned (match.c), on a
+ * u64 boundary: rows start on cache lines and are whole cache lines.
+ */
+static inline size_t nfips_anchor_off(const struct nfips_policy *p)
+{
+	return ALIGN(p->nrules + 1, sizeof(u64) / sizeof(u16));
+}
+
+static inline u64 *nfips_anchor_row(const struct nfips_policy *p, u16 *memo)
+{
+	return (u64 *)(memo + nfips_anchor_off(p));
+}
+
 static inline u64 *nfips_hits_row(const struct nfips_policy *p,
 				  unsigned int cpu)
 {

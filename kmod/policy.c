@@ -263,7 +263,9 @@ static int alloc_rows(struct nfips_policy *p, size_t max_mem)
 
 	if (!p->nrules)
 		return 0;
-	memo = ALIGN((p->nrules + 1) * sizeof(*p->memo), SMP_CACHE_BYTES);
+	/* After the memo, the packet's anchored matches (nfips_anchor_row()). */
+	memo = ALIGN(nfips_anchor_off(p) * sizeof(*p->memo) +
+		     p->nanchored * sizeof(u64), SMP_CACHE_BYTES);
 	hits = ALIGN(p->nrules * sizeof(*p->hits), SMP_CACHE_BYTES);
 	rows = array_size(nr_cpu_ids, memo + hits);
 	/* Bounded and charged like the automaton, before allocating. */

@@ -10,7 +10,8 @@
 # direction; offset and depth still apply to each occurrence. Short
 # patterns in a small window (depth) are anchored rules, looked for in
 # their window instead of by the automaton (Documentation/matcher.rst):
-# they decide as the automaton did, nocase and drop included. The cost of
+# they decide as the automaton did (as on main, where they were in it),
+# nocase, drop and the order of decisions included. The cost of
 # such a packet is measured by selftests/bench/match-bench.sh.
 set -u
 source "$(dirname "$0")/lib.sh"
@@ -138,24 +139,44 @@ done
 log "one event per hit"
 
 # Anchored rules decide as the automaton would have (they were in it):
-# nocase folds ASCII letters only, as the automaton and Suricata do: |c9|
-# nocase does not match |e9| (Latin-1 'E' acute and 'e' acute).
+# - nocase folds ASCII letters only, as the automaton and Suricata do: |c9|
+#   nocase does not match |e9| (Latin-1 'E' acute and 'e' acute);
+# - decisions go by where each match ends, whichever finds it: an
+#   automaton drop ending before an anchored reject decides; an alert
+#   ending before an anchored drop is kept; at the same end, the
+#   automaton's order (case-sensitive patterns first, then the longer).
 cat >"$tmp/rules2" <<'RULES'
 drop udp any any -> any any (msg:"latin1 nocase"; content:"|c9|"; nocase; depth:1; sid:3101;)
 drop udp any any -> any any (msg:"ascii and latin1 nocase"; content:"Q|c9|"; nocase; depth:2; sid:3102;)
+reject udp any any -> any any (msg:"anchored reject"; content:"|00 03|"; offset:20; depth:4; sid:3103;)
+drop udp any any -> any any (msg:"automaton drop"; content:"evilpattern"; sid:3104;)
+alert udp any any -> any any (msg:"automaton alert"; content:"alertpattern"; sid:3105;)
+drop udp any any -> any any (msg:"anchored drop"; content:"|00 04|"; offset:20; depth:4; sid:3106;)
+drop udp any any -> any any (msg:"automaton, same end, longer"; content:"zz|00 05|"; sid:3107;)
+drop udp any any -> any any (msg:"anchored, same end, shorter"; content:"|00 05|"; depth:4; sid:3108;)
+drop udp any any -> any any (msg:"anchored, same end, case"; content:"|00 06|"; depth:4; sid:3109;)
+drop udp any any -> any any (msg:"automaton, same end, nocase"; content:"yy|00 06|"; nocase; sid:3110;)
 RULES
 gw_apply --approve-all "$tmp/rules2"
-raw c9:lat-exact e9:lat-folded 71c9:ascii-exact 71e9:ascii-folded 414243:lat-end
-received "$tmp/udp4" lat-end || fail "datagrams after the anchored ones not delivered"
+drops=$(gw_counter drops)
+rejects=$(gw_counter rejects)
+hex() { printf %s "$1" | od -An -tx1 | tr -d ' \n'; }
+raw c9:lat-exact e9:lat-folded 71c9:ascii-exact 71e9:ascii-folded \
+	"$(hex evilpattern.........)0003:order-drop" \
+	"$(hex alertpattern........)0004:order-alert" \
+	"$(hex zz)0005:tie-longer" "$(hex yy)0006:tie-case" 414243:order-end
+received "$tmp/udp4" order-end || fail "datagrams after the anchored ones not delivered"
 for t in lat-folded ascii-folded; do
 	grep -q -- "$t" "$tmp/udp4" || fail "'$t' not delivered: nocase folded a Latin-1 byte"
 done
-for t in lat-exact ascii-exact; do
+for t in lat-exact ascii-exact order-drop order-alert tie-longer tie-case; do
 	grep -q -- "$t" "$tmp/udp4" && fail "'$t' delivered"
 done
-for sid in 3101:1 3102:1; do
+for sid in 3101:1 3102:1 3103:0 3104:1 3105:1 3106:1 3107:1 3108:0 3109:1 3110:0; do
 	n=$(gw_hits "${sid%:*}")
 	[ "$n" = "${sid#*:}" ] || fail "sid ${sid%:*}: $n hits, want ${sid#*:}"
 done
-log "anchored rules: nocase folds ASCII letters only"
+[ $(($(gw_counter rejects) - rejects)) = 0 ] || fail "an anchored reject ending after a drop rejected"
+[ $(($(gw_counter drops) - drops)) = 6 ] || fail "$(($(gw_counter drops) - drops)) drops, want 6"
+log "anchored rules: ASCII nocase, decided in the order the matches end"
 exit "$ksft_pass"
