@@ -725,6 +725,35 @@ static void test_xbits(void)
 #undef E
 }
 
+static void test_flowint(void)
+{
+	struct nfips_rule *r;
+
+#define E(opts, at, msg) expect_error("alert tcp any any -> any any (" opts " sid:1;)", at, msg)
+	r = parse_opts("flowint: ET.x/y, +, 1; flowint:cnt,<=4294967295; flowint:cnt,==,other_1; "
+		       "flowint:cnt,isnotset; flowint:cnt,isset,7; flowint:cnt, -, 2;");
+	tap_ok(&T, r && r->nflowints == 6 && !r->skip && !strcmp(r->flowints[0].name, "ET.x/y") &&
+	       r->flowints[0].op == NFIPS_FI_ADD && r->flowints[0].value == 1 &&
+	       !r->flowints[0].var && r->flowints[1].op == NFIPS_FI_LE &&
+	       r->flowints[1].value == UINT32_MAX && r->flowints[2].op == NFIPS_FI_EQ &&
+	       r->flowints[2].var && !strcmp(r->flowints[2].var, "other_1") &&
+	       r->flowints[3].op == NFIPS_FI_NOTSET && r->flowints[4].op == NFIPS_FI_ISSET &&
+	       !r->flowints[4].var && r->flowints[5].op == NFIPS_FI_SUB && r->flowints[5].value == 2,
+	       "flowint: names, operators (the comma before the operand optional), values, variables");
+	nfips_rule_free(r);
+	E("flowint:x,+,1;", "x,+", "expected a name");
+	E("flowint:1x,+,1;", "1x", "expected a name");
+	E("flowint:cnt+1;", "+1", "expected ','");
+	E("flowint:cnt,*,1;", "*,1", "unknown operator");
+	E("flowint:cnt,+;", "; sid", "'+' needs a number or a flowint name");
+	E("flowint:cnt,==,4294967296;", "4294967296", "more than 4294967295");
+	E("flowint:cnt,==,12345678901;", "12345678901", "unexpected");
+	E("flowint:cnt,=,y;", "y;", "unexpected 'y'");
+	E("flowint:cnt,=,5x;", "5x", "unexpected '5x'");
+	E("flowint:cnt,isset,a b;", "a b", "unexpected 'a b'");
+#undef E
+}
+
 static void test_classification_config(void)
 {
 	static const char bad1[] = "# c\nconfig classification: a,b,c\n";
@@ -794,6 +823,7 @@ int main(void)
 	test_buffers();
 	test_byte_extract();
 	test_xbits();
+	test_flowint();
 	test_classification_config();
 	teardown();
 	return tap_done(&T);

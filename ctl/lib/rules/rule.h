@@ -471,6 +471,28 @@ struct nfips_flowbit {
 	char **names;
 };
 
+/* flowint (detect-flowint.c): an unsigned 32-bit integer kept per flow. */
+enum nfips_flowint_op {
+	NFIPS_FI_SET,		/* =  (after a match) */
+	NFIPS_FI_ADD,		/* +  (after a match; an unset variable starts at 0) */
+	NFIPS_FI_SUB,		/* -  (after a match; only a set variable) */
+	NFIPS_FI_EQ,		/* == and the rest: tests, false when unset */
+	NFIPS_FI_NE,
+	NFIPS_FI_LT,
+	NFIPS_FI_LE,
+	NFIPS_FI_GT,
+	NFIPS_FI_GE,
+	NFIPS_FI_ISSET,
+	NFIPS_FI_NOTSET,
+};
+
+struct nfips_flowint {
+	enum nfips_flowint_op op;
+	char *name;
+	char *var;		/* the operand is this flowint (0 when unset); NULL: value */
+	uint32_t value;
+};
+
 /* xbits: bits kept per host (track ip_src / ip_dst) or per address pair. */
 enum nfips_xbit_track {
 	NFIPS_XB_IP_SRC,	/* the packet's source host */
@@ -639,6 +661,8 @@ struct nfips_rule {
 	uint32_t nflowbits;
 	struct nfips_xbit *xbits;
 	uint32_t nxbits;
+	struct nfips_flowint *flowints;
+	uint32_t nflowints;
 	struct nfips_u32cmp dsize;	/* NFIPS_R_DSIZE */
 	struct nfips_pktcheck *pkt;	/* header keywords, rule order */
 	uint32_t npkt;

@@ -59,7 +59,7 @@ static const char *const keywords[] = {
 	/* transforms Suricata 7.0.10 does not have (rule_xform.c has the others) */
 	"from_base64",
 	/* state and reputation */
-	"flowint", "flowvar", "pktvar", "hostbits",
+	"flowvar", "pktvar", "hostbits",
 	"iprep", "geoip", "datarep", "dataset", "bypass",
 	/* packet header tests */
 	"ipopts", "fragoffset", "tcp.mss", "icmpv6.mtu", "rpc", "sameip",
