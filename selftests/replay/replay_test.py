@@ -28,6 +28,7 @@ sys.path.insert(0, os.path.join(ROOT, "selftests", "eve"))
 import suricata_oracle  # noqa: E402  (Suricata 7, the reference)
 import eve_cases  # noqa: E402  (EVE records: Suricata's fields and schema)
 import http_cases  # noqa: E402  (HTTP through libhtp against Suricata 7)
+import http_event_cases  # noqa: E402  (app-layer-event:http.*)
 import dns_cases  # noqa: E402  (DNS over UDP and TCP against Suricata 7)
 import tls_cases  # noqa: E402  (TLS handshakes against Suricata 7)
 import x509_cases  # noqa: E402  (malformed certificates against Suricata 7)
@@ -1021,6 +1022,7 @@ CASES = [case_split, case_out_of_order, case_retransmit, case_overlap, case_gap,
          case_syn_data, case_established, case_flow_action, case_policy,
          case_grade, case_policy_thresholds] + \
     eve_cases.cases(sys.modules[__name__]) + http_cases.cases(sys.modules[__name__]) + \
+    http_event_cases.cases(sys.modules[__name__]) + \
     dns_cases.cases(sys.modules[__name__]) + tls_cases.cases(sys.modules[__name__]) + \
     x509_cases.cases(sys.modules[__name__]) + \
     mixed_cases.cases(sys.modules[__name__]) + tunnel_cases.cases(sys.modules[__name__]) + \

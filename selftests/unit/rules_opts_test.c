@@ -575,6 +575,12 @@ static void test_skips(void)
 		{ "xbits:toggle,x,track ip_src;", "xbits toggle" },
 		{ "pcre:\"/a/Hi\";", "http buffer in both directions (no flow direction)" },
 		{ "flow:established,only_frag;", "flow only_frag" },
+		{ "app-layer-event:applayer_mismatch_protocol_both_directions;",
+		  "app-layer-event applayer_mismatch_protocol_both_directions" },
+		{ "app-layer-event:tls.invalid_record_type;", "app-layer-event on tls" },
+		{ "flow:to_server; app-layer-event:http.multipart_generic_error;",
+		  "app-layer-event http.multipart_generic_error (not raised: request files, "
+		  "protocol changes, double decoding)" },
 	};
 	char buf[512];
 	unsigned i;
@@ -754,6 +760,35 @@ static void test_flowint(void)
 #undef E
 }
 
+static void test_app_layer_event(void)
+{
+	struct nfips_rule *r;
+
+#define E(opts, at, msg) expect_error("alert tcp any any -> any any (" opts " sid:1;)", at, msg)
+	r = parse_opts("flow:established; app-layer-event: http.Missing_Host_Header ; "
+		       "app-layer-event:http1.request_line_invalid;");
+	tap_ok(&T, r && !r->skip && r->alproto == NFIPS_ALPROTO_HTTP && r->ntxchk == 2 &&
+	       r->txchk[0].id == NFIPS_TXINT_HTTP_EVENT + NFIPS_HTTP_EV_MISSING_HOST_HEADER &&
+	       r->txchk[1].id == NFIPS_TXINT_HTTP_EVENT + NFIPS_HTTP_EV_REQUEST_LINE_INVALID &&
+	       r->txchk[0].val == 1 && !r->txchk[0].negate &&
+	       r->app_dir == (NFIPS_FLOW_TO_SERVER | NFIPS_FLOW_TO_CLIENT),
+	       "app-layer-event: http events (any case, http1), both directions without flow's");
+	nfips_rule_free(r);
+	r = parse_opts("flow:to_client; app-layer-event:http.response_invalid_status; "
+		       "http.stat_code; content:\"200\";");
+	tap_ok(&T, r && !r->skip && r->app_dir == NFIPS_FLOW_TO_CLIENT,
+	       "app-layer-event next to a response buffer");
+	nfips_rule_free(r);
+	E("app-layer-event:http.no_such_event;", "no_such_event", "http has no event 'no_such_event'");
+	E("app-layer-event:HTTP.missing_host_header;", "HTTP.", "unknown protocol 'HTTP'");
+	E("app-layer-event:gopher.x;", "gopher", "unknown protocol 'gopher'");
+	E("tls.sni; content:\"a\"; app-layer-event:http.missing_host_header;", "http.missing",
+	  "another application-layer protocol");
+	expect_error("alert tls any any -> any any (app-layer-event:http.missing_host_header; sid:1;)",
+		     "http.missing", "another application-layer protocol");
+#undef E
+}
+
 static void test_classification_config(void)
 {
 	static const char bad1[] = "# c\nconfig classification: a,b,c\n";
@@ -824,6 +859,7 @@ int main(void)
 	test_byte_extract();
 	test_xbits();
 	test_flowint();
+	test_app_layer_event();
 	test_classification_config();
 	teardown();
 	return tap_done(&T);

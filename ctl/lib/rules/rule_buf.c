@@ -384,6 +384,12 @@ static int tls_content(struct pstate *ps, struct nfips_match *m)
 	return 0;
 }
 
+/* An HTTP rule whose only application-layer keywords are app-layer-event. */
+static bool events_only(const struct nfips_rule *r)
+{
+	return r->alproto == NFIPS_ALPROTO_HTTP && !(r->bufs >> 1) && !r->nbufchk;
+}
+
 /* The protocol's name in the reasons given (rule_buf_finish). */
 static const char *alp_name(enum nfips_alproto p)
 {
@@ -474,8 +480,10 @@ int rule_buf_finish(struct pstate *ps)
 	 * TLS certificate buffers have both directions (each its own
 	 * chain): Suricata inspects such a rule in each, alerting once in
 	 * each, as the engine does with the two sides of the transaction.
+	 * So do HTTP events (app-layer-event), whose engine Suricata
+	 * registers for both directions.
 	 */
-	if (dirs == (TS | TC) && r->alproto != NFIPS_ALPROTO_TLS)
+	if (dirs == (TS | TC) && r->alproto != NFIPS_ALPROTO_TLS && !events_only(r))
 		return pskip(ps, 0, "%s buffer in both directions (no flow direction)",
 			     r->alproto == NFIPS_ALPROTO_SSH ? "ssh" : "http");
 

@@ -65,7 +65,7 @@ static const char *const keywords[] = {
 	"ipopts", "fragoffset", "tcp.mss", "icmpv6.mtu", "rpc", "sameip",
 	"l3_proto",
 	/* events, app-layer state and metadata */
-	"engine-event", "decode-event", "stream-event", "app-layer-event",
+	"engine-event", "decode-event", "stream-event",
 	"app-layer-protocol", "app-layer-state", "frame", "requires",
 	"prefilter", "config", "transform",
 	"filestore", "filename", "fileext", "filemagic", "filemd5", "filesha1",

@@ -697,6 +697,9 @@ int opt_dispatch(struct pstate *ps, const char *name, size_t noff,
 	rc = opt_dispatch_tls(ps, name, noff, val, voff);
 	if (rc != 1)
 		return rc;
+	rc = opt_dispatch_event(ps, name, noff, val, voff);
+	if (rc != 1)
+		return rc;
 	kind = kw_unsupported(name);
 	if (!kind)
 		return perr(ps, noff, "unknown keyword '%s'", name);
