@@ -558,6 +558,10 @@ static void test_skips(void)
 		{ "file_data; content:\"x\";", "file.data without flow:to_client (request files)" },
 		{ "flow:to_server; http.cookie; content:\"a\"; file.data; content:\"x\";",
 		  "file.data without flow:to_client (request files)" },
+		{ "http.method; content:\"POST\"; file.data; content:\"x\";",
+		  "file.data without flow:to_client (request files)" },
+		{ "http.header; content:\"a\"; file.data; content:\"x\";",
+		  "file.data without flow:to_client (request files)" },
 		{ "dns.answer.name; pcre:\"/a/U\";", "buffer dns.answer.name" },
 		{ "http.uri; content:\"a\"; byte_extract:1,0,v; http.user_agent; content:\"b\"; within:v;",
 		  "byte_extract across http buffers" },
@@ -760,6 +764,15 @@ static void test_flowint(void)
 #undef E
 }
 
+static void test_file_data_direction(void)
+{
+	struct nfips_rule *r = parse_opts("http.stat_code; content:\"200\"; file.data; content:\"x\";");
+
+	tap_ok(&T, r && !r->skip && r->app_dir == NFIPS_FLOW_TO_CLIENT,
+	       "file.data next to a response-only buffer: to_client without flow (implied)");
+	nfips_rule_free(r);
+}
+
 static void test_app_layer_event(void)
 {
 	struct nfips_rule *r;
@@ -860,6 +873,7 @@ int main(void)
 	test_xbits();
 	test_flowint();
 	test_app_layer_event();
+	test_file_data_direction();
 	test_classification_config();
 	teardown();
 	return tap_done(&T);

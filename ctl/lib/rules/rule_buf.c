@@ -384,6 +384,20 @@ static int tls_content(struct pstate *ps, struct nfips_match *m)
 	return 0;
 }
 
+/* The directions the rule's buffers other than the response body allow. */
+static uint32_t dirs_besides_body(const struct nfips_rule *r)
+{
+	uint32_t i, dirs = TS | TC;
+
+	for (i = 0; i < r->nmatches; i++)
+		if (r->matches[i].buf && r->matches[i].buf != NFIPS_BUF_HTTP_RESPONSE_BODY)
+			dirs &= defs[r->matches[i].buf].dirs;
+	for (i = 0; i < r->nbufchk; i++)
+		if (r->bufchk[i].buf != NFIPS_BUF_HTTP_RESPONSE_BODY)
+			dirs &= defs[r->bufchk[i].buf].dirs;
+	return dirs;
+}
+
 /* An HTTP rule whose only application-layer keywords are app-layer-event. */
 static bool events_only(const struct nfips_rule *r)
 {
@@ -450,8 +464,13 @@ int rule_buf_finish(struct pstate *ps)
 	/*
 	 * Suricata's file.data also inspects uploaded files (its file API),
 	 * so to_server and either direction are valid for it but not done.
+	 * Its engines go both ways, so it is to_client when flow says so or
+	 * when another buffer is of responses only (SigValidate's implied
+	 * direction: http.stat_code next to file.data). A response-body
+	 * keyword besides file.data (the same buffer here) is not told
+	 * apart: such a rule is skipped, never evaluated wrongly.
 	 */
-	if (ps->file_data && flowdir != TC)
+	if (ps->file_data && (flowdir ? flowdir : dirs_besides_body(r)) != TC)
 		return pskip(ps, 0, "file.data without flow:to_client (request files)");
 	if (!dirs)
 		return perr(ps, napp ? opt_off(ps, first_app) : 0,
