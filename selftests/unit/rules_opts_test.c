@@ -554,7 +554,6 @@ static void test_skips(void)
 		{ "tls.random; content:\"x\";", "buffer tls.random" },
 		{ "http2.header; content:\"x\";", "buffer http2.header" },
 		{ "dns.answer.name; content:\"x\"; bsize:3;", "buffer dns.answer.name" },
-		{ "http.header; content:\"a\";", "http buffer in both directions (no flow direction)" },
 		{ "file_data; content:\"x\";", "file.data without flow:to_client (request files)" },
 		{ "flow:to_server; http.cookie; content:\"a\"; file.data; content:\"x\";",
 		  "file.data without flow:to_client (request files)" },
@@ -577,7 +576,6 @@ static void test_skips(void)
 		{ "tcp.mss:<536;", "keyword tcp.mss" },
 		{ "icmpv6.mtu:<1280;", "keyword icmpv6.mtu" },
 		{ "xbits:toggle,x,track ip_src;", "xbits toggle" },
-		{ "pcre:\"/a/Hi\";", "http buffer in both directions (no flow direction)" },
 		{ "flow:established,only_frag;", "flow only_frag" },
 		{ "app-layer-event:applayer_mismatch_protocol_both_directions;",
 		  "app-layer-event applayer_mismatch_protocol_both_directions" },
@@ -766,6 +764,13 @@ static void test_flowint(void)
 
 static void test_file_data_direction(void)
 {
+	struct nfips_rule *b = parse_opts("http.header; content:\"a\"; http.cookie; content:\"b\";");
+
+	tap_ok(&T, b && !b->skip && b->app_dir == (NFIPS_FLOW_TO_SERVER | NFIPS_FLOW_TO_CLIENT),
+	       "http buffers of both directions without flow: both directions");
+	nfips_rule_free(b);
+	expect_error("alert tcp any any -> any any (http.header.raw; content:\"a\"; http.method; "
+		     "content:\"GET\"; sid:1;)", "content:\"a\"", "http.header.raw without a flow direction");
 	struct nfips_rule *r = parse_opts("http.stat_code; content:\"200\"; file.data; content:\"x\";");
 
 	tap_ok(&T, r && !r->skip && r->app_dir == NFIPS_FLOW_TO_CLIENT,

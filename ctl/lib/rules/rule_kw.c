@@ -63,7 +63,8 @@ static const char *const keywords[] = {
 	"iprep", "geoip", "datarep", "dataset", "bypass",
 	/* packet header tests */
 	"ipopts", "fragoffset", "tcp.mss", "icmpv6.mtu", "rpc", "sameip",
-	"l3_proto",
+	"l3_proto", "ipv4-csum", "tcpv4-csum", "tcpv6-csum", "udpv4-csum",
+	"udpv6-csum", "icmpv4-csum", "icmpv6-csum",
 	/* events, app-layer state and metadata */
 	"engine-event", "decode-event", "stream-event",
 	"app-layer-protocol", "app-layer-state", "frame", "requires",
