@@ -427,9 +427,33 @@ def case_http(m, t, tmp):
                          "app-layer.protocols.http.libhtp.default-config.http-body-inline=yes"])
 
 
+# file.data without flow: to_client only when another buffer is of responses
+# only (Suricata's implied direction), so an upload must not match it.
+FILE_DIR_RULES = (
+    'alert http any any -> any any (msg:"page"; http.stat_code; content:"200"; '
+    'file.data; content:"secret-marker"; sid:9200; rev:1;)\n'
+    'alert http any any -> any any (msg:"page 2"; file_data; content:"secret-marker"; '
+    'http.stat_msg; content:"OK"; sid:9201; rev:1;)\n')
+
+
+def file_dir_flows(m):
+    up = req("POST", "/upload", [("Host", "a"), ("Content-Type", "application/octet-stream")],
+             b"xx secret-marker xx")
+    up = up.replace(b"\r\n\r\n", b"\r\nContent-Length: 19\r\n\r\n", 1)
+    return (conversation(m, 42001, 80, [(up, resp(200, "OK", [], b"fine"))]) +
+            conversation(m, 42002, 80, [(req("GET", "/p", [("Host", "a")]),
+                                         resp(200, "OK", [], b"a secret-marker b"))]) +
+            conversation(m, 42003, 80, [(req("GET", "/q", [("Host", "a")]),
+                                         resp(404, "Not Found", [], b"a secret-marker b"))]))
+
+
 def cases(m):
     def case_http_libhtp(t, tmp):
         case_http(m, t, tmp)
+
+    def case_http_file_dir(t, tmp):
+        """file.data with a response-only buffer and no flow: responses only."""
+        m.differential(t, tmp, "http_file_dir", file_dir_flows(m), FILE_DIR_RULES)
 
     def case_http_gap(t, tmp):
         """
@@ -438,7 +462,7 @@ def cases(m):
         send far ahead is no gap at all.
         """
         m.differential(t, tmp, "http_gap", gap_flows(m), GAP_RULES)
-    return [case_http_libhtp, case_http_gap]
+    return [case_http_libhtp, case_http_gap, case_http_file_dir]
 
 
 if __name__ == "__main__":

@@ -28,6 +28,7 @@ sys.path.insert(0, os.path.join(ROOT, "selftests", "eve"))
 import suricata_oracle  # noqa: E402  (Suricata 7, the reference)
 import eve_cases  # noqa: E402  (EVE records: Suricata's fields and schema)
 import http_cases  # noqa: E402  (HTTP through libhtp against Suricata 7)
+import http_event_cases  # noqa: E402  (app-layer-event:http.*)
 import dns_cases  # noqa: E402  (DNS over UDP and TCP against Suricata 7)
 import tls_cases  # noqa: E402  (TLS handshakes against Suricata 7)
 import x509_cases  # noqa: E402  (malformed certificates against Suricata 7)
@@ -450,6 +451,42 @@ def case_flowbits(t, tmp):
     r = replay(tmp, "flowbits", pkts, rules)
     t.pairs(r, [(91, 5), (92, 6), (93, 10)], "flowbits chain set -> isset -> isset, per flow")
     differential(t, tmp, "flowbits", pkts, rules)
+
+
+def case_flowint(t, tmp):
+    # UDP: one packet, one inspection (a TCP stream's chunks are another matter)
+    a = [udp("10.0.0.1", "10.0.0.2", 5000, 9000, d) for d in ["LOGIN"] + ["TRY"] * 5]
+    b = [udp("10.0.0.3", "10.0.0.2", 5000, 9000, "TRY")]
+    pkts = [(T0 + i * 1000, p) for i, p in enumerate(a + b)]
+    rule = 'alert udp any any -> any 9000 (msg:"%s"; content:"%s"; %s sid:%d;)\n'
+    rules = "".join(rule % (sid, c, o, sid) for sid, c, o in [
+        (200, "LOGIN", "flowint:logins,=,10;"),
+        (201, "TRY", "flowint:tries,+,1;"),
+        (202, "TRY", "flowint:tries,>=,3;"),
+        (203, "TRY", "flowint:tries,==,logins;"),
+        (204, "TRY", "flowint:logins,notset;"),
+        # reads and writes: after the writers, before the readers
+        (205, "TRY", "flowint:logins,isset; flowint:logins,-,3;"),
+        (206, "TRY", "flowint:logins,<,5;"),
+        (207, "TRY", "flowint:tries,>,undeclared;"),
+        (208, "TRY", "flowint:never,-,1; flowint:never,isset;"),
+        (209, "TRY", "flowint: tries , != , 2 ;"),
+        (210, "TRY", "flowint:logins,isnotset;"),
+        (211, "TRY", "flowint:big,+,4294967295; flowint:big,+,2;"),
+        (212, "TRY", "flowint:big,<=,1;"),
+    ])
+    # not IP-only (SignatureIsIPOnly): every packet of the flow, not its first
+    rules += ('alert ip 10.0.0.1 any -> any any (msg:"ip"; flowint:pk,+,1; sid:213;)\n'
+              'alert ip 10.0.0.1 any -> any any (msg:"ip3"; flowint:pk,==,3; sid:214;)\n')
+    r = replay(tmp, "flowint", pkts, rules)
+    # a: LOGIN, then tries 1..5 and logins 10 -> 7, 4, 1, 4294967294 (wraps); b: none set
+    t.pairs(r, [(200, 1)] + [(201, i) for i in range(2, 8)] + [(202, 4), (202, 5), (202, 6),
+                (204, 7)] + [(205, i) for i in range(2, 7)] + [(206, 3), (206, 4)] +
+            [(207, i) for i in range(2, 8)] + [(209, 2)] + [(209, i) for i in range(4, 8)] +
+            [(210, 7)] + [(211, i) for i in range(2, 8)] + [(212, 2), (212, 7)] +
+            [(213, i) for i in range(1, 7)] + [(214, 3)],
+            "flowint: set, add, sub (wrapping), tests against values and variables, per flow")
+    differential(t, tmp, "flowint", pkts, rules)
 
 
 def case_threshold(t, tmp):
@@ -979,12 +1016,13 @@ def case_policy_thresholds(t, tmp):
 
 
 CASES = [case_split, case_out_of_order, case_retransmit, case_overlap, case_gap,
-         case_ipv6, case_udp, case_icmp, case_links, case_pass, case_flowbits,
+         case_ipv6, case_udp, case_icmp, case_links, case_pass, case_flowbits, case_flowint,
          case_threshold, case_midstream, case_eve, case_malformed, case_fragments,
          case_bad_files, case_byte_extract, case_xbits, case_pcre_unquoted,
          case_syn_data, case_established, case_flow_action, case_policy,
          case_grade, case_policy_thresholds] + \
     eve_cases.cases(sys.modules[__name__]) + http_cases.cases(sys.modules[__name__]) + \
+    http_event_cases.cases(sys.modules[__name__]) + \
     dns_cases.cases(sys.modules[__name__]) + tls_cases.cases(sys.modules[__name__]) + \
     x509_cases.cases(sys.modules[__name__]) + \
     mixed_cases.cases(sys.modules[__name__]) + tunnel_cases.cases(sys.modules[__name__]) + \

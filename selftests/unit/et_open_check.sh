@@ -8,7 +8,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 
-LOADABLE_FLOOR=24699
+LOADABLE_FLOOR=24755
 name="ET Open: rules check parses every rule, loadable >= $LOADABLE_FLOOR"
 dir=../shared/data/et-open
 nfipsctl=ctl/nfipsctl/nfipsctl

@@ -132,6 +132,7 @@ static void test_classes(void)
 	cls(RULE("content:\"abc\"; flowbits:set,x;"), NFIPS_CLASS_SLOW, "flowbits");
 	cls(RULE("content:\"abc\"; flowbits:noalert;"), NFIPS_CLASS_SLOW, "flowbits");
 	cls(RULE("content:\"abc\"; noalert;"), NFIPS_CLASS_SLOW, "flowbits");
+	cls(RULE("content:\"abc\"; flowint:cnt,+,1;"), NFIPS_CLASS_SLOW, "flowint");
 	cls(RULE("content:\"abc\"; threshold:type limit,track by_src,count 1,seconds 60;"),
 	    NFIPS_CLASS_SLOW, "threshold");
 	cls(RULE("content:\"abc\"; detection_filter:track by_src,count 2,seconds 60;"),

@@ -554,9 +554,12 @@ static void test_skips(void)
 		{ "tls.random; content:\"x\";", "buffer tls.random" },
 		{ "http2.header; content:\"x\";", "buffer http2.header" },
 		{ "dns.answer.name; content:\"x\"; bsize:3;", "buffer dns.answer.name" },
-		{ "http.header; content:\"a\";", "http buffer in both directions (no flow direction)" },
 		{ "file_data; content:\"x\";", "file.data without flow:to_client (request files)" },
 		{ "flow:to_server; http.cookie; content:\"a\"; file.data; content:\"x\";",
+		  "file.data without flow:to_client (request files)" },
+		{ "http.method; content:\"POST\"; file.data; content:\"x\";",
+		  "file.data without flow:to_client (request files)" },
+		{ "http.header; content:\"a\"; file.data; content:\"x\";",
 		  "file.data without flow:to_client (request files)" },
 		{ "dns.answer.name; pcre:\"/a/U\";", "buffer dns.answer.name" },
 		{ "http.uri; content:\"a\"; byte_extract:1,0,v; http.user_agent; content:\"b\"; within:v;",
@@ -573,8 +576,13 @@ static void test_skips(void)
 		{ "tcp.mss:<536;", "keyword tcp.mss" },
 		{ "icmpv6.mtu:<1280;", "keyword icmpv6.mtu" },
 		{ "xbits:toggle,x,track ip_src;", "xbits toggle" },
-		{ "pcre:\"/a/Hi\";", "http buffer in both directions (no flow direction)" },
 		{ "flow:established,only_frag;", "flow only_frag" },
+		{ "app-layer-event:applayer_mismatch_protocol_both_directions;",
+		  "app-layer-event applayer_mismatch_protocol_both_directions" },
+		{ "app-layer-event:tls.invalid_record_type;", "app-layer-event on tls" },
+		{ "flow:to_server; app-layer-event:http.multipart_generic_error;",
+		  "app-layer-event http.multipart_generic_error (not raised: request files, "
+		  "protocol changes, double decoding)" },
 	};
 	char buf[512];
 	unsigned i;
@@ -725,6 +733,80 @@ static void test_xbits(void)
 #undef E
 }
 
+static void test_flowint(void)
+{
+	struct nfips_rule *r;
+
+#define E(opts, at, msg) expect_error("alert tcp any any -> any any (" opts " sid:1;)", at, msg)
+	r = parse_opts("flowint: ET.x/y, +, 1; flowint:cnt,<=4294967295; flowint:cnt,==,other_1; "
+		       "flowint:cnt,isnotset; flowint:cnt,isset,7; flowint:cnt, -, 2;");
+	tap_ok(&T, r && r->nflowints == 6 && !r->skip && !strcmp(r->flowints[0].name, "ET.x/y") &&
+	       r->flowints[0].op == NFIPS_FI_ADD && r->flowints[0].value == 1 &&
+	       !r->flowints[0].var && r->flowints[1].op == NFIPS_FI_LE &&
+	       r->flowints[1].value == UINT32_MAX && r->flowints[2].op == NFIPS_FI_EQ &&
+	       r->flowints[2].var && !strcmp(r->flowints[2].var, "other_1") &&
+	       r->flowints[3].op == NFIPS_FI_NOTSET && r->flowints[4].op == NFIPS_FI_ISSET &&
+	       !r->flowints[4].var && r->flowints[5].op == NFIPS_FI_SUB && r->flowints[5].value == 2,
+	       "flowint: names, operators (the comma before the operand optional), values, variables");
+	nfips_rule_free(r);
+	E("flowint:x,+,1;", "x,+", "expected a name");
+	E("flowint:1x,+,1;", "1x", "expected a name");
+	E("flowint:cnt+1;", "+1", "expected ','");
+	E("flowint:cnt,*,1;", "*,1", "unknown operator");
+	E("flowint:cnt,+;", "; sid", "'+' needs a number or a flowint name");
+	E("flowint:cnt,==,4294967296;", "4294967296", "more than 4294967295");
+	E("flowint:cnt,==,12345678901;", "12345678901", "unexpected");
+	E("flowint:cnt,=,y;", "y;", "unexpected 'y'");
+	E("flowint:cnt,=,5x;", "5x", "unexpected '5x'");
+	E("flowint:cnt,isset,a b;", "a b", "unexpected 'a b'");
+#undef E
+}
+
+static void test_file_data_direction(void)
+{
+	struct nfips_rule *b = parse_opts("http.header; content:\"a\"; http.cookie; content:\"b\";");
+
+	tap_ok(&T, b && !b->skip && b->app_dir == (NFIPS_FLOW_TO_SERVER | NFIPS_FLOW_TO_CLIENT),
+	       "http buffers of both directions without flow: both directions");
+	nfips_rule_free(b);
+	expect_error("alert tcp any any -> any any (http.header.raw; content:\"a\"; http.method; "
+		     "content:\"GET\"; sid:1;)", "content:\"a\"", "http.header.raw without a flow direction");
+	struct nfips_rule *r = parse_opts("http.stat_code; content:\"200\"; file.data; content:\"x\";");
+
+	tap_ok(&T, r && !r->skip && r->app_dir == NFIPS_FLOW_TO_CLIENT,
+	       "file.data next to a response-only buffer: to_client without flow (implied)");
+	nfips_rule_free(r);
+}
+
+static void test_app_layer_event(void)
+{
+	struct nfips_rule *r;
+
+#define E(opts, at, msg) expect_error("alert tcp any any -> any any (" opts " sid:1;)", at, msg)
+	r = parse_opts("flow:established; app-layer-event: http.Missing_Host_Header ; "
+		       "app-layer-event:http1.request_line_invalid;");
+	tap_ok(&T, r && !r->skip && r->alproto == NFIPS_ALPROTO_HTTP && r->ntxchk == 2 &&
+	       r->txchk[0].id == NFIPS_TXINT_HTTP_EVENT + NFIPS_HTTP_EV_MISSING_HOST_HEADER &&
+	       r->txchk[1].id == NFIPS_TXINT_HTTP_EVENT + NFIPS_HTTP_EV_REQUEST_LINE_INVALID &&
+	       r->txchk[0].val == 1 && !r->txchk[0].negate &&
+	       r->app_dir == (NFIPS_FLOW_TO_SERVER | NFIPS_FLOW_TO_CLIENT),
+	       "app-layer-event: http events (any case, http1), both directions without flow's");
+	nfips_rule_free(r);
+	r = parse_opts("flow:to_client; app-layer-event:http.response_invalid_status; "
+		       "http.stat_code; content:\"200\";");
+	tap_ok(&T, r && !r->skip && r->app_dir == NFIPS_FLOW_TO_CLIENT,
+	       "app-layer-event next to a response buffer");
+	nfips_rule_free(r);
+	E("app-layer-event:http.no_such_event;", "no_such_event", "http has no event 'no_such_event'");
+	E("app-layer-event:HTTP.missing_host_header;", "HTTP.", "unknown protocol 'HTTP'");
+	E("app-layer-event:gopher.x;", "gopher", "unknown protocol 'gopher'");
+	E("tls.sni; content:\"a\"; app-layer-event:http.missing_host_header;", "http.missing",
+	  "another application-layer protocol");
+	expect_error("alert tls any any -> any any (app-layer-event:http.missing_host_header; sid:1;)",
+		     "http.missing", "another application-layer protocol");
+#undef E
+}
+
 static void test_classification_config(void)
 {
 	static const char bad1[] = "# c\nconfig classification: a,b,c\n";
@@ -794,6 +876,9 @@ int main(void)
 	test_buffers();
 	test_byte_extract();
 	test_xbits();
+	test_flowint();
+	test_app_layer_event();
+	test_file_data_direction();
 	test_classification_config();
 	teardown();
 	return tap_done(&T);

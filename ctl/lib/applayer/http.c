@@ -39,6 +39,8 @@ static int on_tx_start(htp_tx_t *tx)
 	for (d = 0; d < 2; d++) {
 		t->side[d].view.get = http_get;
 		t->side[d].view.final = http_final;
+		t->side[d].view.get_int = http_get_int;
+		t->side[d].view.final_int = http_final_int;
 		t->side[d].view.tx_id = http_tx_id;
 		t->side[d].view.eve = http_eve;
 		t->side[d].view.det = &t->side[d].det;
@@ -77,6 +79,8 @@ static int progressed(htp_tx_t *tx, int dir)
 
 static int on_req_line(htp_tx_t *tx)
 {
+	if (tx->flags)
+		http_request_flags(tx);
 	return progressed(tx, 0);
 }
 
@@ -97,7 +101,11 @@ static int on_res_headers(htp_tx_t *tx)
 
 static int on_req_hdr(htp_tx_data_t *d)
 {
-	return hdr_data(d, 0);
+	int r = hdr_data(d, 0);
+
+	if (d->tx && d->tx->flags)
+		http_request_flags(d->tx);
+	return r;
 }
 
 static int on_res_hdr(htp_tx_data_t *d)
@@ -157,13 +165,16 @@ static int on_req_done(htp_tx_t *tx)
 		t->done[0] = true;
 		t->gen[0]++;
 	}
+	http_request_flags(tx);
 	return HTP_OK;
 }
 
 static int on_res_done(htp_tx_t *tx)
 {
+	struct nfips_http *h = htp_connp_get_user_data(tx->connp);
 	struct http_tx *t = tx_of(tx);
 
+	h->answered++;
 	if (t) {
 		t->done[1] = true;
 		t->gen[1]++;
@@ -306,6 +317,8 @@ static void feed(struct nfips_http *h, int dir, const uint8_t *d, uint32_t n,
 	if (h->broken[dir])
 		return;
 	r = dir ? htp_connp_res_data(h->connp, t, d, n) : htp_connp_req_data(h->connp, t, d, n);
+	if (n)
+		http_events(h, dir);
 	if (r == HTP_STREAM_ERROR) {
 		failed(h);
 		return;
@@ -368,6 +381,8 @@ bool http_gap(struct nfips_http *h, int dir, uint64_t n, uint64_t ts)
 	}
 	r = dir ? htp_connp_res_data(h->connp, &t, NULL, (size_t)n) :
 		  htp_connp_req_data(h->connp, &t, NULL, (size_t)n);
+	if (n)
+		http_events(h, dir);
 	if (r == HTP_STREAM_ERROR)
 		failed(h);
 	else if (r == HTP_STREAM_DATA_OTHER)

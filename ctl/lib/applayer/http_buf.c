@@ -101,6 +101,31 @@ bool http_final(const struct nfips_tx *view, uint32_t id)
 	return progress(s->t, s->dir) > engine_progress[id];
 }
 
+/* app-layer-event: NFIPS_TXINT_HTTP_EVENT + event, present (1) once raised. */
+bool http_get_int(const struct nfips_tx *view, uint32_t id, uint64_t *v)
+{
+	const struct http_side *s = (const struct http_side *)view;
+
+	if (id < NFIPS_TXINT_HTTP_EVENT || id >= NFIPS_TXINT_HTTP_EVENT + NFIPS_HTTP_EV_COUNT ||
+	    !(s->t->events >> (id - NFIPS_TXINT_HTTP_EVENT) & 1))
+		return false;
+	*v = 1;
+	return true;
+}
+
+/*
+ * DetectEngineAptEventInspect: an event missing fails for good once the
+ * side is complete (its progress at the completion status; a flow's end
+ * counts as that).
+ */
+bool http_final_int(const struct nfips_tx *view, uint32_t id)
+{
+	const struct http_side *s = (const struct http_side *)view;
+
+	(void)id;
+	return !s->t->tx || progress(s->t, s->dir) >= HTP_REQUEST_COMPLETE;
+}
+
 /* Request or response headers complete (progress past HEADERS). */
 static bool headers_done(const struct http_tx *t, int dir)
 {

@@ -63,6 +63,7 @@ struct http_tx {
 	 * not in them.
 	 */
 	uint32_t nhdr[2];
+	uint64_t events;	/* enum nfips_http_event bits raised (http_event.c) */
 	struct http_tx *next;
 };
 
@@ -70,6 +71,8 @@ struct nfips_http {
 	htp_connp_t *connp;
 	struct http_tx *head, *tail;
 	uint64_t ntx;		/* transactions libhtp started */
+	uint64_t answered;	/* responses complete (Suricata's transaction_cnt) */
+	size_t msg_seen;	/* libhtp messages turned into events */
 	bool broken[2];		/* a parse error or a gap: no more data */
 	bool failed;		/* libhtp's error: the flow's parsing ended */
 	bool closed;
@@ -89,9 +92,16 @@ void http_eof(struct nfips_http *h, uint64_t ts);
 bool http_gap(struct nfips_http *h, int dir, uint64_t n, uint64_t ts);
 uint32_t http_ready(struct nfips_http *h, int dir, bool eof, const struct nfips_tx *const **out);
 
+/* http_event.c: libhtp's new messages after a call with @dir's data */
+void http_events(struct nfips_http *h, int dir);
+/* the request's flags (HTPErrorCheckTxRequestFlags) */
+void http_request_flags(htp_tx_t *tx);
+
 /* http_buf.c: struct nfips_tx's get for an HTTP transaction side. */
 bool http_get(const struct nfips_tx *view, uint32_t id, const uint8_t **data, uint32_t *len);
 bool http_final(const struct nfips_tx *view, uint32_t id);
+bool http_get_int(const struct nfips_tx *view, uint32_t id, uint64_t *v);
+bool http_final_int(const struct nfips_tx *view, uint32_t id);
 void http_body_window(struct http_tx *t, int dir);
 
 /* http_eve.c: struct nfips_tx's tx_id and eve (an alert's "http" object). */

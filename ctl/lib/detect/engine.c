@@ -75,6 +75,8 @@ static int sig_cmp(const void *pa, const void *pb)
 		return d;
 	if (a->fbtype != b->fbtype)
 		return b->fbtype - a->fbtype;
+	if (a->fitype != b->fitype)
+		return b->fitype - a->fitype;
 	if (a->hbtype != b->hbtype)
 		return b->hbtype - a->hbtype;
 	if (a->iptype != b->iptype)
@@ -121,6 +123,17 @@ static int str_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+uint32_t names_unique(char **v, uint32_t n)
+{
+	uint32_t i, j;
+
+	qsort(v, n, sizeof(char *), str_cmp);
+	for (i = j = 0; i < n; i++)
+		if (!j || strcmp(v[j - 1], v[i]))
+			v[j++] = v[i];
+	return j;
+}
+
 static int fb_index(const struct nfips_engine *e, const char *name)
 {
 	char *const *p = bsearch(&name, e->fbnames, e->nfb, sizeof(char *), str_cmp);
@@ -142,11 +155,7 @@ static int build_flowbits(struct nfips_engine *e)
 		for (j = 0; j < e->rules[i]->nflowbits; j++)
 			for (k = 0; k < e->rules[i]->flowbits[j].n; k++)
 				e->fbnames[e->nfb++] = e->rules[i]->flowbits[j].names[k];
-	qsort(e->fbnames, e->nfb, sizeof(char *), str_cmp);
-	for (i = j = 0; i < e->nfb; i++)
-		if (!j || strcmp(e->fbnames[j - 1], e->fbnames[i]))
-			e->fbnames[j++] = e->fbnames[i];
-	e->nfb = j;
+	e->nfb = names_unique(e->fbnames, e->nfb);
 	for (i = 0; i < e->nsigs; i++) {
 		struct sig *s = &e->sigs[i];
 		const struct nfips_rule *r = s->r;
@@ -431,6 +440,7 @@ static int load_rules(struct nfips_engine *e, struct nfips_rule *const *rules, s
 			s->rule = j;
 			s->rev = k;
 			s->fbtype = fb_type(r);
+			s->fitype = flowint_type(r);
 			s->hbtype = xb_type(r, false);
 			s->iptype = xb_type(r, true);
 			s->proto_mask = proto_mask(r);
@@ -481,6 +491,8 @@ int nfips_engine_new(struct nfips_engine **out, struct nfips_rule *const *rules,
 	if (!ret)
 		ret = build_xbits(e);
 	if (!ret)
+		ret = flowint_build(e);
+	if (!ret)
 		ret = build_lists(e);
 	if (!ret)
 		ret = build_matcher(e, lim, err);
@@ -520,6 +532,7 @@ void nfips_engine_free(struct nfips_engine *e)
 			free(e->sigs[i].fb[j].bits);
 		free(e->sigs[i].fb);
 		free(e->sigs[i].xb);
+		free(e->sigs[i].fi);
 	}
 	free(e->sigs);
 	free(e->rules);
@@ -538,6 +551,7 @@ void nfips_engine_free(struct nfips_engine *e)
 	free(e->pat_sigs);
 	free(e->pat_len);
 	free(e->fbnames);
+	free(e->finames);
 	for (i = 0; e->xbnames && i < e->nxbnames; i++)
 		free(e->xbnames[i]);
 	free(e->xbnames);
@@ -572,11 +586,15 @@ void nfips_engine_set_suppress(struct nfips_engine *e, nfips_suppress_fn fn,
 
 struct nfips_flowstate *nfips_flowstate_new(struct nfips_engine *e)
 {
-	uint32_t words = (e->nfb + 63) / 64;
-	struct nfips_flowstate *fs = calloc(1, sizeof(*fs) + words * sizeof(uint64_t));
+	uint32_t words = (e->nfb + 63) / 64, iwords = (e->nfi + 63) / 64;
+	struct nfips_flowstate *fs = calloc(1, sizeof(*fs) + (words + iwords) * sizeof(uint64_t) +
+					    e->nfi * sizeof(uint32_t));
 
-	if (fs)
+	if (fs) {
 		fs->nbits = e->nfb;
+		fs->iset = fs->bits + words;
+		fs->ints = (uint32_t *)(fs->iset + iwords);
+	}
 	return fs;
 }
 
@@ -835,6 +853,8 @@ bool sig_matches(struct nfips_engine *e, const struct sig *s,
 			return false;
 	if (!flowbits_test(s, fs))
 		return false;
+	if (s->nfi && !flowint_test(s, fs))
+		return false;
 	if (s->nxb && !xbits_test(e, s, p))
 		return false;
 	/* an app-layer rule's payload keywords are one of its transaction's
@@ -951,7 +971,7 @@ static bool ipproto_only(const struct nfips_rule *r)
 {
 	uint32_t i;
 
-	if (!r->has_ipproto || r->nmatches || r->alproto || r->npkt ||
+	if (!r->has_ipproto || r->nmatches || r->alproto || r->npkt || r->nflowints ||
 	    (r->flags & (NFIPS_R_FLOW | NFIPS_R_DSIZE)) || r->src.negated || r->dst.negated)
 		return false;
 	for (i = 0; i < r->nflowbits; i++)
@@ -998,6 +1018,7 @@ int nfips_engine_packet(struct nfips_engine *e, const struct nfips_pkt *p,
 		if (s->nxb && !xbits_test(e, s, p))
 			continue;
 		flowbits_update(s, fs);
+		flowint_update(s, fs);
 		if (s->nxb)
 			xbits_update(e, s, p);
 		if (!queue_push(e, e->iponly[k], false, NULL))
@@ -1017,6 +1038,7 @@ int nfips_engine_packet(struct nfips_engine *e, const struct nfips_pkt *p,
 			    !sig_matches(e, s, p, f, fs, NULL, &sm))
 				continue;
 			flowbits_update(s, fs);
+			flowint_update(s, fs);
 			if (!queue_push(e, i, false, NULL))
 				oom = true;
 		}
@@ -1057,6 +1079,7 @@ int nfips_engine_packet(struct nfips_engine *e, const struct nfips_pkt *p,
 		if (!sig_matches(e, s, p, f, fs, st, &sm))
 			continue;
 		flowbits_update(s, fs);
+		flowint_update(s, fs);
 		if (s->nxb)
 			xbits_update(e, s, p);
 		if (!queue_push(e, e->order[i], sm, NULL))

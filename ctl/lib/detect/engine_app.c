@@ -563,6 +563,7 @@ bool app_run(struct nfips_engine *e, const struct nfips_pkt *p,
 			if (res != APP_MATCH)
 				continue;
 			flowbits_update(s, fs);
+			flowint_update(s, fs);
 			if (s->nxb)
 				xbits_update(e, s, p);
 			if (!queue_push(e, k, false, tx))

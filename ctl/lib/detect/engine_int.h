@@ -9,6 +9,14 @@
 #include "util/util.h"
 
 /* One flowbits keyword, names resolved to bit numbers. */
+/* One flowint keyword, names resolved to variable numbers. */
+struct firef {
+	uint8_t op;		/* enum nfips_flowint_op */
+	uint32_t idx;
+	int32_t var;		/* the operand's variable; -1: value (or undeclared: 0) */
+	uint32_t value;
+};
+
 struct fbref {
 	enum nfips_flowbit_cmd cmd;
 	bool any;
@@ -41,6 +49,9 @@ struct sig {
 	uint8_t hbtype, iptype;	/* Suricata's hostbits/ippairbits ordering class */
 	struct xbref *xb;
 	uint32_t nxb;
+	struct firef *fi;
+	uint32_t nfi;
+	uint8_t fitype;		/* Suricata's flowint ordering class */
 };
 
 #define PM_TCP	0x1
@@ -159,6 +170,8 @@ struct nfips_engine {
 
 	char **fbnames;
 	uint32_t nfb;
+	char **finames;				/* flowint names, sorted (the rules' strings) */
+	uint32_t nfi;
 	char **xbnames;				/* "h:name" / "p:name", sorted */
 	uint32_t nxbnames;
 	struct xb_table xb;
@@ -214,6 +227,8 @@ struct nfips_flowstate {
 	 * payload windows start there (engine_app.c).
 	 */
 	uint64_t raw_mark[2];
+	uint64_t *iset;		/* flowint: which are set (in the same allocation) */
+	uint32_t *ints;		/* flowint values */
 	uint64_t bits[];
 };
 
@@ -221,6 +236,8 @@ struct nfips_flowstate {
 #define FLOW_ACT_PASS	2
 
 /* engine.c */
+/* Sorts @v's strings and drops repeats; the count left. */
+uint32_t names_unique(char **v, uint32_t n);
 void cand_mark(struct nfips_engine *e, uint32_t pat, uint8_t bit);
 
 /* engine.c: appends to the packet's match queue; false when out of memory. */
@@ -348,6 +365,14 @@ void xb_free(struct xb_table *t);
 bool xbits_test(struct nfips_engine *e, const struct sig *s, const struct nfips_pkt *p);
 /* set/unset after the signature matched; a set finding no room is lost. */
 void xbits_update(struct nfips_engine *e, const struct sig *s, const struct nfips_pkt *p);
+
+/* engine_flowint.c */
+int flowint_build(struct nfips_engine *e);
+uint8_t flowint_type(const struct nfips_rule *r);
+/* the signature's flowint tests; false without a flow */
+bool flowint_test(const struct sig *s, const struct nfips_flowstate *fs);
+/* =, +, - after the signature matched */
+void flowint_update(const struct sig *s, struct nfips_flowstate *fs);
 
 /* engine_thr.c */
 int thr_init(struct thr_table *t, uint32_t max);

@@ -95,6 +95,8 @@ static const char *slow_reason(const struct nfips_rule *r)
 		return "flowbits";
 	if (r->nxbits)
 		return "xbits";
+	if (r->nflowints)
+		return "flowint";
 	/* The kernel's rule format has no header keywords yet (uapi/nfips.h). */
 	if (r->npkt || r->has_ipproto)
 		return "header keyword";
@@ -258,6 +260,9 @@ static uint32_t inspect_flags(const struct nfips_rule *r)
 		for (i = 0; i < r->nflowbits; i++)
 			if (r->flowbits[i].cmd != NFIPS_FB_SET)
 				e &= ~(NFIPS_E_IPONLY | NFIPS_E_LIKE_IPONLY);
+		/* flowint is not IP-only compatible (SignatureIsIPOnly) */
+		if (r->nflowints)
+			e &= ~(NFIPS_E_IPONLY | NFIPS_E_LIKE_IPONLY);
 	}
 	return e;
 }

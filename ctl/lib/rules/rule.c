@@ -298,6 +298,11 @@ void nfips_rule_free(struct nfips_rule *r)
 	free(r->flowbits);
 	for (i = 0; i < r->nxbits; i++)
 		free(r->xbits[i].name);
+	for (i = 0; i < r->nflowints; i++) {
+		free(r->flowints[i].name);
+		free(r->flowints[i].var);
+	}
+	free(r->flowints);
 	free(r->xbits);
 	free(r->pkt);
 	free(r->bufchk);

@@ -103,6 +103,9 @@ int rule_buf_finish(struct pstate *ps);
 /* rule_tls.c: tls.version; 1 if not one of them. */
 int opt_dispatch_tls(struct pstate *ps, const char *name, size_t noff,
 		     const char *val, size_t voff);
+/* rule_event.c: app-layer-event; 1 if not it. */
+int opt_dispatch_event(struct pstate *ps, const char *name, size_t noff,
+		       const char *val, size_t voff);
 /* rule_dns.c: dns.opcode; 1 if not one of them. */
 int opt_dispatch_dns(struct pstate *ps, const char *name, size_t noff,
 		     const char *val, size_t voff);

@@ -59,13 +59,14 @@ static const char *const keywords[] = {
 	/* transforms Suricata 7.0.10 does not have (rule_xform.c has the others) */
 	"from_base64",
 	/* state and reputation */
-	"flowint", "flowvar", "pktvar", "hostbits",
+	"flowvar", "pktvar", "hostbits",
 	"iprep", "geoip", "datarep", "dataset", "bypass",
 	/* packet header tests */
 	"ipopts", "fragoffset", "tcp.mss", "icmpv6.mtu", "rpc", "sameip",
-	"l3_proto",
+	"l3_proto", "ipv4-csum", "tcpv4-csum", "tcpv6-csum", "udpv4-csum",
+	"udpv6-csum", "icmpv4-csum", "icmpv6-csum",
 	/* events, app-layer state and metadata */
-	"engine-event", "decode-event", "stream-event", "app-layer-event",
+	"engine-event", "decode-event", "stream-event",
 	"app-layer-protocol", "app-layer-state", "frame", "requires",
 	"prefilter", "config", "transform",
 	"filestore", "filename", "fileext", "filemagic", "filemd5", "filesha1",

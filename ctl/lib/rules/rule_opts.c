@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Rule options other than the payload ones (rule_content.c): identity,
- * description, flow, flowbits, dsize, thresholds. Each handler validates
+ * description, flow, flowbits, flowint, dsize, thresholds. Each handler validates
  * its value as Suricata does and stores it in the rule.
  */
 #include <ctype.h>
@@ -352,6 +352,97 @@ static int opt_flowbits(struct pstate *ps, const char *val, size_t voff)
 	return ret;
 }
 
+/*
+ * flowint: NAME, OP[, VALUE|VAR] as detect-flowint.c's regex reads it: a
+ * name of a letter and one or more of [A-Za-z0-9_./], the comma before
+ * the operand optional, a variable operand a letter and one or more of
+ * [A-Za-z0-9_], a number at most ten digits and 2^32-1.
+ */
+static const struct {
+	const char *s;
+	enum nfips_flowint_op op;
+} fi_ops[] = {	/* longest first: "<" must not take the "<" of "<=" */
+	{ "isnotset", NFIPS_FI_NOTSET }, { "notset", NFIPS_FI_NOTSET },
+	{ "isset", NFIPS_FI_ISSET }, { "==", NFIPS_FI_EQ }, { "!=", NFIPS_FI_NE },
+	{ "<=", NFIPS_FI_LE }, { ">=", NFIPS_FI_GE }, { "<", NFIPS_FI_LT },
+	{ ">", NFIPS_FI_GT }, { "+", NFIPS_FI_ADD }, { "-", NFIPS_FI_SUB },
+	{ "=", NFIPS_FI_SET },
+};
+
+static size_t fi_word(const char *p, const char *more)
+{
+	size_t n;
+
+	if (!isalpha((unsigned char)*p))
+		return 0;
+	for (n = 1; p[n] && (isalnum((unsigned char)p[n]) || strchr(more, p[n])); n++)
+		;
+	return n >= 2 ? n : 0;
+}
+
+static int opt_flowint(struct pstate *ps, const char *val, size_t voff)
+{
+	struct nfips_rule *r = ps->r;
+	struct nfips_flowint *fi;
+	const char *p = skip_ws(val), *name = p, *arg;
+	size_t nl = fi_word(p, "_./"), al = 0, i;
+	bool num = false;
+
+	if (!nl)
+		return perr(ps, voff + (size_t)(p - val),
+			    "flowint: expected a name (a letter, then one or more letters, digits, _ . /)");
+	p = skip_ws(p + nl);
+	if (*p != ',')
+		return perr(ps, voff + (size_t)(p - val), "flowint: expected ',' after the name");
+	p = skip_ws(p + 1);
+	for (i = 0; i < sizeof(fi_ops) / sizeof(fi_ops[0]); i++)
+		if (!strncmp(p, fi_ops[i].s, strlen(fi_ops[i].s)))
+			break;
+	if (i == sizeof(fi_ops) / sizeof(fi_ops[0]))
+		return perr(ps, voff + (size_t)(p - val), "flowint: unknown operator '%s' "
+			    "(=, +, -, ==, !=, <, <=, >, >=, isset, notset)", p);
+	p = skip_ws(p + strlen(fi_ops[i].s));
+	if (*p == ',')
+		p = skip_ws(p + 1);
+	arg = p;
+	if (isdigit((unsigned char)*p)) {
+		while (isdigit((unsigned char)p[al]))
+			al++;
+		num = true;
+	} else {
+		al = fi_word(p, "_");
+	}
+	if (*skip_ws(p + al) || (num && al > 10))
+		return perr(ps, voff + (size_t)(p - val), "flowint: unexpected '%s'", p);
+	if (!al && fi_ops[i].op != NFIPS_FI_ISSET && fi_ops[i].op != NFIPS_FI_NOTSET)
+		return perr(ps, voff + (size_t)(p - val),
+			    "flowint: '%s' needs a number or a flowint name", fi_ops[i].s);
+	fi = grow(r->flowints, r->nflowints, sizeof(*fi));
+	if (!fi)
+		return perr(ps, voff, "out of memory");
+	r->flowints = fi;
+	fi += r->nflowints++;
+	memset(fi, 0, sizeof(*fi));
+	fi->op = fi_ops[i].op;
+	fi->name = xstrndup(name, nl);
+	if (!fi->name)
+		return perr(ps, voff, "out of memory");
+	/* isset and notset ignore an operand, as Suricata does */
+	if (!al || fi->op == NFIPS_FI_ISSET || fi->op == NFIPS_FI_NOTSET)
+		return 0;
+	if (num) {
+		unsigned long long v = strtoull(arg, NULL, 10);
+
+		if (v > UINT32_MAX)
+			return perr(ps, voff + (size_t)(arg - val),
+				    "flowint: %.*s is more than 4294967295", (int)al, arg);
+		fi->value = (uint32_t)v;
+		return 0;
+	}
+	fi->var = xstrndup(arg, al);
+	return fi->var ? 0 : perr(ps, voff, "out of memory");
+}
+
 /* N, !N, <N, <=N, >N, >=N, N<>M, N-M (the last two exclusive). */
 int parse_cmp(struct pstate *ps, const char *val, size_t voff,
 		     const char *what, uint32_t max, struct nfips_u32cmp *c)
@@ -532,6 +623,7 @@ static const struct {
 	{ "isdataat", opt_isdataat, VAL_REQ },
 	{ "flow", opt_flow, VAL_REQ },
 	{ "flowbits", opt_flowbits, VAL_REQ },
+	{ "flowint", opt_flowint, VAL_REQ },
 	{ "dsize", opt_dsize, VAL_REQ },
 	{ "threshold", opt_threshold, VAL_REQ },
 	{ "detection_filter", opt_detection_filter, VAL_REQ },
@@ -603,6 +695,9 @@ int opt_dispatch(struct pstate *ps, const char *name, size_t noff,
 	if (rc != 1)
 		return rc;
 	rc = opt_dispatch_tls(ps, name, noff, val, voff);
+	if (rc != 1)
+		return rc;
+	rc = opt_dispatch_event(ps, name, noff, val, voff);
 	if (rc != 1)
 		return rc;
 	kind = kw_unsupported(name);
