@@ -248,7 +248,8 @@ enum nfips_rule_attr {
  * bytes and a DEPTH of at most NFIPS_ANCHOR_DEPTH is looked for in that
  * window of each wire packet instead of by the automaton, for up to
  * NFIPS_ANCHOR_RULES rules of a policy, the shortest patterns first (the
- * others stay in the automaton). It decides exactly as it would there.
+ * others stay in the automaton; the choice: kmod/anchor.h, which nfipsctl
+ * shares). It decides exactly as it would there, in the same order.
  * Such a pattern ("|00 03|", depth 2) occurs every few hundred bytes of
  * binary payload: in the automaton it would weaken the prefilter for
  * every other pattern and stop the scan at each occurrence
