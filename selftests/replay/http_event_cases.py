@@ -26,7 +26,12 @@ EXTRA = (
     'content:"/cl"; sid:9102; rev:1;)\n'
     'alert http any any -> any any (msg:"second anomaly"; flow:established,to_server; '
     'app-layer-event:http.invalid_content_length_field_in_request; '
-    'flowint:http.anomaly.count,>=,2; sid:9103; rev:1;)\n')
+    'flowint:http.anomaly.count,>=,2; sid:9103; rev:1;)\n'
+    # events on a transaction whose response never began (review, F1)
+    'alert http any any -> any any (msg:"request event seen to client"; flow:to_client; '
+    'app-layer-event:http.request_header_invalid; sid:9104; rev:1;)\n'
+    'alert http any any -> any any (msg:"request event both ways"; '
+    'app-layer-event:http.request_header_invalid; sid:9105; rev:1;)\n')
 
 
 def flows(m):
@@ -91,6 +96,12 @@ def flows(m):
     pkts = []
     for i, ex in enumerate(cases):
         pkts += conversation(m, 41000 + i, 80, ex)
+    # pipelined: the one response's event goes to the second transaction,
+    # whose response never begins; a request with a bad header and no answer
+    pkts += conversation(m, 41100, 80, [(req("GET", "/1", [("Host", "a")]),
+                                         b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nNoColon\r\n\r\nhi"),
+                                        (req("GET", "/2", [("Host", "a")]), b"")], pipeline=True)
+    pkts += conversation(m, 41101, 80, [(b"GET /bad HTTP/1.1\r\nHost: a\r\nBad Header: x\r\n\r\n", b"")])
     return pkts
 
 

@@ -469,7 +469,12 @@ uint32_t http_ready(struct nfips_http *h, int dir, bool eof, const struct nfips_
 		 * engine's memory of it is no longer needed. */
 		if (t->taken[dir])
 			nfips_txdet_free(&t->side[dir].det);
-		if (t->taken[dir] || !started(t, dir) ||
+		/*
+		 * A side not begun has nothing to inspect, but an event on its
+		 * transaction: Suricata's app-layer-event engine runs from
+		 * progress 0 (a response not begun: pipelined requests).
+		 */
+		if (t->taken[dir] || (!started(t, dir) && !t->events) ||
 		    (!eof && t->gen[dir] == t->handed[dir]))
 			continue;
 		if (n == h->ready_cap) {

@@ -8,7 +8,8 @@
  * 512 messages one too_many_warnings and no more), and the request's flags at its
  * line, at each header line and at its end (HTPErrorCheckTxRequestFlags).
  * An event goes to the message's transaction, or, when libhtp gave none,
- * to the one whose request (or response) is being parsed. A new event
+ * to the one whose request (or response) is being parsed, at most 255 a
+ * transaction (repeats counted), as Suricata keeps. A new event
  * makes the side's transaction ready for the engine again.
  */
 #include <string.h>
@@ -101,10 +102,17 @@ static struct http_tx *by_index(struct nfips_http *h, uint64_t index)
 	return NULL;
 }
 
+/*
+ * AppLayerDecoderEventsSetEventRaw: each raising takes a slot, a repeat
+ * too, and a transaction has 255; past them an event is lost.
+ */
 static void raise_on(struct http_tx *t, int dir, int ev)
 {
 	const uint64_t bit = 1ull << ev;
 
+	if (t->nraised == UINT8_MAX)
+		return;
+	t->nraised++;
 	if (!(t->events & bit)) {
 		t->events |= bit;
 		t->gen[dir]++;

@@ -64,6 +64,7 @@ struct http_tx {
 	 */
 	uint32_t nhdr[2];
 	uint64_t events;	/* enum nfips_http_event bits raised (http_event.c) */
+	uint8_t nraised;	/* raisings counted, repeats too: Suricata keeps 255 */
 	struct http_tx *next;
 };
 
