@@ -381,37 +381,73 @@ static void test_protos(struct nfips_app_ctx *ctx)
 	nfips_app_free(a);
 }
 
-/* Inline, each new piece of a request body is inspected as it arrives. */
+/* The side's name for the bytes of buffer @id (struct nfips_tx's ident); 0: none. */
+static uint64_t ident_of(const struct nfips_tx *tx, uint32_t id)
+{
+	uint64_t v = 0;
+
+	return tx->ident && tx->ident(tx, id, &v) ? v : 0;
+}
+
+/*
+ * Inline, each new piece of a request body is inspected as it arrives.
+ * The body's name (ident, what the engine compares instead of hashing
+ * the body) is new at every hand-out here, where every window's bytes
+ * differ, windows of the same length included, and stays while nothing
+ * new came.
+ */
 static void test_inline(struct nfips_app_ctx *ctx)
 {
 	static char cs[65536], body[40000];
 	static const char head[] = "POST /in HTTP/1.1\r\nContent-Length: 40000\r\n\r\n";
+	static const uint32_t step[] = { 100, 200, 36000, 10, 3000 };
 	struct nfips_app *a;
 	const struct nfips_tx *const *txs;
-	uint64_t off = 0;
-	uint32_t n;
+	uint64_t off = 0, id[5] = { 0 };
+	uint32_t n, i, j;
+	bool distinct = true, kept = true;
 
 	nfips_app_ctx_body_inline(ctx, true);
 	a = nfips_app_new(ctx);
-	memset(body, 'b', sizeof(body));
+	for (i = 0; i < sizeof(body); i++)
+		body[i] = (char)('a' + i % 23);
 	feed_seg(a, 0, head, sizeof(head) - 1, &off, cs);
-	feed_seg(a, 0, body, 100, &off, cs);
+	feed_seg(a, 0, body, step[0], &off, cs);
 	n = nfips_app_ready(a, 0, false, &txs);
+	id[0] = n == 1 ? ident_of(txs[0], NFIPS_BUF_HTTP_REQUEST_BODY) : 0;
 	tap_ok(&T, n == 1 && buf_is(txs[0], NFIPS_BUF_HTTP_REQUEST_BODY, body, 100) &&
 	       !txs[0]->final(txs[0], NFIPS_BUF_HTTP_REQUEST_BODY),
 	       "inline: the first 100 body bytes are inspected at once");
-	feed_seg(a, 0, body + 100, 200, &off, cs);
+	feed_seg(a, 0, body + 100, step[1], &off, cs);
 	n = nfips_app_ready(a, 0, false, &txs);
+	id[1] = n == 1 ? ident_of(txs[0], NFIPS_BUF_HTTP_REQUEST_BODY) : 0;
 	tap_ok(&T, n == 1 && buf_is(txs[0], NFIPS_BUF_HTTP_REQUEST_BODY, body, 300),
 	       "inline: below 32 KiB the body so far, again on new data");
-	feed_seg(a, 0, body + 300, 36000, &off, cs);
+	feed_seg(a, 0, body + 300, step[2], &off, cs);
 	n = nfips_app_ready(a, 0, false, &txs);
+	id[2] = n == 1 ? ident_of(txs[0], NFIPS_BUF_HTTP_REQUEST_BODY) : 0;
 	tap_ok(&T, n == 1 && buf_is(txs[0], NFIPS_BUF_HTTP_REQUEST_BODY, body, 36300),
 	       "inline: up to 32 KiB inspected before, the whole body so far");
-	feed_seg(a, 0, body + 36300, 10, &off, cs);
+	feed_seg(a, 0, body + 36300, step[3], &off, cs);
 	n = nfips_app_ready(a, 0, false, &txs);
+	id[3] = n == 1 ? ident_of(txs[0], NFIPS_BUF_HTTP_REQUEST_BODY) : 0;
 	tap_ok(&T, n == 1 && buf_is(txs[0], NFIPS_BUF_HTTP_REQUEST_BODY, body + 36310 - 4096, 4096),
 	       "inline: past 32 KiB 10 new bytes with the inspect window before them");
+	kept = n == 1 && ident_of(txs[0], NFIPS_BUF_HTTP_REQUEST_BODY) == id[3];
+	feed_seg(a, 0, body + 36310, step[4], &off, cs);
+	n = nfips_app_ready(a, 0, false, &txs);
+	id[4] = n == 1 ? ident_of(txs[0], NFIPS_BUF_HTTP_REQUEST_BODY) : 0;
+	tap_ok(&T, n == 1 && buf_is(txs[0], NFIPS_BUF_HTTP_REQUEST_BODY, body + 39310 - 4096, 4096),
+	       "inline: 3000 new bytes, the window before them: as long as the last one, other bytes");
+	for (i = 0; i < 5; i++)
+		for (j = 0; j < i; j++)
+			distinct &= id[i] && id[i] != id[j];
+	tap_ok(&T, distinct && kept && n == 1 && !ident_of(txs[0], NFIPS_BUF_HTTP_URI) &&
+	       !ident_of(txs[0], NFIPS_BUF_HTTP_RESPONSE_BODY),
+	       "inline: the body's name is new with every new window, kept without new data "
+	       "(%llx %llx %llx %llx %llx); other buffers are hashed",
+	       (unsigned long long)id[0], (unsigned long long)id[1], (unsigned long long)id[2],
+	       (unsigned long long)id[3], (unsigned long long)id[4]);
 	nfips_app_free(a);
 	nfips_app_ctx_body_inline(ctx, false);
 }

@@ -39,6 +39,7 @@ static int on_tx_start(htp_tx_t *tx)
 	for (d = 0; d < 2; d++) {
 		t->side[d].view.get = http_get;
 		t->side[d].view.final = http_final;
+		t->side[d].view.ident = http_ident;
 		t->side[d].view.tx_id = http_tx_id;
 		t->side[d].view.eve = http_eve;
 		t->side[d].view.det = &t->side[d].det;

@@ -316,3 +316,22 @@ bool http_get(const struct nfips_tx *view, uint32_t id, const uint8_t **data, ui
 	}
 	return false;
 }
+
+/*
+ * A body's bytes by name (struct nfips_tx's ident): t->body only grows
+ * by appending (bytes_add; nothing rewrites or drops its bytes until the
+ * transaction is freed with its det memory), so the window's start and
+ * the body's length name the window's bytes.
+ */
+bool http_ident(const struct nfips_tx *view, uint32_t id, uint64_t *ident)
+{
+	const struct http_side *s = (const struct http_side *)view;
+	const uint8_t *d;
+	uint32_t len;
+
+	if (id != (s->dir ? NFIPS_BUF_HTTP_RESPONSE_BODY : NFIPS_BUF_HTTP_REQUEST_BODY) ||
+	    !http_get(view, id, &d, &len))
+		return false;
+	*ident = (uint64_t)(s->t->body_off[s->dir] + 1ull) << 32 | s->t->body[s->dir].len;
+	return true;
+}

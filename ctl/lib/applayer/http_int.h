@@ -92,6 +92,7 @@ uint32_t http_ready(struct nfips_http *h, int dir, bool eof, const struct nfips_
 /* http_buf.c: struct nfips_tx's get for an HTTP transaction side. */
 bool http_get(const struct nfips_tx *view, uint32_t id, const uint8_t **data, uint32_t *len);
 bool http_final(const struct nfips_tx *view, uint32_t id);
+bool http_ident(const struct nfips_tx *view, uint32_t id, uint64_t *ident);
 void http_body_window(struct http_tx *t, int dir);
 
 /* http_eve.c: struct nfips_tx's tx_id and eve (an alert's "http" object). */
