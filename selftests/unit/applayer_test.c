@@ -452,6 +452,37 @@ static void test_inline(struct nfips_app_ctx *ctx)
 	nfips_app_ctx_body_inline(ctx, false);
 }
 
+/*
+ * What the parsers hold (nfips_app_held, nfipsd's memory budget) is back
+ * where it was once a flow is freed, after a buffer assembled with
+ * nothing to assemble (http.start of a response without a status line):
+ * it used to be marked by a capacity of UINT32_MAX, which freeing took
+ * off the count, leaving it 4 GiB short, so that an nfipsd with a budget
+ * saw itself over it for good and let every new flow go unqueued.
+ */
+static void test_held(struct nfips_app_ctx *ctx)
+{
+	static char cs[256], ss[256];
+	static const char req[] = "GET /x HTTP/1.1\r\nHost: a\r\n\r\n";
+	static const char res[] = "no status line here\r\n";
+	struct nfips_app *a = nfips_app_new(ctx);
+	const struct nfips_tx *const *txs;
+	uint64_t coff = 0, soff = 0, before = nfips_app_held();
+	bool none;
+	uint32_t n;
+
+	feed_seg(a, 0, req, sizeof(req) - 1, &coff, cs);
+	nfips_app_ready(a, 0, false, &txs);
+	feed_seg(a, 1, res, sizeof(res) - 1, &soff, ss);
+	n = nfips_app_ready(a, 1, false, &txs);
+	none = n == 1 && buf_is(txs[0], NFIPS_BUF_HTTP_START, NULL, 0) &&
+	       buf_is(txs[0], NFIPS_BUF_HTTP_START, NULL, 0);
+	nfips_app_free(a);
+	tap_ok(&T, none && nfips_app_held() == before,
+	       "held: back to its start after a flow with an empty assembled buffer "
+	       "(%lld bytes off)", (long long)(nfips_app_held() - before));
+}
+
 int main(void)
 {
 	struct nfips_app_ctx *ctx = nfips_app_ctx_new();
@@ -465,6 +496,7 @@ int main(void)
 		test_progress(ctx);
 		test_protos(ctx);
 		test_inline(ctx);
+		test_held(ctx);
 	} else
 		tap_ok(&T, false, "libhtp configuration");
 	nfips_app_ctx_free(ctx);

@@ -240,6 +240,7 @@ static void tx_free_bufs(struct http_tx *t)
 		bytes_free(&t->built[1][i]);
 	}
 	t->built_mask[0] = t->built_mask[1] = 0;
+	t->built_none[0] = t->built_none[1] = 0;
 	nfips_txdet_free(&t->side[0].det);
 	nfips_txdet_free(&t->side[1].det);
 }
@@ -252,6 +253,7 @@ static void forget_built(struct http_tx *t, int dir)
 	for (i = 0; i < NFIPS_BUF_COUNT; i++)
 		bytes_free(&t->built[dir][i]);
 	t->built_mask[dir] = 0;
+	t->built_none[dir] = 0;
 }
 
 void http_free(struct nfips_http *h)

@@ -246,9 +246,9 @@ static bool built(struct http_tx *t, int dir, uint32_t id, const uint8_t **data,
 		}
 		t->built_mask[dir] |= 1ull << id;
 		if (r)
-			b->cap = UINT32_MAX;	/* marks "no buffer" */
+			t->built_none[dir] |= 1ull << id;
 	}
-	if (b->cap == UINT32_MAX)
+	if (t->built_none[dir] & (1ull << id))
 		return false;
 	*data = b->p ? b->p : (const uint8_t *)"";
 	*len = b->len;

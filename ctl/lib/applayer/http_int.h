@@ -47,6 +47,7 @@ struct http_tx {
 	bool body_inline;	/* struct nfips_http's, at the start */
 	struct bytes built[2][NFIPS_BUF_COUNT];	/* assembled buffers, cached */
 	uint64_t built_mask[2];
+	uint64_t built_none[2];	/* of built_mask: assembled, no buffer */
 	bool done[2];		/* side complete (request/response complete) */
 	bool taken[2];		/* handed to the engine for the last time */
 	bool eof;		/* the flow ended: every buffer is final */
