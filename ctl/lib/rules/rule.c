@@ -341,7 +341,14 @@ bool nfips_addrset_has6(const struct nfips_addrset *s, const uint8_t addr[16])
 
 bool nfips_portset_has(const struct nfips_portset *s, uint16_t port)
 {
-	return ranges_have(s->v, s->n, port);
+	uint32_t i;
+
+	if (!s->small)
+		return ranges_have(s->v, s->n, port);
+	for (i = 0; i < s->n; i++)
+		if (port >= s->lo[i] && port <= s->hi[i])
+			return true;
+	return false;
 }
 
 const char *nfips_action_name(enum nfips_action a)

@@ -125,10 +125,19 @@ struct nfips_addrset {
 	char *text;	/* as written in the rule */
 };
 
+#define NFIPS_PORTSET_SMALL	4
+
 struct nfips_portset {
 	struct nfips_range *v;
 	uint32_t n;
 	bool any;
+	/*
+	 * n <= NFIPS_PORTSET_SMALL: v's ranges again, in the rule itself, so
+	 * that the header check of a candidate (every packet, thousands of
+	 * rules) does not miss the cache on v too.
+	 */
+	bool small;
+	uint16_t lo[NFIPS_PORTSET_SMALL], hi[NFIPS_PORTSET_SMALL];
 	char *text;
 };
 

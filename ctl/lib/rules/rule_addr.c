@@ -469,12 +469,18 @@ int parse_portset(struct pstate *ps, const char *text, size_t off,
 {
 	struct gctx g = { .ps = ps, .port = true };
 	struct rset r[NFAM] = { 0 };
+	uint32_t i;
 
 	if (resolve(&g, text, off, r))
 		return -1;
 	out->v = r[0].v;
 	out->n = r[0].n;
 	out->any = rs_full(&r[0], 65535);
+	out->small = out->n <= NFIPS_PORTSET_SMALL;
+	for (i = 0; out->small && i < out->n; i++) {
+		out->lo[i] = (uint16_t)out->v[i].lo;
+		out->hi[i] = (uint16_t)out->v[i].hi;
+	}
 	out->text = strdup(text);
 	if (!out->text)
 		return perr(ps, off, "out of memory");
