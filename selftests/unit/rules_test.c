@@ -67,6 +67,39 @@ static const char *fmt_set(const struct nfips_range *v4, uint32_t n4,
 #define EXTERNAL "0.0.0.0-9.255.255.255 11.0.0.0-172.15.255.255 " \
 		 "172.32.0.0-192.167.255.255 192.169.0.0-255.255.255.255"
 
+/* IPv4 address @a by the set's ranges, read one by one. */
+static bool in_v4(const struct nfips_addrset *s, uint64_t a)
+{
+	uint32_t i;
+
+	for (i = 0; i < s->n4; i++)
+		if (a >= s->v4[i].lo && a <= s->v4[i].hi)
+			return true;
+	return false;
+}
+
+/*
+ * nfips_addrset_has4 (a copy of up to NFIPS_ADDRSET_SMALL ranges in the
+ * rule, else a binary search) says what @s's ranges say at both ends of
+ * each range and either side of them, and at 0 and 255.255.255.255.
+ */
+static bool has4_agrees(const struct nfips_addrset *s)
+{
+	uint64_t probe[4];
+	uint32_t i, j;
+
+	for (i = 0; i <= s->n4; i++) {
+		probe[0] = i < s->n4 ? (uint64_t)s->v4[i].lo : 0;
+		probe[1] = i < s->n4 ? (uint64_t)s->v4[i].hi : 0xffffffffu;
+		probe[2] = probe[0] ? probe[0] - 1 : 0;
+		probe[3] = probe[1] < 0xffffffffu ? probe[1] + 1 : probe[1];
+		for (j = 0; j < 4; j++)
+			if (nfips_addrset_has4(s, (uint32_t)probe[j]) != in_v4(s, probe[j]))
+				return false;
+	}
+	return true;
+}
+
 static void addr(const char *text, const char *want)
 {
 	char buf[512];
@@ -79,7 +112,7 @@ static void addr(const char *text, const char *want)
 		got = fmt_set(r->src.v4, r->src.n4, r->src.v6, r->src.n6, false);
 	if (strcmp(got, want))
 		tap_diag("got %s", got);
-	tap_ok(&T, r && !strcmp(got, want) && !strcmp(r->src.text, text),
+	tap_ok(&T, r && !strcmp(got, want) && !strcmp(r->src.text, text) && has4_agrees(&r->src),
 	       "address %s", text);
 	nfips_rule_free(r);
 }
@@ -204,6 +237,8 @@ static void test_addresses(void)
 	addr("[::1,1.2.3.4]", "1.2.3.4 ::1");
 	addr("[1.2.3.4, 5.6.7.8]", "1.2.3.4 5.6.7.8");
 	addr("[1.2.3.4,1.2.3.5,1.2.3.3]", "1.2.3.3-1.2.3.5");
+	addr("[1.0.0.1,1.0.0.3,1.0.0.5,1.0.0.7,1.0.0.9]",
+	     "1.0.0.1 1.0.0.3 1.0.0.5 1.0.0.7 1.0.0.9");
 	addr("[10.0.0.0/8,!10.1.0.0/16]",
 	     "10.0.0.0-10.0.255.255 10.2.0.0-10.255.255.255");
 	/* A pure negation only fills the families it names (Suricata). */

@@ -326,7 +326,14 @@ static bool ranges_have(const struct nfips_range *v, uint32_t n,
 
 bool nfips_addrset_has4(const struct nfips_addrset *s, uint32_t addr)
 {
-	return ranges_have(s->v4, s->n4, addr);
+	uint32_t i;
+
+	if (!s->small4)
+		return ranges_have(s->v4, s->n4, addr);
+	for (i = 0; i < s->n4; i++)
+		if (addr >= s->lo4[i] && addr <= s->hi4[i])
+			return true;
+	return false;
 }
 
 bool nfips_addrset_has6(const struct nfips_addrset *s, const uint8_t addr[16])

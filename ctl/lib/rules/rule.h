@@ -117,11 +117,16 @@ struct nfips_range {
  * evaluated, sorted, disjoint and non-adjacent ranges per family.
  * "any" is v4 0..2^32-1 plus v6 0..2^128-1.
  */
+#define NFIPS_ADDRSET_SMALL	4
+
 struct nfips_addrset {
 	struct nfips_range *v4, *v6;
 	uint32_t n4, n6;
 	bool any;
 	bool negated;	/* a '!' in the expression or a variable it uses */
+	/* n4 <= NFIPS_ADDRSET_SMALL: v4 again, in the rule (struct nfips_portset) */
+	bool small4;
+	uint32_t lo4[NFIPS_ADDRSET_SMALL], hi4[NFIPS_ADDRSET_SMALL];
 	char *text;	/* as written in the rule */
 };
 
