@@ -381,39 +381,106 @@ static void test_protos(struct nfips_app_ctx *ctx)
 	nfips_app_free(a);
 }
 
-/* Inline, each new piece of a request body is inspected as it arrives. */
+/* The side's name for the bytes of buffer @id (struct nfips_tx's ident); 0: none. */
+static uint64_t ident_of(const struct nfips_tx *tx, uint32_t id)
+{
+	uint64_t v = 0;
+
+	return tx->ident && tx->ident(tx, id, &v) ? v : 0;
+}
+
+/*
+ * Inline, each new piece of a request body is inspected as it arrives.
+ * The body's name (ident, what the engine compares instead of hashing
+ * the body) is new at every hand-out here, where every window's bytes
+ * differ, windows of the same length included, and stays while nothing
+ * new came.
+ */
 static void test_inline(struct nfips_app_ctx *ctx)
 {
 	static char cs[65536], body[40000];
 	static const char head[] = "POST /in HTTP/1.1\r\nContent-Length: 40000\r\n\r\n";
+	static const uint32_t step[] = { 100, 200, 36000, 10, 3000 };
 	struct nfips_app *a;
 	const struct nfips_tx *const *txs;
-	uint64_t off = 0;
-	uint32_t n;
+	uint64_t off = 0, id[5] = { 0 };
+	uint32_t n, i, j;
+	bool distinct = true, kept = true;
 
 	nfips_app_ctx_body_inline(ctx, true);
 	a = nfips_app_new(ctx);
-	memset(body, 'b', sizeof(body));
+	for (i = 0; i < sizeof(body); i++)
+		body[i] = (char)('a' + i % 23);
 	feed_seg(a, 0, head, sizeof(head) - 1, &off, cs);
-	feed_seg(a, 0, body, 100, &off, cs);
+	feed_seg(a, 0, body, step[0], &off, cs);
 	n = nfips_app_ready(a, 0, false, &txs);
+	id[0] = n == 1 ? ident_of(txs[0], NFIPS_BUF_HTTP_REQUEST_BODY) : 0;
 	tap_ok(&T, n == 1 && buf_is(txs[0], NFIPS_BUF_HTTP_REQUEST_BODY, body, 100) &&
 	       !txs[0]->final(txs[0], NFIPS_BUF_HTTP_REQUEST_BODY),
 	       "inline: the first 100 body bytes are inspected at once");
-	feed_seg(a, 0, body + 100, 200, &off, cs);
+	feed_seg(a, 0, body + 100, step[1], &off, cs);
 	n = nfips_app_ready(a, 0, false, &txs);
+	id[1] = n == 1 ? ident_of(txs[0], NFIPS_BUF_HTTP_REQUEST_BODY) : 0;
 	tap_ok(&T, n == 1 && buf_is(txs[0], NFIPS_BUF_HTTP_REQUEST_BODY, body, 300),
 	       "inline: below 32 KiB the body so far, again on new data");
-	feed_seg(a, 0, body + 300, 36000, &off, cs);
+	feed_seg(a, 0, body + 300, step[2], &off, cs);
 	n = nfips_app_ready(a, 0, false, &txs);
+	id[2] = n == 1 ? ident_of(txs[0], NFIPS_BUF_HTTP_REQUEST_BODY) : 0;
 	tap_ok(&T, n == 1 && buf_is(txs[0], NFIPS_BUF_HTTP_REQUEST_BODY, body, 36300),
 	       "inline: up to 32 KiB inspected before, the whole body so far");
-	feed_seg(a, 0, body + 36300, 10, &off, cs);
+	feed_seg(a, 0, body + 36300, step[3], &off, cs);
 	n = nfips_app_ready(a, 0, false, &txs);
+	id[3] = n == 1 ? ident_of(txs[0], NFIPS_BUF_HTTP_REQUEST_BODY) : 0;
 	tap_ok(&T, n == 1 && buf_is(txs[0], NFIPS_BUF_HTTP_REQUEST_BODY, body + 36310 - 4096, 4096),
 	       "inline: past 32 KiB 10 new bytes with the inspect window before them");
+	kept = n == 1 && ident_of(txs[0], NFIPS_BUF_HTTP_REQUEST_BODY) == id[3];
+	feed_seg(a, 0, body + 36310, step[4], &off, cs);
+	n = nfips_app_ready(a, 0, false, &txs);
+	id[4] = n == 1 ? ident_of(txs[0], NFIPS_BUF_HTTP_REQUEST_BODY) : 0;
+	tap_ok(&T, n == 1 && buf_is(txs[0], NFIPS_BUF_HTTP_REQUEST_BODY, body + 39310 - 4096, 4096),
+	       "inline: 3000 new bytes, the window before them: as long as the last one, other bytes");
+	for (i = 0; i < 5; i++)
+		for (j = 0; j < i; j++)
+			distinct &= id[i] && id[i] != id[j];
+	tap_ok(&T, distinct && kept && n == 1 && !ident_of(txs[0], NFIPS_BUF_HTTP_URI) &&
+	       !ident_of(txs[0], NFIPS_BUF_HTTP_RESPONSE_BODY),
+	       "inline: the body's name is new with every new window, kept without new data "
+	       "(%llx %llx %llx %llx %llx); other buffers are hashed",
+	       (unsigned long long)id[0], (unsigned long long)id[1], (unsigned long long)id[2],
+	       (unsigned long long)id[3], (unsigned long long)id[4]);
 	nfips_app_free(a);
 	nfips_app_ctx_body_inline(ctx, false);
+}
+
+/*
+ * What the parsers hold (nfips_app_held, nfipsd's memory budget) is back
+ * where it was once a flow is freed, after a buffer assembled with
+ * nothing to assemble (http.start of a response without a status line):
+ * it used to be marked by a capacity of UINT32_MAX, which freeing took
+ * off the count, leaving it 4 GiB short, so that an nfipsd with a budget
+ * saw itself over it for good and let every new flow go unqueued.
+ */
+static void test_held(struct nfips_app_ctx *ctx)
+{
+	static char cs[256], ss[256];
+	static const char req[] = "GET /x HTTP/1.1\r\nHost: a\r\n\r\n";
+	static const char res[] = "no status line here\r\n";
+	struct nfips_app *a = nfips_app_new(ctx);
+	const struct nfips_tx *const *txs;
+	uint64_t coff = 0, soff = 0, before = nfips_app_held();
+	bool none;
+	uint32_t n;
+
+	feed_seg(a, 0, req, sizeof(req) - 1, &coff, cs);
+	nfips_app_ready(a, 0, false, &txs);
+	feed_seg(a, 1, res, sizeof(res) - 1, &soff, ss);
+	n = nfips_app_ready(a, 1, false, &txs);
+	none = n == 1 && buf_is(txs[0], NFIPS_BUF_HTTP_START, NULL, 0) &&
+	       buf_is(txs[0], NFIPS_BUF_HTTP_START, NULL, 0);
+	nfips_app_free(a);
+	tap_ok(&T, none && nfips_app_held() == before,
+	       "held: back to its start after a flow with an empty assembled buffer "
+	       "(%lld bytes off)", (long long)(nfips_app_held() - before));
 }
 
 int main(void)
@@ -429,6 +496,7 @@ int main(void)
 		test_progress(ctx);
 		test_protos(ctx);
 		test_inline(ctx);
+		test_held(ctx);
 	} else
 		tap_ok(&T, false, "libhtp configuration");
 	nfips_app_ctx_free(ctx);

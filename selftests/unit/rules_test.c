@@ -67,6 +67,39 @@ static const char *fmt_set(const struct nfips_range *v4, uint32_t n4,
 #define EXTERNAL "0.0.0.0-9.255.255.255 11.0.0.0-172.15.255.255 " \
 		 "172.32.0.0-192.167.255.255 192.169.0.0-255.255.255.255"
 
+/* IPv4 address @a by the set's ranges, read one by one. */
+static bool in_v4(const struct nfips_addrset *s, uint64_t a)
+{
+	uint32_t i;
+
+	for (i = 0; i < s->n4; i++)
+		if (a >= s->v4[i].lo && a <= s->v4[i].hi)
+			return true;
+	return false;
+}
+
+/*
+ * nfips_addrset_has4 (a copy of up to NFIPS_ADDRSET_SMALL ranges in the
+ * rule, else a binary search) says what @s's ranges say at both ends of
+ * each range and either side of them, and at 0 and 255.255.255.255.
+ */
+static bool has4_agrees(const struct nfips_addrset *s)
+{
+	uint64_t probe[4];
+	uint32_t i, j;
+
+	for (i = 0; i <= s->n4; i++) {
+		probe[0] = i < s->n4 ? (uint64_t)s->v4[i].lo : 0;
+		probe[1] = i < s->n4 ? (uint64_t)s->v4[i].hi : 0xffffffffu;
+		probe[2] = probe[0] ? probe[0] - 1 : 0;
+		probe[3] = probe[1] < 0xffffffffu ? probe[1] + 1 : probe[1];
+		for (j = 0; j < 4; j++)
+			if (nfips_addrset_has4(s, (uint32_t)probe[j]) != in_v4(s, probe[j]))
+				return false;
+	}
+	return true;
+}
+
 static void addr(const char *text, const char *want)
 {
 	char buf[512];
@@ -79,16 +112,33 @@ static void addr(const char *text, const char *want)
 		got = fmt_set(r->src.v4, r->src.n4, r->src.v6, r->src.n6, false);
 	if (strcmp(got, want))
 		tap_diag("got %s", got);
-	tap_ok(&T, r && !strcmp(got, want) && !strcmp(r->src.text, text),
+	tap_ok(&T, r && !strcmp(got, want) && !strcmp(r->src.text, text) && has4_agrees(&r->src),
 	       "address %s", text);
 	nfips_rule_free(r);
 }
 
+/* Port @p by the set's ranges, read one by one. */
+static bool in_ranges(const struct nfips_portset *s, uint32_t p)
+{
+	uint32_t i;
+
+	for (i = 0; i < s->n; i++)
+		if (p >= s->v[i].lo && p <= s->v[i].hi)
+			return true;
+	return false;
+}
+
+/*
+ * Port set @text as ranges @want; nfips_portset_has (a copy of up to
+ * NFIPS_PORTSET_SMALL ranges in the rule, else a binary search) says
+ * the same as the ranges for every port.
+ */
 static void port(const char *text, const char *want)
 {
 	char buf[512];
 	struct nfips_rule *r;
 	const char *got = "(error)";
+	uint32_t p, bad = 65536;
 
 	snprintf(buf, sizeof(buf), "alert tcp any any -> any %s (sid:1;)", text);
 	r = parse(buf);
@@ -96,7 +146,11 @@ static void port(const char *text, const char *want)
 		got = fmt_set(r->dport.v, r->dport.n, NULL, 0, true);
 	if (strcmp(got, want))
 		tap_diag("got %s", got);
-	tap_ok(&T, r && !strcmp(got, want), "port %s", text);
+	for (p = 0; r && p < 65536 && bad == 65536; p++)
+		if (nfips_portset_has(&r->dport, (uint16_t)p) != in_ranges(&r->dport, p))
+			bad = p;
+	tap_ok(&T, r && !strcmp(got, want) && bad == 65536, "port %s%s", text,
+	       bad < 65536 ? ": membership differs from the ranges" : "");
 	nfips_rule_free(r);
 }
 
@@ -183,6 +237,8 @@ static void test_addresses(void)
 	addr("[::1,1.2.3.4]", "1.2.3.4 ::1");
 	addr("[1.2.3.4, 5.6.7.8]", "1.2.3.4 5.6.7.8");
 	addr("[1.2.3.4,1.2.3.5,1.2.3.3]", "1.2.3.3-1.2.3.5");
+	addr("[1.0.0.1,1.0.0.3,1.0.0.5,1.0.0.7,1.0.0.9]",
+	     "1.0.0.1 1.0.0.3 1.0.0.5 1.0.0.7 1.0.0.9");
 	addr("[10.0.0.0/8,!10.1.0.0/16]",
 	     "10.0.0.0-10.0.255.255 10.2.0.0-10.255.255.255");
 	/* A pure negation only fills the families it names (Suricata). */
@@ -246,6 +302,8 @@ static void test_ports(void)
 	port("$SHELLCODE_PORTS", "0-79 81-65535");
 	port("[$HTTP_PORTS,!80,8080]", "8080");
 	port("$ORACLE_PORTS", "1521");
+	port("[1,3,5,7,9]", "1 3 5 7 9");
+	port("[1,3,5,7]", "1 3 5 7");
 	r = parse("alert tcp any [1:10,!5] -> any any (sid:1;)");
 	tap_ok(&T, r && nfips_portset_has(&r->sport, 1) &&
 	       !nfips_portset_has(&r->sport, 5) && nfips_portset_has(&r->sport, 10) &&

@@ -80,6 +80,20 @@ static void writer(void)
 	for (int i = 0; i < NFIPS_JSON_MAX_DEPTH + 2; i++)
 		nfips_json_arr(&j, NULL);
 	tap_ok(&T, b.oom, "json writer: nesting past the limit is refused");
+	nfips_sbuf_reset(&b);
+	nfips_json_init(&j, &b);
+	nfips_json_arr(&j, NULL);
+	nfips_json_kuint(&j, NULL, 0);
+	nfips_json_kuint(&j, NULL, UINT64_MAX);
+	nfips_json_kint(&j, NULL, 0);
+	nfips_json_kint(&j, NULL, INT64_MAX);
+	nfips_json_kint(&j, NULL, INT64_MIN);
+	nfips_json_kint(&j, NULL, -10);
+	nfips_json_arr_end(&j);
+	if (!tap_ok(&T, b.s && !strcmp(b.s, "[0,18446744073709551615,0,9223372036854775807,"
+					  "-9223372036854775808,-10]") && !b.oom,
+		    "json writer: integers at their limits"))
+		tap_diag("got %s", b.s ? b.s : "(null)");
 	nfips_sbuf_free(&b);
 }
 

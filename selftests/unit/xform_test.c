@@ -23,6 +23,7 @@ struct fake_tx {
 	uint32_t id;
 	const char *data;	/* NULL: the buffer is missing */
 	bool final;
+	uint64_t ident;		/* the parser's name for data's bytes (fake_ident) */
 };
 
 static bool fake_get(const struct nfips_tx *tx, uint32_t id, const uint8_t **data,
@@ -41,6 +42,16 @@ static bool fake_final(const struct nfips_tx *tx, uint32_t id)
 {
 	(void)id;
 	return ((const struct fake_tx *)tx)->final;
+}
+
+static bool fake_ident(const struct nfips_tx *tx, uint32_t id, uint64_t *ident)
+{
+	const struct fake_tx *f = (const struct fake_tx *)tx;
+
+	if (id != f->id || !f->data)
+		return false;
+	*ident = f->ident;
+	return true;
 }
 
 static unsigned nalerts;
@@ -351,6 +362,49 @@ out:
 	nfips_rule_free(r[1]);
 }
 
+/*
+ * A buffer the parser names (struct nfips_tx's ident, an HTTP body): a
+ * rule waiting on it is evaluated again when the name changes, and not
+ * while it stays, without the engine reading the bytes: the bytes
+ * changed in place under the same name (which the parser's contract
+ * rules out) are not looked at. What keeps that exact is the parser's
+ * name; applayer_test checks HTTP's.
+ */
+static void test_ident(void)
+{
+	struct nfips_rule *r = parse("alert http any any -> any any (flow:established,to_server; "
+				     "http.request_body; pcre:\"/evil/\"; sid:11;)");
+	struct nfips_engine *e = NULL;
+	struct nfips_flowstate *fs;
+	char body[] = "harmless, for now";
+	struct fake_tx tx = { .view = { .get = fake_get, .final = fake_final,
+					.ident = fake_ident },
+			      .id = NFIPS_BUF_HTTP_REQUEST_BODY, .data = body, .ident = 1 };
+	unsigned a[4];
+
+	if (!r || nfips_engine_new(&e, &r, 1, NULL, &err)) {
+		tap_ok(&T, false, "ident: engine");
+		nfips_rule_free(r);
+		return;
+	}
+	fs = nfips_flowstate_new(e);
+	tx.view.det = &tx.det;
+	a[0] = run(e, fs, &tx);
+	memcpy(body, "evil", 4);
+	a[1] = run(e, fs, &tx);		/* same name: not evaluated */
+	tx.ident = 2;
+	a[2] = run(e, fs, &tx);		/* a new name: evaluated */
+	a[3] = run(e, fs, &tx);		/* alerted: done with the side */
+	tap_ok(&T, !a[0] && !a[1] && a[2] == 1 && !a[3],
+	       "ident: a waiting rule is evaluated again when the buffer's name changes, "
+	       "the bytes not read while it stays (alerts %u %u %u %u, want 0 0 1 0)",
+	       a[0], a[1], a[2], a[3]);
+	nfips_txdet_free(&tx.det);
+	nfips_flowstate_free(fs);
+	nfips_engine_free(e);
+	nfips_rule_free(r);
+}
+
 int main(void)
 {
 	setup();
@@ -358,6 +412,7 @@ int main(void)
 	test_multi();
 	test_progress();
 	test_unchanged();
+	test_ident();
 	teardown();
 	return tap_done(&T);
 }

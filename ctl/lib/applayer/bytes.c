@@ -42,6 +42,23 @@ int bytes_add_max(struct bytes *b, const void *d, size_t n, uint32_t max)
 	return 0;
 }
 
+int bytes_reserve(struct bytes *b, size_t n)
+{
+	uint8_t *p;
+
+	if ((size_t)b->len + n > UINT32_MAX / 2)
+		return -1;
+	if (b->len + n <= b->cap)
+		return 0;
+	p = realloc(b->p, b->len + n);
+	if (!p)
+		return -1;
+	held += b->len + n - b->cap;
+	b->p = p;
+	b->cap = (uint32_t)(b->len + n);
+	return 0;
+}
+
 int bytes_add(struct bytes *b, const void *d, size_t n)
 {
 	return bytes_add_max(b, d, n, UINT32_MAX);

@@ -18,6 +18,8 @@ int bytes_add(struct bytes *b, const void *d, size_t n);
  * allocation grows by doubling but never past @max (or what it holds).
  */
 int bytes_add_max(struct bytes *b, const void *d, size_t n, uint32_t max);
+/* Room for @n more bytes, allocated exactly if it must grow; -1 out of memory or too large. */
+int bytes_reserve(struct bytes *b, size_t n);
 void bytes_free(struct bytes *b);
 
 #endif /* NFIPS_APP_BYTES_H */

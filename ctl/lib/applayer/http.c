@@ -41,6 +41,7 @@ static int on_tx_start(htp_tx_t *tx)
 		t->side[d].view.final = http_final;
 		t->side[d].view.get_int = http_get_int;
 		t->side[d].view.final_int = http_final_int;
+		t->side[d].view.ident = http_ident;
 		t->side[d].view.tx_id = http_tx_id;
 		t->side[d].view.eve = http_eve;
 		t->side[d].view.det = &t->side[d].det;
@@ -237,6 +238,24 @@ struct nfips_http *http_new(htp_cfg_t *cfg, bool body_inline)
 	return h;
 }
 
+/*
+ * Side @dir's assembled buffers, rebuilt after it progressed. Only those
+ * of built_mask hold anything (built() frees what it could not finish):
+ * going through all NFIPS_BUF_COUNT at every progress was 640,000
+ * bytes_free calls on the bench capture.
+ */
+static void forget_built(struct http_tx *t, int dir)
+{
+	uint64_t m = t->built_mask[dir];
+
+	while (m) {
+		bytes_free(&t->built[dir][__builtin_ctzll(m)]);
+		m &= m - 1;
+	}
+	t->built_mask[dir] = 0;
+	t->built_none[dir] = 0;
+}
+
 static void tx_free_bufs(struct http_tx *t)
 {
 	uint32_t i;
@@ -244,24 +263,10 @@ static void tx_free_bufs(struct http_tx *t)
 	for (i = 0; i < 2; i++) {
 		bytes_free(&t->raw_hdr[i]);
 		bytes_free(&t->body[i]);
+		forget_built(t, (int)i);
 	}
-	for (i = 0; i < NFIPS_BUF_COUNT; i++) {
-		bytes_free(&t->built[0][i]);
-		bytes_free(&t->built[1][i]);
-	}
-	t->built_mask[0] = t->built_mask[1] = 0;
 	nfips_txdet_free(&t->side[0].det);
 	nfips_txdet_free(&t->side[1].det);
-}
-
-/* Side @dir's assembled buffers, rebuilt after it progressed. */
-static void forget_built(struct http_tx *t, int dir)
-{
-	uint32_t i;
-
-	for (i = 0; i < NFIPS_BUF_COUNT; i++)
-		bytes_free(&t->built[dir][i]);
-	t->built_mask[dir] = 0;
 }
 
 void http_free(struct nfips_http *h)

@@ -208,6 +208,26 @@ static int build_uri(struct bytes *b, const htp_tx_t *tx)
 }
 
 /*
+ * The bytes build_headers() assembles from @n headers of @t: allocated
+ * at once, not grown piece by piece (the buffers are assembled again at
+ * each hand-out of a side that progressed).
+ */
+static size_t headers_size(htp_table_t *t, size_t n, int dir, uint32_t id)
+{
+	size_t i, need = id == NFIPS_BUF_HTTP_HEADER_NAMES ? 4 : 0;
+
+	for (i = 0; i < n; i++) {
+		htp_header_t *h = htp_table_get_index(t, i, NULL);
+
+		if (id == NFIPS_BUF_HTTP_HEADER_NAMES)
+			need += bstr_len(h->name) + 2;
+		else if (id != NFIPS_BUF_HTTP_HEADER || !name_is(h, dir ? "set-cookie" : "cookie"))
+			need += bstr_len(h->name) + bstr_len(h->value) + 4;
+	}
+	return need;
+}
+
+/*
  * http.header: "Name: value\r\n" per header but the cookies; http.start:
  * the first line, "\r\n", every header so, "\r\n"; http.header_names:
  * "\r\n", "Name\r\n" per header, "\r\n". 1: no buffer.
@@ -225,9 +245,12 @@ static int build_headers(struct bytes *b, const struct http_tx *ht, int dir, uin
 	n = htp_table_size(t);
 	if (id != NFIPS_BUF_HTTP_HEADER && ht->nhdr[dir] && n > ht->nhdr[dir] - 1)
 		n = ht->nhdr[dir] - 1;
+	if (id == NFIPS_BUF_HTTP_START && !line)
+		return 1;
+	if (bytes_reserve(b, headers_size(t, n, dir, id) +
+			  (id == NFIPS_BUF_HTTP_START ? bstr_len(line) + 4 : 0)))
+		return -1;
 	if (id == NFIPS_BUF_HTTP_START) {
-		if (!line)
-			return 1;
 		e |= bytes_add(b, bstr_ptr(line), bstr_len(line));
 		e |= bytes_add(b, "\r\n", 2);
 	}
@@ -271,9 +294,9 @@ static bool built(struct http_tx *t, int dir, uint32_t id, const uint8_t **data,
 		}
 		t->built_mask[dir] |= 1ull << id;
 		if (r)
-			b->cap = UINT32_MAX;	/* marks "no buffer" */
+			t->built_none[dir] |= 1ull << id;
 	}
-	if (b->cap == UINT32_MAX)
+	if (t->built_none[dir] & (1ull << id))
 		return false;
 	*data = b->p ? b->p : (const uint8_t *)"";
 	*len = b->len;
@@ -340,4 +363,23 @@ bool http_get(const struct nfips_tx *view, uint32_t id, const uint8_t **data, ui
 	case NFIPS_BUF_HTTP_LOCATION: return header(tx, 1, "Location", data, len);
 	}
 	return false;
+}
+
+/*
+ * A body's bytes by name (struct nfips_tx's ident): t->body only grows
+ * by appending (bytes_add; nothing rewrites or drops its bytes until the
+ * transaction is freed with its det memory), so the window's start and
+ * the body's length name the window's bytes.
+ */
+bool http_ident(const struct nfips_tx *view, uint32_t id, uint64_t *ident)
+{
+	const struct http_side *s = (const struct http_side *)view;
+	const uint8_t *d;
+	uint32_t len;
+
+	if (id != (s->dir ? NFIPS_BUF_HTTP_RESPONSE_BODY : NFIPS_BUF_HTTP_REQUEST_BODY) ||
+	    !http_get(view, id, &d, &len))
+		return false;
+	*ident = (uint64_t)(s->t->body_off[s->dir] + 1ull) << 32 | s->t->body[s->dir].len;
+	return true;
 }

@@ -47,6 +47,7 @@ struct http_tx {
 	bool body_inline;	/* struct nfips_http's, at the start */
 	struct bytes built[2][NFIPS_BUF_COUNT];	/* assembled buffers, cached */
 	uint64_t built_mask[2];
+	uint64_t built_none[2];	/* of built_mask: assembled, no buffer */
 	bool done[2];		/* side complete (request/response complete) */
 	bool taken[2];		/* handed to the engine for the last time */
 	bool eof;		/* the flow ended: every buffer is final */
@@ -103,6 +104,7 @@ bool http_get(const struct nfips_tx *view, uint32_t id, const uint8_t **data, ui
 bool http_final(const struct nfips_tx *view, uint32_t id);
 bool http_get_int(const struct nfips_tx *view, uint32_t id, uint64_t *v);
 bool http_final_int(const struct nfips_tx *view, uint32_t id);
+bool http_ident(const struct nfips_tx *view, uint32_t id, uint64_t *ident);
 void http_body_window(struct http_tx *t, int dir);
 
 /* http_eve.c: struct nfips_tx's tx_id and eve (an alert's "http" object). */

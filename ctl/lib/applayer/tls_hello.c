@@ -65,12 +65,49 @@ static bool grease(uint32_t v)
 	return (v & 0x0f0f) == 0x0a0a && (v >> 8) == (v & 0xff);
 }
 
+/*
+ * Digits by hand, not snprintf: every ClientHello's JA3 takes one number
+ * per cipher, extension, group and format, and snprintf's parsing of its
+ * format made tls_hello 1.7% of a replay's instructions with ET Open.
+ */
+static const char hexdig[] = "0123456789abcdef";
+
+/* @v in decimal at @out (at least 10 bytes); the number of digits. */
+static int put_dec(char *out, uint32_t v)
+{
+	char t[10];
+	int n = 0, i;
+
+	do {
+		t[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	for (i = 0; i < n; i++)
+		out[i] = t[n - 1 - i];
+	return n;
+}
+
+/* @n bytes of @md as lower-case hex at @out, NUL-terminated. */
+static void put_hex(char *out, const unsigned char *md, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		out[2 * i] = hexdig[md[i] >> 4];
+		out[2 * i + 1] = hexdig[md[i] & 0xf];
+	}
+	out[2 * n] = '\0';
+}
+
 /* Appends "-v" (or "v" first in its field) to the JA3 string @b. */
 static int ja3_add(struct bytes *b, bool *first, uint32_t v)
 {
 	char num[16];
-	int k = snprintf(num, sizeof(num), "%s%u", *first ? "" : "-", v);
+	int k = 0;
 
+	if (!*first)
+		num[k++] = '-';
+	k += put_dec(num + k, v);
 	*first = false;
 	return bytes_add(b, num, (size_t)k);
 }
@@ -92,14 +129,13 @@ static int ja3_list16(struct bytes *b, struct rd r)
 static int md5_hex(struct tls_state *s, enum tls_str from, enum tls_str to)
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0, i;
+	unsigned int mdlen = 0;
 	char hex[2 * EVP_MAX_MD_SIZE + 1];
 
 	if (!EVP_Digest(s->str[from].p ? s->str[from].p : (const uint8_t *)"",
 			s->str[from].len, md, &mdlen, EVP_md5(), NULL))
 		return -1;
-	for (i = 0; i < mdlen; i++)
-		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	put_hex(hex, md, mdlen);
 	return tls_set(s, to, hex, 2 * mdlen);
 }
 
@@ -217,8 +253,12 @@ static int hex_list(struct bytes *out, struct bytes *b, bool sort)
 	if (sort && n)
 		qsort(v, n, sizeof(*v), cmp16);
 	for (i = 0; i < n; i++) {
-		snprintf(h, sizeof(h), "%s%04x", i ? "," : "", v[i]);
-		if (bytes_add(out, h, strlen(h)))
+		h[0] = ',';
+		h[1] = hexdig[v[i] >> 12];
+		h[2] = hexdig[v[i] >> 8 & 0xf];
+		h[3] = hexdig[v[i] >> 4 & 0xf];
+		h[4] = hexdig[v[i] & 0xf];
+		if (bytes_add(out, i ? h : h + 1, i ? 5 : 4))
 			return -1;
 	}
 	return 0;
@@ -228,11 +268,11 @@ static int hex_list(struct bytes *out, struct bytes *b, bool sort)
 static void sha12(const struct bytes *b, char out[13])
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int n = 0, i;
+	unsigned int n = 0;
 
-	EVP_Digest(b->p ? b->p : (const uint8_t *)"", b->len, md, &n, EVP_sha256(), NULL);
-	for (i = 0; i < 6; i++)
-		snprintf(out + 2 * i, 3, "%02x", md[i]);
+	if (!EVP_Digest(b->p ? b->p : (const uint8_t *)"", b->len, md, &n, EVP_sha256(), NULL))
+		memset(md, 0, 6);
+	put_hex(out, md, 6);
 }
 
 /* ja4.rs get_hash: t<version><d|i><ciphers><extensions><alpn>_<b>_<c>. */
@@ -512,7 +552,7 @@ int tls_hello(struct tls_state *s, int dir, bool sh, const uint8_t *d, uint32_t 
 	set_version(s, dir, (version >= 0x7f01 && version < 0x7f10) || version == 0x0304 ?
 			    0x7f01 : version);
 	ja4_version(j4, version);
-	k = snprintf(num, sizeof(num), "%u", version);
+	k = put_dec(num, version);
 	vlen = (uint32_t)k;
 	if (bytes_add(&ja, num, (size_t)k))
 		goto oom;
@@ -550,7 +590,8 @@ int tls_hello(struct tls_state *s, int dir, bool sh, const uint8_t *d, uint32_t 
 	} else {
 		if (u16(&r, &cipher))
 			goto out;
-		k = snprintf(num, sizeof(num), ",%u", cipher);
+		num[0] = ',';
+		k = 1 + put_dec(num + 1, cipher);
 		if (bytes_add(&ja, num, (size_t)k))
 			goto oom;
 		if (!s->tls13_hello && u8(&r, &len))	/* compression */

@@ -123,6 +123,15 @@ struct nfips_tx {
 	 */
 	bool (*get_nth)(const struct nfips_tx *tx, uint32_t id, uint32_t i,
 			const uint8_t **data, uint32_t *len);
+	/*
+	 * Optional, for the engine's memory of rules waiting on the side
+	 * (engine_appmemo.c): true with @ident (never 0) when single buffer
+	 * @id is present and the parser can name its bytes without the
+	 * engine reading them: two calls on the same side giving the same
+	 * @ident give the same bytes (an append-only buffer: its window's
+	 * start and end). False: the engine hashes the bytes. NULL: none.
+	 */
+	bool (*ident)(const struct nfips_tx *tx, uint32_t id, uint64_t *ident);
 	/* Integer field @id (enum nfips_txint_id); false when it has none. */
 	bool (*get_int)(const struct nfips_tx *tx, uint32_t id, uint64_t *v);
 	/*

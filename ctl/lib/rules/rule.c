@@ -331,7 +331,14 @@ static bool ranges_have(const struct nfips_range *v, uint32_t n,
 
 bool nfips_addrset_has4(const struct nfips_addrset *s, uint32_t addr)
 {
-	return ranges_have(s->v4, s->n4, addr);
+	uint32_t i;
+
+	if (!s->small4)
+		return ranges_have(s->v4, s->n4, addr);
+	for (i = 0; i < s->n4; i++)
+		if (addr >= s->lo4[i] && addr <= s->hi4[i])
+			return true;
+	return false;
 }
 
 bool nfips_addrset_has6(const struct nfips_addrset *s, const uint8_t addr[16])
@@ -346,7 +353,14 @@ bool nfips_addrset_has6(const struct nfips_addrset *s, const uint8_t addr[16])
 
 bool nfips_portset_has(const struct nfips_portset *s, uint16_t port)
 {
-	return ranges_have(s->v, s->n, port);
+	uint32_t i;
+
+	if (!s->small)
+		return ranges_have(s->v, s->n, port);
+	for (i = 0; i < s->n; i++)
+		if (port >= s->lo[i] && port <= s->hi[i])
+			return true;
+	return false;
 }
 
 const char *nfips_action_name(enum nfips_action a)

@@ -117,18 +117,32 @@ struct nfips_range {
  * evaluated, sorted, disjoint and non-adjacent ranges per family.
  * "any" is v4 0..2^32-1 plus v6 0..2^128-1.
  */
+#define NFIPS_ADDRSET_SMALL	4
+
 struct nfips_addrset {
 	struct nfips_range *v4, *v6;
 	uint32_t n4, n6;
 	bool any;
 	bool negated;	/* a '!' in the expression or a variable it uses */
+	/* n4 <= NFIPS_ADDRSET_SMALL: v4 again, in the rule (struct nfips_portset) */
+	bool small4;
+	uint32_t lo4[NFIPS_ADDRSET_SMALL], hi4[NFIPS_ADDRSET_SMALL];
 	char *text;	/* as written in the rule */
 };
+
+#define NFIPS_PORTSET_SMALL	4
 
 struct nfips_portset {
 	struct nfips_range *v;
 	uint32_t n;
 	bool any;
+	/*
+	 * n <= NFIPS_PORTSET_SMALL: v's ranges again, in the rule itself, so
+	 * that the header check of a candidate (every packet, thousands of
+	 * rules) does not miss the cache on v too.
+	 */
+	bool small;
+	uint16_t lo[NFIPS_PORTSET_SMALL], hi[NFIPS_PORTSET_SMALL];
 	char *text;
 };
 

@@ -449,6 +449,7 @@ int parse_addrset(struct pstate *ps, const char *text, size_t off,
 {
 	struct gctx g = { .ps = ps, .port = false };
 	struct rset r[NFAM] = { 0 };
+	uint32_t i;
 
 	if (resolve(&g, text, off, r))
 		return -1;
@@ -456,6 +457,11 @@ int parse_addrset(struct pstate *ps, const char *text, size_t off,
 	out->n4 = r[0].n;
 	out->v6 = r[1].v;
 	out->n6 = r[1].n;
+	out->small4 = out->n4 <= NFIPS_ADDRSET_SMALL;
+	for (i = 0; out->small4 && i < out->n4; i++) {
+		out->lo4[i] = (uint32_t)out->v4[i].lo;
+		out->hi4[i] = (uint32_t)out->v4[i].hi;
+	}
 	out->any = rs_full(&r[0], fam_max(&g, 0)) && rs_full(&r[1], fam_max(&g, 1));
 	out->negated = g.neg_seen;
 	out->text = strdup(text);
@@ -469,12 +475,18 @@ int parse_portset(struct pstate *ps, const char *text, size_t off,
 {
 	struct gctx g = { .ps = ps, .port = true };
 	struct rset r[NFAM] = { 0 };
+	uint32_t i;
 
 	if (resolve(&g, text, off, r))
 		return -1;
 	out->v = r[0].v;
 	out->n = r[0].n;
 	out->any = rs_full(&r[0], 65535);
+	out->small = out->n <= NFIPS_PORTSET_SMALL;
+	for (i = 0; out->small && i < out->n; i++) {
+		out->lo[i] = (uint16_t)out->v[i].lo;
+		out->hi[i] = (uint16_t)out->v[i].hi;
+	}
 	out->text = strdup(text);
 	if (!out->text)
 		return perr(ps, off, "out of memory");

@@ -269,16 +269,35 @@ void nfips_json_kstr(struct nfips_json *j, const char *key, const char *val)
 	nfips_json_kstrn(j, key, val, strlen(val));
 }
 
+/*
+ * Digits by hand: an alert record has about 18 numbers, and vsnprintf's
+ * format parsing cost 1,100 instructions each (callgrind, replay).
+ */
+static void put_u64(struct nfips_sbuf *b, uint64_t v, bool neg)
+{
+	char t[21];
+	size_t i = sizeof(t);
+
+	do {
+		t[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	if (neg)
+		t[--i] = '-';
+	nfips_sbuf_add(b, t + i, sizeof(t) - i);
+}
+
 void nfips_json_kuint(struct nfips_json *j, const char *key, uint64_t val)
 {
 	item(j, key);
-	nfips_sbuf_printf(j->b, "%llu", (unsigned long long)val);
+	put_u64(j->b, val, false);
 }
 
 void nfips_json_kint(struct nfips_json *j, const char *key, int64_t val)
 {
 	item(j, key);
-	nfips_sbuf_printf(j->b, "%lld", (long long)val);
+	/* the magnitude in unsigned arithmetic: INT64_MIN has no positive */
+	put_u64(j->b, val < 0 ? 0 - (uint64_t)val : (uint64_t)val, val < 0);
 }
 
 void nfips_json_kbool(struct nfips_json *j, const char *key, bool val)
