@@ -957,14 +957,21 @@ int nfips_engine_packet(struct nfips_engine *e, const struct nfips_pkt *p,
 	 */
 	g = group_of(e, pm, f);
 	e->ncands = 0;
-	pkt_done = false;
-	if (st && fs && st->anchored && g->m->ac) {
+	/*
+	 * Once the parser stopped payload inspection (TLS application data)
+	 * no signature with payload keywords can match: Suricata's
+	 * PKT_NOPAYLOAD_INSPECTION skips the payload and stream MPM. The
+	 * stream's matcher state then falls behind and starts over if
+	 * inspection ever resumes.
+	 */
+	pkt_done = f && f->no_payload && g->m->payload;
+	if (!pkt_done && st && fs && st->anchored && g->m->ac) {
 		uint32_t nb = st->len - st->new_from;
 
 		pkt_done = stream_candidates(e, g->m, fs, f->to_server ? 0 : 1, st,
 					     f->stream_add && p->payload_len == nb &&
 					     !memcmp(st->data + st->new_from, p->payload, nb));
-	} else if (st) {
+	} else if (!pkt_done && st) {
 		scan(e, g->m, st->data, st->len, CAND_STREAM);
 	}
 	if (!pkt_done)

@@ -84,6 +84,7 @@ static int matcher_build(struct nfips_engine *e, struct pmatch *m, struct patref
 	m->pat_len = calloc(n ? n : 1, sizeof(uint32_t));
 	if (!pats || !m->pat_first || !m->pat_sigs || !m->pat_len)
 		goto out;
+	m->payload = true;
 	for (i = 0; i < n; i++) {
 		if (!i || pat_cmp(&refs[i - 1], &refs[i])) {
 			pats[g].bytes = refs[i].b;
@@ -94,6 +95,8 @@ static int matcher_build(struct nfips_engine *e, struct pmatch *m, struct patref
 			m->pat_first[g++] = i;
 		}
 		m->pat_sigs[i] = refs[i].sig;
+		if (!(e->sigs[refs[i].sig].r->eflags & NFIPS_E_PAYLOAD))
+			m->payload = false;
 	}
 	m->pat_first[g] = n;
 	m->npats = g;

@@ -124,6 +124,7 @@ struct pmatch {
 	uint32_t *pat_first, *pat_sigs;		/* pattern -> sigs (CSR) */
 	uint32_t *pat_len;
 	uint32_t npats;
+	bool payload;		/* all its signatures have payload keywords */
 };
 
 /*
