@@ -955,7 +955,7 @@ int nfips_engine_packet(struct nfips_engine *e, const struct nfips_pkt *p,
 	 * went into the stream in order is the stream's new bytes: one scan
 	 * of them, continuing the direction's matcher state, serves both.
 	 */
-	g = group_of(e, pm, f);
+	g = group_of(e, pm, p, f);
 	e->ncands = 0;
 	/*
 	 * Once the parser stopped payload inspection (TLS application data)

@@ -137,69 +137,259 @@ static uint32_t distinct_patterns(const struct nfips_engine *e, struct patref *r
 	return d;
 }
 
-int groups_build(struct nfips_engine *e, const struct nfips_engine_limits *lim,
-		 struct nfips_err *err)
+/*
+ * Suricata's port groups (detect.grouping's "whitelist" defaults): a TCP
+ * or UDP packet with one of these server ports (to server: its
+ * destination port; to client: its source port) takes a group of only
+ * the signatures whose port of that side admits it.
+ */
+static const uint16_t tcp_ports[] = { 53, 80, 139, 443, 445, 1433, 3306, 3389, 6666, 6667,
+				      8080 };
+static const uint16_t udp_ports[] = { 53, 135, 5060 };
+
+#define NPORTS(a) (sizeof(a) / sizeof((a)[0]))
+_Static_assert(NGROUPS_ALL == NGROUPS + 2 * (NPORTS(tcp_ports) + NPORTS(udp_ports)),
+	       "NGROUPS_ALL counts the port groups");
+
+/* Can @s match a packet of flow direction @dir whose server port is @port? */
+static bool port_ok(const struct sig *s, unsigned dir, uint16_t port)
 {
-	struct nfips_ac_limits al = { 0 };
-	uint32_t *lists[NGROUPS] = { 0 }, nl[NGROUPS] = { 0 };
+	const struct nfips_portset *ps = (dir == 0) != s->rev ? &s->r->dport : &s->r->sport;
+
+	return ps->any || nfips_portset_has(ps, port);
+}
+
+/* The signatures of a group being built, ascending: with and without fast pattern. */
+struct glist {
+	uint32_t *fp, nfp;
+	uint32_t *nofp, nnofp;
+};
+
+static void glist_free(struct glist *l)
+{
+	free(l->fp);
+	free(l->nofp);
+	memset(l, 0, sizeof(*l));
+}
+
+/* The signatures of base group @base that admit server port @port (< 0: all). */
+static int collect(const struct nfips_engine *e, unsigned base, int port, struct glist *l)
+{
+	uint32_t i;
+
+	l->nfp = l->nnofp = 0;
+	l->fp = calloc(e->nsigs ? e->nsigs : 1, sizeof(uint32_t));
+	l->nofp = calloc(e->nsigs ? e->nsigs : 1, sizeof(uint32_t));
+	if (!l->fp || !l->nofp)
+		return -ENOMEM;
+	for (i = 0; i < e->nsigs; i++) {
+		const struct sig *s = &e->sigs[i];
+
+		if (s->r->eflags & (NFIPS_E_IPONLY | NFIPS_E_APP) || !in_group(e, s, base))
+			continue;
+		if (port >= 0 && !port_ok(s, base % 2, (uint16_t)port))
+			continue;
+		if (has_fp(e, s))
+			l->fp[l->nfp++] = i;
+		else
+			l->nofp[l->nnofp++] = i;
+	}
+	return 0;
+}
+
+/* Ascending @a and @b merged into @out (room for both); its length. */
+static uint32_t merge(const uint32_t *a, uint32_t na, const uint32_t *b, uint32_t nb,
+		      uint32_t *out)
+{
+	uint32_t i = 0, j = 0, n = 0;
+
+	while (i < na || j < nb) {
+		if (j == nb || (i < na && a[i] < b[j]))
+			out[n++] = a[i++];
+		else if (i == na || b[j] < a[i])
+			out[n++] = b[j++];
+		else
+			out[n++] = a[i++], j++;
+	}
+	return n;
+}
+
+static uint32_t union_size(const uint32_t *a, uint32_t na, const uint32_t *b, uint32_t nb)
+{
+	uint32_t i = 0, j = 0, n = 0;
+
+	while (i < na || j < nb) {
+		if (j == nb || (i < na && a[i] < b[j]))
+			i++;
+		else if (i == na || b[j] < a[i])
+			j++;
+		else
+			i++, j++;
+		n++;
+	}
+	return n;
+}
+
+/* @c becomes @c and @l together (@c's arrays have room for every sig). */
+static void glist_add(struct glist *c, const struct glist *l, uint32_t *tmp)
+{
+	uint32_t n;
+
+	n = merge(c->fp, c->nfp, l->fp, l->nfp, tmp);
+	memcpy(c->fp, tmp, n * sizeof(uint32_t));
+	c->nfp = n;
+	n = merge(c->nofp, c->nnofp, l->nofp, l->nnofp, tmp);
+	memcpy(c->nofp, tmp, n * sizeof(uint32_t));
+	c->nnofp = n;
+}
+
+struct gbuild {
+	struct nfips_engine *e;
+	struct nfips_ac_limits al;
 	struct patref *refs;
-	uint32_t i, g, h;
+	uint32_t *lists[NGROUPS_ALL], nl[NGROUPS_ALL];	/* fp sigs of each group built */
+	const struct pmatch *m[NGROUPS_ALL];
+	uint32_t ng;
+};
+
+/* Group @gr over @l (taken over), its matcher shared with an equal group's. */
+static int group_make(struct gbuild *b, struct pgroup *gr, struct glist *l,
+		      struct nfips_err *err)
+{
+	struct nfips_engine *e = b->e;
+	const uint32_t g = b->ng++;
+	struct pmatch *m;
+	uint32_t i, h;
+
+	b->lists[g] = l->fp;
+	b->nl[g] = l->nfp;
+	gr->nofp = l->nofp;
+	gr->nnofp = l->nnofp;
+	l->fp = l->nofp = NULL;
+	for (h = 0; h < g; h++) {
+		if (b->nl[h] == b->nl[g] &&
+		    !memcmp(b->lists[h], b->lists[g], b->nl[g] * sizeof(uint32_t))) {
+			gr->m = b->m[g] = b->m[h];
+			return 0;
+		}
+	}
+	m = &e->pm[e->npm++];
+	gr->m = b->m[g] = m;
+	for (i = 0; i < b->nl[g]; i++) {
+		const struct nfips_rule *r = e->sigs[b->lists[g][i]].r;
+
+		b->refs[i].b = nfips_rule_fp(r, &b->refs[i].len);
+		b->refs[i].nocase = r->fp_nocase;
+		b->refs[i].sig = b->lists[g][i];
+	}
+	return matcher_build(e, m, b->refs, b->nl[g], &b->al, err);
+}
+
+/*
+ * The port groups of base group @gr (number @base, its signatures' fast
+ * patterns @nbase). A port's signatures join those of earlier ports when
+ * together they are at most a tenth more than the smallest of them (a
+ * superset is exact: the evaluation rejects the others), as Suricata
+ * merges its port groups, so that a few matchers serve the ports; a
+ * group hardly smaller than the base one is not worth its memory.
+ */
+static int port_groups(struct gbuild *b, struct pgroup *gr, unsigned base, uint32_t nbase,
+		       struct pgroup **next, struct nfips_err *err)
+{
+	struct nfips_engine *e = b->e;
+	struct glist l = { 0 }, cl[NPORTS_MAX] = { 0 };
+	uint32_t i, c, ncl = 0, of[NPORTS_MAX], small[NPORTS_MAX], *tmp;
 	int ret = -ENOMEM;
 
-	if (lim) {
-		al.max_patterns = lim->max_patterns;
-		al.max_states = lim->max_states;
-		al.max_bytes = lim->max_bytes;
-	}
-	refs = calloc(e->nsigs ? e->nsigs : 1, sizeof(*refs));
-	if (!refs)
+	tmp = calloc(e->nsigs ? e->nsigs : 1, sizeof(uint32_t));
+	if (!tmp)
 		return -ENOMEM;
-	e->stats.patterns = distinct_patterns(e, refs);
-	for (g = 0; g < NGROUPS; g++) {
-		struct pgroup *gr = &e->grp[g];
-		struct pmatch *m;
-
-		lists[g] = calloc(e->nsigs ? e->nsigs : 1, sizeof(uint32_t));
-		gr->nofp = calloc(e->nsigs ? e->nsigs : 1, sizeof(uint32_t));
-		if (!lists[g] || !gr->nofp)
-			goto out;
-		for (i = 0; i < e->nsigs; i++) {
-			const struct sig *s = &e->sigs[i];
-
-			if (s->r->eflags & (NFIPS_E_IPONLY | NFIPS_E_APP) || !in_group(e, s, g))
-				continue;
-			if (has_fp(e, s))
-				lists[g][nl[g]++] = i;
-			else
-				gr->nofp[gr->nnofp++] = i;
-		}
-		/* the matcher of an earlier group with the same signatures */
-		for (h = 0; h < g; h++)
-			if (nl[h] == nl[g] && !memcmp(lists[h], lists[g], nl[g] * sizeof(uint32_t)))
-				break;
-		if (h < g) {
-			gr->m = e->grp[h].m;
-			continue;
-		}
-		m = &e->pm[e->npm++];
-		gr->m = m;
-		for (i = 0; i < nl[g]; i++) {
-			const struct nfips_rule *r = e->sigs[lists[g][i]].r;
-
-			refs[i].b = nfips_rule_fp(r, &refs[i].len);
-			refs[i].nocase = r->fp_nocase;
-			refs[i].sig = lists[g][i];
-		}
-		ret = matcher_build(e, m, refs, nl[g], &al, err);
+	for (i = 0; i < gr->nports; i++) {
+		ret = collect(e, base, gr->ports[i], &l);
 		if (ret)
 			goto out;
-		ret = -ENOMEM;
+		for (c = 0; c < ncl; c++) {
+			uint32_t least = small[c] < l.nfp ? small[c] : l.nfp;
+
+			if ((uint64_t)union_size(cl[c].fp, cl[c].nfp, l.fp, l.nfp) * 10 <=
+			    (uint64_t)least * 11)
+				break;
+		}
+		of[i] = c;
+		if (c == ncl || l.nfp < small[c])
+			small[c] = l.nfp;
+		if (c < ncl) {
+			glist_add(&cl[c], &l, tmp);
+			glist_free(&l);
+		} else {
+			cl[ncl++] = l;
+			memset(&l, 0, sizeof(l));
+		}
+	}
+	for (c = 0; c < ncl; c++) {
+		struct pgroup *sub = gr;
+
+		if ((uint64_t)cl[c].nfp * 10 < (uint64_t)nbase * 9) {
+			sub = (*next)++;
+			ret = group_make(b, sub, &cl[c], err);
+			if (ret)
+				goto out;
+		}
+		for (i = 0; i < gr->nports; i++)
+			if (of[i] == c)
+				gr->sub[i] = sub;
 	}
 	ret = 0;
 out:
-	for (g = 0; g < NGROUPS; g++)
-		free(lists[g]);
-	free(refs);
+	glist_free(&l);
+	for (c = 0; c < ncl; c++)
+		glist_free(&cl[c]);
+	free(tmp);
+	return ret;
+}
+
+int groups_build(struct nfips_engine *e, const struct nfips_engine_limits *lim,
+		 struct nfips_err *err)
+{
+	struct gbuild b = { .e = e };
+	struct pgroup *next = &e->grp[NGROUPS];
+	struct glist l = { 0 };
+	uint32_t g, nbase;
+	int ret = -ENOMEM;
+
+	if (lim) {
+		b.al.max_patterns = lim->max_patterns;
+		b.al.max_states = lim->max_states;
+		b.al.max_bytes = lim->max_bytes;
+	}
+	b.refs = calloc(e->nsigs ? e->nsigs : 1, sizeof(*b.refs));
+	if (!b.refs)
+		return -ENOMEM;
+	e->stats.patterns = distinct_patterns(e, b.refs);
+	for (g = 0; g < NGROUPS; g++) {
+		struct pgroup *gr = &e->grp[g];
+
+		ret = collect(e, g, -1, &l);
+		nbase = l.nfp;
+		if (!ret)
+			ret = group_make(&b, gr, &l, err);
+		if (ret)
+			goto out;
+		/* the oracle of the prefilter tests has no port groups */
+		if (e->no_prefilter || g / 2 > 1)
+			continue;
+		gr->ports = g / 2 ? udp_ports : tcp_ports;
+		gr->nports = g / 2 ? NPORTS(udp_ports) : NPORTS(tcp_ports);
+		ret = port_groups(&b, gr, g, nbase, &next, err);
+		if (ret)
+			goto out;
+	}
+	ret = 0;
+out:
+	glist_free(&l);
+	for (g = 0; g < b.ng; g++)
+		free(b.lists[g]);
+	free(b.refs);
 	return ret;
 }
 
@@ -213,12 +403,24 @@ void groups_free(struct nfips_engine *e)
 		free(e->pm[i].pat_sigs);
 		free(e->pm[i].pat_len);
 	}
-	for (i = 0; i < NGROUPS; i++)
+	for (i = 0; i < NGROUPS_ALL; i++)
 		free(e->grp[i].nofp);
 }
 
 const struct pgroup *group_of(const struct nfips_engine *e, uint8_t pm,
-			      const struct nfips_flow *f)
+			      const struct nfips_pkt *p, const struct nfips_flow *f)
 {
-	return &e->grp[pm * 2 + (f && !f->to_server ? 1 : 0)];
+	const unsigned dir = f && !f->to_server ? 1 : 0;
+	const struct pgroup *g = &e->grp[pm * 2 + dir];
+	uint16_t port;
+	uint32_t i;
+
+	/* a fragment has no ports: a signature with ports fails on it */
+	if (!g->nports || p->fragment)
+		return g;
+	port = dir ? p->sport : p->dport;
+	for (i = 0; i < g->nports; i++)
+		if (g->ports[i] == port)
+			return g->sub[i];
+	return g;
 }

@@ -118,6 +118,8 @@ struct ipidx {
 	uint32_t n;
 };
 
+#define NPORTS_MAX 11	/* port groups of a group (engine_group.c) */
+
 /* A fast-pattern matcher and its patterns' signatures. */
 struct pmatch {
 	struct nfips_ac *ac;			/* NULL: no pattern */
@@ -135,10 +137,18 @@ struct pmatch {
 struct pgroup {
 	const struct pmatch *m;			/* may be shared by groups */
 	uint32_t *nofp, nnofp;			/* no fast pattern, in order */
+	/* a packet with server port ports[i] takes sub[i] (a port group, or this one) */
+	const uint16_t *ports;
+	uint32_t nports;
+	const struct pgroup *sub[NPORTS_MAX];
 };
 
-/* [PM_ bit index * 2 + direction (0 to server)] */
+/*
+ * e->grp: the groups [PM_ bit index * 2 + direction (0 to server)], then
+ * the TCP and UDP groups' port groups (engine_group.c).
+ */
 #define NGROUPS 8
+#define NGROUPS_ALL (NGROUPS + 2 * (11 + 3))
 
 struct nfips_engine {
 	struct sig *sigs;
@@ -185,8 +195,8 @@ struct nfips_engine {
 	struct nfips_hkey app_hkey;	/* buffers' observations (engine_appmemo.c) */
 
 	/* packet and stream prefilter per group (engine_group.c) */
-	struct pgroup grp[NGROUPS];
-	struct pmatch pm[NGROUPS];		/* the distinct matchers */
+	struct pgroup grp[NGROUPS_ALL];
+	struct pmatch pm[NGROUPS_ALL];		/* the distinct matchers */
 	uint32_t npm;
 
 	char **fbnames;
@@ -383,9 +393,9 @@ void seen_free(struct seen *s);
 int groups_build(struct nfips_engine *e, const struct nfips_engine_limits *lim,
 		 struct nfips_err *err);
 void groups_free(struct nfips_engine *e);
-/* The group of a packet of class @pm (PM_ bit index) in flow @f (NULL: none). */
+/* The group of packet @p of class @pm (PM_ bit index) in flow @f (NULL: none). */
 const struct pgroup *group_of(const struct nfips_engine *e, uint8_t pm,
-			      const struct nfips_flow *f);
+			      const struct nfips_pkt *p, const struct nfips_flow *f);
 
 /* engine_iponly.c */
 int iponly_index_build(struct nfips_engine *e);
