@@ -15,7 +15,8 @@
  *       nfips_pkt's tcp_tfo; like-IP-only signatures (a negated address)
  *       acting on the flow, and dropped flows no longer inspected, as in
  *       Suricata 7; application-layer rules (struct nfips_tx, nfips_flow's
- *       alproto/txs), evaluated per transaction (engine_app.c).
+ *       alproto/txs), evaluated per transaction (engine_app.c); the
+ *       prefilter's signature groups (engine_group.c: costs only).
  *
  * Division of work. The CALLER decodes packets, tracks flows (direction,
  * establishment), reassembles TCP and decides when reassembled data is
