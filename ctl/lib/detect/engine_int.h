@@ -375,6 +375,20 @@ struct nfips_txmemo {
 
 void app_memo_free(struct nfips_txmemo *m);
 
+/*
+ * The prefilter's progress in growing buffer @id of a transaction side
+ * (struct nfips_tx's grows): the matcher state after its first len
+ * bytes and the distinct patterns found in them (engine_app.c).
+ */
+struct nfips_txpf {
+	uint64_t engine;	/* serial of the engine whose matcher it is of */
+	uint32_t id;
+	uint32_t len;
+	nfips_ac_state st;
+	uint32_t *pat, n, cap;
+	struct nfips_txpf *next;
+};
+
 /* engine_stream.c */
 /*
  * Marks the stream candidates of @st through matcher @m (its packet's
