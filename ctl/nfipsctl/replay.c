@@ -565,6 +565,10 @@ int cmd_replay(int argc, char **argv)
 			"replay_s=%.6f replay_cpu_s=%.6f\n",
 			t1 - t0, c1 - c0, t2 - t1, c2 - c1);
 	nfips_engine_get_stats(r.engine, &es);
+	/* the prefilter's memory, beside the time it buys */
+	if (o.timing)
+		fprintf(stderr, "replay: matcher: patterns=%u matcher_bytes=%zu\n",
+			es.patterns, es.matcher_bytes);
 	summary(&r, &es);
 	if (r.rule_errors)
 		ret = 1;

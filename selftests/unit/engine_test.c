@@ -604,6 +604,119 @@ static void test_alert_max(void)
 	unload(&s);
 }
 
+/* Runs @p in flow @f (NULL: none); the alerted sids as "1,2". */
+static const char *run_in(struct set *s, const struct nfips_pkt *p, struct nfips_flow *f,
+			  const struct nfips_stream *st)
+{
+	struct nfips_flow keep = s->flow;
+	const char *got;
+
+	if (f)
+		s->flow = *f;
+	s->nsids = 0;
+	if (f) {
+		got = run(s, p, st, NULL);
+	} else {
+		static char buf[64];
+		size_t o = 0;
+		unsigned i;
+
+		nfips_engine_packet(s->e, p, NULL, st, on_alert, s);
+		buf[0] = 0;
+		for (i = 0; i < s->nsids && o < sizeof(buf) - 12; i++)
+			o += (size_t)snprintf(buf + o, sizeof(buf) - o, "%s%u", i ? "," : "",
+					      s->sids[i]);
+		got = buf;
+	}
+	s->flow = keep;
+	return got;
+}
+
+#define EXPECT_IN(s, p, f, st, want, name) do {				\
+	const char *got_ = run_in(s, p, f, st);				\
+	if (strcmp(got_, want))						\
+		tap_diag("got \"%s\"", got_);				\
+	tap_ok(&T, !strcmp(got_, want), "%s", name);			\
+} while (0)
+
+/*
+ * The prefilter's signature groups (engine_group.c: protocol class, flow
+ * direction, server port) must hold every signature that can match a
+ * packet of the group: one left out is a missed alert.
+ */
+static void test_groups(void)
+{
+	static const char *const rules[] = {
+		"alert tcp any any -> any any (content:\"both\"; sid:10;)",
+		"alert ip any any -> any any (content:\"ipany\"; sid:11;)",
+		"alert tcp any any -> any any (flow:to_server; content:\"fless\"; sid:12;)",
+		"alert tcp any any -> any any (flow:to_client; content:\"fless\"; sid:13;)",
+		"alert tcp any any -> any any (flow:established; content:\"strm\"; sid:14;)",
+		"alert tcp any any -> any 80 (content:\"port\"; sid:15;)",
+		"alert tcp any 80 -> any any (flow:to_client; content:\"port\"; sid:16;)",
+		"alert tcp any 80 <> any any (content:\"bidi\"; sid:17;)",
+		"alert tcp any 80 -> any any (content:\"resp\"; sid:18;)",
+		"alert udp any any -> any !53 (content:\"notdns\"; sid:19;)",
+		"alert tcp any 80 <> any 9999 (content:\"rev\"; sid:20;)",
+		NULL,
+	};
+	struct nfips_flow to_cli;
+	struct nfips_stream st = { 0 };
+	struct nfips_pkt p;
+	struct set s;
+
+	if (load(&s, rules))
+		return;
+	to_cli = s.flow;
+	to_cli.to_server = false;
+	p = pkt("x both x", IPPROTO_TCP, true, 1, 0);
+	EXPECT(&s, &p, NULL, "10", "a rule without direction: to server");
+	p = pkt("x both x", IPPROTO_TCP, false, 2, 0);
+	EXPECT_IN(&s, &p, &to_cli, NULL, "10", "a rule without direction: to client");
+	p = pkt("ipany", IPPROTO_UDP, true, 3, 0);
+	EXPECT(&s, &p, NULL, "11", "an ip rule on UDP");
+	p = pkt("ipany", IPPROTO_ICMP, false, 4, 0);
+	p.sport = p.dport = 0;
+	EXPECT_IN(&s, &p, &to_cli, NULL, "11", "an ip rule on ICMP to client");
+	p = pkt("fless", IPPROTO_TCP, false, 5, 0);
+	EXPECT_IN(&s, &p, NULL, NULL, "12", "a packet without flow meets the to-server rules");
+	p = pkt("fless resp", IPPROTO_TCP, false, 6, 0);
+	p.dport = 9999;
+	EXPECT_IN(&s, &p, NULL, NULL, "12,18",
+		  "a packet without flow from port 80: the rules of its source port");
+	p = pkt("port bidi", IPPROTO_TCP, true, 7, 0);
+	EXPECT(&s, &p, NULL, "15,17", "port group of port 80 to server, reversed <> rule");
+	p = pkt("port bidi", IPPROTO_TCP, false, 8, 0);
+	EXPECT_IN(&s, &p, &to_cli, NULL, "16,17", "port group of port 80 to client");
+	p = pkt("rev", IPPROTO_TCP, true, 9, 0);
+	p.sport = 9999;
+	EXPECT(&s, &p, NULL, "20", "the reversed copy of a <> rule: its own destination port");
+	p = pkt("port", IPPROTO_TCP, false, 9, 0);
+	p.dport = 8080;
+	EXPECT_IN(&s, &p, &to_cli, NULL, "16", "to client: the group of the source port");
+	p = pkt("port bidi", IPPROTO_TCP, true, 9, 0);
+	p.dport = 8080;
+	EXPECT(&s, &p, NULL, "", "port group of 8080: the port-80 rules cannot match");
+	p = pkt("notdns", IPPROTO_UDP, true, 10, 0);
+	p.dport = 53;
+	EXPECT(&s, &p, NULL, "", "negated port: not in the group of its port");
+	p.dport = 5060;
+	EXPECT(&s, &p, NULL, "19", "negated port: in the group of another port");
+	/* a direction-less stream rule on the server's stream */
+	to_cli.stream_add = true;
+	st.data = (const uint8_t *)"abc st";
+	st.len = 6;
+	st.anchored = true;
+	p = pkt("abc st", IPPROTO_TCP, false, 11, 0);
+	EXPECT_IN(&s, &p, &to_cli, &st, "", "stream to client, no match yet");
+	st.data = (const uint8_t *)"abc strm";
+	st.len = 8;
+	st.new_from = 6;
+	p = pkt("rm", IPPROTO_TCP, false, 12, 0);
+	EXPECT_IN(&s, &p, &to_cli, &st, "14", "a direction-less stream rule on the to-client stream");
+	unload(&s);
+}
+
 int main(void)
 {
 	setup();
@@ -617,6 +730,7 @@ int main(void)
 	test_xbits();
 	test_load();
 	test_alert_max();
+	test_groups();
 	teardown();
 	return tap_done(&T);
 }

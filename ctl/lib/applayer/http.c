@@ -45,6 +45,9 @@ static int on_tx_start(htp_tx_t *tx)
 		t->side[d].view.tx_id = http_tx_id;
 		t->side[d].view.eve = http_eve;
 		t->side[d].view.det = &t->side[d].det;
+		/* a response body is appended to, never rewritten (http_buf.c) */
+		if (d)
+			t->side[d].view.grows = 1ull << NFIPS_BUF_HTTP_RESPONSE_BODY;
 		t->side[d].t = t;
 		t->side[d].dir = d;
 	}

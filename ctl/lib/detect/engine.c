@@ -246,103 +246,14 @@ static int build_xbits(struct nfips_engine *e)
 	return 0;
 }
 
-struct patref {
-	const uint8_t *b;
-	uint32_t len;
-	bool nocase;
-	uint32_t sig;
-};
-
-static int pat_cmp(const void *pa, const void *pb)
-{
-	const struct patref *a = pa, *b = pb;
-
-	if (a->len != b->len)
-		return a->len < b->len ? -1 : 1;
-	if (a->nocase != b->nocase)
-		return a->nocase - b->nocase;
-	return memcmp(a->b, b->b, a->len);
-}
-
-static int build_matcher(struct nfips_engine *e, const struct nfips_engine_limits *lim,
-			 struct nfips_err *err)
-{
-	struct nfips_ac_limits al = { 0 };
-	struct nfips_ac_pattern *pats = NULL;
-	struct patref *refs;
-	uint32_t i, n = 0, g = 0, bad = 0;
-	int ret = -ENOMEM;
-
-	refs = calloc(e->nsigs ? e->nsigs : 1, sizeof(*refs));
-	if (!refs)
-		return -ENOMEM;
-	for (i = 0; i < e->nsigs; i++) {
-		const struct nfips_rule *r = e->sigs[i].r;
-
-		/* app sigs (a payload fast pattern too) run per transaction */
-		if ((r->eflags & (NFIPS_E_IPONLY | NFIPS_E_APP)) || r->fp < 0 || e->no_prefilter)
-			continue;
-		refs[n].b = nfips_rule_fp(r, &refs[n].len);
-		refs[n].nocase = r->fp_nocase;
-		refs[n].sig = i;
-		n++;
-	}
-	qsort(refs, n, sizeof(*refs), pat_cmp);
-	pats = calloc(n ? n : 1, sizeof(*pats));
-	e->pat_first = calloc((size_t)n + 1, sizeof(uint32_t));
-	e->pat_sigs = calloc(n ? n : 1, sizeof(uint32_t));
-	e->pat_len = calloc(n ? n : 1, sizeof(uint32_t));
-	if (!pats || !e->pat_first || !e->pat_sigs || !e->pat_len)
-		goto out;
-	for (i = 0; i < n; i++) {
-		if (!i || pat_cmp(&refs[i - 1], &refs[i])) {
-			pats[g].bytes = refs[i].b;
-			pats[g].len = refs[i].len;
-			pats[g].flags = refs[i].nocase ? NFIPS_AC_NOCASE : 0;
-			pats[g].id = g;
-			e->pat_len[g] = refs[i].len;
-			e->pat_first[g++] = i;
-		}
-		e->pat_sigs[i] = refs[i].sig;
-	}
-	e->pat_first[g] = n;
-	e->npats = g;
-	if (lim) {
-		al.max_patterns = lim->max_patterns;
-		al.max_states = lim->max_states;
-		al.max_bytes = lim->max_bytes;
-	}
-	if (g) {
-		ret = nfips_ac_build(&e->ac, pats, g, &al, &bad);
-		if (ret) {
-			if (err)
-				snprintf(err->msg, sizeof(err->msg), "matcher: %s",
-					 nfips_ac_strerror(ret));
-			goto out;
-		}
-		e->stats.matcher_bytes = nfips_ac_mem(e->ac);
-	}
-	e->stats.patterns = g;
-	ret = 0;
-out:
-	free(pats);
-	free(refs);
-	return ret;
-}
-
 static int build_lists(struct nfips_engine *e)
 {
-	uint32_t i, b;
+	uint32_t i;
 
 	e->iponly = calloc(e->nsigs ? e->nsigs : 1, sizeof(uint32_t));
 	e->app = calloc(e->nsigs ? e->nsigs : 1, sizeof(uint32_t));
 	if (!e->iponly || !e->app)
 		return -ENOMEM;
-	for (b = 0; b < 4; b++) {
-		e->nofp[b] = calloc(e->nsigs ? e->nsigs : 1, sizeof(uint32_t));
-		if (!e->nofp[b])
-			return -ENOMEM;
-	}
 	for (i = 0; i < e->nsigs; i++) {
 		const struct sig *s = &e->sigs[i];
 
@@ -351,15 +262,8 @@ static int build_lists(struct nfips_engine *e)
 			continue;
 		}
 		/* Evaluated on transactions only (nfips_engine_packet). */
-		if (s->r->eflags & NFIPS_E_APP) {
+		if (s->r->eflags & NFIPS_E_APP)
 			e->app[e->napp++] = i;
-			continue;
-		}
-		if (s->r->fp >= 0 && !e->no_prefilter)
-			continue;
-		for (b = 0; b < 4; b++)
-			if (s->proto_mask & (1u << b))
-				e->nofp[b][e->nnofp[b]++] = i;
 	}
 	e->ipcand = calloc(e->niponly + 1, sizeof(uint32_t));
 	if (!e->ipcand)
@@ -495,7 +399,7 @@ int nfips_engine_new(struct nfips_engine **out, struct nfips_rule *const *rules,
 	if (!ret)
 		ret = build_lists(e);
 	if (!ret)
-		ret = build_matcher(e, lim, err);
+		ret = groups_build(e, lim, err);
 	if (!ret)
 		ret = app_prefilter_build(e, lim, err);
 	if (ret)
@@ -544,12 +448,7 @@ void nfips_engine_free(struct nfips_engine *e)
 	free(e->ipcand);
 	for (i = 0; i < 4; i++)
 		iponly_index_free_one(&e->ipidx[i / 2][i % 2]);
-	for (i = 0; i < 4; i++)
-		free(e->nofp[i]);
-	nfips_ac_free(e->ac);
-	free(e->pat_first);
-	free(e->pat_sigs);
-	free(e->pat_len);
+	groups_free(e);
 	free(e->fbnames);
 	free(e->finames);
 	for (i = 0; e->xbnames && i < e->nxbnames; i++)
@@ -705,15 +604,16 @@ static bool flow_ok(const struct nfips_rule *r, const struct nfips_flow *f)
 
 struct scan {
 	struct nfips_engine *e;
+	const struct pmatch *m;
 	uint8_t bit;
 };
 
-void cand_mark(struct nfips_engine *e, uint32_t pat, uint8_t bit)
+void cand_mark(struct nfips_engine *e, const struct pmatch *m, uint32_t pat, uint8_t bit)
 {
 	uint32_t i;
 
-	for (i = e->pat_first[pat]; i < e->pat_first[pat + 1]; i++) {
-		uint32_t s = e->pat_sigs[i];
+	for (i = m->pat_first[pat]; i < m->pat_first[pat + 1]; i++) {
+		uint32_t s = m->pat_sigs[i];
 
 		if (!e->cand[s])
 			e->cands[e->ncands++] = s;
@@ -726,16 +626,17 @@ static int on_pattern(void *ctx, uint32_t id, uint32_t end)
 	struct scan *sc = ctx;
 
 	(void)end;
-	cand_mark(sc->e, id, sc->bit);
+	cand_mark(sc->e, sc->m, id, sc->bit);
 	return 0;
 }
 
-static void scan(struct nfips_engine *e, const uint8_t *b, uint32_t len, uint8_t bit)
+static void scan(struct nfips_engine *e, const struct pmatch *m, const uint8_t *b,
+		 uint32_t len, uint8_t bit)
 {
-	struct scan sc = { e, bit };
+	struct scan sc = { e, m, bit };
 
-	if (e->ac && len)
-		nfips_ac_scan(e->ac, 0, b, len, on_pattern, &sc);
+	if (m->ac && len)
+		nfips_ac_scan(m->ac, 0, b, len, on_pattern, &sc);
 }
 
 static int u32_cmp(const void *a, const void *b)
@@ -745,11 +646,11 @@ static int u32_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Candidates and fast-pattern-less signatures, merged in signature order. */
-static uint32_t eval_list(struct nfips_engine *e, uint8_t pm)
+/* Candidates and the group's fast-pattern-less signatures, in signature order. */
+static uint32_t eval_list(struct nfips_engine *e, const struct pgroup *g)
 {
-	const uint32_t *a = e->cands, *b = e->nofp[pm];
-	uint32_t na = e->ncands, nb = e->nnofp[pm], i = 0, j = 0, n = 0;
+	const uint32_t *a = e->cands, *b = g->nofp;
+	uint32_t na = e->ncands, nb = g->nnofp, i = 0, j = 0, n = 0;
 
 	qsort(e->cands, e->ncands, sizeof(uint32_t), u32_cmp);
 	while (i < na || j < nb)
@@ -986,6 +887,7 @@ int nfips_engine_packet(struct nfips_engine *e, const struct nfips_pkt *p,
 {
 	struct nfips_flowstate *fs = f ? f->state : NULL;
 	const bool pseudo = !p->pcap_cnt;
+	const struct pgroup *g;
 	const struct nfips_stream *held = st;	/* for app rules' payload (engine_app.c) */
 	bool first, sm, pkt_done, oom = false;
 	uint8_t pm;
@@ -1048,24 +950,33 @@ int nfips_engine_packet(struct nfips_engine *e, const struct nfips_pkt *p,
 
 	/*
 	 * Candidates from the fast patterns of the buffers Suricata
-	 * prefilters: the packet payload and the stream data. A segment that
+	 * prefilters: the packet payload and the stream data, through the
+	 * matcher of the packet's group (engine_group.c). A segment that
 	 * went into the stream in order is the stream's new bytes: one scan
 	 * of them, continuing the direction's matcher state, serves both.
 	 */
+	g = group_of(e, pm, p, f);
 	e->ncands = 0;
-	pkt_done = false;
-	if (st && fs && st->anchored && e->ac) {
+	/*
+	 * Once the parser stopped payload inspection (TLS application data)
+	 * no signature with payload keywords can match: Suricata's
+	 * PKT_NOPAYLOAD_INSPECTION skips the payload and stream MPM. The
+	 * stream's matcher state then falls behind and starts over if
+	 * inspection ever resumes.
+	 */
+	pkt_done = f && f->no_payload && g->m->payload;
+	if (!pkt_done && st && fs && st->anchored && g->m->ac) {
 		uint32_t nb = st->len - st->new_from;
 
-		pkt_done = stream_candidates(e, fs, f->to_server ? 0 : 1, st,
+		pkt_done = stream_candidates(e, g->m, fs, f->to_server ? 0 : 1, st,
 					     f->stream_add && p->payload_len == nb &&
 					     !memcmp(st->data + st->new_from, p->payload, nb));
-	} else if (st) {
-		scan(e, st->data, st->len, CAND_STREAM);
+	} else if (!pkt_done && st) {
+		scan(e, g->m, st->data, st->len, CAND_STREAM);
 	}
 	if (!pkt_done)
-		scan(e, p->payload, p->payload_len, CAND_PKT);
-	n = eval_list(e, pm);
+		scan(e, g->m, p->payload, p->payload_len, CAND_PKT);
+	n = eval_list(e, g);
 	for (i = 0; i < n; i++) {
 		const struct sig *s = &e->sigs[e->order[i]];
 

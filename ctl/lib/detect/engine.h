@@ -15,7 +15,9 @@
  *       nfips_pkt's tcp_tfo; like-IP-only signatures (a negated address)
  *       acting on the flow, and dropped flows no longer inspected, as in
  *       Suricata 7; application-layer rules (struct nfips_tx, nfips_flow's
- *       alproto/txs), evaluated per transaction (engine_app.c).
+ *       alproto/txs), evaluated per transaction (engine_app.c); the
+ *       prefilter's signature groups (engine_group.c: costs only);
+ *       struct nfips_tx's grows and nfips_txdet's pf (costs only).
  *
  * Division of work. The CALLER decodes packets, tracks flows (direction,
  * establishment), reassembles TCP and decides when reassembled data is
@@ -156,6 +158,13 @@ struct nfips_tx {
 	 */
 	struct nfips_txdet *det;
 	/*
+	 * Bits (1ull << id) of the single buffers that only ever grow at
+	 * their end while the side lasts: bytes handed out once never
+	 * change (a response body). With det, the prefilter then scans
+	 * only what was added since the last hand-out. 0: none.
+	 */
+	uint64_t grows;
+	/*
 	 * For an alert's record only, never on the packet path: the
 	 * transaction's number in its flow (Suricata's tx_id) and its
 	 * protocol's EVE object(s) as Suricata 7's alert writes them (the
@@ -177,6 +186,8 @@ struct nfips_txdet {
 	uint32_t nbits;
 	/* the rules waiting on it and its buffers as they saw them */
 	struct nfips_txmemo *memo;
+	/* the prefilter's progress in its growing buffers (engine_app.c) */
+	struct nfips_txpf *pf;
 };
 
 void nfips_txdet_free(struct nfips_txdet *d);

@@ -462,6 +462,79 @@ static void scan_xf(struct nfips_engine *e, const struct app_xflist *l,
 	}
 }
 
+_Static_assert(NFIPS_BUF_COUNT <= 64, "struct nfips_tx's grows has a bit per buffer");
+
+struct grown {
+	struct nfips_engine *e;
+	struct nfips_txpf *pf;
+	bool oom;
+};
+
+/* A pattern in a growing buffer's new bytes: recorded the first time. */
+static int on_grown_pattern(void *ctx, uint32_t id, uint32_t end)
+{
+	struct grown *g = ctx;
+	struct nfips_txpf *pf = g->pf;
+
+	if (!g->e->app_pseen[id] && !g->oom) {
+		if (pf->n == pf->cap) {
+			uint32_t cap = pf->cap ? pf->cap * 2 : 16;
+			uint32_t *v = realloc(pf->pat, cap * sizeof(*v));
+
+			if (!v)
+				g->oom = true;
+			else
+				pf->pat = v, pf->cap = cap;
+		}
+		if (!g->oom)
+			pf->pat[pf->n++] = id;
+	}
+	return on_app_pattern(g->e, id, end);
+}
+
+/*
+ * Growing buffer @id of @tx, @len bytes at @d: the patterns found in
+ * the bytes scanned at earlier hand-outs are candidates again, and the
+ * scan resumes after them, from the matcher state it stopped in (a
+ * match straddling the two parts is found). Exact because those bytes
+ * cannot have changed (struct nfips_tx's grows); a buffer shorter than
+ * what was scanned, another engine, or no memory: a whole scan.
+ */
+static void scan_grown(struct nfips_engine *e, const struct nfips_tx *tx, uint32_t id,
+		       const uint8_t *d, uint32_t len)
+{
+	struct grown g = { e, NULL, false };
+	struct nfips_txpf *pf;
+	uint32_t i;
+
+	for (pf = tx->det->pf; pf && pf->id != id; pf = pf->next)
+		;
+	if (!pf) {
+		pf = calloc(1, sizeof(*pf));
+		if (!pf) {
+			nfips_ac_scan(e->app_ac[id], 0, d, len, on_app_pattern, e);
+			return;
+		}
+		pf->id = id;
+		pf->next = tx->det->pf;
+		tx->det->pf = pf;
+	}
+	if (pf->engine != e->serial || len < pf->len) {
+		pf->engine = e->serial;
+		pf->len = 0;
+		pf->st = 0;
+		pf->n = 0;
+	}
+	for (i = 0; i < pf->n; i++)
+		on_app_pattern(e, pf->pat[i], 0);
+	g.pf = pf;
+	pf->st = nfips_ac_scan(e->app_ac[id], pf->st, d + pf->len, len - pf->len,
+			       on_grown_pattern, &g);
+	pf->len = len;
+	if (g.oom)
+		pf->engine = 0;	/* a pattern went unrecorded: start over next time */
+}
+
 uint32_t app_candidates(struct nfips_engine *e, const struct nfips_tx *tx, int dir)
 {
 	uint32_t id, i, k;
@@ -479,7 +552,11 @@ uint32_t app_candidates(struct nfips_engine *e, const struct nfips_tx *tx, int d
 					(dir ? NFIPS_FLOW_TO_CLIENT : NFIPS_FLOW_TO_SERVER)))
 			continue;
 		if (!nfips_buf_multi(id)) {
-			if (tx->get(tx, id, &d, &len) && len)
+			if (!tx->get(tx, id, &d, &len) || !len)
+				continue;
+			if (tx->det && (tx->grows & (1ull << id)))
+				scan_grown(e, tx, id, d, len);
+			else
 				nfips_ac_scan(e->app_ac[id], 0, d, len, on_app_pattern, e);
 			continue;
 		}

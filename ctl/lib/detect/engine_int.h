@@ -118,6 +118,38 @@ struct ipidx {
 	uint32_t n;
 };
 
+#define NPORTS_MAX 11	/* port groups of a group (engine_group.c) */
+
+/* A fast-pattern matcher and its patterns' signatures. */
+struct pmatch {
+	struct nfips_ac *ac;			/* NULL: no pattern */
+	uint32_t *pat_first, *pat_sigs;		/* pattern -> sigs (CSR) */
+	uint32_t *pat_len;
+	uint32_t npats;
+	bool payload;		/* all its signatures have payload keywords */
+};
+
+/*
+ * A signature group of the packet/stream prefilter (engine_group.c): the
+ * signatures that can match packets of one PM_ class in one flow
+ * direction, through their fast patterns or (without one) always.
+ */
+struct pgroup {
+	const struct pmatch *m;			/* may be shared by groups */
+	uint32_t *nofp, nnofp;			/* no fast pattern, in order */
+	/* a packet with server port ports[i] takes sub[i] (a port group, or this one) */
+	const uint16_t *ports;
+	uint32_t nports;
+	const struct pgroup *sub[NPORTS_MAX];
+};
+
+/*
+ * e->grp: the groups [PM_ bit index * 2 + direction (0 to server)], then
+ * the TCP and UDP groups' port groups (engine_group.c).
+ */
+#define NGROUPS 8
+#define NGROUPS_ALL (NGROUPS + 2 * (11 + 3))
+
 struct nfips_engine {
 	struct sig *sigs;
 	uint32_t nsigs;
@@ -128,7 +160,6 @@ struct nfips_engine {
 	struct ipidx ipidx[2][2];		/* [v4, v6][packet src, dst] */
 	bool ipidx_ok;
 	uint32_t *ipcand;			/* scratch: IP-only candidates */
-	uint32_t *nofp[4], nnofp[4];		/* per PM_ bit index */
 	uint32_t *app, napp;			/* app-layer sigs, in order */
 	struct nfips_ac *app_ac[NFIPS_BUF_COUNT];	/* their prefilter per buffer */
 	uint8_t *app_cand;			/* per app sig: in app_clist */
@@ -163,10 +194,10 @@ struct nfips_engine {
 	uint64_t app_stamp;	/* one per transaction hand-out inspected */
 	struct nfips_hkey app_hkey;	/* buffers' observations (engine_appmemo.c) */
 
-	struct nfips_ac *ac;
-	uint32_t *pat_first, *pat_sigs;		/* pattern -> sigs (CSR) */
-	uint32_t *pat_len;
-	uint32_t npats;
+	/* packet and stream prefilter per group (engine_group.c) */
+	struct pgroup grp[NGROUPS_ALL];
+	struct pmatch pm[NGROUPS_ALL];		/* the distinct matchers */
+	uint32_t npm;
 
 	char **fbnames;
 	uint32_t nfb;
@@ -205,6 +236,7 @@ struct nfips_engine {
  * offset where its latest occurrence starts.
  */
 struct seen {
+	const struct pmatch *m;	/* the matcher of ac (one per stream) */
 	nfips_ac_state ac;
 	uint64_t end;		/* stream offset after the last byte scanned */
 	bool valid;
@@ -238,7 +270,8 @@ struct nfips_flowstate {
 /* engine.c */
 /* Sorts @v's strings and drops repeats; the count left. */
 uint32_t names_unique(char **v, uint32_t n);
-void cand_mark(struct nfips_engine *e, uint32_t pat, uint8_t bit);
+/* engine.c: the signatures of pattern @pat of @m are candidates (@bit). */
+void cand_mark(struct nfips_engine *e, const struct pmatch *m, uint32_t pat, uint8_t bit);
 
 /* engine.c: appends to the packet's match queue; false when out of memory. */
 bool queue_push(struct nfips_engine *e, uint32_t sig, bool stream,
@@ -342,15 +375,41 @@ struct nfips_txmemo {
 
 void app_memo_free(struct nfips_txmemo *m);
 
+/*
+ * The prefilter's progress in growing buffer @id of a transaction side
+ * (struct nfips_tx's grows): the matcher state after its first len
+ * bytes and the distinct patterns found in them (engine_app.c).
+ */
+struct nfips_txpf {
+	uint64_t engine;	/* serial of the engine whose matcher it is of */
+	uint32_t id;
+	uint32_t len;
+	nfips_ac_state st;
+	uint32_t *pat, n, cap;
+	struct nfips_txpf *next;
+};
+
 /* engine_stream.c */
 /*
- * Marks the stream candidates of @st; with @pkt (the new bytes are the
- * packet's payload) the packet candidates too, and returns true if it did.
+ * Marks the stream candidates of @st through matcher @m (its packet's
+ * group's); with @pkt (the new bytes are the packet's payload) the packet
+ * candidates too, and returns true if it did. The direction's state
+ * starts over when @m is not the one it was scanned with.
  */
-bool stream_candidates(struct nfips_engine *e, struct nfips_flowstate *fs, int dir,
+bool stream_candidates(struct nfips_engine *e, const struct pmatch *m,
+			struct nfips_flowstate *fs, int dir,
 			const struct nfips_stream *st, bool pkt);
 bool stream_new_content(const struct nfips_rule *r, const struct nfips_stream *st);
 void seen_free(struct seen *s);
+
+/* engine_group.c */
+/* The groups, their matchers, the engine's patterns and matcher_bytes. */
+int groups_build(struct nfips_engine *e, const struct nfips_engine_limits *lim,
+		 struct nfips_err *err);
+void groups_free(struct nfips_engine *e);
+/* The group of packet @p of class @pm (PM_ bit index) in flow @f (NULL: none). */
+const struct pgroup *group_of(const struct nfips_engine *e, uint8_t pm,
+			      const struct nfips_pkt *p, const struct nfips_flow *f);
 
 /* engine_iponly.c */
 int iponly_index_build(struct nfips_engine *e);

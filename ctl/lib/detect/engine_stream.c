@@ -32,6 +32,7 @@ void seen_free(struct seen *s)
 
 static void seen_reset(struct seen *s)
 {
+	s->m = NULL;
 	s->n = 0;
 	s->ac = 0;
 	s->valid = false;
@@ -70,6 +71,7 @@ static int seen_put(struct seen *s, uint32_t pat, uint64_t start)
 
 struct sscan {
 	struct nfips_engine *e;
+	const struct pmatch *m;
 	struct seen *s;
 	uint64_t base;		/* stream offset of the buffer scanned */
 	uint64_t pkt_from;	/* stream offset of the packet's payload */
@@ -81,28 +83,31 @@ static int on_pattern(void *ctx, uint32_t id, uint32_t end)
 {
 	struct sscan *c = ctx;
 	/* A match may have begun in an earlier call: end is what we have. */
-	uint64_t start = c->base + end - c->e->pat_len[id];
+	uint64_t start = c->base + end - c->m->pat_len[id];
 
 	if (seen_put(c->s, id, start))
 		c->oom = true;
 	/* Wholly in the new bytes, so in the payload: a packet candidate too. */
 	if (c->pkt && start >= c->pkt_from)
-		cand_mark(c->e, id, CAND_PKT);
+		cand_mark(c->e, c->m, id, CAND_PKT);
 	return 0;
 }
 
 static int on_mark(void *ctx, uint32_t id, uint32_t end)
 {
+	struct sscan *c = ctx;
+
 	(void)end;
-	cand_mark(ctx, id, CAND_STREAM);
+	cand_mark(c->e, c->m, id, CAND_STREAM);
 	return 0;
 }
 
-bool stream_candidates(struct nfips_engine *e, struct nfips_flowstate *fs, int dir,
-			const struct nfips_stream *st, bool pkt)
+bool stream_candidates(struct nfips_engine *e, const struct pmatch *m,
+		       struct nfips_flowstate *fs, int dir,
+		       const struct nfips_stream *st, bool pkt)
 {
 	struct seen *s = fs->fp[dir];
-	struct sscan c = { e, NULL, 0, st->stream_off + st->new_from, pkt, false };
+	struct sscan c = { e, m, NULL, 0, st->stream_off + st->new_from, pkt, false };
 	uint64_t win = st->stream_off;
 	uint32_t from = st->new_from, i, k;
 
@@ -112,13 +117,17 @@ bool stream_candidates(struct nfips_engine *e, struct nfips_flowstate *fs, int d
 			goto full;
 	}
 	c.s = s;
-	/* Not a continuation of what was scanned: start over on the window. */
-	if (!s->valid || s->end != win + st->new_from) {
+	/*
+	 * Not a continuation of what was scanned (or scanned with another
+	 * group's matcher): start over on the window.
+	 */
+	if (!s->valid || s->end != win + st->new_from || s->m != m) {
 		seen_reset(s);
 		from = 0;
 	}
+	s->m = m;
 	c.base = win + from;
-	s->ac = nfips_ac_scan(e->ac, s->ac, st->data + from, st->len - from, on_pattern, &c);
+	s->ac = nfips_ac_scan(m->ac, s->ac, st->data + from, st->len - from, on_pattern, &c);
 	s->end = win + st->len;
 	s->valid = !c.oom;
 	if (c.oom)
@@ -129,14 +138,14 @@ bool stream_candidates(struct nfips_engine *e, struct nfips_flowstate *fs, int d
 			continue;
 		s->pat[k] = s->pat[i];
 		s->start[k++] = s->start[i];
-		cand_mark(e, s->pat[i], CAND_STREAM);
+		cand_mark(e, m, s->pat[i], CAND_STREAM);
 	}
 	s->n = k;
 	return pkt;
 full:	/* out of memory: a plain scan of the whole window */
 	if (s)
 		seen_reset(s);
-	nfips_ac_scan(e->ac, 0, st->data, st->len, on_mark, e);
+	nfips_ac_scan(m->ac, 0, st->data, st->len, on_mark, &c);
 	return false;
 }
 

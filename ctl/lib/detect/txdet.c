@@ -20,9 +20,16 @@ void app_memo_free(struct nfips_txmemo *m)
 
 void nfips_txdet_free(struct nfips_txdet *d)
 {
+	struct nfips_txpf *pf, *next;
+
 	if (!d)
 		return;
 	free(d->done);
 	app_memo_free(d->memo);
+	for (pf = d->pf; pf; pf = next) {
+		next = pf->next;
+		free(pf->pat);
+		free(pf);
+	}
 	memset(d, 0, sizeof(*d));
 }
