@@ -489,6 +489,32 @@ def case_flowint(t, tmp):
     differential(t, tmp, "flowint", pkts, rules)
 
 
+def case_only_stream(t, tmp):
+    """
+    flow:only_stream counts only for a stream content match (Suricata's
+    FlowMatch): never on a UDP or ICMP packet's payload or on TCP outside
+    a stream (no handshake, no --midstream); tcp-stream has no such test.
+    """
+    a = Tcp()
+    b = Tcp(cli=("10.0.0.1", 40001))
+    pkts = (a.handshake() + [a.c(0, "x ATTACK y")] +
+            [b.c(0, "x ATTACK y")] +
+            [(T0 + 5000, udp("10.0.0.1", "10.0.0.2", 4000, 53, "x ATTACK y"))] +
+            [(T0 + 6000, Eth() / IP(src="10.0.0.1", dst="10.0.0.2") / ICMP() /
+              Raw(b"x ATTACK y"))])
+    rules = (
+        'drop tcp any any -> any any (msg:"tcp"; flow:only_stream; content:"ATTACK"; sid:300;)\n'
+        'drop udp any any -> any any (msg:"udp"; flow:only_stream; content:"ATTACK"; sid:301;)\n'
+        'drop icmp any any -> any any (msg:"icmp"; flow:only_stream; content:"ATTACK"; sid:302;)\n'
+        'drop tcp-stream any any -> any any (msg:"tcp-stream"; content:"ATTACK"; sid:303;)\n'
+        'alert udp any any -> any any (msg:"no payload"; flow:only_stream; sid:304;)\n'
+        'alert udp any any -> any any (msg:"control"; content:"ATTACK"; sid:305;)\n')
+    r = replay(tmp, "only_stream", pkts, rules)
+    t.ok(r.rc == 0 and sorted(a["alert"]["signature_id"] for a in r.alerts) == [300, 303, 303, 305],
+         "only_stream: the handshaken TCP stream only", r.pairs())
+    differential(t, tmp, "only_stream", pkts, rules)
+
+
 def case_threshold(t, tmp):
     pkts = [(T0 + i * 1000000, udp("10.0.0.5", "10.0.0.53", 4000 + i, 53, "thr"))
             for i in range(5)]
@@ -1016,7 +1042,7 @@ def case_policy_thresholds(t, tmp):
 
 
 CASES = [case_split, case_out_of_order, case_retransmit, case_overlap, case_gap,
-         case_ipv6, case_udp, case_icmp, case_links, case_pass, case_flowbits, case_flowint,
+         case_ipv6, case_udp, case_icmp, case_links, case_pass, case_flowbits, case_flowint, case_only_stream,
          case_threshold, case_midstream, case_eve, case_malformed, case_fragments,
          case_bad_files, case_byte_extract, case_xbits, case_pcre_unquoted,
          case_syn_data, case_established, case_flow_action, case_policy,

@@ -711,6 +711,14 @@ static bool payload_ok(struct nfips_engine *e, const struct sig *s,
 		}
 		if (!(r->eflags & NFIPS_E_PACKET) && f && f->stream_add)
 			return false;
+		/*
+		 * flow:only_stream: Suricata's FlowMatch counts it only for a
+		 * stream content match, so never on a packet's own payload
+		 * (UDP, ICMP, TCP outside a stream). tcp-stream has no such
+		 * test: a packet kept out of the stream is inspected alone.
+		 */
+		if (r->flow & NFIPS_FLOW_ONLY_STREAM)
+			return false;
 	}
 	memset(&b, 0, sizeof(b));
 	b.data = p->payload;
@@ -757,6 +765,9 @@ bool sig_matches(struct nfips_engine *e, const struct sig *s,
 	if (s->nfi && !flowint_test(s, fs))
 		return false;
 	if (s->nxb && !xbits_test(e, s, p))
+		return false;
+	/* only_stream without a payload keyword: no stream content match, ever */
+	if ((r->flow & NFIPS_FLOW_ONLY_STREAM) && !(r->eflags & (NFIPS_E_PAYLOAD | NFIPS_E_APP)))
 		return false;
 	/* an app-layer rule's payload keywords are one of its transaction's
 	 * inspections (engine_app.c), not the packet's */
