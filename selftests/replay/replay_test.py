@@ -497,7 +497,10 @@ def case_only_stream(t, tmp):
     """
     a = Tcp()
     b = Tcp(cli=("10.0.0.1", 40001))
-    pkts = (a.handshake() + [a.c(0, "x ATTACK y")] +
+    h = Tcp(cli=("10.0.0.1", 40002))
+    pkts = (h.handshake() + [h.c(0, "GET /only HTTP/1.1\r\nHost: a\r\n\r\n"),
+                             h.s(0, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")] +
+            a.handshake() + [a.c(0, "x ATTACK y")] +
             [b.c(0, "x ATTACK y")] +
             [(T0 + 5000, udp("10.0.0.1", "10.0.0.2", 4000, 53, "x ATTACK y"))] +
             [(T0 + 6000, Eth() / IP(src="10.0.0.1", dst="10.0.0.2") / ICMP() /
@@ -508,9 +511,14 @@ def case_only_stream(t, tmp):
         'drop icmp any any -> any any (msg:"icmp"; flow:only_stream; content:"ATTACK"; sid:302;)\n'
         'drop tcp-stream any any -> any any (msg:"tcp-stream"; content:"ATTACK"; sid:303;)\n'
         'alert udp any any -> any any (msg:"no payload"; flow:only_stream; sid:304;)\n'
-        'alert udp any any -> any any (msg:"control"; content:"ATTACK"; sid:305;)\n')
+        'alert udp any any -> any any (msg:"control"; content:"ATTACK"; sid:305;)\n'
+        # an application-layer rule without payload keywords: never either
+        'alert http any any -> any any (msg:"http"; flow:established,to_server,only_stream; '
+        'http.uri; content:"/only"; sid:306;)\n'
+        'alert http any any -> any any (msg:"http control"; flow:established,to_server; '
+        'http.uri; content:"/only"; sid:307;)\n')
     r = replay(tmp, "only_stream", pkts, rules)
-    t.ok(r.rc == 0 and sorted(a["alert"]["signature_id"] for a in r.alerts) == [300, 303, 303, 305],
+    t.ok(r.rc == 0 and sorted(a["alert"]["signature_id"] for a in r.alerts) == [300, 303, 303, 305, 307],
          "only_stream: the handshaken TCP stream only", r.pairs())
     differential(t, tmp, "only_stream", pkts, rules)
 

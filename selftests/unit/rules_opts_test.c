@@ -561,6 +561,9 @@ static void test_skips(void)
 		  "file.data without flow:to_client (request files)" },
 		{ "http.header; content:\"a\"; file.data; content:\"x\";",
 		  "file.data without flow:to_client (request files)" },
+		{ "content:\"x\"; http_server_body;",
+		  "file.data without flow:to_client (request files)" },
+		{ "pcre:\"/x/Q\";", "file.data without flow:to_client (request files)" },
 		{ "dns.answer.name; pcre:\"/a/U\";", "buffer dns.answer.name" },
 		{ "http.uri; content:\"a\"; byte_extract:1,0,v; http.user_agent; content:\"b\"; within:v;",
 		  "byte_extract across http buffers" },
@@ -768,6 +771,14 @@ static void test_file_data_direction(void)
 
 	tap_ok(&T, b && !b->skip && b->app_dir == (NFIPS_FLOW_TO_SERVER | NFIPS_FLOW_TO_CLIENT),
 	       "http buffers of both directions without flow: both directions");
+	nfips_rule_free(b);
+	b = parse_opts("http.header.raw; content:\"a\"; http.response_body; content:\"b\";");
+	tap_ok(&T, b && !b->skip && b->app_dir == NFIPS_FLOW_TO_CLIENT,
+	       "http.header.raw without flow next to http.response_body: to_client, as Suricata");
+	nfips_rule_free(b);
+	b = parse_opts("content:\"x\"; http_server_body; http.stat_code; content:\"200\";");
+	tap_ok(&T, b && !b->skip && b->app_dir == NFIPS_FLOW_TO_CLIENT,
+	       "http_server_body next to a response-only buffer: to_client (implied)");
 	nfips_rule_free(b);
 	expect_error("alert tcp any any -> any any (http.header.raw; content:\"a\"; http.method; "
 		     "content:\"GET\"; sid:1;)", "content:\"a\"", "http.header.raw without a flow direction");

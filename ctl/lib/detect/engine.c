@@ -766,8 +766,9 @@ bool sig_matches(struct nfips_engine *e, const struct sig *s,
 		return false;
 	if (s->nxb && !xbits_test(e, s, p))
 		return false;
-	/* only_stream without a payload keyword: no stream content match, ever */
-	if ((r->flow & NFIPS_FLOW_ONLY_STREAM) && !(r->eflags & (NFIPS_E_PAYLOAD | NFIPS_E_APP)))
+	/* only_stream without a payload keyword (app-layer rules too): no
+	 * stream content match, ever */
+	if ((r->flow & NFIPS_FLOW_ONLY_STREAM) && !(r->eflags & NFIPS_E_PAYLOAD))
 		return false;
 	/* an app-layer rule's payload keywords are one of its transaction's
 	 * inspections (engine_app.c), not the packet's */

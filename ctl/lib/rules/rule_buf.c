@@ -286,6 +286,9 @@ int opt_dispatch_buf(struct pstate *ps, const char *name, size_t noff,
 			return perr(ps, noff, "'%s' cannot be used with rawbytes", name);
 		m->buf = modifiers[i].buf;
 		use_buf(ps, m->buf);
+		/* Suricata 7: http_server_body is the file_data list (uploads too) */
+		if (m->buf == NFIPS_BUF_HTTP_RESPONSE_BODY)
+			ps->file_data = true;
 		return 0;
 	}
 	return 1;
@@ -384,6 +387,12 @@ static int tls_content(struct pstate *ps, struct nfips_match *m)
 	return 0;
 }
 
+/* http.response_body used, and neither file.data nor its legacy forms. */
+static bool resp_body_sticky(const struct pstate *ps)
+{
+	return (ps->r->bufs & (1ull << NFIPS_BUF_HTTP_RESPONSE_BODY)) && !ps->file_data;
+}
+
 /* The directions the rule's buffers other than the response body allow. */
 static uint32_t dirs_besides_body(const struct nfips_rule *r)
 {
@@ -474,7 +483,8 @@ int rule_buf_finish(struct pstate *ps)
 			    "flow direction conflicts with the direction of its %s buffers",
 			    alp_name(r->alproto));
 	/* DetectHttpRawHeaderValidateCallback, before any implied direction */
-	for (i = 0; !flowdir && i < r->nmatches; i++)
+	/* (http.response_body, unlike file.data, sets the rule to_client first) */
+	for (i = 0; !flowdir && !resp_body_sticky(ps) && i < r->nmatches; i++)
 		if (r->matches[i].buf == NFIPS_BUF_HTTP_HEADER_RAW)
 			return perr(ps, opt_off(ps, r->matches[i].opt),
 				    "http.header.raw without a flow direction "

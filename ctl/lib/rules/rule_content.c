@@ -416,6 +416,9 @@ int opt_pcre(struct pstate *ps, const char *val, size_t voff)
 				return -1;
 			m->buf = (uint32_t)pcre_flag_buf(*mods);
 			ps->r->bufs |= 1ull << m->buf;
+			/* /Q is Suricata 7's file_data list: uploads too */
+			if (*mods == 'Q')
+				ps->file_data = true;
 			ps->r->alproto = NFIPS_ALPROTO_HTTP;
 		} else
 			return perr(ps, moff, "pcre: unknown modifier '%c'", *mods);

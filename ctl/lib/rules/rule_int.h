@@ -38,7 +38,7 @@ struct pstate {
 	bool has_sid, has_rev, has_gid, has_msg, has_class, has_prio;
 	bool has_fp;
 	uint32_t sticky;		/* buffer of new payload keywords */
-	bool file_data;			/* file.data / file_data used */
+	bool file_data;			/* file.data / file_data, http_server_body or pcre /Q used */
 	enum nfips_alproto hdr_alproto;	/* the header's (alert tls ...) */
 	bool other_sticky;		/* a buffer rule_buf.c does not know
 					 * (the rule is skipped) is active */
