@@ -20,6 +20,7 @@
 #   nfips-15k    nfips with one alert rule per ET fast pattern, same depth
 #   nfips-1.6k-all, nfips-15k-all
 #                the same with stream depth 0: every byte of the stream
+#                                                               iperf3 http
 #   xt-200       200 iptables string rules (xt_string, Boyer-Moore)
 #   xt-1600      1,600 of them                                  (iperf3 only)
 #   nfips-default  nfips kernel alone, policies/default.rules   iperf3 http
@@ -103,6 +104,7 @@ declare -A input=(
 declare -A mixes=(
 	[plain]="iperf3 http" [nfips-default]="iperf3 http" [nfips-et]="iperf3 http"
 	[suricata-et]="iperf3 http" [nfipsd-default]="iperf3 http" [nfipsd-et]="iperf3 http"
+	[nfips-1.6k-all]="iperf3 http" [nfips-15k-all]="iperf3 http"
 )
 readonly classes=$repo/policies/classification.config
 readonly default_rules=$repo/policies/default.rules
