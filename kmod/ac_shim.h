@@ -33,7 +33,7 @@ static inline int ac_yield(void)
 	return fatal_signal_pending(current) ? -EINTR : 0;
 }
 
-#define ac_load_le32(p)		get_unaligned_le32(p)
+#define ac_load_le16(p)		get_unaligned_le16(p)
 
 /*
  * Vector registers only between kernel_fpu_begin() and kernel_fpu_end():
@@ -54,7 +54,7 @@ static inline int ac_yield(void)
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
-#include <string.h>
+#include <string.h>	/* and, through <sys/cdefs.h>, __always_inline */
 
 /* The kernel's names, for the very types of <stdint.h> (uint8_t...). */
 typedef __UINT8_TYPE__ u8;
@@ -70,13 +70,13 @@ static inline int ac_yield(void)
 	return 0;
 }
 
-static inline u32 ac_load_le32(const void *p)
+static inline u16 ac_load_le16(const void *p)
 {
-	u32 v;
+	u16 v;
 
 	memcpy(&v, p, sizeof(v));
 #if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-	v = __builtin_bswap32(v);
+	v = __builtin_bswap16(v);
 #endif
 	return v;
 }

@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The prefilter's scan (nfips_ac_filter_next_scalar() in ac_filter.c) with
- * SSE2: a table entry's two 64-bit lanes (sixteen buckets) are one 128-bit
- * load, and both lanes' shift-or is one instruction each (psllq, por), as
- * in Hyperscan's FDR. Same table, same positions as the scalar reference
- * (selftests/unit/ac_test.c checks it on every input).
+ * The prefilter's blocks (nfips_ac_filter_run_scalar() in ac_filter.c)
+ * with SSE2, as Hyperscan's FDR computes them: per lane (eight buckets), a
+ * block of eight positions is eight 64-bit loads, each shifted up by its
+ * position within a 128-bit register (pslldq) and OR-ed in a tree with
+ * the carry; the low eight bytes then decide eight windows at once and the
+ * high eight are carried into the next block. No position depends on the
+ * previous one, where the scalar shift-or's state does. Same table, same
+ * verdicts as the scalar reference (selftests/unit/ac_test.c checks it on
+ * every input).
  *
  * Written with the compiler's vector types and builtins, not
  * <emmintrin.h>, which the kernel's freestanding build cannot include; the
@@ -19,54 +23,119 @@
 typedef u64 v2u __attribute__((vector_size(16)));
 typedef u8 v16b __attribute__((vector_size(16)));
 
-#define DEPTH	8	/* offsets a bucket tests, as in ac_filter.c */
-#define DMASK	((1U << AC_FILTER_BITS) - 1)
+#define DMASK	(AC_FILTER_DOMAIN - 1)
 
+/*
+ * @v shifted up by @n bytes (pslldq), spelled as a shuffle with a zero
+ * vector, which GCC and clang both compile to the shift: indices 0..15
+ * pick from the zero vector, 16..31 from @v. @n is a constant once
+ * inlined, and the switch goes.
+ */
 __attribute__((target("sse2")))
-static inline v2u entry(const u64 *t, u32 d)
+static __always_inline v2u shl(v2u v, int n)
 {
-	v2u e;
+	const v16b z = { 0 }, b = (v16b)v;
 
-	memcpy(&e, t + AC_FILTER_LANES * d, sizeof(e));
-	return e;
+	switch (n) {
+	case 1:
+		return (v2u)__builtin_shufflevector(z, b, 15, 16, 17, 18, 19,
+						    20, 21, 22, 23, 24, 25, 26,
+						    27, 28, 29, 30);
+	case 2:
+		return (v2u)__builtin_shufflevector(z, b, 14, 15, 16, 17, 18,
+						    19, 20, 21, 22, 23, 24, 25,
+						    26, 27, 28, 29);
+	case 3:
+		return (v2u)__builtin_shufflevector(z, b, 13, 14, 15, 16, 17,
+						    18, 19, 20, 21, 22, 23, 24,
+						    25, 26, 27, 28);
+	case 4:
+		return (v2u)__builtin_shufflevector(z, b, 12, 13, 14, 15, 16,
+						    17, 18, 19, 20, 21, 22, 23,
+						    24, 25, 26, 27);
+	case 5:
+		return (v2u)__builtin_shufflevector(z, b, 11, 12, 13, 14, 15,
+						    16, 17, 18, 19, 20, 21, 22,
+						    23, 24, 25, 26);
+	case 6:
+		return (v2u)__builtin_shufflevector(z, b, 10, 11, 12, 13, 14,
+						    15, 16, 17, 18, 19, 20, 21,
+						    22, 23, 24, 25);
+	case 7:
+		return (v2u)__builtin_shufflevector(z, b, 9, 10, 11, 12, 13,
+						    14, 15, 16, 17, 18, 19, 20,
+						    21, 22, 23, 24);
+	default:
+		return v;
+	}
 }
 
-/* Whether some bucket passes: a lane's top byte is not all ones. */
+/* The high half moved down, zeros above it (psrldq by eight bytes). */
 __attribute__((target("sse2")))
-static inline bool passes(v2u s)
+static __always_inline v2u high(v2u v)
 {
-	const v16b ones = (v16b)(v2u){ ~0ULL, ~0ULL };
+	const v16b z = { 0 };
 
-	return (__builtin_ia32_pmovmskb128((v16b)s == ones) & 0x8080) != 0x8080;
+	return (v2u)__builtin_shufflevector((v16b)v, z, 8, 9, 10, 11, 12, 13,
+					    14, 15, 16, 16, 16, 16, 16, 16,
+					    16, 16);
+}
+
+/*
+ * The entry of lane @t for the domain at @p + @j (bytes p[j], p[j + 1]) in
+ * the low half of a register (movq), shifted up by @j bytes.
+ */
+__attribute__((target("sse2")))
+static __always_inline v2u at(const u64 *t, const u8 *p, int j)
+{
+	v2u e = { 0, 0 };
+
+	e[0] = t[ac_load_le16(p + j) & DMASK];
+	return shl(e, j);
+}
+
+/*
+ * Eight positions of one lane, OR-ed in a tree so that no OR waits for
+ * more than two others.
+ */
+__attribute__((target("sse2")))
+static __always_inline v2u eight(const u64 *t, const u8 *p)
+{
+	return ((at(t, p, 0) | at(t, p, 1)) | (at(t, p, 2) | at(t, p, 3))) |
+	       ((at(t, p, 4) | at(t, p, 5)) | (at(t, p, 6) | at(t, p, 7)));
 }
 
 __attribute__((target("sse2")))
-u32 nfips_ac_filter_next_sse2(const struct ac_filter *f, const u8 *buf,
-			      u32 from, u32 len)
+u32 nfips_ac_filter_run_sse2(const struct ac_filter *f, const u8 *p,
+			     u32 nblocks, u32 *ran,
+			     struct ac_filter_carry *c)
 {
-	const u64 *t = f->table;
-	v2u s = { 0, 0 };
-	u32 j;
+	const u64 *t0 = f->table, *t1 = f->table + AC_FILTER_DOMAIN;
+	const v2u all = { ~0ULL, ~0ULL };
+	v2u s0 = { c->w[0], 0 }, s1 = { c->w[1], 0 };
+	u32 n, m = 0;
 
-	if (len - from < AC_FILTER_SPAN)
-		return from;
-	for (j = from; j < from + DEPTH - 1; j++)
-		s = s << 8 | entry(t, (buf[j] | buf[j + 1] << 8) & DMASK);
-	for (; j + 4 <= len; j += 2) {
-		u32 x = ac_load_le32(buf + j);
-		v2u s1 = s << 8 | entry(t, x & DMASK);
-		v2u s2 = s1 << 8 | entry(t, x >> 8 & DMASK);
+	for (n = 0; n < nblocks && !m; n++, p += AC_FILTER_BLOCK) {
+		v2u v;
 
-		if (unlikely(passes(s1 & s2)))
-			return j - (DEPTH - 1) + !passes(s1);
-		s = s2;
+		/* Windows ending at p .. p + 7, then p + 8 .. p + 15. */
+		s0 |= eight(t0, p);
+		s1 |= eight(t1, p);
+		v = s0 & s1;
+		s0 = high(s0);
+		s1 = high(s1);
+		s0 |= eight(t0, p + 8);
+		s1 |= eight(t1, p + 8);
+		v[1] = (s0 & s1)[0];
+		s0 = high(s0);
+		s1 = high(s1);
+		/* A window passes when some bucket's bit is clear in its byte. */
+		m = ~__builtin_ia32_pmovmskb128((v16b)v == (v16b)all) & 0xffff;
 	}
-	for (; j + 1 < len; j++) {
-		s = s << 8 | entry(t, (buf[j] | buf[j + 1] << 8) & DMASK);
-		if (passes(s))
-			return j - (DEPTH - 1);
-	}
-	return j - (DEPTH - 1);
+	c->w[0] = s0[0];
+	c->w[1] = s1[0];
+	*ran = n;
+	return m;
 }
 
 #endif /* AC_X86 */
