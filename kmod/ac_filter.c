@@ -177,13 +177,29 @@ int nfips_ac_filter_build(struct ac_filter *f,
 		return 0;
 	}
 	*mem += AC_FILTER_BYTES;
+	if (ac_cpu_avx2()) {
+		f->wide = ac_alloc(AC_FILTER_WIDE_BYTES);
+		if (!f->wide) {
+			nfips_ac_filter_free(f);
+			return -ENOMEM;
+		}
+		for (i = 0; i < DOMAIN; i++) {
+			f->wide[4 * i] = f->table[i];
+			f->wide[4 * i + 1] = 0;
+			f->wide[4 * i + 2] = f->table[DOMAIN + i];
+			f->wide[4 * i + 3] = 0;
+		}
+		*mem += AC_FILTER_WIDE_BYTES;
+	}
 	return 0;
 }
 
 void nfips_ac_filter_free(struct ac_filter *f)
 {
 	ac_free(f->table);
+	ac_free(f->wide);
 	f->table = NULL;
+	f->wide = NULL;
 }
 
 /*
@@ -219,7 +235,10 @@ static u32 run(struct ac_filter_cursor *c, const u8 *p, u32 nblocks,
 	       u32 *ran)
 {
 #ifdef AC_X86
-	if (c->simd != NFIPS_AC_SCALAR)
+	if (c->simd == NFIPS_AC_AVX2)
+		return nfips_ac_filter_run_avx2(c->f, p, nblocks, ran,
+						&c->carry);
+	if (c->simd == NFIPS_AC_SSE2)
 		return nfips_ac_filter_run_sse2(c->f, p, nblocks, ran,
 						&c->carry);
 #endif

@@ -17,6 +17,8 @@
 /* 64-bit lanes of a table entry, eight buckets each. */
 #define AC_FILTER_LANES	2
 #define AC_FILTER_BYTES	(AC_FILTER_DOMAIN * AC_FILTER_LANES * sizeof(u64))
+/* The same entries, each lane followed by a zero word, for AVX2. */
+#define AC_FILTER_WIDE_BYTES	(2 * AC_FILTER_BYTES)
 /* Window ends a block decides (ac_filter.c, "blocks"). */
 #define AC_FILTER_BLOCK	16
 
@@ -30,6 +32,12 @@ struct ac_filter {
 	 * the window they belong to.
 	 */
 	u64 *table;
+	/*
+	 * Where the CPU has AVX2: entry d as lane 0, 0, lane 1, 0 (four
+	 * words), so that one 256-bit load puts each lane in the low half of
+	 * its 128-bit half, ready for a shift by position.
+	 */
+	u64 *wide;
 };
 
 /*
@@ -81,6 +89,9 @@ u32 nfips_ac_filter_run_scalar(const struct ac_filter *f, const u8 *p,
 			       struct ac_filter_carry *c);
 #ifdef AC_X86
 u32 nfips_ac_filter_run_sse2(const struct ac_filter *f, const u8 *p,
+			     u32 nblocks, u32 *ran,
+			     struct ac_filter_carry *c);
+u32 nfips_ac_filter_run_avx2(const struct ac_filter *f, const u8 *p,
 			     u32 nblocks, u32 *ran,
 			     struct ac_filter_carry *c);
 #endif

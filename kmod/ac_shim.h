@@ -45,8 +45,13 @@ static inline int ac_yield(void)
 #include <asm/fpu/api.h>
 #define AC_X86			1
 #define ac_cpu_sse2()		boot_cpu_has(X86_FEATURE_XMM2)
+/* The CPU has AVX2 and the kernel saves the YMM state it needs. */
+#define ac_cpu_avx2()		(boot_cpu_has(X86_FEATURE_AVX2) &&	\
+				 cpu_has_xfeatures(XFEATURE_MASK_SSE |	\
+						   XFEATURE_MASK_YMM, NULL))
 #else
 #define ac_cpu_sse2()		false
+#define ac_cpu_avx2()		false
 #endif
 #else
 #include <errno.h>
@@ -86,8 +91,11 @@ static inline u16 ac_load_le16(const void *p)
 #if defined(__x86_64__)
 #define AC_X86			1
 #define ac_cpu_sse2()		true	/* in every x86-64 CPU */
+/* libgcc checks the CPU's AVX2 and that the OS saves the YMM state. */
+#define ac_cpu_avx2()		__builtin_cpu_supports("avx2")
 #else
 #define ac_cpu_sse2()		false
+#define ac_cpu_avx2()		false
 #endif
 
 #define likely(x)		__builtin_expect(!!(x), 1)
