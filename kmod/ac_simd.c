@@ -138,33 +138,43 @@ u32 nfips_ac_filter_run_sse2(const struct ac_filter *f, const u8 *p,
 	return m;
 }
 
-typedef long long v4i __attribute__((vector_size(32)));
+typedef s64 v4i __attribute__((vector_size(32)));
 
 /*
  * Both 128-bit halves of @v shifted up by @n bytes (vpslldq), or down
  * (vpsrldq). Neither compiler recognises these as shuffles of 256-bit
- * vectors, so their own builtins, which differ: GCC's counts bits.
+ * vectors, so their own builtins, which differ (GCC's counts bits) and
+ * want a literal count.
  */
+#ifdef __clang__
+#define PSLLDQ256(v, n)	__builtin_ia32_pslldqi256_byteshift(v, n)
+#define PSRLDQ256(v, n)	__builtin_ia32_psrldqi256_byteshift(v, n)
+#else
+#define PSLLDQ256(v, n)	__builtin_ia32_pslldqi256(v, (n) * 8)
+#define PSRLDQ256(v, n)	__builtin_ia32_psrldqi256(v, (n) * 8)
+#endif
+
 __attribute__((target("avx2")))
 static __always_inline v4i shl2(v4i v, int n)
 {
-	if (!n)
+	switch (n) {
+	case 1:
+		return PSLLDQ256(v, 1);
+	case 2:
+		return PSLLDQ256(v, 2);
+	case 3:
+		return PSLLDQ256(v, 3);
+	case 4:
+		return PSLLDQ256(v, 4);
+	case 5:
+		return PSLLDQ256(v, 5);
+	case 6:
+		return PSLLDQ256(v, 6);
+	case 7:
+		return PSLLDQ256(v, 7);
+	default:
 		return v;
-#ifdef __clang__
-	return __builtin_ia32_pslldqi256_byteshift(v, n);
-#else
-	return __builtin_ia32_pslldqi256(v, n * 8);
-#endif
-}
-
-__attribute__((target("avx2")))
-static __always_inline v4i high2(v4i v)
-{
-#ifdef __clang__
-	return __builtin_ia32_psrldqi256_byteshift(v, 8);
-#else
-	return __builtin_ia32_psrldqi256(v, 64);
-#endif
+	}
 }
 
 /* Entry of the domain at @p + @j, both lanes, shifted up by @j bytes. */
@@ -196,7 +206,7 @@ u32 nfips_ac_filter_run_avx2(const struct ac_filter *f, const u8 *p,
 {
 	const u64 *w = f->wide;
 	const v2u all = { ~0ULL, ~0ULL };
-	v4i s = { (long long)c->w[0], 0, (long long)c->w[1], 0 };
+	v4i s = { (s64)c->w[0], 0, (s64)c->w[1], 0 };
 	u32 n, m = 0;
 
 	for (n = 0; n < nblocks && !m; n++, p += AC_FILTER_BLOCK) {
@@ -204,10 +214,10 @@ u32 nfips_ac_filter_run_avx2(const struct ac_filter *f, const u8 *p,
 
 		s |= eight2(w, p);
 		v[0] = s[0] & s[2];
-		s = high2(s);
+		s = PSRLDQ256(s, 8);
 		s |= eight2(w, p + 8);
 		v[1] = s[0] & s[2];
-		s = high2(s);
+		s = PSRLDQ256(s, 8);
 		m = ~__builtin_ia32_pmovmskb128((v16b)v == (v16b)all) & 0xffff;
 	}
 	c->w[0] = s[0];
