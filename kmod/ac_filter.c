@@ -203,26 +203,61 @@ void nfips_ac_filter_free(struct ac_filter *f)
 }
 
 /*
+ * Bit k of the result set when byte k of @w is not 0xff (a window that
+ * passes): each such byte's high bit, then the eight gathered by a
+ * multiplication whose partial products do not overlap.
+ */
+static u32 passing(u64 w)
+{
+	const u64 low7 = 0x7f7f7f7f7f7f7f7fULL;
+	u64 x = ~w;
+
+	x = ((x & low7) + low7) | x;	/* high bit: byte not zero */
+	x = (x & ~low7) >> 7;
+	return (x * 0x0102040810204080ULL) >> 56;
+}
+
+/* One position of the reference: both lanes' states, its verdict into @v. */
+static __always_inline void shift_in(const u64 *t, const u8 *p, u64 *a,
+				     u64 *b, u64 *v)
+{
+	u32 d = ac_load_le16(p) & (DOMAIN - 1);
+
+	*a = *a >> 8 | t[d];
+	*b = *b >> 8 | t[DOMAIN + d];
+	*v = *v >> 8 | (*a & *b) << 56;
+}
+
+/*
  * The reference: a 64-bit state per lane (eight buckets each), shifted a
  * byte per position; after reading position j its low byte decides the
  * window ending at j. The carry is that state. Domain j needs bytes j and
- * j + 1 (a 32-bit load, of which the low 13 bits are the domain).
+ * j + 1. The verdicts of eight positions are gathered as bytes (one shift
+ * and OR each) and tested at once, as the vector code does.
  */
 u32 nfips_ac_filter_run_scalar(const struct ac_filter *f, const u8 *p,
 			       u32 nblocks, u32 *ran,
 			       struct ac_filter_carry *c)
 {
-	const u64 *t0 = f->table, *t1 = f->table + DOMAIN;
+	const u64 *t = f->table;
 	u64 a = c->w[0], b = c->w[1];
-	u32 n, k, m = 0;
+	u32 n, h, m = 0;
 
-	for (n = 0; n < nblocks && !m; n++, p += AC_FILTER_BLOCK) {
-		for (k = 0; k < AC_FILTER_BLOCK; k++) {
-			u32 d = ac_load_le16(p + k) & (DOMAIN - 1);
+	for (n = 0; n < nblocks && !m; n++) {
+		for (h = 0; h < AC_FILTER_BLOCK; h += 8, p += 8) {
+			u64 v = 0;
 
-			a = a >> 8 | t0[d];
-			b = b >> 8 | t1[d];
-			m |= (u32)((u8)(a & b) != 0xff) << k;
+			/* Spelled out: compilers do not unroll at -O2. */
+			shift_in(t, p, &a, &b, &v);
+			shift_in(t, p + 1, &a, &b, &v);
+			shift_in(t, p + 2, &a, &b, &v);
+			shift_in(t, p + 3, &a, &b, &v);
+			shift_in(t, p + 4, &a, &b, &v);
+			shift_in(t, p + 5, &a, &b, &v);
+			shift_in(t, p + 6, &a, &b, &v);
+			shift_in(t, p + 7, &a, &b, &v);
+			if (unlikely(~v))
+				m |= passing(v) << h;
 		}
 	}
 	c->w[0] = a;
