@@ -99,10 +99,10 @@ static void mark(u64 *t, u32 b, u32 k, u8 c, const u8 *next, bool nocase)
 	}
 	for (i = 0; i < 2; i++) {
 		if (next)
-			t[b / 8 * DOMAIN + domain(v[i], *next)] &= ~bit;
+			t[domain(v[i], *next) * LANES + b / 8] &= ~bit;
 		else
 			for (n = 0; n < 256; n++)
-				t[b / 8 * DOMAIN + domain(v[i], n)] &= ~bit;
+				t[domain(v[i], n) * LANES + b / 8] &= ~bit;
 	}
 }
 
@@ -120,7 +120,7 @@ static u32 pass_pct(const u64 *t, const u32 *bdepth)
 		den = 1;
 		for (k = 0; k < bdepth[b]; k++) {
 			for (i = 0, n = 0; i < DOMAIN; i++)
-				n += !(t[b / 8 * DOMAIN + i] >>
+				n += !(t[i * LANES + b / 8] >>
 				       (8 * (DEPTH - 1 - k) + b % 8) & 1);
 			num = num * n;
 			den = den * DOMAIN;
@@ -171,35 +171,19 @@ int nfips_ac_filter_build(struct ac_filter *f,
 		for (k = bdepth[i]; bdepth[i] && k < DEPTH; k++)
 			dontcare[i / 8] |= 1ULL << (8 * (DEPTH - 1 - k) + i % 8);
 	for (i = 0; i < DOMAIN * LANES; i++)
-		f->table[i] &= ~dontcare[i / DOMAIN];
+		f->table[i] &= ~dontcare[i % LANES];
 	if (pass_pct(f->table, bdepth) > MAX_PASS_PCT) {
 		nfips_ac_filter_free(f);
 		return 0;
 	}
 	*mem += AC_FILTER_BYTES;
-	if (ac_cpu_avx2()) {
-		f->wide = ac_alloc(AC_FILTER_WIDE_BYTES);
-		if (!f->wide) {
-			nfips_ac_filter_free(f);
-			return -ENOMEM;
-		}
-		for (i = 0; i < DOMAIN; i++) {
-			f->wide[4 * i] = f->table[i];
-			f->wide[4 * i + 1] = 0;
-			f->wide[4 * i + 2] = f->table[DOMAIN + i];
-			f->wide[4 * i + 3] = 0;
-		}
-		*mem += AC_FILTER_WIDE_BYTES;
-	}
 	return 0;
 }
 
 void nfips_ac_filter_free(struct ac_filter *f)
 {
 	ac_free(f->table);
-	ac_free(f->wide);
 	f->table = NULL;
-	f->wide = NULL;
 }
 
 /*
@@ -223,8 +207,8 @@ static __always_inline void shift_in(const u64 *t, const u8 *p, u64 *a,
 {
 	u32 d = ac_load_le16(p) & (DOMAIN - 1);
 
-	*a = *a >> 8 | t[d];
-	*b = *b >> 8 | t[DOMAIN + d];
+	*a = *a >> 8 | t[LANES * d];
+	*b = *b >> 8 | t[LANES * d + 1];
 	*v = *v >> 8 | (*a & *b) << 56;
 }
 

@@ -17,27 +17,19 @@
 /* 64-bit lanes of a table entry, eight buckets each. */
 #define AC_FILTER_LANES	2
 #define AC_FILTER_BYTES	(AC_FILTER_DOMAIN * AC_FILTER_LANES * sizeof(u64))
-/* The same entries, each lane followed by a zero word, for AVX2. */
-#define AC_FILTER_WIDE_BYTES	(2 * AC_FILTER_BYTES)
 /* Window ends a block decides (ac_filter.c, "blocks"). */
 #define AC_FILTER_BLOCK	16
 
 struct ac_filter {
 	/*
-	 * AC_FILTER_LANES arrays of AC_FILTER_DOMAIN words, lane w at
-	 * table + w * AC_FILTER_DOMAIN: in word d of lane w, byte m, bit b
-	 * set when no pattern of bucket 8w + b has domain value d at offset
-	 * 7 - m (Documentation/matcher.rst). The byte order is reversed so
-	 * that shifting an entry by its position lines its offsets up with
-	 * the window they belong to.
+	 * By domain value, AC_FILTER_LANES words (one 16-byte entry, one
+	 * cache line): in word w, byte m, bit b set when no pattern of
+	 * bucket 8w + b has that domain value at offset 7 - m
+	 * (Documentation/matcher.rst). The byte order is reversed so that
+	 * shifting an entry by its position lines its offsets up with the
+	 * windows they belong to.
 	 */
 	u64 *table;
-	/*
-	 * Where the CPU has AVX2: entry d as lane 0, 0, lane 1, 0 (four
-	 * words), so that one 256-bit load puts each lane in the low half of
-	 * its 128-bit half, ready for a shift by position.
-	 */
-	u64 *wide;
 };
 
 /*

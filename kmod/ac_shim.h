@@ -66,6 +66,7 @@ typedef __UINT8_TYPE__ u8;
 typedef __UINT16_TYPE__ u16;
 typedef __UINT32_TYPE__ u32;
 typedef __UINT64_TYPE__ u64;
+typedef signed char s8;
 typedef long long s64;	/* as the kernel's, what vector builtins take */
 
 #define ac_alloc(n)		malloc(n)

@@ -82,15 +82,15 @@ static __always_inline v2u high(v2u v)
 }
 
 /*
- * The entry of lane @t for the domain at @p + @j (bytes p[j], p[j + 1]) in
+ * Lane @w of the entry for the domain at @p + @j (bytes p[j], p[j + 1]) in
  * the low half of a register (movq), shifted up by @j bytes.
  */
 __attribute__((target("sse2")))
-static __always_inline v2u at(const u64 *t, const u8 *p, int j)
+static __always_inline v2u at(const u64 *t, int w, const u8 *p, int j)
 {
 	v2u e = { 0, 0 };
 
-	e[0] = t[ac_load_le16(p + j) & DMASK];
+	e[0] = t[AC_FILTER_LANES * (ac_load_le16(p + j) & DMASK) + w];
 	return shl(e, j);
 }
 
@@ -99,10 +99,12 @@ static __always_inline v2u at(const u64 *t, const u8 *p, int j)
  * more than two others.
  */
 __attribute__((target("sse2")))
-static __always_inline v2u eight(const u64 *t, const u8 *p)
+static __always_inline v2u eight(const u64 *t, int w, const u8 *p)
 {
-	return ((at(t, p, 0) | at(t, p, 1)) | (at(t, p, 2) | at(t, p, 3))) |
-	       ((at(t, p, 4) | at(t, p, 5)) | (at(t, p, 6) | at(t, p, 7)));
+	return ((at(t, w, p, 0) | at(t, w, p, 1)) |
+		(at(t, w, p, 2) | at(t, w, p, 3))) |
+	       ((at(t, w, p, 4) | at(t, w, p, 5)) |
+		(at(t, w, p, 6) | at(t, w, p, 7)));
 }
 
 __attribute__((target("sse2")))
@@ -110,7 +112,7 @@ u32 nfips_ac_filter_run_sse2(const struct ac_filter *f, const u8 *p,
 			     u32 nblocks, u32 *ran,
 			     struct ac_filter_carry *c)
 {
-	const u64 *t0 = f->table, *t1 = f->table + AC_FILTER_DOMAIN;
+	const u64 *t = f->table;
 	const v2u all = { ~0ULL, ~0ULL };
 	v2u s0 = { c->w[0], 0 }, s1 = { c->w[1], 0 };
 	u32 n, m = 0;
@@ -119,13 +121,13 @@ u32 nfips_ac_filter_run_sse2(const struct ac_filter *f, const u8 *p,
 		v2u v;
 
 		/* Windows ending at p .. p + 7, then p + 8 .. p + 15. */
-		s0 |= eight(t0, p);
-		s1 |= eight(t1, p);
+		s0 |= eight(t, 0, p);
+		s1 |= eight(t, 1, p);
 		v = s0 & s1;
 		s0 = high(s0);
 		s1 = high(s1);
-		s0 |= eight(t0, p + 8);
-		s1 |= eight(t1, p + 8);
+		s0 |= eight(t, 0, p + 8);
+		s1 |= eight(t, 1, p + 8);
 		v[1] = (s0 & s1)[0];
 		s0 = high(s0);
 		s1 = high(s1);
@@ -138,65 +140,92 @@ u32 nfips_ac_filter_run_sse2(const struct ac_filter *f, const u8 *p,
 	return m;
 }
 
+typedef s64 v2i __attribute__((vector_size(16)));
 typedef s64 v4i __attribute__((vector_size(32)));
+typedef u8 v32b __attribute__((vector_size(32)));
+/* vpshufb's builtin takes plain char (neither u8 nor s8) vectors. */
+typedef char v32c __attribute__((vector_size(32 * sizeof(s8))));
 
 /*
- * Both 128-bit halves of @v shifted up by @n bytes (vpslldq), or down
- * (vpsrldq). Neither compiler recognises these as shuffles of 256-bit
- * vectors, so their own builtins, which differ (GCC's counts bits) and
- * want a literal count.
+ * vpshufb controls: for a shift by j, each 128-bit half takes its lane's
+ * eight bytes (lane 0 at 0..7 of the entry, lane 1 at 8..15) into bytes
+ * j..j + 7; Z (high bit set) makes a byte zero.
  */
+#define Z	0x80
+static const u8 shift_in_half[8][32] = {
+	{ 0, 1, 2, 3, 4, 5, 6, 7, Z, Z, Z, Z, Z, Z, Z, Z,
+	  8, 9, 10, 11, 12, 13, 14, 15, Z, Z, Z, Z, Z, Z, Z, Z },
+	{ Z, 0, 1, 2, 3, 4, 5, 6, 7, Z, Z, Z, Z, Z, Z, Z,
+	  Z, 8, 9, 10, 11, 12, 13, 14, 15, Z, Z, Z, Z, Z, Z, Z },
+	{ Z, Z, 0, 1, 2, 3, 4, 5, 6, 7, Z, Z, Z, Z, Z, Z,
+	  Z, Z, 8, 9, 10, 11, 12, 13, 14, 15, Z, Z, Z, Z, Z, Z },
+	{ Z, Z, Z, 0, 1, 2, 3, 4, 5, 6, 7, Z, Z, Z, Z, Z,
+	  Z, Z, Z, 8, 9, 10, 11, 12, 13, 14, 15, Z, Z, Z, Z, Z },
+	{ Z, Z, Z, Z, 0, 1, 2, 3, 4, 5, 6, 7, Z, Z, Z, Z,
+	  Z, Z, Z, Z, 8, 9, 10, 11, 12, 13, 14, 15, Z, Z, Z, Z },
+	{ Z, Z, Z, Z, Z, 0, 1, 2, 3, 4, 5, 6, 7, Z, Z, Z,
+	  Z, Z, Z, Z, Z, 8, 9, 10, 11, 12, 13, 14, 15, Z, Z, Z },
+	{ Z, Z, Z, Z, Z, Z, 0, 1, 2, 3, 4, 5, 6, 7, Z, Z,
+	  Z, Z, Z, Z, Z, Z, 8, 9, 10, 11, 12, 13, 14, 15, Z, Z },
+	{ Z, Z, Z, Z, Z, Z, Z, 0, 1, 2, 3, 4, 5, 6, 7, Z,
+	  Z, Z, Z, Z, Z, Z, Z, 8, 9, 10, 11, 12, 13, 14, 15, Z },
+};
+
+#undef Z
+
+/* The 16-byte entry at @e in both halves (vbroadcasti128). */
+__attribute__((target("avx2")))
+static __always_inline v4i bcast(const u64 *e)
+{
+	v2i x;
+
+	memcpy(&x, e, sizeof(x));
 #ifdef __clang__
-#define PSLLDQ256(v, n)	__builtin_ia32_pslldqi256_byteshift(v, n)
-#define PSRLDQ256(v, n)	__builtin_ia32_psrldqi256_byteshift(v, n)
+	return __builtin_shufflevector(x, x, 0, 1, 0, 1);
 #else
-#define PSLLDQ256(v, n)	__builtin_ia32_pslldqi256(v, (n) * 8)
-#define PSRLDQ256(v, n)	__builtin_ia32_psrldqi256(v, (n) * 8)
+	/* GCC makes a load and a vpermq of the shuffle above. */
+	return __builtin_ia32_vbroadcastsi256(x);
 #endif
-
-__attribute__((target("avx2")))
-static __always_inline v4i shl2(v4i v, int n)
-{
-	switch (n) {
-	case 1:
-		return PSLLDQ256(v, 1);
-	case 2:
-		return PSLLDQ256(v, 2);
-	case 3:
-		return PSLLDQ256(v, 3);
-	case 4:
-		return PSLLDQ256(v, 4);
-	case 5:
-		return PSLLDQ256(v, 5);
-	case 6:
-		return PSLLDQ256(v, 6);
-	case 7:
-		return PSLLDQ256(v, 7);
-	default:
-		return v;
-	}
 }
 
-/* Entry of the domain at @p + @j, both lanes, shifted up by @j bytes. */
+/*
+ * The entry (both lanes) of the domain at @p + @j in a 256-bit register,
+ * lane 0 in the low half and lane 1 in the high one, each in its half's
+ * low eight bytes shifted up by @j, zeros elsewhere: a broadcast and one
+ * vpshufb.
+ */
 __attribute__((target("avx2")))
-static __always_inline v4i at2(const u64 *w, const u8 *p, int j)
+static __always_inline v4i at2(const u64 *t, const u8 *p, int j)
 {
-	v4i e;
+	v4i e = bcast(t + AC_FILTER_LANES * (ac_load_le16(p + j) & DMASK));
+	v32c ctl;
 
-	memcpy(&e, w + 4 * (ac_load_le16(p + j) & DMASK), sizeof(e));
-	return shl2(e, j);
+	memcpy(&ctl, shift_in_half[j], sizeof(ctl));
+	return (v4i)__builtin_ia32_pshufb256((v32c)e, ctl);
 }
 
 __attribute__((target("avx2")))
-static __always_inline v4i eight2(const u64 *w, const u8 *p)
+static __always_inline v4i eight2(const u64 *t, const u8 *p)
 {
-	return ((at2(w, p, 0) | at2(w, p, 1)) | (at2(w, p, 2) | at2(w, p, 3))) |
-	       ((at2(w, p, 4) | at2(w, p, 5)) | (at2(w, p, 6) | at2(w, p, 7)));
+	return ((at2(t, p, 0) | at2(t, p, 1)) | (at2(t, p, 2) | at2(t, p, 3))) |
+	       ((at2(t, p, 4) | at2(t, p, 5)) | (at2(t, p, 6) | at2(t, p, 7)));
+}
+
+/* Both halves of @v shifted down by eight bytes (vpsrldq). */
+__attribute__((target("avx2")))
+static __always_inline v4i high2(v4i v)
+{
+#ifdef __clang__
+	return __builtin_ia32_psrldqi256_byteshift(v, 8);
+#else
+	/* GCC's counts bits; its shuffles with zeros are not folded. */
+	return __builtin_ia32_psrldqi256(v, 64);
+#endif
 }
 
 /*
  * The SSE2 blocks with lane 0 in the low 128-bit half of a register and
- * lane 1 in the high one (filter->wide), whose byte shifts work on each
+ * lane 1 in the high one, whose byte shifts work on each
  * half apart: one load, shift and OR per position for sixteen buckets.
  */
 __attribute__((target("avx2")))
@@ -204,7 +233,7 @@ u32 nfips_ac_filter_run_avx2(const struct ac_filter *f, const u8 *p,
 			     u32 nblocks, u32 *ran,
 			     struct ac_filter_carry *c)
 {
-	const u64 *w = f->wide;
+	const u64 *t = f->table;
 	const v2u all = { ~0ULL, ~0ULL };
 	v4i s = { (s64)c->w[0], 0, (s64)c->w[1], 0 };
 	u32 n, m = 0;
@@ -212,12 +241,12 @@ u32 nfips_ac_filter_run_avx2(const struct ac_filter *f, const u8 *p,
 	for (n = 0; n < nblocks && !m; n++, p += AC_FILTER_BLOCK) {
 		v2u v;
 
-		s |= eight2(w, p);
+		s |= eight2(t, p);
 		v[0] = s[0] & s[2];
-		s = PSRLDQ256(s, 8);
-		s |= eight2(w, p + 8);
+		s = high2(s);
+		s |= eight2(t, p + 8);
 		v[1] = s[0] & s[2];
-		s = PSRLDQ256(s, 8);
+		s = high2(s);
 		m = ~__builtin_ia32_pmovmskb128((v16b)v == (v16b)all) & 0xffff;
 	}
 	c->w[0] = s[0];
