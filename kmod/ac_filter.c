@@ -290,12 +290,13 @@ u32 nfips_ac_filter_seek(struct ac_filter_cursor *c, u32 from)
 	 * passes), is reached before done goes past len.
 	 */
 	for (;;) {
-		u8 tail[2 * AC_FILTER_BLOCK] = { 0 };
+		u8 tail[2 * AC_FILTER_BLOCK];
 		u32 pos = c->done, nblocks, ran = 0, m, e;
 		const u8 *p = c->buf + pos;
 
 		nblocks = (len - pos - 1) / AC_FILTER_BLOCK;
 		if (!nblocks) {
+			memset(tail, 0, sizeof(tail));
 			memcpy(tail, p, len - pos);
 			p = tail;
 			nblocks = 1;
