@@ -205,10 +205,10 @@ static u32 passing(u64 w)
 static __always_inline void shift_in(const u64 *t, const u8 *p, u64 *a,
 				     u64 *b, u64 *v)
 {
-	u32 d = ac_load_le16(p) & (DOMAIN - 1);
+	const u64 *e = t + (size_t)LANES * (ac_load_le16(p) & (DOMAIN - 1));
 
-	*a = *a >> 8 | t[LANES * d];
-	*b = *b >> 8 | t[LANES * d + 1];
+	*a = *a >> 8 | e[0];
+	*b = *b >> 8 | e[1];
 	*v = *v >> 8 | (*a & *b) << 56;
 }
 

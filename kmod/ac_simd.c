@@ -82,29 +82,42 @@ static __always_inline v2u high(v2u v)
 }
 
 /*
- * Lane @w of the entry for the domain at @p + @j (bytes p[j], p[j + 1]) in
- * the low half of a register (movq), shifted up by @j bytes.
+ * Both lanes of the entry for the domain at @p + @j (bytes p[j], p[j + 1]),
+ * each in the low half of a register (movq), shifted up by @j bytes and
+ * OR-ed into *@x0 and *@x1: one address for both loads.
  */
 __attribute__((target("sse2")))
-static __always_inline v2u at(const u64 *t, int w, const u8 *p, int j)
+static __always_inline void at(const u64 *t, const u8 *p, int j, v2u *x0,
+			       v2u *x1)
 {
-	v2u e = { 0, 0 };
+	const u64 *e = t + (size_t)AC_FILTER_LANES *
+		       (ac_load_le16(p + j) & DMASK);
+	v2u a = { e[0], 0 }, b = { e[1], 0 };
 
-	e[0] = t[AC_FILTER_LANES * (ac_load_le16(p + j) & DMASK) + w];
-	return shl(e, j);
+	*x0 |= shl(a, j);
+	*x1 |= shl(b, j);
 }
 
 /*
- * Eight positions of one lane, OR-ed in a tree so that no OR waits for
- * more than two others.
+ * Eight positions into the lanes' states: their entries OR-ed pairwise,
+ * then the pairs, so that no OR waits for more than a few others.
  */
 __attribute__((target("sse2")))
-static __always_inline v2u eight(const u64 *t, int w, const u8 *p)
+static __always_inline void eight(const u64 *t, const u8 *p, v2u *s0,
+				  v2u *s1)
 {
-	return ((at(t, w, p, 0) | at(t, w, p, 1)) |
-		(at(t, w, p, 2) | at(t, w, p, 3))) |
-	       ((at(t, w, p, 4) | at(t, w, p, 5)) |
-		(at(t, w, p, 6) | at(t, w, p, 7)));
+	v2u a0 = { 0, 0 }, a1 = a0, b0 = a0, b1 = a0;
+
+	at(t, p, 0, &a0, &a1);
+	at(t, p, 1, &b0, &b1);
+	at(t, p, 2, &a0, &a1);
+	at(t, p, 3, &b0, &b1);
+	at(t, p, 4, &a0, &a1);
+	at(t, p, 5, &b0, &b1);
+	at(t, p, 6, &a0, &a1);
+	at(t, p, 7, &b0, &b1);
+	*s0 |= a0 | b0;
+	*s1 |= a1 | b1;
 }
 
 __attribute__((target("sse2")))
@@ -121,13 +134,11 @@ u32 nfips_ac_filter_run_sse2(const struct ac_filter *f, const u8 *p,
 		v2u v;
 
 		/* Windows ending at p .. p + 7, then p + 8 .. p + 15. */
-		s0 |= eight(t, 0, p);
-		s1 |= eight(t, 1, p);
+		eight(t, p, &s0, &s1);
 		v = s0 & s1;
 		s0 = high(s0);
 		s1 = high(s1);
-		s0 |= eight(t, 0, p + 8);
-		s1 |= eight(t, 1, p + 8);
+		eight(t, p + 8, &s0, &s1);
 		v[1] = (s0 & s1)[0];
 		s0 = high(s0);
 		s1 = high(s1);
@@ -197,7 +208,8 @@ static __always_inline v4i bcast(const u64 *e)
 __attribute__((target("avx2")))
 static __always_inline v4i at2(const u64 *t, const u8 *p, int j)
 {
-	v4i e = bcast(t + AC_FILTER_LANES * (ac_load_le16(p + j) & DMASK));
+	v4i e = bcast(t + (size_t)AC_FILTER_LANES *
+		      (ac_load_le16(p + j) & DMASK));
 	v32c ctl;
 
 	memcpy(&ctl, shift_in_half[j], sizeof(ctl));
