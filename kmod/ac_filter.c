@@ -219,13 +219,13 @@ static __always_inline void shift_in(const u64 *t, const u8 *p, u64 *a,
  * j + 1. The verdicts of eight positions are gathered as bytes (one shift
  * and OR each) and tested at once, as the vector code does.
  */
-u32 nfips_ac_filter_run_scalar(const struct ac_filter *f, const u8 *p,
+u64 nfips_ac_filter_run_scalar(const struct ac_filter *f, const u8 *p,
 			       u32 nblocks, u32 *ran,
 			       struct ac_filter_carry *c)
 {
 	const u64 *t = f->table;
-	u64 a = c->w[0], b = c->w[1];
-	u32 n, h, m = 0;
+	u64 a = c->w[0], b = c->w[1], m = 0;
+	u32 n, h;
 
 	for (n = 0; n < nblocks && !m; n++) {
 		for (h = 0; h < AC_FILTER_BLOCK; h += 8, p += 8) {
@@ -241,7 +241,7 @@ u32 nfips_ac_filter_run_scalar(const struct ac_filter *f, const u8 *p,
 			shift_in(t, p + 6, &a, &b, &v);
 			shift_in(t, p + 7, &a, &b, &v);
 			if (unlikely(~v))
-				m |= passing(v) << h;
+				m |= (u64)passing(v) << h;
 		}
 	}
 	c->w[0] = a;
@@ -250,7 +250,7 @@ u32 nfips_ac_filter_run_scalar(const struct ac_filter *f, const u8 *p,
 	return m;
 }
 
-static u32 run(struct ac_filter_cursor *c, const u8 *p, u32 nblocks,
+static u64 run(struct ac_filter_cursor *c, const u8 *p, u32 nblocks,
 	       u32 *ran)
 {
 #ifdef AC_X86
@@ -291,7 +291,8 @@ u32 nfips_ac_filter_seek(struct ac_filter_cursor *c, u32 from)
 	 */
 	for (;;) {
 		u8 tail[2 * AC_FILTER_BLOCK];
-		u32 pos = c->done, nblocks, ran = 0, m, e;
+		u32 pos = c->done, nblocks, ran = 0, e;
+		u64 m;
 		const u8 *p = c->buf + pos;
 
 		nblocks = (len - pos - 1) / AC_FILTER_BLOCK;
@@ -305,14 +306,14 @@ u32 nfips_ac_filter_seek(struct ac_filter_cursor *c, u32 from)
 		pos += (ran - 1) * AC_FILTER_BLOCK;
 		/* Windows ending at len - 1 and after are not decided. */
 		if (p == tail)
-			m |= (u32)(0xffff << (len - 1 - pos)) & 0xffff;
+			m |= ~0ULL << (len - 1 - pos);
 		c->base = pos;
 		c->done = pos + AC_FILTER_BLOCK;
 		c->mask = m;
 		e = end > pos ? end : pos;
 		m >>= e - pos;
 		if (m)
-			return e + __builtin_ctz(m) - (AC_FILTER_SPAN - 2);
+			return e + __builtin_ctzll(m) - (AC_FILTER_SPAN - 2);
 	}
 }
 

@@ -17,8 +17,12 @@
 /* 64-bit lanes of a table entry, eight buckets each. */
 #define AC_FILTER_LANES	2
 #define AC_FILTER_BYTES	(AC_FILTER_DOMAIN * AC_FILTER_LANES * sizeof(u64))
-/* Window ends a block decides (ac_filter.c, "blocks"). */
-#define AC_FILTER_BLOCK	16
+/*
+ * Window ends a block decides (ac_filter.c, "blocks"): the vector code
+ * decides sixteen at once, and a block is several such, so that where
+ * candidates are dense the cursor comes back for more less often.
+ */
+#define AC_FILTER_BLOCK	64
 
 struct ac_filter {
 	/*
@@ -52,7 +56,7 @@ struct ac_filter_cursor {
 	u32 len;
 	u32 base;	/* window end of bit 0 of mask */
 	u32 done;	/* windows ending before this are decided */
-	u32 mask;	/* bit k: a pattern may begin at base + k - 7 */
+	u64 mask;	/* bit k: a pattern may begin at base + k - 7 */
 	int simd;
 	struct ac_filter_carry carry;
 };
@@ -69,21 +73,21 @@ void nfips_ac_filter_free(struct ac_filter *f);
 
 /*
  * Runs blocks of AC_FILTER_BLOCK positions from @p (block n reads
- * p[16n .. 16n + 16]) until one has a window that passes or @nblocks are
- * done; returns that block's verdicts (bit k: the window ending at its
- * position k passes; 0 when none did) and in *@ran the blocks run. One
- * function per instruction set, the same verdicts from each; the vector
- * ones only where the CPU has them (and, in the kernel, between
- * kernel_fpu_begin() and kernel_fpu_end()).
+ * AC_FILTER_BLOCK + 1 bytes from p + n * AC_FILTER_BLOCK) until one has a
+ * window that passes or @nblocks are done; returns that block's verdicts
+ * (bit k: the window ending at its position k passes; 0 when none did)
+ * and in *@ran the blocks run. One function per instruction set, the
+ * same verdicts from each; the vector ones only where the CPU has them
+ * (and, in the kernel, between kernel_fpu_begin() and kernel_fpu_end()).
  */
-u32 nfips_ac_filter_run_scalar(const struct ac_filter *f, const u8 *p,
+u64 nfips_ac_filter_run_scalar(const struct ac_filter *f, const u8 *p,
 			       u32 nblocks, u32 *ran,
 			       struct ac_filter_carry *c);
 #ifdef AC_X86
-u32 nfips_ac_filter_run_sse2(const struct ac_filter *f, const u8 *p,
+u64 nfips_ac_filter_run_sse2(const struct ac_filter *f, const u8 *p,
 			     u32 nblocks, u32 *ran,
 			     struct ac_filter_carry *c);
-u32 nfips_ac_filter_run_avx2(const struct ac_filter *f, const u8 *p,
+u64 nfips_ac_filter_run_avx2(const struct ac_filter *f, const u8 *p,
 			     u32 nblocks, u32 *ran,
 			     struct ac_filter_carry *c);
 #endif
@@ -116,10 +120,10 @@ static inline u32 nfips_ac_filter_at(struct ac_filter_cursor *c, u32 from)
 	 */
 	if (likely(end < c->done)) {
 		u32 e = end > c->base ? end : c->base;
-		u32 m = c->mask >> (e - c->base);
+		u64 m = c->mask >> (e - c->base);
 
 		if (m)
-			return e + __builtin_ctz(m) - (AC_FILTER_SPAN - 2);
+			return e + __builtin_ctzll(m) - (AC_FILTER_SPAN - 2);
 	}
 	return nfips_ac_filter_seek(c, from);
 }

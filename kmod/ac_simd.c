@@ -121,29 +121,34 @@ static __always_inline void eight(const u64 *t, const u8 *p, v2u *s0,
 }
 
 __attribute__((target("sse2")))
-u32 nfips_ac_filter_run_sse2(const struct ac_filter *f, const u8 *p,
+u64 nfips_ac_filter_run_sse2(const struct ac_filter *f, const u8 *p,
 			     u32 nblocks, u32 *ran,
 			     struct ac_filter_carry *c)
 {
 	const u64 *t = f->table;
 	const v2u all = { ~0ULL, ~0ULL };
 	v2u s0 = { c->w[0], 0 }, s1 = { c->w[1], 0 };
-	u32 n, m = 0;
+	u64 m = 0;
+	u32 n, k;
 
-	for (n = 0; n < nblocks && !m; n++, p += AC_FILTER_BLOCK) {
-		v2u v;
+	for (n = 0; n < nblocks && !m; n++) {
+		for (k = 0; k < AC_FILTER_BLOCK; k += 16, p += 16) {
+			v2u v;
+			u64 b;
 
-		/* Windows ending at p .. p + 7, then p + 8 .. p + 15. */
-		eight(t, p, &s0, &s1);
-		v = s0 & s1;
-		s0 = high(s0);
-		s1 = high(s1);
-		eight(t, p + 8, &s0, &s1);
-		v[1] = (s0 & s1)[0];
-		s0 = high(s0);
-		s1 = high(s1);
-		/* A window passes when some bucket's bit is clear in its byte. */
-		m = ~__builtin_ia32_pmovmskb128((v16b)v == (v16b)all) & 0xffff;
+			/* Windows ending at p .. p + 7, then p + 8 .. p + 15. */
+			eight(t, p, &s0, &s1);
+			v = s0 & s1;
+			s0 = high(s0);
+			s1 = high(s1);
+			eight(t, p + 8, &s0, &s1);
+			v[1] = (s0 & s1)[0];
+			s0 = high(s0);
+			s1 = high(s1);
+			/* A window passes when a bucket's bit is clear in it. */
+			b = __builtin_ia32_pmovmskb128((v16b)v == (v16b)all);
+			m |= (~b & 0xffff) << k;
+		}
 	}
 	c->w[0] = s0[0];
 	c->w[1] = s1[0];
@@ -241,25 +246,30 @@ static __always_inline v4i high2(v4i v)
  * half apart: one load, shift and OR per position for sixteen buckets.
  */
 __attribute__((target("avx2")))
-u32 nfips_ac_filter_run_avx2(const struct ac_filter *f, const u8 *p,
+u64 nfips_ac_filter_run_avx2(const struct ac_filter *f, const u8 *p,
 			     u32 nblocks, u32 *ran,
 			     struct ac_filter_carry *c)
 {
 	const u64 *t = f->table;
 	const v2u all = { ~0ULL, ~0ULL };
 	v4i s = { (s64)c->w[0], 0, (s64)c->w[1], 0 };
-	u32 n, m = 0;
+	u64 m = 0;
+	u32 n, k;
 
-	for (n = 0; n < nblocks && !m; n++, p += AC_FILTER_BLOCK) {
-		v2u v;
+	for (n = 0; n < nblocks && !m; n++) {
+		for (k = 0; k < AC_FILTER_BLOCK; k += 16, p += 16) {
+			v2u v;
+			u64 b;
 
-		s |= eight2(t, p);
-		v[0] = s[0] & s[2];
-		s = high2(s);
-		s |= eight2(t, p + 8);
-		v[1] = s[0] & s[2];
-		s = high2(s);
-		m = ~__builtin_ia32_pmovmskb128((v16b)v == (v16b)all) & 0xffff;
+			s |= eight2(t, p);
+			v[0] = s[0] & s[2];
+			s = high2(s);
+			s |= eight2(t, p + 8);
+			v[1] = s[0] & s[2];
+			s = high2(s);
+			b = __builtin_ia32_pmovmskb128((v16b)v == (v16b)all);
+			m |= (~b & 0xffff) << k;
+		}
 	}
 	c->w[0] = s[0];
 	c->w[1] = s[2];
