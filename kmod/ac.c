@@ -623,14 +623,13 @@ static u32 depth(const struct ac_dfa *d, u32 s)
  * first later position where one may (or the last eight bytes, which the
  * filter cannot see whole), to be entered from the root.
  */
-static u32 skip(const struct nfips_ac *ac, const u8 *buf, u32 i, u32 dep,
-		u32 len, int simd)
+static inline u32 skip(struct ac_filter_cursor *fc, u32 i, u32 dep)
 {
 	u32 q;
 
 	if (i < dep)	/* the partial match began in an earlier buffer */
 		return i;
-	q = nfips_ac_filter_next(&ac->filter, buf, i - dep, len, simd);
+	q = nfips_ac_filter_at(fc, i - dep);
 	return q < i ? i : q;
 }
 
@@ -638,11 +637,13 @@ static u32 scan_one(const struct nfips_ac *ac, const struct ac_dfa *d, u32 s,
 		    const u8 *buf, u32 len, nfips_ac_match_fn fn, void *ctx,
 		    int simd)
 {
+	struct ac_filter_cursor fc;
 	u32 i = 0;
 
+	nfips_ac_filter_start(&fc, &ac->filter, buf, len, simd);
 	while (i < len) {
 		if (ac->filter.table && s < d->depth_end[2]) {
-			u32 next = skip(ac, buf, i, depth(d, s), len, simd);
+			u32 next = skip(&fc, i, depth(d, s));
 
 			if (next != i) {
 				i = next;
@@ -662,13 +663,14 @@ static void scan_two(const struct nfips_ac *ac, u32 *s0, u32 *s1,
 		     int simd)
 {
 	const struct ac_dfa *d0 = &ac->dfa[0], *d1 = &ac->dfa[1];
+	struct ac_filter_cursor fc;
 	u32 a = *s0, b = *s1, i = 0;
 
+	nfips_ac_filter_start(&fc, &ac->filter, buf, len, simd);
 	while (i < len) {
 		if (ac->filter.table && a < d0->depth_end[2] && b < d1->depth_end[2]) {
 			u32 da = depth(d0, a), db = depth(d1, b);
-			u32 next = skip(ac, buf, i, da > db ? da : db, len,
-					simd);
+			u32 next = skip(&fc, i, da > db ? da : db);
 
 			if (next != i) {
 				i = next;
@@ -717,5 +719,7 @@ nfips_ac_state nfips_ac_scan(const struct nfips_ac *ac, nfips_ac_state st,
 
 int nfips_ac_simd_best(void)
 {
+	if (ac_cpu_avx2())
+		return NFIPS_AC_AVX2;
 	return ac_cpu_sse2() ? NFIPS_AC_SSE2 : NFIPS_AC_SCALAR;
 }

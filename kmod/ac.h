@@ -102,6 +102,7 @@ nfips_ac_state nfips_ac_scan(const struct nfips_ac *ac, nfips_ac_state st,
  */
 #define NFIPS_AC_SCALAR		0
 #define NFIPS_AC_SSE2		1	/* 128-bit shift-or (x86-64) */
+#define NFIPS_AC_AVX2		2	/* both lanes in one 256-bit register */
 
 /* The best of the above this CPU (and its kernel) supports. */
 int nfips_ac_simd_best(void);

@@ -9,13 +9,25 @@
  * Domain of a position: its byte and the low five bits of the next one (13
  * bits; an ASCII letter's two cases share their low five bits, so a nocase
  * pattern needs no variants of its second byte). Entry d of the table is
- * two 64-bit lanes, eight buckets each: in lane w, byte k, bit b is clear
- * when some pattern of bucket 8w + b has domain d at offset k, or when
- * offset k is past the patterns of that bucket (their depth: min(length,
- * 8)); a pattern's last byte matches whatever follows. A position q passes
- * a bucket when its bit is clear in byte k of table[domain(q + k)] for
- * every k < 8: a shift-or, byte k of each lane sliding one byte per
- * position. ac_simd.c does the same with both lanes in one register.
+ * two 64-bit lanes, eight buckets each: in lane w, byte 7 - k, bit b is
+ * clear when some pattern of bucket 8w + b has domain d at offset k, or
+ * when offset k is past the patterns of that bucket (their depth:
+ * min(length, 8)); a pattern's last byte matches whatever follows. The
+ * window of eight positions starting at q passes a bucket when its bit is
+ * clear in byte 7 - k of table[domain(q + k)] for every k < 8.
+ *
+ * Blocks: the window ending at position e (starting at e - 7) takes byte m
+ * of the entry at e - m. Shifting the entry read at position j up by j - p
+ * bytes puts byte m at byte j - p + m, the window ending at j + m: the OR
+ * of the shifted entries of a block of positions p.. decides, byte by
+ * byte, the windows ending there, with no dependency from one position to
+ * the next (FDR's get_conf_stride_1()); what spills past the block is
+ * carried into the next one. The scalar reference does the same one
+ * position at a time (s = s >> 8 | entry, its low byte the window ending
+ * at the position just read); ac_simd.c does it with vector registers.
+ * Both return a block's verdicts as a mask, which a scan's cursor walks
+ * forward: each window is decided once per buffer, however often the scan
+ * asks.
  *
  * Patterns are put in buckets by depth, so that a few 1- or 2-byte
  * patterns do not weaken the test of the long ones, and the deepest (most
@@ -26,7 +38,7 @@
 
 #define NBUCKETS	(8 * AC_FILTER_LANES)
 #define DEPTH		8
-#define DOMAIN		8192U	/* 2^AC_FILTER_BITS */
+#define DOMAIN		AC_FILTER_DOMAIN
 #define LANES		AC_FILTER_LANES
 #define MAX_PASS_PCT	40	/* pass more and the filter does not pay */
 
@@ -77,7 +89,7 @@ static void plan_buckets(const u32 *count, u32 *first, u32 *nb)
  */
 static void mark(u64 *t, u32 b, u32 k, u8 c, const u8 *next, bool nocase)
 {
-	u64 bit = 1ULL << (8 * k + b % 8);
+	u64 bit = 1ULL << (8 * (DEPTH - 1 - k) + b % 8);
 	u8 v[2] = { c, c };
 	u32 i, n;
 
@@ -108,7 +120,8 @@ static u32 pass_pct(const u64 *t, const u32 *bdepth)
 		den = 1;
 		for (k = 0; k < bdepth[b]; k++) {
 			for (i = 0, n = 0; i < DOMAIN; i++)
-				n += !(t[i * LANES + b / 8] >> (8 * k + b % 8) & 1);
+				n += !(t[i * LANES + b / 8] >>
+				       (8 * (DEPTH - 1 - k) + b % 8) & 1);
 			num = num * n;
 			den = den * DOMAIN;
 			/* Keep within 64 bits: scale both down together. */
@@ -156,7 +169,7 @@ int nfips_ac_filter_build(struct ac_filter *f,
 	/* Offsets past a bucket's depth accept anything. */
 	for (i = 0; i < NBUCKETS; i++)
 		for (k = bdepth[i]; bdepth[i] && k < DEPTH; k++)
-			dontcare[i / 8] |= 1ULL << (8 * k + i % 8);
+			dontcare[i / 8] |= 1ULL << (8 * (DEPTH - 1 - k) + i % 8);
 	for (i = 0; i < DOMAIN * LANES; i++)
 		f->table[i] &= ~dontcare[i % LANES];
 	if (pass_pct(f->table, bdepth) > MAX_PASS_PCT) {
@@ -174,47 +187,141 @@ void nfips_ac_filter_free(struct ac_filter *f)
 }
 
 /*
- * The reference: a 64-bit state per lane (eight buckets each), shifted a
- * byte per position. Domain j needs bytes j and j + 1.
+ * Bit k of the result set when byte k of @w is not 0xff (a window that
+ * passes): each such byte's high bit, then the eight gathered by a
+ * multiplication whose partial products do not overlap.
  */
-u32 nfips_ac_filter_next_scalar(const struct ac_filter *f, const u8 *buf,
-				u32 from, u32 len)
+static u32 passing(u64 w)
 {
-	const u64 *t = f->table, *e;
-	u64 a = 0, b = 0;
-	u32 j;
+	const u64 low7 = 0x7f7f7f7f7f7f7f7fULL;
+	u64 x = ~w;
 
-	if (len - from < AC_FILTER_SPAN)
+	x = ((x & low7) + low7) | x;	/* high bit: byte not zero */
+	x = (x & ~low7) >> 7;
+	return (x * 0x0102040810204080ULL) >> 56;
+}
+
+/* One position of the reference: both lanes' states, its verdict into @v. */
+static __always_inline void shift_in(const u64 *t, const u8 *p, u64 *a,
+				     u64 *b, u64 *v)
+{
+	const u64 *e = t + (size_t)LANES * (ac_load_le16(p) & (DOMAIN - 1));
+
+	*a = *a >> 8 | e[0];
+	*b = *b >> 8 | e[1];
+	*v = *v >> 8 | (*a & *b) << 56;
+}
+
+/*
+ * The reference: a 64-bit state per lane (eight buckets each), shifted a
+ * byte per position; after reading position j its low byte decides the
+ * window ending at j. The carry is that state. Domain j needs bytes j and
+ * j + 1. The verdicts of eight positions are gathered as bytes (one shift
+ * and OR each) and tested at once, as the vector code does.
+ */
+u64 nfips_ac_filter_run_scalar(const struct ac_filter *f, const u8 *p,
+			       u32 nblocks, u32 *ran,
+			       struct ac_filter_carry *c)
+{
+	const u64 *t = f->table;
+	u64 a = c->w[0], b = c->w[1], m = 0;
+	u32 n, h;
+
+	for (n = 0; n < nblocks && !m; n++) {
+		for (h = 0; h < AC_FILTER_BLOCK; h += 8, p += 8) {
+			u64 v = 0;
+
+			/* Spelled out: compilers do not unroll at -O2. */
+			shift_in(t, p, &a, &b, &v);
+			shift_in(t, p + 1, &a, &b, &v);
+			shift_in(t, p + 2, &a, &b, &v);
+			shift_in(t, p + 3, &a, &b, &v);
+			shift_in(t, p + 4, &a, &b, &v);
+			shift_in(t, p + 5, &a, &b, &v);
+			shift_in(t, p + 6, &a, &b, &v);
+			shift_in(t, p + 7, &a, &b, &v);
+			if (unlikely(~v))
+				m |= (u64)passing(v) << h;
+		}
+	}
+	c->w[0] = a;
+	c->w[1] = b;
+	*ran = n;
+	return m;
+}
+
+static u64 run(struct ac_filter_cursor *c, const u8 *p, u32 nblocks,
+	       u32 *ran)
+{
+#ifdef AC_X86
+	if (c->simd == NFIPS_AC_AVX2)
+		return nfips_ac_filter_run_avx2(c->f, p, nblocks, ran,
+						&c->carry);
+	if (c->simd == NFIPS_AC_SSE2)
+		return nfips_ac_filter_run_sse2(c->f, p, nblocks, ran,
+						&c->carry);
+#endif
+	return nfips_ac_filter_run_scalar(c->f, p, nblocks, ran, &c->carry);
+}
+
+/*
+ * Decides the windows of the next block(s) and returns the first position
+ * >= @from where one passes (nfips_ac_filter_at() found none among those
+ * decided). Whole blocks run on the buffer while their 17 bytes are in it;
+ * the last, shorter, one on a copy padded with zeros, whose windows ending
+ * at len - 1 or later (starting in the last eight bytes) are not decided
+ * but passed: the automaton takes those bytes.
+ */
+u32 nfips_ac_filter_seek(struct ac_filter_cursor *c, u32 from)
+{
+	u32 end = from + AC_FILTER_SPAN - 2, len = c->len;
+
+	if (len < AC_FILTER_SPAN || from > len - AC_FILTER_SPAN)
 		return from;
-	/* The state after position j: its top byte is the verdict on j - 7. */
-	for (j = from; j < from + DEPTH - 1; j++) {
-		e = t + LANES * domain(buf[j], buf[j + 1]);
-		a = a << 8 | e[0];
-		b = b << 8 | e[1];
+	if (from > c->done) {
+		/* Nothing carried reaches a window ending at @end or later. */
+		memset(&c->carry, 0, sizeof(c->carry));
+		c->done = from;
 	}
 	/*
-	 * Two positions per round, one branch (a branch per position would be
-	 * mispredicted too often), their domains from one 32-bit load: the
-	 * domain is the low 13 bits of b0 | b1 << 8.
+	 * The windows decided so far, up to done, have none passing from
+	 * end on (nfips_ac_filter_at() looked); the next block starts there.
+	 * The last block, which decides the window ending at len - 1 (it
+	 * passes), is reached before done goes past len.
 	 */
-	for (; j + 4 <= len; j += 2) {
-		u32 x = ac_load_le32(buf + j);
-		const u64 *e0 = t + LANES * (x & (DOMAIN - 1));
-		const u64 *e1 = t + LANES * (x >> 8 & (DOMAIN - 1));
-		u64 a1 = a << 8 | e0[0], b1 = b << 8 | e0[1];
-		u64 a2 = a1 << 8 | e1[0], b2 = b1 << 8 | e1[1];
+	for (;;) {
+		u8 tail[2 * AC_FILTER_BLOCK];
+		u32 pos = c->done, nblocks, ran = 0, e;
+		u64 m;
+		const u8 *p = c->buf + pos;
 
-		if (unlikely(~(a1 & b1 & a2 & b2) >> 56))
-			return j - (DEPTH - 1) + (~(a1 & b1) >> 56 ? 0 : 1);
-		a = a2;
-		b = b2;
+		nblocks = (len - pos - 1) / AC_FILTER_BLOCK;
+		if (!nblocks) {
+			memset(tail, 0, sizeof(tail));
+			memcpy(tail, p, len - pos);
+			p = tail;
+			nblocks = 1;
+		}
+		m = run(c, p, nblocks, &ran);
+		pos += (ran - 1) * AC_FILTER_BLOCK;
+		/* Windows ending at len - 1 and after are not decided. */
+		if (p == tail)
+			m |= ~0ULL << (len - 1 - pos);
+		c->base = pos;
+		c->done = pos + AC_FILTER_BLOCK;
+		c->mask = m;
+		e = end > pos ? end : pos;
+		m >>= e - pos;
+		if (m)
+			return e + __builtin_ctzll(m) - (AC_FILTER_SPAN - 2);
 	}
-	for (; j + 1 < len; j++) {
-		e = t + LANES * domain(buf[j], buf[j + 1]);
-		a = a << 8 | e[0];
-		b = b << 8 | e[1];
-		if (~(a & b) >> 56)
-			return j - (DEPTH - 1);
-	}
-	return j - (DEPTH - 1);
+}
+
+u32 nfips_ac_filter_next(const struct ac_filter *f, const u8 *buf, u32 from,
+			 u32 len, int simd)
+{
+	struct ac_filter_cursor c;
+
+	nfips_ac_filter_start(&c, f, buf, len, simd);
+	return nfips_ac_filter_at(&c, from);
 }

@@ -13,17 +13,52 @@
 #define AC_FILTER_SPAN	9
 /* Domain: a position's byte and the low 5 bits of the next (13 bits). */
 #define AC_FILTER_BITS	13
+#define AC_FILTER_DOMAIN	8192	/* 2^AC_FILTER_BITS */
 /* 64-bit lanes of a table entry, eight buckets each. */
 #define AC_FILTER_LANES	2
-#define AC_FILTER_BYTES	((1U << AC_FILTER_BITS) * AC_FILTER_LANES * sizeof(u64))
+#define AC_FILTER_BYTES	(AC_FILTER_DOMAIN * AC_FILTER_LANES * sizeof(u64))
+/*
+ * Window ends a block decides (ac_filter.c, "blocks"): the vector code
+ * decides sixteen at once, and a block is several such, so that where
+ * candidates are dense the cursor comes back for more less often.
+ */
+#define AC_FILTER_BLOCK	64
 
 struct ac_filter {
 	/*
-	 * By domain value, AC_FILTER_LANES words: in word w, byte k, bit b
-	 * set when no pattern of bucket 8w + b has that domain value at
-	 * offset k (Documentation/matcher.rst).
+	 * By domain value, AC_FILTER_LANES words (one 16-byte entry, one
+	 * cache line): in word w, byte m, bit b set when no pattern of
+	 * bucket 8w + b has that domain value at offset 7 - m
+	 * (Documentation/matcher.rst). The byte order is reversed so that
+	 * shifting an entry by its position lines its offsets up with the
+	 * windows they belong to.
 	 */
 	u64 *table;
+};
+
+/*
+ * The shift-or's state between blocks: what the entries already read
+ * contribute to the windows not decided yet. Its layout belongs to the
+ * instruction set that fills it.
+ */
+struct ac_filter_carry {
+	u64 w[4];
+};
+
+/*
+ * A scan's walk through the filter's verdicts, forward only: each window
+ * is computed once per buffer, however often the scan asks (the start of
+ * a partial match never moves backwards).
+ */
+struct ac_filter_cursor {
+	const struct ac_filter *f;
+	const u8 *buf;
+	u32 len;
+	u32 base;	/* window end of bit 0 of mask */
+	u32 done;	/* windows ending before this are decided */
+	u64 mask;	/* bit k: a pattern may begin at base + k - 7 */
+	int simd;
+	struct ac_filter_carry carry;
 };
 
 /*
@@ -37,28 +72,64 @@ int nfips_ac_filter_build(struct ac_filter *f,
 void nfips_ac_filter_free(struct ac_filter *f);
 
 /*
- * First position q >= @from where a pattern may begin, or where the filter
- * cannot tell because the buffer ends within AC_FILTER_SPAN bytes.
- * @from < @len. One function per instruction set, the same result from
- * each; the vector ones only where the CPU has them (and, in the kernel,
- * between kernel_fpu_begin() and kernel_fpu_end()).
+ * Runs blocks of AC_FILTER_BLOCK positions from @p (block n reads
+ * AC_FILTER_BLOCK + 1 bytes from p + n * AC_FILTER_BLOCK) until one has a
+ * window that passes or @nblocks are done; returns that block's verdicts
+ * (bit k: the window ending at its position k passes; 0 when none did)
+ * and in *@ran the blocks run. One function per instruction set, the
+ * same verdicts from each; the vector ones only where the CPU has them
+ * (and, in the kernel, between kernel_fpu_begin() and kernel_fpu_end()).
  */
-u32 nfips_ac_filter_next_scalar(const struct ac_filter *f, const u8 *buf,
-				u32 from, u32 len);
+u64 nfips_ac_filter_run_scalar(const struct ac_filter *f, const u8 *p,
+			       u32 nblocks, u32 *ran,
+			       struct ac_filter_carry *c);
 #ifdef AC_X86
-u32 nfips_ac_filter_next_sse2(const struct ac_filter *f, const u8 *buf,
-			      u32 from, u32 len);
+u64 nfips_ac_filter_run_sse2(const struct ac_filter *f, const u8 *p,
+			     u32 nblocks, u32 *ran,
+			     struct ac_filter_carry *c);
+u64 nfips_ac_filter_run_avx2(const struct ac_filter *f, const u8 *p,
+			     u32 nblocks, u32 *ran,
+			     struct ac_filter_carry *c);
 #endif
 
-static inline u32 nfips_ac_filter_next(const struct ac_filter *f,
-				       const u8 *buf, u32 from, u32 len,
-				       int simd)
+static inline void nfips_ac_filter_start(struct ac_filter_cursor *c,
+					 const struct ac_filter *f,
+					 const u8 *buf, u32 len, int simd)
 {
-#ifdef AC_X86
-	if (simd != NFIPS_AC_SCALAR)
-		return nfips_ac_filter_next_sse2(f, buf, from, len);
-#endif
-	return nfips_ac_filter_next_scalar(f, buf, from, len);
+	memset(c, 0, sizeof(*c));
+	c->f = f;
+	c->buf = buf;
+	c->len = len;
+	c->simd = simd;
 }
+
+u32 nfips_ac_filter_seek(struct ac_filter_cursor *c, u32 from);
+
+/*
+ * First position q >= @from where a pattern may begin, or where the filter
+ * cannot tell because the buffer ends within AC_FILTER_SPAN bytes. @from
+ * must not be smaller than in the cursor's previous call.
+ */
+static inline u32 nfips_ac_filter_at(struct ac_filter_cursor *c, u32 from)
+{
+	u32 end = from + AC_FILTER_SPAN - 2;	/* the window's last entry */
+
+	/*
+	 * Windows ending before base were decided, and failed, when an
+	 * earlier call went past them.
+	 */
+	if (likely(end < c->done)) {
+		u32 e = end > c->base ? end : c->base;
+		u64 m = c->mask >> (e - c->base);
+
+		if (m)
+			return e + __builtin_ctzll(m) - (AC_FILTER_SPAN - 2);
+	}
+	return nfips_ac_filter_seek(c, from);
+}
+
+/* nfips_ac_filter_at() from a fresh cursor: what the tests compare. */
+u32 nfips_ac_filter_next(const struct ac_filter *f, const u8 *buf, u32 from,
+			 u32 len, int simd);
 
 #endif /* _NFIPS_AC_FILTER_H */

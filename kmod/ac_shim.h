@@ -33,7 +33,7 @@ static inline int ac_yield(void)
 	return fatal_signal_pending(current) ? -EINTR : 0;
 }
 
-#define ac_load_le32(p)		get_unaligned_le32(p)
+#define ac_load_le16(p)		get_unaligned_le16(p)
 
 /*
  * Vector registers only between kernel_fpu_begin() and kernel_fpu_end():
@@ -45,8 +45,13 @@ static inline int ac_yield(void)
 #include <asm/fpu/api.h>
 #define AC_X86			1
 #define ac_cpu_sse2()		boot_cpu_has(X86_FEATURE_XMM2)
+/* The CPU has AVX2 and the kernel saves the YMM state it needs. */
+#define ac_cpu_avx2()		(boot_cpu_has(X86_FEATURE_AVX2) &&	\
+				 cpu_has_xfeatures(XFEATURE_MASK_SSE |	\
+						   XFEATURE_MASK_YMM, NULL))
 #else
 #define ac_cpu_sse2()		false
+#define ac_cpu_avx2()		false
 #endif
 #else
 #include <errno.h>
@@ -54,13 +59,15 @@ static inline int ac_yield(void)
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
-#include <string.h>
+#include <string.h>	/* and, through <sys/cdefs.h>, __always_inline */
 
 /* The kernel's names, for the very types of <stdint.h> (uint8_t...). */
 typedef __UINT8_TYPE__ u8;
 typedef __UINT16_TYPE__ u16;
 typedef __UINT32_TYPE__ u32;
 typedef __UINT64_TYPE__ u64;
+typedef signed char s8;
+typedef long long s64;	/* as the kernel's, what vector builtins take */
 
 #define ac_alloc(n)		malloc(n)
 #define ac_zalloc(n)		calloc(1, n)
@@ -70,13 +77,13 @@ static inline int ac_yield(void)
 	return 0;
 }
 
-static inline u32 ac_load_le32(const void *p)
+static inline u16 ac_load_le16(const void *p)
 {
-	u32 v;
+	u16 v;
 
 	memcpy(&v, p, sizeof(v));
 #if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-	v = __builtin_bswap32(v);
+	v = __builtin_bswap16(v);
 #endif
 	return v;
 }
@@ -86,8 +93,11 @@ static inline u32 ac_load_le32(const void *p)
 #if defined(__x86_64__)
 #define AC_X86			1
 #define ac_cpu_sse2()		true	/* in every x86-64 CPU */
+/* libgcc checks the CPU's AVX2 and that the OS saves the YMM state. */
+#define ac_cpu_avx2()		__builtin_cpu_supports("avx2")
 #else
 #define ac_cpu_sse2()		false
+#define ac_cpu_avx2()		false
 #endif
 
 #define likely(x)		__builtin_expect(!!(x), 1)

@@ -8,6 +8,7 @@
  * rules hit are collected for the verdict (hooks.c). A rule decided to
  * drop ends the scan: the packet is gone.
  */
+#include <linux/moduleparam.h>
 #include <linux/netfilter.h>
 #ifdef CONFIG_X86_64
 #include <asm/fpu/api.h>
@@ -291,6 +292,17 @@ void nfips_scan_init(struct nfips_scan_ctx *c, const struct nfips_policy *p,
 #define NFIPS_SIMD_MIN	512
 
 /*
+ * The most the kernel's prefilter may use (NFIPS_AC_*: 0 scalar, 1 SSE2,
+ * 2 AVX2), within what the CPU has. SSE2 by default: AVX2 is faster on
+ * hardware (Documentation/matcher.rst, "In the kernel"), but emulated
+ * CPUs (QEMU TCG) run vector instructions many times slower than scalar
+ * ones, AVX2's slowest, and scalar fastest there.
+ */
+static int nfips_prefilter_max __read_mostly = NFIPS_AC_SSE2;
+module_param_named(prefilter_max, nfips_prefilter_max, int, 0644);
+MODULE_PARM_DESC(prefilter_max, "Widest prefilter: 0 scalar, 1 SSE2, 2 AVX2, where the CPU has it (default 1)");
+
+/*
  * The prefilter for @len bytes: the vector one when the payload is long
  * enough and this context may use the vector registers (not, e.g., in an
  * interrupt that came in the middle of another kernel_fpu_begin()
@@ -299,9 +311,9 @@ void nfips_scan_init(struct nfips_scan_ctx *c, const struct nfips_policy *p,
 static int simd_begin(u32 len)
 {
 #ifdef CONFIG_X86_64
-	int simd = nfips_ac_simd_best();
+	int simd = min(nfips_ac_simd_best(), READ_ONCE(nfips_prefilter_max));
 
-	if (simd != NFIPS_AC_SCALAR && len >= NFIPS_SIMD_MIN &&
+	if (simd > NFIPS_AC_SCALAR && len >= NFIPS_SIMD_MIN &&
 	    irq_fpu_usable()) {
 		kernel_fpu_begin();
 		return simd;

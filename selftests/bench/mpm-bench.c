@@ -2,13 +2,16 @@
 /*
  * mpm-bench: the nfips matcher (kmod/ac.c) against Vectorscan on one input.
  *
- *   mpm-bench [--nocase] [--cpu-time] [--passes N] PATTERNS CORPUS
+ *   mpm-bench [--nocase] [--cpu-time] [--passes N] [--prefilter N]
+ *             PATTERNS CORPUS
  *
  * PATTERNS: one pattern per line, in hex (1..255 bytes). CORPUS: records,
  * each a 4-byte little-endian length and that many payload bytes; every
  * record is one packet payload, scanned from a fresh state (nfips: state 0,
  * Vectorscan: one hs_scan() in block mode). --nocase makes every pattern
- * ASCII case-insensitive in both engines.
+ * ASCII case-insensitive in both engines. --prefilter N scans nfips with
+ * that prefilter (0 scalar, 1 SSE2, 2 AVX2: NFIPS_AC_*), not the best the
+ * CPU has, to compare them in the same conditions.
  *
  * Prints one line per engine:
  *   engine=E patterns=N build_ms=X mem_bytes=N matches=N mbps=X
@@ -300,6 +303,7 @@ static int hs_tally(unsigned int id, unsigned long long from,
 
 struct engines {
 	struct nfips_ac *ac;
+	int simd;
 	hs_database_t *db;
 	hs_scratch_t *scratch;
 };
@@ -309,8 +313,8 @@ static u64 scan_nfips(const struct engines *e, const struct corpus *c)
 	u64 count = 0;
 
 	for (size_t i = 0; i < c->n; i++)
-		nfips_ac_scan(e->ac, 0, c->rec[i].data, c->rec[i].len,
-			      nf_count, &count);
+		nfips_ac_scan_simd(e->ac, 0, c->rec[i].data, c->rec[i].len,
+				   nf_count, &count, e->simd);
 	return count;
 }
 
@@ -386,7 +390,7 @@ static double median(double *v, int n)
 
 static void __attribute__((noreturn)) usage(void)
 {
-	fprintf(stderr, "usage: %s [--nocase] [--cpu-time] [--passes N] PATTERNS CORPUS\n"
+	fprintf(stderr, "usage: %s [--nocase] [--cpu-time] [--passes N] [--prefilter N] PATTERNS CORPUS\n"
 		"  PATTERNS  one pattern per line in hex, 1..%d bytes each\n"
 		"  CORPUS    records: 4-byte little-endian length, then the payload\n",
 		prog, NFIPS_AC_MAX_LEN);
@@ -396,7 +400,7 @@ static void __attribute__((noreturn)) usage(void)
 int main(int argc, char **argv)
 {
 	const char *files[2];
-	int nfiles = 0, passes = 5, nocase = 0, cpu;
+	int nfiles = 0, passes = 5, nocase = 0, cpu, simd_set = 0;
 	struct pattern_set ps;
 	struct corpus c;
 	struct engines e = { 0 };
@@ -414,6 +418,14 @@ int main(int argc, char **argv)
 			passes = strtol(argv[++i], &end, 10);
 			if (*end || passes < 1 || passes > MAX_PASSES)
 				die(EXIT_INPUT, "--passes: 1..%d", MAX_PASSES);
+		} else if (!strcmp(argv[i], "--prefilter") && i + 1 < argc) {
+			char *end;
+
+			e.simd = strtol(argv[++i], &end, 10);
+			if (*end || e.simd < 0 || e.simd > nfips_ac_simd_best())
+				die(EXIT_INPUT, "--prefilter: 0..%d on this CPU",
+				    nfips_ac_simd_best());
+			simd_set = 1;
 		} else if (argv[i][0] == '-' && argv[i][1]) {
 			usage();
 		} else if (nfiles < 2) {
@@ -424,6 +436,8 @@ int main(int argc, char **argv)
 	}
 	if (nfiles != 2)
 		usage();
+	if (!simd_set)
+		e.simd = nfips_ac_simd_best();
 
 	load_patterns(files[0], &ps);
 	load_corpus(files[1], &c);
@@ -518,7 +532,8 @@ int main(int argc, char **argv)
 	tally_init(&hs_t, &ps, &c);
 	for (size_t i = 0; i < c.n; i++) {
 		nf_t.cur_record = hs_t.cur_record = i;
-		nfips_ac_scan(e.ac, 0, c.rec[i].data, c.rec[i].len, nf_tally, &nf_t);
+		nfips_ac_scan_simd(e.ac, 0, c.rec[i].data, c.rec[i].len,
+				   nf_tally, &nf_t, e.simd);
 		if (hs_scan(e.db, (const char *)c.rec[i].data, c.rec[i].len, 0,
 			    e.scratch, hs_tally, &hs_t) != HS_SUCCESS)
 			die(EXIT_ENGINE, "vectorscan: hs_scan failed on record %zu", i + 1);

@@ -89,10 +89,14 @@ static u8 *text_random(struct rng *r, const struct pset *s, u32 len,
 	return t;
 }
 
-/* The prefilter's code paths: the scalar reference and the CPU's best. */
-static int simd_of(int m)
+/*
+ * The prefilter's code paths, NFIPS_AC_SCALAR (0) .. nsimd() - 1: the
+ * scalar reference and every vector one the CPU has (each instruction set
+ * below the best is there too).
+ */
+static int nsimd(void)
 {
-	return m ? nfips_ac_simd_best() : NFIPS_AC_SCALAR;
+	return nfips_ac_simd_best() + 1;
 }
 
 /* Scans @t cut at the given points (sorted, within len). */
@@ -140,13 +144,13 @@ static int check_case(const struct pset *s, const u8 *t, u32 len,
 			cuts[j] = cuts[j - 1];
 		cuts[j] = v;
 	}
-	for (m = 0; m < 2; m++) {
-		scan_split(ac, t, len, NULL, 0, &got, simd_of(m));
-		scan_split(ac, t, len, cuts, ncuts, &split, simd_of(m));
+	for (m = 0; m < nsimd(); m++) {
+		scan_split(ac, t, len, NULL, 0, &got, m);
+		scan_split(ac, t, len, cuts, ncuts, &split, m);
 		if (got.out_of_order || split.out_of_order ||
 		    !hits_equal(&want, &got) || !hits_equal(&want, &split)) {
 			tap_diag("%s: prefilter %d: oracle %zu hits, scan %zu, split scan %zu",
-				 what, simd_of(m), want.n, got.n, split.n);
+				 what, m, want.n, got.n, split.n);
 			ok = 0;
 		}
 		hits_reset(&got);
@@ -361,17 +365,17 @@ static void test_split_points(struct tap *tap)
 		return;
 	}
 	scan_split(ac, t, len, NULL, 0, &one, NFIPS_AC_SCALAR);
-	for (m = 0; m < 2; m++) {
+	for (m = 0; m < nsimd(); m++) {
 		u32 cuts[299], i;
 
 		for (cut = 0; cut <= len; cut++) {
-			scan_split(ac, t, len, &cut, 1, &two, simd_of(m));
+			scan_split(ac, t, len, &cut, 1, &two, m);
 			bad += !hits_equal(&one, &two);
 			hits_reset(&two);
 		}
 		for (i = 0; i < 299; i++)
 			cuts[i] = i + 1;
-		scan_split(ac, t, len, cuts, 299, &two, simd_of(m));
+		scan_split(ac, t, len, cuts, 299, &two, m);
 		bad += !hits_equal(&one, &two);
 		hits_reset(&two);
 	}
@@ -527,16 +531,50 @@ static void test_deterministic(struct tap *tap)
 }
 
 /*
+ * A cursor asked from positions that only move forward, by random steps
+ * (small ones within a block, large ones past what it has decided, which
+ * makes it restart), answers what a fresh cursor answers from each.
+ */
+static u32 cursor_differs(const struct ac_filter *f, const u8 *t, u32 len,
+			  int simd, struct rng *r)
+{
+	struct ac_filter_cursor c;
+	u32 from = 0, bad = 0;
+
+	nfips_ac_filter_start(&c, f, t, len, simd);
+	while (from < len) {
+		u32 q = nfips_ac_filter_at(&c, from);
+
+		bad += q != nfips_ac_filter_next(f, t, from, len,
+						 NFIPS_AC_SCALAR);
+		switch (rnd(r) % 4) {
+		case 0:
+			break;	/* the same position again */
+		case 1:
+			from = q + 1;
+			break;
+		case 2:
+			from += 1 + rnd(r) % 40;
+			break;
+		default:
+			from += 1 + rnd(r) % 3;
+		}
+	}
+	return bad;
+}
+
+/*
  * The prefilter itself, on random sets (short patterns and nocase among
  * them) and texts: the vector code returns what the scalar code returns
- * from every position; neither passes over a position where the oracle
- * finds a pattern beginning; and with long patterns over random bytes it
- * does skip most positions (a filter that passes everything would leave
- * the scan exact but slow).
+ * from every position and through a cursor moving forward; neither passes
+ * over a position where the oracle finds a pattern beginning; and with
+ * long patterns over random bytes it does skip most positions (a filter
+ * that passes everything would leave the scan exact but slow).
  */
 static void test_filter(struct tap *tap)
 {
-	u32 c, pos, len = 3000, differ = 0, missed = 0, sets = 0;
+	u32 c, pos, len = 3000, differ = 0, missed = 0, sets = 0, cursed = 0;
+	int m;
 	u64 skipped = 0, tested = 0;
 	u8 all[256];
 
@@ -568,10 +606,12 @@ static void test_filter(struct tap *tap)
 		sets++;
 		oracle_scan(s.p, s.n, t, len, &want);
 		for (pos = 0; pos < len; pos++) {
-			u32 q = nfips_ac_filter_next_scalar(&f, t, pos, len);
+			u32 q = nfips_ac_filter_next(&f, t, pos, len,
+						     NFIPS_AC_SCALAR);
 
-			differ += q != nfips_ac_filter_next(&f, t, pos, len,
-							    nfips_ac_simd_best());
+			for (m = 1; m < nsimd(); m++)
+				differ += q != nfips_ac_filter_next(&f, t, pos,
+								    len, m);
 			if (longs && pos + AC_FILTER_SPAN <= len) {
 				tested++;
 				skipped += q != pos;
@@ -580,17 +620,25 @@ static void test_filter(struct tap *tap)
 		for (i = 0; i < want.n; i++) {
 			u32 start = want.v[i].end - s.p[want.v[i].id].len;
 
-			missed += nfips_ac_filter_next_scalar(&f, t, start,
-							      len) != start;
+			missed += nfips_ac_filter_next(&f, t, start, len,
+						       NFIPS_AC_SCALAR) != start;
 		}
+		/* Every length up to two blocks, where the padded tail is. */
+		for (i = 0; i < 2 * AC_FILTER_BLOCK + 8; i++)
+			cursed += cursor_differs(&f, t,
+						 i <= 2 * AC_FILTER_BLOCK + 2 ?
+						 i : len - i, i % nsimd(), &r);
 		hits_reset(&want);
 		nfips_ac_filter_free(&f);
 		pset_free(&s);
 		free(t);
 	}
 	tap_ok(tap, sets >= 50 && !differ,
-	       "prefilter: vector code equals the scalar code from every position (%u sets, %u differ)",
-	       sets, differ);
+	       "prefilter: vector code (%d sets of instructions) equals the scalar code from every position (%u sets, %u differ)",
+	       nsimd() - 1, sets, differ);
+	tap_ok(tap, sets >= 50 && !cursed,
+	       "prefilter: a cursor moving forward answers as a fresh one, every prefilter (%u differ)",
+	       cursed);
 	tap_ok(tap, sets >= 50 && !missed,
 	       "prefilter: no pattern beginning passed over (%u missed)",
 	       missed);
