@@ -8,6 +8,7 @@
 #include <linux/module.h>
 #include <linux/percpu.h>
 #include "nfips.h"
+#include "prefilter.h"
 #include "stream.h"
 
 unsigned int nfips_net_id __read_mostly;
@@ -280,6 +281,9 @@ static int __init nfips_init(void)
 	int ret;
 
 	ret = nfips_ac_selftest();
+	if (ret)
+		return ret;
+	ret = nfips_prefilter_calibrate();
 	if (ret)
 		return ret;
 	if (!nfips_max_total_mem)
