@@ -283,9 +283,7 @@ static int __init nfips_init(void)
 	ret = nfips_ac_selftest();
 	if (ret)
 		return ret;
-	ret = nfips_prefilter_calibrate();
-	if (ret)
-		return ret;
+	nfips_prefilter_calibrate();
 	if (!nfips_max_total_mem)
 		nfips_max_total_mem = (totalram_pages() << PAGE_SHIFT) / 4;
 	ret = register_pernet_subsys(&nfips_net_ops);

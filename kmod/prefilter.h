@@ -6,7 +6,7 @@
 #include "ac.h"
 
 /* Times each prefilter the CPU has and keeps the fastest (at load). */
-int nfips_prefilter_calibrate(void);
+void nfips_prefilter_calibrate(void);
 
 /*
  * The prefilter for a scan of @len bytes, with the vector registers held
