@@ -452,6 +452,29 @@ static u32 states_within(size_t bytes, u32 max)
 	return lo;
 }
 
+/*
+ * What nfips_ac_scan() uses: in the kernel the scalar code (callers that
+ * hold the vector registers ask for more); in userspace the fastest,
+ * measured once per process, and until then (also while measuring, which
+ * builds an automaton too) the best the CPU has.
+ */
+static int simd_default(void)
+{
+#if AC_SIMD_DEFAULT
+	static int fastest = -1;
+	int s = __atomic_load_n(&fastest, __ATOMIC_ACQUIRE);
+
+	if (s >= 0)
+		return s;
+	__atomic_store_n(&fastest, nfips_ac_simd_best(), __ATOMIC_RELEASE);
+	s = nfips_ac_simd_fastest(NULL);
+	__atomic_store_n(&fastest, s, __ATOMIC_RELEASE);
+	return s;
+#else
+	return NFIPS_AC_SCALAR;
+#endif
+}
+
 int nfips_ac_build(struct nfips_ac **out, const struct nfips_ac_pattern *pats,
 		   u32 npats, const struct nfips_ac_limits *lim, u32 *bad)
 {
@@ -493,7 +516,7 @@ int nfips_ac_build(struct nfips_ac **out, const struct nfips_ac_pattern *pats,
 	if (!ac)
 		return -ENOMEM;
 	ac->mem = sizeof(*ac);
-	ac->simd = AC_SIMD_DEFAULT ? nfips_ac_simd_best() : NFIPS_AC_SCALAR;
+	ac->simd = simd_default();
 	ret = dfa_build(&ac->dfa[0], pats, npats, false, max_nodes, &ac->mem);
 	if (ret)
 		goto err;

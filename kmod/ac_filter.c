@@ -325,3 +325,75 @@ u32 nfips_ac_filter_next(const struct ac_filter *f, const u8 *buf, u32 from,
 	nfips_ac_filter_start(&c, f, buf, len, simd);
 	return nfips_ac_filter_at(&c, from);
 }
+
+/* Calibration: random patterns over random bytes, the best of a few runs. */
+#define CAL_PATTERNS	64
+#define CAL_PATLEN	8
+#define CAL_BYTES	16384
+#define CAL_ROUNDS	5
+
+static int cal_match(void *ctx, u32 id, u32 end)
+{
+	(void)ctx;
+	(void)id;
+	(void)end;
+	return 0;
+}
+
+/* xorshift32: the same bytes every time, no entropy needed. */
+static u32 cal_next(u32 *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 17;
+	*x ^= *x << 5;
+	return *x;
+}
+
+int nfips_ac_simd_fastest(u64 *ns)
+{
+	u32 total = CAL_BYTES + CAL_PATTERNS * CAL_PATLEN, x = 0x9e3779b9, i;
+	int top = nfips_ac_simd_best(), best = top, s, r;
+	u64 t, run[NFIPS_AC_AVX2 + 1] = { 0 };
+	struct nfips_ac_pattern *pats;
+	struct nfips_ac *ac = NULL;
+	u8 *text;
+
+	text = ac_alloc(total);
+	pats = ac_zalloc(CAL_PATTERNS * sizeof(*pats));
+	if (!text || !pats)
+		goto out;
+	for (i = 0; i < total; i++)
+		text[i] = cal_next(&x);
+	/* 8-byte random patterns are rare in random bytes: the filter runs. */
+	for (i = 0; i < CAL_PATTERNS; i++) {
+		pats[i].bytes = text + CAL_BYTES + i * CAL_PATLEN;
+		pats[i].len = CAL_PATLEN;
+		pats[i].id = i;
+	}
+	if (nfips_ac_build(&ac, pats, CAL_PATTERNS, NULL, NULL))
+		goto out;
+	for (r = 0; r < CAL_ROUNDS; r++) {
+		for (s = 0; s <= top; s++) {
+			ac_vector_begin(s);
+			t = ac_now_ns();
+			nfips_ac_scan_simd(ac, 0, text, CAL_BYTES, cal_match,
+					   NULL, s);
+			t = ac_now_ns() - t;
+			ac_vector_end(s);
+			if (!r || t < run[s])
+				run[s] = t;
+		}
+		ac_yield();
+	}
+	/* Ties go to the narrower one: less state to save. */
+	for (s = 0, best = 0; s <= top; s++)
+		if (run[s] < run[best])
+			best = s;
+	if (ns)
+		memcpy(ns, run, sizeof(run));
+out:
+	nfips_ac_free(ac);
+	ac_free(pats);
+	ac_free(text);
+	return best;
+}

@@ -53,6 +53,32 @@ static inline int ac_yield(void)
 #define ac_cpu_sse2()		false
 #define ac_cpu_avx2()		false
 #endif
+
+#include <linux/ktime.h>
+#define ac_now_ns()		ktime_get_ns()
+
+/* Around a timed scan (nfips_ac_simd_fastest()): the CPU to ourselves. */
+static inline void ac_vector_begin(int simd)
+{
+#ifdef CONFIG_X86_64
+	if (simd) {
+		kernel_fpu_begin();
+		return;
+	}
+#endif
+	preempt_disable();
+}
+
+static inline void ac_vector_end(int simd)
+{
+#ifdef CONFIG_X86_64
+	if (simd) {
+		kernel_fpu_end();
+		return;
+	}
+#endif
+	preempt_enable();
+}
 #else
 #include <errno.h>
 #include <stdbool.h>
@@ -60,6 +86,7 @@ static inline int ac_yield(void)
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>	/* and, through <sys/cdefs.h>, __always_inline */
+#include <time.h>
 
 /* The kernel's names, for the very types of <stdint.h> (uint8_t...). */
 typedef __UINT8_TYPE__ u8;
@@ -99,6 +126,24 @@ static inline u16 ac_load_le16(const void *p)
 #define ac_cpu_sse2()		false
 #define ac_cpu_avx2()		false
 #endif
+
+static inline u64 ac_now_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (u64)t.tv_sec * 1000000000 + (u64)t.tv_nsec;
+}
+
+static inline void ac_vector_begin(int simd)
+{
+	(void)simd;
+}
+
+static inline void ac_vector_end(int simd)
+{
+	(void)simd;
+}
 
 #define likely(x)		__builtin_expect(!!(x), 1)
 #define unlikely(x)		__builtin_expect(!!(x), 0)

@@ -8,6 +8,7 @@
 #include <linux/module.h>
 #include <linux/percpu.h>
 #include "nfips.h"
+#include "prefilter.h"
 #include "stream.h"
 
 unsigned int nfips_net_id __read_mostly;
@@ -282,6 +283,7 @@ static int __init nfips_init(void)
 	ret = nfips_ac_selftest();
 	if (ret)
 		return ret;
+	nfips_prefilter_calibrate();
 	if (!nfips_max_total_mem)
 		nfips_max_total_mem = (totalram_pages() << PAGE_SHIFT) / 4;
 	ret = register_pernet_subsys(&nfips_net_ops);

@@ -8,12 +8,9 @@
  * rules hit are collected for the verdict (hooks.c). A rule decided to
  * drop ends the scan: the packet is gone.
  */
-#include <linux/moduleparam.h>
 #include <linux/netfilter.h>
-#ifdef CONFIG_X86_64
-#include <asm/fpu/api.h>
-#endif
 #include "match.h"
+#include "prefilter.h"
 #include "ranges.h"
 
 static bool addr_in(const struct nfips_pkt *pkt, const void *addr,
@@ -283,53 +280,6 @@ void nfips_scan_init(struct nfips_scan_ctx *c, const struct nfips_policy *p,
 	c->gen = gen << NFIPS_MEMO_BITS;
 }
 
-/*
- * Payloads of at least this many bytes are scanned with the vector
- * prefilter, between kernel_fpu_begin() and kernel_fpu_end(): below, what
- * it saves does not pay for saving a user task's vector registers
- * (Documentation/matcher.rst, "In the kernel", has the measurement).
- */
-#define NFIPS_SIMD_MIN	512
-
-/*
- * The most the kernel's prefilter may use (NFIPS_AC_*: 0 scalar, 1 SSE2,
- * 2 AVX2), within what the CPU has. SSE2 by default: AVX2 is faster on
- * hardware (Documentation/matcher.rst, "In the kernel"), but emulated
- * CPUs (QEMU TCG) run vector instructions many times slower than scalar
- * ones, AVX2's slowest, and scalar fastest there.
- */
-static int nfips_prefilter_max __read_mostly = NFIPS_AC_SSE2;
-module_param_named(prefilter_max, nfips_prefilter_max, int, 0644);
-MODULE_PARM_DESC(prefilter_max, "Widest prefilter: 0 scalar, 1 SSE2, 2 AVX2, where the CPU has it (default 1)");
-
-/*
- * The prefilter for @len bytes: the vector one when the payload is long
- * enough and this context may use the vector registers (not, e.g., in an
- * interrupt that came in the middle of another kernel_fpu_begin()
- * section); the caller ends the section with simd_end().
- */
-static int simd_begin(u32 len)
-{
-#ifdef CONFIG_X86_64
-	int simd = min(nfips_ac_simd_best(), READ_ONCE(nfips_prefilter_max));
-
-	if (simd > NFIPS_AC_SCALAR && len >= NFIPS_SIMD_MIN &&
-	    irq_fpu_usable()) {
-		kernel_fpu_begin();
-		return simd;
-	}
-#endif
-	return NFIPS_AC_SCALAR;
-}
-
-static void simd_end(int simd)
-{
-#ifdef CONFIG_X86_64
-	if (simd != NFIPS_AC_SCALAR)
-		kernel_fpu_end();
-#endif
-}
-
 /* Scans payload bytes [@from, @to), continuing @ast; returns the state. */
 static nfips_ac_state scan_range(struct sk_buff *skb, struct nfips_scan_ctx *c,
 				 u32 from, u32 to, nfips_ac_state ast,
@@ -339,7 +289,7 @@ static nfips_ac_state scan_range(struct sk_buff *skb, struct nfips_scan_ctx *c,
 	struct skb_seq_state seq;
 	u32 consumed = 0, n;
 	const u8 *data;
-	int simd = simd_begin(to - from);
+	int simd = nfips_prefilter_begin(to - from);
 
 	/*
 	 * Bytes in the skb's head (a small packet's whole payload) are read
@@ -350,7 +300,7 @@ static nfips_ac_state scan_range(struct sk_buff *skb, struct nfips_scan_ctx *c,
 		c->base = from;
 		ast = nfips_ac_scan_simd(c->p->ac, ast, skb->data + pkt->off + from,
 					 to - from, on_match, c, simd);
-		simd_end(simd);
+		nfips_prefilter_end(simd);
 		if (c->drop < 0 && !anchored_upto(c, to))
 			*scanned += to - from;
 		return ast;
@@ -368,7 +318,7 @@ static nfips_ac_state scan_range(struct sk_buff *skb, struct nfips_scan_ctx *c,
 		consumed += n;
 	}
 	skb_abort_seq_read(&seq);
-	simd_end(simd);
+	nfips_prefilter_end(simd);
 	*scanned += consumed;
 	return ast;
 }

@@ -55,7 +55,9 @@
 # KBENCH_ET: the ET Open directory, read in place; KBENCH_CONFIGS: a subset
 # to run, default all; KBENCH_SLOWPATH=0 to leave the slow path out;
 # KBENCH_START_WAIT: seconds Suricata and nfipsd may take to load the rules
-# and bind their queue, default 2400) and
+# and bind their queue, default 2400; KBENCH_PREFILTER: the kernel's
+# prefilter, nfips.ko's prefilter parameter, default the one it measured
+# fastest when it loaded) and
 # kbench-{raw,all}.rules, kbench-xt{200,1600}.iptables. Every round runs
 # every configuration in that order; each configuration's figure is its
 # best round. Prints "# ..." diagnostics and, last, one line per
@@ -737,6 +739,13 @@ echo "# http: $(wrk --version 2>&1 | head -n 1 | cut -d' ' -f1-2), $http_conns c
 	"$(nginx -v 2>&1 | cut -d' ' -f3), one worker"
 echo "# home_net $home_net"
 echo "# load average $(cut -d' ' -f1-3 /proc/loadavg) (guest)"
+# The kernel's prefilter: measured at load (dmesg), or KBENCH_PREFILTER's.
+if [ -n "${KBENCH_PREFILTER:-}" ]; then
+	echo "$KBENCH_PREFILTER" >/sys/module/nfips/parameters/prefilter ||
+		fail "prefilter parameter $KBENCH_PREFILTER"
+fi
+echo "# $(dmesg | grep -o 'nfips: prefilter .*' | tail -n 1);" \
+	"parameter prefilter=$(cat /sys/module/nfips/parameters/prefilter)"
 
 # Unmeasured: the first transfers after boot are slow.
 ip netns exec "$client" iperf3 -c "$server4" -t 2 >/dev/null 2>&1

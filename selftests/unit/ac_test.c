@@ -647,6 +647,26 @@ static void test_filter(struct tap *tap)
 	       (unsigned long long)skipped, (unsigned long long)tested);
 }
 
+/*
+ * The prefilter picked by timing (the kernel's choice at load, userspace's
+ * default): one the CPU has, each of those timed, none beyond, and the
+ * pick the fastest of them.
+ */
+static void test_fastest(struct tap *tap)
+{
+	u64 ns[NFIPS_AC_AVX2 + 1] = { 0 };
+	int best = nfips_ac_simd_best(), s = nfips_ac_simd_fastest(ns), k;
+	bool ok = s >= NFIPS_AC_SCALAR && s <= best;
+
+	for (k = 0; k <= NFIPS_AC_AVX2; k++) {
+		ok &= k <= best ? ns[k] > 0 : ns[k] == 0;
+		ok &= k > best || ns[s] <= ns[k];
+	}
+	tap_ok(tap, ok, "fastest prefilter %d of best %d (ns: %llu %llu %llu)", s, best,
+	       (unsigned long long)ns[0], (unsigned long long)ns[1],
+	       (unsigned long long)ns[2]);
+}
+
 int main(void)
 {
 	struct tap tap = { 0 };
@@ -659,5 +679,6 @@ int main(void)
 	test_errors(&tap);
 	test_deterministic(&tap);
 	test_filter(&tap);
+	test_fastest(&tap);
 	return tap_done(&tap);
 }
