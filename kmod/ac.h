@@ -110,8 +110,10 @@ int nfips_ac_simd_best(void);
  * The one of them that scans fastest here, each timed over the same bytes
  * (as lib/raid6 picks its algorithm): the widest on hardware, the scalar
  * code on an emulated CPU (QEMU TCG), where vector instructions cost many
- * scalar ones. Nanoseconds per run in @ns[0..NFIPS_AC_AVX2] if given (0:
- * not run). Process context; nfips_ac_simd_best() if it cannot allocate.
+ * scalar ones. One whose matches differ from the scalar code's is never
+ * chosen. Nanoseconds per run in @ns[0..NFIPS_AC_AVX2] if given (0: not
+ * run, ~0: wrong matches). Process context; the scalar code if it cannot
+ * allocate.
  */
 int nfips_ac_simd_fastest(u64 *ns);
 /* nfips_ac_scan() with @simd, which must be supported (and usable). */

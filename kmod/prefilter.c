@@ -26,21 +26,26 @@
 
 static const char *const prefilter_names[] = { "scalar", "sse2", "avx2" };
 
-/* The calibrated choice, set once at load. */
+/* The measured choice, and the prefilters found exact, set once at load. */
 static int nfips_prefilter_fastest __read_mostly = NFIPS_AC_SCALAR;
+static unsigned int nfips_prefilter_exact __read_mostly = 1U << NFIPS_AC_SCALAR;
 
 /* -1: the calibrated one; 0, 1, 2: that one, where the CPU has it. */
 static int nfips_prefilter_param __read_mostly = -1;
 module_param_named(prefilter, nfips_prefilter_param, int, 0644);
-MODULE_PARM_DESC(prefilter, "Prefilter: -1 the fastest measured at load (default), 0 scalar, 1 SSE2, 2 AVX2 (where the CPU has it)");
+MODULE_PARM_DESC(prefilter, "Prefilter: -1 the fastest measured at load (default), 0 scalar, 1 SSE2, 2 AVX2 (where the CPU has it and it was found exact)");
 
+/* The parameter's choice, never one found inexact at load. */
 static int prefilter_now(void)
 {
 	int want = READ_ONCE(nfips_prefilter_param);
 
 	if (want < 0)
 		return nfips_prefilter_fastest;
-	return min(want, nfips_ac_simd_best());
+	for (want = min(want, nfips_ac_simd_best()); want > 0; want--)
+		if (nfips_prefilter_exact & (1U << want))
+			break;
+	return want;
 }
 
 int nfips_prefilter_begin(u32 len)
@@ -68,9 +73,19 @@ void nfips_prefilter_end(int simd)
 void __init nfips_prefilter_calibrate(void)
 {
 	u64 ns[NFIPS_AC_AVX2 + 1] = { 0 };
+	int s, top = nfips_ac_simd_best();
 
 	nfips_prefilter_fastest = nfips_ac_simd_fastest(ns);
-	pr_info("prefilter %s (ns per 16 KiB: scalar %llu, sse2 %llu, avx2 %llu)\n",
-		prefilter_names[nfips_prefilter_fastest], ns[NFIPS_AC_SCALAR],
-		ns[NFIPS_AC_SSE2], ns[NFIPS_AC_AVX2]);
+	for (s = 0; s <= top; s++) {
+		if (ns[s] == ~0ULL) {
+			pr_warn("prefilter %s found other matches than the scalar code: not used\n",
+				prefilter_names[s]);
+			continue;
+		}
+		if (ns[s])
+			nfips_prefilter_exact |= 1U << s;
+		pr_info("prefilter %s: %llu ns per 16 KiB\n",
+			prefilter_names[s], ns[s]);
+	}
+	pr_info("prefilter %s\n", prefilter_names[nfips_prefilter_fastest]);
 }

@@ -744,7 +744,7 @@ if [ -n "${KBENCH_PREFILTER:-}" ]; then
 	echo "$KBENCH_PREFILTER" >/sys/module/nfips/parameters/prefilter ||
 		fail "prefilter parameter $KBENCH_PREFILTER"
 fi
-echo "# $(dmesg | grep -o 'nfips: prefilter .*' | tail -n 1);" \
+echo "# $(dmesg | grep -o 'nfips: prefilter .*' | tr '\n' ';')" \
 	"parameter prefilter=$(cat /sys/module/nfips/parameters/prefilter)"
 
 # Unmeasured: the first transfers after boot are slow.
