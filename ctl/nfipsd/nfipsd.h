@@ -32,6 +32,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/socket.h>
 
 #include "deliver/deliver.h"
 #include "detect/engine.h"
@@ -250,8 +251,11 @@ struct nfipsd_worker {
 	_Atomic uint64_t serial;	/* of the engine in use */
 	const struct nfipsd_policy *pol;	/* in use (worker's view) */
 	struct nfipsd_qstats st;
-	char *buf;
+	char *buf;			/* nvec receive buffers of buflen */
 	size_t buflen;
+	struct mmsghdr *msgs;		/* recvmmsg()'s, one per buffer */
+	struct iovec *iov;
+	uint32_t nvec;
 	void *pctx;			/* queue.c's per-packet context */
 	bool inc_new;			/* the alert being made opened an incident */
 	/* batched accept verdicts */

@@ -45,6 +45,8 @@
 #include "nfipsd.h"
 
 #define COPY_RANGE	0xffff
+/* packets read per system call, at most (each up to COPY_RANGE and headers) */
+#define RECV_VEC	32
 
 /* ---- configuration messages ----------------------------------------- */
 
@@ -379,16 +381,29 @@ static int on_packet(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-/* Reads what is waiting, up to a batch, without blocking; <0: socket gone. */
+/*
+ * Reads what is waiting, up to a batch, without blocking; <0: socket gone.
+ * Each queued packet is a netlink message of its own: recvmmsg() takes up
+ * to w->nvec of them per system call, and one that returns fewer than
+ * asked for has emptied the socket, so no further call is made to learn
+ * that (recv() took one call per packet plus one that failed with
+ * EAGAIN). The messages are handled in the order read, as before.
+ */
 static int read_batch(struct nfipsd_worker *w, struct pkt_ctx *x)
 {
 	int fd = mnl_socket_get_fd(w->nl);
-	uint32_t n;
+	uint32_t n = 0, tries = 0, want, i;
 
-	for (n = 0; n < w->d->conf.batch; n++) {
-		ssize_t len = recv(fd, w->buf, w->buflen, MSG_DONTWAIT);
+	while (n < w->d->conf.batch && tries++ < w->d->conf.batch) {
+		int got;
 
-		if (len < 0) {
+		want = w->d->conf.batch - n;
+		if (want > w->nvec)
+			want = w->nvec;
+		for (i = 0; i < want; i++)
+			w->msgs[i].msg_hdr.msg_flags = 0;
+		got = recvmmsg(fd, w->msgs, want, MSG_DONTWAIT, NULL);
+		if (got < 0) {
 			if (errno == EINTR)
 				continue;
 			if (errno == EAGAIN || errno == EWOULDBLOCK)
@@ -406,12 +421,17 @@ static int read_batch(struct nfipsd_worker *w, struct pkt_ctx *x)
 			flush_batch(w);
 			return -1;
 		}
-		if (mnl_cb_run(w->buf, (size_t)len, 0, w->portid, on_packet, x) < 0) {
-			/* an error message: a verdict the kernel refused */
-			if (!atomic_fetch_add(&w->st.verdict_errors, 1))
+		for (i = 0; i < (uint32_t)got; i++) {
+			if (mnl_cb_run(w->iov[i].iov_base, w->msgs[i].msg_len, 0, w->portid,
+				       on_packet, x) < 0 &&
+			    !atomic_fetch_add(&w->st.verdict_errors, 1))
+				/* an error message: a verdict the kernel refused */
 				nfipsd_log(NFIPSD_ERR, "queue %u: a verdict was refused: %s",
 					   w->qnum, strerror(errno));
 		}
+		n += (uint32_t)got;
+		if ((uint32_t)got < want)
+			break;		/* the socket is empty */
 	}
 	flush_batch(w);
 	return (int)n;
@@ -525,12 +545,21 @@ int nfipsd_worker_start(struct nfipsd_worker *w)
 
 	w->wakefd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	w->buflen = COPY_RANGE + MNL_SOCKET_BUFFER_SIZE / 2;
-	w->buf = malloc(w->buflen);
+	w->nvec = d->conf.batch < RECV_VEC ? d->conf.batch : RECV_VEC;
+	/* w->buf is the first of the receive buffers (send_cfg's too) */
+	w->buf = malloc(w->buflen * w->nvec);
+	w->iov = calloc(w->nvec, sizeof(*w->iov));
+	w->msgs = calloc(w->nvec, sizeof(*w->msgs));
+	for (uint32_t i = 0; w->buf && w->iov && w->msgs && i < w->nvec; i++) {
+		w->iov[i] = (struct iovec){ w->buf + i * w->buflen, w->buflen };
+		w->msgs[i].msg_hdr.msg_iov = &w->iov[i];
+		w->msgs[i].msg_hdr.msg_iovlen = 1;
+	}
 	w->pipe = nfips_pipeline_new(&pc, NULL, on_alert, w);
 	w->pctx = calloc(1, sizeof(struct pkt_ctx));
 	if (w->pctx)
 		((struct pkt_ctx *)w->pctx)->w = w;
-	if (w->wakefd < 0 || !w->buf || !w->pipe || !w->pctx) {
+	if (w->wakefd < 0 || !w->buf || !w->iov || !w->msgs || !w->pipe || !w->pctx) {
 		nfipsd_log(NFIPSD_ERR, "queue %u: out of memory", w->qnum);
 		return -1;
 	}
@@ -578,6 +607,10 @@ void nfipsd_worker_join(struct nfipsd_worker *w)
 	w->wakefd = -1;
 	free(w->buf);
 	w->buf = NULL;
+	free(w->iov);
+	w->iov = NULL;
+	free(w->msgs);
+	w->msgs = NULL;
 	free(w->pctx);
 	w->pctx = NULL;
 }
