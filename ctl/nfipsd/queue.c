@@ -51,6 +51,7 @@
 /* ---- configuration messages ----------------------------------------- */
 
 static int on_packet(const struct nlmsghdr *nlh, void *data);
+static void stamp(void *pctx);
 static void flush_batch(struct nfipsd_worker *w);
 
 /*
@@ -87,8 +88,10 @@ static int send_cfg(struct nfipsd_worker *w, struct nlmsghdr *nlh)
 				ret = e->error;
 				break;
 			}
-			if (m->nlmsg_type == ((NFNL_SUBSYS_QUEUE << 8) | NFQNL_MSG_PACKET))
+			if (m->nlmsg_type == ((NFNL_SUBSYS_QUEUE << 8) | NFQNL_MSG_PACKET)) {
+				stamp(w->pctx);
 				on_packet(m, w->pctx);
+			}
 		}
 	}
 	flush_batch(w);
@@ -314,7 +317,14 @@ struct pkt_ctx {
 	struct nfipsd_worker *w;
 	struct ifcache ifc;
 	uint64_t last_ts;
+	uint64_t now;		/* when the packets being handled were read */
 };
+
+/* The time of what was just read (packets without a timestamp of theirs). */
+static void stamp(void *pctx)
+{
+	((struct pkt_ctx *)pctx)->now = now_usec();
+}
 
 static int on_packet(const struct nlmsghdr *nlh, void *data)
 {
@@ -347,7 +357,7 @@ static int on_packet(const struct nlmsghdr *nlh, void *data)
 
 		ts = be64toh(t->sec) * 1000000 + be64toh(t->usec);
 	} else {
-		ts = now_usec();
+		ts = x->now;
 	}
 	/* Flows and thresholds age by packet time: never backwards. */
 	if (ts < x->last_ts)
@@ -421,6 +431,15 @@ static int read_batch(struct nfipsd_worker *w, struct pkt_ctx *x)
 			flush_batch(w);
 			return -1;
 		}
+		/*
+		 * Forwarded packets seldom carry a timestamp (the kernel
+		 * stamps them only while some socket asks for timestamps):
+		 * theirs is the time they were read, one clock reading per
+		 * call rather than per packet (a system call and a timer
+		 * read each where the clock source has no vDSO, as the
+		 * guests' HPET).
+		 */
+		stamp(x);
 		for (i = 0; i < (uint32_t)got; i++) {
 			if (mnl_cb_run(w->iov[i].iov_base, w->msgs[i].msg_len, 0, w->portid,
 				       on_packet, x) < 0 &&
@@ -482,7 +501,8 @@ static void *worker_main(void *arg)
 			deadline.tv_sec += d->conf.stop_timeout;
 			draining = true;
 		}
-		clock_gettime(CLOCK_MONOTONIC, &t);
+		/* whole seconds: the coarse clock, read without a system call */
+		clock_gettime(CLOCK_MONOTONIC_COARSE, &t);
 		atomic_store(&w->beat, (int64_t)t.tv_sec);
 		n = poll(pfd, 2, draining ? 50 : 1000);
 		if (n < 0 && errno != EINTR) {
