@@ -564,7 +564,8 @@ int nfipsd_worker_start(struct nfipsd_worker *w)
 	}
 
 	w->wakefd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	w->buflen = COPY_RANGE + MNL_SOCKET_BUFFER_SIZE / 2;
+	/* a multiple of 64: each buffer's netlink headers stay aligned */
+	w->buflen = (COPY_RANGE + MNL_SOCKET_BUFFER_SIZE / 2 + 63) & ~(size_t)63;
 	w->nvec = d->conf.batch < RECV_VEC ? d->conf.batch : RECV_VEC;
 	/* w->buf is the first of the receive buffers (send_cfg's too) */
 	w->buf = malloc(w->buflen * w->nvec);
