@@ -340,13 +340,28 @@ static bool pattern_at(const struct nfips_krule *r, const u8 *w, u32 n)
 }
 
 /*
+ * Bytes read for the anchored rules in one wire packet: payload bytes
+ * [@ws, @we) at @w (NULL: none), the part of the packet where their
+ * windows lie, up to NFIPS_ANCHOR_READ bytes.
+ */
+#define NFIPS_ANCHOR_READ	(2 * NFIPS_ANCHOR_DEPTH)
+
+struct anchor_read {
+	const u8 *w;
+	u32 ws, we;
+	u8 buf[NFIPS_ANCHOR_READ];
+};
+
+/*
  * The first match of anchored rule @r that the automaton would have
  * taken (place_ok()) in the wire packet whose payload begins at @base
  * (@len bytes): its window [offset, offset + depth) of that packet, from
- * payload offset @from on. Returns the match's end, or 0 if none.
+ * payload offset @from on; in @rd when the read holds it. Returns the
+ * match's end, or 0 if none.
  */
 static u32 anchored_first(struct sk_buff *skb, const struct nfips_scan_ctx *c,
-			  const struct nfips_krule *r, u32 base, u32 len,
+			  const struct nfips_krule *r,
+			  const struct anchor_read *rd, u32 base, u32 len,
 			  u32 from)
 {
 	u8 buf[NFIPS_ANCHOR_DEPTH];
@@ -359,7 +374,10 @@ static u32 anchored_first(struct sk_buff *skb, const struct nfips_scan_ctx *c,
 	we = base + min(len, r->offset + r->depth);
 	if (we < ws + r->patlen)
 		return 0;
-	w = skb_header_pointer(skb, c->pkt->off + ws, we - ws, buf);
+	if (rd->w && ws >= rd->ws && we <= rd->we)
+		w = rd->w + (ws - rd->ws);
+	else
+		w = skb_header_pointer(skb, c->pkt->off + ws, we - ws, buf);
 	if (!w)
 		return 0;
 	for (i = 0; i + r->patlen <= we - ws; i++)
@@ -370,38 +388,37 @@ static u32 anchored_first(struct sk_buff *skb, const struct nfips_scan_ctx *c,
 }
 
 /*
- * Anchored rule @slot of the policy on each wire packet of the payload
- * (one, or each segment or datagram of an aggregate) from payload offset
- * @from on (bytes before it were seen with an earlier packet of the
- * stream): its first match, put in order among the others for
- * anchored_until() to decide. Protocol and ports first: they are cheap,
- * and for most packets they spare the window's search; the addresses
- * once there is a match, as for the automaton's rules.
+ * Whether anchored rule @slot of the policy can hit the packet: protocol
+ * and ports first, they are cheap, and for most packets they spare the
+ * window's search; the addresses once there is a match, as for the
+ * automaton's rules.
  */
-static void anchored_one(struct sk_buff *skb, struct nfips_scan_ctx *c,
-			 u32 slot, u32 from)
+static bool anchored_wanted(struct nfips_scan_ctx *c, u32 slot)
 {
 	const struct nfips_pkt *pkt = c->pkt;
-	u32 id = c->p->anchored[slot], seg, base, end = 0, i;
+	u32 id = c->p->anchored[slot];
 	const struct nfips_krule *r = c->p->rules[id];
-	u64 key;
 
 	/* Decided for the packet already (the first of two scans, hooks.c). */
 	if ((c->memo[id] & ~NFIPS_MEMO_MASK) == c->gen)
-		return;
+		return false;
 	if ((r->proto != NFIPS_RPROTO_IP && r->proto != pkt->rproto) ||
 	    !(ports_ok(r, pkt, false) ||
 	      ((r->flags & NFIPS_RULE_F_BIDIR) && ports_ok(r, pkt, true)))) {
 		c->memo[id] = c->gen | NFIPS_MEMO_NO;
-		return;
+		return false;
 	}
-	seg = pkt->seg ? pkt->seg : pkt->len;
-	for (base = from - from % seg; base < pkt->len && !end; base += seg)
-		end = anchored_first(skb, c, r, base, min(seg, pkt->len - base),
-				     from);
-	if (!end)
-		return;
-	if (!packet_ok(r, pkt)) {
+	return true;
+}
+
+/* Anchored rule @slot's first match ends at @end: in order, if its header is. */
+static void anchored_found(struct nfips_scan_ctx *c, u32 slot, u32 end)
+{
+	u32 id = c->p->anchored[slot], i;
+	const struct nfips_krule *r = c->p->rules[id];
+	u64 key;
+
+	if (!packet_ok(r, c->pkt)) {
 		c->memo[id] = c->gen | NFIPS_MEMO_NO;
 		return;
 	}
@@ -414,24 +431,98 @@ static void anchored_one(struct sk_buff *skb, struct nfips_scan_ctx *c,
 }
 
 /*
+ * Reads payload bytes [@rd->ws, @rd->we) of an aggregate into @rd->buf
+ * with @seq, prepared at payload offset @start: the wire packets' reads
+ * go forward, so the fragments are walked once for all of them, where
+ * skb_header_pointer() would walk them from the first each time.
+ */
+static void anchored_seq_read(struct skb_seq_state *seq, u32 start,
+			      struct anchor_read *rd)
+{
+	u32 k = 0, n = rd->we - rd->ws, got;
+	const u8 *data;
+
+	rd->w = NULL;
+	while (k < n) {
+		got = skb_seq_read(rd->ws - start + k, &data, seq);
+		if (!got)
+			return;
+		got = min(got, n - k);
+		memcpy(rd->buf + k, data, got);
+		k += got;
+	}
+	rd->w = rd->buf;
+}
+
+/*
  * The anchored rules (anchor.h) are not in the automaton: a pattern of a
  * few bytes in a small window is looked for there, before the pass, and
  * each rule's first match decided in the pass where the automaton would
  * have reported it (anchored_until()), so that the same rules hit, in
- * the same order, and the same one drops the packet.
+ * the same order, and the same one drops the packet. Each wire packet of
+ * the payload (one, or each segment or datagram of an aggregate) from
+ * payload offset @from on (bytes before it were seen with an earlier
+ * packet of the stream) is read once where the windows of the rules
+ * still looking lie, and each rule's first match found there.
  */
 static void scan_anchored(struct sk_buff *skb, struct nfips_scan_ctx *c,
 			  u32 from)
 {
-	u32 i;
+	const struct nfips_pkt *pkt = c->pkt;
+	const struct nfips_policy *p = c->p;
+	struct skb_seq_state seq;
+	struct anchor_read rd;
+	u32 i, lo = U32_MAX, hi = 0, seg, base, len, end, start;
+	u64 want = 0;
 
 	c->naev = 0;
 	c->iaev = 0;
 	c->anext = U32_MAX;
-	if (!c->p->nanchored || !c->memo || from >= c->pkt->len)
+	if (!p->nanchored || !c->memo || from >= pkt->len)
 		return;
-	for (i = 0; i < c->p->nanchored; i++)
-		anchored_one(skb, c, i, from);
+	BUILD_BUG_ON(NFIPS_ANCHOR_RULES > 64);
+	for (i = 0; i < p->nanchored; i++) {
+		const struct nfips_krule *r = p->rules[p->anchored[i]];
+
+		if (!anchored_wanted(c, i))
+			continue;
+		want |= BIT_ULL(i);
+		lo = min(lo, r->offset);
+		hi = max(hi, r->offset + r->depth);
+	}
+	if (!want)
+		return;
+	seg = pkt->seg ? pkt->seg : pkt->len;
+	base = from - from % seg;
+	start = max(base + lo, from);
+	if (pkt->seg)
+		skb_prepare_seq_read(skb, pkt->off + start, pkt->off + pkt->len,
+				     &seq);
+	for (; base < pkt->len && want; base += seg) {
+		len = min(seg, pkt->len - base);
+		rd.w = NULL;
+		rd.ws = max(base + lo, from);
+		rd.we = min(base + min(len, hi), rd.ws + NFIPS_ANCHOR_READ);
+		if (lo < len && rd.we > rd.ws) {
+			if (pkt->seg)
+				anchored_seq_read(&seq, start, &rd);
+			else
+				rd.w = skb_header_pointer(skb, pkt->off + rd.ws,
+							  rd.we - rd.ws, rd.buf);
+		}
+		for (i = 0; i < p->nanchored; i++) {
+			if (!(want & BIT_ULL(i)))
+				continue;
+			end = anchored_first(skb, c, p->rules[p->anchored[i]],
+					     &rd, base, len, from);
+			if (!end)
+				continue;
+			want &= ~BIT_ULL(i);
+			anchored_found(c, i, end);
+		}
+	}
+	if (pkt->seg)
+		skb_abort_seq_read(&seq);
 	if (c->naev)
 		c->anext = c->aev[0] >> 32;
 }
