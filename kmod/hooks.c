@@ -178,7 +178,8 @@ static unsigned int nfips_inspect(void *priv, struct sk_buff *skb,
 	 * netfilter calls hooks under rcu_read_lock(). Blocks first: the
 	 * operator's decision, in learn mode too, policy or not.
 	 */
-	if (unlikely(nfips_block_drop(nn, skb, state->pf)))
+	if (unlikely(rcu_access_pointer(nn->blocks)) &&
+	    nfips_block_drop(nn, skb, state->pf))
 		return NF_DROP;
 	p = rcu_dereference(nn->policy);
 	if (!p)
@@ -298,6 +299,10 @@ static unsigned int nfips_inspect(void *priv, struct sk_buff *skb,
 		if (v != NF_ACCEPT)
 			return v;
 	}
+	/* Inspected here, nothing for the daemon: no call for the usual case. */
+	if (fv != NFIPS_FLOW_QUEUE &&
+	    !(fflags & (NFIPS_FLOW_F_ABSENT | NFIPS_FLOW_F_OVERLOAD)))
+		return NF_ACCEPT;
 	return nfips_flow_fate(nn, fv, fflags, hash);
 }
 

@@ -125,13 +125,11 @@ static bool packet_ok(const struct nfips_krule *r, const struct nfips_pkt *pkt)
 /*
  * The memo: per rule, what the packet being scanned made of it, in this
  * CPU's row of the policy's memo. An entry counts for the packet whose
- * generation it carries (above NFIPS_MEMO_BITS); older ones mean nothing.
+ * generation it carries (above NFIPS_MEMO_BITS, match.h); older ones mean
+ * nothing.
  * A packet full of a rule's pattern so checks the rule's header (up to
  * 4 x 1024 ranges, twice for <>) once, not once per occurrence.
  */
-#define NFIPS_MEMO_BITS		2
-#define NFIPS_MEMO_MASK		((1U << NFIPS_MEMO_BITS) - 1)
-#define NFIPS_MEMO_GENS		(1U << (16 - NFIPS_MEMO_BITS))
 enum {
 	NFIPS_MEMO_NO = 1,	/* protocol or header do not match */
 	NFIPS_MEMO_HIT,		/* the rule hit: later occurrences change nothing */
@@ -244,40 +242,6 @@ static int on_match(void *arg, u32 id, u32 end)
 		return 0;
 	}
 	return on_hit(c, id);
-}
-
-/*
- * A new packet: the next generation of this CPU's memo row (kept after
- * the rules' entries). When the generations run out the row starts
- * afresh. The caller keeps BHs off until the scan is done.
- */
-void nfips_scan_init(struct nfips_scan_ctx *c, const struct nfips_policy *p,
-		     const struct nfips_pkt *pkt, bool enforce)
-{
-	u16 *row, gen;
-
-	c->p = p;
-	c->pkt = pkt;
-	c->enforce = enforce;
-	c->drop = -1;
-	c->nhits = 0;
-	c->lost = 0;
-	c->memo = NULL;
-	c->naev = 0;
-	c->iaev = 0;
-	c->anext = U32_MAX;
-	if (!p->memo)
-		return;
-	row = nfips_memo_row(p, smp_processor_id());
-	gen = row[p->nrules] + 1;
-	if (gen >= NFIPS_MEMO_GENS) {
-		memset(row, 0, p->nrules * sizeof(*row));
-		gen = 1;
-	}
-	row[p->nrules] = gen;
-	c->memo = row;
-	c->aev = nfips_anchor_row(p, row);
-	c->gen = gen << NFIPS_MEMO_BITS;
 }
 
 /* Scans payload bytes [@from, @to), continuing @ast; returns the state. */

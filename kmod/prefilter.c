@@ -51,10 +51,13 @@ static int prefilter_now(void)
 int nfips_prefilter_begin(u32 len)
 {
 #ifdef CONFIG_X86_64
-	int simd = prefilter_now();
+	int simd;
 
-	if (simd > NFIPS_AC_SCALAR && len >= NFIPS_SIMD_MIN &&
-	    irq_fpu_usable()) {
+	/* Length first: most packets are short, and the rest are calls. */
+	if (len < NFIPS_SIMD_MIN)
+		return NFIPS_AC_SCALAR;
+	simd = prefilter_now();
+	if (simd > NFIPS_AC_SCALAR && irq_fpu_usable()) {
 		kernel_fpu_begin();
 		return simd;
 	}

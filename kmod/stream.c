@@ -34,7 +34,6 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/jhash.h>
 #include <linux/random.h>
 #include <linux/reciprocal_div.h>
 #include <linux/slab.h>
@@ -42,18 +41,10 @@
 #include "stream.h"
 
 #define NFIPS_FLOW_WAYS		4
-#define NFIPS_FLOW_BUSY		0
 /* An entry used more recently than this is a live flow when evicted. */
 #define NFIPS_FLOW_LIVE		(60 * HZ)
 
 #define NFIPS_FLOW_F_KEEP	(NFIPS_FLOW_F_ANCHORED | NFIPS_FLOW_F_DAEMON)
-
-struct nfips_flows {
-	u32 mask;			/* buckets - 1 */
-	u32 seed;
-	bool userns;			/* charged to the unprivileged share */
-	struct nfips_flow slot[];
-};
 
 static size_t flows_bytes(u32 buckets)
 {
@@ -114,43 +105,9 @@ u32 nfips_flows_size(const struct nfips_flows *ft)
 	return ft ? (ft->mask + 1) * NFIPS_FLOW_WAYS : 0;
 }
 
-/* The same key for both directions; *@dir says which one @pkt goes. */
-void nfips_flow_key(const struct nfips_pkt *pkt, struct nfips_flow_key *k,
-		    unsigned int *dir)
-{
-	size_t alen = pkt->family == NFPROTO_IPV4 ? 4 : 16;
-	int cmp;
-
-	memset(k, 0, sizeof(*k));
-	cmp = memcmp(&pkt->saddr, &pkt->daddr, alen);
-	if (!cmp)
-		cmp = pkt->sport < pkt->dport ? -1 : pkt->sport > pkt->dport;
-	*dir = cmp > 0;
-	memcpy(&k->addr[*dir], &pkt->saddr, alen);
-	memcpy(&k->addr[!*dir], &pkt->daddr, alen);
-	k->port[*dir] = pkt->sport;
-	k->port[!*dir] = pkt->dport;
-	k->family = pkt->family;
-	k->l4proto = pkt->l4proto;
-}
-
-/* The same for both directions, never 0; also picks the daemon's queue. */
-u32 nfips_flow_hash(const struct nfips_flows *ft,
-		    const struct nfips_flow_key *k)
-{
-	BUILD_BUG_ON(sizeof(*k) % sizeof(u32));
-	return jhash2((const u32 *)k, sizeof(*k) / sizeof(u32),
-		      ft ? ft->seed : 0) | 1;
-}
-
 static bool flow_trylock(struct nfips_flow *f)
 {
 	return !test_and_set_bit_lock(NFIPS_FLOW_BUSY, &f->busy);
-}
-
-void nfips_flow_put(struct nfips_flow *f)
-{
-	clear_bit_unlock(NFIPS_FLOW_BUSY, &f->busy);
 }
 
 static struct nfips_flow *bucket_of(struct nfips_flows *ft, u32 hash)

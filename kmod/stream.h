@@ -8,6 +8,9 @@
 #define _NFIPS_STREAM_H
 
 #include <linux/in6.h>
+#include <linux/jhash.h>
+#include <linux/netfilter.h>
+#include <linux/string.h>
 #include <linux/types.h>
 #include "nfips.h"
 #include "parse.h"
@@ -52,19 +55,84 @@ struct nfips_flow {
 	struct nfips_flow_dir dir[2];
 };
 
-struct nfips_flows;
+#define NFIPS_FLOW_BUSY		0	/* bit of struct nfips_flow.busy */
+
+struct nfips_flows {
+	u32 mask;			/* buckets - 1 */
+	u32 seed;
+	bool userns;			/* charged to the unprivileged share */
+	struct nfips_flow slot[];
+};
+
 struct nfips_flows *nfips_flows_alloc(struct nfips_net *nn);
 void nfips_flows_free(struct nfips_flows *ft);
 u32 nfips_flows_size(const struct nfips_flows *ft);
-void nfips_flow_key(const struct nfips_pkt *pkt, struct nfips_flow_key *k,
-		    unsigned int *dir);
-u32 nfips_flow_hash(const struct nfips_flows *ft,
-		    const struct nfips_flow_key *k);
 struct nfips_flow *nfips_flow_get(struct nfips_net *nn,
 				  struct nfips_flows *ft,
 				  const struct nfips_flow_key *key, u32 hash,
 				  bool new_ct, bool create, bool *fresh);
-void nfips_flow_put(struct nfips_flow *f);
+
+/*
+ * The key, hash and release of an entry are inline: every packet takes
+ * them, and under QEMU's TCG (the benchmarks' guest) a call and its
+ * return cost what tens of instructions do.
+ */
+
+/* The same key for both directions; *@dir says which one @pkt goes. */
+static inline void nfips_flow_key(const struct nfips_pkt *pkt,
+				  struct nfips_flow_key *k, unsigned int *dir)
+{
+	int cmp;
+
+	memset(k, 0, sizeof(*k));
+	if (pkt->family == NFPROTO_IPV4) {
+		/* memcmp()'s order of the bytes, without the call */
+		u32 s = ntohl(pkt->saddr.v4), d = ntohl(pkt->daddr.v4);
+
+		cmp = s < d ? -1 : s > d;
+	} else {
+		cmp = memcmp(&pkt->saddr.v6, &pkt->daddr.v6, 16);
+	}
+	if (!cmp)
+		cmp = pkt->sport < pkt->dport ? -1 : pkt->sport > pkt->dport;
+	*dir = cmp > 0;
+	if (pkt->family == NFPROTO_IPV4) {
+		k->addr[*dir].s6_addr32[0] = pkt->saddr.v4;
+		k->addr[!*dir].s6_addr32[0] = pkt->daddr.v4;
+	} else {
+		k->addr[*dir] = pkt->saddr.v6;
+		k->addr[!*dir] = pkt->daddr.v6;
+	}
+	k->port[*dir] = pkt->sport;
+	k->port[!*dir] = pkt->dport;
+	k->family = pkt->family;
+	k->l4proto = pkt->l4proto;
+}
+
+/*
+ * The same for both directions (the key is), never 0; also picks the
+ * daemon's queue. An IPv4 key's other words are zero: three words hash
+ * it.
+ */
+static inline u32 nfips_flow_hash(const struct nfips_flows *ft,
+				  const struct nfips_flow_key *k)
+{
+	u32 seed = ft ? ft->seed : 0;
+
+	BUILD_BUG_ON(sizeof(*k) % sizeof(u32));
+	if (k->family == NFPROTO_IPV4)
+		return jhash_3words(k->addr[0].s6_addr32[0],
+				    k->addr[1].s6_addr32[0],
+				    (u32)k->port[0] << 16 | k->port[1],
+				    seed ^ k->l4proto) | 1;
+	return jhash2((const u32 *)k, sizeof(*k) / sizeof(u32), seed) | 1;
+}
+
+static inline void nfips_flow_put(struct nfips_flow *f)
+{
+	clear_bit_unlock(NFIPS_FLOW_BUSY, &f->busy);
+}
+
 void nfips_flow_restart(struct nfips_net *nn, struct nfips_flow *f);
 int nfips_flow_set_verdict(struct nfips_flows *ft,
 			   const struct nfips_flow_key *key, u32 ct_id,
