@@ -9,7 +9,8 @@
 # The topology and pktgen flood of small-mix.sh (64 flows of 64-byte UDP
 # datagrams, client -> gateway -> server, dropped at the server's ingress),
 # for each configuration (KPROF_CONFIGS, default "plain-ct nfips-default";
-# also plain): the packets per second the server received over
+# also plain; commas separate them too, for the kernel command line): the
+# packets per second the server received over
 # KPROF_SECONDS (default 5), then the same flood under
 # `perf record -a -g -e cpu-clock` and `perf report --no-children
 # --sort sym` (flat, the top symbols; with KPROF_CALLERS=1 also the call
@@ -28,7 +29,7 @@ require_cmd perf nft
 
 rounds=${KPROF_ROUNDS:-1}
 readonly prof_secs=${KPROF_SECONDS:-5} prof_size=${KPROF_SIZE:-64}
-read -r -a prof_configs <<<"${KPROF_CONFIGS:-plain-ct nfips-default}"
+IFS=", " read -r -a prof_configs <<<"${KPROF_CONFIGS:-plain-ct nfips-default}"
 readonly classes=$repo/policies/classification.config
 readonly home_net="[10.0.2.0/24,fd6e:6669:7073:2::/64]"
 # shellcheck source=small-mix.sh
