@@ -77,7 +77,9 @@ debian_mirror() {
 			if (uri != "" && ok) print uri
 		}' "$f"
 	done
-	cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null |
+	# cat fails when a file is missing (no sources.list, no *.list): what
+	# the others hold is still the answer, so its status is not the script's.
+	{ cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null || :; } |
 		awk '$1 == "deb" {
 			for (i = 2; i < NF; i++)
 				if ($i !~ /^\[/ && $i !~ /\]$/) {
