@@ -16,6 +16,9 @@
 #define AC_FILTER_DOMAIN	8192	/* 2^AC_FILTER_BITS */
 /* 64-bit lanes of a table entry, eight buckets each. */
 #define AC_FILTER_LANES	2
+#define AC_FILTER_NBUCKETS	(8 * AC_FILTER_LANES)
+/* Offsets of a pattern a window tests: its first eight bytes. */
+#define AC_FILTER_DEPTH	8
 #define AC_FILTER_BYTES	(AC_FILTER_DOMAIN * AC_FILTER_LANES * sizeof(u64))
 /*
  * Window ends a block decides (ac_filter.c, "blocks"): the vector code
@@ -23,6 +26,10 @@
  * candidates are dense the cursor comes back for more less often.
  */
 #define AC_FILTER_BLOCK	64
+/* The shortest skip worth a table of its own. */
+#define AC_SKIP_MIN	3
+/* The most first bytes of shorter patterns the skip loop looks for. */
+#define AC_SKIP_FIRST	4
 
 struct ac_filter {
 	/*
@@ -34,6 +41,21 @@ struct ac_filter {
 	 * windows they belong to.
 	 */
 	u64 *table;
+	/*
+	 * The skip loop's (ac_filter.c, "skip"), for sets whose patterns
+	 * are skip_len (>= AC_SKIP_MIN) bytes long or longer but for a
+	 * few first bytes: by the domain at a window's position
+	 * skip_len - 1, how many windows from this one cannot pass. NULL
+	 * when the set does not pay for it.
+	 */
+	u8 *shift;
+	u32 skip_len;
+	/*
+	 * The first bytes of the shorter patterns (both cases of a nocase
+	 * letter), each repeated in the eight bytes of a word.
+	 */
+	u32 nfirst;
+	u64 first[AC_SKIP_FIRST];
 };
 
 /*
@@ -57,9 +79,22 @@ struct ac_filter_cursor {
 	u32 base;	/* window end of bit 0 of mask */
 	u32 done;	/* windows ending before this are decided */
 	u64 mask;	/* bit k: a pattern may begin at base + k - 7 */
+	u32 first_at;	/* the skip loop's next first byte, plus one */
 	int simd;
 	struct ac_filter_carry carry;
 };
+
+/* A position's domain from its byte and the next. */
+static inline u32 nfips_ac_filter_domain(u8 b0, u8 b1)
+{
+	return b0 | (u32)(b1 & 0x1f) << 8;
+}
+
+/* The offsets of @p a window tests. */
+static inline u32 nfips_ac_filter_depth(const struct nfips_ac_pattern *p)
+{
+	return p->len < AC_FILTER_DEPTH ? p->len : AC_FILTER_DEPTH;
+}
 
 /*
  * Leaves @f empty (table NULL) when the filter would pass so many
@@ -104,6 +139,16 @@ static inline void nfips_ac_filter_start(struct ac_filter_cursor *c,
 }
 
 u32 nfips_ac_filter_seek(struct ac_filter_cursor *c, u32 from);
+
+/*
+ * The skip loop (ac_skip.c): the shifts of @f's table, built (with
+ * @bdepth, the depth of each bucket's patterns) where they pay; and the
+ * seek that uses them, from a cursor of the scalar prefilter.
+ */
+int nfips_ac_skip_build(struct ac_filter *f,
+			const struct nfips_ac_pattern *pats, u32 npats,
+			const u32 *bdepth, size_t *mem);
+u32 nfips_ac_skip_seek(struct ac_filter_cursor *c, u32 from);
 
 /*
  * First position q >= @from where a pattern may begin, or where the filter

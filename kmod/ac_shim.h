@@ -34,6 +34,7 @@ static inline int ac_yield(void)
 }
 
 #define ac_load_le16(p)		get_unaligned_le16(p)
+#define ac_load_le64(p)		get_unaligned_le64(p)
 
 /*
  * Vector registers only between kernel_fpu_begin() and kernel_fpu_end():
@@ -111,6 +112,17 @@ static inline u16 ac_load_le16(const void *p)
 	memcpy(&v, p, sizeof(v));
 #if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
 	v = __builtin_bswap16(v);
+#endif
+	return v;
+}
+
+static inline u64 ac_load_le64(const void *p)
+{
+	u64 v;
+
+	memcpy(&v, p, sizeof(v));
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	v = __builtin_bswap64(v);
 #endif
 	return v;
 }

@@ -533,9 +533,11 @@ static void test_deterministic(struct tap *tap)
 /*
  * A cursor asked from positions that only move forward, by random steps
  * (small ones within a block, large ones past what it has decided, which
- * makes it restart), answers what a fresh cursor answers from each.
+ * makes it restart), answers what a fresh cursor of @ref (the shift-or's
+ * filter) answers from each.
  */
-static u32 cursor_differs(const struct ac_filter *f, const u8 *t, u32 len,
+static u32 cursor_differs(const struct ac_filter *f,
+			  const struct ac_filter *ref, const u8 *t, u32 len,
 			  int simd, struct rng *r)
 {
 	struct ac_filter_cursor c;
@@ -545,7 +547,7 @@ static u32 cursor_differs(const struct ac_filter *f, const u8 *t, u32 len,
 	while (from < len) {
 		u32 q = nfips_ac_filter_at(&c, from);
 
-		bad += q != nfips_ac_filter_next(f, t, from, len,
+		bad += q != nfips_ac_filter_next(ref, t, from, len,
 						 NFIPS_AC_SCALAR);
 		switch (rnd(r) % 4) {
 		case 0:
@@ -565,15 +567,17 @@ static u32 cursor_differs(const struct ac_filter *f, const u8 *t, u32 len,
 
 /*
  * The prefilter itself, on random sets (short patterns and nocase among
- * them) and texts: the vector code returns what the scalar code returns
- * from every position and through a cursor moving forward; neither passes
- * over a position where the oracle finds a pattern beginning; and with
- * long patterns over random bytes it does skip most positions (a filter
- * that passes everything would leave the scan exact but slow).
+ * them) and texts: the vector code, and the skip loop of sets of long
+ * patterns, return what the scalar shift-or returns from every position
+ * and through a cursor moving forward; none passes over a position where
+ * the oracle finds a pattern beginning; and with long patterns over random
+ * bytes it does skip most positions (a filter that passes everything
+ * would leave the scan exact but slow).
  */
 static void test_filter(struct tap *tap)
 {
 	u32 c, pos, len = 3000, differ = 0, missed = 0, sets = 0, cursed = 0;
+	u32 skipsets = 0, skipdiff = 0, badskip = 0, firstsets = 0;
 	int m;
 	u64 skipped = 0, tested = 0;
 	u8 all[256];
@@ -583,16 +587,22 @@ static void test_filter(struct tap *tap)
 	for (c = 0; c < 60; c++) {
 		struct rng r = { 0x5eed0000ULL + c };
 		struct hits want = { 0 };
-		struct ac_filter f;
+		struct ac_filter f, ref;
 		struct pset s;
 		size_t mem = 0;
-		bool longs = c % 3 == 0;
+		bool longs = c % 3 == 0, mid = c % 3 == 1;
 		u8 *t;
 		u32 i;
 
-		pset_random(&s, &r, 1 + rnd(&r) % 300, longs ? 6 : 1,
-			    longs ? 20 : 12, c % 2 ? mixed : all,
-			    c % 2 ? 9 : 256, c % 4 * 33);
+		/*
+		 * mid: few patterns of 3-6 bytes, the skip loop's sets, the
+		 * first of them (c % 5 of them) cut to 1 or 2 bytes
+		 */
+		pset_random(&s, &r, 1 + rnd(&r) % (mid ? 40 : 300),
+			    longs ? 6 : mid ? 3 + c % 4 : 1, longs ? 20 : 12,
+			    c % 2 ? mixed : all, c % 2 ? 9 : 256, c % 4 * 33);
+		for (i = 0; mid && i < c % 5 && i < s.n; i++)
+			s.p[i].len = 1 + i % 2;
 		t = text_random(&r, &s, len, c % 2 ? mixed : all,
 				c % 2 ? 9 : 256);
 		if (longs)	/* random bytes, no pattern spliced in */
@@ -604,11 +614,18 @@ static void test_filter(struct tap *tap)
 			continue;
 		}
 		sets++;
+		skipsets += !!f.shift;
+		firstsets += f.shift && f.nfirst;
+		badskip += f.shift && f.skip_len < AC_SKIP_MIN;
+		ref = f;
+		ref.shift = NULL;
 		oracle_scan(s.p, s.n, t, len, &want);
 		for (pos = 0; pos < len; pos++) {
-			u32 q = nfips_ac_filter_next(&f, t, pos, len,
+			u32 q = nfips_ac_filter_next(&ref, t, pos, len,
 						     NFIPS_AC_SCALAR);
 
+			skipdiff += q != nfips_ac_filter_next(&f, t, pos, len,
+							      NFIPS_AC_SCALAR);
 			for (m = 1; m < nsimd(); m++)
 				differ += q != nfips_ac_filter_next(&f, t, pos,
 								    len, m);
@@ -625,7 +642,7 @@ static void test_filter(struct tap *tap)
 		}
 		/* Every length up to two blocks, where the padded tail is. */
 		for (i = 0; i < 2 * AC_FILTER_BLOCK + 8; i++)
-			cursed += cursor_differs(&f, t,
+			cursed += cursor_differs(&f, &ref, t,
 						 i <= 2 * AC_FILTER_BLOCK + 2 ?
 						 i : len - i, i % nsimd(), &r);
 		hits_reset(&want);
@@ -636,6 +653,9 @@ static void test_filter(struct tap *tap)
 	tap_ok(tap, sets >= 50 && !differ,
 	       "prefilter: vector code (%d sets of instructions) equals the scalar code from every position (%u sets, %u differ)",
 	       nsimd() - 1, sets, differ);
+	tap_ok(tap, skipsets >= 10 && firstsets >= 3 && !skipdiff && !badskip,
+	       "prefilter: the skip loop (%u sets, %u with short patterns) equals the shift-or from every position (%u differ, %u too short)",
+	       skipsets, firstsets, skipdiff, badskip);
 	tap_ok(tap, sets >= 50 && !cursed,
 	       "prefilter: a cursor moving forward answers as a fresh one, every prefilter (%u differ)",
 	       cursed);
