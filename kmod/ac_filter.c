@@ -270,7 +270,7 @@ u32 nfips_ac_filter_seek(struct ac_filter_cursor *c, u32 from)
 
 	if (len < AC_FILTER_SPAN || from > len - AC_FILTER_SPAN)
 		return from;
-	if (c->f->shift && c->simd == NFIPS_AC_SCALAR)
+	if (c->f->shift && c->simd == NFIPS_AC_SCALAR && !c->noskip)
 		return nfips_ac_skip_seek(c, from);
 	if (from > c->done) {
 		/* Nothing carried reaches a window ending at @end or later. */

@@ -29,7 +29,7 @@
 /* The shortest skip worth a table of its own. */
 #define AC_SKIP_MIN	3
 /* The most first bytes of shorter patterns the skip loop looks for. */
-#define AC_SKIP_FIRST	4
+#define AC_SKIP_FIRST	3
 
 struct ac_filter {
 	/*
@@ -42,7 +42,7 @@ struct ac_filter {
 	 */
 	u64 *table;
 	/*
-	 * The skip loop's (ac_filter.c, "skip"), for sets whose patterns
+	 * The skip loop's (ac_skip.c), for sets whose patterns
 	 * are skip_len (>= AC_SKIP_MIN) bytes long or longer but for a
 	 * few first bytes: by the domain at a window's position
 	 * skip_len - 1, how many windows from this one cannot pass. NULL
@@ -80,6 +80,8 @@ struct ac_filter_cursor {
 	u32 done;	/* windows ending before this are decided */
 	u64 mask;	/* bit k: a pattern may begin at base + k - 7 */
 	u32 first_at;	/* the skip loop's next first byte, plus one */
+	u32 wholes;	/* windows it decided whole */
+	bool noskip;	/* it gave up: the shift-or takes the rest */
 	int simd;
 	struct ac_filter_carry carry;
 };

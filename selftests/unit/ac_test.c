@@ -609,6 +609,7 @@ static void test_filter(struct tap *tap)
 			for (i = 0; i < len; i++)
 				t[i] = rnd(&r);
 		if (nfips_ac_filter_build(&f, s.p, s.n, &mem) || !f.table) {
+			nfips_ac_filter_free(&f);
 			pset_free(&s);
 			free(t);
 			continue;
@@ -668,6 +669,61 @@ static void test_filter(struct tap *tap)
 }
 
 /*
+ * Input that makes the skip loop decide a window whole at every byte (a
+ * long pattern's byte, or a short one's first byte, repeated): it gives
+ * up for the shift-or, with the same answers from every position, and the
+ * scan finds what the oracle finds.
+ */
+static void test_skip_hostile(struct tap *tap)
+{
+	static const char *const words[] = { "abc", "xyz$", "qwerty", "$q" };
+	struct nfips_ac_pattern p[4];
+	struct ac_filter f, ref;
+	struct ac_filter_cursor cur;
+	struct hits want = { 0 }, got = { 0 };
+	struct nfips_ac *ac = NULL;
+	u32 i, k, differ = 0, gaveup = 0;
+	size_t mem = 0;
+	u8 t[480];
+
+	for (i = 0; i < 4; i++)
+		p[i] = (struct nfips_ac_pattern){ .bytes = (const u8 *)words[i],
+						  .len = strlen(words[i]),
+						  .id = i };
+	if (nfips_ac_filter_build(&f, p, 4, &mem) || !f.shift ||
+	    nfips_ac_build(&ac, p, 4, NULL, NULL)) {
+		tap_ok(tap, false, "skip loop on hostile input: no skip table");
+		nfips_ac_filter_free(&f);
+		nfips_ac_free(ac);
+		return;
+	}
+	ref = f;
+	ref.shift = NULL;
+	for (k = 0; k < 2; k++) {
+		memset(t, k ? '$' : 'c', sizeof(t));
+		t[sizeof(t) / 2] = 'q';		/* one match of "$q" */
+		nfips_ac_filter_start(&cur, &f, t, sizeof(t), NFIPS_AC_SCALAR);
+		for (i = 0; i < sizeof(t); i++)
+			differ += nfips_ac_filter_at(&cur, i) !=
+				  nfips_ac_filter_next(&ref, t, i, sizeof(t),
+						       NFIPS_AC_SCALAR);
+		gaveup += cur.noskip;
+		oracle_scan(p, 4, t, sizeof(t), &want);
+		nfips_ac_scan_simd(ac, 0, t, sizeof(t), hits_record, &got,
+				   NFIPS_AC_SCALAR);
+		differ += want.n != got.n ||
+			  memcmp(want.v, got.v, want.n * sizeof(*want.v));
+		hits_reset(&want);
+		hits_reset(&got);
+	}
+	tap_ok(tap, gaveup == 2 && !differ,
+	       "skip loop on hostile input: gave up for the shift-or %u of 2 times, %u differ",
+	       gaveup, differ);
+	nfips_ac_free(ac);
+	nfips_ac_filter_free(&f);
+}
+
+/*
  * The prefilter picked by timing (the kernel's choice at load, userspace's
  * default): one the CPU has, each of those timed and found exact (the
  * same matches as the scalar code), none beyond, and the pick the fastest.
@@ -699,6 +755,7 @@ int main(void)
 	test_errors(&tap);
 	test_deterministic(&tap);
 	test_filter(&tap);
+	test_skip_hostile(&tap);
 	test_fastest(&tap);
 	return tap_done(&tap);
 }
