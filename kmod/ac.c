@@ -422,13 +422,13 @@ size_t nfips_ac_build_bytes(u64 states)
 	/* Dense rows of both automata: a row per state at most, and their
 	 * budget plus the root's row; the filter's table (bounded from above:
 	 * this bound was once that of bigger tables, and limits rest on it)
-	 * and its skip loop's shifts (two tables while they are built).
+	 * and its skip loop's shifts.
 	 */
 	u64 per = states * AC_ROW_MAX;
 	u64 rows = per < AC_DENSE_BYTES + AC_ROW_MAX ? per :
 		   AC_DENSE_BYTES + AC_ROW_MAX;
 	u64 filter = 65536 + (per < 65536 ? 65536 : per < (1U << 20) ? per :
-			      (1U << 20)) + 2 * AC_FILTER_DOMAIN;
+			      (1U << 20)) + AC_FILTER_DOMAIN;
 
 	if (states > (1ULL << 40))
 		return (size_t)-1;

@@ -14,7 +14,8 @@
  * when offset k is past the patterns of that bucket (their depth:
  * min(length, 8)); a pattern's last byte matches whatever follows. The
  * window of eight positions starting at q passes a bucket when its bit is
- * clear in byte 7 - k of table[nfips_ac_filter_domain(q + k)] for every k < 8.
+ * clear in byte 7 - k of the table's entry for the domain of q + k, for
+ * every k < 8.
  *
  * Blocks: the window ending at position e (starting at e - 7) takes byte m
  * of the entry at e - m. Shifting the entry read at position j up by j - p

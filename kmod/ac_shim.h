@@ -105,15 +105,19 @@ static inline int ac_yield(void)
 	return 0;
 }
 
+/* Unaligned little-endian loads, as the kernel's get_unaligned_le*(). */
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define AC_LE(v, bits)	__builtin_bswap##bits(v)
+#else
+#define AC_LE(v, bits)	(v)
+#endif
+
 static inline u16 ac_load_le16(const void *p)
 {
 	u16 v;
 
 	memcpy(&v, p, sizeof(v));
-#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-	v = __builtin_bswap16(v);
-#endif
-	return v;
+	return AC_LE(v, 16);
 }
 
 static inline u64 ac_load_le64(const void *p)
@@ -121,10 +125,7 @@ static inline u64 ac_load_le64(const void *p)
 	u64 v;
 
 	memcpy(&v, p, sizeof(v));
-#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-	v = __builtin_bswap64(v);
-#endif
-	return v;
+	return AC_LE(v, 64);
 }
 
 /* In userspace the vector registers are always there to use. */

@@ -70,33 +70,43 @@ static bool skip_firsts(const struct nfips_ac_pattern *pats, u32 npats,
 	return true;
 }
 
-/* Shifts for a split at sp->len into @sh, and their cost into sp->cost. */
-static void skip_shifts(const u64 *t, const u32 *bdepth, struct skip_plan *sp,
-			u8 *sh)
+/* Bits of the buckets shorter than @len: they take no part in the shifts. */
+static void short_bits(const u32 *bdepth, u32 len, u64 *lng)
 {
-	u64 lng[LANES] = { 0 }, sum = 0, zeros = 0;
-	u32 b, d, k, len = sp->len;
+	u32 b;
 
-	/* Short buckets' bits set: they take no part in the shifts. */
+	memset(lng, 0, LANES * sizeof(*lng));
 	for (b = 0; b < NBUCKETS; b++)
 		if (bdepth[b] && bdepth[b] < len)
 			lng[b / 8] |= 0x0101010101010101ULL << (b % 8);
-	for (d = 0; d < DOMAIN; d++) {
-		u64 v = (t[d * LANES] | lng[0]) & (t[d * LANES + 1] | lng[1]);
+}
 
-		sh[d] = len;
-		for (k = len; k-- > 0;)
-			if ((v >> (8 * (DEPTH - 1 - k)) & 0xff) != 0xff) {
-				sh[d] = len - 1 - k;
-				break;
-			}
-	}
+/* Domain @d's shift for a split at @len (@lng: short_bits()). */
+static u32 shift_of(const u64 *t, const u64 *lng, u32 len, u32 d)
+{
+	u64 v = (t[d * LANES] | lng[0]) & (t[d * LANES + 1] | lng[1]);
+	u32 k;
+
+	for (k = len; k-- > 0;)
+		if ((v >> (8 * (DEPTH - 1 - k)) & 0xff) != 0xff)
+			return len - 1 - k;
+	return len;
+}
+
+/* sp->cost: per byte of printable text, times PRINT_N^2 (below 2^32). */
+static void skip_cost(const u64 *t, const u32 *bdepth, struct skip_plan *sp)
+{
+	u64 lng[LANES], sum = 0, zeros = 0;
+	u32 b, s;
+
+	short_bits(bdepth, sp->len, lng);
 	for (b = 0; b < PRINT_N * PRINT_N; b++) {
-		d = nfips_ac_filter_domain(PRINT_LO + b % PRINT_N, PRINT_LO + b / PRINT_N);
-		sum += sh[d];
-		zeros += !sh[d];
+		s = shift_of(t, lng, sp->len,
+			     nfips_ac_filter_domain(PRINT_LO + b % PRINT_N,
+						    PRINT_LO + b / PRINT_N));
+		sum += s;
+		zeros += !s;
 	}
-	/* Per byte, times PRINT_N^2; what is left of it kept below 2^32. */
 	sp->cost = (u32)((SKIP_STEP * PRINT_N * PRINT_N + SKIP_WINDOW * zeros) *
 			 PRINT_N * PRINT_N / (sum + zeros)) +
 		   (sp->nfirst ? 4 * sp->nfirst + 4 : 0) * PRINT_N * PRINT_N / 8 +
@@ -108,35 +118,29 @@ int nfips_ac_skip_build(struct ac_filter *f,
 			const u32 *bdepth, size_t *mem)
 {
 	struct skip_plan sp = { 0 }, best = { 0 };
-	u8 *sh, *trial;
-	u32 len, i;
+	u64 lng[LANES];
+	u32 len, i, d;
+	u8 *sh;
 
-	sh = ac_alloc(DOMAIN);
-	trial = ac_alloc(DOMAIN);
-	if (!sh || !trial) {
-		/* A speed-up only: the set works without it. */
-		ac_free(sh);
-		ac_free(trial);
-		return 0;
-	}
 	for (len = AC_SKIP_MIN; len <= DEPTH; len++) {
 		for (i = 0; i < NBUCKETS && bdepth[i] != len; i++)
 			;
 		if (i == NBUCKETS || !skip_firsts(pats, npats, len, &sp))
 			continue;	/* no bucket that deep, or too many */
 		sp.len = len;
-		skip_shifts(f->table, bdepth, &sp, trial);
+		skip_cost(f->table, bdepth, &sp);
 		if (sp.cost < SKIP_MAX_COST * PRINT_N * PRINT_N &&
-		    (!best.len || sp.cost < best.cost)) {
+		    (!best.len || sp.cost < best.cost))
 			best = sp;
-			memcpy(sh, trial, DOMAIN);
-		}
 	}
-	ac_free(trial);
-	if (!best.len) {
-		ac_free(sh);
+	if (!best.len)
 		return 0;
-	}
+	sh = ac_alloc(DOMAIN);
+	if (!sh)
+		return 0;	/* a speed-up only: the set works without it */
+	short_bits(bdepth, best.len, lng);
+	for (d = 0; d < DOMAIN; d++)
+		sh[d] = shift_of(f->table, lng, best.len, d);
 	f->shift = sh;
 	f->skip_len = best.len;
 	f->nfirst = best.nfirst;

@@ -109,6 +109,19 @@ small_ct_on() {
 	EOF
 }
 
+# The flood ends at the server's ingress; only the flood: ARP and the
+# canary's HTTP must still reach the server.
+small_drop_at_server() {
+	ip netns exec "$server" nft -f - <<-EOF
+		table netdev kbench_small {
+			chain in {
+				type filter hook ingress device veth0 priority 0;
+				udp dport 9 drop
+			}
+		}
+	EOF
+}
+
 small_mix() {
 	local r c size cs=(plain plain-ct)
 
@@ -118,15 +131,7 @@ small_mix() {
 	if ! modprobe pktgen || ! small_pktgen; then
 		fail "small mix: pktgen (module pktgen)"
 	fi
-	# Only the flood: ARP and the canary's HTTP must still reach the server.
-	ip netns exec "$server" nft -f - <<-EOF || fail "small mix: nft drop at the server"
-		table netdev kbench_small {
-			chain in {
-				type filter hook ingress device veth0 priority 0;
-				udp dport 9 drop
-			}
-		}
-	EOF
+	small_drop_at_server || fail "small mix: nft drop at the server"
 	echo "# small mix: UDP datagrams of ${small_sizes[*]} payload bytes from pktgen, 64 flows," \
 		"$small_secs s per run after 1 s, $small_rounds rounds; dropped at the server's ingress (nft netdev)"
 	for ((r = 1; r <= small_rounds; r++)); do

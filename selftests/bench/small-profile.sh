@@ -110,14 +110,7 @@ prof_record() {
 setup_topology
 modprobe pktgen || fail "modprobe pktgen"
 small_pktgen || fail "pktgen set-up"
-ip netns exec "$server" nft -f - <<-EOF || fail "nft drop at the server"
-	table netdev kbench_small {
-		chain in {
-			type filter hook ingress device veth0 priority 0;
-			udp dport 9 drop
-		}
-	}
-EOF
+small_drop_at_server || fail "nft drop at the server"
 for ((r = 1; r <= rounds; r++)); do
 	for c in "${prof_configs[@]}"; do
 		prof_setup "$c"
