@@ -46,8 +46,12 @@ static inline int ac_yield(void)
 #include <asm/fpu/api.h>
 #define AC_X86			1
 #define ac_cpu_sse2()		boot_cpu_has(X86_FEATURE_XMM2)
-/* The CPU has AVX2 and the kernel saves the YMM state it needs. */
+/*
+ * The CPU has AVX2 (and BMI2, which the AVX2 blocks use to index the
+ * table) and the kernel saves the YMM state it needs.
+ */
 #define ac_cpu_avx2()		(boot_cpu_has(X86_FEATURE_AVX2) &&	\
+				 boot_cpu_has(X86_FEATURE_BMI2) &&	\
 				 cpu_has_xfeatures(XFEATURE_MASK_SSE |	\
 						   XFEATURE_MASK_YMM, NULL))
 #else
@@ -133,8 +137,12 @@ static inline u64 ac_load_le64(const void *p)
 #if defined(__x86_64__)
 #define AC_X86			1
 #define ac_cpu_sse2()		true	/* in every x86-64 CPU */
-/* libgcc checks the CPU's AVX2 and that the OS saves the YMM state. */
-#define ac_cpu_avx2()		__builtin_cpu_supports("avx2")
+/*
+ * libgcc checks the CPU's AVX2 (and BMI2, as in the kernel) and that the
+ * OS saves the YMM state.
+ */
+#define ac_cpu_avx2()		(__builtin_cpu_supports("avx2") &&	\
+				 __builtin_cpu_supports("bmi2"))
 #else
 #define ac_cpu_sse2()		false
 #define ac_cpu_avx2()		false

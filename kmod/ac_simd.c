@@ -190,7 +190,7 @@ static const u8 shift_in_half[8][32] = {
 #undef Z
 
 /* The 16-byte entry at @e in both halves (vbroadcasti128). */
-__attribute__((target("avx2")))
+__attribute__((target("avx2,bmi2")))
 static __always_inline v4i bcast(const u64 *e)
 {
 	v2i x;
@@ -205,31 +205,51 @@ static __always_inline v4i bcast(const u64 *e)
 }
 
 /*
- * The entry (both lanes) of the domain at @p + @j in a 256-bit register,
- * lane 0 in the low half and lane 1 in the high one, each in its half's
- * low eight bytes shifted up by @j, zeros elsewhere: a broadcast and one
- * vpshufb.
+ * The byte offset in the table of the entry for the domain at position
+ * @r (0..6) of the little-endian word @w: the domain's 13 bits, times an
+ * entry's 16 bytes, are bits 8r - 4 .. 8r + 8 of @w, rotated down (one
+ * rorx) and masked. Two instructions where a 16-bit load, a mask and a
+ * shift are three, on the path that runs for every byte.
  */
-__attribute__((target("avx2")))
-static __always_inline v4i at2(const u64 *t, const u8 *p, int j)
+__attribute__((target("avx2,bmi2")))
+static __always_inline size_t entry_at(u64 w, int r)
 {
-	v4i e = bcast(t + (size_t)AC_FILTER_LANES *
-		      (ac_load_le16(p + j) & DMASK));
+	unsigned int n = (8 * r - 4) & 63;
+
+	return ((w >> n) | (w << (64 - n))) &
+	       ((size_t)DMASK * AC_FILTER_LANES * sizeof(u64));
+}
+
+/*
+ * The entry (both lanes) at byte offset @off of the table in a 256-bit
+ * register, lane 0 in the low half and lane 1 in the high one, each in
+ * its half's low eight bytes shifted up by @j, zeros elsewhere: a
+ * broadcast and one vpshufb.
+ */
+__attribute__((target("avx2,bmi2")))
+static __always_inline v4i at2(const u64 *t, size_t off, int j)
+{
+	v4i e = bcast((const u64 *)((const u8 *)t + off));
 	v32c ctl;
 
 	memcpy(&ctl, shift_in_half[j], sizeof(ctl));
 	return (v4i)__builtin_ia32_pshufb256((v32c)e, ctl);
 }
 
-__attribute__((target("avx2")))
+__attribute__((target("avx2,bmi2")))
 static __always_inline v4i eight2(const u64 *t, const u8 *p)
 {
-	return ((at2(t, p, 0) | at2(t, p, 1)) | (at2(t, p, 2) | at2(t, p, 3))) |
-	       ((at2(t, p, 4) | at2(t, p, 5)) | (at2(t, p, 6) | at2(t, p, 7)));
+	/* Bytes 0..8, no further: a block reads only one byte past it. */
+	u64 lo = ac_load_le64(p), hi = ac_load_le64(p + 1);
+
+	return ((at2(t, entry_at(lo, 0), 0) | at2(t, entry_at(lo, 1), 1)) |
+		(at2(t, entry_at(lo, 2), 2) | at2(t, entry_at(lo, 3), 3))) |
+	       ((at2(t, entry_at(hi, 3), 4) | at2(t, entry_at(hi, 4), 5)) |
+		(at2(t, entry_at(hi, 5), 6) | at2(t, entry_at(hi, 6), 7)));
 }
 
 /* Both halves of @v shifted down by eight bytes (vpsrldq). */
-__attribute__((target("avx2")))
+__attribute__((target("avx2,bmi2")))
 static __always_inline v4i high2(v4i v)
 {
 #ifdef __clang__
@@ -245,7 +265,7 @@ static __always_inline v4i high2(v4i v)
  * lane 1 in the high one, whose byte shifts work on each
  * half apart: one load, shift and OR per position for sixteen buckets.
  */
-__attribute__((target("avx2")))
+__attribute__((target("avx2,bmi2")))
 u64 nfips_ac_filter_run_avx2(const struct ac_filter *f, const u8 *p,
 			     u32 nblocks, u32 *ran,
 			     struct ac_filter_carry *c)
