@@ -657,16 +657,29 @@ static inline u32 skip(struct ac_filter_cursor *fc, u32 i, u32 dep)
 	return q < i ? i : q;
 }
 
+/*
+ * Where the filter stops mattering: from len - 6 on, the window skip()
+ * asks about (at most two bytes back) starts in the last eight bytes,
+ * which the filter passes, so the automaton steps alone, without asking,
+ * through a short payload's last bytes.
+ */
+static u32 filter_end(const struct nfips_ac *ac, u32 len)
+{
+	if (!ac->filter.table || len < AC_FILTER_SPAN)
+		return 0;
+	return len - (AC_FILTER_SPAN - 3);
+}
+
 static u32 scan_one(const struct nfips_ac *ac, const struct ac_dfa *d, u32 s,
 		    const u8 *buf, u32 len, nfips_ac_match_fn fn, void *ctx,
 		    int simd)
 {
 	struct ac_filter_cursor fc;
-	u32 i = 0;
+	u32 i = 0, fend = filter_end(ac, len);
 
 	nfips_ac_filter_start(&fc, &ac->filter, buf, len, simd);
 	while (i < len) {
-		if (ac->filter.table && s < d->depth_end[2]) {
+		if (i < fend && s < d->depth_end[2]) {
 			u32 next = skip(&fc, i, depth(d, s));
 
 			if (next != i) {
@@ -688,11 +701,11 @@ static void scan_two(const struct nfips_ac *ac, u32 *s0, u32 *s1,
 {
 	const struct ac_dfa *d0 = &ac->dfa[0], *d1 = &ac->dfa[1];
 	struct ac_filter_cursor fc;
-	u32 a = *s0, b = *s1, i = 0;
+	u32 a = *s0, b = *s1, i = 0, fend = filter_end(ac, len);
 
 	nfips_ac_filter_start(&fc, &ac->filter, buf, len, simd);
 	while (i < len) {
-		if (ac->filter.table && a < d0->depth_end[2] && b < d1->depth_end[2]) {
+		if (i < fend && a < d0->depth_end[2] && b < d1->depth_end[2]) {
 			u32 da = depth(d0, a), db = depth(d1, b);
 			u32 next = skip(&fc, i, da > db ? da : db);
 

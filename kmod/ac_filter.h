@@ -172,6 +172,12 @@ static inline u32 nfips_ac_filter_at(struct ac_filter_cursor *c, u32 from)
 		if (m)
 			return e + __builtin_ctzll(m) - (AC_FILTER_SPAN - 2);
 	}
+	/*
+	 * The last eight bytes: nothing to decide, and no call for each of
+	 * them (a short payload's scan ends with them).
+	 */
+	if (from + AC_FILTER_SPAN > c->len)
+		return from;
 	return nfips_ac_filter_seek(c, from);
 }
 
