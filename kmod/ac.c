@@ -618,21 +618,42 @@ static int report(const struct ac_dfa *d, u32 s, u32 end,
 	return 0;
 }
 
-static inline u32 step(const struct ac_dfa *d, u32 s, u8 byte)
-{
-	u32 c = d->cls[byte];
+/*
+ * What a scan reads of an automaton at every byte, copied out of it once:
+ * the report callback may write anywhere, so the compiler would load
+ * these from the automaton again after each step; in locals, whose
+ * address never escapes, they stay in registers.
+ */
+struct ac_walk {
+	const struct ac_dfa *d;
+	const u32 *dense;
+	const u8 *cls;
+	u32 sparse_base;
+	u32 out_off;
+	u32 shallow;	/* depth_end[2] */
+};
 
-	if (likely(s < d->sparse_base))
-		return d->dense[s + c];
-	return sparse_step(d, s, c);
+static inline struct ac_walk walk_of(const struct ac_dfa *d)
+{
+	return (struct ac_walk){ d, d->dense, d->cls, d->sparse_base,
+				 d->out_off, d->depth_end[2] };
 }
 
-static inline bool may_report(const struct ac_dfa *d, u32 s)
+static inline u32 step(const struct ac_walk *w, u32 s, u8 byte)
 {
-	if (likely(s < d->out_off))
+	u32 c = w->cls[byte];
+
+	if (likely(s < w->sparse_base))
+		return w->dense[s + c];
+	return sparse_step(w->d, s, c);
+}
+
+static inline bool may_report(const struct ac_walk *w, u32 s)
+{
+	if (likely(s < w->out_off))
 		return false;
-	return s < d->sparse_base ||
-	       d->pool[s - d->sparse_base + SP_OUT] != AC_NONE;
+	return s < w->sparse_base ||
+	       w->d->pool[s - w->sparse_base + SP_OUT] != AC_NONE;
 }
 
 static u32 depth(const struct ac_dfa *d, u32 s)
@@ -674,12 +695,13 @@ static u32 scan_one(const struct nfips_ac *ac, const struct ac_dfa *d, u32 s,
 		    const u8 *buf, u32 len, nfips_ac_match_fn fn, void *ctx,
 		    int simd)
 {
+	const struct ac_walk w = walk_of(d);
 	struct ac_filter_cursor fc;
 	u32 i = 0, fend = filter_end(ac, len);
 
 	nfips_ac_filter_start(&fc, &ac->filter, buf, len, simd);
 	while (i < len) {
-		if (i < fend && s < d->depth_end[2]) {
+		if (i < fend && s < w.shallow) {
 			u32 next = skip(&fc, i, depth(d, s));
 
 			if (next != i) {
@@ -687,8 +709,8 @@ static u32 scan_one(const struct nfips_ac *ac, const struct ac_dfa *d, u32 s,
 				s = 0;
 			}
 		}
-		s = step(d, s, buf[i++]);
-		if (unlikely(may_report(d, s)) && report(d, s, i, fn, ctx))
+		s = step(&w, s, buf[i++]);
+		if (unlikely(may_report(&w, s)) && report(d, s, i, fn, ctx))
 			break;
 	}
 	return s;
@@ -700,12 +722,13 @@ static void scan_two(const struct nfips_ac *ac, u32 *s0, u32 *s1,
 		     int simd)
 {
 	const struct ac_dfa *d0 = &ac->dfa[0], *d1 = &ac->dfa[1];
+	const struct ac_walk w0 = walk_of(d0), w1 = walk_of(d1);
 	struct ac_filter_cursor fc;
 	u32 a = *s0, b = *s1, i = 0, fend = filter_end(ac, len);
 
 	nfips_ac_filter_start(&fc, &ac->filter, buf, len, simd);
 	while (i < len) {
-		if (i < fend && a < d0->depth_end[2] && b < d1->depth_end[2]) {
+		if (i < fend && a < w0.shallow && b < w1.shallow) {
 			u32 da = depth(d0, a), db = depth(d1, b);
 			u32 next = skip(&fc, i, da > db ? da : db);
 
@@ -715,11 +738,11 @@ static void scan_two(const struct nfips_ac *ac, u32 *s0, u32 *s1,
 				b = 0;
 			}
 		}
-		a = step(d0, a, buf[i]);
-		b = step(d1, b, buf[i++]);
-		if (unlikely(may_report(d0, a)) && report(d0, a, i, fn, ctx))
+		a = step(&w0, a, buf[i]);
+		b = step(&w1, b, buf[i++]);
+		if (unlikely(may_report(&w0, a)) && report(d0, a, i, fn, ctx))
 			break;
-		if (unlikely(may_report(d1, b)) && report(d1, b, i, fn, ctx))
+		if (unlikely(may_report(&w1, b)) && report(d1, b, i, fn, ctx))
 			break;
 	}
 	*s0 = a;
