@@ -14,7 +14,8 @@
 # KPROF_SECONDS (default 5), then the same flood under
 # `perf record -a -g -e cpu-clock` and `perf report --no-children
 # --sort sym` (flat, the top symbols; with KPROF_CALLERS=1 also the call
-# graph of the nfips symbols). Under TCG the cost is guest instructions:
+# graph of the nfips symbols; with KPROF_CALLEES=1 what nfips' hook calls,
+# inclusive). Under TCG the cost is guest instructions:
 # the profile's shares are what to cut. KPROF_SIZE: the payload size
 # (default 64); KPROF_PERF=0: the rates only, KPROF_ROUNDS of them (default
 # 1), every configuration in each round. Variables reach the guest with
@@ -104,6 +105,12 @@ prof_record() {
 		echo "# ---- $1: callers of nfips' symbols ----"
 		perf report -i "$data" --no-children --sort sym -G --percent-limit 1 \
 			--stdio 2>/dev/null | grep -v '^$' | head -n 200
+	fi
+	if [ "${KPROF_CALLEES:-0}" = 1 ]; then
+		echo "# ---- $1: what nfips' hook calls (inclusive, by callee) ----"
+		perf report -i "$data" --children --sort sym --symbol-filter=nfips_inspect \
+			-g caller,0.05 --stdio 2>/dev/null |
+			grep -v '^#' | grep -v '^$' | head -n 120
 	fi
 }
 
