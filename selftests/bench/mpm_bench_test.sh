@@ -180,6 +180,21 @@ print(t)' "$tmp/a.pcap")
 	check "report.py: Replay section, median of the runs ($want MB/s per core)" \
 		grep -q "^median .* \*\*$want\*\* " "$tmp/perf.rst"
 	check "report.py: exit 0" test $rc -eq 0
+	# --keep: the hand-written block of the page being replaced comes
+	# through whole; a lone marker is an error that names the page.
+	printf 'Old\n===\n\n.. measured: begin (written by hand; report.py keeps it)\n\nBy hand\n-------\n\nKEPT-TEXT\n\n.. measured: end\n\nGenerated, old\n' \
+		>"$tmp/old.rst"
+	python3 "$here/report.py" --out "$tmp" --corpus "$tmp/corpus.bin" --capture "$tmp/a.pcap" \
+		--keep "$tmp/old.rst" >"$tmp/kept.rst" 2>/dev/null
+	check "report.py --keep: the hand-written block carried over, the old page's generated text not" \
+		sh -c "grep -qx KEPT-TEXT '$tmp/kept.rst' && grep -qx '.. measured: end' '$tmp/kept.rst' &&
+			! grep -q 'Generated, old' '$tmp/kept.rst' && grep -q '^median ' '$tmp/kept.rst'"
+	printf 'Old\n.. measured: end\n' >"$tmp/lone.rst"
+	python3 "$here/report.py" --out "$tmp" --corpus "$tmp/corpus.bin" --capture "$tmp/a.pcap" \
+		--keep "$tmp/lone.rst" >/dev/null 2>"$tmp/lone.err"
+	rc=$?
+	check "report.py --keep: a lone marker fails, naming the page" \
+		sh -c "[ $rc -ne 0 ] && grep -q '$tmp/lone.rst' '$tmp/lone.err'"
 
 	# replay-bench.py (make bench-replay) on the capture, one round: both
 	# tools measured, only the rules nfips loads given to both (the smb
