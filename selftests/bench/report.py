@@ -437,25 +437,36 @@ def read(path):
 # Measurements written by hand (runs no make target repeats: before and
 # after a change, an idle host, a profile) between these markers are
 # carried over from the page being replaced (--keep), after the kernel
-# section they discuss.
+# section they discuss; so are the generated sections of benchmarks that
+# did not run to the end this time.
 KEEP_BEGIN = ".. measured: begin (written by hand; report.py keeps it)"
 KEEP_END = ".. measured: end"
 
 
-def kept(path):
-    """The hand-written block of @path, markers included; "" without one."""
+def block(path, begin, end):
+    """The block of @path from @begin to @end, markers included, after a
+    blank line; "" when @path or the block is not there."""
     try:
         with open(path) as f:
             old = f.read()
     except FileNotFoundError:
         return ""
-    b, e = old.find(KEEP_BEGIN), old.find(KEEP_END)
+    b, e = old.find(begin), old.find(end)
     if b < 0 and e < 0:
         return ""
     if b < 0 or e < b:
-        sys.exit("report.py: %s: the hand-written block's markers are not a "
-                 "'%s' ... '%s' pair" % (path, KEEP_BEGIN, KEEP_END))
-    return "\n" + old[b:e + len(KEEP_END)] + "\n"
+        sys.exit("report.py: %s: the markers are not a '%s' ... '%s' pair" %
+                 (path, begin, end))
+    return "\n" + old[b:e + len(end)] + "\n"
+
+
+def section_or_kept(text, keep, module):
+    """A benchmark's section: this run's, or the page's previous one when
+    @out_dir has no complete run of it (make bench-kernel, say, run alone
+    or cut short): a partial run replaces nothing."""
+    if text or not keep:
+        return text
+    return block(keep, module.BEGIN, module.END)
 
 
 def main(argv):
@@ -565,17 +576,16 @@ def main(argv):
         hs_version=hs_version, passes=passes, machine=machine,
         results="".join(results), targets=targets, verdict=verdict.strip(),
         replay=replay_section(out_dir, capture, matcher_mbps))
-    # Replay against Suricata (make bench-replay), when it ran.
-    text += replay_report.section(out_dir)
-    # The kernel forwarding section (make bench-kernel), when it ran.
-    text += kernel_report.section(out_dir)
-    # What was measured by hand, from the page this one replaces.
+    # Replay against Suricata (make bench-replay), the kernel forwarding
+    # section (make bench-kernel), the hand-written measurements, the alert
+    # store (make bench-store), SOC delivery and the mail latency (make
+    # bench-deliver, bench-mail): each as this run made it, else as kept.
+    text += section_or_kept(replay_report.section(out_dir), keep, replay_report)
+    text += section_or_kept(kernel_report.section(out_dir), keep, kernel_report)
     if keep:
-        text += kept(keep)
-    # The alert store's section (make bench-store), when it ran.
-    text += store_report.section(out_dir)
-    # SOC delivery and the mail latency (make bench-deliver, bench-mail), when they ran.
-    text += deliver_report.section(out_dir)
+        text += block(keep, KEEP_BEGIN, KEEP_END)
+    text += section_or_kept(store_report.section(out_dir), keep, store_report)
+    text += section_or_kept(deliver_report.section(out_dir), keep, deliver_report)
     sys.stdout.write("\n".join(line.rstrip() for line in text.splitlines()) + "\n")
 
 
