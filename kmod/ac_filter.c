@@ -260,10 +260,11 @@ static u64 run(struct ac_filter_cursor *c, const u8 *p, u32 nblocks,
 /*
  * Decides the windows of the next block(s) and returns the first position
  * >= @from where one passes (nfips_ac_filter_at() found none among those
- * decided). Whole blocks run on the buffer while their 17 bytes are in it;
- * the last, shorter, one on a copy padded with zeros, whose windows ending
- * at len - 1 or later (starting in the last eight bytes) are not decided
- * but passed: the automaton takes those bytes.
+ * decided). Whole blocks run on the buffer while the AC_FILTER_BLOCK + 1
+ * bytes they read are in it; the last, shorter, one on a copy padded with
+ * zeros, whose windows ending at len - 1 or later (starting in the last
+ * eight bytes) are not decided but passed: the automaton takes those
+ * bytes.
  */
 u32 nfips_ac_filter_seek(struct ac_filter_cursor *c, u32 from)
 {
