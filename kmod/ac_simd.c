@@ -206,10 +206,11 @@ static __always_inline v4i bcast(const u64 *e)
 
 /*
  * The byte offset in the table of the entry for the domain at position
- * @r (0..6) of the little-endian word @w: the domain's 13 bits, times an
- * entry's 16 bytes, are bits 8r - 4 .. 8r + 8 of @w, rotated down (one
- * rorx) and masked. Two instructions where a 16-bit load, a mask and a
- * shift are three, on the path that runs for every byte.
+ * @r (0..6) of the little-endian word @w: the domain's 13 bits are bits
+ * 8r .. 8r + 12 of @w; rotated down by 8r - 4 (one rorx) and masked, they
+ * are the domain times an entry's 16 bytes. Two instructions where a
+ * 16-bit load, a mask and a shift are three, on the path that runs for
+ * every byte.
  */
 __attribute__((target("avx2,bmi2")))
 static __always_inline size_t entry_at(u64 w, int r)
