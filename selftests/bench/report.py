@@ -529,9 +529,9 @@ def block(path, begin, end):
 
 
 def section_or_kept(text, keep, module):
-    """A benchmark's section: this run's, or the page's previous one when
-    @out_dir has no complete run of it (make bench-kernel, say, run alone
-    or cut short): a partial run replaces nothing."""
+    """A benchmark's section: @text, this run's, or when that is empty (no
+    complete run of it: make bench's matcher part run alone, a kernel run
+    cut short) the one in @keep, the page being replaced."""
     if text or not keep:
         return text
     return block(keep, module.BEGIN, module.END)
