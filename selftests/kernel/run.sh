@@ -46,7 +46,7 @@
 #   NFIPS_CMDLINE=ARGS       appended to the kernel command line; NAME=value
 #                            (no dot in NAME) reaches the tests' environment
 #   NFIPS_OUT=DIR            logs and initramfs (default selftests/kernel/out)
-# Artefacts: selftests/kernel/out/{initramfs.cpio,console.log,tap.log}.
+# Artefacts: selftests/kernel/out/{initramfs.cpio,console.log,tap.log,host.log}.
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -171,6 +171,38 @@ build_initramfs() {
 		die "cannot write $initramfs"
 }
 
+# host_watch: every 5 s while the guest runs, a line of what the host gave
+# it: seconds since the boot, how long the last interval really took (a
+# paused or frozen host shows as a long one), load, and the host's CPU time
+# split into busy, iowait and steal (a hypervisor starving the host) in
+# percent. A stall or lockup in the guest is then told apart from a host
+# that stopped running it (report() prints the lines around a splat).
+host_watch() {
+	local t0 prev now a b busy idle io steal total
+
+	t0=$(date +%s)
+	prev=$t0
+	read -r _ a <<<"$(head -n 1 /proc/stat)"
+	echo "# guest_s interval_s load1 busy% iowait% steal%"
+	while sleep 5; do
+		now=$(date +%s)
+		read -r _ b <<<"$(head -n 1 /proc/stat)"
+		# user nice system idle iowait irq softirq steal
+		awk -v a="$a" -v b="$b" -v t=$((now - t0)) -v dt=$((now - prev)) \
+			-v load="$(cut -d' ' -f1 /proc/loadavg)" 'BEGIN {
+			split(a, x); split(b, y)
+			for (i = 1; i <= 8; i++) d[i] = y[i] - x[i]
+			total = d[1] + d[2] + d[3] + d[4] + d[5] + d[6] + d[7] + d[8]
+			if (total <= 0) total = 1
+			printf "%d %d %s %d %d %d\n", t, dt, load,
+				100 * (d[1] + d[2] + d[3] + d[6] + d[7]) / total,
+				100 * d[5] / total, 100 * d[8] / total
+		}'
+		prev=$now
+		a=$b
+	done
+}
+
 # run_guest: boot, and give up after $qemu_timeout seconds. The guest has
 # no network device: nothing it sends can leave it.
 run_guest() {
@@ -200,6 +232,13 @@ run_guest() {
 	cmdline+=" panic=-1 oops=panic softlockup_panic=1 hung_task_panic=1"
 	cmdline+=" watchdog_thresh=30 rcupdate.rcu_cpu_stall_timeout=60"
 	cmdline+=" nfips_repo=$repo"
+	# TCG's TSC is the host's, one clock for every vCPU, but its CPU model
+	# (AMD, no constant-TSC flag) has the guest mark it unstable and read
+	# time from the emulated HPET: every read a device access under QEMU's
+	# global lock, which the I/O thread (9p) also takes, and per-CPU printk
+	# times that drift apart, so that a stall report's lines from two CPUs
+	# disagree by a minute. With the TSC trusted the tests run ~10% faster.
+	[ "$accel" = tcg ] && cmdline+=" tsc=reliable"
 	# name=value without a dot reaches the guest's init as an environment
 	# variable, and guest-init passes it on.
 	[ ${#only_tests[@]} -gt 0 ] &&
@@ -213,6 +252,8 @@ run_guest() {
 
 	: >"$console_log"
 	: >"$tap_log"
+	host_watch >"$out/host.log" 2>&1 &
+	watch_pid=$!
 	qemu=(timeout -k 10 "$qemu_timeout" qemu-system-x86_64
 		"${accel_opts[@]}" -smp "$smp" -m "$mem"
 		-nodefaults -nographic -no-reboot -monitor none
@@ -230,7 +271,7 @@ run_guest() {
 	# on to QEMU), while tail follows the TAP port until QEMU exits.
 	"${qemu[@]}" </dev/null >"$out/qemu.log" 2>&1 &
 	qemu_pid=$!
-	trap 'kill "$qemu_pid" 2>/dev/null; exit 130' INT TERM
+	trap 'kill "$qemu_pid" "$watch_pid" 2>/dev/null; exit 130' INT TERM
 	tail -n +1 -s 0.5 --pid="$qemu_pid" -F "$tap_log" 2>/dev/null
 	wait "$qemu_pid"
 	rc=$?
@@ -250,6 +291,25 @@ kernel_splats() {
 		/^\[ *[0-9]+\.[0-9]+\]/ && $0 ~ re {
 			print $0 "\t" (test == "" ? "boot" : test)
 		}'
+}
+
+# splat_context LINE: the console from the first bad line on (a stall's
+# report names the stuck CPU and holds its backtrace), and what the host
+# gave the guest in the minutes before it: a long interval or high steal
+# there means the host, not the guest, stopped.
+splat_context() {
+	local first=$1 ts
+
+	echo "# the console from the first of those lines:"
+	tr -d '\r' <"$console_log" | grep -nxF -- "$first" | head -n 1 | cut -d: -f1 |
+		while read -r n; do
+			tr -d '\r' <"$console_log" | sed -n "$((n > 3 ? n - 3 : 1)),$((n + 60))p"
+		done | sed 's/^/#   /'
+	ts=$(echo "$first" | sed -n 's/^\[ *\([0-9]*\)\..*/\1/p')
+	[ -n "$ts" ] && [ -s "$out/host.log" ] || return 0
+	echo "# the host around it ($out/host.log):"
+	awk -v ts="$ts" 'NR == 1 || ($1 >= ts - 150 && $1 <= ts + 30)' "$out/host.log" |
+		sed 's/^/#   /'
 }
 
 # report: re-emit the guest's TAP, then the harness's own two checks.
@@ -286,6 +346,7 @@ report() {
 			echo "not ok $n - kernel log clean # ${line#*] } (during $during)"
 		}
 		echo "$splats" | head -n 20 | cut -f1 | sed 's/^/# /'
+		splat_context "$(echo "$splats" | head -n 1 | cut -f1)"
 	fi
 	echo "1..$n"
 
@@ -335,6 +396,7 @@ main() {
 	echo "# booting $vmlinuz ($accel, timeout ${qemu_timeout}s)"
 	run_guest
 	rc=$?
+	kill "$watch_pid" 2>/dev/null
 	report "$rc"
 	rc=$?
 	echo "# ${script:-kernel selftests} took $(($(date +%s) - start))s; logs in $out"
