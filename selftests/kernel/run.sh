@@ -178,7 +178,7 @@ build_initramfs() {
 # percent. A stall or lockup in the guest is then told apart from a host
 # that stopped running it (report() prints the lines around a splat).
 host_watch() {
-	local t0 prev now a b busy idle io steal total
+	local t0 prev now a b
 
 	t0=$(date +%s)
 	prev=$t0
