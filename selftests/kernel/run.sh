@@ -46,7 +46,8 @@
 #   NFIPS_CMDLINE=ARGS       appended to the kernel command line; NAME=value
 #                            (no dot in NAME) reaches the tests' environment
 #   NFIPS_OUT=DIR            logs and initramfs (default selftests/kernel/out)
-# Artefacts: selftests/kernel/out/{initramfs.cpio,console.log,tap.log,host.log}.
+# Artefacts: selftests/kernel/out/{initramfs.cpio,console.log,tap.log,host.log}
+# (the serial ports' files are written to /dev/shm while the guest runs).
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -63,6 +64,8 @@ readonly qemu_timeout=${NFIPS_QEMU_TIMEOUT:-3000}
 readonly mem=${NFIPS_QEMU_MEM:-1536}
 readonly smp=${NFIPS_QEMU_SMP:-2}
 readonly console_log=$out/console.log tap_log=$out/tap.log
+# What QEMU writes the serial ports to while the guest runs (keep_serial()).
+serial_dir='' guest_console=$console_log guest_tap=$tap_log
 readonly initramfs=$out/initramfs.cpio
 readonly done_marker='# nfips-guest: done'
 
@@ -203,6 +206,36 @@ host_watch() {
 	done
 }
 
+# serial_in_memory: the serial ports' files in tmpfs while the guest runs.
+# QEMU writes each character in the thread of the vCPU that prints it,
+# under its global lock, and the guest's console driver prints with
+# interrupts off: a write that waits for the host's disk (writeback
+# throttling on a busy CI disk) stops that vCPU and, with the lock, every
+# vCPU's timers; the guest then reports stalls and soft lockups that are
+# the host's. keep_serial copies them to $out when the guest is done (and
+# on any exit). Without a writable /dev/shm they go to $out directly.
+serial_in_memory() {
+	# A run killed before it could copy them left links.
+	rm -f "$console_log" "$tap_log"
+	serial_dir=$(mktemp -d /dev/shm/nfips-guest.XXXXXX 2>/dev/null) || {
+		serial_dir=''
+		return 0
+	}
+	guest_console=$serial_dir/console.log guest_tap=$serial_dir/tap.log
+	trap keep_serial EXIT
+	# Followed as before while the guest runs.
+	ln -sfn "$guest_console" "$console_log"
+	ln -sfn "$guest_tap" "$tap_log"
+}
+
+keep_serial() {
+	[ -n "$serial_dir" ] || return 0
+	cp --remove-destination "$guest_console" "$console_log"
+	cp --remove-destination "$guest_tap" "$tap_log"
+	rm -rf "$serial_dir"
+	serial_dir=''
+}
+
 # run_guest: boot, and give up after $qemu_timeout seconds. The guest has
 # no network device: nothing it sends can leave it.
 run_guest() {
@@ -250,8 +283,8 @@ run_guest() {
 	[ -n "$modroot" ] && cmdline+=" NFIPS_MODULES=$modroot"
 	[ -n "${NFIPS_CMDLINE:-}" ] && cmdline+=" $NFIPS_CMDLINE"
 
-	: >"$console_log"
-	: >"$tap_log"
+	: >"$guest_console"
+	: >"$guest_tap"
 	# Not holding the harness lock (fd 9) past the run in its last sleep.
 	host_watch >"$out/host.log" 2>&1 9>&- &
 	watch_pid=$!
@@ -260,7 +293,7 @@ run_guest() {
 		-nodefaults -nographic -no-reboot -monitor none
 		-kernel "$vmlinuz" -initrd "$initramfs" -append "$cmdline"
 		-virtfs local,path=/,mount_tag=root,security_model=none,readonly=on,multidevs=remap
-		-serial "file:$console_log" -serial "file:$tap_log")
+		-serial "file:$guest_console" -serial "file:$guest_tap")
 	[ -n "${NFIPS_QEMU_DISK:-}" ] &&
 		qemu+=(-drive "file=$NFIPS_QEMU_DISK,format=raw,if=virtio")
 	if [ -z "$script" ]; then
@@ -273,7 +306,7 @@ run_guest() {
 	"${qemu[@]}" </dev/null >"$out/qemu.log" 2>&1 &
 	qemu_pid=$!
 	trap 'kill "$qemu_pid" "$watch_pid" 2>/dev/null; exit 130' INT TERM
-	tail -n +1 -s 0.5 --pid="$qemu_pid" -F "$tap_log" 2>/dev/null
+	tail -n +1 -s 0.5 --pid="$qemu_pid" -F "$guest_tap" 2>/dev/null
 	wait "$qemu_pid"
 	rc=$?
 	trap - INT TERM
@@ -395,9 +428,11 @@ main() {
 	build_initramfs
 
 	echo "# booting $vmlinuz ($accel, timeout ${qemu_timeout}s)"
+	serial_in_memory
 	run_guest
 	rc=$?
 	kill "$watch_pid" 2>/dev/null
+	keep_serial
 	report "$rc"
 	rc=$?
 	echo "# ${script:-kernel selftests} took $(($(date +%s) - start))s; logs in $out"
