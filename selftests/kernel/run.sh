@@ -187,7 +187,8 @@ host_watch() {
 	prev=$t0
 	read -r _ a <<<"$(head -n 1 /proc/stat)"
 	echo "# guest_s interval_s load1 busy% iowait% steal%"
-	while sleep 5; do
+	# Until run.sh is gone, however it ends ($$ is run.sh's pid here too).
+	while sleep 5 && kill -0 "$$" 2>/dev/null; do
 		now=$(date +%s)
 		read -r _ b <<<"$(head -n 1 /proc/stat)"
 		# user nice system idle iowait irq softirq steal
@@ -265,13 +266,18 @@ run_guest() {
 	cmdline+=" panic=-1 oops=panic softlockup_panic=1 hung_task_panic=1"
 	cmdline+=" watchdog_thresh=30 rcupdate.rcu_cpu_stall_timeout=60"
 	cmdline+=" nfips_repo=$repo"
-	# TCG's TSC is the host's, one clock for every vCPU, but its CPU model
-	# (AMD, no constant-TSC flag) has the guest mark it unstable and read
-	# time from the emulated HPET: every read a device access under QEMU's
-	# global lock, which the I/O thread (9p) also takes, and per-CPU printk
-	# times that drift apart, so that a stall report's lines from two CPUs
-	# disagree by a minute. With the TSC trusted the tests run ~10% faster.
-	[ "$accel" = tcg ] && cmdline+=" tsc=reliable"
+	# TCG's TSC is the host's, one monotonic clock for every vCPU, but its
+	# CPU model (AMD, several CPUs, no constant-TSC flag) has the guest mark
+	# it unstable: time then comes from the emulated HPET, every read a
+	# device access under QEMU's global lock, and the per-CPU scheduler
+	# clocks (printk's times) drift apart, so that a stall report's lines
+	# from two CPUs disagree by a minute. Trusted, the tests run ~10%
+	# faster. Only on a host whose own TSC is constant: QEMU keeps the
+	# guest's from going backwards by pushing it ahead.
+	if [ "$accel" = tcg ] && grep -qw constant_tsc /proc/cpuinfo &&
+		grep -qw nonstop_tsc /proc/cpuinfo; then
+		cmdline+=" tsc=reliable"
+	fi
 	# name=value without a dot reaches the guest's init as an environment
 	# variable, and guest-init passes it on.
 	[ ${#only_tests[@]} -gt 0 ] &&
@@ -335,7 +341,7 @@ splat_context() {
 	local first=$1 ts
 
 	echo "# the console from the first of those lines:"
-	tr -d '\r' <"$console_log" | grep -nxF -- "$first" | head -n 1 | cut -d: -f1 |
+	tr -d '\r' <"$console_log" | grep -anxF -- "$first" | head -n 1 | cut -d: -f1 |
 		while read -r n; do
 			tr -d '\r' <"$console_log" | sed -n "$((n > 3 ? n - 3 : 1)),$((n + 60))p"
 		done | sed 's/^/#   /'
