@@ -33,6 +33,18 @@
 #   nfipsd-default, nfipsd-et
 #                nfips kernel + nfipsd, when ctl/nfipsd/nfipsd is built;
 #                "skipped: nfipsd not built" otherwise          iperf3 http
+#   nfipsd-q-et  nfipsd alone on the queue rule Suricata has, the same ET
+#                rules: every packet of every flow through the daemon,
+#                nothing decided by the kernel       (only when listed)
+#                                                               iperf3 http
+#
+# KBENCH_NATIVE=1 (make bench-native) runs on the machine itself instead of
+# the guest, with its own kernel and no nfips.ko: plain, nfipsd-q-et and
+# suricata-et only, the queue rule in iptables (xt_NFQUEUE: a kernel
+# without nft's queue expression has it), no slow-path or small-packet
+# mix. The settings come from the environment (KBENCH_SECONDS, ...), not
+# from kbench.env. This is how the daemon's and Suricata's figures look at
+# the CPU's own speed, where the guest's are TCG's.
 #
 # Then the slow path alone ("queue" mix): every forwarded packet queued with
 # nft, nfips inspecting nothing; packets per second through the queue (a
@@ -72,7 +84,8 @@
 set -u
 source "$(dirname "$0")/../kernel/lib.sh"
 
-require_guest
+readonly native=${KBENCH_NATIVE:-0}
+[ "$native" = 1 ] || require_guest
 require_nfipsctl
 for c in iperf3 iptables-restore nft ip ss wrk nginx curl tcpdump python3 modprobe; do
 	command -v "$c" >/dev/null || fail "$c not installed: run selftests/deps.sh"
@@ -80,21 +93,28 @@ done
 
 bench=$repo/selftests/bench
 in=$bench/out
-[ -r "$in/kbench.env" ] || fail "no $in/kbench.env: run make -C selftests/bench bench-kernel"
-# shellcheck source=/dev/null
-source "$in/kbench.env"
+if [ "$native" != 1 ]; then
+	[ -r "$in/kbench.env" ] || fail "no $in/kbench.env: run make -C selftests/bench bench-kernel"
+	# shellcheck source=/dev/null
+	source "$in/kbench.env"
+fi
 readonly secs=${KBENCH_SECONDS:-10} rounds=${KBENCH_ROUNDS:-2}
 # Suricata took 70 s under TCG with 3,573 ET rules and over 10 minutes with
 # the 24,699 loadable since issue 14 (on a loaded host).
 readonly start_wait=${KBENCH_START_WAIT:-2400}
 readonly et_dir=${KBENCH_ET:-$repo/../shared/data/et-open}
-readonly all_configs=(plain nfips-1.6k nfips-15k nfips-1.6k-all nfips-15k-all xt-200 xt-1600
+all_configs=(plain nfips-1.6k nfips-15k nfips-1.6k-all nfips-15k-all xt-200 xt-1600
 	nfips-default nfips-et nfipsd-default nfipsd-et suricata-et)
+[ "$native" = 1 ] && all_configs=(plain nfipsd-q-et suricata-et)
 read -r -a configs <<<"${KBENCH_CONFIGS:-${all_configs[*]}}"
 [ "${configs[0]}" = plain ] || configs=(plain "${configs[@]}")
-readonly configs slowpath=${KBENCH_SLOWPATH:-1}
+for c in "${configs[@]}"; do
+	[ "$native" != 1 ] || [[ " ${all_configs[*]} " = *" $c "* ]] ||
+		fail "$c needs nfips.ko: not a configuration of KBENCH_NATIVE=1"
+done
+readonly configs slowpath=$((native ? 0 : ${KBENCH_SLOWPATH:-1}))
 # KBENCH_SMALL=0 leaves the small-packet mix out (small-mix.sh).
-readonly small=${KBENCH_SMALL:-1}
+readonly small=$((native ? 0 : ${KBENCH_SMALL:-1}))
 # shellcheck source=small-mix.sh
 source "$(dirname "$0")/small-mix.sh"
 declare -A input=(
@@ -106,7 +126,7 @@ declare -A input=(
 declare -A mixes=(
 	[plain]="iperf3 http" [nfips-default]="iperf3 http" [nfips-et]="iperf3 http"
 	[suricata-et]="iperf3 http" [nfipsd-default]="iperf3 http" [nfipsd-et]="iperf3 http"
-	[nfips-1.6k-all]="iperf3 http" [nfips-15k-all]="iperf3 http"
+	[nfips-1.6k-all]="iperf3 http" [nfips-15k-all]="iperf3 http" [nfipsd-q-et]="iperf3 http"
 )
 readonly classes=$repo/policies/classification.config
 readonly default_rules=$repo/policies/default.rules
@@ -116,8 +136,12 @@ readonly home_net="[10.0.2.0/24,fd6e:6669:7073:2::/64]"
 readonly nfipsd=${KBENCH_NFIPSD:-$repo/ctl/nfipsd/nfipsd}
 # NFQUEUE numbers: nfips' punt queue (nfipsd's, registered with the module
 # when nfipsd starts: without it the module fails open), and the queue of
-# the nft rule Suricata (and the slow-path benchmark) reads.
-readonly punt_queue=0 nft_queue=1
+# the nft rule Suricata (and the slow-path benchmark) reads; nfipsd's in
+# nfipsd-q-et (Suricata, paused meanwhile, keeps its queue bound). The punt
+# queues start at 16: KBENCH_WORKERS of them, one nfipsd worker thread each
+# (the module spreads the daemon's flows over them by hash), default 1.
+readonly workers=${KBENCH_WORKERS:-1}
+readonly punt_queue=16 nft_queue=1 nfipsd_queue=2
 # The HTTP mix: wrk's connections; the latency probes: how many, how fast.
 readonly http_conns=${KBENCH_HTTP_CONNS:-8}
 readonly probe_port=7010 probe_rate=${KBENCH_PROBE_RATE:-100}
@@ -125,7 +149,7 @@ readonly probes=${KBENCH_PROBES:-$((secs * probe_rate))}
 # sids that the canary response (gateway-tools.py www: canary.txt) raises:
 # "ATTACK_RESPONSE id check returned root" in default.rules and in ET Open.
 declare -A canary_sid=([nfips-default]=9000701 [nfips-et]=2100498 [suricata-et]=2100498
-	[nfipsd-default]=9000701 [nfipsd-et]=2100498)
+	[nfipsd-default]=9000701 [nfipsd-et]=2100498 [nfipsd-q-et]=2100498)
 
 declare -A best=() extra=() skipped=() failed=()
 nfailed=0
@@ -375,40 +399,49 @@ suricata_alerts() {
 	grep -c "\"signature_id\":$1[,}]" "$tmp/suricata/eve.json"
 }
 
-# nft_queue_on / nft_queue_off: every forwarded packet to $nft_queue; with
-# nobody bound to the queue, "bypass" accepts it.
+# nft_queue_on [QUEUE] / nft_queue_off: every forwarded packet to QUEUE
+# ($nft_queue); with nobody bound to the queue, "bypass" accepts it.
+# Natively in iptables.
 nft_queue_on() {
+	local q=${1:-$nft_queue}
+
+	if [ "$native" = 1 ]; then
+		ip netns exec "$gateway" iptables -A FORWARD -j NFQUEUE \
+			--queue-num "$q" --queue-bypass
+		return
+	fi
 	ip netns exec "$gateway" nft -f - <<-EOF
 		table inet kbench {
 			chain forward {
 				type filter hook forward priority 0; policy accept;
-				counter queue num $nft_queue bypass
+				counter queue num $q bypass
 			}
 		}
 	EOF
 }
 
 nft_queue_off() {
+	[ "$native" = 1 ] && ip netns exec "$gateway" iptables -F FORWARD
 	ip netns exec "$gateway" nft delete table inet kbench 2>/dev/null
 }
 
 # ---- nfipsd ------------------------------------------------------------------
 
-# nfipsd_conf FILE QUEUE RULES...: the nfipsd.conf of a run (libconfig, as
-# /etc/nfips/nfipsd.conf): one queue, QUEUE, hence one worker thread like
-# Suricata's; the given rule files, the run's variables, learn mode (every
+# nfipsd_conf FILE QUEUE N RULES...: the nfipsd.conf of a run (libconfig, as
+# /etc/nfips/nfipsd.conf): N queues from QUEUE, one worker thread each (one
+# by default, like Suricata's); the given rule files, the run's variables, learn mode (every
 # rule alerts, as in the other configurations), logs in $tmp/nfipsd. The
 # one place to adapt when nfipsd's configuration changes.
 nfipsd_conf() {
-	local conf=$1 q=$2 r list=
+	local conf=$1 q=$2 n=$3 r list=
 
-	shift 2
+	shift 3
 	for r; do
 		list+="${list:+, }\"$r\""
 	done
 	mkdir -p "$tmp/nfipsd"
 	cat >"$conf" <<-EOF
-		queues = { base = $q; count = 1; maxlen = 4096; };
+		queues = { base = $q; count = $n; maxlen = 4096; };
 		rules = [ $list ];
 		vars = { HOME_NET = "$home_net"; };
 		mode = "learn";
@@ -421,21 +454,29 @@ nfipsd_conf() {
 }
 
 nfipsd_pid=
-# nfipsd_start QUEUE RULES...: nfipsd in the gateway namespace on QUEUE;
-# waits until it is bound to it (it loads its rules first).
+# nfipsd_start QUEUE N RULES...: nfipsd in the gateway namespace on queues
+# QUEUE..QUEUE+N-1; waits until it is bound to them (it loads its rules
+# first).
 nfipsd_start() {
-	local q=$1 t0=$SECONDS
+	local q=$1 n=$2 t0=$SECONDS
 
-	shift
-	nfipsd_conf "$tmp/nfipsd.conf" "$q" "$@"
+	shift 2
+	nfipsd_conf "$tmp/nfipsd.conf" "$q" "$n" "$@"
 	ip netns exec "$gateway" "$nfipsd" --config "$tmp/nfipsd.conf" \
 		>"$tmp/nfipsd/stdout" 2>&1 &
 	nfipsd_pid=$!
-	busywait $((start_wait * 1000)) queue_bound "$q" || {
+	busywait $((start_wait * 1000)) queue_bound $((q + n - 1)) || {
 		sed 's/^/# nfipsd: /' "$tmp/nfipsd/stdout" | tail -n 20
 		return 1
 	}
-	echo "# nfipsd: $nfipsd on queue $q, ready after $((SECONDS - t0)) s"
+	echo "# nfipsd: $nfipsd on queues $q..$((q + n - 1)), ready after $((SECONDS - t0)) s"
+}
+
+# nfipsd_alerts SID: the alerts of that sid in nfipsd's eve log so far.
+nfipsd_alerts() {
+	local eve=$tmp/nfipsd/eve.json
+
+	if [ -f "$eve" ]; then grep -c "\"signature_id\":$1[,}]" "$eve"; else echo 0; fi
 }
 
 nfipsd_stop() {
@@ -454,6 +495,14 @@ setup() {
 	local out depth=1m
 
 	case $1 in
+	nfipsd-q-et)
+		nfipsd_start "$nfipsd_queue" 1 "$tmp/et.rules" || {
+			config_failed "$1" iperf3 "nfipsd did not bind queue $nfipsd_queue"
+			return 1
+		}
+		nfipsd_alerts "${canary_sid[$1]}" >"$tmp/counters"
+		nft_queue_on "$nfipsd_queue" || fail "$1: queue rule"
+		;;
 	nfips-default | nfips-et | nfipsd-*)
 		# The punt queue is nfipsd's to register (nfipsd.rst); with no
 		# daemon registered the module passes the slow path's packets.
@@ -467,7 +516,7 @@ setup() {
 		echo "# $1: $(echo "$out" | head -n 1); $(gwctl status |
 			grep -E '^(rules|automaton states|memory|stream depth):' | tr '\n' ' ')"
 		if [[ $1 = nfipsd-* ]]; then
-			nfipsd_start "$punt_queue" "$rules" || {
+			nfipsd_start "$punt_queue" "$workers" "$rules" || {
 				config_failed "$1" iperf3 "nfipsd did not bind queue $punt_queue"
 				return 1
 			}
@@ -510,6 +559,13 @@ teardown() {
 	local d hits
 
 	case $1 in
+	nfipsd-q-et)
+		hits=$(($(nfipsd_alerts "${canary_sid[$1]}") - $(cat "$tmp/counters")))
+		echo "# $1: nfipsd: $(queue_stats "$nfipsd_queue") canary sid ${canary_sid[$1]} alerts=$hits"
+		[ "$hits" -gt 0 ] || config_failed "$1" http "nfipsd raised no canary alert"
+		nft_queue_off
+		nfipsd_stop
+		;;
 	nfips-default | nfips-et | nfipsd-*)
 		hits=$(gw_hits "${canary_sid[$1]}")
 		echo "# $1: $(delta "$(cat "$tmp/counters")" "$(gwctl stats | head -n 1)")" \
@@ -709,7 +765,7 @@ slow_path() {
 				skipped[$c,queue]="nfipsd not built"
 				continue
 			fi
-			nfipsd_start "$nft_queue" "$tmp/et.rules" || {
+			nfipsd_start "$nft_queue" 1 "$tmp/et.rules" || {
 				config_failed "$c" queue "nfipsd did not bind queue $nft_queue"
 				continue
 			}
@@ -738,13 +794,13 @@ echo "# http: $(wrk --version 2>&1 | head -n 1 | cut -d' ' -f1-2), $http_conns c
 	"one request per connection, $secs s per run (after 1 s unmeasured);" \
 	"$(nginx -v 2>&1 | cut -d' ' -f3), one worker"
 echo "# home_net $home_net"
-echo "# load average $(cut -d' ' -f1-3 /proc/loadavg) (guest)"
+echo "# load average $(cut -d' ' -f1-3 /proc/loadavg) ($([ "$native" = 1 ] && echo host, native || echo guest))"
 # The kernel's prefilter: measured at load (dmesg), or KBENCH_PREFILTER's.
 if [ -n "${KBENCH_PREFILTER:-}" ]; then
 	echo "$KBENCH_PREFILTER" >/sys/module/nfips/parameters/prefilter ||
 		fail "prefilter parameter $KBENCH_PREFILTER"
 fi
-echo "# $(dmesg | grep -o 'nfips: prefilter .*' | tr '\n' ';')" \
+[ "$native" = 1 ] || echo "# $(dmesg | grep -o 'nfips: prefilter .*' | tr '\n' ';')" \
 	"parameter prefilter=$(cat /sys/module/nfips/parameters/prefilter)"
 
 # Unmeasured: the first transfers after boot are slow.
