@@ -85,7 +85,11 @@ set -u
 source "$(dirname "$0")/../kernel/lib.sh"
 
 readonly native=${KBENCH_NATIVE:-0}
-[ "$native" = 1 ] || require_guest
+case $native in
+0) require_guest ;;
+1) ;;
+*) fail "KBENCH_NATIVE=$native: 0 or 1" ;;
+esac
 require_nfipsctl
 for c in iperf3 iptables-restore nft ip ss wrk nginx curl tcpdump python3 modprobe; do
 	command -v "$c" >/dev/null || fail "$c not installed: run selftests/deps.sh"
@@ -112,9 +116,11 @@ for c in "${configs[@]}"; do
 	[ "$native" != 1 ] || [[ " ${all_configs[*]} " = *" $c "* ]] ||
 		fail "$c needs nfips.ko: not a configuration of KBENCH_NATIVE=1"
 done
-readonly configs slowpath=$((native ? 0 : ${KBENCH_SLOWPATH:-1}))
+slowpath=${KBENCH_SLOWPATH:-1}
 # KBENCH_SMALL=0 leaves the small-packet mix out (small-mix.sh).
-readonly small=$((native ? 0 : ${KBENCH_SMALL:-1}))
+small=${KBENCH_SMALL:-1}
+[ "$native" = 1 ] && slowpath=0 small=0
+readonly configs slowpath small
 # shellcheck source=small-mix.sh
 source "$(dirname "$0")/small-mix.sh"
 declare -A input=(
@@ -141,6 +147,7 @@ readonly nfipsd=${KBENCH_NFIPSD:-$repo/ctl/nfipsd/nfipsd}
 # queues start at 16: KBENCH_WORKERS of them, one nfipsd worker thread each
 # (the module spreads the daemon's flows over them by hash), default 1.
 readonly workers=${KBENCH_WORKERS:-1}
+[[ $workers =~ ^[1-9][0-9]?$ ]] || fail "KBENCH_WORKERS=$workers: 1 to 99 queues"
 readonly punt_queue=16 nft_queue=1 nfipsd_queue=2
 # The HTTP mix: wrk's connections; the latency probes: how many, how fast.
 readonly http_conns=${KBENCH_HTTP_CONNS:-8}
@@ -447,7 +454,8 @@ nfipsd_conf() {
 		mode = "learn";
 		classification = "$classes";
 		log = { eve = "$tmp/nfipsd/eve.json"; };
-		state = { path = "$tmp/nfipsd/nfipsd.state"; };
+		state = { path = "$tmp/nfipsd/nfipsd.state"; pidfile = "$tmp/nfipsd/nfipsd.pid"; };
+		store = { path = "$tmp/nfipsd/alerts.db"; };
 		memory = { budget = "512M"; };
 		sensor = "kbench";
 	EOF
@@ -560,11 +568,13 @@ teardown() {
 
 	case $1 in
 	nfipsd-q-et)
-		hits=$(($(nfipsd_alerts "${canary_sid[$1]}") - $(cat "$tmp/counters")))
-		echo "# $1: nfipsd: $(queue_stats "$nfipsd_queue") canary sid ${canary_sid[$1]} alerts=$hits"
-		[ "$hits" -gt 0 ] || config_failed "$1" http "nfipsd raised no canary alert"
+		d=$(queue_stats "$nfipsd_queue")
 		nft_queue_off
+		# Stopped first: every alert it had to write is in its log.
 		nfipsd_stop
+		hits=$(($(nfipsd_alerts "${canary_sid[$1]}") - $(cat "$tmp/counters")))
+		echo "# $1: nfipsd: $d canary sid ${canary_sid[$1]} alerts=$hits"
+		[ "$hits" -gt 0 ] || config_failed "$1" http "nfipsd raised no canary alert"
 		;;
 	nfips-default | nfips-et | nfipsd-*)
 		hits=$(gw_hits "${canary_sid[$1]}")
@@ -796,7 +806,7 @@ echo "# http: $(wrk --version 2>&1 | head -n 1 | cut -d' ' -f1-2), $http_conns c
 echo "# home_net $home_net"
 echo "# load average $(cut -d' ' -f1-3 /proc/loadavg) ($([ "$native" = 1 ] && echo host, native || echo guest))"
 # The kernel's prefilter: measured at load (dmesg), or KBENCH_PREFILTER's.
-if [ -n "${KBENCH_PREFILTER:-}" ]; then
+if [ "$native" = 0 ] && [ -n "${KBENCH_PREFILTER:-}" ]; then
 	echo "$KBENCH_PREFILTER" >/sys/module/nfips/parameters/prefilter ||
 		fail "prefilter parameter $KBENCH_PREFILTER"
 fi

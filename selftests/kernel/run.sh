@@ -302,20 +302,20 @@ run_guest() {
 		-serial "file:$guest_console" -serial "file:$guest_tap")
 	[ -n "${NFIPS_QEMU_DISK:-}" ] &&
 		qemu+=(-drive "file=$NFIPS_QEMU_DISK,format=raw,if=virtio")
-	if [ -z "$script" ]; then
-		"${qemu[@]}" </dev/null >"$out/qemu.log" 2>&1
-		return
-	fi
-	# A script's output is shown as it comes: the guest runs in the
-	# background, where it would not see a ^C (timeout passes the TERM
-	# on to QEMU), while tail follows the TAP port until QEMU exits.
+	# The guest runs in the background, where it would not see a ^C:
+	# the trap stops it (timeout passes the TERM on to QEMU) when run.sh
+	# is interrupted or killed, which would otherwise leave QEMU running.
+	# A script's output is shown as it comes: tail follows the TAP port
+	# until QEMU exits.
 	"${qemu[@]}" </dev/null >"$out/qemu.log" 2>&1 &
 	qemu_pid=$!
-	trap 'kill "$qemu_pid" "$watch_pid" 2>/dev/null; exit 130' INT TERM
-	tail -n +1 -s 0.5 --pid="$qemu_pid" -F "$guest_tap" 2>/dev/null
+	# The logs are kept (the EXIT trap) once QEMU has let go of them.
+	trap 'kill "$qemu_pid" "$watch_pid" 2>/dev/null; wait "$qemu_pid"; exit 130' INT TERM HUP
+	[ -z "$script" ] ||
+		tail -n +1 -s 0.5 --pid="$qemu_pid" -F "$guest_tap" 2>/dev/null
 	wait "$qemu_pid"
 	rc=$?
-	trap - INT TERM
+	trap - INT TERM HUP
 	return "$rc"
 }
 
