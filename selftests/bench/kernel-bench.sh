@@ -399,11 +399,17 @@ print("pkts=%d alerts=%d" % (s.get("decoder", {}).get("pkts", 0),
                              s.get("detect", {}).get("alert", 0)))' "$tmp/suricata/eve.json"
 }
 
+# eve_alerts EVE SID: the alerts of that sid in an eve log so far (0 before
+# the log exists).
+eve_alerts() {
+	if [ -f "$1" ]; then grep -c "\"signature_id\":$2[,}]" "$1"; else echo 0; fi
+}
+
 # suricata_alerts SID: the alerts of that sid in Suricata's eve log so far.
 # (Its stats counters lag: a worker publishes them when it next sees a
 # packet.)
 suricata_alerts() {
-	grep -c "\"signature_id\":$1[,}]" "$tmp/suricata/eve.json"
+	eve_alerts "$tmp/suricata/eve.json" "$1"
 }
 
 # nft_queue_on [QUEUE] / nft_queue_off: every forwarded packet to QUEUE
@@ -428,7 +434,10 @@ nft_queue_on() {
 }
 
 nft_queue_off() {
-	[ "$native" = 1 ] && ip netns exec "$gateway" iptables -F FORWARD
+	if [ "$native" = 1 ]; then
+		ip netns exec "$gateway" iptables -F FORWARD
+		return
+	fi
 	ip netns exec "$gateway" nft delete table inet kbench 2>/dev/null
 }
 
@@ -436,9 +445,10 @@ nft_queue_off() {
 
 # nfipsd_conf FILE QUEUE N RULES...: the nfipsd.conf of a run (libconfig, as
 # /etc/nfips/nfipsd.conf): N queues from QUEUE, one worker thread each (one
-# by default, like Suricata's); the given rule files, the run's variables, learn mode (every
-# rule alerts, as in the other configurations), logs in $tmp/nfipsd. The
-# one place to adapt when nfipsd's configuration changes.
+# by default, like Suricata's); the given rule files, the run's variables,
+# learn mode (every rule alerts, as in the other configurations), logs,
+# state and store in $tmp/nfipsd. The one place to adapt when nfipsd's
+# configuration changes.
 nfipsd_conf() {
 	local conf=$1 q=$2 n=$3 r list=
 
@@ -482,9 +492,7 @@ nfipsd_start() {
 
 # nfipsd_alerts SID: the alerts of that sid in nfipsd's eve log so far.
 nfipsd_alerts() {
-	local eve=$tmp/nfipsd/eve.json
-
-	if [ -f "$eve" ]; then grep -c "\"signature_id\":$1[,}]" "$eve"; else echo 0; fi
+	eve_alerts "$tmp/nfipsd/eve.json" "$1"
 }
 
 nfipsd_stop() {
