@@ -126,6 +126,86 @@ static u32 pass_pct(const u64 *t, const u32 *bdepth)
 	return pct;
 }
 
+/* @p's byte @k folded if @p is nocase, for ordering patterns by prefix. */
+static u8 teddy_key(const struct nfips_ac_pattern *p, u32 k)
+{
+	if (k >= p->len)
+		return 0;
+	return p->flags & NFIPS_AC_NOCASE ? nfips_ac_fold(p->bytes[k]) :
+					    p->bytes[k];
+}
+
+static bool teddy_before(const struct nfips_ac_pattern *a,
+			 const struct nfips_ac_pattern *b)
+{
+	u32 k;
+
+	for (k = 0; k < AC_TEDDY_DEPTH; k++)
+		if (teddy_key(a, k) != teddy_key(b, k))
+			return teddy_key(a, k) < teddy_key(b, k);
+	return a->len < b->len;
+}
+
+/* Allows byte @c (both cases if @nocase) at offset @k for bucket bit @bit. */
+static void teddy_allow(struct ac_filter *f, u32 k, u8 c, bool nocase,
+			u8 bit)
+{
+	u8 v[2] = { c, c };
+	u32 i;
+
+	if (nocase && nfips_ac_fold(c) >= 'a' && nfips_ac_fold(c) <= 'z') {
+		v[0] = nfips_ac_fold(c);
+		v[1] = v[0] - ('a' - 'A');
+	}
+	for (i = 0; i < 2; i++) {
+		f->teddy_lo[k][v[i] & 15] |= bit;
+		f->teddy_hi[k][v[i] >> 4] |= bit;
+	}
+}
+
+/*
+ * Teddy's masks for a small set: the patterns ordered by their first
+ * bytes and cut into eight runs, one bucket each, so that a bucket's
+ * patterns share what they can; a pattern shorter than AC_TEDDY_DEPTH
+ * allows anything past its end.
+ */
+static void teddy_build(struct ac_filter *f,
+			const struct nfips_ac_pattern *pats, u32 npats)
+{
+	u32 order[AC_TEDDY_MAX], i, j, k, n;
+
+	if (!npats || npats > AC_TEDDY_MAX)
+		return;
+	for (i = 0; i < npats; i++) {
+		for (j = i; j && teddy_before(&pats[i], &pats[order[j - 1]]);
+		     j--)
+			order[j] = order[j - 1];
+		order[j] = i;
+	}
+	for (i = 0; i < npats; i++) {
+		const struct nfips_ac_pattern *p = &pats[order[i]];
+		u8 bit = 1U << (i * 8 / npats);
+
+		for (k = 0; k < AC_TEDDY_DEPTH; k++) {
+			if (k < p->len) {
+				teddy_allow(f, k, p->bytes[k],
+					    p->flags & NFIPS_AC_NOCASE, bit);
+				continue;
+			}
+			for (n = 0; n < 16; n++) {
+				f->teddy_lo[k][n] |= bit;
+				f->teddy_hi[k][n] |= bit;
+			}
+		}
+	}
+	/* The second 128-bit half: the same lookups. */
+	for (k = 0; k < AC_TEDDY_DEPTH; k++) {
+		memcpy(&f->teddy_lo[k][16], f->teddy_lo[k], 16);
+		memcpy(&f->teddy_hi[k][16], f->teddy_hi[k], 16);
+	}
+	f->teddy = AC_TEDDY_DEPTH;
+}
+
 int nfips_ac_filter_build(struct ac_filter *f,
 			  const struct nfips_ac_pattern *pats, u32 npats,
 			  size_t *mem)
@@ -168,6 +248,7 @@ int nfips_ac_filter_build(struct ac_filter *f,
 		return 0;
 	}
 	*mem += AC_FILTER_BYTES;
+	teddy_build(f, pats, npats);
 	return nfips_ac_skip_build(f, pats, npats, bdepth, mem);
 }
 
@@ -177,6 +258,7 @@ void nfips_ac_filter_free(struct ac_filter *f)
 	ac_free(f->shift);
 	f->table = NULL;
 	f->shift = NULL;
+	f->teddy = 0;
 }
 
 /*
@@ -243,10 +325,31 @@ u64 nfips_ac_filter_run_scalar(const struct ac_filter *f, const u8 *p,
 	return m;
 }
 
+/* Teddy's blocks decide the cursor's next windows. */
+static bool teddy_runs(const struct ac_filter_cursor *c)
+{
+	return c->simd == NFIPS_AC_AVX2 && c->f->teddy && !c->noteddy;
+}
+
 static u64 run(struct ac_filter_cursor *c, const u8 *p, u32 nblocks,
 	       u32 *ran)
 {
 #ifdef AC_X86
+	if (teddy_runs(c)) {
+		u64 m = nfips_ac_teddy_run_avx2(c->f, p, nblocks, ran,
+						&c->carry);
+
+		c->tblocks += *ran;
+		c->tpass += ac_popcount64(m);
+		if (c->tblocks >= AC_TEDDY_PROBE &&
+		    (u64)c->tpass * AC_TEDDY_DENSE >
+		    (u64)c->tblocks * AC_FILTER_BLOCK) {
+			/* The shift-or's carry starts empty: all pass. */
+			c->noteddy = true;
+			memset(&c->carry, 0, sizeof(c->carry));
+		}
+		return m;
+	}
 	if (c->simd == NFIPS_AC_AVX2)
 		return nfips_ac_filter_run_avx2(c->f, p, nblocks, ran,
 						&c->carry);
@@ -291,7 +394,11 @@ u32 nfips_ac_filter_seek(struct ac_filter_cursor *c, u32 from)
 		u64 m;
 		const u8 *p = c->buf + pos;
 
+		/* Teddy's blocks read a byte further (ac_simd.c). */
 		nblocks = (len - pos - 1) / AC_FILTER_BLOCK;
+		if (teddy_runs(c))
+			nblocks = len - pos < 2 ? 0 :
+				  (len - pos - 2) / AC_FILTER_BLOCK;
 		if (!nblocks) {
 			memset(tail, 0, sizeof(tail));
 			memcpy(tail, p, len - pos);
@@ -300,8 +407,12 @@ u32 nfips_ac_filter_seek(struct ac_filter_cursor *c, u32 from)
 		}
 		m = run(c, p, nblocks, &ran);
 		pos += (ran - 1) * AC_FILTER_BLOCK;
-		/* Windows ending at len - 1 and after are not decided. */
-		if (p == tail)
+		/*
+		 * Windows ending at len - 1 and after are not decided (with
+		 * Teddy's longer read, the tail can start 65 bytes before the
+		 * end: then none of its windows does).
+		 */
+		if (p == tail && len - 1 - pos < AC_FILTER_BLOCK)
 			m |= ~0ULL << (len - 1 - pos);
 		c->base = pos;
 		c->done = pos + AC_FILTER_BLOCK;

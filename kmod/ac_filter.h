@@ -26,6 +26,23 @@
  * candidates are dense the cursor comes back for more less often.
  */
 #define AC_FILTER_BLOCK	64
+/*
+ * Teddy (ac_simd.c): sets of at most AC_TEDDY_MAX patterns, on CPUs with
+ * AVX2, test the first AC_TEDDY_DEPTH bytes of every position with nibble
+ * masks instead of the shift-or's table.
+ */
+#define AC_TEDDY_MAX	32
+#define AC_TEDDY_DEPTH	3
+/*
+ * A scan gives Teddy up for the shift-or, for the rest of the buffer, once
+ * more than one window in AC_TEDDY_DENSE passed over its first
+ * AC_TEDDY_PROBE blocks or more: input made of a pattern's first bytes
+ * (zeros, for patterns that begin with them) would otherwise send the
+ * automaton to every position, where the shift-or's eight pairs still
+ * tell it apart.
+ */
+#define AC_TEDDY_DENSE	16
+#define AC_TEDDY_PROBE	4
 /* The shortest skip worth a table of its own. */
 #define AC_SKIP_MIN	3
 /* The most first bytes of shorter patterns the skip loop looks for. */
@@ -56,6 +73,16 @@ struct ac_filter {
 	 */
 	u32 nfirst;
 	u64 first[AC_SKIP_FIRST];
+	/*
+	 * Teddy's masks, 0 offsets when the set has none: for offset k of a
+	 * window's start, by the low (lo) and high (hi) nibble of the byte
+	 * there, bit b set when some pattern of bucket b (of eight) allows
+	 * that nibble at k; the sixteen entries twice, one copy per 128-bit
+	 * half of a register.
+	 */
+	u8 teddy;
+	u8 teddy_lo[AC_TEDDY_DEPTH][32];
+	u8 teddy_hi[AC_TEDDY_DEPTH][32];
 };
 
 /*
@@ -82,6 +109,9 @@ struct ac_filter_cursor {
 	u32 first_at;	/* the skip loop's next first byte, plus one */
 	u32 wholes;	/* windows it decided whole */
 	bool noskip;	/* it gave up: the shift-or takes the rest */
+	bool noteddy;	/* Teddy gave up: the shift-or takes the rest */
+	u32 tblocks;	/* blocks Teddy decided */
+	u32 tpass;	/* windows it passed in them */
 	int simd;
 	struct ac_filter_carry carry;
 };
@@ -127,6 +157,15 @@ u64 nfips_ac_filter_run_sse2(const struct ac_filter *f, const u8 *p,
 u64 nfips_ac_filter_run_avx2(const struct ac_filter *f, const u8 *p,
 			     u32 nblocks, u32 *ran,
 			     struct ac_filter_carry *c);
+/*
+ * The same blocks and carry contract with Teddy's masks (@f->teddy set):
+ * a window passes when its start's first bytes pass some bucket, a
+ * weaker test than the shift-or's eight pairs but a few instructions per
+ * 32 positions. Its verdicts are its own, not the scalar code's.
+ */
+u64 nfips_ac_teddy_run_avx2(const struct ac_filter *f, const u8 *p,
+			    u32 nblocks, u32 *ran,
+			    struct ac_filter_carry *c);
 #endif
 
 static inline void nfips_ac_filter_start(struct ac_filter_cursor *c,

@@ -8,6 +8,7 @@
 
 #ifdef __KERNEL__
 #include <linux/types.h>
+#include <linux/bitops.h>
 #include <linux/errno.h>
 #include <linux/mm.h>
 #include <linux/overflow.h>
@@ -35,6 +36,7 @@ static inline int ac_yield(void)
 
 #define ac_load_le16(p)		get_unaligned_le16(p)
 #define ac_load_le64(p)		get_unaligned_le64(p)
+#define ac_popcount64(x)	hweight64(x)
 
 /*
  * Vector registers only between kernel_fpu_begin() and kernel_fpu_end():
@@ -131,6 +133,8 @@ static inline u64 ac_load_le64(const void *p)
 	memcpy(&v, p, sizeof(v));
 	return AC_LE(v, 64);
 }
+
+#define ac_popcount64(x)	((u32)__builtin_popcountll(x))
 
 /* In userspace the vector registers are always there to use. */
 #define AC_SIMD_DEFAULT		1

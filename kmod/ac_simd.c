@@ -298,4 +298,66 @@ u64 nfips_ac_filter_run_avx2(const struct ac_filter *f, const u8 *p,
 	return m;
 }
 
+/*
+ * Teddy (Hyperscan's teddy.c, one 8-bucket mask set): for 32 window starts
+ * at once, the bytes at offsets 0..AC_TEDDY_DEPTH - 1 of each split into
+ * nibbles, each nibble looked up in its mask with vpshufb, the lookups
+ * AND-ed: a start passes when a bucket's bit survives. Run on a block's
+ * own bytes, the starts p .. p + 63 decide the windows ending seven
+ * positions later: the last seven are carried into the next block (w[0]
+ * holds them inverted, so that a cleared carry, a scan's start, passes
+ * the windows that begin before it). The last starts read two bytes past
+ * the block: nfips_ac_filter_seek() leaves them in the buffer.
+ */
+typedef u8 v32u __attribute__((vector_size(32)));
+typedef u16 v16w __attribute__((vector_size(32)));
+
+#define TEDDY_CARRY	(AC_FILTER_SPAN - 2)
+
+__attribute__((target("avx2,bmi2")))
+static __always_inline v32u lookup(const u8 *mask, v32u idx)
+{
+	v32c m;
+
+	memcpy(&m, mask, sizeof(m));
+	return (v32u)__builtin_ia32_pshufb256(m, (v32c)idx);
+}
+
+/* Bit k: the window starting at @q + k passes (32 of them). */
+__attribute__((target("avx2,bmi2")))
+static __always_inline u32 teddy32(const struct ac_filter *f, const u8 *q)
+{
+	v32u acc = { 0 };
+	u32 k;
+
+	for (k = 0; k < AC_TEDDY_DEPTH; k++) {
+		v32u x, both;
+
+		memcpy(&x, q + k, sizeof(x));
+		both = lookup(f->teddy_lo[k], x & 0x0f) &
+		       lookup(f->teddy_hi[k], (v32u)((v16w)x >> 4) & 0x0f);
+		acc = k ? acc & both : both;
+	}
+	return ~(u32)__builtin_ia32_pmovmskb256((v32c)(acc == 0));
+}
+
+__attribute__((target("avx2,bmi2")))
+u64 nfips_ac_teddy_run_avx2(const struct ac_filter *f, const u8 *p,
+			    u32 nblocks, u32 *ran,
+			    struct ac_filter_carry *c)
+{
+	const u64 low = (1ULL << TEDDY_CARRY) - 1;
+	u64 m = 0, starts, held = c->w[0];
+	u32 n;
+
+	for (n = 0; n < nblocks && !m; n++, p += AC_FILTER_BLOCK) {
+		starts = teddy32(f, p) | (u64)teddy32(f, p + 32) << 32;
+		m = starts << TEDDY_CARRY | (~held & low);
+		held = ~(starts >> (64 - TEDDY_CARRY)) & low;
+	}
+	c->w[0] = held;
+	*ran = n;
+	return m;
+}
+
 #endif /* AC_X86 */

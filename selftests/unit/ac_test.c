@@ -531,14 +531,44 @@ static void test_deterministic(struct tap *tap)
 }
 
 /*
+ * Teddy's answer from @from, computed from its masks one position at a
+ * time: the first start whose first bytes pass a bucket, or from which
+ * the window reaches the buffer's last byte (the filter passes those).
+ */
+static u32 teddy_next(const struct ac_filter *f, const u8 *t, u32 from,
+		      u32 len)
+{
+	u32 q, k;
+	u8 b;
+
+	for (q = from; q + AC_FILTER_SPAN - 1 < len; q++) {
+		b = 0xff;
+		for (k = 0; k < f->teddy; k++)
+			b &= f->teddy_lo[k][t[q + k] & 15] &
+			     f->teddy_hi[k][t[q + k] >> 4];
+		if (b)
+			return q;
+	}
+	return q;
+}
+
+/* Uses Teddy's blocks with this instruction set. */
+static bool teddy_on(const struct ac_filter *f, int simd)
+{
+	return f->teddy && simd == NFIPS_AC_AVX2;
+}
+
+/*
  * A cursor asked from positions that only move forward, by random steps
  * (small ones within a block, large ones past what it has decided, which
  * makes it restart), answers what a fresh cursor of @ref (the shift-or's
- * filter) answers from each.
+ * filter) answers from each. With Teddy's blocks: what teddy_next() does
+ * until the cursor gives Teddy up, and never a position past the next
+ * pattern beginning (@next_start, by position) after it.
  */
 static u32 cursor_differs(const struct ac_filter *f,
 			  const struct ac_filter *ref, const u8 *t, u32 len,
-			  int simd, struct rng *r)
+			  int simd, struct rng *r, const u32 *next_start)
 {
 	struct ac_filter_cursor c;
 	u32 from = 0, bad = 0;
@@ -547,8 +577,12 @@ static u32 cursor_differs(const struct ac_filter *f,
 	while (from < len) {
 		u32 q = nfips_ac_filter_at(&c, from);
 
-		bad += q != nfips_ac_filter_next(ref, t, from, len,
-						 NFIPS_AC_SCALAR);
+		if (teddy_on(f, simd))
+			bad += q < from || q > next_start[from] ||
+			       (!c.noteddy && q != teddy_next(f, t, from, len));
+		else
+			bad += q != nfips_ac_filter_next(ref, t, from, len,
+							 NFIPS_AC_SCALAR);
 		switch (rnd(r) % 4) {
 		case 0:
 			break;	/* the same position again */
@@ -577,6 +611,7 @@ static u32 cursor_differs(const struct ac_filter *f,
 static void test_filter(struct tap *tap)
 {
 	u32 c, pos, len = 3000, differ = 0, missed = 0, sets = 0, cursed = 0;
+	u32 teddysets = 0, teddydiff = 0, teddymissed = 0, *next_start;
 	u32 skipsets = 0, skipdiff = 0, badskip = 0, firstsets = 0;
 	int m;
 	u64 skipped = 0, tested = 0;
@@ -620,6 +655,8 @@ static void test_filter(struct tap *tap)
 		badskip += f.shift && f.skip_len < AC_SKIP_MIN;
 		ref = f;
 		ref.shift = NULL;
+		ref.teddy = 0;	/* the shift-or's blocks in every instruction set */
+		teddysets += teddy_on(&f, nsimd() - 1);
 		oracle_scan(s.p, s.n, t, len, &want);
 		for (pos = 0; pos < len; pos++) {
 			u32 q = nfips_ac_filter_next(&ref, t, pos, len,
@@ -627,9 +664,14 @@ static void test_filter(struct tap *tap)
 
 			skipdiff += q != nfips_ac_filter_next(&f, t, pos, len,
 							      NFIPS_AC_SCALAR);
-			for (m = 1; m < nsimd(); m++)
-				differ += q != nfips_ac_filter_next(&f, t, pos,
+			for (m = 1; m < nsimd(); m++) {
+				differ += q != nfips_ac_filter_next(&ref, t, pos,
 								    len, m);
+				if (teddy_on(&f, m))
+					teddydiff += teddy_next(&f, t, pos, len) !=
+						     nfips_ac_filter_next(&f, t, pos,
+									  len, m);
+			}
 			if (longs && pos + AC_FILTER_SPAN <= len) {
 				tested++;
 				skipped += q != pos;
@@ -640,12 +682,29 @@ static void test_filter(struct tap *tap)
 
 			missed += nfips_ac_filter_next(&f, t, start, len,
 						       NFIPS_AC_SCALAR) != start;
+			if (teddy_on(&f, nsimd() - 1))
+				teddymissed += nfips_ac_filter_next(&f, t, start, len,
+								    NFIPS_AC_AVX2) != start;
 		}
 		/* Every length up to two blocks, where the padded tail is. */
+		next_start = malloc((len + 1) * sizeof(*next_start));
+		for (pos = 0; pos <= len; pos++)
+			next_start[pos] = len;
+		for (i = 0; i < want.n; i++) {
+			u32 start = want.v[i].end - s.p[want.v[i].id].len;
+
+			if (start < next_start[start])
+				next_start[start] = start;
+		}
+		for (pos = len; pos--;)
+			if (next_start[pos + 1] < next_start[pos])
+				next_start[pos] = next_start[pos + 1];
 		for (i = 0; i < 2 * AC_FILTER_BLOCK + 8; i++)
 			cursed += cursor_differs(&f, &ref, t,
 						 i <= 2 * AC_FILTER_BLOCK + 2 ?
-						 i : len - i, i % nsimd(), &r);
+						 i : len - i, i % nsimd(), &r,
+						 next_start);
+		free(next_start);
 		hits_reset(&want);
 		nfips_ac_filter_free(&f);
 		pset_free(&s);
@@ -657,6 +716,11 @@ static void test_filter(struct tap *tap)
 	tap_ok(tap, skipsets >= 10 && firstsets >= 3 && !skipdiff && !badskip,
 	       "prefilter: the skip loop (%u sets, %u with short patterns) equals the shift-or from every position (%u differ, %u too short)",
 	       skipsets, firstsets, skipdiff, badskip);
+	/* Teddy: sets of up to AC_TEDDY_MAX patterns, where the CPU has AVX2. */
+	tap_ok(tap, (nsimd() - 1 < NFIPS_AC_AVX2 || teddysets >= 10) && !teddydiff &&
+	       !teddymissed,
+	       "prefilter: Teddy's blocks (%u sets) answer as its masks one position at a time from every position (%u differ) and pass every pattern beginning (%u missed)",
+	       teddysets, teddydiff, teddymissed);
 	tap_ok(tap, sets >= 50 && !cursed,
 	       "prefilter: a cursor moving forward answers as a fresh one, every prefilter (%u differ)",
 	       cursed);
@@ -726,6 +790,66 @@ static void test_skip_hostile(struct tap *tap)
 }
 
 /*
+ * Input made of what Teddy's masks look at (zeros, for patterns that
+ * begin with four of them): each window passes its three bytes, and the
+ * cursor gives Teddy up for the shift-or, which tells the zeros apart,
+ * after AC_TEDDY_PROBE blocks; the scan still finds what the oracle finds,
+ * the two matches planted in the first block and at the end.
+ */
+static void test_teddy_hostile(struct tap *tap)
+{
+	static const u8 tails[8][4] = {
+		{ 1, 2, 3, 4 }, { 5, 6, 7, 8 }, { 9, 'a', 'b', 'c' }, { 'x', 'y', 'z', 1 },
+		{ 0xff, 2, 0xfe, 3 }, { 7, 7, 7, 7 }, { 0x80, 0, 0x80, 1 }, { 'Q', 0, 0, 2 },
+	};
+	struct nfips_ac_pattern p[8];
+	struct hits want = { 0 }, got = { 0 };
+	struct ac_filter_cursor cur;
+	struct nfips_ac *ac = NULL;
+	struct ac_filter f;
+	u8 bytes[8][8], t[4096];
+	u32 i, q, late = 0;
+	size_t mem = 0;
+
+	if (nsimd() - 1 < NFIPS_AC_AVX2) {
+		tap_ok(tap, true, "Teddy on hostile input: # SKIP no AVX2");
+		return;
+	}
+	for (i = 0; i < 8; i++) {
+		memset(bytes[i], 0, 4);
+		memcpy(bytes[i] + 4, tails[i], 4);
+		p[i] = (struct nfips_ac_pattern){ .bytes = bytes[i], .len = 8, .id = i };
+	}
+	memset(t, 0, sizeof(t));
+	memcpy(t + 20, bytes[2], 8);
+	memcpy(t + sizeof(t) - 8, bytes[5], 8);
+	if (nfips_ac_filter_build(&f, p, 8, &mem) || !f.teddy ||
+	    nfips_ac_build(&ac, p, 8, NULL, NULL)) {
+		tap_ok(tap, false, "Teddy on hostile input: no Teddy masks");
+		nfips_ac_filter_free(&f);
+		nfips_ac_free(ac);
+		return;
+	}
+	nfips_ac_filter_start(&cur, &f, t, sizeof(t), NFIPS_AC_AVX2);
+	for (i = 0; i < sizeof(t); i = q + 1) {
+		q = nfips_ac_filter_at(&cur, i);
+		/* past the first blocks, only the end's match and last bytes */
+		late += i >= 8 * AC_FILTER_BLOCK && q < sizeof(t) - AC_FILTER_SPAN &&
+			q != sizeof(t) - 8;
+	}
+	oracle_scan(p, 8, t, sizeof(t), &want);
+	nfips_ac_scan_simd(ac, 0, t, sizeof(t), hits_record, &got, NFIPS_AC_AVX2);
+	tap_ok(tap, cur.noteddy && !late && want.n == 2 && want.n == got.n &&
+	       !memcmp(want.v, got.v, want.n * sizeof(*want.v)),
+	       "Teddy on hostile input: gave up for the shift-or (%s), %u windows passed after, %zu of %zu matches",
+	       cur.noteddy ? "yes" : "no", late, got.n, want.n);
+	hits_reset(&want);
+	hits_reset(&got);
+	nfips_ac_free(ac);
+	nfips_ac_filter_free(&f);
+}
+
+/*
  * The prefilter picked by timing (the kernel's choice at load, userspace's
  * default): one the CPU has, each of those timed and found exact (the
  * same matches as the scalar code), none beyond, and the pick the fastest.
@@ -758,6 +882,7 @@ int main(void)
 	test_deterministic(&tap);
 	test_filter(&tap);
 	test_skip_hostile(&tap);
+	test_teddy_hostile(&tap);
 	test_fastest(&tap);
 	return tap_done(&tap);
 }
