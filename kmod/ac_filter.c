@@ -34,6 +34,11 @@
  * patterns do not weaken the test of the long ones, and the deepest (most
  * common) depths get the spare buckets, in contiguous runs of the sorted
  * pattern order so that a bucket's patterns share prefixes.
+ *
+ * Sets of up to AC_TEDDY_MAX patterns also get Teddy's nibble masks
+ * (teddy_build()), which the AVX2 path uses instead of the shift-or's
+ * blocks: a weaker test of a window's first three bytes, but a few
+ * instructions per 32 positions (Documentation/matcher.rst).
  */
 #include "ac_filter.h"
 
