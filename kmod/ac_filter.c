@@ -336,6 +336,48 @@ static bool teddy_runs(const struct ac_filter_cursor *c)
 	return c->simd == NFIPS_AC_AVX2 && c->f->teddy && !c->noteddy;
 }
 
+/* The shift-or's verdict on the window starting at @q of @buf (q + 8 in it). */
+static bool shift_or_passes(const struct ac_filter *f, const u8 *buf, u32 q)
+{
+	u64 a = 0, b = 0;
+	u32 k;
+
+	for (k = 0; k < DEPTH; k++) {
+		const u64 *e = f->table +
+			       (size_t)LANES * (ac_load_le16(buf + q + k) &
+						(DOMAIN - 1));
+
+		a |= e[0] >> (8 * (DEPTH - 1 - k));
+		b |= e[1] >> (8 * (DEPTH - 1 - k));
+	}
+	return (a & b & 0xff) != 0xff;
+}
+
+/*
+ * Teddy's passing windows of the block at @pos, each asked of the
+ * shift-or's table too: three bytes repeated (a run of zeros, "../../")
+ * would otherwise send the automaton into a pattern's prefix at every
+ * position, where it stays too deep to ask the filter again; so Teddy
+ * never passes what the shift-or would not. Windows that begin before the
+ * buffer or reach its last byte stay as they are.
+ */
+static u64 teddy_confirm(const struct ac_filter_cursor *c, u32 pos, u64 m)
+{
+	u64 left = m;
+
+	while (left) {
+		u32 k = __builtin_ctzll(left);
+		u32 q = pos + k - (AC_FILTER_SPAN - 2);
+
+		left &= left - 1;
+		if (pos + k >= AC_FILTER_SPAN - 2 &&
+		    q + AC_FILTER_SPAN - 1 < c->len &&
+		    !shift_or_passes(c->f, c->buf, q))
+			m &= ~(1ULL << k);
+	}
+	return m;
+}
+
 static u64 run(struct ac_filter_cursor *c, const u8 *p, u32 nblocks,
 	       u32 *ran)
 {
@@ -344,8 +386,9 @@ static u64 run(struct ac_filter_cursor *c, const u8 *p, u32 nblocks,
 		u64 m = nfips_ac_teddy_run_avx2(c->f, p, nblocks, ran,
 						&c->carry);
 
+		/* its own windows: the carried ones pass after a restart */
 		c->tblocks += *ran;
-		c->tpass += ac_popcount64(m);
+		c->tpass += ac_popcount64(m >> (AC_FILTER_SPAN - 2));
 		if (c->tblocks >= AC_TEDDY_PROBE &&
 		    (u64)c->tpass * AC_TEDDY_DENSE >
 		    (u64)c->tblocks * AC_FILTER_BLOCK) {
@@ -396,6 +439,7 @@ u32 nfips_ac_filter_seek(struct ac_filter_cursor *c, u32 from)
 	for (;;) {
 		u8 tail[2 * AC_FILTER_BLOCK];
 		u32 pos = c->done, nblocks, ran = 0, e;
+		bool teddy;
 		u64 m;
 		const u8 *p = c->buf + pos;
 
@@ -410,8 +454,11 @@ u32 nfips_ac_filter_seek(struct ac_filter_cursor *c, u32 from)
 			p = tail;
 			nblocks = 1;
 		}
+		teddy = teddy_runs(c);
 		m = run(c, p, nblocks, &ran);
 		pos += (ran - 1) * AC_FILTER_BLOCK;
+		if (teddy)
+			m = teddy_confirm(c, pos, m);
 		/*
 		 * Windows ending at len - 1 and after are not decided (with
 		 * Teddy's longer read, the tail can start 65 bytes before the
@@ -445,6 +492,7 @@ u32 nfips_ac_filter_next(const struct ac_filter *f, const u8 *buf, u32 from,
  * than the scalar code (a miscompiled vector build) is never chosen.
  */
 #define CAL_PATTERNS	64
+static_assert(AC_TEDDY_MAX <= CAL_PATTERNS, "the small set is a subset");
 #define CAL_PATLEN	8
 #define CAL_BYTES	16384
 #define CAL_ROUNDS	5
@@ -470,6 +518,34 @@ static u32 cal_next(u32 *x)
 	*x ^= *x >> 17;
 	*x ^= *x << 5;
 	return *x;
+}
+
+/*
+ * Marks in @run (~0) each prefilter up to @top whose matches on @text with
+ * a set of AC_TEDDY_MAX of the calibration's patterns differ from the
+ * scalar code's; -ENOMEM when the set cannot be built.
+ */
+static int cal_small_inexact(const struct nfips_ac_pattern *pats,
+			     const u8 *text, u64 *run, int top)
+{
+	struct cal_sum sum, ref = { 0 };
+	struct nfips_ac *ac = NULL;
+	int s;
+
+	if (nfips_ac_build(&ac, pats, AC_TEDDY_MAX, NULL, NULL))
+		return -ENOMEM;
+	for (s = 0; s <= top; s++) {
+		sum = (struct cal_sum){ 0 };
+		ac_vector_begin(s);
+		nfips_ac_scan_simd(ac, 0, text, CAL_BYTES, cal_match, &sum, s);
+		ac_vector_end(s);
+		if (s == NFIPS_AC_SCALAR)
+			ref = sum;
+		else if (sum.count != ref.count || sum.hash != ref.hash)
+			run[s] = ~0ULL;
+	}
+	nfips_ac_free(ac);
+	return 0;
 }
 
 int nfips_ac_simd_fastest(u64 *ns)
@@ -500,6 +576,9 @@ int nfips_ac_simd_fastest(u64 *ns)
 		       pats[i].bytes, CAL_PATLEN);
 	}
 	if (nfips_ac_build(&ac, pats, CAL_PATTERNS, NULL, NULL))
+		goto out;
+	/* A small set takes other blocks (Teddy's): exact too, or not taken. */
+	if (cal_small_inexact(pats, text, run, top))
 		goto out;
 	for (r = 0; r < CAL_ROUNDS; r++) {
 		for (s = 0; s <= top; s++) {

@@ -87,6 +87,7 @@ static inline void ac_vector_end(int simd)
 	preempt_enable();
 }
 #else
+#include <assert.h>	/* static_assert, as the kernel's <linux/build_bug.h> */
 #include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
