@@ -354,6 +354,43 @@ static bool shift_or_passes(const struct ac_filter *f, const u8 *buf, u32 q)
 }
 
 /*
+ * The vector blocks' carry into the block at @pos, as if they had run
+ * up to it: byte n of a lane, the window ending at pos + n, takes byte
+ * d + n of the entry at pos - d.
+ */
+static void shift_or_carry(struct ac_filter_cursor *c, u32 pos)
+{
+	u32 d;
+
+	memset(&c->carry, 0, sizeof(c->carry));
+	for (d = 1; d < DEPTH && d <= pos; d++) {
+		const u64 *e = c->f->table +
+			       (size_t)LANES * (ac_load_le16(c->buf + pos - d) &
+						(DOMAIN - 1));
+
+		c->carry.w[0] |= e[0] >> (8 * d);
+		c->carry.w[1] |= e[1] >> (8 * d);
+	}
+}
+
+/*
+ * Teddy's block at @pos passed @own windows of its own: whether to give
+ * it up for the shift-or for the rest of the buffer. Each pass costs a
+ * confirmation (eight entries) and a trip through the scan: past a few
+ * per block the shift-or's blocks, which decide 64 windows for the cost
+ * of a few such, are cheaper (one block dense enough, or the blocks so
+ * far on average).
+ */
+static bool teddy_gives_up(struct ac_filter_cursor *c, u32 ran, u32 own)
+{
+	c->tblocks += ran;
+	c->tpass += own;
+	return own > AC_TEDDY_BLOCK_MAX ||
+	       (c->tblocks >= AC_TEDDY_PROBE &&
+		c->tpass > (u64)c->tblocks * AC_TEDDY_DENSE);
+}
+
+/*
  * Teddy's passing windows of the block at @pos, each asked of the
  * shift-or's table too: three bytes repeated (a run of zeros, "../../")
  * would otherwise send the automaton into a pattern's prefix at every
@@ -382,22 +419,9 @@ static u64 run(struct ac_filter_cursor *c, const u8 *p, u32 nblocks,
 	       u32 *ran)
 {
 #ifdef AC_X86
-	if (teddy_runs(c)) {
-		u64 m = nfips_ac_teddy_run_avx2(c->f, p, nblocks, ran,
-						&c->carry);
-
-		/* its own windows: the carried ones pass after a restart */
-		c->tblocks += *ran;
-		c->tpass += ac_popcount64(m >> (AC_FILTER_SPAN - 2));
-		if (c->tblocks >= AC_TEDDY_PROBE &&
-		    (u64)c->tpass * AC_TEDDY_DENSE >
-		    (u64)c->tblocks * AC_FILTER_BLOCK) {
-			/* The shift-or's carry starts empty: all pass. */
-			c->noteddy = true;
-			memset(&c->carry, 0, sizeof(c->carry));
-		}
-		return m;
-	}
+	if (teddy_runs(c))
+		return nfips_ac_teddy_run_avx2(c->f, p, nblocks, ran,
+					       &c->carry);
 	if (c->simd == NFIPS_AC_AVX2)
 		return nfips_ac_filter_run_avx2(c->f, p, nblocks, ran,
 						&c->carry);
@@ -457,6 +481,14 @@ u32 nfips_ac_filter_seek(struct ac_filter_cursor *c, u32 from)
 		teddy = teddy_runs(c);
 		m = run(c, p, nblocks, &ran);
 		pos += (ran - 1) * AC_FILTER_BLOCK;
+		if (teddy && teddy_gives_up(c, ran,
+					    ac_popcount64(m >> (AC_FILTER_SPAN - 2)))) {
+			/* This block again, with the shift-or's blocks. */
+			c->noteddy = true;
+			shift_or_carry(c, pos);
+			c->done = pos;
+			continue;
+		}
 		if (teddy)
 			m = teddy_confirm(c, pos, m);
 		/*

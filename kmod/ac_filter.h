@@ -35,14 +35,15 @@
 #define AC_TEDDY_DEPTH	3
 /*
  * A scan gives Teddy up for the shift-or, for the rest of the buffer, once
- * more than one window in AC_TEDDY_DENSE passed over its first
- * AC_TEDDY_PROBE blocks or more: input made of a pattern's first bytes
- * (zeros, for patterns that begin with them) would otherwise send the
- * automaton to every position, where the shift-or's eight pairs still
- * tell it apart.
+ * a block passed more than AC_TEDDY_BLOCK_MAX of its windows, or its
+ * blocks more than AC_TEDDY_DENSE each on average over AC_TEDDY_PROBE
+ * blocks or more (input made of a pattern's first bytes: zeros, for
+ * patterns that begin with them), where each pass would cost a
+ * confirmation by the shift-or's table (ac_filter.c).
  */
-#define AC_TEDDY_DENSE	16
-#define AC_TEDDY_PROBE	4
+#define AC_TEDDY_BLOCK_MAX	8
+#define AC_TEDDY_DENSE		2
+#define AC_TEDDY_PROBE		4
 /* The shortest skip worth a table of its own. */
 #define AC_SKIP_MIN	3
 /* The most first bytes of shorter patterns the skip loop looks for. */
