@@ -374,23 +374,6 @@ static void shift_or_carry(struct ac_filter_cursor *c, u32 pos)
 }
 
 /*
- * Teddy's block at @pos passed @own windows of its own: whether to give
- * it up for the shift-or for the rest of the buffer. Each pass costs a
- * confirmation (eight entries) and a trip through the scan: past a few
- * per block the shift-or's blocks, which decide 64 windows for the cost
- * of a few such, are cheaper (one block dense enough, or the blocks so
- * far on average).
- */
-static bool teddy_gives_up(struct ac_filter_cursor *c, u32 ran, u32 own)
-{
-	c->tblocks += ran;
-	c->tpass += own;
-	return own > AC_TEDDY_BLOCK_MAX ||
-	       (c->tblocks >= AC_TEDDY_PROBE &&
-		c->tpass > (u64)c->tblocks * AC_TEDDY_DENSE);
-}
-
-/*
  * Teddy's passing windows of the block at @pos, each asked of the
  * shift-or's table too: three bytes repeated (a run of zeros, "../../")
  * would otherwise send the automaton into a pattern's prefix at every
@@ -412,6 +395,38 @@ static u64 teddy_confirm(const struct ac_filter_cursor *c, u32 pos, u64 m)
 		    !shift_or_passes(c->f, c->buf, q))
 			m &= ~(1ULL << k);
 	}
+	return m;
+}
+
+/*
+ * Teddy's verdicts on its block at @pos (bytes at @p), made no weaker
+ * than the shift-or's: a few passes confirmed one by one; more than
+ * AC_TEDDY_CONFIRM, and the shift-or's vector blocks decide this block
+ * instead (for the cost of a few confirmations), their carry as if they
+ * had run up to it. After a block where a quarter of the windows passed,
+ * or once most blocks were that dense, over AC_TEDDY_PROBE or more, the
+ * shift-or's blocks take the rest of the buffer, from the carry they
+ * leave.
+ */
+static u64 teddy_settle(struct ac_filter_cursor *c, const u8 *p, u32 pos,
+			u32 ran, u64 m)
+{
+#ifdef AC_X86
+	struct ac_filter_carry next = c->carry;	/* Teddy's, onwards */
+	u32 own = ac_popcount64(m >> (AC_FILTER_SPAN - 2)), one;
+
+	c->tblocks += ran;
+	if (own <= AC_TEDDY_CONFIRM)
+		return teddy_confirm(c, pos, m);
+	c->tdense++;
+	shift_or_carry(c, pos);
+	m = nfips_ac_filter_run_avx2(c->f, p, 1, &one, &c->carry);
+	if (own > AC_FILTER_BLOCK / 4 ||
+	    (c->tblocks >= AC_TEDDY_PROBE && 2 * c->tdense > c->tblocks))
+		c->noteddy = true;
+	else
+		c->carry = next;
+#endif
 	return m;
 }
 
@@ -481,16 +496,9 @@ u32 nfips_ac_filter_seek(struct ac_filter_cursor *c, u32 from)
 		teddy = teddy_runs(c);
 		m = run(c, p, nblocks, &ran);
 		pos += (ran - 1) * AC_FILTER_BLOCK;
-		if (teddy && teddy_gives_up(c, ran,
-					    ac_popcount64(m >> (AC_FILTER_SPAN - 2)))) {
-			/* This block again, with the shift-or's blocks. */
-			c->noteddy = true;
-			shift_or_carry(c, pos);
-			c->done = pos;
-			continue;
-		}
 		if (teddy)
-			m = teddy_confirm(c, pos, m);
+			m = teddy_settle(c, p + (ran - 1) * AC_FILTER_BLOCK, pos,
+					 ran, m);
 		/*
 		 * Windows ending at len - 1 and after are not decided (with
 		 * Teddy's longer read, the tail can start 65 bytes before the

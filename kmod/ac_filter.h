@@ -34,15 +34,14 @@
 #define AC_TEDDY_MAX	32
 #define AC_TEDDY_DEPTH	3
 /*
- * A scan gives Teddy up for the shift-or, for the rest of the buffer, once
- * a block passed more than AC_TEDDY_BLOCK_MAX of its windows, or its
- * blocks more than AC_TEDDY_DENSE each on average over AC_TEDDY_PROBE
- * blocks or more (input made of a pattern's first bytes: zeros, for
- * patterns that begin with them), where each pass would cost a
- * confirmation by the shift-or's table (ac_filter.c).
+ * Teddy's passes are confirmed by the shift-or's table one by one, up to
+ * AC_TEDDY_CONFIRM in a block; a denser block is decided by the
+ * shift-or's blocks, and once most of a scan's blocks were, over
+ * AC_TEDDY_PROBE or more (input made of a pattern's first bytes: zeros,
+ * for patterns that begin with them), the rest of the buffer too
+ * (ac_filter.c, teddy_settle()).
  */
-#define AC_TEDDY_BLOCK_MAX	8
-#define AC_TEDDY_DENSE		2
+#define AC_TEDDY_CONFIRM	2
 #define AC_TEDDY_PROBE		4
 /* The shortest skip worth a table of its own. */
 #define AC_SKIP_MIN	3
@@ -111,8 +110,8 @@ struct ac_filter_cursor {
 	u32 wholes;	/* windows it decided whole */
 	bool noskip;	/* it gave up: the shift-or takes the rest */
 	bool noteddy;	/* Teddy gave up: the shift-or takes the rest */
-	u32 tblocks;	/* blocks Teddy decided */
-	u32 tpass;	/* windows it passed in them */
+	u32 tblocks;	/* blocks Teddy ran */
+	u32 tdense;	/* of which the shift-or decided */
 	int simd;
 	struct ac_filter_carry carry;
 };
