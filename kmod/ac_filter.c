@@ -282,10 +282,16 @@ static u32 passing(u64 w)
 }
 
 /* One position of the reference: both lanes' states, its verdict into @v. */
+/* The table's entry (both lanes) for the domain at @p. */
+static __always_inline const u64 *entry(const u64 *t, const u8 *p)
+{
+	return t + (size_t)LANES * (ac_load_le16(p) & (DOMAIN - 1));
+}
+
 static __always_inline void shift_in(const u64 *t, const u8 *p, u64 *a,
 				     u64 *b, u64 *v)
 {
-	const u64 *e = t + (size_t)LANES * (ac_load_le16(p) & (DOMAIN - 1));
+	const u64 *e = entry(t, p);
 
 	*a = *a >> 8 | e[0];
 	*b = *b >> 8 | e[1];
@@ -343,9 +349,7 @@ static bool shift_or_passes(const struct ac_filter *f, const u8 *buf, u32 q)
 	u32 k;
 
 	for (k = 0; k < DEPTH; k++) {
-		const u64 *e = f->table +
-			       (size_t)LANES * (ac_load_le16(buf + q + k) &
-						(DOMAIN - 1));
+		const u64 *e = entry(f->table, buf + q + k);
 
 		a |= e[0] >> (8 * (DEPTH - 1 - k));
 		b |= e[1] >> (8 * (DEPTH - 1 - k));
@@ -364,9 +368,7 @@ static void shift_or_carry(struct ac_filter_cursor *c, u32 pos)
 
 	memset(&c->carry, 0, sizeof(c->carry));
 	for (d = 1; d < DEPTH && d <= pos; d++) {
-		const u64 *e = c->f->table +
-			       (size_t)LANES * (ac_load_le16(c->buf + pos - d) &
-						(DOMAIN - 1));
+		const u64 *e = entry(c->f->table, c->buf + pos - d);
 
 		c->carry.w[0] |= e[0] >> (8 * d);
 		c->carry.w[1] |= e[1] >> (8 * d);
@@ -412,13 +414,14 @@ static u64 teddy_settle(struct ac_filter_cursor *c, const u8 *p, u32 pos,
 			u32 ran, u64 m)
 {
 #ifdef AC_X86
-	struct ac_filter_carry next = c->carry;	/* Teddy's, onwards */
 	u32 own = ac_popcount64(m >> (AC_FILTER_SPAN - 2)), one;
+	struct ac_filter_carry next;
 
 	c->tblocks += ran;
 	if (own <= AC_TEDDY_CONFIRM)
 		return teddy_confirm(c, pos, m);
 	c->tdense++;
+	next = c->carry;	/* Teddy's, onwards */
 	shift_or_carry(c, pos);
 	m = nfips_ac_filter_run_avx2(c->f, p, 1, &one, &c->carry);
 	if (own > AC_FILTER_BLOCK / 4 ||
@@ -483,8 +486,9 @@ u32 nfips_ac_filter_seek(struct ac_filter_cursor *c, u32 from)
 		const u8 *p = c->buf + pos;
 
 		/* Teddy's blocks read a byte further (ac_simd.c). */
+		teddy = teddy_runs(c);
 		nblocks = (len - pos - 1) / AC_FILTER_BLOCK;
-		if (teddy_runs(c))
+		if (teddy)
 			nblocks = len - pos < 2 ? 0 :
 				  (len - pos - 2) / AC_FILTER_BLOCK;
 		if (!nblocks) {
@@ -493,7 +497,6 @@ u32 nfips_ac_filter_seek(struct ac_filter_cursor *c, u32 from)
 			p = tail;
 			nblocks = 1;
 		}
-		teddy = teddy_runs(c);
 		m = run(c, p, nblocks, &ran);
 		pos += (ran - 1) * AC_FILTER_BLOCK;
 		if (teddy)

@@ -530,12 +530,7 @@ static void test_deterministic(struct tap *tap)
 	pset_free(&s);
 }
 
-/*
- * Teddy's answer from @from, computed from its masks one position at a
- * time: the first start whose first bytes pass a bucket and whose window
- * the shift-or passes (@shift_or, by start), or from which the window
- * reaches the buffer's last byte (the filter passes those).
- */
+/* Teddy's masks pass the window starting at @q of @t. */
 static bool teddy_masks_pass(const struct ac_filter *f, const u8 *t, u32 q)
 {
 	u32 k;
@@ -546,6 +541,12 @@ static bool teddy_masks_pass(const struct ac_filter *f, const u8 *t, u32 q)
 	return b;
 }
 
+/*
+ * Teddy's answer from @from, computed from its masks one position at a
+ * time: the first start whose first bytes pass a bucket and whose window
+ * the shift-or passes (@shift_or, by start), or from which the window
+ * reaches the buffer's last byte (the filter passes those).
+ */
 static u32 teddy_next(const struct ac_filter *f, const u8 *t, u32 from,
 		      u32 len, const u8 *shift_or)
 {
@@ -566,13 +567,12 @@ static u32 teddy_next(const struct ac_filter *f, const u8 *t, u32 from,
 static u32 teddy_blocks_differ(const struct ac_filter *f, const u8 *t,
 			       u32 len)
 {
+	u32 bad = 0;
+#ifdef AC_X86
 	struct ac_filter_carry carry = { { 0 } };
-	u32 b = 0, k, ran, bad = 0;
+	u32 b, k, ran;
 
-#ifndef AC_X86
-	return 0;
-#endif
-	for (; b + AC_FILTER_BLOCK + 2 <= len; b += AC_FILTER_BLOCK) {
+	for (b = 0; b + AC_FILTER_BLOCK + 2 <= len; b += AC_FILTER_BLOCK) {
 		u64 m = nfips_ac_teddy_run_avx2(f, t + b, 1, &ran, &carry);
 
 		for (k = 0; k < AC_FILTER_BLOCK; k++) {
@@ -582,6 +582,7 @@ static u32 teddy_blocks_differ(const struct ac_filter *f, const u8 *t,
 			bad += want != (bool)(m >> k & 1);
 		}
 	}
+#endif
 	return bad;
 }
 
@@ -618,9 +619,9 @@ static bool teddy_on(const struct ac_filter *f, int simd)
  * A cursor asked from positions that only move forward, by random steps
  * (small ones within a block, large ones past what it has decided, which
  * makes it restart), answers what a fresh cursor of @ref (the shift-or's
- * filter) answers from each. With Teddy's blocks: what teddy_next() does
- * until the cursor gives Teddy up, and never a position past the next
- * pattern beginning (@next_start, by position) after it.
+ * filter) answers from each. With Teddy's blocks: an answer
+ * teddy_answer_bad() accepts, never past the next pattern beginning
+ * (@next_start, by position).
  */
 static u32 cursor_differs(const struct ac_filter *f,
 			  const struct ac_filter *ref, const u8 *t, u32 len,
@@ -863,9 +864,9 @@ static void test_skip_hostile(struct tap *tap)
  * begin with four of them): each window passes its three bytes, but none
  * that the shift-or rejects is passed (else the automaton would enter a
  * pattern's prefix of zeros and stay too deep to ask the filter again),
- * and the cursor gives Teddy up for the shift-or after AC_TEDDY_PROBE
- * blocks; the scan still finds what the oracle finds, the two matches
- * planted in the first block and at the end.
+ * and the cursor gives Teddy up for the shift-or at the first block (a
+ * quarter of its windows pass); the scan still finds what the oracle
+ * finds, the two matches planted in the first block and at the end.
  */
 static void test_teddy_hostile(struct tap *tap)
 {
